@@ -1,0 +1,93 @@
+"""DeskQuest's composition root: builds the clock, the services and the pages, then serves them (or rebuilds)."""
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from nicegui import app, ui
+from tortoise import Tortoise
+
+from services.container import Services, build, open_database
+from services.demo import DEMO_PASSWORD, LEAD, TEAMS
+from services.rebuild import differences, overwrite, replay
+from services.settings import Settings, parse
+from ui import pages
+
+log = logging.getLogger('deskquest')
+
+
+def serve(settings: Settings) -> None:
+    services = build(settings)
+    install_lifespan(services)
+    pages.register(services)
+    app.add_static_files('/assets', os.path.join(os.path.dirname(__file__), 'assets'))
+    ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon='🎧', storage_secret=settings.storage_secret,
+           reload=False, show=False, show_welcome_message=False)
+
+
+def install_lifespan(services: Services) -> None:
+    """Start and stop the services inside the app's lifespan (async ``on_startup`` handlers are not awaited).
+
+    NiceGUI's test fixtures run this file once per test, so the original lifespan is kept and wrapped afresh each time
+    instead of stacking one wrapper per run.
+    """
+    router = app.router
+    original = getattr(router, 'deskquest_original_lifespan', router.lifespan_context)
+    router.deskquest_original_lifespan = original
+
+    @asynccontextmanager
+    async def lifespan(application) -> AsyncIterator:
+        async with original(application) as state:  # NiceGUI first: the services need its event loop
+            await services.start()
+            announce(services.settings)
+            try:
+                yield state
+            finally:
+                await services.stop()
+                log.info('DeskQuest stopped cleanly')
+    router.lifespan_context = lifespan
+
+
+def announce(settings: Settings) -> None:
+    if 'pytest' in sys.modules:
+        return
+    print(f'\nDeskQuest is running on http://{settings.host}:{settings.port}  (database: {settings.db_url})', flush=True)
+    if settings.demo:
+        agents = ', '.join(username for members in TEAMS.values() for username, _, _ in members)
+        print(f'Demo accounts, password "{DEMO_PASSWORD}": lead "{LEAD[0]}"; agents {agents}', flush=True)
+        print(f'Simulator: {"running at " + format(settings.sim_speed, "g") + "x" if settings.simulator else "off"}. '
+              'Wall screen: /kiosk. Stop with Ctrl-C.\n', flush=True)
+
+
+async def rebuild(settings: Settings) -> int:
+    """Recompute every projection from the event log; with --check compare only and fail on any difference."""
+    await open_database(settings.db_url)
+    try:
+        rebuilt = await replay()
+        lines = await differences(rebuilt)
+        print(f'replayed {rebuilt.events} events for {len(rebuilt.metrics)} agents')
+        for line in lines:
+            print(line)
+        if settings.check:
+            print('OK: the stored projections match the event log' if not lines else
+                  f'FAILED: {len(lines)} difference(s) between the stored projections and the event log')
+            return 1 if lines else 0
+        if lines:
+            await overwrite(rebuilt)
+            print(f'rewrote the projections ({len(lines)} difference(s) repaired)')
+        else:
+            print('nothing to repair')
+        return 0
+    finally:
+        await Tortoise.close_connections()
+
+
+if __name__ == '__main__':
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    # NiceGUI's test fixtures execute this file with pytest's own arguments: configure from the environment then
+    settings = parse([] if os.environ.get('NICEGUI_USER_SIMULATION') else sys.argv[1:])
+    if settings.command == 'rebuild':
+        sys.exit(asyncio.run(rebuild(settings)))
+    serve(settings)

@@ -1,0 +1,16 @@
+"""Tortoise models: the helpdesk's state, the append-only event log and the game's stored projections."""
+from models.game import AgentScore, LedgerEntry, StoredEvent
+from models.helpdesk import CannedReply, Conversation, Customer, Message
+from models.people import Agent, Team
+
+__all__ = [
+    'Agent',
+    'AgentScore',
+    'CannedReply',
+    'Conversation',
+    'Customer',
+    'LedgerEntry',
+    'Message',
+    'StoredEvent',
+    'Team',
+]

@@ -1,0 +1,52 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class StoredEvent(Model):
+    """One line of the append-only event log; the id is monotonically increasing and the key unique."""
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=120, unique=True)  # idempotency key: the same fact is never recorded twice
+    kind = fields.CharField(max_length=32)
+    occurred_at = fields.DatetimeField(db_index=True)
+    agent_id = fields.IntField(null=True, db_index=True)
+    conversation_id = fields.IntField(null=True)
+    data = fields.JSONField(default=dict)
+
+    class Meta:
+        table = 'event'
+
+
+class LedgerEntry(Model):
+    """A points award or clawback; append-only, always pointing at the event that caused it."""
+    id = fields.BigIntField(primary_key=True)
+    event: fields.ForeignKeyRelation[StoredEvent] = fields.ForeignKeyField('models.StoredEvent',
+                                                                           related_name='ledger_entries')
+    event_id: int
+    agent_id = fields.IntField(db_index=True)
+    points = fields.IntField()
+    domain = fields.CharField(max_length=16)  # quality | speed | productivity
+    reason = fields.CharField(max_length=200)
+    occurred_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = 'ledger_entry'
+
+
+class AgentScore(Model):
+    """The stored projection of one agent's lifetime metrics, kept in the same transaction as the events."""
+    agent_id = fields.IntField(primary_key=True)
+    points = fields.IntField(default=0)
+    quality = fields.IntField(default=0)
+    speed = fields.IntField(default=0)
+    productivity = fields.IntField(default=0)
+    resolved = fields.IntField(default=0)
+    replies = fields.IntField(default=0)
+    chats = fields.IntField(default=0)
+    calls = fields.IntField(default=0)
+    positive_ratings = fields.IntField(default=0)
+    negative_ratings = fields.IntField(default=0)
+    level = fields.IntField(default=1)
+    last_event_id = fields.BigIntField(default=0)
+
+    class Meta:
+        table = 'agent_score'

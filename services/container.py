@@ -1,0 +1,84 @@
+"""The services one process runs, built once by ``main.py`` and handed to every page."""
+import logging
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from tortoise import Tortoise
+
+from models import StoredEvent
+from services.auth import AuthService
+from services.clock import AcceleratedClock
+from services.demo import seed_demo_floor, seed_demo_queue
+from services.directory import Directory
+from services.game import GameService
+from services.inbox import InboxService
+from services.leaderboard import LeaderboardService
+from services.presence import Presence
+from services.progress import ProgressService
+from services.settings import Settings, sqlite_path
+from simulation.simulator import Simulator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(kw_only=True, slots=True)
+class Services:
+    settings: Settings
+    clock: AcceleratedClock
+    directory: Directory
+    auth: AuthService
+    game: GameService
+    leaderboard: LeaderboardService
+    progress: ProgressService
+    inbox: InboxService
+    presence: Presence
+    simulator: Simulator
+
+    async def start(self) -> None:
+        """Open the database, seed the demo, load the projections from the log and start the simulator."""
+        await open_database(self.settings.db_url)
+        seeded = self.settings.demo and await seed_demo_floor(self.auth)
+        last_event = await StoredEvent.all().order_by('-id').first()
+        if last_event is not None:
+            self.clock.advance_to(last_event.occurred_at)  # never record events before the last one
+        await self.directory.load()
+        await self.game.load()
+        await self.leaderboard.load()
+        await self.inbox.load()
+        if seeded:
+            await seed_demo_queue(self.inbox)
+            log.info('seeded the demo floor')
+        if self.settings.simulator:
+            self.simulator.start()
+
+    async def stop(self) -> None:
+        """Finish the action in progress, then close the database: nothing is left half-written."""
+        await self.simulator.stop()
+        async with self.game.unit_of_work():  # waits for the writer to be idle
+            pass
+        await Tortoise.close_connections()
+
+
+def build(settings: Settings) -> Services:
+    clock = AcceleratedClock()
+    directory = Directory()
+    hasher = PasswordHasher(memory_cost=settings.argon2_memory_kib)
+    game = GameService(clock=clock)
+    leaderboard = LeaderboardService(clock=clock, game=game, directory=directory)
+    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard)
+    inbox = InboxService(clock=clock, game=game, directory=directory)
+    presence = Presence()
+    simulator = Simulator(clock=clock, inbox=inbox, game=game, directory=directory, presence=presence,
+                          seed=settings.seed, speed=settings.sim_speed)
+    return Services(settings=settings, clock=clock, directory=directory,
+                    auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
+                    game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,
+                    simulator=simulator)
+
+
+async def open_database(db_url: str) -> None:
+    path = sqlite_path(db_url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    await Tortoise.init(db_url=db_url, modules={'models': ['models']}, _enable_global_fallback=True)
+    await Tortoise.generate_schemas(safe=True)

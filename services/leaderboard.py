@@ -1,0 +1,75 @@
+"""Live leaderboards: an in-memory tally of the ledger, ranked once per change and broadcast to every tab."""
+from dataclasses import dataclass
+from datetime import date
+
+from nicegui import Event
+
+from models import LedgerEntry
+from services.clock import Clock
+from services.coalesce import Coalescer
+from services.directory import Directory
+from services.game import GameService
+from services.leaderboard_rules import (AgentInfo, BoardRow, Period, PointsTally, TeamRow, rank_agents, rank_teams)
+from services.projection import Outcome
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LeaderboardSnapshot:
+    version: int
+    today: date
+    agents: dict[Period, list[BoardRow]]
+    teams: dict[Period, list[TeamRow]]
+
+
+class LeaderboardService:
+    """Keeps the tally incrementally; bursts of changes are coalesced into one snapshot per ``coalesce_seconds``."""
+
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, coalesce_seconds: float = 0.2) -> None:
+        self.clock = clock
+        self.game = game
+        self.directory = directory
+        self.tally = PointsTally()
+        self.changed: Event[LeaderboardSnapshot] = Event()
+        self._snapshot: LeaderboardSnapshot | None = None
+        self._version = 0
+        self.broadcast = Coalescer(self._flush, delay=coalesce_seconds)
+        game.committed.subscribe(self._on_committed)
+
+    async def load(self) -> None:
+        tally = PointsTally()
+        for agent_id, occurred_at, points in await LedgerEntry.all().values_list('agent_id', 'occurred_at', 'points'):
+            tally.add(agent_id, occurred_at.date(), points)
+        self.tally = tally
+        self._snapshot = None
+
+    def snapshot(self) -> LeaderboardSnapshot:
+        """The latest ranking, computed at most once per change."""
+        if self._snapshot is None or self._snapshot.today != self.clock.now().date():
+            self._snapshot = self._compute()
+        return self._snapshot
+
+    def _on_committed(self, outcomes: list[Outcome]) -> None:
+        changed = False
+        for outcome in outcomes:
+            for award in outcome.awards:
+                self.tally.add(award.agent_id, outcome.event.occurred_at.date(), award.points)
+                changed = True
+            changed = changed or bool(outcome.level_ups)
+        if changed:
+            self.broadcast.poke()
+
+    def _flush(self) -> None:
+        self._snapshot = self._compute()
+        self.changed.emit(self._snapshot)
+
+    def _compute(self) -> LeaderboardSnapshot:
+        today = self.clock.now().date()
+        metrics = self.game.projection.agents
+        floor = [AgentInfo(id=agent.id, name=agent.name, team_id=agent.team_id, team_name=agent.team_name,
+                           level=metrics[agent.id].level if agent.id in metrics else 1)
+                 for agent in self.directory.floor()]
+        team_of = {agent.id: agent.team_id for agent in floor}
+        agents = {period: rank_agents(self.tally, floor, period, today) for period in Period}
+        teams = {period: rank_teams(agents[period], self.directory.teams, team_of) for period in Period}
+        self._version += 1
+        return LeaderboardSnapshot(version=self._version, today=today, agents=agents, teams=teams)

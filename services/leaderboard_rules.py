@@ -1,0 +1,94 @@
+"""Leaderboard arithmetic: pure tallies of ledger points per agent and day, ranked per period."""
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+
+class Period(str, Enum):
+    TODAY = 'today'
+    WEEK = 'week'
+    ALL = 'all'
+
+
+PERIOD_LABELS = {Period.TODAY: 'Today', Period.WEEK: 'This week', Period.ALL: 'All time'}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgentInfo:
+    id: int
+    name: str
+    team_id: int | None
+    team_name: str
+    level: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BoardRow:
+    rank: int
+    agent_id: int
+    name: str
+    team_name: str
+    level: int
+    points: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TeamRow:
+    rank: int
+    team_id: int
+    name: str
+    points: int
+    members: int
+
+
+class PointsTally:
+    """Ledger points per agent per day, maintained incrementally."""
+
+    def __init__(self) -> None:
+        self.by_agent: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(self, agent_id: int, day: date, points: int) -> None:
+        self.by_agent[agent_id][day] += points
+
+    def total(self, agent_id: int, period: Period, today: date) -> int:
+        days = self.by_agent.get(agent_id, {})
+        if period == Period.ALL:
+            return sum(days.values())
+        start = today if period == Period.TODAY else today - timedelta(days=today.weekday())
+        return sum(points for day, points in days.items() if start <= day <= today)
+
+    def daily(self, agent_id: int, last_day: date, count: int) -> list[tuple[date, int]]:
+        days = self.by_agent.get(agent_id, {})
+        return [(day, days.get(day, 0)) for day in (last_day - timedelta(days=n) for n in range(count - 1, -1, -1))]
+
+
+def rank_agents(tally: PointsTally, agents: Iterable[AgentInfo], period: Period, today: date) -> list[BoardRow]:
+    """Rank agents by points in the period; ties share a rank and are ordered by name."""
+    scored = sorted(((tally.total(agent.id, period, today), agent) for agent in agents),
+                    key=lambda pair: (-pair[0], pair[1].name))
+    rows: list[BoardRow] = []
+    for index, (points, agent) in enumerate(scored):
+        rank = rows[-1].rank if rows and rows[-1].points == points else index + 1
+        rows.append(BoardRow(rank=rank, agent_id=agent.id, name=agent.name, team_name=agent.team_name,
+                             level=agent.level, points=points))
+    return rows
+
+
+def rank_teams(agent_rows: Iterable[BoardRow], teams: Mapping[int, str], team_of: Mapping[int, int | None]) -> list[TeamRow]:
+    """Rank teams by their members' total points in the period."""
+    totals: dict[int, int] = defaultdict(int)
+    members: dict[int, int] = defaultdict(int)
+    for row in agent_rows:
+        team_id = team_of.get(row.agent_id)
+        if team_id is not None:
+            totals[team_id] += row.points
+            members[team_id] += 1
+    ordered = sorted(teams, key=lambda team_id: (-totals[team_id], teams[team_id]))
+    rows: list[TeamRow] = []
+    for index, team_id in enumerate(ordered):
+        rank = rows[-1].rank if rows and rows[-1].points == totals[team_id] else index + 1
+        rows.append(TeamRow(rank=rank, team_id=team_id, name=teams[team_id], points=totals[team_id],
+                            members=members[team_id]))
+    return rows

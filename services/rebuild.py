@@ -1,0 +1,81 @@
+"""Recompute every projection from the event log and compare it with (or write it over) the stored state."""
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tortoise.transactions import in_transaction
+
+from models import AgentScore, LedgerEntry
+from services.game import iterate_events
+from services.leaderboard_rules import PointsTally
+from services.projection import AgentMetrics, GameProjection
+
+LedgerKey = tuple[int, int, int, str, str]  # event id, agent id, points, domain, reason
+
+
+@dataclass(kw_only=True, slots=True)
+class Rebuilt:
+    events: int = 0
+    metrics: dict[int, AgentMetrics] = field(default_factory=dict)
+    ledger: Counter[LedgerKey] = field(default_factory=Counter)
+    tally: PointsTally = field(default_factory=PointsTally)
+
+
+async def replay() -> Rebuilt:
+    """Fold the whole log through the game rules, exactly as the live service does."""
+    projection = GameProjection()
+    rebuilt = Rebuilt()
+    async for event in iterate_events():
+        outcome = projection.apply(event)
+        rebuilt.events += 1
+        for award in outcome.awards:
+            rebuilt.ledger[(event.id, award.agent_id, award.points, award.domain.value, award.reason)] += 1
+            rebuilt.tally.add(award.agent_id, event.occurred_at.date(), award.points)
+    rebuilt.metrics = projection.agents
+    return rebuilt
+
+
+async def differences(rebuilt: Rebuilt) -> list[str]:
+    """Every way the stored projections differ from the rebuilt ones, as lines a person can read."""
+    lines: list[str] = []
+    stored_scores = {score.agent_id: score for score in await AgentScore.all()}
+    for agent_id in sorted(set(stored_scores) | set(rebuilt.metrics)):
+        expected = rebuilt.metrics.get(agent_id, AgentMetrics(agent_id=agent_id)).as_dict()
+        score = stored_scores.get(agent_id)
+        for name, value in expected.items():
+            stored_value = getattr(score, name) if score else 0
+            if name != 'agent_id' and stored_value != value and not (score is None and value in (0, 1)):
+                lines.append(f'agent {agent_id}: stored {name}={stored_value}, rebuilt {name}={value}')
+    stored_ledger: Counter[LedgerKey] = Counter()
+    stored_tally = PointsTally()
+    for entry in await LedgerEntry.all():
+        stored_ledger[(entry.event_id, entry.agent_id, entry.points, entry.domain, entry.reason)] += 1
+        stored_tally.add(entry.agent_id, entry.occurred_at.date(), entry.points)
+    for key in sorted((stored_ledger - rebuilt.ledger).elements()):
+        lines.append(f'ledger: stored entry not in rebuild: event {key[0]} agent {key[1]} {key[2]:+d} {key[4]}')
+    for key in sorted((rebuilt.ledger - stored_ledger).elements()):
+        lines.append(f'ledger: rebuilt entry missing from store: event {key[0]} agent {key[1]} {key[2]:+d} {key[4]}')
+    for agent_id in sorted(set(stored_tally.by_agent) | set(rebuilt.tally.by_agent)):
+        stored_days = {day: points for day, points in stored_tally.by_agent.get(agent_id, {}).items() if points}
+        rebuilt_days = {day: points for day, points in rebuilt.tally.by_agent.get(agent_id, {}).items() if points}
+        if stored_days != rebuilt_days:
+            lines.append(f'leaderboard: agent {agent_id} daily points differ '
+                         f'(stored {sum(stored_days.values())}, rebuilt {sum(rebuilt_days.values())})')
+    return lines
+
+
+async def overwrite(rebuilt: Rebuilt) -> None:
+    """Replace the stored projections with the rebuilt ones, in one transaction."""
+    async with in_transaction():
+        await LedgerEntry.all().delete()
+        await AgentScore.all().delete()
+        occurred = {}
+        async for event in iterate_events():
+            occurred[event.id] = event.occurred_at
+        await LedgerEntry.bulk_create([
+            LedgerEntry(event_id=event_id, agent_id=agent_id, points=points, domain=domain, reason=reason,
+                        occurred_at=occurred[event_id])
+            for (event_id, agent_id, points, domain, reason), count in sorted(rebuilt.ledger.items())
+            for _ in range(count)], batch_size=1000)
+        for metrics in rebuilt.metrics.values():
+            values = metrics.as_dict()
+            await AgentScore.create(**values)

@@ -1,0 +1,98 @@
+"""Scoring rules: pure functions from one event (and what the projection remembers) to point awards."""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+
+from services.events import EventKind, GameEvent, Rating
+
+
+class Domain(str, Enum):
+    QUALITY = 'quality'
+    SPEED = 'speed'
+    PRODUCTIVITY = 'productivity'
+
+
+class AwardKind(str, Enum):
+    FAST_RESOLUTION = 'fast_resolution'
+    ON_TIME_RESOLUTION = 'on_time_resolution'
+    LATE_RESOLUTION = 'late_resolution'
+    FIRST_CONTACT = 'first_contact'
+    HAPPY_CUSTOMER = 'happy_customer'
+    UNHAPPY_CUSTOMER = 'unhappy_customer'
+    CLAWBACK = 'clawback'
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ScoringPolicy:
+    """Freshdesk's default scoring; every value is editable."""
+    fast_resolution: int = 10
+    fast_limit: timedelta = timedelta(hours=1)
+    on_time_resolution: int = 5
+    late_resolution: int = -5
+    first_contact: int = 5
+    happy_customer: int = 10
+    unhappy_customer: int = -10
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Award:
+    agent_id: int
+    points: int
+    domain: Domain
+    kind: AwardKind
+    reason: str
+
+
+# awards a reopen takes back, per Freshdesk: the resolution and first-contact points, not the rating
+CLAWED_BACK_ON_REOPEN = {AwardKind.FAST_RESOLUTION, AwardKind.ON_TIME_RESOLUTION, AwardKind.LATE_RESOLUTION,
+                         AwardKind.FIRST_CONTACT}
+
+
+def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
+    """Return the awards one resolution earns, each with its domain and a human reason."""
+    assert event.kind == EventKind.RESOLVED and event.agent_id is not None
+    ticket = f'#{event.conversation_id}'
+    created_at = datetime.fromisoformat(event.data['created_at'])
+    sla_due_at = datetime.fromisoformat(event.data['sla_due_at'])
+    handle_time = event.occurred_at - created_at
+    awards: list[Award] = []
+    if handle_time < policy.fast_limit:
+        awards.append(_award(event, policy.fast_resolution, Domain.SPEED, AwardKind.FAST_RESOLUTION,
+                             f'fast resolution of {ticket}'))
+    if event.occurred_at <= sla_due_at:
+        awards.append(_award(event, policy.on_time_resolution, Domain.PRODUCTIVITY, AwardKind.ON_TIME_RESOLUTION,
+                             f'on-time resolution of {ticket}'))
+    else:
+        awards.append(_award(event, policy.late_resolution, Domain.PRODUCTIVITY, AwardKind.LATE_RESOLUTION,
+                             f'late resolution of {ticket}'))
+    if event.data.get('inbound_count') == 1:
+        awards.append(_award(event, policy.first_contact, Domain.QUALITY, AwardKind.FIRST_CONTACT,
+                             f'first-contact resolution of {ticket}'))
+    return [award for award in awards if award.points != 0]
+
+
+def rating_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
+    """Return the award a customer's rating earns the agent who resolved the conversation."""
+    assert event.kind == EventKind.RATED and event.agent_id is not None
+    ticket = f'#{event.conversation_id}'
+    rating = Rating(event.data['rating'])
+    if rating == Rating.GOOD and policy.happy_customer:
+        return [_award(event, policy.happy_customer, Domain.QUALITY, AwardKind.HAPPY_CUSTOMER,
+                       f'happy customer on {ticket}')]
+    if rating == Rating.BAD and policy.unhappy_customer:
+        return [_award(event, policy.unhappy_customer, Domain.QUALITY, AwardKind.UNHAPPY_CUSTOMER,
+                       f'unhappy customer on {ticket}')]
+    return []
+
+
+def reopen_clawbacks(event: GameEvent, resolution_awards_given: list[Award]) -> list[Award]:
+    """Return the entries that take back a reopened conversation's resolution and first-contact points."""
+    assert event.kind == EventKind.REOPENED
+    return [Award(agent_id=award.agent_id, points=-award.points, domain=award.domain, kind=AwardKind.CLAWBACK,
+                  reason=f'reopened #{event.conversation_id}: {award.reason} taken back')
+            for award in resolution_awards_given if award.kind in CLAWED_BACK_ON_REOPEN]
+
+
+def _award(event: GameEvent, points: int, domain: Domain, kind: AwardKind, reason: str) -> Award:
+    assert event.agent_id is not None
+    return Award(agent_id=event.agent_id, points=points, domain=domain, kind=kind, reason=reason)

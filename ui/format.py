@@ -1,0 +1,32 @@
+"""Small display helpers shared by the pages."""
+from datetime import datetime
+
+from services.events import Channel
+
+CHANNEL_ICONS = {Channel.EMAIL: 'mail', Channel.CHAT: 'chat', Channel.PHONE: 'call', Channel.SOCIAL: 'tag'}
+CHANNEL_LABELS = {Channel.EMAIL: 'Email', Channel.CHAT: 'Chat', Channel.PHONE: 'Phone', Channel.SOCIAL: 'Social'}
+PRIORITY_COLORS = {'low': 'grey-6', 'normal': 'blue-grey-6', 'high': 'orange-8', 'urgent': 'red-7'}
+
+
+def duration(seconds: float) -> str:
+    """A short human duration: 45 s, 12 min, 3 h 05 min, 2 d 4 h."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f'{seconds} s'
+    minutes = seconds // 60
+    if minutes < 60:
+        return f'{minutes} min'
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f'{hours} h {minutes:02d} min'
+    days, hours = divmod(hours, 24)
+    return f'{days} d {hours} h'
+
+
+def since(moment: datetime | None, now: datetime) -> str:
+    return duration((now - moment).total_seconds()) if moment else ''
+
+
+def ordinal(number: int) -> str:
+    suffix = 'th' if 10 <= number % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')
+    return f'{number}{suffix}'

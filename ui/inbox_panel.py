@@ -1,0 +1,243 @@
+"""The unified inbox: the queue on every channel and the open conversation with its reply box."""
+import re
+from collections.abc import Callable
+
+from nicegui import ui
+
+from services.canned import CannedReplyView, placeholder_values, render
+from services.container import Services
+from services.directory import AgentView
+from services.events import Channel
+from services.inbox import ActionError, ConversationDetail, InboxItem
+from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, since
+
+LIST_LIMIT = 40
+TYPING_SHORTCUT = re.compile(r'^/[\w-]*$')
+STATUS_COLORS = {'new': 'red-6', 'open': 'blue-7', 'pending': 'grey-7', 'resolved': 'positive'}
+
+
+class InboxPanel:
+    """The queue (mine and unassigned; a lead sees all) filtered by channel, beside the open conversation."""
+
+    def __init__(self, services: Services, agent: AgentView, actor: Callable[[], AgentView | None]) -> None:
+        self.services = services
+        self.agent = agent
+        self.channel: str = 'all'
+        self._signature: tuple = ()
+        self._waiting_labels: dict[int, tuple[ui.label, InboxItem]] = {}
+        with ui.row().classes('w-full no-wrap items-stretch gap-4 grow'):
+            with ui.card().classes('w-96 shrink-0 gap-2').mark('inbox'):
+                with ui.row().classes('w-full items-center justify-between'):
+                    ui.label('Inbox').classes('text-lg font-bold')
+                    self.count = ui.label().classes('text-sm text-grey-7').mark('inbox-count')
+                options = {'all': 'All'} | {channel.value: CHANNEL_LABELS[channel] for channel in Channel}
+                ui.toggle(options, value='all', on_change=self._filter).props('dense no-caps size=sm') \
+                    .mark('channel-filter')
+                self.list = ui.list().props('separator').classes('w-full overflow-auto').style('max-height: 70vh')
+            self.conversation = ConversationView(services, agent, actor)
+        ui.timer(15, self._tick_waiting)  # waiting times age in memory; no database access
+
+    def show(self, items: list[InboxItem]) -> None:
+        visible = [item for item in items
+                   if (self.agent.is_lead or item.assignee_id in (None, self.agent.id))
+                   and (self.channel == 'all' or item.channel.value == self.channel)]
+        visible.sort(key=lambda item: (item.assignee_id != self.agent.id, item.waiting_since is None,
+                                       item.waiting_since or item.created_at))
+        self.count.set_text(f'{len(visible)} open')
+        signature = tuple((i.id, i.status, i.assignee_id, i.waiting_since) for i in visible[:LIST_LIMIT])
+        if signature == self._signature:
+            return
+        self._signature = signature
+        now = self.services.clock.now()
+        self.list.clear()
+        self._waiting_labels.clear()
+        with self.list:
+            if not visible:
+                ui.item_label('Nothing waiting. Enjoy the calm!').classes('text-grey-6 p-4')
+            for item in visible[:LIST_LIMIT]:
+                with ui.item(on_click=lambda i=item.id: self.conversation.open(i)).mark(f'conversation-{item.id}'):
+                    with ui.item_section().props('avatar'):
+                        ui.icon(CHANNEL_ICONS[item.channel], color=PRIORITY_COLORS[item.priority]) \
+                            .tooltip(f'{CHANNEL_LABELS[item.channel]} · {item.priority} priority')
+                    with ui.item_section():
+                        ui.item_label(item.customer_name).classes('font-medium')
+                        ui.item_label(f'#{item.id} {item.subject}').props('caption lines=1')
+                    with ui.item_section().props('side'):
+                        waiting = ui.label(_waiting_text(item, now)).classes('text-xs')
+                        self._waiting_labels[item.id] = (waiting, item)
+                        mine = item.assignee_id == self.agent.id
+                        ui.badge('mine' if mine else item.status,
+                                 color='primary' if mine else STATUS_COLORS.get(item.status, 'grey'))
+            if len(visible) > LIST_LIMIT:
+                ui.item_label(f'and {len(visible) - LIST_LIMIT} more…').classes('text-grey-6 p-2')
+
+    def _filter(self, event) -> None:
+        self.channel = event.value
+        self._signature = ()
+        self.show(self.services.inbox.items())
+
+    def _tick_waiting(self) -> None:
+        now = self.services.clock.now()
+        for label, item in self._waiting_labels.values():
+            label.set_text(_waiting_text(item, now))
+
+
+class ConversationView:
+    """One conversation: its thread, and a reply box where ``/shortcut`` picks a canned reply."""
+
+    def __init__(self, services: Services, agent: AgentView, actor: Callable[[], AgentView | None]) -> None:
+        self.services = services
+        self.agent = agent
+        self.actor = actor
+        self.detail: ConversationDetail | None = None
+        self.canned: list[CannedReplyView] = []
+        self.drafts: dict[int, str] = {}  # half-written replies survive switching between conversations
+        with ui.card().classes('grow gap-2 min-w-0').mark('conversation'):
+            self.placeholder = ui.label('Pick a conversation from the inbox to read and answer it.') \
+                .classes('text-grey-6 p-8')
+            with ui.column().classes('w-full gap-2') as self.body:
+                with ui.row().classes('w-full items-center no-wrap gap-2'):
+                    self.channel_icon = ui.icon('mail', size='sm', color='primary')
+                    self.title = ui.label().classes('text-lg font-bold grow truncate').mark('conversation-title')
+                    self.status = ui.badge().mark('conversation-status')
+                    self.priority = ui.badge()
+                self.meta = ui.label().classes('text-sm text-grey-7 -mt-2')
+                self.thread = ui.column().classes('w-full gap-1 overflow-auto p-2 bg-grey-1 rounded') \
+                    .style('max-height: 50vh; min-height: 12rem').mark('thread')
+                self.suggestions = ui.row().classes('w-full gap-1').mark('suggestions')
+                self.reply = ui.textarea(placeholder='Write a reply, or type / and a shortcut for a canned reply',
+                                         on_change=self._suggest) \
+                    .props('outlined autogrow').classes('w-full').mark('reply')
+                self.reply.on('keydown.ctrl.enter', self._send)
+                self.reply.on('keydown.tab.prevent', self._pick_first)
+                with ui.row().classes('w-full justify-end gap-2'):
+                    self.take_button = ui.button('Take', icon='pan_tool', on_click=self._take).props('outline') \
+                        .mark('take')
+                    self.reopen_button = ui.button('Reopen', icon='replay', on_click=self._reopen).props('outline') \
+                        .mark('reopen')
+                    self.resolve_button = ui.button('Resolve', icon='task_alt', on_click=self._resolve, color='positive') \
+                        .mark('resolve')
+                    self.send_button = ui.button('Send', icon='send', on_click=self._send).mark('send')
+            self.body.set_visibility(False)
+        services.inbox.conversation_changed.subscribe(self._on_changed)
+
+    async def open(self, conversation_id: int) -> None:
+        if self.detail is not None:
+            self.drafts[self.detail.item.id] = self.reply.value or ''
+        try:
+            detail = await self.services.inbox.detail(conversation_id)
+        except ActionError as error:
+            ui.notify(str(error), type='negative')
+            return
+        if not self.canned:
+            self.canned = await self.services.inbox.canned_replies()
+        self._show(detail)
+        self.reply.set_value(self.drafts.pop(conversation_id, ''))
+
+    def _show(self, detail: ConversationDetail) -> None:
+        self.detail = detail
+        item = detail.item
+        now = self.services.clock.now()
+        self.placeholder.set_visibility(False)
+        self.body.set_visibility(True)
+        self.channel_icon.props(f'name={CHANNEL_ICONS[item.channel]}')
+        self.title.set_text(f'#{item.id} {item.subject}')
+        self.status.set_text(item.status)
+        self.status.props(f'color={STATUS_COLORS.get(item.status, "grey")}')
+        self.priority.set_text(item.priority)
+        self.priority.props(f'color={PRIORITY_COLORS[item.priority]}')
+        assignee = self.services.directory.agent(item.assignee_id) if item.assignee_id else None
+        due = item.sla_due_at - now
+        sla = f'SLA due in {since(now, item.sla_due_at)}' if due.total_seconds() > 0 else \
+            f'SLA breached {since(item.sla_due_at, now)} ago'
+        parts = [detail.item.customer_name, detail.customer_email, CHANNEL_LABELS[item.channel],
+                 f'assigned to {assignee.name}' if assignee else 'unassigned']
+        if item.status != 'resolved':
+            parts.append(sla)
+        if detail.rating:
+            parts.append(f'rated {detail.rating}')
+        self.meta.set_text(' · '.join(part for part in parts if part))
+        self.thread.clear()
+        with self.thread:
+            for message in detail.messages:
+                ui.chat_message(message.body, name=message.author_name, sent=message.author_kind == 'agent',
+                                stamp=message.created_at.strftime('%d %b %H:%M')).classes('w-full')
+        mine = item.assignee_id == self.agent.id
+        resolved = item.status == 'resolved'
+        self.take_button.set_visibility(not resolved and item.assignee_id is None)
+        self.resolve_button.set_visibility(not resolved and mine)
+        self.reopen_button.set_visibility(resolved and mine)
+        self.send_button.set_visibility(not resolved)
+        self.reply.set_visibility(not resolved)
+        self.suggestions.clear()
+
+    async def _on_changed(self, conversation_id: int) -> None:
+        if self.detail is not None and self.detail.item.id == conversation_id:
+            self._show(await self.services.inbox.detail(conversation_id))
+
+    def _suggest(self) -> None:
+        self.suggestions.clear()
+        text = (self.reply.value or '').strip()
+        if not TYPING_SHORTCUT.match(text):
+            return
+        matches = [c for c in self.canned if c.shortcut.startswith(text[1:])]
+        with self.suggestions:
+            if not matches:
+                ui.label(f'No canned reply starts with {text}').classes('text-sm text-negative')
+            for canned in matches[:6]:
+                ui.button(f'/{canned.shortcut} · {canned.title}', on_click=lambda c=canned: self._apply(c)) \
+                    .props('outline dense no-caps size=sm').mark(f'canned-{canned.shortcut}')
+
+    def _pick_first(self) -> None:
+        text = (self.reply.value or '').strip()
+        matches = [c for c in self.canned if TYPING_SHORTCUT.match(text) and c.shortcut.startswith(text[1:])]
+        if matches:
+            self._apply(matches[0])
+
+    def _apply(self, canned: CannedReplyView) -> None:
+        """Put the canned reply, placeholders filled, into the box; it stays editable before sending."""
+        if self.detail is None:
+            return
+        values = placeholder_values(customer_name=self.detail.item.customer_name, ticket_id=self.detail.item.id,
+                                    agent_name=self.agent.name)
+        self.reply.set_value(render(canned.body, values))
+        self.suggestions.clear()
+
+    async def _send(self) -> None:
+        actor = self.actor()
+        if actor is None or self.detail is None:
+            return
+        try:
+            await self.services.inbox.reply(actor, self.detail.item.id, self.reply.value or '')
+        except ActionError as error:
+            ui.notify(str(error), type='negative')
+            return
+        self.reply.set_value('')
+        ui.notify('Reply sent', type='positive')
+
+    async def _take(self) -> None:
+        await self._act(lambda actor, conversation_id: self.services.inbox.take(actor, conversation_id))
+
+    async def _resolve(self) -> None:
+        await self._act(lambda actor, conversation_id: self.services.inbox.resolve(actor, conversation_id),
+                        done='Resolved. Nice work!')
+
+    async def _reopen(self) -> None:
+        await self._act(lambda actor, conversation_id: self.services.inbox.reopen(actor, conversation_id),
+                        done='Reopened')
+
+    async def _act(self, action, *, done: str | None = None) -> None:
+        actor = self.actor()
+        if actor is None or self.detail is None:
+            return
+        try:
+            await action(actor, self.detail.item.id)
+        except ActionError as error:
+            ui.notify(str(error), type='negative')
+            return
+        if done:
+            ui.notify(done, type='positive')
+
+
+def _waiting_text(item: InboxItem, now) -> str:
+    return f'waiting {since(item.waiting_since, now)}' if item.waiting_since else f'open {since(item.created_at, now)}'

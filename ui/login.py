@@ -1,0 +1,46 @@
+"""The login page."""
+from nicegui import ui
+
+from services.container import Services
+from services.demo import DEMO_PASSWORD, LEAD, TEAMS
+from ui.session import current_agent, log_in
+
+
+def register(services: Services) -> None:
+
+    @ui.page('/login')
+    def login_page() -> None:
+        if current_agent(services) is not None:
+            ui.navigate.to('/')
+            return
+        ui.page_title('DeskQuest · Log in')
+        ui.query('body').classes('bg-blue-grey-1')
+
+        async def try_login() -> None:
+            if not username.value.strip() or not password.value:
+                ui.notify('Enter your username and password.', type='warning')
+                return
+            agent = await services.auth.authenticate(username.value, password.value)
+            if agent is None:
+                password.set_value('')
+                ui.notify('Wrong username or password.', type='negative')
+                return
+            log_in(agent)
+            ui.navigate.to('/')
+
+        with ui.card().classes('absolute-center w-96 p-8 gap-4'):
+            with ui.row().classes('items-center gap-2'):
+                ui.icon('headset_mic', size='md', color='primary')
+                ui.label('DeskQuest').classes('text-2xl font-bold')
+            ui.label('Support that levels up.').classes('text-grey-7 -mt-3')
+            username = ui.input('Username').props('outlined autofocus').classes('w-full').mark('username')
+            password = ui.input('Password', password=True, password_toggle_button=True) \
+                .props('outlined').classes('w-full').mark('password').on('keydown.enter', try_login)
+            ui.button('Log in', on_click=try_login).classes('w-full').mark('login')
+            if services.settings.demo:
+                agents = ', '.join(username for members in TEAMS.values() for username, _, _ in members[:2])
+                with ui.column().classes('gap-0 text-sm text-grey-8 bg-blue-grey-1 p-3 rounded w-full'):
+                    ui.label('Demo floor').classes('font-bold')
+                    ui.label(f'Password for everyone: {DEMO_PASSWORD}')
+                    ui.label(f'Lead: {LEAD[0]}')
+                    ui.label(f'Agents: {agents}, …')

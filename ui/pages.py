@@ -1,0 +1,9 @@
+"""Registers every page; called once from main.py."""
+from services.container import Services
+from ui import kiosk, login, workspace
+
+
+def register(services: Services) -> None:
+    login.register(services)
+    workspace.register(services)
+    kiosk.register(services)

@@ -1,0 +1,58 @@
+"""The lead's simulator controls in the header: start, stop, speed and the simulated time."""
+from collections.abc import Callable
+
+from nicegui import ui
+
+from services.container import Services
+from services.directory import AgentView
+from simulation.simulator import SPEEDS, SimulatorStatus
+
+
+class SimulatorControls:
+    def __init__(self, services: Services, actor: Callable[[], AgentView | None]) -> None:
+        self.services = services
+        self.actor = actor
+        simulator = services.simulator
+        with ui.row().classes('items-center gap-2 bg-blue-grey-8 rounded px-2 py-1').mark('simulator-controls'):
+            ui.icon('science', size='xs').tooltip('Traffic simulator')
+            self.clock = ui.label().classes('text-sm font-mono').mark('sim-clock')
+            self.speed = ui.select({s: f'{s}×' for s in SPEEDS} | {simulator.speed: f'{simulator.speed:g}×'},
+                                   value=simulator.speed, on_change=self._set_speed) \
+                .props('dense options-dense dark borderless').classes('w-20').mark('sim-speed')
+            self.toggle = ui.button(on_click=self._toggle).props('dense unelevated no-caps').mark('sim-toggle')
+        self.show(simulator.status())
+        simulator.status_changed.subscribe(self.show)
+        ui.timer(1.0, lambda: self.clock.set_text(self.services.clock.now().strftime('%a %d %b %H:%M')))
+
+    def show(self, status: SimulatorStatus) -> None:
+        self.clock.set_text(status.sim_time.strftime('%a %d %b %H:%M'))
+        self.toggle.set_text('Stop simulator' if status.running else 'Start simulator')
+        self.toggle.props(f'icon={"stop" if status.running else "play_arrow"} '
+                          f'color={"negative" if status.running else "positive"}')
+
+    def _is_lead(self) -> bool:
+        actor = self.actor()
+        if actor is None or not actor.is_lead:
+            ui.notify('Only a lead can control the simulator.', type='negative')
+            return False
+        return True
+
+    async def _toggle(self) -> None:
+        if not self._is_lead():
+            return
+        if self.services.simulator.running:
+            await self.services.simulator.stop()
+            ui.notify('Simulator stopped')
+        else:
+            self.services.simulator.start()
+            ui.notify(f'Simulator running at {self.services.simulator.speed:g}×')
+
+    def _set_speed(self, event) -> None:
+        if not self._is_lead():
+            return
+        try:
+            self.services.simulator.set_speed(float(event.value))
+        except ValueError as error:
+            ui.notify(str(error), type='negative')
+            return
+        ui.notify(f'Simulator speed: {event.value:g}×')

@@ -1,0 +1,68 @@
+"""The agent's one screen: progress card, unified inbox and live leaderboard (plus simulator controls for leads)."""
+from nicegui import ui
+
+from services.container import Services
+from services.directory import AgentView
+from services.progress import ProgressView
+from ui.inbox_panel import InboxPanel
+from ui.leaderboard_card import LeaderboardCard
+from ui.progress_card import ProgressCard
+from ui.session import current_agent, log_out
+from ui.sim_controls import SimulatorControls
+
+
+def register(services: Services) -> None:
+
+    @ui.page('/')
+    async def workspace() -> None:
+        agent = current_agent(services)
+        if agent is None:
+            ui.navigate.to('/login')
+            return
+        ui.page_title('DeskQuest')
+        ui.query('body').classes('bg-blue-grey-1')
+
+        def actor() -> AgentView | None:
+            """The logged-in agent, checked again inside every handler (UI actions bypass HTTP middleware)."""
+            who = current_agent(services)
+            if who is None or who.id != agent.id:
+                ui.notify('You were logged out. Please log in again.', type='warning')
+                ui.navigate.to('/login')
+                return None
+            return who
+
+        with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
+            ui.icon('headset_mic', size='sm')
+            ui.label('DeskQuest').classes('text-lg font-bold')
+            ui.space()
+            if agent.is_lead:
+                SimulatorControls(services, actor)
+            ui.label(agent.name).classes('font-medium').mark('agent-name')
+            level_chip = ui.label().classes('text-sm bg-deep-purple-5 px-2 rounded').mark('level-chip')
+            ui.button(icon='logout', on_click=lambda: (log_out(), ui.navigate.to('/login'))) \
+                .props('flat round color=white').tooltip('Log out').mark('logout')
+
+        with ui.row().classes('w-full no-wrap items-start gap-4'):
+            with ui.column().classes('w-96 shrink-0 gap-4'):
+                progress = ProgressCard() if not agent.is_lead else None
+                board = LeaderboardCard(me=agent.id)
+            inbox = InboxPanel(services, agent, actor)
+
+        def show_progress(view: ProgressView) -> None:
+            level_chip.set_text(f'{view.level_icon} {view.level_title}')
+            if progress is not None:
+                progress.show(view)
+
+        if agent.is_lead:
+            level_chip.set_text('Team lead')
+        else:
+            show_progress(await services.progress.view(agent.id))
+            services.progress.changed(agent.id).subscribe(show_progress)  # unsubscribed when the tab closes
+        board.show(services.leaderboard.snapshot())
+        services.leaderboard.changed.subscribe(board.show)
+        inbox.show(services.inbox.items())
+        services.inbox.changed.subscribe(inbox.show)
+
+        services.presence.tab_opened(agent.id)  # the simulator leaves an agent's work alone while they are here
+        ui.context.client.on_delete(lambda: services.presence.tab_closed(agent.id))
+
