@@ -20,6 +20,7 @@ log = logging.getLogger('deskquest')
 
 def serve(settings: Settings) -> None:
     services = build(settings)
+    app.state.services = services  # lets tests driving the app reach the services it built
     install_lifespan(services)
     pages.register(services)
     app.add_static_files('/assets', os.path.join(os.path.dirname(__file__), 'assets'))

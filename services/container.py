@@ -7,7 +7,7 @@ from tortoise import Tortoise
 
 from models import StoredEvent
 from services.auth import AuthService
-from services.clock import AcceleratedClock
+from services.clock import AcceleratedClock, ManualClock
 from services.demo import seed_demo_floor, seed_demo_queue
 from services.directory import Directory
 from services.game import GameService
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 @dataclass(kw_only=True, slots=True)
 class Services:
     settings: Settings
-    clock: AcceleratedClock
+    clock: AcceleratedClock | ManualClock
     directory: Directory
     auth: AuthService
     game: GameService
@@ -39,7 +39,7 @@ class Services:
         await open_database(self.settings.db_url)
         seeded = self.settings.demo and await seed_demo_floor(self.auth)
         last_event = await StoredEvent.all().order_by('-id').first()
-        if last_event is not None:
+        if last_event is not None and isinstance(self.clock, AcceleratedClock):
             self.clock.advance_to(last_event.occurred_at)  # never record events before the last one
         await self.directory.load()
         await self.game.load()
@@ -59,8 +59,9 @@ class Services:
         await Tortoise.close_connections()
 
 
-def build(settings: Settings) -> Services:
-    clock = AcceleratedClock()
+def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = None) -> Services:
+    """Wire the services together; tests and headless runs pass a :class:`ManualClock`."""
+    clock = clock or AcceleratedClock()
     directory = Directory()
     hasher = PasswordHasher(memory_cost=settings.argon2_memory_kib)
     game = GameService(clock=clock)

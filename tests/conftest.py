@@ -1,0 +1,71 @@
+"""Shared fixtures: a real database per test (SQLite always; PostgreSQL too when DESKQUEST_TEST_PG_URL is set)."""
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import asyncpg
+import pytest
+from tortoise.backends.base import executor
+
+from services.clock import ManualClock
+from services.container import Services, build
+from services.settings import parse
+
+PG_URL = os.environ.get('DESKQUEST_TEST_PG_URL', '')  # e.g. postgres://postgres@127.0.0.1:5432/test
+START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)  # a Monday morning
+
+BACKENDS = ['sqlite', 'postgres']
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get('CI') and not PG_URL:
+        raise pytest.UsageError('CI must run the PostgreSQL tests: set DESKQUEST_TEST_PG_URL')
+
+
+@pytest.fixture(params=BACKENDS)
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database URL: a SQLite file, or a new PostgreSQL database dropped afterwards."""
+    # Tortoise caches SQL per connection name, not per dialect: clear it when one process switches backends
+    executor.EXECUTOR_CACHE.clear()
+    if request.param == 'sqlite':
+        yield f'sqlite://{tmp_path / "test.sqlite3"}'
+        return
+    if not PG_URL:
+        pytest.skip('set DESKQUEST_TEST_PG_URL to run against PostgreSQL')
+    name = f'deskquest_test_{uuid.uuid4().hex[:12]}'
+    admin = await asyncpg.connect(PG_URL)
+    await admin.execute(f'CREATE DATABASE {name}')
+    try:
+        yield PG_URL.rsplit('/', 1)[0] + f'/{name}'
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def services(db_url: str, clock: ManualClock) -> AsyncIterator[Services]:
+    """The whole service layer on a real database with the demo floor seeded, the simulator stopped."""
+    settings = parse(['--db-url', db_url, '--no-simulator'], env={
+        'DESKQUEST_STORAGE_SECRET': 'test', 'DESKQUEST_ARGON2_MEMORY_KIB': '1024'})
+    services = build(settings, clock=clock)
+    await services.start()
+    try:
+        yield services
+    finally:
+        await services.stop()
+
+
+@pytest.fixture(autouse=True)
+def app_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """How main.py is configured when NiceGUI's user fixtures run it: a fresh SQLite file, no simulator."""
+    monkeypatch.setenv('DESKQUEST_DB_URL', f'sqlite://{tmp_path / "app.sqlite3"}')
+    monkeypatch.setenv('DESKQUEST_NO_SIMULATOR', '1')
+    monkeypatch.setenv('DESKQUEST_STORAGE_SECRET', 'test secret')
+    monkeypatch.setenv('DESKQUEST_ARGON2_MEMORY_KIB', '1024')  # still Argon2id, just cheap enough for many tests
