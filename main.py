@@ -37,17 +37,23 @@ def install_lifespan(services: Services) -> None:
     router = app.router
     original = getattr(router, 'deskquest_original_lifespan', router.lifespan_context)
     router.deskquest_original_lifespan = original
+    users = 0  # the test fixtures may enter the lifespan again while it runs: start and stop only once
 
     @asynccontextmanager
     async def lifespan(application) -> AsyncIterator:
+        nonlocal users
         async with original(application) as state:  # NiceGUI first: the services need its event loop
-            await services.start()
-            announce(services.settings)
+            users += 1
+            if users == 1:
+                await services.start()
+                announce(services.settings)
             try:
                 yield state
             finally:
-                await services.stop()
-                log.info('DeskQuest stopped cleanly')
+                users -= 1
+                if users == 0:
+                    await services.stop()
+                    log.info('DeskQuest stopped cleanly')
     router.lifespan_context = lifespan
 
 

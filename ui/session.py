@@ -1,12 +1,24 @@
-"""Who is logged in on this browser, checked on every page and inside every handler."""
+"""Who is logged in on this browser, checked on every page and again inside every handler."""
+from collections.abc import MutableMapping
+from typing import Any
+
 from nicegui import app
 
 from services.container import Services
 from services.directory import AgentView
 
 
-def current_agent(services: Services) -> AgentView | None:
-    agent_id = app.storage.user.get('agent_id')
+def user_storage() -> MutableMapping[str, Any]:
+    """This browser's session storage; capture it while building a page and hand it to the page's handlers.
+
+    Handlers must not look ``app.storage.user`` up again: that follows the request of the moment, which for updates
+    pushed from other tabs' actions is not this tab's.
+    """
+    return app.storage.user
+
+
+def current_agent(services: Services, storage: MutableMapping[str, Any] | None = None) -> AgentView | None:
+    agent_id = (user_storage() if storage is None else storage).get('agent_id')
     return services.directory.agent(agent_id) if isinstance(agent_id, int) else None
 
 
@@ -14,5 +26,5 @@ def log_in(agent: AgentView) -> None:
     app.storage.user['agent_id'] = agent.id
 
 
-def log_out() -> None:
-    app.storage.user.pop('agent_id', None)
+def log_out(storage: MutableMapping[str, Any]) -> None:
+    storage.pop('agent_id', None)

@@ -7,7 +7,7 @@ from services.progress import ProgressView
 from ui.inbox_panel import InboxPanel
 from ui.leaderboard_card import LeaderboardCard
 from ui.progress_card import ProgressCard
-from ui.session import current_agent, log_out
+from ui.session import current_agent, log_out, user_storage
 from ui.sim_controls import SimulatorControls
 
 
@@ -15,7 +15,8 @@ def register(services: Services) -> None:
 
     @ui.page('/')
     async def workspace() -> None:
-        agent = current_agent(services)
+        storage = user_storage()
+        agent = current_agent(services, storage)
         if agent is None:
             ui.navigate.to('/login')
             return
@@ -24,7 +25,7 @@ def register(services: Services) -> None:
 
         def actor() -> AgentView | None:
             """The logged-in agent, checked again inside every handler (UI actions bypass HTTP middleware)."""
-            who = current_agent(services)
+            who = current_agent(services, storage)
             if who is None or who.id != agent.id:
                 ui.notify('You were logged out. Please log in again.', type='warning')
                 ui.navigate.to('/login')
@@ -39,7 +40,7 @@ def register(services: Services) -> None:
                 SimulatorControls(services, actor)
             ui.label(agent.name).classes('font-medium').mark('agent-name')
             level_chip = ui.label().classes('text-sm bg-deep-purple-5 px-2 rounded').mark('level-chip')
-            ui.button(icon='logout', on_click=lambda: (log_out(), ui.navigate.to('/login'))) \
+            ui.button(icon='logout', on_click=lambda: (log_out(storage), ui.navigate.to('/login'))) \
                 .props('flat round color=white').tooltip('Log out').mark('logout')
 
         with ui.row().classes('w-full no-wrap items-start gap-4'):
