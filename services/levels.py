@@ -7,26 +7,27 @@ from dataclasses import dataclass, field
 class Level:
     number: int
     title: str
-    icon: str
+    icon: str  # a Material icon name: emoji do not render on every kiosk screen
     minimums: Mapping[str, int] = field(default_factory=dict)  # metric name -> lifetime minimum
 
     def reached_by(self, metrics: Mapping[str, int]) -> bool:
         return all(metrics.get(metric, 0) >= minimum for metric, minimum in self.minimums.items())
 
 
+# an agent earning ~150 points an hour climbs a level every day or two at first, and reaches the top in months
 DEFAULT_LEVELS: tuple[Level, ...] = (
-    Level(number=1, title='Novice', icon='🌱'),
-    Level(number=2, title='Rookie', icon='🐣', minimums={'points': 50}),
-    Level(number=3, title='Apprentice', icon='📘', minimums={'points': 150, 'resolved': 10}),
-    Level(number=4, title='Problem solver', icon='🧩', minimums={'points': 300, 'resolved': 25}),
-    Level(number=5, title='Ticket tamer', icon='🎯', minimums={'points': 500, 'resolved': 40}),
-    Level(number=6, title='Customer whisperer', icon='💬', minimums={'points': 800, 'positive_ratings': 20}),
-    Level(number=7, title='Support ninja', icon='🥷', minimums={'points': 1200, 'resolved': 100}),
-    Level(number=8, title='Queue master', icon='🧭', minimums={'points': 1700, 'resolved': 150}),
-    Level(number=9, title='Support hero', icon='🦸', minimums={'points': 2400, 'positive_ratings': 80}),
-    Level(number=10, title='Legend of the desk', icon='🏆', minimums={'points': 3300, 'resolved': 300}),
-    Level(number=11, title='Grand master of support', icon='🧙', minimums={'points': 4500, 'resolved': 450}),
-    Level(number=12, title='King of customer support', icon='👑', minimums={'points': 6000, 'resolved': 600}),
+    Level(number=1, title='Novice', icon='spa'),
+    Level(number=2, title='Rookie', icon='egg', minimums={'points': 200}),
+    Level(number=3, title='Apprentice', icon='menu_book', minimums={'points': 800, 'resolved': 40}),
+    Level(number=4, title='Problem solver', icon='extension', minimums={'points': 2000, 'resolved': 100}),
+    Level(number=5, title='Ticket tamer', icon='gps_fixed', minimums={'points': 4000, 'resolved': 200}),
+    Level(number=6, title='Customer whisperer', icon='forum', minimums={'points': 7000, 'positive_ratings': 250}),
+    Level(number=7, title='Support ninja', icon='sports_martial_arts', minimums={'points': 11000, 'resolved': 600}),
+    Level(number=8, title='Queue master', icon='explore', minimums={'points': 16000, 'resolved': 900}),
+    Level(number=9, title='Support hero', icon='shield', minimums={'points': 23000, 'positive_ratings': 800}),
+    Level(number=10, title='Legend of the desk', icon='emoji_events', minimums={'points': 32000, 'resolved': 1800}),
+    Level(number=11, title='Grand master of support', icon='auto_awesome', minimums={'points': 45000, 'resolved': 2500}),
+    Level(number=12, title='King of customer support', icon='workspace_premium', minimums={'points': 60000, 'resolved': 3500}),
 )
 
 

@@ -14,7 +14,7 @@ from services.leaderboard_rules import Period
 from services.levels import level_info, progress_to_next
 from services.projection import AgentMetrics, Outcome
 
-RECEIPTS_SHOWN = 8
+RECEIPTS_SHOWN = 6
 CHART_DAYS = 14
 
 

@@ -25,15 +25,15 @@ class InboxPanel:
         self.channel: str = 'all'
         self._signature: tuple = ()
         self._waiting_labels: dict[int, tuple[ui.label, InboxItem]] = {}
-        with ui.row().classes('w-full no-wrap items-stretch gap-4 grow'):
-            with ui.card().classes('w-96 shrink-0 gap-2').mark('inbox'):
+        with ui.row().classes('h-full no-wrap items-stretch gap-4 grow min-w-0'):
+            with ui.card().classes('w-80 shrink-0 gap-2 h-full flex-nowrap').mark('inbox'):
                 with ui.row().classes('w-full items-center justify-between'):
                     ui.label('Inbox').classes('text-lg font-bold')
                     self.count = ui.label().classes('text-sm text-grey-7').mark('inbox-count')
                 options = {'all': 'All'} | {channel.value: CHANNEL_LABELS[channel] for channel in Channel}
                 ui.toggle(options, value='all', on_change=self._filter).props('dense no-caps size=sm') \
                     .mark('channel-filter')
-                self.list = ui.list().props('separator').classes('w-full overflow-auto').style('max-height: 70vh')
+                self.list = ui.list().props('separator').classes('w-full grow overflow-y-auto')
             self.conversation = ConversationView(services, agent, actor)
         ui.timer(15, self._tick_waiting)  # waiting times age in memory; no database access
 
@@ -92,18 +92,18 @@ class ConversationView:
         self.detail: ConversationDetail | None = None
         self.canned: list[CannedReplyView] = []
         self.drafts: dict[int, str] = {}  # half-written replies survive switching between conversations
-        with ui.card().classes('grow gap-2 min-w-0').mark('conversation'):
+        with ui.card().classes('grow gap-2 min-w-0 h-full flex-nowrap').mark('conversation'):
             self.placeholder = ui.label('Pick a conversation from the inbox to read and answer it.') \
                 .classes('text-grey-6 p-8')
-            with ui.column().classes('w-full gap-2') as self.body:
+            with ui.column().classes('w-full gap-2 grow min-h-0 flex-nowrap') as self.body:
                 with ui.row().classes('w-full items-center no-wrap gap-2'):
                     self.channel_icon = ui.icon('mail', size='sm', color='primary')
                     self.title = ui.label().classes('text-lg font-bold grow truncate').mark('conversation-title')
                     self.status = ui.badge().mark('conversation-status')
                     self.priority = ui.badge()
                 self.meta = ui.label().classes('text-sm text-grey-7 -mt-2')
-                self.thread = ui.column().classes('w-full gap-1 overflow-auto p-2 bg-grey-1 rounded') \
-                    .style('max-height: 50vh; min-height: 12rem').mark('thread')
+                self.thread = ui.column().classes('w-full gap-1 grow min-h-0 overflow-y-auto p-2 bg-grey-1 rounded '
+                                                  'flex-nowrap').mark('thread')
                 self.suggestions = ui.row().classes('w-full gap-1').mark('suggestions')
                 self.reply = ui.textarea(placeholder='Write a reply, or type / and a shortcut for a canned reply',
                                          on_change=self._suggest) \
@@ -140,7 +140,7 @@ class ConversationView:
         now = self.services.clock.now()
         self.placeholder.set_visibility(False)
         self.body.set_visibility(True)
-        self.channel_icon.props(f'name={CHANNEL_ICONS[item.channel]}')
+        self.channel_icon.set_name(CHANNEL_ICONS[item.channel])
         self.title.set_text(f'#{item.id} {item.subject}')
         self.status.set_text(item.status)
         self.status.props(f'color={STATUS_COLORS.get(item.status, "grey")}')
@@ -160,8 +160,10 @@ class ConversationView:
         self.thread.clear()
         with self.thread:
             for message in detail.messages:
-                ui.chat_message(message.body, name=message.author_name, sent=message.author_kind == 'agent',
-                                stamp=message.created_at.strftime('%d %b %H:%M')).classes('w-full')
+                sent = message.author_kind == 'agent'
+                ui.chat_message(message.body, name=message.author_name, sent=sent,
+                                stamp=message.created_at.strftime('%d %b %H:%M')) \
+                    .props(f'bg-color={"indigo-1" if sent else "white"}').classes('w-full')
         mine = item.assignee_id == self.agent.id
         resolved = item.status == 'resolved'
         self.take_button.set_visibility(not resolved and item.assignee_id is None)

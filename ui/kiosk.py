@@ -27,7 +27,7 @@ def register(services: Services) -> None:
             with ui.column().classes('w-1/3 gap-6'):
                 ui.label('Queue').classes('text-5xl font-bold')
                 queue = {channel: _queue_row(channel) for channel in Channel}
-                week = LeaderboardCard(me=None, kiosk=True, period=Period.WEEK, rows=5)
+                week = LeaderboardCard(me=None, kiosk=True, period=Period.WEEK, rows=5, teams=0)
 
         def show_queue(items: list[InboxItem]) -> None:
             for channel, label in queue.items():

@@ -31,15 +31,18 @@ class LeaderboardCard:
             self.rows = []
             for _ in range(rows):
                 with ui.row().classes(f'w-full items-center no-wrap gap-3 px-2 py-1 rounded {text}') as row:
-                    rank = ui.label().classes('w-10 font-bold text-right')
-                    name = ui.label().classes('grow truncate')
-                    team = ui.label().classes('text-grey-6 truncate' + (' w-56' if kiosk else ' w-20'))
-                    points = ui.label().classes('w-20 text-right font-bold')
-                self.rows.append((row, rank, name, team, points))
+                    rank = ui.label().classes('w-10 shrink-0 font-bold text-right')
+                    icon = ui.icon('spa', size='lg' if kiosk else 'sm', color='amber-5' if kiosk else 'deep-purple-4')
+                    with ui.column().classes('grow gap-0 min-w-0'):
+                        name = ui.label().classes('w-full truncate font-medium')
+                        detail = ui.label().classes(('text-xl' if kiosk else 'text-xs') + ' text-grey-6 truncate w-full')
+                    points = ui.label().classes('shrink-0 text-right font-bold')
+                self.rows.append((row, rank, icon, name, detail, points))
             self.standing = ui.label().classes('text-sm text-grey-8 px-2').mark('standing')
-            ui.separator().classes('my-1')
-            ui.label('Teams').classes('text-4xl font-bold mt-4' if kiosk else 'text-sm font-bold')
             self.team_rows = []
+            if teams:
+                ui.separator().classes('my-1')
+                ui.label('Teams').classes('text-4xl font-bold mt-4' if kiosk else 'text-sm font-bold')
             for _ in range(teams):
                 with ui.row().classes(f'w-full items-center no-wrap gap-3 px-2 {text}') as row:
                     rank = ui.label().classes('w-10 font-bold text-right')
@@ -50,14 +53,15 @@ class LeaderboardCard:
     def show(self, snapshot: LeaderboardSnapshot) -> None:
         self._snapshot = snapshot
         board = snapshot.agents[self.period]
-        for (row, rank, name, team, points), entry in zip(self.rows, board + [None] * len(self.rows)):
+        for (row, rank, icon, name, detail, points), entry in zip(self.rows, board + [None] * len(self.rows)):
             row.set_visibility(entry is not None)
             if entry is None:
                 continue
             level = level_info(entry.level)
             rank.set_text(f'{entry.rank}.')
-            name.set_text(f'{entry.name}  {level.icon} {level.title}')
-            team.set_text(entry.team_name)
+            icon.set_name(level.icon)
+            name.set_text(entry.name)
+            detail.set_text(f'{level.title} · {entry.team_name}' if entry.team_name else level.title)
             points.set_text(f'{entry.points:,}')
             highlight = 'bg-amber-2 text-black' if not self.kiosk else 'bg-amber-9'
             row.classes(add=highlight) if entry.agent_id == self.me else row.classes(remove=highlight)

@@ -39,18 +39,22 @@ def register(services: Services) -> None:
             if agent.is_lead:
                 SimulatorControls(services, actor)
             ui.label(agent.name).classes('font-medium').mark('agent-name')
-            level_chip = ui.label().classes('text-sm bg-deep-purple-5 px-2 rounded').mark('level-chip')
+            with ui.row().classes('items-center gap-1 text-sm bg-deep-purple-5 px-2 rounded no-wrap'):
+                level_icon = ui.icon('badge', size='xs')
+                level_chip = ui.label().mark('level-chip')
             ui.button(icon='logout', on_click=lambda: (log_out(storage), ui.navigate.to('/login'))) \
                 .props('flat round color=white').tooltip('Log out').mark('logout')
 
-        with ui.row().classes('w-full no-wrap items-start gap-4'):
-            with ui.column().classes('w-96 shrink-0 gap-4'):
+        # the screen's height is shared out: each column scrolls on its own, the page itself does not
+        with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 88px)'):
+            with ui.column().classes('w-80 shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
                 progress = ProgressCard() if not agent.is_lead else None
                 board = LeaderboardCard(me=agent.id)
             inbox = InboxPanel(services, agent, actor)
 
         def show_progress(view: ProgressView) -> None:
-            level_chip.set_text(f'{view.level_icon} {view.level_title}')
+            level_icon.set_name(view.level_icon)
+            level_chip.set_text(view.level_title)
             if progress is not None:
                 progress.show(view)
 
