@@ -2,7 +2,7 @@
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,6 +15,14 @@ from services.events import EventKind, GameEvent
 from services.projection import GameProjection, Outcome
 
 log = logging.getLogger(__name__)
+
+
+class AlreadyRecorded(Exception):
+    """The event's idempotency key was seen before: the repeated action is rolled back whole and changes nothing."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f'event {key} was already recorded')
+        self.key = key
 
 
 class GameService:
@@ -46,10 +54,17 @@ class GameService:
                 async with in_transaction():
                     yield work
                     await work.store_projections()
+            except AlreadyRecorded as duplicate:
+                log.info('%s: the repeated action changed nothing', duplicate)
+                if work.outcomes:
+                    await self.load()
+                return
             except BaseException:
                 if work.outcomes:  # the projection already folded events that were rolled back
                     await self.load()
                 raise
+        for callback in work.after_commit_callbacks:
+            callback()
         if work.outcomes:
             self.committed.emit(work.outcomes)
 
@@ -58,14 +73,21 @@ class UnitOfWork:
     def __init__(self, game: GameService) -> None:
         self.game = game
         self.outcomes: list[Outcome] = []
+        self.after_commit_callbacks: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the transaction has committed (never for a rolled-back or repeated action)."""
+        self.after_commit_callbacks.append(callback)
 
     async def record(self, kind: EventKind, *, agent_id: int | None = None, conversation_id: int | None = None,
-                     data: Mapping[str, Any] | None = None, key: str | None = None) -> GameEvent | None:
-        """Append one event (once per idempotency key) and fold it into the game; None if the key was seen."""
+                     data: Mapping[str, Any] | None = None, key: str | None = None) -> GameEvent:
+        """Append one event and fold it into the game.
+
+        :raises AlreadyRecorded: when the key was seen before; the unit of work then rolls back the whole action.
+        """
         key = key or f'{kind.value}:{uuid.uuid4().hex}'
         if await StoredEvent.filter(key=key).exists():
-            log.info('event %s already recorded', key)
-            return None
+            raise AlreadyRecorded(key)
         stored = await StoredEvent.create(key=key, kind=kind.value, occurred_at=self.game.clock.now(),
                                           agent_id=agent_id, conversation_id=conversation_id, data=dict(data or {}))
         outcome = self.game.projection.apply(to_game_event(stored))

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from nicegui import Event
 
-from models import CannedReply, Conversation, Customer, Message
+from models import CannedReply, Conversation, Customer, Message, StoredEvent
 from services.canned import CannedReplyView, placeholder_values, render, shortcut_in
 from services.clock import Clock
 from services.coalesce import Coalescer
@@ -98,6 +98,8 @@ class InboxService:
         if priority not in SLA_RESOLUTION_TARGETS:
             raise ActionError(f'Unknown priority {priority!r}.')
         async with self.game.unit_of_work() as work:
+            if key is not None and (seen := await StoredEvent.get_or_none(key=key)) is not None:
+                return seen.conversation_id or 0  # the same arrival delivered twice makes one conversation
             now = self.clock.now()
             customer = await Customer.get(id=customer_id)
             conversation = await Conversation.create(
@@ -106,7 +108,7 @@ class InboxService:
             await Message.create(conversation=conversation, author_kind='customer', body=body, created_at=now)
             await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key,
                               data={'channel': channel.value, 'priority': priority, 'customer_id': customer_id})
-        self._store(conversation, customer.name)
+            work.after_commit(lambda: self._store(conversation, customer.name))
         return conversation.id
 
     async def customer_message(self, conversation_id: int, body: str, *, key: str | None = None) -> None:
@@ -123,7 +125,7 @@ class InboxService:
             await Message.create(conversation=conversation, author_kind='customer', body=body, created_at=now)
             await work.record(EventKind.CUSTOMER_MESSAGE, conversation_id=conversation.id, key=key,
                               agent_id=conversation.assignee_id, data={'length': len(body)})
-        self._store(conversation, conversation.customer.name)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def take(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
         """Assign an unassigned conversation to the agent who takes it."""
@@ -135,7 +137,7 @@ class InboxService:
             if conversation.assignee_id is not None and not actor.is_lead:
                 raise ActionError(f'#{conversation.id} is already assigned to {self._agent_name(conversation.assignee_id)}.')
             await self._assign(work, conversation, actor.id, key=key)
-        self._store(conversation, conversation.customer.name)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def reply(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> str:
         """Send a reply; ``/shortcut`` alone sends that canned reply with its placeholders filled. Returns the body."""
@@ -169,7 +171,7 @@ class InboxService:
             await work.record(EventKind.REPLIED, agent_id=actor.id, conversation_id=conversation.id, key=key,
                               data={'length': len(body), 'canned': canned.shortcut if canned else None,
                                     'channel': conversation.channel})
-        self._store(conversation, conversation.customer.name)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
         return body
 
     async def resolve(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
@@ -188,7 +190,7 @@ class InboxService:
                                              'created_at': conversation.created_at.isoformat(),
                                              'sla_due_at': conversation.sla_due_at.isoformat(),
                                              'inbound_count': conversation.inbound_count})
-        self._store(conversation, conversation.customer.name)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def reopen(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
         async with self.game.unit_of_work() as work:
@@ -198,7 +200,7 @@ class InboxService:
             self._check_mine(actor, conversation, allow_unassigned=True)
             await self._reopen(work, conversation, reason=f'reopened by {actor.name}', key=key)
             await conversation.save()
-        self._store(conversation, conversation.customer.name)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def rate(self, conversation_id: int, rating: Rating, *, comment: str = '', key: str | None = None) -> None:
         """The customer rates the latest resolution: once, and only while the conversation is resolved."""
@@ -212,7 +214,7 @@ class InboxService:
             await conversation.save()
             await work.record(EventKind.RATED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
                               key=key, data={'rating': rating.value, 'comment': comment[:500]})
-        self._store(conversation, conversation.customer.name)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def _get(self, conversation_id: int) -> Conversation:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')

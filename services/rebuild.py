@@ -41,9 +41,11 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
     for agent_id in sorted(set(stored_scores) | set(rebuilt.metrics)):
         expected = rebuilt.metrics.get(agent_id, AgentMetrics(agent_id=agent_id)).as_dict()
         score = stored_scores.get(agent_id)
+        stored = {name: getattr(score, name) for name in expected} if score else \
+            AgentMetrics(agent_id=agent_id).as_dict()  # no row is the same as an agent with nothing yet
         for name, value in expected.items():
-            stored_value = getattr(score, name) if score else 0
-            if name != 'agent_id' and stored_value != value and not (score is None and value in (0, 1)):
+            stored_value = stored[name]
+            if stored_value != value:
                 lines.append(f'agent {agent_id}: stored {name}={stored_value}, rebuilt {name}={value}')
     stored_ledger: Counter[LedgerKey] = Counter()
     stored_tally = PointsTally()

@@ -11,7 +11,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from nicegui import Event
 
@@ -51,6 +51,7 @@ class _Scheduled:
 class _SimAgent:
     view: AgentView
     busy_with: int | None = None
+    idle_since: datetime | None = None  # who waited longest gets the next conversation
 
 
 class Simulator:
@@ -188,9 +189,10 @@ class Simulator:
         claimed = {agent.busy_with for agent in self._agents.values()}
         waiting = sorted((item for item in self.inbox.items() if item.id not in claimed), key=lambda item: item.created_at)
         queue = [item for item in waiting if item.assignee_id is None and item.status == 'new']
-        for agent in self._agents.values():
-            if agent.busy_with is not None or self.presence.is_online(agent.view.id):
-                continue
+        idle = sorted((agent for agent in self._agents.values()
+                       if agent.busy_with is None and not self.presence.is_online(agent.view.id)),
+                      key=lambda agent: (agent.idle_since or datetime.min.replace(tzinfo=timezone.utc), agent.view.id))
+        for agent in idle:
             own = next((item for item in waiting if item.assignee_id == agent.view.id and item.waiting_since), None)
             item = own or (queue.pop(0) if queue else None)
             if item is None:
@@ -206,7 +208,7 @@ class Simulator:
             text = '/hello' if self.random.random() < style.canned_share else self.random.choice(FREE_REPLIES)
             await self.inbox.reply(agent.view, conversation_id, text)
         except ActionError:
-            agent.busy_with = None
+            self._free(agent)
             await self._dispatch()
             return
         item = self.inbox.open_items.get(conversation_id)
@@ -226,8 +228,12 @@ class Simulator:
                                    self.random.choice(FREE_REPLIES))
             await self.inbox.resolve(agent.view, conversation_id)
         finally:
-            agent.busy_with = None
+            self._free(agent)
             await self._dispatch()
+
+    def _free(self, agent: _SimAgent) -> None:
+        agent.busy_with = None
+        agent.idle_since = self.clock.now()
 
     def _on_committed(self, outcomes: list[Outcome]) -> None:
         """Customers rate every resolution, whoever resolved it (a person or a simulated agent)."""
