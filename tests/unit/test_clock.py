@@ -1,0 +1,68 @@
+"""Clocks: manual time for tests and headless runs, accelerated time for the simulator."""
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
+
+import pytest
+
+from services import clock as clock_module
+from services.clock import AcceleratedClock, ManualClock
+
+START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+
+
+class FakeMonotonic:
+    """Real time that only moves when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def monotonic(monkeypatch: pytest.MonkeyPatch) -> FakeMonotonic:
+    fake = FakeMonotonic()
+    monkeypatch.setattr(clock_module, 'time', SimpleNamespace(monotonic=fake))  # only the clock module's view
+    return fake
+
+
+def test_manual_clock_moves_only_forward() -> None:
+    clock = ManualClock(START)
+    assert clock.now() == START
+    clock.advance(timedelta(minutes=5))
+    clock.set(START + timedelta(minutes=5))  # standing still is fine
+    assert clock.now() == START + timedelta(minutes=5)
+    with pytest.raises(ValueError, match='never goes backwards'):
+        clock.set(START)
+    with pytest.raises(ValueError):
+        clock.advance(timedelta(seconds=-1))
+    assert clock.now() == START + timedelta(minutes=5)
+
+
+def test_accelerated_clock_runs_at_its_speed(monotonic: FakeMonotonic) -> None:
+    clock = AcceleratedClock(start=START, speed=60)
+    monotonic.now += 2
+    assert clock.now() == START + timedelta(minutes=2)
+    clock.set_speed(1)
+    monotonic.now += 30
+    assert clock.now() == START + timedelta(minutes=2, seconds=30)  # the time already elapsed is kept
+    assert clock.speed == 1
+    with pytest.raises(ValueError, match='positive'):
+        clock.set_speed(0)
+
+
+def test_accelerated_clock_jumps_forward_never_back(monotonic: FakeMonotonic) -> None:
+    clock = AcceleratedClock(start=START, speed=10)
+    clock.advance_to(START - timedelta(hours=1))
+    assert clock.now() == START
+    clock.advance_to(START + timedelta(hours=1))
+    assert clock.now() == START + timedelta(hours=1)
+    monotonic.now += 1
+    assert clock.now() == START + timedelta(hours=1, seconds=10)
+
+
+def test_real_seconds_until(monotonic: FakeMonotonic) -> None:
+    clock = AcceleratedClock(start=START, speed=300)
+    assert clock.real_seconds_until(START + timedelta(minutes=10)) == pytest.approx(2.0)
+    assert clock.real_seconds_until(START - timedelta(minutes=10)) == 0.0

@@ -1,0 +1,39 @@
+"""Coalescing: a burst of pokes is one flush; a failing flush is logged, not raised."""
+import asyncio
+import logging
+
+import pytest
+
+from services.coalesce import Coalescer
+
+
+async def test_a_burst_is_one_flush() -> None:
+    flushes: list[int] = []
+    coalescer = Coalescer(lambda: flushes.append(len(flushes)), delay=0.01)
+    await coalescer.settle()  # nothing pending: returns at once
+    for _ in range(5):
+        coalescer.poke()
+    await coalescer.settle()
+    assert flushes == [0]
+    coalescer.poke()
+    await asyncio.sleep(0)
+    coalescer.poke()  # still within the second burst
+    await coalescer.settle()
+    assert flushes == [0, 1]
+
+
+async def test_a_failing_flush_is_logged_and_the_next_burst_still_flushes(caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str] = []
+
+    def flush() -> None:
+        calls.append('flush')
+        if len(calls) == 1:
+            raise RuntimeError('no subscribers reachable')
+    coalescer = Coalescer(flush, delay=0)
+    with caplog.at_level(logging.ERROR, logger='services.coalesce'):
+        coalescer.poke()
+        await coalescer.settle()
+    assert 'broadcast failed' in caplog.text
+    coalescer.poke()
+    await coalescer.settle()
+    assert calls == ['flush', 'flush']

@@ -1,0 +1,94 @@
+"""Leaderboard arithmetic: tallies per period (today, the ISO week from Monday, all time) and shared ranks."""
+from datetime import date
+
+import pytest
+
+from services.leaderboard_rules import AgentInfo, BoardRow, Period, PointsTally, rank_agents, rank_teams
+
+MONDAY = date(2026, 11, 2)
+WEDNESDAY = date(2026, 11, 4)
+SUNDAY = date(2026, 11, 8)
+
+
+def agent(agent_id: int, name: str, team_id: int | None = None, team_name: str = '', level: int = 1) -> AgentInfo:
+    return AgentInfo(id=agent_id, name=name, team_id=team_id, team_name=team_name, level=level)
+
+
+@pytest.fixture
+def tally() -> PointsTally:
+    tally = PointsTally()
+    tally.add(1, date(2026, 11, 1), 100)  # the Sunday before: last week
+    tally.add(1, MONDAY, 10)
+    tally.add(1, WEDNESDAY, 5)
+    tally.add(1, WEDNESDAY, -2)
+    tally.add(1, date(2026, 11, 5), 1000)  # after "today" in most tests
+    tally.add(2, WEDNESDAY, 7)
+    return tally
+
+
+@pytest.mark.parametrize(('period', 'today', 'expected'), [
+    (Period.TODAY, WEDNESDAY, 3),
+    (Period.WEEK, WEDNESDAY, 13),
+    (Period.ALL, WEDNESDAY, 1113),
+    (Period.TODAY, MONDAY, 10),
+    (Period.WEEK, MONDAY, 10),  # the week starts on Monday: Sunday's 100 belong to the week before
+    (Period.WEEK, SUNDAY, 1013),  # the week ends on Sunday
+    (Period.WEEK, date(2026, 11, 9), 0),  # next Monday: a new week
+    (Period.TODAY, date(2026, 11, 1), 100),
+])
+def test_totals_per_period(tally: PointsTally, period: Period, today: date, expected: int) -> None:
+    assert tally.total(1, period, today) == expected
+
+
+def test_unknown_agent_has_no_points(tally: PointsTally) -> None:
+    assert [tally.total(99, period, WEDNESDAY) for period in Period] == [0, 0, 0]
+    assert tally.daily(99, WEDNESDAY, 2) == [(date(2026, 11, 3), 0), (WEDNESDAY, 0)]
+
+
+def test_daily_points_oldest_first(tally: PointsTally) -> None:
+    assert tally.daily(1, WEDNESDAY, 4) == [(date(2026, 11, 1), 100), (MONDAY, 10), (date(2026, 11, 3), 0),
+                                            (WEDNESDAY, 3)]
+
+
+def test_rank_agents_ties_share_a_rank_and_are_ordered_by_name() -> None:
+    tally = PointsTally()
+    for agent_id, points in [(1, 30), (2, 50), (3, 30), (4, 10), (5, 50)]:
+        tally.add(agent_id, WEDNESDAY, points)
+    agents = [agent(1, 'Dora'), agent(2, 'Bea'), agent(3, 'Carl'), agent(4, 'Al'), agent(5, 'Zed'), agent(6, 'Eve')]
+    rows = rank_agents(tally, agents, Period.TODAY, WEDNESDAY)
+    assert [(row.rank, row.name, row.points) for row in rows] == [
+        (1, 'Bea', 50), (1, 'Zed', 50), (3, 'Carl', 30), (3, 'Dora', 30), (5, 'Al', 10), (6, 'Eve', 0)]
+
+
+def test_rank_agents_per_period(tally: PointsTally) -> None:
+    agents = [agent(1, 'Ana', 1, 'Aurora', level=3), agent(2, 'Bruno', 1, 'Aurora')]
+    today = rank_agents(tally, agents, Period.TODAY, WEDNESDAY)
+    assert [(row.rank, row.agent_id, row.points) for row in today] == [(1, 2, 7), (2, 1, 3)]
+    week = rank_agents(tally, agents, Period.WEEK, WEDNESDAY)
+    assert [(row.rank, row.agent_id, row.points) for row in week] == [(1, 1, 13), (2, 2, 7)]
+    assert week[0] == BoardRow(rank=1, agent_id=1, name='Ana', team_name='Aurora', level=3, points=13)
+
+
+def test_rank_agents_all_zero_share_first_place() -> None:
+    rows = rank_agents(PointsTally(), [agent(1, 'B'), agent(2, 'A')], Period.ALL, WEDNESDAY)
+    assert [(row.rank, row.name) for row in rows] == [(1, 'A'), (1, 'B')]
+
+
+def test_rank_teams() -> None:
+    rows = [BoardRow(rank=1, agent_id=1, name='a', team_name='', level=1, points=40),
+            BoardRow(rank=2, agent_id=2, name='b', team_name='', level=1, points=20),
+            BoardRow(rank=3, agent_id=3, name='c', team_name='', level=1, points=15),
+            BoardRow(rank=4, agent_id=4, name='d', team_name='', level=1, points=5),
+            BoardRow(rank=5, agent_id=5, name='e', team_name='', level=1, points=99)]  # not in any team
+    teams = {10: 'Comet', 20: 'Aurora', 30: 'Borealis', 40: 'Empty'}
+    team_of = {1: 20, 2: 10, 3: 10, 4: 30, 5: None}
+    ranked = rank_teams(rows, teams, team_of)
+    assert [(row.rank, row.name, row.points, row.members) for row in ranked] == [
+        (1, 'Aurora', 40, 1), (2, 'Comet', 35, 2), (3, 'Borealis', 5, 1), (4, 'Empty', 0, 0)]
+
+
+def test_rank_teams_ties_share_a_rank() -> None:
+    rows = [BoardRow(rank=1, agent_id=1, name='a', team_name='', level=1, points=10),
+            BoardRow(rank=1, agent_id=2, name='b', team_name='', level=1, points=10)]
+    ranked = rank_teams(rows, {1: 'Zeta', 2: 'Alpha', 3: 'Mid'}, {1: 1, 2: 2})
+    assert [(row.rank, row.name, row.points) for row in ranked] == [(1, 'Alpha', 10), (1, 'Zeta', 10), (3, 'Mid', 0)]
