@@ -24,8 +24,11 @@ def serve(settings: Settings) -> None:
     install_lifespan(services)
     pages.register(services)
     app.add_static_files('/assets', os.path.join(os.path.dirname(__file__), 'assets'))
-    ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon='🎧', storage_secret=settings.storage_secret,
-           reload=False, show=False, show_welcome_message=False)
+    try:
+        ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon='🎧',
+               storage_secret=settings.storage_secret, reload=False, show=False, show_welcome_message=False)
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown has already run
+        pass
 
 
 def install_lifespan(services: Services) -> None:

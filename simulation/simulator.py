@@ -204,6 +204,10 @@ class Simulator:
 
     async def _pick_up(self, agent: _SimAgent, conversation_id: int) -> None:
         style = STYLES.get(agent.view.style, DEFAULT_STYLE)
+        if self.presence.is_online(agent.view.id):  # they logged in meanwhile: the conversation stays in the queue
+            self._free(agent)
+            await self._dispatch()
+            return
         try:
             text = '/hello' if self.random.random() < style.canned_share else self.random.choice(FREE_REPLIES)
             await self.inbox.reply(agent.view, conversation_id, text)
@@ -222,6 +226,9 @@ class Simulator:
 
     async def _finish(self, agent: _SimAgent, conversation_id: int) -> None:
         style = STYLES.get(agent.view.style, DEFAULT_STYLE)
+        if self.presence.is_online(agent.view.id):  # they logged in meanwhile: the rest of the work is theirs
+            self._free(agent)
+            return
         try:
             closing = self.random.choice(CLOSING_SHORTCUTS) if self.random.random() < style.canned_share else None
             await self.inbox.reply(agent.view, conversation_id, f'/{closing}' if closing else

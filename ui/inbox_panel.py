@@ -26,12 +26,12 @@ class InboxPanel:
         self._signature: tuple = ()
         self._waiting_labels: dict[int, tuple[ui.label, InboxItem]] = {}
         with ui.row().classes('h-full no-wrap items-stretch gap-4 grow min-w-0'):
-            with ui.card().classes('w-80 shrink-0 gap-2 h-full flex-nowrap').mark('inbox'):
+            with ui.card().classes('w-96 shrink-0 gap-2 h-full flex-nowrap').mark('inbox'):
                 with ui.row().classes('w-full items-center justify-between'):
                     ui.label('Inbox').classes('text-lg font-bold')
                     self.count = ui.label().classes('text-sm text-grey-7').mark('inbox-count')
                 options = {'all': 'All'} | {channel.value: CHANNEL_LABELS[channel] for channel in Channel}
-                ui.toggle(options, value='all', on_change=self._filter).props('dense no-caps size=sm') \
+                ui.toggle(options, value='all', on_change=self._filter).props('dense no-caps') \
                     .mark('channel-filter')
                 self.list = ui.list().props('separator').classes('w-full grow overflow-y-auto')
             self.conversation = ConversationView(services, agent, actor)
@@ -93,8 +93,10 @@ class ConversationView:
         self.canned: list[CannedReplyView] = []
         self.drafts: dict[int, str] = {}  # half-written replies survive switching between conversations
         with ui.card().classes('grow gap-2 min-w-0 h-full flex-nowrap').mark('conversation'):
-            self.placeholder = ui.label('Pick a conversation from the inbox to read and answer it.') \
-                .classes('text-grey-6 p-8')
+            with ui.column().classes('w-full h-full items-center justify-center text-grey-6') as self.placeholder:
+                ui.icon('forum', size='xl', color='grey-5')
+                ui.label('Pick a conversation from the inbox to read and answer it.')
+                ui.label('Type / in the reply box for canned replies · Ctrl+Enter sends').classes('text-xs')
             with ui.column().classes('w-full gap-2 grow min-h-0 flex-nowrap') as self.body:
                 with ui.row().classes('w-full items-center no-wrap gap-2'):
                     self.channel_icon = ui.icon('mail', size='sm', color='primary')
@@ -102,7 +104,7 @@ class ConversationView:
                     self.status = ui.badge().mark('conversation-status')
                     self.priority = ui.badge()
                 self.meta = ui.label().classes('text-sm text-grey-7 -mt-2')
-                self.thread = ui.column().classes('w-full gap-1 grow min-h-0 overflow-y-auto p-2 bg-grey-1 rounded '
+                self.thread = ui.column().classes('w-full gap-1 grow min-h-0 overflow-y-auto p-2 rounded bg-grey-1 '
                                                   'flex-nowrap').mark('thread')
                 self.suggestions = ui.row().classes('w-full gap-1').mark('suggestions')
                 self.reply = ui.textarea(placeholder='Write a reply, or type / and a shortcut for a canned reply',
@@ -111,13 +113,13 @@ class ConversationView:
                 self.reply.on('keydown.ctrl.enter', self._send)
                 self.reply.on('keydown.tab.prevent', self._pick_first)
                 with ui.row().classes('w-full justify-end gap-2'):
-                    self.take_button = ui.button('Take', icon='pan_tool', on_click=self._take).props('outline') \
+                    self.take_button = ui.button('Take', icon='pan_tool', on_click=self._take).props('outline no-caps') \
                         .mark('take')
-                    self.reopen_button = ui.button('Reopen', icon='replay', on_click=self._reopen).props('outline') \
+                    self.reopen_button = ui.button('Reopen', icon='replay', on_click=self._reopen).props('outline no-caps') \
                         .mark('reopen')
                     self.resolve_button = ui.button('Resolve', icon='task_alt', on_click=self._resolve, color='positive') \
-                        .mark('resolve')
-                    self.send_button = ui.button('Send', icon='send', on_click=self._send).mark('send')
+                        .props('no-caps').mark('resolve')
+                    self.send_button = ui.button('Send', icon='send', on_click=self._send).props('no-caps').mark('send')
             self.body.set_visibility(False)
         services.inbox.conversation_changed.subscribe(self._on_changed)
 

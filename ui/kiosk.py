@@ -25,14 +25,15 @@ def register(services: Services) -> None:
             with ui.column().classes('grow'):
                 today = LeaderboardCard(me=None, kiosk=True, period=Period.TODAY)
             with ui.column().classes('w-1/3 gap-6'):
-                ui.label('Queue').classes('text-5xl font-bold')
-                queue = {channel: _queue_row(channel) for channel in Channel}
+                with ui.card().classes('w-full bg-transparent shadow-none gap-2'):
+                    ui.label('Customers waiting').classes('text-5xl font-bold')
+                    queue = {channel: _queue_row(channel) for channel in Channel}
                 week = LeaderboardCard(me=None, kiosk=True, period=Period.WEEK, rows=5, teams=0)
 
         def show_queue(items: list[InboxItem]) -> None:
             for channel, label in queue.items():
-                waiting = sum(1 for item in items if item.channel == channel and item.status == 'new')
-                label.set_text(f'{waiting} waiting')
+                waiting = sum(1 for item in items if item.channel == channel and item.waiting_since is not None)
+                label.set_text(str(waiting))
 
         snapshot = services.leaderboard.snapshot()
         today.show(snapshot)
@@ -48,4 +49,4 @@ def _queue_row(channel: Channel) -> ui.label:
     with ui.row().classes('items-center gap-4 text-3xl'):
         ui.icon(CHANNEL_ICONS[channel], size='lg', color='amber-5')
         ui.label(CHANNEL_LABELS[channel]).classes('w-40')
-        return ui.label().classes('font-bold')
+        return ui.label().classes('font-bold').mark(f'queue-{channel.value}')

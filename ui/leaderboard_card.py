@@ -27,15 +27,18 @@ class LeaderboardCard:
                     ui.label(PERIOD_LABELS[period]).classes('text-3xl text-grey-5')
                 else:
                     ui.toggle({p: PERIOD_LABELS[p] for p in Period}, value=period, on_change=self._change_period) \
-                        .props('dense no-caps size=sm').mark('period')
+                        .props('dense no-caps').mark('period')
             self.rows = []
             for _ in range(rows):
-                with ui.row().classes(f'w-full items-center no-wrap gap-3 px-2 py-1 rounded {text}') as row:
+                with ui.row().classes(f'w-full items-center no-wrap gap-3 px-2 py-1 rounded {text}') \
+                        .props('data-testid=board-row') as row:
                     rank = ui.label().classes('w-10 shrink-0 font-bold text-right')
                     icon = ui.icon('spa', size='lg' if kiosk else 'sm', color='amber-5' if kiosk else 'deep-purple-4')
-                    with ui.column().classes('grow gap-0 min-w-0'):
-                        name = ui.label().classes('w-full truncate font-medium')
-                        detail = ui.label().classes(('text-xl' if kiosk else 'text-xs') + ' text-grey-6 truncate w-full')
+                    # the kiosk has room for one line per agent; the narrow agent card puts level and team below
+                    with (ui.row().classes('grow items-baseline gap-4 no-wrap min-w-0') if kiosk else
+                          ui.column().classes('grow gap-0 min-w-0')):
+                        name = ui.label().classes('truncate font-medium' + ('' if kiosk else ' w-full'))
+                        detail = ui.label().classes(('text-2xl' if kiosk else 'text-xs w-full') + ' text-grey-6 truncate')
                     points = ui.label().classes('shrink-0 text-right font-bold')
                 self.rows.append((row, rank, icon, name, detail, points))
             self.standing = ui.label().classes('text-sm text-grey-8 px-2').mark('standing')

@@ -59,7 +59,7 @@ class ProgressCard:
 
 
 def _empty_figure() -> go.Figure:
-    figure = make_subplots(rows=1, cols=2, column_widths=[0.4, 0.6], horizontal_spacing=0.12,
+    figure = make_subplots(rows=1, cols=2, column_widths=[0.4, 0.6], horizontal_spacing=0.2,
                            subplot_titles=('Skills', 'Last 14 days'))
     figure.update_layout(margin=dict(l=10, r=10, t=24, b=10), showlegend=False, height=150,
                          paper_bgcolor='rgba(0,0,0,0)', plot_bgcolor='rgba(0,0,0,0)', font=dict(size=10))

@@ -13,12 +13,12 @@ class SimulatorControls:
         self.services = services
         self.actor = actor
         simulator = services.simulator
-        with ui.row().classes('items-center gap-2 bg-blue-grey-8 rounded px-2 py-1').mark('simulator-controls'):
-            ui.icon('science', size='xs').tooltip('Traffic simulator')
+        with ui.row().classes('items-center gap-3 no-wrap bg-blue-grey-8 rounded px-3 py-1').mark('simulator-controls'):
+            ui.label('Simulator').classes('text-sm')
             self.clock = ui.label().classes('text-sm font-mono').mark('sim-clock')
             self.speed = ui.select({s: f'{s}×' for s in SPEEDS} | {simulator.speed: f'{simulator.speed:g}×'},
                                    value=simulator.speed, on_change=self._set_speed) \
-                .props('dense options-dense dark borderless').classes('w-20').mark('sim-speed')
+                .props('dense options-dense dark borderless').classes('w-16').mark('sim-speed')
             self.toggle = ui.button(on_click=self._toggle).props('dense unelevated no-caps').mark('sim-toggle')
         self.show(simulator.status())
         simulator.status_changed.subscribe(self.show)

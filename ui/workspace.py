@@ -20,6 +20,8 @@ def register(services: Services) -> None:
         if agent is None:
             ui.navigate.to('/login')
             return
+        # read before building anything: the page is sent at its first await, and must not flash zero points first
+        initial_progress = None if agent.is_lead else await services.progress.view(agent.id)
         ui.page_title('DeskQuest')
         ui.query('body').classes('bg-blue-grey-1')
 
@@ -58,10 +60,10 @@ def register(services: Services) -> None:
             if progress is not None:
                 progress.show(view)
 
-        if agent.is_lead:
+        if initial_progress is None:
             level_chip.set_text('Team lead')
         else:
-            show_progress(await services.progress.view(agent.id))
+            show_progress(initial_progress)
             services.progress.changed(agent.id).subscribe(show_progress)  # unsubscribed when the tab closes
         board.show(services.leaderboard.snapshot())
         services.leaderboard.changed.subscribe(board.show)

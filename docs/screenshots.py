@@ -1,0 +1,167 @@
+"""Take the README screenshots: the agent's screen, the lead's screen and the kiosk, from a live simulated floor.
+
+Run from anywhere with ``.venv/bin/python docs/screenshots.py``. It starts the app on a free port with a fresh
+SQLite file and the simulator on, lets the boards move for a while, then drives Debian's Chromium with Playwright.
+"""
+import argparse
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / 'docs'
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                 '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--warm-up', type=float, default=20.0, help='real seconds the simulator runs first (20)')
+    parser.add_argument('--sim-speed', type=float, default=600.0, help='simulated seconds per real second (600)')
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix='deskquest-screenshots-') as tmp:
+        port = free_port()
+        url = f'http://127.0.0.1:{port}'
+        log = Path(tmp) / 'server.log'
+        env = {**os.environ, 'DESKQUEST_ARGON2_MEMORY_KIB': '1024', 'DESKQUEST_STORAGE_SECRET': 'screenshots',
+               'PYTHONUNBUFFERED': '1'}
+        with log.open('w') as log_file:
+            command = [sys.executable, 'main.py', '--port', str(port), '--sim-speed', f'{args.sim_speed:g}',
+                       '--db-url', f'sqlite://{Path(tmp) / "screenshots.sqlite3"}']
+            server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        try:
+            wait_until_serving(server, f'{url}/login', log)
+            print(f'serving on {url}; letting the simulator run for {args.warm_up:g} s', flush=True)
+            time.sleep(args.warm_up)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    lead = logged_in(browser, url, 'lead', width=1440, height=900)
+                    # at hundreds of x the simulated colleagues claim every arrival within a blink: slow the floor
+                    # down while Ana takes a conversation, as a lead would, then put the original speed back
+                    set_speed(lead, '10×')
+                    agent_screen(browser, url)
+                    set_speed(lead, f'{args.sim_speed:g}×')
+                    kiosk(browser, url)
+                    lead_screen(lead)
+                finally:
+                    browser.close()
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def agent_screen(browser: Browser, url: str) -> None:
+    page = logged_in(browser, url, 'ana', width=1440, height=900)
+    take_a_conversation(page)
+    settle(page)
+    save(page, 'agent-screen.png')
+
+
+def take_a_conversation(page: Page, *, attempts: int = 60) -> None:
+    """Open a waiting conversation and take it, so the simulated colleagues leave it alone while Ana looks at it.
+
+    At high simulator speeds they clear the queue within moments: retry until one is Ana's, else show any.
+    """
+    waiting = page.locator('.q-item').filter(has=page.locator('.q-badge', has_text=re.compile(r'^(new|mine)$')))
+    resolve = page.get_by_role('button', name='Resolve')
+    for _ in range(attempts):
+        if waiting.count():
+            waiting.first.click()
+            take = page.get_by_role('button', name='Take')
+            try:
+                take.or_(resolve).first.wait_for(timeout=2000)
+                if take.is_visible():
+                    take.click()
+                resolve.wait_for(timeout=2000)
+                return
+            except PlaywrightTimeout:
+                pass  # someone else was quicker
+        page.wait_for_timeout(500)
+    print('warning: no conversation could be taken; the screenshot shows whatever is open', flush=True)
+    if page.locator('.q-item').count():
+        page.locator('.q-item').first.click()
+
+
+def kiosk(browser: Browser, url: str) -> None:
+    page = browser.new_page(viewport={'width': 1920, 'height': 1080})
+    page.goto(f'{url}/kiosk')
+    page.get_by_text('Leaderboard').first.wait_for()
+    settle(page)
+    save(page, 'kiosk.png')
+
+
+def lead_screen(page: Page) -> None:
+    page.get_by_text('Team lead').wait_for()
+    settle(page)
+    save(page, 'lead-screen.png')
+
+
+def set_speed(lead: Page, speed: str) -> None:
+    lead.locator('header .q-select').click()
+    lead.get_by_role('option', name=speed, exact=True).click()
+    lead.get_by_text(f'Simulator speed: {speed}').wait_for()
+
+
+def logged_in(browser: Browser, url: str, username: str, *, width: int, height: int) -> Page:
+    page = browser.new_context(viewport={'width': width, 'height': height}).new_page()
+    page.goto(f'{url}/login')
+    page.get_by_label('Username').fill(username)
+    page.get_by_label('Password').fill('demo')
+    page.get_by_role('button', name='Log in').click()
+    page.wait_for_url(f'{url}/')
+    page.get_by_text('Inbox', exact=True).wait_for()
+    return page
+
+
+def settle(page: Page) -> None:
+    """Let fonts, charts and the first live updates arrive; no hover highlight, no toast in the picture."""
+    page.mouse.move(0, 0)
+    page.wait_for_load_state('networkidle')
+    page.wait_for_timeout(1500)
+    page.locator('.q-notification').last.wait_for(state='detached', timeout=15_000)
+
+
+def save(page: Page, name: str) -> None:
+    path = DOCS / name
+    page.screenshot(path=path)
+    print(f'saved {path.relative_to(ROOT)}', flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(process: subprocess.Popen, url: str, log: Path, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f'the server exited with {process.returncode}:\n{log.read_text()}')
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise SystemExit(f'the server did not answer {url} within {timeout:g} s:\n{log.read_text()}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,103 @@
+"""End-to-end fixtures: the real server as a subprocess on a fresh SQLite file, and Debian's Chromium via Playwright."""
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Dialog, Playwright, sync_playwright
+
+from tests.e2e.support import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, STOP_TIMEOUT, Server, Tab, free_port, stop,
+                               wait_until_serving)
+
+
+def server_env() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(('DESKQUEST_', 'NICEGUI_', 'PYTEST_'))}  # nothing leaks in from the test process
+    env.update(DESKQUEST_ARGON2_MEMORY_KIB='1024', DESKQUEST_STORAGE_SECRET='e2e secret', PYTHONUNBUFFERED='1')
+    return env
+
+
+@pytest.fixture(scope='module')
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app as users run it: ``python main.py`` on a free port and a fresh SQLite file, simulator off.
+
+    The database is seeded first (demo floor plus one customer whose name is HTML) by a separate process.
+    """
+    tmp = tmp_path_factory.mktemp('e2e')
+    db_url = f'sqlite://{tmp / "e2e.sqlite3"}'
+    env = server_env()
+    seeded = subprocess.run([sys.executable, '-m', 'tests.e2e.hostile_seed', db_url], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert seeded.returncode == 0, f'seeding failed:\n{seeded.stdout}\n{seeded.stderr}'
+    hostile_conversation_id = int(seeded.stdout.strip().splitlines()[-1])
+
+    port = free_port()
+    log = tmp / 'server.log'
+    with log.open('w') as log_file:
+        command = [sys.executable, 'main.py', '--no-simulator', '--port', str(port), '--db-url', db_url]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        wait_until_serving(process, f'{url}/login', log)
+        yield Server(url=url, log=log, hostile_conversation_id=hostile_conversation_id)
+    finally:
+        returncode = stop(process)
+    output = log.read_text()
+    assert returncode is not None, f'the server did not exit within {STOP_TIMEOUT} s of SIGINT:\n{output}'
+    running, stopped, after = output.partition('DeskQuest stopped cleanly')
+    assert stopped, f'the server did not shut down cleanly:\n{output}'
+    assert 'Traceback' not in running and 'ERROR' not in running, f'the server logged an error:\n{output}'
+    # uvicorn re-raises the SIGINT after a graceful shutdown, so main.py ends with a KeyboardInterrupt traceback
+    assert 'Traceback' not in after or after.rstrip().endswith('KeyboardInterrupt'), f'error on exit:\n{output}'
+
+
+@pytest.fixture(scope='module')
+def playwright() -> Iterator[Playwright]:
+    """Module-scoped on purpose: sync Playwright runs an event loop in this thread while it is open, and the async
+    tests of later modules (pytest-asyncio) cannot start theirs until it is closed."""
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope='module')
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_tab(browser: Browser, request: pytest.FixtureRequest) -> Iterator:
+    """Open pages, each in its own browser context (its own session); screenshots of all of them if the test fails."""
+    opened: list[tuple[BrowserContext, Tab]] = []
+
+    def open_tab(*, width: int = 1440, height: int = 900) -> Tab:
+        context = browser.new_context(viewport={'width': width, 'height': height})
+        context.set_default_timeout(10_000)
+        tab = Tab(page=context.new_page())
+
+        def on_dialog(dialog: Dialog) -> None:
+            tab.dialogs.append(f'{dialog.type}: {dialog.message}')
+            dialog.dismiss()
+        tab.page.on('dialog', on_dialog)
+        opened.append((context, tab))
+        return tab
+
+    yield open_tab
+    report = getattr(request.node, 'rep_call', None)
+    for index, (context, tab) in enumerate(opened):
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            try:
+                tab.page.screenshot(path=ARTIFACTS / f'{request.node.name}-{index}.png', full_page=True)
+            except Exception as error:  # a screenshot must not hide the test's own failure
+                print(f'could not save a screenshot: {error}')
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    setattr(item, f'rep_{report.when}', report)  # lets the page fixture know whether the test failed
+    return report

@@ -1,0 +1,100 @@
+"""The app in a real headless Chromium: login, a canned reply and a resolution, the live kiosk, hostile data."""
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.support import Server, Tab, log_in
+from tests.e2e.hostile_seed import HOSTILE_BODY, HOSTILE_NAME, HOSTILE_SUBJECT
+
+pytestmark = pytest.mark.e2e
+
+POSITIVE = re.compile(r'^[1-9][\d,]*$')
+
+
+def test_agent_logs_in_and_a_wrong_password_is_refused(server: Server, new_tab) -> None:
+    page = new_tab().page
+    log_in(page, server.url, 'ana')
+    expect(page).to_have_url(f'{server.url}/')
+    expect(page.get_by_role('banner').get_by_text('Ana Ozola', exact=True)).to_be_visible()
+    expect(page.get_by_text('lifetime points')).to_be_visible()
+    expect(page.get_by_text('Inbox', exact=True)).to_be_visible()
+    expect(page.get_by_placeholder('Write a reply', exact=False)).to_be_hidden()  # until a conversation is picked
+
+    page = new_tab().page
+    log_in(page, server.url, 'ana', 'not the password')
+    expect(page.get_by_text('Wrong username or password.')).to_be_visible()
+    expect(page).to_have_url(f'{server.url}/login')
+    expect(page.get_by_label('Password')).to_have_value('')
+    page.goto(f'{server.url}/')
+    expect(page).to_have_url(f'{server.url}/login')  # no session was created
+
+
+def test_canned_reply_and_resolution_score_points_and_move_the_kiosk_live(server: Server, new_tab) -> None:
+    page = new_tab().page
+    log_in(page, server.url, 'ana')
+    points = page.get_by_test_id('lifetime-points')
+    expect(points).to_have_text('0')
+    kiosk = new_tab(width=1920, height=1080).page
+    kiosk.goto(f'{server.url}/kiosk')
+    expect(kiosk.get_by_text('Leaderboard').first).to_be_visible()
+    kiosk.evaluate('window.notReloaded = true')
+    ana_on_kiosk = kiosk.get_by_test_id('board-row').filter(has_text='Ana Ozola').first
+
+    item = page.locator('.q-item').filter(has_text='#1 ')
+    customer = item.locator('.q-item__label').first.inner_text()
+    first_name = customer.split()[0]
+    item.click()
+    expect(page.get_by_text(re.compile(rf'^{re.escape(customer)} · '))).to_be_visible()  # the conversation's header
+    reply = page.get_by_placeholder('Write a reply, or type / and a shortcut for a canned reply')
+    reply.fill('/hel')
+    page.get_by_role('button', name='/hello · Greeting').click()
+    expect(reply).to_have_value(re.compile(rf'^Hi {re.escape(first_name)}, thanks for reaching out!.*#1'))
+    page.get_by_role('button', name='Send').click()
+    expect(page.locator('.q-message-text').filter(has_text=f'Hi {first_name}, thanks for reaching out!')) \
+        .to_be_visible()
+    expect(reply).to_have_value('')
+
+    page.get_by_role('button', name='Resolve').click()
+    expect(points).to_have_text(POSITIVE)
+    expect(page.get_by_text(re.compile(r'^Today \+[1-9]'))).to_be_visible()
+    expect(page.get_by_test_id('receipts')).to_contain_text('fast resolution of #1')
+
+    expect(ana_on_kiosk).to_have_text(re.compile(r'Ana Ozola.*Aurora\s*[1-9][\d,]*$'))  # live, without a reload
+    assert kiosk.evaluate('window.notReloaded') is True
+
+
+def test_kiosk_is_a_dark_read_only_leaderboard(server: Server, new_tab) -> None:
+    page = new_tab(width=1920, height=1080).page
+    page.goto(f'{server.url}/kiosk')
+    expect(page.get_by_text('Leaderboard').first).to_be_visible()
+    expect(page.get_by_text('Customers waiting', exact=True)).to_be_visible()
+    expect(page.locator('body')).to_have_class(re.compile(r'\bbody--dark\b'))
+    background = page.evaluate('getComputedStyle(document.body).backgroundColor')
+    assert sum(map(int, re.findall(r'\d+', background)[:3])) < 3 * 64, f'not dark: {background}'
+    expect(page.locator('input, textarea, button, select, [contenteditable="true"]')).to_have_count(0)
+
+
+def test_customer_data_is_shown_as_text_never_run_as_html(server: Server, new_tab) -> None:
+    tab: Tab = new_tab()
+    page: Page = tab.page
+    log_in(page, server.url, 'bruno')
+    expect(page.get_by_text(HOSTILE_NAME, exact=True)).to_be_visible()  # in the inbox
+    page.locator('.q-item').filter(has_text=HOSTILE_NAME).click()
+    conversation = f'#{server.hostile_conversation_id}'
+    expect(page.get_by_text(f'{conversation} {HOSTILE_SUBJECT}', exact=True)).to_have_count(2)  # inbox and header
+    expect(page.get_by_text(f'{HOSTILE_NAME} · mallory@example.com', exact=False)).to_be_visible()
+    expect(page.locator('.q-message-name').filter(has_text=HOSTILE_NAME)).to_be_visible()
+    expect(page.locator('.q-message-text').filter(has_text=HOSTILE_BODY)).to_be_visible()
+
+    reply = page.get_by_placeholder('Write a reply, or type / and a shortcut for a canned reply')
+    reply.fill('/hel')
+    page.get_by_role('button', name='/hello · Greeting').click()
+    expect(reply).to_have_value(re.compile(r'^Hi <img, thanks for reaching out!'))
+    page.get_by_role('button', name='Send').click()
+    expect(page.locator('.q-message-text').filter(has_text='Hi <img, thanks for reaching out!')).to_be_visible()
+
+    page.wait_for_timeout(300)  # an injected <img onerror> would fire as soon as its image fails to load
+    assert tab.dialogs == []
+    expect(page.locator('img[src="x"], img[src="y"]')).to_have_count(0)
+    expect(page.locator('.q-message-text b')).to_have_count(0)
