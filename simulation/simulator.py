@@ -135,7 +135,6 @@ class Simulator:
                     break
                 await self._run_next()
             await asyncio.sleep(0)
-            self._announce()
 
     # --- running headless, on a manual clock ---
 

@@ -8,7 +8,7 @@ from nicegui.testing import User
 
 from models import Message, StoredEvent
 from services.container import Services
-from services.inbox import ActionError
+from services.inbox import ActionError, InboxItem
 
 
 def services() -> Services:
@@ -25,6 +25,16 @@ async def log_in(user: User, username: str, password: str = 'demo', *, succeeds:
         # NiceGUI's simulated navigation finishes in a background task that re-points the global ui.navigate at this
         # user; let it finish before another user acts, or that user's redirect would be sent here
         await asyncio.sleep(0.2)
+
+
+async def open_first_conversation(user: User, username: str) -> InboxItem:
+    """Log in and open the oldest waiting conversation; return it."""
+    await log_in(user, username)
+    await user.should_see('8 open', retries=20)
+    conversation = min(services().inbox.items(), key=lambda item: item.id)
+    user.find(marker=f'conversation-{conversation.id}').click()
+    await user.should_see(marker='reply', retries=20)
+    return conversation
 
 
 async def test_unknown_user_is_sent_to_login(user: User) -> None:
@@ -50,11 +60,7 @@ async def test_agent_sees_progress_card_inbox_and_leaderboard(user: User) -> Non
 
 
 async def test_canned_reply_and_resolution_update_the_progress_card(user: User) -> None:
-    await log_in(user, 'ana')
-    await user.should_see('8 open', retries=20)
-    conversation = min(services().inbox.items(), key=lambda item: item.id)
-    user.find(marker=f'conversation-{conversation.id}').click()
-    await user.should_see(marker='reply', retries=20)
+    conversation = await open_first_conversation(user, 'ana')
     user.find(marker='reply').type('/hel')
     await user.should_see(marker='canned-hello', retries=20)
     user.find(marker='canned-hello').click()
@@ -70,11 +76,7 @@ async def test_canned_reply_and_resolution_update_the_progress_card(user: User) 
 
 
 async def test_unknown_shortcut_and_empty_reply_write_nothing(user: User) -> None:
-    await log_in(user, 'ana')
-    await user.should_see('8 open', retries=20)
-    conversation = min(services().inbox.items(), key=lambda item: item.id)
-    user.find(marker=f'conversation-{conversation.id}').click()
-    await user.should_see(marker='reply', retries=20)
+    conversation = await open_first_conversation(user, 'ana')
     events_before, messages_before = await StoredEvent.all().count(), await Message.all().count()
     user.find(marker='reply').type('/nope')
     await user.should_see('No canned reply starts with /nope', retries=20)
