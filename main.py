@@ -5,6 +5,7 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from nicegui import app, ui
 from tortoise import Tortoise
@@ -16,6 +17,7 @@ from services.settings import Settings, parse
 from ui import pages
 
 log = logging.getLogger('deskquest')
+ASSETS = Path(__file__).parent / 'assets'
 
 
 def serve(settings: Settings) -> None:
@@ -23,9 +25,9 @@ def serve(settings: Settings) -> None:
     app.state.services = services  # lets tests driving the app reach the services it built
     install_lifespan(services)
     pages.register(services)
-    app.add_static_files('/assets', os.path.join(os.path.dirname(__file__), 'assets'))
+    app.add_static_files('/assets', ASSETS)
     try:
-        ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon='🎧',
+        ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',
                storage_secret=settings.storage_secret, reload=False, show=False, show_welcome_message=False)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown has already run
         pass

@@ -30,7 +30,7 @@ def register(services: Services) -> None:
 
         with ui.card().classes('absolute-center w-96 p-8 gap-4'):
             with ui.row().classes('items-center gap-2'):
-                ui.icon('headset_mic', size='md', color='primary')
+                ui.image('/assets/logo.svg').classes('w-10 h-10')
                 ui.label('DeskQuest').classes('text-2xl font-bold')
             ui.label('Support that levels up.').classes('text-grey-7 -mt-3')
             username = ui.input('Username').props('outlined autofocus').classes('w-full').mark('username')

@@ -35,7 +35,7 @@ def register(services: Services) -> None:
             return who
 
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
-            ui.icon('headset_mic', size='sm')
+            ui.image('/assets/logo.svg').classes('w-8 h-8')
             ui.label('DeskQuest').classes('text-lg font-bold')
             ui.space()
             if agent.is_lead:
