@@ -14,6 +14,7 @@ class EventKind(str, Enum):
     RESOLVED = 'resolved'
     REOPENED = 'reopened'
     RATED = 'rated'
+    ABANDONED = 'abandoned'  # the customer hung up (or left the chat) before anyone answered
 
 
 class Channel(str, Enum):

@@ -216,6 +216,22 @@ class InboxService:
                               key=key, data={'rating': rating.value, 'comment': comment[:500]})
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
+    async def abandon(self, conversation_id: int, *, key: str | None = None) -> None:
+        """The customer gave up (hung up, left the chat) before anyone answered: the conversation leaves the queue as
+        'abandoned'. The event carries how long they waited and earns nobody points."""
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            if conversation.status != 'new' or conversation.assignee_id is not None or conversation.first_response_at:
+                raise ActionError(f'#{conversation.id} is no longer waiting for a first answer, so it cannot be '
+                                  'abandoned.')
+            waited = (self.clock.now() - conversation.created_at).total_seconds()
+            conversation.status = 'abandoned'
+            conversation.waiting_since = None
+            await conversation.save()
+            await work.record(EventKind.ABANDONED, conversation_id=conversation.id, key=key,
+                              data={'channel': conversation.channel, 'waited_seconds': round(waited)})
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
     async def _get(self, conversation_id: int) -> Conversation:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')
         if conversation is None:
