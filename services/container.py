@@ -70,7 +70,7 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     inbox = InboxService(clock=clock, game=game, directory=directory)
     presence = Presence()
     simulator = Simulator(clock=clock, inbox=inbox, game=game, directory=directory, presence=presence,
-                          seed=settings.seed, speed=settings.sim_speed)
+                          seed=settings.seed, speed=settings.sim_speed, scenario=settings.scenario)
     return Services(settings=settings, clock=clock, directory=directory,
                     auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
                     game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,

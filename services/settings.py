@@ -5,6 +5,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulation.traffic import SCENARIOS
+
 DEFAULT_DB_URL = 'sqlite://data/deskquest.sqlite3'
 
 
@@ -19,6 +21,7 @@ class Settings:
     simulator: bool
     sim_speed: float
     seed: int
+    scenario: str  # the simulator's traffic: the app starts with it
     storage_secret: str
     argon2_memory_kib: int
 
@@ -44,11 +47,14 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> Settings:
                         help='simulated seconds per real second (DESKQUEST_SIM_SPEED, default 60)')
     parser.add_argument('--seed', type=int, default=int(env.get('DESKQUEST_SEED', '1')),
                         help='random seed of the simulator (DESKQUEST_SEED, default 1)')
+    parser.add_argument('--scenario', choices=list(SCENARIOS), default=env.get('DESKQUEST_SCENARIO', 'normal'),
+                        help='the simulated traffic (DESKQUEST_SCENARIO, default normal): '
+                             + '; '.join(f'{s.name}: {s.description}' for s in SCENARIOS.values()))
     args = parser.parse_args(argv)
     demo = not args.no_demo
     return Settings(command=args.command, check=args.check, port=args.port, host=args.host, db_url=args.db_url,
                     demo=demo, simulator=demo and not args.no_simulator, sim_speed=args.sim_speed, seed=args.seed,
-                    storage_secret=env.get('DESKQUEST_STORAGE_SECRET') or _stored_secret(args.db_url),
+                    scenario=args.scenario, storage_secret=env.get('DESKQUEST_STORAGE_SECRET') or _stored_secret(args.db_url),
                     argon2_memory_kib=int(env.get('DESKQUEST_ARGON2_MEMORY_KIB', '65536')))
 
 

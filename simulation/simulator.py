@@ -1,14 +1,18 @@
-"""A discrete-event traffic simulator that drives the inbox through the same services people use.
+"""The in-app simulator: simulated customers and agents that drive the inbox through the services people use.
 
 Scheduled actions live in a heap ordered by simulated time. In the app, :meth:`Simulator.run` sleeps in real time
-until the next action is due on the accelerated clock; headless, :meth:`Simulator.run_until` jumps a manual clock
-from action to action, so a seeded run repeats exactly.
+until the next action is due on the accelerated clock, then works through what is due in short slices and yields to
+the event loop between them; headless, :meth:`Simulator.run_until` jumps a manual clock from action to action, so a
+seeded run repeats exactly. Rates, scenarios, handling times, patience, styles, shifts, breaks and texts come from
+``simulation/traffic.py``, the same model the headless core uses.
 """
 import asyncio
 import heapq
 import itertools
 import logging
+import math
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -20,22 +24,25 @@ from services.clock import AcceleratedClock, ManualClock
 from services.directory import AgentView, Directory
 from services.events import Channel, EventKind, Rating
 from services.game import GameService
-from services.inbox import ActionError, InboxService
+from services.inbox import ActionError, InboxItem, InboxService
 from services.presence import Presence
 from services.projection import Outcome
-from simulation.traffic import (CLOSING_SHORTCUTS, DEFAULT_STYLE, FOLLOW_UPS, FREE_REPLIES, HOURLY_PROFILE,
-                                MEAN_HANDLE_SECONDS, PEAK_ARRIVALS_PER_HOUR, PRIORITY_WEIGHTS, PROBLEMS, STYLES)
+from simulation import traffic
+from simulation.traffic import (DEFAULT_STYLE, LIVE, SCENARIOS, STYLES, AgentStyle, Shift, TrafficModel,
+                                plan_shifts)
 
 log = logging.getLogger(__name__)
 SPEEDS = (1, 10, 60, 300, 900, 3600)  # the choices offered to a lead
 MIN_SPEED, MAX_SPEED = 1.0, 3600.0
-MAX_ACTIONS_PER_TICK = 200  # then yield to the event loop so tabs stay responsive
+SLICE_SECONDS = 0.02  # work through due actions for at most this long (real time), then let the tabs have the loop
+DEFAULT_SCENARIO = 'normal'
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SimulatorStatus:
     running: bool
     speed: float
+    scenario: str
     sim_time: datetime
     actions: int
 
@@ -50,13 +57,27 @@ class _Scheduled:
 @dataclass(kw_only=True, slots=True)
 class _SimAgent:
     view: AgentView
+    style: AgentStyle
+    shift: Shift
     busy_with: int | None = None
     idle_since: datetime | None = None  # who waited longest gets the next conversation
+    on_break_until: datetime | None = None
+    wants_break: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Customer:
+    id: int
+    name: str
+    language: str
 
 
 class Simulator:
     def __init__(self, *, clock: AcceleratedClock | ManualClock, inbox: InboxService, game: GameService,
-                 directory: Directory, presence: Presence, seed: int = 1, speed: float = 60.0) -> None:
+                 directory: Directory, presence: Presence, seed: int = 1, speed: float = 60.0,
+                 scenario: str = DEFAULT_SCENARIO) -> None:
+        if scenario not in SCENARIOS:
+            raise ValueError(f'unknown scenario {scenario!r}')
         self.clock = clock
         self.inbox = inbox
         self.game = game
@@ -64,32 +85,51 @@ class Simulator:
         self.presence = presence
         self.seed = seed
         self.speed = speed
+        self.scenario = scenario
         self.random = random.Random(seed)
         self.running = False
         self.actions = 0
         self.status_changed: Event[SimulatorStatus] = Event()
+        self.traffic: TrafficModel | None = None
         self._heap: list[_Scheduled] = []
         self._seq = itertools.count()
         self._agents: dict[int, _SimAgent] = {}
-        self._customers: list[int] = []
+        self._customers: list[_Customer] = []
+        self._language: dict[int, str] = {}  # conversation -> its customer's language, while the simulator needs it
+        self._waited: dict[int, float] = {}  # conversation -> seconds its customer waited for an answer
+        self._epoch = datetime.min.replace(tzinfo=timezone.utc)  # the midnight that arrival times count from
+        self._generation = 0  # a change of scenario ends the arrival streams of the one before
         self._task: asyncio.Task | None = None
-        self._awaiting_rating: set[int] = set()
         game.committed.subscribe(self._on_committed)
 
     def status(self) -> SimulatorStatus:
-        return SimulatorStatus(running=self.running, speed=self.speed, sim_time=self.clock.now(), actions=self.actions)
+        return SimulatorStatus(running=self.running, speed=self.speed, scenario=self.scenario,
+                               sim_time=self.clock.now(), actions=self.actions)
 
     async def prepare(self) -> None:
-        """Load the floor and schedule the first arrivals (idempotent)."""
+        """Load the floor and the customers and schedule the first arrivals (idempotent)."""
         if self._agents:
             return
-        self._agents = {agent.id: _SimAgent(view=agent) for agent in self.directory.floor()}
-        self._customers = sorted(await Customer.all().values_list('id', flat=True))
-        if not self._customers:
-            raise RuntimeError('the simulator needs customers: seed the demo floor first')
-        for channel in Channel:
-            self._schedule_arrival(channel, self.clock.now())
-        self._schedule(self.clock.now(), self._dispatch)
+        floor = self.directory.floor()
+        self._customers = [_Customer(id=row[0], name=row[1], language=row[2]) for row in
+                           await Customer.all().order_by('id').values_list('id', 'name', 'language')]
+        if not floor or not self._customers:
+            raise RuntimeError('the simulator needs agents and customers: seed the demo floor first')
+        self._agents = {agent.id: _SimAgent(view=agent, style=STYLES.get(agent.style, DEFAULT_STYLE),
+                                            shift=Shift(start=None)) for agent in floor}
+        now = self.clock.now()
+        self._epoch = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        self._apply_scenario()
+        self._schedule(now, self._dispatch)
+
+    def set_scenario(self, name: str) -> None:
+        """Switch the traffic from now on: arrival rates, surges, who is on shift, breaks."""
+        if name not in SCENARIOS:
+            raise ValueError(f'unknown scenario {name!r}: one of {", ".join(SCENARIOS)}')
+        self.scenario = name
+        if self._agents:
+            self._apply_scenario()
+        self._announce()
 
     # --- running in the app, on the accelerated clock ---
 
@@ -130,9 +170,10 @@ class Simulator:
                 wait = self.clock.real_seconds_until(self._heap[0].due) if self._heap else 0.25
                 await asyncio.sleep(min(max(wait, 0.01), 0.25))
                 continue
-            for _ in range(MAX_ACTIONS_PER_TICK):
-                if not self.running or not self._heap or self._heap[0].due > self.clock.now():
-                    break
+            # a slice of what is due, then the loop is the tabs' again: at 3600× a burst never freezes a screen
+            started = time.perf_counter()
+            while self.running and self._heap and self._heap[0].due <= self.clock.now() and \
+                    time.perf_counter() - started < SLICE_SECONDS:
                 await self._run_next()
             await asyncio.sleep(0)
 
@@ -149,6 +190,24 @@ class Simulator:
 
     # --- the traffic ---
 
+    def _apply_scenario(self) -> None:
+        scenario = SCENARIOS[self.scenario]
+        self.traffic = TrafficModel(
+            scenario=scenario, arrivals_per_hour=traffic.DEMO_ARRIVALS_PER_AGENT_HOUR * len(self._agents),
+            mean_handle_seconds=traffic.DEMO_HANDLE_SECONDS, patience_seconds=traffic.DEFAULT_PATIENCE_SECONDS)
+        for agent, shift in zip(self._agents.values(), plan_shifts(len(self._agents), scenario)):
+            agent.shift = shift
+            if scenario.steady:
+                agent.on_break_until, agent.wants_break = None, False
+        self._generation += 1
+        now = self.clock.now()
+        for channel in Channel:
+            self._schedule_arrival(channel, now, self._generation)
+        if not scenario.steady:
+            self._schedule_shift_change(self._generation)
+            for agent in self._agents.values():
+                self._schedule_break(agent, self._generation)
+
     async def _run_next(self) -> None:
         item = heapq.heappop(self._heap)
         self.actions += 1
@@ -160,36 +219,57 @@ class Simulator:
     def _schedule(self, due: datetime, action: Callable[[], Awaitable[None]]) -> None:
         heapq.heappush(self._heap, _Scheduled(due=due, seq=next(self._seq), action=action))
 
-    def _schedule_arrival(self, channel: Channel, after: datetime) -> None:
-        """Non-homogeneous Poisson arrivals by thinning: draw at the peak rate, keep with the hour's share."""
-        peak_rate = PEAK_ARRIVALS_PER_HOUR[channel] / 3600.0
-        moment = after
-        while True:
-            moment += timedelta(seconds=self.random.expovariate(peak_rate))
-            if self.random.random() < HOURLY_PROFILE[moment.hour]:
-                break
+    def _seconds(self, moment: datetime) -> float:
+        return (moment - self._epoch).total_seconds()
+
+    def _schedule_arrival(self, channel: Channel, after: datetime, generation: int) -> None:
+        assert self.traffic is not None
+        seconds = self.traffic.next_arrival(channel, self._seconds(after), 0.0, self.random)
+        if seconds == math.inf:
+            return
+        moment = self._epoch + timedelta(seconds=seconds)
 
         async def arrive() -> None:
+            if generation != self._generation:
+                return  # the scenario changed: the new one has its own arrivals
+            self._schedule_arrival(channel, moment, generation)
             await self._arrive(channel)
-            self._schedule_arrival(channel, moment)
         self._schedule(moment, arrive)
 
     async def _arrive(self, channel: Channel) -> None:
-        subject, body = self.random.choice(PROBLEMS)
-        priority = self.random.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
-        customer_id = self.random.choice(self._customers)
-        await self.inbox.create_conversation(customer_id=customer_id, channel=channel, subject=subject, body=body,
-                                             priority=priority)
+        assert self.traffic is not None
+        customer = self.random.choice(self._customers)
+        subject, body = traffic.problem(customer.language, self.random)
+        body = traffic.signed(body, customer.name, traffic.company_of(customer.id, customer.language))
+        conversation_id = await self.inbox.create_conversation(
+            customer_id=customer.id, channel=channel, subject=subject, body=body,
+            priority=traffic.priority(self.random))
+        self._language[conversation_id] = customer.language
+        patience = self.traffic.patience(channel, self.random)
+        if patience != math.inf:
+            self._schedule(self.clock.now() + timedelta(seconds=patience), lambda: self._give_up(conversation_id))
         await self._dispatch()
 
+    async def _give_up(self, conversation_id: int) -> None:
+        """A chat or phone customer whose patience ran out hangs up, unless someone has answered by now."""
+        item = self.inbox.open_items.get(conversation_id)
+        claimed = any(agent.busy_with == conversation_id for agent in self._agents.values())
+        if item is None or claimed or item.assignee_id is not None or item.status != 'new':
+            return
+        await self.inbox.abandon(conversation_id)
+        self._language.pop(conversation_id, None)
+
     async def _dispatch(self) -> None:
-        """Give each idle simulated agent work after its reaction time: its own reopened conversations first, then
-        the oldest conversation waiting in the queue."""
+        """Give each available simulated agent work: its own reopened conversations first, then the oldest one waiting,
+        live channels (chat, phone) before e-mail and social outside the steady scenario."""
         claimed = {agent.busy_with for agent in self._agents.values()}
-        waiting = sorted((item for item in self.inbox.items() if item.id not in claimed), key=lambda item: item.created_at)
+        waiting = sorted((item for item in self.inbox.items() if item.id not in claimed), key=_queue_order)
+        steady = SCENARIOS[self.scenario].steady
         queue = [item for item in waiting if item.assignee_id is None and item.status == 'new']
-        idle = sorted((agent for agent in self._agents.values()
-                       if agent.busy_with is None and not self.presence.is_online(agent.view.id)),
+        if not steady:
+            queue.sort(key=lambda item: (item.channel not in LIVE, _queue_order(item)))
+        now = self.clock.now()
+        idle = sorted((agent for agent in self._agents.values() if self._available(agent, now)),
                       key=lambda agent: (agent.idle_since or datetime.min.replace(tzinfo=timezone.utc), agent.view.id))
         for agent in idle:
             own = next((item for item in waiting if item.assignee_id == agent.view.id and item.waiting_since), None)
@@ -197,74 +277,144 @@ class Simulator:
             if item is None:
                 continue
             agent.busy_with = item.id
-            style = STYLES.get(agent.view.style, DEFAULT_STYLE)
-            delay = timedelta(seconds=self.random.expovariate(1 / style.reaction_seconds))
-            self._schedule(self.clock.now() + delay, lambda a=agent, c=item.id: self._pick_up(a, c))
+            self._waited.setdefault(item.id, (now - item.created_at).total_seconds())
+            self._schedule(now, lambda a=agent, c=item: self._take(a, c))
 
-    async def _pick_up(self, agent: _SimAgent, conversation_id: int) -> None:
-        style = STYLES.get(agent.view.style, DEFAULT_STYLE)
+    def _available(self, agent: _SimAgent, now: datetime) -> bool:
+        return agent.busy_with is None and agent.on_break_until is None and agent.shift.on_duty(now.hour) and \
+            not self.presence.is_online(agent.view.id)
+
+    async def _take(self, agent: _SimAgent, item: InboxItem) -> None:
+        """The agent takes the conversation now (the customer is answered), replies after its reaction time and keeps
+        at it for a handling time drawn from the traffic model."""
+        assert self.traffic is not None
         if self.presence.is_online(agent.view.id):  # they logged in meanwhile: the conversation stays in the queue
-            self._free(agent)
-            await self._dispatch()
+            await self._free(agent)
             return
         try:
-            text = '/hello' if self.random.random() < style.canned_share else self.random.choice(FREE_REPLIES)
-            await self.inbox.reply(agent.view, conversation_id, text)
+            await self.inbox.take(agent.view, item.id)
         except ActionError:
-            self._free(agent)
-            await self._dispatch()
-            return
-        item = self.inbox.open_items.get(conversation_id)
-        channel = item.channel if item else Channel.EMAIL
-        handle = self.random.expovariate(1 / (MEAN_HANDLE_SECONDS[channel] * style.handle_factor))
+            await self._free(agent)
+            raise
+        style = agent.style
+        handle = self.traffic.handle_seconds(item.channel, style, self.random)
         now = self.clock.now()
-        if self.random.random() < 0.25:  # the customer writes back before it is solved: no first-contact bonus
-            self._schedule(now + timedelta(seconds=handle / 2),
-                           lambda: self.inbox.customer_message(conversation_id, self.random.choice(FOLLOW_UPS)))
-        self._schedule(now + timedelta(seconds=max(30.0, handle)), lambda: self._finish(agent, conversation_id))
+        first_reply = min(handle * 0.4, self.random.expovariate(1.0 / style.reaction_seconds))
+        conversation_id = item.id
+        self._schedule(now + timedelta(seconds=first_reply), lambda: self._reply(agent, conversation_id, opening=True))
+        if self.random.random() < style.follow_up_share:  # the customer writes back before it is solved
+            language = self._language.get(conversation_id, 'en')
+            text = traffic.follow_up(language, self.random)
+            self._schedule(now + timedelta(seconds=handle * 0.5),
+                           lambda: self.inbox.customer_message(conversation_id, text))
+            self._schedule(now + timedelta(seconds=handle * 0.7), lambda: self._reply(agent, conversation_id))
+        self._schedule(now + timedelta(seconds=handle), lambda: self._finish(agent, conversation_id))
+
+    async def _reply(self, agent: _SimAgent, conversation_id: int, *, opening: bool = False) -> None:
+        if agent.busy_with != conversation_id or self.presence.is_online(agent.view.id):
+            return
+        await self.inbox.reply(agent.view, conversation_id, self._text(agent, conversation_id,
+                                                                       traffic.OPENING_SHORTCUT if opening else None))
 
     async def _finish(self, agent: _SimAgent, conversation_id: int) -> None:
-        style = STYLES.get(agent.view.style, DEFAULT_STYLE)
+        if agent.busy_with != conversation_id:
+            return
         if self.presence.is_online(agent.view.id):  # they logged in meanwhile: the rest of the work is theirs
-            self._free(agent)
+            await self._free(agent)
             return
         try:
-            closing = self.random.choice(CLOSING_SHORTCUTS) if self.random.random() < style.canned_share else None
-            await self.inbox.reply(agent.view, conversation_id, f'/{closing}' if closing else
-                                   self.random.choice(FREE_REPLIES))
+            await self.inbox.reply(agent.view, conversation_id,
+                                   self._text(agent, conversation_id, self.random.choice(traffic.CLOSING_SHORTCUTS)))
             await self.inbox.resolve(agent.view, conversation_id)
         finally:
-            self._free(agent)
-            await self._dispatch()
+            await self._free(agent)
 
-    def _free(self, agent: _SimAgent) -> None:
+    def _text(self, agent: _SimAgent, conversation_id: int, shortcut: str | None) -> str:
+        """A canned reply (``/shortcut``) as often as the agent's style uses them, else free text of a realistic
+        length in the customer's language."""
+        if shortcut is not None and self.random.random() < agent.style.canned_share:
+            return f'/{shortcut}'
+        return traffic.free_reply(agent.style, self._language.get(conversation_id, 'en'), self.random)
+
+    async def _free(self, agent: _SimAgent) -> None:
         agent.busy_with = None
         agent.idle_since = self.clock.now()
+        if agent.wants_break:
+            self._start_break(agent)
+        await self._dispatch()
+
+    # --- shifts and breaks ---
+
+    def _schedule_shift_change(self, generation: int) -> None:
+        """At every full hour shifts begin and end: whoever starts takes work from the queue."""
+        now = self.clock.now()
+        next_hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+        async def change() -> None:
+            if generation == self._generation:
+                self._schedule_shift_change(generation)
+                await self._dispatch()
+        self._schedule(next_hour, change)
+
+    def _schedule_break(self, agent: _SimAgent, generation: int) -> None:
+        due = self.clock.now() + timedelta(seconds=self.random.expovariate(agent.style.breaks_per_hour / 3600.0))
+
+        async def break_due() -> None:
+            if generation != self._generation:
+                return
+            self._schedule_break(agent, generation)
+            if agent.on_break_until is not None or not agent.shift.on_duty(self.clock.now().hour):
+                return
+            if agent.busy_with is None:
+                self._start_break(agent)
+            else:
+                agent.wants_break = True  # after the conversation in hand
+        self._schedule(due, break_due)
+
+    def _start_break(self, agent: _SimAgent) -> None:
+        agent.wants_break = False
+        length = timedelta(minutes=agent.style.break_minutes * self.random.uniform(0.5, 1.5))
+        agent.on_break_until = self.clock.now() + length
+
+        async def back() -> None:
+            agent.on_break_until = None
+            agent.idle_since = self.clock.now()
+            await self._dispatch()
+        self._schedule(agent.on_break_until, back)
+
+    # --- ratings ---
 
     def _on_committed(self, outcomes: list[Outcome]) -> None:
-        """Customers rate every resolution, whoever resolved it (a person or a simulated agent)."""
+        """Customers rate resolutions, whoever resolved them (a person or a simulated agent)."""
         for outcome in outcomes:
             event = outcome.event
-            if event.kind == EventKind.RESOLVED and event.conversation_id is not None and self._agents:
+            if event.conversation_id is None or not self._agents:
+                continue
+            if event.kind == EventKind.RESOLVED:
                 self._schedule_rating(event.conversation_id, event.agent_id, event.occurred_at)
+            elif event.kind == EventKind.ABANDONED:
+                self._language.pop(event.conversation_id, None)
 
     def _schedule_rating(self, conversation_id: int, agent_id: int | None, resolved_at: datetime) -> None:
-        if self.random.random() > 0.8:  # not every customer rates
-            return
         agent = self.directory.agent(agent_id) if agent_id is not None else None
         style = STYLES.get(agent.style if agent else '', DEFAULT_STYLE)
-        draw = self.random.random()
-        rating = Rating.GOOD if draw < style.good_rating else \
-            Rating.BAD if draw < style.good_rating + style.bad_rating else Rating.NEUTRAL
-        reopen = rating == Rating.BAD and self.random.random() < 0.3
-        delay = timedelta(minutes=self.random.uniform(2, 30))
+        verdict = traffic.rating(style, self._waited.pop(conversation_id, 0.0), self.random)
+        language = self._language.pop(conversation_id, 'en')
+        if verdict is None:
+            return
+        reopen = verdict == Rating.BAD and self.random.random() < traffic.REOPEN_SHARE
+        delay = timedelta(seconds=self.random.uniform(120.0, 1800.0))
 
         async def rate() -> None:
-            await self.inbox.rate(conversation_id, rating)
+            await self.inbox.rate(conversation_id, verdict)
             if reopen:  # an unhappy customer sometimes writes again, which reopens the conversation
-                await self.inbox.customer_message(conversation_id, 'This is still not solved, I am afraid.')
+                self._language[conversation_id] = language
+                await self.inbox.customer_message(conversation_id, traffic.still_not_solved(language))
         self._schedule(max(resolved_at, self.clock.now()) + delay, rate)
 
     def _announce(self) -> None:
         self.status_changed.emit(self.status())
 
+
+def _queue_order(item: InboxItem) -> datetime:
+    return item.created_at

@@ -1,56 +1,415 @@
-"""What simulated traffic looks like: arrival rates by hour, handling times, agent styles and customer texts."""
-from dataclasses import dataclass
+"""What simulated traffic looks like, in one place shared by the headless core and the in-app simulator.
 
-from services.events import Channel
+Arrival rates by channel and hour of day, the scenarios that bend them, handling-time and patience distributions,
+agent styles, shift plans, and the customers with their names, languages, companies, problems and texts.
+Everything here is pure: sampling functions take the caller's ``random.Random`` so a seed repeats a run.
+"""
+import math
+import random
+import unicodedata
+from dataclasses import dataclass, field
 
-# contacts per hour at the busiest hour, per channel
-# about 55 an hour at the peak keeps a 12-agent floor busy (~70 % occupied) with a short queue now and then
-PEAK_ARRIVALS_PER_HOUR = {Channel.EMAIL: 16.0, Channel.CHAT: 18.0, Channel.PHONE: 11.0, Channel.SOCIAL: 10.0}
+from services.events import Channel, Rating
+
+# share of the contacts arriving on each channel
+CHANNEL_MIX = {Channel.EMAIL: 0.30, Channel.CHAT: 0.32, Channel.PHONE: 0.20, Channel.SOCIAL: 0.18}
 # share of the peak rate for each hour of the day: quiet nights, a morning peak, a softer afternoon one
 HOURLY_PROFILE = (0.10, 0.08, 0.06, 0.06, 0.08, 0.15, 0.30, 0.55, 0.85, 1.00, 0.95, 0.85,
                   0.70, 0.80, 0.85, 0.80, 0.70, 0.55, 0.40, 0.30, 0.25, 0.20, 0.15, 0.12)
-MEAN_HANDLE_SECONDS = {Channel.EMAIL: 420.0, Channel.CHAT: 480.0, Channel.PHONE: 360.0, Channel.SOCIAL: 300.0}
+PROFILE_MEAN = sum(HOURLY_PROFILE) / len(HOURLY_PROFILE)
+# handling time of each channel relative to the run's mean (a call is quicker than a chat), and its spread
+HANDLE_FACTOR = {Channel.EMAIL: 1.0, Channel.CHAT: 1.15, Channel.PHONE: 0.9, Channel.SOCIAL: 0.75}
+HANDLE_CV = {Channel.EMAIL: 0.8, Channel.CHAT: 0.7, Channel.PHONE: 0.6, Channel.SOCIAL: 0.9}
+# chat and phone customers hang up when they wait too long; an e-mail or a post just waits
+ABANDONING = frozenset({Channel.CHAT, Channel.PHONE})
+DEFAULT_PATIENCE_SECONDS = 180.0
+# in a realistic day agents answer the live channels first and work e-mail and social in between
+LIVE = frozenset({Channel.CHAT, Channel.PHONE})
+SHIFT_HOURS = 8
+NIGHT_DAY_LATE = (22, 6, 14)
+# the demo floor: each agent works 8 hours of 24, so 1.8 contacts per agent-hour (averaged over the day) at ~7 minutes
+# each keeps a floor on shifts about 60 % busy, with room for a surge
+DEMO_ARRIVALS_PER_AGENT_HOUR = 1.8
+DEMO_HANDLE_SECONDS = 420.0
 PRIORITY_WEIGHTS = {'low': 2, 'normal': 6, 'high': 2, 'urgent': 1}
+RATING_SHARE = 0.8  # not every customer rates
+REOPEN_SHARE = 0.3  # of the unhappy ones, how many write again and reopen the conversation
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Surge:
+    """Extra traffic on one channel between two hours of the day (``factor`` times the usual)."""
+    channel: Channel
+    start_hour: int
+    end_hour: int
+    factor: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Scenario:
+    name: str
+    title: str
+    description: str
+    steady: bool = False  # queueing-theory conditions: flat Poisson rates, everyone on duty, exponential handling
+    surges: tuple[Surge, ...] = ()
+    attendance: float = 1.0  # share of the floor that turns up
+
+    def factor(self, channel: Channel, hour: int) -> float:
+        """How many times a channel's average hourly rate arrives in this hour of the day."""
+        if self.steady:
+            return 1.0
+        factor = HOURLY_PROFILE[hour] / PROFILE_MEAN
+        for surge in self.surges:
+            if surge.channel == channel and surge.start_hour <= hour < surge.end_hour:
+                factor *= surge.factor
+        return factor
+
+
+SCENARIOS = {scenario.name: scenario for scenario in (
+    Scenario(name='steady', title='Steady traffic', steady=True,
+             description='flat Poisson arrivals, every agent on duty, exponential handling, one queue served in order'),
+    Scenario(name='normal', title='Normal day', description='quiet nights, a morning peak, agents on 8-hour shifts'),
+    Scenario(name='sales_day', title='Sales day', surges=(Surge(channel=Channel.CHAT, start_hour=12, end_hour=18,
+                                                                factor=3.0),),
+             description='a normal day with three times the chat volume in the afternoon'),
+    Scenario(name='social_storm', title='Social media storm', surges=(
+        Surge(channel=Channel.SOCIAL, start_hour=10, end_hour=16, factor=6.0),
+        Surge(channel=Channel.EMAIL, start_hour=10, end_hour=16, factor=1.5)),
+             description='a post goes viral: six times the social traffic from 10:00 to 16:00'),
+    Scenario(name='understaffed', title='Understaffed shift', attendance=0.6,
+             description='a normal day with four in ten agents off sick'),
+)}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AgentStyle:
+    """How a simulated agent works; timing factors only apply outside the steady scenario."""
     name: str
-    handle_factor: float  # multiplies the channel's mean handling time
-    reaction_seconds: float  # mean delay before picking up the next conversation
-    canned_share: float  # how often the first reply is a canned one
-    good_rating: float  # probability the customer rates good
-    bad_rating: float  # probability the customer rates bad
+    handle_factor: float  # multiplies the handling time
+    reaction_seconds: float  # mean delay from taking a conversation to the first reply (part of the handling time)
+    canned_share: float  # how often a reply is a canned one
+    reply_chars: int  # typical length of a free-text reply
+    follow_up_share: float  # how often the customer writes once more before it is solved
+    good_rating: float  # probability a rating is good
+    bad_rating: float  # probability a rating is bad
+    breaks_per_hour: float
+    break_minutes: float
 
 
-STYLES = {
-    'fast': AgentStyle(name='fast', handle_factor=0.6, reaction_seconds=20, canned_share=0.85, good_rating=0.55,
-                       bad_rating=0.15),
-    'careful': AgentStyle(name='careful', handle_factor=1.4, reaction_seconds=60, canned_share=0.4, good_rating=0.8,
-                          bad_rating=0.04),
-    'chatty': AgentStyle(name='chatty', handle_factor=1.2, reaction_seconds=40, canned_share=0.5, good_rating=0.7,
-                         bad_rating=0.08),
-    'steady': AgentStyle(name='steady', handle_factor=1.0, reaction_seconds=45, canned_share=0.6, good_rating=0.65,
-                         bad_rating=0.08),
-}
+STYLES = {style.name: style for style in (
+    AgentStyle(name='fast', handle_factor=0.7, reaction_seconds=15, canned_share=0.85, reply_chars=110,
+               follow_up_share=0.3, good_rating=0.55, bad_rating=0.15, breaks_per_hour=0.2, break_minutes=8),
+    AgentStyle(name='careful', handle_factor=1.3, reaction_seconds=50, canned_share=0.4, reply_chars=320,
+               follow_up_share=0.15, good_rating=0.8, bad_rating=0.04, breaks_per_hour=0.25, break_minutes=10),
+    AgentStyle(name='chatty', handle_factor=1.2, reaction_seconds=30, canned_share=0.3, reply_chars=650,
+               follow_up_share=0.35, good_rating=0.7, bad_rating=0.08, breaks_per_hour=0.3, break_minutes=10),
+    AgentStyle(name='steady', handle_factor=1.0, reaction_seconds=35, canned_share=0.6, reply_chars=220,
+               follow_up_share=0.25, good_rating=0.65, bad_rating=0.08, breaks_per_hour=0.25, break_minutes=10),
+    AgentStyle(name='break_lover', handle_factor=1.0, reaction_seconds=45, canned_share=0.6, reply_chars=200,
+               follow_up_share=0.25, good_rating=0.62, bad_rating=0.1, breaks_per_hour=0.6, break_minutes=16),
+)}
 DEFAULT_STYLE = STYLES['steady']
+FLOOR_STYLES = ('fast', 'careful', 'chatty', 'steady', 'break_lover')  # the headless floor's rotation
 
-PROBLEMS = [
-    ('Refund for order', 'Hello, I returned my order last week and I am still waiting for the refund.'),
-    ('Cannot log in', 'Hi, I cannot log in to my account, it says my password is wrong.'),
-    ('Where is my parcel?', 'My parcel was supposed to arrive yesterday. Where is it?'),
-    ('Upgrade my subscription', 'I would like to upgrade my subscription to the business plan.'),
-    ('Invoice is wrong', 'The invoice I received has the wrong company name on it.'),
-    ('App crashes', 'The mobile app crashes every time I open the settings page.'),
-    ('Change delivery address', 'Can I still change the delivery address of my order?'),
-    ('Payment failed', 'My card payment failed twice but the money left my account.'),
-]
-FREE_REPLIES = [
-    'Thanks for the details, I am checking this with our team now.',
-    'I have looked into your account and found the cause; it is fixed now.',
-    'Could you try again now? I have reset the setting on our side.',
-    'I have updated your order, you will get a confirmation e-mail shortly.',
-]
-FOLLOW_UPS = ['Thanks, one more question: does this also apply to my other order?', 'It still does not work, sorry.',
-              'Here is the screenshot you asked for.']
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TrafficModel:
+    """The traffic of one run: a scenario, the average arrival rate, the mean handling time and the patience."""
+    scenario: Scenario
+    arrivals_per_hour: float  # average over a day, all channels together
+    mean_handle_seconds: float
+    patience_seconds: float | None = None  # mean patience on chat and phone; None: nobody hangs up
+    channels: tuple[Channel, ...] = tuple(Channel)
+    # contacts per second by channel and hour of the day, and each channel's busiest rate (computed once)
+    _rates: dict[Channel, tuple[float, ...]] = field(init=False, repr=False, compare=False)
+    _peaks: dict[Channel, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.channels:
+            raise ValueError('at least one channel is needed')
+        if self.arrivals_per_hour <= 0 or self.mean_handle_seconds <= 0:
+            raise ValueError('the arrival rate and the handling time must be positive')
+        if self.patience_seconds is not None and self.patience_seconds <= 0:
+            raise ValueError('the patience must be positive')
+        total_mix = sum(CHANNEL_MIX[channel] for channel in self.channels)
+        rates = {channel: tuple(self.arrivals_per_hour * CHANNEL_MIX[channel] / total_mix *
+                                self.scenario.factor(channel, hour) / 3600.0 for hour in range(24))
+                 if channel in self.channels else (0.0,) * 24 for channel in Channel}
+        object.__setattr__(self, '_rates', rates)
+        object.__setattr__(self, '_peaks', {channel: max(rates[channel]) for channel in Channel})
+
+    def hourly_rate(self, channel: Channel, hour: int) -> float:
+        """Contacts per hour on ``channel`` in this hour of the day."""
+        return self._rates[channel][hour] * 3600.0
+
+    def next_arrival(self, channel: Channel, after: float, midnight_offset: float, rng: random.Random) -> float:
+        """The next arrival on ``channel`` after ``after`` seconds of the run (which began ``midnight_offset`` seconds
+        after a midnight). Rates that change by the hour are followed by thinning: candidates at the busiest hour's
+        rate, each kept with the share of its own hour's rate."""
+        peak = self._peaks[channel]
+        if peak <= 0:
+            return math.inf
+        moment = after + rng.expovariate(peak)
+        if self.scenario.steady:
+            return moment
+        rates = self._rates[channel]
+        while rng.random() * peak >= rates[int((moment + midnight_offset) // 3600) % 24]:
+            moment += rng.expovariate(peak)
+        return moment
+
+    def handle_seconds(self, channel: Channel, style: AgentStyle, rng: random.Random) -> float:
+        """How long a contact keeps an agent busy: exponential in the steady scenario, else a lognormal shaped by the
+        channel and scaled by the agent's style."""
+        if self.scenario.steady:
+            return rng.expovariate(1.0 / self.mean_handle_seconds)
+        mean = self.mean_handle_seconds * HANDLE_FACTOR[channel] * style.handle_factor
+        return lognormal(mean, HANDLE_CV[channel], rng)
+
+    def patience(self, channel: Channel, rng: random.Random) -> float:
+        """How long a customer waits before hanging up (exponential), or ``math.inf`` for those who never do."""
+        if self.patience_seconds is None or channel not in ABANDONING:
+            return math.inf
+        return rng.expovariate(1.0 / self.patience_seconds)
+
+
+def lognormal(mean: float, cv: float, rng: random.Random) -> float:
+    """A lognormal draw with the given mean and coefficient of variation (handling times are skewed to the right)."""
+    sigma2 = math.log(1.0 + cv * cv)
+    return rng.lognormvariate(math.log(mean) - sigma2 / 2.0, math.sqrt(sigma2))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Shift:
+    start: int | None  # the hour an 8-hour shift begins; None: on duty around the clock
+    present: bool = True  # False: off sick today
+
+    def on_duty(self, hour: int) -> bool:
+        return self.present and (self.start is None or (hour - self.start) % 24 < SHIFT_HOURS)
+
+
+def plan_shifts(floor_size: int, scenario: Scenario) -> list[Shift]:
+    """Each agent's shift, planned to a normal day's profile (surges are what nobody planned for).
+
+    A night, an early and a late shift cover the clock; then each agent takes the 8 hours with the most uncovered
+    demand. The steady
+    scenario, and a floor too small for shifts, keep everyone on duty around the clock.
+    """
+    if scenario.steady or floor_size < 3:
+        starts: list[int | None] = [None] * floor_size
+    else:
+        demand = [floor_size * SHIFT_HOURS * share / sum(HOURLY_PROFILE) for share in HOURLY_PROFILE]
+        starts = list(NIGHT_DAY_LATE)  # three shifts that cover the clock come first: someone is always there
+        for start in starts:
+            for h in range(SHIFT_HOURS):
+                demand[(start + h) % 24] -= 1
+        for _ in range(floor_size - len(starts)):
+            best = max(range(24), key=lambda start: (sum(demand[(start + h) % 24] for h in range(SHIFT_HOURS)),
+                                                     -start))
+            starts.append(best)
+            for h in range(SHIFT_HOURS):
+                demand[(best + h) % 24] -= 1
+    missing = floor_size - max(1, round(floor_size * scenario.attendance))
+    # who stays away is spread over the day shifts, so an understaffed day is thin all day but never unattended
+    first = len(NIGHT_DAY_LATE) if starts and starts[0] is not None else 0
+    pool = list(range(first, floor_size)) + list(range(first))
+    absent = {pool[int(k * (len(pool) - first) / missing)] if missing <= len(pool) - first else pool[k]
+              for k in range(missing)}
+    return [Shift(start=start, present=index not in absent) for index, start in enumerate(starts)]
+
+
+# --- customers, their problems and what agents write back ---
+
+LANGUAGE_MIX = {'en': 0.4, 'fr': 0.25, 'nl': 0.2, 'lv': 0.15}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SimCustomer:
+    id: int
+    name: str
+    language: str
+    company: str  # empty for a private customer
+    email: str
+
+
+def make_customer(customer_id: int, rng: random.Random) -> SimCustomer:
+    language = rng.choices(list(LANGUAGE_MIX), weights=list(LANGUAGE_MIX.values()))[0]
+    firsts, lasts = rng.choice(NAMES[language])
+    first, last = rng.choice(firsts), rng.choice(lasts)
+    company = rng.choice(COMPANIES[language]) if rng.random() < 0.6 else ''
+    email = unicodedata.normalize('NFKD', f'{first}.{last}.{customer_id}@example.com'.lower().replace(' ', ''))
+    email = email.encode('ascii', 'ignore').decode()
+    return SimCustomer(id=customer_id, name=f'{first} {last}', language=language, company=company, email=email)
+
+
+def company_of(customer_id: int, language: str) -> str:
+    """A stable company for a customer the app already knows (the same customer, the same company, every run)."""
+    companies = COMPANIES.get(language, COMPANIES['en'])
+    return '' if customer_id % 5 == 0 else companies[customer_id % len(companies)]
+
+
+def problem(language: str, rng: random.Random) -> tuple[str, str]:
+    """A subject and a first message in the customer's language."""
+    return rng.choice(PROBLEMS.get(language, PROBLEMS['en']))
+
+
+def signed(body: str, name: str, company: str) -> str:
+    return f'{body}\n\n{name}' + (f', {company}' if company else '')
+
+
+def free_reply(style: AgentStyle, language: str, rng: random.Random) -> str:
+    """A free-text reply of a realistic length for the style: sentences until a target length drawn around it."""
+    sentences = rng.sample(REPLY_SENTENCES.get(language, REPLY_SENTENCES['en']), len(REPLY_SENTENCES['en']))
+    target = lognormal(style.reply_chars, 0.5, rng)
+    parts: list[str] = []
+    length = -1
+    for index in range(3 * len(sentences)):  # a very long reply says things twice, never endlessly
+        if length >= target:
+            break
+        parts.append(sentences[index % len(sentences)])
+        length += len(parts[-1]) + 1
+    return ' '.join(parts)
+
+
+def follow_up(language: str, rng: random.Random) -> str:
+    return rng.choice(FOLLOW_UPS.get(language, FOLLOW_UPS['en']))
+
+
+def still_not_solved(language: str) -> str:
+    return STILL_NOT_SOLVED.get(language, STILL_NOT_SOLVED['en'])
+
+
+def rating(style: AgentStyle, waited_seconds: float, rng: random.Random) -> Rating | None:
+    """The customer's rating of a resolution, or ``None`` when they do not rate; a long wait sours it."""
+    if rng.random() >= RATING_SHARE:
+        return None
+    soured = min(0.3, waited_seconds / 1800.0 * 0.1)
+    good = max(0.0, style.good_rating - soured)
+    bad = style.bad_rating + soured
+    draw = rng.random()
+    return Rating.GOOD if draw < good else Rating.BAD if draw < good + bad else Rating.NEUTRAL
+
+
+def priority(rng: random.Random) -> str:
+    return rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
+
+
+OPENING_SHORTCUT = 'hello'
 CLOSING_SHORTCUTS = ('thanks', 'refund', 'reset', 'shipping')
+# the rendered length of the demo's canned replies, for the headless core that never renders them
+CANNED_CHARS = {'hello': 100, 'thanks': 150, 'refund': 110, 'reset': 130, 'shipping': 125}
+
+NAMES = {
+    'en': [(('John', 'Emily', 'Olivia', 'Noah', 'James', 'Grace', 'Harry', 'Sophie'),
+            ('Carter', 'Stone', 'Brown', 'Wilson', 'Taylor', 'Evans', 'Walker', 'Hughes'))],
+    'fr': [(('Marie', 'Lucas', 'Camille', 'Sophie', 'Julien', 'Chloé', 'Hugo', 'Léa'),
+            ('Laurent', 'Petit', 'Roux', 'Bernard', 'Moreau', 'Girard', 'Fontaine', 'Lambert'))],
+    'nl': [(('Pieter', 'Lotte', 'Femke', 'Bram', 'Sanne', 'Daan', 'Eva', 'Thijs'),
+            ('Janssens', 'Visser', 'Bakker', 'Smit', 'de Jong', 'Peeters', 'Mertens', 'van Dijk'))],
+    # Latvian surnames agree with the first name's gender
+    'lv': [(('Andris', 'Kristaps', 'Jānis', 'Mārtiņš', 'Edgars'),
+            ('Ozols', 'Jansons', 'Bērziņš', 'Kalniņš', 'Liepiņš')),
+           (('Ilze', 'Zane', 'Līga', 'Anna', 'Dace'), ('Ozola', 'Jansone', 'Bērziņa', 'Kalniņa', 'Liepiņa'))],
+}
+COMPANIES = {
+    'en': ('Northwind Traders', 'Blue Harbour Ltd', 'Greenfield Books', 'Acorn Logistics'),
+    'fr': ('Boulangerie Lefort', 'Atelier Moreau SARL', 'Librairie du Parc', 'Transports Garnier'),
+    'nl': ('Bakkerij Verhoeven', 'De Vries Installatie', 'Fietsenwinkel Smit', 'Jansen & Zonen BV'),
+    'lv': ('SIA Dzintars Tech', 'SIA Rīgas Maiznieks', 'SIA Baltijas Loģistika', 'SIA Zaļais Dārzs'),
+}
+PROBLEMS = {
+    'en': [
+        ('Refund for order', 'Hello, I returned my order last week and I am still waiting for the refund.'),
+        ('Cannot log in', 'Hi, I cannot log in to my account, it says my password is wrong.'),
+        ('Where is my parcel?', 'My parcel was supposed to arrive yesterday. Where is it?'),
+        ('Upgrade my subscription', 'I would like to upgrade my subscription to the business plan.'),
+        ('Invoice is wrong', 'The invoice I received has the wrong company name on it.'),
+        ('App crashes', 'The mobile app crashes every time I open the settings page.'),
+        ('Change delivery address', 'Can I still change the delivery address of my order?'),
+        ('Payment failed', 'My card payment failed twice but the money left my account.'),
+    ],
+    'fr': [
+        ('Remboursement de commande', "Bonjour, j'ai renvoyé ma commande la semaine dernière et j'attends toujours "
+                                      'le remboursement.'),
+        ('Impossible de me connecter', "Bonjour, je n'arrive pas à me connecter à mon compte, il dit que mon mot de "
+                                       'passe est incorrect.'),
+        ('Où est mon colis ?', 'Mon colis devait arriver hier. Où est-il ?'),
+        ("Passer à l'offre supérieure", "Je voudrais passer mon abonnement à l'offre entreprise."),
+        ('Facture erronée', "La facture que j'ai reçue porte le mauvais nom de société."),
+        ("L'application plante", "L'application mobile plante chaque fois que j'ouvre la page des réglages."),
+        ("Changer l'adresse de livraison", "Puis-je encore changer l'adresse de livraison de ma commande ?"),
+        ('Paiement refusé', "Mon paiement par carte a échoué deux fois, mais l'argent a quitté mon compte."),
+    ],
+    'nl': [
+        ('Terugbetaling bestelling', 'Hallo, ik heb mijn bestelling vorige week teruggestuurd en wacht nog steeds op '
+                                     'de terugbetaling.'),
+        ('Kan niet inloggen', 'Hoi, ik kan niet inloggen op mijn account, er staat dat mijn wachtwoord fout is.'),
+        ('Waar is mijn pakket?', 'Mijn pakket zou gisteren aankomen. Waar is het?'),
+        ('Abonnement upgraden', 'Ik wil mijn abonnement upgraden naar het zakelijke pakket.'),
+        ('Factuur klopt niet', 'Op de factuur die ik kreeg staat de verkeerde bedrijfsnaam.'),
+        ('App crasht', 'De mobiele app crasht elke keer als ik de instellingen open.'),
+        ('Afleveradres wijzigen', 'Kan ik het afleveradres van mijn bestelling nog wijzigen?'),
+        ('Betaling mislukt', 'Mijn kaartbetaling is twee keer mislukt, maar het geld is wel van mijn rekening af.'),
+    ],
+    'lv': [
+        ('Naudas atmaksa par pasūtījumu', 'Labdien, pagājušajā nedēļā atgriezu pasūtījumu un joprojām gaidu naudas '
+                                          'atmaksu.'),
+        ('Nevaru pieslēgties', 'Sveiki, nevaru pieslēgties savam kontam, tas saka, ka parole ir nepareiza.'),
+        ('Kur ir mana paka?', 'Manai pakai vajadzēja pienākt vakar. Kur tā ir?'),
+        ('Abonementa jaunināšana', 'Vēlos jaunināt savu abonementu uz biznesa plānu.'),
+        ('Kļūda rēķinā', 'Saņemtajā rēķinā ir norādīts nepareizs uzņēmuma nosaukums.'),
+        ('Lietotne avarē', 'Mobilā lietotne avarē katru reizi, kad atveru iestatījumus.'),
+        ('Piegādes adreses maiņa', 'Vai vēl varu mainīt sava pasūtījuma piegādes adresi?'),
+        ('Maksājums neizdevās', 'Mans maksājums ar karti divreiz neizdevās, bet nauda no konta tika noņemta.'),
+    ],
+}
+REPLY_SENTENCES = {
+    'en': ['Thanks for the details, I am checking this with our team now.',
+           'I have looked into your account and found the cause.', 'It is fixed on our side now.',
+           'Could you try again and tell me whether it works?',
+           'I have updated your order; you will get a confirmation e-mail shortly.',
+           'I am sorry for the trouble this caused.', 'If anything else comes up, just reply to this message.',
+           'I have added a note to your account so my colleagues know the history.',
+           'A refund usually takes three to five working days to appear.',
+           'I have asked our warehouse to check the parcel today.'],
+    'fr': ['Merci pour les détails, je vérifie avec notre équipe.', "J'ai regardé votre compte et trouvé la cause.",
+           "C'est corrigé de notre côté.", 'Pouvez-vous réessayer et me dire si cela fonctionne ?',
+           "J'ai mis à jour votre commande ; vous recevrez un e-mail de confirmation sous peu.",
+           'Je suis désolé pour le désagrément.', 'Si vous avez une autre question, répondez simplement à ce message.',
+           "J'ai ajouté une note à votre compte pour que mes collègues connaissent l'historique.",
+           'Un remboursement apparaît généralement sous trois à cinq jours ouvrés.',
+           "J'ai demandé à notre entrepôt de vérifier le colis aujourd'hui."],
+    'nl': ['Bedankt voor de details, ik zoek het nu uit met ons team.',
+           'Ik heb uw account bekeken en de oorzaak gevonden.', 'Het is nu aan onze kant opgelost.',
+           'Kunt u het nog eens proberen en laten weten of het werkt?',
+           'Ik heb uw bestelling aangepast; u krijgt zo een bevestiging per e-mail.', 'Sorry voor het ongemak.',
+           'Als er nog iets is, beantwoord dan gewoon dit bericht.',
+           "Ik heb een notitie aan uw account toegevoegd zodat mijn collega's de voorgeschiedenis kennen.",
+           'Een terugbetaling staat meestal binnen drie tot vijf werkdagen op uw rekening.',
+           'Ik heb ons magazijn gevraagd het pakket vandaag na te kijken.'],
+    'lv': ['Paldies par informāciju, es to tūlīt pārbaudu kopā ar kolēģiem.', 'Apskatīju jūsu kontu un atradu cēloni.',
+           'Mūsu pusē tas tagad ir novērsts.', 'Lūdzu, mēģiniet vēlreiz un pastāstiet, vai izdodas.',
+           'Atjaunoju jūsu pasūtījumu; drīz saņemsiet apstiprinājumu e-pastā.',
+           'Atvainojos par sagādātajām neērtībām.', 'Ja rodas vēl kādi jautājumi, vienkārši atbildiet uz šo ziņu.',
+           'Pievienoju piezīmi jūsu kontam, lai kolēģi zinātu vēsturi.',
+           'Naudas atmaksa parasti tiek ieskaitīta trīs līdz piecu darba dienu laikā.',
+           'Palūdzu noliktavai šodien pārbaudīt paku.'],
+}
+FOLLOW_UPS = {
+    'en': ['Thanks, one more question: does this also apply to my other order?', 'It still does not work, sorry.',
+           'Here is the screenshot you asked for.'],
+    'fr': ['Merci, encore une question : est-ce valable aussi pour mon autre commande ?',
+           'Cela ne fonctionne toujours pas, désolé.', "Voici la capture d'écran demandée."],
+    'nl': ['Bedankt, nog één vraag: geldt dit ook voor mijn andere bestelling?', 'Het werkt nog steeds niet, sorry.',
+           'Hier is de schermafbeelding waar u om vroeg.'],
+    'lv': ['Paldies, vēl viens jautājums: vai tas attiecas arī uz manu otru pasūtījumu?',
+           'Diemžēl tas joprojām nedarbojas.', 'Šeit ir ekrānuzņēmums, ko prasījāt.'],
+}
+STILL_NOT_SOLVED = {'en': 'This is still not solved, I am afraid.',
+                    'fr': "Ce n'est toujours pas résolu, malheureusement.",
+                    'nl': 'Het is helaas nog steeds niet opgelost.',
+                    'lv': 'Diemžēl problēma joprojām nav atrisināta.'}
+AGENT_NAMES = (('Ana', 'Ozola'), ('Bruno', 'Dubois'), ('Chloé', 'Martin'), ('Daan', 'de Vries'), ('Emma', 'Jansen'),
+               ('Farid', 'Haddad'), ('Greta', 'Kalniņa'), ('Hugo', 'Lefèvre'), ('Inès', 'Moreau'), ('Jānis', 'Bērziņš'),
+               ('Kim', 'Peeters'), ('Līga', 'Liepa'), ('Marc', 'Simon'), ('Nora', 'Claes'), ('Oskars', 'Zariņš'),
+               ('Paula', 'Vos'))
+TEAM_NAMES = ('Aurora', 'Borealis', 'Comet', 'Dawn', 'Eclipse', 'Fjord', 'Glacier', 'Horizon')

@@ -1,18 +1,24 @@
-"""The headless simulator: reproducible from its seed, and it leaves people who are online to do their own work."""
+"""The in-app simulator on a real database: reproducible from its seed, leaves people who are online to do their own
+work, follows the traffic model (shifts, customers who hang up, scenarios) and never holds up the event loop."""
+import asyncio
+import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from models import Conversation, LedgerEntry, StoredEvent
-from services.clock import ManualClock
-from services.container import Services
+from services.clock import AcceleratedClock, ManualClock
+from services.container import Services, build
 from services.directory import AgentView
 from services.events import Rating
 from services.inbox import ActionError
 from services.rebuild import differences, replay
+from services.settings import parse
+from simulation.traffic import SCENARIOS, plan_shifts
 from tests.conftest import START
-from tests.integration.support import start_headless, waiting_ids, written
+from tests.integration.support import TEST_ENV, start_headless, waiting_ids, written
 
 HOURS = 2
 
@@ -77,3 +83,64 @@ async def test_a_customer_who_gives_up_abandons_the_conversation(services: Servi
         await services.inbox.rate(waiting[0], Rating.GOOD)
     assert await written() == unchanged
     assert await differences(await replay()) == []
+
+
+# --- the in-app simulator follows the traffic model ---
+
+@pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
+async def test_agents_work_their_shifts_and_chat_and_phone_customers_hang_up(services: Services,
+                                                                            clock: ManualClock) -> None:
+    await services.simulator.run_until(clock.now() + timedelta(hours=6))
+    floor = services.directory.floor()
+    shifts = dict(zip([agent.id for agent in floor], plan_shifts(len(floor), SCENARIOS['normal'])))
+    assigned = await StoredEvent.filter(kind='assigned').values_list('agent_id', 'occurred_at')
+    assert len(assigned) > 100
+    assert all(shifts[agent_id].on_duty(occurred_at.hour) for agent_id, occurred_at in assigned)
+    assert len({agent_id for agent_id, _ in assigned}) < len(floor)  # some of the floor is off shift in the morning
+    abandoned = await Conversation.filter(status='abandoned').values_list('channel', flat=True)
+    assert abandoned and set(abandoned) <= {'chat', 'phone'}
+    assert not await StoredEvent.filter(kind='abandoned', agent_id__not_isnull=True).exists()
+    assert await differences(await replay()) == []  # abandonment earns nothing, and a rebuild agrees
+
+
+@pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
+async def test_switching_to_a_sales_day_floods_the_afternoon_with_chats(services: Services,
+                                                                       clock: ManualClock) -> None:
+    simulator = services.simulator
+    clock.set(START.replace(hour=12))
+    await simulator.run_until(clock.now() + timedelta(minutes=30))
+    changes: list[str] = []
+    simulator.status_changed.subscribe(lambda status: changes.append(status.scenario))
+    simulator.set_scenario('sales_day')
+    assert changes == ['sales_day'] and simulator.status().scenario == 'sales_day'
+    first_new = await Conversation.all().count() + 1
+    await simulator.run_until(clock.now() + timedelta(hours=2, minutes=30))
+    channels = Counter(await Conversation.filter(id__gte=first_new).values_list('channel', flat=True))
+    # chat is 32 % of a normal day's contacts and 58 % of a sales afternoon's; with ~150 contacts the share's standard
+    # deviation is 0.04, so 0.45 is more than three of them from either
+    assert channels['chat'] / sum(channels.values()) > 0.45, channels
+    with pytest.raises(ValueError, match='unknown scenario'):
+        simulator.set_scenario('holiday')
+
+
+@pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
+async def test_at_an_hour_a_second_the_simulator_never_holds_up_the_event_loop(db_url: str) -> None:
+    """The app's clock at 3600×: the simulator works in short slices and every await lets the tabs in."""
+    settings = parse(['--db-url', db_url, '--no-simulator'], env=TEST_ENV)
+    services = build(settings, clock=AcceleratedClock(start=START))
+    await services.start()
+    try:
+        services.simulator.set_speed(3600)
+        services.simulator.start()
+        await asyncio.sleep(0.5)  # the first queries are prepared; a tab opened then would wait for them too
+        actions, lags = services.simulator.actions, []
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            before = time.monotonic()
+            await asyncio.sleep(0.005)
+            lags.append(time.monotonic() - before - 0.005)
+        assert services.simulator.actions - actions > 150  # two simulated hours of a busy morning went by
+        assert max(lags) < 0.1  # measured: 2 ms at most; a tab would notice 100 ms
+    finally:
+        await services.simulator.stop()
+        await services.stop()
