@@ -1,0 +1,173 @@
+"""What a headless run reports: the queue's figures overall and per channel, and the game the run's events produce.
+
+The game is scored by folding the run's events through the real pure projection (``services/projection.py``), the very
+fold the live service and ``rebuild`` run, so a headless run and the app score the same way.
+"""
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from services.events import Channel
+from services.leaderboard_rules import AgentInfo, Period, PointsTally, rank_agents
+from services.levels import DEFAULT_LEVELS, Level, level_info
+from services.projection import GameProjection
+from services.scoring import ScoringPolicy
+from simulation.core import Contact, RunResult
+
+LEADERBOARD_SIZE = 10
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QueueStats:
+    offered: int
+    answered: int
+    abandoned: int
+    asa_seconds: float  # average speed of answer: mean wait of the answered contacts
+    service_level: float  # share of the offered contacts answered within the target
+    abandon_rate: float  # share of the offered contacts who hung up
+    occupancy: float  # share of the agents' available time spent handling contacts
+    delay_probability: float  # share of the offered contacts who had to wait at all
+    average_handle_seconds: float
+    longest_wait_seconds: float
+
+
+def queue_stats(contacts: Iterable[Contact], *, target: float, busy_seconds: float,
+                available_seconds: float) -> QueueStats:
+    offered = answered = abandoned = within = delayed = 0
+    waited = handled = longest = 0.0
+    for contact in contacts:
+        offered += 1
+        wait = contact.wait
+        longest = max(longest, wait)
+        if wait > 0:
+            delayed += 1
+        if contact.answered_at >= 0:
+            answered += 1
+            waited += wait
+            handled += contact.handle
+            if wait <= target:
+                within += 1
+        else:
+            abandoned += 1
+    return QueueStats(offered=offered, answered=answered, abandoned=abandoned,
+                      asa_seconds=waited / answered if answered else 0.0,
+                      service_level=within / offered if offered else 0.0,
+                      abandon_rate=abandoned / offered if offered else 0.0,
+                      occupancy=busy_seconds / available_seconds if available_seconds else 0.0,
+                      delay_probability=delayed / offered if offered else 0.0,
+                      average_handle_seconds=handled / answered if answered else 0.0,
+                      longest_wait_seconds=longest)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Summary:
+    overall: QueueStats
+    channels: dict[Channel, QueueStats]
+
+
+def summarize(result: RunResult) -> Summary:
+    """The queue's figures; per channel, occupancy is the share of the floor's available time that channel took."""
+    target = result.config.sl_target_seconds
+    available = sum(agent.available_seconds for agent in result.agents)
+    by_channel: dict[Channel, list[Contact]] = {channel: [] for channel in result.config.channels}
+    for contact in result.contacts:
+        by_channel[contact.channel].append(contact)
+    channels = {channel: queue_stats(contacts, target=target, available_seconds=available,
+                                     busy_seconds=sum(agent.busy_by_channel.get(channel, 0.0)
+                                                      for agent in result.agents))
+                for channel, contacts in by_channel.items()}
+    overall = queue_stats(result.contacts, target=target, available_seconds=available,
+                          busy_seconds=sum(agent.busy_seconds for agent in result.agents))
+    return Summary(overall=overall, channels=channels)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class GameSummary:
+    events: int
+    agents: list[dict[str, Any]]  # each agent's level and points per domain, in floor order
+    leaderboard: list[dict[str, Any]]  # the all-time top ten
+
+
+def play(result: RunResult, *, policy: ScoringPolicy | None = None,
+         levels: Sequence[Level] = DEFAULT_LEVELS) -> GameSummary:
+    """Fold the run's events through the game projection and rank the floor as the all-time leaderboard does."""
+    projection = GameProjection(policy=policy, levels=levels)
+    tally = PointsTally()
+    events = 0
+    last_day = result.config.start.date()
+    for event in result.events():
+        events += 1
+        outcome = projection.apply(event)
+        day = event.occurred_at.date()
+        last_day = max(last_day, day)
+        for award in outcome.awards:
+            tally.add(award.agent_id, day, award.points)
+    infos = [AgentInfo(id=agent.id, name=agent.name, team_id=None, team_name=agent.team,
+                       level=projection.agents[agent.id].level if agent.id in projection.agents else 1)
+             for agent in result.agents]
+    board = rank_agents(tally, infos, Period.ALL, last_day)[:LEADERBOARD_SIZE]
+    agents = []
+    for agent in result.agents:
+        metrics = projection.agents.get(agent.id)
+        level = metrics.level if metrics else 1
+        agents.append({
+            'id': agent.id, 'name': agent.name, 'team': agent.team, 'style': agent.style.name,
+            'level': level, 'level_title': level_info(level, levels=levels).title,
+            'points': metrics.points if metrics else 0,
+            'points_by_domain': {'quality': metrics.quality if metrics else 0, 'speed': metrics.speed if metrics else 0,
+                                 'productivity': metrics.productivity if metrics else 0},
+            'resolved': metrics.resolved if metrics else 0,
+            'positive_ratings': metrics.positive_ratings if metrics else 0,
+            'negative_ratings': metrics.negative_ratings if metrics else 0,
+            'contacts_answered': agent.handled, 'breaks': agent.breaks,
+            'break_minutes': round(agent.break_seconds / 60.0, 1),
+            'busy_hours': round(agent.busy_seconds / 3600.0, 2),
+        })
+    leaderboard = [{'rank': row.rank, 'agent_id': row.agent_id, 'name': row.name, 'team': row.team_name,
+                    'level': row.level, 'points': row.points} for row in board]
+    return GameSummary(events=events, agents=agents, leaderboard=leaderboard)
+
+
+def report(result: RunResult, *, game: bool = True) -> dict[str, Any]:
+    """The run as one JSON-ready object: its settings, the queue's figures overall and per channel, and the game."""
+    config = result.config
+    summary = summarize(result)
+    document: dict[str, Any] = {
+        'scenario': config.scenario, 'seed': config.seed, 'agents': config.agents, 'hours': config.hours,
+        'arrival_rate': config.arrivals_per_hour, 'aht_seconds': config.mean_handle_seconds,
+        'patience_seconds': config.patience_seconds, 'sl_target_seconds': config.sl_target_seconds,
+        'start': config.start.isoformat(),
+        **_rounded(summary.overall),
+        'channels': {channel.value: _rounded(stats) for channel, stats in summary.channels.items()},
+    }
+    if game:
+        played = play(result)
+        document['events'] = played.events
+        document['game'] = {'agents': played.agents, 'leaderboard': played.leaderboard}
+    return document
+
+
+def _rounded(stats: QueueStats) -> dict[str, Any]:
+    """Figures rounded to what a person reads (six places for shares, milliseconds for times)."""
+    return {name: round(value, 6 if name in ('service_level', 'abandon_rate', 'occupancy', 'delay_probability')
+                        else 3) if isinstance(value, float) else value
+            for name, value in asdict(stats).items()}
+
+
+def describe(document: dict[str, Any]) -> str:
+    """The report as a few lines a person reads in a terminal."""
+    patience = document['patience_seconds']
+    lines = [f'{document["scenario"]} scenario, seed {document["seed"]}: {document["agents"]} agents, '
+             f'{document["arrival_rate"]:g} contacts/h, handling {document["aht_seconds"]:g} s, '
+             f'patience {"none" if patience is None else format(patience, "g") + " s"}, {document["hours"]:g} h',
+             f'{"":8} {"offered":>8} {"answered":>8} {"abandoned":>9} {"ASA s":>9} '
+             f'{"SL " + format(document["sl_target_seconds"], "g") + " s":>8} {"aband.":>7} {"occup.":>7}']
+    for name, stats in [('all', document)] + list(document['channels'].items()):
+        lines.append(f'{name:8} {stats["offered"]:>8} {stats["answered"]:>8} {stats["abandoned"]:>9} '
+                     f'{stats["asa_seconds"]:>9.1f} {stats["service_level"]:>8.1%} {stats["abandon_rate"]:>7.1%} '
+                     f'{stats["occupancy"]:>7.1%}')
+    if 'game' in document:
+        lines.append(f'{document["events"]} game events; all-time leaderboard:')
+        lines += [f'{row["rank"]:>3}. {row["name"]} ({row["team"]}), level {row["level"]}: {row["points"]} points'
+                  for row in document['game']['leaderboard']]
+    return '\n'.join(lines)
