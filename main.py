@@ -1,5 +1,6 @@
 """DeskQuest's composition root: builds the clock, the services and the pages, then serves them (or rebuilds)."""
 import asyncio
+import json
 import logging
 import os
 import sys
@@ -13,7 +14,10 @@ from tortoise import Tortoise
 from services.container import Services, build, open_database
 from services.demo import DEMO_PASSWORD, LEAD, TEAMS
 from services.rebuild import differences, overwrite, replay
+from services.events import Channel
 from services.settings import Settings, parse
+from simulation import core
+from simulation.report import describe, report
 from ui import pages
 
 log = logging.getLogger('deskquest')
@@ -96,10 +100,29 @@ async def rebuild(settings: Settings) -> int:
         await Tortoise.close_connections()
 
 
+def simulate(settings: Settings) -> int:
+    """Simulate a floor headless (no server, no database) and print its figures; with --json only one JSON object."""
+    run = settings.simulate
+    try:
+        config = core.RunConfig(agents=run.agents, arrivals_per_hour=run.arrival_rate, mean_handle_seconds=run.aht,
+                                patience_seconds=run.patience, channels=tuple(Channel(name) for name in run.channels),
+                                hours=run.hours, sl_target_seconds=run.sl_target, seed=settings.seed,
+                                scenario=settings.scenario)
+        config.traffic()  # checks the rates before anything runs
+    except ValueError as error:
+        print(f'simulate: {error}', file=sys.stderr)
+        return 2
+    document = report(core.simulate(config))
+    print(json.dumps(document, ensure_ascii=False) if run.json else describe(document), flush=True)
+    return 0
+
+
 if __name__ == '__main__':
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     # NiceGUI's test fixtures execute this file with pytest's own arguments: configure from the environment then
     settings = parse([] if os.environ.get('NICEGUI_USER_SIMULATION') else sys.argv[1:])
     if settings.command == 'rebuild':
         sys.exit(asyncio.run(rebuild(settings)))
+    if settings.command == 'simulate':
+        sys.exit(simulate(settings))
     serve(settings)
