@@ -1,11 +1,13 @@
-"""The lead's simulator controls in the header: start, stop, speed and the simulated time."""
+"""The lead's simulator controls in the header: start, stop, speed, scenario and the simulated time."""
 from collections.abc import Callable
 
 from nicegui import ui
+from nicegui.events import ValueChangeEventArguments
 
 from services.container import Services
 from services.directory import AgentView
 from simulation.simulator import SPEEDS, SimulatorStatus
+from simulation.traffic import SCENARIOS
 
 
 class SimulatorControls:
@@ -19,6 +21,16 @@ class SimulatorControls:
             self.speed = ui.select({s: f'{s}×' for s in SPEEDS} | {simulator.speed: f'{simulator.speed:g}×'},
                                    value=simulator.speed, on_change=self._set_speed) \
                 .props('dense options-dense dark borderless').classes('w-16').mark('sim-speed')
+            # a menu rather than a second select: the header keeps one select, which the screenshot script relies on
+            self.scenario = ui.dropdown_button(icon='tune', auto_close=True) \
+                .props('dense flat no-caps color=white').classes('text-sm').mark('sim-scenario')
+            with self.scenario:
+                for scenario in SCENARIOS.values():
+                    with ui.item(on_click=lambda name=scenario.name: self._set_scenario(name)) \
+                            .mark(f'scenario-{scenario.name}'):
+                        with ui.item_section():
+                            ui.item_label(scenario.title)
+                            ui.item_label(scenario.description).props('caption')
             self.toggle = ui.button(on_click=self._toggle).props('dense unelevated no-caps').mark('sim-toggle')
         self.show(simulator.status())
         simulator.status_changed.subscribe(self.show)
@@ -26,6 +38,7 @@ class SimulatorControls:
 
     def show(self, status: SimulatorStatus) -> None:
         self.clock.set_text(status.sim_time.strftime('%a %d %b %H:%M'))
+        self.scenario.set_text(SCENARIOS[status.scenario].title)
         self.toggle.set_text('Stop simulator' if status.running else 'Start simulator')
         self.toggle.props(f'icon={"stop" if status.running else "play_arrow"} '
                           f'color={"negative" if status.running else "positive"}')
@@ -47,7 +60,7 @@ class SimulatorControls:
             self.services.simulator.start()
             ui.notify(f'Simulator running at {self.services.simulator.speed:g}×')
 
-    def _set_speed(self, event) -> None:
+    def _set_speed(self, event: ValueChangeEventArguments) -> None:
         if not self._is_lead():
             return
         try:
@@ -56,3 +69,9 @@ class SimulatorControls:
             ui.notify(str(error), type='negative')
             return
         ui.notify(f'Simulator speed: {event.value:g}×')
+
+    def _set_scenario(self, name: str) -> None:
+        if not self._is_lead():
+            return
+        self.services.simulator.set_scenario(name)
+        ui.notify(f'Scenario: {SCENARIOS[name].title}')
