@@ -9,7 +9,7 @@ class StoredEvent(Model):
     kind = fields.CharField(max_length=32)
     occurred_at = fields.DatetimeField(db_index=True)
     agent_id = fields.IntField(null=True, db_index=True)
-    conversation_id = fields.IntField(null=True)
+    conversation_id = fields.IntField(null=True, db_index=True)
     data = fields.JSONField(default=dict)
 
     class Meta:
@@ -25,11 +25,24 @@ class LedgerEntry(Model):
     agent_id = fields.IntField(db_index=True)
     points = fields.IntField()
     domain = fields.CharField(max_length=16)  # quality | speed | productivity
+    kind = fields.CharField(max_length=32)  # the award kind: fast_resolution, happy_customer, clawback, …
     reason = fields.CharField(max_length=200)
     occurred_at = fields.DatetimeField(db_index=True)
 
     class Meta:
         table = 'ledger_entry'
+        indexes = (('agent_id', 'id'),)  # an agent's latest receipts without scanning their history
+
+
+class DailyPoints(Model):
+    """Ledger points per agent and day, maintained with the ledger: leaderboards load it instead of the ledger."""
+    agent_id = fields.IntField()
+    day = fields.DateField()
+    points = fields.IntField(default=0)
+
+    class Meta:
+        table = 'daily_points'
+        unique_together = (('agent_id', 'day'),)
 
 
 class AgentScore(Model):
