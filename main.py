@@ -10,7 +10,7 @@ from pathlib import Path
 from nicegui import app, ui
 from tortoise import Tortoise
 
-from services.container import Services, build, open_database
+from services.container import IncompatibleDatabase, Services, build, check_database, open_database
 from services.demo import DEMO_PASSWORD, LEAD, TEAMS
 from services.rebuild import differences, overwrite, replay
 from services.settings import Settings, parse
@@ -100,6 +100,10 @@ if __name__ == '__main__':
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     # NiceGUI's test fixtures execute this file with pytest's own arguments: configure from the environment then
     settings = parse([] if os.environ.get('NICEGUI_USER_SIMULATION') else sys.argv[1:])
-    if settings.command == 'rebuild':
-        sys.exit(asyncio.run(rebuild(settings)))
-    serve(settings)
+    try:
+        if settings.command == 'rebuild':
+            sys.exit(asyncio.run(rebuild(settings)))
+        asyncio.run(check_database(settings.db_url))
+        serve(settings)
+    except IncompatibleDatabase as error:
+        sys.exit(f'DeskQuest cannot use this database: {error}')

@@ -63,3 +63,12 @@ class AgentScore(Model):
 
     class Meta:
         table = 'agent_score'
+
+
+class SchemaInfo(Model):
+    """Which version of the tables this database holds, so an incompatible file is refused with a clear message."""
+    id = fields.IntField(primary_key=True)
+    version = fields.IntField()
+
+    class Meta:
+        table = 'schema_info'
