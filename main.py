@@ -98,12 +98,14 @@ async def rebuild(settings: Settings) -> int:
 
 if __name__ == '__main__':
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
-    # NiceGUI's test fixtures execute this file with pytest's own arguments: configure from the environment then
-    settings = parse([] if os.environ.get('NICEGUI_USER_SIMULATION') else sys.argv[1:])
+    # NiceGUI's test fixtures execute this file inside their event loop, with pytest's own arguments
+    simulated = bool(os.environ.get('NICEGUI_USER_SIMULATION'))
+    settings = parse([] if simulated else sys.argv[1:])
     try:
         if settings.command == 'rebuild':
             sys.exit(asyncio.run(rebuild(settings)))
-        asyncio.run(check_database(settings.db_url))
+        if not simulated:
+            asyncio.run(check_database(settings.db_url))  # report an unusable database before serving
         serve(settings)
     except IncompatibleDatabase as error:
         sys.exit(f'DeskQuest cannot use this database: {error}')
