@@ -1,14 +1,16 @@
 """The event log's single writer: appends events, keeps the stored projections in step, publishes after commit."""
 import asyncio
+import json
 import logging
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from nicegui import Event
+from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from models import AgentScore, DailyPoints, LedgerEntry, StoredEvent
@@ -172,19 +174,28 @@ async def stored_resolution(conversation_id: int) -> Resolution | None:
         for e in entries))
 
 
-EVENT_COLUMNS = ('id', 'key', 'kind', 'occurred_at', 'agent_id', 'conversation_id', 'data')
-
-
 async def iterate_events(batch_size: int = 10_000) -> AsyncIterator[GameEvent]:
-    """Yield the whole log in id order, a batch at a time (as plain rows: model instances cost twice as much)."""
+    """Yield the whole log in id order, a batch at a time.
+
+    Plain SQL rows converted here are about three times faster than the ORM's conversions, which matters to a replay
+    of millions of events; SQLite hands back text for times and JSON, PostgreSQL (asyncpg) typed values.
+    """
+    connection = Tortoise.get_connection('default')
+    sqlite = connection.capabilities.dialect == 'sqlite'
+    query = ('SELECT id, key, kind, occurred_at, agent_id, conversation_id, data FROM event WHERE id > {} '
+             'ORDER BY id LIMIT {}').format(*(('?', '?') if sqlite else ('$1', '$2')))
     last_id = 0
     while True:
-        rows = await StoredEvent.filter(id__gt=last_id).order_by('id').limit(batch_size).values_list(*EVENT_COLUMNS)
+        _, rows = await connection.execute_query(query, [last_id, batch_size])
         if not rows:
             return
         for event_id, key, kind, occurred_at, agent_id, conversation_id, data in rows:
+            if isinstance(occurred_at, str):
+                occurred_at = datetime.fromisoformat(occurred_at)
+            if occurred_at.tzinfo is None:
+                occurred_at = occurred_at.replace(tzinfo=timezone.utc)
             yield GameEvent(id=event_id, key=key, kind=EventKind(kind), occurred_at=occurred_at, agent_id=agent_id,
-                            conversation_id=conversation_id, data=data)
+                            conversation_id=conversation_id, data=json.loads(data) if isinstance(data, str) else data)
         last_id = rows[-1][0]
 
 

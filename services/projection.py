@@ -1,7 +1,7 @@
 """The game as a pure fold over the event log: feeding it every event in order gives the whole live state."""
 from collections import OrderedDict
 from collections.abc import Iterable, MutableMapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from services.events import Channel, EventKind, GameEvent, Rating
 from services.levels import DEFAULT_LEVELS, Level, level_after
@@ -26,7 +26,10 @@ class AgentMetrics:
     last_event_id: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in METRIC_NAMES}  # dataclasses.asdict deep-copies: 10x slower
+
+
+METRIC_NAMES = tuple(AgentMetrics.__dataclass_fields__)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
