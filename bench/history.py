@@ -14,6 +14,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from models import Agent, Team  # noqa: E402
 from services.clock import ManualClock  # noqa: E402
 from services.container import Services, build  # noqa: E402
 from services.events import EventKind, Rating  # noqa: E402
@@ -48,7 +49,17 @@ async def fresh_services(server_url: str | None = None) -> tuple[Services, Manua
     settings = parse(['--db-url', db_url, '--no-demo'], env={'DESKQUEST_STORAGE_SECRET': 'bench'})
     services = build(settings, clock=clock)
     await services.start()
+    await seed_floor(services)
     return services, clock
+
+
+async def seed_floor(services: Services) -> None:
+    """Five teams of ten agents (ids 1..50), so rankings rank a real floor."""
+    teams = [await Team.create(name=f'Team {number}') for number in range(1, 6)]
+    for number in range(1, AGENTS + 1):
+        await Agent.create(id=number, username=f'agent{number}', display_name=f'Agent {number}', password_hash='-',
+                           team=teams[(number - 1) % len(teams)])
+    await services.directory.load()
 
 
 def event_stream(seed: int = 1) -> Iterator[NewEvent]:
@@ -76,8 +87,11 @@ def event_stream(seed: int = 1) -> Iterator[NewEvent]:
 
 
 async def ingest(services: Services, clock: ManualClock, events: Iterator[NewEvent], count: int, *,
-                 batch: int, step: timedelta = timedelta(seconds=2)) -> None:
-    """Record ``count`` events through the game's single writer, ``batch`` events per unit of work (transaction)."""
+                 batch: int, step: timedelta = timedelta(seconds=10)) -> None:
+    """Record ``count`` events through the game's single writer, ``batch`` events per unit of work (transaction).
+
+    Events are ``step`` apart in simulated time: 10 s makes 100k events about twelve days of a 50-agent floor.
+    """
     done = 0
     while done < count:
         async with services.game.unit_of_work() as work:

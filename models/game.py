@@ -43,6 +43,7 @@ class DailyPoints(Model):
     class Meta:
         table = 'daily_points'
         unique_together = (('agent_id', 'day'),)
+        indexes = (('day',),)  # windows ("the last 7 days") read by day for every agent
 
 
 class AgentScore(Model):
