@@ -11,7 +11,7 @@ from pathlib import Path
 from nicegui import app, ui
 from tortoise import Tortoise
 
-from services.container import Services, build, open_database
+from services.container import IncompatibleDatabase, Services, build, check_database, open_database
 from services.demo import DEMO_PASSWORD, LEAD, TEAMS
 from services.rebuild import differences, overwrite, replay
 from services.events import Channel
@@ -119,10 +119,16 @@ def simulate(settings: Settings) -> int:
 
 if __name__ == '__main__':
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
-    # NiceGUI's test fixtures execute this file with pytest's own arguments: configure from the environment then
-    settings = parse([] if os.environ.get('NICEGUI_USER_SIMULATION') else sys.argv[1:])
-    if settings.command == 'rebuild':
-        sys.exit(asyncio.run(rebuild(settings)))
-    if settings.command == 'simulate':
-        sys.exit(simulate(settings))
-    serve(settings)
+    # NiceGUI's test fixtures execute this file inside their event loop, with pytest's own arguments
+    simulated = bool(os.environ.get('NICEGUI_USER_SIMULATION'))
+    settings = parse([] if simulated else sys.argv[1:])
+    try:
+        if settings.command == 'rebuild':
+            sys.exit(asyncio.run(rebuild(settings)))
+        if settings.command == 'simulate':
+            sys.exit(simulate(settings))
+        if not simulated:
+            asyncio.run(check_database(settings.db_url))  # report an unusable database before serving
+        serve(settings)
+    except IncompatibleDatabase as error:
+        sys.exit(f'DeskQuest cannot use this database: {error}')

@@ -1,5 +1,5 @@
 """Tortoise models: the helpdesk's state, the append-only event log and the game's stored projections."""
-from models.game import AgentScore, LedgerEntry, StoredEvent
+from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Message
 from models.people import Agent, Team
 
@@ -7,10 +7,12 @@ __all__ = [
     'Agent',
     'AgentScore',
     'CannedReply',
+    'DailyPoints',
     'Conversation',
     'Customer',
     'LedgerEntry',
     'Message',
+    'SchemaInfo',
     'StoredEvent',
     'Team',
 ]

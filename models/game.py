@@ -9,7 +9,7 @@ class StoredEvent(Model):
     kind = fields.CharField(max_length=32)
     occurred_at = fields.DatetimeField(db_index=True)
     agent_id = fields.IntField(null=True, db_index=True)
-    conversation_id = fields.IntField(null=True)
+    conversation_id = fields.IntField(null=True, db_index=True)
     data = fields.JSONField(default=dict)
 
     class Meta:
@@ -25,11 +25,25 @@ class LedgerEntry(Model):
     agent_id = fields.IntField(db_index=True)
     points = fields.IntField()
     domain = fields.CharField(max_length=16)  # quality | speed | productivity
+    kind = fields.CharField(max_length=32)  # the award kind: fast_resolution, happy_customer, clawback, …
     reason = fields.CharField(max_length=200)
     occurred_at = fields.DatetimeField(db_index=True)
 
     class Meta:
         table = 'ledger_entry'
+        indexes = (('agent_id', 'id'),)  # an agent's latest receipts without scanning their history
+
+
+class DailyPoints(Model):
+    """Ledger points per agent and day, maintained with the ledger: leaderboards load it instead of the ledger."""
+    agent_id = fields.IntField()
+    day = fields.DateField()
+    points = fields.IntField(default=0)
+
+    class Meta:
+        table = 'daily_points'
+        unique_together = (('agent_id', 'day'),)
+        indexes = (('day',),)  # windows ("the last 7 days") read by day for every agent
 
 
 class AgentScore(Model):
@@ -50,3 +64,12 @@ class AgentScore(Model):
 
     class Meta:
         table = 'agent_score'
+
+
+class SchemaInfo(Model):
+    """Which version of the tables this database holds, so an incompatible file is refused with a clear message."""
+    id = fields.IntField(primary_key=True)
+    version = fields.IntField()
+
+    class Meta:
+        table = 'schema_info'

@@ -4,7 +4,7 @@ from datetime import date
 
 from nicegui import Event
 
-from models import LedgerEntry
+from models import DailyPoints
 from services.clock import Clock
 from services.coalesce import Coalescer
 from services.directory import Directory
@@ -37,8 +37,8 @@ class LeaderboardService:
 
     async def load(self) -> None:
         tally = PointsTally()
-        for agent_id, occurred_at, points in await LedgerEntry.all().values_list('agent_id', 'occurred_at', 'points'):
-            tally.add(agent_id, occurred_at.date(), points)
+        for agent_id, day, points in await DailyPoints.all().values_list('agent_id', 'day', 'points'):
+            tally.add(agent_id, day, points)  # the maintained daily totals, not the whole ledger
         self.tally = tally
         self._snapshot = None
 

@@ -48,16 +48,18 @@ class PointsTally:
 
     def __init__(self) -> None:
         self.by_agent: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+        self.all_time: dict[int, int] = defaultdict(int)  # kept as it goes: a year of history costs no more
 
     def add(self, agent_id: int, day: date, points: int) -> None:
         self.by_agent[agent_id][day] += points
+        self.all_time[agent_id] += points
 
     def total(self, agent_id: int, period: Period, today: date) -> int:
-        days = self.by_agent.get(agent_id, {})
         if period == Period.ALL:
-            return sum(days.values())
-        start = today if period == Period.TODAY else today - timedelta(days=today.weekday())
-        return sum(points for day, points in days.items() if start <= day <= today)
+            return self.all_time.get(agent_id, 0)
+        days = self.by_agent.get(agent_id, {})
+        span = 1 if period == Period.TODAY else today.weekday() + 1  # the ISO week starts on Monday
+        return sum(days.get(today - timedelta(days=back), 0) for back in range(span))
 
     def daily(self, agent_id: int, last_day: date, count: int) -> list[tuple[date, int]]:
         days = self.by_agent.get(agent_id, {})

@@ -11,7 +11,10 @@ class Level:
     minimums: Mapping[str, int] = field(default_factory=dict)  # metric name -> lifetime minimum
 
     def reached_by(self, metrics: Mapping[str, int]) -> bool:
-        return all(metrics.get(metric, 0) >= minimum for metric, minimum in self.minimums.items())
+        for metric, minimum in self.minimums.items():  # a plain loop: this runs for every event of a replay
+            if metrics.get(metric, 0) < minimum:
+                return False
+        return True
 
 
 # an agent earning ~150 points an hour climbs a level every day or two at first, and reaches the top in months
@@ -33,8 +36,8 @@ DEFAULT_LEVELS: tuple[Level, ...] = (
 
 def level_after(current: int, metrics: Mapping[str, int], *, levels: Sequence[Level] = DEFAULT_LEVELS) -> int:
     """Return the level an agent holds after these metrics: the highest one reached, never below ``current``."""
-    reached = max((level.number for level in levels if level.reached_by(metrics)), default=1)
-    return max(current, reached)
+    return max((level.number for level in levels if level.number > current and level.reached_by(metrics)),
+               default=max(current, 1))
 
 
 def level_info(number: int, *, levels: Sequence[Level] = DEFAULT_LEVELS) -> Level:

@@ -1,6 +1,7 @@
 """The game as a pure fold over the event log: feeding it every event in order gives the whole live state."""
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections import OrderedDict
+from collections.abc import Iterable, MutableMapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from services.events import Channel, EventKind, GameEvent, Rating
 from services.levels import DEFAULT_LEVELS, Level, level_after
@@ -25,7 +26,18 @@ class AgentMetrics:
     last_event_id: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in METRIC_NAMES}  # dataclasses.asdict deep-copies: 10x slower
+
+
+METRIC_NAMES = tuple(AgentMetrics.__dataclass_fields__)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Resolution:
+    """What a conversation's latest resolution earned, remembered so that a reopen can take it back."""
+    agent_id: int
+    channel: str
+    awards: tuple[Award, ...]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -47,11 +59,45 @@ class Outcome:
 class GameProjection:
     """Folds events into agent metrics, awards and levels; holds no I/O and no clock."""
 
-    def __init__(self, *, policy: ScoringPolicy | None = None, levels: Sequence[Level] = DEFAULT_LEVELS) -> None:
+    def __init__(self, *, policy: ScoringPolicy | None = None, levels: Sequence[Level] = DEFAULT_LEVELS,
+                 resolutions: MutableMapping[int, Resolution] | None = None) -> None:
+        """:param resolutions: where resolutions are remembered: all of them by default (a replay), or a bounded
+            cache the live service refills from the database (see :meth:`missing_resolution`)."""
         self.policy = policy or ScoringPolicy()
         self.levels = levels
         self.agents: dict[int, AgentMetrics] = {}
-        self._resolution: dict[int, tuple[int, str, list[Award]]] = {}  # conversation -> resolver, channel, awards
+        self.resolutions: MutableMapping[int, Resolution] = {} if resolutions is None else resolutions
+        self._saved_agents: dict[int, AgentMetrics | None] | None = None  # undo log while a change is open
+        self._saved_resolutions: dict[int, Resolution | None] | None = None
+
+    def begin(self) -> None:
+        """Start remembering what :meth:`apply` changes, so that :meth:`rollback` can undo it."""
+        self._saved_agents, self._saved_resolutions = {}, {}
+
+    def commit(self) -> None:
+        self._saved_agents = self._saved_resolutions = None
+
+    def rollback(self) -> None:
+        """Undo every change since :meth:`begin` (the database transaction they belonged to was rolled back)."""
+        assert self._saved_agents is not None and self._saved_resolutions is not None
+        for agent_id, metrics in self._saved_agents.items():
+            if metrics is None:
+                self.agents.pop(agent_id, None)
+            else:
+                self.agents[agent_id] = metrics
+        for conversation_id, resolution in self._saved_resolutions.items():
+            if resolution is None:
+                self.resolutions.pop(conversation_id, None)
+            else:
+                self.resolutions[conversation_id] = resolution
+        self.commit()
+
+    def missing_resolution(self, event: GameEvent) -> int | None:
+        """The conversation whose resolution a reopen needs but which is not in memory (the cache may be bounded)."""
+        if event.kind == EventKind.REOPENED and event.conversation_id is not None \
+                and event.conversation_id not in self.resolutions:
+            return event.conversation_id
+        return None
 
     def apply(self, event: GameEvent) -> Outcome:
         """Apply one event and return what it changed."""
@@ -67,11 +113,14 @@ class GameProjection:
             metrics.resolved += 1
             metrics.chats += channel == Channel.CHAT.value
             metrics.calls += channel == Channel.PHONE.value
-            self._resolution[event.conversation_id] = (event.agent_id, channel, awards)
+            self._set_resolution(event.conversation_id,
+                                 Resolution(agent_id=event.agent_id, channel=channel, awards=tuple(awards)))
             touched.add(event.agent_id)
-        elif event.kind == EventKind.REOPENED and event.conversation_id in self._resolution:
-            resolver, channel, given = self._resolution.pop(event.conversation_id)
-            awards = reopen_clawbacks(event, given)
+        elif event.kind == EventKind.REOPENED and event.conversation_id in self.resolutions:
+            resolution = self.resolutions[event.conversation_id]
+            self._set_resolution(event.conversation_id, None)
+            awards = reopen_clawbacks(event, list(resolution.awards))
+            resolver, channel = resolution.agent_id, resolution.channel
             metrics = self._metrics(resolver)
             metrics.resolved -= 1
             metrics.chats -= channel == Channel.CHAT.value
@@ -104,6 +153,30 @@ class GameProjection:
 
     def _metrics(self, agent_id: int) -> AgentMetrics:
         metrics = self.agents.get(agent_id)
+        if self._saved_agents is not None and agent_id not in self._saved_agents:
+            self._saved_agents[agent_id] = replace(metrics) if metrics is not None else None
         if metrics is None:
             metrics = self.agents[agent_id] = AgentMetrics(agent_id=agent_id)
         return metrics
+
+    def _set_resolution(self, conversation_id: int, resolution: Resolution | None) -> None:
+        if self._saved_resolutions is not None and conversation_id not in self._saved_resolutions:
+            self._saved_resolutions[conversation_id] = self.resolutions.get(conversation_id)
+        if resolution is None:
+            self.resolutions.pop(conversation_id, None)
+        else:
+            self.resolutions[conversation_id] = resolution
+
+
+class BoundedResolutions(OrderedDict[int, Resolution]):
+    """The most recent resolutions only; older ones are read back from the ledger when a reopen needs them."""
+
+    def __init__(self, max_size: int) -> None:
+        super().__init__()
+        self.max_size = max_size
+
+    def __setitem__(self, key: int, value: Resolution) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.max_size:
+            self.popitem(last=False)

@@ -4,12 +4,12 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from models import AgentScore, LedgerEntry
-from services.game import iterate_events
+from models import AgentScore, DailyPoints, LedgerEntry
+from services.game import CHUNK, add_daily_points, iterate_events
 from services.leaderboard_rules import PointsTally
 from services.projection import AgentMetrics, GameProjection
 
-LedgerKey = tuple[int, int, int, str, str]  # event id, agent id, points, domain, reason
+LedgerKey = tuple[int, int, int, str, str, str]  # event id, agent id, points, domain, kind, reason
 
 
 @dataclass(kw_only=True, slots=True)
@@ -28,7 +28,8 @@ async def replay() -> Rebuilt:
         outcome = projection.apply(event)
         rebuilt.events += 1
         for award in outcome.awards:
-            rebuilt.ledger[(event.id, award.agent_id, award.points, award.domain.value, award.reason)] += 1
+            rebuilt.ledger[(event.id, award.agent_id, award.points, award.domain.value, award.kind.value,
+                            award.reason)] += 1
             rebuilt.tally.add(award.agent_id, event.occurred_at.date(), award.points)
     rebuilt.metrics = projection.agents
     return rebuilt
@@ -49,13 +50,14 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
                 lines.append(f'agent {agent_id}: stored {name}={stored_value}, rebuilt {name}={value}')
     stored_ledger: Counter[LedgerKey] = Counter()
     stored_tally = PointsTally()
-    for entry in await LedgerEntry.all():
-        stored_ledger[(entry.event_id, entry.agent_id, entry.points, entry.domain, entry.reason)] += 1
-        stored_tally.add(entry.agent_id, entry.occurred_at.date(), entry.points)
+    for row in await LedgerEntry.all().values_list('event_id', 'agent_id', 'points', 'domain', 'kind', 'reason'):
+        stored_ledger[row] += 1
+    for agent_id, day, points in await DailyPoints.all().values_list('agent_id', 'day', 'points'):
+        stored_tally.add(agent_id, day, points)
     for key in sorted((stored_ledger - rebuilt.ledger).elements()):
-        lines.append(f'ledger: stored entry not in rebuild: event {key[0]} agent {key[1]} {key[2]:+d} {key[4]}')
+        lines.append(f'ledger: stored entry not in rebuild: event {key[0]} agent {key[1]} {key[2]:+d} {key[5]}')
     for key in sorted((rebuilt.ledger - stored_ledger).elements()):
-        lines.append(f'ledger: rebuilt entry missing from store: event {key[0]} agent {key[1]} {key[2]:+d} {key[4]}')
+        lines.append(f'ledger: rebuilt entry missing from store: event {key[0]} agent {key[1]} {key[2]:+d} {key[5]}')
     for agent_id in sorted(set(stored_tally.by_agent) | set(rebuilt.tally.by_agent)):
         stored_days = {day: points for day, points in stored_tally.by_agent.get(agent_id, {}).items() if points}
         rebuilt_days = {day: points for day, points in rebuilt.tally.by_agent.get(agent_id, {}).items() if points}
@@ -70,14 +72,16 @@ async def overwrite(rebuilt: Rebuilt) -> None:
     async with in_transaction():
         await LedgerEntry.all().delete()
         await AgentScore.all().delete()
+        await DailyPoints.all().delete()
         occurred = {}
         async for event in iterate_events():
             occurred[event.id] = event.occurred_at
-        await LedgerEntry.bulk_create([
-            LedgerEntry(event_id=event_id, agent_id=agent_id, points=points, domain=domain, reason=reason,
-                        occurred_at=occurred[event_id])
-            for (event_id, agent_id, points, domain, reason), count in sorted(rebuilt.ledger.items())
-            for _ in range(count)], batch_size=1000)
+        entries = [LedgerEntry(event_id=event_id, agent_id=agent_id, points=points, domain=domain, kind=kind,
+                               reason=reason, occurred_at=occurred[event_id])
+                   for (event_id, agent_id, points, domain, kind, reason), count in sorted(rebuilt.ledger.items())
+                   for _ in range(count)]
+        await LedgerEntry.bulk_create(entries, batch_size=CHUNK)
+        await add_daily_points((entry.agent_id, entry.occurred_at.date(), entry.points) for entry in entries)
         for metrics in rebuilt.metrics.values():
             values = metrics.as_dict()
             await AgentScore.create(**values)

@@ -11,6 +11,7 @@ from services.directory import AgentView
 from services.events import Channel, EventKind, Rating
 from services.inbox import MAX_REPLY_LENGTH, ActionError
 from services.projection import Outcome
+from services.rebuild import differences, replay
 from tests.integration.support import assert_scores_match_projection, ledger_of, waiting_ids, written
 
 
@@ -228,10 +229,12 @@ async def test_the_same_idempotency_key_stores_one_event(services: Services, ana
     async with services.game.unit_of_work() as work:
         await work.record(EventKind.REPLIED, agent_id=ana.id, conversation_id=conversation_id, data={'length': 5},
                           key='reply:once')
+    committed = []
     async with services.game.unit_of_work() as work:  # delivered again: the whole unit of work is rolled back
         await work.record(EventKind.REPLIED, agent_id=ana.id, conversation_id=conversation_id, data={'length': 5},
                           key='reply:once')
-        raise AssertionError('a repeated key must end the unit of work')  # pragma: no cover
+        work.after_commit(lambda: committed.append(True))
+    assert not committed
     assert await StoredEvent.filter(key='reply:once').count() == 1
     assert await StoredEvent.filter(kind='replied').count() == 1
     assert services.game.projection.agents[ana.id].replies == 1
@@ -253,3 +256,40 @@ async def test_a_repeated_action_changes_nothing(services: Services, ana: AgentV
                                                      body='Hello?', key='arrival:1')
     assert again == first
     assert await Conversation.all().count() == conversations_before + 1
+
+
+async def test_a_reopen_after_a_restart_claws_back_from_the_ledger(services: Services, clock: ManualClock,
+                                                                   ana: AgentView) -> None:
+    """The live service keeps only recent resolutions in memory; older ones are read back from log and ledger."""
+    first, second = (await waiting_ids())[:2]
+    for conversation_id in (first, second):
+        await services.inbox.reply(ana, conversation_id, '/hello')
+        await services.inbox.resolve(ana, conversation_id)
+    await services.game.load()  # a restart: nothing remembered but the maintained aggregates
+    assert first not in services.game.projection.resolutions
+    clock.advance(timedelta(minutes=5))
+    await services.inbox.reopen(ana, first)
+    assert await ledger_of(ana.id) == [
+        (10, 'speed', f'fast resolution of #{first}'), (5, 'productivity', f'on-time resolution of #{first}'),
+        (5, 'quality', f'first-contact resolution of #{first}'),
+        (10, 'speed', f'fast resolution of #{second}'), (5, 'productivity', f'on-time resolution of #{second}'),
+        (5, 'quality', f'first-contact resolution of #{second}'),
+        (-10, 'speed', f'reopened #{first}: fast resolution of #{first} taken back'),
+        (-5, 'productivity', f'reopened #{first}: on-time resolution of #{first} taken back'),
+        (-5, 'quality', f'reopened #{first}: first-contact resolution of #{first} taken back')]
+    await assert_scores_match_projection(services)
+    assert await differences(await replay()) == []
+
+
+async def test_a_bounded_memory_of_resolutions_scores_like_a_full_replay(services: Services, clock: ManualClock,
+                                                                         ana: AgentView) -> None:
+    services.game.projection.resolutions.max_size = 1  # type: ignore[attr-defined]
+    ids = (await waiting_ids())[:3]
+    for conversation_id in ids:
+        await services.inbox.reply(ana, conversation_id, 'Done.')
+        await services.inbox.resolve(ana, conversation_id)
+    assert list(services.game.projection.resolutions) == [ids[-1]]
+    for conversation_id in ids:
+        await services.inbox.reopen(ana, conversation_id)
+    assert services.game.projection.agents[ana.id].points == 0  # every resolution point was taken back
+    assert await differences(await replay()) == []

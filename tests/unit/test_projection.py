@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from services.events import Channel, EventKind, GameEvent, Rating
 from services.levels import Level, level_after
-from services.projection import AgentMetrics, GameProjection, LevelUp
+from services.projection import AgentMetrics, BoundedResolutions, GameProjection, LevelUp
 from services.scoring import AwardKind, Domain, ScoringPolicy
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
@@ -244,3 +244,31 @@ def test_reopening_every_resolution_leaves_only_rating_points(operations: list[t
     for agent_id, metrics in projection.agents.items():
         assert (metrics.resolved, metrics.chats, metrics.calls, metrics.speed, metrics.productivity) == (0, 0, 0, 0, 0)
         assert metrics.points == metrics.quality == ratings[agent_id]
+
+
+
+def test_rollback_undoes_everything_since_begin() -> None:
+    log = Log()
+    projection = GameProjection()
+    projection.apply(log.resolve(7, 1, at=timedelta(minutes=10)))
+    before = {agent_id: metrics.as_dict() for agent_id, metrics in projection.agents.items()}
+    resolutions_before = dict(projection.resolutions)
+    projection.begin()
+    projection.apply(log.resolve(7, 2, at=timedelta(minutes=20)))
+    projection.apply(log.resolve(8, 3, at=timedelta(minutes=30)))
+    projection.apply(log.add(EventKind.REOPENED, agent_id=7, conversation_id=1))
+    assert projection.agents != before
+    projection.rollback()
+    assert {agent_id: metrics.as_dict() for agent_id, metrics in projection.agents.items()} == before
+    assert dict(projection.resolutions) == resolutions_before
+
+
+def test_bounded_resolutions_keep_the_most_recent() -> None:
+    log = Log()
+    resolutions = BoundedResolutions(2)
+    projection = GameProjection(resolutions=resolutions)
+    for conversation_id in (1, 2, 3):
+        projection.apply(log.resolve(7, conversation_id, at=timedelta(minutes=10 * conversation_id)))
+    assert list(resolutions) == [2, 3]
+    assert projection.missing_resolution(log.add(EventKind.REOPENED, agent_id=7, conversation_id=1)) == 1
+    assert projection.missing_resolution(log.add(EventKind.REOPENED, agent_id=7, conversation_id=3)) is None

@@ -1,0 +1,121 @@
+"""Shared by the database benchmarks: a service layer on a fresh database, and a realistic stream of game events."""
+import random
+import uuid
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from models import Agent, Team  # noqa: E402
+from services.clock import ManualClock  # noqa: E402
+from services.container import Services, build  # noqa: E402
+from services.events import EventKind, Rating  # noqa: E402
+from services.settings import parse  # noqa: E402
+
+START = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+AGENTS = 50
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NewEvent:
+    kind: EventKind
+    agent_id: int
+    conversation_id: int
+    data: dict
+
+
+async def fresh_services(server_url: str | None = None) -> tuple[Services, ManualClock]:
+    """The real service layer (game, leaderboard, progress, inbox) on an empty database, simulator off.
+
+    :param server_url: None for a fresh SQLite file, or a PostgreSQL URL in which a fresh database is created
+    """
+    if server_url is None:
+        db_url = f'sqlite://{tempfile.mkdtemp(prefix="deskquest-bench-")}/bench.sqlite3'
+    else:
+        name = f'deskquest_bench_{uuid.uuid4().hex[:10]}'
+        admin = await asyncpg.connect(server_url)
+        await admin.execute(f'CREATE DATABASE {name}')
+        await admin.close()
+        db_url = server_url.rsplit('/', 1)[0] + f'/{name}'
+    clock = ManualClock(START)
+    settings = parse(['--db-url', db_url, '--no-demo'], env={'DESKQUEST_STORAGE_SECRET': 'bench'})
+    services = build(settings, clock=clock)
+    await services.start()
+    await seed_floor(services)
+    return services, clock
+
+
+async def seed_floor(services: Services) -> None:
+    """Five teams of ten agents (ids 1..50), so rankings rank a real floor."""
+    teams = [await Team.create(name=f'Team {number}') for number in range(1, 6)]
+    for number in range(1, AGENTS + 1):
+        await Agent.create(id=number, username=f'agent{number}', display_name=f'Agent {number}', password_hash='-',
+                           team=teams[(number - 1) % len(teams)])
+    await services.directory.load()
+
+
+def event_stream(seed: int = 1) -> Iterator[NewEvent]:
+    """Conversations on 50 agents: replies, resolutions (fast or slow, on time or late), ratings, a few reopens."""
+    rng = random.Random(seed)
+    conversation_id = 0
+    while True:
+        conversation_id += 1
+        agent_id = rng.randint(1, AGENTS)
+        channel = rng.choice(['email', 'chat', 'phone', 'social'])
+        created = START + timedelta(minutes=conversation_id)
+        yield NewEvent(kind=EventKind.REPLIED, agent_id=agent_id, conversation_id=conversation_id,
+                       data={'length': rng.randint(40, 600), 'canned': None, 'channel': channel})
+        yield NewEvent(kind=EventKind.RESOLVED, agent_id=agent_id, conversation_id=conversation_id,
+                       data={'channel': channel, 'created_at': created.isoformat(),
+                             'sla_due_at': (created + timedelta(hours=rng.choice([1, 8, 24]))).isoformat(),
+                             'inbound_count': rng.choice([1, 1, 2])})
+        if rng.random() < 0.7:
+            yield NewEvent(kind=EventKind.RATED, agent_id=agent_id, conversation_id=conversation_id,
+                           data={'rating': rng.choice([Rating.GOOD, Rating.GOOD, Rating.NEUTRAL, Rating.BAD]).value,
+                                 'comment': ''})
+        if rng.random() < 0.03:
+            yield NewEvent(kind=EventKind.REOPENED, agent_id=agent_id, conversation_id=conversation_id,
+                           data={'reason': 'customer wrote again'})
+
+
+async def ingest(services: Services, clock: ManualClock, events: Iterator[NewEvent], count: int, *,
+                 batch: int, step: timedelta = timedelta(seconds=10)) -> None:
+    """Record ``count`` events through the game's single writer, ``batch`` events per unit of work (transaction).
+
+    Events are ``step`` apart in simulated time: 10 s makes 100k events about twelve days of a 50-agent floor.
+    """
+    done = 0
+    while done < count:
+        async with services.game.unit_of_work() as work:
+            for _ in range(min(batch, count - done)):
+                event = next(events)
+                clock.advance(step)
+                await work.record(event.kind, agent_id=event.agent_id, conversation_id=event.conversation_id,
+                                  data=event.data)
+                done += 1
+
+
+async def stop(services: Services, server_url: str | None) -> None:
+    """Stop the services and drop the PostgreSQL database the benchmark created."""
+    await services.stop()
+    if server_url is not None:
+        admin = await asyncpg.connect(server_url)
+        await admin.execute(f'DROP DATABASE IF EXISTS {services.settings.db_url.rsplit("/", 1)[1]} WITH (FORCE)')
+        await admin.close()
+
+
+async def median_seconds(action: Callable[[], Awaitable[object]], *, repeat: int) -> float:
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        await action()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
