@@ -5,6 +5,7 @@ agent styles, shift plans, and the customers with their names, languages, compan
 Everything here is pure: sampling functions take the caller's ``random.Random`` so a seed repeats a run.
 """
 import functools
+import itertools
 import math
 import random
 import unicodedata
@@ -221,6 +222,9 @@ def plan_shifts(floor_size: int, scenario: Scenario) -> list[Shift]:
 # --- customers, their problems and what agents write back ---
 
 LANGUAGE_MIX = {'en': 0.4, 'fr': 0.25, 'nl': 0.2, 'lv': 0.15}
+# cumulative weights computed once: random.choices would add them up again for each of a week's 200,000 draws
+_LANGUAGES, _LANGUAGE_CUMULATIVE = tuple(LANGUAGE_MIX), tuple(itertools.accumulate(LANGUAGE_MIX.values()))
+_PRIORITIES, _PRIORITY_CUMULATIVE = tuple(PRIORITY_WEIGHTS), tuple(itertools.accumulate(PRIORITY_WEIGHTS.values()))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -237,7 +241,7 @@ class SimCustomer:
 
 
 def make_customer(customer_id: int, rng: random.Random) -> SimCustomer:
-    language = rng.choices(list(LANGUAGE_MIX), weights=list(LANGUAGE_MIX.values()))[0]
+    language = rng.choices(_LANGUAGES, cum_weights=_LANGUAGE_CUMULATIVE)[0]
     firsts, lasts = rng.choice(NAMES[language])
     first, last = rng.choice(firsts), rng.choice(lasts)
     company = rng.choice(COMPANIES[language]) if rng.random() < 0.6 else ''
@@ -304,7 +308,7 @@ def rating(style: AgentStyle, waited_seconds: float, rng: random.Random) -> Rati
 
 
 def priority(rng: random.Random) -> str:
-    return rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
+    return rng.choices(_PRIORITIES, cum_weights=_PRIORITY_CUMULATIVE)[0]
 
 
 OPENING_SHORTCUT = 'hello'
