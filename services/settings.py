@@ -74,7 +74,8 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> Settings:
     run.add_argument('--aht', type=float, default=DEMO_HANDLE_SECONDS, metavar='S',
                      help=f'mean handling time in seconds (default {DEMO_HANDLE_SECONDS:g})')
     run.add_argument('--patience', type=float, metavar='P',
-                     help='mean patience of chat and phone customers in seconds (default: nobody hangs up)')
+                     help='mean patience of chat and phone customers in seconds (default: nobody hangs up; on a '
+                          'realistic day chat customers wait longer than callers)')
     run.add_argument('--channels', nargs='+', default=list(CHANNELS), metavar='CHANNEL',
                      help=f'channels with traffic, by name or comma-separated (default all: {" ".join(CHANNELS)})')
     run.add_argument('--hours', type=float, default=24.0, help='hours during which contacts arrive (default 24)')

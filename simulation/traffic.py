@@ -25,6 +25,9 @@ HANDLE_CV = {Channel.EMAIL: 0.8, Channel.CHAT: 0.7, Channel.PHONE: 0.6, Channel.
 # chat and phone customers hang up when they wait too long; an e-mail or a post just waits
 ABANDONING = frozenset({Channel.CHAT, Channel.PHONE})
 DEFAULT_PATIENCE_SECONDS = 180.0
+# on a realistic day a chat customer does something else meanwhile and waits longer than a caller on hold; weighted by
+# the channel mix the factors average one, so the run's patience stays the mean over chat and phone customers
+PATIENCE_FACTOR = {Channel.CHAT: 1.2, Channel.PHONE: 0.7}
 # in a realistic day agents answer the live channels first and work e-mail and social in between
 LIVE = frozenset({Channel.CHAT, Channel.PHONE})
 SHIFT_HOURS = 8
@@ -168,10 +171,12 @@ class TrafficModel:
         return lognormal(mean, HANDLE_CV[channel], rng)
 
     def patience(self, channel: Channel, rng: random.Random) -> float:
-        """How long a customer waits before hanging up (exponential), or ``math.inf`` for those who never do."""
+        """How long a customer waits before hanging up (exponential), or ``math.inf`` for those who never do: the run's
+        mean in the steady scenario, bent by the channel on a realistic day."""
         if self.patience_seconds is None or channel not in ABANDONING:
             return math.inf
-        return rng.expovariate(1.0 / self.patience_seconds)
+        mean = self.patience_seconds * (1.0 if self.scenario.steady else PATIENCE_FACTOR[channel])
+        return rng.expovariate(1.0 / mean)
 
 
 def lognormal(mean: float, cv: float, rng: random.Random) -> float:

@@ -1,4 +1,5 @@
 """The headless core: reproducible, served in order, true to its traffic model, telling stories the game scores."""
+import math
 import statistics
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -114,20 +115,22 @@ def test_steady_arrivals_are_poisson_and_handling_exponential() -> None:
 
 
 def test_realistic_handling_times_are_lognormal_by_channel_and_style() -> None:
-    """Each handling time, divided by its own mean (the run's mean × the channel's × the style's factor), averages one
-    with the channel's coefficient of variation; the style only moves the mean."""
+    """Each handling time divided by its own mean (the run's mean × the channel's × the style's factor) is lognormal with
+    mean one and the channel's coefficient of variation: its logarithm is normal with standard deviation
+    σ = √ln(1 + CV²) and mean -σ²/2. Tolerances: four standard errors of those estimates (σ/√n and σ/√(2n))."""
     result = week('normal')
-    scaled: dict[Channel, list[float]] = defaultdict(list)
+    logs: dict[Channel, list[float]] = defaultdict(list)
     by_style: dict[str, list[float]] = defaultdict(list)
     for contact in result.contacts:
         if contact.answered_at >= 0:
             style = result.agents[contact.agent].style
             mean = 420 * HANDLE_FACTOR[contact.channel] * style.handle_factor
-            scaled[contact.channel].append(contact.handle / mean)
+            logs[contact.channel].append(math.log(contact.handle / mean))
             by_style[style.name].append(contact.handle)
-    for channel, ratios in scaled.items():
-        assert statistics.fmean(ratios) == pytest.approx(1.0, abs=0.05)
-        assert statistics.stdev(ratios) == pytest.approx(HANDLE_CV[channel], abs=0.08)
+    for channel, values in logs.items():
+        sigma, n = math.sqrt(math.log(1 + HANDLE_CV[channel] ** 2)), len(values)
+        assert statistics.fmean(values) == pytest.approx(-sigma ** 2 / 2, abs=4 * sigma / math.sqrt(n)), channel
+        assert statistics.stdev(values) == pytest.approx(sigma, abs=4 * sigma / math.sqrt(2 * n)), channel
     assert statistics.fmean(by_style['fast']) < statistics.fmean(by_style['steady']) < \
         statistics.fmean(by_style['careful'])
 

@@ -6,9 +6,9 @@ from collections import Counter
 import pytest
 
 from services.events import Channel, Rating
-from simulation.traffic import (ABANDONING, CHANNEL_MIX, COMPANIES, HOURLY_PROFILE, LANGUAGE_MIX, NAMES, PROBLEMS,
-                                REPLY_SENTENCES, SCENARIOS, SHIFT_HOURS, STYLES, TrafficModel, free_reply,
-                                make_customer, plan_shifts, rating)
+from simulation.traffic import (ABANDONING, CHANNEL_MIX, COMPANIES, HOURLY_PROFILE, LANGUAGE_MIX, NAMES,
+                                PATIENCE_FACTOR, PROBLEMS, REPLY_SENTENCES, SCENARIOS, SHIFT_HOURS, STYLES,
+                                TrafficModel, free_reply, make_customer, plan_shifts, rating)
 
 
 def model(scenario: str, **changes: object) -> TrafficModel:
@@ -49,13 +49,20 @@ def test_surges() -> None:
         assert social == pytest.approx(6.0 if 10 <= hour < 16 else 1.0)
 
 
-def test_only_chat_and_phone_customers_hang_up() -> None:
+def test_only_chat_and_phone_customers_hang_up_each_with_its_own_patience() -> None:
     rng = random.Random(1)
-    patient = model('normal')
+    normal, steady = model('normal'), model('steady')
     assert ABANDONING == {Channel.CHAT, Channel.PHONE}
-    assert patient.patience(Channel.EMAIL, rng) == patient.patience(Channel.SOCIAL, rng) == float('inf')
-    draws = [patient.patience(Channel.CHAT, rng) for _ in range(20_000)]
-    assert statistics.fmean(draws) == pytest.approx(90.0, rel=0.03)
+    assert normal.patience(Channel.EMAIL, rng) == normal.patience(Channel.SOCIAL, rng) == float('inf')
+
+    def mean(traffic: TrafficModel, channel: Channel) -> float:
+        return statistics.fmean(traffic.patience(channel, rng) for _ in range(20_000))
+    chat, phone = mean(normal, Channel.CHAT), mean(normal, Channel.PHONE)
+    assert chat == pytest.approx(90.0 * PATIENCE_FACTOR[Channel.CHAT], rel=0.03)
+    assert phone == pytest.approx(90.0 * PATIENCE_FACTOR[Channel.PHONE], rel=0.03)
+    live = CHANNEL_MIX[Channel.CHAT] + CHANNEL_MIX[Channel.PHONE]
+    assert (chat * CHANNEL_MIX[Channel.CHAT] + phone * CHANNEL_MIX[Channel.PHONE]) / live == pytest.approx(90, rel=0.03)
+    assert mean(steady, Channel.CHAT) == pytest.approx(90.0, rel=0.03) == mean(steady, Channel.PHONE)
     assert model('normal', patience_seconds=None).patience(Channel.PHONE, rng) == float('inf')
 
 
