@@ -1,1 +1,2 @@
-"""The traffic simulator: simulated customers and agents that call the same services a person's clicks call."""
+"""The traffic simulator: one traffic model, a pure headless core for runs and tests, and the in-app simulator
+whose simulated customers and agents call the same services a person's clicks call."""

@@ -115,8 +115,8 @@ def test_steady_arrivals_are_poisson_and_handling_exponential() -> None:
 
 
 def test_realistic_handling_times_are_lognormal_by_channel_and_style() -> None:
-    """Each handling time divided by its own mean (the run's mean × the channel's × the style's factor) is lognormal with
-    mean one and the channel's coefficient of variation: its logarithm is normal with standard deviation
+    """Each handling time divided by its own mean (the run's mean × the channel's × the style's factor) is lognormal
+    with mean one and the channel's coefficient of variation: its logarithm is normal with standard deviation
     σ = √ln(1 + CV²) and mean -σ²/2. Tolerances: four standard errors of those estimates (σ/√n and σ/√(2n))."""
     result = week('normal')
     logs: dict[Channel, list[float]] = defaultdict(list)
