@@ -1,5 +1,6 @@
 """The services one process runs, built once by ``main.py`` and handed to every page."""
 import logging
+from datetime import datetime, timedelta
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -38,6 +39,8 @@ class Services:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
         await open_database(self.settings.db_url)
         seeded = self.settings.demo and await seed_demo_floor(self.auth)
+        if seeded and isinstance(self.clock, AcceleratedClock):
+            self.clock.advance_to(demo_morning(self.clock.now()))
         last_event = await StoredEvent.all().order_by('-id').first()
         if last_event is not None and isinstance(self.clock, AcceleratedClock):
             self.clock.advance_to(last_event.occurred_at)  # never record events before the last one
@@ -57,6 +60,14 @@ class Services:
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
         await Tortoise.close_connections()
+
+
+def demo_morning(now: datetime) -> datetime:
+    """A new demo starts during working hours: at night (UTC) the shifts are thin and the floor looks asleep."""
+    if 7 <= now.hour < 18:
+        return now
+    morning = now.replace(hour=8, minute=0, second=0, microsecond=0)
+    return morning if morning > now else morning + timedelta(days=1)
 
 
 def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = None) -> Services:

@@ -257,6 +257,8 @@ class InboxService:
     def _check_open(self, conversation: Conversation) -> None:
         if conversation.status == 'resolved':
             raise ActionError(f'#{conversation.id} is already resolved.')
+        if conversation.status == 'abandoned':
+            raise ActionError(f'#{conversation.id} was abandoned: the customer hung up before anyone answered.')
 
     def _check_mine(self, actor: AgentView, conversation: Conversation, *, allow_unassigned: bool) -> None:
         if conversation.assignee_id == actor.id:

@@ -81,6 +81,10 @@ async def test_a_customer_who_gives_up_abandons_the_conversation(services: Servi
         await services.inbox.abandon(waiting[0])  # once is enough
     with pytest.raises(ActionError, match='not resolved'):
         await services.inbox.rate(waiting[0], Rating.GOOD)
+    with pytest.raises(ActionError, match='was abandoned'):
+        await services.inbox.take(ana, waiting[0])  # nobody is on the line any more
+    with pytest.raises(ActionError, match='was abandoned'):
+        await services.inbox.reply(ana, waiting[0], 'Hello?')
     assert await written() == unchanged
     assert await differences(await replay()) == []
 

@@ -66,3 +66,11 @@ def test_real_seconds_until(monotonic: FakeMonotonic) -> None:
     clock = AcceleratedClock(start=START, speed=300)
     assert clock.real_seconds_until(START + timedelta(minutes=10)) == pytest.approx(2.0)
     assert clock.real_seconds_until(START - timedelta(minutes=10)) == 0.0
+
+
+def test_a_new_demo_starts_in_working_hours() -> None:
+    from services.container import demo_morning
+    day = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    assert demo_morning(day.replace(hour=10, minute=30)) == day.replace(hour=10, minute=30)
+    assert demo_morning(day.replace(hour=5)) == day.replace(hour=8)
+    assert demo_morning(day.replace(hour=22)) == day.replace(hour=8) + timedelta(days=1)
