@@ -9,9 +9,9 @@ TEAMS = {
     'Aurora': [('ana', 'Ana Ozola', 'fast'), ('bruno', 'Bruno Dubois', 'careful'), ('chloe', 'Chloé Martin', 'chatty'),
                ('daan', 'Daan de Vries', 'steady')],
     'Borealis': [('emma', 'Emma Jansen', 'careful'), ('farid', 'Farid Haddad', 'fast'),
-                 ('greta', 'Greta Kalniņa', 'steady'), ('hugo', 'Hugo Lefèvre', 'chatty')],
+                 ('greta', 'Greta Kalniņa', 'break_lover'), ('hugo', 'Hugo Lefèvre', 'chatty')],
     'Comet': [('ines', 'Inès Moreau', 'fast'), ('janis', 'Jānis Bērziņš', 'careful'), ('kim', 'Kim Peeters', 'steady'),
-              ('liga', 'Līga Liepa', 'chatty')],
+              ('liga', 'Līga Liepa', 'break_lover')],
 }
 LEAD = ('lead', 'Lena Lead')
 CANNED_REPLIES = [
