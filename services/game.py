@@ -1,5 +1,6 @@
 """The event log's single writer: appends events, keeps the stored projections in step, publishes after commit."""
 import asyncio
+import contextvars
 import json
 import logging
 import uuid
@@ -48,6 +49,7 @@ class GameService:
         self.committed: Event[list[Outcome]] = Event()
         self._lock = asyncio.Lock()
         self._next_id = 1
+        self._batch: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar('batch', default=None)
 
     async def load(self) -> None:
         """Load the projection from its maintained aggregates: no replay of the log, whatever its length."""
@@ -60,8 +62,23 @@ class GameService:
         self.projection = projection
 
     @asynccontextmanager
+    async def batch(self) -> AsyncIterator['UnitOfWork']:
+        """One transaction for many changes: every :meth:`unit_of_work` opened inside it (in this task) becomes a
+        savepoint of it, so a refused change is undone alone, and all are written and published together."""
+        async with self.unit_of_work() as work:
+            token = self._batch.set(work)
+            try:
+                yield work
+            finally:
+                self._batch.reset(token)
+
+    @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator['UnitOfWork']:
         """Serialise a change and its events into one transaction; publish the outcomes after it commits."""
+        if (batch := self._batch.get()) is not None:
+            async with batch.savepoint():
+                yield batch
+            return
         async with self._lock:
             work = UnitOfWork(self)
             first_id = self._next_id
@@ -96,6 +113,21 @@ class UnitOfWork:
         self.outcomes: list[Outcome] = []
         self.after_commit_callbacks: list[Callable[[], None]] = []
         self._keys: set[str] = set()
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator['UnitOfWork']:
+        """A change inside a batch: if it fails, the database, the projection and this unit forget it alone."""
+        marks = len(self.events), len(self.outcomes), len(self.after_commit_callbacks), set(self._keys)
+        self.game.projection.begin()
+        try:
+            async with in_transaction():  # nested: a savepoint of the batch's transaction
+                yield self
+        except BaseException:
+            self.game.projection.rollback()
+            del self.events[marks[0]:], self.outcomes[marks[1]:], self.after_commit_callbacks[marks[2]:]
+            self._keys = marks[3]
+            raise
+        self.game.projection.commit()
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the transaction has committed (never for a rolled-back or repeated action)."""

@@ -67,30 +67,36 @@ class GameProjection:
         self.levels = levels
         self.agents: dict[int, AgentMetrics] = {}
         self.resolutions: MutableMapping[int, Resolution] = {} if resolutions is None else resolutions
-        self._saved_agents: dict[int, AgentMetrics | None] | None = None  # undo log while a change is open
-        self._saved_resolutions: dict[int, Resolution | None] | None = None
+        # undo logs of the changes still open, innermost last: what each agent and resolution was at its begin()
+        self._scopes: list[tuple[dict[int, AgentMetrics | None], dict[int, Resolution | None]]] = []
 
     def begin(self) -> None:
-        """Start remembering what :meth:`apply` changes, so that :meth:`rollback` can undo it."""
-        self._saved_agents, self._saved_resolutions = {}, {}
+        """Start remembering what :meth:`apply` changes, so that :meth:`rollback` can undo it (scopes nest)."""
+        self._scopes.append(({}, {}))
 
     def commit(self) -> None:
-        self._saved_agents = self._saved_resolutions = None
+        """Keep the changes since the matching :meth:`begin`; an enclosing scope can still undo them."""
+        agents, resolutions = self._scopes.pop()
+        if self._scopes:
+            outer_agents, outer_resolutions = self._scopes[-1]
+            for agent_id, metrics in agents.items():
+                outer_agents.setdefault(agent_id, metrics)
+            for conversation_id, resolution in resolutions.items():
+                outer_resolutions.setdefault(conversation_id, resolution)
 
     def rollback(self) -> None:
-        """Undo every change since :meth:`begin` (the database transaction they belonged to was rolled back)."""
-        assert self._saved_agents is not None and self._saved_resolutions is not None
-        for agent_id, metrics in self._saved_agents.items():
+        """Undo every change since the matching :meth:`begin` (its database transaction was rolled back)."""
+        agents, resolutions = self._scopes.pop()
+        for agent_id, metrics in agents.items():
             if metrics is None:
                 self.agents.pop(agent_id, None)
             else:
                 self.agents[agent_id] = metrics
-        for conversation_id, resolution in self._saved_resolutions.items():
+        for conversation_id, resolution in resolutions.items():
             if resolution is None:
                 self.resolutions.pop(conversation_id, None)
             else:
                 self.resolutions[conversation_id] = resolution
-        self.commit()
 
     def missing_resolution(self, event: GameEvent) -> int | None:
         """The conversation whose resolution a reopen needs but which is not in memory (the cache may be bounded)."""
@@ -153,15 +159,15 @@ class GameProjection:
 
     def _metrics(self, agent_id: int) -> AgentMetrics:
         metrics = self.agents.get(agent_id)
-        if self._saved_agents is not None and agent_id not in self._saved_agents:
-            self._saved_agents[agent_id] = replace(metrics) if metrics is not None else None
+        if self._scopes and agent_id not in self._scopes[-1][0]:
+            self._scopes[-1][0][agent_id] = replace(metrics) if metrics is not None else None
         if metrics is None:
             metrics = self.agents[agent_id] = AgentMetrics(agent_id=agent_id)
         return metrics
 
     def _set_resolution(self, conversation_id: int, resolution: Resolution | None) -> None:
-        if self._saved_resolutions is not None and conversation_id not in self._saved_resolutions:
-            self._saved_resolutions[conversation_id] = self.resolutions.get(conversation_id)
+        if self._scopes and conversation_id not in self._scopes[-1][1]:
+            self._scopes[-1][1][conversation_id] = self.resolutions.get(conversation_id)
         if resolution is None:
             self.resolutions.pop(conversation_id, None)
         else:

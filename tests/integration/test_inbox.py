@@ -293,3 +293,32 @@ async def test_a_bounded_memory_of_resolutions_scores_like_a_full_replay(service
         await services.inbox.reopen(ana, conversation_id)
     assert services.game.projection.agents[ana.id].points == 0  # every resolution point was taken back
     assert await differences(await replay()) == []
+
+
+async def test_a_batch_commits_its_changes_together_and_a_refused_one_alone_is_undone(
+        services: Services, ana: AgentView, bruno: AgentView) -> None:
+    first, second, third = (await waiting_ids())[:3]
+    published: list[list[Outcome]] = []
+    services.game.committed.subscribe(published.append)
+    before = await written()
+    async with services.game.batch():
+        await services.inbox.reply(ana, first, 'On it.')
+        with pytest.raises(ActionError, match='assigned to Ana Ozola'):
+            await services.inbox.resolve(bruno, first)
+        await services.inbox.resolve(ana, first)
+        with pytest.raises(ActionError, match='changed my mind'):
+            async with services.game.unit_of_work() as work:  # wrote an event, then refused: undone alone
+                await work.record(EventKind.REPLIED, agent_id=bruno.id, conversation_id=second, data={'length': 1})
+                raise ActionError('changed my mind')
+        await services.inbox.reply(bruno, third, 'Hello!')
+        assert await StoredEvent.all().count() == before.events  # nothing is written before the batch ends
+        assert first in services.inbox.open_items  # and nothing is announced
+    assert len(published) == 1  # one broadcast for the whole batch
+    kinds = [outcome.event.kind for outcome in published[0]]
+    assert kinds == [EventKind.ASSIGNED, EventKind.REPLIED, EventKind.RESOLVED, EventKind.ASSIGNED, EventKind.REPLIED]
+    assert await StoredEvent.filter(conversation_id=second).count() == 1  # only its creation
+    assert first not in services.inbox.open_items
+    assert services.inbox.open_items[third].assignee_id == bruno.id
+    assert services.game.projection.agents[bruno.id].replies == 1
+    await assert_scores_match_projection(services)
+    assert await differences(await replay()) == []
