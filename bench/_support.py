@@ -1,0 +1,632 @@
+"""What the benchmarks share: the server under test, simulated tabs that speak NiceGUI's protocol, real Chromium tabs.
+
+The server runs as a subprocess on a free loopback port with a fresh SQLite file, pinned to CPU 0; the benchmark
+process (simulated tabs, the event driver, Chromium) pins itself to the other CPUs. A *simulated tab* does what a
+browser does with a page, minus the rendering: it GETs the page (the server builds the whole element tree), opens the
+Socket.IO websocket with the page's client id (NiceGUI's implicit handshake), offers permessage-deflate as Chromium
+does, answers pings, acknowledges messages every 3 s as ``nicegui.js`` does, and timestamps every frame it receives.
+"""
+import asyncio
+import io
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.parse
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import psutil
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = ROOT / '.venv' / 'bin' / 'python'
+if not PYTHON.exists():
+    PYTHON = Path(sys.executable)
+BASELINE_REF = 'c5a3134'  # the app before the fan-out work: per-tab element updates, default garbage collector
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                 '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+SERVER_CPU = 0
+PASSWORD = 'demo'
+ENGINEIO_QUERY = {'EIO': '4', 'transport': 'websocket'}
+
+
+# ---- the server under test ---------------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True, slots=True)
+class Variant:
+    """One version of the app to measure: ``baseline`` (exported from git) or ``current`` (this checkout)."""
+    name: str
+    root: Path
+    tuning: bool
+    hooks: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)  # extra environment for the server (e.g. DESKQUEST_GC)
+
+
+def variants(baseline_ref: str | None, current_root: Path | None = None,
+             current_env: dict[str, str] | None = None) -> list[Variant]:
+    """The baseline (when a git ref is given and exists) and this checkout (or another copy of the current code)."""
+    found = [Variant(name='current', root=current_root or ROOT, tuning=True, env=current_env or {})]
+    if baseline_ref:
+        root = export(baseline_ref)
+        if root is not None:
+            found.insert(0, Variant(name='baseline', root=root, tuning=False, hooks=ROOT / 'services' / 'tuning.py'))
+    return found
+
+
+def export(ref: str) -> Path | None:
+    """The files of ``ref`` in a temporary directory (``git archive``), or None without git or the ref."""
+    target = Path(tempfile.mkdtemp(prefix=f'deskquest-{ref}-'))
+    try:
+        archive = subprocess.run(['git', 'archive', '--format=tar', ref], cwd=ROOT, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        print(f'no baseline: cannot export {ref} from git ({error})', file=sys.stderr)
+        shutil.rmtree(target)
+        return None
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter='data')
+    return target
+
+
+@dataclass(kw_only=True, slots=True)
+class Server:
+    variant: Variant
+    url: str
+    process: subprocess.Popen
+    workdir: Path
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def cpu_seconds(self) -> float:
+        times = psutil.Process(self.pid).cpu_times()
+        return times.user + times.system
+
+    def rss(self) -> int:
+        return psutil.Process(self.pid).memory_info().rss
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def start_server(variant: Variant, *, agents: int, conversations: int) -> Server:
+    """Seed a fresh SQLite file through the variant's own services, then start its server pinned to CPU 0."""
+    workdir = Path(tempfile.mkdtemp(prefix=f'deskquest-bench-{variant.name}-'))
+    db_url = f'sqlite://{workdir / "bench.sqlite3"}'
+    env = server_env(workdir) | variant.env
+    seeded = subprocess.run([str(PYTHON), str(ROOT / 'bench' / '_seed.py'), db_url, str(agents), str(conversations)],
+                            cwd=variant.root, env=env, capture_output=True, text=True, timeout=300)
+    if seeded.returncode != 0:
+        raise RuntimeError(f'seeding failed:\n{seeded.stdout}\n{seeded.stderr}')
+    port = free_port()
+    command = [str(PYTHON), str(ROOT / 'bench' / '_serve.py'), '--no-simulator', '--port', str(port),
+               '--db-url', db_url]
+    if variant.hooks is not None:
+        command += ['--hooks', str(variant.hooks)]
+    if not variant.tuning:
+        command += ['--no-tuning']
+    if variant.env.get('DESKQUEST_BENCH_DEFLATE') == 'off':
+        command += ['--no-deflate']
+    if shutil.which('taskset') and os.cpu_count() and os.cpu_count() > 1:
+        command = ['taskset', '-c', str(SERVER_CPU)] + command
+    log = workdir / 'server.log'
+    with log.open('w') as log_file:
+        process = subprocess.Popen(command, cwd=variant.root, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    server = Server(variant=variant, url=f'http://127.0.0.1:{port}', process=process, workdir=workdir, log=log)
+    wait_until_serving(server)
+    return server
+
+
+def server_env(workdir: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(('DESKQUEST_', 'NICEGUI_'))}
+    env.update(DESKQUEST_ARGON2_MEMORY_KIB='1024', DESKQUEST_STORAGE_SECRET='bench secret', PYTHONUNBUFFERED='1',
+               NICEGUI_STORAGE_PATH=str(workdir / 'storage'))
+    return env
+
+
+def wait_until_serving(server: Server, timeout: float = 60.0) -> None:
+    import urllib.request
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f'the server exited with {server.process.returncode}:\n{server.log.read_text()}')
+        try:
+            with urllib.request.urlopen(f'{server.url}/_bench/stats', timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f'the server did not start within {timeout} s:\n{server.log.read_text()}')
+
+
+def stop_server(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGINT)
+        try:
+            server.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+    errors = [line for line in server.log.read_text().splitlines() if 'Traceback' in line or ' ERROR ' in line]
+    if errors:
+        print(f'  ({server.variant.name}: the server logged {len(errors)} error line(s), see {server.log})')
+    else:
+        shutil.rmtree(server.workdir, ignore_errors=True)
+
+
+def pin_to_client_cpus() -> None:
+    """Keep the benchmark's own work (and the Chromium it starts) off the server's CPU."""
+    cpus = os.sched_getaffinity(0) - {SERVER_CPU}
+    if cpus:
+        os.sched_setaffinity(0, cpus)
+
+
+# ---- talking to the server ---------------------------------------------------------------------------------------
+
+
+async def bench_get(session: aiohttp.ClientSession, server: Server, endpoint: str, **params: Any) -> dict[str, Any]:
+    query = {key: str(value) for key, value in params.items()}
+    async with session.get(f'{server.url}/_bench/{endpoint}', params=query) as response:
+        response.raise_for_status()
+        return await response.json()
+
+
+async def bench_post(session: aiohttp.ClientSession, server: Server, endpoint: str, **params: Any) -> dict[str, Any]:
+    query = {key: str(value) for key, value in params.items()}
+    async with session.post(f'{server.url}/_bench/{endpoint}', params=query) as response:
+        response.raise_for_status()
+        return await response.json()
+
+
+def page_elements(html: str) -> dict[str, dict[str, Any]]:
+    """The element tree NiceGUI embeds in a page, as the browser's ``parseElements`` reads it."""
+    raw = re.search(r'parseElements\(String\.raw`(.*?)`\)', html, re.S)
+    assert raw is not None, 'not a NiceGUI page'
+    text = raw.group(1)
+    for escaped, plain in (('&#36;', '$'), ('&#96;', '`'), ('&gt;', '>'), ('&lt;', '<'), ('&amp;', '&')):
+        text = text.replace(escaped, plain)
+    return json.loads(text)
+
+
+def client_query(html: str) -> tuple[str, int]:
+    client_id = re.search(r"'client_id': '([0-9a-f-]+)'", html)
+    next_message_id = re.search(r"'next_message_id': (\d+)", html)
+    assert client_id is not None and next_message_id is not None, 'no socket query in the page'
+    return client_id.group(1), int(next_message_id.group(1))
+
+
+class SimTab:
+    """One browser tab without rendering; see the module docstring.
+
+    Like ``nicegui.js`` with socket.io-client, it reconnects about a second after the server drops its socket (the
+    server does that when a pong is not processed within NiceGUI's 2 s ping timeout, i.e. when its loop is stalled),
+    and reloads the page when the server no longer knows the client. Drops and reloads are counted.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession, url: str, *, kind: str,
+                 on_frame: Callable[['SimTab', float, str], None]) -> None:
+        self.session = session
+        self.url = url
+        self.kind = kind
+        self.on_frame = on_frame
+        self.client_id = ''
+        self.tab_id = str(uuid.uuid4())
+        self.document_id = ''
+        self.next_message_id = 0
+        self.acked = -1
+        self.frames = 0
+        self.frame_bytes = 0
+        self.page_bytes = 0
+        self.page_seconds = 0.0
+        self.drops = 0
+        self.reloads = 0
+        self.errors = 0  # page loads that failed (NiceGUI answers 500 when a page takes over 3 s to build)
+        self.pending: list[int] = []  # probes this tab has not seen yet
+        self.ws: websockets.ClientConnection | None = None
+        self.connected = False
+        self._closing = False
+        self._runner: asyncio.Task | None = None
+
+    async def open(self, html: str | None = None) -> None:
+        """GET the page (the server builds it) unless given, then connect its socket; returns after the handshake."""
+        if html is None:
+            await self._load()
+        else:
+            self.client_id, self.next_message_id = client_query(html)
+            self.document_id = str(uuid.uuid4())
+        if not await self._connect():
+            raise RuntimeError(f'the server refused the handshake of {self.url}')
+        self._runner = asyncio.get_running_loop().create_task(self._run(), name=f'tab {self.tab_id}')
+
+    async def open_patiently(self, attempts: int = 5) -> None:
+        """Open the page like a person would: reload after an error page."""
+        for attempt in range(attempts):
+            try:
+                await self.open()
+                return
+            except aiohttp.ClientError as error:
+                # a 500 is NiceGUI's error page; a reset is a pooled keep-alive connection the server had just closed
+                self.errors += isinstance(error, aiohttp.ClientResponseError)
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(1)
+
+    async def emit(self, event: str, data: dict[str, Any]) -> None:
+        assert self.ws is not None
+        await self.ws.send('42' + json.dumps([event, data], separators=(',', ':')))
+
+    async def ack(self) -> None:
+        """What ``nicegui.js`` does every 3 s: tell the server which messages arrived, so it can drop them."""
+        if self.ws is not None and self.connected and self.next_message_id > self.acked:
+            self.acked = self.next_message_id
+            await self.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
+
+    async def close(self) -> None:
+        self._closing = True
+        if self.ws is not None:
+            await self.ws.close()
+        if self._runner is not None:
+            await asyncio.gather(self._runner, return_exceptions=True)
+
+    async def _load(self) -> None:
+        started = time.perf_counter()
+        async with self.session.get(self.url) as response:
+            response.raise_for_status()
+            html = await response.text()
+        self.page_seconds = time.perf_counter() - started
+        self.page_bytes = len(html)
+        self.client_id, self.next_message_id = client_query(html)
+        self.document_id = str(uuid.uuid4())
+
+    async def _connect(self) -> bool:
+        """Open the socket and do NiceGUI's implicit handshake; False when the server refuses it."""
+        base = urllib.parse.urlsplit(self.url)
+        query = urllib.parse.urlencode({'client_id': self.client_id, 'next_message_id': self.next_message_id,
+                                        'implicit_handshake': 'true', 'document_id': self.document_id,
+                                        'tab_id': self.tab_id, **ENGINEIO_QUERY})
+        cookies = '; '.join(f'{name}={morsel.value}' for name, morsel in
+                            self.session.cookie_jar.filter_cookies(self.url).items())
+        # like Chromium: cookies on the upgrade request, permessage-deflate offered, no websocket-level pings
+        self.ws = await websockets.connect(f'ws://{base.netloc}/_nicegui_ws/socket.io/?{query}', compression='deflate',
+                                           additional_headers={'Cookie': cookies} if cookies else None,
+                                           ping_interval=None, max_size=None, open_timeout=60)
+        opening = await asyncio.wait_for(self.ws.recv(), 60)
+        assert isinstance(opening, str) and opening.startswith('0'), opening
+        await self.ws.send('40')
+        while (answer := await asyncio.wait_for(self.ws.recv(), 60)) == '2':  # a busy server may ping first
+            await self.ws.send('3')
+        self.connected = isinstance(answer, str) and answer.startswith('40')
+        if not self.connected:
+            await self.ws.close()
+        return self.connected
+
+    async def _run(self) -> None:
+        while True:
+            await self._read()
+            self.connected = False
+            if self._closing:
+                return
+            self.drops += 1
+            await asyncio.sleep(random.uniform(0.5, 1.5))  # socket.io-client's reconnection delay, randomised
+            try:
+                if not await self._connect():
+                    self.reloads += 1  # nicegui.js reloads the page when the handshake fails
+                    await self._load()
+                    await self._connect()
+            except (OSError, asyncio.TimeoutError, websockets.WebSocketException, aiohttp.ClientError):
+                pass  # try again
+
+    async def _read(self) -> None:
+        assert self.ws is not None
+        try:
+            async for data in self.ws:
+                arrived = time.time()
+                if not isinstance(data, str):
+                    continue
+                if data == '2':
+                    await self.ws.send('3')
+                    continue
+                if not data.startswith('42'):
+                    continue
+                self.frames += 1
+                self.frame_bytes += len(data)
+                ids = MESSAGE_ID.findall(data)
+                if ids:
+                    self.next_message_id = max(self.next_message_id, int(ids[-1]) + 1)
+                self.on_frame(self, arrived, data)
+        except websockets.ConnectionClosed:
+            pass
+
+
+MESSAGE_ID = re.compile(r'"_id":(\d+)')
+
+
+async def log_in(session: aiohttp.ClientSession, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login page: type both fields and click the button over the websocket."""
+    async with session.get(f'{base_url}/login') as response:
+        html = await response.text()
+    elements = page_elements(html)
+
+    def listener(predicate: Callable[[dict[str, Any]], bool], event: str) -> tuple[int, str]:
+        for element_id, element in elements.items():
+            if predicate(element):
+                return int(element_id), next(e['listener_id'] for e in element.get('events', []) if e['type'] == event)
+        raise AssertionError(f'no element for {event} on the login page')
+
+    user = listener(lambda e: e.get('props', {}).get('label') == 'Username', 'update:value')
+    secret = listener(lambda e: e.get('props', {}).get('label') == 'Password', 'update:value')
+    button = listener(lambda e: e['tag'] == 'q-btn' and e.get('props', {}).get('label') == 'Log in', 'click')
+    frames: list[str] = []
+    tab = SimTab(session, f'{base_url}/login', kind='login', on_frame=lambda _tab, _t, data: frames.append(data))
+    await tab.open(html)
+    for (element_id, listener_id), value in ((user, username), (secret, password)):
+        await tab.emit('event', {'id': element_id, 'client_id': tab.client_id, 'listener_id': listener_id,
+                                 'args': [json.dumps(value)]})
+    await tab.emit('event', {'id': button[0], 'client_id': tab.client_id, 'listener_id': button[1], 'args': []})
+    deadline = time.monotonic() + 30
+    while not any('"open"' in frame for frame in frames):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f'login of {username} did not navigate: {frames[-3:]}')
+        await asyncio.sleep(0.02)
+    await tab.close()
+
+
+# ---- scoring events and what the tabs saw of them ----------------------------------------------------------------
+
+
+@dataclass(kw_only=True, slots=True)
+class Probe:
+    """One scoring event, recognisable in a frame by its token: the agent's new total, which no one else shows."""
+    number: int
+    agent_id: int
+    points: int
+    commit: float = 0.0
+    frames: dict[str, list[float]] = field(default_factory=dict)  # tab kind -> arrival time at each tab
+    pattern: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pattern = self.token
+
+    @property
+    def text(self) -> str:
+        return f'{self.points:,}'
+
+    @property
+    def token(self) -> re.Pattern[str]:
+        """The total as a JSON string value (element ids are JSON strings too, but as keys: followed by a colon)."""
+        return re.compile(f'"{re.escape(self.text)}"(?!:)')
+
+
+class Floor:
+    """The points on the board as the driver expects them, to pick events whose new total is unambiguous.
+
+    Each event gives one agent 5 to 30 points such that the agent lands on the visible board and both the agent's new
+    total and the team's new total are numbers the board has never shown in this run: a frame (or a screen) that
+    shows the number can only be showing this event.
+    """
+
+    def __init__(self, agents: dict[int, int | None], *, seed: int = 1, shown: int = 10,
+                 awards: tuple[int, ...] = (5, 10, 15, 20, 25, 30)) -> None:
+        self.team_of = agents  # agent id -> team id
+        self.points = {agent_id: 0 for agent_id in agents}
+        self.teams = {team: 0 for team in agents.values() if team is not None}
+        self.shown_before = {0}
+        self.random = random.Random(seed)
+        self.shown = shown
+        self.awards = awards
+
+    def pick(self) -> tuple[int, int, int]:
+        """The agent, the points to give and the agent's new total."""
+        ranked = sorted(self.points, key=lambda agent_id: -self.points[agent_id])
+        # into the top half of the visible board: a few more events coalesced with it cannot push it off again
+        threshold = self.points[ranked[min(self.shown // 2, len(ranked)) - 1]]
+        options = []
+        for agent_id in ranked[:self.shown * 3]:
+            team = self.team_of[agent_id]
+            for award in self.awards:
+                new = self.points[agent_id] + award
+                team_new = self.teams[team] + award if team is not None else None
+                if new > threshold and new not in self.shown_before and team_new not in self.shown_before:
+                    options.append((agent_id, award, new, team, team_new))
+        if not options:
+            raise RuntimeError('no unambiguous scoring event is left')
+        agent_id, award, new, team, team_new = self.random.choice(options)
+        self.points[agent_id] = new
+        self.shown_before.add(new)
+        if team is not None:
+            self.teams[team] = team_new
+            self.shown_before.add(team_new)
+        return agent_id, award, new
+
+
+class Tracker:
+    """Matches frames to probes: the first frame at a tab that carries a probe's token."""
+
+    def __init__(self) -> None:
+        self.probes: list[Probe] = []
+        self.tabs: list[SimTab] = []
+
+    def watch(self, tab: SimTab) -> None:
+        self.tabs.append(tab)
+
+    def register(self, probe: Probe) -> None:
+        self.probes.append(probe)
+        for tab in self.tabs:
+            tab.pending.append(probe.number)
+
+    def on_frame(self, tab: SimTab, arrived: float, data: str) -> None:
+        if not tab.pending:
+            return
+        still = []
+        for number in tab.pending:
+            probe = self.probes[number]
+            if probe.pattern.search(data):
+                probe.frames.setdefault(tab.kind, []).append(arrived)
+            else:
+                still.append(number)
+        tab.pending = still
+
+    def latencies(self, kind: str) -> tuple[list[float], int, int]:
+        """Commit-to-frame seconds at every tab of ``kind``, the (probe, tab) pairs missed, and the invalid ones."""
+        tabs = sum(1 for tab in self.tabs if tab.kind == kind)
+        values, missed, invalid = [], 0, 0
+        for probe in self.probes:
+            arrivals = probe.frames.get(kind, [])
+            missed += tabs - len(arrivals)
+            for arrived in arrivals:
+                if arrived < probe.commit:
+                    invalid += 1  # a frame before the commit cannot carry it: a token collision
+                else:
+                    values.append(arrived - probe.commit)
+        return values, missed, invalid
+
+
+# ---- real Chromium tabs ------------------------------------------------------------------------------------------
+
+# In the page: when a board row's points cell shows a registered token, note the time, then the time of the next
+# animation frame (the repaint that shows it). Times are wall-clock milliseconds, like the server's commit time.
+OBSERVER = '''() => {
+  window.__dq = {pending: new Map(), seen: []};
+  const now = () => performance.timeOrigin + performance.now();
+  const check = () => {
+    if (!window.__dq.pending.size) return;
+    const cells = new Set([...document.querySelectorAll('[data-testid=board-row]')]
+      .map(row => row.lastElementChild && row.lastElementChild.textContent.trim()));
+    for (const [token, number] of [...window.__dq.pending]) {
+      if (!cells.has(token)) continue;
+      window.__dq.pending.delete(token);
+      const shown = now();
+      requestAnimationFrame(() => setTimeout(() => window.__dq.seen.push([number, shown, now()]), 0));
+    }
+  };
+  new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true,
+                                                      attributes: true});
+}'''
+
+
+class Browser:
+    """A few real Chromium tabs, each logged in as an agent, that time when a probe becomes visible."""
+
+    def __init__(self) -> None:
+        self.playwright: Any = None
+        self.browser: Any = None
+        self.pages: list[Any] = []
+
+    async def start(self, base_url: str, usernames: Iterable[str]) -> None:
+        from playwright.async_api import async_playwright
+        self.playwright = await async_playwright().start()
+        self.browser = await self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for username in usernames:
+            context = await self.browser.new_context(viewport={'width': 1440, 'height': 900})
+            page = await context.new_page()
+            await page.goto(f'{base_url}/login')
+            await page.get_by_label('Username').fill(username)
+            await page.get_by_label('Password').fill(PASSWORD)
+            await page.get_by_role('button', name='Log in').click()
+            await page.wait_for_url(f'{base_url}/')
+            await page.get_by_test_id('board-row').first.wait_for()
+            await page.evaluate(OBSERVER)
+            self.pages.append(page)
+
+    async def register(self, probe: Probe) -> None:
+        await asyncio.gather(*(page.evaluate('([token, number]) => window.__dq.pending.set(token, number)',
+                                             [probe.text, probe.number]) for page in self.pages))
+
+    async def seen(self) -> list[tuple[int, float, float]]:
+        rows: list[tuple[int, float, float]] = []
+        for page in self.pages:
+            seen = await page.evaluate('window.__dq.seen')
+            rows += [(int(number), shown / 1000, painted / 1000) for number, shown, painted in seen]
+        return rows
+
+    async def stop(self) -> None:
+        if self.browser is not None:
+            await self.browser.close()
+        if self.playwright is not None:
+            await self.playwright.stop()
+
+
+# ---- figures -----------------------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float('nan')
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> str:
+    return '—' if seconds != seconds else f'{seconds * 1000:.0f} ms'
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float('nan')
+
+
+def ratio(current: float, baseline: float) -> str:
+    if not baseline or baseline != baseline or current != current:
+        return ''
+    return f'{current / baseline:.2f}×'
+
+
+def table(headers: list[str], rows: list[list[Any]]) -> str:
+    """A Markdown table, so the output can go into docs/PERFORMANCE.md as it is."""
+    lines = ['| ' + ' | '.join(headers) + ' |', '|' + '|'.join('---' for _ in headers) + '|']
+    lines += ['| ' + ' | '.join(str(cell) for cell in row) + ' |' for row in rows]
+    return '\n'.join(lines)
+
+
+async def gather_limited(coroutines: Iterable[Any], limit: int) -> list[Any]:
+    semaphore = asyncio.Semaphore(limit)
+
+    async def run(coroutine: Any) -> Any:
+        async with semaphore:
+            return await coroutine
+    return await asyncio.gather(*(run(coroutine) for coroutine in coroutines))
+
+
+async def acknowledge_forever(tabs: list[SimTab], period: float = 3.0) -> None:
+    """Each tab acknowledges every 3 s as ``nicegui.js`` does, the tabs spread over the period as real ones are."""
+    while True:
+        current = list(tabs)
+        if not current:
+            await asyncio.sleep(period)
+        for tab in current:
+            await asyncio.sleep(period / len(current))
+            try:
+                await tab.ack()
+            except websockets.ConnectionClosed:
+                pass
+
+
+def machine() -> str:
+    memory = psutil.virtual_memory().total / 2 ** 30
+    model = ''
+    try:
+        model = next(line.split(':', 1)[1].strip() for line in Path('/proc/cpuinfo').read_text().splitlines()
+                     if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    return f'{os.cpu_count()} CPUs ({model}), {memory:.0f} GiB, Python {sys.version.split()[0]}'

@@ -1,0 +1,246 @@
+"""Fan-out: how long a scoring event takes from its commit to the websocket frame at every open tab, and to the screen.
+
+    .venv/bin/python bench/fanout.py                          # target 1: 500 dashboards + 10 kiosks, 5 events/s
+    .venv/bin/python bench/fanout.py --tabs 1000 --rate 1     # target 2: 1,000 dashboards at 1 event/s
+
+For each variant (the baseline exported from git, then this checkout) the script seeds a fresh SQLite file, starts the
+server pinned to CPU 0, logs agents in through the real login page, opens the simulated tabs (real agent dashboards at
+``/`` and kiosks at ``/kiosk``, see ``bench/_support.py``) and a few real Chromium tabs, then records scoring events at
+a fixed rate through the benchmark-only endpoint ``POST /_bench/score`` (a customer's good rating, written by the app's
+single writer exactly as the app writes one). Each event gives an agent a new total that no other number on the board
+shows; a tab has seen the event when a frame carrying that total arrives (simulated tabs) or when a board row shows it
+and the browser has painted the next frame (Chromium). Latencies are measured from the commit, on the wall clock both
+processes share.
+"""
+import argparse
+import asyncio
+import gc
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import psutil
+
+from _support import (BASELINE_REF, Browser, Floor, Probe, SimTab, Tracker, Variant, acknowledge_forever, bench_get,
+                      bench_post, gather_limited, log_in, machine, median, ms, percentile, pin_to_client_cpus, ratio,
+                      start_server, stop_server, table, variants)
+
+
+async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
+    server = start_server(variant, agents=args.agents, conversations=args.conversations)
+    tabs: list[SimTab] = []
+    browser = Browser()
+    tracker = Tracker()
+    connector = aiohttp.TCPConnector(limit=0, force_close=True)  # no races with the server closing idle keep-alives
+    sessions: list[aiohttp.ClientSession] = []
+
+    def session() -> aiohttp.ClientSession:
+        sessions.append(aiohttp.ClientSession(connector=connector, connector_owner=False,
+                                              cookie_jar=aiohttp.CookieJar(unsafe=True)))
+        return sessions[-1]
+    control = session()
+    acknowledging: asyncio.Task | None = None
+    try:
+        floor = [agent for agent in await bench_get(control, server, 'floor') if agent['role'] == 'agent']
+        floor.sort(key=lambda agent: agent['id'])
+        people = floor[:min(len(floor), args.tabs)]
+        logged_in = [session() for _ in people]
+        started = time.perf_counter()
+        await gather_limited((log_in(jar, server.url, agent['username']) for jar, agent in zip(logged_in, people)), 4)
+        login_seconds = time.perf_counter() - started
+
+        for index in range(args.tabs):
+            tabs.append(SimTab(logged_in[index % len(people)], f'{server.url}/', kind='agent',
+                               on_frame=tracker.on_frame))
+        await bench_post(control, server, 'reset')
+        kiosk_session = session()
+        tabs += [SimTab(kiosk_session, f'{server.url}/kiosk', kind='kiosk', on_frame=tracker.on_frame)
+                 for _ in range(args.kiosks)]
+        started = time.perf_counter()
+        await gather_limited((tab.open_patiently() for tab in tabs), args.concurrency)
+        open_seconds = time.perf_counter() - started
+        for tab in tabs:
+            tracker.watch(tab)
+        acknowledging = asyncio.get_running_loop().create_task(acknowledge_forever(tabs))
+        if args.chromium:
+            await browser.start(server.url, [agent['username'] for agent in people[-args.chromium:]])
+        after_open = await bench_get(control, server, 'stats')  # stalls while the tabs opened
+
+        await asyncio.sleep(args.settle)
+        await bench_post(control, server, 'reset')
+        idle_cpu, idle_wall = server.cpu_seconds(), time.monotonic()
+        await asyncio.sleep(args.idle)
+        idle = (server.cpu_seconds() - idle_cpu) / (time.monotonic() - idle_wall)
+
+        board = Floor({agent['id']: agent['team_id'] for agent in floor}, awards=(20,) if args.event == 'resolve' else
+                      (5, 10, 15, 20, 25, 30))
+        client = psutil.Process()
+        client_cpu = sum(client.cpu_times()[:2])
+        if args.profile:
+            await bench_post(control, server, 'profile')
+        cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
+        begin = time.monotonic()
+        count = int(args.rate * args.duration)
+        late = 0
+        for number in range(count):
+            due = begin + number / args.rate
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                late += 1
+            agent_id, award, total = board.pick()
+            probe = Probe(number=number, agent_id=agent_id, points=total)
+            tracker.register(probe)
+            await browser.register(probe)
+            extra = {'points': award} if args.event == 'score' else {}
+            answer = await bench_post(control, server, args.event, agent_id=agent_id, **extra)
+            probe.commit = answer['commit']
+        await asyncio.sleep(args.drain)
+        if args.profile:
+            await bench_post(control, server, 'profile', path=f'{args.profile}.{variant.name}')
+        busy = (server.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
+        client_busy = (sum(client.cpu_times()[:2]) - client_cpu) / (time.monotonic() - wall_before)
+        stats = await bench_get(control, server, 'stats')
+        full = (await bench_post(control, server, 'full_collection'))['ms'] if args.full_collection else float('nan')
+        seen = await browser.seen()
+        agents, missed, invalid = tracker.latencies('agent')
+        kiosks, kiosk_missed, kiosk_invalid = tracker.latencies('kiosk')
+        commits = {probe.number: probe.commit for probe in tracker.probes}
+        shown = [at - commits[number] for number, at, _ in seen]
+        painted = [at - commits[number] for number, _, at in seen]
+        return {
+            'variant': variant.name, 'tabs': args.tabs, 'kiosks': args.kiosks, 'events': count, 'late': late,
+            'login_s': login_seconds, 'open_s': open_seconds,
+            'page_ms': median([tab.page_seconds for tab in tabs]) * 1000,
+            'page_kb': median([tab.page_bytes for tab in tabs if tab.kind == 'agent']) / 1024,
+            'elements_per_tab': after_open['elements'] / max(1, after_open['clients']),
+            'rss_mb': after_open['rss'] / 2 ** 20,
+            'agent': agents, 'missed': missed, 'invalid': invalid + kiosk_invalid,
+            'kiosk': kiosks, 'kiosk_missed': kiosk_missed,
+            'shown': shown, 'painted': painted, 'browser_missed': len(tracker.probes) * len(browser.pages) - len(seen),
+            'cpu': busy, 'idle_cpu': idle, 'client_cpu': client_busy,
+            'frames_per_tab': sum(tab.frames for tab in tabs) / len(tabs),
+            'drops': sum(tab.drops for tab in tabs), 'reloads': sum(tab.reloads for tab in tabs),
+            'errors': sum(tab.errors for tab in tabs),
+            'connected': stats['connected'], 'clients': stats['clients'],
+            'bytes_per_frame': sum(tab.frame_bytes for tab in tabs) / max(1, sum(tab.frames for tab in tabs)),
+            'stall_ms': stats['stalls']['longest_ms'], 'stalls': stats['stalls']['histogram'],
+            'open_stall_ms': after_open['stalls']['longest_ms'], 'open_gc_ms': after_open['gc']['2']['longest_ms'],
+            'full_collection_ms': full,
+            'worst_stalls': stats['stalls']['worst'], 'worst_gc': {g: p['worst'] for g, p in stats['gc'].items()},
+            'commits': [probe.commit for probe in tracker.probes], 'begin': time.time() - (time.monotonic() - begin),
+            'gc_ms': {generation: pauses['longest_ms'] for generation, pauses in stats['gc'].items()},
+            'gc_count': {generation: pauses['count'] for generation, pauses in stats['gc'].items()},
+            'tab_collections': stats['collector']['tab_collections'], 'tabs_closed': stats['collector']['tabs_closed'],
+        }
+    finally:
+        if acknowledging is not None:
+            acknowledging.cancel()
+        await browser.stop()
+        await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+        for jar in sessions:
+            await jar.close()
+        await connector.close()
+        stop_server(server)
+
+
+def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    base = results[0] if results[0]['variant'] == 'baseline' else None
+    rows = []
+    for result in results:
+        agent, kiosk, painted = result['agent'], result['kiosk'], result['painted']
+        figures = {
+            'commit → frame p50 (dashboards)': median(agent),
+            'commit → frame p99 (dashboards)': percentile(agent, 0.99),
+            'commit → frame p50 (kiosks)': median(kiosk),
+            'commit → frame p99 (kiosks)': percentile(kiosk, 0.99),
+            'commit → board row shown p50 (Chromium)': median(result['shown']),
+            'commit → repaint p50 (Chromium)': median(painted),
+            'commit → repaint max (Chromium)': max(painted) if painted else float('nan'),
+        }
+        rows.append((result, figures))
+    names = list(rows[0][1])
+    print(f'\nfan-out: {args.tabs} dashboards + {args.kiosks} kiosks + {args.chromium} Chromium tabs, '
+          f'{args.rate:g} {args.event} events/s for {args.duration:g} s; {machine()}')
+    headers = ['figure'] + [result['variant'] for result, _ in rows] + (['current / baseline'] if base else [])
+    lines = []
+    for name in names:
+        values = [figures[name] for _, figures in rows]
+        lines.append([name] + [ms(value) for value in values] + ([ratio(values[-1], values[0])] if base else []))
+    for label, key, fmt in (('server CPU while driving (% of one core)', 'cpu', '{:.0%}'),
+                            ('server CPU idle, tabs open', 'idle_cpu', '{:.0%}'),
+                            ('benchmark process CPU', 'client_cpu', '{:.0%}'),
+                            ('longest loop stall while driving', 'stall_ms', '{:.0f} ms'),
+                            ('longest loop stall while the tabs opened', 'open_stall_ms', '{:.0f} ms'),
+                            ('one full collection, all tabs open', 'full_collection_ms', '{:.0f} ms'),
+                            ('median page GET (build + HTML)', 'page_ms', '{:.0f} ms'),
+                            ('dashboard page size', 'page_kb', '{:.0f} KiB'),
+                            ('elements per tab', 'elements_per_tab', '{:.0f}'),
+                            ('server RSS with all tabs open', 'rss_mb', '{:.0f} MiB'),
+                            ('frames per tab', 'frames_per_tab', '{:.1f}'),
+                            ('bytes per frame', 'bytes_per_frame', '{:.0f}'),
+                            ('time to open all tabs', 'open_s', '{:.1f} s')):
+        values = [result[key] for result, _ in rows]
+        lines.append([label] + [fmt.format(value) for value in values]
+                     + ([ratio(values[-1], values[0])] if base else []))
+    lines.append(['longest GC pause gen0/1/2'] + ['/'.join(f'{result["gc_ms"][g]:.0f}' for g in '012') + ' ms'
+                                                    for result, _ in rows] + ([''] if base else []))
+    lines.append(['GC collections gen0/1/2'] + ['/'.join(str(result['gc_count'][g]) for g in '012')
+                                                  for result, _ in rows] + ([''] if base else []))
+    lines.append(['(probe, tab) pairs missed / invalid'] + [f'{result["missed"] + result["kiosk_missed"]} / '
+                                                             f'{result["invalid"]}' for result, _ in rows]
+                 + ([''] if base else []))
+    lines.append(['error pages while opening / sockets dropped / pages reloaded']
+                 + [f'{result["errors"]} / {result["drops"]} / {result["reloads"]}'
+                                                                        for result, _ in rows] + ([''] if base else []))
+    lines.append(['events sent late by the driver'] + [str(result['late']) for result, _ in rows]
+                 + ([''] if base else []))
+    print(table(headers, lines))
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--tabs', type=int, default=500, help='simulated agent dashboards (default 500)')
+    parser.add_argument('--kiosks', type=int, default=10, help='simulated kiosks (default 10)')
+    parser.add_argument('--chromium', type=int, default=3, help='real Chromium dashboards (default 3)')
+    parser.add_argument('--agents', type=int, default=500, help='agents on the floor (default 500)')
+    parser.add_argument('--conversations', type=int, default=30, help='conversations waiting (default 30)')
+    parser.add_argument('--rate', type=float, default=5.0, help='scoring events per second (default 5)')
+    parser.add_argument('--duration', type=float, default=30.0, help='seconds of events (default 30)')
+    parser.add_argument('--event', choices=['score', 'resolve'], default='score',
+                        help='score: a good rating (one transaction); resolve: a customer writes, the agent replies '
+                             'and resolves (three transactions, the inbox of every tab moves too)')
+    parser.add_argument('--concurrency', type=int, default=4, help='pages loaded at the same time (default 4)')
+    parser.add_argument('--settle', type=float, default=5.0, help='seconds to wait after opening the tabs')
+    parser.add_argument('--idle', type=float, default=5.0, help='seconds to measure idle CPU')
+    parser.add_argument('--drain', type=float, default=3.0, help='seconds to wait after the last event')
+    parser.add_argument('--baseline', default=BASELINE_REF, help=f'git ref of the baseline (default {BASELINE_REF}); '
+                        '"" to skip it')
+    parser.add_argument('--profile', help='write cProfile statistics of the server while driving to PATH.VARIANT')
+    parser.add_argument('--full-collection', action='store_true',
+                        help='after driving, time one full collection (frozen objects included) with the tabs open')
+    parser.add_argument('--json', type=Path, help='also write the raw results to this file')
+    parser.add_argument('--only', choices=['baseline', 'current'], help='measure one variant only')
+    parser.add_argument('--current-root', type=Path, help='measure the code in this directory as "current"')
+    parser.add_argument('--current-env', action='append', default=[], metavar='NAME=VALUE',
+                        help='extra environment for the current server, e.g. DESKQUEST_GC=off (repeatable)')
+    args = parser.parse_args()
+    pin_to_client_cpus()
+    gc.freeze()  # the benchmark's own pauses would show up as latency
+    results = []
+    for variant in variants(args.baseline if args.only != 'current' else None, args.current_root,
+                            dict(item.split('=', 1) for item in args.current_env)):
+        if args.only and variant.name != args.only:
+            continue
+        print(f'measuring {variant.name} ({variant.root}) …', flush=True)
+        results.append(await measure(variant, args))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    report(results, args)
+
+
+if __name__ == '__main__':
+    asyncio.run(main())
