@@ -1,16 +1,24 @@
-"""Coalescing: a burst of changes produces one broadcast, ``delay`` seconds after the burst's first change."""
+"""Coalescing: a burst of changes produces one broadcast, and broadcasts never come closer than ``interval``.
+
+With ``delay=0`` a change is broadcast on the next turn of the event loop (all outcomes of one commit together), so a
+quiet floor sees each event at once; under a burst (the simulator at 3600×) changes pile up for at most ``interval``
+and go out together, which bounds the fan-out work per second however fast events arrive.
+"""
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
 
 class Coalescer:
-    def __init__(self, flush: Callable[[], None], *, delay: float) -> None:
+    def __init__(self, flush: Callable[[], None], *, delay: float, interval: float = 0.0) -> None:
         self.flush = flush
         self.delay = delay
+        self.interval = interval
         self._task: asyncio.Task | None = None
+        self._last_flush = float('-inf')
 
     def poke(self) -> None:
         """Note a change; the flush runs once per burst (works with or without NiceGUI running)."""
@@ -23,7 +31,8 @@ class Coalescer:
             await asyncio.gather(self._task, return_exceptions=True)
 
     async def _run(self) -> None:
-        await asyncio.sleep(self.delay)
+        await asyncio.sleep(max(self.delay, self._last_flush + self.interval - time.monotonic()))
+        self._last_flush = time.monotonic()
         try:
             self.flush()
         except Exception:

@@ -22,9 +22,11 @@ class LeaderboardSnapshot:
 
 
 class LeaderboardService:
-    """Keeps the tally incrementally; bursts of changes are coalesced into one snapshot per ``coalesce_seconds``."""
+    """Keeps the tally incrementally and ranks once per change: a commit is broadcast on the loop's next turn, and
+    under a burst at most once per ``interval`` seconds (``coalesce_seconds`` delays every broadcast, for tests)."""
 
-    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, coalesce_seconds: float = 0.2) -> None:
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, coalesce_seconds: float = 0.0,
+                 interval: float = 0.1) -> None:
         self.clock = clock
         self.game = game
         self.directory = directory
@@ -32,7 +34,7 @@ class LeaderboardService:
         self.changed: Event[LeaderboardSnapshot] = Event()
         self._snapshot: LeaderboardSnapshot | None = None
         self._version = 0
-        self.broadcast = Coalescer(self._flush, delay=coalesce_seconds)
+        self.broadcast = Coalescer(self._flush, delay=coalesce_seconds, interval=interval)
         game.committed.subscribe(self._on_committed)
 
     async def load(self) -> None:

@@ -51,14 +51,14 @@ class ProgressService:
     """Builds progress views from memory and tells each agent's tabs when their card changed."""
 
     def __init__(self, *, clock: Clock, game: GameService, leaderboard: LeaderboardService,
-                 coalesce_seconds: float = 0.2) -> None:
+                 coalesce_seconds: float = 0.0, interval: float = 0.1) -> None:
         self.clock = clock
         self.game = game
         self.leaderboard = leaderboard
         self._receipts: dict[int, deque[Receipt]] = {}
         self._events: dict[int, Event[ProgressView]] = {}
         self._dirty: set[int] = set()
-        self.broadcast = Coalescer(self._flush, delay=coalesce_seconds)
+        self.broadcast = Coalescer(self._flush, delay=coalesce_seconds, interval=interval)
         game.committed.subscribe(self._on_committed)
 
     def changed(self, agent_id: int) -> Event[ProgressView]:
