@@ -6,10 +6,11 @@ from services.events import Channel
 from services.inbox import InboxItem
 from services.leaderboard_rules import Period
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
-from ui.leaderboard_card import LeaderboardCard
+from ui.leaderboard_card import LeaderboardCard, feed_for
 
 
 def register(services: Services) -> None:
+    feed = feed_for(services.leaderboard)  # created here, outside any page, so it outlives every tab
 
     @ui.page('/kiosk')
     def kiosk() -> None:
@@ -23,23 +24,18 @@ def register(services: Services) -> None:
             clock = ui.label().classes('text-4xl font-mono text-grey-4').mark('kiosk-clock')
         with ui.row().classes('w-full no-wrap gap-8 px-6 items-start'):
             with ui.column().classes('grow'):
-                today = LeaderboardCard(me=None, kiosk=True, period=Period.TODAY)
+                LeaderboardCard(feed, me=None, kiosk=True, period=Period.TODAY)
             with ui.column().classes('w-1/3 gap-6'):
                 with ui.card().classes('w-full bg-transparent shadow-none gap-2'):
                     ui.label('Customers waiting').classes('text-5xl font-bold')
                     queue = {channel: _queue_row(channel) for channel in Channel}
-                week = LeaderboardCard(me=None, kiosk=True, period=Period.WEEK, rows=5, teams=0)
+                LeaderboardCard(feed, me=None, kiosk=True, period=Period.WEEK, rows=5, teams=0)
 
         def show_queue(items: list[InboxItem]) -> None:
             for channel, label in queue.items():
                 waiting = sum(1 for item in items if item.channel == channel and item.waiting_since is not None)
                 label.set_text(str(waiting))
 
-        snapshot = services.leaderboard.snapshot()
-        today.show(snapshot)
-        week.show(snapshot)
-        services.leaderboard.changed.subscribe(today.show)
-        services.leaderboard.changed.subscribe(week.show)
         show_queue(services.inbox.items())
         services.inbox.changed.subscribe(show_queue)
         ui.timer(1.0, lambda: clock.set_text(services.clock.now().strftime('%a %H:%M')))

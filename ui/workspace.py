@@ -5,13 +5,14 @@ from services.container import Services
 from services.directory import AgentView
 from services.progress import ProgressView
 from ui.inbox_panel import InboxPanel
-from ui.leaderboard_card import LeaderboardCard
+from ui.leaderboard_card import LeaderboardCard, feed_for
 from ui.progress_card import ProgressCard
 from ui.session import current_agent, log_out, user_storage
 from ui.sim_controls import SimulatorControls
 
 
 def register(services: Services) -> None:
+    feed = feed_for(services.leaderboard)  # created here, outside any page, so it outlives every tab
 
     @ui.page('/')
     async def workspace() -> None:
@@ -51,7 +52,7 @@ def register(services: Services) -> None:
         with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 88px)'):
             with ui.column().classes('w-80 shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
                 progress = ProgressCard() if not agent.is_lead else None
-                board = LeaderboardCard(me=agent.id)
+                LeaderboardCard(feed, me=agent.id)
             inbox = InboxPanel(services, agent, actor)
 
         def show_progress(view: ProgressView) -> None:
@@ -65,8 +66,6 @@ def register(services: Services) -> None:
         else:
             show_progress(initial_progress)
             services.progress.changed(agent.id).subscribe(show_progress)  # unsubscribed when the tab closes
-        board.show(services.leaderboard.snapshot())
-        services.leaderboard.changed.subscribe(board.show)
         inbox.show(services.inbox.items())
         services.inbox.changed.subscribe(inbox.show)
 

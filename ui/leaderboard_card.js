@@ -1,0 +1,78 @@
+// The leaderboard's rows, drawn in the browser from one shared payload.
+// The server serialises each new ranking once per period and emits it to every board showing that period at once
+// ("deskquest_board"); the page itself only carries the rows it was built with and who "me" is.
+export default {
+  template: `
+    <div class="w-full column no-wrap" :class="kiosk ? 'gap-2' : 'gap-1'">
+      <div v-for="row in agents" :key="row[6]" data-testid="board-row"
+           class="w-full row items-center no-wrap gap-3 px-2 py-1 rounded" :class="[text, row[6] === me ? highlight : '']">
+        <div class="w-10 shrink-0 font-bold text-right">{{ row[0] }}</div>
+        <q-icon :name="row[1]" :size="kiosk ? 'lg' : 'sm'" :color="kiosk ? 'amber-5' : 'deep-purple-4'" />
+        <div v-if="kiosk" class="grow row items-baseline gap-4 no-wrap min-w-0">
+          <div class="truncate font-medium">{{ row[2] }}</div>
+          <div class="text-2xl text-grey-6 truncate">{{ detail(row) }}</div>
+        </div>
+        <div v-else class="grow column gap-0 min-w-0">
+          <div class="truncate font-medium w-full">{{ row[2] }}</div>
+          <div class="text-xs w-full text-grey-6 truncate">{{ detail(row) }}</div>
+        </div>
+        <div class="shrink-0 text-right font-bold">{{ row[5] }}</div>
+      </div>
+      <slot></slot>
+      <div v-for="team in teamRows" :key="team[1]" class="w-full row items-center no-wrap gap-3 px-2" :class="text">
+        <div class="w-10 font-bold text-right">{{ team[0] }}</div>
+        <div class="grow">{{ team[1] }}</div>
+        <div class="w-20 text-right font-bold">{{ team[2] }}</div>
+      </div>
+    </div>
+  `,
+  props: {
+    board: Object, // {v: version, period, rows: [[rank, icon, name, level, team, points, agent id]], teams}
+    me: Number,
+    kiosk: Boolean,
+    rows: Number,
+    teams: Number,
+  },
+  data() {
+    return { live: {} }; // period -> the latest payload received for it
+  },
+  computed: {
+    latest() {
+      const live = this.live[this.board.period];
+      return live && live.v > this.board.v ? live : this.board;
+    },
+    agents() {
+      return this.latest.rows.slice(0, this.rows);
+    },
+    teamRows() {
+      return this.latest.teams.slice(0, this.teams);
+    },
+    text() {
+      return this.kiosk ? "text-3xl" : "text-sm";
+    },
+    highlight() {
+      return this.kiosk ? "bg-amber-9" : "bg-amber-2 text-black";
+    },
+  },
+  mounted() {
+    this.listen();
+  },
+  unmounted() {
+    clearTimeout(this.waiting);
+    window.socket?.off("deskquest_board", this.receive);
+  },
+  methods: {
+    listen() {
+      // components mount before the app opens its socket
+      if (window.socket) window.socket.on("deskquest_board", this.receive);
+      else this.waiting = setTimeout(this.listen, 10);
+    },
+    receive(board) {
+      const live = this.live[board.period];
+      if (!live || board.v > live.v) this.live[board.period] = board;
+    },
+    detail(row) {
+      return row[4] ? `${row[3]} · ${row[4]}` : row[3];
+    },
+  },
+};
