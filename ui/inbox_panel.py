@@ -1,6 +1,8 @@
 """The unified inbox: the queue on every channel and the open conversation with its reply box."""
 import re
-from collections.abc import Callable
+import weakref
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from nicegui import ui
 
@@ -8,7 +10,7 @@ from services.canned import CannedReplyView, placeholder_values, render
 from services.container import Services
 from services.directory import AgentView
 from services.events import Channel
-from services.inbox import ActionError, ConversationDetail, InboxItem
+from services.inbox import ActionError, ConversationDetail, InboxItem, InboxService
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, since
 
 LIST_LIMIT = 40
@@ -17,14 +19,21 @@ STATUS_COLORS = {'new': 'red-6', 'open': 'blue-7', 'pending': 'grey-7', 'resolve
 
 
 class InboxPanel:
-    """The queue (mine and unassigned; a lead sees all) filtered by channel, beside the open conversation."""
+    """The queue (mine and unassigned; a lead sees all) filtered by channel, beside the open conversation.
 
-    def __init__(self, services: Services, agent: AgentView, actor: Callable[[], AgentView | None]) -> None:
+    Each conversation is one element (``inbox_row.js``), kept while it stays in the list, updated in place, and reused
+    for another conversation once it leaves: a change to the queue sends the rows that changed and the new order,
+    not a rebuilt list of ten elements per conversation.
+    """
+
+    def __init__(self, services: Services, agent: AgentView, actor: Callable[[], AgentView | None],
+                 queues: 'QueueViews') -> None:
         self.services = services
         self.agent = agent
+        self.queues = queues
         self.channel: str = 'all'
-        self._signature: tuple = ()
-        self._waiting_labels: dict[int, tuple[ui.label, InboxItem]] = {}
+        self.rows: dict[int, InboxRow] = {}
+        self.spare: list[InboxRow] = []  # rows of conversations that left the list, hidden until reused
         with ui.row().classes('h-full no-wrap items-stretch gap-4 grow min-w-0'):
             with ui.card().classes('w-96 shrink-0 gap-2 h-full flex-nowrap').mark('inbox'):
                 with ui.row().classes('w-full items-center justify-between'):
@@ -33,53 +42,116 @@ class InboxPanel:
                 options = {'all': 'All'} | {channel.value: CHANNEL_LABELS[channel] for channel in Channel}
                 ui.toggle(options, value='all', on_change=self._filter).props('dense no-caps') \
                     .mark('channel-filter')
-                self.list = ui.list().props('separator').classes('w-full grow overflow-y-auto')
+                with ui.list().props('separator').classes('w-full grow overflow-y-auto') as self.list:
+                    self.empty = ui.item_label('Nothing waiting. Enjoy the calm!').classes('text-grey-6 p-4')
+                    self.more = ui.item_label().classes('text-grey-6 p-2')
             self.conversation = ConversationView(services, agent, actor)
         ui.timer(15, self._tick_waiting)  # waiting times age in memory; no database access
 
     def show(self, items: list[InboxItem]) -> None:
-        visible = [item for item in items
-                   if (self.agent.is_lead or item.assignee_id in (None, self.agent.id))
-                   and (self.channel == 'all' or item.channel.value == self.channel)]
-        visible.sort(key=lambda item: (item.assignee_id != self.agent.id, item.waiting_since is None,
-                                       item.waiting_since or item.created_at))
+        visible = self.queues.visible(items, self.agent, self.channel)
         self.count.set_text(f'{len(visible)} open')
-        signature = tuple((i.id, i.status, i.assignee_id, i.waiting_since) for i in visible[:LIST_LIMIT])
-        if signature == self._signature:
-            return
-        self._signature = signature
+        shown = visible[:LIST_LIMIT]
         now = self.services.clock.now()
-        self.list.clear()
-        self._waiting_labels.clear()
-        with self.list:
-            if not visible:
-                ui.item_label('Nothing waiting. Enjoy the calm!').classes('text-grey-6 p-4')
-            for item in visible[:LIST_LIMIT]:
-                with ui.item(on_click=lambda i=item.id: self.conversation.open(i)).mark(f'conversation-{item.id}'):
-                    with ui.item_section().props('avatar'):
-                        ui.icon(CHANNEL_ICONS[item.channel], color=PRIORITY_COLORS[item.priority]) \
-                            .tooltip(f'{CHANNEL_LABELS[item.channel]} · {item.priority} priority')
-                    with ui.item_section():
-                        ui.item_label(item.customer_name).classes('font-medium')
-                        ui.item_label(f'#{item.id} {item.subject}').props('caption lines=1')
-                    with ui.item_section().props('side'):
-                        waiting = ui.label(_waiting_text(item, now)).classes('text-xs')
-                        self._waiting_labels[item.id] = (waiting, item)
-                        mine = item.assignee_id == self.agent.id
-                        ui.badge('mine' if mine else item.status,
-                                 color='primary' if mine else STATUS_COLORS.get(item.status, 'grey'))
-            if len(visible) > LIST_LIMIT:
-                ui.item_label(f'and {len(visible) - LIST_LIMIT} more…').classes('text-grey-6 p-2')
+        for conversation_id in self.rows.keys() - {item.id for item in shown}:
+            row = self.rows.pop(conversation_id)
+            row.release()
+            self.spare.append(row)
+        for item in shown:
+            if item.id not in self.rows:
+                if self.spare:
+                    self.rows[item.id] = self.spare.pop()
+                else:
+                    with self.list:
+                        self.rows[item.id] = InboxRow(self.conversation.open)
+            self.rows[item.id].show(item, _row_props(item, now, mine=item.assignee_id == self.agent.id))
+        order = [self.empty, *(self.rows[item.id] for item in shown), self.more, *self.spare]
+        for index, element in enumerate(order):
+            if self.list.default_slot.children[index] is not element:
+                element.move(target_index=index)
+        self.empty.set_visibility(not visible)
+        self.more.set_visibility(len(visible) > LIST_LIMIT)
+        self.more.set_text(f'and {len(visible) - LIST_LIMIT} more…')
 
     def _filter(self, event) -> None:
         self.channel = event.value
-        self._signature = ()
         self.show(self.services.inbox.items())
 
     def _tick_waiting(self) -> None:
         now = self.services.clock.now()
-        for label, item in self._waiting_labels.values():
-            label.set_text(_waiting_text(item, now))
+        for row in self.rows.values():
+            if row.item is not None:
+                row.show(row.item, {**row.props['item'], 'waiting': _waiting_text(row.item, now)})
+
+
+class InboxRow(ui.element, component='inbox_row.js'):
+    """One conversation of the queue; a click opens it.
+
+    Rows are reused rather than deleted when conversations leave the list: a deleted element is garbage that only
+    a full collection frees, and the state of open tabs is kept out of those (see ``services/tuning.py``).
+    """
+
+    def __init__(self, on_open: Callable[[int], Awaitable[None]]) -> None:
+        super().__init__()
+        self.item: InboxItem | None = None
+        self.on('click', lambda: on_open(self.item.id) if self.item is not None else None)
+
+    def show(self, item: InboxItem, props: dict[str, str]) -> None:
+        if self.item is None or self.item.id != item.id:
+            self.mark(f'conversation-{item.id}')
+            self.set_visibility(True)
+        self.item = item
+        if self._props.get('item') != props:
+            self._props['item'] = props
+            self.update()
+
+    def release(self) -> None:
+        self.item = None
+        self.mark()
+        self.set_visibility(False)
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        """What the row shows, for NiceGUI's simulated users (the browser draws it from the same props)."""
+        item = self._props.get('item', {}) if self.item is not None else {}
+        return [item.get(key) for key in ('name', 'subject', 'waiting', 'badge', 'tip')]
+
+
+class QueueViews:
+    """Each agent's view of the open queue, computed once per change of the queue and shared by their tabs.
+
+    The queue is grouped by assignee and sorted once; an agent's list is then their own conversations followed by the
+    unassigned ones (a lead's: everyone else's), each in waiting order, as the single sort used to give.
+    """
+
+    def __init__(self) -> None:
+        self._items: list[InboxItem] | None = None
+        self._by_assignee: dict[int | None, list[InboxItem]] = {}
+        self._views: dict[tuple[int, bool, str], list[InboxItem]] = {}
+
+    def visible(self, items: list[InboxItem], agent: AgentView, channel: str) -> list[InboxItem]:
+        if items is not self._items:
+            self._items = items
+            self._by_assignee = {}
+            for item in sorted(items, key=_waiting_order):
+                self._by_assignee.setdefault(item.assignee_id, []).append(item)
+            self._views = {}
+        key = (agent.id, agent.is_lead, channel)
+        if key not in self._views:
+            mine = self._by_assignee.get(agent.id, [])
+            others = sorted((item for assignee, group in self._by_assignee.items() if assignee != agent.id
+                             for item in group), key=_waiting_order) if agent.is_lead else \
+                self._by_assignee.get(None, [])
+            self._views[key] = [item for item in mine + others if channel == 'all' or item.channel.value == channel]
+        return self._views[key]
+
+
+_queue_views: 'weakref.WeakKeyDictionary[InboxService, QueueViews]' = weakref.WeakKeyDictionary()
+
+
+def queue_views_for(inbox: InboxService) -> QueueViews:
+    if inbox not in _queue_views:
+        _queue_views[inbox] = QueueViews()
+    return _queue_views[inbox]
 
 
 class ConversationView:
@@ -92,36 +164,38 @@ class ConversationView:
         self.detail: ConversationDetail | None = None
         self.canned: list[CannedReplyView] = []
         self.drafts: dict[int, str] = {}  # half-written replies survive switching between conversations
-        with ui.card().classes('grow gap-2 min-w-0 h-full flex-nowrap').mark('conversation'):
+        self.body: ui.column | None = None  # built when the first conversation is opened: most tabs never do
+        with ui.card().classes('grow gap-2 min-w-0 h-full flex-nowrap').mark('conversation') as self.card:
             with ui.column().classes('w-full h-full items-center justify-center text-grey-6') as self.placeholder:
                 ui.icon('forum', size='xl', color='grey-5')
                 ui.label('Pick a conversation from the inbox to read and answer it.')
                 ui.label('Type / in the reply box for canned replies · Ctrl+Enter sends').classes('text-xs')
-            with ui.column().classes('w-full gap-2 grow min-h-0 flex-nowrap') as self.body:
-                with ui.row().classes('w-full items-center no-wrap gap-2'):
-                    self.channel_icon = ui.icon('mail', size='sm', color='primary')
-                    self.title = ui.label().classes('text-lg font-bold grow truncate').mark('conversation-title')
-                    self.status = ui.badge().mark('conversation-status')
-                    self.priority = ui.badge()
-                self.meta = ui.label().classes('text-sm text-grey-7 -mt-2')
-                self.thread = ui.column().classes('w-full gap-1 grow min-h-0 overflow-y-auto p-2 rounded bg-grey-1 '
-                                                  'flex-nowrap').mark('thread')
-                self.suggestions = ui.row().classes('w-full gap-1').mark('suggestions')
-                self.reply = ui.textarea(placeholder='Write a reply, or type / and a shortcut for a canned reply',
-                                         on_change=self._suggest) \
-                    .props('outlined autogrow').classes('w-full').mark('reply')
-                self.reply.on('keydown.ctrl.enter', self._send)
-                self.reply.on('keydown.tab.prevent', self._pick_first)
-                with ui.row().classes('w-full justify-end gap-2'):
-                    self.take_button = ui.button('Take', icon='pan_tool', on_click=self._take).props('outline no-caps') \
-                        .mark('take')
-                    self.reopen_button = ui.button('Reopen', icon='replay', on_click=self._reopen).props('outline no-caps') \
-                        .mark('reopen')
-                    self.resolve_button = ui.button('Resolve', icon='task_alt', on_click=self._resolve, color='positive') \
-                        .props('no-caps').mark('resolve')
-                    self.send_button = ui.button('Send', icon='send', on_click=self._send).props('no-caps').mark('send')
-            self.body.set_visibility(False)
-        services.inbox.conversation_changed.subscribe(self._on_changed)
+
+    def _build(self) -> None:
+        with self.card, ui.column().classes('w-full gap-2 grow min-h-0 flex-nowrap') as self.body:
+            with ui.row().classes('w-full items-center no-wrap gap-2'):
+                self.channel_icon = ui.icon('mail', size='sm', color='primary')
+                self.title = ui.label().classes('text-lg font-bold grow truncate').mark('conversation-title')
+                self.status = ui.badge().mark('conversation-status')
+                self.priority = ui.badge()
+            self.meta = ui.label().classes('text-sm text-grey-7 -mt-2')
+            self.thread = ui.column().classes('w-full gap-1 grow min-h-0 overflow-y-auto p-2 rounded bg-grey-1 '
+                                              'flex-nowrap').mark('thread')
+            self.suggestions = ui.row().classes('w-full gap-1').mark('suggestions')
+            self.reply = ui.textarea(placeholder='Write a reply, or type / and a shortcut for a canned reply',
+                                     on_change=self._suggest) \
+                .props('outlined autogrow').classes('w-full').mark('reply')
+            self.reply.on('keydown.ctrl.enter', self._send)
+            self.reply.on('keydown.tab.prevent', self._pick_first)
+            with ui.row().classes('w-full justify-end gap-2'):
+                self.take_button = ui.button('Take', icon='pan_tool', on_click=self._take).props('outline no-caps') \
+                    .mark('take')
+                self.reopen_button = ui.button('Reopen', icon='replay', on_click=self._reopen) \
+                    .props('outline no-caps').mark('reopen')
+                self.resolve_button = ui.button('Resolve', icon='task_alt', on_click=self._resolve, color='positive') \
+                    .props('no-caps').mark('resolve')
+                self.send_button = ui.button('Send', icon='send', on_click=self._send).props('no-caps').mark('send')
+        self.services.inbox.conversation_changed.subscribe(self._on_changed)  # unsubscribed when the tab closes
 
     async def open(self, conversation_id: int) -> None:
         if self.detail is not None:
@@ -137,11 +211,12 @@ class ConversationView:
         self.reply.set_value(self.drafts.pop(conversation_id, ''))
 
     def _show(self, detail: ConversationDetail) -> None:
+        if self.body is None:
+            self._build()
         self.detail = detail
         item = detail.item
         now = self.services.clock.now()
         self.placeholder.set_visibility(False)
-        self.body.set_visibility(True)
         self.channel_icon.set_name(CHANNEL_ICONS[item.channel])
         self.title.set_text(f'#{item.id} {item.subject}')
         self.status.set_text(item.status)
@@ -243,5 +318,17 @@ class ConversationView:
             ui.notify(done, type='positive')
 
 
-def _waiting_text(item: InboxItem, now) -> str:
+def _waiting_order(item: InboxItem) -> tuple:
+    return item.waiting_since is None, item.waiting_since or item.created_at
+
+
+def _row_props(item: InboxItem, now: datetime, *, mine: bool) -> dict[str, str]:
+    return {'icon': CHANNEL_ICONS[item.channel], 'color': PRIORITY_COLORS[item.priority],
+            'tip': f'{CHANNEL_LABELS[item.channel]} · {item.priority} priority', 'name': item.customer_name,
+            'subject': f'#{item.id} {item.subject}', 'waiting': _waiting_text(item, now),
+            'badge': 'mine' if mine else item.status,
+            'badgeColor': 'primary' if mine else STATUS_COLORS.get(item.status, 'grey')}
+
+
+def _waiting_text(item: InboxItem, now: datetime) -> str:
     return f'waiting {since(item.waiting_since, now)}' if item.waiting_since else f'open {since(item.created_at, now)}'

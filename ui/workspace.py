@@ -4,7 +4,7 @@ from nicegui import ui
 from services.container import Services
 from services.directory import AgentView
 from services.progress import ProgressView
-from ui.inbox_panel import InboxPanel
+from ui.inbox_panel import InboxPanel, queue_views_for
 from ui.leaderboard_card import LeaderboardCard, feed_for
 from ui.progress_card import ProgressCard
 from ui.session import current_agent, log_out, user_storage
@@ -13,6 +13,7 @@ from ui.sim_controls import SimulatorControls
 
 def register(services: Services) -> None:
     feed = feed_for(services.leaderboard)  # created here, outside any page, so it outlives every tab
+    queues = queue_views_for(services.inbox)
 
     @ui.page('/')
     async def workspace() -> None:
@@ -53,7 +54,7 @@ def register(services: Services) -> None:
             with ui.column().classes('w-80 shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
                 progress = ProgressCard() if not agent.is_lead else None
                 LeaderboardCard(feed, me=agent.id)
-            inbox = InboxPanel(services, agent, actor)
+            inbox = InboxPanel(services, agent, actor, queues)
 
         def show_progress(view: ProgressView) -> None:
             level_icon.set_name(view.level_icon)
