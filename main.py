@@ -15,6 +15,7 @@ from services.container import IncompatibleDatabase, Services, build, check_data
 from services.demo import DEMO_PASSWORD, LEAD, TEAMS
 from services.rebuild import differences, overwrite, replay
 from services.events import Channel
+from services import tuning
 from services.settings import Settings, parse
 from simulation import core
 from simulation.report import describe, report
@@ -29,6 +30,7 @@ def serve(settings: Settings) -> None:
     app.state.services = services  # lets tests driving the app reach the services it built
     install_lifespan(services)
     pages.register(services)
+    tuning.install(app, services)  # after the lifespan above: the collector is tuned once the services run
     app.add_static_files('/assets', ASSETS)
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',

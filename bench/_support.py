@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / '.venv' / 'bin' / 'python'
 if not PYTHON.exists():
     PYTHON = Path(sys.executable)
-BASELINE_REF = 'c5a3134'  # the app before the fan-out work: per-tab element updates, default garbage collector
+BASELINE_REF = '10c8f19'  # the app before the fan-out work: per-tab element updates, default garbage collector
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
                  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']

@@ -117,7 +117,7 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
             'page_ms': median([tab.page_seconds for tab in tabs]) * 1000,
             'page_kb': median([tab.page_bytes for tab in tabs if tab.kind == 'agent']) / 1024,
             'elements_per_tab': after_open['elements'] / max(1, after_open['clients']),
-            'rss_mb': after_open['rss'] / 2 ** 20,
+            'rss_mb': after_open['rss'] / 2 ** 20, 'rss_end_mb': stats['rss'] / 2 ** 20,
             'agent': agents, 'missed': missed, 'invalid': invalid + kiosk_invalid,
             'kiosk': kiosks, 'kiosk_missed': kiosk_missed,
             'shown': shown, 'painted': painted, 'browser_missed': len(tracker.probes) * len(browser.pages) - len(seen),
@@ -180,6 +180,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
                             ('dashboard page size', 'page_kb', '{:.0f} KiB'),
                             ('elements per tab', 'elements_per_tab', '{:.0f}'),
                             ('server RSS with all tabs open', 'rss_mb', '{:.0f} MiB'),
+                            ('server RSS after the events', 'rss_end_mb', '{:.0f} MiB'),
                             ('frames per tab', 'frames_per_tab', '{:.1f}'),
                             ('bytes per frame', 'bytes_per_frame', '{:.0f}'),
                             ('time to open all tabs', 'open_s', '{:.1f} s')):
