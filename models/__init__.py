@@ -1,6 +1,6 @@
 """Tortoise models: the helpdesk's state, the append-only event log and the game's stored projections."""
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
-from models.helpdesk import CannedReply, Conversation, Customer, Message
+from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.people import Agent, Team
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     'DailyPoints',
     'Conversation',
     'Customer',
+    'Department',
     'LedgerEntry',
     'Message',
     'SchemaInfo',

@@ -12,6 +12,16 @@ class Customer(Model):
         table = 'customer'
 
 
+class Department(Model):
+    """A group conversations are routed to (billing, technical, sales, …)."""
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=80, unique=True)
+    description = fields.CharField(max_length=300, default='')
+
+    class Meta:
+        table = 'department'
+
+
 class Conversation(Model):
     """One ticket: a thread with one customer on one channel."""
     id = fields.IntField(primary_key=True)
@@ -28,7 +38,11 @@ class Conversation(Model):
     waiting_since = fields.DatetimeField(null=True)  # last customer message not yet answered
     first_response_at = fields.DatetimeField(null=True)
     resolved_at = fields.DatetimeField(null=True)
-    sla_due_at = fields.DatetimeField()
+    sla_due_at = fields.DatetimeField()  # resolution target
+    first_response_due_at = fields.DatetimeField(null=True)  # first-response target (SLA policies)
+    department: fields.ForeignKeyNullableRelation[Department] = fields.ForeignKeyField(
+        'models.Department', related_name='conversations', null=True, on_delete=fields.SET_NULL)
+    department_id: int | None
     inbound_count = fields.IntField(default=0)
     rating = fields.CharField(max_length=8, null=True)  # the customer's rating of the latest resolution
 

@@ -15,6 +15,20 @@ class EventKind(str, Enum):
     REOPENED = 'reopened'
     RATED = 'rated'
     ABANDONED = 'abandoned'  # the customer hung up (or left the chat) before anyone answered
+    # the workspace (issue 3): each is one line of the log with its actor, so badges and the monitor can fold them
+    TAGGED = 'tagged'  # data: tag
+    UNTAGGED = 'untagged'  # data: tag
+    NOTE_ADDED = 'note_added'  # internal note, never sent to the customer; data: length
+    TRANSFERRED = 'transferred'  # agent_id: who transferred; data: to_agent_id, to_department_id, note_length
+    VIEWED = 'viewed'  # an agent had the conversation open; data: seconds
+    PRIORITY_CHANGED = 'priority_changed'  # data: priority, previous, by ('agent' | 'rule' | 'sla')
+    ESCALATED = 'escalated'  # an SLA policy acted before a breach; data: policy, target, action
+    RULE_APPLIED = 'rule_applied'  # an automation rule acted; data: rule_id, rule, action
+    PRESENCE_CHANGED = 'presence_changed'  # data: status, previous, seconds (time spent in the previous status)
+    CHAT_MESSAGE = 'chat_message'  # internal chat between agents; data: length, to_agent_id, references
+    CUSTOMER_UPDATED = 'customer_updated'  # CRM card edited; data: fields
+    CANNED_REPLY_SAVED = 'canned_reply_saved'  # data: canned_reply_id, shortcut, shared
+    CANNED_REPLY_DELETED = 'canned_reply_deleted'  # data: canned_reply_id, shortcut
 
 
 class Channel(str, Enum):

