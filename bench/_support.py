@@ -265,8 +265,9 @@ class SimTab:
             try:
                 await self.open()
                 return
-            except aiohttp.ClientError as error:
-                # a 500 is NiceGUI's error page; a reset is a pooled keep-alive connection the server had just closed
+            except (aiohttp.ClientError, websockets.exceptions.WebSocketException, TimeoutError, RuntimeError) as error:
+                # a 500 is NiceGUI's error page; a reset is a pooled keep-alive connection the server had just closed;
+                # an overloaded server (the baseline) may drop or time out the socket's handshake
                 self.errors += isinstance(error, aiohttp.ClientResponseError)
                 if attempt == attempts - 1:
                     raise
@@ -596,6 +597,24 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
     lines = ['| ' + ' | '.join(headers) + ' |', '|' + '|'.join('---' for _ in headers) + '|']
     lines += ['| ' + ' | '.join(str(cell) for cell in row) + ' |' for row in rows]
     return '\n'.join(lines)
+
+
+async def measure_each(found: Iterable[Variant], measure: Callable[[Variant], Any],
+                       only: str | None = None) -> list[dict[str, Any]]:
+    """Measure each variant in turn; one that cannot be measured (the baseline collapsing under the load) is reported
+    and skipped, so the others still print their figures."""
+    results = []
+    for variant in found:
+        if only and variant.name != only:
+            continue
+        print(f'measuring {variant.name} ({variant.root}) …', flush=True)
+        try:
+            results.append(await measure(variant))
+        except Exception as error:  # noqa: BLE001 - any failure of one variant is a finding, not a crash
+            print(f'{variant.name} could not be measured: {type(error).__name__}: {error}', flush=True)
+    if not results:
+        raise SystemExit('no variant could be measured')
+    return results
 
 
 async def gather_limited(coroutines: Iterable[Any], limit: int) -> list[Any]:

@@ -24,8 +24,8 @@ import aiohttp
 import psutil
 
 from _support import (BASELINE_REF, Browser, Floor, Probe, SimTab, Tracker, Variant, acknowledge_forever, bench_get,
-                      bench_post, gather_limited, log_in, machine, median, ms, percentile, pin_to_client_cpus, ratio,
-                      start_server, stop_server, table, variants)
+                      bench_post, gather_limited, log_in, machine, measure_each, median, ms, percentile,
+                      pin_to_client_cpus, ratio, start_server, stop_server, table, variants)
 
 
 async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
@@ -231,13 +231,9 @@ async def main() -> None:
     args = parser.parse_args()
     pin_to_client_cpus()
     gc.freeze()  # the benchmark's own pauses would show up as latency
-    results = []
-    for variant in variants(args.baseline if args.only != 'current' else None, args.current_root,
-                            dict(item.split('=', 1) for item in args.current_env)):
-        if args.only and variant.name != args.only:
-            continue
-        print(f'measuring {variant.name} ({variant.root}) …', flush=True)
-        results.append(await measure(variant, args))
+    found = variants(args.baseline if args.only != 'current' else None, args.current_root,
+                     dict(item.split('=', 1) for item in args.current_env))
+    results = await measure_each(found, lambda variant: measure(variant, args), args.only)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     report(results, args)

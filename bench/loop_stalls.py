@@ -19,7 +19,7 @@ import gc
 from pathlib import Path
 from typing import Any
 
-from _support import BASELINE_REF, Variant, machine, pin_to_client_cpus, ratio, table, variants
+from _support import BASELINE_REF, Variant, machine, measure_each, pin_to_client_cpus, ratio, table, variants
 from fanout import measure
 
 
@@ -69,10 +69,8 @@ async def main() -> None:
         current = runs[-1]
         runs.insert(-1, Variant(name='current, default GC', root=current.root, tuning=True,
                                 env={'DESKQUEST_GC': 'off'}))
-    results = []
-    for variant in runs:
-        print(f'measuring {variant.name} ({variant.root}) …', flush=True)
-        result = await measure(variant, args)
+    results = await measure_each(runs, lambda variant: measure(variant, args))
+    for result in results:
         result['gc2_ms'] = result['gc_ms']['2']
         result['young_ms'] = max(result['gc_ms']['0'], result['gc_ms']['1'])
         result['gc2_count'] = result['gc_count']['2']
@@ -80,7 +78,6 @@ async def main() -> None:
         result['over_50'] = sum(count for bucket, count in result['stalls'].items()
                                 if bucket in ('<100ms', '<200ms', '<500ms', '>=500ms'))
         result['p99_ms'] = sorted(result['agent'])[int(0.99 * (len(result['agent']) - 1))] * 1000
-        results.append(result)
     report(results, args)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import aiohttp
 
 from _support import (BASELINE_REF, SimTab, Variant, acknowledge_forever, bench_get, bench_post, gather_limited, log_in,
-                      machine, pin_to_client_cpus, ratio, start_server, stop_server, table, variants)
+                      machine, measure_each, pin_to_client_cpus, ratio, start_server, stop_server, table, variants)
 
 MIB = 2 ** 20
 
@@ -159,13 +159,9 @@ async def main() -> None:
     args = parser.parse_args()
     pin_to_client_cpus()
     gc.freeze()
-    results = []
-    for variant in variants(args.baseline if args.only != 'current' else None, args.current_root,
-                            dict(item.split('=', 1) for item in args.current_env)):
-        if args.only and variant.name != args.only:
-            continue
-        print(f'measuring {variant.name} ({variant.root}) …', flush=True)
-        results.append(await measure(variant, args))
+    found = variants(args.baseline if args.only != 'current' else None, args.current_root,
+                     dict(item.split('=', 1) for item in args.current_env))
+    results = await measure_each(found, lambda variant: measure(variant, args), args.only)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     report(results, args)

@@ -59,7 +59,7 @@ async def main() -> None:
     for name in names:
         ratio = results[args.sizes[-1]][name] / results[base][name]
         print(f'{name:22}' + ''.join(f'{results[size][name] * 1000:12.3f}' for size in args.sizes) + f'{ratio:8.1f}x')
-    print(f'ratio = largest history / smallest; target: screen reads <= 1 ms and <= 2x (start-up is not a read)')
+    print('ratio = largest history / smallest; target: screen reads <= 1 ms and <= 2x (start-up is not a read)')
 
 
 if __name__ == '__main__':
