@@ -27,7 +27,7 @@ MAX_NOTE_LENGTH = 5_000
 MAX_TAG_LENGTH = 32
 TAG_PATTERN = re.compile(r'^[^\W_][\w-]*$')  # letters and digits (any script), then also '-' and '_'
 MAX_TAGS = 10  # per conversation
-HISTORY_LIMIT = 200  # entries of a customer's history shown in the thread
+HISTORY_LIMIT = 100  # entries of a customer's history shown in the thread
 TIMED_CHANNELS = (Channel.CHAT.value, Channel.PHONE.value)  # calls and chats carry their start, end and duration
 
 
@@ -51,6 +51,14 @@ class InboxItem:
     department_id: int | None = None
     first_response_at: datetime | None = None
     tags: tuple[str, ...] = ()
+
+    @property
+    def next_due(self) -> tuple[datetime, bool]:
+        """The next SLA target and whether it is the first response (while nobody has answered), else resolution."""
+        if self.first_response_at is None and self.first_response_due_at is not None \
+                and self.first_response_due_at < self.sla_due_at:
+            return self.first_response_due_at, True
+        return self.sla_due_at, False
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
