@@ -381,7 +381,7 @@ class InboxService:
                     raise ActionError(f'#{conversation.id} is already in the {department.name} queue.')
                 conversation.assignee_id = None
                 conversation.department_id = department.id
-                if conversation.status == 'open':
+                if conversation.status in ('open', 'pending'):
                     conversation.status = 'new'  # back in the queue: anyone of the department can take it
             await conversation.save()
             await Transfer.create(conversation_id=conversation.id, from_agent_id=actor.id,

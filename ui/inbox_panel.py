@@ -15,7 +15,7 @@ from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COL
 
 LIST_LIMIT = 40
 SCOPES = {'queue': 'My queue', 'mine': 'Mine', 'unassigned': 'Unassigned', 'all': 'All'}
-SORTS = {'waiting': 'Waiting longest', 'sla': 'SLA due first'}
+SORTS = {'waiting': 'By waiting', 'sla': 'By SLA due'}
 ALL = 'all'
 
 
@@ -137,9 +137,9 @@ class InboxPanel:
                 with ui.row().classes('w-full items-center justify-between'):
                     ui.label('Inbox').classes('text-lg font-bold')
                     self.count = ui.label().classes('text-sm text-grey-7').mark('inbox-count')
-                self.search = ui.input(placeholder='Customer, subject or #ticket · Enter searches messages',
-                                       on_change=self._search_as_typed) \
-                    .props('dense outlined clearable').classes('w-full').mark('search')
+                self.search = ui.input(placeholder='Search customer, subject, #ticket', on_change=self._search_as_typed) \
+                    .props('dense outlined clearable').classes('w-full').mark('search') \
+                    .tooltip('Enter also searches the messages')
                 self.search.on('keydown.enter', self._search_messages)
                 with self.search.add_slot('prepend'):
                     ui.icon('search', size='xs')
@@ -148,13 +148,13 @@ class InboxPanel:
                     .props('dense no-caps').mark('channel-filter')
                 with ui.grid(columns=3).classes('w-full gap-1'):
                     self._select(SCOPES, 'queue', 'scope', 'scope-filter')
-                    self._select({ALL: 'Any status'} | {status: status for status in OPEN_STATUSES}, ALL, 'status',
+                    self._select({ALL: 'Status'} | {status: status for status in OPEN_STATUSES}, ALL, 'status',
                                  'status-filter')
-                    self._select({ALL: 'Any priority'} | {p: p for p in SLA_RESOLUTION_TARGETS}, ALL, 'priority',
+                    self._select({ALL: 'Priority'} | {p: p for p in SLA_RESOLUTION_TARGETS}, ALL, 'priority',
                                  'priority-filter')
-                    self.department_select = self._select({ALL: 'Any department'}, ALL, 'department_id',
+                    self.department_select = self._select({ALL: 'Department'}, ALL, 'department_id',
                                                           'department-filter')
-                    self.tag_select = self._select({'': 'Any tag'}, '', 'tag', 'tag-filter')
+                    self.tag_select = self._select({'': 'Tag'}, '', 'tag', 'tag-filter')
                     self._select(SORTS, 'waiting', 'sort', 'sort')
                 with ui.list().props('separator').classes('w-full grow overflow-y-auto') as self.list:
                     self.empty = ui.item_label('Nothing waiting. Enjoy the calm!').classes('text-grey-6 p-4')
@@ -191,7 +191,7 @@ class InboxPanel:
 
     def _select(self, options: dict, value, name: str, marker: str) -> ui.select:
         return ui.select(options, value=value, on_change=lambda e: self._set(**{name: _filter_value(name, e.value)})) \
-            .props('dense options-dense outlined').classes('min-w-0').mark(marker)
+            .props('dense options-dense outlined hide-dropdown-icon').classes('min-w-0 text-sm').mark(marker)
 
     def _set(self, **changes) -> None:
         self.filter = replace(self.filter, **changes)
@@ -210,14 +210,14 @@ class InboxPanel:
     async def _load_departments(self) -> None:
         departments = await self.services.inbox.departments()
         self.conversation.departments = departments
-        self.department_select.set_options({ALL: 'Any department'} | departments, value=ALL)
+        self.department_select.set_options({ALL: 'Department'} | departments, value=ALL)
         self.department_select.set_visibility(bool(departments))
 
     def _offer_tags(self, items: list[InboxItem]) -> None:
         tags = sorted({tag for item in items for tag in item.tags} | ({self.filter.tag} - {''}))
         if tags != self.tags:
             self.tags = tags
-            self.tag_select.set_options({'': 'Any tag'} | {tag: tag for tag in tags}, value=self.filter.tag)
+            self.tag_select.set_options({'': 'Tag'} | {tag: tag for tag in tags}, value=self.filter.tag)
 
     def _tick(self) -> None:
         now = self.services.clock.now()

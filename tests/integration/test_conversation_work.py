@@ -1,5 +1,6 @@
 """The agents' work around a conversation on a real database: tags, internal notes, transfers, the hybrid thread,
 search, viewing time and the durations of calls and chats."""
+from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from services.directory import AgentView
 from services.events import Channel, EventKind
 from services.inbox import ActionError
 from services.rebuild import differences, replay
+from simulation.simulator import SIM_NOTES
 from tests.integration.support import agent, waiting_ids, written
 
 
@@ -279,3 +281,19 @@ async def test_a_transfer_to_an_inactive_agent_is_refused(services: Services, an
     del services.directory.agents[emma.id]  # as if deactivated since the directory was loaded
     with pytest.raises(ActionError, match='no longer active'):
         await services.inbox.transfer(ana, conversation_id, to_agent_id=emma.id)
+
+
+# --- the simulator does this work too ---
+
+@pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
+async def test_simulated_agents_tag_write_notes_and_transfer(services: Services, clock: ManualClock) -> None:
+    billing = await Department.create(name='billing')
+    await services.simulator.run_until(clock.now() + timedelta(hours=4))
+    kinds = Counter(await StoredEvent.all().values_list('kind', flat=True))
+    assert kinds['tagged'] > 20 and kinds['note_added'] > 2 and kinds['transferred'] > 2, kinds
+    transfers = await Transfer.all()
+    assert {t.to_department_id for t in transfers} >= {billing.id, None}  # to the department and to colleagues
+    transferred_to_colleagues = [t.conversation_id for t in transfers if t.to_agent_id]
+    assert await Conversation.filter(id__in=transferred_to_colleagues, status='resolved').exists()  # they carried on
+    assert not await Message.filter(body__in=SIM_NOTES).exists()  # notes never reach the customer
+    assert await differences(await replay()) == []
