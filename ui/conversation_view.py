@@ -45,6 +45,7 @@ class ConversationView:
         self.transfer_dialog: TransferDialog | None = None
         self.departments: dict[int, str] = {}  # loaded by the panel after the page is shown
         self._quiet = False  # the reply box is being set by the code, not typed in
+        self._drawn: dict[str, tuple] = {}  # what the tag chips and the other conversations show, to skip redrawing
         with ui.card().classes('grow gap-2 min-w-0 h-full flex-nowrap').mark('conversation') as self.card:
             with ui.column().classes('w-full h-full items-center justify-center text-grey-6') as self.placeholder:
                 ui.icon('forum', size='xl', color='grey-5')
@@ -226,9 +227,12 @@ class ConversationView:
         self.suggestions.clear()
 
     def _show_tags(self, tags: tuple[str, ...]) -> None:
-        self.tag_chips.clear()
         removable = self.detail is not None and (self.agent.is_lead or
                                                  self.detail.item.assignee_id in (self.agent.id, None))
+        if self._drawn.get('tags') == (self.active, tags, removable):
+            return  # most changes to a conversation are new messages: the chips stay as they are
+        self._drawn['tags'] = (self.active, tags, removable)
+        self.tag_chips.clear()
         with self.tag_chips:
             for tag in tags:
                 ui.chip(tag, icon='sell', color='blue-grey-1', removable=removable,
@@ -237,8 +241,11 @@ class ConversationView:
 
     def _show_earlier(self, detail: ConversationDetail) -> None:
         """The customer's other conversations, one click away (each opens in a tab)."""
-        self.earlier.clear()
         others_ = [c for c in detail.conversations if c.id != detail.item.id]
+        if self._drawn.get('earlier') == (detail.item.id, others_):
+            return
+        self._drawn['earlier'] = (detail.item.id, others_)
+        self.earlier.clear()
         self.earlier.set_visibility(bool(others_))
         with self.earlier:
             ui.label('Other conversations:').classes('text-grey-7')
