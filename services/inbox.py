@@ -512,7 +512,8 @@ def normalise_tag(text: str) -> str:
     if len(tag) > MAX_TAG_LENGTH:
         raise ActionError(f'The tag is too long ({len(tag)} characters, at most {MAX_TAG_LENGTH}).')
     if not TAG_PATTERN.match(tag):
-        raise ActionError(f'The tag {tag!r} may only hold letters, digits, "-" and "_", starting with a letter or digit.')
+        raise ActionError(f'The tag {tag!r} may only hold letters, digits, "-" and "_", and starts with a letter or '
+                          'a digit.')
     return tag
 
 

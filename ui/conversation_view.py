@@ -267,7 +267,8 @@ class ConversationView:
             for entry in detail.history[len(self.thread_keys):]:
                 self._draw_entry(entry, current=entry.conversation_id == detail.item.id)
         self.thread_keys = keys
-        ui.run_javascript(f'const t = document.getElementById("c{self.thread.id}"); if (t) t.scrollTop = t.scrollHeight')
+        ui.run_javascript(f'const t = document.getElementById("c{self.thread.id}"); '
+                          'if (t) t.scrollTop = t.scrollHeight')  # the latest entry in view
 
     def _draw_entry(self, entry: ThreadEntry, *, current: bool) -> None:
         stamp = entry.created_at.strftime('%d %b %H:%M')
@@ -278,8 +279,8 @@ class ConversationView:
             return
         note = entry.kind == 'note'
         sent = entry.kind == 'agent' or note
-        message = ui.chat_message(entry.body, name=f'{entry.author_name} · internal note' if note else entry.author_name,
-                                  sent=sent) \
+        name = f'{entry.author_name} · internal note' if note else entry.author_name
+        message = ui.chat_message(entry.body, name=name, sent=sent) \
             .props(f'bg-color={"amber-2" if note else "indigo-1" if sent else "white"}').classes('w-full')
         if note:
             message.mark('note')

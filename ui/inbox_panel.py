@@ -137,7 +137,8 @@ class InboxPanel:
                 with ui.row().classes('w-full items-center justify-between'):
                     ui.label('Inbox').classes('text-lg font-bold')
                     self.count = ui.label().classes('text-sm text-grey-7').mark('inbox-count')
-                self.search = ui.input(placeholder='Search customer, subject, #ticket', on_change=self._search_as_typed) \
+                self.search = ui.input(placeholder='Search customer, subject, #ticket',
+                                       on_change=self._search_as_typed) \
                     .props('dense outlined clearable').classes('w-full').mark('search') \
                     .tooltip('Enter also searches the messages')
                 self.search.on('keydown.enter', self._search_messages)
