@@ -2,6 +2,7 @@
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.people import Agent, Team
+from models.workspace import ConversationTag, InternalNote, Transfer
 
 __all__ = [
     'Agent',
@@ -9,11 +10,14 @@ __all__ = [
     'CannedReply',
     'DailyPoints',
     'Conversation',
+    'ConversationTag',
     'Customer',
     'Department',
+    'InternalNote',
     'LedgerEntry',
     'Message',
     'SchemaInfo',
     'StoredEvent',
     'Team',
+    'Transfer',
 ]

@@ -17,6 +17,7 @@ from services.leaderboard import LeaderboardService
 from services.presence import Presence
 from services.progress import ProgressService
 from services.settings import Settings, sqlite_path
+from services.viewing import ViewingService
 from simulation.simulator import Simulator
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class Services:
     inbox: InboxService
     presence: Presence
     simulator: Simulator
+    viewing: ViewingService
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -85,7 +87,7 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     return Services(settings=settings, clock=clock, directory=directory,
                     auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
                     game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,
-                    simulator=simulator)
+                    simulator=simulator, viewing=ViewingService(clock=clock, game=game, directory=directory))
 
 
 async def check_database(db_url: str) -> None:

@@ -1,10 +1,13 @@
-"""The unified inbox: conversations on every channel, replies (free text or canned), resolution, reopening, ratings."""
-from dataclasses import dataclass
+"""The unified inbox: conversations on every channel, replies (free text or canned), resolution, reopening, ratings,
+and the agents' work around them: tags, internal notes, transfers, the customer's whole history."""
+import re
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from nicegui import Event
 
-from models import CannedReply, Conversation, Customer, Message, StoredEvent
+from models import (CannedReply, Conversation, ConversationTag, Customer, Department, InternalNote, Message,
+                    StoredEvent, Transfer)
 from services.canned import CannedReplyView, placeholder_values, render, shortcut_in
 from services.clock import Clock
 from services.coalesce import Coalescer
@@ -20,6 +23,12 @@ SLA_RESOLUTION_TARGETS = {
     'low': timedelta(hours=24),
 }
 MAX_REPLY_LENGTH = 10_000
+MAX_NOTE_LENGTH = 5_000
+MAX_TAG_LENGTH = 32
+TAG_PATTERN = re.compile(r'^[^\W_][\w-]*$')  # letters and digits (any script), then also '-' and '_'
+MAX_TAGS = 10  # per conversation
+HISTORY_LIMIT = 100  # entries of a customer's history shown in the thread
+TIMED_CHANNELS = (Channel.CHAT.value, Channel.PHONE.value)  # calls and chats carry their start, end and duration
 
 
 class ActionError(Exception):
@@ -40,6 +49,16 @@ class InboxItem:
     sla_due_at: datetime
     first_response_due_at: datetime | None = None
     department_id: int | None = None
+    first_response_at: datetime | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def next_due(self) -> tuple[datetime, bool]:
+        """The next SLA target and whether it is the first response (while nobody has answered), else resolution."""
+        if self.first_response_at is None and self.first_response_due_at is not None \
+                and self.first_response_due_at < self.sla_due_at:
+            return self.first_response_due_at, True
+        return self.sla_due_at, False
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -52,12 +71,42 @@ class MessageView:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ThreadEntry:
+    """One line of a customer's hybrid thread: a message of any of their conversations, or (for agents only) an
+    internal note or a transfer."""
+    key: str  # unique in the thread: 'message-12', 'note-3', 'transfer-1'
+    kind: str  # customer | agent | note | transfer
+    conversation_id: int
+    channel: Channel
+    author_name: str
+    body: str
+    created_at: datetime
+
+    @property
+    def internal(self) -> bool:
+        return self.kind in ('note', 'transfer')
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PastConversation:
+    id: int
+    channel: Channel
+    subject: str
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ConversationDetail:
     item: InboxItem
     customer_email: str
     customer_language: str
-    messages: list[MessageView]
+    messages: list[MessageView]  # what the customer sees of this conversation: never internal notes
     rating: str | None
+    customer_id: int = 0
+    tags: tuple[str, ...] = ()
+    history: list[ThreadEntry] = field(default_factory=list)  # the customer's conversations, all channels, by time
+    conversations: list[PastConversation] = field(default_factory=list)  # the customer's conversations, newest first
 
 
 class InboxService:
@@ -68,13 +117,19 @@ class InboxService:
         self.game = game
         self.directory = directory
         self.open_items: dict[int, InboxItem] = {}
+        self.open_tags: dict[int, tuple[str, ...]] = {}  # the tags of the open conversations, shown in the queue
         self.changed: Event[list[InboxItem]] = Event()  # the open conversations, after a (coalesced) change
         self.conversation_changed: Event[int] = Event()  # a conversation's thread or status changed
         self.broadcast = Coalescer(lambda: self.changed.emit(self.items()), delay=coalesce_seconds)
 
     async def load(self) -> None:
         conversations = await Conversation.filter(status__in=OPEN_STATUSES).prefetch_related('customer')
-        self.open_items = {conversation.id: _item(conversation) for conversation in conversations}
+        self.open_tags = {}
+        for conversation_id, tag in await ConversationTag.filter(conversation__status__in=OPEN_STATUSES) \
+                .order_by('tag').values_list('conversation_id', 'tag'):
+            self.open_tags[conversation_id] = (*self.open_tags.get(conversation_id, ()), tag)
+        self.open_items = {conversation.id: _item(conversation, tags=self.open_tags.get(conversation.id, ()))
+                           for conversation in conversations}
 
     def items(self) -> list[InboxItem]:
         return list(self.open_items.values())
@@ -87,12 +142,20 @@ class InboxService:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')
         if conversation is None:
             raise ActionError(f'Conversation #{conversation_id} does not exist.')
+        customer = conversation.customer
         messages = await Message.filter(conversation_id=conversation_id).order_by('id')
+        tags = tuple(await ConversationTag.filter(conversation_id=conversation_id).order_by('tag')
+                     .values_list('tag', flat=True))
+        conversations = [PastConversation(id=c.id, channel=Channel(c.channel), subject=c.subject, status=c.status,
+                                          created_at=c.created_at)
+                         for c in await Conversation.filter(customer_id=customer.id).order_by('-id')
+                         .limit(HISTORY_LIMIT)]
         return ConversationDetail(
-            item=_item(conversation), customer_email=conversation.customer.email,
-            customer_language=conversation.customer.language, rating=conversation.rating,
+            item=_item(conversation, tags=tags), customer_email=customer.email, customer_id=customer.id,
+            customer_language=customer.language, rating=conversation.rating, tags=tags, conversations=conversations,
             messages=[MessageView(id=m.id, author_kind=m.author_kind, body=m.body, created_at=m.created_at,
-                                  author_name=self._author_name(m, conversation.customer.name)) for m in messages])
+                                  author_name=self._author_name(m, customer.name)) for m in messages],
+            history=await self._history(customer.name, conversations))
 
     async def create_conversation(self, *, customer_id: int, channel: Channel, subject: str, body: str,
                                   priority: str = 'normal', key: str | None = None) -> int:
@@ -187,11 +250,12 @@ class InboxService:
             conversation.waiting_since = None
             conversation.rating = None
             await conversation.save()
+            data = {'channel': conversation.channel, 'created_at': conversation.created_at.isoformat(),
+                    'sla_due_at': conversation.sla_due_at.isoformat(), 'inbound_count': conversation.inbound_count}
+            if conversation.channel in TIMED_CHANNELS:
+                data |= call_duration(conversation.first_response_at, now)
             await work.record(EventKind.RESOLVED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
-                              key=key, data={'channel': conversation.channel,
-                                             'created_at': conversation.created_at.isoformat(),
-                                             'sla_due_at': conversation.sla_due_at.isoformat(),
-                                             'inbound_count': conversation.inbound_count})
+                              key=key, data=data)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def reopen(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
@@ -234,6 +298,149 @@ class InboxService:
                               data={'channel': conversation.channel, 'waited_seconds': round(waited)})
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
+    # --- the agents' work around the thread: tags, internal notes, transfers ---
+
+    async def tag(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> str:
+        """Add a tag (normalised, see :func:`normalise_tag`); returns it. A tag already there changes nothing."""
+        tag = normalise_tag(text)
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_may_work_on(actor, conversation)
+            tags = set(await ConversationTag.filter(conversation_id=conversation.id).values_list('tag', flat=True))
+            if tag in tags:
+                return tag
+            if len(tags) >= MAX_TAGS:
+                raise ActionError(f'#{conversation.id} already has {MAX_TAGS} tags: remove one first.')
+            await ConversationTag.create(conversation_id=conversation.id, tag=tag, agent_id=actor.id,
+                                         created_at=self.clock.now())
+            await work.record(EventKind.TAGGED, agent_id=actor.id, conversation_id=conversation.id, key=key,
+                              data={'tag': tag})
+            work.after_commit(lambda: self._store_tags(conversation, tuple(sorted(tags | {tag}))))
+        return tag
+
+    async def untag(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
+        tag = normalise_tag(text)
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_may_work_on(actor, conversation)
+            tags = set(await ConversationTag.filter(conversation_id=conversation.id).values_list('tag', flat=True))
+            if tag not in tags:
+                raise ActionError(f'#{conversation.id} is not tagged {tag}.')
+            await ConversationTag.filter(conversation_id=conversation.id, tag=tag).delete()
+            await work.record(EventKind.UNTAGGED, agent_id=actor.id, conversation_id=conversation.id, key=key,
+                              data={'tag': tag})
+            work.after_commit(lambda: self._store_tags(conversation, tuple(sorted(tags - {tag}))))
+
+    async def add_note(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
+        """An internal note for the other agents: shown in the agents' thread, never sent to the customer."""
+        text = text.strip()
+        if not text:
+            raise ActionError('The note is empty.')
+        if len(text) > MAX_NOTE_LENGTH:
+            raise ActionError(f'The note is too long ({len(text)} characters, at most {MAX_NOTE_LENGTH}).')
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_may_work_on(actor, conversation)
+            await InternalNote.create(conversation_id=conversation.id, agent_id=actor.id, body=text,
+                                      created_at=self.clock.now())
+            await work.record(EventKind.NOTE_ADDED, agent_id=actor.id, conversation_id=conversation.id, key=key,
+                              data={'length': len(text)})
+            work.after_commit(lambda: self.conversation_changed.emit(conversation.id))
+
+    async def transfer(self, actor: AgentView, conversation_id: int, *, to_agent_id: int | None = None,
+                       to_department_id: int | None = None, note: str = '', key: str | None = None) -> None:
+        """Hand the conversation to another agent, or to a department's queue (unassigned), during or after it.
+
+        The receiver can then act on it; the sender no longer can (unless they are a lead).
+        """
+        note = note.strip()
+        if (to_agent_id is None) == (to_department_id is None):
+            raise ActionError('Transfer to one agent or to one department.')
+        if len(note) > MAX_NOTE_LENGTH:
+            raise ActionError(f'The note is too long ({len(note)} characters, at most {MAX_NOTE_LENGTH}).')
+        receiver = self.directory.agent(to_agent_id) if to_agent_id is not None else None
+        if to_agent_id is not None and receiver is None:
+            raise ActionError('That agent does not exist or is no longer active.')
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            if conversation.status == 'abandoned':
+                raise ActionError(f'#{conversation.id} was abandoned: there is nothing left to transfer.')
+            self._check_may_work_on(actor, conversation)
+            previous = conversation.assignee_id
+            if receiver is not None:
+                if previous == receiver.id:
+                    raise ActionError(f'#{conversation.id} is already assigned to {receiver.name}.')
+                conversation.assignee_id = receiver.id
+                if conversation.status == 'new':
+                    conversation.status = 'open'
+            else:
+                department = await Department.get_or_none(id=to_department_id)
+                if department is None:
+                    raise ActionError('That department does not exist.')
+                if previous is None and conversation.department_id == department.id:
+                    raise ActionError(f'#{conversation.id} is already in the {department.name} queue.')
+                conversation.assignee_id = None
+                conversation.department_id = department.id
+                if conversation.status in ('open', 'pending'):
+                    conversation.status = 'new'  # back in the queue: anyone of the department can take it
+            await conversation.save()
+            await Transfer.create(conversation_id=conversation.id, from_agent_id=actor.id,
+                                  previous_assignee_id=previous, to_agent_id=to_agent_id,
+                                  to_department_id=to_department_id, note=note, created_at=self.clock.now())
+            await work.record(EventKind.TRANSFERRED, agent_id=actor.id, conversation_id=conversation.id, key=key,
+                              data={'to_agent_id': to_agent_id, 'to_department_id': to_department_id,
+                                    'note_length': len(note), 'from_agent_id': previous,
+                                    'status': conversation.status, 'channel': conversation.channel})
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def departments(self) -> dict[int, str]:
+        """The departments conversations can be transferred to, by name."""
+        return dict(await Department.all().order_by('name').values_list('id', 'name'))
+
+    async def search_messages(self, text: str, *, limit: int = 500) -> set[int]:
+        """The open conversations with a message containing ``text`` (one query; names and subjects are searched in
+        memory by the queue)."""
+        text = text.strip()
+        if len(text) < 2:
+            return set()
+        return set(await Message.filter(body__icontains=text, conversation__status__in=OPEN_STATUSES)
+                   .limit(limit).values_list('conversation_id', flat=True))
+
+    async def _history(self, customer_name: str, conversations: list[PastConversation]) -> list[ThreadEntry]:
+        """The customer's hybrid thread: the latest messages of all their conversations, with the internal notes and
+        transfers, in time order."""
+        channels = {c.id: c.channel for c in conversations}
+        ids = list(channels)
+        entries = [ThreadEntry(key=f'message-{m.id}', kind=m.author_kind, conversation_id=m.conversation_id,
+                               channel=channels[m.conversation_id], body=m.body, created_at=m.created_at,
+                               author_name=self._author_name(m, customer_name))
+                   for m in await Message.filter(conversation_id__in=ids).order_by('-created_at', '-id')
+                   .limit(HISTORY_LIMIT)]
+        entries += [ThreadEntry(key=f'note-{n.id}', kind='note', conversation_id=n.conversation_id,
+                                channel=channels[n.conversation_id], body=n.body, created_at=n.created_at,
+                                author_name=self._agent_name(n.agent_id))
+                    for n in await InternalNote.filter(conversation_id__in=ids).order_by('-id').limit(HISTORY_LIMIT)]
+        departments = await self.departments()
+        entries += [ThreadEntry(key=f'transfer-{t.id}', kind='transfer', conversation_id=t.conversation_id,
+                                channel=channels[t.conversation_id], created_at=t.created_at,
+                                author_name=self._agent_name(t.from_agent_id),
+                                body=_transfer_text(t, self._agent_name(t.to_agent_id) if t.to_agent_id else
+                                                    departments.get(t.to_department_id or 0, 'a department')))
+                    for t in await Transfer.filter(conversation_id__in=ids).order_by('-id').limit(HISTORY_LIMIT)]
+        entries.reverse()  # each kind was read newest first; the stable sort keeps ids in order within a moment
+        entries.sort(key=lambda entry: entry.created_at)
+        return entries[-HISTORY_LIMIT:]
+
+    def _check_may_work_on(self, actor: AgentView, conversation: Conversation) -> None:
+        """Tags, notes and transfers: a lead on any conversation, an agent on their own or an unassigned one."""
+        if not actor.is_lead:
+            self._check_mine(actor, conversation, allow_unassigned=True)
+
+    def _store_tags(self, conversation: Conversation, tags: tuple[str, ...]) -> None:
+        if conversation.status in OPEN_STATUSES:
+            self.open_tags[conversation.id] = tags
+        self._store(conversation, conversation.customer.name)
+
     async def _get(self, conversation_id: int) -> Conversation:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')
         if conversation is None:
@@ -249,6 +456,10 @@ class InboxService:
                           data={'channel': conversation.channel})
 
     async def _reopen(self, work, conversation: Conversation, *, reason: str, key: str | None = None) -> None:
+        tags = tuple(await ConversationTag.filter(conversation_id=conversation.id).order_by('tag')
+                     .values_list('tag', flat=True))
+        if tags:  # back in the open queue, with its tags
+            work.after_commit(lambda: self.open_tags.__setitem__(conversation.id, tags))
         conversation.status = 'open' if conversation.assignee_id else 'new'
         conversation.resolved_at = None
         conversation.rating = None
@@ -281,18 +492,47 @@ class InboxService:
     def _store(self, conversation: Conversation, customer_name: str) -> None:
         """Keep the in-memory open queue in step after a commit and announce the change (coalesced)."""
         if conversation.status in OPEN_STATUSES:
-            self.open_items[conversation.id] = _item(conversation, customer_name)
+            self.open_items[conversation.id] = _item(conversation, customer_name,
+                                                     tags=self.open_tags.get(conversation.id, ()))
         else:
             self.open_items.pop(conversation.id, None)
+            self.open_tags.pop(conversation.id, None)
         self.conversation_changed.emit(conversation.id)
         self.broadcast.poke()
 
 
-def _item(conversation: Conversation, customer_name: str | None = None) -> InboxItem:
+def normalise_tag(text: str) -> str:
+    """A tag as stored: trimmed, lower case, inner spaces as '-', without a leading '#'; letters, digits, '-' and '_'.
+
+    :raises ActionError: when it is empty, too long or holds other characters.
+    """
+    tag = re.sub(r'\s+', '-', text.strip().lstrip('#').strip().lower())
+    if not tag:
+        raise ActionError('The tag is empty.')
+    if len(tag) > MAX_TAG_LENGTH:
+        raise ActionError(f'The tag is too long ({len(tag)} characters, at most {MAX_TAG_LENGTH}).')
+    if not TAG_PATTERN.match(tag):
+        raise ActionError(f'The tag {tag!r} may only hold letters, digits, "-" and "_", and starts with a letter or '
+                          'a digit.')
+    return tag
+
+
+def call_duration(started_at: datetime | None, ended_at: datetime) -> dict:
+    """How long a call or chat lasted: from the first agent answer to the resolution (0 when nobody answered)."""
+    return {'started_at': started_at.isoformat() if started_at else None, 'ended_at': ended_at.isoformat(),
+            'duration_seconds': round((ended_at - started_at).total_seconds()) if started_at else 0}
+
+
+def _transfer_text(transfer: Transfer, target: str) -> str:
+    return f'Transferred to {target}' + (f': {transfer.note}' if transfer.note else '')
+
+
+def _item(conversation: Conversation, customer_name: str | None = None, *, tags: tuple[str, ...] = ()) -> InboxItem:
     return InboxItem(id=conversation.id, channel=Channel(conversation.channel),
                      customer_name=customer_name if customer_name is not None else conversation.customer.name,
                      subject=conversation.subject, status=conversation.status, priority=conversation.priority,
                      assignee_id=conversation.assignee_id, created_at=conversation.created_at,
                      waiting_since=conversation.waiting_since, sla_due_at=conversation.sla_due_at,
                      first_response_due_at=conversation.first_response_due_at,
-                     department_id=conversation.department_id)
+                     department_id=conversation.department_id, first_response_at=conversation.first_response_at,
+                     tags=tags)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from services.events import Channel, EventKind, GameEvent, Rating
-from services.inbox import SLA_RESOLUTION_TARGETS
+from services.inbox import SLA_RESOLUTION_TARGETS, TIMED_CHANNELS, call_duration
 from simulation import traffic
 from simulation.traffic import LIVE, STYLES, AgentStyle, Shift, TrafficModel
 
@@ -386,8 +386,9 @@ def _story(contact: Contact, result: RunResult, rng: random.Random, customers: l
     style = agent.style
     start, handle = contact.answered_at, contact.handle
     add(start, EventKind.ASSIGNED, agent.id, {'channel': channel})
-    add(start + min(handle * 0.4, rng.expovariate(1.0 / style.reaction_seconds)), EventKind.REPLIED, agent.id,
-        _reply(style, customer.language, rng, channel, traffic.OPENING_SHORTCUT))
+    answered = start + min(handle * 0.4, rng.expovariate(1.0 / style.reaction_seconds))
+    add(answered, EventKind.REPLIED, agent.id, _reply(style, customer.language, rng, channel, traffic.OPENING_SHORTCUT))
+    answered_at = config.start + timedelta(seconds=answered)
     inbound = 1
     if rng.random() < style.follow_up_share:  # the customer writes back before it is solved: no first-contact bonus
         inbound += 1
@@ -397,7 +398,8 @@ def _story(contact: Contact, result: RunResult, rng: random.Random, customers: l
     done = start + handle
     closing = rng.choice(traffic.CLOSING_SHORTCUTS)
     add(done, EventKind.REPLIED, agent.id, _reply(style, customer.language, rng, channel, closing))
-    add(done, EventKind.RESOLVED, agent.id, _resolution(channel, created, sla_due, inbound))
+    add(done, EventKind.RESOLVED, agent.id, _resolution(channel, created, sla_due, inbound, answered_at,
+                                                          config.start + timedelta(seconds=done)))
     verdict = traffic.rating(style, contact.wait, rng)
     if verdict is None:
         return items
@@ -412,7 +414,8 @@ def _story(contact: Contact, result: RunResult, rng: random.Random, customers: l
         add(again, EventKind.CUSTOMER_MESSAGE, agent.id, {'length': len(traffic.still_not_solved(customer.language))})
         solved = again + rng.uniform(300.0, 1800.0)
         add(solved, EventKind.REPLIED, agent.id, _reply(style, customer.language, rng, channel, None))
-        add(solved, EventKind.RESOLVED, agent.id, _resolution(channel, created, sla_due, inbound))
+        add(solved, EventKind.RESOLVED, agent.id, _resolution(channel, created, sla_due, inbound, answered_at,
+                                                              config.start + timedelta(seconds=solved)))
     return items
 
 
@@ -422,6 +425,9 @@ def _reply(style: AgentStyle, language: str, rng: random.Random, channel: str, s
     return {'length': len(traffic.free_reply(style, language, rng)), 'canned': None, 'channel': channel}
 
 
-def _resolution(channel: str, created: datetime, sla_due: datetime, inbound: int) -> dict:
-    return {'channel': channel, 'created_at': created.isoformat(), 'sla_due_at': sla_due.isoformat(),
+def _resolution(channel: str, created: datetime, sla_due: datetime, inbound: int, answered: datetime,
+                ended: datetime) -> dict:
+    """The RESOLVED event's data as ``InboxService.resolve`` writes it (calls and chats with their duration)."""
+    data = {'channel': channel, 'created_at': created.isoformat(), 'sla_due_at': sla_due.isoformat(),
             'inbound_count': inbound}
+    return data | call_duration(answered, ended) if channel in TIMED_CHANNELS else data

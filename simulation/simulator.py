@@ -37,6 +37,13 @@ MIN_SPEED, MAX_SPEED = 1.0, 3600.0
 BATCH_SPAN = timedelta(seconds=10)  # simulated time one slice may cover
 SLICE_SECONDS = 0.02  # work through due actions for at most this long (real time), then let the tabs have the loop
 DEFAULT_SCENARIO = 'normal'
+# the work simulated agents do around a conversation (shares of the conversations they handle)
+TAG_SHARE, NOTE_SHARE, TRANSFER_SHARE = 0.35, 0.1, 0.05
+SIM_TAGS = ('refund', 'login', 'shipping', 'billing', 'bug', 'vip', 'follow-up', 'feedback', 'upgrade')
+SIM_NOTES = ('Customer is a reseller: check their contract first.', 'Same issue as last week, see the earlier ticket.',
+             'Called back, no answer. Will try again this afternoon.', 'Needs a refund approval from billing.')
+SIM_TRANSFER_NOTES = ('Can you take this one? You know this customer.', 'Billing question, not mine.',
+                      'Needs someone technical.', '')
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -101,6 +108,7 @@ class Simulator:
         self._epoch = datetime.min.replace(tzinfo=timezone.utc)  # the midnight that arrival times count from
         self._generation = 0  # a change of scenario ends the arrival streams of the one before
         self._task: asyncio.Task | None = None
+        self._work_random = random.Random(f'{seed}-conversation-work')  # tags, notes, transfers: their own stream
         game.committed.subscribe(self._on_committed)
 
     def status(self) -> SimulatorStatus:
@@ -314,6 +322,7 @@ class Simulator:
                            lambda: self.inbox.customer_message(conversation_id, text))
             self._schedule(now + timedelta(seconds=handle * 0.7), lambda: self._reply(agent, conversation_id))
         self._schedule(now + timedelta(seconds=handle), lambda: self._finish(agent, conversation_id))
+        self._plan_conversation_work(agent, conversation_id, handle)
 
     async def _reply(self, agent: _SimAgent, conversation_id: int, *, opening: bool = False) -> None:
         if agent.busy_with != conversation_id or self.presence.is_online(agent.view.id):
@@ -347,6 +356,55 @@ class Simulator:
         if agent.wants_break:
             self._start_break(agent)
         await self._dispatch()
+
+    # --- the work around a conversation: tags, internal notes, transfers ---
+
+    def _plan_conversation_work(self, agent: _SimAgent, conversation_id: int, handle: float) -> None:
+        """While handling a conversation an agent sometimes tags it, leaves a note for colleagues, or hands it on."""
+        rng, now = self._work_random, self.clock.now()
+        if rng.random() < TAG_SHARE:
+            tag = rng.choice(SIM_TAGS)
+            self._schedule(now + timedelta(seconds=handle * 0.3), lambda: self._tag(agent, conversation_id, tag))
+        if rng.random() < NOTE_SHARE:
+            note = rng.choice(SIM_NOTES)
+            self._schedule(now + timedelta(seconds=handle * 0.5), lambda: self._note(agent, conversation_id, note))
+        if rng.random() < TRANSFER_SHARE:
+            self._schedule(now + timedelta(seconds=handle * 0.6), lambda: self._transfer(agent, conversation_id))
+
+    def _still_handling(self, agent: _SimAgent, conversation_id: int) -> bool:
+        return agent.busy_with == conversation_id and not self.presence.is_online(agent.view.id)
+
+    async def _tag(self, agent: _SimAgent, conversation_id: int, tag: str) -> None:
+        if self._still_handling(agent, conversation_id):
+            await self.inbox.tag(agent.view, conversation_id, tag)
+
+    async def _note(self, agent: _SimAgent, conversation_id: int, note: str) -> None:
+        if self._still_handling(agent, conversation_id):
+            await self.inbox.add_note(agent.view, conversation_id, note)
+
+    async def _transfer(self, agent: _SimAgent, conversation_id: int) -> None:
+        """Hand the conversation to an idle colleague (who carries on with it) or to a department's queue."""
+        item = self.inbox.open_items.get(conversation_id)
+        if item is None or not self._still_handling(agent, conversation_id):
+            return
+        rng, now = self._work_random, self.clock.now()
+        departments = list(await self.inbox.departments())
+        colleagues = [other for other in self._agents.values() if other is not agent and self._available(other, now)]
+        if colleagues and (not departments or rng.random() < 0.5):
+            colleague = min(colleagues, key=lambda other: (other.idle_since or self._epoch, other.view.id))
+            await self.inbox.transfer(agent.view, conversation_id, to_agent_id=colleague.view.id,
+                                      note=rng.choice(SIM_TRANSFER_NOTES))
+            colleague.busy_with = conversation_id
+            assert self.traffic is not None
+            handle = self.traffic.handle_seconds(item.channel, colleague.style, rng) * 0.5  # the rest of the work
+            self._schedule(now + timedelta(seconds=handle * 0.3), lambda: self._reply(colleague, conversation_id))
+            self._schedule(now + timedelta(seconds=handle), lambda: self._finish(colleague, conversation_id))
+        elif departments:
+            await self.inbox.transfer(agent.view, conversation_id, to_department_id=rng.choice(departments),
+                                      note=rng.choice(SIM_TRANSFER_NOTES))
+        else:
+            return
+        await self._free(agent)
 
     # --- shifts and breaks ---
 

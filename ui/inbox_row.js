@@ -1,5 +1,5 @@
-// One conversation in the inbox: a single element instead of ten (item, sections, icon, tooltip, labels, badge).
-// Text is interpolated, never parsed as HTML: customer names and subjects are untrusted.
+// One conversation in the inbox: a single element instead of ten (item, sections, icon, tooltip, labels, badges).
+// Text is interpolated, never parsed as HTML: customer names, subjects and tags are untrusted.
 export default {
   template: `
     <q-item clickable>
@@ -9,14 +9,18 @@ export default {
       <q-item-section>
         <q-item-label class="font-medium">{{ item.name }}</q-item-label>
         <q-item-label caption lines="1">{{ item.subject }}</q-item-label>
+        <q-item-label v-if="item.tags && item.tags.length" lines="1">
+          <q-badge v-for="tag in item.tags" :key="tag" outline color="blue-grey-6" class="mr-1">{{ tag }}</q-badge>
+        </q-item-label>
       </q-item-section>
       <q-item-section side>
         <div class="text-xs">{{ item.waiting }}</div>
+        <div v-if="item.sla" class="text-xs font-medium" :class="'text-' + item.slaColor">{{ item.sla }}</div>
         <q-badge :color="item.badgeColor">{{ item.badge }}</q-badge>
       </q-item-section>
     </q-item>
   `,
   props: {
-    item: Object, // {icon, color, tip, name, subject, waiting, badge, badgeColor}
+    item: Object, // {icon, color, tip, name, subject, tags, waiting, sla, slaColor, badge, badgeColor}
   },
 };
