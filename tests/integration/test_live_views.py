@@ -13,7 +13,7 @@ from services.levels import DEFAULT_LEVELS, level_after, level_info, progress_to
 from services.progress import CHART_DAYS, RECEIPTS_SHOWN, ProgressService, ProgressView
 from tests.integration.support import waiting_ids
 
-COALESCE_SECONDS = 0.5  # far longer than a burst of a few actions takes, so a burst is one broadcast
+COALESCE_SECONDS = 2.0  # far longer than a burst of a few actions takes, even on a loaded machine
 
 
 def assert_level(view: ProgressView, metrics: dict[str, int]) -> None:
