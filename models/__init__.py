@@ -1,4 +1,6 @@
 """Tortoise models: the helpdesk's state, the append-only event log and the game's stored projections."""
+from models.chat import ChatMessage
+from models.crm import Purchase
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.people import Agent, Team
@@ -7,12 +9,14 @@ __all__ = [
     'Agent',
     'AgentScore',
     'CannedReply',
+    'ChatMessage',
     'DailyPoints',
     'Conversation',
     'Customer',
     'Department',
     'LedgerEntry',
     'Message',
+    'Purchase',
     'SchemaInfo',
     'StoredEvent',
     'Team',
