@@ -84,8 +84,12 @@ class Presence:
     def status(self, agent_id: int) -> str:
         """The status the agent shows now."""
         if self.is_online(agent_id):
-            return self._chosen.get(agent_id, ONLINE)
+            return self.chosen(agent_id)
         return self._simulated.get(agent_id, OFFLINE)
+
+    def chosen(self, agent_id: int) -> str:
+        """The status a person picked (online until they pick another): what their tabs show."""
+        return self._chosen.get(agent_id, ONLINE)
 
     def view(self, agent_id: int) -> PresenceView:
         recorded = self._recorded.get(agent_id)

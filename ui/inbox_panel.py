@@ -11,6 +11,8 @@ from services.container import Services
 from services.directory import AgentView
 from services.events import Channel
 from services.inbox import ActionError, ConversationDetail, InboxItem, InboxService
+from ui.canned_page import CannedPicker
+from ui.crm_card import CrmCard
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, since
 
 LIST_LIMIT = 40
@@ -164,12 +166,14 @@ class ConversationView:
         self.detail: ConversationDetail | None = None
         self.canned: list[CannedReplyView] = []
         self.drafts: dict[int, str] = {}  # half-written replies survive switching between conversations
+        self.picked_canned_id: int | None = None  # the canned reply put into the box, counted as used when sent
         self.body: ui.column | None = None  # built when the first conversation is opened: most tabs never do
         with ui.card().classes('grow gap-2 min-w-0 h-full flex-nowrap').mark('conversation') as self.card:
             with ui.column().classes('w-full h-full items-center justify-center text-grey-6') as self.placeholder:
                 ui.icon('forum', size='xl', color='grey-5')
                 ui.label('Pick a conversation from the inbox to read and answer it.')
                 ui.label('Type / in the reply box for canned replies · Ctrl+Enter sends').classes('text-xs')
+        self.crm = CrmCard(services, agent, actor, open_conversation=self.open)
 
     def _build(self) -> None:
         with self.card, ui.column().classes('w-full gap-2 grow min-h-0 flex-nowrap') as self.body:
@@ -188,6 +192,7 @@ class ConversationView:
             self.reply.on('keydown.ctrl.enter', self._send)
             self.reply.on('keydown.tab.prevent', self._pick_first)
             with ui.row().classes('w-full justify-end gap-2'):
+                CannedPicker(self.services, self.agent, on_pick=self._apply)
                 self.take_button = ui.button('Take', icon='pan_tool', on_click=self._take).props('outline no-caps') \
                     .mark('take')
                 self.reopen_button = ui.button('Reopen', icon='replay', on_click=self._reopen) \
@@ -205,10 +210,11 @@ class ConversationView:
         except ActionError as error:
             ui.notify(str(error), type='negative')
             return
-        if not self.canned:
-            self.canned = await self.services.inbox.canned_replies()
+        self.canned = await self.services.inbox.canned_replies(self.agent.id)
         self._show(detail)
         self.reply.set_value(self.drafts.pop(conversation_id, ''))
+        self.picked_canned_id = None
+        await self.crm.show(detail.item.customer_id)
 
     def _show(self, detail: ConversationDetail) -> None:
         if self.body is None:
@@ -278,8 +284,10 @@ class ConversationView:
         if self.detail is None:
             return
         values = placeholder_values(customer_name=self.detail.item.customer_name, ticket_id=self.detail.item.id,
-                                    agent_name=self.agent.name)
+                                    agent_name=self.agent.name, company=self.detail.customer_company,
+                                    agent_team=self.agent.team_name)
         self.reply.set_value(render(canned.body, values))
+        self.picked_canned_id = canned.id
         self.suggestions.clear()
 
     async def _send(self) -> None:
@@ -287,11 +295,13 @@ class ConversationView:
         if actor is None or self.detail is None:
             return
         try:
-            await self.services.inbox.reply(actor, self.detail.item.id, self.reply.value or '')
+            await self.services.inbox.reply(actor, self.detail.item.id, self.reply.value or '',
+                                            canned_id=self.picked_canned_id)
         except ActionError as error:
             ui.notify(str(error), type='negative')
             return
         self.reply.set_value('')
+        self.picked_canned_id = None
         ui.notify('Reply sent', type='positive')
 
     async def _take(self) -> None:
