@@ -99,7 +99,8 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
                     game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,
                     simulator=simulator, crm=CrmService(clock=clock, game=game, inbox=inbox),
-                    canned_replies=canned_replies, team_chat=TeamChatService(clock=clock, game=game, directory=directory),
+                    canned_replies=canned_replies,
+                    team_chat=TeamChatService(clock=clock, game=game, directory=directory),
                     ratings=RatingsService(clock=clock))
 
 

@@ -88,7 +88,7 @@ class Simulator:
         self.speed = speed
         self.scenario = scenario
         self.random = random.Random(seed)
-        self.comment_random = random.Random(f'{seed}:rating comments')  # its own stream: the runs before stay as they were
+        self.comment_random = random.Random(f'{seed}:rating comments')  # its own stream: other draws stay as they were
         self.running = False
         self.actions = 0
         self.status_changed: Event[SimulatorStatus] = Event()

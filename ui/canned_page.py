@@ -1,4 +1,5 @@
-"""Canned replies: the picker beside the reply box, and the page where agents keep their own and leads the shared ones."""
+"""Canned replies: the picker beside the reply box, and the page where agents keep their own replies and leads the
+shared ones."""
 from collections.abc import Callable
 
 from nicegui import ui
@@ -76,7 +77,14 @@ class CannedRepliesPage:
         self.actor = actor
         self.departments = departments
         self.editing: CannedReplyView | None = None
+        self.deleting: CannedReplyView | None = None
         self._build_form()
+        with ui.dialog() as self.confirm, ui.card().mark('canned-confirm'):
+            self.confirm_text = ui.label()
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button('Keep it', on_click=self.confirm.close).props('flat no-caps')
+                ui.button('Delete', icon='delete', color='negative', on_click=self._delete) \
+                    .props('no-caps').mark('canned-confirm-delete')
         with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
             with ui.row().classes('w-full items-center'):
                 ui.label('Shared replies are for the whole floor (leads edit them); your own are only yours, and win '
@@ -91,14 +99,16 @@ class CannedRepliesPage:
         for title, group, editable in (('Shared', [r for r in replies if r.shared], self.agent.is_lead),
                                        ('Mine', [r for r in replies if not r.shared], True)):
             with ui.card().classes('w-full gap-1').mark(f'canned-{title.lower()}'):
-                ui.label(f'{title} ({len(group)})').classes('text-base font-bold')
+                ui.label(f'{title} ({len(group)}){"" if editable else " · read-only: a lead edits these"}') \
+                    .classes('text-base font-bold')
                 if not group:
                     ui.label('None yet.').classes('text-sm text-grey-6')
                 for reply in group:
                     self._row(reply, editable)
 
     def _row(self, reply: CannedReplyView, editable: bool) -> None:
-        with ui.row().classes('w-full items-start no-wrap gap-3 py-1 border-t').mark(f'canned-row-{reply.id}'):
+        with ui.row().classes('w-full items-start no-wrap gap-3 py-1 border-t border-gray-200') \
+                .mark(f'canned-row-{reply.id}'):
             with ui.column().classes('gap-0 grow min-w-0'):
                 department = self.departments.get(reply.department_id, '') if reply.department_id else ''
                 ui.label(f'/{reply.shortcut} · {reply.title}').classes('font-medium')
@@ -108,7 +118,7 @@ class CannedRepliesPage:
             if editable:
                 ui.button(icon='edit', on_click=lambda r=reply: self._open_form(r)).props('flat round dense') \
                     .tooltip('Edit').mark(f'edit-{reply.id}')
-                ui.button(icon='delete', on_click=lambda r=reply: self._delete(r)).props('flat round dense') \
+                ui.button(icon='delete', on_click=lambda r=reply: self._ask_delete(r)).props('flat round dense') \
                     .tooltip('Delete').mark(f'delete-{reply.id}')
 
     def _build_form(self) -> None:
@@ -160,9 +170,15 @@ class CannedRepliesPage:
         self.dialog.close()
         ui.notify(f'Saved /{saved.shortcut}', type='positive')
 
-    async def _delete(self, reply: CannedReplyView) -> None:
-        actor = self.actor()
-        if actor is None:
+    def _ask_delete(self, reply: CannedReplyView) -> None:
+        self.deleting = reply
+        self.confirm_text.set_text(f'Delete /{reply.shortcut} ({reply.title})?')
+        self.confirm.open()
+
+    async def _delete(self) -> None:
+        actor, reply = self.actor(), self.deleting
+        self.confirm.close()
+        if actor is None or reply is None:
             return
         try:
             await self.services.canned_replies.delete(actor, reply.id)

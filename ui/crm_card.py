@@ -26,7 +26,7 @@ class CrmCard:
         self.shown: CustomerCard | None = None
         self.inputs: dict[str, ui.input] = {}
         self.custom_rows: list[tuple[ui.input, ui.input]] = []
-        self.container = ui.card().classes('w-80 shrink-0 h-full overflow-y-auto gap-1 flex-nowrap p-3') \
+        self.container = ui.card().classes('w-72 shrink-0 h-full overflow-y-auto gap-1 flex-nowrap p-3') \
             .mark('crm-card')
         self.container.set_visibility(False)
         self.body: ui.column | None = None
@@ -114,7 +114,7 @@ class CrmCard:
 
     def _add_custom_row(self, key: str, value: str) -> None:
         with self.custom, ui.row().classes('w-full no-wrap gap-1 items-center') as row:
-            key_input = ui.input(value=key, placeholder='field').props('dense borderless').classes('w-24') \
+            key_input = ui.input(value=key, placeholder='field').props('dense borderless').classes('w-28') \
                 .mark('crm-custom-key')
             value_input = ui.input(value=value, placeholder='value').props('dense borderless').classes('grow') \
                 .mark('crm-custom-value')

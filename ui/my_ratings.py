@@ -13,21 +13,26 @@ ICONS = {Rating.GOOD: ('sentiment_satisfied', 'positive'), Rating.NEUTRAL: ('sen
 
 
 class MyRatingsDialog:
-    """A dialog read from the log each time it is opened (nothing is kept per tab while it is closed)."""
+    """A dialog built when first opened and read from the log each time (most tabs never open it)."""
 
     def __init__(self, services: Services, agent: AgentView, *,
                  open_conversation: Callable[[int], Awaitable[None]]) -> None:
         self.services = services
         self.agent = agent
         self.open_conversation = open_conversation
-        with ui.dialog() as self.dialog, ui.card().classes('w-[40rem] max-w-full gap-2').mark('my-ratings'):
-            with ui.row().classes('w-full items-center'):
-                ui.label('My ratings').classes('text-lg font-bold grow')
-                ui.button(icon='close', on_click=self.dialog.close).props('flat round dense')
-            self.content = ui.column().classes('w-full gap-2')
+        self.parent = ui.context.slot.parent
+        self.dialog: ui.dialog | None = None
 
     async def open(self) -> None:
-        self._show(await self.services.ratings.of(self.agent.id))
+        ratings = await self.services.ratings.of(self.agent.id)
+        if self.dialog is None:
+            with self.parent, ui.dialog() as self.dialog, \
+                    ui.card().classes('w-[40rem] max-w-full gap-2').mark('my-ratings'):
+                with ui.row().classes('w-full items-center'):
+                    ui.label('My ratings').classes('text-lg font-bold grow')
+                    ui.button(icon='close', on_click=self.dialog.close).props('flat round dense')
+                self.content = ui.column().classes('w-full gap-2')
+        self._show(ratings)
         self.dialog.open()
 
     def _show(self, ratings: MyRatings) -> None:
@@ -59,5 +64,6 @@ class MyRatingsDialog:
                                 ui.label(f'“{rated.comment}”').classes('text-sm italic text-grey-8')
 
     async def _go(self, conversation_id: int) -> None:
-        self.dialog.close()
+        if self.dialog is not None:
+            self.dialog.close()
         await self.open_conversation(conversation_id)

@@ -6,6 +6,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from models import CannedReply, StoredEvent
+from services.canned import CannedReplyDraft
 from services.container import Services
 from services.directory import AgentView
 from services.events import Rating
@@ -77,6 +78,13 @@ async def test_agent_keeps_personal_replies_and_cannot_edit_shared_ones(user: Us
     await user.should_see('Mine (1)', retries=20)
     mine = await CannedReply.get(owner_id=agent('ana').id)
     assert (mine.shortcut, mine.title) == ('hello', 'My greeting')
+    user.find(marker=f'delete-{mine.id}').click()
+    user.find(marker='canned-confirm-delete').click()
+    await user.should_see('Deleted /hello', retries=20)
+    await user.should_see('Mine (0)', retries=20)
+    assert not await CannedReply.exists(id=mine.id)
+    await services().canned_replies.save(agent('ana'), CannedReplyDraft(
+        title='My greeting', shortcut='hello', body='Hey {customer_first_name}, {agent_first_name} here!'))
     # the personal /hello wins over the shared one for Ana
     conversation_id = min(item.id for item in services().inbox.items())
     assert await services().inbox.reply(agent('ana'), conversation_id, '/hello') == 'Hey Marie, Ana here!'

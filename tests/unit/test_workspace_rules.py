@@ -17,7 +17,8 @@ def test_valid_details_have_no_problems() -> None:
 
 
 def test_cleaning_trims_and_drops_empty_rows() -> None:
-    cleaned_details = details(name='  Marie ', emails=(' a@b.example ', '  '), custom_fields=(('  ', ' '), (' k', 'v ')))
+    cleaned_details = details(name='  Marie ', emails=(' a@b.example ', '  '),
+                              custom_fields=(('  ', ' '), (' k', 'v ')))
     assert (cleaned_details.name, cleaned_details.emails, cleaned_details.custom_fields) == \
         ('Marie', ('a@b.example',), (('k', 'v'),))
 
