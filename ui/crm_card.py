@@ -1,6 +1,7 @@
 """The CRM card beside the conversation: the customer's details, edited in place, their past conversations and
 purchases. A save by anyone shows on every tab that has the same customer open."""
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from nicegui import ui
 
@@ -77,6 +78,7 @@ class CrmCard:
             ui.label('Purchases').classes('text-sm font-bold')
             self.purchases = ui.column().classes('w-full gap-0').mark('crm-purchases')
         self.services.crm.changed.subscribe(self._on_changed)  # unsubscribed when the tab closes
+        self.services.inbox.conversation_changed.subscribe(self._on_conversation_changed)
 
     def _fill(self, card: CustomerCard) -> None:
         self.shown = card
@@ -91,6 +93,18 @@ class CrmCard:
         self.custom_rows = []
         for key, value in details.custom_fields:
             self._add_custom_row(key, value)
+        self._show_conversations(card)
+        self.purchases.clear()
+        with self.purchases:
+            if not card.purchases:
+                ui.label('No purchases').classes('text-xs text-grey-6')
+            for purchase in card.purchases:
+                with ui.row().classes('w-full no-wrap text-xs gap-2'):
+                    ui.label(purchase.product).classes('grow truncate')
+                    ui.label(purchase.amount).classes('text-grey-8')
+                    ui.label(purchase.purchased_at.strftime('%d %b %Y')).classes('text-grey-6')
+
+    def _show_conversations(self, card: CustomerCard) -> None:
         self.count.set_text(f'{card.conversation_count} conversation{"s" if card.conversation_count != 1 else ""}')
         self.past_title.set_text(f'Conversations ({card.conversation_count})')
         self.past.clear()
@@ -102,15 +116,6 @@ class CrmCard:
                 if self.open_conversation is not None:
                     link.classes('cursor-pointer text-primary hover:underline') \
                         .on('click', lambda _=None, conversation_id=past.id: self.open_conversation(conversation_id))
-        self.purchases.clear()
-        with self.purchases:
-            if not card.purchases:
-                ui.label('No purchases').classes('text-xs text-grey-6')
-            for purchase in card.purchases:
-                with ui.row().classes('w-full no-wrap text-xs gap-2'):
-                    ui.label(purchase.product).classes('grow truncate')
-                    ui.label(purchase.amount).classes('text-grey-8')
-                    ui.label(purchase.purchased_at.strftime('%d %b %Y')).classes('text-grey-6')
 
     def _add_custom_row(self, key: str, value: str) -> None:
         with self.custom, ui.row().classes('w-full no-wrap gap-1 items-center') as row:
@@ -152,6 +157,18 @@ class CrmCard:
     async def _reload(self) -> None:
         if self.shown is not None:
             await self.show(self.shown.id)
+
+    async def _on_conversation_changed(self, conversation_id: int) -> None:
+        """One of the shown customer's conversations changed (or a new one arrived): its line follows."""
+        if self.shown is None:
+            return
+        item = self.services.inbox.open_items.get(conversation_id)
+        if any(past.id == conversation_id for past in self.shown.past_conversations) or \
+                (item is not None and item.customer_id == self.shown.id):
+            card = await self.services.crm.card(self.shown.id)
+            self.shown = replace(self.shown, conversation_count=card.conversation_count,
+                                 past_conversations=card.past_conversations)
+            self._show_conversations(self.shown)
 
     def _on_changed(self, card: CustomerCard) -> None:
         """Someone saved a customer: follow it unless this tab holds edits of its own that would be lost."""

@@ -51,8 +51,10 @@ async def test_canned_picker_fills_the_reply_box_and_the_send_is_counted(user: U
     first_name = conversation.customer_name.split()[0]
     await user.should_see(f'Hi {first_name}, I have started your refund for #{conversation.id}', retries=20)
     user.find(marker='reply').type(' Sorry for the wait!')  # the picked reply stays editable
+    await user.should_see(marker=f'crm-past-{conversation.id}', content='· new', retries=20)
     user.find(marker='send').click()
     await user.should_see('Reply sent', retries=20)
+    await user.should_see(marker=f'crm-past-{conversation.id}', content='· pending', retries=20)  # the card follows
     assert (await CannedReply.get(shortcut='refund')).usage_count == 1
     replied = await StoredEvent.get(kind='replied')
     assert replied.data['canned'] == 'refund' and replied.data['length'] > 100
