@@ -43,7 +43,7 @@ class Presence:
         self.directory = directory
         self.changed: Event[PresenceView] = Event()  # an agent's shown status changed (after the commit)
         self._tabs: Counter[int] = Counter()
-        self._chosen: dict[int, str] = {}  # a person's pick in the header, kept while they are offline
+        self._chosen: dict[int, str] = {}  # a person's pick in the header, while they have a tab open
         self._simulated: dict[int, str] = {}  # simulated agents on shift: their status
         self._recorded: dict[int, PresenceView] = {}  # the last recorded status of each agent
         self._pending: set[asyncio.Task] = set()
@@ -70,6 +70,7 @@ class Presence:
         self._tabs[agent_id] -= 1
         if self._tabs[agent_id] <= 0:
             del self._tabs[agent_id]
+            self._chosen.pop(agent_id, None)  # whoever comes back starts online
             self._sync_soon(agent_id)
 
     def is_online(self, agent_id: int) -> bool:

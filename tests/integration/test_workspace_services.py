@@ -79,6 +79,7 @@ async def test_presence_changes_are_recorded_with_the_time_spent_before(services
     services.presence.tab_closed(ana.id)
     await services.presence.settle()
     assert services.presence.status(ana.id) == 'offline' and not services.presence.is_online(ana.id)
+    assert services.presence.chosen(ana.id) == 'online'  # she was away when she left; she comes back online
     with pytest.raises(ActionError, match='Unknown status'):
         await services.presence.choose(ana, 'offline')
     events = await StoredEvent.filter(kind='presence_changed', agent_id=ana.id).order_by('id') \

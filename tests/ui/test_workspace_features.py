@@ -163,3 +163,19 @@ async def test_my_ratings_show_counts_comments_and_link_to_the_conversation(user
     await user.should_see(marker='count-good', content='1 good', retries=20)
     user.find(marker=f'rated-link-{conversation_id}').click()
     await user.should_see(marker='conversation-title', content=f'#{conversation_id} ', retries=30)
+
+
+async def test_a_colleagues_save_does_not_overwrite_edits_in_progress(create_user: Callable[[], User]) -> None:
+    ana, bruno = create_user(), create_user()
+    await open_first_conversation(ana, 'ana')
+    await open_first_conversation(bruno, 'bruno')
+    await bruno.should_see(marker='crm-card', retries=20)
+    bruno.find(marker='crm-notes').type('Bruno is typing this')
+    ana.find(marker='crm-social-handle').clear().type('@marie_l')
+    ana.find(marker='crm-save').click()
+    await ana.should_see('Saved: social handle', retries=20)
+    await bruno.should_see('Someone else changed this customer.', retries=30)
+    await bruno.should_see('Bruno is typing this')  # his text stays until he chooses to see the new card
+    bruno.find('Show').click()
+    await bruno.should_see('@marie_l', retries=30)
+    await bruno.should_not_see('Bruno is typing this', retries=30)
