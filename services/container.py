@@ -58,7 +58,6 @@ class Services:
         await self.leaderboard.load()
         await self.inbox.load()
         await self.canned_replies.load()
-        await self.presence.load()
         if seeded:
             await seed_demo_queue(self.inbox)
             log.info('seeded the demo floor')
@@ -68,7 +67,7 @@ class Services:
     async def stop(self) -> None:
         """Finish the action in progress, then close the database: nothing is left half-written."""
         await self.simulator.stop()
-        await self.presence.settle()
+        await self.presence.close()
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
         await Tortoise.close_connections()
@@ -92,7 +91,7 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard)
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
-    presence = Presence(clock=clock, game=game, directory=directory)
+    presence = Presence(clock=clock, game=game)
     simulator = Simulator(clock=clock, inbox=inbox, game=game, directory=directory, presence=presence,
                           seed=settings.seed, speed=settings.sim_speed, scenario=settings.scenario)
     return Services(settings=settings, clock=clock, directory=directory,

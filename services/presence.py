@@ -14,9 +14,8 @@ from datetime import datetime
 
 from nicegui import Event
 
-from models import StoredEvent
 from services.clock import Clock
-from services.directory import AgentView, Directory
+from services.directory import AgentView
 from services.events import EventKind, GameEvent
 from services.game import GameService
 from services.inbox import ActionError
@@ -37,26 +36,23 @@ class PresenceView:
 
 
 class Presence:
-    def __init__(self, *, clock: Clock, game: GameService, directory: Directory) -> None:
+    def __init__(self, *, clock: Clock, game: GameService) -> None:
         self.clock = clock
         self.game = game
-        self.directory = directory
         self.changed: Event[PresenceView] = Event()  # an agent's shown status changed (after the commit)
         self._tabs: Counter[int] = Counter()
         self._chosen: dict[int, str] = {}  # a person's pick in the header, while they have a tab open
         self._simulated: dict[int, str] = {}  # simulated agents on shift: their status
         self._recorded: dict[int, PresenceView] = {}  # the last recorded status of each agent
         self._pending: set[asyncio.Task] = set()
+        self._closing = False
 
-    async def load(self) -> None:
-        """Nobody has a tab open at start: whoever the log last showed present is recorded offline now."""
-        for agent_id in self.directory.agents:
-            last = await StoredEvent.filter(kind=EventKind.PRESENCE_CHANGED.value, agent_id=agent_id) \
-                .order_by('-id').first()
-            if last is not None:
-                self._recorded[agent_id] = PresenceView(agent_id=agent_id, status=last.data['status'],
-                                                        since=last.occurred_at)
-        for agent_id in list(self._recorded):
+    async def close(self) -> None:
+        """The app stops: whoever is present is recorded offline, so every stretch online ends within the run (the
+        next run starts with everybody offline, and reading the log back at start would cost a scan of it)."""
+        await self.settle()
+        self._closing = True
+        for agent_id in [agent_id for agent_id, view in self._recorded.items() if view.status != OFFLINE]:
             await self._sync(agent_id)
 
     # --- tabs (people) ---
@@ -84,6 +80,8 @@ class Presence:
 
     def status(self, agent_id: int) -> str:
         """The status the agent shows now."""
+        if self._closing:
+            return OFFLINE
         if self.is_online(agent_id):
             return self.chosen(agent_id)
         return self._simulated.get(agent_id, OFFLINE)

@@ -90,6 +90,16 @@ async def test_presence_changes_are_recorded_with_the_time_spent_before(services
     assert time_in_statuses(transitions) == {'online': 4200, 'away': 300, 'on_break': 900, 'offline': 0}
 
 
+async def test_whoever_is_present_when_the_app_stops_is_recorded_offline(services: Services, clock: ManualClock,
+                                                                          ana: AgentView) -> None:
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    clock.advance(timedelta(hours=3))
+    await services.presence.close()
+    last = await StoredEvent.filter(kind='presence_changed', agent_id=ana.id).order_by('-id').first()
+    assert last is not None and last.data == {'status': 'offline', 'previous': 'online', 'seconds': 3 * 3600}
+
+
 async def test_the_simulator_reports_shifts_and_breaks(services: Services, clock: ManualClock) -> None:
     await services.simulator.run_until(clock.now() + timedelta(hours=10))
     events = await StoredEvent.filter(kind='presence_changed').values_list('agent_id', 'data')
