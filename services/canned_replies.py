@@ -31,6 +31,9 @@ class CannedReplyService:
         """The shared replies and the agent's own, by shortcut; their own wins a shortcut both use."""
         return visible_replies(self.replies.values(), agent_id)
 
+    def shared(self) -> list[CannedReplyView]:
+        return sorted((reply for reply in self.replies.values() if reply.shared), key=lambda reply: reply.shortcut)
+
     def manageable_by(self, agent_id: int) -> list[CannedReplyView]:
         """What the management page lists for an agent: every shared reply, then their own (even those shadowing a
         shared shortcut), each group by shortcut."""

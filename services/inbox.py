@@ -89,8 +89,7 @@ class InboxService:
 
     async def canned_replies(self, agent_id: int | None = None) -> list[CannedReplyView]:
         """The canned replies this agent may send (the shared ones and their own); without an agent, the shared ones."""
-        return self.canned.visible_to(agent_id) if agent_id is not None else \
-            [reply for reply in self.canned.visible_to(0) if reply.shared]
+        return self.canned.visible_to(agent_id) if agent_id is not None else self.canned.shared()
 
     async def detail(self, conversation_id: int) -> ConversationDetail:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')
