@@ -1,4 +1,6 @@
 """Tortoise models: the helpdesk's state, the append-only event log and the game's stored projections."""
+from models.chat import ChatMessage
+from models.crm import Purchase
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.people import Agent, Team
@@ -8,6 +10,7 @@ __all__ = [
     'Agent',
     'AgentScore',
     'CannedReply',
+    'ChatMessage',
     'DailyPoints',
     'Conversation',
     'ConversationTag',
@@ -16,6 +19,7 @@ __all__ = [
     'InternalNote',
     'LedgerEntry',
     'Message',
+    'Purchase',
     'SchemaInfo',
     'StoredEvent',
     'Team',

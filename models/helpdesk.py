@@ -7,6 +7,13 @@ class Customer(Model):
     name = fields.CharField(max_length=160)
     email = fields.CharField(max_length=200, default='')
     language = fields.CharField(max_length=8, default='en')
+    # the CRM card (issue 3): all defaulted, so a customer known only by name and address stays valid
+    other_emails = fields.JSONField(default=list)  # more addresses besides ``email``
+    phone = fields.CharField(max_length=40, default='')
+    social_handle = fields.CharField(max_length=80, default='')
+    company = fields.CharField(max_length=120, default='')
+    notes = fields.TextField(default='')
+    custom_fields = fields.JSONField(default=dict)  # the team's own key/value facts about a customer
 
     class Meta:
         table = 'customer'
@@ -45,6 +52,7 @@ class Conversation(Model):
     department_id: int | None
     inbound_count = fields.IntField(default=0)
     rating = fields.CharField(max_length=8, null=True)  # the customer's rating of the latest resolution
+    rating_comment = fields.CharField(max_length=500, null=True)  # what the customer wrote with that rating
 
     class Meta:
         table = 'conversation'
@@ -66,11 +74,23 @@ class Message(Model):
 
 
 class CannedReply(Model):
+    """A predefined answer: shared (no owner, edited by leads) or an agent's personal one.
+
+    A shortcut is unique per owner scope (checked by ``CannedReplyService``): a personal reply may reuse a shared
+    shortcut, and then wins for its owner.
+    """
     id = fields.IntField(primary_key=True)
-    shortcut = fields.CharField(max_length=40, unique=True)
+    shortcut = fields.CharField(max_length=40, db_index=True)
     title = fields.CharField(max_length=120)
     body = fields.TextField()
     language = fields.CharField(max_length=8, default='en')
+    owner = fields.ForeignKeyField('models.Agent', related_name='canned_replies', null=True,
+                                   on_delete=fields.CASCADE)  # None: shared with the whole floor
+    owner_id: int | None
+    department = fields.ForeignKeyField('models.Department', related_name='canned_replies', null=True,
+                                        on_delete=fields.SET_NULL)
+    department_id: int | None
+    usage_count = fields.IntField(default=0)  # replies sent with it
 
     class Meta:
         table = 'canned_reply'

@@ -8,7 +8,9 @@ from tortoise import Tortoise
 
 from models import Agent, SchemaInfo, StoredEvent
 from services.auth import AuthService
+from services.canned_replies import CannedReplyService
 from services.clock import AcceleratedClock, ManualClock
+from services.crm import CrmService
 from services.demo import seed_demo_floor, seed_demo_queue
 from services.directory import Directory
 from services.game import GameService
@@ -16,7 +18,9 @@ from services.inbox import InboxService
 from services.leaderboard import LeaderboardService
 from services.presence import Presence
 from services.progress import ProgressService
+from services.ratings import RatingsService
 from services.settings import Settings, sqlite_path
+from services.team_chat import TeamChatService
 from services.viewing import ViewingService
 from simulation.simulator import Simulator
 
@@ -36,6 +40,11 @@ class Services:
     presence: Presence
     simulator: Simulator
     viewing: ViewingService
+    # the workspace (issue 3): CRM card, canned replies, internal chat, ratings
+    crm: CrmService
+    canned_replies: CannedReplyService
+    team_chat: TeamChatService
+    ratings: RatingsService
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -50,6 +59,7 @@ class Services:
         await self.game.load()
         await self.leaderboard.load()
         await self.inbox.load()
+        await self.canned_replies.load()
         if seeded:
             await seed_demo_queue(self.inbox)
             log.info('seeded the demo floor')
@@ -59,6 +69,7 @@ class Services:
     async def stop(self) -> None:
         """Finish the action in progress, then close the database: nothing is left half-written."""
         await self.simulator.stop()
+        await self.presence.close()
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
         await Tortoise.close_connections()
@@ -80,14 +91,19 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     game = GameService(clock=clock)
     leaderboard = LeaderboardService(clock=clock, game=game, directory=directory)
     progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard)
-    inbox = InboxService(clock=clock, game=game, directory=directory)
-    presence = Presence()
+    canned_replies = CannedReplyService(clock=clock, game=game)
+    inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
+    presence = Presence(clock=clock, game=game)
     simulator = Simulator(clock=clock, inbox=inbox, game=game, directory=directory, presence=presence,
                           seed=settings.seed, speed=settings.sim_speed, scenario=settings.scenario)
     return Services(settings=settings, clock=clock, directory=directory,
                     auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
                     game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,
-                    simulator=simulator, viewing=ViewingService(clock=clock, game=game, directory=directory))
+                    simulator=simulator, viewing=ViewingService(clock=clock, game=game, directory=directory),
+                    crm=CrmService(clock=clock, game=game, inbox=inbox),
+                    canned_replies=canned_replies,
+                    team_chat=TeamChatService(clock=clock, game=game, directory=directory),
+                    ratings=RatingsService(clock=clock))
 
 
 async def check_database(db_url: str) -> None:

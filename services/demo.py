@@ -1,8 +1,11 @@
 """The demo floor: teams, agents with simulated working styles, a lead, customers and canned replies."""
-from models import Agent, CannedReply, Customer, Team
+from datetime import datetime, timedelta, timezone
+
+from models import Agent, CannedReply, Customer, Purchase, Team
 from services.auth import AuthService
 from services.events import Channel
 from services.inbox import InboxService
+from simulation.traffic import company_of
 
 DEMO_PASSWORD = 'demo'
 TEAMS = {
@@ -51,8 +54,36 @@ async def seed_demo_floor(auth: AuthService) -> bool:
         await CannedReply.create(shortcut=shortcut, title=title, body=body, language='en')
     for name, language in CUSTOMERS:
         email = name.lower().replace(' ', '.') + '@example.com'
-        await Customer.create(name=name, email=email, language=language)
+        customer = await Customer.create(name=name, email=email, language=language)
+        await seed_crm_details(customer)
     return True
+
+
+PRODUCTS = [('Starter plan (yearly)', 9_900), ('Business plan (monthly)', 4_900), ('Wireless keyboard', 5_990),
+            ('Extended warranty', 2_500), ('USB-C dock', 12_900), ('Onboarding session', 15_000)]
+PHONE_PREFIXES = {'en': '+44 20 7946', 'fr': '+33 1 70 18', 'nl': '+31 20 794', 'lv': '+371 2 612'}
+
+
+async def seed_crm_details(customer: Customer) -> None:
+    """What the CRM card shows of a demo customer: company (the one the simulator signs their messages with), phone,
+    social handle, a note or custom field for some, and a few purchases."""
+    number = customer.id
+    customer.company = company_of(number, customer.language)
+    customer.phone = f'{PHONE_PREFIXES.get(customer.language, "+1 555")} {1000 + number * 37 % 9000:04d}'
+    customer.social_handle = '@' + customer.name.lower().replace(' ', '_') if number % 3 else ''
+    if number % 4 == 0:
+        customer.other_emails = [f'{customer.name.split()[0].lower()}@{customer.name.split()[-1].lower()}.example']
+    if customer.company:
+        customer.custom_fields = {'Customer since': str(2015 + number % 10), 'Plan': 'Business' if number % 2 else
+                                  'Starter'}
+    if number % 5 == 1:
+        customer.notes = 'Prefers e-mail over phone calls.'
+    await customer.save()
+    first_purchase = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc) + timedelta(days=number * 11)
+    for index in range(number % 3 + 1):
+        product, cents = PRODUCTS[(number + index * 2) % len(PRODUCTS)]
+        await Purchase.create(customer=customer, product=product, amount_cents=cents,
+                              purchased_at=first_purchase + timedelta(days=index * 47))
 
 
 async def seed_demo_queue(inbox: InboxService) -> None:

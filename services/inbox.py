@@ -3,17 +3,21 @@ and the agents' work around them: tags, internal notes, transfers, the customer'
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from nicegui import Event
 
-from models import (CannedReply, Conversation, ConversationTag, Customer, Department, InternalNote, Message,
-                    StoredEvent, Transfer)
+from models import (Conversation, ConversationTag, Customer, Department, InternalNote, Message, StoredEvent,
+                    Transfer)
 from services.canned import CannedReplyView, placeholder_values, render, shortcut_in
 from services.clock import Clock
 from services.coalesce import Coalescer
 from services.directory import AgentView, Directory
 from services.events import Channel, EventKind, Rating
 from services.game import GameService
+
+if TYPE_CHECKING:
+    from services.canned_replies import CannedReplyService
 
 OPEN_STATUSES = ('new', 'open', 'pending')
 SLA_RESOLUTION_TARGETS = {
@@ -49,6 +53,7 @@ class InboxItem:
     sla_due_at: datetime
     first_response_due_at: datetime | None = None
     department_id: int | None = None
+    customer_id: int | None = None  # the CRM card beside the conversation shows this customer
     first_response_at: datetime | None = None
     tags: tuple[str, ...] = ()
 
@@ -107,15 +112,18 @@ class ConversationDetail:
     tags: tuple[str, ...] = ()
     history: list[ThreadEntry] = field(default_factory=list)  # the customer's conversations, all channels, by time
     conversations: list[PastConversation] = field(default_factory=list)  # the customer's conversations, newest first
+    customer_company: str = ''  # fills {company} in canned replies
 
 
 class InboxService:
     """Changes conversations on behalf of a person (or the simulator) and records each change as an event."""
 
-    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, coalesce_seconds: float = 0.2) -> None:
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, canned: 'CannedReplyService',
+                 coalesce_seconds: float = 0.2) -> None:
         self.clock = clock
         self.game = game
         self.directory = directory
+        self.canned = canned
         self.open_items: dict[int, InboxItem] = {}
         self.open_tags: dict[int, tuple[str, ...]] = {}  # the tags of the open conversations, shown in the queue
         self.changed: Event[list[InboxItem]] = Event()  # the open conversations, after a (coalesced) change
@@ -134,9 +142,9 @@ class InboxService:
     def items(self) -> list[InboxItem]:
         return list(self.open_items.values())
 
-    async def canned_replies(self) -> list[CannedReplyView]:
-        return [CannedReplyView(id=c.id, shortcut=c.shortcut, title=c.title, body=c.body, language=c.language)
-                for c in await CannedReply.all().order_by('shortcut')]
+    async def canned_replies(self, agent_id: int | None = None) -> list[CannedReplyView]:
+        """The canned replies this agent may send (the shared ones and their own); without an agent, the shared ones."""
+        return self.canned.visible_to(agent_id) if agent_id is not None else self.canned.shared()
 
     async def detail(self, conversation_id: int) -> ConversationDetail:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')
@@ -153,6 +161,7 @@ class InboxService:
         return ConversationDetail(
             item=_item(conversation, tags=tags), customer_email=customer.email, customer_id=customer.id,
             customer_language=customer.language, rating=conversation.rating, tags=tags, conversations=conversations,
+            customer_company=customer.company,
             messages=[MessageView(id=m.id, author_kind=m.author_kind, body=m.body, created_at=m.created_at,
                                   author_name=self._author_name(m, customer.name)) for m in messages],
             history=await self._history(customer.name, conversations))
@@ -204,8 +213,11 @@ class InboxService:
             await self._assign(work, conversation, actor.id, key=key)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
-    async def reply(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> str:
-        """Send a reply; ``/shortcut`` alone sends that canned reply with its placeholders filled. Returns the body."""
+    async def reply(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None,
+                    canned_id: int | None = None) -> str:
+        """Send a reply; ``/shortcut`` alone sends that canned reply (the agent's personal one first) with its
+        placeholders filled. ``canned_id``: the canned reply the text was picked from (and maybe edited), counted as
+        used. Returns the body."""
         text = text.strip()
         if not text:
             raise ActionError('The reply is empty: write something or pick a canned reply with /.')
@@ -217,13 +229,16 @@ class InboxService:
             self._check_mine(actor, conversation, allow_unassigned=True)
             body = text
             shortcut = shortcut_in(text)
-            canned = None
+            canned = next((reply for reply in self.canned.visible_to(actor.id) if reply.id == canned_id), None)
             if shortcut is not None:
-                canned = await CannedReply.get_or_none(shortcut=shortcut)
+                canned = self.canned.find(actor.id, shortcut)
                 if canned is None:
                     raise ActionError(f'There is no canned reply /{shortcut}.')
-                body = render(canned.body, placeholder_values(customer_name=conversation.customer.name,
-                                                              ticket_id=conversation.id, agent_name=actor.name))
+                body = render(canned.body, placeholder_values(
+                    customer_name=conversation.customer.name, ticket_id=conversation.id, agent_name=actor.name,
+                    company=conversation.customer.company, agent_team=actor.team_name))
+            if canned is not None:
+                await self.canned.count_use(work, canned.id)
             if conversation.assignee_id is None:
                 await self._assign(work, conversation, actor.id)
             now = self.clock.now()
@@ -249,6 +264,7 @@ class InboxService:
             conversation.resolved_at = now
             conversation.waiting_since = None
             conversation.rating = None
+            conversation.rating_comment = None
             await conversation.save()
             data = {'channel': conversation.channel, 'created_at': conversation.created_at.isoformat(),
                     'sla_due_at': conversation.sla_due_at.isoformat(), 'inbound_count': conversation.inbound_count}
@@ -277,6 +293,7 @@ class InboxService:
             if conversation.rating is not None:
                 raise ActionError(f'#{conversation.id} was already rated.')
             conversation.rating = rating.value
+            conversation.rating_comment = comment.strip()[:500] or None
             await conversation.save()
             await work.record(EventKind.RATED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
                               key=key, data={'rating': rating.value, 'comment': comment[:500]})
@@ -463,6 +480,7 @@ class InboxService:
         conversation.status = 'open' if conversation.assignee_id else 'new'
         conversation.resolved_at = None
         conversation.rating = None
+        conversation.rating_comment = None
         conversation.waiting_since = self.clock.now()
         await work.record(EventKind.REOPENED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
                           key=key, data={'reason': reason})
@@ -534,5 +552,5 @@ def _item(conversation: Conversation, customer_name: str | None = None, *, tags:
                      assignee_id=conversation.assignee_id, created_at=conversation.created_at,
                      waiting_since=conversation.waiting_since, sla_due_at=conversation.sla_due_at,
                      first_response_due_at=conversation.first_response_due_at,
-                     department_id=conversation.department_id, first_response_at=conversation.first_response_at,
-                     tags=tags)
+                     department_id=conversation.department_id, customer_id=conversation.customer_id,
+                     first_response_at=conversation.first_response_at, tags=tags)

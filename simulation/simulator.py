@@ -25,7 +25,7 @@ from services.directory import AgentView, Directory
 from services.events import Channel, EventKind, Rating
 from services.game import GameService
 from services.inbox import ActionError, InboxItem, InboxService
-from services.presence import Presence
+from services.presence import OFFLINE, ON_BREAK, ONLINE, Presence
 from services.projection import Outcome
 from simulation import traffic
 from simulation.traffic import (DEFAULT_STYLE, LIVE, SCENARIOS, STYLES, AgentStyle, Shift, TrafficModel,
@@ -95,6 +95,7 @@ class Simulator:
         self.speed = speed
         self.scenario = scenario
         self.random = random.Random(seed)
+        self.comment_random = random.Random(f'{seed}:rating comments')  # its own stream: other draws stay as they were
         self.running = False
         self.actions = 0
         self.status_changed: Event[SimulatorStatus] = Event()
@@ -159,6 +160,7 @@ class Simulator:
         if self._task is not None:
             await self._task
             self._task = None
+        await self._report_all_offline()
         if isinstance(self.clock, AcceleratedClock):
             self.clock.set_speed(1.0)  # while the simulator is stopped time runs at its real pace
         self._announce()
@@ -214,6 +216,7 @@ class Simulator:
                 agent.on_break_until, agent.wants_break = None, False
         self._generation += 1
         now = self.clock.now()
+        self._schedule(now, self._report_shifts)
         for channel in Channel:
             self._schedule_arrival(channel, now, self._generation)
         if not scenario.steady:
@@ -416,6 +419,7 @@ class Simulator:
         async def change() -> None:
             if generation == self._generation:
                 self._schedule_shift_change(generation)
+                await self._report_shifts()
                 await self._dispatch()
         self._schedule(next_hour, change)
 
@@ -438,12 +442,31 @@ class Simulator:
         agent.wants_break = False
         length = timedelta(minutes=agent.style.break_minutes * self.random.uniform(0.5, 1.5))
         agent.on_break_until = self.clock.now() + length
+        self._schedule(self.clock.now(), lambda: self._report_presence(agent))
 
         async def back() -> None:
             agent.on_break_until = None
             agent.idle_since = self.clock.now()
+            await self._report_presence(agent)
             await self._dispatch()
         self._schedule(agent.on_break_until, back)
+
+    # --- presence ---
+
+    async def _report_shifts(self) -> None:
+        """At every shift change: who is on shift shows online (or on a break), who is not shows offline."""
+        for agent in self._agents.values():
+            await self._report_presence(agent)
+
+    async def _report_presence(self, agent: _SimAgent) -> None:
+        on_duty = agent.shift.on_duty(self.clock.now().hour)
+        status = ON_BREAK if agent.on_break_until is not None else ONLINE if on_duty else OFFLINE
+        await self.presence.report_simulated(agent.view.id, status)
+
+    async def _report_all_offline(self) -> None:
+        """The simulator stopped: its agents leave the floor."""
+        for agent in self._agents.values():
+            await self.presence.report_simulated(agent.view.id, OFFLINE)
 
     # --- ratings ---
 
@@ -467,9 +490,10 @@ class Simulator:
             return
         reopen = verdict == Rating.BAD and self.random.random() < traffic.REOPEN_SHARE
         delay = timedelta(seconds=self.random.uniform(120.0, 1800.0))
+        comment = traffic.rating_comment(verdict, language, self.comment_random)
 
         async def rate() -> None:
-            await self.inbox.rate(conversation_id, verdict)
+            await self.inbox.rate(conversation_id, verdict, comment=comment)
             if reopen:  # an unhappy customer sometimes writes again, which reopens the conversation
                 self._language[conversation_id] = language
                 await self.inbox.customer_message(conversation_id, traffic.still_not_solved(language))

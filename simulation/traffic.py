@@ -312,6 +312,17 @@ def rating(style: AgentStyle, waited_seconds: float, rng: random.Random) -> Rati
     return Rating.GOOD if draw < good else Rating.BAD if draw < good + bad else Rating.NEUTRAL
 
 
+RATING_COMMENT_SHARE = 0.35  # of the customers who rate, how many also write a comment
+
+
+def rating_comment(verdict: Rating, language: str, rng: random.Random) -> str:
+    """What a customer may write with their rating, in their language; empty for those who write nothing."""
+    if rng.random() >= RATING_COMMENT_SHARE:
+        return ''
+    comments = RATING_COMMENTS.get(language, RATING_COMMENTS['en'])
+    return rng.choice(comments[verdict.value])
+
+
 def priority(rng: random.Random) -> str:
     return rng.choices(_PRIORITIES, cum_weights=_PRIORITY_CUMULATIVE)[0]
 
@@ -426,6 +437,20 @@ FOLLOW_UPS = {
            'Hier is de schermafbeelding waar u om vroeg.'],
     'lv': ['Paldies, vēl viens jautājums: vai tas attiecas arī uz manu otru pasūtījumu?',
            'Diemžēl tas joprojām nedarbojas.', 'Šeit ir ekrānuzņēmums, ko prasījāt.'],
+}
+RATING_COMMENTS = {
+    'en': {'good': ('Quick and friendly, thank you!', 'Solved in one go, great service.', 'Very helpful, thanks.'),
+           'neutral': ('It works now, but it took a while.', 'OK in the end.'),
+           'bad': ('I had to wait far too long.', 'My problem is still not really solved.')},
+    'fr': {'good': ('Rapide et aimable, merci !', 'Problème réglé du premier coup, bravo.'),
+           'neutral': ('Ça marche, mais c\'était long.', 'Correct, sans plus.'),
+           'bad': ('Beaucoup trop d\'attente.', 'Mon problème n\'est toujours pas résolu.')},
+    'nl': {'good': ('Snel en vriendelijk, bedankt!', 'In één keer opgelost, top.'),
+           'neutral': ('Het werkt nu, maar het duurde even.', 'Prima, niet meer dan dat.'),
+           'bad': ('Veel te lang moeten wachten.', 'Mijn probleem is nog steeds niet opgelost.')},
+    'lv': {'good': ('Ātri un laipni, paldies!', 'Atrisināja uzreiz, lieliski.'),
+           'neutral': ('Tagad strādā, bet tas prasīja laiku.', 'Normāli.'),
+           'bad': ('Bija pārāk ilgi jāgaida.', 'Mana problēma joprojām nav atrisināta.')},
 }
 STILL_NOT_SOLVED = {'en': 'This is still not solved, I am afraid.',
                     'fr': "Ce n'est toujours pas résolu, malheureusement.",

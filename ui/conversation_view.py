@@ -11,6 +11,8 @@ from services.container import Services
 from services.directory import AgentView
 from services.inbox import OPEN_STATUSES, ActionError, ConversationDetail, InboxItem, ThreadEntry
 from services.viewing import Viewer, others
+from ui.canned_page import CannedPicker
+from ui.crm_card import CrmCard
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, sla_countdown
 
 MAX_TABS = 8
@@ -39,6 +41,7 @@ class ConversationView:
         self.tabs: list[int] = []  # the open conversations, in the order they were opened
         self.labels: dict[int, str] = {}
         self.drafts: dict[int, Draft] = {}  # half-written replies and notes survive switching between tabs
+        self.picked_canned: dict[int, int] = {}  # conversation -> the canned reply put in its box, counted when sent
         self.view_id: int | None = None  # this tab's view of the shown conversation (collision detection)
         self.thread_keys: list[str] = []  # the thread entries shown, to append new ones instead of redrawing
         self.body: ui.column | None = None  # built when the first conversation is opened: most tabs never do
@@ -51,6 +54,7 @@ class ConversationView:
                 ui.icon('forum', size='xl', color='grey-5')
                 ui.label('Pick a conversation from the inbox to read and answer it.')
                 ui.label('Type / in the reply box for canned replies · Ctrl+Enter sends').classes('text-xs')
+        self.crm = CrmCard(services, agent, actor, open_conversation=self.open)
         ui.context.client.on_delete(self._leave)
 
     def _build(self) -> None:
@@ -81,6 +85,7 @@ class ConversationView:
             self.reply.on('keydown.ctrl.enter', self._send)
             self.reply.on('keydown.tab.prevent', self._pick_first)
             with ui.row().classes('w-full justify-end gap-2'):
+                CannedPicker(self.services, self.agent, on_pick=self._apply)
                 self.take_button = ui.button('Take', icon='pan_tool', on_click=self._take).props('outline no-caps') \
                     .mark('take')
                 self.reopen_button = ui.button('Reopen', icon='replay', on_click=self._reopen) \
@@ -114,8 +119,7 @@ class ConversationView:
         except ActionError as error:
             ui.notify(str(error), type='negative')
             return
-        if not self.canned:
-            self.canned = await self.services.inbox.canned_replies()
+        self.canned = await self.services.inbox.canned_replies(self.agent.id)  # from memory: shared and own
         self._keep_draft()
         self._leave()
         if conversation_id not in self.tabs:
@@ -129,6 +133,7 @@ class ConversationView:
         self.view_id = self.services.viewing.enter(self.agent.id, conversation_id)
         self.viewers.set_text(others(self.services.viewing.viewers(conversation_id), self.agent.id))
         self._draw_tabs()
+        await self.crm.show(detail.item.customer_id)
 
     async def close(self, conversation_id: int) -> None:
         """Close a tab; a half-written text is discarded only once the agent says so."""
@@ -141,6 +146,7 @@ class ConversationView:
         if conversation_id not in self.tabs:
             return
         self.drafts.pop(conversation_id, None)
+        self.picked_canned.pop(conversation_id, None)
         index = self.tabs.index(conversation_id)
         self.tabs.remove(conversation_id)
         if conversation_id != self.active:
@@ -353,8 +359,10 @@ class ConversationView:
         if self.detail is None:
             return
         values = placeholder_values(customer_name=self.detail.item.customer_name, ticket_id=self.detail.item.id,
-                                    agent_name=self.agent.name)
+                                    agent_name=self.agent.name, company=self.detail.customer_company,
+                                    agent_team=self.agent.team_name)
         self.reply.set_value(render(canned.body, values))
+        self.picked_canned[self.detail.item.id] = canned.id
         self.suggestions.clear()
 
     async def _send(self) -> None:
@@ -366,11 +374,13 @@ class ConversationView:
             if note:
                 await self.services.inbox.add_note(actor, self.detail.item.id, self.reply.value or '')
             else:
-                await self.services.inbox.reply(actor, self.detail.item.id, self.reply.value or '')
+                await self.services.inbox.reply(actor, self.detail.item.id, self.reply.value or '',
+                                                canned_id=self.picked_canned.get(self.detail.item.id))
         except ActionError as error:
             ui.notify(str(error), type='negative')
             return
         self._set_reply('')
+        self.picked_canned.pop(self.detail.item.id, None)
         ui.notify('Note added (only agents see it)' if note else 'Reply sent', type='positive')
 
     async def _add_tag(self) -> None:

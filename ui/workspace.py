@@ -6,9 +6,12 @@ from services.directory import AgentView
 from services.progress import ProgressView
 from ui.inbox_panel import InboxPanel, queue_views_for
 from ui.leaderboard_card import LeaderboardCard, feed_for
+from ui.my_ratings import MyRatingsDialog
+from ui.presence_menu import PresenceMenu
 from ui.progress_card import ProgressCard
 from ui.session import current_agent, log_out, user_storage
 from ui.sim_controls import SimulatorControls
+from ui.team_chat import TeamChatPanel
 
 
 def register(services: Services) -> None:
@@ -42,6 +45,7 @@ def register(services: Services) -> None:
             ui.space()
             if agent.is_lead:
                 SimulatorControls(services, actor)
+            header_tools = ui.row().classes('items-center gap-1 no-wrap')  # presence, chat, canned replies, ratings
             ui.label(agent.name).classes('font-medium').mark('agent-name')
             with ui.row().classes('items-center gap-1 text-sm bg-deep-purple-5 px-2 rounded no-wrap'):
                 level_icon = ui.icon('badge', size='xs')
@@ -55,6 +59,24 @@ def register(services: Services) -> None:
                 progress = ProgressCard() if not agent.is_lead else None
                 LeaderboardCard(feed, me=agent.id)
             inbox = InboxPanel(services, agent, actor, queues)
+        with ui.right_drawer(value=False).props('width=360 bordered overlay elevated') \
+                .classes('bg-blue-grey-1 p-3') as chat_drawer:
+            chat = TeamChatPanel(services, agent, actor, open_conversation=inbox.conversation.open,
+                                 on_unread=lambda count: (chat_badge.set_text(str(count)),
+                                                          chat_badge.set_visibility(count > 0)))
+        chat_drawer.on_value_change(lambda event: chat.opened(bool(event.value)))
+        with header_tools:
+            PresenceMenu(services, agent, actor)
+            with ui.button(icon='forum', on_click=chat_drawer.toggle).props('flat round color=white') \
+                    .tooltip('Team chat').mark('chat-toggle'):
+                chat_badge = ui.badge('0', color='red').props('floating rounded').mark('chat-unread')
+                chat_badge.set_visibility(False)
+            ui.button(icon='quickreply', on_click=lambda: ui.navigate.to('/canned')) \
+                .props('flat round color=white').tooltip('Canned replies').mark('canned-link')
+            if not agent.is_lead:
+                ratings = MyRatingsDialog(services, agent, open_conversation=inbox.conversation.open)
+                ui.button(icon='star_rate', on_click=ratings.open).props('flat round color=white') \
+                    .tooltip('My ratings').mark('my-ratings-button')
 
         def show_progress(view: ProgressView) -> None:
             level_icon.set_name(view.level_icon)

@@ -1,7 +1,8 @@
 """Canned replies: recognising ``/shortcut`` and filling placeholders."""
 import pytest
 
-from services.canned import PLACEHOLDERS, placeholder_values, render, shortcut_in
+from services.canned import (PLACEHOLDERS, CannedReplyDraft, CannedReplyView, placeholder_values, problems_with,
+                             render, shortcut_in, unknown_placeholders, visible_replies)
 
 
 @pytest.mark.parametrize(('text', 'expected'), [
@@ -39,12 +40,54 @@ def test_render_does_not_expand_placeholders_inside_values() -> None:
 
 
 def test_placeholder_values() -> None:
-    values = placeholder_values(customer_name='Jānis Bērziņš', ticket_id=7, agent_name='Līga Liepa')
+    values = placeholder_values(customer_name='Jānis Bērziņš', ticket_id=7, agent_name='Līga Liepa',
+                                company='SIA Dzintars Tech', agent_team='Comet')
     assert values == {'customer_first_name': 'Jānis', 'customer_name': 'Jānis Bērziņš', 'ticket_number': '#7',
-                      'agent_name': 'Līga Liepa', 'agent_first_name': 'Līga'}
+                      'agent_name': 'Līga Liepa', 'agent_first_name': 'Līga', 'company': 'SIA Dzintars Tech',
+                      'agent_team': 'Comet'}
     assert set(values) == set(PLACEHOLDERS)
 
 
 def test_placeholder_values_of_single_and_empty_names() -> None:
     values = placeholder_values(customer_name='Cher', ticket_id=1, agent_name='')
     assert (values['customer_first_name'], values['agent_first_name'], values['agent_name']) == ('Cher', '', '')
+
+
+def draft(**changes) -> CannedReplyDraft:
+    return CannedReplyDraft(**({'title': 'Greeting', 'shortcut': 'hi', 'body': 'Hi {customer_first_name}!'} | changes))
+
+
+def test_a_good_draft_has_no_problems() -> None:
+    assert problems_with(draft()) == []
+    assert problems_with(draft(shortcut='/more-info_2', body='{company} {agent_team} {ticket_number}')) == []
+
+
+@pytest.mark.parametrize(('changes', 'problem'), [
+    ({'shortcut': ''}, 'The shortcut is empty.'),
+    ({'shortcut': '/'}, 'The shortcut is empty.'),
+    ({'shortcut': 'two words'}, 'The shortcut /two words may only hold letters, digits, "-" and "_".'),
+    ({'shortcut': 'x' * 41}, 'The shortcut is too long (41 characters, at most 40).'),
+    ({'title': '  '}, 'The title is empty.'),
+    ({'body': ''}, 'The text is empty.'),
+    ({'body': 'x' * 5001}, 'The text is too long (5001 characters, at most 5000).'),
+    ({'language': 'xx'}, "Unknown language 'xx'"),
+])
+def test_draft_problems(changes: dict, problem: str) -> None:
+    assert any(found.startswith(problem) for found in problems_with(draft(**changes))), problems_with(draft(**changes))
+
+
+def test_unknown_placeholders_are_refused_by_name() -> None:
+    body = 'Hi {customer_first_name}, your {order_id} ({order_id}) and {Customer_Name}'
+    assert unknown_placeholders(body) == ['order_id', 'Customer_Name']
+    [problem] = problems_with(draft(body=body))
+    assert problem.startswith('Unknown placeholders {order_id}, {Customer_Name}: use {customer_first_name}')
+
+
+def test_own_reply_wins_a_shared_shortcut_and_others_own_are_hidden() -> None:
+    shared_hi = CannedReplyView(id=1, shortcut='hi', title='Hi', body='shared', language='en')
+    shared_bye = CannedReplyView(id=2, shortcut='bye', title='Bye', body='shared', language='en')
+    mine = CannedReplyView(id=3, shortcut='hi', title='My hi', body='mine', language='en', owner_id=7)
+    theirs = CannedReplyView(id=4, shortcut='zz', title='Theirs', body='theirs', language='en', owner_id=8)
+    for order in ([shared_hi, shared_bye, mine, theirs], [theirs, mine, shared_bye, shared_hi]):
+        assert visible_replies(order, 7) == [shared_bye, mine]
+        assert visible_replies(order, 8) == [shared_bye, shared_hi, theirs]
