@@ -14,7 +14,7 @@ because levels are checked on every event of a replay.
 import difflib
 import operator
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 MAX_LENGTH = 1000
@@ -127,8 +127,8 @@ _TOKEN = re.compile(r'\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<number>-?[0-9]+
 _HINTS = {'=': "write '==' to compare", '&': "write 'and'", '|': "write 'or'", '!': "write 'not' or '!='"}
 
 
-def _tokenize(text: str) -> list[_Token]:
-    tokens = []
+def _tokenize(text: str) -> Iterator[_Token]:
+    """Yield the tokens one by one, so that the first problem from the left is the one reported."""
     position = 0
     while True:
         match = _TOKEN.match(text, position)
@@ -137,22 +137,22 @@ def _tokenize(text: str) -> list[_Token]:
             stripped = rest.lstrip()
             column = len(text) - len(stripped) + 1
             if not stripped:
-                tokens.append(_Token('end', '', column))
-                return tokens
+                while True:
+                    yield _Token('end', '', column)
             character = stripped[0]
             hint = f': {_HINTS[character]}' if character in _HINTS else ''
             raise ExpressionError(f'Unexpected character {character!r} at column {column}{hint}', column)
         kind = match.lastgroup
         token_text = match.group(kind)
         column = match.start(kind) + 1
-        tokens.append(_Token(kind if kind != 'paren' else token_text, token_text, column))
+        yield _Token(kind if kind != 'paren' else token_text, token_text, column)
         position = match.end()
 
 
 class _Parser:
     def __init__(self, text: str, known: Collection[str]) -> None:
         self.tokens = _tokenize(text)
-        self.position = 0
+        self.token = next(self.tokens)
         self.known = known
         self.depth = 0
 
@@ -185,13 +185,13 @@ class _Parser:
         if self._keyword('not'):
             return Not(self._nested(token, self._not))
         if token.kind == '(':
-            self.position += 1
+            self._next()
             node = self._nested(token, self._or)
             closing = self._peek()
             if closing.kind != ')':
                 raise ExpressionError(f"Missing ')' at column {closing.column} for the '(' at column {token.column}",
                                       closing.column)
-            self.position += 1
+            self._next()
             return node
         return self._comparison()
 
@@ -230,17 +230,16 @@ class _Parser:
     def _keyword(self, word: str) -> bool:
         token = self._peek()
         if token.kind == 'name' and token.text.lower() == word:
-            self.position += 1
+            self._next()
             return True
         return False
 
     def _peek(self) -> _Token:
-        return self.tokens[self.position]
+        return self.token
 
     def _next(self) -> _Token:
-        token = self.tokens[self.position]
-        if token.kind != 'end':
-            self.position += 1
+        token = self.token
+        self.token = next(self.tokens)
         return token
 
 
