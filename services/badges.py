@@ -342,7 +342,7 @@ class BadgeBoard:
                 partials = bucket.metrics[index]
                 partial = partials.get(event.agent_id)
                 if partial is None:
-                    partial = partials[event.agent_id] = _Partial()
+                    partial = partials[event.agent_id] = Aggregate()
                 partial.add(value, distinct=metric.value == CONVERSATION)
 
     def feed_all(self, events: Iterable[GameEvent]) -> None:
@@ -351,7 +351,7 @@ class BadgeBoard:
 
     def evaluate(self, now: datetime) -> dict[str, BadgeResult]:
         """Every badge's result at ``now``, from the events fed so far (feed the events up to ``now`` first)."""
-        merged: dict[tuple[int, Window], dict[int, _Partial]] = {}  # badges sharing a metric and window merge once
+        merged: dict[tuple[int, Window], dict[int, Aggregate]] = {}  # badges sharing a metric and window merge once
         results = {}
         for definition in self.definitions:
             days = window_days(definition.window, now)
@@ -368,8 +368,8 @@ class BadgeBoard:
     def holders(self, now: datetime) -> dict[str, frozenset[int]]:
         return {key: result.holders for key, result in self.evaluate(now).items()}
 
-    def _merge(self, index: int, days: Sequence[date]) -> dict[int, _Partial]:
-        merged: dict[int, _Partial] = {}
+    def _merge(self, index: int, days: Sequence[date]) -> dict[int, Aggregate]:
+        merged: dict[int, Aggregate] = {}
         for day in days:
             bucket = self.days.get(day)
             if bucket is None:
@@ -377,7 +377,7 @@ class BadgeBoard:
             for agent_id, partial in bucket.metrics[index].items():
                 total = merged.get(agent_id)
                 if total is None:
-                    total = merged[agent_id] = _Partial()
+                    total = merged[agent_id] = Aggregate()
                 total.merge(partial)
         return merged
 
@@ -436,8 +436,8 @@ def lucky_draw(seed: int, day: date, agent_id: int) -> float:
 # --- helpers --------------------------------------------------------------------------------------------------------
 
 @dataclass(slots=True)
-class _Partial:
-    """The facts of one agent for one metric over some days, aggregated."""
+class Aggregate:
+    """Facts of one metric aggregated as they come (per agent and day in badges, per agent or team in quests)."""
     count: int = 0
     total: float = 0
     maximum: float | None = None
@@ -453,7 +453,7 @@ class _Partial:
         self.maximum = value if self.maximum is None or value > self.maximum else self.maximum
         self.minimum = value if self.minimum is None or value < self.minimum else self.minimum
 
-    def merge(self, other: '_Partial') -> None:
+    def merge(self, other: 'Aggregate') -> None:
         self.count += other.count
         self.total += other.total
         if other.maximum is not None:
@@ -462,31 +462,30 @@ class _Partial:
             self.minimum = other.minimum if self.minimum is None else min(self.minimum, other.minimum)
         self.conversations |= other.conversations
 
+    def result(self, aggregation: Aggregation, metric: Metric) -> float:
+        """The aggregate's value; ``count`` of a CONVERSATION metric counts each conversation once."""
+        if aggregation == Aggregation.COUNT:
+            return len(self.conversations) if metric.value == CONVERSATION else self.count
+        if aggregation == Aggregation.SUM:
+            return self.count if metric.value == ONE else self.total
+        if aggregation == Aggregation.AVERAGE:
+            return self.total / self.count if self.count else 0.0
+        value = self.maximum if aggregation == Aggregation.MAX else self.minimum
+        return 0.0 if value is None else value
+
 
 @dataclass(slots=True)
 class _Day:
-    metrics: list[dict[int, _Partial]]  # by the board's metric index: agent id -> partial
+    metrics: list[dict[int, Aggregate]]  # by the board's metric index: agent id -> partial
     active: set[int] = field(default_factory=set)  # agents with any event that day
 
 
-def _rank(definition: BadgeDefinition, partials: Mapping[int, _Partial]) -> BadgeResult:
-    values = {agent_id: _result(definition, partial) for agent_id, partial in partials.items()
-              if partial.count >= definition.minimum_volume}
+def _rank(definition: BadgeDefinition, partials: Mapping[int, Aggregate]) -> BadgeResult:
+    assert definition.metric is not None
+    values = {agent_id: partial.result(definition.aggregation, definition.metric)
+              for agent_id, partial in partials.items() if partial.count >= definition.minimum_volume}
     if not values:
         return BadgeResult(key=definition.key, holders=frozenset(), best=None, values={})
     best = (max if definition.direction == Direction.HIGHEST else min)(values.values())
     return BadgeResult(key=definition.key, holders=frozenset(a for a, v in values.items() if v == best), best=best,
                        values=values)
-
-
-def _result(definition: BadgeDefinition, partial: _Partial) -> float:
-    assert definition.metric is not None
-    if definition.aggregation == Aggregation.COUNT:
-        return len(partial.conversations) if definition.metric.value == CONVERSATION else partial.count
-    if definition.aggregation == Aggregation.SUM:
-        return partial.total
-    if definition.aggregation == Aggregation.AVERAGE:
-        return partial.total / partial.count
-    value = partial.maximum if definition.aggregation == Aggregation.MAX else partial.minimum
-    assert value is not None
-    return value
