@@ -433,7 +433,7 @@ def lucky_draw(seed: int, day: date, agent_id: int) -> float:
     return int.from_bytes(digest[:8], 'big') / 2 ** 64
 
 
-# --- helpers --------------------------------------------------------------------------------------------------------
+# --- aggregates -----------------------------------------------------------------------------------------------------
 
 @dataclass(slots=True)
 class Aggregate:
