@@ -28,7 +28,8 @@ class BadgeError(ValueError):
     """An invalid badge or metric definition; the message is meant for the lead who edits it."""
 
 
-def _enum(enum: type[E], value: Any, what: str) -> E:
+def enum_value(enum: type[E], value: Any, what: str) -> E:
+    """``enum(value)``, or a :class:`BadgeError` naming the choices."""
     try:
         return enum(value)
     except ValueError:
@@ -105,7 +106,7 @@ class Filter:
     values: tuple[str | int, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, 'operator', _enum(FilterOperator, self.operator, 'filter'))
+        object.__setattr__(self, 'operator', enum_value(FilterOperator, self.operator, 'filter'))
         object.__setattr__(self, 'values', tuple(self.values))
 
     def matches(self, data: Mapping[str, Any]) -> bool:
@@ -127,7 +128,7 @@ class Metric:
     value: str = ONE  # ONE, CONVERSATION or the name of a numeric data field
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, 'kind', _enum(EventKind, self.kind, 'event kind'))
+        object.__setattr__(self, 'kind', enum_value(EventKind, self.kind, 'event kind'))
         fields = EVENT_FIELDS.get(self.kind, {})
         label = f'{self.kind.value.replace("_", " ").capitalize()} events'
         known = ', '.join(fields) or 'none'
@@ -137,14 +138,16 @@ class Metric:
             if field_type is None:
                 raise BadgeError(f"{label} have no field '{condition.field}' to filter on (known: {known})")
             if condition.operator == FilterOperator.CONTAINS and field_type != TEXTS:
-                raise BadgeError(f"'{condition.field}' of {label.lower()} is not a list: use 'is' instead of 'contains'")
+                raise BadgeError(f"'{condition.field}' of {label.lower()} is not a list: "
+                                 f"use 'is' instead of 'contains'")
             if condition.operator in (FilterOperator.IS, FilterOperator.CONTAINS) and not condition.values:
                 raise BadgeError(f"The filter on '{condition.field}' needs at least one value")
         if self.value not in (ONE, CONVERSATION):
             field_type = fields.get(self.value)
             if field_type is None:
                 raise BadgeError(f"{label} have no field '{self.value}' to measure "
-                                 f"(known: {known}; or '{ONE}' to count events, '{CONVERSATION}' to count conversations)")
+                                 f"(known: {known}; or '{ONE}' to count events, '{CONVERSATION}' to count "
+                                 f'conversations)')
             if field_type != NUMBER:
                 raise BadgeError(f"'{self.value}' of {label.lower()} is not a number: it can only filter")
 
@@ -183,7 +186,7 @@ class BadgeDefinition:
     def __post_init__(self) -> None:
         for name, enum in (('aggregation', Aggregation), ('window', Window), ('direction', Direction),
                            ('kind', BadgeKind)):
-            object.__setattr__(self, name, _enum(enum, getattr(self, name), name))
+            object.__setattr__(self, name, enum_value(enum, getattr(self, name), name))
         if not self.key.strip() or not self.name.strip():
             raise BadgeError('A badge needs a key and a name')
         if self.minimum_volume < 1:
@@ -249,7 +252,8 @@ DEFAULT_BADGES: tuple[BadgeDefinition, ...] = (
                     metric=Metric(kind=EventKind.RATED, where=(Filter(field='rating', values=('good',)),))),
     BadgeDefinition(key='coffee', name='Coffee', description='Most breaks in 7 days', image='badges/coffee.svg',
                     teasing=True,
-                    metric=Metric(kind=EventKind.PRESENCE_CHANGED, where=(Filter(field='status', values=('on_break',)),))),
+                    metric=Metric(kind=EventKind.PRESENCE_CHANGED,
+                                  where=(Filter(field='status', values=('on_break',)),))),
     BadgeDefinition(key='novelist', name='Novelist', description='Longest reply yesterday',
                     image='badges/novelist.svg', aggregation=Aggregation.MAX, window=Window.PREVIOUS_DAY,
                     metric=Metric(kind=EventKind.REPLIED, value='length')),
@@ -259,7 +263,8 @@ DEFAULT_BADGES: tuple[BadgeDefinition, ...] = (
                     image='badges/quatrefoil.svg', kind=BadgeKind.RANDOM, rarity=0.05),
     BadgeDefinition(key='express', name='Express', description='Shortest average viewing time yesterday',
                     image='badges/express.svg', aggregation=Aggregation.AVERAGE, window=Window.PREVIOUS_DAY,
-                    direction=Direction.LOWEST, minimum_volume=3, metric=Metric(kind=EventKind.VIEWED, value='seconds')),
+                    direction=Direction.LOWEST, minimum_volume=3,
+                    metric=Metric(kind=EventKind.VIEWED, value='seconds')),
     BadgeDefinition(key='worker', name='Worker', description='Most time online in 7 days', image='badges/worker.svg',
                     aggregation=Aggregation.SUM,
                     metric=Metric(kind=EventKind.PRESENCE_CHANGED, value='seconds',

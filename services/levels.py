@@ -14,8 +14,8 @@ LEVEL_METRICS = ('points', 'quality', 'speed', 'productivity', 'resolved', 'repl
 class Level:
     """A level and the condition reaching it, e.g. ``points >= 2000 and resolved >= 100`` (see services/expressions.py).
 
-    An invalid condition raises :class:`services.expressions.ExpressionError` when the level is made. ``minimums`` is the
-    older shorthand for a condition of ``>=`` terms: used only when ``condition`` is empty, and otherwise derived from it.
+    An invalid condition raises :class:`services.expressions.ExpressionError` when the level is made. ``minimums`` is
+    the older shorthand for a condition of ``>=`` terms: used only when ``condition`` is empty, else derived from it.
     """
     number: int
     title: str

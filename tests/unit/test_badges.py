@@ -237,11 +237,13 @@ def test_new_badges_from_the_same_parts() -> None:
 
 @pytest.mark.parametrize(('metric', 'message'), [
     ({'kind': 'replyd'}, "Unknown event kind 'replyd' (known: conversation_created"),
-    ({'kind': 'replied', 'value': 'lenght'}, "Replied events have no field 'lenght' to measure (known: length, channel"),
+    ({'kind': 'replied', 'value': 'lenght'},
+     "Replied events have no field 'lenght' to measure (known: length, channel"),
     ({'kind': 'replied', 'value': 'channel'}, "'channel' of replied events is not a number"),
     ({'kind': 'rated', 'where': [{'field': 'stars', 'values': [5]}]}, "Rated events have no field 'stars' to filter"),
     ({'kind': 'rated', 'where': [{'field': 'rating', 'operator': 'like', 'values': ['b']}]}, "Unknown filter 'like'"),
-    ({'kind': 'rated', 'where': [{'field': 'rating', 'operator': 'contains', 'values': ['b']}]}, "'rating' of rated events is not a list"),
+    ({'kind': 'rated', 'where': [{'field': 'rating', 'operator': 'contains', 'values': ['b']}]},
+     "'rating' of rated events is not a list"),
     ({'kind': 'rated', 'where': [{'field': 'rating'}]}, "The filter on 'rating' needs at least one value"),
 ])
 def test_invalid_metrics_are_refused_with_a_message(metric: dict[str, Any], message: str) -> None:
@@ -255,7 +257,8 @@ def test_invalid_metrics_are_refused_with_a_message(metric: dict[str, Any], mess
     ({'window': 'month'}, "Unknown window 'month'"),
     ({'direction': 'up'}, "Unknown direction 'up'"),
     ({'aggregation': 'average'}, 'Each event counts 1, so a average means nothing'),
-    ({'metric': {'kind': 'tagged', 'value': 'conversation'}, 'aggregation': 'max'}, 'Conversations can only be counted'),
+    ({'metric': {'kind': 'tagged', 'value': 'conversation'}, 'aggregation': 'max'},
+     'Conversations can only be counted'),
     ({'metric': None}, "The badge 'Traffic controller' needs a metric"),
     ({'minimum_volume': 0}, 'The minimum volume is at least 1'),
     ({'name': ' '}, 'A badge needs a key and a name'),
