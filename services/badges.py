@@ -6,8 +6,8 @@ window of UTC days and go to the agents with the highest (or lowest) result. The
 (services/quests.py), so leads build both from the same parts.
 
 Windows are whole UTC days: ``rolling_7d`` is now's day and the six days before it, ``previous_day`` is the day before
-now's day. Holders can therefore only change when an event arrives or at UTC midnight: evaluating after each event
-(batch) and at each midnight gives the complete history, the same live and in a rebuild.
+now's day. Holders can therefore only change when an event arrives or at UTC midnight, so :class:`BadgeBoard`
+records the complete history of who held what when, the same live and in a rebuild.
 """
 from __future__ import annotations
 
@@ -304,26 +304,64 @@ KEPT_DAYS = 8  # the longest window (7 days) and one more, so an evaluation just
 
 
 class BadgeBoard:
-    """Per-agent, per-day partial aggregates of every metric the badges use, fed event by event.
+    """Every badge's standing, fed committed events in id order (ids already passed are ignored).
 
-    Feed committed events in id order (:meth:`feed` ignores ids it has passed); :meth:`evaluate` then combines at most
-    seven days of partials per agent, never the events. Days older than :data:`KEPT_DAYS` before the newest event are
-    dropped. New or edited definitions need a new board fed the last :data:`KEPT_DAYS` days of the log.
+    Per metric it keeps per-agent, per-day partial aggregates (never the events; days older than :data:`KEPT_DAYS`
+    before the newest event are dropped) and, for the current day, each window's aggregate per agent, updated as facts
+    arrive and rebuilt from at most seven days of partials when the day changes. Ranking a badge then touches each
+    agent once.
+
+    Two ways to use it:
+
+    - :meth:`apply` each event, and :meth:`advance` when the clock passes midnight without events: both return the
+      :class:`HolderChange` lines of the history and keep :attr:`current` up to date. Changes happen at an event's
+      time or at a midnight only, so a rebuild that applies the same events gives the same history.
+    - :meth:`feed` events (e.g. the last :data:`KEPT_DAYS` days of the log, for a new set of definitions) and
+      :meth:`evaluate` at any time.
     """
 
     def __init__(self, definitions: Sequence[BadgeDefinition] = DEFAULT_BADGES, *, seed: int = 0) -> None:
         self.definitions = tuple(definitions)
         self.seed = seed
-        # each distinct metric once, by position (Inspector and Express share theirs); and the metrics of each kind
+        # each distinct metric once, by position (Inspector and Express share theirs), and the metrics of each kind
         self.metrics = tuple(dict.fromkeys(d.metric for d in self.definitions if d.metric is not None))
-        self._by_kind: dict[EventKind, list[tuple[int, Metric]]] = {}
+        self._by_kind: dict[EventKind, list[int]] = {}
         for index, metric in enumerate(self.metrics):
-            self._by_kind.setdefault(metric.kind, []).append((index, metric))
+            self._by_kind.setdefault(metric.kind, []).append(index)
+        self._metric_of = {d.key: self.metrics.index(d.metric) for d in self.definitions if d.metric is not None}
+        self._windows_of: dict[int, set[Window]] = {}  # metric index -> the windows its badges use
+        self._badges_of: dict[int, list[str]] = {}  # metric index -> the keys of its badges
+        for key, index in self._metric_of.items():
+            definition = next(d for d in self.definitions if d.key == key)
+            self._windows_of.setdefault(index, set()).add(definition.window)
+            self._badges_of.setdefault(index, []).append(key)
+        self._random = [d.key for d in self.definitions if d.kind == BadgeKind.RANDOM]
         self.days: dict[date, _Day] = {}
         self.last_event_id = 0
         self.latest_day: date | None = None
+        self._window_day: date | None = None  # the day the window aggregates are for
+        self._windows: dict[tuple[int, Window], dict[int, Aggregate]] = {}
+        self._window_days: dict[Window, frozenset[date]] = {}  # the days of each window on that day
+        self.current: dict[str, frozenset[int]] = {}  # the holders as of :attr:`evaluated_at` (see :meth:`apply`)
+        self.evaluated_at: datetime | None = None
+        self._dirty: set[str] = set(d.key for d in self.definitions)  # badges whose holders may have changed
+
+    def apply(self, event: GameEvent) -> list[HolderChange]:
+        """Feed one event and return the history lines it causes (first those of any midnight passed before it)."""
+        if event.id <= self.last_event_id:
+            return []
+        changes = self._pass_midnights(event.occurred_at)
+        self.feed(event)
+        return changes + self._settle(max(event.occurred_at, self.evaluated_at or event.occurred_at))
+
+    def advance(self, now: datetime) -> list[HolderChange]:
+        """Let the clock pass to ``now`` without events: the history lines of each midnight passed (and of events fed
+        since the last evaluation)."""
+        changes = self._pass_midnights(now)
+        return changes + self._settle(max(now, self.evaluated_at or now)) if self._dirty else changes
 
     def feed(self, event: GameEvent) -> None:
+        """Add an event's facts, without evaluating."""
         if event.id <= self.last_event_id:
             return
         self.last_event_id = event.id
@@ -340,38 +378,71 @@ class BadgeBoard:
         bucket = self.days.get(day)
         if bucket is None:
             bucket = self.days[day] = _Day(metrics=[{} for _ in self.metrics])
-        bucket.active.add(event.agent_id)
-        for index, metric in self._by_kind.get(event.kind, ()):
+        if event.agent_id not in bucket.active:
+            bucket.active.add(event.agent_id)
+            self._dirty.update(self._random)  # one more agent in today's lucky draw
+        for index in self._by_kind.get(event.kind, ()):
+            metric = self.metrics[index]
             value = metric.fact(event)
-            if value is not None:
-                partials = bucket.metrics[index]
-                partial = partials.get(event.agent_id)
-                if partial is None:
-                    partial = partials[event.agent_id] = Aggregate()
-                partial.add(value, distinct=metric.value == CONVERSATION)
+            if value is None:
+                continue
+            distinct = metric.value == CONVERSATION
+            _aggregate(bucket.metrics[index], event.agent_id).add(value, distinct=distinct)
+            for window in self._windows_of[index]:
+                if day in self._window_days.get(window, ()):
+                    _aggregate(self._windows[index, window], event.agent_id).add(value, distinct=distinct)
+            self._dirty.update(self._badges_of[index])
 
     def feed_all(self, events: Iterable[GameEvent]) -> None:
         for event in events:
             self.feed(event)
 
-    def evaluate(self, now: datetime) -> dict[str, BadgeResult]:
-        """Every badge's result at ``now``, from the events fed so far (feed the events up to ``now`` first)."""
-        merged: dict[tuple[int, Window], dict[int, Aggregate]] = {}  # badges sharing a metric and window merge once
+    def evaluate(self, now: datetime, keys: Iterable[str] | None = None) -> dict[str, BadgeResult]:
+        """The badges' results at ``now`` (all, or those of ``keys``), from the events fed so far."""
+        wanted = None if keys is None else set(keys)
+        windows = self._windows_at(utc_day(now))
         results = {}
         for definition in self.definitions:
-            days = window_days(definition.window, now)
-            if definition.kind == BadgeKind.RANDOM:
-                results[definition.key] = self._draw(definition, days)
+            if wanted is not None and definition.key not in wanted:
                 continue
-            index = self.metrics.index(definition.metric)
-            partials = merged.get((index, definition.window))
-            if partials is None:
-                partials = merged[index, definition.window] = self._merge(index, days)
-            results[definition.key] = _rank(definition, partials)
+            if definition.kind == BadgeKind.RANDOM:
+                results[definition.key] = self._draw(definition, window_days(definition.window, now))
+            else:
+                partials = windows[self._metric_of[definition.key], definition.window]
+                results[definition.key] = _rank(definition, partials)
         return results
 
     def holders(self, now: datetime) -> dict[str, frozenset[int]]:
         return {key: result.holders for key, result in self.evaluate(now).items()}
+
+    def _pass_midnights(self, now: datetime) -> list[HolderChange]:
+        changes: list[HolderChange] = []
+        if self.evaluated_at is None:
+            return changes
+        midnight = next_midnight(self.evaluated_at)
+        while midnight <= now:  # every window moves at midnight: all badges again
+            self._dirty.update(d.key for d in self.definitions)
+            changes += self._settle(midnight)
+            midnight += timedelta(days=1)
+        return changes
+
+    def _settle(self, at: datetime) -> list[HolderChange]:
+        results = self.evaluate(at, self._dirty)
+        new = {key: result.holders for key, result in results.items()}
+        changes = holder_changes({key: self.current.get(key, frozenset()) for key in new}, new, at=at)
+        self.current.update(new)
+        self.evaluated_at = at
+        self._dirty.clear()
+        return changes
+
+    def _windows_at(self, day: date) -> dict[tuple[int, Window], dict[int, Aggregate]]:
+        """Each (metric, window)'s aggregate per agent on ``day``: kept for the current day, rebuilt when it moves."""
+        if day != self._window_day:
+            self._windows = {(index, window): self._merge(index, _days_of(window, day))
+                             for index, windows in self._windows_of.items() for window in windows}
+            self._window_day = day
+            self._window_days = {window: frozenset(_days_of(window, day)) for window in Window}
+        return self._windows
 
     def _merge(self, index: int, days: Sequence[date]) -> dict[int, Aggregate]:
         merged: dict[int, Aggregate] = {}
@@ -380,10 +451,7 @@ class BadgeBoard:
             if bucket is None:
                 continue
             for agent_id, partial in bucket.metrics[index].items():
-                total = merged.get(agent_id)
-                if total is None:
-                    total = merged[agent_id] = Aggregate()
-                total.merge(partial)
+                _aggregate(merged, agent_id).merge(partial)
         return merged
 
     def _draw(self, definition: BadgeDefinition, days: Sequence[date]) -> BadgeResult:
@@ -414,10 +482,7 @@ def utc_day(moment: datetime) -> date:
 
 def window_days(window: Window, now: datetime) -> tuple[date, ...]:
     """The UTC days a window covers at ``now``, oldest first."""
-    today = utc_day(now)
-    if window == Window.PREVIOUS_DAY:
-        return (today - timedelta(days=1),)
-    return tuple(today - timedelta(days=back) for back in range(6, -1, -1))
+    return _days_of(window, utc_day(now))
 
 
 def window_bounds(window: Window, now: datetime) -> tuple[datetime, datetime]:
@@ -483,6 +548,19 @@ class Aggregate:
 class _Day:
     metrics: list[dict[int, Aggregate]]  # by the board's metric index: agent id -> partial
     active: set[int] = field(default_factory=set)  # agents with any event that day
+
+
+def _days_of(window: Window, today: date) -> tuple[date, ...]:
+    if window == Window.PREVIOUS_DAY:
+        return (today - timedelta(days=1),)
+    return tuple(today - timedelta(days=back) for back in range(6, -1, -1))
+
+
+def _aggregate(aggregates: dict[int, Aggregate], agent_id: int) -> Aggregate:
+    aggregate = aggregates.get(agent_id)
+    if aggregate is None:
+        aggregate = aggregates[agent_id] = Aggregate()
+    return aggregate
 
 
 def _rank(definition: BadgeDefinition, partials: Mapping[int, Aggregate]) -> BadgeResult:

@@ -351,3 +351,51 @@ def test_board_equals_a_naive_reference(raw: list, repeats: list[int], later: in
                 board.feed(events[index])
     now = (events[-1].occurred_at if events else START) + timedelta(hours=later)
     assert board.holders(now) == {definition.key: reference(events, definition, now, seed) for definition in ALL}
+
+
+def history_events(raw: list) -> list[GameEvent]:
+    raw = sorted(raw, key=lambda fact: fact[2])
+    return [GameEvent(id=index + 1, key=str(index), kind=kind, occurred_at=START + timedelta(hours=hour),
+                      agent_id=agent_id, conversation_id=conversation_id, data=data)
+            for index, (kind, agent_id, hour, conversation_id, data) in enumerate(raw)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(facts, min_size=1, max_size=50), st.integers(0, 3))
+def test_applying_events_keeps_the_current_holders_and_their_history(raw: list, seed: int) -> None:
+    events = history_events(raw)
+    board = BadgeBoard(ALL, seed=seed)
+    replayed: dict[str, set[int]] = {}
+    last_at = None
+    for position, event in enumerate(events):
+        for change in board.apply(event) + board.apply(event):  # the second time: ignored
+            assert last_at is None or change.at >= last_at  # the history runs forward
+            assert change.at == event.occurred_at or change.at == next_midnight(change.at - timedelta(microseconds=1))
+            last_at = change.at
+            holders = replayed.setdefault(change.badge, set())
+            assert (change.agent_id in holders) is not change.gained
+            (holders.add if change.gained else holders.discard)(change.agent_id)
+        expected = {d.key: reference(events[:position + 1], d, event.occurred_at, seed) for d in ALL}
+        assert board.current == expected
+        assert {key: frozenset(agents) for key, agents in replayed.items() if agents} == \
+            {key: agents for key, agents in expected.items() if agents}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(facts, min_size=1, max_size=50), st.lists(st.integers(0, 12 * 24 * 60), max_size=20))
+def test_live_with_a_timer_and_a_rebuild_write_the_same_history(raw: list, ticks: list[int]) -> None:
+    events = history_events(raw)
+    live, rebuild = BadgeBoard(ALL), BadgeBoard(ALL)
+    live_history, rebuild_history = [], []
+    timer = sorted(START + timedelta(minutes=minute) for minute in ticks)
+    for event in events:
+        while timer and timer[0] <= event.occurred_at:  # the clock passes time between events, midnights included
+            live_history += live.advance(timer.pop(0))
+        live_history += live.apply(event)
+        rebuild_history += rebuild.apply(event)
+    end = events[-1].occurred_at + timedelta(days=8)
+    live_history += live.advance(end)
+    rebuild_history += rebuild.advance(end)
+    assert live_history == rebuild_history
+    assert live.current == rebuild.current == rebuild.holders(end)
+    assert all(not agents for key, agents in live.current.items() )  # a quiet week later
