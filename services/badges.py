@@ -142,6 +142,8 @@ class Metric:
                                  f"use 'is' instead of 'contains'")
             if condition.operator in (FilterOperator.IS, FilterOperator.CONTAINS) and not condition.values:
                 raise BadgeError(f"The filter on '{condition.field}' needs at least one value")
+            if field_type == NUMBER:  # a form sends text: compare numbers with numbers
+                object.__setattr__(condition, 'values', tuple(_number(condition.field, v) for v in condition.values))
         if self.value not in (ONE, CONVERSATION):
             field_type = fields.get(self.value)
             if field_type is None:
@@ -548,6 +550,18 @@ class Aggregate:
 class _Day:
     metrics: list[dict[int, Aggregate]]  # by the board's metric index: agent id -> partial
     active: set[int] = field(default_factory=set)  # agents with any event that day
+
+
+def _number(field_name: str, value: Any) -> int | float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise BadgeError(f"'{field_name}' is a number, not {value!r}") from None
 
 
 def _days_of(window: Window, today: date) -> tuple[date, ...]:

@@ -245,6 +245,8 @@ def test_new_badges_from_the_same_parts() -> None:
     ({'kind': 'rated', 'where': [{'field': 'rating', 'operator': 'contains', 'values': ['b']}]},
      "'rating' of rated events is not a list"),
     ({'kind': 'rated', 'where': [{'field': 'rating'}]}, "The filter on 'rating' needs at least one value"),
+    ({'kind': 'resolved', 'where': [{'field': 'inbound_count', 'values': ['one']}]},
+     "'inbound_count' is a number, not 'one'"),
 ])
 def test_invalid_metrics_are_refused_with_a_message(metric: dict[str, Any], message: str) -> None:
     with pytest.raises(BadgeError) as error:
@@ -273,6 +275,8 @@ def test_invalid_badges_are_refused_with_a_message(changes: dict[str, Any], mess
 def test_definitions_round_trip_through_dicts() -> None:
     assert [badge_from_dict(badge.as_dict()) for badge in DEFAULT_BADGES] == list(DEFAULT_BADGES)
     assert Filter(field='rating', operator='is', values=['bad']) == Filter(field='rating', values=('bad',))
+    from_form = metric_from_dict({'kind': 'resolved', 'where': [{'field': 'inbound_count', 'values': ['1', '2.5']}]})
+    assert from_form.where[0].values == (1, 2.5)
 
 
 # --- the board against a naive reference over random logs -----------------------------------------------------------
