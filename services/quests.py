@@ -184,8 +184,9 @@ class QuestBoard:
 
     def progress_for(self, agent_id: int, now: datetime) -> list[QuestProgress]:
         """The progress card's bars: every quest running at ``now`` the agent takes part in, by end time."""
+        in_team = self.team_of.get(agent_id) is not None
         return [self.progress(quest.key, agent_id) for quest in sorted(self.quests.values(), key=_by_end)
-                if quest.running(now) and (quest.scope == QuestScope.INDIVIDUAL or self.team_of.get(agent_id))]
+                if quest.running(now) and (quest.scope == QuestScope.INDIVIDUAL or in_team)]
 
     def _complete(self, quest: QuestDefinition, holder: int, event: GameEvent) -> QuestCompletion:
         if quest.scope == QuestScope.INDIVIDUAL:
