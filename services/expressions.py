@@ -70,6 +70,9 @@ class Condition:
     node: Node
     holds: Callable[[Metrics], bool] = field(compare=False, repr=False)
 
+    def __reduce__(self) -> tuple[Callable[[Node], 'Condition'], tuple[Node]]:
+        return _from_node, (self.node,)  # closures do not pickle: compile again (e.g. in another process)
+
     @property
     def text(self) -> str:
         """The canonical form: single spaces, lower-case names, parentheses around every nested ``and``/``or``."""
@@ -104,7 +107,10 @@ def parse_condition(text: str, *, known: Collection[str]) -> Condition:
     """Parse and compile a condition over the ``known`` metric names; raise :class:`ExpressionError` if invalid."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f'The condition is too long ({len(text)} characters, at most {MAX_LENGTH})', MAX_LENGTH)
-    node = _Parser(text, known).parse()
+    return _from_node(_Parser(text, known).parse())
+
+
+def _from_node(node: Node) -> Condition:
     return Condition(node, _compile(node))
 
 

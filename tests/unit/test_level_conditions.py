@@ -1,4 +1,6 @@
 """Levels reached by conditions in the expression language, beyond the older minimums shorthand."""
+import pickle
+
 import pytest
 
 from services.expressions import ExpressionError
@@ -52,3 +54,9 @@ def test_an_invalid_condition_is_refused_with_its_message() -> None:
         Level(number=2, title='Rookie', icon='egg', condition='level >= 2')
     with pytest.raises(ExpressionError, match="Expected a number after '>=' at column 11"):
         check_condition('points >= and')
+
+
+def test_levels_pickle_for_other_processes() -> None:
+    levels = pickle.loads(pickle.dumps(LEVELS))
+    assert levels == LEVELS
+    assert level_after(1, {'chats': 50, 'calls': 20}, levels=levels) == 2
