@@ -302,7 +302,7 @@ class HolderChange:
     at: datetime
 
 
-KEPT_DAYS = 8  # the longest window (7 days) and one more, so an evaluation just after midnight still finds its days
+KEPT_DAYS = 8  # the longest window (7 days) and one more, for an evaluation at a time before the newest event's day
 
 
 class BadgeBoard:
@@ -330,13 +330,17 @@ class BadgeBoard:
         self._by_kind: dict[EventKind, list[int]] = {}
         for index, metric in enumerate(self.metrics):
             self._by_kind.setdefault(metric.kind, []).append(index)
-        self._metric_of = {d.key: self.metrics.index(d.metric) for d in self.definitions if d.metric is not None}
+        keys = [d.key for d in self.definitions]
+        if len(set(keys)) < len(keys):
+            raise BadgeError(f'Two badges have the key {next(k for k in keys if keys.count(k) > 1)!r}')
+        self._metric_of: dict[str, int] = {}  # badge key -> metric index
         self._windows_of: dict[int, set[Window]] = {}  # metric index -> the windows its badges use
         self._badges_of: dict[int, list[str]] = {}  # metric index -> the keys of its badges
-        for key, index in self._metric_of.items():
-            definition = next(d for d in self.definitions if d.key == key)
-            self._windows_of.setdefault(index, set()).add(definition.window)
-            self._badges_of.setdefault(index, []).append(key)
+        for definition in self.definitions:
+            if definition.metric is not None:
+                index = self._metric_of[definition.key] = self.metrics.index(definition.metric)
+                self._windows_of.setdefault(index, set()).add(definition.window)
+                self._badges_of.setdefault(index, []).append(definition.key)
         self._random = [d.key for d in self.definitions if d.kind == BadgeKind.RANDOM]
         self.days: dict[date, _Day] = {}
         self.last_event_id = 0

@@ -272,6 +272,11 @@ def test_invalid_badges_are_refused_with_a_message(changes: dict[str, Any], mess
     assert str(error.value).startswith(message)
 
 
+def test_a_board_refuses_two_badges_with_one_key() -> None:
+    with pytest.raises(BadgeError, match="Two badges have the key 'cleaner'"):
+        BadgeBoard([BADGES['cleaner'], BADGES['traffic_controller'], BADGES['cleaner']])
+
+
 def test_definitions_round_trip_through_dicts() -> None:
     assert [badge_from_dict(badge.as_dict()) for badge in DEFAULT_BADGES] == list(DEFAULT_BADGES)
     assert Filter(field='rating', operator='is', values=['bad']) == Filter(field='rating', values=('bad',))
