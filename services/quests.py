@@ -134,6 +134,8 @@ class QuestBoard:
 
     def __init__(self, quests: Sequence[QuestDefinition], *, team_of: Mapping[int, int | None] | None = None) -> None:
         self.quests = {quest.key: quest for quest in quests}
+        if len(self.quests) < len(quests):
+            raise QuestError('Two quests have the same key')
         self.team_of: Mapping[int, int | None] = team_of if team_of is not None else {}
         self.aggregates: dict[str, dict[int, Aggregate]] = {key: {} for key in self.quests}  # key -> agent/team id
         self.completions: dict[str, dict[int, QuestCompletion]] = {key: {} for key in self.quests}

@@ -128,6 +128,11 @@ def test_filters_the_event_does_not_carry_are_refused() -> None:
         quest_metric('solved')
 
 
+def test_a_board_refuses_two_quests_with_one_key() -> None:
+    with pytest.raises(QuestError, match='Two quests have the same key'):
+        QuestBoard([social_quest(), social_quest(title='Again')])
+
+
 def test_quests_round_trip_through_dicts() -> None:
     quest = social_quest(scope=QuestScope.TEAM, reward_badge='x', metric=quest_metric('resolved', tag='vip'))
     assert quest_from_dict(quest.as_dict()) == quest
