@@ -269,9 +269,8 @@ DEFAULT_BADGES: tuple[BadgeDefinition, ...] = (
                     metric=Metric(kind=EventKind.VIEWED, value='seconds')),
     BadgeDefinition(key='worker', name='Worker', description='Most time online in 7 days', image='badges/worker.svg',
                     aggregation=Aggregation.SUM,
-                    metric=Metric(kind=EventKind.PRESENCE_CHANGED, value='seconds',
-                                  where=(Filter(field='previous', operator=FilterOperator.IS_NOT,
-                                                values=('offline',)),))),
+                    metric=Metric(kind=EventKind.PRESENCE_CHANGED, value='seconds',  # breaks are Siesta's
+                                  where=(Filter(field='previous', values=('online', 'away')),))),
     BadgeDefinition(key='chatty', name='Chatty', description='Longest chat yesterday', image='badges/chatty.svg',
                     aggregation=Aggregation.MAX, window=Window.PREVIOUS_DAY,
                     metric=Metric(kind=EventKind.RESOLVED, value='duration_seconds',

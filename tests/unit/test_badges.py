@@ -67,15 +67,15 @@ def test_traffic_controller_rebel_rewarded_cleaner_count_in_seven_days() -> None
 
 def test_presence_badges_siesta_coffee_worker() -> None:
     log = Log()
-    log.add(EventKind.PRESENCE_CHANGED, 1, status='online', previous='on_break', seconds=1800)
+    log.add(EventKind.PRESENCE_CHANGED, 1, status='online', previous='on_break', seconds=5 * 3600)
     log.add(EventKind.PRESENCE_CHANGED, 2, status='on_break', previous='online', seconds=3 * 3600)
     log.add(EventKind.PRESENCE_CHANGED, 2, status='online', previous='on_break', seconds=600)
     log.add(EventKind.PRESENCE_CHANGED, 2, status='on_break', previous='online', seconds=600)
     log.add(EventKind.PRESENCE_CHANGED, 1, status='on_break', previous='away', seconds=7200)
     log.add(EventKind.PRESENCE_CHANGED, 3, status='online', previous='offline', seconds=20 * 3600)  # not online time
-    assert holders(log, 'siesta') == {1}  # 1800 s of break against 600
+    assert holders(log, 'siesta') == {1}  # 5 h of break against 10 minutes
     assert holders(log, 'coffee') == {2}  # two breaks against one
-    assert holders(log, 'worker') == {2}  # 3.2 h online against 2 h away (away counts, offline does not)
+    assert holders(log, 'worker') == {2}  # 3.2 h online against 2 h away (away counts, breaks and offline do not)
 
 
 def test_viewing_badges_inspector_and_express_average_yesterday_with_a_minimum_volume() -> None:
