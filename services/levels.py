@@ -2,35 +2,60 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from services.expressions import Condition, condition_from_minimums, parse_condition
+
+# the lifetime metrics a level condition may read: services/projection.py's AgentMetrics counters (named here because
+# projection imports this module; tests/unit/test_levels.py checks that the two agree)
+LEVEL_METRICS = ('points', 'quality', 'speed', 'productivity', 'resolved', 'replies', 'chats', 'calls',
+                 'positive_ratings', 'negative_ratings')
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Level:
+    """A level and the condition reaching it, e.g. ``points >= 2000 and resolved >= 100`` (see services/expressions.py).
+
+    An invalid condition raises :class:`services.expressions.ExpressionError` when the level is made. ``minimums`` is
+    the older shorthand for a condition of ``>=`` terms: used only when ``condition`` is empty, else derived from it.
+    """
     number: int
     title: str
     icon: str  # a Material icon name: emoji do not render on every kiosk screen
+    condition: str = ''  # kept in canonical form; an empty condition is always reached
     minimums: Mapping[str, int] = field(default_factory=dict)  # metric name -> lifetime minimum
+    compiled: Condition = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        text = self.condition if self.condition.strip() or not self.minimums else condition_from_minimums(self.minimums)
+        compiled = parse_condition(text, known=LEVEL_METRICS)
+        object.__setattr__(self, 'compiled', compiled)
+        object.__setattr__(self, 'condition', compiled.text)
+        object.__setattr__(self, 'minimums', compiled.minimums)
 
     def reached_by(self, metrics: Mapping[str, int]) -> bool:
-        for metric, minimum in self.minimums.items():  # a plain loop: this runs for every event of a replay
-            if metrics.get(metric, 0) < minimum:
-                return False
-        return True
+        return self.compiled.holds(metrics)
+
+
+def check_condition(text: str) -> str:
+    """Return a level condition in canonical form, or raise :class:`ExpressionError` with a message for the editor."""
+    return parse_condition(text, known=LEVEL_METRICS).text
 
 
 # an agent earning ~150 points an hour climbs a level every day or two at first, and reaches the top in months
 DEFAULT_LEVELS: tuple[Level, ...] = (
     Level(number=1, title='Novice', icon='spa'),
-    Level(number=2, title='Rookie', icon='egg', minimums={'points': 200}),
-    Level(number=3, title='Apprentice', icon='menu_book', minimums={'points': 800, 'resolved': 40}),
-    Level(number=4, title='Problem solver', icon='extension', minimums={'points': 2000, 'resolved': 100}),
-    Level(number=5, title='Ticket tamer', icon='gps_fixed', minimums={'points': 4000, 'resolved': 200}),
-    Level(number=6, title='Customer whisperer', icon='forum', minimums={'points': 7000, 'positive_ratings': 250}),
-    Level(number=7, title='Support ninja', icon='sports_martial_arts', minimums={'points': 11000, 'resolved': 600}),
-    Level(number=8, title='Queue master', icon='explore', minimums={'points': 16000, 'resolved': 900}),
-    Level(number=9, title='Support hero', icon='shield', minimums={'points': 23000, 'positive_ratings': 800}),
-    Level(number=10, title='Legend of the desk', icon='emoji_events', minimums={'points': 32000, 'resolved': 1800}),
-    Level(number=11, title='Grand master of support', icon='auto_awesome', minimums={'points': 45000, 'resolved': 2500}),
-    Level(number=12, title='King of customer support', icon='workspace_premium', minimums={'points': 60000, 'resolved': 3500}),
+    Level(number=2, title='Rookie', icon='egg', condition='points >= 200'),
+    Level(number=3, title='Apprentice', icon='menu_book', condition='points >= 800 and resolved >= 40'),
+    Level(number=4, title='Problem solver', icon='extension', condition='points >= 2000 and resolved >= 100'),
+    Level(number=5, title='Ticket tamer', icon='gps_fixed', condition='points >= 4000 and resolved >= 200'),
+    Level(number=6, title='Customer whisperer', icon='forum', condition='points >= 7000 and positive_ratings >= 250'),
+    Level(number=7, title='Support ninja', icon='sports_martial_arts', condition='points >= 11000 and resolved >= 600'),
+    Level(number=8, title='Queue master', icon='explore', condition='points >= 16000 and resolved >= 900'),
+    Level(number=9, title='Support hero', icon='shield', condition='points >= 23000 and positive_ratings >= 800'),
+    Level(number=10, title='Legend of the desk', icon='emoji_events', condition='points >= 32000 and resolved >= 1800'),
+    Level(number=11, title='Grand master of support', icon='auto_awesome',
+          condition='points >= 45000 and resolved >= 2500'),
+    Level(number=12, title='King of customer support', icon='workspace_premium',
+          condition='points >= 60000 and resolved >= 3500'),
 )
 
 
@@ -46,12 +71,9 @@ def level_info(number: int, *, levels: Sequence[Level] = DEFAULT_LEVELS) -> Leve
 
 def progress_to_next(number: int, metrics: Mapping[str, int], *,
                      levels: Sequence[Level] = DEFAULT_LEVELS) -> tuple[Level | None, float]:
-    """Return the next level and how far (0..1) the metrics are towards all of its minimums."""
+    """Return the next level and how far (0..1) the metrics are towards its condition (see ``Condition.progress``)."""
     following = [level for level in levels if level.number > number]
     if not following:
         return None, 1.0
     target = min(following, key=lambda level: level.number)
-    if not target.minimums:
-        return target, 1.0
-    shares = [min(1.0, max(0, metrics.get(metric, 0)) / minimum) for metric, minimum in target.minimums.items()]
-    return target, min(shares)
+    return target, target.compiled.progress(metrics)
