@@ -295,8 +295,12 @@ class InboxService:
             conversation.rating = rating.value
             conversation.rating_comment = comment.strip()[:500] or None
             await conversation.save()
-            await work.record(EventKind.RATED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
-                              key=key, data={'rating': rating.value, 'comment': comment[:500]})
+            # the rating is the resolver's, even if the conversation was transferred after it was resolved
+            resolution = await StoredEvent.filter(conversation_id=conversation.id, kind=EventKind.RESOLVED.value) \
+                .order_by('-id').first()
+            resolver = resolution.agent_id if resolution is not None else conversation.assignee_id
+            await work.record(EventKind.RATED, agent_id=resolver, conversation_id=conversation.id, key=key,
+                              data={'rating': rating.value, 'comment': comment[:500], 'channel': conversation.channel})
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def abandon(self, conversation_id: int, *, key: str | None = None) -> None:

@@ -1,4 +1,5 @@
-"""The app in a real headless Chromium: login, a canned reply and a resolution, the live kiosk, hostile data."""
+"""The app in a real headless Chromium: login, canned replies, resolution, two conversations and a transfer, the live
+kiosk, hostile data."""
 import re
 
 import pytest
@@ -98,3 +99,43 @@ def test_customer_data_is_shown_as_text_never_run_as_html(server: Server, new_ta
     assert tab.dialogs == []
     expect(page.locator('img[src="x"], img[src="y"]')).to_have_count(0)
     expect(page.locator('.q-message-text b')).to_have_count(0)
+
+
+
+def test_an_agent_works_two_conversations_with_a_canned_reply_and_a_transfer(server: Server, new_tab) -> None:
+    page = new_tab().page
+    log_in(page, server.url, 'chloe')
+    reply = page.get_by_placeholder('Write a reply, or type / and a shortcut for a canned reply')
+
+    page.locator('.q-item').filter(has_text='#4 ').click()
+    expect(page.get_by_role('button', name=re.compile(r'^#4 · '))).to_be_visible()  # its tab
+    reply.fill('Let me check the invoice with billing')  # half-written, not sent
+
+    page.locator('.q-item').filter(has_text='#5 ').click()
+    expect(page.get_by_role('button', name=re.compile(r'^#5 · '))).to_be_visible()
+    expect(reply).to_have_value('')  # the other conversation's draft stays with it
+    reply.fill('/hel')
+    page.get_by_role('button', name='/hello · Greeting').click()
+    expect(reply).to_have_value(re.compile(r'^Hi .*thanks for reaching out!.*#5'))
+    reply.press('Control+Enter')
+    expect(page.locator('.q-message-text').filter(has_text='thanks for reaching out!')).to_be_visible()
+    expect(reply).to_have_value('')
+
+    page.get_by_role('button', name=re.compile(r'^#4 · .*✎')).click()  # the tab shows it holds a draft
+    expect(reply).to_have_value('Let me check the invoice with billing')  # nothing typed was lost
+    page.get_by_role('button', name='Transfer').click()
+    dialog = page.get_by_role('dialog')
+    dialog.get_by_label('To').click()
+    page.get_by_role('option', name='Daan de Vries').click()
+    dialog.get_by_label('Note for the receiver (internal)').fill('Daan knows this customer')
+    dialog.get_by_role('button', name='Transfer').click()
+    expect(page.get_by_text('Transferred to Daan de Vries: Daan knows this customer')).to_be_visible()
+
+    daan = new_tab().page
+    log_in(daan, server.url, 'daan')
+    daan.locator('.q-item').filter(has_text='#4 ').click()
+    expect(daan.get_by_text('Transferred to Daan de Vries: Daan knows this customer')).to_be_visible()
+    daan.get_by_placeholder('Write a reply, or type / and a shortcut for a canned reply') \
+        .fill('Hello, I am taking over from Chloé.')
+    daan.get_by_role('button', name='Send').click()  # the receiver may now answer it
+    expect(daan.locator('.q-message-text').filter(has_text='I am taking over from Chloé.')).to_be_visible()

@@ -9,7 +9,7 @@ from models import Conversation, ConversationTag, Department, InternalNote, Mess
 from services.clock import ManualClock
 from services.container import Services
 from services.directory import AgentView
-from services.events import Channel, EventKind
+from services.events import Channel, EventKind, Rating
 from services.inbox import ActionError
 from services.rebuild import differences, replay
 from simulation.simulator import SIM_NOTES
@@ -176,6 +176,19 @@ async def test_transfer_after_resolution_lets_the_receiver_reopen(services: Serv
         await services.inbox.reopen(ana, conversation_id)
     await services.inbox.reopen(bruno, conversation_id)
     assert services.inbox.open_items[conversation_id].assignee_id == bruno.id
+
+
+async def test_a_rating_after_a_transfer_goes_to_the_agent_who_resolved(services: Services, ana: AgentView,
+                                                                        bruno: AgentView) -> None:
+    conversation_id = (await waiting_ids())[0]
+    await services.inbox.reply(ana, conversation_id, 'Done.')
+    await services.inbox.resolve(ana, conversation_id)
+    await services.inbox.transfer(ana, conversation_id, to_agent_id=bruno.id, note='Follow up next week.')
+    await services.inbox.rate(conversation_id, Rating.GOOD, comment='Ana was great')
+    [rated] = await events_of(conversation_id, EventKind.RATED)
+    assert rated.agent_id == ana.id and rated.data['channel']
+    assert [rating.conversation_id for rating in (await services.ratings.of(ana.id)).recent] == [conversation_id]
+    assert (await services.ratings.of(bruno.id)).recent == []
 
 
 async def test_transfers_refused_for_others_and_for_bad_targets(services: Services, ana: AgentView,
