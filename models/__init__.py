@@ -2,9 +2,13 @@
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.people import Agent, Team
+from models.routing import AgentDepartment, AgentSkills, AutomationRule, RoutingSettings, SlaPolicy
 
 __all__ = [
     'Agent',
+    'AgentDepartment',
+    'AgentSkills',
+    'AutomationRule',
     'AgentScore',
     'CannedReply',
     'DailyPoints',
@@ -13,7 +17,9 @@ __all__ = [
     'Department',
     'LedgerEntry',
     'Message',
+    'RoutingSettings',
     'SchemaInfo',
+    'SlaPolicy',
     'StoredEvent',
     'Team',
 ]
