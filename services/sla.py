@@ -177,8 +177,8 @@ class SlaService:
                 return 0
             policy = self.policies[conversation.priority]
             due = conversation.first_response_due_at if target == 'first_response' else conversation.sla_due_at
+            owner = conversation.assignee_id  # whose conversation came close to a breach
             action, detail = await self._act(work, conversation, policy)
-            owner = conversation.assignee_id
             await work.record(EventKind.ESCALATED, agent_id=owner, conversation_id=conversation.id,
                               key=f'escalated:{conversation.id}:{target}', data={
                                   'policy': policy.priority, 'target': target, 'action': action,
