@@ -92,7 +92,8 @@ async def test_an_invalid_rule_is_refused_with_what_is_wrong_and_nothing_is_writ
 async def test_agents_cannot_change_rules(services: Services, ana: AgentView) -> None:
     rule = services.automation.rule_views()[0]
     for attempt in (services.automation.save_rule(ana, rule.spec, rule_id=rule.id),
-                    services.automation.set_enabled(ana, rule.id, False), services.automation.delete_rule(ana, rule.id)):
+                    services.automation.set_enabled(ana, rule.id, False),
+                    services.automation.delete_rule(ana, rule.id)):
         with pytest.raises(ActionError, match='Only a lead can change automation rules'):
             await attempt
     assert services.automation.rules[rule.id].spec.enabled

@@ -1,4 +1,5 @@
-"""The pure routing choice: capacity, departments, channel skills, dedicated or shared model, round-robin or least busy."""
+"""The pure routing choice: capacity, departments, channel skills, dedicated or shared model, round-robin or least
+busy."""
 from services.routing import AgentRouting, can_serve, choose_agent
 
 ANA = AgentRouting(agent_id=1, departments=frozenset({10}), channels=frozenset({'email', 'chat'}), capacity=2,
