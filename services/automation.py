@@ -155,6 +155,8 @@ def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context:
     for number, condition in enumerate(spec.conditions, start=1):
         check_condition_values(condition, context, where=f'Condition {number}')
     action = actions.get(spec.action)
+    if not spec.action:
+        raise RuleError('Pick what the rule does.')
     if action is None:
         raise RuleError(f'Unknown action {spec.action!r}: one of {", ".join(actions)}.')
     if spec.trigger not in action.triggers:

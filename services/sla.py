@@ -26,8 +26,7 @@ from services.routing import RoutingService
 
 log = logging.getLogger(__name__)
 TARGETS = {'first_response': 'first response', 'resolution': 'resolution'}
-ESCALATIONS = {'none': 'No escalation', 'notify_lead': 'Notify the lead', 'reassign': 'Reassign to an available agent',
-               'raise_priority': 'Raise the priority'}
+ESCALATIONS = {'none': 'None', 'notify_lead': 'Notify the lead', 'reassign': 'Reassign', 'raise_priority': 'Raise priority'}
 DEFAULT_FIRST_RESPONSE_MINUTES = {'urgent': 15, 'high': 30, 'normal': 120, 'low': 480}
 MAX_MINUTES = 30 * 24 * 60
 

@@ -53,12 +53,12 @@ def register(services: Services) -> None:
             ui.space()
             ui.label(agent.name).classes('font-medium')
 
-        with ui.row().classes('w-full items-start gap-4 p-2'):
-            with ui.column().classes('gap-4 w-[26rem] shrink-0'):
+        with ui.row().classes('w-full items-start gap-4 p-2 no-wrap'):
+            with ui.column().classes('gap-4 w-[30rem] shrink-0'):
                 RoutingCard(services, lead)
                 DepartmentsCard(services, lead)
                 SlaCard(services, lead)
-            with ui.column().classes('gap-4 grow min-w-[36rem]'):
+            with ui.column().classes('gap-4 grow min-w-0'):
                 RulesCard(services, lead)
                 AgentsCard(services, lead)
 
@@ -181,7 +181,7 @@ class AgentsCard:
                                        label='Departments').props('dense use-chips').classes('w-56') \
                         .mark(f'agent-departments-{view.id}')
                     skills = ui.select(channels, value=[c for c in CHANNELS if c in routing.channels], multiple=True,
-                                       label='Channels').props('dense use-chips').classes('w-64') \
+                                       label='Channels').props('dense').classes('w-56') \
                         .mark(f'agent-channels-{view.id}')
                     capacity = ui.number('Capacity', value=routing.capacity, min=1, max=MAX_CAPACITY, step=1,
                                          format='%d').props('dense').classes('w-20').mark(f'agent-capacity-{view.id}')
@@ -216,13 +216,13 @@ class SlaCard:
                     error = error_line(f'sla-error-{policy.priority}')
                     with ui.row().classes('w-full items-center no-wrap gap-2'):
                         first = ui.number('First response', value=policy.first_response_minutes, min=1, format='%d') \
-                            .props('dense').classes('w-24').mark(f'sla-first-{policy.priority}')
+                            .props('dense').classes('w-24 shrink-0').mark(f'sla-first-{policy.priority}')
                         resolution = ui.number('Resolution', value=policy.resolution_minutes, min=1, format='%d') \
-                            .props('dense').classes('w-24').mark(f'sla-resolution-{policy.priority}')
+                            .props('dense').classes('w-20 shrink-0').mark(f'sla-resolution-{policy.priority}')
                         percent = ui.number('At %', value=policy.escalate_at_percent, min=10, max=99, format='%d') \
-                            .props('dense').classes('w-16').mark(f'sla-percent-{policy.priority}')
+                            .props('dense').classes('w-12 shrink-0').mark(f'sla-percent-{policy.priority}')
                         escalation = ui.select(ESCALATIONS, value=policy.escalation, label='Escalation') \
-                            .props('dense').classes('grow').mark(f'sla-escalation-{policy.priority}')
+                            .props('dense').classes('grow min-w-0').mark(f'sla-escalation-{policy.priority}')
                         ui.button(icon='save', on_click=lambda p=policy.priority, f=first, r=resolution, a=percent,
                                   e=escalation, x=error: self.save(p, f.value, r.value, a.value, e.value, x)) \
                             .props('flat round dense').tooltip('Save').mark(f'save-sla-{policy.priority}')
@@ -373,7 +373,8 @@ class RuleForm:
         for condition in spec.conditions if spec else ():
             self._add_condition(condition.field, condition.operator,
                                 ', '.join(self.shown_values(condition.field, condition.values)))
-        self.action.set_value(spec.action if spec and spec.action in self.action.options else None)
+        if spec is not None and spec.action in self.action.options:
+            self.action.set_value(spec.action)
         self._action_changed()
         for name, element in self.values.items():
             empty = None if isinstance(element, ui.select) else ''

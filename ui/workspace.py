@@ -75,7 +75,7 @@ def register(services: Services) -> None:
 
         if agent.is_lead:  # SLA escalations that notify the lead, one notification per burst
             services.sla.alerts.subscribe(lambda alerts: ui.notify(alert_text(alerts), type='warning',
-                                                                   position='top-right', timeout=8000))
+                                                                   position='bottom-right', timeout=8000))
 
         services.presence.tab_opened(agent.id)  # the simulator leaves an agent's work alone while they are here
         ui.context.client.on_delete(lambda: services.presence.tab_closed(agent.id))
