@@ -152,7 +152,8 @@ def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context:
         raise RuleError(f'The name is too long ({len(name)} characters, at most 80).')
     if spec.trigger not in TRIGGERS:
         raise RuleError(f'Unknown trigger {spec.trigger!r}: one of {", ".join(TRIGGERS)}.')
-    for number, condition in enumerate(spec.conditions, start=1):
+    conditions = conditions_from([condition.as_json() for condition in spec.conditions])  # fields and operators
+    for number, condition in enumerate(conditions, start=1):
         check_condition_values(condition, context, where=f'Condition {number}')
     action = actions.get(spec.action)
     if not spec.action:
@@ -169,7 +170,7 @@ def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context:
             raise RuleError('A time rule waits from 1 minute to 365 days.')
     else:
         delay = 0
-    return replace(spec, name=name, value=value, delay_minutes=delay)
+    return replace(spec, name=name, value=value, delay_minutes=delay, conditions=conditions)
 
 
 def check_condition_values(condition: Condition, context: RuleContext, *, where: str) -> None:
@@ -405,6 +406,8 @@ class AutomationService:
             quiet = [conversation_id for conversation_id, moment in last.items() if _aware(moment) <= until]
             candidates = await Conversation.filter(id__in=quiet, status='pending').order_by('id') \
                 .prefetch_related('customer') if quiet else []
+        if not candidates:
+            return 0
         acted = 0
         async with self.game.batch() as work:
             for conversation in candidates:
@@ -412,12 +415,11 @@ class AutomationService:
                               language=conversation.customer.language, department_id=conversation.department_id)
                 if not matches(rule.spec.conditions, facts):
                     continue
-                moment = conversation.resolved_at if rule.spec.trigger == 'after_resolution' else until
-                # once per rule and resolution (or pending spell), however often the sweep runs
-                key = f'rule:{rule.id}:{conversation.id}:{moment.isoformat()}' \
-                    if rule.spec.trigger == 'after_resolution' else None
-                if key is not None and await _recorded(key):
-                    continue
+                key = None
+                if rule.spec.trigger == 'after_resolution':  # once per rule and resolution, whatever happens
+                    key = f'rule:{rule.id}:{conversation.id}:{conversation.resolved_at.isoformat()}'
+                    if await _recorded(key):
+                        continue
                 if await self._apply(rule, work, conversation, key=key):
                     self.inbox.publish_after_commit(work, conversation)
                     acted += 1

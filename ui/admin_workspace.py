@@ -56,11 +56,13 @@ def register(services: Services) -> None:
         with ui.row().classes('w-full items-start gap-4 p-2 no-wrap'):
             with ui.column().classes('gap-4 w-[30rem] shrink-0'):
                 RoutingCard(services, lead)
-                DepartmentsCard(services, lead)
+                # the other cards offer the departments too (resolved when called: they are built below)
+                DepartmentsCard(services, lead, on_change=lambda: (agents.show_departments(),
+                                                                   rules.form.show_departments()))
                 SlaCard(services, lead)
             with ui.column().classes('gap-4 grow min-w-0'):
-                RulesCard(services, lead)
-                AgentsCard(services, lead)
+                rules = RulesCard(services, lead)
+                agents = AgentsCard(services, lead)
 
 
 Lead = Callable[[], AgentView | None]
@@ -110,9 +112,10 @@ class RoutingCard:
 
 
 class DepartmentsCard:
-    def __init__(self, services: Services, lead: Lead) -> None:
+    def __init__(self, services: Services, lead: Lead, *, on_change: Callable[[], object]) -> None:
         self.services = services
         self.lead = lead
+        self.on_change = on_change
         with ui.card().classes('w-full gap-2').mark('departments-card'):
             ui.label('Departments').classes('text-lg font-bold')
             self.rows = ui.column().classes('w-full gap-1')
@@ -127,7 +130,7 @@ class DepartmentsCard:
     def show(self) -> None:
         self.rows.clear()
         with self.rows:
-            for department in self.services.routing.departments.values():
+            for department in sorted(self.services.routing.departments.values(), key=lambda d: d.name.casefold()):
                 with ui.row().classes('w-full items-center no-wrap gap-1'):
                     name = ui.input(value=department.name).props('dense borderless').classes('grow') \
                         .mark(f'department-name-{department.id}')
@@ -144,6 +147,7 @@ class DepartmentsCard:
                          done='Department added', error_label=self.error):
             self.new_name.set_value('')
             self.show()
+            self.on_change()
 
     async def rename(self, department_id: int, name: str) -> None:
         if (who := self.lead()) is None:
@@ -151,6 +155,7 @@ class DepartmentsCard:
         if await attempt(self.services.routing.rename_department(who, department_id, name), done='Renamed',
                          error_label=self.error):
             self.show()
+            self.on_change()
 
     async def delete(self, department_id: int) -> None:
         if (who := self.lead()) is None:
@@ -158,6 +163,7 @@ class DepartmentsCard:
         if await attempt(self.services.routing.delete_department(who, department_id), done='Department deleted',
                          error_label=self.error):
             self.show()
+            self.on_change()
 
 
 class AgentsCard:
@@ -171,7 +177,8 @@ class AgentsCard:
             ui.label('Channels are the skills used in the shared model; in the dedicated model an agent serves only '
                      'their dedicated channel. Capacity: conversations in hand at once.').classes('text-sm text-grey-7')
             self.error = error_line('agent-error')
-            departments = {d.id: d.name for d in services.routing.departments.values()}
+            self.department_selects: list[ui.select] = []
+            departments = department_options(services)
             channels = {channel: channel.capitalize() for channel in CHANNELS}
             for view in services.directory.floor():
                 routing = services.routing.of(view.id)
@@ -180,6 +187,7 @@ class AgentsCard:
                     member = ui.select(departments, value=sorted(routing.departments), multiple=True,
                                        label='Departments').props('dense use-chips').classes('w-56') \
                         .mark(f'agent-departments-{view.id}')
+                    self.department_selects.append(member)
                     skills = ui.select(channels, value=[c for c in CHANNELS if c in routing.channels], multiple=True,
                                        label='Channels').props('dense').classes('w-56') \
                         .mark(f'agent-channels-{view.id}')
@@ -191,6 +199,11 @@ class AgentsCard:
                     ui.button(icon='save', on_click=lambda v=view, m=member, s=skills, c=capacity, d=dedicated:
                               self.save(v, m.value, s.value, c.value, d.value)) \
                         .props('flat round dense').tooltip('Save').mark(f'save-agent-{view.id}')
+
+    def show_departments(self) -> None:
+        options = department_options(self.services)
+        for select in self.department_selects:
+            select.set_options(options, value=[d for d in select.value or [] if d in options])
 
     async def save(self, view: AgentView, departments: list[int], channels: list[str], capacity: float | None,
                    dedicated: str) -> None:
@@ -342,9 +355,8 @@ class RuleForm:
             with ui.row().classes('w-full items-center no-wrap gap-2'):
                 self.action = ui.select({}, label='Then', on_change=self._action_changed).props('dense') \
                     .classes('w-64').mark('rule-action')
-                departments = {str(d.id): d.name for d in services.routing.departments.values()}
                 self.values = {
-                    'set_department': ui.select(departments, label='Department'),
+                    'set_department': ui.select({}, label='Department'),
                     'set_priority': ui.select({p: p for p in PRIORITIES}, label='Priority'),
                     'assign_agent': ui.select({str(a.id): a.name for a in services.directory.floor()}, label='Agent'),
                     'add_tag': ui.input('Tag'),
@@ -353,6 +365,7 @@ class RuleForm:
                 }
                 for name, element in self.values.items():
                     element.props('dense').classes('grow').mark(f'rule-value-{name}')
+            self.show_departments()
             self.enabled = ui.checkbox('Enabled', value=True).mark('rule-form-enabled')
             self.error = error_line('rule-error')
             with ui.row().classes('gap-2'):
@@ -380,6 +393,11 @@ class RuleForm:
             empty = None if isinstance(element, ui.select) else ''
             element.set_value(spec.value if spec and spec.action == name and spec.value else empty)
         self.enabled.set_value(spec.enabled if spec else True)
+
+    def show_departments(self) -> None:
+        options = {str(id_): name for id_, name in department_options(self.services).items()}
+        select = self.values['set_department']
+        select.set_options(options, value=select.value if select.value in options else None)
 
     def shown_values(self, field: str, values: tuple[str, ...]) -> list[str]:
         """Department ids are shown (and typed) as names."""
@@ -452,6 +470,10 @@ class RuleForm:
         await self.on_save(RuleSpec(name=self.name.value or '', trigger=self.trigger.value,
                                     action=self.action.value or '', value=str(value or ''), conditions=conditions,
                                     delay_minutes=_whole(self.delay.value), enabled=bool(self.enabled.value)))
+
+
+def department_options(services: Services) -> dict[int, str]:
+    return {d.id: d.name for d in sorted(services.routing.departments.values(), key=lambda d: d.name.casefold())}
 
 
 def _whole(value: float | None) -> int:

@@ -139,3 +139,24 @@ def test_a_burst_of_alerts_is_one_notification() -> None:
     alerts = [LeadAlert(conversation_id=n, text=f'#{n} is late') for n in (4, 5)]
     assert alert_text(alerts[:1]) == '#4 is late'
     assert alert_text(alerts) == '2 conversations are close to an SLA breach: #4, #5'
+
+
+async def test_an_agent_changes_the_priority_of_their_conversation_and_the_due_times_follow(
+        services: Services, clock: ManualClock, ana: AgentView, bruno: AgentView, lead: AgentView) -> None:
+    conversation_id = await arrive(services, 'low')
+    created_at = clock.now()
+    await services.inbox.take(ana, conversation_id)
+    clock.advance(timedelta(minutes=5))
+    with pytest.raises(ActionError, match='assigned to Ana Ozola, not to you'):
+        await services.inbox.set_priority(bruno, conversation_id, 'urgent')
+    with pytest.raises(ActionError, match="Unknown priority 'asap'"):
+        await services.inbox.set_priority(ana, conversation_id, 'asap')
+    await services.inbox.set_priority(ana, conversation_id, 'high')
+    conversation = await Conversation.get(id=conversation_id)
+    assert (conversation.priority, conversation.first_response_due_at, conversation.sla_due_at) == \
+        ('high', created_at + timedelta(minutes=30), created_at + timedelta(hours=4))
+    assert services.inbox.open_items[conversation_id].sla_due_at == created_at + timedelta(hours=4)
+    await services.inbox.set_priority(lead, conversation_id, 'normal')  # a lead may change anyone's
+    events = await StoredEvent.filter(kind='priority_changed', conversation_id=conversation_id).order_by('id')
+    assert [(e.agent_id, e.data['previous'], e.data['priority'], e.data['by']) for e in events] == [
+        (ana.id, 'low', 'high', 'agent'), (lead.id, 'high', 'normal', 'agent')]

@@ -72,6 +72,9 @@ async def test_departments_are_added_renamed_and_refused_deletion_while_used(use
     user.find(marker='add-department').click()
     await user.should_see('Department added', retries=20)
     returns = department_id('Returns')
+    rule_department, = user.find(marker='rule-value-set_department').elements
+    agent_departments = user.find(marker=f'agent-departments-{services().directory.floor()[0].id}').elements.pop()
+    assert rule_department.options[str(returns)] == 'Returns' and agent_departments.options[returns] == 'Returns'
     set_value(user, f'department-name-{returns}', 'Returns and exchanges')
     user.find(marker=f'rename-department-{returns}').click()
     await user.should_see('Renamed', retries=20)
