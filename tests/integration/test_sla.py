@@ -1,22 +1,27 @@
 """SLA policies on a real database and a manual clock: due times, and each escalation once, shortly before a breach."""
+import asyncio
 from datetime import timedelta
 
 import pytest
 
 from models import Conversation, Customer, StoredEvent
-from services.clock import ManualClock
-from services.container import Services
+from services.clock import AcceleratedClock, ManualClock
+from services.container import Services, build
 from services.directory import AgentView
 from services.events import Channel
 from services.inbox import ActionError
+from services.settings import parse
 from services.sla import LeadAlert, SlaPolicyView, alert_text
+from tests.conftest import START
+from tests.integration.support import TEST_ENV
 
 
-@pytest.fixture(autouse=True)
-async def empty_queue(services: Services) -> None:
-    """Start from an empty queue: the demo's seeded conversations would escalate too."""
+@pytest.fixture
+async def services(services: Services) -> Services:
+    """The demo floor with an empty queue: the demo's seeded conversations would escalate too."""
     await Conversation.all().update(status='resolved')
     await services.inbox.load()
+    return services
 
 
 async def arrive(services: Services, priority: str, channel: Channel = Channel.CHAT) -> int:
@@ -160,3 +165,23 @@ async def test_an_agent_changes_the_priority_of_their_conversation_and_the_due_t
     events = await StoredEvent.filter(kind='priority_changed', conversation_id=conversation_id).order_by('id')
     assert [(e.agent_id, e.data['previous'], e.data['priority'], e.data['by']) for e in events] == [
         (ana.id, 'low', 'high', 'agent'), (lead.id, 'high', 'normal', 'agent')]
+
+
+async def test_the_sweep_escalates_before_the_breach_on_an_accelerated_clock(db_url: str) -> None:
+    settings = parse(['--db-url', db_url, '--no-simulator'], env=TEST_ENV)
+    accelerated = build(settings, clock=AcceleratedClock(start=START, speed=600))  # 10 simulated minutes a second
+    await accelerated.start()  # starts the periodic sweep on this clock
+    try:
+        lead = next(view for view in accelerated.directory.agents.values() if view.is_lead)
+        await accelerated.sla.save_policy(lead, SlaPolicyView(priority='urgent', first_response_minutes=15,
+                                                              resolution_minutes=60, escalate_at_percent=50,
+                                                              escalation='reassign'))
+        conversation_id = await arrive(accelerated, 'urgent')
+        due = (await Conversation.get(id=conversation_id)).first_response_due_at
+        await asyncio.sleep(2.5)  # 25 simulated minutes: past the first response target
+        events = await StoredEvent.filter(kind='escalated', conversation_id=conversation_id).order_by('id')
+        assert [event.data['target'] for event in events] == ['first_response']
+        assert events[0].data['action'] == 'notify_lead'  # nobody is available to take it over
+        assert due - timedelta(minutes=7.5) <= events[0].occurred_at < due  # before the breach, not before 50 %
+    finally:
+        await accelerated.stop()
