@@ -99,7 +99,6 @@ ActionRun = Callable[[UnitOfWork, Conversation, str], Awaitable[dict]]
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RuleAction:
     label: str
-    value_label: str
     triggers: tuple[str, ...]
     check: Callable[[str, RuleContext], str]  # the value as stored, or RuleError
     run: ActionRun
@@ -257,21 +256,20 @@ class AutomationService:
         self.departments = departments  # id -> name, from the routing service
         self.rules: dict[int, RuleView] = {}
         self.actions: dict[str, RuleAction] = {
-            'set_department': RuleAction(label='Send to department', value_label='Department',
-                                         triggers=tuple(ACTION_TRIGGERS), check=_department_value,
-                                         run=self._set_department),
-            'set_priority': RuleAction(label='Set priority', value_label='Priority', triggers=tuple(ACTION_TRIGGERS),
-                                       check=_priority_value, run=self._set_priority),
-            'assign_agent': RuleAction(label='Assign to agent', value_label='Agent', triggers=tuple(ACTION_TRIGGERS),
-                                       check=_agent_value, run=self._assign_agent),
-            'send_message': RuleAction(label='Send a follow-up message', value_label='Message',
-                                       triggers=('after_resolution',), check=_message_value, run=self._send_message),
-            'resolve': RuleAction(label='Close (resolve) the conversation', value_label='',
-                                  triggers=('pending_without_reply',), check=_no_value, run=self._resolve),
+            'set_department': RuleAction(label='Send to department', triggers=tuple(ACTION_TRIGGERS),
+                                         check=_department_value, run=self._set_department),
+            'set_priority': RuleAction(label='Set priority', triggers=tuple(ACTION_TRIGGERS), check=_priority_value,
+                                       run=self._set_priority),
+            'assign_agent': RuleAction(label='Assign to agent', triggers=tuple(ACTION_TRIGGERS), check=_agent_value,
+                                       run=self._assign_agent),
+            'send_message': RuleAction(label='Send a follow-up message', triggers=('after_resolution',),
+                                       check=_message_value, run=self._send_message),
+            'resolve': RuleAction(label='Close (resolve) the conversation', triggers=('pending_without_reply',),
+                                  check=_no_value, run=self._resolve),
         }
         if callable(getattr(inbox, 'add_tag', None)):  # tagging belongs to the inbox; offered once the inbox has it
-            self.actions['add_tag'] = RuleAction(label='Add tag', value_label='Tag', triggers=tuple(ACTION_TRIGGERS),
-                                                 check=_tag_value, run=self._add_tag)
+            self.actions['add_tag'] = RuleAction(label='Add tag', triggers=tuple(ACTION_TRIGGERS), check=_tag_value,
+                                                 run=self._add_tag)
         self._tasks: set[asyncio.Task] = set()
         inbox.on_created.append(lambda work, conversation, text: self._run_action_rules(
             'conversation_created', work, conversation, text))
@@ -321,6 +319,8 @@ class AutomationService:
         _require_lead(actor)
         async with self.game.unit_of_work() as work:
             row = await self._rule(rule_id)
+            if enabled:  # a rule stored by another version, or no longer valid, is fixed before it runs again
+                validate_rule(_rule_view(row).spec, actions=self.actions, context=self.context())
             row.enabled = enabled
             await row.save(update_fields=['enabled'])
             await work.record(EventKind.WORKSPACE_CONFIGURED, agent_id=actor.id, data={

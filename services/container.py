@@ -40,7 +40,7 @@ class Services:
     routing: RoutingService
     sla: SlaService
     automation: AutomationService
-    sweeper: Sweeper  # routing sweep, time rules and SLA escalations; runs on the app's clock (tests call sweep())
+    sweeper: Sweeper  # time rules, SLA escalations, routing sweep; on a manual clock its caller runs them instead
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""

@@ -121,10 +121,6 @@ class RoutingService:
     def of(self, agent_id: int) -> AgentRouting:
         return self.agents.get(agent_id) or AgentRouting(agent_id=agent_id)
 
-    def department_name(self, department_id: int | None) -> str:
-        department = self.departments.get(department_id) if department_id is not None else None
-        return department.name if department else ''
-
     def in_hand(self) -> Counter[int]:
         """How many conversations each agent has in hand (what capacity limits)."""
         return Counter(item.assignee_id for item in self.inbox.items()
@@ -134,14 +130,14 @@ class RoutingService:
         """The agents routing may give work to right now: on the floor and available (Presence decides)."""
         return [self.of(agent.id) for agent in self.directory.floor() if self.presence.is_available(agent.id)]
 
-    def pick(self, item: InboxItem | Conversation, *, exclude: Iterable[int] = (),
-             load: Mapping[int, int] | None = None, mode: str | None = None) -> int | None:
-        """The agent ``item`` would go to now (an SLA escalation reassigns with this even when routing is off)."""
+    def pick(self, item: InboxItem | Conversation, *, exclude: Iterable[int] = ()) -> int | None:
+        """The agent ``item`` would go to now (an SLA escalation reassigns with this even when routing is off: then
+        to the least busy)."""
         excluded = set(exclude)
         return choose_agent(channel=_channel(item), department_id=item.department_id,
                             agents=[agent for agent in self.available() if agent.agent_id not in excluded],
-                            load=self.in_hand() if load is None else load, last_routed=self.last_routed,
-                            mode=mode or (self.config.mode if self.config.mode != 'off' else 'least_busy'),
+                            load=self.in_hand(), last_routed=self.last_routed,
+                            mode=self.config.mode if self.config.mode != 'off' else 'least_busy',
                             model=self.config.model)
 
     def routed(self, agent_id: int) -> None:

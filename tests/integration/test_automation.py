@@ -192,3 +192,15 @@ async def test_tagging_is_offered_only_when_the_inbox_can_tag(services: Services
     automation = AutomationService(clock=services.clock, game=services.game, inbox=TaggingInbox(),
                                    directory=services.directory, departments=dict)
     assert automation.actions['add_tag'].label == 'Add tag'
+
+
+async def test_a_rule_that_is_no_longer_valid_cannot_be_enabled_until_fixed(services: Services,
+                                                                            lead: AgentView) -> None:
+    rule = next(rule for rule in services.automation.rule_views() if rule.spec.name.startswith('Sales'))
+    await services.automation.set_enabled(lead, rule.id, False)
+    await AutomationRule.filter(id=rule.id).update(conditions=[{'field': 'mood', 'operator': 'is', 'value': ['x']}])
+    await services.automation.load()  # as after a restart
+    assert not services.automation.rules[rule.id].spec.enabled
+    with pytest.raises(RuleError, match="'mood' is not a field"):
+        await services.automation.set_enabled(lead, rule.id, True)
+    assert not (await AutomationRule.get(id=rule.id)).enabled

@@ -21,7 +21,7 @@ async def _noop(*_args) -> dict:
 
 
 def _action(*triggers: str, check=lambda value, _context: value) -> RuleAction:
-    return RuleAction(label='Test', value_label='', triggers=triggers, check=check, run=_noop)
+    return RuleAction(label='Test', triggers=triggers, check=check, run=_noop)
 
 
 def _department(value: str, context: RuleContext) -> str:
