@@ -74,7 +74,7 @@ class Services:
         """Finish the action in progress, then close the database: nothing is left half-written."""
         await self.simulator.stop()
         await self.sweeper.stop()
-        await self.routing.settle()
+        await self.routing.stop()
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
         await Tortoise.close_connections()

@@ -104,6 +104,7 @@ class RoutingService:
         self._turns = itertools.count()
         self._pass: asyncio.Task | None = None  # one routing pass at a time; a change during it asks for another
         self._again = False
+        self._stopped = False
         game.committed.subscribe(self._on_committed)
 
     async def load(self) -> None:
@@ -173,15 +174,20 @@ class RoutingService:
 
     def poke(self) -> None:
         """Run a routing pass soon (one at a time; changes during a pass cause one more)."""
-        if self.config.mode == 'off':
+        if self.config.mode == 'off' or self._stopped:
             return
         if self._pass is not None and not self._pass.done():
             self._again = True
             return
         self._pass = asyncio.get_running_loop().create_task(self._run_passes(), name='routing pass')
 
+    async def stop(self) -> None:
+        """No more passes after the one in progress (shutdown)."""
+        self._stopped = True
+        await self.settle()
+
     async def settle(self) -> None:
-        """Wait until the pending routing passes have run (tests, shutdown)."""
+        """Wait until the pending routing passes have run."""
         while self._pass is not None and not self._pass.done():
             await asyncio.gather(self._pass, return_exceptions=True)
 
