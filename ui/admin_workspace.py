@@ -17,6 +17,8 @@ from services.sla import ESCALATIONS, SlaPolicyView
 from ui.session import current_agent, user_storage
 
 PATH = '/admin/workspace'
+EXAMPLES = {'text': 'subscription, upgrade, payment', 'channel': 'email, chat', 'priority': 'high, urgent',
+            'language': 'fr, nl', 'department': 'Sales'}  # what a condition's values look like
 
 
 def register(services: Services) -> None:
@@ -420,7 +422,7 @@ class RuleForm:
             operator_select = ui.select({o: OPERATORS[o] for o in FIELDS.get(field, ())},
                                         value=operator or FIELDS.get(field, ('',))[0]).props('dense') \
                 .classes('w-40').mark(f'condition-operator-{index}')
-            value_input = ui.input(value=values, placeholder='subscription, upgrade, payment').props('dense') \
+            value_input = ui.input(value=values, placeholder=EXAMPLES.get(field, '')).props('dense') \
                 .classes('grow').mark(f'condition-values-{index}')
             entry = (field_select, operator_select, value_input)
 
@@ -428,6 +430,8 @@ class RuleForm:
                 operators = FIELDS.get(field_select.value, ())
                 operator_select.set_options({o: OPERATORS[o] for o in operators},
                                             value=operators[0] if operators else None)
+                value_input.props['placeholder'] = EXAMPLES.get(field_select.value, '')
+                value_input.update()
 
             def remove() -> None:
                 self.conditions.remove(entry)

@@ -7,6 +7,7 @@ from nicegui.testing import User
 
 from models import AutomationRule, StoredEvent
 from services.container import Services
+from services.sla import LeadAlert
 from tests.ui.test_workspace import log_in
 
 
@@ -160,3 +161,20 @@ async def test_handlers_refuse_someone_who_is_no_longer_a_lead(user: User) -> No
         services().directory.agents[lead.id] = lead
     assert services().routing.config.mode == 'off'
     assert await StoredEvent.all().count() == events_before
+
+
+ALERT = LeadAlert(conversation_id=7, text='#7 (high, chat) is close to breaching its first response target.')
+
+
+async def test_a_lead_is_notified_of_escalations(user: User) -> None:
+    await log_in(user, 'lead')
+    services().sla.alerts.emit([ALERT])
+    await user.should_see('#7 (high, chat) is close to breaching', retries=20)
+
+
+async def test_an_agent_is_not_notified_of_escalations(user: User) -> None:
+    # one user per test: the simulated users share one ui.notify, so two in a test could not tell whose tab it was
+    await log_in(user, 'ana')
+    await user.should_see(marker='agent-name', retries=20)
+    services().sla.alerts.emit([ALERT])  # subscribers are called right away: a lead's tab would have it now
+    assert not user.notify.contains('#7 (high, chat) is close to breaching')
