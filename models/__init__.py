@@ -4,10 +4,14 @@ from models.crm import Purchase
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.people import Agent, Team
+from models.routing import AgentDepartment, AgentSkills, AutomationRule, RoutingSettings, SlaPolicy
 from models.workspace import ConversationTag, InternalNote, Transfer
 
 __all__ = [
     'Agent',
+    'AgentDepartment',
+    'AgentSkills',
+    'AutomationRule',
     'AgentScore',
     'CannedReply',
     'ChatMessage',
@@ -20,7 +24,9 @@ __all__ = [
     'LedgerEntry',
     'Message',
     'Purchase',
+    'RoutingSettings',
     'SchemaInfo',
+    'SlaPolicy',
     'StoredEvent',
     'Team',
     'Transfer',

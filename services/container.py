@@ -8,6 +8,7 @@ from tortoise import Tortoise
 
 from models import Agent, SchemaInfo, StoredEvent
 from services.auth import AuthService
+from services.automation import AutomationService, Sweeper
 from services.canned_replies import CannedReplyService
 from services.clock import AcceleratedClock, ManualClock
 from services.crm import CrmService
@@ -19,7 +20,9 @@ from services.leaderboard import LeaderboardService
 from services.presence import Presence
 from services.progress import ProgressService
 from services.ratings import RatingsService
+from services.routing import RoutingService
 from services.settings import Settings, sqlite_path
+from services.sla import SlaService
 from services.team_chat import TeamChatService
 from services.viewing import ViewingService
 from simulation.simulator import Simulator
@@ -45,6 +48,10 @@ class Services:
     canned_replies: CannedReplyService
     team_chat: TeamChatService
     ratings: RatingsService
+    routing: RoutingService
+    sla: SlaService
+    automation: AutomationService
+    sweeper: Sweeper  # time rules, SLA escalations, routing sweep; on a manual clock its caller runs them instead
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -60,15 +67,26 @@ class Services:
         await self.leaderboard.load()
         await self.inbox.load()
         await self.canned_replies.load()
+        await self.load_workspace_settings()
         if seeded:
             await seed_demo_queue(self.inbox)
             log.info('seeded the demo floor')
+        if isinstance(self.clock, AcceleratedClock):
+            self.sweeper.start()
         if self.settings.simulator:
             self.simulator.start()
+
+    async def load_workspace_settings(self) -> None:
+        """Routing, SLA policies and rules: what leads configure (after the inbox, whose queue they look at)."""
+        await self.routing.load()
+        await self.sla.load()
+        await self.automation.load()
 
     async def stop(self) -> None:
         """Finish the action in progress, then close the database: nothing is left half-written."""
         await self.simulator.stop()
+        await self.sweeper.stop()
+        await self.routing.stop()
         await self.presence.close()
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
@@ -96,6 +114,12 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     presence = Presence(clock=clock, game=game)
     simulator = Simulator(clock=clock, inbox=inbox, game=game, directory=directory, presence=presence,
                           seed=settings.seed, speed=settings.sim_speed, scenario=settings.scenario)
+    # SLA due times are set before the rules run (a rule may test or change the priority), routing after the commit
+    routing = RoutingService(clock=clock, game=game, inbox=inbox, directory=directory, presence=presence)
+    sla = SlaService(clock=clock, game=game, inbox=inbox, routing=routing)
+    automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
+                                   departments=lambda: {d.id: d.name for d in routing.departments.values()})
+    sweeper = Sweeper(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     return Services(settings=settings, clock=clock, directory=directory,
                     auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
                     game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,
@@ -103,7 +127,8 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     crm=CrmService(clock=clock, game=game, inbox=inbox),
                     canned_replies=canned_replies,
                     team_chat=TeamChatService(clock=clock, game=game, directory=directory),
-                    ratings=RatingsService(clock=clock))
+                    ratings=RatingsService(clock=clock), routing=routing, sla=sla, automation=automation,
+                    sweeper=sweeper)
 
 
 async def check_database(db_url: str) -> None:

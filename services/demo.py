@@ -1,7 +1,8 @@
 """The demo floor: teams, agents with simulated working styles, a lead, customers and canned replies."""
 from datetime import datetime, timedelta, timezone
 
-from models import Agent, CannedReply, Customer, Purchase, Team
+from models import (Agent, AgentDepartment, AgentSkills, AutomationRule, CannedReply, Customer, Department, Purchase,
+                    RoutingSettings, SlaPolicy, Team)
 from services.auth import AuthService
 from services.events import Channel
 from services.inbox import InboxService
@@ -56,6 +57,7 @@ async def seed_demo_floor(auth: AuthService) -> bool:
         email = name.lower().replace(' ', '.') + '@example.com'
         customer = await Customer.create(name=name, email=email, language=language)
         await seed_crm_details(customer)
+    await seed_demo_workspace()
     return True
 
 
@@ -84,6 +86,49 @@ async def seed_crm_details(customer: Customer) -> None:
         product, cents = PRODUCTS[(number + index * 2) % len(PRODUCTS)]
         await Purchase.create(customer=customer, product=product, amount_cents=cents,
                               purchased_at=first_purchase + timedelta(days=index * 47))
+
+
+DEPARTMENTS = {
+    'Billing': ('Invoices, payments and refunds', ['ana', 'bruno', 'chloe', 'daan', 'emma']),
+    'Technical': ('Log-in problems, bugs and how-to questions', ['emma', 'farid', 'greta', 'hugo', 'kim']),
+    'Sales': ('Plans, upgrades and quotes', ['ines', 'janis', 'kim', 'liga', 'ana']),
+}
+CAPACITY_BY_STYLE = {'fast': 4, 'careful': 2}
+SLA_POLICIES = [  # priority, first response and resolution minutes, escalate at %, escalation
+    ('urgent', 15, 60, 75, 'reassign'), ('high', 30, 240, 80, 'notify_lead'),
+    ('normal', 120, 480, 80, 'raise_priority'), ('low', 480, 1440, 80, 'none')]
+SALES_WORDS = ['subscription', 'upgrade', 'payment', 'abonnement', 'paiement', 'betaling', 'abonements', 'maksājum']
+FOLLOW_UP = ('Hi {customer_first_name}, we resolved {ticket_number} yesterday. Is everything working as it should? '
+             'If not, just reply to this message. – {agent_first_name}')
+
+
+async def seed_demo_workspace() -> None:
+    """Departments with their members, agents' channel skills and capacity, SLA policies and example rules; routing
+    stays off (agents and the simulator take from the queue) until a lead turns it on in /admin/workspace."""
+    agents = {agent.username: agent for agent in await Agent.filter(role='agent').order_by('id')}
+    departments = {}
+    for name, (description, members) in DEPARTMENTS.items():
+        departments[name] = department = await Department.create(name=name, description=description)
+        for username in members:
+            await AgentDepartment.create(agent=agents[username], department=department)
+    channels = [channel.value for channel in Channel]
+    for index, agent in enumerate(agents.values()):
+        await AgentSkills.create(agent=agent, channels=channels, capacity=CAPACITY_BY_STYLE.get(agent.style, 3),
+                                 dedicated_channel=channels[index % len(channels)])
+    await RoutingSettings.create(id=1, mode='off', model='shared')
+    for priority, first_response, resolution, percent, escalation in SLA_POLICIES:
+        await SlaPolicy.create(priority=priority, first_response_minutes=first_response,
+                               resolution_minutes=resolution, escalate_at_percent=percent, escalation=escalation)
+    created_at = datetime(2000, 1, 1, tzinfo=timezone.utc)  # before any demo time: the rules apply from the start
+    await AutomationRule.create(
+        name='Sales keywords go to Sales', trigger='conversation_created', action='set_department',
+        value=str(departments['Sales'].id), created_at=created_at,
+        conditions=[{'field': 'text', 'operator': 'contains_any', 'value': SALES_WORDS}])
+    await AutomationRule.create(name='Follow up a day after resolution', trigger='after_resolution',
+                                action='send_message', value=FOLLOW_UP, delay_minutes=24 * 60, created_at=created_at)
+    await AutomationRule.create(name='Close pending conversations after 3 days without a reply',
+                                trigger='pending_without_reply', action='resolve', delay_minutes=3 * 24 * 60,
+                                created_at=created_at)
 
 
 async def seed_demo_queue(inbox: InboxService) -> None:

@@ -29,6 +29,8 @@ class EventKind(str, Enum):
     CUSTOMER_UPDATED = 'customer_updated'  # CRM card edited; data: fields
     CANNED_REPLY_SAVED = 'canned_reply_saved'  # data: canned_reply_id, shortcut, shared
     CANNED_REPLY_DELETED = 'canned_reply_deleted'  # data: canned_reply_id, shortcut
+    # a lead changed departments, skills, routing, rules or SLA policies (issue 3, helper C); data: what, id, name
+    WORKSPACE_CONFIGURED = 'workspace_configured'
 
 
 class Channel(str, Enum):

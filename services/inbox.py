@@ -1,6 +1,7 @@
 """The unified inbox: conversations on every channel, replies (free text or canned), resolution, reopening, ratings,
 and the agents' work around them: tags, internal notes, transfers, the customer's whole history."""
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from services.clock import Clock
 from services.coalesce import Coalescer
 from services.directory import AgentView, Directory
 from services.events import Channel, EventKind, Rating
-from services.game import GameService
+from services.game import GameService, UnitOfWork
 
 if TYPE_CHECKING:
     from services.canned_replies import CannedReplyService
@@ -33,6 +34,11 @@ TAG_PATTERN = re.compile(r'^[^\W_][\w-]*$')  # letters and digits (any script), 
 MAX_TAGS = 10  # per conversation
 HISTORY_LIMIT = 100  # entries of a customer's history shown in the thread
 TIMED_CHANNELS = (Channel.CHAT.value, Channel.PHONE.value)  # calls and chats carry their start, end and duration
+
+
+PRIORITIES = tuple(SLA_RESOLUTION_TARGETS)
+# automation (services/sla.py, services/automation.py) plugs in here: (work, conversation, text) inside the change
+ConversationHook = Callable[[UnitOfWork, Conversation, str], Awaitable[None]]
 
 
 class ActionError(Exception):
@@ -129,6 +135,9 @@ class InboxService:
         self.changed: Event[list[InboxItem]] = Event()  # the open conversations, after a (coalesced) change
         self.conversation_changed: Event[int] = Event()  # a conversation's thread or status changed
         self.broadcast = Coalescer(lambda: self.changed.emit(self.items()), delay=coalesce_seconds)
+        self.on_created: list[ConversationHook] = []  # text: the customer's first message
+        self.on_customer_message: list[ConversationHook] = []  # text: the message
+        self.on_priority_changed: list[ConversationHook] = []  # text: the previous priority
 
     async def load(self) -> None:
         conversations = await Conversation.filter(status__in=OPEN_STATUSES).prefetch_related('customer')
@@ -182,6 +191,8 @@ class InboxService:
             await Message.create(conversation=conversation, author_kind='customer', body=body, created_at=now)
             await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key,
                               data={'channel': channel.value, 'priority': priority, 'customer_id': customer_id})
+            for hook in self.on_created:
+                await hook(work, conversation, body)
             work.after_commit(lambda: self._store(conversation, customer.name))
         return conversation.id
 
@@ -199,6 +210,8 @@ class InboxService:
             await Message.create(conversation=conversation, author_kind='customer', body=body, created_at=now)
             await work.record(EventKind.CUSTOMER_MESSAGE, conversation_id=conversation.id, key=key,
                               agent_id=conversation.assignee_id, data={'length': len(body)})
+            for hook in self.on_customer_message:
+                await hook(work, conversation, body)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def take(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
@@ -259,20 +272,27 @@ class InboxService:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
             self._check_mine(actor, conversation, allow_unassigned=False)
-            now = self.clock.now()
-            conversation.status = 'resolved'
-            conversation.resolved_at = now
-            conversation.waiting_since = None
-            conversation.rating = None
-            conversation.rating_comment = None
-            await conversation.save()
-            data = {'channel': conversation.channel, 'created_at': conversation.created_at.isoformat(),
-                    'sla_due_at': conversation.sla_due_at.isoformat(), 'inbound_count': conversation.inbound_count}
-            if conversation.channel in TIMED_CHANNELS:
-                data |= call_duration(conversation.first_response_at, now)
-            await work.record(EventKind.RESOLVED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
-                              key=key, data=data)
+            await self.resolve_in(work, conversation, key=key)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def resolve_in(self, work: UnitOfWork, conversation: Conversation, *, key: str | None = None,
+                         by: str | None = None) -> None:
+        """Resolve inside a change in progress (``by`` 'rule' when an automation rule closes it)."""
+        now = self.clock.now()
+        conversation.status = 'resolved'
+        conversation.resolved_at = now
+        conversation.waiting_since = None
+        conversation.rating = None
+        conversation.rating_comment = None
+        await conversation.save()
+        data = {'channel': conversation.channel, 'created_at': conversation.created_at.isoformat(),
+                'sla_due_at': conversation.sla_due_at.isoformat(), 'inbound_count': conversation.inbound_count}
+        if conversation.channel in TIMED_CHANNELS:
+            data |= call_duration(conversation.first_response_at, now)
+        if by:
+            data['by'] = by
+        await work.record(EventKind.RESOLVED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
+                          key=key, data=data)
 
     async def reopen(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
         async with self.game.unit_of_work() as work:
@@ -327,17 +347,22 @@ class InboxService:
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_may_work_on(actor, conversation)
-            tags = set(await ConversationTag.filter(conversation_id=conversation.id).values_list('tag', flat=True))
-            if tag in tags:
-                return tag
-            if len(tags) >= MAX_TAGS:
-                raise ActionError(f'#{conversation.id} already has {MAX_TAGS} tags: remove one first.')
-            await ConversationTag.create(conversation_id=conversation.id, tag=tag, agent_id=actor.id,
-                                         created_at=self.clock.now())
-            await work.record(EventKind.TAGGED, agent_id=actor.id, conversation_id=conversation.id, key=key,
-                              data={'tag': tag})
-            work.after_commit(lambda: self._store_tags(conversation, tuple(sorted(tags | {tag}))))
+            await self.tag_in(work, conversation, tag, agent_id=actor.id, key=key)
         return tag
+
+    async def tag_in(self, work: UnitOfWork, conversation: Conversation, tag: str, *, agent_id: int | None,
+                     by: str | None = None, key: str | None = None) -> None:
+        """Add a normalised tag inside a change in progress (``by`` 'rule' when an automation rule tags)."""
+        tags = set(await ConversationTag.filter(conversation_id=conversation.id).values_list('tag', flat=True))
+        if tag in tags:
+            return
+        if len(tags) >= MAX_TAGS:
+            raise ActionError(f'#{conversation.id} already has {MAX_TAGS} tags: remove one first.')
+        await ConversationTag.create(conversation_id=conversation.id, tag=tag, agent_id=agent_id,
+                                     created_at=self.clock.now())
+        await work.record(EventKind.TAGGED, agent_id=agent_id, conversation_id=conversation.id, key=key,
+                          data={'tag': tag} | ({'by': by} if by else {}))
+        work.after_commit(lambda: self._store_tags(conversation, tuple(sorted(tags | {tag}))))
 
     async def untag(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
         tag = normalise_tag(text)
@@ -461,6 +486,58 @@ class InboxService:
         if conversation.status in OPEN_STATUSES:
             self.open_tags[conversation.id] = tags
         self._store(conversation, conversation.customer.name)
+
+    # --- routing, rules and SLA policies (services/routing.py, automation.py, sla.py) ---
+
+    async def assign(self, conversation_id: int, agent_id: int, *, by: str) -> None:
+        """Routing gives a waiting conversation to an agent: ASSIGNED with data 'by' (no person acted)."""
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_open(conversation)
+            if conversation.assignee_id is not None:
+                raise ActionError(f'#{conversation.id} is already assigned to '
+                                  f'{self._agent_name(conversation.assignee_id)}.')
+            await self.assign_in(work, conversation, agent_id, by=by)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def assign_in(self, work: UnitOfWork, conversation: Conversation, agent_id: int, *, by: str) -> None:
+        """Assign inside a change in progress (a rule, an escalation); the caller stores the conversation."""
+        conversation.assignee_id = agent_id
+        if conversation.status == 'new':
+            conversation.status = 'open'
+        await conversation.save()
+        await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id,
+                          data={'channel': conversation.channel, 'by': by})
+
+    async def set_priority(self, actor: AgentView, conversation_id: int, priority: str, *,
+                           key: str | None = None) -> None:
+        """An agent (on their own conversation) or a lead changes the priority; the SLA due times follow it."""
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_open(conversation)
+            if not actor.is_lead:
+                self._check_mine(actor, conversation, allow_unassigned=True)
+            await self.change_priority(work, conversation, priority, agent_id=actor.id, by='agent', key=key)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def change_priority(self, work: UnitOfWork, conversation: Conversation, priority: str, *,
+                              agent_id: int | None, by: str, key: str | None = None) -> None:
+        """Change the priority inside a change in progress: PRIORITY_CHANGED with data 'by' (agent | rule | sla)."""
+        if priority not in SLA_RESOLUTION_TARGETS:
+            raise ActionError(f'Unknown priority {priority!r}: one of {", ".join(PRIORITIES)}.')
+        previous = conversation.priority
+        if priority == previous:
+            return
+        conversation.priority = priority
+        for hook in self.on_priority_changed:
+            await hook(work, conversation, previous)
+        await conversation.save()
+        await work.record(EventKind.PRIORITY_CHANGED, agent_id=agent_id, conversation_id=conversation.id, key=key,
+                          data={'priority': priority, 'previous': previous, 'by': by})
+
+    def publish_after_commit(self, work: UnitOfWork, conversation: Conversation) -> None:
+        """Update the open queue and the conversation's tabs once ``work`` commits (changes made by automation)."""
+        work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def _get(self, conversation_id: int) -> Conversation:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')

@@ -480,6 +480,8 @@ class Simulator:
                 self._schedule_rating(event.conversation_id, event.agent_id, event.occurred_at)
             elif event.kind == EventKind.ABANDONED:
                 self._language.pop(event.conversation_id, None)
+            elif event.kind == EventKind.ASSIGNED and event.data.get('by') and event.agent_id in self._agents:
+                self._schedule(self.clock.now(), self._dispatch)  # routing, a rule or an SLA escalation gave them work
 
     def _schedule_rating(self, conversation_id: int, agent_id: int | None, resolved_at: datetime) -> None:
         agent = self.directory.agent(agent_id) if agent_id is not None else None

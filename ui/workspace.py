@@ -4,6 +4,7 @@ from nicegui import ui
 from services.container import Services
 from services.directory import AgentView
 from services.progress import ProgressView
+from services.sla import alert_text
 from ui.inbox_panel import InboxPanel, queue_views_for
 from ui.leaderboard_card import LeaderboardCard, feed_for
 from ui.my_ratings import MyRatingsDialog
@@ -45,6 +46,8 @@ def register(services: Services) -> None:
             ui.space()
             if agent.is_lead:
                 SimulatorControls(services, actor)
+                ui.button(icon='tune', on_click=lambda: ui.navigate.to('/admin/workspace')) \
+                    .props('flat round color=white').tooltip('Workspace settings').mark('admin-link')
             header_tools = ui.row().classes('items-center gap-1 no-wrap')  # presence, chat, canned replies, ratings
             ui.label(agent.name).classes('font-medium').mark('agent-name')
             with ui.row().classes('items-center gap-1 text-sm bg-deep-purple-5 px-2 rounded no-wrap'):
@@ -91,6 +94,10 @@ def register(services: Services) -> None:
             services.progress.changed(agent.id).subscribe(show_progress)  # unsubscribed when the tab closes
         inbox.show(services.inbox.items())
         services.inbox.changed.subscribe(inbox.show)
+
+        if agent.is_lead:  # SLA escalations that notify the lead, one notification per burst
+            services.sla.alerts.subscribe(lambda alerts: ui.notify(alert_text(alerts), type='warning',
+                                                                   position='bottom-right', timeout=8000))
 
         services.presence.tab_opened(agent.id)  # the simulator leaves an agent's work alone while they are here
         ui.context.client.on_delete(lambda: services.presence.tab_closed(agent.id))

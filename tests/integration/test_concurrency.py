@@ -61,7 +61,8 @@ async def test_concurrent_resolutions_and_ratings_add_up(services: Services, clo
     entries = await LedgerEntry.filter(agent_id=ana.id).values_list('points', flat=True)
     assert (len(entries), sum(entries)) == (3 * COUNT + 80, expected_points)
     assert Counter(await StoredEvent.all().values_list('kind', flat=True)) == {
-        'conversation_created': COUNT + 8, 'assigned': COUNT, 'resolved': COUNT, 'rated': COUNT}
+        'conversation_created': COUNT + 8, 'assigned': COUNT, 'resolved': COUNT, 'rated': COUNT,
+        'rule_applied': 2}  # the demo's Sales keywords rule, on the two seeded upgrade requests
     assert services.leaderboard.tally.total(ana.id, Period.TODAY, clock.now().date()) == expected_points
 
     level_ups = [(level_up.old, level_up.new) for outcomes in committed for outcome in outcomes
