@@ -59,32 +59,32 @@ class ConversationView:
 
     def _build(self) -> None:
         with self.card, ui.column().classes('w-full gap-2 grow min-h-0 flex-nowrap') as self.body:
-            self.tab_bar = ui.row().classes('w-full gap-1 no-wrap overflow-x-auto').mark('conversation-tabs')
-            with ui.row().classes('w-full items-center no-wrap gap-2'):
+            self.tab_bar = ui.row().classes('w-full gap-1 no-wrap overflow-x-auto shrink-0').mark('conversation-tabs')
+            with ui.row().classes('w-full items-center no-wrap gap-2 shrink-0'):
                 self.channel_icon = ui.icon('mail', size='sm', color='primary')
                 self.title = ui.label().classes('text-lg font-bold grow truncate').mark('conversation-title')
                 self.status = ui.badge().mark('conversation-status')
                 self.priority = ui.badge()
                 self.transfer_button = ui.button('Transfer', icon='swap_horiz', on_click=self._open_transfer) \
                     .props('outline dense no-caps').mark('transfer')
-            self.meta = ui.label().classes('text-sm text-grey-7 -mt-2')
-            self.viewers = ui.label().classes('text-sm text-deep-orange-8 font-medium').mark('viewers')
-            with ui.row().classes('w-full items-center gap-1'):
+            self.meta = ui.label().classes('text-sm text-grey-7 -mt-2 shrink-0')
+            self.viewers = ui.label().classes('text-sm text-deep-orange-8 font-medium shrink-0').mark('viewers')
+            with ui.row().classes('w-full items-center gap-1 shrink-0'):
                 self.tag_chips = ui.row().classes('gap-1 items-center').mark('tags')
                 self.tag_input = ui.input(placeholder='+ tag').props('dense borderless').classes('w-28') \
                     .mark('tag-input')
                 self.tag_input.on('keydown.enter', self._add_tag)
-            self.earlier = ui.row().classes('w-full items-center gap-1 text-xs').mark('earlier')
+            self.earlier = ui.row().classes('w-full items-center gap-1 text-xs shrink-0').mark('earlier')
             self.thread = ui.column().classes('w-full gap-1 grow min-h-0 overflow-y-auto p-2 rounded bg-grey-1 '
                                               'flex-nowrap').mark('thread')
-            self.suggestions = ui.row().classes('w-full gap-1').mark('suggestions')
+            self.suggestions = ui.row().classes('w-full gap-1 shrink-0').mark('suggestions')
             self.mode = ui.toggle({False: 'Reply to customer', True: 'Internal note'}, value=False,
-                                  on_change=self._show_mode).props('dense no-caps size=sm').mark('reply-mode')
+                                  on_change=self._show_mode).props('dense no-caps size=sm').classes('shrink-0').mark('reply-mode')
             self.reply = ui.textarea(placeholder=REPLY_PLACEHOLDER, on_change=self._typed) \
-                .props('outlined autogrow').classes('w-full').mark('reply')
+                .props('outlined autogrow').classes('w-full shrink-0').mark('reply')
             self.reply.on('keydown.ctrl.enter', self._send)
             self.reply.on('keydown.tab.prevent', self._pick_first)
-            with ui.row().classes('w-full justify-end gap-2'):
+            with ui.row().classes('w-full justify-end gap-2 shrink-0'):
                 CannedPicker(self.services, self.agent, on_pick=self._apply)
                 self.take_button = ui.button('Take', icon='pan_tool', on_click=self._take).props('outline no-caps') \
                     .mark('take')
