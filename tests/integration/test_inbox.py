@@ -46,7 +46,8 @@ async def test_reply_resolve_rate_writes_events_and_ledger(services: Services, c
         ('conversation_created', None), ('assigned', ana.id), ('replied', ana.id), ('replied', ana.id),
         ('resolved', ana.id), ('rated', ana.id)]
     assert [events[2].data['canned'], events[3].data['canned']] == [None, 'hello']
-    assert events[4].data['inbound_count'] == 1 and events[5].data == {'rating': 'good', 'comment': 'thanks!'}
+    assert events[4].data['inbound_count'] == 1
+    assert events[5].data == {'rating': 'good', 'comment': 'thanks!', 'channel': 'email'}
     resolved_event, rated_event = events[4], events[5]
 
     ticket = f'#{conversation_id}'
