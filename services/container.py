@@ -11,14 +11,18 @@ from services.auth import AuthService
 from services.canned_replies import CannedReplyService
 from services.clock import AcceleratedClock, ManualClock
 from services.crm import CrmService
-from services.demo import seed_demo_floor, seed_demo_queue
+from services.demo import seed_demo_floor, seed_demo_game, seed_demo_queue
+from services.disputes import DisputeService
 from services.directory import Directory
 from services.game import GameService
 from services.inbox import InboxService
+from services.incentives import IncentiveService
 from services.leaderboard import LeaderboardService
+from services.notices import Notices
 from services.presence import Presence
 from services.progress import ProgressService
 from services.ratings import RatingsService
+from services.rewards import RewardService
 from services.settings import Settings, sqlite_path
 from services.team_chat import TeamChatService
 from services.viewing import ViewingService
@@ -45,6 +49,11 @@ class Services:
     canned_replies: CannedReplyService
     team_chat: TeamChatService
     ratings: RatingsService
+    # the game's store, incentives and disputes (issue 4)
+    notices: Notices
+    rewards: RewardService
+    incentives: IncentiveService
+    disputes: DisputeService
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -57,11 +66,14 @@ class Services:
             self.clock.advance_to(last_event.occurred_at)  # never record events before the last one
         await self.directory.load()
         await self.game.load()
+        await self.incentives.load()  # into the projection game.load() built
+        await self.rewards.load()
         await self.leaderboard.load()
         await self.inbox.load()
         await self.canned_replies.load()
         if seeded:
             await seed_demo_queue(self.inbox)
+            await seed_demo_game(self.rewards, self.incentives, self.directory)
             log.info('seeded the demo floor')
         if self.settings.simulator:
             self.simulator.start()
@@ -103,7 +115,15 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     crm=CrmService(clock=clock, game=game, inbox=inbox),
                     canned_replies=canned_replies,
                     team_chat=TeamChatService(clock=clock, game=game, directory=directory),
-                    ratings=RatingsService(clock=clock))
+                    ratings=RatingsService(clock=clock), **game_extras(clock, game, directory))
+
+
+def game_extras(clock: AcceleratedClock | ManualClock, game: GameService, directory: Directory) -> dict:
+    """The game's store, incentives and disputes, sharing one way to tell an agent something."""
+    notices = Notices()
+    return dict(notices=notices, rewards=RewardService(clock=clock, game=game, directory=directory, notices=notices),
+                incentives=IncentiveService(clock=clock, game=game),
+                disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices))
 
 
 async def check_database(db_url: str) -> None:

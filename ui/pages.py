@@ -1,6 +1,6 @@
 """Registers every page; called once from main.py."""
 from services.container import Services
-from ui import canned_page, kiosk, login, workspace
+from ui import admin_game, canned_page, kiosk, login, rewards_page, workspace
 
 
 def register(services: Services) -> None:
@@ -8,3 +8,5 @@ def register(services: Services) -> None:
     workspace.register(services)
     kiosk.register(services)
     canned_page.register(services)
+    rewards_page.register(services)
+    admin_game.register(services)
