@@ -102,7 +102,7 @@ class RewardsTab:
                         ui.label(reward.name).classes('font-medium' + ('' if reward.active else ' text-grey-6'))
                         ui.label(reward.description).classes('text-xs text-grey-7 truncate')
                     ui.label(f'{reward.cost} points').classes('text-sm')
-                    ui.label(reward.stock_text).classes('text-sm text-grey-8 w-24')
+                    ui.label(reward.stock_text).classes('text-sm text-grey-8 w-24').mark(f'admin-stock-{reward.id}')
                     if not reward.active:
                         ui.badge('inactive', color='grey')
                     ui.button(icon='edit', on_click=lambda r=reward: self._open(r)).props('flat round dense') \
@@ -215,7 +215,8 @@ class ApprovalsTab:
                     ui.label(redemption.note).classes('text-sm italic text-grey-8')
                     ui.label(f'{redemption.cost} points').classes('text-sm')
                     ui.badge(redemption.status.value,
-                             color='positive' if redemption.status.value == 'approved' else 'negative')
+                             color='positive' if redemption.status.value == 'approved' else 'negative') \
+                        .mark(f'decided-status-{redemption.id}')
 
     async def _approve(self, redemption: RedemptionView) -> None:
         await self._decide(redemption, approve=True)
