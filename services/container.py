@@ -12,8 +12,8 @@ from services.canned_replies import CannedReplyService
 from services.clock import AcceleratedClock, ManualClock
 from services.crm import CrmService
 from services.demo import seed_demo_floor, seed_demo_game, seed_demo_queue
-from services.disputes import DisputeService
 from services.directory import Directory
+from services.disputes import DisputeService
 from services.game import GameService
 from services.inbox import InboxService
 from services.incentives import IncentiveService

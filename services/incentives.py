@@ -10,8 +10,8 @@ from services.clock import Clock
 from services.directory import AgentView
 from services.events import EventKind, GameEvent
 from services.game import GameService
-from services.incentive_rules import Incentive, IncentiveBook, normalise_time, problems_with
 from services.inbox import ActionError
+from services.incentive_rules import Incentive, IncentiveBook, normalise_time, problems_with
 
 INCENTIVE_KINDS = [EventKind.INCENTIVE_SAVED.value, EventKind.INCENTIVE_DELETED.value]
 

@@ -13,8 +13,8 @@ from services.events import EventKind
 from services.game import GameService
 from services.inbox import ActionError
 from services.notices import Notice, Notices
-from services.reward_rules import SPENDING, Balance, RedemptionStatus, RedemptionView, RewardDraft, RewardView, \
-    problems_with
+from services.reward_rules import (SPENDING, Balance, RedemptionStatus, RedemptionView, RewardDraft, RewardView,
+                                   problems_with)
 
 RECENT = 50
 

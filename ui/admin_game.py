@@ -403,7 +403,7 @@ class DisputesTab:
                 ui.label('No ratings yet.').classes('text-sm text-grey-6')
             for rated in ratings:
                 icon, color = RATING_ICONS[rated.rating]
-                with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
+                with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1 min-h-[44px]') \
                         .mark(f'rating-{rated.event_id}'):
                     ui.icon(icon, color=color)
                     ui.label(f'#{rated.conversation_id}').classes('w-16')
