@@ -1,13 +1,17 @@
 """Incentives, disputes and the spendable balance as pure folds: what the live game and a replay both compute."""
+from dataclasses import replace
 from datetime import date, timedelta
 
-from services.events import Channel, EventKind, Rating
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.events import Channel, EventKind, GameEvent, Rating
 from services.incentive_rules import Incentive, IncentiveKind, problems_with
 from services.projection import GameProjection
 from services.reward_rules import RewardDraft, Spending
 from services.reward_rules import problems_with as reward_problems
 from services.scoring import AwardKind
-from tests.unit.test_projection import START, Log
+from tests.unit.test_projection import OPERATIONS, START, Log, build_events
 
 AFTERNOON = Incentive(id=1, name='chat afternoon', kind=IncentiveKind.MULTIPLIER, channel='chat',
                       starts_on=START.date(), ends_on=START.date() + timedelta(days=2), from_time='14:00',
@@ -129,3 +133,58 @@ def test_incentive_and_reward_drafts_are_checked() -> None:
     assert reward_problems(RewardDraft(name='', cost=0, stock=-1)) == [
         'The name is empty.', 'The cost must be between 1 and 100,000 points.',
         'The stock must be between 0 and 10,000 (leave it empty for unlimited).']
+
+
+# --- a property: what the live fold commits, with changes rolled back along the way, a replay gives again ---
+
+INCENTIVE_OPERATIONS = st.one_of(
+    st.tuples(st.just('incentive'), st.integers(1, 2), st.sampled_from(IncentiveKind), st.integers(19, 21),
+              st.integers(1, 2), st.sampled_from([None, 'chat', 'email']), st.integers(0, 2)),
+    st.tuples(st.just('end'), st.integers(1, 2)),
+)
+
+
+def with_incentives(operations: list[tuple]) -> list[GameEvent]:
+    """The projection tests' events, with incentives saved and deleted among them (ids and times kept in order)."""
+    plain = build_events([operation for operation in operations if operation[0] not in ('incentive', 'end')])
+    events, plain_events = [], iter(plain)
+    for index, operation in enumerate(operations, start=1):
+        occurred_at = START + timedelta(hours=12, minutes=index)
+        if operation[0] == 'incentive':
+            _, incentive_id, kind, from_hour, hours, channel, beyond = operation
+            incentive = Incentive(id=incentive_id, name=f'i{incentive_id}', kind=kind, channel=channel,
+                                  starts_on=START.date(), ends_on=START.date(), from_time=f'{from_hour:02d}:00',
+                                  until_time=f'{min(from_hour + hours, 24):02d}:00', multiplier=1.5 + incentive_id,
+                                  bonus_points=3, beyond_per_hour=beyond)
+            event = GameEvent(id=index, key=f'k{index}', kind=EventKind.INCENTIVE_SAVED, occurred_at=occurred_at,
+                              data=incentive.as_data())
+        elif operation[0] == 'end':
+            event = GameEvent(id=index, key=f'k{index}', kind=EventKind.INCENTIVE_DELETED, occurred_at=occurred_at,
+                              data={'incentive_id': operation[1]})
+        else:
+            event = replace(next(plain_events), id=index, key=f'k{index}', occurred_at=occurred_at)
+        events.append(event)
+    return events
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(operations=st.lists(st.one_of(OPERATIONS, INCENTIVE_OPERATIONS), max_size=40),
+       rolled_back=st.lists(st.booleans(), min_size=40, max_size=40))
+def test_live_fold_with_rollbacks_equals_a_replay_of_what_was_committed(operations: list[tuple],
+                                                                         rolled_back: list[bool]) -> None:
+    live = GameProjection()
+    committed_events, committed_awards = [], []
+    for event, undo in zip(with_incentives(operations), rolled_back):
+        live.begin()
+        outcome = live.apply(event)
+        if undo:
+            live.rollback()  # its transaction failed: the database never saw it
+        else:
+            live.commit()
+            committed_events.append(event)
+            committed_awards.append(outcome.awards)
+    replayed = GameProjection()
+    assert [outcome.awards for outcome in replayed.apply_all(committed_events)] == committed_awards
+    assert replayed.agents == live.agents
+    assert replayed.incentives.incentives == live.incentives.incentives
+    assert replayed.incentives.hourly == live.incentives.hourly
