@@ -104,3 +104,8 @@ async def overwrite(rebuilt: Rebuilt) -> None:
         for metrics in rebuilt.metrics.values():
             values = metrics.as_dict()
             await AgentScore.create(**values)
+        for status in RedemptionStatus:  # a redemption's status is the log's; its other fields never change
+            ids = [key for key, folded in rebuilt.spending.redemptions.items() if folded.status == status]
+            for chunk in range(0, len(ids), CHUNK):
+                await Redemption.filter(id__in=ids[chunk:chunk + CHUNK]).exclude(status=status.value) \
+                    .update(status=status.value)

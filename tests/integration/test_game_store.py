@@ -13,7 +13,7 @@ from services.events import EventKind, Rating
 from services.inbox import ActionError
 from services.incentive_rules import Incentive, IncentiveKind
 from services.notices import Notice
-from services.rebuild import differences, replay
+from services.rebuild import differences, overwrite, replay
 from services.reward_rules import RedemptionStatus, RewardDraft
 from services.scoring import AwardKind
 from tests.integration.support import assert_scores_match_projection, waiting_ids, written
@@ -124,6 +124,9 @@ async def test_approve_deny_refund_and_stock(services: Services, clock: ManualCl
     await Redemption.filter(id=second.id).update(status='approved')  # a tampered redemption is found
     assert await differences(await replay()) == [
         f'redemption {second.id}: stored agent {ana.id} 10 points approved, rebuilt agent {ana.id} 10 points denied']
+    await overwrite(await replay())
+    assert (await Redemption.get(id=second.id)).status == 'denied'
+    await assert_rebuild_matches(services)
 
 
 def now_to_next_hour(clock: ManualClock, name: str, **fields) -> Incentive:
