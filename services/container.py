@@ -106,6 +106,7 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
     presence = Presence(clock=clock, game=game)
+    notices = Notices()  # what the store and the disputes tell one agent's tabs
     simulator = Simulator(clock=clock, inbox=inbox, game=game, directory=directory, presence=presence,
                           seed=settings.seed, speed=settings.sim_speed, scenario=settings.scenario)
     return Services(settings=settings, clock=clock, directory=directory,
@@ -115,15 +116,11 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     crm=CrmService(clock=clock, game=game, inbox=inbox),
                     canned_replies=canned_replies,
                     team_chat=TeamChatService(clock=clock, game=game, directory=directory),
-                    ratings=RatingsService(clock=clock), **game_extras(clock, game, directory))
-
-
-def game_extras(clock: AcceleratedClock | ManualClock, game: GameService, directory: Directory) -> dict:
-    """The game's store, incentives and disputes, sharing one way to tell an agent something."""
-    notices = Notices()
-    return dict(notices=notices, rewards=RewardService(clock=clock, game=game, directory=directory, notices=notices),
-                incentives=IncentiveService(clock=clock, game=game),
-                disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices))
+                    ratings=RatingsService(clock=clock),
+                    notices=notices,
+                    rewards=RewardService(clock=clock, game=game, directory=directory, notices=notices),
+                    incentives=IncentiveService(clock=clock, game=game),
+                    disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices))
 
 
 async def check_database(db_url: str) -> None:
