@@ -3,7 +3,9 @@ from models.chat import ChatMessage
 from models.crm import Purchase
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
+from models.incentives import Incentive
 from models.people import Agent, Team
+from models.rewards import Redemption, Reward
 from models.routing import AgentDepartment, AgentSkills, AutomationRule, RoutingSettings, SlaPolicy
 from models.workspace import ConversationTag, InternalNote, Transfer
 
@@ -20,10 +22,13 @@ __all__ = [
     'ConversationTag',
     'Customer',
     'Department',
+    'Incentive',
     'InternalNote',
     'LedgerEntry',
     'Message',
     'Purchase',
+    'Redemption',
+    'Reward',
     'RoutingSettings',
     'SchemaInfo',
     'SlaPolicy',

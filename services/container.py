@@ -12,14 +12,18 @@ from services.automation import AutomationService, Sweeper
 from services.canned_replies import CannedReplyService
 from services.clock import AcceleratedClock, ManualClock
 from services.crm import CrmService
-from services.demo import seed_demo_floor, seed_demo_queue
+from services.demo import seed_demo_floor, seed_demo_game, seed_demo_queue
 from services.directory import Directory
+from services.disputes import DisputeService
 from services.game import GameService
 from services.inbox import InboxService
+from services.incentives import IncentiveService
 from services.leaderboard import LeaderboardService
+from services.notices import Notices
 from services.presence import Presence
 from services.progress import ProgressService
 from services.ratings import RatingsService
+from services.rewards import RewardService
 from services.routing import RoutingService
 from services.settings import Settings, sqlite_path
 from services.sla import SlaService
@@ -52,6 +56,11 @@ class Services:
     sla: SlaService
     automation: AutomationService
     sweeper: Sweeper  # time rules, SLA escalations, routing sweep; on a manual clock its caller runs them instead
+    # the game's store, incentives and disputes (issue 4)
+    notices: Notices
+    rewards: RewardService
+    incentives: IncentiveService
+    disputes: DisputeService
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -64,12 +73,15 @@ class Services:
             self.clock.advance_to(last_event.occurred_at)  # never record events before the last one
         await self.directory.load()
         await self.game.load()
+        await self.incentives.load()  # into the projection game.load() built
+        await self.rewards.load()
         await self.leaderboard.load()
         await self.inbox.load()
         await self.canned_replies.load()
         await self.load_workspace_settings()
         if seeded:
             await seed_demo_queue(self.inbox)
+            await seed_demo_game(self.rewards, self.incentives, self.directory)
             log.info('seeded the demo floor')
         if isinstance(self.clock, AcceleratedClock):
             self.sweeper.start()
@@ -112,6 +124,7 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
     presence = Presence(clock=clock, game=game)
+    notices = Notices()  # what the store and the disputes tell one agent's tabs
     simulator = Simulator(clock=clock, inbox=inbox, game=game, directory=directory, presence=presence,
                           seed=settings.seed, speed=settings.sim_speed, scenario=settings.scenario)
     # SLA due times are set before the rules run (a rule may test or change the priority), routing after the commit
@@ -128,7 +141,10 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     canned_replies=canned_replies,
                     team_chat=TeamChatService(clock=clock, game=game, directory=directory),
                     ratings=RatingsService(clock=clock), routing=routing, sla=sla, automation=automation,
-                    sweeper=sweeper)
+                    sweeper=sweeper, notices=notices,
+                    rewards=RewardService(clock=clock, game=game, directory=directory, notices=notices),
+                    incentives=IncentiveService(clock=clock, game=game),
+                    disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices))
 
 
 async def check_database(db_url: str) -> None:

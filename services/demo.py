@@ -4,8 +4,13 @@ from datetime import datetime, timedelta, timezone
 from models import (Agent, AgentDepartment, AgentSkills, AutomationRule, CannedReply, Customer, Department, Purchase,
                     RoutingSettings, SlaPolicy, Team)
 from services.auth import AuthService
+from services.directory import Directory
 from services.events import Channel
 from services.inbox import InboxService
+from services.incentive_rules import Incentive, IncentiveKind
+from services.incentives import IncentiveService
+from services.reward_rules import RewardDraft
+from services.rewards import RewardService
 from simulation.traffic import company_of
 
 DEMO_PASSWORD = 'demo'
@@ -142,3 +147,23 @@ async def seed_demo_queue(inbox: InboxService) -> None:
         subject, body = problems[index % len(problems)]
         await inbox.create_conversation(customer_id=customer.id, channel=list(Channel)[index % len(Channel)],
                                         subject=subject, body=body, priority='high' if index % 3 == 0 else 'normal')
+
+
+REWARDS = [
+    RewardDraft(name='Coffee on the house', description='A barista coffee of your choice, on us.', cost=30),
+    RewardDraft(name='Movie voucher', description='Two cinema tickets for a film of your choice.', cost=200, stock=5),
+    RewardDraft(name='Team lunch', description='Lunch for you and your team at the place you pick.', cost=400,
+                stock=2),
+    RewardDraft(name='A day off', description='One extra paid day off, planned with your lead.', cost=1000, stock=3),
+]
+
+
+async def seed_demo_game(rewards: RewardService, incentives: IncentiveService, directory: Directory) -> None:
+    """A few rewards in the store and a running incentive: double points for chats this week, 14:00 to 17:00 UTC."""
+    lead = next(agent for agent in directory.agents.values() if agent.username == LEAD[0])
+    for draft in REWARDS:
+        await rewards.save(lead, draft)
+    today = rewards.clock.now().date()
+    await incentives.save(lead, Incentive(name='chat afternoon', kind=IncentiveKind.MULTIPLIER, channel='chat',
+                                          starts_on=today, ends_on=today + timedelta(days=6), from_time='14:00',
+                                          until_time='17:00', multiplier=2))

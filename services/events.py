@@ -31,6 +31,16 @@ class EventKind(str, Enum):
     CANNED_REPLY_DELETED = 'canned_reply_deleted'  # data: canned_reply_id, shortcut
     # a lead changed departments, skills, routing, rules or SLA policies (issue 3, helper C); data: what, id, name
     WORKSPACE_CONFIGURED = 'workspace_configured'
+    # the game's store, incentives and disputes (issue 4); data.by is the lead who acted
+    REWARD_SAVED = 'reward_saved'  # agent_id: the lead; data: reward_id, name, cost, stock, active
+    REWARD_REDEEMED = 'reward_redeemed'  # agent_id: who spends; data: redemption_id, reward_id, reward, cost
+    REDEMPTION_APPROVED = 'redemption_approved'  # agent_id: who redeemed; data: redemption_id, cost, by
+    REDEMPTION_DENIED = 'redemption_denied'  # refunds, restores stock; agent_id: who redeemed; data: redemption_id,
+    # cost, by, note
+    INCENTIVE_SAVED = 'incentive_saved'  # agent_id: the lead; data: the incentive (services/incentive_rules.py)
+    INCENTIVE_DELETED = 'incentive_deleted'  # agent_id: the lead; data: incentive_id, name
+    RATING_INVALIDATED = 'rating_invalidated'  # a lead upheld a dispute; agent_id: who was rated; data:
+    # rated_event_id, rating, reason, by, awards (the ledger entries the rating caused, compensated)
 
 
 class Channel(str, Enum):

@@ -4,8 +4,10 @@ from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from services.events import Channel, EventKind, GameEvent, Rating
+from services.incentive_rules import IncentiveBook
 from services.levels import DEFAULT_LEVELS, Level, level_after
-from services.scoring import Award, ScoringPolicy, rating_awards, reopen_clawbacks, resolution_awards
+from services.scoring import Award, ScoringPolicy, dispute_compensation, rating_awards, reopen_clawbacks, \
+    resolution_awards
 
 
 @dataclass(kw_only=True, slots=True)
@@ -67,16 +69,19 @@ class GameProjection:
         self.levels = levels
         self.agents: dict[int, AgentMetrics] = {}
         self.resolutions: MutableMapping[int, Resolution] = {} if resolutions is None else resolutions
+        self.incentives = IncentiveBook()  # the leads' incentives in force, folded from their events
         # undo logs of the changes still open, innermost last: what each agent and resolution was at its begin()
         self._scopes: list[tuple[dict[int, AgentMetrics | None], dict[int, Resolution | None]]] = []
 
     def begin(self) -> None:
         """Start remembering what :meth:`apply` changes, so that :meth:`rollback` can undo it (scopes nest)."""
         self._scopes.append(({}, {}))
+        self.incentives.begin()
 
     def commit(self) -> None:
         """Keep the changes since the matching :meth:`begin`; an enclosing scope can still undo them."""
         agents, resolutions = self._scopes.pop()
+        self.incentives.commit()
         if self._scopes:
             outer_agents, outer_resolutions = self._scopes[-1]
             for agent_id, metrics in agents.items():
@@ -87,6 +92,7 @@ class GameProjection:
     def rollback(self) -> None:
         """Undo every change since the matching :meth:`begin` (its database transaction was rolled back)."""
         agents, resolutions = self._scopes.pop()
+        self.incentives.rollback()
         for agent_id, metrics in agents.items():
             if metrics is None:
                 self.agents.pop(agent_id, None)
@@ -114,6 +120,7 @@ class GameProjection:
             touched.add(event.agent_id)
         elif event.kind == EventKind.RESOLVED and event.agent_id is not None and event.conversation_id is not None:
             awards = resolution_awards(event, policy=self.policy)
+            awards += self.incentives.awards_for(event, awards)  # kept with the resolution: a reopen takes them back
             channel = event.data['channel']
             metrics = self._metrics(event.agent_id)
             metrics.resolved += 1
@@ -139,6 +146,11 @@ class GameProjection:
             metrics.positive_ratings += rating == Rating.GOOD
             metrics.negative_ratings += rating == Rating.BAD
             touched.add(event.agent_id)
+        elif event.kind in (EventKind.INCENTIVE_SAVED, EventKind.INCENTIVE_DELETED):
+            self.incentives.change(event)
+        elif event.kind == EventKind.RATING_INVALIDATED and event.agent_id is not None:
+            awards = self._invalidate_rating(event)
+            touched.add(event.agent_id)
         for award in awards:
             metrics = self._metrics(award.agent_id)
             metrics.points += award.points
@@ -156,6 +168,15 @@ class GameProjection:
 
     def apply_all(self, events: Iterable[GameEvent]) -> list[Outcome]:
         return [self.apply(event) for event in events]
+
+    def _invalidate_rating(self, event: GameEvent) -> list[Award]:
+        """A lead upheld a dispute: the rating no longer counts, and new entries compensate the points it caused."""
+        assert event.agent_id is not None
+        rating = Rating(event.data['rating'])
+        metrics = self._metrics(event.agent_id)
+        metrics.positive_ratings -= rating == Rating.GOOD
+        metrics.negative_ratings -= rating == Rating.BAD
+        return dispute_compensation(event)
 
     def _metrics(self, agent_id: int) -> AgentMetrics:
         metrics = self.agents.get(agent_id)

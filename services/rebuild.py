@@ -4,10 +4,11 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from models import AgentScore, DailyPoints, LedgerEntry
+from models import AgentScore, DailyPoints, LedgerEntry, Redemption
 from services.game import CHUNK, add_daily_points, iterate_events
 from services.leaderboard_rules import PointsTally
 from services.projection import AgentMetrics, GameProjection
+from services.reward_rules import FoldedRedemption, RedemptionStatus, Spending
 
 LedgerKey = tuple[int, int, int, str, str, str]  # event id, agent id, points, domain, kind, reason
 
@@ -18,6 +19,7 @@ class Rebuilt:
     metrics: dict[int, AgentMetrics] = field(default_factory=dict)
     ledger: Counter[LedgerKey] = field(default_factory=Counter)
     tally: PointsTally = field(default_factory=PointsTally)
+    spending: Spending = field(default_factory=Spending)  # redemptions: with the points, the spendable balances
 
 
 async def replay() -> Rebuilt:
@@ -26,6 +28,7 @@ async def replay() -> Rebuilt:
     rebuilt = Rebuilt()
     async for event in iterate_events():
         outcome = projection.apply(event)
+        rebuilt.spending.apply(event)
         rebuilt.events += 1
         for award in outcome.awards:
             rebuilt.ledger[(event.id, award.agent_id, award.points, award.domain.value, award.kind.value,
@@ -64,7 +67,23 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
         if stored_days != rebuilt_days:
             lines.append(f'leaderboard: agent {agent_id} daily points differ '
                          f'(stored {sum(stored_days.values())}, rebuilt {sum(rebuilt_days.values())})')
+    lines += await redemption_differences(rebuilt.spending)
     return lines
+
+
+async def redemption_differences(spending: Spending) -> list[str]:
+    """Redemptions whose agent, cost or status differ from the log's: the spendable balances would differ."""
+    stored = {row[0]: FoldedRedemption(agent_id=row[1], cost=row[2], status=RedemptionStatus(row[3]))
+              for row in await Redemption.all().values_list('id', 'agent_id', 'cost', 'status')}
+    return [f'redemption {redemption_id}: stored {_text(stored.get(redemption_id))}, '
+            f'rebuilt {_text(spending.redemptions.get(redemption_id))}'
+            for redemption_id in sorted(set(stored) | set(spending.redemptions))
+            if stored.get(redemption_id) != spending.redemptions.get(redemption_id)]
+
+
+def _text(redemption: FoldedRedemption | None) -> str:
+    return 'none' if redemption is None else \
+        f'agent {redemption.agent_id} {redemption.cost} points {redemption.status.value}'
 
 
 async def overwrite(rebuilt: Rebuilt) -> None:
@@ -85,3 +104,8 @@ async def overwrite(rebuilt: Rebuilt) -> None:
         for metrics in rebuilt.metrics.values():
             values = metrics.as_dict()
             await AgentScore.create(**values)
+        for status in RedemptionStatus:  # a redemption's status is the log's; its other fields never change
+            ids = [key for key, folded in rebuilt.spending.redemptions.items() if folded.status == status]
+            for chunk in range(0, len(ids), CHUNK):
+                await Redemption.filter(id__in=ids[chunk:chunk + CHUNK]).exclude(status=status.value) \
+                    .update(status=status.value)

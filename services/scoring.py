@@ -20,6 +20,8 @@ class AwardKind(str, Enum):
     HAPPY_CUSTOMER = 'happy_customer'
     UNHAPPY_CUSTOMER = 'unhappy_customer'
     CLAWBACK = 'clawback'
+    INCENTIVE = 'incentive'  # a lead's time-boxed multiplier or bonus (services/incentive_rules.py)
+    DISPUTE = 'dispute'  # compensates what an invalidated rating caused
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -43,9 +45,10 @@ class Award:
     reason: str
 
 
-# awards a reopen takes back, per Freshdesk: the resolution and first-contact points, not the rating
+# awards a reopen takes back, per Freshdesk: the resolution and first-contact points (and what incentives added to
+# them), not the rating
 CLAWED_BACK_ON_REOPEN = {AwardKind.FAST_RESOLUTION, AwardKind.ON_TIME_RESOLUTION, AwardKind.LATE_RESOLUTION,
-                         AwardKind.FIRST_CONTACT}
+                         AwardKind.FIRST_CONTACT, AwardKind.INCENTIVE}
 
 
 def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
@@ -91,6 +94,18 @@ def reopen_clawbacks(event: GameEvent, resolution_awards_given: list[Award]) -> 
     return [Award(agent_id=award.agent_id, points=-award.points, domain=award.domain, kind=AwardKind.CLAWBACK,
                   reason=f'reopened #{event.conversation_id}: {award.reason} taken back')
             for award in resolution_awards_given if award.kind in CLAWED_BACK_ON_REOPEN]
+
+
+def dispute_compensation(event: GameEvent) -> list[Award]:
+    """Return the new entries that cancel what an invalidated rating caused; the history itself stays.
+
+    The event carries the rating's ledger entries (read when the lead decided), so the fold needs no memory of them.
+    """
+    assert event.kind == EventKind.RATING_INVALIDATED
+    return [Award(agent_id=entry['agent_id'], points=-entry['points'], domain=Domain(entry['domain']),
+                  kind=AwardKind.DISPUTE,
+                  reason=f'rating invalidated: {entry["reason"]} compensated'[:200])
+            for entry in event.data['awards'] if entry['points']]
 
 
 def _award(event: GameEvent, points: int, domain: Domain, kind: AwardKind, reason: str) -> Award:

@@ -1,6 +1,6 @@
 """Registers every page; called once from main.py."""
 from services.container import Services
-from ui import admin_workspace, canned_page, kiosk, login, workspace
+from ui import admin_game, admin_workspace, canned_page, kiosk, login, rewards_page, workspace
 
 
 def register(services: Services) -> None:
@@ -9,3 +9,5 @@ def register(services: Services) -> None:
     kiosk.register(services)
     canned_page.register(services)
     admin_workspace.register(services)
+    rewards_page.register(services)
+    admin_game.register(services)

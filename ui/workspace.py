@@ -80,6 +80,7 @@ def register(services: Services) -> None:
                 ratings = MyRatingsDialog(services, agent, open_conversation=inbox.conversation.open)
                 ui.button(icon='star_rate', on_click=ratings.open).props('flat round color=white') \
                     .tooltip('My ratings').mark('my-ratings-button')
+            game_link(agent)
 
         def show_progress(view: ProgressView) -> None:
             level_icon.set_name(view.level_icon)
@@ -95,6 +96,8 @@ def register(services: Services) -> None:
         inbox.show(services.inbox.items())
         services.inbox.changed.subscribe(inbox.show)
 
+        services.notices.for_agent(agent.id).subscribe(lambda notice: ui.notify(notice.text, type=notice.kind,
+                                                                                multi_line=True))
         if agent.is_lead:  # SLA escalations that notify the lead, one notification per burst
             services.sla.alerts.subscribe(lambda alerts: ui.notify(alert_text(alerts), type='warning',
                                                                    position='bottom-right', timeout=8000))
@@ -102,3 +105,12 @@ def register(services: Services) -> None:
         services.presence.tab_opened(agent.id)  # the simulator leaves an agent's work alone while they are here
         ui.context.client.on_delete(lambda: services.presence.tab_closed(agent.id))
 
+
+def game_link(agent: AgentView) -> None:
+    """Leads set up the game, agents spend their points."""
+    if agent.is_lead:
+        ui.button(icon='sports_esports', on_click=lambda: ui.navigate.to('/admin/game')) \
+            .props('flat round color=white').tooltip('Game settings').mark('admin-game-link')
+    else:
+        ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
+            .props('flat round color=white').tooltip('Rewards').mark('rewards-link')

@@ -1,0 +1,458 @@
+"""The leads' game area: rewards, the approval queue, incentives and disputes, one tab each.
+
+A tab is a (name, icon, builder) line in :data:`SECTIONS`; a builder gets the :class:`AdminContext` and builds its
+content inside the tab panel. Every handler asks ``context.lead()`` again: UI actions bypass HTTP middleware.
+"""
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+
+from nicegui import ui
+
+from services.container import Services
+from services.directory import AgentView
+from services.disputes import RatedView
+from services.events import Channel, Rating
+from services.inbox import ActionError
+from services.incentive_rules import Incentive, IncentiveKind
+from services.reward_rules import RedemptionView, RewardDraft, RewardView
+from ui.session import current_agent, user_storage
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AdminContext:
+    services: Services
+    agent: AgentView
+    lead: Callable[[], AgentView | None]  # the logged-in lead, checked again; None (and told why) otherwise
+
+
+Builder = Callable[[AdminContext], Awaitable[object] | object]
+
+
+def register(services: Services) -> None:
+    @ui.page('/admin/game')
+    async def admin_game() -> None:
+        storage = user_storage()
+        agent = current_agent(services, storage)
+        if agent is None:
+            ui.navigate.to('/login')
+            return
+        if not agent.is_lead:
+            ui.notify('The game settings are for leads.', type='warning')
+            ui.navigate.to('/')
+            return
+
+        def lead() -> AgentView | None:
+            who = current_agent(services, storage)
+            if who is None or who.id != agent.id:
+                ui.notify('You were logged out. Please log in again.', type='warning')
+                ui.navigate.to('/login')
+                return None
+            if not who.is_lead:
+                ui.notify('Only a lead can do that.', type='negative')
+                return None
+            return who
+
+        ui.page_title('Game · DeskQuest')
+        ui.query('body').classes('bg-blue-grey-1')
+        with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
+            ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
+                .tooltip('Back to the workspace').mark('back')
+            ui.label('Game').classes('text-lg font-bold')
+            ui.space()
+            ui.label(agent.name).classes('font-medium')
+        context = AdminContext(services=services, agent=agent, lead=lead)
+        with ui.column().classes('w-full max-w-6xl mx-auto gap-2 p-4'):
+            with ui.tabs().classes('w-full').props('align=left no-caps') as tabs:
+                for name, icon, _ in SECTIONS:
+                    ui.tab(name, icon=icon).mark(f'tab-{name.lower()}')
+            with ui.tab_panels(tabs, value=SECTIONS[0][0]).classes('w-full bg-transparent'):
+                for name, _, build in SECTIONS:
+                    with ui.tab_panel(name).classes('p-0 gap-3'):
+                        result = build(context)
+                        if isinstance(result, Awaitable):
+                            await result
+
+
+class RewardsTab:
+    """Create, edit and deactivate the store's rewards."""
+
+    def __init__(self, context: AdminContext) -> None:
+        self.context = context
+        self.editing: RewardView | None = None
+        self._build_form()
+        with ui.row().classes('w-full items-center'):
+            ui.label('Agents spend their points here; a lead approves each redemption. Empty stock: unlimited.') \
+                .classes('text-sm text-grey-8 grow')
+            ui.button('New reward', icon='add', on_click=lambda: self._open(None)).props('no-caps').mark('new-reward')
+        self.rows = ui.column().classes('w-full gap-1').mark('admin-rewards')
+        self.show()
+        context.services.rewards.catalogue_changed.subscribe(lambda _: self.show())  # unsubscribed with the tab
+
+    def show(self) -> None:
+        self.rows.clear()
+        with self.rows:
+            rewards = self.context.services.rewards.all_rewards()
+            if not rewards:
+                ui.label('No rewards yet.').classes('text-sm text-grey-6')
+            for reward in rewards:
+                with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
+                        .mark(f'admin-reward-{reward.id}'):
+                    with ui.column().classes('gap-0 grow min-w-0'):
+                        ui.label(reward.name).classes('font-medium' + ('' if reward.active else ' text-grey-6'))
+                        ui.label(reward.description).classes('text-xs text-grey-7 truncate')
+                    ui.label(f'{reward.cost} points').classes('text-sm')
+                    ui.label(reward.stock_text).classes('text-sm text-grey-8 w-24').mark(f'admin-stock-{reward.id}')
+                    if not reward.active:
+                        ui.badge('inactive', color='grey')
+                    ui.button(icon='edit', on_click=lambda r=reward: self._open(r)).props('flat round dense') \
+                        .tooltip('Edit').mark(f'edit-reward-{reward.id}')
+                    ui.button(icon='visibility_off' if reward.active else 'visibility',
+                              on_click=lambda r=reward: self._toggle(r)).props('flat round dense') \
+                        .tooltip('Deactivate' if reward.active else 'Activate').mark(f'toggle-reward-{reward.id}')
+
+    def _build_form(self) -> None:
+        with ui.dialog() as self.dialog, ui.card().classes('w-[32rem] gap-2').mark('reward-form'):
+            self.form_title = ui.label().classes('text-lg font-bold')
+            self.name = ui.input('Name').classes('w-full').mark('reward-name')
+            self.description = ui.textarea('Description').props('autogrow').classes('w-full') \
+                .mark('reward-description')
+            with ui.row().classes('w-full no-wrap gap-2 items-center'):
+                self.cost = ui.number('Cost (points)', min=1, precision=0).classes('grow').mark('reward-cost')
+                self.stock = ui.number('Stock (empty: unlimited)', min=0, precision=0).classes('grow') \
+                    .mark('reward-stock')
+                self.active = ui.switch('Active', value=True).mark('reward-active')
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
+                ui.button('Save', icon='save', on_click=self._save).props('no-caps').mark('reward-save')
+
+    def _open(self, reward: RewardView | None) -> None:
+        self.editing = reward
+        self.form_title.set_text('New reward' if reward is None else f'Edit {reward.name}')
+        self.name.set_value(reward.name if reward else '')
+        self.description.set_value(reward.description if reward else '')
+        self.cost.set_value(reward.cost if reward else None)
+        self.stock.set_value(reward.stock if reward else None)
+        self.active.set_value(reward.active if reward else True)
+        self.dialog.open()
+
+    async def _save(self) -> None:
+        if (lead := self.context.lead()) is None:
+            return
+        draft = RewardDraft(name=self.name.value or '', description=self.description.value or '',
+                            cost=int(self.cost.value or 0),
+                            stock=None if self.stock.value is None else int(self.stock.value),
+                            active=bool(self.active.value))
+        try:
+            saved = await self.context.services.rewards.save(lead, draft,
+                                                             reward_id=self.editing.id if self.editing else None)
+        except ActionError as error:
+            ui.notify(str(error), type='negative', multi_line=True)
+            return
+        self.dialog.close()
+        ui.notify(f'Saved {saved.name}', type='positive')
+
+    async def _toggle(self, reward: RewardView) -> None:
+        if (lead := self.context.lead()) is None:
+            return
+        draft = RewardDraft(name=reward.name, description=reward.description, cost=reward.cost, stock=reward.stock,
+                            active=not reward.active)
+        try:
+            await self.context.services.rewards.save(lead, draft, reward_id=reward.id)
+        except ActionError as error:
+            ui.notify(str(error), type='negative')
+            return
+        ui.notify(f'{reward.name} is {"offered again" if draft.active else "no longer offered"}.')
+
+
+class ApprovalsTab:
+    """The redemptions waiting for a lead, and the latest decisions."""
+
+    def __init__(self, context: AdminContext) -> None:
+        self.context = context
+        self.denying: RedemptionView | None = None
+        with ui.dialog() as self.deny_dialog, ui.card().classes('w-[28rem] gap-2').mark('deny-form'):
+            self.deny_title = ui.label().classes('text-base font-bold')
+            self.deny_note = ui.input('Why (the agent is told)').classes('w-full').mark('deny-note')
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button('Cancel', on_click=self.deny_dialog.close).props('flat no-caps')
+                ui.button('Deny and refund', icon='undo', color='negative', on_click=self._deny).props('no-caps') \
+                    .mark('deny-confirm')
+        ui.label('Waiting for a decision').classes('text-base font-bold')
+        self.pending = ui.column().classes('w-full gap-1').mark('approval-queue')
+        ui.label('Decided lately').classes('text-base font-bold mt-2')
+        self.decided = ui.column().classes('w-full gap-1').mark('decided')
+        context.services.rewards.redemptions_changed.subscribe(self.load)  # unsubscribed with the tab
+
+    async def load(self) -> None:
+        if (lead := self.context.lead()) is None:
+            return
+        pending = await self.context.services.rewards.pending(lead)
+        decided = await self.context.services.rewards.decided(lead)
+        self.pending.clear()
+        with self.pending:
+            if not pending:
+                ui.label('Nothing waiting.').classes('text-sm text-grey-6')
+            for redemption in pending:
+                with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
+                        .mark(f'pending-{redemption.id}'):
+                    ui.label(redemption.agent_name).classes('font-medium w-40')
+                    ui.label(redemption.reward_name).classes('grow')
+                    ui.label(f'{redemption.cost} points').classes('text-sm')
+                    ui.label(redemption.requested_at.strftime('%d %b %H:%M')).classes('text-xs text-grey-6')
+                    ui.button('Approve', icon='check', color='positive',
+                              on_click=lambda r=redemption: self._approve(r)).props('no-caps dense') \
+                        .mark(f'approve-{redemption.id}')
+                    ui.button('Deny', icon='close', color='negative',
+                              on_click=lambda r=redemption: self._ask_deny(r)).props('no-caps dense outline') \
+                        .mark(f'deny-{redemption.id}')
+        self.decided.clear()
+        with self.decided:
+            for redemption in decided:
+                with ui.row().classes('w-full items-center no-wrap gap-3 px-3').mark(f'decided-{redemption.id}'):
+                    ui.label(redemption.agent_name).classes('w-40')
+                    ui.label(redemption.reward_name).classes('grow')
+                    ui.label(redemption.note).classes('text-sm italic text-grey-8')
+                    ui.label(f'{redemption.cost} points').classes('text-sm')
+                    ui.badge(redemption.status.value,
+                             color='positive' if redemption.status.value == 'approved' else 'negative') \
+                        .mark(f'decided-status-{redemption.id}')
+
+    async def _approve(self, redemption: RedemptionView) -> None:
+        await self._decide(redemption, approve=True)
+
+    def _ask_deny(self, redemption: RedemptionView) -> None:
+        self.denying = redemption
+        self.deny_title.set_text(f'Deny {redemption.reward_name} for {redemption.agent_name}? '
+                                 f'{redemption.cost} points are refunded.')
+        self.deny_note.set_value('')
+        self.deny_dialog.open()
+
+    async def _deny(self) -> None:
+        self.deny_dialog.close()
+        if self.denying is not None:
+            await self._decide(self.denying, approve=False, note=self.deny_note.value or '')
+
+    async def _decide(self, redemption: RedemptionView, *, approve: bool, note: str = '') -> None:
+        if (lead := self.context.lead()) is None:
+            return
+        try:
+            await self.context.services.rewards.decide(lead, redemption.id, approve=approve, note=note)
+        except ActionError as error:
+            ui.notify(str(error), type='negative')
+            return
+        ui.notify(f'{"Approved" if approve else "Denied"} {redemption.reward_name} for {redemption.agent_name}.')
+
+
+async def approvals_tab(context: AdminContext) -> None:
+    await ApprovalsTab(context).load()
+
+
+CHANNELS = {'': 'Every channel'} | {channel.value: channel.value for channel in Channel}
+
+
+class IncentivesTab:
+    """Time-boxed multipliers and bonuses: they apply to resolutions from the moment they are saved."""
+
+    def __init__(self, context: AdminContext) -> None:
+        self.context = context
+        self.editing: Incentive | None = None
+        self._build_form()
+        with ui.row().classes('w-full items-center'):
+            ui.label('Incentives add their own ledger entries to resolutions inside their days and hours (UTC); a '
+                     'reopen takes them back with the resolution.').classes('text-sm text-grey-8 grow')
+            ui.button('New incentive', icon='add', on_click=lambda: self._open(None)).props('no-caps') \
+                .mark('new-incentive')
+        self.rows = ui.column().classes('w-full gap-1').mark('admin-incentives')
+        self.show()
+        context.services.incentives.changed.subscribe(self.show)  # unsubscribed with the tab
+
+    def show(self) -> None:
+        self.rows.clear()
+        with self.rows:
+            incentives = self.context.services.incentives.in_force()
+            if not incentives:
+                ui.label('No incentives.').classes('text-sm text-grey-6')
+            running = {incentive.id for incentive in self.context.services.incentives.running()}
+            for incentive in incentives:
+                with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
+                        .mark(f'incentive-{incentive.id}'):
+                    ui.icon('bolt', color='amber-8' if incentive.id in running else 'grey')
+                    with ui.column().classes('gap-0 grow'):
+                        ui.label(incentive.label).classes('font-medium')
+                        ui.label(incentive.summary).classes('text-xs text-grey-7')
+                    if incentive.id in running:
+                        ui.badge('running', color='amber-8')
+                    ui.button(icon='edit', on_click=lambda i=incentive: self._open(i)).props('flat round dense') \
+                        .tooltip('Edit').mark(f'edit-incentive-{incentive.id}')
+                    ui.button(icon='delete', on_click=lambda i=incentive: self._delete(i)) \
+                        .props('flat round dense').tooltip('End it').mark(f'delete-incentive-{incentive.id}')
+
+    def _build_form(self) -> None:
+        with ui.dialog() as self.dialog, ui.card().classes('w-[36rem] gap-2').mark('incentive-form'):
+            self.form_title = ui.label().classes('text-lg font-bold')
+            with ui.row().classes('w-full no-wrap gap-2 items-center'):
+                self.name = ui.input('Name', placeholder='chat afternoon').classes('grow').mark('incentive-name')
+                self.kind = ui.toggle({IncentiveKind.MULTIPLIER.value: 'Multiplier', IncentiveKind.BONUS.value: 'Bonus'},
+                                      value=IncentiveKind.MULTIPLIER.value).props('no-caps').mark('incentive-kind')
+            self.channel = ui.select(CHANNELS, value='', label='Channel').classes('w-full').mark('incentive-channel')
+            with ui.row().classes('w-full no-wrap gap-2'):
+                self.starts_on = ui.input('First day').props('type=date').classes('grow').mark('incentive-starts')
+                self.ends_on = ui.input('Last day').props('type=date').classes('grow').mark('incentive-ends')
+            with ui.row().classes('w-full no-wrap gap-2'):
+                self.from_time = ui.input('From (UTC)').props('type=time').classes('grow').mark('incentive-from')
+                self.until_time = ui.input('Until (UTC)').props('type=time').classes('grow').mark('incentive-until')
+            with ui.row().classes('w-full no-wrap gap-2').bind_visibility_from(
+                    self.kind, 'value', value=IncentiveKind.MULTIPLIER.value):
+                self.multiplier = ui.number('Multiplier (×1 to ×5)', value=2, min=1, max=5, step=0.5, precision=1) \
+                    .classes('grow').mark('incentive-multiplier')
+            with ui.row().classes('w-full no-wrap gap-2').bind_visibility_from(
+                    self.kind, 'value', value=IncentiveKind.BONUS.value):
+                self.bonus = ui.number('Bonus points per resolution', value=5, min=1, precision=0).classes('grow') \
+                    .mark('incentive-bonus')
+                self.beyond = ui.number('beyond this many an hour', value=3, min=0, precision=0).classes('grow') \
+                    .mark('incentive-beyond')
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
+                ui.button('Save', icon='save', on_click=self._save).props('no-caps').mark('incentive-save')
+
+    def _open(self, incentive: Incentive | None) -> None:
+        self.editing = incentive
+        today = self.context.services.clock.now().date()
+        self.form_title.set_text('New incentive' if incentive is None else f'Edit {incentive.name}')
+        self.name.set_value(incentive.name if incentive else '')
+        self.kind.set_value((incentive.kind if incentive else IncentiveKind.MULTIPLIER).value)
+        self.channel.set_value(incentive.channel or '' if incentive else '')
+        self.starts_on.set_value((incentive.starts_on if incentive else today).isoformat())
+        self.ends_on.set_value((incentive.ends_on if incentive else today).isoformat())
+        self.from_time.set_value(incentive.from_time if incentive else '14:00')
+        self.until_time.set_value(incentive.until_time if incentive else '17:00')
+        self.multiplier.set_value(incentive.multiplier if incentive else 2)
+        self.bonus.set_value(incentive.bonus_points if incentive and incentive.bonus_points else 5)
+        self.beyond.set_value(incentive.beyond_per_hour if incentive else 3)
+        self.dialog.open()
+
+    async def _save(self) -> None:
+        if (lead := self.context.lead()) is None:
+            return
+        days = [_day(self.starts_on.value), _day(self.ends_on.value)]
+        if None in days:
+            ui.notify('Pick the first and the last day.', type='negative')
+            return
+        kind = IncentiveKind(self.kind.value)
+        incentive = Incentive(id=self.editing.id if self.editing else 0, name=self.name.value or '', kind=kind,
+                              channel=self.channel.value or None, starts_on=days[0] or date.min,
+                              ends_on=days[1] or date.min, from_time=self.from_time.value or '',
+                              until_time=self.until_time.value or '',
+                              multiplier=float(self.multiplier.value or 0) if kind == IncentiveKind.MULTIPLIER else 1,
+                              bonus_points=int(self.bonus.value or 0) if kind == IncentiveKind.BONUS else 0,
+                              beyond_per_hour=int(self.beyond.value or 0) if kind == IncentiveKind.BONUS else 0)
+        try:
+            saved = await self.context.services.incentives.save(lead, incentive)
+        except ActionError as error:
+            ui.notify(str(error), type='negative', multi_line=True)
+            return
+        self.dialog.close()
+        ui.notify(f'Saved {saved.label}', type='positive')
+
+    async def _delete(self, incentive: Incentive) -> None:
+        if (lead := self.context.lead()) is None:
+            return
+        try:
+            await self.context.services.incentives.delete(lead, incentive.id)
+        except ActionError as error:
+            ui.notify(str(error), type='negative')
+            return
+        ui.notify(f'Ended {incentive.label}; the points it gave stay.')
+
+
+RATING_ICONS = {Rating.GOOD: ('sentiment_satisfied', 'positive'), Rating.NEUTRAL: ('sentiment_neutral', 'amber-8'),
+                Rating.BAD: ('sentiment_dissatisfied', 'negative')}
+
+
+class DisputesTab:
+    """The latest ratings; an unfair one is invalidated with a reason, and its points are compensated."""
+
+    def __init__(self, context: AdminContext) -> None:
+        self.context = context
+        self.disputed: RatedView | None = None
+        with ui.dialog() as self.dialog, ui.card().classes('w-[30rem] gap-2').mark('invalidate-form'):
+            self.dialog_title = ui.label().classes('text-base font-bold')
+            self.reason = ui.textarea('Why is it unfair? (the agent is told)').props('autogrow').classes('w-full') \
+                .mark('invalidate-reason')
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
+                ui.button('Invalidate', icon='gavel', color='negative', on_click=self._invalidate).props('no-caps') \
+                    .mark('invalidate-confirm')
+        with ui.row().classes('w-full items-center'):
+            ui.label('Invalidating a rating adds entries that cancel its points; the history stays. Once per rating.') \
+                .classes('text-sm text-grey-8 grow')
+            self.only = ui.toggle({'': 'All', Rating.BAD.value: 'Bad', Rating.GOOD.value: 'Good'}, value='',
+                                  on_change=self.load).props('no-caps dense').mark('ratings-filter')
+        self.rows = ui.column().classes('w-full gap-1').mark('ratings')
+        context.services.disputes.changed.subscribe(self.load)  # unsubscribed with the tab
+
+    async def load(self) -> None:
+        if (lead := self.context.lead()) is None:
+            return
+        only = Rating(self.only.value) if self.only.value else None
+        ratings = await self.context.services.disputes.ratings(lead, only=only)
+        self.rows.clear()
+        with self.rows:
+            if not ratings:
+                ui.label('No ratings yet.').classes('text-sm text-grey-6')
+            for rated in ratings:
+                icon, color = RATING_ICONS[rated.rating]
+                with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1 min-h-[44px]') \
+                        .mark(f'rating-{rated.event_id}'):
+                    ui.icon(icon, color=color)
+                    ui.label(f'#{rated.conversation_id}').classes('w-16')
+                    ui.label(rated.agent_name).classes('w-40 font-medium')
+                    ui.label(rated.comment).classes('text-sm italic text-grey-8 grow truncate')
+                    ui.label(rated.rated_at.strftime('%d %b %H:%M')).classes('text-xs text-grey-6')
+                    ui.label(f'{rated.points:+d}').classes('w-10 text-right')
+                    if rated.invalidated_because is not None:
+                        ui.badge('invalidated', color='grey').tooltip(rated.invalidated_because) \
+                            .mark(f'invalidated-{rated.event_id}')
+                    else:
+                        ui.button('Invalidate', icon='gavel', on_click=lambda r=rated: self._ask(r)) \
+                            .props('no-caps dense flat').mark(f'invalidate-{rated.event_id}')
+
+    def _ask(self, rated: RatedView) -> None:
+        self.disputed = rated
+        self.dialog_title.set_text(f'Invalidate the {rated.rating.value} rating of {rated.agent_name} on '
+                                   f'#{rated.conversation_id}? {-rated.points:+d} points compensate it.')
+        self.reason.set_value('')
+        self.dialog.open()
+
+    async def _invalidate(self) -> None:
+        if (lead := self.context.lead()) is None or self.disputed is None:
+            return
+        try:
+            compensated = await self.context.services.disputes.invalidate(lead, self.disputed.event_id,
+                                                                          self.reason.value or '')
+        except ActionError as error:
+            ui.notify(str(error), type='negative', multi_line=True)
+            return
+        self.dialog.close()
+        ui.notify(f'Invalidated; {compensated:+d} points for {self.disputed.agent_name}.', type='positive')
+
+
+async def disputes_tab(context: AdminContext) -> None:
+    await DisputesTab(context).load()
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or '')
+    except ValueError:
+        return None
+
+
+# the tabs, in order: adding one is adding a line (name, icon, builder)
+SECTIONS: list[tuple[str, str, Builder]] = [
+    ('Rewards', 'redeem', RewardsTab),
+    ('Approvals', 'fact_check', approvals_tab),
+    ('Incentives', 'bolt', IncentivesTab),
+    ('Disputes', 'gavel', disputes_tab),
+]

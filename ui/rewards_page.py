@@ -1,0 +1,174 @@
+"""The agent's rewards store: the spendable balance, the rewards, redeeming one, and what became of each redemption."""
+from collections.abc import Callable
+
+from nicegui import ui
+
+from services.container import Services
+from services.directory import AgentView
+from services.inbox import ActionError
+from services.notices import Notice
+from services.progress import ProgressView
+from services.reward_rules import RedemptionStatus, RedemptionView, RewardView
+from ui.session import current_agent, user_storage
+
+STATUS_COLORS = {RedemptionStatus.PENDING: 'amber-8', RedemptionStatus.APPROVED: 'positive',
+                 RedemptionStatus.DENIED: 'negative'}
+
+
+def register(services: Services) -> None:
+    @ui.page('/rewards')
+    async def rewards_page() -> None:
+        storage = user_storage()
+        agent = current_agent(services, storage)
+        if agent is None:
+            ui.navigate.to('/login')
+            return
+        if agent.is_lead:  # leads keep the store, they do not shop in it
+            ui.navigate.to('/admin/game')
+            return
+
+        def actor() -> AgentView | None:
+            """The logged-in agent, checked again inside every handler (UI actions bypass HTTP middleware)."""
+            who = current_agent(services, storage)
+            if who is None or who.id != agent.id:
+                ui.notify('You were logged out. Please log in again.', type='warning')
+                ui.navigate.to('/login')
+                return None
+            return who
+
+        # read before building: the page is sent at its first await and must not flash a zero balance first
+        progress = await services.progress.view(agent.id)
+        balance = await services.rewards.balance(agent.id)
+        redemptions = await services.rewards.redemptions_of(agent.id)
+        ui.page_title('Rewards · DeskQuest')
+        ui.query('body').classes('bg-blue-grey-1')
+        with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
+            ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
+                .tooltip('Back to the workspace').mark('back')
+            ui.label('Rewards').classes('text-lg font-bold')
+            ui.space()
+            ui.label(agent.name).classes('font-medium')
+        page = RewardsStore(services, agent, actor, earned=progress.points, spent=balance.spent)
+        page.show_catalogue(services.rewards.catalogue())
+        page.show_redemptions(redemptions)
+        services.rewards.catalogue_changed.subscribe(page.show_catalogue)  # unsubscribed when the tab closes
+        services.progress.changed(agent.id).subscribe(page.show_progress)
+        services.notices.for_agent(agent.id).subscribe(page.show_notice)
+
+
+class RewardsStore:
+    def __init__(self, services: Services, agent: AgentView, actor: Callable[[], AgentView | None], *,
+                 earned: int, spent: int) -> None:
+        self.services = services
+        self.agent = agent
+        self.actor = actor
+        self.earned = earned
+        self.spent = spent
+        self.chosen: RewardView | None = None
+        self.redeem_buttons: dict[int, tuple[RewardView, ui.button]] = {}
+        with ui.dialog() as self.confirm, ui.card().classes('gap-3').mark('redeem-confirm'):
+            self.confirm_text = ui.label().classes('text-base')
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button('Not now', on_click=self.confirm.close).props('flat no-caps')
+                ui.button('Redeem', icon='redeem', on_click=self._redeem).props('no-caps').mark('redeem-confirm-yes')
+        with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
+            with ui.card().classes('w-full').mark('balance-card'):
+                with ui.row().classes('w-full items-end justify-between'):
+                    with ui.column().classes('gap-0'):
+                        self.balance_label = ui.label().classes('text-4xl font-bold text-primary').mark('balance')
+                        ui.label('points to spend').classes('text-xs text-grey-7')
+                    self.balance_detail = ui.label().classes('text-sm text-grey-8').mark('balance-detail')
+                running = services.incentives.running()
+                if running:
+                    with ui.row().classes('gap-2'):
+                        for incentive in running:
+                            ui.chip(f'{incentive.label} until {incentive.until_time} UTC', icon='bolt',
+                                    color='amber-3').props('dense')
+            ui.label('Rewards').classes('text-lg font-bold')
+            self.catalogue = ui.row().classes('w-full gap-4').mark('catalogue')
+            ui.label('My redemptions').classes('text-lg font-bold')
+            self.redemptions = ui.column().classes('w-full gap-1').mark('my-redemptions')
+        self._show_balance()
+
+    @property
+    def available(self) -> int:
+        return self.earned - self.spent
+
+    def show_catalogue(self, rewards: list[RewardView]) -> None:
+        """The rewards changed (rare): the cards are rebuilt."""
+        self.catalogue.clear()
+        self.redeem_buttons.clear()
+        with self.catalogue:
+            if not rewards:
+                ui.label('The store is empty for now: your lead adds rewards.').classes('text-sm text-grey-6')
+            for reward in rewards:
+                with ui.card().classes('w-60 gap-1').mark(f'reward-{reward.id}'):
+                    ui.label(reward.name).classes('text-base font-bold')
+                    ui.label(reward.description).classes('text-sm text-grey-8 grow')
+                    with ui.row().classes('w-full items-center justify-between'):
+                        ui.label(f'{reward.cost} points').classes('font-medium text-primary')
+                        ui.label(reward.stock_text).classes('text-xs text-grey-7').mark(f'stock-{reward.id}')
+                    button = ui.button('Redeem', icon='redeem', on_click=lambda r=reward: self._ask(r)) \
+                        .props('no-caps').classes('w-full').mark(f'redeem-{reward.id}')
+                    self.redeem_buttons[reward.id] = (reward, button)
+        self._enable_buttons()
+
+    def show_redemptions(self, redemptions: list[RedemptionView]) -> None:
+        self.redemptions.clear()
+        with self.redemptions:
+            if not redemptions:
+                ui.label('Nothing redeemed yet.').classes('text-sm text-grey-6')
+            for redemption in redemptions:
+                with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
+                        .mark(f'redemption-{redemption.id}'):
+                    ui.label(redemption.reward_name).classes('font-medium grow')
+                    if redemption.note:
+                        ui.label(f'“{redemption.note}”').classes('text-sm italic text-grey-8')
+                    ui.label(f'{redemption.cost} points').classes('text-sm')
+                    ui.label(redemption.requested_at.strftime('%d %b %H:%M')).classes('text-xs text-grey-6')
+                    ui.badge(redemption.status.value, color=STATUS_COLORS[redemption.status]) \
+                        .mark(f'redemption-status-{redemption.id}')
+
+    def show_progress(self, view: ProgressView) -> None:
+        """Points came in (or were taken back): the balance and which rewards are affordable change in place."""
+        self.earned = view.points
+        self._show_balance()
+
+    async def show_notice(self, notice: Notice) -> None:
+        """A lead decided one of this agent's redemptions: tell them, and show its new status and the refund."""
+        ui.notify(notice.text, type=notice.kind, multi_line=True)
+        await self._reload()
+
+    async def _reload(self) -> None:
+        balance = await self.services.rewards.balance(self.agent.id)
+        self.spent = balance.spent
+        self._show_balance()
+        self.show_redemptions(await self.services.rewards.redemptions_of(self.agent.id))
+
+    def _show_balance(self) -> None:
+        self.balance_label.set_text(str(self.available))
+        self.balance_detail.set_text(f'{self.earned} lifetime points · {self.spent} spent')
+        self._enable_buttons()
+
+    def _enable_buttons(self) -> None:
+        for reward, button in self.redeem_buttons.values():
+            button.set_enabled(reward.available and reward.cost <= self.available)
+
+    def _ask(self, reward: RewardView) -> None:
+        self.chosen = reward
+        self.confirm_text.set_text(f'Redeem {reward.name} for {reward.cost} points? You will have '
+                                   f'{self.available - reward.cost} points left; a lead approves it.')
+        self.confirm.open()
+
+    async def _redeem(self) -> None:
+        actor, reward = self.actor(), self.chosen
+        self.confirm.close()
+        if actor is None or reward is None:
+            return
+        try:
+            await self.services.rewards.redeem(actor, reward.id)
+        except ActionError as error:
+            ui.notify(str(error), type='negative', multi_line=True)
+            return
+        ui.notify(f'Redeemed {reward.name}: a lead will approve it soon.', type='positive')
+        await self._reload()
