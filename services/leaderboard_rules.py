@@ -1,7 +1,7 @@
 """Leaderboard arithmetic: pure tallies of ledger points per agent and day, ranked per period."""
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
 
@@ -9,10 +9,11 @@ from enum import Enum
 class Period(str, Enum):
     TODAY = 'today'
     WEEK = 'week'
+    MONTH = 'month'
     ALL = 'all'
 
 
-PERIOD_LABELS = {Period.TODAY: 'Today', Period.WEEK: 'This week', Period.ALL: 'All time'}
+PERIOD_LABELS = {Period.TODAY: 'Today', Period.WEEK: 'This week', Period.MONTH: 'This month', Period.ALL: 'All time'}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -36,11 +37,16 @@ class BoardRow:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TeamRow:
+    """A team ranked by points per member, so that a big team does not win by its size alone."""
     rank: int
     team_id: int
     name: str
-    points: int
+    points: int  # the members' total
     members: int
+
+    @property
+    def average(self) -> int:
+        return self.points // self.members if self.members else 0
 
 
 class PointsTally:
@@ -49,14 +55,18 @@ class PointsTally:
     def __init__(self) -> None:
         self.by_agent: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
         self.all_time: dict[int, int] = defaultdict(int)  # kept as it goes: a year of history costs no more
+        self.by_month: dict[tuple[int, int, int], int] = defaultdict(int)  # (agent, year, month): no 31-day sums
 
     def add(self, agent_id: int, day: date, points: int) -> None:
         self.by_agent[agent_id][day] += points
         self.all_time[agent_id] += points
+        self.by_month[agent_id, day.year, day.month] += points
 
     def total(self, agent_id: int, period: Period, today: date) -> int:
         if period == Period.ALL:
             return self.all_time.get(agent_id, 0)
+        if period == Period.MONTH:
+            return self.by_month.get((agent_id, today.year, today.month), 0)
         days = self.by_agent.get(agent_id, {})
         span = 1 if period == Period.TODAY else today.weekday() + 1  # the ISO week starts on Monday
         return sum(days.get(today - timedelta(days=back), 0) for back in range(span))
@@ -79,7 +89,7 @@ def rank_agents(tally: PointsTally, agents: Iterable[AgentInfo], period: Period,
 
 
 def rank_teams(agent_rows: Iterable[BoardRow], teams: Mapping[int, str], team_of: Mapping[int, int | None]) -> list[TeamRow]:
-    """Rank teams by their members' total points in the period."""
+    """Rank teams by their members' points per member in the period (ties: the same rank, ordered by name)."""
     totals: dict[int, int] = defaultdict(int)
     members: dict[int, int] = defaultdict(int)
     for row in agent_rows:
@@ -87,10 +97,11 @@ def rank_teams(agent_rows: Iterable[BoardRow], teams: Mapping[int, str], team_of
         if team_id is not None:
             totals[team_id] += row.points
             members[team_id] += 1
-    ordered = sorted(teams, key=lambda team_id: (-totals[team_id], teams[team_id]))
-    rows: list[TeamRow] = []
-    for index, team_id in enumerate(ordered):
-        rank = rows[-1].rank if rows and rows[-1].points == totals[team_id] else index + 1
-        rows.append(TeamRow(rank=rank, team_id=team_id, name=teams[team_id], points=totals[team_id],
-                            members=members[team_id]))
-    return rows
+    rows = [TeamRow(rank=0, team_id=team_id, name=name, points=totals[team_id], members=members[team_id])
+            for team_id, name in teams.items()]
+    rows.sort(key=lambda row: (-row.average, row.name))
+    ranked: list[TeamRow] = []
+    for index, row in enumerate(rows):
+        rank = ranked[-1].rank if ranked and ranked[-1].average == row.average else index + 1
+        ranked.append(replace(row, rank=rank))
+    return ranked

@@ -101,7 +101,7 @@ class BoardFeed:
         self.payloads = {period: {
             'v': snapshot.version, 'period': period.value,
             'rows': [_row(row) for row in snapshot.agents[period][:ROWS_SHOWN]],
-            'teams': [[f'{team.rank}.', team.name, f'{team.points:,}']
+            'teams': [[f'{team.rank}.', team.name, f'{team.average:,}']  # per member: size alone does not win
                       for team in snapshot.teams[period][:TEAMS_SHOWN]],
         } for period in Period}
         self._standings = {period: standings(snapshot.agents[period]) for period in Period}
@@ -200,7 +200,8 @@ class LeaderboardCard:
                     feed.standing_changed(me).subscribe(self._show_standing)  # unsubscribed when the tab closes
                 if teams:
                     ui.separator().classes('my-1')
-                    ui.label('Teams').classes('text-4xl font-bold mt-4' if kiosk else 'text-sm font-bold')
+                    ui.label('Teams · points per agent').classes('text-4xl font-bold mt-4' if kiosk else
+                                                                 'text-sm font-bold')
 
     def _show_standing(self, standing: Standing) -> None:
         if self.standing is not None:

@@ -21,7 +21,7 @@ async def log_in(user: User, username: str, password: str = 'demo', *, succeeds:
     user.find(marker='password').type(password)
     user.find(marker='login').click()
     if succeeds:
-        await user.should_see(marker='logout', retries=30)
+        await user.should_see(marker='logout', retries=50)
         # NiceGUI's simulated navigation finishes in a background task that re-points the global ui.navigate at this
         # user; let it finish before another user acts, or that user's redirect would be sent here
         await asyncio.sleep(0.2)
@@ -30,61 +30,61 @@ async def log_in(user: User, username: str, password: str = 'demo', *, succeeds:
 async def open_first_conversation(user: User, username: str) -> InboxItem:
     """Log in and open the oldest waiting conversation; return it."""
     await log_in(user, username)
-    await user.should_see('8 open', retries=20)
+    await user.should_see('8 open', retries=50)
     conversation = min(services().inbox.items(), key=lambda item: item.id)
     user.find(marker=f'conversation-{conversation.id}').click()
-    await user.should_see(marker='reply', retries=20)
+    await user.should_see(marker='reply', retries=50)
     return conversation
 
 
 async def test_unknown_user_is_sent_to_login(user: User) -> None:
     await user.open('/')
-    await user.should_see('Log in', retries=20)
+    await user.should_see('Log in', retries=50)
 
 
 async def test_wrong_password_is_refused_with_a_message(user: User) -> None:
     await log_in(user, 'ana', 'wrong', succeeds=False)
-    await user.should_see('Wrong username or password.', retries=20)
+    await user.should_see('Wrong username or password.', retries=50)
     await user.open('/')
-    await user.should_see(marker='login', retries=20)
+    await user.should_see(marker='login', retries=50)
 
 
 async def test_agent_sees_progress_card_inbox_and_leaderboard(user: User) -> None:
     await log_in(user, 'ana')
-    await user.should_see('Ana Ozola', retries=20)
-    await user.should_see('Novice', retries=20)
-    await user.should_see('lifetime points', retries=20)
-    await user.should_see('8 open', retries=20)
-    await user.should_see('Leaderboard', retries=20)
-    await user.should_see('No points yet: resolve a conversation to earn your first.', retries=20)
+    await user.should_see('Ana Ozola', retries=50)
+    await user.should_see('Novice', retries=50)
+    await user.should_see('lifetime points', retries=50)
+    await user.should_see('8 open', retries=50)
+    await user.should_see('Leaderboard', retries=50)
+    await user.should_see('No points yet: resolve a conversation to earn your first.', retries=50)
 
 
 async def test_canned_reply_and_resolution_update_the_progress_card(user: User) -> None:
     conversation = await open_first_conversation(user, 'ana')
     user.find(marker='reply').type('/hel')
-    await user.should_see(marker='canned-hello', retries=20)
+    await user.should_see(marker='canned-hello', retries=50)
     user.find(marker='canned-hello').click()
     first_name = conversation.customer_name.split()[0]
-    await user.should_see(f'Hi {first_name}, thanks for reaching out!', retries=20)
+    await user.should_see(f'Hi {first_name}, thanks for reaching out!', retries=50)
     user.find(marker='send').click()
-    await user.should_see('Reply sent', retries=20)
+    await user.should_see('Reply sent', retries=50)
     user.find(marker='resolve').click()
-    await user.should_see('Resolved. Nice work!', retries=20)
+    await user.should_see('Resolved. Nice work!', retries=50)
     with user.scope(marker='progress-card'):
-        await user.should_see(f'+10 fast resolution of #{conversation.id}', retries=30)
-        await user.should_see('20', retries=20)
+        await user.should_see(f'+10 fast resolution of #{conversation.id}', retries=50)
+        await user.should_see('20', retries=50)
 
 
 async def test_unknown_shortcut_and_empty_reply_write_nothing(user: User) -> None:
     conversation = await open_first_conversation(user, 'ana')
     events_before, messages_before = await StoredEvent.all().count(), await Message.all().count()
     user.find(marker='reply').type('/nope')
-    await user.should_see('No canned reply starts with /nope', retries=20)
+    await user.should_see('No canned reply starts with /nope', retries=50)
     user.find(marker='send').click()
-    await user.should_see('There is no canned reply /nope.', retries=20)
+    await user.should_see('There is no canned reply /nope.', retries=50)
     user.find(marker='reply').clear()
     user.find(marker='send').click()
-    await user.should_see('The reply is empty', retries=20)
+    await user.should_see('The reply is empty', retries=50)
     assert await StoredEvent.all().count() == events_before
     assert await Message.all().count() == messages_before
 
@@ -93,20 +93,20 @@ async def test_resolution_by_one_agent_moves_another_agents_leaderboard(create_u
     ana, bruno = create_user(), create_user()
     await log_in(ana, 'ana')
     await log_in(bruno, 'bruno')
-    await bruno.should_see('Leaderboard', retries=20)
+    await bruno.should_see('Leaderboard', retries=50)
     with bruno.scope(marker='leaderboard'):
         await bruno.should_not_see('20')
     conversation = min(services().inbox.items(), key=lambda item: item.id)
     ana.find(marker=f'conversation-{conversation.id}').click()
-    await ana.should_see(marker='reply', retries=20)
+    await ana.should_see(marker='reply', retries=50)
     ana.find(marker='reply').type('Happy to help, this is fixed now.')
     ana.find(marker='send').click()
-    await ana.should_see('Reply sent', retries=20)
+    await ana.should_see('Reply sent', retries=50)
     ana.find(marker='resolve').click()
     with bruno.scope(marker='leaderboard'):
-        await bruno.should_see('Ana Ozola', retries=30)
-        await bruno.should_see('20', retries=30)  # +10 fast, +5 on time, +5 first contact; no reload on Bruno's side
-    await bruno.should_see('behind Ana', retries=30)
+        await bruno.should_see('Ana Ozola', retries=50)
+        await bruno.should_see('20', retries=50)  # +10 fast, +5 on time, +5 first contact; no reload on Bruno's side
+    await bruno.should_see('behind Ana', retries=50)
 
 
 async def test_agent_cannot_resolve_another_agents_conversation(create_user: Callable[[], User]) -> None:
@@ -115,10 +115,10 @@ async def test_agent_cannot_resolve_another_agents_conversation(create_user: Cal
     await log_in(bruno, 'bruno')
     conversation = min(services().inbox.items(), key=lambda item: item.id)
     ana.find(marker=f'conversation-{conversation.id}').click()
-    await ana.should_see(marker='take', retries=20)
+    await ana.should_see(marker='take', retries=50)
     ana.find(marker='take').click()
-    await ana.should_see('mine', retries=20)
-    await bruno.should_not_see(marker=f'conversation-{conversation.id}', retries=20)  # gone from Bruno's queue, live
+    await ana.should_see('mine', retries=50)
+    await bruno.should_not_see(marker=f'conversation-{conversation.id}', retries=50)  # gone from Bruno's queue, live
     bruno_view = next(agent for agent in services().directory.agents.values() if agent.username == 'bruno')
     with pytest.raises(ActionError, match='assigned to Ana Ozola, not to you'):
         await services().inbox.resolve(bruno_view, conversation.id)
@@ -133,30 +133,30 @@ async def test_customer_text_is_shown_as_text(user: User) -> None:
     await conversation.save()
     await services().inbox.load()
     await log_in(user, 'ana')
-    await user.should_see('<img src=x onerror=alert(1)>', retries=20)
+    await user.should_see('<img src=x onerror=alert(1)>', retries=50)
 
 
 async def test_only_a_lead_sees_simulator_controls(user: User) -> None:
     await log_in(user, 'ana')
-    await user.should_see('Ana Ozola', retries=20)
+    await user.should_see('Ana Ozola', retries=50)
     await user.should_not_see(marker='simulator-controls')
 
 
 async def test_lead_starts_and_stops_the_simulator(user: User) -> None:
     await log_in(user, 'lead')
-    await user.should_see(marker='simulator-controls', retries=20)
+    await user.should_see(marker='simulator-controls', retries=50)
     user.find('Start simulator').click()
-    await user.should_see('Stop simulator', retries=20)
+    await user.should_see('Stop simulator', retries=50)
     assert services().simulator.running
     user.find('Stop simulator').click()
-    await user.should_see('Start simulator', retries=20)
+    await user.should_see('Start simulator', retries=50)
     assert not services().simulator.running
 
 
 async def test_kiosk_is_read_only_and_shows_the_board(user: User) -> None:
     await user.open('/kiosk')
-    await user.should_see('live floor', retries=20)
-    await user.should_see('Customers waiting', retries=20)
-    await user.should_see('Ana Ozola', retries=20)
+    await user.should_see('live floor', retries=50)
+    await user.should_see('Customers waiting', retries=50)
+    await user.should_see('Ana Ozola', retries=50)
     for kind in (ui.button, ui.input, ui.textarea, ui.select, ui.toggle):
         await user.should_not_see(kind=kind)

@@ -1,4 +1,5 @@
-"""Leaderboard arithmetic: tallies per period (today, the ISO week from Monday, all time) and shared ranks."""
+"""Leaderboard arithmetic: tallies per period (today, the ISO week from Monday, the calendar month, all time), shared
+ranks, and teams ranked by points per member."""
 from datetime import date
 
 import pytest
@@ -35,13 +36,16 @@ def tally() -> PointsTally:
     (Period.WEEK, SUNDAY, 1013),  # the week ends on Sunday
     (Period.WEEK, date(2026, 11, 9), 0),  # next Monday: a new week
     (Period.TODAY, date(2026, 11, 1), 100),
+    (Period.MONTH, WEDNESDAY, 1113),  # the whole of November so far, "after today" included: the month's total
+    (Period.MONTH, date(2026, 12, 1), 0),  # a new month starts from zero
+    (Period.MONTH, date(2025, 11, 4), 0),  # the same month of another year is another month
 ])
 def test_totals_per_period(tally: PointsTally, period: Period, today: date, expected: int) -> None:
     assert tally.total(1, period, today) == expected
 
 
 def test_unknown_agent_has_no_points(tally: PointsTally) -> None:
-    assert [tally.total(99, period, WEDNESDAY) for period in Period] == [0, 0, 0]
+    assert [tally.total(99, period, WEDNESDAY) for period in Period] == [0, 0, 0, 0]
     assert tally.daily(99, WEDNESDAY, 2) == [(date(2026, 11, 3), 0), (WEDNESDAY, 0)]
 
 
@@ -83,8 +87,15 @@ def test_rank_teams() -> None:
     teams = {10: 'Comet', 20: 'Aurora', 30: 'Borealis', 40: 'Empty'}
     team_of = {1: 20, 2: 10, 3: 10, 4: 30, 5: None}
     ranked = rank_teams(rows, teams, team_of)
-    assert [(row.rank, row.name, row.points, row.members) for row in ranked] == [
-        (1, 'Aurora', 40, 1), (2, 'Comet', 35, 2), (3, 'Borealis', 5, 1), (4, 'Empty', 0, 0)]
+    assert [(row.rank, row.name, row.points, row.members, row.average) for row in ranked] == [
+        (1, 'Aurora', 40, 1, 40), (2, 'Comet', 35, 2, 17), (3, 'Borealis', 5, 1, 5), (4, 'Empty', 0, 0, 0)]
+
+
+def test_teams_rank_by_points_per_member_not_by_size() -> None:
+    rows = [BoardRow(rank=index + 1, agent_id=index + 1, name=str(index), team_name='', level=1, points=points)
+            for index, points in enumerate([30, 30, 30, 50])]
+    ranked = rank_teams(rows, {1: 'Big', 2: 'Small'}, {1: 1, 2: 1, 3: 1, 4: 2})
+    assert [(row.name, row.points, row.average) for row in ranked] == [('Small', 50, 50), ('Big', 90, 30)]
 
 
 def test_rank_teams_ties_share_a_rank() -> None:
