@@ -23,6 +23,7 @@ from services.notices import Notices
 from services.presence import Presence
 from services.progress import ProgressService
 from services.ratings import RatingsService
+from services.receipts import ReceiptService
 from services.rewards import RewardService
 from services.routing import RoutingService
 from services.settings import Settings, sqlite_path
@@ -61,6 +62,7 @@ class Services:
     rewards: RewardService
     incentives: IncentiveService
     disputes: DisputeService
+    receipts: ReceiptService
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -144,7 +146,8 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     sweeper=sweeper, notices=notices,
                     rewards=RewardService(clock=clock, game=game, directory=directory, notices=notices),
                     incentives=IncentiveService(clock=clock, game=game),
-                    disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices))
+                    disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices),
+                    receipts=ReceiptService(directory=directory, game=game))
 
 
 async def check_database(db_url: str) -> None:

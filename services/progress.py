@@ -24,6 +24,8 @@ class Receipt:
     domain: str
     reason: str
     occurred_at: datetime
+    event_id: int = 0  # with the agent and the kind, what services/receipts.py explains
+    kind: str = ''
 
     @property
     def text(self) -> str:
@@ -71,8 +73,8 @@ class ProgressService:
         if agent_id not in self._receipts:
             entries = await LedgerEntry.filter(agent_id=agent_id).order_by('-id').limit(RECEIPTS_SHOWN)
             self._receipts[agent_id] = deque(
-                (Receipt(points=e.points, domain=e.domain, reason=e.reason, occurred_at=e.occurred_at)
-                 for e in entries), maxlen=RECEIPTS_SHOWN)
+                (Receipt(points=e.points, domain=e.domain, reason=e.reason, occurred_at=e.occurred_at,
+                         event_id=e.event_id, kind=e.kind) for e in entries), maxlen=RECEIPTS_SHOWN)
         return self._build(agent_id)
 
     def _build(self, agent_id: int) -> ProgressView:
@@ -96,7 +98,8 @@ class ProgressService:
                 receipts = self._receipts.get(award.agent_id)
                 if receipts is not None:  # only agents whose card was opened keep receipts in memory
                     receipts.appendleft(Receipt(points=award.points, domain=award.domain.value, reason=award.reason,
-                                                occurred_at=outcome.event.occurred_at))
+                                                occurred_at=outcome.event.occurred_at, event_id=outcome.event.id,
+                                                kind=award.kind.value))
             self._dirty.update(agent_id for agent_id in outcome.touched_agents if agent_id in self._events)
         if self._dirty:
             self.broadcast.poke()

@@ -1,4 +1,5 @@
 """The agent's progress card: points, level, skills and last 14 days as one small Plotly chart, score receipts."""
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -6,7 +7,7 @@ from typing import Any
 from nicegui import ui
 from plotly.subplots import make_subplots
 
-from services.progress import RECEIPTS_SHOWN, ProgressView
+from services.progress import RECEIPTS_SHOWN, ProgressView, Receipt
 
 DOMAIN_COLORS = {'quality': '#7e57c2', 'speed': '#26a69a', 'productivity': '#ffa726'}
 
@@ -14,7 +15,8 @@ DOMAIN_COLORS = {'quality': '#7e57c2', 'speed': '#26a69a', 'productivity': '#ffa
 class ProgressCard:
     """Built once per tab; :meth:`show` updates the elements in place."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_receipt: Callable[[Receipt], object] | None = None) -> None:
+        """:param on_receipt: called with a receipt when the agent clicks it (to explain it)."""
         self._shown: ProgressView | None = None
         with ui.card().classes('w-full gap-2').mark('progress-card'):
             with ui.row().classes('w-full items-center no-wrap'):
@@ -35,7 +37,9 @@ class ProgressCard:
             self.chart = ui.plotly(EMPTY_FIGURE).classes('w-full h-40')
             ui.label('Latest score receipts').classes('text-sm font-bold mt-1')
             with ui.column().classes('w-full gap-0').mark('receipts').props('data-testid=receipts'):
-                self.receipts = [ui.label().classes('text-sm') for _ in range(RECEIPTS_SHOWN)]
+                self.receipts = [ui.label().classes('text-sm').props('title="Why? Click to see the events behind it"')
+                                 .on('click', lambda _, index=index: self._open(index, on_receipt))
+                                 for index in range(RECEIPTS_SHOWN)]
             self.no_receipts = ui.label('No points yet: resolve a conversation to earn your first.') \
                 .classes('text-sm text-grey-6')
 
@@ -55,11 +59,19 @@ class ProgressCard:
             label.set_visibility(receipt is not None)
             if receipt is not None:
                 label.set_text(f'{receipt.text}  ·  {receipt.domain}')
-                label.classes(replace='text-sm ' + ('text-positive' if receipt.points > 0 else 'text-negative'))
+                label.classes(replace='text-sm cursor-pointer hover:underline ' +
+                              ('text-positive' if receipt.points > 0 else 'text-negative'))
         self.no_receipts.set_visibility(not view.receipts)
         if previous is None or previous.skills != view.skills or previous.daily != view.daily:
             # plotly resends the whole figure: only when its data changed, and built once for all the agent's tabs
             self.chart.update_figure(_figure(tuple(view.skills.items()), tuple(view.daily)))
+
+
+    def _open(self, index: int, on_receipt: Callable[[Receipt], object] | None) -> object:
+        """The receipt shown at ``index``, handed to ``on_receipt`` (NiceGUI awaits what it returns)."""
+        if on_receipt is not None and self._shown is not None and index < len(self._shown.receipts):
+            return on_receipt(self._shown.receipts[index])
+        return None
 
 
 def _layout() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from ui.leaderboard_card import LeaderboardCard, feed_for
 from ui.my_ratings import MyRatingsDialog
 from ui.presence_menu import PresenceMenu
 from ui.progress_card import ProgressCard
+from ui.receipts import show_receipt
 from ui.session import current_agent, log_out, user_storage
 from ui.sim_controls import SimulatorControls
 from ui.team_chat import TeamChatPanel
@@ -59,7 +60,8 @@ def register(services: Services) -> None:
         # the screen's height is shared out: each column scrolls on its own, the page itself does not
         with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 88px)'):
             with ui.column().classes('w-80 shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
-                progress = ProgressCard() if not agent.is_lead else None
+                progress = ProgressCard(on_receipt=lambda receipt: show_receipt(services, actor, receipt)) \
+                    if not agent.is_lead else None
                 LeaderboardCard(feed, me=agent.id)
             inbox = InboxPanel(services, agent, actor, queues)
         with ui.right_drawer(value=False).props('width=360 bordered overlay elevated') \

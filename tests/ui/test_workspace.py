@@ -73,6 +73,12 @@ async def test_canned_reply_and_resolution_update_the_progress_card(user: User) 
     with user.scope(marker='progress-card'):
         await user.should_see(f'+10 fast resolution of #{conversation.id}', retries=50)
         await user.should_see('20', retries=50)
+    user.find(f'+10 fast resolution of #{conversation.id}  ·  speed').click()  # the receipt explains itself
+    await user.should_see(marker='receipt', retries=50)
+    with user.scope(marker='receipt'):
+        await user.should_see('counts as fast (+10 speed)', retries=50)
+        await user.should_see('The events behind it')
+        await user.should_see('Ana Ozola resolved it')
 
 
 async def test_unknown_shortcut_and_empty_reply_write_nothing(user: User) -> None:
