@@ -88,7 +88,8 @@ def rank_agents(tally: PointsTally, agents: Iterable[AgentInfo], period: Period,
     return rows
 
 
-def rank_teams(agent_rows: Iterable[BoardRow], teams: Mapping[int, str], team_of: Mapping[int, int | None]) -> list[TeamRow]:
+def rank_teams(agent_rows: Iterable[BoardRow], teams: Mapping[int, str],
+               team_of: Mapping[int, int | None]) -> list[TeamRow]:
     """Rank teams by their members' points per member in the period (ties: the same rank, ordered by name)."""
     totals: dict[int, int] = defaultdict(int)
     members: dict[int, int] = defaultdict(int)
