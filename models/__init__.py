@@ -1,4 +1,5 @@
 """Tortoise models: the helpdesk's state, the append-only event log and the game's stored projections."""
+from models.badges import BadgeDefinitionRow, BadgeHolding, LevelRow, TeamBadgeSetting
 from models.chat import ChatMessage
 from models.crm import Purchase
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
@@ -9,6 +10,8 @@ from models.workspace import ConversationTag, InternalNote, Transfer
 __all__ = [
     'Agent',
     'AgentScore',
+    'BadgeDefinitionRow',
+    'BadgeHolding',
     'CannedReply',
     'ChatMessage',
     'DailyPoints',
@@ -17,11 +20,13 @@ __all__ = [
     'Customer',
     'Department',
     'InternalNote',
+    'LevelRow',
     'LedgerEntry',
     'Message',
     'Purchase',
     'SchemaInfo',
     'StoredEvent',
     'Team',
+    'TeamBadgeSetting',
     'Transfer',
 ]

@@ -8,6 +8,7 @@ from tortoise import Tortoise
 
 from models import Agent, SchemaInfo, StoredEvent
 from services.auth import AuthService
+from services.badge_service import BadgeService
 from services.canned_replies import CannedReplyService
 from services.clock import AcceleratedClock, ManualClock
 from services.crm import CrmService
@@ -16,11 +17,13 @@ from services.directory import Directory
 from services.game import GameService
 from services.inbox import InboxService
 from services.leaderboard import LeaderboardService
+from services.level_service import LevelService
 from services.presence import Presence
 from services.progress import ProgressService
 from services.ratings import RatingsService
 from services.settings import Settings, sqlite_path
 from services.team_chat import TeamChatService
+from services.trophy_service import TrophyService
 from services.viewing import ViewingService
 from simulation.simulator import Simulator
 
@@ -45,6 +48,10 @@ class Services:
     canned_replies: CannedReplyService
     team_chat: TeamChatService
     ratings: RatingsService
+    # the game (issue 4): badges, editable levels, monthly trophies
+    badges: BadgeService
+    levels: LevelService
+    trophies: TrophyService
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -56,7 +63,10 @@ class Services:
         if last_event is not None and isinstance(self.clock, AcceleratedClock):
             self.clock.advance_to(last_event.occurred_at)  # never record events before the last one
         await self.directory.load()
+        await self.levels.load()  # the stored level table, before the projection loads
         await self.game.load()
+        await self.badges.load()
+        await self.trophies.load()
         await self.leaderboard.load()
         await self.inbox.load()
         await self.canned_replies.load()
@@ -72,6 +82,7 @@ class Services:
         await self.presence.close()
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
+        await self.badges.stop()  # stores the holders of the events committed so far
         await Tortoise.close_connections()
 
 
@@ -103,7 +114,9 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     crm=CrmService(clock=clock, game=game, inbox=inbox),
                     canned_replies=canned_replies,
                     team_chat=TeamChatService(clock=clock, game=game, directory=directory),
-                    ratings=RatingsService(clock=clock))
+                    ratings=RatingsService(clock=clock),
+                    badges=BadgeService(clock=clock, game=game, directory=directory),
+                    levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game))
 
 
 async def check_database(db_url: str) -> None:

@@ -29,6 +29,9 @@ class EventKind(str, Enum):
     CUSTOMER_UPDATED = 'customer_updated'  # CRM card edited; data: fields
     CANNED_REPLY_SAVED = 'canned_reply_saved'  # data: canned_reply_id, shortcut, shared
     CANNED_REPLY_DELETED = 'canned_reply_deleted'  # data: canned_reply_id, shortcut
+    # the game's editable parts (issue 4): an edit is a line of the log, so a replay folds it at the same point
+    LEVELS_CHANGED = 'levels_changed'  # a lead edited the levels; data: levels (the whole table), by
+    BADGES_CHANGED = 'badges_changed'  # a lead edited the badges; data: badges (every definition), by
 
 
 class Channel(str, Enum):

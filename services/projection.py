@@ -4,7 +4,7 @@ from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from services.events import Channel, EventKind, GameEvent, Rating
-from services.levels import DEFAULT_LEVELS, Level, level_after
+from services.levels import DEFAULT_LEVELS, Level, level_after, levels_from_dicts
 from services.scoring import Award, ScoringPolicy, rating_awards, reopen_clawbacks, resolution_awards
 
 
@@ -139,6 +139,9 @@ class GameProjection:
             metrics.positive_ratings += rating == Rating.GOOD
             metrics.negative_ratings += rating == Rating.BAD
             touched.add(event.agent_id)
+        elif event.kind == EventKind.LEVELS_CHANGED:  # a lead's edit: from here on the new table, for everyone
+            self.levels = levels_from_dicts(event.data['levels'])
+            touched.update(self.agents)
         for award in awards:
             metrics = self._metrics(award.agent_id)
             metrics.points += award.points

@@ -4,9 +4,13 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from models import AgentScore, DailyPoints, LedgerEntry
+from models import AgentScore, DailyPoints, LedgerEntry, LevelRow
+from services.badge_service import (BadgeTracker, HistoryRow, HolderHistory, recent_events, stored_history,
+                                    write_history)
+from services.events import EventKind
 from services.game import CHUNK, add_daily_points, iterate_events
 from services.leaderboard_rules import PointsTally
+from services.levels import Level, level_as_dict
 from services.projection import AgentMetrics, GameProjection
 
 LedgerKey = tuple[int, int, int, str, str, str]  # event id, agent id, points, domain, kind, reason
@@ -18,20 +22,34 @@ class Rebuilt:
     metrics: dict[int, AgentMetrics] = field(default_factory=dict)
     ledger: Counter[LedgerKey] = field(default_factory=Counter)
     tally: PointsTally = field(default_factory=PointsTally)
+    levels: tuple[Level, ...] = ()  # the level table the log ends with
+    badge_history: list[HistoryRow] = field(default_factory=list)
 
 
 async def replay() -> Rebuilt:
     """Fold the whole log through the game rules, exactly as the live service does."""
     projection = GameProjection()
     rebuilt = Rebuilt()
+    badges = BadgeTracker()
+    history = HolderHistory()
     async for event in iterate_events():
         outcome = projection.apply(event)
+        if event.kind == EventKind.BADGES_CHANGED:
+            history.add(badges.redefine(event, await recent_events(event)))
+        else:
+            history.add(badges.apply(event))
         rebuilt.events += 1
         for award in outcome.awards:
             rebuilt.ledger[(event.id, award.agent_id, award.points, award.domain.value, award.kind.value,
                             award.reason)] += 1
             rebuilt.tally.add(award.agent_id, event.occurred_at.date(), award.points)
+    # the live board also moves at midnights after the last event (without events): as far as the stored history went
+    stored = [moment for row in await stored_history() for moment in row[2:] if moment is not None]
+    if stored:
+        history.add(badges.board.advance(max(stored)))
     rebuilt.metrics = projection.agents
+    rebuilt.levels = tuple(projection.levels)
+    rebuilt.badge_history = history.rows()
     return rebuilt
 
 
@@ -64,6 +82,27 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
         if stored_days != rebuilt_days:
             lines.append(f'leaderboard: agent {agent_id} daily points differ '
                          f'(stored {sum(stored_days.values())}, rebuilt {sum(rebuilt_days.values())})')
+    stored_levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
+    if stored_levels and stored_levels != [level_as_dict(level) for level in rebuilt.levels]:
+        lines.append('levels: the stored level table is not the one the log ends with')
+    lines += badge_differences(await stored_history(), rebuilt.badge_history)
+    return lines
+
+
+def badge_differences(stored: list[HistoryRow], rebuilt: list[HistoryRow]) -> list[str]:
+    """The badge holders now and their history, stored versus replayed."""
+    lines = []
+    holders = {(key, agent_id) for key, agent_id, _, lost in stored if lost is None}
+    rebuilt_holders = {(key, agent_id) for key, agent_id, _, lost in rebuilt if lost is None}
+    for key, agent_id in sorted(holders - rebuilt_holders):
+        lines.append(f'badges: agent {agent_id} holds {key} but the replay says not')
+    for key, agent_id in sorted(rebuilt_holders - holders):
+        lines.append(f'badges: the replay says agent {agent_id} holds {key}, the store says not')
+    missing, extra = Counter(rebuilt) - Counter(stored), Counter(stored) - Counter(rebuilt)
+    for key, agent_id, gained, lost in sorted(extra.elements(), key=str):
+        lines.append(f'badge history: stored {key} of agent {agent_id} from {gained} to {lost} not in the replay')
+    for key, agent_id, gained, lost in sorted(missing.elements(), key=str):
+        lines.append(f'badge history: replayed {key} of agent {agent_id} from {gained} to {lost} not stored')
     return lines
 
 
@@ -85,3 +124,4 @@ async def overwrite(rebuilt: Rebuilt) -> None:
         for metrics in rebuilt.metrics.values():
             values = metrics.as_dict()
             await AgentScore.create(**values)
+        await write_history(rebuilt.badge_history)
