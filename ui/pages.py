@@ -1,6 +1,6 @@
 """Registers every page; called once from main.py."""
 from services.container import Services
-from ui import canned_page, kiosk, login, workspace
+from ui import admin_badges, canned_page, kiosk, login, trophies, workspace
 
 
 def register(services: Services) -> None:
@@ -8,3 +8,5 @@ def register(services: Services) -> None:
     workspace.register(services)
     kiosk.register(services)
     canned_page.register(services)
+    trophies.register(services)
+    admin_badges.register(services)
