@@ -1,5 +1,5 @@
 """Tortoise models: the helpdesk's state, the append-only event log and the game's stored projections."""
-from models.badges import BadgeDefinitionRow, BadgeHolding, LevelRow, TeamBadgeSetting
+from models.badges import BadgeDefinitionRow, BadgeHolding, BadgeImage, LevelRow, TeamBadgeSetting
 from models.chat import ChatMessage
 from models.crm import Purchase
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
@@ -12,6 +12,7 @@ __all__ = [
     'AgentScore',
     'BadgeDefinitionRow',
     'BadgeHolding',
+    'BadgeImage',
     'CannedReply',
     'ChatMessage',
     'DailyPoints',

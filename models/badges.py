@@ -55,3 +55,15 @@ class TeamBadgeSetting(Model):
 
     class Meta:
         table = 'team_badge_setting'
+
+
+class BadgeImage(Model):
+    """A badge image a lead uploaded (PNG or JPEG, checked by its content), kept in the database with the rest."""
+    name = fields.CharField(max_length=60, primary_key=True)  # uploaded/<content hash>.<png|jpg>
+    content_type = fields.CharField(max_length=20)
+    data = fields.BinaryField()
+    uploaded_by = fields.IntField()
+    uploaded_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'badge_image'

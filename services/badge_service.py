@@ -7,6 +7,7 @@ the same point and writes the same history. :class:`BadgeTracker` is that pure p
 the replay.
 """
 import asyncio
+import hashlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 
 from nicegui import Event
 
-from models import BadgeDefinitionRow, BadgeHolding, StoredEvent, TeamBadgeSetting
+from models import BadgeDefinitionRow, BadgeHolding, BadgeImage, StoredEvent, TeamBadgeSetting
 from services.badges import (DEFAULT_BADGES, KEPT_DAYS, BadgeBoard, BadgeDefinition, BadgeError, HolderChange,
                              badge_from_dict, next_midnight, utc_day)
 from services.clock import Clock
@@ -31,6 +32,10 @@ BADGE_SEED = 0  # the live game's lucky draws (Quatrefoil): the same in a replay
 TICK_SECONDS = 2.0  # how often (real time) the service looks whether the injected clock passed midnight
 BUILT_IN_IMAGES = tuple(sorted(f'badges/{path.name}' for path in
                                (Path(__file__).resolve().parents[1] / 'assets' / 'badges').glob('*.svg')))
+MAX_IMAGE_BYTES = 200 * 1024
+# uploads are recognised by their first bytes, never by their name or the browser's word; SVG is refused (it can carry
+# scripts), the built-in set covers vector images
+IMAGE_SIGNATURES = ((b'\x89PNG\r\n\x1a\n', 'png', 'image/png'), (b'\xff\xd8\xff', 'jpg', 'image/jpeg'))
 DEFINITION_FIELDS = ('name', 'description', 'image', 'metric', 'aggregation', 'window', 'direction',
                      'minimum_volume', 'teasing', 'kind', 'rarity')
 
@@ -96,6 +101,21 @@ def _row_order(row: HistoryRow) -> tuple:
     return row[0], row[1], row[2], row[3] is None, row[3] or row[2]
 
 
+def image_url(image: str) -> str:
+    """Where a browser loads a badge's image: the built-in set is static, uploads come from the database."""
+    return f'/badge-images/{image.removeprefix("uploaded/")}' if image.startswith('uploaded/') else f'/assets/{image}'
+
+
+def sniff_image(content: bytes) -> tuple[str, str]:
+    """The extension and content type of an uploaded image, or :class:`ActionError` saying what is accepted."""
+    if len(content) > MAX_IMAGE_BYTES:
+        raise ActionError(f'The image is too large ({len(content) // 1024} KB, at most {MAX_IMAGE_BYTES // 1024} KB).')
+    for signature, extension, content_type in IMAGE_SIGNATURES:
+        if content.startswith(signature):
+            return extension, content_type
+    raise ActionError('Only PNG and JPEG images can be uploaded (for a vector image, pick one of the built-in set).')
+
+
 def badges_from_data(data: Mapping[str, Any]) -> tuple[BadgeDefinition, ...]:
     return tuple(badge_from_dict(badge) for badge in data['badges'])
 
@@ -147,6 +167,7 @@ class BadgeService:
         self.tracker = BadgeTracker()
         self._definitions = self.tracker.definitions  # the latest committed edit (the board follows once fed it)
         self.show_teasing: set[int] = set()  # teams that opted in to showing teasing badges publicly
+        self.uploaded: list[str] = []  # the names of the images leads uploaded
         self.changed: Event[dict[str, frozenset[int]]] = Event()  # the public holders, after any change
         self._agent_events: dict[int, Event[AgentBadges]] = {}
         self._queue: asyncio.Queue[list[GameEvent] | datetime] = asyncio.Queue()
@@ -214,6 +235,7 @@ class BadgeService:
         self.tracker = tracker
         self._definitions = tracker.definitions
         self.show_teasing = set(await TeamBadgeSetting.filter(show_teasing=True).values_list('team_id', flat=True))
+        self.uploaded = list(await BadgeImage.all().order_by('uploaded_at').values_list('name', flat=True))
         self._tasks = [asyncio.create_task(self._consume(), name='badges'),
                        asyncio.create_task(self._tick(), name='badge midnight')]
 
@@ -300,8 +322,8 @@ class BadgeService:
             definition = badge_from_dict(form)
         except (BadgeError, TypeError, KeyError) as error:
             raise ActionError(str(error)) from None
-        if definition.image not in BUILT_IN_IMAGES:
-            raise ActionError(f"Unknown image '{definition.image}': pick one of the built-in images")
+        if definition.image not in self.images():
+            raise ActionError(f"Unknown image '{definition.image}': pick a built-in or an uploaded one")
         if not definition.key.replace('_', '').isalnum():
             raise ActionError('A badge key is made of letters, digits and underscores')
         definitions = [definition if d.key == definition.key else d for d in self.definitions]
@@ -315,6 +337,24 @@ class BadgeService:
                                                                'by': actor.id})
             work.after_commit(lambda: setattr(self, '_definitions', tuple(definitions)))
         return definition
+
+    def images(self) -> list[str]:
+        """The images a badge can have: the built-in set, then the uploaded ones."""
+        return list(BUILT_IN_IMAGES) + self.uploaded
+
+    async def upload_image(self, actor: AgentView, content: bytes) -> str:
+        """Keep a lead's PNG or JPEG upload (checked by its content, at most 200 KB); return its image name."""
+        _check_lead(actor)
+        extension, content_type = sniff_image(content)
+        name = f'uploaded/{hashlib.sha256(content).hexdigest()[:20]}.{extension}'
+        if name in self.uploaded:
+            return name
+        async with self.game.unit_of_work() as work:
+            await BadgeImage.get_or_create(name=name, defaults={
+                'content_type': content_type, 'data': content, 'uploaded_by': actor.id,
+                'uploaded_at': self.clock.now()})
+            work.after_commit(lambda: self.uploaded.append(name) if name not in self.uploaded else None)
+        return name
 
     async def set_team_teasing(self, actor: AgentView, team_id: int, show: bool) -> None:
         _check_lead(actor)

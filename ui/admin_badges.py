@@ -7,9 +7,11 @@ services.
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import ui
+from fastapi import Response
+from nicegui import app, events, ui
 
-from services.badge_service import BUILT_IN_IMAGES
+from models import BadgeImage
+from services.badge_service import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
 from services.badges import (CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Aggregation, BadgeDefinition, BadgeKind,
                              Direction, FilterOperator, Window)
 from services.container import Services
@@ -40,7 +42,7 @@ def badges_section(services: Services, actor: Callable[[], AgentView | None]) ->
             for definition in services.badges.definitions:
                 with ui.row().classes('w-full items-center no-wrap gap-3 py-1 border-b border-grey-3') \
                         .mark(f'admin-badge-{definition.key}'):
-                    ui.image(f'/assets/{definition.image}').classes('w-10 h-10 shrink-0')
+                    ui.image(image_url(definition.image)).classes('w-10 h-10 shrink-0')
                     with ui.column().classes('gap-0 grow'):
                         with ui.row().classes('items-center gap-2'):
                             ui.label(definition.name).classes('font-medium')
@@ -109,11 +111,13 @@ class BadgeEditor:
                 self.name = ui.input('Name').classes('grow').mark('badge-name')
             self.description = ui.input('Description').classes('w-full').mark('badge-description')
             with ui.row().classes('w-full items-center no-wrap gap-2'):
-                self.image = ui.select({image: image.removeprefix('badges/').removesuffix('.svg').replace('_', ' ')
-                                        for image in BUILT_IN_IMAGES}, label='Image').classes('grow') \
-                    .mark('badge-image')
+                self.image = ui.select(self._image_options(), label='Image').classes('grow').mark('badge-image')
                 self.preview = ui.image().classes('w-12 h-12')
-                self.image.on_value_change(lambda e: self.preview.set_source(f'/assets/{e.value}' if e.value else ''))
+                self.image.on_value_change(lambda e: self.preview.set_source(image_url(e.value) if e.value else ''))
+                ui.upload(label='Upload PNG/JPEG', auto_upload=True, max_file_size=MAX_IMAGE_BYTES,
+                          on_upload=self.upload, on_rejected=lambda: ui.notify(
+                              f'The image is too large: at most {MAX_IMAGE_BYTES // 1024} KB.', type='negative')) \
+                    .props('accept=".png,.jpg,.jpeg" flat bordered').classes('w-44').mark('badge-upload')
             with ui.row().classes('w-full no-wrap gap-2'):
                 self.kind = ui.select({k.value: k.value for k in BadgeKind}, label='Kind', value='metric') \
                     .classes('w-32').mark('badge-kind')
@@ -147,6 +151,24 @@ class BadgeEditor:
                 ui.button('Cancel', on_click=self.dialog.close).props('flat')
                 ui.button('Save', on_click=self.save).mark('badge-save')
 
+    def _image_options(self) -> dict[str, str]:
+        built_in = {image: image.removeprefix('badges/').removesuffix('.svg').replace('_', ' ')
+                    for image in BUILT_IN_IMAGES}
+        return built_in | {image: f'uploaded image {number}'
+                           for number, image in enumerate(self.services.badges.uploaded, start=1)}
+
+    async def upload(self, event: events.UploadEventArguments) -> None:
+        who = self.lead()
+        if who is None:
+            return
+        try:
+            name = await self.services.badges.upload_image(who, await event.file.read())
+        except ActionError as error:
+            ui.notify(str(error), type='negative')
+            return
+        self.image.set_options(self._image_options(), value=name)
+        ui.notify('Image uploaded', type='positive')
+
     def _fields(self, kind: str | None) -> None:
         """The chosen event's fields: all can filter, numbers can be measured."""
         fields = next((f for k, f in EVENT_FIELDS.items() if k.value == kind), {})
@@ -169,7 +191,8 @@ class BadgeEditor:
         self.key.value = data['key']
         self.key.set_enabled(self.creating)  # history refers to the key: it never changes
         self.name.value, self.description.value = data['name'], data['description']
-        self.image.value = data['image'] if data['image'] in BUILT_IN_IMAGES else None
+        self.image.set_options(self._image_options(), value=data['image'] if data['image'] in
+                               self.services.badges.images() else None)
         self.kind.value, self.rarity.value, self.teasing.value = data['kind'], data['rarity'], data['teasing']
         metric = data['metric'] or {'kind': 'resolved', 'value': ONE, 'where': []}
         self.event_kind.value = metric['kind']
@@ -259,6 +282,15 @@ def _attribute(text: str) -> str:
 
 
 def register(services: Services) -> None:
+    @app.get('/badge-images/{name}')
+    async def badge_image(name: str) -> Response:
+        """An uploaded badge image, with the type it was checked to be (browsers must not guess another)."""
+        image = await BadgeImage.get_or_none(name=f'uploaded/{name}')
+        if image is None:
+            return Response(status_code=404)
+        return Response(content=bytes(image.data), media_type=image.content_type,
+                        headers={'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=86400'})
+
     @ui.page('/admin/badges')
     def admin_badges_page() -> None:
         storage = user_storage()

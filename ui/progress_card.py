@@ -6,6 +6,7 @@ from typing import Any
 from nicegui import ui
 from plotly.subplots import make_subplots
 
+from services.badge_service import image_url
 from services.badges import BadgeDefinition
 from services.progress import RECEIPTS_SHOWN, ProgressView
 
@@ -77,7 +78,7 @@ class ProgressCard:
             if not held:
                 ui.label('none this week yet').classes('text-xs text-grey-6')
             for definition in held:
-                ui.image(f'/assets/{definition.image}').classes('w-7 h-7').mark(f'badge-{definition.key}') \
+                ui.image(image_url(definition.image)).classes('w-7 h-7').mark(f'badge-{definition.key}') \
                     .tooltip(f'{definition.name}: {definition.description}')
 
 

@@ -1,6 +1,7 @@
 """The trophy room: this month's standings for each trophy, past winners, and who holds which badge now."""
 from nicegui import ui
 
+from services.badge_service import image_url
 from services.badges import BadgeDefinition
 from services.container import Services
 from services.directory import AgentView, Directory
@@ -53,7 +54,7 @@ def badge_holders(services: Services, viewer: AgentView | None, definitions: tup
         visible = [agent_id for agent_id in sorted(holders.get(definition.key, ()))
                    if services.badges.visible(definition, agent_id, viewer)]
         with ui.row().classes('w-full items-center no-wrap gap-3').mark(f'holders-{definition.key}'):
-            ui.image(f'/assets/{definition.image}').classes('w-9 h-9 shrink-0')
+            ui.image(image_url(definition.image)).classes('w-9 h-9 shrink-0')
             with ui.column().classes('gap-0'):
                 ui.label(definition.name).classes('font-medium')
                 ui.label(definition.description).classes('text-xs text-grey-7')

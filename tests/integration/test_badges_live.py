@@ -115,3 +115,26 @@ async def test_trophies_follow_the_ledger_and_reload_the_same(services: Services
     live = dict(services.trophies.board.totals)
     await services.trophies.load()
     assert services.trophies.board.totals == live
+
+
+PNG = b'\x89PNG\r\n\x1a\n' + b'\x00' * 64
+
+
+async def test_uploaded_images_are_checked_by_content(services: Services) -> None:
+    lead, ana = agent(services, 'lead'), agent(services, 'ana')
+    with pytest.raises(ActionError, match='team lead'):
+        await services.badges.upload_image(ana, PNG)
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    for refused in (svg, b'GIF89a' + b'\x00' * 10, b'\xff\xd8'):
+        with pytest.raises(ActionError, match='Only PNG and JPEG'):
+            await services.badges.upload_image(lead, refused)
+    with pytest.raises(ActionError, match='too large'):
+        await services.badges.upload_image(lead, PNG + b'\x00' * 200 * 1024)
+    name = await services.badges.upload_image(lead, PNG)
+    assert name.startswith('uploaded/') and name.endswith('.png')
+    assert await services.badges.upload_image(lead, PNG) == name  # the same image once
+    jpeg = await services.badges.upload_image(lead, b'\xff\xd8\xff\xe0' + b'\x00' * 32)
+    assert jpeg.endswith('.jpg') and services.badges.images()[-2:] == [name, jpeg]
+    cleaner = services.badges.definition('cleaner').as_dict()
+    await services.badges.save(lead, {**cleaner, 'image': name})
+    assert services.badges.definition('cleaner').image == name
