@@ -40,7 +40,7 @@ def badges_section(services: Services, actor: Callable[[], AgentView | None]) ->
     def badge_list() -> None:
         with ui.column().classes('w-full gap-1'):
             for definition in services.badges.definitions:
-                with ui.row().classes('w-full items-center no-wrap gap-3 py-1 border-b border-grey-3') \
+                with ui.row().classes('w-full items-center no-wrap gap-3 py-1 border-b border-gray-200') \
                         .mark(f'admin-badge-{definition.key}'):
                     ui.image(image_url(definition.image)).classes('w-10 h-10 shrink-0')
                     with ui.column().classes('gap-0 grow'):
@@ -114,7 +114,7 @@ class BadgeEditor:
                 self.image = ui.select(self._image_options(), label='Image').classes('grow').mark('badge-image')
                 self.preview = ui.image().classes('w-12 h-12')
                 self.image.on_value_change(lambda e: self.preview.set_source(image_url(e.value) if e.value else ''))
-                ui.upload(label='Upload PNG/JPEG', auto_upload=True, max_file_size=MAX_IMAGE_BYTES,
+                self.uploader = ui.upload(label='Upload PNG/JPEG', auto_upload=True, max_file_size=MAX_IMAGE_BYTES,
                           on_upload=self.upload, on_rejected=lambda: ui.notify(
                               f'The image is too large: at most {MAX_IMAGE_BYTES // 1024} KB.', type='negative')) \
                     .props('accept=".png,.jpg,.jpeg" flat bordered').classes('w-44').mark('badge-upload')
@@ -138,7 +138,7 @@ class BadgeEditor:
                         ui.input('values, comma separated').classes('grow').mark(f'badge-filter-values-{index}')))
             self.event_kind.on_value_change(lambda e: self._fields(e.value))
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.aggregation = ui.select([a.value for a in Aggregation], label='Aggregation', value='count') \
+                self.aggregation = ui.select([a.value for a in Aggregation], label='Aggregate', value='count') \
                     .classes('grow').mark('badge-aggregation')
                 self.window = ui.select({w.value: LABELS[w.value] for w in Window}, label='Window',
                                         value='rolling_7d').classes('grow').mark('badge-window')
@@ -166,6 +166,7 @@ class BadgeEditor:
         except ActionError as error:
             ui.notify(str(error), type='negative')
             return
+        self.uploader.reset()  # the new image is in the list above: no file list growing in the dialog
         self.image.set_options(self._image_options(), value=name)
         ui.notify('Image uploaded', type='positive')
 
