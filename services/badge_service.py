@@ -132,9 +132,12 @@ async def recent_events(event: GameEvent) -> list[GameEvent]:
 
 
 async def stored_events(query: Any) -> list[GameEvent]:
-    return [GameEvent(id=row.id, key=row.key, kind=EventKind(row.kind), occurred_at=row.occurred_at,
-                      agent_id=row.agent_id, conversation_id=row.conversation_id, data=row.data)
-            for row in await query.order_by('id')]
+    """The events a query selects, in id order (as plain values: no model instances for days of events)."""
+    rows = await query.order_by('id').values_list('id', 'key', 'kind', 'occurred_at', 'agent_id', 'conversation_id',
+                                                  'data')
+    return [GameEvent(id=event_id, key=key, kind=EventKind(kind), occurred_at=occurred_at, agent_id=agent_id,
+                      conversation_id=conversation_id, data=data)
+            for event_id, key, kind, occurred_at, agent_id, conversation_id, data in rows]
 
 
 async def stored_history() -> list[HistoryRow]:
