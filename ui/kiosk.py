@@ -6,6 +6,7 @@ from services.events import Channel
 from services.inbox import InboxItem
 from services.leaderboard_rules import Period
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
+from services.badge_service import image_url
 from services.levels import level_info
 from services.projection import LevelUp
 from ui.leaderboard_card import LeaderboardCard, feed_for
@@ -56,6 +57,7 @@ def register(services: Services) -> None:
                     ui.label('Customers waiting').classes('text-5xl font-bold')
                     queue = {channel: _queue_row(channel) for channel in Channel}
                 LeaderboardCard(feed, me=None, kiosk=True, period=Period.WEEK, rows=5, teams=0)
+                KioskBadges(services)
         with ui.column().classes('w-full px-6 pb-6 gap-2'):
             ui.label('Trophies of the month').classes('text-3xl font-bold text-amber-5')
             TrophyStandings(services, kiosk=True, rows=2)
@@ -68,6 +70,33 @@ def register(services: Services) -> None:
         show_queue(services.inbox.items())
         services.inbox.changed.subscribe(show_queue)
         ui.timer(1.0, lambda: clock.set_text(services.clock.now().strftime('%a %H:%M')))
+
+
+class KioskBadges:
+    """Who holds which badge now, as the public sees it (teasing badges only for teams that opted in)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        with ui.column().classes('w-full gap-2'):
+            ui.label('Badges').classes('text-5xl font-bold')
+            self.grid = ui.grid(columns=2).classes('w-full gap-x-6 gap-y-2').mark('kiosk-badges')
+        self.shown: list[tuple[str, str]] | None = None
+        self.show(services.badges.public_holders())
+        services.badges.changed.subscribe(self.show)  # unsubscribed when the tab closes
+
+    def show(self, holders: dict[str, frozenset[int]]) -> None:
+        rows = [(definition.image, f'{definition.name}: ' + ', '.join(
+                    agent_name(self.services.directory, agent_id) for agent_id in sorted(holders[definition.key])))
+                for definition in self.services.badges.definitions if holders.get(definition.key)]
+        if rows == self.shown:
+            return
+        self.shown = rows
+        self.grid.clear()
+        with self.grid:
+            for image, text in rows:
+                with ui.row().classes('items-center no-wrap gap-2'):
+                    ui.image(image_url(image)).classes('w-8 h-8 shrink-0')
+                    ui.label(text).classes('text-lg text-grey-4 ellipsis')
 
 
 def _queue_row(channel: Channel) -> ui.label:
