@@ -4,9 +4,10 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from models import AgentScore, DailyPoints, LedgerEntry, LevelRow
-from services.badge_service import (BadgeTracker, HistoryRow, HolderHistory, recent_events, stored_history,
-                                    write_history)
+from models import AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelRow
+from services.badge_service import (BadgeTracker, HistoryRow, HolderHistory, definition_from_row, recent_events,
+                                    stored_history, write_history)
+from services.badges import BadgeDefinition
 from services.events import EventKind
 from services.game import CHUNK, add_daily_points, iterate_events
 from services.leaderboard_rules import PointsTally
@@ -23,6 +24,7 @@ class Rebuilt:
     ledger: Counter[LedgerKey] = field(default_factory=Counter)
     tally: PointsTally = field(default_factory=PointsTally)
     levels: tuple[Level, ...] = ()  # the level table the log ends with
+    badges: tuple[BadgeDefinition, ...] = ()  # the badge definitions the log ends with
     badge_history: list[HistoryRow] = field(default_factory=list)
 
 
@@ -49,6 +51,7 @@ async def replay() -> Rebuilt:
         history.add(badges.board.advance(max(stored)))
     rebuilt.metrics = projection.agents
     rebuilt.levels = tuple(projection.levels)
+    rebuilt.badges = badges.definitions
     rebuilt.badge_history = history.rows()
     return rebuilt
 
@@ -85,6 +88,9 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
     stored_levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
     if stored_levels and stored_levels != [level_as_dict(level) for level in rebuilt.levels]:
         lines.append('levels: the stored level table is not the one the log ends with')
+    stored_badges = [definition_from_row(row) for row in await BadgeDefinitionRow.all().order_by('position', 'key')]
+    if stored_badges and stored_badges != list(rebuilt.badges):
+        lines.append('badges: the stored badge definitions are not the ones the log ends with')
     lines += badge_differences(await stored_history(), rebuilt.badge_history)
     return lines
 
@@ -125,3 +131,8 @@ async def overwrite(rebuilt: Rebuilt) -> None:
             values = metrics.as_dict()
             await AgentScore.create(**values)
         await write_history(rebuilt.badge_history)
+        await LevelRow.all().delete()
+        await LevelRow.bulk_create([LevelRow(**level_as_dict(level)) for level in rebuilt.levels])
+        await BadgeDefinitionRow.all().delete()
+        await BadgeDefinitionRow.bulk_create([BadgeDefinitionRow(position=position, **definition.as_dict())
+                                              for position, definition in enumerate(rebuilt.badges)])

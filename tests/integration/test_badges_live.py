@@ -105,7 +105,14 @@ async def test_a_lead_edits_a_level_and_the_replay_uses_the_same_table(services:
     await services.simulator.run_until(clock.now() + timedelta(hours=1))
     assert await settled_differences(services) == []
     await LevelRow.filter(number=3).update(title='Tampered')
-    assert 'levels: the stored level table is not the one the log ends with' in await differences(await replay())
+    await BadgeDefinitionRow.filter(key='siesta').update(teasing=False)
+    lines = await differences(await replay())
+    assert 'levels: the stored level table is not the one the log ends with' in lines
+    assert 'badges: the stored badge definitions are not the ones the log ends with' in lines
+    await overwrite(await replay())
+    assert await differences(await replay()) == []
+    assert (await LevelRow.get(number=3)).title == 'Apprentice'
+    assert (await BadgeDefinitionRow.get(key='siesta')).teasing
 
 
 async def test_trophies_follow_the_ledger_and_reload_the_same(services: Services, clock: ManualClock) -> None:
