@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from models import BadgeDefinitionRow, BadgeHolding, LevelRow
+from models import BadgeDefinitionRow, BadgeHolding, Conversation, LevelRow, StoredEvent
 from services.badges import DEFAULT_BADGES
 from services.clock import ManualClock
 from services.container import Services
@@ -145,3 +145,16 @@ async def test_uploaded_images_are_checked_by_content(services: Services) -> Non
     cleaner = services.badges.definition('cleaner').as_dict()
     await services.badges.save(lead, {**cleaner, 'image': name})
     assert services.badges.definition('cleaner').image == name
+
+
+async def test_the_first_reply_carries_the_seconds_since_the_conversation_began(services: Services,
+                                                                                clock: ManualClock) -> None:
+    ana = agent(services, 'ana')
+    conversation = await Conversation.filter(status='new').order_by('id').first()
+    clock.advance(timedelta(minutes=3))
+    await services.inbox.reply(ana, conversation.id, 'Hello, looking into it')
+    await services.inbox.reply(ana, conversation.id, 'Found it')
+    first, second = await StoredEvent.filter(kind='replied', conversation_id=conversation.id).order_by('id')
+    assert first.data['first_response_seconds'] == round((clock.now() - conversation.created_at).total_seconds())
+    assert first.data['first_response_seconds'] >= 180
+    assert 'first_response_seconds' not in second.data
