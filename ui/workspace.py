@@ -1,9 +1,9 @@
 """The agent's one screen: progress card, unified inbox and live leaderboard (plus simulator controls for leads)."""
 from nicegui import ui
 
+from services.badge_service import AgentBadges
 from services.container import Services
 from services.directory import AgentView
-from services.badge_service import AgentBadges
 from services.progress import ProgressView
 from ui.inbox_panel import InboxPanel, queue_views_for
 from ui.leaderboard_card import LeaderboardCard, feed_for
