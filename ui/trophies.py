@@ -1,12 +1,18 @@
 """The trophy room: this month's standings for each trophy, past winners, and who holds which badge now."""
 from nicegui import ui
 
+from models import BadgeHolding
+
 from services.badge_service import image_url
 from services.badges import BadgeDefinition
 from services.container import Services
 from services.directory import AgentView, Directory
 from services.trophy_service import TrophySnapshot
 from ui.session import current_agent, user_storage
+
+
+HISTORY_SHOWN = 15
+HISTORY_SCANNED = 100  # teasing badges the viewer may not see are skipped
 
 
 def agent_name(directory: Directory, agent_id: int) -> str:
@@ -64,7 +70,7 @@ def badge_holders(services: Services, viewer: AgentView | None, definitions: tup
 
 def register(services: Services) -> None:
     @ui.page('/trophies')
-    def trophies_page() -> None:
+    async def trophies_page() -> None:
         storage = user_storage()
         agent = current_agent(services, storage)
         if agent is None:
@@ -108,3 +114,21 @@ def register(services: Services) -> None:
                 ui.label('Badges held now').classes('text-lg font-bold')
                 holders(services.badges.tracker.board.current)
             services.badges.changed.subscribe(lambda _: holders.refresh(services.badges.tracker.board.current))
+
+            with ui.card().classes('w-full gap-1').mark('badge-history'):
+                ui.label('Latest badges won').classes('text-lg font-bold')
+                shown = 0
+                for holding in await BadgeHolding.all().order_by('-gained_at', '-id').limit(HISTORY_SCANNED):
+                    definition = services.badges.definition(holding.badge_key)
+                    if definition is None or not services.badges.visible(definition, holding.agent_id, agent):
+                        continue
+                    held = f'held until {holding.lost_at:%a %d %b %H:%M}' if holding.lost_at else 'still held'
+                    with ui.row().classes('items-center no-wrap gap-2 text-sm'):
+                        ui.image(image_url(definition.image)).classes('w-6 h-6')
+                        ui.label(f'{agent_name(services.directory, holding.agent_id)} won {definition.name} on '
+                                 f'{holding.gained_at:%a %d %b %H:%M} ({held})')
+                    shown += 1
+                    if shown == HISTORY_SHOWN:
+                        break
+                if not shown:
+                    ui.label('No badge won yet.').classes('text-sm text-grey-7')

@@ -27,13 +27,18 @@ async def test_a_badge_gained_appears_on_the_card_with_a_notification(user: User
     await user.should_see('New badge: Tagger!', retries=30)
     with user.scope(marker='progress-card'):
         await user.should_see(marker='badge-tagger', retries=20)
+    await services().badges.settle()
+    await user.open('/trophies')
+    with user.scope(marker='badge-history'):
+        await user.should_see('Ana Ozola won Tagger on', retries=20)
 
 
 async def test_the_trophy_page_shows_the_month_and_the_badge_holders(user: User) -> None:
     await log_in(user, 'ana')
     user.find(marker='trophies-link').click()
     await user.should_see('Trophies of', retries=20)
-    for name in ('MVP', 'Customer wow champion', 'Sharpshooter', 'Speed racer', 'Badges held now', 'Trophy cabinet'):
+    for name in ('MVP', 'Customer wow champion', 'Sharpshooter', 'Speed racer', 'Badges held now', 'Trophy cabinet',
+                 'No badge won yet.'):
         await user.should_see(name, retries=20)
 
 
