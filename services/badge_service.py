@@ -163,8 +163,10 @@ class BadgeService:
     """Feeds the tracker after commit through one queue (so events stay in id order and edits wait for their turn),
     stores the holders' history, and tells the holders' tabs and the public screens."""
 
-    def __init__(self, *, clock: Clock, game: GameService, directory: Directory) -> None:
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory,
+                 tick_seconds: float = TICK_SECONDS) -> None:
         self.clock = clock
+        self.tick_seconds = tick_seconds
         self.game = game
         self.directory = directory
         self.tracker = BadgeTracker()
@@ -243,9 +245,17 @@ class BadgeService:
                        asyncio.create_task(self._tick(), name='badge midnight')]
 
     async def settle(self) -> None:
-        """Let the board catch up with every committed event and with the clock (for shutdown and tests)."""
-        self._queue.put_nowait(self.clock.now())
+        """Let the board catch up with every committed event and with the clock (for tests; never call it inside a
+        unit of work)."""
+        await self._advance()
         await self._queue.join()
+
+    async def _advance(self) -> None:
+        """Queue a move of the board to the clock's time. The time is read while no unit of work is in flight: every
+        event committed before it is queued already and every later one is later, so the board never passes a
+        midnight before an event of the day before (a replay could not know it had)."""
+        async with self.game.unit_of_work():
+            self._queue.put_nowait(self.clock.now())
 
     async def stop(self) -> None:
         if self._tasks:
@@ -260,10 +270,10 @@ class BadgeService:
 
     async def _tick(self) -> None:
         while True:
-            await asyncio.sleep(TICK_SECONDS)
+            await asyncio.sleep(self.tick_seconds)
             evaluated = self.tracker.board.evaluated_at
             if evaluated is not None and self.clock.now() >= next_midnight(evaluated):
-                self._queue.put_nowait(self.clock.now())
+                await self._advance()
 
     async def _consume(self) -> None:
         while True:

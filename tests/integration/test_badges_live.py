@@ -1,4 +1,5 @@
 """Badges, levels and trophies live: fed after commit, stored, edited by leads, and equal to a replay of the log."""
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from models import BadgeDefinitionRow, BadgeHolding, Conversation, LevelRow, Sto
 from services.badges import DEFAULT_BADGES
 from services.clock import ManualClock
 from services.container import Services
+from services.events import EventKind
 from services.inbox import ActionError
 from services.rebuild import differences, overwrite, replay
 from tests.integration.support import agent
@@ -158,3 +160,32 @@ async def test_the_first_reply_carries_the_seconds_since_the_conversation_began(
     assert first.data['first_response_seconds'] == round((clock.now() - conversation.created_at).total_seconds())
     assert first.data['first_response_seconds'] >= 180
     assert 'first_response_seconds' not in second.data
+
+
+async def test_a_midnight_never_overtakes_an_event_still_being_written(services: Services,
+                                                                       clock: ManualClock) -> None:
+    ana = agent(services, 'ana')
+    clock.set(clock.now().replace(hour=23, minute=50))
+    await services.badges.settle()
+    written, release = asyncio.Event(), asyncio.Event()
+
+    async def transfer() -> None:
+        async with services.game.unit_of_work() as work:
+            await work.record(EventKind.TRANSFERRED, agent_id=ana.id, conversation_id=1,
+                              data={'note_length': 12, 'channel': 'email', 'status': 'open'})
+            written.set()
+            await release.wait()
+
+    writing = asyncio.create_task(transfer())
+    await written.wait()
+    clock.advance(timedelta(minutes=20))  # midnight passes while the 23:50 transfer is still being written
+    moving = asyncio.create_task(services.badges.settle())
+    await asyncio.sleep(0.05)
+    release.set()
+    await writing
+    await moving
+    await services.badges.settle()
+    assert ana.id in services.badges.tracker.board.current['traffic_controller']
+    gained = await BadgeHolding.get(badge_key='traffic_controller', agent_id=ana.id)
+    assert gained.gained_at.hour == 23  # at the transfer's time, not at the midnight after it
+    assert await differences(await replay()) == []
