@@ -101,6 +101,7 @@ async def ingest(services: Services, clock: ManualClock, events: Iterator[NewEve
                 await work.record(event.kind, agent_id=event.agent_id, conversation_id=event.conversation_id,
                                   data=event.data)
                 done += 1
+    await services.badges.settle()  # the badge holders of these events are stored a moment after their commits
 
 
 async def stop(services: Services, server_url: str | None) -> None:

@@ -1,4 +1,5 @@
 """Tortoise models: the helpdesk's state, the append-only event log and the game's stored projections."""
+from models.badges import BadgeDefinitionRow, BadgeHolding, BadgeImage, LevelRow, TeamBadgeSetting
 from models.chat import ChatMessage
 from models.crm import Purchase
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, StoredEvent
@@ -15,6 +16,9 @@ __all__ = [
     'AgentSkills',
     'AutomationRule',
     'AgentScore',
+    'BadgeDefinitionRow',
+    'BadgeHolding',
+    'BadgeImage',
     'CannedReply',
     'ChatMessage',
     'DailyPoints',
@@ -24,6 +28,7 @@ __all__ = [
     'Department',
     'Incentive',
     'InternalNote',
+    'LevelRow',
     'LedgerEntry',
     'Message',
     'Purchase',
@@ -34,5 +39,6 @@ __all__ = [
     'SlaPolicy',
     'StoredEvent',
     'Team',
+    'TeamBadgeSetting',
     'Transfer',
 ]

@@ -9,6 +9,7 @@ from tortoise import Tortoise
 from models import Agent, SchemaInfo, StoredEvent
 from services.auth import AuthService
 from services.automation import AutomationService, Sweeper
+from services.badge_service import BadgeService
 from services.canned_replies import CannedReplyService
 from services.clock import AcceleratedClock, ManualClock
 from services.crm import CrmService
@@ -19,6 +20,7 @@ from services.game import GameService
 from services.inbox import InboxService
 from services.incentives import IncentiveService
 from services.leaderboard import LeaderboardService
+from services.level_service import LevelService
 from services.notices import Notices
 from services.presence import Presence
 from services.progress import ProgressService
@@ -29,6 +31,7 @@ from services.routing import RoutingService
 from services.settings import Settings, sqlite_path
 from services.sla import SlaService
 from services.team_chat import TeamChatService
+from services.trophy_service import TrophyService
 from services.viewing import ViewingService
 from simulation.simulator import Simulator
 
@@ -63,6 +66,10 @@ class Services:
     incentives: IncentiveService
     disputes: DisputeService
     receipts: ReceiptService
+    # the game (issue 4): badges, editable levels, monthly trophies
+    badges: BadgeService
+    levels: LevelService
+    trophies: TrophyService
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -74,9 +81,12 @@ class Services:
         if last_event is not None and isinstance(self.clock, AcceleratedClock):
             self.clock.advance_to(last_event.occurred_at)  # never record events before the last one
         await self.directory.load()
+        await self.levels.load()  # the stored level table, before the projection loads
         await self.game.load()
         await self.incentives.load()  # into the projection game.load() built
         await self.rewards.load()
+        await self.badges.load()
+        await self.trophies.load()
         await self.leaderboard.load()
         await self.inbox.load()
         await self.canned_replies.load()
@@ -104,6 +114,7 @@ class Services:
         await self.presence.close()
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
+        await self.badges.stop()  # stores the holders of the events committed so far
         await Tortoise.close_connections()
 
 
@@ -147,7 +158,9 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     rewards=RewardService(clock=clock, game=game, directory=directory, notices=notices),
                     incentives=IncentiveService(clock=clock, game=game),
                     disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices),
-                    receipts=ReceiptService(directory=directory, game=game))
+                    receipts=ReceiptService(directory=directory, game=game),
+                    badges=BadgeService(clock=clock, game=game, directory=directory),
+                    levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game))
 
 
 async def check_database(db_url: str) -> None:

@@ -41,6 +41,9 @@ class EventKind(str, Enum):
     INCENTIVE_DELETED = 'incentive_deleted'  # agent_id: the lead; data: incentive_id, name
     RATING_INVALIDATED = 'rating_invalidated'  # a lead upheld a dispute; agent_id: who was rated; data:
     # rated_event_id, rating, reason, by, awards (the ledger entries the rating caused, compensated)
+    # the game's editable parts (issue 4): an edit is a line of the log, so a replay folds it at the same point
+    LEVELS_CHANGED = 'levels_changed'  # a lead edited the levels; data: levels (the whole table), by
+    BADGES_CHANGED = 'badges_changed'  # a lead edited the badges; data: badges (every definition), by
 
 
 class Channel(str, Enum):

@@ -257,13 +257,15 @@ class InboxService:
             now = self.clock.now()
             await Message.create(conversation=conversation, author_kind='agent', agent_id=actor.id, body=body,
                                  created_at=now)
+            data = {'length': len(body), 'canned': canned.shortcut if canned else None, 'channel': conversation.channel}
+            if conversation.first_response_at is None:  # the first reply: Speedy Gonzales measures the reaction
+                data['first_response_seconds'] = max(0, round((now - conversation.created_at).total_seconds()))
             conversation.first_response_at = conversation.first_response_at or now
             conversation.waiting_since = None
             conversation.status = 'pending'
             await conversation.save()
             await work.record(EventKind.REPLIED, agent_id=actor.id, conversation_id=conversation.id, key=key,
-                              data={'length': len(body), 'canned': canned.shortcut if canned else None,
-                                    'channel': conversation.channel})
+                              data=data)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
         return body
 

@@ -77,3 +77,14 @@ def progress_to_next(number: int, metrics: Mapping[str, int], *,
         return None, 1.0
     target = min(following, key=lambda level: level.number)
     return target, target.compiled.progress(metrics)
+
+
+def level_as_dict(level: Level) -> dict[str, object]:
+    """A JSON-ready form (a LEVELS_CHANGED event's data, a stored row), read back by :func:`levels_from_dicts`."""
+    return {'number': level.number, 'title': level.title, 'icon': level.icon, 'condition': level.condition}
+
+
+def levels_from_dicts(rows: Sequence[Mapping[str, object]]) -> tuple[Level, ...]:
+    """Levels from :func:`level_as_dict` forms, by number; raise ``ExpressionError`` for an invalid condition."""
+    return tuple(sorted((Level(number=int(row['number']), title=str(row['title']), icon=str(row['icon']),
+                               condition=str(row['condition'])) for row in rows), key=lambda level: level.number))

@@ -4,9 +4,14 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from models import AgentScore, DailyPoints, LedgerEntry, Redemption
+from models import AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelRow, Redemption
+from services.badge_service import (BadgeTracker, HistoryRow, HolderHistory, definition_from_row, recent_events,
+                                    stored_history, write_history)
+from services.badges import BadgeDefinition
+from services.events import EventKind
 from services.game import CHUNK, add_daily_points, iterate_events
 from services.leaderboard_rules import PointsTally
+from services.levels import Level, level_as_dict
 from services.projection import AgentMetrics, GameProjection
 from services.reward_rules import FoldedRedemption, RedemptionStatus, Spending
 
@@ -20,21 +25,37 @@ class Rebuilt:
     ledger: Counter[LedgerKey] = field(default_factory=Counter)
     tally: PointsTally = field(default_factory=PointsTally)
     spending: Spending = field(default_factory=Spending)  # redemptions: with the points, the spendable balances
+    levels: tuple[Level, ...] = ()  # the level table the log ends with
+    badges: tuple[BadgeDefinition, ...] = ()  # the badge definitions the log ends with
+    badge_history: list[HistoryRow] = field(default_factory=list)
 
 
 async def replay() -> Rebuilt:
     """Fold the whole log through the game rules, exactly as the live service does."""
     projection = GameProjection()
     rebuilt = Rebuilt()
+    badges = BadgeTracker()
+    history = HolderHistory()
     async for event in iterate_events():
         outcome = projection.apply(event)
         rebuilt.spending.apply(event)
+        if event.kind == EventKind.BADGES_CHANGED:
+            history.add(badges.redefine(event, await recent_events(event)))
+        else:
+            history.add(badges.apply(event))
         rebuilt.events += 1
         for award in outcome.awards:
             rebuilt.ledger[(event.id, award.agent_id, award.points, award.domain.value, award.kind.value,
                             award.reason)] += 1
             rebuilt.tally.add(award.agent_id, event.occurred_at.date(), award.points)
+    # the live board also moves at midnights after the last event (without events): as far as the stored history went
+    stored = [moment for row in await stored_history() for moment in row[2:] if moment is not None]
+    if stored:
+        history.add(badges.board.advance(max(stored)))
     rebuilt.metrics = projection.agents
+    rebuilt.levels = tuple(projection.levels)
+    rebuilt.badges = badges.definitions
+    rebuilt.badge_history = history.rows()
     return rebuilt
 
 
@@ -68,6 +89,30 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
             lines.append(f'leaderboard: agent {agent_id} daily points differ '
                          f'(stored {sum(stored_days.values())}, rebuilt {sum(rebuilt_days.values())})')
     lines += await redemption_differences(rebuilt.spending)
+    stored_levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
+    if stored_levels and stored_levels != [level_as_dict(level) for level in rebuilt.levels]:
+        lines.append('levels: the stored level table is not the one the log ends with')
+    stored_badges = [definition_from_row(row) for row in await BadgeDefinitionRow.all().order_by('position', 'key')]
+    if stored_badges and stored_badges != list(rebuilt.badges):
+        lines.append('badges: the stored badge definitions are not the ones the log ends with')
+    lines += badge_differences(await stored_history(), rebuilt.badge_history)
+    return lines
+
+
+def badge_differences(stored: list[HistoryRow], rebuilt: list[HistoryRow]) -> list[str]:
+    """The badge holders now and their history, stored versus replayed."""
+    lines = []
+    holders = {(key, agent_id) for key, agent_id, _, lost in stored if lost is None}
+    rebuilt_holders = {(key, agent_id) for key, agent_id, _, lost in rebuilt if lost is None}
+    for key, agent_id in sorted(holders - rebuilt_holders):
+        lines.append(f'badges: agent {agent_id} holds {key} but the replay says not')
+    for key, agent_id in sorted(rebuilt_holders - holders):
+        lines.append(f'badges: the replay says agent {agent_id} holds {key}, the store says not')
+    missing, extra = Counter(rebuilt) - Counter(stored), Counter(stored) - Counter(rebuilt)
+    for key, agent_id, gained, lost in sorted(extra.elements(), key=str):
+        lines.append(f'badge history: stored {key} of agent {agent_id} from {gained} to {lost} not in the replay')
+    for key, agent_id, gained, lost in sorted(missing.elements(), key=str):
+        lines.append(f'badge history: replayed {key} of agent {agent_id} from {gained} to {lost} not stored')
     return lines
 
 
@@ -109,3 +154,9 @@ async def overwrite(rebuilt: Rebuilt) -> None:
             for chunk in range(0, len(ids), CHUNK):
                 await Redemption.filter(id__in=ids[chunk:chunk + CHUNK]).exclude(status=status.value) \
                     .update(status=status.value)
+        await write_history(rebuilt.badge_history)
+        await LevelRow.all().delete()
+        await LevelRow.bulk_create([LevelRow(**level_as_dict(level)) for level in rebuilt.levels])
+        await BadgeDefinitionRow.all().delete()
+        await BadgeDefinitionRow.bulk_create([BadgeDefinitionRow(position=position, **definition.as_dict())
+                                              for position, definition in enumerate(rebuilt.badges)])

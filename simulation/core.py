@@ -24,6 +24,14 @@ from simulation.traffic import LIVE, STYLES, AgentStyle, Shift, TrafficModel
 
 DEFAULT_START = datetime(2026, 1, 5, tzinfo=timezone.utc)  # a Monday, midnight: a week starts with a whole day
 
+# presence statuses as services/presence.py records them
+ONLINE, ON_BREAK, OFFLINE = 'online', 'on_break', 'offline'
+# per style, how often an agent tags a conversation and hands one over to another department: the habits the badges
+# Tagger and Traffic controller reward (the queue model has no such habits; they only colour the stories)
+TAG_SHARE = {'fast': 0.15, 'careful': 0.35, 'chatty': 0.25, 'steady': 0.7, 'break_lover': 0.2}
+TRANSFER_SHARE = {'fast': 0.02, 'careful': 0.02, 'chatty': 0.03, 'steady': 0.03, 'break_lover': 0.12}
+TAGS = ('billing', 'bug', 'delivery', 'feature_request', 'vip')
+
 # what the heap holds: (time, sequence, kind, subject)
 _ARRIVAL, _DONE, _SHIFT, _BREAK_DUE, _BREAK_END = range(5)
 _IDLE, _BUSY, _AWAY = range(3)
@@ -95,6 +103,8 @@ class SimAgent:
     handled: int = 0
     breaks: int = 0
     break_seconds: float = 0.0
+    presence: str = OFFLINE  # what the agent's presence menu would show (services/presence.py's statuses)
+    presence_since: float = 0.0
 
 
 class WaitingLine:
@@ -152,6 +162,7 @@ class Simulation:
         self.lines = [self.waiting_line()] if scenario.steady else [self.waiting_line(), self.waiting_line()]
         self.line_of = {channel: 0 if scenario.steady or channel in LIVE else 1 for channel in Channel}
         self.contacts: list[Contact] = []
+        self.presence: list[PresenceChange] = []  # in time order
         self._heap: list[tuple[float, int, int, object]] = []
         self._seq = 0
         self._idle: deque[tuple[SimAgent, int]] = deque()
@@ -185,7 +196,8 @@ class Simulation:
                 self._break_end(subject, now)  # type: ignore[arg-type]
         for agent in self.agents:
             self._set_state(agent, agent.state, max(now, end))
-        return RunResult(config=self.config, contacts=self.contacts, agents=self.agents)
+            self._change_presence(agent, OFFLINE, max(now, end))  # every stretch online ends within the run
+        return RunResult(config=self.config, contacts=self.contacts, agents=self.agents, presence=self.presence)
 
     # --- the queue ---
 
@@ -283,6 +295,8 @@ class Simulation:
         agent.on_break = False
         if agent.on_duty:
             self._available(agent, now)
+        else:
+            self._change_presence(agent, OFFLINE, now)
 
     # --- bookkeeping ---
 
@@ -296,6 +310,15 @@ class Simulation:
             agent.idle_token += 1
         agent.state = state
         agent.since = now
+        self._change_presence(agent, ON_BREAK if agent.on_break else OFFLINE if state == _AWAY else ONLINE, now)
+
+    def _change_presence(self, agent: SimAgent, status: str, now: float) -> None:
+        """Note a change of the agent's presence, with the seconds spent in the previous status."""
+        if status == agent.presence:
+            return
+        self.presence.append(PresenceChange(at=now, agent_id=agent.id, status=status, previous=agent.presence,
+                                            seconds=round(now - agent.presence_since)))
+        agent.presence, agent.presence_since = status, now
 
     def _push(self, due: float, kind: int, subject: object) -> None:
         if due == math.inf:
@@ -317,11 +340,21 @@ def _floor_agent(index: int, shift: Shift) -> SimAgent:
     return SimAgent(index=index, id=index + 1, name=name, team=team, style=style, shift=shift)
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PresenceChange:
+    at: float  # seconds since the start of the run
+    agent_id: int
+    status: str
+    previous: str
+    seconds: int  # spent in the previous status
+
+
 @dataclass(kw_only=True, slots=True)
 class RunResult:
     config: RunConfig
     contacts: list[Contact]
     agents: list[SimAgent]
+    presence: list[PresenceChange] = field(default_factory=list)
 
     def events(self) -> Iterator[GameEvent]:
         """Every contact's story as game events, in time order, with ids from 1."""
@@ -338,17 +371,32 @@ def _tell(result: RunResult) -> Iterator[GameEvent]:
     contacts come in arrival order, so whatever is pending up to the next arrival can already be told."""
     config = result.config
     rng = random.Random(f'{config.seed}:stories')
+    habits = random.Random(f'{config.seed}:habits')  # tags and hand-overs: the stories above stay as they were
     customers: list[traffic.SimCustomer] = []
     pending: list[_Pending] = []
     sequence = [0]
     emitted = 0
     start = config.start
+    presence = iter(result.presence)
+    change = next(presence, None)
     for contact in result.contacts:
+        while change is not None and change.at <= contact.arrival:
+            sequence[0] += 1
+            heapq.heappush(pending, (change.at, sequence[0], EventKind.PRESENCE_CHANGED, change.agent_id, None,
+                                     {'status': change.status, 'previous': change.previous, 'seconds': change.seconds}))
+            change = next(presence, None)
         while pending and pending[0][0] <= contact.arrival:
             emitted += 1
             yield _event(heapq.heappop(pending), emitted, start)
         for item in _story(contact, result, rng, customers, sequence):
             heapq.heappush(pending, item)
+        for item in _habits(contact, result, habits, sequence):
+            heapq.heappush(pending, item)
+    while change is not None:
+        sequence[0] += 1
+        heapq.heappush(pending, (change.at, sequence[0], EventKind.PRESENCE_CHANGED, change.agent_id, None,
+                                 {'status': change.status, 'previous': change.previous, 'seconds': change.seconds}))
+        change = next(presence, None)
     while pending:
         emitted += 1
         yield _event(heapq.heappop(pending), emitted, start)
@@ -387,7 +435,8 @@ def _story(contact: Contact, result: RunResult, rng: random.Random, customers: l
     start, handle = contact.answered_at, contact.handle
     add(start, EventKind.ASSIGNED, agent.id, {'channel': channel})
     answered = start + min(handle * 0.4, rng.expovariate(1.0 / style.reaction_seconds))
-    add(answered, EventKind.REPLIED, agent.id, _reply(style, customer.language, rng, channel, traffic.OPENING_SHORTCUT))
+    add(answered, EventKind.REPLIED, agent.id, _reply(style, customer.language, rng, channel, traffic.OPENING_SHORTCUT)
+        | {'first_response_seconds': round(answered - contact.arrival)})
     answered_at = config.start + timedelta(seconds=answered)
     inbound = 1
     if rng.random() < style.follow_up_share:  # the customer writes back before it is solved: no first-contact bonus
@@ -416,6 +465,28 @@ def _story(contact: Contact, result: RunResult, rng: random.Random, customers: l
         add(solved, EventKind.REPLIED, agent.id, _reply(style, customer.language, rng, channel, None))
         add(solved, EventKind.RESOLVED, agent.id, _resolution(channel, created, sla_due, inbound, answered_at,
                                                               config.start + timedelta(seconds=solved)))
+    return items
+
+
+def _habits(contact: Contact, result: RunResult, rng: random.Random, sequence: list[int]) -> list[_Pending]:
+    """What the agent does besides answering: has the conversation open while handling it (viewed), sometimes tags it
+    and sometimes hands it over to another department for a follow-up (the conversation stays theirs here)."""
+    if contact.answered_at < 0:
+        return []
+    agent = result.agents[contact.agent]
+    start, handle = contact.answered_at, contact.handle
+    items: list[_Pending] = []
+
+    def add(moment: float, kind: EventKind, data: dict) -> None:
+        sequence[0] += 1
+        items.append((moment, sequence[0], kind, agent.id, contact.id, data))
+
+    if rng.random() < TAG_SHARE.get(agent.style.name, 0.3):
+        add(start + handle * 0.6, EventKind.TAGGED, {'tag': rng.choice(TAGS)})
+    if rng.random() < TRANSFER_SHARE.get(agent.style.name, 0.03):
+        add(start + handle * 0.8, EventKind.TRANSFERRED, {'note_length': rng.randint(20, 200),
+                                                          'channel': contact.channel.value, 'status': 'open'})
+    add(start + handle, EventKind.VIEWED, {'seconds': round(handle)})
     return items
 
 

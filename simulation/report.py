@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from services.badges import DEFAULT_BADGES, BadgeBoard, BadgeDefinition
 from services.events import Channel
 from services.leaderboard_rules import AgentInfo, Period, PointsTally, rank_agents
 from services.levels import DEFAULT_LEVELS, Level, level_info
@@ -86,18 +87,22 @@ class GameSummary:
     events: int
     agents: list[dict[str, Any]]  # each agent's level and points per domain, in floor order
     leaderboard: list[dict[str, Any]]  # the all-time top ten
+    badges: dict[str, dict[str, Any]]  # each badge's holders at the end of the run (the live board's, fed the same way)
 
 
-def play(result: RunResult, *, policy: ScoringPolicy | None = None,
-         levels: Sequence[Level] = DEFAULT_LEVELS) -> GameSummary:
-    """Fold the run's events through the game projection and rank the floor as the all-time leaderboard does."""
+def play(result: RunResult, *, policy: ScoringPolicy | None = None, levels: Sequence[Level] = DEFAULT_LEVELS,
+         badges: Sequence[BadgeDefinition] = DEFAULT_BADGES) -> GameSummary:
+    """Fold the run's events through the game projection and the badge board, and rank the floor as the all-time
+    leaderboard does."""
     projection = GameProjection(policy=policy, levels=levels)
+    board = BadgeBoard(badges, seed=result.config.seed)
     tally = PointsTally()
     events = 0
     last_day = result.config.start.date()
     for event in result.events():
         events += 1
         outcome = projection.apply(event)
+        board.apply(event)
         day = event.occurred_at.date()
         last_day = max(last_day, day)
         for award in outcome.awards:
@@ -105,7 +110,7 @@ def play(result: RunResult, *, policy: ScoringPolicy | None = None,
     infos = [AgentInfo(id=agent.id, name=agent.name, team_id=None, team_name=agent.team,
                        level=projection.agents[agent.id].level if agent.id in projection.agents else 1)
              for agent in result.agents]
-    board = rank_agents(tally, infos, Period.ALL, last_day)[:LEADERBOARD_SIZE]
+    ranking = rank_agents(tally, infos, Period.ALL, last_day)[:LEADERBOARD_SIZE]
     agents = []
     for agent in result.agents:
         metrics = projection.agents.get(agent.id)
@@ -124,8 +129,12 @@ def play(result: RunResult, *, policy: ScoringPolicy | None = None,
             'busy_hours': round(agent.busy_seconds / 3600.0, 2),
         })
     leaderboard = [{'rank': row.rank, 'agent_id': row.agent_id, 'name': row.name, 'team': row.team_name,
-                    'level': row.level, 'points': row.points} for row in board]
-    return GameSummary(events=events, agents=agents, leaderboard=leaderboard)
+                    'level': row.level, 'points': row.points} for row in ranking]
+    names = {agent.id: agent.name for agent in result.agents}
+    holders = {definition.key: {'name': definition.name, 'holders': [
+        {'agent_id': agent_id, 'name': names.get(agent_id, str(agent_id))}
+        for agent_id in sorted(board.current.get(definition.key, ()))]} for definition in board.definitions}
+    return GameSummary(events=events, agents=agents, leaderboard=leaderboard, badges=holders)
 
 
 def report(result: RunResult, *, game: bool = True) -> dict[str, Any]:
@@ -143,7 +152,7 @@ def report(result: RunResult, *, game: bool = True) -> dict[str, Any]:
     if game:
         played = play(result)
         document['events'] = played.events
-        document['game'] = {'agents': played.agents, 'leaderboard': played.leaderboard}
+        document['game'] = {'agents': played.agents, 'leaderboard': played.leaderboard, 'badges': played.badges}
     return document
 
 
@@ -170,4 +179,7 @@ def describe(document: dict[str, Any]) -> str:
         lines.append(f'{document["events"]} game events; all-time leaderboard:')
         lines += [f'{row["rank"]:>3}. {row["name"]} ({row["team"]}), level {row["level"]}: {row["points"]} points'
                   for row in document['game']['leaderboard']]
+        lines.append('badges: ' + '; '.join(
+            f'{badge["name"]}: {", ".join(holder["name"] for holder in badge["holders"]) or "nobody"}'
+            for badge in document['game']['badges'].values()))
     return '\n'.join(lines)

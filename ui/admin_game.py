@@ -16,6 +16,7 @@ from services.events import Channel, Rating
 from services.inbox import ActionError
 from services.incentive_rules import Incentive, IncentiveKind
 from services.reward_rules import RedemptionView, RewardDraft, RewardView
+from ui.admin_badges import badges_section
 from ui.session import current_agent, user_storage
 
 
@@ -455,4 +456,5 @@ SECTIONS: list[tuple[str, str, Builder]] = [
     ('Approvals', 'fact_check', approvals_tab),
     ('Incentives', 'bolt', IncentivesTab),
     ('Disputes', 'gavel', disputes_tab),
+    ('Badges & levels', 'military_tech', lambda context: badges_section(context.services, context.lead)),
 ]

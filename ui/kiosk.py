@@ -6,7 +6,13 @@ from services.events import Channel
 from services.inbox import InboxItem
 from services.leaderboard_rules import Period
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
+from services.badge_service import image_url
+from services.levels import level_info
+from services.projection import LevelUp
 from ui.leaderboard_card import LeaderboardCard, feed_for
+from ui.trophies import TrophyStandings, agent_name
+
+CELEBRATION_SECONDS = 6.0
 
 
 def register(services: Services) -> None:
@@ -22,6 +28,27 @@ def register(services: Services) -> None:
             ui.label('live floor').classes('text-3xl text-grey-5')
             ui.space()
             clock = ui.label().classes('text-4xl font-mono text-grey-4').mark('kiosk-clock')
+        # a level-up is celebrated for a few seconds in a banner over the top of the screen
+        with ui.row().classes('fixed top-4 left-1/2 -translate-x-1/2 z-50 items-center gap-4 px-8 py-4 rounded-xl '
+                              'bg-amber-6 text-grey-10 shadow-lg') as banner:
+            banner_icon = ui.icon('celebration', size='xl')
+            banner_text = ui.label().classes('text-4xl font-bold').mark('level-up-banner')
+        banner.set_visibility(False)
+        shown = [0]  # which celebration is up: an older one's timer must not hide a newer one
+
+        def celebrate(level_ups: list[LevelUp]) -> None:
+            up = level_ups[-1]
+            level = level_info(up.new, levels=services.levels.levels)
+            banner_icon.set_name(level.icon)
+            banner_text.set_text(f'{agent_name(services.directory, up.agent_id)} reached level {up.new}: '
+                                 f'{level.title}!')
+            banner.set_visibility(True)
+            shown[0] += 1
+            with banner:
+                ui.timer(CELEBRATION_SECONDS, lambda mine=shown[0]: mine == shown[0] and banner.set_visibility(False),
+                         once=True)
+
+        services.levels.level_ups.subscribe(celebrate)
         with ui.row().classes('w-full no-wrap gap-8 px-6 items-start'):
             with ui.column().classes('grow'):
                 LeaderboardCard(feed, me=None, kiosk=True, period=Period.TODAY)
@@ -30,6 +57,10 @@ def register(services: Services) -> None:
                     ui.label('Customers waiting').classes('text-5xl font-bold')
                     queue = {channel: _queue_row(channel) for channel in Channel}
                 LeaderboardCard(feed, me=None, kiosk=True, period=Period.WEEK, rows=5, teams=0)
+                KioskBadges(services)
+        with ui.column().classes('w-full px-6 pb-6 gap-2'):
+            ui.label('Trophies of the month').classes('text-3xl font-bold text-amber-5')
+            TrophyStandings(services, kiosk=True, rows=2)
 
         def show_queue(items: list[InboxItem]) -> None:
             for channel, label in queue.items():
@@ -39,6 +70,33 @@ def register(services: Services) -> None:
         show_queue(services.inbox.items())
         services.inbox.changed.subscribe(show_queue)
         ui.timer(1.0, lambda: clock.set_text(services.clock.now().strftime('%a %H:%M')))
+
+
+class KioskBadges:
+    """Who holds which badge now, as the public sees it (teasing badges only for teams that opted in)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        with ui.column().classes('w-full gap-2'):
+            ui.label('Badges').classes('text-5xl font-bold')
+            self.grid = ui.grid(columns=2).classes('w-full gap-x-6 gap-y-2').mark('kiosk-badges')
+        self.shown: list[tuple[str, str]] | None = None
+        self.show(services.badges.public_holders())
+        services.badges.changed.subscribe(self.show)  # unsubscribed when the tab closes
+
+    def show(self, holders: dict[str, frozenset[int]]) -> None:
+        rows = [(definition.image, f'{definition.name}: ' + ', '.join(
+                    agent_name(self.services.directory, agent_id) for agent_id in sorted(holders[definition.key])))
+                for definition in self.services.badges.definitions if holders.get(definition.key)]
+        if rows == self.shown:
+            return
+        self.shown = rows
+        self.grid.clear()
+        with self.grid:
+            for image, text in rows:
+                with ui.row().classes('items-center no-wrap gap-2'):
+                    ui.image(image_url(image)).classes('w-8 h-8 shrink-0')
+                    ui.label(text).classes('text-lg text-grey-4 ellipsis')
 
 
 def _queue_row(channel: Channel) -> ui.label:

@@ -9,7 +9,7 @@ standing changed, at most once a second.
 """
 import asyncio
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import engineio.packet
@@ -19,7 +19,7 @@ from nicegui import Client, Event, background_tasks, core, ui
 from services.coalesce import Coalescer
 from services.leaderboard import LeaderboardService, LeaderboardSnapshot
 from services.leaderboard_rules import PERIOD_LABELS, BoardRow, Period
-from services.levels import level_info
+from services.levels import Level, level_info
 from ui.format import ordinal
 
 ROWS_SHOWN = 10
@@ -98,9 +98,10 @@ class BoardFeed:
 
     def _update(self, snapshot: LeaderboardSnapshot) -> None:
         self._snapshot = snapshot
+        levels = self.leaderboard.game.projection.levels
         self.payloads = {period: {
             'v': snapshot.version, 'period': period.value,
-            'rows': [_row(row) for row in snapshot.agents[period][:ROWS_SHOWN]],
+            'rows': [_row(row, levels) for row in snapshot.agents[period][:ROWS_SHOWN]],
             'teams': [[f'{team.rank}.', team.name, f'{team.average:,}']  # per member: size alone does not win
                       for team in snapshot.teams[period][:TEAMS_SHOWN]],
         } for period in Period}
@@ -214,8 +215,8 @@ class LeaderboardCard:
             self._show_standing(self.feed.standing(self.me))
 
 
-def _row(row: BoardRow) -> list[Any]:
-    level = level_info(row.level)
+def _row(row: BoardRow, levels: Sequence[Level]) -> list[Any]:
+    level = level_info(row.level, levels=levels)  # the stored table: leads edit titles and icons
     return [f'{row.rank}.', level.icon, row.name, level.title, row.team_name, f'{row.points:,}', row.agent_id]
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from nicegui import ui
 from plotly.subplots import make_subplots
 
+from services.badge_service import image_url
+from services.badges import BadgeDefinition
 from services.progress import RECEIPTS_SHOWN, ProgressView, Receipt
 
 DOMAIN_COLORS = {'quality': '#7e57c2', 'speed': '#26a69a', 'productivity': '#ffa726'}
@@ -35,6 +37,8 @@ class ProgressCard:
                     self.today = ui.label().classes('text-sm').mark('points-today')
                     self.week = ui.label().classes('text-sm').mark('points-week')
             self.chart = ui.plotly(EMPTY_FIGURE).classes('w-full h-40')
+            self.badges = ui.row().classes('w-full gap-1 items-center').mark('card-badges')
+            self._badge_keys: tuple[str, ...] | None = None
             ui.label('Latest score receipts').classes('text-sm font-bold mt-1')
             with ui.column().classes('w-full gap-0').mark('receipts').props('data-testid=receipts'):
                 self.receipts = [ui.label().classes('text-sm').props('title="Why? Click to see the events behind it"')
@@ -72,6 +76,21 @@ class ProgressCard:
         if on_receipt is not None and self._shown is not None and index < len(self._shown.receipts):
             return on_receipt(self._shown.receipts[index])
         return None
+
+    def show_badges(self, held: tuple[BadgeDefinition, ...]) -> None:
+        """The badges the agent holds now, as icons with their name and description in a tooltip."""
+        keys = tuple(definition.key for definition in held)
+        if keys == self._badge_keys:
+            return
+        self._badge_keys = keys
+        self.badges.clear()
+        with self.badges:
+            ui.label('Badges').classes('text-sm font-bold mr-1')
+            if not held:
+                ui.label('none this week yet').classes('text-xs text-grey-6')
+            for definition in held:
+                ui.image(image_url(definition.image)).classes('w-7 h-7').mark(f'badge-{definition.key}') \
+                    .tooltip(f'{definition.name}: {definition.description}')
 
 
 def _layout() -> dict[str, Any]:

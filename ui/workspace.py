@@ -1,6 +1,7 @@
 """The agent's one screen: progress card, unified inbox and live leaderboard (plus simulator controls for leads)."""
 from nicegui import ui
 
+from services.badge_service import AgentBadges
 from services.container import Services
 from services.directory import AgentView
 from services.progress import ProgressView
@@ -78,23 +79,40 @@ def register(services: Services) -> None:
                 chat_badge.set_visibility(False)
             ui.button(icon='quickreply', on_click=lambda: ui.navigate.to('/canned')) \
                 .props('flat round color=white').tooltip('Canned replies').mark('canned-link')
+            ui.button(icon='emoji_events', on_click=lambda: ui.navigate.to('/trophies')) \
+                .props('flat round color=white').tooltip('Trophies and badges').mark('trophies-link')
             if not agent.is_lead:
                 ratings = MyRatingsDialog(services, agent, open_conversation=inbox.conversation.open)
                 ui.button(icon='star_rate', on_click=ratings.open).props('flat round color=white') \
                     .tooltip('My ratings').mark('my-ratings-button')
             game_link(agent)
 
+        shown_level = [initial_progress.level if initial_progress else 1]
+
         def show_progress(view: ProgressView) -> None:
+            if view.level > shown_level[0]:
+                ui.notify(f'Level up! You are now {view.level_title} (level {view.level}).', type='positive',
+                          icon=view.level_icon)
+            shown_level[0] = view.level
             level_icon.set_name(view.level_icon)
             level_chip.set_text(view.level_title)
             if progress is not None:
                 progress.show(view)
+
+        def show_badges(badges: AgentBadges) -> None:
+            for definition in badges.gained:
+                ui.notify(f'New badge: {definition.name}! {definition.description}.', type='positive',
+                          icon='military_tech')
+            if progress is not None:
+                progress.show_badges(badges.held)
 
         if initial_progress is None:
             level_chip.set_text('Team lead')
         else:
             show_progress(initial_progress)
             services.progress.changed(agent.id).subscribe(show_progress)  # unsubscribed when the tab closes
+            show_badges(AgentBadges(agent_id=agent.id, held=services.badges.held_by(agent.id)))
+            services.badges.agent_changed(agent.id).subscribe(show_badges)
         inbox.show(services.inbox.items())
         services.inbox.changed.subscribe(inbox.show)
 

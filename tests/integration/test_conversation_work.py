@@ -137,6 +137,7 @@ async def test_transfer_to_an_agent_moves_the_conversation_and_its_rights(servic
     history = (await services.inbox.detail(conversation_id)).history
     assert [entry.kind for entry in history] == ['customer', 'agent', 'transfer', 'agent']
     assert history[2].body == 'Transferred to Bruno Dubois: Bruno knows refunds.' and history[2].internal
+    await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []
 
 
@@ -310,4 +311,5 @@ async def test_simulated_agents_tag_write_notes_and_transfer(services: Services,
     transferred_to_colleagues = [t.conversation_id for t in transfers if t.to_agent_id]
     assert await Conversation.filter(id__in=transferred_to_colleagues, status='resolved').exists()  # they carried on
     assert not await Message.filter(body__in=SIM_NOTES).exists()  # notes never reach the customer
+    await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []

@@ -279,6 +279,7 @@ async def test_a_reopen_after_a_restart_claws_back_from_the_ledger(services: Ser
         (-5, 'productivity', f'reopened #{first}: on-time resolution of #{first} taken back'),
         (-5, 'quality', f'reopened #{first}: first-contact resolution of #{first} taken back')]
     await assert_scores_match_projection(services)
+    await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []
 
 
@@ -293,6 +294,7 @@ async def test_a_bounded_memory_of_resolutions_scores_like_a_full_replay(service
     for conversation_id in ids:
         await services.inbox.reopen(ana, conversation_id)
     assert services.game.projection.agents[ana.id].points == 0  # every resolution point was taken back
+    await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []
 
 
@@ -322,4 +324,5 @@ async def test_a_batch_commits_its_changes_together_and_a_refused_one_alone_is_u
     assert services.inbox.open_items[third].assignee_id == bruno.id
     assert services.game.projection.agents[bruno.id].replies == 1
     await assert_scores_match_projection(services)
+    await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []

@@ -25,6 +25,7 @@ async def test_replay_after_ten_simulated_hours(services: Services, clock: Manua
     assert kinds['resolved'] > 100 and kinds['rated'] > 50 and kinds['reopened'] > 0  # a rich enough history
     assert await LedgerEntry.filter(reason__contains='taken back').exists()
 
+    await services.badges.settle()  # the holders of what was committed are stored
     rebuilt = await replay()
     assert rebuilt.events == sum(kinds.values())
     assert await differences(rebuilt) == []
@@ -47,6 +48,7 @@ async def test_replay_after_ten_simulated_hours(services: Services, clock: Manua
     daily.points -= entry.points  # the maintained daily total is a projection of its own, checked on its own
     await daily.save()
     agent_total = rebuilt.tally.total(entry.agent_id, Period.ALL, today)
+    await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == [
         f'agent {top.agent_id}: stored points={top.points + 7}, rebuilt points={top.points}',
         f'ledger: rebuilt entry missing from store: event {entry.event_id} agent {entry.agent_id} '
@@ -58,11 +60,13 @@ async def test_replay_after_ten_simulated_hours(services: Services, clock: Manua
     await AgentScore.filter(agent_id=top.agent_id).delete()
     await LedgerEntry.create(event_id=entry.event_id, agent_id=entry.agent_id, points=99, domain='speed',
                              kind='fast_resolution', reason='a gift', occurred_at=entry.occurred_at)
+    await services.badges.settle()  # the holders of what was committed are stored
     lines = await differences(await replay())
     assert f'agent {top.agent_id}: stored points=0, rebuilt points={top.points}' in lines
     assert f'ledger: stored entry not in rebuild: event {entry.event_id} agent {entry.agent_id} +99 a gift' in lines
 
     await overwrite(await replay())
+    await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []
     assert (await AgentScore.get(agent_id=top.agent_id)).points == top.points
     assert await LedgerEntry.all().count() == sum((await replay()).ledger.values())

@@ -87,6 +87,7 @@ async def test_a_customer_who_gives_up_abandons_the_conversation(services: Servi
     with pytest.raises(ActionError, match='was abandoned'):
         await services.inbox.reply(ana, waiting[0], 'Hello?')
     assert await written() == unchanged
+    await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []
 
 
@@ -105,6 +106,7 @@ async def test_agents_work_their_shifts_and_chat_and_phone_customers_hang_up(ser
     abandoned = await Conversation.filter(status='abandoned').values_list('channel', flat=True)
     assert abandoned and set(abandoned) <= {'chat', 'phone'}
     assert not await StoredEvent.filter(kind='abandoned', agent_id__not_isnull=True).exists()
+    await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []  # abandonment earns nothing, and a rebuild agrees
 
 

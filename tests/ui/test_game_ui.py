@@ -1,0 +1,78 @@
+"""Badges, levels and trophies through NiceGUI's simulated users: the agent's card, the trophy page, the lead's tab."""
+from collections.abc import Callable
+
+from nicegui import app
+from nicegui.testing import User
+
+from models import LevelRow, StoredEvent
+from services.container import Services
+from services.directory import AgentView
+from services.events import EventKind
+from tests.ui.test_workspace import log_in
+
+
+def services() -> Services:
+    return app.state.services
+
+
+def agent(username: str) -> AgentView:
+    return next(view for view in services().directory.agents.values() if view.username == username)
+
+
+async def test_a_badge_gained_appears_on_the_card_with_a_notification(user: User) -> None:
+    await log_in(user, 'ana')
+    await user.should_see('none this week yet', retries=50)
+    async with services().game.unit_of_work() as work:  # Ana tags a conversation: nobody else tagged one this week
+        await work.record(EventKind.TAGGED, agent_id=agent('ana').id, conversation_id=1, data={'tag': 'vip'})
+    await user.should_see('New badge: Tagger!', retries=30)
+    with user.scope(marker='progress-card'):
+        await user.should_see(marker='badge-tagger', retries=50)
+    await services().badges.settle()
+    await user.open('/trophies')
+    with user.scope(marker='badge-history'):
+        await user.should_see('Ana Ozola won Tagger on', retries=50)
+
+
+async def test_the_trophy_page_shows_the_month_and_the_badge_holders(user: User) -> None:
+    await log_in(user, 'ana')
+    user.find(marker='trophies-link').click()
+    await user.should_see('Trophies of', retries=50)
+    for name in ('MVP', 'Customer wow champion', 'Sharpshooter', 'Speed racer', 'Badges held now', 'Trophy cabinet',
+                 'No badge won yet.'):
+        await user.should_see(name, retries=50)
+
+
+async def test_only_leads_reach_the_badges_and_levels_tab(create_user: Callable[[], User]) -> None:
+    ana, lead = create_user(), create_user()
+    await log_in(ana, 'ana')
+    await ana.open('/admin/game')
+    await ana.should_see('The game settings are for leads.', retries=50)  # and sent back to the workspace
+    await ana.should_not_see(marker='new-badge')
+    await log_in(lead, 'lead')
+    await lead.open('/admin/game')
+    lead.find(marker='tab-badges & levels').click()
+    await lead.should_see(marker='admin-badge-siesta', retries=50)
+
+
+async def test_a_lead_edits_a_level_and_a_badge(user: User) -> None:
+    await log_in(user, 'lead')
+    await user.open('/admin/game')
+    user.find(marker='tab-badges & levels').click()
+    await user.should_see(marker='level-condition-3', retries=50)
+    user.find(marker='level-condition-3').clear().type('points >= and resolved >= 40')
+    user.find(marker='level-save-3').click()
+    await user.should_see('Level 3:', retries=50)
+    assert not await StoredEvent.filter(kind=EventKind.LEVELS_CHANGED.value).exists()
+    user.find(marker='level-condition-3').clear().type('points>=500 and resolved>=20')
+    user.find(marker='level-title-3').clear().type('Apprentice of the desk')
+    user.find(marker='level-save-3').click()
+    await user.should_see('Level 3 saved: Apprentice of the desk', retries=50)
+    assert (await LevelRow.get(number=3)).condition == 'points >= 500 and resolved >= 20'
+
+    user.find(marker='edit-badge-cleaner').click()
+    await user.should_see('Edit Cleaner', retries=50)
+    user.find(marker='badge-name').clear().type('Sweeper')
+    user.find(marker='badge-save').click()
+    await user.should_see('Sweeper saved', retries=50)
+    with user.scope(marker='admin-badge-cleaner'):
+        await user.should_see('Sweeper', retries=50)

@@ -1,0 +1,292 @@
+"""The lead's "Badges & levels" tab: edit and create badges, edit the twelve levels, and let teams show teasing badges.
+
+:func:`badges_section` renders the tab's contents in ``/admin/game``; :func:`register` serves uploaded badge images.
+Every handler checks the role again (UI actions bypass HTTP middleware), and so do the services.
+"""
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Response
+from nicegui import app, events, ui
+
+from models import BadgeImage
+from services.badge_service import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
+from services.badges import (CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Aggregation, BadgeDefinition, BadgeKind,
+                             Direction, FilterOperator, Window)
+from services.container import Services
+from services.directory import AgentView
+from services.inbox import ActionError
+from ui.session import current_agent, user_storage
+
+FILTER_ROWS = 2  # filters a badge's metric can have in the form (the defaults use at most two)
+LABELS = {Window.ROLLING_7D.value: 'last 7 days', Window.PREVIOUS_DAY.value: 'yesterday',
+          Direction.HIGHEST.value: 'highest wins', Direction.LOWEST.value: 'lowest wins'}
+
+
+def badges_section(services: Services, actor: Callable[[], AgentView | None]) -> None:
+    """The tab's contents; ``actor`` returns the logged-in person, checked in every handler."""
+
+    def lead() -> AgentView | None:
+        who = actor()
+        if who is not None and not who.is_lead:
+            ui.notify('Only a team lead can do this.', type='negative')
+            return None
+        return who
+
+    editor = BadgeEditor(services, lead)
+
+    @ui.refreshable
+    def badge_list() -> None:
+        with ui.column().classes('w-full gap-1'):
+            for definition in services.badges.definitions:
+                with ui.row().classes('w-full items-center no-wrap gap-3 py-1 border-b border-gray-200') \
+                        .mark(f'admin-badge-{definition.key}'):
+                    ui.image(image_url(definition.image)).classes('w-10 h-10 shrink-0')
+                    with ui.column().classes('gap-0 grow'):
+                        with ui.row().classes('items-center gap-2'):
+                            ui.label(definition.name).classes('font-medium')
+                            if definition.teasing:
+                                ui.badge('teasing', color='orange').props('outline')
+                        ui.label(f'{definition.description} · {summary(definition)}').classes('text-xs text-grey-7')
+                    ui.button(icon='edit', on_click=lambda d=definition: editor.open(d)) \
+                        .props('flat round').tooltip('Edit').mark(f'edit-badge-{definition.key}')
+
+    editor.saved = badge_list.refresh
+    with ui.row().classes('w-full items-center'):
+        ui.label('Badges').classes('text-lg font-bold')
+        ui.space()
+        ui.button('New badge', icon='add', on_click=lambda: editor.open(None)).props('no-caps').mark('new-badge')
+    badge_list()
+
+    ui.label('Levels').classes('text-lg font-bold mt-4')
+    ui.label('A level is reached when its condition over the agent\'s lifetime metrics holds, e.g. '
+             '"points >= 2000 and resolved >= 100"; once reached it stays.').classes('text-xs text-grey-7')
+    for level in services.levels.levels:
+        LevelRowEditor(services, lead, level.number)
+
+    ui.label('Teasing badges in public').classes('text-lg font-bold mt-4')
+    ui.label('Siesta, Coffee and Rebel are shown only to their holder and leads, unless the team chooses to show '
+             'them on the kiosk and trophy page.').classes('text-xs text-grey-7')
+    for team_id, team_name in sorted(services.directory.teams.items(), key=lambda item: item[1]):
+        async def toggle(event: Any, team_id: int = team_id) -> None:
+            who = lead()
+            if who is None:
+                return
+            try:
+                await services.badges.set_team_teasing(who, team_id, bool(event.value))
+                ui.notify('Saved', type='positive')
+            except ActionError as error:
+                ui.notify(str(error), type='negative')
+        ui.switch(f'{team_name} shows its teasing badges', value=team_id in services.badges.show_teasing,
+                  on_change=toggle).mark(f'teasing-{team_id}')
+
+
+def summary(definition: BadgeDefinition) -> str:
+    if definition.kind == BadgeKind.RANDOM:
+        return f'random, {definition.rarity:.0%} chance per active agent and day'
+    metric = definition.metric
+    assert metric is not None
+    what = metric.kind.value.replace('_', ' ')
+    where = ''.join(f', {f.field} {f.operator.value.replace("_", " ")} {"/".join(map(str, f.values))}'
+                    for f in metric.where)
+    measure = {ONE: 'events', CONVERSATION: 'conversations'}.get(metric.value, metric.value.replace('_', ' '))
+    return (f'{definition.aggregation.value} of {measure} ({what}{where}), {LABELS[definition.window.value]}, '
+            f'{LABELS[definition.direction.value]}, at least {definition.minimum_volume}')
+
+
+class BadgeEditor:
+    """One dialog for editing a badge or creating one from the same parts."""
+
+    def __init__(self, services: Services, lead: Callable[[], AgentView | None]) -> None:
+        self.services = services
+        self.lead = lead
+        self.saved: Callable[[], None] = lambda: None
+        self.creating = True
+        kinds = [kind.value for kind in EVENT_FIELDS]
+        with ui.dialog() as self.dialog, ui.card().classes('w-[40rem] gap-2').mark('badge-editor'):
+            self.title = ui.label().classes('text-lg font-bold')
+            with ui.row().classes('w-full no-wrap gap-2'):
+                self.key = ui.input('Key (letters, digits, _)').classes('w-48').mark('badge-key')
+                self.name = ui.input('Name').classes('grow').mark('badge-name')
+            self.description = ui.input('Description').classes('w-full').mark('badge-description')
+            with ui.row().classes('w-full items-center no-wrap gap-2'):
+                self.image = ui.select(self._image_options(), label='Image').classes('grow').mark('badge-image')
+                self.preview = ui.image().classes('w-12 h-12')
+                self.image.on_value_change(lambda e: self.preview.set_source(image_url(e.value) if e.value else ''))
+                self.uploader = ui.upload(label='Upload PNG/JPEG', auto_upload=True, max_file_size=MAX_IMAGE_BYTES,
+                          on_upload=self.upload, on_rejected=lambda: ui.notify(
+                              f'The image is too large: at most {MAX_IMAGE_BYTES // 1024} KB.', type='negative')) \
+                    .props('accept=".png,.jpg,.jpeg" flat bordered').classes('w-44').mark('badge-upload')
+            with ui.row().classes('w-full no-wrap gap-2'):
+                self.kind = ui.select({k.value: k.value for k in BadgeKind}, label='Kind', value='metric') \
+                    .classes('w-32').mark('badge-kind')
+                self.rarity = ui.number('Chance (random)', value=0.05, min=0, max=1, step=0.01).classes('w-40')
+                self.teasing = ui.switch('Teasing').mark('badge-teasing')
+            with ui.row().classes('w-full no-wrap gap-2'):
+                self.event_kind = ui.select(kinds, label='Metric: event', value='resolved').classes('grow') \
+                    .mark('badge-event')
+                self.value = ui.select([ONE, CONVERSATION], label='Measures', value=ONE).classes('w-48') \
+                    .mark('badge-value')
+            self.filters = []
+            for index in range(FILTER_ROWS):
+                with ui.row().classes('w-full no-wrap gap-2'):
+                    self.filters.append((
+                        ui.select([], label=f'Filter {index + 1}: field', clearable=True).classes('w-44')
+                        .mark(f'badge-filter-field-{index}'),
+                        ui.select([o.value for o in FilterOperator], value='is', label='is').classes('w-28'),
+                        ui.input('values, comma separated').classes('grow').mark(f'badge-filter-values-{index}')))
+            self.event_kind.on_value_change(lambda e: self._fields(e.value))
+            with ui.row().classes('w-full no-wrap gap-2'):
+                self.aggregation = ui.select([a.value for a in Aggregation], label='Aggregate', value='count') \
+                    .classes('grow').mark('badge-aggregation')
+                self.window = ui.select({w.value: LABELS[w.value] for w in Window}, label='Window',
+                                        value='rolling_7d').classes('grow').mark('badge-window')
+                self.direction = ui.select({d.value: LABELS[d.value] for d in Direction}, label='Direction',
+                                           value='highest').classes('grow').mark('badge-direction')
+                self.minimum = ui.number('Minimum volume', value=1, min=1, step=1, precision=0).classes('w-32') \
+                    .mark('badge-minimum')
+            self.error = ui.label().classes('text-negative text-sm').mark('badge-error')
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=self.dialog.close).props('flat')
+                ui.button('Save', on_click=self.save).mark('badge-save')
+
+    def _image_options(self) -> dict[str, str]:
+        built_in = {image: image.removeprefix('badges/').removesuffix('.svg').replace('_', ' ')
+                    for image in BUILT_IN_IMAGES}
+        return built_in | {image: f'uploaded image {number}'
+                           for number, image in enumerate(self.services.badges.uploaded, start=1)}
+
+    async def upload(self, event: events.UploadEventArguments) -> None:
+        who = self.lead()
+        if who is None:
+            return
+        try:
+            name = await self.services.badges.upload_image(who, await event.file.read())
+        except ActionError as error:
+            ui.notify(str(error), type='negative')
+            return
+        self.uploader.reset()  # the new image is in the list above: no file list growing in the dialog
+        self.image.set_options(self._image_options(), value=name)
+        ui.notify('Image uploaded', type='positive')
+
+    def _fields(self, kind: str | None) -> None:
+        """The chosen event's fields: all can filter, numbers can be measured."""
+        fields = next((f for k, f in EVENT_FIELDS.items() if k.value == kind), {})
+        self.value.set_options([ONE, CONVERSATION] + [name for name, t in fields.items() if t == NUMBER],
+                               value=self.value.value if self.value.value in
+                               [ONE, CONVERSATION, *fields] else ONE)
+        for field, _, _ in self.filters:
+            field.set_options(list(fields), value=field.value if field.value in fields else None)
+
+    def open(self, definition: BadgeDefinition | None) -> None:
+        if self.lead() is None:
+            return
+        self.creating = definition is None
+        self.title.set_text('New badge' if definition is None else f'Edit {definition.name}')
+        self.error.set_text('')
+        data = definition.as_dict() if definition else {
+            'key': '', 'name': '', 'description': '', 'image': BUILT_IN_IMAGES[0], 'kind': 'metric', 'rarity': 0.05,
+            'teasing': False, 'metric': {'kind': 'resolved', 'value': ONE, 'where': []}, 'aggregation': 'count',
+            'window': 'rolling_7d', 'direction': 'highest', 'minimum_volume': 1}
+        self.key.value = data['key']
+        self.key.set_enabled(self.creating)  # history refers to the key: it never changes
+        self.name.value, self.description.value = data['name'], data['description']
+        self.image.set_options(self._image_options(), value=data['image'] if data['image'] in
+                               self.services.badges.images() else None)
+        self.kind.value, self.rarity.value, self.teasing.value = data['kind'], data['rarity'], data['teasing']
+        metric = data['metric'] or {'kind': 'resolved', 'value': ONE, 'where': []}
+        self.event_kind.value = metric['kind']
+        self._fields(metric['kind'])
+        self.value.value = metric['value']
+        for index, (field, operator, values) in enumerate(self.filters):
+            where = metric['where'][index] if index < len(metric['where']) else None
+            field.value = where['field'] if where else None
+            operator.value = where['operator'] if where else 'is'
+            values.value = ', '.join(str(v) for v in where['values']) if where else ''
+        self.aggregation.value, self.window.value = data['aggregation'], data['window']
+        self.direction.value, self.minimum.value = data['direction'], data['minimum_volume']
+        self.dialog.open()
+
+    def form(self) -> dict[str, Any]:
+        where = [{'field': field.value, 'operator': operator.value,
+                  'values': [v.strip() for v in (values.value or '').split(',') if v.strip()]}
+                 for field, operator, values in self.filters if field.value]
+        random = self.kind.value == BadgeKind.RANDOM.value
+        return {'key': (self.key.value or '').strip(), 'name': self.name.value or '',
+                'description': (self.description.value or '').strip(), 'image': self.image.value or '',
+                'kind': self.kind.value, 'rarity': float(self.rarity.value or 0), 'teasing': bool(self.teasing.value),
+                'metric': None if random else {'kind': self.event_kind.value, 'value': self.value.value,
+                                               'where': where},
+                'aggregation': self.aggregation.value, 'window': self.window.value,
+                'direction': self.direction.value, 'minimum_volume': int(self.minimum.value or 0)}
+
+    async def save(self) -> None:
+        who = self.lead()
+        if who is None:
+            return
+        form = self.form()
+        if self.creating and self.services.badges.definition(form['key']) is not None:
+            self.error.set_text(f"A badge with the key '{form['key']}' exists already.")
+            return
+        try:
+            definition = await self.services.badges.save(who, form)
+        except ActionError as error:
+            self.error.set_text(str(error))
+            return
+        self.dialog.close()
+        ui.notify(f'{definition.name} saved: its holders are worked out again from the last days', type='positive')
+        self.saved()
+
+
+class LevelRowEditor:
+    """One level's title, icon and condition, saved on their own with the expression language's message on error."""
+
+    def __init__(self, services: Services, lead: Callable[[], AgentView | None], number: int) -> None:
+        self.services = services
+        self.lead = lead
+        self.number = number
+        level = next(level for level in services.levels.levels if level.number == number)
+        with ui.row().classes('w-full items-start no-wrap gap-2').mark(f'level-{number}'):
+            ui.label(str(number)).classes('w-6 pt-4 font-bold text-right')
+            self.icon_preview = ui.icon(level.icon, size='md', color='deep-purple-5').classes('pt-3')
+            self.title = ui.input('Title', value=level.title).classes('w-56').mark(f'level-title-{number}')
+            self.icon = ui.input('Icon (Material name)', value=level.icon).classes('w-44') \
+                .mark(f'level-icon-{number}')
+            self.icon.on_value_change(lambda e: self.icon_preview.set_name(e.value or 'help'))
+            self.condition = ui.input('Condition', value=level.condition).classes('grow') \
+                .mark(f'level-condition-{number}')
+            if number == 1:
+                self.condition.set_enabled(False)
+                self.condition.props('hint="everyone starts here"')
+            ui.button(icon='save', on_click=self.save).props('flat round').tooltip('Save this level') \
+                .mark(f'level-save-{number}')
+
+    async def save(self) -> None:
+        who = self.lead()
+        if who is None:
+            return
+        try:
+            level = await self.services.levels.save(who, self.number, title=self.title.value or '',
+                                                    icon=self.icon.value or '', condition=self.condition.value or '')
+        except ActionError as error:
+            self.condition.props(f'error error-message="{_attribute(str(error))}"')
+            ui.notify(str(error), type='negative')
+            return
+        self.condition.props(remove='error error-message')
+        self.condition.value = level.condition
+        ui.notify(f'Level {level.number} saved: {level.title}', type='positive')
+
+
+def _attribute(text: str) -> str:
+    return text.replace('"', "'")
+
+
+def register(services: Services) -> None:
+    @app.get('/badge-images/{name}')
+    async def badge_image(name: str) -> Response:
+        """An uploaded badge image, with the type it was checked to be (browsers must not guess another)."""
+        image = await BadgeImage.get_or_none(name=f'uploaded/{name}')
+        if image is None:
+            return Response(status_code=404)
+        return Response(content=bytes(image.data), media_type=image.content_type,
+                        headers={'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=86400'})

@@ -1,0 +1,134 @@
+"""The trophy room: this month's standings for each trophy, past winners, and who holds which badge now."""
+from nicegui import ui
+
+from models import BadgeHolding
+
+from services.badge_service import image_url
+from services.badges import BadgeDefinition
+from services.container import Services
+from services.directory import AgentView, Directory
+from services.trophy_service import TrophySnapshot
+from ui.session import current_agent, user_storage
+
+
+HISTORY_SHOWN = 15
+HISTORY_SCANNED = 100  # teasing badges the viewer may not see are skipped
+
+
+def agent_name(directory: Directory, agent_id: int) -> str:
+    agent = directory.agent(agent_id)
+    return agent.name if agent else f'Agent {agent_id}'
+
+
+class TrophyStandings:
+    """This month's trophies as cards (built once, refreshed when the shared snapshot changes)."""
+
+    def __init__(self, services: Services, *, kiosk: bool = False, rows: int = 5) -> None:
+        self.services = services
+        self.kiosk = kiosk
+        self.rows = rows
+        self.container = ui.row().classes('w-full gap-4 items-stretch').mark('trophy-standings')
+        self.show(services.trophies.snapshot())
+        services.trophies.changed.subscribe(self.show)  # unsubscribed when the tab closes
+
+    def show(self, snapshot: TrophySnapshot) -> None:
+        self.container.clear()
+        card_classes = 'bg-transparent shadow-none border border-grey-8 min-w-56' if self.kiosk else 'min-w-64'
+        with self.container:
+            for trophy in snapshot.trophies:
+                with ui.card().classes(f'gap-1 grow {card_classes}').mark(f'trophy-{trophy.key}'):
+                    with ui.row().classes('items-center no-wrap gap-2'):
+                        ui.icon(trophy.icon, size='md', color='amber-6')
+                        with ui.column().classes('gap-0'):
+                            ui.label(trophy.name).classes('text-xl font-bold' if self.kiosk else 'font-bold')
+                            if not self.kiosk:
+                                ui.label(trophy.description).classes('text-xs text-grey-7')
+                    standings = snapshot.standings[trophy.key][:self.rows]
+                    if not standings:
+                        ui.label('Nobody yet this month').classes('text-sm text-grey-6')
+                    for place, standing in enumerate(standings, start=1):
+                        with ui.row().classes('w-full justify-between no-wrap ' +
+                                              ('text-lg' if self.kiosk else 'text-sm')):
+                            ui.label(f'{place}. {agent_name(self.services.directory, standing.agent_id)}')
+                            ui.label(f'{standing.points:,}').classes('font-bold')
+
+
+def badge_holders(services: Services, viewer: AgentView | None, definitions: tuple[BadgeDefinition, ...],
+                  holders: dict[str, frozenset[int]]) -> None:
+    """Each badge with its current holders, teasing ones hidden from those who may not see them."""
+    for definition in definitions:
+        visible = [agent_id for agent_id in sorted(holders.get(definition.key, ()))
+                   if services.badges.visible(definition, agent_id, viewer)]
+        with ui.row().classes('w-full items-center no-wrap gap-3').mark(f'holders-{definition.key}'):
+            ui.image(image_url(definition.image)).classes('w-9 h-9 shrink-0')
+            with ui.column().classes('gap-0'):
+                ui.label(definition.name).classes('font-medium')
+                ui.label(definition.description).classes('text-xs text-grey-7')
+            ui.space()
+            ui.label(', '.join(agent_name(services.directory, a) for a in visible) or '—').classes('text-sm')
+
+
+def register(services: Services) -> None:
+    @ui.page('/trophies')
+    async def trophies_page() -> None:
+        storage = user_storage()
+        agent = current_agent(services, storage)
+        if agent is None:
+            ui.navigate.to('/login')
+            return
+        ui.page_title('Trophies · DeskQuest')
+        ui.query('body').classes('bg-blue-grey-1')
+        with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
+            ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
+                .tooltip('Back to the workspace')
+            ui.label('Trophies and badges').classes('text-lg font-bold')
+        with ui.column().classes('w-full max-w-6xl mx-auto p-4 gap-4'):
+            snapshot = services.trophies.snapshot()
+            month = ui.label().classes('text-2xl font-bold')
+            TrophyStandings(services)
+
+            @ui.refreshable
+            def history(snapshot: TrophySnapshot) -> None:
+                month.set_text(f'Trophies of {snapshot.month.strftime("%B %Y")}')
+                if not snapshot.history:
+                    ui.label('No finished month yet: the first winners are crowned on the 1st.') \
+                        .classes('text-sm text-grey-7')
+                    return
+                rows = [{'month': past.strftime('%B %Y'), **{
+                    trophy.key: ', '.join(agent_name(services.directory, a) for a in sorted(winners[trophy.key]))
+                    or '—' for trophy in snapshot.trophies}} for past, winners in snapshot.history]
+                columns = [{'name': 'month', 'label': 'Month', 'field': 'month', 'align': 'left'}] + \
+                    [{'name': t.key, 'label': t.name, 'field': t.key, 'align': 'left'} for t in snapshot.trophies]
+                ui.table(columns=columns, rows=rows, row_key='month').classes('w-full').mark('trophy-history')
+
+            with ui.card().classes('w-full gap-2'):
+                ui.label('Trophy cabinet').classes('text-lg font-bold')
+                history(snapshot)
+            services.trophies.changed.subscribe(history.refresh)
+
+            @ui.refreshable
+            def holders(current: dict[str, frozenset[int]]) -> None:
+                badge_holders(services, agent, services.badges.definitions, current)
+
+            with ui.card().classes('w-full gap-2').mark('badge-holders'):
+                ui.label('Badges held now').classes('text-lg font-bold')
+                holders(services.badges.tracker.board.current)
+            services.badges.changed.subscribe(lambda _: holders.refresh(services.badges.tracker.board.current))
+
+            with ui.card().classes('w-full gap-1').mark('badge-history'):
+                ui.label('Latest badges won').classes('text-lg font-bold')
+                shown = 0
+                for holding in await BadgeHolding.all().order_by('-gained_at', '-id').limit(HISTORY_SCANNED):
+                    definition = services.badges.definition(holding.badge_key)
+                    if definition is None or not services.badges.visible(definition, holding.agent_id, agent):
+                        continue
+                    held = f'held until {holding.lost_at:%a %d %b %H:%M}' if holding.lost_at else 'still held'
+                    with ui.row().classes('items-center no-wrap gap-2 text-sm'):
+                        ui.image(image_url(definition.image)).classes('w-6 h-6')
+                        ui.label(f'{agent_name(services.directory, holding.agent_id)} won {definition.name} on '
+                                 f'{holding.gained_at:%a %d %b %H:%M} ({held})')
+                    shown += 1
+                    if shown == HISTORY_SHOWN:
+                        break
+                if not shown:
+                    ui.label('No badge won yet.').classes('text-sm text-grey-7')
