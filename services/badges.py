@@ -334,12 +334,12 @@ class BadgeBoard:
             raise BadgeError(f'Two badges have the key {next(k for k in keys if keys.count(k) > 1)!r}')
         self._metric_of: dict[str, int] = {}  # badge key -> metric index
         self._windows_of: dict[int, set[Window]] = {}  # metric index -> the windows its badges use
-        self._badges_of: dict[int, list[str]] = {}  # metric index -> the keys of its badges
+        self._badges_in: dict[tuple[int, Window], list[str]] = {}  # (metric index, window) -> the keys of its badges
         for definition in self.definitions:
             if definition.metric is not None:
                 index = self._metric_of[definition.key] = self.metrics.index(definition.metric)
                 self._windows_of.setdefault(index, set()).add(definition.window)
-                self._badges_of.setdefault(index, []).append(definition.key)
+                self._badges_in.setdefault((index, definition.window), []).append(definition.key)
         self._random = [d.key for d in self.definitions if d.kind == BadgeKind.RANDOM]
         self.days: dict[date, _Day] = {}
         self.last_event_id = 0
@@ -393,10 +393,14 @@ class BadgeBoard:
                 continue
             distinct = metric.value == CONVERSATION
             _aggregate(bucket.metrics[index], event.agent_id).add(value, distinct=distinct)
+            if self._window_day is None:  # nothing evaluated yet: the first evaluation ranks every badge anyway
+                continue
             for window in self._windows_of[index]:
-                if day in self._window_days.get(window, ()):
+                # only a window holding the event's day can change (today's facts leave "yesterday" alone until
+                # midnight, when every badge is ranked again): most events rank one or two badges, not six
+                if day in self._window_days[window]:
                     _aggregate(self._windows[index, window], event.agent_id).add(value, distinct=distinct)
-            self._dirty.update(self._badges_of[index])
+                    self._dirty.update(self._badges_in[index, window])
 
     def feed_all(self, events: Iterable[GameEvent]) -> None:
         for event in events:
