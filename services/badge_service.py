@@ -223,12 +223,14 @@ class BadgeService:
         board = tracker.board
         last = await StoredEvent.all().order_by('-id').first()
         if last is not None:
-            since = datetime.combine(utc_day(last.occurred_at) - timedelta(days=KEPT_DAYS), datetime.min.time(),
-                                     tzinfo=last.occurred_at.tzinfo)
+            # the board has moved as far as the latest event time, not the last event's: a late arrival is older
+            newest = (await StoredEvent.all().order_by('-occurred_at').first() or last).occurred_at
+            since = datetime.combine(utc_day(newest) - timedelta(days=KEPT_DAYS), datetime.min.time(),
+                                     tzinfo=newest.tzinfo)
             board.feed_all(await stored_events(StoredEvent.filter(occurred_at__gte=since)))
             board.last_event_id = last.id
             current: dict[str, set[int]] = {d.key: set() for d in board.definitions}
-            latest = last.occurred_at
+            latest = max(last.occurred_at, newest)
             for key, agent_id, gained in await BadgeHolding.filter(lost_at=None).values_list(
                     'badge_key', 'agent_id', 'gained_at'):
                 if key in current:

@@ -27,7 +27,7 @@ class CrmCard:
         self.shown: CustomerCard | None = None
         self.inputs: dict[str, ui.input] = {}
         self.custom_rows: list[tuple[ui.input, ui.input]] = []
-        self.container = ui.card().classes('w-72 shrink-0 h-full overflow-y-auto gap-1 flex-nowrap p-3') \
+        self.container = ui.card().classes('w-64 2xl:w-72 shrink-0 h-full overflow-y-auto gap-1 flex-nowrap p-3') \
             .mark('crm-card')
         self.container.set_visibility(False)
         self.body: ui.column | None = None

@@ -51,7 +51,7 @@ def register(services: Services) -> None:
         services.levels.level_ups.subscribe(celebrate)
         with ui.row().classes('w-full no-wrap gap-8 px-6 items-start'):
             with ui.column().classes('grow'):
-                LeaderboardCard(feed, me=None, kiosk=True, period=Period.TODAY)
+                LeaderboardCard(feed, me=None, kiosk=True, period=Period.TODAY, rows=8)  # the trophies fit below
             with ui.column().classes('w-1/3 gap-6'):
                 with ui.card().classes('w-full bg-transparent shadow-none gap-2'):
                     ui.label('Customers waiting').classes('text-5xl font-bold')
