@@ -80,11 +80,11 @@ def take_a_conversation(page: Page, *, attempts: int = 60) -> None:
     At high simulator speeds they clear the queue within moments: retry until one is Ana's, else show any.
     """
     waiting = page.locator('.q-item').filter(has=page.locator('.q-badge', has_text=re.compile(r'^(new|mine)$')))
-    resolve = page.get_by_role('button', name='Resolve')
+    resolve = page.get_by_role('button', name=re.compile(r'\bResolve$'))  # not the '#12 resolved' links
     for _ in range(attempts):
         if waiting.count():
             waiting.first.click()
-            take = page.get_by_role('button', name='Take')
+            take = page.get_by_role('button', name=re.compile(r'\bTake$'))
             try:
                 take.or_(resolve).first.wait_for(timeout=2000)
                 if take.is_visible():
