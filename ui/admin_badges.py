@@ -16,7 +16,6 @@ from services.badges import (CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Aggregatio
 from services.container import Services
 from services.directory import AgentView
 from services.inbox import ActionError
-from ui.session import current_agent, user_storage
 
 FILTER_ROWS = 2  # filters a badge's metric can have in the form (the defaults use at most two)
 LABELS = {Window.ROLLING_7D.value: 'last 7 days', Window.PREVIOUS_DAY.value: 'yesterday',

@@ -17,7 +17,7 @@ from services.inbox import ActionError
 from services.incentive_rules import Incentive, IncentiveKind
 from services.reward_rules import RedemptionView, RewardDraft, RewardView
 from ui.admin_badges import badges_section
-from ui.session import current_agent, user_storage
+from ui.session import current_agent, handler_actor, user_storage
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -43,16 +43,7 @@ def register(services: Services) -> None:
             ui.navigate.to('/')
             return
 
-        def lead() -> AgentView | None:
-            who = current_agent(services, storage)
-            if who is None or who.id != agent.id:
-                ui.notify('You were logged out. Please log in again.', type='warning')
-                ui.navigate.to('/login')
-                return None
-            if not who.is_lead:
-                ui.notify('Only a lead can do that.', type='negative')
-                return None
-            return who
+        lead = handler_actor(services, storage, agent, lead_only='Only a lead can do that.')
 
         ui.page_title('Game · DeskQuest')
         ui.query('body').classes('bg-blue-grey-1')
@@ -294,7 +285,8 @@ class IncentivesTab:
             self.form_title = ui.label().classes('text-lg font-bold')
             with ui.row().classes('w-full no-wrap gap-2 items-center'):
                 self.name = ui.input('Name', placeholder='chat afternoon').classes('grow').mark('incentive-name')
-                self.kind = ui.toggle({IncentiveKind.MULTIPLIER.value: 'Multiplier', IncentiveKind.BONUS.value: 'Bonus'},
+                self.kind = ui.toggle({IncentiveKind.MULTIPLIER.value: 'Multiplier',
+                                       IncentiveKind.BONUS.value: 'Bonus'},
                                       value=IncentiveKind.MULTIPLIER.value).props('no-caps').mark('incentive-kind')
             self.channel = ui.select(CHANNELS, value='', label='Channel').classes('w-full').mark('incentive-channel')
             with ui.row().classes('w-full no-wrap gap-2'):

@@ -14,7 +14,7 @@ from services.directory import AgentView
 from services.inbox import PRIORITIES, ActionError
 from services.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
 from services.sla import ESCALATIONS, SlaPolicyView
-from ui.session import current_agent, user_storage
+from ui.session import current_agent, handler_actor, user_storage
 
 PATH = '/admin/workspace'
 EXAMPLES = {'text': 'subscription, upgrade, payment', 'channel': 'email, chat', 'priority': 'high, urgent',
@@ -36,17 +36,8 @@ def register(services: Services) -> None:
         ui.page_title('DeskQuest · Workspace settings')
         ui.query('body').classes('bg-blue-grey-1')
 
-        def lead() -> AgentView | None:
-            """The logged-in lead, checked again inside every handler."""
-            who = current_agent(services, storage)
-            if who is None or who.id != agent.id:
-                ui.notify('You were logged out. Please log in again.', type='warning')
-                ui.navigate.to('/login')
-                return None
-            if not who.is_lead:
-                ui.notify('Only a lead can change the workspace settings.', type='negative')
-                return None
-            return who
+        lead = handler_actor(services, storage, agent,
+                             lead_only='Only a lead can change the workspace settings.')
 
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \

@@ -8,7 +8,7 @@ from services.canned import LANGUAGES, PLACEHOLDERS, CannedReplyDraft, CannedRep
 from services.container import Services
 from services.directory import AgentView
 from services.inbox import ActionError
-from ui.session import current_agent, user_storage
+from ui.session import current_agent, handler_actor, user_storage
 
 
 class CannedPicker:
@@ -47,14 +47,7 @@ def register(services: Services) -> None:
             ui.navigate.to('/login')
             return
 
-        def actor() -> AgentView | None:
-            """The logged-in agent, checked again inside every handler (UI actions bypass HTTP middleware)."""
-            who = current_agent(services, storage)
-            if who is None or who.id != agent.id:
-                ui.notify('You were logged out. Please log in again.', type='warning')
-                ui.navigate.to('/login')
-                return None
-            return who
+        actor = handler_actor(services, storage, agent)
 
         ui.page_title('Canned replies · DeskQuest')
         ui.query('body').classes('bg-blue-grey-1')

@@ -79,7 +79,8 @@ class ConversationView:
                                               'flex-nowrap').mark('thread')
             self.suggestions = ui.row().classes('w-full gap-1 shrink-0').mark('suggestions')
             self.mode = ui.toggle({False: 'Reply to customer', True: 'Internal note'}, value=False,
-                                  on_change=self._show_mode).props('dense no-caps size=sm').classes('shrink-0').mark('reply-mode')
+                                  on_change=self._show_mode).props('dense no-caps size=sm').classes('shrink-0') \
+                .mark('reply-mode')
             self.reply = ui.textarea(placeholder=REPLY_PLACEHOLDER, on_change=self._typed) \
                 .props('outlined autogrow').classes('w-full shrink-0').mark('reply')
             self.reply.on('keydown.ctrl.enter', self._send)

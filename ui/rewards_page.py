@@ -9,7 +9,7 @@ from services.inbox import ActionError
 from services.notices import Notice
 from services.progress import ProgressView
 from services.reward_rules import RedemptionStatus, RedemptionView, RewardView
-from ui.session import current_agent, user_storage
+from ui.session import current_agent, handler_actor, user_storage
 
 STATUS_COLORS = {RedemptionStatus.PENDING: 'amber-8', RedemptionStatus.APPROVED: 'positive',
                  RedemptionStatus.DENIED: 'negative'}
@@ -27,14 +27,7 @@ def register(services: Services) -> None:
             ui.navigate.to('/admin/game')
             return
 
-        def actor() -> AgentView | None:
-            """The logged-in agent, checked again inside every handler (UI actions bypass HTTP middleware)."""
-            who = current_agent(services, storage)
-            if who is None or who.id != agent.id:
-                ui.notify('You were logged out. Please log in again.', type='warning')
-                ui.navigate.to('/login')
-                return None
-            return who
+        actor = handler_actor(services, storage, agent)
 
         # read before building: the page is sent at its first await and must not flash a zero balance first
         progress = await services.progress.view(agent.id)

@@ -1,8 +1,8 @@
 """Who is logged in on this browser, checked on every page and again inside every handler."""
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
-from nicegui import app
+from nicegui import app, ui
 
 from services.container import Services
 from services.directory import AgentView
@@ -28,3 +28,21 @@ def log_in(agent: AgentView) -> None:
 
 def log_out(storage: MutableMapping[str, Any]) -> None:
     storage.pop('agent_id', None)
+
+
+def handler_actor(services: Services, storage: MutableMapping[str, Any], agent: AgentView, *,
+                  lead_only: str | None = None) -> Callable[[], AgentView | None]:
+    """The check every handler of a page starts with (UI actions bypass HTTP middleware): the person the page was built
+    for, still logged in on this browser, else None (told, and sent to the login page). With ``lead_only`` (the
+    message), also None when they are no longer a lead."""
+    def actor() -> AgentView | None:
+        who = current_agent(services, storage)
+        if who is None or who.id != agent.id:
+            ui.notify('You were logged out. Please log in again.', type='warning')
+            ui.navigate.to('/login')
+            return None
+        if lead_only is not None and not who.is_lead:
+            ui.notify(lead_only, type='negative')
+            return None
+        return who
+    return actor

@@ -12,7 +12,7 @@ from ui.my_ratings import MyRatingsDialog
 from ui.presence_menu import PresenceMenu
 from ui.progress_card import ProgressCard
 from ui.receipts import show_receipt
-from ui.session import current_agent, log_out, user_storage
+from ui.session import current_agent, handler_actor, log_out, user_storage
 from ui.sim_controls import SimulatorControls
 from ui.team_chat import TeamChatPanel
 
@@ -33,14 +33,7 @@ def register(services: Services) -> None:
         ui.page_title('DeskQuest')
         ui.query('body').classes('bg-blue-grey-1')
 
-        def actor() -> AgentView | None:
-            """The logged-in agent, checked again inside every handler (UI actions bypass HTTP middleware)."""
-            who = current_agent(services, storage)
-            if who is None or who.id != agent.id:
-                ui.notify('You were logged out. Please log in again.', type='warning')
-                ui.navigate.to('/login')
-                return None
-            return who
+        actor = handler_actor(services, storage, agent)
 
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
             ui.image('/assets/logo.svg').classes('w-8 h-8')
