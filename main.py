@@ -34,7 +34,10 @@ def serve(settings: Settings) -> None:
     app.add_static_files('/assets', ASSETS)
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',
-               storage_secret=settings.storage_secret, reload=False, show=False, show_welcome_message=False)
+               storage_secret=settings.storage_secret, reload=False, show=False, show_welcome_message=False,
+               # every socket compressing its own copy of each small update cost CPU, latency and ~0.3 MB per open
+               # tab (docs/PERFORMANCE.md); the page itself is still gzipped over HTTP
+               ws_per_message_deflate=False)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown has already run
         pass
 

@@ -32,7 +32,8 @@ def main() -> None:
     parser.add_argument('--hooks', help='load the hooks from this file instead of services/tuning.py')
     parser.add_argument('--no-tuning', action='store_true', help='measure only; keep the default garbage collector')
     parser.add_argument('--no-deflate', action='store_true',
-                        help="answer browsers without permessage-deflate (ui.run(ws_per_message_deflate=False))")
+                        help="answer browsers without permessage-deflate (as main.py does since it was measured; for "
+                             "the baseline)")
     args, rest = parser.parse_known_args()
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     os.environ['DESKQUEST_BENCH'] = '1'
@@ -55,7 +56,7 @@ def main() -> None:
     if args.no_deflate:
         from nicegui import ui
         run = ui.run
-        ui.run = lambda *run_args, **kwargs: run(*run_args, ws_per_message_deflate=False, **kwargs)
+        ui.run = lambda *run_args, **kwargs: run(*run_args, **{**kwargs, 'ws_per_message_deflate': False})
     app_main.serve(parse(rest))
 
 
