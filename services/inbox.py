@@ -223,7 +223,7 @@ class InboxService:
                 return
             if conversation.assignee_id is not None and not actor.is_lead:
                 raise ActionError(f'#{conversation.id} is already assigned to {self._agent_name(conversation.assignee_id)}.')
-            await self._assign(work, conversation, actor.id, key=key)
+            await self.assign_in(work, conversation, actor.id, key=key)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def reply(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None,
@@ -253,7 +253,7 @@ class InboxService:
             if canned is not None:
                 await self.canned.count_use(work, canned.id)
             if conversation.assignee_id is None:
-                await self._assign(work, conversation, actor.id)
+                await self.assign_in(work, conversation, actor.id)
             now = self.clock.now()
             await Message.create(conversation=conversation, author_kind='agent', agent_id=actor.id, body=body,
                                  created_at=now)
@@ -502,14 +502,16 @@ class InboxService:
             await self.assign_in(work, conversation, agent_id, by=by)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
-    async def assign_in(self, work: UnitOfWork, conversation: Conversation, agent_id: int, *, by: str) -> None:
-        """Assign inside a change in progress (a rule, an escalation); the caller stores the conversation."""
+    async def assign_in(self, work: UnitOfWork, conversation: Conversation, agent_id: int, *, by: str | None = None,
+                        key: str | None = None) -> None:
+        """Assign inside a change in progress: an agent taking it, or (``by``) routing, a rule, an escalation; the
+        caller stores the conversation."""
         conversation.assignee_id = agent_id
         if conversation.status == 'new':
             conversation.status = 'open'
         await conversation.save()
-        await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id,
-                          data={'channel': conversation.channel, 'by': by})
+        await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id, key=key,
+                          data={'channel': conversation.channel} | ({'by': by} if by else {}))
 
     async def set_priority(self, actor: AgentView, conversation_id: int, priority: str, *,
                            key: str | None = None) -> None:
@@ -546,14 +548,6 @@ class InboxService:
         if conversation is None:
             raise ActionError(f'Conversation #{conversation_id} does not exist.')
         return conversation
-
-    async def _assign(self, work, conversation: Conversation, agent_id: int, *, key: str | None = None) -> None:
-        conversation.assignee_id = agent_id
-        if conversation.status == 'new':
-            conversation.status = 'open'
-        await conversation.save()
-        await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id, key=key,
-                          data={'channel': conversation.channel})
 
     async def _reopen(self, work, conversation: Conversation, *, reason: str, key: str | None = None) -> None:
         tags = tuple(await ConversationTag.filter(conversation_id=conversation.id).order_by('tag')
