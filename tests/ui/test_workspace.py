@@ -1,5 +1,7 @@
 """UI behaviour through NiceGUI's simulated users: login, the agent screen, live updates between two agents."""
 import asyncio
+import gc
+import weakref
 from collections.abc import Callable
 
 from nicegui import app, ui
@@ -166,3 +168,18 @@ async def test_kiosk_is_read_only_and_shows_the_board(user: User) -> None:
     await user.should_see('Ana Ozola', retries=50)
     for kind in (ui.button, ui.input, ui.textarea, ui.select, ui.toggle):
         await user.should_not_see(kind=kind)
+
+
+async def test_a_deleted_element_is_freed_without_the_garbage_collector(user: User) -> None:
+    """services/tuning.break_element_cycles: a deleted element's props, classes and style are not left in cycles."""
+    await user.open('/login')
+    with user.client.content:
+        label = ui.label('short-lived')
+    parts = [weakref.ref(part) for part in (label._props, label._classes, label._style)]
+    gc.disable()  # only reference counting may free them
+    try:
+        label.delete()
+        del label
+        assert [part() for part in parts] == [None, None, None]
+    finally:
+        gc.enable()

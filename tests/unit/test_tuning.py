@@ -1,0 +1,34 @@
+"""When the tab collector collects the frozen objects too (services/tuning.py): worth it, or cheap."""
+from services.tuning import CHEAP_TABS, GROWTH_LIMIT, MIN_CLOSED, full_collection_due
+
+MIB = 2 ** 20
+
+
+def due(*, closed: int, open_tabs: int, grown: int = 0, rss_at_full: int = 600 * MIB) -> bool:
+    return full_collection_due(closed=closed, open_tabs=open_tabs, rss=rss_at_full + grown, rss_at_full=rss_at_full)
+
+
+def test_a_busy_floor_waits_until_as_many_tabs_have_closed_as_are_open() -> None:
+    assert not due(closed=0, open_tabs=500)
+    assert not due(closed=499, open_tabs=500)
+    assert due(closed=500, open_tabs=500)
+
+
+def test_a_few_closed_tabs_never_trigger_it_on_a_mid_sized_floor() -> None:
+    assert not due(closed=MIN_CLOSED - 1, open_tabs=CHEAP_TABS + 1)
+    assert due(closed=MIN_CLOSED, open_tabs=CHEAP_TABS + 1)
+
+
+def test_an_almost_empty_floor_collects_at_once_because_it_is_cheap() -> None:
+    assert due(closed=1, open_tabs=CHEAP_TABS)
+    assert due(closed=1, open_tabs=0)
+    assert not due(closed=0, open_tabs=0)
+
+
+def test_memory_growth_forces_it_whatever_the_tabs() -> None:
+    small = 100 * MIB  # a small process: the fixed limit counts
+    assert not due(closed=0, open_tabs=500, grown=GROWTH_LIMIT, rss_at_full=small)
+    assert due(closed=0, open_tabs=500, grown=GROWTH_LIMIT + 1, rss_at_full=small)
+    big = 4 * GROWTH_LIMIT  # a large process: half of its size is the limit
+    assert not due(closed=0, open_tabs=500, grown=big // 2, rss_at_full=big)
+    assert due(closed=0, open_tabs=500, grown=big // 2 + 1, rss_at_full=big)
