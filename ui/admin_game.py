@@ -17,7 +17,7 @@ from services.inbox import ActionError
 from services.incentive_rules import Incentive, IncentiveKind
 from services.reward_rules import RedemptionView, RewardDraft, RewardView
 from ui.admin_badges import badges_section
-from ui.session import current_agent, handler_actor, user_storage
+from ui.session import handler_actor, page_visitor
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -33,15 +33,9 @@ Builder = Callable[[AdminContext], Awaitable[object] | object]
 def register(services: Services) -> None:
     @ui.page('/admin/game')
     async def admin_game() -> None:
-        storage = user_storage()
-        agent = current_agent(services, storage)
-        if agent is None:
-            ui.navigate.to('/login')
+        if (visitor := page_visitor(services, lead=True, message='The game settings are for leads.')) is None:
             return
-        if not agent.is_lead:
-            ui.notify('The game settings are for leads.', type='warning')
-            ui.navigate.to('/')
-            return
+        storage, agent = visitor
 
         lead = handler_actor(services, storage, agent, lead_only='Only a lead can do that.')
 

@@ -14,7 +14,7 @@ from services.directory import AgentView
 from services.inbox import PRIORITIES, ActionError
 from services.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
 from services.sla import ESCALATIONS, SlaPolicyView
-from ui.session import current_agent, handler_actor, user_storage
+from ui.session import handler_actor, page_visitor
 
 PATH = '/admin/workspace'
 EXAMPLES = {'text': 'subscription, upgrade, payment', 'channel': 'email, chat', 'priority': 'high, urgent',
@@ -25,14 +25,9 @@ def register(services: Services) -> None:
 
     @ui.page(PATH)
     def admin_workspace() -> None:
-        storage = user_storage()
-        agent = current_agent(services, storage)
-        if agent is None:
-            ui.navigate.to('/login')
+        if (visitor := page_visitor(services, lead=True)) is None:
             return
-        if not agent.is_lead:
-            ui.navigate.to('/')
-            return
+        storage, agent = visitor
         ui.page_title('DeskQuest · Workspace settings')
         ui.query('body').classes('bg-blue-grey-1')
 

@@ -8,7 +8,7 @@ from services.canned import LANGUAGES, PLACEHOLDERS, CannedReplyDraft, CannedRep
 from services.container import Services
 from services.directory import AgentView
 from services.inbox import ActionError
-from ui.session import current_agent, handler_actor, user_storage
+from ui.session import handler_actor, page_visitor
 
 
 class CannedPicker:
@@ -41,11 +41,9 @@ class CannedPicker:
 def register(services: Services) -> None:
     @ui.page('/canned')
     async def canned_page() -> None:
-        storage = user_storage()
-        agent = current_agent(services, storage)
-        if agent is None:
-            ui.navigate.to('/login')
+        if (visitor := page_visitor(services)) is None:
             return
+        storage, agent = visitor
 
         actor = handler_actor(services, storage, agent)
 

@@ -9,7 +9,7 @@ from services.inbox import ActionError
 from services.notices import Notice
 from services.progress import ProgressView
 from services.reward_rules import RedemptionStatus, RedemptionView, RewardView
-from ui.session import current_agent, handler_actor, user_storage
+from ui.session import handler_actor, page_visitor
 
 STATUS_COLORS = {RedemptionStatus.PENDING: 'amber-8', RedemptionStatus.APPROVED: 'positive',
                  RedemptionStatus.DENIED: 'negative'}
@@ -18,14 +18,10 @@ STATUS_COLORS = {RedemptionStatus.PENDING: 'amber-8', RedemptionStatus.APPROVED:
 def register(services: Services) -> None:
     @ui.page('/rewards')
     async def rewards_page() -> None:
-        storage = user_storage()
-        agent = current_agent(services, storage)
-        if agent is None:
-            ui.navigate.to('/login')
+        # leads keep the store, they do not shop in it
+        if (visitor := page_visitor(services, lead=False, elsewhere='/admin/game')) is None:
             return
-        if agent.is_lead:  # leads keep the store, they do not shop in it
-            ui.navigate.to('/admin/game')
-            return
+        storage, agent = visitor
 
         actor = handler_actor(services, storage, agent)
 

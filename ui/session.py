@@ -22,6 +22,24 @@ def current_agent(services: Services, storage: MutableMapping[str, Any] | None =
     return services.directory.agent(agent_id) if isinstance(agent_id, int) else None
 
 
+def page_visitor(services: Services, *, lead: bool | None = None, elsewhere: str = '/',
+                 message: str | None = None) -> tuple[MutableMapping[str, Any], AgentView] | None:
+    """Who is opening the page being built: their session storage and themselves. None after sending them away: to
+    the login page when nobody is logged in, and to ``elsewhere`` (told ``message``, if given) when ``lead`` is given
+    and they are not (``lead=True``) or are (``lead=False``) a lead."""
+    storage = user_storage()
+    agent = current_agent(services, storage)
+    if agent is None:
+        ui.navigate.to('/login')
+        return None
+    if lead is not None and agent.is_lead != lead:
+        if message:
+            ui.notify(message, type='warning')
+        ui.navigate.to(elsewhere)
+        return None
+    return storage, agent
+
+
 def log_in(agent: AgentView) -> None:
     app.storage.user['agent_id'] = agent.id
 

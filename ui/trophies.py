@@ -8,7 +8,7 @@ from services.badges import BadgeDefinition
 from services.container import Services
 from services.directory import AgentView, Directory
 from services.trophy_service import TrophySnapshot
-from ui.session import current_agent, user_storage
+from ui.session import page_visitor
 
 
 HISTORY_SHOWN = 15
@@ -71,11 +71,9 @@ def badge_holders(services: Services, viewer: AgentView | None, definitions: tup
 def register(services: Services) -> None:
     @ui.page('/trophies')
     async def trophies_page() -> None:
-        storage = user_storage()
-        agent = current_agent(services, storage)
-        if agent is None:
-            ui.navigate.to('/login')
+        if (visitor := page_visitor(services)) is None:
             return
+        _, agent = visitor
         ui.page_title('Trophies · DeskQuest')
         ui.query('body').classes('bg-blue-grey-1')
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):

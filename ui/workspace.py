@@ -12,7 +12,7 @@ from ui.my_ratings import MyRatingsDialog
 from ui.presence_menu import PresenceMenu
 from ui.progress_card import ProgressCard
 from ui.receipts import show_receipt
-from ui.session import current_agent, handler_actor, log_out, user_storage
+from ui.session import handler_actor, log_out, page_visitor
 from ui.sim_controls import SimulatorControls
 from ui.team_chat import TeamChatPanel
 
@@ -23,11 +23,9 @@ def register(services: Services) -> None:
 
     @ui.page('/')
     async def workspace() -> None:
-        storage = user_storage()
-        agent = current_agent(services, storage)
-        if agent is None:
-            ui.navigate.to('/login')
+        if (visitor := page_visitor(services)) is None:
             return
+        storage, agent = visitor
         # read before building anything: the page is sent at its first await, and must not flash zero points first
         initial_progress = None if agent.is_lead else await services.progress.view(agent.id)
         ui.page_title('DeskQuest')
