@@ -231,11 +231,8 @@ class InboxService:
         """Send a reply; ``/shortcut`` alone sends that canned reply (the agent's personal one first) with its
         placeholders filled. ``canned_id``: the canned reply the text was picked from (and maybe edited), counted as
         used. Returns the body."""
-        text = text.strip()
-        if not text:
-            raise ActionError('The reply is empty: write something or pick a canned reply with /.')
-        if len(text) > MAX_REPLY_LENGTH:
-            raise ActionError(f'The reply is too long ({len(text)} characters, at most {MAX_REPLY_LENGTH}).')
+        text = checked_text(text, 'reply', MAX_REPLY_LENGTH,
+                            empty='The reply is empty: write something or pick a canned reply with /.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
@@ -381,11 +378,7 @@ class InboxService:
 
     async def add_note(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
         """An internal note for the other agents: shown in the agents' thread, never sent to the customer."""
-        text = text.strip()
-        if not text:
-            raise ActionError('The note is empty.')
-        if len(text) > MAX_NOTE_LENGTH:
-            raise ActionError(f'The note is too long ({len(text)} characters, at most {MAX_NOTE_LENGTH}).')
+        text = checked_text(text, 'note', MAX_NOTE_LENGTH, empty='The note is empty.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_may_work_on(actor, conversation)
@@ -401,11 +394,9 @@ class InboxService:
 
         The receiver can then act on it; the sender no longer can (unless they are a lead).
         """
-        note = note.strip()
         if (to_agent_id is None) == (to_department_id is None):
             raise ActionError('Transfer to one agent or to one department.')
-        if len(note) > MAX_NOTE_LENGTH:
-            raise ActionError(f'The note is too long ({len(note)} characters, at most {MAX_NOTE_LENGTH}).')
+        note = checked_text(note, 'note', MAX_NOTE_LENGTH)
         receiver = self.directory.agent(to_agent_id) if to_agent_id is not None else None
         if to_agent_id is not None and receiver is None:
             raise ActionError('That agent does not exist or is no longer active.')
@@ -594,6 +585,17 @@ class InboxService:
             self.open_tags.pop(conversation.id, None)
         self.conversation_changed.emit(conversation.id)
         self.broadcast.poke()
+
+
+def checked_text(text: str, what: str, max_length: int, *, empty: str | None = None) -> str:
+    """``text`` trimmed; :class:`ActionError` when it is longer than ``max_length``, or empty and ``empty`` (the
+    message) is given."""
+    text = text.strip()
+    if not text and empty is not None:
+        raise ActionError(empty)
+    if len(text) > max_length:
+        raise ActionError(f'The {what} is too long ({len(text)} characters, at most {max_length}).')
+    return text
 
 
 def normalise_tag(text: str) -> str:
