@@ -34,6 +34,9 @@ async def measure(size: int) -> dict[str, float]:
     async def monitor() -> None:  # the open queue per channel, as the kiosk shows it
         services.inbox.items()
 
+    async def my_ratings() -> None:  # an agent's ratings page: this week's counts and the latest 30
+        await services.ratings.of(7)
+
     async def start_up() -> None:  # what a restart loads before serving
         await services.game.load()
         await services.leaderboard.load()
@@ -42,7 +45,8 @@ async def measure(size: int) -> dict[str, float]:
     for name, action, repeat in (('leaderboard ranking', leaderboard_ranking, 200),
                                  ('leaderboard read', leaderboard_read, 1000),
                                  ('progress card', progress_card, 200), ('7-day window', week_window, 200),
-                                 ('monitor', monitor, 1000), ('start-up load', start_up, 10)):
+                                 ('monitor', monitor, 1000), ('my ratings', my_ratings, 200),
+                                 ('start-up load', start_up, 10)):
         figures[name] = await median_seconds(action, repeat=repeat)
     await stop(services, None)
     return figures

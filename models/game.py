@@ -8,12 +8,15 @@ class StoredEvent(Model):
     key = fields.CharField(max_length=120, unique=True)  # idempotency key: the same fact is never recorded twice
     kind = fields.CharField(max_length=32)
     occurred_at = fields.DatetimeField(db_index=True)
-    agent_id = fields.IntField(null=True, db_index=True)
+    agent_id = fields.IntField(null=True)  # indexed below, with the kind and the time
     conversation_id = fields.IntField(null=True, db_index=True)
     data = fields.JSONField(default=dict)
 
     class Meta:
         table = 'event'
+        # an agent's events of one kind in a window (their ratings this week, the events behind a badge) without
+        # walking the rest of their history; queries by agent alone use its first column
+        indexes = (('agent_id', 'kind', 'occurred_at'),)
 
 
 class LedgerEntry(Model):

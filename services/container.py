@@ -169,7 +169,7 @@ async def check_database(db_url: str) -> None:
     await Tortoise.close_connections()
 
 
-SCHEMA_VERSION = 4  # raise with every change to the tables; there are no migrations yet
+SCHEMA_VERSION = 5  # raise with every change to the tables; there are no migrations yet
 
 
 class IncompatibleDatabase(RuntimeError):

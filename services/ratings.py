@@ -35,7 +35,7 @@ class RatingsService:
         rated = StoredEvent.filter(kind=EventKind.RATED.value, agent_id=agent_id)
         week = await rated.filter(occurred_at__gte=self.clock.now() - PERIOD).values_list('data', flat=True)
         counts = Counter(data['rating'] for data in week)
-        latest = await rated.order_by('-id').limit(RECENT)
+        latest = await rated.order_by('-occurred_at', '-id').limit(RECENT)  # along the index
         subjects = dict(await Conversation.filter(id__in={event.conversation_id for event in latest})
                         .values_list('id', 'subject'))
         return MyRatings(
