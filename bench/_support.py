@@ -6,6 +6,7 @@ browser does with a page, minus the rendering: it GETs the page (the server buil
 Socket.IO websocket with the page's client id (NiceGUI's implicit handshake), offers permessage-deflate as Chromium
 does, answers pings, acknowledges messages every 3 s as ``nicegui.js`` does, and timestamps every frame it receives.
 """
+import argparse
 import asyncio
 import io
 import json
@@ -67,6 +68,22 @@ def variants(baseline_ref: str | None, current_root: Path | None = None,
         if root is not None:
             found.insert(0, Variant(name='baseline', root=root, tuning=False, hooks=ROOT / 'services' / 'tuning.py'))
     return found
+
+
+def add_variant_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every tab benchmark takes to choose what it measures (read by :func:`chosen_variants`)."""
+    parser.add_argument('--baseline', default=BASELINE_REF, help=f'git ref of the baseline (default {BASELINE_REF}); '
+                        '"" to skip it')
+    parser.add_argument('--only', choices=['baseline', 'current'], help='measure one variant only')
+    parser.add_argument('--current-root', type=Path, help='measure the code in this directory as "current"')
+    parser.add_argument('--current-env', action='append', default=[], metavar='NAME=VALUE',
+                        help='extra environment for the current server, e.g. DESKQUEST_GC=off (repeatable)')
+
+
+def chosen_variants(args: argparse.Namespace) -> list[Variant]:
+    """The variants :func:`add_variant_arguments`' options ask for."""
+    return variants(args.baseline if args.only != 'current' else None, args.current_root,
+                    dict(item.split('=', 1) for item in args.current_env))
 
 
 def export(ref: str) -> Path | None:

@@ -23,9 +23,9 @@ from typing import Any
 import aiohttp
 import psutil
 
-from _support import (BASELINE_REF, Browser, Floor, Probe, SimTab, Tracker, Variant, acknowledge_forever, bench_get,
-                      bench_post, gather_limited, log_in, machine, measure_each, median, ms, percentile,
-                      pin_to_client_cpus, ratio, start_server, stop_server, table, variants)
+from _support import (Browser, Floor, Probe, SimTab, Tracker, Variant, acknowledge_forever, add_variant_arguments,
+                      bench_get, bench_post, chosen_variants, gather_limited, log_in, machine, measure_each, median, ms,
+                      percentile, pin_to_client_cpus, ratio, start_server, stop_server, table)
 
 
 async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
@@ -218,21 +218,15 @@ async def main() -> None:
     parser.add_argument('--settle', type=float, default=5.0, help='seconds to wait after opening the tabs')
     parser.add_argument('--idle', type=float, default=5.0, help='seconds to measure idle CPU')
     parser.add_argument('--drain', type=float, default=3.0, help='seconds to wait after the last event')
-    parser.add_argument('--baseline', default=BASELINE_REF, help=f'git ref of the baseline (default {BASELINE_REF}); '
-                        '"" to skip it')
     parser.add_argument('--profile', help='write cProfile statistics of the server while driving to PATH.VARIANT')
     parser.add_argument('--full-collection', action='store_true',
                         help='after driving, time one full collection (frozen objects included) with the tabs open')
     parser.add_argument('--json', type=Path, help='also write the raw results to this file')
-    parser.add_argument('--only', choices=['baseline', 'current'], help='measure one variant only')
-    parser.add_argument('--current-root', type=Path, help='measure the code in this directory as "current"')
-    parser.add_argument('--current-env', action='append', default=[], metavar='NAME=VALUE',
-                        help='extra environment for the current server, e.g. DESKQUEST_GC=off (repeatable)')
+    add_variant_arguments(parser)
     args = parser.parse_args()
     pin_to_client_cpus()
     gc.freeze()  # the benchmark's own pauses would show up as latency
-    found = variants(args.baseline if args.only != 'current' else None, args.current_root,
-                     dict(item.split('=', 1) for item in args.current_env))
+    found = chosen_variants(args)
     results = await measure_each(found, lambda variant: measure(variant, args), args.only)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))

@@ -16,10 +16,10 @@ separate what the collector tuning does from what the lighter pages do.
 import argparse
 import asyncio
 import gc
-from pathlib import Path
 from typing import Any
 
-from _support import BASELINE_REF, Variant, machine, measure_each, pin_to_client_cpus, ratio, table, variants
+from _support import (Variant, add_variant_arguments, chosen_variants, machine, measure_each, pin_to_client_cpus, ratio,
+                      table)
 from fanout import measure
 
 
@@ -56,20 +56,19 @@ async def main() -> None:
     parser.add_argument('--duration', type=float, default=60.0)
     parser.add_argument('--gc-off', action='store_true',
                         help='also measure the current code with the default collector')
-    parser.add_argument('--baseline', default=BASELINE_REF, help=f'git ref of the baseline (default {BASELINE_REF})')
-    parser.add_argument('--current-root', type=Path, help='measure the code in this directory as "current"')
+    add_variant_arguments(parser)
     args = parser.parse_args()
     # the fan-out measurement, with its own defaults for everything this script does not vary
     args.__dict__.update(chromium=0, event='score', concurrency=4, settle=5.0, idle=2.0, drain=3.0, profile=None,
                          full_collection=True)
     pin_to_client_cpus()
     gc.freeze()
-    runs: list[Variant] = variants(args.baseline, args.current_root)
+    runs: list[Variant] = chosen_variants(args)
     if args.gc_off:
         current = runs[-1]
         runs.insert(-1, Variant(name='current, default GC', root=current.root, tuning=True,
                                 env={'DESKQUEST_GC': 'off'}))
-    results = await measure_each(runs, lambda variant: measure(variant, args))
+    results = await measure_each(runs, lambda variant: measure(variant, args), args.only)
     for result in results:
         result['gc2_ms'] = result['gc_ms']['2']
         result['young_ms'] = max(result['gc_ms']['0'], result['gc_ms']['1'])

@@ -19,8 +19,9 @@ from typing import Any
 
 import aiohttp
 
-from _support import (BASELINE_REF, SimTab, Variant, acknowledge_forever, bench_get, bench_post, gather_limited, log_in,
-                      machine, measure_each, pin_to_client_cpus, ratio, start_server, stop_server, table, variants)
+from _support import (SimTab, Variant, acknowledge_forever, add_variant_arguments, bench_get, bench_post,
+                      chosen_variants, gather_limited, log_in, machine, measure_each, pin_to_client_cpus, ratio,
+                      start_server, stop_server, table)
 
 MIB = 2 ** 20
 
@@ -149,18 +150,12 @@ async def main() -> None:
     parser.add_argument('--conversations', type=int, default=30, help='conversations waiting (default 30)')
     parser.add_argument('--concurrency', type=int, default=8, help='pages loaded at the same time (default 8)')
     parser.add_argument('--settle', type=float, default=2.0, help='seconds to wait before each reading')
-    parser.add_argument('--baseline', default=BASELINE_REF, help=f'git ref of the baseline (default {BASELINE_REF}); '
-                        '"" to skip it')
     parser.add_argument('--json', type=Path, help='also write the raw readings to this file')
-    parser.add_argument('--only', choices=['baseline', 'current'], help='measure one variant only')
-    parser.add_argument('--current-root', type=Path, help='measure the code in this directory as "current"')
-    parser.add_argument('--current-env', action='append', default=[], metavar='NAME=VALUE',
-                        help='extra environment for the current server, e.g. DESKQUEST_GC=off (repeatable)')
+    add_variant_arguments(parser)
     args = parser.parse_args()
     pin_to_client_cpus()
     gc.freeze()
-    found = variants(args.baseline if args.only != 'current' else None, args.current_root,
-                     dict(item.split('=', 1) for item in args.current_env))
+    found = chosen_variants(args)
     results = await measure_each(found, lambda variant: measure(variant, args), args.only)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
