@@ -36,7 +36,7 @@ class ScoringTab:
                         ui.label(spec.label).classes('font-medium')
                         ui.label(f'{spec.meaning} Default {_value(spec, defaults[spec.name])}.') \
                             .classes('text-xs text-grey-7')
-                    self.current[spec.name] = ui.label().classes('text-sm text-grey-8 w-36 text-right') \
+                    self.current[spec.name] = ui.label().classes('text-sm text-grey-8 w-48 shrink-0 text-right') \
                         .mark(f'scoring-now-{spec.name}')
                     # no min/max: the browser would clamp an entry silently, the service says what is allowed
                     self.inputs[spec.name] = ui.number(UNITS[spec.unit], step=1).classes('w-28') \

@@ -113,7 +113,7 @@ def rotate_teams(card: LeaderboardCard, services: Services) -> None:
         turn[0] = (turn[0] + 1) % len(boards)
         card.show_team(*boards[turn[0]])
 
-    ui.timer(TEAM_ROTATION_SECONDS, next_board)
+    ui.timer(TEAM_ROTATION_SECONDS, next_board, immediate=False)
 
 
 def _queue_row(channel: Channel) -> ui.label:

@@ -21,11 +21,13 @@ export default {
       </div>
       <div v-if="!agents.length && !waiting.length" class="px-2 text-sm text-grey-6">Nobody ranked yet.</div>
       <div v-for="row in waiting" :key="'u' + row[2]" data-testid="board-unranked"
-           class="w-full row items-center no-wrap gap-3 px-2 rounded text-grey-7"
-           :class="[kiosk ? 'text-2xl' : 'text-xs', row[2] === me ? highlight : '']">
-        <div class="w-10 shrink-0"></div>
-        <div class="grow truncate">{{ row[0] }}</div>
-        <div class="shrink-0 text-right">{{ row[1] }}</div>
+           class="w-full row items-center no-wrap gap-3 px-2 py-1 rounded text-grey-7"
+           :class="[text, row[2] === me ? highlight : '']">
+        <div class="w-10 shrink-0 text-right">–</div>
+        <div class="grow column gap-0 min-w-0">
+          <div class="truncate w-full">{{ row[0] }}</div>
+          <div class="text-xs w-full truncate">{{ row[1] }}</div>
+        </div>
       </div>
       <div v-if="unranked && latest.more" class="px-2 text-xs text-grey-6">and {{ latest.more }} more not ranked yet</div>
       <slot></slot>

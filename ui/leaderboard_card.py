@@ -10,6 +10,7 @@ Agents below the leads' minimum volume are listed under the ranked rows, not ran
 """
 import asyncio
 import weakref
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -129,11 +130,15 @@ class BoardFeed:
                 [_unranked(row, minimum) for row in unranked[:ROWS_SHOWN]], len(unranked))
             standing_texts[key] = standings(snapshot.agents[period]) | not_ranked(unranked, minimum, period)
             in_team: dict[int, str] = {}
+            unranked_of: dict[int | None, list[UnrankedRow]] = defaultdict(list)
+            for row in unranked:
+                unranked_of[row.team_id].append(row)
             for team_id, rows in snapshot.team_agents[period].items():
-                team_unranked = [row for row in unranked if row.team_id == team_id]
+                team_unranked = unranked_of.get(team_id, [])
                 key = board_key(period, team_id)
-                payloads[key] = _payload(snapshot.version, key, period, [_row(row, levels) for row in rows[:ROWS_SHOWN]],
-                                         [], [_unranked(row, minimum) for row in team_unranked[:ROWS_SHOWN]],
+                payloads[key] = _payload(snapshot.version, key, period,
+                                         [_row(row, levels, team=False) for row in rows[:ROWS_SHOWN]], [],
+                                         [_unranked(row, minimum) for row in team_unranked[:ROWS_SHOWN]],
                                          len(team_unranked))
                 in_team |= standings(rows, where=' in your team')
             standing_texts[own_team_key(period)] = in_team | not_ranked(
@@ -292,7 +297,7 @@ class TeamBoardCard:
         if choices is not None and team_id not in choices:
             team_id = next(iter(choices), None)
         with ui.card().classes('w-full gap-1').mark('team-board'):
-            with ui.row().classes('w-full items-center justify-between no-wrap'):
+            with ui.row().classes('w-full items-center justify-between'):
                 if choices is None:
                     ui.label(f'My team · {team_name}' if team_name else 'My team') \
                         .classes('text-lg font-bold truncate').mark('team-board-title')
@@ -323,9 +328,10 @@ class TeamBoardCard:
             self.board.show(self.period, int(event.value))
 
 
-def _row(row: BoardRow, levels: Sequence[Level]) -> list[Any]:
+def _row(row: BoardRow, levels: Sequence[Level], *, team: bool = True) -> list[Any]:
     level = level_info(row.level, levels=levels)  # the stored table: leads edit titles and icons
-    return [f'{row.rank}.', level.icon, row.name, level.title, row.team_name, f'{row.points:,}', row.agent_id]
+    return [f'{row.rank}.', level.icon, row.name, level.title, row.team_name if team else '', f'{row.points:,}',
+            row.agent_id]
 
 
 def _unranked(row: UnrankedRow, minimum: int) -> list[Any]:
@@ -351,5 +357,5 @@ def standings(board: list[BoardRow], *, where: str = '') -> dict[int, str]:
 
 def not_ranked(unranked: list[UnrankedRow], minimum: int, period: Period) -> dict[int, str]:
     """The line of each agent below the minimum volume: how far they are from being ranked."""
-    return {row.agent_id: f'Not ranked yet: {row.resolved} of {minimum} resolved {PERIOD_PHRASES[period]}. '
-                          f'The boards rank agents from {minimum} resolved conversations.' for row in unranked}
+    return {row.agent_id: f'Not ranked yet: {row.resolved} of {minimum} resolved {PERIOD_PHRASES[period]}.'
+            for row in unranked}

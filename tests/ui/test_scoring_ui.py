@@ -2,6 +2,7 @@
 import asyncio
 from dataclasses import replace
 
+import pytest
 from nicegui import app
 from nicegui.testing import User
 
@@ -10,6 +11,7 @@ from services.container import Services
 from services.directory import AgentView
 from services.scoring import ScoringPolicy, policy_as_dict
 from tests.ui.test_workspace import log_in
+from ui import kiosk
 
 
 def services() -> Services:
@@ -74,9 +76,9 @@ async def test_an_agent_sees_my_team_and_how_far_they_are_from_being_ranked(user
         await user.should_see('Bruno Dubois', retries=50)  # a team-mate, below the minimum like Ana
         await user.should_see('Not ranked yet: 0 of 5 resolved', retries=50)
         await user.should_not_see('Emma Jansen')  # of team Borealis
-        await user.should_see('Not ranked yet: 0 of 5 resolved today. The boards rank agents from 5', retries=50)
+        await user.should_see('Not ranked yet: 0 of 5 resolved today.', retries=50)
     with user.scope(marker='leaderboard'):  # the floor's board says the same of her
-        await user.should_see('Not ranked yet: 0 of 5 resolved today. The boards rank agents from 5', retries=50)
+        await user.should_see('Not ranked yet: 0 of 5 resolved today.', retries=50)
 
     await services().scoring.reset(lead)  # everyone is ranked again: Ana shares the first place in her team
     with user.scope(marker='team-board'):
@@ -91,3 +93,10 @@ async def test_a_lead_picks_any_teams_board(user: User) -> None:
         user.find('Comet').click()
         await user.should_see('Inès Moreau', retries=50)
         await user.should_not_see('Ana Ozola')
+
+
+async def test_the_kiosk_turns_the_weeks_board_to_each_team(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kiosk, 'TEAM_ROTATION_SECONDS', 0.2)
+    await user.open('/kiosk')
+    await user.should_see('Team Aurora', retries=50)
+    await user.should_see('Team Borealis', retries=50)

@@ -39,8 +39,8 @@ def test_a_lead_entry_becomes_a_policy() -> None:
     ('first_contact', None, 'First-contact resolution: a whole number of points'),
     ('first_contact', 'lots', 'First-contact resolution: a whole number of points'),
     ('on_time_resolution', True, 'On-time resolution: a whole number of points'),
-    ('late_resolution', 5, 'Late resolution: a whole number of points from -500 to 0 (it is a penalty; 0 switches '
-                           'it off).'),
+    ('late_resolution', 5, ('Late resolution: a whole number of points from -500 to 0 (it is a penalty; 0 switches '
+                            'it off).')),
     ('unhappy_customer', -501, 'Unhappy customer: a whole number of points from -500 to 0'),
     ('minimum_resolved', -1, 'Minimum volume to rank: a whole number from 0 to 1000 (0 ranks everyone).'),
 ])
