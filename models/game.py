@@ -42,6 +42,7 @@ class DailyPoints(Model):
     agent_id = fields.IntField()
     day = fields.DateField()
     points = fields.IntField(default=0)
+    resolved = fields.IntField(default=0)  # resolutions less reopens that day: the leaderboards' minimum volume
 
     class Meta:
         table = 'daily_points'
@@ -67,6 +68,23 @@ class AgentScore(Model):
 
     class Meta:
         table = 'agent_score'
+
+
+class ScoringPolicyRow(Model):
+    """The scoring values leads set, one row per edit (the seeded defaults first, from event 0): a receipt explains an
+    award with the row in force when its event was scored. Columns as in services/scoring.py ``policy_as_dict``."""
+    since_event_id = fields.BigIntField(primary_key=True)  # in force for the events after this one
+    fast_limit_minutes = fields.IntField()
+    fast_resolution = fields.IntField()
+    on_time_resolution = fields.IntField()
+    late_resolution = fields.IntField()
+    first_contact = fields.IntField()
+    happy_customer = fields.IntField()
+    unhappy_customer = fields.IntField()
+    minimum_resolved = fields.IntField(default=0)
+
+    class Meta:
+        table = 'scoring_policy'
 
 
 class SchemaInfo(Model):

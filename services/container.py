@@ -28,6 +28,7 @@ from services.ratings import RatingsService
 from services.receipts import ReceiptService
 from services.rewards import RewardService
 from services.routing import RoutingService
+from services.scoring_service import ScoringService
 from services.settings import Settings, sqlite_path
 from services.sla import SlaService
 from services.team_chat import TeamChatService
@@ -70,6 +71,7 @@ class Services:
     badges: BadgeService
     levels: LevelService
     trophies: TrophyService
+    scoring: ScoringService  # the scoring values and the leaderboards' minimum volume, as leads edit them
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -82,6 +84,7 @@ class Services:
             self.clock.advance_to(last_event.occurred_at)  # never record events before the last one
         await self.directory.load()
         await self.levels.load()  # the stored level table, before the projection loads
+        await self.scoring.load()  # and the scoring values in force
         await self.game.load()
         await self.incentives.load()  # into the projection game.load() built
         await self.rewards.load()
@@ -160,7 +163,8 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices),
                     receipts=ReceiptService(directory=directory, game=game),
                     badges=BadgeService(clock=clock, game=game, directory=directory),
-                    levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game))
+                    levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game),
+                    scoring=ScoringService(game=game))
 
 
 async def check_database(db_url: str) -> None:

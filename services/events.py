@@ -44,6 +44,7 @@ class EventKind(str, Enum):
     # the game's editable parts (issue 4): an edit is a line of the log, so a replay folds it at the same point
     LEVELS_CHANGED = 'levels_changed'  # a lead edited the levels; data: levels (the whole table), by
     BADGES_CHANGED = 'badges_changed'  # a lead edited the badges; data: badges (every definition), by
+    SCORING_CHANGED = 'scoring_changed'  # a lead edited the scoring values; data: policy (every value), by
 
 
 class Channel(str, Enum):

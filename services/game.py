@@ -173,7 +173,11 @@ class UnitOfWork:
                    for outcome in self.outcomes for award in outcome.awards]
         if entries:
             await LedgerEntry.bulk_create(entries, batch_size=CHUNK)
-            await add_daily_points((entry.agent_id, entry.occurred_at.date(), entry.points) for entry in entries)
+        resolved = [(outcome.resolved[0], outcome.event.occurred_at.date(), outcome.resolved[1])
+                    for outcome in self.outcomes if outcome.resolved is not None]
+        if entries or resolved:
+            await add_daily_points(((entry.agent_id, entry.occurred_at.date(), entry.points) for entry in entries),
+                                   resolved)
         touched = sorted({agent_id for outcome in self.outcomes for agent_id in outcome.touched_agents})
         if touched:
             metrics = self.game.projection.agents
@@ -181,17 +185,24 @@ class UnitOfWork:
                                          on_conflict=['agent_id'], update_fields=METRIC_FIELDS, batch_size=CHUNK)
 
 
-async def add_daily_points(points: Iterable[tuple[int, date, int]]) -> None:
-    """Add ledger points to the maintained per-agent, per-day totals (under the single writer)."""
-    added: dict[tuple[int, date], int] = defaultdict(int)
+async def add_daily_points(points: Iterable[tuple[int, date, int]],
+                           resolved: Iterable[tuple[int, date, int]] = ()) -> None:
+    """Add ledger points, and resolutions (+1, or -1 for a reopen), to the maintained per-agent, per-day totals
+    (under the single writer)."""
+    added: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
     for agent_id, day, value in points:
-        added[(agent_id, day)] += value
-    existing = {(row.agent_id, row.day): row.points for row in await DailyPoints.filter(
+        added[(agent_id, day)][0] += value
+    for agent_id, day, count in resolved:
+        added[(agent_id, day)][1] += count
+    if not added:
+        return
+    existing = {(row.agent_id, row.day): (row.points, row.resolved) for row in await DailyPoints.filter(
         agent_id__in={agent_id for agent_id, _ in added}, day__in={day for _, day in added})}
     await DailyPoints.bulk_create(
-        [DailyPoints(agent_id=agent_id, day=day, points=existing.get((agent_id, day), 0) + value)
-         for (agent_id, day), value in added.items()],
-        on_conflict=['agent_id', 'day'], update_fields=['points'], batch_size=CHUNK)
+        [DailyPoints(agent_id=agent_id, day=day, points=existing.get((agent_id, day), (0, 0))[0] + value,
+                     resolved=existing.get((agent_id, day), (0, 0))[1] + count)
+         for (agent_id, day), (value, count) in added.items()],
+        on_conflict=['agent_id', 'day'], update_fields=['points', 'resolved'], batch_size=CHUNK)
 
 
 async def stored_resolution(conversation_id: int) -> Resolution | None:

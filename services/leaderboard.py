@@ -8,8 +8,10 @@ from models import DailyPoints
 from services.clock import Clock
 from services.coalesce import Coalescer
 from services.directory import Directory
+from services.events import EventKind
 from services.game import GameService
-from services.leaderboard_rules import (AgentInfo, BoardRow, Period, PointsTally, TeamRow, rank_agents, rank_teams)
+from services.leaderboard_rules import (AgentInfo, BoardRow, Period, PointsTally, TeamRow, UnrankedRow, rank_agents,
+                                        rank_teams, rank_within_teams, unranked_agents)
 from services.projection import Outcome
 
 
@@ -17,8 +19,11 @@ from services.projection import Outcome
 class LeaderboardSnapshot:
     version: int
     today: date
-    agents: dict[Period, list[BoardRow]]
+    agents: dict[Period, list[BoardRow]]  # the ranked agents: at least ``minimum`` resolved in the period
     teams: dict[Period, list[TeamRow]]
+    unranked: dict[Period, list[UnrankedRow]]  # below the minimum volume, the closest to it first
+    team_agents: dict[Period, dict[int, list[BoardRow]]]  # each team's ranked members, ranked among themselves
+    minimum: int = 0  # resolved conversations in the period before an agent is ranked (0: everyone)
 
 
 class LeaderboardService:
@@ -31,6 +36,7 @@ class LeaderboardService:
         self.game = game
         self.directory = directory
         self.tally = PointsTally()
+        self.resolved = PointsTally()  # resolutions less reopens per agent and day: the minimum volume
         self.changed: Event[LeaderboardSnapshot] = Event()
         self._snapshot: LeaderboardSnapshot | None = None
         self._version = 0
@@ -38,10 +44,12 @@ class LeaderboardService:
         game.committed.subscribe(self._on_committed)
 
     async def load(self) -> None:
-        tally = PointsTally()
-        for agent_id, day, points in await DailyPoints.all().values_list('agent_id', 'day', 'points'):
+        tally, resolved = PointsTally(), PointsTally()
+        for agent_id, day, points, count in await DailyPoints.all().values_list('agent_id', 'day', 'points',
+                                                                                'resolved'):
             tally.add(agent_id, day, points)  # the maintained daily totals, not the whole ledger
-        self.tally = tally
+            resolved.add(agent_id, day, count)
+        self.tally, self.resolved = tally, resolved
         self._snapshot = None
 
     def snapshot(self) -> LeaderboardSnapshot:
@@ -56,7 +64,10 @@ class LeaderboardService:
             for award in outcome.awards:
                 self.tally.add(award.agent_id, outcome.event.occurred_at.date(), award.points)
                 changed = True
-            changed = changed or bool(outcome.level_ups)
+            if outcome.resolved is not None:
+                self.resolved.add(outcome.resolved[0], outcome.event.occurred_at.date(), outcome.resolved[1])
+                changed = True
+            changed = changed or bool(outcome.level_ups) or outcome.event.kind == EventKind.SCORING_CHANGED
         if changed:
             self.broadcast.poke()
 
@@ -71,7 +82,13 @@ class LeaderboardService:
                            level=metrics[agent.id].level if agent.id in metrics else 1)
                  for agent in self.directory.floor()]
         team_of = {agent.id: agent.team_id for agent in floor}
-        agents = {period: rank_agents(self.tally, floor, period, today) for period in Period}
+        minimum = self.game.projection.policy.minimum_resolved
+        agents = {period: rank_agents(self.tally, floor, period, today, resolved=self.resolved, minimum=minimum)
+                  for period in Period}
         teams = {period: rank_teams(agents[period], self.directory.teams, team_of) for period in Period}
         self._version += 1
-        return LeaderboardSnapshot(version=self._version, today=today, agents=agents, teams=teams)
+        return LeaderboardSnapshot(
+            version=self._version, today=today, agents=agents, teams=teams, minimum=minimum,
+            unranked={period: unranked_agents(self.resolved, floor, period, today, minimum) for period in Period},
+            team_agents={period: rank_within_teams(agents[period], team_of, self.directory.teams)
+                         for period in Period})

@@ -36,6 +36,16 @@ class BoardRow:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class UnrankedRow:
+    """An agent below the minimum volume of the period: listed under the ranked rows, not ranked nor averaged."""
+    agent_id: int
+    name: str
+    team_id: int | None
+    team_name: str
+    resolved: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class TeamRow:
     """A team ranked by points per member, so that a big team does not win by its size alone."""
     rank: int
@@ -76,8 +86,15 @@ class PointsTally:
         return [(day, days.get(day, 0)) for day in (last_day - timedelta(days=n) for n in range(count - 1, -1, -1))]
 
 
-def rank_agents(tally: PointsTally, agents: Iterable[AgentInfo], period: Period, today: date) -> list[BoardRow]:
-    """Rank agents by points in the period; ties share a rank and are ordered by name."""
+def rank_agents(tally: PointsTally, agents: Iterable[AgentInfo], period: Period, today: date, *,
+                resolved: PointsTally | None = None, minimum: int = 0) -> list[BoardRow]:
+    """Rank agents by points in the period; ties share a rank and are ordered by name.
+
+    With a ``minimum``, only agents who resolved at least that many conversations in the period (``resolved``) are
+    ranked: a new hire with one lucky ticket does not top the board (see :func:`unranked_agents` for the others).
+    """
+    if minimum > 0 and resolved is not None:
+        agents = [agent for agent in agents if resolved.total(agent.id, period, today) >= minimum]
     scored = sorted(((tally.total(agent.id, period, today), agent) for agent in agents),
                     key=lambda pair: (-pair[0], pair[1].name))
     rows: list[BoardRow] = []
@@ -88,9 +105,42 @@ def rank_agents(tally: PointsTally, agents: Iterable[AgentInfo], period: Period,
     return rows
 
 
+def unranked_agents(resolved: PointsTally, agents: Iterable[AgentInfo], period: Period, today: date,
+                    minimum: int) -> list[UnrankedRow]:
+    """The agents below the minimum volume in the period, the closest to it first (then by name)."""
+    if minimum <= 0:
+        return []
+    rows = [UnrankedRow(agent_id=agent.id, name=agent.name, team_id=agent.team_id, team_name=agent.team_name,
+                        resolved=count)
+            for agent in agents if (count := resolved.total(agent.id, period, today)) < minimum]
+    return sorted(rows, key=lambda row: (-row.resolved, row.name))
+
+
+def rank_within_teams(agent_rows: Iterable[BoardRow], team_of: Mapping[int, int | None],
+                      teams: Iterable[int]) -> dict[int, list[BoardRow]]:
+    """Each team's own board: its ranked members in the floor's order, ranked again among themselves (ties share a
+    rank). Every team in ``teams`` has a board, an empty one if none of its members is ranked."""
+    members: dict[int, list[BoardRow]] = {team_id: [] for team_id in teams}
+    for row in agent_rows:
+        team_id = team_of.get(row.agent_id)
+        if team_id in members:
+            members[team_id].append(row)
+    boards: dict[int, list[BoardRow]] = {}
+    for team_id, rows in members.items():
+        ranked: list[BoardRow] = []
+        for index, row in enumerate(rows):
+            rank = ranked[-1].rank if ranked and ranked[-1].points == row.points else index + 1
+            ranked.append(replace(row, rank=rank))
+        boards[team_id] = ranked
+    return boards
+
+
 def rank_teams(agent_rows: Iterable[BoardRow], teams: Mapping[int, str],
                team_of: Mapping[int, int | None]) -> list[TeamRow]:
-    """Rank teams by their members' points per member in the period (ties: the same rank, ordered by name)."""
+    """Rank teams by their members' points per member in the period (ties: the same rank, ordered by name).
+
+    Only the rows given count: agents below the minimum volume are neither in a team's total nor in its size.
+    """
     totals: dict[int, int] = defaultdict(int)
     members: dict[int, int] = defaultdict(int)
     for row in agent_rows:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 from services.events import Channel, EventKind, GameEvent, Rating
 from services.incentive_rules import IncentiveBook
 from services.levels import DEFAULT_LEVELS, Level, level_after, levels_from_dicts
-from services.scoring import Award, ScoringPolicy, dispute_compensation, rating_awards, reopen_clawbacks, \
-    resolution_awards
+from services.scoring import Award, ScoringPolicy, dispute_compensation, policy_from_dict, rating_awards, \
+    reopen_clawbacks, resolution_awards
 
 
 @dataclass(kw_only=True, slots=True)
@@ -56,6 +56,7 @@ class Outcome:
     awards: list[Award] = field(default_factory=list)
     level_ups: list[LevelUp] = field(default_factory=list)
     touched_agents: frozenset[int] = frozenset()
+    resolved: tuple[int, int] | None = None  # (agent, +1) a resolution counted, (agent, -1) a reopen took it back
 
 
 class GameProjection:
@@ -115,6 +116,7 @@ class GameProjection:
         """Apply one event and return what it changed."""
         awards: list[Award] = []
         touched: set[int] = set()
+        resolved: tuple[int, int] | None = None
         if event.kind == EventKind.REPLIED and event.agent_id is not None:
             self._metrics(event.agent_id).replies += 1
             touched.add(event.agent_id)
@@ -129,6 +131,7 @@ class GameProjection:
             self._set_resolution(event.conversation_id,
                                  Resolution(agent_id=event.agent_id, channel=channel, awards=tuple(awards)))
             touched.add(event.agent_id)
+            resolved = (event.agent_id, 1)
         elif event.kind == EventKind.REOPENED and event.conversation_id in self.resolutions:
             resolution = self.resolutions[event.conversation_id]
             self._set_resolution(event.conversation_id, None)
@@ -139,6 +142,7 @@ class GameProjection:
             metrics.chats -= channel == Channel.CHAT.value
             metrics.calls -= channel == Channel.PHONE.value
             touched.add(resolver)
+            resolved = (resolver, -1)
         elif event.kind == EventKind.RATED and event.agent_id is not None:
             awards = rating_awards(event, policy=self.policy)
             rating = Rating(event.data['rating'])
@@ -154,6 +158,8 @@ class GameProjection:
         elif event.kind == EventKind.LEVELS_CHANGED:  # a lead's edit: from here on the new table, for everyone
             self.levels = levels_from_dicts(event.data['levels'])
             touched.update(self.agents)
+        elif event.kind == EventKind.SCORING_CHANGED:  # a lead's edit: later events score by it, earlier ones stay
+            self.policy = policy_from_dict(event.data['policy'])
         for award in awards:
             metrics = self._metrics(award.agent_id)
             metrics.points += award.points
@@ -167,7 +173,8 @@ class GameProjection:
             if new_level != metrics.level:
                 level_ups.append(LevelUp(agent_id=agent_id, old=metrics.level, new=new_level))
                 metrics.level = new_level
-        return Outcome(event=event, awards=awards, level_ups=level_ups, touched_agents=frozenset(touched))
+        return Outcome(event=event, awards=awards, level_ups=level_ups, touched_agents=frozenset(touched),
+                       resolved=resolved)
 
     def apply_all(self, events: Iterable[GameEvent]) -> list[Outcome]:
         return [self.apply(event) for event in events]

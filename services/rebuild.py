@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from models import AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelRow, Redemption
+from models import AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelRow, Redemption, ScoringPolicyRow
 from services.badge_service import (BadgeTracker, HistoryRow, HolderHistory, definition_from_row, recent_events,
                                     stored_history, write_history)
 from services.badges import BadgeDefinition
@@ -14,6 +14,8 @@ from services.leaderboard_rules import PointsTally
 from services.levels import Level, level_as_dict
 from services.projection import AgentMetrics, GameProjection
 from services.reward_rules import FoldedRedemption, RedemptionStatus, Spending
+from services.scoring import ScoringPolicy, policy_as_dict
+from services.scoring_service import SEEDED, stored_policies
 
 LedgerKey = tuple[int, int, int, str, str, str]  # event id, agent id, points, domain, kind, reason
 
@@ -24,10 +26,13 @@ class Rebuilt:
     metrics: dict[int, AgentMetrics] = field(default_factory=dict)
     ledger: Counter[LedgerKey] = field(default_factory=Counter)
     tally: PointsTally = field(default_factory=PointsTally)
+    resolved: PointsTally = field(default_factory=PointsTally)  # resolutions less reopens per agent and day
     spending: Spending = field(default_factory=Spending)  # redemptions: with the points, the spendable balances
     levels: tuple[Level, ...] = ()  # the level table the log ends with
     badges: tuple[BadgeDefinition, ...] = ()  # the badge definitions the log ends with
     badge_history: list[HistoryRow] = field(default_factory=list)
+    # the scoring values in force from the start and after each edit, as (after event id, values)
+    policies: list[tuple[int, ScoringPolicy]] = field(default_factory=lambda: [(SEEDED, ScoringPolicy())])
 
 
 async def replay() -> Rebuilt:
@@ -48,6 +53,10 @@ async def replay() -> Rebuilt:
             rebuilt.ledger[(event.id, award.agent_id, award.points, award.domain.value, award.kind.value,
                             award.reason)] += 1
             rebuilt.tally.add(award.agent_id, event.occurred_at.date(), award.points)
+        if outcome.resolved is not None:
+            rebuilt.resolved.add(outcome.resolved[0], event.occurred_at.date(), outcome.resolved[1])
+        if event.kind == EventKind.SCORING_CHANGED:
+            rebuilt.policies.append((event.id, projection.policy))
     # the live board also moves at midnights after the last event (without events): as far as the stored history went
     stored = [moment for row in await stored_history() for moment in row[2:] if moment is not None]
     if stored:
@@ -74,10 +83,13 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
                 lines.append(f'agent {agent_id}: stored {name}={stored_value}, rebuilt {name}={value}')
     stored_ledger: Counter[LedgerKey] = Counter()
     stored_tally = PointsTally()
+    stored_resolved = PointsTally()
     for row in await LedgerEntry.all().values_list('event_id', 'agent_id', 'points', 'domain', 'kind', 'reason'):
         stored_ledger[row] += 1
-    for agent_id, day, points in await DailyPoints.all().values_list('agent_id', 'day', 'points'):
+    for agent_id, day, points, resolved in await DailyPoints.all().values_list('agent_id', 'day', 'points',
+                                                                               'resolved'):
         stored_tally.add(agent_id, day, points)
+        stored_resolved.add(agent_id, day, resolved)
     for key in sorted((stored_ledger - rebuilt.ledger).elements()):
         lines.append(f'ledger: stored entry not in rebuild: event {key[0]} agent {key[1]} {key[2]:+d} {key[5]}')
     for key in sorted((rebuilt.ledger - stored_ledger).elements()):
@@ -88,6 +100,12 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
         if stored_days != rebuilt_days:
             lines.append(f'leaderboard: agent {agent_id} daily points differ '
                          f'(stored {sum(stored_days.values())}, rebuilt {sum(rebuilt_days.values())})')
+    for agent_id in sorted(set(stored_resolved.by_agent) | set(rebuilt.resolved.by_agent)):
+        stored_days = {day: count for day, count in stored_resolved.by_agent.get(agent_id, {}).items() if count}
+        rebuilt_days = {day: count for day, count in rebuilt.resolved.by_agent.get(agent_id, {}).items() if count}
+        if stored_days != rebuilt_days:
+            lines.append(f'leaderboard: agent {agent_id} daily resolved counts differ '
+                         f'(stored {sum(stored_days.values())}, rebuilt {sum(rebuilt_days.values())})')
     lines += await redemption_differences(rebuilt.spending)
     stored_levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
     if stored_levels and stored_levels != [level_as_dict(level) for level in rebuilt.levels]:
@@ -96,6 +114,12 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
     if stored_badges and stored_badges != list(rebuilt.badges):
         lines.append('badges: the stored badge definitions are not the ones the log ends with')
     lines += badge_differences(await stored_history(), rebuilt.badge_history)
+    stored_values = await stored_policies()
+    if stored_values and stored_values[-1][1] != rebuilt.policies[-1][1]:
+        lines.append('scoring: the stored scoring values are not the ones the log ends with')
+    elif stored_values and stored_values != rebuilt.policies:
+        lines.append('scoring: the stored history of scoring values is not the log\'s (receipts would explain '
+                     'awards with other values)')
     return lines
 
 
@@ -145,7 +169,9 @@ async def overwrite(rebuilt: Rebuilt) -> None:
                    for (event_id, agent_id, points, domain, kind, reason), count in sorted(rebuilt.ledger.items())
                    for _ in range(count)]
         await LedgerEntry.bulk_create(entries, batch_size=CHUNK)
-        await add_daily_points((entry.agent_id, entry.occurred_at.date(), entry.points) for entry in entries)
+        await add_daily_points(((entry.agent_id, entry.occurred_at.date(), entry.points) for entry in entries),
+                               ((agent_id, day, count) for agent_id, days in rebuilt.resolved.by_agent.items()
+                                for day, count in days.items() if count))
         for metrics in rebuilt.metrics.values():
             values = metrics.as_dict()
             await AgentScore.create(**values)
@@ -157,6 +183,9 @@ async def overwrite(rebuilt: Rebuilt) -> None:
         await write_history(rebuilt.badge_history)
         await LevelRow.all().delete()
         await LevelRow.bulk_create([LevelRow(**level_as_dict(level)) for level in rebuilt.levels])
+        await ScoringPolicyRow.all().delete()
+        await ScoringPolicyRow.bulk_create([ScoringPolicyRow(since_event_id=since, **policy_as_dict(policy))
+                                            for since, policy in rebuilt.policies])
         await BadgeDefinitionRow.all().delete()
         await BadgeDefinitionRow.bulk_create([BadgeDefinitionRow(position=position, **definition.as_dict())
                                               for position, definition in enumerate(rebuilt.badges)])

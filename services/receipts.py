@@ -13,6 +13,7 @@ from services.directory import AgentView, Directory
 from services.game import GameService
 from services.inbox import ActionError
 from services.scoring import AwardKind, ScoringPolicy
+from services.scoring_service import policy_in_force
 
 HISTORY_SHOWN = 15  # the conversation's latest events up to the one that scored
 
@@ -93,7 +94,7 @@ def describe(event_kind: str, data: Mapping[str, Any], actor: str) -> str:
 class ReceiptService:
     def __init__(self, *, directory: Directory, game: GameService) -> None:
         self.directory = directory
-        self.game = game  # its projection's scoring policy is the one the awards were given under
+        self.game = game
 
     async def explain(self, viewer: AgentView, *, event_id: int, agent_id: int, kind: str) -> ReceiptDetail:
         """The receipt of ``agent_id``'s award of ``kind`` for event ``event_id``: their own, or any for a lead."""
@@ -109,7 +110,8 @@ class ReceiptService:
                                     .order_by('-id').limit(HISTORY_SHOWN)))
         return ReceiptDetail(
             title=f'{entry.points:+d} {entry.reason}', domain=entry.domain,
-            facts=facts(entry.kind, event.kind, event.data, event.occurred_at, policy=self.game.projection.policy),
+            facts=facts(entry.kind, event.kind, event.data, event.occurred_at,
+                        policy=await policy_in_force(event.id)),  # the values in force then, not today's
             events=[EventLine(at=line.occurred_at, scored=line.id == event.id,
                               text=describe(line.kind, line.data, self._name(line.agent_id))) for line in history])
 

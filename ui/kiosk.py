@@ -13,6 +13,7 @@ from ui.leaderboard_card import LeaderboardCard, feed_for
 from ui.trophies import TrophyStandings, agent_name
 
 CELEBRATION_SECONDS = 6.0
+TEAM_ROTATION_SECONDS = 15.0  # the week's board shows the floor, then each team in turn
 
 
 def register(services: Services) -> None:
@@ -56,7 +57,8 @@ def register(services: Services) -> None:
                 with ui.card().classes('w-full bg-transparent shadow-none gap-2'):
                     ui.label('Customers waiting').classes('text-5xl font-bold')
                     queue = {channel: _queue_row(channel) for channel in Channel}
-                LeaderboardCard(feed, me=None, kiosk=True, period=Period.WEEK, rows=5, teams=0)
+                week = LeaderboardCard(feed, me=None, kiosk=True, period=Period.WEEK, rows=5, teams=0)
+                rotate_teams(week, services)
                 KioskBadges(services)
         with ui.column().classes('w-full px-6 pb-6 gap-2'):
             ui.label('Trophies of the month').classes('text-3xl font-bold text-amber-5')
@@ -97,6 +99,21 @@ class KioskBadges:
                 with ui.row().classes('items-center no-wrap gap-2'):
                     ui.image(image_url(image)).classes('w-8 h-8 shrink-0')
                     ui.label(text).classes('text-lg text-grey-4 ellipsis')
+
+
+def rotate_teams(card: LeaderboardCard, services: Services) -> None:
+    """Turn the card to the floor and each team in turn: a change of room for this tab, no ranking of its own."""
+    boards: list[tuple[int | None, str]] = [(None, '')] + sorted(services.directory.teams.items(),
+                                                                 key=lambda item: item[1])
+    if len(boards) == 1:
+        return
+    turn = [0]
+
+    def next_board() -> None:
+        turn[0] = (turn[0] + 1) % len(boards)
+        card.show_team(*boards[turn[0]])
+
+    ui.timer(TEAM_ROTATION_SECONDS, next_board, immediate=False)
 
 
 def _queue_row(channel: Channel) -> ui.label:

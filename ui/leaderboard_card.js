@@ -1,6 +1,7 @@
 // The leaderboard's rows, drawn in the browser from one shared payload.
-// The server serialises each new ranking once per period and emits it to every board showing that period at once
-// ("deskquest_board"); the page itself only carries the rows it was built with and who "me" is.
+// The server serialises each new ranking once per board (the floor's or a team's, per period) and emits it to every
+// tab showing that board at once ("deskquest_board"); the page itself only carries the rows it was built with and
+// who "me" is.
 export default {
   template: `
     <div class="w-full column no-wrap" :class="kiosk ? 'gap-2' : 'gap-1'">
@@ -18,6 +19,17 @@ export default {
         </div>
         <div class="shrink-0 text-right font-bold">{{ row[5] }}</div>
       </div>
+      <div v-if="!agents.length && !waiting.length" class="px-2 text-sm text-grey-6">Nobody ranked yet.</div>
+      <div v-for="row in waiting" :key="'u' + row[2]" data-testid="board-unranked"
+           class="w-full row items-center no-wrap gap-3 px-2 py-1 rounded text-grey-7"
+           :class="[text, row[2] === me ? highlight : '']">
+        <div class="w-10 shrink-0 text-right">–</div>
+        <div class="grow column gap-0 min-w-0">
+          <div class="truncate w-full">{{ row[0] }}</div>
+          <div class="text-xs w-full truncate">{{ row[1] }}</div>
+        </div>
+      </div>
+      <div v-if="unranked && latest.more" class="px-2 text-xs text-grey-6">and {{ latest.more }} more not ranked yet</div>
       <slot></slot>
       <div v-for="team in teamRows" :key="team[1]" class="w-full row items-center no-wrap gap-3 px-2" :class="text">
         <div class="w-10 font-bold text-right">{{ team[0] }}</div>
@@ -27,22 +39,28 @@ export default {
     </div>
   `,
   props: {
-    board: Object, // {v: version, period, rows: [[rank, icon, name, level, team, points, agent id]], teams}
+    // {v: version, key, period, rows: [[rank, icon, name, level, team, points, agent id]], teams,
+    //  unranked: [[name, 'Not ranked yet: 2 of 5 resolved', agent id]], more: how many unranked are not listed}
+    board: Object,
     me: Number,
     kiosk: Boolean,
     rows: Number,
     teams: Number,
+    unranked: Boolean,
   },
   data() {
-    return { live: {} }; // period -> the latest payload received for it
+    return { live: {} }; // board key -> the latest payload received for it
   },
   computed: {
     latest() {
-      const live = this.live[this.board.period];
+      const live = this.live[this.board.key];
       return live && live.v > this.board.v ? live : this.board;
     },
     agents() {
       return this.latest.rows.slice(0, this.rows);
+    },
+    waiting() {
+      return this.unranked ? (this.latest.unranked || []).slice(0, this.rows) : [];
     },
     teamRows() {
       return this.latest.teams.slice(0, this.teams);
@@ -58,18 +76,18 @@ export default {
     this.listen();
   },
   unmounted() {
-    clearTimeout(this.waiting);
+    clearTimeout(this.waiting_timer);
     window.socket?.off("deskquest_board", this.receive);
   },
   methods: {
     listen() {
       // components mount before the app opens its socket
       if (window.socket) window.socket.on("deskquest_board", this.receive);
-      else this.waiting = setTimeout(this.listen, 10);
+      else this.waiting_timer = setTimeout(this.listen, 10);
     },
     receive(board) {
-      const live = this.live[board.period];
-      if (!live || board.v > live.v) this.live[board.period] = board;
+      const live = this.live[board.key];
+      if (!live || board.v > live.v) this.live[board.key] = board;
     },
     detail(row) {
       return row[4] ? `${row[3]} · ${row[4]}` : row[3];

@@ -1,14 +1,16 @@
 """Leaderboards that move live: each new ranking is serialised once and sent to every open board together.
 
 Every tab shows the same ranking, so there is nothing per tab to compute: :class:`BoardFeed` turns each leaderboard
-snapshot into one small payload per period and, when a period's rows changed, queues it on the socket of every board
-showing that period (one Socket.IO room per period, one encoding however many tabs). :class:`Board` is a single
-element whose Vue component (``leaderboard_card.js``) draws the rows from that payload, so NiceGUI has no per-tab
-element to serialise. Only the agent's own standing ("You are 7th, …") is per agent: it is sent to the agents whose
-standing changed, at most once a second.
+snapshot into one small payload per board (the floor's and each team's, per period) and, when a board's rows changed,
+queues it on the socket of every tab showing that board (one Socket.IO room per board, one encoding however many
+tabs). :class:`Board` is a single element whose Vue component (``leaderboard_card.js``) draws the rows from that
+payload, so NiceGUI has no per-tab element to serialise. Only the agent's own standing ("You are 7th, …", "Not ranked
+yet: 2 of 5 resolved today") is per agent: it is sent to the agents whose standing changed, at most once a second.
+Agents below the leads' minimum volume are listed under the ranked rows, not ranked.
 """
 import asyncio
 import weakref
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -18,32 +20,44 @@ from nicegui import Client, Event, background_tasks, core, ui
 
 from services.coalesce import Coalescer
 from services.leaderboard import LeaderboardService, LeaderboardSnapshot
-from services.leaderboard_rules import PERIOD_LABELS, BoardRow, Period
+from services.leaderboard_rules import PERIOD_LABELS, BoardRow, Period, UnrankedRow
 from services.levels import Level, level_info
 from ui.format import ordinal
 
 ROWS_SHOWN = 10
 TEAMS_SHOWN = 3
-ROOM = 'deskquest-board'  # one room per period: deskquest-board-today, …
+ROOM = 'deskquest-board'  # one room per board: deskquest-board-today, deskquest-board-today:team:3, …
 STANDING_INTERVAL = 1.0
 BROADCAST_SLICE = 64  # sockets queued per turn of the event loop, so one broadcast never holds the loop for long
 MESSAGE = 'deskquest_board'
+PERIOD_PHRASES = {Period.TODAY: 'today', Period.WEEK: 'this week', Period.MONTH: 'this month', Period.ALL: 'so far'}
 
-Standing = dict[Period, str]
+Standing = dict[str, str]  # board key -> the agent's line: the floor's ('today') and their own team's ('today:team')
+
+
+def board_key(period: Period, team_id: int | None = None) -> str:
+    """The name of one board: the floor's for a period, or one team's."""
+    return period.value if team_id is None else f'{period.value}:team:{team_id}'
+
+
+def own_team_key(period: Period) -> str:
+    """Where an agent's standing in their own team is, in :data:`Standing`."""
+    return f'{period.value}:team'
 
 
 class BoardFeed:
-    """One per leaderboard service: the latest payload per period, and the agents' standings.
+    """One per leaderboard service: the latest payload of every board (the floor's and each team's, per period), and
+    the agents' standings.
 
-    A period's payload goes out only when its rows changed, and only to the boards showing that period (one room per
-    period), so a tab receives one small message per change it can see.
+    A board's payload goes out only when its rows changed, and only to the tabs showing that board (one room per
+    board), so a tab receives one small message per change it can see.
     """
 
     def __init__(self, leaderboard: LeaderboardService) -> None:
         self.leaderboard = leaderboard
         self._snapshot: LeaderboardSnapshot | None = None
-        self.payloads: dict[Period, dict[str, Any]] = {}
-        self._standings: dict[Period, dict[int, str]] = {}
+        self.payloads: dict[str, dict[str, Any]] = {}
+        self._standings: dict[str, dict[int, str]] = {}
         self._standing_changed: dict[int, Event[Standing]] = {}
         self._standing_sent: dict[int, Standing] = {}
         # one agent's line changes with many others' points (ranks shift): it is refreshed at most once a second,
@@ -51,16 +65,18 @@ class BoardFeed:
         self._standings_due = Coalescer(self._send_standings, delay=0.0, interval=STANDING_INTERVAL)
         leaderboard.changed.subscribe(self._on_snapshot, unsubscribe_on_delete=False)
 
-    def current(self, period: Period) -> dict[str, Any]:
-        """The payload of the latest ranking (computed on demand after start-up or at midnight)."""
+    def current(self, period: Period, team_id: int | None = None) -> dict[str, Any]:
+        """The payload of the latest ranking (computed on demand after start-up or at midnight); a team that has
+        no board (yet) gets an empty one."""
         snapshot = self.leaderboard.snapshot()
         if snapshot is not self._snapshot:
             self._update(snapshot)
-        return self.payloads[period]
+        key = board_key(period, team_id)
+        return self.payloads.get(key) or _payload(snapshot.version, key, period, [], [], [], 0)
 
     def standing(self, agent_id: int) -> Standing:
         self.current(Period.TODAY)
-        return {period: texts.get(agent_id, '') for period, texts in self._standings.items()}
+        return {key: texts.get(agent_id, '') for key, texts in self._standings.items()}
 
     def standing_changed(self, agent_id: int) -> Event[Standing]:
         """Fired with an agent's new standing when it changed (at most once per ``STANDING_INTERVAL``)."""
@@ -68,22 +84,23 @@ class BoardFeed:
             self._standing_changed[agent_id] = Event()
         return self._standing_changed[agent_id]
 
-    async def join(self, client: Client, period: Period, *, leave: Period | None = None) -> None:
-        """Put this tab's sockets into the room of ``period`` (on every connect) and send them its latest rows."""
-        payload = self.current(period)
+    async def join(self, client: Client, key: str, *, leave: str | None = None) -> None:
+        """Put this tab's sockets into the room of board ``key`` (on every connect) and send them its latest rows."""
+        period, _, team = key.partition(':team:')
+        payload = self.current(Period(period), int(team) if team else None)
         for sid, _ in list(core.sio.manager.get_participants('/', client.id)):
-            if leave is not None:
+            if leave is not None and leave != key:
                 await core.sio.leave_room(sid, _room(leave))
-            await core.sio.enter_room(sid, _room(period))
+            await core.sio.enter_room(sid, _room(key))
             await core.sio.emit(MESSAGE, payload, to=sid)
 
     def _on_snapshot(self, snapshot: LeaderboardSnapshot) -> None:
         before = self.payloads
         self._update(snapshot)
-        for period, payload in self.payloads.items():
-            previous = before.get(period)
-            if previous is None or previous['rows'] != payload['rows'] or previous['teams'] != payload['teams']:
-                background_tasks.create(_broadcast(_room(period), payload), name=f'leaderboard {period.value}')
+        for key, payload in self.payloads.items():
+            previous = before.get(key)
+            if previous is None or any(previous[part] != payload[part] for part in ('rows', 'teams', 'unranked')):
+                background_tasks.create(_broadcast(_room(key), payload), name=f'leaderboard {key}')
         self._standings_due.poke()
 
     def _send_standings(self) -> None:
@@ -97,15 +114,42 @@ class BoardFeed:
             background_tasks.create(_emit_in_slices(changed), name='leaderboard standings')
 
     def _update(self, snapshot: LeaderboardSnapshot) -> None:
+        """Every board's payload and every agent's lines, once per ranking for all tabs."""
         self._snapshot = snapshot
         levels = self.leaderboard.game.projection.levels
-        self.payloads = {period: {
-            'v': snapshot.version, 'period': period.value,
-            'rows': [_row(row, levels) for row in snapshot.agents[period][:ROWS_SHOWN]],
-            'teams': [[f'{team.rank}.', team.name, f'{team.average:,}']  # per member: size alone does not win
-                      for team in snapshot.teams[period][:TEAMS_SHOWN]],
-        } for period in Period}
-        self._standings = {period: standings(snapshot.agents[period]) for period in Period}
+        minimum = snapshot.minimum
+        payloads: dict[str, dict[str, Any]] = {}
+        standing_texts: dict[str, dict[int, str]] = {}
+        for period in Period:
+            unranked = snapshot.unranked[period]
+            key = board_key(period)
+            payloads[key] = _payload(
+                snapshot.version, key, period, [_row(row, levels) for row in snapshot.agents[period][:ROWS_SHOWN]],
+                [[f'{team.rank}.', team.name, f'{team.average:,}']  # per member: size alone does not win
+                 for team in snapshot.teams[period][:TEAMS_SHOWN]],
+                [_unranked(row, minimum) for row in unranked[:ROWS_SHOWN]], len(unranked))
+            standing_texts[key] = standings(snapshot.agents[period]) | not_ranked(unranked, minimum, period)
+            in_team: dict[int, str] = {}
+            unranked_of: dict[int | None, list[UnrankedRow]] = defaultdict(list)
+            for row in unranked:
+                unranked_of[row.team_id].append(row)
+            for team_id, rows in snapshot.team_agents[period].items():
+                team_unranked = unranked_of.get(team_id, [])
+                key = board_key(period, team_id)
+                payloads[key] = _payload(snapshot.version, key, period,
+                                         [_row(row, levels, team=False) for row in rows[:ROWS_SHOWN]], [],
+                                         [_unranked(row, minimum) for row in team_unranked[:ROWS_SHOWN]],
+                                         len(team_unranked))
+                in_team |= standings(rows, where=' in your team')
+            standing_texts[own_team_key(period)] = in_team | not_ranked(
+                [row for row in unranked if row.team_id is not None], minimum, period)
+        self.payloads, self._standings = payloads, standing_texts
+
+
+def _payload(version: int, key: str, period: Period, rows: list[list[Any]], teams: list[list[str]],
+             unranked: list[list[Any]], unranked_count: int) -> dict[str, Any]:
+    return {'v': version, 'key': key, 'period': period.value, 'rows': rows, 'teams': teams, 'unranked': unranked,
+            'more': unranked_count - len(unranked)}
 
 
 async def _broadcast(room: str, payload: dict[str, Any]) -> None:
@@ -131,8 +175,8 @@ async def _emit_in_slices(changed: list[tuple[Event[Standing], Standing]]) -> No
         event.emit(standing)
 
 
-def _room(period: Period) -> str:
-    return f'{ROOM}-{period.value}'
+def _room(key: str) -> str:
+    return f'{ROOM}-{key}'
 
 
 _feeds: 'weakref.WeakKeyDictionary[LeaderboardService, BoardFeed]' = weakref.WeakKeyDictionary()
@@ -148,65 +192,88 @@ def feed_for(leaderboard: LeaderboardService) -> BoardFeed:
 class Board(ui.element, component='leaderboard_card.js'):
     """The rows of one leaderboard, drawn by the browser; one element however many rows."""
 
-    def __init__(self, feed: BoardFeed, *, me: int | None, kiosk: bool, period: Period, rows: int, teams: int) -> None:
+    def __init__(self, feed: BoardFeed, *, me: int | None, kiosk: bool, period: Period, rows: int, teams: int,
+                 team_id: int | None = None, unranked: bool = True) -> None:
         super().__init__()
         self.feed = feed
         self.period = period
-        self._props['board'] = feed.current(period)  # the page is sent with the rows of the moment, later ones follow
+        self.team_id = team_id
+        self._props['board'] = feed.current(period, team_id)  # the page is sent with the rows of the moment
         self._props['me'] = me
         self._props['kiosk'] = kiosk
         self._props['rows'] = rows
         self._props['teams'] = teams
-        self.client.on_connect(lambda client: feed.join(client, self.period))
+        self._props['unranked'] = unranked
+        self.client.on_connect(lambda client: feed.join(client, board_key(self.period, self.team_id)))
+
+    def show(self, period: Period, team_id: int | None) -> None:
+        """Show another period or team: this tab leaves the old board's room and joins the new one's."""
+        previous = board_key(self.period, self.team_id)
+        self.period, self.team_id = period, team_id
+        self._props['board'] = self.feed.current(period, team_id)
+        self.update()
+        background_tasks.create(self.feed.join(self.client, board_key(period, team_id), leave=previous),
+                                name='leaderboard board')
 
     def set_period(self, period: Period) -> None:
-        previous, self.period = self.period, period
-        self._props['board'] = self.feed.current(period)
-        self.update()
-        background_tasks.create(self.feed.join(self.client, period, leave=previous), name='leaderboard period')
+        self.show(period, self.team_id)
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         """What the rows show, for NiceGUI's simulated users (the browser draws them from the same payload)."""
         return list(self._texts())
 
     def _texts(self) -> Iterator[str]:
-        board = self.feed.current(self.period)
+        board = self.feed.current(self.period, self.team_id)
         for rank, _, name, title, team, points, _ in board['rows'][:self._props['rows']]:
             yield from (rank, name, f'{title} · {team}' if team else title, points)
+        if self._props['unranked']:
+            for name, text, _ in board['unranked'][:self._props['rows']]:
+                yield from (name, text)
         for rank, name, points in board['teams'][:self._props['teams']]:
             yield from (rank, name, points)
 
 
 class LeaderboardCard:
-    """The floor's agents and teams for one period; ``me`` is highlighted and told where they stand."""
+    """The floor's agents and teams for one period; ``me`` is highlighted and told where they stand.
+
+    The kiosk can turn the same card to one team's board (:meth:`show_team`), which costs a room change, not a ranking.
+    """
 
     def __init__(self, feed: BoardFeed, *, me: int | None, kiosk: bool = False, period: Period = Period.TODAY,
                  rows: int = ROWS_SHOWN, teams: int = TEAMS_SHOWN) -> None:
         self.feed = feed
         self.me = me
         self.period = period
+        self.kiosk = kiosk
         with ui.card().classes('w-full gap-1' + (' bg-transparent shadow-none' if kiosk else '')).mark('leaderboard'):
             with ui.row().classes('w-full items-center justify-between'):
-                ui.label('Leaderboard').classes('text-5xl font-bold' if kiosk else 'text-lg font-bold')
+                self.title = ui.label('Leaderboard').classes('text-5xl font-bold' if kiosk else 'text-lg font-bold')
                 if kiosk:
                     ui.label(PERIOD_LABELS[period]).classes('text-3xl text-grey-5')
                 else:
                     ui.toggle({p: PERIOD_LABELS[p] for p in Period}, value=period, on_change=self._change_period) \
                         .props('dense no-caps').mark('period')
-            with Board(feed, me=me, kiosk=kiosk, period=period, rows=rows, teams=teams) as self.board:
+            with Board(feed, me=me, kiosk=kiosk, period=period, rows=rows, teams=teams, unranked=not kiosk) \
+                    as self.board:
                 self.standing = None
                 if me is not None and not kiosk:
-                    self.standing = ui.label(feed.standing(me)[period]) \
+                    self.standing = ui.label(feed.standing(me)[board_key(period)]) \
                         .classes('text-sm text-grey-8 px-2').mark('standing')
                     feed.standing_changed(me).subscribe(self._show_standing)  # unsubscribed when the tab closes
+                self.teams_header = None
                 if teams:
                     ui.separator().classes('my-1')
-                    ui.label('Teams · points per agent').classes('text-4xl font-bold mt-4' if kiosk else
-                                                                 'text-sm font-bold')
+                    self.teams_header = ui.label('Teams · points per agent') \
+                        .classes('text-4xl font-bold mt-4' if kiosk else 'text-sm font-bold')
+
+    def show_team(self, team_id: int | None, name: str = '') -> None:
+        """Turn the card to one team's board (``None``: the floor's again)."""
+        self.board.show(self.period, team_id)
+        self.title.set_text(f'Team {name}' if team_id is not None else 'Leaderboard')
 
     def _show_standing(self, standing: Standing) -> None:
         if self.standing is not None:
-            self.standing.set_text(standing.get(self.period, ''))
+            self.standing.set_text(standing.get(board_key(self.period), ''))
 
     def _change_period(self, event) -> None:
         self.period = Period(event.value)
@@ -215,13 +282,65 @@ class LeaderboardCard:
             self._show_standing(self.feed.standing(self.me))
 
 
-def _row(row: BoardRow, levels: Sequence[Level]) -> list[Any]:
+class TeamBoardCard:
+    """The agents within one team, ranked among themselves, for one period.
+
+    An agent sees their own team ("My team") with their standing in it; a lead picks any team from ``choices``.
+    """
+
+    def __init__(self, feed: BoardFeed, *, me: int | None, team_id: int | None, team_name: str = '',
+                 choices: dict[int, str] | None = None, period: Period = Period.TODAY, rows: int = ROWS_SHOWN) -> None:
+        self.feed = feed
+        self.me = me
+        self.period = period
+        self.own_team = choices is None  # an agent's own team: their standing is shown
+        if choices is not None and team_id not in choices:
+            team_id = next(iter(choices), None)
+        with ui.card().classes('w-full gap-1').mark('team-board'):
+            with ui.row().classes('w-full items-center justify-between'):
+                if choices is None:
+                    ui.label(f'My team · {team_name}' if team_name else 'My team') \
+                        .classes('text-lg font-bold truncate').mark('team-board-title')
+                else:
+                    ui.select(choices, value=team_id, label='Team', on_change=self._change_team) \
+                        .props('dense').classes('w-40').mark('team-choice')
+                ui.toggle({p: PERIOD_LABELS[p] for p in Period}, value=period, on_change=self._change_period) \
+                    .props('dense no-caps').mark('team-period')
+            with Board(feed, me=me, kiosk=False, period=period, rows=rows, teams=0, team_id=team_id) as self.board:
+                self.standing = None
+                if me is not None and self.own_team and team_id is not None:
+                    self.standing = ui.label(feed.standing(me).get(own_team_key(period), '')) \
+                        .classes('text-sm text-grey-8 px-2').mark('team-standing')
+                    feed.standing_changed(me).subscribe(self._show_standing)  # unsubscribed when the tab closes
+
+    def _show_standing(self, standing: Standing) -> None:
+        if self.standing is not None:
+            self.standing.set_text(standing.get(own_team_key(self.period), ''))
+
+    def _change_period(self, event) -> None:
+        self.period = Period(event.value)
+        self.board.set_period(self.period)
+        if self.me is not None:
+            self._show_standing(self.feed.standing(self.me))
+
+    def _change_team(self, event) -> None:
+        if event.value is not None:
+            self.board.show(self.period, int(event.value))
+
+
+def _row(row: BoardRow, levels: Sequence[Level], *, team: bool = True) -> list[Any]:
     level = level_info(row.level, levels=levels)  # the stored table: leads edit titles and icons
-    return [f'{row.rank}.', level.icon, row.name, level.title, row.team_name, f'{row.points:,}', row.agent_id]
+    return [f'{row.rank}.', level.icon, row.name, level.title, row.team_name if team else '', f'{row.points:,}',
+            row.agent_id]
 
 
-def standings(board: list[BoardRow]) -> dict[int, str]:
-    """Every agent's 'You are 7th, 40 points behind Ana', in one pass over the ranked board."""
+def _unranked(row: UnrankedRow, minimum: int) -> list[Any]:
+    return [row.name, f'Not ranked yet: {row.resolved} of {minimum} resolved', row.agent_id]
+
+
+def standings(board: list[BoardRow], *, where: str = '') -> dict[int, str]:
+    """Every agent's 'You are 7th, 40 points behind Ana', in one pass over the ranked board (``where``: ' in your
+    team' for a team's board)."""
     texts: dict[int, str] = {}
     closest: BoardRow | None = None  # the first agent of the group just above the current one
     group_first: BoardRow | None = None
@@ -229,8 +348,14 @@ def standings(board: list[BoardRow]) -> dict[int, str]:
         if group_first is None or row.points != group_first.points:
             closest, group_first = group_first, row
         if closest is None:
-            texts[row.agent_id] = f'You are {ordinal(row.rank)}: nobody is ahead of you. Keep it up!'
+            texts[row.agent_id] = f'You are {ordinal(row.rank)}{where}: nobody is ahead of you. Keep it up!'
         else:
-            texts[row.agent_id] = (f'You are {ordinal(row.rank)}, {closest.points - row.points} points behind '
+            texts[row.agent_id] = (f'You are {ordinal(row.rank)}{where}, {closest.points - row.points} points behind '
                                    f'{closest.name.split()[0]}.')
     return texts
+
+
+def not_ranked(unranked: list[UnrankedRow], minimum: int, period: Period) -> dict[int, str]:
+    """The line of each agent below the minimum volume: how far they are from being ranked."""
+    return {row.agent_id: f'Not ranked yet: {row.resolved} of {minimum} resolved {PERIOD_PHRASES[period]}.'
+            for row in unranked}

@@ -7,7 +7,7 @@ from services.directory import AgentView
 from services.progress import ProgressView
 from services.sla import alert_text
 from ui.inbox_panel import InboxPanel, queue_views_for
-from ui.leaderboard_card import LeaderboardCard, feed_for
+from ui.leaderboard_card import LeaderboardCard, TeamBoardCard, feed_for
 from ui.my_ratings import MyRatingsDialog
 from ui.presence_menu import PresenceMenu
 from ui.progress_card import ProgressCard
@@ -55,6 +55,11 @@ def register(services: Services) -> None:
                 progress = ProgressCard(on_receipt=lambda receipt: show_receipt(services, actor, receipt)) \
                     if not agent.is_lead else None
                 LeaderboardCard(feed, me=agent.id)
+                if agent.is_lead and services.directory.teams:  # any team's board; an agent sees their own
+                    TeamBoardCard(feed, me=None, team_id=agent.team_id, choices=dict(sorted(
+                        services.directory.teams.items(), key=lambda item: item[1])))
+                elif agent.team_id is not None:
+                    TeamBoardCard(feed, me=agent.id, team_id=agent.team_id, team_name=agent.team_name)
             inbox = InboxPanel(services, agent, actor, queues)
         with ui.right_drawer(value=False).props('width=360 bordered overlay elevated') \
                 .classes('bg-blue-grey-1 p-3') as chat_drawer:

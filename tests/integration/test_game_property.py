@@ -19,7 +19,8 @@ from services.events import EventKind
 from services.game import GameService
 from services.level_service import LevelService
 from services.rebuild import differences, replay
-from services.scoring import Award, AwardKind, Domain
+from services.scoring import Award, AwardKind, Domain, ScoringPolicy, policy_as_dict
+from services.scoring_service import ScoringService
 from services.trophies import monthly_winners
 from services.trophy_service import TrophyService
 from tests.conftest import START
@@ -29,7 +30,7 @@ LEAD = AgentView(id=99, username='lead', name='Lena Lead', role='lead', team_id=
 CHANNELS = ('email', 'chat', 'phone', 'social')
 STATUSES = ('online', 'on_break', 'away', 'offline')
 ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'transferred', 'viewed', 'presence_changed',
-           'edit_badge', 'edit_level', 'restart')
+           'edit_badge', 'edit_level', 'edit_scoring', 'restart')
 
 steps = st.lists(st.tuples(
     st.sampled_from(ACTIONS),
@@ -73,11 +74,13 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     clock = ArrivalClock(START)
     game = GameService(clock=clock)
     levels = LevelService(game=game)
+    scoring = ScoringService(game=game)
     # no midnight ticks: an event arriving late, with a time before a midnight the board already passed, cannot be
     # replayed the same (the live path's clock never goes back; this test's does, to shuffle arrivals)
     badges = BadgeService(clock=clock, game=game, directory=Directory(), tick_seconds=3600)
     trophies = TrophyService(clock=clock, game=game)
     await levels.load()
+    await scoring.load()
     await game.load()
     await badges.load()
     await trophies.load()
@@ -97,6 +100,12 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                 continue
             if action == 'edit_level':
                 await levels.save(LEAD, 2, title='Rookie', icon='egg', condition=f'points >= {10 * variant}')
+                continue
+            if action == 'edit_scoring':
+                values = policy_as_dict(ScoringPolicy()) | {'fast_resolution': 4 * variant, 'first_contact': variant,
+                                                            'fast_limit_minutes': 20 + 30 * variant}
+                if values != policy_as_dict(scoring.policy):  # saving the values in force is refused
+                    await scoring.save(LEAD, values)
                 continue
             key = keys[variant % len(keys)] if repeat and keys else f'step:{number}'
             keys.append(key)

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from services.leaderboard_rules import AgentInfo, BoardRow, Period, PointsTally, rank_agents, rank_teams
+from services.leaderboard_rules import (AgentInfo, BoardRow, Period, PointsTally, UnrankedRow, rank_agents, rank_teams,
+                                        rank_within_teams, unranked_agents)
 
 MONDAY = date(2026, 11, 2)
 WEDNESDAY = date(2026, 11, 4)
@@ -103,3 +104,55 @@ def test_rank_teams_ties_share_a_rank() -> None:
             BoardRow(rank=1, agent_id=2, name='b', team_name='', level=1, points=10)]
     ranked = rank_teams(rows, {1: 'Zeta', 2: 'Alpha', 3: 'Mid'}, {1: 1, 2: 2})
     assert [(row.rank, row.name, row.points) for row in ranked] == [(1, 'Alpha', 10), (1, 'Zeta', 10), (3, 'Mid', 0)]
+
+
+def counts(*resolved: tuple[int, int]) -> PointsTally:
+    """Resolutions on Wednesday per agent."""
+    tally = PointsTally()
+    for agent_id, count in resolved:
+        tally.add(agent_id, WEDNESDAY, count)
+    return tally
+
+
+def test_agents_below_the_minimum_volume_are_not_ranked() -> None:
+    tally = PointsTally()
+    for agent_id, points in [(1, 10), (2, 50), (3, 30)]:
+        tally.add(agent_id, WEDNESDAY, points)
+    agents = [agent(1, 'Ana', 1), agent(2, 'Bea', 1), agent(3, 'Carl', 2)]
+    resolved = counts((1, 6), (2, 1), (3, 5))  # Bea's one lucky ticket
+    rows = rank_agents(tally, agents, Period.TODAY, WEDNESDAY, resolved=resolved, minimum=5)
+    assert [(row.rank, row.name, row.points) for row in rows] == [(1, 'Carl', 30), (2, 'Ana', 10)]
+    assert unranked_agents(resolved, agents, Period.TODAY, WEDNESDAY, 5) == [
+        UnrankedRow(agent_id=2, name='Bea', team_id=1, team_name='', resolved=1)]
+    assert unranked_agents(resolved, agents, Period.TODAY, MONDAY, 5)[0].resolved == 0  # nothing on Monday
+    assert rank_agents(tally, agents, Period.TODAY, WEDNESDAY, resolved=resolved, minimum=0)[0].name == 'Bea'
+    assert unranked_agents(resolved, agents, Period.TODAY, WEDNESDAY, 0) == []
+
+
+def test_the_unranked_closest_to_the_minimum_come_first() -> None:
+    agents = [agent(1, 'Ana'), agent(2, 'Bea'), agent(3, 'Carl')]
+    rows = unranked_agents(counts((1, 1), (2, 3)), agents, Period.WEEK, WEDNESDAY, 5)
+    assert [(row.name, row.resolved) for row in rows] == [('Bea', 3), ('Ana', 1), ('Carl', 0)]
+
+
+def test_team_averages_count_ranked_agents_only() -> None:
+    tally = PointsTally()
+    for agent_id, points in [(1, 40), (2, 0), (3, 30)]:
+        tally.add(agent_id, WEDNESDAY, points)
+    agents = [agent(1, 'Ana', 1), agent(2, 'Bea', 1), agent(3, 'Carl', 2)]
+    rows = rank_agents(tally, agents, Period.TODAY, WEDNESDAY, resolved=counts((1, 5), (2, 1), (3, 5)), minimum=5)
+    ranked = rank_teams(rows, {1: 'Aurora', 2: 'Borealis'}, {1: 1, 2: 1, 3: 2})
+    # Bea (one resolution, no points) does not halve Aurora's average
+    assert [(row.name, row.members, row.average) for row in ranked] == [('Aurora', 1, 40), ('Borealis', 1, 30)]
+
+
+def test_each_team_ranks_its_own_members() -> None:
+    rows = [BoardRow(rank=1, agent_id=1, name='a', team_name='', level=1, points=50),
+            BoardRow(rank=2, agent_id=2, name='b', team_name='', level=1, points=30),
+            BoardRow(rank=3, agent_id=3, name='c', team_name='', level=1, points=20),
+            BoardRow(rank=3, agent_id=4, name='d', team_name='', level=1, points=20),
+            BoardRow(rank=5, agent_id=5, name='e', team_name='', level=1, points=5)]
+    boards = rank_within_teams(rows, {1: 10, 2: 20, 3: 20, 4: 20, 5: None}, [10, 20, 30])
+    assert [(row.rank, row.name) for row in boards[20]] == [(1, 'b'), (2, 'c'), (2, 'd')]
+    assert [(row.rank, row.name) for row in boards[10]] == [(1, 'a')]
+    assert boards[30] == []  # a team without ranked members has an empty board

@@ -1,0 +1,102 @@
+"""The Scoring tab, "My team" and the minimum volume through NiceGUI's simulated users."""
+import asyncio
+from dataclasses import replace
+
+import pytest
+from nicegui import app
+from nicegui.testing import User
+
+from models import ScoringPolicyRow, StoredEvent
+from services.container import Services
+from services.directory import AgentView
+from services.scoring import ScoringPolicy, policy_as_dict
+from tests.ui.test_workspace import log_in
+from ui import kiosk
+
+
+def services() -> Services:
+    return app.state.services
+
+
+def agent(username: str) -> AgentView:
+    return next(view for view in services().directory.agents.values() if view.username == username)
+
+
+async def open_scoring(user: User) -> None:
+    await log_in(user, 'lead')
+    await user.open('/admin/game')
+    user.find(marker='tab-scoring').click()
+    await user.should_see(marker='scoring-input-fast_resolution', retries=50)
+
+
+async def test_a_lead_edits_a_value_and_is_refused_an_invalid_one(user: User) -> None:
+    await open_scoring(user)
+    await user.should_see('Speed points for resolving a conversation within the fast limit.', retries=50)
+    with user.scope(marker='scoring-fast_resolution'):
+        await user.should_see('now +10 points', retries=50)
+    user.find(marker='scoring-input-fast_resolution').clear().type('700')
+    user.find(marker='scoring-save').click()
+    await user.should_see('Fast resolution: a whole number of points from 0 to 500 (0 switches it off).', retries=50)
+    assert not await StoredEvent.filter(kind='scoring_changed').exists()
+
+    user.find(marker='scoring-input-fast_resolution').clear().type('20')
+    user.find(marker='scoring-input-minimum_resolved').clear().type('5')
+    user.find(marker='scoring-save').click()
+    await user.should_see('Scoring saved: it applies from now on.', retries=50)
+    with user.scope(marker='scoring-fast_resolution'):
+        await user.should_see('now +20 points', retries=50)
+    assert services().scoring.policy == ScoringPolicy(fast_resolution=20, minimum_resolved=5)
+
+    user.find(marker='scoring-reset').click()
+    await user.should_see('The default scoring applies again from now on.', retries=50)
+    with user.scope(marker='scoring-minimum_resolved'):
+        await user.should_see('now 0 (everyone ranked)', retries=50)
+    assert await ScoringPolicyRow.all().count() == 3
+
+
+async def test_a_lead_demoted_while_the_tab_is_open_changes_nothing(user: User) -> None:
+    await open_scoring(user)
+    lead = agent('lead')
+    services().directory.agents[lead.id] = replace(lead, role='agent')
+    user.find(marker='scoring-input-happy_customer').clear().type('50')
+    user.find(marker='scoring-save').click()
+    await user.should_see('Only a lead can do that.', retries=50)
+    user.find(marker='scoring-reset').click()
+    await asyncio.sleep(0.3)  # the click's handler runs as a task of its own
+    assert not await StoredEvent.filter(kind='scoring_changed').exists()
+    assert services().scoring.policy == ScoringPolicy()
+
+
+async def test_an_agent_sees_my_team_and_how_far_they_are_from_being_ranked(user: User) -> None:
+    lead = agent('lead')
+    await services().scoring.save(lead, policy_as_dict(ScoringPolicy()) | {'minimum_resolved': 5})
+    await log_in(user, 'ana')
+    with user.scope(marker='team-board'):
+        await user.should_see('My team · Aurora', retries=50)
+        await user.should_see('Bruno Dubois', retries=50)  # a team-mate, below the minimum like Ana
+        await user.should_see('Not ranked yet: 0 of 5 resolved', retries=50)
+        await user.should_not_see('Emma Jansen')  # of team Borealis
+        await user.should_see('Not ranked yet: 0 of 5 resolved today.', retries=50)
+    with user.scope(marker='leaderboard'):  # the floor's board says the same of her
+        await user.should_see('Not ranked yet: 0 of 5 resolved today.', retries=50)
+
+    await services().scoring.reset(lead)  # everyone is ranked again: Ana shares the first place in her team
+    with user.scope(marker='team-board'):
+        await user.should_see('You are 1st in your team', retries=50)
+
+
+async def test_a_lead_picks_any_teams_board(user: User) -> None:
+    await log_in(user, 'lead')
+    with user.scope(marker='team-board'):
+        await user.should_see('Ana Ozola', retries=50)  # Aurora, first by name
+        user.find(marker='team-choice').click()
+        user.find('Comet').click()
+        await user.should_see('Inès Moreau', retries=50)
+        await user.should_not_see('Ana Ozola')
+
+
+async def test_the_kiosk_turns_the_weeks_board_to_each_team(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kiosk, 'TEAM_ROTATION_SECONDS', 0.2)
+    await user.open('/kiosk')
+    await user.should_see('Team Aurora', retries=50)
+    await user.should_see('Team Borealis', retries=50)

@@ -1,0 +1,91 @@
+"""The lead's "Scoring" tab: the points each event earns, the fast-resolution limit and the minimum volume to rank.
+
+Every value is shown with what it means and the value in force; saving puts the whole set in force from now on (a
+``SCORING_CHANGED`` event: points already given stay). Every handler checks the role again (UI actions bypass HTTP
+middleware), and so does the service.
+"""
+from collections.abc import Callable
+
+from nicegui import ui
+
+from services.container import Services
+from services.directory import AgentView
+from services.inbox import ActionError
+from services.scoring import POLICY_FIELDS, PolicyField, ScoringPolicy, policy_as_dict
+
+UNITS = {'points': 'points', 'minutes': 'min', 'resolved': 'resolved'}
+
+
+class ScoringTab:
+    """One number per value of the policy, saved together; a refusal names each value out of range."""
+
+    def __init__(self, services: Services, lead: Callable[[], AgentView | None]) -> None:
+        self.services = services
+        self.lead = lead
+        defaults = policy_as_dict(ScoringPolicy())
+        ui.label('Points are given by the values in force when an event happens: a change applies from now on, and '
+                 'the points already given stay, each receipt explaining them with the values of its time.') \
+            .classes('text-sm text-grey-8')
+        self.inputs: dict[str, ui.number] = {}
+        self.current: dict[str, ui.label] = {}
+        with ui.column().classes('w-full gap-1 bg-white rounded p-3').mark('scoring-values'):
+            for spec in POLICY_FIELDS:
+                with ui.row().classes('w-full items-center no-wrap gap-3 py-1 border-b border-gray-200') \
+                        .mark(f'scoring-{spec.name}'):
+                    with ui.column().classes('gap-0 grow min-w-0'):
+                        ui.label(spec.label).classes('font-medium')
+                        ui.label(f'{spec.meaning} Default {_value(spec, defaults[spec.name])}.') \
+                            .classes('text-xs text-grey-7')
+                    self.current[spec.name] = ui.label().classes('text-sm text-grey-8 w-48 shrink-0 text-right') \
+                        .mark(f'scoring-now-{spec.name}')
+                    # no min/max: the browser would clamp an entry silently, the service says what is allowed
+                    self.inputs[spec.name] = ui.number(UNITS[spec.unit], step=1).classes('w-28') \
+                        .mark(f'scoring-input-{spec.name}')
+        self.error = ui.label().classes('text-negative text-sm').mark('scoring-error')
+        with ui.row().classes('w-full justify-end gap-2'):
+            ui.button('Reset to defaults', icon='restart_alt', on_click=self.reset).props('flat no-caps') \
+                .mark('scoring-reset')
+            ui.button('Save', icon='save', on_click=self.save).props('no-caps').mark('scoring-save')
+        self.show(services.scoring.policy)
+        services.scoring.changed.subscribe(self.show)  # another lead's edit; unsubscribed with the tab
+
+    def show(self, policy: ScoringPolicy) -> None:
+        values = policy_as_dict(policy)
+        for spec in POLICY_FIELDS:
+            self.current[spec.name].set_text(f'now {_value(spec, values[spec.name])}')
+            self.inputs[spec.name].set_value(values[spec.name])
+
+    async def save(self) -> None:
+        if (who := self.lead()) is None:
+            return
+        values = {name: number.value for name, number in self.inputs.items()}
+        try:
+            policy = await self.services.scoring.save(who, values)
+        except ActionError as error:
+            self.error.set_text(str(error))
+            ui.notify(str(error), type='warning', multi_line=True)
+            return
+        self._saved(policy, 'Scoring saved: it applies from now on.')
+
+    async def reset(self) -> None:
+        if (who := self.lead()) is None:
+            return
+        try:
+            policy = await self.services.scoring.reset(who)
+        except ActionError as error:
+            ui.notify(str(error), type='warning')
+            return
+        self._saved(policy, 'The default scoring applies again from now on.')
+
+    def _saved(self, policy: ScoringPolicy, message: str) -> None:
+        self.error.set_text('')
+        self.show(policy)
+        ui.notify(message, type='positive')
+
+
+def _value(spec: PolicyField, value: int) -> str:
+    if spec.unit == 'points':
+        return f'{value:+d} points' if value else '0 (off)'
+    if spec.unit == 'minutes':
+        return f'{value} min'
+    return f'{value} resolved' if value else '0 (everyone ranked)'
