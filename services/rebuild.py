@@ -4,13 +4,15 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from models import AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelRow, Redemption
+from models import AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelReached, LevelRow, Redemption
 from services.badge_service import (BadgeTracker, HistoryRow, HolderHistory, definition_from_row, recent_events,
                                     stored_history, write_history)
 from services.badges import BadgeDefinition
 from services.events import EventKind
 from services.game import CHUNK, add_daily_points, iterate_events
 from services.leaderboard_rules import PointsTally
+from services.level_history import (ReachedLevel, level_differences, level_rows, reached_levels,
+                                    stored_levels_reached)
 from services.levels import Level, level_as_dict
 from services.projection import AgentMetrics, GameProjection
 from services.reward_rules import FoldedRedemption, RedemptionStatus, Spending
@@ -28,6 +30,7 @@ class Rebuilt:
     levels: tuple[Level, ...] = ()  # the level table the log ends with
     badges: tuple[BadgeDefinition, ...] = ()  # the badge definitions the log ends with
     badge_history: list[HistoryRow] = field(default_factory=list)
+    levels_reached: list[ReachedLevel] = field(default_factory=list)
 
 
 async def replay() -> Rebuilt:
@@ -38,6 +41,8 @@ async def replay() -> Rebuilt:
     history = HolderHistory()
     async for event in iterate_events():
         outcome = projection.apply(event)
+        if outcome.level_ups:
+            rebuilt.levels_reached += reached_levels(outcome, projection)
         rebuilt.spending.apply(event)
         if event.kind == EventKind.BADGES_CHANGED:
             history.add(badges.redefine(event, await recent_events(event)))
@@ -96,6 +101,7 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
     if stored_badges and stored_badges != list(rebuilt.badges):
         lines.append('badges: the stored badge definitions are not the ones the log ends with')
     lines += badge_differences(await stored_history(), rebuilt.badge_history)
+    lines += level_differences(await stored_levels_reached(), rebuilt.levels_reached)
     return lines
 
 
@@ -155,6 +161,8 @@ async def overwrite(rebuilt: Rebuilt) -> None:
                 await Redemption.filter(id__in=ids[chunk:chunk + CHUNK]).exclude(status=status.value) \
                     .update(status=status.value)
         await write_history(rebuilt.badge_history)
+        await LevelReached.all().delete()
+        await LevelReached.bulk_create(level_rows(rebuilt.levels_reached), batch_size=CHUNK)
         await LevelRow.all().delete()
         await LevelRow.bulk_create([LevelRow(**level_as_dict(level)) for level in rebuilt.levels])
         await BadgeDefinitionRow.all().delete()
