@@ -342,14 +342,16 @@ class ReceiptService:
         current = self.badges.definition(badge_key)
         if holding is None or current is None:
             raise ActionError('This badge receipt no longer exists.')
-        still_held = holding.lost_at is None and agent_id in self.badges.tracker.board.current.get(badge_key, ())
-        definition = current if still_held else await definition_at(badge_key, holding.gained_at) or current
+        live = self.badges.tracker.board
+        still_held = holding.lost_at is None and agent_id in live.current.get(badge_key, ())
+        # the definition the figures were worked out with: the live board's, or the one in force when it was won
+        definition = next(d for d in live.definitions if d.key == badge_key) if still_held else \
+            await definition_at(badge_key, holding.gained_at) or current
         if not all(self.badges.visible(d, agent_id, viewer) for d in (current, definition)):
             raise ActionError('This badge is only shown to its holder and the leads.')
         who = 'you' if viewer.id == agent_id else self._name(agent_id)
         if still_held:
-            board = self.badges.tracker.board
-            at = board.evaluated_at or self.game.clock.now()
+            board, at = live, live.evaluated_at or self.game.clock.now()
         else:
             at = holding.gained_at
             board = await board_at(definition, at, seed=self.badges.tracker.seed)

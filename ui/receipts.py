@@ -27,7 +27,7 @@ async def show_receipt(services: Services, actor: Callable[[], AgentView | None]
     except ActionError as error:
         ui.notify(str(error), type='negative')
         return
-    with ui.dialog() as dialog, ui.card().classes('w-[32rem] gap-2').mark('receipt'):
+    with page_content(), ui.dialog() as dialog, ui.card().classes('w-[32rem] gap-2').mark('receipt'):
         ui.label(detail.title).classes('text-lg font-bold ' +
                                        ('text-positive' if receipt.points > 0 else 'text-negative'))
         ui.label(f'{detail.domain.capitalize()} · {receipt.occurred_at:%d %b %Y %H:%M} UTC').classes(
@@ -54,7 +54,8 @@ async def show_badge_receipt(services: Services, actor: Callable[[], AgentView |
     except ActionError as error:
         ui.notify(str(error), type='warning')
         return
-    with ui.dialog() as dialog, ui.card().classes('w-[36rem] max-w-full gap-2').mark('badge-receipt'):
+    with page_content(), ui.dialog() as dialog, \
+            ui.card().classes('w-[36rem] max-w-full gap-2').mark('badge-receipt'):
         with ui.row().classes('items-center no-wrap gap-3'):
             ui.image(image_url(detail.image)).classes('w-12 h-12 shrink-0')
             with ui.column().classes('gap-0'):
@@ -90,7 +91,8 @@ async def show_level_receipt(services: Services, actor: Callable[[], AgentView |
     except ActionError as error:
         ui.notify(str(error), type='warning')
         return
-    with ui.dialog() as dialog, ui.card().classes('w-[36rem] max-w-full gap-2').mark('level-receipt'):
+    with page_content(), ui.dialog() as dialog, \
+            ui.card().classes('w-[36rem] max-w-full gap-2').mark('level-receipt'):
         ui.label(f'Level {detail.level}: {detail.title}').classes('text-lg font-bold')
         if detail.next_title:
             ui.label(f'Next: {detail.next_title}').classes('text-sm font-bold')
@@ -129,6 +131,12 @@ def event_lines(lines: list[EventLine], dialog: ui.dialog, open_conversation: Op
                         .mark(f'receipt-conversation-{line.conversation_id}')
                 elif line.conversation_id is not None:
                     ui.label(f'#{line.conversation_id}').classes('text-grey-7 shrink-0')
+
+
+def page_content() -> ui.element:
+    """Where a receipt's dialog lives: the page itself, not the element clicked, which a live update may redraw (the
+    card's badges, the trophy page's holders) and take the open dialog with it."""
+    return ui.context.client.content
 
 
 def close_button(dialog: ui.dialog) -> None:

@@ -72,10 +72,12 @@ def badge_holders(services: Services, viewer: AgentView | None, definitions: tup
             ui.space()
             if not visible:
                 ui.label('—').classes('text-sm')
-            for agent_id in visible:
-                ui.label(agent_name(services.directory, agent_id)).classes('text-sm cursor-pointer hover:underline') \
-                    .mark(f'holder-{definition.key}-{agent_id}').tooltip('Why? Click to see the events behind it') \
-                    .on('click', lambda key=definition.key, a=agent_id: on_holder(key, a) if on_holder else None)
+            with ui.row().classes('gap-1 no-wrap text-sm'):
+                for index, agent_id in enumerate(visible):
+                    ui.label(agent_name(services.directory, agent_id) + (',' if index < len(visible) - 1 else '')) \
+                        .classes('cursor-pointer hover:underline').mark(f'holder-{definition.key}-{agent_id}') \
+                        .tooltip('Why? Click to see the events behind it') \
+                        .on('click', lambda key=definition.key, a=agent_id: on_holder(key, a) if on_holder else None)
 
 
 async def open_in_workspace(conversation_id: int) -> None:

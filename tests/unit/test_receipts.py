@@ -95,7 +95,8 @@ def test_figures_carry_their_unit() -> None:
     assert figure_text(BADGES['worker'], 7 * 3600 + 5 * 60) == '7 h 05 min'
     assert figure_text(BADGES['novelist'], 1420) == '1,420 characters'
     assert figure_text(BADGES['inspector'], 37.25) == '37 s'
-    assert window_text(Window.PREVIOUS_DAY, RESOLVED_AT) == 'Judged on Sun 01 Nov (UTC days), as of Mon 02 Nov 09:42 UTC.'
+    assert window_text(Window.PREVIOUS_DAY, RESOLVED_AT) == \
+        'Judged on Sun 01 Nov (UTC days), as of Mon 02 Nov 09:42 UTC.'
 
 
 def test_the_standing_names_the_runner_up_or_says_nobody_else_qualified() -> None:
@@ -109,7 +110,7 @@ def test_the_standing_names_the_runner_up_or_says_nobody_else_qualified() -> Non
         'The runner-up: Cara Silva with 4 resolutions (3 agents took part).']
     fastest = BadgeResult(key='speedy_gonzales', holders=frozenset({3}), best=40, values={1: 95, 2: 61, 3: 40})
     assert badge_standing(speedy, fastest, 3, who='you', name=NAMES.get, show_names=True)[1] == \
-        'The runner-up: Bruno Dubois with 1 min 1 s (3 agents took part).'  # the lowest wins: the next lowest is runner-up
+        'The runner-up: Bruno Dubois with 1 min 1 s (3 agents took part).'  # the lowest wins, the next lowest is second
     alone = BadgeResult(key='speedy_gonzales', holders=frozenset({3}), best=40, values={3: 40})
     assert badge_standing(speedy, alone, 3, who='Cara Silva', name=NAMES.get, show_names=True)[1] == \
         'Nobody else had at least 3 replies in the window: Cara Silva was the only one above the minimum.'
