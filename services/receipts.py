@@ -144,8 +144,8 @@ def badge_rule(definition: BadgeDefinition) -> list[str]:
     window = WINDOW_WORDS[definition.window]
     if definition.kind == BadgeKind.RANDOM:
         lines = [f'A lucky draw: every day, each agent active that day (any event counts) has a '
-                 f'{_percent(definition.rarity)} chance to draw it, and keeps it while that day is in the window '
-                 f'({window}). Nothing anyone does changes the odds.']
+                 f'{_percent(definition.rarity)} chance to draw it, and keeps it while that day is in the window, '
+                 f'{window}. Nothing anyone does changes the odds.']
     else:
         best = 'highest' if definition.direction == Direction.HIGHEST else 'lowest'
         if (definition.aggregation, definition.direction) in ((Aggregation.MAX, Direction.HIGHEST),

@@ -81,7 +81,7 @@ def test_a_badges_rule_is_told_in_words_from_its_definition() -> None:
                                                 'previous day).'
     assert badge_rule(BADGES['quatrefoil']) == [
         'A lucky draw: every day, each agent active that day (any event counts) has a 5 % chance to draw it, and '
-        'keeps it while that day is in the window (the last 7 days (today and the 6 days before)). Nothing anyone '
+        'keeps it while that day is in the window, the last 7 days (today and the 6 days before). Nothing anyone '
         'does changes the odds.']
 
 
