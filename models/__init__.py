@@ -5,6 +5,7 @@ from models.crm import Purchase
 from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, ScoringPolicyRow, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.incentives import Incentive
+from models.levels import LevelReached
 from models.people import Agent, Team
 from models.rewards import Redemption, Reward
 from models.routing import AgentDepartment, AgentSkills, AutomationRule, RoutingSettings, SlaPolicy
@@ -28,6 +29,7 @@ __all__ = [
     'Department',
     'Incentive',
     'InternalNote',
+    'LevelReached',
     'LevelRow',
     'LedgerEntry',
     'Message',

@@ -149,6 +149,7 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
     sweeper = Sweeper(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
+    badges = BadgeService(clock=clock, game=game, directory=directory)
     return Services(settings=settings, clock=clock, directory=directory,
                     auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
                     game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,
@@ -161,8 +162,8 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     rewards=RewardService(clock=clock, game=game, directory=directory, notices=notices),
                     incentives=IncentiveService(clock=clock, game=game),
                     disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices),
-                    receipts=ReceiptService(directory=directory, game=game),
-                    badges=BadgeService(clock=clock, game=game, directory=directory),
+                    receipts=ReceiptService(directory=directory, game=game, badges=badges),
+                    badges=badges,
                     levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game),
                     scoring=ScoringService(game=game))
 

@@ -14,9 +14,10 @@ from nicegui import Event
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from models import AgentScore, DailyPoints, LedgerEntry, StoredEvent
+from models import AgentScore, DailyPoints, LedgerEntry, LevelReached, StoredEvent
 from services.clock import Clock
 from services.events import EventKind, GameEvent
+from services.level_history import ReachedLevel, level_rows, reached_levels
 from services.projection import AgentMetrics, BoundedResolutions, GameProjection, Outcome, Resolution
 from services.scoring import Award, AwardKind, Domain
 
@@ -111,13 +112,15 @@ class UnitOfWork:
         self.game = game
         self.events: list[GameEvent] = []
         self.outcomes: list[Outcome] = []
+        self.levels_reached: list[ReachedLevel] = []  # taken when folded: the metrics of that moment
         self.after_commit_callbacks: list[Callable[[], None]] = []
         self._keys: set[str] = set()
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator['UnitOfWork']:
         """A change inside a batch: if it fails, the database, the projection and this unit forget it alone."""
-        marks = len(self.events), len(self.outcomes), len(self.after_commit_callbacks), set(self._keys)
+        marks = len(self.events), len(self.outcomes), len(self.after_commit_callbacks), set(self._keys), \
+            len(self.levels_reached)
         self.game.projection.begin()
         try:
             async with in_transaction():  # nested: a savepoint of the batch's transaction
@@ -125,6 +128,7 @@ class UnitOfWork:
         except BaseException:
             self.game.projection.rollback()
             del self.events[marks[0]:], self.outcomes[marks[1]:], self.after_commit_callbacks[marks[2]:]
+            del self.levels_reached[marks[4]:]
             self._keys = marks[3]
             raise
         self.game.projection.commit()
@@ -152,6 +156,8 @@ class UnitOfWork:
             if resolution is not None:
                 projection.resolutions[conversation_id] = resolution
         outcome = projection.apply(event)
+        if outcome.level_ups:
+            self.levels_reached += reached_levels(outcome, projection)
         self.events.append(event)
         self.outcomes.append(outcome)
         return event
@@ -178,6 +184,8 @@ class UnitOfWork:
         if entries or resolved:
             await add_daily_points(((entry.agent_id, entry.occurred_at.date(), entry.points) for entry in entries),
                                    resolved)
+        if self.levels_reached:
+            await LevelReached.bulk_create(level_rows(self.levels_reached), batch_size=CHUNK)
         touched = sorted({agent_id for outcome in self.outcomes for agent_id in outcome.touched_agents})
         if touched:
             metrics = self.game.projection.agents

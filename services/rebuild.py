@@ -4,13 +4,16 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from models import AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelRow, Redemption, ScoringPolicyRow
+from models import (AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelReached, LevelRow, Redemption,
+                    ScoringPolicyRow)
 from services.badge_service import (BadgeTracker, HistoryRow, HolderHistory, definition_from_row, recent_events,
                                     stored_history, write_history)
 from services.badges import BadgeDefinition
 from services.events import EventKind
 from services.game import CHUNK, add_daily_points, iterate_events
 from services.leaderboard_rules import PointsTally
+from services.level_history import (ReachedLevel, level_differences, level_rows, reached_levels,
+                                    stored_levels_reached)
 from services.levels import Level, level_as_dict
 from services.projection import AgentMetrics, GameProjection
 from services.reward_rules import FoldedRedemption, RedemptionStatus, Spending
@@ -33,6 +36,7 @@ class Rebuilt:
     badge_history: list[HistoryRow] = field(default_factory=list)
     # the scoring values in force from the start and after each edit, as (after event id, values)
     policies: list[tuple[int, ScoringPolicy]] = field(default_factory=lambda: [(SEEDED, ScoringPolicy())])
+    levels_reached: list[ReachedLevel] = field(default_factory=list)
 
 
 async def replay() -> Rebuilt:
@@ -43,6 +47,8 @@ async def replay() -> Rebuilt:
     history = HolderHistory()
     async for event in iterate_events():
         outcome = projection.apply(event)
+        if outcome.level_ups:
+            rebuilt.levels_reached += reached_levels(outcome, projection)
         rebuilt.spending.apply(event)
         if event.kind == EventKind.BADGES_CHANGED:
             history.add(badges.redefine(event, await recent_events(event)))
@@ -120,6 +126,7 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
     elif stored_values and stored_values != rebuilt.policies:
         lines.append('scoring: the stored history of scoring values is not the log\'s (receipts would explain '
                      'awards with other values)')
+    lines += level_differences(await stored_levels_reached(), rebuilt.levels_reached)
     return lines
 
 
@@ -181,6 +188,8 @@ async def overwrite(rebuilt: Rebuilt) -> None:
                 await Redemption.filter(id__in=ids[chunk:chunk + CHUNK]).exclude(status=status.value) \
                     .update(status=status.value)
         await write_history(rebuilt.badge_history)
+        await LevelReached.all().delete()
+        await LevelReached.bulk_create(level_rows(rebuilt.levels_reached), batch_size=CHUNK)
         await LevelRow.all().delete()
         await LevelRow.bulk_create([LevelRow(**level_as_dict(level)) for level in rebuilt.levels])
         await ScoringPolicyRow.all().delete()

@@ -17,11 +17,17 @@ DOMAIN_COLORS = {'quality': '#7e57c2', 'speed': '#26a69a', 'productivity': '#ffa
 class ProgressCard:
     """Built once per tab; :meth:`show` updates the elements in place."""
 
-    def __init__(self, on_receipt: Callable[[Receipt], object] | None = None) -> None:
-        """:param on_receipt: called with a receipt when the agent clicks it (to explain it)."""
+    def __init__(self, on_receipt: Callable[[Receipt], object] | None = None, *,
+                 on_badge: Callable[[str], object] | None = None, on_level: Callable[[], object] | None = None) -> None:
+        """:param on_receipt: called with a receipt when the agent clicks it (to explain it).
+        :param on_badge: called with a badge's key when the agent clicks it (its receipt).
+        :param on_level: called when the agent clicks their level (the levels reached)."""
         self._shown: ProgressView | None = None
+        self._on_badge = on_badge
         with ui.card().classes('w-full gap-2').mark('progress-card'):
-            with ui.row().classes('w-full items-center no-wrap'):
+            with ui.row().classes('w-full items-center no-wrap cursor-pointer').mark('card-level') \
+                    .on('click', lambda: on_level() if on_level is not None else None) \
+                    .tooltip('How did I get here? Click to see the levels reached'):
                 self.level_icon = ui.icon('spa', size='lg', color='deep-purple-5')
                 with ui.column().classes('gap-0'):
                     self.level_title = ui.label().classes('text-lg font-bold').mark('level-title')
@@ -89,8 +95,10 @@ class ProgressCard:
             if not held:
                 ui.label('none this week yet').classes('text-xs text-grey-6')
             for definition in held:
-                ui.image(image_url(definition.image)).classes('w-7 h-7').mark(f'badge-{definition.key}') \
-                    .tooltip(f'{definition.name}: {definition.description}')
+                ui.image(image_url(definition.image)).classes('w-7 h-7 cursor-pointer') \
+                    .mark(f'badge-{definition.key}').tooltip(f'{definition.name}: {definition.description} '
+                                                             '(click: why I have it)') \
+                    .on('click', lambda _, key=definition.key: self._on_badge(key) if self._on_badge else None)
 
 
 def _layout() -> dict[str, Any]:

@@ -1,4 +1,7 @@
-"""The trophy room: this month's standings for each trophy, past winners, and who holds which badge now."""
+"""The trophy room: this month's standings for each trophy, past winners, and who holds which badge now (a holder or
+a badge won opens its receipt)."""
+from collections.abc import Callable
+
 from nicegui import ui
 
 from models import BadgeHolding
@@ -8,7 +11,8 @@ from services.badges import BadgeDefinition
 from services.container import Services
 from services.directory import AgentView, Directory
 from services.trophy_service import TrophySnapshot
-from ui.session import page_visitor
+from ui.receipts import show_badge_receipt
+from ui.session import handler_actor, page_visitor
 
 
 HISTORY_SHOWN = 15
@@ -54,8 +58,9 @@ class TrophyStandings:
 
 
 def badge_holders(services: Services, viewer: AgentView | None, definitions: tuple[BadgeDefinition, ...],
-                  holders: dict[str, frozenset[int]]) -> None:
-    """Each badge with its current holders, teasing ones hidden from those who may not see them."""
+                  holders: dict[str, frozenset[int]], on_holder: Callable[[str, int], object] | None = None) -> None:
+    """Each badge with its current holders, teasing ones hidden from those who may not see them; clicking a holder
+    calls ``on_holder`` with the badge's key and the agent."""
     for definition in definitions:
         visible = [agent_id for agent_id in sorted(holders.get(definition.key, ()))
                    if services.badges.visible(definition, agent_id, viewer)]
@@ -65,7 +70,18 @@ def badge_holders(services: Services, viewer: AgentView | None, definitions: tup
                 ui.label(definition.name).classes('font-medium')
                 ui.label(definition.description).classes('text-xs text-grey-7')
             ui.space()
-            ui.label(', '.join(agent_name(services.directory, a) for a in visible) or '—').classes('text-sm')
+            if not visible:
+                ui.label('—').classes('text-sm')
+            with ui.row().classes('gap-1 no-wrap text-sm'):
+                for index, agent_id in enumerate(visible):
+                    ui.label(agent_name(services.directory, agent_id) + (',' if index < len(visible) - 1 else '')) \
+                        .classes('cursor-pointer hover:underline').mark(f'holder-{definition.key}-{agent_id}') \
+                        .tooltip('Why? Click to see the events behind it') \
+                        .on('click', lambda key=definition.key, a=agent_id: on_holder(key, a) if on_holder else None)
+
+
+async def open_in_workspace(conversation_id: int) -> None:
+    ui.navigate.to(f'/?conversation={conversation_id}')
 
 
 def register(services: Services) -> None:
@@ -73,7 +89,13 @@ def register(services: Services) -> None:
     async def trophies_page() -> None:
         if (visitor := page_visitor(services)) is None:
             return
-        _, agent = visitor
+        storage, agent = visitor
+        actor = handler_actor(services, storage, agent)
+
+        def receipt(key: str, agent_id: int, holding_id: int | None = None) -> object:
+            return show_badge_receipt(services, actor, agent_id=agent_id, badge_key=key, holding_id=holding_id,
+                                      open_conversation=open_in_workspace)
+
         ui.page_title('Trophies · DeskQuest')
         ui.query('body').classes('bg-blue-grey-1')
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
@@ -106,7 +128,7 @@ def register(services: Services) -> None:
 
             @ui.refreshable
             def holders(current: dict[str, frozenset[int]]) -> None:
-                badge_holders(services, agent, services.badges.definitions, current)
+                badge_holders(services, agent, services.badges.definitions, current, on_holder=receipt)
 
             with ui.card().classes('w-full gap-2').mark('badge-holders'):
                 ui.label('Badges held now').classes('text-lg font-bold')
@@ -121,7 +143,9 @@ def register(services: Services) -> None:
                     if definition is None or not services.badges.visible(definition, holding.agent_id, agent):
                         continue
                     held = f'held until {holding.lost_at:%a %d %b %H:%M}' if holding.lost_at else 'still held'
-                    with ui.row().classes('items-center no-wrap gap-2 text-sm'):
+                    with ui.row().classes('items-center no-wrap gap-2 text-sm cursor-pointer hover:underline') \
+                            .mark(f'won-{holding.id}') \
+                            .on('click', lambda h=holding: receipt(h.badge_key, h.agent_id, h.id)):
                         ui.image(image_url(definition.image)).classes('w-6 h-6')
                         ui.label(f'{agent_name(services.directory, holding.agent_id)} won {definition.name} on '
                                  f'{holding.gained_at:%a %d %b %H:%M} ({held})')

@@ -11,7 +11,7 @@ from ui.leaderboard_card import LeaderboardCard, TeamBoardCard, feed_for
 from ui.my_ratings import MyRatingsDialog
 from ui.presence_menu import PresenceMenu
 from ui.progress_card import ProgressCard
-from ui.receipts import show_receipt
+from ui.receipts import show_badge_receipt, show_level_receipt, show_receipt
 from ui.session import handler_actor, log_out, page_visitor
 from ui.sim_controls import SimulatorControls
 from ui.team_chat import TeamChatPanel
@@ -22,7 +22,8 @@ def register(services: Services) -> None:
     queues = queue_views_for(services.inbox)
 
     @ui.page('/')
-    async def workspace() -> None:
+    async def workspace(conversation: int | None = None) -> None:
+        """:param conversation: a conversation to open at once (a receipt's link from another page)."""
         if (visitor := page_visitor(services)) is None:
             return
         storage, agent = visitor
@@ -52,8 +53,14 @@ def register(services: Services) -> None:
         # the screen's height is shared out: each column scrolls on its own, the page itself does not
         with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 88px)'):
             with ui.column().classes('w-80 shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
-                progress = ProgressCard(on_receipt=lambda receipt: show_receipt(services, actor, receipt)) \
-                    if not agent.is_lead else None
+                # the receipts' conversation links open in the inbox (made just below: looked up when clicked)
+                progress = ProgressCard(
+                    on_receipt=lambda receipt: show_receipt(services, actor, receipt,
+                                                            open_conversation=inbox.conversation.open),
+                    on_badge=lambda key: show_badge_receipt(services, actor, agent_id=agent.id, badge_key=key,
+                                                            open_conversation=inbox.conversation.open),
+                    on_level=lambda: show_level_receipt(services, actor, open_conversation=inbox.conversation.open),
+                ) if not agent.is_lead else None
                 LeaderboardCard(feed, me=agent.id)
                 if agent.is_lead and services.directory.teams:  # any team's board; an agent sees their own
                     TeamBoardCard(feed, me=None, team_id=agent.team_id, choices=dict(sorted(
@@ -111,6 +118,8 @@ def register(services: Services) -> None:
             services.badges.agent_changed(agent.id).subscribe(show_badges)
         inbox.show(services.inbox.items())
         services.inbox.changed.subscribe(inbox.show)
+        if conversation is not None:
+            await inbox.conversation.open(conversation)
 
         services.notices.for_agent(agent.id).subscribe(lambda notice: ui.notify(notice.text, type=notice.kind,
                                                                                 multi_line=True))

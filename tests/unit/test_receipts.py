@@ -1,7 +1,13 @@
-"""Receipts in words: the rule behind an award with the numbers of its event, and one line per event."""
-from datetime import datetime, timezone
+"""Receipts in words: the rule behind an award, a badge or a level with the numbers that met it, one line per event."""
+from datetime import datetime, timedelta, timezone
 
-from services.receipts import describe, facts
+from services.badges import DEFAULT_BADGES, BadgeResult, Window
+from services.events import EventKind, GameEvent
+from services.expressions import parse_condition
+from services.level_history import ReachedLevel
+from services.levels import DEFAULT_LEVELS, LEVEL_METRICS
+from services.receipts import (badge_rule, badge_standing, condition_checks, describe, facts, figure_text,
+                               level_steps, telling_facts, window_text)
 from services.scoring import ScoringPolicy
 
 RESOLVED_AT = datetime(2026, 11, 2, 9, 42, tzinfo=timezone.utc)
@@ -41,4 +47,115 @@ def test_each_event_is_one_line_of_the_story() -> None:
         'Ana Ozola replied (42 characters, canned reply /hello)'
     assert describe('assigned', {'by': 'routing'}, 'Ana Ozola') == 'Assigned to Ana Ozola by routing'
     assert describe('resolved', {}, 'Ana Ozola') == 'Ana Ozola resolved it'
-    assert describe('tagged', {'tag': 'vip'}, 'Ana Ozola') == 'Tagged (Ana Ozola)'
+    assert describe('tagged', {'tag': 'vip'}, 'Ana Ozola') == 'Ana Ozola tagged it “vip”'
+    assert describe('untagged', {'tag': 'vip'}, 'Ana Ozola') == 'Untagged (Ana Ozola)'
+    assert describe('presence_changed', {'status': 'online', 'previous': 'on_break'}, 'Ana Ozola') == \
+        'Ana Ozola went from on break to online'
+
+
+# --- badges ---------------------------------------------------------------------------------------------------------
+
+BADGES = {definition.key: definition for definition in DEFAULT_BADGES}
+NAMES = {1: 'Ana Ozola', 2: 'Bruno Dubois', 3: 'Cara Silva'}
+
+
+def event(event_id: int, *, agent_id: int = 1, **data: object) -> GameEvent:
+    return GameEvent(id=event_id, key=f'e{event_id}', kind=EventKind.REPLIED, agent_id=agent_id, conversation_id=7,
+                     occurred_at=RESOLVED_AT + timedelta(minutes=event_id), data=data)
+
+
+def test_a_badges_rule_is_told_in_words_from_its_definition() -> None:
+    assert badge_rule(BADGES['traffic_controller']) == [
+        'Won by the highest number of transfers, over the last 7 days (today and the 6 days before).',
+        'Agents with the same figure share it.']
+    assert badge_rule(BADGES['speedy_gonzales']) == [
+        'Won by the lowest average first response seconds of replies where channel is chat and first response '
+        'seconds is known, over yesterday (the whole previous day).',
+        'Only agents with at least 3 replies counted in the window take part.',
+        'Agents with the same figure share it.']
+    assert badge_rule(BADGES['siesta'])[0] == 'Won by the highest total seconds of status changes where previous is ' \
+                                              'on break, over the last 7 days (today and the 6 days before).'
+    assert badge_rule(BADGES['siesta'])[-1].startswith('A teasing badge: only its holder and the leads see it')
+    assert badge_rule(BADGES['tagger'])[0].startswith('Won by the highest number of conversations with a tag,')
+    assert badge_rule(BADGES['novelist'])[0] == 'Won by the largest length of one reply, over yesterday (the whole ' \
+                                                'previous day).'
+    assert badge_rule(BADGES['quatrefoil']) == [
+        'A lucky draw: every day, each agent active that day (any event counts) has a 5 % chance to draw it, and '
+        'keeps it while that day is in the window, the last 7 days (today and the 6 days before). Nothing anyone '
+        'does changes the odds.']
+
+
+def test_figures_carry_their_unit() -> None:
+    assert figure_text(BADGES['traffic_controller'], 1) == '1 transfer'
+    assert figure_text(BADGES['traffic_controller'], 12) == '12 transfers'
+    assert figure_text(BADGES['tagger'], 4) == '4 conversations'
+    assert figure_text(BADGES['siesta'], 45) == '45 s'
+    assert figure_text(BADGES['siesta'], 310) == '5 min 10 s'
+    assert figure_text(BADGES['siesta'], 1520) == '25 min'
+    assert figure_text(BADGES['worker'], 7 * 3600 + 5 * 60) == '7 h 05 min'
+    assert figure_text(BADGES['novelist'], 1420) == '1,420 characters'
+    assert figure_text(BADGES['inspector'], 37.25) == '37 s'
+    assert window_text(Window.PREVIOUS_DAY, RESOLVED_AT) == \
+        'Judged on Sun 01 Nov (UTC days), as of Mon 02 Nov 09:42 UTC.'
+
+
+def test_the_standing_names_the_runner_up_or_says_nobody_else_qualified() -> None:
+    cleaner, speedy = BADGES['cleaner'], BADGES['speedy_gonzales']
+    result = BadgeResult(key='cleaner', holders=frozenset({1}), best=9, values={1: 9, 2: 7, 3: 7})
+    assert badge_standing(cleaner, result, 1, who='you', name=NAMES.get, show_names=True) == [
+        'You: 9 resolutions.', 'The runner-up: Bruno Dubois and Cara Silva with 7 resolutions (3 agents took part).']
+    shared = BadgeResult(key='cleaner', holders=frozenset({1, 2}), best=9, values={1: 9, 2: 9, 3: 4})
+    assert badge_standing(cleaner, shared, 2, who='Bruno Dubois', name=NAMES.get, show_names=True) == [
+        'Bruno Dubois: 9 resolutions.', 'Shared with Ana Ozola (the same figure).',
+        'The runner-up: Cara Silva with 4 resolutions (3 agents took part).']
+    fastest = BadgeResult(key='speedy_gonzales', holders=frozenset({3}), best=40, values={1: 95, 2: 61, 3: 40})
+    assert badge_standing(speedy, fastest, 3, who='you', name=NAMES.get, show_names=True)[1] == \
+        'The runner-up: Bruno Dubois with 1 min 1 s (3 agents took part).'  # the lowest wins, the next lowest is second
+    alone = BadgeResult(key='speedy_gonzales', holders=frozenset({3}), best=40, values={3: 40})
+    assert badge_standing(speedy, alone, 3, who='Cara Silva', name=NAMES.get, show_names=True)[1] == \
+        'Nobody else had at least 3 replies in the window: Cara Silva was the only one above the minimum.'
+    teasing = BadgeResult(key='rebel', holders=frozenset({1, 2}), best=3, values={1: 3, 2: 3, 3: 1})
+    assert badge_standing(BADGES['rebel'], teasing, 1, who='you', name=NAMES.get, show_names=False) == [
+        'You: 3 ratings.', 'Shared with 1 other agent with the same figure.',
+        'The runner-up: 1 rating (3 agents took part).']
+    gone = BadgeResult(key='cleaner', holders=frozenset({2}), best=3, values={2: 3})
+    assert badge_standing(cleaner, gone, 1, who='you', name=NAMES.get, show_names=True) == [
+        'You did not qualify in this window any more (the window moves every day).']
+
+
+def test_the_most_telling_events_are_the_latest_of_a_count_and_the_extremes_of_a_value() -> None:
+    counted = [(event(n), 1) for n in range(1, 8)]
+    assert [e.id for e, _ in telling_facts(BADGES['traffic_controller'], counted, limit=3)] == [5, 6, 7]
+    lengths = [(event(1), 300), (event(2), 1400), (event(3), 90), (event(4), 800)]
+    assert [e.id for e, _ in telling_facts(BADGES['novelist'], lengths, limit=2)] == [2, 4]  # oldest first
+    assert [e.id for e, _ in telling_facts(BADGES['speedy_gonzales'], lengths, limit=2)] == [1, 3]  # the fastest
+
+
+# --- levels ---------------------------------------------------------------------------------------------------------
+
+def test_a_level_condition_is_checked_term_by_term() -> None:
+    condition = parse_condition('points >= 800 and (resolved >= 40 or chats > 10) and not negative_ratings > 5',
+                                known=LEVEL_METRICS)
+    assert condition_checks(condition, {'points': 812, 'resolved': 12, 'chats': 11, 'negative_ratings': 2}) == [
+        'points: 812 (needs ≥ 800) ✓', 'resolved: 12 (needs ≥ 40) ✗', 'chats: 11 (needs > 10) ✓',
+        'negative ratings: 2 (needs not > 5) ✓']
+
+
+def reached(level: int, previous: int, event_id: int) -> ReachedLevel:
+    return ReachedLevel(agent_id=1, level=level, previous=previous, event_id=event_id, at=RESOLVED_AT, title='Then',
+                        condition='points >= 200', metrics={'points': 210})
+
+
+def test_level_steps_tell_each_level_reached_passed_or_from_before_receipts() -> None:
+    steps = level_steps([reached(3, 1, 42), reached(5, 4, 57)], level=6, levels=DEFAULT_LEVELS)
+    assert [(s.number, s.title, s.reached_at is not None) for s in steps] == [
+        (6, 'Customer whisperer', False), (5, 'Then', True), (4, 'Problem solver', False), (3, 'Then', True),
+        (2, 'Rookie', True), (1, 'Novice', False)]
+    by_number = {step.number: step for step in steps}
+    assert by_number[6].note == 'Reached before receipts were kept.' and by_number[6].checks == []
+    assert by_number[6].condition == 'points >= 7000 and positive_ratings >= 250'  # today's, as nothing was kept
+    assert by_number[5].checks == ['points: 210 (needs ≥ 200) ✓'] and by_number[5].note == ''
+    assert by_number[3].note == 'The same event passed level 2 on the way.'
+    assert by_number[2].note == 'Passed on the way to level 3, by the same event.'
+    assert by_number[4].note == 'Reached before receipts were kept.'
+    assert by_number[1].note == 'Where everyone starts.'
