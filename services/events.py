@@ -44,6 +44,11 @@ class EventKind(str, Enum):
     # the game's editable parts (issue 4): an edit is a line of the log, so a replay folds it at the same point
     LEVELS_CHANGED = 'levels_changed'  # a lead edited the levels; data: levels (the whole table), by
     BADGES_CHANGED = 'badges_changed'  # a lead edited the badges; data: badges (every definition), by
+    QUESTS_CHANGED = 'quests_changed'  # a lead edited the quests; data: quests (every definition), by
+    # a quest or team mission reached its target (services/quest_service.py); no agent_id: data.agent_ids are rewarded;
+    # data: quest, title, scope, holder, team_id, agent_ids, points, domain, badge, value, target and the completing
+    # event's event_id, conversation_id, by
+    QUEST_COMPLETED = 'quest_completed'
 
 
 class Channel(str, Enum):
