@@ -6,6 +6,7 @@ from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, Stored
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.incentives import Incentive
 from models.people import Agent, Team
+from models.quests import QuestRow
 from models.rewards import Redemption, Reward
 from models.routing import AgentDepartment, AgentSkills, AutomationRule, RoutingSettings, SlaPolicy
 from models.workspace import ConversationTag, InternalNote, Transfer
@@ -32,6 +33,7 @@ __all__ = [
     'LedgerEntry',
     'Message',
     'Purchase',
+    'QuestRow',
     'Redemption',
     'Reward',
     'RoutingSettings',

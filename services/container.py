@@ -24,6 +24,7 @@ from services.level_service import LevelService
 from services.notices import Notices
 from services.presence import Presence
 from services.progress import ProgressService
+from services.quest_service import QuestService
 from services.ratings import RatingsService
 from services.receipts import ReceiptService
 from services.rewards import RewardService
@@ -70,6 +71,7 @@ class Services:
     badges: BadgeService
     levels: LevelService
     trophies: TrophyService
+    quests: QuestService  # quests and team missions (issue 4)
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -86,6 +88,7 @@ class Services:
         await self.incentives.load()  # into the projection game.load() built
         await self.rewards.load()
         await self.badges.load()
+        await self.quests.load()  # after the badges: a completion it records may give a badge
         await self.trophies.load()
         await self.leaderboard.load()
         await self.inbox.load()
@@ -114,6 +117,7 @@ class Services:
         await self.presence.close()
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
+        await self.quests.stop()  # records the completions of the events committed so far
         await self.badges.stop()  # stores the holders of the events committed so far
         await Tortoise.close_connections()
 
@@ -133,11 +137,13 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     hasher = PasswordHasher(memory_cost=settings.argon2_memory_kib)
     game = GameService(clock=clock)
     leaderboard = LeaderboardService(clock=clock, game=game, directory=directory)
-    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard)
+    notices = Notices()  # what the store, the disputes and the quests tell one agent's tabs
+    badges = BadgeService(clock=clock, game=game, directory=directory)
+    quests = QuestService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
+    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests)
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
     presence = Presence(clock=clock, game=game)
-    notices = Notices()  # what the store and the disputes tell one agent's tabs
     simulator = Simulator(clock=clock, inbox=inbox, game=game, directory=directory, presence=presence,
                           seed=settings.seed, speed=settings.sim_speed, scenario=settings.scenario)
     # SLA due times are set before the rules run (a rule may test or change the priority), routing after the commit
@@ -159,8 +165,8 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     incentives=IncentiveService(clock=clock, game=game),
                     disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices),
                     receipts=ReceiptService(directory=directory, game=game),
-                    badges=BadgeService(clock=clock, game=game, directory=directory),
-                    levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game))
+                    badges=badges, levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game),
+                    quests=quests)
 
 
 async def check_database(db_url: str) -> None:
@@ -169,7 +175,7 @@ async def check_database(db_url: str) -> None:
     await Tortoise.close_connections()
 
 
-SCHEMA_VERSION = 4  # raise with every change to the tables; there are no migrations yet
+SCHEMA_VERSION = 5  # raise with every change to the tables; there are no migrations yet
 
 
 class IncompatibleDatabase(RuntimeError):
