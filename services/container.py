@@ -13,7 +13,7 @@ from services.badge_service import BadgeService
 from services.canned_replies import CannedReplyService
 from services.clock import AcceleratedClock, ManualClock
 from services.crm import CrmService
-from services.demo import seed_demo_floor, seed_demo_game, seed_demo_queue
+from services.demo import seed_demo_floor, seed_demo_game, seed_demo_queue, seed_demo_quests
 from services.directory import Directory
 from services.disputes import DisputeService
 from services.game import GameService
@@ -97,6 +97,7 @@ class Services:
         if seeded:
             await seed_demo_queue(self.inbox)
             await seed_demo_game(self.rewards, self.incentives, self.directory)
+            await seed_demo_quests(self.quests, self.directory)
             log.info('seeded the demo floor')
         if isinstance(self.clock, AcceleratedClock):
             self.sweeper.start()

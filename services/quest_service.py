@@ -213,6 +213,8 @@ class QuestService:
     async def save(self, actor: AgentView, draft: QuestDraft) -> QuestDefinition:
         """Create or edit a quest from a lead's form; its bars are fed the log again from its start."""
         _check_lead(actor)
+        if not draft.title.strip():
+            raise ActionError('A quest needs a title.')
         now = self.clock.now()
         existing = self._definitions.get(draft.key) if draft.key else None
         if draft.key and existing is None:

@@ -17,6 +17,7 @@ from services.inbox import ActionError
 from services.incentive_rules import Incentive, IncentiveKind
 from services.reward_rules import RedemptionView, RewardDraft, RewardView
 from ui.admin_badges import badges_section
+from ui.admin_quests import quests_section
 from ui.session import current_agent, handler_actor, user_storage
 
 
@@ -449,4 +450,5 @@ SECTIONS: list[tuple[str, str, Builder]] = [
     ('Incentives', 'bolt', IncentivesTab),
     ('Disputes', 'gavel', disputes_tab),
     ('Badges & levels', 'military_tech', lambda context: badges_section(context.services, context.lead)),
+    ('Quests', 'flag', lambda context: quests_section(context.services, context.lead)),
 ]
