@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.badges import Aggregation, BadgeError, Metric
+from services.badges import Aggregation, BadgeBoard, BadgeDefinition, BadgeError, BadgeKind, Metric
 from services.events import EventKind, GameEvent
 from services.quests import (Preset, QuestBoard, QuestCompletion, QuestDefinition, QuestError, QuestScope,
                              QuestTracker, completion_key, period, quest_bars, quest_from_dict, quest_metric,
                              time_left)
+from services.receipts import describe, facts
 from services.scoring import AwardKind, Domain, quest_awards
 
 MONDAY = datetime(2026, 11, 16, tzinfo=timezone.utc)
@@ -245,3 +246,32 @@ def test_a_completion_event_rewards_every_agent_it_names() -> None:
     assert [(a.agent_id, a.points, a.domain, a.kind, a.reason) for a in awards] == [
         (agent_id, 20, Domain.QUALITY, AwardKind.QUEST, "quest 'Wow' completed") for agent_id in (1, 2)]
     assert quest_awards(replace(event, data={**event.data, 'points': 0})) == []
+
+
+def test_a_quest_receipt_says_which_event_completed_it() -> None:
+    data = {'title': 'Resolve 25 social tickets this week', 'value': 25, 'target': 25, 'conversation_id': 123,
+            'event_id': 9, 'team_id': None}
+    assert facts('quest', 'quest_completed', data, MONDAY) == [
+        "Completed 'Resolve 25 social tickets this week': 25 of 25, the 25th was #123."]
+    team = {**data, 'title': 'Write 1000 characters', 'value': 1042.0, 'target': 1000, 'team_id': 4,
+            'conversation_id': None}
+    assert facts('quest', 'quest_completed', team, MONDAY) == [
+        "Completed 'Write 1000 characters', together as a team: 1042 of 1000, the last was event 9."]
+    assert facts('quest', 'quest_completed', {**data, 'value': 22, 'target': 22}, MONDAY)[0].endswith(
+        'the 22nd was #123.')
+    assert describe('quest_completed', team, '') == "The team completed 'Write 1000 characters'"
+
+
+def test_an_awarded_badge_is_held_for_good_by_the_agents_a_quest_names() -> None:
+    awarded = BadgeDefinition(key='star', name='Star', description='A quest done', image='badges/star.svg',
+                              kind=BadgeKind.AWARDED, metric=Metric(kind=EventKind.RESOLVED))
+    assert awarded.metric is None  # nothing to measure: quests give it
+    board = BadgeBoard([awarded])
+    log = Log()
+    completed = log.add(EventKind.QUEST_COMPLETED, 0, badge='star', agent_ids=[1, 2])
+    changes = board.apply(replace(completed, agent_id=None))
+    assert [(c.badge, c.agent_id, c.gained) for c in changes] == [('star', 1, True), ('star', 2, True)]
+    assert board.advance(MONDAY + timedelta(days=30)) == []  # windows move on; the badge stays
+    later = BadgeBoard([awarded])  # a board rebuilt from the last days takes the holders over
+    later.current = dict(board.current)
+    assert later.holders(MONDAY + timedelta(days=60))['star'] == frozenset({1, 2})
