@@ -9,6 +9,7 @@ from models import QuestRow, StoredEvent
 from services.container import Services
 from services.directory import AgentView
 from services.events import EventKind
+from services.quest_service import QuestDraft
 from tests.ui.test_workspace import log_in
 
 
@@ -67,3 +68,14 @@ async def test_only_leads_edit_quests(user: User) -> None:
     await user.open('/admin/game')
     await user.should_see('The game settings are for leads.', retries=50)
     await user.should_not_see(marker='new-quest')
+
+
+async def test_the_kiosk_celebrates_a_team_mission(user: User) -> None:
+    await user.open('/kiosk')
+    await user.should_see('live floor', retries=50)
+    await services().quests.save(agent('lead'), QuestDraft(title='First reply of the day', kind='replied', target=1,
+                                                          preset='today', scope='team', reward_points=5))
+    await services().quests.settle()
+    conversation_id = next(item.id for item in services().inbox.items() if item.assignee_id is None)
+    await services().inbox.reply(agent('bruno'), conversation_id, 'Hello!')
+    await user.should_see("Team Aurora accomplished the mission 'First reply of the day'!", retries=50)
