@@ -97,7 +97,8 @@ class Services:
         if seeded:
             await seed_demo_queue(self.inbox)
             await seed_demo_game(self.rewards, self.incentives, self.directory)
-            await seed_demo_quests(self.quests, self.directory)
+            if self.settings.simulator:  # the quests come with the simulated traffic that moves their bars
+                await seed_demo_quests(self.quests, self.directory)
             log.info('seeded the demo floor')
         if isinstance(self.clock, AcceleratedClock):
             self.sweeper.start()

@@ -72,7 +72,10 @@ class QuestService:
         self._definitions: dict[str, QuestDefinition] = {}  # every quest as stored, the ended ones too
         self.changed: Event[set[int]] = Event()  # agents whose bars moved: their progress cards are built again
         self.completed: Event[QuestCompletion] = Event()  # after the completion's commit: the kiosk celebrates
-        self._queue: asyncio.Queue[list[GameEvent]] = asyncio.Queue()
+        # what needs the database, in commit order: an edit (fed the log again, and every event after it until it is
+        # done) and the completions to record; other events are fed at once, so the bars move with the commit
+        self._queue: asyncio.Queue[list[GameEvent] | list[QuestCompletion]] = asyncio.Queue()
+        self._waiting = 0  # batches queued and not yet done: later events wait behind them
         self._tasks: list[asyncio.Task] = []
         self._shown: tuple[frozenset[str], int] | None = None  # what the bars showed: running quests, clock hour
         game.committed.subscribe(self._on_committed)
@@ -142,25 +145,47 @@ class QuestService:
         self._tasks = []
 
     def _on_committed(self, outcomes: list[Outcome]) -> None:
-        self._queue.put_nowait([outcome.event for outcome in outcomes])
+        events = [outcome.event for outcome in outcomes]
+        if self._waiting or any(event.kind == EventKind.QUESTS_CHANGED for event in events) or not self._tasks:
+            self._put(events)
+            return
+        completions, moved = self._feed(events)  # pure and quick: in the same turn as the game's own outcomes
+        if completions:
+            self._put(completions)
+        if moved:
+            self.changed.emit(moved)
+
+    def _put(self, item: list[GameEvent] | list[QuestCompletion]) -> None:
+        self._waiting += 1
+        self._queue.put_nowait(item)
+
+    def _feed(self, events: list[GameEvent]) -> tuple[list[QuestCompletion], set[int]]:
+        moved: set[int] = set()
+        completions: list[QuestCompletion] = []
+        for event in events:
+            if event.agent_id is not None and event.kind in self.tracker.board.kinds:
+                completions += self.tracker.apply(event)
+                moved.update(self._taking_part(event))
+            else:
+                self.tracker.apply(event)
+        return completions, moved
 
     async def _consume(self) -> None:
         while True:
-            events = await self._queue.get()
+            item = await self._queue.get()
             try:
+                completions = [entry for entry in item if isinstance(entry, QuestCompletion)]
                 moved: set[int] = set()
-                completions: list[QuestCompletion] = []
-                for event in events:
+                for event in (entry for entry in item if isinstance(entry, GameEvent)):
                     if event.kind == EventKind.QUESTS_CHANGED:
                         fresh = self.tracker.to_feed(event)
                         earlier = await quest_events(fresh, before_id=event.id) if fresh else []
                         completions += self.tracker.redefine(event, earlier)
                         moved.update(self.team_of())
-                    elif event.agent_id is not None and event.kind in self.tracker.board.kinds:
-                        completions += self.tracker.apply(event)
-                        moved.update(self._taking_part(event))
                     else:
-                        self.tracker.apply(event)
+                        found, touched = self._feed([event])
+                        completions += found
+                        moved |= touched
                 for completion in completions:
                     await self._record(completion)
                 if moved:
@@ -168,6 +193,7 @@ class QuestService:
             except Exception:
                 log.exception('updating the quests failed')
             finally:
+                self._waiting -= 1
                 self._queue.task_done()
 
     def _taking_part(self, event: GameEvent) -> set[int]:

@@ -32,6 +32,8 @@ class QuestBars:
         self.container.clear()
         self._rows = {}
         self.container.set_visibility(bool(bars))
+        if not bars:
+            return
         with self.container:
             ui.label('Quests').classes('text-sm font-bold mt-1')
             for bar in bars:

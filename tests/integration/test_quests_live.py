@@ -6,6 +6,7 @@ import pytest
 
 from models import LedgerEntry, QuestRow, StoredEvent
 from services.clock import ManualClock
+from services.demo import QUESTS, seed_demo_quests
 from services.container import Services
 from services.directory import AgentView
 from services.events import EventKind
@@ -181,3 +182,12 @@ async def test_a_simulated_morning_with_quests_replays_the_same(services: Servic
     await services.simulator.run_until(clock.now() + timedelta(hours=2))
     assert await settled_differences(services) == []
     assert len(await StoredEvent.filter(kind=EventKind.QUEST_COMPLETED.value)) >= 2
+
+
+async def test_the_demo_runs_two_quests_and_a_team_mission(services: Services, ana: AgentView) -> None:
+    assert services.quests.definitions == []  # without the simulator, no demo quests
+    await seed_demo_quests(services.quests, services.directory)
+    await services.quests.settle()
+    bars = services.quests.bars(ana.id)
+    assert len(bars) == len(QUESTS) == 3 and [bar.team for bar in bars].count(True) == 1
+    assert await settled_differences(services) == []

@@ -25,12 +25,12 @@ async def test_a_lead_creates_a_quest_and_the_agent_sees_the_bar_move_and_the_co
         create_user: Callable[[], User]) -> None:
     lead, ana = create_user(), create_user()
     await log_in(ana, 'ana')
-    with ana.scope(marker='progress-card'):
-        await ana.should_see('Team mission', retries=50)  # the demo's running team mission
+    await ana.should_see(marker='progress-card', retries=50)
+    await ana.should_not_see('Quests')  # none running: no empty section on the card
     await log_in(lead, 'lead')
     await lead.open('/admin/game')
     lead.find(marker='tab-quests').click()
-    await lead.should_see(marker='admin-quest-resolve_8_conversations_today', retries=50)
+    await lead.should_see('No quests yet.', retries=50)
     lead.find(marker='new-quest').click()
     await lead.should_see('New quest', retries=50)
     lead.find(marker='quest-save').click()  # no title yet
@@ -61,6 +61,11 @@ async def test_a_lead_creates_a_quest_and_the_agent_sees_the_bar_move_and_the_co
     with ana.scope(marker='receipts'):
         await ana.should_see("+20 quest 'Reply twice' completed", retries=50)
     assert await StoredEvent.filter(kind=EventKind.QUEST_COMPLETED.value).count() == 1
+    with lead.scope(marker='admin-quest-reply_twice'):
+        lead.find(marker='end-quest-reply_twice').click()
+    await lead.should_see('Ended Reply twice; what it gave stays.', retries=50)
+    with ana.scope(marker='progress-card'):
+        await ana.should_not_see(marker='quest-reply_twice', retries=50)
 
 
 async def test_only_leads_edit_quests(user: User) -> None:
@@ -73,6 +78,8 @@ async def test_only_leads_edit_quests(user: User) -> None:
 async def test_the_kiosk_celebrates_a_team_mission(user: User) -> None:
     await user.open('/kiosk')
     await user.should_see('live floor', retries=50)
+    await services().quests.save(agent('lead'), QuestDraft(title='Warm-up', target=3, preset='today', scope='team',
+                                                          reward_points=5))
     await services().quests.save(agent('lead'), QuestDraft(title='First reply of the day', kind='replied', target=1,
                                                           preset='today', scope='team', reward_points=5))
     await services().quests.settle()
