@@ -123,14 +123,14 @@ class QuestEditor:
                     .bind_visibility_from(self.preset, 'value', **custom)
             with ui.row().classes('w-full no-wrap gap-2 items-center'):
                 self.scope = ui.toggle({QuestScope.INDIVIDUAL.value: 'Each agent', QuestScope.TEAM.value:
-                                        'Team mission'}, value=QuestScope.INDIVIDUAL.value).props('no-caps') \
+                                        'Team mission'}, value=QuestScope.INDIVIDUAL.value).props('no-caps no-wrap') \
                     .mark('quest-scope')
                 self.points = ui.number('Reward points', value=50, min=0, precision=0).classes('w-32') \
                     .mark('quest-points')
                 self.domain = ui.select([d.value for d in Domain], value=Domain.PRODUCTIVITY.value, label='Domain') \
-                    .classes('w-36').mark('quest-domain')
-                self.badge = ui.select({}, label='Badge (optional)', clearable=True).classes('grow') \
-                    .mark('quest-badge')
+                    .classes('grow').mark('quest-domain')
+            self.badge = ui.select({}, label='Badge given for good (optional; badges of kind "awarded")',
+                                   clearable=True).classes('w-full').mark('quest-badge')
             self.error = ui.label().classes('text-negative text-sm').mark('quest-error')
             with ui.row().classes('w-full justify-end'):
                 ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
