@@ -7,6 +7,7 @@ from models.helpdesk import CannedReply, Conversation, Customer, Department, Mes
 from models.incentives import Incentive
 from models.levels import LevelReached
 from models.people import Agent, Team
+from models.quests import QuestRow
 from models.rewards import Redemption, Reward
 from models.routing import AgentDepartment, AgentSkills, AutomationRule, RoutingSettings, SlaPolicy
 from models.workspace import ConversationTag, InternalNote, Transfer
@@ -34,6 +35,7 @@ __all__ = [
     'LedgerEntry',
     'Message',
     'Purchase',
+    'QuestRow',
     'Redemption',
     'Reward',
     'RoutingSettings',

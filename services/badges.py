@@ -58,6 +58,7 @@ class Direction(str, Enum):
 class BadgeKind(str, Enum):
     METRIC = 'metric'  # the best result of a metric
     RANDOM = 'random'  # a lucky draw among the agents active on a day (Quatrefoil)
+    AWARDED = 'awarded'  # given for good as a quest's reward: never ranked, held by the agents of QUEST_COMPLETED
 
 
 class FilterOperator(str, Enum):
@@ -193,6 +194,9 @@ class BadgeDefinition:
             raise BadgeError('A badge needs a key and a name')
         if self.minimum_volume < 1:
             raise BadgeError('The minimum volume is at least 1')
+        if self.kind == BadgeKind.AWARDED:
+            object.__setattr__(self, 'metric', None)  # nothing to measure: quests give it
+            return
         if self.kind == BadgeKind.RANDOM:
             if not 0 < self.rarity <= 1:
                 raise BadgeError(f'The chance of a random badge is between 0 and 1, not {self.rarity}')
@@ -341,6 +345,7 @@ class BadgeBoard:
                 self._windows_of.setdefault(index, set()).add(definition.window)
                 self._badges_in.setdefault((index, definition.window), []).append(definition.key)
         self._random = [d.key for d in self.definitions if d.kind == BadgeKind.RANDOM]
+        self._awarded: dict[str, set[int]] = {d.key: set() for d in self.definitions if d.kind == BadgeKind.AWARDED}
         self.days: dict[date, _Day] = {}
         self.last_event_id = 0
         self.latest_day: date | None = None
@@ -370,6 +375,9 @@ class BadgeBoard:
         if event.id <= self.last_event_id:
             return
         self.last_event_id = event.id
+        if event.kind == EventKind.QUEST_COMPLETED and event.data.get('badge') in self._awarded:
+            self._awarded[event.data['badge']].update(event.data['agent_ids'])
+            self._dirty.add(event.data['badge'])
         if event.agent_id is None:
             return
         day = utc_day(event.occurred_at)
@@ -416,6 +424,9 @@ class BadgeBoard:
                 continue
             if definition.kind == BadgeKind.RANDOM:
                 results[definition.key] = self._draw(definition, window_days(definition.window, now))
+            elif definition.kind == BadgeKind.AWARDED:  # for good: the holders so far (a new board takes them over)
+                holders = frozenset(self._awarded[definition.key]) | self.current.get(definition.key, frozenset())
+                results[definition.key] = BadgeResult(key=definition.key, holders=holders, best=None, values={})
             else:
                 partials = windows[self._metric_of[definition.key], definition.window]
                 results[definition.key] = _rank(definition, partials)

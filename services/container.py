@@ -13,7 +13,7 @@ from services.badge_service import BadgeService
 from services.canned_replies import CannedReplyService
 from services.clock import AcceleratedClock, ManualClock
 from services.crm import CrmService
-from services.demo import seed_demo_floor, seed_demo_game, seed_demo_queue
+from services.demo import seed_demo_floor, seed_demo_game, seed_demo_queue, seed_demo_quests
 from services.directory import Directory
 from services.disputes import DisputeService
 from services.game import GameService
@@ -24,6 +24,7 @@ from services.level_service import LevelService
 from services.notices import Notices
 from services.presence import Presence
 from services.progress import ProgressService
+from services.quest_service import QuestService
 from services.ratings import RatingsService
 from services.receipts import ReceiptService
 from services.rewards import RewardService
@@ -72,6 +73,7 @@ class Services:
     levels: LevelService
     trophies: TrophyService
     scoring: ScoringService  # the scoring values and the leaderboards' minimum volume, as leads edit them
+    quests: QuestService  # quests and team missions (issue 4)
 
     async def start(self) -> None:
         """Open the database, seed the demo, load the projections from the log and start the simulator."""
@@ -89,6 +91,7 @@ class Services:
         await self.incentives.load()  # into the projection game.load() built
         await self.rewards.load()
         await self.badges.load()
+        await self.quests.load()  # after the badges: a completion it records may give a badge
         await self.trophies.load()
         await self.leaderboard.load()
         await self.inbox.load()
@@ -97,6 +100,8 @@ class Services:
         if seeded:
             await seed_demo_queue(self.inbox)
             await seed_demo_game(self.rewards, self.incentives, self.directory)
+            if self.settings.simulator:  # the quests come with the simulated traffic that moves their bars
+                await seed_demo_quests(self.quests, self.directory)
             log.info('seeded the demo floor')
         if isinstance(self.clock, AcceleratedClock):
             self.sweeper.start()
@@ -117,6 +122,7 @@ class Services:
         await self.presence.close()
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
+        await self.quests.stop()  # records the completions of the events committed so far
         await self.badges.stop()  # stores the holders of the events committed so far
         await Tortoise.close_connections()
 
@@ -136,11 +142,13 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     hasher = PasswordHasher(memory_cost=settings.argon2_memory_kib)
     game = GameService(clock=clock)
     leaderboard = LeaderboardService(clock=clock, game=game, directory=directory)
-    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard)
+    notices = Notices()  # what the store, the disputes and the quests tell one agent's tabs
+    badges = BadgeService(clock=clock, game=game, directory=directory)
+    quests = QuestService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
+    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests)
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
     presence = Presence(clock=clock, game=game)
-    notices = Notices()  # what the store and the disputes tell one agent's tabs
     simulator = Simulator(clock=clock, inbox=inbox, game=game, directory=directory, presence=presence,
                           seed=settings.seed, speed=settings.sim_speed, scenario=settings.scenario)
     # SLA due times are set before the rules run (a rule may test or change the priority), routing after the commit
@@ -149,7 +157,6 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
     sweeper = Sweeper(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
-    badges = BadgeService(clock=clock, game=game, directory=directory)
     return Services(settings=settings, clock=clock, directory=directory,
                     auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
                     game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,
@@ -163,9 +170,8 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     incentives=IncentiveService(clock=clock, game=game),
                     disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices),
                     receipts=ReceiptService(directory=directory, game=game, badges=badges),
-                    badges=badges,
-                    levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game),
-                    scoring=ScoringService(game=game))
+                    badges=badges, levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game),
+                    scoring=ScoringService(game=game), quests=quests)
 
 
 async def check_database(db_url: str) -> None:

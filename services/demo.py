@@ -9,6 +9,7 @@ from services.events import Channel
 from services.inbox import InboxService
 from services.incentive_rules import Incentive, IncentiveKind
 from services.incentives import IncentiveService
+from services.quest_service import QuestDraft, QuestService
 from services.reward_rules import RewardDraft
 from services.rewards import RewardService
 from simulation.traffic import company_of
@@ -167,3 +168,21 @@ async def seed_demo_game(rewards: RewardService, incentives: IncentiveService, d
     await incentives.save(lead, Incentive(name='chat afternoon', kind=IncentiveKind.MULTIPLIER, channel='chat',
                                           starts_on=today, ends_on=today + timedelta(days=6), from_time='14:00',
                                           until_time='17:00', multiplier=2))
+
+
+QUESTS = [
+    QuestDraft(title='Resolve 8 conversations today', description='Every resolution counts, on any channel.',
+               target=8, preset='today', reward_points=30),
+    QuestDraft(title='5 happy customers this week', description='Customers who rate your help good.', kind='rated',
+               rating='good', target=5, preset='this_week', reward_points=40, reward_domain='quality'),
+    QuestDraft(title='Team mission: 60 resolved this week', description='The whole team works on it together; '
+               'everyone in the team gets the reward.', target=60, preset='this_week', scope='team',
+               reward_points=25),
+]
+
+
+async def seed_demo_quests(quests: QuestService, directory: Directory) -> None:
+    """Two running quests and a team mission, so a fresh demo shows bars that move."""
+    lead = next(agent for agent in directory.agents.values() if agent.username == LEAD[0])
+    for draft in QUESTS:
+        await quests.save(lead, draft)

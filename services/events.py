@@ -45,6 +45,11 @@ class EventKind(str, Enum):
     LEVELS_CHANGED = 'levels_changed'  # a lead edited the levels; data: levels (the whole table), by
     BADGES_CHANGED = 'badges_changed'  # a lead edited the badges; data: badges (every definition), by
     SCORING_CHANGED = 'scoring_changed'  # a lead edited the scoring values; data: policy (every value), by
+    QUESTS_CHANGED = 'quests_changed'  # a lead edited the quests; data: quests (every definition), by
+    # a quest or team mission reached its target (services/quest_service.py); no agent_id: data.agent_ids are rewarded;
+    # data: quest, title, scope, holder, team_id, agent_ids, points, domain, badge, value, target and the completing
+    # event's event_id, conversation_id, by
+    QUEST_COMPLETED = 'quest_completed'
 
 
 class Channel(str, Enum):

@@ -13,6 +13,8 @@ from services.leaderboard import LeaderboardService
 from services.leaderboard_rules import Period
 from services.levels import level_info, progress_to_next
 from services.projection import AgentMetrics, Outcome
+from services.quest_service import QuestService
+from services.quests import QuestBar
 
 RECEIPTS_SHOWN = 6
 CHART_DAYS = 14
@@ -47,13 +49,14 @@ class ProgressView:
     next_level_progress: float
     resolved: int
     receipts: list[Receipt]
+    quests: tuple[QuestBar, ...] = ()  # the running quests and team missions the agent takes part in
 
 
 class ProgressService:
     """Builds progress views from memory and tells each agent's tabs when their card changed."""
 
     def __init__(self, *, clock: Clock, game: GameService, leaderboard: LeaderboardService,
-                 coalesce_seconds: float = 0.0, interval: float = 0.1) -> None:
+                 quests: QuestService | None = None, coalesce_seconds: float = 0.0, interval: float = 0.1) -> None:
         self.clock = clock
         self.game = game
         self.leaderboard = leaderboard
@@ -62,6 +65,9 @@ class ProgressService:
         self._dirty: set[int] = set()
         self.broadcast = Coalescer(self._flush, delay=coalesce_seconds, interval=interval)
         game.committed.subscribe(self._on_committed)
+        self.quests = quests
+        if quests is not None:
+            quests.changed.subscribe(self.refresh)  # bars move with events the projection does not score
 
     def changed(self, agent_id: int) -> Event[ProgressView]:
         """The event fired with an agent's new progress view whenever it changes."""
@@ -90,7 +96,14 @@ class ProgressService:
             daily=tally.daily(agent_id, today, CHART_DAYS),
             level=level.number, level_title=level.title, level_icon=level.icon,
             next_level_title=next_level.title if next_level else None, next_level_progress=progress,
-            resolved=metrics.resolved, receipts=list(self._receipts.get(agent_id, ())))
+            resolved=metrics.resolved, receipts=list(self._receipts.get(agent_id, ())),
+            quests=self.quests.bars(agent_id) if self.quests is not None else ())
+
+    def refresh(self, agent_ids: set[int]) -> None:
+        """Build the cards of these agents again (those with open tabs) on the next flush."""
+        self._dirty.update(agent_id for agent_id in agent_ids if agent_id in self._events)
+        if self._dirty:
+            self.broadcast.poke()
 
     def _on_committed(self, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:

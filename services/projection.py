@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 from services.events import Channel, EventKind, GameEvent, Rating
 from services.incentive_rules import IncentiveBook
 from services.levels import DEFAULT_LEVELS, Level, level_after, levels_from_dicts
-from services.scoring import Award, ScoringPolicy, dispute_compensation, policy_from_dict, rating_awards, \
-    reopen_clawbacks, resolution_awards
+from services.scoring import (Award, ScoringPolicy, dispute_compensation, policy_from_dict, quest_awards, rating_awards,
+                              reopen_clawbacks, resolution_awards)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -155,6 +155,8 @@ class GameProjection:
         elif event.kind == EventKind.RATING_INVALIDATED and event.agent_id is not None:
             awards = self._invalidate_rating(event)
             touched.add(event.agent_id)
+        elif event.kind == EventKind.QUEST_COMPLETED:  # the reward the event carries, for every agent it names
+            awards = quest_awards(event)
         elif event.kind == EventKind.LEVELS_CHANGED:  # a lead's edit: from here on the new table, for everyone
             self.levels = levels_from_dicts(event.data['levels'])
             touched.update(self.agents)

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from models import (AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelReached, LevelRow, Redemption,
-                    ScoringPolicyRow)
+from models import (Agent, AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelReached, LevelRow, QuestRow,
+                    Redemption, ScoringPolicyRow)
 from services.badge_service import (BadgeTracker, HistoryRow, HolderHistory, definition_from_row, recent_events,
                                     stored_history, write_history)
 from services.badges import BadgeDefinition
@@ -16,6 +16,8 @@ from services.level_history import (ReachedLevel, level_differences, level_rows,
                                     stored_levels_reached)
 from services.levels import Level, level_as_dict
 from services.projection import AgentMetrics, GameProjection
+from services.quest_service import quest_events, row_fields, stored_definitions
+from services.quests import QuestCompletion, QuestDefinition, QuestTracker, logged_key, quests_from_data
 from services.reward_rules import FoldedRedemption, RedemptionStatus, Spending
 from services.scoring import ScoringPolicy, policy_as_dict
 from services.scoring_service import SEEDED, stored_policies
@@ -37,6 +39,9 @@ class Rebuilt:
     # the scoring values in force from the start and after each edit, as (after event id, values)
     policies: list[tuple[int, ScoringPolicy]] = field(default_factory=lambda: [(SEEDED, ScoringPolicy())])
     levels_reached: list[ReachedLevel] = field(default_factory=list)
+    quests: tuple[QuestDefinition, ...] | None = None  # the quest definitions the log ends with (None: never edited)
+    quest_completions: dict[str, QuestCompletion] = field(default_factory=dict)  # by key: what the rules complete
+    logged_completions: dict[str, int] = field(default_factory=dict)  # by key: the completing event the log names
 
 
 async def replay() -> Rebuilt:
@@ -45,10 +50,22 @@ async def replay() -> Rebuilt:
     rebuilt = Rebuilt()
     badges = BadgeTracker()
     history = HolderHistory()
+    team_of = dict(await Agent.filter(role='agent', active=True).values_list('id', 'team_id'))
+    quests = QuestTracker(team_of=team_of)  # team missions are played by the floor's agents as they are now
     async for event in iterate_events():
         outcome = projection.apply(event)
         if outcome.level_ups:
             rebuilt.levels_reached += reached_levels(outcome, projection)
+        if event.kind == EventKind.QUESTS_CHANGED:
+            fresh = quests.to_feed(event)
+            found = quests.redefine(event, await quest_events(fresh, before_id=event.id) if fresh else [])
+            rebuilt.quests = quests_from_data(event.data)
+        elif event.kind == EventKind.QUEST_COMPLETED:
+            rebuilt.logged_completions[logged_key(event.data)] = event.data['event_id']
+            found = []
+        else:
+            found = quests.apply(event)
+        rebuilt.quest_completions.update((completion.key, completion) for completion in found)
         rebuilt.spending.apply(event)
         if event.kind == EventKind.BADGES_CHANGED:
             history.add(badges.redefine(event, await recent_events(event)))
@@ -127,6 +144,26 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
         lines.append('scoring: the stored history of scoring values is not the log\'s (receipts would explain '
                      'awards with other values)')
     lines += level_differences(await stored_levels_reached(), rebuilt.levels_reached)
+    stored_quests = stored_definitions(await QuestRow.all())
+    if stored_quests != sorted(rebuilt.quests or (), key=lambda quest: quest.key):
+        lines.append('quests: the stored quests are not the ones the log ends with')
+    lines += quest_differences(rebuilt)
+    return lines
+
+
+def quest_differences(rebuilt: Rebuilt) -> list[str]:
+    """Completions the rules find in the log that it does not record (the service records them when it starts), and
+    recorded ones the rules do not find."""
+    lines = []
+    found, logged = rebuilt.quest_completions, rebuilt.logged_completions
+    for key in sorted(set(found) | set(logged)):
+        if key not in logged:
+            lines.append(f'quests: {key} is completed by event {found[key].event_id} but the log does not record it')
+        elif key not in found:
+            lines.append(f'quests: the log records {key} (event {logged[key]}) but the replay does not complete it')
+        elif found[key].event_id != logged[key]:
+            lines.append(f'quests: the log records {key} by event {logged[key]}, the replay by event '
+                         f'{found[key].event_id}')
     return lines
 
 
@@ -195,6 +232,9 @@ async def overwrite(rebuilt: Rebuilt) -> None:
         await ScoringPolicyRow.all().delete()
         await ScoringPolicyRow.bulk_create([ScoringPolicyRow(since_event_id=since, **policy_as_dict(policy))
                                             for since, policy in rebuilt.policies])
+        if rebuilt.quests is not None:
+            await QuestRow.all().delete()
+            await QuestRow.bulk_create([QuestRow(key=quest.key, **row_fields(quest)) for quest in rebuilt.quests])
         await BadgeDefinitionRow.all().delete()
         await BadgeDefinitionRow.bulk_create([BadgeDefinitionRow(position=position, **definition.as_dict())
                                               for position, definition in enumerate(rebuilt.badges)])

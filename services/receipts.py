@@ -71,9 +71,25 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
     if kind == AwardKind.DISPUTE.value:
         return [f'A lead invalidated the rating: {data.get("reason", "no reason given")}. What it caused is '
                 'compensated with a new entry; the original entry stays in the history.']
+    if kind == AwardKind.QUEST.value:
+        return [quest_fact(data)]
     if kind == AwardKind.INCENTIVE.value:
         return ['A lead’s incentive was running when this event happened; its extra points are their own entry.']
     return [f'Given for the {event_kind.replace("_", " ")} event.']
+
+
+def quest_fact(data: Mapping[str, Any]) -> str:
+    """'Completed 'Resolve 25 social tickets this week': 25 of 25, the 25th was #123.'"""
+    value = f'{data["value"]:g}' if isinstance(data['value'], float) else str(data['value'])
+    last = f'the {_ordinal(data["target"])}' if value == str(data['target']) else 'the last'
+    what = f' was #{data["conversation_id"]}' if data.get('conversation_id') else f' was event {data["event_id"]}'
+    team = ', together as a team' if data.get('team_id') is not None else ''
+    return f"Completed '{data['title']}'{team}: {value} of {data['target']}, {last}{what}."
+
+
+def _ordinal(number: int) -> str:
+    suffix = 'th' if 10 <= number % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')
+    return f'{number}{suffix}'
 
 
 def describe(event_kind: str, data: Mapping[str, Any], actor: str) -> str:
@@ -97,6 +113,8 @@ def describe(event_kind: str, data: Mapping[str, Any], actor: str) -> str:
             return f'The customer rated it {data.get("rating", "")}'
         case 'transferred':
             return f'{actor} transferred it'
+        case 'quest_completed':
+            return f"{'The team' if data.get('team_id') is not None else 'The agent'} completed '{data['title']}'"
         case 'rating_invalidated':
             return f'A lead invalidated the rating: {data.get("reason", "")}'
         case 'presence_changed':

@@ -24,6 +24,7 @@ class AwardKind(str, Enum):
     CLAWBACK = 'clawback'
     INCENTIVE = 'incentive'  # a lead's time-boxed multiplier or bonus (services/incentive_rules.py)
     DISPUTE = 'dispute'  # compensates what an invalidated rating caused
+    QUEST = 'quest'  # a quest's or team mission's reward (services/quests.py)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -197,6 +198,17 @@ def dispute_compensation(event: GameEvent) -> list[Award]:
                   kind=AwardKind.DISPUTE,
                   reason=f'rating invalidated: {entry["reason"]} compensated'[:200])
             for entry in event.data['awards'] if entry['points']]
+
+
+def quest_awards(event: GameEvent) -> list[Award]:
+    """Return a completed quest's reward, one entry for each agent the event names (the whole team for a mission)."""
+    assert event.kind == EventKind.QUEST_COMPLETED
+    data = event.data
+    if not data['points']:
+        return []  # a badge-only reward
+    reason = f"quest '{data['title'][:150]}' completed"
+    return [Award(agent_id=agent_id, points=data['points'], domain=Domain(data['domain']), kind=AwardKind.QUEST,
+                  reason=reason) for agent_id in data['agent_ids']]
 
 
 def _award(event: GameEvent, points: int, domain: Domain, kind: AwardKind, reason: str) -> Award:

@@ -83,6 +83,8 @@ def badges_section(services: Services, actor: Callable[[], AgentView | None]) ->
 def summary(definition: BadgeDefinition) -> str:
     if definition.kind == BadgeKind.RANDOM:
         return f'random, {definition.rarity:.0%} chance per active agent and day'
+    if definition.kind == BadgeKind.AWARDED:
+        return 'given for good as a quest\'s reward (pick it in the Quests tab)'
     metric = definition.metric
     assert metric is not None
     what = metric.kind.value.replace('_', ' ')

@@ -17,6 +17,7 @@ from services.inbox import ActionError
 from services.incentive_rules import Incentive, IncentiveKind
 from services.reward_rules import RedemptionView, RewardDraft, RewardView
 from ui.admin_badges import badges_section
+from ui.admin_quests import quests_section
 from ui.admin_scoring import ScoringTab
 from ui.session import handler_actor, page_visitor
 
@@ -445,4 +446,5 @@ SECTIONS: list[tuple[str, str, Builder]] = [
     ('Disputes', 'gavel', disputes_tab),
     ('Badges & levels', 'military_tech', lambda context: badges_section(context.services, context.lead)),
     ('Scoring', 'scoreboard', lambda context: ScoringTab(context.services, context.lead)),
+    ('Quests', 'flag', lambda context: quests_section(context.services, context.lead)),
 ]

@@ -9,6 +9,7 @@ from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
 from services.badge_service import image_url
 from services.levels import level_info
 from services.projection import LevelUp
+from services.quests import QuestCompletion
 from ui.leaderboard_card import LeaderboardCard, feed_for
 from ui.trophies import TrophyStandings, agent_name
 
@@ -40,9 +41,17 @@ def register(services: Services) -> None:
         def celebrate(level_ups: list[LevelUp]) -> None:
             up = level_ups[-1]
             level = level_info(up.new, levels=services.levels.levels)
-            banner_icon.set_name(level.icon)
-            banner_text.set_text(f'{agent_name(services.directory, up.agent_id)} reached level {up.new}: '
-                                 f'{level.title}!')
+            show_banner(level.icon, f'{agent_name(services.directory, up.agent_id)} reached level {up.new}: '
+                                    f'{level.title}!')
+
+        def celebrate_mission(completion: QuestCompletion) -> None:
+            if completion.team_id is not None:  # a team mission: the whole floor sees it
+                show_banner('groups', f"Team {services.directory.teams.get(completion.team_id, '')} accomplished "
+                                      f"the mission '{completion.title}'!")
+
+        def show_banner(icon: str, text: str) -> None:
+            banner_icon.set_name(icon)
+            banner_text.set_text(text)
             banner.set_visibility(True)
             shown[0] += 1
             with banner:
@@ -50,6 +59,7 @@ def register(services: Services) -> None:
                          once=True)
 
         services.levels.level_ups.subscribe(celebrate)
+        services.quests.completed.subscribe(celebrate_mission)
         with ui.row().classes('w-full no-wrap gap-8 px-6 items-start'):
             with ui.column().classes('grow'):
                 LeaderboardCard(feed, me=None, kiosk=True, period=Period.TODAY, rows=8)  # the trophies fit below

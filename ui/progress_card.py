@@ -10,6 +10,7 @@ from plotly.subplots import make_subplots
 from services.badge_service import image_url
 from services.badges import BadgeDefinition
 from services.progress import RECEIPTS_SHOWN, ProgressView, Receipt
+from ui.quest_bars import QuestBars
 
 DOMAIN_COLORS = {'quality': '#7e57c2', 'speed': '#26a69a', 'productivity': '#ffa726'}
 
@@ -45,6 +46,7 @@ class ProgressCard:
             self.chart = ui.plotly(EMPTY_FIGURE).classes('w-full h-40')
             self.badges = ui.row().classes('w-full gap-1 items-center').mark('card-badges')
             self._badge_keys: tuple[str, ...] | None = None
+            self.quests = QuestBars()  # the running quests and team missions
             ui.label('Latest score receipts').classes('text-sm font-bold mt-1')
             with ui.column().classes('w-full gap-0').mark('receipts').props('data-testid=receipts'):
                 self.receipts = [ui.label().classes('text-sm').props('title="Why? Click to see the events behind it"')
@@ -72,6 +74,7 @@ class ProgressCard:
                 label.classes(replace='text-sm cursor-pointer hover:underline ' +
                               ('text-positive' if receipt.points > 0 else 'text-negative'))
         self.no_receipts.set_visibility(not view.receipts)
+        self.quests.show(view.quests)
         if previous is None or previous.skills != view.skills or previous.daily != view.daily:
             # plotly resends the whole figure: only when its data changed, and built once for all the agent's tabs
             self.chart.update_figure(_figure(tuple(view.skills.items()), tuple(view.daily)))

@@ -18,6 +18,8 @@ from services.directory import AgentView, Directory
 from services.events import EventKind
 from services.game import GameService
 from services.level_service import LevelService
+from services.notices import Notices
+from services.quest_service import QuestDraft, QuestService
 from services.rebuild import differences, replay
 from services.scoring import Award, AwardKind, Domain, ScoringPolicy, policy_as_dict
 from services.scoring_service import ScoringService
@@ -30,7 +32,7 @@ LEAD = AgentView(id=99, username='lead', name='Lena Lead', role='lead', team_id=
 CHANNELS = ('email', 'chat', 'phone', 'social')
 STATUSES = ('online', 'on_break', 'away', 'offline')
 ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'transferred', 'viewed', 'presence_changed',
-           'edit_badge', 'edit_level', 'edit_scoring', 'restart')
+           'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'restart')
 
 steps = st.lists(st.tuples(
     st.sampled_from(ACTIONS),
@@ -79,19 +81,30 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     # replayed the same (the live path's clock never goes back; this test's does, to shuffle arrivals)
     badges = BadgeService(clock=clock, game=game, directory=Directory(), tick_seconds=3600)
     trophies = TrophyService(clock=clock, game=game)
+    quests = QuestService(clock=clock, game=game, directory=Directory(), notices=Notices(), badges=badges,
+                          tick_seconds=3600)
     await levels.load()
     await scoring.load()
     await game.load()
     await badges.load()
     await trophies.load()
+    await quests.load()
     keys: list[str] = []
     try:
         for number, (action, agent_id, conversation, step, variant, repeat) in enumerate(plan):
             clock.set(clock.now() + timedelta(seconds=step))  # a negative step: an event that arrives late
             if action == 'restart':
+                await quests.stop()
                 await badges.stop()
-                for service in (game, badges, trophies):
+                for service in (game, badges, trophies, quests):
                     await service.load()
+                continue
+            if action == 'edit_quest':  # a new quest or an edit of the running one, fed the log again
+                key = 'q' if variant % 2 and quests.definition('q') and quests.definition('q').running(clock.now()) \
+                    else ''
+                await quests.save(LEAD, QuestDraft(key=key, title=('q', 'p')[variant // 2 % 2], target=1 + variant,
+                                                   kind=('resolved', 'replied')[agent_id % 2], reward_points=5,
+                                                   preset=('today', 'this_week')[conversation % 2]))
                 continue
             if action == 'edit_badge':
                 cleaner = badges.definition('cleaner').as_dict()
@@ -112,6 +125,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
             async with game.unit_of_work() as work:
                 await work.record(EventKind(action), agent_id=agent_id, conversation_id=conversation, key=key,
                                   data=event_data(action, conversation, variant, clock))
+        await quests.settle()
         await badges.settle()
         rebuilt = await replay()
         assert await differences(rebuilt) == []
@@ -123,6 +137,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
         expected = monthly_winners(ledger)
         assert {month: trophies.board.winners(month) for month in trophies.board.totals} == expected
     finally:
+        await quests.stop()
         await badges.stop()
         await Tortoise.close_connections()
 

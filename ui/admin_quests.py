@@ -1,0 +1,201 @@
+"""The lead's "Quests" tab in ``/admin/game``: create, edit and end quests and team missions.
+
+A quest's metric is built from the same parts as a badge's (an event kind, what it measures) with the usual filters
+(channel, rating, tag, priority). Every handler checks the role again (UI actions bypass HTTP middleware), and so does
+the service.
+"""
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from nicegui import ui
+
+from services.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, BadgeKind
+from services.container import Services
+from services.directory import AgentView
+from services.events import Channel, Rating
+from services.inbox import ActionError
+from services.quest_service import QuestDraft
+from services.quests import Preset, QuestDefinition, QuestScope, reward_text
+from services.scoring import Domain
+
+PRESETS = {Preset.TODAY.value: 'Today', Preset.THIS_WEEK.value: 'This week', Preset.THIS_MONTH.value: 'This month',
+           Preset.CUSTOM.value: 'Custom days'}
+PRIORITIES = ['low', 'normal', 'high', 'urgent']
+MEASURES = {ONE: 'events', CONVERSATION: 'conversations'}
+
+
+def quests_section(services: Services, actor: Callable[[], AgentView | None]) -> None:
+    """The tab's contents; ``actor`` returns the logged-in lead (None, and told why, otherwise)."""
+    editor = QuestEditor(services, actor)
+
+    @ui.refreshable
+    def quest_list() -> None:
+        now = services.clock.now()
+        quests = services.quests.definitions
+        with ui.column().classes('w-full gap-1').mark('admin-quests'):
+            if not quests:
+                ui.label('No quests yet.').classes('text-sm text-grey-6')
+            for quest in quests:
+                state = 'running' if quest.running(now) else 'upcoming' if quest.starts_at > now else 'ended'
+                with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
+                        .mark(f'admin-quest-{quest.key}'):
+                    ui.icon('groups' if quest.scope == QuestScope.TEAM else 'flag',
+                            color='amber-8' if state == 'running' else 'grey')
+                    with ui.column().classes('gap-0 grow min-w-0'):
+                        ui.label(quest.title).classes('font-medium' + ('' if state != 'ended' else ' text-grey-6'))
+                        ui.label(summary(quest)).classes('text-xs text-grey-7')
+                    ui.badge(state, color={'running': 'amber-8', 'upcoming': 'blue-grey', 'ended': 'grey'}[state])
+                    if state != 'ended':
+                        ui.button(icon='edit', on_click=lambda q=quest: editor.open(q)).props('flat round dense') \
+                            .tooltip('Edit').mark(f'edit-quest-{quest.key}')
+                        ui.button(icon='stop_circle', on_click=lambda q=quest: end(q)).props('flat round dense') \
+                            .tooltip('End it now' if state == 'running' else 'Drop it').mark(f'end-quest-{quest.key}')
+
+    async def end(quest: QuestDefinition) -> None:
+        if (lead := actor()) is None:
+            return
+        try:
+            await services.quests.end(lead, quest.key)
+        except ActionError as error:
+            ui.notify(str(error), type='warning')
+            return
+        ui.notify(f'Ended {quest.title}; what it gave stays.')
+        quest_list.refresh()
+
+    editor.saved = quest_list.refresh
+    with ui.row().classes('w-full items-center'):
+        ui.label('A quest is "N of a metric within a period" with a reward; a team mission is one goal the whole team '
+                 'works on together, and everyone in it gets the reward. Periods are UTC days.') \
+            .classes('text-sm text-grey-8 grow')
+        ui.button('New quest', icon='add', on_click=lambda: editor.open(None)).props('no-caps').mark('new-quest')
+    quest_list()
+
+
+def summary(quest: QuestDefinition) -> str:
+    metric = quest.metric
+    what = metric.kind.value.replace('_', ' ')
+    where = ''.join(f', {f.field} {"/".join(map(str, f.values))}' for f in metric.where)
+    measure = MEASURES.get(metric.value, metric.value.replace('_', ' '))
+    last_day = (quest.ends_at - timedelta(microseconds=1)).date()
+    return (f'{quest.aggregation.value} of {measure} ({what}{where}) to {quest.target}, '
+            f'{quest.starts_at:%d %b %H:%M} to {quest.ends_at:%d %b %H:%M}'
+            f'{" (last day " + last_day.strftime("%d %b") + ")" if quest.ends_at.time() == datetime.min.time() else ""}'
+            f', {"team mission" if quest.scope == QuestScope.TEAM else "each agent"}, {reward_text(quest)}')
+
+
+class QuestEditor:
+    """One dialog for a new quest or an edit of a running or upcoming one."""
+
+    def __init__(self, services: Services, actor: Callable[[], AgentView | None]) -> None:
+        self.services = services
+        self.actor = actor
+        self.saved: Callable[[], None] = lambda: None
+        self.key = ''
+        with ui.dialog() as self.dialog, ui.card().classes('w-[40rem] gap-2').mark('quest-editor'):
+            self.heading = ui.label().classes('text-lg font-bold')
+            self.title = ui.input('Title', placeholder='Resolve 25 social tickets this week').classes('w-full') \
+                .mark('quest-title')
+            self.description = ui.input('Description (optional)').classes('w-full').mark('quest-description')
+            with ui.row().classes('w-full no-wrap gap-2'):
+                self.kind = ui.select([kind.value for kind in EVENT_FIELDS], label='Metric: event', value='resolved') \
+                    .classes('grow').mark('quest-event')
+                self.value = ui.select(MEASURES, label='Measures', value=ONE).classes('w-44').mark('quest-value')
+                self.aggregation = ui.toggle({'count': 'Count', 'sum': 'Sum'}, value='count').props('no-caps') \
+                    .mark('quest-aggregation')
+            self.kind.on_value_change(lambda e: self._measures(e.value))
+            with ui.row().classes('w-full no-wrap gap-2'):
+                self.channel = ui.select({'': 'any channel'} | {c.value: c.value for c in Channel}, value='',
+                                         label='Channel').classes('grow').mark('quest-channel')
+                self.rating = ui.select({'': 'any rating'} | {r.value: r.value for r in Rating}, value='',
+                                        label='Rating').classes('grow').mark('quest-rating')
+                self.tag = ui.input('Tag').classes('grow').mark('quest-tag')
+                self.priority = ui.select({'': 'any priority'} | {p: p for p in PRIORITIES}, value='',
+                                          label='Priority').classes('grow').mark('quest-priority')
+            with ui.row().classes('w-full no-wrap gap-2 items-center'):
+                self.target = ui.number('Target (N)', value=10, min=1, precision=0).classes('w-32') \
+                    .mark('quest-target')
+                self.preset = ui.select(PRESETS, value=Preset.THIS_WEEK.value, label='Period').classes('w-40') \
+                    .mark('quest-preset')
+                custom = {'value': Preset.CUSTOM.value}
+                self.first_day = ui.input('First day').props('type=date').classes('grow').mark('quest-first-day') \
+                    .bind_visibility_from(self.preset, 'value', **custom)
+                self.last_day = ui.input('Last day').props('type=date').classes('grow').mark('quest-last-day') \
+                    .bind_visibility_from(self.preset, 'value', **custom)
+            with ui.row().classes('w-full no-wrap gap-2 items-center'):
+                self.scope = ui.toggle({QuestScope.INDIVIDUAL.value: 'Each agent', QuestScope.TEAM.value:
+                                        'Team mission'}, value=QuestScope.INDIVIDUAL.value).props('no-caps no-wrap') \
+                    .mark('quest-scope')
+                self.points = ui.number('Reward points', value=50, min=0, precision=0).classes('w-32') \
+                    .mark('quest-points')
+                self.domain = ui.select([d.value for d in Domain], value=Domain.PRODUCTIVITY.value, label='Domain') \
+                    .classes('grow').mark('quest-domain')
+            self.badge = ui.select({}, label='Badge given for good (optional; badges of kind "awarded")',
+                                   clearable=True).classes('w-full').mark('quest-badge')
+            self.error = ui.label().classes('text-negative text-sm').mark('quest-error')
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
+                ui.button('Save', icon='save', on_click=self.save).props('no-caps').mark('quest-save')
+
+    def _measures(self, kind: str | None) -> None:
+        """Events and conversations are counted; the chosen event's number fields can be summed."""
+        fields = next((f for k, f in EVENT_FIELDS.items() if k.value == kind), {})
+        options = MEASURES | {name: name.replace('_', ' ') for name, kind in fields.items() if kind == NUMBER}
+        self.value.set_options(options, value=self.value.value if self.value.value in options else ONE)
+
+    def open(self, quest: QuestDefinition | None) -> None:
+        if self.actor() is None:
+            return
+        self.key = quest.key if quest else ''
+        self.heading.set_text('New quest' if quest is None else f'Edit {quest.title}')
+        self.error.set_text('')
+        self.title.value = quest.title if quest else ''
+        self.description.value = quest.description if quest else ''
+        self.kind.value = quest.metric.kind.value if quest else 'resolved'
+        self._measures(self.kind.value)
+        self.value.value = quest.metric.value if quest else ONE
+        self.aggregation.value = quest.aggregation.value if quest else 'count'
+        filters = {f.field: str(f.values[0]) for f in quest.metric.where} if quest else {}
+        self.channel.value, self.rating.value = filters.get('channel', ''), filters.get('rating', '')
+        self.priority.value = filters.get('priority', '')
+        self.tag.value = filters.get('tag', filters.get('tags', ''))
+        self.target.value = quest.target if quest else 10
+        self.preset.value = Preset.CUSTOM.value if quest else Preset.THIS_WEEK.value
+        today = self.services.clock.now().date()
+        self.first_day.value = (quest.starts_at.date() if quest else today).isoformat()
+        self.last_day.value = ((quest.ends_at - timedelta(microseconds=1)).date() if quest else today).isoformat()
+        self.scope.value = quest.scope.value if quest else QuestScope.INDIVIDUAL.value
+        self.points.value = quest.reward_points if quest else 50
+        self.domain.value = quest.reward_domain.value if quest else Domain.PRODUCTIVITY.value
+        awarded = {d.key: d.name for d in self.services.badges.definitions if d.kind == BadgeKind.AWARDED}
+        self.badge.set_options(awarded, value=quest.reward_badge if quest and quest.reward_badge in awarded else None)
+        self.dialog.open()
+
+    def draft(self) -> QuestDraft:
+        return QuestDraft(key=self.key, title=self.title.value or '', description=self.description.value or '',
+                          kind=self.kind.value or '', value=self.value.value or ONE, channel=self.channel.value or '',
+                          rating=self.rating.value or '', tag=self.tag.value or '',
+                          priority=self.priority.value or '', aggregation=self.aggregation.value or 'count',
+                          target=int(self.target.value or 0), preset=self.preset.value or '',
+                          first_day=_day(self.first_day.value), last_day=_day(self.last_day.value),
+                          scope=self.scope.value or '', reward_points=int(self.points.value or 0),
+                          reward_domain=self.domain.value or '', reward_badge=self.badge.value or '')
+
+    async def save(self) -> None:
+        if (lead := self.actor()) is None:
+            return
+        try:
+            quest = await self.services.quests.save(lead, self.draft())
+        except ActionError as error:
+            self.error.set_text(str(error))
+            ui.notify(str(error), type='warning', multi_line=True)
+            return
+        self.dialog.close()
+        ui.notify(f'{quest.title} saved: progress is counted from {quest.starts_at:%d %b %H:%M}', type='positive')
+        self.saved()
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or '')
+    except ValueError:
+        return None
