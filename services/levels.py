@@ -2,7 +2,7 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from services.expressions import Condition, condition_from_minimums, parse_condition
+from services.expressions import And, Comparison, Condition, condition_from_minimums, parse_condition
 
 # the lifetime metrics a level condition may read: services/projection.py's AgentMetrics counters (named here because
 # projection imports this module; tests/unit/test_levels.py checks that the two agree)
@@ -61,8 +61,69 @@ DEFAULT_LEVELS: tuple[Level, ...] = (
 
 def level_after(current: int, metrics: Mapping[str, int], *, levels: Sequence[Level] = DEFAULT_LEVELS) -> int:
     """Return the level an agent holds after these metrics: the highest one reached, never below ``current``."""
-    return max((level.number for level in levels if level.number > current and level.reached_by(metrics)),
-               default=max(current, 1))
+    return _ladder(levels).after(current, metrics)
+
+
+class _Ladder:
+    """A level table prepared for :func:`level_after`, which a replay runs for every agent an event touches.
+
+    The highest level reached is the first reached from the top. Before that search, a *gate*: the lower bounds that
+    every level above the current one needs (top-level ``metric >= n`` and ``metric > n`` terms of its condition, the
+    same metric in each). An agent below one of them can reach none of those levels: one comparison instead of a
+    condition per level, which is the common case (an agent is mostly far from the next level's points).
+    """
+
+    def __init__(self, levels: Sequence[Level]) -> None:
+        self.levels = levels
+        self.descending = sorted(levels, key=lambda level: level.number, reverse=True)
+        self._gates: dict[int, tuple[tuple[str, int], ...]] = {}
+
+    def after(self, current: int, metrics: Mapping[str, int]) -> int:
+        gate = self._gates.get(current)
+        if gate is None:
+            gate = self._gates[current] = self._gate(current)
+        for name, bound in gate:
+            if metrics.get(name, 0) < bound:
+                return max(current, 1)
+        for level in self.descending:
+            if level.number <= current:
+                break
+            if level.compiled.holds(metrics):
+                return level.number
+        return max(current, 1)
+
+    def _gate(self, current: int) -> tuple[tuple[str, int], ...]:
+        bounds = [_lower_bounds(level) for level in self.levels if level.number > current]
+        if not bounds:
+            return ()
+        shared = set(bounds[0]).intersection(*bounds[1:])
+        return tuple((name, min(bound[name] for bound in bounds)) for name in sorted(shared))
+
+
+def _lower_bounds(level: Level) -> dict[str, int]:
+    """Per metric, a value below which the level's condition cannot hold (``metric > n`` gives n: right for any
+    number, not only integers)."""
+    node = level.compiled.node
+    terms = node.terms if isinstance(node, And) else (node,)
+    bounds: dict[str, int] = {}
+    for term in terms:
+        if isinstance(term, Comparison) and term.operator in ('>=', '>'):
+            bounds[term.metric] = max(bounds.get(term.metric, term.value), term.value)
+    return bounds
+
+
+_LADDERS: dict[int, _Ladder] = {}  # by id() of a level table (a tuple: immutable, so its ladder stays right)
+
+
+def _ladder(levels: Sequence[Level]) -> _Ladder:
+    if not isinstance(levels, tuple):
+        return _Ladder(levels)  # a list could change between calls: prepared each time
+    ladder = _LADDERS.get(id(levels))
+    if ladder is None or ladder.levels is not levels:
+        if len(_LADDERS) >= 32:  # lead edits make new tables; old ones are forgotten
+            _LADDERS.clear()
+        ladder = _LADDERS[id(levels)] = _Ladder(levels)
+    return ladder
 
 
 def level_info(number: int, *, levels: Sequence[Level] = DEFAULT_LEVELS) -> Level:

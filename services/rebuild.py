@@ -36,18 +36,22 @@ async def replay() -> Rebuilt:
     rebuilt = Rebuilt()
     badges = BadgeTracker()
     history = HolderHistory()
+    ledger: list[LedgerKey] = []  # counted at the end, in one call, rather than a Counter update per award
     async for event in iterate_events():
         outcome = projection.apply(event)
         rebuilt.spending.apply(event)
         if event.kind == EventKind.BADGES_CHANGED:
             history.add(badges.redefine(event, await recent_events(event)))
-        else:
-            history.add(badges.apply(event))
+        elif changes := badges.apply(event):
+            history.add(changes)
         rebuilt.events += 1
-        for award in outcome.awards:
-            rebuilt.ledger[(event.id, award.agent_id, award.points, award.domain.value, award.kind.value,
-                            award.reason)] += 1
-            rebuilt.tally.add(award.agent_id, event.occurred_at.date(), award.points)
+        if outcome.awards:
+            day = event.occurred_at.date()
+            for award in outcome.awards:
+                ledger.append((event.id, award.agent_id, award.points, award.domain.value, award.kind.value,
+                               award.reason))
+                rebuilt.tally.add(award.agent_id, day, award.points)
+    rebuilt.ledger.update(ledger)
     # the live board also moves at midnights after the last event (without events): as far as the stored history went
     stored = [moment for row in await stored_history() for moment in row[2:] if moment is not None]
     if stored:
