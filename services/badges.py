@@ -12,7 +12,7 @@ records the complete history of who held what when, the same live and in a rebui
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
@@ -340,13 +340,15 @@ class BadgeBoard:
                 self._badges_in.setdefault((index, definition.window), []).append(definition.key)
         self._random = [d.key for d in self.definitions if d.kind == BadgeKind.RANDOM]
         self._definition = {d.key: d for d in self.definitions}
-        # per event kind, what feed() needs of each metric of that kind: its index, the metric, whether it counts
+        # per event kind, what feed() needs of each metric of that kind: its index, its fact reader, whether it counts
         # conversations, and each window its badges use with their keys
-        self._by_kind: dict[EventKind, list[tuple[int, Metric, bool, tuple[tuple[Window, tuple[str, ...]], ...]]]] = {}
+        self._by_kind: dict[EventKind, list[tuple[int, Callable[[GameEvent], float | None], bool,
+                                                  tuple[tuple[Window, tuple[str, ...]], ...]]]] = {}
         for index, metric in enumerate(self.metrics):
             windows = tuple((window, tuple(self._badges_in[index, window]))
                             for window in sorted(self._windows_of.get(index, ())))
-            self._by_kind.setdefault(metric.kind, []).append((index, metric, metric.value == CONVERSATION, windows))
+            self._by_kind.setdefault(metric.kind, []).append(
+                (index, _fact_reader(metric), metric.value == CONVERSATION, windows))
         self.days: dict[date, _Day] = {}
         self.last_event_id = 0
         self.latest_day: date | None = None
@@ -366,7 +368,8 @@ class BadgeBoard:
             return []
         changes = self._pass_midnights(event.occurred_at)
         self.feed(event)
-        return changes + self._settle(max(event.occurred_at, self.evaluated_at or event.occurred_at))
+        settled = self._settle(max(event.occurred_at, self.evaluated_at or event.occurred_at))
+        return changes + settled if changes else settled
 
     def advance(self, now: datetime) -> list[HolderChange]:
         """Let the clock pass to ``now`` without events: the history lines of each midnight passed (and of events fed
@@ -397,18 +400,25 @@ class BadgeBoard:
         if agent_id not in bucket.active:
             bucket.active.add(agent_id)
             self._dirty.update(self._random)  # one more agent in today's lucky draw
-        for index, metric, distinct, windows in self._by_kind.get(event.kind, ()):
-            value = metric.fact(event)
+        for index, read, distinct, windows in self._by_kind.get(event.kind, ()):
+            value = read(event)
             if value is None:
                 continue
-            _aggregate(bucket.metrics[index], agent_id).add(value, distinct=distinct)
+            partials = bucket.metrics[index]
+            partial = partials.get(agent_id)
+            if partial is None:
+                partial = partials[agent_id] = Aggregate()
+            partial.add(value, distinct=distinct)
             if self._window_day is None:  # nothing evaluated yet: the first evaluation ranks every badge anyway
                 continue
             for window, keys in windows:
                 # only a window holding the event's day can change (today's facts leave "yesterday" alone until
                 # midnight, when every badge is ranked again): most events rank one or two badges, not six
                 if day in self._window_days[window]:
-                    aggregate = _aggregate(self._windows[index, window], agent_id)
+                    aggregates = self._windows[index, window]
+                    aggregate = aggregates.get(agent_id)
+                    if aggregate is None:
+                        aggregate = aggregates[agent_id] = Aggregate()
                     aggregate.add(value, distinct=distinct)
                     for key in keys:
                         standing = self._standings.get(key)
@@ -480,7 +490,7 @@ class BadgeBoard:
                 after[key] = self.current[key] = frozenset(holders)
                 before[key] = old or frozenset()
         self._dirty.clear()
-        return holder_changes(before, after, at=at)
+        return holder_changes(before, after, at=at) if after else []
 
     def _standing(self, definition: BadgeDefinition) -> Standing:
         """A metric badge's standing in the windows of :attr:`_window_day`, ranked in full the first time asked."""
@@ -629,6 +639,26 @@ def _days_of(window: Window, today: date) -> tuple[date, ...]:
     if window == Window.PREVIOUS_DAY:
         return (today - timedelta(days=1),)
     return tuple(today - timedelta(days=back) for back in range(6, -1, -1))
+
+
+def _fact_reader(metric: Metric) -> Callable[[GameEvent], float | None]:
+    """:meth:`Metric.fact` for events known to be of the metric's kind and to have an agent (the board asks per event
+    kind): the filters as bound methods, no checks of the kind and the agent again."""
+    tests = tuple(condition.matches for condition in metric.where)
+    name = metric.value
+
+    def read(event: GameEvent) -> float | None:
+        data = event.data
+        for test in tests:
+            if not test(data):
+                return None
+        if name == ONE:
+            return 1
+        if name == CONVERSATION:
+            return event.conversation_id
+        value = data.get(name)
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return read
 
 
 def _aggregate(aggregates: dict[int, Aggregate], agent_id: int) -> Aggregate:

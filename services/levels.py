@@ -1,4 +1,5 @@
 """Levels: twelve presets reached by conditions over lifetime metrics; once reached, never lost."""
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -67,37 +68,51 @@ def level_after(current: int, metrics: Mapping[str, int], *, levels: Sequence[Le
 class _Ladder:
     """A level table prepared for :func:`level_after`, which a replay runs for every agent an event touches.
 
-    The highest level reached is the first reached from the top. Before that search, a *gate*: the lower bounds that
-    every level above the current one needs (top-level ``metric >= n`` and ``metric > n`` terms of its condition, the
-    same metric in each). An agent below one of them can reach none of those levels: one comparison instead of a
-    condition per level, which is the common case (an agent is mostly far from the next level's points).
+    For each current level, a plan: the levels above it, ordered by a lower bound that all of them share (``points >=
+    n`` in the presets; a top-level ``metric >= n`` or ``metric > n`` term of each condition). An agent's value of that
+    metric then selects, by bisection, the only levels it can reach (none, mostly: an agent is usually below the next
+    level's points), which are searched from the top, so the first reached is the highest.
     """
 
     def __init__(self, levels: Sequence[Level]) -> None:
         self.levels = levels
-        self.descending = sorted(levels, key=lambda level: level.number, reverse=True)
-        self._gates: dict[int, tuple[tuple[str, int], ...]] = {}
+        self._plans: dict[int, _Plan] = {}
 
     def after(self, current: int, metrics: Mapping[str, int]) -> int:
-        gate = self._gates.get(current)
-        if gate is None:
-            gate = self._gates[current] = self._gate(current)
-        for name, bound in gate:
-            if metrics.get(name, 0) < bound:
-                return max(current, 1)
-        for level in self.descending:
-            if level.number <= current:
-                break
+        plan = self._plans.get(current)
+        if plan is None:
+            plan = self._plans[current] = _Plan(self.levels, current)
+        candidates = plan.candidates[bisect_right(plan.bounds, metrics.get(plan.metric, 0))] if plan.metric \
+            else plan.candidates[0]
+        for level in candidates:
             if level.compiled.holds(metrics):
                 return level.number
         return max(current, 1)
 
-    def _gate(self, current: int) -> tuple[tuple[str, int], ...]:
-        bounds = [_lower_bounds(level) for level in self.levels if level.number > current]
-        if not bounds:
-            return ()
-        shared = set(bounds[0]).intersection(*bounds[1:])
-        return tuple((name, min(bound[name] for bound in bounds)) for name in sorted(shared))
+
+class _Plan:
+    """The levels above ``current`` that an agent can reach, by its value of one shared bounded metric."""
+
+    def __init__(self, levels: Sequence[Level], current: int) -> None:
+        above = [level for level in levels if level.number > current]
+        bounds = [_lower_bounds(level) for level in above]
+        shared = set(bounds[0]).intersection(*bounds[1:]) if bounds else set()
+        # the metric to bisect on: points if every level above bounds it, else any shared one, else none (all levels
+        # above are candidates whatever the metrics)
+        self.metric = 'points' if 'points' in shared else min(shared, default='')
+        if not self.metric:
+            self.bounds: list[int] = []
+            self.candidates = [_from_the_top(above)]
+            return
+        by_bound = sorted(zip((bound[self.metric] for bound in bounds), range(len(above))))
+        self.bounds = [bound for bound, _ in by_bound]
+        # candidates[k]: the levels of the k lowest bounds (those an agent whose value reaches the k-th bound may hold)
+        self.candidates = [_from_the_top([above[index] for _, index in by_bound[:count]])
+                           for count in range(len(above) + 1)]
+
+
+def _from_the_top(levels: Sequence[Level]) -> tuple[Level, ...]:
+    return tuple(sorted(levels, key=lambda level: level.number, reverse=True))
 
 
 def _lower_bounds(level: Level) -> dict[str, int]:
