@@ -8,15 +8,8 @@ from dataclasses import dataclass, field
 from tortoise.transactions import in_transaction
 
 from models import AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelRow, Redemption
-from services.badge_service import (
-    BadgeTracker,
-    HistoryRow,
-    HolderHistory,
-    definition_from_row,
-    recent_events,
-    stored_history,
-    write_history,
-)
+from services.badge_service import (BadgeTracker, HistoryRow, HolderHistory, definition_from_row, recent_events,
+                                    stored_history, write_history)
 from services.badges import BadgeDefinition
 from services.events import EventKind
 from services.game import CHUNK, add_daily_points, iterate_events
