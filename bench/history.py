@@ -1,4 +1,5 @@
 """Shared by the database benchmarks: a service layer on a fresh database, and a realistic stream of game events."""
+import os
 import random
 import statistics
 import sys
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import asyncpg
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# the code under test: this checkout, or a baseline exported from git (bench/ingest.py --baseline)
+sys.path.insert(0, os.environ.get('DESKQUEST_BENCH_CODE') or str(Path(__file__).resolve().parents[1]))
 
 from models import Agent, Team  # noqa: E402
 from services.clock import ManualClock  # noqa: E402
