@@ -366,7 +366,11 @@ class BadgeBoard:
         """Feed one event and return the history lines it causes (first those of any midnight passed before it)."""
         if event.id <= self.last_event_id:
             return []
-        changes = self._pass_midnights(event.occurred_at)
+        start, midnight, _ = self._day_bounds
+        evaluated, now = self.evaluated_at, event.occurred_at
+        # mostly the event and the last evaluation are of one day: no midnight to pass, without a call
+        changes = [] if evaluated is None or start <= evaluated < midnight and now < midnight else \
+            self._pass_midnights(now)
         self.feed(event)
         settled = self._settle(max(event.occurred_at, self.evaluated_at or event.occurred_at))
         return changes + settled if changes else settled

@@ -220,7 +220,14 @@ async def iterate_events(batch_size: int = 10_000) -> AsyncIterator[GameEvent]:
     kinds = {kind.value: kind for kind in EventKind}
     last_id = 0
     while True:
-        _, rows = await connection.execute_query(query, [last_id, batch_size])
+        if sqlite:
+            async with connection.acquire_connection() as raw:  # as execute_query does, with plain tuples for rows:
+                cursor = await raw.execute(query, [last_id, batch_size])  # Tortoise's sqlite3.Row doubles the fetch
+                cursor.row_factory = None
+                rows = await cursor.fetchall()
+                await cursor.close()
+        else:
+            _, rows = await connection.execute_query(query, [last_id, batch_size])
         if not rows:
             return
         for event_id, key, kind, occurred_at, agent_id, conversation_id, data in rows:
