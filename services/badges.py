@@ -339,7 +339,7 @@ class BadgeBoard:
                 self._windows_of.setdefault(index, set()).add(definition.window)
                 self._badges_in.setdefault((index, definition.window), []).append(definition.key)
         self._random = [d.key for d in self.definitions if d.kind == BadgeKind.RANDOM]
-        self._definition = {d.key: d for d in self.definitions}
+        self._by_key = {d.key: d for d in self.definitions}
         # per event kind, what feed() needs of each metric of that kind: its index, its fact reader, whether it counts
         # conversations, and each window its badges use with their keys
         self._by_kind: dict[EventKind, list[tuple[int, Callable[[GameEvent], float | None], bool,
@@ -484,7 +484,7 @@ class BadgeBoard:
         before: dict[str, frozenset[int]] = {}
         after: dict[str, frozenset[int]] = {}
         for key in self._dirty:
-            definition = self._definition[key]
+            definition = self._by_key[key]
             if definition.kind == BadgeKind.METRIC:
                 holders: set[int] | frozenset[int] = self._standing(definition).holders
             else:  # the lucky draw (and any kind not ranked by a metric): as evaluate() says
