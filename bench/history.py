@@ -1,10 +1,11 @@
 """Shared by the database benchmarks: a service layer on a fresh database, and a realistic stream of game events."""
+import os
 import random
-import uuid
 import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import asyncpg
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# the code under test: this checkout, or a baseline exported from git (bench/ingest.py --baseline)
+sys.path.insert(0, os.environ.get('DESKQUEST_BENCH_CODE') or str(Path(__file__).resolve().parents[1]))
 
 from models import Agent, Team  # noqa: E402
 from services.clock import ManualClock  # noqa: E402
@@ -28,7 +30,7 @@ AGENTS = 50
 class NewEvent:
     kind: EventKind
     agent_id: int
-    conversation_id: int
+    conversation_id: int | None
     data: dict
 
 
@@ -62,28 +64,58 @@ async def seed_floor(services: Services) -> None:
     await services.directory.load()
 
 
+TAGS = ('billing', 'shipping', 'refund', 'bug', 'feature-request', 'account', 'vip')
+STATUSES = ('online', 'away', 'on_break')
+
+
 def event_stream(seed: int = 1) -> Iterator[NewEvent]:
-    """Conversations on 50 agents: replies, resolutions (fast or slow, on time or late), ratings, a few reopens."""
+    """Conversations on 50 agents, with what every default badge counts: the agent has the conversation open (viewed),
+    replies (the first one with its response time), sometimes tags it or transfers it, resolves it (fast or slow, on
+    time or late, with its duration), is rated, a few reopens; between conversations agents change presence (online,
+    away, on break) with the seconds spent in the previous status."""
     rng = random.Random(seed)
     conversation_id = 0
+    emitted = 0  # events so far: ingest() puts them 10 s apart, so a conversation's age can be realistic
+    presence = {agent_id: 'online' for agent_id in range(1, AGENTS + 1)}
     while True:
         conversation_id += 1
         agent_id = rng.randint(1, AGENTS)
         channel = rng.choice(['email', 'chat', 'phone', 'social'])
-        created = START + timedelta(minutes=conversation_id)
-        yield NewEvent(kind=EventKind.REPLIED, agent_id=agent_id, conversation_id=conversation_id,
-                       data={'length': rng.randint(40, 600), 'canned': None, 'channel': channel})
-        yield NewEvent(kind=EventKind.RESOLVED, agent_id=agent_id, conversation_id=conversation_id,
-                       data={'channel': channel, 'created_at': created.isoformat(),
-                             'sla_due_at': (created + timedelta(hours=rng.choice([1, 8, 24]))).isoformat(),
-                             'inbound_count': rng.choice([1, 1, 2])})
+        # created 10 min to 4 h before it is handled: some fast resolutions, some late ones
+        created = START + timedelta(seconds=10 * emitted - 60 * rng.choice([10, 30, 90, 240]))
+        story: list[NewEvent] = []
+
+        def add(kind: EventKind, data: dict, *, agent: int = agent_id, conversation: int | None = conversation_id,
+                into: list[NewEvent] = story) -> None:
+            into.append(NewEvent(kind=kind, agent_id=agent, conversation_id=conversation, data=data))
+
+        add(EventKind.VIEWED, {'seconds': rng.randint(5, 900)})
+        add(EventKind.REPLIED, {'length': rng.randint(40, 600), 'canned': None, 'channel': channel,
+                                'first_response_seconds': rng.randint(5, 600)})
+        if rng.random() < 0.4:
+            add(EventKind.REPLIED, {'length': rng.randint(40, 600), 'canned': None, 'channel': channel})
+        if rng.random() < 0.4:
+            add(EventKind.TAGGED, {'tag': rng.choice(TAGS)})
+        if rng.random() < 0.05:
+            add(EventKind.TRANSFERRED, {'note_length': rng.randint(0, 200), 'channel': channel, 'status': 'open',
+                                        'to_agent_id': rng.randint(1, AGENTS)})
+        add(EventKind.RESOLVED, {'channel': channel, 'created_at': created.isoformat(),
+                                 'sla_due_at': (created + timedelta(hours=rng.choice([1, 8, 24]))).isoformat(),
+                                 'inbound_count': rng.choice([1, 1, 2]), 'priority': 'normal',
+                                 'duration_seconds': rng.randint(30, 3600)})
         if rng.random() < 0.7:
-            yield NewEvent(kind=EventKind.RATED, agent_id=agent_id, conversation_id=conversation_id,
-                           data={'rating': rng.choice([Rating.GOOD, Rating.GOOD, Rating.NEUTRAL, Rating.BAD]).value,
-                                 'comment': ''})
+            add(EventKind.RATED, {'rating': rng.choice([Rating.GOOD, Rating.GOOD, Rating.NEUTRAL, Rating.BAD]).value,
+                                  'comment': '', 'channel': channel})
         if rng.random() < 0.03:
-            yield NewEvent(kind=EventKind.REOPENED, agent_id=agent_id, conversation_id=conversation_id,
-                           data={'reason': 'customer wrote again'})
+            add(EventKind.REOPENED, {'reason': 'customer wrote again'})
+        if rng.random() < 0.2:
+            mover = rng.randint(1, AGENTS)
+            status = rng.choice([s for s in STATUSES if s != presence[mover]])
+            add(EventKind.PRESENCE_CHANGED, {'status': status, 'previous': presence[mover],
+                                             'seconds': rng.randint(60, 7200)}, agent=mover, conversation=None)
+            presence[mover] = status
+        emitted += len(story)
+        yield from story
 
 
 async def ingest(services: Services, clock: ManualClock, events: Iterator[NewEvent], count: int, *,

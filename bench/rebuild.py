@@ -1,52 +1,117 @@
 """Rebuild: events per second replayed through the game rules from the log (what `main.py rebuild` does).
 
-Usage: ``.venv/bin/python bench/rebuild.py [--events N]``. The baseline, in the same run, is the same fold fed by
-model instances (how the log was first read) instead of plain rows.
+Usage: ``.venv/bin/python bench/rebuild.py [--events N] [--runs R] [--baseline REF ...] [--db-url URL]``.
+
+One history is written through the real write path (bench/history.py: conversations with views, replies, tags,
+transfers, resolutions, ratings, reopens and presence changes, i.e. what every default badge counts), then replayed
+by this checkout and by each baseline exported from git, in turns (one replay per process, the variants interleaved
+round by round so that a busy moment of a shared machine hits them alike). Reported per variant: the median of the
+rounds, in wall time and in CPU time, and the ratio to each baseline measured in the same run.
 """
 import argparse
 import asyncio
-import time
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from history import event_stream, fresh_services, ingest, stop
-from models import StoredEvent
-from services.events import EventKind, GameEvent
-from services.projection import GameProjection
-from services.rebuild import differences, replay
+import asyncpg
+from history import event_stream, fresh_services, ingest
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNNER = Path(__file__).resolve().parent / '_replay.py'
+# the replay before issue 4 (the projection alone: points, ledger, levels as minimums), and main before this work
+# (badge board, redemptions and levels as conditions folded too)
+BASELINES = {'1f06017': 'before issue 4 (projection only)', '86db6a9': 'main before this work'}
+TARGET = 50_000
 
 
-async def fold_from_instances(batch_size: int = 10_000) -> int:
-    projection, last_id, count = GameProjection(), 0, 0
-    while rows := await StoredEvent.filter(id__gt=last_id).order_by('id').limit(batch_size):
-        for row in rows:
-            projection.apply(GameEvent(id=row.id, key=row.key, kind=EventKind(row.kind), occurred_at=row.occurred_at,
-                                       agent_id=row.agent_id, conversation_id=row.conversation_id, data=row.data))
-            count += 1
-        last_id = rows[-1].id
-    return count
+@dataclass(kw_only=True, slots=True)
+class Variant:
+    name: str
+    root: Path
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+
+    def rate(self, events: int, seconds: list[float]) -> float:
+        return events / statistics.median(seconds)
 
 
-async def main() -> None:
+def replay_once(variant: Variant, db_url: str, *, check: bool = False) -> dict:
+    """One replay by the variant's code in its own process; its JSON line."""
+    done = subprocess.run([sys.executable, str(RUNNER), str(variant.root), db_url] + (['--check'] if check else []),
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f'{variant.name}: the replay failed:\n{done.stderr[-3000:]}')
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+async def write_history(events: int, server_url: str | None) -> str:
+    """A fresh database holding ``events`` events written through the live path; its URL."""
+    services, clock = await fresh_services(server_url)
+    await ingest(services, clock, event_stream(), events, batch=1000)
+    await services.stop()
+    return services.settings.db_url
+
+
+async def drop(db_url: str, server_url: str | None) -> None:
+    if server_url is None:
+        shutil.rmtree(Path(db_url.removeprefix('sqlite://')).parent, ignore_errors=True)
+        return
+    admin = await asyncpg.connect(server_url)
+    await admin.execute(f'DROP DATABASE IF EXISTS {db_url.rsplit("/", 1)[1]} WITH (FORCE)')
+    await admin.close()
+
+
+def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument('--events', type=int, default=200_000)
+    parser.add_argument('--runs', type=int, default=3, help='rounds: replays of each variant (the median is shown)')
+    parser.add_argument('--baseline', nargs='*', default=list(BASELINES),
+                        help=f'git refs to compare with (default: {", ".join(BASELINES)}); none: this code only')
     parser.add_argument('--db-url', default=None, help='a PostgreSQL server URL; default: a fresh SQLite file')
     args = parser.parse_args()
-    services, clock = await fresh_services(args.db_url)
-    await ingest(services, clock, event_stream(), args.events, batch=1000)
-    rates = {}
-    for name, action in (('model instances (baseline)', fold_from_instances), ('plain rows (replay)', replay)):
-        start = time.perf_counter()
-        await action()
-        rates[name] = args.events / (time.perf_counter() - start)
-        print(f'  {name:28} {rates[name]:9,.0f} events/s')
-    start = time.perf_counter()
-    lines = await differences(await replay())
-    print(f'  full check (replay + compare every projection): {time.perf_counter() - start:.2f} s, '
-          f'{len(lines)} difference(s)')
-    ratio = rates['plain rows (replay)'] / rates['model instances (baseline)']
-    print(f'rebuild of {args.events:,} events: {rates["plain rows (replay)"]:,.0f} events/s, {ratio:.1f}x the baseline; '
-          f'target >= 50,000 events/s: {"met" if rates["plain rows (replay)"] >= 50_000 else "NOT met"}')
-    await stop(services, args.db_url)
+    from _support import export  # the bench extras (see docs/PERFORMANCE.md); only this script's baselines need it
+
+    variants = []
+    for ref in args.baseline:
+        root = export(ref)
+        if root is not None:
+            variants.append(Variant(name=f'{ref} {BASELINES.get(ref, "")}'.strip(), root=root))
+    current = Variant(name='this checkout', root=ROOT)
+    variants.append(current)
+    print(f'writing {args.events:,} events through the live path ...', flush=True)
+    db_url = asyncio.run(write_history(args.events, args.db_url))
+    try:
+        check = replay_once(current, db_url, check=True)
+        print(f'  full check (replay + compare every projection): {check["check_seconds"]:.2f} s, '
+              f'{check["differences"]} difference(s) {check["first_differences"] or ""}', flush=True)
+        for round_number in range(args.runs):
+            for variant in variants:
+                result = replay_once(variant, db_url)
+                assert result['events'] == args.events, result
+                variant.walls.append(result['wall'])
+                variant.cpus.append(result['cpu'])
+            print(f'  round {round_number + 1}: ' + ', '.join(
+                f'{variant.name.split()[0]} {variant.walls[-1]:.2f} s' for variant in variants), flush=True)
+    finally:
+        asyncio.run(drop(db_url, args.db_url))
+        for variant in variants[:-1]:
+            shutil.rmtree(variant.root, ignore_errors=True)
+    print(f'\nreplay of {args.events:,} events, median of {args.runs} runs:')
+    print(f'  {"variant":44} {"wall events/s":>14} {"CPU events/s":>13}')
+    for index, variant in enumerate(variants):
+        wall, cpu = variant.rate(args.events, variant.walls), variant.rate(args.events, variant.cpus)
+        ratios = '; '.join(f'{wall / other.rate(args.events, other.walls):.2f}x wall, '
+                           f'{cpu / other.rate(args.events, other.cpus):.2f}x CPU of {other.name.split()[0]}'
+                           for other in variants[:index])
+        print(f'  {variant.name:44} {wall:14,.0f} {cpu:13,.0f}   {ratios}')
+    wall = current.rate(args.events, current.walls)
+    print(f'target >= {TARGET:,} events/s (wall): {"met" if wall >= TARGET else "NOT met"} ({wall:,.0f})')
 
 
 if __name__ == '__main__':
-    asyncio.run(main())
+    main()

@@ -12,7 +12,7 @@ records the complete history of who held what when, the same live and in a rebui
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
@@ -313,8 +313,9 @@ class BadgeBoard:
 
     Per metric it keeps per-agent, per-day partial aggregates (never the events; days older than :data:`KEPT_DAYS`
     before the newest event are dropped) and, for the current day, each window's aggregate per agent, updated as facts
-    arrive and rebuilt from at most seven days of partials when the day changes. Ranking a badge then touches each
-    agent once.
+    arrive and rebuilt from at most seven days of partials when the day changes. Each badge's :class:`Standing` in its
+    window follows those aggregates one agent at a time, so an event re-ranks no one but its agent (a full ranking
+    only when the day changes or the only holder drops).
 
     Two ways to use it:
 
@@ -330,9 +331,6 @@ class BadgeBoard:
         self.seed = seed
         # each distinct metric once, by position (Inspector and Express share theirs), and the metrics of each kind
         self.metrics = tuple(dict.fromkeys(d.metric for d in self.definitions if d.metric is not None))
-        self._by_kind: dict[EventKind, list[int]] = {}
-        for index, metric in enumerate(self.metrics):
-            self._by_kind.setdefault(metric.kind, []).append(index)
         keys = [d.key for d in self.definitions]
         if len(set(keys)) < len(keys):
             raise BadgeError(f'Two badges have the key {next(k for k in keys if keys.count(k) > 1)!r}')
@@ -346,23 +344,41 @@ class BadgeBoard:
                 self._badges_in.setdefault((index, definition.window), []).append(definition.key)
         self._random = [d.key for d in self.definitions if d.kind == BadgeKind.RANDOM]
         self._awarded: dict[str, set[int]] = {d.key: set() for d in self.definitions if d.kind == BadgeKind.AWARDED}
+        self._by_key = {d.key: d for d in self.definitions}
+        # per event kind, what feed() needs of each metric of that kind: its index, its fact reader, whether it counts
+        # conversations, and each window its badges use with their keys
+        self._by_kind: dict[EventKind, list[tuple[int, Callable[[GameEvent], float | None], bool,
+                                                  tuple[tuple[Window, tuple[str, ...]], ...]]]] = {}
+        for index, metric in enumerate(self.metrics):
+            windows = tuple((window, tuple(self._badges_in[index, window]))
+                            for window in sorted(self._windows_of.get(index, ())))
+            self._by_kind.setdefault(metric.kind, []).append(
+                (index, _fact_reader(metric), metric.value == CONVERSATION, windows))
         self.days: dict[date, _Day] = {}
         self.last_event_id = 0
         self.latest_day: date | None = None
         self._window_day: date | None = None  # the day the window aggregates are for
         self._windows: dict[tuple[int, Window], dict[int, Aggregate]] = {}
         self._window_days: dict[Window, frozenset[date]] = {}  # the days of each window on that day
+        self._standings: dict[str, Standing] = {}  # metric badges ranked in the windows of that day, made on demand
         self.current: dict[str, frozenset[int]] = {}  # the holders as of :attr:`evaluated_at` (see :meth:`apply`)
         self.evaluated_at: datetime | None = None
+        never = datetime.max.replace(tzinfo=timezone.utc)
+        self._day_bounds: tuple[datetime, datetime, date] = (never, never, date.max)  # see _day()
         self._dirty: set[str] = set(d.key for d in self.definitions)  # badges whose holders may have changed
 
     def apply(self, event: GameEvent) -> list[HolderChange]:
         """Feed one event and return the history lines it causes (first those of any midnight passed before it)."""
         if event.id <= self.last_event_id:
             return []
-        changes = self._pass_midnights(event.occurred_at)
+        start, midnight, _ = self._day_bounds
+        evaluated, now = self.evaluated_at, event.occurred_at
+        # mostly the event and the last evaluation are of one day: no midnight to pass, without a call
+        changes = [] if evaluated is None or start <= evaluated < midnight and now < midnight else \
+            self._pass_midnights(now)
         self.feed(event)
-        return changes + self._settle(max(event.occurred_at, self.evaluated_at or event.occurred_at))
+        settled = self._settle(max(event.occurred_at, self.evaluated_at or event.occurred_at))
+        return changes + settled if changes else settled
 
     def advance(self, now: datetime) -> list[HolderChange]:
         """Let the clock pass to ``now`` without events: the history lines of each midnight passed (and of events fed
@@ -378,37 +394,58 @@ class BadgeBoard:
         if event.kind == EventKind.QUEST_COMPLETED and event.data.get('badge') in self._awarded:
             self._awarded[event.data['badge']].update(event.data['agent_ids'])
             self._dirty.add(event.data['badge'])
-        if event.agent_id is None:
+        agent_id = event.agent_id
+        if agent_id is None:
             return
-        day = utc_day(event.occurred_at)
-        if self.latest_day is None or day > self.latest_day:
+        day = self._day(event.occurred_at)
+        latest = self.latest_day
+        if latest is None or day > latest:
             self.latest_day = day
             oldest = day - timedelta(days=KEPT_DAYS - 1)
             for old in [d for d in self.days if d < oldest]:
                 del self.days[old]
-        elif day <= self.latest_day - timedelta(days=KEPT_DAYS):
+        elif day < latest and day <= latest - timedelta(days=KEPT_DAYS):
             return  # too old for any window still evaluated
         bucket = self.days.get(day)
         if bucket is None:
             bucket = self.days[day] = _Day(metrics=[{} for _ in self.metrics])
-        if event.agent_id not in bucket.active:
-            bucket.active.add(event.agent_id)
+        if agent_id not in bucket.active:
+            bucket.active.add(agent_id)
             self._dirty.update(self._random)  # one more agent in today's lucky draw
-        for index in self._by_kind.get(event.kind, ()):
-            metric = self.metrics[index]
-            value = metric.fact(event)
+        for index, read, distinct, windows in self._by_kind.get(event.kind, ()):
+            value = read(event)
             if value is None:
                 continue
-            distinct = metric.value == CONVERSATION
-            _aggregate(bucket.metrics[index], event.agent_id).add(value, distinct=distinct)
+            partials = bucket.metrics[index]
+            partial = partials.get(agent_id)
+            if partial is None:
+                partial = partials[agent_id] = Aggregate()
+            partial.add(value, distinct=distinct)
             if self._window_day is None:  # nothing evaluated yet: the first evaluation ranks every badge anyway
                 continue
-            for window in self._windows_of[index]:
+            for window, keys in windows:
                 # only a window holding the event's day can change (today's facts leave "yesterday" alone until
                 # midnight, when every badge is ranked again): most events rank one or two badges, not six
                 if day in self._window_days[window]:
-                    _aggregate(self._windows[index, window], event.agent_id).add(value, distinct=distinct)
-                    self._dirty.update(self._badges_in[index, window])
+                    aggregates = self._windows[index, window]
+                    aggregate = aggregates.get(agent_id)
+                    if aggregate is None:
+                        aggregate = aggregates[agent_id] = Aggregate()
+                    aggregate.add(value, distinct=distinct)
+                    for key in keys:
+                        standing = self._standings.get(key)
+                        if standing is not None:
+                            standing.update(agent_id, aggregate)
+                    self._dirty.update(keys)
+
+    def _day(self, moment: datetime) -> date:
+        """``utc_day(moment)``, remembered with the day's bounds: consecutive events are mostly of one day."""
+        start, end, day = self._day_bounds
+        if not start <= moment < end:
+            day = utc_day(moment)
+            start = datetime.combine(day, time(), tzinfo=timezone.utc)
+            self._day_bounds = start, start + timedelta(days=1), day
+        return day
 
     def feed_all(self, events: Iterable[GameEvent]) -> None:
         for event in events:
@@ -437,9 +474,11 @@ class BadgeBoard:
 
     def _pass_midnights(self, now: datetime) -> list[HolderChange]:
         changes: list[HolderChange] = []
-        if self.evaluated_at is None:
+        evaluated = self.evaluated_at
+        if evaluated is None:
             return changes
-        midnight = next_midnight(self.evaluated_at)
+        self._day(evaluated)  # evaluated_at moves with every event, its day rarely
+        midnight = self._day_bounds[1]
         while midnight <= now:  # every window moves at midnight: all badges again
             self._dirty.update(d.key for d in self.definitions)
             changes += self._settle(midnight)
@@ -447,13 +486,34 @@ class BadgeBoard:
         return changes
 
     def _settle(self, at: datetime) -> list[HolderChange]:
-        results = self.evaluate(at, self._dirty)
-        new = {key: result.holders for key, result in results.items()}
-        changes = holder_changes({key: self.current.get(key, frozenset()) for key in new}, new, at=at)
-        self.current.update(new)
+        """Take the holders of the badges that may have changed (:attr:`_dirty`) as :attr:`current`, at ``at``; what
+        :meth:`evaluate` would say, read from the standings kept as facts arrived instead of ranking every agent."""
         self.evaluated_at = at
+        if not self._dirty:  # most events count for no badge whose window holds their day
+            return []
+        self._windows_at(self._day(at))
+        before: dict[str, frozenset[int]] = {}
+        after: dict[str, frozenset[int]] = {}
+        for key in self._dirty:
+            definition = self._by_key[key]
+            if definition.kind == BadgeKind.METRIC:
+                holders: set[int] | frozenset[int] = self._standing(definition).holders
+            else:  # the lucky draw (and any kind not ranked by a metric): as evaluate() says
+                holders = self.evaluate(at, (key,))[key].holders
+            old = self.current.get(key)
+            if old is None or old != holders:
+                after[key] = self.current[key] = frozenset(holders)
+                before[key] = old or frozenset()
         self._dirty.clear()
-        return changes
+        return holder_changes(before, after, at=at) if after else []
+
+    def _standing(self, definition: BadgeDefinition) -> Standing:
+        """A metric badge's standing in the windows of :attr:`_window_day`, ranked in full the first time asked."""
+        standing = self._standings.get(definition.key)
+        if standing is None:
+            partials = self._windows[self._metric_of[definition.key], definition.window]
+            standing = self._standings[definition.key] = Standing(definition, partials)
+        return standing
 
     def _windows_at(self, day: date) -> dict[tuple[int, Window], dict[int, Aggregate]]:
         """Each (metric, window)'s aggregate per agent on ``day``: kept for the current day, rebuilt when it moves."""
@@ -462,6 +522,7 @@ class BadgeBoard:
                              for index, windows in self._windows_of.items() for window in windows}
             self._window_day = day
             self._window_days = {window: frozenset(_days_of(window, day)) for window in Window}
+            self._standings = {}  # ranked again from the new windows when next asked
         return self._windows
 
     def _merge(self, index: int, days: Sequence[date]) -> dict[int, Aggregate]:
@@ -479,8 +540,14 @@ class BadgeBoard:
         lucky = set()
         for day in days:
             bucket = self.days.get(day)
-            for agent_id in bucket.active if bucket else ():
-                if lucky_draw(self.seed, day, agent_id) < definition.rarity:
+            if bucket is None:
+                continue
+            draws = bucket.draws
+            for agent_id in bucket.active:
+                draw = draws.get(agent_id)
+                if draw is None:  # a draw is a hash: once per agent and day, not at every evaluation
+                    draw = draws[agent_id] = lucky_draw(self.seed, day, agent_id)
+                if draw < definition.rarity:
                     lucky.add(agent_id)
         return BadgeResult(key=definition.key, holders=frozenset(lucky), best=None, values={})
 
@@ -568,6 +635,7 @@ class Aggregate:
 class _Day:
     metrics: list[dict[int, Aggregate]]  # by the board's metric index: agent id -> partial
     active: set[int] = field(default_factory=set)  # agents with any event that day
+    draws: dict[int, float] = field(default_factory=dict)  # the board's lucky_draw of each active agent, once made
 
 
 def _number(field_name: str, value: Any) -> int | float:
@@ -588,6 +656,26 @@ def _days_of(window: Window, today: date) -> tuple[date, ...]:
     return tuple(today - timedelta(days=back) for back in range(6, -1, -1))
 
 
+def _fact_reader(metric: Metric) -> Callable[[GameEvent], float | None]:
+    """:meth:`Metric.fact` for events known to be of the metric's kind and to have an agent (the board asks per event
+    kind): the filters as bound methods, no checks of the kind and the agent again."""
+    tests = tuple(condition.matches for condition in metric.where)
+    name = metric.value
+
+    def read(event: GameEvent) -> float | None:
+        data = event.data
+        for test in tests:
+            if not test(data):
+                return None
+        if name == ONE:
+            return 1
+        if name == CONVERSATION:
+            return event.conversation_id
+        value = data.get(name)
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return read
+
+
 def _aggregate(aggregates: dict[int, Aggregate], agent_id: int) -> Aggregate:
     aggregate = aggregates.get(agent_id)
     if aggregate is None:
@@ -596,11 +684,55 @@ def _aggregate(aggregates: dict[int, Aggregate], agent_id: int) -> Aggregate:
 
 
 def _rank(definition: BadgeDefinition, partials: Mapping[int, Aggregate]) -> BadgeResult:
-    assert definition.metric is not None
-    values = {agent_id: partial.result(definition.aggregation, definition.metric)
-              for agent_id, partial in partials.items() if partial.count >= definition.minimum_volume}
-    if not values:
-        return BadgeResult(key=definition.key, holders=frozenset(), best=None, values={})
-    best = (max if definition.direction == Direction.HIGHEST else min)(values.values())
-    return BadgeResult(key=definition.key, holders=frozenset(a for a, v in values.items() if v == best), best=best,
-                       values=values)
+    return Standing(definition, partials).result()
+
+
+class Standing:
+    """A metric badge's ranking in one window: every qualifying agent's result, the best one and its holders, kept up
+    to date one agent at a time as that agent's window aggregate grows (:meth:`update`).
+
+    Equal at every moment to ranking all agents again from the aggregates: an agent's new result either beats the
+    best (it alone holds), ties it (it joins), or falls short (it leaves the holders, and only when the last holder
+    leaves are all results searched for the new best).
+    """
+    __slots__ = ('best', 'definition', 'highest', 'holders', 'values')
+
+    def __init__(self, definition: BadgeDefinition, partials: Mapping[int, Aggregate]) -> None:
+        assert definition.metric is not None
+        self.definition = definition
+        self.highest = definition.direction == Direction.HIGHEST
+        self.values: dict[int, float] = {
+            agent_id: partial.result(definition.aggregation, definition.metric)
+            for agent_id, partial in partials.items() if partial.count >= definition.minimum_volume}
+        self.best: float | None = None
+        self.holders: set[int] = set()
+        self._rank_all()
+
+    def update(self, agent_id: int, aggregate: Aggregate) -> None:
+        """The agent's window aggregate changed (it is the one the standing was made from, or an equal one)."""
+        definition = self.definition
+        if aggregate.count < definition.minimum_volume:  # aggregates only grow: it never qualified
+            return
+        assert definition.metric is not None
+        value = self.values[agent_id] = aggregate.result(definition.aggregation, definition.metric)
+        best = self.best
+        if best is None or (value > best if self.highest else value < best):
+            self.best = value
+            self.holders = {agent_id}
+        elif value == best:
+            self.holders.add(agent_id)
+        elif agent_id in self.holders:  # a holder whose result got worse (an average can fall)
+            self.holders.discard(agent_id)
+            if not self.holders:
+                self._rank_all()
+
+    def result(self) -> BadgeResult:
+        return BadgeResult(key=self.definition.key, holders=frozenset(self.holders), best=self.best,
+                           values=dict(self.values))
+
+    def _rank_all(self) -> None:
+        if not self.values:
+            self.best, self.holders = None, set()
+            return
+        best = self.best = (max if self.highest else min)(self.values.values())
+        self.holders = {agent_id for agent_id, value in self.values.items() if value == best}

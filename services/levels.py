@@ -1,8 +1,9 @@
 """Levels: twelve presets reached by conditions over lifetime metrics; once reached, never lost."""
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from services.expressions import Condition, condition_from_minimums, parse_condition
+from services.expressions import And, Comparison, Condition, condition_from_minimums, parse_condition
 
 # the lifetime metrics a level condition may read: services/projection.py's AgentMetrics counters (named here because
 # projection imports this module; tests/unit/test_levels.py checks that the two agree)
@@ -61,8 +62,83 @@ DEFAULT_LEVELS: tuple[Level, ...] = (
 
 def level_after(current: int, metrics: Mapping[str, int], *, levels: Sequence[Level] = DEFAULT_LEVELS) -> int:
     """Return the level an agent holds after these metrics: the highest one reached, never below ``current``."""
-    return max((level.number for level in levels if level.number > current and level.reached_by(metrics)),
-               default=max(current, 1))
+    return _ladder(levels).after(current, metrics)
+
+
+class _Ladder:
+    """A level table prepared for :func:`level_after`, which a replay runs for every agent an event touches.
+
+    For each current level, a plan: the levels above it, ordered by a lower bound that all of them share (``points >=
+    n`` in the presets; a top-level ``metric >= n`` or ``metric > n`` term of each condition). An agent's value of that
+    metric then selects, by bisection, the only levels it can reach (none, mostly: an agent is usually below the next
+    level's points), which are searched from the top, so the first reached is the highest.
+    """
+
+    def __init__(self, levels: Sequence[Level]) -> None:
+        self.levels = levels
+        self._plans: dict[int, _Plan] = {}
+
+    def after(self, current: int, metrics: Mapping[str, int]) -> int:
+        plan = self._plans.get(current)
+        if plan is None:
+            plan = self._plans[current] = _Plan(self.levels, current)
+        candidates = plan.candidates[bisect_right(plan.bounds, metrics.get(plan.metric, 0))] if plan.metric \
+            else plan.candidates[0]
+        for level in candidates:
+            if level.compiled.holds(metrics):
+                return level.number
+        return max(current, 1)
+
+
+class _Plan:
+    """The levels above ``current`` that an agent can reach, by its value of one shared bounded metric."""
+
+    def __init__(self, levels: Sequence[Level], current: int) -> None:
+        above = [level for level in levels if level.number > current]
+        bounds = [_lower_bounds(level) for level in above]
+        shared = set(bounds[0]).intersection(*bounds[1:]) if bounds else set()
+        # the metric to bisect on: points if every level above bounds it, else any shared one, else none (all levels
+        # above are candidates whatever the metrics)
+        self.metric = 'points' if 'points' in shared else min(shared, default='')
+        if not self.metric:
+            self.bounds: list[int] = []
+            self.candidates = [_from_the_top(above)]
+            return
+        by_bound = sorted(zip((bound[self.metric] for bound in bounds), range(len(above))))
+        self.bounds = [bound for bound, _ in by_bound]
+        # candidates[k]: the levels of the k lowest bounds (those an agent whose value reaches the k-th bound may hold)
+        self.candidates = [_from_the_top([above[index] for _, index in by_bound[:count]])
+                           for count in range(len(above) + 1)]
+
+
+def _from_the_top(levels: Sequence[Level]) -> tuple[Level, ...]:
+    return tuple(sorted(levels, key=lambda level: level.number, reverse=True))
+
+
+def _lower_bounds(level: Level) -> dict[str, int]:
+    """Per metric, a value below which the level's condition cannot hold (``metric > n`` gives n: right for any
+    number, not only integers)."""
+    node = level.compiled.node
+    terms = node.terms if isinstance(node, And) else (node,)
+    bounds: dict[str, int] = {}
+    for term in terms:
+        if isinstance(term, Comparison) and term.operator in ('>=', '>'):
+            bounds[term.metric] = max(bounds.get(term.metric, term.value), term.value)
+    return bounds
+
+
+_LADDERS: dict[int, _Ladder] = {}  # by id() of a level table (a tuple: immutable, so its ladder stays right)
+
+
+def _ladder(levels: Sequence[Level]) -> _Ladder:
+    if not isinstance(levels, tuple):
+        return _Ladder(levels)  # a list could change between calls: prepared each time
+    ladder = _LADDERS.get(id(levels))
+    if ladder is None or ladder.levels is not levels:
+        if len(_LADDERS) >= 32:  # lead edits make new tables; old ones are forgotten
+            _LADDERS.clear()
+        ladder = _LADDERS[id(levels)] = _Ladder(levels)
+    return ladder
 
 
 def level_info(number: int, *, levels: Sequence[Level] = DEFAULT_LEVELS) -> Level:

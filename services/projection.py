@@ -2,6 +2,7 @@
 from collections import OrderedDict
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from services.events import Channel, EventKind, GameEvent, Rating
 from services.incentive_rules import IncentiveBook
@@ -28,10 +29,11 @@ class AgentMetrics:
     last_event_id: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in METRIC_NAMES}  # dataclasses.asdict deep-copies: 10x slower
+        return dict(zip(METRIC_NAMES, _metric_values(self)))  # dataclasses.asdict deep-copies: 10x slower
 
 
 METRIC_NAMES = tuple(AgentMetrics.__dataclass_fields__)
+_metric_values = attrgetter(*METRIC_NAMES)  # all fields in one call: the level check reads them at every event
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.badges import (DEFAULT_BADGES, KEPT_DAYS, Aggregation, BadgeBoard, BadgeDefinition, BadgeError,
-                             BadgeKind, Direction, Filter, FilterOperator, HolderChange, Metric, Window,
+from services.badges import (DEFAULT_BADGES, KEPT_DAYS, Aggregate, Aggregation, BadgeBoard, BadgeDefinition,
+                             BadgeError, BadgeKind, Direction, Filter, FilterOperator, HolderChange, Metric, Standing,
+                             Window,
                              badge_from_dict, holder_changes, lucky_draw, metric_from_dict, next_midnight,
                              window_bounds, window_days)
 from services.events import EventKind, GameEvent
@@ -408,3 +409,71 @@ def test_live_with_a_timer_and_a_rebuild_write_the_same_history(raw: list, ticks
     assert live_history == rebuild_history
     assert live.current == rebuild.current == rebuild.holders(end)
     assert all(not agents for key, agents in live.current.items() )  # a quiet week later
+
+
+# --- a badge's standing kept one agent at a time against ranking everyone again --------------------------------------
+
+standing_definitions = st.sampled_from([
+    BadgeDefinition(key='count', name='Count', description='', image='x', metric=Metric(kind=EventKind.VIEWED)),
+    BadgeDefinition(key='tags', name='Tags', description='', image='x',
+                    metric=Metric(kind=EventKind.TAGGED, value='conversation')),
+    *(BadgeDefinition(key=f'{aggregation.value}_{direction.value}_{volume}', name='Seconds', description='',
+                      image='x', aggregation=aggregation, direction=direction, minimum_volume=volume,
+                      metric=Metric(kind=EventKind.VIEWED, value='seconds'))
+      for aggregation in (Aggregation.SUM, Aggregation.AVERAGE, Aggregation.MAX, Aggregation.MIN)
+      for direction in Direction for volume in (1, 3)),
+])
+# (agent, value): a value is a conversation id for the 'tags' badge; negative and fractional values let a sum or an
+# average fall, so that holders leave and the best is searched again
+standing_facts = st.lists(st.tuples(st.integers(1, 6), st.one_of(st.integers(-5, 5), st.sampled_from([0.5, -2.5]))),
+                          max_size=60)
+
+
+@given(standing_definitions, standing_facts, standing_facts)
+def test_a_standing_updated_per_agent_equals_ranking_every_agent_again(
+        definition: BadgeDefinition, before: list[tuple[int, float]], after: list[tuple[int, float]]) -> None:
+    assert definition.metric is not None
+    distinct = definition.metric.value == 'conversation'
+    aggregates: dict[int, Aggregate] = {}
+
+    def add(agent_id: int, value: float) -> Aggregate:
+        aggregate = aggregates.setdefault(agent_id, Aggregate())
+        aggregate.add(abs(int(value)) if distinct else value, distinct=distinct)
+        return aggregate
+
+    def ranked_again() -> tuple[frozenset[int], float | None]:
+        values = {agent_id: aggregate.result(definition.aggregation, definition.metric)
+                  for agent_id, aggregate in aggregates.items() if aggregate.count >= definition.minimum_volume}
+        if not values:
+            return frozenset(), None
+        best = (max if definition.direction == Direction.HIGHEST else min)(values.values())
+        return frozenset(agent_id for agent_id, value in values.items() if value == best), best
+
+    for agent_id, value in before:  # the window's aggregates when the standing is made (a new day, or asked first)
+        add(agent_id, value)
+    standing = Standing(definition, aggregates)
+    assert (frozenset(standing.holders), standing.best) == ranked_again()
+    for agent_id, value in after:
+        standing.update(agent_id, add(agent_id, value))
+        holders, best = ranked_again()
+        assert standing.holders == holders
+        assert standing.best == best
+    assert standing.result().values == {agent_id: aggregate.result(definition.aggregation, definition.metric)
+                                        for agent_id, aggregate in aggregates.items()
+                                        if aggregate.count >= definition.minimum_volume}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(facts, min_size=1, max_size=40), st.integers(0, 3))
+def test_holders_kept_event_by_event_equal_a_full_evaluation_even_with_late_events(raw: list, seed: int) -> None:
+    # ids in log order, times not: a late arrival updates the standings of the windows that hold its day
+    events = [GameEvent(id=index + 1, key=str(index), kind=kind, occurred_at=START + timedelta(hours=hour),
+                        agent_id=agent_id, conversation_id=conversation_id, data=data)
+              for index, (kind, agent_id, hour, conversation_id, data) in enumerate(raw)]
+    board = BadgeBoard(ALL, seed=seed)
+    for position, event in enumerate(events):
+        board.apply(event)
+        full = BadgeBoard(ALL, seed=seed)
+        full.feed_all(events[:position + 1])
+        assert board.evaluated_at is not None
+        assert board.current == full.holders(board.evaluated_at)

@@ -2,6 +2,8 @@
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.expressions import ExpressionError
 from services.levels import DEFAULT_LEVELS, LEVEL_METRICS, Level, check_condition, level_after, progress_to_next
@@ -60,3 +62,31 @@ def test_levels_pickle_for_other_processes() -> None:
     levels = pickle.loads(pickle.dumps(LEVELS))
     assert levels == LEVELS
     assert level_after(1, {'chats': 50, 'calls': 20}, levels=levels) == 2
+
+
+# --- level_after's gate and top-down search against checking every level -----------------------------------------------
+
+comparisons = st.builds(lambda metric, operator, value: f'{metric} {operator} {value}',
+                        st.sampled_from(['points', 'resolved', 'positive_ratings']),
+                        st.sampled_from(['>=', '>', '<=', '<', '==', '!=']), st.integers(-1, 6))
+conditions = st.recursive(comparisons, lambda inner: st.one_of(
+    st.builds(lambda a, b: f'({a}) and ({b})', inner, inner), st.builds(lambda a, b: f'({a}) or ({b})', inner, inner),
+    st.builds(lambda a: f'not ({a})', inner)), max_leaves=4)
+# most levels need some points (as the presets do), so that the gate (a bound every higher level shares) comes into play
+gated = st.builds(lambda operator, value, rest: f'points {operator} {value}' + (f' and ({rest})' if rest else ''),
+                  st.sampled_from(['>=', '>']), st.integers(-1, 6), st.one_of(st.just(''), conditions))
+tables = st.lists(st.one_of(gated, gated, st.just(''), conditions), min_size=1, max_size=6).map(
+    lambda texts: tuple(Level(number=number, title=f'L{number}', icon='spa', condition=text)
+                        for number, text in enumerate(texts, start=1)))
+
+
+@settings(max_examples=400)
+@given(tables, st.integers(0, 7), st.fixed_dictionaries({name: st.integers(-2, 7)  # near the thresholds: ties
+                                                        for name in ('points', 'resolved', 'positive_ratings')}),
+       st.booleans())
+def test_level_after_is_the_highest_level_reached_above_the_current_one(table: tuple[Level, ...], current: int,
+                                                                         metrics: dict[str, int], as_list: bool) -> None:
+    reached = [level.number for level in table if level.number > current and level.compiled.holds(metrics)]
+    levels = list(table) if as_list else table
+    assert level_after(current, metrics, levels=levels) == max(reached, default=max(current, 1))
+    assert level_after(current, metrics, levels=levels) == max(reached, default=max(current, 1))  # prepared once
