@@ -130,7 +130,8 @@ def rank_within_teams(agent_rows: Iterable[BoardRow], team_of: Mapping[int, int 
         ranked: list[BoardRow] = []
         for index, row in enumerate(rows):
             rank = ranked[-1].rank if ranked and ranked[-1].points == row.points else index + 1
-            ranked.append(replace(row, rank=rank))
+            ranked.append(BoardRow(rank=rank, agent_id=row.agent_id, name=row.name, team_name=row.team_name,
+                                   level=row.level, points=row.points))  # not replace(): a third of the cost
         boards[team_id] = ranked
     return boards
 

@@ -32,11 +32,33 @@ class TrophyStandings:
         self.kiosk = kiosk
         self.rows = rows
         self.container = ui.row().classes('w-full gap-4 items-stretch').mark('trophy-standings')
+        self._shown: tuple | None = None
         self.show(services.trophies.snapshot())
         services.trophies.changed.subscribe(self.show)  # unsubscribed when the tab closes
 
     def show(self, snapshot: TrophySnapshot) -> None:
+        """Update the cards in place: every kiosk and trophy page gets each change, and most changes move a number."""
+        shown = tuple((trophy.key, tuple((agent_name(self.services.directory, standing.agent_id), standing.points)
+                                         for standing in snapshot.standings[trophy.key][:self.rows]))
+                      for trophy in snapshot.trophies)
+        if shown == self._shown:
+            return
+        if self._shown is None or [key for key, _ in shown] != [key for key, _ in self._shown]:
+            self._build(snapshot)
+        self._shown = shown
+        for key, standings in shown:
+            self._nobody[key].set_visibility(not standings)
+            for place, (row, name, points) in enumerate(self._rows[key], start=1):
+                row.set_visibility(place <= len(standings))
+                if place <= len(standings):
+                    name.set_text(f'{place}. {standings[place - 1][0]}')
+                    points.set_text(f'{standings[place - 1][1]:,}')
+
+    def _build(self, snapshot: TrophySnapshot) -> None:
+        """One card per trophy with a fixed number of rows (built again only if the trophies themselves change)."""
         self.container.clear()
+        self._rows: dict[str, list[tuple[ui.row, ui.label, ui.label]]] = {}
+        self._nobody: dict[str, ui.label] = {}
         card_classes = 'bg-transparent shadow-none border border-grey-8 min-w-56' if self.kiosk else 'min-w-64'
         with self.container:
             for trophy in snapshot.trophies:
@@ -47,14 +69,14 @@ class TrophyStandings:
                             ui.label(trophy.name).classes('text-xl font-bold' if self.kiosk else 'font-bold')
                             if not self.kiosk:
                                 ui.label(trophy.description).classes('text-xs text-grey-7')
-                    standings = snapshot.standings[trophy.key][:self.rows]
-                    if not standings:
-                        ui.label('Nobody yet this month').classes('text-sm text-grey-6')
-                    for place, standing in enumerate(standings, start=1):
+                    self._nobody[trophy.key] = ui.label('Nobody yet this month').classes('text-sm text-grey-6')
+                    self._rows[trophy.key] = []
+                    for _ in range(self.rows):
                         with ui.row().classes('w-full justify-between no-wrap ' +
-                                              ('text-lg' if self.kiosk else 'text-sm')):
-                            ui.label(f'{place}. {agent_name(self.services.directory, standing.agent_id)}')
-                            ui.label(f'{standing.points:,}').classes('font-bold')
+                                              ('text-lg' if self.kiosk else 'text-sm')) as row:
+                            name = ui.label()
+                            points = ui.label().classes('font-bold')
+                        self._rows[trophy.key].append((row, name, points))
 
 
 def badge_holders(services: Services, viewer: AgentView | None, definitions: tuple[BadgeDefinition, ...],
