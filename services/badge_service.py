@@ -101,6 +101,15 @@ def _row_order(row: HistoryRow) -> tuple:
     return row[0], row[1], row[2], row[3] is None, row[3] or row[2]
 
 
+async def stop_consumers(queue: asyncio.Queue, tasks: list[asyncio.Task]) -> None:
+    """Let ``tasks`` consume what ``queue`` still holds, then cancel them (a service's background work, on stop)."""
+    if tasks:
+        await queue.join()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def image_url(image: str) -> str:
     """Where a browser loads a badge's image: the built-in set is static, uploads come from the database."""
     return f'/badge-images/{image.removeprefix("uploaded/")}' if image.startswith('uploaded/') else f'/assets/{image}'
@@ -260,11 +269,7 @@ class BadgeService:
             self._queue.put_nowait(self.clock.now())
 
     async def stop(self) -> None:
-        if self._tasks:
-            await self._queue.join()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await stop_consumers(self._queue, self._tasks)
         self._tasks = []
 
     def _on_committed(self, outcomes: list[Outcome]) -> None:

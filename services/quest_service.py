@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from nicegui import Event
 
 from models import QuestRow, StoredEvent
-from services.badge_service import BadgeService, stored_events
+from services.badge_service import BadgeService, stop_consumers, stored_events
 from services.badges import BadgeError, BadgeKind, metric_from_dict
 from services.clock import Clock
 from services.directory import AgentView, Directory
@@ -137,11 +137,7 @@ class QuestService:
         await self._queue.join()
 
     async def stop(self) -> None:
-        if self._tasks:
-            await self._queue.join()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await stop_consumers(self._queue, self._tasks)
         self._tasks = []
 
     def _on_committed(self, outcomes: list[Outcome]) -> None:
