@@ -144,18 +144,8 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
         lines.append(f'ledger: stored entry not in rebuild: event {key[0]} agent {key[1]} {key[2]:+d} {key[5]}')
     for key in sorted((rebuilt.ledger - stored_ledger).elements()):
         lines.append(f'ledger: rebuilt entry missing from store: event {key[0]} agent {key[1]} {key[2]:+d} {key[5]}')
-    for agent_id in sorted(set(stored_tally.by_agent) | set(rebuilt.tally.by_agent)):
-        stored_days = {day: points for day, points in stored_tally.by_agent.get(agent_id, {}).items() if points}
-        rebuilt_days = {day: points for day, points in rebuilt.tally.by_agent.get(agent_id, {}).items() if points}
-        if stored_days != rebuilt_days:
-            lines.append(f'leaderboard: agent {agent_id} daily points differ '
-                         f'(stored {sum(stored_days.values())}, rebuilt {sum(rebuilt_days.values())})')
-    for agent_id in sorted(set(stored_resolved.by_agent) | set(rebuilt.resolved.by_agent)):
-        stored_days = {day: count for day, count in stored_resolved.by_agent.get(agent_id, {}).items() if count}
-        rebuilt_days = {day: count for day, count in rebuilt.resolved.by_agent.get(agent_id, {}).items() if count}
-        if stored_days != rebuilt_days:
-            lines.append(f'leaderboard: agent {agent_id} daily resolved counts differ '
-                         f'(stored {sum(stored_days.values())}, rebuilt {sum(rebuilt_days.values())})')
+    lines += daily_differences(stored_tally, rebuilt.tally, 'points')
+    lines += daily_differences(stored_resolved, rebuilt.resolved, 'resolved counts')
     lines += await redemption_differences(rebuilt.spending)
     stored_levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
     if stored_levels and stored_levels != [level_as_dict(level) for level in rebuilt.levels]:
@@ -191,6 +181,18 @@ def quest_differences(rebuilt: Rebuilt) -> list[str]:
         elif found[key].event_id != logged[key]:
             lines.append(f'quests: the log records {key} by event {logged[key]}, the replay by event '
                          f'{found[key].event_id}')
+    return lines
+
+
+def daily_differences(stored: PointsTally, rebuilt: PointsTally, what: str) -> list[str]:
+    """Each agent whose per-day totals (``what``: points, resolved counts) differ; days at zero count as absent."""
+    lines = []
+    for agent_id in sorted(set(stored.by_agent) | set(rebuilt.by_agent)):
+        stored_days = {day: value for day, value in stored.by_agent.get(agent_id, {}).items() if value}
+        rebuilt_days = {day: value for day, value in rebuilt.by_agent.get(agent_id, {}).items() if value}
+        if stored_days != rebuilt_days:
+            lines.append(f'leaderboard: agent {agent_id} daily {what} differ '
+                         f'(stored {sum(stored_days.values())}, rebuilt {sum(rebuilt_days.values())})')
     return lines
 
 
