@@ -1,8 +1,10 @@
 """Leaderboard arithmetic: tallies per period (today, the ISO week from Monday, the calendar month, all time), shared
 ranks, and teams ranked by points per member."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.leaderboard_rules import (AgentInfo, BoardRow, Period, PointsTally, UnrankedRow, rank_agents, rank_teams,
                                         rank_within_teams, unranked_agents)
@@ -23,7 +25,7 @@ def tally() -> PointsTally:
     tally.add(1, MONDAY, 10)
     tally.add(1, WEDNESDAY, 5)
     tally.add(1, WEDNESDAY, -2)
-    tally.add(1, date(2026, 11, 5), 1000)  # after "today" in most tests
+    tally.add(1, date(2026, 11, 20), 1000)  # a later week of the month
     tally.add(2, WEDNESDAY, 7)
     return tally
 
@@ -33,16 +35,36 @@ def tally() -> PointsTally:
     (Period.WEEK, WEDNESDAY, 13),
     (Period.ALL, WEDNESDAY, 1113),
     (Period.TODAY, MONDAY, 10),
-    (Period.WEEK, MONDAY, 10),  # the week starts on Monday: Sunday's 100 belong to the week before
-    (Period.WEEK, SUNDAY, 1013),  # the week ends on Sunday
+    (Period.WEEK, MONDAY, 13),  # the week starts on Monday: Sunday's 100 belong to the week before (and the week's
+    # total is the whole ISO week's, as the month's is the whole month's; no event is dated after the clock's today)
+    (Period.WEEK, SUNDAY, 13),  # the week ends on Sunday
+    (Period.WEEK, date(2026, 11, 22), 1000),
     (Period.WEEK, date(2026, 11, 9), 0),  # next Monday: a new week
     (Period.TODAY, date(2026, 11, 1), 100),
-    (Period.MONTH, WEDNESDAY, 1113),  # the whole of November so far, "after today" included: the month's total
+    (Period.MONTH, WEDNESDAY, 1113),  # the whole of November, "after today" included: the month's total
     (Period.MONTH, date(2026, 12, 1), 0),  # a new month starts from zero
     (Period.MONTH, date(2025, 11, 4), 0),  # the same month of another year is another month
 ])
 def test_totals_per_period(tally: PointsTally, period: Period, today: date, expected: int) -> None:
     assert tally.total(1, period, today) == expected
+
+
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(0, 60), st.integers(-20, 50)), max_size=60),
+       st.integers(0, 60))
+def test_a_period_total_is_the_sum_of_its_days_up_to_today(awards: list[tuple[int, int, int]], today_offset: int) -> None:
+    """The totals kept per day and per ISO week equal summing the days of the period (no award after today)."""
+    start = date(2026, 10, 26)
+    today = start + timedelta(days=today_offset)
+    tally = PointsTally()
+    for agent_id, offset, points in awards:
+        if offset <= today_offset:
+            tally.add(agent_id, start + timedelta(days=offset), points)
+    for agent_id in (1, 2, 3):
+        days = dict(tally.daily(agent_id, today, 61))
+        monday = today - timedelta(days=today.weekday())
+        assert tally.total(agent_id, Period.TODAY, today) == days[today]
+        assert tally.total(agent_id, Period.WEEK, today) == sum(v for d, v in days.items() if d >= monday)
+        assert tally.total(agent_id, Period.MONTH, today) == sum(v for d, v in days.items() if d.month == today.month)
 
 
 def test_unknown_agent_has_no_points(tally: PointsTally) -> None:
