@@ -58,6 +58,7 @@ class BoardFeed:
         self._snapshot: LeaderboardSnapshot | None = None
         self.payloads: dict[str, dict[str, Any]] = {}
         self._standings: dict[str, dict[int, str]] = {}
+        self._standings_of: LeaderboardSnapshot | None = None  # the ranking ``_standings`` were made from
         self._standing_changed: dict[int, Event[Standing]] = {}
         self._standing_sent: dict[int, Standing] = {}
         # one agent's line changes with many others' points (ranks shift): it is refreshed at most once a second,
@@ -76,7 +77,7 @@ class BoardFeed:
 
     def standing(self, agent_id: int) -> Standing:
         self.current(Period.TODAY)
-        return {key: texts.get(agent_id, '') for key, texts in self._standings.items()}
+        return {key: texts.get(agent_id, '') for key, texts in self._standing_texts().items()}
 
     def standing_changed(self, agent_id: int) -> Event[Standing]:
         """Fired with an agent's new standing when it changed (at most once per ``STANDING_INTERVAL``)."""
@@ -114,12 +115,11 @@ class BoardFeed:
             background_tasks.create(_emit_in_slices(changed), name='leaderboard standings')
 
     def _update(self, snapshot: LeaderboardSnapshot) -> None:
-        """Every board's payload and every agent's lines, once per ranking for all tabs."""
+        """Every board's payload, once per ranking for all tabs."""
         self._snapshot = snapshot
         levels = self.leaderboard.game.projection.levels
         minimum = snapshot.minimum
         payloads: dict[str, dict[str, Any]] = {}
-        standing_texts: dict[str, dict[int, str]] = {}
         for period in Period:
             unranked = snapshot.unranked[period]
             key = board_key(period)
@@ -128,11 +128,7 @@ class BoardFeed:
                 [[f'{team.rank}.', team.name, f'{team.average:,}']  # per member: size alone does not win
                  for team in snapshot.teams[period][:TEAMS_SHOWN]],
                 [_unranked(row, minimum) for row in unranked[:ROWS_SHOWN]], len(unranked))
-            standing_texts[key] = standings(snapshot.agents[period]) | not_ranked(unranked, minimum, period)
-            in_team: dict[int, str] = {}
-            unranked_of: dict[int | None, list[UnrankedRow]] = defaultdict(list)
-            for row in unranked:
-                unranked_of[row.team_id].append(row)
+            unranked_of = _unranked_by_team(unranked)
             for team_id, rows in snapshot.team_agents[period].items():
                 team_unranked = unranked_of.get(team_id, [])
                 key = board_key(period, team_id)
@@ -140,10 +136,31 @@ class BoardFeed:
                                          [_row(row, levels, team=False) for row in rows[:ROWS_SHOWN]], [],
                                          [_unranked(row, minimum) for row in team_unranked[:ROWS_SHOWN]],
                                          len(team_unranked))
-                in_team |= standings(rows, where=' in your team')
-            standing_texts[own_team_key(period)] = in_team | not_ranked(
-                [row for row in unranked if row.team_id is not None], minimum, period)
-        self.payloads, self._standings = payloads, standing_texts
+        self.payloads = payloads
+
+    def _standing_texts(self) -> dict[str, dict[int, str]]:
+        """Every agent's lines for the latest ranking: made when asked (a tab opening, the once-a-second send), not
+        at every ranking, which under a burst comes up to ten times a second."""
+        if self._standings_of is not self._snapshot:
+            snapshot, minimum = self._snapshot, self._snapshot.minimum
+            texts: dict[str, dict[int, str]] = {}
+            for period in Period:
+                unranked = snapshot.unranked[period]
+                texts[board_key(period)] = standings(snapshot.agents[period]) | not_ranked(unranked, minimum, period)
+                in_team: dict[int, str] = {}
+                for rows in snapshot.team_agents[period].values():
+                    in_team |= standings(rows, where=' in your team')
+                texts[own_team_key(period)] = in_team | not_ranked(
+                    [row for row in unranked if row.team_id is not None], minimum, period)
+            self._standings, self._standings_of = texts, snapshot
+        return self._standings
+
+
+def _unranked_by_team(unranked: list[UnrankedRow]) -> dict[int | None, list[UnrankedRow]]:
+    teams: dict[int | None, list[UnrankedRow]] = defaultdict(list)
+    for row in unranked:
+        teams[row.team_id].append(row)
+    return teams
 
 
 def _payload(version: int, key: str, period: Period, rows: list[list[Any]], teams: list[list[str]],
