@@ -4,8 +4,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from nicegui import ui
+from nicegui import Event, app, ui
 
+from services.clock import Clock
 from services.container import Services
 from services.directory import AgentView
 from services.events import Channel
@@ -14,6 +15,7 @@ from ui.conversation_view import ConversationView
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, since, sla_countdown
 
 LIST_LIMIT = 40
+AGEING_SECONDS = 15  # how often waiting times and SLA countdowns are redrawn (in memory, no database access)
 SCOPES = {'queue': 'My queue', 'mine': 'Mine', 'unassigned': 'Unassigned', 'all': 'All'}
 SORTS = {'waiting': 'By waiting', 'sla': 'By SLA due'}
 ALL = 'all'
@@ -85,19 +87,27 @@ SORT_KEYS: dict[str, Callable[[InboxItem], tuple]] = {'waiting': waiting_order, 
 class QueueViews:
     """Each agent's view of the open queue, computed once per change of the queue and filter, shared by their tabs.
 
-    The queue is sorted once per change and sort order; an agent's list is then one pass over it.
+    The queue is sorted once per change and sort order; an agent's list is then one pass over it. A row's props
+    (waiting time, SLA countdown) are made once per change or ageing tick for every tab showing it: one ticker for
+    all tabs (:meth:`age`, every ``AGEING_SECONDS``) instead of a timer per tab recomputing the same rows.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.aged: Event[[]] = Event()  # the rows' times were recomputed: tabs redraw the rows they show
         self._items: list[InboxItem] | None = None
         self._sorted: dict[str, list[InboxItem]] = {}
         self._views: dict[tuple[int, bool, QueueFilter], list[InboxItem]] = {}
+        self._now = clock.now()
+        # (conversation, mine) -> (item, time, props)
+        self._props: dict[tuple[int, bool], tuple[InboxItem, datetime, dict]] = {}
 
     def visible(self, items: list[InboxItem], agent: AgentView, queue_filter: QueueFilter) -> list[InboxItem]:
         if items is not self._items:
             self._items = items
             self._sorted = {}
             self._views = {}
+            self._now = self.clock.now()
         key = (agent.id, agent.is_lead, queue_filter)
         if key not in self._views:
             if queue_filter.sort not in self._sorted:
@@ -105,13 +115,29 @@ class QueueViews:
             self._views[key] = select(self._sorted[queue_filter.sort], agent, queue_filter)
         return self._views[key]
 
+    def row_props(self, item: InboxItem, *, mine: bool) -> dict:
+        """What one row shows, as of the last change or tick; the same dict for every tab."""
+        cached = self._props.get((item.id, mine))
+        if cached is None or cached[0] is not item or cached[1] != self._now:
+            cached = item, self._now, _row_props(item, self._now, mine=mine)
+            self._props[item.id, mine] = cached
+        return cached[2]
+
+    def age(self) -> None:
+        """Recompute the times shown (the rows of conversations no longer open are forgotten)."""
+        self._now = self.clock.now()
+        self._props = {}
+        self.aged.emit()
+
 
 _queue_views: 'weakref.WeakKeyDictionary[InboxService, QueueViews]' = weakref.WeakKeyDictionary()
 
 
 def queue_views_for(inbox: InboxService) -> QueueViews:
+    """The shared views of this inbox; call it from ``register`` (outside any page): it starts the ageing ticker."""
     if inbox not in _queue_views:
-        _queue_views[inbox] = QueueViews()
+        _queue_views[inbox] = views = QueueViews(inbox.clock)
+        app.timer(AGEING_SECONDS, views.age, immediate=False)
     return _queue_views[inbox]
 
 
@@ -161,14 +187,13 @@ class InboxPanel:
                     self.empty = ui.item_label('Nothing waiting. Enjoy the calm!').classes('text-grey-6 p-4')
                     self.more = ui.item_label().classes('text-grey-6 p-2')
             self.conversation = ConversationView(services, agent, actor)
-        ui.timer(15, self._tick)  # waiting times and SLA countdowns age in memory; no database access
+        queues.aged.subscribe(self._tick)  # unsubscribed when the tab closes
         ui.timer(0.1, self._load_departments, once=True)  # after the page is shown
 
     def show(self, items: list[InboxItem]) -> None:
         visible = self.queues.visible(items, self.agent, self.filter)
         self.count.set_text(f'{len(visible)} open')
         shown = visible[:LIST_LIMIT]
-        now = self.services.clock.now()
         for conversation_id in self.rows.keys() - {item.id for item in shown}:
             row = self.rows.pop(conversation_id)
             row.release()
@@ -180,7 +205,7 @@ class InboxPanel:
                 else:
                     with self.list:
                         self.rows[item.id] = InboxRow(self.conversation.open)
-            self.rows[item.id].show(item, _row_props(item, now, mine=item.assignee_id == self.agent.id))
+            self.rows[item.id].show(item, self.queues.row_props(item, mine=item.assignee_id == self.agent.id))
         order = [self.empty, *(self.rows[item.id] for item in shown), self.more, *self.spare]
         for index, element in enumerate(order):
             if self.list.default_slot.children[index] is not element:
@@ -221,10 +246,9 @@ class InboxPanel:
             self.tag_select.set_options({'': 'Tag'} | {tag: tag for tag in tags}, value=self.filter.tag)
 
     def _tick(self) -> None:
-        now = self.services.clock.now()
         for row in self.rows.values():
             if row.item is not None:
-                row.show(row.item, _row_props(row.item, now, mine=row.item.assignee_id == self.agent.id))
+                row.show(row.item, self.queues.row_props(row.item, mine=row.item.assignee_id == self.agent.id))
 
 
 class InboxRow(ui.element, component='inbox_row.js'):
@@ -244,7 +268,8 @@ class InboxRow(ui.element, component='inbox_row.js'):
             self.mark(f'conversation-{item.id}')
             self.set_visibility(True)
         self.item = item
-        if self._props.get('item') != props:
+        shown = self._props.get('item')
+        if shown is not props and shown != props:  # the same dict for every tab: most rows are unchanged
             self._props['item'] = props
             self.update()
 

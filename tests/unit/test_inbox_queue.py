@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from services.clock import ManualClock
 from services.directory import AgentView
 from services.events import Channel
 from services.inbox import ActionError, InboxItem, call_duration, normalise_tag
@@ -78,13 +79,34 @@ def test_the_first_response_target_counts_only_until_someone_answers() -> None:
 
 
 def test_views_are_computed_once_per_change_and_filter() -> None:
-    views = QueueViews()
+    views = QueueViews(ManualClock(T0))
     items = list(ITEMS)
     first = views.visible(items, ANA, QueueFilter())
     assert views.visible(items, ANA, QueueFilter()) is first  # another tab of Ana's: the same list
     assert ids(views.visible(items, ANA, QueueFilter(sort='sla'))) == [2, 5, 4, 1]
     changed = items + [item(6, waiting=0)]
     assert ids(views.visible(changed, ANA, QueueFilter())) == [5, 2, 6, 4, 1]
+
+
+def test_row_props_are_made_once_for_every_tab_and_age_with_the_shared_tick() -> None:
+    clock = ManualClock(T0 + timedelta(minutes=40))
+    views = QueueViews(clock)
+    ticks = []
+    views.aged.subscribe(lambda: ticks.append(clock.now()))
+    items = list(ITEMS)
+    views.visible(items, ANA, QueueFilter())
+    first = views.row_props(items[0], mine=False)
+    assert views.row_props(items[0], mine=False) is first  # another tab showing #1: the same props
+    assert first['waiting'] == 'waiting 10 min' and first['sla'] == 'due in 20 min'
+    assert views.row_props(items[0], mine=True)['badge'] == 'mine'
+    clock.advance(timedelta(minutes=5))
+    assert views.row_props(items[0], mine=False) is first  # times move only with a change or a tick
+    views.age()
+    aged = views.row_props(items[0], mine=False)
+    assert ticks == [clock.now()] and aged['waiting'] == 'waiting 15 min' and aged['sla'] == 'due in 15 min'
+    changed = [item(1, waiting=30, due=60, tags=('vip',))] + items[1:]
+    views.visible(changed, ANA, QueueFilter())
+    assert views.row_props(changed[0], mine=False)['tags'] == ['vip']  # a changed conversation: new props
 
 
 def test_text_search_ignores_case_and_blank() -> None:
