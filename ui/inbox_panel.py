@@ -16,6 +16,7 @@ from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COL
 
 LIST_LIMIT = 40
 AGEING_SECONDS = 15  # how often waiting times and SLA countdowns are redrawn (in memory, no database access)
+AGEING_SHARDS = 30  # the tabs redrawn together: all 500 at once held the loop for half a second
 SCOPES = {'queue': 'My queue', 'mine': 'Mine', 'unassigned': 'Unassigned', 'all': 'All'}
 SORTS = {'waiting': 'By waiting', 'sla': 'By SLA due'}
 ALL = 'all'
@@ -89,12 +90,15 @@ class QueueViews:
 
     The queue is sorted once per change and sort order; an agent's list is then one pass over it. A row's props
     (waiting time, SLA countdown) are made once per change or ageing tick for every tab showing it: one ticker for
-    all tabs (:meth:`age`, every ``AGEING_SECONDS``) instead of a timer per tab recomputing the same rows.
+    all tabs instead of a timer per tab recomputing the same rows. Each tick (:meth:`age`) redraws one of
+    ``AGEING_SHARDS`` shares of the tabs, so every tab is redrawn once per ``AGEING_SECONDS``.
     """
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self.aged: Event[[]] = Event()  # the rows' times were recomputed: tabs redraw the rows they show
+        self._shards: list[Event[[]]] = [Event() for _ in range(AGEING_SHARDS)]  # each: its tabs redraw their rows
+        self._joined = 0  # tabs given a shard so far (round robin)
+        self._ticks = 0
         self._items: list[InboxItem] | None = None
         self._sorted: dict[str, list[InboxItem]] = {}
         self._views: dict[tuple[int, bool, QueueFilter], list[InboxItem]] = {}
@@ -123,11 +127,17 @@ class QueueViews:
             self._props[item.id, mine] = cached
         return cached[2]
 
+    def ageing(self) -> Event[[]]:
+        """The event a new tab subscribes to, to redraw its rows' times (every ``AGEING_SECONDS``)."""
+        self._joined += 1
+        return self._shards[self._joined % AGEING_SHARDS]
+
     def age(self) -> None:
-        """Recompute the times shown (the rows of conversations no longer open are forgotten)."""
+        """Recompute the times shown and redraw the next share of the tabs (rows no longer open are forgotten)."""
         self._now = self.clock.now()
         self._props = {}
-        self.aged.emit()
+        self._shards[self._ticks % AGEING_SHARDS].emit()
+        self._ticks += 1
 
 
 _queue_views: 'weakref.WeakKeyDictionary[InboxService, QueueViews]' = weakref.WeakKeyDictionary()
@@ -137,7 +147,7 @@ def queue_views_for(inbox: InboxService) -> QueueViews:
     """The shared views of this inbox; call it from ``register`` (outside any page): it starts the ageing ticker."""
     if inbox not in _queue_views:
         _queue_views[inbox] = views = QueueViews(inbox.clock)
-        app.timer(AGEING_SECONDS, views.age, immediate=False)
+        app.timer(AGEING_SECONDS / AGEING_SHARDS, views.age, immediate=False)
     return _queue_views[inbox]
 
 
@@ -187,7 +197,7 @@ class InboxPanel:
                     self.empty = ui.item_label('Nothing waiting. Enjoy the calm!').classes('text-grey-6 p-4')
                     self.more = ui.item_label().classes('text-grey-6 p-2')
             self.conversation = ConversationView(services, agent, actor)
-        queues.aged.subscribe(self._tick)  # unsubscribed when the tab closes
+        queues.ageing().subscribe(self._tick)  # unsubscribed when the tab closes
         ui.timer(0.1, self._load_departments, once=True)  # after the page is shown
 
     def show(self, items: list[InboxItem]) -> None:

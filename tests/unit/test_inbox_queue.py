@@ -9,7 +9,7 @@ from services.events import Channel
 from services.inbox import ActionError, InboxItem, call_duration, normalise_tag
 from services.viewing import Viewer, others
 from ui.format import sla_countdown
-from ui.inbox_panel import QueueFilter, QueueViews, queue, text_matches
+from ui.inbox_panel import AGEING_SHARDS, QueueFilter, QueueViews, queue, text_matches
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 ANA = AgentView(id=1, username='ana', name='Ana Ozola', role='agent', team_id=1, team_name='Aurora', style='',
@@ -92,7 +92,7 @@ def test_row_props_are_made_once_for_every_tab_and_age_with_the_shared_tick() ->
     clock = ManualClock(T0 + timedelta(minutes=40))
     views = QueueViews(clock)
     ticks = []
-    views.aged.subscribe(lambda: ticks.append(clock.now()))
+    views.ageing().subscribe(lambda: ticks.append(clock.now()))  # the second shard: the first tick redraws others
     items = list(ITEMS)
     views.visible(items, ANA, QueueFilter())
     first = views.row_props(items[0], mine=False)
@@ -102,11 +102,23 @@ def test_row_props_are_made_once_for_every_tab_and_age_with_the_shared_tick() ->
     clock.advance(timedelta(minutes=5))
     assert views.row_props(items[0], mine=False) is first  # times move only with a change or a tick
     views.age()
+    assert ticks == []
+    views.age()
     aged = views.row_props(items[0], mine=False)
     assert ticks == [clock.now()] and aged['waiting'] == 'waiting 15 min' and aged['sla'] == 'due in 15 min'
     changed = [item(1, waiting=30, due=60, tags=('vip',))] + items[1:]
     views.visible(changed, ANA, QueueFilter())
     assert views.row_props(changed[0], mine=False)['tags'] == ['vip']  # a changed conversation: new props
+
+
+def test_every_tab_is_redrawn_once_per_round_of_ticks() -> None:
+    views = QueueViews(ManualClock(T0))
+    redrawn = []
+    for tab in range(AGEING_SHARDS * 2 + 1):
+        views.ageing().subscribe(lambda tab=tab: redrawn.append(tab))
+    for _ in range(AGEING_SHARDS):
+        views.age()
+    assert sorted(redrawn) == list(range(AGEING_SHARDS * 2 + 1))
 
 
 def test_text_search_ignores_case_and_blank() -> None:
