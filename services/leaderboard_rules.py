@@ -66,15 +66,13 @@ class PointsTally:
         self.by_agent: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
         self.all_time: dict[int, int] = defaultdict(int)  # kept as it goes: a year of history costs no more
         self.by_month: dict[tuple[int, int, int], int] = defaultdict(int)  # (agent, year, month): no 31-day sums
-        # each period's total is one lookup: ranking 500 agents summed up to seven days each for the week board
-        self.by_day: dict[tuple[int, date], int] = defaultdict(int)
-        self.by_week: dict[tuple[int, int, int], int] = defaultdict(int)  # (agent, ISO year, ISO week)
+        # (agent, ISO year, ISO week): ranking 500 agents summed up to seven days each for the week board
+        self.by_week: dict[tuple[int, int, int], int] = defaultdict(int)
 
     def add(self, agent_id: int, day: date, points: int) -> None:
         self.by_agent[agent_id][day] += points
         self.all_time[agent_id] += points
         self.by_month[agent_id, day.year, day.month] += points
-        self.by_day[agent_id, day] += points
         year, week, _ = day.isocalendar()
         self.by_week[agent_id, year, week] += points
 
@@ -84,7 +82,7 @@ class PointsTally:
         if period == Period.MONTH:
             return self.by_month.get((agent_id, today.year, today.month), 0)
         if period == Period.TODAY:
-            return self.by_day.get((agent_id, today), 0)
+            return self.by_agent.get(agent_id, {}).get(today, 0)
         year, week, _ = today.isocalendar()  # the ISO week starts on Monday
         return self.by_week.get((agent_id, year, week), 0)
 
