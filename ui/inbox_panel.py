@@ -102,9 +102,8 @@ class QueueViews:
         self._items: list[InboxItem] | None = None
         self._sorted: dict[str, list[InboxItem]] = {}
         self._views: dict[tuple[int, bool, QueueFilter], list[InboxItem]] = {}
-        self._now = clock.now()
-        # (conversation, mine) -> (item, time, props)
-        self._props: dict[tuple[int, bool], tuple[InboxItem, datetime, dict]] = {}
+        self._now = clock.now()  # the time the rows' props are made at: the last change or tick
+        self._props: dict[tuple[int, bool], tuple[InboxItem, dict]] = {}  # (conversation, mine) -> (item, props)
 
     def visible(self, items: list[InboxItem], agent: AgentView, queue_filter: QueueFilter) -> list[InboxItem]:
         if items is not self._items:
@@ -112,6 +111,7 @@ class QueueViews:
             self._sorted = {}
             self._views = {}
             self._now = self.clock.now()
+            self._props = {}
         key = (agent.id, agent.is_lead, queue_filter)
         if key not in self._views:
             if queue_filter.sort not in self._sorted:
@@ -122,10 +122,10 @@ class QueueViews:
     def row_props(self, item: InboxItem, *, mine: bool) -> dict:
         """What one row shows, as of the last change or tick; the same dict for every tab."""
         cached = self._props.get((item.id, mine))
-        if cached is None or cached[0] is not item or cached[1] != self._now:
-            cached = item, self._now, _row_props(item, self._now, mine=mine)
+        if cached is None or cached[0] is not item:
+            cached = item, _row_props(item, self._now, mine=mine)
             self._props[item.id, mine] = cached
-        return cached[2]
+        return cached[1]
 
     def ageing(self) -> Event[[]]:
         """The event a new tab subscribes to, to redraw its rows' times (every ``AGEING_SECONDS``)."""
