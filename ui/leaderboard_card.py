@@ -128,7 +128,9 @@ class BoardFeed:
                 [[f'{team.rank}.', team.name, f'{team.average:,}']  # per member: size alone does not win
                  for team in snapshot.teams[period][:TEAMS_SHOWN]],
                 [_unranked(row, minimum) for row in unranked[:ROWS_SHOWN]], len(unranked))
-            unranked_of = _unranked_by_team(unranked)
+            unranked_of: dict[int | None, list[UnrankedRow]] = defaultdict(list)
+            for row in unranked:
+                unranked_of[row.team_id].append(row)
             for team_id, rows in snapshot.team_agents[period].items():
                 team_unranked = unranked_of.get(team_id, [])
                 key = board_key(period, team_id)
@@ -154,13 +156,6 @@ class BoardFeed:
                     [row for row in unranked if row.team_id is not None], minimum, period)
             self._standings, self._standings_of = texts, snapshot
         return self._standings
-
-
-def _unranked_by_team(unranked: list[UnrankedRow]) -> dict[int | None, list[UnrankedRow]]:
-    teams: dict[int | None, list[UnrankedRow]] = defaultdict(list)
-    for row in unranked:
-        teams[row.team_id].append(row)
-    return teams
 
 
 def _payload(version: int, key: str, period: Period, rows: list[list[Any]], teams: list[list[str]],
