@@ -40,6 +40,7 @@ class LeaderboardService:
         self.changed: Event[LeaderboardSnapshot] = Event()
         self._snapshot: LeaderboardSnapshot | None = None
         self._version = 0
+        self._floor_infos: dict[int, AgentInfo] = {}
         self.broadcast = Coalescer(self._flush, delay=coalesce_seconds, interval=interval)
         game.committed.subscribe(self._on_committed)
 
@@ -77,18 +78,38 @@ class LeaderboardService:
 
     def _compute(self) -> LeaderboardSnapshot:
         today = self.clock.now().date()
-        metrics = self.game.projection.agents
-        floor = [AgentInfo(id=agent.id, name=agent.name, team_id=agent.team_id, team_name=agent.team_name,
-                           level=metrics[agent.id].level if agent.id in metrics else 1)
-                 for agent in self.directory.floor()]
+        floor = self._floor()
         team_of = {agent.id: agent.team_id for agent in floor}
         minimum = self.game.projection.policy.minimum_resolved
-        agents = {period: rank_agents(self.tally, floor, period, today, resolved=self.resolved, minimum=minimum)
-                  for period in Period}
-        teams = {period: rank_teams(agents[period], self.directory.teams, team_of) for period in Period}
+        last = self._snapshot  # its rows are given back where they did not change (see rank_agents)
+        agents, teams, unranked, team_agents = {}, {}, {}, {}
+        for period in Period:
+            last_ranked = {row.agent_id: row for row in last.agents[period]} if last else {}
+            last_unranked = {row.agent_id: row for row in last.unranked[period]} if last else {}
+            last_in_teams = {row.agent_id: row for rows in last.team_agents[period].values() for row in rows} \
+                if last else {}
+            agents[period] = rank_agents(self.tally, floor, period, today, resolved=self.resolved, minimum=minimum,
+                                         previous=last_ranked)
+            teams[period] = rank_teams(agents[period], self.directory.teams, team_of)
+            unranked[period] = unranked_agents(self.resolved, floor, period, today, minimum, previous=last_unranked)
+            team_agents[period] = rank_within_teams(agents[period], team_of, self.directory.teams,
+                                                    previous=last_in_teams)
         self._version += 1
-        return LeaderboardSnapshot(
-            version=self._version, today=today, agents=agents, teams=teams, minimum=minimum,
-            unranked={period: unranked_agents(self.resolved, floor, period, today, minimum) for period in Period},
-            team_agents={period: rank_within_teams(agents[period], team_of, self.directory.teams)
-                         for period in Period})
+        return LeaderboardSnapshot(version=self._version, today=today, agents=agents, teams=teams, minimum=minimum,
+                                   unranked=unranked, team_agents=team_agents)
+
+    def _floor(self) -> list[AgentInfo]:
+        """The agents as the rankings need them; an agent's info is made again only when its level, name or team
+        changed."""
+        metrics = self.game.projection.agents
+        infos: dict[int, AgentInfo] = {}
+        for agent in self.directory.floor():
+            level = metrics[agent.id].level if agent.id in metrics else 1
+            info = self._floor_infos.get(agent.id)
+            if info is None or info.level != level or info.name != agent.name or info.team_id != agent.team_id \
+                    or info.team_name != agent.team_name:
+                info = AgentInfo(id=agent.id, name=agent.name, team_id=agent.team_id, team_name=agent.team_name,
+                                 level=level)
+            infos[agent.id] = info
+        self._floor_infos = infos
+        return list(infos.values())

@@ -60,31 +60,38 @@ class TeamRow:
 
 
 class PointsTally:
-    """Ledger points per agent per day, maintained incrementally."""
+    """Ledger points per agent per day, maintained incrementally, with each period's totals kept as it goes."""
 
     def __init__(self) -> None:
         self.by_agent: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-        self.all_time: dict[int, int] = defaultdict(int)  # kept as it goes: a year of history costs no more
-        self.by_month: dict[tuple[int, int, int], int] = defaultdict(int)  # (agent, year, month): no 31-day sums
-        # (agent, ISO year, ISO week): ranking 500 agents summed up to seven days each for the week board
-        self.by_week: dict[tuple[int, int, int], int] = defaultdict(int)
+        # Each period's totals by agent, so that ranking 500 agents is a dictionary read per agent rather than a sum
+        # of days; a year of history costs no more. The month and the week are whole: no event is dated after today.
+        self.all_time: dict[int, int] = defaultdict(int)
+        self.by_day: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self.by_week: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))  # ISO year, week
+        self.by_month: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))  # year, month
 
     def add(self, agent_id: int, day: date, points: int) -> None:
         self.by_agent[agent_id][day] += points
         self.all_time[agent_id] += points
-        self.by_month[agent_id, day.year, day.month] += points
+        self.by_day[day][agent_id] += points
         year, week, _ = day.isocalendar()
-        self.by_week[agent_id, year, week] += points
+        self.by_week[year, week][agent_id] += points
+        self.by_month[day.year, day.month][agent_id] += points
+
+    def totals(self, period: Period, today: date) -> Mapping[int, int]:
+        """Every agent's total in the period that contains ``today``; an agent missing from it has 0."""
+        if period == Period.ALL:
+            return self.all_time
+        if period == Period.MONTH:
+            return self.by_month.get((today.year, today.month), {})
+        if period == Period.TODAY:
+            return self.by_day.get(today, {})
+        year, week, _ = today.isocalendar()  # the ISO week starts on Monday
+        return self.by_week.get((year, week), {})
 
     def total(self, agent_id: int, period: Period, today: date) -> int:
-        if period == Period.ALL:
-            return self.all_time.get(agent_id, 0)
-        if period == Period.MONTH:
-            return self.by_month.get((agent_id, today.year, today.month), 0)
-        if period == Period.TODAY:
-            return self.by_agent.get(agent_id, {}).get(today, 0)
-        year, week, _ = today.isocalendar()  # the ISO week starts on Monday
-        return self.by_week.get((agent_id, year, week), 0)
+        return self.totals(period, today).get(agent_id, 0)
 
     def daily(self, agent_id: int, last_day: date, count: int) -> list[tuple[date, int]]:
         days = self.by_agent.get(agent_id, {})
@@ -92,51 +99,82 @@ class PointsTally:
 
 
 def rank_agents(tally: PointsTally, agents: Iterable[AgentInfo], period: Period, today: date, *,
-                resolved: PointsTally | None = None, minimum: int = 0) -> list[BoardRow]:
+                resolved: PointsTally | None = None, minimum: int = 0,
+                previous: Mapping[int, BoardRow] | None = None) -> list[BoardRow]:
     """Rank agents by points in the period; ties share a rank and are ordered by name.
 
     With a ``minimum``, only agents who resolved at least that many conversations in the period (``resolved``) are
     ranked: a new hire with one lucky ticket does not top the board (see :func:`unranked_agents` for the others).
+    An agent's row of the ``previous`` ranking is given back when nothing in it changed (see :func:`_board_row`).
     """
+    points_of = tally.totals(period, today)
     if minimum > 0 and resolved is not None:
-        agents = [agent for agent in agents if resolved.total(agent.id, period, today) >= minimum]
-    scored = sorted(((tally.total(agent.id, period, today), agent) for agent in agents),
+        counts = resolved.totals(period, today)
+        agents = [agent for agent in agents if counts.get(agent.id, 0) >= minimum]
+    scored = sorted(((points_of.get(agent.id, 0), agent) for agent in agents),
                     key=lambda pair: (-pair[0], pair[1].name))
+    previous = previous or {}
     rows: list[BoardRow] = []
-    for index, (points, agent) in enumerate(scored):
-        rank = rows[-1].rank if rows and rows[-1].points == points else index + 1
-        rows.append(BoardRow(rank=rank, agent_id=agent.id, name=agent.name, team_name=agent.team_name,
-                             level=agent.level, points=points))
+    rank, rank_points = 0, None
+    for index, (points, agent) in enumerate(scored, 1):
+        if points != rank_points:
+            rank, rank_points = index, points
+        rows.append(_board_row(previous.get(agent.id), rank, agent.id, agent.name, agent.team_name, agent.level,
+                               points))
     return rows
 
 
+def _board_row(previous: BoardRow | None, rank: int, agent_id: int, name: str, team_name: str, level: int,
+               points: int) -> BoardRow:
+    """``previous`` if it says the same, else a new row: a frozen dataclass takes 2 µs to make, and each ranking has
+    thousands of rows, most of them as they were (one event moves one agent)."""
+    if previous is not None and previous.rank == rank and previous.points == points and previous.level == level \
+            and previous.name == name and previous.team_name == team_name:
+        return previous
+    return BoardRow(rank=rank, agent_id=agent_id, name=name, team_name=team_name, level=level, points=points)
+
+
 def unranked_agents(resolved: PointsTally, agents: Iterable[AgentInfo], period: Period, today: date,
-                    minimum: int) -> list[UnrankedRow]:
-    """The agents below the minimum volume in the period, the closest to it first (then by name)."""
+                    minimum: int, previous: Mapping[int, UnrankedRow] | None = None) -> list[UnrankedRow]:
+    """The agents below the minimum volume in the period, the closest to it first (then by name); an agent's row of
+    the ``previous`` list is given back when nothing in it changed."""
     if minimum <= 0:
         return []
-    rows = [UnrankedRow(agent_id=agent.id, name=agent.name, team_id=agent.team_id, team_name=agent.team_name,
-                        resolved=count)
-            for agent in agents if (count := resolved.total(agent.id, period, today)) < minimum]
+    counts = resolved.totals(period, today)
+    previous = previous or {}
+    rows: list[UnrankedRow] = []
+    for agent in agents:
+        count = counts.get(agent.id, 0)
+        if count < minimum:
+            row = previous.get(agent.id)
+            if row is None or row.resolved != count or row.name != agent.name or row.team_id != agent.team_id \
+                    or row.team_name != agent.team_name:
+                row = UnrankedRow(agent_id=agent.id, name=agent.name, team_id=agent.team_id,
+                                  team_name=agent.team_name, resolved=count)
+            rows.append(row)
     return sorted(rows, key=lambda row: (-row.resolved, row.name))
 
 
-def rank_within_teams(agent_rows: Iterable[BoardRow], team_of: Mapping[int, int | None],
-                      teams: Iterable[int]) -> dict[int, list[BoardRow]]:
+def rank_within_teams(agent_rows: Iterable[BoardRow], team_of: Mapping[int, int | None], teams: Iterable[int], *,
+                      previous: Mapping[int, BoardRow] | None = None) -> dict[int, list[BoardRow]]:
     """Each team's own board: its ranked members in the floor's order, ranked again among themselves (ties share a
-    rank). Every team in ``teams`` has a board, an empty one if none of its members is ranked."""
+    rank). Every team in ``teams`` has a board, an empty one if none of its members is ranked. ``previous``: the
+    members' rows of the last team boards, by agent, given back when unchanged."""
     members: dict[int, list[BoardRow]] = {team_id: [] for team_id in teams}
     for row in agent_rows:
         team_id = team_of.get(row.agent_id)
         if team_id in members:
             members[team_id].append(row)
+    previous = previous or {}
     boards: dict[int, list[BoardRow]] = {}
     for team_id, rows in members.items():
         ranked: list[BoardRow] = []
-        for index, row in enumerate(rows):
-            rank = ranked[-1].rank if ranked and ranked[-1].points == row.points else index + 1
-            ranked.append(BoardRow(rank=rank, agent_id=row.agent_id, name=row.name, team_name=row.team_name,
-                                   level=row.level, points=row.points))  # not replace(): a third of the cost
+        rank, rank_points = 0, None
+        for index, row in enumerate(rows, 1):
+            if row.points != rank_points:
+                rank, rank_points = index, row.points
+            ranked.append(_board_row(previous.get(row.agent_id), rank, row.agent_id, row.name, row.team_name,
+                                     row.level, row.points))
         boards[team_id] = ranked
     return boards
 

@@ -178,3 +178,45 @@ def test_each_team_ranks_its_own_members() -> None:
     assert [(row.rank, row.name) for row in boards[20]] == [(1, 'b'), (2, 'c'), (2, 'd')]
     assert [(row.rank, row.name) for row in boards[10]] == [(1, 'a')]
     assert boards[30] == []  # a team without ranked members has an empty board
+
+
+def test_a_ranking_gives_back_the_rows_that_did_not_change() -> None:
+    tally = PointsTally()
+    for agent_id, points in [(1, 50), (2, 40), (3, 30), (4, 20)]:
+        tally.add(agent_id, WEDNESDAY, points)
+    agents = [agent(1, 'Ana', 1), agent(2, 'Bea', 1), agent(3, 'Carl', 2), agent(4, 'Dora', 2)]
+    before = rank_agents(tally, agents, Period.TODAY, WEDNESDAY)
+    tally.add(3, WEDNESDAY, 15)  # Carl passes Bea: they swap ranks, Ana and Dora stay
+    after = rank_agents(tally, agents, Period.TODAY, WEDNESDAY, previous={row.agent_id: row for row in before})
+    assert after == rank_agents(tally, agents, Period.TODAY, WEDNESDAY)
+    assert [row is old for row, old in zip(after, [before[0], before[2], before[1], before[3]])] == \
+        [True, False, False, True]
+    renamed = [agent(1, 'Ana Ozola', 1), *agents[1:]]
+    assert rank_agents(tally, renamed, Period.TODAY, WEDNESDAY, previous={row.agent_id: row for row in after})[0] == \
+        BoardRow(rank=1, agent_id=1, name='Ana Ozola', team_name='', level=1, points=50)
+
+
+@given(st.lists(st.tuples(st.integers(1, 6), st.integers(0, 30), st.integers(0, 3)), min_size=1, max_size=40),
+       st.integers(0, 3))
+def test_rankings_from_previous_rows_equal_fresh_rankings(awards: list[tuple[int, int, int]], minimum: int) -> None:
+    """Ranked award by award, each time from the last ranking's rows: every board equals one ranked from nothing."""
+    agents = [agent(agent_id, name, team_id=1 + agent_id % 2, level=1 + agent_id % 3)
+              for agent_id, name in enumerate(['Ana', 'Bea', 'Carl', 'Dora', 'Eve', 'Finn'], 1)]
+    team_of = {info.id: info.team_id for info in agents}
+    tally, resolved = PointsTally(), PointsTally()
+    rows: list[BoardRow] = []
+    unranked: list[UnrankedRow] = []
+    boards: dict[int, list[BoardRow]] = {}
+    for agent_id, points, count in awards:
+        tally.add(agent_id, WEDNESDAY, points)
+        resolved.add(agent_id, WEDNESDAY, count)
+        fresh = rank_agents(tally, agents, Period.TODAY, WEDNESDAY, resolved=resolved, minimum=minimum)
+        rows = rank_agents(tally, agents, Period.TODAY, WEDNESDAY, resolved=resolved, minimum=minimum,
+                           previous={row.agent_id: row for row in rows})
+        assert rows == fresh
+        unranked = unranked_agents(resolved, agents, Period.TODAY, WEDNESDAY, minimum,
+                                   previous={row.agent_id: row for row in unranked})
+        assert unranked == unranked_agents(resolved, agents, Period.TODAY, WEDNESDAY, minimum)
+        boards = rank_within_teams(rows, team_of, [1, 2],
+                                   previous={row.agent_id: row for board in boards.values() for row in board})
+        assert boards == rank_within_teams(fresh, team_of, [1, 2])
