@@ -374,6 +374,46 @@ def install_bench(app: 'FastAPI', services: 'Services') -> None:
             gc.garbage.clear()
         return dict(sorted(counts.items(), key=lambda item: -item[1])[:top])
 
+    allocations: list[Any] = []
+
+    @app.post('/_bench/allocations')
+    async def allocation_sites(top: int = 30, group: str = 'lineno') -> dict[str, Any]:
+        """Where memory went since the last call, by allocation site (``group``: lineno, filename or traceback); the
+        server must run with ``PYTHONTRACEMALLOC=N`` (N frames per allocation). The first call only marks the start."""
+        import tracemalloc
+        if not tracemalloc.is_tracing():
+            return {'error': 'start the server with PYTHONTRACEMALLOC=N to trace allocations'}
+        gc.collect()
+        snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+        if not allocations:
+            allocations.append(snapshot)
+            return {'marked': True}
+        differences = snapshot.compare_to(allocations.pop(), group)
+        return {'total': sum(difference.size_diff for difference in differences),
+                'sites': [{'size': difference.size_diff, 'count': difference.count_diff,
+                           'where': [str(frame) for frame in difference.traceback]}
+                          for difference in differences[:top]]}
+
+    @app.get('/_bench/observed')
+    async def observed(top: int = 40) -> dict[str, Any]:
+        """The observed dicts and lists (NiceGUI wraps every one put in an element's props, a copy per tab) per open
+        page, by element type and prop: what a tab's memory holds beyond its elements."""
+        from nicegui.observables import ObservableCollection
+        counts: dict[str, int] = {}
+
+        def count(value: Any, where: str) -> None:
+            if isinstance(value, ObservableCollection):
+                counts[where] = counts.get(where, 0) + 1
+                for item in value.values() if isinstance(value, dict) else value:
+                    count(item, where)
+        pages = [client for client in Client.instances.values() if client.has_socket_connection]
+        for client in pages:
+            for element in client.elements.values():
+                for key, value in element._props.items():  # pylint: disable=protected-access
+                    count(value, f'{type(element).__name__}.{key}')
+        per_page = {where: round(total / max(1, len(pages)), 1) for where, total in counts.items()}
+        return {'pages': len(pages), 'per_page': dict(sorted(per_page.items(), key=lambda item: -item[1])[:top])}
+
     @app.post('/_bench/reset')
     async def reset() -> dict[str, bool]:
         monitor.reset()
