@@ -307,7 +307,7 @@ def _row_props(item: InboxItem, now: datetime, *, mine: bool) -> dict:
     sla, sla_color = sla_countdown(due_at, now, first_response=first_response)
     return {'icon': CHANNEL_ICONS[item.channel], 'color': PRIORITY_COLORS[item.priority],
             'tip': f'{CHANNEL_LABELS[item.channel]} · {item.priority} priority', 'name': item.customer_name,
-            'subject': f'#{item.id} {item.subject}', 'waiting': _waiting_text(item, now), 'tags': list(item.tags),
+            'subject': f'#{item.id} {item.subject}', 'waiting': _waiting_text(item, now), 'tags': tuple(item.tags),
             'sla': sla, 'slaColor': sla_color, 'badge': 'mine' if mine else item.status,
             'badgeColor': 'primary' if mine else STATUS_COLORS.get(item.status, 'grey')}
 

@@ -125,7 +125,7 @@ class BoardFeed:
             key = board_key(period)
             payloads[key] = _payload(
                 snapshot.version, key, period, [_row(row, levels) for row in snapshot.agents[period][:ROWS_SHOWN]],
-                [[f'{team.rank}.', team.name, f'{team.average:,}']  # per member: size alone does not win
+                [(f'{team.rank}.', team.name, f'{team.average:,}')  # per member: size alone does not win
                  for team in snapshot.teams[period][:TEAMS_SHOWN]],
                 [_unranked(row, minimum) for row in unranked[:ROWS_SHOWN]], len(unranked))
             unranked_of: dict[int | None, list[UnrankedRow]] = defaultdict(list)
@@ -158,10 +158,12 @@ class BoardFeed:
         return self._standings
 
 
-def _payload(version: int, key: str, period: Period, rows: list[list[Any]], teams: list[list[str]],
-             unranked: list[list[Any]], unranked_count: int) -> dict[str, Any]:
-    return {'v': version, 'key': key, 'period': period.value, 'rows': rows, 'teams': teams, 'unranked': unranked,
-            'more': unranked_count - len(unranked)}
+def _payload(version: int, key: str, period: Period, rows: list[tuple[Any, ...]], teams: list[tuple[str, ...]],
+             unranked: list[tuple[Any, ...]], unranked_count: int) -> dict[str, Any]:
+    """One board's payload. Tuples, not lists: NiceGUI keeps an observed copy of every list and dict put in an
+    element's props, one per tab, whereas a tuple is shared by every tab showing the board."""
+    return {'v': version, 'key': key, 'period': period.value, 'rows': tuple(rows), 'teams': tuple(teams),
+            'unranked': tuple(unranked), 'more': unranked_count - len(unranked)}
 
 
 async def _broadcast(room: str, payload: dict[str, Any]) -> None:
@@ -340,14 +342,14 @@ class TeamBoardCard:
             self.board.show(self.period, int(event.value))
 
 
-def _row(row: BoardRow, levels: Sequence[Level], *, team: bool = True) -> list[Any]:
+def _row(row: BoardRow, levels: Sequence[Level], *, team: bool = True) -> tuple[Any, ...]:
     level = level_info(row.level, levels=levels)  # the stored table: leads edit titles and icons
-    return [f'{row.rank}.', level.icon, row.name, level.title, row.team_name if team else '', f'{row.points:,}',
-            row.agent_id]
+    return (f'{row.rank}.', level.icon, row.name, level.title, row.team_name if team else '', f'{row.points:,}',
+            row.agent_id)
 
 
-def _unranked(row: UnrankedRow, minimum: int) -> list[Any]:
-    return [row.name, f'Not ranked yet: {row.resolved} of {minimum} resolved', row.agent_id]
+def _unranked(row: UnrankedRow, minimum: int) -> tuple[Any, ...]:
+    return (row.name, f'Not ranked yet: {row.resolved} of {minimum} resolved', row.agent_id)
 
 
 def standings(board: list[BoardRow], *, where: str = '') -> dict[int, str]:

@@ -108,7 +108,7 @@ def test_row_props_are_made_once_for_every_tab_and_age_with_the_shared_tick() ->
     assert ticks == [clock.now()] and aged['waiting'] == 'waiting 15 min' and aged['sla'] == 'due in 15 min'
     changed = [item(1, waiting=30, due=60, tags=('vip',))] + items[1:]
     views.visible(changed, ANA, QueueFilter())
-    assert views.row_props(changed[0], mine=False)['tags'] == ['vip']  # a changed conversation: new props
+    assert views.row_props(changed[0], mine=False)['tags'] == ('vip',)  # a changed conversation: new props
 
 
 def test_every_tab_is_redrawn_once_per_round_of_ticks() -> None:
