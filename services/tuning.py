@@ -11,7 +11,10 @@ import itertools
 import logging
 import os
 import resource
+import sys
+import threading
 import time
+import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -40,6 +43,9 @@ TAB_ALLOWANCE = 2 * 2 ** 20
 # CPython's own collections stay on as a safety net for a burst of allocations between two ticks
 THRESHOLDS = (100_000, 10, 10)
 STALL_TICK = 0.005
+STALL_SAMPLE = 0.1  # a stall this long has the loop's stack sampled, and again every as long
+STACK_FRAMES = 25
+MAX_SAMPLES = 200
 # the benchmark's resolutions: points -> (minutes to resolve, customer messages); all on time (+5), fast (+10) when
 # under an hour, first contact (+5) with one customer message
 RESOLUTION_DATA = {5: (90, 2), 10: (90, 1), 15: (30, 2), 20: (30, 1)}
@@ -225,16 +231,20 @@ class StallMonitor:
     def __init__(self) -> None:
         self.stalls = Pauses()
         self.collections: dict[int, Pauses] = {0: Pauses(), 1: Pauses(), 2: Pauses()}
+        self.samples: list[dict[str, Any]] = []  # what the loop was running during long stalls (see _sample)
         self._gc_started = 0.0
+        self._beat = time.perf_counter()
         self._task: asyncio.Task | None = None
 
     def start(self) -> None:
         gc.callbacks.append(self._on_gc)
         self._task = asyncio.get_running_loop().create_task(self._watch(), name='stall monitor')
+        threading.Thread(target=self._sample, args=(threading.get_ident(),), name='stall sampler', daemon=True).start()
 
     def reset(self) -> None:
         self.stalls = Pauses()
         self.collections = {0: Pauses(), 1: Pauses(), 2: Pauses()}
+        self.samples = []
 
     def as_dict(self) -> dict[str, Any]:
         return {'stalls': self.stalls.as_dict(),
@@ -244,7 +254,24 @@ class StallMonitor:
         while True:
             started = time.perf_counter()
             await asyncio.sleep(STALL_TICK)
-            self.stalls.add(max(0.0, time.perf_counter() - started - STALL_TICK))
+            self._beat = time.perf_counter()
+            self.stalls.add(max(0.0, self._beat - started - STALL_TICK))
+
+    def _sample(self, loop_thread: int) -> None:
+        """From a thread of its own: while the loop has not ticked for ``STALL_SAMPLE``, note the loop thread's stack
+        every ``STALL_SAMPLE`` (the innermost frames, as ``file:line function``): where the long stalls are spent."""
+        last_sampled = 0.0
+        while True:
+            time.sleep(STALL_SAMPLE / 10)
+            beat, now = self._beat, time.perf_counter()
+            if now - beat >= STALL_SAMPLE and now - last_sampled >= STALL_SAMPLE:
+                frame = sys._current_frames().get(loop_thread)  # pylint: disable=protected-access
+                if frame is not None:
+                    stack = [f'{summary.filename}:{summary.lineno} {summary.name}'
+                             for summary in traceback.extract_stack(frame)[-STACK_FRAMES:]]
+                    self.samples.append({'at': time.time(), 'stalled_ms': round((now - beat) * 1000), 'stack': stack})
+                    del self.samples[:-MAX_SAMPLES]
+                last_sampled = now
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         if phase == 'start':
@@ -421,6 +448,11 @@ def install_bench(app: 'FastAPI', services: 'Services') -> None:
                     count(value, f'{type(element).__name__}.{key}')
         per_page = {where: round(total / max(1, len(pages)), 1) for where, total in counts.items()}
         return {'pages': len(pages), 'per_page': dict(sorted(per_page.items(), key=lambda item: -item[1])[:top])}
+
+    @app.get('/_bench/stall_samples')
+    async def stall_samples() -> list[dict[str, Any]]:
+        """The loop's stack sampled during each stall of at least ``STALL_SAMPLE`` since the last reset."""
+        return monitor.samples
 
     @app.post('/_bench/reset')
     async def reset() -> dict[str, bool]:
