@@ -184,3 +184,29 @@ async def test_a_deleted_element_is_freed_without_the_garbage_collector(user: Us
         assert [part() for part in parts] == [None, None, None]
     finally:
         gc.enable()
+
+
+def observed_collections(value: object) -> int:
+    """How many observed dicts and lists NiceGUI holds for ``value`` (a copy of each, per tab)."""
+    from nicegui.observables import ObservableCollection
+    if not isinstance(value, ObservableCollection):
+        return 0
+    items = value.values() if isinstance(value, dict) else value
+    return 1 + sum(observed_collections(item) for item in items)
+
+
+async def test_what_every_tab_shows_is_shared_not_copied_per_tab(create_user: Callable[[], User]) -> None:
+    """NiceGUI wraps each dict and list put in an element's props in an observed copy per tab: the floor board's
+    rows are tuples that every tab holds by reference, and the chart keeps no large template (tab memory)."""
+    from ui.leaderboard_card import Board
+    ana, bruno = create_user(), create_user()
+    await log_in(ana, 'ana')
+    await log_in(bruno, 'bruno')
+
+    def floor_board(user: User) -> Board:
+        return next(board for board in user.find(kind=Board).elements if board.team_id is None)
+    ana_rows, bruno_rows = floor_board(ana)._props['board']['rows'], floor_board(bruno)._props['board']['rows']
+    assert ana_rows and isinstance(ana_rows, tuple)
+    assert ana_rows is bruno_rows
+    chart, = ana.find(kind=ui.plotly).elements
+    assert observed_collections(chart._props['options']) < 60  # 240 with Plotly's whole default template
