@@ -281,7 +281,8 @@ class StallMonitor:
 
 
 def install_bench(app: 'FastAPI', services: 'Services') -> None:
-    """Benchmark-only endpoints: record a scoring event, read process figures, reset the stall monitor.
+    """Benchmark-only endpoints: record a scoring event, read process figures, reset the stall monitor, and find where
+    time and memory go (allocation sites, observed props per page, the loop's stack during stalls).
 
     The scoring event is written exactly as the app writes one (the single writer's unit of work, one transaction,
     the projections stored, the outcome published after commit); the response carries the commit's wall-clock time so

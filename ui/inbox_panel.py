@@ -278,8 +278,9 @@ class InboxRow(ui.element, component='inbox_row.js'):
             self.mark(f'conversation-{item.id}')
             self.set_visibility(True)
         self.item = item
-        shown = self._props.get('item')
-        if shown is not props and shown != props:  # the same dict for every tab: most rows are unchanged
+        # made once for every tab, but props hold an observed copy of each dict, so it is compared by value (most
+        # rows are unchanged)
+        if self._props.get('item') != props:
             self._props['item'] = props
             self.update()
 
