@@ -12,11 +12,11 @@ from nicegui import app, ui
 from tortoise import Tortoise
 
 from services.container import IncompatibleDatabase, Services, build, check_database, open_database
-from services.demo import DEMO_PASSWORD, LEAD, TEAMS
-from services.rebuild import differences, overwrite, replay
-from services.events import Channel
-from services import tuning
-from services.settings import Settings, parse
+from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
+from services.game.rebuild import differences, overwrite, replay
+from services.domain.events import Channel
+from services.platform import collector as tuning
+from services.platform.settings import Settings, parse
 from simulation import core
 from simulation.report import describe, report
 from ui import pages

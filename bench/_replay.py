@@ -17,7 +17,7 @@ async def main(root: str, db_url: str, check: bool) -> None:
     os.chdir(root)
     from tortoise import Tortoise
 
-    from services.rebuild import differences, replay
+    from services.game.rebuild import differences, replay
 
     await Tortoise.init(db_url=db_url, modules={'models': ['models']}, _enable_global_fallback=True)
     try:

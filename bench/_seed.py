@@ -11,8 +11,8 @@ sys.path.insert(0, os.getcwd())
 
 from models import Agent, Customer, Team  # noqa: E402
 from services.container import build  # noqa: E402
-from services.events import Channel  # noqa: E402
-from services.settings import parse  # noqa: E402
+from services.domain.events import Channel  # noqa: E402
+from services.platform.settings import parse  # noqa: E402
 
 FIRST = ['Alex', 'Maja', 'Jonas', 'Sofia', 'Leon', 'Mila', 'Finn', 'Ella', 'Noah', 'Lina', 'Elias', 'Nora', 'Paul',
          'Ida', 'Emil', 'Lea', 'Oskars', 'Anna', 'Matteo', 'Zoé']

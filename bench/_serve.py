@@ -1,4 +1,4 @@
-"""Start the app of the current directory as ``python main.py`` does, plus the hooks of ``services/tuning.py``.
+"""Start the app of the current directory as ``python main.py`` does, plus the hooks of ``services/platform/collector.py``.
 
 Run by the benchmarks with the checkout under test as the working directory (this one, or a baseline exported from
 git). ``--hooks PATH`` loads the hooks from a file (the baseline has none of its own); ``--no-tuning`` installs only the
@@ -18,7 +18,7 @@ sys.path.insert(0, os.getcwd())  # the checkout under test, not bench/
 
 def load_hooks(path: str | None) -> ModuleType:
     if path is None:
-        from services import tuning
+        from services.platform import collector as tuning
         return tuning
     spec = importlib.util.spec_from_file_location('deskquest_bench_tuning', path)
     assert spec is not None and spec.loader is not None
@@ -29,7 +29,7 @@ def load_hooks(path: str | None) -> ModuleType:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--hooks', help='load the hooks from this file instead of services/tuning.py')
+    parser.add_argument('--hooks', help='load the hooks from this file instead of services/platform/collector.py')
     parser.add_argument('--no-tuning', action='store_true', help='measure only; keep the default garbage collector')
     parser.add_argument('--no-deflate', action='store_true',
                         help="answer browsers without permessage-deflate (as main.py does since it was measured; for "
@@ -41,7 +41,7 @@ def main() -> None:
 
     import main as app_main  # the checkout's composition root
     from nicegui import app
-    from services.settings import parse
+    from services.platform.settings import parse
 
     register_pages = app_main.pages.register
 

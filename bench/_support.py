@@ -66,7 +66,7 @@ def variants(baseline_ref: str | None, current_root: Path | None = None,
     if baseline_ref:
         root = export(baseline_ref)
         if root is not None:
-            # a baseline from before services/tuning.py runs CPython's default collector with this checkout's
+            # a baseline from before services/platform/collector.py runs CPython's default collector with this checkout's
             # measuring hooks; a later one runs as it ships, with its own tuning and hooks
             tuned = (root / 'services' / 'tuning.py').exists()
             found.insert(0, Variant(name='baseline', root=root, tuning=tuned,

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/loop_stalls.py
 
-A monitor task inside the server (``services/tuning.py``, enabled by ``DESKQUEST_BENCH=1``) sleeps 5 ms at a time
+A monitor task inside the server (``services/platform/collector.py``, enabled by ``DESKQUEST_BENCH=1``) sleeps 5 ms at a time
 and records how late it wakes up: that lateness is how long every tab waited for the loop, whatever held it (a long
 callback, a burst of ready tasks, or a garbage collection, which runs inside whichever callback allocated the object
 that tripped a threshold). ``gc.callbacks`` time each collection by generation.

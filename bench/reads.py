@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from history import event_stream, fresh_services, ingest, median_seconds, stop
 from models import DailyPoints
-from services.progress import ProgressService
+from services.game.progress import ProgressService
 
 
 async def measure(size: int) -> dict[str, float]:

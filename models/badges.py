@@ -5,7 +5,7 @@ from tortoise.models import Model
 
 
 class BadgeDefinitionRow(Model):
-    """One badge as leads edit it (services/badges.py's BadgeDefinition, field for field); seeded with the defaults."""
+    """One badge as leads edit it (services/domain/badges.py's BadgeDefinition, field for field); seeded with the defaults."""
     key = fields.CharField(max_length=40, primary_key=True)
     position = fields.IntField(default=0)  # the order badges are shown in
     name = fields.CharField(max_length=80)
@@ -38,7 +38,7 @@ class BadgeHolding(Model):
 
 
 class LevelRow(Model):
-    """One of the twelve levels as leads edit them; seeded from services/levels.py's presets."""
+    """One of the twelve levels as leads edit them; seeded from services/domain/levels.py's presets."""
     number = fields.IntField(primary_key=True)
     title = fields.CharField(max_length=80)
     icon = fields.CharField(max_length=40)

@@ -1,4 +1,4 @@
-"""The quests as leads edit them (services/quests.py's QuestDefinition, field for field).
+"""The quests as leads edit them (services/domain/quests.py's QuestDefinition, field for field).
 
 Progress and completions are not stored here: they are folds of the event log (``QUEST_COMPLETED`` events carry the
 rewards), which ``rebuild --check`` compares with a replay.

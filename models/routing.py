@@ -42,7 +42,7 @@ class AutomationRule(Model):
     """A lead's rule: an action rule (when a conversation arrives or the customer writes) or a time rule."""
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=80)
-    trigger = fields.CharField(max_length=32)  # see services/automation.py TRIGGERS
+    trigger = fields.CharField(max_length=32)  # see services/helpdesk/automation.py TRIGGERS
     conditions = fields.JSONField(default=list)  # [{'field': 'text', 'operator': 'contains_any', 'value': [...]}]
     action = fields.CharField(max_length=32)
     value = fields.CharField(max_length=2000, default='')  # the action's argument: a department id, a message, …

@@ -7,34 +7,34 @@ from argon2 import PasswordHasher
 from tortoise import Tortoise
 
 from models import Agent, SchemaInfo, StoredEvent
-from services.auth import AuthService
-from services.automation import AutomationService, Sweeper
-from services.badge_service import BadgeService
-from services.canned_replies import CannedReplyService
-from services.clock import AcceleratedClock, ManualClock
-from services.crm import CrmService
-from services.demo import seed_demo_floor, seed_demo_game, seed_demo_queue, seed_demo_quests
-from services.directory import Directory
-from services.disputes import DisputeService
-from services.game import GameService
-from services.inbox import InboxService
-from services.incentives import IncentiveService
-from services.leaderboard import LeaderboardService
-from services.level_service import LevelService
-from services.notices import Notices
-from services.presence import Presence
-from services.progress import ProgressService
-from services.quest_service import QuestService
-from services.ratings import RatingsService
-from services.receipts import ReceiptService
-from services.rewards import RewardService
-from services.routing import RoutingService
-from services.scoring_service import ScoringService
-from services.settings import Settings, sqlite_path
-from services.sla import SlaService
-from services.team_chat import TeamChatService
-from services.trophy_service import TrophyService
-from services.viewing import ViewingService
+from services.platform.auth import AuthService
+from services.helpdesk.automation import AutomationService, Sweeper
+from services.game.badges import BadgeService
+from services.helpdesk.canned_replies import CannedReplyService
+from services.platform.clock import AcceleratedClock, ManualClock
+from services.helpdesk.crm import CrmService
+from simulation.demo import seed_demo_floor, seed_demo_game, seed_demo_queue, seed_demo_quests
+from services.platform.directory import Directory
+from services.game.disputes import DisputeService
+from services.platform.event_log import GameService
+from services.helpdesk.inbox import InboxService
+from services.game.incentives import IncentiveService
+from services.game.leaderboard import LeaderboardService
+from services.game.levels import LevelService
+from services.platform.notices import Notices
+from services.helpdesk.presence import Presence
+from services.game.progress import ProgressService
+from services.game.quests import QuestService
+from services.helpdesk.ratings import RatingsService
+from services.game.receipts import ReceiptService
+from services.game.rewards import RewardService
+from services.helpdesk.routing import RoutingService
+from services.game.scoring import ScoringService
+from services.platform.settings import Settings, sqlite_path
+from services.helpdesk.sla import SlaService
+from services.helpdesk.team_chat import TeamChatService
+from services.game.trophies import TrophyService
+from services.helpdesk.viewing import ViewingService
 from simulation.simulator import Simulator
 
 log = logging.getLogger(__name__)

@@ -17,14 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from services.events import Channel, EventKind, GameEvent, Rating
-from services.inbox import SLA_RESOLUTION_TARGETS, TIMED_CHANNELS, call_duration
+from services.domain.events import Channel, EventKind, GameEvent, Rating
+from services.helpdesk.inbox import SLA_RESOLUTION_TARGETS, TIMED_CHANNELS, call_duration
 from simulation import traffic
 from simulation.traffic import LIVE, STYLES, AgentStyle, Shift, TrafficModel
 
 DEFAULT_START = datetime(2026, 1, 5, tzinfo=timezone.utc)  # a Monday, midnight: a week starts with a whole day
 
-# presence statuses as services/presence.py records them
+# presence statuses as services/helpdesk/presence.py records them
 ONLINE, ON_BREAK, OFFLINE = 'online', 'on_break', 'offline'
 # per style, how often an agent tags a conversation and hands one over to another department: the habits the badges
 # Tagger and Traffic controller reward (the queue model has no such habits; they only colour the stories)
@@ -103,7 +103,7 @@ class SimAgent:
     handled: int = 0
     breaks: int = 0
     break_seconds: float = 0.0
-    presence: str = OFFLINE  # what the agent's presence menu would show (services/presence.py's statuses)
+    presence: str = OFFLINE  # what the agent's presence menu would show (services/helpdesk/presence.py's statuses)
     presence_since: float = 0.0
 
 

@@ -1,18 +1,18 @@
 """What a headless run reports: the queue's figures overall and per channel, and the game the run's events produce.
 
-The game is scored by folding the run's events through the real pure projection (``services/projection.py``), the very
+The game is scored by folding the run's events through the real pure projection (``services/domain/projection.py``), the very
 fold the live service and ``rebuild`` run, so a headless run and the app score the same way.
 """
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from services.badges import DEFAULT_BADGES, BadgeBoard, BadgeDefinition
-from services.events import Channel
-from services.leaderboard_rules import AgentInfo, Period, PointsTally, rank_agents
-from services.levels import DEFAULT_LEVELS, Level, level_info
-from services.projection import GameProjection
-from services.scoring import ScoringPolicy
+from services.domain.badges import DEFAULT_BADGES, BadgeBoard, BadgeDefinition
+from services.domain.events import Channel
+from services.domain.leaderboard import AgentInfo, Period, PointsTally, rank_agents
+from services.domain.levels import DEFAULT_LEVELS, Level, level_info
+from services.domain.projection import GameProjection
+from services.domain.scoring import ScoringPolicy
 from simulation.core import Contact, RunResult
 
 LEADERBOARD_SIZE = 10

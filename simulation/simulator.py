@@ -20,13 +20,13 @@ from datetime import datetime, timedelta, timezone
 from nicegui import Event
 
 from models import Customer
-from services.clock import AcceleratedClock, ManualClock
-from services.directory import AgentView, Directory
-from services.events import Channel, EventKind, Rating
-from services.game import GameService
-from services.inbox import ActionError, InboxItem, InboxService
-from services.presence import OFFLINE, ON_BREAK, ONLINE, Presence
-from services.projection import Outcome
+from services.platform.clock import AcceleratedClock, ManualClock
+from services.platform.directory import AgentView, Directory
+from services.domain.events import Channel, EventKind, Rating
+from services.platform.event_log import GameService
+from services.helpdesk.inbox import ActionError, InboxItem, InboxService
+from services.helpdesk.presence import OFFLINE, ON_BREAK, ONLINE, Presence
+from services.domain.projection import Outcome
 from simulation import traffic
 from simulation.traffic import (DEFAULT_STYLE, LIVE, SCENARIOS, STYLES, AgentStyle, Shift, TrafficModel,
                                 plan_shifts)

@@ -11,7 +11,7 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 
-from services.events import Channel, Rating
+from services.domain.events import Channel, Rating
 
 # share of the contacts arriving on each channel
 CHANNEL_MIX = {Channel.EMAIL: 0.30, Channel.CHAT: 0.32, Channel.PHONE: 0.20, Channel.SOCIAL: 0.18}

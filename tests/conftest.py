@@ -9,9 +9,9 @@ import asyncpg
 import pytest
 from tortoise.backends.base import executor
 
-from services.clock import ManualClock
+from services.platform.clock import ManualClock
 from services.container import Services, build
-from services.settings import parse
+from services.platform.settings import parse
 
 PG_URL = os.environ.get('DESKQUEST_TEST_PG_URL', '')  # e.g. postgres://postgres@127.0.0.1:5432/test
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)  # a Monday morning

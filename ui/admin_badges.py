@@ -10,12 +10,12 @@ from fastapi import Response
 from nicegui import app, events, ui
 
 from models import BadgeImage
-from services.badge_service import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
-from services.badges import (CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Aggregation, BadgeDefinition, BadgeKind,
+from services.game.badges import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
+from services.domain.badges import (CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Aggregation, BadgeDefinition, BadgeKind,
                              Direction, FilterOperator, Window)
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import ActionError
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import ActionError
 
 FILTER_ROWS = 2  # filters a badge's metric can have in the form (the defaults use at most two)
 LABELS = {Window.ROLLING_7D.value: 'last 7 days', Window.PREVIOUS_DAY.value: 'yesterday',

@@ -10,12 +10,12 @@ from datetime import date
 from nicegui import ui
 
 from services.container import Services
-from services.directory import AgentView
-from services.disputes import RatedView
-from services.events import Channel, Rating
-from services.inbox import ActionError
-from services.incentive_rules import Incentive, IncentiveKind
-from services.reward_rules import RedemptionView, RewardDraft, RewardView
+from services.platform.directory import AgentView
+from services.game.disputes import RatedView
+from services.domain.events import Channel, Rating
+from services.helpdesk.inbox import ActionError
+from services.domain.incentives import Incentive, IncentiveKind
+from services.domain.rewards import RedemptionView, RewardDraft, RewardView
 from ui.admin_badges import badges_section
 from ui.admin_quests import quests_section
 from ui.admin_scoring import ScoringTab

@@ -9,14 +9,14 @@ from datetime import date, datetime, timedelta
 
 from nicegui import ui
 
-from services.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, BadgeKind
+from services.domain.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, BadgeKind
 from services.container import Services
-from services.directory import AgentView
-from services.events import Channel, Rating
-from services.inbox import ActionError
-from services.quest_service import QuestDraft
-from services.quests import Preset, QuestDefinition, QuestScope, reward_text
-from services.scoring import Domain
+from services.platform.directory import AgentView
+from services.domain.events import Channel, Rating
+from services.helpdesk.inbox import ActionError
+from services.game.quests import QuestDraft
+from services.domain.quests import Preset, QuestDefinition, QuestScope, reward_text
+from services.domain.scoring import Domain
 
 PRESETS = {Preset.TODAY.value: 'Today', Preset.THIS_WEEK.value: 'This week', Preset.THIS_MONTH.value: 'This month',
            Preset.CUSTOM.value: 'Custom days'}

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import ActionError
-from services.scoring import POLICY_FIELDS, PolicyField, ScoringPolicy, policy_as_dict
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import ActionError
+from services.domain.scoring import POLICY_FIELDS, PolicyField, ScoringPolicy, policy_as_dict
 
 UNITS = {'points': 'points', 'minutes': 'min', 'resolved': 'resolved'}
 

@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from services.automation import FIELD_LABELS, FIELDS, OPERATORS, TIME_TRIGGERS, TRIGGERS, RuleError, RuleSpec, \
+from services.helpdesk.automation import FIELD_LABELS, FIELDS, OPERATORS, TIME_TRIGGERS, TRIGGERS, RuleError, RuleSpec, \
     RuleView, conditions_from
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import PRIORITIES, ActionError
-from services.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
-from services.sla import ESCALATIONS, SlaPolicyView
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import PRIORITIES, ActionError
+from services.helpdesk.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
+from services.helpdesk.sla import ESCALATIONS, SlaPolicyView
 from ui.session import handler_actor, page_visitor
 
 PATH = '/admin/workspace'

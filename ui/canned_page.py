@@ -4,10 +4,10 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from services.canned import LANGUAGES, PLACEHOLDERS, CannedReplyDraft, CannedReplyView
+from services.domain.canned import LANGUAGES, PLACEHOLDERS, CannedReplyDraft, CannedReplyView
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import ActionError
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import ActionError
 from ui.session import handler_actor, page_visitor
 
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from nicegui import ui
 
-from services.canned import CannedReplyView, placeholder_values, render
+from services.domain.canned import CannedReplyView, placeholder_values, render
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import OPEN_STATUSES, ActionError, ConversationDetail, InboxItem, ThreadEntry
-from services.viewing import Viewer, others
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import OPEN_STATUSES, ActionError, ConversationDetail, InboxItem, ThreadEntry
+from services.helpdesk.viewing import Viewer, others
 from ui.canned_page import CannedPicker
 from ui.crm_card import CrmCard
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, sla_countdown

@@ -6,9 +6,9 @@ from dataclasses import replace
 from nicegui import ui
 
 from services.container import Services
-from services.crm import CustomerCard, CustomerDetails, cleaned
-from services.directory import AgentView
-from services.inbox import ActionError
+from services.helpdesk.crm import CustomerCard, CustomerDetails, cleaned
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import ActionError
 
 FIELDS = ('phone', 'social_handle', 'language', 'company')
 LABELS = {'name': 'Name', 'emails': 'E-mails', 'phone': 'Phone', 'social_handle': 'Social handle',

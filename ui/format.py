@@ -1,7 +1,7 @@
 """Small display helpers shared by the pages."""
 from datetime import datetime
 
-from services.events import Channel
+from services.domain.events import Channel
 
 CHANNEL_ICONS = {Channel.EMAIL: 'mail', Channel.CHAT: 'chat', Channel.PHONE: 'call', Channel.SOCIAL: 'tag'}
 CHANNEL_LABELS = {Channel.EMAIL: 'Email', Channel.CHAT: 'Chat', Channel.PHONE: 'Phone', Channel.SOCIAL: 'Social'}

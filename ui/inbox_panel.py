@@ -6,11 +6,11 @@ from datetime import datetime
 
 from nicegui import Event, app, ui
 
-from services.clock import Clock
+from services.platform.clock import Clock
 from services.container import Services
-from services.directory import AgentView
-from services.events import Channel
-from services.inbox import OPEN_STATUSES, SLA_RESOLUTION_TARGETS, InboxItem, InboxService
+from services.platform.directory import AgentView
+from services.domain.events import Channel
+from services.helpdesk.inbox import OPEN_STATUSES, SLA_RESOLUTION_TARGETS, InboxItem, InboxService
 from ui.conversation_view import ConversationView
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, since, sla_countdown
 
@@ -265,7 +265,7 @@ class InboxRow(ui.element, component='inbox_row.js'):
     """One conversation of the queue; a click opens it.
 
     Rows are reused rather than deleted when conversations leave the list: a deleted element is garbage that only
-    a full collection frees, and the state of open tabs is kept out of those (see ``services/tuning.py``).
+    a full collection frees, and the state of open tabs is kept out of those (see ``services/platform/collector.py``).
     """
 
     def __init__(self, on_open: Callable[[int], Awaitable[None]]) -> None:

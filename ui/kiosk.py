@@ -2,14 +2,14 @@
 from nicegui import ui
 
 from services.container import Services
-from services.events import Channel
-from services.inbox import InboxItem
-from services.leaderboard_rules import Period
+from services.domain.events import Channel
+from services.helpdesk.inbox import InboxItem
+from services.domain.leaderboard import Period
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
-from services.badge_service import image_url
-from services.levels import level_info
-from services.projection import LevelUp
-from services.quests import QuestCompletion
+from services.game.badges import image_url
+from services.domain.levels import level_info
+from services.domain.projection import LevelUp
+from services.domain.quests import QuestCompletion
 from ui.leaderboard_card import LeaderboardCard, feed_for
 from ui.trophies import TrophyStandings, agent_name
 

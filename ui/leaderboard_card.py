@@ -18,10 +18,10 @@ import engineio.packet
 import socketio.packet
 from nicegui import Client, Event, background_tasks, core, ui
 
-from services.coalesce import Coalescer
-from services.leaderboard import LeaderboardService, LeaderboardSnapshot
-from services.leaderboard_rules import PERIOD_LABELS, BoardRow, Period, UnrankedRow
-from services.levels import Level, level_info
+from services.platform.coalesce import Coalescer
+from services.game.leaderboard import LeaderboardService, LeaderboardSnapshot
+from services.domain.leaderboard import PERIOD_LABELS, BoardRow, Period, UnrankedRow
+from services.domain.levels import Level, level_info
 from ui.format import ordinal
 
 ROWS_SHOWN = 10

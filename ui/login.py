@@ -2,7 +2,7 @@
 from nicegui import ui
 
 from services.container import Services
-from services.demo import DEMO_PASSWORD, LEAD, TEAMS
+from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
 from ui.session import current_agent, log_in
 
 

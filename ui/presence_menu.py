@@ -4,9 +4,9 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import ActionError
-from services.presence import CHOSEN, COLORS, LABELS, PresenceView
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import ActionError
+from services.helpdesk.presence import CHOSEN, COLORS, LABELS, PresenceView
 
 ICONS = {'online': 'circle', 'away': 'schedule', 'on_break': 'free_breakfast'}
 

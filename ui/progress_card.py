@@ -7,9 +7,9 @@ from typing import Any
 from nicegui import ui
 from plotly.subplots import make_subplots
 
-from services.badge_service import image_url
-from services.badges import BadgeDefinition
-from services.progress import RECEIPTS_SHOWN, ProgressView, Receipt
+from services.game.badges import image_url
+from services.domain.badges import BadgeDefinition
+from services.game.progress import RECEIPTS_SHOWN, ProgressView, Receipt
 from ui.quest_bars import QuestBars
 
 DOMAIN_COLORS = {'quality': '#7e57c2', 'speed': '#26a69a', 'productivity': '#ffa726'}

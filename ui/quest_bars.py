@@ -1,7 +1,7 @@
 """The quests' progress bars on the agent's progress card: built once per tab, updated in place as the agent works."""
 from nicegui import ui
 
-from services.quests import QuestBar
+from services.domain.quests import QuestBar
 
 
 class QuestBars:

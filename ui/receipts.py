@@ -5,12 +5,12 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
-from services.badge_service import image_url
+from services.game.badges import image_url
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import ActionError
-from services.progress import Receipt
-from services.receipts import EventLine
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import ActionError
+from services.game.progress import Receipt
+from services.game.receipts import EventLine
 
 OpenConversation = Callable[[int], Awaitable[None]]
 

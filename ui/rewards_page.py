@@ -4,11 +4,11 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import ActionError
-from services.notices import Notice
-from services.progress import ProgressView
-from services.reward_rules import RedemptionStatus, RedemptionView, RewardView
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import ActionError
+from services.platform.notices import Notice
+from services.game.progress import ProgressView
+from services.domain.rewards import RedemptionStatus, RedemptionView, RewardView
 from ui.session import handler_actor, page_visitor
 
 STATUS_COLORS = {RedemptionStatus.PENDING: 'amber-8', RedemptionStatus.APPROVED: 'positive',

@@ -5,7 +5,7 @@ from typing import Any
 from nicegui import app, ui
 
 from services.container import Services
-from services.directory import AgentView
+from services.platform.directory import AgentView
 
 
 def user_storage() -> MutableMapping[str, Any]:

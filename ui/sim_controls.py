@@ -5,7 +5,7 @@ from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
 from services.container import Services
-from services.directory import AgentView
+from services.platform.directory import AgentView
 from simulation.simulator import SPEEDS, SimulatorStatus
 from simulation.traffic import SCENARIOS
 

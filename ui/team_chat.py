@@ -5,10 +5,10 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import ActionError
-from services.presence import COLORS, LABELS, PresenceView
-from services.team_chat import MAX_MESSAGE, ChatMessageView, segments
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import ActionError
+from services.helpdesk.presence import COLORS, LABELS, PresenceView
+from services.helpdesk.team_chat import MAX_MESSAGE, ChatMessageView, segments
 
 SHOWN = 100  # messages kept on screen per chat; older ones are one reopen away
 ROOM = 'room'

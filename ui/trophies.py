@@ -6,11 +6,11 @@ from nicegui import ui
 
 from models import BadgeHolding
 
-from services.badge_service import image_url
-from services.badges import BadgeDefinition
+from services.game.badges import image_url
+from services.domain.badges import BadgeDefinition
 from services.container import Services
-from services.directory import AgentView, Directory
-from services.trophy_service import TrophySnapshot
+from services.platform.directory import AgentView, Directory
+from services.game.trophies import TrophySnapshot
 from ui.receipts import show_badge_receipt
 from ui.session import handler_actor, page_visitor
 

@@ -1,11 +1,11 @@
 """The agent's one screen: progress card, unified inbox and live leaderboard (plus simulator controls for leads)."""
 from nicegui import ui
 
-from services.badge_service import AgentBadges
+from services.game.badges import AgentBadges
 from services.container import Services
-from services.directory import AgentView
-from services.progress import ProgressView
-from services.sla import alert_text
+from services.platform.directory import AgentView
+from services.game.progress import ProgressView
+from services.helpdesk.sla import alert_text
 from ui.inbox_panel import InboxPanel, queue_views_for
 from ui.leaderboard_card import LeaderboardCard, TeamBoardCard, feed_for
 from ui.my_ratings import MyRatingsDialog

@@ -7,8 +7,8 @@ import sys
 
 from models import Customer
 from services.container import build
-from services.events import Channel
-from services.settings import parse
+from services.domain.events import Channel
+from services.platform.settings import parse
 
 HOSTILE_NAME = '<img src=x onerror=alert(1)>'
 HOSTILE_SUBJECT = '<script>alert(2)</script>'

@@ -4,7 +4,7 @@ import pytest
 pytest.register_assert_rewrite('tests.integration.support')
 
 from services.container import Services  # noqa: E402 - after the assert rewrite is registered
-from services.directory import AgentView  # noqa: E402
+from services.platform.directory import AgentView  # noqa: E402
 from tests.integration.support import agent  # noqa: E402
 
 

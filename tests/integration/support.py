@@ -5,10 +5,10 @@ from datetime import datetime
 from tortoise.backends.base import executor
 
 from models import AgentScore, Conversation, LedgerEntry, Message, StoredEvent
-from services.clock import ManualClock
+from services.platform.clock import ManualClock
 from services.container import Services, build
-from services.directory import AgentView
-from services.settings import parse
+from services.platform.directory import AgentView
+from services.platform.settings import parse
 
 TEST_ENV = {'DESKQUEST_STORAGE_SECRET': 'test', 'DESKQUEST_ARGON2_MEMORY_KIB': '1024'}
 

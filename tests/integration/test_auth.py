@@ -1,6 +1,6 @@
 """Logging in: Argon2id hashes, wrong passwords, and demo accounts that only work in demo mode."""
 from models import Agent
-from services.auth import AuthService
+from services.platform.auth import AuthService
 from services.container import Services
 
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 
 from models import AutomationRule, Conversation, Customer, Message, StoredEvent
-from services.automation import Condition, RuleError, RuleSpec
-from services.clock import ManualClock
+from services.helpdesk.automation import Condition, RuleError, RuleSpec
+from services.platform.clock import ManualClock
 from services.container import Services
-from services.directory import AgentView
-from services.events import Channel
-from services.inbox import ActionError
+from services.platform.directory import AgentView
+from services.domain.events import Channel
+from services.helpdesk.inbox import ActionError
 from tests.integration.support import written
 
 
@@ -117,7 +117,7 @@ async def test_a_failing_rule_is_logged_and_skipped_and_the_others_still_act(
         name='Upgrades to Ana', trigger='conversation_created', action='assign_agent', value=str(ana.id),
         conditions=(Condition(field='text', operator='contains_any', values=('upgrade',)),)))
     services.directory.agents.pop(ana.id)  # Ana left after the rule was saved: the rule fails when it runs
-    with caplog.at_level(logging.WARNING, logger='services.automation'):
+    with caplog.at_level(logging.WARNING, logger='services.helpdesk.automation'):
         conversation_id = await arrive(services, 'I want to upgrade.')
     conversation = await Conversation.get(id=conversation_id)
     assert conversation.assignee_id is None and conversation.department_id == department(services, 'Sales')

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 
 from models import BadgeDefinitionRow, BadgeHolding, Conversation, LevelRow, StoredEvent
-from services.badges import DEFAULT_BADGES
-from services.clock import ManualClock
+from services.domain.badges import DEFAULT_BADGES
+from services.platform.clock import ManualClock
 from services.container import Services
-from services.events import EventKind
-from services.inbox import ActionError
-from services.rebuild import differences, overwrite, replay
+from services.domain.events import EventKind
+from services.helpdesk.inbox import ActionError
+from services.game.rebuild import differences, overwrite, replay
 from tests.integration.support import agent
 
 

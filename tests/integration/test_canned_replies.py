@@ -3,10 +3,10 @@ and counted each time one is sent."""
 import pytest
 
 from models import CannedReply, StoredEvent
-from services.canned import CannedReplyDraft
+from services.domain.canned import CannedReplyDraft
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import ActionError
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import ActionError
 from tests.integration.support import waiting_ids, written
 
 

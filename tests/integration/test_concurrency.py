@@ -4,15 +4,15 @@ from collections import Counter
 from datetime import timedelta
 
 from models import AgentScore, Customer, LedgerEntry, StoredEvent
-from services.clock import ManualClock
+from services.platform.clock import ManualClock
 from services.container import Services
-from services.demo import REWARDS
-from services.directory import AgentView
-from services.events import Channel, Rating
-from services.inbox import ActionError
-from services.leaderboard_rules import Period
-from services.levels import level_after
-from services.projection import Outcome
+from simulation.demo import REWARDS
+from services.platform.directory import AgentView
+from services.domain.events import Channel, Rating
+from services.helpdesk.inbox import ActionError
+from services.domain.leaderboard import Period
+from services.domain.levels import level_after
+from services.domain.projection import Outcome
 from tests.integration.support import assert_scores_match_projection
 
 COUNT = 100

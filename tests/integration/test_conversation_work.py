@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from models import Conversation, ConversationTag, Department, InternalNote, Message, StoredEvent, Transfer
-from services.clock import ManualClock
+from services.platform.clock import ManualClock
 from services.container import Services
-from services.directory import AgentView
-from services.events import Channel, EventKind, Rating
-from services.inbox import ActionError
-from services.rebuild import differences, replay
+from services.platform.directory import AgentView
+from services.domain.events import Channel, EventKind, Rating
+from services.helpdesk.inbox import ActionError
+from services.game.rebuild import differences, replay
 from simulation.simulator import SIM_NOTES
 from tests.integration.support import agent, waiting_ids, written
 

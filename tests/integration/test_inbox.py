@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 
 from models import AgentScore, Conversation, LedgerEntry, Message, StoredEvent
-from services.clock import ManualClock
+from services.platform.clock import ManualClock
 from services.container import Services
-from services.directory import AgentView
-from services.events import Channel, EventKind, Rating
-from services.inbox import MAX_REPLY_LENGTH, ActionError
-from services.projection import Outcome
-from services.rebuild import differences, replay
+from services.platform.directory import AgentView
+from services.domain.events import Channel, EventKind, Rating
+from services.helpdesk.inbox import MAX_REPLY_LENGTH, ActionError
+from services.domain.projection import Outcome
+from services.game.rebuild import differences, replay
 from tests.integration.support import assert_scores_match_projection, ledger_of, waiting_ids, written
 
 

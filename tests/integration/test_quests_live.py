@@ -5,17 +5,17 @@ from datetime import timedelta
 import pytest
 
 from models import LedgerEntry, QuestRow, StoredEvent
-from services.clock import ManualClock
-from services.demo import QUESTS, seed_demo_quests
+from services.platform.clock import ManualClock
+from simulation.demo import QUESTS, seed_demo_quests
 from services.container import Services
-from services.directory import AgentView
-from services.events import EventKind
-from services.inbox import ActionError
-from services.leaderboard_rules import Period
-from services.notices import Notice
-from services.quest_service import QuestDraft
-from services.quests import QuestBar
-from services.rebuild import differences, overwrite, replay
+from services.platform.directory import AgentView
+from services.domain.events import EventKind
+from services.helpdesk.inbox import ActionError
+from services.domain.leaderboard import Period
+from services.platform.notices import Notice
+from services.game.quests import QuestDraft
+from services.domain.quests import QuestBar
+from services.game.rebuild import differences, overwrite, replay
 from tests.integration.support import agent, waiting_ids
 
 

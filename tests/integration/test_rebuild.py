@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from models import AgentScore, DailyPoints, LedgerEntry, StoredEvent
-from services.clock import ManualClock
+from services.platform.clock import ManualClock
 from services.container import Services
-from services.leaderboard_rules import Period
-from services.rebuild import differences, overwrite, replay
-from services.settings import sqlite_path
+from services.domain.leaderboard import Period
+from services.game.rebuild import differences, overwrite, replay
+from services.platform.settings import sqlite_path
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 
 from models import LevelReached, StoredEvent
-from services.clock import ManualClock
+from services.platform.clock import ManualClock
 from services.container import Services
-from services.directory import AgentView
-from services.events import EventKind, Rating
-from services.inbox import ActionError
-from services.rebuild import differences, overwrite, replay
+from services.platform.directory import AgentView
+from services.domain.events import EventKind, Rating
+from services.helpdesk.inbox import ActionError
+from services.game.rebuild import differences, overwrite, replay
 from tests.integration.support import agent, waiting_ids
 from tests.integration.test_rebuild import run_cli
 

@@ -4,9 +4,9 @@ import pytest
 
 from models import Conversation, Customer, StoredEvent
 from services.container import Services
-from services.directory import AgentView
-from services.events import Channel
-from services.inbox import ActionError
+from services.platform.directory import AgentView
+from services.domain.events import Channel
+from services.helpdesk.inbox import ActionError
 from tests.integration.support import agent
 
 CHANNELS = [channel.value for channel in Channel]

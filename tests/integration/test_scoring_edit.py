@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 
 from models import DailyPoints, LedgerEntry, ScoringPolicyRow, StoredEvent
-from services.clock import ManualClock
+from services.platform.clock import ManualClock
 from services.container import Services
-from services.directory import AgentView
-from services.inbox import ActionError
-from services.leaderboard_rules import Period
-from services.rebuild import differences, overwrite, replay
-from services.scoring import ScoringPolicy, policy_as_dict
+from services.platform.directory import AgentView
+from services.helpdesk.inbox import ActionError
+from services.domain.leaderboard import Period
+from services.game.rebuild import differences, overwrite, replay
+from services.domain.scoring import ScoringPolicy, policy_as_dict
 from tests.integration.support import waiting_ids, written
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from models import Conversation, LedgerEntry, StoredEvent
-from services.clock import AcceleratedClock, ManualClock
+from services.platform.clock import AcceleratedClock, ManualClock
 from services.container import Services, build
-from services.directory import AgentView
-from services.events import Rating
-from services.inbox import ActionError
-from services.rebuild import differences, replay
-from services.settings import parse
+from services.platform.directory import AgentView
+from services.domain.events import Rating
+from services.helpdesk.inbox import ActionError
+from services.game.rebuild import differences, replay
+from services.platform.settings import parse
 from simulation.traffic import SCENARIOS, plan_shifts
 from tests.conftest import START
 from tests.integration.support import TEST_ENV, start_headless, waiting_ids, written

@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 
 from models import Conversation, Customer, StoredEvent
-from services.clock import AcceleratedClock, ManualClock
+from services.platform.clock import AcceleratedClock, ManualClock
 from services.container import Services, build
-from services.directory import AgentView
-from services.events import Channel
-from services.inbox import ActionError
-from services.settings import parse
-from services.sla import LeadAlert, SlaPolicyView, alert_text
+from services.platform.directory import AgentView
+from services.domain.events import Channel
+from services.helpdesk.inbox import ActionError
+from services.platform.settings import parse
+from services.helpdesk.sla import LeadAlert, SlaPolicyView, alert_text
 from tests.conftest import START
 from tests.integration.support import TEST_ENV
 

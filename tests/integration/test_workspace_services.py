@@ -5,14 +5,14 @@ from datetime import timedelta
 import pytest
 
 from models import ChatMessage, Conversation, Customer, StoredEvent
-from services.clock import ManualClock
+from services.platform.clock import ManualClock
 from services.container import Services
-from services.crm import CustomerCard
-from services.directory import AgentView
-from services.events import Rating
-from services.inbox import ActionError
-from services.presence import time_in_statuses
-from services.team_chat import ChatMessageView
+from services.helpdesk.crm import CustomerCard
+from services.platform.directory import AgentView
+from services.domain.events import Rating
+from services.helpdesk.inbox import ActionError
+from services.helpdesk.presence import time_in_statuses
+from services.helpdesk.team_chat import ChatMessageView
 from tests.integration.support import waiting_ids, written
 
 

@@ -7,7 +7,7 @@ from nicegui.testing import User
 
 from models import AutomationRule, StoredEvent
 from services.container import Services
-from services.sla import LeadAlert
+from services.helpdesk.sla import LeadAlert
 from tests.ui.test_workspace import log_in
 
 

@@ -6,8 +6,8 @@ from nicegui.testing import User
 
 from models import Incentive, LedgerEntry, Redemption, StoredEvent
 from services.container import Services
-from services.directory import AgentView
-from services.events import Channel, EventKind, Rating
+from services.platform.directory import AgentView
+from services.domain.events import Channel, EventKind, Rating
 from tests.ui.test_workspace import log_in
 
 

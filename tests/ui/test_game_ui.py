@@ -6,8 +6,8 @@ from nicegui.testing import User
 
 from models import LevelRow, StoredEvent
 from services.container import Services
-from services.directory import AgentView
-from services.events import EventKind
+from services.platform.directory import AgentView
+from services.domain.events import EventKind
 from tests.ui.test_workspace import log_in
 
 

@@ -7,9 +7,9 @@ from nicegui.testing import User
 
 from models import QuestRow, StoredEvent
 from services.container import Services
-from services.directory import AgentView
-from services.events import EventKind
-from services.quest_service import QuestDraft
+from services.platform.directory import AgentView
+from services.domain.events import EventKind
+from services.game.quests import QuestDraft
 from tests.ui.test_workspace import log_in
 
 

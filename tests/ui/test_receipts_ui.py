@@ -3,7 +3,7 @@ from collections.abc import Callable
 
 from nicegui.testing import User
 
-from services.events import EventKind
+from services.domain.events import EventKind
 from tests.ui.test_game_ui import agent, services
 from tests.ui.test_workspace import log_in
 

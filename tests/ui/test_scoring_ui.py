@@ -8,8 +8,8 @@ from nicegui.testing import User
 
 from models import ScoringPolicyRow, StoredEvent
 from services.container import Services
-from services.directory import AgentView
-from services.scoring import ScoringPolicy, policy_as_dict
+from services.platform.directory import AgentView
+from services.domain.scoring import ScoringPolicy, policy_as_dict
 from tests.ui.test_workspace import log_in
 from ui import kiosk
 

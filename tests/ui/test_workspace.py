@@ -10,7 +10,7 @@ from nicegui.testing import User
 
 from models import Message, StoredEvent
 from services.container import Services
-from services.inbox import ActionError, InboxItem
+from services.helpdesk.inbox import ActionError, InboxItem
 
 
 def services() -> Services:

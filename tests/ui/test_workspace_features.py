@@ -6,10 +6,10 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from models import CannedReply, StoredEvent
-from services.canned import CannedReplyDraft
+from services.domain.canned import CannedReplyDraft
 from services.container import Services
-from services.directory import AgentView
-from services.events import Rating
+from services.platform.directory import AgentView
+from services.domain.events import Rating
 from tests.ui.test_workspace import log_in, open_first_conversation
 
 

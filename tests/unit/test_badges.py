@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.badges import (DEFAULT_BADGES, KEPT_DAYS, Aggregate, Aggregation, BadgeBoard, BadgeDefinition,
+from services.domain.badges import (DEFAULT_BADGES, KEPT_DAYS, Aggregate, Aggregation, BadgeBoard, BadgeDefinition,
                              BadgeError, BadgeKind, Direction, Filter, FilterOperator, HolderChange, Metric, Standing,
                              Window,
                              badge_from_dict, holder_changes, lucky_draw, metric_from_dict, next_midnight,
                              window_bounds, window_days)
-from services.events import EventKind, GameEvent
+from services.domain.events import EventKind, GameEvent
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)  # a Friday afternoon
 YESTERDAY = NOW - timedelta(days=1)

@@ -1,7 +1,7 @@
 """Canned replies: recognising ``/shortcut`` and filling placeholders."""
 import pytest
 
-from services.canned import (PLACEHOLDERS, CannedReplyDraft, CannedReplyView, placeholder_values, problems_with,
+from services.domain.canned import (PLACEHOLDERS, CannedReplyDraft, CannedReplyView, placeholder_values, problems_with,
                              render, shortcut_in, unknown_placeholders, visible_replies)
 
 

@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from services import clock as clock_module
-from services.clock import AcceleratedClock, ManualClock
+from services.platform import clock as clock_module
+from services.platform.clock import AcceleratedClock, ManualClock
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from services.coalesce import Coalescer
+from services.platform.coalesce import Coalescer
 
 
 async def test_a_burst_is_one_flush() -> None:
@@ -30,7 +30,7 @@ async def test_a_failing_flush_is_logged_and_the_next_burst_still_flushes(caplog
         if len(calls) == 1:
             raise RuntimeError('no subscribers reachable')
     coalescer = Coalescer(flush, delay=0)
-    with caplog.at_level(logging.ERROR, logger='services.coalesce'):
+    with caplog.at_level(logging.ERROR, logger='services.platform.coalesce'):
         coalescer.poke()
         await coalescer.settle()
     assert 'broadcast failed' in caplog.text

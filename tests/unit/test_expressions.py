@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.expressions import And, Comparison, ExpressionError, Node, Not, Or, parse_condition
+from services.domain.expressions import And, Comparison, ExpressionError, Node, Not, Or, parse_condition
 
 KNOWN = ('points', 'quality', 'resolved', 'chats', 'calls', 'positive_ratings')
 

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.events import Channel, EventKind, GameEvent, Rating
-from services.incentive_rules import Incentive, IncentiveKind, problems_with
-from services.projection import GameProjection
-from services.reward_rules import RewardDraft, Spending
-from services.reward_rules import problems_with as reward_problems
-from services.scoring import AwardKind
+from services.domain.events import Channel, EventKind, GameEvent, Rating
+from services.domain.incentives import Incentive, IncentiveKind, problems_with
+from services.domain.projection import GameProjection
+from services.domain.rewards import RewardDraft, Spending
+from services.domain.rewards import problems_with as reward_problems
+from services.domain.scoring import AwardKind
 from tests.unit.test_projection import OPERATIONS, START, Log, build_events
 
 AFTERNOON = Incentive(id=1, name='chat afternoon', kind=IncentiveKind.MULTIPLIER, channel='chat',

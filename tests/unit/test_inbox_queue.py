@@ -3,11 +3,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.clock import ManualClock
-from services.directory import AgentView
-from services.events import Channel
-from services.inbox import ActionError, InboxItem, call_duration, normalise_tag
-from services.viewing import Viewer, others
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
+from services.domain.events import Channel
+from services.helpdesk.inbox import ActionError, InboxItem, call_duration, normalise_tag
+from services.helpdesk.viewing import Viewer, others
 from ui.format import sla_countdown
 from ui.inbox_panel import AGEING_SHARDS, QueueFilter, QueueViews, queue, text_matches
 

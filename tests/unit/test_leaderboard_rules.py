@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.leaderboard_rules import (AgentInfo, BoardRow, Period, PointsTally, UnrankedRow, rank_agents, rank_teams,
+from services.domain.leaderboard import (AgentInfo, BoardRow, Period, PointsTally, UnrankedRow, rank_agents, rank_teams,
                                         rank_within_teams, unranked_agents)
 
 MONDAY = date(2026, 11, 2)

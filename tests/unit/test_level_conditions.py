@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.expressions import ExpressionError
-from services.levels import DEFAULT_LEVELS, LEVEL_METRICS, Level, check_condition, level_after, progress_to_next
-from services.projection import METRIC_NAMES
+from services.domain.expressions import ExpressionError
+from services.domain.levels import DEFAULT_LEVELS, LEVEL_METRICS, Level, check_condition, level_after, progress_to_next
+from services.domain.projection import METRIC_NAMES
 
 
 def test_level_metrics_are_the_projections_counters() -> None:

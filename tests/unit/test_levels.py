@@ -4,7 +4,7 @@ The presets' thresholds are product tuning and change; the mechanics are tested 
 """
 import pytest
 
-from services.levels import DEFAULT_LEVELS, Level, level_after, level_info, progress_to_next
+from services.domain.levels import DEFAULT_LEVELS, Level, level_after, level_info, progress_to_next
 
 LEVELS = (
     Level(number=1, title='Novice', icon='spa'),

@@ -6,10 +6,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.events import Channel, EventKind, GameEvent, Rating
-from services.levels import Level, level_after
-from services.projection import AgentMetrics, BoundedResolutions, GameProjection, LevelUp
-from services.scoring import AwardKind, Domain, ScoringPolicy
+from services.domain.events import Channel, EventKind, GameEvent, Rating
+from services.domain.levels import Level, level_after
+from services.domain.projection import AgentMetrics, BoundedResolutions, GameProjection, LevelUp
+from services.domain.scoring import AwardKind, Domain, ScoringPolicy
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 LEVELS = (Level(number=1, title='Novice', icon='spa'),  # a low table of our own: the presets' thresholds are tuning

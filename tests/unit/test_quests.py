@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.badges import Aggregation, BadgeBoard, BadgeDefinition, BadgeError, BadgeKind, Metric
-from services.events import EventKind, GameEvent
-from services.quests import (Preset, QuestBoard, QuestCompletion, QuestDefinition, QuestError, QuestScope,
+from services.domain.badges import Aggregation, BadgeBoard, BadgeDefinition, BadgeError, BadgeKind, Metric
+from services.domain.events import EventKind, GameEvent
+from services.domain.quests import (Preset, QuestBoard, QuestCompletion, QuestDefinition, QuestError, QuestScope,
                              QuestTracker, completion_key, period, quest_bars, quest_from_dict, quest_metric,
                              time_left)
-from services.receipts import describe, facts
-from services.scoring import AwardKind, Domain, quest_awards
+from services.game.receipts import describe, facts
+from services.domain.scoring import AwardKind, Domain, quest_awards
 
 MONDAY = datetime(2026, 11, 16, tzinfo=timezone.utc)
 WEEK = {'starts_at': MONDAY, 'ends_at': MONDAY + timedelta(days=7)}

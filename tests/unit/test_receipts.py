@@ -1,14 +1,14 @@
 """Receipts in words: the rule behind an award, a badge or a level with the numbers that met it, one line per event."""
 from datetime import datetime, timedelta, timezone
 
-from services.badges import DEFAULT_BADGES, BadgeResult, Window
-from services.events import EventKind, GameEvent
-from services.expressions import parse_condition
-from services.level_history import ReachedLevel
-from services.levels import DEFAULT_LEVELS, LEVEL_METRICS
-from services.receipts import (badge_rule, badge_standing, condition_checks, describe, facts, figure_text,
+from services.domain.badges import DEFAULT_BADGES, BadgeResult, Window
+from services.domain.events import EventKind, GameEvent
+from services.domain.expressions import parse_condition
+from services.platform.level_history import ReachedLevel
+from services.domain.levels import DEFAULT_LEVELS, LEVEL_METRICS
+from services.game.receipts import (badge_rule, badge_standing, condition_checks, describe, facts, figure_text,
                                level_steps, telling_facts, window_text)
-from services.scoring import ScoringPolicy
+from services.domain.scoring import ScoringPolicy
 
 RESOLVED_AT = datetime(2026, 11, 2, 9, 42, tzinfo=timezone.utc)
 RESOLUTION = {'channel': 'chat', 'created_at': '2026-11-02T09:00:00+00:00', 'sla_due_at': '2026-11-02T10:00:00+00:00',

@@ -3,7 +3,7 @@ import gc
 
 import pytest
 
-from services.rebuild import _without_collections
+from services.game.rebuild import _without_collections
 
 
 async def test_the_collector_is_paused_during_the_fold_and_restored_after() -> None:

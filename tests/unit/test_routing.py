@@ -1,6 +1,6 @@
 """The pure routing choice: capacity, departments, channel skills, dedicated or shared model, round-robin or least
 busy."""
-from services.routing import AgentRouting, can_serve, choose_agent
+from services.helpdesk.routing import AgentRouting, can_serve, choose_agent
 
 ANA = AgentRouting(agent_id=1, departments=frozenset({10}), channels=frozenset({'email', 'chat'}), capacity=2,
                    dedicated_channel='email')

@@ -4,11 +4,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.automation import (Condition, Facts, RuleAction, RuleContext, RuleError, RuleSpec, conditions_from,
+from services.helpdesk.automation import (Condition, Facts, RuleAction, RuleContext, RuleError, RuleSpec, conditions_from,
                                  matches, validate_rule)
-from services.inbox import ActionError, InboxItem
-from services.events import Channel
-from services.sla import SlaPolicyView, escalation_moment, escalations_due, raised, validate_policy
+from services.helpdesk.inbox import ActionError, InboxItem
+from services.domain.events import Channel
+from services.helpdesk.sla import SlaPolicyView, escalation_moment, escalations_due, raised, validate_policy
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 FACTS = Facts(text='Please UPGRADE my subscription', channel='email', priority='normal', language='fr',

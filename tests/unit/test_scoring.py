@@ -3,8 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.events import EventKind, GameEvent, Rating
-from services.scoring import (AwardKind, Domain, ScoringPolicy, rating_awards, reopen_clawbacks,
+from services.domain.events import EventKind, GameEvent, Rating
+from services.domain.scoring import (AwardKind, Domain, ScoringPolicy, rating_awards, reopen_clawbacks,
                               resolution_awards)
 
 CREATED = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)

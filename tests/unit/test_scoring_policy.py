@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.events import EventKind, GameEvent
-from services.projection import GameProjection
-from services.scoring import (POLICY_FIELDS, AwardKind, PolicyError, ScoringPolicy, check_policy, policy_as_dict,
+from services.domain.events import EventKind, GameEvent
+from services.domain.projection import GameProjection
+from services.domain.scoring import (POLICY_FIELDS, AwardKind, PolicyError, ScoringPolicy, check_policy, policy_as_dict,
                               policy_from_dict)
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from services.settings import DEFAULT_DB_URL, parse, sqlite_path
+from services.platform.settings import DEFAULT_DB_URL, parse, sqlite_path
 
 SECRET = {'DESKQUEST_STORAGE_SECRET': 'fixed'}
 

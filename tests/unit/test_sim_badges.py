@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.badges import DEFAULT_BADGES
+from services.domain.badges import DEFAULT_BADGES
 from simulation.core import RunConfig, simulate
 from simulation.report import report
 

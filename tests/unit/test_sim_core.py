@@ -7,8 +7,8 @@ from functools import cache
 
 import pytest
 
-from services.events import Channel, EventKind, GameEvent
-from services.projection import GameProjection
+from services.domain.events import Channel, EventKind, GameEvent
+from services.domain.projection import GameProjection
 from simulation.core import Contact, RunConfig, RunResult, simulate
 from simulation.report import play, queue_stats, report, summarize
 from simulation.traffic import HANDLE_CV, HANDLE_FACTOR, HOURLY_PROFILE, LIVE, SCENARIOS

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from services.settings import parse
+from services.platform.settings import parse
 
 SECRET = {'DESKQUEST_STORAGE_SECRET': 'fixed'}
 

@@ -24,7 +24,7 @@ import statistics
 from dataclasses import dataclass
 from functools import cache
 
-from services.events import Channel
+from services.domain.events import Channel
 from simulation.core import RunConfig, Simulation, WaitingLine
 from simulation.erlang import QueueTheory, erlang_a, erlang_c
 from simulation.report import QueueStats, summarize

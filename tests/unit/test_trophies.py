@@ -4,10 +4,10 @@ from datetime import date, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.events import EventKind, GameEvent, Rating
-from services.projection import GameProjection
-from services.scoring import Award, AwardKind, Domain
-from services.trophies import DEFAULT_TROPHIES, Standing, TrophyBoard, month_of, monthly_winners
+from services.domain.events import EventKind, GameEvent, Rating
+from services.domain.projection import GameProjection
+from services.domain.scoring import Award, AwardKind, Domain
+from services.domain.trophies import DEFAULT_TROPHIES, Standing, TrophyBoard, month_of, monthly_winners
 
 NOV = datetime(2026, 11, 10, 12, 0, tzinfo=timezone.utc)
 DOMAINS = {AwardKind.FAST_RESOLUTION: Domain.SPEED, AwardKind.ON_TIME_RESOLUTION: Domain.PRODUCTIVITY,

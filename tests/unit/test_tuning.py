@@ -1,5 +1,5 @@
-"""When the tab collector collects the frozen objects too (services/tuning.py): worth it, or cheap."""
-from services.tuning import CHEAP_TABS, GROWTH_LIMIT, MIN_CLOSED, TAB_ALLOWANCE, full_collection_due
+"""When the tab collector collects the frozen objects too (services/platform/collector.py): worth it, or cheap."""
+from services.platform.collector import CHEAP_TABS, GROWTH_LIMIT, MIN_CLOSED, TAB_ALLOWANCE, full_collection_due
 
 MIB = 2 ** 20
 

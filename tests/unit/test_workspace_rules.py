@@ -1,9 +1,9 @@
 """Pure rules of the workspace: CRM card validation, chat ticket references, time per presence status."""
 import pytest
 
-from services.crm import CustomerDetails, cleaned, problems_with
-from services.presence import time_in_statuses
-from services.team_chat import references, segments
+from services.helpdesk.crm import CustomerDetails, cleaned, problems_with
+from services.helpdesk.presence import time_in_statuses
+from services.helpdesk.team_chat import references, segments
 
 
 def details(**changes) -> CustomerDetails:

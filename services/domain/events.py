@@ -1,0 +1,80 @@
+"""The facts the event log records, as frozen values the pure rules can fold over."""
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+
+class EventKind(str, Enum):
+    CONVERSATION_CREATED = 'conversation_created'
+    CUSTOMER_MESSAGE = 'customer_message'
+    ASSIGNED = 'assigned'
+    REPLIED = 'replied'
+    RESOLVED = 'resolved'
+    REOPENED = 'reopened'
+    RATED = 'rated'
+    ABANDONED = 'abandoned'  # the customer hung up (or left the chat) before anyone answered
+    # the workspace (issue 3): each is one line of the log with its actor, so badges and the monitor can fold them
+    TAGGED = 'tagged'  # data: tag
+    UNTAGGED = 'untagged'  # data: tag
+    NOTE_ADDED = 'note_added'  # internal note, never sent to the customer; data: length
+    TRANSFERRED = 'transferred'  # agent_id: who transferred; data: to_agent_id, to_department_id, note_length
+    VIEWED = 'viewed'  # an agent had the conversation open; data: seconds
+    PRIORITY_CHANGED = 'priority_changed'  # data: priority, previous, by ('agent' | 'rule' | 'sla')
+    ESCALATED = 'escalated'  # an SLA policy acted before a breach; data: policy, target, action
+    RULE_APPLIED = 'rule_applied'  # an automation rule acted; data: rule_id, rule, action
+    PRESENCE_CHANGED = 'presence_changed'  # data: status, previous, seconds (time spent in the previous status)
+    CHAT_MESSAGE = 'chat_message'  # internal chat between agents; data: length, to_agent_id, references
+    CUSTOMER_UPDATED = 'customer_updated'  # CRM card edited; data: fields
+    CANNED_REPLY_SAVED = 'canned_reply_saved'  # data: canned_reply_id, shortcut, shared
+    CANNED_REPLY_DELETED = 'canned_reply_deleted'  # data: canned_reply_id, shortcut
+    # a lead changed departments, skills, routing, rules or SLA policies (issue 3, helper C); data: what, id, name
+    WORKSPACE_CONFIGURED = 'workspace_configured'
+    # the game's store, incentives and disputes (issue 4); data.by is the lead who acted
+    REWARD_SAVED = 'reward_saved'  # agent_id: the lead; data: reward_id, name, cost, stock, active
+    REWARD_REDEEMED = 'reward_redeemed'  # agent_id: who spends; data: redemption_id, reward_id, reward, cost
+    REDEMPTION_APPROVED = 'redemption_approved'  # agent_id: who redeemed; data: redemption_id, cost, by
+    REDEMPTION_DENIED = 'redemption_denied'  # refunds, restores stock; agent_id: who redeemed; data: redemption_id,
+    # cost, by, note
+    INCENTIVE_SAVED = 'incentive_saved'  # agent_id: the lead; data: the incentive (services/domain/incentives.py)
+    INCENTIVE_DELETED = 'incentive_deleted'  # agent_id: the lead; data: incentive_id, name
+    RATING_INVALIDATED = 'rating_invalidated'  # a lead upheld a dispute; agent_id: who was rated; data:
+    # rated_event_id, rating, reason, by, awards (the ledger entries the rating caused, compensated)
+    # the game's editable parts (issue 4): an edit is a line of the log, so a replay folds it at the same point
+    LEVELS_CHANGED = 'levels_changed'  # a lead edited the levels; data: levels (the whole table), by
+    BADGES_CHANGED = 'badges_changed'  # a lead edited the badges; data: badges (every definition), by
+    SCORING_CHANGED = 'scoring_changed'  # a lead edited the scoring values; data: policy (every value), by
+    QUESTS_CHANGED = 'quests_changed'  # a lead edited the quests; data: quests (every definition), by
+    # a quest or team mission reached its target (services/game/quests.py); no agent_id: data.agent_ids are rewarded;
+    # data: quest, title, scope, holder, team_id, agent_ids, points, domain, badge, value, target and the completing
+    # event's event_id, conversation_id, by
+    QUEST_COMPLETED = 'quest_completed'
+
+
+class Channel(str, Enum):
+    EMAIL = 'email'
+    CHAT = 'chat'
+    PHONE = 'phone'
+    SOCIAL = 'social'
+
+
+class Rating(str, Enum):
+    GOOD = 'good'
+    NEUTRAL = 'neutral'
+    BAD = 'bad'
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class GameEvent:
+    """One committed line of the event log.
+
+    ``data`` carries everything the rules need (channel, timestamps, counts) so that scoring never reads other tables.
+    """
+    id: int
+    key: str
+    kind: EventKind
+    occurred_at: datetime
+    agent_id: int | None = None
+    conversation_id: int | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)

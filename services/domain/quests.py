@@ -1,0 +1,376 @@
+"""Quests and team missions: "N of a metric within a period", with a reward, from the event log.
+
+A quest's metric is a badge metric (services/domain/badges.py: an event kind, filters on its data and a value), so leads
+build quests from the same parts as badges; :func:`quest_metric` builds one from the usual filters (channel, rating,
+tag, priority). An individual quest is completed by each agent on their own; a team mission by a team together, all
+its agents adding to one shared progress. Completion is detected once and returned as a value: the caller records
+it as a ``QUEST_COMPLETED`` event (the projection turns it into ledger entries) and notifies the agents.
+
+Leads' edits are ``QUESTS_CHANGED`` events carrying every definition; :class:`QuestTracker` meets them at their place
+in the log (live and in a replay) and feeds a new or edited quest the log again from its start.
+"""
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from enum import Enum
+from typing import Any
+
+from services.domain.badges import (CONVERSATION, ONE, Aggregate, Aggregation, BadgeError, Filter, FilterOperator, Metric,
+                             enum_value, metric_from_dict)
+from services.domain.events import EventKind, GameEvent
+from services.domain.scoring import Domain
+
+
+class QuestError(BadgeError):
+    """An invalid quest; the message is meant for the lead who edits it."""
+
+
+class QuestScope(str, Enum):
+    INDIVIDUAL = 'individual'
+    TEAM = 'team'
+
+
+def quest_metric(kind: EventKind | str, *, channel: str | None = None, rating: str | None = None,
+                 tag: str | None = None, priority: str | None = None, value: str = ONE) -> Metric:
+    """A metric with the usual quest filters, e.g. ``quest_metric('resolved', channel='social')``.
+
+    A tag filters a tagging event's ``tag``, or the ``tags`` a conversation had when resolved. A filter the event kind
+    does not carry raises :class:`BadgeError` ("Rated events have no field 'priority' to filter on …").
+    """
+    where = [Filter(field=name, values=(wanted,)) for name, wanted in
+             (('channel', channel), ('rating', rating), ('priority', priority)) if wanted]
+    if tag:
+        where.append(Filter(field='tag', values=(tag,)) if kind == EventKind.TAGGED
+                     else Filter(field='tags', operator=FilterOperator.CONTAINS, values=(tag,)))
+    return Metric(kind=kind, where=tuple(where), value=value)  # type: ignore[arg-type]  # a str kind is validated
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QuestDefinition:
+    """A quest, as leads edit it; validated when made (:class:`QuestError`)."""
+    key: str  # stable identity: progress and completions refer to it
+    title: str  # e.g. 'Resolve 25 social tickets this week'
+    metric: Metric
+    target: int  # N: the count (or sum) to reach
+    starts_at: datetime  # the period is [starts_at, ends_at), by the events' times
+    ends_at: datetime
+    aggregation: Aggregation = Aggregation.COUNT  # count or sum
+    scope: QuestScope = QuestScope.INDIVIDUAL
+    reward_points: int = 0
+    reward_domain: Domain = Domain.PRODUCTIVITY
+    reward_badge: str | None = None  # a badge key, given for good when the quest is completed
+    description: str = ''
+
+    def __post_init__(self) -> None:
+        for name, enum in (('aggregation', Aggregation), ('scope', QuestScope), ('reward_domain', Domain)):
+            try:
+                object.__setattr__(self, name, enum_value(enum, getattr(self, name), name.replace('_', ' ')))
+            except BadgeError as error:
+                raise QuestError(str(error)) from None
+        if not self.key.strip() or not self.title.strip():
+            raise QuestError('A quest needs a key and a title')
+        if self.aggregation not in (Aggregation.COUNT, Aggregation.SUM):
+            raise QuestError(f'A quest counts or sums, it cannot take the {self.aggregation.value}')
+        if self.aggregation == Aggregation.SUM and self.metric.value == CONVERSATION:
+            raise QuestError('Conversations can only be counted')
+        if self.target < 1:
+            raise QuestError('The target is at least 1')
+        if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
+            raise QuestError('The period needs times with a time zone')
+        if self.ends_at <= self.starts_at:
+            raise QuestError('The quest must end after it starts')
+        if self.reward_points < 0:
+            raise QuestError('A reward cannot take points away')
+        if not self.reward_points and not self.reward_badge:
+            raise QuestError('A quest needs a reward: points, a badge or both')
+
+    def running(self, now: datetime) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form, read back by :func:`quest_from_dict`."""
+        return {'key': self.key, 'title': self.title, 'description': self.description, 'target': self.target,
+                'metric': {'kind': self.metric.kind.value, 'value': self.metric.value,
+                           'where': [{'field': f.field, 'operator': f.operator.value, 'values': list(f.values)}
+                                     for f in self.metric.where]},
+                'starts_at': self.starts_at.isoformat(), 'ends_at': self.ends_at.isoformat(),
+                'aggregation': self.aggregation.value, 'scope': self.scope.value, 'reward_points': self.reward_points,
+                'reward_domain': self.reward_domain.value, 'reward_badge': self.reward_badge}
+
+
+def quest_from_dict(data: Mapping[str, Any]) -> QuestDefinition:
+    """Read a quest from :meth:`QuestDefinition.as_dict` (or a lead's form); raise :class:`BadgeError` (or its
+    :class:`QuestError`)."""
+    return QuestDefinition(**{**data, 'metric': metric_from_dict(data['metric']),
+                              'starts_at': datetime.fromisoformat(data['starts_at']),
+                              'ends_at': datetime.fromisoformat(data['ends_at'])})
+
+
+def quests_from_data(data: Mapping[str, Any]) -> tuple[QuestDefinition, ...]:
+    """The definitions a ``QUESTS_CHANGED`` event carries."""
+    return tuple(quest_from_dict(quest) for quest in data['quests'])
+
+
+class Preset(str, Enum):
+    """The periods a lead picks from (UTC days, like the leaderboards'), or custom first and last days."""
+    TODAY = 'today'
+    THIS_WEEK = 'this_week'
+    THIS_MONTH = 'this_month'
+    CUSTOM = 'custom'
+
+
+def period(preset: Preset | str, now: datetime, *, first_day: date | None = None,
+           last_day: date | None = None) -> tuple[datetime, datetime]:
+    """The [start, end) of a preset at ``now``, or of the custom days (both included)."""
+    preset = enum_value(Preset, preset, 'period')
+    today = now.astimezone(timezone.utc).date()
+    if preset == Preset.TODAY:
+        first, after = today, today + timedelta(days=1)
+    elif preset == Preset.THIS_WEEK:
+        first = today - timedelta(days=today.weekday())
+        after = first + timedelta(days=7)
+    elif preset == Preset.THIS_MONTH:
+        first = today.replace(day=1)
+        after = (first + timedelta(days=32)).replace(day=1)
+    else:
+        if first_day is None or last_day is None:
+            raise QuestError('A custom period needs its first and last day')
+        if last_day < first_day:
+            raise QuestError('The last day comes after the first')
+        first, after = first_day, last_day + timedelta(days=1)
+    return _midnight(first), _midnight(after)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QuestCompletion:
+    """A quest completed: recorded as a ``QUEST_COMPLETED`` event (:meth:`as_data`) whose reward the projection folds
+    into one ledger entry per agent."""
+    quest: str
+    title: str
+    scope: QuestScope
+    holder: int  # the agent, or the team of a mission
+    agent_ids: tuple[int, ...]  # who are rewarded: the agent, or every agent of the team at completion
+    team_id: int | None
+    event_id: int  # the event that completed it: for the receipt
+    conversation_id: int | None  # the completing event's
+    by: int  # the agent of the completing event
+    at: datetime
+    value: float
+    target: int
+    points: int
+    domain: Domain
+    badge: str | None
+
+    @property
+    def key(self) -> str:
+        """The idempotency key of its event: a quest is completed once per agent (or team), however often it is
+        detected (a repeated event, a restart, an edit fed again)."""
+        return completion_key(self.quest, self.scope, self.holder)
+
+    def as_data(self) -> dict[str, Any]:
+        return {'quest': self.quest, 'title': self.title, 'scope': self.scope.value, 'holder': self.holder,
+                'team_id': self.team_id, 'agent_ids': list(self.agent_ids), 'points': self.points,
+                'domain': self.domain.value, 'badge': self.badge, 'value': self.value, 'target': self.target,
+                'event_id': self.event_id, 'conversation_id': self.conversation_id, 'by': self.by}
+
+
+def completion_key(quest: str, scope: QuestScope | str, holder: int) -> str:
+    return f'quest:{quest}:{"team" if scope == QuestScope.TEAM else "agent"}:{holder}'
+
+
+def logged_key(data: Mapping[str, Any]) -> str:
+    """The completion key of a ``QUEST_COMPLETED`` event's data."""
+    return completion_key(data['quest'], data['scope'], data['holder'])
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QuestProgress:
+    quest: QuestDefinition
+    value: float
+    share: float  # 0..1, for the progress bar
+    completed: bool
+    team_id: int | None = None
+
+
+class QuestBoard:
+    """Each quest's progress per agent (or per team), fed committed events in id order (passed ids are ignored).
+
+    ``team_of`` maps agent ids to team ids; it is read when an event arrives (keep it current), and agents without a
+    team do not take part in team missions. A new or edited quest needs a new board fed the log from its start
+    (:class:`QuestTracker` does that).
+    """
+
+    def __init__(self, quests: Sequence[QuestDefinition], *, team_of: Mapping[int, int | None] | None = None) -> None:
+        self.quests = {quest.key: quest for quest in quests}
+        if len(self.quests) < len(quests):
+            raise QuestError('Two quests have the same key')
+        self.team_of: Mapping[int, int | None] = team_of if team_of is not None else {}
+        self.aggregates: dict[str, dict[int, Aggregate]] = {key: {} for key in self.quests}  # key -> agent/team id
+        self.completed: dict[str, set[int]] = {key: set() for key in self.quests}  # key -> agents/teams done
+        self.last_event_id = 0
+        self.kinds: dict[EventKind, list[QuestDefinition]] = {}
+        for quest in quests:
+            self.kinds.setdefault(quest.metric.kind, []).append(quest)
+
+    def feed(self, event: GameEvent) -> list[QuestCompletion]:
+        """Count one event; return the quests it completes (each only once per agent or team)."""
+        if event.id <= self.last_event_id:
+            return []
+        self.last_event_id = event.id
+        completions = []
+        for quest in self.kinds.get(event.kind, ()):
+            if not quest.starts_at <= event.occurred_at < quest.ends_at:
+                continue
+            value = quest.metric.fact(event)
+            if value is None:
+                continue
+            assert event.agent_id is not None  # metrics only count events with an agent
+            holder = event.agent_id if quest.scope == QuestScope.INDIVIDUAL else self.team_of.get(event.agent_id)
+            if holder is None:
+                continue
+            aggregate = self.aggregates[quest.key].get(holder)
+            if aggregate is None:
+                aggregate = self.aggregates[quest.key][holder] = Aggregate()
+            aggregate.add(value, distinct=quest.metric.value == CONVERSATION)
+            reached = aggregate.result(quest.aggregation, quest.metric)
+            if holder not in self.completed[quest.key] and reached >= quest.target:
+                self.completed[quest.key].add(holder)
+                completions.append(self._complete(quest, holder, event, reached))
+        return completions
+
+    def feed_all(self, events: Iterable[GameEvent]) -> list[QuestCompletion]:
+        return [completion for event in events for completion in self.feed(event)]
+
+    def mark_done(self, quest: str, scope: QuestScope | str, holder: int) -> None:
+        """Count a completion recorded before (under an earlier definition, or before a restart) as done."""
+        if quest in self.quests and self.quests[quest].scope == scope:
+            self.completed[quest].add(holder)
+
+    def progress(self, key: str, agent_id: int) -> QuestProgress:
+        """An agent's progress in a quest: their own, or their team's shared progress in a team mission."""
+        quest = self.quests[key]
+        team_id = self.team_of.get(agent_id) if quest.scope == QuestScope.TEAM else None
+        holder = agent_id if quest.scope == QuestScope.INDIVIDUAL else team_id
+        aggregate = self.aggregates[key].get(holder) if holder is not None else None
+        value = aggregate.result(quest.aggregation, quest.metric) if aggregate else 0
+        return QuestProgress(quest=quest, value=value, share=min(1.0, max(0.0, value / quest.target)),
+                             completed=holder in self.completed[key], team_id=team_id)
+
+    def progress_for(self, agent_id: int, now: datetime) -> list[QuestProgress]:
+        """The progress card's bars: every quest running at ``now`` the agent takes part in, by end time."""
+        in_team = self.team_of.get(agent_id) is not None
+        return [self.progress(quest.key, agent_id) for quest in sorted(self.quests.values(), key=_by_end)
+                if quest.running(now) and (quest.scope == QuestScope.INDIVIDUAL or in_team)]
+
+    def _complete(self, quest: QuestDefinition, holder: int, event: GameEvent, value: float) -> QuestCompletion:
+        assert event.agent_id is not None
+        if quest.scope == QuestScope.INDIVIDUAL:
+            agent_ids, team_id = (holder,), None
+        else:
+            agent_ids, team_id = tuple(sorted(a for a, team in self.team_of.items() if team == holder)), holder
+        return QuestCompletion(quest=quest.key, title=quest.title, scope=quest.scope, holder=holder,
+                               agent_ids=agent_ids, team_id=team_id, event_id=event.id,
+                               conversation_id=event.conversation_id, by=event.agent_id, at=event.occurred_at,
+                               value=value, target=quest.target, points=quest.reward_points,
+                               domain=quest.reward_domain, badge=quest.reward_badge)
+
+
+class QuestTracker:
+    """A :class:`QuestBoard` whose quests change at ``QUESTS_CHANGED`` events (pure: the caller reads the log).
+
+    The live service and the replay (``rebuild --check``) run the same tracker over the same events, so they find the
+    same completions. A quest over at the time of an edit is dropped from the board: its results stand.
+    """
+
+    def __init__(self, quests: Sequence[QuestDefinition] = (), *,
+                 team_of: Mapping[int, int | None] | None = None) -> None:
+        self.team_of: Mapping[int, int | None] = team_of if team_of is not None else {}
+        self.board = QuestBoard(quests, team_of=self.team_of)
+        self.done: set[tuple[str, QuestScope, int]] = set()  # every completion found, under any definition
+
+    def apply(self, event: GameEvent) -> list[QuestCompletion]:
+        """Feed an event other than ``QUESTS_CHANGED`` (see :meth:`redefine`)."""
+        completions = self.board.feed(event)
+        self.done.update((c.quest, c.scope, c.holder) for c in completions)
+        return completions
+
+    def mark_done(self, quest: str, scope: QuestScope | str, holder: int) -> None:
+        scope = QuestScope(scope)
+        self.done.add((quest, scope, holder))
+        self.board.mark_done(quest, scope, holder)
+
+    def to_feed(self, event: GameEvent) -> list[QuestDefinition]:
+        """The quests of a ``QUESTS_CHANGED`` event that are new or edited: :meth:`redefine` needs the log's events
+        before the edit from their earliest start (of their metrics' kinds)."""
+        return [quest for quest in kept(event) if self.board.quests.get(quest.key) != quest]
+
+    def redefine(self, event: GameEvent, earlier: Iterable[GameEvent]) -> list[QuestCompletion]:
+        """Apply a ``QUESTS_CHANGED`` event; return the completions the new or edited quests reach at once (a lower
+        target, an earlier start)."""
+        if event.id <= self.board.last_event_id:
+            return []
+        quests = kept(event)
+        fresh = QuestBoard([quest for quest in quests if self.board.quests.get(quest.key) != quest],
+                           team_of=self.team_of)
+        for quest, scope, holder in self.done:
+            fresh.mark_done(quest, scope, holder)
+        completions = [completion for e in earlier if e.id < event.id for completion in fresh.feed(e)]
+        board = QuestBoard(quests, team_of=self.team_of)
+        for quest in quests:
+            source = fresh if quest.key in fresh.quests else self.board
+            board.aggregates[quest.key] = source.aggregates[quest.key]
+            board.completed[quest.key] = source.completed[quest.key]
+        board.last_event_id = event.id
+        self.board = board
+        self.done.update((c.quest, c.scope, c.holder) for c in completions)
+        return completions
+
+
+def kept(event: GameEvent) -> list[QuestDefinition]:
+    """The quests of a ``QUESTS_CHANGED`` event a board keeps: those not over at its time."""
+    return [quest for quest in quests_from_data(event.data) if quest.ends_at > event.occurred_at]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QuestBar:
+    """One progress bar of the agent's card."""
+    key: str
+    title: str
+    description: str
+    value: float
+    target: int
+    share: float
+    ends_at: datetime
+    time_left: str  # '3 days left'
+    team: bool  # a team mission: the team's shared progress
+    done: bool
+    reward: str  # '+50 productivity', '+20 quality and a badge'
+
+
+def quest_bars(progress: Iterable[QuestProgress], now: datetime) -> tuple[QuestBar, ...]:
+    return tuple(QuestBar(key=p.quest.key, title=p.quest.title, description=p.quest.description,
+                          value=p.value, target=p.quest.target, share=p.share, ends_at=p.quest.ends_at,
+                          time_left=time_left(p.quest.ends_at - now), team=p.quest.scope == QuestScope.TEAM,
+                          done=p.completed, reward=reward_text(p.quest)) for p in progress)
+
+
+def time_left(left: timedelta) -> str:
+    hours = left.total_seconds() / 3600
+    if hours >= 48:
+        return f'{int(hours // 24)} days left'
+    if hours >= 1:
+        return f'{int(hours)} h left'
+    return f'{max(1, int(hours * 60))} min left'
+
+
+def reward_text(quest: QuestDefinition) -> str:
+    points = f'+{quest.reward_points} {quest.reward_domain.value}' if quest.reward_points else ''
+    return ' and '.join(part for part in (points, 'a badge' if quest.reward_badge else '') if part)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=timezone.utc)
+
+
+def _by_end(quest: QuestDefinition) -> tuple[datetime, str]:
+    return quest.ends_at, quest.key

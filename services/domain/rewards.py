@@ -1,0 +1,129 @@
+"""The rewards store's rules: what a reward may be, and the spendable balance as a fold over redemption events.
+
+An agent's spendable balance is separate from their lifetime points and level: points earned (the ledger's sum) minus
+what they redeemed (pending or approved) plus what was refunded (denied). The log holds every redemption and decision,
+so a replay gives every balance back.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from services.domain.events import EventKind, GameEvent
+
+MAX_NAME = 60
+MAX_DESCRIPTION = 300
+MAX_COST = 100_000
+MAX_STOCK = 10_000
+
+
+class RedemptionStatus(str, Enum):
+    PENDING = 'pending'
+    APPROVED = 'approved'
+    DENIED = 'denied'  # refunded, stock restored
+
+
+SPENDING = (RedemptionStatus.PENDING, RedemptionStatus.APPROVED)  # what counts against the balance
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RewardDraft:
+    """What a lead typed into the reward form, before it is checked."""
+    name: str
+    description: str = ''
+    cost: int
+    stock: int | None = None  # None: unlimited
+    active: bool = True
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RewardView:
+    id: int
+    name: str
+    description: str
+    cost: int
+    stock: int | None
+    active: bool
+
+    @property
+    def available(self) -> bool:
+        return self.active and (self.stock is None or self.stock > 0)
+
+    @property
+    def stock_text(self) -> str:
+        return 'unlimited' if self.stock is None else 'out of stock' if self.stock == 0 else f'{self.stock} left'
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RedemptionView:
+    id: int
+    agent_id: int
+    agent_name: str
+    reward_id: int
+    reward_name: str
+    cost: int
+    status: RedemptionStatus
+    requested_at: datetime
+    decided_at: datetime | None = None
+    note: str = ''
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Balance:
+    earned: int  # lifetime points: the ledger's sum
+    spent: int  # redeemed, pending or approved (denied ones are refunded)
+
+    @property
+    def available(self) -> int:
+        return self.earned - self.spent
+
+
+def problems_with(draft: RewardDraft) -> list[str]:
+    """Everything wrong with a reward draft, each as a sentence a lead can act on (empty: it may be saved)."""
+    problems = []
+    name = draft.name.strip()
+    if not name:
+        problems.append('The name is empty.')
+    elif len(name) > MAX_NAME:
+        problems.append(f'The name is too long ({len(name)} characters, at most {MAX_NAME}).')
+    if len(draft.description.strip()) > MAX_DESCRIPTION:
+        problems.append(f'The description is too long ({len(draft.description.strip())} characters, '
+                        f'at most {MAX_DESCRIPTION}).')
+    if not 1 <= draft.cost <= MAX_COST:
+        problems.append(f'The cost must be between 1 and {MAX_COST:,} points.')
+    if draft.stock is not None and not 0 <= draft.stock <= MAX_STOCK:
+        problems.append(f'The stock must be between 0 and {MAX_STOCK:,} (leave it empty for unlimited).')
+    return problems
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FoldedRedemption:
+    agent_id: int
+    cost: int
+    status: RedemptionStatus
+
+
+class Spending:
+    """Every redemption's agent, cost and status, folded from the log: what :func:`spent` is computed from."""
+
+    def __init__(self) -> None:
+        self.redemptions: dict[int, FoldedRedemption] = {}
+
+    def apply(self, event: GameEvent) -> None:
+        if event.kind == EventKind.REWARD_REDEEMED and event.agent_id is not None:
+            self.redemptions[event.data['redemption_id']] = FoldedRedemption(
+                agent_id=event.agent_id, cost=event.data['cost'], status=RedemptionStatus.PENDING)
+        elif event.kind in (EventKind.REDEMPTION_APPROVED, EventKind.REDEMPTION_DENIED):
+            redemption = self.redemptions.get(event.data['redemption_id'])
+            if redemption is not None:
+                status = RedemptionStatus.APPROVED if event.kind == EventKind.REDEMPTION_APPROVED else \
+                    RedemptionStatus.DENIED
+                self.redemptions[event.data['redemption_id']] = FoldedRedemption(
+                    agent_id=redemption.agent_id, cost=redemption.cost, status=status)
+
+    def spent(self) -> dict[int, int]:
+        """Per agent, the points their pending and approved redemptions hold."""
+        spent: dict[int, int] = {}
+        for redemption in self.redemptions.values():
+            if redemption.status in SPENDING:
+                spent[redemption.agent_id] = spent.get(redemption.agent_id, 0) + redemption.cost
+        return spent

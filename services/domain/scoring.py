@@ -1,0 +1,216 @@
+"""Scoring rules: pure functions from one event (and what the projection remembers) to point awards."""
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from services.domain.events import EventKind, GameEvent, Rating
+
+
+class Domain(str, Enum):
+    QUALITY = 'quality'
+    SPEED = 'speed'
+    PRODUCTIVITY = 'productivity'
+
+
+class AwardKind(str, Enum):
+    FAST_RESOLUTION = 'fast_resolution'
+    ON_TIME_RESOLUTION = 'on_time_resolution'
+    LATE_RESOLUTION = 'late_resolution'
+    FIRST_CONTACT = 'first_contact'
+    HAPPY_CUSTOMER = 'happy_customer'
+    UNHAPPY_CUSTOMER = 'unhappy_customer'
+    CLAWBACK = 'clawback'
+    INCENTIVE = 'incentive'  # a lead's time-boxed multiplier or bonus (services/domain/incentives.py)
+    DISPUTE = 'dispute'  # compensates what an invalidated rating caused
+    QUEST = 'quest'  # a quest's or team mission's reward (services/domain/quests.py)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ScoringPolicy:
+    """Freshdesk's default scoring; every value is editable by leads (services/game/scoring.py).
+
+    ``minimum_resolved`` is not a points value but travels with them: it is how many conversations an agent must have
+    resolved in a period before the leaderboards rank them (0: everyone is ranked).
+    """
+    fast_resolution: int = 10
+    fast_limit: timedelta = timedelta(hours=1)
+    on_time_resolution: int = 5
+    late_resolution: int = -5
+    first_contact: int = 5
+    happy_customer: int = 10
+    unhappy_customer: int = -10
+    minimum_resolved: int = 0
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PolicyField:
+    """One editable value of the policy: what it means in plain words and the range a lead may set."""
+    name: str  # the key in :func:`policy_as_dict`
+    label: str
+    meaning: str
+    low: int
+    high: int
+    unit: str
+
+    def rule(self) -> str:
+        """The allowed range in words, for the refusal message."""
+        if self.unit == 'points' and self.high == 0:
+            return f'a whole number of points from {self.low} to 0 (it is a penalty; 0 switches it off)'
+        if self.unit == 'points':
+            return f'a whole number of points from 0 to {self.high} (0 switches it off)'
+        if self.unit == 'minutes':
+            return f'a whole number of minutes from {self.low} to {self.high} (a week)'
+        return f'a whole number from {self.low} to {self.high} (0 ranks everyone)'
+
+
+MAX_POINTS = 500  # one event worth more than fifty fast resolutions is a typo, not a policy
+POLICY_FIELDS = (
+    PolicyField(name='fast_limit_minutes', label='Fast resolution limit', unit='minutes', low=1, high=7 * 24 * 60,
+                meaning='A conversation resolved within this many minutes of the customer writing in counts as fast.'),
+    PolicyField(name='fast_resolution', label='Fast resolution', unit='points', low=0, high=MAX_POINTS,
+                meaning='Speed points for resolving a conversation within the fast limit.'),
+    PolicyField(name='on_time_resolution', label='On-time resolution', unit='points', low=0, high=MAX_POINTS,
+                meaning='Productivity points for resolving before the SLA due time.'),
+    PolicyField(name='late_resolution', label='Late resolution', unit='points', low=-MAX_POINTS, high=0,
+                meaning='Productivity points (a penalty) for resolving after the SLA due time.'),
+    PolicyField(name='first_contact', label='First-contact resolution', unit='points', low=0, high=MAX_POINTS,
+                meaning='Quality points for resolving after a single customer message.'),
+    PolicyField(name='happy_customer', label='Happy customer', unit='points', low=0, high=MAX_POINTS,
+                meaning='Quality points when the customer rates the resolution good.'),
+    PolicyField(name='unhappy_customer', label='Unhappy customer', unit='points', low=-MAX_POINTS, high=0,
+                meaning='Quality points (a penalty) when the customer rates the resolution bad.'),
+    PolicyField(name='minimum_resolved', label='Minimum volume to rank', unit='resolved', low=0, high=1000,
+                meaning='Conversations an agent must have resolved in a period (today, this week, …) before the '
+                        'leaderboards rank them and count them in their team\'s average; 0 ranks everyone.'),
+)
+
+
+class PolicyError(ValueError):
+    """A value a lead entered is out of range; the message says which and what is allowed."""
+
+
+def policy_as_dict(policy: ScoringPolicy) -> dict[str, int]:
+    """The policy as event data and table columns: whole numbers, the fast limit in minutes."""
+    return {'fast_limit_minutes': int(policy.fast_limit.total_seconds() // 60),
+            'fast_resolution': policy.fast_resolution, 'on_time_resolution': policy.on_time_resolution,
+            'late_resolution': policy.late_resolution, 'first_contact': policy.first_contact,
+            'happy_customer': policy.happy_customer, 'unhappy_customer': policy.unhappy_customer,
+            'minimum_resolved': policy.minimum_resolved}
+
+
+def policy_from_dict(values: Mapping[str, Any]) -> ScoringPolicy:
+    """The inverse of :func:`policy_as_dict`, for values already checked (the log's, the table's)."""
+    return ScoringPolicy(fast_limit=timedelta(minutes=values['fast_limit_minutes']),
+                         fast_resolution=values['fast_resolution'], on_time_resolution=values['on_time_resolution'],
+                         late_resolution=values['late_resolution'], first_contact=values['first_contact'],
+                         happy_customer=values['happy_customer'], unhappy_customer=values['unhappy_customer'],
+                         minimum_resolved=values.get('minimum_resolved', 0))
+
+
+def check_policy(values: Mapping[str, Any]) -> ScoringPolicy:
+    """A lead's entries as a policy, or :class:`PolicyError` naming every value that is missing or out of range."""
+    problems = []
+    checked: dict[str, int] = {}
+    for spec in POLICY_FIELDS:
+        value = values.get(spec.name)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # number inputs send 5.0
+        if isinstance(value, str) and value.strip().lstrip('-').isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not spec.low <= value <= spec.high:
+            problems.append(f'{spec.label}: {spec.rule()}.')
+        else:
+            checked[spec.name] = value
+    if problems:
+        raise PolicyError(' '.join(problems))
+    return policy_from_dict(checked)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Award:
+    agent_id: int
+    points: int
+    domain: Domain
+    kind: AwardKind
+    reason: str
+
+
+# awards a reopen takes back, per Freshdesk: the resolution and first-contact points (and what incentives added to
+# them), not the rating
+CLAWED_BACK_ON_REOPEN = {AwardKind.FAST_RESOLUTION, AwardKind.ON_TIME_RESOLUTION, AwardKind.LATE_RESOLUTION,
+                         AwardKind.FIRST_CONTACT, AwardKind.INCENTIVE}
+
+
+def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
+    """Return the awards one resolution earns, each with its domain and a human reason."""
+    assert event.kind == EventKind.RESOLVED and event.agent_id is not None
+    ticket = f'#{event.conversation_id}'
+    created_at = datetime.fromisoformat(event.data['created_at'])
+    sla_due_at = datetime.fromisoformat(event.data['sla_due_at'])
+    handle_time = event.occurred_at - created_at
+    awards: list[Award] = []
+    if handle_time < policy.fast_limit:
+        awards.append(_award(event, policy.fast_resolution, Domain.SPEED, AwardKind.FAST_RESOLUTION,
+                             f'fast resolution of {ticket}'))
+    if event.occurred_at <= sla_due_at:
+        awards.append(_award(event, policy.on_time_resolution, Domain.PRODUCTIVITY, AwardKind.ON_TIME_RESOLUTION,
+                             f'on-time resolution of {ticket}'))
+    else:
+        awards.append(_award(event, policy.late_resolution, Domain.PRODUCTIVITY, AwardKind.LATE_RESOLUTION,
+                             f'late resolution of {ticket}'))
+    if event.data.get('inbound_count') == 1:
+        awards.append(_award(event, policy.first_contact, Domain.QUALITY, AwardKind.FIRST_CONTACT,
+                             f'first-contact resolution of {ticket}'))
+    return [award for award in awards if award.points != 0]
+
+
+def rating_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
+    """Return the award a customer's rating earns the agent who resolved the conversation."""
+    assert event.kind == EventKind.RATED and event.agent_id is not None
+    ticket = f'#{event.conversation_id}'
+    rating = Rating(event.data['rating'])
+    if rating == Rating.GOOD and policy.happy_customer:
+        return [_award(event, policy.happy_customer, Domain.QUALITY, AwardKind.HAPPY_CUSTOMER,
+                       f'happy customer on {ticket}')]
+    if rating == Rating.BAD and policy.unhappy_customer:
+        return [_award(event, policy.unhappy_customer, Domain.QUALITY, AwardKind.UNHAPPY_CUSTOMER,
+                       f'unhappy customer on {ticket}')]
+    return []
+
+
+def reopen_clawbacks(event: GameEvent, resolution_awards_given: list[Award]) -> list[Award]:
+    """Return the entries that take back a reopened conversation's resolution and first-contact points."""
+    assert event.kind == EventKind.REOPENED
+    return [Award(agent_id=award.agent_id, points=-award.points, domain=award.domain, kind=AwardKind.CLAWBACK,
+                  reason=f'reopened #{event.conversation_id}: {award.reason} taken back')
+            for award in resolution_awards_given if award.kind in CLAWED_BACK_ON_REOPEN]
+
+
+def dispute_compensation(event: GameEvent) -> list[Award]:
+    """Return the new entries that cancel what an invalidated rating caused; the history itself stays.
+
+    The event carries the rating's ledger entries (read when the lead decided), so the fold needs no memory of them.
+    """
+    assert event.kind == EventKind.RATING_INVALIDATED
+    return [Award(agent_id=entry['agent_id'], points=-entry['points'], domain=Domain(entry['domain']),
+                  kind=AwardKind.DISPUTE,
+                  reason=f'rating invalidated: {entry["reason"]} compensated'[:200])
+            for entry in event.data['awards'] if entry['points']]
+
+
+def quest_awards(event: GameEvent) -> list[Award]:
+    """Return a completed quest's reward, one entry for each agent the event names (the whole team for a mission)."""
+    assert event.kind == EventKind.QUEST_COMPLETED
+    data = event.data
+    if not data['points']:
+        return []  # a badge-only reward
+    reason = f"quest '{data['title'][:150]}' completed"
+    return [Award(agent_id=agent_id, points=data['points'], domain=Domain(data['domain']), kind=AwardKind.QUEST,
+                  reason=reason) for agent_id in data['agent_ids']]
+
+
+def _award(event: GameEvent, points: int, domain: Domain, kind: AwardKind, reason: str) -> Award:
+    assert event.agent_id is not None
+    return Award(agent_id=event.agent_id, points=points, domain=domain, kind=kind, reason=reason)

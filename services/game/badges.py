@@ -1,0 +1,391 @@
+"""Badges live: the badge board fed every committed event in id order, advanced at UTC midnight, its holders' history
+stored, its definitions stored and edited by leads.
+
+A lead's edit is a ``BADGES_CHANGED`` event carrying every definition: the board is then rebuilt from the last
+:data:`KEPT_DAYS` days of the log, at the edit's place in the log, so a replay (``rebuild --check``) meets the edit at
+the same point and writes the same history. :class:`BadgeTracker` is that pure part, shared by the live service and
+the replay.
+"""
+import asyncio
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from nicegui import Event
+
+from models import BadgeDefinitionRow, BadgeHolding, BadgeImage, StoredEvent, TeamBadgeSetting
+from services.domain.badges import (DEFAULT_BADGES, KEPT_DAYS, BadgeBoard, BadgeDefinition, BadgeError, HolderChange,
+                             badge_from_dict, next_midnight, utc_day)
+from services.platform.clock import Clock
+from services.platform.directory import AgentView, Directory
+from services.domain.events import EventKind, GameEvent
+from services.platform.event_log import GameService
+from services.helpdesk.inbox import ActionError
+from services.domain.projection import Outcome
+
+log = logging.getLogger(__name__)
+BADGE_SEED = 0  # the live game's lucky draws (Quatrefoil): the same in a replay
+TICK_SECONDS = 2.0  # how often (real time) the service looks whether the injected clock passed midnight
+BUILT_IN_IMAGES = tuple(sorted(f'badges/{path.name}' for path in
+                               (Path(__file__).resolve().parents[2] / 'assets' / 'badges').glob('*.svg')))
+MAX_IMAGE_BYTES = 200 * 1024
+# uploads are recognised by their first bytes, never by their name or the browser's word; SVG is refused (it can carry
+# scripts), the built-in set covers vector images
+IMAGE_SIGNATURES = ((b'\x89PNG\r\n\x1a\n', 'png', 'image/png'), (b'\xff\xd8\xff', 'jpg', 'image/jpeg'))
+DEFINITION_FIELDS = ('name', 'description', 'image', 'metric', 'aggregation', 'window', 'direction',
+                     'minimum_volume', 'teasing', 'kind', 'rarity')
+
+HistoryRow = tuple[str, int, datetime, datetime | None]  # badge key, agent id, gained at, lost at (None: still held)
+
+
+class BadgeTracker:
+    """A :class:`BadgeBoard` whose definitions can change at a point of the log (pure: the caller reads the log)."""
+
+    def __init__(self, definitions: Sequence[BadgeDefinition] = DEFAULT_BADGES, *, seed: int = BADGE_SEED) -> None:
+        self.seed = seed
+        self.board = BadgeBoard(definitions, seed=seed)
+
+    @property
+    def definitions(self) -> tuple[BadgeDefinition, ...]:
+        return self.board.definitions
+
+    def apply(self, event: GameEvent) -> list[HolderChange]:
+        """Feed an event other than ``BADGES_CHANGED`` (see :meth:`redefine`)."""
+        return self.board.apply(event)
+
+    def redefine(self, event: GameEvent, recent: Iterable[GameEvent]) -> list[HolderChange]:
+        """Apply a ``BADGES_CHANGED`` event: a new board fed ``recent`` (:func:`recent_events` of the event), whose
+        holders replace the old ones at the event's time."""
+        old = self.board
+        if event.id <= old.last_event_id:
+            return []
+        changes = old.advance(event.occurred_at)  # midnights passed before the edit, under the old definitions
+        at = max(event.occurred_at, old.evaluated_at or event.occurred_at)
+        board = BadgeBoard(badges_from_data(event.data), seed=self.seed)
+        board.feed_all(recent)
+        board.last_event_id = event.id
+        keys = {definition.key for definition in board.definitions}
+        board.current = {key: holders for key, holders in old.current.items() if key in keys}
+        for key in sorted(set(old.current) - keys):  # a badge that no longer exists is lost by its holders
+            changes += [HolderChange(badge=key, agent_id=agent_id, gained=False, at=at)
+                        for agent_id in sorted(old.current[key])]
+        changes += board.advance(at)  # every badge is due: settled at the edit's time
+        self.board = board
+        return changes
+
+
+class HolderHistory:
+    """Holder changes folded into stretches, as the ``badge_holding`` table stores them."""
+
+    def __init__(self) -> None:
+        self.open: dict[tuple[str, int], datetime] = {}
+        self.closed: list[HistoryRow] = []
+
+    def add(self, changes: Iterable[HolderChange]) -> None:
+        for change in changes:
+            if change.gained:
+                self.open[change.badge, change.agent_id] = change.at
+            elif (gained := self.open.pop((change.badge, change.agent_id), None)) is not None:
+                self.closed.append((change.badge, change.agent_id, gained, change.at))
+
+    def rows(self) -> list[HistoryRow]:
+        return sorted(self.closed + [(key, agent_id, gained, None) for (key, agent_id), gained in self.open.items()],
+                      key=_row_order)
+
+
+def _row_order(row: HistoryRow) -> tuple:
+    return row[0], row[1], row[2], row[3] is None, row[3] or row[2]
+
+
+async def stop_consumers(queue: asyncio.Queue, tasks: list[asyncio.Task]) -> None:
+    """Let ``tasks`` consume what ``queue`` still holds, then cancel them (a service's background work, on stop)."""
+    if tasks:
+        await queue.join()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def image_url(image: str) -> str:
+    """Where a browser loads a badge's image: the built-in set is static, uploads come from the database."""
+    return f'/badge-images/{image.removeprefix("uploaded/")}' if image.startswith('uploaded/') else f'/assets/{image}'
+
+
+def sniff_image(content: bytes) -> tuple[str, str]:
+    """The extension and content type of an uploaded image, or :class:`ActionError` saying what is accepted."""
+    if len(content) > MAX_IMAGE_BYTES:
+        raise ActionError(f'The image is too large ({len(content) // 1024} KB, at most {MAX_IMAGE_BYTES // 1024} KB).')
+    for signature, extension, content_type in IMAGE_SIGNATURES:
+        if content.startswith(signature):
+            return extension, content_type
+    raise ActionError('Only PNG and JPEG images can be uploaded (for a vector image, pick one of the built-in set).')
+
+
+def badges_from_data(data: Mapping[str, Any]) -> tuple[BadgeDefinition, ...]:
+    return tuple(badge_from_dict(badge) for badge in data['badges'])
+
+
+def definition_from_row(row: BadgeDefinitionRow) -> BadgeDefinition:
+    return badge_from_dict({'key': row.key, **{name: getattr(row, name) for name in DEFINITION_FIELDS}})
+
+
+async def recent_events(event: GameEvent) -> list[GameEvent]:
+    """The events before ``event`` that a board rebuilt at its time needs: those of the last :data:`KEPT_DAYS` days."""
+    since = datetime.combine(utc_day(event.occurred_at) - timedelta(days=KEPT_DAYS), datetime.min.time(),
+                             tzinfo=event.occurred_at.tzinfo)
+    return await stored_events(StoredEvent.filter(id__lt=event.id, occurred_at__gte=since))
+
+
+async def stored_events(query: Any) -> list[GameEvent]:
+    """The events a query selects, in id order (as plain values: no model instances for days of events)."""
+    rows = await query.order_by('id').values_list('id', 'key', 'kind', 'occurred_at', 'agent_id', 'conversation_id',
+                                                  'data')
+    return [GameEvent(id=event_id, key=key, kind=EventKind(kind), occurred_at=occurred_at, agent_id=agent_id,
+                      conversation_id=conversation_id, data=data)
+            for event_id, key, kind, occurred_at, agent_id, conversation_id, data in rows]
+
+
+async def stored_history() -> list[HistoryRow]:
+    rows = await BadgeHolding.all().values_list('badge_key', 'agent_id', 'gained_at', 'lost_at')
+    return sorted(((key, agent_id, gained, lost) for key, agent_id, gained, lost in rows), key=_row_order)
+
+
+async def write_history(rows: Iterable[HistoryRow]) -> None:
+    await BadgeHolding.all().delete()
+    await BadgeHolding.bulk_create([BadgeHolding(badge_key=key, agent_id=agent_id, gained_at=gained, lost_at=lost)
+                                    for key, agent_id, gained, lost in rows], batch_size=500)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgentBadges:
+    """What one agent's tabs show: the badges held now, and those just gained (to announce)."""
+    agent_id: int
+    held: tuple[BadgeDefinition, ...]
+    gained: tuple[BadgeDefinition, ...] = ()
+
+
+class BadgeService:
+    """Feeds the tracker after commit through one queue (so events stay in id order and edits wait for their turn),
+    stores the holders' history, and tells the holders' tabs and the public screens."""
+
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory,
+                 tick_seconds: float = TICK_SECONDS) -> None:
+        self.clock = clock
+        self.tick_seconds = tick_seconds
+        self.game = game
+        self.directory = directory
+        self.tracker = BadgeTracker()
+        self._definitions = self.tracker.definitions  # the latest committed edit (the board follows once fed it)
+        self.show_teasing: set[int] = set()  # teams that opted in to showing teasing badges publicly
+        self.uploaded: list[str] = []  # the names of the images leads uploaded
+        self.changed: Event[dict[str, frozenset[int]]] = Event()  # the public holders, after any change
+        self._agent_events: dict[int, Event[AgentBadges]] = {}
+        self._queue: asyncio.Queue[list[GameEvent] | datetime] = asyncio.Queue()
+        self._tasks: list[asyncio.Task] = []
+        game.committed.subscribe(self._on_committed)
+
+    # --- reading ---
+
+    @property
+    def definitions(self) -> tuple[BadgeDefinition, ...]:
+        return self._definitions
+
+    def definition(self, key: str) -> BadgeDefinition | None:
+        return next((d for d in self.definitions if d.key == key), None)
+
+    def held_by(self, agent_id: int) -> tuple[BadgeDefinition, ...]:
+        current = self.tracker.board.current
+        return tuple(d for d in self.definitions if agent_id in current.get(d.key, ()))
+
+    def visible(self, definition: BadgeDefinition, agent_id: int, viewer: AgentView | None) -> bool:
+        """Teasing badges: only to their holder and leads, unless the holder's team opted in."""
+        if not definition.teasing or (viewer is not None and (viewer.is_lead or viewer.id == agent_id)):
+            return True
+        agent = self.directory.agent(agent_id)
+        return agent is not None and agent.team_id in self.show_teasing
+
+    def public_holders(self) -> dict[str, frozenset[int]]:
+        """Each badge's holders as public screens (kiosk, trophy page) show them."""
+        current = self.tracker.board.current
+        return {d.key: frozenset(a for a in current.get(d.key, ()) if self.visible(d, a, None))
+                for d in self.definitions}
+
+    def agent_changed(self, agent_id: int) -> Event[AgentBadges]:
+        if agent_id not in self._agent_events:
+            self._agent_events[agent_id] = Event()
+        return self._agent_events[agent_id]
+
+    # --- life cycle ---
+
+    async def load(self) -> None:
+        """Seed the definitions, rebuild the board from the last days of the log, take the holders as stored."""
+        rows = await BadgeDefinitionRow.all().order_by('position', 'key')
+        if not rows:
+            for position, definition in enumerate(DEFAULT_BADGES):
+                await BadgeDefinitionRow.create(position=position, **definition.as_dict())
+            rows = await BadgeDefinitionRow.all().order_by('position', 'key')
+        tracker = BadgeTracker([definition_from_row(row) for row in rows])
+        board = tracker.board
+        last = await StoredEvent.all().order_by('-id').first()
+        if last is not None:
+            # the board has moved as far as the latest event time, not the last event's: a late arrival is older
+            newest = (await StoredEvent.all().order_by('-occurred_at').first() or last).occurred_at
+            since = datetime.combine(utc_day(newest) - timedelta(days=KEPT_DAYS), datetime.min.time(),
+                                     tzinfo=newest.tzinfo)
+            board.feed_all(await stored_events(StoredEvent.filter(occurred_at__gte=since)))
+            board.last_event_id = last.id
+            current: dict[str, set[int]] = {d.key: set() for d in board.definitions}
+            latest = max(last.occurred_at, newest)
+            for key, agent_id, gained in await BadgeHolding.filter(lost_at=None).values_list(
+                    'badge_key', 'agent_id', 'gained_at'):
+                if key in current:
+                    current[key].add(agent_id)
+                latest = max(latest, gained)
+            lost = await BadgeHolding.exclude(lost_at=None).order_by('-lost_at').first()
+            board.current = {key: frozenset(agents) for key, agents in current.items()}
+            board.evaluated_at = max(latest, lost.lost_at) if lost is not None and lost.lost_at else latest
+        self.tracker = tracker
+        self._definitions = tracker.definitions
+        self.show_teasing = set(await TeamBadgeSetting.filter(show_teasing=True).values_list('team_id', flat=True))
+        self.uploaded = list(await BadgeImage.all().order_by('uploaded_at').values_list('name', flat=True))
+        self._tasks = [asyncio.create_task(self._consume(), name='badges'),
+                       asyncio.create_task(self._tick(), name='badge midnight')]
+
+    async def settle(self) -> None:
+        """Let the board catch up with every committed event and with the clock (for tests; never call it inside a
+        unit of work)."""
+        await self._advance()
+        await self._queue.join()
+
+    async def _advance(self) -> None:
+        """Queue a move of the board to the clock's time. The time is read while no unit of work is in flight: every
+        event committed before it is queued already and every later one is later, so the board never passes a
+        midnight before an event of the day before (a replay could not know it had)."""
+        async with self.game.unit_of_work():
+            self._queue.put_nowait(self.clock.now())
+
+    async def stop(self) -> None:
+        await stop_consumers(self._queue, self._tasks)
+        self._tasks = []
+
+    def _on_committed(self, outcomes: list[Outcome]) -> None:
+        self._queue.put_nowait([outcome.event for outcome in outcomes])
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_seconds)
+            evaluated = self.tracker.board.evaluated_at
+            if evaluated is not None and self.clock.now() >= next_midnight(evaluated):
+                await self._advance()
+
+    async def _consume(self) -> None:
+        while True:
+            items = [await self._queue.get()]
+            while not self._queue.empty():  # a burst is stored in one transaction
+                items.append(self._queue.get_nowait())
+            try:
+                changes: list[HolderChange] = []
+                for item in items:
+                    if isinstance(item, datetime):
+                        changes += self.tracker.board.advance(item)
+                        continue
+                    for event in item:
+                        if event.kind == EventKind.BADGES_CHANGED:
+                            changes += self.tracker.redefine(event, await recent_events(event))
+                        else:
+                            changes += self.tracker.apply(event)
+                if changes:
+                    await self._store(changes)
+                    self._publish(changes)
+            except Exception:
+                log.exception('updating the badges failed')
+            finally:
+                for _ in items:
+                    self._queue.task_done()
+
+    async def _store(self, changes: list[HolderChange]) -> None:
+        async with self.game.unit_of_work():  # the single writer: no other transaction in between
+            for change in changes:
+                if change.gained:
+                    await BadgeHolding.create(badge_key=change.badge, agent_id=change.agent_id, gained_at=change.at)
+                else:
+                    await BadgeHolding.filter(badge_key=change.badge, agent_id=change.agent_id, lost_at=None) \
+                        .update(lost_at=change.at)
+
+    def _publish(self, changes: list[HolderChange]) -> None:
+        gained: dict[int, list[str]] = {}
+        for change in changes:
+            keys = gained.setdefault(change.agent_id, [])
+            if change.gained:
+                keys.append(change.badge)
+            elif change.badge in keys:
+                keys.remove(change.badge)
+        for agent_id, keys in gained.items():
+            event = self._agent_events.get(agent_id)
+            if event is not None:
+                held = self.held_by(agent_id)
+                event.emit(AgentBadges(agent_id=agent_id, held=held,
+                                       gained=tuple(d for d in held if d.key in keys)))
+        self.changed.emit(self.public_holders())
+
+    # --- a lead's edits ---
+
+    async def save(self, actor: AgentView, form: Mapping[str, Any]) -> BadgeDefinition:
+        """Create or edit a badge from a lead's form (the :meth:`BadgeDefinition.as_dict` fields); the board is
+        rebuilt from the last days of the log once the edit is committed."""
+        _check_lead(actor)
+        try:
+            definition = badge_from_dict(form)
+        except (BadgeError, TypeError, KeyError) as error:
+            raise ActionError(str(error)) from None
+        if definition.image not in self.images():
+            raise ActionError(f"Unknown image '{definition.image}': pick a built-in or an uploaded one")
+        if not definition.key.replace('_', '').isalnum():
+            raise ActionError('A badge key is made of letters, digits and underscores')
+        definitions = [definition if d.key == definition.key else d for d in self.definitions]
+        if definition.key not in {d.key for d in definitions}:
+            definitions.append(definition)
+        async with self.game.unit_of_work() as work:
+            position = next(i for i, d in enumerate(definitions) if d.key == definition.key)
+            await BadgeDefinitionRow.update_or_create(key=definition.key, defaults={
+                'position': position, **{name: value for name, value in definition.as_dict().items() if name != 'key'}})
+            await work.record(EventKind.BADGES_CHANGED, data={'badges': [d.as_dict() for d in definitions],
+                                                               'by': actor.id})
+            work.after_commit(lambda: setattr(self, '_definitions', tuple(definitions)))
+        return definition
+
+    def images(self) -> list[str]:
+        """The images a badge can have: the built-in set, then the uploaded ones."""
+        return list(BUILT_IN_IMAGES) + self.uploaded
+
+    async def upload_image(self, actor: AgentView, content: bytes) -> str:
+        """Keep a lead's PNG or JPEG upload (checked by its content, at most 200 KB); return its image name."""
+        _check_lead(actor)
+        extension, content_type = sniff_image(content)
+        name = f'uploaded/{hashlib.sha256(content).hexdigest()[:20]}.{extension}'
+        if name in self.uploaded:
+            return name
+        async with self.game.unit_of_work() as work:
+            await BadgeImage.get_or_create(name=name, defaults={
+                'content_type': content_type, 'data': content, 'uploaded_by': actor.id,
+                'uploaded_at': self.clock.now()})
+            work.after_commit(lambda: self.uploaded.append(name) if name not in self.uploaded else None)
+        return name
+
+    async def set_team_teasing(self, actor: AgentView, team_id: int, show: bool) -> None:
+        _check_lead(actor)
+        if team_id not in self.directory.teams:
+            raise ActionError('There is no such team.')
+        async with self.game.unit_of_work() as work:
+            await TeamBadgeSetting.update_or_create(team_id=team_id, defaults={'show_teasing': show})
+            work.after_commit(lambda: (self.show_teasing.add(team_id) if show else self.show_teasing.discard(team_id),
+                                       self.changed.emit(self.public_holders())))
+
+
+def _check_lead(actor: AgentView) -> None:
+    if not actor.is_lead:
+        raise ActionError('Only a team lead can edit badges.')

@@ -1,0 +1,69 @@
+"""The levels as leads edit them: stored in a table seeded from the presets, folded by the game projection.
+
+An edit is a ``LEVELS_CHANGED`` event carrying the whole table, so the projection (live and in a replay) switches to it
+at the same point of the log; levels already reached stay (services/domain/levels.py: never lower).
+"""
+from collections.abc import Sequence
+
+from nicegui import Event
+
+from models import LevelRow
+from services.platform.directory import AgentView
+from services.domain.events import EventKind
+from services.domain.expressions import ExpressionError
+from services.platform.event_log import GameService
+from services.helpdesk.inbox import ActionError
+from services.domain.levels import DEFAULT_LEVELS, Level, check_condition, level_as_dict, levels_from_dicts
+from services.domain.projection import LevelUp, Outcome
+
+
+class LevelService:
+    def __init__(self, *, game: GameService) -> None:
+        self.game = game
+        self.level_ups: Event[list[LevelUp]] = Event()  # every level-up once, after commit: the kiosk celebrates
+        game.committed.subscribe(self._on_committed)
+
+    @property
+    def levels(self) -> Sequence[Level]:
+        return self.game.projection.levels
+
+    async def load(self) -> None:
+        """Seed the table from the presets, and hand it to the projection (before the game loads)."""
+        rows = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
+        if not rows:
+            await LevelRow.bulk_create([LevelRow(**level_as_dict(level)) for level in DEFAULT_LEVELS])
+            rows = [level_as_dict(level) for level in DEFAULT_LEVELS]
+        self.game.projection.levels = levels_from_dicts(rows)
+
+    async def save(self, actor: AgentView, number: int, *, title: str, icon: str, condition: str) -> Level:
+        """Edit one level; an invalid condition is refused with the expression language's message."""
+        if not actor.is_lead:
+            raise ActionError('Only a team lead can edit levels.')
+        title, icon = title.strip(), icon.strip()
+        if not title or not icon:
+            raise ActionError('A level needs a title and an icon.')
+        if number == 1 and condition.strip():
+            raise ActionError('Everyone starts at level 1: its condition stays empty.')
+        try:
+            condition = check_condition(condition)
+        except ExpressionError as error:
+            raise ActionError(f'Level {number}: {error}') from None
+        levels = [level_as_dict(level) for level in self.levels]
+        if not any(row['number'] == number for row in levels):
+            raise ActionError(f'There is no level {number}.')
+        edited = {'number': number, 'title': title, 'icon': icon, 'condition': condition}
+        levels = [edited if row['number'] == number else row for row in levels]
+        previous = self.game.projection.levels
+        try:
+            async with self.game.unit_of_work() as work:
+                await LevelRow.filter(number=number).update(title=title, icon=icon, condition=condition)
+                await work.record(EventKind.LEVELS_CHANGED, data={'levels': levels, 'by': actor.id})
+        except BaseException:
+            self.game.projection.levels = previous  # the projection switched when it folded the refused event
+            raise
+        return next(level for level in self.levels if level.number == number)
+
+    def _on_committed(self, outcomes: list[Outcome]) -> None:
+        level_ups = [level_up for outcome in outcomes for level_up in outcome.level_ups]
+        if level_ups:
+            self.level_ups.emit(level_ups)

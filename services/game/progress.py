@@ -1,0 +1,125 @@
+"""The agent's progress card: lifetime and recent points, skills, level and the latest score receipts."""
+from collections import deque
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from nicegui import Event
+
+from models import LedgerEntry
+from services.platform.clock import Clock
+from services.platform.coalesce import Coalescer
+from services.platform.event_log import GameService
+from services.game.leaderboard import LeaderboardService
+from services.domain.leaderboard import Period
+from services.domain.levels import level_info, progress_to_next
+from services.domain.projection import AgentMetrics, Outcome
+from services.game.quests import QuestService
+from services.domain.quests import QuestBar
+
+RECEIPTS_SHOWN = 6
+CHART_DAYS = 14
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Receipt:
+    points: int
+    domain: str
+    reason: str
+    occurred_at: datetime
+    event_id: int = 0  # with the agent and the kind, what services/game/receipts.py explains
+    kind: str = ''
+
+    @property
+    def text(self) -> str:
+        return f'{self.points:+d} {self.reason}'
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ProgressView:
+    agent_id: int
+    points: int
+    today: int
+    week: int
+    skills: dict[str, int]
+    daily: list[tuple[date, int]]
+    level: int
+    level_title: str
+    level_icon: str
+    next_level_title: str | None
+    next_level_progress: float
+    resolved: int
+    receipts: list[Receipt]
+    quests: tuple[QuestBar, ...] = ()  # the running quests and team missions the agent takes part in
+
+
+class ProgressService:
+    """Builds progress views from memory and tells each agent's tabs when their card changed."""
+
+    def __init__(self, *, clock: Clock, game: GameService, leaderboard: LeaderboardService,
+                 quests: QuestService | None = None, coalesce_seconds: float = 0.0, interval: float = 0.1) -> None:
+        self.clock = clock
+        self.game = game
+        self.leaderboard = leaderboard
+        self._receipts: dict[int, deque[Receipt]] = {}
+        self._events: dict[int, Event[ProgressView]] = {}
+        self._dirty: set[int] = set()
+        self.broadcast = Coalescer(self._flush, delay=coalesce_seconds, interval=interval)
+        game.committed.subscribe(self._on_committed)
+        self.quests = quests
+        if quests is not None:
+            quests.changed.subscribe(self.refresh)  # bars move with events the projection does not score
+
+    def changed(self, agent_id: int) -> Event[ProgressView]:
+        """The event fired with an agent's new progress view whenever it changes."""
+        if agent_id not in self._events:
+            self._events[agent_id] = Event()
+        return self._events[agent_id]
+
+    async def view(self, agent_id: int) -> ProgressView:
+        if agent_id not in self._receipts:
+            entries = await LedgerEntry.filter(agent_id=agent_id).order_by('-id').limit(RECEIPTS_SHOWN)
+            self._receipts[agent_id] = deque(
+                (Receipt(points=e.points, domain=e.domain, reason=e.reason, occurred_at=e.occurred_at,
+                         event_id=e.event_id, kind=e.kind) for e in entries), maxlen=RECEIPTS_SHOWN)
+        return self._build(agent_id)
+
+    def _build(self, agent_id: int) -> ProgressView:
+        metrics = self.game.projection.agents.get(agent_id) or AgentMetrics(agent_id=agent_id)
+        today = self.clock.now().date()
+        tally = self.leaderboard.tally
+        level = level_info(metrics.level, levels=self.game.projection.levels)
+        next_level, progress = progress_to_next(metrics.level, metrics.as_dict(), levels=self.game.projection.levels)
+        return ProgressView(
+            agent_id=agent_id, points=metrics.points,
+            today=tally.total(agent_id, Period.TODAY, today), week=tally.total(agent_id, Period.WEEK, today),
+            skills={'quality': metrics.quality, 'speed': metrics.speed, 'productivity': metrics.productivity},
+            daily=tally.daily(agent_id, today, CHART_DAYS),
+            level=level.number, level_title=level.title, level_icon=level.icon,
+            next_level_title=next_level.title if next_level else None, next_level_progress=progress,
+            resolved=metrics.resolved, receipts=list(self._receipts.get(agent_id, ())),
+            quests=self.quests.bars(agent_id) if self.quests is not None else ())
+
+    def refresh(self, agent_ids: set[int]) -> None:
+        """Build the cards of these agents again (those with open tabs) on the next flush."""
+        self._dirty.update(agent_id for agent_id in agent_ids if agent_id in self._events)
+        if self._dirty:
+            self.broadcast.poke()
+
+    def _on_committed(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            for award in outcome.awards:
+                receipts = self._receipts.get(award.agent_id)
+                if receipts is not None:  # only agents whose card was opened keep receipts in memory
+                    receipts.appendleft(Receipt(points=award.points, domain=award.domain.value, reason=award.reason,
+                                                occurred_at=outcome.event.occurred_at, event_id=outcome.event.id,
+                                                kind=award.kind.value))
+            self._dirty.update(agent_id for agent_id in outcome.touched_agents if agent_id in self._events)
+        if self._dirty:
+            self.broadcast.poke()
+
+    def _flush(self) -> None:
+        dirty, self._dirty = self._dirty, set()
+        for agent_id in dirty:
+            event = self._events.get(agent_id)
+            if event is not None and agent_id in self._receipts:
+                event.emit(self._build(agent_id))

@@ -1,0 +1,172 @@
+"""The rewards store: leads keep the rewards, agents redeem them from their spendable balance, leads decide.
+
+Every change is one unit of work of the game's single writer with its event, so the balance check and the spending are
+one step: two clicks at once are two steps one after the other, and the second sees the first's spending.
+"""
+from nicegui import Event
+from tortoise.expressions import F
+
+from models import Redemption, Reward
+from services.platform.clock import Clock
+from services.platform.directory import AgentView, Directory
+from services.domain.events import EventKind
+from services.platform.event_log import GameService
+from services.helpdesk.inbox import ActionError
+from services.platform.notices import Notice, Notices
+from services.domain.rewards import (SPENDING, Balance, RedemptionStatus, RedemptionView, RewardDraft, RewardView,
+                                   problems_with)
+
+RECENT = 50
+
+
+class RewardService:
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, notices: Notices) -> None:
+        self.clock = clock
+        self.game = game
+        self.directory = directory
+        self.notices = notices
+        self.rewards: dict[int, RewardView] = {}  # few, read by every open store page: kept in memory
+        self.catalogue_changed: Event[list[RewardView]] = Event()  # the rewards agents see, after any change
+        self.redemptions_changed: Event[None] = Event()  # a redemption was made or decided: approval queues re-read
+
+    async def load(self) -> None:
+        self.rewards = {reward.id: _view(reward) for reward in await Reward.all()}
+
+    def catalogue(self) -> list[RewardView]:
+        """The active rewards, cheapest first (out-of-stock ones included: agents see what comes back)."""
+        return sorted((reward for reward in self.rewards.values() if reward.active),
+                      key=lambda reward: (reward.cost, reward.name))
+
+    def all_rewards(self) -> list[RewardView]:
+        return sorted(self.rewards.values(), key=lambda reward: (not reward.active, reward.cost, reward.name))
+
+    async def balance(self, agent_id: int) -> Balance:
+        """What the agent may spend: points earned (the ledger's sum) minus pending and approved redemptions."""
+        metrics = self.game.projection.agents.get(agent_id)
+        spent = await Redemption.filter(agent_id=agent_id, status__in=[status.value for status in SPENDING]) \
+            .values_list('cost', flat=True)
+        return Balance(earned=metrics.points if metrics else 0, spent=sum(spent))
+
+    async def redeem(self, actor: AgentView, reward_id: int) -> RedemptionView:
+        """Spend points on a reward: checked and spent in one unit of work, so two clicks never spend twice."""
+        if actor.is_lead:
+            raise ActionError('Leads do not collect points, so they cannot redeem rewards.')
+        async with self.game.unit_of_work() as work:
+            reward = await Reward.get_or_none(id=reward_id)
+            if reward is None or not reward.active:
+                raise ActionError('That reward is no longer offered.')
+            if reward.stock is not None and reward.stock <= 0:
+                raise ActionError(f'{reward.name} is out of stock.')
+            balance = await self.balance(actor.id)
+            if balance.available < reward.cost:
+                raise ActionError(f'{reward.name} costs {reward.cost} points; you have {balance.available} to spend.')
+            if reward.stock is not None:
+                await Reward.filter(id=reward.id).update(stock=F('stock') - 1)
+                reward.stock -= 1
+            redemption = await Redemption.create(reward_id=reward.id, reward_name=reward.name, agent_id=actor.id,
+                                                 cost=reward.cost, requested_at=self.clock.now())
+            await work.record(EventKind.REWARD_REDEEMED, agent_id=actor.id,
+                              data={'redemption_id': redemption.id, 'reward_id': reward.id, 'reward': reward.name,
+                                    'cost': reward.cost})
+            view, stored = self._redemption_view(redemption), _view(reward)
+            work.after_commit(lambda: (self._store(stored), self.redemptions_changed.emit()))
+        return view
+
+    async def decide(self, actor: AgentView, redemption_id: int, *, approve: bool, note: str = '') -> RedemptionView:
+        """A lead approves a pending redemption, or denies it: that refunds the points and restores the stock."""
+        _check_lead(actor)
+        note = note.strip()[:200]
+        async with self.game.unit_of_work() as work:
+            redemption = await Redemption.get_or_none(id=redemption_id)
+            if redemption is None:
+                raise ActionError('That redemption does not exist.')
+            if redemption.status != RedemptionStatus.PENDING.value:
+                raise ActionError(f'{redemption.reward_name} was already {redemption.status}.')
+            redemption.status = (RedemptionStatus.APPROVED if approve else RedemptionStatus.DENIED).value
+            redemption.decided_at = self.clock.now()
+            redemption.decided_by_id = actor.id
+            redemption.note = note
+            await redemption.save()
+            reward = await Reward.get_or_none(id=redemption.reward_id)
+            if not approve and reward is not None and reward.stock is not None:
+                await Reward.filter(id=reward.id).update(stock=F('stock') + 1)
+                reward.stock += 1
+            await work.record(EventKind.REDEMPTION_APPROVED if approve else EventKind.REDEMPTION_DENIED,
+                              agent_id=redemption.agent_id, data={'redemption_id': redemption.id,
+                                                                  'cost': redemption.cost, 'by': actor.id,
+                                                                  'note': note})
+            view = self._redemption_view(redemption)
+            text = f'{view.reward_name} was approved, enjoy!' if approve else \
+                f'{view.reward_name} was denied and its {view.cost} points refunded' + (f': {note}' if note else '.')
+            notice = Notice(text=text, kind='positive' if approve else 'warning')
+            stored = _view(reward) if reward is not None else None
+
+            def published() -> None:
+                if stored is not None:
+                    self._store(stored)
+                self.redemptions_changed.emit()
+                self.notices.send(view.agent_id, notice)
+            work.after_commit(published)
+        return view
+
+    async def save(self, actor: AgentView, draft: RewardDraft, *, reward_id: int | None = None) -> RewardView:
+        """Create (no ``reward_id``) or edit a reward; deactivating is an edit (its redemptions stay)."""
+        _check_lead(actor)
+        if problems := problems_with(draft):
+            raise ActionError(' '.join(problems))
+        values = dict(name=draft.name.strip(), description=draft.description.strip(), cost=draft.cost,
+                      stock=draft.stock, active=draft.active)
+        async with self.game.unit_of_work() as work:
+            if reward_id is None:
+                reward = await Reward.create(**values)
+            else:
+                found = await Reward.get_or_none(id=reward_id)
+                if found is None:
+                    raise ActionError('That reward no longer exists.')
+                reward = found
+                reward.update_from_dict(values)
+                await reward.save()
+            await work.record(EventKind.REWARD_SAVED, agent_id=actor.id,
+                              data={'reward_id': reward.id, 'created': reward_id is None, **values})
+            view = _view(reward)
+            work.after_commit(lambda: self._store(view))
+        return view
+
+    async def redemptions_of(self, agent_id: int) -> list[RedemptionView]:
+        """The agent's latest redemptions, newest first."""
+        rows = await Redemption.filter(agent_id=agent_id).order_by('-id').limit(RECENT)
+        return [self._redemption_view(row) for row in rows]
+
+    async def pending(self, actor: AgentView) -> list[RedemptionView]:
+        """The approval queue, oldest first."""
+        _check_lead(actor)
+        rows = await Redemption.filter(status=RedemptionStatus.PENDING.value).order_by('id')
+        return [self._redemption_view(row) for row in rows]
+
+    async def decided(self, actor: AgentView) -> list[RedemptionView]:
+        """The latest decisions, newest first."""
+        _check_lead(actor)
+        rows = await Redemption.filter(status__not=RedemptionStatus.PENDING.value).order_by('-decided_at', '-id') \
+            .limit(RECENT)
+        return [self._redemption_view(row) for row in rows]
+
+    def _store(self, view: RewardView) -> None:
+        self.rewards[view.id] = view
+        self.catalogue_changed.emit(self.catalogue())
+
+    def _redemption_view(self, row: Redemption) -> RedemptionView:
+        agent = self.directory.agent(row.agent_id)
+        return RedemptionView(id=row.id, agent_id=row.agent_id, agent_name=agent.name if agent else f'#{row.agent_id}',
+                              reward_id=row.reward_id, reward_name=row.reward_name, cost=row.cost,
+                              status=RedemptionStatus(row.status), requested_at=row.requested_at,
+                              decided_at=row.decided_at, note=row.note)
+
+
+def _check_lead(actor: AgentView) -> None:
+    if not actor.is_lead:
+        raise ActionError('Only a lead can do that.')
+
+
+def _view(reward: Reward) -> RewardView:
+    return RewardView(id=reward.id, name=reward.name, description=reward.description, cost=reward.cost,
+                      stock=reward.stock, active=reward.active)

@@ -1,0 +1,78 @@
+"""Monthly trophies live: a trophy board fed the committed outcomes, loaded from the ledger's monthly totals."""
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from nicegui import Event
+from tortoise import Tortoise
+
+from services.platform.clock import Clock
+from services.platform.coalesce import Coalescer
+from services.platform.event_log import GameService
+from services.domain.projection import Outcome
+from services.domain.scoring import Award, AwardKind, Domain
+from services.domain.trophies import DEFAULT_TROPHIES, Standing, TrophyBoard, TrophyDefinition, month_of
+
+STANDINGS_SHOWN = 5
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TrophySnapshot:
+    """What every trophy screen shows, computed once per change and shared by all tabs."""
+    version: int
+    month: date
+    trophies: tuple[TrophyDefinition, ...]
+    standings: dict[str, list[Standing]]  # this month, the leaders first
+    history: list[tuple[date, dict[str, frozenset[int]]]]  # past months' winners, newest first
+
+
+class TrophyService:
+    def __init__(self, *, clock: Clock, game: GameService, interval: float = 1.0) -> None:
+        self.clock = clock
+        self.board = TrophyBoard(DEFAULT_TROPHIES)
+        self.changed: Event[TrophySnapshot] = Event()
+        self._snapshot: TrophySnapshot | None = None
+        self._version = 0
+        self.broadcast = Coalescer(self._flush, delay=0.0, interval=interval)
+        game.committed.subscribe(self._on_committed)
+
+    async def load(self) -> None:
+        """Points per agent, award kind, domain and month, summed by the database (not the whole ledger in memory)."""
+        connection = Tortoise.get_connection('default')
+        month = "strftime('%Y-%m-01', occurred_at)" if connection.capabilities.dialect == 'sqlite' else \
+            "to_char(date_trunc('month', occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
+        _, rows = await connection.execute_query(
+            f'SELECT agent_id, kind, domain, {month} AS month, SUM(points) FROM ledger_entry '
+            f'GROUP BY agent_id, kind, domain, month')
+        board = TrophyBoard(DEFAULT_TROPHIES)
+        for agent_id, kind, domain, first_day, points in rows:
+            at = datetime.fromisoformat(str(first_day)[:10]).replace(tzinfo=timezone.utc)
+            board.add(Award(agent_id=agent_id, points=int(points), domain=Domain(domain), kind=AwardKind(kind),
+                            reason=''), at)
+        self.board = board
+        self._snapshot = None
+
+    def snapshot(self) -> TrophySnapshot:
+        if self._snapshot is None or self._snapshot.month != month_of(self.clock.now()):
+            self._snapshot = self._compute()
+        return self._snapshot
+
+    def _on_committed(self, outcomes: list[Outcome]) -> None:
+        changed = False
+        for outcome in outcomes:
+            self.board.add_outcome(outcome)
+            changed = changed or bool(outcome.awards)
+        if changed:
+            self.broadcast.poke()
+
+    def _flush(self) -> None:
+        self._snapshot = self._compute()
+        self.changed.emit(self._snapshot)
+
+    def _compute(self) -> TrophySnapshot:
+        now = self.clock.now()
+        month = month_of(now)
+        self._version += 1
+        return TrophySnapshot(version=self._version, month=month, trophies=self.board.trophies,
+                              standings={trophy.key: self.board.standings(month, trophy.key)[:STANDINGS_SHOWN]
+                                         for trophy in self.board.trophies},
+                              history=self.board.history(now))

@@ -1,0 +1,184 @@
+"""The CRM card: a customer's details, past conversations and purchases, edited in place by agents and leads."""
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from nicegui import Event
+
+from models import Conversation, Customer, Purchase
+from services.platform.clock import Clock
+from services.platform.directory import AgentView
+from services.domain.events import EventKind
+from services.platform.event_log import GameService
+from services.helpdesk.inbox import ActionError, InboxService
+
+EMAIL_PATTERN = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
+PHONE_PATTERN = re.compile(r'^\+?[\d ()./-]{4,40}$')
+LANGUAGE_PATTERN = re.compile(r'^[a-z]{2}(-[A-Za-z]{2})?$')
+MAX_EMAILS = 5
+MAX_CUSTOM_FIELDS = 20
+MAX_NOTES = 2_000
+LIMITS = {'name': 160, 'email': 200, 'phone': 40, 'social_handle': 80, 'company': 120, 'custom_key': 40,
+          'custom_value': 200}
+PAST_CONVERSATIONS = 20  # listed on the card; the count covers them all
+EDITABLE = ('name', 'emails', 'phone', 'social_handle', 'language', 'company', 'notes', 'custom_fields')
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PastConversation:
+    id: int
+    subject: str
+    channel: str
+    status: str
+    created_at: datetime
+    rating: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PurchaseView:
+    product: str
+    amount_cents: int
+    currency: str
+    purchased_at: datetime
+
+    @property
+    def amount(self) -> str:
+        return f'{self.amount_cents / 100:,.2f} {self.currency}'
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CustomerDetails:
+    """The editable part of the card: what a person types, checked by :func:`problems_with` before it is saved."""
+    name: str
+    emails: tuple[str, ...]  # the first is the main address
+    phone: str = ''
+    social_handle: str = ''
+    language: str = 'en'
+    company: str = ''
+    notes: str = ''
+    custom_fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CustomerCard:
+    id: int
+    details: CustomerDetails
+    conversation_count: int
+    past_conversations: list[PastConversation] = field(default_factory=list)
+    purchases: list[PurchaseView] = field(default_factory=list)
+
+
+class CrmService:
+    def __init__(self, *, clock: Clock, game: GameService, inbox: InboxService) -> None:
+        self.clock = clock
+        self.game = game
+        self.inbox = inbox
+        self.changed: Event[CustomerCard] = Event()  # a customer was edited: the new card, read once for every tab
+
+    async def card(self, customer_id: int) -> CustomerCard:
+        customer = await Customer.get_or_none(id=customer_id)
+        if customer is None:
+            raise ActionError(f'Customer {customer_id} does not exist.')
+        conversations = Conversation.filter(customer_id=customer_id)
+        past = await conversations.order_by('-id').limit(PAST_CONVERSATIONS)
+        purchases = await Purchase.filter(customer_id=customer_id).order_by('-purchased_at')
+        return CustomerCard(
+            id=customer.id, details=_details(customer), conversation_count=await conversations.count(),
+            past_conversations=[PastConversation(id=c.id, subject=c.subject, channel=c.channel, status=c.status,
+                                                 created_at=c.created_at, rating=c.rating) for c in past],
+            purchases=[PurchaseView(product=p.product, amount_cents=p.amount_cents, currency=p.currency,
+                                    purchased_at=p.purchased_at) for p in purchases])
+
+    async def customer_of(self, conversation_id: int) -> int | None:
+        ids = await Conversation.filter(id=conversation_id).values_list('customer_id', flat=True)
+        return ids[0] if ids else None
+
+    async def update(self, actor: AgentView, customer_id: int, details: CustomerDetails) -> list[str]:
+        """Save the card's details; return the names of the fields that changed (none: nothing is written)."""
+        details = cleaned(details)
+        if problems := problems_with(details):
+            raise ActionError(' '.join(problems))
+        async with self.game.unit_of_work() as work:
+            customer = await Customer.get_or_none(id=customer_id)
+            if customer is None:
+                raise ActionError(f'Customer {customer_id} does not exist.')
+            before = _details(customer)
+            changed = [name for name in EDITABLE if getattr(before, name) != getattr(details, name)]
+            if not changed:
+                return []
+            customer.name = details.name
+            customer.email = details.emails[0] if details.emails else ''
+            customer.other_emails = list(details.emails[1:])
+            customer.phone, customer.social_handle = details.phone, details.social_handle
+            customer.language, customer.company, customer.notes = details.language, details.company, details.notes
+            customer.custom_fields = dict(details.custom_fields)
+            await customer.save()
+            await work.record(EventKind.CUSTOMER_UPDATED, agent_id=actor.id,
+                              data={'customer_id': customer_id, 'fields': changed})
+        if 'name' in changed:
+            self._rename_in_inbox(customer_id, details.name)
+        self.changed.emit(await self.card(customer_id))  # after the commit, once for every tab showing the customer
+        return changed
+
+    def _rename_in_inbox(self, customer_id: int, name: str) -> None:
+        """The open queue shows customers by name: those rows follow the new one."""
+        items = self.inbox.open_items
+        for conversation_id in [i for i, item in items.items() if item.customer_id == customer_id]:
+            items[conversation_id] = replace(items[conversation_id], customer_name=name)
+        self.inbox.broadcast.poke()
+
+
+def cleaned(details: CustomerDetails) -> CustomerDetails:
+    """Trim what was typed and drop empty rows (an empty e-mail line, a custom field with neither key nor value)."""
+    return CustomerDetails(
+        name=details.name.strip(), emails=tuple(email.strip() for email in details.emails if email.strip()),
+        phone=details.phone.strip(), social_handle=details.social_handle.strip(), language=details.language.strip(),
+        company=details.company.strip(), notes=details.notes.strip(),
+        custom_fields=tuple((key.strip(), value.strip()) for key, value in details.custom_fields
+                            if key.strip() or value.strip()))
+
+
+def problems_with(details: CustomerDetails) -> list[str]:
+    """Everything wrong with (cleaned) details, each as a sentence a person can act on."""
+    problems = []
+    if not details.name:
+        problems.append('The name is empty.')
+    for name, value in (('name', details.name), ('phone', details.phone), ('social_handle', details.social_handle),
+                        ('company', details.company)):
+        if len(value) > LIMITS[name]:
+            problems.append(f'The {name.replace("_", " ")} is too long ({len(value)} characters, at most '
+                            f'{LIMITS[name]}).')
+    if len(details.emails) > MAX_EMAILS:
+        problems.append(f'At most {MAX_EMAILS} e-mail addresses.')
+    for email in details.emails:
+        if len(email) > LIMITS['email'] or not EMAIL_PATTERN.match(email):
+            problems.append(f'"{email[:60]}" is not an e-mail address.')
+    if len(set(details.emails)) != len(details.emails):
+        problems.append('An e-mail address is listed twice.')
+    if details.phone and not PHONE_PATTERN.match(details.phone):
+        problems.append(f'"{details.phone[:60]}" is not a phone number (digits, spaces, + ( ) . / -).')
+    if not LANGUAGE_PATTERN.match(details.language):
+        problems.append(f'"{details.language[:20]}" is not a language code such as en, fr or pt-BR.')
+    if len(details.notes) > MAX_NOTES:
+        problems.append(f'The notes are too long ({len(details.notes)} characters, at most {MAX_NOTES}).')
+    if len(details.custom_fields) > MAX_CUSTOM_FIELDS:
+        problems.append(f'At most {MAX_CUSTOM_FIELDS} custom fields.')
+    keys = [key for key, _ in details.custom_fields]
+    for key, value in details.custom_fields:
+        if not key:
+            problems.append(f'The custom field with the value "{value[:40]}" has no name.')
+        elif len(key) > LIMITS['custom_key']:
+            problems.append(f'The custom field name "{key[:40]}…" is too long (at most {LIMITS["custom_key"]}).')
+        if len(value) > LIMITS['custom_value']:
+            problems.append(f'The value of {key[:40]} is too long (at most {LIMITS["custom_value"]} characters).')
+    if len(set(keys)) != len(keys):
+        problems.append('A custom field name is used twice.')
+    return problems
+
+
+def _details(customer: Customer) -> CustomerDetails:
+    return CustomerDetails(
+        name=customer.name, emails=tuple(email for email in (customer.email, *customer.other_emails) if email),
+        phone=customer.phone, social_handle=customer.social_handle, language=customer.language,
+        company=customer.company, notes=customer.notes,
+        custom_fields=tuple((str(key), str(value)) for key, value in customer.custom_fields.items()))

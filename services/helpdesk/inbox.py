@@ -1,0 +1,635 @@
+"""The unified inbox: conversations on every channel, replies (free text or canned), resolution, reopening, ratings,
+and the agents' work around them: tags, internal notes, transfers, the customer's whole history."""
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from nicegui import Event
+
+from models import (Conversation, ConversationTag, Customer, Department, InternalNote, Message, StoredEvent,
+                    Transfer)
+from services.domain.canned import CannedReplyView, placeholder_values, render, shortcut_in
+from services.platform.clock import Clock
+from services.platform.coalesce import Coalescer
+from services.platform.directory import AgentView, Directory
+from services.domain.events import Channel, EventKind, Rating
+from services.platform.event_log import GameService, UnitOfWork
+
+if TYPE_CHECKING:
+    from services.helpdesk.canned_replies import CannedReplyService
+
+OPEN_STATUSES = ('new', 'open', 'pending')
+SLA_RESOLUTION_TARGETS = {
+    'urgent': timedelta(hours=1),
+    'high': timedelta(hours=4),
+    'normal': timedelta(hours=8),
+    'low': timedelta(hours=24),
+}
+MAX_REPLY_LENGTH = 10_000
+MAX_NOTE_LENGTH = 5_000
+MAX_TAG_LENGTH = 32
+TAG_PATTERN = re.compile(r'^[^\W_][\w-]*$')  # letters and digits (any script), then also '-' and '_'
+MAX_TAGS = 10  # per conversation
+HISTORY_LIMIT = 100  # entries of a customer's history shown in the thread
+TIMED_CHANNELS = (Channel.CHAT.value, Channel.PHONE.value)  # calls and chats carry their start, end and duration
+
+
+PRIORITIES = tuple(SLA_RESOLUTION_TARGETS)
+# automation (services/helpdesk/sla.py, services/helpdesk/automation.py) plugs in here: (work, conversation, text) inside the change
+ConversationHook = Callable[[UnitOfWork, Conversation, str], Awaitable[None]]
+
+
+class ActionError(Exception):
+    """An action a person asked for that cannot be done; the message says why and nothing was written."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InboxItem:
+    id: int
+    channel: Channel
+    customer_name: str
+    subject: str
+    status: str
+    priority: str
+    assignee_id: int | None
+    created_at: datetime
+    waiting_since: datetime | None
+    sla_due_at: datetime
+    first_response_due_at: datetime | None = None
+    department_id: int | None = None
+    customer_id: int | None = None  # the CRM card beside the conversation shows this customer
+    first_response_at: datetime | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def next_due(self) -> tuple[datetime, bool]:
+        """The next SLA target and whether it is the first response (while nobody has answered), else resolution."""
+        if self.first_response_at is None and self.first_response_due_at is not None \
+                and self.first_response_due_at < self.sla_due_at:
+            return self.first_response_due_at, True
+        return self.sla_due_at, False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class MessageView:
+    id: int
+    author_kind: str
+    author_name: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ThreadEntry:
+    """One line of a customer's hybrid thread: a message of any of their conversations, or (for agents only) an
+    internal note or a transfer."""
+    key: str  # unique in the thread: 'message-12', 'note-3', 'transfer-1'
+    kind: str  # customer | agent | note | transfer
+    conversation_id: int
+    channel: Channel
+    author_name: str
+    body: str
+    created_at: datetime
+
+    @property
+    def internal(self) -> bool:
+        return self.kind in ('note', 'transfer')
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PastConversation:
+    id: int
+    channel: Channel
+    subject: str
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationDetail:
+    item: InboxItem
+    customer_email: str
+    customer_language: str
+    messages: list[MessageView]  # what the customer sees of this conversation: never internal notes
+    rating: str | None
+    customer_id: int = 0
+    tags: tuple[str, ...] = ()
+    history: list[ThreadEntry] = field(default_factory=list)  # the customer's conversations, all channels, by time
+    conversations: list[PastConversation] = field(default_factory=list)  # the customer's conversations, newest first
+    customer_company: str = ''  # fills {company} in canned replies
+
+
+class InboxService:
+    """Changes conversations on behalf of a person (or the simulator) and records each change as an event."""
+
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, canned: 'CannedReplyService',
+                 coalesce_seconds: float = 0.2) -> None:
+        self.clock = clock
+        self.game = game
+        self.directory = directory
+        self.canned = canned
+        self.open_items: dict[int, InboxItem] = {}
+        self.open_tags: dict[int, tuple[str, ...]] = {}  # the tags of the open conversations, shown in the queue
+        self.changed: Event[list[InboxItem]] = Event()  # the open conversations, after a (coalesced) change
+        self.conversation_changed: Event[int] = Event()  # a conversation's thread or status changed
+        self.broadcast = Coalescer(lambda: self.changed.emit(self.items()), delay=coalesce_seconds)
+        self.on_created: list[ConversationHook] = []  # text: the customer's first message
+        self.on_customer_message: list[ConversationHook] = []  # text: the message
+        self.on_priority_changed: list[ConversationHook] = []  # text: the previous priority
+
+    async def load(self) -> None:
+        conversations = await Conversation.filter(status__in=OPEN_STATUSES).prefetch_related('customer')
+        self.open_tags = {}
+        for conversation_id, tag in await ConversationTag.filter(conversation__status__in=OPEN_STATUSES) \
+                .order_by('tag').values_list('conversation_id', 'tag'):
+            self.open_tags[conversation_id] = (*self.open_tags.get(conversation_id, ()), tag)
+        self.open_items = {conversation.id: _item(conversation, tags=self.open_tags.get(conversation.id, ()))
+                           for conversation in conversations}
+
+    def items(self) -> list[InboxItem]:
+        return list(self.open_items.values())
+
+    async def canned_replies(self, agent_id: int | None = None) -> list[CannedReplyView]:
+        """The canned replies this agent may send (the shared ones and their own); without an agent, the shared ones."""
+        return self.canned.visible_to(agent_id) if agent_id is not None else self.canned.shared()
+
+    async def detail(self, conversation_id: int) -> ConversationDetail:
+        conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')
+        if conversation is None:
+            raise ActionError(f'Conversation #{conversation_id} does not exist.')
+        customer = conversation.customer
+        messages = await Message.filter(conversation_id=conversation_id).order_by('id')
+        tags = tuple(await ConversationTag.filter(conversation_id=conversation_id).order_by('tag')
+                     .values_list('tag', flat=True))
+        conversations = [PastConversation(id=c.id, channel=Channel(c.channel), subject=c.subject, status=c.status,
+                                          created_at=c.created_at)
+                         for c in await Conversation.filter(customer_id=customer.id).order_by('-id')
+                         .limit(HISTORY_LIMIT)]
+        return ConversationDetail(
+            item=_item(conversation, tags=tags), customer_email=customer.email, customer_id=customer.id,
+            customer_language=customer.language, rating=conversation.rating, tags=tags, conversations=conversations,
+            customer_company=customer.company,
+            messages=[MessageView(id=m.id, author_kind=m.author_kind, body=m.body, created_at=m.created_at,
+                                  author_name=self._author_name(m, customer.name)) for m in messages],
+            history=await self._history(customer.name, conversations))
+
+    async def create_conversation(self, *, customer_id: int, channel: Channel, subject: str, body: str,
+                                  priority: str = 'normal', key: str | None = None) -> int:
+        """A customer writes in (or calls): a new conversation waiting in the queue."""
+        if priority not in SLA_RESOLUTION_TARGETS:
+            raise ActionError(f'Unknown priority {priority!r}.')
+        async with self.game.unit_of_work() as work:
+            if key is not None and (seen := await StoredEvent.get_or_none(key=key)) is not None:
+                return seen.conversation_id or 0  # the same arrival delivered twice makes one conversation
+            now = self.clock.now()
+            customer = await Customer.get(id=customer_id)
+            conversation = await Conversation.create(
+                customer=customer, channel=channel.value, subject=subject, status='new', priority=priority,
+                created_at=now, waiting_since=now, sla_due_at=now + SLA_RESOLUTION_TARGETS[priority], inbound_count=1)
+            await Message.create(conversation=conversation, author_kind='customer', body=body, created_at=now)
+            await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key,
+                              data={'channel': channel.value, 'priority': priority, 'customer_id': customer_id})
+            for hook in self.on_created:
+                await hook(work, conversation, body)
+            work.after_commit(lambda: self._store(conversation, customer.name))
+        return conversation.id
+
+    async def customer_message(self, conversation_id: int, body: str, *, key: str | None = None) -> None:
+        """The customer writes again; a resolved conversation is reopened by it."""
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            now = self.clock.now()
+            if conversation.status == 'resolved':
+                await self._reopen(work, conversation, reason='customer wrote again')
+            conversation.inbound_count += 1
+            conversation.waiting_since = conversation.waiting_since or now
+            conversation.status = 'open' if conversation.assignee_id else 'new'
+            await conversation.save()
+            await Message.create(conversation=conversation, author_kind='customer', body=body, created_at=now)
+            await work.record(EventKind.CUSTOMER_MESSAGE, conversation_id=conversation.id, key=key,
+                              agent_id=conversation.assignee_id, data={'length': len(body)})
+            for hook in self.on_customer_message:
+                await hook(work, conversation, body)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def take(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
+        """Assign an unassigned conversation to the agent who takes it."""
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_open(conversation)
+            if conversation.assignee_id == actor.id:
+                return
+            if conversation.assignee_id is not None and not actor.is_lead:
+                raise ActionError(f'#{conversation.id} is already assigned to {self._agent_name(conversation.assignee_id)}.')
+            await self.assign_in(work, conversation, actor.id, key=key)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def reply(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None,
+                    canned_id: int | None = None) -> str:
+        """Send a reply; ``/shortcut`` alone sends that canned reply (the agent's personal one first) with its
+        placeholders filled. ``canned_id``: the canned reply the text was picked from (and maybe edited), counted as
+        used. Returns the body."""
+        text = checked_text(text, 'reply', MAX_REPLY_LENGTH,
+                            empty='The reply is empty: write something or pick a canned reply with /.')
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_open(conversation)
+            self._check_mine(actor, conversation, allow_unassigned=True)
+            body = text
+            shortcut = shortcut_in(text)
+            canned = next((reply for reply in self.canned.visible_to(actor.id) if reply.id == canned_id), None)
+            if shortcut is not None:
+                canned = self.canned.find(actor.id, shortcut)
+                if canned is None:
+                    raise ActionError(f'There is no canned reply /{shortcut}.')
+                body = render(canned.body, placeholder_values(
+                    customer_name=conversation.customer.name, ticket_id=conversation.id, agent_name=actor.name,
+                    company=conversation.customer.company, agent_team=actor.team_name))
+            if canned is not None:
+                await self.canned.count_use(work, canned.id)
+            if conversation.assignee_id is None:
+                await self.assign_in(work, conversation, actor.id)
+            now = self.clock.now()
+            await Message.create(conversation=conversation, author_kind='agent', agent_id=actor.id, body=body,
+                                 created_at=now)
+            data = {'length': len(body), 'canned': canned.shortcut if canned else None, 'channel': conversation.channel}
+            if conversation.first_response_at is None:  # the first reply: Speedy Gonzales measures the reaction
+                data['first_response_seconds'] = max(0, round((now - conversation.created_at).total_seconds()))
+            conversation.first_response_at = conversation.first_response_at or now
+            conversation.waiting_since = None
+            conversation.status = 'pending'
+            await conversation.save()
+            await work.record(EventKind.REPLIED, agent_id=actor.id, conversation_id=conversation.id, key=key,
+                              data=data)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+        return body
+
+    async def resolve(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_open(conversation)
+            self._check_mine(actor, conversation, allow_unassigned=False)
+            await self.resolve_in(work, conversation, key=key)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def resolve_in(self, work: UnitOfWork, conversation: Conversation, *, key: str | None = None,
+                         by: str | None = None) -> None:
+        """Resolve inside a change in progress (``by`` 'rule' when an automation rule closes it)."""
+        now = self.clock.now()
+        conversation.status = 'resolved'
+        conversation.resolved_at = now
+        conversation.waiting_since = None
+        conversation.rating = None
+        conversation.rating_comment = None
+        await conversation.save()
+        data = {'channel': conversation.channel, 'created_at': conversation.created_at.isoformat(),
+                'sla_due_at': conversation.sla_due_at.isoformat(), 'inbound_count': conversation.inbound_count}
+        if conversation.channel in TIMED_CHANNELS:
+            data |= call_duration(conversation.first_response_at, now)
+        if by:
+            data['by'] = by
+        await work.record(EventKind.RESOLVED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
+                          key=key, data=data)
+
+    async def reopen(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            if conversation.status != 'resolved':
+                raise ActionError(f'#{conversation.id} is not resolved, so it cannot be reopened.')
+            self._check_mine(actor, conversation, allow_unassigned=True)
+            await self._reopen(work, conversation, reason=f'reopened by {actor.name}', key=key)
+            await conversation.save()
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def rate(self, conversation_id: int, rating: Rating, *, comment: str = '', key: str | None = None) -> None:
+        """The customer rates the latest resolution: once, and only while the conversation is resolved."""
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            if conversation.status != 'resolved':
+                raise ActionError(f'#{conversation.id} is not resolved, so it cannot be rated.')
+            if conversation.rating is not None:
+                raise ActionError(f'#{conversation.id} was already rated.')
+            conversation.rating = rating.value
+            conversation.rating_comment = comment.strip()[:500] or None
+            await conversation.save()
+            # the rating is the resolver's, even if the conversation was transferred after it was resolved
+            resolution = await StoredEvent.filter(conversation_id=conversation.id, kind=EventKind.RESOLVED.value) \
+                .order_by('-id').first()
+            resolver = resolution.agent_id if resolution is not None else conversation.assignee_id
+            await work.record(EventKind.RATED, agent_id=resolver, conversation_id=conversation.id, key=key,
+                              data={'rating': rating.value, 'comment': comment[:500], 'channel': conversation.channel})
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def abandon(self, conversation_id: int, *, key: str | None = None) -> None:
+        """The customer gave up (hung up, left the chat) before anyone answered: the conversation leaves the queue as
+        'abandoned'. The event carries how long they waited and earns nobody points."""
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            if conversation.status != 'new' or conversation.assignee_id is not None or conversation.first_response_at:
+                raise ActionError(f'#{conversation.id} is no longer waiting for a first answer, so it cannot be '
+                                  'abandoned.')
+            waited = (self.clock.now() - conversation.created_at).total_seconds()
+            conversation.status = 'abandoned'
+            conversation.waiting_since = None
+            await conversation.save()
+            await work.record(EventKind.ABANDONED, conversation_id=conversation.id, key=key,
+                              data={'channel': conversation.channel, 'waited_seconds': round(waited)})
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    # --- the agents' work around the thread: tags, internal notes, transfers ---
+
+    async def tag(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> str:
+        """Add a tag (normalised, see :func:`normalise_tag`); returns it. A tag already there changes nothing."""
+        tag = normalise_tag(text)
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_may_work_on(actor, conversation)
+            await self.tag_in(work, conversation, tag, agent_id=actor.id, key=key)
+        return tag
+
+    async def tag_in(self, work: UnitOfWork, conversation: Conversation, tag: str, *, agent_id: int | None,
+                     by: str | None = None, key: str | None = None) -> None:
+        """Add a normalised tag inside a change in progress (``by`` 'rule' when an automation rule tags)."""
+        tags = set(await ConversationTag.filter(conversation_id=conversation.id).values_list('tag', flat=True))
+        if tag in tags:
+            return
+        if len(tags) >= MAX_TAGS:
+            raise ActionError(f'#{conversation.id} already has {MAX_TAGS} tags: remove one first.')
+        await ConversationTag.create(conversation_id=conversation.id, tag=tag, agent_id=agent_id,
+                                     created_at=self.clock.now())
+        await work.record(EventKind.TAGGED, agent_id=agent_id, conversation_id=conversation.id, key=key,
+                          data={'tag': tag} | ({'by': by} if by else {}))
+        work.after_commit(lambda: self._store_tags(conversation, tuple(sorted(tags | {tag}))))
+
+    async def untag(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
+        tag = normalise_tag(text)
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_may_work_on(actor, conversation)
+            tags = set(await ConversationTag.filter(conversation_id=conversation.id).values_list('tag', flat=True))
+            if tag not in tags:
+                raise ActionError(f'#{conversation.id} is not tagged {tag}.')
+            await ConversationTag.filter(conversation_id=conversation.id, tag=tag).delete()
+            await work.record(EventKind.UNTAGGED, agent_id=actor.id, conversation_id=conversation.id, key=key,
+                              data={'tag': tag})
+            work.after_commit(lambda: self._store_tags(conversation, tuple(sorted(tags - {tag}))))
+
+    async def add_note(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
+        """An internal note for the other agents: shown in the agents' thread, never sent to the customer."""
+        text = checked_text(text, 'note', MAX_NOTE_LENGTH, empty='The note is empty.')
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_may_work_on(actor, conversation)
+            await InternalNote.create(conversation_id=conversation.id, agent_id=actor.id, body=text,
+                                      created_at=self.clock.now())
+            await work.record(EventKind.NOTE_ADDED, agent_id=actor.id, conversation_id=conversation.id, key=key,
+                              data={'length': len(text)})
+            work.after_commit(lambda: self.conversation_changed.emit(conversation.id))
+
+    async def transfer(self, actor: AgentView, conversation_id: int, *, to_agent_id: int | None = None,
+                       to_department_id: int | None = None, note: str = '', key: str | None = None) -> None:
+        """Hand the conversation to another agent, or to a department's queue (unassigned), during or after it.
+
+        The receiver can then act on it; the sender no longer can (unless they are a lead).
+        """
+        if (to_agent_id is None) == (to_department_id is None):
+            raise ActionError('Transfer to one agent or to one department.')
+        note = checked_text(note, 'note', MAX_NOTE_LENGTH)
+        receiver = self.directory.agent(to_agent_id) if to_agent_id is not None else None
+        if to_agent_id is not None and receiver is None:
+            raise ActionError('That agent does not exist or is no longer active.')
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            if conversation.status == 'abandoned':
+                raise ActionError(f'#{conversation.id} was abandoned: there is nothing left to transfer.')
+            self._check_may_work_on(actor, conversation)
+            previous = conversation.assignee_id
+            if receiver is not None:
+                if previous == receiver.id:
+                    raise ActionError(f'#{conversation.id} is already assigned to {receiver.name}.')
+                conversation.assignee_id = receiver.id
+                if conversation.status == 'new':
+                    conversation.status = 'open'
+            else:
+                department = await Department.get_or_none(id=to_department_id)
+                if department is None:
+                    raise ActionError('That department does not exist.')
+                if previous is None and conversation.department_id == department.id:
+                    raise ActionError(f'#{conversation.id} is already in the {department.name} queue.')
+                conversation.assignee_id = None
+                conversation.department_id = department.id
+                if conversation.status in ('open', 'pending'):
+                    conversation.status = 'new'  # back in the queue: anyone of the department can take it
+            await conversation.save()
+            await Transfer.create(conversation_id=conversation.id, from_agent_id=actor.id,
+                                  previous_assignee_id=previous, to_agent_id=to_agent_id,
+                                  to_department_id=to_department_id, note=note, created_at=self.clock.now())
+            await work.record(EventKind.TRANSFERRED, agent_id=actor.id, conversation_id=conversation.id, key=key,
+                              data={'to_agent_id': to_agent_id, 'to_department_id': to_department_id,
+                                    'note_length': len(note), 'from_agent_id': previous,
+                                    'status': conversation.status, 'channel': conversation.channel})
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def departments(self) -> dict[int, str]:
+        """The departments conversations can be transferred to, by name."""
+        return dict(await Department.all().order_by('name').values_list('id', 'name'))
+
+    async def search_messages(self, text: str, *, limit: int = 500) -> set[int]:
+        """The open conversations with a message containing ``text`` (one query; names and subjects are searched in
+        memory by the queue)."""
+        text = text.strip()
+        if len(text) < 2:
+            return set()
+        return set(await Message.filter(body__icontains=text, conversation__status__in=OPEN_STATUSES)
+                   .limit(limit).values_list('conversation_id', flat=True))
+
+    async def _history(self, customer_name: str, conversations: list[PastConversation]) -> list[ThreadEntry]:
+        """The customer's hybrid thread: the latest messages of all their conversations, with the internal notes and
+        transfers, in time order."""
+        channels = {c.id: c.channel for c in conversations}
+        ids = list(channels)
+        entries = [ThreadEntry(key=f'message-{m.id}', kind=m.author_kind, conversation_id=m.conversation_id,
+                               channel=channels[m.conversation_id], body=m.body, created_at=m.created_at,
+                               author_name=self._author_name(m, customer_name))
+                   for m in await Message.filter(conversation_id__in=ids).order_by('-created_at', '-id')
+                   .limit(HISTORY_LIMIT)]
+        entries += [ThreadEntry(key=f'note-{n.id}', kind='note', conversation_id=n.conversation_id,
+                                channel=channels[n.conversation_id], body=n.body, created_at=n.created_at,
+                                author_name=self._agent_name(n.agent_id))
+                    for n in await InternalNote.filter(conversation_id__in=ids).order_by('-id').limit(HISTORY_LIMIT)]
+        departments = await self.departments()
+        entries += [ThreadEntry(key=f'transfer-{t.id}', kind='transfer', conversation_id=t.conversation_id,
+                                channel=channels[t.conversation_id], created_at=t.created_at,
+                                author_name=self._agent_name(t.from_agent_id),
+                                body=_transfer_text(t, self._agent_name(t.to_agent_id) if t.to_agent_id else
+                                                    departments.get(t.to_department_id or 0, 'a department')))
+                    for t in await Transfer.filter(conversation_id__in=ids).order_by('-id').limit(HISTORY_LIMIT)]
+        entries.reverse()  # each kind was read newest first; the stable sort keeps ids in order within a moment
+        entries.sort(key=lambda entry: entry.created_at)
+        return entries[-HISTORY_LIMIT:]
+
+    def _check_may_work_on(self, actor: AgentView, conversation: Conversation) -> None:
+        """Tags, notes and transfers: a lead on any conversation, an agent on their own or an unassigned one."""
+        if not actor.is_lead:
+            self._check_mine(actor, conversation, allow_unassigned=True)
+
+    def _store_tags(self, conversation: Conversation, tags: tuple[str, ...]) -> None:
+        if conversation.status in OPEN_STATUSES:
+            self.open_tags[conversation.id] = tags
+        self._store(conversation, conversation.customer.name)
+
+    # --- routing, rules and SLA policies (services/helpdesk/routing.py, automation.py, sla.py) ---
+
+    async def assign(self, conversation_id: int, agent_id: int, *, by: str) -> None:
+        """Routing gives a waiting conversation to an agent: ASSIGNED with data 'by' (no person acted)."""
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_open(conversation)
+            if conversation.assignee_id is not None:
+                raise ActionError(f'#{conversation.id} is already assigned to '
+                                  f'{self._agent_name(conversation.assignee_id)}.')
+            await self.assign_in(work, conversation, agent_id, by=by)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def assign_in(self, work: UnitOfWork, conversation: Conversation, agent_id: int, *, by: str | None = None,
+                        key: str | None = None) -> None:
+        """Assign inside a change in progress: an agent taking it, or (``by``) routing, a rule, an escalation; the
+        caller stores the conversation."""
+        conversation.assignee_id = agent_id
+        if conversation.status == 'new':
+            conversation.status = 'open'
+        await conversation.save()
+        await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id, key=key,
+                          data={'channel': conversation.channel} | ({'by': by} if by else {}))
+
+    async def set_priority(self, actor: AgentView, conversation_id: int, priority: str, *,
+                           key: str | None = None) -> None:
+        """An agent (on their own conversation) or a lead changes the priority; the SLA due times follow it."""
+        async with self.game.unit_of_work() as work:
+            conversation = await self._get(conversation_id)
+            self._check_open(conversation)
+            if not actor.is_lead:
+                self._check_mine(actor, conversation, allow_unassigned=True)
+            await self.change_priority(work, conversation, priority, agent_id=actor.id, by='agent', key=key)
+            work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def change_priority(self, work: UnitOfWork, conversation: Conversation, priority: str, *,
+                              agent_id: int | None, by: str, key: str | None = None) -> None:
+        """Change the priority inside a change in progress: PRIORITY_CHANGED with data 'by' (agent | rule | sla)."""
+        if priority not in SLA_RESOLUTION_TARGETS:
+            raise ActionError(f'Unknown priority {priority!r}: one of {", ".join(PRIORITIES)}.')
+        previous = conversation.priority
+        if priority == previous:
+            return
+        conversation.priority = priority
+        for hook in self.on_priority_changed:
+            await hook(work, conversation, previous)
+        await conversation.save()
+        await work.record(EventKind.PRIORITY_CHANGED, agent_id=agent_id, conversation_id=conversation.id, key=key,
+                          data={'priority': priority, 'previous': previous, 'by': by})
+
+    def publish_after_commit(self, work: UnitOfWork, conversation: Conversation) -> None:
+        """Update the open queue and the conversation's tabs once ``work`` commits (changes made by automation)."""
+        work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def _get(self, conversation_id: int) -> Conversation:
+        conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')
+        if conversation is None:
+            raise ActionError(f'Conversation #{conversation_id} does not exist.')
+        return conversation
+
+    async def _reopen(self, work, conversation: Conversation, *, reason: str, key: str | None = None) -> None:
+        tags = tuple(await ConversationTag.filter(conversation_id=conversation.id).order_by('tag')
+                     .values_list('tag', flat=True))
+        if tags:  # back in the open queue, with its tags
+            work.after_commit(lambda: self.open_tags.__setitem__(conversation.id, tags))
+        conversation.status = 'open' if conversation.assignee_id else 'new'
+        conversation.resolved_at = None
+        conversation.rating = None
+        conversation.rating_comment = None
+        conversation.waiting_since = self.clock.now()
+        await work.record(EventKind.REOPENED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
+                          key=key, data={'reason': reason})
+
+    def _check_open(self, conversation: Conversation) -> None:
+        if conversation.status == 'resolved':
+            raise ActionError(f'#{conversation.id} is already resolved.')
+        if conversation.status == 'abandoned':
+            raise ActionError(f'#{conversation.id} was abandoned: the customer hung up before anyone answered.')
+
+    def _check_mine(self, actor: AgentView, conversation: Conversation, *, allow_unassigned: bool) -> None:
+        if conversation.assignee_id == actor.id:
+            return
+        if conversation.assignee_id is None:
+            if allow_unassigned:
+                return
+            raise ActionError(f'#{conversation.id} is not assigned to anyone yet: reply to it or take it first.')
+        raise ActionError(f'#{conversation.id} is assigned to {self._agent_name(conversation.assignee_id)}, not to you.')
+
+    def _agent_name(self, agent_id: int | None) -> str:
+        agent = self.directory.agent(agent_id) if agent_id is not None else None
+        return agent.name if agent else 'another agent'
+
+    def _author_name(self, message: Message, customer_name: str) -> str:
+        return customer_name if message.author_kind == 'customer' else self._agent_name(message.agent_id)
+
+    def _store(self, conversation: Conversation, customer_name: str) -> None:
+        """Keep the in-memory open queue in step after a commit and announce the change (coalesced)."""
+        if conversation.status in OPEN_STATUSES:
+            self.open_items[conversation.id] = _item(conversation, customer_name,
+                                                     tags=self.open_tags.get(conversation.id, ()))
+        else:
+            self.open_items.pop(conversation.id, None)
+            self.open_tags.pop(conversation.id, None)
+        self.conversation_changed.emit(conversation.id)
+        self.broadcast.poke()
+
+
+def checked_text(text: str, what: str, max_length: int, *, empty: str | None = None) -> str:
+    """``text`` trimmed; :class:`ActionError` when it is longer than ``max_length``, or empty and ``empty`` (the
+    message) is given."""
+    text = text.strip()
+    if not text and empty is not None:
+        raise ActionError(empty)
+    if len(text) > max_length:
+        raise ActionError(f'The {what} is too long ({len(text)} characters, at most {max_length}).')
+    return text
+
+
+def normalise_tag(text: str) -> str:
+    """A tag as stored: trimmed, lower case, inner spaces as '-', without a leading '#'; letters, digits, '-' and '_'.
+
+    :raises ActionError: when it is empty, too long or holds other characters.
+    """
+    tag = re.sub(r'\s+', '-', text.strip().lstrip('#').strip().lower())
+    if not tag:
+        raise ActionError('The tag is empty.')
+    if len(tag) > MAX_TAG_LENGTH:
+        raise ActionError(f'The tag is too long ({len(tag)} characters, at most {MAX_TAG_LENGTH}).')
+    if not TAG_PATTERN.match(tag):
+        raise ActionError(f'The tag {tag!r} may only hold letters, digits, "-" and "_", and starts with a letter or '
+                          'a digit.')
+    return tag
+
+
+def call_duration(started_at: datetime | None, ended_at: datetime) -> dict:
+    """How long a call or chat lasted: from the first agent answer to the resolution (0 when nobody answered)."""
+    return {'started_at': started_at.isoformat() if started_at else None, 'ended_at': ended_at.isoformat(),
+            'duration_seconds': round((ended_at - started_at).total_seconds()) if started_at else 0}
+
+
+def _transfer_text(transfer: Transfer, target: str) -> str:
+    return f'Transferred to {target}' + (f': {transfer.note}' if transfer.note else '')
+
+
+def _item(conversation: Conversation, customer_name: str | None = None, *, tags: tuple[str, ...] = ()) -> InboxItem:
+    return InboxItem(id=conversation.id, channel=Channel(conversation.channel),
+                     customer_name=customer_name if customer_name is not None else conversation.customer.name,
+                     subject=conversation.subject, status=conversation.status, priority=conversation.priority,
+                     assignee_id=conversation.assignee_id, created_at=conversation.created_at,
+                     waiting_since=conversation.waiting_since, sla_due_at=conversation.sla_due_at,
+                     first_response_due_at=conversation.first_response_due_at,
+                     department_id=conversation.department_id, customer_id=conversation.customer_id,
+                     first_response_at=conversation.first_response_at, tags=tags)

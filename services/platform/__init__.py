@@ -1,0 +1,1 @@
+"""The platform: the event log writer, clock, database, settings, scheduler, directory, collector policy."""
