@@ -11,7 +11,8 @@ from pathlib import Path
 from nicegui import app, ui
 from tortoise import Tortoise
 
-from services.container import IncompatibleDatabase, Services, build, check_database, open_database
+from services.container import Services, build
+from services.platform.database import IncompatibleDatabase, check_database, open_database
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
 from services.game.rebuild import differences, overwrite, replay
 from services.domain.events import Channel

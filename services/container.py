@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
-from models import Agent, SchemaInfo, StoredEvent
+from models import StoredEvent
 from services.platform.auth import AuthService
 from services.helpdesk.automation import AutomationService, Sweeper
 from services.game.badges import BadgeService
@@ -30,7 +30,8 @@ from services.game.receipts import ReceiptService
 from services.game.rewards import RewardService
 from services.helpdesk.routing import RoutingService
 from services.game.scoring import ScoringService
-from services.platform.settings import Settings, sqlite_path
+from services.platform.database import open_database
+from services.platform.settings import Settings
 from services.helpdesk.sla import SlaService
 from services.helpdesk.team_chat import TeamChatService
 from services.game.trophies import TrophyService
@@ -172,34 +173,3 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
                     receipts=ReceiptService(directory=directory, game=game, badges=badges),
                     badges=badges, levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game),
                     scoring=ScoringService(game=game), quests=quests)
-
-
-async def check_database(db_url: str) -> None:
-    """Open and close the database once, so an unusable one is reported before the server starts."""
-    await open_database(db_url)
-    await Tortoise.close_connections()
-
-
-SCHEMA_VERSION = 5  # raise with every change to the tables; there are no migrations yet
-
-
-class IncompatibleDatabase(RuntimeError):
-    pass
-
-
-async def open_database(db_url: str) -> None:
-    """Connect, create missing tables, and refuse a database whose tables are of another version."""
-    path = sqlite_path(db_url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    await Tortoise.init(db_url=db_url, modules={'models': ['models']}, _enable_global_fallback=True)
-    await Tortoise.generate_schemas(safe=True)
-    info = await SchemaInfo.get_or_none(id=1)
-    if info is None and not await Agent.exists():
-        await SchemaInfo.create(id=1, version=SCHEMA_VERSION)
-    elif info is None or info.version != SCHEMA_VERSION:
-        await Tortoise.close_connections()
-        raise IncompatibleDatabase(
-            f'{db_url} was created by another version of DeskQuest (tables version {info.version if info else 1}, '
-            f'this version needs {SCHEMA_VERSION}). Move the file aside (the demo creates a new one) or use a new '
-            'database; automatic migrations are not available yet.')

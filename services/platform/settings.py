@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.platform.database import sqlite_path
 from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, SCENARIOS
 
 DEFAULT_DB_URL = 'sqlite://data/deskquest.sqlite3'
@@ -101,12 +102,6 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> Settings:
                     demo=demo, simulator=demo and not args.no_simulator, sim_speed=args.sim_speed, seed=args.seed,
                     scenario=scenario, storage_secret=secret,
                     argon2_memory_kib=int(env.get('DESKQUEST_ARGON2_MEMORY_KIB', '65536')), simulate=simulate)
-
-
-def sqlite_path(db_url: str) -> Path | None:
-    if not db_url.startswith('sqlite://') or ':memory:' in db_url:
-        return None
-    return Path(db_url.removeprefix('sqlite://'))
 
 
 def _flag(env: dict[str, str], name: str) -> bool:

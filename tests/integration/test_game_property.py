@@ -13,7 +13,7 @@ from tortoise.backends.base import executor
 from models import LedgerEntry
 from services.game.badges import BadgeService
 from services.platform.clock import ManualClock
-from services.container import open_database
+from services.platform.database import open_database
 from services.platform.directory import AgentView, Directory
 from services.domain.events import EventKind
 from services.platform.event_log import GameService

@@ -13,7 +13,7 @@ from services.platform.clock import ManualClock
 from services.container import Services
 from services.domain.leaderboard import Period
 from services.game.rebuild import differences, overwrite, replay
-from services.platform.settings import sqlite_path
+from services.platform.database import sqlite_path
 
 ROOT = Path(__file__).resolve().parents[2]
 

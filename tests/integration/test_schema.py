@@ -3,7 +3,8 @@ import pytest
 from tortoise import Tortoise
 
 from models import SchemaInfo
-from services.container import SCHEMA_VERSION, IncompatibleDatabase, Services, open_database
+from services.container import Services
+from services.platform.database import SCHEMA_VERSION, IncompatibleDatabase, open_database
 
 
 async def test_a_database_of_another_version_is_refused(services: Services) -> None:

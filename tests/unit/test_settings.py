@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from services.platform.settings import DEFAULT_DB_URL, parse, sqlite_path
+from services.platform.database import sqlite_path
+from services.platform.settings import DEFAULT_DB_URL, parse
 
 SECRET = {'DESKQUEST_STORAGE_SECRET': 'fixed'}
 
