@@ -1,41 +1,81 @@
 """DeskQuest's composition root: builds the clock, the services and the pages, then serves them (or rebuilds)."""
+import argparse
 import asyncio
 import json
 import logging
 import os
+import secrets
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from nicegui import app, ui
 from tortoise import Tortoise
 
 from services.container import Services, build
-from services.platform.database import IncompatibleDatabase, check_database, open_database
+from services.platform.database import IncompatibleDatabase, check_database, open_database, sqlite_path
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
 from services.game.rebuild import differences, overwrite, replay
 from services.domain.events import Channel
 from services.platform import collector as tuning
-from services.platform.settings import Settings, parse
+from services.platform.clock import AcceleratedClock, SystemClock
+from services.platform.settings import DEFAULT_DB_URL, Settings
 from simulation import core
+from simulation.demo import start_demo
+from simulation.simulator import Simulator
+from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, SCENARIOS
 from simulation.report import describe, report
 from ui import pages
 
 log = logging.getLogger('deskquest')
 ASSETS = Path(__file__).parent / 'assets'
+CHANNELS = ('email', 'chat', 'phone', 'social')
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SimulateSettings:
+    """One headless run of ``python main.py simulate``."""
+    agents: int
+    arrival_rate: float  # contacts per hour, averaged over a day
+    aht: float  # mean handling time, seconds
+    patience: float | None  # mean patience of chat and phone customers, seconds; None: nobody hangs up
+    channels: tuple[str, ...]
+    hours: float
+    sl_target: float  # seconds
+    json: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CommandLine:
+    command: str  # serve | rebuild | simulate
+    check: bool  # rebuild --check
+    settings: Settings
+    simulate: SimulateSettings
 
 
 def serve(settings: Settings) -> None:
-    services = build(settings)
+    """Serve the app: on the wall clock in production, on the demo floor with its simulator otherwise."""
+    simulator: Simulator | None = None
+    if settings.demo:  # the demo floor, on a clock its simulator accelerates
+        clock = AcceleratedClock()
+        services = build(settings, clock=clock)
+        simulator = Simulator(clock=clock, pace=clock, inbox=services.inbox, game=services.game,
+                              directory=services.directory, presence=services.presence, seed=settings.seed,
+                              speed=settings.sim_speed, scenario=settings.scenario)
+    else:
+        services = build(settings, clock=SystemClock())
     app.state.services = services  # lets tests driving the app reach the services it built
-    install_lifespan(services)
-    pages.register(services)
+    app.state.simulator = simulator
+    install_lifespan(services, simulator)
+    pages.register(services, simulator=simulator)
     tuning.install(app, services)  # after the lifespan above: the collector is tuned once the services run
     app.add_static_files('/assets', ASSETS)
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',
-               storage_secret=settings.storage_secret, reload=False, show=False, show_welcome_message=False,
+               storage_secret=settings.storage_secret or stored_secret(settings.db_url), reload=False, show=False,
+               show_welcome_message=False,
                # every socket compressing its own copy of each small update cost CPU, latency and ~0.3 MB per open
                # tab (docs/PERFORMANCE.md); the page itself is still gzipped over HTTP
                ws_per_message_deflate=False)
@@ -43,7 +83,7 @@ def serve(settings: Settings) -> None:
         pass
 
 
-def install_lifespan(services: Services) -> None:
+def install_lifespan(services: Services, simulator: Simulator | None) -> None:
     """Start and stop the services inside the app's lifespan (async ``on_startup`` handlers are not awaited).
 
     NiceGUI's test fixtures run this file once per test, so the original lifespan is kept and wrapped afresh each time
@@ -60,16 +100,29 @@ def install_lifespan(services: Services) -> None:
         async with original(application) as state:  # NiceGUI first: the services need its event loop
             users += 1
             if users == 1:
-                await services.start()
+                await start(services, simulator)
                 announce(services.settings)
             try:
                 yield state
             finally:
                 users -= 1
                 if users == 0:
+                    if simulator is not None:
+                        await simulator.stop()
                     await services.stop()
                     log.info('DeskQuest stopped cleanly')
     router.lifespan_context = lifespan
+
+
+async def start(services: Services, simulator: Simulator | None) -> None:
+    """Open and load, seed the demo floor in demo mode, then start the periodic checks and the simulator."""
+    if simulator is None:
+        await services.start()
+    else:  # the demo: its floor, on the clock the simulator accelerates
+        await start_demo(services, quests=services.settings.simulator, clock=simulator.pace)
+    services.sweeper.start()
+    if simulator is not None and services.settings.simulator:
+        simulator.start()
 
 
 def announce(settings: Settings) -> None:
@@ -83,7 +136,7 @@ def announce(settings: Settings) -> None:
               'Wall screen: /kiosk. Stop with Ctrl-C.\n', flush=True)
 
 
-async def rebuild(settings: Settings) -> int:
+async def rebuild(settings: Settings, *, check: bool) -> int:
     """Recompute every projection from the event log; with --check compare only and fail on any difference."""
     await open_database(settings.db_url)
     try:
@@ -92,7 +145,7 @@ async def rebuild(settings: Settings) -> int:
         print(f'replayed {rebuilt.events} events for {len(rebuilt.metrics)} agents')
         for line in lines:
             print(line)
-        if settings.check:
+        if check:
             print('OK: the stored projections match the event log' if not lines else
                   f'FAILED: {len(lines)} difference(s) between the stored projections and the event log')
             return 1 if lines else 0
@@ -106,9 +159,8 @@ async def rebuild(settings: Settings) -> int:
         await Tortoise.close_connections()
 
 
-def simulate(settings: Settings) -> int:
+def simulate(settings: Settings, run: SimulateSettings) -> int:
     """Simulate a floor headless (no server, no database) and print its figures; with --json only one JSON object."""
-    run = settings.simulate
     try:
         config = core.RunConfig(agents=run.agents, arrivals_per_hour=run.arrival_rate, mean_handle_seconds=run.aht,
                                 patience_seconds=run.patience, channels=tuple(Channel(name) for name in run.channels),
@@ -123,18 +175,98 @@ def simulate(settings: Settings) -> int:
     return 0
 
 
+def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
+    """Read the command line; each option has an environment variable of the same meaning, and the option wins."""
+    env = dict(os.environ if env is None else env)
+    parser = argparse.ArgumentParser(prog='python main.py', description='DeskQuest: a gamified support workspace.')
+    parser.add_argument('command', nargs='?', default='serve', choices=['serve', 'rebuild', 'simulate'],
+                        help='serve the app (default), rebuild the projections from the event log, or simulate a '
+                             'floor headless and print its figures')
+    parser.add_argument('--check', action='store_true',
+                        help='with rebuild: only compare, print differences, exit 1 on any')
+    parser.add_argument('--port', type=int, default=int(env.get('DESKQUEST_PORT', '8080')),
+                        help='HTTP port (DESKQUEST_PORT, default 8080)')
+    parser.add_argument('--host', default=env.get('DESKQUEST_HOST', '127.0.0.1'),
+                        help='interface to listen on (DESKQUEST_HOST, default 127.0.0.1)')
+    parser.add_argument('--db-url', default=env.get('DESKQUEST_DB_URL', DEFAULT_DB_URL),
+                        help=f'sqlite://PATH or postgres://USER@HOST:PORT/DB (DESKQUEST_DB_URL, default {DEFAULT_DB_URL})')
+    parser.add_argument('--no-demo', action='store_true', default=_flag(env, 'DESKQUEST_NO_DEMO'),
+                        help='production mode: no demo floor, demo accounts cannot log in (DESKQUEST_NO_DEMO=1)')
+    parser.add_argument('--no-simulator', action='store_true', default=_flag(env, 'DESKQUEST_NO_SIMULATOR'),
+                        help='do not start the traffic simulator (DESKQUEST_NO_SIMULATOR=1)')
+    parser.add_argument('--sim-speed', type=float, default=float(env.get('DESKQUEST_SIM_SPEED', '60')),
+                        help='simulated seconds per real second (DESKQUEST_SIM_SPEED, default 60)')
+    parser.add_argument('--seed', type=int, default=int(env.get('DESKQUEST_SEED', '1')),
+                        help='random seed of the simulator (DESKQUEST_SEED, default 1)')
+    parser.add_argument('--scenario', choices=list(SCENARIOS), default=env.get('DESKQUEST_SCENARIO'),
+                        help='the simulated traffic (DESKQUEST_SCENARIO; default normal in the app, steady for '
+                             'simulate): ' + '; '.join(f'{s.name}: {s.description}' for s in SCENARIOS.values()))
+    run = parser.add_argument_group('simulate', 'a headless run: no server, no database, figures on stdout')
+    run.add_argument('--agents', type=int, default=12, help='agents on the floor (default 12)')
+    run.add_argument('--arrival-rate', type=float, metavar='R',
+                     help=f'contacts per hour, averaged over a day (default {DEMO_ARRIVALS_PER_AGENT_HOUR:g} per '
+                          'agent)')
+    run.add_argument('--aht', type=float, default=DEMO_HANDLE_SECONDS, metavar='S',
+                     help=f'mean handling time in seconds (default {DEMO_HANDLE_SECONDS:g})')
+    run.add_argument('--patience', type=float, metavar='P',
+                     help='mean patience of chat and phone customers in seconds (default: nobody hangs up; on a '
+                          'realistic day chat customers wait longer than callers)')
+    run.add_argument('--channels', nargs='+', default=list(CHANNELS), metavar='CHANNEL',
+                     help=f'channels with traffic, by name or comma-separated (default all: {" ".join(CHANNELS)})')
+    run.add_argument('--hours', type=float, default=24.0, help='hours during which contacts arrive (default 24)')
+    run.add_argument('--sl-target', type=float, default=float(env.get('DESKQUEST_SL_TARGET', '20')), metavar='T',
+                     help='service-level target: answered within T seconds (DESKQUEST_SL_TARGET, default 20)')
+    run.add_argument('--json', action='store_true', help='print one JSON object and nothing else on stdout')
+    args = parser.parse_args(argv)
+    channels = tuple(dict.fromkeys(name.strip() for names in args.channels for name in names.split(',')
+                                   if name.strip()))
+    if not channels or set(channels) - set(CHANNELS):
+        parser.error(f'--channels takes some of: {", ".join(CHANNELS)}')
+    if args.agents < 1:
+        parser.error('--agents must be at least 1')
+    demo = not args.no_demo
+    simulate = SimulateSettings(
+        agents=args.agents, aht=args.aht, patience=args.patience, channels=channels, hours=args.hours,
+        arrival_rate=args.arrival_rate if args.arrival_rate is not None else DEMO_ARRIVALS_PER_AGENT_HOUR * args.agents,
+        sl_target=args.sl_target, json=args.json)
+    scenario = args.scenario or ('steady' if args.command == 'simulate' else 'normal')
+    settings = Settings(port=args.port, host=args.host, db_url=args.db_url, demo=demo,
+                        simulator=demo and not args.no_simulator, sim_speed=args.sim_speed, seed=args.seed,
+                        scenario=scenario, storage_secret=env.get('DESKQUEST_STORAGE_SECRET', ''),
+                        argon2_memory_kib=int(env.get('DESKQUEST_ARGON2_MEMORY_KIB', '65536')))
+    return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate)
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    return env.get(name, '').lower() in ('1', 'true', 'yes', 'on')
+
+
+def stored_secret(db_url: str) -> str:
+    """A random session secret kept beside the SQLite file (created when the app first serves), so logins survive a
+    restart."""
+    path = sqlite_path(db_url)
+    if path is None:
+        return secrets.token_urlsafe(32)
+    secret_file = path.parent / '.storage_secret'
+    if not secret_file.exists():
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        secret_file.write_text(secrets.token_urlsafe(32))
+        secret_file.chmod(0o600)
+    return secret_file.read_text().strip()
+
+
 if __name__ == '__main__':
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     # NiceGUI's test fixtures execute this file inside their event loop, with pytest's own arguments
     simulated = bool(os.environ.get('NICEGUI_USER_SIMULATION'))
-    settings = parse([] if simulated else sys.argv[1:])
+    command_line = parse([] if simulated else sys.argv[1:])
     try:
-        if settings.command == 'rebuild':
-            sys.exit(asyncio.run(rebuild(settings)))
-        if settings.command == 'simulate':
-            sys.exit(simulate(settings))
+        if command_line.command == 'rebuild':
+            sys.exit(asyncio.run(rebuild(command_line.settings, check=command_line.check)))
+        if command_line.command == 'simulate':
+            sys.exit(simulate(command_line.settings, command_line.simulate))
         if not simulated:
-            asyncio.run(check_database(settings.db_url))  # report an unusable database before serving
-        serve(settings)
+            asyncio.run(check_database(command_line.settings.db_url))  # report an unusable database before serving
+        serve(command_line.settings)
     except IncompatibleDatabase as error:
         sys.exit(f'DeskQuest cannot use this database: {error}')

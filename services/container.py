@@ -1,19 +1,15 @@
-"""The services one process runs, built once by ``main.py`` and handed to every page."""
-import logging
-from datetime import datetime, timedelta
+"""The services one process runs, built once by ``main.py`` and handed to every page: the one place that wires them."""
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
-from models import StoredEvent
 from services.platform.auth import AuthService
 from services.helpdesk.automation import AutomationService, Sweeper
 from services.game.badges import BadgeService
 from services.helpdesk.canned_replies import CannedReplyService
-from services.platform.clock import AcceleratedClock, ManualClock
+from services.platform.clock import Clock
 from services.helpdesk.crm import CrmService
-from simulation.demo import seed_demo_floor, seed_demo_game, seed_demo_queue, seed_demo_quests
 from services.platform.directory import Directory
 from services.game.disputes import DisputeService
 from services.platform.event_log import GameService
@@ -36,15 +32,11 @@ from services.helpdesk.sla import SlaService
 from services.helpdesk.team_chat import TeamChatService
 from services.game.trophies import TrophyService
 from services.helpdesk.viewing import ViewingService
-from simulation.simulator import Simulator
-
-log = logging.getLogger(__name__)
-
 
 @dataclass(kw_only=True, slots=True)
 class Services:
     settings: Settings
-    clock: AcceleratedClock | ManualClock
+    clock: Clock
     directory: Directory
     auth: AuthService
     game: GameService
@@ -52,7 +44,6 @@ class Services:
     progress: ProgressService
     inbox: InboxService
     presence: Presence
-    simulator: Simulator
     viewing: ViewingService
     # the workspace (issue 3): CRM card, canned replies, internal chat, ratings
     crm: CrmService
@@ -77,14 +68,15 @@ class Services:
     quests: QuestService  # quests and team missions (issue 4)
 
     async def start(self) -> None:
-        """Open the database, seed the demo, load the projections from the log and start the simulator."""
+        """Open the database and load the projections from the log."""
+        await self.open()
+        await self.load()
+
+    async def open(self) -> None:
         await open_database(self.settings.db_url)
-        seeded = self.settings.demo and await seed_demo_floor(self.auth)
-        if seeded and isinstance(self.clock, AcceleratedClock):
-            self.clock.advance_to(demo_morning(self.clock.now()))
-        last_event = await StoredEvent.all().order_by('-id').first()
-        if last_event is not None and isinstance(self.clock, AcceleratedClock):
-            self.clock.advance_to(last_event.occurred_at)  # never record events before the last one
+
+    async def load(self) -> None:
+        """Load every projection from what is stored; the order is the order they depend on each other."""
         await self.directory.load()
         await self.levels.load()  # the stored level table, before the projection loads
         await self.scoring.load()  # and the scoring values in force
@@ -98,16 +90,6 @@ class Services:
         await self.inbox.load()
         await self.canned_replies.load()
         await self.load_workspace_settings()
-        if seeded:
-            await seed_demo_queue(self.inbox)
-            await seed_demo_game(self.rewards, self.incentives, self.directory)
-            if self.settings.simulator:  # the quests come with the simulated traffic that moves their bars
-                await seed_demo_quests(self.quests, self.directory)
-            log.info('seeded the demo floor')
-        if isinstance(self.clock, AcceleratedClock):
-            self.sweeper.start()
-        if self.settings.simulator:
-            self.simulator.start()
 
     async def load_workspace_settings(self) -> None:
         """Routing, SLA policies and rules: what leads configure (after the inbox, whose queue they look at)."""
@@ -116,8 +98,9 @@ class Services:
         await self.automation.load()
 
     async def stop(self) -> None:
-        """Finish the action in progress, then close the database: nothing is left half-written."""
-        await self.simulator.stop()
+        """Finish the action in progress, then close the database: nothing is left half-written.
+
+        A simulator driving these services is stopped first by whoever started it (main.py)."""
         await self.sweeper.stop()
         await self.routing.stop()
         await self.presence.close()
@@ -128,17 +111,9 @@ class Services:
         await Tortoise.close_connections()
 
 
-def demo_morning(now: datetime) -> datetime:
-    """A new demo starts during working hours: at night (UTC) the shifts are thin and the floor looks asleep."""
-    if 7 <= now.hour < 18:
-        return now
-    morning = now.replace(hour=8, minute=0, second=0, microsecond=0)
-    return morning if morning > now else morning + timedelta(days=1)
-
-
-def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = None) -> Services:
-    """Wire the services together; tests and headless runs pass a :class:`ManualClock`."""
-    clock = clock or AcceleratedClock()
+def build(settings: Settings, *, clock: Clock) -> Services:
+    """Wire the services together on the clock the caller chose (main.py: the wall clock or the demo's accelerated
+    one; tests and headless runs: a manual one)."""
     directory = Directory()
     hasher = PasswordHasher(memory_cost=settings.argon2_memory_kib)
     game = GameService(clock=clock)
@@ -150,8 +125,6 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
     presence = Presence(clock=clock, game=game)
-    simulator = Simulator(clock=clock, inbox=inbox, game=game, directory=directory, presence=presence,
-                          seed=settings.seed, speed=settings.sim_speed, scenario=settings.scenario)
     # SLA due times are set before the rules run (a rule may test or change the priority), routing after the commit
     routing = RoutingService(clock=clock, game=game, inbox=inbox, directory=directory, presence=presence)
     sla = SlaService(clock=clock, game=game, inbox=inbox, routing=routing)
@@ -161,7 +134,7 @@ def build(settings: Settings, *, clock: AcceleratedClock | ManualClock | None = 
     return Services(settings=settings, clock=clock, directory=directory,
                     auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
                     game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,
-                    simulator=simulator, viewing=ViewingService(clock=clock, game=game, directory=directory),
+                    viewing=ViewingService(clock=clock, game=game, directory=directory),
                     crm=CrmService(clock=clock, game=game, inbox=inbox),
                     canned_replies=canned_replies,
                     team_chat=TeamChatService(clock=clock, game=game, directory=directory),

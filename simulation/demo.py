@@ -1,8 +1,11 @@
 """The demo floor: teams, agents with simulated working styles, a lead, customers and canned replies."""
+import logging
 from datetime import datetime, timedelta, timezone
 
 from models import (Agent, AgentDepartment, AgentSkills, AutomationRule, CannedReply, Customer, Department, Purchase,
-                    RoutingSettings, SlaPolicy, Team)
+                    RoutingSettings, SlaPolicy, StoredEvent, Team)
+from services.container import Services
+from services.platform.clock import AcceleratedClock
 from services.platform.auth import AuthService
 from services.platform.directory import Directory
 from services.domain.events import Channel
@@ -14,6 +17,7 @@ from services.domain.rewards import RewardDraft
 from services.game.rewards import RewardService
 from simulation.traffic import company_of
 
+log = logging.getLogger(__name__)
 DEMO_PASSWORD = 'demo'
 TEAMS = {
     'Aurora': [('ana', 'Ana Ozola', 'fast'), ('bruno', 'Bruno Dubois', 'careful'), ('chloe', 'Chloé Martin', 'chatty'),
@@ -44,6 +48,38 @@ CUSTOMERS = [
     ('Lucas Petit', 'fr'), ('Femke Bakker', 'nl'), ('Kristaps Jansons', 'lv'), ('Olivia Brown', 'en'),
     ('Camille Roux', 'fr'), ('Bram Smit', 'nl'), ('Zane Krumina', 'lv'), ('Noah Wilson', 'en'),
 ]
+
+
+async def start_demo(services: Services, *, quests: bool, clock: AcceleratedClock | None = None) -> bool:
+    """Start the services on the demo floor: seeded into an empty database, its queue, store and incentives added
+    once the projections are loaded, and (with ``quests``) the quests that the simulated traffic moves.
+
+    On the demo's accelerated ``clock``, a new demo starts in working hours and a restarted one never records an event
+    before the last one it has. Return whether the floor was seeded now.
+    """
+    await services.open()
+    seeded = await seed_demo_floor(services.auth)
+    if clock is not None:
+        if seeded:
+            clock.advance_to(demo_morning(clock.now()))
+        if (last := await StoredEvent.all().order_by('-id').first()) is not None:
+            clock.advance_to(last.occurred_at)  # an accelerated run may have got ahead of the wall clock
+    await services.load()
+    if seeded:
+        await seed_demo_queue(services.inbox)
+        await seed_demo_game(services.rewards, services.incentives, services.directory)
+        if quests:
+            await seed_demo_quests(services.quests, services.directory)
+        log.info('seeded the demo floor')
+    return seeded
+
+
+def demo_morning(now: datetime) -> datetime:
+    """A new demo starts during working hours: at night (UTC) the shifts are thin and the floor looks asleep."""
+    if 7 <= now.hour < 18:
+        return now
+    morning = now.replace(hour=8, minute=0, second=0, microsecond=0)
+    return morning if morning > now else morning + timedelta(days=1)
 
 
 async def seed_demo_floor(auth: AuthService) -> bool:

@@ -81,12 +81,16 @@ class _Customer:
 
 
 class Simulator:
+    """Runs live in the app on an accelerated clock it speeds up (``pace``, the services' own clock), or headless
+    on a manual clock that :meth:`run_until` moves (``pace`` None)."""
+
     def __init__(self, *, clock: AcceleratedClock | ManualClock, inbox: InboxService, game: GameService,
-                 directory: Directory, presence: Presence, seed: int = 1, speed: float = 60.0,
-                 scenario: str = DEFAULT_SCENARIO) -> None:
+                 directory: Directory, presence: Presence, pace: AcceleratedClock | None = None, seed: int = 1,
+                 speed: float = 60.0, scenario: str = DEFAULT_SCENARIO) -> None:
         if scenario not in SCENARIOS:
             raise ValueError(f'unknown scenario {scenario!r}')
         self.clock = clock
+        self.pace = pace
         self.inbox = inbox
         self.game = game
         self.directory = directory
@@ -146,8 +150,9 @@ class Simulator:
     def start(self) -> None:
         if self.running:
             return
-        if isinstance(self.clock, AcceleratedClock):
-            self.clock.set_speed(self.speed)
+        if self.pace is None:
+            raise RuntimeError('a headless simulator is driven by run_until')
+        self.pace.set_speed(self.speed)
         self.running = True
         self._task = asyncio.get_running_loop().create_task(self.run(), name='simulator')
         self._announce()
@@ -161,24 +166,24 @@ class Simulator:
             await self._task
             self._task = None
         await self._report_all_offline()
-        if isinstance(self.clock, AcceleratedClock):
-            self.clock.set_speed(1.0)  # while the simulator is stopped time runs at its real pace
+        if self.pace is not None:
+            self.pace.set_speed(1.0)  # while the simulator is stopped time runs at its real pace
         self._announce()
 
     def set_speed(self, speed: float) -> None:
         if not MIN_SPEED <= speed <= MAX_SPEED:
             raise ValueError(f'the speed must be between {MIN_SPEED:g}× and {MAX_SPEED:g}×')
         self.speed = speed
-        if self.running and isinstance(self.clock, AcceleratedClock):
-            self.clock.set_speed(speed)
+        if self.running and self.pace is not None:
+            self.pace.set_speed(speed)
         self._announce()
 
     async def run(self) -> None:
         await self.prepare()
-        assert isinstance(self.clock, AcceleratedClock)
+        assert self.pace is not None
         while self.running:
             if not self._heap or self._heap[0].due > self.clock.now():
-                wait = self.clock.real_seconds_until(self._heap[0].due) if self._heap else 0.25
+                wait = self.pace.real_seconds_until(self._heap[0].due) if self._heap else 0.25
                 await asyncio.sleep(min(max(wait, 0.01), 0.25))
                 continue
             # a slice of what is due, then the loop is the tabs' again: at 3600× a burst never freezes a screen.
@@ -196,7 +201,7 @@ class Simulator:
 
     async def run_until(self, until: datetime) -> None:
         """Run every action due up to ``until`` on a manual clock, as fast as the database allows."""
-        assert isinstance(self.clock, ManualClock)
+        assert self.pace is None, 'run_until runs a headless simulator on a manual clock'
         await self.prepare()
         while self._heap and self._heap[0].due <= until:
             self.clock.set(max(self.clock.now(), self._heap[0].due))

@@ -9,9 +9,11 @@ import asyncpg
 import pytest
 from tortoise.backends.base import executor
 
-from services.platform.clock import ManualClock
 from services.container import Services, build
-from services.platform.settings import parse
+from services.platform.clock import ManualClock
+from services.platform.settings import Settings
+from simulation.demo import start_demo
+from simulation.simulator import Simulator
 
 PG_URL = os.environ.get('DESKQUEST_TEST_PG_URL', '')  # e.g. postgres://postgres@127.0.0.1:5432/test
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)  # a Monday morning
@@ -51,15 +53,30 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def services(db_url: str, clock: ManualClock) -> AsyncIterator[Services]:
-    """The whole service layer on a real database with the demo floor seeded, the simulator stopped."""
-    settings = parse(['--db-url', db_url, '--no-simulator'], env={
-        'DESKQUEST_STORAGE_SECRET': 'test', 'DESKQUEST_ARGON2_MEMORY_KIB': '1024'})
-    services = build(settings, clock=clock)
-    await services.start()
+    """The whole service layer on a real database with the demo floor seeded (without the simulator's quests)."""
+    services = build(settings_for_test(db_url), clock=clock)
+    await start_demo(services, quests=False)
     try:
         yield services
     finally:
         await services.stop()
+
+
+@pytest.fixture
+def simulator(services: Services, clock: ManualClock) -> Simulator:
+    """The demo's simulator, headless: :meth:`Simulator.run_until` moves the manual clock."""
+    return headless_simulator(services, clock)
+
+
+def settings_for_test(db_url: str, **overrides: object) -> Settings:
+    """The app's settings for a test: the demo floor, no simulator started, a cheap Argon2."""
+    return Settings(**{'db_url': db_url, 'simulator': False, 'storage_secret': 'test', 'argon2_memory_kib': 1024,
+                       **overrides})
+
+
+def headless_simulator(services: Services, clock: ManualClock, *, seed: int = 1) -> Simulator:
+    return Simulator(clock=clock, inbox=services.inbox, game=services.game, directory=services.directory,
+                     presence=services.presence, seed=seed)
 
 
 @pytest.fixture(autouse=True)

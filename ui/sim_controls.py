@@ -4,17 +4,16 @@ from collections.abc import Callable
 from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
-from services.container import Services
+from services.platform.clock import Clock
 from services.platform.directory import AgentView
-from simulation.simulator import SPEEDS, SimulatorStatus
+from simulation.simulator import SPEEDS, Simulator, SimulatorStatus
 from simulation.traffic import SCENARIOS
 
 
 class SimulatorControls:
-    def __init__(self, services: Services, actor: Callable[[], AgentView | None]) -> None:
-        self.services = services
+    def __init__(self, simulator: Simulator, *, clock: Clock, actor: Callable[[], AgentView | None]) -> None:
+        self.simulator = simulator
         self.actor = actor
-        simulator = services.simulator
         with ui.row().classes('items-center gap-3 no-wrap bg-blue-grey-8 rounded px-3 py-1').mark('simulator-controls'):
             ui.label('Simulator').classes('text-sm')
             self.clock = ui.label().classes('text-sm font-mono').mark('sim-clock')
@@ -34,7 +33,7 @@ class SimulatorControls:
             self.toggle = ui.button(on_click=self._toggle).props('dense unelevated no-caps').mark('sim-toggle')
         self.show(simulator.status())
         simulator.status_changed.subscribe(self.show)
-        ui.timer(1.0, lambda: self.clock.set_text(self.services.clock.now().strftime('%a %d %b %H:%M')))
+        ui.timer(1.0, lambda: self.clock.set_text(clock.now().strftime('%a %d %b %H:%M')))
 
     def show(self, status: SimulatorStatus) -> None:
         self.clock.set_text(status.sim_time.strftime('%a %d %b %H:%M'))
@@ -53,18 +52,18 @@ class SimulatorControls:
     async def _toggle(self) -> None:
         if not self._is_lead():
             return
-        if self.services.simulator.running:
-            await self.services.simulator.stop()
+        if self.simulator.running:
+            await self.simulator.stop()
             ui.notify('Simulator stopped')
         else:
-            self.services.simulator.start()
-            ui.notify(f'Simulator running at {self.services.simulator.speed:g}×')
+            self.simulator.start()
+            ui.notify(f'Simulator running at {self.simulator.speed:g}×')
 
     def _set_speed(self, event: ValueChangeEventArguments) -> None:
         if not self._is_lead():
             return
         try:
-            self.services.simulator.set_speed(float(event.value))
+            self.simulator.set_speed(float(event.value))
         except ValueError as error:
             ui.notify(str(error), type='negative')
             return
@@ -73,5 +72,5 @@ class SimulatorControls:
     def _set_scenario(self, name: str) -> None:
         if not self._is_lead():
             return
-        self.services.simulator.set_scenario(name)
+        self.simulator.set_scenario(name)
         ui.notify(f'Scenario: {SCENARIOS[name].title}')

@@ -14,10 +14,11 @@ from ui.progress_card import ProgressCard
 from ui.receipts import show_badge_receipt, show_level_receipt, show_receipt
 from ui.session import handler_actor, log_out, page_visitor
 from ui.sim_controls import SimulatorControls
+from simulation.simulator import Simulator
 from ui.team_chat import TeamChatPanel
 
 
-def register(services: Services) -> None:
+def register(services: Services, *, simulator: Simulator | None) -> None:
     feed = feed_for(services.leaderboard)  # created here, outside any page, so it outlives every tab
     queues = queue_views_for(services.inbox)
 
@@ -38,8 +39,8 @@ def register(services: Services) -> None:
             ui.image('/assets/logo.svg').classes('w-8 h-8')
             ui.label('DeskQuest').classes('text-lg font-bold')
             ui.space()
-            if agent.is_lead:
-                SimulatorControls(services, actor)
+            if agent.is_lead and simulator is not None:
+                SimulatorControls(simulator, clock=services.clock, actor=actor)
                 ui.button(icon='tune', on_click=lambda: ui.navigate.to('/admin/workspace')) \
                     .props('flat round color=white').tooltip('Workspace settings').mark('admin-link')
             header_tools = ui.row().classes('items-center gap-1 no-wrap')  # presence, chat, canned replies, ratings

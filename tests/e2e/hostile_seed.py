@@ -8,7 +8,9 @@ import sys
 from models import Customer
 from services.container import build
 from services.domain.events import Channel
-from services.platform.settings import parse
+from services.platform.clock import AcceleratedClock
+from services.platform.settings import Settings
+from simulation.demo import start_demo
 
 HOSTILE_NAME = '<img src=x onerror=alert(1)>'
 HOSTILE_SUBJECT = '<script>alert(2)</script>'
@@ -17,8 +19,9 @@ HOSTILE_BODY = '<b>bold?</b> <img src=y onerror=alert(3)>'
 
 async def seed(db_url: str) -> int:
     """Seed the demo floor and a conversation with a customer whose name is HTML; return its conversation id."""
-    services = build(parse(['--db-url', db_url, '--no-simulator']))
-    await services.start()
+    clock = AcceleratedClock()  # as the demo server that later opens this database
+    services = build(Settings(db_url=db_url, simulator=False), clock=clock)
+    await start_demo(services, quests=False, clock=clock)
     try:
         customer = await Customer.create(name=HOSTILE_NAME, email='mallory@example.com', language='en')
         return await services.inbox.create_conversation(customer_id=customer.id, channel=Channel.EMAIL,

@@ -8,10 +8,9 @@ from models import AgentScore, Conversation, LedgerEntry, Message, StoredEvent
 from services.platform.clock import ManualClock
 from services.container import Services, build
 from services.platform.directory import AgentView
-from services.platform.settings import parse
-
-TEST_ENV = {'DESKQUEST_STORAGE_SECRET': 'test', 'DESKQUEST_ARGON2_MEMORY_KIB': '1024'}
-
+from simulation.demo import start_demo
+from simulation.simulator import Simulator
+from tests.conftest import headless_simulator, settings_for_test
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Written:
@@ -54,10 +53,11 @@ async def ledger_of(agent_id: int) -> list[tuple[int, str, str]]:
             await LedgerEntry.filter(agent_id=agent_id).order_by('id').values_list('points', 'domain', 'reason')]
 
 
-async def start_headless(db_url: str, *, start: datetime, seed: int = 1) -> Services:
-    """Build and start the services on a fresh database with a manual clock, as the ``services`` fixture does."""
+async def start_headless(db_url: str, *, start: datetime, seed: int = 1) -> tuple[Services, Simulator]:
+    """Build and start the services on a fresh database with a manual clock, as the ``services`` fixture does, and
+    the simulator that drives them headless."""
     executor.EXECUTOR_CACHE.clear()  # Tortoise caches SQL per connection name, not per dialect
-    settings = parse(['--db-url', db_url, '--no-simulator', '--seed', str(seed)], env=TEST_ENV)
-    services = build(settings, clock=ManualClock(start))
-    await services.start()
-    return services
+    clock = ManualClock(start)
+    services = build(settings_for_test(db_url), clock=clock)
+    await start_demo(services, quests=False)
+    return services, headless_simulator(services, clock, seed=seed)

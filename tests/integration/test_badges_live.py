@@ -11,6 +11,7 @@ from services.container import Services
 from services.domain.events import EventKind
 from services.helpdesk.inbox import ActionError
 from services.game.rebuild import differences, overwrite, replay
+from simulation.simulator import Simulator
 from tests.integration.support import agent
 
 
@@ -19,11 +20,11 @@ async def settled_differences(services: Services) -> list[str]:
     return await differences(await replay())
 
 
-async def test_a_simulated_day_gives_badges_that_the_replay_agrees_with(services: Services,
+async def test_a_simulated_day_gives_badges_that_the_replay_agrees_with(services: Services, simulator: Simulator,
                                                                         clock: ManualClock) -> None:
     assert await BadgeDefinitionRow.all().count() == len(DEFAULT_BADGES)
     assert await LevelRow.all().count() == 12
-    await services.simulator.run_until(clock.now() + timedelta(hours=20))  # past midnight: yesterday's badges too
+    await simulator.run_until(clock.now() + timedelta(hours=20))  # past midnight: yesterday's badges too
     assert await settled_differences(services) == []
     holders = services.badges.tracker.board.current
     assert holders['cleaner'] and holders['novelist']
@@ -53,9 +54,9 @@ async def test_a_simulated_day_gives_badges_that_the_replay_agrees_with(services
     assert await differences(await replay()) == []
 
 
-async def test_a_lead_edits_a_badge_and_the_board_follows_with_the_replay(services: Services,
+async def test_a_lead_edits_a_badge_and_the_board_follows_with_the_replay(services: Services, simulator: Simulator,
                                                                           clock: ManualClock) -> None:
-    await services.simulator.run_until(clock.now() + timedelta(hours=6))
+    await simulator.run_until(clock.now() + timedelta(hours=6))
     lead, ana = agent(services, 'lead'), agent(services, 'ana')
     cleaner = next(d for d in services.badges.definitions if d.key == 'cleaner').as_dict()
     with pytest.raises(ActionError, match='team lead'):
@@ -72,7 +73,7 @@ async def test_a_lead_edits_a_badge_and_the_board_follows_with_the_replay(servic
     assert services.badges.definition('cleaner').name == 'Sweeper'
     assert services.badges.tracker.board.current.get('chat_closer')
     assert (await BadgeDefinitionRow.get(key='cleaner')).name == 'Sweeper'
-    await services.simulator.run_until(clock.now() + timedelta(hours=2))
+    await simulator.run_until(clock.now() + timedelta(hours=2))
     assert await settled_differences(services) == []
 
 
@@ -88,14 +89,14 @@ async def test_teasing_badges_stay_private_unless_the_team_opts_in(services: Ser
     assert services.badges.visible(siesta, ana.id, None)
 
 
-async def test_a_lead_edits_a_level_and_the_replay_uses_the_same_table(services: Services,
+async def test_a_lead_edits_a_level_and_the_replay_uses_the_same_table(services: Services, simulator: Simulator,
                                                                        clock: ManualClock) -> None:
     lead, ana = agent(services, 'lead'), agent(services, 'ana')
     with pytest.raises(ActionError, match='team lead'):
         await services.levels.save(ana, 2, title='Rookie', icon='egg', condition='points >= 1')
     with pytest.raises(ActionError, match='Level 2'):
         await services.levels.save(lead, 2, title='Rookie', icon='egg', condition='points >= ')
-    await services.simulator.run_until(clock.now() + timedelta(hours=3))
+    await simulator.run_until(clock.now() + timedelta(hours=3))
     level_ups = []
     services.levels.level_ups.subscribe(level_ups.extend)
     await services.levels.save(lead, 2, title='First steps', icon='egg', condition='replies >= 1')
@@ -104,7 +105,7 @@ async def test_a_lead_edits_a_level_and_the_replay_uses_the_same_table(services:
     await services.levels.save(lead, 2, title='First steps', icon='egg', condition='points >= 100000')
     levels = {a: m.level for a, m in services.game.projection.agents.items()}
     assert max(levels.values()) >= 2  # permanent once reached
-    await services.simulator.run_until(clock.now() + timedelta(hours=1))
+    await simulator.run_until(clock.now() + timedelta(hours=1))
     assert await settled_differences(services) == []
     await LevelRow.filter(number=3).update(title='Tampered')
     await BadgeDefinitionRow.filter(key='siesta').update(teasing=False)
@@ -117,8 +118,8 @@ async def test_a_lead_edits_a_level_and_the_replay_uses_the_same_table(services:
     assert (await BadgeDefinitionRow.get(key='siesta')).teasing
 
 
-async def test_trophies_follow_the_ledger_and_reload_the_same(services: Services, clock: ManualClock) -> None:
-    await services.simulator.run_until(clock.now() + timedelta(hours=8))
+async def test_trophies_follow_the_ledger_and_reload_the_same(services: Services, simulator: Simulator, clock: ManualClock) -> None:
+    await simulator.run_until(clock.now() + timedelta(hours=8))
     snapshot = services.trophies.snapshot()
     assert snapshot.standings['mvp'] and snapshot.standings['mvp'][0].points > 0
     live = dict(services.trophies.board.totals)

@@ -12,7 +12,7 @@ from services.platform.directory import AgentView
 from services.domain.events import Channel, EventKind, Rating
 from services.helpdesk.inbox import ActionError
 from services.game.rebuild import differences, replay
-from simulation.simulator import SIM_NOTES
+from simulation.simulator import SIM_NOTES, Simulator
 from tests.integration.support import agent, waiting_ids, written
 
 
@@ -300,8 +300,8 @@ async def test_a_transfer_to_an_inactive_agent_is_refused(services: Services, an
 # --- the simulator does this work too ---
 
 @pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
-async def test_simulated_agents_tag_write_notes_and_transfer(services: Services, clock: ManualClock) -> None:
-    await services.simulator.run_until(clock.now() + timedelta(hours=4))
+async def test_simulated_agents_tag_write_notes_and_transfer(services: Services, simulator: Simulator, clock: ManualClock) -> None:
+    await simulator.run_until(clock.now() + timedelta(hours=4))
     kinds = Counter(await StoredEvent.all().values_list('kind', flat=True))
     assert kinds['tagged'] > 20 and kinds['note_added'] > 2 and kinds['transferred'] > 2, kinds
     transfers = await Transfer.all()

@@ -16,6 +16,7 @@ from services.platform.notices import Notice
 from services.game.quests import QuestDraft
 from services.domain.quests import QuestBar
 from services.game.rebuild import differences, overwrite, replay
+from simulation.simulator import Simulator
 from tests.integration.support import agent, waiting_ids
 
 
@@ -172,14 +173,14 @@ async def test_a_restart_records_the_completion_a_crash_lost(services: Services,
     assert await settled_differences(services) == []
 
 
-async def test_a_simulated_morning_with_quests_replays_the_same(services: Services, clock: ManualClock,
+async def test_a_simulated_morning_with_quests_replays_the_same(services: Services, simulator: Simulator, clock: ManualClock,
                                                                 lead: AgentView) -> None:
     await services.quests.save(lead, resolved_today(title='Resolve 3 chats', target=3, channel='chat'))
     await services.quests.save(lead, resolved_today(title='The floor replies 30 times', kind='replied', target=30,
                                                     scope='team', reward_points=5, preset='this_week'))
-    await services.simulator.run_until(clock.now() + timedelta(hours=4))
+    await simulator.run_until(clock.now() + timedelta(hours=4))
     await services.quests.save(lead, resolved_today(title='Happy customers', kind='rated', rating='good', target=2))
-    await services.simulator.run_until(clock.now() + timedelta(hours=2))
+    await simulator.run_until(clock.now() + timedelta(hours=2))
     assert await settled_differences(services) == []
     assert len(await StoredEvent.filter(kind=EventKind.QUEST_COMPLETED.value)) >= 2
 

@@ -14,13 +14,14 @@ from services.container import Services
 from services.domain.leaderboard import Period
 from services.game.rebuild import differences, overwrite, replay
 from services.platform.database import sqlite_path
+from simulation.simulator import Simulator
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def test_replay_after_ten_simulated_hours(services: Services, clock: ManualClock) -> None:
-    await services.simulator.run_until(clock.now() + timedelta(hours=10))
-    assert clock.now() == services.simulator.status().sim_time
+async def test_replay_after_ten_simulated_hours(services: Services, simulator: Simulator, clock: ManualClock) -> None:
+    await simulator.run_until(clock.now() + timedelta(hours=10))
+    assert clock.now() == simulator.status().sim_time
     kinds = Counter(await StoredEvent.all().values_list('kind', flat=True))
     assert kinds['resolved'] > 100 and kinds['rated'] > 50 and kinds['reopened'] > 0  # a rich enough history
     assert await LedgerEntry.filter(reason__contains='taken back').exists()
@@ -87,9 +88,9 @@ async def run_cli(*args: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
-async def test_rebuild_command(services: Services, clock: ManualClock, db_url: str) -> None:
+async def test_rebuild_command(services: Services, simulator: Simulator, clock: ManualClock, db_url: str) -> None:
     assert sqlite_path(db_url) is not None
-    await services.simulator.run_until(clock.now() + timedelta(hours=1))
+    await simulator.run_until(clock.now() + timedelta(hours=1))
     events = await StoredEvent.all().count()
     agents = await AgentScore.all().count()
 

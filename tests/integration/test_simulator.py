@@ -15,19 +15,21 @@ from services.platform.directory import AgentView
 from services.domain.events import Rating
 from services.helpdesk.inbox import ActionError
 from services.game.rebuild import differences, replay
-from services.platform.settings import parse
+from simulation.demo import start_demo
 from simulation.traffic import SCENARIOS, plan_shifts
+from simulation.simulator import Simulator
 from tests.conftest import START
-from tests.integration.support import TEST_ENV, start_headless, waiting_ids, written
+from tests.conftest import settings_for_test
+from tests.integration.support import start_headless, waiting_ids, written
 
 HOURS = 2
 
 
 async def simulated_history(db_url: str, *, seed: int) -> list[tuple]:
     """Run the simulator headless on a fresh database and return its log and ledger."""
-    services = await start_headless(db_url, start=START, seed=seed)
+    services, simulator = await start_headless(db_url, start=START, seed=seed)
     try:
-        await services.simulator.run_until(START + timedelta(hours=HOURS))
+        await simulator.run_until(START + timedelta(hours=HOURS))
         events = await StoredEvent.all().order_by('id').values_list('kind', 'agent_id', 'conversation_id',
                                                                     'occurred_at')
         ledger = await LedgerEntry.all().order_by('id').values_list('agent_id', 'points', 'reason')
@@ -47,14 +49,14 @@ async def test_same_seed_same_history_other_seed_other_history(tmp_path: Path) -
     assert [row[:3] for row in other] != [row[:3] for row in first]
 
 
-async def test_agents_who_are_online_get_no_simulated_work(services: Services, clock: ManualClock,
+async def test_agents_who_are_online_get_no_simulated_work(services: Services, simulator: Simulator, clock: ManualClock,
                                                            ana: AgentView) -> None:
     services.presence.tab_opened(ana.id)
-    await services.simulator.run_until(clock.now() + timedelta(hours=2))
+    await simulator.run_until(clock.now() + timedelta(hours=2))
     # her only event is her own presence: the tab she opened
     assert await StoredEvent.filter(agent_id=ana.id).values_list('kind', flat=True) == ['presence_changed']
     assert await StoredEvent.filter(kind='resolved').count() > 20
-    assert services.simulator.status().actions > 100 and not services.simulator.status().running
+    assert simulator.status().actions > 100 and not simulator.status().running
 
 
 # --- customers who give up ---
@@ -94,9 +96,9 @@ async def test_a_customer_who_gives_up_abandons_the_conversation(services: Servi
 # --- the in-app simulator follows the traffic model ---
 
 @pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
-async def test_agents_work_their_shifts_and_chat_and_phone_customers_hang_up(services: Services,
+async def test_agents_work_their_shifts_and_chat_and_phone_customers_hang_up(services: Services, simulator: Simulator,
                                                                             clock: ManualClock) -> None:
-    await services.simulator.run_until(clock.now() + timedelta(hours=6))
+    await simulator.run_until(clock.now() + timedelta(hours=6))
     floor = services.directory.floor()
     shifts = dict(zip([agent.id for agent in floor], plan_shifts(len(floor), SCENARIOS['normal'])))
     assigned = await StoredEvent.filter(kind='assigned').values_list('agent_id', 'occurred_at')
@@ -111,9 +113,9 @@ async def test_agents_work_their_shifts_and_chat_and_phone_customers_hang_up(ser
 
 
 @pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
-async def test_switching_to_a_sales_day_floods_the_afternoon_with_chats(services: Services,
+async def test_switching_to_a_sales_day_floods_the_afternoon_with_chats(services: Services, simulator: Simulator,
                                                                        clock: ManualClock) -> None:
-    simulator = services.simulator
+    simulator = simulator
     clock.set(START.replace(hour=12))
     await simulator.run_until(clock.now() + timedelta(minutes=30))
     changes: list[str] = []
@@ -133,21 +135,23 @@ async def test_switching_to_a_sales_day_floods_the_afternoon_with_chats(services
 @pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
 async def test_at_an_hour_a_second_the_simulator_never_holds_up_the_event_loop(db_url: str) -> None:
     """The app's clock at 3600×: the simulator works in short slices and every await lets the tabs in."""
-    settings = parse(['--db-url', db_url, '--no-simulator'], env=TEST_ENV)
-    services = build(settings, clock=AcceleratedClock(start=START))
-    await services.start()
+    clock = AcceleratedClock(start=START)
+    services = build(settings_for_test(db_url), clock=clock)
+    await start_demo(services, quests=False)
+    simulator = Simulator(clock=clock, pace=clock, inbox=services.inbox, game=services.game,
+                          directory=services.directory, presence=services.presence)
     try:
-        services.simulator.set_speed(3600)
-        services.simulator.start()
+        simulator.set_speed(3600)
+        simulator.start()
         await asyncio.sleep(0.5)  # the first queries are prepared; a tab opened then would wait for them too
-        actions, lags = services.simulator.actions, []
+        actions, lags = simulator.actions, []
         deadline = time.monotonic() + 2.0
         while time.monotonic() < deadline:
             before = time.monotonic()
             await asyncio.sleep(0.005)
             lags.append(time.monotonic() - before - 0.005)
-        assert services.simulator.actions - actions > 150  # two simulated hours of a busy morning went by
+        assert simulator.actions - actions > 150  # two simulated hours of a busy morning went by
         assert max(lags) < 0.1  # measured: 2 ms at most; a tab would notice 100 ms
     finally:
-        await services.simulator.stop()
+        await simulator.stop()
         await services.stop()

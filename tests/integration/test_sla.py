@@ -10,10 +10,10 @@ from services.container import Services, build
 from services.platform.directory import AgentView
 from services.domain.events import Channel
 from services.helpdesk.inbox import ActionError
-from services.platform.settings import parse
 from services.helpdesk.sla import LeadAlert, SlaPolicyView, alert_text
 from tests.conftest import START
-from tests.integration.support import TEST_ENV
+from simulation.demo import start_demo
+from tests.conftest import settings_for_test
 
 
 @pytest.fixture
@@ -168,9 +168,9 @@ async def test_an_agent_changes_the_priority_of_their_conversation_and_the_due_t
 
 
 async def test_the_sweep_escalates_before_the_breach_on_an_accelerated_clock(db_url: str) -> None:
-    settings = parse(['--db-url', db_url, '--no-simulator'], env=TEST_ENV)
-    accelerated = build(settings, clock=AcceleratedClock(start=START, speed=600))  # 10 simulated minutes a second
-    await accelerated.start()  # starts the periodic sweep on this clock
+    accelerated = build(settings_for_test(db_url), clock=AcceleratedClock(start=START, speed=600))  # 10 simulated
+    await start_demo(accelerated, quests=False)  # minutes a second
+    accelerated.sweeper.start()  # the periodic sweep on this clock
     try:
         lead = next(view for view in accelerated.directory.agents.values() if view.is_lead)
         await accelerated.sla.save_policy(lead, SlaPolicyView(priority='urgent', first_response_minutes=15,

@@ -13,6 +13,7 @@ from services.domain.events import Rating
 from services.helpdesk.inbox import ActionError
 from services.helpdesk.presence import time_in_statuses
 from services.helpdesk.team_chat import ChatMessageView
+from simulation.simulator import Simulator
 from tests.integration.support import waiting_ids, written
 
 
@@ -100,8 +101,8 @@ async def test_whoever_is_present_when_the_app_stops_is_recorded_offline(service
     assert last is not None and last.data == {'status': 'offline', 'previous': 'online', 'seconds': 3 * 3600}
 
 
-async def test_the_simulator_reports_shifts_and_breaks(services: Services, clock: ManualClock) -> None:
-    await services.simulator.run_until(clock.now() + timedelta(hours=10))
+async def test_the_simulator_reports_shifts_and_breaks(services: Services, simulator: Simulator, clock: ManualClock) -> None:
+    await simulator.run_until(clock.now() + timedelta(hours=10))
     events = await StoredEvent.filter(kind='presence_changed').values_list('agent_id', 'data')
     statuses = {(data['previous'], data['status']) for _, data in events}
     assert {('offline', 'online'), ('online', 'on_break'), ('on_break', 'online'), ('online', 'offline')} <= statuses
@@ -162,9 +163,9 @@ async def test_rating_comment_is_stored_and_listed_in_my_ratings(services: Servi
     assert (await Conversation.get(id=first)).rating_comment is None
 
 
-async def test_the_simulator_writes_comments_in_the_customers_language(services: Services,
+async def test_the_simulator_writes_comments_in_the_customers_language(services: Services, simulator: Simulator,
                                                                       clock: ManualClock) -> None:
-    await services.simulator.run_until(clock.now() + timedelta(hours=6))
+    await simulator.run_until(clock.now() + timedelta(hours=6))
     rated = await StoredEvent.filter(kind='rated').values_list('data', flat=True)
     comments = [data['comment'] for data in rated if data['comment']]
     assert rated and 0 < len(comments) < len(rated)

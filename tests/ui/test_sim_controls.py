@@ -19,8 +19,8 @@ async def test_lead_changes_the_scenario(user: User) -> None:
     user.find(marker='sim-scenario').click()
     user.find(marker='scenario-sales_day').click()
     await user.should_see('Scenario: Sales day', retries=50)
-    assert services().simulator.scenario == 'sales_day'
-    assert services().simulator.status().scenario == 'sales_day'
+    assert app.state.simulator.scenario == 'sales_day'
+    assert app.state.simulator.status().scenario == 'sales_day'
     with user.scope(marker='sim-scenario'):
         await user.should_see('Sales day', retries=50)
 
@@ -32,7 +32,7 @@ async def test_speeds_go_up_to_an_hour_a_second(user: User) -> None:
     assert {60, 300, 900, 3600} <= set(speed.options)
     speed.set_value(3600)
     await user.should_see('Simulator speed: 3600×', retries=50)
-    assert services().simulator.speed == 3600
+    assert app.state.simulator.speed == 3600
 
 
 async def test_the_scenario_handler_checks_the_role_again(user: User) -> None:
@@ -45,4 +45,4 @@ async def test_the_scenario_handler_checks_the_role_again(user: User) -> None:
     user.find(marker='sim-scenario').click()
     user.find(marker='scenario-understaffed').click()
     await user.should_see('Only a lead can control the simulator.', retries=50)
-    assert services().simulator.scenario == 'normal'
+    assert app.state.simulator.scenario == 'normal'

@@ -156,10 +156,10 @@ async def test_lead_starts_and_stops_the_simulator(user: User) -> None:
     await user.should_see(marker='simulator-controls', retries=50)
     user.find('Start simulator').click()
     await user.should_see('Stop simulator', retries=50)
-    assert services().simulator.running
+    assert app.state.simulator.running
     user.find('Stop simulator').click()
     await user.should_see('Start simulator', retries=50)
-    assert not services().simulator.running
+    assert not app.state.simulator.running
 
 
 async def test_kiosk_is_read_only_and_shows_the_board(user: User) -> None:

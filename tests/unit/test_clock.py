@@ -69,7 +69,7 @@ def test_real_seconds_until(monotonic: FakeMonotonic) -> None:
 
 
 def test_a_new_demo_starts_in_working_hours() -> None:
-    from services.container import demo_morning
+    from simulation.demo import demo_morning
     day = datetime(2026, 11, 2, tzinfo=timezone.utc)
     assert demo_morning(day.replace(hour=10, minute=30)) == day.replace(hour=10, minute=30)
     assert demo_morning(day.replace(hour=5)) == day.replace(hour=8)

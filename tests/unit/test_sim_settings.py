@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from services.platform.settings import parse
+from main import parse
 
 SECRET = {'DESKQUEST_STORAGE_SECRET': 'fixed'}
 
@@ -13,7 +13,7 @@ def test_simulate_options() -> None:
                       '--channels', 'chat', 'phone', '--hours', '8', '--sl-target', '30', '--seed', '9',
                       '--scenario', 'sales_day', '--json'], env=SECRET)
     run = settings.simulate
-    assert (settings.command, settings.seed, settings.scenario) == ('simulate', 9, 'sales_day')
+    assert (settings.command, settings.settings.seed, settings.settings.scenario) == ('simulate', 9, 'sales_day')
     assert (run.agents, run.arrival_rate, run.aht, run.patience) == (14, 200.0, 180.0, 120.0)
     assert (run.channels, run.hours, run.sl_target, run.json) == (('chat', 'phone'), 8.0, 30.0, True)
 
@@ -21,19 +21,19 @@ def test_simulate_options() -> None:
 def test_simulate_defaults() -> None:
     settings = parse(['simulate', '--agents', '10'], env=SECRET)
     run = settings.simulate
-    assert settings.scenario == 'steady'  # a headless run is the queueing-theory floor unless told otherwise
+    assert settings.settings.scenario == 'steady'  # a headless run is the queueing-theory floor unless told otherwise
     assert run.arrival_rate == 18.0  # 1.8 contacts per agent-hour
     assert (run.aht, run.patience, run.hours, run.sl_target, run.json) == (420.0, None, 24.0, 20.0, False)
     assert run.channels == ('email', 'chat', 'phone', 'social')
-    assert parse([], env=SECRET).scenario == 'normal'  # the app's simulator starts on a normal day
+    assert parse([], env=SECRET).settings.scenario == 'normal'  # the app's simulator starts on a normal day
 
 
 def test_environment() -> None:
     env = {**SECRET, 'DESKQUEST_SCENARIO': 'social_storm', 'DESKQUEST_SL_TARGET': '15', 'DESKQUEST_SEED': '4'}
     settings = parse(['simulate'], env=env)
-    assert (settings.scenario, settings.simulate.sl_target, settings.seed) == ('social_storm', 15.0, 4)
-    assert parse(['simulate', '--scenario', 'normal', '--sl-target', '25'], env=env).scenario == 'normal'
-    assert parse([], env=env).scenario == 'social_storm'
+    assert (settings.settings.scenario, settings.simulate.sl_target, settings.settings.seed) == ('social_storm', 15.0, 4)
+    assert parse(['simulate', '--scenario', 'normal', '--sl-target', '25'], env=env).settings.scenario == 'normal'
+    assert parse([], env=env).settings.scenario == 'social_storm'
 
 
 def test_channels_by_name_or_comma_separated() -> None:
@@ -48,6 +48,7 @@ def test_invalid_options_are_refused(argv: list[str]) -> None:
         parse(argv, env=SECRET)
 
 
-def test_a_headless_run_leaves_no_secret_beside_a_database(tmp_path: Path) -> None:
-    parse(['simulate', '--db-url', f'sqlite://{tmp_path / "db" / "x.sqlite3"}'], env={})
+@pytest.mark.parametrize('command', ['simulate', 'serve', 'rebuild'])
+def test_reading_the_settings_writes_no_file(tmp_path: Path, command: str) -> None:
+    parse([command, '--db-url', f'sqlite://{tmp_path / "db" / "x.sqlite3"}'], env={})
     assert not (tmp_path / 'db').exists()
