@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import Response
 from nicegui import app, events, ui
 
-from models import BadgeImage
 from services.game.badges import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
 from services.domain.badges import (CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Aggregation, BadgeDefinition, BadgeKind,
                              Direction, FilterOperator, Window)
@@ -286,8 +285,8 @@ def register(services: Services) -> None:
     @app.get('/badge-images/{name}')
     async def badge_image(name: str) -> Response:
         """An uploaded badge image, with the type it was checked to be (browsers must not guess another)."""
-        image = await BadgeImage.get_or_none(name=f'uploaded/{name}')
+        image = await services.badges.uploaded_image(f'uploaded/{name}')
         if image is None:
             return Response(status_code=404)
-        return Response(content=bytes(image.data), media_type=image.content_type,
+        return Response(content=image.data, media_type=image.content_type,
                         headers={'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=86400'})
