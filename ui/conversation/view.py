@@ -1,7 +1,7 @@
 """The open conversations as tabs: each shows the customer's hybrid thread, tags, who else is viewing, and a reply
 box that keeps its half-written text when the agent switches to another tab."""
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from nicegui import ui
@@ -11,6 +11,7 @@ from services.container import Services
 from services.platform.directory import AgentView
 from services.helpdesk.inbox import OPEN_STATUSES, ActionError, ConversationDetail, ThreadEntry
 from services.helpdesk.viewing import Viewer, others
+from ui.actions import attempt, attempt_result
 from ui.canned_page import CannedPicker
 from ui.conversation.transfer import TransferDialog
 from ui.crm_card import CrmCard
@@ -116,10 +117,7 @@ class ConversationView:
         if conversation_id not in self.tabs and len(self.tabs) >= MAX_TABS:
             ui.notify(f'{MAX_TABS} conversations are open: close one first.', type='warning')
             return
-        try:
-            detail = await self.services.inbox.detail(conversation_id)
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        if (detail := await attempt_result(self.services.inbox.detail(conversation_id))) is None:
             return
         self.canned = await self.services.inbox.canned_replies(self.agent.id)  # from memory: shared and own
         self._keep_draft()
@@ -372,14 +370,12 @@ class ConversationView:
         if actor is None or self.detail is None:
             return
         note = bool(self.mode.value)
-        try:
-            if note:
-                await self.services.inbox.add_note(actor, self.detail.item.id, self.reply.value or '')
-            else:
-                await self.services.inbox.reply(actor, self.detail.item.id, self.reply.value or '',
-                                                canned_id=self.picked_canned.get(self.detail.item.id))
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        if note:
+            sent = self.services.inbox.add_note(actor, self.detail.item.id, self.reply.value or '')
+        else:
+            sent = self.services.inbox.reply(actor, self.detail.item.id, self.reply.value or '',
+                                             canned_id=self.picked_canned.get(self.detail.item.id))
+        if not await attempt(sent):
             return
         self._set_reply('')
         self.picked_canned.pop(self.detail.item.id, None)
@@ -417,15 +413,9 @@ class ConversationView:
         await self._act(lambda actor, conversation_id: self.services.inbox.reopen(actor, conversation_id),
                         done='Reopened')
 
-    async def _act(self, action, *, done: str | None = None) -> bool:
+    async def _act(self, action: Callable[[AgentView, int], Awaitable[object]], *, done: str | None = None) -> bool:
+        """Run a service call on the shown conversation as the logged-in agent (see :func:`ui.actions.attempt`)."""
         actor = self.actor()
         if actor is None or self.detail is None:
             return False
-        try:
-            await action(actor, self.detail.item.id)
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
-            return False
-        if done:
-            ui.notify(done, type='positive')
-        return True
+        return await attempt(action(actor, self.detail.item.id), done=done)
