@@ -6,7 +6,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ConversationDetail, ThreadEntry
+from services.helpdesk.inbox import ConversationDetail, PastConversation, ThreadEntry
 from ui.actions import attempt
 from ui.format import CHANNEL_ICONS
 
@@ -24,7 +24,9 @@ class Thread:
         self.shown = shown  # the conversation shown now (None once its tab closed), the one a tag goes to
         self.open_conversation = open_conversation
         self.keys: list[str] = []  # the thread entries shown, to append new ones instead of redrawing
-        self._drawn: dict[str, tuple] = {}  # what the tag chips and the other conversations show, to skip redrawing
+        # what the tag chips and the other conversations show, to skip redrawing them when a message comes in
+        self._tags_drawn: tuple[int, tuple[str, ...], bool] | None = None
+        self._earlier_drawn: tuple[int, list[PastConversation]] | None = None
         with ui.row().classes('w-full items-center gap-1 shrink-0'):
             self.tag_chips = ui.row().classes('gap-1 items-center').mark('tags')
             self.tag_input = ui.input(placeholder='+ tag').props('dense borderless').classes('w-28') \
@@ -46,9 +48,9 @@ class Thread:
         self.keys = []
 
     def _show_tags(self, conversation_id: int, tags: tuple[str, ...], *, removable: bool) -> None:
-        if self._drawn.get('tags') == (conversation_id, tags, removable):
+        if self._tags_drawn == (conversation_id, tags, removable):
             return  # most changes to a conversation are new messages: the chips stay as they are
-        self._drawn['tags'] = (conversation_id, tags, removable)
+        self._tags_drawn = (conversation_id, tags, removable)
         self.tag_chips.clear()
         with self.tag_chips:
             for tag in tags:
@@ -59,9 +61,9 @@ class Thread:
     def _show_earlier(self, detail: ConversationDetail) -> None:
         """The customer's other conversations, one click away (each opens in a tab)."""
         others_ = [c for c in detail.conversations if c.id != detail.item.id]
-        if self._drawn.get('earlier') == (detail.item.id, others_):
+        if self._earlier_drawn == (detail.item.id, others_):
             return
-        self._drawn['earlier'] = (detail.item.id, others_)
+        self._earlier_drawn = (detail.item.id, others_)
         self.earlier.clear()
         self.earlier.set_visibility(bool(others_))
         with self.earlier:

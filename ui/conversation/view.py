@@ -189,18 +189,17 @@ class ConversationView:
                 done='Transferred')
 
     async def _take(self) -> None:
-        await self._act(lambda actor, conversation_id: self.services.inbox.take(actor, conversation_id))
+        await self._act(self.services.inbox.take)
 
     async def _resolve(self) -> None:
-        await self._act(lambda actor, conversation_id: self.services.inbox.resolve(actor, conversation_id),
-                        done='Resolved. Nice work!')
+        await self._act(self.services.inbox.resolve, done='Resolved. Nice work!')
 
     async def _reopen(self) -> None:
-        await self._act(lambda actor, conversation_id: self.services.inbox.reopen(actor, conversation_id),
-                        done='Reopened')
+        await self._act(self.services.inbox.reopen, done='Reopened')
 
     async def _act(self, action: Callable[[AgentView, int], Awaitable[object]], *, done: str | None = None) -> bool:
-        """Run a service call on the shown conversation as the logged-in agent (see :func:`ui.actions.attempt`)."""
+        """Call ``action(actor, conversation_id)`` on the shown conversation as the logged-in agent (see
+        :func:`ui.actions.attempt`)."""
         actor = self.actor()
         if actor is None or self.detail is None:
             return False
