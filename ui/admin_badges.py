@@ -15,6 +15,7 @@ from services.domain.badges import (CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Agg
 from services.container import Services
 from services.platform.directory import AgentView
 from services.helpdesk.inbox import ActionError
+from ui.actions import attempt, attempt_result
 
 FILTER_ROWS = 2  # filters a badge's metric can have in the form (the defaults use at most two)
 LABELS = {Window.ROLLING_7D.value: 'last 7 days', Window.PREVIOUS_DAY.value: 'yesterday',
@@ -70,11 +71,7 @@ def badges_section(services: Services, actor: Callable[[], AgentView | None]) ->
             who = lead()
             if who is None:
                 return
-            try:
-                await services.badges.set_team_teasing(who, team_id, bool(event.value))
-                ui.notify('Saved', type='positive')
-            except ActionError as error:
-                ui.notify(str(error), type='negative')
+            await attempt(services.badges.set_team_teasing(who, team_id, bool(event.value)), done='Saved')
         ui.switch(f'{team_name} shows its teasing badges', value=team_id in services.badges.show_teasing,
                   on_change=toggle).mark(f'teasing-{team_id}')
 
@@ -160,10 +157,7 @@ class BadgeEditor:
         who = self.lead()
         if who is None:
             return
-        try:
-            name = await self.services.badges.upload_image(who, await event.file.read())
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        if (name := await attempt_result(self.services.badges.upload_image(who, await event.file.read()))) is None:
             return
         self.uploader.reset()  # the new image is in the list above: no file list growing in the dialog
         self.image.set_options(self._image_options(), value=name)
