@@ -20,7 +20,8 @@ NO_DRAFT = Draft(text='', note=False)
 class TabBar:
     """The open conversations, in the order they were opened; a click on a tab opens it, its cross closes it."""
 
-    def __init__(self, *, on_open: Callable[[int], Awaitable[None]], on_close: Callable[[int], Awaitable[None]]) -> None:
+    def __init__(self, *, on_open: Callable[[int], Awaitable[None]],
+                 on_close: Callable[[int], Awaitable[None]]) -> None:
         self.on_open = on_open
         self.on_close = on_close
         self.tabs: list[int] = []  # the open conversations, in the order they were opened
