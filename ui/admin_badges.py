@@ -9,13 +9,13 @@ from typing import Any
 from fastapi import Response
 from nicegui import app, events, ui
 
-from models import BadgeImage
 from services.game.badges import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
 from services.domain.badges import (CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Aggregation, BadgeDefinition, BadgeKind,
                              Direction, FilterOperator, Window)
 from services.container import Services
 from services.platform.directory import AgentView
 from services.helpdesk.inbox import ActionError
+from ui.actions import attempt, attempt_result
 
 FILTER_ROWS = 2  # filters a badge's metric can have in the form (the defaults use at most two)
 LABELS = {Window.ROLLING_7D.value: 'last 7 days', Window.PREVIOUS_DAY.value: 'yesterday',
@@ -71,11 +71,7 @@ def badges_section(services: Services, actor: Callable[[], AgentView | None]) ->
             who = lead()
             if who is None:
                 return
-            try:
-                await services.badges.set_team_teasing(who, team_id, bool(event.value))
-                ui.notify('Saved', type='positive')
-            except ActionError as error:
-                ui.notify(str(error), type='negative')
+            await attempt(services.badges.set_team_teasing(who, team_id, bool(event.value)), done='Saved')
         ui.switch(f'{team_name} shows its teasing badges', value=team_id in services.badges.show_teasing,
                   on_change=toggle).mark(f'teasing-{team_id}')
 
@@ -161,10 +157,7 @@ class BadgeEditor:
         who = self.lead()
         if who is None:
             return
-        try:
-            name = await self.services.badges.upload_image(who, await event.file.read())
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        if (name := await attempt_result(self.services.badges.upload_image(who, await event.file.read()))) is None:
             return
         self.uploader.reset()  # the new image is in the list above: no file list growing in the dialog
         self.image.set_options(self._image_options(), value=name)
@@ -286,8 +279,8 @@ def register(services: Services) -> None:
     @app.get('/badge-images/{name}')
     async def badge_image(name: str) -> Response:
         """An uploaded badge image, with the type it was checked to be (browsers must not guess another)."""
-        image = await BadgeImage.get_or_none(name=f'uploaded/{name}')
+        image = await services.badges.uploaded_image(f'uploaded/{name}')
         if image is None:
             return Response(status_code=404)
-        return Response(content=bytes(image.data), media_type=image.content_type,
+        return Response(content=image.data, media_type=image.content_type,
                         headers={'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=86400'})

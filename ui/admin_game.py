@@ -13,9 +13,9 @@ from services.container import Services
 from services.platform.directory import AgentView
 from services.game.disputes import RatedView
 from services.domain.events import Channel, Rating
-from services.helpdesk.inbox import ActionError
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RedemptionView, RewardDraft, RewardView
+from ui.actions import attempt, attempt_result
 from ui.admin_badges import badges_section
 from ui.admin_quests import quests_section
 from ui.admin_scoring import ScoringTab
@@ -131,11 +131,9 @@ class RewardsTab:
                             cost=int(self.cost.value or 0),
                             stock=None if self.stock.value is None else int(self.stock.value),
                             active=bool(self.active.value))
-        try:
-            saved = await self.context.services.rewards.save(lead, draft,
-                                                             reward_id=self.editing.id if self.editing else None)
-        except ActionError as error:
-            ui.notify(str(error), type='negative', multi_line=True)
+        saved = await attempt_result(self.context.services.rewards.save(
+            lead, draft, reward_id=self.editing.id if self.editing else None), multi_line=True)
+        if saved is None:
             return
         self.dialog.close()
         ui.notify(f'Saved {saved.name}', type='positive')
@@ -145,10 +143,7 @@ class RewardsTab:
             return
         draft = RewardDraft(name=reward.name, description=reward.description, cost=reward.cost, stock=reward.stock,
                             active=not reward.active)
-        try:
-            await self.context.services.rewards.save(lead, draft, reward_id=reward.id)
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        if not await attempt(self.context.services.rewards.save(lead, draft, reward_id=reward.id)):
             return
         ui.notify(f'{reward.name} is {"offered again" if draft.active else "no longer offered"}.')
 
@@ -224,10 +219,7 @@ class ApprovalsTab:
     async def _decide(self, redemption: RedemptionView, *, approve: bool, note: str = '') -> None:
         if (lead := self.context.lead()) is None:
             return
-        try:
-            await self.context.services.rewards.decide(lead, redemption.id, approve=approve, note=note)
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        if not await attempt(self.context.services.rewards.decide(lead, redemption.id, approve=approve, note=note)):
             return
         ui.notify(f'{"Approved" if approve else "Denied"} {redemption.reward_name} for {redemption.agent_name}.')
 
@@ -336,10 +328,8 @@ class IncentivesTab:
                               multiplier=float(self.multiplier.value or 0) if kind == IncentiveKind.MULTIPLIER else 1,
                               bonus_points=int(self.bonus.value or 0) if kind == IncentiveKind.BONUS else 0,
                               beyond_per_hour=int(self.beyond.value or 0) if kind == IncentiveKind.BONUS else 0)
-        try:
-            saved = await self.context.services.incentives.save(lead, incentive)
-        except ActionError as error:
-            ui.notify(str(error), type='negative', multi_line=True)
+        if (saved := await attempt_result(self.context.services.incentives.save(lead, incentive),
+                                          multi_line=True)) is None:
             return
         self.dialog.close()
         ui.notify(f'Saved {saved.label}', type='positive')
@@ -347,10 +337,7 @@ class IncentivesTab:
     async def _delete(self, incentive: Incentive) -> None:
         if (lead := self.context.lead()) is None:
             return
-        try:
-            await self.context.services.incentives.delete(lead, incentive.id)
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        if not await attempt(self.context.services.incentives.delete(lead, incentive.id)):
             return
         ui.notify(f'Ended {incentive.label}; the points it gave stay.')
 
@@ -417,11 +404,9 @@ class DisputesTab:
     async def _invalidate(self) -> None:
         if (lead := self.context.lead()) is None or self.disputed is None:
             return
-        try:
-            compensated = await self.context.services.disputes.invalidate(lead, self.disputed.event_id,
-                                                                          self.reason.value or '')
-        except ActionError as error:
-            ui.notify(str(error), type='negative', multi_line=True)
+        compensated = await attempt_result(self.context.services.disputes.invalidate(
+            lead, self.disputed.event_id, self.reason.value or ''), multi_line=True)
+        if compensated is None:
             return
         self.dialog.close()
         ui.notify(f'Invalidated; {compensated:+d} points for {self.disputed.agent_name}.', type='positive')

@@ -11,9 +11,10 @@ from services.helpdesk.automation import FIELD_LABELS, FIELDS, OPERATORS, TIME_T
     RuleView, conditions_from
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import PRIORITIES, ActionError
+from services.helpdesk.inbox import PRIORITIES
 from services.helpdesk.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
 from services.helpdesk.sla import ESCALATIONS, SlaPolicyView
+from ui.actions import attempt
 from ui.session import handler_actor, page_visitor
 
 PATH = '/admin/workspace'
@@ -54,23 +55,6 @@ def register(services: Services) -> None:
 
 
 Lead = Callable[[], AgentView | None]
-
-
-async def attempt(action, *, done: str, error_label: ui.label | None = None) -> bool:
-    """Run a service call; show a refusal inline (or as a notification) and success as a notification."""
-    try:
-        await action
-    except ActionError as error:
-        if error_label is not None:
-            error_label.set_text(str(error))
-            error_label.set_visibility(True)
-        else:
-            ui.notify(str(error), type='negative')
-        return False
-    if error_label is not None:
-        error_label.set_visibility(False)
-    ui.notify(done, type='positive')
-    return True
 
 
 def error_line(marker: str) -> ui.label:

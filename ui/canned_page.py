@@ -7,7 +7,7 @@ from nicegui import ui
 from services.domain.canned import LANGUAGES, PLACEHOLDERS, CannedReplyDraft, CannedReplyView
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from ui.actions import attempt, attempt_result
 from ui.session import handler_actor, page_visitor
 
 
@@ -152,11 +152,9 @@ class CannedRepliesPage:
                                  body=self.body.value or '', language=self.language.value or 'en',
                                  department_id=self.department.value or None,
                                  shared=bool(self.shared.value) and actor.is_lead)
-        try:
-            saved = await self.services.canned_replies.save(actor, draft,
-                                                            reply_id=self.editing.id if self.editing else None)
-        except ActionError as error:
-            ui.notify(str(error), type='negative', multi_line=True)
+        saved = await attempt_result(self.services.canned_replies.save(
+            actor, draft, reply_id=self.editing.id if self.editing else None), multi_line=True)
+        if saved is None:
             return
         self.dialog.close()
         ui.notify(f'Saved /{saved.shortcut}', type='positive')
@@ -171,9 +169,6 @@ class CannedRepliesPage:
         self.confirm.close()
         if actor is None or reply is None:
             return
-        try:
-            await self.services.canned_replies.delete(actor, reply.id)
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        if not await attempt(self.services.canned_replies.delete(actor, reply.id)):
             return
         ui.notify(f'Deleted /{reply.shortcut}')

@@ -8,7 +8,7 @@ from nicegui import ui
 from services.container import Services
 from services.helpdesk.crm import CustomerCard, CustomerDetails, cleaned
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from ui.actions import attempt_result
 
 FIELDS = ('phone', 'social_handle', 'language', 'company')
 LABELS = {'name': 'Name', 'emails': 'E-mails', 'phone': 'Phone', 'social_handle': 'Social handle',
@@ -37,10 +37,7 @@ class CrmCard:
         if customer_id is None:
             self.container.set_visibility(False)
             return
-        try:
-            card = await self.services.crm.card(customer_id)
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        if (card := await attempt_result(self.services.crm.card(customer_id))) is None:
             return
         if self.body is None:
             self._build()
@@ -140,10 +137,8 @@ class CrmCard:
         actor = self.actor()
         if actor is None or self.shown is None:
             return
-        try:
-            changed = await self.services.crm.update(actor, self.shown.id, self._typed())
-        except ActionError as error:
-            ui.notify(str(error), type='negative', multi_line=True)
+        if (changed := await attempt_result(self.services.crm.update(actor, self.shown.id, self._typed()),
+                                            multi_line=True)) is None:
             return
         if changed:
             ui.notify(f'Saved: {", ".join(LABELS[name].lower() for name in changed)}', type='positive')

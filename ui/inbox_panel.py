@@ -11,7 +11,7 @@ from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.events import Channel
 from services.helpdesk.inbox import OPEN_STATUSES, SLA_RESOLUTION_TARGETS, InboxItem, InboxService
-from ui.conversation_view import ConversationView
+from ui.conversation.view import ConversationView
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, since, sla_countdown
 
 LIST_LIMIT = 40

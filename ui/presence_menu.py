@@ -5,8 +5,8 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
 from services.helpdesk.presence import CHOSEN, COLORS, LABELS, PresenceView
+from ui.actions import attempt
 
 ICONS = {'online': 'circle', 'away': 'schedule', 'on_break': 'free_breakfast'}
 
@@ -32,10 +32,7 @@ class PresenceMenu:
         actor = self.actor()
         if actor is None:
             return
-        try:
-            await self.services.presence.choose(actor, status)
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        await attempt(self.services.presence.choose(actor, status))
 
     def _on_changed(self, view: PresenceView) -> None:
         if view.agent_id == self.agent.id:

@@ -11,6 +11,7 @@ from services.platform.directory import AgentView
 from services.helpdesk.inbox import ActionError
 from services.game.progress import Receipt
 from services.game.receipts import EventLine
+from ui.actions import attempt_result
 
 OpenConversation = Callable[[int], Awaitable[None]]
 
@@ -21,11 +22,9 @@ async def show_receipt(services: Services, actor: Callable[[], AgentView | None]
     viewer = actor()
     if viewer is None:
         return
-    try:
-        detail = await services.receipts.explain(viewer, event_id=receipt.event_id, agent_id=viewer.id,
-                                                 kind=receipt.kind)
-    except ActionError as error:
-        ui.notify(str(error), type='negative')
+    detail = await attempt_result(services.receipts.explain(viewer, event_id=receipt.event_id, agent_id=viewer.id,
+                                                            kind=receipt.kind))
+    if detail is None:
         return
     with page_content(), ui.dialog() as dialog, ui.card().classes('w-[32rem] gap-2').mark('receipt'):
         ui.label(detail.title).classes('text-lg font-bold ' +

@@ -5,10 +5,10 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
 from services.platform.notices import Notice
 from services.game.progress import ProgressView
 from services.domain.rewards import RedemptionStatus, RedemptionView, RewardView
+from ui.actions import attempt
 from ui.session import handler_actor, page_visitor
 
 STATUS_COLORS = {RedemptionStatus.PENDING: 'amber-8', RedemptionStatus.APPROVED: 'positive',
@@ -154,10 +154,7 @@ class RewardsStore:
         self.confirm.close()
         if actor is None or reward is None:
             return
-        try:
-            await self.services.rewards.redeem(actor, reward.id)
-        except ActionError as error:
-            ui.notify(str(error), type='negative', multi_line=True)
+        if not await attempt(self.services.rewards.redeem(actor, reward.id), multi_line=True):
             return
         ui.notify(f'Redeemed {reward.name}: a lead will approve it soon.', type='positive')
         await self._reload()

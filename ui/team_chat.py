@@ -6,9 +6,9 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
 from services.helpdesk.presence import COLORS, LABELS, PresenceView
 from services.helpdesk.team_chat import MAX_MESSAGE, ChatMessageView, segments
+from ui.actions import attempt
 
 SHOWN = 100  # messages kept on screen per chat; older ones are one reopen away
 ROOM = 'room'
@@ -98,10 +98,7 @@ class TeamChatPanel:
         actor = self.actor()
         if actor is None:
             return
-        try:
-            await self.services.team_chat.send(actor, self.input.value or '', to_agent_id=self.partner_id)
-        except ActionError as error:
-            ui.notify(str(error), type='negative')
+        if not await attempt(self.services.team_chat.send(actor, self.input.value or '', to_agent_id=self.partner_id)):
             return
         self.input.set_value('')
 

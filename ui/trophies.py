@@ -4,8 +4,6 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from models import BadgeHolding
-
 from services.game.badges import image_url
 from services.domain.badges import BadgeDefinition
 from services.container import Services
@@ -160,7 +158,7 @@ def register(services: Services) -> None:
             with ui.card().classes('w-full gap-1').mark('badge-history'):
                 ui.label('Latest badges won').classes('text-lg font-bold')
                 shown = 0
-                for holding in await BadgeHolding.all().order_by('-gained_at', '-id').limit(HISTORY_SCANNED):
+                for holding in await services.badges.latest_won(HISTORY_SCANNED):
                     definition = services.badges.definition(holding.badge_key)
                     if definition is None or not services.badges.visible(definition, holding.agent_id, agent):
                         continue

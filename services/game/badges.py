@@ -168,6 +168,23 @@ class AgentBadges:
     gained: tuple[BadgeDefinition, ...] = ()
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BadgeWon:
+    """One badge an agent won, as the trophy page lists it (its id opens the receipt of that holding)."""
+    id: int
+    badge_key: str
+    agent_id: int
+    gained_at: datetime
+    lost_at: datetime | None  # None: still held
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UploadedImage:
+    """A lead's uploaded badge image, with the content type it was checked to be."""
+    content_type: str
+    data: bytes
+
+
 class BadgeService:
     """Feeds the tracker after commit through one queue (so events stay in id order and edits wait for their turn),
     stores the holders' history, and tells the holders' tabs and the public screens."""
@@ -213,6 +230,17 @@ class BadgeService:
         current = self.tracker.board.current
         return {d.key: frozenset(a for a in current.get(d.key, ()) if self.visible(d, a, None))
                 for d in self.definitions}
+
+    async def latest_won(self, limit: int) -> list[BadgeWon]:
+        """The ``limit`` badges won last, newest first, whether still held or lost since."""
+        return [BadgeWon(id=holding.id, badge_key=holding.badge_key, agent_id=holding.agent_id,
+                         gained_at=holding.gained_at, lost_at=holding.lost_at)
+                for holding in await BadgeHolding.all().order_by('-gained_at', '-id').limit(limit)]
+
+    async def uploaded_image(self, name: str) -> UploadedImage | None:
+        """The uploaded image named ``name`` (``uploaded/...``, as :meth:`upload_image` returns it), or None."""
+        image = await BadgeImage.get_or_none(name=name)
+        return UploadedImage(content_type=image.content_type, data=bytes(image.data)) if image is not None else None
 
     def agent_changed(self, agent_id: int) -> Event[AgentBadges]:
         if agent_id not in self._agent_events:

@@ -76,3 +76,12 @@ async def test_a_lead_edits_a_level_and_a_badge(user: User) -> None:
     await user.should_see('Sweeper saved', retries=50)
     with user.scope(marker='admin-badge-cleaner'):
         await user.should_see('Sweeper', retries=50)
+
+
+async def test_an_uploaded_badge_image_is_served_with_its_checked_type(user: User) -> None:
+    png = b'\x89PNG\r\n\x1a\n' + b'\x00' * 64
+    name = await services().badges.upload_image(agent('lead'), png)
+    response = await user.http_client.get(f'/badge-images/{name.removeprefix("uploaded/")}')
+    assert response.status_code == 200 and response.content == png
+    assert response.headers['content-type'] == 'image/png' and response.headers['x-content-type-options'] == 'nosniff'
+    assert (await user.http_client.get('/badge-images/missing.png')).status_code == 404
