@@ -27,6 +27,7 @@ from services.platform.event_log import GameService
 from services.helpdesk.inbox import ActionError, InboxItem, InboxService
 from services.helpdesk.presence import OFFLINE, ON_BREAK, ONLINE, Presence
 from services.domain.projection import Outcome
+from services.platform.tasks import start_task
 from simulation import traffic
 from simulation.traffic import (DEFAULT_STYLE, LIVE, SCENARIOS, STYLES, AgentStyle, Shift, TrafficModel,
                                 plan_shifts)
@@ -154,7 +155,7 @@ class Simulator:
             raise RuntimeError('a headless simulator is driven by run_until')
         self.pace.set_speed(self.speed)
         self.running = True
-        self._task = asyncio.get_running_loop().create_task(self.run(), name='simulator')
+        self._task = start_task(self.run(), name='simulator')
         self._announce()
 
     async def stop(self) -> None:

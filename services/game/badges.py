@@ -26,6 +26,7 @@ from services.domain.events import EventKind, GameEvent
 from services.platform.event_log import GameService
 from services.helpdesk.inbox import ActionError
 from services.domain.projection import Outcome
+from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
 BADGE_SEED = 0  # the live game's lucky draws (Quatrefoil): the same in a replay
@@ -280,8 +281,7 @@ class BadgeService:
         self._definitions = tracker.definitions
         self.show_teasing = set(await TeamBadgeSetting.filter(show_teasing=True).values_list('team_id', flat=True))
         self.uploaded = list(await BadgeImage.all().order_by('uploaded_at').values_list('name', flat=True))
-        self._tasks = [asyncio.create_task(self._consume(), name='badges'),
-                       asyncio.create_task(self._tick(), name='badge midnight')]
+        self._tasks = [start_task(self._consume(), name='badges'), start_task(self._tick(), name='badge midnight')]
 
     async def settle(self) -> None:
         """Let the board catch up with every committed event and with the clock (for tests; never call it inside a

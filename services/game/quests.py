@@ -28,6 +28,7 @@ from services.platform.notices import Notice, Notices
 from services.domain.projection import Outcome
 from services.domain.quests import (Preset, QuestBar, QuestCompletion, QuestDefinition, QuestScope, QuestTracker, logged_key,
                              period, quest_bars, quest_from_dict, quest_metric)
+from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
 RECOVERY = timedelta(days=1)  # quests over for less than this before the last event are fed at start-up too
@@ -129,8 +130,7 @@ class QuestService:
             if completion.key not in recorded:
                 log.warning('recording the missing completion %s', completion.key)
                 await self._record(completion)
-        self._tasks = [asyncio.create_task(self._consume(), name='quests'),
-                       asyncio.create_task(self._tick(), name='quest periods')]
+        self._tasks = [start_task(self._consume(), name='quests'), start_task(self._tick(), name='quest periods')]
 
     async def settle(self) -> None:
         """Let the tracker catch up with every committed event (for tests; never inside a unit of work)."""

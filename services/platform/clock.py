@@ -9,9 +9,16 @@ class Clock(Protocol):
         """Return the current (possibly simulated) time, timezone-aware UTC."""
         ...
 
+    @property
+    def speed(self) -> float:
+        """Simulated seconds per real second: how often a periodic check must run to keep up with this clock."""
+        ...
+
 
 class SystemClock:
-    """Wall-clock time."""
+    """Wall-clock time: production's."""
+
+    speed = 1.0
 
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
@@ -53,6 +60,8 @@ class AcceleratedClock:
 
 class ManualClock:
     """Time that only moves when a test or a headless simulation moves it."""
+
+    speed = 1.0  # nominal: whoever moves it runs the periodic checks itself
 
     def __init__(self, start: datetime) -> None:
         self._now = start

@@ -9,6 +9,8 @@ import logging
 import time
 from collections.abc import Callable
 
+from services.platform.tasks import start_task
+
 log = logging.getLogger(__name__)
 
 
@@ -21,9 +23,9 @@ class Coalescer:
         self._last_flush = float('-inf')
 
     def poke(self) -> None:
-        """Note a change; the flush runs once per burst (works with or without NiceGUI running)."""
+        """Note a change; the flush runs once per burst (works with or without NiceGUI serving)."""
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run(), name=f'coalesce {self.flush}')
+            self._task = start_task(self._run(), name=f'coalesce {self.flush}')
 
     async def settle(self) -> None:
         """Wait until a pending flush has run (for shutdown and tests)."""
