@@ -13,7 +13,7 @@ from services.container import Services
 from services.platform.directory import AgentView
 from services.game.disputes import RatedView
 from services.domain.events import Channel, Rating
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RedemptionView, RewardDraft, RewardView
 from ui.admin_badges import badges_section

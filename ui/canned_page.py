@@ -7,7 +7,7 @@ from nicegui import ui
 from services.domain.canned import LANGUAGES, PLACEHOLDERS, CannedReplyDraft, CannedReplyView
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from ui.session import handler_actor, page_visitor
 
 

@@ -8,7 +8,7 @@ from nicegui import ui
 from services.container import Services
 from services.helpdesk.crm import CustomerCard, CustomerDetails, cleaned
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 
 FIELDS = ('phone', 'social_handle', 'language', 'company')
 LABELS = {'name': 'Name', 'emails': 'E-mails', 'phone': 'Phone', 'social_handle': 'Social handle',

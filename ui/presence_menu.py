@@ -5,7 +5,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.helpdesk.presence import CHOSEN, COLORS, LABELS, PresenceView
 
 ICONS = {'online': 'circle', 'away': 'schedule', 'on_break': 'free_breakfast'}

@@ -5,7 +5,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.platform.notices import Notice
 from services.game.progress import ProgressView
 from services.domain.rewards import RedemptionStatus, RedemptionView, RewardView

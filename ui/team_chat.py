@@ -6,7 +6,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.helpdesk.presence import COLORS, LABELS, PresenceView
 from services.helpdesk.team_chat import MAX_MESSAGE, ChatMessageView, segments
 

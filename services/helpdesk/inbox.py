@@ -11,6 +11,7 @@ from nicegui import Event
 from models import (Conversation, ConversationTag, Customer, Department, InternalNote, Message, StoredEvent,
                     Transfer)
 from services.domain.canned import CannedReplyView, placeholder_values, render, shortcut_in
+from services.domain.errors import ActionError
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
@@ -39,10 +40,6 @@ TIMED_CHANNELS = (Channel.CHAT.value, Channel.PHONE.value)  # calls and chats ca
 PRIORITIES = tuple(SLA_RESOLUTION_TARGETS)
 # automation (services/helpdesk/sla.py, services/helpdesk/automation.py) plugs in here: (work, conversation, text) inside the change
 ConversationHook = Callable[[UnitOfWork, Conversation, str], Awaitable[None]]
-
-
-class ActionError(Exception):
-    """An action a person asked for that cannot be done; the message says why and nothing was written."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -13,7 +13,7 @@ from services.platform.clock import AcceleratedClock, ManualClock
 from services.container import Services, build
 from services.platform.directory import AgentView
 from services.domain.events import Rating
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.game.rebuild import differences, replay
 from services.platform.settings import parse
 from simulation.traffic import SCENARIOS, plan_shifts
