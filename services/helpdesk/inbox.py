@@ -4,7 +4,6 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from nicegui import Event
 
@@ -17,9 +16,7 @@ from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
 from services.domain.events import Channel, EventKind, Rating
 from services.platform.event_log import GameService, UnitOfWork
-
-if TYPE_CHECKING:
-    from services.helpdesk.canned_replies import CannedReplyService
+from services.helpdesk.canned_replies import CannedReplyService
 
 OPEN_STATUSES = ('new', 'open', 'pending')
 SLA_RESOLUTION_TARGETS = {
@@ -121,7 +118,7 @@ class ConversationDetail:
 class InboxService:
     """Changes conversations on behalf of a person (or the simulator) and records each change as an event."""
 
-    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, canned: 'CannedReplyService',
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, canned: CannedReplyService,
                  coalesce_seconds: float = 0.2) -> None:
         self.clock = clock
         self.game = game
