@@ -11,7 +11,7 @@ from services.helpdesk.automation import FIELD_LABELS, FIELDS, OPERATORS, TIME_T
     RuleView, conditions_from
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import PRIORITIES
+from services.domain.inbox import PRIORITIES
 from services.domain.errors import ActionError
 from services.helpdesk.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
 from services.helpdesk.sla import ESCALATIONS, SlaPolicyView

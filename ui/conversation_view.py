@@ -9,7 +9,7 @@ from nicegui import ui
 from services.domain.canned import CannedReplyView, placeholder_values, render
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import OPEN_STATUSES, ConversationDetail, InboxItem, ThreadEntry
+from services.domain.inbox import OPEN_STATUSES, ConversationDetail, InboxItem, ThreadEntry
 from services.domain.errors import ActionError
 from services.helpdesk.viewing import Viewer, others
 from ui.canned_page import CannedPicker

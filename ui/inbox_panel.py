@@ -10,7 +10,8 @@ from services.platform.clock import Clock
 from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.events import Channel
-from services.helpdesk.inbox import OPEN_STATUSES, SLA_RESOLUTION_TARGETS, InboxItem, InboxService
+from services.helpdesk.inbox import InboxService
+from services.domain.inbox import OPEN_STATUSES, SLA_RESOLUTION_TARGETS, InboxItem
 from ui.conversation_view import ConversationView
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, since, sla_countdown
 

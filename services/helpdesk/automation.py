@@ -23,7 +23,8 @@ from services.platform.clock import AcceleratedClock, Clock
 from services.platform.directory import AgentView, Directory
 from services.domain.events import Channel, EventKind
 from services.platform.event_log import GameService, UnitOfWork
-from services.helpdesk.inbox import PRIORITIES, InboxService, normalise_tag
+from services.helpdesk.inbox import InboxService
+from services.domain.inbox import PRIORITIES, normalise_tag
 from services.domain.errors import ActionError
 
 log = logging.getLogger(__name__)
