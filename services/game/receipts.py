@@ -20,7 +20,8 @@ from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import OPERATORS, Comparison, Condition, Node, Not, parse_condition
 from services.platform.event_log import GameService
 from services.domain.errors import ActionError
-from services.platform.level_history import ReachedLevel, from_row
+from services.platform.level_history import from_row
+from services.domain.level_history import ReachedLevel
 from services.domain.levels import LEVEL_METRICS, Level, level_info, progress_to_next
 from services.domain.projection import AgentMetrics
 from services.domain.scoring import AwardKind, ScoringPolicy

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from services.domain.badges import DEFAULT_BADGES, BadgeResult, Window
 from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import parse_condition
-from services.platform.level_history import ReachedLevel
+from services.domain.level_history import ReachedLevel
 from services.domain.levels import DEFAULT_LEVELS, LEVEL_METRICS
 from services.game.receipts import (badge_rule, badge_standing, condition_checks, describe, facts, figure_text,
                                level_steps, telling_facts, window_text)
