@@ -10,7 +10,7 @@ from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.errors import ActionError
 from services.game.progress import Receipt
-from services.game.receipts import EventLine
+from services.domain.receipts import EventLine
 
 OpenConversation = Callable[[int], Awaitable[None]]
 

@@ -6,8 +6,8 @@ from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import parse_condition
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import DEFAULT_LEVELS, LEVEL_METRICS
-from services.game.receipts import (badge_rule, badge_standing, condition_checks, describe, facts, figure_text,
-                               level_steps, telling_facts, window_text)
+from services.domain.receipts import (badge_rule, badge_standing, condition_checks, describe, facts, figure_text,
+                                      level_steps, telling_facts, window_text)
 from services.domain.scoring import ScoringPolicy
 
 RESOLVED_AT = datetime(2026, 11, 2, 9, 42, tzinfo=timezone.utc)
