@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from services.helpdesk.automation import FIELD_LABELS, FIELDS, OPERATORS, TIME_TRIGGERS, TRIGGERS, RuleError, RuleSpec, \
-    RuleView, conditions_from
+from services.domain.automation import (FIELD_LABELS, FIELDS, OPERATORS, TIME_TRIGGERS, TRIGGERS, RuleError, RuleSpec,
+                                        RuleView, conditions_from)
 from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.inbox import PRIORITIES

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from models import AutomationRule, Conversation, Customer, Message, StoredEvent
-from services.helpdesk.automation import Condition, RuleError, RuleSpec
+from services.domain.automation import Condition, RuleError, RuleSpec
 from services.platform.clock import ManualClock
 from services.container import Services
 from services.platform.directory import AgentView
