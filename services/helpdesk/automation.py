@@ -9,9 +9,8 @@ Every rule that acts records one ``rule_applied`` event (plus the inbox's own ev
 The actions are a registry (set department, priority or agent, add a tag, send a message, resolve). Time rules run on
 the periodic sweep (:class:`Sweeper`) against the injected clock.
 """
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -19,7 +18,7 @@ from tortoise.functions import Max
 
 from models import AutomationRule, Conversation, Message, StoredEvent
 from services.domain.canned import placeholder_values, render
-from services.platform.clock import AcceleratedClock, Clock
+from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.domain.events import EventKind
 from services.platform.event_log import GameService, UnitOfWork
@@ -246,50 +245,6 @@ class AutomationService:
     async def _resolve(self, work: UnitOfWork, conversation: Conversation, _value: str) -> dict:
         await self.inbox.resolve_in(work, conversation, by='rule')
         return {}
-
-
-class Sweeper:
-    """The periodic checks (routing sweep, time rules, SLA escalations), every few real seconds against the clock.
-
-    Under an accelerated clock it checks more often, so a sweep never spans more than about 30 simulated seconds
-    when it can help it (and never more often than five times a real second).
-    """
-
-    def __init__(self, *, clock: Clock, steps: list[Callable[[], Awaitable[object]]]) -> None:
-        self.clock = clock
-        self.steps = steps
-        self._task: asyncio.Task | None = None
-        self._stopping = asyncio.Event()
-
-    def interval(self) -> float:
-        speed = self.clock.speed if isinstance(self.clock, AcceleratedClock) else 1.0
-        return min(2.0, max(0.2, 30.0 / speed))
-
-    def start(self) -> None:
-        if self._task is None:
-            self._stopping.clear()
-            self._task = asyncio.get_running_loop().create_task(self._run(), name='automation sweep')
-
-    async def stop(self) -> None:
-        """Stop after the sweep in progress (nothing is cut half-way)."""
-        if self._task is not None:
-            self._stopping.set()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
-
-    async def sweep(self) -> None:
-        for step in self.steps:
-            try:
-                await step()
-            except Exception:
-                log.exception('periodic check %s failed; it runs again on the next sweep', step)
-
-    async def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await asyncio.wait_for(self._stopping.wait(), self.interval())
-            except TimeoutError:
-                await self.sweep()
 
 
 def _require_lead(actor: AgentView) -> None:
