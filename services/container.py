@@ -9,7 +9,7 @@ from tortoise import Tortoise
 from models import Agent, SchemaInfo, StoredEvent
 from services.platform.auth import AuthService
 from services.helpdesk.automation import AutomationService
-from services.platform.scheduler import Sweeper
+from services.platform.scheduler import Scheduler as Sweeper
 from services.game.badges import BadgeService
 from services.helpdesk.canned_replies import CannedReplyService
 from services.platform.clock import AcceleratedClock, ManualClock

@@ -7,7 +7,7 @@ Every rule that acts records one ``rule_applied`` event (plus the inbox's own ev
 ``priority_changed``, ``assigned``, ``resolved`` with data ``by: 'rule'``).
 
 The actions are a registry (set department, priority or agent, add a tag, send a message, resolve). Time rules run on
-the periodic sweep (:class:`Sweeper`) against the injected clock.
+the scheduler (services/platform/scheduler.py) against the injected clock.
 """
 import logging
 from collections.abc import Callable, Mapping
@@ -165,7 +165,7 @@ class AutomationService:
             self.rules[rule_id] = replace(view, last_error=message)
 
     async def run_time_rules(self) -> int:
-        """Apply the time rules to what is due now (the periodic sweep calls this); return how many acted."""
+        """Apply the time rules to what is due now (the scheduler calls this); return how many acted."""
         acted = 0
         for rule in [rule for rule in self.rules.values() if rule.spec.enabled and rule.spec.trigger in TIME_TRIGGERS]:
             try:

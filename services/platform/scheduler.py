@@ -9,10 +9,10 @@ from services.platform.clock import AcceleratedClock, Clock
 log = logging.getLogger(__name__)
 
 
-class Sweeper:
-    """The periodic checks (routing sweep, time rules, SLA escalations), every few real seconds against the clock.
+class Scheduler:
+    """Run its steps (the routing sweep, time rules, SLA escalations) in turn, every few real seconds by the clock.
 
-    Under an accelerated clock it checks more often, so a sweep never spans more than about 30 simulated seconds
+    Under an accelerated clock it runs them more often, so a round never spans more than about 30 simulated seconds
     when it can help it (and never more often than five times a real second).
     """
 
@@ -29,25 +29,26 @@ class Sweeper:
     def start(self) -> None:
         if self._task is None:
             self._stopping.clear()
-            self._task = asyncio.get_running_loop().create_task(self._run(), name='automation sweep')
+            self._task = asyncio.get_running_loop().create_task(self._run(), name='scheduler')
 
     async def stop(self) -> None:
-        """Stop after the sweep in progress (nothing is cut half-way)."""
+        """Stop after the round in progress (nothing is cut half-way)."""
         if self._task is not None:
             self._stopping.set()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
-    async def sweep(self) -> None:
+    async def run_steps(self) -> None:
+        """One round: each step in turn; a step that fails is logged and the others still run."""
         for step in self.steps:
             try:
                 await step()
             except Exception:
-                log.exception('periodic check %s failed; it runs again on the next sweep', step)
+                log.exception('periodic check %s failed; it runs again on the next round', step)
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
             try:
                 await asyncio.wait_for(self._stopping.wait(), self.interval())
             except TimeoutError:
-                await self.sweep()
+                await self.run_steps()
