@@ -221,6 +221,22 @@ def badge_standing(definition: BadgeDefinition, result: BadgeResult, holder_id: 
     return lines
 
 
+def lucky_standing(who: str, drawn: Sequence[datetime]) -> list[str]:
+    """The days a lucky draw's holder drew it, by the first event that made them active each day ('you' or their
+    name); none left means the day it was drawn has left the window."""
+    days = ', '.join(f'{moment:%a %d %b}' for moment in drawn)
+    return [f'{_upper(who)} drew it on {days}.' if drawn else
+            f'{_upper(who)} drew it on a day that has left the window.']
+
+
+def evidence_text(definition: BadgeDefinition, event: GameEvent, value: float, actor: str) -> str:
+    """One event behind a badge's figure: what happened and, unless the badge counts events, the value it gave."""
+    text = describe(event.kind.value, event.data, actor)
+    if definition.metric is None or definition.metric.value in (ONE, CONVERSATION):
+        return text
+    return f'{text} · {_value_text(definition.metric.value, value)}'
+
+
 def telling_facts(definition: BadgeDefinition, facts_: Sequence[tuple[GameEvent, float]], *,
                   limit: int = EVIDENCE_SHOWN) -> list[tuple[GameEvent, float]]:
     """The events that say most about a badge's figure, oldest first: the latest ones of a count, else the largest

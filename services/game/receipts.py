@@ -1,9 +1,9 @@
-"""Score receipts: why a ledger entry, a badge or a level exists, told from the events behind it.
+"""Score receipts: the ledger entry, the badge holding or the level-up a person asks about, and the events behind it,
+told in words by services/domain/receipts.py.
 
-The facts are worked out from the event's own data with the same policy the fold used, so a receipt says exactly what
-the rule saw (how long the resolution took, the SLA due time, the number of customer messages, the rating). A badge's
-figures come from a :class:`BadgeBoard`'s own evaluation (the live one, or one fed the log of the window it was won
-in), and a level's from the level-ups the projection stored with their event and metrics (services/platform/level_history.py).
+A badge's figures come from a :class:`BadgeBoard`'s own evaluation (the live one, or one fed the log of the window it
+was won in), and a level's from the level-ups the projection stored with their event and metrics
+(services/platform/level_history.py).
 """
 from collections.abc import Mapping
 from dataclasses import replace
@@ -11,8 +11,8 @@ from datetime import datetime, time, timedelta, timezone
 
 from models import BadgeHolding, LedgerEntry, LevelReached, StoredEvent
 from services.game.badges import BadgeService, badges_from_data, stored_events
-from services.domain.badges import (CONVERSATION, DEFAULT_BADGES, ONE, Aggregation, BadgeBoard, BadgeDefinition, BadgeKind,
-                             lucky_draw, window_bounds, window_days)
+from services.domain.badges import (DEFAULT_BADGES, Aggregation, BadgeBoard, BadgeDefinition, BadgeKind, lucky_draw,
+                                    window_bounds, window_days)
 from services.platform.directory import AgentView, Directory
 from services.domain.events import EventKind
 from services.platform.event_log import GameService
@@ -20,8 +20,8 @@ from services.domain.errors import ActionError
 from services.platform.level_history import from_row
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics
-from services.domain.receipts import (BadgeReceipt, EventLine, LevelReceipt, ReceiptDetail, _upper, _value_text,
-                                      badge_rule, badge_standing, condition_checks, describe, facts, level_steps,
+from services.domain.receipts import (BadgeReceipt, EventLine, LevelReceipt, ReceiptDetail, badge_rule, badge_standing,
+                                      condition_checks, describe, evidence_text, facts, level_steps, lucky_standing,
                                       telling_facts, window_text)
 from services.game.scoring import policy_in_force
 
@@ -139,11 +139,8 @@ class ReceiptService:
         name = self._name(agent_id)
         lines = []
         for event, value in telling_facts(definition, counted):
-            text = describe(event.kind.value, event.data, name)
-            if definition.metric.value not in (ONE, CONVERSATION):
-                text += f' · {_value_text(definition.metric.value, value)}'
-            lines.append(EventLine(at=event.occurred_at, text=text, conversation_id=event.conversation_id,
-                                   scored=extreme and value == figure))
+            lines.append(EventLine(at=event.occurred_at, text=evidence_text(definition, event, value, name),
+                                   conversation_id=event.conversation_id, scored=extreme and value == figure))
         return lines, len(counted)
 
     async def _lucky_days(self, definition: BadgeDefinition, agent_id: int, at: datetime, *,
@@ -162,10 +159,7 @@ class ReceiptService:
                 lines.append(EventLine(at=first.occurred_at, scored=True, conversation_id=first.conversation_id,
                                        text=f'{describe(first.kind, first.data, self._name(agent_id))}: active on '
                                             f'{day:%a %d %b}, and drawn'))
-        days = ', '.join(f'{line.at:%a %d %b}' for line in lines)
-        standing = [f'{_upper(who)} drew it on {days}.' if lines else
-                    f'{_upper(who)} drew it on a day that has left the window.']
-        return standing, lines, len(lines)
+        return lucky_standing(who, [line.at for line in lines]), lines, len(lines)
 
     def _name(self, agent_id: int | None) -> str:
         agent = self.directory.agent(agent_id) if agent_id is not None else None
