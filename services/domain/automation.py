@@ -191,34 +191,34 @@ def _holds(condition: Condition, facts: Facts) -> bool:
     return listed if condition.operator == 'is' else not listed
 
 
-# --- checking actions' values (pure) ---
+# --- checking actions' values: each RuleAction's check (the service registers the actions) ---
 
-def _department_value(value: str, context: RuleContext) -> str:
+def department_value(value: str, context: RuleContext) -> str:
     if not value.isdigit() or int(value) not in context.departments:
         raise RuleError('Pick the department the conversations go to.')
     return value
 
 
-def _priority_value(value: str, _context: RuleContext) -> str:
+def priority_value(value: str, _context: RuleContext) -> str:
     if value not in PRIORITIES:
         raise RuleError(f'Pick a priority: one of {", ".join(PRIORITIES)}.')
     return value
 
 
-def _agent_value(value: str, context: RuleContext) -> str:
+def agent_value(value: str, context: RuleContext) -> str:
     if not value.isdigit() or int(value) not in context.agents:
         raise RuleError('Pick the agent the conversations are assigned to.')
     return value
 
 
-def _tag_value(value: str, _context: RuleContext) -> str:
+def tag_value(value: str, _context: RuleContext) -> str:
     try:
         return normalise_tag(value)  # the same rules as an agent's tag
     except ActionError as error:
         raise RuleError(str(error)) from None
 
 
-def _message_value(value: str, _context: RuleContext) -> str:
+def message_value(value: str, _context: RuleContext) -> str:
     if not value:
         raise RuleError('Write the message to send.')
     if len(value) > MAX_MESSAGE:
@@ -226,5 +226,5 @@ def _message_value(value: str, _context: RuleContext) -> str:
     return value
 
 
-def _no_value(_value: str, _context: RuleContext) -> str:
+def no_value(_value: str, _context: RuleContext) -> str:
     return ''

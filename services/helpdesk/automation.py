@@ -24,8 +24,8 @@ from services.domain.events import EventKind
 from services.platform.event_log import GameService, UnitOfWork
 from services.helpdesk.inbox import InboxService
 from services.domain.automation import (ACTION_TRIGGERS, TIME_TRIGGERS, Facts, RuleAction, RuleContext, RuleError,
-                                       RuleSpec, RuleView, _agent_value, _department_value, _message_value, _no_value,
-                                       _priority_value, _tag_value, conditions_from, matches, validate_rule)
+                                       RuleSpec, RuleView, agent_value, conditions_from, department_value, matches,
+                                       message_value, no_value, priority_value, tag_value, validate_rule)
 from services.domain.errors import ActionError
 
 log = logging.getLogger(__name__)
@@ -42,16 +42,16 @@ class AutomationService:
         self.rules: dict[int, RuleView] = {}
         self.actions: dict[str, RuleAction] = {
             'set_department': RuleAction(label='Send to department', triggers=tuple(ACTION_TRIGGERS),
-                                         check=_department_value, run=self._set_department),
-            'set_priority': RuleAction(label='Set priority', triggers=tuple(ACTION_TRIGGERS), check=_priority_value,
+                                         check=department_value, run=self._set_department),
+            'set_priority': RuleAction(label='Set priority', triggers=tuple(ACTION_TRIGGERS), check=priority_value,
                                        run=self._set_priority),
-            'assign_agent': RuleAction(label='Assign to agent', triggers=tuple(ACTION_TRIGGERS), check=_agent_value,
+            'assign_agent': RuleAction(label='Assign to agent', triggers=tuple(ACTION_TRIGGERS), check=agent_value,
                                        run=self._assign_agent),
             'send_message': RuleAction(label='Send a follow-up message', triggers=('after_resolution',),
-                                       check=_message_value, run=self._send_message),
+                                       check=message_value, run=self._send_message),
             'resolve': RuleAction(label='Close (resolve) the conversation', triggers=('pending_without_reply',),
-                                  check=_no_value, run=self._resolve),
-            'add_tag': RuleAction(label='Add tag', triggers=tuple(ACTION_TRIGGERS), check=_tag_value,
+                                  check=no_value, run=self._resolve),
+            'add_tag': RuleAction(label='Add tag', triggers=tuple(ACTION_TRIGGERS), check=tag_value,
                                   run=self._add_tag),
         }
         inbox.on_created.append(lambda work, conversation, text: self._run_action_rules(
