@@ -16,6 +16,7 @@ from services.domain.expressions import OPERATORS, Comparison, Condition, Node, 
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import LEVEL_METRICS, Level
 from services.domain.scoring import AwardKind, ScoringPolicy
+from services.domain.wording import duration, ordinal
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -70,15 +71,10 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
 def quest_fact(data: Mapping[str, Any]) -> str:
     """'Completed 'Resolve 25 social tickets this week': 25 of 25, the 25th was #123.'"""
     value = f'{data["value"]:g}' if isinstance(data['value'], float) else str(data['value'])
-    last = f'the {_ordinal(data["target"])}' if value == str(data['target']) else 'the last'
+    last = f'the {ordinal(data["target"])}' if value == str(data['target']) else 'the last'
     what = f' was #{data["conversation_id"]}' if data.get('conversation_id') else f' was event {data["event_id"]}'
     team = ', together as a team' if data.get('team_id') is not None else ''
     return f"Completed '{data['title']}'{team}: {value} of {data['target']}, {last}{what}."
-
-
-def _ordinal(number: int) -> str:
-    suffix = 'th' if 10 <= number % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')
-    return f'{number}{suffix}'
 
 
 def describe(event_kind: str, data: Mapping[str, Any], actor: str) -> str:
@@ -364,21 +360,10 @@ def _condition(condition: Filter) -> str:
 
 def _value_text(field_name: str, value: float) -> str:
     if field_name in DURATION_FIELDS:
-        return _duration(value)
+        return duration(value, precise=True)
     if field_name.endswith('length'):
         return f'{_number(value)} characters'
     return f'{_number(value)} {_words(field_name)}'
-
-
-def _duration(seconds: float) -> str:
-    total = round(seconds)
-    if total < 60:
-        return f'{total} s'
-    if total < 3600:
-        minutes, rest = divmod(total, 60)
-        return f'{minutes} min {rest} s' if rest and minutes < 10 else f'{round(total / 60)} min'
-    hours, rest = divmod(round(total / 60), 60)
-    return f'{hours} h {rest:02d} min'
 
 
 def _number(value: float) -> str:
