@@ -21,7 +21,7 @@ from services.helpdesk.canned_replies import CannedReplyService
 
 HISTORY_LIMIT = 100  # entries of a customer's history shown in the thread
 
-# automation (services/helpdesk/sla.py, services/helpdesk/automation.py) plugs in here: (work, conversation, text) inside the change
+# automation (helpdesk/sla.py, helpdesk/automation.py) plugs in here: (work, conversation, text) inside the change
 ConversationHook = Callable[[UnitOfWork, Conversation, str], Awaitable[None]]
 
 
