@@ -5,7 +5,8 @@ from argon2 import PasswordHasher
 from tortoise import Tortoise
 
 from services.platform.auth import AuthService
-from services.helpdesk.automation import AutomationService, Sweeper
+from services.helpdesk.automation import AutomationService
+from services.platform.scheduler import Scheduler as Sweeper
 from services.game.badges import BadgeService
 from services.helpdesk.canned_replies import CannedReplyService
 from services.platform.clock import Clock

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from services.domain.events import Channel, EventKind, GameEvent, Rating
-from services.helpdesk.inbox import SLA_RESOLUTION_TARGETS, TIMED_CHANNELS, call_duration
+from services.domain.inbox import SLA_RESOLUTION_TARGETS, TIMED_CHANNELS, call_duration
 from simulation import traffic
 from simulation.traffic import LIVE, STYLES, AgentStyle, Shift, TrafficModel
 

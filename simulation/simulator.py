@@ -24,7 +24,9 @@ from services.platform.clock import AcceleratedClock, ManualClock
 from services.platform.directory import AgentView, Directory
 from services.domain.events import Channel, EventKind, Rating
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import ActionError, InboxItem, InboxService
+from services.helpdesk.inbox import InboxService
+from services.domain.inbox import InboxItem
+from services.domain.errors import ActionError
 from services.helpdesk.presence import OFFLINE, ON_BREAK, ONLINE, Presence
 from services.domain.projection import Outcome
 from services.platform.tasks import start_task

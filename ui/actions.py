@@ -4,7 +4,7 @@ from typing import TypeVar
 
 from nicegui import ui
 
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 
 T = TypeVar('T')
 

@@ -14,7 +14,7 @@ from services.domain.badges import (CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Agg
                              Direction, FilterOperator, Window)
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from ui.actions import attempt, attempt_result
 
 FILTER_ROWS = 2  # filters a badge's metric can have in the form (the defaults use at most two)

@@ -13,7 +13,7 @@ from services.domain.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Badg
 from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.events import Channel, Rating
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.game.quests import QuestDraft
 from services.domain.quests import Preset, QuestDefinition, QuestScope, reward_text
 from services.domain.scoring import Domain

@@ -10,7 +10,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.domain.scoring import POLICY_FIELDS, PolicyField, ScoringPolicy, policy_as_dict
 
 UNITS = {'points': 'points', 'minutes': 'min', 'resolved': 'resolved'}

@@ -7,11 +7,12 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from services.helpdesk.automation import FIELD_LABELS, FIELDS, OPERATORS, TIME_TRIGGERS, TRIGGERS, RuleError, RuleSpec, \
-    RuleView, conditions_from
+from services.domain.automation import (FIELD_LABELS, FIELDS, OPERATORS, TIME_TRIGGERS, TRIGGERS, RuleError, RuleSpec,
+                                        RuleView, conditions_from)
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import PRIORITIES
+from services.domain.inbox import PRIORITIES
+from services.domain.wording import delay
 from services.helpdesk.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
 from services.helpdesk.sla import ESCALATIONS, SlaPolicyView
 from ui.actions import attempt
@@ -262,7 +263,7 @@ class RulesCard:
         spec = rule.spec
         when = TRIGGERS.get(spec.trigger, spec.trigger)
         if spec.trigger in TIME_TRIGGERS:
-            when = f'{_duration(spec.delay_minutes)} — {when.lower()}'
+            when = f'{delay(spec.delay_minutes)} — {when.lower()}'
         conditions = ' and '.join(f'{FIELD_LABELS[c.field].lower()} {OPERATORS[c.operator]} '
                                   f'{", ".join(self.form.shown_values(c.field, c.values))}' for c in spec.conditions)
         action = self.services.automation.actions.get(spec.action)
@@ -453,12 +454,3 @@ def department_options(services: Services) -> dict[int, str]:
 def _whole(value: float | None) -> int:
     """A whole number from a number input, or -1 (refused by the validation with its message)."""
     return int(value) if value is not None and float(value).is_integer() else -1
-
-
-def _duration(minutes: int) -> str:
-    if minutes % (24 * 60) == 0:
-        days = minutes // (24 * 60)
-        return f'{days} day{"s" if days != 1 else ""}'
-    if minutes % 60 == 0:
-        return f'{minutes // 60} h'
-    return f'{minutes} min'

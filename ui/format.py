@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from services.domain.events import Channel
+from services.domain.wording import duration
 
 CHANNEL_ICONS = {Channel.EMAIL: 'mail', Channel.CHAT: 'chat', Channel.PHONE: 'call', Channel.SOCIAL: 'tag'}
 CHANNEL_LABELS = {Channel.EMAIL: 'Email', Channel.CHAT: 'Chat', Channel.PHONE: 'Phone', Channel.SOCIAL: 'Social'}
@@ -10,28 +11,8 @@ STATUS_COLORS = {'new': 'red-6', 'open': 'blue-7', 'pending': 'grey-7', 'resolve
 SLA_SOON_SECONDS = 30 * 60  # a target closer than this is shown as urgent
 
 
-def duration(seconds: float) -> str:
-    """A short human duration: 45 s, 12 min, 3 h 05 min, 2 d 4 h."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f'{seconds} s'
-    minutes = seconds // 60
-    if minutes < 60:
-        return f'{minutes} min'
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f'{hours} h {minutes:02d} min'
-    days, hours = divmod(hours, 24)
-    return f'{days} d {hours} h'
-
-
 def since(moment: datetime | None, now: datetime) -> str:
     return duration((now - moment).total_seconds()) if moment else ''
-
-
-def ordinal(number: int) -> str:
-    suffix = 'th' if 10 <= number % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')
-    return f'{number}{suffix}'
 
 
 def sla_countdown(due_at: datetime, now: datetime, *, first_response: bool = False) -> tuple[str, str]:

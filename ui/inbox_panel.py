@@ -10,8 +10,9 @@ from services.platform.clock import Clock
 from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.events import Channel
-from services.helpdesk.inbox import OPEN_STATUSES, SLA_RESOLUTION_TARGETS, InboxItem, InboxService
 from ui.conversation.view import ConversationView
+from services.helpdesk.inbox import InboxService
+from services.domain.inbox import OPEN_STATUSES, SLA_RESOLUTION_TARGETS, InboxItem
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, since, sla_countdown
 
 LIST_LIMIT = 40

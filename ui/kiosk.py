@@ -3,7 +3,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.events import Channel
-from services.helpdesk.inbox import InboxItem
+from services.domain.inbox import InboxItem
 from services.domain.leaderboard import Period
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
 from services.game.badges import image_url

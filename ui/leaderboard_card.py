@@ -22,7 +22,7 @@ from services.platform.coalesce import Coalescer
 from services.game.leaderboard import LeaderboardService, LeaderboardSnapshot
 from services.domain.leaderboard import PERIOD_LABELS, BoardRow, Period, UnrankedRow
 from services.domain.levels import Level, level_info
-from ui.format import ordinal
+from services.domain.wording import ordinal
 
 ROWS_SHOWN = 10
 TEAMS_SHOWN = 3

@@ -8,9 +8,9 @@ from nicegui import ui
 from services.game.badges import image_url
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.game.progress import Receipt
-from services.game.receipts import EventLine
+from services.domain.receipts import EventLine
 from ui.actions import attempt_result
 
 OpenConversation = Callable[[int], Awaitable[None]]

@@ -24,7 +24,7 @@ from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.domain.events import EventKind, GameEvent
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.domain.projection import Outcome
 from services.platform.tasks import start_task
 

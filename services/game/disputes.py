@@ -9,7 +9,7 @@ from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.domain.events import EventKind, Rating
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.platform.notices import Notice, Notices
 
 MAX_REASON = 200

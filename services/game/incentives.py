@@ -10,7 +10,7 @@ from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from services.domain.events import EventKind, GameEvent
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.domain.incentives import Incentive, IncentiveBook, normalise_time, problems_with
 
 INCENTIVE_KINDS = [EventKind.INCENTIVE_SAVED.value, EventKind.INCENTIVE_DELETED.value]

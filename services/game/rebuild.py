@@ -15,8 +15,8 @@ from services.domain.badges import BadgeDefinition
 from services.domain.events import EventKind
 from services.platform.event_log import CHUNK, add_daily_points, iterate_events
 from services.domain.leaderboard import PointsTally
-from services.platform.level_history import (ReachedLevel, level_differences, level_rows, reached_levels,
-                                    stored_levels_reached)
+from services.platform.level_history import level_differences, level_rows, reached_levels, stored_levels_reached
+from services.domain.level_history import ReachedLevel
 from services.domain.levels import Level, level_as_dict
 from services.domain.projection import AgentMetrics, GameProjection
 from services.game.quests import quest_events, row_fields, stored_definitions

@@ -11,7 +11,7 @@ from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.domain.events import EventKind
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.platform.notices import Notice, Notices
 from services.domain.rewards import (SPENDING, Balance, RedemptionStatus, RedemptionView, RewardDraft, RewardView,
                                    problems_with)

@@ -13,7 +13,7 @@ from models import ScoringPolicyRow
 from services.platform.directory import AgentView
 from services.domain.events import EventKind
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.domain.scoring import POLICY_FIELDS, PolicyError, ScoringPolicy, check_policy, policy_as_dict, policy_from_dict
 
 SEEDED = 0  # the defaults are in force from the start of the log

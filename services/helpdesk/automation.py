@@ -7,243 +7,28 @@ Every rule that acts records one ``rule_applied`` event (plus the inbox's own ev
 ``priority_changed``, ``assigned``, ``resolved`` with data ``by: 'rule'``).
 
 The actions are a registry (set department, priority or agent, add a tag, send a message, resolve). Time rules run on
-the periodic sweep (:class:`Sweeper`) against the injected clock.
+the scheduler (services/platform/scheduler.py) against the injected clock.
 """
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from tortoise.functions import Max
 
 from models import AutomationRule, Conversation, Message, StoredEvent
 from services.domain.canned import placeholder_values, render
-from services.platform.clock import AcceleratedClock, Clock
+from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
-from services.domain.events import Channel, EventKind
+from services.domain.events import EventKind
 from services.platform.event_log import GameService, UnitOfWork
-from services.helpdesk.inbox import PRIORITIES, ActionError, InboxService, normalise_tag
+from services.helpdesk.inbox import InboxService
+from services.domain.automation import (ACTION_TRIGGERS, TIME_TRIGGERS, Facts, RuleAction, RuleContext, RuleError,
+                                       RuleSpec, RuleView, agent_value, conditions_from, department_value, matches,
+                                       message_value, no_value, priority_value, tag_value, validate_rule)
+from services.domain.errors import ActionError
 
 log = logging.getLogger(__name__)
-
-ACTION_TRIGGERS = {'conversation_created': 'A new conversation arrives', 'customer_message': 'The customer writes'}
-TIME_TRIGGERS = {'after_resolution': 'Time after resolution', 'pending_without_reply': 'Pending without a reply'}
-TRIGGERS = ACTION_TRIGGERS | TIME_TRIGGERS
-OPERATORS = {'contains_any': 'contains any of', 'contains_none': 'contains none of', 'is': 'is one of',
-             'is_not': 'is none of'}
-FIELDS = {'text': ('contains_any', 'contains_none'), 'channel': ('is', 'is_not'), 'priority': ('is', 'is_not'),
-          'language': ('is', 'is_not'), 'department': ('is', 'is_not')}
-FIELD_LABELS = {'text': 'Subject or message', 'channel': 'Channel', 'priority': 'Priority',
-                'language': 'Customer language', 'department': 'Department'}
-MAX_CONDITIONS = 10
-MAX_VALUES = 30
-MAX_DELAY_MINUTES = 365 * 24 * 60
-MAX_MESSAGE = 2000
-
-
-class RuleError(ActionError):
-    """A rule that cannot be saved; the message says what is wrong."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Condition:
-    field: str
-    operator: str
-    values: tuple[str, ...]
-
-    def as_json(self) -> dict:
-        return {'field': self.field, 'operator': self.operator, 'value': list(self.values)}
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RuleSpec:
-    """A rule as a lead writes it."""
-    name: str
-    trigger: str
-    action: str
-    value: str = ''
-    conditions: tuple[Condition, ...] = ()
-    delay_minutes: int = 0
-    enabled: bool = True
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RuleView:
-    id: int
-    spec: RuleSpec
-    last_error: str = ''
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Facts:
-    """What conditions look at."""
-    text: str
-    channel: str
-    priority: str
-    language: str
-    department_id: int | None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RuleContext:
-    """What validation checks values against."""
-    departments: Mapping[int, str] = field(default_factory=dict)
-    agents: Mapping[int, str] = field(default_factory=dict)
-
-
-# an action's run: (work, conversation, value) -> details for the rule_applied event
-ActionRun = Callable[[UnitOfWork, Conversation, str], Awaitable[dict]]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RuleAction:
-    label: str
-    triggers: tuple[str, ...]
-    check: Callable[[str, RuleContext], str]  # the value as stored, or RuleError
-    run: ActionRun
-
-
-def conditions_from(raw: object) -> tuple[Condition, ...]:
-    """Read stored or submitted conditions (``[{'field', 'operator', 'value'}]``), checking them.
-
-    :raises RuleError: naming the condition and what is wrong with it.
-    """
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise RuleError('The conditions must be a list.')
-    if len(raw) > MAX_CONDITIONS:
-        raise RuleError(f'A rule has at most {MAX_CONDITIONS} conditions.')
-    conditions = []
-    for number, item in enumerate(raw, start=1):
-        where = f'Condition {number}'
-        if not isinstance(item, Mapping):
-            raise RuleError(f'{where} must be a field, an operator and values.')
-        field_name, operator, value = item.get('field'), item.get('operator'), item.get('value')
-        if field_name not in FIELDS:
-            raise RuleError(f'{where}: {field_name!r} is not a field a rule can test; use one of '
-                            f'{", ".join(FIELDS)}.')
-        if operator not in FIELDS[field_name]:
-            raise RuleError(f'{where}: {FIELD_LABELS[field_name].lower()} can be tested with '
-                            f'{" or ".join(repr(o) for o in FIELDS[field_name])}, not {operator!r}.')
-        values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise RuleError(f'{where}: the values must be text.')
-        values = [' '.join(v.split()) for v in values if v.strip()]
-        if not values:
-            raise RuleError(f'{where}: give at least one value to compare {FIELD_LABELS[field_name].lower()} with.')
-        if len(values) > MAX_VALUES or any(len(v) > 60 for v in values):
-            raise RuleError(f'{where}: at most {MAX_VALUES} values of at most 60 characters each.')
-        conditions.append(Condition(field=field_name, operator=operator, values=tuple(values)))
-    return tuple(conditions)
-
-
-def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context: RuleContext) -> RuleSpec:
-    """Check a rule before it is saved; return it with its values as they are stored.
-
-    :raises RuleError: saying what is wrong.
-    """
-    name = ' '.join(spec.name.split())
-    if not name:
-        raise RuleError('Give the rule a name.')
-    if len(name) > 80:
-        raise RuleError(f'The name is too long ({len(name)} characters, at most 80).')
-    if spec.trigger not in TRIGGERS:
-        raise RuleError(f'Unknown trigger {spec.trigger!r}: one of {", ".join(TRIGGERS)}.')
-    conditions = conditions_from([condition.as_json() for condition in spec.conditions])  # fields and operators
-    for number, condition in enumerate(conditions, start=1):
-        check_condition_values(condition, context, where=f'Condition {number}')
-    action = actions.get(spec.action)
-    if not spec.action:
-        raise RuleError('Pick what the rule does.')
-    if action is None:
-        raise RuleError(f'Unknown action {spec.action!r}: one of {", ".join(actions)}.')
-    if spec.trigger not in action.triggers:
-        raise RuleError(f'"{action.label}" cannot run when: {TRIGGERS[spec.trigger].lower()}; it runs for '
-                        f'{", ".join(TRIGGERS[t].lower() for t in action.triggers)}.')
-    value = action.check(spec.value.strip(), context)
-    delay = spec.delay_minutes
-    if spec.trigger in TIME_TRIGGERS:
-        if not isinstance(delay, int) or not 1 <= delay <= MAX_DELAY_MINUTES:
-            raise RuleError('A time rule waits from 1 minute to 365 days.')
-    else:
-        delay = 0
-    return replace(spec, name=name, value=value, delay_minutes=delay, conditions=conditions)
-
-
-def check_condition_values(condition: Condition, context: RuleContext, *, where: str) -> None:
-    """The values a condition compares with must exist: channels, priorities, departments, languages."""
-    allowed: Iterable[str] | None = None
-    if condition.field == 'channel':
-        allowed = [channel.value for channel in Channel]
-    elif condition.field == 'priority':
-        allowed = PRIORITIES
-    elif condition.field == 'department':
-        unknown = [v for v in condition.values if not v.isdigit() or int(v) not in context.departments]
-        if unknown:
-            raise RuleError(f'{where}: there is no department {", ".join(unknown)}.')
-    elif condition.field == 'language':
-        if bad := [v for v in condition.values if not (2 <= len(v) <= 8 and v.replace('-', '').isalpha())]:
-            raise RuleError(f'{where}: {", ".join(bad)} is not a language code such as en, fr or nl.')
-    if allowed is not None and (unknown := [v for v in condition.values if v not in allowed]):
-        raise RuleError(f'{where}: {", ".join(unknown)} is not a {condition.field}; use one of '
-                        f'{", ".join(allowed)}.')
-
-
-def matches(conditions: Iterable[Condition], facts: Facts) -> bool:
-    """Whether every condition holds (no conditions: always)."""
-    return all(_holds(condition, facts) for condition in conditions)
-
-
-def _holds(condition: Condition, facts: Facts) -> bool:
-    if condition.field == 'text':
-        text = facts.text.casefold()
-        found = any(value.casefold() in text for value in condition.values)
-        return found if condition.operator == 'contains_any' else not found
-    actual = {'channel': facts.channel, 'priority': facts.priority, 'language': facts.language.casefold(),
-              'department': str(facts.department_id) if facts.department_id is not None else ''}[condition.field]
-    listed = actual in {value.casefold() if condition.field == 'language' else value for value in condition.values}
-    return listed if condition.operator == 'is' else not listed
-
-
-# --- checking actions' values (pure) ---
-
-def _department_value(value: str, context: RuleContext) -> str:
-    if not value.isdigit() or int(value) not in context.departments:
-        raise RuleError('Pick the department the conversations go to.')
-    return value
-
-
-def _priority_value(value: str, _context: RuleContext) -> str:
-    if value not in PRIORITIES:
-        raise RuleError(f'Pick a priority: one of {", ".join(PRIORITIES)}.')
-    return value
-
-
-def _agent_value(value: str, context: RuleContext) -> str:
-    if not value.isdigit() or int(value) not in context.agents:
-        raise RuleError('Pick the agent the conversations are assigned to.')
-    return value
-
-
-def _tag_value(value: str, _context: RuleContext) -> str:
-    try:
-        return normalise_tag(value)  # the same rules as an agent's tag
-    except ActionError as error:
-        raise RuleError(str(error)) from None
-
-
-def _message_value(value: str, _context: RuleContext) -> str:
-    if not value:
-        raise RuleError('Write the message to send.')
-    if len(value) > MAX_MESSAGE:
-        raise RuleError(f'The message is too long ({len(value)} characters, at most {MAX_MESSAGE}).')
-    return value
-
-
-def _no_value(_value: str, _context: RuleContext) -> str:
-    return ''
 
 
 class AutomationService:
@@ -257,16 +42,16 @@ class AutomationService:
         self.rules: dict[int, RuleView] = {}
         self.actions: dict[str, RuleAction] = {
             'set_department': RuleAction(label='Send to department', triggers=tuple(ACTION_TRIGGERS),
-                                         check=_department_value, run=self._set_department),
-            'set_priority': RuleAction(label='Set priority', triggers=tuple(ACTION_TRIGGERS), check=_priority_value,
+                                         check=department_value, run=self._set_department),
+            'set_priority': RuleAction(label='Set priority', triggers=tuple(ACTION_TRIGGERS), check=priority_value,
                                        run=self._set_priority),
-            'assign_agent': RuleAction(label='Assign to agent', triggers=tuple(ACTION_TRIGGERS), check=_agent_value,
+            'assign_agent': RuleAction(label='Assign to agent', triggers=tuple(ACTION_TRIGGERS), check=agent_value,
                                        run=self._assign_agent),
             'send_message': RuleAction(label='Send a follow-up message', triggers=('after_resolution',),
-                                       check=_message_value, run=self._send_message),
+                                       check=message_value, run=self._send_message),
             'resolve': RuleAction(label='Close (resolve) the conversation', triggers=('pending_without_reply',),
-                                  check=_no_value, run=self._resolve),
-            'add_tag': RuleAction(label='Add tag', triggers=tuple(ACTION_TRIGGERS), check=_tag_value,
+                                  check=no_value, run=self._resolve),
+            'add_tag': RuleAction(label='Add tag', triggers=tuple(ACTION_TRIGGERS), check=tag_value,
                                   run=self._add_tag),
         }
         inbox.on_created.append(lambda work, conversation, text: self._run_action_rules(
@@ -380,7 +165,7 @@ class AutomationService:
             self.rules[rule_id] = replace(view, last_error=message)
 
     async def run_time_rules(self) -> int:
-        """Apply the time rules to what is due now (the periodic sweep calls this); return how many acted."""
+        """Apply the time rules to what is due now (the scheduler calls this); return how many acted."""
         acted = 0
         for rule in [rule for rule in self.rules.values() if rule.spec.enabled and rule.spec.trigger in TIME_TRIGGERS]:
             try:
@@ -460,50 +245,6 @@ class AutomationService:
     async def _resolve(self, work: UnitOfWork, conversation: Conversation, _value: str) -> dict:
         await self.inbox.resolve_in(work, conversation, by='rule')
         return {}
-
-
-class Sweeper:
-    """The periodic checks (routing sweep, time rules, SLA escalations), every few real seconds against the clock.
-
-    Under an accelerated clock it checks more often, so a sweep never spans more than about 30 simulated seconds
-    when it can help it (and never more often than five times a real second).
-    """
-
-    def __init__(self, *, clock: Clock, steps: list[Callable[[], Awaitable[object]]]) -> None:
-        self.clock = clock
-        self.steps = steps
-        self._task: asyncio.Task | None = None
-        self._stopping = asyncio.Event()
-
-    def interval(self) -> float:
-        speed = self.clock.speed if isinstance(self.clock, AcceleratedClock) else 1.0
-        return min(2.0, max(0.2, 30.0 / speed))
-
-    def start(self) -> None:
-        if self._task is None:
-            self._stopping.clear()
-            self._task = asyncio.get_running_loop().create_task(self._run(), name='automation sweep')
-
-    async def stop(self) -> None:
-        """Stop after the sweep in progress (nothing is cut half-way)."""
-        if self._task is not None:
-            self._stopping.set()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
-
-    async def sweep(self) -> None:
-        for step in self.steps:
-            try:
-                await step()
-            except Exception:
-                log.exception('periodic check %s failed; it runs again on the next sweep', step)
-
-    async def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await asyncio.wait_for(self._stopping.wait(), self.interval())
-            except TimeoutError:
-                await self.sweep()
 
 
 def _require_lead(actor: AgentView) -> None:

@@ -14,7 +14,7 @@ from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from services.domain.events import EventKind
 from services.platform.event_log import GameService, UnitOfWork
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 
 
 class CannedReplyService:

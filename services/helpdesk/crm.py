@@ -10,7 +10,8 @@ from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from services.domain.events import EventKind
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import ActionError, InboxService
+from services.helpdesk.inbox import InboxService
+from services.domain.errors import ActionError
 
 EMAIL_PATTERN = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
 PHONE_PATTERN = re.compile(r'^\+?[\d ()./-]{4,40}$')

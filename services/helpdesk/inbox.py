@@ -1,130 +1,34 @@
 """The unified inbox: conversations on every channel, replies (free text or canned), resolution, reopening, ratings,
 and the agents' work around them: tags, internal notes, transfers, the customer's whole history."""
-import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from nicegui import Event
 
 from models import (Conversation, ConversationTag, Customer, Department, InternalNote, Message, StoredEvent,
                     Transfer)
 from services.domain.canned import CannedReplyView, placeholder_values, render, shortcut_in
+from services.domain.errors import ActionError
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
 from services.domain.events import Channel, EventKind, Rating
 from services.platform.event_log import GameService, UnitOfWork
+from services.domain.inbox import (MAX_NOTE_LENGTH, MAX_REPLY_LENGTH, MAX_TAGS, OPEN_STATUSES, PRIORITIES,
+                                   SLA_RESOLUTION_TARGETS, TIMED_CHANNELS, ConversationDetail, InboxItem,
+                                   MessageView, PastConversation, ThreadEntry, call_duration, checked_text,
+                                   normalise_tag)
+from services.helpdesk.canned_replies import CannedReplyService
 
-if TYPE_CHECKING:
-    from services.helpdesk.canned_replies import CannedReplyService
-
-OPEN_STATUSES = ('new', 'open', 'pending')
-SLA_RESOLUTION_TARGETS = {
-    'urgent': timedelta(hours=1),
-    'high': timedelta(hours=4),
-    'normal': timedelta(hours=8),
-    'low': timedelta(hours=24),
-}
-MAX_REPLY_LENGTH = 10_000
-MAX_NOTE_LENGTH = 5_000
-MAX_TAG_LENGTH = 32
-TAG_PATTERN = re.compile(r'^[^\W_][\w-]*$')  # letters and digits (any script), then also '-' and '_'
-MAX_TAGS = 10  # per conversation
 HISTORY_LIMIT = 100  # entries of a customer's history shown in the thread
-TIMED_CHANNELS = (Channel.CHAT.value, Channel.PHONE.value)  # calls and chats carry their start, end and duration
 
-
-PRIORITIES = tuple(SLA_RESOLUTION_TARGETS)
-# automation (services/helpdesk/sla.py, services/helpdesk/automation.py) plugs in here: (work, conversation, text) inside the change
+# automation (helpdesk/sla.py, helpdesk/automation.py) plugs in here: (work, conversation, text) inside the change
 ConversationHook = Callable[[UnitOfWork, Conversation, str], Awaitable[None]]
-
-
-class ActionError(Exception):
-    """An action a person asked for that cannot be done; the message says why and nothing was written."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class InboxItem:
-    id: int
-    channel: Channel
-    customer_name: str
-    subject: str
-    status: str
-    priority: str
-    assignee_id: int | None
-    created_at: datetime
-    waiting_since: datetime | None
-    sla_due_at: datetime
-    first_response_due_at: datetime | None = None
-    department_id: int | None = None
-    customer_id: int | None = None  # the CRM card beside the conversation shows this customer
-    first_response_at: datetime | None = None
-    tags: tuple[str, ...] = ()
-
-    @property
-    def next_due(self) -> tuple[datetime, bool]:
-        """The next SLA target and whether it is the first response (while nobody has answered), else resolution."""
-        if self.first_response_at is None and self.first_response_due_at is not None \
-                and self.first_response_due_at < self.sla_due_at:
-            return self.first_response_due_at, True
-        return self.sla_due_at, False
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class MessageView:
-    id: int
-    author_kind: str
-    author_name: str
-    body: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ThreadEntry:
-    """One line of a customer's hybrid thread: a message of any of their conversations, or (for agents only) an
-    internal note or a transfer."""
-    key: str  # unique in the thread: 'message-12', 'note-3', 'transfer-1'
-    kind: str  # customer | agent | note | transfer
-    conversation_id: int
-    channel: Channel
-    author_name: str
-    body: str
-    created_at: datetime
-
-    @property
-    def internal(self) -> bool:
-        return self.kind in ('note', 'transfer')
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PastConversation:
-    id: int
-    channel: Channel
-    subject: str
-    status: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ConversationDetail:
-    item: InboxItem
-    customer_email: str
-    customer_language: str
-    messages: list[MessageView]  # what the customer sees of this conversation: never internal notes
-    rating: str | None
-    customer_id: int = 0
-    tags: tuple[str, ...] = ()
-    history: list[ThreadEntry] = field(default_factory=list)  # the customer's conversations, all channels, by time
-    conversations: list[PastConversation] = field(default_factory=list)  # the customer's conversations, newest first
-    customer_company: str = ''  # fills {company} in canned replies
 
 
 class InboxService:
     """Changes conversations on behalf of a person (or the simulator) and records each change as an event."""
 
-    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, canned: 'CannedReplyService',
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, canned: CannedReplyService,
                  coalesce_seconds: float = 0.2) -> None:
         self.clock = clock
         self.game = game
@@ -585,39 +489,6 @@ class InboxService:
             self.open_tags.pop(conversation.id, None)
         self.conversation_changed.emit(conversation.id)
         self.broadcast.poke()
-
-
-def checked_text(text: str, what: str, max_length: int, *, empty: str | None = None) -> str:
-    """``text`` trimmed; :class:`ActionError` when it is longer than ``max_length``, or empty and ``empty`` (the
-    message) is given."""
-    text = text.strip()
-    if not text and empty is not None:
-        raise ActionError(empty)
-    if len(text) > max_length:
-        raise ActionError(f'The {what} is too long ({len(text)} characters, at most {max_length}).')
-    return text
-
-
-def normalise_tag(text: str) -> str:
-    """A tag as stored: trimmed, lower case, inner spaces as '-', without a leading '#'; letters, digits, '-' and '_'.
-
-    :raises ActionError: when it is empty, too long or holds other characters.
-    """
-    tag = re.sub(r'\s+', '-', text.strip().lstrip('#').strip().lower())
-    if not tag:
-        raise ActionError('The tag is empty.')
-    if len(tag) > MAX_TAG_LENGTH:
-        raise ActionError(f'The tag is too long ({len(tag)} characters, at most {MAX_TAG_LENGTH}).')
-    if not TAG_PATTERN.match(tag):
-        raise ActionError(f'The tag {tag!r} may only hold letters, digits, "-" and "_", and starts with a letter or '
-                          'a digit.')
-    return tag
-
-
-def call_duration(started_at: datetime | None, ended_at: datetime) -> dict:
-    """How long a call or chat lasted: from the first agent answer to the resolution (0 when nobody answered)."""
-    return {'started_at': started_at.isoformat() if started_at else None, 'ended_at': ended_at.isoformat(),
-            'duration_seconds': round((ended_at - started_at).total_seconds()) if started_at else 0}
 
 
 def _transfer_text(transfer: Transfer, target: str) -> str:

@@ -18,7 +18,7 @@ from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from services.domain.events import EventKind, GameEvent
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 
 log = logging.getLogger(__name__)
 ONLINE, AWAY, ON_BREAK, OFFLINE = 'online', 'away', 'on_break', 'offline'

@@ -18,7 +18,9 @@ from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.domain.events import Channel, EventKind
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import OPEN_STATUSES, ActionError, InboxItem, InboxService
+from services.helpdesk.inbox import InboxService
+from services.domain.inbox import OPEN_STATUSES, InboxItem
+from services.domain.errors import ActionError
 from services.helpdesk.presence import Presence
 from services.domain.projection import Outcome
 

@@ -20,7 +20,9 @@ from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView
 from services.domain.events import EventKind
 from services.platform.event_log import CHUNK, GameService, UnitOfWork
-from services.helpdesk.inbox import OPEN_STATUSES, PRIORITIES, SLA_RESOLUTION_TARGETS, ActionError, InboxItem, InboxService
+from services.helpdesk.inbox import InboxService
+from services.domain.inbox import OPEN_STATUSES, PRIORITIES, SLA_RESOLUTION_TARGETS, InboxItem
+from services.domain.errors import ActionError
 from services.domain.projection import Outcome
 from services.helpdesk.routing import RoutingService
 

@@ -14,7 +14,7 @@ from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.domain.events import EventKind
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 
 MAX_MESSAGE = 2_000
 HISTORY = 50  # messages a chat shows when it is opened

@@ -17,7 +17,8 @@ from tortoise.transactions import in_transaction
 from models import AgentScore, DailyPoints, LedgerEntry, LevelReached, StoredEvent
 from services.platform.clock import Clock
 from services.domain.events import EventKind, GameEvent
-from services.platform.level_history import ReachedLevel, level_rows, reached_levels
+from services.platform.level_history import level_rows, reached_levels
+from services.domain.level_history import ReachedLevel
 from services.domain.projection import AgentMetrics, BoundedResolutions, GameProjection, Outcome, Resolution
 from services.domain.scoring import Award, AwardKind, Domain
 

@@ -4,30 +4,12 @@ A level-up is taken from the projection right after the event that tipped it was
 condition in force then and the agent's metrics at that moment: what a level's receipt shows.
 """
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable
 
 from models import LevelReached
+from services.domain.level_history import ReachedLevel
 from services.domain.levels import LEVEL_METRICS, level_info
 from services.domain.projection import GameProjection, Outcome
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ReachedLevel:
-    agent_id: int
-    level: int
-    previous: int  # the level held before: levels between the two were passed by the same event
-    event_id: int
-    at: datetime
-    title: str
-    condition: str
-    metrics: Mapping[str, int]
-
-    def key(self) -> tuple:
-        """What a stored row and a replayed one must agree on."""
-        return (self.agent_id, self.level, self.previous, self.event_id, self.at, self.title, self.condition,
-                tuple(sorted(self.metrics.items())))
 
 
 def reached_levels(outcome: Outcome, projection: GameProjection) -> list[ReachedLevel]:

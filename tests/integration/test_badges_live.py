@@ -9,7 +9,7 @@ from services.domain.badges import DEFAULT_BADGES
 from services.platform.clock import ManualClock
 from services.container import Services
 from services.domain.events import EventKind
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.game.rebuild import differences, overwrite, replay
 from simulation.simulator import Simulator
 from tests.integration.support import agent

@@ -6,7 +6,7 @@ from models import CannedReply, StoredEvent
 from services.domain.canned import CannedReplyDraft
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from tests.integration.support import waiting_ids, written
 
 

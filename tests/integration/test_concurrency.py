@@ -9,7 +9,7 @@ from services.container import Services
 from simulation.demo import REWARDS
 from services.platform.directory import AgentView
 from services.domain.events import Channel, Rating
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.domain.leaderboard import Period
 from services.domain.levels import level_after
 from services.domain.projection import Outcome

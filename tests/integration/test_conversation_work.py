@@ -10,7 +10,7 @@ from services.platform.clock import ManualClock
 from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.events import Channel, EventKind, Rating
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.game.rebuild import differences, replay
 from simulation.simulator import SIM_NOTES, Simulator
 from tests.integration.support import agent, waiting_ids, written

@@ -10,7 +10,7 @@ from services.platform.clock import ManualClock
 from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.events import EventKind, Rating
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.domain.incentives import Incentive, IncentiveKind
 from services.platform.notices import Notice
 from services.game.rebuild import differences, overwrite, replay

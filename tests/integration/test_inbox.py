@@ -9,7 +9,8 @@ from services.platform.clock import ManualClock
 from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.events import Channel, EventKind, Rating
-from services.helpdesk.inbox import MAX_REPLY_LENGTH, ActionError
+from services.domain.inbox import MAX_REPLY_LENGTH
+from services.domain.errors import ActionError
 from services.domain.projection import Outcome
 from services.game.rebuild import differences, replay
 from tests.integration.support import assert_scores_match_projection, ledger_of, waiting_ids, written

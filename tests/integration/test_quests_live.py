@@ -10,7 +10,7 @@ from simulation.demo import QUESTS, seed_demo_quests
 from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.events import EventKind
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.domain.leaderboard import Period
 from services.platform.notices import Notice
 from services.game.quests import QuestDraft

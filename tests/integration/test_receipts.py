@@ -9,7 +9,7 @@ from services.platform.clock import ManualClock
 from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.events import EventKind, Rating
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.game.rebuild import differences, overwrite, replay
 from tests.integration.support import agent, waiting_ids
 from tests.integration.test_rebuild import run_cli

@@ -6,7 +6,7 @@ from models import Conversation, Customer, StoredEvent
 from services.container import Services
 from services.platform.directory import AgentView
 from services.domain.events import Channel
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from tests.integration.support import agent
 
 CHANNELS = [channel.value for channel in Channel]

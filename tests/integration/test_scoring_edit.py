@@ -8,7 +8,7 @@ from models import DailyPoints, LedgerEntry, ScoringPolicyRow, StoredEvent
 from services.platform.clock import ManualClock
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.domain.leaderboard import Period
 from services.game.rebuild import differences, overwrite, replay
 from services.domain.scoring import ScoringPolicy, policy_as_dict

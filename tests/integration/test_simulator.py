@@ -13,7 +13,7 @@ from services.platform.clock import AcceleratedClock, ManualClock
 from services.container import Services, build
 from services.platform.directory import AgentView
 from services.domain.events import Rating
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.game.rebuild import differences, replay
 from simulation.demo import start_demo
 from simulation.traffic import SCENARIOS, plan_shifts

@@ -9,7 +9,7 @@ from services.platform.clock import AcceleratedClock, ManualClock
 from services.container import Services, build
 from services.platform.directory import AgentView
 from services.domain.events import Channel
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.helpdesk.sla import LeadAlert, SlaPolicyView, alert_text
 from tests.conftest import START
 from simulation.demo import start_demo

@@ -10,7 +10,7 @@ from services.container import Services
 from services.helpdesk.crm import CustomerCard
 from services.platform.directory import AgentView
 from services.domain.events import Rating
-from services.helpdesk.inbox import ActionError
+from services.domain.errors import ActionError
 from services.helpdesk.presence import time_in_statuses
 from services.helpdesk.team_chat import ChatMessageView
 from simulation.simulator import Simulator

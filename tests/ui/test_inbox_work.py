@@ -8,7 +8,7 @@ from nicegui.testing import User
 
 from models import InternalNote, Message, StoredEvent
 from services.domain.events import Channel
-from services.helpdesk.inbox import InboxItem
+from services.domain.inbox import InboxItem
 from tests.ui.test_workspace import log_in, services
 from ui.inbox_panel import InboxRow
 

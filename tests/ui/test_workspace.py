@@ -10,7 +10,8 @@ from nicegui.testing import User
 
 from models import Message, StoredEvent
 from services.container import Services
-from services.helpdesk.inbox import ActionError, InboxItem
+from services.domain.inbox import InboxItem
+from services.domain.errors import ActionError
 
 
 def services() -> Services:

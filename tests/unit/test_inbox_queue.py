@@ -6,7 +6,8 @@ import pytest
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from services.domain.events import Channel
-from services.helpdesk.inbox import ActionError, InboxItem, call_duration, normalise_tag
+from services.domain.inbox import InboxItem, call_duration, normalise_tag
+from services.domain.errors import ActionError
 from services.helpdesk.viewing import Viewer, others
 from ui.format import sla_countdown
 from ui.inbox_panel import AGEING_SHARDS, QueueFilter, QueueViews, queue, text_matches

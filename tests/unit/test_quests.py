@@ -12,7 +12,7 @@ from services.domain.events import EventKind, GameEvent
 from services.domain.quests import (Preset, QuestBoard, QuestCompletion, QuestDefinition, QuestError, QuestScope,
                              QuestTracker, completion_key, period, quest_bars, quest_from_dict, quest_metric,
                              time_left)
-from services.game.receipts import describe, facts
+from services.domain.receipts import describe, facts
 from services.domain.scoring import AwardKind, Domain, quest_awards
 
 MONDAY = datetime(2026, 11, 16, tzinfo=timezone.utc)

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta, timezone
 from services.domain.badges import DEFAULT_BADGES, BadgeResult, Window
 from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import parse_condition
-from services.platform.level_history import ReachedLevel
+from services.domain.level_history import ReachedLevel
 from services.domain.levels import DEFAULT_LEVELS, LEVEL_METRICS
-from services.game.receipts import (badge_rule, badge_standing, condition_checks, describe, facts, figure_text,
-                               level_steps, telling_facts, window_text)
+from services.domain.receipts import (badge_rule, badge_standing, condition_checks, describe, evidence_text, facts,
+                                      figure_text, level_steps, lucky_standing, telling_facts, window_text)
 from services.domain.scoring import ScoringPolicy
 
 RESOLVED_AT = datetime(2026, 11, 2, 9, 42, tzinfo=timezone.utc)
@@ -129,6 +129,16 @@ def test_the_most_telling_events_are_the_latest_of_a_count_and_the_extremes_of_a
     lengths = [(event(1), 300), (event(2), 1400), (event(3), 90), (event(4), 800)]
     assert [e.id for e, _ in telling_facts(BADGES['novelist'], lengths, limit=2)] == [2, 4]  # oldest first
     assert [e.id for e, _ in telling_facts(BADGES['speedy_gonzales'], lengths, limit=2)] == [1, 3]  # the fastest
+
+
+def test_evidence_adds_the_value_a_badge_counted_and_a_lucky_draw_names_its_days() -> None:
+    reply = event(3, length=1420)
+    assert evidence_text(BADGES['novelist'], reply, 1420, 'Ana Ozola') == \
+        'Ana Ozola replied (1420 characters) · 1,420 characters'
+    assert evidence_text(BADGES['traffic_controller'], reply, 1, 'Ana Ozola') == 'Ana Ozola replied (1420 characters)'
+    assert lucky_standing('you', [RESOLVED_AT, RESOLVED_AT + timedelta(days=2)]) == [
+        'You drew it on Mon 02 Nov, Wed 04 Nov.']
+    assert lucky_standing('cara', []) == ['Cara drew it on a day that has left the window.']
 
 
 # --- levels ---------------------------------------------------------------------------------------------------------

@@ -4,9 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.helpdesk.automation import (Condition, Facts, RuleAction, RuleContext, RuleError, RuleSpec, conditions_from,
-                                 matches, validate_rule)
-from services.helpdesk.inbox import ActionError, InboxItem
+from services.domain.automation import (Condition, Facts, RuleAction, RuleContext, RuleError, RuleSpec, conditions_from,
+                                        matches, validate_rule)
+from services.domain.inbox import InboxItem
+from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.helpdesk.sla import SlaPolicyView, escalation_moment, escalations_due, raised, validate_policy
 

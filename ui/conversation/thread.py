@@ -6,7 +6,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import ConversationDetail, PastConversation, ThreadEntry
+from services.domain.inbox import ConversationDetail, PastConversation, ThreadEntry
 from ui.actions import attempt
 from ui.format import CHANNEL_ICONS
 

@@ -3,7 +3,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import InboxItem
+from services.domain.inbox import InboxItem
 
 
 class TransferDialog:

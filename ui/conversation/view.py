@@ -9,7 +9,8 @@ from nicegui import ui
 
 from services.container import Services
 from services.platform.directory import AgentView
-from services.helpdesk.inbox import OPEN_STATUSES, ActionError, ConversationDetail
+from services.domain.inbox import OPEN_STATUSES, ConversationDetail
+from services.domain.errors import ActionError
 from services.helpdesk.viewing import Viewer, others
 from ui.actions import attempt, attempt_result
 from ui.conversation.reply_box import ReplyBox

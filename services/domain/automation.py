@@ -1,0 +1,230 @@
+"""The automation rules' language: a rule's trigger, its conditions (field, operator, values; all must hold) and its
+action, checked before a rule is saved (:func:`validate_rule` says what is wrong) and matched against a conversation's
+facts (:func:`matches`). The service that stores and runs rules is services/helpdesk/automation.py.
+"""
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from services.domain.errors import ActionError
+from services.domain.events import Channel
+from services.domain.inbox import PRIORITIES, normalise_tag
+
+ACTION_TRIGGERS = {'conversation_created': 'A new conversation arrives', 'customer_message': 'The customer writes'}
+TIME_TRIGGERS = {'after_resolution': 'Time after resolution', 'pending_without_reply': 'Pending without a reply'}
+TRIGGERS = ACTION_TRIGGERS | TIME_TRIGGERS
+OPERATORS = {'contains_any': 'contains any of', 'contains_none': 'contains none of', 'is': 'is one of',
+             'is_not': 'is none of'}
+FIELDS = {'text': ('contains_any', 'contains_none'), 'channel': ('is', 'is_not'), 'priority': ('is', 'is_not'),
+          'language': ('is', 'is_not'), 'department': ('is', 'is_not')}
+FIELD_LABELS = {'text': 'Subject or message', 'channel': 'Channel', 'priority': 'Priority',
+                'language': 'Customer language', 'department': 'Department'}
+MAX_CONDITIONS = 10
+MAX_VALUES = 30
+MAX_DELAY_MINUTES = 365 * 24 * 60
+MAX_MESSAGE = 2000
+
+
+class RuleError(ActionError):
+    """A rule that cannot be saved; the message says what is wrong."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Condition:
+    field: str
+    operator: str
+    values: tuple[str, ...]
+
+    def as_json(self) -> dict:
+        return {'field': self.field, 'operator': self.operator, 'value': list(self.values)}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RuleSpec:
+    """A rule as a lead writes it."""
+    name: str
+    trigger: str
+    action: str
+    value: str = ''
+    conditions: tuple[Condition, ...] = ()
+    delay_minutes: int = 0
+    enabled: bool = True
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RuleView:
+    id: int
+    spec: RuleSpec
+    last_error: str = ''
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Facts:
+    """What conditions look at."""
+    text: str
+    channel: str
+    priority: str
+    language: str
+    department_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RuleContext:
+    """What validation checks values against."""
+    departments: Mapping[int, str] = field(default_factory=dict)
+    agents: Mapping[int, str] = field(default_factory=dict)
+
+
+# an action's run: (work, conversation, value) -> details for the rule_applied event; the unit of work and the
+# conversation are the service's (services/helpdesk/automation.py), which the rules never look into
+ActionRun = Callable[[Any, Any, str], Awaitable[dict]]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RuleAction:
+    label: str
+    triggers: tuple[str, ...]
+    check: Callable[[str, RuleContext], str]  # the value as stored, or RuleError
+    run: ActionRun
+
+
+def conditions_from(raw: object) -> tuple[Condition, ...]:
+    """Read stored or submitted conditions (``[{'field', 'operator', 'value'}]``), checking them.
+
+    :raises RuleError: naming the condition and what is wrong with it.
+    """
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise RuleError('The conditions must be a list.')
+    if len(raw) > MAX_CONDITIONS:
+        raise RuleError(f'A rule has at most {MAX_CONDITIONS} conditions.')
+    conditions = []
+    for number, item in enumerate(raw, start=1):
+        where = f'Condition {number}'
+        if not isinstance(item, Mapping):
+            raise RuleError(f'{where} must be a field, an operator and values.')
+        field_name, operator, value = item.get('field'), item.get('operator'), item.get('value')
+        if field_name not in FIELDS:
+            raise RuleError(f'{where}: {field_name!r} is not a field a rule can test; use one of '
+                            f'{", ".join(FIELDS)}.')
+        if operator not in FIELDS[field_name]:
+            raise RuleError(f'{where}: {FIELD_LABELS[field_name].lower()} can be tested with '
+                            f'{" or ".join(repr(o) for o in FIELDS[field_name])}, not {operator!r}.')
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise RuleError(f'{where}: the values must be text.')
+        values = [' '.join(v.split()) for v in values if v.strip()]
+        if not values:
+            raise RuleError(f'{where}: give at least one value to compare {FIELD_LABELS[field_name].lower()} with.')
+        if len(values) > MAX_VALUES or any(len(v) > 60 for v in values):
+            raise RuleError(f'{where}: at most {MAX_VALUES} values of at most 60 characters each.')
+        conditions.append(Condition(field=field_name, operator=operator, values=tuple(values)))
+    return tuple(conditions)
+
+
+def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context: RuleContext) -> RuleSpec:
+    """Check a rule before it is saved; return it with its values as they are stored.
+
+    :raises RuleError: saying what is wrong.
+    """
+    name = ' '.join(spec.name.split())
+    if not name:
+        raise RuleError('Give the rule a name.')
+    if len(name) > 80:
+        raise RuleError(f'The name is too long ({len(name)} characters, at most 80).')
+    if spec.trigger not in TRIGGERS:
+        raise RuleError(f'Unknown trigger {spec.trigger!r}: one of {", ".join(TRIGGERS)}.')
+    conditions = conditions_from([condition.as_json() for condition in spec.conditions])  # fields and operators
+    for number, condition in enumerate(conditions, start=1):
+        check_condition_values(condition, context, where=f'Condition {number}')
+    action = actions.get(spec.action)
+    if not spec.action:
+        raise RuleError('Pick what the rule does.')
+    if action is None:
+        raise RuleError(f'Unknown action {spec.action!r}: one of {", ".join(actions)}.')
+    if spec.trigger not in action.triggers:
+        raise RuleError(f'"{action.label}" cannot run when: {TRIGGERS[spec.trigger].lower()}; it runs for '
+                        f'{", ".join(TRIGGERS[t].lower() for t in action.triggers)}.')
+    value = action.check(spec.value.strip(), context)
+    delay = spec.delay_minutes
+    if spec.trigger in TIME_TRIGGERS:
+        if not isinstance(delay, int) or not 1 <= delay <= MAX_DELAY_MINUTES:
+            raise RuleError('A time rule waits from 1 minute to 365 days.')
+    else:
+        delay = 0
+    return replace(spec, name=name, value=value, delay_minutes=delay, conditions=conditions)
+
+
+def check_condition_values(condition: Condition, context: RuleContext, *, where: str) -> None:
+    """The values a condition compares with must exist: channels, priorities, departments, languages."""
+    allowed: Iterable[str] | None = None
+    if condition.field == 'channel':
+        allowed = [channel.value for channel in Channel]
+    elif condition.field == 'priority':
+        allowed = PRIORITIES
+    elif condition.field == 'department':
+        unknown = [v for v in condition.values if not v.isdigit() or int(v) not in context.departments]
+        if unknown:
+            raise RuleError(f'{where}: there is no department {", ".join(unknown)}.')
+    elif condition.field == 'language':
+        if bad := [v for v in condition.values if not (2 <= len(v) <= 8 and v.replace('-', '').isalpha())]:
+            raise RuleError(f'{where}: {", ".join(bad)} is not a language code such as en, fr or nl.')
+    if allowed is not None and (unknown := [v for v in condition.values if v not in allowed]):
+        raise RuleError(f'{where}: {", ".join(unknown)} is not a {condition.field}; use one of '
+                        f'{", ".join(allowed)}.')
+
+
+def matches(conditions: Iterable[Condition], facts: Facts) -> bool:
+    """Whether every condition holds (no conditions: always)."""
+    return all(_holds(condition, facts) for condition in conditions)
+
+
+def _holds(condition: Condition, facts: Facts) -> bool:
+    if condition.field == 'text':
+        text = facts.text.casefold()
+        found = any(value.casefold() in text for value in condition.values)
+        return found if condition.operator == 'contains_any' else not found
+    actual = {'channel': facts.channel, 'priority': facts.priority, 'language': facts.language.casefold(),
+              'department': str(facts.department_id) if facts.department_id is not None else ''}[condition.field]
+    listed = actual in {value.casefold() if condition.field == 'language' else value for value in condition.values}
+    return listed if condition.operator == 'is' else not listed
+
+
+# --- checking actions' values: each RuleAction's check (the service registers the actions) ---
+
+def department_value(value: str, context: RuleContext) -> str:
+    if not value.isdigit() or int(value) not in context.departments:
+        raise RuleError('Pick the department the conversations go to.')
+    return value
+
+
+def priority_value(value: str, _context: RuleContext) -> str:
+    if value not in PRIORITIES:
+        raise RuleError(f'Pick a priority: one of {", ".join(PRIORITIES)}.')
+    return value
+
+
+def agent_value(value: str, context: RuleContext) -> str:
+    if not value.isdigit() or int(value) not in context.agents:
+        raise RuleError('Pick the agent the conversations are assigned to.')
+    return value
+
+
+def tag_value(value: str, _context: RuleContext) -> str:
+    try:
+        return normalise_tag(value)  # the same rules as an agent's tag
+    except ActionError as error:
+        raise RuleError(str(error)) from None
+
+
+def message_value(value: str, _context: RuleContext) -> str:
+    if not value:
+        raise RuleError('Write the message to send.')
+    if len(value) > MAX_MESSAGE:
+        raise RuleError(f'The message is too long ({len(value)} characters, at most {MAX_MESSAGE}).')
+    return value
+
+
+def no_value(_value: str, _context: RuleContext) -> str:
+    return ''

@@ -1,0 +1,395 @@
+"""Score receipts in words: the rule behind a ledger entry, a badge or a level, with the numbers of the events that met
+it, and one line per event of the story (services/game/receipts.py finds the entries and the events).
+
+The facts are worked out from the event's own data with the same policy the fold used, so a receipt says exactly what
+the rule saw (how long the resolution took, the SLA due time, the number of customer messages, the rating).
+"""
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from services.domain.badges import (CONVERSATION, ONE, Aggregation, BadgeDefinition, BadgeKind, BadgeResult, Direction,
+                                    Filter, FilterOperator, Window, window_days)
+from services.domain.events import GameEvent
+from services.domain.expressions import OPERATORS, Comparison, Condition, Node, Not, parse_condition
+from services.domain.level_history import ReachedLevel
+from services.domain.levels import LEVEL_METRICS, Level
+from services.domain.scoring import AwardKind, ScoringPolicy
+from services.domain.wording import duration, ordinal
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EventLine:
+    at: datetime
+    text: str
+    scored: bool  # the event the points came from (the one that set a badge's figure, tipped a level)
+    conversation_id: int | None = None  # where the event happened, to open it
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReceiptDetail:
+    title: str  # '+10 fast resolution of #12'
+    domain: str
+    facts: list[str]  # the rule in words, with the event's numbers
+    events: list[EventLine]  # oldest first
+
+
+def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: datetime, *,
+          policy: ScoringPolicy = ScoringPolicy()) -> list[str]:
+    """The rule behind one award, with the numbers of the event it was given for."""
+    if kind == AwardKind.FAST_RESOLUTION.value:
+        minutes = _minutes(occurred_at - datetime.fromisoformat(data['created_at']))
+        return [f'Resolved {minutes} min after the customer wrote in; under '
+                f'{_minutes(policy.fast_limit)} min counts as fast (+{policy.fast_resolution} speed).']
+    if kind in (AwardKind.ON_TIME_RESOLUTION.value, AwardKind.LATE_RESOLUTION.value):
+        due = datetime.fromisoformat(data['sla_due_at'])
+        if kind == AwardKind.ON_TIME_RESOLUTION.value:
+            return [f'Resolved at {occurred_at:%d %b %H:%M}, before its SLA due time {due:%d %b %H:%M} '
+                    f'({policy.on_time_resolution:+d} productivity).']
+        return [f'Resolved at {occurred_at:%d %b %H:%M}, after its SLA due time {due:%d %b %H:%M} '
+                f'({policy.late_resolution:+d} productivity).']
+    if kind == AwardKind.FIRST_CONTACT.value:
+        return [f'Resolved after a single customer message: first-contact resolution (+{policy.first_contact} '
+                'quality).']
+    if kind in (AwardKind.HAPPY_CUSTOMER.value, AwardKind.UNHAPPY_CUSTOMER.value):
+        comment = f' and wrote: “{data["comment"]}”' if data.get('comment') else ''
+        return [f'The customer rated the resolution {data.get("rating", "")}{comment}.']
+    if kind == AwardKind.CLAWBACK.value:
+        return [f'The conversation was reopened ({data.get("reason", "")}), so what its resolution earned is taken '
+                'back with a new entry; the original entry stays in the history.']
+    if kind == AwardKind.DISPUTE.value:
+        return [f'A lead invalidated the rating: {data.get("reason", "no reason given")}. What it caused is '
+                'compensated with a new entry; the original entry stays in the history.']
+    if kind == AwardKind.QUEST.value:
+        return [quest_fact(data)]
+    if kind == AwardKind.INCENTIVE.value:
+        return ['A lead’s incentive was running when this event happened; its extra points are their own entry.']
+    return [f'Given for the {event_kind.replace("_", " ")} event.']
+
+
+def quest_fact(data: Mapping[str, Any]) -> str:
+    """'Completed 'Resolve 25 social tickets this week': 25 of 25, the 25th was #123.'"""
+    value = f'{data["value"]:g}' if isinstance(data['value'], float) else str(data['value'])
+    last = f'the {ordinal(data["target"])}' if value == str(data['target']) else 'the last'
+    what = f' was #{data["conversation_id"]}' if data.get('conversation_id') else f' was event {data["event_id"]}'
+    team = ', together as a team' if data.get('team_id') is not None else ''
+    return f"Completed '{data['title']}'{team}: {value} of {data['target']}, {last}{what}."
+
+
+def describe(event_kind: str, data: Mapping[str, Any], actor: str) -> str:
+    """One line of the conversation's story, for the receipt's list of events."""
+    channel = data.get('channel', '')
+    match event_kind:
+        case 'conversation_created':
+            return f'The customer wrote in ({channel})'
+        case 'customer_message':
+            return 'The customer wrote again'
+        case 'assigned':
+            return f'Assigned to {actor}' + (' by routing' if data.get('by') == 'routing' else '')
+        case 'replied':
+            canned = f', canned reply /{data["canned"]}' if data.get('canned') else ''
+            return f'{actor} replied ({data.get("length", 0)} characters{canned})'
+        case 'resolved':
+            return f'{actor} resolved it'
+        case 'reopened':
+            return f'Reopened ({data.get("reason", "")})'
+        case 'rated':
+            return f'The customer rated it {data.get("rating", "")}'
+        case 'transferred':
+            return f'{actor} transferred it'
+        case 'quest_completed':
+            return f"{'The team' if data.get('team_id') is not None else 'The agent'} completed '{data['title']}'"
+        case 'rating_invalidated':
+            return f'A lead invalidated the rating: {data.get("reason", "")}'
+        case 'presence_changed':
+            return f'{actor} went from {_words(data.get("previous", ""))} to {_words(data.get("status", ""))}'
+        case 'viewed':
+            return f'{actor} had it open'
+        case 'tagged':
+            return f'{actor} tagged it “{data.get("tag", "")}”'
+        case 'levels_changed':
+            return 'A lead changed the levels'
+    return f'{event_kind.replace("_", " ").capitalize()} ({actor})' if actor else \
+        event_kind.replace('_', ' ').capitalize()
+
+
+# --- badges ---------------------------------------------------------------------------------------------------------
+
+EVIDENCE_SHOWN = 50  # a badge's events behind it: the most telling ones
+DURATION_FIELDS = frozenset({'seconds', 'duration_seconds', 'first_response_seconds', 'waited_seconds'})
+# what one event of a kind is called when a badge counts it (else "<kind> event")
+EVENT_NOUNS = {'transferred': 'transfer', 'rated': 'rating', 'presence_changed': 'status change', 'viewed': 'view',
+               'replied': 'reply', 'resolved': 'resolution', 'tagged': 'tag', 'untagged': 'removed tag',
+               'conversation_created': 'new conversation', 'customer_message': 'customer message',
+               'assigned': 'assignment', 'reopened': 'reopen', 'abandoned': 'abandoned contact', 'note_added': 'note',
+               'chat_message': 'chat message', 'escalated': 'escalation', 'priority_changed': 'priority change'}
+OPERATOR_WORDS = {FilterOperator.IS: 'is', FilterOperator.IS_NOT: 'is not', FilterOperator.CONTAINS: 'contain'}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BadgeReceipt:
+    """Why an agent holds (or held) a badge: the rule, the window, the figures, and the events behind them."""
+    badge_key: str
+    name: str
+    description: str
+    image: str
+    holder: str
+    rule: list[str]  # the badge's rule in words
+    window: str  # the days it was judged on
+    standing: list[str]  # the holder's figure against the others'
+    gained: str  # when it was gained (and lost)
+    events: list[EventLine]  # the most telling events behind it, oldest first
+    events_total: int  # how many events counted (more than shown when capped)
+
+
+def badge_rule(definition: BadgeDefinition) -> list[str]:
+    """A badge's definition in words: what is measured, who wins, over which days, and who may take part."""
+    window = WINDOW_WORDS[definition.window]
+    if definition.kind == BadgeKind.RANDOM:
+        lines = [f'A lucky draw: every day, each agent active that day (any event counts) has a '
+                 f'{_percent(definition.rarity)} chance to draw it, and keeps it while that day is in the window, '
+                 f'{window}. Nothing anyone does changes the odds.']
+    else:
+        best = 'highest' if definition.direction == Direction.HIGHEST else 'lowest'
+        if (definition.aggregation, definition.direction) in ((Aggregation.MAX, Direction.HIGHEST),
+                                                              (Aggregation.MIN, Direction.LOWEST)):
+            best = ''  # "the largest length of one reply" says it already
+        lines = [f'Won by the {best + " " if best else ""}{_measure(definition)}, over {window}.']
+        if definition.minimum_volume > 1:
+            noun = _noun(definition.metric.kind.value) if definition.metric else 'event'
+            lines.append(f'Only agents with at least {definition.minimum_volume} {_plural(noun)} counted in the '
+                         'window take part.')
+        lines.append('Agents with the same figure share it.')
+    if definition.teasing:
+        lines.append('A teasing badge: only its holder and the leads see it, unless the team chose to show them.')
+    return lines
+
+
+def figure_text(definition: BadgeDefinition, value: float) -> str:
+    """A badge's figure with its unit: '12 transfers', '4 conversations', '25 min 10 s', '420 characters'."""
+    metric = definition.metric
+    if metric is None:
+        return _number(value)
+    if definition.aggregation == Aggregation.COUNT or metric.value == ONE:
+        noun = 'conversation' if metric.value == CONVERSATION else _noun(metric.kind.value)
+        return f'{_number(value)} {_plural(noun) if value != 1 else noun}'
+    return _value_text(metric.value, value)
+
+
+def window_text(window: Window, at: datetime) -> str:
+    """The days a badge was judged on, and when."""
+    days = window_days(window, at)
+    span = f'{days[0]:%a %d %b}' if len(days) == 1 else f'{days[0]:%a %d %b} – {days[-1]:%a %d %b}'
+    return f'Judged on {span} (UTC days), as of {at:%a %d %b %H:%M} UTC.'
+
+
+def badge_standing(definition: BadgeDefinition, result: BadgeResult, holder_id: int, *, who: str,
+                   name: Callable[[int], str], show_names: bool) -> list[str]:
+    """The holder's figure against the others': those sharing it and the runner-up, or that nobody else qualified.
+
+    :param who: how the holder is called ('you' for their own receipt, else their name)
+    :param show_names: whether other agents may be named (not on a teasing badge: their figures are no one's business)
+    """
+    figure = result.values.get(holder_id)
+    if figure is None:
+        return [f'{_upper(who)} did not qualify in this window any more (the window moves every day).']
+    lines = [f'{_upper(who)}: {figure_text(definition, figure)}.']
+    sharing = sorted(result.holders - {holder_id})
+    if sharing:
+        lines.append(f'Shared with {", ".join(name(a) for a in sharing)} (the same figure).' if show_names else
+                     f'Shared with {len(sharing)} other agent{"s" if len(sharing) > 1 else ""} with the same figure.')
+    others = [value for agent_id, value in result.values.items() if agent_id not in result.holders]
+    if others:
+        highest = definition.direction == Direction.HIGHEST
+        runner_value = max(others) if highest else min(others)
+        runners = sorted(a for a, value in result.values.items() if value == runner_value and a not in result.holders)
+        runner = f'{" and ".join(name(a) for a in runners)} with ' if show_names else ''
+        lines.append(f'The runner-up: {runner}{figure_text(definition, runner_value)} '
+                     f'({len(result.values)} agents took part).')
+    else:
+        minimum = f'at least {definition.minimum_volume}' if definition.minimum_volume > 1 else 'any'
+        noun = _plural(_noun(definition.metric.kind.value)) if definition.metric else 'events'
+        only = 'you were' if who == 'you' else f'{who} was'
+        together = ' together' if sharing else ''
+        lines.append(f'Nobody else had {minimum} {noun} in the window: {only} the only one above the minimum'
+                     f'{together}.')
+    return lines
+
+
+def lucky_standing(who: str, drawn: Sequence[datetime]) -> list[str]:
+    """The days a lucky draw's holder drew it, by the first event that made them active each day ('you' or their
+    name); none left means the day it was drawn has left the window."""
+    days = ', '.join(f'{moment:%a %d %b}' for moment in drawn)
+    return [f'{_upper(who)} drew it on {days}.' if drawn else
+            f'{_upper(who)} drew it on a day that has left the window.']
+
+
+def evidence_text(definition: BadgeDefinition, event: GameEvent, value: float, actor: str) -> str:
+    """One event behind a badge's figure: what happened and, unless the badge counts events, the value it gave."""
+    text = describe(event.kind.value, event.data, actor)
+    if definition.metric is None or definition.metric.value in (ONE, CONVERSATION):
+        return text
+    return f'{text} · {_value_text(definition.metric.value, value)}'
+
+
+def telling_facts(definition: BadgeDefinition, facts_: Sequence[tuple[GameEvent, float]], *,
+                  limit: int = EVIDENCE_SHOWN) -> list[tuple[GameEvent, float]]:
+    """The events that say most about a badge's figure, oldest first: the latest ones of a count, else the largest
+    (or smallest) values, as the badge is won by the highest (or lowest)."""
+    metric = definition.metric
+    if metric is None or metric.value in (ONE, CONVERSATION):
+        chosen = sorted(facts_, key=lambda fact: fact[0].id)[-limit:]
+    else:
+        smallest = definition.aggregation == Aggregation.MIN or (
+            definition.aggregation != Aggregation.MAX and definition.direction == Direction.LOWEST)
+        chosen = sorted(facts_, key=lambda fact: (fact[1] if smallest else -fact[1], fact[0].id))[:limit]
+    return sorted(chosen, key=lambda fact: fact[0].id)
+
+
+# --- levels ---------------------------------------------------------------------------------------------------------
+
+SYMBOLS = {'>=': '≥', '>': '>', '<=': '≤', '<': '<', '==': '=', '!=': '≠'}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LevelStep:
+    """One level an agent reached, with the condition and the metrics that reached it."""
+    number: int
+    title: str
+    icon: str
+    reached_at: datetime | None  # None: where everyone starts, or reached before receipts were kept
+    condition: str  # as it was when reached
+    checks: list[str]  # each term of the condition against the agent's metrics then
+    note: str  # levels passed on the way, or why there is no event
+    event: EventLine | None  # the event that tipped it
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LevelReceipt:
+    agent: str
+    level: int
+    title: str
+    steps: list[LevelStep]  # the highest level first
+    next_title: str | None  # the next level, and where the agent stands against its condition now
+    next_checks: list[str]
+
+
+def condition_checks(condition: Condition, metrics: Mapping[str, int]) -> list[str]:
+    """Each comparison of a level condition with the agent's figure: 'points: 812 (needs ≥ 800) ✓'."""
+    lines = []
+
+    def walk(node: Node, negated: bool) -> None:
+        if isinstance(node, Comparison):
+            value = metrics.get(node.metric, 0)
+            holds = OPERATORS[node.operator](value, node.value) != negated
+            needs = f'needs {"not " if negated else ""}{SYMBOLS[node.operator]} {node.value:,}'
+            lines.append(f'{_words(node.metric)}: {value:,} ({needs}) {"✓" if holds else "✗"}')
+        elif isinstance(node, Not):
+            walk(node.term, not negated)
+        else:
+            for term in node.terms:
+                walk(term, negated)
+
+    walk(condition.node, False)
+    return lines
+
+
+def level_steps(reached: Sequence[ReachedLevel], *, level: int, levels: Sequence[Level]) -> list[LevelStep]:
+    """The levels up to ``level`` as steps, the highest first: each stored level-up with its condition and metrics
+    then; a level passed by the same event says so; one without a stored level-up was reached before they were kept.
+    The steps' events are filled in by the service."""
+    by_level = {r.level: r for r in reached}
+    passed = {number: r for r in reached for number in range(r.previous + 1, r.level)}
+    current = {lvl.number: lvl for lvl in levels}
+    steps = []
+    for number in range(level, 0, -1):
+        row, table = by_level.get(number), current.get(number)
+        if row is not None:
+            condition = parse_condition(row.condition, known=LEVEL_METRICS)
+            skipped = list(range(row.previous + 1, row.level))
+            note = f'The same event passed level{"s" if len(skipped) > 1 else ""} ' \
+                f'{", ".join(map(str, skipped))} on the way.' if skipped else ''
+            steps.append(LevelStep(number=number, title=row.title, icon=table.icon if table else 'military_tech',
+                                   reached_at=row.at, condition=row.condition or 'none',
+                                   checks=condition_checks(condition, row.metrics), note=note, event=None))
+            continue
+        title, icon = (table.title, table.icon) if table else (f'Level {number}', 'military_tech')
+        if number == 1:
+            note, when = 'Where everyone starts.', None
+        elif number in passed:
+            note, when = f'Passed on the way to level {passed[number].level}, by the same event.', passed[number].at
+        else:
+            note, when = 'Reached before receipts were kept.', None
+        steps.append(LevelStep(number=number, title=title, icon=icon, reached_at=when,
+                               condition=table.condition if table and table.condition else 'none', checks=[],
+                               note=note, event=None))
+    return steps
+
+
+WINDOW_WORDS = {Window.ROLLING_7D: 'the last 7 days (today and the 6 days before)',
+                Window.PREVIOUS_DAY: 'yesterday (the whole previous day)'}
+
+
+def _measure(definition: BadgeDefinition) -> str:
+    """'number of transfers', 'total seconds of status changes where previous is on break', …"""
+    metric = definition.metric
+    assert metric is not None
+    noun = _noun(metric.kind.value)
+    where = ' where ' + ' and '.join(_condition(f) for f in metric.where) if metric.where else ''
+    if metric.value == CONVERSATION:
+        return f'number of conversations with a {noun}{where}'
+    if metric.value == ONE:
+        return f'number of {_plural(noun)}{where}'
+    measured = _words(metric.value)
+    if definition.aggregation == Aggregation.SUM:
+        return f'total {measured} of {_plural(noun)}{where}'
+    if definition.aggregation == Aggregation.AVERAGE:
+        return f'average {measured} of {_plural(noun)}{where}'
+    if definition.aggregation == Aggregation.COUNT:
+        return f'number of {_plural(noun)} with a {measured}{where}'
+    return f'{"largest" if definition.aggregation == Aggregation.MAX else "smallest"} {measured} of one {noun}{where}'
+
+
+def _condition(condition: Filter) -> str:
+    if condition.operator == FilterOperator.PRESENT:
+        return f'{_words(condition.field)} is known'
+    values = ' or '.join(_words(str(value)) for value in condition.values)
+    return f'{_words(condition.field)} {OPERATOR_WORDS[condition.operator]} {values}'
+
+
+def _value_text(field_name: str, value: float) -> str:
+    if field_name in DURATION_FIELDS:
+        return duration(value, precise=True)
+    if field_name.endswith('length'):
+        return f'{_number(value)} characters'
+    return f'{_number(value)} {_words(field_name)}'
+
+
+def _number(value: float) -> str:
+    return f'{value:,.0f}' if float(value).is_integer() else f'{value:,.1f}'
+
+
+def _noun(event_kind: str) -> str:
+    return EVENT_NOUNS.get(event_kind, f'{_words(event_kind)} event')
+
+
+def _plural(noun: str) -> str:
+    return noun[:-1] + 'ies' if noun.endswith('y') and noun[-2:-1] not in 'aeiou' else noun + 's'
+
+
+def _percent(share: float) -> str:
+    return f'{share * 100:g} %'
+
+
+def _upper(text: str) -> str:
+    """The first letter in upper case (``str.capitalize`` would lower the rest of a name)."""
+    return text[:1].upper() + text[1:]
+
+
+def _words(name: str) -> str:
+    return name.replace('_', ' ')
+
+
+def _minutes(delta) -> int:
+    return round(delta.total_seconds() / 60)
