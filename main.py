@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nicegui import app, ui
 from tortoise import Tortoise
@@ -92,25 +93,25 @@ def install_lifespan(services: Services, simulator: Simulator | None) -> None:
     router = app.router
     original = getattr(router, 'deskquest_original_lifespan', router.lifespan_context)
     router.deskquest_original_lifespan = original
-    users = 0  # the test fixtures may enter the lifespan again while it runs: start and stop only once
+    running: dict[str, Any] = {}  # NiceGUI's state while the app runs
 
     @asynccontextmanager
     async def lifespan(application) -> AsyncIterator:
-        nonlocal users
+        if running:  # NiceGUI's create_user fixture enters again while the app runs: it shares the running app, and
+            yield running['state']  # its exit must not shut NiceGUI down (that cancels the services' background work)
+            return
         async with original(application) as state:  # NiceGUI first: the services need its event loop
-            users += 1
-            if users == 1:
-                await start(services, simulator)
-                announce(services.settings)
+            running['state'] = state
+            await start(services, simulator)
+            announce(services.settings)
             try:
                 yield state
             finally:
-                users -= 1
-                if users == 0:
-                    if simulator is not None:
-                        await simulator.stop()
-                    await services.stop()
-                    log.info('DeskQuest stopped cleanly')
+                if simulator is not None:
+                    await simulator.stop()
+                await services.stop()
+                running.clear()
+                log.info('DeskQuest stopped cleanly')
     router.lifespan_context = lifespan
 
 
@@ -120,7 +121,7 @@ async def start(services: Services, simulator: Simulator | None) -> None:
         await services.start()
     else:  # the demo: its floor, on the clock the simulator accelerates
         await start_demo(services, quests=services.settings.simulator, clock=simulator.pace)
-    services.sweeper.start()
+    services.scheduler.start()
     if simulator is not None and services.settings.simulator:
         simulator.start()
 

@@ -6,7 +6,7 @@ from tortoise import Tortoise
 
 from services.platform.auth import AuthService
 from services.helpdesk.automation import AutomationService
-from services.platform.scheduler import Scheduler as Sweeper
+from services.platform.scheduler import Scheduler
 from services.game.badges import BadgeService
 from services.helpdesk.canned_replies import CannedReplyService
 from services.platform.clock import Clock
@@ -54,7 +54,8 @@ class Services:
     routing: RoutingService
     sla: SlaService
     automation: AutomationService
-    sweeper: Sweeper  # time rules, SLA escalations, routing sweep; on a manual clock its caller runs them instead
+    scheduler: Scheduler  # time rules, SLA escalations, routing sweep: main.py starts it; on a manual clock the
+    # tests run its steps themselves
     # the game's store, incentives and disputes (issue 4)
     notices: Notices
     rewards: RewardService
@@ -102,7 +103,7 @@ class Services:
         """Finish the action in progress, then close the database: nothing is left half-written.
 
         A simulator driving these services is stopped first by whoever started it (main.py)."""
-        await self.sweeper.stop()
+        await self.scheduler.stop()
         await self.routing.stop()
         await self.presence.close()
         async with self.game.unit_of_work():  # waits for the writer to be idle
@@ -131,7 +132,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     sla = SlaService(clock=clock, game=game, inbox=inbox, routing=routing)
     automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
-    sweeper = Sweeper(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
+    scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     return Services(settings=settings, clock=clock, directory=directory,
                     auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
                     game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,
@@ -140,7 +141,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     canned_replies=canned_replies,
                     team_chat=TeamChatService(clock=clock, game=game, directory=directory),
                     ratings=RatingsService(clock=clock), routing=routing, sla=sla, automation=automation,
-                    sweeper=sweeper, notices=notices,
+                    scheduler=scheduler, notices=notices,
                     rewards=RewardService(clock=clock, game=game, directory=directory, notices=notices),
                     incentives=IncentiveService(clock=clock, game=game),
                     disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices),

@@ -19,6 +19,7 @@ from services.platform.directory import AgentView
 from services.domain.events import EventKind, GameEvent
 from services.platform.event_log import GameService
 from services.domain.errors import ActionError
+from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
 ONLINE, AWAY, ON_BREAK, OFFLINE = 'online', 'away', 'on_break', 'offline'
@@ -122,7 +123,7 @@ class Presence:
 
     def _sync_soon(self, agent_id: int) -> None:
         try:
-            task = asyncio.get_running_loop().create_task(self._sync(agent_id), name='presence')
+            task = start_task(self._sync(agent_id), name='presence')
         except RuntimeError:  # no event loop (a synchronous caller): nothing to record for
             return
         self._pending.add(task)

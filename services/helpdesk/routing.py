@@ -23,6 +23,7 @@ from services.domain.inbox import OPEN_STATUSES, InboxItem
 from services.domain.errors import ActionError
 from services.helpdesk.presence import Presence
 from services.domain.projection import Outcome
+from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
 MODES = {'off': 'Off: agents take from the queue', 'round_robin': 'Round-robin', 'least_busy': 'Least busy'}
@@ -181,7 +182,7 @@ class RoutingService:
         if self._pass is not None and not self._pass.done():
             self._again = True
             return
-        self._pass = asyncio.get_running_loop().create_task(self._run_passes(), name='routing pass')
+        self._pass = start_task(self._run_passes(), name='routing pass')
 
     async def stop(self) -> None:
         """No more passes after the one in progress (shutdown)."""

@@ -4,7 +4,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from services.platform.clock import AcceleratedClock, Clock
+from services.platform.clock import Clock
+from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
 
@@ -23,13 +24,12 @@ class Scheduler:
         self._stopping = asyncio.Event()
 
     def interval(self) -> float:
-        speed = self.clock.speed if isinstance(self.clock, AcceleratedClock) else 1.0
-        return min(2.0, max(0.2, 30.0 / speed))
+        return min(2.0, max(0.2, 30.0 / self.clock.speed))
 
     def start(self) -> None:
         if self._task is None:
             self._stopping.clear()
-            self._task = asyncio.get_running_loop().create_task(self._run(), name='scheduler')
+            self._task = start_task(self._run(), name='scheduler')
 
     async def stop(self) -> None:
         """Stop after the round in progress (nothing is cut half-way)."""

@@ -170,7 +170,7 @@ async def test_an_agent_changes_the_priority_of_their_conversation_and_the_due_t
 async def test_the_sweep_escalates_before_the_breach_on_an_accelerated_clock(db_url: str) -> None:
     accelerated = build(settings_for_test(db_url), clock=AcceleratedClock(start=START, speed=600))  # 10 simulated
     await start_demo(accelerated, quests=False)  # minutes a second
-    accelerated.sweeper.start()  # the periodic sweep on this clock
+    accelerated.scheduler.start()  # the periodic checks on this clock
     try:
         lead = next(view for view in accelerated.directory.agents.values() if view.is_lead)
         await accelerated.sla.save_policy(lead, SlaPolicyView(priority='urgent', first_response_minutes=15,
