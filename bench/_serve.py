@@ -1,4 +1,4 @@
-"""Start the app of the current directory as ``python main.py`` does, plus the hooks of ``services/platform/collector.py``.
+"""Start the app of the current directory as ``python main.py`` does, plus the benchmark hooks of ``bench/hooks.py``.
 
 Run by the benchmarks with the checkout under test as the working directory (this one, or a baseline exported from
 git). ``--hooks PATH`` loads the hooks from a file (the baseline has none of its own); ``--no-tuning`` installs only the
@@ -14,13 +14,11 @@ from pathlib import Path
 from types import ModuleType
 
 sys.path.insert(0, os.getcwd())  # the checkout under test, not bench/
+HOOKS = Path(__file__).with_name('hooks.py')
 
 
 def load_hooks(path: str | None) -> ModuleType:
-    if path is None:
-        from services.platform import collector as tuning
-        return tuning
-    spec = importlib.util.spec_from_file_location('deskquest_bench_tuning', path)
+    spec = importlib.util.spec_from_file_location('deskquest_bench_hooks', path or HOOKS)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -29,7 +27,7 @@ def load_hooks(path: str | None) -> ModuleType:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--hooks', help='load the hooks from this file instead of services/platform/collector.py')
+    parser.add_argument('--hooks', help='load the hooks from this file instead of bench/hooks.py')
     parser.add_argument('--no-tuning', action='store_true', help='measure only; keep the default garbage collector')
     parser.add_argument('--no-deflate', action='store_true',
                         help="answer browsers without permessage-deflate (as main.py does since it was measured; for "
