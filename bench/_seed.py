@@ -11,8 +11,13 @@ sys.path.insert(0, os.getcwd())
 
 from models import Agent, Customer, Team  # noqa: E402
 from services.container import build  # noqa: E402
-from services.domain.events import Channel  # noqa: E402
-from services.platform.settings import parse  # noqa: E402
+
+try:  # the layout since services/ was split into layers, then the flat one of older baselines
+    from services.domain.events import Channel
+    from services.platform.settings import parse
+except ModuleNotFoundError:
+    from services.events import Channel  # type: ignore[no-redef]
+    from services.settings import parse  # type: ignore[no-redef]
 
 FIRST = ['Alex', 'Maja', 'Jonas', 'Sofia', 'Leon', 'Mila', 'Finn', 'Ella', 'Noah', 'Lina', 'Elias', 'Nora', 'Paul',
          'Ida', 'Emil', 'Lea', 'Oskars', 'Anna', 'Matteo', 'Zoé']

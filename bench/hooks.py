@@ -1,20 +1,26 @@
 """The benchmark server's hooks: endpoints under ``/_bench``, a monitor of event-loop stalls, and profilers.
 
-Loaded by ``bench/_serve.py`` only, never by the app: ``install(app, services)`` adds them to the app it serves.
+Loaded by ``bench/_serve.py`` only, never by the app: ``install(app, services)`` adds them to the app it serves. The
+same file measures every checkout a benchmark compares (this one, or a baseline exported from git, from before or after
+``services/`` was split into layers), so it imports nothing of the app at module level, finds the event types under
+either layout, and leaves the checkout's own collector policy (if it has one) to run as it ships.
 """
 import asyncio
 import gc
+import importlib
 import itertools
+import os
 import resource
 import sys
 import threading
 import time
 import traceback
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
-
-from services.platform.collector import _rss_bytes, after_start
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -123,7 +129,7 @@ def install(app: 'FastAPI', services: 'Services') -> None:
     a benchmark can measure commit to frame, and commit to repaint, against the same clock.
     """
     from nicegui import Client  # imported here: the pure parts of this module must not need NiceGUI
-    from services.domain.events import EventKind
+    events = _events_module()
 
     monitor = StallMonitor()
     after_start(app, monitor.start)
@@ -144,23 +150,24 @@ def install(app: 'FastAPI', services: 'Services') -> None:
         async with services.game.unit_of_work() as work:
             conversation_id = next(conversation_ids)  # no such conversation: a reopen can never claw these back
             # e-mail: the demo's incentive doubles chat points every afternoon, and the totals must be the expected ones
-            event = await work.record(EventKind.RESOLVED, agent_id=agent_id, conversation_id=conversation_id, data={
-                'channel': 'email', 'created_at': (now - timedelta(minutes=handle_minutes)).isoformat(),
-                'sla_due_at': (now + timedelta(hours=4)).isoformat(), 'inbound_count': inbound_count})
+            event = await work.record(
+                events.EventKind.RESOLVED, agent_id=agent_id, conversation_id=conversation_id, data={
+                    'channel': 'email', 'created_at': (now - timedelta(minutes=handle_minutes)).isoformat(),
+                    'sla_due_at': (now + timedelta(hours=4)).isoformat(), 'inbound_count': inbound_count})
             if resolution != points:
-                event = await work.record(EventKind.RATED, agent_id=agent_id, conversation_id=conversation_id,
-                                          data={'rating': 'good'})
+                event = await work.record(events.EventKind.RATED, agent_id=agent_id,
+                                          conversation_id=conversation_id, data={'rating': 'good'})
             work.after_commit(lambda: committed.append(time.time()))
         return {'commit': committed[0], 'event_id': event.id}
 
     @app.post('/_bench/resolve')
     async def resolve(agent_id: int, customer_id: int = 1) -> dict[str, Any]:
         """The whole way to points: a customer writes in, the agent replies, then resolves (three transactions)."""
-        from services.domain.events import Channel
         agent = services.directory.agent(agent_id)
         assert agent is not None
         conversation_id = await services.inbox.create_conversation(
-            customer_id=customer_id, channel=Channel.CHAT, subject='Benchmark', body='Hello, can you help me?')
+            customer_id=customer_id, channel=events.Channel.CHAT, subject='Benchmark',
+            body='Hello, can you help me?')
         await services.inbox.reply(agent, conversation_id, 'Sure, done.')
         await services.inbox.resolve(agent, conversation_id)
         return {'commit': time.time(), 'conversation_id': conversation_id}
@@ -307,3 +314,34 @@ def install(app: 'FastAPI', services: 'Services') -> None:
             profiler[0].disable()
             profiler.pop().dump_stats(path)
         return {'ok': True}
+
+
+def after_start(app: 'FastAPI', callback: Callable[[], Any]) -> None:
+    """Run ``callback`` inside the app's lifespan once everything ``main.py`` starts there has started.
+
+    A copy of the collector's own helper: a baseline checkout may have no collector module to borrow it from.
+    """
+    router = app.router
+    inner = router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: Any) -> AsyncIterator[Any]:
+        async with inner(application) as state:
+            callback()
+            yield state
+    router.lifespan_context = lifespan
+
+
+def _events_module() -> ModuleType:
+    """The checkout's event types: ``services/domain/events.py`` since the layers, ``services/events.py`` before."""
+    try:
+        return importlib.import_module('services.domain.events')
+    except ModuleNotFoundError as error:
+        if error.name not in ('services.domain', 'services.domain.events'):
+            raise  # the module is there but something it imports is not
+        return importlib.import_module('services.events')
+
+
+def _rss_bytes() -> int:
+    with open('/proc/self/statm') as statm:
+        return int(statm.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
