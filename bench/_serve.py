@@ -11,6 +11,7 @@ import importlib.util
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,12 +24,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--hooks', type=Path, default=HOOKS,
                         help='load the hooks from this file (default: %(default)s)')
+    parser.add_argument('--output', type=Path,
+                        help='the only directory the hooks write files to (profiles); default: a new temporary one')
     parser.add_argument('--no-deflate', action='store_true',
                         help="answer browsers without permessage-deflate (as main.py does since it was measured; for "
                              "the baseline)")
     args, rest = parser.parse_known_args()
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     hooks = load_hooks(args.hooks)
+    output = args.output or Path(tempfile.mkdtemp(prefix='deskquest-bench-output-'))
 
     import main as app_main  # the checkout's composition root
     from nicegui import app, ui
@@ -44,7 +48,7 @@ def main() -> None:
 
     def run_with_hooks(*run_args: Any, **kwargs: Any) -> None:
         # installed when main.serve() has set up everything else: its collector policy starts before the stall monitor
-        hooks.install(app, built[-1])
+        hooks.install(app, built[-1], output=output)
         if args.no_deflate:
             kwargs['ws_per_message_deflate'] = False
         run(*run_args, **kwargs)

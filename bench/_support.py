@@ -139,7 +139,7 @@ def start_server(variant: Variant, *, agents: int, conversations: int) -> Server
         raise RuntimeError(f'seeding failed:\n{seeded.stdout}\n{seeded.stderr}')
     port = free_port()
     command = [str(PYTHON), str(ROOT / 'bench' / '_serve.py'), '--no-simulator', '--port', str(port),
-               '--db-url', db_url]
+               '--db-url', db_url, '--output', str(workdir / 'output')]
     if variant.env.get('DESKQUEST_BENCH_DEFLATE') == 'off':
         command += ['--no-deflate']
     if shutil.which('taskset') and os.cpu_count() and os.cpu_count() > 1:

@@ -10,6 +10,7 @@ import gc
 import importlib
 import itertools
 import os
+import re
 import resource
 import sys
 import threading
@@ -19,6 +20,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,7 @@ MAX_SAMPLES = 200
 # the benchmark's resolutions: points -> (minutes to resolve, customer messages); all on time (+5), fast (+10) when
 # under an hour, first contact (+5) with one customer message
 RESOLUTION_DATA = {5: (90, 2), 10: (90, 1), 15: (30, 2), 20: (30, 1)}
+FILE_NAME = re.compile(r'[A-Za-z0-9_.-]{1,100}')  # what a file the hooks write may be called: no separators
 
 
 @dataclass(kw_only=True, slots=True)
@@ -120,9 +123,10 @@ class StallMonitor:
             self.collections[info['generation']].add(time.perf_counter() - self._gc_started, info['collected'])
 
 
-def install(app: 'FastAPI', services: 'Services') -> None:
+def install(app: 'FastAPI', services: 'Services', *, output: Path) -> None:
     """Benchmark-only endpoints: record a scoring event, read process figures, reset the stall monitor, and find where
-    time and memory go (allocation sites, observed props per page, the loop's stack during stalls).
+    time and memory go (allocation sites, observed props per page, the loop's stack during stalls, CPU profiles).
+    ``output`` is the only directory the endpoints write to.
 
     The scoring event is written exactly as the app writes one (the single writer's unit of work, one transaction,
     the projections stored, the outcome published after commit); the response carries the commit's wall-clock time so
@@ -304,16 +308,20 @@ def install(app: 'FastAPI', services: 'Services') -> None:
     profiler: list[Any] = []
 
     @app.post('/_bench/profile')
-    async def profile(path: str = '') -> dict[str, bool]:
-        """Start a cProfile run, or stop it and write its statistics to ``path`` (for finding where the CPU goes)."""
+    async def profile(name: str = 'profile') -> dict[str, Any]:
+        """Start a cProfile run, or stop it and write its statistics to the file ``name`` in the output directory (for
+        finding where the CPU goes); the answer carries the path written. Any name that is not a plain file name is
+        refused, so a caller cannot choose where the server writes."""
         import cProfile
         if not profiler:
             profiler.append(cProfile.Profile())
             profiler[0].enable()
-        else:
-            profiler[0].disable()
-            profiler.pop().dump_stats(path)
-        return {'ok': True}
+            return {'ok': True}
+        path = output_file(output, name)  # checked before the profiler is stopped: a refused name keeps the run
+        profiler[0].disable()
+        output.mkdir(parents=True, exist_ok=True)
+        profiler.pop().dump_stats(path)
+        return {'ok': True, 'path': str(path)}
 
 
 def after_start(app: 'FastAPI', callback: Callable[[], Any]) -> None:
@@ -330,6 +338,14 @@ def after_start(app: 'FastAPI', callback: Callable[[], Any]) -> None:
             callback()
             yield state
     router.lifespan_context = lifespan
+
+
+def output_file(output: Path, name: str) -> Path:
+    """The file ``name`` directly inside ``output``; anything else (a path, ``..``, a hidden file) is refused."""
+    from fastapi import HTTPException
+    if not FILE_NAME.fullmatch(name) or name.startswith('.'):
+        raise HTTPException(status_code=400, detail=f'not a plain file name: {name!r}')
+    return output / name
 
 
 def _events_module() -> ModuleType:
