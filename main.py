@@ -15,7 +15,7 @@ from services.container import IncompatibleDatabase, Services, build, check_data
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
 from services.game.rebuild import differences, overwrite, replay
 from services.domain.events import Channel
-from services.platform import collector as tuning
+from services.platform import collector
 from services.platform.settings import Settings, parse
 from simulation import core
 from simulation.report import describe, report
@@ -30,7 +30,7 @@ def serve(settings: Settings) -> None:
     app.state.services = services  # lets tests driving the app reach the services it built
     install_lifespan(services)
     pages.register(services)
-    tuning.install(app, services)  # after the lifespan above: the collector is tuned once the services run
+    collector.install(app)  # after the lifespan above: the collector is tuned once the services run
     app.add_static_files('/assets', ASSETS)
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',

@@ -1,8 +1,8 @@
 """The garbage collector's policy for a server that keeps many tabs open.
 
-``install(app, services)`` is called once from ``main.py``: it tunes the garbage collector after the services have
-started. Nothing here imports NiceGUI pages or the models. The benchmark hooks (``/_bench``, the stall monitor) live in
-``bench/hooks.py`` and are loaded by the benchmark server only.
+``install(app)`` is called once from ``main.py``: it applies the element-cycle fix (``element_cycles.py``) and tunes
+the garbage collector once the services have started. Nothing here imports NiceGUI pages or the models. The benchmark
+hooks (``/_bench``, the stall monitor, the profilers) live in ``bench/hooks.py``, loaded by the benchmark server only.
 """
 import asyncio
 import gc
@@ -17,8 +17,6 @@ from services.platform.element_cycles import break_element_cycles
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
-
-    from services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +36,8 @@ TAB_ALLOWANCE = 2 * 2 ** 20
 THRESHOLDS = (100_000, 10, 10)
 
 
-def install(app: 'FastAPI', services: 'Services') -> None:
-    """Tune the collector once the services have started."""
+def install(app: 'FastAPI') -> None:
+    """Break deleted elements' reference cycles now; tune the collector once the services have started."""
     if getattr(app.state, 'deskquest_tuning', False):
         return  # main.py may run again in the same process (NiceGUI's test fixtures do)
     app.state.deskquest_tuning = True
