@@ -17,10 +17,16 @@ import asyncpg
 sys.path.insert(0, os.environ.get('DESKQUEST_BENCH_CODE') or str(Path(__file__).resolve().parents[1]))
 
 from models import Agent, Team  # noqa: E402
-from services.platform.clock import ManualClock  # noqa: E402
 from services.container import Services, build  # noqa: E402
-from services.domain.events import EventKind, Rating  # noqa: E402
-from services.platform.settings import parse  # noqa: E402
+
+try:  # the layout since services/ was split into layers, then the flat one of older baselines
+    from services.domain.events import EventKind, Rating
+    from services.platform.clock import ManualClock
+    from services.platform.settings import parse
+except ModuleNotFoundError:
+    from services.clock import ManualClock  # type: ignore[no-redef]
+    from services.events import EventKind, Rating  # type: ignore[no-redef]
+    from services.settings import parse  # type: ignore[no-redef]
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
 AGENTS = 50
