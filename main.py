@@ -20,7 +20,7 @@ from services.platform.database import IncompatibleDatabase, check_database, ope
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
 from services.game.rebuild import differences, overwrite, replay
 from services.domain.events import Channel
-from services.platform import collector as tuning
+from services.platform import collector
 from services.platform.clock import AcceleratedClock, SystemClock
 from services.platform.settings import DEFAULT_DB_URL, Settings
 from simulation import core
@@ -71,7 +71,7 @@ def serve(settings: Settings) -> None:
     app.state.simulator = simulator
     install_lifespan(services, simulator)
     pages.register(services, simulator=simulator)
-    tuning.install(app, services)  # after the lifespan above: the collector is tuned once the services run
+    collector.install(app)  # after the lifespan above: the collector is tuned once the services run
     app.add_static_files('/assets', ASSETS)
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',

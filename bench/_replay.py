@@ -1,4 +1,4 @@
-"""Time one replay of the log (``services.rebuild.replay``) of a given checkout, for bench/rebuild.py.
+"""Time one replay of the log (``replay`` of the checkout's rebuild module) of a given checkout, for bench/rebuild.py.
 
 Run as ``python bench/_replay.py ROOT DB_URL [--check]``: ROOT is the checkout whose code replays (this one, or a
 baseline exported from git), DB_URL the history to replay. Prints one JSON line: events, wall and CPU seconds (the
@@ -17,7 +17,10 @@ async def main(root: str, db_url: str, check: bool) -> None:
     os.chdir(root)
     from tortoise import Tortoise
 
-    from services.game.rebuild import differences, replay
+    try:  # the layout since services/ was split into layers, then the flat one of older baselines
+        from services.game.rebuild import differences, replay
+    except ModuleNotFoundError:
+        from services.rebuild import differences, replay  # type: ignore[no-redef]
 
     await Tortoise.init(db_url=db_url, modules={'models': ['models']}, _enable_global_fallback=True)
     try:

@@ -9,10 +9,13 @@ import sys
 
 sys.path.insert(0, os.getcwd())
 
+from _checkout import start_services  # noqa: E402
 from models import Agent, Customer, Team  # noqa: E402
-from services.container import build  # noqa: E402
-from services.domain.events import Channel  # noqa: E402
-from services.platform.settings import parse  # noqa: E402
+
+try:  # the layout since services/ was split into layers, then the flat one of older baselines
+    from services.domain.events import Channel
+except ModuleNotFoundError:
+    from services.events import Channel  # type: ignore[no-redef]
 
 FIRST = ['Alex', 'Maja', 'Jonas', 'Sofia', 'Leon', 'Mila', 'Finn', 'Ella', 'Noah', 'Lina', 'Elias', 'Nora', 'Paul',
          'Ida', 'Emil', 'Lea', 'Oskars', 'Anna', 'Matteo', 'Zoé']
@@ -22,8 +25,7 @@ LAST = ['Berg', 'Kalniņš', 'Dubois', 'Visser', 'Novak', 'Rossi', 'Meyer', 'Lam
 
 
 async def seed(db_url: str, agents: int, conversations: int) -> None:
-    services = build(parse(['--db-url', db_url, '--no-simulator']))
-    await services.start()  # an empty database gets the demo floor and its queue
+    services = await start_services(db_url, demo=True)  # an empty database gets the demo floor and its queue
     try:
         teams = await Team.all().order_by('id')
         ana = await Agent.get(username='ana')

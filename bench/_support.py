@@ -51,26 +51,24 @@ ENGINEIO_QUERY = {'EIO': '4', 'transport': 'websocket'}
 
 @dataclass(kw_only=True, slots=True)
 class Variant:
-    """One version of the app to measure: ``baseline`` (exported from git) or ``current`` (this checkout)."""
+    """One version of the app to measure: ``baseline`` (exported from git) or ``current`` (this checkout).
+
+    Each runs as it ships, with its own collector policy if it has one (``services/tuning.py`` before the layers,
+    ``services/platform/collector.py`` since), and is measured by this checkout's ``bench/hooks.py``.
+    """
     name: str
     root: Path
-    tuning: bool
-    hooks: Path | None = None
     env: dict[str, str] = field(default_factory=dict)  # extra environment for the server (e.g. DESKQUEST_GC)
 
 
 def variants(baseline_ref: str | None, current_root: Path | None = None,
              current_env: dict[str, str] | None = None) -> list[Variant]:
     """The baseline (when a git ref is given and exists) and this checkout (or another copy of the current code)."""
-    found = [Variant(name='current', root=current_root or ROOT, tuning=True, env=current_env or {})]
+    found = [Variant(name='current', root=current_root or ROOT, env=current_env or {})]
     if baseline_ref:
         root = export(baseline_ref)
         if root is not None:
-            # a baseline from before services/platform/collector.py runs CPython's default collector with this checkout's
-            # measuring hooks; a later one runs as it ships, with its own tuning and hooks
-            tuned = (root / 'services' / 'tuning.py').exists()
-            found.insert(0, Variant(name='baseline', root=root, tuning=tuned,
-                                    hooks=None if tuned else ROOT / 'services' / 'tuning.py'))
+            found.insert(0, Variant(name='baseline', root=root))
     return found
 
 
@@ -141,11 +139,7 @@ def start_server(variant: Variant, *, agents: int, conversations: int) -> Server
         raise RuntimeError(f'seeding failed:\n{seeded.stdout}\n{seeded.stderr}')
     port = free_port()
     command = [str(PYTHON), str(ROOT / 'bench' / '_serve.py'), '--no-simulator', '--port', str(port),
-               '--db-url', db_url]
-    if variant.hooks is not None:
-        command += ['--hooks', str(variant.hooks)]
-    if not variant.tuning:
-        command += ['--no-tuning']
+               '--db-url', db_url, '--output', str(workdir / 'output')]
     if variant.env.get('DESKQUEST_BENCH_DEFLATE') == 'off':
         command += ['--no-deflate']
     if shutil.which('taskset') and os.cpu_count() and os.cpu_count() > 1:

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import gc
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -99,8 +100,9 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
             answer = await bench_post(control, server, args.event, agent_id=agent_id, **extra)
             probe.commit = answer['commit']
         await asyncio.sleep(args.drain)
-        if args.profile:
-            await bench_post(control, server, 'profile', path=f'{args.profile}.{variant.name}')
+        if args.profile:  # the server writes it into its own output directory; the copy goes where we were asked
+            written = await bench_post(control, server, 'profile', name='profile.pstats')
+            shutil.copyfile(written['path'], f'{args.profile}.{variant.name}')
         busy = (server.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
         client_busy = (sum(client.cpu_times()[:2]) - client_cpu) / (time.monotonic() - wall_before)
         stats = await bench_get(control, server, 'stats')

@@ -16,11 +16,16 @@ import asyncpg
 # the code under test: this checkout, or a baseline exported from git (bench/ingest.py --baseline)
 sys.path.insert(0, os.environ.get('DESKQUEST_BENCH_CODE') or str(Path(__file__).resolve().parents[1]))
 
+from _checkout import start_services  # noqa: E402
 from models import Agent, Team  # noqa: E402
-from services.platform.clock import ManualClock  # noqa: E402
-from services.container import Services, build  # noqa: E402
-from services.domain.events import EventKind, Rating  # noqa: E402
-from services.platform.settings import parse  # noqa: E402
+from services.container import Services  # noqa: E402
+
+try:  # the layout since services/ was split into layers, then the flat one of older baselines
+    from services.domain.events import EventKind, Rating
+    from services.platform.clock import ManualClock
+except ModuleNotFoundError:
+    from services.clock import ManualClock  # type: ignore[no-redef]
+    from services.events import EventKind, Rating  # type: ignore[no-redef]
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
 AGENTS = 50
@@ -48,9 +53,7 @@ async def fresh_services(server_url: str | None = None) -> tuple[Services, Manua
         await admin.close()
         db_url = server_url.rsplit('/', 1)[0] + f'/{name}'
     clock = ManualClock(START)
-    settings = parse(['--db-url', db_url, '--no-demo'], env={'DESKQUEST_STORAGE_SECRET': 'bench'})
-    services = build(settings, clock=clock)
-    await services.start()
+    services = await start_services(db_url, demo=False, clock=clock)
     await seed_floor(services)
     return services, clock
 

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/loop_stalls.py
 
-A monitor task inside the server (``services/platform/collector.py``, enabled by ``DESKQUEST_BENCH=1``) sleeps 5 ms at a time
-and records how late it wakes up: that lateness is how long every tab waited for the loop, whatever held it (a long
+A monitor task inside the server (``bench/hooks.py``, loaded by the benchmark server only) sleeps 5 ms at a time and
+records how late it wakes up: that lateness is how long every tab waited for the loop, whatever held it (a long
 callback, a burst of ready tasks, or a garbage collection, which runs inside whichever callback allocated the object
 that tripped a threshold). ``gc.callbacks`` time each collection by generation.
 
@@ -66,8 +66,7 @@ async def main() -> None:
     runs: list[Variant] = chosen_variants(args)
     if args.gc_off:
         current = runs[-1]
-        runs.insert(-1, Variant(name='current, default GC', root=current.root, tuning=True,
-                                env={'DESKQUEST_GC': 'off'}))
+        runs.insert(-1, Variant(name='current, default GC', root=current.root, env={'DESKQUEST_GC': 'off'}))
     results = await measure_each(runs, lambda variant: measure(variant, args), args.only)
     for result in results:
         result['gc2_ms'] = result['gc_ms']['2']

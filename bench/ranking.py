@@ -29,8 +29,12 @@ TODAY = date(2026, 12, 4)
 
 def measure(agent_count: int, flushes: int, seed: int) -> dict[str, float]:
     """Rank ``flushes`` times, each after one scoring event; run inside the variant's tree (see ``--root``)."""
-    from services.platform.directory import AgentView
-    from services.game.leaderboard import LeaderboardService
+    try:  # the layout since services/ was split into layers, then the flat one of older baselines
+        from services.game.leaderboard import LeaderboardService
+        from services.platform.directory import AgentView
+    except ModuleNotFoundError:
+        from services.directory import AgentView  # type: ignore[no-redef]
+        from services.leaderboard import LeaderboardService  # type: ignore[no-redef]
 
     rnd = random.Random(seed)
     teams = {team_id: f'Team {team_id}' for team_id in range(1, TEAMS + 1)}

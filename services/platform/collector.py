@@ -1,30 +1,22 @@
-"""Process tuning for a server that keeps many tabs open: the garbage collector, and (for benchmarks) measurements.
+"""The garbage collector's policy for a server that keeps many tabs open.
 
-``install(app, services)`` is called once from ``main.py``. It tunes the garbage collector after the services have
-started; with ``DESKQUEST_BENCH=1`` it also adds the benchmark-only endpoints under ``/_bench`` (see ``bench/``) and a
-monitor that measures how long the event loop stalls. Nothing here imports NiceGUI pages or the models, so the
-benchmarks can load this file into an older checkout of the app to measure a baseline.
+``install(app)`` is called once from ``main.py``: it applies the element-cycle fix (``element_cycles.py``) and tunes
+the garbage collector once the services have started. Nothing here imports NiceGUI pages or the models. The benchmark
+hooks (HTTP endpoints, the stall monitor, the profilers) live in ``bench/hooks.py``, loaded by the benchmark server only.
 """
 import asyncio
 import gc
-import itertools
 import logging
 import os
-import resource
-import sys
-import threading
 import time
-import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+from services.platform.element_cycles import break_element_cycles
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
-
-    from services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -42,25 +34,15 @@ GROWTH_SHARE = 0.5  # … and this share of what it was then
 TAB_ALLOWANCE = 2 * 2 ** 20
 # CPython's own collections stay on as a safety net for a burst of allocations between two ticks
 THRESHOLDS = (100_000, 10, 10)
-STALL_TICK = 0.005
-STALL_SAMPLE = 0.1  # a stall this long has the loop's stack sampled, and again every as long
-STACK_FRAMES = 25
-MAX_SAMPLES = 200
-# the benchmark's resolutions: points -> (minutes to resolve, customer messages); all on time (+5), fast (+10) when
-# under an hour, first contact (+5) with one customer message
-RESOLUTION_DATA = {5: (90, 2), 10: (90, 1), 15: (30, 2), 20: (30, 1)}
 
 
-def install(app: 'FastAPI', services: 'Services') -> None:
-    """Tune the collector once the services have started; add the benchmark hooks when ``DESKQUEST_BENCH=1``."""
+def install(app: 'FastAPI') -> None:
+    """Break deleted elements' reference cycles now; tune the collector once the services have started."""
     if getattr(app.state, 'deskquest_tuning', False):
         return  # main.py may run again in the same process (NiceGUI's test fixtures do)
     app.state.deskquest_tuning = True
     break_element_cycles()
-    bench = os.environ.get('DESKQUEST_BENCH', '').lower() in ('1', 'true', 'yes', 'on')
     after_start(app, lambda: tune_gc(app))
-    if bench:
-        install_bench(app, services)
 
 
 def tune_gc(app: 'FastAPI') -> None:
@@ -157,29 +139,6 @@ def full_collection_due(*, closed: int, open_tabs: int, rss: int, rss_at_full: i
     return growth > max(GROWTH_LIMIT, GROWTH_SHARE * rss_at_full)
 
 
-def break_element_cycles() -> None:
-    """Let a deleted element's classes, style and props be freed by reference counting, not only by the collector.
-
-    Each of them keeps its own bound ``_update`` method as its change handler: a reference cycle. Every element a page
-    deletes (a list rebuilt, a tab closed) left three such cycles behind, which under :class:`TabCollector` survive a
-    second, get frozen and then wait for a full collection (measured: 250,000 objects, 26 MB, in 30 s of 5 events/s on
-    500 dashboards). Dropping the handlers when the element is deleted breaks the cycles; a deleted element is never
-    updated again anyway.
-    """
-    from nicegui.element import Element
-    if getattr(Element._handle_delete, 'breaks_cycles', False):
-        return
-    handle_delete = Element._handle_delete
-
-    def _handle_delete(self: Element) -> None:
-        handle_delete(self)
-        for observable in (self._classes, self._style, self._props):
-            observable._change_handlers.clear()
-
-    _handle_delete.breaks_cycles = True  # type: ignore[attr-defined]
-    Element._handle_delete = _handle_delete  # type: ignore[method-assign]
-
-
 def after_start(app: 'FastAPI', callback: Any) -> None:
     """Run ``callback`` inside the app's lifespan once everything ``main.py`` starts there has started."""
     router = app.router
@@ -191,288 +150,6 @@ def after_start(app: 'FastAPI', callback: Any) -> None:
             callback()
             yield state
     router.lifespan_context = lifespan
-
-
-# ---- benchmark hooks (DESKQUEST_BENCH=1 only) -------------------------------------------------------------------
-
-
-@dataclass(kw_only=True, slots=True)
-class Pauses:
-    """The longest and the total of one kind of pause, with a histogram of their lengths in milliseconds."""
-    count: int = 0
-    total: float = 0.0
-    longest: float = 0.0
-    histogram: dict[str, int] = field(default_factory=dict)
-    worst: list[tuple[float, float, int]] = field(default_factory=list)  # the five longest: (seconds, end, collected)
-
-    def add(self, seconds: float, collected: int = 0) -> None:
-        self.count += 1
-        self.total += seconds
-        self.longest = max(self.longest, seconds)
-        if len(self.worst) < 5 or seconds > self.worst[-1][0]:
-            self.worst = sorted([*self.worst, (seconds, time.time(), collected)], reverse=True)[:5]
-        bucket = next((f'<{limit}ms' for limit in (1, 5, 10, 20, 50, 100, 200, 500) if seconds * 1000 < limit),
-                      '>=500ms')
-        self.histogram[bucket] = self.histogram.get(bucket, 0) + 1
-
-    def as_dict(self) -> dict[str, Any]:
-        return {'count': self.count, 'total_ms': round(self.total * 1000, 2),
-                'longest_ms': round(self.longest * 1000, 2), 'histogram': self.histogram,
-                'worst': [(round(seconds * 1000, 1), at, collected) for seconds, at, collected in self.worst]}
-
-
-class StallMonitor:
-    """Measures event-loop stalls as the overshoot of a short sleep, and garbage-collection pauses via ``gc.callbacks``.
-
-    A stall is whatever kept the loop from running this task on time: a long callback, a slow page build, or a
-    collection (the collector runs inside whichever callback allocated the object that tripped the threshold).
-    """
-
-    def __init__(self) -> None:
-        self.stalls = Pauses()
-        self.collections: dict[int, Pauses] = {0: Pauses(), 1: Pauses(), 2: Pauses()}
-        self.samples: list[dict[str, Any]] = []  # what the loop was running during long stalls (see _sample)
-        self._gc_started = 0.0
-        self._beat = time.perf_counter()
-        self._task: asyncio.Task | None = None
-
-    def start(self) -> None:
-        gc.callbacks.append(self._on_gc)
-        self._task = asyncio.get_running_loop().create_task(self._watch(), name='stall monitor')
-        threading.Thread(target=self._sample, args=(threading.get_ident(),), name='stall sampler', daemon=True).start()
-
-    def reset(self) -> None:
-        self.stalls = Pauses()
-        self.collections = {0: Pauses(), 1: Pauses(), 2: Pauses()}
-        self.samples = []
-
-    def as_dict(self) -> dict[str, Any]:
-        return {'stalls': self.stalls.as_dict(),
-                'gc': {str(generation): pauses.as_dict() for generation, pauses in self.collections.items()}}
-
-    async def _watch(self) -> None:
-        while True:
-            started = time.perf_counter()
-            await asyncio.sleep(STALL_TICK)
-            self._beat = time.perf_counter()
-            self.stalls.add(max(0.0, self._beat - started - STALL_TICK))
-
-    def _sample(self, loop_thread: int) -> None:
-        """From a thread of its own: while the loop has not ticked for ``STALL_SAMPLE``, note the loop thread's stack
-        every ``STALL_SAMPLE`` (the innermost frames, as ``file:line function``): where the long stalls are spent."""
-        last_sampled = 0.0
-        while True:
-            time.sleep(STALL_SAMPLE / 10)
-            beat, now = self._beat, time.perf_counter()
-            if now - beat >= STALL_SAMPLE and now - last_sampled >= STALL_SAMPLE:
-                frame = sys._current_frames().get(loop_thread)  # pylint: disable=protected-access
-                if frame is not None:
-                    stack = [f'{summary.filename}:{summary.lineno} {summary.name}'
-                             for summary in traceback.extract_stack(frame)[-STACK_FRAMES:]]
-                    self.samples.append({'at': time.time(), 'stalled_ms': round((now - beat) * 1000), 'stack': stack})
-                    del self.samples[:-MAX_SAMPLES]
-                last_sampled = now
-
-    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
-        if phase == 'start':
-            self._gc_started = time.perf_counter()
-        else:
-            self.collections[info['generation']].add(time.perf_counter() - self._gc_started, info['collected'])
-
-
-def install_bench(app: 'FastAPI', services: 'Services') -> None:
-    """Benchmark-only endpoints: record a scoring event, read process figures, reset the stall monitor, and find where
-    time and memory go (allocation sites, observed props per page, the loop's stack during stalls).
-
-    The scoring event is written exactly as the app writes one (the single writer's unit of work, one transaction,
-    the projections stored, the outcome published after commit); the response carries the commit's wall-clock time so
-    a benchmark can measure commit to frame, and commit to repaint, against the same clock.
-    """
-    from nicegui import Client  # imported here: the pure parts of this module must not need NiceGUI
-    from services.domain.events import EventKind
-
-    monitor = StallMonitor()
-    after_start(app, monitor.start)
-    conversation_ids = itertools.count(2_000_000_000)
-
-    @app.post('/_bench/score')
-    async def score(agent_id: int, points: int = 10) -> dict[str, Any]:
-        """Points for an agent in one transaction: a resolution (5, 10, 15 or 20 points), plus a good rating for more.
-
-        The benchmarks vary the points so that each event gives its agent a total no other number on the board shows.
-        """
-        if points not in RESOLUTION_DATA and points - 10 not in RESOLUTION_DATA:
-            raise ValueError(f'cannot award {points} points in one resolution and one rating')
-        resolution = points if points in RESOLUTION_DATA else points - 10
-        handle_minutes, inbound_count = RESOLUTION_DATA[resolution]
-        now = services.clock.now()
-        committed: list[float] = []
-        async with services.game.unit_of_work() as work:
-            conversation_id = next(conversation_ids)  # no such conversation: a reopen can never claw these back
-            # e-mail: the demo's incentive doubles chat points every afternoon, and the totals must be the expected ones
-            event = await work.record(EventKind.RESOLVED, agent_id=agent_id, conversation_id=conversation_id, data={
-                'channel': 'email', 'created_at': (now - timedelta(minutes=handle_minutes)).isoformat(),
-                'sla_due_at': (now + timedelta(hours=4)).isoformat(), 'inbound_count': inbound_count})
-            if resolution != points:
-                event = await work.record(EventKind.RATED, agent_id=agent_id, conversation_id=conversation_id,
-                                          data={'rating': 'good'})
-            work.after_commit(lambda: committed.append(time.time()))
-        return {'commit': committed[0], 'event_id': event.id}
-
-    @app.post('/_bench/resolve')
-    async def resolve(agent_id: int, customer_id: int = 1) -> dict[str, Any]:
-        """The whole way to points: a customer writes in, the agent replies, then resolves (three transactions)."""
-        from services.domain.events import Channel
-        agent = services.directory.agent(agent_id)
-        assert agent is not None
-        conversation_id = await services.inbox.create_conversation(
-            customer_id=customer_id, channel=Channel.CHAT, subject='Benchmark', body='Hello, can you help me?')
-        await services.inbox.reply(agent, conversation_id, 'Sure, done.')
-        await services.inbox.resolve(agent, conversation_id)
-        return {'commit': time.time(), 'conversation_id': conversation_id}
-
-    @app.get('/_bench/floor')
-    async def floor() -> list[dict[str, Any]]:
-        return [{'id': agent.id, 'username': agent.username, 'name': agent.name, 'role': agent.role,
-                 'team_id': agent.team_id} for agent in services.directory.agents.values()]
-
-    @app.get('/_bench/stats')
-    async def stats(objects: bool = False, collect: bool = False) -> dict[str, Any]:
-        collected = None
-        if collect:
-            started = time.perf_counter()
-            collected = {'objects': gc.collect(), 'ms': round((time.perf_counter() - started) * 1000, 2)}
-        clients = list(Client.instances.values())
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return {
-            'time': time.time(),
-            'clients': len(clients),
-            'connected': sum(1 for client in clients if client.has_socket_connection),
-            'elements': sum(len(client.elements) for client in clients),
-            'rss': _rss_bytes(),
-            'cpu': usage.ru_utime + usage.ru_stime,
-            # gc.get_freeze_count() walks the list of frozen objects: with hundreds of tabs open it stalls the loop
-            'collector': {'counts': gc.get_count(), 'thresholds': gc.get_threshold(),
-                          'frozen': gc.get_freeze_count() if objects else None,
-                          'tracked': len(gc.get_objects()) if objects else None, 'collected': collected,
-                          'generations': [len(gc.get_objects(generation)) for generation in range(3)] if objects
-                          else None,
-                          'tab_collections': [(round(seconds * 1000, 1), at) for seconds, at in
-                                              getattr(getattr(app.state, 'tab_collector', None),
-                                                      'full_collections', [])],
-                          'tabs_closed': getattr(getattr(app.state, 'tab_collector', None), 'closed_total', None)},
-            **monitor.as_dict(),
-        }
-
-    @app.post('/_bench/full_collection')
-    async def full_collection() -> dict[str, Any]:
-        """One collection of everything, frozen objects included: what a full collection costs with the tabs open."""
-        collector = getattr(app.state, 'tab_collector', None)
-        started = time.perf_counter()
-        if collector is not None:
-            collector.collect_all()
-        else:
-            gc.collect()
-        return {'ms': round((time.perf_counter() - started) * 1000, 1)}
-
-    @app.post('/_bench/young')
-    async def young(generation: int = 0, types: int = 0) -> dict[str, Any]:
-        """Time one collection of the young generations, and how many objects it walked (of which types)."""
-        size = sum(len(gc.get_objects(young)) for young in range(generation + 1))
-        kinds: dict[str, int] = {}
-        if types:
-            for thing in gc.get_objects(0):
-                name = f'{type(thing).__module__}.{type(thing).__qualname__}'
-                kinds[name] = kinds.get(name, 0) + 1
-            kinds = dict(sorted(kinds.items(), key=lambda item: -item[1])[:types])
-        started = time.perf_counter()
-        collected = gc.collect(generation)
-        return {'objects': size, 'collected': collected, 'ms': round((time.perf_counter() - started) * 1000, 2),
-                'types': kinds}
-
-    @app.get('/_bench/garbage')
-    async def garbage(top: int = 40, frozen: bool = False) -> dict[str, int]:
-        """Collect with ``DEBUG_SAVEALL`` and count the unreachable objects by type: what only the collector frees
-        (with ``frozen``: the frozen objects too, i.e. what waits for the next full collection)."""
-        gc.set_debug(gc.DEBUG_SAVEALL)
-        try:
-            if frozen:
-                gc.unfreeze()
-            gc.collect()
-            if frozen:
-                gc.freeze()
-            counts: dict[str, int] = {}
-            for thing in gc.garbage:
-                name = f'{type(thing).__module__}.{type(thing).__qualname__}'
-                counts[name] = counts.get(name, 0) + 1
-        finally:
-            gc.set_debug(0)
-            gc.garbage.clear()
-        return dict(sorted(counts.items(), key=lambda item: -item[1])[:top])
-
-    allocations: list[Any] = []
-
-    @app.post('/_bench/allocations')
-    async def allocation_sites(top: int = 30, group: str = 'lineno') -> dict[str, Any]:
-        """Where memory went since the last call, by allocation site (``group``: lineno, filename or traceback); the
-        server must run with ``PYTHONTRACEMALLOC=N`` (N frames per allocation). The first call only marks the start."""
-        import tracemalloc
-        if not tracemalloc.is_tracing():
-            return {'error': 'start the server with PYTHONTRACEMALLOC=N to trace allocations'}
-        gc.collect()
-        snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
-        if not allocations:
-            allocations.append(snapshot)
-            return {'marked': True}
-        differences = snapshot.compare_to(allocations.pop(), group)
-        return {'total': sum(difference.size_diff for difference in differences),
-                'sites': [{'size': difference.size_diff, 'count': difference.count_diff,
-                           'where': [str(frame) for frame in difference.traceback]}
-                          for difference in differences[:top]]}
-
-    @app.get('/_bench/observed')
-    async def observed(top: int = 40) -> dict[str, Any]:
-        """The observed dicts and lists (NiceGUI wraps every one put in an element's props, a copy per tab) per open
-        page, by element type and prop: what a tab's memory holds beyond its elements."""
-        from nicegui.observables import ObservableCollection
-        counts: dict[str, int] = {}
-
-        def count(value: Any, where: str) -> None:
-            if isinstance(value, ObservableCollection):
-                counts[where] = counts.get(where, 0) + 1
-                for item in value.values() if isinstance(value, dict) else value:
-                    count(item, where)
-        pages = [client for client in Client.instances.values() if client.has_socket_connection]
-        for client in pages:
-            for element in client.elements.values():
-                for key, value in element._props.items():  # pylint: disable=protected-access
-                    count(value, f'{type(element).__name__}.{key}')
-        per_page = {where: round(total / max(1, len(pages)), 1) for where, total in counts.items()}
-        return {'pages': len(pages), 'per_page': dict(sorted(per_page.items(), key=lambda item: -item[1])[:top])}
-
-    @app.get('/_bench/stall_samples')
-    async def stall_samples() -> list[dict[str, Any]]:
-        """The loop's stack sampled during each stall of at least ``STALL_SAMPLE`` since the last reset."""
-        return monitor.samples
-
-    @app.post('/_bench/reset')
-    async def reset() -> dict[str, bool]:
-        monitor.reset()
-        return {'ok': True}
-
-    profiler: list[Any] = []
-
-    @app.post('/_bench/profile')
-    async def profile(path: str = '') -> dict[str, bool]:
-        """Start a cProfile run, or stop it and write its statistics to ``path`` (for finding where the CPU goes)."""
-        import cProfile
-        if not profiler:
-            profiler.append(cProfile.Profile())
-            profiler[0].enable()
-        else:
-            profiler[0].disable()
-            profiler.pop().dump_stats(path)
-        return {'ok': True}
 
 
 def _rss_bytes() -> int:
