@@ -2,22 +2,11 @@
 rules with inline validation errors, SLA policies, and handlers that refuse someone who is no longer a lead."""
 from dataclasses import replace
 
-from nicegui import app
 from nicegui.testing import User
 
 from models import AutomationRule, StoredEvent
-from services.container import Services
 from services.helpdesk.sla import LeadAlert
-from tests.ui.test_workspace import log_in
-
-
-def services() -> Services:
-    return app.state.services
-
-
-def set_value(user: User, marker: str, value) -> None:
-    element, = user.find(marker=marker).elements
-    element.set_value(value)
+from tests.ui.support import log_in, services, set_value
 
 
 def shown_text(user: User, marker: str) -> str:

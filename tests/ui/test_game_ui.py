@@ -1,22 +1,11 @@
 """Badges, levels and trophies through NiceGUI's simulated users: the agent's card, the trophy page, the lead's tab."""
 from collections.abc import Callable
 
-from nicegui import app
 from nicegui.testing import User
 
 from models import LevelRow, StoredEvent
-from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.events import EventKind
-from tests.ui.test_workspace import log_in
-
-
-def services() -> Services:
-    return app.state.services
-
-
-def agent(username: str) -> AgentView:
-    return next(view for view in services().directory.agents.values() if view.username == username)
+from tests.ui.support import agent, log_in, services
 
 
 async def test_a_badge_gained_appears_on_the_card_with_a_notification(user: User) -> None:

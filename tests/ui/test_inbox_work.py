@@ -9,15 +9,8 @@ from nicegui.testing import User
 from models import InternalNote, Message, StoredEvent
 from services.domain.events import Channel
 from services.helpdesk.inbox import InboxItem
-from tests.ui.test_workspace import log_in, services
+from tests.ui.support import agent, log_in, services, set_value
 from ui.inbox_panel import InboxRow
-
-
-def set_value(user: User, marker: str, value) -> None:
-    """Pick a value as a person does in a select or toggle (the simulated user cannot open their menus)."""
-    with user.client:
-        for element in user.find(marker=marker).elements:
-            element.set_value(value)
 
 
 def row_order(user: User) -> list[int]:
@@ -85,7 +78,7 @@ async def test_search_filters_and_sort_narrow_and_order_the_queue(user: User) ->
     await user.should_see('2 open', retries=50)
     set_value(user, 'channel-filter', 'all')
 
-    await services().inbox.take(_agent('ana'), marie.id)
+    await services().inbox.take(agent('ana'), marie.id)
     set_value(user, 'scope-filter', 'mine')
     await user.should_see('1 open', retries=50)
     set_value(user, 'scope-filter', 'unassigned')
@@ -191,7 +184,7 @@ async def test_transfer_from_the_conversation_moves_it_to_a_colleague(create_use
     await bruno.should_not_see(marker=f'conversation-{conversation.id}', retries=50)
     ana.find(marker='transfer').click()
     await ana.should_see(f'Transfer #{conversation.id}', retries=50)
-    set_value(ana, 'transfer-target', f'agent:{_agent("bruno").id}')
+    set_value(ana, 'transfer-target', f'agent:{agent("bruno").id}')
     ana.find(marker='transfer-note').type('Bruno knows this customer.')
     ana.find(marker='transfer-confirm').click()
     await ana.should_see('Transferred', retries=50)
@@ -201,7 +194,7 @@ async def test_transfer_from_the_conversation_moves_it_to_a_colleague(create_use
     with bruno.scope(marker='thread'):
         await bruno.should_see('Bruno knows this customer.', retries=50)
     event = await StoredEvent.get(kind='transferred')
-    assert (event.agent_id, event.data['to_agent_id']) == (_agent('ana').id, _agent('bruno').id)
+    assert (event.agent_id, event.data['to_agent_id']) == (agent('ana').id, agent('bruno').id)
 
 
 async def test_two_agents_on_one_conversation_see_each_other(create_user: Callable[[], User]) -> None:
@@ -233,14 +226,10 @@ async def test_viewing_time_is_recorded_when_the_agent_moves_on(user: User) -> N
             break
         await asyncio.sleep(0.05)
     event = await StoredEvent.get(kind='viewed')
-    assert (event.agent_id, event.conversation_id) == (_agent('ana').id, first.id)
+    assert (event.agent_id, event.conversation_id) == (agent('ana').id, first.id)
     assert event.data['seconds'] >= 1
     await open_conversation(user, second.id)
     await open_conversation(user, first.id)  # a glance at the second: under a second, not recorded
     await asyncio.sleep(0.2)
     assert await StoredEvent.filter(kind='viewed').count() == 1
-
-
-def _agent(username: str):
-    return next(agent for agent in services().directory.agents.values() if agent.username == username)
 

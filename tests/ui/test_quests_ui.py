@@ -2,23 +2,12 @@
 completion is announced in the agent's tab."""
 from collections.abc import Callable
 
-from nicegui import app
 from nicegui.testing import User
 
 from models import QuestRow, StoredEvent
-from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.events import EventKind
 from services.game.quests import QuestDraft
-from tests.ui.test_workspace import log_in
-
-
-def services() -> Services:
-    return app.state.services
-
-
-def agent(username: str) -> AgentView:
-    return next(view for view in services().directory.agents.values() if view.username == username)
+from tests.ui.support import agent, log_in, services
 
 
 async def test_a_lead_creates_a_quest_and_the_agent_sees_the_bar_move_and_the_completion(

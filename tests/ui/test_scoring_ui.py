@@ -3,23 +3,12 @@ import asyncio
 from dataclasses import replace
 
 import pytest
-from nicegui import app
 from nicegui.testing import User
 
 from models import ScoringPolicyRow, StoredEvent
-from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.scoring import ScoringPolicy, policy_as_dict
-from tests.ui.test_workspace import log_in
+from tests.ui.support import agent, log_in, services
 from ui import kiosk
-
-
-def services() -> Services:
-    return app.state.services
-
-
-def agent(username: str) -> AgentView:
-    return next(view for view in services().directory.agents.values() if view.username == username)
 
 
 async def open_scoring(user: User) -> None:

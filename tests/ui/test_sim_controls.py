@@ -1,15 +1,10 @@
 """The lead's simulator controls: scenario and speed, changed in the header and checked inside every handler."""
 import dataclasses
 
-from nicegui import app
 from nicegui.testing import User
 
-from services.container import Services
-from tests.ui.test_workspace import log_in
+from tests.ui.support import log_in, services
 
-
-def services() -> Services:
-    return app.state.services
 
 
 async def test_lead_changes_the_scenario(user: User) -> None:

@@ -2,23 +2,13 @@
 import asyncio
 from collections.abc import Callable
 
-from nicegui import app, ui
+from nicegui import ui
 from nicegui.testing import User
 
 from models import CannedReply, StoredEvent
 from services.domain.canned import CannedReplyDraft
-from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.events import Rating
-from tests.ui.test_workspace import log_in, open_first_conversation
-
-
-def services() -> Services:
-    return app.state.services
-
-
-def agent(username: str) -> AgentView:
-    return next(view for view in services().directory.agents.values() if view.username == username)
+from tests.ui.support import agent, log_in, open_first_conversation, services
 
 
 async def test_crm_edit_is_saved_and_shown_live_to_another_agent(create_user: Callable[[], User]) -> None:
