@@ -1,12 +1,15 @@
-"""Helpers the UI tests share: logging in, the services the app built, looking people up, picking values."""
-import asyncio
-
-from nicegui import app
+"""Helpers the UI tests share: logging in, the services the app built, looking people up, picking values, and waiting
+for what a page shows (``until``, ``stays``) instead of sleeping a fixed time."""
+from nicegui import app, background_tasks
 from nicegui.testing import User
 
 from services.container import Services
 from services.helpdesk.inbox import InboxItem
 from services.platform.directory import AgentView
+from tests.integration.support import stays, until
+
+__all__ = ['agent', 'log_in', 'notified', 'open_first_conversation', 'running', 'sees', 'services', 'set_value',
+           'stays', 'until']
 
 
 def services() -> Services:
@@ -27,7 +30,7 @@ async def log_in(user: User, username: str, password: str = 'demo', *, succeeds:
         await user.should_see(marker='logout', retries=50)
         # NiceGUI's simulated navigation finishes in a background task that re-points the global ui.navigate at this
         # user; let it finish before another user acts, or that user's redirect would be sent here
-        await asyncio.sleep(0.2)
+        await until(lambda: not running('navigate'), message=f'the navigation after {username} logged in to end')
 
 
 async def open_first_conversation(user: User, username: str) -> InboxItem:
@@ -45,3 +48,20 @@ def set_value(user: User, marker: str, value: object) -> None:
     element, = user.find(marker=marker).elements
     with user.client:
         element.set_value(value)
+
+
+def sees(user: User, target: str | None = None, *, marker: str | None = None, content: str | None = None) -> bool:
+    """Whether ``user`` sees it now (an element or a notification), as ``should_see`` and ``should_not_see`` decide;
+    for ``stays(lambda: not sees(...))``, a ``should_not_see`` that gives an update time to arrive."""
+    return user._sees(target, marker=marker, content=content)  # NiceGUI's own test: it has no public boolean form
+
+
+def notified(user: User, text: str) -> int:
+    """How many notifications ``user`` was shown that contain ``text`` (``should_see`` finds an old one as well)."""
+    return sum(text in message for message in user.notify.messages)
+
+
+def running(name: str) -> bool:
+    """Whether a background task whose name starts with ``name`` is still running (NiceGUI's simulated navigation
+    is named 'navigate to ...')."""
+    return any(task.get_name().startswith(name) for task in background_tasks.running_tasks)

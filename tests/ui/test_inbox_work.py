@@ -1,7 +1,7 @@
 """The agent's conversation work through NiceGUI's simulated users: filters, search and sort, tabs that keep drafts,
 tags and internal notes, transfers, the hybrid thread, collision detection and viewing time."""
-import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 
 from nicegui import ui
 from nicegui.testing import User
@@ -9,7 +9,8 @@ from nicegui.testing import User
 from models import InternalNote, Message, StoredEvent
 from services.domain.events import Channel
 from services.helpdesk.inbox import InboxItem
-from tests.ui.support import agent, log_in, services, set_value
+from services.helpdesk.viewing import MIN_VIEW_SECONDS
+from tests.ui.support import agent, log_in, running, services, set_value, until
 from ui.inbox_panel import InboxRow
 
 
@@ -37,11 +38,12 @@ async def shown(user: User, conversation_id: int) -> None:
 
 async def asking(user: User, question: str) -> None:
     """Wait until a dialog asks the question (its label stays on the page after it closes, so look at the dialog)."""
-    for _ in range(20):
-        if any(dialog.value for dialog in user.find(kind=ui.dialog).elements):
-            break
-        await asyncio.sleep(0.05)
+    await until(lambda: dialog_open(user), message=f'a dialog to ask {question!r}')
     await user.should_see(question)
+
+
+def dialog_open(user: User) -> bool:
+    return any(dialog.value for dialog in user.find(kind=ui.dialog).elements)
 
 
 def reply_value(user: User) -> str:
@@ -87,8 +89,9 @@ async def test_search_filters_and_sort_narrow_and_order_the_queue(user: User) ->
 
     by_due = sorted(services().inbox.items(), key=lambda item: (item.next_due[0], item.id))
     set_value(user, 'sort', 'sla')
-    await asyncio.sleep(0.1)
-    assert row_order(user) == [marie.id] + [item.id for item in by_due if item.id != marie.id]  # hers first
+    expected = [marie.id] + [item.id for item in by_due if item.id != marie.id]  # hers first
+    await until(lambda: row_order(user) == expected,
+                message=lambda: f'the inbox sorted by SLA as {expected}, not {row_order(user)}')
     await user.should_see('due in', retries=50)  # each row counts down to its SLA target
 
 
@@ -146,7 +149,7 @@ async def test_several_conversations_open_as_tabs_keep_their_drafts(user: User) 
     user.find(marker=f'close-tab-{first.id}').click()  # not the shown one, with a draft: asks first
     await asking(user, f'Discard the text you started for #{first.id}?')
     user.find(marker='keep-draft').click()
-    await asyncio.sleep(0.1)
+    await until(lambda: not dialog_open(user), message='the dialog to close on "Keep it"')
     user.find(marker=f'tab-{first.id}').click()
     await shown(user, first.id)
     assert reply_value(user) == 'Half a reply to the first'
@@ -218,18 +221,18 @@ async def test_viewing_time_is_recorded_when_the_agent_moves_on(user: User) -> N
     await log_in(user, 'ana')
     first, second = first_items(2)
     await open_conversation(user, first.id)
-    await asyncio.sleep(1.2)
+    opened = services().clock.now()
+    await until(lambda: services().clock.now() - opened > timedelta(seconds=MIN_VIEW_SECONDS),
+                message="the app's clock to pass the shortest view that counts")
     user.find(marker=f'close-tab-{first.id}').click()
     await user.should_not_see(marker=f'tab-{first.id}', retries=50)
-    for _ in range(50):
-        if await StoredEvent.filter(kind='viewed').exists():
-            break
-        await asyncio.sleep(0.05)
+    await until(lambda: StoredEvent.filter(kind='viewed').exists(), message='the viewing time to be recorded')
     event = await StoredEvent.get(kind='viewed')
     assert (event.agent_id, event.conversation_id) == (agent('ana').id, first.id)
     assert event.data['seconds'] >= 1
     await open_conversation(user, second.id)
     await open_conversation(user, first.id)  # a glance at the second: under a second, not recorded
-    await asyncio.sleep(0.2)
+    await until(lambda: not services().viewing.viewers(second.id) and not running('record viewing time'),
+                message='the glance at the second to end')
     assert await StoredEvent.filter(kind='viewed').count() == 1
 
