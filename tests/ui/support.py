@@ -8,8 +8,8 @@ from services.helpdesk.inbox import InboxItem
 from services.platform.directory import AgentView
 from tests.integration.support import stays, until
 
-__all__ = ['agent', 'log_in', 'notified', 'open_first_conversation', 'running', 'sees', 'services', 'set_value',
-           'stays', 'until']
+__all__ = ['agent', 'log_in', 'notified', 'open_first_conversation', 'running', 'sees', 'sent', 'services',
+           'set_value', 'stays', 'until']
 
 
 def services() -> Services:
@@ -28,9 +28,11 @@ async def log_in(user: User, username: str, password: str = 'demo', *, succeeds:
     user.find(marker='login').click()
     if succeeds:
         await user.should_see(marker='logout', retries=50)
-        # NiceGUI's simulated navigation finishes in a background task that re-points the global ui.navigate at this
-        # user; let it finish before another user acts, or that user's redirect would be sent here
+        # the simulated user re-points NiceGUI's global ui.navigate and ui.notify at itself whenever it is touched: by
+        # its navigation task, and by its page's JavaScript going out (a page sends its tail after its first await).
+        # Both must be over before another user acts, or that user's redirect after logging in would be sent here.
         await until(lambda: not running('navigate'), message=f'the navigation after {username} logged in to end')
+        await until(lambda: sent(user), message=f'the page {username} landed on to send what it queued')
 
 
 async def open_first_conversation(user: User, username: str) -> InboxItem:
@@ -65,3 +67,9 @@ def running(name: str) -> bool:
     """Whether a background task whose name starts with ``name`` is still running (NiceGUI's simulated navigation
     is named 'navigate to ...')."""
     return any(task.get_name().startswith(name) for task in background_tasks.running_tasks)
+
+
+def sent(user: User) -> bool:
+    """Whether the user's page has sent everything it queued so far (and something: it is connected)."""
+    outbox = user.client.outbox
+    return outbox.next_message_id > 0 and not outbox.messages and not outbox.updates
