@@ -35,7 +35,8 @@ async def test_only_leads_reach_the_badges_and_levels_tab(create_user: Callable[
     ana, lead = create_user(), create_user()
     await log_in(ana, 'ana')
     await ana.open('/admin/game')
-    await ana.should_see('The game settings are for leads.', retries=50)  # and sent back to the workspace
+    await ana.should_see('The game settings are for leads.', retries=50)
+    await ana.should_see(marker='rewards-link', retries=50)  # sent back to the workspace
     await ana.should_not_see(marker='new-badge')
     await log_in(lead, 'lead')
     await lead.open('/admin/game')

@@ -10,7 +10,7 @@ from models import InternalNote, Message, StoredEvent
 from services.domain.events import Channel
 from services.helpdesk.inbox import InboxItem
 from services.helpdesk.viewing import MIN_VIEW_SECONDS
-from tests.ui.support import agent, log_in, running, services, set_value, until
+from tests.ui.support import agent, log_in, running, sees, services, set_value, stays, until
 from ui.inbox_panel import InboxRow
 
 
@@ -181,6 +181,7 @@ async def test_transfer_from_the_conversation_moves_it_to_a_colleague(create_use
     await log_in(ana, 'ana')
     await log_in(bruno, 'bruno')
     conversation = first_items(1)[0]
+    await bruno.should_see(marker=f'conversation-{conversation.id}', retries=50)  # so that its going away means it
     await open_conversation(ana, conversation.id)
     ana.find(marker='take').click()
     await ana.should_see('mine', retries=50)
@@ -206,7 +207,7 @@ async def test_two_agents_on_one_conversation_see_each_other(create_user: Callab
     await log_in(bruno, 'bruno')
     conversation, other = first_items(2)
     await open_conversation(ana, conversation.id)
-    await ana.should_not_see('also viewing')
+    await stays(lambda: not sees(ana, 'also viewing'), message='Ana alone on the conversation is not told of a viewer')
     await open_conversation(bruno, conversation.id)
     await bruno.should_see('Ana Ozola is also viewing', retries=50)
     await ana.should_see('Bruno Dubois is also viewing', retries=50)  # live, without a reload

@@ -61,6 +61,7 @@ async def test_only_leads_edit_quests(user: User) -> None:
     await log_in(user, 'ana')
     await user.open('/admin/game')
     await user.should_see('The game settings are for leads.', retries=50)
+    await user.should_see(marker='rewards-link', retries=50)  # sent back to the workspace
     await user.should_not_see(marker='new-quest')
 
 

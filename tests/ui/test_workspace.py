@@ -96,6 +96,7 @@ async def test_agent_cannot_resolve_another_agents_conversation(create_user: Cal
     await log_in(ana, 'ana')
     await log_in(bruno, 'bruno')
     conversation = min(services().inbox.items(), key=lambda item: item.id)
+    await bruno.should_see(marker=f'conversation-{conversation.id}', retries=50)  # so that its going away means it
     ana.find(marker=f'conversation-{conversation.id}').click()
     await ana.should_see(marker='take', retries=50)
     ana.find(marker='take').click()
