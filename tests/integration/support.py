@@ -1,4 +1,9 @@
-"""Helpers the integration tests share: looking people up, counting what was written, building a headless app."""
+"""Helpers the integration tests share: looking people up, counting what was written, building a headless app, and
+waiting for a condition instead of sleeping a fixed time."""
+import asyncio
+import inspect
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +16,41 @@ from services.platform.directory import AgentView
 from simulation.demo import start_demo
 from simulation.simulator import Simulator
 from tests.conftest import headless_simulator, settings_for_test
+
+POLL_SECONDS = 0.02  # short next to any timeout, long enough to let the awaited tasks run
+
+Condition = Callable[[], bool | Awaitable[bool]]
+FailureText = str | Callable[[], str]  # what was awaited; a callable is asked only on failure
+
+
+async def until(condition: Condition, *, timeout: float = 5.0, message: FailureText) -> None:
+    """Wait until ``condition`` (sync or async) holds, polling briefly; a fixed sleep is too short on a loaded machine
+    and too long on an idle one.
+
+    :param message: what was awaited, for the failure; a callable is asked only then (to tell what it found instead)
+    :raises AssertionError: when it still does not hold after ``timeout`` seconds
+    """
+    deadline = time.monotonic() + timeout
+    while not await _holds(condition):
+        if time.monotonic() > deadline:
+            raise AssertionError(f'{_text(message)} (still not after {timeout:g} s)')
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def stays(condition: Condition, *, for_seconds: float = 0.5, message: FailureText) -> None:
+    """Check that ``condition`` holds throughout ``for_seconds``: a negative assertion checked once, right after an
+    action, passes before the update it is about could arrive.
+
+    :raises AssertionError: as soon as it does not hold
+    """
+    started = time.monotonic()
+    while True:
+        if not await _holds(condition):
+            raise AssertionError(f'{_text(message)} (no longer after {time.monotonic() - started:.2f} s)')
+        if time.monotonic() - started >= for_seconds:
+            return
+        await asyncio.sleep(POLL_SECONDS)
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Written:
@@ -61,3 +101,12 @@ async def start_headless(db_url: str, *, start: datetime, seed: int = 1) -> tupl
     services = build(settings_for_test(db_url), clock=clock)
     await start_demo(services, quests=False)
     return services, headless_simulator(services, clock, seed=seed)
+
+
+async def _holds(condition: Condition) -> bool:
+    result = condition()
+    return bool(await result if inspect.isawaitable(result) else result)
+
+
+def _text(message: FailureText) -> str:
+    return message if isinstance(message, str) else message()

@@ -1,5 +1,6 @@
 """Badges, levels and trophies live: fed after commit, stored, edited by leads, and equal to a replay of the log."""
 import asyncio
+import inspect
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from services.domain.events import EventKind
 from services.domain.errors import ActionError
 from services.game.rebuild import differences, overwrite, replay
 from simulation.simulator import Simulator
-from tests.integration.support import agent
+from tests.integration.support import agent, until
 
 
 async def settled_differences(services: Services) -> list[str]:
@@ -181,7 +182,9 @@ async def test_a_midnight_never_overtakes_an_event_still_being_written(services:
     await written.wait()
     clock.advance(timedelta(minutes=20))  # midnight passes while the 23:50 transfer is still being written
     moving = asyncio.create_task(services.badges.settle())
-    await asyncio.sleep(0.05)
+    # its first await that suspends is the writer's lock, which the transfer holds: the move reads the clock after it
+    await until(lambda: inspect.getcoroutinestate(moving.get_coro()) == inspect.CORO_SUSPENDED,
+                message='the move of the board to start and wait for the transfer being written')
     release.set()
     await writing
     await moving

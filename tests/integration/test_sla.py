@@ -1,5 +1,4 @@
 """SLA policies on a real database and a manual clock: due times, and each escalation once, shortly before a breach."""
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from services.helpdesk.sla import LeadAlert, SlaPolicyView, alert_text
 from tests.conftest import START
 from simulation.demo import start_demo
 from tests.conftest import settings_for_test
+from tests.integration.support import until
 
 
 @pytest.fixture
@@ -178,7 +178,10 @@ async def test_the_sweep_escalates_before_the_breach_on_an_accelerated_clock(db_
                                                               escalation='reassign'))
         conversation_id = await arrive(accelerated, 'urgent')
         due = (await Conversation.get(id=conversation_id)).first_response_due_at
-        await asyncio.sleep(2.5)  # 25 simulated minutes: past the first response target
+        await until(lambda: escalations(conversation_id), timeout=10, message='the sweep to escalate the conversation')
+        # and past the breach, a few sweeps later (one every 0.2 s, 2 simulated minutes): still escalated only once
+        await until(lambda: accelerated.clock.now() > due + timedelta(minutes=5), timeout=10,
+                    message=lambda: f'the accelerated clock to pass {due}; it says {accelerated.clock.now()}')
         events = await StoredEvent.filter(kind='escalated', conversation_id=conversation_id).order_by('id')
         assert [event.data['target'] for event in events] == ['first_response']
         assert events[0].data['action'] == 'notify_lead'  # nobody is available to take it over

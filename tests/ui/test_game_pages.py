@@ -1,22 +1,11 @@
 """The rewards store and the leads' /admin/game through NiceGUI's simulated users."""
 from collections.abc import Callable
 
-from nicegui import app
 from nicegui.testing import User
 
 from models import Incentive, LedgerEntry, Redemption, StoredEvent
-from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.events import Channel, EventKind, Rating
-from tests.ui.test_workspace import log_in
-
-
-def services() -> Services:
-    return app.state.services
-
-
-def agent(username: str) -> AgentView:
-    return next(view for view in services().directory.agents.values() if view.username == username)
+from tests.ui.support import agent, log_in, services
 
 
 async def earn_30(username: str, rating: Rating = Rating.GOOD) -> int:

@@ -1,22 +1,11 @@
 """Badges, levels and trophies through NiceGUI's simulated users: the agent's card, the trophy page, the lead's tab."""
 from collections.abc import Callable
 
-from nicegui import app
 from nicegui.testing import User
 
 from models import LevelRow, StoredEvent
-from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.events import EventKind
-from tests.ui.test_workspace import log_in
-
-
-def services() -> Services:
-    return app.state.services
-
-
-def agent(username: str) -> AgentView:
-    return next(view for view in services().directory.agents.values() if view.username == username)
+from tests.ui.support import agent, log_in, services
 
 
 async def test_a_badge_gained_appears_on_the_card_with_a_notification(user: User) -> None:
@@ -46,7 +35,8 @@ async def test_only_leads_reach_the_badges_and_levels_tab(create_user: Callable[
     ana, lead = create_user(), create_user()
     await log_in(ana, 'ana')
     await ana.open('/admin/game')
-    await ana.should_see('The game settings are for leads.', retries=50)  # and sent back to the workspace
+    await ana.should_see('The game settings are for leads.', retries=50)
+    await ana.should_see(marker='rewards-link', retries=50)  # sent back to the workspace
     await ana.should_not_see(marker='new-badge')
     await log_in(lead, 'lead')
     await lead.open('/admin/game')

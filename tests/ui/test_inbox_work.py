@@ -1,7 +1,7 @@
 """The agent's conversation work through NiceGUI's simulated users: filters, search and sort, tabs that keep drafts,
 tags and internal notes, transfers, the hybrid thread, collision detection and viewing time."""
-import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 
 from nicegui import ui
 from nicegui.testing import User
@@ -9,15 +9,9 @@ from nicegui.testing import User
 from models import InternalNote, Message, StoredEvent
 from services.domain.events import Channel
 from services.domain.inbox import InboxItem
-from tests.ui.test_workspace import log_in, services
+from services.helpdesk.viewing import MIN_VIEW_SECONDS
+from tests.ui.support import agent, log_in, running, sees, services, set_value, stays, until
 from ui.inbox_panel import InboxRow
-
-
-def set_value(user: User, marker: str, value) -> None:
-    """Pick a value as a person does in a select or toggle (the simulated user cannot open their menus)."""
-    with user.client:
-        for element in user.find(marker=marker).elements:
-            element.set_value(value)
 
 
 def row_order(user: User) -> list[int]:
@@ -44,11 +38,12 @@ async def shown(user: User, conversation_id: int) -> None:
 
 async def asking(user: User, question: str) -> None:
     """Wait until a dialog asks the question (its label stays on the page after it closes, so look at the dialog)."""
-    for _ in range(20):
-        if any(dialog.value for dialog in user.find(kind=ui.dialog).elements):
-            break
-        await asyncio.sleep(0.05)
+    await until(lambda: dialog_open(user), message=f'a dialog to ask {question!r}')
     await user.should_see(question)
+
+
+def dialog_open(user: User) -> bool:
+    return any(dialog.value for dialog in user.find(kind=ui.dialog).elements)
 
 
 def reply_value(user: User) -> str:
@@ -85,7 +80,7 @@ async def test_search_filters_and_sort_narrow_and_order_the_queue(user: User) ->
     await user.should_see('2 open', retries=50)
     set_value(user, 'channel-filter', 'all')
 
-    await services().inbox.take(_agent('ana'), marie.id)
+    await services().inbox.take(agent('ana'), marie.id)
     set_value(user, 'scope-filter', 'mine')
     await user.should_see('1 open', retries=50)
     set_value(user, 'scope-filter', 'unassigned')
@@ -94,8 +89,9 @@ async def test_search_filters_and_sort_narrow_and_order_the_queue(user: User) ->
 
     by_due = sorted(services().inbox.items(), key=lambda item: (item.next_due[0], item.id))
     set_value(user, 'sort', 'sla')
-    await asyncio.sleep(0.1)
-    assert row_order(user) == [marie.id] + [item.id for item in by_due if item.id != marie.id]  # hers first
+    expected = [marie.id] + [item.id for item in by_due if item.id != marie.id]  # hers first
+    await until(lambda: row_order(user) == expected,
+                message=lambda: f'the inbox sorted by SLA as {expected}, not {row_order(user)}')
     await user.should_see('due in', retries=50)  # each row counts down to its SLA target
 
 
@@ -153,7 +149,7 @@ async def test_several_conversations_open_as_tabs_keep_their_drafts(user: User) 
     user.find(marker=f'close-tab-{first.id}').click()  # not the shown one, with a draft: asks first
     await asking(user, f'Discard the text you started for #{first.id}?')
     user.find(marker='keep-draft').click()
-    await asyncio.sleep(0.1)
+    await until(lambda: not dialog_open(user), message='the dialog to close on "Keep it"')
     user.find(marker=f'tab-{first.id}').click()
     await shown(user, first.id)
     assert reply_value(user) == 'Half a reply to the first'
@@ -185,13 +181,14 @@ async def test_transfer_from_the_conversation_moves_it_to_a_colleague(create_use
     await log_in(ana, 'ana')
     await log_in(bruno, 'bruno')
     conversation = first_items(1)[0]
+    await bruno.should_see(marker=f'conversation-{conversation.id}', retries=50)  # so that its going away means it
     await open_conversation(ana, conversation.id)
     ana.find(marker='take').click()
     await ana.should_see('mine', retries=50)
     await bruno.should_not_see(marker=f'conversation-{conversation.id}', retries=50)
     ana.find(marker='transfer').click()
     await ana.should_see(f'Transfer #{conversation.id}', retries=50)
-    set_value(ana, 'transfer-target', f'agent:{_agent("bruno").id}')
+    set_value(ana, 'transfer-target', f'agent:{agent("bruno").id}')
     ana.find(marker='transfer-note').type('Bruno knows this customer.')
     ana.find(marker='transfer-confirm').click()
     await ana.should_see('Transferred', retries=50)
@@ -201,7 +198,7 @@ async def test_transfer_from_the_conversation_moves_it_to_a_colleague(create_use
     with bruno.scope(marker='thread'):
         await bruno.should_see('Bruno knows this customer.', retries=50)
     event = await StoredEvent.get(kind='transferred')
-    assert (event.agent_id, event.data['to_agent_id']) == (_agent('ana').id, _agent('bruno').id)
+    assert (event.agent_id, event.data['to_agent_id']) == (agent('ana').id, agent('bruno').id)
 
 
 async def test_two_agents_on_one_conversation_see_each_other(create_user: Callable[[], User]) -> None:
@@ -210,7 +207,7 @@ async def test_two_agents_on_one_conversation_see_each_other(create_user: Callab
     await log_in(bruno, 'bruno')
     conversation, other = first_items(2)
     await open_conversation(ana, conversation.id)
-    await ana.should_not_see('also viewing')
+    await stays(lambda: not sees(ana, 'also viewing'), message='Ana alone on the conversation is not told of a viewer')
     await open_conversation(bruno, conversation.id)
     await bruno.should_see('Ana Ozola is also viewing', retries=50)
     await ana.should_see('Bruno Dubois is also viewing', retries=50)  # live, without a reload
@@ -225,22 +222,18 @@ async def test_viewing_time_is_recorded_when_the_agent_moves_on(user: User) -> N
     await log_in(user, 'ana')
     first, second = first_items(2)
     await open_conversation(user, first.id)
-    await asyncio.sleep(1.2)
+    opened = services().clock.now()
+    await until(lambda: services().clock.now() - opened > timedelta(seconds=MIN_VIEW_SECONDS),
+                message="the app's clock to pass the shortest view that counts")
     user.find(marker=f'close-tab-{first.id}').click()
     await user.should_not_see(marker=f'tab-{first.id}', retries=50)
-    for _ in range(50):
-        if await StoredEvent.filter(kind='viewed').exists():
-            break
-        await asyncio.sleep(0.05)
+    await until(lambda: StoredEvent.filter(kind='viewed').exists(), message='the viewing time to be recorded')
     event = await StoredEvent.get(kind='viewed')
-    assert (event.agent_id, event.conversation_id) == (_agent('ana').id, first.id)
+    assert (event.agent_id, event.conversation_id) == (agent('ana').id, first.id)
     assert event.data['seconds'] >= 1
     await open_conversation(user, second.id)
     await open_conversation(user, first.id)  # a glance at the second: under a second, not recorded
-    await asyncio.sleep(0.2)
+    await until(lambda: not services().viewing.viewers(second.id) and not running('record viewing time'),
+                message='the glance at the second to end')
     assert await StoredEvent.filter(kind='viewed').count() == 1
-
-
-def _agent(username: str):
-    return next(agent for agent in services().directory.agents.values() if agent.username == username)
 

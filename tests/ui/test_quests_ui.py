@@ -2,23 +2,12 @@
 completion is announced in the agent's tab."""
 from collections.abc import Callable
 
-from nicegui import app
 from nicegui.testing import User
 
 from models import QuestRow, StoredEvent
-from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.events import EventKind
 from services.game.quests import QuestDraft
-from tests.ui.test_workspace import log_in
-
-
-def services() -> Services:
-    return app.state.services
-
-
-def agent(username: str) -> AgentView:
-    return next(view for view in services().directory.agents.values() if view.username == username)
+from tests.ui.support import agent, log_in, services
 
 
 async def test_a_lead_creates_a_quest_and_the_agent_sees_the_bar_move_and_the_completion(
@@ -72,6 +61,7 @@ async def test_only_leads_edit_quests(user: User) -> None:
     await log_in(user, 'ana')
     await user.open('/admin/game')
     await user.should_see('The game settings are for leads.', retries=50)
+    await user.should_see(marker='rewards-link', retries=50)  # sent back to the workspace
     await user.should_not_see(marker='new-quest')
 
 

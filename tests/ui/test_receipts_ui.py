@@ -4,8 +4,7 @@ from collections.abc import Callable
 from nicegui.testing import User
 
 from services.domain.events import EventKind
-from tests.ui.test_game_ui import agent, services
-from tests.ui.test_workspace import log_in
+from tests.ui.support import agent, log_in, services
 
 
 async def tag_as_ana(conversation_id: int = 1) -> None:

@@ -1,25 +1,13 @@
 """The Scoring tab, "My team" and the minimum volume through NiceGUI's simulated users."""
-import asyncio
 from dataclasses import replace
 
 import pytest
-from nicegui import app
 from nicegui.testing import User
 
 from models import ScoringPolicyRow, StoredEvent
-from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.scoring import ScoringPolicy, policy_as_dict
-from tests.ui.test_workspace import log_in
+from tests.ui.support import agent, log_in, notified, services, until
 from ui import kiosk
-
-
-def services() -> Services:
-    return app.state.services
-
-
-def agent(username: str) -> AgentView:
-    return next(view for view in services().directory.agents.values() if view.username == username)
 
 
 async def open_scoring(user: User) -> None:
@@ -62,7 +50,8 @@ async def test_a_lead_demoted_while_the_tab_is_open_changes_nothing(user: User) 
     user.find(marker='scoring-save').click()
     await user.should_see('Only a lead can do that.', retries=50)
     user.find(marker='scoring-reset').click()
-    await asyncio.sleep(0.3)  # the click's handler runs as a task of its own
+    await until(lambda: notified(user, 'Only a lead can do that.') == 2,  # the reset's handler refused too
+                message='the reset to be refused with "Only a lead can do that."')
     assert not await StoredEvent.filter(kind='scoring_changed').exists()
     assert services().scoring.policy == ScoringPolicy()
 

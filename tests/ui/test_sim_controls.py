@@ -1,15 +1,10 @@
 """The lead's simulator controls: scenario and speed, changed in the header and checked inside every handler."""
 import dataclasses
 
-from nicegui import app
 from nicegui.testing import User
 
-from services.container import Services
-from tests.ui.test_workspace import log_in
+from tests.ui.support import log_in, services, simulator
 
-
-def services() -> Services:
-    return app.state.services
 
 
 async def test_lead_changes_the_scenario(user: User) -> None:
@@ -19,8 +14,8 @@ async def test_lead_changes_the_scenario(user: User) -> None:
     user.find(marker='sim-scenario').click()
     user.find(marker='scenario-sales_day').click()
     await user.should_see('Scenario: Sales day', retries=50)
-    assert app.state.simulator.scenario == 'sales_day'
-    assert app.state.simulator.status().scenario == 'sales_day'
+    assert simulator().scenario == 'sales_day'
+    assert simulator().status().scenario == 'sales_day'
     with user.scope(marker='sim-scenario'):
         await user.should_see('Sales day', retries=50)
 
@@ -32,7 +27,7 @@ async def test_speeds_go_up_to_an_hour_a_second(user: User) -> None:
     assert {60, 300, 900, 3600} <= set(speed.options)
     speed.set_value(3600)
     await user.should_see('Simulator speed: 3600×', retries=50)
-    assert app.state.simulator.speed == 3600
+    assert simulator().speed == 3600
 
 
 async def test_the_scenario_handler_checks_the_role_again(user: User) -> None:
@@ -45,4 +40,4 @@ async def test_the_scenario_handler_checks_the_role_again(user: User) -> None:
     user.find(marker='sim-scenario').click()
     user.find(marker='scenario-understaffed').click()
     await user.should_see('Only a lead can control the simulator.', retries=50)
-    assert app.state.simulator.scenario == 'normal'
+    assert simulator().scenario == 'normal'

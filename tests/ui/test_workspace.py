@@ -1,43 +1,15 @@
 """UI behaviour through NiceGUI's simulated users: login, the agent screen, live updates between two agents."""
-import asyncio
 import gc
 import weakref
 from collections.abc import Callable
 
-from nicegui import app, ui
+from nicegui import ui
 import pytest
 from nicegui.testing import User
 
 from models import Message, StoredEvent
-from services.container import Services
-from services.domain.inbox import InboxItem
 from services.domain.errors import ActionError
-
-
-def services() -> Services:
-    return app.state.services
-
-
-async def log_in(user: User, username: str, password: str = 'demo', *, succeeds: bool = True) -> None:
-    await user.open('/login')
-    user.find(marker='username').type(username)
-    user.find(marker='password').type(password)
-    user.find(marker='login').click()
-    if succeeds:
-        await user.should_see(marker='logout', retries=50)
-        # NiceGUI's simulated navigation finishes in a background task that re-points the global ui.navigate at this
-        # user; let it finish before another user acts, or that user's redirect would be sent here
-        await asyncio.sleep(0.2)
-
-
-async def open_first_conversation(user: User, username: str) -> InboxItem:
-    """Log in and open the oldest waiting conversation; return it."""
-    await log_in(user, username)
-    await user.should_see('8 open', retries=50)
-    conversation = min(services().inbox.items(), key=lambda item: item.id)
-    user.find(marker=f'conversation-{conversation.id}').click()
-    await user.should_see(marker='reply', retries=50)
-    return conversation
+from tests.ui.support import log_in, open_first_conversation, services, simulator
 
 
 async def test_unknown_user_is_sent_to_login(user: User) -> None:
@@ -124,6 +96,7 @@ async def test_agent_cannot_resolve_another_agents_conversation(create_user: Cal
     await log_in(ana, 'ana')
     await log_in(bruno, 'bruno')
     conversation = min(services().inbox.items(), key=lambda item: item.id)
+    await bruno.should_see(marker=f'conversation-{conversation.id}', retries=50)  # so that its going away means it
     ana.find(marker=f'conversation-{conversation.id}').click()
     await ana.should_see(marker='take', retries=50)
     ana.find(marker='take').click()
@@ -157,10 +130,10 @@ async def test_lead_starts_and_stops_the_simulator(user: User) -> None:
     await user.should_see(marker='simulator-controls', retries=50)
     user.find('Start simulator').click()
     await user.should_see('Stop simulator', retries=50)
-    assert app.state.simulator.running
+    assert simulator().running
     user.find('Stop simulator').click()
     await user.should_see('Start simulator', retries=50)
-    assert not app.state.simulator.running
+    assert not simulator().running
 
 
 async def test_kiosk_is_read_only_and_shows_the_board(user: User) -> None:

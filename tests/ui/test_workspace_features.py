@@ -1,24 +1,13 @@
 """The workspace's CRM card, canned replies, team chat, presence and ratings through NiceGUI's simulated users."""
-import asyncio
 from collections.abc import Callable
 
-from nicegui import app, ui
+from nicegui import ui
 from nicegui.testing import User
 
 from models import CannedReply, StoredEvent
 from services.domain.canned import CannedReplyDraft
-from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.events import Rating
-from tests.ui.test_workspace import log_in, open_first_conversation
-
-
-def services() -> Services:
-    return app.state.services
-
-
-def agent(username: str) -> AgentView:
-    return next(view for view in services().directory.agents.values() if view.username == username)
+from tests.ui.support import agent, log_in, open_first_conversation, services, until
 
 
 async def test_crm_edit_is_saved_and_shown_live_to_another_agent(create_user: Callable[[], User]) -> None:
@@ -136,17 +125,16 @@ async def test_status_menu_changes_presence_and_colleagues_see_it(create_user: C
     ana_id = agent('ana').id
     bruno.find(marker='chat-toggle').click()
     await bruno.should_see(marker=f'presence-{ana_id}', retries=50)
-    await asyncio.sleep(0.1)
+    await services().presence.settle()  # her tab's "online" is recorded before she picks a break
     assert services().presence.is_available(ana_id)
     ana.find(marker='presence-on_break').click()
     await ana.should_see(marker='presence-status', content='On a break', retries=50)
     assert not services().presence.is_available(ana_id)
-    for _ in range(30):
-        if 'deep-orange-5' in bruno.find(marker=f'presence-{ana_id}').elements.pop().props.get('color', ''):
-            break
-        await asyncio.sleep(0.1)
-    else:
-        raise AssertionError("Ana's dot did not turn to 'on a break' on Bruno's screen")
+
+    def dot_on_brunos_screen() -> str:
+        return bruno.find(marker=f'presence-{ana_id}').elements.pop().props.get('color', '')
+    await until(lambda: 'deep-orange-5' in dot_on_brunos_screen(),
+                message=lambda: f"Ana's dot to turn to 'on a break' on Bruno's screen, not {dot_on_brunos_screen()}")
     statuses = await StoredEvent.filter(kind='presence_changed', agent_id=ana_id).values_list('data', flat=True)
     assert [data['status'] for data in statuses] == ['online', 'on_break']
 
