@@ -16,18 +16,17 @@ from nicegui import app, ui
 from tortoise import Tortoise
 
 from services.container import Services, build
-from services.platform.database import IncompatibleDatabase, check_database, open_database, sqlite_path
-from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
-from services.game.rebuild import differences, overwrite, replay
 from services.domain.events import Channel
+from services.game.rebuild import differences, overwrite, replay
 from services.platform import collector
 from services.platform.clock import AcceleratedClock, SystemClock
+from services.platform.database import IncompatibleDatabase, check_database, open_database, sqlite_path
 from services.platform.settings import DEFAULT_DB_URL, Settings
 from simulation import core
-from simulation.demo import start_demo
+from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS, start_demo
+from simulation.report import describe, report
 from simulation.simulator import Simulator
 from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, SCENARIOS
-from simulation.report import describe, report
 from ui import pages
 
 log = logging.getLogger('deskquest')
@@ -129,7 +128,8 @@ async def start(services: Services, simulator: Simulator | None) -> None:
 def announce(settings: Settings) -> None:
     if 'pytest' in sys.modules:
         return
-    print(f'\nDeskQuest is running on http://{settings.host}:{settings.port}  (database: {settings.db_url})', flush=True)
+    print(f'\nDeskQuest is running on http://{settings.host}:{settings.port}  (database: {settings.db_url})',
+          flush=True)
     if settings.demo:
         agents = ', '.join(username for members in TEAMS.values() for username, _, _ in members)
         print(f'Demo accounts, password "{DEMO_PASSWORD}": lead "{LEAD[0]}"; agents {agents}', flush=True)
@@ -190,7 +190,8 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     parser.add_argument('--host', default=env.get('DESKQUEST_HOST', '127.0.0.1'),
                         help='interface to listen on (DESKQUEST_HOST, default 127.0.0.1)')
     parser.add_argument('--db-url', default=env.get('DESKQUEST_DB_URL', DEFAULT_DB_URL),
-                        help=f'sqlite://PATH or postgres://USER@HOST:PORT/DB (DESKQUEST_DB_URL, default {DEFAULT_DB_URL})')
+                        help='sqlite://PATH or postgres://USER@HOST:PORT/DB '
+                             f'(DESKQUEST_DB_URL, default {DEFAULT_DB_URL})')
     parser.add_argument('--no-demo', action='store_true', default=_flag(env, 'DESKQUEST_NO_DEMO'),
                         help='production mode: no demo floor, demo accounts cannot log in (DESKQUEST_NO_DEMO=1)')
     parser.add_argument('--no-simulator', action='store_true', default=_flag(env, 'DESKQUEST_NO_SIMULATOR'),

@@ -10,6 +10,7 @@ import sys
 sys.path.insert(0, os.getcwd())
 
 from _checkout import start_services  # noqa: E402
+
 from models import Agent, Customer, Team  # noqa: E402
 
 try:  # the layout since services/ was split into layers, then the flat one of older baselines

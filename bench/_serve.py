@@ -34,9 +34,10 @@ def main() -> None:
     hooks = load_hooks(args.hooks)
     output = args.output or Path(tempfile.mkdtemp(prefix='deskquest-bench-output-'))
 
-    import main as app_main  # the checkout's composition root
     from _checkout import serve_settings
     from nicegui import app, ui
+
+    import main as app_main  # the checkout's composition root
 
     register_pages = app_main.pages.register
     built: list[Any] = []

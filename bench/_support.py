@@ -350,7 +350,7 @@ class SimTab:
                     self.reloads += 1  # nicegui.js reloads the page when the handshake fails
                     await self._load()
                     await self._connect()
-            except (OSError, asyncio.TimeoutError, websockets.WebSocketException, aiohttp.ClientError):
+            except (TimeoutError, OSError, websockets.WebSocketException, aiohttp.ClientError):
                 pass  # try again
 
     async def _read(self) -> None:

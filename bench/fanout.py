@@ -23,10 +23,31 @@ from typing import Any
 
 import aiohttp
 import psutil
-
-from _support import (Browser, Floor, Probe, SimTab, Tracker, Variant, acknowledge_forever, add_variant_arguments,
-                      bench_get, bench_post, chosen_variants, gather_limited, log_in, machine, measure_each, median, ms,
-                      percentile, pin_to_client_cpus, ratio, start_server, stop_server, table)
+from _support import (
+    Browser,
+    Floor,
+    Probe,
+    SimTab,
+    Tracker,
+    Variant,
+    acknowledge_forever,
+    add_variant_arguments,
+    bench_get,
+    bench_post,
+    chosen_variants,
+    gather_limited,
+    log_in,
+    machine,
+    measure_each,
+    median,
+    ms,
+    percentile,
+    pin_to_client_cpus,
+    ratio,
+    start_server,
+    stop_server,
+    table,
+)
 
 
 async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
@@ -49,7 +70,8 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
         people = floor[:min(len(floor), args.tabs)]
         logged_in = [session() for _ in people]
         started = time.perf_counter()
-        await gather_limited((log_in(jar, server.url, agent['username']) for jar, agent in zip(logged_in, people)), 4)
+        await gather_limited((log_in(jar, server.url, agent['username'])
+                              for jar, agent in zip(logged_in, people, strict=True)), 4)
         login_seconds = time.perf_counter() - started
 
         for index in range(args.tabs):

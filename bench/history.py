@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -17,6 +17,7 @@ import asyncpg
 sys.path.insert(0, os.environ.get('DESKQUEST_BENCH_CODE') or str(Path(__file__).resolve().parents[1]))
 
 from _checkout import start_services  # noqa: E402
+
 from models import Agent, Team  # noqa: E402
 from services.container import Services  # noqa: E402
 
@@ -27,7 +28,7 @@ except ModuleNotFoundError:
     from services.clock import ManualClock  # type: ignore[no-redef]
     from services.events import EventKind, Rating  # type: ignore[no-redef]
 
-START = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 AGENTS = 50
 
 

@@ -19,9 +19,8 @@ import subprocess
 import sys
 import time
 
-from tortoise import Tortoise
-
 from history import event_stream, fresh_services, ingest, stop
+from tortoise import Tortoise
 
 BATCHES = (1, 50, 500)
 BASELINE = '86db6a9'  # main before the rebuild work (issue 6): the live path must not have become slower
@@ -68,7 +67,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument('--events', type=int, default=20_000)
     parser.add_argument('--db-url', default=None,
-                        help='a PostgreSQL server URL to run against a fresh database there; default: a fresh SQLite file')
+                        help='a PostgreSQL server URL to run against a fresh database there; default: a fresh SQLite '
+                             'file')
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--baseline', nargs='*', default=[BASELINE],
                         help=f'git refs to compare with, exported (default {BASELINE}); none: this code alone')

@@ -18,8 +18,16 @@ import asyncio
 import gc
 from typing import Any
 
-from _support import (Variant, add_variant_arguments, chosen_variants, machine, measure_each, pin_to_client_cpus, ratio,
-                      table)
+from _support import (
+    Variant,
+    add_variant_arguments,
+    chosen_variants,
+    machine,
+    measure_each,
+    pin_to_client_cpus,
+    ratio,
+    table,
+)
 from fanout import measure
 
 

@@ -18,10 +18,24 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-
-from _support import (SimTab, Variant, acknowledge_forever, add_variant_arguments, bench_get, bench_post,
-                      chosen_variants, gather_limited, log_in, machine, measure_each, pin_to_client_cpus, ratio,
-                      start_server, stop_server, table)
+from _support import (
+    SimTab,
+    Variant,
+    acknowledge_forever,
+    add_variant_arguments,
+    bench_get,
+    bench_post,
+    chosen_variants,
+    gather_limited,
+    log_in,
+    machine,
+    measure_each,
+    pin_to_client_cpus,
+    ratio,
+    start_server,
+    stop_server,
+    table,
+)
 
 MIB = 2 ** 20
 
@@ -43,7 +57,8 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
         floor = sorted((agent for agent in await bench_get(control, server, 'floor') if agent['role'] == 'agent'),
                        key=lambda agent: agent['id'])[:args.agents]
         people = [session() for _ in floor]
-        await gather_limited((log_in(jar, server.url, agent['username']) for jar, agent in zip(people, floor)), 4)
+        await gather_limited((log_in(jar, server.url, agent['username'])
+                              for jar, agent in zip(people, floor, strict=True)), 4)
 
         async def open_tabs(count: int) -> list[SimTab]:
             opened = [SimTab(people[(len(tabs) + index) % len(people)], f'{server.url}/', kind='agent',

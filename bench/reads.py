@@ -9,6 +9,7 @@ import asyncio
 from datetime import timedelta
 
 from history import event_stream, fresh_services, ingest, median_seconds, stop
+
 from models import DailyPoints
 from services.game.progress import ProgressService
 

@@ -16,7 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -27,7 +27,7 @@ from services.platform.settings import Settings  # noqa: E402
 from simulation.demo import start_demo  # noqa: E402
 from simulation.simulator import Simulator  # noqa: E402
 
-START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)  # a Monday morning: the floor fills up
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # a Monday morning: the floor fills up
 TICK = 0.005
 
 
@@ -35,7 +35,8 @@ async def measure(db_url: str, *, speed: float, seconds: float, warmup: float) -
     """One run on a fresh database: the loop's lags (seconds) with the services idle (the baseline: what the machine
     and the app's own tasks cost), then with the simulator running, and what the simulator did meanwhile."""
     clock = AcceleratedClock(start=START)
-    services = build(Settings(db_url=db_url, simulator=False, storage_secret='bench', argon2_memory_kib=1024), clock=clock)
+    settings = Settings(db_url=db_url, simulator=False, storage_secret='bench', argon2_memory_kib=1024)
+    services = build(settings, clock=clock)
     await start_demo(services, quests=False)
     simulator = Simulator(clock=clock, pace=clock, inbox=services.inbox, game=services.game,
                           directory=services.directory, presence=services.presence)

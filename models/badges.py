@@ -5,7 +5,8 @@ from tortoise.models import Model
 
 
 class BadgeDefinitionRow(Model):
-    """One badge as leads edit it (services/domain/badges.py's BadgeDefinition, field for field); seeded with the defaults."""
+    """One badge as leads edit it (services/domain/badges.py's BadgeDefinition, field for field); seeded with the
+    defaults."""
     key = fields.CharField(max_length=40, primary_key=True)
     position = fields.IntField(default=0)  # the order badges are shown in
     name = fields.CharField(max_length=80)

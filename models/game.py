@@ -72,7 +72,8 @@ class AgentScore(Model):
 
 class ScoringPolicyRow(Model):
     """The scoring values leads set, one row per edit (the seeded defaults first, from event 0): a receipt explains an
-    award with the row in force when its event was scored. Columns as in services/domain/scoring.py ``policy_as_dict``."""
+    award with the row in force when its event was scored. Columns as in services/domain/scoring.py
+    ``policy_as_dict``."""
     since_event_id = fields.BigIntField(primary_key=True)  # in force for the events after this one
     fast_limit_minutes = fields.IntField()
     fast_resolution = fields.IntField()

@@ -32,7 +32,8 @@ class Department(Model):
 class Conversation(Model):
     """One ticket: a thread with one customer on one channel."""
     id = fields.IntField(primary_key=True)
-    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField('models.Customer', related_name='conversations')
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField('models.Customer',
+                                                                           related_name='conversations')
     customer_id: int
     channel = fields.CharField(max_length=16)  # email | chat | phone | social
     subject = fields.CharField(max_length=200, default='')

@@ -4,35 +4,36 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
-from services.platform.auth import AuthService
-from services.helpdesk.automation import AutomationService
-from services.platform.scheduler import Scheduler
 from services.game.badges import BadgeService
-from services.helpdesk.canned_replies import CannedReplyService
-from services.platform.clock import Clock
-from services.helpdesk.crm import CrmService
-from services.platform.directory import Directory
 from services.game.disputes import DisputeService
-from services.platform.event_log import GameService
-from services.helpdesk.inbox import InboxService
 from services.game.incentives import IncentiveService
 from services.game.leaderboard import LeaderboardService
 from services.game.levels import LevelService
-from services.platform.notices import Notices
-from services.helpdesk.presence import Presence
 from services.game.progress import ProgressService
 from services.game.quests import QuestService
-from services.helpdesk.ratings import RatingsService
 from services.game.receipts import ReceiptService
 from services.game.rewards import RewardService
-from services.helpdesk.routing import RoutingService
 from services.game.scoring import ScoringService
-from services.platform.database import open_database
-from services.platform.settings import Settings
+from services.game.trophies import TrophyService
+from services.helpdesk.automation import AutomationService
+from services.helpdesk.canned_replies import CannedReplyService
+from services.helpdesk.crm import CrmService
+from services.helpdesk.inbox import InboxService
+from services.helpdesk.presence import Presence
+from services.helpdesk.ratings import RatingsService
+from services.helpdesk.routing import RoutingService
 from services.helpdesk.sla import SlaService
 from services.helpdesk.team_chat import TeamChatService
-from services.game.trophies import TrophyService
 from services.helpdesk.viewing import ViewingService
+from services.platform.auth import AuthService
+from services.platform.clock import Clock
+from services.platform.database import open_database
+from services.platform.directory import Directory
+from services.platform.event_log import GameService
+from services.platform.notices import Notices
+from services.platform.scheduler import Scheduler
+from services.platform.settings import Settings
+
 
 @dataclass(kw_only=True, slots=True)
 class Services:

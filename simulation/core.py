@@ -15,14 +15,14 @@ import random
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from services.domain.events import Channel, EventKind, GameEvent, Rating
 from services.domain.inbox import SLA_RESOLUTION_TARGETS, TIMED_CHANNELS, call_duration
 from simulation import traffic
 from simulation.traffic import LIVE, STYLES, AgentStyle, Shift, TrafficModel
 
-DEFAULT_START = datetime(2026, 1, 5, tzinfo=timezone.utc)  # a Monday, midnight: a week starts with a whole day
+DEFAULT_START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday, midnight: a week starts with a whole day
 
 # presence statuses as services/helpdesk/presence.py records them
 ONLINE, ON_BREAK, OFFLINE = 'online', 'on_break', 'offline'

@@ -1,20 +1,32 @@
 """The demo floor: teams, agents with simulated working styles, a lead, customers and canned replies."""
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from models import (Agent, AgentDepartment, AgentSkills, AutomationRule, CannedReply, Customer, Department, Purchase,
-                    RoutingSettings, SlaPolicy, StoredEvent, Team)
+from models import (
+    Agent,
+    AgentDepartment,
+    AgentSkills,
+    AutomationRule,
+    CannedReply,
+    Customer,
+    Department,
+    Purchase,
+    RoutingSettings,
+    SlaPolicy,
+    StoredEvent,
+    Team,
+)
 from services.container import Services
-from services.platform.clock import AcceleratedClock
-from services.platform.auth import AuthService
-from services.platform.directory import Directory
 from services.domain.events import Channel
-from services.helpdesk.inbox import InboxService
 from services.domain.incentives import Incentive, IncentiveKind
+from services.domain.rewards import RewardDraft
 from services.game.incentives import IncentiveService
 from services.game.quests import QuestDraft, QuestService
-from services.domain.rewards import RewardDraft
 from services.game.rewards import RewardService
+from services.helpdesk.inbox import InboxService
+from services.platform.auth import AuthService
+from services.platform.clock import AcceleratedClock
+from services.platform.directory import Directory
 from simulation.traffic import company_of
 
 log = logging.getLogger(__name__)
@@ -123,7 +135,7 @@ async def seed_crm_details(customer: Customer) -> None:
     if number % 5 == 1:
         customer.notes = 'Prefers e-mail over phone calls.'
     await customer.save()
-    first_purchase = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc) + timedelta(days=number * 11)
+    first_purchase = datetime(2026, 1, 5, 10, 0, tzinfo=UTC) + timedelta(days=number * 11)
     for index in range(number % 3 + 1):
         product, cents = PRODUCTS[(number + index * 2) % len(PRODUCTS)]
         await Purchase.create(customer=customer, product=product, amount_cents=cents,
@@ -161,7 +173,7 @@ async def seed_demo_workspace() -> None:
     for priority, first_response, resolution, percent, escalation in SLA_POLICIES:
         await SlaPolicy.create(priority=priority, first_response_minutes=first_response,
                                resolution_minutes=resolution, escalate_at_percent=percent, escalation=escalation)
-    created_at = datetime(2000, 1, 1, tzinfo=timezone.utc)  # before any demo time: the rules apply from the start
+    created_at = datetime(2000, 1, 1, tzinfo=UTC)  # before any demo time: the rules apply from the start
     await AutomationRule.create(
         name='Sales keywords go to Sales', trigger='conversation_created', action='set_department',
         value=str(departments['Sales'].id), created_at=created_at,

@@ -65,12 +65,12 @@ def erlang_a(*, agents: int, arrivals_per_hour: float, mean_handle_seconds: floa
         total += 1.0 / (served_rates + (k + 1) * theta)
         mean_waits.append(total)
     within = _hypoexponential_cdfs([served_rates + (j + 1) * theta for j in range(len(queued))], target_seconds)
-    answered = below + sum(p * a for p, a in zip(queued, answered_after_wait))
+    answered = below + sum(p * a for p, a in zip(queued, answered_after_wait, strict=True))
     busy = sum(min(n, agents) * weight for n, weight in enumerate(weights))
     return QueueTheory(
         delay_probability=1.0 - below,
-        service_level=below + sum(p * a * f for p, a, f in zip(queued, answered_after_wait, within)),
-        asa_seconds=sum(p * a * w for p, a, w in zip(queued, answered_after_wait, mean_waits)) / answered,
+        service_level=below + sum(p * a * f for p, a, f in zip(queued, answered_after_wait, within, strict=True)),
+        asa_seconds=sum(p * a * w for p, a, w in zip(queued, answered_after_wait, mean_waits, strict=True)) / answered,
         abandon_rate=1.0 - answered,
         occupancy=busy / agents)
 

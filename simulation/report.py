@@ -1,7 +1,7 @@
 """What a headless run reports: the queue's figures overall and per channel, and the game the run's events produce.
 
-The game is scored by folding the run's events through the real pure projection (``services/domain/projection.py``), the very
-fold the live service and ``rebuild`` run, so a headless run and the app score the same way.
+The game is scored by folding the run's events through the real pure projection (``services/domain/projection.py``),
+the very fold the live service and ``rebuild`` run, so a headless run and the app score the same way.
 """
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass

@@ -15,24 +15,23 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from nicegui import Event
 
 from models import Customer
+from services.domain.errors import ActionError
+from services.domain.events import Channel, EventKind, Rating
+from services.domain.inbox import InboxItem
+from services.domain.projection import Outcome
+from services.helpdesk.inbox import InboxService
+from services.helpdesk.presence import OFFLINE, ON_BREAK, ONLINE, Presence
 from services.platform.clock import AcceleratedClock, ManualClock
 from services.platform.directory import AgentView, Directory
-from services.domain.events import Channel, EventKind, Rating
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import InboxService
-from services.domain.inbox import InboxItem
-from services.domain.errors import ActionError
-from services.helpdesk.presence import OFFLINE, ON_BREAK, ONLINE, Presence
-from services.domain.projection import Outcome
 from services.platform.tasks import start_task
 from simulation import traffic
-from simulation.traffic import (DEFAULT_STYLE, LIVE, SCENARIOS, STYLES, AgentStyle, Shift, TrafficModel,
-                                plan_shifts)
+from simulation.traffic import DEFAULT_STYLE, LIVE, SCENARIOS, STYLES, AgentStyle, Shift, TrafficModel, plan_shifts
 
 log = logging.getLogger(__name__)
 SPEEDS = (1, 10, 60, 300, 900, 3600)  # the choices offered to a lead
@@ -113,7 +112,7 @@ class Simulator:
         self._customers: list[_Customer] = []
         self._language: dict[int, str] = {}  # conversation -> its customer's language, while the simulator needs it
         self._waited: dict[int, float] = {}  # conversation -> seconds its customer waited for an answer
-        self._epoch = datetime.min.replace(tzinfo=timezone.utc)  # the midnight that arrival times count from
+        self._epoch = datetime.min.replace(tzinfo=UTC)  # the midnight that arrival times count from
         self._generation = 0  # a change of scenario ends the arrival streams of the one before
         self._task: asyncio.Task | None = None
         self._work_random = random.Random(f'{seed}-conversation-work')  # tags, notes, transfers: their own stream
@@ -218,7 +217,7 @@ class Simulator:
         self.traffic = TrafficModel(
             scenario=scenario, arrivals_per_hour=traffic.DEMO_ARRIVALS_PER_AGENT_HOUR * len(self._agents),
             mean_handle_seconds=traffic.DEMO_HANDLE_SECONDS, patience_seconds=traffic.DEFAULT_PATIENCE_SECONDS)
-        for agent, shift in zip(self._agents.values(), plan_shifts(len(self._agents), scenario)):
+        for agent, shift in zip(self._agents.values(), plan_shifts(len(self._agents), scenario), strict=True):
             agent.shift = shift
             if scenario.steady:
                 agent.on_break_until, agent.wants_break = None, False
@@ -294,7 +293,7 @@ class Simulator:
             queue.sort(key=lambda item: (item.channel not in LIVE, _queue_order(item)))
         now = self.clock.now()
         idle = sorted((agent for agent in self._agents.values() if self._available(agent, now)),
-                      key=lambda agent: (agent.idle_since or datetime.min.replace(tzinfo=timezone.utc), agent.view.id))
+                      key=lambda agent: (agent.idle_since or datetime.min.replace(tzinfo=UTC), agent.view.id))
         for agent in idle:
             own = next((item for item in waiting if item.assignee_id == agent.view.id and item.waiting_since), None)
             item = own or (queue.pop(0) if queue else None)

@@ -2,7 +2,7 @@
 import os
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -16,7 +16,7 @@ from simulation.demo import start_demo
 from simulation.simulator import Simulator
 
 PG_URL = os.environ.get('DESKQUEST_TEST_PG_URL', '')  # e.g. postgres://postgres@127.0.0.1:5432/test
-START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)  # a Monday morning
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # a Monday morning
 
 BACKENDS = ['sqlite', 'postgres']
 

@@ -9,12 +9,22 @@ from typing import Any
 from fastapi import Response
 from nicegui import app, events, ui
 
-from services.game.badges import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
-from services.domain.badges import (CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Aggregation, BadgeDefinition, BadgeKind,
-                             Direction, FilterOperator, Window)
 from services.container import Services
-from services.platform.directory import AgentView
+from services.domain.badges import (
+    CONVERSATION,
+    EVENT_FIELDS,
+    NUMBER,
+    ONE,
+    Aggregation,
+    BadgeDefinition,
+    BadgeKind,
+    Direction,
+    FilterOperator,
+    Window,
+)
 from services.domain.errors import ActionError
+from services.game.badges import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
+from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
 
 FILTER_ROWS = 2  # filters a badge's metric can have in the form (the defaults use at most two)

@@ -10,11 +10,11 @@ from datetime import date
 from nicegui import ui
 
 from services.container import Services
-from services.platform.directory import AgentView
-from services.game.disputes import RatedView
 from services.domain.events import Channel, Rating
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RedemptionView, RewardDraft, RewardView
+from services.game.disputes import RatedView
+from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
 from ui.admin_badges import badges_section
 from ui.admin_quests import quests_section

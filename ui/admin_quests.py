@@ -9,14 +9,14 @@ from datetime import date, datetime, timedelta
 
 from nicegui import ui
 
-from services.domain.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, BadgeKind
 from services.container import Services
-from services.platform.directory import AgentView
-from services.domain.events import Channel, Rating
+from services.domain.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, BadgeKind
 from services.domain.errors import ActionError
-from services.game.quests import QuestDraft
+from services.domain.events import Channel, Rating
 from services.domain.quests import Preset, QuestDefinition, QuestScope, reward_text
 from services.domain.scoring import Domain
+from services.game.quests import QuestDraft
+from services.platform.directory import AgentView
 
 PRESETS = {Preset.TODAY.value: 'Today', Preset.THIS_WEEK.value: 'This week', Preset.THIS_MONTH.value: 'This month',
            Preset.CUSTOM.value: 'Custom days'}

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.errors import ActionError
 from services.domain.scoring import POLICY_FIELDS, PolicyField, ScoringPolicy, policy_as_dict
+from services.platform.directory import AgentView
 
 UNITS = {'points': 'points', 'minutes': 'min', 'resolved': 'resolved'}
 

@@ -7,14 +7,23 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from services.domain.automation import (FIELD_LABELS, FIELDS, OPERATORS, TIME_TRIGGERS, TRIGGERS, RuleError, RuleSpec,
-                                        RuleView, conditions_from)
 from services.container import Services
-from services.platform.directory import AgentView
+from services.domain.automation import (
+    FIELD_LABELS,
+    FIELDS,
+    OPERATORS,
+    TIME_TRIGGERS,
+    TRIGGERS,
+    RuleError,
+    RuleSpec,
+    RuleView,
+    conditions_from,
+)
 from services.domain.inbox import PRIORITIES
 from services.domain.wording import delay
 from services.helpdesk.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
 from services.helpdesk.sla import ESCALATIONS, SlaPolicyView
+from services.platform.directory import AgentView
 from ui.actions import attempt
 from ui.session import handler_actor, page_visitor
 

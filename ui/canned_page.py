@@ -4,8 +4,8 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from services.domain.canned import LANGUAGES, PLACEHOLDERS, CannedReplyDraft, CannedReplyView
 from services.container import Services
+from services.domain.canned import LANGUAGES, PLACEHOLDERS, CannedReplyDraft, CannedReplyView
 from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
 from ui.session import handler_actor, page_visitor

@@ -6,13 +6,13 @@ from datetime import datetime
 
 from nicegui import Event, app, ui
 
-from services.platform.clock import Clock
 from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.events import Channel
-from ui.conversation.view import ConversationView
-from services.helpdesk.inbox import InboxService
 from services.domain.inbox import OPEN_STATUSES, SLA_RESOLUTION_TARGETS, InboxItem
+from services.helpdesk.inbox import InboxService
+from services.platform.clock import Clock
+from services.platform.directory import AgentView
+from ui.conversation.view import ConversationView
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, since, sla_countdown
 
 LIST_LIMIT = 40

@@ -5,11 +5,11 @@ from services.container import Services
 from services.domain.events import Channel
 from services.domain.inbox import InboxItem
 from services.domain.leaderboard import Period
-from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
-from services.game.badges import image_url
 from services.domain.levels import level_info
 from services.domain.projection import LevelUp
 from services.domain.quests import QuestCompletion
+from services.game.badges import image_url
+from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
 from ui.leaderboard_card import LeaderboardCard, feed_for
 from ui.trophies import TrophyStandings, agent_name
 

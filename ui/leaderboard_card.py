@@ -18,11 +18,11 @@ import engineio.packet
 import socketio.packet
 from nicegui import Client, Event, background_tasks, core, ui
 
-from services.platform.coalesce import Coalescer
-from services.game.leaderboard import LeaderboardService, LeaderboardSnapshot
 from services.domain.leaderboard import PERIOD_LABELS, BoardRow, Period, UnrankedRow
 from services.domain.levels import Level, level_info
 from services.domain.wording import ordinal
+from services.game.leaderboard import LeaderboardService, LeaderboardSnapshot
+from services.platform.coalesce import Coalescer
 
 ROWS_SHOWN = 10
 TEAMS_SHOWN = 3

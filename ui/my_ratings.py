@@ -4,9 +4,9 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.events import Rating
 from services.helpdesk.ratings import MyRatings
+from services.platform.directory import AgentView
 
 ICONS = {Rating.GOOD: ('sentiment_satisfied', 'positive'), Rating.NEUTRAL: ('sentiment_neutral', 'amber-8'),
          Rating.BAD: ('sentiment_dissatisfied', 'negative')}

@@ -4,8 +4,8 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
-from services.platform.directory import AgentView
 from services.helpdesk.presence import CHOSEN, COLORS, LABELS, PresenceView
+from services.platform.directory import AgentView
 from ui.actions import attempt
 
 ICONS = {'online': 'circle', 'away': 'schedule', 'on_break': 'free_breakfast'}

@@ -7,8 +7,8 @@ from typing import Any
 from nicegui import ui
 from plotly.subplots import make_subplots
 
-from services.game.badges import image_url
 from services.domain.badges import BadgeDefinition
+from services.game.badges import image_url
 from services.game.progress import RECEIPTS_SHOWN, ProgressView, Receipt
 from ui.quest_bars import QuestBars
 
@@ -67,7 +67,7 @@ class ProgressCard:
         self.points.set_text(f'{view.points:,}')
         self.today.set_text(f'Today {view.today:+d}')
         self.week.set_text(f'This week {view.week:+d}')
-        for label, receipt in zip(self.receipts, view.receipts + [None] * RECEIPTS_SHOWN):
+        for label, receipt in zip(self.receipts, view.receipts + [None] * RECEIPTS_SHOWN, strict=False):
             label.set_visibility(receipt is not None)
             if receipt is not None:
                 label.set_text(f'{receipt.text}  ·  {receipt.domain}')

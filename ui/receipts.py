@@ -5,12 +5,12 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
-from services.game.badges import image_url
 from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.errors import ActionError
-from services.game.progress import Receipt
 from services.domain.receipts import EventLine
+from services.game.badges import image_url
+from services.game.progress import Receipt
+from services.platform.directory import AgentView
 from ui.actions import attempt_result
 
 OpenConversation = Callable[[int], Awaitable[None]]

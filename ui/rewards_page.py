@@ -4,10 +4,10 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
+from services.domain.rewards import RedemptionStatus, RedemptionView, RewardView
+from services.game.progress import ProgressView
 from services.platform.directory import AgentView
 from services.platform.notices import Notice
-from services.game.progress import ProgressView
-from services.domain.rewards import RedemptionStatus, RedemptionView, RewardView
 from ui.actions import attempt
 from ui.session import handler_actor, page_visitor
 

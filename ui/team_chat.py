@@ -5,9 +5,9 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from services.container import Services
-from services.platform.directory import AgentView
 from services.helpdesk.presence import COLORS, LABELS, PresenceView
 from services.helpdesk.team_chat import MAX_MESSAGE, ChatMessageView, segments
+from services.platform.directory import AgentView
 from ui.actions import attempt
 
 SHOWN = 100  # messages kept on screen per chat; older ones are one reopen away

@@ -4,14 +4,13 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from services.game.badges import image_url
-from services.domain.badges import BadgeDefinition
 from services.container import Services
-from services.platform.directory import AgentView, Directory
+from services.domain.badges import BadgeDefinition
+from services.game.badges import image_url
 from services.game.trophies import TrophySnapshot
+from services.platform.directory import AgentView, Directory
 from ui.receipts import show_badge_receipt
 from ui.session import handler_actor, page_visitor
-
 
 HISTORY_SHOWN = 15
 HISTORY_SCANNED = 100  # teasing badges the viewer may not see are skipped

@@ -1,11 +1,12 @@
 """The agent's one screen: progress card, unified inbox and live leaderboard (plus simulator controls for leads)."""
 from nicegui import ui
 
-from services.game.badges import AgentBadges
 from services.container import Services
-from services.platform.directory import AgentView
+from services.game.badges import AgentBadges
 from services.game.progress import ProgressView
 from services.helpdesk.sla import alert_text
+from services.platform.directory import AgentView
+from simulation.simulator import Simulator
 from ui.inbox_panel import InboxPanel, queue_views_for
 from ui.leaderboard_card import LeaderboardCard, TeamBoardCard, feed_for
 from ui.my_ratings import MyRatingsDialog
@@ -14,7 +15,6 @@ from ui.progress_card import ProgressCard
 from ui.receipts import show_badge_receipt, show_level_receipt, show_receipt
 from ui.session import handler_actor, log_out, page_visitor
 from ui.sim_controls import SimulatorControls
-from simulation.simulator import Simulator
 from ui.team_chat import TeamChatPanel
 
 

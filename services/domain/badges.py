@@ -14,12 +14,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
 from services.domain.events import EventKind, GameEvent
-
 
 E = TypeVar('E', bound=Enum)
 
@@ -363,7 +362,7 @@ class BadgeBoard:
         self._standings: dict[str, Standing] = {}  # metric badges ranked in the windows of that day, made on demand
         self.current: dict[str, frozenset[int]] = {}  # the holders as of :attr:`evaluated_at` (see :meth:`apply`)
         self.evaluated_at: datetime | None = None
-        never = datetime.max.replace(tzinfo=timezone.utc)
+        never = datetime.max.replace(tzinfo=UTC)
         self._day_bounds: tuple[datetime, datetime, date] = (never, never, date.max)  # see _day()
         self._dirty: set[str] = set(d.key for d in self.definitions)  # badges whose holders may have changed
 
@@ -443,7 +442,7 @@ class BadgeBoard:
         start, end, day = self._day_bounds
         if not start <= moment < end:
             day = utc_day(moment)
-            start = datetime.combine(day, time(), tzinfo=timezone.utc)
+            start = datetime.combine(day, time(), tzinfo=UTC)
             self._day_bounds = start, start + timedelta(days=1), day
         return day
 
@@ -564,7 +563,7 @@ def holder_changes(before: Mapping[str, frozenset[int]], after: Mapping[str, fro
 
 
 def utc_day(moment: datetime) -> date:
-    return moment.astimezone(timezone.utc).date()
+    return moment.astimezone(UTC).date()
 
 
 def window_days(window: Window, now: datetime) -> tuple[date, ...]:
@@ -575,13 +574,13 @@ def window_days(window: Window, now: datetime) -> tuple[date, ...]:
 def window_bounds(window: Window, now: datetime) -> tuple[datetime, datetime]:
     """The window's days at ``now`` as [start, end): to read the events behind a badge (its receipt) from the log."""
     days = window_days(window, now)
-    return (datetime.combine(days[0], time(), tzinfo=timezone.utc),
-            datetime.combine(days[-1] + timedelta(days=1), time(), tzinfo=timezone.utc))
+    return (datetime.combine(days[0], time(), tzinfo=UTC),
+            datetime.combine(days[-1] + timedelta(days=1), time(), tzinfo=UTC))
 
 
 def next_midnight(now: datetime) -> datetime:
     """When windows next move: holders may change then even without events."""
-    return datetime.combine(utc_day(now) + timedelta(days=1), time(), tzinfo=timezone.utc)
+    return datetime.combine(utc_day(now) + timedelta(days=1), time(), tzinfo=UTC)
 
 
 def lucky_draw(seed: int, day: date, agent_id: int) -> float:
@@ -610,7 +609,7 @@ class Aggregate:
         self.maximum = value if self.maximum is None or value > self.maximum else self.maximum
         self.minimum = value if self.minimum is None or value < self.minimum else self.minimum
 
-    def merge(self, other: 'Aggregate') -> None:
+    def merge(self, other: Aggregate) -> None:
         self.count += other.count
         self.total += other.total
         if other.maximum is not None:

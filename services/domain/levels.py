@@ -5,15 +5,16 @@ from dataclasses import dataclass, field
 
 from services.domain.expressions import And, Comparison, Condition, condition_from_minimums, parse_condition
 
-# the lifetime metrics a level condition may read: services/domain/projection.py's AgentMetrics counters (named here because
-# projection imports this module; tests/unit/test_levels.py checks that the two agree)
+# the lifetime metrics a level condition may read: services/domain/projection.py's AgentMetrics counters (named here
+# because projection imports this module; tests/unit/test_levels.py checks that the two agree)
 LEVEL_METRICS = ('points', 'quality', 'speed', 'productivity', 'resolved', 'replies', 'chats', 'calls',
                  'positive_ratings', 'negative_ratings')
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Level:
-    """A level and the condition reaching it, e.g. ``points >= 2000 and resolved >= 100`` (see services/domain/expressions.py).
+    """A level and the condition reaching it, e.g. ``points >= 2000 and resolved >= 100``
+    (see services/domain/expressions.py).
 
     An invalid condition raises :class:`services.expressions.ExpressionError` when the level is made. ``minimums`` is
     the older shorthand for a condition of ``>=`` terms: used only when ``condition`` is empty, else derived from it.
@@ -104,7 +105,7 @@ class _Plan:
             self.bounds: list[int] = []
             self.candidates = [_from_the_top(above)]
             return
-        by_bound = sorted(zip((bound[self.metric] for bound in bounds), range(len(above))))
+        by_bound = sorted(zip((bound[self.metric] for bound in bounds), range(len(above)), strict=True))
         self.bounds = [bound for bound, _ in by_bound]
         # candidates[k]: the levels of the k lowest bounds (those an agent whose value reaches the k-th bound may hold)
         self.candidates = [_from_the_top([above[index] for _, index in by_bound[:count]])

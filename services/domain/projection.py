@@ -7,8 +7,16 @@ from operator import attrgetter
 from services.domain.events import Channel, EventKind, GameEvent, Rating
 from services.domain.incentives import IncentiveBook
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, levels_from_dicts
-from services.domain.scoring import (Award, ScoringPolicy, dispute_compensation, policy_from_dict, quest_awards, rating_awards,
-                              reopen_clawbacks, resolution_awards)
+from services.domain.scoring import (
+    Award,
+    ScoringPolicy,
+    dispute_compensation,
+    policy_from_dict,
+    quest_awards,
+    rating_awards,
+    reopen_clawbacks,
+    resolution_awards,
+)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -29,7 +37,7 @@ class AgentMetrics:
     last_event_id: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return dict(zip(METRIC_NAMES, _metric_values(self)))  # dataclasses.asdict deep-copies: 10x slower
+        return dict(zip(METRIC_NAMES, _metric_values(self), strict=True))  # dataclasses.asdict deep-copies: 10x slower
 
 
 METRIC_NAMES = tuple(AgentMetrics.__dataclass_fields__)

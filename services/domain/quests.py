@@ -11,12 +11,22 @@ in the log (live and in a replay) and feeds a new or edited quest the log again 
 """
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from typing import Any
 
-from services.domain.badges import (CONVERSATION, ONE, Aggregate, Aggregation, BadgeError, Filter, FilterOperator, Metric,
-                             enum_value, metric_from_dict)
+from services.domain.badges import (
+    CONVERSATION,
+    ONE,
+    Aggregate,
+    Aggregation,
+    BadgeError,
+    Filter,
+    FilterOperator,
+    Metric,
+    enum_value,
+    metric_from_dict,
+)
 from services.domain.events import EventKind, GameEvent
 from services.domain.scoring import Domain
 
@@ -123,7 +133,7 @@ def period(preset: Preset | str, now: datetime, *, first_day: date | None = None
            last_day: date | None = None) -> tuple[datetime, datetime]:
     """The [start, end) of a preset at ``now``, or of the custom days (both included)."""
     preset = enum_value(Preset, preset, 'period')
-    today = now.astimezone(timezone.utc).date()
+    today = now.astimezone(UTC).date()
     if preset == Preset.TODAY:
         first, after = today, today + timedelta(days=1)
     elif preset == Preset.THIS_WEEK:
@@ -369,7 +379,7 @@ def reward_text(quest: QuestDefinition) -> str:
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=timezone.utc)
+    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def _by_end(quest: QuestDefinition) -> tuple[datetime, str]:

@@ -9,8 +9,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.domain.badges import (CONVERSATION, ONE, Aggregation, BadgeDefinition, BadgeKind, BadgeResult, Direction,
-                                    Filter, FilterOperator, Window, window_days)
+from services.domain.badges import (
+    CONVERSATION,
+    ONE,
+    Aggregation,
+    BadgeDefinition,
+    BadgeKind,
+    BadgeResult,
+    Direction,
+    Filter,
+    FilterOperator,
+    Window,
+    window_days,
+)
 from services.domain.events import GameEvent
 from services.domain.expressions import OPERATORS, Comparison, Condition, Node, Not, parse_condition
 from services.domain.level_history import ReachedLevel

@@ -5,7 +5,7 @@ start empty on the first of the month and every earlier month keeps its winners.
 """
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from services.domain.projection import Outcome
 from services.domain.scoring import Award, AwardKind, Domain
@@ -18,7 +18,8 @@ class TrophyDefinition:
     description: str
     icon: str  # a Material icon name
     kinds: frozenset[AwardKind] | None = None  # the award kinds whose points count; None: every award
-    # a reopen takes back one award per domain (services/domain/scoring.py): its clawback counts against these kinds' trophy
+    # a reopen takes back one award per domain (services/domain/scoring.py): its clawback counts against these kinds'
+    # trophy
     clawback_domains: frozenset[Domain] = frozenset()
 
     def counts(self, award: Award) -> bool:
@@ -92,7 +93,7 @@ class TrophyBoard:
 
 def month_of(moment: datetime) -> date:
     """The UTC month a moment belongs to, as its first day."""
-    return moment.astimezone(timezone.utc).date().replace(day=1)
+    return moment.astimezone(UTC).date().replace(day=1)
 
 
 def monthly_winners(awards: Iterable[tuple[datetime, Award]], *,

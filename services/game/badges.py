@@ -18,14 +18,23 @@ from typing import Any
 from nicegui import Event
 
 from models import BadgeDefinitionRow, BadgeHolding, BadgeImage, StoredEvent, TeamBadgeSetting
-from services.domain.badges import (DEFAULT_BADGES, KEPT_DAYS, BadgeBoard, BadgeDefinition, BadgeError, HolderChange,
-                             badge_from_dict, next_midnight, utc_day)
+from services.domain.badges import (
+    DEFAULT_BADGES,
+    KEPT_DAYS,
+    BadgeBoard,
+    BadgeDefinition,
+    BadgeError,
+    HolderChange,
+    badge_from_dict,
+    next_midnight,
+    utc_day,
+)
+from services.domain.errors import ActionError
+from services.domain.events import EventKind, GameEvent
+from services.domain.projection import Outcome
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
-from services.domain.events import EventKind, GameEvent
 from services.platform.event_log import GameService
-from services.domain.errors import ActionError
-from services.domain.projection import Outcome
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)

@@ -5,11 +5,11 @@ from datetime import datetime
 from nicegui import Event
 
 from models import LedgerEntry, StoredEvent
+from services.domain.errors import ActionError
+from services.domain.events import EventKind, Rating
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
-from services.domain.events import EventKind, Rating
 from services.platform.event_log import GameService
-from services.domain.errors import ActionError
 from services.platform.notices import Notice, Notices
 
 MAX_REASON = 200

@@ -6,12 +6,12 @@ from tortoise.expressions import Q
 
 from models import Incentive as StoredIncentive
 from models import StoredEvent
+from services.domain.errors import ActionError
+from services.domain.events import EventKind, GameEvent
+from services.domain.incentives import Incentive, IncentiveBook, normalise_time, problems_with
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
-from services.domain.events import EventKind, GameEvent
 from services.platform.event_log import GameService
-from services.domain.errors import ActionError
-from services.domain.incentives import Incentive, IncentiveBook, normalise_time, problems_with
 
 INCENTIVE_KINDS = [EventKind.INCENTIVE_SAVED.value, EventKind.INCENTIVE_DELETED.value]
 

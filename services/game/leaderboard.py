@@ -5,14 +5,24 @@ from datetime import date
 from nicegui import Event
 
 from models import DailyPoints
+from services.domain.events import EventKind
+from services.domain.leaderboard import (
+    AgentInfo,
+    BoardRow,
+    Period,
+    PointsTally,
+    TeamRow,
+    UnrankedRow,
+    rank_agents,
+    rank_teams,
+    rank_within_teams,
+    unranked_agents,
+)
+from services.domain.projection import Outcome
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import Directory
-from services.domain.events import EventKind
 from services.platform.event_log import GameService
-from services.domain.leaderboard import (AgentInfo, BoardRow, Period, PointsTally, TeamRow, UnrankedRow, rank_agents,
-                                        rank_teams, rank_within_teams, unranked_agents)
-from services.domain.projection import Outcome
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from nicegui import Event
 
 from models import LevelRow
-from services.platform.directory import AgentView
+from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.expressions import ExpressionError
-from services.platform.event_log import GameService
-from services.domain.errors import ActionError
 from services.domain.levels import DEFAULT_LEVELS, Level, check_condition, level_as_dict, levels_from_dicts
 from services.domain.projection import LevelUp, Outcome
+from services.platform.directory import AgentView
+from services.platform.event_log import GameService
 
 
 class LevelService:

@@ -6,15 +6,15 @@ from datetime import date, datetime
 from nicegui import Event
 
 from models import LedgerEntry
-from services.platform.clock import Clock
-from services.platform.coalesce import Coalescer
-from services.platform.event_log import GameService
-from services.game.leaderboard import LeaderboardService
 from services.domain.leaderboard import Period
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics, Outcome
-from services.game.quests import QuestService
 from services.domain.quests import QuestBar
+from services.game.leaderboard import LeaderboardService
+from services.game.quests import QuestService
+from services.platform.clock import Clock
+from services.platform.coalesce import Coalescer
+from services.platform.event_log import GameService
 
 RECEIPTS_SHOWN = 6
 CHART_DAYS = 14

@@ -17,17 +17,28 @@ from datetime import date, timedelta
 from nicegui import Event
 
 from models import QuestRow, StoredEvent
-from services.game.badges import BadgeService, stop_consumers, stored_events
 from services.domain.badges import BadgeError, BadgeKind, metric_from_dict
+from services.domain.errors import ActionError
+from services.domain.events import EventKind, GameEvent
+from services.domain.projection import Outcome
+from services.domain.quests import (
+    Preset,
+    QuestBar,
+    QuestCompletion,
+    QuestDefinition,
+    QuestScope,
+    QuestTracker,
+    logged_key,
+    period,
+    quest_bars,
+    quest_from_dict,
+    quest_metric,
+)
+from services.game.badges import BadgeService, stop_consumers, stored_events
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
-from services.domain.events import EventKind, GameEvent
 from services.platform.event_log import GameService
-from services.domain.errors import ActionError
 from services.platform.notices import Notice, Notices
-from services.domain.projection import Outcome
-from services.domain.quests import (Preset, QuestBar, QuestCompletion, QuestDefinition, QuestScope, QuestTracker, logged_key,
-                             period, quest_bars, quest_from_dict, quest_metric)
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
@@ -311,7 +322,8 @@ async def quest_events(quests: Iterable[QuestDefinition], *, before_id: int,
     quests = list(quests)
     if not quests:
         return []
-    kinds = {quest.metric.kind.value for quest in quests} | ({EventKind.QUEST_COMPLETED.value} if completions else set())
+    kinds = {quest.metric.kind.value for quest in quests} | \
+        ({EventKind.QUEST_COMPLETED.value} if completions else set())
     since = min(quest.starts_at for quest in quests)
     return await stored_events(StoredEvent.filter(id__lt=before_id, occurred_at__gte=since, kind__in=sorted(kinds)))
 

@@ -7,23 +7,40 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from models import (Agent, AgentScore, BadgeDefinitionRow, DailyPoints, LedgerEntry, LevelReached, LevelRow, QuestRow,
-                    Redemption, ScoringPolicyRow)
-from services.game.badges import (BadgeTracker, HistoryRow, HolderHistory, definition_from_row, recent_events,
-                                    stored_history, write_history)
+from models import (
+    Agent,
+    AgentScore,
+    BadgeDefinitionRow,
+    DailyPoints,
+    LedgerEntry,
+    LevelReached,
+    LevelRow,
+    QuestRow,
+    Redemption,
+    ScoringPolicyRow,
+)
 from services.domain.badges import BadgeDefinition
 from services.domain.events import EventKind
-from services.platform.event_log import CHUNK, add_daily_points, iterate_events
 from services.domain.leaderboard import PointsTally
-from services.platform.level_history import level_differences, level_rows, reached_levels, stored_levels_reached
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import Level, level_as_dict
 from services.domain.projection import AgentMetrics, GameProjection
-from services.game.quests import quest_events, row_fields, stored_definitions
 from services.domain.quests import QuestCompletion, QuestDefinition, QuestTracker, logged_key, quests_from_data
 from services.domain.rewards import FoldedRedemption, RedemptionStatus, Spending
 from services.domain.scoring import ScoringPolicy, policy_as_dict
+from services.game.badges import (
+    BadgeTracker,
+    HistoryRow,
+    HolderHistory,
+    definition_from_row,
+    recent_events,
+    stored_history,
+    write_history,
+)
+from services.game.quests import quest_events, row_fields, stored_definitions
 from services.game.scoring import SEEDED, stored_policies
+from services.platform.event_log import CHUNK, add_daily_points, iterate_events
+from services.platform.level_history import level_differences, level_rows, reached_levels, stored_levels_reached
 
 LedgerKey = tuple[int, int, int, str, str, str]  # event id, agent id, points, domain, kind, reason
 

@@ -7,23 +7,44 @@ was won in), and a level's from the level-ups the projection stored with their e
 """
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from models import BadgeHolding, LedgerEntry, LevelReached, StoredEvent
-from services.game.badges import BadgeService, badges_from_data, stored_events
-from services.domain.badges import (DEFAULT_BADGES, Aggregation, BadgeBoard, BadgeDefinition, BadgeKind, lucky_draw,
-                                    window_bounds, window_days)
-from services.platform.directory import AgentView, Directory
-from services.domain.events import EventKind
-from services.platform.event_log import GameService
+from services.domain.badges import (
+    DEFAULT_BADGES,
+    Aggregation,
+    BadgeBoard,
+    BadgeDefinition,
+    BadgeKind,
+    lucky_draw,
+    window_bounds,
+    window_days,
+)
 from services.domain.errors import ActionError
-from services.platform.level_history import from_row
+from services.domain.events import EventKind
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics
-from services.domain.receipts import (BadgeReceipt, EventLine, LevelReceipt, ReceiptDetail, badge_rule, badge_standing,
-                                      condition_checks, describe, evidence_text, facts, level_steps, lucky_standing,
-                                      telling_facts, window_text)
+from services.domain.receipts import (
+    BadgeReceipt,
+    EventLine,
+    LevelReceipt,
+    ReceiptDetail,
+    badge_rule,
+    badge_standing,
+    condition_checks,
+    describe,
+    evidence_text,
+    facts,
+    level_steps,
+    lucky_standing,
+    telling_facts,
+    window_text,
+)
+from services.game.badges import BadgeService, badges_from_data, stored_events
 from services.game.scoring import policy_in_force
+from services.platform.directory import AgentView, Directory
+from services.platform.event_log import GameService
+from services.platform.level_history import from_row
 
 HISTORY_SHOWN = 15  # the conversation's latest events up to the one that scored
 
@@ -151,7 +172,7 @@ class ReceiptService:
         for day in window_days(definition.window, at):
             if lucky_draw(self.badges.tracker.seed, day, agent_id) >= definition.rarity:
                 continue
-            start = datetime.combine(day, time(), tzinfo=timezone.utc)
+            start = datetime.combine(day, time(), tzinfo=UTC)
             first = await StoredEvent.filter(agent_id=agent_id, occurred_at__gte=start,
                                              occurred_at__lt=min(start + timedelta(days=1), at + timedelta.resolution))\
                 .order_by('id').first()

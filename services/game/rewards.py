@@ -7,14 +7,21 @@ from nicegui import Event
 from tortoise.expressions import F
 
 from models import Redemption, Reward
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
+from services.domain.rewards import (
+    SPENDING,
+    Balance,
+    RedemptionStatus,
+    RedemptionView,
+    RewardDraft,
+    RewardView,
+    problems_with,
+)
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
-from services.domain.events import EventKind
 from services.platform.event_log import GameService
-from services.domain.errors import ActionError
 from services.platform.notices import Notice, Notices
-from services.domain.rewards import (SPENDING, Balance, RedemptionStatus, RedemptionView, RewardDraft, RewardView,
-                                   problems_with)
 
 RECENT = 50
 

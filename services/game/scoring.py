@@ -10,11 +10,18 @@ from typing import Any
 from nicegui import Event
 
 from models import ScoringPolicyRow
-from services.platform.directory import AgentView
-from services.domain.events import EventKind
-from services.platform.event_log import GameService
 from services.domain.errors import ActionError
-from services.domain.scoring import POLICY_FIELDS, PolicyError, ScoringPolicy, check_policy, policy_as_dict, policy_from_dict
+from services.domain.events import EventKind
+from services.domain.scoring import (
+    POLICY_FIELDS,
+    PolicyError,
+    ScoringPolicy,
+    check_policy,
+    policy_as_dict,
+    policy_from_dict,
+)
+from services.platform.directory import AgentView
+from services.platform.event_log import GameService
 
 SEEDED = 0  # the defaults are in force from the start of the log
 
@@ -72,7 +79,8 @@ async def policy_in_force(event_id: int) -> ScoringPolicy:
 
 async def stored_policies() -> list[tuple[int, ScoringPolicy]]:
     """Every stored row, oldest first, as (in force after this event id, values)."""
-    return [(row.since_event_id, policy_from_row(row)) for row in await ScoringPolicyRow.all().order_by('since_event_id')]
+    rows = await ScoringPolicyRow.all().order_by('since_event_id')
+    return [(row.since_event_id, policy_from_row(row)) for row in rows]
 
 
 def policy_from_row(row: ScoringPolicyRow) -> ScoringPolicy:

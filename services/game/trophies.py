@@ -1,16 +1,16 @@
 """Monthly trophies live: a trophy board fed the committed outcomes, loaded from the ledger's monthly totals."""
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from nicegui import Event
 from tortoise import Tortoise
 
-from services.platform.clock import Clock
-from services.platform.coalesce import Coalescer
-from services.platform.event_log import GameService
 from services.domain.projection import Outcome
 from services.domain.scoring import Award, AwardKind, Domain
 from services.domain.trophies import DEFAULT_TROPHIES, Standing, TrophyBoard, TrophyDefinition, month_of
+from services.platform.clock import Clock
+from services.platform.coalesce import Coalescer
+from services.platform.event_log import GameService
 
 STANDINGS_SHOWN = 5
 
@@ -45,7 +45,7 @@ class TrophyService:
             f'GROUP BY agent_id, kind, domain, month')
         board = TrophyBoard(DEFAULT_TROPHIES)
         for agent_id, kind, domain, first_day, points in rows:
-            at = datetime.fromisoformat(str(first_day)[:10]).replace(tzinfo=timezone.utc)
+            at = datetime.fromisoformat(str(first_day)[:10]).replace(tzinfo=UTC)
             board.add(Award(agent_id=agent_id, points=int(points), domain=Domain(domain), kind=AwardKind(kind),
                             reason=''), at)
         self.board = board

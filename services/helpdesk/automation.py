@@ -12,21 +12,37 @@ the scheduler (services/platform/scheduler.py) against the injected clock.
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tortoise.functions import Max
 
 from models import AutomationRule, Conversation, Message, StoredEvent
+from services.domain.automation import (
+    ACTION_TRIGGERS,
+    TIME_TRIGGERS,
+    Facts,
+    RuleAction,
+    RuleContext,
+    RuleError,
+    RuleSpec,
+    RuleView,
+    agent_value,
+    conditions_from,
+    department_value,
+    matches,
+    message_value,
+    no_value,
+    priority_value,
+    tag_value,
+    validate_rule,
+)
 from services.domain.canned import placeholder_values, render
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
+from services.helpdesk.inbox import InboxService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
-from services.domain.events import EventKind
 from services.platform.event_log import GameService, UnitOfWork
-from services.helpdesk.inbox import InboxService
-from services.domain.automation import (ACTION_TRIGGERS, TIME_TRIGGERS, Facts, RuleAction, RuleContext, RuleError,
-                                       RuleSpec, RuleView, agent_value, conditions_from, department_value, matches,
-                                       message_value, no_value, priority_value, tag_value, validate_rule)
-from services.domain.errors import ActionError
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +283,7 @@ def _rule_view(row: AutomationRule) -> RuleView:
 def _aware(moment: datetime | str) -> datetime:
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def _recorded(key: str) -> bool:

@@ -10,11 +10,11 @@ from tortoise.expressions import F
 
 from models import CannedReply, Department
 from services.domain.canned import CannedReplyDraft, CannedReplyView, problems_with, visible_replies
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
-from services.domain.events import EventKind
 from services.platform.event_log import GameService, UnitOfWork
-from services.domain.errors import ActionError
 
 
 class CannedReplyService:

@@ -6,12 +6,12 @@ from datetime import datetime
 from nicegui import Event
 
 from models import Conversation, Customer, Purchase
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
+from services.helpdesk.inbox import InboxService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
-from services.domain.events import EventKind
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import InboxService
-from services.domain.errors import ActionError
 
 EMAIL_PATTERN = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
 PHONE_PATTERN = re.compile(r'^\+?[\d ()./-]{4,40}$')

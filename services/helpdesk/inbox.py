@@ -4,20 +4,32 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import Event
 
-from models import (Conversation, ConversationTag, Customer, Department, InternalNote, Message, StoredEvent,
-                    Transfer)
+from models import Conversation, ConversationTag, Customer, Department, InternalNote, Message, StoredEvent, Transfer
 from services.domain.canned import CannedReplyView, placeholder_values, render, shortcut_in
 from services.domain.errors import ActionError
+from services.domain.events import Channel, EventKind, Rating
+from services.domain.inbox import (
+    MAX_NOTE_LENGTH,
+    MAX_REPLY_LENGTH,
+    MAX_TAGS,
+    OPEN_STATUSES,
+    PRIORITIES,
+    SLA_RESOLUTION_TARGETS,
+    TIMED_CHANNELS,
+    ConversationDetail,
+    InboxItem,
+    MessageView,
+    PastConversation,
+    ThreadEntry,
+    call_duration,
+    checked_text,
+    normalise_tag,
+)
+from services.helpdesk.canned_replies import CannedReplyService
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
-from services.domain.events import Channel, EventKind, Rating
 from services.platform.event_log import GameService, UnitOfWork
-from services.domain.inbox import (MAX_NOTE_LENGTH, MAX_REPLY_LENGTH, MAX_TAGS, OPEN_STATUSES, PRIORITIES,
-                                   SLA_RESOLUTION_TARGETS, TIMED_CHANNELS, ConversationDetail, InboxItem,
-                                   MessageView, PastConversation, ThreadEntry, call_duration, checked_text,
-                                   normalise_tag)
-from services.helpdesk.canned_replies import CannedReplyService
 
 HISTORY_LIMIT = 100  # entries of a customer's history shown in the thread
 
@@ -126,7 +138,8 @@ class InboxService:
             if conversation.assignee_id == actor.id:
                 return
             if conversation.assignee_id is not None and not actor.is_lead:
-                raise ActionError(f'#{conversation.id} is already assigned to {self._agent_name(conversation.assignee_id)}.')
+                owner = self._agent_name(conversation.assignee_id)
+                raise ActionError(f'#{conversation.id} is already assigned to {owner}.')
             await self.assign_in(work, conversation, actor.id, key=key)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
@@ -470,7 +483,8 @@ class InboxService:
             if allow_unassigned:
                 return
             raise ActionError(f'#{conversation.id} is not assigned to anyone yet: reply to it or take it first.')
-        raise ActionError(f'#{conversation.id} is assigned to {self._agent_name(conversation.assignee_id)}, not to you.')
+        owner = self._agent_name(conversation.assignee_id)
+        raise ActionError(f'#{conversation.id} is assigned to {owner}, not to you.')
 
     def _agent_name(self, agent_id: int | None) -> str:
         agent = self.directory.agent(agent_id) if agent_id is not None else None

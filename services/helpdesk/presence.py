@@ -14,11 +14,11 @@ from datetime import datetime
 
 from nicegui import Event
 
+from services.domain.errors import ActionError
+from services.domain.events import EventKind, GameEvent
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
-from services.domain.events import EventKind, GameEvent
 from services.platform.event_log import GameService
-from services.domain.errors import ActionError
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models import Conversation, StoredEvent
-from services.platform.clock import Clock
 from services.domain.events import EventKind, Rating
+from services.platform.clock import Clock
 
 RECENT = 30
 PERIOD = timedelta(days=7)

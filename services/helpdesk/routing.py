@@ -14,15 +14,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from models import AgentDepartment, AgentSkills, AutomationRule, Conversation, Department, RoutingSettings
+from services.domain.errors import ActionError
+from services.domain.events import Channel, EventKind
+from services.domain.inbox import OPEN_STATUSES, InboxItem
+from services.domain.projection import Outcome
+from services.helpdesk.inbox import InboxService
+from services.helpdesk.presence import Presence
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
-from services.domain.events import Channel, EventKind
 from services.platform.event_log import GameService
-from services.helpdesk.inbox import InboxService
-from services.domain.inbox import OPEN_STATUSES, InboxItem
-from services.domain.errors import ActionError
-from services.helpdesk.presence import Presence
-from services.domain.projection import Outcome
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)

@@ -15,20 +15,21 @@ from datetime import datetime, timedelta
 from nicegui import Event
 
 from models import Conversation, SlaPolicy, StoredEvent
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
+from services.domain.inbox import OPEN_STATUSES, PRIORITIES, SLA_RESOLUTION_TARGETS, InboxItem
+from services.domain.projection import Outcome
+from services.helpdesk.inbox import InboxService
+from services.helpdesk.routing import RoutingService
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView
-from services.domain.events import EventKind
 from services.platform.event_log import CHUNK, GameService, UnitOfWork
-from services.helpdesk.inbox import InboxService
-from services.domain.inbox import OPEN_STATUSES, PRIORITIES, SLA_RESOLUTION_TARGETS, InboxItem
-from services.domain.errors import ActionError
-from services.domain.projection import Outcome
-from services.helpdesk.routing import RoutingService
 
 log = logging.getLogger(__name__)
 TARGETS = {'first_response': 'first response', 'resolution': 'resolution'}
-ESCALATIONS = {'none': 'None', 'notify_lead': 'Notify the lead', 'reassign': 'Reassign', 'raise_priority': 'Raise priority'}
+ESCALATIONS = {'none': 'None', 'notify_lead': 'Notify the lead', 'reassign': 'Reassign',
+               'raise_priority': 'Raise priority'}
 DEFAULT_FIRST_RESPONSE_MINUTES = {'urgent': 15, 'high': 30, 'normal': 120, 'low': 480}
 MAX_MINUTES = 30 * 24 * 60
 

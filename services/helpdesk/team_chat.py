@@ -10,11 +10,11 @@ from nicegui import Event
 from tortoise.expressions import Q
 
 from models import ChatMessage
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
-from services.domain.events import EventKind
 from services.platform.event_log import GameService
-from services.domain.errors import ActionError
 
 MAX_MESSAGE = 2_000
 HISTORY = 50  # messages a chat shows when it is opened

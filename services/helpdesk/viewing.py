@@ -12,9 +12,9 @@ from datetime import datetime
 
 from nicegui import Event, background_tasks
 
+from services.domain.events import EventKind
 from services.platform.clock import Clock
 from services.platform.directory import Directory
-from services.domain.events import EventKind
 from services.platform.event_log import GameService
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Clocks: every service reads time from one of these, never from ``datetime.now()`` directly."""
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -21,14 +21,14 @@ class SystemClock:
     speed = 1.0
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class AcceleratedClock:
     """Simulated time that runs ``speed`` simulated seconds per real second and never goes backwards."""
 
     def __init__(self, *, start: datetime | None = None, speed: float = 1.0) -> None:
-        self._base_sim = start or datetime.now(timezone.utc)
+        self._base_sim = start or datetime.now(UTC)
         self._base_real = time.monotonic()
         self._speed = speed
 

@@ -2,7 +2,8 @@
 
 ``install(app)`` is called once from ``main.py``: it applies the element-cycle fix (``element_cycles.py``) and tunes
 the garbage collector once the services have started. Nothing here imports NiceGUI pages or the models. The benchmark
-hooks (HTTP endpoints, the stall monitor, the profilers) live in ``bench/hooks.py``, loaded by the benchmark server only.
+hooks (HTTP endpoints, the stall monitor, the profilers) live in ``bench/hooks.py``, loaded by the benchmark server
+only.
 """
 import asyncio
 import gc

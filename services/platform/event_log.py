@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from nicegui import Event
@@ -15,12 +15,12 @@ from tortoise.fields.data import JSON_LOADS
 from tortoise.transactions import in_transaction
 
 from models import AgentScore, DailyPoints, LedgerEntry, LevelReached, StoredEvent
-from services.platform.clock import Clock
 from services.domain.events import EventKind, GameEvent
-from services.platform.level_history import level_rows, reached_levels
 from services.domain.level_history import ReachedLevel
 from services.domain.projection import AgentMetrics, BoundedResolutions, GameProjection, Outcome, Resolution
 from services.domain.scoring import Award, AwardKind, Domain
+from services.platform.clock import Clock
+from services.platform.level_history import level_rows, reached_levels
 
 log = logging.getLogger(__name__)
 CHUNK = 500  # rows per statement: well under SQLite's limit on bound parameters
@@ -254,7 +254,7 @@ async def iterate_events(batch_size: int = 10_000) -> AsyncIterator[GameEvent]:
             if isinstance(occurred_at, str):
                 occurred_at = datetime.fromisoformat(occurred_at)
             if occurred_at.tzinfo is None:
-                occurred_at = occurred_at.replace(tzinfo=timezone.utc)
+                occurred_at = occurred_at.replace(tzinfo=UTC)
             yield GameEvent(id=event_id, key=key, kind=kinds.get(kind) or EventKind(kind), occurred_at=occurred_at,
                             agent_id=agent_id, conversation_id=conversation_id,
                             data=JSON_LOADS(data) if isinstance(data, (str, bytes)) else data)

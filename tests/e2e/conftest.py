@@ -7,8 +7,18 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Playwright, sync_playwright
 
-from tests.e2e.support import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, STOP_TIMEOUT, Server, Tab, free_port, stop,
-                               wait_until_serving)
+from tests.e2e.support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    STOP_TIMEOUT,
+    Server,
+    Tab,
+    free_port,
+    stop,
+    wait_until_serving,
+)
 
 
 def server_env() -> dict[str, str]:

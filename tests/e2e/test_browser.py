@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import Server, Tab, log_in
 from tests.e2e.hostile_seed import HOSTILE_BODY, HOSTILE_NAME, HOSTILE_SUBJECT
+from tests.e2e.support import Server, Tab, log_in
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,8 @@ from datetime import datetime
 from tortoise.backends.base import executor
 
 from models import AgentScore, Conversation, LedgerEntry, Message, StoredEvent
-from services.platform.clock import ManualClock
 from services.container import Services, build
+from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from simulation.demo import start_demo
 from simulation.simulator import Simulator

@@ -1,7 +1,7 @@
 """Logging in: Argon2id hashes, wrong passwords, and demo accounts that only work in demo mode."""
 from models import Agent
-from services.platform.auth import AuthService
 from services.container import Services
+from services.platform.auth import AuthService
 
 
 async def test_demo_accounts_log_in_with_the_demo_password(services: Services) -> None:

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 
 from models import AutomationRule, Conversation, Customer, Message, StoredEvent
-from services.domain.automation import Condition, RuleError, RuleSpec
-from services.platform.clock import ManualClock
 from services.container import Services
-from services.platform.directory import AgentView
-from services.domain.events import Channel
+from services.domain.automation import Condition, RuleError, RuleSpec
 from services.domain.errors import ActionError
+from services.domain.events import Channel
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
 from tests.integration.support import written
 
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 
 from models import BadgeDefinitionRow, BadgeHolding, Conversation, LevelRow, StoredEvent
-from services.domain.badges import DEFAULT_BADGES
-from services.platform.clock import ManualClock
 from services.container import Services
-from services.domain.events import EventKind
+from services.domain.badges import DEFAULT_BADGES
 from services.domain.errors import ActionError
+from services.domain.events import EventKind
 from services.game.rebuild import differences, overwrite, replay
+from services.platform.clock import ManualClock
 from simulation.simulator import Simulator
 from tests.integration.support import agent, until
 
@@ -119,7 +119,8 @@ async def test_a_lead_edits_a_level_and_the_replay_uses_the_same_table(services:
     assert (await BadgeDefinitionRow.get(key='siesta')).teasing
 
 
-async def test_trophies_follow_the_ledger_and_reload_the_same(services: Services, simulator: Simulator, clock: ManualClock) -> None:
+async def test_trophies_follow_the_ledger_and_reload_the_same(services: Services, simulator: Simulator,
+                                                              clock: ManualClock) -> None:
     await simulator.run_until(clock.now() + timedelta(hours=8))
     snapshot = services.trophies.snapshot()
     assert snapshot.standings['mvp'] and snapshot.standings['mvp'][0].points > 0

@@ -3,10 +3,10 @@ and counted each time one is sent."""
 import pytest
 
 from models import CannedReply, StoredEvent
-from services.domain.canned import CannedReplyDraft
 from services.container import Services
-from services.platform.directory import AgentView
+from services.domain.canned import CannedReplyDraft
 from services.domain.errors import ActionError
+from services.platform.directory import AgentView
 from tests.integration.support import waiting_ids, written
 
 

@@ -4,15 +4,15 @@ from collections import Counter
 from datetime import timedelta
 
 from models import AgentScore, Customer, LedgerEntry, StoredEvent
-from services.platform.clock import ManualClock
 from services.container import Services
-from simulation.demo import REWARDS
-from services.platform.directory import AgentView
-from services.domain.events import Channel, Rating
 from services.domain.errors import ActionError
+from services.domain.events import Channel, Rating
 from services.domain.leaderboard import Period
 from services.domain.levels import level_after
 from services.domain.projection import Outcome
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
+from simulation.demo import REWARDS
 from tests.integration.support import assert_scores_match_projection
 
 COUNT = 100
@@ -82,7 +82,7 @@ async def test_concurrent_replies_from_the_whole_floor(services: Services, clock
     target = conversation_ids[0]
     results = await asyncio.gather(*(services.inbox.reply(agent, target, f'Mine! says {agent.name}')
                                      for agent in floor), return_exceptions=True)
-    winners = [agent for agent, result in zip(floor, results) if isinstance(result, str)]
+    winners = [agent for agent, result in zip(floor, results, strict=True) if isinstance(result, str)]
     assert len(winners) == 1
     assert sum(isinstance(result, ActionError) for result in results) == 11
     assert await StoredEvent.filter(kind='assigned').values_list('agent_id', flat=True) == [winners[0].id]

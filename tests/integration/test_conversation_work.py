@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from models import Conversation, ConversationTag, Department, InternalNote, Message, StoredEvent, Transfer
-from services.platform.clock import ManualClock
 from services.container import Services
-from services.platform.directory import AgentView
-from services.domain.events import Channel, EventKind, Rating
 from services.domain.errors import ActionError
+from services.domain.events import Channel, EventKind, Rating
 from services.game.rebuild import differences, replay
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
 from simulation.simulator import SIM_NOTES, Simulator
 from tests.integration.support import agent, waiting_ids, written
 
@@ -300,7 +300,8 @@ async def test_a_transfer_to_an_inactive_agent_is_refused(services: Services, an
 # --- the simulator does this work too ---
 
 @pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
-async def test_simulated_agents_tag_write_notes_and_transfer(services: Services, simulator: Simulator, clock: ManualClock) -> None:
+async def test_simulated_agents_tag_write_notes_and_transfer(services: Services, simulator: Simulator,
+                                                             clock: ManualClock) -> None:
     await simulator.run_until(clock.now() + timedelta(hours=4))
     kinds = Counter(await StoredEvent.all().values_list('kind', flat=True))
     assert kinds['tagged'] > 20 and kinds['note_added'] > 2 and kinds['transferred'] > 2, kinds

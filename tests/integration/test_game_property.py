@@ -11,20 +11,20 @@ from tortoise import Tortoise
 from tortoise.backends.base import executor
 
 from models import LedgerEntry
+from services.domain.events import EventKind
+from services.domain.scoring import Award, AwardKind, Domain, ScoringPolicy, policy_as_dict
+from services.domain.trophies import monthly_winners
 from services.game.badges import BadgeService
+from services.game.levels import LevelService
+from services.game.quests import QuestDraft, QuestService
+from services.game.rebuild import differences, replay
+from services.game.scoring import ScoringService
+from services.game.trophies import TrophyService
 from services.platform.clock import ManualClock
 from services.platform.database import open_database
 from services.platform.directory import AgentView, Directory
-from services.domain.events import EventKind
 from services.platform.event_log import GameService
-from services.game.levels import LevelService
 from services.platform.notices import Notices
-from services.game.quests import QuestDraft, QuestService
-from services.game.rebuild import differences, replay
-from services.domain.scoring import Award, AwardKind, Domain, ScoringPolicy, policy_as_dict
-from services.game.scoring import ScoringService
-from services.domain.trophies import monthly_winners
-from services.game.trophies import TrophyService
 from tests.conftest import START
 
 LEAD = AgentView(id=99, username='lead', name='Lena Lead', role='lead', team_id=None, team_name='', style='',

@@ -6,16 +6,16 @@ from datetime import timedelta
 import pytest
 
 from models import LedgerEntry, Redemption, Reward, StoredEvent
-from services.platform.clock import ManualClock
 from services.container import Services
-from services.platform.directory import AgentView
-from services.domain.events import EventKind, Rating
 from services.domain.errors import ActionError
+from services.domain.events import EventKind, Rating
 from services.domain.incentives import Incentive, IncentiveKind
-from services.platform.notices import Notice
-from services.game.rebuild import differences, overwrite, replay
 from services.domain.rewards import RedemptionStatus, RewardDraft
 from services.domain.scoring import AwardKind
+from services.game.rebuild import differences, overwrite, replay
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
+from services.platform.notices import Notice
 from tests.integration.support import assert_scores_match_projection, waiting_ids, written
 from tests.integration.test_rebuild import run_cli
 

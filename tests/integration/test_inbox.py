@@ -5,14 +5,14 @@ from datetime import timedelta
 import pytest
 
 from models import AgentScore, Conversation, LedgerEntry, Message, StoredEvent
-from services.platform.clock import ManualClock
 from services.container import Services
-from services.platform.directory import AgentView
+from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind, Rating
 from services.domain.inbox import MAX_REPLY_LENGTH
-from services.domain.errors import ActionError
 from services.domain.projection import Outcome
 from services.game.rebuild import differences, replay
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
 from tests.integration.support import assert_scores_match_projection, ledger_of, waiting_ids, written
 
 

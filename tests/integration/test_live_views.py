@@ -3,14 +3,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.platform.clock import ManualClock
 from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.events import Channel, Rating
-from services.game.leaderboard import LeaderboardSnapshot
 from services.domain.leaderboard import BoardRow, Period, TeamRow
 from services.domain.levels import DEFAULT_LEVELS, level_after, level_info, progress_to_next
+from services.game.leaderboard import LeaderboardSnapshot
 from services.game.progress import CHART_DAYS, RECEIPTS_SHOWN, ProgressService, ProgressView
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
 from tests.integration.support import waiting_ids
 
 COALESCE_SECONDS = 2.0  # far longer than a burst of a few actions takes, even on a loaded machine

@@ -5,17 +5,17 @@ from datetime import timedelta
 import pytest
 
 from models import LedgerEntry, QuestRow, StoredEvent
-from services.platform.clock import ManualClock
-from simulation.demo import QUESTS, seed_demo_quests
 from services.container import Services
-from services.platform.directory import AgentView
-from services.domain.events import EventKind
 from services.domain.errors import ActionError
+from services.domain.events import EventKind
 from services.domain.leaderboard import Period
-from services.platform.notices import Notice
-from services.game.quests import QuestDraft
 from services.domain.quests import QuestBar
+from services.game.quests import QuestDraft
 from services.game.rebuild import differences, overwrite, replay
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
+from services.platform.notices import Notice
+from simulation.demo import QUESTS, seed_demo_quests
 from simulation.simulator import Simulator
 from tests.integration.support import agent, waiting_ids
 
@@ -173,7 +173,8 @@ async def test_a_restart_records_the_completion_a_crash_lost(services: Services,
     assert await settled_differences(services) == []
 
 
-async def test_a_simulated_morning_with_quests_replays_the_same(services: Services, simulator: Simulator, clock: ManualClock,
+async def test_a_simulated_morning_with_quests_replays_the_same(services: Services, simulator: Simulator,
+                                                                clock: ManualClock,
                                                                 lead: AgentView) -> None:
     await services.quests.save(lead, resolved_today(title='Resolve 3 chats', target=3, channel='chat'))
     await services.quests.save(lead, resolved_today(title='The floor replies 30 times', kind='replied', target=30,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from models import AgentScore, DailyPoints, LedgerEntry, StoredEvent
-from services.platform.clock import ManualClock
 from services.container import Services
 from services.domain.leaderboard import Period
 from services.game.rebuild import differences, overwrite, replay
+from services.platform.clock import ManualClock
 from services.platform.database import sqlite_path
 from simulation.simulator import Simulator
 

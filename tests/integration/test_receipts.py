@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 
 from models import LevelReached, StoredEvent
-from services.platform.clock import ManualClock
 from services.container import Services
-from services.platform.directory import AgentView
-from services.domain.events import EventKind, Rating
 from services.domain.errors import ActionError
+from services.domain.events import EventKind, Rating
 from services.game.rebuild import differences, overwrite, replay
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
 from tests.integration.support import agent, waiting_ids
 from tests.integration.test_rebuild import run_cli
 

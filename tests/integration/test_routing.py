@@ -4,9 +4,9 @@ import pytest
 
 from models import Conversation, Customer, StoredEvent
 from services.container import Services
-from services.platform.directory import AgentView
-from services.domain.events import Channel
 from services.domain.errors import ActionError
+from services.domain.events import Channel
+from services.platform.directory import AgentView
 from tests.integration.support import agent
 
 CHANNELS = [channel.value for channel in Channel]

@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 
 from models import DailyPoints, LedgerEntry, ScoringPolicyRow, StoredEvent
-from services.platform.clock import ManualClock
 from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.errors import ActionError
 from services.domain.leaderboard import Period
-from services.game.rebuild import differences, overwrite, replay
 from services.domain.scoring import ScoringPolicy, policy_as_dict
+from services.game.rebuild import differences, overwrite, replay
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
 from tests.integration.support import waiting_ids, written
 
 

@@ -10,17 +10,16 @@ from pathlib import Path
 import pytest
 
 from models import Conversation, LedgerEntry, StoredEvent
-from services.platform.clock import AcceleratedClock, ManualClock
 from services.container import Services, build
-from services.platform.directory import AgentView
-from services.domain.events import Rating
 from services.domain.errors import ActionError
+from services.domain.events import Rating
 from services.game.rebuild import differences, replay
+from services.platform.clock import AcceleratedClock, ManualClock
+from services.platform.directory import AgentView
 from simulation.demo import start_demo
-from simulation.traffic import SCENARIOS, plan_shifts
 from simulation.simulator import Simulator
-from tests.conftest import START
-from tests.conftest import settings_for_test
+from simulation.traffic import SCENARIOS, plan_shifts
+from tests.conftest import START, settings_for_test
 from tests.integration.support import start_headless, waiting_ids, written
 
 HOURS = 2
@@ -101,7 +100,7 @@ async def test_agents_work_their_shifts_and_chat_and_phone_customers_hang_up(ser
                                                                             clock: ManualClock) -> None:
     await simulator.run_until(clock.now() + timedelta(hours=6))
     floor = services.directory.floor()
-    shifts = dict(zip([agent.id for agent in floor], plan_shifts(len(floor), SCENARIOS['normal'])))
+    shifts = dict(zip([agent.id for agent in floor], plan_shifts(len(floor), SCENARIOS['normal']), strict=True))
     assigned = await StoredEvent.filter(kind='assigned').values_list('agent_id', 'occurred_at')
     assert len(assigned) > 100
     assert all(shifts[agent_id].on_duty(occurred_at.hour) for agent_id, occurred_at in assigned)

@@ -4,15 +4,14 @@ from datetime import timedelta
 import pytest
 
 from models import Conversation, Customer, StoredEvent
-from services.platform.clock import AcceleratedClock, ManualClock
 from services.container import Services, build
-from services.platform.directory import AgentView
-from services.domain.events import Channel
 from services.domain.errors import ActionError
+from services.domain.events import Channel
 from services.helpdesk.sla import LeadAlert, SlaPolicyView, alert_text
-from tests.conftest import START
+from services.platform.clock import AcceleratedClock, ManualClock
+from services.platform.directory import AgentView
 from simulation.demo import start_demo
-from tests.conftest import settings_for_test
+from tests.conftest import START, settings_for_test
 from tests.integration.support import until
 
 

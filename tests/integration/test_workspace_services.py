@@ -5,17 +5,16 @@ from datetime import timedelta
 import pytest
 
 from models import ChatMessage, Conversation, Customer, StoredEvent
-from services.platform.clock import ManualClock
 from services.container import Services
-from services.helpdesk.crm import CustomerCard
-from services.platform.directory import AgentView
-from services.domain.events import Rating
 from services.domain.errors import ActionError
+from services.domain.events import Rating
+from services.helpdesk.crm import CustomerCard
 from services.helpdesk.presence import time_in_statuses
 from services.helpdesk.team_chat import ChatMessageView
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
 from simulation.simulator import Simulator
 from tests.integration.support import waiting_ids, written
-
 
 # --- CRM card ---
 
@@ -101,7 +100,8 @@ async def test_whoever_is_present_when_the_app_stops_is_recorded_offline(service
     assert last is not None and last.data == {'status': 'offline', 'previous': 'online', 'seconds': 3 * 3600}
 
 
-async def test_the_simulator_reports_shifts_and_breaks(services: Services, simulator: Simulator, clock: ManualClock) -> None:
+async def test_the_simulator_reports_shifts_and_breaks(services: Services, simulator: Simulator,
+                                                       clock: ManualClock) -> None:
     await simulator.run_until(clock.now() + timedelta(hours=10))
     events = await StoredEvent.filter(kind='presence_changed').values_list('agent_id', 'data')
     statuses = {(data['previous'], data['status']) for _, data in events}

@@ -6,7 +6,6 @@ from nicegui.testing import User
 from tests.ui.support import log_in, services, simulator
 
 
-
 async def test_lead_changes_the_scenario(user: User) -> None:
     await log_in(user, 'lead')
     await user.should_see(marker='simulator-controls', retries=50)

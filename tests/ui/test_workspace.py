@@ -3,8 +3,8 @@ import gc
 import weakref
 from collections.abc import Callable
 
-from nicegui import ui
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 
 from models import Message, StoredEvent
@@ -57,7 +57,7 @@ async def test_canned_reply_and_resolution_update_the_progress_card(user: User) 
 
 
 async def test_unknown_shortcut_and_empty_reply_write_nothing(user: User) -> None:
-    conversation = await open_first_conversation(user, 'ana')
+    await open_first_conversation(user, 'ana')
     events_before, messages_before = await StoredEvent.all().count(), await Message.all().count()
     user.find(marker='reply').type('/nope')
     await user.should_see('No canned reply starts with /nope', retries=50)

@@ -1,20 +1,39 @@
 """Badges: metric extraction from events, the fifteen defaults, windows, ties, minimum volume, the lucky draw, the
 holders' history, validation, and the incremental board against a naive reference over random logs."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.domain.badges import (DEFAULT_BADGES, KEPT_DAYS, Aggregate, Aggregation, BadgeBoard, BadgeDefinition,
-                             BadgeError, BadgeKind, Direction, Filter, FilterOperator, HolderChange, Metric, Standing,
-                             Window,
-                             badge_from_dict, holder_changes, lucky_draw, metric_from_dict, next_midnight,
-                             window_bounds, window_days)
+from services.domain.badges import (
+    DEFAULT_BADGES,
+    KEPT_DAYS,
+    Aggregate,
+    Aggregation,
+    BadgeBoard,
+    BadgeDefinition,
+    BadgeError,
+    BadgeKind,
+    Direction,
+    Filter,
+    FilterOperator,
+    HolderChange,
+    Metric,
+    Standing,
+    Window,
+    badge_from_dict,
+    holder_changes,
+    lucky_draw,
+    metric_from_dict,
+    next_midnight,
+    window_bounds,
+    window_days,
+)
 from services.domain.events import EventKind, GameEvent
 
-NOW = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)  # a Friday afternoon
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon
 YESTERDAY = NOW - timedelta(days=1)
 BADGES = {badge.key: badge for badge in DEFAULT_BADGES}
 
@@ -141,16 +160,16 @@ def test_rolling_window_is_today_and_the_six_days_before() -> None:
     log = Log()
     log.add(EventKind.RESOLVED, 1, at=NOW - timedelta(days=7))  # Friday a week ago: outside
     log.add(EventKind.RESOLVED, 1, at=NOW - timedelta(days=7))
-    log.add(EventKind.RESOLVED, 2, at=datetime(2026, 11, 14, 0, 0, tzinfo=timezone.utc))  # Saturday 00:00: inside
+    log.add(EventKind.RESOLVED, 2, at=datetime(2026, 11, 14, 0, 0, tzinfo=UTC))  # Saturday 00:00: inside
     log.add(EventKind.RESOLVED, 3, at=NOW)
     log.add(EventKind.RESOLVED, 3, at=NOW - timedelta(days=6, hours=14))
     assert holders(log, 'cleaner') == {3}
     assert log.board().evaluate(NOW)['cleaner'].values == {2: 1, 3: 2}
     assert window_days(Window.ROLLING_7D, NOW) == tuple(date(2026, 11, day) for day in range(14, 21))
     assert window_days(Window.PREVIOUS_DAY, NOW) == (date(2026, 11, 19),)
-    assert window_bounds(Window.PREVIOUS_DAY, NOW) == (datetime(2026, 11, 19, tzinfo=timezone.utc),
-                                                       datetime(2026, 11, 20, tzinfo=timezone.utc))
-    assert next_midnight(NOW) == datetime(2026, 11, 21, tzinfo=timezone.utc)
+    assert window_bounds(Window.PREVIOUS_DAY, NOW) == (datetime(2026, 11, 19, tzinfo=UTC),
+                                                       datetime(2026, 11, 20, tzinfo=UTC))
+    assert next_midnight(NOW) == datetime(2026, 11, 21, tzinfo=UTC)
 
 
 def test_holders_move_at_midnight_without_events() -> None:
@@ -299,7 +318,7 @@ EXTRA_BADGES = (
                                                                         values=('chat',)),))),
 )
 ALL = DEFAULT_BADGES + EXTRA_BADGES
-START = datetime(2026, 11, 1, tzinfo=timezone.utc)
+START = datetime(2026, 11, 1, tzinfo=UTC)
 
 datas = {
     EventKind.REPLIED: st.fixed_dictionaries({'channel': st.sampled_from(['chat', 'email']),

@@ -1,8 +1,17 @@
 """Canned replies: recognising ``/shortcut`` and filling placeholders."""
 import pytest
 
-from services.domain.canned import (PLACEHOLDERS, CannedReplyDraft, CannedReplyView, placeholder_values, problems_with,
-                             render, shortcut_in, unknown_placeholders, visible_replies)
+from services.domain.canned import (
+    PLACEHOLDERS,
+    CannedReplyDraft,
+    CannedReplyView,
+    placeholder_values,
+    problems_with,
+    render,
+    shortcut_in,
+    unknown_placeholders,
+    visible_replies,
+)
 
 
 @pytest.mark.parametrize(('text', 'expected'), [

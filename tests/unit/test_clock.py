@@ -1,5 +1,5 @@
 """Clocks: manual time for tests and headless runs, accelerated time for the simulator."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -7,7 +7,7 @@ import pytest
 from services.platform import clock as clock_module
 from services.platform.clock import AcceleratedClock, ManualClock
 
-START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
 class FakeMonotonic:
@@ -70,7 +70,7 @@ def test_real_seconds_until(monotonic: FakeMonotonic) -> None:
 
 def test_a_new_demo_starts_in_working_hours() -> None:
     from simulation.demo import demo_morning
-    day = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    day = datetime(2026, 11, 2, tzinfo=UTC)
     assert demo_morning(day.replace(hour=10, minute=30)) == day.replace(hour=10, minute=30)
     assert demo_morning(day.replace(hour=5)) == day.replace(hour=8)
     assert demo_morning(day.replace(hour=22)) == day.replace(hour=8) + timedelta(days=1)

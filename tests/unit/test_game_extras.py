@@ -32,7 +32,8 @@ def test_a_multiplier_applies_inside_its_days_hours_and_channel_only() -> None:
     outcomes = GameProjection().apply_all(log.events)
     extras = [[award for award in outcome.awards if award.kind == AwardKind.INCENTIVE] for outcome in outcomes[1:]]
     assert [[(award.points, award.reason) for award in awards] for awards in extras] == [
-        [(5, '×2 chat afternoon: on-time resolution of #10'), (5, '×2 chat afternoon: first-contact resolution of #10')],
+        [(5, '×2 chat afternoon: on-time resolution of #10'),
+         (5, '×2 chat afternoon: first-contact resolution of #10')],
         [], [], []]
 
 
@@ -174,7 +175,7 @@ def test_live_fold_with_rollbacks_equals_a_replay_of_what_was_committed(operatio
                                                                          rolled_back: list[bool]) -> None:
     live = GameProjection()
     committed_events, committed_awards = [], []
-    for event, undo in zip(with_incentives(operations), rolled_back):
+    for event, undo in zip(with_incentives(operations), rolled_back, strict=False):  # more flags than events
         live.begin()
         outcome = live.apply(event)
         if undo:

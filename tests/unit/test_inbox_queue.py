@@ -1,18 +1,18 @@
 """Pure rules of the agent's queue: filters, search, sort, SLA countdowns, tag normalisation, who else is viewing."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.platform.clock import ManualClock
-from services.platform.directory import AgentView
+from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.domain.inbox import InboxItem, call_duration, normalise_tag
-from services.domain.errors import ActionError
 from services.helpdesk.viewing import Viewer, others
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
 from ui.format import sla_countdown
 from ui.inbox_panel import AGEING_SHARDS, QueueFilter, QueueViews, queue, text_matches
 
-T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 ANA = AgentView(id=1, username='ana', name='Ana Ozola', role='agent', team_id=1, team_name='Aurora', style='',
                 is_demo=True)
 LEAD = AgentView(id=9, username='lead', name='Lena Lead', role='lead', team_id=None, team_name='', style='',

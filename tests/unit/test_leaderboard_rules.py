@@ -6,8 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.domain.leaderboard import (AgentInfo, BoardRow, Period, PointsTally, UnrankedRow, rank_agents, rank_teams,
-                                        rank_within_teams, unranked_agents)
+from services.domain.leaderboard import (
+    AgentInfo,
+    BoardRow,
+    Period,
+    PointsTally,
+    UnrankedRow,
+    rank_agents,
+    rank_teams,
+    rank_within_teams,
+    unranked_agents,
+)
 
 MONDAY = date(2026, 11, 2)
 WEDNESDAY = date(2026, 11, 4)
@@ -51,7 +60,8 @@ def test_totals_per_period(tally: PointsTally, period: Period, today: date, expe
 
 @given(st.lists(st.tuples(st.integers(1, 3), st.integers(0, 60), st.integers(-20, 50)), max_size=60),
        st.integers(0, 60))
-def test_a_period_total_is_the_sum_of_its_days_up_to_today(awards: list[tuple[int, int, int]], today_offset: int) -> None:
+def test_a_period_total_is_the_sum_of_its_days_up_to_today(awards: list[tuple[int, int, int]],
+                                                            today_offset: int) -> None:
     """The totals kept per day and per ISO week equal summing the days of the period (no award after today)."""
     start = date(2026, 10, 26)
     today = start + timedelta(days=today_offset)
@@ -189,7 +199,7 @@ def test_a_ranking_gives_back_the_rows_that_did_not_change() -> None:
     tally.add(3, WEDNESDAY, 15)  # Carl passes Bea: they swap ranks, Ana and Dora stay
     after = rank_agents(tally, agents, Period.TODAY, WEDNESDAY, previous={row.agent_id: row for row in before})
     assert after == rank_agents(tally, agents, Period.TODAY, WEDNESDAY)
-    assert [row is old for row, old in zip(after, [before[0], before[2], before[1], before[3]])] == \
+    assert [row is old for row, old in zip(after, [before[0], before[2], before[1], before[3]], strict=True)] == \
         [True, False, False, True]
     renamed = [agent(1, 'Ana Ozola', 1), *agents[1:]]
     assert rank_agents(tally, renamed, Period.TODAY, WEDNESDAY, previous={row.agent_id: row for row in after})[0] == \

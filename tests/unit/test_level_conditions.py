@@ -64,7 +64,7 @@ def test_levels_pickle_for_other_processes() -> None:
     assert level_after(1, {'chats': 50, 'calls': 20}, levels=levels) == 2
 
 
-# --- level_after's gate and top-down search against checking every level -----------------------------------------------
+# --- level_after's gate and top-down search against checking every level ----------------------------------------------
 
 comparisons = st.builds(lambda metric, operator, value: f'{metric} {operator} {value}',
                         st.sampled_from(['points', 'resolved', 'positive_ratings']),
@@ -85,7 +85,8 @@ tables = st.lists(st.one_of(gated, gated, st.just(''), conditions), min_size=1, 
                                                         for name in ('points', 'resolved', 'positive_ratings')}),
        st.booleans())
 def test_level_after_is_the_highest_level_reached_above_the_current_one(table: tuple[Level, ...], current: int,
-                                                                         metrics: dict[str, int], as_list: bool) -> None:
+                                                                         metrics: dict[str, int],
+                                                                         as_list: bool) -> None:
     reached = [level.number for level in table if level.number > current and level.compiled.holds(metrics)]
     levels = list(table) if as_list else table
     assert level_after(current, metrics, levels=levels) == max(reached, default=max(current, 1))

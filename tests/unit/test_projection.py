@@ -1,6 +1,6 @@
 """The game projection: a deterministic fold of the event log into metrics, awards and levels."""
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import given, settings
@@ -11,7 +11,7 @@ from services.domain.levels import Level, level_after
 from services.domain.projection import AgentMetrics, BoundedResolutions, GameProjection, LevelUp
 from services.domain.scoring import AwardKind, Domain, ScoringPolicy
 
-START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 LEVELS = (Level(number=1, title='Novice', icon='spa'),  # a low table of our own: the presets' thresholds are tuning
           Level(number=2, title='Rookie', icon='egg', minimums={'points': 50}),
           Level(number=3, title='Apprentice', icon='menu_book', minimums={'points': 150, 'resolved': 10}))

@@ -1,6 +1,6 @@
 """Quests and team missions: filters, periods, shared team progress, completion once, validation."""
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -9,13 +9,25 @@ from hypothesis import strategies as st
 
 from services.domain.badges import Aggregation, BadgeBoard, BadgeDefinition, BadgeError, BadgeKind, Metric
 from services.domain.events import EventKind, GameEvent
-from services.domain.quests import (Preset, QuestBoard, QuestCompletion, QuestDefinition, QuestError, QuestScope,
-                             QuestTracker, completion_key, period, quest_bars, quest_from_dict, quest_metric,
-                             time_left)
+from services.domain.quests import (
+    Preset,
+    QuestBoard,
+    QuestCompletion,
+    QuestDefinition,
+    QuestError,
+    QuestScope,
+    QuestTracker,
+    completion_key,
+    period,
+    quest_bars,
+    quest_from_dict,
+    quest_metric,
+    time_left,
+)
 from services.domain.receipts import describe, facts
 from services.domain.scoring import AwardKind, Domain, quest_awards
 
-MONDAY = datetime(2026, 11, 16, tzinfo=timezone.utc)
+MONDAY = datetime(2026, 11, 16, tzinfo=UTC)
 WEEK = {'starts_at': MONDAY, 'ends_at': MONDAY + timedelta(days=7)}
 
 
@@ -208,12 +220,12 @@ def test_a_completion_recorded_before_counts_as_done() -> None:
     (Preset.THIS_MONTH, datetime(2026, 11, 1), datetime(2026, 12, 1)),
 ])
 def test_periods_are_whole_utc_days(preset: Preset, first: datetime, after: datetime) -> None:
-    now = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
-    assert period(preset, now) == (first.replace(tzinfo=timezone.utc), after.replace(tzinfo=timezone.utc))
+    now = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
+    assert period(preset, now) == (first.replace(tzinfo=UTC), after.replace(tzinfo=UTC))
 
 
 def test_custom_periods_include_their_last_day_and_are_checked() -> None:
-    now = datetime(2026, 11, 18, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 18, tzinfo=UTC)
     assert period('custom', now, first_day=MONDAY.date(), last_day=MONDAY.date()) == (MONDAY,
                                                                                        MONDAY + timedelta(days=1))
     with pytest.raises(QuestError, match='first and last day'):

@@ -1,16 +1,27 @@
 """Receipts in words: the rule behind an award, a badge or a level with the numbers that met it, one line per event."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from services.domain.badges import DEFAULT_BADGES, BadgeResult, Window
 from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import parse_condition
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import DEFAULT_LEVELS, LEVEL_METRICS
-from services.domain.receipts import (badge_rule, badge_standing, condition_checks, describe, evidence_text, facts,
-                                      figure_text, level_steps, lucky_standing, telling_facts, window_text)
+from services.domain.receipts import (
+    badge_rule,
+    badge_standing,
+    condition_checks,
+    describe,
+    evidence_text,
+    facts,
+    figure_text,
+    level_steps,
+    lucky_standing,
+    telling_facts,
+    window_text,
+)
 from services.domain.scoring import ScoringPolicy
 
-RESOLVED_AT = datetime(2026, 11, 2, 9, 42, tzinfo=timezone.utc)
+RESOLVED_AT = datetime(2026, 11, 2, 9, 42, tzinfo=UTC)
 RESOLUTION = {'channel': 'chat', 'created_at': '2026-11-02T09:00:00+00:00', 'sla_due_at': '2026-11-02T10:00:00+00:00',
               'inbound_count': 1}
 
@@ -25,7 +36,7 @@ def test_a_fast_resolution_says_how_long_it_took_and_the_limit() -> None:
 def test_on_time_and_late_resolutions_name_the_sla_due_time() -> None:
     assert facts('on_time_resolution', 'resolved', RESOLUTION, RESOLVED_AT) == [
         'Resolved at 02 Nov 09:42, before its SLA due time 02 Nov 10:00 (+5 productivity).']
-    late = datetime(2026, 11, 2, 10, 5, tzinfo=timezone.utc)
+    late = datetime(2026, 11, 2, 10, 5, tzinfo=UTC)
     assert facts('late_resolution', 'resolved', RESOLUTION, late) == [
         'Resolved at 02 Nov 10:05, after its SLA due time 02 Nov 10:00 (-5 productivity).']
 

@@ -1,17 +1,26 @@
 """Automation rules and SLA policies as pure values: conditions, validation with messages, escalation moments."""
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.domain.automation import (Condition, Facts, RuleAction, RuleContext, RuleError, RuleSpec, conditions_from,
-                                        matches, validate_rule)
-from services.domain.inbox import InboxItem
+from services.domain.automation import (
+    Condition,
+    Facts,
+    RuleAction,
+    RuleContext,
+    RuleError,
+    RuleSpec,
+    conditions_from,
+    matches,
+    validate_rule,
+)
 from services.domain.errors import ActionError
 from services.domain.events import Channel
+from services.domain.inbox import InboxItem
 from services.helpdesk.sla import SlaPolicyView, escalation_moment, escalations_due, raised, validate_policy
 
-T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 FACTS = Facts(text='Please UPGRADE my subscription', channel='email', priority='normal', language='fr',
               department_id=None)
 CONTEXT = RuleContext(departments={3: 'Sales'}, agents={7: 'Ana Ozola'})

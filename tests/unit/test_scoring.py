@@ -1,13 +1,12 @@
 """Scoring rules: which awards a resolution, a rating and a reopen produce, and at which boundaries."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.domain.events import EventKind, GameEvent, Rating
-from services.domain.scoring import (AwardKind, Domain, ScoringPolicy, rating_awards, reopen_clawbacks,
-                              resolution_awards)
+from services.domain.scoring import AwardKind, Domain, ScoringPolicy, rating_awards, reopen_clawbacks, resolution_awards
 
-CREATED = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+CREATED = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 AGENT = 7
 TICKET = 123
 

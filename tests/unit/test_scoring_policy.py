@@ -1,15 +1,22 @@
 """The editable scoring policy: what a lead may enter (and the refusal otherwise), and how the projection folds an
 edit so that later events score by it while earlier points stay."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.domain.events import EventKind, GameEvent
 from services.domain.projection import GameProjection
-from services.domain.scoring import (POLICY_FIELDS, AwardKind, PolicyError, ScoringPolicy, check_policy, policy_as_dict,
-                              policy_from_dict)
+from services.domain.scoring import (
+    POLICY_FIELDS,
+    AwardKind,
+    PolicyError,
+    ScoringPolicy,
+    check_policy,
+    policy_as_dict,
+    policy_from_dict,
+)
 
-START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 DEFAULTS = policy_as_dict(ScoringPolicy())
 
 

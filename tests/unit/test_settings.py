@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from services.platform.database import sqlite_path
 from main import parse, stored_secret
+from services.platform.database import sqlite_path
 from services.platform.settings import DEFAULT_DB_URL
 
 SECRET = {'DESKQUEST_STORAGE_SECRET': 'fixed'}

@@ -4,6 +4,7 @@ import statistics
 from collections import Counter, defaultdict
 from datetime import timedelta
 from functools import cache
+from itertools import pairwise
 
 import pytest
 
@@ -71,7 +72,7 @@ def test_one_line_is_served_in_arrival_order() -> None:
     result = simulate(RunConfig(agents=5, arrivals_per_hour=90, mean_handle_seconds=190, hours=24, seed=3))
     answered = sorted((c for c in result.contacts if c.answered_at >= 0), key=lambda contact: contact.arrival)
     assert len({contact.channel for contact in answered}) == 4
-    assert all(a.answered_at <= b.answered_at for a, b in zip(answered, answered[1:]))
+    assert all(a.answered_at <= b.answered_at for a, b in pairwise(answered))
     assert sum(contact.wait > 0 for contact in answered) > 100  # a queue formed, so the order was put to the test
 
 
@@ -103,7 +104,7 @@ def test_steady_arrivals_are_poisson_and_handling_exponential() -> None:
     result = simulate(RunConfig(agents=30, arrivals_per_hour=600, mean_handle_seconds=150, hours=40, seed=6,
                                 channels=(Channel.CHAT,)))
     arrivals = [contact.arrival for contact in result.contacts]
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    gaps = [b - a for a, b in pairwise(arrivals)]
     assert statistics.fmean(gaps) == pytest.approx(6.0, rel=0.03)
     assert statistics.stdev(gaps) / statistics.fmean(gaps) == pytest.approx(1.0, abs=0.03)  # exponential: CV 1
     per_hour = Counter(int(arrival // 3600) for arrival in arrivals)
@@ -172,7 +173,7 @@ def test_agents_work_their_shifts_and_take_breaks_by_style() -> None:
 def test_stories_are_the_events_the_live_services_record() -> None:
     events = stories('normal')
     assert [event.id for event in events] == list(range(1, len(events) + 1))
-    assert all(a.occurred_at <= b.occurred_at for a, b in zip(events, events[1:]))
+    assert all(a.occurred_at <= b.occurred_at for a, b in pairwise(events))
     by_conversation: dict[int, list[GameEvent]] = defaultdict(list)
     for event in events:
         if event.conversation_id is not None:  # presence changes belong to no conversation

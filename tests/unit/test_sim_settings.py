@@ -31,7 +31,8 @@ def test_simulate_defaults() -> None:
 def test_environment() -> None:
     env = {**SECRET, 'DESKQUEST_SCENARIO': 'social_storm', 'DESKQUEST_SL_TARGET': '15', 'DESKQUEST_SEED': '4'}
     settings = parse(['simulate'], env=env)
-    assert (settings.settings.scenario, settings.simulate.sl_target, settings.settings.seed) == ('social_storm', 15.0, 4)
+    assert (settings.settings.scenario, settings.simulate.sl_target, settings.settings.seed) == \
+        ('social_storm', 15.0, 4)
     assert parse(['simulate', '--scenario', 'normal', '--sl-target', '25'], env=env).settings.scenario == 'normal'
     assert parse([], env=env).settings.scenario == 'social_storm'
 

@@ -6,9 +6,25 @@ from collections import Counter
 import pytest
 
 from services.domain.events import Channel, Rating
-from simulation.traffic import (ABANDONING, CHANNEL_MIX, COMPANIES, HOURLY_PROFILE, LANGUAGE_MIX, NAMES,
-                                PATIENCE_FACTOR, PROBLEMS, REPLY_SENTENCES, SCENARIOS, SHIFT_HOURS, STYLES,
-                                TrafficModel, free_reply, make_customer, plan_shifts, rating)
+from simulation.traffic import (
+    ABANDONING,
+    CHANNEL_MIX,
+    COMPANIES,
+    HOURLY_PROFILE,
+    LANGUAGE_MIX,
+    NAMES,
+    PATIENCE_FACTOR,
+    PROBLEMS,
+    REPLY_SENTENCES,
+    SCENARIOS,
+    SHIFT_HOURS,
+    STYLES,
+    TrafficModel,
+    free_reply,
+    make_customer,
+    plan_shifts,
+    rating,
+)
 
 
 def model(scenario: str, **changes: object) -> TrafficModel:

@@ -1,5 +1,5 @@
 """Monthly trophies from ledger awards: what each counts, clawbacks, UTC month boundaries, ties and history."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,7 +9,7 @@ from services.domain.projection import GameProjection
 from services.domain.scoring import Award, AwardKind, Domain
 from services.domain.trophies import DEFAULT_TROPHIES, Standing, TrophyBoard, month_of, monthly_winners
 
-NOV = datetime(2026, 11, 10, 12, 0, tzinfo=timezone.utc)
+NOV = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 DOMAINS = {AwardKind.FAST_RESOLUTION: Domain.SPEED, AwardKind.ON_TIME_RESOLUTION: Domain.PRODUCTIVITY,
            AwardKind.LATE_RESOLUTION: Domain.PRODUCTIVITY, AwardKind.FIRST_CONTACT: Domain.QUALITY,
            AwardKind.HAPPY_CUSTOMER: Domain.QUALITY, AwardKind.UNHAPPY_CUSTOMER: Domain.QUALITY}
@@ -53,15 +53,15 @@ def test_nobody_wins_without_positive_points() -> None:
 def test_months_are_utc_and_the_history_stays() -> None:
     last_moment_of_october = datetime(2026, 11, 1, 1, 59, tzinfo=timezone(timedelta(hours=2)))  # 23:59 UTC
     assert month_of(last_moment_of_october) == date(2026, 10, 1)
-    assert month_of(datetime(2026, 11, 1, tzinfo=timezone.utc)) == date(2026, 11, 1)
+    assert month_of(datetime(2026, 11, 1, tzinfo=UTC)) == date(2026, 11, 1)
     board = TrophyBoard()
     board.add(award(1, AwardKind.FAST_RESOLUTION, 10), last_moment_of_october)
-    board.add(award(2, AwardKind.FAST_RESOLUTION, 10), datetime(2026, 11, 1, tzinfo=timezone.utc))
-    board.add(award(3, AwardKind.FAST_RESOLUTION, 10), datetime(2026, 9, 30, tzinfo=timezone.utc))
+    board.add(award(2, AwardKind.FAST_RESOLUTION, 10), datetime(2026, 11, 1, tzinfo=UTC))
+    board.add(award(3, AwardKind.FAST_RESOLUTION, 10), datetime(2026, 9, 30, tzinfo=UTC))
     assert board.winners(date(2026, 11, 1))['speed_racer'] == {2}  # the board started again on the first
     assert [(month, winners['speed_racer']) for month, winners in board.history(NOV)] == [
         (date(2026, 10, 1), {1}), (date(2026, 9, 1), {3})]  # newest first, the current month not yet history
-    assert len(board.history(datetime(2026, 12, 1, tzinfo=timezone.utc))) == 3
+    assert len(board.history(datetime(2026, 12, 1, tzinfo=UTC))) == 3
 
 
 def test_fed_from_the_projections_outcomes() -> None:
@@ -91,7 +91,7 @@ entries = st.tuples(st.integers(0, 90), st.integers(1, 4), st.sampled_from(list(
 
 @given(st.lists(entries, max_size=40), st.randoms())
 def test_winners_do_not_depend_on_the_order_of_the_ledger(raw: list, random) -> None:
-    start = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 10, 1, tzinfo=UTC)
     ledger = [(start + timedelta(days=day), award(agent_id, kind, points)) for day, agent_id, kind, points in raw]
     shuffled = list(ledger)
     random.shuffle(shuffled)

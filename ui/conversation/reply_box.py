@@ -5,10 +5,10 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from services.domain.canned import CannedReplyView, placeholder_values, render
 from services.container import Services
-from services.platform.directory import AgentView
+from services.domain.canned import CannedReplyView, placeholder_values, render
 from services.domain.inbox import ConversationDetail
+from services.platform.directory import AgentView
 from ui.actions import attempt
 from ui.canned_page import CannedPicker
 from ui.conversation.tabs import Draft

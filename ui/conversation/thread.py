@@ -5,8 +5,8 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.inbox import ConversationDetail, PastConversation, ThreadEntry
+from services.platform.directory import AgentView
 from ui.actions import attempt
 from ui.format import CHANNEL_ICONS
 

@@ -2,8 +2,8 @@
 from nicegui import ui
 
 from services.container import Services
-from services.platform.directory import AgentView
 from services.domain.inbox import InboxItem
+from services.platform.directory import AgentView
 
 
 class TransferDialog:

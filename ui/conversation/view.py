@@ -8,10 +8,10 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from services.container import Services
-from services.platform.directory import AgentView
-from services.domain.inbox import OPEN_STATUSES, ConversationDetail
 from services.domain.errors import ActionError
+from services.domain.inbox import OPEN_STATUSES, ConversationDetail
 from services.helpdesk.viewing import Viewer, others
+from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
 from ui.conversation.reply_box import ReplyBox
 from ui.conversation.tabs import MAX_TABS, TabBar
