@@ -116,36 +116,52 @@ class Services:
 
 def build(settings: Settings, *, clock: Clock) -> Services:
     """Wire the services together on the clock the caller chose (main.py: the wall clock or the demo's accelerated
-    one; tests and headless runs: a manual one)."""
+    one; tests and headless runs: a manual one). One part per line, each after the parts it needs."""
     directory = Directory()
-    hasher = PasswordHasher(memory_cost=settings.argon2_memory_kib)
-    game = GameService(clock=clock)
-    leaderboard = LeaderboardService(clock=clock, game=game, directory=directory)
+    game = GameService(clock=clock)  # the event log's single writer: every change goes through it
     notices = Notices()  # what the store, the disputes and the quests tell one agent's tabs
+    auth = AuthService(directory=directory, hasher=PasswordHasher(memory_cost=settings.argon2_memory_kib),
+                       demo_mode=settings.demo)
+    # the game
+    scoring = ScoringService(game=game)
+    levels = LevelService(game=game)
+    incentives = IncentiveService(clock=clock, game=game)
+    leaderboard = LeaderboardService(clock=clock, game=game, directory=directory)
     badges = BadgeService(clock=clock, game=game, directory=directory)
     quests = QuestService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
     progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests)
+    trophies = TrophyService(clock=clock, game=game)
+    rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
+    disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
+    receipts = ReceiptService(directory=directory, game=game, badges=badges)
+    # the helpdesk
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
     presence = Presence(clock=clock, game=game)
+    viewing = ViewingService(clock=clock, game=game, directory=directory)
+    crm = CrmService(clock=clock, game=game, inbox=inbox)
+    team_chat = TeamChatService(clock=clock, game=game, directory=directory)
+    ratings = RatingsService(clock=clock)
     # SLA due times are set before the rules run (a rule may test or change the priority), routing after the commit
     routing = RoutingService(clock=clock, game=game, inbox=inbox, directory=directory, presence=presence)
     sla = SlaService(clock=clock, game=game, inbox=inbox, routing=routing)
     automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
-    return Services(settings=settings, clock=clock, directory=directory,
-                    auth=AuthService(directory=directory, hasher=hasher, demo_mode=settings.demo),
-                    game=game, leaderboard=leaderboard, progress=progress, inbox=inbox, presence=presence,
-                    viewing=ViewingService(clock=clock, game=game, directory=directory),
-                    crm=CrmService(clock=clock, game=game, inbox=inbox),
-                    canned_replies=canned_replies,
-                    team_chat=TeamChatService(clock=clock, game=game, directory=directory),
-                    ratings=RatingsService(clock=clock), routing=routing, sla=sla, automation=automation,
-                    scheduler=scheduler, notices=notices,
-                    rewards=RewardService(clock=clock, game=game, directory=directory, notices=notices),
-                    incentives=IncentiveService(clock=clock, game=game),
-                    disputes=DisputeService(clock=clock, game=game, directory=directory, notices=notices),
-                    receipts=ReceiptService(directory=directory, game=game, badges=badges),
-                    badges=badges, levels=LevelService(game=game), trophies=TrophyService(clock=clock, game=game),
-                    scoring=ScoringService(game=game), quests=quests)
+    # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds
+    # subscribes after these)
+    for listener in (leaderboard.on_committed,  # ranks the boards (coalesced)
+                     badges.on_committed,  # queues the events for the badge board
+                     quests.on_committed,  # queues them for the quest tracker
+                     progress.on_committed,  # the progress cards of the agents touched
+                     routing.on_committed,  # a routing pass after any change but its own assignments
+                     sla.on_committed,  # conversations answered: no first-response escalation
+                     levels.on_committed,  # level-ups announced to the agent and on the kiosk
+                     trophies.on_committed):  # the month's trophy standings
+        game.committed.subscribe(listener)
+    return Services(settings=settings, clock=clock, directory=directory, auth=auth, game=game, notices=notices,
+                    scoring=scoring, levels=levels, incentives=incentives, leaderboard=leaderboard, badges=badges,
+                    quests=quests, progress=progress, trophies=trophies, rewards=rewards, disputes=disputes,
+                    receipts=receipts, canned_replies=canned_replies, inbox=inbox, presence=presence,
+                    viewing=viewing, crm=crm, team_chat=team_chat, ratings=ratings, routing=routing, sla=sla,
+                    automation=automation, scheduler=scheduler)

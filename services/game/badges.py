@@ -213,7 +213,6 @@ class BadgeService:
         self._agent_events: dict[int, Event[AgentBadges]] = {}
         self._queue: asyncio.Queue[list[GameEvent] | datetime] = asyncio.Queue()
         self._tasks: list[asyncio.Task] = []
-        game.committed.subscribe(self._on_committed)
 
     # --- reading ---
 
@@ -309,7 +308,7 @@ class BadgeService:
         await stop_consumers(self._queue, self._tasks)
         self._tasks = []
 
-    def _on_committed(self, outcomes: list[Outcome]) -> None:
+    def on_committed(self, outcomes: list[Outcome]) -> None:
         self._queue.put_nowait([outcome.event for outcome in outcomes])
 
     async def _tick(self) -> None:

@@ -52,7 +52,6 @@ class LeaderboardService:
         self._version = 0
         self._floor_infos: dict[int, AgentInfo] = {}
         self.broadcast = Coalescer(self._flush, delay=coalesce_seconds, interval=interval)
-        game.committed.subscribe(self._on_committed)
 
     async def load(self) -> None:
         tally, resolved = PointsTally(), PointsTally()
@@ -69,7 +68,7 @@ class LeaderboardService:
             self._snapshot = self._compute()
         return self._snapshot
 
-    def _on_committed(self, outcomes: list[Outcome]) -> None:
+    def on_committed(self, outcomes: list[Outcome]) -> None:
         changed = False
         for outcome in outcomes:
             for award in outcome.awards:

@@ -21,7 +21,6 @@ class LevelService:
     def __init__(self, *, game: GameService) -> None:
         self.game = game
         self.level_ups: Event[list[LevelUp]] = Event()  # every level-up once, after commit: the kiosk celebrates
-        game.committed.subscribe(self._on_committed)
 
     @property
     def levels(self) -> Sequence[Level]:
@@ -63,7 +62,7 @@ class LevelService:
             raise
         return next(level for level in self.levels if level.number == number)
 
-    def _on_committed(self, outcomes: list[Outcome]) -> None:
+    def on_committed(self, outcomes: list[Outcome]) -> None:
         level_ups = [level_up for outcome in outcomes for level_up in outcome.level_ups]
         if level_ups:
             self.level_ups.emit(level_ups)

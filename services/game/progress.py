@@ -64,7 +64,6 @@ class ProgressService:
         self._events: dict[int, Event[ProgressView]] = {}
         self._dirty: set[int] = set()
         self.broadcast = Coalescer(self._flush, delay=coalesce_seconds, interval=interval)
-        game.committed.subscribe(self._on_committed)
         self.quests = quests
         if quests is not None:
             quests.changed.subscribe(self.refresh)  # bars move with events the projection does not score
@@ -105,7 +104,7 @@ class ProgressService:
         if self._dirty:
             self.broadcast.poke()
 
-    def _on_committed(self, outcomes: list[Outcome]) -> None:
+    def on_committed(self, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
             for award in outcome.awards:
                 receipts = self._receipts.get(award.agent_id)

@@ -90,7 +90,6 @@ class QuestService:
         self._waiting = 0  # batches queued and not yet done: later events wait behind them
         self._tasks: list[asyncio.Task] = []
         self._shown: tuple[frozenset[str], int] | None = None  # what the bars showed: running quests, clock hour
-        game.committed.subscribe(self._on_committed)
 
     # --- reading ---
 
@@ -151,7 +150,7 @@ class QuestService:
         await stop_consumers(self._queue, self._tasks)
         self._tasks = []
 
-    def _on_committed(self, outcomes: list[Outcome]) -> None:
+    def on_committed(self, outcomes: list[Outcome]) -> None:
         events = [outcome.event for outcome in outcomes]
         if self._waiting or any(event.kind == EventKind.QUESTS_CHANGED for event in events) or not self._tasks:
             self._put(events)

@@ -33,7 +33,6 @@ class TrophyService:
         self._snapshot: TrophySnapshot | None = None
         self._version = 0
         self.broadcast = Coalescer(self._flush, delay=0.0, interval=interval)
-        game.committed.subscribe(self._on_committed)
 
     async def load(self) -> None:
         """Points per agent, award kind, domain and month, summed by the database (not the whole ledger in memory)."""
@@ -56,7 +55,7 @@ class TrophyService:
             self._snapshot = self._compute()
         return self._snapshot
 
-    def _on_committed(self, outcomes: list[Outcome]) -> None:
+    def on_committed(self, outcomes: list[Outcome]) -> None:
         changed = False
         for outcome in outcomes:
             self.board.add_outcome(outcome)

@@ -108,7 +108,6 @@ class RoutingService:
         self._pass: asyncio.Task | None = None  # one routing pass at a time; a change during it asks for another
         self._again = False
         self._stopped = False
-        game.committed.subscribe(self._on_committed)
 
     async def load(self) -> None:
         settings = await RoutingSettings.get_or_none(id=1)
@@ -205,7 +204,7 @@ class RoutingService:
             if not self._again:
                 return
 
-    def _on_committed(self, outcomes: list[Outcome]) -> None:
+    def on_committed(self, outcomes: list[Outcome]) -> None:
         if any(not (o.event.kind == EventKind.ASSIGNED and o.event.data.get('by') == 'routing') for o in outcomes):
             self.poke()
 

@@ -116,7 +116,6 @@ class SlaService:
         self._alert_broadcast = Coalescer(self._send_alerts, delay=0.0, interval=alert_interval)
         inbox.on_created.append(self._set_due_times)
         inbox.on_priority_changed.append(self._set_due_times)
-        game.committed.subscribe(self._on_committed)
 
     async def load(self) -> None:
         """Load the policies and, for the open conversations, who was answered and what was escalated."""
@@ -220,7 +219,7 @@ class SlaService:
         conversation.first_response_due_at, conversation.sla_due_at = due_times(policy, conversation.created_at)
         await conversation.save(update_fields=['first_response_due_at', 'sla_due_at'])
 
-    def _on_committed(self, outcomes: list[Outcome]) -> None:
+    def on_committed(self, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
             if outcome.event.kind == EventKind.REPLIED and outcome.event.conversation_id is not None:
                 self.answered.add(outcome.event.conversation_id)
