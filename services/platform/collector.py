@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from services.platform.element_cycles import break_element_cycles
+from services.platform.tasks import start_task
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -91,12 +92,13 @@ class TabCollector:
         self.clients: dict[str, Any] = {}  # NiceGUI's, once started
         self.tabs_at_full = 0
         self.full_collections: list[tuple[float, float]] = []  # (seconds it took, wall-clock time) per collection
+        self._task: asyncio.Task | None = None
 
     def start(self, app: Any) -> None:
         from nicegui import Client
         self.clients = Client.instances
         app.on_delete(self._closed)
-        asyncio.get_running_loop().create_task(self._watch(), name='tab collector')
+        self._task = start_task(self._watch(), name='tab collector')  # kept: a task nobody holds may be collected
 
     def _closed(self) -> None:
         self.closed += 1
