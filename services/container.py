@@ -121,7 +121,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     game = GameService(clock=clock)  # the event log's single writer: every change goes through it
     notices = Notices()  # what the store, the disputes and the quests tell one agent's tabs
     auth = AuthService(directory=directory, hasher=PasswordHasher(memory_cost=settings.argon2_memory_kib),
-                       demo_mode=settings.demo)
+                       demo_mode=settings.demo, game=game)
     # the game
     scoring = ScoringService(game=game)
     levels = LevelService(game=game)

@@ -98,7 +98,7 @@ async def seed_demo_floor(auth: AuthService) -> bool:
     """Create the demo floor in an empty database; return whether anything was created."""
     if await Agent.exists():
         return False
-    password_hash = auth.hash(DEMO_PASSWORD)  # the same demo password for everyone; one hash keeps start-up fast
+    password_hash = await auth.hash(DEMO_PASSWORD)  # the same demo password for everyone; one hash keeps start-up fast
     for team_name, members in TEAMS.items():
         team = await Team.create(name=team_name)
         for username, name, style in members:

@@ -1,7 +1,9 @@
 """The login page."""
+from fastapi import Request
 from nicegui import ui
 
 from services.container import Services
+from services.platform.auth import TooManyFailures
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
 from ui.session import current_agent, log_in
 
@@ -9,18 +11,25 @@ from ui.session import current_agent, log_in
 def register(services: Services) -> None:
 
     @ui.page('/login')
-    def login_page() -> None:
+    def login_page(request: Request) -> None:
         if current_agent(services) is not None:
             ui.navigate.to('/')
             return
         ui.page_title('DeskQuest · Log in')
+        # the address this page was requested from (behind a reverse proxy, uvicorn's proxy headers set it)
+        address = request.client.host if request.client else None
         ui.query('body').classes('bg-blue-grey-1')
 
         async def try_login() -> None:
             if not username.value.strip() or not password.value:
                 ui.notify('Enter your username and password.', type='warning')
                 return
-            agent = await services.auth.authenticate(username.value, password.value)
+            try:
+                agent = await services.auth.authenticate(username.value, password.value, address=address)
+            except TooManyFailures as refusal:
+                password.set_value('')
+                ui.notify(str(refusal), type='negative')
+                return
             if agent is None:
                 password.set_value('')
                 ui.notify('Wrong username or password.', type='negative')

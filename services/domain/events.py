@@ -50,6 +50,9 @@ class EventKind(str, Enum):
     # data: quest, title, scope, holder, team_id, agent_ids, points, domain, badge, value, target and the completing
     # event's event_id, conversation_id, by
     QUEST_COMPLETED = 'quest_completed'
+    # a lead let an account log in again before its failed logins expired (issue 19); agent_id: the lead; data: id,
+    # username (the account), by
+    ACCOUNT_UNLOCKED = 'account_unlocked'
 
 
 class Channel(str, Enum):

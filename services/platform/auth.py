@@ -1,33 +1,142 @@
-"""Logging in: Argon2id password hashes, and demo accounts that only work while the app runs in demo mode."""
+"""Logging in: Argon2id password hashes checked off the event loop, failure limits per account and per client
+address, and demo accounts that only work while the app runs in demo mode."""
+import asyncio
+import math
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from models import Agent
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
 from services.platform.directory import AgentView, Directory
+from services.platform.event_log import GameService
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class TooManyFailures(ActionError):
+    """Logins refused without checking the password: this account or this address failed too often lately."""
 
 
 class AuthService:
-    def __init__(self, *, directory: Directory, hasher: PasswordHasher, demo_mode: bool) -> None:
+    def __init__(self, *, directory: Directory, hasher: PasswordHasher, demo_mode: bool, game: GameService,
+                 limits: 'LoginLimits | None' = None, hash_threads: int | None = None) -> None:
         self.directory = directory
         self.hasher = hasher  # argon2-cffi hashes with Argon2id by default
         self.demo_mode = demo_mode
+        self.game = game
+        self.limits = limits or LoginLimits()
+        # Argon2 releases the GIL, so its threads run beside the event loop; leaving one core free keeps a flood of
+        # logins from starving everyone else's pages
+        self._hashing = asyncio.Semaphore(hash_threads or max(1, (os.cpu_count() or 2) - 1))
+        self._dummy_hash: str | None = None
 
-    def hash(self, password: str) -> str:
-        return self.hasher.hash(password)
+    async def hash(self, password: str) -> str:
+        """An Argon2id hash of ``password``, computed in a thread."""
+        async with self._hashing:
+            return await asyncio.to_thread(self.hasher.hash, password)
 
-    async def authenticate(self, username: str, password: str) -> AgentView | None:
-        """Return the agent for these credentials, or None; never says which of the two was wrong."""
-        agent = await Agent.get_or_none(username=username.strip().lower(), active=True)
-        if agent is None:
-            self.hasher.hash(password)  # spend the same time as a real check so usernames cannot be probed
+    async def authenticate(self, username: str, password: str, *, address: str | None = None) -> AgentView | None:
+        """Return the agent for these credentials, or None; never says which of the two was wrong.
+
+        :raises TooManyFailures: when this account or this client address failed too often lately (the password is
+            then not checked at all, right or wrong).
+        """
+        name = username.strip().lower()
+        self.limits.check(name, address)
+        agent = await Agent.get_or_none(username=name, active=True)
+        if agent is None or (agent.is_demo and not self.demo_mode):
+            await self._verify(await self._dummy(), password)  # the same time as a real check: names cannot be probed
+            self.limits.failed(name, address)
             return None
-        if agent.is_demo and not self.demo_mode:
+        if not await self._verify(agent.password_hash, password):
+            self.limits.failed(name, address)
             return None
-        try:
-            self.hasher.verify(agent.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return None
+        self.limits.succeeded(name)  # the owner proved themselves; their address's count stays (it may be shared)
         if self.hasher.check_needs_rehash(agent.password_hash):
-            agent.password_hash = self.hasher.hash(password)
+            agent.password_hash = await self.hash(password)
             await agent.save(update_fields=['password_hash'])
         return self.directory.agent(agent.id)
+
+    def locked(self, username: str) -> bool:
+        """Whether logins to this account are refused for now (too many failures)."""
+        return self.limits.account_locked(username.strip().lower())
+
+    async def unlock(self, actor: AgentView, agent_id: int) -> None:
+        """Let an account log in again at once (a lead's decision, recorded in the log with the lead as actor)."""
+        if not actor.is_lead:
+            raise ActionError('Only a lead can unlock an account.')
+        agent = self.directory.agent(agent_id)
+        if agent is None:
+            raise ActionError(f'There is no active agent #{agent_id}.')
+        if not self.locked(agent.username):
+            raise ActionError(f"{agent.name}'s account is not locked.")
+        async with self.game.unit_of_work() as work:
+            await work.record(EventKind.ACCOUNT_UNLOCKED, agent_id=actor.id,
+                              data={'id': agent.id, 'username': agent.username, 'by': actor.id})
+            work.after_commit(lambda: self.limits.unlock(agent.username))
+
+    async def _verify(self, password_hash: str, password: str) -> bool:
+        async with self._hashing:
+            try:
+                return await asyncio.to_thread(self.hasher.verify, password_hash, password)
+            except (VerificationError, InvalidHashError):
+                return False
+
+    async def _dummy(self) -> str:
+        """A hash of a random password with this hasher's parameters, made once, for names that have no account."""
+        if self._dummy_hash is None:
+            self._dummy_hash = await self.hash(secrets.token_urlsafe(16))
+        return self._dummy_hash
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LoginLimits:
+    """How many failed logins are allowed before the next are refused unchecked, per account and per client address.
+
+    The counts live in this process's memory (``limits``' moving window on the wall clock): a restart forgets them,
+    and several server processes would each count their own.
+    """
+    per_account: RateLimitItem = RateLimitItemPerMinute(5, 15)
+    per_address: RateLimitItem = RateLimitItemPerMinute(20, 15)  # an office behind one address is many people
+    limiter: MovingWindowRateLimiter = field(default_factory=lambda: MovingWindowRateLimiter(MemoryStorage()))
+
+    def check(self, username: str, address: str | None) -> None:
+        """:raises TooManyFailures: saying when to try again, when the account or the address is over its limit."""
+        if not self.limiter.test(self.per_account, 'account', username):
+            raise TooManyFailures('Too many failed logins for this account. '
+                                  f'Try again {_in(self._reset(self.per_account, "account", username))}.')
+        if address and not self.limiter.test(self.per_address, 'address', address):
+            raise TooManyFailures('Too many failed logins from this address. '
+                                  f'Try again {_in(self._reset(self.per_address, "address", address))}.')
+
+    def failed(self, username: str, address: str | None) -> None:
+        self.limiter.hit(self.per_account, 'account', username)
+        if address:
+            self.limiter.hit(self.per_address, 'address', address)
+
+    def succeeded(self, username: str) -> None:
+        self.limiter.clear(self.per_account, 'account', username)
+
+    def account_locked(self, username: str) -> bool:
+        return not self.limiter.test(self.per_account, 'account', username)
+
+    def unlock(self, username: str) -> None:
+        self.limiter.clear(self.per_account, 'account', username)
+
+    def _reset(self, item: RateLimitItem, *identifiers: str) -> float:
+        """Seconds until the oldest counted failure leaves the window and one more attempt is allowed."""
+        return self.limiter.get_window_stats(item, *identifiers).reset_time - time.time()
+
+
+def _in(seconds: float) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return 'in 1 minute' if minutes == 1 else f'in {minutes} minutes'
