@@ -149,7 +149,7 @@ class DepartmentsCard:
 
 
 class AgentsCard:
-    """Each agent's departments, channel skills, capacity and dedicated channel."""
+    """Each agent's departments, channel skills, capacity and dedicated channel, and unlocking their logins."""
 
     def __init__(self, services: Services, lead: Lead) -> None:
         self.services = services
@@ -181,6 +181,11 @@ class AgentsCard:
                     ui.button(icon='save', on_click=lambda v=view, m=member, s=skills, c=capacity, d=dedicated:
                               self.save(v, m.value, s.value, c.value, d.value)) \
                         .props('flat round dense').tooltip('Save').mark(f'save-agent-{view.id}')
+                    # failed-login locks live in memory, not in the event stream: the colour is as of the page's build
+                    locked = services.auth.locked(view.username)
+                    ui.button(icon='lock_open', on_click=lambda e, v=view: self.unlock(v, e.sender)) \
+                        .props(f'flat round dense color={"negative" if locked else "grey"}') \
+                        .tooltip('Unlock logins after too many failed ones').mark(f'unlock-agent-{view.id}')
 
     def show_departments(self) -> None:
         options = department_options(self.services)
@@ -195,6 +200,14 @@ class AgentsCard:
                                                        channels=channels or [], capacity=_whole(capacity),
                                                        dedicated_channel=dedicated or None),
                       done=f'{view.name} saved', error_label=self.error)
+
+
+    async def unlock(self, view: AgentView, button: ui.element) -> None:
+        if (who := self.lead()) is None:
+            return
+        if await attempt(self.services.auth.unlock(who, view.id), done=f'{view.name} can log in again',
+                         error_label=self.error):
+            button.props('color=grey')
 
 
 class SlaCard:
