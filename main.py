@@ -1,6 +1,7 @@
 """DeskQuest's composition root: builds the clock, the services and the pages, then serves them (or rebuilds)."""
 import argparse
 import asyncio
+import getpass
 import json
 import logging
 import os
@@ -12,13 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
 from nicegui import app, ui
 from tortoise import Tortoise
 
 from services.container import Services, build
+from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.game.rebuild import differences, overwrite, replay
 from services.platform import collector
+from services.platform.auth import create_account
 from services.platform.clock import AcceleratedClock, SystemClock
 from services.platform.database import IncompatibleDatabase, check_database, open_database, sqlite_path
 from services.platform.settings import DEFAULT_DB_URL, Settings
@@ -48,11 +52,20 @@ class SimulateSettings:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class NewAccount:
+    """``python main.py admin create``: the account to create (the password is asked for, never an option)."""
+    username: str
+    role: str
+    display_name: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CommandLine:
-    command: str  # serve | rebuild | simulate
+    command: str  # serve | rebuild | simulate | admin
     check: bool  # rebuild --check
     settings: Settings
     simulate: SimulateSettings
+    account: NewAccount | None = None  # admin create
 
 
 def serve(settings: Settings) -> None:
@@ -160,6 +173,45 @@ async def rebuild(settings: Settings, *, check: bool) -> int:
         await Tortoise.close_connections()
 
 
+async def create_admin_account(settings: Settings, account: NewAccount) -> int:
+    """Create an account (the first lead of a real deployment) with a password read from the terminal or stdin."""
+    password = read_password()
+    if password is None:
+        return 1
+    await open_database(settings.db_url)
+    try:
+        created = await create_account(PasswordHasher(memory_cost=settings.argon2_memory_kib),
+                                       username=account.username, display_name=account.display_name,
+                                       role=account.role, password=password)
+    except ActionError as refusal:
+        print(f'admin create: {refusal} Nothing was created.', file=sys.stderr)
+        return 1
+    finally:
+        await Tortoise.close_connections()
+    print(f'created {created.role} {created.username!r} ({created.display_name}, #{created.id}) in {settings.db_url}; '
+          'a running DeskQuest sees the account after a restart')
+    return 0
+
+
+def read_password() -> str | None:
+    """Twice from a terminal (not echoed), else one line from stdin; None (and why, on stderr) when unusable."""
+    if sys.stdin.isatty():
+        try:
+            password = getpass.getpass('Password: ')
+            if getpass.getpass('Password again: ') != password:
+                print('admin create: the two passwords differ. Nothing was created.', file=sys.stderr)
+                return None
+        except (EOFError, KeyboardInterrupt):
+            print('\nadmin create: no password given. Nothing was created.', file=sys.stderr)
+            return None
+        return password
+    line = sys.stdin.readline()
+    if not line:
+        print('admin create: no password on standard input. Nothing was created.', file=sys.stderr)
+        return None
+    return line.removesuffix('\n').removesuffix('\r')
+
+
 def simulate(settings: Settings, run: SimulateSettings) -> int:
     """Simulate a floor headless (no server, no database) and print its figures; with --json only one JSON object."""
     try:
@@ -180,9 +232,10 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     """Read the command line; each option has an environment variable of the same meaning, and the option wins."""
     env = dict(os.environ if env is None else env)
     parser = argparse.ArgumentParser(prog='python main.py', description='DeskQuest: a gamified support workspace.')
-    parser.add_argument('command', nargs='?', default='serve', choices=['serve', 'rebuild', 'simulate'],
-                        help='serve the app (default), rebuild the projections from the event log, or simulate a '
-                             'floor headless and print its figures')
+    parser.add_argument('command', nargs='?', default='serve', choices=['serve', 'rebuild', 'simulate', 'admin'],
+                        help='serve the app (default), rebuild the projections from the event log, simulate a '
+                             'floor headless and print its figures, or manage accounts (admin create)')
+    parser.add_argument('action', nargs='?', choices=['create'], help='with admin: create an account')
     parser.add_argument('--check', action='store_true',
                         help='with rebuild: only compare, print differences, exit 1 on any')
     parser.add_argument('--port', type=int, default=int(env.get('DESKQUEST_PORT', '8080')),
@@ -219,7 +272,21 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     run.add_argument('--sl-target', type=float, default=float(env.get('DESKQUEST_SL_TARGET', '20')), metavar='T',
                      help='service-level target: answered within T seconds (DESKQUEST_SL_TARGET, default 20)')
     run.add_argument('--json', action='store_true', help='print one JSON object and nothing else on stdout')
+    accounts = parser.add_argument_group('admin create', 'create an account; the password is asked for twice on a '
+                                         'terminal, else read as one line from standard input')
+    accounts.add_argument('--username', help='the login name (lower case)')
+    accounts.add_argument('--role', choices=['lead', 'agent'], help='lead (manages the floor) or agent')
+    accounts.add_argument('--display-name', default='', help='the name others see (default: the username)')
     args = parser.parse_args(argv)
+    account = None
+    if args.command == 'admin':
+        if args.action != 'create':
+            parser.error('admin takes an action: admin create --username NAME --role lead|agent')
+        if not args.username or not args.role:
+            parser.error('admin create needs --username NAME and --role lead|agent')
+        account = NewAccount(username=args.username, role=args.role, display_name=args.display_name)
+    elif args.action is not None:
+        parser.error(f'{args.command} takes no action {args.action!r}')
     channels = tuple(dict.fromkeys(name.strip() for names in args.channels for name in names.split(',')
                                    if name.strip()))
     if not channels or set(channels) - set(CHANNELS):
@@ -236,7 +303,7 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
                         simulator=demo and not args.no_simulator, sim_speed=args.sim_speed, seed=args.seed,
                         scenario=scenario, storage_secret=env.get('DESKQUEST_STORAGE_SECRET', ''),
                         argon2_memory_kib=int(env.get('DESKQUEST_ARGON2_MEMORY_KIB', '65536')))
-    return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate)
+    return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account)
 
 
 def _flag(env: dict[str, str], name: str) -> bool:
@@ -267,6 +334,8 @@ if __name__ == '__main__':
             sys.exit(asyncio.run(rebuild(command_line.settings, check=command_line.check)))
         if command_line.command == 'simulate':
             sys.exit(simulate(command_line.settings, command_line.simulate))
+        if command_line.command == 'admin' and command_line.account is not None:
+            sys.exit(asyncio.run(create_admin_account(command_line.settings, command_line.account)))
         if not simulated:
             asyncio.run(check_database(command_line.settings.db_url))  # report an unusable database before serving
         serve(command_line.settings)
