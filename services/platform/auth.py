@@ -1,11 +1,14 @@
 """Logging in: Argon2id password hashes checked off the event loop, failure limits per account and per client
 address, and demo accounts that only work while the app runs in demo mode."""
 import asyncio
+import contextlib
 import math
 import os
 import re
 import secrets
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -22,6 +25,7 @@ from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
 
 MIN_PASSWORD_LENGTH = 12
+HASH_THREAD_NICENESS = 10  # CPU weight 110 against the loop's 1024: a login yields, but is not starved
 ROLES = ('agent', 'lead')
 USERNAME = re.compile(r'[a-z0-9][a-z0-9._-]{1,63}')
 
@@ -38,15 +42,15 @@ class AuthService:
         self.demo_mode = demo_mode
         self.game = game
         self.limits = limits or LoginLimits()
-        # Argon2 releases the GIL, so its threads run beside the event loop; leaving one core free keeps a flood of
-        # logins from starving everyone else's pages
-        self._hashing = asyncio.Semaphore(hash_threads or max(1, (os.cpu_count() or 2) - 1))
+        # Argon2 releases the GIL, so its threads run beside the event loop; leaving one core to the loop, and
+        # running them at a lower priority than it, keeps a flood of logins from slowing everyone else's pages
+        self._hashing = ThreadPoolExecutor(max_workers=hash_threads or max(1, (os.cpu_count() or 2) - 1),
+                                           thread_name_prefix='argon2', initializer=_yield_to_the_loop)
         self._dummy_hash: str | None = None
 
     async def hash(self, password: str) -> str:
         """An Argon2id hash of ``password``, computed in a thread."""
-        async with self._hashing:
-            return await asyncio.to_thread(self.hasher.hash, password)
+        return await asyncio.get_running_loop().run_in_executor(self._hashing, self.hasher.hash, password)
 
     async def authenticate(self, username: str, password: str, *, address: str | None = None) -> AgentView | None:
         """Return the agent for these credentials, or None; never says which of the two was wrong.
@@ -89,11 +93,11 @@ class AuthService:
             work.after_commit(lambda: self.limits.unlock(agent.username))
 
     async def _verify(self, password_hash: str, password: str) -> bool:
-        async with self._hashing:
-            try:
-                return await asyncio.to_thread(self.hasher.verify, password_hash, password)
-            except (VerificationError, InvalidHashError):
-                return False
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._hashing, self.hasher.verify, password_hash,
+                                                                    password)
+        except (VerificationError, InvalidHashError):
+            return False
 
     async def _dummy(self) -> str:
         """A hash of a random password with this hasher's parameters, made once, for names that have no account."""
@@ -166,6 +170,12 @@ class LoginLimits:
     def _reset(self, item: RateLimitItem, *identifiers: str) -> float:
         """Seconds until the oldest counted failure leaves the window and one more attempt is allowed."""
         return self.limiter.get_window_stats(item, *identifiers).reset_time - time.time()
+
+
+def _yield_to_the_loop() -> None:
+    """Lower this hashing thread's scheduling priority (Linux schedules threads alone; elsewhere nothing changes)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_THREAD_NICENESS)
 
 
 def _in(seconds: float) -> str:
