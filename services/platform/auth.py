@@ -25,6 +25,7 @@ from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
 
 MIN_PASSWORD_LENGTH = 12
+REFUSAL_DELAY = 1.0  # seconds before a refusal for too many failures is answered
 HASH_THREAD_NICENESS = 10  # CPU weight 110 against the loop's 1024: a login yields, but is not starved
 ROLES = ('agent', 'lead')
 USERNAME = re.compile(r'[a-z0-9][a-z0-9._-]{1,63}')
@@ -36,12 +37,14 @@ class TooManyFailures(ActionError):
 
 class AuthService:
     def __init__(self, *, directory: Directory, hasher: PasswordHasher, demo_mode: bool, game: GameService,
-                 limits: 'LoginLimits | None' = None, hash_threads: int | None = None) -> None:
+                 limits: 'LoginLimits | None' = None, hash_threads: int | None = None,
+                 refusal_delay: float = REFUSAL_DELAY) -> None:
         self.directory = directory
         self.hasher = hasher  # argon2-cffi hashes with Argon2id by default
         self.demo_mode = demo_mode
         self.game = game
         self.limits = limits or LoginLimits()
+        self.refusal_delay = refusal_delay
         # Argon2 releases the GIL, so its threads run beside the event loop; leaving one core to the loop, and
         # running them at a lower priority than it, keeps a flood of logins from slowing everyone else's pages
         self._hashing = ThreadPoolExecutor(max_workers=hash_threads or max(1, (os.cpu_count() or 2) - 1),
@@ -59,7 +62,13 @@ class AuthService:
             then not checked at all, right or wrong).
         """
         name = username.strip().lower()
-        self.limits.check(name, address)
+        try:
+            self.limits.check(name, address)
+        except TooManyFailures:
+            # answered late: a client that waits for each answer (a browser, a script typing into the form) can then
+            # keep the server busy with one refusal a second at most; waiting costs the server nothing
+            await asyncio.sleep(self.refusal_delay)
+            raise
         agent = await Agent.get_or_none(username=name, active=True)
         if agent is None or (agent.is_demo and not self.demo_mode):
             await self._verify(await self._dummy(), password)  # the same time as a real check: names cannot be probed
