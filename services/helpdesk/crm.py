@@ -8,6 +8,7 @@ from nicegui import Event
 from models import Conversation, Customer, Purchase
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.text import BIDI_CONTROLS, checked_text
 from services.helpdesk.inbox import InboxService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
@@ -130,11 +131,13 @@ class CrmService:
 
 
 def cleaned(details: CustomerDetails) -> CustomerDetails:
-    """Trim what was typed and drop empty rows (an empty e-mail line, a custom field with neither key nor value)."""
+    """Trim what was typed and drop empty rows (an empty e-mail line, a custom field with neither key nor value); the
+    names everyone sees lose their bidirectional controls."""
     return CustomerDetails(
-        name=details.name.strip(), emails=tuple(email.strip() for email in details.emails if email.strip()),
+        name=BIDI_CONTROLS.sub('', details.name).strip(),
+        emails=tuple(email.strip() for email in details.emails if email.strip()),
         phone=details.phone.strip(), social_handle=details.social_handle.strip(), language=details.language.strip(),
-        company=details.company.strip(), notes=details.notes.strip(),
+        company=BIDI_CONTROLS.sub('', details.company).strip(), notes=details.notes.strip(),
         custom_fields=tuple((key.strip(), value.strip()) for key, value in details.custom_fields
                             if key.strip() or value.strip()))
 
@@ -144,15 +147,23 @@ def problems_with(details: CustomerDetails) -> list[str]:
     problems = []
     if not details.name:
         problems.append('The name is empty.')
-    for name, value in (('name', details.name), ('phone', details.phone), ('social_handle', details.social_handle),
-                        ('company', details.company)):
-        if len(value) > LIMITS[name]:
-            problems.append(f'The {name.replace("_", " ")} is too long ({len(value)} characters, at most '
-                            f'{LIMITS[name]}).')
+    typed = [(name.replace('_', ' '), value, LIMITS[name], False) for name, value in (
+        ('name', details.name), ('phone', details.phone), ('social_handle', details.social_handle),
+        ('company', details.company))]
+    typed += [('notes', details.notes, MAX_NOTES, True)]
+    typed += [('e-mail address', email, LIMITS['email'], False) for email in details.emails]
+    for key, value in details.custom_fields:
+        typed += [('custom field name', key, LIMITS['custom_key'], False),
+                  (f'value of {key[:40]}', value, LIMITS['custom_value'], False)]
+    for what, value, limit, multiline in typed:
+        try:
+            checked_text(value, what, limit, multiline=multiline)
+        except ActionError as error:
+            problems.append(str(error).replace('The notes is', 'The notes are'))
     if len(details.emails) > MAX_EMAILS:
         problems.append(f'At most {MAX_EMAILS} e-mail addresses.')
     for email in details.emails:
-        if len(email) > LIMITS['email'] or not EMAIL_PATTERN.match(email):
+        if len(email) <= LIMITS['email'] and not EMAIL_PATTERN.match(email):
             problems.append(f'"{email[:60]}" is not an e-mail address.')
     if len(set(details.emails)) != len(details.emails):
         problems.append('An e-mail address is listed twice.')
@@ -160,18 +171,12 @@ def problems_with(details: CustomerDetails) -> list[str]:
         problems.append(f'"{details.phone[:60]}" is not a phone number (digits, spaces, + ( ) . / -).')
     if not LANGUAGE_PATTERN.match(details.language):
         problems.append(f'"{details.language[:20]}" is not a language code such as en, fr or pt-BR.')
-    if len(details.notes) > MAX_NOTES:
-        problems.append(f'The notes are too long ({len(details.notes)} characters, at most {MAX_NOTES}).')
     if len(details.custom_fields) > MAX_CUSTOM_FIELDS:
         problems.append(f'At most {MAX_CUSTOM_FIELDS} custom fields.')
     keys = [key for key, _ in details.custom_fields]
     for key, value in details.custom_fields:
         if not key:
             problems.append(f'The custom field with the value "{value[:40]}" has no name.')
-        elif len(key) > LIMITS['custom_key']:
-            problems.append(f'The custom field name "{key[:40]}…" is too long (at most {LIMITS["custom_key"]}).')
-        if len(value) > LIMITS['custom_value']:
-            problems.append(f'The value of {key[:40]} is too long (at most {LIMITS["custom_value"]} characters).')
     if len(set(keys)) != len(keys):
         problems.append('A custom field name is used twice.')
     return problems
