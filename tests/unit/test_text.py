@@ -57,3 +57,4 @@ def test_every_control_character_is_refused_and_only_tab_and_line_breaks_pass_wh
                 checked_text(f'a{character}b', 'text', 10, multiline=True)
         else:
             assert checked_text(f'a{character}b', 'text', 10, multiline=True) == f'a{character}b'
+
