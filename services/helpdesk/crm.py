@@ -21,7 +21,7 @@ MAX_EMAILS = 5
 MAX_CUSTOM_FIELDS = 20
 MAX_NOTES = 2_000
 LIMITS = {'name': 160, 'email': 200, 'phone': 40, 'social_handle': 80, 'company': 120, 'custom_key': 40,
-          'custom_value': 200}
+          'custom_value': 200, 'language': 8}
 PAST_CONVERSATIONS = 20  # listed on the card; the count covers them all
 EDITABLE = ('name', 'emails', 'phone', 'social_handle', 'language', 'company', 'notes', 'custom_fields')
 
@@ -150,32 +150,35 @@ def problems_with(details: CustomerDetails) -> list[str]:
     typed = [(name.replace('_', ' '), value, LIMITS[name], False) for name, value in (
         ('name', details.name), ('phone', details.phone), ('social_handle', details.social_handle),
         ('company', details.company))]
-    typed += [('notes', details.notes, MAX_NOTES, True)]
+    typed += [('language', details.language, LIMITS['language'], False), ('notes', details.notes, MAX_NOTES, True)]
     typed += [('e-mail address', email, LIMITS['email'], False) for email in details.emails]
     for key, value in details.custom_fields:
         typed += [('custom field name', key, LIMITS['custom_key'], False),
-                  (f'value of {key[:40]}', value, LIMITS['custom_value'], False)]
+                  (f'value of {key[:40] if key.isprintable() else "a custom field"}', value, LIMITS['custom_value'],
+                   False)]
+    refused = set()  # said once: the checks below do not repeat (or quote) what is refused here
     for what, value, limit, multiline in typed:
         try:
             checked_text(value, what, limit, multiline=multiline)
         except ActionError as error:
             problems.append(str(error).replace('The notes is', 'The notes are'))
+            refused.add(value)
     if len(details.emails) > MAX_EMAILS:
         problems.append(f'At most {MAX_EMAILS} e-mail addresses.')
     for email in details.emails:
-        if len(email) <= LIMITS['email'] and not EMAIL_PATTERN.match(email):
+        if email not in refused and not EMAIL_PATTERN.match(email):
             problems.append(f'"{email[:60]}" is not an e-mail address.')
     if len(set(details.emails)) != len(details.emails):
         problems.append('An e-mail address is listed twice.')
-    if details.phone and not PHONE_PATTERN.match(details.phone):
+    if details.phone and details.phone not in refused and not PHONE_PATTERN.match(details.phone):
         problems.append(f'"{details.phone[:60]}" is not a phone number (digits, spaces, + ( ) . / -).')
-    if not LANGUAGE_PATTERN.match(details.language):
+    if details.language not in refused and not LANGUAGE_PATTERN.match(details.language):
         problems.append(f'"{details.language[:20]}" is not a language code such as en, fr or pt-BR.')
     if len(details.custom_fields) > MAX_CUSTOM_FIELDS:
         problems.append(f'At most {MAX_CUSTOM_FIELDS} custom fields.')
     keys = [key for key, _ in details.custom_fields]
     for key, value in details.custom_fields:
-        if not key:
+        if not key and value not in refused:
             problems.append(f'The custom field with the value "{value[:40]}" has no name.')
     if len(set(keys)) != len(keys):
         problems.append('A custom field name is used twice.')
