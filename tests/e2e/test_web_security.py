@@ -61,6 +61,15 @@ def test_the_websocket_refuses_a_foreign_origin(server: Server) -> None:
         assert refused.value.response.status_code == 403, origin  # uvicorn's answer to a refused handshake
 
 
+def test_the_long_polling_fallback_refuses_a_foreign_origin_too(server: Server) -> None:
+    url = f'{server.url}/_nicegui_ws/socket.io/?EIO=4&transport=polling'
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url, headers={'Origin': 'https://evil.example.net'}), timeout=10)
+    assert refused.value.code == 400
+    with urllib.request.urlopen(urllib.request.Request(url, headers={'Origin': server.url}), timeout=10) as response:
+        assert response.read().startswith(b'0{"sid":')
+
+
 @pytest.mark.parametrize('origin', ['own', PROXY])
 def test_the_websocket_accepts_the_apps_own_origin_and_the_allowed_ones(server: Server, origin: str) -> None:
     opened = open_socket(server, server.url if origin == 'own' else origin)
@@ -108,7 +117,10 @@ def visit(page: Page, base_url: str, *paths: str) -> None:
         page.goto(base_url + path)
         expect(page).to_have_url(base_url + path)
         expect(page.locator('#app')).not_to_be_empty()
-        page.wait_for_load_state('networkidle')
+        page.wait_for_load_state('load')
+        # NiceGUI opens its socket once the page's components are imported: then nothing is left loading that leaving
+        # the page would abort mid-request (an aborted request makes Starlette log "No response returned")
+        page.wait_for_function('window.did_handshake === true')
         assert page.evaluate('window.cspViolations') == [], path
 
 
