@@ -25,13 +25,13 @@ from services.platform import collector
 from services.platform.auth import create_account
 from services.platform.clock import AcceleratedClock, SystemClock
 from services.platform.database import IncompatibleDatabase, check_database, open_database, sqlite_path
-from services.platform.settings import DEFAULT_DB_URL, Settings
+from services.platform.settings import DEFAULT_DB_URL, Settings, origins
 from simulation import core
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS, start_demo
 from simulation.report import describe, report
 from simulation.simulator import Simulator
 from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, SCENARIOS
-from ui import pages
+from ui import http_security, pages
 
 log = logging.getLogger('deskquest')
 ASSETS = Path(__file__).parent / 'assets'
@@ -85,9 +85,11 @@ def serve(settings: Settings) -> None:
     pages.register(services, simulator=simulator)
     collector.install(app)  # after the lifespan above: the collector is tuned once the services run
     app.add_static_files('/assets', ASSETS)
+    http_security.install(app, settings)  # security headers on every response, the websocket's allowed origins
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',
-               storage_secret=settings.storage_secret or stored_secret(settings.db_url), reload=False, show=False,
+               storage_secret=settings.storage_secret or stored_secret(settings.db_url),
+               session_middleware_kwargs=http_security.session_cookie(settings), reload=False, show=False,
                show_welcome_message=False,
                # every socket compressing its own copy of each small update cost CPU, latency and ~0.3 MB per open
                # tab (docs/PERFORMANCE.md); the page itself is still gzipped over HTTP
@@ -256,6 +258,15 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     parser.add_argument('--scenario', choices=list(SCENARIOS), default=env.get('DESKQUEST_SCENARIO'),
                         help='the simulated traffic (DESKQUEST_SCENARIO; default normal in the app, steady for '
                              'simulate): ' + '; '.join(f'{s.name}: {s.description}' for s in SCENARIOS.values()))
+    parser.add_argument('--https', action='store_true', default=_flag(env, 'DESKQUEST_HTTPS'),
+                        help='the app is served over HTTPS (itself or behind a proxy): Secure session cookie, HSTS, '
+                             'https origins only (DESKQUEST_HTTPS=1)')
+    parser.add_argument('--allowed-origins', default=env.get('DESKQUEST_ALLOWED_ORIGINS', ''), metavar='ORIGINS',
+                        help='comma-separated origins besides the app\'s own whose pages may open its websocket, e.g. '
+                             'a reverse proxy\'s https://desk.example.com (DESKQUEST_ALLOWED_ORIGINS, default none)')
+    parser.add_argument('--kiosk-frame-origins', default=env.get('DESKQUEST_KIOSK_FRAME_ORIGINS', ''),
+                        metavar='ORIGINS', help='comma-separated origins whose pages may embed /kiosk in a frame '
+                                                '(DESKQUEST_KIOSK_FRAME_ORIGINS, default none)')
     run = parser.add_argument_group('simulate', 'a headless run: no server, no database, figures on stdout')
     run.add_argument('--agents', type=int, default=12, help='agents on the floor (default 12)')
     run.add_argument('--arrival-rate', type=float, metavar='R',
@@ -293,6 +304,14 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
         parser.error(f'--channels takes some of: {", ".join(CHANNELS)}')
     if args.agents < 1:
         parser.error('--agents must be at least 1')
+    try:
+        allowed_origins = origins(args.allowed_origins)
+    except ValueError as error:
+        parser.error(f'--allowed-origins (DESKQUEST_ALLOWED_ORIGINS): {error}')
+    try:
+        kiosk_frame_origins = origins(args.kiosk_frame_origins)
+    except ValueError as error:
+        parser.error(f'--kiosk-frame-origins (DESKQUEST_KIOSK_FRAME_ORIGINS): {error}')
     demo = not args.no_demo
     simulate = SimulateSettings(
         agents=args.agents, aht=args.aht, patience=args.patience, channels=channels, hours=args.hours,
@@ -302,7 +321,8 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     settings = Settings(port=args.port, host=args.host, db_url=args.db_url, demo=demo,
                         simulator=demo and not args.no_simulator, sim_speed=args.sim_speed, seed=args.seed,
                         scenario=scenario, storage_secret=env.get('DESKQUEST_STORAGE_SECRET', ''),
-                        argon2_memory_kib=int(env.get('DESKQUEST_ARGON2_MEMORY_KIB', '65536')))
+                        argon2_memory_kib=int(env.get('DESKQUEST_ARGON2_MEMORY_KIB', '65536')), https=args.https,
+                        allowed_origins=allowed_origins, kiosk_frame_origins=kiosk_frame_origins)
     return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account)
 
 

@@ -10,7 +10,7 @@ STORAGE_SECRET = 'bench'
 def serve_settings(argv: list[str]) -> Any:
     """The settings the checkout's ``main.serve()`` takes, from its own command line."""
     main = importlib.import_module('main')
-    if hasattr(main, 'parse'):
+    if hasattr(main, 'CommandLine'):  # main.py parses its own command line (older ones import the settings' parse)
         return main.parse(argv).settings
     try:
         from services.platform.settings import parse

@@ -11,6 +11,9 @@ from simulation.traffic import SCENARIOS
 
 
 class SimulatorControls:
+    """The controls a lead's header shows; every handler asks ``actor`` (the page's
+    :func:`ui.session.handler_actor`) again, so a tab left open after a logout or a demotion steers nothing."""
+
     def __init__(self, simulator: Simulator, *, clock: Clock, actor: Callable[[], AgentView | None]) -> None:
         self.simulator = simulator
         self.actor = actor
@@ -44,7 +47,9 @@ class SimulatorControls:
 
     def _is_lead(self) -> bool:
         actor = self.actor()
-        if actor is None or not actor.is_lead:
+        if actor is None:
+            return False  # no longer logged in on this browser: the actor check told them and sent them to log in
+        if not actor.is_lead:
             ui.notify('Only a lead can control the simulator.', type='negative')
             return False
         return True

@@ -9,6 +9,7 @@ from typing import Any
 from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.domain.inbox import PRIORITIES, normalise_tag
+from services.domain.text import MAX_NAME, checked_text
 
 ACTION_TRIGGERS = {'conversation_created': 'A new conversation arrives', 'customer_message': 'The customer writes'}
 TIME_TRIGGERS = {'after_resolution': 'Time after resolution', 'pending_without_reply': 'Pending without a reply'}
@@ -114,7 +115,7 @@ def conditions_from(raw: object) -> tuple[Condition, ...]:
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise RuleError(f'{where}: the values must be text.')
-        values = [' '.join(v.split()) for v in values if v.strip()]
+        values = [' '.join(_checked(v, f'{where.lower()} value', 60).split()) for v in values if v.strip()]
         if not values:
             raise RuleError(f'{where}: give at least one value to compare {FIELD_LABELS[field_name].lower()} with.')
         if len(values) > MAX_VALUES or any(len(v) > 60 for v in values):
@@ -128,11 +129,7 @@ def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context:
 
     :raises RuleError: saying what is wrong.
     """
-    name = ' '.join(spec.name.split())
-    if not name:
-        raise RuleError('Give the rule a name.')
-    if len(name) > 80:
-        raise RuleError(f'The name is too long ({len(name)} characters, at most 80).')
+    name = ' '.join(_checked(spec.name, 'name', MAX_NAME, name=True, empty='Give the rule a name.').split())
     if spec.trigger not in TRIGGERS:
         raise RuleError(f'Unknown trigger {spec.trigger!r}: one of {", ".join(TRIGGERS)}.')
     conditions = conditions_from([condition.as_json() for condition in spec.conditions])  # fields and operators
@@ -146,7 +143,7 @@ def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context:
     if spec.trigger not in action.triggers:
         raise RuleError(f'"{action.label}" cannot run when: {TRIGGERS[spec.trigger].lower()}; it runs for '
                         f'{", ".join(TRIGGERS[t].lower() for t in action.triggers)}.')
-    value = action.check(spec.value.strip(), context)
+    value = action.check(_checked(spec.value, 'value', MAX_MESSAGE, multiline=True), context)
     delay = spec.delay_minutes
     if spec.trigger in TIME_TRIGGERS:
         if not isinstance(delay, int) or not 1 <= delay <= MAX_DELAY_MINUTES:
@@ -228,3 +225,11 @@ def message_value(value: str, _context: RuleContext) -> str:
 
 def no_value(_value: str, _context: RuleContext) -> str:
     return ''
+
+
+def _checked(text: str, what: str, max_length: int, **options: Any) -> str:
+    """:func:`checked_text`, refusing as a rule does (with a :class:`RuleError`)."""
+    try:
+        return checked_text(text, what, max_length, **options)
+    except ActionError as error:
+        raise RuleError(str(error)) from None

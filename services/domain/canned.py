@@ -3,6 +3,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from services.domain.errors import ActionError
+from services.domain.text import checked_text
+
 SHORTCUT_PATTERN = re.compile(r'^/([\w-]+)$')
 SHORTCUT_NAME_PATTERN = re.compile(r'^[\w-]+$')
 PLACEHOLDER_PATTERN = re.compile(r'\{(\w+)\}')
@@ -57,14 +60,12 @@ def problems_with(draft: CannedReplyDraft) -> list[str]:
         problems.append(f'The shortcut is too long ({len(shortcut)} characters, at most {MAX_SHORTCUT}).')
     elif not SHORTCUT_NAME_PATTERN.match(shortcut):
         problems.append(f'The shortcut /{shortcut} may only hold letters, digits, "-" and "_".')
-    if not draft.title.strip():
-        problems.append('The title is empty.')
-    elif len(draft.title.strip()) > MAX_TITLE:
-        problems.append(f'The title is too long ({len(draft.title.strip())} characters, at most {MAX_TITLE}).')
-    if not draft.body.strip():
-        problems.append('The text is empty.')
-    elif len(draft.body.strip()) > MAX_BODY:
-        problems.append(f'The text is too long ({len(draft.body.strip())} characters, at most {MAX_BODY}).')
+    for what, text, limit, multiline in (('title', draft.title, MAX_TITLE, False),
+                                        ('text', draft.body, MAX_BODY, True)):
+        try:
+            checked_text(text, what, limit, multiline=multiline, name=not multiline, empty=f'The {what} is empty.')
+        except ActionError as error:
+            problems.append(str(error))
     if unknown := unknown_placeholders(draft.body):
         problems.append(f'Unknown placeholder{"s" if len(unknown) > 1 else ""} '
                         f'{", ".join("{" + name + "}" for name in unknown)}: use '

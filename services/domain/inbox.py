@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from services.domain.errors import ActionError
 from services.domain.events import Channel
+from services.domain.text import BIDI_CONTROLS
 
 OPEN_STATUSES = ('new', 'open', 'pending')
 SLA_RESOLUTION_TARGETS = {
@@ -99,23 +100,12 @@ class ConversationDetail:
     customer_company: str = ''  # fills {company} in canned replies
 
 
-def checked_text(text: str, what: str, max_length: int, *, empty: str | None = None) -> str:
-    """``text`` trimmed; :class:`ActionError` when it is longer than ``max_length``, or empty and ``empty`` (the
-    message) is given."""
-    text = text.strip()
-    if not text and empty is not None:
-        raise ActionError(empty)
-    if len(text) > max_length:
-        raise ActionError(f'The {what} is too long ({len(text)} characters, at most {max_length}).')
-    return text
-
-
 def normalise_tag(text: str) -> str:
     """A tag as stored: trimmed, lower case, inner spaces as '-', without a leading '#'; letters, digits, '-' and '_'.
 
     :raises ActionError: when it is empty, too long or holds other characters.
     """
-    tag = re.sub(r'\s+', '-', text.strip().lstrip('#').strip().lower())
+    tag = re.sub(r'\s+', '-', BIDI_CONTROLS.sub('', text).strip().lstrip('#').strip().lower())
     if not tag:
         raise ActionError('The tag is empty.')
     if len(tag) > MAX_TAG_LENGTH:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.text import checked_text
 
 MAX_NAME = 60
 MAX_DESCRIPTION = 300
@@ -80,14 +82,12 @@ class Balance:
 def problems_with(draft: RewardDraft) -> list[str]:
     """Everything wrong with a reward draft, each as a sentence a lead can act on (empty: it may be saved)."""
     problems = []
-    name = draft.name.strip()
-    if not name:
-        problems.append('The name is empty.')
-    elif len(name) > MAX_NAME:
-        problems.append(f'The name is too long ({len(name)} characters, at most {MAX_NAME}).')
-    if len(draft.description.strip()) > MAX_DESCRIPTION:
-        problems.append(f'The description is too long ({len(draft.description.strip())} characters, '
-                        f'at most {MAX_DESCRIPTION}).')
+    for what, text, limit, empty in (('name', draft.name, MAX_NAME, 'The name is empty.'),
+                                     ('description', draft.description, MAX_DESCRIPTION, None)):
+        try:
+            checked_text(text, what, limit, multiline=what == 'description', name=what == 'name', empty=empty)
+        except ActionError as error:
+            problems.append(str(error))
     if not 1 <= draft.cost <= MAX_COST:
         problems.append(f'The cost must be between 1 and {MAX_COST:,} points.')
     if draft.stock is not None and not 0 <= draft.stock <= MAX_STOCK:

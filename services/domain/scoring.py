@@ -1,4 +1,5 @@
 """Scoring rules: pure functions from one event (and what the projection remembers) to point awards."""
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -117,7 +118,7 @@ def check_policy(values: Mapping[str, Any]) -> ScoringPolicy:
         value = values.get(spec.name)
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # number inputs send 5.0
-        if isinstance(value, str) and value.strip().lstrip('-').isdigit():
+        if isinstance(value, str) and re.fullmatch(r'-?\d{1,9}', value.strip()):  # not isdigit(): '²' is one
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int) or not spec.low <= value <= spec.high:
             problems.append(f'{spec.label}: {spec.rule()}.')

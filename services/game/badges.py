@@ -32,6 +32,7 @@ from services.domain.badges import (
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.projection import Outcome
+from services.domain.text import MAX_BADGE_DESCRIPTION, MAX_BADGE_KEY, MAX_NAME, checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
@@ -374,10 +375,17 @@ class BadgeService:
         """Create or edit a badge from a lead's form (the :meth:`BadgeDefinition.as_dict` fields); the board is
         rebuilt from the last days of the log once the edit is committed."""
         _check_lead(actor)
+        form = {**form, 'key': checked_text(form.get('key', ''), 'badge key', MAX_BADGE_KEY),
+                'name': checked_text(form.get('name', ''), 'badge name', MAX_NAME, name=True),
+                'description': checked_text(form.get('description', ''), 'badge description', MAX_BADGE_DESCRIPTION,
+                                            multiline=True)}
         try:
             definition = badge_from_dict(form)
         except (BadgeError, TypeError, KeyError) as error:
             raise ActionError(str(error)) from None
+        for condition in definition.metric.where if definition.metric else ():
+            for value in condition.values:
+                checked_text(str(value), 'filter value', MAX_NAME)
         if definition.image not in self.images():
             raise ActionError(f"Unknown image '{definition.image}': pick a built-in or an uploaded one")
         if not definition.key.replace('_', '').isalnum():

@@ -7,6 +7,7 @@ from nicegui import Event
 from models import LedgerEntry, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, Rating
+from services.domain.text import checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
@@ -59,11 +60,8 @@ class DisputeService:
     async def invalidate(self, actor: AgentView, rated_event_id: int, reason: str) -> int:
         """Invalidate a rating (once): the points it caused are compensated by new entries; returns their sum."""
         _check_lead(actor)
-        reason = reason.strip()
-        if not reason:
-            raise ActionError('Say why the rating is unfair: the agent is told.')
-        if len(reason) > MAX_REASON:
-            raise ActionError(f'The reason is too long ({len(reason)} characters, at most {MAX_REASON}).')
+        reason = checked_text(reason, 'reason', MAX_REASON, multiline=True,
+                              empty='Say why the rating is unfair: the agent is told.')
         async with self.game.unit_of_work() as work:
             rated = await StoredEvent.get_or_none(id=rated_event_id, kind=EventKind.RATED.value)
             if rated is None or rated.agent_id is None:

@@ -8,7 +8,8 @@ from models import Incentive as StoredIncentive
 from models import StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
-from services.domain.incentives import Incentive, IncentiveBook, normalise_time, problems_with
+from services.domain.incentives import MAX_NAME, Incentive, IncentiveBook, normalise_time, problems_with
+from services.domain.text import checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from services.platform.event_log import GameService
@@ -40,7 +41,8 @@ class IncentiveService:
     async def save(self, actor: AgentView, incentive: Incentive) -> Incentive:
         """Create (``id`` 0) or edit an incentive; it applies to resolutions from now on."""
         _check_lead(actor)
-        incentive = replace(incentive, name=incentive.name.strip(), from_time=normalise_time(incentive.from_time),
+        incentive = replace(incentive, name=checked_text(incentive.name, 'name', MAX_NAME, name=True),
+                            from_time=normalise_time(incentive.from_time),
                             until_time=normalise_time(incentive.until_time))
         if problems := problems_with(incentive):
             raise ActionError(' '.join(problems))

@@ -10,9 +10,10 @@ from nicegui import Event
 from models import LevelRow
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.expressions import ExpressionError
+from services.domain.expressions import MAX_LENGTH, ExpressionError
 from services.domain.levels import DEFAULT_LEVELS, Level, check_condition, level_as_dict, levels_from_dicts
 from services.domain.projection import LevelUp, Outcome
+from services.domain.text import MAX_ICON, MAX_NAME, checked_text
 from services.platform.directory import AgentView
 from services.platform.event_log import GameService
 
@@ -38,9 +39,9 @@ class LevelService:
         """Edit one level; an invalid condition is refused with the expression language's message."""
         if not actor.is_lead:
             raise ActionError('Only a team lead can edit levels.')
-        title, icon = title.strip(), icon.strip()
-        if not title or not icon:
-            raise ActionError('A level needs a title and an icon.')
+        title = checked_text(title, 'level title', MAX_NAME, name=True, empty='A level needs a title and an icon.')
+        icon = checked_text(icon, 'level icon', MAX_ICON, empty='A level needs a title and an icon.')
+        condition = checked_text(condition, 'condition', MAX_LENGTH, multiline=True)
         if number == 1 and condition.strip():
             raise ActionError('Everyone starts at level 1: its condition stays empty.')
         try:

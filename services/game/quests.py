@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from nicegui import Event
@@ -20,6 +20,7 @@ from models import QuestRow, StoredEvent
 from services.domain.badges import BadgeError, BadgeKind, metric_from_dict
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.inbox import MAX_TAG_LENGTH
 from services.domain.projection import Outcome
 from services.domain.quests import (
     Preset,
@@ -34,6 +35,7 @@ from services.domain.quests import (
     quest_from_dict,
     quest_metric,
 )
+from services.domain.text import MAX_BADGE_KEY, MAX_DESCRIPTION, MAX_TITLE, checked_text
 from services.game.badges import BadgeService, stop_consumers, stored_events
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -245,8 +247,12 @@ class QuestService:
     async def save(self, actor: AgentView, draft: QuestDraft) -> QuestDefinition:
         """Create or edit a quest from a lead's form; its bars are fed the log again from its start."""
         _check_lead(actor)
-        if not draft.title.strip():
-            raise ActionError('A quest needs a title.')
+        draft = replace(draft, title=checked_text(draft.title, 'quest title', MAX_TITLE, name=True,
+                                                  empty='A quest needs a title.'),
+                        description=checked_text(draft.description, 'quest description', MAX_DESCRIPTION,
+                                                 multiline=True),
+                        tag=checked_text(draft.tag, 'tag', MAX_TAG_LENGTH),
+                        reward_badge=checked_text(draft.reward_badge, 'reward badge', MAX_BADGE_KEY))
         now = self.clock.now()
         existing = self._definitions.get(draft.key) if draft.key else None
         if draft.key and existing is None:

@@ -10,6 +10,8 @@ from models import Redemption, Reward
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.rewards import (
+    MAX_DESCRIPTION,
+    MAX_NAME,
     SPENDING,
     Balance,
     RedemptionStatus,
@@ -18,6 +20,7 @@ from services.domain.rewards import (
     RewardView,
     problems_with,
 )
+from services.domain.text import MAX_REASON, checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
@@ -82,7 +85,7 @@ class RewardService:
     async def decide(self, actor: AgentView, redemption_id: int, *, approve: bool, note: str = '') -> RedemptionView:
         """A lead approves a pending redemption, or denies it: that refunds the points and restores the stock."""
         _check_lead(actor)
-        note = note.strip()[:200]
+        note = checked_text(note, 'note', MAX_REASON, multiline=True)
         async with self.game.unit_of_work() as work:
             redemption = await Redemption.get_or_none(id=redemption_id)
             if redemption is None:
@@ -121,7 +124,9 @@ class RewardService:
         _check_lead(actor)
         if problems := problems_with(draft):
             raise ActionError(' '.join(problems))
-        values = dict(name=draft.name.strip(), description=draft.description.strip(), cost=draft.cost,
+        values = dict(name=checked_text(draft.name, 'name', MAX_NAME, name=True),
+                      description=checked_text(draft.description, 'description', MAX_DESCRIPTION, multiline=True),
+                      cost=draft.cost,
                       stock=draft.stock, active=draft.active)
         async with self.game.unit_of_work() as work:
             if reward_id is None:

@@ -9,9 +9,17 @@ from nicegui import Event
 from tortoise.expressions import F
 
 from models import CannedReply, Department
-from services.domain.canned import CannedReplyDraft, CannedReplyView, problems_with, visible_replies
+from services.domain.canned import (
+    MAX_BODY,
+    MAX_TITLE,
+    CannedReplyDraft,
+    CannedReplyView,
+    problems_with,
+    visible_replies,
+)
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.text import checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from services.platform.event_log import GameService, UnitOfWork
@@ -72,7 +80,8 @@ class CannedReplyService:
             if await taken.exists():
                 scope = 'shared' if draft.shared else 'personal'
                 raise ActionError(f'There already is a {scope} canned reply /{shortcut}.')
-            values = dict(shortcut=shortcut, title=draft.title.strip(), body=draft.body.strip(),
+            values = dict(shortcut=shortcut, title=checked_text(draft.title, 'title', MAX_TITLE, name=True),
+                          body=checked_text(draft.body, 'text', MAX_BODY, multiline=True),
                           language=draft.language, department_id=draft.department_id)
             if reply_id is None:
                 reply = await CannedReply.create(owner_id=owner_id, **values)

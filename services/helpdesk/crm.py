@@ -8,6 +8,7 @@ from nicegui import Event
 from models import Conversation, Customer, Purchase
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.text import BIDI_CONTROLS, checked_text
 from services.helpdesk.inbox import InboxService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
@@ -20,7 +21,7 @@ MAX_EMAILS = 5
 MAX_CUSTOM_FIELDS = 20
 MAX_NOTES = 2_000
 LIMITS = {'name': 160, 'email': 200, 'phone': 40, 'social_handle': 80, 'company': 120, 'custom_key': 40,
-          'custom_value': 200}
+          'custom_value': 200, 'language': 8}
 PAST_CONVERSATIONS = 20  # listed on the card; the count covers them all
 EDITABLE = ('name', 'emails', 'phone', 'social_handle', 'language', 'company', 'notes', 'custom_fields')
 
@@ -130,11 +131,13 @@ class CrmService:
 
 
 def cleaned(details: CustomerDetails) -> CustomerDetails:
-    """Trim what was typed and drop empty rows (an empty e-mail line, a custom field with neither key nor value)."""
+    """Trim what was typed and drop empty rows (an empty e-mail line, a custom field with neither key nor value); the
+    names everyone sees lose their bidirectional controls."""
     return CustomerDetails(
-        name=details.name.strip(), emails=tuple(email.strip() for email in details.emails if email.strip()),
+        name=BIDI_CONTROLS.sub('', details.name).strip(),
+        emails=tuple(email.strip() for email in details.emails if email.strip()),
         phone=details.phone.strip(), social_handle=details.social_handle.strip(), language=details.language.strip(),
-        company=details.company.strip(), notes=details.notes.strip(),
+        company=BIDI_CONTROLS.sub('', details.company).strip(), notes=details.notes.strip(),
         custom_fields=tuple((key.strip(), value.strip()) for key, value in details.custom_fields
                             if key.strip() or value.strip()))
 
@@ -144,34 +147,39 @@ def problems_with(details: CustomerDetails) -> list[str]:
     problems = []
     if not details.name:
         problems.append('The name is empty.')
-    for name, value in (('name', details.name), ('phone', details.phone), ('social_handle', details.social_handle),
-                        ('company', details.company)):
-        if len(value) > LIMITS[name]:
-            problems.append(f'The {name.replace("_", " ")} is too long ({len(value)} characters, at most '
-                            f'{LIMITS[name]}).')
+    typed = [(name.replace('_', ' '), value, LIMITS[name], False) for name, value in (
+        ('name', details.name), ('phone', details.phone), ('social_handle', details.social_handle),
+        ('company', details.company))]
+    typed += [('language', details.language, LIMITS['language'], False), ('notes', details.notes, MAX_NOTES, True)]
+    typed += [('e-mail address', email, LIMITS['email'], False) for email in details.emails]
+    for key, value in details.custom_fields:
+        typed += [('custom field name', key, LIMITS['custom_key'], False),
+                  (f'value of {key[:40] if key.isprintable() else "a custom field"}', value, LIMITS['custom_value'],
+                   False)]
+    refused = set()  # said once: the checks below do not repeat (or quote) what is refused here
+    for what, value, limit, multiline in typed:
+        try:
+            checked_text(value, what, limit, multiline=multiline)
+        except ActionError as error:
+            problems.append(str(error).replace('The notes is', 'The notes are'))
+            refused.add(value)
     if len(details.emails) > MAX_EMAILS:
         problems.append(f'At most {MAX_EMAILS} e-mail addresses.')
     for email in details.emails:
-        if len(email) > LIMITS['email'] or not EMAIL_PATTERN.match(email):
+        if email not in refused and not EMAIL_PATTERN.match(email):
             problems.append(f'"{email[:60]}" is not an e-mail address.')
     if len(set(details.emails)) != len(details.emails):
         problems.append('An e-mail address is listed twice.')
-    if details.phone and not PHONE_PATTERN.match(details.phone):
+    if details.phone and details.phone not in refused and not PHONE_PATTERN.match(details.phone):
         problems.append(f'"{details.phone[:60]}" is not a phone number (digits, spaces, + ( ) . / -).')
-    if not LANGUAGE_PATTERN.match(details.language):
+    if details.language not in refused and not LANGUAGE_PATTERN.match(details.language):
         problems.append(f'"{details.language[:20]}" is not a language code such as en, fr or pt-BR.')
-    if len(details.notes) > MAX_NOTES:
-        problems.append(f'The notes are too long ({len(details.notes)} characters, at most {MAX_NOTES}).')
     if len(details.custom_fields) > MAX_CUSTOM_FIELDS:
         problems.append(f'At most {MAX_CUSTOM_FIELDS} custom fields.')
     keys = [key for key, _ in details.custom_fields]
     for key, value in details.custom_fields:
-        if not key:
+        if not key and value not in refused:
             problems.append(f'The custom field with the value "{value[:40]}" has no name.')
-        elif len(key) > LIMITS['custom_key']:
-            problems.append(f'The custom field name "{key[:40]}…" is too long (at most {LIMITS["custom_key"]}).')
-        if len(value) > LIMITS['custom_value']:
-            problems.append(f'The value of {key[:40]} is too long (at most {LIMITS["custom_value"]} characters).')
     if len(set(keys)) != len(keys):
         problems.append('A custom field name is used twice.')
     return problems

@@ -22,9 +22,9 @@ from services.domain.inbox import (
     PastConversation,
     ThreadEntry,
     call_duration,
-    checked_text,
     normalise_tag,
 )
+from services.domain.text import MAX_COMMENT, MAX_MESSAGE, MAX_SEARCH, MAX_SUBJECT, checked_text
 from services.helpdesk.canned_replies import CannedReplyService
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
@@ -94,6 +94,8 @@ class InboxService:
     async def create_conversation(self, *, customer_id: int, channel: Channel, subject: str, body: str,
                                   priority: str = 'normal', key: str | None = None) -> int:
         """A customer writes in (or calls): a new conversation waiting in the queue."""
+        subject = checked_text(subject, 'subject', MAX_SUBJECT)
+        body = checked_text(body, 'message', MAX_MESSAGE, multiline=True)
         if priority not in SLA_RESOLUTION_TARGETS:
             raise ActionError(f'Unknown priority {priority!r}.')
         async with self.game.unit_of_work() as work:
@@ -114,6 +116,7 @@ class InboxService:
 
     async def customer_message(self, conversation_id: int, body: str, *, key: str | None = None) -> None:
         """The customer writes again; a resolved conversation is reopened by it."""
+        body = checked_text(body, 'message', MAX_MESSAGE, multiline=True, empty='The message is empty.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             now = self.clock.now()
@@ -148,7 +151,7 @@ class InboxService:
         """Send a reply; ``/shortcut`` alone sends that canned reply (the agent's personal one first) with its
         placeholders filled. ``canned_id``: the canned reply the text was picked from (and maybe edited), counted as
         used. Returns the body."""
-        text = checked_text(text, 'reply', MAX_REPLY_LENGTH,
+        text = checked_text(text, 'reply', MAX_REPLY_LENGTH, multiline=True,
                             empty='The reply is empty: write something or pick a canned reply with /.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
@@ -222,6 +225,7 @@ class InboxService:
 
     async def rate(self, conversation_id: int, rating: Rating, *, comment: str = '', key: str | None = None) -> None:
         """The customer rates the latest resolution: once, and only while the conversation is resolved."""
+        comment = checked_text(comment, 'comment', MAX_COMMENT, multiline=True)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             if conversation.status != 'resolved':
@@ -229,7 +233,7 @@ class InboxService:
             if conversation.rating is not None:
                 raise ActionError(f'#{conversation.id} was already rated.')
             conversation.rating = rating.value
-            conversation.rating_comment = comment.strip()[:500] or None
+            conversation.rating_comment = comment or None
             await conversation.save()
             # the rating is the resolver's, even if the conversation was transferred after it was resolved
             resolution = await StoredEvent.filter(conversation_id=conversation.id, kind=EventKind.RESOLVED.value) \
@@ -295,7 +299,7 @@ class InboxService:
 
     async def add_note(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
         """An internal note for the other agents: shown in the agents' thread, never sent to the customer."""
-        text = checked_text(text, 'note', MAX_NOTE_LENGTH, empty='The note is empty.')
+        text = checked_text(text, 'note', MAX_NOTE_LENGTH, multiline=True, empty='The note is empty.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_may_work_on(actor, conversation)
@@ -313,7 +317,7 @@ class InboxService:
         """
         if (to_agent_id is None) == (to_department_id is None):
             raise ActionError('Transfer to one agent or to one department.')
-        note = checked_text(note, 'note', MAX_NOTE_LENGTH)
+        note = checked_text(note, 'transfer note', MAX_NOTE_LENGTH, multiline=True)
         receiver = self.directory.agent(to_agent_id) if to_agent_id is not None else None
         if to_agent_id is not None and receiver is None:
             raise ActionError('That agent does not exist or is no longer active.')
@@ -356,7 +360,10 @@ class InboxService:
     async def search_messages(self, text: str, *, limit: int = 500) -> set[int]:
         """The open conversations with a message containing ``text`` (one query; names and subjects are searched in
         memory by the queue)."""
-        text = text.strip()
+        try:
+            text = checked_text(text, 'search', MAX_SEARCH)
+        except ActionError:  # nothing typed in a search is stored: what no message can hold finds nothing
+            return set()
         if len(text) < 2:
             return set()
         return set(await Message.filter(body__icontains=text, conversation__status__in=OPEN_STATUSES)

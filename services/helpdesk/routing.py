@@ -18,6 +18,7 @@ from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
 from services.domain.inbox import OPEN_STATUSES, InboxItem
 from services.domain.projection import Outcome
+from services.domain.text import MAX_DESCRIPTION, MAX_NAME, checked_text
 from services.helpdesk.inbox import InboxService
 from services.helpdesk.presence import Presence
 from services.platform.clock import Clock
@@ -263,10 +264,11 @@ class RoutingService:
     async def create_department(self, actor: AgentView, name: str, description: str = '') -> int:
         _require_lead(actor, 'create departments')
         name = _department_name(name)
+        description = checked_text(description, 'description', MAX_DESCRIPTION, multiline=True)
         async with self.game.unit_of_work() as work:
             if await Department.filter(name=name).exists():
                 raise ActionError(f'There is already a department called {name}.')
-            department = await Department.create(name=name, description=description.strip()[:300])
+            department = await Department.create(name=name, description=description)
             await work.record(EventKind.WORKSPACE_CONFIGURED, agent_id=actor.id,
                               data={'what': 'department', 'action': 'created', 'id': department.id, 'name': name})
             view = DepartmentView(id=department.id, name=name, description=department.description)
@@ -330,12 +332,7 @@ def _values(value: object) -> list[str]:
 
 
 def _department_name(name: str) -> str:
-    name = ' '.join(name.split())
-    if not name:
-        raise ActionError('A department needs a name.')
-    if len(name) > 80:
-        raise ActionError(f'The name is too long ({len(name)} characters, at most 80).')
-    return name
+    return ' '.join(checked_text(name, 'name', MAX_NAME, name=True, empty='A department needs a name.').split())
 
 
 def _require_lead(actor: AgentView, what: str) -> None:

@@ -12,6 +12,7 @@ from tortoise.expressions import Q
 from models import ChatMessage
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.text import checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
@@ -49,11 +50,7 @@ class TeamChatService:
         self.posted: Event[ChatMessageView] = Event()  # a message was sent (after the commit); tabs filter their own
 
     async def send(self, actor: AgentView, text: str, *, to_agent_id: int | None = None) -> ChatMessageView:
-        text = text.strip()
-        if not text:
-            raise ActionError('The message is empty.')
-        if len(text) > MAX_MESSAGE:
-            raise ActionError(f'The message is too long ({len(text)} characters, at most {MAX_MESSAGE}).')
+        text = checked_text(text, 'message', MAX_MESSAGE, multiline=True, empty='The message is empty.')
         if to_agent_id is not None:
             if to_agent_id == actor.id:
                 raise ActionError('A direct message goes to someone else.')

@@ -98,3 +98,14 @@ def test_resolutions_and_reopens_are_counted_for_their_agent() -> None:
                                        occurred_at=START + timedelta(hours=2), conversation_id=1, data={}))
     assert resolved.awards == []  # counted even when every value is switched off
     assert (resolved.resolved, reopened.resolved, again.resolved) == ((1, 1), (1, -1), None)
+
+
+@pytest.mark.parametrize('typed', ['²', '--5', '5' * 100_000, '\x005', '٣\x00'])
+def test_a_scoring_value_that_is_no_whole_number_is_refused_with_the_fields_rule_not_a_traceback(typed: str) -> None:
+    values = DEFAULTS | {'fast_resolution': typed}
+    with pytest.raises(PolicyError, match=r'^Fast resolution: '):
+        check_policy(values)
+
+
+def test_a_scoring_value_in_any_scripts_digits_is_read() -> None:
+    assert check_policy(DEFAULTS | {'fast_resolution': ' ٣ '}).fast_resolution == 3
