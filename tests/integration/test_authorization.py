@@ -1,0 +1,126 @@
+"""The authorization matrix of the services (issue 19, Roles): every lead-only action refuses an agent with a message
+saying it is for leads, and writes nothing; every public service method taking an ``actor`` is listed here, so a new
+one cannot appear without someone deciding who may call it.
+
+The page half of the matrix is tests/ui/test_authorization.py. A paired kiosk is not a role yet (kiosk pairing does not
+exist): its column is added when pairing is.
+"""
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import fields
+from datetime import date
+
+import pytest
+from tortoise import Tortoise
+
+from services.container import Services
+from services.domain.automation import RuleSpec
+from services.domain.canned import CannedReplyDraft
+from services.domain.errors import ActionError
+from services.domain.incentives import Incentive, IncentiveKind
+from services.domain.rewards import RewardDraft
+from services.game.quests import QuestDraft
+from services.helpdesk.sla import SlaPolicyView
+from services.platform.directory import AgentView
+
+Call = Callable[[Services, AgentView], Awaitable[object]]
+
+SERVICE_PACKAGES = ('services.game.', 'services.helpdesk.')
+
+# (service attribute, method, how to call it): arguments a lead's call would be accepted with where that is cheap, so
+# a missing check shows as a write, not only as a different refusal
+LEAD_ONLY: list[tuple[str, str, Call]] = [
+    ('badges', 'save', lambda s, actor: s.badges.save(actor, {**s.badges.definitions[0].as_dict(), 'key': 'authz'})),
+    ('badges', 'set_team_teasing', lambda s, actor: s.badges.set_team_teasing(actor, next(iter(s.directory.teams)),
+                                                                               True)),
+    ('badges', 'upload_image', lambda s, actor: s.badges.upload_image(actor, b'\x89PNG\r\n\x1a\n')),
+    ('disputes', 'invalidate', lambda s, actor: s.disputes.invalidate(actor, 1, 'A courier problem')),
+    ('disputes', 'ratings', lambda s, actor: s.disputes.ratings(actor)),
+    ('incentives', 'save', lambda s, actor: s.incentives.save(actor, Incentive(
+        name='Authz', kind=IncentiveKind.BONUS, starts_on=date.today(), ends_on=date.today(), bonus_points=5))),
+    ('incentives', 'delete', lambda s, actor: s.incentives.delete(actor, 1)),
+    ('levels', 'save', lambda s, actor: s.levels.save(actor, 2, title='Rookie', icon='egg', condition='points >= 10')),
+    ('quests', 'save', lambda s, actor: s.quests.save(actor, QuestDraft(title='Resolve 2', target=2, reward_points=5))),
+    ('quests', 'end', lambda s, actor: s.quests.end(actor, 'authz')),
+    ('rewards', 'save', lambda s, actor: s.rewards.save(actor, RewardDraft(name='Lunch', cost=100))),
+    ('rewards', 'decide', lambda s, actor: s.rewards.decide(actor, 1, approve=True)),
+    ('rewards', 'pending', lambda s, actor: s.rewards.pending(actor)),
+    ('rewards', 'decided', lambda s, actor: s.rewards.decided(actor)),
+    ('scoring', 'save', lambda s, actor: s.scoring.save(actor, {})),
+    ('scoring', 'reset', lambda s, actor: s.scoring.reset(actor)),
+    ('automation', 'save_rule', lambda s, actor: s.automation.save_rule(actor, RuleSpec(
+        name='Urgent', trigger='conversation_created', action='set_priority', value='urgent'))),
+    ('automation', 'set_enabled', lambda s, actor: s.automation.set_enabled(actor, 1, False)),
+    ('automation', 'delete_rule', lambda s, actor: s.automation.delete_rule(actor, 1)),
+    ('routing', 'set_mode', lambda s, actor: s.routing.set_mode(actor, mode='round_robin', model='shared')),
+    ('routing', 'save_agent', lambda s, actor: s.routing.save_agent(actor, actor.id, departments=[],
+                                                                      channels=['email'], capacity=3,
+                                                                      dedicated_channel=None)),
+    ('routing', 'create_department', lambda s, actor: s.routing.create_department(actor, 'Returns')),
+    ('routing', 'rename_department', lambda s, actor: s.routing.rename_department(
+        actor, next(iter(s.routing.departments)), 'Returns')),
+    ('routing', 'delete_department', lambda s, actor: s.routing.delete_department(
+        actor, next(iter(s.routing.departments)))),
+    ('sla', 'save_policy', lambda s, actor: s.sla.save_policy(actor, SlaPolicyView(
+        priority='urgent', first_response_minutes=5, resolution_minutes=60))),
+    ('auth', 'unlock', lambda s, actor: s.auth.unlock(actor, actor.id)),
+    # these two are open to agents for their own replies; the shared ones are the leads'
+    ('canned_replies', 'save', lambda s, actor: s.canned_replies.save(actor, CannedReplyDraft(
+        title='Authz', shortcut='authz', body='Hello', shared=True))),
+    ('canned_replies', 'delete', lambda s, actor: s.canned_replies.delete(actor, s.canned_replies.shared()[0].id)),
+]
+
+# every other public method taking an actor: an agent may call it, and why
+OPEN_TO_AGENTS: dict[tuple[str, str], str] = {
+    ('rewards', 'redeem'): 'agents spend their own points; leads are the ones refused',
+    ('crm', 'update'): "whoever works a conversation keeps the customer's card up to date",
+    ('inbox', 'add_note'): 'conversation work',
+    ('inbox', 'reopen'): 'conversation work',
+    ('inbox', 'reply'): 'conversation work',
+    ('inbox', 'resolve'): 'conversation work',
+    ('inbox', 'set_priority'): 'conversation work',
+    ('inbox', 'tag'): 'conversation work',
+    ('inbox', 'untag'): 'conversation work',
+    ('inbox', 'take'): 'conversation work',
+    ('inbox', 'transfer'): 'conversation work',
+    ('presence', 'choose'): 'everyone sets their own status',
+    ('team_chat', 'send'): 'everyone chats with the team',
+}
+
+
+@pytest.mark.parametrize(('service', 'method', 'call'), LEAD_ONLY, ids=[f'{s}.{m}' for s, m, _ in LEAD_ONLY])
+async def test_a_lead_only_action_refuses_an_agent_and_writes_nothing(
+        services: Services, ana: AgentView, service: str, method: str, call: Call) -> None:
+    before = await _rows()
+    with pytest.raises(ActionError) as refused:
+        await call(services, ana)
+    assert 'lead' in str(refused.value).lower(), f'{service}.{method} refused ana for another reason: {refused.value}'
+    assert await _rows() == before, f'{service}.{method} wrote something for an agent'
+
+
+def test_every_method_taking_an_actor_is_in_the_matrix(services: Services) -> None:
+    listed = {(service, method) for service, method, _ in LEAD_ONLY} | set(OPEN_TO_AGENTS)
+    assert not {(service, method) for service, method, _ in LEAD_ONLY} & set(OPEN_TO_AGENTS)
+    found = {(name, method) for name, method in _methods_taking_an_actor(services)}
+    assert found - listed == set(), 'a method taking an actor has no row: is it lead-only or open to agents?'
+    assert listed - found == set(), 'a row names a method that no longer takes an actor'
+
+
+def _methods_taking_an_actor(services: Services) -> list[tuple[str, str]]:
+    """Every public coroutine method whose first parameter is ``actor`` on the services the container wires from
+    services/game and services/helpdesk, and on the platform's auth (whose unlock is a lead's action)."""
+    found = []
+    for field in fields(services):
+        service = getattr(services, field.name)
+        if not type(service).__module__.startswith(SERVICE_PACKAGES) and field.name != 'auth':
+            continue
+        for method, function in inspect.getmembers(type(service), inspect.iscoroutinefunction):
+            if not method.startswith('_') and list(inspect.signature(function).parameters)[1:2] == ['actor']:
+                found.append((field.name, method))
+    return found
+
+
+async def _rows() -> dict[str, int]:
+    """How many rows every table holds: a refused action changes none of them."""
+    return {model.__name__: await model.all().count()
+            for app in Tortoise.apps.values() for model in app.values()}
