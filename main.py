@@ -29,7 +29,7 @@ from services.platform.settings import DEFAULT_DB_URL, Settings, origins
 from simulation import core
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS, start_demo
 from simulation.report import describe, report
-from simulation.simulator import Simulator
+from simulation.simulator import Simulator, simulator_for
 from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, SCENARIOS
 from ui import http_security, pages
 
@@ -74,9 +74,8 @@ def serve(settings: Settings) -> None:
     if settings.demo:  # the demo floor, on a clock its simulator accelerates
         clock = AcceleratedClock()
         services = build(settings, clock=clock)
-        simulator = Simulator(clock=clock, pace=clock, inbox=services.inbox, game=services.game,
-                              directory=services.directory, presence=services.presence, seed=settings.seed,
-                              speed=settings.sim_speed, scenario=settings.scenario)
+        simulator = simulator_for(services, clock=clock, pace=clock, seed=settings.seed, speed=settings.sim_speed,
+                                  scenario=settings.scenario)
     else:
         services = build(settings, clock=SystemClock())
     app.state.services = services  # lets tests driving the app reach the services it built

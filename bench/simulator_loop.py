@@ -25,7 +25,7 @@ from services.container import build  # noqa: E402 - after the path is set
 from services.platform.clock import AcceleratedClock  # noqa: E402
 from services.platform.settings import Settings  # noqa: E402
 from simulation.demo import start_demo  # noqa: E402
-from simulation.simulator import Simulator  # noqa: E402
+from simulation.simulator import simulator_for  # noqa: E402
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # a Monday morning: the floor fills up
 TICK = 0.005
@@ -38,8 +38,7 @@ async def measure(db_url: str, *, speed: float, seconds: float, warmup: float) -
     settings = Settings(db_url=db_url, simulator=False, storage_secret='bench', argon2_memory_kib=1024)
     services = build(settings, clock=clock)
     await start_demo(services, quests=False)
-    simulator = Simulator(clock=clock, pace=clock, inbox=services.inbox, game=services.game,
-                          directory=services.directory, presence=services.presence)
+    simulator = simulator_for(services, clock=clock, pace=clock)
     try:
         await asyncio.sleep(warmup)
         idle = figures(await lags(seconds))

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from nicegui import Event
 
 from models import Customer
+from services.container import Services
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind, Rating
 from services.domain.inbox import InboxItem
@@ -80,6 +81,14 @@ class _Customer:
     id: int
     name: str
     language: str
+
+
+def simulator_for(services: Services, *, clock: AcceleratedClock | ManualClock, pace: AcceleratedClock | None = None,
+                  seed: int = 1, speed: float = 60.0, scenario: str = DEFAULT_SCENARIO) -> 'Simulator':
+    """The simulator driving ``services``: live on the accelerated clock it speeds up (``pace``, the services' own
+    clock), or headless on a manual one (``pace`` None)."""
+    return Simulator(clock=clock, pace=pace, inbox=services.inbox, game=services.game, directory=services.directory,
+                     presence=services.presence, seed=seed, speed=speed, scenario=scenario)
 
 
 class Simulator:

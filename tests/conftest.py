@@ -13,7 +13,7 @@ from services.container import Services, build
 from services.platform.clock import ManualClock
 from services.platform.settings import Settings
 from simulation.demo import start_demo
-from simulation.simulator import Simulator
+from simulation.simulator import Simulator, simulator_for
 
 PG_URL = os.environ.get('DESKQUEST_TEST_PG_URL', '')  # e.g. postgres://postgres@127.0.0.1:5432/test
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # a Monday morning
@@ -65,18 +65,13 @@ async def services(db_url: str, clock: ManualClock) -> AsyncIterator[Services]:
 @pytest.fixture
 def simulator(services: Services, clock: ManualClock) -> Simulator:
     """The demo's simulator, headless: :meth:`Simulator.run_until` moves the manual clock."""
-    return headless_simulator(services, clock)
+    return simulator_for(services, clock=clock)
 
 
 def settings_for_test(db_url: str, **overrides: object) -> Settings:
     """The app's settings for a test: the demo floor, no simulator started, a cheap Argon2."""
     return Settings(**{'db_url': db_url, 'simulator': False, 'storage_secret': 'test', 'argon2_memory_kib': 1024,
                        **overrides})
-
-
-def headless_simulator(services: Services, clock: ManualClock, *, seed: int = 1) -> Simulator:
-    return Simulator(clock=clock, inbox=services.inbox, game=services.game, directory=services.directory,
-                     presence=services.presence, seed=seed)
 
 
 @pytest.fixture(autouse=True)

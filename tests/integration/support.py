@@ -14,8 +14,8 @@ from services.container import Services, build
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from simulation.demo import start_demo
-from simulation.simulator import Simulator
-from tests.conftest import headless_simulator, settings_for_test
+from simulation.simulator import Simulator, simulator_for
+from tests.conftest import settings_for_test
 
 POLL_SECONDS = 0.02  # short next to any timeout, long enough to let the awaited tasks run
 
@@ -100,7 +100,7 @@ async def start_headless(db_url: str, *, start: datetime, seed: int = 1) -> tupl
     clock = ManualClock(start)
     services = build(settings_for_test(db_url), clock=clock)
     await start_demo(services, quests=False)
-    return services, headless_simulator(services, clock, seed=seed)
+    return services, simulator_for(services, clock=clock, seed=seed)
 
 
 async def _holds(condition: Condition) -> bool:

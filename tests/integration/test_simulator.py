@@ -17,7 +17,7 @@ from services.game.rebuild import differences, replay
 from services.platform.clock import AcceleratedClock, ManualClock
 from services.platform.directory import AgentView
 from simulation.demo import start_demo
-from simulation.simulator import Simulator
+from simulation.simulator import Simulator, simulator_for
 from simulation.traffic import SCENARIOS, plan_shifts
 from tests.conftest import START, settings_for_test
 from tests.integration.support import start_headless, waiting_ids, written
@@ -139,8 +139,7 @@ async def test_at_an_hour_a_second_the_simulator_works_through_the_morning_by_it
     clock = AcceleratedClock(start=START)
     services = build(settings_for_test(db_url), clock=clock)
     await start_demo(services, quests=False)
-    simulator = Simulator(clock=clock, pace=clock, inbox=services.inbox, game=services.game,
-                          directory=services.directory, presence=services.presence)
+    simulator = simulator_for(services, clock=clock, pace=clock)
     try:
         simulator.set_speed(3600)
         simulator.start()
