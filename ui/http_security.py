@@ -1,5 +1,6 @@
 """The web layer's defences: security headers on every HTTP response, the session cookie's flags, and the origins whose
 pages may open the websocket. ``main.py`` calls :func:`install` once and passes :func:`session_cookie` to ``ui.run``."""
+import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,6 +11,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.platform.settings import Settings
+
+log = logging.getLogger(__name__)
 
 KIOSK_PATH = '/kiosk'
 HSTS = 'max-age=31536000'  # a year; no includeSubDomains: DeskQuest does not own its neighbours on the domain
@@ -32,6 +35,10 @@ def install(app: FastAPI, settings: Settings) -> None:
     """
     app.add_middleware(SecurityHeaders, https=settings.https, kiosk_frame_origins=settings.kiosk_frame_origins)
     core.sio.eio.cors_allowed_origins = OriginCheck(https=settings.https, extra=settings.allowed_origins)
+    # Outside every middleware, ServerErrorMiddleware included: ui.run adds NiceGUI's after this call, and the error it
+    # guards against leaves the outermost one. Starlette builds the stack once, at the first request or lifespan event.
+    build_middleware_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: ClientGone(build_middleware_stack())  # type: ignore[method-assign]
 
 
 def session_cookie(settings: Settings) -> dict[str, Any]:
@@ -62,6 +69,33 @@ class SecurityHeaders:
                     response_headers[name] = value
             await send(message)
         await self.app(scope, receive, send_with_headers)
+
+
+class ClientGone:
+    """Starlette's ``BaseHTTPMiddleware`` (NiceGUI stacks four) raises ``RuntimeError('No response returned.')`` when
+    a browser drops a request before its response starts (starlette#2516; a page left while its scripts load does it).
+    Nobody is left to answer; the guard logs it at debug level instead of a traceback. Any other error passes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] != 'http':
+            await self.app(scope, receive, send)
+            return
+        disconnected = False
+
+        async def watching_receive() -> Message:
+            nonlocal disconnected
+            message = await receive()
+            disconnected = disconnected or message['type'] == 'http.disconnect'
+            return message
+        try:
+            await self.app(scope, watching_receive, send)
+        except RuntimeError as error:
+            if not (disconnected and str(error) == 'No response returned.'):
+                raise
+            log.debug('%s %s: the client left before the response', scope.get('method'), scope.get('path'))
 
 
 class OriginCheck:
