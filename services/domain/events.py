@@ -53,6 +53,15 @@ class EventKind(str, Enum):
     # a lead let an account log in again before its failed logins expired (issue 19); agent_id: the lead; data: id,
     # username (the account), by
     ACCOUNT_UNLOCKED = 'account_unlocked'
+    # accounts managed by a lead (issue 19); agent_id: the lead; data: id, username (the account), by, and:
+    ACCOUNT_CREATED = 'account_created'  # + display_name, role, team_id
+    ACCOUNT_DISABLED = 'account_disabled'  # the account's sessions end; it cannot log in until enabled
+    ACCOUNT_ENABLED = 'account_enabled'
+    ACCOUNT_ROLE_CHANGED = 'account_role_changed'  # + role_before, role; the account's sessions end
+    PASSWORD_RESET = 'password_reset'  # a lead set a new password; the account's sessions end (no hash in the log)
+    # a person changed their own password (issue 19); agent_id: themselves; data: id, username, by; their other
+    # sessions end
+    PASSWORD_CHANGED = 'password_changed'
 
 
 class Channel(str, Enum):
