@@ -82,8 +82,8 @@ class Pending:
     applied, not run."""
 
 
-async def open_database(db_url: str) -> tuple[str, ...]:
-    """Connect, check SQLite's pragmas and apply the migrations the database lacks; return their names.
+async def open_database(db_url: str) -> Pending:
+    """Connect, check SQLite's pragmas and apply the migrations the database lacks; return which they were.
 
     :raises IncompatibleDatabase: (the connection closed, the database unchanged) when SQLite does not take the pragmas,
         when a newer release migrated the database, or when its tables are not the ones a migration history implies.
@@ -96,7 +96,7 @@ async def open_database(db_url: str) -> tuple[str, ...]:
         raise
     if pending.migrations:
         await _apply(executor, pending)
-    return pending.migrations
+    return pending
 
 
 async def pending_migrations(db_url: str) -> Pending:
