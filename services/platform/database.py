@@ -51,6 +51,10 @@ class UnsafeSqliteSettings(IncompatibleDatabase):
     """SQLite answered a pragma with another value than the one DeskQuest set (a file system without WAL, …)."""
 
 
+class MigrationFailed(IncompatibleDatabase):
+    """A migration raised an error: its transaction was rolled back, the ones before it stay applied."""
+
+
 @dataclass(kw_only=True, slots=True, frozen=True)
 class Pragma:
     name: str
@@ -94,8 +98,12 @@ async def open_database(db_url: str) -> Pending:
     except IncompatibleDatabase:
         await Tortoise.close_connections()
         raise
-    if pending.migrations:
-        await _apply(executor, pending)
+    try:
+        if pending.migrations:
+            await _apply(executor, pending, db_url)
+    except Exception:
+        await Tortoise.close_connections()  # an open connection would keep the process alive
+        raise
     return pending
 
 
@@ -192,7 +200,7 @@ async def _pending(executor: MigrationExecutor, db_url: str) -> Pending:
     return Pending(migrations=names, adopted=INITIAL)
 
 
-async def _apply(executor: MigrationExecutor, pending: Pending) -> None:
+async def _apply(executor: MigrationExecutor, pending: Pending, db_url: str) -> None:
     """Apply each pending migration in its own transaction, recorded in that same transaction.
 
     Tortoise rebuilds its picture of every table once per operation, which made a new database take 2.5 s instead of
@@ -205,18 +213,41 @@ async def _apply(executor: MigrationExecutor, pending: Pending) -> None:
     sqlite = executor.connection.capabilities.dialect == 'sqlite'
     for name in pending.migrations:
         statements = () if name == pending.adopted else compiled.get(name)
-        if statements is None:
-            await executor.migrate([MigrationTarget(app_label=APP, name=name)])
-        else:
-            async with in_transaction('default') as connection:
-                for sql in statements:
-                    if sqlite:  # one statement at a time: executescript() would commit the transaction
-                        for statement in _statements(sql):
-                            await connection.execute_query(statement)
-                    else:
-                        await connection.execute_script(sql)
-                await MigrationRecorder(connection).record_applied(APP, name)
+        try:
+            if sqlite:  # SQLite changes a column by copying the table and dropping the old one: with foreign keys on,
+                # that drop would cascade to every row pointing at it (it is a no-op inside a transaction, so here)
+                await executor.connection.execute_query('PRAGMA foreign_keys = OFF')
+            if statements is None:
+                await executor.migrate([MigrationTarget(app_label=APP, name=name)])
+                if sqlite:
+                    await _check_foreign_keys(executor.connection)
+            else:
+                async with in_transaction('default') as connection:
+                    for sql in statements:
+                        if sqlite:  # one statement at a time: executescript() would commit the transaction
+                            for statement in _statements(sql):
+                                await connection.execute_query(statement)
+                        else:
+                            await connection.execute_script(sql)
+                    if sqlite:
+                        await _check_foreign_keys(connection)  # before the commit, so a violation rolls back
+                    await MigrationRecorder(connection).record_applied(APP, name)
+        except Exception as error:
+            raise MigrationFailed(
+                f'{db_url}: migration {name} failed and was rolled back ({error}); the migrations before it stay '
+                'applied. A new column that is not nullable needs a db_default= for the rows already stored.'
+            ) from error
+        finally:
+            if sqlite:
+                await executor.connection.execute_query('PRAGMA foreign_keys = ON')
         log.info('%s migration %s', 'adopted' if name == pending.adopted else 'applied', name)
+
+
+async def _check_foreign_keys(connection) -> None:
+    _, rows = await connection.execute_query('PRAGMA foreign_key_check')
+    if rows:
+        broken = sorted({f'{row[0]} → {row[2]}' for row in rows})
+        raise IncompatibleDatabase(f'rows would point at rows that do not exist ({", ".join(broken)})')
 
 
 _COMPILABLE = (CreateModel, DeleteModel, AddField, RemoveField, RenameField, RenameModel, AlterModelOptions, AddIndex,

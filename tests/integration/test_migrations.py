@@ -4,8 +4,10 @@ a newer release, or with tables that are not what its history says, is refused w
 ``python main.py migrate [--check]`` does the same from the command line; and the migrations describe the models."""
 import asyncio
 import os
+import shutil
 import sqlite3
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import asyncpg
@@ -19,7 +21,7 @@ from services.platform.database import INITIAL, IncompatibleDatabase, _apps_conf
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / 'tests' / 'fixtures'  # made by tests/fixtures/make_release_database.py running 7edbc86's code
 MIGRATIONS = tuple(sorted(path.stem for path in (ROOT / 'models' / 'migrations').glob('[0-9]*.py')))
-Rows = dict[str, list[tuple]]
+Rows = dict[str, list[tuple[tuple[str, object], ...]]]  # table: rows as (column, value) pairs, in a stable order
 
 
 async def test_a_database_of_the_release_before_migrations_is_upgraded_and_loses_nothing(db_url: str) -> None:
@@ -47,7 +49,7 @@ async def test_a_new_database_gets_every_migration_and_a_second_start_changes_no
     await Tortoise.close_connections()
     assert created.migrations == MIGRATIONS and created.adopted is None
     tables = await table_rows(db_url)
-    assert [row[2] for row in tables['tortoise_migrations']] == list(MIGRATIONS)  # (id, app, name, applied_at)
+    assert [dict(row)['name'] for row in tables['tortoise_migrations']] == list(MIGRATIONS)
     assert 'schema_info' not in tables and {'event', 'agent', 'ledger_entry'} <= set(tables)
 
     again = await open_database(db_url)
@@ -134,7 +136,78 @@ async def test_a_newer_database_is_refused_on_the_command_line_without_a_traceba
         assert 'Traceback' not in output
 
 
+async def test_the_next_migration_is_made_by_the_tool_and_applies_to_a_database_with_data(db_url: str,
+                                                                                          tmp_path: Path) -> None:
+    """The developer's loop (docs/ARCHITECTURE.md, "Migrations") on a copy of the code: add a field, make its
+    migration with ``python -m tortoise makemigrations``, apply it to an upgraded database of the old release; then the
+    same to take the field out again. Nothing of it is kept."""
+    repo = tmp_path / 'repo'
+    for part in ('models', 'services/__init__.py', 'services/platform/__init__.py', 'services/platform/database.py',
+                 'pyproject.toml'):
+        target = repo / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (ROOT / part).is_dir():
+            shutil.copytree(ROOT / part, target, ignore=shutil.ignore_patterns('__pycache__'))
+        else:
+            shutil.copy(ROOT / part, target)
+    await load_release_dump(db_url)
+    assert await apply_in(repo, db_url) == list(MIGRATIONS)
+    people = repo / 'models' / 'people.py'
+    original = people.read_text()
+    before = await table_rows(db_url)
+
+    def with_nickname(options: str) -> str:
+        return original.replace("    active = fields.BooleanField(default=True)\n",
+                                "    active = fields.BooleanField(default=True)\n"
+                                f"    nickname = fields.CharField(max_length=40, {options})\n", 1)
+
+    # default= is Python's: the stored agents would have no value, and the failed migration is rolled back
+    people.write_text(with_nickname("default=''"))
+    await run_in(repo, '-m', 'tortoise', 'makemigrations', '-n', 'add_nickname')
+    added = next((repo / 'models' / 'migrations').glob('*_add_nickname.py'))
+    assert "ops.AddField(" in added.read_text()
+    refusal = await run_in(repo, '-c', APPLY, db_url, fails=True)
+    assert f'migration {added.stem} failed and was rolled back' in refusal and 'needs a db_default=' in refusal
+    assert await table_rows(db_url) == before
+
+    added.unlink()
+    people.write_text(with_nickname("default='', db_default=''"))
+    await run_in(repo, '-m', 'tortoise', 'makemigrations', '-n', 'add_nickname')
+    assert await apply_in(repo, db_url) == [f'{len(MIGRATIONS) + 1:04d}_add_nickname']
+    agents = (await table_rows(db_url))['agent']
+    assert len(agents) == 13 and {dict(row)['nickname'] for row in agents} == {''}  # every agent kept, and filled
+
+    people.write_text(original)
+    await run_in(repo, '-m', 'tortoise', 'makemigrations', '-n', 'drop_nickname')
+    assert await apply_in(repo, db_url) == [f'{len(MIGRATIONS) + 2:04d}_drop_nickname']
+    after = await table_rows(db_url)
+    assert after == before | {'tortoise_migrations': after['tortoise_migrations']}  # on SQLite, agent was copied
+    assert 'No changes detected' in await run_in(repo, '-m', 'tortoise', 'makemigrations')
+
+
 # --- helpers ---
+
+APPLY = ('import asyncio, sys; from tortoise import Tortoise; from services.platform.database import open_database\n'
+         'async def main():\n'
+         '    print(*(await open_database(sys.argv[1])).migrations)\n'
+         '    await Tortoise.close_connections()\n'
+         'asyncio.run(main())')
+
+
+async def apply_in(repo: Path, db_url: str) -> list[str]:
+    """Open the database with the code in ``repo`` (so its migrations) in another process; the migrations applied."""
+    return (await run_in(repo, '-c', APPLY, db_url)).split()
+
+
+async def run_in(repo: Path, *args: str, fails: bool = False) -> str:
+    """Run Python in ``repo``; its output, or with ``fails`` its error output (it must fail)."""
+    env = {name: value for name, value in os.environ.items() if name != 'NICEGUI_USER_SIMULATION'}
+    process = await asyncio.create_subprocess_exec(sys.executable, *args, cwd=repo, env=env,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    output, errors = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert (process.returncode != 0) == fails, errors.decode()
+    return errors.decode() if fails else output.decode()
+
 
 async def load_release_dump(db_url: str) -> None:
     """Fill the fresh database with the release's dump of the same dialect."""
@@ -163,14 +236,16 @@ async def execute(db_url: str, sql: str) -> None:
 
 
 async def table_rows(db_url: str) -> Rows:
-    """Every table's rows, in a stable order, read with the plain driver (not through Tortoise)."""
+    """Every table's rows, read with the plain driver (not through Tortoise); a column's place in its table does not
+    count (SQLite's copy of a changed table may order them otherwise)."""
     path = sqlite_path(db_url)
     if path is not None:
         connection = sqlite3.connect(path)
+        connection.row_factory = sqlite3.Row
         try:
-            names = [name for (name,) in connection.execute(
+            names = [row[0] for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-            return {name: sorted(connection.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
+            return {name: _stable(dict(row) for row in connection.execute(f'SELECT * FROM "{name}"'))
                     for name in names}
         finally:
             connection.close()
@@ -178,10 +253,13 @@ async def table_rows(db_url: str) -> Rows:
     try:
         names = [row[0] for row in await connection.fetch(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")]
-        return {name: sorted((tuple(row) for row in await connection.fetch(f'SELECT * FROM "{name}"')), key=repr)
-                for name in names}
+        return {name: _stable(dict(row) for row in await connection.fetch(f'SELECT * FROM "{name}"')) for name in names}
     finally:
         await connection.close()
+
+
+def _stable(rows: Iterable[dict[str, object]]) -> list[tuple[tuple[str, object], ...]]:
+    return sorted((tuple(sorted(row.items())) for row in rows), key=repr)
 
 
 async def run_migrate(*args: str) -> tuple[int, str]:
