@@ -22,7 +22,7 @@ from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.game.rebuild import differences, overwrite, replay
 from services.platform import collector
-from services.platform.auth import create_account
+from services.platform.accounts import create_account
 from services.platform.clock import AcceleratedClock, SystemClock
 from services.platform.database import IncompatibleDatabase, check_database, open_database, sqlite_path
 from services.platform.settings import DEFAULT_DB_URL, Settings, origins

@@ -4,7 +4,6 @@ import asyncio
 import contextlib
 import math
 import os
-import re
 import secrets
 import threading
 import time
@@ -16,7 +15,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
-from tortoise.exceptions import IntegrityError
 
 from models import Agent
 from services.domain.errors import ActionError
@@ -24,11 +22,8 @@ from services.domain.events import EventKind
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
 
-MIN_PASSWORD_LENGTH = 12
 REFUSAL_DELAY = 1.0  # seconds before a refusal for too many failures is answered
 HASH_THREAD_NICENESS = 10  # CPU weight 110 against the loop's 1024: a login yields, but is not starved
-ROLES = ('agent', 'lead')
-USERNAME = re.compile(r'[a-z0-9][a-z0-9._-]{1,63}')
 
 
 class TooManyFailures(ActionError):
@@ -113,33 +108,6 @@ class AuthService:
         if self._dummy_hash is None:
             self._dummy_hash = await self.hash(secrets.token_urlsafe(16))
         return self._dummy_hash
-
-
-async def create_account(hasher: PasswordHasher, *, username: str, display_name: str, role: str,
-                         password: str) -> Agent:
-    """Create a real (not demo) account, its password hashed in a thread (``python main.py admin create``).
-
-    :raises ActionError: for a name that is taken or malformed, an unknown role or a password that is too short;
-        nothing is written then.
-    """
-    name = username.strip().lower()
-    if not USERNAME.fullmatch(name):
-        raise ActionError(f'The username {username!r} is not usable: 2 to 64 characters, letters, digits, dots, '
-                          'dashes and underscores, starting with a letter or a digit.')
-    if role not in ROLES:
-        raise ActionError(f'The role must be one of {", ".join(ROLES)}, not {role!r}.')
-    shown = ' '.join(display_name.split()) or name
-    if len(shown) > 120 or not shown.isprintable():
-        raise ActionError('The display name must be printable and at most 120 characters.')
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ActionError(f'The password is too short: at least {MIN_PASSWORD_LENGTH} characters.')
-    if await Agent.exists(username=name):
-        raise ActionError(f'The username {name!r} is taken.')
-    password_hash = await asyncio.to_thread(hasher.hash, password)
-    try:
-        return await Agent.create(username=name, display_name=shown, role=role, password_hash=password_hash)
-    except IntegrityError as error:  # created by someone else since the check above
-        raise ActionError(f'The username {name!r} is taken.') from error
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
