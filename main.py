@@ -190,7 +190,7 @@ async def create_admin_account(settings: Settings, account: NewAccount) -> int:
     finally:
         await Tortoise.close_connections()
     print(f'created {created.role} {created.username!r} ({created.display_name}, #{created.id}) in {settings.db_url}; '
-          'a running DeskQuest sees the account after a restart')
+          'it can log in at once, a running DeskQuest included')
     return 0
 
 
