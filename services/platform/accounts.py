@@ -21,6 +21,7 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # a passphrase fits; a pasted novel is not hashed
 MAX_DISPLAY_NAME = 120  # the column's width
 ROLES = ('agent', 'lead')
+A_ROLE = {'agent': 'an agent', 'lead': 'a lead'}  # for sentences: "Ana is a lead already"
 USERNAME = re.compile(r'[a-z0-9][a-z0-9._-]{1,63}')
 # what a password may not hold: control characters (no keyboard types them) and lone surrogates (not encodable)
 _PASSWORD_FORBIDDEN = re.compile('[\x00-\x1f\x7f-\x9f\ud800-\udfff]')
@@ -129,7 +130,7 @@ class AccountService:
             agent = await self._account(agent_id)
             before = agent.role
             if before == role:
-                raise ActionError(f'{agent.display_name} is {_a(role)} already.')
+                raise ActionError(f'{agent.display_name} is {A_ROLE[role]} already.')
             if agent.id == actor.id:
                 raise ActionError('You cannot change your own role: ask another lead.')
             if before != 'agent':
@@ -254,7 +255,3 @@ def _checked_role(role: object) -> str:
 def _about(agent: Agent, actor: AgentView) -> dict[str, object]:
     """What every account event says: which account, and which lead."""
     return {'id': agent.id, 'username': agent.username, 'by': actor.id}
-
-
-def _a(role: str) -> str:
-    return f'an {role}' if role[0] in 'aeiou' else f'a {role}'
