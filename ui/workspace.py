@@ -133,10 +133,12 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
 
 def game_link(agent: AgentView) -> None:
-    """Leads set up the game, agents spend their points."""
+    """Leads set up the game and manage the accounts, agents spend their points."""
     if agent.is_lead:
         ui.button(icon='sports_esports', on_click=lambda: ui.navigate.to('/admin/game')) \
             .props('flat round color=white').tooltip('Game settings').mark('admin-game-link')
+        ui.button(icon='manage_accounts', on_click=lambda: ui.navigate.to('/admin/accounts')) \
+            .props('flat round color=white').tooltip('Accounts').mark('admin-accounts-link')
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
             .props('flat round color=white').tooltip('Rewards').mark('rewards-link')
