@@ -41,6 +41,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             ui.space()
             if agent.is_lead and simulator is not None:
                 SimulatorControls(simulator, clock=services.clock, actor=actor)
+            if agent.is_lead:  # in production too, where there is no simulator
                 ui.button(icon='tune', on_click=lambda: ui.navigate.to('/admin/workspace')) \
                     .props('flat round color=white').tooltip('Workspace settings').mark('admin-link')
             header_tools = ui.row().classes('items-center gap-1 no-wrap')  # presence, chat, canned replies, ratings
