@@ -10,6 +10,7 @@ from models import Agent, AgentScore, LedgerEntry, StoredEvent
 from services.container import Services
 from services.domain.errors import ActionError
 from services.domain.leaderboard import Period
+from services.game.rebuild import differences, replay
 from services.platform.accounts import AccountDraft, AccountService, create_account
 from services.platform.auth import AuthService, LoginLimits, TooManyFailures
 from services.platform.directory import AgentView
@@ -98,6 +99,8 @@ async def test_a_disabled_account_cannot_log_in_leaves_the_floor_and_keeps_its_p
     assert await services.auth.authenticate('ana', 'demo') is not None
     await refused(lambda: services.accounts.enable(lead, ana.id), "Ana Ozola's account is enabled already.")
     await refused(lambda: services.accounts.disable(lead, 999_999), 'There is no account #999999.')
+    await services.badges.settle()
+    assert await differences(await replay()) == []  # the account events leave the projections as the log says
 
 
 async def test_a_lead_sets_a_new_password_and_the_log_holds_no_secret(services: Services, lead: AgentView,
