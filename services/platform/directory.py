@@ -43,9 +43,6 @@ class Directory:
         """The people who play the game: agents (leads watch and configure it)."""
         return [agent for agent in self.agents.values() if agent.role == 'agent']
 
-    def leads(self) -> list[AgentView]:
-        return [agent for agent in self.agents.values() if agent.is_lead]
-
     def view(self, agent: Agent) -> AgentView:
         """How the rest of the app sees a stored account."""
         return AgentView(id=agent.id, username=agent.username, name=agent.display_name, role=agent.role,
