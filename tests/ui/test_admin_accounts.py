@@ -5,7 +5,7 @@ from collections.abc import Callable
 from nicegui.testing import User
 
 from models import Agent, StoredEvent
-from tests.ui.support import agent, log_in, notified, services, set_value, until
+from tests.ui.support import agent, log_in, notified, running, services, set_value, until
 
 PASSWORD = 'correct horse battery'
 
@@ -45,16 +45,24 @@ async def test_a_lead_creates_an_account_that_logs_in(create_user: Callable[[], 
 async def test_a_disabled_account_is_refused_at_login_and_enabled_again(create_user: Callable[[], User]) -> None:
     lead, ana = create_user(), create_user()
     ana_id = agent('ana').id
+    await log_in(ana, 'ana')
     await open_accounts(lead)
     lead.find(marker='toggle-ana').click()
     await lead.should_see('Ana Ozola is disabled', retries=50)
     await until(lambda: services().directory.agent(ana_id) is None, message='ana to leave the directory')
     await lead.should_see(marker='status-ana', content='disabled', retries=50)
-    await log_in(ana, 'ana', succeeds=False)
+    await ana.open('/')  # logged in before: the page no longer lets her in
+    await ana.should_see(marker='login', retries=50)
+    await until(lambda: not running('navigate'), message='the redirect to the login page to end')
+    ana.find(marker='username').type('ana')  # on the login page she was sent to
+    ana.find(marker='password').type('demo')
+    ana.find(marker='login').click()
     await until(lambda: notified(ana, 'Wrong username or password.') == 1, message='the login to be refused')
     lead.find(marker='toggle-ana').click()
     await lead.should_see('Ana Ozola is enabled again', retries=50)
-    await log_in(ana, 'ana')
+    await lead.should_see(marker='status-ana', content='active', retries=50)
+    # her browser still names her (ending sessions on ACCOUNT_DISABLED is the sessions' part): the password is checked
+    assert await services().auth.authenticate('ana', 'demo') is not None
     assert await StoredEvent.filter(kind__in=['account_disabled', 'account_enabled']).count() == 2
 
 
