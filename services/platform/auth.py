@@ -90,8 +90,7 @@ class AuthService:
             agent.password_hash = await self.hash(password)
             await agent.save(update_fields=['password_hash'])
         if (view := self.directory.agent(agent.id)) is None:  # made by `admin create` since this server started
-            view = self.directory.view(agent)
-            self.directory.put(view)
+            view = await self._hold(agent.id)
         return view
 
     def close(self) -> None:
@@ -122,6 +121,17 @@ class AuthService:
                                                                     password)
         except (VerificationError, InvalidHashError, UnicodeEncodeError):  # a lone surrogate cannot be hashed
             return False
+
+    async def _hold(self, agent_id: int) -> AgentView | None:
+        """Put an account the directory does not hold into it, if it is still enabled: read in the writer's turn, so
+        a lead disabling it meanwhile is either seen here or removes it again after."""
+        async with self.game.unit_of_work() as work:
+            agent = await Agent.get_or_none(id=agent_id, active=True)
+            if agent is None:
+                return None
+            view = self.directory.view(agent)
+            work.after_commit(lambda: self.directory.put(view))
+        return view
 
     async def _dummy(self) -> str:
         """A hash of a random password with this hasher's parameters, made once, for names that have no account."""

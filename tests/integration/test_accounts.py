@@ -206,13 +206,19 @@ async def test_hostile_login_names_get_a_clear_message(services: Services) -> No
     assert await services.auth.authenticate('ana', 'broken \ud800 password') is None  # not encodable: just wrong
 
 
-async def test_an_account_made_by_admin_create_logs_in_on_a_running_server(services: Services) -> None:
+async def test_an_account_made_by_admin_create_logs_in_on_a_running_server(services: Services,
+                                                                         lead: AgentView) -> None:
     created = await create_account(services.auth.hasher, username='sam', display_name='Sam Late', role='agent',
                                    password=PASSWORD)
     assert services.directory.agent(created.id) is None  # the server loaded its directory before
     agent = await services.auth.authenticate('sam', PASSWORD)
     assert agent is not None and agent.name == 'Sam Late' and services.directory.agent(created.id) == agent
     assert created.id in {a.id for a in services.directory.floor()}
+    # one a lead disables before its first login stays out
+    late = await create_account(services.auth.hasher, username='tom', display_name='', role='agent',
+                                password=PASSWORD)
+    await services.accounts.disable(lead, late.id)
+    assert await services.auth.authenticate('tom', PASSWORD) is None and services.directory.agent(late.id) is None
 
 
 async def test_closing_stops_the_hashing_threads(services: Services) -> None:
