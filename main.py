@@ -23,7 +23,7 @@ from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.game.rebuild import differences, overwrite, replay
 from services.platform import collector
-from services.platform.auth import create_account
+from services.platform.accounts import create_account
 from services.platform.clock import AcceleratedClock, SystemClock
 from services.platform.database import IncompatibleDatabase, check_database, open_database
 from services.platform.settings import (
@@ -211,8 +211,7 @@ async def create_admin_account(settings: Settings, account: NewAccount) -> int:
     finally:
         await Tortoise.close_connections()
     print(f'created {created.role} {created.username!r} ({created.display_name}, #{created.id}) in '
-          f'{masked_url(settings.db_url)}; '
-          'a running DeskQuest sees the account after a restart')
+          f'{masked_url(settings.db_url)}; it can log in at once, a running DeskQuest included')
     return 0
 
 
