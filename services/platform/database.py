@@ -29,6 +29,8 @@ from tortoise.migrations.schema_generator.state import State
 from tortoise.migrations.schema_generator.state_apps import StateApps
 from tortoise.transactions import in_transaction
 
+from services.platform.settings import masked_url
+
 log = logging.getLogger('deskquest')
 
 APP = 'models'  # Tortoise's app label of DeskQuest's tables
@@ -94,13 +96,13 @@ async def open_database(db_url: str) -> Pending:
     """
     executor = await _connect(db_url)
     try:
-        pending = await _pending(executor, db_url)
+        pending = await _pending(executor, masked_url(db_url))
     except IncompatibleDatabase:
         await Tortoise.close_connections()
         raise
     try:
         if pending.migrations:
-            await _apply(executor, pending, db_url)
+            await _apply(executor, pending, masked_url(db_url))
     except Exception:
         await Tortoise.close_connections()  # an open connection would keep the process alive
         raise
@@ -117,7 +119,7 @@ async def pending_migrations(db_url: str) -> Pending:
         return Pending(migrations=tuple(key.name for key in _in_order(loader.graph)))
     executor = await _connect(db_url)
     try:
-        return await _pending(executor, db_url)
+        return await _pending(executor, masked_url(db_url))
     except IncompatibleDatabase:
         await Tortoise.close_connections()
         raise
@@ -162,15 +164,16 @@ async def _connect(db_url: str) -> MigrationExecutor:
     return _Executor(Tortoise.get_connection('default'), _apps_config())
 
 
-async def _pending(executor: MigrationExecutor, db_url: str) -> Pending:
-    """What the database lacks; refuse (before anything is written) a database this release cannot bring up to date."""
+async def _pending(executor: MigrationExecutor, shown: str) -> Pending:
+    """What the database lacks; refuse (before anything is written) a database this release cannot bring up to date.
+    ``shown`` is the URL with its password masked, for the messages."""
     plan = await executor.plan()  # builds the graph from models/migrations and reads the history
     names = tuple(step.migration.name for step in plan if not step.backward)
     history = set(await executor.recorder.applied_migrations())
     unknown = sorted(key.name for key in history if key.app_label == APP and key not in executor.loader.graph.nodes)
     if unknown:
         raise IncompatibleDatabase(
-            f'{db_url} was upgraded by a newer release of DeskQuest: its migrations {", ".join(unknown)} are unknown '
+            f'{shown} was upgraded by a newer release of DeskQuest: its migrations {", ".join(unknown)} are unknown '
             'to this one. Run that release (or a newer one), or restore a backup made before the upgrade.')
     if history:
         return Pending(migrations=names)
@@ -180,27 +183,27 @@ async def _pending(executor: MigrationExecutor, db_url: str) -> Pending:
         return Pending(migrations=names)  # a new database
     if 'schema_info' not in columns:
         raise IncompatibleDatabase(
-            f'{db_url} holds DeskQuest tables ({", ".join(ours[:3])}, …) but neither a migration history nor a table '
+            f'{shown} holds DeskQuest tables ({", ".join(ours[:3])}, …) but neither a migration history nor a table '
             'version: it was made by a release older than the one before migrations. Move it aside or use a new '
             'database.')
     _, rows = await executor.connection.execute_query('SELECT version FROM schema_info WHERE id = 1')
     version = rows[0][0] if rows else None
     if version != LEGACY_VERSION:
         raise IncompatibleDatabase(
-            f'{db_url} has tables version {version}; this release upgrades version {LEGACY_VERSION} (the release '
+            f'{shown} has tables version {version}; this release upgrades version {LEGACY_VERSION} (the release '
             'before migrations) and newer. Open it with that release first, or move it aside and use a new database.')
     initial = await _initial_tables(executor.loader.graph)
     wrong = [f'{table}: {_difference(columns.get(table, set()), expected)}'
              for table, expected in sorted(initial.items()) if columns.get(table) != expected]
     if wrong:
         raise IncompatibleDatabase(
-            f'{db_url} has tables version {LEGACY_VERSION} but not the tables that version had ({"; ".join(wrong)}). '
+            f'{shown} has tables version {LEGACY_VERSION} but not the tables that version had ({"; ".join(wrong)}). '
             'It was changed by hand or by another program: restore a backup, or move it aside and use a new '
             'database.')
     return Pending(migrations=names, adopted=INITIAL)
 
 
-async def _apply(executor: MigrationExecutor, pending: Pending, db_url: str) -> None:
+async def _apply(executor: MigrationExecutor, pending: Pending, shown: str) -> None:
     """Apply each pending migration in its own transaction, recorded in that same transaction.
 
     Tortoise rebuilds its picture of every table once per operation, which made a new database take 2.5 s instead of
@@ -234,7 +237,7 @@ async def _apply(executor: MigrationExecutor, pending: Pending, db_url: str) -> 
                     await MigrationRecorder(connection).record_applied(APP, name)
         except Exception as error:
             raise MigrationFailed(
-                f'{db_url}: migration {name} failed and was rolled back ({error}); the migrations before it stay '
+                f'{shown}: migration {name} failed and was rolled back ({error}); the migrations before it stay '
                 'applied. A new column that is not nullable needs a db_default= for the rows already stored.'
             ) from error
         finally:
