@@ -25,7 +25,13 @@ from services.game.rebuild import differences, overwrite, replay
 from services.platform import collector
 from services.platform.accounts import create_account
 from services.platform.clock import AcceleratedClock, SystemClock
-from services.platform.database import IncompatibleDatabase, check_database, open_database
+from services.platform.database import (
+    IncompatibleDatabase,
+    Pending,
+    check_database,
+    open_database,
+    pending_migrations,
+)
 from services.platform.settings import (
     CONFIG_ENV,
     DEFAULT_DB_URL,
@@ -71,8 +77,8 @@ class NewAccount:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CommandLine:
-    command: str  # serve | rebuild | simulate | admin
-    check: bool  # rebuild --check
+    command: str  # serve | rebuild | simulate | admin | migrate
+    check: bool  # rebuild --check, migrate --check
     settings: Settings
     simulate: SimulateSettings
     account: NewAccount | None = None  # admin create
@@ -195,6 +201,31 @@ async def rebuild(settings: Settings, *, check: bool) -> int:
         await Tortoise.close_connections()
 
 
+async def migrate(settings: Settings, *, check: bool) -> int:
+    """Apply the migrations the database lacks (serving does too, at start); with --check only list them and exit 1
+    if there are any."""
+    try:
+        if check:
+            pending = await pending_migrations(settings.db_url)
+            print_migrations(pending, 'pending')
+            print(f'{len(pending.migrations)} migration(s) pending' if pending.migrations else
+                  f'OK: {masked_url(settings.db_url)} is up to date')
+            return 1 if pending.migrations else 0
+        applied = await open_database(settings.db_url)
+        print_migrations(applied, 'applied')
+        print(f'{masked_url(settings.db_url)} is up to date' + (f' ({len(applied.migrations)} migration(s) applied)'
+                                                                if applied.migrations else ''))
+        return 0
+    finally:
+        await Tortoise.close_connections()
+
+
+def print_migrations(migrations: Pending, done: str) -> None:
+    for name in migrations.migrations:
+        print(f'{done}: {name}' + (' (its tables exist, made by the release before migrations: recorded, not run)'
+                                   if name == migrations.adopted else ''))
+
+
 async def create_admin_account(settings: Settings, account: NewAccount) -> int:
     """Create an account (the first lead of a real deployment) with a password read from the terminal or stdin."""
     password = read_password()
@@ -255,12 +286,15 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     over the file. A bad value ends the program with a one-line message per setting and exit status 2."""
     env = dict(os.environ if env is None else env)
     parser = argparse.ArgumentParser(prog='python main.py', description='DeskQuest: a gamified support workspace.')
-    parser.add_argument('command', nargs='?', default='serve', choices=['serve', 'rebuild', 'simulate', 'admin'],
+    parser.add_argument('command', nargs='?', default='serve',
+                        choices=['serve', 'rebuild', 'simulate', 'admin', 'migrate'],
                         help='serve the app (default), rebuild the projections from the event log, simulate a '
-                             'floor headless and print its figures, or manage accounts (admin create)')
+                             'floor headless and print its figures, manage accounts (admin create), or apply the '
+                             'database migrations (serve applies them at start too)')
     parser.add_argument('action', nargs='?', choices=['create'], help='with admin: create an account')
     parser.add_argument('--check', action='store_true',
-                        help='with rebuild: only compare, print differences, exit 1 on any')
+                        help='with rebuild: only compare, print differences, exit 1 on any; with migrate: only '
+                             'list the pending migrations, exit 1 if any')
     parser.add_argument('--config', metavar='FILE',
                         help=f'a TOML file of settings (file keys as in --show-config; {CONFIG_ENV}); the environment '
                              'and the options override it')
@@ -382,6 +416,8 @@ if __name__ == '__main__':
     try:
         if command_line.command == 'rebuild':
             sys.exit(asyncio.run(rebuild(command_line.settings, check=command_line.check)))
+        if command_line.command == 'migrate':
+            sys.exit(asyncio.run(migrate(command_line.settings, check=command_line.check)))
         if command_line.command == 'simulate':
             sys.exit(simulate(command_line.settings, command_line.simulate))
         if command_line.command == 'admin' and command_line.account is not None:

@@ -22,6 +22,7 @@ async def main(root: str, db_url: str, check: bool) -> None:
     except ModuleNotFoundError:
         from services.rebuild import differences, replay  # type: ignore[no-redef]
 
+    # not open_database: it would migrate the history to this checkout's tables, and a baseline's code replays it too
     await Tortoise.init(db_url=db_url, modules={'models': ['models']}, _enable_global_fallback=True)
     try:
         wall, cpu = time.perf_counter(), time.process_time()

@@ -2,7 +2,7 @@
 from models.badges import BadgeDefinitionRow, BadgeHolding, BadgeImage, LevelRow, TeamBadgeSetting
 from models.chat import ChatMessage
 from models.crm import Purchase
-from models.game import AgentScore, DailyPoints, LedgerEntry, SchemaInfo, ScoringPolicyRow, StoredEvent
+from models.game import AgentScore, DailyPoints, LedgerEntry, ScoringPolicyRow, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.incentives import Incentive
 from models.levels import LevelReached
@@ -39,7 +39,6 @@ __all__ = [
     'Redemption',
     'Reward',
     'RoutingSettings',
-    'SchemaInfo',
     'ScoringPolicyRow',
     'SlaPolicy',
     'StoredEvent',

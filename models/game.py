@@ -86,12 +86,3 @@ class ScoringPolicyRow(Model):
 
     class Meta:
         table = 'scoring_policy'
-
-
-class SchemaInfo(Model):
-    """Which version of the tables this database holds, so an incompatible file is refused with a clear message."""
-    id = fields.IntField(primary_key=True)
-    version = fields.IntField()
-
-    class Meta:
-        table = 'schema_info'

@@ -9,6 +9,7 @@ from tortoise import Tortoise
 from models import Agent
 from services.container import build
 from services.platform.clock import ManualClock
+from services.platform.database import open_database
 from tests.conftest import settings_for_test
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +58,7 @@ async def test_a_taken_name_or_a_short_password_is_refused_and_nothing_is_create
     assert code == 2 and "argument --role: invalid choice: 'admin'" in output
     code, output = await run_cli('--username', 'sam', '--db-url', db_url, stdin=f'{PASSWORD}\n')
     assert code == 2 and 'admin takes an action' in output
-    await Tortoise.init(db_url=db_url, modules={'models': ['models']})
+    await open_database(db_url)
     try:
         assert await Agent.all().values_list('username', 'role') == [('rita', 'agent')]
     finally:

@@ -203,9 +203,16 @@ def test_sqlite_path() -> None:
     assert sqlite_path('sqlite://data/deskquest.sqlite3') == Path('data/deskquest.sqlite3')
     assert sqlite_path('sqlite:///tmp/x.sqlite3') == Path('/tmp/x.sqlite3')
     assert sqlite_path('sqlite://:memory:') is None
+    assert sqlite_path('sqlite:///tmp/x.sqlite3?journal_mode=DELETE') == Path('/tmp/x.sqlite3')  # the query is no path
     assert sqlite_path('postgres://postgres@127.0.0.1:5432/test') is None
 
 
 def test_unknown_command_is_refused() -> None:
     with pytest.raises(SystemExit):
-        parse(['migrate'], env=SECRET)
+        parse(['upgrade'], env=SECRET)
+
+
+def test_migrate_takes_check_and_a_database() -> None:
+    command_line = parse(['migrate', '--check', '--db-url', 'sqlite:///tmp/x.sqlite3'], env=SECRET)
+    assert (command_line.command, command_line.check) == ('migrate', True)
+    assert command_line.settings.db_url == 'sqlite:///tmp/x.sqlite3'
