@@ -321,8 +321,18 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
                         simulator=demo and not args.no_simulator, sim_speed=args.sim_speed, seed=args.seed,
                         scenario=scenario, storage_secret=env.get('DESKQUEST_STORAGE_SECRET', ''),
                         argon2_memory_kib=int(env.get('DESKQUEST_ARGON2_MEMORY_KIB', '65536')), https=args.https,
-                        allowed_origins=allowed_origins, kiosk_frame_origins=kiosk_frame_origins)
+                        allowed_origins=allowed_origins, kiosk_frame_origins=kiosk_frame_origins,
+                        session_idle_minutes=_positive(env, 'DESKQUEST_SESSION_IDLE_MINUTES', 480, parser),
+                        session_lifetime_hours=_positive(env, 'DESKQUEST_SESSION_LIFETIME_HOURS', 24, parser))
     return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account)
+
+
+def _positive(env: dict[str, str], name: str, default: int, parser: argparse.ArgumentParser) -> int:
+    """A whole number of at least 1 from the environment (or ``default``); a clear message for anything else."""
+    value = env.get(name, '').strip() or str(default)
+    if not value.isdigit() or int(value) < 1:
+        parser.error(f'{name} must be a whole number of at least 1, not {value!r}')
+    return int(value)
 
 
 def _flag(env: dict[str, str], name: str) -> bool:

@@ -1,9 +1,11 @@
 """The services one process runs, built once by ``main.py`` and handed to every page: the one place that wires them."""
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
+from services.domain.sessions import SessionPolicy
 from services.game.badges import BadgeService
 from services.game.disputes import DisputeService
 from services.game.incentives import IncentiveService
@@ -26,12 +28,13 @@ from services.helpdesk.sla import SlaService
 from services.helpdesk.team_chat import TeamChatService
 from services.helpdesk.viewing import ViewingService
 from services.platform.auth import AuthService
-from services.platform.clock import Clock
+from services.platform.clock import AcceleratedClock, Clock, SystemClock
 from services.platform.database import open_database
 from services.platform.directory import Directory
 from services.platform.event_log import GameService
 from services.platform.notices import Notices
 from services.platform.scheduler import Scheduler
+from services.platform.sessions import SessionService
 from services.platform.settings import Settings
 
 
@@ -42,6 +45,7 @@ class Services:
     directory: Directory
     auth: AuthService
     game: GameService
+    sessions: SessionService  # login sessions: checked by every page and handler (issue 19)
     leaderboard: LeaderboardService
     progress: ProgressService
     inbox: InboxService
@@ -93,6 +97,7 @@ class Services:
         await self.inbox.load()
         await self.canned_replies.load()
         await self.load_workspace_settings()
+        await self.sessions.load()  # after the directory: a session's role is compared with its account's
 
     async def load_workspace_settings(self) -> None:
         """Routing, SLA policies and rules: what leads configure (after the inbox, whose queue they look at)."""
@@ -111,6 +116,7 @@ class Services:
             pass
         await self.quests.stop()  # records the completions of the events committed so far
         await self.badges.stop()  # stores the holders of the events committed so far
+        await self.sessions.settle()  # the last-seen times and revocations in flight
         await Tortoise.close_connections()
 
 
@@ -122,6 +128,11 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     notices = Notices()  # what the store, the disputes and the quests tell one agent's tabs
     auth = AuthService(directory=directory, hasher=PasswordHasher(memory_cost=settings.argon2_memory_kib),
                        demo_mode=settings.demo, game=game)
+    # sessions expire in real time: the demo's accelerated day must not log people out sixty times faster
+    sessions = SessionService(clock=SystemClock() if isinstance(clock, AcceleratedClock) else clock,
+                              directory=directory, game=game, auth=auth, policy=SessionPolicy(
+                                  idle=timedelta(minutes=settings.session_idle_minutes),
+                                  lifetime=timedelta(hours=settings.session_lifetime_hours)))
     # the game
     scoring = ScoringService(game=game)
     levels = LevelService(game=game)
@@ -150,7 +161,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds
     # subscribes after these)
-    for listener in (leaderboard.on_committed,  # ranks the boards (coalesced)
+    for listener in (sessions.on_committed,  # an account disabled, its role or password changed: its sessions end
+                     leaderboard.on_committed,  # ranks the boards (coalesced)
                      badges.on_committed,  # queues the events for the badge board
                      quests.on_committed,  # queues them for the quest tracker
                      progress.on_committed,  # the progress cards of the agents touched
@@ -159,7 +171,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      levels.on_committed,  # level-ups announced to the agent and on the kiosk
                      trophies.on_committed):  # the month's trophy standings
         game.committed.subscribe(listener)
-    return Services(settings=settings, clock=clock, directory=directory, auth=auth, game=game, notices=notices,
+    return Services(settings=settings, clock=clock, directory=directory, auth=auth, sessions=sessions, game=game,
+                    notices=notices,
                     scoring=scoring, levels=levels, incentives=incentives, leaderboard=leaderboard, badges=badges,
                     quests=quests, progress=progress, trophies=trophies, rewards=rewards, disputes=disputes,
                     receipts=receipts, canned_replies=canned_replies, inbox=inbox, presence=presence,

@@ -20,6 +20,11 @@ class Settings:
     https: bool = False  # served over HTTPS (directly or behind a proxy): Secure cookies, HSTS, https origins only
     allowed_origins: tuple[str, ...] = ()  # origins besides the app's own whose pages may open its websocket
     kiosk_frame_origins: tuple[str, ...] = ()  # origins whose pages may embed /kiosk in a frame; none by default
+    # login sessions (services/platform/sessions.py): a session unused this long ends (a shift: a break or a meeting
+    # never logs anyone out, a night does); however busy, it ends this long after the login: one login a day, and a
+    # copied cookie that is kept in use still dies within a day
+    session_idle_minutes: int = 480
+    session_lifetime_hours: int = 24
 
 
 def origins(value: str) -> tuple[str, ...]:
