@@ -1,12 +1,24 @@
 """Registers every page; called once from main.py."""
 from services.container import Services
 from simulation.simulator import Simulator
-from ui import admin_badges, admin_game, admin_workspace, canned_page, kiosk, login, rewards_page, trophies, workspace
+from ui import (
+    account,
+    admin_badges,
+    admin_game,
+    admin_workspace,
+    canned_page,
+    kiosk,
+    login,
+    rewards_page,
+    trophies,
+    workspace,
+)
 
 
 def register(services: Services, *, simulator: Simulator | None) -> None:
     """Register every page; ``simulator`` is the demo's (its controls are shown to leads), None in production."""
     login.register(services)
+    account.register(services)
     workspace.register(services, simulator=simulator)
     kiosk.register(services)
     canned_page.register(services)
