@@ -10,16 +10,18 @@ from nicegui import app, ui
 from services.container import Services
 from services.platform.auth import TooManyFailures
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
-from ui.session import current_agent, log_in
+from ui.session import ENDED_NOTICE, current_agent, log_in, tabs_for
 
 HANDOFF_SECONDS = 30.0  # real seconds for the browser to come back for its cookie after the password was checked
 
 
 def register(services: Services) -> None:
     handoffs = Handoffs()
+    tabs_for(services.sessions)  # the open tabs' watch over their sessions, made here: outside any page
 
     @ui.page('/login')
-    def login_page(request: Request) -> None:
+    def login_page(request: Request, ended: bool = False) -> None:
+        """:param ended: sent here because the session of the page that was open ended (logged out elsewhere, ...)."""
         if current_agent(services) is not None:
             ui.navigate.to('/')
             return
@@ -51,6 +53,8 @@ def register(services: Services) -> None:
                 ui.image('/assets/logo.svg').classes('w-10 h-10')
                 ui.label('DeskQuest').classes('text-2xl font-bold')
             ui.label('Support that levels up.').classes('text-grey-7 -mt-3')
+            if ended:
+                ui.label(ENDED_NOTICE).classes('text-warning text-sm').mark('session-ended')
             username = ui.input('Username').props('outlined autofocus').classes('w-full').mark('username')
             password = ui.input('Password', password=True, password_toggle_button=True) \
                 .props('outlined').classes('w-full').mark('password').on('keydown.enter', try_login)

@@ -21,6 +21,7 @@ from services.platform.sessions import SessionService, session_id
 SESSION_KEY = 'session'  # the login token's key in NiceGUI's session cookie (app.storage.browser)
 SWEEP_SECONDS = 20.0  # how often the open tabs' sessions are checked for an expiry: well within the minute promised
 ENDED_NOTICE = 'Your session has ended. Please log in again.'
+ENDED_LOGIN = '/login?ended=1'  # the login page saying why (a notification does not outlive the navigation)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -84,7 +85,7 @@ def handler_actor(services: Services, visit: Visit, agent: AgentView, *,
         who = services.sessions.check(visit.token)
         if who is None or who.id != agent.id:
             ui.notify(ENDED_NOTICE, type='warning')
-            ui.navigate.to('/login')
+            ui.navigate.to(ENDED_LOGIN)
             return None
         if lead_only is not None and not who.is_lead:
             ui.notify(lead_only, type='negative')
@@ -101,7 +102,7 @@ class OpenTabs:
     def __init__(self, sessions: SessionService) -> None:
         self.sessions = sessions
         self.tabs: dict[str, dict[str, Client]] = {}  # session id -> client id -> client
-        sessions.ended.subscribe(self.leave)  # outside any page: for as long as the app runs
+        sessions.ended.subscribe(self.leave, unsubscribe_on_delete=False)  # for as long as the app runs, not a tab
 
     def opened(self, session: str, client: Client) -> None:
         self.tabs.setdefault(session, {})[client.id] = client
@@ -122,14 +123,15 @@ class OpenTabs:
             for client in list(self.tabs.pop(session, {}).values()):
                 with client:
                     ui.notify(ENDED_NOTICE, type='warning')
-                    ui.navigate.to('/login')
+                    ui.navigate.to(ENDED_LOGIN)
 
 
 _open_tabs: 'weakref.WeakKeyDictionary[SessionService, OpenTabs]' = weakref.WeakKeyDictionary()
 
 
 def tabs_for(sessions: SessionService) -> OpenTabs:
-    """The open tabs of these sessions; first called from ``register`` (outside any page): it starts the sweep."""
+    """The open tabs of these sessions; first called from ``login.register`` (outside any page, so that neither its
+    subscription nor its timer belongs to a tab): it starts the sweep."""
     if sessions not in _open_tabs:
         _open_tabs[sessions] = tabs = OpenTabs(sessions)
         app.timer(SWEEP_SECONDS, tabs.sweep, immediate=False)

@@ -84,7 +84,8 @@ async def test_a_tab_whose_session_was_ended_elsewhere_goes_to_the_login_page(us
     token = cookie(user)['session']
     await services().sessions.end_all(agent('ana').id, Ended.DISABLED)  # a lead disabled the account, say
     await user.should_see(ENDED_NOTICE, retries=50)
-    await user.should_see(marker='login', retries=50)
+    await user.should_see(marker='session-ended', retries=50)  # the login page says why, too
+    assert user.back_history[-1] == '/login?ended=1'
     assert services().sessions.check(token) is None
 
 
