@@ -27,6 +27,7 @@ from services.helpdesk.routing import RoutingService
 from services.helpdesk.sla import SlaService
 from services.helpdesk.team_chat import TeamChatService
 from services.helpdesk.viewing import ViewingService
+from services.platform.accounts import AccountService
 from services.platform.auth import AuthService
 from services.platform.clock import AcceleratedClock, Clock, SystemClock
 from services.platform.database import open_database
@@ -44,6 +45,7 @@ class Services:
     clock: Clock
     directory: Directory
     auth: AuthService
+    accounts: AccountService  # a lead's management of the accounts (issue 19)
     game: GameService
     sessions: SessionService  # login sessions: checked by every page and handler (issue 19)
     leaderboard: LeaderboardService
@@ -117,6 +119,7 @@ class Services:
         await self.quests.stop()  # records the completions of the events committed so far
         await self.badges.stop()  # stores the holders of the events committed so far
         await self.sessions.settle()  # the last-seen times and revocations in flight
+        self.auth.close()
         await Tortoise.close_connections()
 
 
@@ -128,6 +131,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     notices = Notices()  # what the store, the disputes and the quests tell one agent's tabs
     auth = AuthService(directory=directory, hasher=PasswordHasher(memory_cost=settings.argon2_memory_kib),
                        demo_mode=settings.demo, game=game)
+    accounts = AccountService(directory=directory, auth=auth, game=game, demo_mode=settings.demo)
     # sessions expire in real time: the demo's accelerated day must not log people out sixty times faster
     sessions = SessionService(clock=SystemClock() if isinstance(clock, AcceleratedClock) else clock,
                               directory=directory, game=game, auth=auth, policy=SessionPolicy(
@@ -171,10 +175,11 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      levels.on_committed,  # level-ups announced to the agent and on the kiosk
                      trophies.on_committed):  # the month's trophy standings
         game.committed.subscribe(listener)
-    return Services(settings=settings, clock=clock, directory=directory, auth=auth, sessions=sessions, game=game,
-                    notices=notices,
-                    scoring=scoring, levels=levels, incentives=incentives, leaderboard=leaderboard, badges=badges,
-                    quests=quests, progress=progress, trophies=trophies, rewards=rewards, disputes=disputes,
-                    receipts=receipts, canned_replies=canned_replies, inbox=inbox, presence=presence,
-                    viewing=viewing, crm=crm, team_chat=team_chat, ratings=ratings, routing=routing, sla=sla,
-                    automation=automation, scheduler=scheduler)
+    directory.changed.subscribe(leaderboard.broadcast.poke)  # an account created, disabled or changed: rank again
+    return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
+                    sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
+                    incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
+                    trophies=trophies, rewards=rewards, disputes=disputes, receipts=receipts,
+                    canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
+                    team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
+                    scheduler=scheduler)

@@ -4,7 +4,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.wording import duration
-from services.platform.auth import MIN_PASSWORD_LENGTH
+from services.platform.accounts import MIN_PASSWORD_LENGTH
 from services.platform.sessions import SessionView
 from ui.actions import attempt, attempt_result
 from ui.session import handler_actor, page_visitor

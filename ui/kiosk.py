@@ -9,6 +9,7 @@ from services.domain.levels import level_info
 from services.domain.projection import LevelUp
 from services.domain.quests import QuestCompletion
 from services.game.badges import image_url
+from ui.clock_ticker import clock_ticker_for
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
 from ui.leaderboard_card import LeaderboardCard, feed_for
 from ui.trophies import TrophyStandings, agent_name
@@ -19,6 +20,7 @@ TEAM_ROTATION_SECONDS = 15.0  # the week's board shows the floor, then each team
 
 def register(services: Services) -> None:
     feed = feed_for(services.leaderboard)  # created here, outside any page, so it outlives every tab
+    ticker = clock_ticker_for(services.clock)
 
     @ui.page('/kiosk')
     def kiosk() -> None:
@@ -81,7 +83,8 @@ def register(services: Services) -> None:
 
         show_queue(services.inbox.items())
         services.inbox.changed.subscribe(show_queue)
-        ui.timer(1.0, lambda: clock.set_text(services.clock.now().strftime('%a %H:%M')))
+        clock.set_text(services.clock.now().strftime('%a %H:%M'))
+        ticker.ticked.subscribe(lambda now: clock.set_text(now.strftime('%a %H:%M')))
 
 
 class KioskBadges:

@@ -3,6 +3,7 @@ from services.container import Services
 from simulation.simulator import Simulator
 from ui import (
     account,
+    admin_accounts,
     admin_badges,
     admin_game,
     admin_workspace,
@@ -27,3 +28,4 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     admin_game.register(services)
     trophies.register(services)
     admin_badges.register(services)
+    admin_accounts.register(services)

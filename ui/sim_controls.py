@@ -4,17 +4,17 @@ from collections.abc import Callable
 from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
-from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from simulation.simulator import SPEEDS, Simulator, SimulatorStatus
 from simulation.traffic import SCENARIOS
+from ui.clock_ticker import ClockTicker
 
 
 class SimulatorControls:
     """The controls a lead's header shows; every handler asks ``actor`` (the page's
     :func:`ui.session.handler_actor`) again, so a tab left open after a logout or a demotion steers nothing."""
 
-    def __init__(self, simulator: Simulator, *, clock: Clock, actor: Callable[[], AgentView | None]) -> None:
+    def __init__(self, simulator: Simulator, *, ticker: ClockTicker, actor: Callable[[], AgentView | None]) -> None:
         self.simulator = simulator
         self.actor = actor
         with ui.row().classes('items-center gap-3 no-wrap bg-blue-grey-8 rounded px-3 py-1').mark('simulator-controls'):
@@ -36,7 +36,7 @@ class SimulatorControls:
             self.toggle = ui.button(on_click=self._toggle).props('dense unelevated no-caps').mark('sim-toggle')
         self.show(simulator.status())
         simulator.status_changed.subscribe(self.show)
-        ui.timer(1.0, lambda: self.clock.set_text(clock.now().strftime('%a %d %b %H:%M')))
+        ticker.ticked.subscribe(lambda now: self.clock.set_text(now.strftime('%a %d %b %H:%M')))
 
     def show(self, status: SimulatorStatus) -> None:
         self.clock.set_text(status.sim_time.strftime('%a %d %b %H:%M'))

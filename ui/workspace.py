@@ -7,6 +7,7 @@ from services.game.progress import ProgressView
 from services.helpdesk.sla import alert_text
 from services.platform.directory import AgentView
 from simulation.simulator import Simulator
+from ui.clock_ticker import clock_ticker_for
 from ui.inbox_panel import InboxPanel, queue_views_for
 from ui.leaderboard_card import LeaderboardCard, TeamBoardCard, feed_for
 from ui.my_ratings import MyRatingsDialog
@@ -21,6 +22,7 @@ from ui.team_chat import TeamChatPanel
 def register(services: Services, *, simulator: Simulator | None) -> None:
     feed = feed_for(services.leaderboard)  # created here, outside any page, so it outlives every tab
     queues = queue_views_for(services.inbox)
+    ticker = clock_ticker_for(services.clock)
 
     @ui.page('/')
     async def workspace(conversation: int | None = None) -> None:
@@ -40,7 +42,8 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             ui.label('DeskQuest').classes('text-lg font-bold')
             ui.space()
             if agent.is_lead and simulator is not None:
-                SimulatorControls(simulator, clock=services.clock, actor=actor)
+                SimulatorControls(simulator, ticker=ticker, actor=actor)
+            if agent.is_lead:  # in production too, where there is no simulator
                 ui.button(icon='tune', on_click=lambda: ui.navigate.to('/admin/workspace')) \
                     .props('flat round color=white').tooltip('Workspace settings').mark('admin-link')
             header_tools = ui.row().classes('items-center gap-1 no-wrap')  # presence, chat, canned replies, ratings
@@ -48,7 +51,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             with ui.row().classes('items-center gap-1 text-sm bg-deep-purple-5 px-2 rounded no-wrap'):
                 level_icon = ui.icon('badge', size='xs')
                 level_chip = ui.label().mark('level-chip')
-            ui.button(icon='manage_accounts', on_click=lambda: ui.navigate.to('/account')) \
+            ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/account')) \
                 .props('flat round color=white').tooltip('Your account: sessions and password').mark('account-link')
             ui.button(icon='logout', on_click=lambda: log_out(services, storage)) \
                 .props('flat round color=white').tooltip('Log out').mark('logout')
@@ -135,10 +138,12 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
 
 def game_link(agent: AgentView) -> None:
-    """Leads set up the game, agents spend their points."""
+    """Leads set up the game and manage the accounts, agents spend their points."""
     if agent.is_lead:
         ui.button(icon='sports_esports', on_click=lambda: ui.navigate.to('/admin/game')) \
             .props('flat round color=white').tooltip('Game settings').mark('admin-game-link')
+        ui.button(icon='manage_accounts', on_click=lambda: ui.navigate.to('/admin/accounts')) \
+            .props('flat round color=white').tooltip('Accounts').mark('admin-accounts-link')
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
             .props('flat round color=white').tooltip('Rewards').mark('rewards-link')

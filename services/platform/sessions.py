@@ -28,7 +28,8 @@ from services.domain.sessions import (
     password_problem,
     user_agent_kept,
 )
-from services.platform.auth import MIN_PASSWORD_LENGTH, AuthService
+from services.platform.accounts import MIN_PASSWORD_LENGTH
+from services.platform.auth import AuthService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService

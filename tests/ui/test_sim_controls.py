@@ -1,4 +1,6 @@
 """The lead's simulator controls: scenario and speed, changed in the header and checked inside every handler."""
+
+from nicegui import ui
 from nicegui.testing import User
 
 from tests.ui.support import demote, log_in, notified, services, set_value, simulator, until
@@ -60,3 +62,14 @@ async def test_a_tab_left_open_after_logging_out_steers_nothing(user: User) -> N
     await user.should_see('Your session has ended. Please log in again.', retries=50)
     assert not notified(user, 'Only a lead can control the simulator.')  # told once, what happened
     assert not simulator().running
+
+
+async def test_the_header_clock_ticks_from_one_application_timer(user: User) -> None:
+    """The simulated time in the header moves without a timer of the tab's own."""
+    await log_in(user, 'lead')
+    await user.should_see(marker='sim-clock', retries=50)
+    label = user.find(marker='sim-clock').elements.pop()
+    shown = label.text
+    services().clock.set_speed(3600)  # the tests' clock runs at 1×: its minute would take a minute to change
+    await until(lambda: label.text != shown, message=f'the header clock still shows {shown!r}')
+    assert not [element for element in user.client.elements.values() if isinstance(element, ui.timer)]

@@ -9,7 +9,7 @@ from nicegui.testing import User
 
 from models import Message, StoredEvent
 from services.domain.errors import ActionError
-from tests.ui.support import log_in, open_first_conversation, services, simulator
+from tests.ui.support import log_in, open_first_conversation, services, simulator, until
 
 
 async def test_unknown_user_is_sent_to_login(user: User) -> None:
@@ -143,6 +143,15 @@ async def test_kiosk_is_read_only_and_shows_the_board(user: User) -> None:
     await user.should_see('Ana Ozola', retries=50)
     for kind in (ui.button, ui.input, ui.textarea, ui.select, ui.toggle):
         await user.should_not_see(kind=kind)
+
+
+async def test_the_kiosk_clock_follows_the_floors_time(user: User) -> None:
+    await user.open('/kiosk')
+    await user.should_see(marker='kiosk-clock', retries=50)
+    label = user.find(marker='kiosk-clock').elements.pop()
+    shown = label.text
+    services().clock.set_speed(3600)  # the tests' clock runs at 1×: its minute would take a minute to change
+    await until(lambda: label.text != shown, message=f'the kiosk clock still shows {shown!r}')
 
 
 async def test_a_deleted_element_is_freed_without_the_garbage_collector(user: User) -> None:
