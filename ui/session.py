@@ -121,9 +121,7 @@ class OpenTabs:
     def leave(self, sessions: frozenset[str]) -> None:
         for session in sessions:
             for client in list(self.tabs.pop(session, {}).values()):
-                with client:
-                    ui.notify(ENDED_NOTICE, type='warning')
-                    ui.navigate.to(ENDED_LOGIN)
+                client.open(ENDED_LOGIN)  # what ui.navigate.to does in a tab's context; the login page says why
 
 
 _open_tabs: 'weakref.WeakKeyDictionary[SessionService, OpenTabs]' = weakref.WeakKeyDictionary()

@@ -5,13 +5,14 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
+from nicegui import background_tasks
 from nicegui.testing import User
 
 from models import StoredEvent
 from services.domain.sessions import Ended
 from services.platform.clock import ManualClock
 from services.platform.sessions import session_id
-from tests.ui.support import agent, log_in, notified, services, until
+from tests.ui.support import agent, log_in, services, stays, until
 from ui.login import Handoffs
 from ui.session import ENDED_NOTICE, tabs_for
 
@@ -22,6 +23,19 @@ def cookie(user: User) -> dict:
     """What NiceGUI's signed session cookie holds (its first part is base64 JSON; the rest is the signature)."""
     payload = user.http_client.cookies['session'].split('.')[0]
     return json.loads(base64.b64decode(payload + '=' * (-len(payload) % 4)))
+
+
+def follows_pushed_navigation(user: User) -> None:
+    """Let the simulated user's current page follow a navigation the server pushes to it (``client.open``), as a
+    browser does; the simulation itself only follows ``ui.navigate.to`` from the user's own actions."""
+    outbox = user.client.outbox
+    enqueue = outbox.enqueue_message
+
+    def enqueue_and_follow(message_type: str, data: dict, target_id: str) -> None:
+        enqueue(message_type, data, target_id)
+        if message_type == 'open':
+            background_tasks.create(user.open(data['path']), name=f'navigate to {data["path"]}')
+    outbox.enqueue_message = enqueue_and_follow  # type: ignore[method-assign]
 
 
 def live_tokens(username: str) -> list[str]:
@@ -82,9 +96,10 @@ async def test_the_account_page_lists_the_sessions_and_ends_them(user: User) -> 
 async def test_a_tab_whose_session_was_ended_elsewhere_goes_to_the_login_page(user: User) -> None:
     await log_in(user, 'ana')
     token = cookie(user)['session']
+    follows_pushed_navigation(user)
     await services().sessions.end_all(agent('ana').id, Ended.DISABLED)  # a lead disabled the account, say
-    await user.should_see(ENDED_NOTICE, retries=50)
-    await user.should_see(marker='session-ended', retries=50)  # the login page says why, too
+    await user.should_see(marker='session-ended', retries=50)  # the login page says why
+    await user.should_see(ENDED_NOTICE)
     assert user.back_history[-1] == '/login?ended=1'
     assert services().sessions.check(token) is None
 
@@ -94,12 +109,13 @@ async def test_the_sweep_sends_the_tabs_of_an_idle_session_to_the_login_page(use
     clock = sessions.clock = ManualClock(sessions.clock.now())  # the app's sessions run on the wall clock
     await log_in(user, 'ana')
     await user.open('/trophies')
+    follows_pushed_navigation(user)
     tabs_for(sessions).sweep()  # nothing to do: the session is live
-    assert not notified(user, ENDED_NOTICE)
+    await stays(lambda: user.back_history[-1] == '/trophies', message='the live session\'s tab to stay')
     clock.advance(timedelta(minutes=sessions.policy.idle.total_seconds() / 60))
     tabs_for(sessions).sweep()  # what the application timer runs every SWEEP_SECONDS
-    await user.should_see(ENDED_NOTICE, retries=50)
-    await user.should_see(marker='login', retries=50)
+    await user.should_see(marker='session-ended', retries=50)
+    assert user.back_history[-1] == '/login?ended=1'
 
 
 async def test_changing_ones_password_on_the_account_page(create_user: Callable[[], User]) -> None:
