@@ -1,6 +1,7 @@
 """Login sessions on a real database (SQLite and PostgreSQL), on a manual clock: started, checked, ended, expired, and
 revoked by the account events; a token once ended never works again."""
 import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from services.platform.sessions import SessionService, session_id
 
+AccountAction = Callable[[Services, AgentView, AgentView], Awaitable[object]]  # a lead's action on an account
 CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 
 
@@ -200,3 +202,19 @@ async def restarted(services: Services) -> None:
     services.sessions = SessionService(clock=old.clock, directory=old.directory, game=old.game, auth=old.auth,
                                        policy=old.policy)
     await services.sessions.load()
+
+
+@pytest.mark.parametrize(('act', 'reason'), [
+    (lambda s, lead, ana: s.accounts.disable(lead, ana.id), Ended.DISABLED),
+    (lambda s, lead, ana: s.accounts.change_role(lead, ana.id, 'lead'), Ended.ROLE_CHANGED),
+    (lambda s, lead, ana: s.accounts.reset_password(lead, ana.id, 'a new password for ana'), Ended.PASSWORD_RESET),
+])
+async def test_a_leads_account_management_ends_the_accounts_sessions(services: Services, ana: AgentView,
+                                                                     lead: AgentView, act: AccountAction,
+                                                                     reason: Ended) -> None:
+    token = await start(services, ana)
+    leads = await start(services, lead)
+    await act(services, lead, ana)
+    assert services.sessions.check(token) is None and services.sessions.check(leads) == lead
+    await services.sessions.settle()
+    assert (await stored(token)).revoked_reason == reason.value
