@@ -10,6 +10,7 @@ from models.people import Agent, Team
 from models.quests import QuestRow
 from models.rewards import Redemption, Reward
 from models.routing import AgentDepartment, AgentSkills, AutomationRule, RoutingSettings, SlaPolicy
+from models.sessions import LoginSession
 from models.workspace import ConversationTag, InternalNote, Transfer
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     'InternalNote',
     'LevelReached',
     'LevelRow',
+    'LoginSession',
     'LedgerEntry',
     'Message',
     'Purchase',

@@ -1,9 +1,11 @@
 """The services one process runs, built once by ``main.py`` and handed to every page: the one place that wires them."""
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
+from services.domain.sessions import SessionPolicy
 from services.game.badges import BadgeService
 from services.game.disputes import DisputeService
 from services.game.incentives import IncentiveService
@@ -27,12 +29,13 @@ from services.helpdesk.team_chat import TeamChatService
 from services.helpdesk.viewing import ViewingService
 from services.platform.accounts import AccountService
 from services.platform.auth import AuthService
-from services.platform.clock import Clock
+from services.platform.clock import AcceleratedClock, Clock, SystemClock
 from services.platform.database import open_database
 from services.platform.directory import Directory
 from services.platform.event_log import GameService
 from services.platform.notices import Notices
 from services.platform.scheduler import Scheduler
+from services.platform.sessions import SessionService
 from services.platform.settings import Settings
 
 
@@ -44,6 +47,7 @@ class Services:
     auth: AuthService
     accounts: AccountService  # a lead's management of the accounts (issue 19)
     game: GameService
+    sessions: SessionService  # login sessions: checked by every page and handler (issue 19)
     leaderboard: LeaderboardService
     progress: ProgressService
     inbox: InboxService
@@ -95,6 +99,7 @@ class Services:
         await self.inbox.load()
         await self.canned_replies.load()
         await self.load_workspace_settings()
+        await self.sessions.load()  # after the directory: a session's role is compared with its account's
 
     async def load_workspace_settings(self) -> None:
         """Routing, SLA policies and rules: what leads configure (after the inbox, whose queue they look at)."""
@@ -113,6 +118,7 @@ class Services:
             pass
         await self.quests.stop()  # records the completions of the events committed so far
         await self.badges.stop()  # stores the holders of the events committed so far
+        await self.sessions.settle()  # the last-seen times and revocations in flight
         self.auth.close()
         await Tortoise.close_connections()
 
@@ -126,6 +132,11 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     auth = AuthService(directory=directory, hasher=PasswordHasher(memory_cost=settings.argon2_memory_kib),
                        demo_mode=settings.demo, game=game)
     accounts = AccountService(directory=directory, auth=auth, game=game, demo_mode=settings.demo)
+    # sessions expire in real time: the demo's accelerated day must not log people out sixty times faster
+    sessions = SessionService(clock=SystemClock() if isinstance(clock, AcceleratedClock) else clock,
+                              directory=directory, game=game, auth=auth, policy=SessionPolicy(
+                                  idle=timedelta(minutes=settings.session_idle_minutes),
+                                  lifetime=timedelta(hours=settings.session_lifetime_hours)))
     # the game
     scoring = ScoringService(game=game)
     levels = LevelService(game=game)
@@ -154,7 +165,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds
     # subscribes after these)
-    for listener in (leaderboard.on_committed,  # ranks the boards (coalesced)
+    for listener in (sessions.on_committed,  # an account disabled, its role or password changed: its sessions end
+                     leaderboard.on_committed,  # ranks the boards (coalesced)
                      badges.on_committed,  # queues the events for the badge board
                      quests.on_committed,  # queues them for the quest tracker
                      progress.on_committed,  # the progress cards of the agents touched
@@ -164,9 +176,10 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      trophies.on_committed):  # the month's trophy standings
         game.committed.subscribe(listener)
     directory.changed.subscribe(leaderboard.broadcast.poke)  # an account created, disabled or changed: rank again
-    return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts, game=game,
-                    notices=notices, scoring=scoring, levels=levels, incentives=incentives, leaderboard=leaderboard,
-                    badges=badges, quests=quests, progress=progress, trophies=trophies, rewards=rewards,
-                    disputes=disputes, receipts=receipts, canned_replies=canned_replies, inbox=inbox,
-                    presence=presence, viewing=viewing, crm=crm, team_chat=team_chat, ratings=ratings,
-                    routing=routing, sla=sla, automation=automation, scheduler=scheduler)
+    return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
+                    sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
+                    incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
+                    trophies=trophies, rewards=rewards, disputes=disputes, receipts=receipts,
+                    canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
+                    team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
+                    scheduler=scheduler)

@@ -2,6 +2,7 @@
 from services.container import Services
 from simulation.simulator import Simulator
 from ui import (
+    account,
     admin_accounts,
     admin_badges,
     admin_game,
@@ -18,6 +19,7 @@ from ui import (
 def register(services: Services, *, simulator: Simulator | None) -> None:
     """Register every page; ``simulator`` is the demo's (its controls are shown to leads), None in production."""
     login.register(services)
+    account.register(services)
     workspace.register(services, simulator=simulator)
     kiosk.register(services)
     canned_page.register(services)

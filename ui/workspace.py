@@ -51,7 +51,9 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             with ui.row().classes('items-center gap-1 text-sm bg-deep-purple-5 px-2 rounded no-wrap'):
                 level_icon = ui.icon('badge', size='xs')
                 level_chip = ui.label().mark('level-chip')
-            ui.button(icon='logout', on_click=lambda: (log_out(storage), ui.navigate.to('/login'))) \
+            ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/account')) \
+                .props('flat round color=white').tooltip('Your account: sessions and password').mark('account-link')
+            ui.button(icon='logout', on_click=lambda: log_out(services, storage)) \
                 .props('flat round color=white').tooltip('Log out').mark('logout')
 
         # the screen's height is shared out: each column scrolls on its own, the page itself does not

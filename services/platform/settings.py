@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     https: bool = False  # served over HTTPS (directly or behind a proxy): Secure cookies, HSTS, https origins only
     allowed_origins: Origins = ()  # origins besides the app's own whose pages may open its websocket
     kiosk_frame_origins: Origins = ()  # origins whose pages may embed /kiosk in a frame; none by default
+    # login sessions (services/platform/sessions.py): a session unused this long ends (a shift: a break or a meeting
+    # never logs anyone out, a night does); however busy, it ends this long after the login: one login a day, and a
+    # copied cookie that is kept in use still dies within a day
+    session_idle_minutes: int = Field(480, ge=1, le=7 * 24 * 60)
+    session_lifetime_hours: int = Field(24, ge=1, le=90 * 24)
 
     @field_validator('db_url')
     @classmethod

@@ -94,6 +94,9 @@ OPEN_TO_AGENTS: dict[tuple[str, str], str] = {
     ('inbox', 'transfer'): 'conversation work',
     ('presence', 'choose'): 'everyone sets their own status',
     ('team_chat', 'send'): 'everyone chats with the team',
+    ('sessions', 'end_session'): "everyone ends their own sessions; another's is refused",
+    ('sessions', 'end_other_sessions'): 'everyone ends their own other sessions',
+    ('sessions', 'change_password'): 'everyone changes their own password, proving the current one',
 }
 
 
@@ -117,11 +120,13 @@ def test_every_method_taking_an_actor_is_in_the_matrix(services: Services) -> No
 
 def _methods_taking_an_actor(services: Services) -> list[tuple[str, str]]:
     """Every public coroutine method whose first parameter is ``actor`` on the services the container wires from
-    services/game and services/helpdesk, and on the platform's auth (whose unlock is a lead's action) and accounts."""
+    services/game and services/helpdesk, and on the platform's auth (whose unlock is a lead's action), accounts and
+    sessions."""
     found = []
     for field in fields(services):
         service = getattr(services, field.name)
-        if not type(service).__module__.startswith(SERVICE_PACKAGES) and field.name not in ('auth', 'accounts'):
+        if not type(service).__module__.startswith(SERVICE_PACKAGES) and \
+                field.name not in ('auth', 'accounts', 'sessions'):
             continue
         for method, function in inspect.getmembers(type(service), inspect.iscoroutinefunction):
             if not method.startswith('_') and list(inspect.signature(function).parameters)[1:2] == ['actor']:

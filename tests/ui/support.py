@@ -1,5 +1,7 @@
 """Helpers the UI tests share: logging in, the services the app built, looking people up, picking values, and waiting
 for what a page shows (``until``, ``stays``) instead of sleeping a fixed time."""
+from dataclasses import replace
+
 from nicegui import app, background_tasks
 from nicegui.testing import User
 
@@ -9,7 +11,7 @@ from services.platform.directory import AgentView
 from simulation.simulator import Simulator
 from tests.integration.support import stays, until
 
-__all__ = ['agent', 'log_in', 'notified', 'open_first_conversation', 'running', 'sees', 'sent', 'services',
+__all__ = ['agent', 'demote', 'log_in', 'notified', 'open_first_conversation', 'running', 'sees', 'sent', 'services',
            'set_value', 'simulator', 'stays', 'until']
 
 
@@ -25,6 +27,18 @@ def simulator() -> Simulator:
 
 def agent(username: str) -> AgentView:
     return next(view for view in services().directory.agents.values() if view.username == username)
+
+
+def demote(username: str) -> AgentView:
+    """Make a lead an agent behind their open tabs' backs, their sessions kept (a real demotion ends them: the role a
+    session started with must stay the account's). What is left to refuse them is the role check inside every
+    handler, which the tests calling this are about. Returns the lead as they were."""
+    lead = agent(username)
+    services().directory.agents[lead.id] = replace(lead, role='agent')
+    for session in services().sessions.live.values():
+        if session.agent_id == lead.id:
+            session.role = 'agent'
+    return lead
 
 
 async def log_in(user: User, username: str, password: str = 'demo', *, succeeds: bool = True) -> None:

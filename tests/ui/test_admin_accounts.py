@@ -61,7 +61,7 @@ async def test_a_disabled_account_is_refused_at_login_and_enabled_again(create_u
     lead.find(marker='toggle-ana').click()
     await lead.should_see('Ana Ozola is enabled again', retries=50)
     await lead.should_see(marker='status-ana', content='active', retries=50)
-    # her browser still names her (ending sessions on ACCOUNT_DISABLED is the sessions' part): the password is checked
+    # her session ended with the disabling (services/platform/sessions.py); enabled again, her password works
     assert await services().auth.authenticate('ana', 'demo') is not None
     assert await StoredEvent.filter(kind__in=['account_disabled', 'account_enabled']).count() == 2
 

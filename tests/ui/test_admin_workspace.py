@@ -1,12 +1,11 @@
 """The lead's workspace settings page through NiceGUI's simulated users: access, routing, departments, agents' skills,
 rules with inline validation errors, SLA policies, and handlers that refuse someone who is no longer a lead."""
-from dataclasses import replace
 
 from nicegui.testing import User
 
 from models import AutomationRule, StoredEvent
 from services.helpdesk.sla import LeadAlert
-from tests.ui.support import log_in, notified, services, set_value, stays, until
+from tests.ui.support import demote, log_in, notified, services, set_value, stays, until
 
 
 def shown_text(user: User, marker: str) -> str:
@@ -140,9 +139,8 @@ REFUSED = 'Only a lead can change the workspace settings.'
 
 async def test_handlers_refuse_someone_who_is_no_longer_a_lead(user: User) -> None:
     await open_settings(user)
-    lead = next(a for a in services().directory.agents.values() if a.username == 'lead')
     events_before = await StoredEvent.all().count()
-    services().directory.agents[lead.id] = replace(lead, role='agent')  # demoted while the page was open
+    lead = demote('lead')  # while the page was open
     try:
         set_value(user, 'routing-mode', 'round_robin')
         user.find(marker='save-routing').click()

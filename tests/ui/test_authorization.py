@@ -17,6 +17,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ('/kiosk', '/kiosk', '/kiosk', '/kiosk'),  # the wall screen: public, it shows no customer's data
     ('/trophies', '/login', '/trophies', '/trophies'),
     ('/canned', '/login', '/canned', '/canned'),
+    ('/account', '/login', '/account', '/account'),  # everyone's own sessions and password
     ('/rewards', '/login', '/rewards', '/admin/game'),  # leads keep the store, they do not shop in it
     ('/admin/workspace', '/login', '/', '/admin/workspace'),
     ('/admin/game', '/login', '/', '/admin/game'),
@@ -30,6 +31,7 @@ TITLES = {
     '/kiosk': 'DeskQuest · Live floor',
     '/trophies': 'Trophies · DeskQuest',
     '/canned': 'Canned replies · DeskQuest',
+    '/account': 'Your account · DeskQuest',
     '/rewards': 'Rewards · DeskQuest',
     '/admin/workspace': 'DeskQuest · Workspace settings',
     '/admin/game': 'Game · DeskQuest',

@@ -1,12 +1,11 @@
 """The Scoring tab, "My team" and the minimum volume through NiceGUI's simulated users."""
-from dataclasses import replace
 
 import pytest
 from nicegui.testing import User
 
 from models import ScoringPolicyRow, StoredEvent
 from services.domain.scoring import ScoringPolicy, policy_as_dict
-from tests.ui.support import agent, log_in, notified, services, until
+from tests.ui.support import agent, demote, log_in, notified, services, until
 from ui import kiosk
 
 
@@ -44,8 +43,7 @@ async def test_a_lead_edits_a_value_and_is_refused_an_invalid_one(user: User) ->
 
 async def test_a_lead_demoted_while_the_tab_is_open_changes_nothing(user: User) -> None:
     await open_scoring(user)
-    lead = agent('lead')
-    services().directory.agents[lead.id] = replace(lead, role='agent')
+    demote('lead')
     user.find(marker='scoring-input-happy_customer').clear().type('50')
     user.find(marker='scoring-save').click()
     await user.should_see('Only a lead can do that.', retries=50)
