@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
 from services.container import Services
-from services.platform.auth import TooManyFailures
+from services.domain.errors import ActionError
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
 from ui.session import ENDED_NOTICE, current_agent, log_in, tabs_for
 
@@ -37,7 +37,7 @@ def register(services: Services) -> None:
                 return
             try:
                 agent = await services.auth.authenticate(username.value, password.value, address=address)
-            except TooManyFailures as refusal:
+            except ActionError as refusal:  # too many failures lately, or a name no account can have
                 password.set_value('')
                 ui.notify(str(refusal), type='negative')
                 return

@@ -34,3 +34,11 @@ async def test_a_lead_unlocks_a_locked_account(user: User) -> None:
     await user.should_see("Ana Ozola's account is not locked.", retries=50)
     assert await StoredEvent.filter(kind='account_unlocked').count() == 1
     assert await services().auth.authenticate('ana', 'demo') is not None
+
+
+async def test_a_hostile_username_gets_the_fields_message_not_a_traceback(user: User) -> None:
+    for name, message in (('x' * 100_000, 'The username is too long (100000 characters, at most 64).'),
+                          ('ana\x00', 'The username holds a character it may not hold (U+0000 at position 4)')):
+        await log_in(user, name, 'a long passphrase', succeeds=False)
+        await until(lambda text=message: notified(user, text) == 1, message=f'the refusal {message!r}')
+    await user.should_see(marker='login')
