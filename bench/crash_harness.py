@@ -197,7 +197,8 @@ class Harness:
         return server, port, time.monotonic() - started
 
     def env(self) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items() if not key.startswith(('DESKQUEST_', 'NICEGUI_'))}
+        env = {key: value for key, value in os.environ.items()
+               if not key.startswith(('DESKQUEST_', 'NICEGUI_', 'PYTEST_'))}  # nothing leaks in from a test run
         env.update(DESKQUEST_ARGON2_MEMORY_KIB='1024', DESKQUEST_STORAGE_SECRET='crash harness', PYTHONUNBUFFERED='1',
                    NICEGUI_STORAGE_PATH=str(self.workdir / 'storage'))
         return env
