@@ -117,7 +117,7 @@ class Services:
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
         await self.quests.stop()  # records the completions of the events committed so far
-        await self.badges.stop()  # stores the holders of the events committed so far
+        await self.badges.stop()  # its midnight check (the holders are stored with the events)
         await self.sessions.settle()  # the last-seen times and revocations in flight
         self.auth.close()
         await Tortoise.close_connections()
@@ -163,12 +163,13 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
+    # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
+    game.store_with_events(badges)  # the badge board and its holders' history
     # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds
     # subscribes after these)
     for listener in (sessions.on_committed,  # an account disabled, its role or password changed: its sessions end
                      leaderboard.on_committed,  # ranks the boards (coalesced)
-                     badges.on_committed,  # queues the events for the badge board
-                     quests.on_committed,  # queues them for the quest tracker
+                     quests.on_committed,  # queues the events for the quest tracker
                      progress.on_committed,  # the progress cards of the agents touched
                      routing.on_committed,  # a routing pass after any change but its own assignments
                      sla.on_committed,  # conversations answered: no first-response escalation

@@ -1,5 +1,5 @@
-"""Badges live: the badge board fed every committed event in id order, advanced at UTC midnight, its holders' history
-stored, its definitions stored and edited by leads.
+"""Badges live: the badge board fed every event in id order inside the transaction that writes it, advanced at UTC
+midnight, its holders' history stored with the events, its definitions stored and edited by leads.
 
 A lead's edit is a ``BADGES_CHANGED`` event carrying every definition: the board is then rebuilt from the last
 :data:`KEPT_DAYS` days of the log, at the edit's place in the log, so a replay (``rebuild --check``) meets the edit at
@@ -31,11 +31,10 @@ from services.domain.badges import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
-from services.domain.projection import Outcome
 from services.domain.text import MAX_BADGE_DESCRIPTION, MAX_BADGE_KEY, MAX_NAME, checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
-from services.platform.event_log import GameService
+from services.platform.event_log import GameService, UnitOfWork
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
@@ -171,6 +170,44 @@ async def write_history(rows: Iterable[HistoryRow]) -> None:
                                     for key, agent_id, gained, lost in rows], batch_size=500)
 
 
+async def stored_tracker(definitions: Sequence[BadgeDefinition], *, before_id: int | None = None) -> BadgeTracker:
+    """A tracker of ``definitions`` as the stored log and holders leave it (before event ``before_id``, when given:
+    those of a unit of work still being written are fed afterwards): fed the last :data:`KEPT_DAYS` days of the log,
+    holding what ``badge_holding`` says is held, evaluated as late as any stored event or change."""
+    tracker = BadgeTracker(definitions)
+    board = tracker.board
+    events = StoredEvent.all() if before_id is None else StoredEvent.filter(id__lt=before_id)
+    last = await events.order_by('-id').first()
+    if last is None:
+        return tracker
+    # the board has moved as far as the latest event time, not the last event's: a late arrival is older
+    newest = (await events.order_by('-occurred_at').first() or last).occurred_at
+    since = datetime.combine(utc_day(newest) - timedelta(days=KEPT_DAYS), datetime.min.time(), tzinfo=newest.tzinfo)
+    board.feed_all(await stored_events(events.filter(occurred_at__gte=since)))
+    board.last_event_id = last.id
+    current: dict[str, set[int]] = {d.key: set() for d in board.definitions}
+    latest = max(last.occurred_at, newest)
+    for key, agent_id, gained in await BadgeHolding.filter(lost_at=None).values_list('badge_key', 'agent_id',
+                                                                                       'gained_at'):
+        if key in current:
+            current[key].add(agent_id)
+        latest = max(latest, gained)
+    lost = await BadgeHolding.exclude(lost_at=None).order_by('-lost_at').first()
+    board.current = {key: frozenset(agents) for key, agents in current.items()}
+    board.evaluated_at = max(latest, lost.lost_at) if lost is not None and lost.lost_at else latest
+    return tracker
+
+
+async def store_changes(changes: Iterable[HolderChange]) -> None:
+    """Append holder changes to the stored history, in order (a badge may be gained and lost in one batch)."""
+    for change in changes:
+        if change.gained:
+            await BadgeHolding.create(badge_key=change.badge, agent_id=change.agent_id, gained_at=change.at)
+        else:
+            await BadgeHolding.filter(badge_key=change.badge, agent_id=change.agent_id, lost_at=None) \
+                .update(lost_at=change.at)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AgentBadges:
     """What one agent's tabs show: the badges held now, and those just gained (to announce)."""
@@ -197,8 +234,9 @@ class UploadedImage:
 
 
 class BadgeService:
-    """Feeds the tracker after commit through one queue (so events stay in id order and edits wait for their turn),
-    stores the holders' history, and tells the holders' tabs and the public screens."""
+    """Feeds the tracker every unit of work's events inside its transaction (in id order, under the single writer) and
+    stores the holder changes there too, so the stored history is never behind the log; after the commit, tells the
+    holders' tabs and the public screens."""
 
     def __init__(self, *, clock: Clock, game: GameService, directory: Directory,
                  tick_seconds: float = TICK_SECONDS) -> None:
@@ -212,7 +250,7 @@ class BadgeService:
         self.uploaded: list[str] = []  # the names of the images leads uploaded
         self.changed: Event[dict[str, frozenset[int]]] = Event()  # the public holders, after any change
         self._agent_events: dict[int, Event[AgentBadges]] = {}
-        self._queue: asyncio.Queue[list[GameEvent] | datetime] = asyncio.Queue()
+        self._stale = False  # a rolled-back transaction had moved the board: rebuilt from the database before use
         self._tasks: list[asyncio.Task] = []
 
     # --- reading ---
@@ -260,98 +298,80 @@ class BadgeService:
     # --- life cycle ---
 
     async def load(self) -> None:
-        """Seed the definitions, rebuild the board from the last days of the log, take the holders as stored."""
+        """Seed the definitions, rebuild the board from the last days of the log, take the holders as stored (they are
+        written in the events' own transactions: always those of the last committed event)."""
         rows = await BadgeDefinitionRow.all().order_by('position', 'key')
         if not rows:
             for position, definition in enumerate(DEFAULT_BADGES):
                 await BadgeDefinitionRow.create(position=position, **definition.as_dict())
             rows = await BadgeDefinitionRow.all().order_by('position', 'key')
-        tracker = BadgeTracker([definition_from_row(row) for row in rows])
-        board = tracker.board
-        last = await StoredEvent.all().order_by('-id').first()
-        if last is not None:
-            # the board has moved as far as the latest event time, not the last event's: a late arrival is older
-            newest = (await StoredEvent.all().order_by('-occurred_at').first() or last).occurred_at
-            since = datetime.combine(utc_day(newest) - timedelta(days=KEPT_DAYS), datetime.min.time(),
-                                     tzinfo=newest.tzinfo)
-            board.feed_all(await stored_events(StoredEvent.filter(occurred_at__gte=since)))
-            board.last_event_id = last.id
-            current: dict[str, set[int]] = {d.key: set() for d in board.definitions}
-            latest = max(last.occurred_at, newest)
-            for key, agent_id, gained in await BadgeHolding.filter(lost_at=None).values_list(
-                    'badge_key', 'agent_id', 'gained_at'):
-                if key in current:
-                    current[key].add(agent_id)
-                latest = max(latest, gained)
-            lost = await BadgeHolding.exclude(lost_at=None).order_by('-lost_at').first()
-            board.current = {key: frozenset(agents) for key, agents in current.items()}
-            board.evaluated_at = max(latest, lost.lost_at) if lost is not None and lost.lost_at else latest
-        self.tracker = tracker
-        self._definitions = tracker.definitions
+        self.tracker = await stored_tracker([definition_from_row(row) for row in rows])
+        self._definitions = self.tracker.definitions
+        self._stale = False
         self.show_teasing = set(await TeamBadgeSetting.filter(show_teasing=True).values_list('team_id', flat=True))
         self.uploaded = list(await BadgeImage.all().order_by('uploaded_at').values_list('name', flat=True))
-        self._tasks = [start_task(self._consume(), name='badges'), start_task(self._tick(), name='badge midnight')]
+        self._tasks = [start_task(self._tick(), name='badge midnight')]
 
     async def settle(self) -> None:
-        """Let the board catch up with every committed event and with the clock (for tests; never call it inside a
-        unit of work)."""
+        """Move the board to the clock's time (for tests; never call it inside a unit of work). Events need no
+        settling: their holder changes are stored with them."""
         await self._advance()
-        await self._queue.join()
 
     async def _advance(self) -> None:
-        """Queue a move of the board to the clock's time. The time is read while no unit of work is in flight: every
-        event committed before it is queued already and every later one is later, so the board never passes a
-        midnight before an event of the day before (a replay could not know it had)."""
-        async with self.game.unit_of_work():
-            self._queue.put_nowait(self.clock.now())
+        """Move the board to the clock's time in a unit of work of its own: read while no other is in flight, so every
+        event committed before is on the board and every later one is later (the board never passes a midnight before
+        an event of the day before, which a replay could not know it had)."""
+        try:
+            async with self.game.unit_of_work() as work:
+                await self._reload_if_stale()
+                changes = self.tracker.board.advance(self.clock.now())
+                if changes:
+                    await store_changes(changes)
+                    work.after_commit(lambda: self._publish(changes))
+        except BaseException:
+            self._stale = True
+            raise
 
     async def stop(self) -> None:
-        await stop_consumers(self._queue, self._tasks)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
 
-    def on_committed(self, outcomes: list[Outcome]) -> None:
-        self._queue.put_nowait([outcome.event for outcome in outcomes])
+    async def store(self, work: UnitOfWork) -> None:
+        """Feed the unit's events to the board and write the holder changes they cause, in the events' transaction
+        (:meth:`GameService.store_with_events`): a crash can never leave the history behind the log."""
+        await self._reload_if_stale(before_id=work.events[0].id)
+        changes: list[HolderChange] = []
+        for event in work.events:
+            if event.kind == EventKind.BADGES_CHANGED:
+                changes += self.tracker.redefine(event, await recent_events(event))
+            else:
+                changes += self.tracker.apply(event)
+        if changes:
+            await store_changes(changes)
+            work.after_commit(lambda: self._publish(changes))
+
+    def discard(self) -> None:
+        """The transaction was rolled back after the board took its events: rebuilt from the database before its next
+        use (the next unit of work, or the next tick)."""
+        self._stale = True
+
+    async def _reload_if_stale(self, *, before_id: int | None = None) -> None:
+        if self._stale:
+            log.warning('the badge board is rebuilt from the database after a rolled-back transaction')
+            self.tracker = await stored_tracker(self._definitions, before_id=before_id)
+            self._stale = False
 
     async def _tick(self) -> None:
         while True:
             await asyncio.sleep(self.tick_seconds)
             evaluated = self.tracker.board.evaluated_at
-            if evaluated is not None and self.clock.now() >= next_midnight(evaluated):
-                await self._advance()
-
-    async def _consume(self) -> None:
-        while True:
-            items = [await self._queue.get()]
-            while not self._queue.empty():  # a burst is stored in one transaction
-                items.append(self._queue.get_nowait())
-            try:
-                changes: list[HolderChange] = []
-                for item in items:
-                    if isinstance(item, datetime):
-                        changes += self.tracker.board.advance(item)
-                        continue
-                    for event in item:
-                        if event.kind == EventKind.BADGES_CHANGED:
-                            changes += self.tracker.redefine(event, await recent_events(event))
-                        else:
-                            changes += self.tracker.apply(event)
-                if changes:
-                    await self._store(changes)
-                    self._publish(changes)
-            except Exception:
-                log.exception('updating the badges failed')
-            finally:
-                for _ in items:
-                    self._queue.task_done()
-
-    async def _store(self, changes: list[HolderChange]) -> None:
-        async with self.game.unit_of_work():  # the single writer: no other transaction in between
-            for change in changes:
-                if change.gained:
-                    await BadgeHolding.create(badge_key=change.badge, agent_id=change.agent_id, gained_at=change.at)
-                else:
-                    await BadgeHolding.filter(badge_key=change.badge, agent_id=change.agent_id, lost_at=None) \
-                        .update(lost_at=change.at)
+            if self._stale or evaluated is not None and self.clock.now() >= next_midnight(evaluated):
+                try:
+                    await self._advance()
+                except Exception:
+                    log.exception('moving the badge board to midnight failed')
 
     def _publish(self, changes: list[HolderChange]) -> None:
         gained: dict[int, list[str]] = {}

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from nicegui import Event
 from tortoise import Tortoise
@@ -35,6 +35,17 @@ class AlreadyRecorded(Exception):
         self.key = key
 
 
+class StoredProjection(Protocol):
+    """A projection written in the same transaction as the events that change it, so that no crash can leave it behind
+    the log (the badge holders' history). Registered with :meth:`GameService.store_with_events`."""
+
+    async def store(self, work: 'UnitOfWork') -> None:
+        """Fold ``work.events`` and write what they change (called last, inside the transaction, before the commit)."""
+
+    def discard(self) -> None:
+        """The transaction :meth:`store` wrote in was rolled back: the in-memory state is ahead of the database."""
+
+
 class GameService:
     """Owns the event log and the game projection built from it.
 
@@ -52,6 +63,11 @@ class GameService:
         self._lock = asyncio.Lock()
         self._next_id = 1
         self._batch: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar('batch', default=None)
+        self._stored: list[StoredProjection] = []
+
+    def store_with_events(self, projection: StoredProjection) -> None:
+        """Have ``projection`` fold and write every unit of work's events inside that unit's own transaction."""
+        self._stored.append(projection)
 
     async def load(self) -> None:
         """Load the projection from its maintained aggregates: no replay of the log, whatever its length."""
@@ -90,11 +106,11 @@ class GameService:
                     yield work
                     await work.flush()
             except AlreadyRecorded as duplicate:
-                self._undo(first_id)
+                self._undo(first_id, work)
                 log.info('%s: the repeated action changed nothing', duplicate)
                 return
             except BaseException:
-                self._undo(first_id)
+                self._undo(first_id, work)
                 raise
             self.projection.commit()
         for callback in work.after_commit_callbacks:
@@ -102,10 +118,13 @@ class GameService:
         if work.outcomes:
             self.committed.emit(work.outcomes)
 
-    def _undo(self, first_id: int) -> None:
+    def _undo(self, first_id: int, work: 'UnitOfWork') -> None:
         """The transaction was rolled back: forget what it folded, and the ids it took."""
         self.projection.rollback()
         self._next_id = first_id
+        if work.stored:
+            for projection in self._stored:
+                projection.discard()
 
 
 class UnitOfWork:
@@ -115,6 +134,7 @@ class UnitOfWork:
         self.outcomes: list[Outcome] = []
         self.levels_reached: list[ReachedLevel] = []  # taken when folded: the metrics of that moment
         self.after_commit_callbacks: list[Callable[[], None]] = []
+        self.stored = False  # the stored projections were given the events (see GameService.store_with_events)
         self._keys: set[str] = set()
 
     @asynccontextmanager
@@ -192,6 +212,9 @@ class UnitOfWork:
             metrics = self.game.projection.agents
             await AgentScore.bulk_create([AgentScore(**metrics[agent_id].as_dict()) for agent_id in touched],
                                          on_conflict=['agent_id'], update_fields=METRIC_FIELDS, batch_size=CHUNK)
+        self.stored = True  # before they run: one failing halfway is told to discard too
+        for projection in self.game._stored:  # last: after them, only the commit itself can fail
+            await projection.store(self)
 
 
 async def add_daily_points(points: Iterable[tuple[int, date, int]],

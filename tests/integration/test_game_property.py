@@ -83,7 +83,8 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     trophies = TrophyService(clock=clock, game=game)
     quests = QuestService(clock=clock, game=game, directory=Directory(), notices=Notices(), badges=badges,
                           tick_seconds=3600)
-    for listener in (levels.on_committed, badges.on_committed, trophies.on_committed, quests.on_committed):
+    game.store_with_events(badges)
+    for listener in (levels.on_committed, trophies.on_committed, quests.on_committed):
         game.committed.subscribe(listener)
     await levels.load()
     await scoring.load()
