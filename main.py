@@ -31,7 +31,7 @@ from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS, start_demo
 from simulation.report import describe, report
 from simulation.simulator import Simulator, simulator_for
 from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, SCENARIOS
-from ui import http_security, pages
+from ui import api, http_security, pages
 
 log = logging.getLogger('deskquest')
 ASSETS = Path(__file__).parent / 'assets'
@@ -82,6 +82,7 @@ def serve(settings: Settings) -> None:
     app.state.simulator = simulator
     install_lifespan(services, simulator)
     pages.register(services, simulator=simulator)
+    api.mount(app, services)  # the REST API v1 at /api, with its own OpenAPI document and docs (issue 14)
     collector.install(app)  # after the lifespan above: the collector is tuned once the services run
     app.add_static_files('/assets', ASSETS)
     http_security.install(app, settings)  # security headers on every response, the websocket's allowed origins

@@ -1,4 +1,5 @@
 """Tortoise models: the helpdesk's state, the append-only event log and the game's stored projections."""
+from models.api import ApiIdempotency, ApiToken
 from models.badges import BadgeDefinitionRow, BadgeHolding, BadgeImage, LevelRow, TeamBadgeSetting
 from models.chat import ChatMessage
 from models.crm import Purchase
@@ -13,6 +14,8 @@ from models.routing import AgentDepartment, AgentSkills, AutomationRule, Routing
 from models.workspace import ConversationTag, InternalNote, Transfer
 
 __all__ = [
+    'ApiIdempotency',
+    'ApiToken',
     'Agent',
     'AgentDepartment',
     'AgentSkills',

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
+from services.game.api_reads import ApiReads
 from services.game.badges import BadgeService
 from services.game.disputes import DisputeService
 from services.game.incentives import IncentiveService
@@ -15,6 +16,7 @@ from services.game.receipts import ReceiptService
 from services.game.rewards import RewardService
 from services.game.scoring import ScoringService
 from services.game.trophies import TrophyService
+from services.helpdesk.api_events import ExternalEvents
 from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
 from services.helpdesk.crm import CrmService
@@ -25,6 +27,7 @@ from services.helpdesk.routing import RoutingService
 from services.helpdesk.sla import SlaService
 from services.helpdesk.team_chat import TeamChatService
 from services.helpdesk.viewing import ViewingService
+from services.platform.api_tokens import ApiTokenService
 from services.platform.auth import AuthService
 from services.platform.clock import Clock
 from services.platform.database import open_database
@@ -69,6 +72,10 @@ class Services:
     trophies: TrophyService
     scoring: ScoringService  # the scoring values and the leaderboards' minimum volume, as leads edit them
     quests: QuestService  # quests and team missions (issue 4)
+    # the REST API v1 (issue 14): its tokens, what it reads, the facts it is posted
+    api_tokens: ApiTokenService
+    api_reads: ApiReads
+    external_events: ExternalEvents
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -147,6 +154,10 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     sla = SlaService(clock=clock, game=game, inbox=inbox, routing=routing)
     automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
+    # the REST API v1 (issue 14)
+    api_tokens = ApiTokenService(clock=clock, game=game, directory=directory)
+    api_reads = ApiReads(game=game, directory=directory, leaderboard=leaderboard, badges=badges, quests=quests)
+    external_events = ExternalEvents(inbox=inbox, directory=directory)
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds
     # subscribes after these)
@@ -164,4 +175,5 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     quests=quests, progress=progress, trophies=trophies, rewards=rewards, disputes=disputes,
                     receipts=receipts, canned_replies=canned_replies, inbox=inbox, presence=presence,
                     viewing=viewing, crm=crm, team_chat=team_chat, ratings=ratings, routing=routing, sla=sla,
-                    automation=automation, scheduler=scheduler)
+                    automation=automation, scheduler=scheduler,
+                    api_tokens=api_tokens, api_reads=api_reads, external_events=external_events)
