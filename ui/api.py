@@ -11,7 +11,9 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Body, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -260,7 +262,8 @@ def create_api(services: Services) -> FastAPI:
     """The API application for these services (``main.py`` mounts it at ``/api`` through :func:`mount`)."""
     api = FastAPIOffline(title='DeskQuest API', version='1', description=DESCRIPTION, openapi_url='/v1/openapi.json',
                          docs_url='/docs', redoc_url=None, static_url='/docs-assets',
-                         swagger_ui_parameters={'validatorUrl': None})  # no call to an outside validator
+                         swagger_ui_parameters={'validatorUrl': None},  # no call to an outside validator
+                         dependencies=[Depends(_known_query)])
     bearer = HTTPBearer(auto_error=False, description='A DeskQuest API token: dq_…')
     reads = services.api_reads
 
@@ -317,6 +320,7 @@ def create_api(services: Services) -> FastAPI:
 
     @api.post('/v1/events', response_model=AppliedOut, status_code=200, tags=['events'],
               responses=REFUSALS | FIELDS | {
+                  400: {'model': Problem, 'description': 'The body is not JSON'},
                   403: {'model': Problem, 'description': 'A read token cannot post'},
                   409: {'model': Problem, 'description': 'The ticket\'s state refuses the event (e.g. rating a ticket '
                                                          'not resolved), or the Idempotency-Key is in use'}},
@@ -427,6 +431,24 @@ async def _apply(services: Services, fact: BaseModel, *, key: str | None) -> JSO
         return JSONResponse({'detail': str(error)}, status_code=409)
     return JSONResponse(AppliedOut(type=applied.type, conversation_id=applied.conversation_id).model_dump(mode='json'),
                         status_code=200)
+
+
+async def _known_query(request: Request) -> None:
+    """Refuse a query parameter the operation does not take: a script's typo (``?afer=``) would otherwise be
+    ignored silently and read from the start again."""
+    route = request.scope.get('route')
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_names(route.dependant)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise RequestValidationError([{'loc': ('query', name), 'msg': 'This operation takes no such parameter.',
+                                       'type': 'extra_forbidden'} for name in unknown])
+
+
+def _query_names(dependant: Any) -> set[str]:
+    return {param.alias for param in dependant.query_params}.union(
+        *(_query_names(inner) for inner in dependant.dependencies))
 
 
 def _fields_at_fault(loc: tuple[str, ...], message: str) -> JSONResponse:
