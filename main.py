@@ -22,9 +22,12 @@ from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.game.rebuild import differences, overwrite, replay
 from services.platform import collector
+from services.platform.api_tokens import ApiTokenService
 from services.platform.auth import create_account
 from services.platform.clock import AcceleratedClock, SystemClock
 from services.platform.database import IncompatibleDatabase, check_database, open_database, sqlite_path
+from services.platform.directory import Directory
+from services.platform.event_log import GameService
 from services.platform.settings import DEFAULT_DB_URL, Settings, origins
 from simulation import core
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS, start_demo
@@ -60,12 +63,23 @@ class NewAccount:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class TokenCommand:
+    """``python main.py token create|list|revoke``: REST API tokens (issue 14)."""
+    action: str  # create | list | revoke
+    name: str = ''
+    scope: str = ''
+    token_id: int | None = None
+    json: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CommandLine:
-    command: str  # serve | rebuild | simulate | admin
+    command: str  # serve | rebuild | simulate | admin | token
     check: bool  # rebuild --check
     settings: Settings
     simulate: SimulateSettings
     account: NewAccount | None = None  # admin create
+    token: TokenCommand | None = None  # token create | list | revoke
 
 
 def serve(settings: Settings) -> None:
@@ -195,6 +209,45 @@ async def create_admin_account(settings: Settings, account: NewAccount) -> int:
     return 0
 
 
+async def manage_tokens(settings: Settings, command: TokenCommand) -> int:
+    """Create (printing the token once), list or revoke REST API tokens in the database; a running server honours the
+    change at its next request. The command line records no event: the event log has one writer, the server."""
+    await open_database(settings.db_url)
+    tokens = ApiTokenService(clock=SystemClock(), game=GameService(clock=SystemClock()), directory=Directory())
+    try:
+        await tokens.directory.load()
+        if command.action == 'create':
+            created = await tokens.create_for(name=command.name, scope=command.scope, lead=None)
+            view = created.view
+            if command.json:
+                print(json.dumps({'id': view.id, 'name': view.name, 'scope': view.scope.value, 'token': created.token,
+                                  'prefix': view.prefix, 'created_at': view.created_at.isoformat()}))
+            else:
+                print(f'created {view.scope.value} token #{view.id} {view.name!r}; it is shown this once, keep it '
+                      f'safe:\n{created.token}')
+        elif command.action == 'revoke':
+            assert command.token_id is not None
+            view = await tokens.revoke_for(command.token_id, lead=None)
+            print(f'revoked token #{view.id} {view.name!r} ({view.prefix}…)')
+        else:
+            views = await tokens.tokens()
+            if command.json:
+                print(json.dumps([{'id': v.id, 'name': v.name, 'scope': v.scope.value, 'prefix': v.prefix,
+                                   'created_by': v.created_by, 'created_at': v.created_at.isoformat(),
+                                   'last_used_at': v.last_used_at.isoformat() if v.last_used_at else None,
+                                   'revoked_at': v.revoked_at.isoformat() if v.revoked_at else None} for v in views]))
+            for v in [] if command.json else views:
+                state = f'revoked {v.revoked_at:%Y-%m-%d %H:%M}' if v.revoked_at else \
+                    f'last used {v.last_used_at:%Y-%m-%d %H:%M}' if v.last_used_at else 'never used'
+                print(f'#{v.id}  {v.prefix}…  {v.scope.value:5}  {v.name}  (by {v.created_by}; {state})')
+    except ActionError as refusal:
+        print(f'token {command.action}: {refusal} Nothing was changed.', file=sys.stderr)
+        return 1
+    finally:
+        await Tortoise.close_connections()
+    return 0
+
+
 def read_password() -> str | None:
     """Twice from a terminal (not echoed), else one line from stdin; None (and why, on stderr) when unusable."""
     if sys.stdin.isatty():
@@ -234,10 +287,14 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     """Read the command line; each option has an environment variable of the same meaning, and the option wins."""
     env = dict(os.environ if env is None else env)
     parser = argparse.ArgumentParser(prog='python main.py', description='DeskQuest: a gamified support workspace.')
-    parser.add_argument('command', nargs='?', default='serve', choices=['serve', 'rebuild', 'simulate', 'admin'],
+    parser.add_argument('command', nargs='?', default='serve',
+                        choices=['serve', 'rebuild', 'simulate', 'admin', 'token'],
                         help='serve the app (default), rebuild the projections from the event log, simulate a '
-                             'floor headless and print its figures, or manage accounts (admin create)')
-    parser.add_argument('action', nargs='?', choices=['create'], help='with admin: create an account')
+                             'floor headless and print its figures, manage accounts (admin create) or REST API '
+                             'tokens (token create|list|revoke)')
+    parser.add_argument('action', nargs='?', choices=['create', 'list', 'revoke'],
+                        help='with admin: create an account; with token: create, list or revoke API tokens')
+    parser.add_argument('token_id', nargs='?', type=int, metavar='ID', help='with token revoke: the token\'s id')
     parser.add_argument('--check', action='store_true',
                         help='with rebuild: only compare, print differences, exit 1 on any')
     parser.add_argument('--port', type=int, default=int(env.get('DESKQUEST_PORT', '8080')),
@@ -288,14 +345,30 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     accounts.add_argument('--username', help='the login name (lower case)')
     accounts.add_argument('--role', choices=['lead', 'agent'], help='lead (manages the floor) or agent')
     accounts.add_argument('--display-name', default='', help='the name others see (default: the username)')
+    tokens = parser.add_argument_group('token', 'REST API tokens; create prints the token once (with --json: an object '
+                                       'with id, name, scope and token)')
+    tokens.add_argument('--name', help='with token create: what the token is for')
+    tokens.add_argument('--scope', choices=['read', 'write'], help='with token create: read (every GET) or write '
+                                                                   '(also POST /api/v1/events)')
     args = parser.parse_args(argv)
     account = None
+    token = None
     if args.command == 'admin':
         if args.action != 'create':
             parser.error('admin takes an action: admin create --username NAME --role lead|agent')
         if not args.username or not args.role:
             parser.error('admin create needs --username NAME and --role lead|agent')
         account = NewAccount(username=args.username, role=args.role, display_name=args.display_name)
+    elif args.command == 'token':
+        if args.action is None:
+            parser.error('token takes an action: token create --name N --scope read|write [--json], token list, '
+                         'token revoke ID')
+        if args.action == 'create' and (not args.name or not args.scope):
+            parser.error('token create needs --name N and --scope read|write')
+        if args.action == 'revoke' and args.token_id is None:
+            parser.error('token revoke needs the token\'s ID (see token list)')
+        token = TokenCommand(action=args.action, name=args.name or '', scope=args.scope or '',
+                             token_id=args.token_id, json=args.json)
     elif args.action is not None:
         parser.error(f'{args.command} takes no action {args.action!r}')
     channels = tuple(dict.fromkeys(name.strip() for names in args.channels for name in names.split(',')
@@ -323,7 +396,8 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
                         scenario=scenario, storage_secret=env.get('DESKQUEST_STORAGE_SECRET', ''),
                         argon2_memory_kib=int(env.get('DESKQUEST_ARGON2_MEMORY_KIB', '65536')), https=args.https,
                         allowed_origins=allowed_origins, kiosk_frame_origins=kiosk_frame_origins)
-    return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account)
+    return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account,
+                       token=token)
 
 
 def _flag(env: dict[str, str], name: str) -> bool:
@@ -356,6 +430,8 @@ if __name__ == '__main__':
             sys.exit(simulate(command_line.settings, command_line.simulate))
         if command_line.command == 'admin' and command_line.account is not None:
             sys.exit(asyncio.run(create_admin_account(command_line.settings, command_line.account)))
+        if command_line.command == 'token' and command_line.token is not None:
+            sys.exit(asyncio.run(manage_tokens(command_line.settings, command_line.token)))
         if not simulated:
             asyncio.run(check_database(command_line.settings.db_url))  # report an unusable database before serving
         serve(command_line.settings)

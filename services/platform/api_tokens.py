@@ -108,13 +108,16 @@ class ApiTokenService:
         except ValueError:
             raise ActionError(f'The scope must be read or write, not {scope!r}.') from None
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        async with self.game.unit_of_work() as work:
-            row = await ApiToken.create(name=name, scope=chosen.value, token_hash=token_hash(token),
-                                        prefix=token[:PREFIX_SHOWN], created_by=lead.id if lead else None,
-                                        created_at=self.clock.now())
-            await work.record(EventKind.API_TOKEN_CREATED, agent_id=lead.id if lead else None,
-                              data={'id': row.id, 'name': name, 'scope': chosen.value, 'prefix': row.prefix,
-                                    'by': lead.id if lead else 'command line'})
+        fields = {'name': name, 'scope': chosen.value, 'token_hash': token_hash(token), 'prefix': token[:PREFIX_SHOWN],
+                  'created_by': lead.id if lead else None, 'created_at': self.clock.now()}
+        if lead is None:  # the command line: the event log has one writer, the server, so no event from here
+            row = await ApiToken.create(**fields)
+        else:
+            async with self.game.unit_of_work() as work:
+                row = await ApiToken.create(**fields)
+                await work.record(EventKind.API_TOKEN_CREATED, agent_id=lead.id,
+                                  data={'id': row.id, 'name': name, 'scope': chosen.value, 'prefix': row.prefix,
+                                        'by': lead.id})
         return NewToken(view=_view(row, lead.name if lead else 'command line'), token=token)
 
     async def tokens(self) -> list[ApiTokenView]:
@@ -127,17 +130,24 @@ class ApiTokenService:
         return await self.revoke_for(token_id, lead=actor)
 
     async def revoke_for(self, token_id: int, *, lead: AgentView | None) -> ApiTokenView:
+        """Revoke for ``lead``, or from the command line (``lead`` None: no event, as for :meth:`create_for`)."""
+        if lead is None:
+            return await self._revoke(token_id)
         async with self.game.unit_of_work() as work:
-            row = await ApiToken.get_or_none(id=token_id)
-            if row is None:
-                raise ActionError(f'There is no API token #{token_id}.')
-            if row.revoked_at is not None:
-                raise ActionError(f'The API token "{row.name}" was already revoked.')
-            row.revoked_at = self.clock.now()
-            await row.save(update_fields=['revoked_at'])
-            await work.record(EventKind.API_TOKEN_REVOKED, agent_id=lead.id if lead else None,
-                              data={'id': row.id, 'name': row.name, 'scope': row.scope, 'prefix': row.prefix,
-                                    'by': lead.id if lead else 'command line'})
+            view = await self._revoke(token_id)
+            await work.record(EventKind.API_TOKEN_REVOKED, agent_id=lead.id,
+                              data={'id': view.id, 'name': view.name, 'scope': view.scope.value, 'prefix': view.prefix,
+                                    'by': lead.id})
+        return view
+
+    async def _revoke(self, token_id: int) -> ApiTokenView:
+        row = await ApiToken.get_or_none(id=token_id)
+        if row is None:
+            raise ActionError(f'There is no API token #{token_id}.')
+        if row.revoked_at is not None:
+            raise ActionError(f'The API token "{row.name}" was already revoked.')
+        row.revoked_at = self.clock.now()
+        await row.save(update_fields=['revoked_at'])
         return _view(row, self._creator(row))
 
     async def check(self, authorization: str | None, *, needs: Scope) -> ApiTokenView:
