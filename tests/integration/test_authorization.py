@@ -26,6 +26,7 @@ from services.platform.directory import AgentView
 Call = Callable[[Services, AgentView], Awaitable[object]]
 
 SERVICE_PACKAGES = ('services.game.', 'services.helpdesk.')
+LEAD_PLATFORM_SERVICES = ('auth', 'api_tokens')  # platform services with a lead's actions (unlock; API tokens)
 
 # (service attribute, method, how to call it): arguments a lead's call would be accepted with where that is cheap, so
 # a missing check shows as a write, not only as a different refusal
@@ -64,6 +65,8 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('sla', 'save_policy', lambda s, actor: s.sla.save_policy(actor, SlaPolicyView(
         priority='urgent', first_response_minutes=5, resolution_minutes=60))),
     ('auth', 'unlock', lambda s, actor: s.auth.unlock(actor, actor.id)),
+    ('api_tokens', 'create', lambda s, actor: s.api_tokens.create(actor, name='Authz', scope='write')),
+    ('api_tokens', 'revoke', lambda s, actor: s.api_tokens.revoke(actor, 1)),
     # these two are open to agents for their own replies; the shared ones are the leads'
     ('canned_replies', 'save', lambda s, actor: s.canned_replies.save(actor, CannedReplyDraft(
         title='Authz', shortcut='authz', body='Hello', shared=True))),
@@ -112,7 +115,7 @@ def _methods_taking_an_actor(services: Services) -> list[tuple[str, str]]:
     found = []
     for field in fields(services):
         service = getattr(services, field.name)
-        if not type(service).__module__.startswith(SERVICE_PACKAGES) and field.name != 'auth':
+        if not type(service).__module__.startswith(SERVICE_PACKAGES) and field.name not in LEAD_PLATFORM_SERVICES:
             continue
         for method, function in inspect.getmembers(type(service), inspect.iscoroutinefunction):
             if not method.startswith('_') and list(inspect.signature(function).parameters)[1:2] == ['actor']:

@@ -20,6 +20,8 @@ PAGES: list[tuple[str, str, str, str]] = [
     ('/rewards', '/login', '/rewards', '/admin/game'),  # leads keep the store, they do not shop in it
     ('/admin/workspace', '/login', '/', '/admin/workspace'),
     ('/admin/game', '/login', '/', '/admin/game'),
+    ('/admin/api', '/login', '/', '/admin/api'),  # REST API tokens (issue 14)
+    ('/admin/exports', '/login', '/', '/admin/exports'),
 ]
 
 # what each page titles itself: landing on the path is not enough, the page must have been built there
@@ -32,6 +34,8 @@ TITLES = {
     '/rewards': 'Rewards · DeskQuest',
     '/admin/workspace': 'DeskQuest · Workspace settings',
     '/admin/game': 'Game · DeskQuest',
+    '/admin/api': 'API · DeskQuest',
+    '/admin/exports': 'Exports · DeskQuest',
 }
 
 ROLES = {'anonymous': (None, 1), 'agent': ('ana', 2), 'lead': ('lead', 3)}  # who logs in, their column in PAGES
