@@ -15,7 +15,7 @@ async def check_database(db_url: str) -> None:
     await Tortoise.close_connections()
 
 
-SCHEMA_VERSION = 5  # raise with every change to the tables; there are no migrations yet
+SCHEMA_VERSION = 6  # raise with every change to the tables; there are no migrations yet (6: agent.email, API tokens)
 
 
 class IncompatibleDatabase(RuntimeError):

@@ -121,7 +121,8 @@ async def test_agents_list_levels_points_by_domain_badges_and_identities(worked:
     busiest = worked.directory.agent(metrics.agent_id)
     assert busiest is not None
     assert agents[busiest.id] == {
-        'id': busiest.id, 'username': busiest.username, 'name': busiest.name, 'email': '', 'role': 'agent',
+        'id': busiest.id, 'username': busiest.username, 'name': busiest.name,
+        'email': f'{busiest.username}@deskquest.example', 'role': 'agent',
         'team_id': busiest.team_id, 'team': busiest.team_name, 'level': metrics.level,
         'level_title': agents[busiest.id]['level_title'], 'points': metrics.points, 'resolved': metrics.resolved,
         'helpdesk_identities': [], 'badges': [d.key for d in worked.badges.held_by(busiest.id)
@@ -194,7 +195,7 @@ async def test_a_ticket_from_another_helpdesk_scores_like_the_inbox(services: Se
     replied = await post({'type': 'conversation.replied', 'agent': {'id': ana.id}, 'body': 'On its way!'}, 'r-1')
     assert replied.status_code == 200, replied.text
     clock.advance(timedelta(minutes=1))
-    resolved = await post({'type': 'conversation.resolved', 'agent': {'id': ana.id}}, 'res-1')
+    resolved = await post({'type': 'conversation.resolved', 'agent': {'email': 'ANA@deskquest.example'}}, 'res-1')
     assert resolved.status_code == 200, resolved.text
     rated = await post({'type': 'conversation.rated', 'rating': 'good', 'comment': 'Thanks'}, 'rate-1')
     assert rated.status_code == 200, rated.text
