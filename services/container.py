@@ -156,7 +156,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
     # the REST API v1 (issue 14)
     api_tokens = ApiTokenService(clock=clock, game=game, directory=directory)
-    api_reads = ApiReads(game=game, directory=directory, leaderboard=leaderboard, badges=badges, quests=quests)
+    api_reads = ApiReads(game=game, directory=directory, leaderboard=leaderboard, badges=badges, quests=quests,
+                         receipts=receipts)
     external_events = ExternalEvents(inbox=inbox, directory=directory)
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds

@@ -61,7 +61,7 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {'model': Problem, 'description': 'No token, an unknown token or a revoked one'},
     429: {'model': Problem, 'description': 'Over the token\'s rate limit; wait Retry-After seconds'},
 }
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {'model': Problem, 'description': 'No such agent'}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {'model': Problem, 'description': 'No such agent or entry'}}
 FIELDS: dict[int | str, dict[str, Any]] = {422: {'model': FieldProblems, 'description': 'The fields at fault'}}
 
 
@@ -108,6 +108,20 @@ class LedgerPage(BaseModel):
     entries: list[LedgerEntryOut]
     next: int = Field(description='Pass as `after` for the following page')
     more: bool
+
+
+class ReceiptLineOut(BaseModel):
+    at: datetime
+    text: str
+    scored: bool = Field(description='The event the points came from')
+    conversation_id: int | None
+
+
+class ReceiptOut(BaseModel):
+    title: str = Field(description='e.g. "+10 fast resolution of #482"')
+    domain: str
+    facts: list[str] = Field(description="The rule in words, with the event's numbers and the values then in force")
+    events: list[ReceiptLineOut] = Field(description="The conversation's events up to the one that scored")
 
 
 class EventOut(BaseModel):
@@ -308,6 +322,18 @@ def create_api(services: Services) -> FastAPI:
             LedgerEntryOut(id=e.id, event_id=e.event_id, conversation_id=e.conversation_id, points=e.points,
                            domain=e.domain, kind=e.kind, reason=e.reason, receipt=e.receipt,
                            occurred_at=e.occurred_at) for e in page.items])
+
+    @api.get('/v1/agents/{agent_id}/ledger/{entry_id}/receipt', response_model=ReceiptOut,
+             responses=REFUSALS | NOT_FOUND, tags=['agents'], summary="A ledger entry's receipt: why it was given")
+    async def receipt(agent_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                      entry_id: Annotated[int, Path(ge=1, le=2**62)], _: ApiTokenView = reader) -> ReceiptOut:
+        try:
+            detail = await reads.receipt(agent_id, entry_id)
+        except LookupError as missing:
+            raise HTTPException(404, str(missing)) from None
+        return ReceiptOut(title=detail.title, domain=detail.domain, facts=list(detail.facts), events=[
+            ReceiptLineOut(at=line.at, text=line.text, scored=line.scored, conversation_id=line.conversation_id)
+            for line in detail.events])
 
     @api.get('/v1/events', response_model=EventPage, responses=REFUSALS, tags=['events'],
              summary='The event log after an event id, in order (a cursor)')

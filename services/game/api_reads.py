@@ -14,9 +14,11 @@ from services.domain.errors import ActionError
 from services.domain.leaderboard import Period
 from services.domain.levels import level_info
 from services.domain.projection import AgentMetrics
+from services.domain.receipts import ReceiptDetail
 from services.game.badges import BadgeService
 from services.game.leaderboard import LeaderboardService
 from services.game.quests import QuestService
+from services.game.receipts import ReceiptService
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
 
@@ -128,8 +130,9 @@ class BoardLine:
 
 class ApiReads:
     def __init__(self, *, game: GameService, directory: Directory, leaderboard: LeaderboardService,
-                 badges: BadgeService, quests: QuestService) -> None:
+                 badges: BadgeService, quests: QuestService, receipts: ReceiptService) -> None:
         self.game = game
+        self.receipts = receipts
         self.directory = directory
         self.leaderboard = leaderboard
         self.badges = badges
@@ -158,6 +161,18 @@ class ApiReads:
                             points=r['points'], domain=r['domain'], kind=r['kind'], reason=r['reason'],
                             occurred_at=r['occurred_at']) for r in rows]
         return Page(items=items, next=items[-1].id if items else after, more=len(items) == limit)
+
+    async def receipt(self, agent_id: int, entry_id: int) -> ReceiptDetail:
+        """The receipt of one of the agent's ledger entries: the rule with the event's numbers, and the
+        conversation's events up to it (as the progress card's receipt shows it)."""
+        self._known(agent_id)
+        entry = await LedgerEntry.get_or_none(id=entry_id, agent_id=agent_id)
+        if entry is None:
+            raise LookupError(f'Agent #{agent_id} has no ledger entry #{entry_id}.')
+        try:
+            return await self.receipts.detail(event_id=entry.event_id, agent_id=agent_id, kind=entry.kind)
+        except ActionError as gone:
+            raise LookupError(str(gone)) from None
 
     async def events(self, *, after: int = 0, limit: int = 100) -> Page[LogLine]:
         """The event log after the event ``after``, in id order: a cursor a script follows with ``next``."""

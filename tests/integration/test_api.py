@@ -157,6 +157,12 @@ async def test_the_event_log_and_a_ledger_are_cursors(worked: Services, http: ht
     entries = first['entries'] + second['entries']
     assert len(entries) == 4 and [e['id'] for e in entries] == sorted(e['id'] for e in entries)
     assert all(e['receipt'] == f"{e['points']:+d} {e['reason']}" for e in entries)
+    why = (await http.get(f"/api/v1/agents/{busiest}/ledger/{entries[0]['id']}/receipt", headers=headers)).json()
+    assert why['title'] == entries[0]['receipt'] and why['facts']
+    assert [line for line in why['events'] if line['scored']][-1]['conversation_id'] == entries[0]['conversation_id']
+    other = next(agent_id for agent_id in worked.directory.agents if agent_id != busiest)
+    assert (await http.get(f"/api/v1/agents/{other}/ledger/{entries[0]['id']}/receipt", headers=headers)) \
+        .status_code == 404  # an entry is read only under its own agent
 
 
 async def test_leaderboards_by_period_and_scope(worked: Services, http: httpx.AsyncClient, lead: AgentView,
