@@ -158,7 +158,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     api_tokens = ApiTokenService(clock=clock, game=game, directory=directory)
     api_reads = ApiReads(game=game, directory=directory, leaderboard=leaderboard, badges=badges, quests=quests,
                          receipts=receipts)
-    external_events = ExternalEvents(inbox=inbox, directory=directory)
+    external_events = ExternalEvents(game=game, inbox=inbox, directory=directory)
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds
     # subscribes after these)

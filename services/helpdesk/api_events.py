@@ -10,8 +10,14 @@ from enum import Enum
 from models import Agent, Customer, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import Channel, Rating
+from services.domain.inbox import MAX_REPLY_LENGTH
+from services.domain.text import MAX_COMMENT, MAX_MESSAGE, MAX_SUBJECT, checked_text
 from services.helpdesk.inbox import InboxService
 from services.platform.directory import AgentView, Directory
+from services.platform.event_log import GameService
+
+MAX_CUSTOMER_NAME = 160  # the customer table's column
+MAX_EMAIL = 200
 
 
 class FactType(str, Enum):
@@ -60,7 +66,8 @@ class Applied:
 
 
 class ExternalEvents:
-    def __init__(self, *, inbox: InboxService, directory: Directory) -> None:
+    def __init__(self, *, game: GameService, inbox: InboxService, directory: Directory) -> None:
+        self.game = game
         self.inbox = inbox
         self.directory = directory
 
@@ -70,6 +77,7 @@ class ExternalEvents:
         :raises FieldError: a field names an unknown ticket or agent
         :raises ActionError: the inbox refused it (a ticket not resolved cannot be rated, …)
         """
+        _check_fields(fact)
         if fact.type == FactType.CREATED:
             return Applied(type=fact.type, conversation_id=await self._create(fact))
         conversation_id = await self.conversation_of(fact.source, fact.ticket)
@@ -102,14 +110,20 @@ class ExternalEvents:
         key = creation_key(fact.source, fact.ticket)
         if (seen := await StoredEvent.get_or_none(key=key)) is not None and seen.conversation_id is not None:
             return seen.conversation_id  # the same ticket posted again: the conversation it made
-        if not fact.customer_name.strip():
-            raise FieldError('customer', 'A new ticket needs its customer\'s name.')
-        customer = await Customer.filter(email=fact.customer_email).first() if fact.customer_email else None
-        if customer is None:
-            customer = await Customer.create(name=fact.customer_name.strip()[:160], email=fact.customer_email)
-        return await self.inbox.create_conversation(customer_id=customer.id, channel=fact.channel,
-                                                    subject=fact.subject, body=fact.body, priority=fact.priority,
-                                                    key=key)
+        try:
+            name = checked_text(fact.customer_name, "customer's name", MAX_CUSTOMER_NAME, name=True,
+                                empty='A new ticket needs its customer\'s name.')
+            email = checked_text(fact.customer_email, "customer's email", MAX_EMAIL)
+        except ActionError as error:
+            raise FieldError('customer', str(error)) from None
+        # one transaction: a customer made for a conversation the inbox then refuses (an empty message) is undone
+        async with self.game.batch():
+            customer = await Customer.filter(email=email).first() if email else None
+            if customer is None:
+                customer = await Customer.create(name=name, email=email)
+            return await self.inbox.create_conversation(customer_id=customer.id, channel=fact.channel,
+                                                        subject=fact.subject, body=fact.body,
+                                                        priority=fact.priority, key=key)
 
     async def _agent(self, ref: AgentRef | None) -> AgentView:
         if ref is None or (ref.id is None and not ref.email):
@@ -125,6 +139,21 @@ class ExternalEvents:
         if agent is None:
             raise FieldError('agent', f'There is no active agent #{agent_id}.')
         return agent
+
+
+def _check_fields(fact: ExternalFact) -> None:
+    """The fact's texts checked as the inbox will check them, so a refusal names the field at fault."""
+    texts = {'subject': (fact.subject, 'subject', MAX_SUBJECT, False),
+             'comment': (fact.comment, 'comment', MAX_COMMENT, True)}
+    if fact.type in (FactType.CREATED, FactType.CUSTOMER_MESSAGE, FactType.REPLIED):
+        limit = MAX_REPLY_LENGTH if fact.type == FactType.REPLIED else MAX_MESSAGE
+        texts['body'] = (fact.body, 'message', limit, True)
+    for field, (text, what, limit, multiline) in texts.items():
+        try:
+            checked_text(text, what, limit, multiline=multiline,
+                         empty=f'The {what} is empty.' if field == 'body' else None)
+        except ActionError as error:
+            raise FieldError(field, str(error)) from None
 
 
 def creation_key(source: str, ticket: str) -> str:

@@ -91,7 +91,7 @@ class ApiTokenService:
         self.directory = directory
         self.limit: RateLimitItem = RateLimitItemPerMinute(requests_per_minute)
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._in_flight: dict[tuple[int, str], asyncio.Lock] = {}
+        self._in_flight: dict[tuple[int, str], tuple[asyncio.Lock, int]] = {}  # a key's lock and who holds or waits
 
     async def create(self, actor: AgentView, *, name: str, scope: str) -> NewToken:
         """A lead creates a token; the clear token is in the result and nowhere else."""
@@ -185,7 +185,9 @@ class ApiTokenService:
 
         :raises IdempotencyMismatch: the key was used with another request (``fingerprint``: its body's hash)
         """
-        lock = self._in_flight.setdefault((token_id, key), asyncio.Lock())
+        slot = (token_id, key)
+        lock, users = self._in_flight.get(slot, (asyncio.Lock(), 0))
+        self._in_flight[slot] = (lock, users + 1)
         try:
             async with lock:
                 row = await ApiIdempotency.get_or_none(token_id=token_id, key=key)
@@ -205,8 +207,11 @@ class ApiTokenService:
                     except IntegrityError:
                         pass
         finally:
-            if not lock.locked() and not lock._waiters:  # nobody else waits for this key
-                self._in_flight.pop((token_id, key), None)
+            lock, users = self._in_flight[slot]
+            if users == 1:
+                del self._in_flight[slot]  # nobody else is waiting for this key
+            else:
+                self._in_flight[slot] = (lock, users - 1)
 
     def _creator(self, row: ApiToken) -> str:
         if row.created_by is None:

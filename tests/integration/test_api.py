@@ -7,10 +7,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from models import ApiToken, StoredEvent
+from models import ApiToken, Customer, StoredEvent
 from services.container import Services
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.helpdesk.api_events import ExternalFact, FactType
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from simulation.simulator import Simulator
@@ -249,4 +250,26 @@ async def test_bad_facts_get_422_naming_the_fields_and_change_nothing(services: 
         'type': 'conversation.replied', 'source': 'acme', 'ticket': 'T-9', 'agent': {'email': 'who@nowhere'},
         'body': 'Hi'})
     assert unknown_agent.status_code == 422 and unknown_agent.json()['detail'][0]['loc'] == ['body', 'agent']
+    hostile = await http.post('/api/v1/events', headers=headers, json={
+        'type': 'conversation.created', 'source': 'acme', 'ticket': 'T-10', 'customer': {'name': 'Zoe\u0000'},
+        'body': 'Hi'})
+    assert hostile.status_code == 422 and hostile.json()['detail'][0]['loc'] == ['body', 'customer']
+    customers = await Customer.all().count()
+    refused = await http.post('/api/v1/events', headers=headers, json={
+        'type': 'conversation.created', 'source': 'acme', 'ticket': 'T-11', 'customer': {'name': 'New Person'},
+        'body': 'Bell\u0007'})
+    assert refused.status_code == 422 and refused.json()['detail'][0]['loc'] == ['body', 'body']
+    assert 'may not hold' in refused.json()['detail'][0]['msg']
+    assert await Customer.all().count() == customers
     assert (await written()).events == before.events + 1  # only the creation
+
+
+async def test_a_customer_made_for_a_refused_ticket_is_undone_with_it(services: Services) -> None:
+    """The API's schema lets no unknown priority through; called directly, the inbox refuses it in the same
+    transaction as the new customer."""
+    customers = await Customer.all().count()
+    with pytest.raises(ActionError, match='Unknown priority'):
+        await services.external_events.apply(ExternalFact(
+            type=FactType.CREATED, source='acme', ticket='T-1', customer_name='Nobody Yet', body='Hi',
+            priority='bogus'))
+    assert await Customer.all().count() == customers
