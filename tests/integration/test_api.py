@@ -1,5 +1,6 @@
 """The REST API v1 (issue 14) on a real database: tokens and their scopes, revocation, the rate limit, the cursors, the
 reads, and POST /api/v1/events with its Idempotency-Key and its 422s."""
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -273,3 +274,19 @@ async def test_a_customer_made_for_a_refused_ticket_is_undone_with_it(services: 
             type=FactType.CREATED, source='acme', ticket='T-1', customer_name='Nobody Yet', body='Hi',
             priority='bogus'))
     assert await Customer.all().count() == customers
+
+
+async def test_the_same_key_sent_twice_at_once_has_one_effect(services: Services, http: httpx.AsyncClient,
+                                                              lead: AgentView, ana: AgentView) -> None:
+    headers = bearer(await token(services, lead, 'write'))
+    created = await http.post('/api/v1/events', headers=headers, json={
+        'type': 'conversation.created', 'source': 'acme', 'ticket': 'T-7', 'customer': {'name': 'Zoe'}, 'body': 'Hi'})
+    reply = {'type': 'conversation.replied', 'source': 'acme', 'ticket': 'T-7', 'agent': {'id': ana.id},
+             'body': 'Hello Zoe'}
+    first, second = await asyncio.gather(*(http.post('/api/v1/events', json=reply,
+                                                     headers=headers | {'Idempotency-Key': 'reply-once'})
+                                           for _ in range(2)))
+    assert first.status_code == second.status_code == 200 and first.json() == second.json()
+    conversation_id = created.json()['conversation_id']
+    assert await StoredEvent.filter(conversation_id=conversation_id, kind=EventKind.REPLIED.value).count() == 1
+    assert services.api_tokens._in_flight == {}  # nothing kept once both are answered
