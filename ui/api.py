@@ -302,7 +302,8 @@ def create_api(services: Services) -> FastAPI:
     async def agents(_: ApiTokenView = reader) -> list[AgentOut]:
         return [_agent(summary) for summary in await reads.agents()]
 
-    @api.get('/v1/agents/{agent_id}', response_model=AgentOut, responses=REFUSALS | NOT_FOUND, tags=['agents'])
+    @api.get('/v1/agents/{agent_id}', response_model=AgentOut, responses=REFUSALS | NOT_FOUND, tags=['agents'],
+             summary='One agent, as in the list')
     async def agent(agent_id: Annotated[int, Path(ge=1, le=2**31 - 1)], _: ApiTokenView = reader) -> AgentOut:
         try:
             return _agent(await reads.agent(agent_id))

@@ -139,10 +139,10 @@ def game_link(agent: AgentView) -> None:
     if agent.is_lead:
         ui.button(icon='sports_esports', on_click=lambda: ui.navigate.to('/admin/game')) \
             .props('flat round color=white').tooltip('Game settings').mark('admin-game-link')
-        ui.button(icon='download', on_click=lambda: ui.navigate.to('/admin/exports')) \
-            .props('flat round color=white').tooltip('Exports').mark('admin-exports-link')
-        ui.button(icon='api', on_click=lambda: ui.navigate.to('/admin/api')) \
-            .props('flat round color=white').tooltip('REST API tokens').mark('admin-api-link')
+        with ui.button(icon='download').props('flat round color=white').tooltip('Exports and the REST API') \
+                .mark('admin-data-link'), ui.menu():
+            ui.menu_item('Exports', on_click=lambda: ui.navigate.to('/admin/exports')).mark('admin-exports-link')
+            ui.menu_item('REST API tokens', on_click=lambda: ui.navigate.to('/admin/api')).mark('admin-api-link')
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
             .props('flat round color=white').tooltip('Rewards').mark('rewards-link')

@@ -93,3 +93,12 @@ async def test_the_export_route_wants_a_lead_logged_in(user: User, create_user) 
     assert (await lead.http_client.get(url)).status_code == 200
     wrong = await lead.http_client.get(url.replace('first=2026-01-01', 'first=2027-01-01'))
     assert wrong.status_code == 422 and 'ends before it starts' in wrong.text
+
+
+async def test_a_lead_reaches_both_pages_from_the_workspace_header(user: User) -> None:
+    await log_in(user, 'lead')
+    user.find(marker='admin-api-link').click()
+    await user.should_see(marker='token-create', retries=50)
+    await user.open('/')
+    user.find(marker='admin-exports-link').click()
+    await user.should_see(marker='export-download', retries=50)
