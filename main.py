@@ -7,6 +7,7 @@ import logging
 import os
 import secrets
 import sys
+from argparse import SUPPRESS
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,17 +23,26 @@ from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.game.rebuild import differences, overwrite, replay
 from services.platform import collector
+from services.platform.accounts import create_account
 from services.platform.api_tokens import ApiTokenService
-from services.platform.auth import create_account
 from services.platform.clock import AcceleratedClock, SystemClock
-from services.platform.database import IncompatibleDatabase, check_database, open_database, sqlite_path
+from services.platform.database import IncompatibleDatabase, check_database, open_database
 from services.platform.directory import Directory
 from services.platform.event_log import GameService
-from services.platform.settings import DEFAULT_DB_URL, Settings, origins
+from services.platform.settings import (
+    CONFIG_ENV,
+    DEFAULT_DB_URL,
+    NEGATED,
+    Configuration,
+    ConfigurationError,
+    Settings,
+    load,
+    masked_url,
+)
 from simulation import core
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS, start_demo
 from simulation.report import describe, report
-from simulation.simulator import Simulator, simulator_for
+from simulation.simulator import MAX_SPEED, MIN_SPEED, Simulator, simulator_for
 from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, SCENARIOS
 from ui import api, http_security, pages
 
@@ -80,6 +90,8 @@ class CommandLine:
     simulate: SimulateSettings
     account: NewAccount | None = None  # admin create
     token: TokenCommand | None = None  # token create | list | revoke
+    configuration: Configuration | None = None  # the settings with their sources, for --show-config
+    show_config: bool = False  # print the configuration and exit
 
 
 def serve(settings: Settings) -> None:
@@ -102,7 +114,7 @@ def serve(settings: Settings) -> None:
     http_security.install(app, settings)  # security headers on every response, the websocket's allowed origins
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',
-               storage_secret=settings.storage_secret or stored_secret(settings.db_url),
+               storage_secret=session_secret(settings),
                session_middleware_kwargs=http_security.session_cookie(settings), reload=False, show=False,
                show_welcome_message=False,
                # every socket compressing its own copy of each small update cost CPU, latency and ~0.3 MB per open
@@ -110,6 +122,12 @@ def serve(settings: Settings) -> None:
                ws_per_message_deflate=False)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown has already run
         pass
+
+
+def session_secret(settings: Settings) -> str:
+    """The secret that signs session cookies: the configured one, else (the demo; parse() refuses --no-demo without
+    one) a random one held in memory only, so the code never writes a secret to disk."""
+    return settings.storage_secret.get_secret_value() or secrets.token_urlsafe(32)
 
 
 def install_lifespan(services: Services, simulator: Simulator | None) -> None:
@@ -157,8 +175,11 @@ async def start(services: Services, simulator: Simulator | None) -> None:
 def announce(settings: Settings) -> None:
     if 'pytest' in sys.modules:
         return
-    print(f'\nDeskQuest is running on http://{settings.host}:{settings.port}  (database: {settings.db_url})',
-          flush=True)
+    print(f'\nDeskQuest is running on http://{settings.host}:{settings.port}  '
+          f'(database: {masked_url(settings.db_url)})', flush=True)
+    if not settings.storage_secret.get_secret_value():
+        print('No DESKQUEST_STORAGE_SECRET: this run signs sessions with a random secret it keeps in memory only, so '
+              'logins do not survive a restart.', flush=True)
     if settings.demo:
         agents = ', '.join(username for members in TEAMS.values() for username, _, _ in members)
         print(f'Demo accounts, password "{DEMO_PASSWORD}": lead "{LEAD[0]}"; agents {agents}', flush=True)
@@ -204,8 +225,8 @@ async def create_admin_account(settings: Settings, account: NewAccount) -> int:
         return 1
     finally:
         await Tortoise.close_connections()
-    print(f'created {created.role} {created.username!r} ({created.display_name}, #{created.id}) in {settings.db_url}; '
-          'a running DeskQuest sees the account after a restart')
+    print(f'created {created.role} {created.username!r} ({created.display_name}, #{created.id}) in '
+          f'{masked_url(settings.db_url)}; it can log in at once, a running DeskQuest included')
     return 0
 
 
@@ -284,7 +305,8 @@ def simulate(settings: Settings, run: SimulateSettings) -> int:
 
 
 def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
-    """Read the command line; each option has an environment variable of the same meaning, and the option wins."""
+    """Read the command line over the configuration file and the environment; a flag wins over its variable, which wins
+    over the file. A bad value ends the program with a one-line message per setting and exit status 2."""
     env = dict(os.environ if env is None else env)
     parser = argparse.ArgumentParser(prog='python main.py', description='DeskQuest: a gamified support workspace.')
     parser.add_argument('command', nargs='?', default='serve',
@@ -297,31 +319,36 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     parser.add_argument('token_id', nargs='?', type=int, metavar='ID', help='with token revoke: the token\'s id')
     parser.add_argument('--check', action='store_true',
                         help='with rebuild: only compare, print differences, exit 1 on any')
-    parser.add_argument('--port', type=int, default=int(env.get('DESKQUEST_PORT', '8080')),
-                        help='HTTP port (DESKQUEST_PORT, default 8080)')
-    parser.add_argument('--host', default=env.get('DESKQUEST_HOST', '127.0.0.1'),
-                        help='interface to listen on (DESKQUEST_HOST, default 127.0.0.1)')
-    parser.add_argument('--db-url', default=env.get('DESKQUEST_DB_URL', DEFAULT_DB_URL),
-                        help='sqlite://PATH or postgres://USER@HOST:PORT/DB '
+    parser.add_argument('--config', metavar='FILE',
+                        help=f'a TOML file of settings (file keys as in --show-config; {CONFIG_ENV}); the environment '
+                             'and the options override it')
+    parser.add_argument('--show-config', action='store_true',
+                        help='print the effective configuration, each setting with its source (secrets masked), and '
+                             'exit without starting anything')
+    # the settings' options default to SUPPRESS: only the flags given override the environment and the file
+    parser.add_argument('--port', default=SUPPRESS, help='HTTP port (DESKQUEST_PORT, default 8080)')
+    parser.add_argument('--host', default=SUPPRESS, help='interface to listen on (DESKQUEST_HOST, default 127.0.0.1)')
+    parser.add_argument('--db-url', default=SUPPRESS,
+                        help='sqlite://PATH or postgres://USER[:PASSWORD]@HOST:PORT/DB '
                              f'(DESKQUEST_DB_URL, default {DEFAULT_DB_URL})')
-    parser.add_argument('--no-demo', action='store_true', default=_flag(env, 'DESKQUEST_NO_DEMO'),
-                        help='production mode: no demo floor, demo accounts cannot log in (DESKQUEST_NO_DEMO=1)')
-    parser.add_argument('--no-simulator', action='store_true', default=_flag(env, 'DESKQUEST_NO_SIMULATOR'),
+    parser.add_argument('--no-demo', dest='demo', action='store_const', const=False, default=SUPPRESS,
+                        help='production mode: no demo floor, demo accounts cannot log in; needs '
+                             'DESKQUEST_STORAGE_SECRET (DESKQUEST_NO_DEMO=1)')
+    parser.add_argument('--no-simulator', dest='simulator', action='store_const', const=False, default=SUPPRESS,
                         help='do not start the traffic simulator (DESKQUEST_NO_SIMULATOR=1)')
-    parser.add_argument('--sim-speed', type=float, default=float(env.get('DESKQUEST_SIM_SPEED', '60')),
+    parser.add_argument('--sim-speed', default=SUPPRESS,
                         help='simulated seconds per real second (DESKQUEST_SIM_SPEED, default 60)')
-    parser.add_argument('--seed', type=int, default=int(env.get('DESKQUEST_SEED', '1')),
-                        help='random seed of the simulator (DESKQUEST_SEED, default 1)')
-    parser.add_argument('--scenario', choices=list(SCENARIOS), default=env.get('DESKQUEST_SCENARIO'),
+    parser.add_argument('--seed', default=SUPPRESS, help='random seed of the simulator (DESKQUEST_SEED, default 1)')
+    parser.add_argument('--scenario', choices=list(SCENARIOS), default=SUPPRESS,
                         help='the simulated traffic (DESKQUEST_SCENARIO; default normal in the app, steady for '
                              'simulate): ' + '; '.join(f'{s.name}: {s.description}' for s in SCENARIOS.values()))
-    parser.add_argument('--https', action='store_true', default=_flag(env, 'DESKQUEST_HTTPS'),
+    parser.add_argument('--https', action='store_const', const=True, default=SUPPRESS,
                         help='the app is served over HTTPS (itself or behind a proxy): Secure session cookie, HSTS, '
                              'https origins only (DESKQUEST_HTTPS=1)')
-    parser.add_argument('--allowed-origins', default=env.get('DESKQUEST_ALLOWED_ORIGINS', ''), metavar='ORIGINS',
+    parser.add_argument('--allowed-origins', default=SUPPRESS, metavar='ORIGINS',
                         help='comma-separated origins besides the app\'s own whose pages may open its websocket, e.g. '
                              'a reverse proxy\'s https://desk.example.com (DESKQUEST_ALLOWED_ORIGINS, default none)')
-    parser.add_argument('--kiosk-frame-origins', default=env.get('DESKQUEST_KIOSK_FRAME_ORIGINS', ''),
+    parser.add_argument('--kiosk-frame-origins', default=SUPPRESS,
                         metavar='ORIGINS', help='comma-separated origins whose pages may embed /kiosk in a frame '
                                                 '(DESKQUEST_KIOSK_FRAME_ORIGINS, default none)')
     run = parser.add_argument_group('simulate', 'a headless run: no server, no database, figures on stdout')
@@ -353,13 +380,13 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     args = parser.parse_args(argv)
     account = None
     token = None
-    if args.command == 'admin':
+    if args.command == 'admin' and not args.show_config:
         if args.action != 'create':
             parser.error('admin takes an action: admin create --username NAME --role lead|agent')
         if not args.username or not args.role:
             parser.error('admin create needs --username NAME and --role lead|agent')
         account = NewAccount(username=args.username, role=args.role, display_name=args.display_name)
-    elif args.command == 'token':
+    elif args.command == 'token' and not args.show_config:
         if args.action is None:
             parser.error('token takes an action: token create --name N --scope read|write [--json], token list, '
                          'token revoke ID')
@@ -369,7 +396,7 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
             parser.error('token revoke needs the token\'s ID (see token list)')
         token = TokenCommand(action=args.action, name=args.name or '', scope=args.scope or '',
                              token_id=args.token_id, json=args.json)
-    elif args.action is not None:
+    elif args.action is not None and args.command not in ('admin', 'token'):
         parser.error(f'{args.command} takes no action {args.action!r}')
     channels = tuple(dict.fromkeys(name.strip() for names in args.channels for name in names.split(',')
                                    if name.strip()))
@@ -377,45 +404,45 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
         parser.error(f'--channels takes some of: {", ".join(CHANNELS)}')
     if args.agents < 1:
         parser.error('--agents must be at least 1')
+    flags = {name: value for name, value in vars(args).items() if name in Settings.model_fields}
     try:
-        allowed_origins = origins(args.allowed_origins)
-    except ValueError as error:
-        parser.error(f'--allowed-origins (DESKQUEST_ALLOWED_ORIGINS): {error}')
-    try:
-        kiosk_frame_origins = origins(args.kiosk_frame_origins)
-    except ValueError as error:
-        parser.error(f'--kiosk-frame-origins (DESKQUEST_KIOSK_FRAME_ORIGINS): {error}')
-    demo = not args.no_demo
+        configuration = load(flags=flags, env=env, config_file=args.config, flag_names=FLAGS,
+                             defaults={'scenario': 'steady'} if args.command == 'simulate' else {},
+                             checks={'scenario': known_scenario, 'sim_speed': usable_speed})
+    except ConfigurationError as error:
+        parser.exit(2, ''.join(f'{parser.prog}: {line}\n' for line in str(error).splitlines()))
+    settings = configuration.settings
+    if args.command == 'serve' and not settings.demo and not settings.storage_secret.get_secret_value() \
+            and not args.show_config:
+        parser.exit(2, f'{parser.prog}: a real deployment (--no-demo) needs DESKQUEST_STORAGE_SECRET (or '
+                       'storage_secret in the --config file): a long random string that signs the session cookies, '
+                       'e.g. from: python -c "import secrets; print(secrets.token_urlsafe(32))"\n')
     simulate = SimulateSettings(
         agents=args.agents, aht=args.aht, patience=args.patience, channels=channels, hours=args.hours,
         arrival_rate=args.arrival_rate if args.arrival_rate is not None else DEMO_ARRIVALS_PER_AGENT_HOUR * args.agents,
         sl_target=args.sl_target, json=args.json)
-    scenario = args.scenario or ('steady' if args.command == 'simulate' else 'normal')
-    settings = Settings(port=args.port, host=args.host, db_url=args.db_url, demo=demo,
-                        simulator=demo and not args.no_simulator, sim_speed=args.sim_speed, seed=args.seed,
-                        scenario=scenario, storage_secret=env.get('DESKQUEST_STORAGE_SECRET', ''),
-                        argon2_memory_kib=int(env.get('DESKQUEST_ARGON2_MEMORY_KIB', '65536')), https=args.https,
-                        allowed_origins=allowed_origins, kiosk_frame_origins=kiosk_frame_origins)
     return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account,
-                       token=token)
+                       configuration=configuration, show_config=args.show_config, token=token)
 
 
-def _flag(env: dict[str, str], name: str) -> bool:
-    return env.get(name, '').lower() in ('1', 'true', 'yes', 'on')
+def show_config(configuration: Configuration) -> str:
+    """``--show-config``: the configuration file, then one ``name = value (source)`` line per setting."""
+    file = f'# configuration file: {configuration.file}' if configuration.file else \
+        f'# no configuration file (--config FILE or {CONFIG_ENV})'
+    return '\n'.join([file, *configuration.lines()])
 
 
-def stored_secret(db_url: str) -> str:
-    """A random session secret kept beside the SQLite file (created when the app first serves), so logins survive a
-    restart."""
-    path = sqlite_path(db_url)
-    if path is None:
-        return secrets.token_urlsafe(32)
-    secret_file = path.parent / '.storage_secret'
-    if not secret_file.exists():
-        secret_file.parent.mkdir(parents=True, exist_ok=True)
-        secret_file.write_text(secrets.token_urlsafe(32))
-        secret_file.chmod(0o600)
-    return secret_file.read_text().strip()
+FLAGS = {name: '--' + NEGATED.get(name, name).lower().replace('_', '-') for name in Settings.model_fields}
+
+
+def known_scenario(name: str) -> None:
+    if name not in SCENARIOS:
+        raise ValueError(f'not a scenario; the scenarios: {", ".join(SCENARIOS)}')
+
+
+def usable_speed(speed: float) -> None:
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise ValueError(f'the speed must be between {MIN_SPEED:g} and {MAX_SPEED:g}')
 
 
 if __name__ == '__main__':
@@ -423,6 +450,9 @@ if __name__ == '__main__':
     # NiceGUI's test fixtures execute this file inside their event loop, with pytest's own arguments
     simulated = bool(os.environ.get('NICEGUI_USER_SIMULATION'))
     command_line = parse([] if simulated else sys.argv[1:])
+    if command_line.show_config and command_line.configuration is not None:
+        print(show_config(command_line.configuration), flush=True)
+        sys.exit(0)
     try:
         if command_line.command == 'rebuild':
             sys.exit(asyncio.run(rebuild(command_line.settings, check=command_line.check)))

@@ -27,6 +27,7 @@ from services.helpdesk.routing import RoutingService
 from services.helpdesk.sla import SlaService
 from services.helpdesk.team_chat import TeamChatService
 from services.helpdesk.viewing import ViewingService
+from services.platform.accounts import AccountService
 from services.platform.api_tokens import ApiTokenService
 from services.platform.auth import AuthService
 from services.platform.clock import Clock
@@ -44,6 +45,7 @@ class Services:
     clock: Clock
     directory: Directory
     auth: AuthService
+    accounts: AccountService  # a lead's management of the accounts (issue 19)
     game: GameService
     leaderboard: LeaderboardService
     progress: ProgressService
@@ -118,6 +120,7 @@ class Services:
             pass
         await self.quests.stop()  # records the completions of the events committed so far
         await self.badges.stop()  # stores the holders of the events committed so far
+        self.auth.close()
         await Tortoise.close_connections()
 
 
@@ -129,6 +132,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     notices = Notices()  # what the store, the disputes and the quests tell one agent's tabs
     auth = AuthService(directory=directory, hasher=PasswordHasher(memory_cost=settings.argon2_memory_kib),
                        demo_mode=settings.demo, game=game)
+    accounts = AccountService(directory=directory, auth=auth, game=game, demo_mode=settings.demo)
     # the game
     scoring = ScoringService(game=game)
     levels = LevelService(game=game)
@@ -171,10 +175,11 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      levels.on_committed,  # level-ups announced to the agent and on the kiosk
                      trophies.on_committed):  # the month's trophy standings
         game.committed.subscribe(listener)
-    return Services(settings=settings, clock=clock, directory=directory, auth=auth, game=game, notices=notices,
-                    scoring=scoring, levels=levels, incentives=incentives, leaderboard=leaderboard, badges=badges,
-                    quests=quests, progress=progress, trophies=trophies, rewards=rewards, disputes=disputes,
-                    receipts=receipts, canned_replies=canned_replies, inbox=inbox, presence=presence,
-                    viewing=viewing, crm=crm, team_chat=team_chat, ratings=ratings, routing=routing, sla=sla,
-                    automation=automation, scheduler=scheduler,
+    directory.changed.subscribe(leaderboard.broadcast.poke)  # an account created, disabled or changed: rank again
+    return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts, game=game,
+                    notices=notices, scoring=scoring, levels=levels, incentives=incentives, leaderboard=leaderboard,
+                    badges=badges, quests=quests, progress=progress, trophies=trophies, rewards=rewards,
+                    disputes=disputes, receipts=receipts, canned_replies=canned_replies, inbox=inbox,
+                    presence=presence, viewing=viewing, crm=crm, team_chat=team_chat, ratings=ratings,
+                    routing=routing, sla=sla, automation=automation, scheduler=scheduler,
                     api_tokens=api_tokens, api_reads=api_reads, external_events=external_events)

@@ -2,6 +2,7 @@
 from services.container import Services
 from simulation.simulator import Simulator
 from ui import (
+    admin_accounts,
     admin_api,
     admin_badges,
     admin_exports,
@@ -27,5 +28,6 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     admin_game.register(services)
     trophies.register(services)
     admin_badges.register(services)
+    admin_accounts.register(services)
     admin_api.register(services)  # the REST API's tokens (issue 14)
     admin_exports.register(services)

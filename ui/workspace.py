@@ -43,6 +43,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             ui.space()
             if agent.is_lead and simulator is not None:
                 SimulatorControls(simulator, ticker=ticker, actor=actor)
+            if agent.is_lead:  # in production too, where there is no simulator
                 ui.button(icon='tune', on_click=lambda: ui.navigate.to('/admin/workspace')) \
                     .props('flat round color=white').tooltip('Workspace settings').mark('admin-link')
             header_tools = ui.row().classes('items-center gap-1 no-wrap')  # presence, chat, canned replies, ratings
@@ -135,10 +136,12 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
 
 def game_link(agent: AgentView) -> None:
-    """Leads set up the game, agents spend their points."""
+    """Leads set up the game and manage the accounts, agents spend their points."""
     if agent.is_lead:
         ui.button(icon='sports_esports', on_click=lambda: ui.navigate.to('/admin/game')) \
             .props('flat round color=white').tooltip('Game settings').mark('admin-game-link')
+        ui.button(icon='manage_accounts', on_click=lambda: ui.navigate.to('/admin/accounts')) \
+            .props('flat round color=white').tooltip('Accounts').mark('admin-accounts-link')
         with ui.button(icon='download').props('flat round color=white').tooltip('Exports and the REST API') \
                 .mark('admin-data-link'), ui.menu():
             ui.menu_item('Exports', on_click=lambda: ui.navigate.to('/admin/exports')).mark('admin-exports-link')

@@ -1,6 +1,8 @@
 """Who is on the floor: agents and teams, cached in memory (they change rarely and are read on every update)."""
 from dataclasses import dataclass
 
+from nicegui import Event
+
 from models import Agent, Team
 
 
@@ -21,13 +23,18 @@ class AgentView:
 
 
 class Directory:
+    """The active accounts (a disabled one is absent: it is logged out everywhere and leaves the boards, while its
+    points stay in the log) and the teams' names."""
+
     def __init__(self) -> None:
         self.agents: dict[int, AgentView] = {}
         self.teams: dict[int, str] = {}
+        # fired after an account was added, changed or removed (already committed): the boards rank the new floor
+        self.changed: Event[AgentView] = Event()
 
     async def load(self) -> None:
         self.teams = {team.id: team.name for team in await Team.all()}
-        self.agents = {agent.id: _view(agent, self.teams) for agent in await Agent.filter(active=True).order_by('id')}
+        self.agents = {agent.id: self.view(agent) for agent in await Agent.filter(active=True).order_by('id')}
 
     def agent(self, agent_id: int) -> AgentView | None:
         return self.agents.get(agent_id)
@@ -36,8 +43,19 @@ class Directory:
         """The people who play the game: agents (leads watch and configure it)."""
         return [agent for agent in self.agents.values() if agent.role == 'agent']
 
+    def view(self, agent: Agent) -> AgentView:
+        """How the rest of the app sees a stored account."""
+        return AgentView(id=agent.id, username=agent.username, name=agent.display_name, role=agent.role,
+                         team_id=agent.team_id, team_name=self.teams.get(agent.team_id, '') if agent.team_id else '',
+                         style=agent.style, is_demo=agent.is_demo)
 
-def _view(agent: Agent, teams: dict[int, str]) -> AgentView:
-    return AgentView(id=agent.id, username=agent.username, name=agent.display_name, role=agent.role,
-                     team_id=agent.team_id, team_name=teams.get(agent.team_id, '') if agent.team_id else '',
-                     style=agent.style, is_demo=agent.is_demo)
+    def put(self, agent: AgentView) -> None:
+        """Hold this account as it now is (created, enabled or changed after start-up); call after its commit."""
+        self.agents[agent.id] = agent
+        self.agents = dict(sorted(self.agents.items()))  # in id order, as load() gives them: floor() order is stable
+        self.changed.emit(agent)
+
+    def remove(self, agent_id: int) -> None:
+        """Forget a disabled account; call after its commit."""
+        if (agent := self.agents.pop(agent_id, None)) is not None:
+            self.changed.emit(agent)

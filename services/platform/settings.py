@@ -1,25 +1,31 @@
-"""What the app is configured with. ``main.py`` reads it from the command line and the environment; tests build it."""
+"""What the app is configured with, typed and validated (pydantic-settings).
+
+A setting comes from, each overriding the one before: its default, the TOML file named by ``--config`` or
+``DESKQUEST_CONFIG``, a ``DESKQUEST_*`` environment variable, a command-line flag. :func:`load` layers them and
+refuses a bad value with one line naming the setting, where the value came from and what is wrong; tests build
+:class:`Settings` directly, which reads nothing but its keyword arguments. The code never writes a secret anywhere.
+"""
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import BeforeValidator, Field, SecretStr, TypeAdapter, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 DEFAULT_DB_URL = 'sqlite://data/deskquest.sqlite3'
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Settings:
-    port: int = 8080
-    host: str = '127.0.0.1'
-    db_url: str = DEFAULT_DB_URL
-    demo: bool = True  # the demo floor is seeded and its accounts may log in
-    simulator: bool = True  # the demo's simulator starts with the app (never without the demo)
-    sim_speed: float = 60.0
-    seed: int = 1
-    scenario: str = 'normal'  # the simulator's traffic
-    storage_secret: str = ''  # signs browser sessions; empty: main.py keeps a random one beside the SQLite file
-    argon2_memory_kib: int = 65536
-    https: bool = False  # served over HTTPS (directly or behind a proxy): Secure cookies, HSTS, https origins only
-    allowed_origins: tuple[str, ...] = ()  # origins besides the app's own whose pages may open its websocket
-    kiosk_frame_origins: tuple[str, ...] = ()  # origins whose pages may embed /kiosk in a frame; none by default
+ENV_PREFIX = 'DESKQUEST_'
+CONFIG_ENV = 'DESKQUEST_CONFIG'  # names the configuration file when --config does not
+MASK = '**********'
 
 
 def origins(value: str) -> tuple[str, ...]:
@@ -44,3 +50,201 @@ def origins(value: str) -> tuple[str, ...]:
         default_port = {'http': 80, 'https': 443}[url.scheme]  # browsers leave it out of the Origin header
         parsed.append(f'{url.scheme}://{host}' + (f':{port}' if port not in (None, default_port) else ''))
     return tuple(dict.fromkeys(parsed))
+
+
+def _origin_list(value: object) -> object:
+    """A flag or a variable gives one comma-separated string, a TOML file a string or a list of strings."""
+    if isinstance(value, str):
+        return origins(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(entry, str) for entry in value):
+        return origins(','.join(value))
+    return value  # pydantic refuses it with its own message
+
+
+Origins = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_origin_list)]
+
+
+class Settings(BaseSettings):
+    """The app's configuration. ``Settings(port=…)`` validates its keyword arguments and reads nothing else."""
+    model_config = SettingsConfigDict(frozen=True, extra='forbid', env_prefix=ENV_PREFIX, env_ignore_empty=True)
+
+    port: int = Field(8080, ge=1, le=65535)
+    host: str = Field('127.0.0.1', min_length=1)
+    db_url: str = DEFAULT_DB_URL
+    demo: bool = True  # the demo floor is seeded and its accounts may log in
+    simulator: bool = True  # the demo's simulator starts with the app (never without the demo)
+    sim_speed: float = 60.0
+    seed: int = 1
+    scenario: str = 'normal'  # the simulator's traffic
+    storage_secret: SecretStr = SecretStr('')  # signs browser sessions; empty: a random one for this run (demo only)
+    argon2_memory_kib: int = Field(65536, ge=1024, le=4 * 1024 * 1024)
+    https: bool = False  # served over HTTPS (directly or behind a proxy): Secure cookies, HSTS, https origins only
+    allowed_origins: Origins = ()  # origins besides the app's own whose pages may open its websocket
+    kiosk_frame_origins: Origins = ()  # origins whose pages may embed /kiosk in a frame; none by default
+
+    @field_validator('db_url')
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(('sqlite://', 'postgres://')) or value in ('sqlite://', 'postgres://'):
+            raise ValueError('not a database URL like sqlite://data/deskquest.sqlite3 or '
+                             'postgres://USER[:PASSWORD]@HOST:PORT/DB')
+        return value
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   **_: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)  # never the process's environment on its own: load() layers the sources
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, masked_url(value) if name == 'db_url' else value
+
+
+Source = Literal['default', 'file', 'env', 'flag']
+# Settings whose variable (and flag) turns them off: DESKQUEST_NO_DEMO=1 is demo = false
+NEGATED = {'demo': 'NO_DEMO', 'simulator': 'NO_SIMULATOR'}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Configuration:
+    """The settings in force and where each came from."""
+    settings: Settings
+    sources: dict[str, Source]
+    places: dict[str, str]  # setting name: the variable, flag or file that gave it ('' for a default)
+    file: Path | None
+
+    def lines(self) -> list[str]:
+        """One ``name = value (source)`` line per setting, secrets and the database password masked."""
+        return [f'{name} = {shown(name, getattr(self.settings, name))} ({self._origin(name)})'
+                for name in Settings.model_fields]
+
+    def _origin(self, name: str) -> str:
+        source, place = self.sources[name], self.places[name]
+        return source if source in ('default', 'file') else f'{source} {place}'
+
+
+class ConfigurationError(ValueError):
+    """One or more settings are unusable; each line of the message names one, its origin and the problem."""
+
+
+def load(*, flags: Mapping[str, Any], env: Mapping[str, str], config_file: str | None = None,
+         flag_names: Mapping[str, str] | None = None, defaults: Mapping[str, Any] | None = None,
+         checks: Mapping[str, Callable[[Any], None]] | None = None) -> Configuration:
+    """Layer the defaults, the TOML file, the ``DESKQUEST_*`` variables and the flags, then validate.
+
+    :param flags: setting name to the value a command-line flag gave (only the flags given)
+    :param env: the environment (``DESKQUEST_CONFIG`` names the file when ``config_file`` is None)
+    :param config_file: the ``--config`` file, if given
+    :param flag_names: setting name to its flag, for messages (``--port``)
+    :param defaults: defaults other than the settings' own (a command's: ``simulate`` runs the steady scenario)
+    :param checks: setting name to a check of the composition root for values only a higher layer knows (the
+        simulator's scenarios), raising ``ValueError`` with the reason
+    :raises ConfigurationError: naming every bad setting, where its value came from and why
+    """
+    places: dict[str, str] = {name: '' for name in Settings.model_fields}
+    sources: dict[str, Source] = dict.fromkeys(Settings.model_fields, 'default')
+    values: dict[str, Any] = dict(defaults or {})
+    named = config_file if config_file is not None else env.get(CONFIG_ENV, '')
+    file = Path(named).expanduser() if named else None
+    if file is not None:
+        for name, value in _read_file(file).items():
+            values[name], sources[name], places[name] = value, 'file', str(file)
+    for name, (variable, value) in _Environment(env).found().items():
+        values[name], sources[name], places[name] = value, 'env', variable
+    for name, value in flags.items():
+        values[name], sources[name], places[name] = value, 'flag', (flag_names or {}).get(name, name)
+    problems: list[str] = []
+    try:
+        settings = Settings(**values)
+    except ValidationError as error:
+        for detail in error.errors():
+            name = str(detail['loc'][0]) if detail['loc'] else ''
+            if detail['type'] == 'extra_forbidden':
+                problems.append(f'{name} in {places[name]} is not a setting (the settings: '
+                                f'{", ".join(Settings.model_fields)})')
+            else:
+                problems.append(_problem(name, values.get(name), sources[name], places[name], detail['msg']))
+        raise ConfigurationError('\n'.join(problems)) from None
+    for name, check in (checks or {}).items():
+        try:
+            check(getattr(settings, name))
+        except ValueError as error:
+            problems.append(_problem(name, values.get(name, getattr(settings, name)), sources[name], places[name],
+                                     str(error)))
+    if problems:
+        raise ConfigurationError('\n'.join(problems))
+    if not settings.demo and settings.simulator:  # the simulator only ever drives the demo floor
+        settings = settings.model_copy(update={'simulator': False})
+        sources['simulator'], places['simulator'] = sources['demo'], places['demo']
+    return Configuration(settings=settings, sources=sources, places=places, file=file)
+
+
+def masked_url(db_url: str) -> str:
+    """The database URL with its password, if any, replaced by asterisks: for logs, banners and --show-config."""
+    try:
+        url = urlsplit(db_url)
+        if url.password is None:
+            return db_url
+    except ValueError:
+        return db_url
+    user_and_password, _, host = url.netloc.rpartition('@')
+    user = user_and_password.partition(':')[0]
+    return urlunsplit(url._replace(netloc=f'{user}:{MASK}@{host}'))
+
+
+def shown(name: str, value: object) -> str:
+    """A setting's value as TOML writes it, secrets masked."""
+    if isinstance(value, SecretStr):
+        return f'"{MASK}"' if value.get_secret_value() else '""'
+    if name == 'db_url' and isinstance(value, str):
+        value = masked_url(value)
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, tuple):
+        return '[' + ', '.join(shown(name, entry) for entry in value) + ']'
+    if isinstance(value, str):
+        return '"' + value.replace('\\', '\\\\').replace('"', '\\"') + '"'
+    return format(value, 'g') if isinstance(value, float) else str(value)
+
+
+def _problem(name: str, value: object, source: Source, place: str, reason: str) -> str:
+    reason = reason.removeprefix('Value error, ')
+    where = {'default': 'its default', 'file': f'the file {place}', 'env': place, 'flag': place}[source]
+    if name == 'storage_secret':
+        return f'{name} from {where}: {reason}'  # never echo a secret
+    return f'{name} from {where} is {shown(name, value)}: {reason}'
+
+
+def _read_file(file: Path) -> dict[str, Any]:
+    if not file.is_file():
+        raise ConfigurationError(f'the configuration file {file} does not exist (given by --config or {CONFIG_ENV})')
+    try:
+        return TomlConfigSettingsSource(Settings, toml_file=file)()
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError(f'the configuration file {file} is not valid TOML: {error}') from None
+    except OSError as error:
+        raise ConfigurationError(f'the configuration file {file} cannot be read: {error.strerror}') from None
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' reading of the ``DESKQUEST_*`` variables, from a given environment (tests pass theirs)."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.given = env
+        super().__init__(Settings)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in self.given.items() if value != ''}  # case-insensitive, as set
+
+    def found(self) -> dict[str, tuple[str, Any]]:
+        """Setting name to (the variable that set it, its value), negated variables already turned round."""
+        found = {name: (ENV_PREFIX + name.upper(), value) for name, value in self().items() if name not in NEGATED}
+        for name, suffix in NEGATED.items():
+            variable = ENV_PREFIX + suffix
+            if (raw := self.env_vars.get(variable.lower())) is not None:
+                try:
+                    found[name] = (variable, not TypeAdapter(bool).validate_python(raw))
+                except ValidationError:
+                    raise ConfigurationError(f'{variable} is "{raw}": use 1 or 0 (or true/false, yes/no, on/off)') \
+                        from None
+        return found

@@ -21,12 +21,13 @@ from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RewardDraft
 from services.game.quests import QuestDraft
 from services.helpdesk.sla import SlaPolicyView
+from services.platform.accounts import AccountDraft
 from services.platform.directory import AgentView
 
 Call = Callable[[Services, AgentView], Awaitable[object]]
 
 SERVICE_PACKAGES = ('services.game.', 'services.helpdesk.')
-LEAD_PLATFORM_SERVICES = ('auth', 'api_tokens')  # platform services with a lead's actions (unlock; API tokens)
+LEAD_PLATFORM_SERVICES = ('auth', 'accounts', 'api_tokens')  # platform services with a lead's actions
 
 # (service attribute, method, how to call it): arguments a lead's call would be accepted with where that is cheap, so
 # a missing check shows as a write, not only as a different refusal
@@ -65,6 +66,14 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('sla', 'save_policy', lambda s, actor: s.sla.save_policy(actor, SlaPolicyView(
         priority='urgent', first_response_minutes=5, resolution_minutes=60))),
     ('auth', 'unlock', lambda s, actor: s.auth.unlock(actor, actor.id)),
+    ('accounts', 'accounts', lambda s, actor: s.accounts.accounts(actor)),
+    ('accounts', 'create', lambda s, actor: s.accounts.create(actor, AccountDraft(username='authz',
+                                                                                   password='a long passphrase'))),
+    ('accounts', 'disable', lambda s, actor: s.accounts.disable(actor, _other(s, actor))),
+    ('accounts', 'enable', lambda s, actor: s.accounts.enable(actor, _other(s, actor))),
+    ('accounts', 'reset_password', lambda s, actor: s.accounts.reset_password(actor, _other(s, actor),
+                                                                               'a long passphrase')),
+    ('accounts', 'change_role', lambda s, actor: s.accounts.change_role(actor, _other(s, actor), 'lead')),
     ('api_tokens', 'create', lambda s, actor: s.api_tokens.create(actor, name='Authz', scope='write')),
     ('api_tokens', 'revoke', lambda s, actor: s.api_tokens.revoke(actor, 1)),
     # these two are open to agents for their own replies; the shared ones are the leads'
@@ -111,7 +120,7 @@ def test_every_method_taking_an_actor_is_in_the_matrix(services: Services) -> No
 
 def _methods_taking_an_actor(services: Services) -> list[tuple[str, str]]:
     """Every public coroutine method whose first parameter is ``actor`` on the services the container wires from
-    services/game and services/helpdesk, and on the platform's auth (whose unlock is a lead's action)."""
+    services/game and services/helpdesk, and on the platform's auth (whose unlock is a lead's action) and accounts."""
     found = []
     for field in fields(services):
         service = getattr(services, field.name)
@@ -121,6 +130,11 @@ def _methods_taking_an_actor(services: Services) -> list[tuple[str, str]]:
             if not method.startswith('_') and list(inspect.signature(function).parameters)[1:2] == ['actor']:
                 found.append((field.name, method))
     return found
+
+
+def _other(services: Services, actor: AgentView) -> int:
+    """Another agent than ``actor``, one a lead may act on."""
+    return next(agent.id for agent in services.directory.floor() if agent.id != actor.id)
 
 
 async def _rows() -> dict[str, int]:

@@ -18,6 +18,7 @@ from services.domain.events import Channel, Rating
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RewardDraft
 from services.game.quests import QuestDraft
+from services.platform.accounts import AccountDraft
 from services.platform.directory import AgentView
 from tests.integration.support import waiting_ids
 
@@ -134,6 +135,14 @@ async def _entry_points(services: Services, ana: AgentView, lead: AgentView) -> 
         'incentive name': (lambda text: services.incentives.save(lead, Incentive(
             name=text, kind=IncentiveKind.BONUS, starts_on=today, ends_on=today, bonus_points=5)), True, True),
         'dispute reason': (lambda text: services.disputes.invalidate(lead, 1, text), True, False),
+        'account username': (lambda text: services.accounts.create(lead, AccountDraft(
+            username=text, password='a long passphrase')), True, True),
+        'account display name': (lambda text: services.accounts.create(lead, AccountDraft(
+            username='hostile', display_name=text, password='a long passphrase')), False, True),
+        'account password': (lambda text: services.accounts.create(lead, AccountDraft(
+            username='hostile', password=text)), True, True),
+        'password reset': (lambda text: services.accounts.reset_password(lead, ana.id, text), True, True),
+        'login username': (lambda text: services.auth.authenticate(text, 'a long passphrase'), False, True),
     }
 
 

@@ -20,6 +20,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ('/rewards', '/login', '/rewards', '/admin/game'),  # leads keep the store, they do not shop in it
     ('/admin/workspace', '/login', '/', '/admin/workspace'),
     ('/admin/game', '/login', '/', '/admin/game'),
+    ('/admin/accounts', '/login', '/', '/admin/accounts'),
     ('/admin/api', '/login', '/', '/admin/api'),  # REST API tokens (issue 14)
     ('/admin/exports', '/login', '/', '/admin/exports'),
 ]
@@ -34,6 +35,7 @@ TITLES = {
     '/rewards': 'Rewards · DeskQuest',
     '/admin/workspace': 'DeskQuest · Workspace settings',
     '/admin/game': 'Game · DeskQuest',
+    '/admin/accounts': 'Accounts · DeskQuest',
     '/admin/api': 'API · DeskQuest',
     '/admin/exports': 'Exports · DeskQuest',
 }

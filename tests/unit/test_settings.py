@@ -1,12 +1,12 @@
-"""Configuration: command-line options and their environment variables."""
-import stat
+"""Configuration: defaults, a TOML file, DESKQUEST_* variables and flags, each overriding the one before; a bad value is
+refused with one line naming the setting, its source and the value; secrets are masked wherever they are shown."""
 from pathlib import Path
 
 import pytest
 
-from main import parse, stored_secret
+from main import parse, session_secret, show_config
 from services.platform.database import sqlite_path
-from services.platform.settings import DEFAULT_DB_URL
+from services.platform.settings import DEFAULT_DB_URL, ConfigurationError, Settings, load, masked_url
 
 SECRET = {'DESKQUEST_STORAGE_SECRET': 'fixed'}
 
@@ -17,7 +17,8 @@ def test_defaults() -> None:
     assert (command_line.command, command_line.check, settings.port, settings.host, settings.db_url) == \
         ('serve', False, 8080, '127.0.0.1', DEFAULT_DB_URL)
     assert (settings.demo, settings.simulator, settings.sim_speed, settings.seed) == (True, True, 60.0, 1)
-    assert (settings.storage_secret, settings.argon2_memory_kib) == ('fixed', 65536)
+    assert (settings.storage_secret.get_secret_value(), settings.argon2_memory_kib) == ('fixed', 65536)
+    assert not command_line.show_config
 
 
 def test_environment_and_options() -> None:
@@ -40,9 +41,162 @@ def test_production_mode_never_runs_the_simulator(argv: list[str], env: dict[str
     assert (settings.demo, settings.simulator) == (False, False)
 
 
-def test_unknown_command_is_refused() -> None:
+def test_a_flag_wins_over_its_variable_which_wins_over_the_file(tmp_path: Path) -> None:
+    file = tmp_path / 'deskquest.toml'
+    file.write_text('port = 9001\nhost = "0.0.0.0"\nseed = 4\nsim_speed = 120\ndemo = false\n'
+                    'allowed_origins = ["https://desk.example.com", "http://10.0.0.5:8080"]\n'
+                    'storage_secret = "from the file"\n')
+    env = {'DESKQUEST_CONFIG': str(file), 'DESKQUEST_PORT': '9002', 'DESKQUEST_SEED': '5'}
+    command_line = parse(['--seed', '6'], env=env)
+    settings, configuration = command_line.settings, command_line.configuration
+    assert configuration is not None and configuration.file == file
+    assert (settings.port, settings.host, settings.seed, settings.sim_speed) == (9002, '0.0.0.0', 6, 120.0)
+    assert (settings.demo, settings.simulator) == (False, False)  # the file's demo = false turns the simulator off too
+    assert settings.allowed_origins == ('https://desk.example.com', 'http://10.0.0.5:8080')
+    assert settings.storage_secret.get_secret_value() == 'from the file'
+    assert {name: configuration.sources[name] for name in ('port', 'host', 'seed', 'scenario', 'demo')} == \
+        {'port': 'env', 'host': 'file', 'seed': 'flag', 'scenario': 'default', 'demo': 'file'}
+    other = tmp_path / 'other.toml'
+    other.write_text('port = 9100\n')
+    assert parse(['--config', str(other)], env={**SECRET, 'DESKQUEST_CONFIG': str(file)}).settings.port == 9100
+
+
+def test_show_config_names_every_setting_and_its_source_with_secrets_masked(tmp_path: Path) -> None:
+    file = tmp_path / 'deskquest.toml'
+    file.write_text('storage_secret = "very secret value"\nhttps = true\n')
+    env = {'DESKQUEST_CONFIG': str(file), 'DESKQUEST_DB_URL': 'postgres://desk:pa55word@db.example.com:5432/desk'}
+    command_line = parse(['serve', '--show-config', '--port', '8443', '--no-simulator'], env=env)
+    assert command_line.show_config and command_line.configuration is not None
+    text = show_config(command_line.configuration)
+    lines = text.splitlines()
+    assert lines[0] == f'# configuration file: {file}'
+    assert [line.split(' = ')[0] for line in lines[1:]] == list(Settings.model_fields)
+    assert 'port = 8443 (flag --port)' in lines and 'simulator = false (flag --no-simulator)' in lines
+    assert 'https = true (file)' in lines and 'sim_speed = 60 (default)' in lines
+    assert 'storage_secret = "**********" (file)' in lines
+    assert 'db_url = "postgres://desk:**********@db.example.com:5432/desk" (env DESKQUEST_DB_URL)' in lines
+    assert 'very secret' not in text and 'pa55word' not in text
+    assert 'pa55word' not in repr(command_line.settings) and 'very secret' not in repr(command_line.settings)
+
+
+def test_show_config_works_before_a_secret_is_configured() -> None:
+    """A production setup can be inspected before it is complete; serving it is what is refused."""
+    command_line = parse(['--no-demo', '--show-config'], env={})
+    assert command_line.configuration is not None
+    assert 'storage_secret = "" (default)' in show_config(command_line.configuration)
+
+
+def test_the_simulate_command_defaults_to_the_steady_scenario_unless_configured() -> None:
+    assert parse(['simulate'], env=SECRET).configuration.sources['scenario'] == 'default'  # type: ignore[union-attr]
+    assert parse(['simulate'], env=SECRET).settings.scenario == 'steady'
+    assert parse(['simulate'], env={'DESKQUEST_SCENARIO': 'sales_day'}).settings.scenario == 'sales_day'
+
+
+@pytest.mark.parametrize('argv, env, message', [
+    ([], {'DESKQUEST_PORT': 'eighty'},
+     'port from DESKQUEST_PORT is "eighty": Input should be a valid integer'),
+    (['--port', '0'], {}, 'port from --port is "0": Input should be greater than or equal to 1'),
+    ([], {'DESKQUEST_NO_DEMO': 'maybe'}, 'DESKQUEST_NO_DEMO is "maybe": use 1 or 0'),
+    ([], {'DESKQUEST_DB_URL': 'mysql://root:hunter2@db/desk'},
+     'db_url from DESKQUEST_DB_URL is "mysql://root:**********@db/desk": not a database URL like sqlite://'),
+    ([], {'DESKQUEST_SCENARIO': 'holiday'}, 'scenario from DESKQUEST_SCENARIO is "holiday": not a scenario; the '
+                                            'scenarios: steady, normal'),
+    (['--sim-speed', '5000'], {}, 'sim_speed from --sim-speed is "5000": the speed must be between 1 and 3600'),
+    ([], {'DESKQUEST_ARGON2_MEMORY_KIB': '64'}, 'argon2_memory_kib from DESKQUEST_ARGON2_MEMORY_KIB is "64": Input '
+                                                'should be greater than or equal to 1024'),
+    (['--kiosk-frame-origins', 'https://*.example.com'], {},
+     'kiosk_frame_origins from --kiosk-frame-origins is "https://*.example.com": "https://*.example.com" is not an '
+     'origin like https://desk.example.com'),
+])
+def test_a_bad_value_is_refused_in_one_line_naming_the_setting_its_source_and_the_value(
+        argv: list[str], env: dict[str, str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse(argv, env={**SECRET, **env})
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith('python main.py: ') and message in error, error
+    assert len(error.strip().splitlines()) == 1 and 'Traceback' not in error and 'hunter2' not in error
+
+
+@pytest.mark.parametrize('content, message', [
+    ('port = "eighty"\n', 'port from the file {file} is "eighty": Input should be a valid integer'),
+    ('prot = 8080\n', 'prot in {file} is not a setting (the settings: port, host, db_url,'),
+    ('port = \n', 'the configuration file {file} is not valid TOML: Invalid value (at line 1, column 8)'),
+    ('storage_secret = 12345678\n', 'storage_secret from the file {file}: Input should be a valid string'),
+])
+def test_a_bad_file_is_refused_with_a_clear_message(content: str, message: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / 'deskquest.toml'
+    file.write_text(content)
+    with pytest.raises(SystemExit) as exited:
+        parse(['--config', str(file)], env={})
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert message.format(file=file) in error, error
+    assert '12345678' not in error  # a secret is never echoed, even a badly typed one
+
+
+def test_every_bad_value_is_named_not_only_the_first(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
-        parse(['migrate'], env=SECRET)
+        parse(['--port', 'x', '--host', ''], env={**SECRET, 'DESKQUEST_DB_URL': 'ftp://x'})
+    assert [line.split(' from ')[0] for line in capsys.readouterr().err.splitlines()] == \
+        ['python main.py: port', 'python main.py: host', 'python main.py: db_url']
+
+
+def test_a_missing_configuration_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse([], env={**SECRET, 'DESKQUEST_CONFIG': str(tmp_path / 'nowhere.toml')})
+    assert exited.value.code == 2
+    assert f'the configuration file {tmp_path / "nowhere.toml"} does not exist' in capsys.readouterr().err
+
+
+def test_serving_for_real_needs_a_storage_secret(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse(['--no-demo'], env={})
+    assert exited.value.code == 2
+    assert 'a real deployment (--no-demo) needs DESKQUEST_STORAGE_SECRET' in capsys.readouterr().err
+    assert parse(['rebuild', '--no-demo'], env={}).command == 'rebuild'  # only serving signs sessions
+    assert parse(['--no-demo'], env=SECRET).settings.storage_secret.get_secret_value() == 'fixed'
+
+
+def test_the_demo_without_a_secret_signs_with_a_random_one_it_never_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = parse(['--db-url', f'sqlite://{tmp_path / "app.sqlite3"}'], env={}).settings
+    first, second = session_secret(settings), session_secret(settings)
+    assert len(first) >= 32 and first != second  # a fresh one per run: logins do not survive a restart
+    assert list(tmp_path.iterdir()) == []
+    assert session_secret(Settings(storage_secret='configured')) == 'configured'
+
+
+def test_settings_built_in_code_read_nothing_else(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests build Settings(...) directly: the process's DESKQUEST_* variables must not leak into them."""
+    monkeypatch.setenv('DESKQUEST_PORT', '1234')
+    monkeypatch.setenv('DESKQUEST_HOST', '0.0.0.0')
+    settings = Settings(seed=3)
+    assert (settings.port, settings.host, settings.seed) == (8080, '127.0.0.1', 3)
+    with pytest.raises(ValueError):
+        Settings(port=70000)
+    assert load(flags={}, env={}).settings == Settings()
+
+
+def test_load_reports_every_problem_at_once() -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        load(flags={'port': 'x'}, env={'DESKQUEST_ALLOWED_ORIGINS': '*'}, flag_names={'port': '--port'})
+    assert str(refused.value).splitlines() == [
+        'port from --port is "x": Input should be a valid integer, unable to parse string as an integer',
+        'allowed_origins from DESKQUEST_ALLOWED_ORIGINS is "*": "*" is not an origin like https://desk.example.com '
+        'or http://10.0.0.5:8080']
+
+
+@pytest.mark.parametrize('url, masked', [
+    ('postgres://desk:s3cret@db:5432/desk', 'postgres://desk:**********@db:5432/desk'),
+    ('postgres://desk:p%40ss:word@db/desk', 'postgres://desk:**********@db/desk'),
+    ('postgres://postgres@127.0.0.1:5432/test', 'postgres://postgres@127.0.0.1:5432/test'),
+    ('sqlite://data/deskquest.sqlite3', 'sqlite://data/deskquest.sqlite3'),
+])
+def test_the_database_password_is_masked(url: str, masked: str) -> None:
+    assert masked_url(url) == masked
 
 
 def test_sqlite_path() -> None:
@@ -52,12 +206,6 @@ def test_sqlite_path() -> None:
     assert sqlite_path('postgres://postgres@127.0.0.1:5432/test') is None
 
 
-def test_session_secret_is_kept_beside_the_database(tmp_path: Path) -> None:
-    db_url = f'sqlite://{tmp_path / "db" / "app.sqlite3"}'
-    assert parse(['--db-url', db_url], env={}).settings.storage_secret == ''  # made when the app serves, not here
-    first = stored_secret(db_url)
-    secret_file = tmp_path / 'db' / '.storage_secret'
-    assert len(first) >= 32 and secret_file.read_text() == first
-    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
-    assert stored_secret(db_url) == first  # logins survive a restart
-    assert stored_secret('postgres://u@h/db') != first
+def test_unknown_command_is_refused() -> None:
+    with pytest.raises(SystemExit):
+        parse(['migrate'], env=SECRET)

@@ -44,4 +44,4 @@ def test_a_bad_origin_is_refused_with_a_message(value: str, capsys: pytest.Captu
     with pytest.raises(SystemExit) as exited:
         parse(['--allowed-origins', value], env=SECRET)
     assert exited.value.code == 2
-    assert '--allowed-origins (DESKQUEST_ALLOWED_ORIGINS): "' in capsys.readouterr().err
+    assert 'python main.py: allowed_origins from --allowed-origins is "' in capsys.readouterr().err

@@ -1,0 +1,257 @@
+"""Accounts: one way to create them (``python main.py admin create`` and a lead in ``/admin/accounts``), and the lead's
+changes to them (disable, enable, reset the password, change the role), each a line of the event log with the lead as
+actor. No password and no hash is ever written to the log."""
+import asyncio
+import re
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from tortoise.exceptions import IntegrityError
+
+from models import Agent
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
+from services.domain.text import checked_text
+from services.platform.auth import MAX_USERNAME, AuthService
+from services.platform.directory import AgentView, Directory
+from services.platform.event_log import GameService
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024  # a passphrase fits; a pasted novel is not hashed
+MAX_DISPLAY_NAME = 120  # the column's width
+ROLES = ('agent', 'lead')
+A_ROLE = {'agent': 'an agent', 'lead': 'a lead'}  # for sentences: "Ana is a lead already"
+USERNAME = re.compile(r'[a-z0-9][a-z0-9._-]{1,63}')
+# what a password may not hold: control characters (no keyboard types them) and lone surrogates (not encodable)
+_PASSWORD_FORBIDDEN = re.compile('[\x00-\x1f\x7f-\x9f\ud800-\udfff]')
+
+HashPassword = Callable[[str], Awaitable[str]]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AccountDraft:
+    """An account as a lead (or ``admin create``) asks for it, unchecked."""
+    username: str
+    display_name: str = ''  # empty: the username
+    role: str = 'agent'
+    team_id: int | None = None
+    password: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AccountView:
+    """One account as the leads' list shows it."""
+    id: int
+    username: str
+    name: str
+    role: str
+    team_id: int | None
+    team_name: str
+    active: bool
+    is_demo: bool
+    locked: bool  # refused for now after too many failed logins
+
+
+class AccountService:
+    """A lead's management of the accounts. Every change is recorded through the event log's unit of work (the
+    sessions end on ``ACCOUNT_DISABLED``, ``ACCOUNT_ROLE_CHANGED`` and ``PASSWORD_RESET``) and reaches the
+    :class:`Directory` right after its commit, so the boards and the session checks see it at once."""
+
+    def __init__(self, *, directory: Directory, auth: AuthService, game: GameService, demo_mode: bool) -> None:
+        self.directory = directory
+        self.auth = auth
+        self.game = game
+        self.demo_mode = demo_mode
+
+    async def accounts(self, actor: AgentView) -> list[AccountView]:
+        """Every account, enabled or not, by name."""
+        self._lead_only(actor, 'see the accounts')
+        rows = await Agent.all().order_by('display_name', 'id')
+        return [self._view(row) for row in rows]
+
+    async def create(self, actor: AgentView, draft: AccountDraft) -> AccountView:
+        """:raises ActionError: for a non-lead, a name that is taken or malformed, an unknown role or team, or a
+            password that is too short; nothing is written then."""
+        self._lead_only(actor, 'create an account')
+        account = await checked_account(draft, hash_password=self.auth.hash, teams=self.directory.teams)
+        async with self.game.unit_of_work() as work:
+            agent = await store_account(account)
+            await work.record(EventKind.ACCOUNT_CREATED, agent_id=actor.id, data={
+                **_about(agent, actor), 'display_name': agent.display_name, 'role': agent.role,
+                'team_id': agent.team_id})
+            view = self.directory.view(agent)
+            work.after_commit(lambda: self.directory.put(view))
+        return self._view(agent)
+
+    async def disable(self, actor: AgentView, agent_id: int) -> None:
+        """The account cannot log in any more and leaves the floor; its points stay in the log."""
+        self._lead_only(actor, 'disable an account')
+        async with self.game.unit_of_work() as work:
+            agent = await self._account(agent_id)
+            if not agent.active:
+                raise ActionError(f"{agent.display_name}'s account is disabled already.")
+            if agent.id == actor.id:
+                raise ActionError('You cannot disable your own account: ask another lead.')
+            await self._keep_a_lead(agent, 'disable')
+            agent.active = False
+            await agent.save(update_fields=['active'])
+            await work.record(EventKind.ACCOUNT_DISABLED, agent_id=actor.id, data=_about(agent, actor))
+            work.after_commit(lambda: self.directory.remove(agent.id))
+
+    async def enable(self, actor: AgentView, agent_id: int) -> None:
+        self._lead_only(actor, 'enable an account')
+        async with self.game.unit_of_work() as work:
+            agent = await self._account(agent_id)
+            if agent.active:
+                raise ActionError(f"{agent.display_name}'s account is enabled already.")
+            agent.active = True
+            await agent.save(update_fields=['active'])
+            await work.record(EventKind.ACCOUNT_ENABLED, agent_id=actor.id, data=_about(agent, actor))
+            view = self.directory.view(agent)
+            work.after_commit(lambda: self.directory.put(view))
+
+    async def reset_password(self, actor: AgentView, agent_id: int, password: str) -> None:
+        """Set a new password the lead hands over (the log says it happened, never what it is)."""
+        self._lead_only(actor, 'reset a password')
+        checked_password(password)
+        password_hash = await self.auth.hash(password)  # before the writer's turn: hashing takes a while
+        async with self.game.unit_of_work() as work:
+            agent = await self._account(agent_id)
+            agent.password_hash = password_hash
+            await agent.save(update_fields=['password_hash'])
+            await work.record(EventKind.PASSWORD_RESET, agent_id=actor.id, data=_about(agent, actor))
+
+    async def change_role(self, actor: AgentView, agent_id: int, role: str) -> None:
+        """Make the account an agent (on the floor, in the game) or a lead (configures and watches it)."""
+        self._lead_only(actor, 'change a role')
+        role = _checked_role(role)
+        async with self.game.unit_of_work() as work:
+            agent = await self._account(agent_id)
+            before = agent.role
+            if before == role:
+                raise ActionError(f'{agent.display_name} is {A_ROLE[role]} already.')
+            if agent.id == actor.id:
+                raise ActionError('You cannot change your own role: ask another lead.')
+            if before != 'agent':
+                await self._keep_a_lead(agent, 'make an agent of')
+            agent.role = role
+            await agent.save(update_fields=['role'])
+            await work.record(EventKind.ACCOUNT_ROLE_CHANGED, agent_id=actor.id,
+                              data={**_about(agent, actor), 'role_before': before, 'role': role})
+            if agent.active:
+                view = self.directory.view(agent)
+                work.after_commit(lambda: self.directory.put(view))
+
+    def _lead_only(self, actor: AgentView, what: str) -> None:
+        """:raises ActionError: unless ``actor`` is a lead, as the directory holds them now (a view taken before they
+            were disabled or made an agent no longer counts)."""
+        current = self.directory.agent(actor.id)
+        if not actor.is_lead or current is None or not current.is_lead:
+            raise ActionError(f'Only a lead can {what}.')
+
+    async def _account(self, agent_id: int) -> Agent:
+        agent = await Agent.get_or_none(id=agent_id) if isinstance(agent_id, int) else None
+        if agent is None:
+            raise ActionError(f'There is no account #{agent_id}.')
+        return agent
+
+    async def _keep_a_lead(self, agent: Agent, what: str) -> None:
+        """:raises ActionError: when ``agent`` is the last lead who can log in (the floor would have nobody to run
+        it); read under the writer's lock, so two leads cannot each remove the other."""
+        if not agent.active or agent.role == 'agent' or (agent.is_demo and not self.demo_mode):
+            return
+        leads = Agent.filter(active=True, role__in=('lead', 'admin')).exclude(id=agent.id)
+        if not self.demo_mode:
+            leads = leads.filter(is_demo=False)
+        if not await leads.exists():
+            raise ActionError(f'You cannot {what} {agent.display_name}: they are the last lead who can log in.')
+
+    def _view(self, agent: Agent) -> AccountView:
+        team_name = self.directory.teams.get(agent.team_id, '') if agent.team_id else ''
+        return AccountView(id=agent.id, username=agent.username, name=agent.display_name, role=agent.role,
+                           team_id=agent.team_id, team_name=team_name, active=agent.active, is_demo=agent.is_demo,
+                           locked=self.auth.locked(agent.username))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CheckedAccount:
+    """An account ready to store: its fields checked, its password hashed."""
+    username: str
+    display_name: str
+    role: str
+    team_id: int | None
+    password_hash: str
+
+
+async def create_account(hasher: PasswordHasher, *, username: str, display_name: str, role: str,
+                         password: str) -> Agent:
+    """Create a real (not demo) account, its password hashed in a thread (``python main.py admin create``).
+
+    It records no event: another process (a running server) may be the log's writer, and only it hands out event ids.
+    A running server holds the account from its first login on.
+
+    :raises ActionError: for a name that is taken or malformed, an unknown role or a password that is too short;
+        nothing is written then.
+    """
+    draft = AccountDraft(username=username, display_name=display_name, role=role, password=password)
+    return await store_account(await checked_account(
+        draft, hash_password=lambda text: asyncio.to_thread(hasher.hash, text), teams=()))
+
+
+async def checked_account(draft: AccountDraft, *, hash_password: HashPassword,
+                          teams: Collection[int]) -> CheckedAccount:
+    """The draft checked (a taken name too, before the slow hash) and its password hashed.
+
+    :raises ActionError: saying what is wrong with which field.
+    """
+    name = checked_text(draft.username, 'username', MAX_USERNAME, empty='Enter a username.').lower()
+    if not USERNAME.fullmatch(name):
+        raise ActionError(f'The username {name!r} is not usable: 2 to 64 characters, letters, digits, dots, '
+                          'dashes and underscores, starting with a letter or a digit.')
+    role = _checked_role(draft.role)
+    shown = ' '.join(checked_text(draft.display_name, 'display name', MAX_DISPLAY_NAME, name=True).split()) or name
+    if draft.team_id is not None and draft.team_id not in teams:
+        raise ActionError(f'There is no team #{draft.team_id}.')
+    checked_password(draft.password)
+    if await Agent.exists(username=name):
+        raise ActionError(f'The username {name!r} is taken.')
+    return CheckedAccount(username=name, display_name=shown, role=role, team_id=draft.team_id,
+                          password_hash=await hash_password(draft.password))
+
+
+async def store_account(account: CheckedAccount) -> Agent:
+    """:raises ActionError: when the name was taken since it was checked."""
+    if await Agent.exists(username=account.username):
+        raise ActionError(f'The username {account.username!r} is taken.')
+    try:
+        return await Agent.create(username=account.username, display_name=account.display_name, role=account.role,
+                                  team_id=account.team_id, password_hash=account.password_hash)
+    except IntegrityError as error:  # created by another process since the check above
+        raise ActionError(f'The username {account.username!r} is taken.') from error
+
+
+def checked_password(password: object) -> str:
+    """:raises ActionError: for a password that is too short or too long, or holds a control character (never quoted:
+        it is a secret)."""
+    if not isinstance(password, str):
+        raise ActionError('The password must be text.')
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ActionError(f'The password is too short: at least {MIN_PASSWORD_LENGTH} characters.')
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ActionError(f'The password is too long: at most {MAX_PASSWORD_LENGTH} characters.')
+    if _PASSWORD_FORBIDDEN.search(password):
+        raise ActionError('The password holds a control character: type it again.')
+    return password
+
+
+def _checked_role(role: object) -> str:
+    if role not in ROLES:
+        shown = repr(role) if isinstance(role, str) and len(role) <= 20 and role.isprintable() else 'that'
+        raise ActionError(f'The role must be one of {", ".join(ROLES)}, not {shown}.')
+    return str(role)
+
+
+def _about(agent: Agent, actor: AgentView) -> dict[str, object]:
+    """What every account event says: which account, and which lead."""
+    return {'id': agent.id, 'username': agent.username, 'by': actor.id}
