@@ -159,7 +159,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
     # the REST API v1 (issue 14)
-    api_tokens = ApiTokenService(clock=clock, game=game, directory=directory)
+    api_tokens = ApiTokenService(clock=clock, game=game, directory=directory,
+                                 requests_per_minute=settings.api_requests_per_minute)
     api_reads = ApiReads(game=game, directory=directory, leaderboard=leaderboard, badges=badges, quests=quests,
                          receipts=receipts)
     external_events = ExternalEvents(game=game, inbox=inbox, directory=directory)

@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     https: bool = False  # served over HTTPS (directly or behind a proxy): Secure cookies, HSTS, https origins only
     allowed_origins: Origins = ()  # origins besides the app's own whose pages may open its websocket
     kiosk_frame_origins: Origins = ()  # origins whose pages may embed /kiosk in a frame; none by default
+    # the REST API (issue 14)
+    api_requests_per_minute: int = Field(600, ge=1, le=1_000_000)  # each API token's rate limit, then 429
 
     @field_validator('db_url')
     @classmethod

@@ -9,13 +9,14 @@ import pytest
 from fastapi import FastAPI
 
 from models import ApiToken, Customer, StoredEvent
-from services.container import Services
+from services.container import Services, build
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.helpdesk.api_events import ExternalFact, FactType
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from simulation.simulator import Simulator
+from tests.conftest import settings_for_test
 from tests.integration.support import written
 from ui.api import mount
 
@@ -111,6 +112,8 @@ async def test_over_the_rate_limit_the_api_answers_429_with_retry_after(services
     assert limited.status_code == 429 and 1 <= int(limited.headers['retry-after']) <= 60
     assert 'Too many requests' in limited.json()['detail']
     assert (await http.get('/api/v1/quests', headers=bearer(second))).status_code == 200  # per token
+    configured = build(settings_for_test(services.settings.db_url, api_requests_per_minute=7), clock=services.clock)
+    assert configured.api_tokens.limit.amount == 7  # the setting reaches the limiter
 
 
 async def test_agents_list_levels_points_by_domain_badges_and_identities(worked: Services, http: httpx.AsyncClient,
