@@ -6,15 +6,17 @@ held in memory: the API and the download route hand these generators to a stream
 import csv
 import io
 import json
+from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.functions import Sum
 
-from models import Agent, Conversation, LedgerEntry, Team
+from models import Agent, Conversation, LedgerEntry, StoredEvent, Team
 from services.domain.errors import ActionError
 
 BATCH = 500
@@ -95,24 +97,27 @@ async def conversation_rows(query: ExportQuery, *, batch_size: int = BATCH) -> A
         if not batch:
             return
         ids = [row['id'] for row in batch]
-        points = dict(await LedgerEntry.filter(event__conversation_id__in=ids).annotate(total=Sum('points'))
-                      .group_by('event__conversation_id').values_list('event__conversation_id', 'total'))
+        points = await points_earned(ids)
         helpdesks = await helpdesk_names(ids)
-        yield [_conversation(row, names, teams, int(points.get(row['id']) or 0),
+        yield [_conversation(row, names, teams, points.get(row['id'], 0),
                              helpdesks.get(row['id'], NATIVE_HELPDESK)) for row in batch]
         last_id = ids[-1]
 
 
 async def ledger_rows(query: ExportQuery, *, batch_size: int = BATCH) -> AsyncIterator[list[dict[str, Any]]]:
-    """Batches of ledger entries of the period (of the team's agents, when one is given)."""
+    """Batches of ledger entries of the period in time order (of the team's agents, when one is given).
+
+    The cursor is (time, id), read along the ledger's time index: by id alone the database would pick that index for
+    the period and sort the whole period again for every batch."""
     names, teams = await _people()
     members = [agent_id for agent_id, (_, team_id) in teams.items() if team_id == query.team_id]
-    last_id = 0
+    last_at, last_id = query.start, 0
     while True:
-        filters: dict[str, Any] = {'id__gt': last_id, 'occurred_at__gte': query.start, 'occurred_at__lt': query.end}
+        rows = LedgerEntry.filter(occurred_at__gte=last_at, occurred_at__lt=query.end) \
+            .filter(Q(occurred_at__gt=last_at) | Q(id__gt=last_id))
         if query.team_id is not None:
-            filters['agent_id__in'] = members or [0]
-        batch = await LedgerEntry.filter(**filters).order_by('id').limit(batch_size).values(
+            rows = rows.filter(agent_id__in=members or [0])
+        batch = await rows.order_by('occurred_at', 'id').limit(batch_size).values(
             'id', 'occurred_at', 'agent_id', 'points', 'domain', 'kind', 'reason', 'event_id',
             'event__conversation_id')
         if not batch:
@@ -121,7 +126,21 @@ async def ledger_rows(query: ExportQuery, *, batch_size: int = BATCH) -> AsyncIt
                 'agent': names.get(row['agent_id'], ''), 'team': teams.get(row['agent_id'], ('', None))[0],
                 'points': row['points'], 'domain': row['domain'], 'kind': row['kind'], 'reason': row['reason'],
                 'event_id': row['event_id'], 'ticket': row['event__conversation_id']} for row in batch]
-        last_id = batch[-1]['id']
+        last_at, last_id = batch[-1]['occurred_at'], batch[-1]['id']
+
+
+async def points_earned(conversation_ids: list[int]) -> dict[int, int]:
+    """The ledger's points per conversation, through the log's conversation index and the ledger's event index (a
+    join from the ledger would walk the whole ledger for every batch)."""
+    conversation_of = dict(await StoredEvent.filter(conversation_id__in=conversation_ids)
+                           .values_list('id', 'conversation_id'))
+    points: dict[int, int] = defaultdict(int)
+    events = list(conversation_of)
+    for start in range(0, len(events), BATCH):
+        for event_id, total in await LedgerEntry.filter(event_id__in=events[start:start + BATCH]) \
+                .annotate(total=Sum('points')).group_by('event_id').values_list('event_id', 'total'):
+            points[conversation_of[event_id]] += int(total or 0)
+    return points
 
 
 async def helpdesk_names(conversation_ids: list[int]) -> dict[int, str]:
