@@ -24,6 +24,7 @@ from services.domain.events import Channel
 from services.game.rebuild import differences, overwrite, replay
 from services.platform import collector
 from services.platform.accounts import create_account
+from services.platform.api_tokens import ApiTokenService
 from services.platform.clock import AcceleratedClock, SystemClock
 from services.platform.database import (
     IncompatibleDatabase,
@@ -32,6 +33,8 @@ from services.platform.database import (
     open_database,
     pending_migrations,
 )
+from services.platform.directory import Directory
+from services.platform.event_log import GameService
 from services.platform.settings import (
     CONFIG_ENV,
     DEFAULT_DB_URL,
@@ -47,7 +50,7 @@ from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS, start_demo
 from simulation.report import describe, report
 from simulation.simulator import MAX_SPEED, MIN_SPEED, Simulator, simulator_for
 from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, SCENARIOS
-from ui import http_security, pages
+from ui import api, http_security, pages
 
 log = logging.getLogger('deskquest')
 ASSETS = Path(__file__).parent / 'assets'
@@ -76,12 +79,23 @@ class NewAccount:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class TokenCommand:
+    """``python main.py token create|list|revoke``: REST API tokens (issue 14)."""
+    action: str  # create | list | revoke
+    name: str = ''
+    scope: str = ''
+    token_id: int | None = None
+    json: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CommandLine:
-    command: str  # serve | rebuild | simulate | admin | migrate
+    command: str  # serve | rebuild | simulate | admin | migrate | token
     check: bool  # rebuild --check, migrate --check
     settings: Settings
     simulate: SimulateSettings
     account: NewAccount | None = None  # admin create
+    token: TokenCommand | None = None  # token create | list | revoke
     configuration: Configuration | None = None  # the settings with their sources, for --show-config
     show_config: bool = False  # print the configuration and exit
 
@@ -100,6 +114,7 @@ def serve(settings: Settings) -> None:
     app.state.simulator = simulator
     install_lifespan(services, simulator)
     pages.register(services, simulator=simulator)
+    api.mount(app, services)  # the REST API v1 at /api, with its own OpenAPI document and docs (issue 14)
     collector.install(app)  # after the lifespan above: the collector is tuned once the services run
     app.add_static_files('/assets', ASSETS)
     http_security.install(app, settings)  # security headers on every response, the websocket's allowed origins
@@ -246,6 +261,45 @@ async def create_admin_account(settings: Settings, account: NewAccount) -> int:
     return 0
 
 
+async def manage_tokens(settings: Settings, command: TokenCommand) -> int:
+    """Create (printing the token once), list or revoke REST API tokens in the database; a running server honours the
+    change at its next request. The command line records no event: the event log has one writer, the server."""
+    await open_database(settings.db_url)
+    tokens = ApiTokenService(clock=SystemClock(), game=GameService(clock=SystemClock()), directory=Directory())
+    try:
+        await tokens.directory.load()
+        if command.action == 'create':
+            created = await tokens.create_for(name=command.name, scope=command.scope, lead=None)
+            view = created.view
+            if command.json:
+                print(json.dumps({'id': view.id, 'name': view.name, 'scope': view.scope.value, 'token': created.token,
+                                  'prefix': view.prefix, 'created_at': view.created_at.isoformat()}))
+            else:
+                print(f'created {view.scope.value} token #{view.id} {view.name!r}; it is shown this once, keep it '
+                      f'safe:\n{created.token}')
+        elif command.action == 'revoke':
+            assert command.token_id is not None
+            view = await tokens.revoke_for(command.token_id, lead=None)
+            print(f'revoked token #{view.id} {view.name!r} ({view.prefix}…)')
+        else:
+            views = await tokens.tokens()
+            if command.json:
+                print(json.dumps([{'id': v.id, 'name': v.name, 'scope': v.scope.value, 'prefix': v.prefix,
+                                   'created_by': v.created_by, 'created_at': v.created_at.isoformat(),
+                                   'last_used_at': v.last_used_at.isoformat() if v.last_used_at else None,
+                                   'revoked_at': v.revoked_at.isoformat() if v.revoked_at else None} for v in views]))
+            for v in [] if command.json else views:
+                state = f'revoked {v.revoked_at:%Y-%m-%d %H:%M}' if v.revoked_at else \
+                    f'last used {v.last_used_at:%Y-%m-%d %H:%M}' if v.last_used_at else 'never used'
+                print(f'#{v.id}  {v.prefix}…  {v.scope.value:5}  {v.name}  (by {v.created_by}; {state})')
+    except ActionError as refusal:
+        print(f'token {command.action}: {refusal} Nothing was changed.', file=sys.stderr)
+        return 1
+    finally:
+        await Tortoise.close_connections()
+    return 0
+
+
 def read_password() -> str | None:
     """Twice from a terminal (not echoed), else one line from stdin; None (and why, on stderr) when unusable."""
     if sys.stdin.isatty():
@@ -287,11 +341,14 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     env = dict(os.environ if env is None else env)
     parser = argparse.ArgumentParser(prog='python main.py', description='DeskQuest: a gamified support workspace.')
     parser.add_argument('command', nargs='?', default='serve',
-                        choices=['serve', 'rebuild', 'simulate', 'admin', 'migrate'],
+                        choices=['serve', 'rebuild', 'simulate', 'admin', 'migrate', 'token'],
                         help='serve the app (default), rebuild the projections from the event log, simulate a '
-                             'floor headless and print its figures, manage accounts (admin create), or apply the '
-                             'database migrations (serve applies them at start too)')
-    parser.add_argument('action', nargs='?', choices=['create'], help='with admin: create an account')
+                             'floor headless and print its figures, manage accounts (admin create) or REST API '
+                             'tokens (token create|list|revoke), or apply the database migrations (serve applies '
+                             'them at start too)')
+    parser.add_argument('action', nargs='?', choices=['create', 'list', 'revoke'],
+                        help='with admin: create an account; with token: create, list or revoke API tokens')
+    parser.add_argument('token_id', nargs='?', type=int, metavar='ID', help='with token revoke: the token\'s id')
     parser.add_argument('--check', action='store_true',
                         help='with rebuild: only compare, print differences, exit 1 on any; with migrate: only '
                              'list the pending migrations, exit 1 if any')
@@ -348,15 +405,31 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     accounts.add_argument('--username', help='the login name (lower case)')
     accounts.add_argument('--role', choices=['lead', 'agent'], help='lead (manages the floor) or agent')
     accounts.add_argument('--display-name', default='', help='the name others see (default: the username)')
+    tokens = parser.add_argument_group('token', 'REST API tokens; create prints the token once (with --json: an object '
+                                       'with id, name, scope and token)')
+    tokens.add_argument('--name', help='with token create: what the token is for')
+    tokens.add_argument('--scope', choices=['read', 'write'], help='with token create: read (every GET) or write '
+                                                                   '(also POST /api/v1/events)')
     args = parser.parse_args(argv)
     account = None
+    token = None
     if args.command == 'admin' and not args.show_config:
         if args.action != 'create':
             parser.error('admin takes an action: admin create --username NAME --role lead|agent')
         if not args.username or not args.role:
             parser.error('admin create needs --username NAME and --role lead|agent')
         account = NewAccount(username=args.username, role=args.role, display_name=args.display_name)
-    elif args.action is not None and args.command != 'admin':
+    elif args.command == 'token' and not args.show_config:
+        if args.action is None:
+            parser.error('token takes an action: token create --name N --scope read|write [--json], token list, '
+                         'token revoke ID')
+        if args.action == 'create' and (not args.name or not args.scope):
+            parser.error('token create needs --name N and --scope read|write')
+        if args.action == 'revoke' and args.token_id is None:
+            parser.error('token revoke needs the token\'s ID (see token list)')
+        token = TokenCommand(action=args.action, name=args.name or '', scope=args.scope or '',
+                             token_id=args.token_id, json=args.json)
+    elif args.action is not None and args.command not in ('admin', 'token'):
         parser.error(f'{args.command} takes no action {args.action!r}')
     channels = tuple(dict.fromkeys(name.strip() for names in args.channels for name in names.split(',')
                                    if name.strip()))
@@ -382,7 +455,7 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
         arrival_rate=args.arrival_rate if args.arrival_rate is not None else DEMO_ARRIVALS_PER_AGENT_HOUR * args.agents,
         sl_target=args.sl_target, json=args.json)
     return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account,
-                       configuration=configuration, show_config=args.show_config)
+                       configuration=configuration, show_config=args.show_config, token=token)
 
 
 def show_config(configuration: Configuration) -> str:
@@ -422,6 +495,8 @@ if __name__ == '__main__':
             sys.exit(simulate(command_line.settings, command_line.simulate))
         if command_line.command == 'admin' and command_line.account is not None:
             sys.exit(asyncio.run(create_admin_account(command_line.settings, command_line.account)))
+        if command_line.command == 'token' and command_line.token is not None:
+            sys.exit(asyncio.run(manage_tokens(command_line.settings, command_line.token)))
         if not simulated:
             asyncio.run(check_database(command_line.settings.db_url))  # report an unusable database before serving
         serve(command_line.settings)

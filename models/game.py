@@ -34,7 +34,9 @@ class LedgerEntry(Model):
 
     class Meta:
         table = 'ledger_entry'
-        indexes = (('agent_id', 'id'),)  # an agent's latest receipts without scanning their history
+        # an agent's latest receipts without scanning their history; an event's entries (a receipt, a reopen's
+        # clawback, the points a conversation earned in an export) without scanning the ledger
+        indexes = (('agent_id', 'id'), ('event_id',))
 
 
 class DailyPoints(Model):

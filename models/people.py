@@ -23,6 +23,8 @@ class Agent(Model):
     is_demo = fields.BooleanField(default=False)  # demo accounts may only log in while the app runs in demo mode
     style = fields.CharField(max_length=16, default='')  # the simulator's working style for this agent
     active = fields.BooleanField(default=True)
+    # the address helpdesks and the REST API know the agent by (issue 14); '' when none was given
+    email = fields.CharField(max_length=200, default='', db_default='')  # db_default: rows made before it have one
 
     class Meta:
         table = 'agent'

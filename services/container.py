@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from tortoise import Tortoise
 
 from services.domain.sessions import SessionPolicy
+from services.game.api_reads import ApiReads
 from services.game.badges import BadgeService
 from services.game.disputes import DisputeService
 from services.game.incentives import IncentiveService
@@ -17,6 +18,7 @@ from services.game.receipts import ReceiptService
 from services.game.rewards import RewardService
 from services.game.scoring import ScoringService
 from services.game.trophies import TrophyService
+from services.helpdesk.api_events import ExternalEvents
 from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
 from services.helpdesk.crm import CrmService
@@ -28,6 +30,7 @@ from services.helpdesk.sla import SlaService
 from services.helpdesk.team_chat import TeamChatService
 from services.helpdesk.viewing import ViewingService
 from services.platform.accounts import AccountService
+from services.platform.api_tokens import ApiTokenService
 from services.platform.auth import AuthService
 from services.platform.clock import AcceleratedClock, Clock, SystemClock
 from services.platform.database import open_database
@@ -75,6 +78,10 @@ class Services:
     trophies: TrophyService
     scoring: ScoringService  # the scoring values and the leaderboards' minimum volume, as leads edit them
     quests: QuestService  # quests and team missions (issue 4)
+    # the REST API v1 (issue 14): its tokens, what it reads, the facts it is posted
+    api_tokens: ApiTokenService
+    api_reads: ApiReads
+    external_events: ExternalEvents
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -162,6 +169,12 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     sla = SlaService(clock=clock, game=game, inbox=inbox, routing=routing)
     automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
+    # the REST API v1 (issue 14)
+    api_tokens = ApiTokenService(clock=clock, game=game, directory=directory,
+                                 requests_per_minute=settings.api_requests_per_minute)
+    api_reads = ApiReads(game=game, directory=directory, leaderboard=leaderboard, badges=badges, quests=quests,
+                         receipts=receipts)
+    external_events = ExternalEvents(game=game, inbox=inbox, directory=directory)
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
@@ -183,4 +196,4 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     trophies=trophies, rewards=rewards, disputes=disputes, receipts=receipts,
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
-                    scheduler=scheduler)
+                    scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events)

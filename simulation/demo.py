@@ -94,6 +94,12 @@ def demo_morning(now: datetime) -> datetime:
     return morning if morning > now else morning + timedelta(days=1)
 
 
+def demo_email(username: str) -> str:
+    """A demo account's address (the reserved .example domain: it reaches nobody), by which the REST API and the
+    helpdesks' webhooks find the agent."""
+    return f'{username}@deskquest.example'
+
+
 async def seed_demo_floor(auth: AuthService) -> bool:
     """Create the demo floor in an empty database; return whether anything was created."""
     if await Agent.exists():
@@ -103,8 +109,9 @@ async def seed_demo_floor(auth: AuthService) -> bool:
         team = await Team.create(name=team_name)
         for username, name, style in members:
             await Agent.create(username=username, display_name=name, password_hash=password_hash, role='agent',
-                               team=team, is_demo=True, style=style)
-    await Agent.create(username=LEAD[0], display_name=LEAD[1], password_hash=password_hash, role='lead', is_demo=True)
+                               team=team, is_demo=True, style=style, email=demo_email(username))
+    await Agent.create(username=LEAD[0], display_name=LEAD[1], password_hash=password_hash, role='lead', is_demo=True,
+                       email=demo_email(LEAD[0]))
     for shortcut, title, body in CANNED_REPLIES:
         await CannedReply.create(shortcut=shortcut, title=title, body=body, language='en')
     for name, language in CUSTOMERS:

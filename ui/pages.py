@@ -4,7 +4,9 @@ from simulation.simulator import Simulator
 from ui import (
     account,
     admin_accounts,
+    admin_api,
     admin_badges,
+    admin_exports,
     admin_game,
     admin_workspace,
     canned_page,
@@ -29,3 +31,5 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     trophies.register(services)
     admin_badges.register(services)
     admin_accounts.register(services)
+    admin_api.register(services)  # the REST API's tokens (issue 14)
+    admin_exports.register(services)

@@ -144,6 +144,10 @@ def game_link(agent: AgentView) -> None:
             .props('flat round color=white').tooltip('Game settings').mark('admin-game-link')
         ui.button(icon='manage_accounts', on_click=lambda: ui.navigate.to('/admin/accounts')) \
             .props('flat round color=white').tooltip('Accounts').mark('admin-accounts-link')
+        with ui.button(icon='download').props('flat round color=white').tooltip('Exports and the REST API') \
+                .mark('admin-data-link'), ui.menu():
+            ui.menu_item('Exports', on_click=lambda: ui.navigate.to('/admin/exports')).mark('admin-exports-link')
+            ui.menu_item('REST API tokens', on_click=lambda: ui.navigate.to('/admin/api')).mark('admin-api-link')
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
             .props('flat round color=white').tooltip('Rewards').mark('rewards-link')

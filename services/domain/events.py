@@ -62,6 +62,9 @@ class EventKind(str, Enum):
     # a person changed their own password (issue 19); agent_id: themselves; data: id, username, by; their other
     # sessions end
     PASSWORD_CHANGED = 'password_changed'
+    # REST API tokens (issue 14); agent_id: the lead (None from the command line); data: id, name, scope, prefix, by
+    API_TOKEN_CREATED = 'api_token_created'
+    API_TOKEN_REVOKED = 'api_token_revoked'
 
 
 class Channel(str, Enum):

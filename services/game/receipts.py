@@ -59,6 +59,10 @@ class ReceiptService:
         """The receipt of ``agent_id``'s award of ``kind`` for event ``event_id``: their own, or any for a lead."""
         if agent_id != viewer.id and not viewer.is_lead:
             raise ActionError('Only your own receipts can be opened.')
+        return await self.detail(event_id=event_id, agent_id=agent_id, kind=kind)
+
+    async def detail(self, *, event_id: int, agent_id: int, kind: str) -> ReceiptDetail:
+        """The receipt itself, for whoever may read every ledger (a lead, or an API token; see :meth:`explain`)."""
         entry = await LedgerEntry.filter(event_id=event_id, agent_id=agent_id, kind=kind).order_by('id').first()
         event = await StoredEvent.get_or_none(id=event_id)
         if entry is None or event is None:

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     # copied cookie that is kept in use still dies within a day
     session_idle_minutes: int = Field(480, ge=1, le=7 * 24 * 60)
     session_lifetime_hours: int = Field(24, ge=1, le=90 * 24)
+    # the REST API (issue 14)
+    api_requests_per_minute: int = Field(600, ge=1, le=1_000_000)  # each API token's rate limit, then 429
 
     @field_validator('db_url')
     @classmethod

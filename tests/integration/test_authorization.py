@@ -27,6 +27,7 @@ from services.platform.directory import AgentView
 Call = Callable[[Services, AgentView], Awaitable[object]]
 
 SERVICE_PACKAGES = ('services.game.', 'services.helpdesk.')
+LEAD_PLATFORM_SERVICES = ('auth', 'accounts', 'sessions', 'api_tokens')  # platform services with a lead's actions
 
 # (service attribute, method, how to call it): arguments a lead's call would be accepted with where that is cheap, so
 # a missing check shows as a write, not only as a different refusal
@@ -73,6 +74,8 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('accounts', 'reset_password', lambda s, actor: s.accounts.reset_password(actor, _other(s, actor),
                                                                                'a long passphrase')),
     ('accounts', 'change_role', lambda s, actor: s.accounts.change_role(actor, _other(s, actor), 'lead')),
+    ('api_tokens', 'create', lambda s, actor: s.api_tokens.create(actor, name='Authz', scope='write')),
+    ('api_tokens', 'revoke', lambda s, actor: s.api_tokens.revoke(actor, 1)),
     # these two are open to agents for their own replies; the shared ones are the leads'
     ('canned_replies', 'save', lambda s, actor: s.canned_replies.save(actor, CannedReplyDraft(
         title='Authz', shortcut='authz', body='Hello', shared=True))),
@@ -125,8 +128,7 @@ def _methods_taking_an_actor(services: Services) -> list[tuple[str, str]]:
     found = []
     for field in fields(services):
         service = getattr(services, field.name)
-        if not type(service).__module__.startswith(SERVICE_PACKAGES) and \
-                field.name not in ('auth', 'accounts', 'sessions'):
+        if not type(service).__module__.startswith(SERVICE_PACKAGES) and field.name not in LEAD_PLATFORM_SERVICES:
             continue
         for method, function in inspect.getmembers(type(service), inspect.iscoroutinefunction):
             if not method.startswith('_') and list(inspect.signature(function).parameters)[1:2] == ['actor']:

@@ -42,7 +42,9 @@ async def test_a_database_of_the_release_before_migrations_is_upgraded_and_loses
     assert not any(after[table] for table in added), added
     for table in set(before) - {'schema_info'}:
         assert len(after[table]) == len(before[table]), table
-        assert after[table] == before[table], f'{table} changed'
+        columns = {name for row in before[table][:1] for name, _ in row}  # a later migration may add a column
+        kept = [tuple(pair for pair in row if pair[0] in columns) for row in after[table]]
+        assert kept == before[table], f'{table} changed'
     assert after['event'] == before['event']  # the event log, row for row and column for column
 
 

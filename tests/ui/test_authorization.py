@@ -22,6 +22,8 @@ PAGES: list[tuple[str, str, str, str]] = [
     ('/admin/workspace', '/login', '/', '/admin/workspace'),
     ('/admin/game', '/login', '/', '/admin/game'),
     ('/admin/accounts', '/login', '/', '/admin/accounts'),
+    ('/admin/api', '/login', '/', '/admin/api'),  # REST API tokens (issue 14)
+    ('/admin/exports', '/login', '/', '/admin/exports'),
 ]
 
 # what each page titles itself: landing on the path is not enough, the page must have been built there
@@ -36,6 +38,8 @@ TITLES = {
     '/admin/workspace': 'DeskQuest · Workspace settings',
     '/admin/game': 'Game · DeskQuest',
     '/admin/accounts': 'Accounts · DeskQuest',
+    '/admin/api': 'API · DeskQuest',
+    '/admin/exports': 'Exports · DeskQuest',
 }
 
 ROLES = {'anonymous': (None, 1), 'agent': ('ana', 2), 'lead': ('lead', 3)}  # who logs in, their column in PAGES
