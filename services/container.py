@@ -17,6 +17,7 @@ from services.game.scoring import ScoringService
 from services.game.trophies import TrophyService
 from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
+from services.helpdesk.connections import ConnectionService
 from services.helpdesk.crm import CrmService
 from services.helpdesk.inbox import InboxService
 from services.helpdesk.presence import Presence
@@ -69,6 +70,8 @@ class Services:
     trophies: TrophyService
     scoring: ScoringService  # the scoring values and the leaderboards' minimum volume, as leads edit them
     quests: QuestService  # quests and team missions (issue 4)
+    # connected helpdesks (issue 14): Chatwoot, Zendesk and Freshdesk webhooks fed into the same events
+    connections: ConnectionService
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -148,6 +151,9 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
+    # connected helpdesks: their signing secrets encrypted with a key derived from the storage secret
+    connections = ConnectionService(clock=clock, game=game, inbox=inbox, directory=directory, auth=auth,
+                                    key=settings.storage_secret)
     # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds
     # subscribes after these)
     for listener in (leaderboard.on_committed,  # ranks the boards (coalesced)
@@ -164,4 +170,4 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     quests=quests, progress=progress, trophies=trophies, rewards=rewards, disputes=disputes,
                     receipts=receipts, canned_replies=canned_replies, inbox=inbox, presence=presence,
                     viewing=viewing, crm=crm, team_chat=team_chat, ratings=ratings, routing=routing, sla=sla,
-                    automation=automation, scheduler=scheduler)
+                    automation=automation, scheduler=scheduler, connections=connections)

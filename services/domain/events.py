@@ -62,6 +62,10 @@ class EventKind(str, Enum):
     # a person changed their own password (issue 19); agent_id: themselves; data: id, username, by; their other
     # sessions end
     PASSWORD_CHANGED = 'password_changed'
+    # connected helpdesks (issue 14); agent_id: the lead (None from the command line); data: id (the connection), by
+    CONNECTION_CREATED = 'connection_created'  # + kind, name, signed (never the secret)
+    CONNECTION_CHANGED = 'connection_changed'  # + change: 'secret' (re-entered) | 'deactivated'
+    HELPDESK_AGENT_INVITED = 'helpdesk_agent_invited'  # an agent a helpdesk named got a login; data: id, username, by
 
 
 class Channel(str, Enum):

@@ -134,6 +134,10 @@ class UnitOfWork:
             raise
         self.game.projection.commit()
 
+    def recorded(self, key: str) -> bool:
+        """Whether this unit already recorded an event with ``key`` (it is in the database only once it ends)."""
+        return key in self._keys
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the transaction has committed (never for a rolled-back or repeated action)."""
         self.after_commit_callbacks.append(callback)

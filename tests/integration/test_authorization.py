@@ -64,6 +64,14 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('sla', 'save_policy', lambda s, actor: s.sla.save_policy(actor, SlaPolicyView(
         priority='urgent', first_response_minutes=5, resolution_minutes=60))),
     ('auth', 'unlock', lambda s, actor: s.auth.unlock(actor, actor.id)),
+    ('connections', 'create', lambda s, actor: s.connections.create(actor, 'chatwoot', 'Authz')),
+    ('connections', 'set_secret', lambda s, actor: s.connections.set_secret(actor, 1, 'a secret of sixteen+')),
+    ('connections', 'deactivate', lambda s, actor: s.connections.deactivate(actor, 1)),
+    ('connections', 'connections', lambda s, actor: s.connections.connections(actor)),
+    ('connections', 'deliveries', lambda s, actor: s.connections.deliveries(actor, 1)),
+    ('connections', 'replay', lambda s, actor: s.connections.replay(actor, 1)),
+    ('connections', 'unlinked_agents', lambda s, actor: s.connections.unlinked_agents(actor)),
+    ('connections', 'invite', lambda s, actor: s.connections.invite(actor, 1, 'invited', 'a password of 12+')),
     # these two are open to agents for their own replies; the shared ones are the leads'
     ('canned_replies', 'save', lambda s, actor: s.canned_replies.save(actor, CannedReplyDraft(
         title='Authz', shortcut='authz', body='Hello', shared=True))),

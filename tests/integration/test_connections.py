@@ -1,0 +1,209 @@
+"""Connected helpdesks (issue 14): signed deliveries stored, checked and applied as the built-in inbox's events, on
+SQLite and PostgreSQL."""
+import base64
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from models import Agent, Conversation, Delivery, LedgerEntry, StoredEvent
+from services.container import Services
+from services.domain.errors import ActionError
+from services.game.rebuild import differences, replay
+from services.helpdesk.connections import NewConnection
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
+from tests.integration.support import assert_scores_match_projection, written
+
+FIXTURES = Path(__file__).parent.parent / 'fixtures' / 'webhooks'
+AT = datetime(2026, 11, 30, 10, 12, tzinfo=UTC)  # just after the fixtures' conversation: their signatures are fresh
+LIFE = ['conversation_created', 'message_created_incoming', 'message_created_reply',
+        'conversation_status_changed_resolved', 'conversation_updated_resolved', 'message_updated_csat']
+
+
+def rails_json(payload: dict) -> bytes:
+    """Chatwoot's bytes: Rails escapes <, > and &."""
+    return (json.dumps(payload, ensure_ascii=False, separators=(',', ':'))
+            .replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026').encode())
+
+
+def chatwoot_body(name: str) -> bytes:
+    return rails_json(json.loads((FIXTURES / 'chatwoot' / f'{name}.json').read_text()))
+
+
+def chatwoot_headers(body: bytes, secret: str, *, clock: ManualClock, delivery: str | None = None) -> dict[str, str]:
+    timestamp = str(int(clock.now().timestamp()))
+    signature = hmac.new(secret.encode(), timestamp.encode() + b'.' + body, hashlib.sha256).hexdigest()
+    return {'X-Chatwoot-Signature': f'sha256={signature}', 'X-Chatwoot-Timestamp': timestamp,
+            'X-Chatwoot-Delivery': delivery or hashlib.sha1(body).hexdigest(), 'Content-Type': 'application/json'}
+
+
+async def post(services: Services, new: NewConnection, name: str, *, clock: ManualClock,
+               delivery: str | None = None) -> tuple[int, str]:
+    body = chatwoot_body(name)
+    return await services.connections.receive(new.connection.url_path.rsplit('/', 1)[1],
+                                              chatwoot_headers(body, new.secret, clock=clock, delivery=delivery), body)
+
+
+@pytest.fixture
+async def chatwoot(services: Services, lead: AgentView, clock: ManualClock) -> NewConnection:
+    clock.set(AT)
+    return await services.connections.create(lead, 'chatwoot', 'Support EU')
+
+
+async def ledger() -> list[tuple[str, int, str, str]]:
+    """The ledger of the helpdesk's conversations, by the agent's name (ids differ from run to run)."""
+    names = dict(await Agent.all().values_list('id', 'display_name'))
+    external = set(await Conversation.filter(connection_id__not_isnull=True).values_list('id', flat=True))
+    if not external:
+        return []
+    events = set(await StoredEvent.filter(conversation_id__in=external).values_list('id', flat=True))
+    return sorted((names[entry.agent_id], entry.points, entry.kind, entry.reason)
+                  for entry in await LedgerEntry.filter(event_id__in=events))
+
+
+async def test_a_chatwoot_conversations_whole_life_scores_its_assignee(services: Services, chatwoot: NewConnection,
+                                                                      clock: ManualClock) -> None:
+    for name in LIFE:
+        status, message = await post(services, chatwoot, name, clock=clock)
+        assert status == 200, message
+    ana = await Agent.get(display_name='Ana Ozola', password_hash='!')  # made for Chatwoot's agent 14: no login yet
+    assert await ledger() == sorted([
+        ('Ana Ozola', 10, 'fast_resolution', 'fast resolution of Chatwoot #482'),
+        ('Ana Ozola', 5, 'on_time_resolution', 'on-time resolution of Chatwoot #482'),
+        ('Ana Ozola', 5, 'first_contact', 'first-contact resolution of Chatwoot #482'),
+        ('Ana Ozola', 10, 'happy_customer', 'happy customer on Chatwoot #482'),
+    ])
+    resolved = await StoredEvent.get(kind='resolved', agent_id=ana.id)
+    assert resolved.occurred_at == datetime.fromtimestamp(1796033105.6421, UTC)  # Chatwoot's time, not arrival
+    reply = await StoredEvent.get(kind='replied', agent_id=ana.id)
+    assert reply.data['first_response_seconds'] == 83  # 09:58:40 → 10:00:02.871
+    statuses = dict(await Delivery.all().values_list('event', 'status'))
+    assert statuses['conversation_updated'] == 'duplicate'  # the second resolution delivery changed nothing
+    conversation = await Conversation.get(external_id='482')
+    assert conversation.status == 'resolved' and conversation.id not in services.inbox.open_items
+    await assert_scores_match_projection(services)
+    assert await differences(await replay()) == []
+
+
+async def test_a_delivery_linked_by_email_scores_the_existing_agent(services: Services, chatwoot: NewConnection,
+                                                                    clock: ManualClock, ana: AgentView) -> None:
+    await Agent.filter(id=ana.id).update(username='ana.ozola@example.lv')
+    for name in LIFE:
+        assert (await post(services, chatwoot, name, clock=clock))[0] == 200
+    assert {row[0] for row in await ledger()} == {ana.name}
+
+
+async def test_bad_deliveries_are_refused_and_change_nothing(services: Services, chatwoot: NewConnection,
+                                                             clock: ManualClock) -> None:
+    token = chatwoot.connection.url_path.rsplit('/', 1)[1]
+    body = chatwoot_body('conversation_created')
+    good = chatwoot_headers(body, chatwoot.secret, clock=clock)
+    before = await written()
+    tampered = body.replace(b'482', b'483')
+    assert (await services.connections.receive(token, good, tampered))[0] == 401
+    assert (await services.connections.receive(token, {}, body))[0] == 401  # unsigned: this connection is signed
+    stale = chatwoot_headers(body, chatwoot.secret, clock=ManualClock(datetime(2026, 11, 30, 10, 6, tzinfo=UTC)))
+    status, message = await services.connections.receive(token, stale, body)
+    assert (status, 'too old' in message) == (401, True)
+    broken = b'{"event": "conversation_created",'
+    status, message = await services.connections.receive(token, chatwoot_headers(broken, chatwoot.secret, clock=clock),
+                                                         broken)
+    assert status == 400 and 'not JSON' in message
+    huge = b'{"event":"x","pad":"' + b'a' * (1024 * 1024) + b'"}'
+    assert (await services.connections.receive(token, chatwoot_headers(huge, chatwoot.secret, clock=clock), huge))[0] \
+        == 413
+    assert (await services.connections.receive('nope', good, body))[0] == 404
+    assert await written() == before
+    # kept with their reasons (the stale one is the tampered one's delivery id: one row)
+    assert sorted(await Delivery.all().values_list('status', flat=True)) == ['failed'] * 4
+    unknown = json.dumps({'event': 'webwidget_triggered', 'id': 1}).encode()
+    status, message = await services.connections.receive(token, chatwoot_headers(unknown, chatwoot.secret,
+                                                                                  clock=clock), unknown)
+    assert status == 200 and message.startswith('ignored')
+    assert await written() == before
+
+
+async def test_replays_and_repeated_facts_change_nothing(services: Services, chatwoot: NewConnection,
+                                                         clock: ManualClock) -> None:
+    for name in LIFE:
+        await post(services, chatwoot, name, clock=clock, delivery=f'd-{name}')
+    before = await written()
+    for name in LIFE:  # the same delivery ids again (Chatwoot's retries)
+        status, message = await post(services, chatwoot, name, clock=clock, delivery=f'd-{name}')
+        assert status == 200 and 'already received' in message
+    for name in LIFE:  # the same facts in new deliveries
+        assert (await post(services, chatwoot, name, clock=clock, delivery=f'again-{name}'))[0] == 200
+    assert await written() == before
+
+
+async def test_a_rating_before_the_resolution_waits_for_it(services: Services, chatwoot: NewConnection,
+                                                           clock: ManualClock) -> None:
+    await post(services, chatwoot, 'conversation_created', clock=clock)
+    status, message = await post(services, chatwoot, 'message_updated_csat', clock=clock)
+    assert status == 200 and message.startswith('waiting')
+    await post(services, chatwoot, 'conversation_status_changed_resolved', clock=clock)
+    assert await Delivery.get(event='message_updated').values_list('status', flat=True) == 'applied'
+    assert ('Ana Ozola', 10, 'happy_customer', 'happy customer on Chatwoot #482') in await ledger()
+
+
+async def test_a_new_rating_replaces_the_earlier_one_and_says_so(services: Services, chatwoot: NewConnection,
+                                                                 clock: ManualClock) -> None:
+    for name in LIFE:
+        await post(services, chatwoot, name, clock=clock)
+    payload = json.loads((FIXTURES / 'chatwoot' / 'message_updated_csat.json').read_text())
+    payload['content_attributes']['submitted_values']['csat_survey_response'] = {'rating': 1, 'feedback_message': 'No'}
+    payload['conversation']['updated_at'] += 60
+    body = rails_json(payload)
+    token = chatwoot.connection.url_path.rsplit('/', 1)[1]
+    assert (await services.connections.receive(token, chatwoot_headers(body, chatwoot.secret, clock=clock), body))[0] \
+        == 200
+    entries = await ledger()
+    assert ('Ana Ozola', -10, 'dispute', "replaced by the customer's new rating: happy customer on Chatwoot #482 "
+                                         'taken back') in entries
+    assert ('Ana Ozola', -10, 'unhappy_customer',
+            'unhappy customer on Chatwoot #482 (re-rated: replaces the earlier good rating)') in entries
+    assert await differences(await replay()) == []
+
+
+async def test_a_failed_delivery_is_replayed_by_a_lead(services: Services, chatwoot: NewConnection, lead: AgentView,
+                                                       ana: AgentView, clock: ManualClock) -> None:
+    token = chatwoot.connection.url_path.rsplit('/', 1)[1]
+    body = chatwoot_body('conversation_created')
+    wrong = chatwoot_headers(body, 'an old secret from before', clock=clock)
+    assert (await services.connections.receive(token, wrong, body))[0] == 401
+    failed = await Delivery.get(status='failed')
+    with pytest.raises(ActionError, match='lead'):
+        await services.connections.replay(ana, failed.id)
+    with pytest.raises(ActionError, match='lead'):
+        await services.connections.set_secret(ana, chatwoot.connection.id, 'an old secret from before')
+    await services.connections.set_secret(lead, chatwoot.connection.id, 'an old secret from before')
+    clock.set(AT.replace(minute=30))  # long after: the signature is checked as of its arrival
+    status, message = await services.connections.replay(lead, failed.id)
+    assert status == 200, message
+    assert await Conversation.exists(external_id='482')
+    assert (await services.connections.deliveries(lead, chatwoot.connection.id))[0].status == 'applied'
+
+
+async def test_a_freshdesk_delivery_carries_its_secret(services: Services, lead: AgentView, clock: ManualClock) -> None:
+    clock.set(AT)
+    new = await services.connections.create(lead, 'freshdesk', 'Freshdesk main')
+    token = new.connection.url_path.rsplit('/', 1)[1]
+    body = (FIXTURES / 'freshdesk' / 'status_resolved.json').read_bytes()
+    assert (await services.connections.receive(token, {}, body))[0] == 401
+    basic = 'Basic ' + base64.b64encode(f'freshdesk:{new.secret}'.encode()).decode()
+    status, message = await services.connections.receive(token, {'Authorization': basic}, body)
+    assert status == 200, message
+    conversation = await Conversation.get(external_id='1207')
+    assert conversation.status == 'resolved'
+    assert await StoredEvent.exists(kind='resolved', conversation_id=conversation.id)
+    assert (await Agent.get(id=conversation.assignee_id)).display_name == 'Ana Ozola'
+
+
+async def test_the_stored_secret_is_not_readable_in_clear(services: Services, chatwoot: NewConnection) -> None:
+    from models import Connection
+    row = await Connection.get(id=chatwoot.connection.id)
+    assert chatwoot.secret not in row.secret_encrypted and chatwoot.secret not in row.secret_hash
