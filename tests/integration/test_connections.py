@@ -1,13 +1,17 @@
 """Connected helpdesks (issue 14): signed deliveries stored, checked and applied as the built-in inbox's events, on
 SQLite and PostgreSQL."""
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from models import Agent, Conversation, Delivery, LedgerEntry, StoredEvent
 from services.container import Services
@@ -18,7 +22,8 @@ from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from tests.integration.support import assert_scores_match_projection, written
 
-FIXTURES = Path(__file__).parent.parent / 'fixtures' / 'webhooks'
+ROOT = Path(__file__).parent.parent.parent
+FIXTURES = ROOT / 'tests' / 'fixtures' / 'webhooks'
 AT = datetime(2026, 11, 30, 10, 12, tzinfo=UTC)  # just after the fixtures' conversation: their signatures are fresh
 LIFE = ['conversation_created', 'message_created_incoming', 'message_created_reply',
         'conversation_status_changed_resolved', 'conversation_updated_resolved', 'message_updated_csat']
@@ -207,3 +212,39 @@ async def test_the_stored_secret_is_not_readable_in_clear(services: Services, ch
     from models import Connection
     row = await Connection.get(id=chatwoot.connection.id)
     assert chatwoot.secret not in row.secret_encrypted and chatwoot.secret not in row.secret_hash
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(LIFE))
+async def test_deliveries_in_any_order_give_the_same_ledger(services: Services, lead: AgentView, clock: ManualClock,
+                                                            order: list[str]) -> None:
+    """Each example is a new connection (its own conversation #482 and its own agent 14) in the same database."""
+    clock.set(AT)
+    new = await services.connections.create(lead, 'chatwoot', 'Any order')
+    for name in order:
+        status, message = await post(services, new, name, clock=clock, delivery=f'{new.connection.id}-{name}')
+        assert status == 200, message
+    conversation = await Conversation.get(connection_id=new.connection.id)
+    events = await StoredEvent.filter(conversation_id=conversation.id).values_list('id', flat=True)
+    entries = sorted(await LedgerEntry.filter(event_id__in=events).values_list('points', 'kind', 'reason'))
+    assert entries == sorted([(10, 'fast_resolution', 'fast resolution of Chatwoot #482'),
+                              (5, 'on_time_resolution', 'on-time resolution of Chatwoot #482'),
+                              (5, 'first_contact', 'first-contact resolution of Chatwoot #482'),
+                              (10, 'happy_customer', 'happy customer on Chatwoot #482')]), order
+    assert (conversation.status, conversation.rating) == ('resolved', 'good')
+    assert not await Delivery.filter(connection_id=new.connection.id, status__in=['waiting', 'failed']).exists()
+    await assert_scores_match_projection(services)
+
+
+async def test_rebuild_check_is_clean_after_ingestion(services: Services, chatwoot: NewConnection,
+                                                      clock: ManualClock, db_url: str) -> None:
+    for name in reversed(LIFE):
+        assert (await post(services, chatwoot, name, clock=clock))[0] == 200
+    await services.stop()
+    process = await asyncio.create_subprocess_exec(sys.executable, 'main.py', 'rebuild', '--check', '--db-url', db_url,
+                                                   cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+                                                   stderr=asyncio.subprocess.STDOUT)
+    output, _ = await process.communicate()
+    assert process.returncode == 0, output.decode()
+    assert 'OK: the stored projections match the event log' in output.decode()
+    await services.start()  # the fixture stops them again
