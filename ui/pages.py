@@ -1,7 +1,19 @@
 """Registers every page; called once from main.py."""
 from services.container import Services
 from simulation.simulator import Simulator
-from ui import admin_badges, admin_game, admin_workspace, canned_page, kiosk, login, rewards_page, trophies, workspace
+from ui import (
+    admin_badges,
+    admin_game,
+    admin_integrations,
+    admin_workspace,
+    canned_page,
+    kiosk,
+    login,
+    rewards_page,
+    trophies,
+    webhooks,
+    workspace,
+)
 
 
 def register(services: Services, *, simulator: Simulator | None) -> None:
@@ -15,3 +27,5 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     admin_game.register(services)
     trophies.register(services)
     admin_badges.register(services)
+    admin_integrations.register(services)  # connected helpdesks (issue 14)
+    webhooks.register(services)  # where they post their deliveries

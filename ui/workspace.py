@@ -139,6 +139,8 @@ def game_link(agent: AgentView) -> None:
     if agent.is_lead:
         ui.button(icon='sports_esports', on_click=lambda: ui.navigate.to('/admin/game')) \
             .props('flat round color=white').tooltip('Game settings').mark('admin-game-link')
+        ui.button(icon='hub', on_click=lambda: ui.navigate.to('/admin/integrations')) \
+            .props('flat round color=white').tooltip('Connected helpdesks').mark('admin-integrations-link')
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
             .props('flat round color=white').tooltip('Rewards').mark('rewards-link')

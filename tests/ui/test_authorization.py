@@ -20,6 +20,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ('/rewards', '/login', '/rewards', '/admin/game'),  # leads keep the store, they do not shop in it
     ('/admin/workspace', '/login', '/', '/admin/workspace'),
     ('/admin/game', '/login', '/', '/admin/game'),
+    ('/admin/integrations', '/login', '/', '/admin/integrations'),
 ]
 
 # what each page titles itself: landing on the path is not enough, the page must have been built there
@@ -32,6 +33,7 @@ TITLES = {
     '/rewards': 'Rewards · DeskQuest',
     '/admin/workspace': 'DeskQuest · Workspace settings',
     '/admin/game': 'Game · DeskQuest',
+    '/admin/integrations': 'DeskQuest · Connected helpdesks',
 }
 
 ROLES = {'anonymous': (None, 1), 'agent': ('ana', 2), 'lead': ('lead', 3)}  # who logs in, their column in PAGES
