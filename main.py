@@ -9,7 +9,7 @@ import secrets
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from nicegui import app, ui
 from tortoise import Tortoise
 
 from services.container import Services, build
+from services.domain.connectors.setup import setup_steps
 from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.game.rebuild import differences, overwrite, replay
@@ -60,17 +61,30 @@ class NewAccount:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class NewConnectionRequest:
+    """``python main.py connect KIND --name NAME [--secret S]`` (issue 14); ``listing``: ``connect --list``."""
+    kind: str | None
+    name: str
+    secret: str | None
+    signed: bool
+    listing: bool
+    json: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CommandLine:
     command: str  # serve | rebuild | simulate | admin
     check: bool  # rebuild --check
     settings: Settings
     simulate: SimulateSettings
     account: NewAccount | None = None  # admin create
+    connection: NewConnectionRequest | None = None  # connect
 
 
 def serve(settings: Settings) -> None:
     """Serve the app: on the wall clock in production, on the demo floor with its simulator otherwise."""
     simulator: Simulator | None = None
+    settings = with_storage_secret(settings)  # the sessions' secret, and the key of the helpdesks' signing secrets
     if settings.demo:  # the demo floor, on a clock its simulator accelerates
         clock = AcceleratedClock()
         services = build(settings, clock=clock)
@@ -87,7 +101,7 @@ def serve(settings: Settings) -> None:
     http_security.install(app, settings)  # security headers on every response, the websocket's allowed origins
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',
-               storage_secret=settings.storage_secret or stored_secret(settings.db_url),
+               storage_secret=settings.storage_secret,
                session_middleware_kwargs=http_security.session_cookie(settings), reload=False, show=False,
                show_welcome_message=False,
                # every socket compressing its own copy of each small update cost CPU, latency and ~0.3 MB per open
@@ -194,6 +208,51 @@ async def create_admin_account(settings: Settings, account: NewAccount) -> int:
     return 0
 
 
+async def connect(settings: Settings, request: NewConnectionRequest) -> int:
+    """Connect a helpdesk from the command line and print its URL path and secret (once), or list the connections."""
+    settings = with_storage_secret(settings)
+    await open_database(settings.db_url)
+    try:
+        connections = build(settings, clock=SystemClock()).connections
+        if request.listing:
+            rows = await connections.all_connections()
+            if request.json:
+                print(json.dumps([{'id': c.id, 'kind': c.kind, 'name': c.name, 'url_path': c.url_path,
+                                   'signed': c.signed, 'active': c.active, 'created_at': c.created_at.isoformat()}
+                                  for c in rows], ensure_ascii=False))
+            else:
+                for c in rows:
+                    print(f'#{c.id} {c.helpdesk} {c.name!r} {c.url_path}' + ('' if c.signed else ' (unsigned)')
+                          + ('' if c.active else ' (switched off)'))
+                if not rows:
+                    print('no helpdesk is connected')
+            return 0
+        assert request.kind is not None
+        try:
+            new = await connections.connect(request.kind, request.name, secret=request.secret, signed=request.signed)
+        except ActionError as refusal:
+            print(f'connect: {refusal} Nothing was created.', file=sys.stderr)
+            return 1
+    finally:
+        await Tortoise.close_connections()
+    made = new.connection
+    if request.json:
+        print(json.dumps({'id': made.id, 'kind': made.kind, 'name': made.name, 'url_path': made.url_path,
+                          'secret': new.secret, 'signed': made.signed}, ensure_ascii=False))
+        return 0
+    print(f'connected {made.helpdesk} {made.name!r} (#{made.id})\nwebhook URL path: {made.url_path}\n'
+          f'secret (shown once): {new.secret}\n')
+    url = f'https://YOUR-DESKQUEST-HOST{made.url_path}'
+    for number, step in enumerate(setup_steps(made.kind, url=url, secret=new.secret, signed=made.signed), 1):
+        print(f'{number}. {step}')
+    return 0
+
+
+def with_storage_secret(settings: Settings) -> Settings:
+    """The settings with a storage secret: the configured one, else the one kept beside the SQLite file."""
+    return settings if settings.storage_secret else replace(settings, storage_secret=stored_secret(settings.db_url))
+
+
 def read_password() -> str | None:
     """Twice from a terminal (not echoed), else one line from stdin; None (and why, on stderr) when unusable."""
     if sys.stdin.isatty():
@@ -233,10 +292,13 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     """Read the command line; each option has an environment variable of the same meaning, and the option wins."""
     env = dict(os.environ if env is None else env)
     parser = argparse.ArgumentParser(prog='python main.py', description='DeskQuest: a gamified support workspace.')
-    parser.add_argument('command', nargs='?', default='serve', choices=['serve', 'rebuild', 'simulate', 'admin'],
+    parser.add_argument('command', nargs='?', default='serve',
+                        choices=['serve', 'rebuild', 'simulate', 'admin', 'connect'],
                         help='serve the app (default), rebuild the projections from the event log, simulate a '
-                             'floor headless and print its figures, or manage accounts (admin create)')
-    parser.add_argument('action', nargs='?', choices=['create'], help='with admin: create an account')
+                             'floor headless and print its figures, manage accounts (admin create), or connect a '
+                             'helpdesk (connect chatwoot|zendesk|freshdesk --name NAME, connect --list)')
+    parser.add_argument('action', nargs='?', choices=['create', 'chatwoot', 'zendesk', 'freshdesk'],
+                        help='with admin: create an account; with connect: the helpdesk')
     parser.add_argument('--check', action='store_true',
                         help='with rebuild: only compare, print differences, exit 1 on any')
     parser.add_argument('--port', type=int, default=int(env.get('DESKQUEST_PORT', '8080')),
@@ -287,14 +349,30 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     accounts.add_argument('--username', help='the login name (lower case)')
     accounts.add_argument('--role', choices=['lead', 'agent'], help='lead (manages the floor) or agent')
     accounts.add_argument('--display-name', default='', help='the name others see (default: the username)')
+    helpdesks = parser.add_argument_group('connect', 'connect a helpdesk\'s webhooks; prints the URL path and the '
+                                          'secret once (--json: one object), or lists the connections (--list)')
+    helpdesks.add_argument('--name', help='the connection\'s name, e.g. "Support EU"')
+    helpdesks.add_argument('--secret', help='a secret of your own (at least 16 characters; default: a random one)')
+    helpdesks.add_argument('--unsigned', action='store_true',
+                           help='an old Chatwoot (before 4.11.2) that signs nothing')
+    helpdesks.add_argument('--list', action='store_true', help='list the connections')
     args = parser.parse_args(argv)
     account = None
+    connection = None
     if args.command == 'admin':
         if args.action != 'create':
             parser.error('admin takes an action: admin create --username NAME --role lead|agent')
         if not args.username or not args.role:
             parser.error('admin create needs --username NAME and --role lead|agent')
         account = NewAccount(username=args.username, role=args.role, display_name=args.display_name)
+    elif args.command == 'connect':
+        if args.list == (args.action is not None) or args.action == 'create':
+            parser.error('connect takes a helpdesk and a name (connect chatwoot|zendesk|freshdesk --name NAME) or '
+                         '--list')
+        if args.action is not None and not args.name:
+            parser.error('connect needs --name NAME')
+        connection = NewConnectionRequest(kind=args.action, name=args.name or '', secret=args.secret,
+                                          signed=not args.unsigned, listing=args.list, json=args.json)
     elif args.action is not None:
         parser.error(f'{args.command} takes no action {args.action!r}')
     channels = tuple(dict.fromkeys(name.strip() for names in args.channels for name in names.split(',')
@@ -322,7 +400,8 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
                         scenario=scenario, storage_secret=env.get('DESKQUEST_STORAGE_SECRET', ''),
                         argon2_memory_kib=int(env.get('DESKQUEST_ARGON2_MEMORY_KIB', '65536')), https=args.https,
                         allowed_origins=allowed_origins, kiosk_frame_origins=kiosk_frame_origins)
-    return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account)
+    return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account,
+                       connection=connection)
 
 
 def _flag(env: dict[str, str], name: str) -> bool:
@@ -355,6 +434,8 @@ if __name__ == '__main__':
             sys.exit(simulate(command_line.settings, command_line.simulate))
         if command_line.command == 'admin' and command_line.account is not None:
             sys.exit(asyncio.run(create_admin_account(command_line.settings, command_line.account)))
+        if command_line.command == 'connect' and command_line.connection is not None:
+            sys.exit(asyncio.run(connect(command_line.settings, command_line.connection)))
         if not simulated:
             asyncio.run(check_database(command_line.settings.db_url))  # report an unusable database before serving
         serve(command_line.settings)

@@ -139,17 +139,19 @@ class ConnectionService:
             secret = secrets.token_urlsafe(32)
         if not signed and kind != 'chatwoot':
             raise ActionError('Only old Chatwoot installs send unsigned deliveries.')
-        token = secrets.token_urlsafe(24)
+        row = Connection(kind=kind, name=name, token=secrets.token_urlsafe(24), signed=signed, created_by_id=by,
+                         created_at=self.clock.now(),
+                         secret_encrypted='' if kind == 'freshdesk' else self._encrypt(secret),
+                         secret_hash=secret_digest(secret) if kind == 'freshdesk' else '')
+        if by is None:  # the command line, beside a server that may be running: the log is that server's to write
+            await row.save()  # (its single writer hands out the event ids), as `admin create` leaves it alone too
+            return NewConnection(connection=_view(row), secret=secret)
         async with self.game.unit_of_work() as work:
-            connection = await Connection.create(
-                kind=kind, name=name, token=token, signed=signed, created_by_id=by, created_at=self.clock.now(),
-                secret_encrypted='' if kind == 'freshdesk' else self._encrypt(secret),
-                secret_hash=secret_digest(secret) if kind == 'freshdesk' else '')
+            await row.save()
             await work.record(EventKind.CONNECTION_CREATED, agent_id=by,
-                              data={'id': connection.id, 'kind': kind, 'name': name, 'signed': signed,
-                                    'by': by if by is not None else 'command line'})
-            work.after_commit(lambda: self.changed.emit(connection.id))
-        return NewConnection(connection=_view(connection), secret=secret)
+                              data={'id': row.id, 'kind': kind, 'name': name, 'signed': signed, 'by': by})
+            work.after_commit(lambda: self.changed.emit(row.id))
+        return NewConnection(connection=_view(row), secret=secret)
 
     async def set_secret(self, actor: AgentView, connection_id: int, secret: str) -> None:
         """Re-enter a connection's secret (after the server's key changed, or to rotate it in the helpdesk too)."""
