@@ -27,7 +27,7 @@ from services.helpdesk.sla import SlaService
 from services.helpdesk.team_chat import TeamChatService
 from services.helpdesk.viewing import ViewingService
 from services.platform.auth import AuthService
-from services.platform.clock import Clock
+from services.platform.clock import Clock, ManualClock, SystemClock
 from services.platform.database import open_database
 from services.platform.directory import Directory
 from services.platform.event_log import GameService
@@ -153,7 +153,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     # connected helpdesks: their signing secrets encrypted with a key derived from the storage secret
     connections = ConnectionService(clock=clock, game=game, inbox=inbox, directory=directory, auth=auth,
-                                    key=settings.storage_secret)
+                                    key=settings.storage_secret,
+                                    wall=clock if isinstance(clock, ManualClock) else SystemClock())
     # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds
     # subscribes after these)
     for listener in (leaderboard.on_committed,  # ranks the boards (coalesced)

@@ -103,10 +103,13 @@ class ConnectionService:
     """Connections, their deliveries and the agents the helpdesks name."""
 
     def __init__(self, *, clock: Clock, game: GameService, inbox: InboxService, directory: Directory,
-                 auth: AuthService, key: str) -> None:
+                 auth: AuthService, key: str, wall: Clock) -> None:
         """:param key: the server-side secret the signing secrets are encrypted with (the storage secret); it is not
-            in the database. With another key, stored secrets cannot be read: the lead re-enters them."""
+            in the database. With another key, stored secrets cannot be read: the lead re-enters them.
+        :param wall: the clock signatures' timestamps are checked against: the wall clock the helpdesk signs by, even
+            when the app runs the demo's accelerated clock (tests pass their manual clock)."""
         self.clock = clock
+        self.wall = wall
         self.game = game
         self.inbox = inbox
         self.directory = directory
@@ -211,8 +214,10 @@ class ConnectionService:
         if delivery.headers.get(REFUSED):
             raise ActionError(f'Delivery {delivery.id} came without the right secret, which DeskQuest does not keep: '
                               'fix the Freshdesk rule and let it send again.')
+        # checked as of its arrival by the wall clock (the app's clock may run ahead of it in the demo)
+        arrived = delivery.received_at + (self.wall.now() - self.clock.now())
         return await self._run(delivery.connection, bytes(delivery.body), dict(delivery.headers),
-                               received=delivery.received_at, existing=delivery)
+                               received=delivery.received_at, arrived=arrived, existing=delivery)
 
     async def unlinked_agents(self, actor: AgentView) -> list[HelpdeskAgentView]:
         """The agents made for helpdesk identities who cannot log in yet, for the lead to invite."""
@@ -275,14 +280,16 @@ class ConnectionService:
                 await self._store_failed(connection, kept | {REFUSED: '1'}, body, received=self.clock.now(),
                                          reason=str(refused), event='', delivery_id=None)
                 return refused.status, str(refused)
-        return await self._run(connection, body, kept, received=self.clock.now())
+        return await self._run(connection, body, kept, received=self.clock.now(), arrived=self.wall.now())
 
     async def _run(self, connection: Connection, body: bytes, headers: dict[str, str], *, received: datetime,
-                   existing: Delivery | None = None) -> tuple[int, str]:
+                   arrived: datetime, existing: Delivery | None = None) -> tuple[int, str]:
+        """``received``: when it arrived by the app's clock (what it is timed by); ``arrived``: by the wall clock
+        (what its signature's age is checked against)."""
         delivery_id = (headers.get('x-chatwoot-delivery') or headers.get('x-zendesk-webhook-invocation-id') or '') \
             .strip()[:100] or None
         try:
-            self._check(connection, body, headers, received)
+            self._check(connection, body, headers, arrived)
         except Refused as refused:
             await self._store_failed(connection, headers, body, received=received, reason=str(refused), event='',
                                      delivery_id=delivery_id, existing=existing)
