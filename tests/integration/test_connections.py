@@ -248,3 +248,25 @@ async def test_rebuild_check_is_clean_after_ingestion(services: Services, chatwo
     assert process.returncode == 0, output.decode()
     assert 'OK: the stored projections match the event log' in output.decode()
     await services.start()  # the fixture stops them again
+
+
+async def test_a_zendesk_solved_ticket_scores_its_assignee(services: Services, lead: AgentView,
+                                                           clock: ManualClock) -> None:
+    clock.set(AT)
+    new = await services.connections.create(lead, 'zendesk', 'Zendesk EU', secret='dGhpcyBpcyBhIHNlY3JldA==')
+    token = new.connection.url_path.rsplit('/', 1)[1]
+    body = (FIXTURES / 'zendesk' / 'ticket_status_changed_solved.json').read_bytes()
+    timestamp = clock.now().strftime('%Y-%m-%dT%H:%M:%SZ')
+    signature = base64.b64encode(hmac.new(new.secret.encode(), timestamp.encode() + body, hashlib.sha256).digest())
+    headers = {'X-Zendesk-Webhook-Signature': signature.decode(), 'X-Zendesk-Webhook-Signature-Timestamp': timestamp,
+               'X-Zendesk-Webhook-Invocation-Id': 'inv-1'}
+    status, message = await services.connections.receive(token, headers, body)
+    assert status == 200, message
+    assert await ledger() == sorted([
+        ('Zendesk agent 8447388090494', 10, 'fast_resolution', 'fast resolution of Zendesk #35436'),
+        ('Zendesk agent 8447388090494', 5, 'on_time_resolution', 'on-time resolution of Zendesk #35436'),
+        ('Zendesk agent 8447388090494', 5, 'first_contact', 'first-contact resolution of Zendesk #35436'),
+    ])
+    headers['X-Zendesk-Webhook-Signature'] = base64.b64encode(b'0' * 32).decode()
+    headers['X-Zendesk-Webhook-Invocation-Id'] = 'inv-2'
+    assert (await services.connections.receive(token, headers, body))[0] == 401
