@@ -9,14 +9,16 @@ changes nothing the second time. The state facts (status, assignee) carry their 
 applied is stale, so deliveries in any order end in the same state; a rating for a conversation not resolved yet waits
 and is applied when the resolution arrives.
 """
+import asyncio
 import base64
 import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.hashes import SHA256
@@ -41,7 +43,8 @@ from services.helpdesk.inbox import InboxService
 from services.platform.auth import MIN_PASSWORD_LENGTH, USERNAME, AuthService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
-from services.platform.event_log import GameService, UnitOfWork
+from services.platform.event_log import AlreadyRecorded, GameService, UnitOfWork
+from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # 1 MiB: larger deliveries are refused (413) before they are read
@@ -57,6 +60,8 @@ NO_PASSWORD = '!'  # not an Argon2 hash: an agent made for a helpdesk identity c
 FACT_ORDER = {FactKind.OPENED: 0, FactKind.CUSTOMER_WROTE: 1, FactKind.REPLIED: 2, FactKind.NOTE: 2,
               FactKind.ASSIGNED: 3, FactKind.STATUS: 4, FactKind.RATED: 5}
 KEY_DERIVATION_SALT = b'deskquest connection secrets'
+GROUP_LIMIT = 200  # deliveries committed together at most: a group's transaction stays short
+Answer = tuple[int, str]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -103,12 +108,16 @@ class ConnectionService:
     """Connections, their deliveries and the agents the helpdesks name."""
 
     def __init__(self, *, clock: Clock, game: GameService, inbox: InboxService, directory: Directory,
-                 auth: AuthService, key: str, wall: Clock) -> None:
+                 auth: AuthService, key: str, wall: Clock, group_commit: bool = True) -> None:
         """:param key: the server-side secret the signing secrets are encrypted with (the storage secret); it is not
             in the database. With another key, stored secrets cannot be read: the lead re-enters them.
         :param wall: the clock signatures' timestamps are checked against: the wall clock the helpdesk signs by, even
-            when the app runs the demo's accelerated clock (tests pass their manual clock)."""
+            when the app runs the demo's accelerated clock (tests pass their manual clock).
+        :param group_commit: concurrent deliveries share one commit (False: one transaction each, for comparison)."""
         self.clock = clock
+        self.group_commit = group_commit
+        self._group: list[tuple[Callable[[UnitOfWork], Awaitable[Answer]], asyncio.Future]] = []
+        self._flusher: asyncio.Task | None = None
         self.wall = wall
         self.game = game
         self.inbox = inbox
@@ -307,27 +316,29 @@ class ConnectionService:
             await self._store_failed(connection, headers, body, received=received, reason=reason, event='',
                                      delivery_id=delivery_id, existing=existing)
             return 400, reason
-        answer: list[tuple[int, str]] = []
-        committed: list[bool] = []  # set only once the transaction commits (not when a repeated event rolled it back)
+        async def apply(work: UnitOfWork) -> tuple[int, str]:
+            delivery = existing
+            if delivery is None and delivery_id is not None:
+                seen = await Delivery.get_or_none(connection_id=connection.id, delivery_id=delivery_id)
+                if seen is not None and seen.status != 'failed':
+                    return 200, f'Delivery {delivery_id} was already received ({seen.status}).'
+                delivery = seen  # a retry of one that failed: run again in its row
+            delivery = delivery or Delivery(connection_id=connection.id, delivery_id=delivery_id, body=body,
+                                            headers=headers, received_at=received)
+            delivery.event = reading.event[:80]
+            delivery.ticket = reading.facts[0].ticket if reading.facts else ''
+            delivery.status, delivery.reason = await self._apply(work, connection, reading)
+            delivery.applied_at = self.clock.now()
+            await delivery.save()
+            if delivery.status == 'applied' and delivery.ticket:
+                await self._apply_waiting(work, connection, delivery.ticket, but=delivery.id)
+            work.after_commit(lambda: self.changed.emit(connection.id))
+            return 200, f'{delivery.status}: {delivery.reason}' if delivery.reason else delivery.status
+
         try:
-            async with self.game.unit_of_work() as work:
-                if existing is None and delivery_id is not None:
-                    seen = await Delivery.get_or_none(connection_id=connection.id, delivery_id=delivery_id)
-                    if seen is not None and seen.status != 'failed':
-                        answer.append((200, f'Delivery {delivery_id} was already received ({seen.status}).'))
-                        return answer[0]
-                    existing = seen  # a retry of one that failed: run again in its row
-                delivery = existing or Delivery(connection_id=connection.id, delivery_id=delivery_id, body=body,
-                                                headers=headers, received_at=received)
-                delivery.event = reading.event[:80]
-                delivery.ticket = reading.facts[0].ticket if reading.facts else ''
-                delivery.status, delivery.reason = await self._apply(work, connection, reading)
-                delivery.applied_at = self.clock.now()
-                await delivery.save()
-                if delivery.status == 'applied' and delivery.ticket:
-                    await self._apply_waiting(work, connection, delivery.ticket, but=delivery.id)
-                answer.append((200, f'{delivery.status}: {delivery.reason}' if delivery.reason else delivery.status))
-                work.after_commit(lambda: (committed.append(True), self.changed.emit(connection.id)))
+            answer = await self._commit(apply)
+        except AlreadyRecorded:  # met in a group: the same fact as another delivery of it
+            return 200, 'duplicate: every fact in it was already applied.'
         except Exception as error:  # noqa: BLE001 - a bug or a database error: kept as failed, replayable
             log.exception('delivery to connection %s failed', connection.id)
             reason = str(error)[:300] if isinstance(error, ActionError) else \
@@ -335,9 +346,51 @@ class ConnectionService:
             await self._store_failed(connection, headers, body, received=received, reason=reason,
                                      event=reading.event, delivery_id=delivery_id, existing=existing)
             return 500, reason
-        if not committed:  # the unit of work met an event already recorded and rolled back: nothing changed
+        if answer is None:  # the unit of work met an event already recorded and rolled back: nothing changed
             return 200, 'duplicate: every fact in it was already applied.'
-        return answer[0]
+        return answer
+
+    async def _commit(self, job: Callable[[UnitOfWork], Awaitable[Answer]]) -> Answer | None:
+        """Run ``job`` in a unit of work and return its answer once that has committed (None: it was rolled back as
+        a repeat). With group commit, the jobs waiting while a commit is under way share the next one: each in a
+        savepoint of one transaction (a failing job is undone alone), one fsync for all."""
+        if not self.group_commit:
+            committed: list[bool] = []
+            answers: list[Answer] = []
+            async with self.game.unit_of_work() as work:
+                answers.append(await job(work))
+                work.after_commit(lambda: committed.append(True))
+            return answers[0] if committed else None
+        future: asyncio.Future[Answer | None] = asyncio.get_running_loop().create_future()
+        self._group.append((job, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = start_task(self._flush_groups(), name='webhook group commit')
+        return await future
+
+    async def _flush_groups(self) -> None:
+        while self._group:
+            jobs, self._group = self._group[:GROUP_LIMIT], self._group[GROUP_LIMIT:]
+            answers: list[tuple[asyncio.Future, Answer]] = []
+            errors: list[tuple[asyncio.Future, BaseException]] = []
+            committed: list[bool] = []
+            try:
+                async with self.game.batch() as batch:
+                    for job, future in jobs:
+                        try:
+                            async with self.game.unit_of_work() as work:  # a savepoint of the batch
+                                answers.append((future, await job(work)))
+                        except Exception as error:  # noqa: BLE001 - this job's failure, undone alone
+                            errors.append((future, error))
+                    batch.after_commit(partial(committed.append, True))
+            except Exception as error:  # noqa: BLE001 - the commit itself failed: nothing of the group was kept
+                errors = [(future, error) for _, future in jobs]
+                answers = []
+            for future, answer in answers:
+                if not future.done():
+                    future.set_result(answer if committed else None)
+            for future, error in errors:
+                if not future.done():
+                    future.set_exception(error)
 
     def _check(self, connection: Connection, body: bytes, headers: Mapping[str, str], received: datetime) -> None:
         if connection.kind == 'freshdesk':
@@ -392,8 +445,7 @@ class ConnectionService:
             return 'applied'
         if conversation is None:
             return 'waiting'
-        if fact.kind in (FactKind.CUSTOMER_WROTE, FactKind.REPLIED, FactKind.NOTE, FactKind.RATED) and \
-                await _seen(work, key):
+        if await _seen(work, key):  # this very fact was applied (a state fact too: its key carries its time)
             return 'same'
         if fact.kind == FactKind.CUSTOMER_WROTE:
             conversation.inbound_count += 1

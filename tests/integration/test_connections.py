@@ -270,3 +270,23 @@ async def test_a_zendesk_solved_ticket_scores_its_assignee(services: Services, l
     headers['X-Zendesk-Webhook-Signature'] = base64.b64encode(b'0' * 32).decode()
     headers['X-Zendesk-Webhook-Invocation-Id'] = 'inv-2'
     assert (await services.connections.receive(token, headers, body))[0] == 401
+
+
+async def test_concurrent_deliveries_share_a_commit_and_give_the_same_ledger(services: Services,
+                                                                             chatwoot: NewConnection,
+                                                                             clock: ManualClock) -> None:
+    """Every delivery of the conversation's life, twice, all at once: the group commit applies each fact once."""
+    assert services.connections.group_commit
+    answers = await asyncio.gather(*(post(services, chatwoot, name, clock=clock, delivery=f'{copy}-{name}')
+                                     for copy in ('a', 'b') for name in reversed(LIFE)))
+    assert all(status == 200 for status, _ in answers), answers
+    assert await ledger() == sorted([
+        ('Ana Ozola', 10, 'fast_resolution', 'fast resolution of Chatwoot #482'),
+        ('Ana Ozola', 5, 'on_time_resolution', 'on-time resolution of Chatwoot #482'),
+        ('Ana Ozola', 5, 'first_contact', 'first-contact resolution of Chatwoot #482'),
+        ('Ana Ozola', 10, 'happy_customer', 'happy customer on Chatwoot #482'),
+    ])
+    assert not await Delivery.filter(status__in=['waiting', 'failed', 'received']).exists()
+    assert await Delivery.filter(status='duplicate').count() >= len(LIFE)  # every second copy at least
+    await assert_scores_match_projection(services)
+    assert await differences(await replay()) == []
