@@ -118,6 +118,7 @@ class ConnectionService:
         self.group_commit = group_commit
         self._group: list[tuple[Callable[[UnitOfWork], Awaitable[Answer]], asyncio.Future]] = []
         self._flusher: asyncio.Task | None = None
+        self._by_token: dict[str, Connection] = {}  # active connections met so far (a lead's change forgets one)
         self.wall = wall
         self.game = game
         self.inbox = inbox
@@ -172,6 +173,7 @@ class ConnectionService:
         if len(secret) < 16:
             raise ActionError('The secret must be at least 16 characters long.')
         connection = await self._get(connection_id)
+        self._by_token.pop(connection.token, None)
         if connection.kind == 'freshdesk':
             connection.secret_hash = secret_digest(secret)
         else:
@@ -187,6 +189,7 @@ class ConnectionService:
         connection = await self._get(connection_id)
         if not connection.active:
             raise ActionError(f'{connection.name} is already switched off.')
+        self._by_token.pop(connection.token, None)
         async with self.game.unit_of_work() as work:
             connection.active = False
             await connection.save(update_fields=['active'])
@@ -271,9 +274,11 @@ class ConnectionService:
         body over 1 MiB; 404 no active connection has this URL; 200 otherwise, after the commit (applied, a duplicate,
         ignored with the reason, or waiting for the conversation's missing facts).
         """
-        connection = await Connection.get_or_none(token=token[:64], active=True) if token else None
+        connection = self._by_token.get(token) or (await Connection.get_or_none(token=token[:64], active=True)
+                                                   if token else None)
         if connection is None:
             return 404, 'No active DeskQuest connection has this URL.'
+        self._by_token[connection.token] = connection
         headers = {name.lower(): value for name, value in headers.items()}
         kept = {name: headers[name][:200] for name in KEPT_HEADERS if name in headers}
         if len(body) > MAX_BODY:
@@ -404,8 +409,14 @@ class ConnectionService:
 
     async def _apply(self, work: UnitOfWork, connection: Connection, reading: Reading) -> tuple[str, str]:
         """Apply a reading's facts; the delivery's status and reason."""
-        results = [await self._apply_fact(work, connection, fact)
-                   for fact in sorted(reading.facts, key=lambda fact: FACT_ORDER[fact.kind])]
+        results = []
+        if reading.facts:  # every fact of a delivery is about one conversation: looked up once, with its keys
+            keys = [_event_key(connection.id, fact) for fact in reading.facts]
+            scope = _Scope(conversation=await Conversation.get_or_none(connection_id=connection.id,
+                                                                       external_id=reading.facts[0].ticket),
+                           stored_keys=set(await StoredEvent.filter(key__in=keys).values_list('key', flat=True)))
+            results = [await self._apply_fact(work, connection, fact, scope)
+                       for fact in sorted(reading.facts, key=lambda fact: FACT_ORDER[fact.kind])]
         if 'waiting' in results:
             return 'waiting', 'The conversation is not resolved yet: the rating is applied once it is.'
         if 'applied' in results:
@@ -423,12 +434,12 @@ class ConnectionService:
             delivery.applied_at = self.clock.now()
             await delivery.save(update_fields=['status', 'reason', 'applied_at'])
 
-    async def _apply_fact(self, work: UnitOfWork, connection: Connection, fact: Fact) -> str:
+    async def _apply_fact(self, work: UnitOfWork, connection: Connection, fact: Fact, scope: '_Scope') -> str:
         """'applied', 'same' (nothing to change: seen before, or older than what is applied) or 'waiting'."""
         key = _event_key(connection.id, fact)
         label = f'{HELPDESK_NAMES[connection.kind]} #{fact.ticket}'
         at = work.moment(fact.at)
-        conversation = await Conversation.get_or_none(connection_id=connection.id, external_id=fact.ticket)
+        conversation = scope.conversation
         if fact.kind == FactKind.OPENED:
             if conversation is not None:
                 return 'same'
@@ -439,14 +450,15 @@ class ConnectionService:
                 subject=_shown(fact.subject, 200), status='new', priority='normal', created_at=at, waiting_since=at,
                 sla_due_at=at + SLA_RESOLUTION_TARGETS['normal'], inbound_count=0, connection_id=connection.id,
                 external_id=fact.ticket)
+            scope.conversation, scope.fresh = conversation, True
             await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key, at=at,
                               data={'channel': conversation.channel, 'priority': 'normal', 'customer_id': customer.id,
                                     'helpdesk': connection.kind, 'ticket': label})
             return 'applied'
         if conversation is None:
             return 'waiting'
-        if await _seen(work, key):  # this very fact was applied (a state fact too: its key carries its time)
-            return 'same'
+        if key in scope.stored_keys or work.recorded(key):  # this very fact was applied (a state fact too: its key
+            return 'same'  # carries its time)
         if fact.kind == FactKind.CUSTOMER_WROTE:
             conversation.inbound_count += 1
             await work.record(EventKind.CUSTOMER_MESSAGE, conversation_id=conversation.id, key=key, at=at,
@@ -477,7 +489,9 @@ class ConnectionService:
                               data=data)
             return 'applied'
         if fact.kind == FactKind.ASSIGNED:
-            latest = await _latest(work, conversation.id, EventKind.ASSIGNED)
+            if fact.agent is None and conversation.assignee_id is None:
+                return 'same'
+            latest = await _latest(work, conversation.id, EventKind.ASSIGNED, stored=not scope.fresh)
             if latest is not None and at < latest.occurred_at:
                 return 'same'  # an older assignment than the one applied
             agent_id = await self._agent(work, connection, fact.agent) if fact.agent is not None else None
@@ -491,12 +505,13 @@ class ConnectionService:
                               data={'channel': conversation.channel, 'by': 'helpdesk'})
             return 'applied'
         if fact.kind == FactKind.STATUS:
-            return await self._apply_status(work, conversation, fact, key=key, at=at, label=label)
+            return await self._apply_status(work, conversation, fact, key=key, at=at, label=label,
+                                            stored=not scope.fresh)
         return await self._apply_rating(work, conversation, fact, key=key, at=at, label=label)
 
     async def _apply_status(self, work: UnitOfWork, conversation: Conversation, fact: Fact, *, key: str,
-                            at: datetime, label: str) -> str:
-        latest = await _latest(work, conversation.id, EventKind.RESOLVED, EventKind.REOPENED)
+                            at: datetime, label: str, stored: bool) -> str:
+        latest = await _latest(work, conversation.id, EventKind.RESOLVED, EventKind.REOPENED, stored=stored)
         if latest is not None and at < latest.occurred_at:
             return 'same'  # older than the last resolution or reopen applied
         if fact.status == Status.RESOLVED:
@@ -605,6 +620,15 @@ class ConnectionService:
             is_demo=agent.is_demo)
 
 
+@dataclass(kw_only=True, slots=True)
+class _Scope:
+    """What applying one delivery's facts shares: its conversation (looked up once), whether it was made in this
+    unit of work (then nothing of it is stored yet), and which of the facts' keys the log already holds."""
+    conversation: Conversation | None
+    stored_keys: set[str]
+    fresh: bool = False
+
+
 def read(kind: str, payload: object, *, received: datetime) -> Reading:
     """A decoded delivery read by its helpdesk's reader."""
     if kind == 'chatwoot':
@@ -622,12 +646,13 @@ def secret_cipher(key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
-async def _latest(work: UnitOfWork, conversation_id: int, *kinds: EventKind) -> StoredEvent | GameEvent | None:
+async def _latest(work: UnitOfWork, conversation_id: int, *kinds: EventKind,
+                  stored: bool = True) -> StoredEvent | GameEvent | None:
     """The conversation's latest event of these kinds: recorded in this unit of work (not stored until it ends), or
-    stored."""
+    stored (not looked for when ``stored`` is False: the conversation was made in this unit)."""
     pending = next((event for event in reversed(work.events)
                     if event.conversation_id == conversation_id and event.kind in kinds), None)
-    if pending is not None:
+    if pending is not None or not stored:
         return pending
     return await StoredEvent.filter(conversation_id=conversation_id, kind__in=[kind.value for kind in kinds]) \
         .order_by('-id').first()
