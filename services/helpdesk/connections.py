@@ -42,6 +42,7 @@ from services.domain.text import checked_text
 from services.helpdesk.inbox import InboxService
 from services.platform.auth import MIN_PASSWORD_LENGTH, USERNAME, AuthService
 from services.platform.clock import Clock
+from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import AlreadyRecorded, GameService, UnitOfWork
 from services.platform.tasks import start_task
@@ -128,7 +129,8 @@ class ConnectionService:
             log.warning('no storage secret: connection secrets are readable by this process only')
             key = secrets.token_urlsafe(32)
         self._fernet = secret_cipher(key)
-        self.changed: Event[int] = Event()  # a connection's deliveries or agents changed (its id)
+        self.changed: Event[None] = Event()  # deliveries, connections or agents changed (a burst: once a second)
+        self._announce = Coalescer(lambda: self.changed.emit(None), delay=0.0, interval=1.0)
 
     # --- what a lead does ---
 
@@ -163,7 +165,7 @@ class ConnectionService:
             await row.save()
             await work.record(EventKind.CONNECTION_CREATED, agent_id=by,
                               data={'id': row.id, 'kind': kind, 'name': name, 'signed': signed, 'by': by})
-            work.after_commit(lambda: self.changed.emit(row.id))
+            work.after_commit(self._announce.poke)
         return NewConnection(connection=_view(row), secret=secret)
 
     async def set_secret(self, actor: AgentView, connection_id: int, secret: str) -> None:
@@ -195,7 +197,7 @@ class ConnectionService:
             await connection.save(update_fields=['active'])
             await work.record(EventKind.CONNECTION_CHANGED, agent_id=actor.id,
                               data={'id': connection.id, 'change': 'deactivated', 'by': actor.id})
-            work.after_commit(lambda: self.changed.emit(connection.id))
+            work.after_commit(self._announce.poke)
 
     async def connections(self, actor: AgentView) -> list[ConnectionView]:
         _check_lead(actor)
@@ -337,7 +339,7 @@ class ConnectionService:
             await delivery.save()
             if delivery.status == 'applied' and delivery.ticket:
                 await self._apply_waiting(work, connection, delivery.ticket, but=delivery.id)
-            work.after_commit(lambda: self.changed.emit(connection.id))
+            work.after_commit(self._announce.poke)
             return 200, f'{delivery.status}: {delivery.reason}' if delivery.reason else delivery.status
 
         try:
@@ -597,7 +599,7 @@ class ConnectionService:
                                             headers=headers, received_at=received)
             delivery.status, delivery.reason, delivery.event = 'failed', reason[:500], event[:80]
             await delivery.save()
-            work.after_commit(lambda: self.changed.emit(connection.id))
+            work.after_commit(self._announce.poke)
 
     async def _get(self, connection_id: int) -> Connection:
         connection = await Connection.get_or_none(id=connection_id)
