@@ -290,3 +290,19 @@ async def test_concurrent_deliveries_share_a_commit_and_give_the_same_ledger(ser
     assert await Delivery.filter(status='duplicate').count() >= len(LIFE)  # every second copy at least
     await assert_scores_match_projection(services)
     assert await differences(await replay()) == []
+
+
+async def test_an_old_chatwoot_is_accepted_unsigned_only_when_the_lead_chose_it(services: Services, lead: AgentView,
+                                                                               clock: ManualClock) -> None:
+    clock.set(AT)
+    old = await services.connections.create(lead, 'chatwoot', 'Old Chatwoot', signed=False)
+    assert not old.connection.signed
+    token = old.connection.url_path.rsplit('/', 1)[1]
+    status, message = await services.connections.receive(token, {}, chatwoot_body('conversation_created'))
+    assert (status, message) == (200, 'applied')
+    forged = chatwoot_headers(chatwoot_body('message_created_reply'), 'not the secret', clock=clock)
+    assert (await services.connections.receive(token, forged, chatwoot_body('message_created_reply')))[0] == 401
+    with pytest.raises(ActionError, match='Only old Chatwoot'):
+        await services.connections.create(lead, 'zendesk', 'Unsigned Zendesk', signed=False)
+    await services.connections.deactivate(lead, old.connection.id)
+    assert (await services.connections.receive(token, {}, chatwoot_body('conversation_created')))[0] == 404
