@@ -211,10 +211,26 @@ class UnlinkedAgents:
                         .mark(f'invite-password-{agent.agent_id}')
                     ui.button('Invite', on_click=lambda a=agent.agent_id, u=username, p=password:
                               self.invite(a, u, p)).props('flat dense color=primary').mark(f'invite-{agent.agent_id}')
+                with ui.row().classes('items-center gap-2 no-wrap w-full'):
+                    into = ui.select({other.id: other.name for other in self.services.directory.floor()
+                                      if other.id != agent.agent_id}, label='or merge into', with_input=True) \
+                        .props('dense').classes('grow').mark(f'merge-into-{agent.agent_id}')
+                    ui.button('Merge', on_click=lambda a=agent.agent_id, i=into: self.merge(a, i)) \
+                        .props('flat dense').mark(f'merge-{agent.agent_id}')
 
     async def invite(self, agent_id: int, username: ui.input, password: ui.input) -> None:
         if (lead := self.lead()) is None:
             return
         if await attempt(self.services.connections.invite(lead, agent_id, username.value or '', password.value or ''),
                          done='Invited: hand over the username and the first password.'):
+            self.show.refresh()
+
+    async def merge(self, agent_id: int, into: ui.select) -> None:
+        if (lead := self.lead()) is None:
+            return
+        if into.value is None:
+            ui.notify('Pick the agent to merge into.', type='warning')
+            return
+        if await attempt(self.services.connections.merge(lead, agent_id, into.value),
+                         done='Merged: their points are now that agent\'s, and so is their helpdesk identity.'):
             self.show.refresh()

@@ -26,6 +26,7 @@ class AwardKind(str, Enum):
     INCENTIVE = 'incentive'  # a lead's time-boxed multiplier or bonus (services/domain/incentives.py)
     DISPUTE = 'dispute'  # compensates what an invalidated rating caused
     QUEST = 'quest'  # a quest's or team mission's reward (services/domain/quests.py)
+    MERGE = 'merge'  # points moved from an agent made for a helpdesk identity to the agent it was merged into
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -214,6 +215,20 @@ def quest_awards(event: GameEvent) -> list[Award]:
     reason = f"quest '{data['title'][:150]}' completed"
     return [Award(agent_id=agent_id, points=data['points'], domain=Domain(data['domain']), kind=AwardKind.QUEST,
                   reason=reason) for agent_id in data['agent_ids']]
+
+
+def merge_transfers(event: GameEvent) -> list[Award]:
+    """Return the entries that move a merged agent's points, domain by domain, to the agent merged into."""
+    assert event.kind == EventKind.AGENT_MERGED and event.agent_id is not None
+    data = event.data
+    awards = []
+    for domain, points in sorted(data['points'].items()):
+        if points:
+            awards += [Award(agent_id=data['from_agent_id'], points=-points, domain=Domain(domain),
+                             kind=AwardKind.MERGE, reason=f'merged into {data["into_name"]}'[:200]),
+                       Award(agent_id=event.agent_id, points=points, domain=Domain(domain), kind=AwardKind.MERGE,
+                             reason=f'merged from {data["from_name"]}'[:200])]
+    return awards
 
 
 def ticket_name(event: GameEvent) -> str:

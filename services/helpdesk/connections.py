@@ -38,6 +38,7 @@ from services.domain.connectors.signatures import (
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.inbox import SLA_RESOLUTION_TARGETS
+from services.domain.projection import MERGED_COUNTERS
 from services.domain.text import checked_text
 from services.helpdesk.inbox import InboxService
 from services.platform.auth import MIN_PASSWORD_LENGTH, USERNAME, AuthService
@@ -266,6 +267,31 @@ class ConnectionService:
             await work.record(EventKind.HELPDESK_AGENT_INVITED, agent_id=actor.id,
                               data={'id': agent.id, 'username': name, 'by': actor.id})
             work.after_commit(lambda: self._remember(agent))
+
+    async def merge(self, actor: AgentView, agent_id: int, into_agent_id: int) -> None:
+        """Merge an agent made for a helpdesk identity (no login yet) into an existing agent: an ``agent_merged``
+        event moves their points (as new ledger entries) and counts; their identities now point at that agent, and
+        the merged one leaves the floor. The log is not edited: the earlier events stay the merged agent's (so a
+        reopen of a conversation they resolved takes its points back from them)."""
+        _check_lead(actor)
+        source = await Agent.get_or_none(id=agent_id)
+        target = self.directory.agent(into_agent_id)
+        if source is None or source.password_hash != NO_PASSWORD or not source.active or \
+                not await HelpdeskIdentity.exists(agent_id=agent_id, created_agent=True):
+            raise ActionError('Only an agent a helpdesk named, who has no login yet, can be merged.')
+        if target is None or target.id == agent_id or target.role != 'agent':
+            raise ActionError('Merge into another active agent.')
+        async with self.game.unit_of_work() as work:
+            metrics = self.game.projection.agents.get(agent_id)
+            snapshot = metrics.as_dict() if metrics is not None else {}
+            await work.record(EventKind.AGENT_MERGED, agent_id=target.id, key=f'agent_merged:{agent_id}', data={
+                'from_agent_id': agent_id, 'from_name': source.display_name, 'into_name': target.name,
+                'points': {domain: snapshot.get(domain, 0) for domain in ('quality', 'speed', 'productivity')},
+                'counters': {name: snapshot.get(name, 0) for name in MERGED_COUNTERS}, 'by': actor.id})
+            await HelpdeskIdentity.filter(agent_id=agent_id).update(agent_id=target.id, created_agent=False)
+            source.active = False
+            await source.save(update_fields=['active'])
+            work.after_commit(lambda: (self.directory.agents.pop(agent_id, None), self._announce.poke()))
 
     # --- what a helpdesk does ---
 
@@ -558,8 +584,8 @@ class ConnectionService:
         conversation.rating = fact.rating.value
         conversation.rating_comment = data['comment'] or None
         await conversation.save()
-        await work.record(EventKind.RATED, agent_id=resolution.agent_id, conversation_id=conversation.id, key=key,
-                          at=at, data=data)
+        await work.record(EventKind.RATED, agent_id=await _merged_into(resolution.agent_id),
+                          conversation_id=conversation.id, key=key, at=at, data=data)
         return 'applied'
 
     async def _agent(self, work: UnitOfWork, connection: Connection, who: HelpdeskAgent | None) -> int | None:
@@ -658,6 +684,14 @@ async def _latest(work: UnitOfWork, conversation_id: int, *kinds: EventKind,
         return pending
     return await StoredEvent.filter(conversation_id=conversation_id, kind__in=[kind.value for kind in kinds]) \
         .order_by('-id').first()
+
+
+async def _merged_into(agent_id: int | None) -> int | None:
+    """The agent whose points an agent's are now: the one they were merged into, else themselves."""
+    if agent_id is None:
+        return None
+    merged = await StoredEvent.get_or_none(key=f'agent_merged:{agent_id}')
+    return merged.agent_id if merged is not None else agent_id
 
 
 async def _seen(work: UnitOfWork, key: str) -> bool:

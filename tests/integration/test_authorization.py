@@ -72,6 +72,7 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('connections', 'replay', lambda s, actor: s.connections.replay(actor, 1)),
     ('connections', 'unlinked_agents', lambda s, actor: s.connections.unlinked_agents(actor)),
     ('connections', 'invite', lambda s, actor: s.connections.invite(actor, 1, 'invited', 'a password of 12+')),
+    ('connections', 'merge', lambda s, actor: s.connections.merge(actor, 1, 2)),
     # these two are open to agents for their own replies; the shared ones are the leads'
     ('canned_replies', 'save', lambda s, actor: s.canned_replies.save(actor, CannedReplyDraft(
         title='Authz', shortcut='authz', body='Hello', shared=True))),

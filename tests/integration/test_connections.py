@@ -306,3 +306,38 @@ async def test_an_old_chatwoot_is_accepted_unsigned_only_when_the_lead_chose_it(
         await services.connections.create(lead, 'zendesk', 'Unsigned Zendesk', signed=False)
     await services.connections.deactivate(lead, old.connection.id)
     assert (await services.connections.receive(token, {}, chatwoot_body('conversation_created')))[0] == 404
+
+
+async def test_a_lead_merges_an_agent_a_helpdesk_named_into_an_existing_one(services: Services, chatwoot: NewConnection,
+                                                                           lead: AgentView, ana: AgentView,
+                                                                           clock: ManualClock) -> None:
+    for name in LIFE:
+        await post(services, chatwoot, name, clock=clock)
+    made = await Agent.get(display_name='Ana Ozola', password_hash='!')
+    before = services.game.projection.agents[ana.id].points if ana.id in services.game.projection.agents else 0
+    with pytest.raises(ActionError, match='lead'):
+        await services.connections.merge(ana, made.id, ana.id)
+    with pytest.raises(ActionError, match='another active agent'):
+        await services.connections.merge(lead, made.id, made.id)
+    await services.connections.merge(lead, made.id, ana.id)
+    assert services.game.projection.agents[ana.id].points == before + 30
+    assert services.game.projection.agents[made.id].points == 0
+    assert services.game.projection.agents[ana.id].positive_ratings >= 1
+    entries = await LedgerEntry.filter(kind='merge').order_by('id').values_list('agent_id', 'points', 'reason')
+    assert sorted(entries) == sorted([(made.id, -10, 'merged into Ana Ozola'), (ana.id, 10, 'merged from Ana Ozola'),
+                                      (made.id, -5, 'merged into Ana Ozola'), (ana.id, 5, 'merged from Ana Ozola'),
+                                      (made.id, -15, 'merged into Ana Ozola'), (ana.id, 15, 'merged from Ana Ozola')])
+    assert made.id not in services.directory.agents and not (await Agent.get(id=made.id)).active
+    with pytest.raises(ActionError, match='no login yet'):
+        await services.connections.merge(lead, made.id, ana.id)  # once
+    # the helpdesk's agent 14 is ana from now on: a new rating scores her
+    payload = json.loads((FIXTURES / 'chatwoot' / 'message_updated_csat.json').read_text())
+    payload['content_attributes']['submitted_values']['csat_survey_response'] = {'rating': 1, 'feedback_message': ''}
+    payload['conversation']['updated_at'] += 60
+    body = rails_json(payload)
+    token = chatwoot.connection.url_path.rsplit('/', 1)[1]
+    assert (await services.connections.receive(token, chatwoot_headers(body, chatwoot.secret, clock=clock), body))[0] \
+        == 200
+    assert await LedgerEntry.filter(agent_id=ana.id, kind='unhappy_customer').exists()
+    await assert_scores_match_projection(services)
+    assert await differences(await replay()) == []

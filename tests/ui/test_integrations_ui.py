@@ -74,3 +74,20 @@ async def test_an_invalid_connection_is_refused_where_it_was_typed(user: User) -
     user.find(marker='connect').click()
     await user.should_see('Name the connection', retries=50)
     assert not await Connection.exists()
+
+
+async def test_a_lead_merges_an_agent_a_helpdesk_named(user: User) -> None:
+    await log_in(user, 'lead')
+    lead = services().directory.agent((await Agent.get(username='lead')).id)
+    new = await services().connections.create(lead, 'chatwoot', 'Support EU')
+    token = new.connection.url_path.rsplit('/', 1)[1]
+    assert (await deliver(token, new.secret, 'message_created_reply'))[0] == 200
+    made = await Agent.get(password_hash='!')
+    ana = await Agent.get(username='ana')
+    await user.open('/admin/integrations')
+    await user.should_see(marker=f'merge-{made.id}', retries=50)
+    set_value(user, f'merge-into-{made.id}', ana.id)
+    user.find(marker=f'merge-{made.id}').click()
+    await user.should_see('Merged', retries=50)
+    await until(lambda: not sees(user, marker=f'unlinked-{made.id}'), message='the merged agent to leave the list')
+    assert not (await Agent.get(id=made.id)).active
