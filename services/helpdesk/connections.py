@@ -117,15 +117,15 @@ class ConnectionService:
             when the app runs the demo's accelerated clock (tests pass their manual clock).
         :param group_commit: concurrent deliveries share one commit (False: one transaction each, for comparison)."""
         self.clock = clock
-        self.group_commit = group_commit
-        self._group: list[tuple[Callable[[UnitOfWork], Awaitable[Answer]], asyncio.Future]] = []
-        self._flusher: asyncio.Task | None = None
-        self._by_token: dict[str, Connection] = {}  # active connections met so far (a lead's change forgets one)
         self.wall = wall
         self.game = game
         self.inbox = inbox
         self.directory = directory
         self.auth = auth
+        self.group_commit = group_commit
+        self._group: list[tuple[Callable[[UnitOfWork], Awaitable[Answer]], asyncio.Future]] = []
+        self._flusher: asyncio.Task | None = None
+        self._by_token: dict[str, Connection] = {}  # active connections met so far (a lead's change forgets one)
         if not key:
             log.warning('no storage secret: connection secrets are readable by this process only')
             key = secrets.token_urlsafe(32)
