@@ -341,3 +341,17 @@ async def test_a_lead_merges_an_agent_a_helpdesk_named_into_an_existing_one(serv
     assert await LedgerEntry.filter(agent_id=ana.id, kind='unhappy_customer').exists()
     await assert_scores_match_projection(services)
     assert await differences(await replay()) == []
+
+
+async def test_a_zendesk_trigger_delivery_resolves_and_rates(services: Services, lead: AgentView,
+                                                             clock: ManualClock) -> None:
+    clock.set(AT)
+    new = await services.connections.create(lead, 'zendesk', 'Zendesk triggers', secret='dGhpcyBpcyBhIHNlY3JldA==')
+    body = (FIXTURES / 'zendesk' / 'trigger_solved_rated.json').read_bytes()
+    timestamp = clock.now().strftime('%Y-%m-%dT%H:%M:%SZ')
+    signature = base64.b64encode(hmac.new(new.secret.encode(), timestamp.encode() + body, hashlib.sha256).digest())
+    status, message = await services.connections.receive(
+        new.connection.url_path.rsplit('/', 1)[1],
+        {'X-Zendesk-Webhook-Signature': signature.decode(), 'X-Zendesk-Webhook-Signature-Timestamp': timestamp}, body)
+    assert (status, message) == (200, 'applied')
+    assert ('Bruno Dubois', 10, 'happy_customer', 'happy customer on Zendesk #35501') in await ledger()

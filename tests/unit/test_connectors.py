@@ -292,3 +292,18 @@ def test_a_freshdesk_secret_is_checked_against_its_stored_digest() -> None:
                                authorization='Basic ' + base64.b64encode(f'deskquest:{SECRET}'.encode()).decode())
     with pytest.raises(Refused, match='does not match'):
         check_shared_secret_digest(digest, authorization=None, header='guess')
+
+
+def test_a_zendesk_trigger_body_reads_the_tickets_state_and_rating() -> None:
+    payload = json.loads((FIXTURES / 'zendesk' / 'trigger_solved_rated.json').read_text())
+    reading = zendesk.read(payload)
+    kinds = [fact.kind for fact in reading.facts]
+    assert kinds == [FactKind.OPENED, FactKind.STATUS, FactKind.ASSIGNED, FactKind.RATED]
+    opened, status, assigned, rated = reading.facts
+    assert (opened.ticket, opened.subject, opened.at) == ('35501', 'Invoice shows the wrong VAT number',
+                                                          datetime(2026, 11, 30, 9, 50, 2, tzinfo=UTC))
+    assert status.status == Status.RESOLVED and assigned.agent.email == 'bruno.dubois@example.com'
+    assert (rated.rating, rated.comment) == (Rating.GOOD, 'Quick & clear <thanks>')
+    assert len(zendesk.read(payload | {'rating': 'Offered'}).facts) == 3  # asked, not answered: no rating
+    with pytest.raises(Unreadable, match='not a Zendesk ticket number'):
+        zendesk.read(payload | {'ticket_id': '{{ticket.id}}'})

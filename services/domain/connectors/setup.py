@@ -28,6 +28,9 @@ def setup_steps(kind: str, *, url: str, secret: str, signed: bool = True) -> lis
             'Click "Create webhook". Zendesk makes its own signing secret: open the webhook, click "Reveal secret" '
             'and copy it into "Re-enter the secret" for this connection on /admin/integrations '
             f'(until then deliveries are refused as not matching the secret {secret[:4]}…).',
+            'Or, with triggers instead of event subscriptions: create the webhook as "Trigger or automation" (POST, '
+            'JSON, same URL and signing), then a trigger on "Ticket is Created" or "Ticket is Updated" whose action '
+            '"Notify by > Active webhook" sends this body:\n' + zendesk.TRIGGER_BODY,
         ]
     return [
         'In Freshdesk, open Admin → Workflows → Automations → "Ticket creation" and click "New rule"; give it a '
