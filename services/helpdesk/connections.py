@@ -403,27 +403,41 @@ class ConnectionService:
     async def _flush_groups(self) -> None:
         while self._group:
             jobs, self._group = self._group[:GROUP_LIMIT], self._group[GROUP_LIMIT:]
-            answers: list[tuple[asyncio.Future, Answer]] = []
-            errors: list[tuple[asyncio.Future, BaseException]] = []
-            committed: list[bool] = []
-            try:
-                async with self.game.batch() as batch:
-                    for job, future in jobs:
-                        try:
-                            async with self.game.unit_of_work() as work:  # a savepoint of the batch
-                                answers.append((future, await job(work)))
-                        except Exception as error:  # noqa: BLE001 - this job's failure, undone alone
-                            errors.append((future, error))
-                    batch.after_commit(partial(committed.append, True))
-            except Exception as error:  # noqa: BLE001 - the commit itself failed: nothing of the group was kept
-                errors = [(future, error) for _, future in jobs]
-                answers = []
-            for future, answer in answers:
-                if not future.done():
-                    future.set_result(answer if committed else None)
-            for future, error in errors:
-                if not future.done():
-                    future.set_exception(error)
+            # first all in one transaction; if one fails, that rolled back whole: then each in its own savepoint
+            if not await self._commit_group(jobs, savepoints=False):
+                await self._commit_group(jobs, savepoints=True)
+
+    async def _commit_group(self, jobs: list[tuple[Callable[[UnitOfWork], Awaitable[Answer]], asyncio.Future]], *,
+                            savepoints: bool) -> bool:
+        """Run the jobs in one transaction and answer them after its commit; False (nothing answered, nothing kept)
+        when, without savepoints, one of them failed."""
+        answers: list[tuple[asyncio.Future, Answer]] = []
+        errors: list[tuple[asyncio.Future, BaseException]] = []
+        committed: list[bool] = []
+        try:
+            async with self.game.batch() as batch:
+                for job, future in jobs:
+                    if not savepoints:
+                        answers.append((future, await job(batch)))
+                        continue
+                    try:
+                        async with self.game.unit_of_work() as work:  # a savepoint of the batch
+                            answers.append((future, await job(work)))
+                    except Exception as error:  # noqa: BLE001 - this job's failure, undone alone
+                        errors.append((future, error))
+                batch.after_commit(partial(committed.append, True))
+        except Exception as error:  # noqa: BLE001 - a job (or the commit) failed: nothing of the group was kept
+            if not savepoints:
+                return False
+            errors = [(future, error) for _, future in jobs]
+            answers = []
+        for future, answer in answers:
+            if not future.done():
+                future.set_result(answer if committed else None)
+        for future, error in errors:
+            if not future.done():
+                future.set_exception(error)
+        return True
 
     def _check(self, connection: Connection, body: bytes, headers: Mapping[str, str], received: datetime) -> None:
         if connection.kind == 'freshdesk':
@@ -439,10 +453,13 @@ class ConnectionService:
         """Apply a reading's facts; the delivery's status and reason."""
         results = []
         if reading.facts:  # every fact of a delivery is about one conversation: looked up once, with its keys
+            conversation = await Conversation.get_or_none(connection_id=connection.id,
+                                                          external_id=reading.facts[0].ticket)
             keys = [_event_key(connection.id, fact) for fact in reading.facts]
-            scope = _Scope(conversation=await Conversation.get_or_none(connection_id=connection.id,
-                                                                       external_id=reading.facts[0].ticket),
-                           stored_keys=set(await StoredEvent.filter(key__in=keys).values_list('key', flat=True)))
+            # a conversation not seen yet has nothing in the log (its first fact would have made it)
+            stored = set(await StoredEvent.filter(key__in=keys).values_list('key', flat=True)) if conversation else \
+                set()
+            scope = _Scope(conversation=conversation, stored_keys=stored)
             results = [await self._apply_fact(work, connection, fact, scope)
                        for fact in sorted(reading.facts, key=lambda fact: FACT_ORDER[fact.kind])]
         if 'waiting' in results:

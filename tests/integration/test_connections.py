@@ -355,3 +355,22 @@ async def test_a_zendesk_trigger_delivery_resolves_and_rates(services: Services,
         {'X-Zendesk-Webhook-Signature': signature.decode(), 'X-Zendesk-Webhook-Signature-Timestamp': timestamp}, body)
     assert (status, message) == (200, 'applied')
     assert ('Bruno Dubois', 10, 'happy_customer', 'happy customer on Zendesk #35501') in await ledger()
+
+
+async def test_a_delivery_that_fails_in_a_group_is_kept_as_failed_and_the_others_commit(
+        services: Services, chatwoot: NewConnection, clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = services.connections._apply
+
+    async def failing(work, connection, reading):
+        if any(fact.kind.value == 'replied' for fact in reading.facts):
+            raise RuntimeError('a bug met by this delivery only')
+        return await original(work, connection, reading)
+    monkeypatch.setattr(services.connections, '_apply', failing)
+    answers = await asyncio.gather(*(post(services, chatwoot, name, clock=clock) for name in
+                                     ('conversation_created', 'message_created_reply', 'message_created_incoming')))
+    assert [status for status, _ in answers] == [200, 500, 200], answers
+    assert 'could not apply it (RuntimeError)' in answers[1][1]
+    assert sorted(await Delivery.all().values_list('status', flat=True)) == ['applied', 'applied', 'failed']
+    assert await StoredEvent.filter(kind='customer_message').count() == 1
+    assert not await StoredEvent.filter(kind='replied').exists()
+    await assert_scores_match_projection(services)
