@@ -16,9 +16,11 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from nicegui import app, ui
+from pydantic import SecretStr
 from tortoise import Tortoise
 
 from services.container import Services, build
+from services.domain.connectors.setup import setup_steps
 from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.game.rebuild import differences, overwrite, replay
@@ -89,6 +91,17 @@ class TokenCommand:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class NewConnectionRequest:
+    """``python main.py connect KIND --name NAME [--secret S]`` (issue 14); ``listing``: ``connect --list``."""
+    kind: str | None
+    name: str
+    secret: str | None
+    signed: bool
+    listing: bool
+    json: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CommandLine:
     command: str  # serve | rebuild | simulate | admin | migrate | token
     check: bool  # rebuild --check, migrate --check
@@ -98,11 +111,13 @@ class CommandLine:
     token: TokenCommand | None = None  # token create | list | revoke
     configuration: Configuration | None = None  # the settings with their sources, for --show-config
     show_config: bool = False  # print the configuration and exit
+    connection: NewConnectionRequest | None = None  # connect
 
 
 def serve(settings: Settings) -> None:
     """Serve the app: on the wall clock in production, on the demo floor with its simulator otherwise."""
     simulator: Simulator | None = None
+    settings = with_storage_secret(settings)  # the sessions' secret, and the key of the helpdesks' signing secrets
     if settings.demo:  # the demo floor, on a clock its simulator accelerates
         clock = AcceleratedClock()
         services = build(settings, clock=clock)
@@ -120,7 +135,7 @@ def serve(settings: Settings) -> None:
     http_security.install(app, settings)  # security headers on every response, the websocket's allowed origins
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',
-               storage_secret=session_secret(settings),
+               storage_secret=settings.storage_secret.get_secret_value(),
                session_middleware_kwargs=http_security.session_cookie(settings), reload=False, show=False,
                show_welcome_message=False,
                # every socket compressing its own copy of each small update cost CPU, latency and ~0.3 MB per open
@@ -128,12 +143,6 @@ def serve(settings: Settings) -> None:
                ws_per_message_deflate=False)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown has already run
         pass
-
-
-def session_secret(settings: Settings) -> str:
-    """The secret that signs session cookies: the configured one, else (the demo; parse() refuses --no-demo without
-    one) a random one held in memory only, so the code never writes a secret to disk."""
-    return settings.storage_secret.get_secret_value() or secrets.token_urlsafe(32)
 
 
 def install_lifespan(services: Services, simulator: Simulator | None) -> None:
@@ -300,6 +309,58 @@ async def manage_tokens(settings: Settings, command: TokenCommand) -> int:
     return 0
 
 
+async def connect(settings: Settings, request: NewConnectionRequest) -> int:
+    """Connect a helpdesk from the command line and print its URL path and secret (once), or list the connections."""
+    if not request.listing and not settings.storage_secret.get_secret_value():
+        print('connect: set DESKQUEST_STORAGE_SECRET to the server\'s: the connection\'s secret is stored encrypted '
+              'with a key derived from it. Nothing was created.', file=sys.stderr)
+        return 2
+    await open_database(settings.db_url)
+    try:
+        connections = build(settings, clock=SystemClock()).connections
+        if request.listing:
+            rows = await connections.all_connections()
+            if request.json:
+                print(json.dumps([{'id': c.id, 'kind': c.kind, 'name': c.name, 'url_path': c.url_path,
+                                   'signed': c.signed, 'active': c.active, 'created_at': c.created_at.isoformat()}
+                                  for c in rows], ensure_ascii=False))
+            else:
+                for c in rows:
+                    print(f'#{c.id} {c.helpdesk} {c.name!r} {c.url_path}' + ('' if c.signed else ' (unsigned)')
+                          + ('' if c.active else ' (switched off)'))
+                if not rows:
+                    print('no helpdesk is connected')
+            return 0
+        assert request.kind is not None
+        try:
+            new = await connections.connect(request.kind, request.name, secret=request.secret, signed=request.signed)
+        except ActionError as refusal:
+            print(f'connect: {refusal} Nothing was created.', file=sys.stderr)
+            return 1
+    finally:
+        await Tortoise.close_connections()
+    made = new.connection
+    if request.json:
+        print(json.dumps({'id': made.id, 'kind': made.kind, 'name': made.name, 'url_path': made.url_path,
+                          'secret': new.secret, 'signed': made.signed}, ensure_ascii=False))
+        return 0
+    print(f'connected {made.helpdesk} {made.name!r} (#{made.id})\nwebhook URL path: {made.url_path}\n'
+          f'secret (shown once): {new.secret}\n')
+    url = f'https://YOUR-DESKQUEST-HOST{made.url_path}'
+    for number, step in enumerate(setup_steps(made.kind, url=url, secret=new.secret, signed=made.signed), 1):
+        print(f'{number}. {step}')
+    return 0
+
+
+def with_storage_secret(settings: Settings) -> Settings:
+    """The settings with the secret that signs session cookies and keys the helpdesks' signing secrets: the configured
+    one, else (the demo; parse() refuses --no-demo without one) a random one held in memory only, so the code never
+    writes a secret to disk."""
+    if settings.storage_secret.get_secret_value():
+        return settings
+    return settings.model_copy(update={'storage_secret': SecretStr(secrets.token_urlsafe(32))})
+
+
 def read_password() -> str | None:
     """Twice from a terminal (not echoed), else one line from stdin; None (and why, on stderr) when unusable."""
     if sys.stdin.isatty():
@@ -341,13 +402,15 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     env = dict(os.environ if env is None else env)
     parser = argparse.ArgumentParser(prog='python main.py', description='DeskQuest: a gamified support workspace.')
     parser.add_argument('command', nargs='?', default='serve',
-                        choices=['serve', 'rebuild', 'simulate', 'admin', 'migrate', 'token'],
+                        choices=['serve', 'rebuild', 'simulate', 'admin', 'migrate', 'token', 'connect'],
                         help='serve the app (default), rebuild the projections from the event log, simulate a '
                              'floor headless and print its figures, manage accounts (admin create) or REST API '
-                             'tokens (token create|list|revoke), or apply the database migrations (serve applies '
-                             'them at start too)')
-    parser.add_argument('action', nargs='?', choices=['create', 'list', 'revoke'],
-                        help='with admin: create an account; with token: create, list or revoke API tokens')
+                             'tokens (token create|list|revoke), apply the database migrations (serve applies them '
+                             'at start too), or connect a helpdesk (connect chatwoot|zendesk|freshdesk --name NAME, '
+                             'connect --list)')
+    parser.add_argument('action', nargs='?', choices=['create', 'list', 'revoke', 'chatwoot', 'zendesk', 'freshdesk'],
+                        help='with admin: create an account; with token: create, list or revoke API tokens; with '
+                             'connect: the helpdesk')
     parser.add_argument('token_id', nargs='?', type=int, metavar='ID', help='with token revoke: the token\'s id')
     parser.add_argument('--check', action='store_true',
                         help='with rebuild: only compare, print differences, exit 1 on any; with migrate: only '
@@ -405,14 +468,22 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     accounts.add_argument('--username', help='the login name (lower case)')
     accounts.add_argument('--role', choices=['lead', 'agent'], help='lead (manages the floor) or agent')
     accounts.add_argument('--display-name', default='', help='the name others see (default: the username)')
+    parser.add_argument('--name', help='with token create: what the token is for; with connect: the connection\'s '
+                                       'name, e.g. "Support EU"')
     tokens = parser.add_argument_group('token', 'REST API tokens; create prints the token once (with --json: an object '
                                        'with id, name, scope and token)')
-    tokens.add_argument('--name', help='with token create: what the token is for')
     tokens.add_argument('--scope', choices=['read', 'write'], help='with token create: read (every GET) or write '
                                                                    '(also POST /api/v1/events)')
+    helpdesks = parser.add_argument_group('connect', 'connect a helpdesk\'s webhooks; prints the URL path and the '
+                                          'secret once (--json: one object), or lists the connections (--list)')
+    helpdesks.add_argument('--secret', help='a secret of your own (at least 16 characters; default: a random one)')
+    helpdesks.add_argument('--unsigned', action='store_true',
+                           help='an old Chatwoot (before 4.11.2) that signs nothing')
+    helpdesks.add_argument('--list', action='store_true', help='list the connections')
     args = parser.parse_args(argv)
     account = None
     token = None
+    connection = None
     if args.command == 'admin' and not args.show_config:
         if args.action != 'create':
             parser.error('admin takes an action: admin create --username NAME --role lead|agent')
@@ -429,7 +500,15 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
             parser.error('token revoke needs the token\'s ID (see token list)')
         token = TokenCommand(action=args.action, name=args.name or '', scope=args.scope or '',
                              token_id=args.token_id, json=args.json)
-    elif args.action is not None and args.command not in ('admin', 'token'):
+    elif args.command == 'connect' and not args.show_config:
+        if args.list == (args.action is not None) or args.action not in (None, 'chatwoot', 'zendesk', 'freshdesk'):
+            parser.error('connect takes a helpdesk and a name (connect chatwoot|zendesk|freshdesk --name NAME) or '
+                         '--list')
+        if args.action is not None and not args.name:
+            parser.error('connect needs --name NAME')
+        connection = NewConnectionRequest(kind=args.action, name=args.name or '', secret=args.secret,
+                                          signed=not args.unsigned, listing=args.list, json=args.json)
+    elif args.action is not None and args.command not in ('admin', 'token', 'connect'):
         parser.error(f'{args.command} takes no action {args.action!r}')
     channels = tuple(dict.fromkeys(name.strip() for names in args.channels for name in names.split(',')
                                    if name.strip()))
@@ -455,7 +534,8 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
         arrival_rate=args.arrival_rate if args.arrival_rate is not None else DEMO_ARRIVALS_PER_AGENT_HOUR * args.agents,
         sl_target=args.sl_target, json=args.json)
     return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account,
-                       configuration=configuration, show_config=args.show_config, token=token)
+                       configuration=configuration, show_config=args.show_config, token=token,
+                       connection=connection)
 
 
 def show_config(configuration: Configuration) -> str:
@@ -497,6 +577,8 @@ if __name__ == '__main__':
             sys.exit(asyncio.run(create_admin_account(command_line.settings, command_line.account)))
         if command_line.command == 'token' and command_line.token is not None:
             sys.exit(asyncio.run(manage_tokens(command_line.settings, command_line.token)))
+        if command_line.command == 'connect' and command_line.connection is not None:
+            sys.exit(asyncio.run(connect(command_line.settings, command_line.connection)))
         if not simulated:
             asyncio.run(check_database(command_line.settings.db_url))  # report an unusable database before serving
         serve(command_line.settings)

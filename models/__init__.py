@@ -6,6 +6,7 @@ from models.crm import Purchase
 from models.game import AgentScore, DailyPoints, LedgerEntry, ScoringPolicyRow, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.incentives import Incentive
+from models.integrations import Connection, Delivery, HelpdeskIdentity
 from models.levels import LevelReached
 from models.people import Agent, Team
 from models.quests import QuestRow
@@ -27,11 +28,14 @@ __all__ = [
     'BadgeImage',
     'CannedReply',
     'ChatMessage',
+    'Connection',
     'DailyPoints',
+    'Delivery',
     'Conversation',
     'ConversationTag',
     'Customer',
     'Department',
+    'HelpdeskIdentity',
     'Incentive',
     'InternalNote',
     'LevelReached',

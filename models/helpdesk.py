@@ -54,9 +54,15 @@ class Conversation(Model):
     inbound_count = fields.IntField(default=0)
     rating = fields.CharField(max_length=8, null=True)  # the customer's rating of the latest resolution
     rating_comment = fields.CharField(max_length=500, null=True)  # what the customer wrote with that rating
+    # a conversation of a connected helpdesk (issue 14): its id there; None for the built-in inbox's own
+    connection = fields.ForeignKeyField('models.Connection', related_name='conversations', null=True,
+                                        on_delete=fields.SET_NULL)
+    connection_id: int | None
+    external_id = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = 'conversation'
+        unique_together = (('connection', 'external_id'),)
 
 
 class Message(Model):

@@ -21,6 +21,7 @@ from services.game.trophies import TrophyService
 from services.helpdesk.api_events import ExternalEvents
 from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
+from services.helpdesk.connections import ConnectionService
 from services.helpdesk.crm import CrmService
 from services.helpdesk.inbox import InboxService
 from services.helpdesk.presence import Presence
@@ -82,6 +83,8 @@ class Services:
     api_tokens: ApiTokenService
     api_reads: ApiReads
     external_events: ExternalEvents
+    # connected helpdesks (issue 14): Chatwoot, Zendesk and Freshdesk webhooks fed into the same events
+    connections: ConnectionService
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -139,8 +142,10 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     auth = AuthService(directory=directory, hasher=PasswordHasher(memory_cost=settings.argon2_memory_kib),
                        demo_mode=settings.demo, game=game)
     accounts = AccountService(directory=directory, auth=auth, game=game, demo_mode=settings.demo)
-    # sessions expire in real time: the demo's accelerated day must not log people out sixty times faster
-    sessions = SessionService(clock=SystemClock() if isinstance(clock, AcceleratedClock) else clock,
+    # real time, where the demo's day runs accelerated: sessions must not expire sixty times faster, and a webhook's
+    # signature is as old as the wall clock says
+    wall = SystemClock() if isinstance(clock, AcceleratedClock) else clock
+    sessions = SessionService(clock=wall,
                               directory=directory, game=game, auth=auth, policy=SessionPolicy(
                                   idle=timedelta(minutes=settings.session_idle_minutes),
                                   lifetime=timedelta(hours=settings.session_lifetime_hours)))
@@ -178,6 +183,10 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
+    # connected helpdesks: their signing secrets encrypted with a key derived from the storage secret
+    connections = ConnectionService(clock=clock, game=game, inbox=inbox, directory=directory, auth=auth,
+                                    key=settings.storage_secret.get_secret_value(),
+                                    wall=wall)
     # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds
     # subscribes after these)
     for listener in (sessions.on_committed,  # an account disabled, its role or password changed: its sessions end
@@ -196,4 +205,5 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     trophies=trophies, rewards=rewards, disputes=disputes, receipts=receipts,
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
-                    scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events)
+                    scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
+                    connections=connections)

@@ -8,12 +8,14 @@ from ui import (
     admin_badges,
     admin_exports,
     admin_game,
+    admin_integrations,
     admin_workspace,
     canned_page,
     kiosk,
     login,
     rewards_page,
     trophies,
+    webhooks,
     workspace,
 )
 
@@ -33,3 +35,5 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     admin_accounts.register(services)
     admin_api.register(services)  # the REST API's tokens (issue 14)
     admin_exports.register(services)
+    admin_integrations.register(services)  # connected helpdesks (issue 14)
+    webhooks.register(services)  # where they post their deliveries

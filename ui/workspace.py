@@ -148,6 +148,8 @@ def game_link(agent: AgentView) -> None:
                 .mark('admin-data-link'), ui.menu():
             ui.menu_item('Exports', on_click=lambda: ui.navigate.to('/admin/exports')).mark('admin-exports-link')
             ui.menu_item('REST API tokens', on_click=lambda: ui.navigate.to('/admin/api')).mark('admin-api-link')
+        ui.button(icon='hub', on_click=lambda: ui.navigate.to('/admin/integrations')) \
+            .props('flat round color=white').tooltip('Connected helpdesks').mark('admin-integrations-link')
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
             .props('flat round color=white').tooltip('Rewards').mark('rewards-link')

@@ -65,6 +65,14 @@ class EventKind(str, Enum):
     # REST API tokens (issue 14); agent_id: the lead (None from the command line); data: id, name, scope, prefix, by
     API_TOKEN_CREATED = 'api_token_created'
     API_TOKEN_REVOKED = 'api_token_revoked'
+    # connected helpdesks (issue 14); agent_id: the lead (None from the command line); data: id (the connection), by
+    CONNECTION_CREATED = 'connection_created'  # + kind, name, signed (never the secret)
+    CONNECTION_CHANGED = 'connection_changed'  # + change: 'secret' (re-entered) | 'deactivated'
+    HELPDESK_AGENT_INVITED = 'helpdesk_agent_invited'  # an agent a helpdesk named got a login; data: id, username, by
+    # a lead merged an agent made for a helpdesk identity into an existing agent; agent_id: the agent merged into;
+    # data: from_agent_id, points (by domain) and counters (resolved, replies, …) moved, names, by. The fold moves them
+    # with new ledger entries; the earlier events stay the merged agent's
+    AGENT_MERGED = 'agent_merged'
 
 
 class Channel(str, Enum):

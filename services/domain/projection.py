@@ -11,6 +11,7 @@ from services.domain.scoring import (
     Award,
     ScoringPolicy,
     dispute_compensation,
+    merge_transfers,
     policy_from_dict,
     quest_awards,
     rating_awards,
@@ -41,6 +42,8 @@ class AgentMetrics:
 
 
 METRIC_NAMES = tuple(AgentMetrics.__dataclass_fields__)
+# what a merge moves besides the points (which move as ledger entries): the counts levels and badges read
+MERGED_COUNTERS = ('resolved', 'replies', 'chats', 'calls', 'positive_ratings', 'negative_ratings')
 _metric_values = attrgetter(*METRIC_NAMES)  # all fields in one call: the level check reads them at every event
 
 
@@ -165,6 +168,13 @@ class GameProjection:
         elif event.kind == EventKind.RATING_INVALIDATED and event.agent_id is not None:
             awards = self._invalidate_rating(event)
             touched.add(event.agent_id)
+        elif event.kind == EventKind.AGENT_MERGED and event.agent_id is not None:  # the counters the event carries
+            source, target = self._metrics(event.data['from_agent_id']), self._metrics(event.agent_id)
+            for name, value in event.data['counters'].items():
+                setattr(source, name, getattr(source, name) - value)
+                setattr(target, name, getattr(target, name) + value)
+            awards = merge_transfers(event)  # and the points, as ledger entries
+            touched.update((source.agent_id, target.agent_id))
         elif event.kind == EventKind.QUEST_COMPLETED:  # the reward the event carries, for every agent it names
             awards = quest_awards(event)
         elif event.kind == EventKind.LEVELS_CHANGED:  # a lead's edit: from here on the new table, for everyone

@@ -69,9 +69,16 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
     if kind == AwardKind.CLAWBACK.value:
         return [f'The conversation was reopened ({data.get("reason", "")}), so what its resolution earned is taken '
                 'back with a new entry; the original entry stays in the history.']
+    if kind == AwardKind.DISPUTE.value and data.get('replaced'):
+        return ['The customer rated the conversation again: the new rating replaces this one, so what it caused is '
+                'taken back with a new entry; the original entry stays in the history.']
     if kind == AwardKind.DISPUTE.value:
         return [f'A lead invalidated the rating: {data.get("reason", "no reason given")}. What it caused is '
                 'compensated with a new entry; the original entry stays in the history.']
+    if kind == AwardKind.MERGE.value:
+        return [f'A lead merged {data.get("from_name", "an agent a helpdesk named")} into '
+                f'{data.get("into_name", "this agent")}: their points moved with new entries; the earlier entries '
+                'stay in the history.']
     if kind == AwardKind.QUEST.value:
         return [quest_fact(data)]
     if kind == AwardKind.INCENTIVE.value:

@@ -26,6 +26,7 @@ class AwardKind(str, Enum):
     INCENTIVE = 'incentive'  # a lead's time-boxed multiplier or bonus (services/domain/incentives.py)
     DISPUTE = 'dispute'  # compensates what an invalidated rating caused
     QUEST = 'quest'  # a quest's or team mission's reward (services/domain/quests.py)
+    MERGE = 'merge'  # points moved from an agent made for a helpdesk identity to the agent it was merged into
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -147,7 +148,7 @@ CLAWED_BACK_ON_REOPEN = {AwardKind.FAST_RESOLUTION, AwardKind.ON_TIME_RESOLUTION
 def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
     """Return the awards one resolution earns, each with its domain and a human reason."""
     assert event.kind == EventKind.RESOLVED and event.agent_id is not None
-    ticket = f'#{event.conversation_id}'
+    ticket = ticket_name(event)
     created_at = datetime.fromisoformat(event.data['created_at'])
     sla_due_at = datetime.fromisoformat(event.data['sla_due_at'])
     handle_time = event.occurred_at - created_at
@@ -170,14 +171,16 @@ def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]
 def rating_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
     """Return the award a customer's rating earns the agent who resolved the conversation."""
     assert event.kind == EventKind.RATED and event.agent_id is not None
-    ticket = f'#{event.conversation_id}'
+    ticket = ticket_name(event)
     rating = Rating(event.data['rating'])
+    # a connected helpdesk's customer may rate again: the new rating replaces the earlier one (issue 14)
+    again = f' (re-rated: replaces the earlier {event.data["replaces"]} rating)' if event.data.get('replaces') else ''
     if rating == Rating.GOOD and policy.happy_customer:
         return [_award(event, policy.happy_customer, Domain.QUALITY, AwardKind.HAPPY_CUSTOMER,
-                       f'happy customer on {ticket}')]
+                       f'happy customer on {ticket}{again}')]
     if rating == Rating.BAD and policy.unhappy_customer:
         return [_award(event, policy.unhappy_customer, Domain.QUALITY, AwardKind.UNHAPPY_CUSTOMER,
-                       f'unhappy customer on {ticket}')]
+                       f'unhappy customer on {ticket}{again}')]
     return []
 
 
@@ -185,7 +188,7 @@ def reopen_clawbacks(event: GameEvent, resolution_awards_given: list[Award]) -> 
     """Return the entries that take back a reopened conversation's resolution and first-contact points."""
     assert event.kind == EventKind.REOPENED
     return [Award(agent_id=award.agent_id, points=-award.points, domain=award.domain, kind=AwardKind.CLAWBACK,
-                  reason=f'reopened #{event.conversation_id}: {award.reason} taken back')
+                  reason=f'reopened {ticket_name(event)}: {award.reason} taken back')
             for award in resolution_awards_given if award.kind in CLAWED_BACK_ON_REOPEN]
 
 
@@ -195,9 +198,11 @@ def dispute_compensation(event: GameEvent) -> list[Award]:
     The event carries the rating's ledger entries (read when the lead decided), so the fold needs no memory of them.
     """
     assert event.kind == EventKind.RATING_INVALIDATED
+    # the customer rated again in their helpdesk (issue 14), or a lead upheld a dispute
+    wording = 'replaced by the customer\'s new rating: {} taken back' if event.data.get('replaced') else \
+        'rating invalidated: {} compensated'
     return [Award(agent_id=entry['agent_id'], points=-entry['points'], domain=Domain(entry['domain']),
-                  kind=AwardKind.DISPUTE,
-                  reason=f'rating invalidated: {entry["reason"]} compensated'[:200])
+                  kind=AwardKind.DISPUTE, reason=wording.format(entry['reason'])[:200])
             for entry in event.data['awards'] if entry['points']]
 
 
@@ -210,6 +215,25 @@ def quest_awards(event: GameEvent) -> list[Award]:
     reason = f"quest '{data['title'][:150]}' completed"
     return [Award(agent_id=agent_id, points=data['points'], domain=Domain(data['domain']), kind=AwardKind.QUEST,
                   reason=reason) for agent_id in data['agent_ids']]
+
+
+def merge_transfers(event: GameEvent) -> list[Award]:
+    """Return the entries that move a merged agent's points, domain by domain, to the agent merged into."""
+    assert event.kind == EventKind.AGENT_MERGED and event.agent_id is not None
+    data = event.data
+    awards = []
+    for domain, points in sorted(data['points'].items()):
+        if points:
+            awards += [Award(agent_id=data['from_agent_id'], points=-points, domain=Domain(domain),
+                             kind=AwardKind.MERGE, reason=f'merged into {data["into_name"]}'[:200]),
+                       Award(agent_id=event.agent_id, points=points, domain=Domain(domain), kind=AwardKind.MERGE,
+                             reason=f'merged from {data["from_name"]}'[:200])]
+    return awards
+
+
+def ticket_name(event: GameEvent) -> str:
+    """'#12' for the built-in inbox's conversations; a connected helpdesk's own name, like 'Chatwoot #482'."""
+    return event.data.get('ticket') or f'#{event.conversation_id}'
 
 
 def _award(event: GameEvent, points: int, domain: Domain, kind: AwardKind, reason: str) -> Award:

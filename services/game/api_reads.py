@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from models import Agent, LedgerEntry, StoredEvent
+from models import HelpdeskIdentity as HelpdeskIdentityRow
 from services.domain.errors import ActionError
 from services.domain.leaderboard import Period
 from services.domain.levels import level_info
@@ -240,13 +241,14 @@ class ApiReads:
 
 
 async def helpdesk_identities(agent_ids: list[int]) -> dict[int, tuple[HelpdeskIdentity, ...]]:
-    """INTEGRATION SEAM (issue 14): the helpdesk identities linked to each agent.
-
-    The webhook ingestion (models/integrations.py ``HelpdeskIdentity``) is built beside this API; until it is merged
-    no agent has any. The integrator reads its rows here: ``connection_id``, the connection's kind, the helpdesk's
-    ``external_id`` and ``email``, for the identities whose agent is in ``agent_ids``.
-    """
-    return {}
+    """The helpdesk identities linked to each of these agents (how Chatwoot, Zendesk or Freshdesk knows them)."""
+    identities: dict[int, list[HelpdeskIdentity]] = {}
+    rows = await HelpdeskIdentityRow.filter(agent_id__in=agent_ids).order_by('id') \
+        .values_list('agent_id', 'connection_id', 'connection__kind', 'external_id', 'email')
+    for agent_id, connection_id, kind, external_id, email in rows:
+        identities.setdefault(agent_id, []).append(HelpdeskIdentity(connection_id=connection_id, helpdesk=kind,
+                                                                    external_id=external_id, email=email or ''))
+    return {agent_id: tuple(found) for agent_id, found in identities.items()}
 
 
 def _limit(limit: int) -> int:

@@ -196,7 +196,8 @@ class AutomationService:
         if rule.spec.trigger == 'after_resolution':
             row = await AutomationRule.get(id=rule.id)
             since = row.checked_until or row.created_at
-            candidates = await Conversation.filter(status='resolved', resolved_at__gt=since, resolved_at__lte=until) \
+            candidates = await Conversation.filter(status='resolved', resolved_at__gt=since, resolved_at__lte=until,
+                                                   connection_id__isnull=True) \
                 .order_by('resolved_at').prefetch_related('customer')
         else:
             pending = [item.id for item in self.inbox.items() if item.status == 'pending']

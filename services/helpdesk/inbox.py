@@ -1,6 +1,7 @@
 """The unified inbox: conversations on every channel, replies (free text or canned), resolution, reopening, ratings,
 and the agents' work around them: tags, internal notes, transfers, the customer's whole history."""
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from nicegui import Event
 
@@ -56,9 +57,12 @@ class InboxService:
         self.on_priority_changed: list[ConversationHook] = []  # text: the previous priority
 
     async def load(self) -> None:
-        conversations = await Conversation.filter(status__in=OPEN_STATUSES).prefetch_related('customer')
+        # a connected helpdesk's conversations (issue 14) are worked there: never in this queue, routing or SLA sweeps
+        conversations = await Conversation.filter(status__in=OPEN_STATUSES, connection_id__isnull=True) \
+            .prefetch_related('customer')
         self.open_tags = {}
-        for conversation_id, tag in await ConversationTag.filter(conversation__status__in=OPEN_STATUSES) \
+        for conversation_id, tag in await ConversationTag.filter(conversation__status__in=OPEN_STATUSES,
+                                                                 conversation__connection_id__isnull=True) \
                 .order_by('tag').values_list('conversation_id', 'tag'):
             self.open_tags[conversation_id] = (*self.open_tags.get(conversation_id, ()), tag)
         self.open_items = {conversation.id: _item(conversation, tags=self.open_tags.get(conversation.id, ()))
@@ -195,9 +199,10 @@ class InboxService:
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def resolve_in(self, work: UnitOfWork, conversation: Conversation, *, key: str | None = None,
-                         by: str | None = None) -> None:
-        """Resolve inside a change in progress (``by`` 'rule' when an automation rule closes it)."""
-        now = self.clock.now()
+                         by: str | None = None, at: datetime | None = None, ticket: str | None = None) -> None:
+        """Resolve inside a change in progress (``by`` 'rule' when an automation rule closes it, 'helpdesk' for a
+        connected helpdesk's resolution, timed ``at`` its own time; ``ticket`` how receipts name it there)."""
+        now = work.moment(at)
         conversation.status = 'resolved'
         conversation.resolved_at = now
         conversation.waiting_since = None
@@ -210,8 +215,10 @@ class InboxService:
             data |= call_duration(conversation.first_response_at, now)
         if by:
             data['by'] = by
+        if ticket:  # receipts name the helpdesk's own ticket ('Chatwoot #482')
+            data['ticket'] = ticket
         await work.record(EventKind.RESOLVED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
-                          key=key, data=data)
+                          key=key, data=data, at=now)
 
     async def reopen(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
         async with self.game.unit_of_work() as work:
@@ -462,9 +469,18 @@ class InboxService:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')
         if conversation is None:
             raise ActionError(f'Conversation #{conversation_id} does not exist.')
+        if conversation.connection_id is not None:
+            raise ActionError(f'#{conversation.id} is worked in its own helpdesk, not in this inbox.')
         return conversation
 
-    async def _reopen(self, work, conversation: Conversation, *, reason: str, key: str | None = None) -> None:
+    async def reopen_in(self, work: UnitOfWork, conversation: Conversation, *, reason: str, key: str | None = None,
+                        at: datetime | None = None, ticket: str | None = None) -> None:
+        """Reopen inside a change in progress (a connected helpdesk's conversation, timed ``at`` its own time and
+        named ``ticket`` in receipts); the caller saves the conversation."""
+        await self._reopen(work, conversation, reason=reason, key=key, at=at, ticket=ticket)
+
+    async def _reopen(self, work, conversation: Conversation, *, reason: str, key: str | None = None,
+                      at: datetime | None = None, ticket: str | None = None) -> None:
         tags = tuple(await ConversationTag.filter(conversation_id=conversation.id).order_by('tag')
                      .values_list('tag', flat=True))
         if tags:  # back in the open queue, with its tags
@@ -473,9 +489,10 @@ class InboxService:
         conversation.resolved_at = None
         conversation.rating = None
         conversation.rating_comment = None
-        conversation.waiting_since = self.clock.now()
+        conversation.waiting_since = work.moment(at)
+        data = {'reason': reason} | ({'ticket': ticket} if ticket else {})
         await work.record(EventKind.REOPENED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
-                          key=key, data={'reason': reason})
+                          key=key, data=data, at=at)
 
     def _check_open(self, conversation: Conversation) -> None:
         if conversation.status == 'resolved':

@@ -205,10 +205,7 @@ async def checked_account(draft: AccountDraft, *, hash_password: HashPassword,
 
     :raises ActionError: saying what is wrong with which field.
     """
-    name = checked_text(draft.username, 'username', MAX_USERNAME, empty='Enter a username.').lower()
-    if not USERNAME.fullmatch(name):
-        raise ActionError(f'The username {name!r} is not usable: 2 to 64 characters, letters, digits, dots, '
-                          'dashes and underscores, starting with a letter or a digit.')
+    name = checked_username(draft.username)
     role = _checked_role(draft.role)
     shown = ' '.join(checked_text(draft.display_name, 'display name', MAX_DISPLAY_NAME, name=True).split()) or name
     if draft.team_id is not None and draft.team_id not in teams:
@@ -229,6 +226,16 @@ async def store_account(account: CheckedAccount) -> Agent:
                                   team_id=account.team_id, password_hash=account.password_hash)
     except IntegrityError as error:  # created by another process since the check above
         raise ActionError(f'The username {account.username!r} is taken.') from error
+
+
+def checked_username(username: object) -> str:
+    """:raises ActionError: for a name no account can have (too long, a control character, not letters, digits, dots,
+        dashes and underscores)."""
+    name = checked_text(username, 'username', MAX_USERNAME, empty='Enter a username.').lower()
+    if not USERNAME.fullmatch(name):
+        raise ActionError(f'The username {name!r} is not usable: 2 to 64 characters, letters, digits, dots, '
+                          'dashes and underscores, starting with a letter or a digit.')
+    return name
 
 
 def checked_password(password: object) -> str:

@@ -154,13 +154,25 @@ class UnitOfWork:
             raise
         self.game.projection.commit()
 
+    def recorded(self, key: str) -> bool:
+        """Whether this unit already recorded an event with ``key`` (it is in the database only once it ends)."""
+        return key in self._keys
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the transaction has committed (never for a rolled-back or repeated action)."""
         self.after_commit_callbacks.append(callback)
 
+    def moment(self, at: datetime | None = None) -> datetime:
+        """When an event happened: now by the clock, or ``at`` (a connected helpdesk's own time, issue 14) but never
+        later than now, so a helpdesk's fast clock cannot date points in the future."""
+        now = self.game.clock.now()
+        return now if at is None else min(at, now)
+
     async def record(self, kind: EventKind, *, agent_id: int | None = None, conversation_id: int | None = None,
-                     data: Mapping[str, Any] | None = None, key: str | None = None) -> GameEvent:
-        """Append one event and fold it into the game (it is written when the unit of work ends).
+                     data: Mapping[str, Any] | None = None, key: str | None = None,
+                     at: datetime | None = None) -> GameEvent:
+        """Append one event and fold it into the game (it is written when the unit of work ends); ``at``: when it
+        happened, if not now (see :meth:`moment`).
 
         :raises AlreadyRecorded: when the key was seen before; the unit of work then rolls back the whole action.
         """
@@ -168,7 +180,7 @@ class UnitOfWork:
         if key in self._keys:
             raise AlreadyRecorded(key)
         self._keys.add(key)
-        event = GameEvent(id=self.game._next_id, key=key, kind=kind, occurred_at=self.game.clock.now(),
+        event = GameEvent(id=self.game._next_id, key=key, kind=kind, occurred_at=self.moment(at),
                           agent_id=agent_id, conversation_id=conversation_id, data=dict(data or {}))
         self.game._next_id += 1
         projection = self.game.projection

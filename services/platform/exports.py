@@ -17,6 +17,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Sum
 
 from models import Agent, Conversation, LedgerEntry, StoredEvent, Team
+from services.domain.connectors.facts import HELPDESK_NAMES
 from services.domain.errors import ActionError
 
 BATCH = 500
@@ -98,9 +99,8 @@ async def conversation_rows(query: ExportQuery, *, batch_size: int = BATCH) -> A
             return
         ids = [row['id'] for row in batch]
         points = await points_earned(ids)
-        helpdesks = await helpdesk_names(ids)
-        yield [_conversation(row, names, teams, points.get(row['id'], 0),
-                             helpdesks.get(row['id'], NATIVE_HELPDESK)) for row in batch]
+        tickets = await helpdesk_tickets(ids)
+        yield [_conversation(row, names, teams, points.get(row['id'], 0), tickets.get(row['id'])) for row in batch]
         last_id = ids[-1]
 
 
@@ -143,14 +143,12 @@ async def points_earned(conversation_ids: list[int]) -> dict[int, int]:
     return points
 
 
-async def helpdesk_names(conversation_ids: list[int]) -> dict[int, str]:
-    """INTEGRATION SEAM (issue 14): which connected helpdesk each conversation came from.
-
-    The webhook ingestion adds ``connection``/``external_id`` to ``Conversation``; until it is merged every
-    conversation is DeskQuest's own. The integrator returns here, for the ids given, the connection's helpdesk (and
-    may make ``ticket`` the helpdesk's own ticket id) of the conversations that came from one.
-    """
-    return {}
+async def helpdesk_tickets(conversation_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The helpdesk and its own ticket id of each of these conversations that came from a connected helpdesk."""
+    rows = await Conversation.filter(id__in=conversation_ids, connection_id__not_isnull=True) \
+        .values_list('id', 'connection__kind', 'external_id')
+    return {conversation_id: (HELPDESK_NAMES.get(kind, kind), external_id or '')
+            for conversation_id, kind, external_id in rows}
 
 
 async def csv_chunks(batches: AsyncIterator[list[dict[str, Any]]], columns: Iterable[str]) -> AsyncIterator[str]:
@@ -185,10 +183,12 @@ def neutralised(value: object) -> object:
 
 
 def _conversation(row: Mapping[str, Any], names: dict[int, str], teams: dict[int, tuple[str, int | None]],
-                  points: int, helpdesk: str) -> dict[str, Any]:
+                  points: int, helpdesk_ticket: tuple[str, str] | None) -> dict[str, Any]:
+    """One export row; a connected helpdesk's conversation is named by that helpdesk and its own ticket id."""
     created, resolved = row['created_at'], row['resolved_at']
     agent_id = row['assignee_id']
-    return {'ticket': row['id'], 'helpdesk': helpdesk, 'channel': row['channel'], 'customer': row['customer__name'],
+    helpdesk, ticket = helpdesk_ticket or (NATIVE_HELPDESK, row['id'])
+    return {'ticket': ticket, 'helpdesk': helpdesk, 'channel': row['channel'], 'customer': row['customer__name'],
             'agent': names.get(agent_id, '') if agent_id else '',
             'team': teams.get(agent_id, ('', None))[0] if agent_id else '',
             'created': _time(created), 'first_response': _time(row['first_response_at']), 'resolved': _time(resolved),

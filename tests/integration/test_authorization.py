@@ -76,6 +76,15 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('accounts', 'change_role', lambda s, actor: s.accounts.change_role(actor, _other(s, actor), 'lead')),
     ('api_tokens', 'create', lambda s, actor: s.api_tokens.create(actor, name='Authz', scope='write')),
     ('api_tokens', 'revoke', lambda s, actor: s.api_tokens.revoke(actor, 1)),
+    ('connections', 'create', lambda s, actor: s.connections.create(actor, 'chatwoot', 'Authz')),
+    ('connections', 'set_secret', lambda s, actor: s.connections.set_secret(actor, 1, 'a secret of sixteen+')),
+    ('connections', 'deactivate', lambda s, actor: s.connections.deactivate(actor, 1)),
+    ('connections', 'connections', lambda s, actor: s.connections.connections(actor)),
+    ('connections', 'deliveries', lambda s, actor: s.connections.deliveries(actor, 1)),
+    ('connections', 'replay', lambda s, actor: s.connections.replay(actor, 1)),
+    ('connections', 'unlinked_agents', lambda s, actor: s.connections.unlinked_agents(actor)),
+    ('connections', 'invite', lambda s, actor: s.connections.invite(actor, 1, 'invited', 'a password of 12+')),
+    ('connections', 'merge', lambda s, actor: s.connections.merge(actor, 1, 2)),
     # these two are open to agents for their own replies; the shared ones are the leads'
     ('canned_replies', 'save', lambda s, actor: s.canned_replies.save(actor, CannedReplyDraft(
         title='Authz', shortcut='authz', body='Hello', shared=True))),

@@ -24,6 +24,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ('/admin/accounts', '/login', '/', '/admin/accounts'),
     ('/admin/api', '/login', '/', '/admin/api'),  # REST API tokens (issue 14)
     ('/admin/exports', '/login', '/', '/admin/exports'),
+    ('/admin/integrations', '/login', '/', '/admin/integrations'),
 ]
 
 # what each page titles itself: landing on the path is not enough, the page must have been built there
@@ -40,6 +41,7 @@ TITLES = {
     '/admin/accounts': 'Accounts · DeskQuest',
     '/admin/api': 'API · DeskQuest',
     '/admin/exports': 'Exports · DeskQuest',
+    '/admin/integrations': 'DeskQuest · Connected helpdesks',
 }
 
 ROLES = {'anonymous': (None, 1), 'agent': ('ana', 2), 'lead': ('lead', 3)}  # who logs in, their column in PAGES

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from services.domain.connectors import chatwoot, zendesk
+from services.domain.connectors import chatwoot, freshdesk, zendesk
 from services.domain.connectors.facts import FactKind, Status, Unreadable
-from services.domain.connectors.signatures import Refused, check_chatwoot, check_shared_secret, check_zendesk
+from services.domain.connectors.signatures import (
+    Refused,
+    check_chatwoot,
+    check_shared_secret,
+    check_shared_secret_digest,
+    check_zendesk,
+    secret_digest,
+)
 from services.domain.events import Channel, Rating
 
 FIXTURES = Path(__file__).parent.parent / 'fixtures' / 'webhooks'
@@ -231,3 +238,72 @@ def test_a_zendesk_event_deskquest_does_not_use_is_ignored_and_a_trigger_body_is
     payload['detail']['status'] = 'ARCHIVED'
     with pytest.raises(Unreadable, match='status is not one Zendesk has'):
         zendesk.read(payload)
+
+
+# Freshdesk: DeskQuest's own body with Freshdesk's placeholders
+
+def freshdesk_payload(name: str, **changes: str) -> dict:
+    return json.loads((FIXTURES / 'freshdesk' / f'{name}.json').read_text()) | changes
+
+
+def test_a_freshdesk_status_change_reads_the_non_json_triggered_event() -> None:
+    reading = freshdesk.read(freshdesk_payload('status_resolved'), received=NOW)
+    assert reading.event == 'status' and reading.ignored is None
+    opened, status, assigned = reading.facts
+    assert (opened.kind, opened.ticket, opened.channel, opened.customer) == (FactKind.OPENED, '1207', Channel.EMAIL,
+                                                                             'Jonas Petraitis')
+    assert (status.kind, status.status, status.at) == (FactKind.STATUS, Status.RESOLVED, NOW)
+    assert assigned.agent is not None and assigned.agent.email == 'ana@example.com'  # known by e-mail, lower case
+
+
+@pytest.mark.parametrize(('value', 'expected'), [
+    ('{status:{from:4,to:6}}', ('status', '4', '6')),
+    ('{ticket_action:created}', ('ticket_action', None, 'created')),
+    (' { responder_id : { from : 150006383528 , to : 150014937111 } } ', ('responder_id', '150006383528',
+                                                                         '150014937111')),
+])
+def test_freshdesk_triggered_events_are_parsed(value: str, expected: tuple) -> None:
+    assert freshdesk.triggered_event(value) == expected
+
+
+@pytest.mark.parametrize(('changes', 'message'), [
+    ({'triggered_event': '{{triggered_event}}'}, 'not Freshdesk'),
+    ({'ticket_id': ''}, 'not a Freshdesk ticket number'),
+    ({'deskquest': 'zendesk'}, 'not DeskQuest\'s Freshdesk body'),
+])
+def test_a_freshdesk_body_not_as_given_is_unreadable(changes: dict, message: str) -> None:
+    with pytest.raises(Unreadable, match=message):
+        freshdesk.read(freshdesk_payload('status_resolved', **changes), received=NOW)
+
+
+def test_a_freshdesk_reply_is_the_ticket_agents_and_an_unknown_event_only_updates_the_state() -> None:
+    reply = freshdesk.read(freshdesk_payload('status_resolved', triggered_event='{reply_sent:sent}'), received=NOW)
+    assert reply.facts[-1].kind == FactKind.REPLIED and reply.facts[-1].agent.email == 'ana@example.com'
+    other = freshdesk.read(freshdesk_payload('status_resolved', triggered_event='{priority:{from:1,to:4}}'),
+                           received=NOW)
+    assert other.ignored and [fact.kind for fact in other.facts] == [FactKind.OPENED, FactKind.STATUS,
+                                                                     FactKind.ASSIGNED]
+
+
+def test_a_freshdesk_secret_is_checked_against_its_stored_digest() -> None:
+    digest = secret_digest(SECRET)
+    check_shared_secret_digest(digest, authorization=None, header=SECRET)
+    check_shared_secret_digest(digest, header=None,
+                               authorization='Basic ' + base64.b64encode(f'deskquest:{SECRET}'.encode()).decode())
+    with pytest.raises(Refused, match='does not match'):
+        check_shared_secret_digest(digest, authorization=None, header='guess')
+
+
+def test_a_zendesk_trigger_body_reads_the_tickets_state_and_rating() -> None:
+    payload = json.loads((FIXTURES / 'zendesk' / 'trigger_solved_rated.json').read_text())
+    reading = zendesk.read(payload)
+    kinds = [fact.kind for fact in reading.facts]
+    assert kinds == [FactKind.OPENED, FactKind.STATUS, FactKind.ASSIGNED, FactKind.RATED]
+    opened, status, assigned, rated = reading.facts
+    assert (opened.ticket, opened.subject, opened.at) == ('35501', 'Invoice shows the wrong VAT number',
+                                                          datetime(2026, 11, 30, 9, 50, 2, tzinfo=UTC))
+    assert status.status == Status.RESOLVED and assigned.agent.email == 'bruno.dubois@example.com'
+    assert (rated.rating, rated.comment) == (Rating.GOOD, 'Quick & clear <thanks>')
+    assert len(zendesk.read(payload | {'rating': 'Offered'}).facts) == 3  # asked, not answered: no rating
+    with pytest.raises(Unreadable, match='not a Zendesk ticket number'):
+        zendesk.read(payload | {'ticket_id': '{{ticket.id}}'})

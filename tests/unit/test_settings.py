@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from main import parse, session_secret, show_config
+from main import parse, show_config, with_storage_secret
 from services.platform.database import sqlite_path
 from services.platform.settings import DEFAULT_DB_URL, ConfigurationError, Settings, load, masked_url
 
@@ -163,10 +163,10 @@ def test_the_demo_without_a_secret_signs_with_a_random_one_it_never_writes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     settings = parse(['--db-url', f'sqlite://{tmp_path / "app.sqlite3"}'], env={}).settings
-    first, second = session_secret(settings), session_secret(settings)
+    first, second = (with_storage_secret(settings).storage_secret.get_secret_value() for _ in range(2))
     assert len(first) >= 32 and first != second  # a fresh one per run: logins do not survive a restart
     assert list(tmp_path.iterdir()) == []
-    assert session_secret(Settings(storage_secret='configured')) == 'configured'
+    assert with_storage_secret(Settings(storage_secret='configured')).storage_secret.get_secret_value() == 'configured'
 
 
 def test_settings_built_in_code_read_nothing_else(monkeypatch: pytest.MonkeyPatch) -> None:

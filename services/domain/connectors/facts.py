@@ -9,6 +9,9 @@ from enum import Enum
 
 from services.domain.events import Channel, Rating
 
+# the helpdesks DeskQuest connects to, by the kind a connection stores, as people read them
+HELPDESK_NAMES = {'chatwoot': 'Chatwoot', 'zendesk': 'Zendesk', 'freshdesk': 'Freshdesk'}
+
 
 class FactKind(str, Enum):
     OPENED = 'opened'  # the conversation exists (every delivery that carries a conversation says so)

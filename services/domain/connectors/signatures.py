@@ -69,6 +69,18 @@ def check_shared_secret(secret: str, *, authorization: str | None, header: str |
 
     :raises Refused: when neither carries the secret.
     """
+    candidates = _shared_secret_candidates(authorization=authorization, header=header)
+    # every candidate compared, so the time taken does not tell which one was tried
+    if not any([hmac.compare_digest(candidate.encode(), secret.encode()) for candidate in candidates]):
+        raise Refused('The secret does not match: check the password or header in the Freshdesk rule.')
+
+
+def secret_digest(secret: str) -> str:
+    """How a shared secret is stored: its SHA-256 (the secrets DeskQuest makes are random, 32 bytes)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _shared_secret_candidates(*, authorization: str | None, header: str | None) -> list[str]:
     candidates = [header] if header else []
     if authorization and authorization.lower().startswith('basic '):
         try:
@@ -79,8 +91,16 @@ def check_shared_secret(secret: str, *, authorization: str | None, header: str |
     if not candidates:
         raise Refused('The delivery carries no secret: set "Requires authentication" (the secret as the password) '
                       'or the X-DeskQuest-Secret header in the Freshdesk rule.')
-    # every candidate compared, so the time taken does not tell which one was tried
-    if not any([hmac.compare_digest(candidate.encode(), secret.encode()) for candidate in candidates]):
+    return candidates
+
+
+def check_shared_secret_digest(digest: str, *, authorization: str | None, header: str | None) -> None:
+    """:func:`check_shared_secret` against a stored SHA-256 of the secret (DeskQuest keeps no clear copy of it).
+
+    :raises Refused: as :func:`check_shared_secret`.
+    """
+    candidates = _shared_secret_candidates(authorization=authorization, header=header)
+    if not any([hmac.compare_digest(secret_digest(candidate), digest) for candidate in candidates]):
         raise Refused('The secret does not match: check the password or header in the Freshdesk rule.')
 
 

@@ -3,13 +3,14 @@
 Every ticket event carries the whole ticket in ``detail`` (ids as strings), so each says the ticket exists and who is
 assigned; Zendesk does not promise the order of events from one action. Its agents arrive as ids (and a name on
 comments): the e-mail that links them to DeskQuest agents is not in these payloads."""
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from services.domain.connectors.facts import Fact, FactKind, HelpdeskAgent, Reading, Status, Unreadable
 from services.domain.connectors.reading import field, identifier, mapping, moment, text
-from services.domain.events import Channel
+from services.domain.events import Channel, Rating
 
 PREFIX = 'zen:event-type:'
 # what to subscribe the webhook to (Admin Center → Apps and integrations → Webhooks → Create webhook → Zendesk events)
@@ -24,12 +25,33 @@ CHANNELS = {'email': Channel.EMAIL, 'web': Channel.EMAIL, 'web_form': Channel.EM
             'wechat': Channel.SOCIAL}
 
 
+# the body of a *trigger* webhook (Admin Center → Objects and rules → Triggers → action "Notify by > Active webhook"),
+# for teams that prefer triggers to event subscriptions: every placeholder is one of Zendesk's, inside a JSON string
+TRIGGER_BODY = """{
+  "deskquest": "zendesk-trigger",
+  "ticket_id": "{{ticket.id}}",
+  "title": "{{ticket.title}}",
+  "status": "{{ticket.status}}",
+  "via": "{{ticket.via}}",
+  "created_at": "{{ticket.created_at_with_timestamp}}",
+  "updated_at": "{{ticket.updated_at_with_timestamp}}",
+  "requester_name": "{{ticket.requester.name}}",
+  "assignee_name": "{{ticket.assignee.name}}",
+  "assignee_email": "{{ticket.assignee.email}}",
+  "rating": "{{satisfaction.current_rating}}",
+  "rating_comment": "{{satisfaction.current_comment}}"
+}"""
+TRIGGER_RATINGS = {'good': Rating.GOOD, 'bad': Rating.BAD}  # 'offered' and 'unoffered' are no rating yet
+
+
 def read(payload: object) -> Reading:
-    """The facts in one decoded delivery.
+    """The facts in one decoded delivery: an event subscription's, or DeskQuest's trigger body.
 
     :raises Unreadable: when the payload lacks what Zendesk always sends for its event.
     """
     payload = mapping(payload, 'The delivery')
+    if payload.get('deskquest') == 'zendesk-trigger':
+        return read_trigger(payload)
     kind = payload.get('type')
     if not isinstance(kind, str) or not kind.startswith(PREFIX):
         raise Unreadable('The delivery has no Zendesk event "type": is the webhook subscribed to Zendesk events '
@@ -79,3 +101,34 @@ def comment_fact(comment: Mapping[str, Any], *, ticket: str, at: datetime) -> Fa
                           name=text(author, 'name').strip()[:120] or 'Zendesk agent')
     kind = FactKind.REPLIED if comment.get('is_public') is True else FactKind.NOTE
     return Fact(kind=kind, ticket=ticket, at=at, key=key, agent=agent, length=length)
+
+
+def read_trigger(payload: Mapping[str, Any]) -> Reading:
+    """DeskQuest's trigger body (:data:`TRIGGER_BODY`): the ticket's state as of its last update; an agent is known by
+    e-mail (the placeholders give no agent id), a satisfaction rating once the customer gave one."""
+    ticket = text(payload, 'ticket_id').strip()
+    if not ticket.isdigit():
+        raise Unreadable(f'"ticket_id" is not a Zendesk ticket number: {ticket[:40]!r}.')
+    at = moment(payload.get('updated_at'), 'The ticket\'s updated_at')
+    status = STATUSES.get(text(payload, 'status').strip().lower())
+    if status is None:
+        raise Unreadable(f'The ticket\'s status is not one Zendesk has: {text(payload, "status")[:20]!r}.')
+    email = text(payload, 'assignee_email').strip().lower()
+    assignee = HelpdeskAgent(external_id=email[:64], email=email,
+                             name=text(payload, 'assignee_name').strip()[:120] or email.partition('@')[0]) \
+        if '@' in email else None
+    stamp = at.isoformat()
+    facts = [Fact(kind=FactKind.OPENED, ticket=ticket, key='opened',
+                  at=moment(payload.get('created_at'), 'The ticket\'s created_at'),
+                  channel=CHANNELS.get(text(payload, 'via').strip().lower().replace(' ', '_'), Channel.EMAIL),
+                  subject=text(payload, 'title').strip(), customer=text(payload, 'requester_name').strip()),
+             Fact(kind=FactKind.STATUS, ticket=ticket, at=at, key=f'status:{status.value}:{stamp}', status=status),
+             Fact(kind=FactKind.ASSIGNED, ticket=ticket, at=at, agent=assignee,
+                  key=f'assignee:{assignee.external_id if assignee else "-"}:{stamp}')]
+    rating = TRIGGER_RATINGS.get(text(payload, 'rating').strip().lower().split(' ')[0].strip(',.'))
+    if rating is not None:
+        comment = text(payload, 'rating_comment').strip()
+        answered = hashlib.sha256(f'{rating.value}|{comment}'.encode()).hexdigest()[:16]
+        facts.append(Fact(kind=FactKind.RATED, ticket=ticket, at=at, key=f'csat:{answered}', agent=assignee,
+                          rating=rating, comment=comment))
+    return Reading(event='trigger', facts=tuple(facts))

@@ -1,0 +1,45 @@
+"""How to set up each helpdesk's webhook for a new connection, step by step: shown once on /admin/integrations with
+the URL and the secret, and printed by ``python main.py connect``."""
+from services.domain.connectors import chatwoot, freshdesk, zendesk
+
+
+def setup_steps(kind: str, *, url: str, secret: str, signed: bool = True) -> list[str]:
+    """The steps for ``kind`` (chatwoot | zendesk | freshdesk), in the helpdesk's own words for its screens."""
+    if kind == 'chatwoot':
+        steps = [
+            'In Chatwoot, open Settings → Integrations → Webhooks and click "Add new webhook".',
+            f'Paste this URL as the webhook URL: {url}',
+            'Tick these events: ' + ', '.join(chatwoot.SUBSCRIBED) + '.',
+        ]
+        if signed:
+            steps.append(f'Chatwoot 4.11.2 or later signs every delivery. If the form asks for a secret, paste: '
+                         f'{secret} — if Chatwoot shows a secret of its own instead, copy it into "Re-enter the '
+                         'secret" for this connection on /admin/integrations.')
+        else:
+            steps.append('This connection accepts unsigned deliveries (Chatwoot before 4.11.2): anyone who knows '
+                         'the URL can post to it, so keep it private and upgrade Chatwoot when you can.')
+        return steps + ['Click "Create". Deliveries appear under this connection as they arrive.']
+    if kind == 'zendesk':
+        return [
+            'In Zendesk, open Admin Center → Apps and integrations → Webhooks and click "Create webhook".',
+            'Choose "Zendesk events" and subscribe to: '
+            + ', '.join(f'{zendesk.PREFIX}{event}' for event in zendesk.SUBSCRIBED) + '.',
+            f'Endpoint URL: {url} — Request method POST, Request format JSON, Authentication None.',
+            'Click "Create webhook". Zendesk makes its own signing secret: open the webhook, click "Reveal secret" '
+            'and copy it into "Re-enter the secret" for this connection on /admin/integrations '
+            f'(until then deliveries are refused as not matching the secret {secret[:4]}…).',
+            'Or, with triggers instead of event subscriptions: create the webhook as "Trigger or automation" (POST, '
+            'JSON, same URL and signing), then a trigger on "Ticket is Created" or "Ticket is Updated" whose action '
+            '"Notify by > Active webhook" sends this body:\n' + zendesk.TRIGGER_BODY,
+        ]
+    return [
+        'In Freshdesk, open Admin → Workflows → Automations → "Ticket creation" and click "New rule"; give it a '
+        'condition every ticket meets, and as its action choose "Trigger webhook".',
+        f'Request type POST, URL: {url}',
+        f'Tick "Requires authentication": any user name (e.g. deskquest), and as the password: {secret} (or add a '
+        'custom header X-DeskQuest-Secret with that value).',
+        'Encoding JSON, Content "Advanced", and paste this body exactly:\n' + freshdesk.BODY,
+        'Save, then make the same action in a "Ticket updates" rule that runs on these events: '
+        + ', '.join(freshdesk.SUBSCRIBED[1:]) + '.',
+        'Freshdesk sends no time with its webhooks: DeskQuest times each delivery by its arrival.',
+    ]

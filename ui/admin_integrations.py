@@ -1,0 +1,237 @@
+"""The lead's connected helpdesks (/admin/integrations, issue 14): add a Chatwoot, Zendesk or Freshdesk connection
+(its URL, secret and setup steps shown once), watch its deliveries arrive, replay a failed one, re-enter a secret,
+and give the agents a helpdesk named a login.
+
+Only leads see the page; every handler checks again and the service refuses an agent too.
+"""
+from collections.abc import Callable
+
+from nicegui import background_tasks, ui
+
+from services.container import Services
+from services.domain.connectors.facts import HELPDESK_NAMES
+from services.domain.connectors.setup import setup_steps
+from services.domain.errors import ActionError
+from services.helpdesk.connections import KINDS, ConnectionView, NewConnection
+from services.platform.directory import AgentView
+from ui.actions import attempt, attempt_result
+from ui.session import handler_actor, page_visitor
+
+PATH = '/admin/integrations'
+STATUS_COLOURS = {'applied': 'positive', 'duplicate': 'grey', 'ignored': 'grey', 'waiting': 'warning',
+                  'failed': 'negative', 'received': 'info'}
+
+
+def register(services: Services) -> None:
+
+    @ui.page(PATH)
+    def admin_integrations() -> None:
+        if (visitor := page_visitor(services, lead=True)) is None:
+            return
+        storage, agent = visitor
+        ui.page_title('DeskQuest · Connected helpdesks')
+        ui.query('body').classes('bg-blue-grey-1')
+        lead = handler_actor(services, storage, agent, lead_only='Only a lead can manage helpdesk connections.')
+        request = ui.context.client.request
+        origin = str(request.base_url).rstrip('/') if request is not None else ''
+
+        with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
+            ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
+                .tooltip('Back to the inbox').mark('back')
+            ui.label('Connected helpdesks').classes('text-lg font-bold')
+            ui.space()
+            ui.label(agent.name).classes('font-medium')
+
+        with ui.row().classes('w-full items-start gap-4 p-2 no-wrap'):
+            with ui.column().classes('gap-4 w-[34rem] shrink-0'):
+                shown_once = ui.column().classes('w-full')
+                AddConnection(services, lead, on_created=lambda new: show_once(shown_once, new, origin))
+                UnlinkedAgents(services, lead)
+            connections = ConnectionList(services, lead, origin)
+        services.connections.changed.subscribe(lambda _: connections.show.refresh())
+
+
+def show_once(container: ui.column, new: NewConnection, origin: str) -> None:
+    """The new connection's URL, secret and setup steps: DeskQuest cannot show the secret again."""
+    container.clear()
+    url = origin + new.connection.url_path
+    with container, ui.card().classes('w-full bg-amber-1').mark('shown-once'):
+        ui.label(f'{new.connection.helpdesk} · {new.connection.name}: set it up now').classes('text-md font-bold')
+        ui.label('The secret is shown only this once: copy it before leaving the page.').classes('text-sm')
+        ui.input('Webhook URL', value=url).props('readonly outlined dense').classes('w-full').mark('new-url')
+        ui.input('Secret', value=new.secret).props('readonly outlined dense').classes('w-full').mark('new-secret')
+        with ui.element('ol').classes('list-decimal pl-6 text-sm'):
+            for step in setup_steps(new.connection.kind, url=url, secret=new.secret, signed=new.connection.signed):
+                with ui.element('li').classes('py-1'):
+                    text, _, code = step.partition('\n')
+                    ui.label(text)
+                    if code:
+                        ui.code(code, language='json').classes('w-full').mark('freshdesk-body')
+        ui.button('I have copied it', on_click=container.clear).props('flat').mark('dismiss')
+
+
+class AddConnection:
+    def __init__(self, services: Services, lead: Callable[[], AgentView | None], *,
+                 on_created: Callable[[NewConnection], None]) -> None:
+        self.services = services
+        self.lead = lead
+        self.on_created = on_created
+        with ui.card().classes('w-full'):
+            ui.label('Connect a helpdesk').classes('text-md font-bold')
+            self.kind = ui.select({kind: HELPDESK_NAMES[kind] for kind in KINDS}, value='chatwoot',
+                                  label='Helpdesk').classes('w-full').mark('kind')
+            self.name = ui.input('Name', placeholder='e.g. Support EU').classes('w-full').mark('name')
+            self.secret = ui.input('Secret of your own (optional: else DeskQuest makes one)', password=True) \
+                .classes('w-full').mark('secret')
+            self.unsigned = ui.checkbox('Unsigned: an old Chatwoot (before 4.11.2) that signs nothing') \
+                .mark('unsigned').bind_visibility_from(self.kind, 'value', value='chatwoot')
+            self.error = ui.label().classes('text-negative text-sm').mark('add-error')
+            self.error.set_visibility(False)
+            ui.button('Connect', on_click=self.create).props('color=primary').mark('connect')
+
+    async def create(self) -> None:
+        if (lead := self.lead()) is None:
+            return
+        self.error.set_visibility(False)
+        try:
+            new = await self.services.connections.create(
+                lead, self.kind.value, self.name.value or '', secret=self.secret.value or None,
+                signed=not (self.kind.value == 'chatwoot' and self.unsigned.value))
+        except ActionError as error:
+            self.error.set_text(str(error))
+            self.error.set_visibility(True)
+            return
+        self.name.value = ''
+        self.secret.value = ''
+        self.unsigned.value = False
+        self.on_created(new)
+
+
+class ConnectionList:
+    def __init__(self, services: Services, lead: Callable[[], AgentView | None], origin: str) -> None:
+        self.services = services
+        self.lead = lead
+        self.origin = origin
+        self.column = ui.column().classes('grow gap-4')
+        with self.column:
+            background_tasks.create(self.show(), name='connections')  # loaded once the page is shown
+
+    @ui.refreshable_method
+    async def show(self) -> None:
+        if (lead := self.lead()) is None:
+            return
+        connections = await self.services.connections.connections(lead)
+        if not connections:
+            ui.label('No helpdesk is connected yet.').classes('text-grey-7').mark('no-connections')
+        for connection in connections:
+            await self.card(lead, connection)
+
+    async def card(self, lead: AgentView, connection: ConnectionView) -> None:
+        deliveries = await self.services.connections.deliveries(lead, connection.id)
+        with ui.card().classes('w-full').mark(f'connection-{connection.id}'):
+            with ui.row().classes('items-center gap-2 w-full'):
+                ui.label(f'{connection.helpdesk} · {connection.name}').classes('text-md font-bold')
+                if not connection.signed:
+                    ui.badge('unsigned', color='warning').tooltip('Deliveries are not signed: anyone with the URL '
+                                                                  'can post').mark('unsigned-badge')
+                if not connection.active:
+                    ui.badge('switched off', color='grey')
+                ui.space()
+                ui.label(self.origin + connection.url_path).classes('text-xs text-grey-7 font-mono')
+            if connection.active:
+                with ui.row().classes('items-center gap-2 w-full'):
+                    secret = ui.input('Re-enter the secret', password=True).props('dense').classes('grow') \
+                        .mark(f'reenter-{connection.id}')
+                    ui.button('Save secret', on_click=lambda c=connection, s=secret: self.set_secret(c, s)) \
+                        .props('flat dense')
+                    ui.button('Switch off', on_click=lambda c=connection: self.deactivate(c)) \
+                        .props('flat dense color=negative').mark(f'switch-off-{connection.id}')
+            if not deliveries:
+                ui.label('No delivery has arrived yet.').classes('text-sm text-grey-7')
+            for delivery in deliveries:
+                with ui.row().classes('items-center gap-2 w-full text-sm no-wrap').mark(f'delivery-{delivery.id}'):
+                    ui.badge(delivery.status, color=STATUS_COLOURS.get(delivery.status, 'grey'))
+                    ui.label(f'{delivery.received_at:%d %b %H:%M:%S}').classes('text-grey-7 shrink-0')
+                    ui.label(delivery.event or '—').classes('shrink-0')
+                    if delivery.ticket:
+                        ui.label(f'#{delivery.ticket}').classes('shrink-0')
+                    ui.label(delivery.reason).classes('text-grey-8 grow')
+                    if delivery.status == 'failed':
+                        ui.button('Replay', on_click=lambda d=delivery.id: self.replay(d)) \
+                            .props('flat dense color=primary').mark(f'replay-{delivery.id}')
+
+    async def replay(self, delivery_id: int) -> None:
+        if (lead := self.lead()) is None:
+            return
+        answer = await attempt_result(self.services.connections.replay(lead, delivery_id))
+        if answer is not None:
+            status, message = answer
+            ui.notify(f'Replayed: {message}', type='positive' if status < 300 else 'negative', multi_line=True)
+            self.show.refresh()
+
+    async def set_secret(self, connection: ConnectionView, field: ui.input) -> None:
+        if (lead := self.lead()) is None:
+            return
+        if await attempt(self.services.connections.set_secret(lead, connection.id, field.value or ''),
+                         done=f'The secret of {connection.name} is saved: replay the deliveries it refused.'):
+            field.value = ''
+
+    async def deactivate(self, connection: ConnectionView) -> None:
+        if (lead := self.lead()) is None:
+            return
+        await attempt(self.services.connections.deactivate(lead, connection.id),
+                      done=f'{connection.name} is switched off: its deliveries are refused from now on.')
+
+
+class UnlinkedAgents:
+    """Agents a helpdesk named who have no login yet: the lead gives them one (their points are already theirs)."""
+
+    def __init__(self, services: Services, lead: Callable[[], AgentView | None]) -> None:
+        self.services = services
+        self.lead = lead
+        with ui.card().classes('w-full'):
+            ui.label('Helpdesk agents without a login').classes('text-md font-bold')
+            background_tasks.create(self.show(), name='unlinked agents')
+        services.connections.changed.subscribe(lambda _: self.show.refresh())
+
+    @ui.refreshable_method
+    async def show(self) -> None:
+        if (lead := self.lead()) is None:
+            return
+        agents = await self.services.connections.unlinked_agents(lead)
+        if not agents:
+            ui.label('Every agent the helpdesks named can log in.').classes('text-sm text-grey-7')
+        for agent in agents:
+            with ui.column().classes('w-full gap-1').mark(f'unlinked-{agent.agent_id}'):
+                ui.label(f'{agent.name} · {agent.helpdesk}' + (f' · {agent.email}' if agent.email else '')) \
+                    .classes('text-sm font-medium')
+                with ui.row().classes('items-center gap-2 no-wrap w-full'):
+                    username = ui.input('Username', value=(agent.email or '').partition('@')[0]) \
+                        .props('dense').classes('w-36').mark(f'invite-username-{agent.agent_id}')
+                    password = ui.input('First password', password=True).props('dense').classes('grow') \
+                        .mark(f'invite-password-{agent.agent_id}')
+                    ui.button('Invite', on_click=lambda a=agent.agent_id, u=username, p=password:
+                              self.invite(a, u, p)).props('flat dense color=primary').mark(f'invite-{agent.agent_id}')
+                with ui.row().classes('items-center gap-2 no-wrap w-full'):
+                    into = ui.select({other.id: other.name for other in self.services.directory.floor()
+                                      if other.id != agent.agent_id}, label='or merge into', with_input=True) \
+                        .props('dense').classes('grow').mark(f'merge-into-{agent.agent_id}')
+                    ui.button('Merge', on_click=lambda a=agent.agent_id, i=into: self.merge(a, i)) \
+                        .props('flat dense').mark(f'merge-{agent.agent_id}')
+
+    async def invite(self, agent_id: int, username: ui.input, password: ui.input) -> None:
+        if (lead := self.lead()) is None:
+            return
+        if await attempt(self.services.connections.invite(lead, agent_id, username.value or '', password.value or ''),
+                         done='Invited: hand over the username and the first password.'):
+            self.show.refresh()
+
+    async def merge(self, agent_id: int, into: ui.select) -> None:
+        if (lead := self.lead()) is None:
+            return
+        if into.value is None:
+            ui.notify('Pick the agent to merge into.', type='warning')
+            return
+        if await attempt(self.services.connections.merge(lead, agent_id, into.value),
+                         done='Merged: their points are now that agent\'s, and so is their helpdesk identity.'):
+            self.show.refresh()

@@ -1,0 +1,34 @@
+"""``POST /webhooks/{token}``: where a connected helpdesk posts its deliveries (issue 14).
+
+Not behind the browser session: the helpdesk proves itself by the connection's signature or secret. The raw bytes are
+read with a cap (signatures are computed over them; more than 1 MiB is refused unread) and handed to the connection
+service, which answers only after the delivery and what it changed are committed.
+"""
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from nicegui import app
+
+from services.container import Services
+from services.helpdesk.connections import MAX_BODY
+
+
+def register(services: Services) -> None:
+
+    @app.post('/webhooks/{token}', include_in_schema=False)
+    async def webhook(token: str, request: Request) -> JSONResponse:
+        body = await capped_body(request)
+        status, message = await services.connections.receive(token, dict(request.headers), body)
+        return JSONResponse({'status': 'ok' if status < 300 else 'refused', 'message': message}, status_code=status)
+
+
+async def capped_body(request: Request) -> bytes:
+    """The body's raw bytes, stopping one byte past the limit (the service then answers 413 without reading on)."""
+    declared = request.headers.get('content-length', '')
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return b'\0' * (MAX_BODY + 1)  # declared too large: refused without reading it
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            break
+    return bytes(body)
