@@ -117,6 +117,7 @@ class CommandLine:
 def serve(settings: Settings) -> None:
     """Serve the app: on the wall clock in production, on the demo floor with its simulator otherwise."""
     simulator: Simulator | None = None
+    ephemeral_secret = not settings.storage_secret.get_secret_value()  # the banner says what that means
     settings = with_storage_secret(settings)  # the sessions' secret, and the key of the helpdesks' signing secrets
     if settings.demo:  # the demo floor, on a clock its simulator accelerates
         clock = AcceleratedClock()
@@ -127,7 +128,7 @@ def serve(settings: Settings) -> None:
         services = build(settings, clock=SystemClock())
     app.state.services = services  # lets tests driving the app reach the services it built
     app.state.simulator = simulator
-    install_lifespan(services, simulator)
+    install_lifespan(services, simulator, ephemeral_secret=ephemeral_secret)
     pages.register(services, simulator=simulator)
     api.mount(app, services)  # the REST API v1 at /api, with its own OpenAPI document and docs (issue 14)
     collector.install(app)  # after the lifespan above: the collector is tuned once the services run
@@ -145,7 +146,7 @@ def serve(settings: Settings) -> None:
         pass
 
 
-def install_lifespan(services: Services, simulator: Simulator | None) -> None:
+def install_lifespan(services: Services, simulator: Simulator | None, *, ephemeral_secret: bool = False) -> None:
     """Start and stop the services inside the app's lifespan (async ``on_startup`` handlers are not awaited).
 
     NiceGUI's test fixtures run this file once per test, so the original lifespan is kept and wrapped afresh each time
@@ -164,7 +165,7 @@ def install_lifespan(services: Services, simulator: Simulator | None) -> None:
         async with original(application) as state:  # NiceGUI first: the services need its event loop
             running['state'] = state
             await start(services, simulator)
-            announce(services.settings)
+            announce(services.settings, ephemeral_secret=ephemeral_secret)
             try:
                 yield state
             finally:
@@ -187,14 +188,14 @@ async def start(services: Services, simulator: Simulator | None) -> None:
         simulator.start()
 
 
-def announce(settings: Settings) -> None:
+def announce(settings: Settings, *, ephemeral_secret: bool) -> None:
     if 'pytest' in sys.modules:
         return
     print(f'\nDeskQuest is running on http://{settings.host}:{settings.port}  '
           f'(database: {masked_url(settings.db_url)})', flush=True)
-    if not settings.storage_secret.get_secret_value():
+    if ephemeral_secret:
         print('No DESKQUEST_STORAGE_SECRET: this run signs sessions with a random secret it keeps in memory only, so '
-              'logins do not survive a restart.', flush=True)
+              'logins do not survive a restart (and connected helpdesks\' secrets must be entered again).', flush=True)
     if settings.demo:
         agents = ', '.join(username for members in TEAMS.values() for username, _, _ in members)
         print(f'Demo accounts, password "{DEMO_PASSWORD}": lead "{LEAD[0]}"; agents {agents}', flush=True)
