@@ -37,7 +37,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
         actor = handler_actor(services, storage, agent)
 
-        with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
+        with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-2'):  # gap-4 wrapped at 1366 px
             ui.image('/assets/logo.svg').classes('w-8 h-8')
             ui.label('DeskQuest').classes('text-lg font-bold')
             ui.space()
