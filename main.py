@@ -141,7 +141,9 @@ def serve(settings: Settings) -> None:
                show_welcome_message=False,
                # every socket compressing its own copy of each small update cost CPU, latency and ~0.3 MB per open
                # tab (docs/PERFORMANCE.md); the page itself is still gzipped over HTTP
-               ws_per_message_deflate=False)
+               ws_per_message_deflate=False,
+               # uvicorn takes the client's address and scheme from these proxies' X-Forwarded-* headers only
+               forwarded_allow_ips=','.join(settings.trusted_proxies))
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown has already run
         pass
 
@@ -445,6 +447,9 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     parser.add_argument('--allowed-origins', default=SUPPRESS, metavar='ORIGINS',
                         help='comma-separated origins besides the app\'s own whose pages may open its websocket, e.g. '
                              'a reverse proxy\'s https://desk.example.com (DESKQUEST_ALLOWED_ORIGINS, default none)')
+    parser.add_argument('--trusted-proxies', default=SUPPRESS, metavar='ADDRESSES',
+                        help='comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For is '
+                             'believed (DESKQUEST_TRUSTED_PROXIES, default 127.0.0.1)')
     parser.add_argument('--kiosk-frame-origins', default=SUPPRESS,
                         metavar='ORIGINS', help='comma-separated origins whose pages may embed /kiosk in a frame '
                                                 '(DESKQUEST_KIOSK_FRAME_ORIGINS, default none)')

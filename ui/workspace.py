@@ -37,15 +37,12 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
         actor = handler_actor(services, storage, agent)
 
-        with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
+        with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-2'):  # gap-4 wrapped at 1366 px
             ui.image('/assets/logo.svg').classes('w-8 h-8')
             ui.label('DeskQuest').classes('text-lg font-bold')
             ui.space()
             if agent.is_lead and simulator is not None:
                 SimulatorControls(simulator, ticker=ticker, actor=actor)
-            if agent.is_lead:  # in production too, where there is no simulator
-                ui.button(icon='tune', on_click=lambda: ui.navigate.to('/admin/workspace')) \
-                    .props('flat round color=white').tooltip('Workspace settings').mark('admin-link')
             header_tools = ui.row().classes('items-center gap-1 no-wrap')  # presence, chat, canned replies, ratings
             ui.label(agent.name).classes('font-medium').mark('agent-name')
             with ui.row().classes('items-center gap-1 text-sm bg-deep-purple-5 px-2 rounded no-wrap'):
@@ -94,7 +91,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
                 ratings = MyRatingsDialog(services, agent, open_conversation=inbox.conversation.open)
                 ui.button(icon='star_rate', on_click=ratings.open).props('flat round color=white') \
                     .tooltip('My ratings').mark('my-ratings-button')
-            game_link(agent)
+            page_links(agent)
 
         shown_level = [initial_progress.level if initial_progress else 1]
 
@@ -137,19 +134,28 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
         ui.context.client.on_delete(lambda: services.presence.tab_closed(agent.id))
 
 
-def game_link(agent: AgentView) -> None:
-    """Leads set up the game and manage the accounts, agents spend their points."""
+# the lead's pages, in the header's menu: what it says, its icon, where it goes, the marker tests find it by
+LEAD_PAGES = (
+    ('Workspace settings', 'tune', '/admin/workspace', 'admin-link'),
+    ('Game settings', 'sports_esports', '/admin/game', 'admin-game-link'),
+    ('Accounts', 'manage_accounts', '/admin/accounts', 'admin-accounts-link'),
+    ('Connected helpdesks', 'hub', '/admin/integrations', 'admin-integrations-link'),
+    ('Exports', 'download', '/admin/exports', 'admin-exports-link'),
+    ('REST API tokens', 'key', '/admin/api', 'admin-api-link'),
+)
+
+
+def page_links(agent: AgentView) -> None:
+    """Leads set up the workspace, the game, the accounts and the connections from one menu (a button each made the
+    header wrap at 1366 px); agents spend their points."""
     if agent.is_lead:
-        ui.button(icon='sports_esports', on_click=lambda: ui.navigate.to('/admin/game')) \
-            .props('flat round color=white').tooltip('Game settings').mark('admin-game-link')
-        ui.button(icon='manage_accounts', on_click=lambda: ui.navigate.to('/admin/accounts')) \
-            .props('flat round color=white').tooltip('Accounts').mark('admin-accounts-link')
-        with ui.button(icon='download').props('flat round color=white').tooltip('Exports and the REST API') \
-                .mark('admin-data-link'), ui.menu():
-            ui.menu_item('Exports', on_click=lambda: ui.navigate.to('/admin/exports')).mark('admin-exports-link')
-            ui.menu_item('REST API tokens', on_click=lambda: ui.navigate.to('/admin/api')).mark('admin-api-link')
-        ui.button(icon='hub', on_click=lambda: ui.navigate.to('/admin/integrations')) \
-            .props('flat round color=white').tooltip('Connected helpdesks').mark('admin-integrations-link')
+        with ui.button(icon='admin_panel_settings').props('flat round color=white') \
+                .tooltip('Settings, accounts and data').mark('admin-menu'), ui.menu():
+            for label, icon, path, marker in LEAD_PAGES:
+                with ui.menu_item(on_click=lambda path=path: ui.navigate.to(path)).mark(marker), \
+                        ui.row().classes('items-center gap-3 no-wrap'):
+                    ui.icon(icon, size='sm').classes('text-blue-grey-7')
+                    ui.label(label)
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
             .props('flat round color=white').tooltip('Rewards').mark('rewards-link')

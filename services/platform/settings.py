@@ -8,6 +8,7 @@ refuses a bad value with one line naming the setting, where the value came from 
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -64,6 +65,34 @@ def _origin_list(value: object) -> object:
 Origins = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_origin_list)]
 
 
+def proxies(value: str) -> tuple[str, ...]:
+    """Parse a comma-separated list of proxy addresses or networks (``127.0.0.1``, ``10.0.0.0/8``, ``::1``).
+
+    :raises ValueError: naming the first entry that is not one; a wildcard is refused, as it would let any client
+        name its own address and so slip out of the per-address login limit.
+    """
+    parsed: list[str] = []
+    for entry in (part.strip() for part in value.split(',')):
+        if not entry:
+            continue
+        try:
+            parsed.append(str(ip_network(entry, strict=False)).removesuffix('/32').removesuffix('/128'))
+        except ValueError:
+            raise ValueError(f'"{entry}" is not an address or a network like 10.0.0.5 or 10.0.0.0/8') from None
+    return tuple(dict.fromkeys(parsed))
+
+
+def _proxy_list(value: object) -> object:
+    if isinstance(value, str):
+        return proxies(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(entry, str) for entry in value):
+        return proxies(','.join(value))
+    return value
+
+
+Proxies = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_proxy_list)]
+
+
 class Settings(BaseSettings):
     """The app's configuration. ``Settings(port=…)`` validates its keyword arguments and reads nothing else."""
     model_config = SettingsConfigDict(frozen=True, extra='forbid', env_prefix=ENV_PREFIX, env_ignore_empty=True)
@@ -86,6 +115,9 @@ class Settings(BaseSettings):
     # copied cookie that is kept in use still dies within a day
     session_idle_minutes: int = Field(480, ge=1, le=7 * 24 * 60)
     session_lifetime_hours: int = Field(24, ge=1, le=90 * 24)
+    # the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: the client address the login limits
+    # count comes from them (anyone else's forwarded headers are ignored)
+    trusted_proxies: Proxies = ('127.0.0.1',)
     # the REST API (issue 14)
     api_requests_per_minute: int = Field(600, ge=1, le=1_000_000)  # each API token's rate limit, then 429
 

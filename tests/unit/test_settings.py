@@ -216,3 +216,12 @@ def test_migrate_takes_check_and_a_database() -> None:
     command_line = parse(['migrate', '--check', '--db-url', 'sqlite:///tmp/x.sqlite3'], env=SECRET)
     assert (command_line.command, command_line.check) == ('migrate', True)
     assert command_line.settings.db_url == 'sqlite:///tmp/x.sqlite3'
+
+
+def test_trusted_proxies_are_addresses_or_networks_and_never_a_wildcard() -> None:
+    assert Settings().trusted_proxies == ('127.0.0.1',)  # uvicorn's own default: a proxy on the same machine
+    settings = parse(['--trusted-proxies', '10.0.0.5, 10.1.0.0/16,::1'], env=SECRET).settings
+    assert settings.trusted_proxies == ('10.0.0.5', '10.1.0.0/16', '::1')
+    for bad in ('*', 'proxy.example.com', '10.0.0.0/40'):
+        with pytest.raises(SystemExit):
+            parse(['--trusted-proxies', bad], env=SECRET)
