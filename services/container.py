@@ -33,7 +33,7 @@ from services.helpdesk.viewing import ViewingService
 from services.platform.accounts import AccountService
 from services.platform.api_tokens import ApiTokenService
 from services.platform.auth import AuthService
-from services.platform.clock import AcceleratedClock, Clock, SystemClock
+from services.platform.clock import Clock, wall_clock_for
 from services.platform.database import open_database
 from services.platform.directory import Directory
 from services.platform.event_log import GameService
@@ -142,9 +142,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     auth = AuthService(directory=directory, hasher=PasswordHasher(memory_cost=settings.argon2_memory_kib),
                        demo_mode=settings.demo, game=game)
     accounts = AccountService(directory=directory, auth=auth, game=game, demo_mode=settings.demo)
-    # real time, where the demo's day runs accelerated: sessions must not expire sixty times faster, and a webhook's
-    # signature is as old as the wall clock says
-    wall = SystemClock() if isinstance(clock, AcceleratedClock) else clock
+    # sessions must not expire sixty times faster in the demo, and a webhook's signature is as old as the wall says
+    wall = wall_clock_for(clock)
     sessions = SessionService(clock=wall,
                               directory=directory, game=game, auth=auth, policy=SessionPolicy(
                                   idle=timedelta(minutes=settings.session_idle_minutes),
