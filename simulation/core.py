@@ -8,6 +8,11 @@ their patience runs out. In the ``steady`` scenario this is exactly the M/M/N (E
 
 Separate random streams drive arrivals, handling, patience, breaks and the stories, so telling the stories (or not)
 never changes the queue, and a seed repeats a run exactly.
+
+A floor may hold adversarial personas (``RunConfig.personas``, issue 18), one agent each: a cherry picker passes on the
+contacts it does not want (they go to the next idle agent or wait in the line) and picks the least work it accepts
+from the line; the others differ only in their style's probabilities. The draws only personas need (contact sizes,
+unsolved problems, notes) come from streams or branches of their own, so an honest floor's run is what it always was.
 """
 import heapq
 import math
