@@ -526,7 +526,7 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
         parser.error(f'--channels takes some of: {", ".join(CHANNELS)}')
     if args.agents < 1:
         parser.error('--agents must be at least 1')
-    personas = tuple(name.strip() for name in args.personas.split(',') if name.strip())
+    personas = tuple(dict.fromkeys(name.strip() for name in args.personas.split(',') if name.strip()))  # one each
     if set(personas) - set(PERSONAS):
         parser.exit(2, f'{parser.prog}: unknown persona {next(n for n in personas if n not in PERSONAS)!r}; the '
                        f'personas: {", ".join(PERSONAS)}\n')

@@ -83,7 +83,6 @@ def month(seed: int) -> dict:
                                      hours=30 * 24.0, scenario='normal', seed=seed, personas=tuple(PERSONAS))))
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize('seed', SEEDS)
 def test_over_a_month_only_the_cherry_picker_ranks_first(seed: int) -> None:
     document = month(seed)
@@ -98,7 +97,6 @@ def test_over_a_month_only_the_cherry_picker_ranks_first(seed: int) -> None:
     assert document['personas']['premature_closer']['reopen_rate'] > 3 * best['reopen_rate']
 
 
-@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason='the default rules let the cherry picker rank first (see the module docstring)')
 @pytest.mark.parametrize('seed', SEEDS)
 def test_over_a_month_no_persona_ranks_first(seed: int) -> None:
