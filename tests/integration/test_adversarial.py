@@ -19,8 +19,8 @@ month's board on seeds 1 and 3: flat points per resolution pay for the count of 
 takes only small contacts (half the mean work) closes about a third more of them with honest quality (2 % reopens).
 Neither a cap on resolutions scored per hour (it costs the honest fast agents as much) nor an aging bounty (on this
 floor under 5 % of contacts wait ten minutes: the hard ones the picker leaves are taken at once by the others) changes
-that; the log records no measure of a conversation's work that a rule could weigh. The test of the whole claim is kept,
-marked as an expected failure that turns into a pass-required one the day the rules beat the picker.
+that; the log records no measure of a conversation's work that a rule could weigh. The test of the whole claim is kept
+as a strict expected failure: the day the rules beat the picker it reports the unexpected pass, and the mark goes.
 """
 import json
 import os
