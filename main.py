@@ -51,7 +51,7 @@ from simulation import core
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS, start_demo
 from simulation.report import describe, report
 from simulation.simulator import MAX_SPEED, MIN_SPEED, Simulator, simulator_for
-from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, SCENARIOS
+from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, PERSONAS, SCENARIOS
 from ui import api, http_security, pages
 
 log = logging.getLogger('deskquest')
@@ -70,6 +70,7 @@ class SimulateSettings:
     hours: float
     sl_target: float  # seconds
     json: bool
+    personas: tuple[str, ...] = ()  # adversarial styles on the floor (issue 18), one agent each
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -389,7 +390,7 @@ def simulate(settings: Settings, run: SimulateSettings) -> int:
         config = core.RunConfig(agents=run.agents, arrivals_per_hour=run.arrival_rate, mean_handle_seconds=run.aht,
                                 patience_seconds=run.patience, channels=tuple(Channel(name) for name in run.channels),
                                 hours=run.hours, sl_target_seconds=run.sl_target, seed=settings.seed,
-                                scenario=settings.scenario)
+                                scenario=settings.scenario, personas=run.personas)
         config.traffic()  # checks the rates before anything runs
     except ValueError as error:
         print(f'simulate: {error}', file=sys.stderr)
@@ -469,6 +470,9 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     run.add_argument('--sl-target', type=float, default=float(env.get('DESKQUEST_SL_TARGET', '20')), metavar='T',
                      help='service-level target: answered within T seconds (DESKQUEST_SL_TARGET, default 20)')
     run.add_argument('--json', action='store_true', help='print one JSON object and nothing else on stdout')
+    run.add_argument('--personas', default='', metavar='STYLES',
+                     help='comma-separated adversarial agents to put on the floor, one each, among --agents (default '
+                          'scenario then: normal): ' + ', '.join(PERSONAS))
     accounts = parser.add_argument_group('admin create', 'create an account; the password is asked for twice on a '
                                          'terminal, else read as one line from standard input')
     accounts.add_argument('--username', help='the login name (lower case)')
@@ -522,10 +526,15 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
         parser.error(f'--channels takes some of: {", ".join(CHANNELS)}')
     if args.agents < 1:
         parser.error('--agents must be at least 1')
+    personas = tuple(dict.fromkeys(name.strip() for name in args.personas.split(',') if name.strip()))  # one each
+    if set(personas) - set(PERSONAS):
+        parser.exit(2, f'{parser.prog}: unknown persona {next(n for n in personas if n not in PERSONAS)!r}; the '
+                       f'personas: {", ".join(PERSONAS)}\n')
     flags = {name: value for name, value in vars(args).items() if name in Settings.model_fields}
     try:
         configuration = load(flags=flags, env=env, config_file=args.config, flag_names=FLAGS,
-                             defaults={'scenario': 'steady'} if args.command == 'simulate' else {},
+                             defaults={'scenario': 'normal' if personas else 'steady'} if args.command == 'simulate'
+                             else {},
                              checks={'scenario': known_scenario, 'sim_speed': usable_speed})
     except ConfigurationError as error:
         parser.exit(2, ''.join(f'{parser.prog}: {line}\n' for line in str(error).splitlines()))
@@ -538,7 +547,7 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     simulate = SimulateSettings(
         agents=args.agents, aht=args.aht, patience=args.patience, channels=channels, hours=args.hours,
         arrival_rate=args.arrival_rate if args.arrival_rate is not None else DEMO_ARRIVALS_PER_AGENT_HOUR * args.agents,
-        sl_target=args.sl_target, json=args.json)
+        sl_target=args.sl_target, json=args.json, personas=personas)
     return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account,
                        configuration=configuration, show_config=args.show_config, token=token,
                        connection=connection)
