@@ -10,6 +10,7 @@ from services.game.api_reads import ApiReads
 from services.game.badges import BadgeService
 from services.game.disputes import DisputeService
 from services.game.incentives import IncentiveService
+from services.game.kudos import KudosService
 from services.game.leaderboard import LeaderboardService
 from services.game.levels import LevelService
 from services.game.progress import ProgressService
@@ -72,6 +73,7 @@ class Services:
     rewards: RewardService
     incentives: IncentiveService
     disputes: DisputeService
+    kudos: KudosService  # an agent thanks a colleague (issue 20)
     receipts: ReceiptService
     # the game (issue 4): badges, editable levels, monthly trophies
     badges: BadgeService
@@ -159,6 +161,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     trophies = TrophyService(clock=clock, game=game)
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
+    kudos = KudosService(clock=clock, game=game, directory=directory, notices=notices)
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
     # the helpdesk
     canned_replies = CannedReplyService(clock=clock, game=game)
@@ -201,7 +204,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
                     sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
                     incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
-                    trophies=trophies, rewards=rewards, disputes=disputes, receipts=receipts,
+                    trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, receipts=receipts,
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,

@@ -9,6 +9,7 @@ from services.platform.directory import AgentView
 from simulation.simulator import Simulator
 from ui.clock_ticker import clock_ticker_for
 from ui.inbox_panel import InboxPanel, queue_views_for
+from ui.kudos import KudosDialog
 from ui.leaderboard_card import LeaderboardCard, TeamBoardCard, feed_for
 from ui.my_ratings import MyRatingsDialog
 from ui.presence_menu import PresenceMenu
@@ -91,6 +92,9 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
                 ratings = MyRatingsDialog(services, agent, open_conversation=inbox.conversation.open)
                 ui.button(icon='star_rate', on_click=ratings.open).props('flat round color=white') \
                     .tooltip('My ratings').mark('my-ratings-button')
+                kudos = KudosDialog(services, actor)
+                ui.button(icon='volunteer_activism', on_click=kudos.open).props('flat round color=white') \
+                    .tooltip('Thank a colleague').mark('kudos-button')
             page_links(agent)
 
         shown_level = [initial_progress.level if initial_progress else 1]

@@ -73,6 +73,9 @@ class EventKind(str, Enum):
     # data: from_agent_id, points (by domain) and counters (resolved, replies, …) moved, names, by. The fold moves them
     # with new ledger entries; the earlier events stay the merged agent's
     AGENT_MERGED = 'agent_merged'
+    # an agent thanked a colleague (issue 20); agent_id: the colleague thanked (the award is theirs); data: by (who
+    # thanked), from_name, message, points (the award, carried so that a later rule change does not rewrite it)
+    KUDOS_SENT = 'kudos_sent'
 
 
 class Channel(str, Enum):
