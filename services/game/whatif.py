@@ -1,0 +1,87 @@
+"""What-if as a service (issue 18): the live rules read back as one document, and a preview of a draft over the log.
+
+A preview reads the log into memory (a snapshot: events recorded while it runs are not in it) and folds it in a worker
+thread, so the event loop keeps serving every tab; it writes nothing, anywhere. The fold is the pure
+:func:`services.domain.whatif.what_if`, the projection ``rebuild`` and the live game run.
+"""
+import asyncio
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from models import Agent, BadgeDefinitionRow, LevelRow, QuestRow
+from models import Incentive as StoredIncentive
+from services.domain.badges import DEFAULT_BADGES
+from services.domain.events import GameEvent
+from services.domain.incentives import Incentive, IncentiveKind
+from services.domain.levels import DEFAULT_LEVELS, levels_from_dicts
+from services.domain.scoring import ScoringPolicy
+from services.domain.whatif import Cancelled, FloorAgent, RuleSet, WhatIf, period_start, what_if
+from services.game.badges import BADGE_SEED, definition_from_row
+from services.game.quests import stored_definitions
+from services.game.scoring import stored_policies
+from services.platform.event_log import iterate_events
+
+
+async def live_rules() -> RuleSet:
+    """Every rule in force, as the tables the edits keep hold them (their defaults before any edit)."""
+    policies = await stored_policies()
+    levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
+    badges = [definition_from_row(row) for row in await BadgeDefinitionRow.all().order_by('position', 'key')]
+    incentives = [Incentive(id=row.id, name=row.name, kind=IncentiveKind(row.kind), channel=row.channel,
+                            starts_on=row.starts_on, ends_on=row.ends_on, from_time=row.from_time,
+                            until_time=row.until_time, multiplier=row.multiplier, bonus_points=row.bonus_points,
+                            beyond_per_hour=row.beyond_per_hour)
+                  for row in await StoredIncentive.all().order_by('id')]
+    return RuleSet(policy=policies[-1][1] if policies else ScoringPolicy(),
+                   levels=levels_from_dicts(levels) if levels else DEFAULT_LEVELS,
+                   badges=tuple(badges) if badges else DEFAULT_BADGES,
+                   quests=tuple(stored_definitions(await QuestRow.all())), incentives=tuple(incentives))
+
+
+async def floor_agents() -> list[FloorAgent]:
+    """The agents the boards rank: the directory's floor (active accounts with the agent role)."""
+    rows = await Agent.filter(active=True, role='agent').order_by('id').values_list('id', 'display_name', 'team_id')
+    return [FloorAgent(id=agent_id, name=name, team_id=team_id) for agent_id, name, team_id in rows]
+
+
+async def snapshot() -> list[GameEvent]:
+    """The whole log as it is now, in id order."""
+    return [event async for event in iterate_events()]
+
+
+class Preview:
+    """One preview run: :meth:`run` it, read :attr:`done` (events folded) from any thread, :meth:`cancel` it."""
+
+    def __init__(self, draft: RuleSet, *, days: int, now: datetime) -> None:
+        period_start(now, days)  # a bad number of days is refused before anything is read
+        self.draft = draft
+        self.days = days
+        self.now = now
+        self.total = 0  # events in the snapshot, once read
+        self.done = 0
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    async def run(self, *, in_thread: bool = True) -> WhatIf:
+        """The preview; raises :class:`Cancelled` if :meth:`cancel` was called."""
+        live, floor = await live_rules(), await floor_agents()
+        events = await snapshot()
+        self.total = len(events)
+        if self.cancelled:
+            raise Cancelled
+        fold: Callable[[], WhatIf] = lambda: what_if(  # noqa: E731
+            events, live=live, draft=self.draft, floor=floor, now=self.now, days=self.days, badge_seed=BADGE_SEED,
+            progress=self._progress)
+        return await asyncio.to_thread(fold) if in_thread else fold()
+
+    def _progress(self, done: int) -> None:
+        self.done = done
+        if self._cancelled.is_set():
+            raise Cancelled
