@@ -12,15 +12,19 @@ from datetime import datetime
 from models import Agent, BadgeDefinitionRow, LevelRow, QuestRow
 from models import Incentive as StoredIncentive
 from services.domain.badges import DEFAULT_BADGES
+from services.domain.errors import ActionError
 from services.domain.events import GameEvent
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.levels import DEFAULT_LEVELS, levels_from_dicts
-from services.domain.scoring import ScoringPolicy
+from services.domain.scoring import ScoringPolicy, policy_as_dict
 from services.domain.whatif import Cancelled, FloorAgent, RuleSet, WhatIf, period_start, what_if
 from services.game.badges import BADGE_SEED, definition_from_row
+from services.game.levels import LevelService
 from services.game.quests import stored_definitions
-from services.game.scoring import stored_policies
-from services.platform.event_log import iterate_events
+from services.game.scoring import ScoringService, stored_policies
+from services.platform.clock import Clock
+from services.platform.directory import AgentView
+from services.platform.event_log import GameService, iterate_events
 
 
 async def live_rules() -> RuleSet:
@@ -85,3 +89,51 @@ class Preview:
         self.done = done
         if self._cancelled.is_set():
             raise Cancelled
+
+
+class RulesService:
+    """What the game page's what-if does: the live rules, a lead's preview of a draft, and publishing it."""
+
+    def __init__(self, *, clock: Clock, game: GameService, scoring: ScoringService, levels: LevelService) -> None:
+        self.clock = clock
+        self.game = game
+        self.scoring = scoring
+        self.levels = levels
+
+    async def live(self) -> RuleSet:
+        return await live_rules()
+
+    def preview(self, actor: AgentView, draft: RuleSet, *, days: int) -> Preview:
+        """A preview to :meth:`Preview.run` (off the event loop); it writes nothing."""
+        _check_lead(actor)
+        return Preview(draft, days=days, now=self.clock.now())
+
+    async def publish(self, actor: AgentView, draft: RuleSet) -> list[str]:
+        """Put the draft's scoring values (with the minimum volume) and levels in force from now on, in one
+        transaction: one event per kind of rule changed, as an edit in its tab records. Returns what changed."""
+        _check_lead(actor)
+        live = await live_rules()
+        elsewhere = [name for name, changed in (('badges', draft.badges != live.badges),
+                                                ('quests', set(draft.quests) != set(live.quests)),
+                                                ('incentives', set(draft.incentives) != set(live.incentives)))
+                     if changed]
+        if elsewhere:
+            raise ActionError(f'This draft changes {", ".join(elsewhere)}: publish those in their own tabs (the '
+                              'preview shows them); here only the scoring values and the levels are published. '
+                              'Nothing was published.')
+        published = []
+        async with self.game.batch():  # all or nothing: a refusal leaves the batch and rolls every part back
+            if draft.policy != live.policy:
+                await self.scoring.save(actor, policy_as_dict(draft.policy))
+                published.append('scoring values')
+            if draft.levels != live.levels:
+                await self.levels.save_table(actor, draft.levels)
+                published.append('levels')
+        if not published:
+            raise ActionError('The draft is the rules in force: nothing to publish.')
+        return published
+
+
+def _check_lead(actor: AgentView) -> None:
+    if not actor.is_lead:
+        raise ActionError('Only a team lead can preview or publish rules.')
