@@ -122,13 +122,18 @@ class RulesService:
                               'preview shows them); here only the scoring values and the levels are published. '
                               'Nothing was published.')
         published = []
-        async with self.game.batch():  # all or nothing: a refusal leaves the batch and rolls every part back
-            if draft.policy != live.policy:
-                await self.scoring.save(actor, policy_as_dict(draft.policy))
-                published.append('scoring values')
-            if draft.levels != live.levels:
-                await self.levels.save_table(actor, draft.levels)
-                published.append('levels')
+        previous = self.game.projection.policy, self.game.projection.levels
+        try:
+            async with self.game.batch():  # all or nothing: a refusal leaves the batch and rolls every part back
+                if draft.policy != live.policy:
+                    await self.scoring.save(actor, policy_as_dict(draft.policy))
+                    published.append('scoring values')
+                if draft.levels != live.levels:
+                    await self.levels.save_table(actor, draft.levels)
+                    published.append('levels')
+        except BaseException:  # each part's own savepoint committed: the projection switched when it folded them
+            self.game.projection.policy, self.game.projection.levels = previous
+            raise
         if not published:
             raise ActionError('The draft is the rules in force: nothing to publish.')
         return published

@@ -1,0 +1,77 @@
+"""The What-if tab (issue 18) through NiceGUI's simulated users: draft → preview → publish, or → discard."""
+from nicegui.testing import User
+
+from models import LedgerEntry, StoredEvent
+from services.domain.scoring import ScoringPolicy
+from tests.ui.support import agent, demote, log_in, notified, services, set_value, until
+
+
+async def open_whatif(user: User) -> None:
+    for username in ('ana', 'ana', 'ana', 'bruno'):  # some history to replay: fast resolutions
+        conversation_id = min(item.id for item in services().inbox.items() if item.assignee_id is None)
+        await services().inbox.reply(agent(username), conversation_id, 'All sorted!')
+        await services().inbox.resolve(agent(username), conversation_id)
+    await log_in(user, 'lead')
+    await user.open('/admin/game')
+    user.find(marker='tab-what-if').click()
+    await until(lambda: user.find(marker='draft-fast_resolution').elements.pop().value == 10,
+                message='the draft to start from the live values')
+
+
+async def preview(user: User) -> None:
+    user.find(marker='whatif-preview').click()
+    await user.should_see(marker='whatif-table', retries=100)
+    await user.should_see('Replayed', retries=50)
+
+
+async def test_a_lead_previews_a_draft_then_publishes_it(user: User) -> None:
+    await open_whatif(user)
+    events = await StoredEvent.all().count()
+    ledger = await LedgerEntry.all().count()
+    set_value(user, 'draft-fast_resolution', 40)
+    set_value(user, 'draft-level-2-condition', 'points >= 20')
+    await preview(user)
+    await user.should_see(marker='whatif-chart')
+    await user.should_see('Most affected:')
+    with user.scope(marker='whatif-changes'):
+        await user.should_see('level 1 → 2', retries=50)  # the easier level 2, reached by some under the draft
+    assert await StoredEvent.all().count() == events and await LedgerEntry.all().count() == ledger  # nothing written
+    assert services().scoring.policy == ScoringPolicy()
+
+    user.find(marker='whatif-publish').click()
+    await user.should_see('Published (scoring values and levels): the draft applies from now on.', retries=50)
+    assert services().scoring.policy.fast_resolution == 40
+    assert services().levels.levels[1].condition == 'points >= 20'
+    kinds = await StoredEvent.filter(id__gt=events).values_list('kind', flat=True)
+    assert sorted(kinds)[:2] == ['levels_changed', 'scoring_changed'] and kinds.count('scoring_changed') == 1
+
+
+async def test_discard_leaves_no_trace_and_a_bad_value_is_refused(user: User) -> None:
+    await open_whatif(user)
+    events = await StoredEvent.all().count()
+    set_value(user, 'draft-fast_resolution', 9999)
+    user.find(marker='whatif-preview').click()
+    await user.should_see('scoring: Fast resolution: a whole number of points from 0 to 500', retries=50)
+    set_value(user, 'draft-fast_resolution', 0)
+    set_value(user, 'draft-minimum_resolved', 3)
+    await preview(user)
+    user.find(marker='whatif-discard').click()
+    await user.should_see('Draft discarded: the live rules are unchanged.', retries=50)
+    await until(lambda: user.find(marker='draft-fast_resolution').elements.pop().value == 10,
+                message='the draft to be the live values again')
+    await user.should_not_see(marker='whatif-table')
+    assert await StoredEvent.all().count() == events
+    assert services().scoring.policy == ScoringPolicy()
+
+
+async def test_a_lead_demoted_while_the_tab_is_open_can_neither_preview_nor_publish(user: User) -> None:
+    await open_whatif(user)
+    events = await StoredEvent.all().count()
+    demote('lead')
+    set_value(user, 'draft-fast_resolution', 30)
+    user.find(marker='whatif-preview').click()
+    user.find(marker='whatif-publish').click()
+    await until(lambda: notified(user, 'Only a lead can do that.') == 2,
+                message='the preview and the publish to be refused with "Only a lead can do that."')
+    await user.should_not_see(marker='whatif-table')
+    assert await StoredEvent.filter(id__gt=events, kind='scoring_changed').count() == 0
