@@ -12,10 +12,13 @@ import pytest
 
 from models import AgentScore, BadgeHolding, DailyPoints, LedgerEntry, LevelReached, ScoringPolicyRow, StoredEvent
 from services.container import Services
+from services.domain.errors import ActionError
 from services.domain.leaderboard import Period
 from services.domain.whatif import Cancelled, rules_as_document
+from services.game.rebuild import differences, replay
 from services.game.whatif import Preview, live_rules
 from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
 from simulation.simulator import Simulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,3 +136,31 @@ async def run_cli(*args: str) -> tuple[int, str, str]:
         raise
     assert process.returncode is not None
     return process.returncode, output.decode(), errors.decode()
+
+
+async def test_publish_is_for_leads_and_all_or_nothing(services: Services, ana: AgentView, lead: AgentView) -> None:
+    live = await live_rules()
+    draft = replace(live, policy=replace(live.policy, happy_customer=15),
+                    levels=(*live.levels[:1], replace(live.levels[1], condition='points >= 150'), *live.levels[2:]))
+    events = await StoredEvent.all().count()
+    with pytest.raises(ActionError, match='Only a team lead can preview or publish rules.'):
+        await services.rules.publish(ana, draft)
+    with pytest.raises(ActionError, match='Only a team lead'):
+        services.rules.preview(ana, draft, days=7)
+    with pytest.raises(ActionError, match='This draft changes badges: publish those in their own tabs'):
+        await services.rules.publish(lead, replace(draft, badges=live.badges[1:]))
+    broken = replace(draft, levels=(*draft.levels[:2], replace(draft.levels[2], title='  ')))
+    with pytest.raises(ActionError):  # the levels are refused after the scoring values were saved: both undone
+        await services.rules.publish(lead, broken)
+    assert await StoredEvent.all().count() == events
+    assert services.scoring.policy == live.policy and tuple(services.levels.levels) == live.levels
+    assert await live_rules() == live
+    with pytest.raises(ActionError, match='nothing to publish'):
+        await services.rules.publish(lead, live)
+
+    assert await services.rules.publish(lead, draft) == ['scoring values', 'levels']
+    assert await live_rules() == draft
+    kinds = await StoredEvent.filter(id__gt=events).order_by('id').values_list('kind', flat=True)
+    assert kinds == ['scoring_changed', 'levels_changed']
+    await services.badges.settle()
+    assert await differences(await replay()) == []  # rebuild --check stays clean
