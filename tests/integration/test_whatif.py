@@ -38,6 +38,7 @@ async def test_before_is_the_live_state_and_a_preview_writes_nothing(services: S
                                                                       clock: ManualClock) -> None:
     await simulator.run_until(clock.now() + timedelta(hours=4))
     await services.badges.settle()
+    await services.leaderboard.broadcast.settle()  # the boards ranked after the last commit
     stored = await stored_state()
     snapshot = services.leaderboard.snapshot()
     live_agents = {agent_id: metrics.as_dict() for agent_id, metrics in services.game.projection.agents.items()}
@@ -73,6 +74,7 @@ async def test_before_is_the_live_state_and_a_preview_writes_nothing(services: S
         await preview.run()
 
     assert await stored_state() == stored  # not a row written
+    await services.leaderboard.broadcast.settle()
     assert services.leaderboard.snapshot() == snapshot  # nor the live boards moved
     assert {agent_id: metrics.as_dict() for agent_id, metrics in services.game.projection.agents.items()} == \
         live_agents
