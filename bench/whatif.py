@@ -12,6 +12,7 @@ process's peak resident memory with the snapshot and the fold (the database read
 measures reading the log).
 """
 import argparse
+import gc
 import resource
 import sys
 import time
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from services.domain.events import GameEvent  # noqa: E402
 from services.domain.levels import DEFAULT_LEVELS  # noqa: E402
 from services.domain.whatif import FloorAgent, RuleSet, what_if  # noqa: E402
+from services.platform.collector import THRESHOLDS  # noqa: E402
 
 
 def snapshot(count: int) -> list[GameEvent]:
@@ -48,6 +50,7 @@ def main() -> None:
     parser.add_argument('--events', type=int, default=50_000)
     parser.add_argument('--days', type=int, default=90)
     args = parser.parse_args()
+    gc.set_threshold(*THRESHOLDS)  # the policy a preview runs under in the server (services/platform/collector.py)
     start = time.perf_counter()
     events = snapshot(args.events)
     made, memory_events = time.perf_counter() - start, peak_mib()
