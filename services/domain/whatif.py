@@ -225,6 +225,7 @@ def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor
     completed_after: set[tuple[str, str, int]] = set()
     count = 0
     in_period = 0
+    badge_fed = 0
     for event in events:
         count += 1
         if progress is not None and count % PROGRESS_EVERY == 0:
@@ -255,8 +256,9 @@ def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor
                 after_tally.add(award.agent_id, day, award.points)
             if draft_outcome.resolved is not None:
                 after_resolved.add(draft_outcome.resolved[0], day, draft_outcome.resolved[1])
-            if draft_event.occurred_at >= badge_start:
-                badge_after.feed(draft_event)
+            if draft_event.occurred_at >= badge_start:  # numbered anew: a draft's completion shares its event's id
+                badge_fed += 1
+                badge_after.feed(replace(draft_event, id=badge_fed))
     if after is None:  # nothing happened in the period: the draft still judges the levels
         after = _switched(before, draft)
         prefix_tally, prefix_resolved = _copy(before_tally), _copy(before_resolved)

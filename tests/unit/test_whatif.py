@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from services.domain.badges import DEFAULT_BADGES, BadgeDefinition, BadgeKind
 from services.domain.events import EventKind, GameEvent
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.levels import DEFAULT_LEVELS, Level
@@ -187,3 +188,16 @@ def test_a_bad_document_is_refused_in_one_line(change: Any, message: str) -> Non
 def test_not_an_object_is_refused() -> None:
     with pytest.raises(RulesError, match='JSON object'):
         rules_from_document([1, 2])
+
+
+def test_a_draft_quest_gives_its_awarded_badge() -> None:
+    awarded = BadgeDefinition(key='finisher', name='Finisher', description='', image='badges/coffee.svg',
+                              kind=BadgeKind.AWARDED)
+    quest = QuestDefinition(key='three', title='Three', description='', target=3,
+                            metric=quest_metric(EventKind.RESOLVED), starts_at=NOW - timedelta(days=4),
+                            ends_at=NOW, reward_badge='finisher')
+    live = RuleSet(badges=(*DEFAULT_BADGES, awarded))
+    result = what_if(floor_log().events, live=live, draft=replace(live, quests=(quest,)), floor=FLOOR, now=NOW,
+                     days=30)
+    assert [(change['badge'], change['gained_by'], change['lost_by']) for change in result.badges] == \
+        [('finisher', [1, 2], [])]
