@@ -163,7 +163,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
-    rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels)
+    rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
+                         incentives=incentives)
     # the helpdesk
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)

@@ -1,11 +1,12 @@
 """The lead's "What-if" tab (issue 18): edit a draft of the rules, preview it against the last days of the log, then
 publish or discard it.
 
-The draft lives in this tab only: nothing is written until "Publish" (one event per kind of rule, as an edit in its own
-tab records), and "Discard" forgets it. The scoring values (with the minimum volume) and the levels are edited here;
-the whole draft (badges, quests and incentives too) can be exported and imported as the JSON document that
-``python main.py rules export`` writes. A preview runs in a worker thread on a snapshot of the log, with a progress
-bar and a Cancel button; only this tab's own timer follows it, and only while it runs.
+The draft lives in this tab only: nothing is written until "Publish" (each change the one event an edit in its own tab
+records, all in one transaction; quests and removing a badge are left to their own tabs), and "Discard" forgets it.
+The scoring values (with the minimum volume) and the levels are edited here; the whole draft (badges, quests and
+incentives too) can be exported and imported as the JSON document that ``python main.py rules export`` writes. A
+preview runs in a worker thread on a snapshot of the log, with a progress bar and a Cancel button; only this tab's own
+timer follows it, and only while it runs.
 """
 import json
 from collections.abc import Callable

@@ -7,6 +7,7 @@ thread, so the event loop keeps serving every tab; it writes nothing, anywhere. 
 import asyncio
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from models import Agent, BadgeDefinitionRow, LevelRow, QuestRow
@@ -18,7 +19,8 @@ from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.levels import DEFAULT_LEVELS, levels_from_dicts
 from services.domain.scoring import ScoringPolicy, policy_as_dict
 from services.domain.whatif import Cancelled, FloorAgent, RuleSet, WhatIf, period_start, what_if
-from services.game.badges import BADGE_SEED, definition_from_row
+from services.game.badges import BADGE_SEED, BadgeService, definition_from_row
+from services.game.incentives import IncentiveService
 from services.game.levels import LevelService
 from services.game.quests import stored_definitions
 from services.game.scoring import ScoringService, stored_policies
@@ -94,11 +96,14 @@ class Preview:
 class RulesService:
     """What the game page's what-if does: the live rules, a lead's preview of a draft, and publishing it."""
 
-    def __init__(self, *, clock: Clock, game: GameService, scoring: ScoringService, levels: LevelService) -> None:
+    def __init__(self, *, clock: Clock, game: GameService, scoring: ScoringService, levels: LevelService,
+                 badges: BadgeService, incentives: IncentiveService) -> None:
         self.clock = clock
         self.game = game
         self.scoring = scoring
         self.levels = levels
+        self.badges = badges
+        self.incentives = incentives
 
     async def live(self) -> RuleSet:
         return await live_rules()
@@ -109,18 +114,24 @@ class RulesService:
         return Preview(draft, days=days, now=self.clock.now())
 
     async def publish(self, actor: AgentView, draft: RuleSet) -> list[str]:
-        """Put the draft's scoring values (with the minimum volume) and levels in force from now on, in one
-        transaction: one event per kind of rule changed, as an edit in its tab records. Returns what changed."""
+        """Put the draft in force from now on, in one transaction (all or nothing): its scoring values (with the
+        minimum volume) and levels, its new or edited badges, and its incentives (new, edited, ended), each change the
+        one event an edit in its own tab records. Quests and the removal of a badge are refused: their own tab does
+        them (a quest's period is set there). Returns what changed."""
         _check_lead(actor)
         live = await live_rules()
-        elsewhere = [name for name, changed in (('badges', draft.badges != live.badges),
-                                                ('quests', set(draft.quests) != set(live.quests)),
-                                                ('incentives', set(draft.incentives) != set(live.incentives)))
-                     if changed]
-        if elsewhere:
-            raise ActionError(f'This draft changes {", ".join(elsewhere)}: publish those in their own tabs (the '
-                              'preview shows them); here only the scoring values and the levels are published. '
-                              'Nothing was published.')
+        live_badges = {badge.key: badge for badge in live.badges}
+        refused = [what for what, differs in (
+            ('quests', set(draft.quests) != set(live.quests)),
+            ('the removal of badges', bool(set(live_badges) - {badge.key for badge in draft.badges})))
+            if differs]
+        if refused:
+            raise ActionError(f'This draft changes {" and ".join(refused)}: do that in their own tab (the preview '
+                              'shows it). Nothing was published.')
+        badges = [badge for badge in draft.badges if live_badges.get(badge.key) != badge]
+        live_incentives = {incentive.id: incentive for incentive in live.incentives}
+        incentives = [incentive for incentive in draft.incentives if live_incentives.get(incentive.id) != incentive]
+        ended = sorted(set(live_incentives) - {incentive.id for incentive in draft.incentives})
         published = []
         previous = self.game.projection.policy, self.game.projection.levels
         try:
@@ -131,9 +142,18 @@ class RulesService:
                 if draft.levels != live.levels:
                     await self.levels.save_table(actor, draft.levels)
                     published.append('levels')
+                for badge in badges:
+                    await self.badges.save(actor, badge.as_dict())
+                for incentive in incentives:  # an incentive the live game does not know is a new one
+                    await self.incentives.save(actor, incentive if incentive.id in live_incentives else
+                                               replace(incentive, id=0))
+                for incentive_id in ended:
+                    await self.incentives.delete(actor, incentive_id)
         except BaseException:  # each part's own savepoint committed: the projection switched when it folded them
             self.game.projection.policy, self.game.projection.levels = previous
             raise
+        published += [f'{len(badges)} badge(s)'] if badges else []
+        published += [f'{len(incentives) + len(ended)} incentive change(s)'] if incentives or ended else []
         if not published:
             raise ActionError('The draft is the rules in force: nothing to publish.')
         return published

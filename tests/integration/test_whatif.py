@@ -149,7 +149,7 @@ async def test_publish_is_for_leads_and_all_or_nothing(services: Services, ana: 
         await services.rules.publish(ana, draft)
     with pytest.raises(ActionError, match='Only a team lead'):
         services.rules.preview(ana, draft, days=7)
-    with pytest.raises(ActionError, match='This draft changes badges: publish those in their own tabs'):
+    with pytest.raises(ActionError, match='This draft changes the removal of badges: do that in their own tab'):
         await services.rules.publish(lead, replace(draft, badges=live.badges[1:]))
     broken = replace(draft, levels=(*draft.levels[:2], replace(draft.levels[2], title='  ')))
     with pytest.raises(ActionError):  # the levels are refused after the scoring values were saved: both undone
@@ -166,3 +166,23 @@ async def test_publish_is_for_leads_and_all_or_nothing(services: Services, ana: 
     assert kinds == ['scoring_changed', 'levels_changed']
     await services.badges.settle()
     assert await differences(await replay()) == []  # rebuild --check stays clean
+
+
+async def test_publishing_badges_and_incentives_of_an_imported_draft(services: Services, lead: AgentView) -> None:
+    live = await live_rules()
+    assert live.incentives  # the demo's
+    kept, *others = live.incentives
+    new = replace(kept, id=999, name='Weekend bonus', multiplier=3.0)
+    draft = replace(live, badges=(replace(live.badges[0], minimum_volume=3), *live.badges[1:]),
+                    incentives=(replace(kept, multiplier=1.5), new))
+    events = await StoredEvent.all().count()
+    published = await services.rules.publish(lead, draft)
+    assert published == ['1 badge(s)', f'{2 + len(others)} incentive change(s)']
+    now = await live_rules()
+    assert now.badges == draft.badges
+    assert [(i.name, i.multiplier) for i in now.incentives] == [(kept.name, 1.5), ('Weekend bonus', 3.0)]
+    kinds = await StoredEvent.filter(id__gt=events).values_list('kind', flat=True)
+    assert sorted(kinds) == sorted(['badges_changed', 'incentive_saved', 'incentive_saved',
+                                    *['incentive_deleted'] * len(others)])
+    await services.badges.settle()
+    assert await differences(await replay()) == []
