@@ -189,7 +189,7 @@ class WhatIfTab:
     def export(self) -> None:
         if self.lead() is None or (draft := self.edited()) is None:
             return
-        ui.download.content(json.dumps(rules_as_document(draft), ensure_ascii=False, indent=2), 'rules.json',
+        ui.download.content(json.dumps(rules_as_document(draft), ensure_ascii=False, indent=2).encode(), 'rules.json',
                             'application/json')
 
     async def imported(self, event: events.UploadEventArguments) -> None:

@@ -1,8 +1,13 @@
 """The What-if tab (issue 18) through NiceGUI's simulated users: draft → preview → publish, or → discard."""
+import json
+from dataclasses import replace
+
+from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
 from models import LedgerEntry, StoredEvent
 from services.domain.scoring import ScoringPolicy
+from services.domain.whatif import rules_as_document
 from tests.ui.support import agent, demote, log_in, notified, services, set_value, until
 
 
@@ -75,3 +80,26 @@ async def test_a_lead_demoted_while_the_tab_is_open_can_neither_preview_nor_publ
                 message='the preview and the publish to be refused with "Only a lead can do that."')
     await user.should_not_see(marker='whatif-table')
     assert await StoredEvent.filter(id__gt=events, kind='scoring_changed').count() == 0
+
+
+async def test_the_draft_is_exported_and_imported_as_the_rules_document(user: User) -> None:
+    await open_whatif(user)
+    set_value(user, 'draft-happy_customer', 12)
+    user.find(marker='whatif-export').click()
+    document = json.loads((await user.download.next()).content)
+    assert document == rules_as_document(replace(await services().rules.live(),
+                                                 policy=replace(ScoringPolicy(), happy_customer=12)))
+
+    upload, = user.find(marker='whatif-import').elements
+    document['scoring']['fast_resolution'] = 35
+    await upload.handle_uploads([SmallFileUpload(name='rules.json', content_type='application/json',
+                                                 _data=json.dumps(document).encode())])
+    await user.should_see('Draft imported: preview it, then publish or discard it.', retries=50)
+    assert user.find(marker='draft-fast_resolution').elements.pop().value == 35
+    assert user.find(marker='draft-happy_customer').elements.pop().value == 12
+
+    await upload.handle_uploads([SmallFileUpload(name='bad.json', content_type='application/json',
+                                                 _data=b'{"deskquest_rules": 1}')])
+    await user.should_see('Import refused: The rules document lacks: scoring, levels, badges, quests, incentives.',
+                          retries=50)
+    assert user.find(marker='draft-fast_resolution').elements.pop().value == 35  # the draft stays as it was
