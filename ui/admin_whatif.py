@@ -141,9 +141,13 @@ class WhatIfTab:
             self.status.set_text('Cancelling…')
 
     def _follow(self) -> None:
-        if self.preview is not None and self.preview.total:
+        if self.preview is None or self.preview.cancelled:
+            return
+        if self.preview.total:
             self.progress.set_value(min(1.0, self.preview.done / self.preview.total))
             self.status.set_text(f'Replaying: {self.preview.done:,} of {self.preview.total:,} events…')
+        else:
+            self.status.set_text(f'Reading the log: {self.preview.read:,} events…')
 
     def _running(self, running: bool) -> None:
         self.timer.active = running

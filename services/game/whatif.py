@@ -51,9 +51,18 @@ async def floor_agents() -> list[FloorAgent]:
     return [FloorAgent(id=agent_id, name=name, team_id=team_id) for agent_id, name, team_id in rows]
 
 
-async def snapshot() -> list[GameEvent]:
-    """The whole log as it is now, in id order."""
-    return [event async for event in iterate_events()]
+SNAPSHOT_BATCH = 2_000  # events read and converted per turn of the event loop: a few milliseconds each
+
+
+async def snapshot(read: Callable[[int], None] | None = None) -> list[GameEvent]:
+    """The whole log as it is now, in id order, read in small batches so that the event loop keeps serving the tabs;
+    ``read`` is told how many events were read so far."""
+    events: list[GameEvent] = []
+    async for event in iterate_events(batch_size=SNAPSHOT_BATCH):
+        events.append(event)
+        if read is not None and len(events) % SNAPSHOT_BATCH == 0:
+            read(len(events))
+    return events
 
 
 class Preview:
@@ -64,8 +73,9 @@ class Preview:
         self.draft = draft
         self.days = days
         self.now = now
+        self.read = 0  # events of the log read into the snapshot so far
         self.total = 0  # events in the snapshot, once read
-        self.done = 0
+        self.done = 0  # events folded so far
         self._cancelled = threading.Event()
 
     def cancel(self) -> None:
@@ -78,7 +88,7 @@ class Preview:
     async def run(self, *, in_thread: bool = True) -> WhatIf:
         """The preview; raises :class:`Cancelled` if :meth:`cancel` was called."""
         live, floor = await live_rules(), await floor_agents()
-        events = await snapshot()
+        events = await snapshot(self._read)
         self.total = len(events)
         if self.cancelled:
             raise Cancelled
@@ -86,6 +96,11 @@ class Preview:
             events, live=live, draft=self.draft, floor=floor, now=self.now, days=self.days, badge_seed=BADGE_SEED,
             progress=self._progress)
         return await asyncio.to_thread(fold) if in_thread else fold()
+
+    def _read(self, read: int) -> None:
+        self.read = read
+        if self._cancelled.is_set():
+            raise Cancelled
 
     def _progress(self, done: int) -> None:
         self.done = done
