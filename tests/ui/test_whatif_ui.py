@@ -1,13 +1,17 @@
 """The What-if tab (issue 18) through NiceGUI's simulated users: draft → preview → publish, or → discard."""
 import json
+import time
+from collections.abc import Callable
 from dataclasses import replace
 
+import pytest
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
 from models import LedgerEntry, StoredEvent
 from services.domain.scoring import ScoringPolicy
 from services.domain.whatif import rules_as_document
+from services.game import whatif as whatif_service
 from tests.ui.support import agent, demote, log_in, notified, services, set_value, until
 
 
@@ -103,3 +107,24 @@ async def test_the_draft_is_exported_and_imported_as_the_rules_document(user: Us
     await user.should_see('Import refused: The rules document lacks: scoring, levels, badges, quests, incentives.',
                           retries=50)
     assert user.find(marker='draft-fast_resolution').elements.pop().value == 35  # the draft stays as it was
+
+
+async def test_a_running_preview_shows_its_progress_and_can_be_cancelled(user: User,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def endless(events: list, *, progress: Callable[[int], None], **_: object) -> None:
+        """A fold that never ends by itself (in its worker thread): it reports progress until it is cancelled."""
+        done = 0
+        while True:
+            done = min(done + 1, len(events))
+            progress(done)
+            time.sleep(0.01)
+
+    monkeypatch.setattr(whatif_service, 'what_if', endless)
+    await open_whatif(user)
+    user.find(marker='whatif-preview').click()
+    await user.should_see('Replaying:', retries=100)
+    await user.should_see(marker='whatif-progress')
+    user.find(marker='whatif-cancel').click()
+    await user.should_see('Preview cancelled: nothing was changed.', retries=100)
+    await user.should_not_see(marker='whatif-table')
+    await user.should_not_see(marker='whatif-cancel')
