@@ -561,6 +561,8 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     previews.add_argument('--rules', metavar='FILE', help='the draft: a rules document, as "rules export" writes it')
     previews.add_argument('--days', type=int, default=30, help=f'the days replayed, 1 to {MAX_DAYS} (default 30)')
     args = parser.parse_args(argv)
+    if args.action == 'export' and args.command != 'rules' or args.command == 'whatif' and args.action is not None:
+        parser.error(f'{args.command} takes no action {args.action!r}')
     whatif_command = None
     account = None
     token = None
@@ -599,7 +601,7 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
         if not 1 <= args.days <= MAX_DAYS:
             parser.error(f'--days takes 1 to {MAX_DAYS}')
         whatif_command = WhatIfCommand(rules=args.rules, days=args.days, json=args.json)
-    elif args.action is not None and args.command not in ('admin', 'token', 'connect'):
+    elif args.action is not None and args.command not in ('admin', 'token', 'connect', 'rules'):
         parser.error(f'{args.command} takes no action {args.action!r}')
     channels = tuple(dict.fromkeys(name.strip() for names in args.channels for name in names.split(',')
                                    if name.strip()))
