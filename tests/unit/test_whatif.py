@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.domain.badges import DEFAULT_BADGES, BadgeDefinition, BadgeKind
 from services.domain.events import EventKind, GameEvent
@@ -201,3 +203,28 @@ def test_a_draft_quest_gives_its_awarded_badge() -> None:
                      days=30)
     assert [(change['badge'], change['gained_by'], change['lost_by']) for change in result.badges] == \
         [('finisher', [1, 2], [])]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(['resolve', 'reopen', 'good', 'bad', 'reply']), st.integers(1, 2),
+                          st.integers(1, 6), st.integers(0, 60 * 24 * 60)), max_size=60),
+       st.integers(1, 90))
+def test_the_live_rules_previewed_change_nothing_whatever_the_log(steps: list[tuple[str, int, int, int]],
+                                                                  days: int) -> None:
+    log = Log()
+    for action, agent_id, conversation, minutes_ago in sorted(steps, key=lambda step: -step[3]):
+        at = NOW - timedelta(minutes=minutes_ago)
+        if action == 'resolve':
+            log.resolve(agent_id, conversation, at, minutes=minutes_ago % 200)
+        elif action == 'reopen':
+            log.add(EventKind.REOPENED, at, agent_id=agent_id, conversation_id=conversation, data={'reason': 'x'})
+        elif action == 'reply':
+            log.add(EventKind.REPLIED, at, agent_id=agent_id, conversation_id=conversation, data={'length': 3})
+        else:
+            log.add(EventKind.RATED, at, agent_id=agent_id, conversation_id=conversation,
+                    data={'rating': action, 'comment': ''})
+    result = what_if(log.events, live=RuleSet(), draft=RuleSet(), floor=FLOOR, now=NOW, days=days)
+    for agent in result.agents:
+        assert (agent.points_after, agent.points_by_domain_after, agent.rank_after, agent.level_after) == \
+            (agent.points_before, agent.points_by_domain_before, agent.rank_before, agent.level_before)
+    assert not (result.badges or result.levels or result.quests)
