@@ -3,10 +3,10 @@ publish or discard it.
 
 The draft lives in this tab only: nothing is written until "Publish" (each change the one event an edit in its own tab
 records, all in one transaction; quests and removing a badge are left to their own tabs), and "Discard" forgets it.
-The scoring values (with the minimum volume) and the levels are edited here; the whole draft (badges, quests and
-incentives too) can be exported and imported as the JSON document that ``python main.py rules export`` writes. A
-preview runs in a worker thread on a snapshot of the log, with a progress bar and a Cancel button; only this tab's own
-timer follows it, and only while it runs.
+The scoring values (with the minimum volume) and the levels are edited here, incentives switched off; the whole draft
+(badges, quests and incentives too) can be exported and imported as the JSON document that ``python main.py rules
+export`` writes. A preview runs in a worker thread on a snapshot of the log, with a progress bar and a Cancel button;
+only this tab's own timer follows it, and only while it runs.
 """
 import json
 from collections.abc import Callable
@@ -40,6 +40,7 @@ class WhatIfTab:
         self.draft = RuleSet()
         self.preview: Preview | None = None
         self.level_inputs: list[tuple[ui.input, ui.input]] = []  # (title, condition) per level of the draft
+        self.incentive_switches: dict[int, ui.switch] = {}  # per incentive of the draft: kept in it or not
         ui.label('Change the rules in a draft, see what they would have done to the last days of the floor, then '
                  'publish them (from now on, like any edit) or discard them (nothing changes).') \
             .classes('text-sm text-grey-8')
@@ -51,6 +52,10 @@ class WhatIfTab:
             with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-levels'):
                 ui.label('Levels (draft)').classes('font-medium')
                 self.level_rows = ui.column().classes('w-full gap-1')
+            with ui.column().classes('w-72 shrink-0 gap-1 bg-white rounded p-3').mark('draft-incentives'):
+                ui.label('Incentives (draft)').classes('font-medium')
+                ui.label('Switch one off to see the floor without it.').classes('text-xs text-grey-7')
+                self.incentive_rows = ui.column().classes('w-full gap-0')
         self.error = ui.label().classes('text-negative text-sm').mark('whatif-error')
         with ui.row().classes('w-full items-center gap-2'):
             self.days = ui.number(f'Days to replay (1–{MAX_DAYS})', value=30, min=1, max=MAX_DAYS, step=1) \
@@ -95,6 +100,14 @@ class WhatIfTab:
                     if level.number == 1:
                         condition.disable()
                     self.level_inputs.append((title, condition))
+        self.incentive_rows.clear()
+        with self.incentive_rows:
+            self.incentive_switches = {
+                incentive.id: ui.switch(incentive.label, value=True).props('dense').classes('text-sm')
+                .tooltip(incentive.summary).mark(f'draft-incentive-{incentive.id}')
+                for incentive in sorted(draft.incentives, key=lambda incentive: incentive.id)}
+            if not draft.incentives:
+                ui.label('None.').classes('text-sm text-grey-6')
 
     def edited(self) -> RuleSet | None:
         """The draft with the editors' values, or None (and the reason shown) if a value is refused."""
@@ -102,6 +115,8 @@ class WhatIfTab:
         document['scoring'] = {name: number.value for name, number in self.values.items()}
         document['levels'] = [{**row, 'title': title.value, 'condition': condition.value or ''}
                               for row, (title, condition) in zip(document['levels'], self.level_inputs, strict=True)]
+        document['incentives'] = [incentive.as_data() for incentive in self.draft.incentives
+                                  if self.incentive_switches[incentive.id].value]
         try:
             draft = rules_from_document(document)
         except RulesError as error:

@@ -128,3 +128,18 @@ async def test_a_running_preview_shows_its_progress_and_can_be_cancelled(user: U
     await user.should_see('Preview cancelled: nothing was changed.', retries=100)
     await user.should_not_see(marker='whatif-table')
     await user.should_not_see(marker='whatif-cancel')
+
+
+async def test_a_draft_without_an_incentive_is_previewed_then_published(user: User) -> None:
+    live = await services().rules.live()
+    incentive = live.incentives[0]  # the demo's
+    await open_whatif(user)
+    await user.should_see(marker=f'draft-incentive-{incentive.id}', retries=50)
+    set_value(user, f'draft-incentive-{incentive.id}', False)
+    await preview(user)
+    assert [i.id for i in services().incentives.in_force()] == [i.id for i in live.incentives]  # still live
+    user.find(marker='whatif-publish').click()
+    await user.should_see('Published (1 incentive change(s)): the draft applies from now on.', retries=50)
+    assert incentive.id not in {i.id for i in services().incentives.in_force()}
+    deleted = await StoredEvent.filter(kind='incentive_deleted').values_list('data', flat=True)
+    assert [data['incentive_id'] for data in deleted] == [incentive.id]
