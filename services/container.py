@@ -19,6 +19,7 @@ from services.game.receipts import ReceiptService
 from services.game.rewards import RewardService
 from services.game.scoring import ScoringService
 from services.game.trophies import TrophyService
+from services.game.whatif import RulesService
 from services.helpdesk.api_events import ExternalEvents
 from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
@@ -81,6 +82,7 @@ class Services:
     trophies: TrophyService
     scoring: ScoringService  # the scoring values and the leaderboards' minimum volume, as leads edit them
     quests: QuestService  # quests and team missions (issue 4)
+    rules: RulesService  # what-if: previews of a draft of every rule, and publishing it (issue 18)
     # the REST API v1 (issue 14): its tokens, what it reads, the facts it is posted
     api_tokens: ApiTokenService
     api_reads: ApiReads
@@ -163,6 +165,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
     kudos = KudosService(clock=clock, game=game, directory=directory, notices=notices)
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
+    rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
+                         incentives=incentives)
     # the helpdesk
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
@@ -208,4 +212,4 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
-                    connections=connections)
+                    connections=connections, rules=rules)
