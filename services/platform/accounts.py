@@ -12,6 +12,7 @@ from tortoise.exceptions import IntegrityError
 from models import Agent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import LANGUAGES, _
 from services.domain.text import checked_text
 from services.platform.auth import MAX_USERNAME, AuthService
 from services.platform.directory import AgentView, Directory
@@ -139,6 +140,25 @@ class AccountService:
             await agent.save(update_fields=['role'])
             await work.record(EventKind.ACCOUNT_ROLE_CHANGED, agent_id=actor.id,
                               data={**_about(agent, actor), 'role_before': before, 'role': role})
+            if agent.active:
+                view = self.directory.view(agent)
+                work.after_commit(lambda: self.directory.put(view))
+
+    async def set_language(self, actor: AgentView, language: str) -> None:
+        """The person's own choice of language for their screens, kept with their account (every browser follows it).
+
+        :raises ActionError: for a language the app does not speak; nothing is written then.
+        """
+        if not isinstance(language, str) or language not in LANGUAGES:
+            raise ActionError(_('Choose one of the languages offered.'))
+        async with self.game.unit_of_work() as work:
+            agent = await self._account(actor.id)
+            if agent.language == language:
+                return
+            agent.language = language
+            await agent.save(update_fields=['language'])
+            await work.record(EventKind.LANGUAGE_CHANGED, agent_id=actor.id,
+                              data={**_about(agent, actor), 'language': language})
             if agent.active:
                 view = self.directory.view(agent)
                 work.after_commit(lambda: self.directory.put(view))

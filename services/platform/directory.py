@@ -16,6 +16,7 @@ class AgentView:
     team_name: str
     style: str
     is_demo: bool
+    language: str = ''  # the language they chose for the screens; '' for their browser's (issue 16)
 
     @property
     def is_lead(self) -> bool:
@@ -47,7 +48,7 @@ class Directory:
         """How the rest of the app sees a stored account."""
         return AgentView(id=agent.id, username=agent.username, name=agent.display_name, role=agent.role,
                          team_id=agent.team_id, team_name=self.teams.get(agent.team_id, '') if agent.team_id else '',
-                         style=agent.style, is_demo=agent.is_demo)
+                         style=agent.style, is_demo=agent.is_demo, language=agent.language)
 
     def put(self, agent: AgentView) -> None:
         """Hold this account as it now is (created, enabled or changed after start-up); call after its commit."""
