@@ -26,8 +26,8 @@ from services.domain.events import Channel
 from services.game.rebuild import differences, overwrite, replay
 from services.platform import collector
 from services.platform.accounts import create_account
-from services.platform.catalogs import compile_catalogs
 from services.platform.api_tokens import ApiTokenService
+from services.platform.catalogs import compile_catalogs
 from services.platform.clock import AcceleratedClock, SystemClock
 from services.platform.database import (
     IncompatibleDatabase,

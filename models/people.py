@@ -25,8 +25,6 @@ class Agent(Model):
     active = fields.BooleanField(default=True)
     # the address helpdesks and the REST API know the agent by (issue 14); '' when none was given
     email = fields.CharField(max_length=200, default='', db_default='')  # db_default: rows made before it have one
-    # the language the person chose for the screens (issue 16: en, fr, nl, lv); '' until they choose: their browser's
-    language = fields.CharField(max_length=8, default='', db_default='')
 
     class Meta:
         table = 'agent'

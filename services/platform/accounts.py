@@ -145,7 +145,8 @@ class AccountService:
                 work.after_commit(lambda: self.directory.put(view))
 
     async def set_language(self, actor: AgentView, language: str) -> None:
-        """The person's own choice of language for their screens, kept with their account (every browser follows it).
+        """The person's own choice of language for their screens, kept with their account (every browser follows it):
+        the event is the record, :class:`Directory` holds the latest.
 
         :raises ActionError: for a language the app does not speak; nothing is written then.
         """
@@ -153,15 +154,16 @@ class AccountService:
             raise ActionError(_('Choose one of the languages offered.'))
         async with self.game.unit_of_work() as work:
             agent = await self._account(actor.id)
-            if agent.language == language:
+            if self.directory.languages.get(agent.id, '') == language:
                 return
-            agent.language = language
-            await agent.save(update_fields=['language'])
             await work.record(EventKind.LANGUAGE_CHANGED, agent_id=actor.id,
                               data={**_about(agent, actor), 'language': language})
-            if agent.active:
-                view = self.directory.view(agent)
-                work.after_commit(lambda: self.directory.put(view))
+
+            def chosen() -> None:
+                self.directory.languages[agent.id] = language
+                if agent.active:
+                    self.directory.put(self.directory.view(agent))
+            work.after_commit(chosen)
 
     def _lead_only(self, actor: AgentView, what: str) -> None:
         """:raises ActionError: unless ``actor`` is a lead, as the directory holds them now (a view taken before they
