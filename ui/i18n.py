@@ -124,8 +124,9 @@ def language_menu(services: Services, *, agent: AgentView | None = None, actor=N
                 return
         ui.navigate.to(f'/language/{code}?next={quote(path)}')  # the page again, built in the new language
 
-    with ui.button(current.upper(), icon='translate').props(f'flat dense no-caps {"color=white" if dark else ""}') \
-            .tooltip(_('Language')).mark('language-menu'), ui.menu():
+    # the code alone, round like the header's icons: the lead's header is full at 1366 px
+    with ui.button(current.upper()).props(f'flat round dense {"color=white" if dark else ""}') \
+            .tooltip(f'{_("Language")}: {LANGUAGES[current]}').mark('language-menu'), ui.menu():
         for code, name in LANGUAGES.items():
             ui.menu_item(name, on_click=lambda code=code: choose(code)).mark(f'language-{code}') \
                 .classes('font-bold' if code == current else '')
