@@ -29,7 +29,7 @@ def register(services: Services) -> None:
             ui.label(_('Your account')).classes('text-lg font-bold')
             ui.space()
             ui.label(f'{agent.name} ({agent.username})').classes('font-medium')
-            language_menu(services, agent=agent, actor=actor)
+            language_menu(services, actor=actor)
 
         shown: set[str] = set()  # the sessions listed: another's end refreshes the list only when it was one of them
 

@@ -12,6 +12,7 @@ come from our catalogs (NiceGUI has none in Latvian or Dutch).
 """
 import json
 import weakref
+from collections.abc import Callable
 from urllib.parse import quote
 
 from fastapi import Request
@@ -109,7 +110,8 @@ def _dress_browser(client: Client) -> None:
     ''')
 
 
-def language_menu(services: Services, *, agent: AgentView | None = None, actor=None, dark: bool = True) -> None:
+def language_menu(services: Services, *, actor: Callable[[], AgentView | None] | None = None,
+                  dark: bool = True) -> None:
     """The header's language button: the current language's code, a menu of the four. A logged-in person's choice is
     kept with their account (an event, every browser of theirs follows it), and every choice with this browser."""
     current = tab_language() or DEFAULT_LANGUAGE

@@ -50,7 +50,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             with ui.row().classes('items-center gap-1 text-sm bg-deep-purple-5 px-2 rounded no-wrap'):
                 level_icon = ui.icon('badge', size='xs')
                 level_chip = ui.label().mark('level-chip')
-            language_menu(services, agent=agent, actor=actor)
+            language_menu(services, actor=actor)
             ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/account')) \
                 .props('flat round color=white').tooltip(_('Your account: language, sessions and password')) \
                 .mark('account-link')
