@@ -28,7 +28,7 @@ def test_a_latvian_browser_gets_latvian_pages_quasar_texts_and_reconnect_popup(s
     page.get_by_role('button', name='Pieteikties').click()
     expect(page).to_have_url(f'{server.url}/')
     page.goto(f'{server.url}/account')
-    expect(page.get_by_text('Jūsu sesijas')).to_be_visible()
+    expect(page.get_by_text('Jūsu sesijas', exact=True)).to_be_visible()
     expect(page.get_by_text('pēdējā aktivitāte: tikko')).to_be_visible()
     expect(page.get_by_text(' gada ').first).to_be_visible()  # Babel's Latvian date: "2026. gada 6. dec. …"
     speaks(page, 'lv')
