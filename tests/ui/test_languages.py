@@ -7,7 +7,7 @@ from nicegui.testing import User
 
 from models import StoredEvent
 from services.domain.errors import ActionError
-from tests.ui.support import agent, log_in, running, services, until
+from tests.ui.support import agent, log_in, running, services, set_value, until
 
 
 async def choose(user: User, code: str) -> None:
@@ -55,6 +55,13 @@ async def test_a_choice_in_the_header_is_kept_with_the_account(create_user: Call
     assert await StoredEvent.filter(kind='language_changed').count() == 2
     await services().directory.load()  # as at start-up: the last choice, read back from the log
     assert agent('lead').language == 'fr' and agent('ana').language == ''
+
+    await second.open('/account')  # the account page's own choice
+    await second.should_see('Votre compte', retries=50)
+    set_value(second, 'account-language', 'nl')
+    await second.should_see('Je account', retries=50)
+    await second.should_see('Je wachtwoord wijzigen')
+    assert agent('lead').language == 'nl'
 
 
 async def test_only_a_language_the_app_speaks_is_kept(user: User) -> None:
