@@ -29,6 +29,7 @@ from services.game.whatif import Preview, live_rules
 from services.platform import collector
 from services.platform.accounts import create_account
 from services.platform.api_tokens import ApiTokenService
+from services.platform.catalogs import compile_catalogs
 from services.platform.clock import AcceleratedClock, SystemClock
 from services.platform.database import (
     IncompatibleDatabase,
@@ -129,6 +130,7 @@ class WhatIfCommand:
 def serve(settings: Settings) -> None:
     """Serve the app: on the wall clock in production, on the demo floor with its simulator otherwise."""
     simulator: Simulator | None = None
+    compile_catalogs()  # the translations' .mo files, from the .po files a clone holds (issue 16)
     ephemeral_secret = not settings.storage_secret.get_secret_value()  # the banner says what that means
     settings = with_storage_secret(settings)  # the sessions' secret, and the key of the helpdesks' signing secrets
     if settings.demo:  # the demo floor, on a clock its simulator accelerates

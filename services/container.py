@@ -5,6 +5,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
+from services.domain.i18n import set_floor_timezone
 from services.domain.sessions import SessionPolicy
 from services.game.api_reads import ApiReads
 from services.game.badges import BadgeService
@@ -140,6 +141,7 @@ class Services:
 def build(settings: Settings, *, clock: Clock) -> Services:
     """Wire the services together on the clock the caller chose (main.py: the wall clock or the demo's accelerated
     one; tests and headless runs: a manual one). One part per line, each after the parts it needs."""
+    set_floor_timezone(settings.floor_timezone)  # the times every page and receipt shows are the floor's (issue 16)
     directory = Directory()
     game = GameService(clock=clock)  # the event log's single writer: every change goes through it
     notices = Notices()  # what the store, the disputes and the quests tell one agent's tabs

@@ -62,6 +62,8 @@ class EventKind(str, Enum):
     # a person changed their own password (issue 19); agent_id: themselves; data: id, username, by; their other
     # sessions end
     PASSWORD_CHANGED = 'password_changed'
+    # a person chose the language of their screens (issue 16); agent_id: themselves; data: id, username, by, language
+    LANGUAGE_CHANGED = 'language_changed'
     # REST API tokens (issue 14); agent_id: the lead (None from the command line); data: id, name, scope, prefix, by
     API_TOKEN_CREATED = 'api_token_created'
     API_TOKEN_REVOKED = 'api_token_revoked'
