@@ -17,7 +17,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -62,6 +62,10 @@ NO_PASSWORD = '!'  # not an Argon2 hash: an agent made for a helpdesk identity c
 FACT_ORDER = {FactKind.OPENED: 0, FactKind.CUSTOMER_WROTE: 1, FactKind.REPLIED: 2, FactKind.NOTE: 2,
               FactKind.ASSIGNED: 3, FactKind.STATUS: 4, FactKind.RATED: 5}
 KEY_DERIVATION_SALT = b'deskquest connection secrets'
+# Freshdesk sends no delivery id and times nothing: a delivery whose body is byte for byte one already taken for that
+# ticket within this window is its retry (Freshdesk retries a failed call 5, 35 and 95 minutes after it). The cost: the
+# very same event twice on a ticket within it (one agent replying twice with nothing else changed) counts once.
+FRESHDESK_RETRY_WINDOW = timedelta(hours=2)
 GROUP_LIMIT = 200  # deliveries committed together at most: a group's transaction stays short
 Answer = tuple[int, str]
 
@@ -278,16 +282,22 @@ class ConnectionService:
         if target is None or target.id == agent_id or target.role != 'agent':
             raise ActionError('Merge into another active agent.')
         async with self.game.unit_of_work() as work:
-            metrics = self.game.projection.agents.get(agent_id)
-            snapshot = metrics.as_dict() if metrics is not None else {}
-            await work.record(EventKind.AGENT_MERGED, agent_id=target.id, key=f'agent_merged:{agent_id}', data={
-                'from_agent_id': agent_id, 'from_name': source.display_name, 'into_name': target.name,
-                'points': {domain: snapshot.get(domain, 0) for domain in ('quality', 'speed', 'productivity')},
-                'counters': {name: snapshot.get(name, 0) for name in MERGED_COUNTERS}, 'by': actor.id})
-            await HelpdeskIdentity.filter(agent_id=agent_id).update(agent_id=target.id, created_agent=False)
-            source.active = False
-            await source.save(update_fields=['active'])
-            work.after_commit(lambda: (self.directory.agents.pop(agent_id, None), self._announce.poke()))
+            await self._merge_in(work, source, target, by=actor.id)
+
+    async def _merge_in(self, work: UnitOfWork, source: Agent, target: AgentView, *, by: int | None) -> None:
+        """In ``work``: the ``agent_merged`` event moving ``source``'s points and counts to ``target``, their
+        identities pointed at ``target``, ``source`` off the floor (``by`` None: DeskQuest relinked them itself)."""
+        agent_id = source.id
+        metrics = self.game.projection.agents.get(agent_id)
+        snapshot = metrics.as_dict() if metrics is not None else {}
+        await work.record(EventKind.AGENT_MERGED, agent_id=target.id, key=f'agent_merged:{agent_id}', data={
+            'from_agent_id': agent_id, 'from_name': source.display_name, 'into_name': target.name,
+            'points': {domain: snapshot.get(domain, 0) for domain in ('quality', 'speed', 'productivity')},
+            'counters': {name: snapshot.get(name, 0) for name in MERGED_COUNTERS}, 'by': by})
+        await HelpdeskIdentity.filter(agent_id=agent_id).update(agent_id=target.id, created_agent=False)
+        source.active = False
+        await source.save(update_fields=['active'])
+        work.after_commit(lambda: (self.directory.agents.pop(agent_id, None), self._announce.poke()))
 
     # --- what a helpdesk does ---
 
@@ -352,6 +362,11 @@ class ConnectionService:
                 if seen is not None and seen.status != 'failed':
                     return 200, f'Delivery {delivery_id} was already received ({seen.status}).'
                 delivery = seen  # a retry of one that failed: run again in its row
+            if delivery is None and connection.kind == 'freshdesk' and reading.facts:
+                retried = await _freshdesk_retry_of(connection.id, reading.facts[0].ticket, body, received)
+                if retried is not None:
+                    return 200, f'A retry of delivery {retried.id} (the same body within ' \
+                                f'{FRESHDESK_RETRY_WINDOW.seconds // 3600} hours): already received ({retried.status}).'
             delivery = delivery or Delivery(connection_id=connection.id, delivery_id=delivery_id, body=body,
                                             headers=headers, received_at=received)
             delivery.event = reading.event[:80]
@@ -611,6 +626,8 @@ class ConnectionService:
             if who.email and not identity.email:
                 identity.email = who.email[:200]
                 await identity.save(update_fields=['email'])
+                if identity.created_agent:  # made up before an e-mail was known: the agent it names, if any
+                    return await self._relink(work, identity, who.email)
             return identity.agent_id
         agent = await _agent_by_email(who.email) if who.email else None
         created = agent is None
@@ -623,6 +640,18 @@ class ConnectionService:
                                       name=_shown(who.name, 120), email=who.email, agent_id=agent.id,
                                       created_agent=created)
         return agent.id
+
+    async def _relink(self, work: UnitOfWork, identity: HelpdeskIdentity, email: str) -> int:
+        """An identity whose agent was made up (no e-mail known then) now carries an e-mail: when it is an existing
+        DeskQuest agent's, the made-up agent (not invited yet) is merged into them, points and counts and all, by an
+        ``agent_merged`` event as a lead's merge is; otherwise the e-mail just stays recorded on the identity."""
+        made = await Agent.get(id=identity.agent_id)
+        found = await _agent_by_email(email)
+        target = self.directory.agent(found.id) if found is not None and found.id != made.id else None
+        if target is None or made.password_hash != NO_PASSWORD or not made.active:
+            return identity.agent_id
+        await self._merge_in(work, made, target, by=None)
+        return target.id
 
     async def _store_failed(self, connection: Connection, headers: dict[str, str], body: bytes, *,
                             received: datetime, reason: str, event: str, delivery_id: str | None,
@@ -697,6 +726,16 @@ async def _latest(work: UnitOfWork, conversation_id: int, *kinds: EventKind,
         return pending
     return await StoredEvent.filter(conversation_id=conversation_id, kind__in=[kind.value for kind in kinds]) \
         .order_by('-id').first()
+
+
+async def _freshdesk_retry_of(connection_id: int, ticket: str, body: bytes, received: datetime) -> Delivery | None:
+    """The delivery taken (not failed) for this ticket within :data:`FRESHDESK_RETRY_WINDOW` whose body is this one."""
+    for earlier in await Delivery.filter(connection_id=connection_id, ticket=ticket,
+                                         received_at__gte=received - FRESHDESK_RETRY_WINDOW) \
+            .exclude(status='failed').order_by('-id'):
+        if bytes(earlier.body) == body:
+            return earlier
+    return None
 
 
 async def _merged_into(agent_id: int | None) -> int | None:
