@@ -96,8 +96,9 @@ class InboxService:
             history=await self._history(customer.name, conversations))
 
     async def create_conversation(self, *, customer_id: int, channel: Channel, subject: str, body: str,
-                                  priority: str = 'normal', key: str | None = None) -> int:
-        """A customer writes in (or calls): a new conversation waiting in the queue."""
+                                  priority: str = 'normal', key: str | None = None, at: datetime | None = None) -> int:
+        """A customer writes in (or calls): a new conversation waiting in the queue (``at``: when, if not now; the
+        API's facts carry their own time)."""
         subject = checked_text(subject, 'subject', MAX_SUBJECT)
         body = checked_text(body, 'message', MAX_MESSAGE, multiline=True)
         if priority not in SLA_RESOLUTION_TARGETS:
@@ -105,33 +106,34 @@ class InboxService:
         async with self.game.unit_of_work() as work:
             if key is not None and (seen := await StoredEvent.get_or_none(key=key)) is not None:
                 return seen.conversation_id or 0  # the same arrival delivered twice makes one conversation
-            now = self.clock.now()
+            now = work.moment(at)
             customer = await Customer.get(id=customer_id)
             conversation = await Conversation.create(
                 customer=customer, channel=channel.value, subject=subject, status='new', priority=priority,
                 created_at=now, waiting_since=now, sla_due_at=now + SLA_RESOLUTION_TARGETS[priority], inbound_count=1)
             await Message.create(conversation=conversation, author_kind='customer', body=body, created_at=now)
-            await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key,
+            await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key, at=now,
                               data={'channel': channel.value, 'priority': priority, 'customer_id': customer_id})
             for hook in self.on_created:
                 await hook(work, conversation, body)
             work.after_commit(lambda: self._store(conversation, customer.name))
         return conversation.id
 
-    async def customer_message(self, conversation_id: int, body: str, *, key: str | None = None) -> None:
+    async def customer_message(self, conversation_id: int, body: str, *, key: str | None = None,
+                               at: datetime | None = None) -> None:
         """The customer writes again; a resolved conversation is reopened by it."""
         body = checked_text(body, 'message', MAX_MESSAGE, multiline=True, empty='The message is empty.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
-            now = self.clock.now()
+            now = work.moment(at)
             if conversation.status == 'resolved':
-                await self._reopen(work, conversation, reason='customer wrote again')
+                await self._reopen(work, conversation, reason='customer wrote again', at=now)
             conversation.inbound_count += 1
             conversation.waiting_since = conversation.waiting_since or now
             conversation.status = 'open' if conversation.assignee_id else 'new'
             await conversation.save()
             await Message.create(conversation=conversation, author_kind='customer', body=body, created_at=now)
-            await work.record(EventKind.CUSTOMER_MESSAGE, conversation_id=conversation.id, key=key,
+            await work.record(EventKind.CUSTOMER_MESSAGE, conversation_id=conversation.id, key=key, at=now,
                               agent_id=conversation.assignee_id, data={'length': len(body)})
             for hook in self.on_customer_message:
                 await hook(work, conversation, body)
@@ -151,7 +153,7 @@ class InboxService:
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def reply(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None,
-                    canned_id: int | None = None) -> str:
+                    canned_id: int | None = None, at: datetime | None = None) -> str:
         """Send a reply; ``/shortcut`` alone sends that canned reply (the agent's personal one first) with its
         placeholders filled. ``canned_id``: the canned reply the text was picked from (and maybe edited), counted as
         used. Returns the body."""
@@ -173,9 +175,9 @@ class InboxService:
                     company=conversation.customer.company, agent_team=actor.team_name))
             if canned is not None:
                 await self.canned.count_use(work, canned.id)
+            now = work.moment(at)
             if conversation.assignee_id is None:
-                await self.assign_in(work, conversation, actor.id)
-            now = self.clock.now()
+                await self.assign_in(work, conversation, actor.id, at=now)
             await Message.create(conversation=conversation, author_kind='agent', agent_id=actor.id, body=body,
                                  created_at=now)
             data = {'length': len(body), 'canned': canned.shortcut if canned else None, 'channel': conversation.channel}
@@ -186,16 +188,17 @@ class InboxService:
             conversation.status = 'pending'
             await conversation.save()
             await work.record(EventKind.REPLIED, agent_id=actor.id, conversation_id=conversation.id, key=key,
-                              data=data)
+                              data=data, at=now)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
         return body
 
-    async def resolve(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
+    async def resolve(self, actor: AgentView, conversation_id: int, *, key: str | None = None,
+                      at: datetime | None = None) -> None:
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
             self._check_mine(actor, conversation, allow_unassigned=False)
-            await self.resolve_in(work, conversation, key=key)
+            await self.resolve_in(work, conversation, key=key, at=at)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def resolve_in(self, work: UnitOfWork, conversation: Conversation, *, key: str | None = None,
@@ -230,7 +233,8 @@ class InboxService:
             await conversation.save()
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
-    async def rate(self, conversation_id: int, rating: Rating, *, comment: str = '', key: str | None = None) -> None:
+    async def rate(self, conversation_id: int, rating: Rating, *, comment: str = '', key: str | None = None,
+                   at: datetime | None = None) -> None:
         """The customer rates the latest resolution: once, and only while the conversation is resolved."""
         comment = checked_text(comment, 'comment', MAX_COMMENT, multiline=True)
         async with self.game.unit_of_work() as work:
@@ -246,7 +250,7 @@ class InboxService:
             resolution = await StoredEvent.filter(conversation_id=conversation.id, kind=EventKind.RESOLVED.value) \
                 .order_by('-id').first()
             resolver = resolution.agent_id if resolution is not None else conversation.assignee_id
-            await work.record(EventKind.RATED, agent_id=resolver, conversation_id=conversation.id, key=key,
+            await work.record(EventKind.RATED, agent_id=resolver, conversation_id=conversation.id, key=key, at=at,
                               data={'rating': rating.value, 'comment': comment[:500], 'channel': conversation.channel})
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
@@ -413,7 +417,7 @@ class InboxService:
 
     # --- routing, rules and SLA policies (services/helpdesk/routing.py, automation.py, sla.py) ---
 
-    async def assign(self, conversation_id: int, agent_id: int, *, by: str) -> None:
+    async def assign(self, conversation_id: int, agent_id: int, *, by: str, at: datetime | None = None) -> None:
         """Routing gives a waiting conversation to an agent: ASSIGNED with data 'by' (no person acted)."""
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
@@ -421,18 +425,18 @@ class InboxService:
             if conversation.assignee_id is not None:
                 raise ActionError(f'#{conversation.id} is already assigned to '
                                   f'{self._agent_name(conversation.assignee_id)}.')
-            await self.assign_in(work, conversation, agent_id, by=by)
+            await self.assign_in(work, conversation, agent_id, by=by, at=at)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def assign_in(self, work: UnitOfWork, conversation: Conversation, agent_id: int, *, by: str | None = None,
-                        key: str | None = None) -> None:
+                        key: str | None = None, at: datetime | None = None) -> None:
         """Assign inside a change in progress: an agent taking it, or (``by``) routing, a rule, an escalation; the
         caller stores the conversation."""
         conversation.assignee_id = agent_id
         if conversation.status == 'new':
             conversation.status = 'open'
         await conversation.save()
-        await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id, key=key,
+        await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id, key=key, at=at,
                           data={'channel': conversation.channel} | ({'by': by} if by else {}))
 
     async def set_priority(self, actor: AgentView, conversation_id: int, priority: str, *,
