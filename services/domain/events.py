@@ -73,6 +73,9 @@ class EventKind(str, Enum):
     # data: from_agent_id, points (by domain) and counters (resolved, replies, …) moved, names, by. The fold moves them
     # with new ledger entries; the earlier events stay the merged agent's
     AGENT_MERGED = 'agent_merged'
+    # a lead marked a team as working in another helpdesk or not (issue 14); agent_id: the lead; data: team_id, name,
+    # external (its agents then see no inbox, and their inbox actions are refused), by
+    TEAM_HELPDESK_CHANGED = 'team_helpdesk_changed'
 
 
 class Channel(str, Enum):

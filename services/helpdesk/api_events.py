@@ -104,9 +104,9 @@ class ExternalEvents:
                 if item is None or item.assignee_id != agent.id:  # taken already: nothing to do
                     await inbox.assign(conversation_id, agent.id, by='api', at=at)
             elif fact.type == FactType.REPLIED:
-                await inbox.reply(agent, conversation_id, fact.body, key=key, at=at)
+                await inbox.reply(agent, conversation_id, fact.body, key=key, at=at, from_helpdesk=True)
             else:
-                await inbox.resolve(agent, conversation_id, key=key, at=at)
+                await inbox.resolve(agent, conversation_id, key=key, at=at, from_helpdesk=True)
         return Applied(type=fact.type, conversation_id=conversation_id)
 
     async def conversation_of(self, source: str, ticket: str) -> int:

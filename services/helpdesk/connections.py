@@ -25,9 +25,10 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from nicegui import Event
 
-from models import Agent, Connection, Conversation, Customer, Delivery, HelpdeskIdentity, LedgerEntry, StoredEvent
+from models import Agent, Connection, Conversation, Customer, Delivery, HelpdeskIdentity, LedgerEntry, StoredEvent, Team
 from services.domain.connectors import chatwoot, freshdesk, zendesk
 from services.domain.connectors.facts import HELPDESK_NAMES, Fact, FactKind, HelpdeskAgent, Reading, Status, Unreadable
+from services.domain.connectors.setup import checked_base_url, ticket_url
 from services.domain.connectors.signatures import (
     Refused,
     check_chatwoot,
@@ -80,6 +81,7 @@ class ConnectionView:
     signed: bool
     active: bool
     created_at: datetime
+    base_url: str = ''  # the helpdesk's address, for links to its tickets ('' unknown)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -108,6 +110,40 @@ class HelpdeskAgentView:
     email: str
     helpdesk: str  # 'Chatwoot (Support EU)'
     external_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExternalFactView:
+    at: datetime
+    what: str  # 'Resolved by Ana Ozola'
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExternalConversationView:
+    """What DeskQuest knows of a connected helpdesk's conversation (it is worked there, not in the inbox)."""
+    conversation_id: int
+    helpdesk: str  # 'Chatwoot'
+    connection_name: str
+    ticket: str  # the helpdesk's own id
+    subject: str
+    customer: str
+    channel: str
+    status: str
+    facts: tuple[ExternalFactView, ...]  # oldest first
+    url: str | None  # the ticket in the helpdesk, when the connection knows its address
+
+
+FACT_WORDS = {'conversation_created': 'Conversation created', 'customer_message': 'The customer wrote',
+              'replied': 'Replied', 'note_added': 'Private note', 'assigned': 'Assigned', 'resolved': 'Resolved',
+              'reopened': 'Reopened', 'rated': 'Rated', 'rating_invalidated': 'Rating replaced'}
+MAX_FACTS_SHOWN = 200
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TeamHelpdeskView:
+    team_id: int
+    name: str
+    external: bool  # works in another helpdesk: its agents see no inbox here
 
 
 class ConnectionService:
@@ -189,6 +225,38 @@ class ConnectionService:
             await connection.save(update_fields=['secret_hash', 'secret_encrypted'])
             await work.record(EventKind.CONNECTION_CHANGED, agent_id=actor.id,
                               data={'id': connection.id, 'change': 'secret', 'by': actor.id})
+
+    async def set_base_url(self, actor: AgentView, connection_id: int, base_url: str) -> None:
+        """The helpdesk's address, so what DeskQuest shows of a ticket links to it ('' forgets it)."""
+        _check_lead(actor)
+        connection = await self._get(connection_id)
+        base_url = checked_base_url(connection.kind, base_url)
+        async with self.game.unit_of_work() as work:
+            connection.base_url = base_url
+            await connection.save(update_fields=['base_url'])
+            await work.record(EventKind.CONNECTION_CHANGED, agent_id=actor.id,
+                              data={'id': connection.id, 'change': 'base_url', 'base_url': base_url, 'by': actor.id})
+            work.after_commit(self._announce.poke)
+
+    async def external_conversation(self, conversation_id: int) -> ExternalConversationView | None:
+        """A connected helpdesk's conversation as DeskQuest knows it: its helpdesk, ticket and the facts received;
+        None for a conversation of DeskQuest's own inbox (or none at all)."""
+        conversation = await Conversation.get_or_none(id=conversation_id, connection_id__not_isnull=True) \
+            .prefetch_related('connection', 'customer')
+        if conversation is None:
+            return None
+        connection = conversation.connection
+        events = await StoredEvent.filter(conversation_id=conversation_id).order_by('occurred_at', 'id') \
+            .limit(MAX_FACTS_SHOWN)
+        names = dict(await Agent.filter(id__in={e.agent_id for e in events if e.agent_id is not None})
+                     .values_list('id', 'display_name'))
+        return ExternalConversationView(
+            conversation_id=conversation.id, helpdesk=HELPDESK_NAMES[connection.kind],
+            connection_name=connection.name, ticket=conversation.external_id or '', subject=conversation.subject,
+            customer=conversation.customer.name, channel=conversation.channel, status=conversation.status,
+            facts=tuple(ExternalFactView(at=event.occurred_at, what=_fact_words(event, names.get(event.agent_id)))
+                        for event in events if event.kind in FACT_WORDS),
+            url=ticket_url(connection.kind, connection.base_url, conversation.external_id or ''))
 
     async def deactivate(self, actor: AgentView, connection_id: int) -> None:
         """Stop accepting the connection's deliveries (they are answered 404); what it brought stays."""
@@ -298,6 +366,31 @@ class ConnectionService:
         source.active = False
         await source.save(update_fields=['active'])
         work.after_commit(lambda: (self.directory.agents.pop(agent_id, None), self._announce.poke()))
+
+    async def team_helpdesks(self, actor: AgentView) -> list[TeamHelpdeskView]:
+        """Every team, by name, and whether it works in another helpdesk."""
+        _check_lead(actor)
+        return [TeamHelpdeskView(team_id=team.id, name=team.name, external=team.external_helpdesk)
+                for team in await Team.all().order_by('name')]
+
+    async def set_team_external(self, actor: AgentView, team_id: int, external: bool) -> None:
+        """Mark a team as working in another helpdesk (its agents then see the game without an inbox, and their inbox
+        actions are refused), or back in DeskQuest's own inbox."""
+        if not actor.is_lead:
+            raise ActionError('Only a lead can say where a team works.')
+        team = await Team.get_or_none(id=team_id)
+        if team is None:
+            raise ActionError('That team does not exist.')
+        if team.external_helpdesk == external:
+            raise ActionError(f'{team.name} already works in ' +
+                              ('another helpdesk.' if external else 'DeskQuest\'s inbox.'))
+        async with self.game.unit_of_work() as work:
+            team.external_helpdesk = external
+            await team.save(update_fields=['external_helpdesk'])
+            await work.record(EventKind.TEAM_HELPDESK_CHANGED, agent_id=actor.id,
+                              data={'team_id': team.id, 'name': team.name, 'external': external, 'by': actor.id})
+            work.after_commit(lambda: (self.directory.external_teams.add(team.id) if external else
+                                       self.directory.external_teams.discard(team.id), self._announce.poke()))
 
     # --- what a helpdesk does ---
 
@@ -785,7 +878,19 @@ def _shown(text: str, limit: int) -> str:
 def _view(connection: Connection) -> ConnectionView:
     return ConnectionView(id=connection.id, kind=connection.kind, helpdesk=HELPDESK_NAMES[connection.kind],
                           name=connection.name, url_path=f'/webhooks/{connection.token}', signed=connection.signed,
-                          active=connection.active, created_at=connection.created_at)
+                          active=connection.active, created_at=connection.created_at, base_url=connection.base_url)
+
+
+def _fact_words(event: StoredEvent, agent: str | None) -> str:
+    """One fact of a connected conversation in words: 'Resolved by Ana Ozola', 'Rated good'."""
+    words = FACT_WORDS[event.kind]
+    if event.kind == 'rated':
+        return f'{words} {event.data.get("rating", "")}'.strip()
+    if agent and event.kind == 'assigned':
+        return f'{words} to {agent}'
+    if agent and event.kind in ('replied', 'note_added', 'resolved'):
+        return f'{words} by {agent}'
+    return words
 
 
 def _check_lead(actor: AgentView) -> None:

@@ -141,6 +141,7 @@ class InboxService:
 
     async def take(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
         """Assign an unassigned conversation to the agent who takes it."""
+        self._check_works_here(actor)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
@@ -153,10 +154,13 @@ class InboxService:
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def reply(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None,
-                    canned_id: int | None = None, at: datetime | None = None) -> str:
+                    canned_id: int | None = None, at: datetime | None = None, from_helpdesk: bool = False) -> str:
         """Send a reply; ``/shortcut`` alone sends that canned reply (the agent's personal one first) with its
         placeholders filled. ``canned_id``: the canned reply the text was picked from (and maybe edited), counted as
-        used. Returns the body."""
+        used. ``from_helpdesk``: a fact the agent's own helpdesk posted (``POST /api/v1/events``), not their click, so
+        a team working in another helpdesk is not refused. Returns the body."""
+        if not from_helpdesk:
+            self._check_works_here(actor)
         text = checked_text(text, 'reply', MAX_REPLY_LENGTH, multiline=True,
                             empty='The reply is empty: write something or pick a canned reply with /.')
         async with self.game.unit_of_work() as work:
@@ -193,7 +197,9 @@ class InboxService:
         return body
 
     async def resolve(self, actor: AgentView, conversation_id: int, *, key: str | None = None,
-                      at: datetime | None = None) -> None:
+                      at: datetime | None = None, from_helpdesk: bool = False) -> None:
+        if not from_helpdesk:  # see :meth:`reply`
+            self._check_works_here(actor)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
@@ -224,6 +230,7 @@ class InboxService:
                           key=key, data=data, at=now)
 
     async def reopen(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
+        self._check_works_here(actor)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             if conversation.status != 'resolved':
@@ -274,6 +281,7 @@ class InboxService:
 
     async def tag(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> str:
         """Add a tag (normalised, see :func:`normalise_tag`); returns it. A tag already there changes nothing."""
+        self._check_works_here(actor)
         tag = normalise_tag(text)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
@@ -296,6 +304,7 @@ class InboxService:
         work.after_commit(lambda: self._store_tags(conversation, tuple(sorted(tags | {tag}))))
 
     async def untag(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
+        self._check_works_here(actor)
         tag = normalise_tag(text)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
@@ -310,6 +319,7 @@ class InboxService:
 
     async def add_note(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
         """An internal note for the other agents: shown in the agents' thread, never sent to the customer."""
+        self._check_works_here(actor)
         text = checked_text(text, 'note', MAX_NOTE_LENGTH, multiline=True, empty='The note is empty.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
@@ -326,6 +336,7 @@ class InboxService:
 
         The receiver can then act on it; the sender no longer can (unless they are a lead).
         """
+        self._check_works_here(actor)
         if (to_agent_id is None) == (to_department_id is None):
             raise ActionError('Transfer to one agent or to one department.')
         note = checked_text(note, 'transfer note', MAX_NOTE_LENGTH, multiline=True)
@@ -442,6 +453,7 @@ class InboxService:
     async def set_priority(self, actor: AgentView, conversation_id: int, priority: str, *,
                            key: str | None = None) -> None:
         """An agent (on their own conversation) or a lead changes the priority; the SLA due times follow it."""
+        self._check_works_here(actor)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
@@ -497,6 +509,13 @@ class InboxService:
         data = {'reason': reason} | ({'ticket': ticket} if ticket else {})
         await work.record(EventKind.REOPENED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
                           key=key, data=data, at=at)
+
+    def _check_works_here(self, actor: AgentView) -> None:
+        """An agent of a team a lead marked as working in another helpdesk has no inbox here (their work arrives
+        through that helpdesk's connection): every inbox action of theirs is refused, whatever the page showed."""
+        if self.directory.works_elsewhere(actor):
+            raise ActionError(f'Your team ({actor.team_name}) works in its own helpdesk, not in DeskQuest\'s inbox: '
+                              'do this there, and your points follow through the connection.')
 
     def _check_open(self, conversation: Conversation) -> None:
         if conversation.status == 'resolved':

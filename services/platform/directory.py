@@ -29,11 +29,14 @@ class Directory:
     def __init__(self) -> None:
         self.agents: dict[int, AgentView] = {}
         self.teams: dict[int, str] = {}
+        self.external_teams: set[int] = set()  # teams working in another helpdesk: no inbox here (issue 14)
         # fired after an account was added, changed or removed (already committed): the boards rank the new floor
         self.changed: Event[AgentView] = Event()
 
     async def load(self) -> None:
-        self.teams = {team.id: team.name for team in await Team.all()}
+        teams = await Team.all()
+        self.teams = {team.id: team.name for team in teams}
+        self.external_teams = {team.id for team in teams if team.external_helpdesk}
         self.agents = {agent.id: self.view(agent) for agent in await Agent.filter(active=True).order_by('id')}
 
     def agent(self, agent_id: int) -> AgentView | None:
@@ -42,6 +45,10 @@ class Directory:
     def floor(self) -> list[AgentView]:
         """The people who play the game: agents (leads watch and configure it)."""
         return [agent for agent in self.agents.values() if agent.role == 'agent']
+
+    def works_elsewhere(self, agent: AgentView) -> bool:
+        """An agent (not a lead) of a team working in another helpdesk: no inbox, no routing here."""
+        return agent.role == 'agent' and agent.team_id is not None and agent.team_id in self.external_teams
 
     def view(self, agent: Agent) -> AgentView:
         """How the rest of the app sees a stored account."""
