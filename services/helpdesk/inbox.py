@@ -343,6 +343,9 @@ class InboxService:
         receiver = self.directory.agent(to_agent_id) if to_agent_id is not None else None
         if to_agent_id is not None and receiver is None:
             raise ActionError('That agent does not exist or is no longer active.')
+        if receiver is not None and self.directory.works_elsewhere(receiver):
+            raise ActionError(f'{receiver.name}\'s team ({receiver.team_name}) works in its own helpdesk, not in this '
+                              'inbox: transfer to someone else.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             if conversation.status == 'abandoned':

@@ -5,6 +5,7 @@ from models import Conversation, StoredEvent, Team
 from services.container import Services
 from services.domain.connectors.setup import checked_base_url, ticket_url
 from services.domain.errors import ActionError
+from services.game.rebuild import differences, replay
 from services.helpdesk.connections import NewConnection
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
@@ -36,6 +37,8 @@ async def test_a_lead_marks_a_team_as_working_elsewhere_and_its_agents_inbox_act
             await action
     assert await StoredEvent.all().count() == events  # nothing of it happened
     assert ana.id not in {routing.agent_id for routing in services.routing.available()}
+    with pytest.raises(ActionError, match='transfer to someone else'):  # nobody hands them inbox work either
+        await services.inbox.transfer(lead, queued.id, to_agent_id=ana.id)
     assert not services.directory.works_elsewhere(lead)  # a lead keeps the inbox
     # the lead takes the team back into DeskQuest's inbox: the agent works here again
     await services.connections.set_team_external(lead, ana.team_id, False)
@@ -43,6 +46,7 @@ async def test_a_lead_marks_a_team_as_working_elsewhere_and_its_agents_inbox_act
             if team.team_id == ana.team_id] == [False]
     await services.inbox.take(ana, queued.id)
     assert services.inbox.open_items[queued.id].assignee_id == ana.id
+    assert await differences(await replay()) == []  # the switches are events the replay passes over
 
 
 async def test_the_directory_loads_the_teams_working_elsewhere(services: Services, lead: AgentView,
