@@ -94,3 +94,5 @@ def test_ticket_links_per_helpdesk() -> None:
     for bad in ('acme.zendesk.com', 'https://acme.zendesk.com/?x=1', 'ftp://acme', 'https://a b.com', 'https://'):
         with pytest.raises(ActionError, match='web address'):
             checked_base_url('zendesk', bad)
+    with pytest.raises(ActionError):
+        checked_base_url('zendesk', 'https://acme.zendesk.com/\u202e')  # a bidi override, refused by the text check

@@ -4,6 +4,7 @@ from urllib.parse import quote, urlsplit
 
 from services.domain.connectors import chatwoot, freshdesk, zendesk
 from services.domain.errors import ActionError
+from services.domain.text import checked_text
 
 MAX_BASE_URL = 200
 # where a ticket opens in each helpdesk, under the address the lead gives (Chatwoot's includes the account:
@@ -61,7 +62,7 @@ def checked_base_url(kind: str, text: str) -> str:
 
     :raises ActionError: when it is not an http(s) address without query or fragment.
     """
-    text = text.strip().rstrip('/')
+    text = checked_text(text, 'address', MAX_BASE_URL).strip().rstrip('/')
     if not text:
         return ''
     parts = urlsplit(text)
