@@ -4,6 +4,7 @@ the ticket there) instead of an inbox view whose every action would be refused."
 from nicegui import ui
 
 from services.container import Services
+from ui.receipts import page_content
 
 
 async def show_external_conversation(services: Services, conversation_id: int) -> bool:
@@ -11,7 +12,9 @@ async def show_external_conversation(services: Services, conversation_id: int) -
     view = await services.connections.external_conversation(conversation_id)
     if view is None:
         return False
-    with ui.dialog() as dialog, ui.card().classes('w-[36rem] max-w-full gap-2').mark('external-conversation'):
+    # on the page itself: a receipt's dialog, whose link opened it, is deleted as it closes
+    with page_content(), ui.dialog() as dialog, \
+            ui.card().classes('w-[36rem] max-w-full gap-2').mark('external-conversation'):
         with ui.row().classes('items-center gap-2 w-full no-wrap'):
             ui.icon('hub', size='sm').classes('text-blue-grey-7')
             ui.label(f'{view.helpdesk} #{view.ticket}').classes('text-lg font-bold').mark('external-ticket')

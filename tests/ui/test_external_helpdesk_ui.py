@@ -59,3 +59,23 @@ async def test_a_receipts_link_to_a_connected_conversation_opens_it_read_only(us
     link, = user.find(marker='external-link').elements
     assert link.props['href'] == 'https://chat.example.lv/app/accounts/1/conversations/482'
     await user.should_not_see(marker='reply')  # nothing to act on: it is worked in Chatwoot
+
+
+async def test_the_link_in_a_receipt_opens_the_connected_conversation_read_only(user: User) -> None:
+    lead, ana = agent('lead'), agent('ana')
+    await Agent.filter(id=ana.id).update(email='ana.ozola@example.lv')
+    new = await services().connections.create(lead, 'chatwoot', 'Support EU')
+    token = new.connection.url_path.rsplit('/', 1)[1]
+    for name in LIFE:
+        assert (await deliver(token, new.secret, name))[0] == 200
+    conversation = await Conversation.get(external_id='482')
+    await log_in(user, 'ana')
+    with user.scope(marker='progress-card'):
+        await user.should_see('+10 fast resolution of Chatwoot #482', retries=50)
+    user.find('+10 fast resolution of Chatwoot #482  ·  speed').click()
+    await user.should_see(marker='receipt', retries=50)
+    user.find(marker=f'receipt-conversation-{conversation.id}').click()
+    await user.should_see(marker='external-conversation', retries=50)
+    await user.should_see('Chatwoot #482')
+    await user.should_see(marker='external-no-link')  # the connection does not know Chatwoot's address
+    await user.should_not_see(marker='reply')
