@@ -39,8 +39,9 @@ Authenticate with `Authorization: Bearer dq_…`: a lead creates tokens at **/ad
 may also post events. Each token may make 600 requests a minute; beyond that the API answers 429 with `Retry-After`.
 
 Lists that grow (the event log, a ledger) are cursors: pass `after` (0 to start) and follow `next`; `more` says a full
-page was returned. Errors: 401 (no or bad token), 403 (a read token writing), 404, 409 (the state refuses the
-event), 422 (the fields at fault, in FastAPI's `detail` list), 429."""
+page was returned. A posted fact is timed on arrival, or at its own `at` (ISO 8601 with a time zone; at most 2 minutes
+ahead, 7 days back, and in time order per ticket). Errors: 401 (no or bad token), 403 (a read token writing), 404,
+409 (the state refuses the event), 422 (the fields at fault, in FastAPI's `detail` list), 429."""
 
 
 class Problem(BaseModel):
