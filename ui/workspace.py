@@ -167,6 +167,10 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             services.sla.alerts.subscribe(lambda alerts: ui.notify(alert_text(alerts), type='warning',
                                                                    position='bottom-right', timeout=8000))
 
+        # a lead moved the agent's team into or out of another helpdesk: the page is built again for it
+        services.connections.changed.subscribe(
+            lambda _: ui.navigate.reload() if services.directory.works_elsewhere(agent) != elsewhere else None)
+
         services.presence.tab_opened(agent.id)  # the simulator leaves an agent's work alone while they are here
         ui.context.client.on_delete(lambda: services.presence.tab_closed(agent.id))
 

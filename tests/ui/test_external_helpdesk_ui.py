@@ -79,3 +79,12 @@ async def test_the_link_in_a_receipt_opens_the_connected_conversation_read_only(
     await user.should_see('Chatwoot #482')
     await user.should_see(marker='external-no-link')  # the connection does not know Chatwoot's address
     await user.should_not_see(marker='reply')
+
+
+async def test_an_open_workspace_follows_the_switch(user: User) -> None:
+    ana = agent('ana')
+    await log_in(user, 'ana')
+    await user.should_see(marker='inbox', retries=50)
+    await services().connections.set_team_external(agent('lead'), ana.team_id, True)
+    await user.should_see(marker='elsewhere-note', retries=100)
+    await user.should_not_see(marker='inbox')
