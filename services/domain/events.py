@@ -78,6 +78,9 @@ class EventKind(str, Enum):
     # an agent thanked a colleague (issue 20); agent_id: the colleague thanked (the award is theirs); data: by (who
     # thanked), from_name, message, points (the award, carried so that a later rule change does not rewrite it)
     KUDOS_SENT = 'kudos_sent'
+    # a lead marked a team as working in another helpdesk or not (issue 14); agent_id: the lead; data: team_id, name,
+    # external (its agents then see no inbox, and their inbox actions are refused), by
+    TEAM_HELPDESK_CHANGED = 'team_helpdesk_changed'
 
 
 class Channel(str, Enum):

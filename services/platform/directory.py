@@ -34,11 +34,14 @@ class Directory:
         # the language each person chose for their screens (issue 16): their last LANGUAGE_CHANGED event's, read from
         # the log at start-up (nothing stored beside the log, so nothing for a rebuild to check)
         self.languages: dict[int, str] = {}
+        self.external_teams: set[int] = set()  # teams working in another helpdesk: no inbox here (issue 14)
         # fired after an account was added, changed or removed (already committed): the boards rank the new floor
         self.changed: Event[AgentView] = Event()
 
     async def load(self) -> None:
-        self.teams = {team.id: team.name for team in await Team.all()}
+        teams = await Team.all()
+        self.teams = {team.id: team.name for team in teams}
+        self.external_teams = {team.id for team in teams if team.external_helpdesk}
         active = await Agent.filter(active=True).order_by('id')
         # by the (agent_id, kind, occurred_at) index: the events of these accounts only, never a scan of the log
         chosen = await StoredEvent.filter(agent_id__in=[agent.id for agent in active],
@@ -53,6 +56,10 @@ class Directory:
     def floor(self) -> list[AgentView]:
         """The people who play the game: agents (leads watch and configure it)."""
         return [agent for agent in self.agents.values() if agent.role == 'agent']
+
+    def works_elsewhere(self, agent: AgentView) -> bool:
+        """An agent (not a lead) of a team working in another helpdesk: no inbox, no routing here."""
+        return agent.role == 'agent' and agent.team_id is not None and agent.team_id in self.external_teams
 
     def view(self, agent: Agent) -> AgentView:
         """How the rest of the app sees a stored account."""
