@@ -283,10 +283,11 @@ class Simulator:
         await self._dispatch()
 
     async def _give_up(self, conversation_id: int) -> None:
-        """A chat or phone customer whose patience ran out hangs up, unless someone has answered by now."""
+        """A chat or phone customer whose patience ran out hangs up, unless someone has answered by now or a simulated
+        agent is on it: also while it rings on a person who does not pick up (nobody's caller waits four hours)."""
         item = self.inbox.open_items.get(conversation_id)
         claimed = any(agent.busy_with == conversation_id for agent in self._agents.values())
-        if item is None or claimed or item.assignee_id is not None or item.status != 'new':
+        if item is None or claimed or item.first_response_at is not None or item.status not in ('new', 'open'):
             return
         await self.inbox.abandon(conversation_id)
         self._language.pop(conversation_id, None)

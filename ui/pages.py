@@ -13,6 +13,7 @@ from ui import (
     canned_page,
     kiosk,
     login,
+    monitor,
     rewards_page,
     trophies,
     webhooks,
@@ -37,3 +38,4 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     admin_exports.register(services)
     admin_integrations.register(services)  # connected helpdesks (issue 14)
     webhooks.register(services)  # where they post their deliveries
+    monitor.register(services)  # the lead's live monitor (issue 15)

@@ -73,6 +73,9 @@ class EventKind(str, Enum):
     # data: from_agent_id, points (by domain) and counters (resolved, replies, …) moved, names, by. The fold moves them
     # with new ledger entries; the earlier events stay the merged agent's
     AGENT_MERGED = 'agent_merged'
+    # an agent's conversations went back to the queue (issue 15): agent_id: the lead (None: the grace sweep); data:
+    # from_agent_id, conversation_ids, channels, by ('lead' | 'grace'), status (the agent's, for 'grace')
+    RELEASED = 'released'
 
 
 class Channel(str, Enum):
