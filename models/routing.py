@@ -33,8 +33,6 @@ class RoutingSettings(Model):
     id = fields.IntField(primary_key=True)
     mode = fields.CharField(max_length=16, default='off')  # off | round_robin | least_busy
     model = fields.CharField(max_length=16, default='shared')  # shared | dedicated
-    # an absent agent's unanswered chats and calls go back to the queue after this many minutes (issue 15)
-    release_grace_minutes = fields.IntField(default=2, db_default=2)
 
     class Meta:
         table = 'routing_settings'

@@ -14,7 +14,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from models import AgentDepartment, AgentSkills, AutomationRule, Conversation, Department, RoutingSettings
+from models import (
+    AgentDepartment,
+    AgentSkills,
+    AutomationRule,
+    Conversation,
+    Department,
+    RoutingSettings,
+    StoredEvent,
+)
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
 from services.domain.inbox import OPEN_STATUSES, TIMED_CHANNELS, InboxItem
@@ -117,10 +125,9 @@ class RoutingService:
         self._absent_since: dict[int, datetime] = {}  # agents holding unanswered live work while absent
 
     async def load(self) -> None:
-        settings = await RoutingSettings.get_or_none(id=1)
+        settings = await RoutingSettings.get_or_none(id=1) or RoutingSettings(mode='off', model='shared')
         self.config = RoutingConfig(mode=settings.mode, model=settings.model,
-                                    release_grace_minutes=settings.release_grace_minutes) \
-            if settings else RoutingConfig()
+                                    release_grace_minutes=await _release_grace_minutes())
         self.departments = {d.id: DepartmentView(id=d.id, name=d.name, description=d.description)
                             for d in await Department.all().order_by('name')}
         memberships: dict[int, set[int]] = {}
@@ -239,10 +246,7 @@ class RoutingService:
                 not 0 <= minutes <= MAX_RELEASE_GRACE_MINUTES:
             raise ActionError(f'The grace period must be a whole number of minutes from 0 to '
                               f'{MAX_RELEASE_GRACE_MINUTES}.')
-        async with self.game.unit_of_work() as work:
-            await RoutingSettings.update_or_create(id=1, defaults={'mode': self.config.mode,
-                                                                   'model': self.config.model,
-                                                                   'release_grace_minutes': minutes})
+        async with self.game.unit_of_work() as work:  # the log holds it: start-up reads the latest edit back
             await work.record(EventKind.WORKSPACE_CONFIGURED, agent_id=actor.id,
                               data={'what': 'release_grace', 'minutes': minutes})
             work.after_commit(lambda: setattr(self, 'config', replace(self.config, release_grace_minutes=minutes)))
@@ -407,6 +411,15 @@ class RoutingService:
         if department is None:
             raise ActionError(f'Department #{department_id} does not exist.')
         return department
+
+
+async def _release_grace_minutes() -> int:
+    """The grace period of the latest edit in the log (leads' configuration edits are few), else the default."""
+    async for data in StoredEvent.filter(kind=EventKind.WORKSPACE_CONFIGURED.value).order_by('-id') \
+            .values_list('data', flat=True):
+        if data.get('what') == 'release_grace':
+            return data['minutes']
+    return DEFAULT_RELEASE_GRACE_MINUTES
 
 
 async def _department_uses(department_id: int) -> list[str]:
