@@ -123,6 +123,8 @@ class RoutingService:
         self._again = False
         self._stopped = False
         self._absent_since: dict[int, datetime] = {}  # agents holding unanswered live work while absent
+        # conversation -> the agent a lead released it from: routing does not give it straight back to them
+        self.released_from: dict[int, int] = {}
 
     async def load(self) -> None:
         settings = await RoutingSettings.get_or_none(id=1) or RoutingSettings(mode='off', model='shared')
@@ -174,8 +176,13 @@ class RoutingService:
             return 0
         load = self.in_hand()
         routed = 0
+        self.released_from = {conversation_id: agent_id for conversation_id, agent_id in self.released_from.items()
+                              if conversation_id in self.inbox.open_items}
         for item in waiting:
-            agent_id = choose_agent(channel=item.channel.value, department_id=item.department_id, agents=agents,
+            released_from = self.released_from.get(item.id)
+            agent_id = choose_agent(channel=item.channel.value, department_id=item.department_id,
+                                    agents=[a for a in agents if a.agent_id != released_from] if released_from
+                                    else agents,
                                     load=load, last_routed=self.last_routed, mode=self.config.mode,
                                     model=self.config.model)
             if agent_id is None:
@@ -295,6 +302,7 @@ class RoutingService:
         released = await self.inbox.release(agent_id, actor_id=actor.id, by='lead')
         if not released:
             raise ActionError(f'{agent.name} has no conversations in hand to release.')
+        self.released_from.update(dict.fromkeys(released, agent_id))
         return released
 
     async def reassign(self, actor: AgentView, conversation_id: int, to_agent_id: int) -> None:
@@ -322,11 +330,8 @@ class RoutingService:
             since = self._absent_since.setdefault(agent_id, view.since or now)
             if now - since < grace:
                 continue
-            try:
-                released += len(await self.inbox.release(agent_id, actor_id=None, by='grace', unanswered_live_only=True,
-                                                         data={'status': view.status}))
-            except ActionError as error:
-                log.debug('not released: %s', error)
+            released += len(await self.inbox.release(agent_id, actor_id=None, by='grace', unanswered_live_only=True,
+                                                     data={'status': view.status}))
         return released
 
     async def save_agent(self, actor: AgentView, agent_id: int, *, departments: Iterable[int], channels: Iterable[str],

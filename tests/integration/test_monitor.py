@@ -122,3 +122,21 @@ async def test_todays_figures_are_loaded_back_from_the_log(services: Services, c
     row = next(row for row in view.channels if row.channel == 'chat')
     assert row.answered == 1 and row.service_level == 100
     assert next(agent for agent in view.agents if agent.agent_id == ana.id).handled == 1
+
+
+async def test_routing_does_not_give_a_released_conversation_straight_back(
+        services: Services, lead: AgentView, ana: AgentView, bruno: AgentView) -> None:
+    await empty_queue(services)
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    await services.routing.set_mode(lead, mode='least_busy', model='shared')
+    chat = await arrive(services, Channel.CHAT)
+    await services.routing.settle()
+    assert (await Conversation.get(id=chat)).assignee_id == ana.id
+    await services.routing.release_agent(lead, ana.id)
+    await services.routing.settle()
+    assert (await Conversation.get(id=chat)).assignee_id is None  # ana is the only one available: it waits
+    services.presence.tab_opened(bruno.id)
+    await services.presence.settle()
+    await services.routing.route_waiting()
+    assert (await Conversation.get(id=chat)).assignee_id == bruno.id
