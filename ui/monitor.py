@@ -5,14 +5,15 @@ Every tab shows the one :class:`MonitorView` the monitor service computes per bu
 its ``changed`` event and only copies the rows into its tables (no timer per tab, no database read per tab). Only
 leads see the page; every handler checks again and the routing service refuses an agent too.
 """
+import functools
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from nicegui import ui
 
 from services.container import Services
 from services.domain.monitor import sparkline
-from services.domain.wording import duration
-from services.helpdesk.monitor import MonitorView
+from services.helpdesk.monitor import AgentRow, MonitorView
 from services.helpdesk.routing import ALL_CHANNELS, CHANNELS, MAX_CAPACITY, MAX_RELEASE_GRACE_MINUTES
 from services.platform.directory import AgentView
 from ui.actions import attempt
@@ -22,6 +23,7 @@ PATH = '/monitor'
 NONE = '—'
 SECONDS = 'value => value == null ? "—" : value < 60 ? value + " s" : value < 3600 ? Math.floor(value / 60) + " min"' \
           ' : Math.floor(value / 3600) + " h " + String(Math.floor(value % 3600 / 60)).padStart(2, "0") + " min"'
+MINUTES = f'value => ({SECONDS})(value == null ? null : value * 60)'
 PERCENT = 'value => value == null ? "—" : value + " %"'
 CHANNEL_COLUMNS = [
     {'name': 'channel', 'label': 'Channel', 'field': 'channel', 'align': 'left'},
@@ -38,7 +40,7 @@ AGENT_COLUMNS = [
     {'name': 'name', 'label': 'Agent', 'field': 'name', 'align': 'left', 'sortable': True},
     {'name': 'team', 'label': 'Team', 'field': 'team', 'align': 'left', 'sortable': True},
     {'name': 'status', 'label': 'Presence', 'field': 'status', 'align': 'left', 'sortable': True},
-    {'name': 'for', 'label': 'For', 'field': 'for', 'sortable': True, ':format': SECONDS},
+    {'name': 'for', 'label': 'For', 'field': 'for', 'sortable': True, ':format': MINUTES},
     {'name': 'load', 'label': 'Open / capacity', 'field': 'load', 'sortable': True},
     {'name': 'channels', 'label': 'Serves', 'field': 'channels', 'align': 'left', 'sortable': True},
     {'name': 'handled', 'label': 'Handled today', 'field': 'handled', 'sortable': True},
@@ -48,6 +50,17 @@ AGENT_COLUMNS = [
 ]
 
 Lead = Callable[[], AgentView | None]
+EMPTY = MonitorView(at=datetime.min.replace(tzinfo=UTC), channels=(), agents=None, at_risk=None, happenings=None,
+                    release_grace_minutes=0)  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=2)
+def agent_rows(agents: tuple[AgentRow, ...]) -> list[dict]:
+    """The agents' table rows, made once per change for every tab (cached on the view's tuple)."""
+    return [{'id': row.agent_id, 'name': row.name, 'team': row.team, 'status': row.status,
+             'for': row.status_minutes,
+             'load': f'{row.in_hand} / {row.capacity}', 'channels': row.channels, 'handled': row.handled,
+             'aht': row.average_handle_seconds, 'csat': row.csat, 'at_risk': row.at_risk} for row in agents]
 
 
 def register(services: Services) -> None:
@@ -76,6 +89,7 @@ class MonitorPage:
     def __init__(self, services: Services, lead: Lead) -> None:
         self.services = services
         self.lead = lead
+        self.shown = EMPTY  # what this tab shows; EMPTY's parts are none of a view's (never the same object)
         with ui.card().classes('w-full gap-1'):
             ui.label('Channels').classes('text-base font-medium')
             self.channels = ui.table(columns=CHANNEL_COLUMNS, rows=[], row_key='channel') \
@@ -94,31 +108,33 @@ class MonitorPage:
         self._build_actions()
 
     def show(self, view: MonitorView) -> None:
+        """Copy the shared view into this tab: the channels every time (their waits age), the rest only when it
+        changed (the service keeps an unchanged part the same object)."""
         self.channels.rows = [{'channel': row.channel, 'waiting': row.waiting, 'longest': row.longest_wait_seconds,
                                'average': row.average_wait_seconds, 'answered': row.answered,
                                'abandoned': row.abandoned, 'service_level': row.service_level, 'csat': row.csat,
                                'trend': sparkline(row.trend) + f'  {sum(row.trend)}'} for row in view.channels]
         self.channels.update()
-        self.agents.rows = [{'id': row.agent_id, 'name': row.name, 'team': row.team, 'status': row.status,
-                             'for': row.status_seconds, 'load': f'{row.in_hand} / {row.capacity}',
-                             'channels': row.channels, 'handled': row.handled, 'aht': row.average_handle_seconds,
-                             'csat': row.csat, 'at_risk': row.at_risk} for row in view.agents]
-        self.agents.update()
-        self.at_risk.clear()
-        with self.at_risk:
-            for risk in view.at_risk:
-                left = f'{duration(risk.seconds_left)} left' if risk.seconds_left >= 0 else \
-                    f'breached {duration(-risk.seconds_left)} ago'
-                ui.label(f'#{risk.conversation_id} · {risk.channel} · {risk.priority} · {risk.target}: {left} · '
-                         f'{risk.agent or "in the queue"}').classes('text-negative' if risk.seconds_left < 0 else '')
-            if not view.at_risk:
-                ui.label('Nothing is close to a breach.').classes('text-grey-7')
-        self.happenings.clear()
-        with self.happenings:
-            for happening in view.happenings:
-                ui.label(f'{happening.at:%H:%M} {happening.text}')
-            if not view.happenings:
-                ui.label('None today.').classes('text-grey-7')
+        if view.agents is not self.shown.agents:
+            self.agents.rows = agent_rows(view.agents)
+            self.agents.update()
+        if view.at_risk is not self.shown.at_risk:
+            self.at_risk.clear()
+            with self.at_risk:
+                for risk in view.at_risk:
+                    ui.label(f'#{risk.conversation_id} · {risk.channel} · {risk.priority} · {risk.target} '
+                             f'{"breached at" if risk.breached else "due"} {risk.due:%H:%M} · '
+                             f'{risk.agent or "in the queue"}').classes('text-negative' if risk.breached else '')
+                if not view.at_risk:
+                    ui.label('Nothing is close to a breach.').classes('text-grey-7')
+        if view.happenings is not self.shown.happenings:
+            self.happenings.clear()
+            with self.happenings:
+                for happening in view.happenings:
+                    ui.label(f'{happening.at:%H:%M} {happening.text}')
+                if not view.happenings:
+                    ui.label('None today.').classes('text-grey-7')
+        self.shown = view
         if self.grace.value is None:
             self.grace.value = view.release_grace_minutes
         self._agent_choices()

@@ -8,7 +8,7 @@ trend's hours. The lead's actions are the routing service's (services/helpdesk/r
 """
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from nicegui import Event
@@ -36,7 +36,8 @@ class AgentRow:
     name: str
     team: str
     status: str  # presence label
-    status_seconds: int | None  # for how long (None: not recorded since the start)
+    status_minutes: int | None  # for how long, in whole minutes (None: not recorded since the start), so a row
+    # changes at most once a minute when nothing happens
     in_hand: int
     capacity: int
     channels: str  # what routing gives them: 'chat (dedicated)', 'email, chat', …
@@ -52,7 +53,8 @@ class AtRisk:
     channel: str
     priority: str
     target: str  # 'first response' | 'resolution'
-    seconds_left: int  # negative: breached
+    due: datetime
+    breached: bool
     agent: str  # who has it ('' in the queue)
 
 
@@ -137,7 +139,7 @@ class MonitorService:
             if (risk := self._risk(item, now)) is not None:
                 risks.append(risk)
                 at_risk_by_agent[item.assignee_id] += 1
-        risks.sort(key=lambda risk: risk.seconds_left)
+        risks.sort(key=lambda risk: (risk.due, risk.conversation_id))
         in_hand = self.routing.in_hand()
         agents = []
         for agent in sorted(self.directory.floor(), key=lambda view: view.name):
@@ -146,15 +148,20 @@ class MonitorService:
             tally = self.fold.agent(agent.id)
             agents.append(AgentRow(
                 agent_id=agent.id, name=agent.name, team=agent.team_name, status=LABELS[presence.status],
-                status_seconds=round((now - presence.since).total_seconds()) if presence.since else None,
+                status_minutes=(now - presence.since) // timedelta(minutes=1) if presence.since else None,
                 in_hand=in_hand.get(agent.id, 0), capacity=routing.capacity,
                 channels=self._channels_of(agent.id), handled=tally.handled,
                 average_handle_seconds=tally.average_handle_seconds, csat=tally.csat,
                 at_risk=at_risk_by_agent[agent.id]))
         happenings = tuple(self._happening(event) for event in reversed(self.fold.recent))
-        return MonitorView(at=now, channels=channel_rows(self.fold, items, now), agents=tuple(agents),
+        view = MonitorView(at=now, channels=channel_rows(self.fold, items, now), agents=tuple(agents),
                            at_risk=tuple(risks[:AT_RISK_SHOWN]), happenings=happenings[:RECENT],
                            release_grace_minutes=self.routing.config.release_grace_minutes)
+        previous = getattr(self, 'view', None)
+        if previous is not None:  # the parts that did not change stay the same objects: tabs skip them
+            view = replace(view, **{part: getattr(previous, part) for part in ('agents', 'at_risk', 'happenings')
+                                    if getattr(previous, part) == getattr(view, part)})
+        return view
 
     def _risk(self, item: InboxItem, now: datetime) -> AtRisk | None:
         """The conversation's next target, when it has passed the share at which its policy escalates."""
@@ -169,7 +176,7 @@ class MonitorService:
             return None
         owner = self.directory.agent(item.assignee_id) if item.assignee_id is not None else None
         return AtRisk(conversation_id=item.id, channel=item.channel.value, priority=item.priority,
-                      target=TARGETS[target], seconds_left=round((due - now).total_seconds()),
+                      target=TARGETS[target], due=due, breached=due <= now,
                       agent=owner.name if owner else '')
 
     def _channels_of(self, agent_id: int) -> str:
