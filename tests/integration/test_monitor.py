@@ -12,6 +12,7 @@ from services.domain.events import Channel
 from services.helpdesk.presence import ON_BREAK
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
+from simulation.simulator import Simulator
 
 
 async def empty_queue(services: Services) -> None:
@@ -140,3 +141,22 @@ async def test_routing_does_not_give_a_released_conversation_straight_back(
     await services.presence.settle()
     await services.routing.route_waiting()
     assert (await Conversation.get(id=chat)).assignee_id == bruno.id
+
+
+@pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
+async def test_in_the_simulator_a_caller_ringing_on_a_person_who_does_not_answer_hangs_up(
+        services: Services, simulator: Simulator, clock: ManualClock, lead: AgentView, ana: AgentView) -> None:
+    for person in services.directory.floor():  # ana alone takes calls, and she is at her desk but does not answer
+        channel = 'phone' if person.id == ana.id else 'email'
+        await services.routing.save_agent(lead, person.id, departments=[], channels=[channel],
+                                          dedicated_channel=channel, capacity=50 if person.id == ana.id else 3)
+    await services.routing.set_mode(lead, mode='least_busy', model='dedicated')
+    services.presence.tab_opened(ana.id)  # the simulator leaves her work to her
+    await services.presence.settle()
+    start, seeded = clock.now(), await Conversation.all().count()  # the demo's seeded queue has no patience drawn
+    await simulator.run_until(start + timedelta(hours=2))
+    abandoned = await StoredEvent.filter(kind='abandoned').values_list('data', flat=True)
+    assert any(data.get('assignee_id') == ana.id and data['channel'] == 'phone' for data in abandoned)
+    # no caller the simulator brought rings on her for long
+    assert not await Conversation.filter(assignee_id=ana.id, channel='phone', status__in=('new', 'open'),
+                                         id__gt=seeded, created_at__lt=clock.now() - timedelta(hours=1)).exists()
