@@ -125,6 +125,7 @@ class Simulator:
         self._generation = 0  # a change of scenario ends the arrival streams of the one before
         self._task: asyncio.Task | None = None
         self._work_random = random.Random(f'{seed}-conversation-work')  # tags, notes, transfers: their own stream
+        self._patience_random = random.Random(f'{seed}-waiting-at-start')  # their own stream too
         game.committed.subscribe(self._on_committed)
 
     def status(self) -> SimulatorStatus:
@@ -145,7 +146,19 @@ class Simulator:
         now = self.clock.now()
         self._epoch = now.replace(hour=0, minute=0, second=0, microsecond=0)
         self._apply_scenario()
+        self._schedule_waiting_patience(now)
         self._schedule(now, self._dispatch)
+
+    def _schedule_waiting_patience(self, now: datetime) -> None:
+        """The chat and phone customers already waiting for a first answer when the simulator starts (the demo's
+        seeded queue, or those of a run before a restart) get a patience too, from now: none rings for hours."""
+        assert self.traffic is not None
+        for item in sorted(self.inbox.items(), key=lambda item: item.id):
+            if item.first_response_at is None and item.status in ('new', 'open'):
+                patience = self.traffic.patience(item.channel, self._patience_random)
+                if patience != math.inf:
+                    self._schedule(now + timedelta(seconds=patience),
+                                   lambda conversation_id=item.id: self._give_up(conversation_id))
 
     def set_scenario(self, name: str) -> None:
         """Switch the traffic from now on: arrival rates, surges, who is on shift, breaks."""
