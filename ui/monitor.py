@@ -5,7 +5,6 @@ Every tab shows the one :class:`MonitorView` the monitor service computes per bu
 its ``changed`` event and only copies the rows into its tables (no timer per tab, no database read per tab). Only
 leads see the page; every handler checks again and the routing service refuses an agent too.
 """
-import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -41,7 +40,8 @@ AGENT_COLUMNS = [
     {'name': 'team', 'label': 'Team', 'field': 'team', 'align': 'left', 'sortable': True},
     {'name': 'status', 'label': 'Presence', 'field': 'status', 'align': 'left', 'sortable': True},
     {'name': 'for', 'label': 'For', 'field': 'for', 'sortable': True, ':format': MINUTES},
-    {'name': 'load', 'label': 'Open / capacity', 'field': 'load', 'sortable': True},
+    {'name': 'load', 'label': 'Open / capacity', 'field': 'load', 'sortable': True,
+     ':sort': '(a, b) => parseInt(a) - parseInt(b)'},  # by the open ones: '10 / 12' after '2 / 3'
     {'name': 'channels', 'label': 'Serves', 'field': 'channels', 'align': 'left', 'sortable': True},
     {'name': 'handled', 'label': 'Handled today', 'field': 'handled', 'sortable': True},
     {'name': 'aht', 'label': 'Avg handling (chat, phone)', 'field': 'aht', 'sortable': True, ':format': SECONDS},
@@ -54,9 +54,19 @@ EMPTY = MonitorView(at=datetime.min.replace(tzinfo=UTC), channels=(), agents=Non
                     release_grace_minutes=0)  # type: ignore[arg-type]
 
 
-@functools.lru_cache(maxsize=2)
+_made: list[tuple[tuple[AgentRow, ...], list[dict]]] = []  # the last agents made into rows, and the rows
+
+
 def agent_rows(agents: tuple[AgentRow, ...]) -> list[dict]:
-    """The agents' table rows, made once per change for every tab (cached on the view's tuple)."""
+    """The agents' table rows, made once per change for every tab (kept for the view's tuple, by identity: hashing
+    hundreds of rows per tab would cost what the cache saves)."""
+    if _made and _made[0][0] is agents:
+        return _made[0][1]
+    _made[:] = [(agents, _rows_of(agents))]
+    return _made[0][1]
+
+
+def _rows_of(agents: tuple[AgentRow, ...]) -> list[dict]:
     return [{'id': row.agent_id, 'name': row.name, 'team': row.team, 'status': row.status,
              'for': row.status_minutes,
              'load': f'{row.in_hand} / {row.capacity}', 'channels': row.channels, 'handled': row.handled,
