@@ -68,3 +68,18 @@ async def test_a_lead_changes_a_capacity_and_a_demoted_lead_is_refused(user: Use
     await until(lambda: notified(user, 'Only a lead can act from the monitor.') == 1,
                 message='the handler to refuse the demoted lead')
     assert not await StoredEvent.filter(kind='released').exists()
+
+
+async def test_a_lead_releases_an_agents_conversations_and_sees_it_in_the_monitor(user: User) -> None:
+    await open_monitor(user)
+    ana = agent('ana')
+    conversation = min(services().inbox.items(), key=lambda item: item.id)
+    await services().inbox.take(ana, conversation.id)
+    set_value(user, 'monitor-agent', ana.id)
+    user.find(marker='monitor-release').click()
+    await user.should_see("Ana Ozola's conversations are back in the queue.", retries=50)
+    await user.should_see(f"Lena Lead released Ana Ozola's 1 conversation to the queue (#{conversation.id})",
+                          retries=50)
+    user.find(marker='monitor-release').click()
+    await user.should_see('Ana Ozola has no conversations in hand to release.', retries=50)
+    assert await StoredEvent.filter(kind='released').count() == 1
