@@ -2,13 +2,16 @@
 from nicegui import ui
 
 from services.container import Services
+from services.domain.i18n import _
 from services.game.badges import AgentBadges
 from services.game.progress import ProgressView
 from services.helpdesk.sla import alert_text
 from services.platform.directory import AgentView
 from simulation.simulator import Simulator
 from ui.clock_ticker import clock_ticker_for
+from ui.i18n import language_menu
 from ui.inbox_panel import InboxPanel, queue_views_for
+from ui.kudos import KudosDialog
 from ui.leaderboard_card import LeaderboardCard, TeamBoardCard, feed_for
 from ui.my_ratings import MyRatingsDialog
 from ui.presence_menu import PresenceMenu
@@ -48,10 +51,12 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             with ui.row().classes('items-center gap-1 text-sm bg-deep-purple-5 px-2 rounded no-wrap'):
                 level_icon = ui.icon('badge', size='xs')
                 level_chip = ui.label().mark('level-chip')
+            language_menu(services, actor=actor)
             ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/account')) \
-                .props('flat round color=white').tooltip('Your account: sessions and password').mark('account-link')
+                .props('flat round color=white').tooltip(_('Your account: language, sessions and password')) \
+                .mark('account-link')
             ui.button(icon='logout', on_click=lambda: log_out(services, storage)) \
-                .props('flat round color=white').tooltip('Log out').mark('logout')
+                .props('flat round color=white').tooltip(_('Log out')).mark('logout')
 
         # the screen's height is shared out: each column scrolls on its own, the page itself does not
         with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 88px)'):
@@ -80,17 +85,20 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
         with header_tools:
             PresenceMenu(services, agent, actor)
             with ui.button(icon='forum', on_click=chat_drawer.toggle).props('flat round color=white') \
-                    .tooltip('Team chat').mark('chat-toggle'):
+                    .tooltip(_('Team chat')).mark('chat-toggle'):
                 chat_badge = ui.badge('0', color='red').props('floating rounded').mark('chat-unread')
                 chat_badge.set_visibility(False)
             ui.button(icon='quickreply', on_click=lambda: ui.navigate.to('/canned')) \
-                .props('flat round color=white').tooltip('Canned replies').mark('canned-link')
+                .props('flat round color=white').tooltip(_('Canned replies')).mark('canned-link')
             ui.button(icon='emoji_events', on_click=lambda: ui.navigate.to('/trophies')) \
-                .props('flat round color=white').tooltip('Trophies and badges').mark('trophies-link')
+                .props('flat round color=white').tooltip(_('Trophies and badges')).mark('trophies-link')
             if not agent.is_lead:
                 ratings = MyRatingsDialog(services, agent, open_conversation=inbox.conversation.open)
                 ui.button(icon='star_rate', on_click=ratings.open).props('flat round color=white') \
-                    .tooltip('My ratings').mark('my-ratings-button')
+                    .tooltip(_('My ratings')).mark('my-ratings-button')
+                kudos = KudosDialog(services, actor)
+                ui.button(icon='volunteer_activism', on_click=kudos.open).props('flat round color=white') \
+                    .tooltip(_('Thank a colleague')).mark('kudos-button')
             page_links(agent)
 
         shown_level = [initial_progress.level if initial_progress else 1]
@@ -113,7 +121,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
                 progress.show_badges(badges.held)
 
         if initial_progress is None:
-            level_chip.set_text('Team lead')
+            level_chip.set_text(_('Team lead'))
         else:
             show_progress(initial_progress)
             services.progress.changed(agent.id).subscribe(show_progress)  # unsubscribed when the tab closes
@@ -151,7 +159,7 @@ def page_links(agent: AgentView) -> None:
     header wrap at 1366 px); agents spend their points."""
     if agent.is_lead:
         with ui.button(icon='admin_panel_settings').props('flat round color=white') \
-                .tooltip('Settings, accounts and data').mark('admin-menu'), ui.menu():
+                .tooltip(_('Settings, accounts and data')).mark('admin-menu'), ui.menu():
             for label, icon, path, marker in LEAD_PAGES:
                 with ui.menu_item(on_click=lambda path=path: ui.navigate.to(path)).mark(marker), \
                         ui.row().classes('items-center gap-3 no-wrap'):
@@ -159,4 +167,4 @@ def page_links(agent: AgentView) -> None:
                     ui.label(label)
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
-            .props('flat round color=white').tooltip('Rewards').mark('rewards-link')
+            .props('flat round color=white').tooltip(_('Rewards')).mark('rewards-link')

@@ -62,6 +62,8 @@ class EventKind(str, Enum):
     # a person changed their own password (issue 19); agent_id: themselves; data: id, username, by; their other
     # sessions end
     PASSWORD_CHANGED = 'password_changed'
+    # a person chose the language of their screens (issue 16); agent_id: themselves; data: id, username, by, language
+    LANGUAGE_CHANGED = 'language_changed'
     # REST API tokens (issue 14); agent_id: the lead (None from the command line); data: id, name, scope, prefix, by
     API_TOKEN_CREATED = 'api_token_created'
     API_TOKEN_REVOKED = 'api_token_revoked'
@@ -73,6 +75,9 @@ class EventKind(str, Enum):
     # data: from_agent_id, points (by domain) and counters (resolved, replies, …) moved, names, by. The fold moves them
     # with new ledger entries; the earlier events stay the merged agent's
     AGENT_MERGED = 'agent_merged'
+    # an agent thanked a colleague (issue 20); agent_id: the colleague thanked (the award is theirs); data: by (who
+    # thanked), from_name, message, points (the award, carried so that a later rule change does not rewrite it)
+    KUDOS_SENT = 'kudos_sent'
     # an agent's conversations went back to the queue (issue 15): agent_id: the lead (None: the grace sweep); data:
     # from_agent_id, conversation_ids, channels, by ('lead' | 'grace'), status (the agent's, for 'grace')
     RELEASED = 'released'

@@ -5,7 +5,6 @@ import base64
 import hashlib
 import hmac
 import json
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from services.helpdesk.connections import NewConnection
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from services.platform.exports import ExportQuery, conversation_rows
-from tests.integration.support import assert_scores_match_projection, written
+from tests.integration.support import assert_scores_match_projection, run_main, written
 
 ROOT = Path(__file__).parent.parent.parent
 FIXTURES = ROOT / 'tests' / 'fixtures' / 'webhooks'
@@ -257,12 +256,9 @@ async def test_rebuild_check_is_clean_after_ingestion(services: Services, chatwo
     for name in reversed(LIFE):
         assert (await post(services, chatwoot, name, clock=clock))[0] == 200
     await services.stop()
-    process = await asyncio.create_subprocess_exec(sys.executable, 'main.py', 'rebuild', '--check', '--db-url', db_url,
-                                                   cwd=ROOT, stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.STDOUT)
-    output, _ = await process.communicate()
-    assert process.returncode == 0, output.decode()
-    assert 'OK: the stored projections match the event log' in output.decode()
+    run = await run_main('rebuild', '--check', '--db-url', db_url)
+    assert run.code == 0, run.output
+    assert 'OK: the stored projections match the event log' in run.stdout
     await services.start()  # the fixture stops them again
 
 
