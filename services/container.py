@@ -27,6 +27,7 @@ from services.helpdesk.canned_replies import CannedReplyService
 from services.helpdesk.connections import ConnectionService
 from services.helpdesk.crm import CrmService
 from services.helpdesk.inbox import InboxService
+from services.helpdesk.monitor import MonitorService
 from services.helpdesk.presence import Presence
 from services.helpdesk.ratings import RatingsService
 from services.helpdesk.routing import RoutingService
@@ -90,6 +91,7 @@ class Services:
     external_events: ExternalEvents
     # connected helpdesks (issue 14): Chatwoot, Zendesk and Freshdesk webhooks fed into the same events
     connections: ConnectionService
+    monitor: MonitorService  # the lead's live monitor (issue 15)
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -114,6 +116,7 @@ class Services:
         await self.inbox.load()
         await self.canned_replies.load()
         await self.load_workspace_settings()
+        await self.monitor.load()  # after the routing and SLA policies it shows
         await self.sessions.load()  # after the directory: a session's role is compared with its account's
 
     async def load_workspace_settings(self) -> None:
@@ -188,7 +191,10 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     api_reads = ApiReads(game=game, directory=directory, leaderboard=leaderboard, badges=badges, quests=quests,
                          receipts=receipts)
     external_events = ExternalEvents(game=game, inbox=inbox, directory=directory)
-    scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
+    monitor = MonitorService(clock=clock, inbox=inbox, presence=presence, routing=routing, sla=sla,
+                             directory=directory)
+    scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.release_stranded,
+                                              routing.route_waiting, monitor.tick])
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
     # connected helpdesks: their signing secrets encrypted with a key derived from the storage secret
@@ -204,7 +210,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      routing.on_committed,  # a routing pass after any change but its own assignments
                      sla.on_committed,  # conversations answered: no first-response escalation
                      levels.on_committed,  # level-ups announced to the agent and on the kiosk
-                     trophies.on_committed):  # the month's trophy standings
+                     trophies.on_committed,  # the month's trophy standings
+                     monitor.on_committed):  # the lead's monitor: today's figures
         game.committed.subscribe(listener)
     directory.changed.subscribe(leaderboard.broadcast.poke)  # an account created, disabled or changed: rank again
     return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
@@ -214,4 +221,4 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
-                    connections=connections, rules=rules)
+                    connections=connections, rules=rules, monitor=monitor)

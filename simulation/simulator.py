@@ -133,6 +133,7 @@ class Simulator:
         self._task: asyncio.Task | None = None
         self._work_random = random.Random(f'{seed}-conversation-work')  # tags, notes, transfers: their own stream
         self._kudos_random = random.Random(f'{seed}-kudos')  # so thanks leave every other draw as it was
+        self._patience_random = random.Random(f'{seed}-waiting-at-start')  # their own stream too
         game.committed.subscribe(self._on_committed)
 
     def status(self) -> SimulatorStatus:
@@ -153,7 +154,19 @@ class Simulator:
         now = self.clock.now()
         self._epoch = now.replace(hour=0, minute=0, second=0, microsecond=0)
         self._apply_scenario()
+        self._schedule_waiting_patience(now)
         self._schedule(now, self._dispatch)
+
+    def _schedule_waiting_patience(self, now: datetime) -> None:
+        """The chat and phone customers already waiting for a first answer when the simulator starts (the demo's
+        seeded queue, or those of a run before a restart) get a patience too, from now: none rings for hours."""
+        assert self.traffic is not None
+        for item in sorted(self.inbox.items(), key=lambda item: item.id):
+            if item.first_response_at is None and item.status in ('new', 'open'):
+                patience = self.traffic.patience(item.channel, self._patience_random)
+                if patience != math.inf:
+                    self._schedule(now + timedelta(seconds=patience),
+                                   lambda conversation_id=item.id: self._give_up(conversation_id))
 
     def set_scenario(self, name: str) -> None:
         """Switch the traffic from now on: arrival rates, surges, who is on shift, breaks."""
@@ -291,10 +304,11 @@ class Simulator:
         await self._dispatch()
 
     async def _give_up(self, conversation_id: int) -> None:
-        """A chat or phone customer whose patience ran out hangs up, unless someone has answered by now."""
+        """A chat or phone customer whose patience ran out hangs up, unless someone has answered by now or a simulated
+        agent is on it: also while it rings on a person who does not pick up (nobody's caller waits four hours)."""
         item = self.inbox.open_items.get(conversation_id)
         claimed = any(agent.busy_with == conversation_id for agent in self._agents.values())
-        if item is None or claimed or item.assignee_id is not None or item.status != 'new':
+        if item is None or claimed or item.first_response_at is not None or item.status not in ('new', 'open'):
             return
         await self.inbox.abandon(conversation_id)
         self._language.pop(conversation_id, None)

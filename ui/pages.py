@@ -14,6 +14,7 @@ from ui import (
     i18n,
     kiosk,
     login,
+    monitor,
     rewards_page,
     trophies,
     webhooks,
@@ -39,3 +40,4 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     admin_exports.register(services)
     admin_integrations.register(services)  # connected helpdesks (issue 14)
     webhooks.register(services)  # where they post their deliveries
+    monitor.register(services)  # the lead's live monitor (issue 15)

@@ -185,6 +185,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
 # the lead's pages, in the header's menu: what it says, its icon, where it goes, the marker tests find it by
 LEAD_PAGES = (
+    ('Live monitor', 'monitor_heart', '/monitor', 'monitor-link'),
     ('Workspace settings', 'tune', '/admin/workspace', 'admin-link'),
     ('Game settings', 'sports_esports', '/admin/game', 'admin-game-link'),
     ('Accounts', 'manage_accounts', '/admin/accounts', 'admin-accounts-link'),

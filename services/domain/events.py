@@ -81,6 +81,9 @@ class EventKind(str, Enum):
     # a lead marked a team as working in another helpdesk or not (issue 14); agent_id: the lead; data: team_id, name,
     # external (its agents then see no inbox, and their inbox actions are refused), by
     TEAM_HELPDESK_CHANGED = 'team_helpdesk_changed'
+    # an agent's conversations went back to the queue (issue 15): agent_id: the lead (None: the grace sweep); data:
+    # from_agent_id, conversation_ids, channels, by ('lead' | 'grace'), status (the agent's, for 'grace')
+    RELEASED = 'released'
 
 
 class Channel(str, Enum):

@@ -146,7 +146,8 @@ EVENT_NOUNS = {'transferred': 'transfer', 'rated': 'rating', 'presence_changed':
                'replied': 'reply', 'resolved': 'resolution', 'tagged': 'tag', 'untagged': 'removed tag',
                'conversation_created': 'new conversation', 'customer_message': 'customer message',
                'assigned': 'assignment', 'reopened': 'reopen', 'abandoned': 'abandoned contact', 'note_added': 'note',
-               'chat_message': 'chat message', 'escalated': 'escalation', 'priority_changed': 'priority change'}
+               'chat_message': 'chat message', 'escalated': 'escalation', 'priority_changed': 'priority change',
+               'released': 'return to the queue'}
 OPERATOR_WORDS = {FilterOperator.IS: 'is', FilterOperator.IS_NOT: 'is not', FilterOperator.CONTAINS: 'contain'}
 
 

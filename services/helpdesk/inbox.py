@@ -187,6 +187,8 @@ class InboxService:
             data = {'length': len(body), 'canned': canned.shortcut if canned else None, 'channel': conversation.channel}
             if conversation.first_response_at is None:  # the first reply: Speedy Gonzales measures the reaction
                 data['first_response_seconds'] = max(0, round((now - conversation.created_at).total_seconds()))
+                if conversation.first_response_due_at is not None:  # the monitor's service level compares with it
+                    data['first_response_due_at'] = conversation.first_response_due_at.isoformat()
             conversation.first_response_at = conversation.first_response_at or now
             conversation.waiting_since = None
             conversation.status = 'pending'
@@ -262,11 +264,12 @@ class InboxService:
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def abandon(self, conversation_id: int, *, key: str | None = None) -> None:
-        """The customer gave up (hung up, left the chat) before anyone answered: the conversation leaves the queue as
-        'abandoned'. The event carries how long they waited and earns nobody points."""
+        """The customer gave up (hung up, left the chat) before anyone answered, in the queue or ringing on an agent
+        who did not pick up: the conversation leaves the queue as 'abandoned'. The event carries how long they waited
+        (and the agent it rang on, if any) and earns nobody points."""
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
-            if conversation.status != 'new' or conversation.assignee_id is not None or conversation.first_response_at:
+            if conversation.status not in ('new', 'open') or conversation.first_response_at:
                 raise ActionError(f'#{conversation.id} is no longer waiting for a first answer, so it cannot be '
                                   'abandoned.')
             waited = (self.clock.now() - conversation.created_at).total_seconds()
@@ -274,8 +277,35 @@ class InboxService:
             conversation.waiting_since = None
             await conversation.save()
             await work.record(EventKind.ABANDONED, conversation_id=conversation.id, key=key,
-                              data={'channel': conversation.channel, 'waited_seconds': round(waited)})
+                              data={'channel': conversation.channel, 'waited_seconds': round(waited)}
+                              | ({'assignee_id': conversation.assignee_id} if conversation.assignee_id else {}))
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
+
+    async def release(self, from_agent_id: int, *, actor_id: int | None, by: str, unanswered_live_only: bool = False,
+                      data: dict | None = None) -> list[int]:
+        """Put the conversations ``from_agent_id`` has in hand (new or open) back in the queue, unassigned: one
+        ``released`` event with ``actor_id`` (the lead; None for the grace sweep) naming them. With
+        ``unanswered_live_only``, only the chats and calls nobody has answered yet. Returns their ids (none: nothing
+        is recorded)."""
+        async with self.game.unit_of_work() as work:
+            query = Conversation.filter(assignee_id=from_agent_id, status__in=('new', 'open'),
+                                        connection_id__isnull=True)
+            if unanswered_live_only:
+                query = query.filter(channel__in=TIMED_CHANNELS, first_response_at__isnull=True)
+            conversations = await query.order_by('id').prefetch_related('customer')
+            if not conversations:
+                return []
+            now = self.clock.now()
+            for conversation in conversations:
+                conversation.assignee_id = None
+                conversation.status = 'new'
+                conversation.waiting_since = conversation.waiting_since or now
+                await conversation.save(update_fields=['assignee_id', 'status', 'waiting_since'])
+                work.after_commit(lambda c=conversation: self._store(c, c.customer.name))
+            await work.record(EventKind.RELEASED, agent_id=actor_id, data={
+                'from_agent_id': from_agent_id, 'conversation_ids': [c.id for c in conversations],
+                'channels': [c.channel for c in conversations], 'by': by, **(data or {})})
+        return [c.id for c in conversations]
 
     # --- the agents' work around the thread: tags, internal notes, transfers ---
 

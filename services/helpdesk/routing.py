@@ -11,16 +11,25 @@ import itertools
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from models import AgentDepartment, AgentSkills, AutomationRule, Conversation, Department, RoutingSettings
+from models import (
+    AgentDepartment,
+    AgentSkills,
+    AutomationRule,
+    Conversation,
+    Department,
+    RoutingSettings,
+    StoredEvent,
+)
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
-from services.domain.inbox import OPEN_STATUSES, InboxItem
+from services.domain.inbox import OPEN_STATUSES, TIMED_CHANNELS, InboxItem
 from services.domain.projection import Outcome
 from services.domain.text import MAX_DESCRIPTION, MAX_NAME, checked_text
 from services.helpdesk.inbox import InboxService
-from services.helpdesk.presence import Presence
+from services.helpdesk.presence import ONLINE, Presence
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
@@ -32,6 +41,9 @@ MODELS = {'shared': 'Shared: agents serve all their channels', 'dedicated': 'Ded
 CHANNELS = tuple(channel.value for channel in Channel)
 DEFAULT_CAPACITY = 3
 MAX_CAPACITY = 50
+DEFAULT_RELEASE_GRACE_MINUTES = 2
+MAX_RELEASE_GRACE_MINUTES = 240
+ALL_CHANNELS = 'all'  # moving an agent to every channel again (shared model)
 IN_HAND = ('new', 'open')  # statuses that hold an agent's capacity; 'pending' waits on the customer
 
 
@@ -49,6 +61,7 @@ class AgentRouting:
 class RoutingConfig:
     mode: str = 'off'
     model: str = 'shared'
+    release_grace_minutes: int = DEFAULT_RELEASE_GRACE_MINUTES
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -109,10 +122,14 @@ class RoutingService:
         self._pass: asyncio.Task | None = None  # one routing pass at a time; a change during it asks for another
         self._again = False
         self._stopped = False
+        self._absent_since: dict[int, datetime] = {}  # agents holding unanswered live work while absent
+        # conversation -> the agent a lead released it from: routing does not give it straight back to them
+        self.released_from: dict[int, int] = {}
 
     async def load(self) -> None:
-        settings = await RoutingSettings.get_or_none(id=1)
-        self.config = RoutingConfig(mode=settings.mode, model=settings.model) if settings else RoutingConfig()
+        settings = await RoutingSettings.get_or_none(id=1) or RoutingSettings(mode='off', model='shared')
+        self.config = RoutingConfig(mode=settings.mode, model=settings.model,
+                                    release_grace_minutes=await _release_grace_minutes())
         self.departments = {d.id: DepartmentView(id=d.id, name=d.name, description=d.description)
                             for d in await Department.all().order_by('name')}
         memberships: dict[int, set[int]] = {}
@@ -160,8 +177,13 @@ class RoutingService:
             return 0
         load = self.in_hand()
         routed = 0
+        self.released_from = {conversation_id: agent_id for conversation_id, agent_id in self.released_from.items()
+                              if conversation_id in self.inbox.open_items}
         for item in waiting:
-            agent_id = choose_agent(channel=item.channel.value, department_id=item.department_id, agents=agents,
+            released_from = self.released_from.get(item.id)
+            agent_id = choose_agent(channel=item.channel.value, department_id=item.department_id,
+                                    agents=[a for a in agents if a.agent_id != released_from] if released_from
+                                    else agents,
                                     load=load, last_routed=self.last_routed, mode=self.config.mode,
                                     model=self.config.model)
             if agent_id is None:
@@ -222,8 +244,96 @@ class RoutingService:
             await RoutingSettings.update_or_create(id=1, defaults={'mode': mode, 'model': model})
             await work.record(EventKind.WORKSPACE_CONFIGURED, agent_id=actor.id,
                               data={'what': 'routing', 'mode': mode, 'model': model})
-            work.after_commit(lambda: setattr(self, 'config', RoutingConfig(mode=mode, model=model)))
+            work.after_commit(lambda: setattr(self, 'config', replace(self.config, mode=mode, model=model)))
         self.poke()
+
+    async def set_release_grace(self, actor: AgentView, minutes: int) -> None:
+        """How long an absent agent's unanswered chats and calls wait for them before going back to the queue."""
+        _require_lead(actor, 'change the grace period')
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or \
+                not 0 <= minutes <= MAX_RELEASE_GRACE_MINUTES:
+            raise ActionError(f'The grace period must be a whole number of minutes from 0 to '
+                              f'{MAX_RELEASE_GRACE_MINUTES}.')
+        async with self.game.unit_of_work() as work:  # the log holds it: start-up reads the latest edit back
+            await work.record(EventKind.WORKSPACE_CONFIGURED, agent_id=actor.id,
+                              data={'what': 'release_grace', 'minutes': minutes})
+            work.after_commit(lambda: setattr(self, 'config', replace(self.config, release_grace_minutes=minutes)))
+
+    # --- the lead's live monitor (issue 15): each action one event with the lead as actor ---
+
+    async def move_agent(self, actor: AgentView, agent_id: int, *, channel: str | None = None,
+                         department_id: int | None = None) -> None:
+        """Move an agent to a channel (dedicated model: their dedicated channel, the skill added if missing; shared:
+        that channel alone, or every channel with :data:`ALL_CHANNELS`) and/or to one department (its queue
+        alone). One ``workspace_configured`` event, as an edit of the agent's skills."""
+        _require_lead(actor, 'move agents')
+        if channel is None and department_id is None:
+            raise ActionError('Choose a channel or a department to move the agent to.')
+        if channel is not None and channel != ALL_CHANNELS and channel not in CHANNELS:
+            raise ActionError(f'Unknown channel {channel!r}: one of {", ".join(CHANNELS)}.')
+        if channel == ALL_CHANNELS and self.config.model == 'dedicated':
+            raise ActionError('In the dedicated model an agent serves one channel: choose which.')
+        now = self.of(agent_id)
+        channels, dedicated = set(now.channels), now.dedicated_channel
+        if channel == ALL_CHANNELS:
+            channels = set(CHANNELS)
+        elif channel is not None and self.config.model == 'dedicated':
+            channels.add(channel)
+            dedicated = channel
+        elif channel is not None:
+            channels = {channel}
+            dedicated = channel if dedicated is not None else None
+        departments = {department_id} if department_id is not None else set(now.departments)
+        await self.save_agent(actor, agent_id, departments=departments, channels=channels, capacity=now.capacity,
+                              dedicated_channel=dedicated)
+
+    async def set_capacity(self, actor: AgentView, agent_id: int, capacity: int) -> None:
+        """Change how many conversations an agent may have in hand (one ``workspace_configured`` event)."""
+        _require_lead(actor, "change agents' capacity")
+        now = self.of(agent_id)
+        await self.save_agent(actor, agent_id, departments=now.departments, channels=now.channels, capacity=capacity,
+                              dedicated_channel=now.dedicated_channel)
+
+    async def release_agent(self, actor: AgentView, agent_id: int) -> list[int]:
+        """Put an agent's conversations in hand back in the queue: one ``released`` event with the lead as actor."""
+        _require_lead(actor, "release agents' conversations")
+        agent = self.directory.agent(agent_id)
+        if agent is None:
+            raise ActionError(f'There is no active agent #{agent_id}.')
+        released = await self.inbox.release(agent_id, actor_id=actor.id, by='lead')
+        if not released:
+            raise ActionError(f'{agent.name} has no conversations in hand to release.')
+        self.released_from.update(dict.fromkeys(released, agent_id))
+        return released
+
+    async def reassign(self, actor: AgentView, conversation_id: int, to_agent_id: int) -> None:
+        """Give one conversation to another agent: one ``transferred`` event with the lead as actor."""
+        _require_lead(actor, 'reassign conversations')
+        await self.inbox.transfer(actor, conversation_id, to_agent_id=to_agent_id)
+
+    async def release_stranded(self) -> int:
+        """The sweep's step: the unanswered chats and calls of agents away, on a break or offline for longer than
+        the grace period go back to the queue (one ``released`` event per agent, by 'grace'). Returns how many."""
+        now = self.clock.now()
+        grace = timedelta(minutes=self.config.release_grace_minutes)
+        holders = {item.assignee_id for item in self.inbox.items() if item.assignee_id is not None
+                   and item.status in IN_HAND and item.first_response_at is None
+                   and _channel(item) in TIMED_CHANNELS}
+        for agent_id in list(self._absent_since):
+            if agent_id not in holders or self.presence.status(agent_id) == ONLINE:
+                del self._absent_since[agent_id]
+        released = 0
+        for agent_id in sorted(holders):
+            view = self.presence.view(agent_id)
+            if view.status == ONLINE:
+                continue
+            # since when they are gone: the recorded change, else (never recorded) when the sweep first saw it
+            since = self._absent_since.setdefault(agent_id, view.since or now)
+            if now - since < grace:
+                continue
+            released += len(await self.inbox.release(agent_id, actor_id=None, by='grace', unanswered_live_only=True,
+                                                     data={'status': view.status}))
+        return released
 
     async def save_agent(self, actor: AgentView, agent_id: int, *, departments: Iterable[int], channels: Iterable[str],
                          capacity: int, dedicated_channel: str | None) -> None:
@@ -307,6 +417,15 @@ class RoutingService:
         if department is None:
             raise ActionError(f'Department #{department_id} does not exist.')
         return department
+
+
+async def _release_grace_minutes() -> int:
+    """The grace period of the latest edit in the log (leads' configuration edits are few), else the default."""
+    async for data in StoredEvent.filter(kind=EventKind.WORKSPACE_CONFIGURED.value).order_by('-id') \
+            .values_list('data', flat=True):
+        if data.get('what') == 'release_grace':
+            return data['minutes']
+    return DEFAULT_RELEASE_GRACE_MINUTES
 
 
 async def _department_uses(department_id: int) -> list[str]:

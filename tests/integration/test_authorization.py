@@ -67,6 +67,12 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
         actor, next(iter(s.routing.departments)), 'Returns')),
     ('routing', 'delete_department', lambda s, actor: s.routing.delete_department(
         actor, next(iter(s.routing.departments)))),
+    # the live monitor's actions (issue 15)
+    ('routing', 'set_release_grace', lambda s, actor: s.routing.set_release_grace(actor, 5)),
+    ('routing', 'move_agent', lambda s, actor: s.routing.move_agent(actor, actor.id, channel='chat')),
+    ('routing', 'set_capacity', lambda s, actor: s.routing.set_capacity(actor, actor.id, 5)),
+    ('routing', 'release_agent', lambda s, actor: s.routing.release_agent(actor, actor.id)),
+    ('routing', 'reassign', lambda s, actor: s.routing.reassign(actor, s.inbox.items()[0].id, actor.id)),
     ('sla', 'save_policy', lambda s, actor: s.sla.save_policy(actor, SlaPolicyView(
         priority='urgent', first_response_minutes=5, resolution_minutes=60))),
     ('auth', 'unlock', lambda s, actor: s.auth.unlock(actor, actor.id)),
