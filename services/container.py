@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from tortoise import Tortoise
 
 from services.domain.sessions import SessionPolicy
+from services.game.analytics import AnalyticsService
 from services.game.api_reads import ApiReads
 from services.game.badges import BadgeService
 from services.game.disputes import DisputeService
@@ -85,6 +86,7 @@ class Services:
     external_events: ExternalEvents
     # connected helpdesks (issue 14): Chatwoot, Zendesk and Freshdesk webhooks fed into the same events
     connections: ConnectionService
+    analytics: AnalyticsService  # the charts' daily aggregates and their reads (issue 15)
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -183,6 +185,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
+    analytics = AnalyticsService(clock=clock, game=game, directory=directory)
+    game.store_with_events(analytics)  # the charts' daily aggregates
     # connected helpdesks: their signing secrets encrypted with a key derived from the storage secret
     connections = ConnectionService(clock=clock, game=game, inbox=inbox, directory=directory, auth=auth,
                                     key=settings.storage_secret.get_secret_value(),
@@ -206,4 +210,4 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
-                    connections=connections)
+                    connections=connections, analytics=analytics)
