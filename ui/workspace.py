@@ -142,6 +142,7 @@ LEAD_PAGES = (
     ('Connected helpdesks', 'hub', '/admin/integrations', 'admin-integrations-link'),
     ('Exports', 'download', '/admin/exports', 'admin-exports-link'),
     ('REST API tokens', 'key', '/admin/api', 'admin-api-link'),
+    ('Analytics', 'insights', '/analytics', 'analytics-link'),
 )
 
 
@@ -159,3 +160,5 @@ def page_links(agent: AgentView) -> None:
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
             .props('flat round color=white').tooltip('Rewards').mark('rewards-link')
+        ui.button(icon='insights', on_click=lambda: ui.navigate.to('/analytics')) \
+            .props('flat round color=white').tooltip('My analytics').mark('analytics-link')

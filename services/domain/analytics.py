@@ -5,6 +5,9 @@ Each event the game folds adds to counters kept per day × agent × channel (``A
 whole log through these same functions, so a chart over any period reads a number of rows bounded by the period and
 the floor, never by the length of the log.
 """
+import csv
+import io
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -145,6 +148,18 @@ class Table:
 
     def records(self) -> list[dict[str, object]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def as_csv(self) -> bytes:
+        """A header row, then one row per record; an empty cell where there was nothing to divide."""
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator='\r\n')
+        writer.writerow(self.columns)
+        writer.writerows(['' if value is None else value for value in row] for row in self.rows)
+        return text.getvalue().encode()
+
+    def as_json(self, **about: object) -> bytes:
+        """``about`` (the chart, the period, whose figures) and the records, numbers as numbers, null for none."""
+        return json.dumps({**about, 'rows': self.records()}, ensure_ascii=False, indent=1).encode()
 
 
 def days_between(first: date, last: date) -> list[date]:
