@@ -158,7 +158,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     leaderboard = LeaderboardService(clock=clock, game=game, directory=directory)
     badges = BadgeService(clock=clock, game=game, directory=directory)
     quests = QuestService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
-    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests)
+    analytics = AnalyticsService(clock=clock, game=game, directory=directory)  # written with the events, below
+    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests, analytics=analytics)
     trophies = TrophyService(clock=clock, game=game)
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
@@ -185,7 +186,6 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
-    analytics = AnalyticsService(clock=clock, game=game, directory=directory)
     game.store_with_events(analytics)  # the charts' daily aggregates
     # connected helpdesks: their signing secrets encrypted with a key derived from the storage secret
     connections = ConnectionService(clock=clock, game=game, inbox=inbox, directory=directory, auth=auth,

@@ -38,6 +38,7 @@ from services.platform.directory import AgentView, Directory
 from services.platform.event_log import CHUNK, GameService, UnitOfWork
 
 PERIOD_DAYS = (7, 30, 90)
+CSAT_DAYS = 7  # the progress card's CSAT: the agent's own, over the last week
 MAX_PERIOD_DAYS = 366
 DRILL_LIMIT = 200  # rows a drill-down lists, newest first
 DAILY_CHARTS = tuple(DAILY_COLUMNS)
@@ -112,6 +113,9 @@ class AnalyticsService:
         self.clock = clock
         self.game = game
         self.directory = directory
+        # good and all ratings per day of the agents whose progress card asked (their CSAT of the last days, kept
+        # up to date after each commit instead of read at every card update)
+        self._ratings: dict[int, defaultdict[date, list[int]]] = {}
 
     # --- written with the events (GameService.store_with_events) ---
 
@@ -120,6 +124,17 @@ class AnalyticsService:
         tally = AnalyticsTally()
         tally.add_all(work.outcomes, await rated_facts(work.events))
         await add_analytics(tally)
+        rated = [(agent_id, day, counters['rated_good'], counters['rated'])
+                 for (day, agent_id, _), counters in tally.rows().items()
+                 if agent_id in self._ratings and counters['rated']]
+        if rated:
+            work.after_commit(lambda: self._count_ratings(rated))
+
+    def _count_ratings(self, rated: list[tuple[int, date, int, int]]) -> None:
+        for agent_id, day, good, count in rated:
+            if (days := self._ratings.get(agent_id)) is not None:
+                days[day][0] += good
+                days[day][1] += count
 
     def discard(self) -> None:
         """Nothing is kept in memory: the rolled-back rows are gone with their transaction."""
@@ -187,12 +202,29 @@ class AnalyticsService:
                                                  for row in hours})
         return AnalyticsReport(query=query, tables=tables, subject=self._subject(query))
 
-    async def csat(self, agent_id: int, *, days: int = 7) -> float | None:
-        """An agent's CSAT % over the last ``days`` days (the progress card's), None without ratings."""
-        today = self.clock.now().date()
-        rows = await AnalyticsDay.filter(agent_id=agent_id, day__gte=today - timedelta(days=days - 1),
-                                         day__lte=today).values_list('rated_good', 'rated')
-        return csat_percent(sum(good for good, _ in rows), sum(rated for _, rated in rows))
+    async def follow_ratings(self, agent_id: int) -> None:
+        """Keep ``agent_id``'s ratings per day in memory from now on (for :meth:`csat_week`), read once from the
+        aggregates (under the writer's lock, so no commit falls between the read and the following)."""
+        if agent_id in self._ratings:
+            return
+        async with self.game.unit_of_work():
+            since = self.clock.now().date() - timedelta(days=CSAT_DAYS)
+            days: defaultdict[date, list[int]] = defaultdict(lambda: [0, 0])
+            for day, good, rated in await AnalyticsDay.filter(agent_id=agent_id, day__gte=since) \
+                    .values_list('day', 'rated_good', 'rated'):
+                days[_as_date(day)][0] += good
+                days[_as_date(day)][1] += rated
+            self._ratings[agent_id] = days
+
+    def csat_week(self, agent_id: int) -> float | None:
+        """The agent's CSAT % over the last ``CSAT_DAYS`` days (today included), None without ratings or when not
+        followed (see :meth:`follow_ratings`)."""
+        days = self._ratings.get(agent_id)
+        if days is None:
+            return None
+        since = self.clock.now().date() - timedelta(days=CSAT_DAYS - 1)
+        good = sum(counts[0] for day, counts in days.items() if day >= since)
+        return csat_percent(good, sum(counts[1] for day, counts in days.items() if day >= since))
 
     async def drill(self, viewer: AgentView, query: AnalyticsQuery, point: DrillPoint) -> list[DrillRow]:
         """The ledger entries or conversations behind a bar or a cell, newest first (at most ``DRILL_LIMIT``)."""

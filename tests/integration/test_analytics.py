@@ -113,10 +113,18 @@ async def test_an_agent_reads_only_their_own_figures_and_their_team_totals(
     own = await services.analytics.drill(ana, query_for(7, today=today, agent_id=ana.id),
                                          DrillPoint(chart=Chart.POINTS, day=today, series='speed'))
     assert all(row.agent_id == ana.id for row in own)
+    assert services.analytics.csat_week(ana.id) is None  # not followed: no card asked
+    await services.analytics.follow_ratings(ana.id)
+    assert services.analytics.csat_week(ana.id) == await stored_csat(ana.id, clock)
+    await simulator.run_until(clock.now() + timedelta(hours=30))  # kept up after each commit, over midnights
+    assert services.analytics.csat_week(ana.id) == await stored_csat(ana.id, clock) is not None
+
+
+async def stored_csat(agent_id: int, clock: ManualClock) -> float | None:
     good, total = 0, 0
-    for row in await AnalyticsDay.filter(agent_id=ana.id, day__gte=today - timedelta(days=6)):
+    for row in await AnalyticsDay.filter(agent_id=agent_id, day__gte=clock.now().date() - timedelta(days=6)):
         good, total = good + row.rated_good, total + row.rated
-    assert await services.analytics.csat(ana.id) == (round(100 * good / total, 1) if total else None)
+    return round(100 * good / total, 1) if total else None
 
 
 def test_a_period_is_checked() -> None:

@@ -1,5 +1,6 @@
 """The analytics page through NiceGUI's simulated users: a lead's charts, drill-down and downloads; an agent's own."""
 import json
+from collections.abc import Callable
 
 from nicegui.testing import User
 
@@ -7,12 +8,18 @@ from services.domain.events import Rating
 from tests.ui.support import agent, log_in, services, set_value
 
 
-async def resolved_and_rated_by_ana() -> int:
-    """Ana answers, resolves and gets a good rating for one conversation; returns it."""
+async def resolved_by_ana() -> int:
+    """Ana answers and resolves the oldest waiting conversation; returns it."""
     ana = agent('ana')
-    conversation_id = min(item.id for item in services().inbox.items())
+    conversation_id = min(item.id for item in services().inbox.items() if item.status != 'resolved')
     await services().inbox.reply(ana, conversation_id, 'Hello, looking into it')
     await services().inbox.resolve(ana, conversation_id)
+    return conversation_id
+
+
+async def resolved_and_rated_by_ana() -> int:
+    """Ana answers, resolves and gets a good rating for one conversation; returns it."""
+    conversation_id = await resolved_by_ana()
     await services().inbox.rate(conversation_id, Rating.GOOD)
     return conversation_id
 
@@ -56,8 +63,15 @@ async def test_a_lead_sees_the_charts_drills_into_a_bar_and_downloads_its_data(u
     assert f'{today},0,0,' in (await user.download.next(timeout=10)).text.splitlines()
 
 
-async def test_an_agent_sees_only_their_own_figures_and_their_team_totals(user: User) -> None:
+async def test_an_agent_sees_only_their_own_figures_and_their_team_totals(create_user: Callable[[], User]) -> None:
     await resolved_and_rated_by_ana()
+    ana = create_user()
+    await log_in(ana, 'ana')
+    await ana.should_see(marker='card-csat', content='CSAT 100 % (7 days)', retries=50)  # her own, on her card
+    await services().inbox.rate(await resolved_by_ana(), Rating.BAD)
+    await ana.should_see(marker='card-csat', content='CSAT 50 % (7 days)', retries=50)  # kept up as she is rated
+
+    user = create_user()
     await log_in(user, 'bruno')
     user.find(marker='analytics-link').click()
     await user.should_see(marker='chart-points', retries=50)
@@ -67,12 +81,12 @@ async def test_an_agent_sees_only_their_own_figures_and_their_team_totals(user: 
     await user.should_not_see(marker='chart-volume')
     today = services().clock.now().date().isoformat()
     user.find(marker='csv-csat').click()
-    assert f'{today},0,0,' in (await user.download.next(timeout=10)).text.splitlines()  # Ana's rating is not his
+    assert f'{today},0,0,' in (await user.download.next(timeout=10)).text.splitlines()  # Ana's ratings are not his
 
     set_value(user, 'analytics-scope', 'team')  # his team's totals hold Ana's rating, as a number
     await user.should_see(marker='analytics-subject', content='Aurora', retries=50)
     user.find(marker='csv-csat').click()
-    assert f'{today},1,1,100.0' in (await user.download.next(timeout=10)).text.splitlines()
+    assert f'{today},1,2,50.0' in (await user.download.next(timeout=10)).text.splitlines()  # Ana's two
     user.find(marker='plot-csat').trigger('plotly_click', {'points': [{'x': today, 'y': 100, 'curveNumber': 0}]})
     await user.should_see('You can open your own conversations and entries only.', retries=50)
     await user.should_not_see(marker='drill-row-0')
