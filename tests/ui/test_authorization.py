@@ -25,6 +25,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ('/admin/api', '/login', '/', '/admin/api'),  # REST API tokens (issue 14)
     ('/admin/exports', '/login', '/', '/admin/exports'),
     ('/admin/integrations', '/login', '/', '/admin/integrations'),
+    ('/analytics', '/login', '/analytics', '/analytics'),  # an agent's own figures, a lead's floor (issue 15)
 ]
 
 # what each page titles itself: landing on the path is not enough, the page must have been built there
@@ -42,6 +43,7 @@ TITLES = {
     '/admin/api': 'API · DeskQuest',
     '/admin/exports': 'Exports · DeskQuest',
     '/admin/integrations': 'DeskQuest · Connected helpdesks',
+    '/analytics': 'Analytics · DeskQuest',
 }
 
 ROLES = {'anonymous': (None, 1), 'agent': ('ana', 2), 'lead': ('lead', 3)}  # who logs in, their column in PAGES
