@@ -171,7 +171,7 @@ class AnalyticsPage:
         if rows is None:
             return
         what = point.day.isoformat() if point.day else \
-            f'{point.hour}:00 UTC, {point.channel}' if point.hour is not None else point.channel or ''
+            f'{point.hour}:00 UTC, {point.channel}' if point.hour is not None else point.channel or 'the period'
         self.drill_title.set_text(f'{CHART_TITLES[point.chart]} · {what}{f" · {point.series}" if point.series else ""}'
                                   f' · {len(rows)} shown')
         self.drill_rows.clear()
@@ -207,7 +207,7 @@ def drill_point(chart: Chart, point: dict[str, Any]) -> DrillPoint | None:
         if chart == Chart.HANDLING:
             return DrillPoint(chart=chart, channel=str(x))
         if chart == Chart.SKILLS:
-            return None
+            return DrillPoint(chart=chart, series=str(x)) if x in DOMAINS else None
         day = date.fromisoformat(str(x)[:10])
     except (TypeError, ValueError):
         return None

@@ -239,6 +239,12 @@ class AnalyticsService:
                 raise ActionError('Choose a channel of the chart.')
             return await self._events(EventKind.RESOLVED, _start(query.first), _start(query.last + timedelta(1)),
                                       agents, point.channel, _handling_text)
+        if point.chart == Chart.SKILLS:  # the entries of that domain over the period: the agent's, else the team's
+            if point.series not in DOMAINS:
+                raise ActionError('Choose a domain of the chart.')
+            return await self._entries(_start(query.first), _start(query.last + timedelta(days=1)),
+                                       agents if agents is not None else self._team_of(query), query.channel,
+                                       point.series)
         if point.day is None or not query.first <= point.day <= query.last:
             raise ActionError('Choose a day of the period.')
         start, end = _start(point.day), _start(point.day + timedelta(days=1))

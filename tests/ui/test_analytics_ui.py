@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from nicegui.testing import User
 
+from models import Conversation
 from services.domain.events import Rating
 from tests.ui.support import agent, log_in, services, set_value
 
@@ -45,6 +46,17 @@ async def test_a_lead_sees_the_charts_drills_into_a_bar_and_downloads_its_data(u
     await user.should_see(marker='receipt', retries=50)
     with user.scope(marker='receipt'):
         await user.should_see('happy customer')
+
+    user.find('Close').click()
+    user.find(marker='plot-skills').trigger('plotly_click', {'points': [{'x': 'quality', 'y': 15, 'curveNumber': 0}]})
+    with user.scope(marker='drill'):
+        await user.should_see(f'happy customer on #{conversation_id}', retries=50)
+    conversation = await Conversation.get(id=conversation_id)  # the heatmap's cell of its arrival
+    user.find(marker='plot-volume').trigger('plotly_click', {'points': [
+        {'x': conversation.channel, 'y': conversation.created_at.hour, 'curveNumber': 0}]})
+    with user.scope(marker='drill'):
+        await user.should_see(f'{conversation.created_at.hour}:00 UTC, {conversation.channel}', retries=50)
+        await user.should_see(f'#{conversation_id}')
 
     user.find(marker='csv-csat').click()
     download = await user.download.next(timeout=10)
