@@ -1,4 +1,5 @@
 """Tortoise models: the helpdesk's state, the append-only event log and the game's stored projections."""
+from models.analytics import AnalyticsDay, AnalyticsVolume
 from models.api import ApiIdempotency, ApiToken
 from models.badges import BadgeDefinitionRow, BadgeHolding, BadgeImage, LevelRow, TeamBadgeSetting
 from models.chat import ChatMessage
@@ -16,6 +17,8 @@ from models.sessions import LoginSession
 from models.workspace import ConversationTag, InternalNote, Transfer
 
 __all__ = [
+    'AnalyticsDay',
+    'AnalyticsVolume',
     'ApiIdempotency',
     'ApiToken',
     'Agent',

@@ -7,6 +7,7 @@ from tortoise import Tortoise
 
 from services.domain.i18n import set_floor_timezone
 from services.domain.sessions import SessionPolicy
+from services.game.analytics import AnalyticsService
 from services.game.api_reads import ApiReads
 from services.game.badges import BadgeService
 from services.game.disputes import DisputeService
@@ -92,6 +93,7 @@ class Services:
     # connected helpdesks (issue 14): Chatwoot, Zendesk and Freshdesk webhooks fed into the same events
     connections: ConnectionService
     monitor: MonitorService  # the lead's live monitor (issue 15)
+    analytics: AnalyticsService  # the charts' daily aggregates and their reads (issue 15)
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -164,7 +166,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     leaderboard = LeaderboardService(clock=clock, game=game, directory=directory)
     badges = BadgeService(clock=clock, game=game, directory=directory)
     quests = QuestService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
-    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests)
+    analytics = AnalyticsService(clock=clock, game=game, directory=directory)  # written with the events, below
+    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests, analytics=analytics)
     trophies = TrophyService(clock=clock, game=game)
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
@@ -197,6 +200,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                                               routing.route_waiting, monitor.tick])
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
+    game.store_with_events(analytics)  # the charts' daily aggregates
     # connected helpdesks: their signing secrets encrypted with a key derived from the storage secret
     connections = ConnectionService(clock=clock, game=game, inbox=inbox, directory=directory, auth=auth,
                                     key=settings.storage_secret.get_secret_value(),
@@ -221,4 +225,4 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
-                    connections=connections, rules=rules, monitor=monitor)
+                    connections=connections, rules=rules, monitor=monitor, analytics=analytics)

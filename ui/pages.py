@@ -10,6 +10,7 @@ from ui import (
     admin_game,
     admin_integrations,
     admin_workspace,
+    analytics,
     canned_page,
     i18n,
     kiosk,
@@ -32,6 +33,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     canned_page.register(services)
     admin_workspace.register(services)
     rewards_page.register(services)
+    analytics.register(services)  # charts with drill-down (issue 15)
     admin_game.register(services)
     trophies.register(services)
     admin_badges.register(services)

@@ -43,6 +43,8 @@ class ProgressCard:
                 with ui.column().classes('gap-0 items-end'):
                     self.today = ui.label().classes('text-sm').mark('points-today')
                     self.week = ui.label().classes('text-sm').mark('points-week')
+                    self.csat = ui.label().classes('text-sm').mark('card-csat') \
+                        .tooltip('Good ratings out of all your ratings, the last 7 days')
             self.chart = ui.plotly(EMPTY_FIGURE).classes('w-full h-40')
             self.badges = ui.row().classes('w-full gap-1 items-center').mark('card-badges')
             self._badge_keys: tuple[str, ...] | None = None
@@ -67,6 +69,7 @@ class ProgressCard:
         self.points.set_text(f'{view.points:,}')
         self.today.set_text(f'Today {view.today:+d}')
         self.week.set_text(f'This week {view.week:+d}')
+        self.csat.set_text(f'CSAT {view.csat:g} % (7 days)' if view.csat is not None else 'CSAT: no ratings yet')
         for label, receipt in zip(self.receipts, view.receipts + [None] * RECEIPTS_SHOWN, strict=False):
             label.set_visibility(receipt is not None)
             if receipt is not None:

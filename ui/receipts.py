@@ -17,12 +17,14 @@ OpenConversation = Callable[[int], Awaitable[None]]
 
 
 async def show_receipt(services: Services, actor: Callable[[], AgentView | None], receipt: Receipt, *,
-                       open_conversation: OpenConversation | None = None) -> None:
-    """Open the explanation of one of the logged-in agent's receipts in a dialog (built on demand, deleted on close)."""
+                       open_conversation: OpenConversation | None = None, agent_id: int | None = None) -> None:
+    """Open the explanation of one of the logged-in agent's receipts (or, for a lead, ``agent_id``'s: the service
+    checks) in a dialog (built on demand, deleted on close)."""
     viewer = actor()
     if viewer is None:
         return
-    detail = await attempt_result(services.receipts.explain(viewer, event_id=receipt.event_id, agent_id=viewer.id,
+    detail = await attempt_result(services.receipts.explain(viewer, event_id=receipt.event_id,
+                                                            agent_id=viewer.id if agent_id is None else agent_id,
                                                             kind=receipt.kind))
     if detail is None:
         return

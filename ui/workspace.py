@@ -186,6 +186,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 # the lead's pages, in the header's menu: what it says, its icon, where it goes, the marker tests find it by
 LEAD_PAGES = (
     ('Live monitor', 'monitor_heart', '/monitor', 'monitor-link'),
+    ('Analytics', 'insights', '/analytics', 'analytics-link'),
     ('Workspace settings', 'tune', '/admin/workspace', 'admin-link'),
     ('Game settings', 'sports_esports', '/admin/game', 'admin-game-link'),
     ('Accounts', 'manage_accounts', '/admin/accounts', 'admin-accounts-link'),
@@ -209,3 +210,5 @@ def page_links(agent: AgentView) -> None:
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
             .props('flat round color=white').tooltip(_('Rewards')).mark('rewards-link')
+        ui.button(icon='insights', on_click=lambda: ui.navigate.to('/analytics')) \
+            .props('flat round color=white').tooltip(_('My analytics')).mark('analytics-link')

@@ -71,6 +71,7 @@ class Outcome:
     level_ups: list[LevelUp] = field(default_factory=list)
     touched_agents: frozenset[int] = frozenset()
     resolved: tuple[int, int] | None = None  # (agent, +1) a resolution counted, (agent, -1) a reopen took it back
+    channel: str | None = None  # the resolution's channel, with ``resolved`` (a reopen's event does not carry it)
 
 
 class GameProjection:
@@ -131,6 +132,7 @@ class GameProjection:
         awards: list[Award] = []
         touched: set[int] = set()
         resolved: tuple[int, int] | None = None
+        channel: str | None = None
         if event.kind == EventKind.REPLIED and event.agent_id is not None:
             self._metrics(event.agent_id).replies += 1
             touched.add(event.agent_id)
@@ -199,7 +201,7 @@ class GameProjection:
                 level_ups.append(LevelUp(agent_id=agent_id, old=metrics.level, new=new_level))
                 metrics.level = new_level
         return Outcome(event=event, awards=awards, level_ups=level_ups, touched_agents=frozenset(touched),
-                       resolved=resolved)
+                       resolved=resolved, channel=channel if resolved is not None else None)
 
     def apply_all(self, events: Iterable[GameEvent]) -> list[Outcome]:
         return [self.apply(event) for event in events]

@@ -10,6 +10,7 @@ from services.domain.leaderboard import Period
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics, Outcome
 from services.domain.quests import QuestBar
+from services.game.analytics import AnalyticsService
 from services.game.leaderboard import LeaderboardService
 from services.game.quests import QuestService
 from services.platform.clock import Clock
@@ -50,13 +51,15 @@ class ProgressView:
     resolved: int
     receipts: list[Receipt]
     quests: tuple[QuestBar, ...] = ()  # the running quests and team missions the agent takes part in
+    csat: float | None = None  # the agent's CSAT % over the last 7 days (None: no ratings)
 
 
 class ProgressService:
     """Builds progress views from memory and tells each agent's tabs when their card changed."""
 
     def __init__(self, *, clock: Clock, game: GameService, leaderboard: LeaderboardService,
-                 quests: QuestService | None = None, coalesce_seconds: float = 0.0, interval: float = 0.1) -> None:
+                 quests: QuestService | None = None, coalesce_seconds: float = 0.0, interval: float = 0.1,
+                 analytics: AnalyticsService | None = None) -> None:
         self.clock = clock
         self.game = game
         self.leaderboard = leaderboard
@@ -65,6 +68,7 @@ class ProgressService:
         self._dirty: set[int] = set()
         self.broadcast = Coalescer(self._flush, delay=coalesce_seconds, interval=interval)
         self.quests = quests
+        self.analytics = analytics
         if quests is not None:
             quests.changed.subscribe(self.refresh)  # bars move with events the projection does not score
 
@@ -76,6 +80,8 @@ class ProgressService:
 
     async def view(self, agent_id: int) -> ProgressView:
         if agent_id not in self._receipts:
+            if self.analytics is not None:
+                await self.analytics.follow_ratings(agent_id)
             entries = await LedgerEntry.filter(agent_id=agent_id).order_by('-id').limit(RECEIPTS_SHOWN)
             self._receipts[agent_id] = deque(
                 (Receipt(points=e.points, domain=e.domain, reason=e.reason, occurred_at=e.occurred_at,
@@ -96,7 +102,8 @@ class ProgressService:
             level=level.number, level_title=level.title, level_icon=level.icon,
             next_level_title=next_level.title if next_level else None, next_level_progress=progress,
             resolved=metrics.resolved, receipts=list(self._receipts.get(agent_id, ())),
-            quests=self.quests.bars(agent_id) if self.quests is not None else ())
+            quests=self.quests.bars(agent_id) if self.quests is not None else (),
+            csat=self.analytics.csat_week(agent_id) if self.analytics is not None else None)
 
     def refresh(self, agent_ids: set[int]) -> None:
         """Build the cards of these agents again (those with open tabs) on the next flush."""

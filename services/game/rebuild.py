@@ -19,6 +19,7 @@ from models import (
     Redemption,
     ScoringPolicyRow,
 )
+from services.domain.analytics import AnalyticsTally, RatedFact, rated_fact
 from services.domain.badges import BadgeDefinition
 from services.domain.events import EventKind
 from services.domain.leaderboard import PointsTally
@@ -28,6 +29,7 @@ from services.domain.projection import AgentMetrics, GameProjection
 from services.domain.quests import QuestCompletion, QuestDefinition, QuestTracker, logged_key, quests_from_data
 from services.domain.rewards import FoldedRedemption, RedemptionStatus, Spending
 from services.domain.scoring import ScoringPolicy, policy_as_dict
+from services.game.analytics import analytics_differences, overwrite_analytics, stored_analytics
 from services.game.badges import (
     BadgeTracker,
     HistoryRow,
@@ -62,6 +64,7 @@ class Rebuilt:
     quests: tuple[QuestDefinition, ...] | None = None  # the quest definitions the log ends with (None: never edited)
     quest_completions: dict[str, QuestCompletion] = field(default_factory=dict)  # by key: what the rules complete
     logged_completions: dict[str, int] = field(default_factory=dict)  # by key: the completing event the log names
+    analytics: AnalyticsTally = field(default_factory=AnalyticsTally)  # the charts' daily aggregates (issue 15)
 
 
 def _without_collections(fold: Callable[[], Awaitable[Rebuilt]]) -> Callable[[], Awaitable[Rebuilt]]:
@@ -93,8 +96,13 @@ async def replay() -> Rebuilt:
     team_of = dict(await Agent.filter(role='agent', active=True).values_list('id', 'team_id'))
     quests = QuestTracker(team_of=team_of)  # team missions are played by the floor's agents as they are now
     ledger: list[LedgerKey] = []  # counted at the end, in one call, rather than a Counter update per award
+    rated: dict[int, RatedFact] = {}  # every rating, by event: an invalidation takes back what it counted
     async for event in iterate_events():
         outcome = projection.apply(event)
+        if event.kind == EventKind.RATED:
+            rated[event.id] = rated_fact(event)
+        rebuilt.analytics.add(outcome, rated=rated.get(event.data.get('rated_event_id', 0))
+                              if event.kind == EventKind.RATING_INVALIDATED else None)
         if outcome.level_ups:
             rebuilt.levels_reached += reached_levels(outcome, projection)
         if event.kind == EventKind.QUESTS_CHANGED:
@@ -164,6 +172,7 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
     lines += daily_differences(stored_tally, rebuilt.tally, 'points')
     lines += daily_differences(stored_resolved, rebuilt.resolved, 'resolved counts')
     lines += await redemption_differences(rebuilt.spending)
+    lines += analytics_differences(await stored_analytics(), rebuilt.analytics)
     stored_levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
     if stored_levels and stored_levels != [level_as_dict(level) for level in rebuilt.levels]:
         lines.append('levels: the stored level table is not the one the log ends with')
@@ -271,6 +280,7 @@ async def overwrite(rebuilt: Rebuilt) -> None:
                 await Redemption.filter(id__in=ids[chunk:chunk + CHUNK]).exclude(status=status.value) \
                     .update(status=status.value)
         await write_history(rebuilt.badge_history)
+        await overwrite_analytics(rebuilt.analytics)
         await LevelReached.all().delete()
         await LevelReached.bulk_create(level_rows(rebuilt.levels_reached), batch_size=CHUNK)
         await LevelRow.all().delete()

@@ -7,6 +7,7 @@ from services.container import Services
 from services.domain.events import Channel, Rating
 from services.domain.leaderboard import BoardRow, Period, TeamRow
 from services.domain.levels import DEFAULT_LEVELS, level_after, level_info, progress_to_next
+from services.game.analytics import AnalyticsService
 from services.game.leaderboard import LeaderboardSnapshot
 from services.game.progress import CHART_DAYS, RECEIPTS_SHOWN, ProgressService, ProgressView
 from services.platform.clock import ManualClock
@@ -135,5 +136,7 @@ async def test_progress_view_numbers(services: Services, clock: ManualClock, ana
         f'first-contact resolution of #{second}', f'on-time resolution of #{second}', f'fast resolution of #{second}',
         f'happy customer on #{first}']
     assert await services.progress.view(ana.id) == view  # what a newly opened card shows
-    restarted = ProgressService(clock=clock, game=services.game, leaderboard=services.leaderboard)
-    assert await restarted.view(ana.id) == view  # receipts read back from the ledger, in the same order
+    analytics = AnalyticsService(clock=clock, game=services.game, directory=services.directory)
+    restarted = ProgressService(clock=clock, game=services.game, leaderboard=services.leaderboard, analytics=analytics)
+    assert await restarted.view(ana.id) == view  # receipts read back from the ledger, in the same order, and the CSAT
+    assert view.csat == 100.0  # from the aggregates

@@ -26,6 +26,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ('/admin/exports', '/login', '/', '/admin/exports'),
     ('/admin/integrations', '/login', '/', '/admin/integrations'),
     ('/monitor', '/login', '/', '/monitor'),  # the lead's live monitor (issue 15)
+    ('/analytics', '/login', '/analytics', '/analytics'),  # an agent's own figures, a lead's floor (issue 15)
 ]
 
 # what each page titles itself: landing on the path is not enough, the page must have been built there
@@ -44,6 +45,7 @@ TITLES = {
     '/admin/exports': 'Exports · DeskQuest',
     '/admin/integrations': 'DeskQuest · Connected helpdesks',
     '/monitor': 'Live monitor · DeskQuest',
+    '/analytics': 'Analytics · DeskQuest',
 }
 
 ROLES = {'anonymous': (None, 1), 'agent': ('ana', 2), 'lead': ('lead', 3)}  # who logs in, their column in PAGES
