@@ -3,6 +3,7 @@ from models.api import ApiIdempotency, ApiToken
 from models.badges import BadgeDefinitionRow, BadgeHolding, BadgeImage, LevelRow, TeamBadgeSetting
 from models.chat import ChatMessage
 from models.crm import Purchase
+from models.displays import Display, PublicProfile
 from models.game import AgentScore, DailyPoints, LedgerEntry, ScoringPolicyRow, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.incentives import Incentive
@@ -30,6 +31,7 @@ __all__ = [
     'ChatMessage',
     'Connection',
     'DailyPoints',
+    'Display',
     'Delivery',
     'Conversation',
     'ConversationTag',
@@ -44,6 +46,7 @@ __all__ = [
     'LedgerEntry',
     'Message',
     'Purchase',
+    'PublicProfile',
     'QuestRow',
     'Redemption',
     'Reward',

@@ -6,6 +6,7 @@ from ui import (
     admin_accounts,
     admin_api,
     admin_badges,
+    admin_displays,
     admin_exports,
     admin_game,
     admin_integrations,
@@ -37,3 +38,4 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     admin_exports.register(services)
     admin_integrations.register(services)  # connected helpdesks (issue 14)
     webhooks.register(services)  # where they post their deliveries
+    admin_displays.register(services)  # wall displays (issue 15)

@@ -73,6 +73,13 @@ class EventKind(str, Enum):
     # data: from_agent_id, points (by domain) and counters (resolved, replies, …) moved, names, by. The fold moves them
     # with new ledger entries; the earlier events stay the merged agent's
     AGENT_MERGED = 'agent_merged'
+    # wall displays (issue 15); agent_id: the lead; data: id, name, by (+ teams, slides, seconds when created)
+    DISPLAY_CREATED = 'display_created'
+    DISPLAY_CODE_ISSUED = 'display_code_issued'  # a new pairing code (re-pairing): the paired TV is let go at pairing
+    DISPLAY_REVOKED = 'display_revoked'
+    DISPLAY_PAIRED = 'display_paired'  # a TV typed the code; agent_id: None (no one logs in on a TV); data: id, name
+    # how an agent appears on public screens (issue 15); agent_id: themselves; data: alias, opted_out
+    PUBLIC_PROFILE_CHANGED = 'public_profile_changed'
 
 
 class Channel(str, Enum):
