@@ -11,7 +11,6 @@ One application timer turns every display's slides (no timer per tab, no reads w
 queued per tab and each shown ``CELEBRATION_SECONDS``, so a burst skips none and the banner never flashes fast.
 """
 import time
-import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -279,7 +278,8 @@ class DisplayTabs:
     def leave(self, displays: frozenset[int]) -> None:
         for display_id in displays:
             for client in list(self.tabs.pop(display_id, {}).values()):
-                client.open('/kiosk')
+                with client:  # what reloading the page does: the pairing screen, as the display is no longer live
+                    ui.navigate.to('/kiosk')
 
 
 class Rotation:
@@ -295,19 +295,11 @@ class Rotation:
             self.ticked.emit(time.monotonic() - self.started)
 
 
-_shared: 'weakref.WeakKeyDictionary[Services, tuple[PublicFloor, DisplayTabs, Rotation]]' = \
-    weakref.WeakKeyDictionary()
-
-
-def shared_for(services: Services) -> tuple[PublicFloor, DisplayTabs, Rotation]:
-    """The app's one feed, tab registry and rotation; made when the first kiosk opens (the services are loaded)."""
-    if services not in _shared:
-        _shared[services] = (PublicFloor(services), DisplayTabs(services), Rotation())
-    return _shared[services]
-
-
 def register(services: Services) -> None:
     ticker = clock_ticker_for(services.clock)
+    tabs = DisplayTabs(services)  # here, outside any page: it outlives every tab
+    rotation = Rotation()
+    shared: list[PublicFloor] = []  # made when the first kiosk opens, once the services have loaded
 
     @ui.page('/kiosk')
     def kiosk() -> None:
@@ -318,7 +310,9 @@ def register(services: Services) -> None:
         if display is None:
             pairing_screen(services)
             return
-        floor, tabs, rotation = shared_for(services)
+        if not shared:
+            shared.append(PublicFloor(services))
+        floor = shared[0]
         tabs.opened(display.id, ui.context.client)
         KioskScreen(services, display, floor, rotation, ticker.ticked)
 
