@@ -115,7 +115,7 @@ async def test_public_screens_show_aliases_never_the_opted_out_nor_the_bottom(us
     await services().displays.set_profile(agent('ana'), alias='Captain A', opted_out=False)
     await services().displays.set_profile(agent('bruno'), alias='', opted_out=True)
     await pair_kiosk(user)
-    with user.scope(marker='today-board'):
+    with user.scope(marker='slide-today'):
         await user.should_see('Captain A', retries=50)
         await user.should_not_see('Ana Ozola')
         await user.should_not_see(agent('bruno').name)
