@@ -41,7 +41,8 @@ REFRESH_SECONDS = 1.0  # the slides' content is recomputed at most once a second
 CSAT_SECONDS = 10.0  # CSAT today is read again at most this often, after a rating
 ROTATION_TICK = 1.0
 KIOSK_CSS = """
-.dq-kiosk { --u: max(22px, min(1.15vw, 2.05vh)); position: fixed; inset: 0; overflow: hidden;
+:root { --u: max(22px, min(1.45vw, 2.5vh)); /* text scales with the screen, never under 22 px */ }
+.dq-kiosk { position: fixed; inset: 0; overflow: hidden;
   padding: 3.5vh 3.5vw; /* the overscan margin: TVs crop up to 5% */ box-sizing: border-box;
   background: #101418; color: #f5f5f5; font-size: var(--u); line-height: 1.25;
   display: flex; flex-direction: column; gap: 1.2vh; font-family: system-ui, sans-serif; }
@@ -52,11 +53,11 @@ KIOSK_CSS = """
   color: #e6eaee; }
 .dq-kiosk .dq-slide { flex: 1 1 auto; min-height: 0; display: flex; flex-direction: column; gap: 1.4vh;
   overflow: hidden; }
-.dq-kiosk .dq-title { font-size: calc(var(--u) * 2.2); font-weight: 700; color: #ffffff; }
+.dq-kiosk .dq-title { font-size: calc(var(--u) * 2.4); font-weight: 700; color: #ffffff; }
 .dq-kiosk .dq-cols { display: flex; gap: 3vw; min-height: 0; flex: 1 1 auto; }
-.dq-kiosk .dq-col { flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: 0.8vh; }
-.dq-kiosk .dq-h2 { font-size: calc(var(--u) * 1.45); font-weight: 700; color: #ffc857; }
-.dq-kiosk .dq-row { display: flex; gap: 1vw; align-items: baseline; font-size: calc(var(--u) * 1.35);
+.dq-kiosk .dq-col { flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: 1.4vh; }
+.dq-kiosk .dq-h2 { font-size: calc(var(--u) * 1.6); font-weight: 700; color: #ffc857; }
+.dq-kiosk .dq-row { display: flex; gap: 1vw; align-items: baseline; font-size: calc(var(--u) * 1.55);
   white-space: nowrap; }
 .dq-kiosk .dq-row .dq-name { flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
 .dq-kiosk .dq-rank { width: 2.2em; color: #ffc857; font-weight: 700; }
@@ -65,14 +66,16 @@ KIOSK_CSS = """
 .dq-kiosk .dq-big { font-size: calc(var(--u) * 3.2); font-weight: 800; color: #ffc857; }
 .dq-kiosk .dq-bar { height: 1.1vh; background: #2c3640; border-radius: 1vh; overflow: hidden; }
 .dq-kiosk .dq-bar > div { height: 100%; background: #4cc38a; }
+.dq-kiosk .dq-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 2vh 3vw; min-height: 0; }
 .dq-kiosk .dq-dots { display: flex; gap: 0.6vw; flex: none; justify-content: center; }
 .dq-kiosk .dq-dot { width: 1.2vh; height: 1.2vh; border-radius: 50%; background: #3c4a56; }
 .dq-kiosk .dq-dot.on { background: #ffc857; }
-.dq-banner { position: fixed; left: 0; right: 0; top: 0; z-index: 50; padding: 2.5vh 5vw;
+.dq-banner { position: fixed; left: 3.5vw; right: 3.5vw; top: 3.5vh; /* inside the overscan margin */ z-index: 50;
+  padding: 2.5vh 3vw; border-radius: 1.5vh;
   background: #ffc857; color: #101418; font-size: calc(var(--u) * 2); font-weight: 800; text-align: center;
   box-shadow: 0 1vh 3vh rgba(0,0,0,.5); animation: dq-in .6s ease-out; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }
-@keyframes dq-in { from { transform: translateY(-100%); } to { transform: none; } }
+@keyframes dq-in { from { opacity: 0; transform: translateY(-30%); } to { opacity: 1; transform: none; } }
 .dq-pair input { font-size: calc(var(--u) * 2.4) !important; letter-spacing: .2em; text-transform: uppercase;
   color: #ffffff !important; }
 """
@@ -130,7 +133,6 @@ class PublicFloor:
         self._csat: tuple[int, int] = (0, 0)
         self._csat_day: datetime | None = None
         self._badges = services.badges.public_holders()
-        self._leaders: dict[str, frozenset[int]] = {}
         self._refresh = Coalescer(self._compute, delay=0.0, interval=REFRESH_SECONDS)
         self._ratings = Coalescer(lambda: start_task(self._read_csat(), name='kiosk csat'), delay=0.0,
                                   interval=CSAT_SECONDS)
@@ -142,7 +144,10 @@ class PublicFloor:
         services.levels.level_ups.subscribe(self._on_level_ups, unsubscribe_on_delete=False)
         services.quests.completed.subscribe(self._on_completion, unsubscribe_on_delete=False)
         services.game.committed.subscribe(self._on_committed, unsubscribe_on_delete=False)
-        self._leaders = self._trophy_leaders(services.trophies.snapshot())
+        trophies = services.trophies.snapshot()
+        self._leaders = self._trophy_leaders(trophies)
+        self._month = trophies.month
+        self._led: set[tuple[str, int]] = {(key, agent) for key, agents in self._leaders.items() for agent in agents}
         self._compute()
         self._ratings.poke()
 
@@ -187,10 +192,14 @@ class PublicFloor:
     def _on_trophies(self, snapshot: TrophySnapshot) -> None:
         leaders = self._trophy_leaders(snapshot)
         names = {trophy.key: (trophy.icon, trophy.name) for trophy in snapshot.trophies}
+        if snapshot.month != self._month:  # a new month: everyone may take a lead again
+            self._month, self._led = snapshot.month, set()
         for key, agents in leaders.items():
             for agent_id in sorted(agents - self._leaders.get(key, frozenset())):
-                icon, name = names[key]
-                self._celebrate(agent_id, icon, f'takes the lead for the {name} trophy!')
+                if (key, agent_id) not in self._led:  # once a month each: two close leaders would flash all day
+                    self._led.add((key, agent_id))
+                    icon, name = names[key]
+                    self._celebrate(agent_id, icon, f'takes the lead for the {name} trophy!')
         self._leaders = leaders
         self._refresh.poke()
 
@@ -494,7 +503,7 @@ class KioskScreen:
 
     def _trophies(self, slides: PublicSlides) -> None:
         ui.label('Trophies of the month').classes('dq-title')
-        with ui.element('div').classes('dq-cols').mark('kiosk-trophies'):
+        with ui.element('div').classes('dq-grid').mark('kiosk-trophies'):
             for icon, name, leaders in slides.trophies[:4]:
                 with ui.element('div').classes('dq-col'):
                     with ui.element('div').classes('dq-row'):
