@@ -73,8 +73,8 @@ KIOSK_CSS = """
 .dq-banner { position: fixed; left: 3.5vw; right: 3.5vw; top: 3.5vh; /* inside the overscan margin */ z-index: 50;
   padding: 2.5vh 3vw; border-radius: 1.5vh;
   background: #ffc857; color: #101418; font-size: calc(var(--u) * 2); font-weight: 800; text-align: center;
-  box-shadow: 0 1vh 3vh rgba(0,0,0,.5); animation: dq-in .6s ease-out; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
+  box-shadow: 0 1vh 3vh rgba(0,0,0,.5); animation: dq-in .6s ease-out; overflow: hidden; display: -webkit-box;
+  -webkit-box-orient: vertical; -webkit-line-clamp: 2; /* a long quest title wraps once, then is cut */ }
 @keyframes dq-in { from { opacity: 0; transform: translateY(-30%); } to { opacity: 1; transform: none; } }
 .dq-pair input { font-size: calc(var(--u) * 2.4) !important; letter-spacing: .2em; text-transform: uppercase;
   color: #ffffff !important; }
