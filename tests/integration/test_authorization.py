@@ -27,7 +27,8 @@ from services.platform.directory import AgentView
 Call = Callable[[Services, AgentView], Awaitable[object]]
 
 SERVICE_PACKAGES = ('services.game.', 'services.helpdesk.')
-LEAD_PLATFORM_SERVICES = ('auth', 'accounts', 'sessions', 'api_tokens', 'displays')  # platform services with a lead's actions
+# platform services with a lead's actions
+LEAD_PLATFORM_SERVICES = ('auth', 'accounts', 'sessions', 'api_tokens', 'displays')
 
 # (service attribute, method, how to call it): arguments a lead's call would be accepted with where that is cheap, so
 # a missing check shows as a write, not only as a different refusal

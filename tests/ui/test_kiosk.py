@@ -1,6 +1,7 @@
 """The wall display (issue 15) through NiceGUI's simulated users: pairing with a lead's one-time code (good, wrong,
 expired), revocation sending the TV back to the pairing screen, celebrations, and public names (an alias shown, an
 opted-out agent never, the bottom of a ranking never)."""
+from collections.abc import Callable
 from datetime import timedelta
 
 from nicegui.testing import User
@@ -125,3 +126,23 @@ async def test_public_screens_show_aliases_never_the_opted_out_nor_the_bottom(us
         await user.should_not_see(row.name)
     shown = user.find(marker='today-board').elements.pop().default_slot.children
     assert len(shown) == 5  # the top five public names, Bruno's place left out
+
+
+async def test_an_agent_opts_out_on_their_account_page_and_the_lead_sees_it_without_a_way_to_undo(
+        create_user: Callable[[], User]) -> None:
+    user = create_user()
+    await log_in(user, 'bruno')
+    await user.open('/account')
+    await user.should_see(marker='public-alias', retries=50)
+    user.find(marker='public-alias').type('B.')
+    user.find(marker='public-opt-out').click()
+    user.find(marker='save-public-profile').click()
+    await user.should_see('Saved: the wall displays follow within a second.', retries=50)
+    assert services().displays.public_name(agent('bruno').id) is None
+    changed = await StoredEvent.get(kind=EventKind.PUBLIC_PROFILE_CHANGED.value)
+    assert changed.agent_id == agent('bruno').id and changed.data == {'alias': 'B.', 'opted_out': True}
+    lead = create_user()
+    await log_in(lead, 'lead')
+    await lead.open('/admin/displays')
+    await lead.should_see(marker=f'opted-out-{agent("bruno").id}', retries=50)
+    await lead.should_not_see(marker='public-opt-out')  # the lead's page has no switch for someone else

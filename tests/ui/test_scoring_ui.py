@@ -1,6 +1,5 @@
 """The Scoring tab, "My team" and the minimum volume through NiceGUI's simulated users."""
 
-import pytest
 from nicegui.testing import User
 
 from models import ScoringPolicyRow, StoredEvent
