@@ -362,6 +362,7 @@ class KioskScreen:
         self.slides = display.slides or tuple(Slide)
         self.shown_index = -1
         self.drawn: dict[Slide, object] = {}
+        self.connected = False
         with ui.element('div').classes('dq-kiosk').mark('kiosk-screen'):
             with ui.element('div').classes('dq-head'):
                 ui.label('DeskQuest').classes('dq-brand')
@@ -384,6 +385,9 @@ class KioskScreen:
         ui.context.client.on_connect(self.resync)
 
     def resync(self) -> None:
+        if not self.connected:  # the first connect: the page was just drawn
+            self.connected = True
+            return
         if self.services.displays.check(app.storage.user.get(DEVICE_KEY)) is None:
             ui.navigate.to('/kiosk')
             return

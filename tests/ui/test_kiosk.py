@@ -146,3 +146,14 @@ async def test_an_agent_opts_out_on_their_account_page_and_the_lead_sees_it_with
     await lead.open('/admin/displays')
     await lead.should_see(marker=f'opted-out-{agent("bruno").id}', retries=50)
     await lead.should_not_see(marker='public-opt-out')  # the lead's page has no switch for someone else
+
+
+async def test_a_display_for_one_team_shows_only_that_team(user: User) -> None:
+    aurora = next(team_id for team_id, name in services().directory.teams.items() if name == 'Aurora')
+    await pair_kiosk(user, slides=('today',), team_ids=(aurora,))
+    with user.scope(marker='slide-today'):
+        await user.should_see('Ana Ozola', retries=50)
+        await user.should_not_see('Borealis')
+        for other in services().directory.floor():
+            if other.team_id != aurora:
+                await user.should_not_see(other.name)
