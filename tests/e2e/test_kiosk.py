@@ -1,16 +1,15 @@
 """The wall display in a real headless Chromium (issue 15): a lead creates a display and reads its code, the TV pairs
 with it and celebrates what the floor does, and after the server restarts it comes back paired by itself."""
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.e2e.support import ROOT, free_port, log_in, stop, wait_until_serving
+from tests.e2e.support import ROOT, free_port, pair_display, stop, wait_until_serving
 
 pytestmark = pytest.mark.e2e
 
@@ -51,25 +50,9 @@ def kiosk_server(tmp_path: Path) -> Iterator[KioskServer]:
     assert 'Traceback' not in server.log.read_text(), server.log.read_text()
 
 
-def create_display(lead: Page, server: KioskServer) -> str:
-    log_in(lead, server.url, 'lead')
-    expect(lead).to_have_url(f'{server.url}/')
-    lead.goto(f'{server.url}/admin/displays')
-    lead.get_by_label('Name').fill('Lobby TV')
-    lead.get_by_role('button', name='Create').click()
-    code = lead.locator('.font-mono.text-4xl')
-    expect(code).to_have_text(re.compile(r'^[A-Z2-9]{4}-[A-Z2-9]{4}$'))
-    return code.inner_text()
-
-
 def test_a_paired_tv_celebrates_and_comes_back_paired_after_a_restart(kiosk_server: KioskServer, new_tab) -> None:
-    code = create_display(new_tab().page, kiosk_server)
     tv = new_tab(width=1920, height=1080).page
-    tv.goto(f'{kiosk_server.url}/kiosk')
-    expect(tv.get_by_text('Pair this display')).to_be_visible()
-    tv.locator('.dq-pair input').fill(code)
-    tv.get_by_role('button', name='Pair').click()
-    expect(tv.get_by_text('Lobby TV')).to_be_visible()
+    code = pair_display(new_tab().page, tv, kiosk_server.url)
     assert code.replace('-', '') not in tv.url
     # the simulated floor levels up and wins badges: a celebration comes within a minute
     expect(tv.locator('.dq-banner')).to_be_visible(timeout=60_000)
