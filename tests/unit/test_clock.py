@@ -74,3 +74,11 @@ def test_a_new_demo_starts_in_working_hours() -> None:
     assert demo_morning(day.replace(hour=10, minute=30)) == day.replace(hour=10, minute=30)
     assert demo_morning(day.replace(hour=5)) == day.replace(hour=8)
     assert demo_morning(day.replace(hour=22)) == day.replace(hour=8) + timedelta(days=1)
+
+
+def test_what_follows_real_time_reads_the_wall_in_the_demo_and_the_manual_clock_in_tests():
+    from services.platform.clock import SystemClock, wall_clock_for
+    manual = ManualClock(START)
+    assert wall_clock_for(manual) is manual
+    wall = wall_clock_for(AcceleratedClock(start=START, speed=60))
+    assert isinstance(wall, SystemClock)
