@@ -4,6 +4,7 @@ from models.api import ApiIdempotency, ApiToken
 from models.badges import BadgeDefinitionRow, BadgeHolding, BadgeImage, LevelRow, TeamBadgeSetting
 from models.chat import ChatMessage
 from models.crm import Purchase
+from models.displays import Display, PublicProfile
 from models.game import AgentScore, DailyPoints, LedgerEntry, ScoringPolicyRow, StoredEvent
 from models.helpdesk import CannedReply, Conversation, Customer, Department, Message
 from models.incentives import Incentive
@@ -33,6 +34,7 @@ __all__ = [
     'ChatMessage',
     'Connection',
     'DailyPoints',
+    'Display',
     'Delivery',
     'Conversation',
     'ConversationTag',
@@ -47,6 +49,7 @@ __all__ = [
     'LedgerEntry',
     'Message',
     'Purchase',
+    'PublicProfile',
     'QuestRow',
     'Redemption',
     'Reward',

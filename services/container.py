@@ -41,6 +41,7 @@ from services.platform.auth import AuthService
 from services.platform.clock import Clock, wall_clock_for
 from services.platform.database import open_database
 from services.platform.directory import Directory
+from services.platform.displays import DisplayService
 from services.platform.event_log import GameService
 from services.platform.notices import Notices
 from services.platform.scheduler import Scheduler
@@ -88,6 +89,7 @@ class Services:
     rules: RulesService  # what-if: previews of a draft of every rule, and publishing it (issue 18)
     # the REST API v1 (issue 14): its tokens, what it reads, the facts it is posted
     api_tokens: ApiTokenService
+    displays: DisplayService  # wall displays and public names (issue 15)
     api_reads: ApiReads
     external_events: ExternalEvents
     # connected helpdesks (issue 14): Chatwoot, Zendesk and Freshdesk webhooks fed into the same events
@@ -120,6 +122,7 @@ class Services:
         await self.load_workspace_settings()
         await self.monitor.load()  # after the routing and SLA policies it shows
         await self.sessions.load()  # after the directory: a session's role is compared with its account's
+        await self.displays.load()
 
     async def load_workspace_settings(self) -> None:
         """Routing, SLA policies and rules: what leads configure (after the inbox, whose queue they look at)."""
@@ -194,6 +197,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     api_reads = ApiReads(game=game, directory=directory, leaderboard=leaderboard, badges=badges, quests=quests,
                          receipts=receipts)
     external_events = ExternalEvents(game=game, inbox=inbox, directory=directory)
+    displays = DisplayService(clock=wall, game=game, directory=directory)  # pairing codes live real minutes
     monitor = MonitorService(clock=clock, inbox=inbox, presence=presence, routing=routing, sla=sla,
                              directory=directory)
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.release_stranded,
@@ -225,4 +229,4 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
-                    connections=connections, rules=rules, monitor=monitor, analytics=analytics)
+                    connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays)

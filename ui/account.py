@@ -1,5 +1,7 @@
-"""A person's own account: their language, the sessions they are logged in with (ending any of them) and changing
-their password."""
+"""A person's own account: their language, the sessions they are logged in with (ending any of them), changing
+their password, and how public screens name them."""
+from collections.abc import Callable
+
 from fastapi import Request
 from nicegui import ui
 
@@ -7,6 +9,7 @@ from services.container import Services
 from services.domain.i18n import LANGUAGES, _, current_language, ngettext
 from services.domain.wording import ago, moment_text
 from services.platform.accounts import MIN_PASSWORD_LENGTH
+from services.platform.directory import AgentView
 from services.platform.sessions import SessionView
 from ui.actions import attempt, attempt_result
 from ui.i18n import language_menu
@@ -122,6 +125,29 @@ def register(services: Services) -> None:
                 error = ui.label().classes('text-negative text-sm').mark('password-error')
                 error.set_visibility(False)
                 ui.button(_('Change password'), on_click=change_password).mark('change-password')
+            public_screens_card(services, actor)
 
         # another tab or browser ending one of the listed sessions: the list follows (unsubscribed when this tab closes)
         services.sessions.ended.subscribe(lambda ended: sessions.refresh() if ended & shown else None)
+
+
+def public_screens_card(services: Services, actor: Callable[[], AgentView | None]) -> None:
+    """How the wall displays name the person (issue 15): an alias, or not at all. Only they can choose it."""
+    who = actor()
+    if who is None:
+        return
+    profile = services.displays.profile(who.id)
+
+    async def save() -> None:
+        if (me := actor()) is not None:
+            await attempt(services.displays.set_profile(me, alias=alias.value or '', opted_out=bool(hidden.value)),
+                          done='Saved: the wall displays follow within a second.')
+
+    with ui.card().classes('w-full'):
+        ui.label('On public screens').classes('text-lg font-bold')
+        ui.label(f'The office TV shows your name ({who.name}) on its boards and celebrations. Choose another name '
+                 'for it, or stay off it altogether.').classes('text-sm text-grey-7')
+        alias = ui.input('Name on public screens', value=profile.alias, placeholder=who.name).props('outlined') \
+            .classes('w-full').mark('public-alias')
+        hidden = ui.checkbox('Do not show me on public screens', value=profile.opted_out).mark('public-opt-out')
+        ui.button('Save', on_click=save).mark('save-public-profile')

@@ -6,6 +6,7 @@ from ui import (
     admin_accounts,
     admin_api,
     admin_badges,
+    admin_displays,
     admin_exports,
     admin_game,
     admin_integrations,
@@ -43,3 +44,4 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     admin_integrations.register(services)  # connected helpdesks (issue 14)
     webhooks.register(services)  # where they post their deliveries
     monitor.register(services)  # the lead's live monitor (issue 15)
+    admin_displays.register(services)  # wall displays (issue 15)

@@ -193,6 +193,7 @@ LEAD_PAGES = (
     ('Connected helpdesks', 'hub', '/admin/integrations', 'admin-integrations-link'),
     ('Exports', 'download', '/admin/exports', 'admin-exports-link'),
     ('REST API tokens', 'key', '/admin/api', 'admin-api-link'),
+    ('Wall displays', 'tv', '/admin/displays', 'admin-displays-link'),
 )
 
 

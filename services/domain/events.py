@@ -84,6 +84,13 @@ class EventKind(str, Enum):
     # an agent's conversations went back to the queue (issue 15): agent_id: the lead (None: the grace sweep); data:
     # from_agent_id, conversation_ids, channels, by ('lead' | 'grace'), status (the agent's, for 'grace')
     RELEASED = 'released'
+    # wall displays (issue 15); agent_id: the lead; data: id, name, by (+ teams, slides, seconds when created)
+    DISPLAY_CREATED = 'display_created'
+    DISPLAY_CODE_ISSUED = 'display_code_issued'  # a new pairing code (re-pairing): the paired TV is let go at pairing
+    DISPLAY_REVOKED = 'display_revoked'
+    DISPLAY_PAIRED = 'display_paired'  # a TV typed the code; agent_id: None (no one logs in on a TV); data: id, name
+    # how an agent appears on public screens (issue 15); agent_id: themselves; data: alias, opted_out
+    PUBLIC_PROFILE_CHANGED = 'public_profile_changed'
 
 
 class Channel(str, Enum):

@@ -261,6 +261,11 @@ class QuestBoard:
         quest = self.quests[key]
         team_id = self.team_of.get(agent_id) if quest.scope == QuestScope.TEAM else None
         holder = agent_id if quest.scope == QuestScope.INDIVIDUAL else team_id
+        return self.holder_progress(key, holder, team_id=team_id)
+
+    def holder_progress(self, key: str, holder: int | None, *, team_id: int | None = None) -> QuestProgress:
+        """The progress of one holder: an agent in a quest, a team in a mission (the wall shows each team's)."""
+        quest = self.quests[key]
         aggregate = self.aggregates[key].get(holder) if holder is not None else None
         value = aggregate.result(quest.aggregation, quest.metric) if aggregate else 0
         return QuestProgress(quest=quest, value=value, share=min(1.0, max(0.0, value / quest.target)),

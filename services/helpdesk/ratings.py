@@ -43,3 +43,12 @@ class RatingsService:
             recent=[RatedConversation(conversation_id=event.conversation_id, subject=subjects.get(
                 event.conversation_id, ''), rating=Rating(event.data['rating']), comment=event.data.get('comment', ''),
                 rated_at=event.occurred_at) for event in latest])
+
+    async def floor_since(self, since: datetime) -> tuple[int, int]:
+        """The floor's good ratings and all ratings since ``since`` (the wall's CSAT today), a rating a lead
+        invalidated left out."""
+        rated = await StoredEvent.filter(kind=EventKind.RATED.value, occurred_at__gte=since).values_list('id', 'data')
+        invalidated = {data.get('rated_event_id') for data in await StoredEvent.filter(
+            kind=EventKind.RATING_INVALIDATED.value, occurred_at__gte=since).values_list('data', flat=True)}
+        kept = [data['rating'] for event_id, data in rated if event_id not in invalidated]
+        return sum(1 for rating in kept if rating == Rating.GOOD.value), len(kept)

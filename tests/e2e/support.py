@@ -1,4 +1,6 @@
-"""What the end-to-end tests and their fixtures share: the browser's settings, the server's lifecycle, logging in."""
+"""What the end-to-end tests and their fixtures share: the browser's settings, the server's lifecycle, logging in,
+pairing a wall display."""
+import re
 import signal
 import socket
 import subprocess
@@ -8,7 +10,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / 'test-artifacts'
@@ -72,3 +74,22 @@ def stop(process: subprocess.Popen) -> int | None:
         process.kill()
         process.wait()
         return None
+
+
+def pair_display(lead: Page, tv: Page, base_url: str, *, name: str = 'Lobby TV') -> str:
+    """A lead creates a display at /admin/displays (every slide) and the TV types its code at /kiosk; returns the
+    code the lead read."""
+    log_in(lead, base_url, 'lead')
+    expect(lead).to_have_url(f'{base_url}/')
+    lead.goto(f'{base_url}/admin/displays')
+    lead.get_by_label('Name').fill(name)
+    lead.get_by_role('button', name='Create').click()
+    shown = lead.locator('.font-mono.text-4xl')
+    expect(shown).to_have_text(re.compile(r'^[A-Z2-9]{4}-[A-Z2-9]{4}$'))
+    code = shown.inner_text()
+    tv.goto(f'{base_url}/kiosk')
+    expect(tv.get_by_text('Pair this display')).to_be_visible()
+    tv.locator('.dq-pair input').fill(code)
+    tv.get_by_role('button', name='Pair').click()
+    expect(tv.locator('.dq-head').get_by_text(name)).to_be_visible()
+    return code

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.hostile_seed import HOSTILE_BODY, HOSTILE_NAME, HOSTILE_SUBJECT
-from tests.e2e.support import Server, Tab, log_in
+from tests.e2e.support import Server, Tab, log_in, pair_display
 
 pytestmark = pytest.mark.e2e
 
@@ -37,10 +37,9 @@ def test_canned_reply_and_resolution_score_points_and_move_the_kiosk_live(server
     points = page.get_by_test_id('lifetime-points')
     expect(points).to_have_text('0')
     kiosk = new_tab(width=1920, height=1080).page
-    kiosk.goto(f'{server.url}/kiosk')
-    expect(kiosk.get_by_text('Leaderboard').first).to_be_visible()
+    pair_display(new_tab().page, kiosk, server.url)
     kiosk.evaluate('window.notReloaded = true')
-    ana_on_kiosk = kiosk.get_by_test_id('board-row').filter(has_text='Ana Ozola').first
+    ana_on_kiosk = kiosk.locator('.dq-slide .dq-row').filter(has_text='Ana Ozola').first  # today's board
 
     item = page.locator('.q-item').filter(has_text='#1 ')
     customer = item.locator('.q-item__label').first.inner_text()
@@ -68,12 +67,14 @@ def test_canned_reply_and_resolution_score_points_and_move_the_kiosk_live(server
 def test_kiosk_is_a_dark_read_only_leaderboard(server: Server, new_tab) -> None:
     page = new_tab(width=1920, height=1080).page
     page.goto(f'{server.url}/kiosk')
-    expect(page.get_by_text('Leaderboard').first).to_be_visible()
-    expect(page.get_by_text('Customers waiting', exact=True)).to_be_visible()
-    expect(page.locator('body')).to_have_class(re.compile(r'\bbody--dark\b'))
-    background = page.evaluate('getComputedStyle(document.body).backgroundColor')
+    expect(page.get_by_text('Pair this display')).to_be_visible()
+    expect(page.get_by_text('Ana Ozola')).to_have_count(0)  # unpaired: no one's name
+    pair_display(new_tab().page, page, server.url, name='Dark TV')
+    expect(page.get_by_text('Customers waiting', exact=True)).to_have_count(1)  # the queue slide, in its turn
+    background = page.evaluate('getComputedStyle(document.querySelector(".dq-kiosk")).backgroundColor')
     assert sum(map(int, re.findall(r'\d+', background)[:3])) < 3 * 64, f'not dark: {background}'
     expect(page.locator('input, textarea, button, select, [contenteditable="true"]')).to_have_count(0)
+    assert page.evaluate('document.documentElement.scrollHeight <= innerHeight')
 
 
 def test_customer_data_is_shown_as_text_never_run_as_html(server: Server, new_tab) -> None:

@@ -2,8 +2,8 @@
 saying it is for leads, and writes nothing; every public service method taking an ``actor`` is listed here, so a new
 one cannot appear without someone deciding who may call it.
 
-The page half of the matrix is tests/ui/test_authorization.py. A paired kiosk is not a role yet (kiosk pairing does not
-exist): its column is added when pairing is.
+The page half of the matrix is tests/ui/test_authorization.py. A paired kiosk is not a person: it holds no actor and
+can only read (services/platform/displays.py ``pair`` and ``check``).
 """
 import inspect
 from collections.abc import Awaitable, Callable
@@ -29,7 +29,8 @@ from services.platform.directory import AgentView
 Call = Callable[[Services, AgentView], Awaitable[object]]
 
 SERVICE_PACKAGES = ('services.game.', 'services.helpdesk.')
-LEAD_PLATFORM_SERVICES = ('auth', 'accounts', 'sessions', 'api_tokens')  # platform services with a lead's actions
+# platform services with a lead's actions
+LEAD_PLATFORM_SERVICES = ('auth', 'accounts', 'sessions', 'api_tokens', 'displays')
 
 # (service attribute, method, how to call it): arguments a lead's call would be accepted with where that is cheap, so
 # a missing check shows as a write, not only as a different refusal
@@ -95,6 +96,10 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('connections', 'unlinked_agents', lambda s, actor: s.connections.unlinked_agents(actor)),
     ('connections', 'invite', lambda s, actor: s.connections.invite(actor, 1, 'invited', 'a password of 12+')),
     ('connections', 'merge', lambda s, actor: s.connections.merge(actor, 1, 2)),
+    ('displays', 'create', lambda s, actor: s.displays.create(actor, name='Authz', team_ids=[], slides=['today'],
+                                                              slide_seconds=20)),
+    ('displays', 'issue_code', lambda s, actor: s.displays.issue_code(actor, 1)),
+    ('displays', 'revoke', lambda s, actor: s.displays.revoke(actor, 1)),
     # these two are open to agents for their own replies; the shared ones are the leads'
     ('canned_replies', 'save', lambda s, actor: s.canned_replies.save(actor, CannedReplyDraft(
         title='Authz', shortcut='authz', body='Hello', shared=True))),
@@ -119,6 +124,7 @@ OPEN_TO_AGENTS: dict[tuple[str, str], str] = {
     ('sessions', 'end_session'): "everyone ends their own sessions; another's is refused",
     ('sessions', 'end_other_sessions'): 'everyone ends their own other sessions',
     ('sessions', 'change_password'): 'everyone changes their own password, proving the current one',
+    ('displays', 'set_profile'): 'everyone chooses their own name on public screens, or stays off them',
 }
 
 

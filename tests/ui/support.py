@@ -11,8 +11,8 @@ from services.platform.directory import AgentView
 from simulation.simulator import Simulator
 from tests.integration.support import stays, until
 
-__all__ = ['agent', 'demote', 'log_in', 'notified', 'open_first_conversation', 'running', 'sees', 'sent', 'services',
-           'set_value', 'simulator', 'stays', 'until']
+__all__ = ['agent', 'demote', 'log_in', 'notified', 'open_first_conversation', 'pair_kiosk', 'running', 'sees', 'sent',
+           'services', 'set_value', 'simulator', 'stays', 'until']
 
 
 def services() -> Services:
@@ -93,3 +93,17 @@ def sent(user: User) -> bool:
     """Whether the user's page has sent everything it queued so far (and something: it is connected)."""
     outbox = user.client.outbox
     return outbox.next_message_id > 0 and not outbox.messages and not outbox.updates
+
+
+async def pair_kiosk(user: User, *, slides: tuple[str, ...] = ('today',), team_ids: tuple[int, ...] = (),
+                     seconds: int = 20, name: str = 'Lobby TV') -> int:
+    """A display a lead created (only ``slides``: a hidden slide is not seen), paired as a TV does at /kiosk with the
+    code; returns the display's id once its screen shows."""
+    display, code = await services().displays.create(agent('lead'), name=name, team_ids=list(team_ids),
+                                                     slides=list(slides), slide_seconds=seconds)
+    await user.open('/kiosk')
+    await user.should_see(marker='pairing-code', retries=50)
+    user.find(marker='pairing-code').type(f'{code[:4]}-{code[4:]}'.lower())
+    user.find(marker='pair').click()
+    await user.should_see(marker='kiosk-screen', retries=50)
+    return display.id

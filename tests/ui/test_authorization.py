@@ -1,8 +1,8 @@
 """The authorization matrix of the pages (issue 19, Roles): every page the app registers, opened as nobody, an agent and
 a lead, and where each lands. The actions' half is tests/integration/test_authorization.py.
 
-A paired kiosk is not a role yet (kiosk pairing does not exist): its column is added when pairing is; today /kiosk is
-public.
+/kiosk is open to everyone, but shows only its pairing screen until a lead's code pairs the browser (issue 15:
+tests/ui/test_kiosk.py).
 """
 import pytest
 from nicegui import Client
@@ -14,7 +14,7 @@ from tests.ui.support import log_in, running, until
 PAGES: list[tuple[str, str, str, str]] = [
     ('/', '/login', '/', '/'),
     ('/login', '/login', '/', '/'),  # logged in already: on to the workspace
-    ('/kiosk', '/kiosk', '/kiosk', '/kiosk'),  # the wall screen: public, it shows no customer's data
+    ('/kiosk', '/kiosk', '/kiosk', '/kiosk'),  # the wall screen: its pairing screen until a lead's code pairs it
     ('/trophies', '/login', '/trophies', '/trophies'),
     ('/canned', '/login', '/canned', '/canned'),
     ('/account', '/login', '/account', '/account'),  # everyone's own sessions and password
@@ -27,6 +27,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ('/admin/integrations', '/login', '/', '/admin/integrations'),
     ('/monitor', '/login', '/', '/monitor'),  # the lead's live monitor (issue 15)
     ('/analytics', '/login', '/analytics', '/analytics'),  # an agent's own figures, a lead's floor (issue 15)
+    ('/admin/displays', '/login', '/', '/admin/displays'),  # wall displays (issue 15)
 ]
 
 # what each page titles itself: landing on the path is not enough, the page must have been built there
@@ -46,6 +47,7 @@ TITLES = {
     '/admin/integrations': 'DeskQuest · Connected helpdesks',
     '/monitor': 'Live monitor · DeskQuest',
     '/analytics': 'Analytics · DeskQuest',
+    '/admin/displays': 'Wall displays · DeskQuest',
 }
 
 ROLES = {'anonymous': (None, 1), 'agent': ('ana', 2), 'lead': ('lead', 3)}  # who logs in, their column in PAGES

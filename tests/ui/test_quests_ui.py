@@ -7,7 +7,7 @@ from nicegui.testing import User
 from models import QuestRow, StoredEvent
 from services.domain.events import EventKind
 from services.game.quests import QuestDraft
-from tests.ui.support import agent, log_in, services
+from tests.ui.support import agent, log_in, pair_kiosk, services
 
 
 async def test_a_lead_creates_a_quest_and_the_agent_sees_the_bar_move_and_the_completion(
@@ -66,8 +66,7 @@ async def test_only_leads_edit_quests(user: User) -> None:
 
 
 async def test_the_kiosk_celebrates_a_team_mission(user: User) -> None:
-    await user.open('/kiosk')
-    await user.should_see('live floor', retries=50)
+    await pair_kiosk(user, slides=('missions',))
     await services().quests.save(agent('lead'), QuestDraft(title='Warm-up', target=3, preset='today', scope='team',
                                                           reward_points=5))
     await services().quests.save(agent('lead'), QuestDraft(title='First reply of the day', kind='replied', target=1,
@@ -76,3 +75,6 @@ async def test_the_kiosk_celebrates_a_team_mission(user: User) -> None:
     conversation_id = next(item.id for item in services().inbox.items() if item.assignee_id is None)
     await services().inbox.reply(agent('bruno'), conversation_id, 'Hello!')
     await user.should_see("Team Aurora accomplished the mission 'First reply of the day'!", retries=50)
+    with user.scope(marker='slide-missions'):  # the missions slide: each team's progress
+        await user.should_see('Aurora · Warm-up', retries=50)
+        await user.should_see('Borealis · First reply of the day', retries=50)

@@ -1,12 +1,10 @@
 """The Scoring tab, "My team" and the minimum volume through NiceGUI's simulated users."""
 
-import pytest
 from nicegui.testing import User
 
 from models import ScoringPolicyRow, StoredEvent
 from services.domain.scoring import ScoringPolicy, policy_as_dict
-from tests.ui.support import agent, demote, log_in, notified, services, until
-from ui import kiosk
+from tests.ui.support import agent, demote, log_in, notified, pair_kiosk, services, until
 
 
 async def open_scoring(user: User) -> None:
@@ -82,8 +80,8 @@ async def test_a_lead_picks_any_teams_board(user: User) -> None:
         await user.should_not_see('Ana Ozola')
 
 
-async def test_the_kiosk_turns_the_weeks_board_to_each_team(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kiosk, 'TEAM_ROTATION_SECONDS', 0.2)
-    await user.open('/kiosk')
-    await user.should_see('Team Aurora', retries=50)
-    await user.should_see('Team Borealis', retries=50)
+async def test_the_kiosks_week_slide_shows_each_team(user: User) -> None:
+    await pair_kiosk(user, slides=('week',))
+    with user.scope(marker='slide-week'):
+        for team in services().directory.teams.values():
+            await user.should_see(team, retries=50)

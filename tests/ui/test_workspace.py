@@ -9,7 +9,7 @@ from nicegui.testing import User
 
 from models import Message, StoredEvent
 from services.domain.errors import ActionError
-from tests.ui.support import log_in, open_first_conversation, services, simulator, until
+from tests.ui.support import agent, log_in, open_first_conversation, pair_kiosk, services, simulator, until
 
 
 async def test_unknown_user_is_sent_to_login(user: User) -> None:
@@ -137,16 +137,17 @@ async def test_lead_starts_and_stops_the_simulator(user: User) -> None:
 
 
 async def test_kiosk_is_read_only_and_shows_the_board(user: User) -> None:
-    await user.open('/kiosk')
-    await user.should_see('live floor', retries=50)
-    await user.should_see('Customers waiting', retries=50)
+    board = await pair_kiosk(user, slides=('today',))
     await user.should_see('Ana Ozola', retries=50)
+    await services().displays.revoke(agent('lead'), board)
+    await pair_kiosk(user, slides=('queue',), name='Queue TV')
+    await user.should_see('Customers waiting', retries=50)
     for kind in (ui.button, ui.input, ui.textarea, ui.select, ui.toggle):
         await user.should_not_see(kind=kind)
 
 
 async def test_the_kiosk_clock_follows_the_floors_time(user: User) -> None:
-    await user.open('/kiosk')
+    await pair_kiosk(user)
     await user.should_see(marker='kiosk-clock', retries=50)
     label = user.find(marker='kiosk-clock').elements.pop()
     shown = label.text

@@ -1,0 +1,248 @@
+"""Wall displays and public names (issue 15).
+
+A lead creates a display (name, teams, slides, timing) and gets a one-time pairing code, valid ``CODE_LIFETIME``; the
+TV types it at ``/kiosk`` and is given a random device token, which its browser keeps server-side (NiceGUI's user
+storage, keyed by the signed browser id): no secret is ever in a URL. Only SHA-256s of codes and tokens are stored.
+The live displays are held in memory, so the check a kiosk tab makes is a dict lookup; a revocation or a new pairing
+fires ``let_go`` with the display's id, and the kiosk's tabs showing it go back to the pairing screen at once.
+
+Each agent chooses how public screens name them: an alias, or not at all (the lead sees who opted out, and cannot
+change it: only the agent's own session calls :meth:`DisplayService.set_profile`).
+"""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from nicegui import Event
+
+from models import Display, PublicProfile
+from services.domain.displays import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    CODE_LIFETIME,
+    DisplaySetup,
+    Slide,
+    checked_setup,
+    normalized_code,
+)
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
+from services.domain.text import MAX_NAME, checked_text
+from services.platform.clock import Clock
+from services.platform.directory import AgentView, Directory
+from services.platform.event_log import GameService
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DisplayView:
+    id: int
+    name: str
+    team_ids: tuple[int, ...]
+    slides: tuple[Slide, ...]
+    slide_seconds: int
+    created_at: datetime
+    paired_at: datetime | None
+    code_expires_at: datetime | None  # a pairing code waiting, until then
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PublicProfileView:
+    alias: str  # '' : the display name
+    opted_out: bool
+
+
+NO_PROFILE = PublicProfileView(alias='', opted_out=False)
+
+
+def digest(secret: str) -> str:
+    """What is stored of a code or a device token: 256 random bits or a 10-minute code need no salt nor slow hash."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class DisplayService:
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory) -> None:
+        self.clock = clock  # the wall clock: a pairing code lives ten real minutes, even in the accelerated demo
+        self.game = game
+        self.directory = directory
+        self.displays: dict[int, DisplayView] = {}
+        self._paired: dict[str, int] = {}  # device token's hash -> display id, the live displays only
+        self.profiles: dict[int, PublicProfileView] = {}
+        self.let_go: Event[frozenset[int]] = Event()  # displays whose paired TV must pair again
+        self.profiles_changed: Event[int] = Event()  # an agent's public name changed (their id)
+        self.displays_changed: Event[int] = Event()  # a display was created, paired, re-coded or revoked
+
+    async def load(self) -> None:
+        self.displays = {}
+        self._paired = {}
+        for row in await Display.all().order_by('id'):
+            self.displays[row.id] = _view(row)
+            if row.device_hash is not None and row.revoked_at is None:
+                self._paired[row.device_hash] = row.id
+        self.profiles = {row.agent_id: PublicProfileView(alias=row.alias, opted_out=row.opted_out)
+                         for row in await PublicProfile.all()}
+
+    # --- the lead's side ---
+
+    def all(self) -> list[DisplayView]:
+        """Every display, the newest first (revoked ones too, so a lead sees what was revoked when)."""
+        return sorted(self.displays.values(), key=lambda display: display.id, reverse=True)
+
+    async def create(self, actor: AgentView, *, name: object, team_ids: object, slides: object,
+                     slide_seconds: object) -> tuple[DisplayView, str]:
+        """A lead sets a display up; returns it and its pairing code (in clear here only)."""
+        _check_lead(actor, 'create displays')
+        setup = self._setup(name=name, team_ids=team_ids, slides=slides, slide_seconds=slide_seconds)
+        code, expires = self._new_code()
+        async with self.game.unit_of_work() as work:
+            row = await Display.create(name=setup.name, team_ids=list(setup.team_ids),
+                                       slides=[slide.value for slide in setup.slides],
+                                       slide_seconds=setup.slide_seconds, created_by=actor.id,
+                                       created_at=self.clock.now(), code_hash=digest(code), code_expires_at=expires)
+            await work.record(EventKind.DISPLAY_CREATED, agent_id=actor.id, data={
+                'id': row.id, 'name': setup.name, 'teams': list(setup.team_ids),
+                'slides': [slide.value for slide in setup.slides], 'seconds': setup.slide_seconds, 'by': actor.id})
+            work.after_commit(lambda: self._put(row))
+        return _view(row), code
+
+    async def issue_code(self, actor: AgentView, display_id: object) -> str:
+        """A new pairing code for a display (a new TV, or the old one reset); the one paired now is let go when the
+        code is used, not before, so the wall stays lit meanwhile."""
+        _check_lead(actor, 'pair displays')
+        row = await self._live_row(display_id)
+        code, expires = self._new_code()
+        async with self.game.unit_of_work() as work:
+            await Display.filter(id=row.id).update(code_hash=digest(code), code_expires_at=expires)
+            row.code_hash, row.code_expires_at = digest(code), expires
+            await work.record(EventKind.DISPLAY_CODE_ISSUED, agent_id=actor.id,
+                              data={'id': row.id, 'name': row.name, 'by': actor.id})
+            work.after_commit(lambda: self._put(row))
+        return code
+
+    async def revoke(self, actor: AgentView, display_id: object) -> DisplayView:
+        _check_lead(actor, 'revoke displays')
+        row = await self._live_row(display_id)
+        now = self.clock.now()
+        async with self.game.unit_of_work() as work:
+            await Display.filter(id=row.id).update(revoked_at=now, code_hash=None, code_expires_at=None,
+                                                   device_hash=None)
+            row.revoked_at, row.code_hash, row.code_expires_at, row.device_hash = now, None, None, None
+            await work.record(EventKind.DISPLAY_REVOKED, agent_id=actor.id,
+                              data={'id': row.id, 'name': row.name, 'by': actor.id})
+            work.after_commit(lambda: self._put(row))
+        return _view(row)
+
+    # --- the TV's side ---
+
+    async def pair(self, typed: object) -> str:
+        """The device token for the TV that typed a live code (the code is then used up).
+
+        :raises ActionError: for a code that is malformed, unknown, used or expired; nothing changes then.
+        """
+        code = normalized_code(typed)
+        if code is None:
+            raise ActionError(f'A pairing code has {CODE_LENGTH} letters and digits, like ABCD-EF23.')
+        row = await Display.get_or_none(code_hash=digest(code), revoked_at=None)
+        if row is None:
+            raise ActionError('This code is not valid: check it, or ask a lead for a new one.')
+        if row.code_expires_at is None or row.code_expires_at <= self.clock.now():
+            raise ActionError('This code has expired: ask a lead for a new one at /admin/displays.')
+        token = secrets.token_urlsafe(32)
+        now = self.clock.now()
+        async with self.game.unit_of_work() as work:
+            # the code's hash in the filter: two TVs typing the same code, one wins
+            changed = await Display.filter(id=row.id, code_hash=row.code_hash).update(
+                code_hash=None, code_expires_at=None, device_hash=digest(token), paired_at=now)
+            if not changed:
+                raise ActionError('This code was just used: ask a lead for a new one.')
+            row.code_hash, row.code_expires_at, row.device_hash, row.paired_at = None, None, digest(token), now
+            await work.record(EventKind.DISPLAY_PAIRED, data={'id': row.id, 'name': row.name})
+            work.after_commit(lambda: self._put(row))
+        return token
+
+    def check(self, token: object) -> DisplayView | None:
+        """The display this browser's token pairs it to, while it is live."""
+        if not isinstance(token, str) or (display_id := self._paired.get(digest(token))) is None:
+            return None
+        return self.displays.get(display_id)
+
+    # --- public names ---
+
+    def public_name(self, agent_id: int) -> str | None:
+        """How public screens name the agent; None: they opted out (or left), so they are not shown at all."""
+        agent = self.directory.agent(agent_id)
+        profile = self.profiles.get(agent_id, NO_PROFILE)
+        if agent is None or profile.opted_out:
+            return None
+        return profile.alias or agent.name
+
+    def profile(self, agent_id: int) -> PublicProfileView:
+        return self.profiles.get(agent_id, NO_PROFILE)
+
+    def opted_out(self) -> list[AgentView]:
+        """Who chose not to appear on public screens (for the lead: they see it, they cannot change it)."""
+        return [agent for agent in self.directory.agents.values() if self.profile(agent.id).opted_out]
+
+    async def set_profile(self, actor: AgentView, *, alias: object, opted_out: object) -> PublicProfileView:
+        """The actor's own choice (nobody chooses for someone else: no agent id is taken)."""
+        alias = checked_text(alias if alias is not None else '', 'public name', MAX_NAME, name=True)
+        if not isinstance(opted_out, bool):
+            raise ActionError('Say whether you appear on public screens.')
+        profile = PublicProfileView(alias=alias, opted_out=opted_out)
+        if profile == self.profile(actor.id):
+            return profile
+        async with self.game.unit_of_work() as work:
+            await PublicProfile.update_or_create(agent_id=actor.id, defaults={
+                'alias': alias, 'opted_out': opted_out, 'changed_at': self.clock.now()})
+            await work.record(EventKind.PUBLIC_PROFILE_CHANGED, agent_id=actor.id,
+                              data={'alias': alias, 'opted_out': opted_out})
+
+            def changed() -> None:
+                self.profiles[actor.id] = profile
+                self.profiles_changed.emit(actor.id)
+            work.after_commit(changed)
+        return profile
+
+    # --- inside ---
+
+    def _setup(self, **chosen: object) -> DisplaySetup:
+        name = checked_text(chosen.pop('name'), 'display name', MAX_NAME, name=True, empty='Give the display a name.')
+        return checked_setup(name=name, teams=self.directory.teams, **chosen)  # type: ignore[arg-type]
+
+    def _new_code(self) -> tuple[str, datetime]:
+        code = ''.join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        return code, self.clock.now() + CODE_LIFETIME
+
+    async def _live_row(self, display_id: object) -> Display:
+        row = await Display.get_or_none(id=display_id) if isinstance(display_id, int) else None
+        if row is None:
+            raise ActionError(f'There is no display #{display_id}.')
+        if row.revoked_at is not None:
+            raise ActionError(f'The display "{row.name}" was revoked: create a new one.')
+        return row
+
+    def _put(self, row: Display) -> None:
+        """Hold the display as committed; a TV it no longer pairs is let go."""
+        gone = [device for device, display_id in self._paired.items()
+                if display_id == row.id and device != row.device_hash]
+        for device in gone:
+            del self._paired[device]
+        if row.device_hash is not None and row.revoked_at is None:
+            self._paired[row.device_hash] = row.id
+        self.displays[row.id] = _view(row)
+        if gone:
+            self.let_go.emit(frozenset({row.id}))
+        self.displays_changed.emit(row.id)
+
+
+def _check_lead(actor: AgentView, what: str) -> None:
+    if not actor.is_lead:
+        raise ActionError(f'Only a lead can {what}.')
+
+
+def _view(row: Display) -> DisplayView:
+    return DisplayView(id=row.id, name=row.name, team_ids=tuple(row.team_ids), slides=tuple(
+        Slide(slide) for slide in row.slides if slide in Slide._value2member_map_), slide_seconds=row.slide_seconds,
+        created_at=row.created_at, paired_at=row.paired_at, code_expires_at=row.code_expires_at,
+        revoked_at=row.revoked_at)

@@ -1,0 +1,82 @@
+"""Wall displays and public names on a real database (issue 15): pairing once with a live code, revocation and a new
+pairing letting the old TV go, what is stored (hashes only) and logged, a restart keeping the paired display, the
+agent's own public name, and the floor's CSAT today."""
+from datetime import timedelta
+
+import pytest
+
+from models import Display, StoredEvent
+from services.container import Services, build
+from services.domain.errors import ActionError
+from services.domain.events import EventKind, Rating
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
+from tests.integration.support import agent
+
+
+async def test_a_code_pairs_once_and_a_revocation_lets_the_tv_go(services: Services, ana: AgentView) -> None:
+    lead = agent(services, 'lead')
+    let_go: list[frozenset[int]] = []
+    services.displays.let_go.subscribe(let_go.append)
+    display, code = await services.displays.create(lead, name='Lobby', team_ids=[], slides=['today', 'queue'],
+                                                   slide_seconds=15)
+    row = await Display.get(id=display.id)
+    assert code not in (row.code_hash or '') and row.device_hash is None
+    token = await services.displays.pair(code)
+    assert services.displays.check(token) == services.displays.displays[display.id]
+    with pytest.raises(ActionError, match='not valid'):
+        await services.displays.pair(code)  # used up
+    row = await Display.get(id=display.id)
+    assert token not in (row.device_hash or '') and row.code_hash is None
+
+    # a new code for another TV: the first keeps showing until the code is used, then is let go
+    second = await services.displays.pair(await services.displays.issue_code(lead, display.id))
+    assert services.displays.check(token) is None and services.displays.check(second) is not None
+    assert let_go == [frozenset({display.id})]
+    await services.displays.revoke(lead, display.id)
+    assert services.displays.check(second) is None and let_go[-1] == frozenset({display.id})
+    with pytest.raises(ActionError, match='was revoked'):
+        await services.displays.issue_code(lead, display.id)
+    kinds = [kind for kind in await StoredEvent.filter(kind__startswith='display_').order_by('id')
+             .values_list('kind', flat=True)]
+    assert kinds == ['display_created', 'display_paired', 'display_code_issued', 'display_paired', 'display_revoked']
+
+
+async def test_a_paired_display_survives_a_restart(services: Services, clock: ManualClock) -> None:
+    display, code = await services.displays.create(agent(services, 'lead'), name='Lobby', team_ids=[],
+                                                   slides=['today'], slide_seconds=20)
+    token = await services.displays.pair(code)
+    again = build(services.settings, clock=clock)
+    await again.load()
+    assert again.displays.check(token) is not None and again.displays.check(token).id == display.id
+
+
+async def test_an_expired_code_is_refused(services: Services) -> None:
+    display, code = await services.displays.create(agent(services, 'lead'), name='Lobby', team_ids=[],
+                                                   slides=['today'], slide_seconds=20)
+    await Display.filter(id=display.id).update(code_expires_at=services.displays.clock.now() - timedelta(seconds=1))
+    with pytest.raises(ActionError, match='expired'):
+        await services.displays.pair(code)
+
+
+async def test_an_agent_names_themselves_for_public_screens(services: Services, ana: AgentView) -> None:
+    assert services.displays.public_name(ana.id) == ana.name
+    await services.displays.set_profile(ana, alias='  Captain A  ', opted_out=False)
+    assert services.displays.public_name(ana.id) == 'Captain A'
+    await services.displays.set_profile(ana, alias='Captain A', opted_out=True)
+    assert services.displays.public_name(ana.id) is None and services.displays.opted_out() == [ana]
+    with pytest.raises(ActionError, match='character'):
+        await services.displays.set_profile(ana, alias='Bad\x00name', opted_out=False)
+    assert services.displays.public_name(ana.id) is None
+    assert await StoredEvent.filter(kind=EventKind.PUBLIC_PROFILE_CHANGED.value, agent_id=ana.id).count() == 2
+
+
+async def test_the_floors_csat_today_counts_good_ratings(services: Services, ana: AgentView) -> None:
+    since = services.clock.now() - timedelta(minutes=1)
+    assert await services.ratings.floor_since(since) == (0, 0)
+    for rating in (Rating.GOOD, Rating.BAD):
+        conversation_id = next(item.id for item in services.inbox.items() if item.assignee_id is None)
+        await services.inbox.reply(ana, conversation_id, 'Hello!')
+        await services.inbox.resolve(ana, conversation_id)
+        await services.inbox.rate(conversation_id, rating)
+    assert await services.ratings.floor_since(since) == (1, 2)

@@ -1,0 +1,159 @@
+"""The wall display (issue 15) through NiceGUI's simulated users: pairing with a lead's one-time code (good, wrong,
+expired), revocation sending the TV back to the pairing screen, celebrations, and public names (an alias shown, an
+opted-out agent never, the bottom of a ranking never)."""
+from collections.abc import Callable
+from datetime import timedelta
+
+from nicegui.testing import User
+
+from models import Display, StoredEvent
+from services.domain.events import EventKind
+from services.domain.leaderboard import Period
+from services.domain.projection import LevelUp
+from tests.ui.support import agent, demote, log_in, notified, pair_kiosk, services, until
+
+
+async def test_an_unpaired_kiosk_shows_only_the_pairing_screen(user: User) -> None:
+    await user.open('/kiosk')
+    await user.should_see('Pair this display', retries=50)
+    await user.should_not_see('Ana Ozola')
+    await user.should_not_see(marker='kiosk-screen')
+
+
+async def test_a_good_code_pairs_the_display_once_and_it_stays_paired(user: User) -> None:
+    display_id = await pair_kiosk(user, slides=('today', 'queue'))
+    await user.should_see('Lobby TV', retries=50)
+    row = await Display.get(id=display_id)
+    assert row.paired_at is not None and row.code_hash is None and row.device_hash is not None
+    assert await StoredEvent.filter(kind=EventKind.DISPLAY_PAIRED.value).count() == 1
+    created = await StoredEvent.get(kind=EventKind.DISPLAY_CREATED.value)
+    assert created.agent_id == agent('lead').id
+    await user.open('/kiosk')  # opened again (a reload, a restart): still paired, with no code typed
+    await user.should_see(marker='kiosk-screen', retries=50)
+    await user.should_not_see(marker='pairing-code')
+
+
+async def test_a_wrong_or_used_code_is_refused_and_changes_nothing(user: User) -> None:
+    display, code = await services().displays.create(agent('lead'), name='Hall', team_ids=[], slides=['today'],
+                                                     slide_seconds=20)
+    await user.open('/kiosk')
+    await user.should_see(marker='pairing-code', retries=50)
+    user.find(marker='pairing-code').type('ZZZZ-ZZZZ' if code != 'ZZZZZZZZ' else 'YYYY-YYYY')
+    user.find(marker='pair').click()
+    await user.should_see('This code is not valid', retries=50)
+    user.find(marker='pairing-code').clear().type('<script>')
+    user.find(marker='pair').click()
+    await user.should_see('A pairing code has 8 letters and digits', retries=50)
+    await user.should_not_see(marker='kiosk-screen')
+    assert (await Display.get(id=display.id)).device_hash is None
+    assert not await StoredEvent.filter(kind=EventKind.DISPLAY_PAIRED.value).exists()
+
+
+async def test_an_expired_code_is_refused(user: User) -> None:
+    display, code = await services().displays.create(agent('lead'), name='Hall', team_ids=[], slides=['today'],
+                                                     slide_seconds=20)
+    row = await Display.get(id=display.id)
+    await Display.filter(id=display.id).update(code_expires_at=row.code_expires_at - timedelta(minutes=11))
+    await user.open('/kiosk')
+    await user.should_see(marker='pairing-code', retries=50)
+    user.find(marker='pairing-code').type(code)
+    user.find(marker='pair').click()
+    await user.should_see('This code has expired', retries=50)
+    assert (await Display.get(id=display.id)).device_hash is None
+
+
+async def test_a_revoked_display_goes_back_to_the_pairing_screen(user: User) -> None:
+    display_id = await pair_kiosk(user)
+    await services().displays.revoke(agent('lead'), display_id)
+    await user.should_see('Pair this display', retries=50)
+    revoked = await StoredEvent.get(kind=EventKind.DISPLAY_REVOKED.value)
+    assert revoked.agent_id == agent('lead').id and revoked.data['id'] == display_id
+
+
+async def test_a_new_code_paired_elsewhere_lets_the_old_tv_go(user: User) -> None:
+    display_id = await pair_kiosk(user)
+    code = await services().displays.issue_code(agent('lead'), display_id)
+    await services().displays.pair(code)  # another TV takes the display's place
+    await user.should_see('Pair this display', retries=50)
+
+
+async def test_a_lead_creates_and_revokes_a_display_and_an_agent_cannot(user: User) -> None:
+    await log_in(user, 'lead')
+    await user.open('/admin/displays')
+    await user.should_see(marker='no-displays', retries=50)
+    user.find(marker='display-create').click()
+    await user.should_see('Give the display a name.', retries=50)
+    user.find(marker='display-name-input').type('Lobby TV')
+    user.find(marker='display-create').click()
+    await user.should_see(marker='pairing-code-new', retries=50)
+    row = await Display.get(name='Lobby TV')
+    shown, = user.find(marker='pairing-code-new').elements
+    assert len(shown.text) == 9 and row.code_hash is not None and shown.text.replace('-', '') not in row.code_hash
+    await user.should_see(marker=f'display-{row.id}', retries=50)
+    demote('lead')
+    user.find(marker=f'display-revoke-{row.id}').click()
+    await until(lambda: notified(user, 'Only a lead can manage wall displays.') == 1,
+                message='the revocation to be refused for an agent')
+    assert (await Display.get(id=row.id)).revoked_at is None
+    assert not await StoredEvent.filter(kind=EventKind.DISPLAY_REVOKED.value).exists()
+
+
+async def test_a_level_up_and_a_badge_are_celebrated_in_turn(user: User) -> None:
+    await pair_kiosk(user)
+    services().levels.level_ups.emit([LevelUp(agent_id=agent('bruno').id, old=1, new=2)])
+    async with services().game.unit_of_work() as work:  # Ana tags a conversation: nobody else tagged one this week
+        await work.record(EventKind.TAGGED, agent_id=agent('ana').id, conversation_id=1, data={'tag': 'vip'})
+    await user.should_see(marker='celebration-banner', retries=50)
+    await user.should_see('reached level 2', retries=50)
+    await user.should_see('Ana Ozola won the badge Tagger!', retries=100)  # queued behind the level-up, not lost
+
+
+async def test_public_screens_show_aliases_never_the_opted_out_nor_the_bottom(user: User) -> None:
+    for username in ('ana', 'bruno', 'chloe'):
+        conversation_id = next(item.id for item in services().inbox.items() if item.assignee_id is None)
+        await services().inbox.reply(agent(username), conversation_id, 'Hello!')
+        await services().inbox.resolve(agent(username), conversation_id)
+    await services().displays.set_profile(agent('ana'), alias='Captain A', opted_out=False)
+    await services().displays.set_profile(agent('bruno'), alias='', opted_out=True)
+    await pair_kiosk(user)
+    with user.scope(marker='slide-today'):
+        await user.should_see('Captain A', retries=50)
+        await user.should_not_see('Ana Ozola')
+        await user.should_not_see(agent('bruno').name)
+    ranked = services().leaderboard.snapshot().agents[Period.TODAY]
+    assert len(ranked) > 6
+    for row in ranked[-3:]:  # the bottom of the ranking is never on the wall
+        await user.should_not_see(row.name)
+    shown = user.find(marker='today-board').elements.pop().default_slot.children
+    assert len(shown) == 5  # the top five public names, Bruno's place left out
+
+
+async def test_an_agent_opts_out_on_their_account_page_and_the_lead_sees_it_without_a_way_to_undo(
+        create_user: Callable[[], User]) -> None:
+    user = create_user()
+    await log_in(user, 'bruno')
+    await user.open('/account')
+    await user.should_see(marker='public-alias', retries=50)
+    user.find(marker='public-alias').type('B.')
+    user.find(marker='public-opt-out').click()
+    user.find(marker='save-public-profile').click()
+    await user.should_see('Saved: the wall displays follow within a second.', retries=50)
+    assert services().displays.public_name(agent('bruno').id) is None
+    changed = await StoredEvent.get(kind=EventKind.PUBLIC_PROFILE_CHANGED.value)
+    assert changed.agent_id == agent('bruno').id and changed.data == {'alias': 'B.', 'opted_out': True}
+    lead = create_user()
+    await log_in(lead, 'lead')
+    await lead.open('/admin/displays')
+    await lead.should_see(marker=f'opted-out-{agent("bruno").id}', retries=50)
+    await lead.should_not_see(marker='public-opt-out')  # the lead's page has no switch for someone else
+
+
+async def test_a_display_for_one_team_shows_only_that_team(user: User) -> None:
+    aurora = next(team_id for team_id, name in services().directory.teams.items() if name == 'Aurora')
+    await pair_kiosk(user, slides=('today',), team_ids=(aurora,))
+    with user.scope(marker='slide-today'):
+        await user.should_see('Ana Ozola', retries=50)
+        await user.should_not_see('Borealis')
+        for other in services().directory.floor():
+            if other.team_id != aurora:
+                await user.should_not_see(other.name)
