@@ -96,6 +96,10 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('connections', 'unlinked_agents', lambda s, actor: s.connections.unlinked_agents(actor)),
     ('connections', 'invite', lambda s, actor: s.connections.invite(actor, 1, 'invited', 'a password of 12+')),
     ('connections', 'merge', lambda s, actor: s.connections.merge(actor, 1, 2)),
+    ('connections', 'set_base_url', lambda s, actor: s.connections.set_base_url(actor, 1, 'https://example.com')),
+    ('connections', 'team_helpdesks', lambda s, actor: s.connections.team_helpdesks(actor)),
+    ('connections', 'set_team_external', lambda s, actor: s.connections.set_team_external(
+        actor, next(iter(s.directory.teams)), True)),
     ('displays', 'create', lambda s, actor: s.displays.create(actor, name='Authz', team_ids=[], slides=['today'],
                                                               slide_seconds=20)),
     ('displays', 'issue_code', lambda s, actor: s.displays.issue_code(actor, 1)),
@@ -125,6 +129,7 @@ OPEN_TO_AGENTS: dict[tuple[str, str], str] = {
     ('sessions', 'end_other_sessions'): 'everyone ends their own other sessions',
     ('sessions', 'change_password'): 'everyone changes their own password, proving the current one',
     ('displays', 'set_profile'): 'everyone chooses their own name on public screens, or stays off them',
+    ('accounts', 'set_language'): 'everyone chooses the language of their own screens',
 }
 
 
