@@ -1,0 +1,56 @@
+"""The agent's side of the game (issue 15) through NiceGUI's simulated users: disputing a rating, incentives on the
+progress card, a notice when a conversation is handed over, and the demo's "while you were away"."""
+from nicegui.testing import User
+
+from models import StoredEvent
+from services.domain.events import EventKind, Rating
+from tests.ui.support import agent, log_in, services, set_value
+from tests.ui.test_game_pages import earn_30
+
+
+async def test_an_agent_disputes_a_rating_and_is_told_the_outcome(user: User) -> None:
+    conversation_id = await earn_30('ana', rating=Rating.BAD)
+    rated = await StoredEvent.get(kind=EventKind.RATED.value, conversation_id=conversation_id)
+    await log_in(user, 'ana')
+    user.find(marker='my-ratings-button').click()
+    await user.should_see(marker=f'dispute-{rated.id}', retries=50)
+    user.find(marker=f'dispute-{rated.id}').click()
+    await user.should_see(f'Dispute the bad rating on #{conversation_id}', retries=50)
+    user.find(marker='dispute-confirm').click()
+    await user.should_see('Say why the rating is unfair: a lead reads it before deciding.', retries=50)
+    assert not await StoredEvent.exists(kind=EventKind.RATING_DISPUTED.value)
+    user.find(marker='dispute-reason').type('The parcel was late, not my answer')
+    user.find(marker='dispute-confirm').click()
+    await user.should_see(f'Disputed the rating on #{conversation_id}: a lead will decide.', retries=50)
+    await user.should_see(marker=f'dispute-state-{rated.id}', content='disputed: a lead will decide', retries=50)
+    await user.should_not_see(marker=f'dispute-{rated.id}', retries=50)  # once per rating
+    disputed = await StoredEvent.get(kind=EventKind.RATING_DISPUTED.value)
+    assert (disputed.agent_id, disputed.data['rated_event_id']) == (agent('ana').id, rated.id)
+
+    # the lead's side is the next test: NiceGUI's simulated users share one ui.notify, so one user per test
+    await services().disputes.reject(agent('lead'), rated.id, 'The customer disliked the answer itself')
+    await user.should_see(f'A lead turned down your dispute of the bad rating on #{conversation_id}: The customer '
+                          'disliked the answer itself. The rating stands.', retries=50)
+
+
+async def test_a_lead_sees_the_agents_dispute_and_turns_it_down(user: User) -> None:
+    conversation_id = await earn_30('ana', rating=Rating.BAD)
+    rated = await StoredEvent.get(kind=EventKind.RATED.value, conversation_id=conversation_id)
+    await services().disputes.dispute(agent('ana'), rated.id, 'The parcel was late')
+    await log_in(user, 'lead')
+    await user.open('/admin/game')
+    user.find(marker='tab-disputes').click()
+    await user.should_see(marker=f'disputed-{rated.id}', retries=50)
+    set_value(user, 'ratings-filter', 'disputed')
+    await user.should_see(marker=f'dispute-reason-{rated.id}', content='Ana Ozola says: The parcel was late',
+                          retries=50)
+    user.find(marker=f'reject-{rated.id}').click()
+    await user.should_see('The bad rating stands.', retries=50)
+    user.find(marker='invalidate-confirm').click()
+    await user.should_see('Say why the rating stands: the agent is told.', retries=50)
+    user.find(marker='invalidate-reason').type('The customer disliked the answer itself')
+    user.find(marker='invalidate-confirm').click()
+    await user.should_see('Turned down; the rating of Ana Ozola stands.', retries=50)
+    await user.should_see('No disputes waiting.', retries=50)  # the list follows without a reload
+    assert (await StoredEvent.get(kind=EventKind.DISPUTE_REJECTED.value)).data['by'] == agent('lead').id
+    assert services().game.projection.agents[agent('ana').id].points == 10
