@@ -23,6 +23,7 @@ from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
 from services.helpdesk.connections import ConnectionService
 from services.helpdesk.crm import CrmService
+from services.helpdesk.handovers import HandoverNotices
 from services.helpdesk.inbox import InboxService
 from services.helpdesk.presence import Presence
 from services.helpdesk.ratings import RatingsService
@@ -196,7 +197,9 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      routing.on_committed,  # a routing pass after any change but its own assignments
                      sla.on_committed,  # conversations answered: no first-response escalation
                      levels.on_committed,  # level-ups announced to the agent and on the kiosk
-                     trophies.on_committed):  # the month's trophy standings
+                     trophies.on_committed,  # the month's trophy standings
+                     HandoverNotices(inbox=inbox, directory=directory,  # a conversation handed over: its receiver told
+                                     notices=notices).on_committed):
         game.committed.subscribe(listener)
     directory.changed.subscribe(leaderboard.broadcast.poke)  # an account created, disabled or changed: rank again
     return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,

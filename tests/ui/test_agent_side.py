@@ -54,3 +54,12 @@ async def test_a_lead_sees_the_agents_dispute_and_turns_it_down(user: User) -> N
     await user.should_see('No disputes waiting.', retries=50)  # the list follows without a reload
     assert (await StoredEvent.get(kind=EventKind.DISPUTE_REJECTED.value)).data['by'] == agent('lead').id
     assert services().game.projection.agents[agent('ana').id].points == 10
+
+
+async def test_a_conversation_transferred_to_an_agent_arrives_with_a_notice(user: User) -> None:
+    await log_in(user, 'ana')
+    conversation = min(services().inbox.items(), key=lambda item: item.id)
+    bruno = agent('bruno')
+    await services().inbox.transfer(bruno, conversation.id, to_agent_id=agent('ana').id, note='Yours')
+    await user.should_see(f'{bruno.name} transferred you #{conversation.id} ({conversation.channel.value}, '
+                          f'{conversation.customer_name}: {conversation.subject}).', retries=50)
