@@ -157,7 +157,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     leaderboard = LeaderboardService(clock=clock, game=game, directory=directory)
     badges = BadgeService(clock=clock, game=game, directory=directory)
     quests = QuestService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
-    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests)
+    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests, incentives=incentives)
     trophies = TrophyService(clock=clock, game=game)
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
@@ -181,7 +181,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     api_reads = ApiReads(game=game, directory=directory, leaderboard=leaderboard, badges=badges, quests=quests,
                          receipts=receipts)
     external_events = ExternalEvents(game=game, inbox=inbox, directory=directory)
-    scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting])
+    scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.route_waiting,
+                                              progress.check_incentives])  # the cards' incentives running now
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
     # connected helpdesks: their signing secrets encrypted with a key derived from the storage secret

@@ -1,9 +1,12 @@
 """The agent's side of the game (issue 15) through NiceGUI's simulated users: disputing a rating, incentives on the
 progress card, a notice when a conversation is handed over, and the demo's "while you were away"."""
+from datetime import UTC, datetime
+
 from nicegui.testing import User
 
 from models import StoredEvent
 from services.domain.events import EventKind, Rating
+from services.domain.incentives import Incentive, IncentiveKind
 from tests.ui.support import agent, log_in, services, set_value
 from tests.ui.test_game_pages import earn_30
 
@@ -63,3 +66,12 @@ async def test_a_conversation_transferred_to_an_agent_arrives_with_a_notice(user
     await services().inbox.transfer(bruno, conversation.id, to_agent_id=agent('ana').id, note='Yours')
     await user.should_see(f'{bruno.name} transferred you #{conversation.id} ({conversation.channel.value}, '
                           f'{conversation.customer_name}: {conversation.subject}).', retries=50)
+
+
+async def test_an_incentive_running_now_shows_on_the_progress_card(user: User) -> None:
+    await log_in(user, 'ana')
+    await user.should_see(marker='progress-card', retries=50)
+    today = datetime.now(UTC).date()  # the UI tests run on the real clock: all day today is running now
+    await services().incentives.save(agent('lead'), Incentive(
+        name='all hands', kind=IncentiveKind.MULTIPLIER, starts_on=today, ends_on=today, multiplier=3))
+    await user.should_see(marker='card-incentive', content='×3 all hands until 24:00 UTC', retries=50)
