@@ -1,7 +1,5 @@
 """The agent's side of the game (issue 15) through NiceGUI's simulated users: disputing a rating, incentives on the
 progress card, a notice when a conversation is handed over, and the demo's "while you were away"."""
-from datetime import UTC, datetime
-
 from nicegui.testing import User
 
 from models import StoredEvent
@@ -71,7 +69,7 @@ async def test_a_conversation_transferred_to_an_agent_arrives_with_a_notice(user
 async def test_an_incentive_running_now_shows_on_the_progress_card(user: User) -> None:
     await log_in(user, 'ana')
     await user.should_see(marker='progress-card', retries=50)
-    today = datetime.now(UTC).date()  # the UI tests run on the real clock: all day today is running now
+    today = services().clock.now().date()  # the demo's clock: all day today is running now
     await services().incentives.save(agent('lead'), Incentive(
         name='all hands', kind=IncentiveKind.MULTIPLIER, starts_on=today, ends_on=today, multiplier=3))
     await user.should_see(marker='card-incentive', content='×3 all hands until 24:00 UTC', retries=50)
