@@ -1,8 +1,10 @@
 """The agent's side of the game (issue 15) through NiceGUI's simulated users: disputing a rating, incentives on the
 progress card, a notice when a conversation is handed over, and the demo's "while you were away"."""
+from collections.abc import Callable
+
 from nicegui.testing import User
 
-from models import StoredEvent
+from models import QuestRow, StoredEvent
 from services.domain.events import EventKind, Rating
 from services.domain.incentives import Incentive, IncentiveKind
 from tests.ui.support import agent, log_in, services, set_value
@@ -73,3 +75,27 @@ async def test_an_incentive_running_now_shows_on_the_progress_card(user: User) -
     await services().incentives.save(agent('lead'), Incentive(
         name='all hands', kind=IncentiveKind.MULTIPLIER, starts_on=today, ends_on=today, multiplier=3))
     await user.should_see(marker='card-incentive', content='×3 all hands until 24:00 UTC', retries=50)
+
+
+async def test_a_lead_makes_a_daily_quest_and_the_agent_sees_todays_round(create_user: Callable[[], User]) -> None:
+    lead, ana = create_user(), create_user()
+    await log_in(lead, 'lead')
+    await lead.open('/admin/game')
+    lead.find(marker='tab-quests').click()
+    lead.find(marker='new-quest').click()
+    await lead.should_see('New quest', retries=50)
+    lead.find(marker='quest-title').type('Two replies a day')
+    lead.find(marker='quest-event').elements.pop().set_value('replied')
+    lead.find(marker='quest-target').clear().type('2')
+    set_value(lead, 'quest-preset', 'today')
+    set_value(lead, 'quest-repeat', 'daily')
+    lead.find(marker='quest-save').click()
+    await lead.should_see('Two replies a day saved', retries=50)
+    await lead.should_see(marker='admin-quest-two_replies_a_day', retries=50)
+    await lead.should_see('a new round every day from', retries=50)
+    assert (await QuestRow.get(key='two_replies_a_day')).repeat == 'daily'
+
+    await log_in(ana, 'ana')
+    with ana.scope(marker='quest-two_replies_a_day'):
+        await ana.should_see('0 of 2', retries=50)
+        await ana.should_see('a new round every day', retries=50)
