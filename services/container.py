@@ -7,6 +7,7 @@ from tortoise import Tortoise
 
 from services.domain.sessions import SessionPolicy
 from services.game.api_reads import ApiReads
+from services.game.away import AwayReport
 from services.game.badges import BadgeService
 from services.game.disputes import DisputeService
 from services.game.incentives import IncentiveService
@@ -73,6 +74,7 @@ class Services:
     rewards: RewardService
     incentives: IncentiveService
     disputes: DisputeService
+    away: AwayReport  # the demo's "while you were away" (issue 15)
     receipts: ReceiptService
     # the game (issue 4): badges, editable levels, monthly trophies
     badges: BadgeService
@@ -101,6 +103,7 @@ class Services:
         await self.levels.load()  # the stored level table, before the projection loads
         await self.scoring.load()  # and the scoring values in force
         await self.game.load()
+        self.away.load()  # whoever comes back was away since here
         await self.incentives.load()  # into the projection game.load() built
         await self.rewards.load()
         await self.badges.load()
@@ -161,6 +164,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     trophies = TrophyService(clock=clock, game=game)
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
+    away = AwayReport(game=game, enabled=settings.demo)  # the demo's simulator plays the agents who are away
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
     # the helpdesk
     canned_replies = CannedReplyService(clock=clock, game=game)
@@ -206,7 +210,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
                     sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
                     incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
-                    trophies=trophies, rewards=rewards, disputes=disputes, receipts=receipts,
+                    trophies=trophies, rewards=rewards, disputes=disputes, away=away, receipts=receipts,
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,

@@ -99,3 +99,10 @@ async def test_a_lead_makes_a_daily_quest_and_the_agent_sees_todays_round(create
     with ana.scope(marker='quest-two_replies_a_day'):
         await ana.should_see('0 of 2', retries=50)
         await ana.should_see('a new round every day', retries=50)
+
+
+async def test_an_agent_back_in_the_demo_is_told_what_the_simulator_did_as_them(user: User) -> None:
+    await earn_30('ana')  # what the simulator does for an agent with no tab open: the same services, as them
+    await log_in(user, 'ana')
+    await user.should_see('While you were away, the simulator worked as you: +30 points, 1 conversation resolved.',
+                          retries=50)
