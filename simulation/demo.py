@@ -234,9 +234,10 @@ async def seed_demo_game(rewards: RewardService, incentives: IncentiveService, d
 
 QUESTS = [
     QuestDraft(title='Resolve 8 conversations today', description='Every resolution counts, on any channel.',
-               target=8, preset='today', reward_points=30),
+               target=8, preset='today', reward_points=30, repeat='daily'),  # a new round every day
     QuestDraft(title='5 happy customers this week', description='Customers who rate your help good.', kind='rated',
-               rating='good', target=5, preset='this_week', reward_points=40, reward_domain='quality'),
+               rating='good', target=5, preset='this_week', reward_points=40, reward_domain='quality',
+               repeat='weekly'),
     QuestDraft(title='Team mission: 60 resolved this week', description='The whole team works on it together; '
                'everyone in the team gets the reward.', target=60, preset='this_week', scope='team',
                reward_points=25),

@@ -10,6 +10,8 @@ from services.domain.errors import ActionError
 from services.domain.quests import UNTIL_ENDED, Repeat
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
+from simulation.demo import seed_demo_quests
+from simulation.simulator import Simulator
 from tests.integration.support import waiting_ids
 from tests.integration.test_quests_live import bar, completions, resolve, resolved_today, settled_differences
 
@@ -53,3 +55,18 @@ async def test_an_unknown_repeat_is_refused(services: Services, lead: AgentView)
     with pytest.raises(ActionError, match='Repeat is one of none, daily, weekly'):
         await services.quests.save(lead, resolved_today(repeat='hourly'))
     assert not await QuestRow.exists()
+
+
+async def test_the_demos_recurring_quests_over_a_simulated_night_replay_the_same(
+        services: Services, simulator: Simulator, clock: ManualClock, ana: AgentView) -> None:
+    await seed_demo_quests(services.quests, services.directory)
+    assert [quest.repeat for quest in sorted(services.quests.definitions, key=lambda q: q.title)] == [
+        Repeat.WEEKLY, Repeat.DAILY, Repeat.NONE]  # 5 happy customers, resolve 8 today, the team mission
+    await simulator.run_until(clock.now().replace(hour=23, minute=30))
+    await simulator.run_until(clock.now() + timedelta(hours=2))  # into Tuesday: the daily quest's round 1
+    daily = next(quest for quest in services.quests.definitions if quest.repeat == Repeat.DAILY)
+    shown = bar(services, ana.id, daily.key)
+    assert shown is not None and shown.ends_at == daily.starts_at + timedelta(days=2)  # Tuesday's round
+    rounds = {event.data['round'] for event in await completions(daily.key)}
+    assert rounds <= {0, 1} and 0 in rounds
+    assert await settled_differences(services) == []
