@@ -23,10 +23,13 @@ from services.container import Services, build
 from services.domain.connectors.setup import setup_steps
 from services.domain.errors import ActionError
 from services.domain.events import Channel
+from services.domain.whatif import MAX_DAYS, RulesError, WhatIf, rules_as_document, rules_from_document
 from services.game.rebuild import differences, overwrite, replay
+from services.game.whatif import Preview, live_rules
 from services.platform import collector
 from services.platform.accounts import create_account
 from services.platform.api_tokens import ApiTokenService
+from services.platform.catalogs import compile_catalogs
 from services.platform.clock import AcceleratedClock, SystemClock
 from services.platform.database import (
     IncompatibleDatabase,
@@ -51,7 +54,7 @@ from simulation import core
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS, start_demo
 from simulation.report import describe, report
 from simulation.simulator import MAX_SPEED, MIN_SPEED, Simulator, simulator_for
-from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, SCENARIOS
+from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, PERSONAS, SCENARIOS
 from ui import api, http_security, pages
 
 log = logging.getLogger('deskquest')
@@ -70,6 +73,7 @@ class SimulateSettings:
     hours: float
     sl_target: float  # seconds
     json: bool
+    personas: tuple[str, ...] = ()  # adversarial styles on the floor (issue 18), one agent each
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -112,11 +116,21 @@ class CommandLine:
     configuration: Configuration | None = None  # the settings with their sources, for --show-config
     show_config: bool = False  # print the configuration and exit
     connection: NewConnectionRequest | None = None  # connect
+    whatif: 'WhatIfCommand | None' = None  # rules export, whatif
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WhatIfCommand:
+    """``python main.py rules export`` (``rules`` None) or ``whatif --rules FILE --days N [--json]`` (issue 18)."""
+    rules: str | None
+    days: int
+    json: bool
 
 
 def serve(settings: Settings) -> None:
     """Serve the app: on the wall clock in production, on the demo floor with its simulator otherwise."""
     simulator: Simulator | None = None
+    compile_catalogs()  # the translations' .mo files, from the .po files a clone holds (issue 16)
     ephemeral_secret = not settings.storage_secret.get_secret_value()  # the banner says what that means
     settings = with_storage_secret(settings)  # the sessions' secret, and the key of the helpdesks' signing secrets
     if settings.demo:  # the demo floor, on a clock its simulator accelerates
@@ -389,7 +403,7 @@ def simulate(settings: Settings, run: SimulateSettings) -> int:
         config = core.RunConfig(agents=run.agents, arrivals_per_hour=run.arrival_rate, mean_handle_seconds=run.aht,
                                 patience_seconds=run.patience, channels=tuple(Channel(name) for name in run.channels),
                                 hours=run.hours, sl_target_seconds=run.sl_target, seed=settings.seed,
-                                scenario=settings.scenario)
+                                scenario=settings.scenario, personas=run.personas)
         config.traffic()  # checks the rates before anything runs
     except ValueError as error:
         print(f'simulate: {error}', file=sys.stderr)
@@ -399,21 +413,80 @@ def simulate(settings: Settings, run: SimulateSettings) -> int:
     return 0
 
 
+async def preview_rules(settings: Settings, command: WhatIfCommand) -> int:
+    """``rules export``: print the live rules as one JSON document. ``whatif``: replay the last days of the log under
+    the rules of a file beside the live ones and print the difference; a bad file is one line on stderr, exit 2."""
+    draft = None
+    if command.rules is not None:
+        try:
+            draft = rules_from_document(json.loads(Path(command.rules).read_text(encoding='utf-8')))
+        except OSError as error:
+            print(f'whatif: cannot read {command.rules}: {error.strerror or error}', file=sys.stderr)
+            return 2
+        except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError and RulesError are ValueErrors
+            reason = str(error) if isinstance(error, RulesError) else f'not JSON ({str(error).splitlines()[0]})'
+            print(f'whatif: {command.rules}: {reason}', file=sys.stderr)
+            return 2
+    await open_database(settings.db_url)
+    try:
+        if draft is None:
+            print(json.dumps(rules_as_document(await live_rules()), ensure_ascii=False, indent=2))
+            return 0
+        result = await Preview(draft, days=command.days, now=SystemClock().now()).run(in_thread=False)
+    finally:
+        await Tortoise.close_connections()
+    print(json.dumps(result.as_dict(), ensure_ascii=False) if command.json else describe_what_if(result), flush=True)
+    return 0
+
+
+def describe_what_if(result: WhatIf) -> str:
+    """The preview as a table a person reads in a terminal."""
+    def rank(ranks: dict[str, int | None], board: str) -> str:
+        return '-' if ranks.get(board) is None else f'#{ranks[board]}'
+
+    lines = [f'What-if over the last {result.days} days ({result.events} events since {result.since:%Y-%m-%d %H:%M} '
+             'UTC): points, ranks (all time / month) and levels, live -> draft', '',
+             f'{"agent":24} {"points":>17} {"quality":>15} {"speed":>15} {"productivity":>15} {"all time":>10} '
+             f'{"month":>10} {"level":>7}']
+    for agent in result.agents:
+        domains = ' '.join(f'{agent.points_by_domain_before[d]:>6}->{agent.points_by_domain_after[d]:<7}'
+                           for d in ('quality', 'speed', 'productivity'))
+        lines.append(f'{agent.name[:24]:24} {agent.points_before:>7} -> {agent.points_after:<7} {domains} '
+                     f'{rank(agent.rank_before, "all_time"):>4}->{rank(agent.rank_after, "all_time"):<4} '
+                     f'{rank(agent.rank_before, "month"):>4}->{rank(agent.rank_after, "month"):<4} '
+                     f'{agent.level_before:>2}->{agent.level_after:<2}')
+    lines.append('')
+    for change in result.badges:
+        lines.append(f'badge {change["name"]}: gained by {", ".join(change["gained_by_names"]) or "nobody"}; '
+                     f'lost by {", ".join(change["lost_by_names"]) or "nobody"}')
+    for change in result.levels:
+        lines.append(f'level: {change["name"]} {change["before"]} -> {change["after"]}')
+    for change in result.quests:
+        lines.append(f'quest {change["quest"]} ({change["scope"]} {change["holder"]}): '
+                     f'{"completed" if change["after"] else "not completed"} under the draft')
+    if not (result.badges or result.levels or result.quests):
+        lines.append('No badge, level or quest would change hands.')
+    return '\n'.join(lines)
+
+
 def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     """Read the command line over the configuration file and the environment; a flag wins over its variable, which wins
     over the file. A bad value ends the program with a one-line message per setting and exit status 2."""
     env = dict(os.environ if env is None else env)
     parser = argparse.ArgumentParser(prog='python main.py', description='DeskQuest: a gamified support workspace.')
     parser.add_argument('command', nargs='?', default='serve',
-                        choices=['serve', 'rebuild', 'simulate', 'admin', 'migrate', 'token', 'connect'],
+                        choices=['serve', 'rebuild', 'simulate', 'admin', 'migrate', 'token', 'connect', 'rules',
+                                 'whatif'],
                         help='serve the app (default), rebuild the projections from the event log, simulate a '
                              'floor headless and print its figures, manage accounts (admin create) or REST API '
                              'tokens (token create|list|revoke), apply the database migrations (serve applies them '
                              'at start too), or connect a helpdesk (connect chatwoot|zendesk|freshdesk --name NAME, '
-                             'connect --list)')
-    parser.add_argument('action', nargs='?', choices=['create', 'list', 'revoke', 'chatwoot', 'zendesk', 'freshdesk'],
+                             'connect --list), export the game\'s rules as JSON (rules export) or preview a draft of '
+                             'them against the last days of the log (whatif --rules FILE --days N)')
+    parser.add_argument('action', nargs='?', choices=['create', 'list', 'revoke', 'chatwoot', 'zendesk', 'freshdesk',
+                                                      'export'],
                         help='with admin: create an account; with token: create, list or revoke API tokens; with '
-                             'connect: the helpdesk')
+                             'connect: the helpdesk; with rules: export')
     parser.add_argument('token_id', nargs='?', type=int, metavar='ID', help='with token revoke: the token\'s id')
     parser.add_argument('--check', action='store_true',
                         help='with rebuild: only compare, print differences, exit 1 on any; with migrate: only '
@@ -469,6 +542,9 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     run.add_argument('--sl-target', type=float, default=float(env.get('DESKQUEST_SL_TARGET', '20')), metavar='T',
                      help='service-level target: answered within T seconds (DESKQUEST_SL_TARGET, default 20)')
     run.add_argument('--json', action='store_true', help='print one JSON object and nothing else on stdout')
+    run.add_argument('--personas', default='', metavar='STYLES',
+                     help='comma-separated adversarial agents to put on the floor, one each, among --agents (default '
+                          'scenario then: normal): ' + ', '.join(PERSONAS))
     accounts = parser.add_argument_group('admin create', 'create an account; the password is asked for twice on a '
                                          'terminal, else read as one line from standard input')
     accounts.add_argument('--username', help='the login name (lower case)')
@@ -486,7 +562,14 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     helpdesks.add_argument('--unsigned', action='store_true',
                            help='an old Chatwoot (before 4.11.2) that signs nothing')
     helpdesks.add_argument('--list', action='store_true', help='list the connections')
+    previews = parser.add_argument_group('whatif', 'replay the last days of the log under a draft of the rules, beside '
+                                         'the live ones; writes nothing')
+    previews.add_argument('--rules', metavar='FILE', help='the draft: a rules document, as "rules export" writes it')
+    previews.add_argument('--days', type=int, default=30, help=f'the days replayed, 1 to {MAX_DAYS} (default 30)')
     args = parser.parse_args(argv)
+    if args.action == 'export' and args.command != 'rules' or args.command == 'whatif' and args.action is not None:
+        parser.error(f'{args.command} takes no action {args.action!r}')
+    whatif_command = None
     account = None
     token = None
     connection = None
@@ -514,7 +597,17 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
             parser.error('connect needs --name NAME')
         connection = NewConnectionRequest(kind=args.action, name=args.name or '', secret=args.secret,
                                           signed=not args.unsigned, listing=args.list, json=args.json)
-    elif args.action is not None and args.command not in ('admin', 'token', 'connect'):
+    elif args.command == 'rules' and not args.show_config:
+        if args.action != 'export':
+            parser.error('rules takes an action: rules export > rules.json')
+        whatif_command = WhatIfCommand(rules=None, days=args.days, json=True)
+    elif args.command == 'whatif' and not args.show_config:
+        if not args.rules:
+            parser.error('whatif needs --rules FILE (a rules document, as "rules export" writes it)')
+        if not 1 <= args.days <= MAX_DAYS:
+            parser.error(f'--days takes 1 to {MAX_DAYS}')
+        whatif_command = WhatIfCommand(rules=args.rules, days=args.days, json=args.json)
+    elif args.action is not None and args.command not in ('admin', 'token', 'connect', 'rules'):
         parser.error(f'{args.command} takes no action {args.action!r}')
     channels = tuple(dict.fromkeys(name.strip() for names in args.channels for name in names.split(',')
                                    if name.strip()))
@@ -522,10 +615,15 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
         parser.error(f'--channels takes some of: {", ".join(CHANNELS)}')
     if args.agents < 1:
         parser.error('--agents must be at least 1')
+    personas = tuple(dict.fromkeys(name.strip() for name in args.personas.split(',') if name.strip()))  # one each
+    if set(personas) - set(PERSONAS):
+        parser.exit(2, f'{parser.prog}: unknown persona {next(n for n in personas if n not in PERSONAS)!r}; the '
+                       f'personas: {", ".join(PERSONAS)}\n')
     flags = {name: value for name, value in vars(args).items() if name in Settings.model_fields}
     try:
         configuration = load(flags=flags, env=env, config_file=args.config, flag_names=FLAGS,
-                             defaults={'scenario': 'steady'} if args.command == 'simulate' else {},
+                             defaults={'scenario': 'normal' if personas else 'steady'} if args.command == 'simulate'
+                             else {},
                              checks={'scenario': known_scenario, 'sim_speed': usable_speed})
     except ConfigurationError as error:
         parser.exit(2, ''.join(f'{parser.prog}: {line}\n' for line in str(error).splitlines()))
@@ -538,10 +636,10 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     simulate = SimulateSettings(
         agents=args.agents, aht=args.aht, patience=args.patience, channels=channels, hours=args.hours,
         arrival_rate=args.arrival_rate if args.arrival_rate is not None else DEMO_ARRIVALS_PER_AGENT_HOUR * args.agents,
-        sl_target=args.sl_target, json=args.json)
+        sl_target=args.sl_target, json=args.json, personas=personas)
     return CommandLine(command=args.command, check=args.check, settings=settings, simulate=simulate, account=account,
                        configuration=configuration, show_config=args.show_config, token=token,
-                       connection=connection)
+                       connection=connection, whatif=whatif_command)
 
 
 def show_config(configuration: Configuration) -> str:
@@ -583,6 +681,8 @@ if __name__ == '__main__':
             sys.exit(asyncio.run(create_admin_account(command_line.settings, command_line.account)))
         if command_line.command == 'token' and command_line.token is not None:
             sys.exit(asyncio.run(manage_tokens(command_line.settings, command_line.token)))
+        if command_line.command in ('rules', 'whatif') and command_line.whatif is not None:
+            sys.exit(asyncio.run(preview_rules(command_line.settings, command_line.whatif)))
         if command_line.command == 'connect' and command_line.connection is not None:
             sys.exit(asyncio.run(connect(command_line.settings, command_line.connection)))
         if not simulated:

@@ -22,6 +22,8 @@ class Connection(Model):
     created_by_id: int | None
     created_at = fields.DatetimeField()
     active = fields.BooleanField(default=True)
+    # the helpdesk's address as the lead gave it (e.g. https://acme.zendesk.com), for links to its tickets; '' unknown
+    base_url = fields.CharField(max_length=200, default='', db_default='')
 
     class Meta:
         table = 'connection'

@@ -5,6 +5,8 @@ from tortoise.models import Model
 class Team(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=80, unique=True)
+    # the team works in another helpdesk (issue 14): its agents see no inbox here, only the game
+    external_helpdesk = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = 'team'

@@ -5,12 +5,14 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
+from services.domain.i18n import set_floor_timezone
 from services.domain.sessions import SessionPolicy
 from services.game.api_reads import ApiReads
 from services.game.away import AwayReport
 from services.game.badges import BadgeService
 from services.game.disputes import DisputeService
 from services.game.incentives import IncentiveService
+from services.game.kudos import KudosService
 from services.game.leaderboard import LeaderboardService
 from services.game.levels import LevelService
 from services.game.progress import ProgressService
@@ -19,6 +21,7 @@ from services.game.receipts import ReceiptService
 from services.game.rewards import RewardService
 from services.game.scoring import ScoringService
 from services.game.trophies import TrophyService
+from services.game.whatif import RulesService
 from services.helpdesk.api_events import ExternalEvents
 from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
@@ -35,7 +38,7 @@ from services.helpdesk.viewing import ViewingService
 from services.platform.accounts import AccountService
 from services.platform.api_tokens import ApiTokenService
 from services.platform.auth import AuthService
-from services.platform.clock import AcceleratedClock, Clock, SystemClock
+from services.platform.clock import Clock, wall_clock_for
 from services.platform.database import open_database
 from services.platform.directory import Directory
 from services.platform.event_log import GameService
@@ -74,6 +77,7 @@ class Services:
     rewards: RewardService
     incentives: IncentiveService
     disputes: DisputeService
+    kudos: KudosService  # an agent thanks a colleague (issue 20)
     away: AwayReport  # the demo's "while you were away" (issue 15)
     receipts: ReceiptService
     # the game (issue 4): badges, editable levels, monthly trophies
@@ -82,6 +86,7 @@ class Services:
     trophies: TrophyService
     scoring: ScoringService  # the scoring values and the leaderboards' minimum volume, as leads edit them
     quests: QuestService  # quests and team missions (issue 4)
+    rules: RulesService  # what-if: previews of a draft of every rule, and publishing it (issue 18)
     # the REST API v1 (issue 14): its tokens, what it reads, the facts it is posted
     api_tokens: ApiTokenService
     api_reads: ApiReads
@@ -140,15 +145,15 @@ class Services:
 def build(settings: Settings, *, clock: Clock) -> Services:
     """Wire the services together on the clock the caller chose (main.py: the wall clock or the demo's accelerated
     one; tests and headless runs: a manual one). One part per line, each after the parts it needs."""
+    set_floor_timezone(settings.floor_timezone)  # the times every page and receipt shows are the floor's (issue 16)
     directory = Directory()
     game = GameService(clock=clock)  # the event log's single writer: every change goes through it
     notices = Notices()  # what the store, the disputes and the quests tell one agent's tabs
     auth = AuthService(directory=directory, hasher=PasswordHasher(memory_cost=settings.argon2_memory_kib),
                        demo_mode=settings.demo, game=game)
     accounts = AccountService(directory=directory, auth=auth, game=game, demo_mode=settings.demo)
-    # real time, where the demo's day runs accelerated: sessions must not expire sixty times faster, and a webhook's
-    # signature is as old as the wall clock says
-    wall = SystemClock() if isinstance(clock, AcceleratedClock) else clock
+    # sessions must not expire sixty times faster in the demo, and a webhook's signature is as old as the wall says
+    wall = wall_clock_for(clock)
     sessions = SessionService(clock=wall,
                               directory=directory, game=game, auth=auth, policy=SessionPolicy(
                                   idle=timedelta(minutes=settings.session_idle_minutes),
@@ -164,8 +169,11 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     trophies = TrophyService(clock=clock, game=game)
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
+    kudos = KudosService(clock=clock, game=game, directory=directory, notices=notices)
     away = AwayReport(game=game, enabled=settings.demo)  # the demo's simulator plays the agents who are away
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
+    rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
+                         incentives=incentives)
     # the helpdesk
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
@@ -210,8 +218,9 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
                     sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
                     incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
-                    trophies=trophies, rewards=rewards, disputes=disputes, away=away, receipts=receipts,
+                    trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, away=away,
+                    receipts=receipts,
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
-                    connections=connections)
+                    connections=connections, rules=rules)

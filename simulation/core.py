@@ -8,19 +8,24 @@ their patience runs out. In the ``steady`` scenario this is exactly the M/M/N (E
 
 Separate random streams drive arrivals, handling, patience, breaks and the stories, so telling the stories (or not)
 never changes the queue, and a seed repeats a run exactly.
+
+A floor may hold adversarial personas (``RunConfig.personas``, issue 18), one agent each: a cherry picker passes on the
+contacts it does not want (they go to the next idle agent or wait in the line) and picks the least work it accepts
+from the line; the others differ only in their style's probabilities. The draws only personas need (contact sizes,
+unsolved problems, notes) come from streams or branches of their own, so an honest floor's run is what it always was.
 """
 import heapq
 import math
 import random
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from services.domain.events import Channel, EventKind, GameEvent, Rating
 from services.domain.inbox import SLA_RESOLUTION_TARGETS, TIMED_CHANNELS, call_duration
 from simulation import traffic
-from simulation.traffic import LIVE, STYLES, AgentStyle, Shift, TrafficModel
+from simulation.traffic import LIVE, PERSONAS, STYLES, AgentStyle, Shift, TrafficModel
 
 DEFAULT_START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday, midnight: a week starts with a whole day
 
@@ -28,8 +33,9 @@ DEFAULT_START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday, midnight: a week s
 ONLINE, ON_BREAK, OFFLINE = 'online', 'on_break', 'offline'
 # per style, how often an agent tags a conversation and hands one over to another department: the habits the badges
 # Tagger and Traffic controller reward (the queue model has no such habits; they only colour the stories)
-TAG_SHARE = {'fast': 0.15, 'careful': 0.35, 'chatty': 0.25, 'steady': 0.7, 'break_lover': 0.2}
+TAG_SHARE = {'fast': 0.15, 'careful': 0.35, 'chatty': 0.25, 'steady': 0.7, 'break_lover': 0.2, 'note_spammer': 1.0}
 TRANSFER_SHARE = {'fast': 0.02, 'careful': 0.02, 'chatty': 0.03, 'steady': 0.03, 'break_lover': 0.12}
+TRIVIAL_NOTE_CHARS = (4, 30)  # 'checked', 'see above', '+1': what a note spammer writes
 TAGS = ('billing', 'bug', 'delivery', 'feature_request', 'vip')
 
 # what the heap holds: (time, sequence, kind, subject)
@@ -49,10 +55,18 @@ class RunConfig:
     seed: int = 1
     scenario: str = 'steady'
     start: datetime = DEFAULT_START
+    # adversarial styles on the floor, one agent each (traffic.PERSONAS); the other agents are honest
+    personas: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.agents < 1:
             raise ValueError('at least one agent is needed')
+        unknown = [name for name in self.personas if name not in PERSONAS]
+        if unknown:
+            raise ValueError(f'unknown persona {unknown[0]!r}: one of {", ".join(PERSONAS)}')
+        if len(self.personas) >= self.agents:
+            raise ValueError(f'{len(self.personas)} personas need a floor of at least {len(self.personas) + 1} agents '
+                             '(--agents): at least one honest agent besides them')
         if self.hours <= 0 or self.sl_target_seconds < 0:
             raise ValueError('the hours must be positive and the service-level target not negative')
         if self.scenario not in traffic.SCENARIOS:
@@ -75,6 +89,7 @@ class Contact:
     abandoned: bool = False
     agent: int = -1  # index of the agent who answered
     handle: float = 0.0
+    size: float | None = None  # the work it is, drawn on arrival on a floor where someone picks (see traffic)
 
     @property
     def wait(self) -> float:
@@ -131,6 +146,21 @@ class WaitingLine:
     def _take(self, line: deque[Contact]) -> Contact:
         return line.popleft()
 
+    def pick(self, now: float, takes: Callable[[Contact], bool]) -> Contact | None:
+        """The smallest contact still waiting at ``now`` that ``takes`` accepts, taken out of the line wherever it
+        is (a cherry picker's choice); the others keep their places, those who hung up are found by :meth:`pop`."""
+        best, least = None, math.inf
+        for position, contact in enumerate(self._line):
+            if contact.deadline >= now and takes(contact):
+                work = traffic.expected_work(contact.channel, 1.0 if contact.size is None else contact.size)
+                if work < least:
+                    best, least = position, work
+        if best is None:
+            return None
+        contact = self._line[best]
+        del self._line[best]
+        return contact
+
     def __bool__(self) -> bool:
         return bool(self._line)
 
@@ -156,7 +186,14 @@ class Simulation:
         self.break_rng = random.Random(f'{seed}:breaks')
         scenario = self.traffic.scenario
         shifts = traffic.plan_shifts(config.agents, scenario)
-        self.agents = [_floor_agent(index, shifts[index]) for index in range(config.agents)]
+        honest = config.agents - len(config.personas)
+        # contacts show their size only where an agent picks by it, so the runs of honest floors stay as they were
+        self.size_rng = random.Random(f'{seed}:sizes') if any(
+            PERSONAS[name].max_work is not None for name in config.personas) else None
+        if config.personas:  # who works which shift is drawn, so no persona owes its rank to the busiest shift
+            random.Random(f'{seed}:floor').shuffle(shifts)
+        self.agents = [_floor_agent(index, shifts[index], None if index < honest else
+                                    PERSONAS[config.personas[index - honest]]) for index in range(config.agents)]
         self.breaks = not scenario.steady
         # one shared line in the steady scenario; otherwise chat and phone are answered before e-mail and social
         self.lines = [self.waiting_line()] if scenario.steady else [self.waiting_line(), self.waiting_line()]
@@ -204,27 +241,37 @@ class Simulation:
     def _arrive(self, channel: Channel, now: float) -> None:
         contact = Contact(id=len(self.contacts) + 1, channel=channel, arrival=now,
                           deadline=now + self.traffic.patience(channel, self.patience_rng))
+        if self.size_rng is not None:
+            contact.size = self.traffic.contact_size(channel, self.size_rng)
         self.contacts.append(contact)
         self._push(self.traffic.next_arrival(channel, now, self.midnight_offset, self.arrival_rng), _ARRIVAL, channel)
-        agent = self._idle_agent()
+        agent = self._idle_agent(contact, now)
         if agent is None:
             self.lines[self.line_of[channel]].push(contact)
         else:
             self._answer(agent, contact, now)
 
-    def _idle_agent(self) -> SimAgent | None:
-        """The agent idle for longest (stale entries, of agents who left for a break or went home, are skipped)."""
+    def _idle_agent(self, contact: Contact, now: float) -> SimAgent | None:
+        """The agent idle for longest who takes the contact (stale entries, of agents who left for a break or went
+        home, are skipped; a picker who passes keeps their place in the idle line)."""
         idle = self._idle
+        passed: list[tuple[SimAgent, int]] = []
+        found = None
         while idle:
-            agent, token = idle.popleft()
+            agent, token = entry = idle.popleft()
             if agent.state == _IDLE and agent.idle_token == token:
-                return agent
-        return None
+                if _takes(agent, contact, now):
+                    found = agent
+                    break
+                passed.append(entry)
+        idle.extendleft(reversed(passed))
+        return found
 
     def _answer(self, agent: SimAgent, contact: Contact, now: float) -> None:
         contact.answered_at = now
         contact.agent = agent.index
-        contact.handle = self.traffic.handle_seconds(contact.channel, agent.style, self.handle_rng)
+        contact.handle = self.traffic.handle_seconds(contact.channel, agent.style, self.handle_rng) \
+            if contact.size is None else self.traffic.sized_handle_seconds(contact.channel, agent.style, contact.size)
         agent.contact = contact
         agent.handled += 1
         self._set_state(agent, _BUSY, now)
@@ -246,8 +293,9 @@ class Simulation:
         elif agent.wants_break:
             self._start_break(agent, now)
         else:
+            picks = agent.style.max_work is not None or agent.style.max_age_seconds is not None
             for line in self.lines:
-                contact = line.pop(now)
+                contact = line.pick(now, lambda waiting: _takes(agent, waiting, now)) if picks else line.pop(now)
                 if contact is not None:
                     self._answer(agent, contact, now)
                     return
@@ -331,12 +379,16 @@ def _clip(moment: float, end: float) -> float:
     return moment if moment < end else end
 
 
-def _floor_agent(index: int, shift: Shift) -> SimAgent:
+def _takes(agent: SimAgent, contact: Contact, now: float) -> bool:
+    return agent.style.accepts(contact.channel, 1.0 if contact.size is None else contact.size, now - contact.arrival)
+
+
+def _floor_agent(index: int, shift: Shift, persona: AgentStyle | None = None) -> SimAgent:
     first, last = traffic.AGENT_NAMES[index % len(traffic.AGENT_NAMES)]
     round_ = index // len(traffic.AGENT_NAMES)
     name = f'{first} {last}' + (f' {round_ + 1}' if round_ else '')  # a 50-agent floor has four Anas: number them
     team = traffic.TEAM_NAMES[(index // 8) % len(traffic.TEAM_NAMES)]
-    style = STYLES[traffic.FLOOR_STYLES[index % len(traffic.FLOOR_STYLES)]]
+    style = persona or STYLES[traffic.FLOOR_STYLES[index % len(traffic.FLOOR_STYLES)]]
     return SimAgent(index=index, id=index + 1, name=name, team=team, style=style, shift=shift)
 
 
@@ -449,12 +501,19 @@ def _story(contact: Contact, result: RunResult, rng: random.Random, customers: l
     add(done, EventKind.REPLIED, agent.id, _reply(style, customer.language, rng, channel, closing))
     add(done, EventKind.RESOLVED, agent.id, _resolution(channel, created, sla_due, inbound, answered_at,
                                                           config.start + timedelta(seconds=done)))
-    verdict = traffic.rating(style, contact.wait, rng)
-    if verdict is None:
-        return items
-    rated = done + rng.uniform(120.0, 1800.0)
-    add(rated, EventKind.RATED, agent.id, {'rating': verdict.value, 'comment': ''})
-    if verdict == Rating.BAD and rng.random() < traffic.REOPEN_SHARE:
+    # closed before the problem was solved (a premature closer's habit): drawn only for such styles, so the stories of
+    # an honest floor stay as they were
+    solved = not style.unsolved_share or rng.random() >= style.unsolved_share
+    verdict = traffic.rating(style, contact.wait, rng, solved=solved)
+    rated = done  # an unsolved customer who does not rate writes again counting from the resolution
+    if verdict is not None:
+        rated = done + rng.uniform(120.0, 1800.0)
+        add(rated, EventKind.RATED, agent.id, {'rating': verdict.value, 'comment': ''})
+    if not solved:
+        writes_again = rng.random() < traffic.UNSOLVED_REOPEN_SHARE
+    else:
+        writes_again = verdict == Rating.BAD and rng.random() < traffic.REOPEN_SHARE
+    if writes_again:
         # the unhappy customer writes again, which reopens the conversation; its agent picks it up again between
         # contacts (the rework is short, and it is not new work offered to the floor's queue)
         again = rated + rng.uniform(300.0, 3600.0)
@@ -482,7 +541,15 @@ def _habits(contact: Contact, result: RunResult, rng: random.Random, sequence: l
         items.append((moment, sequence[0], kind, agent.id, contact.id, data))
 
     if rng.random() < TAG_SHARE.get(agent.style.name, 0.3):
-        add(start + handle * 0.6, EventKind.TAGGED, {'tag': rng.choice(TAGS)})
+        tags = (rng.choice(TAGS),) if agent.style.tags_per_contact == 1 else \
+            rng.sample(TAGS, agent.style.tags_per_contact)
+        for tag in tags:
+            add(start + handle * 0.6, EventKind.TAGGED, {'tag': tag})
+    if agent.style.notes_per_contact:  # drawn only for styles that write notes: honest floors' habits stay as they were
+        notes = int(agent.style.notes_per_contact) + (rng.random() < agent.style.notes_per_contact % 1)
+        for note in range(notes):
+            add(start + handle * (0.2 + 0.6 * note / notes), EventKind.NOTE_ADDED,
+                {'length': rng.randint(*TRIVIAL_NOTE_CHARS)})
     if rng.random() < TRANSFER_SHARE.get(agent.style.name, 0.03):
         add(start + handle * 0.8, EventKind.TRANSFERRED, {'note_length': rng.randint(20, 200),
                                                           'channel': contact.channel.value, 'status': 'open'})

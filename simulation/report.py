@@ -87,6 +87,7 @@ class GameSummary:
     events: int
     agents: list[dict[str, Any]]  # each agent's level and points per domain, in floor order
     leaderboard: list[dict[str, Any]]  # the all-time top ten
+    ranks: dict[int, dict[str, int]]  # each agent's rank on the month's (of the run's last day) and the all-time board
     badges: dict[str, dict[str, Any]]  # each badge's holders at the end of the run (the live board's, fed the same way)
 
 
@@ -99,6 +100,8 @@ def play(result: RunResult, *, policy: ScoringPolicy | None = None, levels: Sequ
     tally = PointsTally()
     events = 0
     last_day = result.config.start.date()
+    resolutions: dict[int, int] = {}
+    reopens: dict[int, int] = {}
     for event in result.events():
         events += 1
         outcome = projection.apply(event)
@@ -107,10 +110,20 @@ def play(result: RunResult, *, policy: ScoringPolicy | None = None, levels: Sequ
         last_day = max(last_day, day)
         for award in outcome.awards:
             tally.add(award.agent_id, day, award.points)
+        if outcome.resolved is not None:
+            agent_id, change = outcome.resolved
+            counts = resolutions if change > 0 else reopens
+            counts[agent_id] = counts.get(agent_id, 0) + 1
     infos = [AgentInfo(id=agent.id, name=agent.name, team_id=None, team_name=agent.team,
                        level=projection.agents[agent.id].level if agent.id in projection.agents else 1)
              for agent in result.agents]
-    ranking = rank_agents(tally, infos, Period.ALL, last_day)[:LEADERBOARD_SIZE]
+    ranking = rank_agents(tally, infos, Period.ALL, last_day)
+    ranks = {agent.id: {'rank_month': row.rank, 'rank_all_time': 0}
+             for agent, row in zip(infos, _in_floor_order(rank_agents(tally, infos, Period.MONTH, last_day), infos),
+                                   strict=True)}
+    for row in ranking:
+        ranks[row.agent_id]['rank_all_time'] = row.rank
+    ranking = ranking[:LEADERBOARD_SIZE]
     agents = []
     for agent in result.agents:
         metrics = projection.agents.get(agent.id)
@@ -127,6 +140,10 @@ def play(result: RunResult, *, policy: ScoringPolicy | None = None, levels: Sequ
             'contacts_answered': agent.handled, 'breaks': agent.breaks,
             'break_minutes': round(agent.break_seconds / 60.0, 1),
             'busy_hours': round(agent.busy_seconds / 3600.0, 2),
+            'reopened': reopens.get(agent.id, 0),
+            # reopens per resolution recorded (a conversation resolved again after its reopen counts twice)
+            'reopen_rate': round(reopens.get(agent.id, 0) / resolutions[agent.id], 4) if resolutions.get(agent.id)
+            else 0.0,
         })
     leaderboard = [{'rank': row.rank, 'agent_id': row.agent_id, 'name': row.name, 'team': row.team_name,
                     'level': row.level, 'points': row.points} for row in ranking]
@@ -134,7 +151,31 @@ def play(result: RunResult, *, policy: ScoringPolicy | None = None, levels: Sequ
     holders = {definition.key: {'name': definition.name, 'holders': [
         {'agent_id': agent_id, 'name': names.get(agent_id, str(agent_id))}
         for agent_id in sorted(board.current.get(definition.key, ()))]} for definition in board.definitions}
-    return GameSummary(events=events, agents=agents, leaderboard=leaderboard, badges=holders)
+    return GameSummary(events=events, agents=agents, leaderboard=leaderboard, badges=holders, ranks=ranks)
+
+
+def _in_floor_order(rows: Sequence[Any], infos: Sequence[AgentInfo]) -> list[Any]:
+    by_agent = {row.agent_id: row for row in rows}
+    return [by_agent[info.id] for info in infos]
+
+
+PERSONA_FIGURES = ('rank_month', 'rank_all_time', 'points', 'points_by_domain', 'reopen_rate')
+
+
+def personas(result: RunResult, played: GameSummary) -> dict[str, Any]:
+    """How each adversarial persona did against the best honest agent (the one ranked highest all-time, then this
+    month): the figures that show whether gaming the rules pays."""
+    figures = {}
+    honest = []
+    for sim_agent, agent in zip(result.agents, played.agents, strict=True):
+        row = {'agent_id': agent['id'], 'name': agent['name'], **played.ranks[agent['id']],
+               **{name: agent[name] for name in PERSONA_FIGURES if name in agent}}
+        if sim_agent.style.adversarial:
+            figures[sim_agent.style.name] = row
+        else:
+            honest.append(row | {'style': sim_agent.style.name})
+    best = min(honest, key=lambda row: (row['rank_all_time'], row['rank_month'], row['agent_id']))
+    return {'personas': figures, 'honest_best': best}
 
 
 def report(result: RunResult, *, game: bool = True) -> dict[str, Any]:
@@ -145,7 +186,7 @@ def report(result: RunResult, *, game: bool = True) -> dict[str, Any]:
         'scenario': config.scenario, 'seed': config.seed, 'agents': config.agents, 'hours': config.hours,
         'arrival_rate': config.arrivals_per_hour, 'aht_seconds': config.mean_handle_seconds,
         'patience_seconds': config.patience_seconds, 'sl_target_seconds': config.sl_target_seconds,
-        'start': config.start.isoformat(),
+        'start': config.start.isoformat(), **({'persona_styles': list(config.personas)} if config.personas else {}),
         **_rounded(summary.overall),
         'channels': {channel.value: _rounded(stats) for channel, stats in summary.channels.items()},
     }
@@ -153,6 +194,8 @@ def report(result: RunResult, *, game: bool = True) -> dict[str, Any]:
         played = play(result)
         document['events'] = played.events
         document['game'] = {'agents': played.agents, 'leaderboard': played.leaderboard, 'badges': played.badges}
+        if config.personas:
+            document.update(personas(result, played))
     return document
 
 
@@ -182,4 +225,11 @@ def describe(document: dict[str, Any]) -> str:
         lines.append('badges: ' + '; '.join(
             f'{badge["name"]}: {", ".join(holder["name"] for holder in badge["holders"]) or "nobody"}'
             for badge in document['game']['badges'].values()))
+    if 'personas' in document:
+        lines.append(f'{"":18} {"month":>5} {"all":>5} {"points":>8} {"quality":>8} {"speed":>8} {"product.":>8} '
+                     f'{"reopens":>8}')
+        rows = list(document['personas'].items()) + [('honest best', document['honest_best'])]
+        lines += [f'{name:18} {row["rank_month"]:>5} {row["rank_all_time"]:>5} {row["points"]:>8} '
+                  f'{row["points_by_domain"]["quality"]:>8} {row["points_by_domain"]["speed"]:>8} '
+                  f'{row["points_by_domain"]["productivity"]:>8} {row["reopen_rate"]:>8.1%}' for name, row in rows]
     return '\n'.join(lines)

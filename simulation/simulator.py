@@ -25,6 +25,7 @@ from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind, Rating
 from services.domain.inbox import InboxItem
 from services.domain.projection import Outcome
+from services.game.kudos import KudosService
 from services.helpdesk.inbox import InboxService
 from services.helpdesk.presence import OFFLINE, ON_BREAK, ONLINE, Presence
 from services.platform.clock import AcceleratedClock, ManualClock
@@ -47,6 +48,10 @@ SIM_NOTES = ('Customer is a reseller: check their contract first.', 'Same issue 
              'Called back, no answer. Will try again this afternoon.', 'Needs a refund approval from billing.')
 SIM_TRANSFER_NOTES = ('Can you take this one? You know this customer.', 'Billing question, not mine.',
                       'Needs someone technical.', '')
+# an agent who handed a conversation to a colleague thanks them, now and then, once the colleague has solved it
+KUDOS_AFTER_TRANSFER_SHARE = 0.5
+SIM_KUDOS = ('Thanks for taking that one over!', 'You saved my afternoon, thank you.',
+             'Merci pour le coup de main !', 'Dank je wel voor de hulp!', 'Paldies par palīdzību!')
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -88,7 +93,7 @@ def simulator_for(services: Services, *, clock: AcceleratedClock | ManualClock, 
     """The simulator driving ``services``: live on the accelerated clock it speeds up (``pace``, the services' own
     clock), or headless on a manual one (``pace`` None)."""
     return Simulator(clock=clock, pace=pace, inbox=services.inbox, game=services.game, directory=services.directory,
-                     presence=services.presence, seed=seed, speed=speed, scenario=scenario)
+                     presence=services.presence, kudos=services.kudos, seed=seed, speed=speed, scenario=scenario)
 
 
 class Simulator:
@@ -96,8 +101,9 @@ class Simulator:
     on a manual clock that :meth:`run_until` moves (``pace`` None)."""
 
     def __init__(self, *, clock: AcceleratedClock | ManualClock, inbox: InboxService, game: GameService,
-                 directory: Directory, presence: Presence, pace: AcceleratedClock | None = None, seed: int = 1,
-                 speed: float = 60.0, scenario: str = DEFAULT_SCENARIO) -> None:
+                 directory: Directory, presence: Presence, kudos: KudosService | None = None,
+                 pace: AcceleratedClock | None = None, seed: int = 1, speed: float = 60.0,
+                 scenario: str = DEFAULT_SCENARIO) -> None:
         if scenario not in SCENARIOS:
             raise ValueError(f'unknown scenario {scenario!r}')
         self.clock = clock
@@ -106,6 +112,7 @@ class Simulator:
         self.game = game
         self.directory = directory
         self.presence = presence
+        self.kudos = kudos
         self.seed = seed
         self.speed = speed
         self.scenario = scenario
@@ -125,6 +132,7 @@ class Simulator:
         self._generation = 0  # a change of scenario ends the arrival streams of the one before
         self._task: asyncio.Task | None = None
         self._work_random = random.Random(f'{seed}-conversation-work')  # tags, notes, transfers: their own stream
+        self._kudos_random = random.Random(f'{seed}-kudos')  # so thanks leave every other draw as it was
         game.committed.subscribe(self._on_committed)
 
     def status(self) -> SimulatorStatus:
@@ -418,12 +426,26 @@ class Simulator:
             handle = self.traffic.handle_seconds(item.channel, colleague.style, rng) * 0.5  # the rest of the work
             self._schedule(now + timedelta(seconds=handle * 0.3), lambda: self._reply(colleague, conversation_id))
             self._schedule(now + timedelta(seconds=handle), lambda: self._finish(colleague, conversation_id))
+            if self.kudos is not None and self._kudos_random.random() < KUDOS_AFTER_TRANSFER_SHARE:
+                later = timedelta(seconds=handle + self._kudos_random.uniform(60.0, 900.0))
+                message = self._kudos_random.choice(SIM_KUDOS)
+                self._schedule(now + later, lambda: self._thank(agent, colleague, message))
         elif departments:
             await self.inbox.transfer(agent.view, conversation_id, to_department_id=rng.choice(departments),
                                       note=rng.choice(SIM_TRANSFER_NOTES))
         else:
             return
         await self._free(agent)
+
+    async def _thank(self, agent: _SimAgent, colleague: _SimAgent, message: str) -> None:
+        """The agent who handed a conversation on thanks the colleague who took it (unless a person plays them now,
+        or today's thanks are spent)."""
+        if self.kudos is None or self.presence.is_online(agent.view.id):
+            return
+        try:
+            await self.kudos.send(agent.view, colleague.view.id, message)
+        except ActionError:
+            pass  # the day's thanks are spent, or the colleague left the floor: no thanks this time
 
     # --- shifts and breaks ---
 

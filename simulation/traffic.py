@@ -99,6 +99,21 @@ class AgentStyle:
     bad_rating: float  # probability a rating is bad
     breaks_per_hour: float
     break_minutes: float
+    rating_share: float = RATING_SHARE  # how many customers rate (more when the agent asks every one of them)
+    unsolved_share: float = 0.0  # how often the agent resolves before the customer's problem is solved
+    notes_per_contact: float = 0.0  # internal notes written on a conversation, on average
+    tags_per_contact: int = 1  # tags added when the agent tags a conversation
+    # a cherry picker's choice: only contacts whose visible work (channel and size) is at most this much, and not
+    # older than this many seconds; None: takes whatever the line offers, in order
+    max_work: float | None = None
+    max_age_seconds: float | None = None
+    adversarial: bool = False
+
+    def accepts(self, channel: Channel, size: float, age_seconds: float) -> bool:
+        """Whether the agent takes this contact when it is offered or waiting (an honest agent takes any)."""
+        if self.max_work is not None and expected_work(channel, size) > self.max_work:
+            return False
+        return self.max_age_seconds is None or age_seconds <= self.max_age_seconds
 
 
 STYLES = {style.name: style for style in (
@@ -113,6 +128,35 @@ STYLES = {style.name: style for style in (
     AgentStyle(name='break_lover', handle_factor=1.0, reaction_seconds=45, canned_share=0.6, reply_chars=200,
                follow_up_share=0.25, good_rating=0.62, bad_rating=0.1, breaks_per_hour=0.6, break_minutes=16),
 )}
+# Adversarial personas (issue 18): each games the points in its own way, and its behaviour is only choices and
+# probabilities in this model (what it takes, how long it works, how its customers react), never an outcome: the
+# queue and the stories then turn them into reopens, ratings and points like everyone else's.
+PERSONAS = {style.name: style for style in (
+    # takes the quickest contacts (small, on quick channels) and leaves old and hard ones to the others
+    AgentStyle(name='cherry_picker', handle_factor=1.0, reaction_seconds=35, canned_share=0.6, reply_chars=220,
+               follow_up_share=0.25, good_rating=0.65, bad_rating=0.08, breaks_per_hour=0.25, break_minutes=10,
+               max_work=0.8, max_age_seconds=1800.0, adversarial=True),
+    # resolves before the problem is solved: short handling, and one customer in three writes again
+    AgentStyle(name='premature_closer', handle_factor=0.6, reaction_seconds=25, canned_share=0.7, reply_chars=150,
+               follow_up_share=0.1, good_rating=0.55, bad_rating=0.12, breaks_per_hour=0.25, break_minutes=10,
+               unsolved_share=0.35, adversarial=True),
+    # short canned replies and fast closes: customers write back more often and rate worse
+    AgentStyle(name='speed_only', handle_factor=0.5, reaction_seconds=8, canned_share=0.95, reply_chars=70,
+               follow_up_share=0.45, good_rating=0.45, bad_rating=0.18, breaks_per_hour=0.2, break_minutes=8,
+               unsolved_share=0.1, adversarial=True),
+    # asks every customer for a good rating: nearly all rate, a few more rate good, a few are annoyed
+    AgentStyle(name='rating_farmer', handle_factor=1.05, reaction_seconds=35, canned_share=0.6, reply_chars=240,
+               follow_up_share=0.25, good_rating=0.75, bad_rating=0.1, breaks_per_hour=0.25, break_minutes=10,
+               rating_share=0.97, adversarial=True),
+    # trivial internal notes and tags on every conversation, which take a little time of their own
+    AgentStyle(name='note_spammer', handle_factor=1.1, reaction_seconds=35, canned_share=0.6, reply_chars=220,
+               follow_up_share=0.25, good_rating=0.65, bad_rating=0.08, breaks_per_hour=0.25, break_minutes=10,
+               notes_per_contact=3.0, tags_per_contact=2, adversarial=True),
+)}
+# of the customers whose problem was closed unsolved: how they rate, and how many write again (which reopens it)
+UNSOLVED_GOOD_RATING = 0.1
+UNSOLVED_BAD_RATING = 0.55
+UNSOLVED_REOPEN_SHARE = 0.6
 DEFAULT_STYLE = STYLES['steady']
 FLOOR_STYLES = ('fast', 'careful', 'chatty', 'steady', 'break_lover')  # the headless floor's rotation
 
@@ -170,6 +214,17 @@ class TrafficModel:
         mean = self.mean_handle_seconds * HANDLE_FACTOR[channel] * style.handle_factor
         return lognormal(mean, HANDLE_CV[channel], rng)
 
+    def contact_size(self, channel: Channel, rng: random.Random) -> float:
+        """How much work a contact is, as a multiple of its channel's mean (drawn when it arrives, so an agent who
+        picks can see it): exponential in the steady scenario, else lognormal with the channel's spread."""
+        return rng.expovariate(1.0) if self.scenario.steady else lognormal(1.0, HANDLE_CV[channel], rng)
+
+    def sized_handle_seconds(self, channel: Channel, style: AgentStyle, size: float) -> float:
+        """The handling time of a contact of known size: the same distribution as :meth:`handle_seconds`."""
+        if self.scenario.steady:
+            return self.mean_handle_seconds * size
+        return self.mean_handle_seconds * HANDLE_FACTOR[channel] * style.handle_factor * size
+
     def patience(self, channel: Channel, rng: random.Random) -> float:
         """How long a customer waits before hanging up (exponential), or ``math.inf`` for those who never do: the run's
         mean in the steady scenario, bent by the channel on a realistic day."""
@@ -177,6 +232,11 @@ class TrafficModel:
             return math.inf
         mean = self.patience_seconds * (1.0 if self.scenario.steady else PATIENCE_FACTOR[channel])
         return rng.expovariate(1.0 / mean)
+
+
+def expected_work(channel: Channel, size: float) -> float:
+    """What a contact looks like it will take, relative to the run's mean handling time (its channel and size)."""
+    return HANDLE_FACTOR[channel] * size
 
 
 def lognormal(mean: float, cv: float, rng: random.Random) -> float:
@@ -301,13 +361,14 @@ def still_not_solved(language: str) -> str:
     return STILL_NOT_SOLVED.get(language, STILL_NOT_SOLVED['en'])
 
 
-def rating(style: AgentStyle, waited_seconds: float, rng: random.Random) -> Rating | None:
-    """The customer's rating of a resolution, or ``None`` when they do not rate; a long wait sours it."""
-    if rng.random() >= RATING_SHARE:
+def rating(style: AgentStyle, waited_seconds: float, rng: random.Random, *, solved: bool = True) -> Rating | None:
+    """The customer's rating of a resolution, or ``None`` when they do not rate; a long wait sours it, and so does a
+    problem closed before it was solved."""
+    if rng.random() >= style.rating_share:
         return None
     soured = min(0.3, waited_seconds / 1800.0 * 0.1)
-    good = max(0.0, style.good_rating - soured)
-    bad = style.bad_rating + soured
+    good = max(0.0, (style.good_rating if solved else UNSOLVED_GOOD_RATING) - soured)
+    bad = (style.bad_rating if solved else UNSOLVED_BAD_RATING) + soured
     draw = rng.random()
     return Rating.GOOD if draw < good else Rating.BAD if draw < good + bad else Rating.NEUTRAL
 

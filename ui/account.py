@@ -1,12 +1,15 @@
-"""A person's own account: the sessions they are logged in with (ending any of them) and changing their password."""
+"""A person's own account: their language, the sessions they are logged in with (ending any of them) and changing
+their password."""
 from fastapi import Request
 from nicegui import ui
 
 from services.container import Services
-from services.domain.wording import duration
+from services.domain.i18n import LANGUAGES, _, current_language, ngettext
+from services.domain.wording import ago, moment_text
 from services.platform.accounts import MIN_PASSWORD_LENGTH
 from services.platform.sessions import SessionView
 from ui.actions import attempt, attempt_result
+from ui.i18n import language_menu
 from ui.session import handler_actor, page_visitor
 
 
@@ -18,14 +21,15 @@ def register(services: Services) -> None:
         visit, agent = visitor
         actor = handler_actor(services, visit, agent)
         address = request.client.host if request.client else None  # a wrong current password counts against it
-        ui.page_title('Your account · DeskQuest')
+        ui.page_title(_('Your account · DeskQuest'))
         ui.query('body').classes('bg-blue-grey-1')
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
-                .tooltip('Back to the workspace').mark('back')
-            ui.label('Your account').classes('text-lg font-bold')
+                .tooltip(_('Back to the workspace')).mark('back')
+            ui.label(_('Your account')).classes('text-lg font-bold')
             ui.space()
             ui.label(f'{agent.name} ({agent.username})').classes('font-medium')
+            language_menu(services, actor=actor)
 
         shown: set[str] = set()  # the sessions listed: another's end refreshes the list only when it was one of them
 
@@ -33,7 +37,7 @@ def register(services: Services) -> None:
             if (who := actor()) is None:
                 return
             await attempt(services.sessions.end_session(who, session.id),
-                          done=f'Ended the session on {session.device}.')
+                          done=_('Ended the session on {device}.').format(device=session.device))
             sessions.refresh()
 
         async def end_others() -> None:
@@ -41,8 +45,9 @@ def register(services: Services) -> None:
                 return
             ended = await attempt_result(services.sessions.end_other_sessions(who, visit.token))
             if ended is not None:
-                ui.notify('No other session was active.' if ended == 0 else
-                          f'Ended {ended} other session{"s" if ended > 1 else ""}.', type='positive')
+                ui.notify(_('No other session was active.') if ended == 0 else
+                          ngettext('Ended {count} other session.', 'Ended {count} other sessions.', ended)
+                          .format(count=ended), type='positive')
             sessions.refresh()
 
         @ui.refreshable
@@ -60,16 +65,15 @@ def register(services: Services) -> None:
                         with ui.row().classes('items-center gap-2'):
                             ui.label(session.device).classes('font-medium').tooltip(session.user_agent or 'unknown')
                             if mine:
-                                ui.badge('This browser', color='positive').mark('this-browser')
+                                ui.badge(_('This browser'), color='positive').mark('this-browser')
                         idle = (now - session.last_seen_at).total_seconds()
-                        ui.label(f'{session.address or "unknown address"} · logged in '
-                                 f'{session.started_at.strftime("%a %d %b %H:%M")} UTC · last active '
-                                 f'{"just now" if idle < 60 else duration(idle) + " ago"}') \
-                            .classes('text-sm text-grey-7')
+                        ui.label(_('{address} · logged in {moment} · last active {when}').format(
+                            address=session.address or _('unknown address'), moment=moment_text(session.started_at),
+                            when=_('just now') if idle < 60 else ago(idle))).classes('text-sm text-grey-7')
                     if not mine:
-                        ui.button('End', on_click=lambda s=session: end(s)).props('outline color=negative no-caps') \
+                        ui.button(_('End'), on_click=lambda s=session: end(s)).props('outline color=negative no-caps') \
                             .mark(f'end-session-{session.id[:16]}')
-            ui.button('End all other sessions', icon='logout', on_click=end_others) \
+            ui.button(_('End all other sessions'), icon='logout', on_click=end_others) \
                 .props('outline no-caps').classes('mt-2').mark('end-other-sessions') \
                 .set_enabled(len(listed) > 1)
 
@@ -78,33 +82,46 @@ def register(services: Services) -> None:
                 return
             changed = await attempt(services.sessions.change_password(
                 who, visit.token, current=current.value, new=new.value, repeated=repeated.value, address=address),
-                done='Your password was changed; your other sessions were ended.', error_label=error)
+                done=_('Your password was changed; your other sessions were ended.'), error_label=error)
             current.set_value('')
             if changed:
                 new.set_value('')
                 repeated.set_value('')
                 sessions.refresh()
 
+        async def choose_language(code: str) -> None:
+            if code == agent.language or (who := actor()) is None:
+                return
+            if await attempt(services.accounts.set_language(who, code)):
+                ui.navigate.to(f'/language/{code}?next=/account')  # this page again, in the new language
+
         with ui.column().classes('w-full max-w-3xl mx-auto gap-4 p-4'):
             with ui.card().classes('w-full'):
-                ui.label('Your sessions').classes('text-lg font-bold')
-                ui.label('Every browser you are logged in with. End one you do not recognise, then change your '
-                         'password.').classes('text-sm text-grey-7')
+                ui.label(_('Language')).classes('text-lg font-bold')
+                ui.label(_('The language of your screens, in every browser you log in with.')) \
+                    .classes('text-sm text-grey-7')
+                ui.toggle(dict(LANGUAGES), value=current_language(),
+                          on_change=lambda event: choose_language(event.value)).props('no-caps') \
+                    .mark('account-language')
+            with ui.card().classes('w-full'):
+                ui.label(_('Your sessions')).classes('text-lg font-bold')
+                ui.label(_('Every browser you are logged in with. End one you do not recognise, then change your '
+                           'password.')).classes('text-sm text-grey-7')
                 with ui.column().classes('w-full gap-0'):
                     sessions()
             with ui.card().classes('w-full'):
-                ui.label('Change your password').classes('text-lg font-bold')
-                ui.label(f'At least {MIN_PASSWORD_LENGTH} characters. Your other sessions end; this one stays.') \
-                    .classes('text-sm text-grey-7')
-                current = ui.input('Current password', password=True).props('outlined').classes('w-full') \
+                ui.label(_('Change your password')).classes('text-lg font-bold')
+                ui.label(_('At least {count} characters. Your other sessions end; this one stays.')
+                         .format(count=MIN_PASSWORD_LENGTH)).classes('text-sm text-grey-7')
+                current = ui.input(_('Current password'), password=True).props('outlined').classes('w-full') \
                     .mark('current-password')
-                new = ui.input('New password', password=True, password_toggle_button=True).props('outlined') \
+                new = ui.input(_('New password'), password=True, password_toggle_button=True).props('outlined') \
                     .classes('w-full').mark('new-password')
-                repeated = ui.input('New password again', password=True).props('outlined').classes('w-full') \
+                repeated = ui.input(_('New password again'), password=True).props('outlined').classes('w-full') \
                     .mark('repeated-password').on('keydown.enter', change_password)
                 error = ui.label().classes('text-negative text-sm').mark('password-error')
                 error.set_visibility(False)
-                ui.button('Change password', on_click=change_password).mark('change-password')
+                ui.button(_('Change password'), on_click=change_password).mark('change-password')
 
         # another tab or browser ending one of the listed sessions: the list follows (unsubscribed when this tab closes)
         services.sessions.ended.subscribe(lambda ended: sessions.refresh() if ended & shown else None)

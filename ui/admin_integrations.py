@@ -1,6 +1,6 @@
 """The lead's connected helpdesks (/admin/integrations, issue 14): add a Chatwoot, Zendesk or Freshdesk connection
 (its URL, secret and setup steps shown once), watch its deliveries arrive, replay a failed one, re-enter a secret,
-and give the agents a helpdesk named a login.
+give the agents a helpdesk named a login, and mark the teams that work in another helpdesk (no inbox for them).
 
 Only leads see the page; every handler checks again and the service refuses an agent too.
 """
@@ -10,7 +10,7 @@ from nicegui import background_tasks, ui
 
 from services.container import Services
 from services.domain.connectors.facts import HELPDESK_NAMES
-from services.domain.connectors.setup import setup_steps
+from services.domain.connectors.setup import BASE_URL_EXAMPLES, setup_steps
 from services.domain.errors import ActionError
 from services.helpdesk.connections import KINDS, ConnectionView, NewConnection
 from services.platform.directory import AgentView
@@ -47,6 +47,7 @@ def register(services: Services) -> None:
                 shown_once = ui.column().classes('w-full')
                 AddConnection(services, lead, on_created=lambda new: show_once(shown_once, new, origin))
                 UnlinkedAgents(services, lead)
+                TeamHelpdesks(services, lead)
             connections = ConnectionList(services, lead, origin)
         services.connections.changed.subscribe(lambda _: connections.show.refresh())
 
@@ -146,6 +147,12 @@ class ConnectionList:
                         .props('flat dense')
                     ui.button('Switch off', on_click=lambda c=connection: self.deactivate(c)) \
                         .props('flat dense color=negative').mark(f'switch-off-{connection.id}')
+                with ui.row().classes('items-center gap-2 w-full'):
+                    address = ui.input(f'{connection.helpdesk}\'s address (links its tickets)',
+                                       value=connection.base_url, placeholder=BASE_URL_EXAMPLES[connection.kind]) \
+                        .props('dense').classes('grow').mark(f'base-url-{connection.id}')
+                    ui.button('Save address', on_click=lambda c=connection, a=address: self.set_base_url(c, a)) \
+                        .props('flat dense').mark(f'save-base-url-{connection.id}')
             if not deliveries:
                 ui.label('No delivery has arrived yet.').classes('text-sm text-grey-7')
             for delivery in deliveries:
@@ -175,6 +182,13 @@ class ConnectionList:
         if await attempt(self.services.connections.set_secret(lead, connection.id, field.value or ''),
                          done=f'The secret of {connection.name} is saved: replay the deliveries it refused.'):
             field.value = ''
+
+    async def set_base_url(self, connection: ConnectionView, field: ui.input) -> None:
+        if (lead := self.lead()) is None:
+            return
+        await attempt(self.services.connections.set_base_url(lead, connection.id, field.value or ''),
+                      done=f'Saved: {connection.name}\'s tickets now link to {connection.helpdesk}.'
+                      if (field.value or '').strip() else f'{connection.name}\'s tickets no longer link out.')
 
     async def deactivate(self, connection: ConnectionView) -> None:
         if (lead := self.lead()) is None:
@@ -235,3 +249,37 @@ class UnlinkedAgents:
         if await attempt(self.services.connections.merge(lead, agent_id, into.value),
                          done='Merged: their points are now that agent\'s, and so is their helpdesk identity.'):
             self.show.refresh()
+
+
+class TeamHelpdesks:
+    """Which teams work in another helpdesk: their agents see the game (progress, boards, quests, rewards) without
+    DeskQuest's inbox, and their work arrives through the connections."""
+
+    def __init__(self, services: Services, lead: Callable[[], AgentView | None]) -> None:
+        self.services = services
+        self.lead = lead
+        with ui.card().classes('w-full').mark('team-helpdesks'):
+            ui.label('Teams working in another helpdesk').classes('text-md font-bold')
+            ui.label('Their agents see their progress, the boards, quests and rewards, but no inbox: their tickets '
+                     'are worked in the connected helpdesk.').classes('text-sm text-grey-7')
+            background_tasks.create(self.show(), name='team helpdesks')
+        services.connections.changed.subscribe(lambda _: self.show.refresh())
+
+    @ui.refreshable_method
+    async def show(self) -> None:
+        if (lead := self.lead()) is None:
+            return
+        teams = await self.services.connections.team_helpdesks(lead)
+        if not teams:
+            ui.label('There are no teams yet.').classes('text-sm text-grey-7')
+        for team in teams:
+            ui.switch(f'{team.name} works in another helpdesk', value=team.external,
+                      on_change=lambda event, team_id=team.team_id: self.set(team_id, bool(event.value))) \
+                .props('dense').mark(f'team-external-{team.team_id}')
+
+    async def set(self, team_id: int, external: bool) -> None:
+        if (lead := self.lead()) is None:
+            return
+        done = 'Its agents now see the game without an inbox.' if external else 'Its agents have the inbox again.'
+        if not await attempt(self.services.connections.set_team_external(lead, team_id, external), done=done):
+            self.show.refresh()  # refused: show the stored state again

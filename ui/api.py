@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from starlette.routing import Mount
 
 from services.container import Services
@@ -39,8 +39,9 @@ Authenticate with `Authorization: Bearer dq_…`: a lead creates tokens at **/ad
 may also post events. Each token may make 600 requests a minute; beyond that the API answers 429 with `Retry-After`.
 
 Lists that grow (the event log, a ledger) are cursors: pass `after` (0 to start) and follow `next`; `more` says a full
-page was returned. Errors: 401 (no or bad token), 403 (a read token writing), 404, 409 (the state refuses the
-event), 422 (the fields at fault, in FastAPI's `detail` list), 429."""
+page was returned. A posted fact is timed on arrival, or at its own `at` (ISO 8601 with a time zone; at most 2 minutes
+ahead, 7 days back, and in time order per ticket). Errors: 401 (no or bad token), 403 (a read token writing), 404,
+409 (the state refuses the event), 422 (the fields at fault, in FastAPI's `detail` list), 429."""
 
 
 class Problem(BaseModel):
@@ -204,7 +205,15 @@ TICKET = Field(min_length=1, max_length=60, pattern=r'^[A-Za-z0-9][A-Za-z0-9._:-
                description="The helpdesk's own ticket id")
 
 
-class Created(BaseModel):
+class FactIn(BaseModel):
+    """What every fact may carry: its own time."""
+    at: AwareDatetime | None = Field(
+        default=None, description='When it happened in your helpdesk (ISO 8601 with a time zone, e.g. '
+        '"2026-11-30T10:05:00Z"); without it, when it arrives. At most 2 minutes ahead of the server\'s clock and 7 '
+        'days back, and not before the ticket\'s latest fact: post a ticket\'s facts in time order (422 otherwise).')
+
+
+class Created(FactIn):
     """A customer wrote in: a new ticket (posting it again changes nothing)."""
     model_config = ConfigDict(extra='forbid')
     type: Literal['conversation.created']
@@ -217,7 +226,7 @@ class Created(BaseModel):
     priority: Literal['low', 'normal', 'high', 'urgent'] = 'normal'
 
 
-class CustomerMessage(BaseModel):
+class CustomerMessage(FactIn):
     """The customer wrote again (a resolved ticket is reopened, and its points clawed back)."""
     model_config = ConfigDict(extra='forbid')
     type: Literal['conversation.customer_message']
@@ -226,7 +235,7 @@ class CustomerMessage(BaseModel):
     body: str = Field(min_length=1, max_length=10_000)
 
 
-class Assigned(BaseModel):
+class Assigned(FactIn):
     """An agent took the ticket."""
     model_config = ConfigDict(extra='forbid')
     type: Literal['conversation.assigned']
@@ -235,7 +244,7 @@ class Assigned(BaseModel):
     agent: AgentIn
 
 
-class Replied(BaseModel):
+class Replied(FactIn):
     """An agent answered the customer (the first answer times the first response)."""
     model_config = ConfigDict(extra='forbid')
     type: Literal['conversation.replied']
@@ -245,7 +254,7 @@ class Replied(BaseModel):
     body: str = Field(min_length=1, max_length=10_000)
 
 
-class Resolved(BaseModel):
+class Resolved(FactIn):
     """The agent resolved the ticket: the resolution's points go to them."""
     model_config = ConfigDict(extra='forbid')
     type: Literal['conversation.resolved']
@@ -254,7 +263,7 @@ class Resolved(BaseModel):
     agent: AgentIn
 
 
-class Rated(BaseModel):
+class Rated(FactIn):
     """The customer rated the latest resolution (once)."""
     model_config = ConfigDict(extra='forbid')
     type: Literal['conversation.rated']
@@ -451,7 +460,7 @@ async def _apply(services: Services, fact: BaseModel, *, key: str | None) -> JSO
             channel=data.get('channel', Channel.EMAIL), customer_name=customer.get('name', ''),
             customer_email=customer.get('email', ''), subject=data.get('subject', ''), body=data.get('body', ''),
             priority=data.get('priority', 'normal'), rating=data.get('rating'), comment=data.get('comment', ''),
-            agent=AgentRef(id=agent['id'], email=agent['email']) if agent else None), key=key)
+            agent=AgentRef(id=agent['id'], email=agent['email']) if agent else None, at=data.get('at')), key=key)
     except FieldError as error:
         return _fields_at_fault(('body', error.field), str(error))
     except ActionError as error:

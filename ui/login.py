@@ -9,7 +9,9 @@ from nicegui import app, ui
 
 from services.container import Services
 from services.domain.errors import ActionError
+from services.domain.i18n import _
 from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS
+from ui.i18n import language_menu
 from ui.session import ENDED_NOTICE, current_agent, log_in, tabs_for
 
 HANDOFF_SECONDS = 30.0  # real seconds for the browser to come back for its cookie after the password was checked
@@ -25,7 +27,7 @@ def register(services: Services) -> None:
         if current_agent(services) is not None:
             ui.navigate.to('/')
             return
-        ui.page_title('DeskQuest · Log in')
+        ui.page_title(_('DeskQuest · Log in'))
         # the address this page was requested from (behind a reverse proxy, uvicorn's proxy headers set it)
         address = request.client.host if request.client else None
         browser = request.session.get('id', '')  # NiceGUI's browser id: only this browser may complete the login
@@ -33,7 +35,7 @@ def register(services: Services) -> None:
 
         async def try_login() -> None:
             if not username.value.strip() or not password.value:
-                ui.notify('Enter your username and password.', type='warning')
+                ui.notify(_('Enter your username and password.'), type='warning')
                 return
             try:
                 agent = await services.auth.authenticate(username.value, password.value, address=address)
@@ -43,29 +45,31 @@ def register(services: Services) -> None:
                 return
             if agent is None:
                 password.set_value('')
-                ui.notify('Wrong username or password.', type='negative')
+                ui.notify(_('Wrong username or password.'), type='negative')
                 return
             # a websocket cannot set a cookie: the browser fetches its new session from complete_login
             ui.navigate.to(f'/login/complete?code={handoffs.offer(agent.id, browser=browser)}')
 
         with ui.card().classes('absolute-center w-96 p-8 gap-4'):
-            with ui.row().classes('items-center gap-2'):
+            with ui.row().classes('w-full items-center gap-2'):
                 ui.image('/assets/logo.svg').classes('w-10 h-10')
                 ui.label('DeskQuest').classes('text-2xl font-bold')
-            ui.label('Support that levels up.').classes('text-grey-7 -mt-3')
+                ui.space()
+                language_menu(services, dark=False)
+            ui.label(_('Support that levels up.')).classes('text-grey-7 -mt-3')
             if ended:
-                ui.label(ENDED_NOTICE).classes('text-warning text-sm').mark('session-ended')
-            username = ui.input('Username').props('outlined autofocus').classes('w-full').mark('username')
-            password = ui.input('Password', password=True, password_toggle_button=True) \
+                ui.label(_(ENDED_NOTICE)).classes('text-warning text-sm').mark('session-ended')
+            username = ui.input(_('Username')).props('outlined autofocus').classes('w-full').mark('username')
+            password = ui.input(_('Password'), password=True, password_toggle_button=True) \
                 .props('outlined').classes('w-full').mark('password').on('keydown.enter', try_login)
-            ui.button('Log in', on_click=try_login).classes('w-full').mark('login')
+            ui.button(_('Log in'), on_click=try_login).classes('w-full').mark('login')
             if services.settings.demo:
                 agents = ', '.join(username for members in TEAMS.values() for username, _, _ in members[:2])
                 with ui.column().classes('gap-0 text-sm text-grey-8 bg-blue-grey-1 p-3 rounded w-full'):
-                    ui.label('Demo floor').classes('font-bold')
-                    ui.label(f'Password for everyone: {DEMO_PASSWORD}')
-                    ui.label(f'Lead: {LEAD[0]}')
-                    ui.label(f'Agents: {agents}, …')
+                    ui.label(_('Demo floor')).classes('font-bold')
+                    ui.label(_('Password for everyone: {password}').format(password=DEMO_PASSWORD))
+                    ui.label(_('Lead: {username}').format(username=LEAD[0]))
+                    ui.label(_('Agents: {usernames}, …').format(usernames=agents))
 
     @app.get('/login/complete', include_in_schema=False)
     async def complete_login(request: Request, code: str = '') -> RedirectResponse:

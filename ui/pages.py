@@ -11,6 +11,7 @@ from ui import (
     admin_integrations,
     admin_workspace,
     canned_page,
+    i18n,
     kiosk,
     login,
     rewards_page,
@@ -22,6 +23,7 @@ from ui import (
 
 def register(services: Services, *, simulator: Simulator | None) -> None:
     """Register every page; ``simulator`` is the demo's (its controls are shown to leads), None in production."""
+    i18n.register(services)  # first: every page's texts follow the person's language (issue 16)
     login.register(services)
     account.register(services)
     workspace.register(services, simulator=simulator)

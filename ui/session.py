@@ -15,12 +15,14 @@ from fastapi import Request
 from nicegui import Client, app, ui
 
 from services.container import Services
+from services.domain.i18n import N_, _
 from services.platform.directory import AgentView
 from services.platform.sessions import SessionService, session_id
+from ui.i18n import speak_for
 
 SESSION_KEY = 'session'  # the login token's key in NiceGUI's session cookie (app.storage.browser)
 SWEEP_SECONDS = 20.0  # how often the open tabs' sessions are checked for an expiry: well within the minute promised
-ENDED_NOTICE = 'Your session has ended. Please log in again.'
+ENDED_NOTICE = N_('Your session has ended. Please log in again.')  # shown through _(): the reader's language
 ENDED_LOGIN = '/login?ended=1'  # the login page saying why (a notification does not outlive the navigation)
 
 
@@ -55,6 +57,7 @@ def page_visitor(services: Services, *, lead: bool | None = None, elsewhere: str
             ui.notify(message, type='warning')
         ui.navigate.to(elsewhere)
         return None
+    speak_for(agent)  # before any text of the page: the tab speaks the person's language (ui/i18n.py)
     visit = Visit(token=token, session=session_id(token))
     tabs_for(services.sessions).opened(visit.session, ui.context.client)
     return visit, agent
@@ -84,7 +87,7 @@ def handler_actor(services: Services, visit: Visit, agent: AgentView, *,
     def actor() -> AgentView | None:
         who = services.sessions.check(visit.token)
         if who is None or who.id != agent.id:
-            ui.notify(ENDED_NOTICE, type='warning')
+            ui.notify(_(ENDED_NOTICE), type='warning')
             ui.navigate.to(ENDED_LOGIN)
             return None
         if lead_only is not None and not who.is_lead:

@@ -1,14 +1,21 @@
 """The agent's one screen: progress card, unified inbox and live leaderboard (plus simulator controls for leads)."""
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+
 from nicegui import ui
 
 from services.container import Services
+from services.domain.i18n import _
 from services.game.badges import AgentBadges
 from services.game.progress import ProgressView
 from services.helpdesk.sla import alert_text
 from services.platform.directory import AgentView
 from simulation.simulator import Simulator
 from ui.clock_ticker import clock_ticker_for
+from ui.external_conversation import show_external_conversation
+from ui.i18n import language_menu
 from ui.inbox_panel import InboxPanel, queue_views_for
+from ui.kudos import KudosDialog
 from ui.leaderboard_card import LeaderboardCard, TeamBoardCard, feed_for
 from ui.my_ratings import MyRatingsDialog
 from ui.presence_menu import PresenceMenu
@@ -36,6 +43,8 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
         ui.query('body').classes('bg-blue-grey-1')
 
         actor = handler_actor(services, storage, agent)
+        # a team working in another helpdesk (issue 14): the game without DeskQuest's inbox
+        elsewhere = services.directory.works_elsewhere(agent)
 
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-2'):  # gap-4 wrapped at 1366 px
             ui.image('/assets/logo.svg').classes('w-8 h-8')
@@ -48,49 +57,84 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             with ui.row().classes('items-center gap-1 text-sm bg-deep-purple-5 px-2 rounded no-wrap'):
                 level_icon = ui.icon('badge', size='xs')
                 level_chip = ui.label().mark('level-chip')
+            language_menu(services, actor=actor)
             ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/account')) \
-                .props('flat round color=white').tooltip('Your account: sessions and password').mark('account-link')
+                .props('flat round color=white').tooltip(_('Your account: language, sessions and password')) \
+                .mark('account-link')
             ui.button(icon='logout', on_click=lambda: log_out(services, storage)) \
-                .props('flat round color=white').tooltip('Log out').mark('logout')
+                .props('flat round color=white').tooltip(_('Log out')).mark('logout')
 
-        # the screen's height is shared out: each column scrolls on its own, the page itself does not
-        with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 88px)'):
-            with ui.column().classes('w-80 shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
-                # the receipts' conversation links open in the inbox (made just below: looked up when clicked)
-                progress = ProgressCard(
-                    on_receipt=lambda receipt: show_receipt(services, actor, receipt,
-                                                            open_conversation=inbox.conversation.open),
-                    on_badge=lambda key: show_badge_receipt(services, actor, agent_id=agent.id, badge_key=key,
-                                                            open_conversation=inbox.conversation.open),
-                    on_level=lambda: show_level_receipt(services, actor, open_conversation=inbox.conversation.open),
-                ) if not agent.is_lead else None
+        async def open_conversation(conversation_id: int) -> None:
+            """A receipt's or a rating's conversation: in the inbox (made below: looked up when clicked), or, without
+            one, what DeskQuest knows of it."""
+            if inbox is not None:
+                await inbox.conversation.open(conversation_id)
+            elif not await show_external_conversation(services, conversation_id):
+                ui.notify(f'#{conversation_id} is in DeskQuest\'s inbox, which your team does not use.', type='info')
+
+        def boards(cell: Callable[[], AbstractContextManager] = nullcontext) -> None:
+            """:param cell: what each board is placed in (side by side without an inbox)."""
+            with cell():
                 LeaderboardCard(feed, me=agent.id)
+            with cell():
                 if agent.is_lead and services.directory.teams:  # any team's board; an agent sees their own
                     TeamBoardCard(feed, me=None, team_id=agent.team_id, choices=dict(sorted(
                         services.directory.teams.items(), key=lambda item: item[1])))
                 elif agent.team_id is not None:
                     TeamBoardCard(feed, me=agent.id, team_id=agent.team_id, team_name=agent.team_name)
-            inbox = InboxPanel(services, agent, actor, queues)
+
+        inbox: InboxPanel | None = None
+        # the screen's height is shared out: each column scrolls on its own, the page itself does not
+        with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 88px)'):
+            with ui.column().classes(('w-96' if elsewhere else 'w-80') +
+                                     ' shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
+                progress = ProgressCard(
+                    on_receipt=lambda receipt: show_receipt(services, actor, receipt,
+                                                            open_conversation=open_conversation),
+                    on_badge=lambda key: show_badge_receipt(services, actor, agent_id=agent.id, badge_key=key,
+                                                            open_conversation=open_conversation),
+                    on_level=lambda: show_level_receipt(services, actor, open_conversation=open_conversation),
+                ) if not agent.is_lead else None
+                if not elsewhere:
+                    boards()
+            if elsewhere:  # no inbox: the boards take its place, side by side, under a word on where work happens
+                with ui.column().classes('grow gap-4 h-full overflow-y-auto flex-nowrap').mark('elsewhere-main'):
+                    with ui.card().classes('w-full bg-blue-1').mark('elsewhere-note'):
+                        ui.label(f'{agent.team_name} works in its own helpdesk').classes('text-md font-bold')
+                        ui.label('Your tickets are worked there; what you do there scores here. Your progress and '
+                                 'quests are on the left, the boards below, and your points buy rewards.') \
+                            .classes('text-sm')
+                        ui.button('Rewards', icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
+                            .props('flat dense color=primary').mark('elsewhere-rewards')
+                    with ui.row().classes('w-full gap-4 items-start'):
+                        boards(lambda: ui.column().classes('grow basis-80 gap-4'))
+            else:
+                inbox = InboxPanel(services, agent, actor, queues)
         with ui.right_drawer(value=False).props('width=360 bordered overlay elevated') \
                 .classes('bg-blue-grey-1 p-3') as chat_drawer:
-            chat = TeamChatPanel(services, agent, actor, open_conversation=inbox.conversation.open,
+            chat = TeamChatPanel(services, agent, actor, open_conversation=open_conversation,
                                  on_unread=lambda count: (chat_badge.set_text(str(count)),
                                                           chat_badge.set_visibility(count > 0)))
         chat_drawer.on_value_change(lambda event: chat.opened(bool(event.value)))
         with header_tools:
-            PresenceMenu(services, agent, actor)
+            if not elsewhere:  # presence steers routing, which gives them nothing
+                PresenceMenu(services, agent, actor)
             with ui.button(icon='forum', on_click=chat_drawer.toggle).props('flat round color=white') \
-                    .tooltip('Team chat').mark('chat-toggle'):
+                    .tooltip(_('Team chat')).mark('chat-toggle'):
                 chat_badge = ui.badge('0', color='red').props('floating rounded').mark('chat-unread')
                 chat_badge.set_visibility(False)
-            ui.button(icon='quickreply', on_click=lambda: ui.navigate.to('/canned')) \
-                .props('flat round color=white').tooltip('Canned replies').mark('canned-link')
+            if not elsewhere:  # canned replies are the inbox's
+                ui.button(icon='quickreply', on_click=lambda: ui.navigate.to('/canned')) \
+                    .props('flat round color=white').tooltip(_('Canned replies')).mark('canned-link')
             ui.button(icon='emoji_events', on_click=lambda: ui.navigate.to('/trophies')) \
-                .props('flat round color=white').tooltip('Trophies and badges').mark('trophies-link')
+                .props('flat round color=white').tooltip(_('Trophies and badges')).mark('trophies-link')
             if not agent.is_lead:
-                ratings = MyRatingsDialog(services, agent, open_conversation=inbox.conversation.open)
+                ratings = MyRatingsDialog(services, agent, open_conversation=open_conversation)
                 ui.button(icon='star_rate', on_click=ratings.open).props('flat round color=white') \
-                    .tooltip('My ratings').mark('my-ratings-button')
+                    .tooltip(_('My ratings')).mark('my-ratings-button')
+                kudos = KudosDialog(services, actor)
+                ui.button(icon='volunteer_activism', on_click=kudos.open).props('flat round color=white') \
+                    .tooltip(_('Thank a colleague')).mark('kudos-button')
             page_links(agent)
 
         shown_level = [initial_progress.level if initial_progress else 1]
@@ -113,22 +157,27 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
                 progress.show_badges(badges.held)
 
         if initial_progress is None:
-            level_chip.set_text('Team lead')
+            level_chip.set_text(_('Team lead'))
         else:
             show_progress(initial_progress)
             services.progress.changed(agent.id).subscribe(show_progress)  # unsubscribed when the tab closes
             show_badges(AgentBadges(agent_id=agent.id, held=services.badges.held_by(agent.id)))
             services.badges.agent_changed(agent.id).subscribe(show_badges)
-        inbox.show(services.inbox.items())
-        services.inbox.changed.subscribe(inbox.show)
+        if inbox is not None:
+            inbox.show(services.inbox.items())
+            services.inbox.changed.subscribe(inbox.show)
         if conversation is not None:
-            await inbox.conversation.open(conversation)
+            await open_conversation(conversation)
 
         services.notices.for_agent(agent.id).subscribe(lambda notice: ui.notify(notice.text, type=notice.kind,
                                                                                 multi_line=True))
         if agent.is_lead:  # SLA escalations that notify the lead, one notification per burst
             services.sla.alerts.subscribe(lambda alerts: ui.notify(alert_text(alerts), type='warning',
                                                                    position='bottom-right', timeout=8000))
+
+        # a lead moved the agent's team into or out of another helpdesk: the page is built again for it
+        services.connections.changed.subscribe(
+            lambda _: ui.navigate.reload() if services.directory.works_elsewhere(agent) != elsewhere else None)
 
         returning = not services.presence.is_online(agent.id)  # no other tab of theirs: the simulator played them
         services.presence.tab_opened(agent.id)  # the simulator leaves an agent's work alone while they are here
@@ -158,7 +207,7 @@ def page_links(agent: AgentView) -> None:
     header wrap at 1366 px); agents spend their points."""
     if agent.is_lead:
         with ui.button(icon='admin_panel_settings').props('flat round color=white') \
-                .tooltip('Settings, accounts and data').mark('admin-menu'), ui.menu():
+                .tooltip(_('Settings, accounts and data')).mark('admin-menu'), ui.menu():
             for label, icon, path, marker in LEAD_PAGES:
                 with ui.menu_item(on_click=lambda path=path: ui.navigate.to(path)).mark(marker), \
                         ui.row().classes('items-center gap-3 no-wrap'):
@@ -166,4 +215,4 @@ def page_links(agent: AgentView) -> None:
                     ui.label(label)
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
-            .props('flat round color=white').tooltip('Rewards').mark('rewards-link')
+            .props('flat round color=white').tooltip(_('Rewards')).mark('rewards-link')

@@ -67,6 +67,8 @@ class EventKind(str, Enum):
     # a person changed their own password (issue 19); agent_id: themselves; data: id, username, by; their other
     # sessions end
     PASSWORD_CHANGED = 'password_changed'
+    # a person chose the language of their screens (issue 16); agent_id: themselves; data: id, username, by, language
+    LANGUAGE_CHANGED = 'language_changed'
     # REST API tokens (issue 14); agent_id: the lead (None from the command line); data: id, name, scope, prefix, by
     API_TOKEN_CREATED = 'api_token_created'
     API_TOKEN_REVOKED = 'api_token_revoked'
@@ -78,6 +80,12 @@ class EventKind(str, Enum):
     # data: from_agent_id, points (by domain) and counters (resolved, replies, …) moved, names, by. The fold moves them
     # with new ledger entries; the earlier events stay the merged agent's
     AGENT_MERGED = 'agent_merged'
+    # an agent thanked a colleague (issue 20); agent_id: the colleague thanked (the award is theirs); data: by (who
+    # thanked), from_name, message, points (the award, carried so that a later rule change does not rewrite it)
+    KUDOS_SENT = 'kudos_sent'
+    # a lead marked a team as working in another helpdesk or not (issue 14); agent_id: the lead; data: team_id, name,
+    # external (its agents then see no inbox, and their inbox actions are refused), by
+    TEAM_HELPDESK_CHANGED = 'team_helpdesk_changed'
 
 
 class Channel(str, Enum):

@@ -11,6 +11,7 @@ from services.domain.scoring import (
     Award,
     ScoringPolicy,
     dispute_compensation,
+    kudos_awards,
     merge_transfers,
     policy_from_dict,
     quest_awards,
@@ -177,6 +178,8 @@ class GameProjection:
             touched.update((source.agent_id, target.agent_id))
         elif event.kind == EventKind.QUEST_COMPLETED:  # the reward the event carries, for every agent it names
             awards = quest_awards(event)
+        elif event.kind == EventKind.KUDOS_SENT and event.agent_id is not None:  # the points the thanks carries
+            awards = kudos_awards(event)
         elif event.kind == EventKind.LEVELS_CHANGED:  # a lead's edit: from here on the new table, for everyone
             self.levels = levels_from_dicts(event.data['levels'])
             touched.update(self.agents)

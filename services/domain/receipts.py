@@ -81,6 +81,9 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
                 'stay in the history.']
     if kind == AwardKind.QUEST.value:
         return [quest_fact(data)]
+    if kind == AwardKind.KUDOS.value:
+        return [f'{data.get("from_name", "A colleague")} said thanks: “{data.get("message", "")}”. A colleague’s '
+                f'thanks is worth {data.get("points", 0):+d} quality.']
     if kind == AwardKind.INCENTIVE.value:
         return ['A lead’s incentive was running when this event happened; its extra points are their own entry.']
     return [f'Given for the {event_kind.replace("_", " ")} event.']
@@ -118,6 +121,8 @@ def describe(event_kind: str, data: Mapping[str, Any], actor: str) -> str:
             return f'{actor} transferred it'
         case 'quest_completed':
             return f"{'The team' if data.get('team_id') is not None else 'The agent'} completed '{data['title']}'"
+        case 'kudos_sent':
+            return f'{data.get("from_name", "A colleague")} thanked {actor}'
         case 'rating_invalidated':
             return f'A lead invalidated the rating: {data.get("reason", "")}'
         case 'presence_changed':

@@ -27,6 +27,7 @@ class AwardKind(str, Enum):
     DISPUTE = 'dispute'  # compensates what an invalidated rating caused
     QUEST = 'quest'  # a quest's or team mission's reward (services/domain/quests.py)
     MERGE = 'merge'  # points moved from an agent made for a helpdesk identity to the agent it was merged into
+    KUDOS = 'kudos'  # a colleague's thanks (services/domain/kudos.py)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -229,6 +230,16 @@ def merge_transfers(event: GameEvent) -> list[Award]:
                        Award(agent_id=event.agent_id, points=points, domain=Domain(domain), kind=AwardKind.MERGE,
                              reason=f'merged from {data["from_name"]}'[:200])]
     return awards
+
+
+def kudos_awards(event: GameEvent) -> list[Award]:
+    """Return the quality points a colleague's thanks carries, with their message as the reason."""
+    assert event.kind == EventKind.KUDOS_SENT and event.agent_id is not None
+    data = event.data
+    if not data['points']:
+        return []
+    return [_award(event, data['points'], Domain.QUALITY, AwardKind.KUDOS,
+                   f'thanks from {data["from_name"]}: “{data["message"]}”'[:200])]
 
 
 def ticket_name(event: GameEvent) -> str:

@@ -1,5 +1,11 @@
-"""How a duration and a rank are written, the same on every page and in every receipt."""
+"""How a duration, a rank, a number, a date and a time are written, the same on every page and in every receipt."""
 import math
+from datetime import UTC, date, datetime, timedelta
+
+from babel.dates import format_date, format_datetime, format_time, format_timedelta, get_timezone
+from babel.numbers import format_decimal, format_percent
+
+from services.domain.i18n import current_language, floor_timezone, ngettext
 
 
 def duration(seconds: float, *, precise: bool = False) -> str:
@@ -38,3 +44,55 @@ def delay(minutes: int) -> str:
     if minutes % 60 == 0:
         return f'{minutes // 60} h'
     return f'{minutes} min'
+
+
+# Numbers, dates, times and relative durations in the reader's language (Babel, CLDR's data), times in the floor's
+# time zone. The API and the exports keep machine values (ISO dates, plain numbers): these are for people only. Babel
+# separates groups with non-breaking spaces (lv U+00A0, fr U+202F): compare with those, not with typed spaces.
+
+def number(value: float, *, locale: str | None = None) -> str:
+    """'1,234.5' (en), '1 234,5' (fr, lv), '1.234,5' (nl)."""
+    return format_decimal(value, locale=locale or current_language())
+
+
+def percent(ratio: float, *, locale: str | None = None) -> str:
+    """A ratio (0.874) as a percentage: '87%' (en, nl, lv), '87 %' (fr)."""
+    return format_percent(ratio, locale=locale or current_language())
+
+
+def day(moment: datetime | date, *, style: str = 'medium', locale: str | None = None) -> str:
+    """A date: 'Oct 14, 2026' (en), '14 oct. 2026' (fr), '2026. gada 14. okt.' (lv); a datetime's in the floor's time
+    zone."""
+    if isinstance(moment, datetime):
+        moment = _on_the_floor(moment).date()
+    return format_date(moment, style, locale=locale or current_language())
+
+
+def clock_time(moment: datetime, *, style: str = 'short', locale: str | None = None) -> str:
+    """A time of day on the floor's clock: '2:05 PM' (en), '14:05' (fr, nl, lv)."""
+    return format_time(_on_the_floor(moment), style, locale=locale or current_language())
+
+
+def moment_text(moment: datetime, *, style: str = 'medium', locale: str | None = None) -> str:
+    """A date and time on the floor's clock: 'Oct 14, 2026, 12:02:11 PM' (en), '2026. gada 14. okt. 12:02:11' (lv)."""
+    return format_datetime(_on_the_floor(moment), style, locale=locale or current_language())
+
+
+def ago(seconds: float, *, locale: str | None = None) -> str:
+    """How long ago: '3 minutes ago', 'il y a 3 minutes', '3 minuten geleden', 'pirms 3 minūtēm'."""
+    return format_timedelta(timedelta(seconds=-max(0.0, seconds)), add_direction=True,
+                            locale=locale or current_language())
+
+
+def _on_the_floor(moment: datetime) -> datetime:
+    """``moment`` (naive: UTC, as the database and the clock give it) on the floor's clock."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(get_timezone(floor_timezone()))
+
+
+def points(count: int, *, locale: str | None = None) -> str:
+    """A number of points with the noun in the form the number asks for: '1 point', '21 points'; in Latvian '1 punkts',
+    '22 punkti', '10 punktu' (CLDR's three forms, lv.po's header)."""
+    language = locale or current_language()
+    return ngettext('{count} point', '{count} points', count, locale=language).format(
+        count=number(count, locale=language))

@@ -63,6 +63,28 @@ class LevelService:
             raise
         return next(level for level in self.levels if level.number == number)
 
+    async def save_table(self, actor: AgentView, levels: Sequence[Level]) -> None:
+        """Put a whole level table in force at once (a what-if draft published): one ``LEVELS_CHANGED`` event."""
+        if not actor.is_lead:
+            raise ActionError('Only a team lead can edit levels.')
+        rows = []
+        for level in levels:
+            title = checked_text(level.title, 'level title', MAX_NAME, name=True,
+                                 empty='A level needs a title and an icon.')
+            icon = checked_text(level.icon, 'level icon', MAX_ICON, empty='A level needs a title and an icon.')
+            rows.append({'number': level.number, 'title': title, 'icon': icon, 'condition': level.condition})
+        if [row['number'] for row in rows] != list(range(1, len(rows) + 1)) or not rows or rows[0]['condition']:
+            raise ActionError('Levels are numbered 1, 2, 3, … and everyone starts at level 1 (no condition).')
+        previous = self.game.projection.levels
+        try:
+            async with self.game.unit_of_work() as work:
+                await LevelRow.all().delete()
+                await LevelRow.bulk_create([LevelRow(**row) for row in rows])
+                await work.record(EventKind.LEVELS_CHANGED, data={'levels': rows, 'by': actor.id})
+        except BaseException:
+            self.game.projection.levels = previous  # the projection switched when it folded the refused event
+            raise
+
     def on_committed(self, outcomes: list[Outcome]) -> None:
         level_ups = [level_up for outcome in outcomes for level_up in outcome.level_ups]
         if level_ups:

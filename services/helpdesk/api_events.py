@@ -5,6 +5,7 @@ boards follow, and ``rebuild --check`` stays clean). A ticket is known by its so
 the event that created it is keyed by both, so the log itself maps the ticket to its conversation, and the same
 creation posted twice makes one conversation."""
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import Enum
 
 from models import Agent, Customer, StoredEvent
@@ -18,6 +19,11 @@ from services.platform.event_log import GameService
 
 MAX_CUSTOMER_NAME = 160  # the customer table's column
 MAX_EMAIL = 200
+# a fact's own time (``at``) may be this far ahead of the server's clock (the two clocks' skew; it is then timed now)
+AT_SKEW = timedelta(minutes=2)
+# and at most this old: a helpdesk catching up after an outage, not a history import (the badges' and the boards'
+# windows reach back a week; older facts would land in days already settled)
+AT_MAX_AGE = timedelta(days=7)
 
 
 class FactType(str, Enum):
@@ -57,6 +63,7 @@ class ExternalFact:
     agent: AgentRef | None = None
     rating: Rating | None = None
     comment: str = ''
+    at: datetime | None = None  # when it happened in the helpdesk (time-zone aware); None: on arrival
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -78,25 +85,28 @@ class ExternalEvents:
         :raises ActionError: the inbox refused it (a ticket not resolved cannot be rated, …)
         """
         _check_fields(fact)
+        at = self._checked_at(fact.at)
         if fact.type == FactType.CREATED:
-            return Applied(type=fact.type, conversation_id=await self._create(fact))
+            return Applied(type=fact.type, conversation_id=await self._create(fact, at))
         conversation_id = await self.conversation_of(fact.source, fact.ticket)
+        if at is not None:
+            await _check_in_order(conversation_id, fact.ticket, at)
         inbox = self.inbox
         if fact.type == FactType.CUSTOMER_MESSAGE:
-            await inbox.customer_message(conversation_id, fact.body, key=key)
+            await inbox.customer_message(conversation_id, fact.body, key=key, at=at)
         elif fact.type == FactType.RATED:
             assert fact.rating is not None  # the API's schema requires it
-            await inbox.rate(conversation_id, fact.rating, comment=fact.comment, key=key)
+            await inbox.rate(conversation_id, fact.rating, comment=fact.comment, key=key, at=at)
         else:
             agent = await self._agent(fact.agent)
             if fact.type == FactType.ASSIGNED:
                 item = inbox.open_items.get(conversation_id)
                 if item is None or item.assignee_id != agent.id:  # taken already: nothing to do
-                    await inbox.assign(conversation_id, agent.id, by='api')
+                    await inbox.assign(conversation_id, agent.id, by='api', at=at)
             elif fact.type == FactType.REPLIED:
-                await inbox.reply(agent, conversation_id, fact.body, key=key)
+                await inbox.reply(agent, conversation_id, fact.body, key=key, at=at, from_helpdesk=True)
             else:
-                await inbox.resolve(agent, conversation_id, key=key)
+                await inbox.resolve(agent, conversation_id, key=key, at=at, from_helpdesk=True)
         return Applied(type=fact.type, conversation_id=conversation_id)
 
     async def conversation_of(self, source: str, ticket: str) -> int:
@@ -106,7 +116,22 @@ class ExternalEvents:
                                        'conversation.created first.')
         return created.conversation_id
 
-    async def _create(self, fact: ExternalFact) -> int:
+    def _checked_at(self, at: datetime | None) -> datetime | None:
+        """A fact's own time, if it carries one, within :data:`AT_SKEW` ahead and :data:`AT_MAX_AGE` back."""
+        if at is None:
+            return None
+        if at.tzinfo is None:
+            raise FieldError('at', 'Give the time with its time zone (e.g. 2026-11-30T10:05:00Z).')
+        now = self.game.clock.now()
+        if at > now + AT_SKEW:
+            raise FieldError('at', f'{at.isoformat()} is in the future (the server\'s time is {now.isoformat()}; '
+                                   f'at most {AT_SKEW.seconds // 60} minutes of clock skew are accepted).')
+        if at < now - AT_MAX_AGE:
+            raise FieldError('at', f'{at.isoformat()} is more than {AT_MAX_AGE.days} days ago: facts older than that '
+                                   'are not accepted.')
+        return at
+
+    async def _create(self, fact: ExternalFact, at: datetime | None = None) -> int:
         key = creation_key(fact.source, fact.ticket)
         if (seen := await StoredEvent.get_or_none(key=key)) is not None and seen.conversation_id is not None:
             return seen.conversation_id  # the same ticket posted again: the conversation it made
@@ -123,7 +148,7 @@ class ExternalEvents:
                 customer = await Customer.create(name=name, email=email)
             return await self.inbox.create_conversation(customer_id=customer.id, channel=fact.channel,
                                                         subject=fact.subject, body=fact.body,
-                                                        priority=fact.priority, key=key)
+                                                        priority=fact.priority, key=key, at=at)
 
     async def _agent(self, ref: AgentRef | None) -> AgentView:
         if ref is None or (ref.id is None and not ref.email):
@@ -154,6 +179,15 @@ def _check_fields(fact: ExternalFact) -> None:
                          empty=f'The {what} is empty.' if field == 'body' else None)
         except ActionError as error:
             raise FieldError(field, str(error)) from None
+
+
+async def _check_in_order(conversation_id: int, ticket: str, at: datetime) -> None:
+    """A ticket's facts must come in time order: the conversation holds its state as of its latest fact, so one timed
+    before it (a reply before the resolution already applied) would give negative or wrong durations and points."""
+    latest = await StoredEvent.filter(conversation_id=conversation_id).order_by('-occurred_at').first()
+    if latest is not None and at < latest.occurred_at:
+        raise FieldError('at', f'Ticket {ticket!r} already has a fact at {latest.occurred_at.isoformat()}: post its '
+                               'facts in time order (an earlier one cannot be applied after a later one).')
 
 
 def creation_key(source: str, ticket: str) -> str:

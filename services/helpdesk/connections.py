@@ -17,7 +17,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -25,9 +25,10 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from nicegui import Event
 
-from models import Agent, Connection, Conversation, Customer, Delivery, HelpdeskIdentity, LedgerEntry, StoredEvent
+from models import Agent, Connection, Conversation, Customer, Delivery, HelpdeskIdentity, LedgerEntry, StoredEvent, Team
 from services.domain.connectors import chatwoot, freshdesk, zendesk
 from services.domain.connectors.facts import HELPDESK_NAMES, Fact, FactKind, HelpdeskAgent, Reading, Status, Unreadable
+from services.domain.connectors.setup import checked_base_url, ticket_url
 from services.domain.connectors.signatures import (
     Refused,
     check_chatwoot,
@@ -62,6 +63,10 @@ NO_PASSWORD = '!'  # not an Argon2 hash: an agent made for a helpdesk identity c
 FACT_ORDER = {FactKind.OPENED: 0, FactKind.CUSTOMER_WROTE: 1, FactKind.REPLIED: 2, FactKind.NOTE: 2,
               FactKind.ASSIGNED: 3, FactKind.STATUS: 4, FactKind.RATED: 5}
 KEY_DERIVATION_SALT = b'deskquest connection secrets'
+# Freshdesk sends no delivery id and times nothing: a delivery whose body is byte for byte one already taken for that
+# ticket within this window is its retry (Freshdesk retries a failed call 5, 35 and 95 minutes after it). The cost: the
+# very same event twice on a ticket within it (one agent replying twice with nothing else changed) counts once.
+FRESHDESK_RETRY_WINDOW = timedelta(hours=2)
 GROUP_LIMIT = 200  # deliveries committed together at most: a group's transaction stays short
 Answer = tuple[int, str]
 
@@ -76,6 +81,7 @@ class ConnectionView:
     signed: bool
     active: bool
     created_at: datetime
+    base_url: str = ''  # the helpdesk's address, for links to its tickets ('' unknown)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -104,6 +110,40 @@ class HelpdeskAgentView:
     email: str
     helpdesk: str  # 'Chatwoot (Support EU)'
     external_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExternalFactView:
+    at: datetime
+    what: str  # 'Resolved by Ana Ozola'
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExternalConversationView:
+    """What DeskQuest knows of a connected helpdesk's conversation (it is worked there, not in the inbox)."""
+    conversation_id: int
+    helpdesk: str  # 'Chatwoot'
+    connection_name: str
+    ticket: str  # the helpdesk's own id
+    subject: str
+    customer: str
+    channel: str
+    status: str
+    facts: tuple[ExternalFactView, ...]  # oldest first
+    url: str | None  # the ticket in the helpdesk, when the connection knows its address
+
+
+FACT_WORDS = {'conversation_created': 'Conversation created', 'customer_message': 'The customer wrote',
+              'replied': 'Replied', 'note_added': 'Private note', 'assigned': 'Assigned', 'resolved': 'Resolved',
+              'reopened': 'Reopened', 'rated': 'Rated', 'rating_invalidated': 'Rating replaced'}
+MAX_FACTS_SHOWN = 200
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TeamHelpdeskView:
+    team_id: int
+    name: str
+    external: bool  # works in another helpdesk: its agents see no inbox here
 
 
 class ConnectionService:
@@ -185,6 +225,38 @@ class ConnectionService:
             await connection.save(update_fields=['secret_hash', 'secret_encrypted'])
             await work.record(EventKind.CONNECTION_CHANGED, agent_id=actor.id,
                               data={'id': connection.id, 'change': 'secret', 'by': actor.id})
+
+    async def set_base_url(self, actor: AgentView, connection_id: int, base_url: str) -> None:
+        """The helpdesk's address, so what DeskQuest shows of a ticket links to it ('' forgets it)."""
+        _check_lead(actor)
+        connection = await self._get(connection_id)
+        base_url = checked_base_url(connection.kind, base_url)
+        async with self.game.unit_of_work() as work:
+            connection.base_url = base_url
+            await connection.save(update_fields=['base_url'])
+            await work.record(EventKind.CONNECTION_CHANGED, agent_id=actor.id,
+                              data={'id': connection.id, 'change': 'base_url', 'base_url': base_url, 'by': actor.id})
+            work.after_commit(self._announce.poke)
+
+    async def external_conversation(self, conversation_id: int) -> ExternalConversationView | None:
+        """A connected helpdesk's conversation as DeskQuest knows it: its helpdesk, ticket and the facts received;
+        None for a conversation of DeskQuest's own inbox (or none at all)."""
+        conversation = await Conversation.get_or_none(id=conversation_id, connection_id__not_isnull=True) \
+            .prefetch_related('connection', 'customer')
+        if conversation is None:
+            return None
+        connection = conversation.connection
+        events = await StoredEvent.filter(conversation_id=conversation_id).order_by('occurred_at', 'id') \
+            .limit(MAX_FACTS_SHOWN)
+        names = dict(await Agent.filter(id__in={e.agent_id for e in events if e.agent_id is not None})
+                     .values_list('id', 'display_name'))
+        return ExternalConversationView(
+            conversation_id=conversation.id, helpdesk=HELPDESK_NAMES[connection.kind],
+            connection_name=connection.name, ticket=conversation.external_id or '', subject=conversation.subject,
+            customer=conversation.customer.name, channel=conversation.channel, status=conversation.status,
+            facts=tuple(ExternalFactView(at=event.occurred_at, what=_fact_words(event, names.get(event.agent_id)))
+                        for event in events if event.kind in FACT_WORDS),
+            url=ticket_url(connection.kind, connection.base_url, conversation.external_id or ''))
 
     async def deactivate(self, actor: AgentView, connection_id: int) -> None:
         """Stop accepting the connection's deliveries (they are answered 404); what it brought stays."""
@@ -278,16 +350,47 @@ class ConnectionService:
         if target is None or target.id == agent_id or target.role != 'agent':
             raise ActionError('Merge into another active agent.')
         async with self.game.unit_of_work() as work:
-            metrics = self.game.projection.agents.get(agent_id)
-            snapshot = metrics.as_dict() if metrics is not None else {}
-            await work.record(EventKind.AGENT_MERGED, agent_id=target.id, key=f'agent_merged:{agent_id}', data={
-                'from_agent_id': agent_id, 'from_name': source.display_name, 'into_name': target.name,
-                'points': {domain: snapshot.get(domain, 0) for domain in ('quality', 'speed', 'productivity')},
-                'counters': {name: snapshot.get(name, 0) for name in MERGED_COUNTERS}, 'by': actor.id})
-            await HelpdeskIdentity.filter(agent_id=agent_id).update(agent_id=target.id, created_agent=False)
-            source.active = False
-            await source.save(update_fields=['active'])
-            work.after_commit(lambda: (self.directory.agents.pop(agent_id, None), self._announce.poke()))
+            await self._merge_in(work, source, target, by=actor.id)
+
+    async def _merge_in(self, work: UnitOfWork, source: Agent, target: AgentView, *, by: int | None) -> None:
+        """In ``work``: the ``agent_merged`` event moving ``source``'s points and counts to ``target``, their
+        identities pointed at ``target``, ``source`` off the floor (``by`` None: DeskQuest relinked them itself)."""
+        agent_id = source.id
+        metrics = self.game.projection.agents.get(agent_id)
+        snapshot = metrics.as_dict() if metrics is not None else {}
+        await work.record(EventKind.AGENT_MERGED, agent_id=target.id, key=f'agent_merged:{agent_id}', data={
+            'from_agent_id': agent_id, 'from_name': source.display_name, 'into_name': target.name,
+            'points': {domain: snapshot.get(domain, 0) for domain in ('quality', 'speed', 'productivity')},
+            'counters': {name: snapshot.get(name, 0) for name in MERGED_COUNTERS}, 'by': by})
+        await HelpdeskIdentity.filter(agent_id=agent_id).update(agent_id=target.id, created_agent=False)
+        source.active = False
+        await source.save(update_fields=['active'])
+        work.after_commit(lambda: (self.directory.agents.pop(agent_id, None), self._announce.poke()))
+
+    async def team_helpdesks(self, actor: AgentView) -> list[TeamHelpdeskView]:
+        """Every team, by name, and whether it works in another helpdesk."""
+        _check_lead(actor)
+        return [TeamHelpdeskView(team_id=team.id, name=team.name, external=team.external_helpdesk)
+                for team in await Team.all().order_by('name')]
+
+    async def set_team_external(self, actor: AgentView, team_id: int, external: bool) -> None:
+        """Mark a team as working in another helpdesk (its agents then see the game without an inbox, and their inbox
+        actions are refused), or back in DeskQuest's own inbox."""
+        if not actor.is_lead:
+            raise ActionError('Only a lead can say where a team works.')
+        team = await Team.get_or_none(id=team_id)
+        if team is None:
+            raise ActionError('That team does not exist.')
+        if team.external_helpdesk == external:
+            raise ActionError(f'{team.name} already works in ' +
+                              ('another helpdesk.' if external else 'DeskQuest\'s inbox.'))
+        async with self.game.unit_of_work() as work:
+            team.external_helpdesk = external
+            await team.save(update_fields=['external_helpdesk'])
+            await work.record(EventKind.TEAM_HELPDESK_CHANGED, agent_id=actor.id,
+                              data={'team_id': team.id, 'name': team.name, 'external': external, 'by': actor.id})
+            work.after_commit(lambda: (self.directory.external_teams.add(team.id) if external else
+                                       self.directory.external_teams.discard(team.id), self._announce.poke()))
 
     # --- what a helpdesk does ---
 
@@ -352,6 +455,11 @@ class ConnectionService:
                 if seen is not None and seen.status != 'failed':
                     return 200, f'Delivery {delivery_id} was already received ({seen.status}).'
                 delivery = seen  # a retry of one that failed: run again in its row
+            if delivery is None and connection.kind == 'freshdesk' and reading.facts:
+                retried = await _freshdesk_retry_of(connection.id, reading.facts[0].ticket, body, received)
+                if retried is not None:
+                    return 200, f'A retry of delivery {retried.id} (the same body within ' \
+                                f'{FRESHDESK_RETRY_WINDOW.seconds // 3600} hours): already received ({retried.status}).'
             delivery = delivery or Delivery(connection_id=connection.id, delivery_id=delivery_id, body=body,
                                             headers=headers, received_at=received)
             delivery.event = reading.event[:80]
@@ -611,6 +719,8 @@ class ConnectionService:
             if who.email and not identity.email:
                 identity.email = who.email[:200]
                 await identity.save(update_fields=['email'])
+                if identity.created_agent:  # made up before an e-mail was known: the agent it names, if any
+                    return await self._relink(work, identity, who.email)
             return identity.agent_id
         agent = await _agent_by_email(who.email) if who.email else None
         created = agent is None
@@ -623,6 +733,18 @@ class ConnectionService:
                                       name=_shown(who.name, 120), email=who.email, agent_id=agent.id,
                                       created_agent=created)
         return agent.id
+
+    async def _relink(self, work: UnitOfWork, identity: HelpdeskIdentity, email: str) -> int:
+        """An identity whose agent was made up (no e-mail known then) now carries an e-mail: when it is an existing
+        DeskQuest agent's, the made-up agent (not invited yet) is merged into them, points and counts and all, by an
+        ``agent_merged`` event as a lead's merge is; otherwise the e-mail just stays recorded on the identity."""
+        made = await Agent.get(id=identity.agent_id)
+        found = await _agent_by_email(email)
+        target = self.directory.agent(found.id) if found is not None and found.id != made.id else None
+        if target is None or made.password_hash != NO_PASSWORD or not made.active:
+            return identity.agent_id
+        await self._merge_in(work, made, target, by=None)
+        return target.id
 
     async def _store_failed(self, connection: Connection, headers: dict[str, str], body: bytes, *,
                             received: datetime, reason: str, event: str, delivery_id: str | None,
@@ -699,6 +821,16 @@ async def _latest(work: UnitOfWork, conversation_id: int, *kinds: EventKind,
         .order_by('-id').first()
 
 
+async def _freshdesk_retry_of(connection_id: int, ticket: str, body: bytes, received: datetime) -> Delivery | None:
+    """The delivery taken (not failed) for this ticket within :data:`FRESHDESK_RETRY_WINDOW` whose body is this one."""
+    for earlier in await Delivery.filter(connection_id=connection_id, ticket=ticket,
+                                         received_at__gte=received - FRESHDESK_RETRY_WINDOW) \
+            .exclude(status='failed').order_by('-id'):
+        if bytes(earlier.body) == body:
+            return earlier
+    return None
+
+
 async def _merged_into(agent_id: int | None) -> int | None:
     """The agent whose points an agent's are now: the one they were merged into, else themselves."""
     if agent_id is None:
@@ -746,7 +878,19 @@ def _shown(text: str, limit: int) -> str:
 def _view(connection: Connection) -> ConnectionView:
     return ConnectionView(id=connection.id, kind=connection.kind, helpdesk=HELPDESK_NAMES[connection.kind],
                           name=connection.name, url_path=f'/webhooks/{connection.token}', signed=connection.signed,
-                          active=connection.active, created_at=connection.created_at)
+                          active=connection.active, created_at=connection.created_at, base_url=connection.base_url)
+
+
+def _fact_words(event: StoredEvent, agent: str | None) -> str:
+    """One fact of a connected conversation in words: 'Resolved by Ana Ozola', 'Rated good'."""
+    words = FACT_WORDS[event.kind]
+    if event.kind == 'rated':
+        return f'{words} {event.data.get("rating", "")}'.strip()
+    if agent and event.kind == 'assigned':
+        return f'{words} to {agent}'
+    if agent and event.kind in ('replied', 'note_added', 'resolved'):
+        return f'{words} by {agent}'
+    return words
 
 
 def _check_lead(actor: AgentView) -> None:

@@ -96,8 +96,9 @@ class InboxService:
             history=await self._history(customer.name, conversations))
 
     async def create_conversation(self, *, customer_id: int, channel: Channel, subject: str, body: str,
-                                  priority: str = 'normal', key: str | None = None) -> int:
-        """A customer writes in (or calls): a new conversation waiting in the queue."""
+                                  priority: str = 'normal', key: str | None = None, at: datetime | None = None) -> int:
+        """A customer writes in (or calls): a new conversation waiting in the queue (``at``: when, if not now; the
+        API's facts carry their own time)."""
         subject = checked_text(subject, 'subject', MAX_SUBJECT)
         body = checked_text(body, 'message', MAX_MESSAGE, multiline=True)
         if priority not in SLA_RESOLUTION_TARGETS:
@@ -105,33 +106,34 @@ class InboxService:
         async with self.game.unit_of_work() as work:
             if key is not None and (seen := await StoredEvent.get_or_none(key=key)) is not None:
                 return seen.conversation_id or 0  # the same arrival delivered twice makes one conversation
-            now = self.clock.now()
+            now = work.moment(at)
             customer = await Customer.get(id=customer_id)
             conversation = await Conversation.create(
                 customer=customer, channel=channel.value, subject=subject, status='new', priority=priority,
                 created_at=now, waiting_since=now, sla_due_at=now + SLA_RESOLUTION_TARGETS[priority], inbound_count=1)
             await Message.create(conversation=conversation, author_kind='customer', body=body, created_at=now)
-            await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key,
+            await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key, at=now,
                               data={'channel': channel.value, 'priority': priority, 'customer_id': customer_id})
             for hook in self.on_created:
                 await hook(work, conversation, body)
             work.after_commit(lambda: self._store(conversation, customer.name))
         return conversation.id
 
-    async def customer_message(self, conversation_id: int, body: str, *, key: str | None = None) -> None:
+    async def customer_message(self, conversation_id: int, body: str, *, key: str | None = None,
+                               at: datetime | None = None) -> None:
         """The customer writes again; a resolved conversation is reopened by it."""
         body = checked_text(body, 'message', MAX_MESSAGE, multiline=True, empty='The message is empty.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
-            now = self.clock.now()
+            now = work.moment(at)
             if conversation.status == 'resolved':
-                await self._reopen(work, conversation, reason='customer wrote again')
+                await self._reopen(work, conversation, reason='customer wrote again', at=now)
             conversation.inbound_count += 1
             conversation.waiting_since = conversation.waiting_since or now
             conversation.status = 'open' if conversation.assignee_id else 'new'
             await conversation.save()
             await Message.create(conversation=conversation, author_kind='customer', body=body, created_at=now)
-            await work.record(EventKind.CUSTOMER_MESSAGE, conversation_id=conversation.id, key=key,
+            await work.record(EventKind.CUSTOMER_MESSAGE, conversation_id=conversation.id, key=key, at=now,
                               agent_id=conversation.assignee_id, data={'length': len(body)})
             for hook in self.on_customer_message:
                 await hook(work, conversation, body)
@@ -139,6 +141,7 @@ class InboxService:
 
     async def take(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
         """Assign an unassigned conversation to the agent who takes it."""
+        self._check_works_here(actor)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
@@ -151,10 +154,13 @@ class InboxService:
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def reply(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None,
-                    canned_id: int | None = None) -> str:
+                    canned_id: int | None = None, at: datetime | None = None, from_helpdesk: bool = False) -> str:
         """Send a reply; ``/shortcut`` alone sends that canned reply (the agent's personal one first) with its
         placeholders filled. ``canned_id``: the canned reply the text was picked from (and maybe edited), counted as
-        used. Returns the body."""
+        used. ``from_helpdesk``: a fact the agent's own helpdesk posted (``POST /api/v1/events``), not their click, so
+        a team working in another helpdesk is not refused. Returns the body."""
+        if not from_helpdesk:
+            self._check_works_here(actor)
         text = checked_text(text, 'reply', MAX_REPLY_LENGTH, multiline=True,
                             empty='The reply is empty: write something or pick a canned reply with /.')
         async with self.game.unit_of_work() as work:
@@ -173,9 +179,9 @@ class InboxService:
                     company=conversation.customer.company, agent_team=actor.team_name))
             if canned is not None:
                 await self.canned.count_use(work, canned.id)
+            now = work.moment(at)
             if conversation.assignee_id is None:
-                await self.assign_in(work, conversation, actor.id)
-            now = self.clock.now()
+                await self.assign_in(work, conversation, actor.id, at=now)
             await Message.create(conversation=conversation, author_kind='agent', agent_id=actor.id, body=body,
                                  created_at=now)
             data = {'length': len(body), 'canned': canned.shortcut if canned else None, 'channel': conversation.channel}
@@ -186,16 +192,19 @@ class InboxService:
             conversation.status = 'pending'
             await conversation.save()
             await work.record(EventKind.REPLIED, agent_id=actor.id, conversation_id=conversation.id, key=key,
-                              data=data)
+                              data=data, at=now)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
         return body
 
-    async def resolve(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
+    async def resolve(self, actor: AgentView, conversation_id: int, *, key: str | None = None,
+                      at: datetime | None = None, from_helpdesk: bool = False) -> None:
+        if not from_helpdesk:  # see :meth:`reply`
+            self._check_works_here(actor)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
             self._check_mine(actor, conversation, allow_unassigned=False)
-            await self.resolve_in(work, conversation, key=key)
+            await self.resolve_in(work, conversation, key=key, at=at)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def resolve_in(self, work: UnitOfWork, conversation: Conversation, *, key: str | None = None,
@@ -221,6 +230,7 @@ class InboxService:
                           key=key, data=data, at=now)
 
     async def reopen(self, actor: AgentView, conversation_id: int, *, key: str | None = None) -> None:
+        self._check_works_here(actor)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             if conversation.status != 'resolved':
@@ -230,7 +240,8 @@ class InboxService:
             await conversation.save()
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
-    async def rate(self, conversation_id: int, rating: Rating, *, comment: str = '', key: str | None = None) -> None:
+    async def rate(self, conversation_id: int, rating: Rating, *, comment: str = '', key: str | None = None,
+                   at: datetime | None = None) -> None:
         """The customer rates the latest resolution: once, and only while the conversation is resolved."""
         comment = checked_text(comment, 'comment', MAX_COMMENT, multiline=True)
         async with self.game.unit_of_work() as work:
@@ -246,7 +257,7 @@ class InboxService:
             resolution = await StoredEvent.filter(conversation_id=conversation.id, kind=EventKind.RESOLVED.value) \
                 .order_by('-id').first()
             resolver = resolution.agent_id if resolution is not None else conversation.assignee_id
-            await work.record(EventKind.RATED, agent_id=resolver, conversation_id=conversation.id, key=key,
+            await work.record(EventKind.RATED, agent_id=resolver, conversation_id=conversation.id, key=key, at=at,
                               data={'rating': rating.value, 'comment': comment[:500], 'channel': conversation.channel})
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
@@ -270,6 +281,7 @@ class InboxService:
 
     async def tag(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> str:
         """Add a tag (normalised, see :func:`normalise_tag`); returns it. A tag already there changes nothing."""
+        self._check_works_here(actor)
         tag = normalise_tag(text)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
@@ -292,6 +304,7 @@ class InboxService:
         work.after_commit(lambda: self._store_tags(conversation, tuple(sorted(tags | {tag}))))
 
     async def untag(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
+        self._check_works_here(actor)
         tag = normalise_tag(text)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
@@ -306,6 +319,7 @@ class InboxService:
 
     async def add_note(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
         """An internal note for the other agents: shown in the agents' thread, never sent to the customer."""
+        self._check_works_here(actor)
         text = checked_text(text, 'note', MAX_NOTE_LENGTH, multiline=True, empty='The note is empty.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
@@ -322,12 +336,16 @@ class InboxService:
 
         The receiver can then act on it; the sender no longer can (unless they are a lead).
         """
+        self._check_works_here(actor)
         if (to_agent_id is None) == (to_department_id is None):
             raise ActionError('Transfer to one agent or to one department.')
         note = checked_text(note, 'transfer note', MAX_NOTE_LENGTH, multiline=True)
         receiver = self.directory.agent(to_agent_id) if to_agent_id is not None else None
         if to_agent_id is not None and receiver is None:
             raise ActionError('That agent does not exist or is no longer active.')
+        if receiver is not None and self.directory.works_elsewhere(receiver):
+            raise ActionError(f'{receiver.name}\'s team ({receiver.team_name}) works in its own helpdesk, not in this '
+                              'inbox: transfer to someone else.')
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             if conversation.status == 'abandoned':
@@ -413,7 +431,7 @@ class InboxService:
 
     # --- routing, rules and SLA policies (services/helpdesk/routing.py, automation.py, sla.py) ---
 
-    async def assign(self, conversation_id: int, agent_id: int, *, by: str) -> None:
+    async def assign(self, conversation_id: int, agent_id: int, *, by: str, at: datetime | None = None) -> None:
         """Routing gives a waiting conversation to an agent: ASSIGNED with data 'by' (no person acted)."""
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
@@ -421,23 +439,24 @@ class InboxService:
             if conversation.assignee_id is not None:
                 raise ActionError(f'#{conversation.id} is already assigned to '
                                   f'{self._agent_name(conversation.assignee_id)}.')
-            await self.assign_in(work, conversation, agent_id, by=by)
+            await self.assign_in(work, conversation, agent_id, by=by, at=at)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
     async def assign_in(self, work: UnitOfWork, conversation: Conversation, agent_id: int, *, by: str | None = None,
-                        key: str | None = None) -> None:
+                        key: str | None = None, at: datetime | None = None) -> None:
         """Assign inside a change in progress: an agent taking it, or (``by``) routing, a rule, an escalation; the
         caller stores the conversation."""
         conversation.assignee_id = agent_id
         if conversation.status == 'new':
             conversation.status = 'open'
         await conversation.save()
-        await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id, key=key,
+        await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id, key=key, at=at,
                           data={'channel': conversation.channel} | ({'by': by} if by else {}))
 
     async def set_priority(self, actor: AgentView, conversation_id: int, priority: str, *,
                            key: str | None = None) -> None:
         """An agent (on their own conversation) or a lead changes the priority; the SLA due times follow it."""
+        self._check_works_here(actor)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
@@ -493,6 +512,13 @@ class InboxService:
         data = {'reason': reason} | ({'ticket': ticket} if ticket else {})
         await work.record(EventKind.REOPENED, agent_id=conversation.assignee_id, conversation_id=conversation.id,
                           key=key, data=data, at=at)
+
+    def _check_works_here(self, actor: AgentView) -> None:
+        """An agent of a team a lead marked as working in another helpdesk has no inbox here (their work arrives
+        through that helpdesk's connection): every inbox action of theirs is refused, whatever the page showed."""
+        if self.directory.works_elsewhere(actor):
+            raise ActionError(f'Your team ({actor.team_name}) works in its own helpdesk, not in DeskQuest\'s inbox: '
+                              'do this there, and your points follow through the connection.')
 
     def _check_open(self, conversation: Conversation) -> None:
         if conversation.status == 'resolved':

@@ -132,7 +132,8 @@ class RoutingService:
 
     def available(self) -> list[AgentRouting]:
         """The agents routing may give work to right now: on the floor and available (Presence decides)."""
-        return [self.of(agent.id) for agent in self.directory.floor() if self.presence.is_available(agent.id)]
+        return [self.of(agent.id) for agent in self.directory.floor()
+                if self.presence.is_available(agent.id) and not self.directory.works_elsewhere(agent)]
 
     def pick(self, item: InboxItem | Conversation, *, exclude: Iterable[int] = ()) -> int | None:
         """The agent ``item`` would go to now (an SLA escalation reassigns with this even when routing is off: then

@@ -12,6 +12,7 @@ from tortoise.exceptions import IntegrityError
 from models import Agent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import LANGUAGES, _
 from services.domain.text import checked_text
 from services.platform.auth import MAX_USERNAME, AuthService
 from services.platform.directory import AgentView, Directory
@@ -142,6 +143,27 @@ class AccountService:
             if agent.active:
                 view = self.directory.view(agent)
                 work.after_commit(lambda: self.directory.put(view))
+
+    async def set_language(self, actor: AgentView, language: str) -> None:
+        """The person's own choice of language for their screens, kept with their account (every browser follows it):
+        the event is the record, :class:`Directory` holds the latest.
+
+        :raises ActionError: for a language the app does not speak; nothing is written then.
+        """
+        if not isinstance(language, str) or language not in LANGUAGES:
+            raise ActionError(_('Choose one of the languages offered.'))
+        async with self.game.unit_of_work() as work:
+            agent = await self._account(actor.id)
+            if self.directory.languages.get(agent.id, '') == language:
+                return
+            await work.record(EventKind.LANGUAGE_CHANGED, agent_id=actor.id,
+                              data={**_about(agent, actor), 'language': language})
+
+            def chosen() -> None:
+                self.directory.languages[agent.id] = language
+                if agent.active:
+                    self.directory.put(self.directory.view(agent))
+            work.after_commit(chosen)
 
     def _lead_only(self, actor: AgentView, what: str) -> None:
         """:raises ActionError: unless ``actor`` is a lead, as the directory holds them now (a view taken before they

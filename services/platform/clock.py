@@ -58,6 +58,12 @@ class AcceleratedClock:
         return max(0.0, (moment - self.now()).total_seconds() / self._speed)
 
 
+def wall_clock_for(clock: Clock) -> Clock:
+    """The clock for what must follow real time (session expiry, a webhook signature's age): the wall clock where the
+    demo's day runs accelerated, else ``clock`` itself (a test's manual clock stays in charge)."""
+    return SystemClock() if isinstance(clock, AcceleratedClock) else clock
+
+
 class ManualClock:
     """Time that only moves when a test or a headless simulation moves it."""
 

@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 from nicegui import Event
 
-from models import Agent, Team
+from models import Agent, StoredEvent, Team
+from services.domain.events import EventKind
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -16,6 +17,7 @@ class AgentView:
     team_name: str
     style: str
     is_demo: bool
+    language: str = ''  # the language they chose for the screens; '' for their browser's (issue 16)
 
     @property
     def is_lead(self) -> bool:
@@ -29,12 +31,24 @@ class Directory:
     def __init__(self) -> None:
         self.agents: dict[int, AgentView] = {}
         self.teams: dict[int, str] = {}
+        # the language each person chose for their screens (issue 16): their last LANGUAGE_CHANGED event's, read from
+        # the log at start-up (nothing stored beside the log, so nothing for a rebuild to check)
+        self.languages: dict[int, str] = {}
+        self.external_teams: set[int] = set()  # teams working in another helpdesk: no inbox here (issue 14)
         # fired after an account was added, changed or removed (already committed): the boards rank the new floor
         self.changed: Event[AgentView] = Event()
 
     async def load(self) -> None:
-        self.teams = {team.id: team.name for team in await Team.all()}
-        self.agents = {agent.id: self.view(agent) for agent in await Agent.filter(active=True).order_by('id')}
+        teams = await Team.all()
+        self.teams = {team.id: team.name for team in teams}
+        self.external_teams = {team.id for team in teams if team.external_helpdesk}
+        active = await Agent.filter(active=True).order_by('id')
+        # by the (agent_id, kind, occurred_at) index: the events of these accounts only, never a scan of the log
+        chosen = await StoredEvent.filter(agent_id__in=[agent.id for agent in active],
+                                          kind=EventKind.LANGUAGE_CHANGED.value) \
+            .order_by('id').values_list('agent_id', 'data')
+        self.languages = {agent_id: data.get('language', '') for agent_id, data in chosen}
+        self.agents = {agent.id: self.view(agent) for agent in active}
 
     def agent(self, agent_id: int) -> AgentView | None:
         return self.agents.get(agent_id)
@@ -43,11 +57,15 @@ class Directory:
         """The people who play the game: agents (leads watch and configure it)."""
         return [agent for agent in self.agents.values() if agent.role == 'agent']
 
+    def works_elsewhere(self, agent: AgentView) -> bool:
+        """An agent (not a lead) of a team working in another helpdesk: no inbox, no routing here."""
+        return agent.role == 'agent' and agent.team_id is not None and agent.team_id in self.external_teams
+
     def view(self, agent: Agent) -> AgentView:
         """How the rest of the app sees a stored account."""
         return AgentView(id=agent.id, username=agent.username, name=agent.display_name, role=agent.role,
                          team_id=agent.team_id, team_name=self.teams.get(agent.team_id, '') if agent.team_id else '',
-                         style=agent.style, is_demo=agent.is_demo)
+                         style=agent.style, is_demo=agent.is_demo, language=self.languages.get(agent.id, ''))
 
     def put(self, agent: AgentView) -> None:
         """Hold this account as it now is (created, enabled or changed after start-up); call after its commit."""

@@ -12,6 +12,7 @@ from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BeforeValidator, Field, SecretStr, TypeAdapter, ValidationError, field_validator
 from pydantic_settings import (
@@ -120,6 +121,8 @@ class Settings(BaseSettings):
     trusted_proxies: Proxies = ('127.0.0.1',)
     # the REST API (issue 14)
     api_requests_per_minute: int = Field(600, ge=1, le=1_000_000)  # each API token's rate limit, then 429
+    # the time zone the floor works in (an IANA name: Europe/Riga): the times the pages show are in it (issue 16)
+    floor_timezone: str = 'UTC'
 
     @field_validator('db_url')
     @classmethod
@@ -127,6 +130,15 @@ class Settings(BaseSettings):
         if not value.startswith(('sqlite://', 'postgres://')) or value in ('sqlite://', 'postgres://'):
             raise ValueError('not a database URL like sqlite://data/deskquest.sqlite3 or '
                              'postgres://USER[:PASSWORD]@HOST:PORT/DB')
+        return value
+
+    @field_validator('floor_timezone')
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f'"{value}" is not a time zone like UTC or Europe/Riga') from None
         return value
 
     @classmethod

@@ -2,10 +2,13 @@
 waiting for a condition instead of sleeping a fixed time."""
 import asyncio
 import inspect
+import os
+import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from tortoise.backends.base import executor
 
@@ -17,6 +20,7 @@ from simulation.demo import start_demo
 from simulation.simulator import Simulator, simulator_for
 from tests.conftest import settings_for_test
 
+ROOT = Path(__file__).resolve().parents[2]
 POLL_SECONDS = 0.02  # short next to any timeout, long enough to let the awaited tasks run
 
 Condition = Callable[[], bool | Awaitable[bool]]
@@ -110,3 +114,34 @@ async def _holds(condition: Condition) -> bool:
 
 def _text(message: FailureText) -> str:
     return message if isinstance(message, str) else message()
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    """What ``python main.py ...`` did: its exit code and what it printed."""
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+async def run_main(*args: str, env: Mapping[str, str] | None = None, stdin: str | None = None,
+                   timeout: float = 60) -> CommandRun:
+    """Run ``python main.py ARGS`` as a person would, in the test's environment (plus ``env``) without the user
+    simulation flag pytest's NiceGUI plugin sets; a command that hangs is killed and fails the test."""
+    environment = {name: value for name, value in os.environ.items() if name != 'NICEGUI_USER_SIMULATION'}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, 'main.py', *args, cwd=ROOT, env=environment | dict(env or {}),
+        stdin=asyncio.subprocess.DEVNULL if stdin is None else asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        out, err = await asyncio.wait_for(process.communicate(None if stdin is None else stdin.encode()), timeout)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise AssertionError(f'python main.py {" ".join(args)} still running after {timeout:g} s') from None
+    assert process.returncode is not None
+    return CommandRun(process.returncode, out.decode(), err.decode())

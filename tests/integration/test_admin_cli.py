@@ -1,8 +1,4 @@
 """``python main.py admin create``: the first lead of a real deployment, created from the command line."""
-import asyncio
-import os
-import sys
-from pathlib import Path
 
 from tortoise import Tortoise
 
@@ -11,8 +7,8 @@ from services.container import build
 from services.platform.clock import ManualClock
 from services.platform.database import open_database
 from tests.conftest import settings_for_test
+from tests.integration.support import run_main
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = 'correct horse battery'
 
 
@@ -67,15 +63,5 @@ async def test_a_taken_name_or_a_short_password_is_refused_and_nothing_is_create
 
 async def run_cli(*args: str, stdin: str) -> tuple[int, str]:
     """Run ``python main.py admin ...`` as a person would, piping ``stdin``; return its exit code and output."""
-    env = {name: value for name, value in os.environ.items() if name != 'NICEGUI_USER_SIMULATION'}
-    env['DESKQUEST_ARGON2_MEMORY_KIB'] = '1024'
-    process = await asyncio.create_subprocess_exec(sys.executable, 'main.py', 'admin', *args, cwd=ROOT, env=env,
-                                                   stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.STDOUT)
-    try:
-        output, _ = await asyncio.wait_for(process.communicate(stdin.encode()), timeout=60)
-    except TimeoutError:
-        process.kill()
-        raise
-    assert process.returncode is not None
-    return process.returncode, output.decode()
+    run = await run_main('admin', *args, env={'DESKQUEST_ARGON2_MEMORY_KIB': '1024'}, stdin=stdin)
+    return run.code, run.output

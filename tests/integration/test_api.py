@@ -2,7 +2,7 @@
 reads, and POST /api/v1/events with its Idempotency-Key and its 422s."""
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import httpx
 import pytest
@@ -12,6 +12,7 @@ from models import ApiToken, Customer, StoredEvent
 from services.container import Services, build
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.game.rebuild import differences, replay
 from services.helpdesk.api_events import ExternalFact, FactType
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
@@ -293,3 +294,54 @@ async def test_the_same_key_sent_twice_at_once_has_one_effect(services: Services
     conversation_id = created.json()['conversation_id']
     assert await StoredEvent.filter(conversation_id=conversation_id, kind=EventKind.REPLIED.value).count() == 1
     assert services.api_tokens._in_flight == {}  # nothing kept once both are answered
+
+
+async def test_a_fact_is_timed_at_its_own_time_within_bounds_and_in_order(services: Services, http: httpx.AsyncClient,
+                                                                          lead: AgentView, ana: AgentView,
+                                                                          clock: ManualClock) -> None:
+    headers = bearer(await token(services, lead, 'write'))
+
+    async def post(fact: dict) -> httpx.Response:
+        return await http.post('/api/v1/events', json={'source': 'acme-desk', 'ticket': 'T-77', **fact},
+                               headers=headers)
+
+    now = clock.now()
+    created_at = now - timedelta(hours=3)
+    created = await post({'type': 'conversation.created', 'customer': {'name': 'Zoe'}, 'body': 'Hi',
+                          'at': created_at.isoformat()})
+    assert created.status_code == 200, created.text
+    conversation_id = created.json()['conversation_id']
+    reply_at = (created_at + timedelta(minutes=4)).astimezone(timezone(timedelta(hours=2)))  # any time zone
+    replied = await post({'type': 'conversation.replied', 'agent': {'id': ana.id}, 'body': 'On it',
+                          'at': reply_at.isoformat()})
+    assert replied.status_code == 200, replied.text
+    before = await written()
+    refusals = [
+        ({'type': 'conversation.resolved', 'agent': {'id': ana.id}, 'at': (now + timedelta(hours=1)).isoformat()},
+         'in the future'),
+        ({'type': 'conversation.resolved', 'agent': {'id': ana.id}, 'at': (now - timedelta(days=8)).isoformat()},
+         'more than 7 days ago'),
+        ({'type': 'conversation.resolved', 'agent': {'id': ana.id}, 'at': created_at.isoformat()}, 'time order'),
+        ({'type': 'conversation.resolved', 'agent': {'id': ana.id}, 'at': '2026-11-30T10:05:00'}, 'timezone'),
+    ]
+    for fact, why in refusals:
+        answer = await post(fact)
+        assert answer.status_code == 422, (fact, answer.text)
+        problem = answer.json()['detail'][0]
+        assert problem['loc'][-1] == 'at' and why in problem['msg'].lower(), problem
+    assert await written() == before
+    resolved_at = created_at + timedelta(minutes=30)
+    resolved = await post({'type': 'conversation.resolved', 'agent': {'id': ana.id},
+                           'at': resolved_at.isoformat()})
+    assert resolved.status_code == 200, resolved.text
+    skewed = await post({'type': 'conversation.rated', 'rating': 'good',
+                         'at': (now + timedelta(seconds=30)).isoformat()})
+    assert skewed.status_code == 200, skewed.text  # within the skew: timed now
+    times = dict(await StoredEvent.filter(conversation_id=conversation_id).values_list('kind', 'occurred_at'))
+    assert times['conversation_created'] == created_at and times['resolved'] == resolved_at
+    assert times['replied'] == reply_at and times['assigned'] == reply_at and times['rated'] == now
+    reply = await StoredEvent.get(conversation_id=conversation_id, kind='replied')
+    assert reply.data['first_response_seconds'] == 240
+    assert await differences(await replay()) == []
+    schema = (await http.get('/api/v1/openapi.json')).json()['components']['schemas']
+    assert schema['Resolved']['properties']['at']['anyOf'][0]['format'] == 'date-time'

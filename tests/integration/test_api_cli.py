@@ -1,10 +1,6 @@
 """``python main.py token create|list|revoke`` (issue 14): API tokens from the command line, as scripts use it."""
-import asyncio
 import json
-import os
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -12,9 +8,8 @@ from fastapi import FastAPI
 
 from models import ApiToken, StoredEvent
 from services.container import Services
+from tests.integration.support import run_main
 from ui.api import mount
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -67,13 +62,5 @@ async def test_bad_token_commands_say_why_and_change_nothing(db_url: str) -> Non
 
 async def run_cli(*args: str) -> tuple[int, str, str]:
     """Run ``python main.py token ...``; return its exit code, standard output and standard error."""
-    env = {name: value for name, value in os.environ.items() if name != 'NICEGUI_USER_SIMULATION'}
-    process = await asyncio.create_subprocess_exec(sys.executable, 'main.py', 'token', *args, cwd=ROOT, env=env,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    try:
-        output, errors = await asyncio.wait_for(process.communicate(), timeout=60)
-    except TimeoutError:
-        process.kill()
-        raise
-    assert process.returncode is not None
-    return process.returncode, output.decode(), errors.decode()
+    run = await run_main('token', *args)
+    return run.code, run.stdout, run.stderr

@@ -19,6 +19,8 @@ from services.domain.canned import CannedReplyDraft
 from services.domain.errors import ActionError
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RewardDraft
+from services.domain.scoring import ScoringPolicy
+from services.domain.whatif import RuleSet
 from services.game.quests import QuestDraft
 from services.helpdesk.sla import SlaPolicyView
 from services.platform.accounts import AccountDraft
@@ -43,6 +45,8 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
         name='Authz', kind=IncentiveKind.BONUS, starts_on=date.today(), ends_on=date.today(), bonus_points=5))),
     ('incentives', 'delete', lambda s, actor: s.incentives.delete(actor, 1)),
     ('levels', 'save', lambda s, actor: s.levels.save(actor, 2, title='Rookie', icon='egg', condition='points >= 10')),
+    ('levels', 'save_table', lambda s, actor: s.levels.save_table(actor, s.levels.levels)),
+    ('rules', 'publish', lambda s, actor: s.rules.publish(actor, RuleSet(policy=ScoringPolicy(happy_customer=11)))),
     ('quests', 'save', lambda s, actor: s.quests.save(actor, QuestDraft(title='Resolve 2', target=2, reward_points=5))),
     ('quests', 'end', lambda s, actor: s.quests.end(actor, 'authz')),
     ('rewards', 'save', lambda s, actor: s.rewards.save(actor, RewardDraft(name='Lunch', cost=100))),

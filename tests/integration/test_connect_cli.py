@@ -1,17 +1,12 @@
 """``python main.py connect``: a helpdesk connected from the command line, scriptable with --json (issue 14)."""
-import asyncio
 import hashlib
 import hmac
 import json
-import os
-import sys
-from pathlib import Path
 
 from services.container import build
 from services.platform.clock import ManualClock
 from tests.conftest import settings_for_test
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.support import run_main
 
 
 async def test_connect_prints_the_url_path_and_secret_and_lists_the_connections(db_url: str,
@@ -61,8 +56,5 @@ async def test_connect_refuses_what_it_cannot_make(db_url: str) -> None:
 async def run_cli(*args: str) -> tuple[int, str]:
     """Run ``python main.py connect ...`` as a person would; its exit code and what it printed (stdout, then
     stderr)."""
-    env = os.environ | {'DESKQUEST_STORAGE_SECRET': 'test'}  # the key settings_for_test gives the server
-    process = await asyncio.create_subprocess_exec(sys.executable, 'main.py', 'connect', *args, cwd=ROOT, env=env,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await process.communicate()
-    return process.returncode, out.decode() + err.decode()
+    run = await run_main('connect', *args, env={'DESKQUEST_STORAGE_SECRET': 'test'})  # settings_for_test's key
+    return run.code, run.output

@@ -5,7 +5,6 @@ import base64
 import hashlib
 import hmac
 import json
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from services.helpdesk.connections import NewConnection
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from services.platform.exports import ExportQuery, conversation_rows
-from tests.integration.support import assert_scores_match_projection, written
+from tests.integration.support import assert_scores_match_projection, run_main, written
 
 ROOT = Path(__file__).parent.parent.parent
 FIXTURES = ROOT / 'tests' / 'fixtures' / 'webhooks'
@@ -257,12 +256,9 @@ async def test_rebuild_check_is_clean_after_ingestion(services: Services, chatwo
     for name in reversed(LIFE):
         assert (await post(services, chatwoot, name, clock=clock))[0] == 200
     await services.stop()
-    process = await asyncio.create_subprocess_exec(sys.executable, 'main.py', 'rebuild', '--check', '--db-url', db_url,
-                                                   cwd=ROOT, stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.STDOUT)
-    output, _ = await process.communicate()
-    assert process.returncode == 0, output.decode()
-    assert 'OK: the stored projections match the event log' in output.decode()
+    run = await run_main('rebuild', '--check', '--db-url', db_url)
+    assert run.code == 0, run.output
+    assert 'OK: the stored projections match the event log' in run.stdout
     await services.start()  # the fixture stops them again
 
 
@@ -390,3 +386,72 @@ async def test_a_delivery_that_fails_in_a_group_is_kept_as_failed_and_the_others
     assert await StoredEvent.filter(kind='customer_message').count() == 1
     assert not await StoredEvent.filter(kind='replied').exists()
     await assert_scores_match_projection(services)
+
+
+def freshdesk_body(event: str, *, status: str = 'Open') -> bytes:
+    payload = json.loads((FIXTURES / 'freshdesk' / 'status_resolved.json').read_text())
+    payload['status'], payload['triggered_event'] = status, event
+    return json.dumps(payload).encode()
+
+
+async def test_a_retried_freshdesk_reply_counts_once_within_the_window(services: Services, lead: AgentView,
+                                                                         clock: ManualClock) -> None:
+    """Freshdesk sends no delivery id and no time: the same body again for the ticket within the window is a retry."""
+    from datetime import timedelta
+
+    from services.helpdesk.connections import FRESHDESK_RETRY_WINDOW
+    clock.set(AT)
+    new = await services.connections.create(lead, 'freshdesk', 'Freshdesk retries')
+    token = new.connection.url_path.rsplit('/', 1)[1]
+    headers = {'X-DeskQuest-Secret': new.secret}
+    assert (await services.connections.receive(token, headers, freshdesk_body('{ticket_action:created}')))[0] == 200
+    reply = freshdesk_body('{reply_sent:sent}')
+    clock.advance(timedelta(minutes=2))
+    assert (await services.connections.receive(token, headers, reply))[0] == 200
+    conversation = await Conversation.get(connection_id=new.connection.id)
+    assert await StoredEvent.filter(kind='replied', conversation_id=conversation.id).count() == 1
+    clock.advance(timedelta(minutes=5))  # Freshdesk's first retry, had our answer not reached it
+    status, message = await services.connections.receive(token, headers, reply)
+    assert (status, 'retry' in message) == (200, True), message
+    assert await StoredEvent.filter(kind='replied', conversation_id=conversation.id).count() == 1
+    assert await Delivery.filter(connection_id=new.connection.id).count() == 2  # the retry changed nothing
+    clock.advance(FRESHDESK_RETRY_WINDOW)  # long after: the same body is a new reply
+    assert (await services.connections.receive(token, headers, reply))[0] == 200
+    assert await StoredEvent.filter(kind='replied', conversation_id=conversation.id).count() == 2
+    await assert_scores_match_projection(services)
+
+
+async def test_a_made_up_agent_is_merged_into_the_agent_a_later_email_names(
+        services: Services, chatwoot: NewConnection, clock: ManualClock, ana: AgentView) -> None:
+    """Chatwoot's assignee carries no e-mail: Ana is made up for agent 14 and earns a resolution; the reply's sender
+    then carries the e-mail of an existing agent, so the made-up one is merged into her, points and all."""
+    from models import HelpdeskIdentity
+    await Agent.filter(id=ana.id).update(email='Ana.Ozola@example.lv')
+    before = services.game.projection.agents[ana.id].points if ana.id in services.game.projection.agents else 0
+    for name in ('conversation_created', 'message_created_incoming', 'conversation_status_changed_resolved'):
+        assert (await post(services, chatwoot, name, clock=clock))[0] == 200
+    made = await Agent.get(display_name='Ana Ozola', password_hash='!')
+    assert services.game.projection.agents[made.id].points == 20
+    for name in ('message_created_reply', 'message_updated_csat'):
+        assert (await post(services, chatwoot, name, clock=clock))[0] == 200
+    merged = await StoredEvent.get(kind='agent_merged')
+    assert (merged.agent_id, merged.data['from_agent_id'], merged.data['by']) == (ana.id, made.id, None)
+    identity = await HelpdeskIdentity.get(connection_id=chatwoot.connection.id, external_id='14')
+    assert (identity.agent_id, identity.email, identity.created_agent) == (ana.id, 'ana.ozola@example.lv', False)
+    assert not (await Agent.get(id=made.id)).active and made.id not in services.directory.agents
+    assert services.game.projection.agents[made.id].points == 0
+    assert services.game.projection.agents[ana.id].points == before + 30  # 20 moved, then the happy customer's 10
+    assert await LedgerEntry.filter(agent_id=ana.id, kind='happy_customer').exists()
+    await assert_scores_match_projection(services)
+    assert await differences(await replay()) == []
+
+
+async def test_an_email_matching_nobody_is_recorded_on_the_identity(services: Services, chatwoot: NewConnection,
+                                                                    clock: ManualClock) -> None:
+    from models import HelpdeskIdentity
+    for name in ('conversation_created', 'message_created_incoming', 'message_created_reply'):
+        assert (await post(services, chatwoot, name, clock=clock))[0] == 200
+    identity = await HelpdeskIdentity.get(connection_id=chatwoot.connection.id, external_id='14')
+    made = await Agent.get(id=identity.agent_id)
+    assert (made.password_hash, made.active, identity.email) == ('!', True, 'ana.ozola@example.lv')
+    assert not await StoredEvent.exists(kind='agent_merged')

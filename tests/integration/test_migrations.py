@@ -17,6 +17,7 @@ from tortoise.migrations.autodetector import MigrationAutodetector
 
 from services.game.rebuild import differences, replay
 from services.platform.database import INITIAL, IncompatibleDatabase, _apps_config, open_database, sqlite_path
+from tests.integration.support import run_main
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / 'tests' / 'fixtures'  # made by tests/fixtures/make_release_database.py running 7edbc86's code
@@ -268,13 +269,5 @@ def _stable(rows: Iterable[dict[str, object]]) -> list[tuple[tuple[str, object],
 
 async def run_migrate(*args: str) -> tuple[int, str]:
     """Run ``python main.py migrate ...`` as an operator would; return its exit code and output."""
-    env = {name: value for name, value in os.environ.items() if name != 'NICEGUI_USER_SIMULATION'}
-    process = await asyncio.create_subprocess_exec(sys.executable, 'main.py', 'migrate', *args, cwd=ROOT, env=env,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    try:
-        output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
-    except TimeoutError:
-        process.kill()
-        raise
-    assert process.returncode is not None
-    return process.returncode, output.decode()
+    run = await run_main('migrate', *args)
+    return run.code, run.output

@@ -1,10 +1,6 @@
 """Rebuilding every projection from the event log gives exactly the live state, and tampering is found."""
-import asyncio
-import os
-import sys
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +11,7 @@ from services.game.rebuild import differences, overwrite, replay
 from services.platform.clock import ManualClock
 from services.platform.database import sqlite_path
 from simulation.simulator import Simulator
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.support import run_main
 
 
 async def test_replay_after_ten_simulated_hours(services: Services, simulator: Simulator, clock: ManualClock) -> None:
@@ -75,16 +70,8 @@ async def test_replay_after_ten_simulated_hours(services: Services, simulator: S
 
 async def run_cli(*args: str) -> tuple[int, str]:
     """Run ``python main.py rebuild ...`` as a person would, and return its exit code and output."""
-    env = {name: value for name, value in os.environ.items() if name != 'NICEGUI_USER_SIMULATION'}
-    process = await asyncio.create_subprocess_exec(sys.executable, 'main.py', 'rebuild', *args, cwd=ROOT, env=env,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    try:
-        output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
-    except TimeoutError:
-        process.kill()
-        raise
-    assert process.returncode is not None
-    return process.returncode, output.decode()
+    run = await run_main('rebuild', *args)
+    return run.code, run.output
 
 
 @pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)

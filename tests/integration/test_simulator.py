@@ -13,11 +13,12 @@ from models import Conversation, LedgerEntry, StoredEvent
 from services.container import Services, build
 from services.domain.errors import ActionError
 from services.domain.events import Rating
+from services.domain.kudos import KUDOS_PER_DAY
 from services.game.rebuild import differences, replay
 from services.platform.clock import AcceleratedClock, ManualClock
 from services.platform.directory import AgentView
 from simulation.demo import start_demo
-from simulation.simulator import Simulator, simulator_for
+from simulation.simulator import SIM_KUDOS, Simulator, simulator_for
 from simulation.traffic import SCENARIOS, plan_shifts
 from tests.conftest import START, settings_for_test
 from tests.integration.support import start_headless, waiting_ids, written
@@ -108,8 +109,12 @@ async def test_agents_work_their_shifts_and_chat_and_phone_customers_hang_up(ser
     abandoned = await Conversation.filter(status='abandoned').values_list('channel', flat=True)
     assert abandoned and set(abandoned) <= {'chat', 'phone'}
     assert not await StoredEvent.filter(kind='abandoned', agent_id__not_isnull=True).exists()
+    # now and then an agent who handed a conversation to a colleague thanks them (issue 20), a few times a day at most
+    thanks = await StoredEvent.filter(kind='kudos_sent').values_list('agent_id', 'data')
+    assert thanks and all(data['by'] != agent_id and data['message'] in SIM_KUDOS for agent_id, data in thanks)
+    assert max(Counter(data['by'] for _, data in thanks).values()) <= KUDOS_PER_DAY
     await services.badges.settle()  # the holders of what was committed are stored
-    assert await differences(await replay()) == []  # abandonment earns nothing, and a rebuild agrees
+    assert await differences(await replay()) == []  # abandonment earns nothing, thanks their points: a rebuild agrees
 
 
 @pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)

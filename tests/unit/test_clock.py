@@ -87,3 +87,11 @@ def test_a_demo_starts_on_the_first_monday_working_hour_from_now(now: datetime) 
     assert start.weekday() == 0 and 7 <= start.hour < 18  # the whole week ahead, in working hours
     assert now <= start < now + timedelta(days=7)  # forward only, and never a week too far
     assert start == now or (start.hour, start.minute, start.second, start.microsecond) == (8, 0, 0, 0)
+
+
+def test_what_follows_real_time_reads_the_wall_in_the_demo_and_the_manual_clock_in_tests():
+    from services.platform.clock import SystemClock, wall_clock_for
+    manual = ManualClock(START)
+    assert wall_clock_for(manual) is manual
+    wall = wall_clock_for(AcceleratedClock(start=START, speed=60))
+    assert isinstance(wall, SystemClock)

@@ -51,6 +51,18 @@ def test_the_headless_core_loads_neither_nicegui_nor_tortoise(module: str) -> No
     assert result.stdout.strip() == '', f'importing {module} loads {result.stdout.strip()}'
 
 
+def test_only_the_clock_asks_which_clock_it_is() -> None:
+    """Code that asks ``isinstance(clock, AcceleratedClock)`` grows a second notion of time; the clock module answers
+    it once (``wall_clock_for``)."""
+    found = [f'{path}:{node.lineno}: isinstance(..., AcceleratedClock) outside services/platform/clock.py'
+             for folder in ('services', 'ui', 'simulation')
+             for path, tree in modules(folder) if path.as_posix() != 'services/platform/clock.py'
+             for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == 'isinstance'
+             and 'AcceleratedClock' in ast.unparse(node)]
+    assert not found, '\n'.join(found)
+
+
 def test_the_rules_see_every_layer() -> None:
     """The check is not vacuous: each layer has files and imports, and a made-up breach is caught."""
     for package in ('services/domain', 'services/platform', 'services/game', 'services/helpdesk', 'ui', 'models'):

@@ -18,6 +18,7 @@ from ui.conversation.tabs import MAX_TABS, TabBar
 from ui.conversation.thread import Thread
 from ui.conversation.transfer import TransferDialog
 from ui.crm_card import CrmCard
+from ui.external_conversation import show_external_conversation
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, sla_countdown
 
 
@@ -52,6 +53,8 @@ class ConversationView:
             return
         if self.body is not None and self.tab_bar.full(conversation_id):
             ui.notify(f'{MAX_TABS} conversations are open: close one first.', type='warning')
+            return
+        if await show_external_conversation(self.services, conversation_id):  # worked in its own helpdesk: read-only
             return
         if (detail := await attempt_result(self.services.inbox.detail(conversation_id))) is None:
             return

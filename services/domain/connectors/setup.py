@@ -1,6 +1,18 @@
 """How to set up each helpdesk's webhook for a new connection, step by step: shown once on /admin/integrations with
 the URL and the secret, and printed by ``python main.py connect``."""
+from urllib.parse import quote, urlsplit
+
 from services.domain.connectors import chatwoot, freshdesk, zendesk
+from services.domain.errors import ActionError
+from services.domain.text import checked_text
+
+MAX_BASE_URL = 200
+# where a ticket opens in each helpdesk, under the address the lead gives (Chatwoot's includes the account:
+# https://app.chatwoot.com/app/accounts/1)
+TICKET_PATHS = {'chatwoot': '/conversations/{ticket}', 'zendesk': '/agent/tickets/{ticket}',
+                'freshdesk': '/a/tickets/{ticket}'}
+BASE_URL_EXAMPLES = {'chatwoot': 'https://app.chatwoot.com/app/accounts/1', 'zendesk': 'https://acme.zendesk.com',
+                     'freshdesk': 'https://acme.freshdesk.com'}
 
 
 def setup_steps(kind: str, *, url: str, secret: str, signed: bool = True) -> list[str]:
@@ -43,3 +55,26 @@ def setup_steps(kind: str, *, url: str, secret: str, signed: bool = True) -> lis
         + ', '.join(freshdesk.SUBSCRIBED[1:]) + '.',
         'Freshdesk sends no time with its webhooks: DeskQuest times each delivery by its arrival.',
     ]
+
+
+def checked_base_url(kind: str, text: str) -> str:
+    """The helpdesk's address as a lead typed it, without a trailing slash; '' clears it.
+
+    :raises ActionError: when it is not an http(s) address without query or fragment.
+    """
+    text = checked_text(text, 'address', MAX_BASE_URL).strip().rstrip('/')
+    if not text:
+        return ''
+    parts = urlsplit(text)
+    if len(text) > MAX_BASE_URL or parts.scheme not in ('https', 'http') or not parts.netloc or parts.query or \
+            parts.fragment or any(c.isspace() or not c.isprintable() for c in text):
+        raise ActionError(f'Give the helpdesk\'s address as a web address, e.g. {BASE_URL_EXAMPLES[kind]} '
+                          f'(at most {MAX_BASE_URL} characters).')
+    return text
+
+
+def ticket_url(kind: str, base_url: str, ticket: str) -> str | None:
+    """The ticket's page in its helpdesk, when the connection knows the helpdesk's address."""
+    if not base_url or kind not in TICKET_PATHS:
+        return None
+    return base_url + TICKET_PATHS[kind].format(ticket=quote(ticket, safe=''))

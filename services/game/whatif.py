@@ -1,0 +1,179 @@
+"""What-if as a service (issue 18): the live rules read back as one document, and a preview of a draft over the log.
+
+A preview reads the log into memory (a snapshot: events recorded while it runs are not in it) and folds it in a worker
+thread, so the event loop keeps serving every tab; it writes nothing, anywhere. The fold is the pure
+:func:`services.domain.whatif.what_if`, the projection ``rebuild`` and the live game run.
+"""
+import asyncio
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from models import Agent, BadgeDefinitionRow, LevelRow, QuestRow
+from models import Incentive as StoredIncentive
+from services.domain.badges import DEFAULT_BADGES
+from services.domain.errors import ActionError
+from services.domain.events import GameEvent
+from services.domain.incentives import Incentive, IncentiveKind
+from services.domain.levels import DEFAULT_LEVELS, levels_from_dicts
+from services.domain.scoring import ScoringPolicy, policy_as_dict
+from services.domain.whatif import Cancelled, FloorAgent, RuleSet, WhatIf, period_start, what_if
+from services.game.badges import BADGE_SEED, BadgeService, definition_from_row
+from services.game.incentives import IncentiveService
+from services.game.levels import LevelService
+from services.game.quests import stored_definitions
+from services.game.scoring import ScoringService, stored_policies
+from services.platform.clock import Clock
+from services.platform.directory import AgentView
+from services.platform.event_log import GameService, iterate_events
+
+
+async def live_rules() -> RuleSet:
+    """Every rule in force, as the tables the edits keep hold them (their defaults before any edit)."""
+    policies = await stored_policies()
+    levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
+    badges = [definition_from_row(row) for row in await BadgeDefinitionRow.all().order_by('position', 'key')]
+    incentives = [Incentive(id=row.id, name=row.name, kind=IncentiveKind(row.kind), channel=row.channel,
+                            starts_on=row.starts_on, ends_on=row.ends_on, from_time=row.from_time,
+                            until_time=row.until_time, multiplier=row.multiplier, bonus_points=row.bonus_points,
+                            beyond_per_hour=row.beyond_per_hour)
+                  for row in await StoredIncentive.all().order_by('id')]
+    return RuleSet(policy=policies[-1][1] if policies else ScoringPolicy(),
+                   levels=levels_from_dicts(levels) if levels else DEFAULT_LEVELS,
+                   badges=tuple(badges) if badges else DEFAULT_BADGES,
+                   quests=tuple(stored_definitions(await QuestRow.all())), incentives=tuple(incentives))
+
+
+async def floor_agents() -> list[FloorAgent]:
+    """The agents the boards rank: the directory's floor (active accounts with the agent role)."""
+    rows = await Agent.filter(active=True, role='agent').order_by('id').values_list('id', 'display_name', 'team_id')
+    return [FloorAgent(id=agent_id, name=name, team_id=team_id) for agent_id, name, team_id in rows]
+
+
+SNAPSHOT_BATCH = 2_000  # events read and converted per turn of the event loop: a few milliseconds each
+
+
+async def snapshot(read: Callable[[int], None] | None = None) -> list[GameEvent]:
+    """The whole log as it is now, in id order, read in small batches so that the event loop keeps serving the tabs;
+    ``read`` is told how many events were read so far."""
+    events: list[GameEvent] = []
+    async for event in iterate_events(batch_size=SNAPSHOT_BATCH):
+        events.append(event)
+        if read is not None and len(events) % SNAPSHOT_BATCH == 0:
+            read(len(events))
+    return events
+
+
+class Preview:
+    """One preview run: :meth:`run` it, read :attr:`done` (events folded) from any thread, :meth:`cancel` it."""
+
+    def __init__(self, draft: RuleSet, *, days: int, now: datetime) -> None:
+        period_start(now, days)  # a bad number of days is refused before anything is read
+        self.draft = draft
+        self.days = days
+        self.now = now
+        self.read = 0  # events of the log read into the snapshot so far
+        self.total = 0  # events in the snapshot, once read
+        self.done = 0  # events folded so far
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    async def run(self, *, in_thread: bool = True) -> WhatIf:
+        """The preview; raises :class:`Cancelled` if :meth:`cancel` was called."""
+        live, floor = await live_rules(), await floor_agents()
+        events = await snapshot(self._read)
+        self.total = len(events)
+        if self.cancelled:
+            raise Cancelled
+        fold: Callable[[], WhatIf] = lambda: what_if(  # noqa: E731
+            events, live=live, draft=self.draft, floor=floor, now=self.now, days=self.days, badge_seed=BADGE_SEED,
+            progress=self._progress)
+        return await asyncio.to_thread(fold) if in_thread else fold()
+
+    def _read(self, read: int) -> None:
+        self.read = read
+        if self._cancelled.is_set():
+            raise Cancelled
+
+    def _progress(self, done: int) -> None:
+        self.done = done
+        if self._cancelled.is_set():
+            raise Cancelled
+
+
+class RulesService:
+    """What the game page's what-if does: the live rules, a lead's preview of a draft, and publishing it."""
+
+    def __init__(self, *, clock: Clock, game: GameService, scoring: ScoringService, levels: LevelService,
+                 badges: BadgeService, incentives: IncentiveService) -> None:
+        self.clock = clock
+        self.game = game
+        self.scoring = scoring
+        self.levels = levels
+        self.badges = badges
+        self.incentives = incentives
+
+    async def live(self) -> RuleSet:
+        return await live_rules()
+
+    def preview(self, actor: AgentView, draft: RuleSet, *, days: int) -> Preview:
+        """A preview to :meth:`Preview.run` (off the event loop); it writes nothing."""
+        _check_lead(actor)
+        return Preview(draft, days=days, now=self.clock.now())
+
+    async def publish(self, actor: AgentView, draft: RuleSet) -> list[str]:
+        """Put the draft in force from now on, in one transaction (all or nothing): its scoring values (with the
+        minimum volume) and levels, its new or edited badges, and its incentives (new, edited, ended), each change the
+        one event an edit in its own tab records. Quests and the removal of a badge are refused: their own tab does
+        them (a quest's period is set there). Returns what changed."""
+        _check_lead(actor)
+        live = await live_rules()
+        live_badges = {badge.key: badge for badge in live.badges}
+        refused = [what for what, differs in (
+            ('quests', set(draft.quests) != set(live.quests)),
+            ('the removal of badges', bool(set(live_badges) - {badge.key for badge in draft.badges})))
+            if differs]
+        if refused:
+            raise ActionError(f'This draft changes {" and ".join(refused)}: do that in their own tab (the preview '
+                              'shows it). Nothing was published.')
+        badges = [badge for badge in draft.badges if live_badges.get(badge.key) != badge]
+        live_incentives = {incentive.id: incentive for incentive in live.incentives}
+        incentives = [incentive for incentive in draft.incentives if live_incentives.get(incentive.id) != incentive]
+        ended = sorted(set(live_incentives) - {incentive.id for incentive in draft.incentives})
+        published = []
+        previous = self.game.projection.policy, self.game.projection.levels
+        try:
+            async with self.game.batch():  # all or nothing: a refusal leaves the batch and rolls every part back
+                if draft.policy != live.policy:
+                    await self.scoring.save(actor, policy_as_dict(draft.policy))
+                    published.append('scoring values')
+                if draft.levels != live.levels:
+                    await self.levels.save_table(actor, draft.levels)
+                    published.append('levels')
+                for badge in badges:
+                    await self.badges.save(actor, badge.as_dict())
+                for incentive in incentives:  # an incentive the live game does not know is a new one
+                    await self.incentives.save(actor, incentive if incentive.id in live_incentives else
+                                               replace(incentive, id=0))
+                for incentive_id in ended:
+                    await self.incentives.delete(actor, incentive_id)
+        except BaseException:  # each part's own savepoint committed: the projection switched when it folded them
+            self.game.projection.policy, self.game.projection.levels = previous
+            raise
+        published += [f'{len(badges)} badge(s)'] if badges else []
+        published += [f'{len(incentives) + len(ended)} incentive change(s)'] if incentives or ended else []
+        if not published:
+            raise ActionError('The draft is the rules in force: nothing to publish.')
+        return published
+
+
+def _check_lead(actor: AgentView) -> None:
+    if not actor.is_lead:
+        raise ActionError('Only a team lead can preview or publish rules.')

@@ -1,0 +1,104 @@
+"""Game-proof scoring shown in simulation (issue 18): adversarial personas on a simulated floor, scored by the default
+rules, from the command line and over simulated months.
+
+The months (``bench/adversarial.py`` prints the same table with wall times): a floor of 12 on the normal day's
+shifts, one agent of each persona and seven honest ones, 30 days from Monday 5 January 2026, so the month's board is
+the one of 4 February (four days of February) and the all-time board the whole run. All-time points, best honest agent
+minus persona (negative: the persona is ahead), with the default rules:
+
+=========  ==============  ================  ==========  =============  ============
+seed       cherry_picker   premature_closer  speed_only  rating_farmer  note_spammer
+=========  ==============  ================  ==========  =============  ============
+1          -2915 (1st)     +3575             +30         +7445          +11420
+2          -245 (1st)      +8945             +2125       +13840         +9695
+3          -3335 (1st)     +4605             -2170 (2nd) +5025          +7380
+=========  ==============  ================  ==========  =============  ============
+
+So the claim holds for four styles and not for the cherry picker, which ranks first all-time on every seed and on the
+month's board on seeds 1 and 3: flat points per resolution pay for the count of conversations, and a picker who
+takes only small contacts (half the mean work) closes about a third more of them with honest quality (2 % reopens).
+Neither a cap on resolutions scored per hour (it costs the honest fast agents as much) nor an aging bounty (on this
+floor under 5 % of contacts wait ten minutes: the hard ones the picker leaves are taken at once by the others) changes
+that; the log records no measure of a conversation's work that a rule could weigh. The test of the whole claim is kept
+as a strict expected failure: the day the rules beat the picker it reports the unexpected pass, and the mark goes.
+"""
+import json
+import os
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from simulation.core import RunConfig, simulate
+from simulation.report import report
+from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, PERSONAS
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = (1, 2, 3)
+FIGURES = {'rank_month', 'rank_all_time', 'points', 'points_by_domain', 'reopen_rate'}
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith('DESKQUEST_') and name != 'NICEGUI_USER_SIMULATION'}
+    return subprocess.run([sys.executable, str(ROOT / 'main.py'), 'simulate', *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_simulate_reports_each_persona_and_the_best_honest_agent() -> None:
+    run = run_cli('--personas', ','.join(PERSONAS), '--agents', '8', '--hours', '24', '--seed', '4', '--json')
+    assert run.returncode == 0, run.stderr
+    document = json.loads(run.stdout)
+    assert document['scenario'] == 'normal'  # a floor with personas works shifts unless told otherwise
+    assert set(document['personas']) == set(PERSONAS)
+    for row in [*document['personas'].values(), document['honest_best']]:
+        assert FIGURES <= set(row)
+        assert set(row['points_by_domain']) == {'quality', 'speed', 'productivity'}
+        assert 1 <= row['rank_month'] <= 8 and 1 <= row['rank_all_time'] <= 8 and 0 <= row['reopen_rate'] <= 1
+    agents = {agent['id']: agent for agent in document['game']['agents']}
+    best = document['honest_best']
+    assert best['style'] in {'fast', 'careful', 'chatty', 'steady', 'break_lover'}
+    assert best['points'] == agents[best['agent_id']]['points']
+    assert best['points'] == max(agent['points'] for agent in agents.values()
+                                 if agent['style'] not in PERSONAS)
+    assert 'offered' in document and 'leaderboard' in document['game']  # the usual report is all there too
+    table = run_cli('--personas', 'speed_only', '--agents', '4', '--hours', '6', '--seed', '4')
+    assert table.returncode == 0 and 'speed_only' in table.stdout and 'honest best' in table.stdout
+
+
+def test_an_unknown_persona_or_a_floor_of_only_personas_is_one_clear_line() -> None:
+    unknown = run_cli('--personas', 'speed_only,saboteur', '--json')
+    assert unknown.returncode == 2 and unknown.stdout == ''
+    assert unknown.stderr.strip().count('\n') == 0 and "unknown persona 'saboteur'" in unknown.stderr
+    crowded = run_cli('--personas', ','.join(PERSONAS), '--agents', '5', '--json')
+    assert crowded.returncode == 2 and crowded.stdout == '' and 'at least one honest agent' in crowded.stderr
+
+
+@cache
+def month(seed: int) -> dict:
+    agents = 12
+    return report(simulate(RunConfig(agents=agents, arrivals_per_hour=DEMO_ARRIVALS_PER_AGENT_HOUR * agents,
+                                     hours=30 * 24.0, scenario='normal', seed=seed, personas=tuple(PERSONAS))))
+
+
+@pytest.mark.parametrize('seed', SEEDS)
+def test_over_a_month_only_the_cherry_picker_ranks_first(seed: int) -> None:
+    document = month(seed)
+    best = document['honest_best']
+    for name, row in document['personas'].items():
+        if name != 'cherry_picker':
+            assert row['rank_month'] > 1 and row['rank_all_time'] > 1, (name, row)
+    # the margins of the table above: closing early, farming ratings and spamming notes lose by thousands
+    for name in ('premature_closer', 'rating_farmer', 'note_spammer'):
+        assert best['points'] - document['personas'][name]['points'] > 3000, name
+    # what closing early costs shows where the points went: reopens
+    assert document['personas']['premature_closer']['reopen_rate'] > 3 * best['reopen_rate']
+
+
+@pytest.mark.xfail(strict=True, reason='the default rules let the cherry picker rank first (see the module docstring)')
+@pytest.mark.parametrize('seed', SEEDS)
+def test_over_a_month_no_persona_ranks_first(seed: int) -> None:
+    document = month(seed)
+    assert all(row['rank_all_time'] > 1 and row['rank_month'] > 1 for row in document['personas'].values())

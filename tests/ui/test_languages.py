@@ -1,0 +1,73 @@
+"""Choosing a language (issue 16): the login page, the header and /account follow it, and a logged-in person's choice is
+kept with their account, so another browser opens in it too."""
+from collections.abc import Callable
+
+import pytest
+from nicegui.testing import User
+
+from models import StoredEvent
+from services.domain.errors import ActionError
+from tests.ui.support import agent, log_in, running, services, set_value, until
+
+
+async def choose(user: User, code: str) -> None:
+    user.find(marker=f'language-{code}').click()
+    await until(lambda: not running('navigate'), message=f'the page to be built again in {code}')
+
+
+async def test_the_login_page_speaks_the_language_chosen_on_it(user: User) -> None:
+    await user.open('/login')
+    await user.should_see('Support that levels up.')
+    await choose(user, 'fr')
+    await user.should_see('Un support client qui passe au niveau supérieur.', retries=50)
+    await user.should_see("Nom d'utilisateur")
+    await user.should_see('Se connecter')
+    await choose(user, 'lv')
+    await user.should_see('Klientu atbalsts nākamajā līmenī.', retries=50)
+    await user.should_see('Lietotājvārds')
+    user.find(marker='login').click()  # nothing typed: the warning is Latvian too, from the handler
+    await user.should_see('Ievadiet lietotājvārdu un paroli.', retries=50)
+
+
+async def test_a_choice_in_the_header_is_kept_with_the_account(create_user: Callable[[], User]) -> None:
+    first, second = create_user(), create_user()
+    lead = agent('lead')
+    await log_in(first, 'lead')
+    await first.should_see('Team lead', retries=50)
+    await choose(first, 'lv')
+    await first.should_see('Vadītājs', retries=50)  # the header's chip
+    await first.should_see(marker='logout')
+    assert agent('lead').language == 'lv'
+    event = await StoredEvent.get(kind='language_changed')
+    assert event.agent_id == lead.id and event.data['language'] == 'lv' and event.data['id'] == lead.id
+
+    await first.open('/account')
+    await first.should_see('Jūsu konts', retries=50)
+    await first.should_see('Paroles maiņa')
+    await first.should_see('Beigt visas pārējās sesijas')
+
+    await log_in(second, 'lead')  # another browser, which never chose: the account's language
+    await second.should_see('Vadītājs', retries=50)
+
+    await choose(second, 'fr')
+    await second.should_see("Chef d'équipe", retries=50)
+    assert agent('lead').language == 'fr'
+    assert await StoredEvent.filter(kind='language_changed').count() == 2
+    await services().directory.load()  # as at start-up: the last choice, read back from the log
+    assert agent('lead').language == 'fr' and agent('ana').language == ''
+
+    await second.open('/account')  # the account page's own choice
+    await second.should_see('Votre compte', retries=50)
+    set_value(second, 'account-language', 'nl')
+    await second.should_see('Je account', retries=50)
+    await second.should_see('Je wachtwoord wijzigen')
+    assert agent('lead').language == 'nl'
+
+
+async def test_only_a_language_the_app_speaks_is_kept(user: User) -> None:
+    ana = agent('ana')
+    for wrong in ('de', '', 'lv; DROP TABLE', None):
+        with pytest.raises(ActionError, match='Choose one of the languages offered.'):
+            await services().accounts.set_language(ana, wrong)
+    assert agent('ana').language == ''
+    assert not await StoredEvent.filter(kind='language_changed').exists()

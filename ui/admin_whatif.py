@@ -1,0 +1,272 @@
+"""The lead's "What-if" tab (issue 18): edit a draft of the rules, preview it against the last days of the log, then
+publish or discard it.
+
+The draft lives in this tab only: nothing is written until "Publish" (each change the one event an edit in its own tab
+records, all in one transaction; quests and removing a badge are left to their own tabs), and "Discard" forgets it.
+The scoring values (with the minimum volume) and the levels are edited here, incentives switched off; the whole draft
+(badges, quests and incentives too) can be exported and imported as the JSON document that ``python main.py rules
+export`` writes. A preview runs in a worker thread on a snapshot of the log, with a progress bar and a Cancel button;
+only this tab's own timer follows it, and only while it runs.
+"""
+import json
+from collections.abc import Callable
+
+from nicegui import background_tasks, events, ui
+
+from services.container import Services
+from services.domain.errors import ActionError
+from services.domain.scoring import POLICY_FIELDS, policy_as_dict
+from services.domain.whatif import (
+    MAX_DAYS,
+    AgentWhatIf,
+    Cancelled,
+    RulesError,
+    RuleSet,
+    WhatIf,
+    rules_as_document,
+    rules_from_document,
+)
+from services.game.whatif import Preview
+from services.platform.directory import AgentView
+
+MAX_DOCUMENT_BYTES = 1024 * 1024
+DOMAIN_LABELS = {'quality': 'Quality', 'speed': 'Speed', 'productivity': 'Productivity'}
+
+
+class WhatIfTab:
+    def __init__(self, services: Services, lead: Callable[[], AgentView | None]) -> None:
+        self.services = services
+        self.lead = lead
+        self.draft = RuleSet()
+        self.preview: Preview | None = None
+        self.level_inputs: list[tuple[ui.input, ui.input]] = []  # (title, condition) per level of the draft
+        self.incentive_switches: dict[int, ui.switch] = {}  # per incentive of the draft: kept in it or not
+        ui.label('Change the rules in a draft, see what they would have done to the last days of the floor, then '
+                 'publish them (from now on, like any edit) or discard them (nothing changes).') \
+            .classes('text-sm text-grey-8')
+        with ui.row().classes('w-full items-start gap-3 no-wrap'):
+            with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-scoring'):
+                ui.label('Scoring values (draft)').classes('font-medium')
+                self.values = {spec.name: ui.number(spec.label, step=1).classes('w-full').mark(f'draft-{spec.name}')
+                               for spec in POLICY_FIELDS}
+            with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-levels'):
+                ui.label('Levels (draft)').classes('font-medium')
+                self.level_rows = ui.column().classes('w-full gap-1')
+            with ui.column().classes('w-72 shrink-0 gap-1 bg-white rounded p-3').mark('draft-incentives'):
+                ui.label('Incentives (draft)').classes('font-medium')
+                ui.label('Switch one off to see the floor without it.').classes('text-xs text-grey-7')
+                self.incentive_rows = ui.column().classes('w-full gap-0')
+        self.error = ui.label().classes('text-negative text-sm').mark('whatif-error')
+        with ui.row().classes('w-full items-center gap-2'):
+            self.days = ui.number(f'Days to replay (1–{MAX_DAYS})', value=30, min=1, max=MAX_DAYS, step=1) \
+                .classes('w-48').mark('whatif-days')
+            ui.button('Preview', icon='play_arrow', on_click=self.start).props('no-caps').mark('whatif-preview')
+            self.cancel_button = ui.button('Cancel', icon='stop', on_click=self.cancel).props('flat no-caps') \
+                .mark('whatif-cancel')
+            ui.space()
+            ui.button('Export JSON', icon='download', on_click=self.export).props('flat no-caps').mark('whatif-export')
+            ui.upload(label='Import JSON', auto_upload=True, max_file_size=MAX_DOCUMENT_BYTES,
+                      on_upload=self.imported).props('accept=.json,application/json flat dense').classes('w-48') \
+                .mark('whatif-import')
+            ui.button('Discard', icon='delete_outline', on_click=self.discard).props('flat no-caps') \
+                .mark('whatif-discard')
+            ui.button('Publish', icon='publish', on_click=self.publish).props('no-caps color=positive') \
+                .mark('whatif-publish')
+        self.progress = ui.linear_progress(value=0, show_value=False).props('instant-feedback').mark('whatif-progress')
+        self.status = ui.label().classes('text-sm text-grey-8').mark('whatif-status')
+        self.results = ui.column().classes('w-full gap-2').mark('whatif-results')
+        self.timer = ui.timer(0.3, self._follow, active=False)  # this tab's own preview only, while it runs
+        self._running(False)
+        background_tasks.create(self.start_from_live(), name='what-if draft')
+
+    async def start_from_live(self) -> None:
+        self.show_draft(await self.services.rules.live())
+
+    def show_draft(self, draft: RuleSet) -> None:
+        self.draft = draft
+        values = policy_as_dict(draft.policy)
+        for name, number in self.values.items():
+            number.set_value(values[name])
+        self.level_rows.clear()
+        self.level_inputs = []
+        with self.level_rows:
+            for level in draft.levels:
+                with ui.row().classes('w-full no-wrap items-center gap-2').mark(f'draft-level-{level.number}'):
+                    ui.label(str(level.number)).classes('w-6 text-grey-7')
+                    title = ui.input('Title', value=level.title).classes('w-40').mark(
+                        f'draft-level-{level.number}-title')
+                    condition = ui.input('Condition', value=level.condition).classes('grow').mark(
+                        f'draft-level-{level.number}-condition')
+                    if level.number == 1:
+                        condition.disable()
+                    self.level_inputs.append((title, condition))
+        self.incentive_rows.clear()
+        with self.incentive_rows:
+            self.incentive_switches = {
+                incentive.id: ui.switch(incentive.label, value=True).props('dense').classes('text-sm')
+                .tooltip(incentive.summary).mark(f'draft-incentive-{incentive.id}')
+                for incentive in sorted(draft.incentives, key=lambda incentive: incentive.id)}
+            if not draft.incentives:
+                ui.label('None.').classes('text-sm text-grey-6')
+
+    def edited(self) -> RuleSet | None:
+        """The draft with the editors' values, or None (and the reason shown) if a value is refused."""
+        document = rules_as_document(self.draft)
+        document['scoring'] = {name: number.value for name, number in self.values.items()}
+        document['levels'] = [{**row, 'title': title.value, 'condition': condition.value or ''}
+                              for row, (title, condition) in zip(document['levels'], self.level_inputs, strict=True)]
+        document['incentives'] = [incentive.as_data() for incentive in self.draft.incentives
+                                  if self.incentive_switches[incentive.id].value]
+        try:
+            draft = rules_from_document(document)
+        except RulesError as error:
+            self.error.set_text(str(error))
+            return None
+        self.error.set_text('')
+        return draft
+
+    async def start(self) -> None:
+        if (who := self.lead()) is None or self.preview is not None or (draft := self.edited()) is None:
+            return
+        try:
+            self.preview = self.services.rules.preview(who, draft, days=int(self.days.value or 0))
+        except (ActionError, RulesError) as error:
+            self.error.set_text(str(error))
+            return
+        self._running(True)
+        self.status.set_text('Reading the log…')
+        background_tasks.create(self._run(self.preview), name='what-if preview')
+
+    async def _run(self, preview: Preview) -> None:
+        try:
+            result = await preview.run()
+        except Cancelled:
+            self.status.set_text('Preview cancelled: nothing was changed.')
+            return
+        finally:
+            self.preview = None
+            self._running(False)
+        self.status.set_text(f'Replayed {result.events:,} events of the last {result.days} days '
+                             f'(of {preview.total:,} in the log).')
+        self.show(result)
+
+    def cancel(self) -> None:
+        if self.preview is not None:
+            self.preview.cancel()
+            self.status.set_text('Cancelling…')
+
+    def _follow(self) -> None:
+        if self.preview is None or self.preview.cancelled:
+            return
+        if self.preview.total:
+            self.progress.set_value(min(1.0, self.preview.done / self.preview.total))
+            self.status.set_text(f'Replaying: {self.preview.done:,} of {self.preview.total:,} events…')
+        else:
+            self.status.set_text(f'Reading the log: {self.preview.read:,} events…')
+
+    def _running(self, running: bool) -> None:
+        self.timer.active = running
+        self.progress.set_visibility(running)
+        self.progress.set_value(0)
+        self.cancel_button.set_visibility(running)
+
+    def show(self, result: WhatIf) -> None:
+        self.results.clear()
+        with self.results:
+            affected = result.most_affected()
+            with ui.row().classes('w-full gap-2 items-center').mark('whatif-most-affected'):
+                ui.label('Most affected:').classes('font-medium')
+                if not affected:
+                    ui.label('nobody: the draft changes no one\'s points.').classes('text-sm')
+                for agent in affected:
+                    ui.chip(f'{agent.name} {agent.points_after - agent.points_before:+d}',
+                            color='positive' if agent.points_after > agent.points_before else 'negative') \
+                        .props('outline dense')
+            ui.plotly(_chart(result)).classes('w-full h-72').mark('whatif-chart')
+            columns = [{'name': 'name', 'label': 'Agent', 'field': 'name', 'align': 'left', 'sortable': True},
+                       {'name': 'points', 'label': 'Points', 'field': 'points', 'align': 'left'},
+                       *({'name': domain, 'label': label, 'field': domain, 'align': 'left'}
+                         for domain, label in DOMAIN_LABELS.items()),
+                       {'name': 'all_time', 'label': 'Rank, all time', 'field': 'all_time', 'align': 'left'},
+                       {'name': 'month', 'label': 'Rank, month', 'field': 'month', 'align': 'left'},
+                       {'name': 'level', 'label': 'Level', 'field': 'level', 'align': 'left'}]
+            ui.table(columns=columns, rows=[_row(agent) for agent in result.agents], row_key='id') \
+                .classes('w-full').props('dense flat').mark('whatif-table')
+            with ui.column().classes('w-full gap-0 bg-white rounded p-3').mark('whatif-changes'):
+                ui.label('Changing hands').classes('font-medium')
+                for badge in result.badges:
+                    ui.label(f'Badge {badge["name"]}: gained by {", ".join(badge["gained_by_names"]) or "nobody"}; '
+                             f'lost by {", ".join(badge["lost_by_names"]) or "nobody"}').classes('text-sm')
+                for level in result.levels:
+                    ui.label(f'{level["name"]}: level {level["before"]} → {level["after"]}').classes('text-sm')
+                for quest in result.quests:
+                    ui.label(f'Quest {quest["quest"]} ({quest["scope"]} #{quest["holder"]}): '
+                             f'{"completed" if quest["after"] else "no longer completed"}').classes('text-sm')
+                if not (result.badges or result.levels or result.quests):
+                    ui.label('No badge, level or quest would change hands.').classes('text-sm text-grey-7')
+
+    def export(self) -> None:
+        if self.lead() is None or (draft := self.edited()) is None:
+            return
+        ui.download.content(json.dumps(rules_as_document(draft), ensure_ascii=False, indent=2).encode(), 'rules.json',
+                            'application/json')
+
+    async def imported(self, event: events.UploadEventArguments) -> None:
+        if self.lead() is None:
+            return
+        try:
+            draft = rules_from_document(json.loads(await event.file.read()))
+        except (RulesError, UnicodeDecodeError, ValueError) as error:
+            reason = str(error) if isinstance(error, RulesError) else 'the file is not a JSON document'
+            self.error.set_text(f'Import refused: {reason}')
+            return
+        self.error.set_text('')
+        self.show_draft(draft)
+        ui.notify('Draft imported: preview it, then publish or discard it.', type='positive')
+
+    async def publish(self) -> None:
+        if (who := self.lead()) is None or (draft := self.edited()) is None:
+            return
+        try:
+            published = await self.services.rules.publish(who, draft)
+        except ActionError as error:
+            self.error.set_text(str(error))
+            ui.notify(str(error), type='warning', multi_line=True)
+            return
+        self.results.clear()
+        self.status.set_text('')
+        ui.notify(f'Published ({" and ".join(published)}): the draft applies from now on.', type='positive')
+        await self.start_from_live()
+
+    async def discard(self) -> None:
+        if self.preview is not None:
+            self.preview.cancel()
+        self.results.clear()
+        self.status.set_text('')
+        self.error.set_text('')
+        await self.start_from_live()
+        ui.notify('Draft discarded: the live rules are unchanged.')
+
+
+def _row(agent: AgentWhatIf) -> dict[str, object]:
+    def rank(ranks: dict[str, int | None], board: str) -> str:
+        return '—' if ranks.get(board) is None else f'#{ranks[board]}'
+
+    row: dict[str, object] = {'id': agent.id, 'name': agent.name,
+                              'points': f'{agent.points_before} → {agent.points_after}',
+                              'level': f'{agent.level_before} → {agent.level_after}'}
+    for domain in DOMAIN_LABELS:
+        row[domain] = f'{agent.points_by_domain_before[domain]} → {agent.points_by_domain_after[domain]}'
+    for board in ('all_time', 'month'):
+        row[board] = f'{rank(agent.rank_before, board)} → {rank(agent.rank_after, board)}'
+    return row
+
+
+def _chart(result: WhatIf) -> dict[str, object]:
+    """Each agent's points before and after, as grouped bars."""
+    names = [agent.name for agent in result.agents]
+    return {'data': [{'type': 'bar', 'name': 'Live rules', 'x': names, 'y': [a.points_before for a in result.agents]},
+                     {'type': 'bar', 'name': 'Draft', 'x': names, 'y': [a.points_after for a in result.agents]}],
+            'layout': {'barmode': 'group', 'margin': {'l': 40, 'r': 10, 't': 10, 'b': 60},
+                       'legend': {'orientation': 'h'}}}
+
