@@ -20,6 +20,7 @@ class QuestRow(Model):
     reward_points = fields.IntField(default=0)
     reward_domain = fields.CharField(max_length=16, default='productivity')
     reward_badge = fields.CharField(max_length=40, null=True)
+    repeat = fields.CharField(max_length=8, default='none', db_default='none')  # none | daily | weekly (issue 15)
 
     class Meta:
         table = 'quest'

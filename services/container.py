@@ -9,6 +9,7 @@ from services.domain.i18n import set_floor_timezone
 from services.domain.sessions import SessionPolicy
 from services.game.analytics import AnalyticsService
 from services.game.api_reads import ApiReads
+from services.game.away import AwayReport
 from services.game.badges import BadgeService
 from services.game.disputes import DisputeService
 from services.game.incentives import IncentiveService
@@ -27,6 +28,7 @@ from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
 from services.helpdesk.connections import ConnectionService
 from services.helpdesk.crm import CrmService
+from services.helpdesk.handovers import HandoverNotices
 from services.helpdesk.inbox import InboxService
 from services.helpdesk.monitor import MonitorService
 from services.helpdesk.presence import Presence
@@ -79,6 +81,7 @@ class Services:
     incentives: IncentiveService
     disputes: DisputeService
     kudos: KudosService  # an agent thanks a colleague (issue 20)
+    away: AwayReport  # the demo's "while you were away" (issue 15)
     receipts: ReceiptService
     # the game (issue 4): badges, editable levels, monthly trophies
     badges: BadgeService
@@ -111,6 +114,7 @@ class Services:
         await self.levels.load()  # the stored level table, before the projection loads
         await self.scoring.load()  # and the scoring values in force
         await self.game.load()
+        self.away.load()  # whoever comes back was away since here
         await self.incentives.load()  # into the projection game.load() built
         await self.rewards.load()
         await self.badges.load()
@@ -170,11 +174,13 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     badges = BadgeService(clock=clock, game=game, directory=directory)
     quests = QuestService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
     analytics = AnalyticsService(clock=clock, game=game, directory=directory)  # written with the events, below
-    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests, analytics=analytics)
+    progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests, incentives=incentives,
+                               analytics=analytics)
     trophies = TrophyService(clock=clock, game=game)
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
     kudos = KudosService(clock=clock, game=game, directory=directory, notices=notices)
+    away = AwayReport(game=game, enabled=settings.demo)  # the demo's simulator plays the agents who are away
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
     rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
                          incentives=incentives)
@@ -201,7 +207,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     monitor = MonitorService(clock=clock, inbox=inbox, presence=presence, routing=routing, sla=sla,
                              directory=directory)
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.release_stranded,
-                                              routing.route_waiting, monitor.tick])
+                                              routing.route_waiting, monitor.tick,
+                                              progress.check_incentives])  # the cards' incentives running now
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
     game.store_with_events(analytics)  # the charts' daily aggregates
@@ -219,13 +226,16 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      sla.on_committed,  # conversations answered: no first-response escalation
                      levels.on_committed,  # level-ups announced to the agent and on the kiosk
                      trophies.on_committed,  # the month's trophy standings
-                     monitor.on_committed):  # the lead's monitor: today's figures
+                     monitor.on_committed,  # the lead's monitor: today's figures
+                     HandoverNotices(inbox=inbox, directory=directory,  # a conversation handed over: its receiver told
+                                     notices=notices).on_committed):
         game.committed.subscribe(listener)
     directory.changed.subscribe(leaderboard.broadcast.poke)  # an account created, disabled or changed: rank again
     return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
                     sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
                     incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
-                    trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, receipts=receipts,
+                    trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, away=away,
+                    receipts=receipts,
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,

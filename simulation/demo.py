@@ -87,11 +87,18 @@ async def start_demo(services: Services, *, quests: bool, clock: AcceleratedCloc
 
 
 def demo_morning(now: datetime) -> datetime:
-    """A new demo starts during working hours: at night (UTC) the shifts are thin and the floor looks asleep."""
-    if 7 <= now.hour < 18:
+    """When a new demo starts: on a Monday in working hours (UTC), now if it is one, else the coming Monday at 08:00.
+
+    Why Monday: the quests and team missions seeded with the floor, and the week's boards, run to the end of the ISO
+    week; started on a Thursday they would have three days to live, on a Saturday one, and the week's board would
+    restart in hours. Why forward: the demo's clock never goes backwards (a restart continues from its last event),
+    and at the simulator's speed (60× by default) the demo's calendar leaves the real one within the hour anyway, so
+    jumping up to six days ahead costs nothing. At night the shifts are thin and the floor looks asleep, hence 08:00.
+    """
+    if now.weekday() == 0 and 7 <= now.hour < 18:
         return now
-    morning = now.replace(hour=8, minute=0, second=0, microsecond=0)
-    return morning if morning > now else morning + timedelta(days=1)
+    morning = now.replace(hour=8, minute=0, second=0, microsecond=0) + timedelta(days=-now.weekday() % 7)
+    return morning if morning > now else morning + timedelta(days=7)
 
 
 def demo_email(username: str) -> str:
@@ -227,9 +234,10 @@ async def seed_demo_game(rewards: RewardService, incentives: IncentiveService, d
 
 QUESTS = [
     QuestDraft(title='Resolve 8 conversations today', description='Every resolution counts, on any channel.',
-               target=8, preset='today', reward_points=30),
+               target=8, preset='today', reward_points=30, repeat='daily'),  # a new round every day
     QuestDraft(title='5 happy customers this week', description='Customers who rate your help good.', kind='rated',
-               rating='good', target=5, preset='this_week', reward_points=40, reward_domain='quality'),
+               rating='good', target=5, preset='this_week', reward_points=40, reward_domain='quality',
+               repeat='weekly'),
     QuestDraft(title='Team mission: 60 resolved this week', description='The whole team works on it together; '
                'everyone in the team gets the reward.', target=60, preset='this_week', scope='team',
                reward_points=25),

@@ -347,24 +347,30 @@ RATING_ICONS = {Rating.GOOD: ('sentiment_satisfied', 'positive'), Rating.NEUTRAL
                 Rating.BAD: ('sentiment_dissatisfied', 'negative')}
 
 
+DISPUTED = 'disputed'  # the filter listing the disputes agents raised and no lead decided yet
+
+
 class DisputesTab:
     """The latest ratings; an unfair one is invalidated with a reason, and its points are compensated."""
 
     def __init__(self, context: AdminContext) -> None:
         self.context = context
         self.disputed: RatedView | None = None
+        self.rejecting = False  # the dialog turns an agent's dispute down rather than invalidating the rating
         with ui.dialog() as self.dialog, ui.card().classes('w-[30rem] gap-2').mark('invalidate-form'):
             self.dialog_title = ui.label().classes('text-base font-bold')
-            self.reason = ui.textarea('Why is it unfair? (the agent is told)').props('autogrow').classes('w-full') \
+            self.reason = ui.textarea('Why? (the agent is told)').props('autogrow').classes('w-full') \
                 .mark('invalidate-reason')
             with ui.row().classes('w-full justify-end gap-2'):
                 ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
-                ui.button('Invalidate', icon='gavel', color='negative', on_click=self._invalidate).props('no-caps') \
-                    .mark('invalidate-confirm')
+                self.confirm = ui.button('Invalidate', icon='gavel', color='negative', on_click=self._decide) \
+                    .props('no-caps').mark('invalidate-confirm')
         with ui.row().classes('w-full items-center'):
-            ui.label('Invalidating a rating adds entries that cancel its points; the history stays. Once per rating.') \
+            ui.label('Invalidating a rating adds entries that cancel its points; the history stays. Once per rating. '
+                     'Agents dispute their own ratings: "Disputed" lists those waiting for you.') \
                 .classes('text-sm text-grey-8 grow')
-            self.only = ui.toggle({'': 'All', Rating.BAD.value: 'Bad', Rating.GOOD.value: 'Good'}, value='',
+            self.only = ui.toggle({'': 'All', Rating.BAD.value: 'Bad', Rating.GOOD.value: 'Good',
+                                   DISPUTED: 'Disputed'}, value='',
                                   on_change=self.load).props('no-caps dense').mark('ratings-filter')
         self.rows = ui.column().classes('w-full gap-1').mark('ratings')
         context.services.disputes.changed.subscribe(self.load)  # unsubscribed with the tab
@@ -372,12 +378,13 @@ class DisputesTab:
     async def load(self) -> None:
         if (lead := self.context.lead()) is None:
             return
-        only = Rating(self.only.value) if self.only.value else None
-        ratings = await self.context.services.disputes.ratings(lead, only=only)
+        disputed = self.only.value == DISPUTED
+        only = Rating(self.only.value) if self.only.value and not disputed else None
+        ratings = await self.context.services.disputes.ratings(lead, only=only, disputed=disputed)
         self.rows.clear()
         with self.rows:
             if not ratings:
-                ui.label('No ratings yet.').classes('text-sm text-grey-6')
+                ui.label('No disputes waiting.' if disputed else 'No ratings yet.').classes('text-sm text-grey-6')
             for rated in ratings:
                 icon, color = RATING_ICONS[rated.rating]
                 with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1 min-h-[44px]') \
@@ -388,24 +395,48 @@ class DisputesTab:
                     ui.label(rated.comment).classes('text-sm italic text-grey-8 grow truncate')
                     ui.label(rated.rated_at.strftime('%d %b %H:%M')).classes('text-xs text-grey-6')
                     ui.label(f'{rated.points:+d}').classes('w-10 text-right')
+                    if rated.disputed_because is not None:
+                        ui.badge('disputed', color='amber-8').tooltip(f'{rated.agent_name}: {rated.disputed_because}') \
+                            .mark(f'disputed-{rated.event_id}')
                     if rated.invalidated_because is not None:
                         ui.badge('invalidated', color='grey').tooltip(rated.invalidated_because) \
                             .mark(f'invalidated-{rated.event_id}')
+                    elif rated.rejected_because is not None:
+                        ui.badge('rating stands', color='grey').tooltip(rated.rejected_because) \
+                            .mark(f'rejected-{rated.event_id}')
                     else:
+                        if rated.disputed_because is not None:
+                            ui.button('Turn down', icon='block', on_click=lambda r=rated: self._ask(r, reject=True)) \
+                                .props('no-caps dense flat').mark(f'reject-{rated.event_id}')
                         ui.button('Invalidate', icon='gavel', on_click=lambda r=rated: self._ask(r)) \
                             .props('no-caps dense flat').mark(f'invalidate-{rated.event_id}')
+                if rated.disputed_because is not None and disputed:
+                    ui.label(f'{rated.agent_name} says: {rated.disputed_because}') \
+                        .classes('text-sm text-grey-8 pl-12').mark(f'dispute-reason-{rated.event_id}')
 
-    def _ask(self, rated: RatedView) -> None:
-        self.disputed = rated
-        self.dialog_title.set_text(f'Invalidate the {rated.rating.value} rating of {rated.agent_name} on '
-                                   f'#{rated.conversation_id}? {-rated.points:+d} points compensate it.')
+    def _ask(self, rated: RatedView, *, reject: bool = False) -> None:
+        self.disputed, self.rejecting = rated, reject
+        if reject:
+            self.dialog_title.set_text(f'Turn down the dispute of {rated.agent_name} on #{rated.conversation_id}? '
+                                       f'The {rated.rating.value} rating stands.')
+            self.confirm.set_text('Turn down')
+        else:
+            self.dialog_title.set_text(f'Invalidate the {rated.rating.value} rating of {rated.agent_name} on '
+                                       f'#{rated.conversation_id}? {-rated.points:+d} points compensate it.')
+            self.confirm.set_text('Invalidate')
         self.reason.set_value('')
         self.dialog.open()
 
-    async def _invalidate(self) -> None:
+    async def _decide(self) -> None:
         if (lead := self.context.lead()) is None or self.disputed is None:
             return
-        compensated = await attempt_result(self.context.services.disputes.invalidate(
+        disputes = self.context.services.disputes
+        if self.rejecting:
+            if await attempt(disputes.reject(lead, self.disputed.event_id, self.reason.value or ''),
+                             done=f'Turned down; the rating of {self.disputed.agent_name} stands.', multi_line=True):
+                self.dialog.close()
+            return
+        compensated = await attempt_result(disputes.invalidate(
             lead, self.disputed.event_id, self.reason.value or ''), multi_line=True)
         if compensated is None:
             return

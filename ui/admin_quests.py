@@ -13,7 +13,7 @@ from services.container import Services
 from services.domain.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, BadgeKind
 from services.domain.errors import ActionError
 from services.domain.events import Channel, Rating
-from services.domain.quests import Preset, QuestDefinition, QuestScope, reward_text
+from services.domain.quests import UNTIL_ENDED, Preset, QuestDefinition, QuestScope, Repeat, reward_text
 from services.domain.scoring import Domain
 from services.game.quests import QuestDraft
 from services.platform.directory import AgentView
@@ -22,6 +22,8 @@ PRESETS = {Preset.TODAY.value: 'Today', Preset.THIS_WEEK.value: 'This week', Pre
            Preset.CUSTOM.value: 'Custom days'}
 PRIORITIES = ['low', 'normal', 'high', 'urgent']
 MEASURES = {ONE: 'events', CONVERSATION: 'conversations'}
+# a recurring quest's period preset picks its first round's start; it then repeats until a lead ends it
+REPEATS = {Repeat.NONE.value: 'Once', Repeat.DAILY.value: 'Every day', Repeat.WEEKLY.value: 'Every week'}
 
 
 def quests_section(services: Services, actor: Callable[[], AgentView | None]) -> None:
@@ -77,9 +79,13 @@ def summary(quest: QuestDefinition) -> str:
     where = ''.join(f', {f.field} {"/".join(map(str, f.values))}' for f in metric.where)
     measure = MEASURES.get(metric.value, metric.value.replace('_', ' '))
     last_day = (quest.ends_at - timedelta(microseconds=1)).date()
-    return (f'{quest.aggregation.value} of {measure} ({what}{where}) to {quest.target}, '
-            f'{quest.starts_at:%d %b %H:%M} to {quest.ends_at:%d %b %H:%M}'
-            f'{" (last day " + last_day.strftime("%d %b") + ")" if quest.ends_at.time() == datetime.min.time() else ""}'
+    if quest.repeat != Repeat.NONE:
+        until = '' if quest.ends_at == UNTIL_ENDED else f' until {quest.ends_at:%d %b %H:%M}'
+        when = f'a new round {REPEATS[quest.repeat.value].lower()} from {quest.starts_at:%d %b %H:%M}{until}'
+    else:
+        when = (f'{quest.starts_at:%d %b %H:%M} to {quest.ends_at:%d %b %H:%M}' +
+                (f' (last day {last_day:%d %b})' if quest.ends_at.time() == datetime.min.time() else ''))
+    return (f'{quest.aggregation.value} of {measure} ({what}{where}) to {quest.target}, {when}'
             f', {"team mission" if quest.scope == QuestScope.TEAM else "each agent"}, {reward_text(quest)}')
 
 
@@ -121,6 +127,9 @@ class QuestEditor:
                     .bind_visibility_from(self.preset, 'value', **custom)
                 self.last_day = ui.input('Last day').props('type=date').classes('grow').mark('quest-last-day') \
                     .bind_visibility_from(self.preset, 'value', **custom)
+                self.repeat = ui.select(REPEATS, value=Repeat.NONE.value, label='Repeats').classes('w-36') \
+                    .tooltip('Every day or week: a new round each period from the start, until you end it') \
+                    .mark('quest-repeat')
             with ui.row().classes('w-full no-wrap gap-2 items-center'):
                 self.scope = ui.toggle({QuestScope.INDIVIDUAL.value: 'Each agent', QuestScope.TEAM.value:
                                         'Team mission'}, value=QuestScope.INDIVIDUAL.value).props('no-caps no-wrap') \
@@ -164,6 +173,7 @@ class QuestEditor:
         self.first_day.value = (quest.starts_at.date() if quest else today).isoformat()
         self.last_day.value = ((quest.ends_at - timedelta(microseconds=1)).date() if quest else today).isoformat()
         self.scope.value = quest.scope.value if quest else QuestScope.INDIVIDUAL.value
+        self.repeat.value = quest.repeat.value if quest else Repeat.NONE.value
         self.points.value = quest.reward_points if quest else 50
         self.domain.value = quest.reward_domain.value if quest else Domain.PRODUCTIVITY.value
         awarded = {d.key: d.name for d in self.services.badges.definitions if d.kind == BadgeKind.AWARDED}
@@ -178,7 +188,8 @@ class QuestEditor:
                           target=int(self.target.value or 0), preset=self.preset.value or '',
                           first_day=_day(self.first_day.value), last_day=_day(self.last_day.value),
                           scope=self.scope.value or '', reward_points=int(self.points.value or 0),
-                          reward_domain=self.domain.value or '', reward_badge=self.badge.value or '')
+                          reward_domain=self.domain.value or '', reward_badge=self.badge.value or '',
+                          repeat=self.repeat.value or Repeat.NONE.value)
 
     async def save(self) -> None:
         if (lead := self.actor()) is None:

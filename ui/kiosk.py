@@ -248,7 +248,7 @@ class PublicFloor:
             if quest.scope != QuestScope.TEAM or not quest.running(now):
                 continue
             for team_id, team in sorted(services.directory.teams.items(), key=lambda item: item[1]):
-                progress = board.holder_progress(quest.key, team_id, team_id=team_id)
+                progress = board.holder_progress(quest.key, team_id, team_id=team_id, now=now)
                 missions.append(MissionRow(title=quest.title, team_id=team_id, team=team, value=progress.value,
                                            target=quest.target, share=progress.share, done=progress.completed))
         trophies = services.trophies.snapshot()

@@ -1,15 +1,20 @@
-"""My ratings: what customers said about the agent's resolved conversations, with a link to each one."""
+"""My ratings: what customers said about the agent's resolved conversations, with a link to each one, and a way to
+dispute one the agent finds unfair (issue 15): a lead decides, and the row says how it stands."""
 from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
 from services.container import Services
 from services.domain.events import Rating
-from services.helpdesk.ratings import MyRatings
+from services.game.disputes import MAX_REASON, DisputeState
+from services.helpdesk.ratings import MyRatings, RatedConversation
 from services.platform.directory import AgentView
+from ui.actions import attempt
 
 ICONS = {Rating.GOOD: ('sentiment_satisfied', 'positive'), Rating.NEUTRAL: ('sentiment_neutral', 'amber-8'),
          Rating.BAD: ('sentiment_dissatisfied', 'negative')}
+OUTCOMES = {'pending': ('disputed: a lead will decide', 'amber-8'), 'upheld': ('dispute upheld', 'positive'),
+            'rejected': ('dispute turned down', 'grey')}
 
 
 class MyRatingsDialog:
@@ -22,9 +27,11 @@ class MyRatingsDialog:
         self.open_conversation = open_conversation
         self.parent = ui.context.slot.parent
         self.dialog: ui.dialog | None = None
+        self.disputed: RatedConversation | None = None
 
     async def open(self) -> None:
         ratings = await self.services.ratings.of(self.agent.id)
+        disputes = await self.services.disputes.disputes_of(self.agent, [rated.event_id for rated in ratings.recent])
         if self.dialog is None:
             with self.parent, ui.dialog() as self.dialog, \
                     ui.card().classes('w-[40rem] max-w-full gap-2').mark('my-ratings'):
@@ -32,10 +39,35 @@ class MyRatingsDialog:
                     ui.label('My ratings').classes('text-lg font-bold grow')
                     ui.button(icon='close', on_click=self.dialog.close).props('flat round dense')
                 self.content = ui.column().classes('w-full gap-2')
-        self._show(ratings)
+                with ui.column().classes('w-full gap-1').mark('dispute-form') as self.form:
+                    self.form_title = ui.label().classes('text-sm font-bold')
+                    self.reason = ui.textarea('Why is it unfair? (a lead reads it)',
+                                              validation={f'At most {MAX_REASON} characters':
+                                                          lambda value: len(value or '') <= MAX_REASON}) \
+                        .props('autogrow').classes('w-full').mark('dispute-reason')
+                    with ui.row().classes('w-full justify-end gap-2'):
+                        ui.button('Cancel', on_click=lambda: self.form.set_visibility(False)).props('flat no-caps')
+                        ui.button('Dispute', icon='gavel', on_click=self._dispute).props('no-caps') \
+                            .mark('dispute-confirm')
+        self.form.set_visibility(False)
+        self._show(ratings, disputes)
         self.dialog.open()
 
-    def _show(self, ratings: MyRatings) -> None:
+    def _ask(self, rated: RatedConversation) -> None:
+        self.disputed = rated
+        self.form_title.set_text(f'Dispute the {rated.rating.value} rating on #{rated.conversation_id}')
+        self.reason.set_value('')
+        self.form.set_visibility(True)
+
+    async def _dispute(self) -> None:
+        if self.disputed is None:
+            return
+        if await attempt(self.services.disputes.dispute(self.agent, self.disputed.event_id, self.reason.value or ''),
+                         done=f'Disputed the rating on #{self.disputed.conversation_id}: a lead will decide.',
+                         multi_line=True):
+            await self.open()  # the row now says it is disputed
+
+    def _show(self, ratings: MyRatings, disputes: dict[int, DisputeState]) -> None:
         self.content.clear()
         with self.content:
             ui.label('Last 7 days').classes('text-sm text-grey-7')
@@ -62,6 +94,14 @@ class MyRatingsDialog:
                                 ui.label(rated.rated_at.strftime('%d %b %H:%M')).classes('text-xs text-grey-6')
                             if rated.comment:
                                 ui.label(f'“{rated.comment}”').classes('text-sm italic text-grey-8')
+                            if (state := disputes.get(rated.event_id)) is not None:
+                                text, color = OUTCOMES[state.outcome]
+                                with ui.row().classes('gap-2 items-center no-wrap'):
+                                    ui.badge(text, color=color).mark(f'dispute-state-{rated.event_id}')
+                                    ui.label(state.answer).classes('text-xs text-grey-7')
+                        if rated.event_id not in disputes:
+                            ui.button('Dispute', icon='gavel', on_click=lambda r=rated: self._ask(r)) \
+                                .props('no-caps dense flat').mark(f'dispute-{rated.event_id}')
 
     async def _go(self, conversation_id: int) -> None:
         if self.dialog is not None:

@@ -45,6 +45,8 @@ class ProgressCard:
                     self.week = ui.label().classes('text-sm').mark('points-week')
                     self.csat = ui.label().classes('text-sm').mark('card-csat') \
                         .tooltip('Good ratings out of all your ratings, the last 7 days')
+            self.incentives = ui.row().classes('w-full gap-1').mark('card-incentives')
+            self._incentives_shown: tuple[str, ...] | None = None
             self.chart = ui.plotly(EMPTY_FIGURE).classes('w-full h-40')
             self.badges = ui.row().classes('w-full gap-1 items-center').mark('card-badges')
             self._badge_keys: tuple[str, ...] | None = None
@@ -78,10 +80,23 @@ class ProgressCard:
                               ('text-positive' if receipt.points > 0 else 'text-negative'))
         self.no_receipts.set_visibility(not view.receipts)
         self.quests.show(view.quests)
+        self._show_incentives(view.incentives)
         if previous is None or previous.skills != view.skills or previous.daily != view.daily:
             # plotly resends the whole figure: only when its data changed, and built once for all the agent's tabs
             self.chart.update_figure(_figure(tuple(view.skills.items()), tuple(view.daily)))
 
+
+    def _show_incentives(self, running: tuple[str, ...]) -> None:
+        """The incentives running now, as on /rewards: points count more while they last."""
+        if running == self._incentives_shown:
+            return
+        self._incentives_shown = running
+        self.incentives.clear()
+        self.incentives.set_visibility(bool(running))
+        with self.incentives:
+            for text in running:
+                ui.chip(text, icon='bolt', color='amber-3').props('dense').mark('card-incentive') \
+                    .tooltip('An incentive running now: resolutions earn more while it lasts')
 
     def _open(self, index: int, on_receipt: Callable[[Receipt], object] | None) -> object:
         """The receipt shown at ``index``, handed to ``on_receipt`` (NiceGUI awaits what it returns)."""

@@ -3,6 +3,8 @@ from nicegui import ui
 
 from services.domain.quests import QuestBar
 
+REPEAT_WORDS = {'daily': 'a new round every day', 'weekly': 'a new round every week'}  # a recurring quest's bar
+
 
 class QuestBars:
     """One bar per running quest or team mission; rows are rebuilt only when the set of quests changes."""
@@ -25,7 +27,8 @@ class QuestBars:
             progress.set_value(bar.share)
             progress.props(f'color={"positive" if bar.done else "amber-8" if bar.team else "primary"}')
             detail.set_text(f'{_number(bar.value)} of {bar.target}' +
-                            (' · done!' if bar.done else f' · {bar.time_left}') + f' · {bar.reward}')
+                            (' · done!' if bar.done else f' · {bar.time_left}') + f' · {bar.reward}' +
+                            (f' · {REPEAT_WORDS[bar.repeat]}' if bar.repeat else ''))
             done.set_visibility(bar.done)
 
     def _build(self, bars: tuple[QuestBar, ...]) -> None:

@@ -179,8 +179,16 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
         services.connections.changed.subscribe(
             lambda _: ui.navigate.reload() if services.directory.works_elsewhere(agent) != elsewhere else None)
 
+        returning = not services.presence.is_online(agent.id)  # no other tab of theirs: the simulator played them
         services.presence.tab_opened(agent.id)  # the simulator leaves an agent's work alone while they are here
-        ui.context.client.on_delete(lambda: services.presence.tab_closed(agent.id))
+
+        def tab_closed() -> None:
+            services.presence.tab_closed(agent.id)
+            if not services.presence.is_online(agent.id):
+                services.away.left(agent.id)  # the demo's simulator works as them from here
+        ui.context.client.on_delete(tab_closed)
+        if returning and (away := await services.away.returned(agent.id)) is not None:
+            ui.notify(away.text, type='info', multi_line=True, timeout=15000, position='top')
 
 
 # the lead's pages, in the header's menu: what it says, its icon, where it goes, the marker tests find it by

@@ -41,6 +41,11 @@ class EventKind(str, Enum):
     INCENTIVE_DELETED = 'incentive_deleted'  # agent_id: the lead; data: incentive_id, name
     RATING_INVALIDATED = 'rating_invalidated'  # a lead upheld a dispute; agent_id: who was rated; data:
     # rated_event_id, rating, reason, by, awards (the ledger entries the rating caused, compensated)
+    # an agent's side of a dispute (issue 15): agent_id: the agent who disputes their own rating, the actor; data:
+    # rated_event_id, rating, reason, by. Once per rating (key rating_disputed:{rated_event_id}); nothing is scored
+    RATING_DISPUTED = 'rating_disputed'
+    # a lead turned a dispute down; agent_id: who was rated; data: rated_event_id, rating, reason, by (the lead)
+    DISPUTE_REJECTED = 'dispute_rejected'
     # the game's editable parts (issue 4): an edit is a line of the log, so a replay folds it at the same point
     LEVELS_CHANGED = 'levels_changed'  # a lead edited the levels; data: levels (the whole table), by
     BADGES_CHANGED = 'badges_changed'  # a lead edited the badges; data: badges (every definition), by

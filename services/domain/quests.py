@@ -8,6 +8,11 @@ it as a ``QUEST_COMPLETED`` event (the projection turns it into ledger entries) 
 
 Leads' edits are ``QUESTS_CHANGED`` events carrying every definition; :class:`QuestTracker` meets them at their place
 in the log (live and in a replay) and feeds a new or edited quest the log again from its start.
+
+A quest can repeat daily or weekly (issue 15): its period is then cut into rounds of a day or a week from its start,
+each round counted and completed on its own (its completion's key names the round, so each round rewards once), until
+a lead ends it. Rounds are a pure function of the events' times, so a replay finds the very same rounds; an edit feeds
+a recurring quest the log again from the start of the round it falls in only, so the rounds over stand as they were.
 """
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +45,17 @@ class QuestScope(str, Enum):
     TEAM = 'team'
 
 
+class Repeat(str, Enum):
+    """Whether a quest is one period, or a new round every day or week from its start."""
+    NONE = 'none'
+    DAILY = 'daily'
+    WEEKLY = 'weekly'
+
+
+ROUND_LENGTHS = {Repeat.DAILY: timedelta(days=1), Repeat.WEEKLY: timedelta(days=7)}
+UNTIL_ENDED = datetime(2100, 1, 1, tzinfo=UTC)  # a recurring quest's end until a lead ends it
+
+
 def quest_metric(kind: EventKind | str, *, channel: str | None = None, rating: str | None = None,
                  tag: str | None = None, priority: str | None = None, value: str = ONE) -> Metric:
     """A metric with the usual quest filters, e.g. ``quest_metric('resolved', channel='social')``.
@@ -70,9 +86,11 @@ class QuestDefinition:
     reward_domain: Domain = Domain.PRODUCTIVITY
     reward_badge: str | None = None  # a badge key, given for good when the quest is completed
     description: str = ''
+    repeat: Repeat = Repeat.NONE  # daily or weekly: a new round each day or week from ``starts_at``
 
     def __post_init__(self) -> None:
-        for name, enum in (('aggregation', Aggregation), ('scope', QuestScope), ('reward_domain', Domain)):
+        for name, enum in (('aggregation', Aggregation), ('scope', QuestScope), ('reward_domain', Domain),
+                           ('repeat', Repeat)):
             try:
                 object.__setattr__(self, name, enum_value(enum, getattr(self, name), name.replace('_', ' ')))
             except BadgeError as error:
@@ -97,6 +115,29 @@ class QuestDefinition:
     def running(self, now: datetime) -> bool:
         return self.starts_at <= now < self.ends_at
 
+    def round_at(self, moment: datetime) -> int | None:
+        """The round a moment falls in (0 for a quest that does not repeat), or None outside the quest's period."""
+        if not self.starts_at <= moment < self.ends_at:
+            return None
+        if self.repeat == Repeat.NONE:
+            return 0
+        return (moment - self.starts_at) // ROUND_LENGTHS[self.repeat]
+
+    def round_span(self, number: int) -> tuple[datetime, datetime]:
+        """A round's [start, end): the whole period for a quest that does not repeat; a last round ends with it."""
+        if self.repeat == Repeat.NONE:
+            return self.starts_at, self.ends_at
+        start = self.starts_at + number * ROUND_LENGTHS[self.repeat]
+        return start, min(start + ROUND_LENGTHS[self.repeat], self.ends_at)
+
+    def counted_from(self, moment: datetime) -> datetime:
+        """From when an edit or a start-up at ``moment`` feeds the quest the log again: from its start, or for a
+        recurring quest from the start of the round ``moment`` falls in (the rounds over stand as they were)."""
+        number = self.round_at(moment)
+        if self.repeat == Repeat.NONE or number is None:
+            return self.starts_at if moment < self.ends_at else self.ends_at
+        return self.round_span(number)[0]
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form, read back by :func:`quest_from_dict`."""
         return {'key': self.key, 'title': self.title, 'description': self.description, 'target': self.target,
@@ -105,7 +146,8 @@ class QuestDefinition:
                                      for f in self.metric.where]},
                 'starts_at': self.starts_at.isoformat(), 'ends_at': self.ends_at.isoformat(),
                 'aggregation': self.aggregation.value, 'scope': self.scope.value, 'reward_points': self.reward_points,
-                'reward_domain': self.reward_domain.value, 'reward_badge': self.reward_badge}
+                'reward_domain': self.reward_domain.value, 'reward_badge': self.reward_badge,
+                'repeat': self.repeat.value}
 
 
 def quest_from_dict(data: Mapping[str, Any]) -> QuestDefinition:
@@ -170,27 +212,36 @@ class QuestCompletion:
     points: int
     domain: Domain
     badge: str | None
+    round: int | None = None  # a recurring quest's round (0, 1, …); None for a quest that does not repeat
 
     @property
     def key(self) -> str:
-        """The idempotency key of its event: a quest is completed once per agent (or team), however often it is
-        detected (a repeated event, a restart, an edit fed again)."""
-        return completion_key(self.quest, self.scope, self.holder)
+        """The idempotency key of its event: a quest (a recurring quest's round) is completed once per agent (or
+        team), however often it is detected (a repeated event, a restart, an edit fed again)."""
+        return completion_key(self.quest, self.scope, self.holder, self.round)
 
     def as_data(self) -> dict[str, Any]:
         return {'quest': self.quest, 'title': self.title, 'scope': self.scope.value, 'holder': self.holder,
+                'round': self.round,
                 'team_id': self.team_id, 'agent_ids': list(self.agent_ids), 'points': self.points,
                 'domain': self.domain.value, 'badge': self.badge, 'value': self.value, 'target': self.target,
                 'event_id': self.event_id, 'conversation_id': self.conversation_id, 'by': self.by}
 
 
-def completion_key(quest: str, scope: QuestScope | str, holder: int) -> str:
-    return f'quest:{quest}:{"team" if scope == QuestScope.TEAM else "agent"}:{holder}'
+def completion_key(quest: str, scope: QuestScope | str, holder: int, round_number: int | None = None) -> str:
+    """``quest:{key}:{agent|team}:{id}``, and ``:round:{n}`` for a recurring quest's round."""
+    suffix = '' if round_number is None else f':round:{round_number}'
+    return f'quest:{quest}:{"team" if scope == QuestScope.TEAM else "agent"}:{holder}{suffix}'
 
 
 def logged_key(data: Mapping[str, Any]) -> str:
-    """The completion key of a ``QUEST_COMPLETED`` event's data."""
-    return completion_key(data['quest'], data['scope'], data['holder'])
+    """The completion key of a ``QUEST_COMPLETED`` event's data (logged before rounds existed: no round)."""
+    return completion_key(data['quest'], data['scope'], data['holder'], data.get('round'))
+
+
+def round_label(quest: 'QuestDefinition', number: int | None) -> int | None:
+    """What a completion records as its round: the number for a recurring quest, None otherwise."""
+    return None if quest.repeat == Repeat.NONE else number
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -200,6 +251,7 @@ class QuestProgress:
     share: float  # 0..1, for the progress bar
     completed: bool
     team_id: int | None = None
+    round: int = 0  # the round shown (a recurring quest's)
 
 
 class QuestBoard:
@@ -215,8 +267,11 @@ class QuestBoard:
         if len(self.quests) < len(quests):
             raise QuestError('Two quests have the same key')
         self.team_of: Mapping[int, int | None] = team_of if team_of is not None else {}
-        self.aggregates: dict[str, dict[int, Aggregate]] = {key: {} for key in self.quests}  # key -> agent/team id
-        self.completed: dict[str, set[int]] = {key: set() for key in self.quests}  # key -> agents/teams done
+        # key -> (round, agent/team id): a quest that does not repeat has round 0 only
+        self.aggregates: dict[str, dict[tuple[int, int], Aggregate]] = {key: {} for key in self.quests}
+        self.completed: dict[str, set[tuple[int, int]]] = {key: set() for key in self.quests}  # (round, holder) done
+        self.latest_round: dict[str, int] = {key: 0 for key in self.quests}  # the latest round an event counted in
+        self.counted_from: dict[str, datetime] = {}  # key -> events before this are not counted (see QuestTracker)
         self.last_event_id = 0
         self.kinds: dict[EventKind, list[QuestDefinition]] = {}
         for quest in quests:
@@ -229,7 +284,8 @@ class QuestBoard:
         self.last_event_id = event.id
         completions = []
         for quest in self.kinds.get(event.kind, ()):
-            if not quest.starts_at <= event.occurred_at < quest.ends_at:
+            number = quest.round_at(event.occurred_at)
+            if number is None or event.occurred_at < self.counted_from.get(quest.key, quest.starts_at):
                 continue
             value = quest.metric.fact(event)
             if value is None:
@@ -238,46 +294,55 @@ class QuestBoard:
             holder = event.agent_id if quest.scope == QuestScope.INDIVIDUAL else self.team_of.get(event.agent_id)
             if holder is None:
                 continue
-            aggregate = self.aggregates[quest.key].get(holder)
+            self.latest_round[quest.key] = max(self.latest_round[quest.key], number)
+            aggregate = self.aggregates[quest.key].get((number, holder))
             if aggregate is None:
-                aggregate = self.aggregates[quest.key][holder] = Aggregate()
+                aggregate = self.aggregates[quest.key][number, holder] = Aggregate()
             aggregate.add(value, distinct=quest.metric.value == CONVERSATION)
             reached = aggregate.result(quest.aggregation, quest.metric)
-            if holder not in self.completed[quest.key] and reached >= quest.target:
-                self.completed[quest.key].add(holder)
-                completions.append(self._complete(quest, holder, event, reached))
+            if (number, holder) not in self.completed[quest.key] and reached >= quest.target:
+                self.completed[quest.key].add((number, holder))
+                completions.append(self._complete(quest, holder, event, reached, number))
         return completions
 
     def feed_all(self, events: Iterable[GameEvent]) -> list[QuestCompletion]:
         return [completion for event in events for completion in self.feed(event)]
 
-    def mark_done(self, quest: str, scope: QuestScope | str, holder: int) -> None:
+    def mark_done(self, quest: str, scope: QuestScope | str, holder: int, round_number: int | None = None) -> None:
         """Count a completion recorded before (under an earlier definition, or before a restart) as done."""
         if quest in self.quests and self.quests[quest].scope == scope:
-            self.completed[quest].add(holder)
+            self.completed[quest].add((round_number or 0, holder))
 
-    def progress(self, key: str, agent_id: int) -> QuestProgress:
-        """An agent's progress in a quest: their own, or their team's shared progress in a team mission."""
+    def progress(self, key: str, agent_id: int, now: datetime | None = None) -> QuestProgress:
+        """An agent's progress in a quest (in the round running at ``now``, else the latest one counted): their own,
+        or their team's shared progress in a team mission."""
         quest = self.quests[key]
         team_id = self.team_of.get(agent_id) if quest.scope == QuestScope.TEAM else None
         holder = agent_id if quest.scope == QuestScope.INDIVIDUAL else team_id
-        return self.holder_progress(key, holder, team_id=team_id)
+        return self.holder_progress(key, holder, team_id=team_id, now=now)
 
-    def holder_progress(self, key: str, holder: int | None, *, team_id: int | None = None) -> QuestProgress:
-        """The progress of one holder: an agent in a quest, a team in a mission (the wall shows each team's)."""
+    def holder_progress(self, key: str, holder: int | None, *, team_id: int | None = None,
+                        number: int | None = None, now: datetime | None = None) -> QuestProgress:
+        """The progress of one holder (an agent in a quest, a team in a mission: the wall shows each team's) in round
+        ``number``, else the round running at ``now``, else the latest one counted."""
         quest = self.quests[key]
-        aggregate = self.aggregates[key].get(holder) if holder is not None else None
+        if number is None:
+            number = quest.round_at(now) if now is not None else None
+            number = self.latest_round[key] if number is None else number
+        aggregate = self.aggregates[key].get((number, holder)) if holder is not None else None
         value = aggregate.result(quest.aggregation, quest.metric) if aggregate else 0
         return QuestProgress(quest=quest, value=value, share=min(1.0, max(0.0, value / quest.target)),
-                             completed=holder in self.completed[key], team_id=team_id)
+                             completed=(number, holder) in self.completed[key], team_id=team_id, round=number)
 
     def progress_for(self, agent_id: int, now: datetime) -> list[QuestProgress]:
         """The progress card's bars: every quest running at ``now`` the agent takes part in, by end time."""
         in_team = self.team_of.get(agent_id) is not None
-        return [self.progress(quest.key, agent_id) for quest in sorted(self.quests.values(), key=_by_end)
+        return [self.progress(quest.key, agent_id, now)
+                for quest in sorted(self.quests.values(), key=lambda quest: _by_end(quest, now))
                 if quest.running(now) and (quest.scope == QuestScope.INDIVIDUAL or in_team)]
 
-    def _complete(self, quest: QuestDefinition, holder: int, event: GameEvent, value: float) -> QuestCompletion:
+    def _complete(self, quest: QuestDefinition, holder: int, event: GameEvent, value: float,
+                  number: int) -> QuestCompletion:
         assert event.agent_id is not None
         if quest.scope == QuestScope.INDIVIDUAL:
             agent_ids, team_id = (holder,), None
@@ -287,7 +352,8 @@ class QuestBoard:
                                agent_ids=agent_ids, team_id=team_id, event_id=event.id,
                                conversation_id=event.conversation_id, by=event.agent_id, at=event.occurred_at,
                                value=value, target=quest.target, points=quest.reward_points,
-                               domain=quest.reward_domain, badge=quest.reward_badge)
+                               domain=quest.reward_domain, badge=quest.reward_badge,
+                               round=round_label(quest, number))
 
 
 class QuestTracker:
@@ -301,18 +367,23 @@ class QuestTracker:
                  team_of: Mapping[int, int | None] | None = None) -> None:
         self.team_of: Mapping[int, int | None] = team_of if team_of is not None else {}
         self.board = QuestBoard(quests, team_of=self.team_of)
-        self.done: set[tuple[str, QuestScope, int]] = set()  # every completion found, under any definition
+        # every completion found, under any definition: (quest, scope, holder, round or None)
+        self.done: set[tuple[str, QuestScope, int, int | None]] = set()
 
     def apply(self, event: GameEvent) -> list[QuestCompletion]:
         """Feed an event other than ``QUESTS_CHANGED`` (see :meth:`redefine`)."""
         completions = self.board.feed(event)
-        self.done.update((c.quest, c.scope, c.holder) for c in completions)
+        self.done.update((c.quest, c.scope, c.holder, c.round) for c in completions)
         return completions
 
-    def mark_done(self, quest: str, scope: QuestScope | str, holder: int) -> None:
+    def mark_done(self, quest: str, scope: QuestScope | str, holder: int, round_number: int | None = None) -> None:
         scope = QuestScope(scope)
-        self.done.add((quest, scope, holder))
-        self.board.mark_done(quest, scope, holder)
+        self.done.add((quest, scope, holder, round_number))
+        self.board.mark_done(quest, scope, holder, round_number)
+
+    def count_from(self, moment: datetime) -> None:
+        """Start-up feeds the log from ``moment`` on: a recurring quest counts from the start of its round then."""
+        self.board.counted_from = {quest.key: quest.counted_from(moment) for quest in self.board.quests.values()}
 
     def to_feed(self, event: GameEvent) -> list[QuestDefinition]:
         """The quests of a ``QUESTS_CHANGED`` event that are new or edited: :meth:`redefine` needs the log's events
@@ -327,17 +398,21 @@ class QuestTracker:
         quests = kept(event)
         fresh = QuestBoard([quest for quest in quests if self.board.quests.get(quest.key) != quest],
                            team_of=self.team_of)
-        for quest, scope, holder in self.done:
-            fresh.mark_done(quest, scope, holder)
+        fresh.counted_from = {quest.key: quest.counted_from(event.occurred_at) for quest in fresh.quests.values()}
+        for quest, scope, holder, number in self.done:
+            fresh.mark_done(quest, scope, holder, number)
         completions = [completion for e in earlier if e.id < event.id for completion in fresh.feed(e)]
         board = QuestBoard(quests, team_of=self.team_of)
         for quest in quests:
             source = fresh if quest.key in fresh.quests else self.board
             board.aggregates[quest.key] = source.aggregates[quest.key]
             board.completed[quest.key] = source.completed[quest.key]
+            board.latest_round[quest.key] = source.latest_round[quest.key]
+            if quest.key in source.counted_from:
+                board.counted_from[quest.key] = source.counted_from[quest.key]
         board.last_event_id = event.id
         self.board = board
-        self.done.update((c.quest, c.scope, c.holder) for c in completions)
+        self.done.update((c.quest, c.scope, c.holder, c.round) for c in completions)
         return completions
 
 
@@ -360,13 +435,19 @@ class QuestBar:
     team: bool  # a team mission: the team's shared progress
     done: bool
     reward: str  # '+50 productivity', '+20 quality and a badge'
+    repeat: str = ''  # '' | 'daily' | 'weekly': the bar is this round's, ``ends_at`` the round's end
 
 
 def quest_bars(progress: Iterable[QuestProgress], now: datetime) -> tuple[QuestBar, ...]:
-    return tuple(QuestBar(key=p.quest.key, title=p.quest.title, description=p.quest.description,
-                          value=p.value, target=p.quest.target, share=p.share, ends_at=p.quest.ends_at,
-                          time_left=time_left(p.quest.ends_at - now), team=p.quest.scope == QuestScope.TEAM,
-                          done=p.completed, reward=reward_text(p.quest)) for p in progress)
+    bars = []
+    for p in progress:
+        ends_at = p.quest.round_span(p.round)[1]
+        bars.append(QuestBar(key=p.quest.key, title=p.quest.title, description=p.quest.description,
+                             value=p.value, target=p.quest.target, share=p.share, ends_at=ends_at,
+                             time_left=time_left(ends_at - now), team=p.quest.scope == QuestScope.TEAM,
+                             done=p.completed, reward=reward_text(p.quest),
+                             repeat='' if p.quest.repeat == Repeat.NONE else p.quest.repeat.value))
+    return tuple(bars)
 
 
 def time_left(left: timedelta) -> str:
@@ -387,5 +468,7 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def _by_end(quest: QuestDefinition) -> tuple[datetime, str]:
-    return quest.ends_at, quest.key
+def _by_end(quest: QuestDefinition, now: datetime) -> tuple[datetime, str]:
+    """Sorts the bars by when they end: a recurring quest by its round's end."""
+    number = quest.round_at(now)
+    return quest.round_span(number or 0)[1], quest.key

@@ -244,7 +244,7 @@ def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor
         if event.kind == EventKind.QUEST_COMPLETED:
             holder = (event.data['quest'], event.data['scope'], event.data['holder'])
             if after is None:  # completed before the period: done under the draft too
-                quest_board.mark_done(*holder)
+                quest_board.mark_done(*holder, event.data.get('round'))  # a recurring quest's round (issue 15)
             else:
                 completed_before.add(holder)
         if after is None:

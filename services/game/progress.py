@@ -11,6 +11,7 @@ from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics, Outcome
 from services.domain.quests import QuestBar
 from services.game.analytics import AnalyticsService
+from services.game.incentives import IncentiveService
 from services.game.leaderboard import LeaderboardService
 from services.game.quests import QuestService
 from services.platform.clock import Clock
@@ -52,13 +53,15 @@ class ProgressView:
     receipts: list[Receipt]
     quests: tuple[QuestBar, ...] = ()  # the running quests and team missions the agent takes part in
     csat: float | None = None  # the agent's CSAT % over the last 7 days (None: no ratings)
+    incentives: tuple[str, ...] = ()  # the incentives running now, worded ("×2 chat afternoon until 17:00 UTC")
 
 
 class ProgressService:
     """Builds progress views from memory and tells each agent's tabs when their card changed."""
 
     def __init__(self, *, clock: Clock, game: GameService, leaderboard: LeaderboardService,
-                 quests: QuestService | None = None, coalesce_seconds: float = 0.0, interval: float = 0.1,
+                 quests: QuestService | None = None, incentives: IncentiveService | None = None,
+                 coalesce_seconds: float = 0.0, interval: float = 0.1,
                  analytics: AnalyticsService | None = None) -> None:
         self.clock = clock
         self.game = game
@@ -71,6 +74,10 @@ class ProgressService:
         self.analytics = analytics
         if quests is not None:
             quests.changed.subscribe(self.refresh)  # bars move with events the projection does not score
+        self.incentives = incentives
+        self._running: tuple[str, ...] = self._running_incentives()
+        if incentives is not None:
+            incentives.changed.subscribe(self.check_incentives)  # a lead saved or ended one
 
     def changed(self, agent_id: int) -> Event[ProgressView]:
         """The event fired with an agent's new progress view whenever it changes."""
@@ -79,6 +86,7 @@ class ProgressService:
         return self._events[agent_id]
 
     async def view(self, agent_id: int) -> ProgressView:
+        await self.check_incentives()  # the first card after start-up, before the scheduler's first step
         if agent_id not in self._receipts:
             if self.analytics is not None:
                 await self.analytics.follow_ratings(agent_id)
@@ -102,8 +110,21 @@ class ProgressService:
             level=level.number, level_title=level.title, level_icon=level.icon,
             next_level_title=next_level.title if next_level else None, next_level_progress=progress,
             resolved=metrics.resolved, receipts=list(self._receipts.get(agent_id, ())),
-            quests=self.quests.bars(agent_id) if self.quests is not None else (),
+            quests=self.quests.bars(agent_id) if self.quests is not None else (), incentives=self._running,
             csat=self.analytics.csat_week(agent_id) if self.analytics is not None else None)
+
+    def _running_incentives(self) -> tuple[str, ...]:
+        if self.incentives is None:
+            return ()
+        return tuple(f'{incentive.label} until {incentive.until_time} UTC' for incentive in self.incentives.running())
+
+    async def check_incentives(self) -> None:
+        """Incentives start and end with the clock, not with an event: a scheduler step (and a lead's edit) checks
+        which run now, once for the floor, and rebuilds the open cards only when that changed."""
+        running = self._running_incentives()
+        if running != self._running:
+            self._running = running
+            self.refresh(set(self._events))
 
     def refresh(self, agent_ids: set[int]) -> None:
         """Build the cards of these agents again (those with open tabs) on the next flush."""

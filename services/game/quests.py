@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from nicegui import Event
 
@@ -23,12 +23,14 @@ from services.domain.events import EventKind, GameEvent
 from services.domain.inbox import MAX_TAG_LENGTH
 from services.domain.projection import Outcome
 from services.domain.quests import (
+    UNTIL_ENDED,
     Preset,
     QuestBar,
     QuestCompletion,
     QuestDefinition,
     QuestScope,
     QuestTracker,
+    Repeat,
     logged_key,
     period,
     quest_bars,
@@ -47,7 +49,7 @@ log = logging.getLogger(__name__)
 RECOVERY = timedelta(days=1)  # quests over for less than this before the last event are fed at start-up too
 TICK_SECONDS = 2.0  # how often (real time) the service looks whether a quest started or ended on the injected clock
 FIELDS = ('title', 'description', 'metric', 'aggregation', 'target', 'starts_at', 'ends_at', 'scope', 'reward_points',
-          'reward_domain', 'reward_badge')
+          'reward_domain', 'reward_badge', 'repeat')
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -71,6 +73,7 @@ class QuestDraft:
     reward_points: int = 0
     reward_domain: str = 'productivity'
     reward_badge: str = ''
+    repeat: str = Repeat.NONE.value  # daily or weekly: the period's start is the first round's, and it runs until ended
 
 
 class QuestService:
@@ -124,9 +127,10 @@ class QuestService:
                                team_of=self.team_of())
         found: list[QuestCompletion] = []
         logged: list[GameEvent] = []
+        tracker.count_from(cutoff)  # a recurring quest: from the round it was in then, not from its first round
         if last is not None and tracker.board.quests:
             for event in await quest_events(tracker.board.quests.values(), before_id=last.id + 1,
-                                            completions=True):
+                                            completions=True, at=cutoff):
                 if event.kind == EventKind.QUEST_COMPLETED:
                     logged.append(event)
                 else:
@@ -135,7 +139,7 @@ class QuestService:
         elif last is not None:
             tracker.board.last_event_id = last.id
         for event in logged:
-            tracker.mark_done(event.data['quest'], event.data['scope'], event.data['holder'])
+            tracker.mark_done(event.data['quest'], event.data['scope'], event.data['holder'], event.data.get('round'))
         self.tracker = tracker
         recorded = {logged_key(event.data) for event in logged}
         for completion in found:
@@ -187,7 +191,7 @@ class QuestService:
                 for event in (entry for entry in item if isinstance(entry, GameEvent)):
                     if event.kind == EventKind.QUESTS_CHANGED:
                         fresh = self.tracker.to_feed(event)
-                        earlier = await quest_events(fresh, before_id=event.id) if fresh else []
+                        earlier = await quest_events(fresh, before_id=event.id, at=event.occurred_at) if fresh else []
                         completions += self.tracker.redefine(event, earlier)
                         moved.update(self.team_of())
                     else:
@@ -236,8 +240,9 @@ class QuestService:
         reward = ' and '.join(part for part in (
             f'+{completion.points} {completion.domain.value} points' if completion.points else '',
             'a badge' if completion.badge else '') if part)
-        text = (f"Team mission accomplished: '{completion.title}'! {reward} for everyone in the team."
-                if mission else f"Quest completed: '{completion.title}'! {reward}.")
+        title = completion.title if completion.round is None else f'{completion.title} (round {completion.round + 1})'
+        text = (f"Team mission accomplished: '{title}'! {reward} for everyone in the team."
+                if mission else f"Quest completed: '{title}'! {reward}.")
         for agent_id in completion.agent_ids:
             self.notices.send(agent_id, Notice(text=text, kind='positive'))
         self.completed.emit(completion)
@@ -270,11 +275,20 @@ class QuestService:
                                   rating=draft.rating.strip() or None, tag=draft.tag.strip() or None,
                                   priority=draft.priority.strip() or None, value=draft.value)
             starts_at, ends_at = period(draft.preset, now, first_day=draft.first_day, last_day=draft.last_day)
+            repeat = Repeat(draft.repeat) if draft.repeat in {r.value for r in Repeat} else None
+            if repeat is None:
+                raise ActionError(f'Repeat is one of {", ".join(r.value for r in Repeat)}.')
+            if existing is not None and existing.repeat != repeat:
+                raise ActionError('A quest cannot change how it repeats: end it and create a new one.')
+            if repeat != Repeat.NONE:  # the period's start is the first round's; it runs until a lead ends it
+                ends_at = existing.ends_at if existing is not None else UNTIL_ENDED
+                starts_at = existing.starts_at if existing is not None else starts_at
             quest = QuestDefinition(
                 key=existing.key if existing else self._new_key(draft.title), title=draft.title.strip(),
                 description=draft.description.strip(), metric=metric, target=draft.target, starts_at=starts_at,
                 ends_at=ends_at, aggregation=draft.aggregation, scope=draft.scope, reward_points=draft.reward_points,
-                reward_domain=draft.reward_domain, reward_badge=badge)  # type: ignore[arg-type]  # checked when made
+                reward_domain=draft.reward_domain, reward_badge=badge,  # type: ignore[arg-type]  # checked when made
+                repeat=repeat)
         except BadgeError as error:
             raise ActionError(str(error)) from None
         if len(quest.title) > 120 or len(quest.description) > 300:
@@ -320,16 +334,17 @@ class QuestService:
         return key
 
 
-async def quest_events(quests: Iterable[QuestDefinition], *, before_id: int,
-                       completions: bool = False) -> list[GameEvent]:
-    """The log's events the quests count (by their metrics' kinds, from their earliest start), before ``before_id``;
+async def quest_events(quests: Iterable[QuestDefinition], *, before_id: int, completions: bool = False,
+                       at: datetime | None = None) -> list[GameEvent]:
+    """The log's events the quests count (by their metrics' kinds, from their earliest start, or with ``at`` from
+    what an edit or a start-up at that moment feeds again: a recurring quest's round then), before ``before_id``;
     with ``completions``, the ``QUEST_COMPLETED`` events of that time too."""
     quests = list(quests)
     if not quests:
         return []
     kinds = {quest.metric.kind.value for quest in quests} | \
         ({EventKind.QUEST_COMPLETED.value} if completions else set())
-    since = min(quest.starts_at for quest in quests)
+    since = min(quest.starts_at if at is None else quest.counted_from(at) for quest in quests)
     return await stored_events(StoredEvent.filter(id__lt=before_id, occurred_at__gte=since, kind__in=sorted(kinds)))
 
 
@@ -344,7 +359,8 @@ def definition_from_row(row: QuestRow) -> QuestDefinition:
                            metric=metric_from_dict(row.metric), aggregation=row.aggregation,  # type: ignore[arg-type]
                            target=row.target, starts_at=row.starts_at, ends_at=row.ends_at,
                            scope=row.scope, reward_points=row.reward_points,  # type: ignore[arg-type]
-                           reward_domain=row.reward_domain, reward_badge=row.reward_badge)  # type: ignore[arg-type]
+                           reward_domain=row.reward_domain, reward_badge=row.reward_badge,  # type: ignore[arg-type]
+                           repeat=row.repeat)  # type: ignore[arg-type]
 
 
 def stored_definitions(rows: Sequence[QuestRow]) -> list[QuestDefinition]:

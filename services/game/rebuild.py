@@ -107,7 +107,8 @@ async def replay() -> Rebuilt:
             rebuilt.levels_reached += reached_levels(outcome, projection)
         if event.kind == EventKind.QUESTS_CHANGED:
             fresh = quests.to_feed(event)
-            found = quests.redefine(event, await quest_events(fresh, before_id=event.id) if fresh else [])
+            found = quests.redefine(event, await quest_events(fresh, before_id=event.id, at=event.occurred_at)
+                                   if fresh else [])
             rebuilt.quests = quests_from_data(event.data)
         elif event.kind == EventKind.QUEST_COMPLETED:
             rebuilt.logged_completions[logged_key(event.data)] = event.data['event_id']

@@ -13,6 +13,7 @@ PERIOD = timedelta(days=7)
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RatedConversation:
+    event_id: int  # the rating's event, which a dispute names
     conversation_id: int
     subject: str
     rating: Rating
@@ -40,7 +41,7 @@ class RatingsService:
                         .values_list('id', 'subject'))
         return MyRatings(
             counts={rating: counts.get(rating.value, 0) for rating in Rating},
-            recent=[RatedConversation(conversation_id=event.conversation_id, subject=subjects.get(
+            recent=[RatedConversation(event_id=event.id, conversation_id=event.conversation_id, subject=subjects.get(
                 event.conversation_id, ''), rating=Rating(event.data['rating']), comment=event.data.get('comment', ''),
                 rated_at=event.occurred_at) for event in latest])
 

@@ -118,6 +118,11 @@ class GameService:
         if work.outcomes:
             self.committed.emit(work.outcomes)
 
+    @property
+    def last_event_id(self) -> int:
+        """The id of the last event recorded (0 for an empty log), committed or in the unit of work in flight."""
+        return self._next_id - 1
+
     def _undo(self, first_id: int, work: 'UnitOfWork') -> None:
         """The transaction was rolled back: forget what it folded, and the ids it took."""
         self.projection.rollback()

@@ -41,6 +41,7 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('badges', 'upload_image', lambda s, actor: s.badges.upload_image(actor, b'\x89PNG\r\n\x1a\n')),
     ('disputes', 'invalidate', lambda s, actor: s.disputes.invalidate(actor, 1, 'A courier problem')),
     ('disputes', 'ratings', lambda s, actor: s.disputes.ratings(actor)),
+    ('disputes', 'reject', lambda s, actor: s.disputes.reject(actor, 1, 'The rating stands')),
     ('incentives', 'save', lambda s, actor: s.incentives.save(actor, Incentive(
         name='Authz', kind=IncentiveKind.BONUS, starts_on=date.today(), ends_on=date.today(), bonus_points=5))),
     ('incentives', 'delete', lambda s, actor: s.incentives.delete(actor, 1)),
@@ -124,6 +125,8 @@ OPEN_TO_AGENTS: dict[tuple[str, str], str] = {
     ('inbox', 'take'): 'conversation work',
     ('inbox', 'transfer'): 'conversation work',
     ('presence', 'choose'): 'everyone sets their own status',
+    ('disputes', 'dispute'): 'an agent disputes a rating of their own conversation; another\'s is refused',
+    ('disputes', 'disputes_of'): 'everyone reads where their own disputes stand',
     ('team_chat', 'send'): 'everyone chats with the team',
     ('sessions', 'end_session'): "everyone ends their own sessions; another's is refused",
     ('sessions', 'end_other_sessions'): 'everyone ends their own other sessions',

@@ -105,9 +105,11 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
             if action == 'edit_quest':  # a new quest or an edit of the running one, fed the log again
                 key = 'q' if variant % 2 and quests.definition('q') and quests.definition('q').running(clock.now()) \
                     else ''
+                edited = quests.definition(key) if key else None  # how a quest repeats is kept by an edit
+                repeat = edited.repeat.value if edited else ('none', 'daily', 'weekly')[(variant + conversation) % 3]
                 await quests.save(LEAD, QuestDraft(key=key, title=('q', 'p')[variant // 2 % 2], target=1 + variant,
                                                    kind=('resolved', 'replied')[agent_id % 2], reward_points=5,
-                                                   preset=('today', 'this_week')[conversation % 2]))
+                                                   preset=('today', 'this_week')[conversation % 2], repeat=repeat))
                 continue
             if action == 'edit_badge':
                 cleaner = badges.definition('cleaner').as_dict()

@@ -135,6 +135,8 @@ async def _entry_points(services: Services, ana: AgentView, lead: AgentView) -> 
         'incentive name': (lambda text: services.incentives.save(lead, Incentive(
             name=text, kind=IncentiveKind.BONUS, starts_on=today, ends_on=today, bonus_points=5)), True, True),
         'dispute reason': (lambda text: services.disputes.invalidate(lead, 1, text), True, False),
+        "an agent's dispute reason": (lambda text: services.disputes.dispute(ana, 1, text), True, False),
+        'dispute turned down reason': (lambda text: services.disputes.reject(lead, 1, text), True, False),
         'account username': (lambda text: services.accounts.create(lead, AccountDraft(
             username=text, password='a long passphrase')), True, True),
         'account display name': (lambda text: services.accounts.create(lead, AccountDraft(

@@ -3,6 +3,8 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.platform import clock as clock_module
 from services.platform.clock import AcceleratedClock, ManualClock
@@ -68,12 +70,23 @@ def test_real_seconds_until(monotonic: FakeMonotonic) -> None:
     assert clock.real_seconds_until(START - timedelta(minutes=10)) == 0.0
 
 
-def test_a_new_demo_starts_in_working_hours() -> None:
+def test_a_new_demo_starts_on_a_monday_in_working_hours() -> None:
     from simulation.demo import demo_morning
-    day = datetime(2026, 11, 2, tzinfo=UTC)
-    assert demo_morning(day.replace(hour=10, minute=30)) == day.replace(hour=10, minute=30)
-    assert demo_morning(day.replace(hour=5)) == day.replace(hour=8)
-    assert demo_morning(day.replace(hour=22)) == day.replace(hour=8) + timedelta(days=1)
+    monday = datetime(2026, 11, 2, tzinfo=UTC)
+    assert demo_morning(monday.replace(hour=10, minute=30)) == monday.replace(hour=10, minute=30)
+    assert demo_morning(monday.replace(hour=5)) == monday.replace(hour=8)
+    assert demo_morning(monday.replace(hour=22)) == monday.replace(hour=8) + timedelta(days=7)
+    assert demo_morning(monday + timedelta(days=3, hours=11)) == monday.replace(hour=8) + timedelta(days=7)  # Thu
+    assert demo_morning(monday - timedelta(days=1, hours=-23)) == monday.replace(hour=8)  # Sunday 23:00
+
+
+@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)))
+def test_a_demo_starts_on_the_first_monday_working_hour_from_now(now: datetime) -> None:
+    from simulation.demo import demo_morning
+    start = demo_morning(now)
+    assert start.weekday() == 0 and 7 <= start.hour < 18  # the whole week ahead, in working hours
+    assert now <= start < now + timedelta(days=7)  # forward only, and never a week too far
+    assert start == now or (start.hour, start.minute, start.second, start.microsecond) == (8, 0, 0, 0)
 
 
 def test_what_follows_real_time_reads_the_wall_in_the_demo_and_the_manual_clock_in_tests():
