@@ -54,7 +54,7 @@ def main() -> None:
                     set_speed(lead, '10×')
                     agent_screen(browser, url)
                     set_speed(lead, f'{args.sim_speed:g}×')
-                    kiosk(browser, url)
+                    kiosk(browser, url, lead)
                     lead_screen(lead)
                 finally:
                     browser.close()
@@ -99,12 +99,27 @@ def take_a_conversation(page: Page, *, attempts: int = 60) -> None:
         page.locator('.q-item').first.click()
 
 
-def kiosk(browser: Browser, url: str) -> None:
-    page = browser.new_page(viewport={'width': 1920, 'height': 1080})
-    page.goto(f'{url}/kiosk')
-    page.get_by_text('Leaderboard').first.wait_for()
-    settle(page)
-    save(page, 'kiosk.png')
+KIOSK_SIZES = {'kiosk-1366.png': (1366, 768), 'kiosk-1080p.png': (1920, 1080), 'kiosk-4k.png': (3840, 2160)}
+
+
+def kiosk(browser: Browser, url: str, lead: Page) -> None:
+    """The wall display as an office hangs it: paired with the code a lead makes at /admin/displays (an unpaired
+    /kiosk shows only the code screen), at the README's size and at the three screen sizes it is made for."""
+    for name, (width, height) in {'kiosk.png': (1920, 1080), **KIOSK_SIZES}.items():
+        page = browser.new_page(viewport={'width': width, 'height': height})
+        lead.goto(f'{url}/admin/displays')
+        lead.get_by_label('Name').fill(f'Lobby TV {width}')
+        lead.get_by_role('button', name='Create').click()
+        shown = lead.locator('.font-mono.text-4xl')
+        shown.wait_for()
+        page.goto(f'{url}/kiosk')
+        page.locator('.dq-pair input').fill(shown.inner_text())
+        page.get_by_role('button', name='Pair').click()
+        page.locator('.dq-head').get_by_text(f'Lobby TV {width}').wait_for()
+        settle(page)
+        save(page, name)
+        page.close()
+    lead.goto(f'{url}/')
 
 
 def lead_screen(page: Page) -> None:

@@ -71,10 +71,12 @@ KIOSK_CSS = """
 .dq-kiosk .dq-dot { width: 1.2vh; height: 1.2vh; border-radius: 50%; background: #3c4a56; }
 .dq-kiosk .dq-dot.on { background: #ffc857; }
 .dq-banner { position: fixed; left: 3.5vw; right: 3.5vw; top: 3.5vh; /* inside the overscan margin */ z-index: 50;
-  padding: 2.5vh 3vw; border-radius: 1.5vh;
-  background: #ffc857; color: #101418; font-size: calc(var(--u) * 2); font-weight: 800; text-align: center;
-  box-shadow: 0 1vh 3vh rgba(0,0,0,.5); animation: dq-in .6s ease-out; overflow: hidden; display: -webkit-box;
-  -webkit-box-orient: vertical; -webkit-line-clamp: 2; /* a long quest title wraps once, then is cut */ }
+  box-sizing: border-box; min-height: calc(var(--u) * 5.25 + 1.2vh); /* covers the head and the slide's title */
+  padding: 1.5vh 3vw; border-radius: 1.5vh; display: flex; align-items: center; justify-content: center; gap: 1vw;
+  background: #ffc857; color: #101418; font-size: calc(var(--u) * 2); font-weight: 800;
+  box-shadow: 0 1vh 3vh rgba(0,0,0,.5); animation: dq-in .6s ease-out; }
+.dq-banner .dq-banner-text { text-align: center; overflow: hidden; display: -webkit-box; -webkit-box-orient: vertical;
+  -webkit-line-clamp: 2; /* a long quest title wraps once, then is cut */ }
 @keyframes dq-in { from { opacity: 0; transform: translateY(-30%); } to { opacity: 1; transform: none; } }
 .dq-pair input { font-size: calc(var(--u) * 2.4) !important; letter-spacing: .2em; text-transform: uppercase;
   color: #ffffff !important; }
@@ -524,8 +526,8 @@ class Banner:
 
     def __init__(self) -> None:
         with ui.element('div').classes('dq-banner').mark('celebration-banner') as self.element:
-            self.icon = ui.icon('celebration').style('margin-right: 1vw')
-            self.text = ui.label().style('display: inline').mark('celebration-text')
+            self.icon = ui.icon('celebration')
+            self.text = ui.label().classes('dq-banner-text').mark('celebration-text')
         self.element.set_visibility(False)
         self.waiting: deque[Celebration] = deque()
         self.showing = False

@@ -5,7 +5,7 @@ from contextlib import AbstractContextManager, nullcontext
 from nicegui import ui
 
 from services.container import Services
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.game.badges import AgentBadges
 from services.game.progress import ProgressView
 from services.helpdesk.sla import alert_text
@@ -46,7 +46,9 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
         # a team working in another helpdesk (issue 14): the game without DeskQuest's inbox
         elsewhere = services.directory.works_elsewhere(agent)
 
-        with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-2'):  # gap-4 wrapped at 1366 px
+        # one height for every header (the lead's simulator controls are taller than an agent's buttons), so the columns
+        # below can take exactly the rest of the screen; gap-4 wrapped at 1366 px
+        with ui.header().classes('items-center bg-blue-grey-9 py-0 px-4 gap-2 h-16 no-wrap'):
             ui.image('/assets/logo.svg').classes('w-8 h-8')
             ui.label('DeskQuest').classes('text-lg font-bold')
             ui.space()
@@ -85,7 +87,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
         inbox: InboxPanel | None = None
         # the screen's height is shared out: each column scrolls on its own, the page itself does not
-        with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 88px)'):
+        with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 96px)'):
             with ui.column().classes(('w-96' if elsewhere else 'w-80') +
                                      ' shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
                 progress = ProgressCard(
@@ -193,15 +195,15 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
 # the lead's pages, in the header's menu: what it says, its icon, where it goes, the marker tests find it by
 LEAD_PAGES = (
-    ('Live monitor', 'monitor_heart', '/monitor', 'monitor-link'),
-    ('Analytics', 'insights', '/analytics', 'analytics-link'),
-    ('Workspace settings', 'tune', '/admin/workspace', 'admin-link'),
-    ('Game settings', 'sports_esports', '/admin/game', 'admin-game-link'),
-    ('Accounts', 'manage_accounts', '/admin/accounts', 'admin-accounts-link'),
-    ('Connected helpdesks', 'hub', '/admin/integrations', 'admin-integrations-link'),
-    ('Exports', 'download', '/admin/exports', 'admin-exports-link'),
-    ('REST API tokens', 'key', '/admin/api', 'admin-api-link'),
-    ('Wall displays', 'tv', '/admin/displays', 'admin-displays-link'),
+    (N_('Live monitor'), 'monitor_heart', '/monitor', 'monitor-link'),
+    (N_('Analytics'), 'insights', '/analytics', 'analytics-link'),
+    (N_('Workspace settings'), 'tune', '/admin/workspace', 'admin-link'),
+    (N_('Game settings'), 'sports_esports', '/admin/game', 'admin-game-link'),
+    (N_('Accounts'), 'manage_accounts', '/admin/accounts', 'admin-accounts-link'),
+    (N_('Connected helpdesks'), 'hub', '/admin/integrations', 'admin-integrations-link'),
+    (N_('Exports'), 'download', '/admin/exports', 'admin-exports-link'),
+    (N_('REST API tokens'), 'key', '/admin/api', 'admin-api-link'),
+    (N_('Wall displays'), 'tv', '/admin/displays', 'admin-displays-link'),
 )
 
 
@@ -215,7 +217,7 @@ def page_links(agent: AgentView) -> None:
                 with ui.menu_item(on_click=lambda path=path: ui.navigate.to(path)).mark(marker), \
                         ui.row().classes('items-center gap-3 no-wrap'):
                     ui.icon(icon, size='sm').classes('text-blue-grey-7')
-                    ui.label(label)
+                    ui.label(_(label))
     else:
         ui.button(icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
             .props('flat round color=white').tooltip(_('Rewards')).mark('rewards-link')
