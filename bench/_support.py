@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import psutil
 import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,11 +114,18 @@ class Server:
         return self.process.pid
 
     def cpu_seconds(self) -> float:
-        times = psutil.Process(self.pid).cpu_times()
-        return times.user + times.system
+        return process_cpu_seconds(self.pid)
 
     def rss(self) -> int:
-        return psutil.Process(self.pid).memory_info().rss
+        with open(f'/proc/{self.pid}/statm') as statm:
+            return int(statm.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+
+
+def process_cpu_seconds(pid: int | str = 'self') -> float:
+    """User plus system CPU seconds of a process, from ``/proc`` (the benchmarks are Linux-only anyway: taskset, CPU
+    affinity, ``/proc/self/statm``), so they need no package the app does not."""
+    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()  # the name may hold spaces: after it
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')  # utime and stime, fields 14 and 15
 
 
 def free_port() -> int:
@@ -240,10 +246,11 @@ class SimTab:
     """
 
     def __init__(self, session: aiohttp.ClientSession, url: str, *, kind: str,
-                 on_frame: Callable[['SimTab', float, str], None]) -> None:
+                 on_frame: Callable[['SimTab', float, str], None], expect: str | None = None) -> None:
         self.session = session
         self.url = url
         self.kind = kind
+        self.expect = expect  # text the page must carry (a paired kiosk's display name): not a login or pairing screen
         self.on_frame = on_frame
         self.client_id = ''
         self.tab_id = str(uuid.uuid4())
@@ -311,6 +318,8 @@ class SimTab:
             response.raise_for_status()
             html = await response.text()
         self.page_seconds = time.perf_counter() - started
+        if self.expect is not None and self.expect not in html:
+            raise RuntimeError(f'{self.url} is not the expected page: no {self.expect!r} in it')
         self.page_bytes = len(html)
         self.client_id, self.next_message_id = client_query(html)
         self.document_id = str(uuid.uuid4())
@@ -350,7 +359,7 @@ class SimTab:
                     self.reloads += 1  # nicegui.js reloads the page when the handshake fails
                     await self._load()
                     await self._connect()
-            except (TimeoutError, OSError, websockets.WebSocketException, aiohttp.ClientError):
+            except (TimeoutError, OSError, websockets.WebSocketException, aiohttp.ClientError, RuntimeError):
                 pass  # try again
 
     async def _read(self) -> None:
@@ -379,8 +388,31 @@ MESSAGE_ID = re.compile(r'"_id":(\d+)')
 
 
 async def log_in(session: aiohttp.ClientSession, base_url: str, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real login page: type both fields and click the button over the websocket."""
-    async with session.get(f'{base_url}/login') as response:
+    """Log in through the real login page: type both fields and click the button over the websocket, then fetch the
+    page it sends the browser to, which completes the login over HTTP (a websocket cannot set the session cookie)."""
+    target = await submit_form(session, f'{base_url}/login', {
+        (lambda e: e.get('props', {}).get('label') == 'Username'): username,
+        (lambda e: e.get('props', {}).get('label') == 'Password'): password,
+    }, button='Log in', what=f'login of {username}')
+    async with session.get(urllib.parse.urljoin(base_url, target)) as response:
+        response.raise_for_status()
+        if response.url.path == '/login':
+            raise RuntimeError(f'login of {username} did not complete: sent back to {response.url}')
+
+
+async def pair(session: aiohttp.ClientSession, base_url: str, code: str) -> None:
+    """Pair this browser as a wall display through the kiosk's real pairing screen: type the lead's one-time code and
+    click Pair; the server keeps the device token in this browser's user storage, as it does for a TV."""
+    await submit_form(session, f'{base_url}/kiosk', {
+        (lambda e: e.get('props', {}).get('placeholder') == 'ABCD-EF23'): code,
+    }, button='Pair', what=f'pairing with {code}')
+
+
+async def submit_form(session: aiohttp.ClientSession, url: str, fields: dict[Callable[[dict[str, Any]], bool], str],
+                      *, button: str, what: str) -> str:
+    """Fill a page's fields (each found by a predicate on its element) and click the button labelled ``button`` over
+    the websocket, as a person does; returns where the page then sends the browser (the form succeeded)."""
+    async with session.get(url) as response:
         html = await response.text()
     elements = page_elements(html)
 
@@ -388,24 +420,24 @@ async def log_in(session: aiohttp.ClientSession, base_url: str, username: str, p
         for element_id, element in elements.items():
             if predicate(element):
                 return int(element_id), next(e['listener_id'] for e in element.get('events', []) if e['type'] == event)
-        raise AssertionError(f'no element for {event} on the login page')
+        raise AssertionError(f'no element for {event} on {url} ({what})')
 
-    user = listener(lambda e: e.get('props', {}).get('label') == 'Username', 'update:value')
-    secret = listener(lambda e: e.get('props', {}).get('label') == 'Password', 'update:value')
-    button = listener(lambda e: e['tag'] == 'q-btn' and e.get('props', {}).get('label') == 'Log in', 'click')
+    inputs = [(listener(predicate, 'update:value'), value) for predicate, value in fields.items()]
+    clicked = listener(lambda e: e['tag'] == 'q-btn' and e.get('props', {}).get('label') == button, 'click')
     frames: list[str] = []
-    tab = SimTab(session, f'{base_url}/login', kind='login', on_frame=lambda _tab, _t, data: frames.append(data))
+    tab = SimTab(session, url, kind='form', on_frame=lambda _tab, _t, data: frames.append(data))
     await tab.open(html)
-    for (element_id, listener_id), value in ((user, username), (secret, password)):
+    for (element_id, listener_id), value in inputs:
         await tab.emit('event', {'id': element_id, 'client_id': tab.client_id, 'listener_id': listener_id,
                                  'args': [json.dumps(value)]})
-    await tab.emit('event', {'id': button[0], 'client_id': tab.client_id, 'listener_id': button[1], 'args': []})
+    await tab.emit('event', {'id': clicked[0], 'client_id': tab.client_id, 'listener_id': clicked[1], 'args': []})
     deadline = time.monotonic() + 30
-    while not any('"open"' in frame for frame in frames):
+    while not (opened := [frame for frame in frames if frame.startswith('42["open"')]):
         if time.monotonic() > deadline:
-            raise RuntimeError(f'login of {username} did not navigate: {frames[-3:]}')
+            raise RuntimeError(f'{what} did not navigate: {frames[-3:]}')
         await asyncio.sleep(0.02)
     await tab.close()
+    return json.loads(opened[0][2:])[1]['path']
 
 
 # ---- scoring events and what the tabs saw of them ----------------------------------------------------------------
@@ -413,16 +445,25 @@ async def log_in(session: aiohttp.ClientSession, base_url: str, username: str, p
 
 @dataclass(kw_only=True, slots=True)
 class Probe:
-    """One scoring event, recognisable in a frame by its token: the agent's new total, which no one else shows."""
+    """One scoring event, recognisable in a frame by its token: the agent's new total, which no one else shows; on a
+    lead's live monitor (which shows no points), the agent's row with its new count of resolutions today."""
     number: int
     agent_id: int
     points: int
+    handled: int | None = None  # the agent's resolutions today once this event is in, as the monitor shows them
     commit: float = 0.0
     frames: dict[str, list[float]] = field(default_factory=dict)  # tab kind -> arrival time at each tab
     pattern: re.Pattern[str] = field(init=False)
+    monitor_pattern: re.Pattern[str] | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.pattern = self.token
+        # the monitor's agents table sends whole rows: {"id": …, "name": …, …, "handled": …, …}
+        self.monitor_pattern = None if self.handled is None else \
+            re.compile(f'"id":{self.agent_id},[^{{}}]*?"handled":{self.handled}[,}}]')
+
+    def pattern_for(self, kind: str) -> re.Pattern[str] | None:
+        return self.monitor_pattern if kind == 'monitor' else self.pattern
 
     @property
     def text(self) -> str:
@@ -477,11 +518,18 @@ class Floor:
 
 
 class Tracker:
-    """Matches frames to probes: the first frame at a tab that carries a probe's token."""
+    """Matches frames to probes: the first frame at a tab that carries a probe's token.
 
-    def __init__(self) -> None:
+    Kiosks and monitors redraw from a view recomputed at most once a second or half-second, so a view may carry several
+    events at once and an agent scoring twice in one interval never shows the first total. For those ``cumulative``
+    kinds, a frame carrying a probe also shows every earlier probe: its view was computed after this commit, hence
+    after theirs (the app commits one event at a time), so their events are on that screen too.
+    """
+
+    def __init__(self, cumulative: Iterable[str] = ('kiosk', 'monitor')) -> None:
         self.probes: list[Probe] = []
         self.tabs: list[SimTab] = []
+        self.cumulative = frozenset(cumulative)
 
     def watch(self, tab: SimTab) -> None:
         self.tabs.append(tab)
@@ -494,14 +542,15 @@ class Tracker:
     def on_frame(self, tab: SimTab, arrived: float, data: str) -> None:
         if not tab.pending:
             return
-        still = []
-        for number in tab.pending:
-            probe = self.probes[number]
-            if probe.pattern.search(data):
-                probe.frames.setdefault(tab.kind, []).append(arrived)
-            else:
-                still.append(number)
-        tab.pending = still
+        seen = [number for number in tab.pending
+                if (pattern := self.probes[number].pattern_for(tab.kind)) is not None and pattern.search(data)]
+        if seen and tab.kind in self.cumulative:
+            seen = [number for number in tab.pending if number <= seen[-1]]  # pending is in probe order
+        for number in seen:
+            self.probes[number].frames.setdefault(tab.kind, []).append(arrived)
+        if seen:
+            done = set(seen)
+            tab.pending = [number for number in tab.pending if number not in done]
 
     def latencies(self, kind: str) -> tuple[list[float], int, int]:
         """Commit-to-frame seconds at every tab of ``kind``, the (probe, tab) pairs missed, and the invalid ones."""
@@ -656,7 +705,7 @@ async def acknowledge_forever(tabs: list[SimTab], period: float = 3.0) -> None:
 
 
 def machine() -> str:
-    memory = psutil.virtual_memory().total / 2 ** 30
+    memory = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2 ** 30
     model = ''
     try:
         model = next(line.split(':', 1)[1].strip() for line in Path('/proc/cpuinfo').read_text().splitlines()

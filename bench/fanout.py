@@ -1,16 +1,26 @@
 """Fan-out: how long a scoring event takes from its commit to the websocket frame at every open tab, and to the screen.
 
-    .venv/bin/python bench/fanout.py                          # target 1: 500 dashboards + 10 kiosks, 5 events/s
+    .venv/bin/python bench/fanout.py                          # issue 15: 500 dashboards + 20 kiosks + 50 monitors
+    .venv/bin/python bench/fanout.py --kiosks 10 --monitors 0 # target 1 as first measured: 500 dashboards + 10 kiosks
     .venv/bin/python bench/fanout.py --tabs 1000 --rate 1     # target 2: 1,000 dashboards at 1 event/s
 
 For each variant (the baseline exported from git, then this checkout) the script seeds a fresh SQLite file, starts the
 server pinned to CPU 0, logs agents in through the real login page, opens the simulated tabs (real agent dashboards at
-``/`` and kiosks at ``/kiosk``, see ``bench/_support.py``) and a few real Chromium tabs, then records scoring events at
+``/``, wall displays at ``/kiosk`` and leads' live monitors at ``/monitor``, see ``bench/_support.py``) and a few real
+Chromium tabs, then records scoring events at
 a fixed rate through the benchmark-only endpoint ``POST /_bench/score`` (a customer's good rating, written by the app's
 single writer exactly as the app writes one). Each event gives an agent a new total that no other number on the board
 shows; a tab has seen the event when a frame carrying that total arrives (simulated tabs) or when a board row shows it
 and the browser has painted the next frame (Chromium). Latencies are measured from the commit, on the wall clock both
 processes share.
+
+Each kiosk is a real paired display: the benchmark-only endpoint ``POST /_bench/display`` has the floor's lead create
+a display (as /admin/displays does) and hands back its one-time code, which the kiosk's browser types into the real
+pairing screen; its tab then shows the public slides (top five, public names), whose numbers carry the same tokens. A
+monitor is a lead logged in at ``/monitor``, which shows no points: there an event is seen when the agent's row arrives
+with the agent's new count of resolutions today. Kiosks and monitors redraw from a view recomputed at most once a
+second (kiosks) or half-second (monitors), so for them a frame carrying an event also counts for the earlier events
+(see ``Tracker``).
 """
 import argparse
 import asyncio
@@ -18,11 +28,11 @@ import gc
 import json
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import psutil
 from _support import (
     Browser,
     Floor,
@@ -41,13 +51,17 @@ from _support import (
     measure_each,
     median,
     ms,
+    pair,
     percentile,
     pin_to_client_cpus,
+    process_cpu_seconds,
     ratio,
     start_server,
     stop_server,
     table,
 )
+
+WORKSPACE_TITLE = '<title>DeskQuest</title>'  # the agent's dashboard, not the login page it sends a stranger to
 
 
 async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
@@ -65,7 +79,8 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
     control = session()
     acknowledging: asyncio.Task | None = None
     try:
-        floor = [agent for agent in await bench_get(control, server, 'floor') if agent['role'] == 'agent']
+        floor_all = await bench_get(control, server, 'floor')
+        floor = [agent for agent in floor_all if agent['role'] == 'agent']
         floor.sort(key=lambda agent: agent['id'])
         people = floor[:min(len(floor), args.tabs)]
         logged_in = [session() for _ in people]
@@ -76,11 +91,19 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
 
         for index in range(args.tabs):
             tabs.append(SimTab(logged_in[index % len(people)], f'{server.url}/', kind='agent',
-                               on_frame=tracker.on_frame))
+                               on_frame=tracker.on_frame, expect=WORKSPACE_TITLE))
         await bench_post(control, server, 'reset')
-        kiosk_session = session()
-        tabs += [SimTab(kiosk_session, f'{server.url}/kiosk', kind='kiosk', on_frame=tracker.on_frame)
-                 for _ in range(args.kiosks)]
+        tabs += await paired_kiosks(control, server, args.kiosks, session, tracker)
+        handled = (await bench_get(control, server, 'monitor'))['handled'] if args.monitors else None
+        if args.monitors and handled is None:
+            print(f'  ({variant.name} has no live monitor: no monitor tabs)', flush=True)
+        elif args.monitors:
+            leads = [agent for agent in floor_all if agent['role'] in ('lead', 'admin')]
+            lead_sessions = [session() for _ in leads]
+            await gather_limited((log_in(jar, server.url, lead['username'])
+                                  for jar, lead in zip(lead_sessions, leads, strict=True)), 4)
+            tabs += [SimTab(lead_sessions[index % len(leads)], f'{server.url}/monitor', kind='monitor',
+                            on_frame=tracker.on_frame, expect='Live monitor') for index in range(args.monitors)]
         started = time.perf_counter()
         await gather_limited((tab.open_patiently() for tab in tabs), args.concurrency)
         open_seconds = time.perf_counter() - started
@@ -99,8 +122,7 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
 
         board = Floor({agent['id']: agent['team_id'] for agent in floor}, awards=(20,) if args.event == 'resolve' else
                       (5, 10, 15, 20, 25, 30))
-        client = psutil.Process()
-        client_cpu = sum(client.cpu_times()[:2])
+        client_cpu = process_cpu_seconds()
         if args.profile:
             await bench_post(control, server, 'profile')
         cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
@@ -115,7 +137,10 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
             else:
                 late += 1
             agent_id, award, total = board.pick()
-            probe = Probe(number=number, agent_id=agent_id, points=total)
+            if handled is not None:  # one resolution per event, whichever kind
+                handled[str(agent_id)] = handled.get(str(agent_id), 0) + 1
+            probe = Probe(number=number, agent_id=agent_id, points=total,
+                          handled=handled[str(agent_id)] if handled is not None else None)
             tracker.register(probe)
             await browser.register(probe)
             extra = {'points': award} if args.event == 'score' else {}
@@ -126,24 +151,30 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
             written = await bench_post(control, server, 'profile', name='profile.pstats')
             shutil.copyfile(written['path'], f'{args.profile}.{variant.name}')
         busy = (server.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
-        client_busy = (sum(client.cpu_times()[:2]) - client_cpu) / (time.monotonic() - wall_before)
+        client_busy = (process_cpu_seconds() - client_cpu) / (time.monotonic() - wall_before)
         stats = await bench_get(control, server, 'stats')
         full = (await bench_post(control, server, 'full_collection'))['ms'] if args.full_collection else float('nan')
         seen = await browser.seen()
         agents, missed, invalid = tracker.latencies('agent')
         kiosks, kiosk_missed, kiosk_invalid = tracker.latencies('kiosk')
+        monitors, monitor_missed, monitor_invalid = tracker.latencies('monitor')
         commits = {probe.number: probe.commit for probe in tracker.probes}
         shown = [at - commits[number] for number, at, _ in seen]
         painted = [at - commits[number] for number, _, at in seen]
         return {
-            'variant': variant.name, 'tabs': args.tabs, 'kiosks': args.kiosks, 'events': count, 'late': late,
+            'variant': variant.name, 'tabs': args.tabs, 'kiosks': args.kiosks,
+            'monitors': sum(1 for tab in tabs if tab.kind == 'monitor'), 'events': count, 'late': late,
             'login_s': login_seconds, 'open_s': open_seconds,
             'page_ms': median([tab.page_seconds for tab in tabs]) * 1000,
             'page_kb': median([tab.page_bytes for tab in tabs if tab.kind == 'agent']) / 1024,
             'elements_per_tab': after_open['elements'] / max(1, after_open['clients']),
             'rss_mb': after_open['rss'] / 2 ** 20, 'rss_end_mb': stats['rss'] / 2 ** 20,
-            'agent': agents, 'missed': missed, 'invalid': invalid + kiosk_invalid,
-            'kiosk': kiosks, 'kiosk_missed': kiosk_missed,
+            'agent': agents, 'missed': missed, 'invalid': invalid + kiosk_invalid + monitor_invalid,
+            'kiosk': kiosks, 'kiosk_missed': kiosk_missed, 'monitor': monitors, 'monitor_missed': monitor_missed,
+            'kind_frames': {kind: sum(tab.frames for tab in tabs if tab.kind == kind) / max(1, sum(
+                1 for tab in tabs if tab.kind == kind)) for kind in ('agent', 'kiosk', 'monitor')},
+            'kind_bytes': {kind: sum(tab.frame_bytes for tab in tabs if tab.kind == kind) / max(1, sum(
+                tab.frames for tab in tabs if tab.kind == kind)) for kind in ('agent', 'kiosk', 'monitor')},
             'shown': shown, 'painted': painted, 'browser_missed': len(tracker.probes) * len(browser.pages) - len(seen),
             'cpu': busy, 'idle_cpu': idle, 'client_cpu': client_busy,
             'frames_per_tab': sum(tab.frames for tab in tabs) / len(tabs),
@@ -171,23 +202,42 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
         stop_server(server)
 
 
+async def paired_kiosks(control: aiohttp.ClientSession, server: Any, count: int,
+                        session: Callable[[], aiohttp.ClientSession], tracker: Tracker) -> list[SimTab]:
+    """``count`` wall displays, each its own browser paired through the kiosk's pairing screen with a code a lead
+    created (a checkout from before pairing has none: its kiosk shows the floor unpaired)."""
+    tabs = []
+    for number in range(1, count + 1):
+        browser = session()
+        name = f'Bench TV {number}'
+        display = await bench_post(control, server, 'display', name=name)
+        if display['code'] is not None:
+            await pair(browser, server.url, display['code'])
+        tabs.append(SimTab(browser, f'{server.url}/kiosk', kind='kiosk', on_frame=tracker.on_frame,
+                           expect=name if display['code'] is not None else None))
+    return tabs
+
+
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     base = results[0] if results[0]['variant'] == 'baseline' else None
     rows = []
     for result in results:
-        agent, kiosk, painted = result['agent'], result['kiosk'], result['painted']
+        agent, kiosk, monitor, painted = result['agent'], result['kiosk'], result['monitor'], result['painted']
         figures = {
             'commit → frame p50 (dashboards)': median(agent),
             'commit → frame p99 (dashboards)': percentile(agent, 0.99),
             'commit → frame p50 (kiosks)': median(kiosk),
             'commit → frame p99 (kiosks)': percentile(kiosk, 0.99),
+            'commit → frame p50 (monitors)': median(monitor),
+            'commit → frame p99 (monitors)': percentile(monitor, 0.99),
             'commit → board row shown p50 (Chromium)': median(result['shown']),
             'commit → repaint p50 (Chromium)': median(painted),
             'commit → repaint max (Chromium)': max(painted) if painted else float('nan'),
         }
         rows.append((result, figures))
     names = list(rows[0][1])
-    print(f'\nfan-out: {args.tabs} dashboards + {args.kiosks} kiosks + {args.chromium} Chromium tabs, '
+    print(f'\nfan-out: {args.tabs} dashboards + {args.kiosks} kiosks + {args.monitors} monitors + '
+          f'{args.chromium} Chromium tabs, '
           f'{args.rate:g} {args.event} events/s for {args.duration:g} s; {machine()}')
     headers = ['figure'] + [result['variant'] for result, _ in rows] + (['current / baseline'] if base else [])
     lines = []
@@ -215,9 +265,13 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
                                                     for result, _ in rows] + ([''] if base else []))
     lines.append(['GC collections gen0/1/2'] + ['/'.join(str(result['gc_count'][g]) for g in '012')
                                                   for result, _ in rows] + ([''] if base else []))
-    lines.append(['(probe, tab) pairs missed / invalid'] + [f'{result["missed"] + result["kiosk_missed"]} / '
-                                                             f'{result["invalid"]}' for result, _ in rows]
-                 + ([''] if base else []))
+    for kind, label in (('agent', 'dashboards'), ('kiosk', 'kiosks'), ('monitor', 'monitors')):
+        lines.append([f'frames per tab / bytes per frame ({label})']
+                     + [f'{result["kind_frames"][kind]:.1f} / {result["kind_bytes"][kind]:.0f}' for result, _ in rows]
+                     + ([''] if base else []))
+    lines.append(['(probe, tab) pairs missed: dashboards / kiosks / monitors; invalid']
+                 + [f'{result["missed"]} / {result["kiosk_missed"]} / {result["monitor_missed"]}; {result["invalid"]}'
+                    for result, _ in rows] + ([''] if base else []))
     lines.append(['error pages while opening / sockets dropped / pages reloaded']
                  + [f'{result["errors"]} / {result["drops"]} / {result["reloads"]}'
                                                                         for result, _ in rows] + ([''] if base else []))
@@ -229,7 +283,9 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--tabs', type=int, default=500, help='simulated agent dashboards (default 500)')
-    parser.add_argument('--kiosks', type=int, default=10, help='simulated kiosks (default 10)')
+    parser.add_argument('--kiosks', type=int, default=20, help='simulated kiosks, each a paired display (default 20)')
+    parser.add_argument('--monitors', type=int, default=50,
+                        help="simulated live monitors, the floor's leads logged in at /monitor (default 50)")
     parser.add_argument('--chromium', type=int, default=3, help='real Chromium dashboards (default 3)')
     parser.add_argument('--agents', type=int, default=500, help='agents on the floor (default 500)')
     parser.add_argument('--conversations', type=int, default=30, help='conversations waiting (default 30)')

@@ -176,6 +176,28 @@ def install(app: 'FastAPI', services: 'Services', *, output: Path) -> None:
         await services.inbox.resolve(agent, conversation_id)
         return {'commit': time.time(), 'conversation_id': conversation_id}
 
+    @app.post('/_bench/display')
+    async def display(name: str) -> dict[str, Any]:
+        """A wall display for the whole floor, every slide, set up by the floor's first lead as /admin/displays does;
+        the answer carries its one-time pairing code, which a benchmark kiosk types into the pairing screen (the real
+        path from there on). A checkout from before pairing answers no code: its ``/kiosk`` shows the floor at once."""
+        displays = getattr(services, 'displays', None)
+        if displays is None:
+            return {'id': None, 'code': None}
+        lead = next(agent for agent in services.directory.agents.values() if agent.is_lead)
+        slides = [slide.value for slide in importlib.import_module('services.domain.displays').Slide]
+        view, code = await displays.create(lead, name=name, team_ids=[], slides=slides, slide_seconds=20)
+        return {'id': view.id, 'code': code}
+
+    @app.get('/_bench/monitor')
+    async def monitor_handled() -> dict[str, Any]:
+        """Each agent's resolutions today as the lead's live monitor shows them (``handled``: None without a
+        monitor), so a benchmark can tell which monitor frame shows its next resolution."""
+        monitor = getattr(services, 'monitor', None)
+        if monitor is None:
+            return {'handled': None}
+        return {'handled': {str(row.agent_id): row.handled for row in monitor.view.agents}}
+
     @app.get('/_bench/floor')
     async def floor() -> list[dict[str, Any]]:
         return [{'id': agent.id, 'username': agent.username, 'name': agent.name, 'role': agent.role,

@@ -33,7 +33,8 @@ from fanout import measure
 
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     base = results[0] if results[0]['variant'] == 'baseline' else None
-    print(f'\nloop stalls: {args.tabs} dashboards + {args.kiosks} kiosks, {args.rate:g} events/s '
+    print(f'\nloop stalls: {args.tabs} dashboards + {args.kiosks} kiosks + {args.monitors} monitors, '
+          f'{args.rate:g} events/s '
           f'for {args.duration:g} s; {machine()}')
     headers = ['figure'] + [result['variant'] for result in results] + (['current / baseline'] if base else [])
     rows = []
@@ -57,7 +58,8 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--tabs', type=int, default=500)
-    parser.add_argument('--kiosks', type=int, default=10)
+    parser.add_argument('--kiosks', type=int, default=10, help='paired wall displays (default 10)')
+    parser.add_argument('--monitors', type=int, default=0, help="leads' live monitors (default 0)")
     parser.add_argument('--agents', type=int, default=500)
     parser.add_argument('--conversations', type=int, default=30)
     parser.add_argument('--rate', type=float, default=5.0)
