@@ -53,8 +53,7 @@ def main() -> None:
                     # down while Ana takes a conversation, as a lead would, then put the original speed back
                     set_speed(lead, '10×')
                     agent_screen(browser, url)
-                    set_speed(lead, f'{args.sim_speed:g}×')
-                    kiosk(browser, url, lead)
+                    kiosk(browser, url, lead)  # still slowed down: a celebration now and then, not one after another
                     lead_screen(lead)
                 finally:
                     browser.close()
@@ -117,9 +116,14 @@ def kiosk(browser: Browser, url: str, lead: Page) -> None:
         page.get_by_role('button', name='Pair').click()
         page.locator('.dq-head').get_by_text(f'Lobby TV {width}').wait_for()
         settle(page)
+        try:  # the slide itself, not a celebration over its title
+            page.locator('.dq-banner').wait_for(state='hidden', timeout=30_000)
+        except PlaywrightTimeout:
+            print(f'warning: {name} shows a celebration banner', flush=True)
         save(page, name)
         page.close()
     lead.goto(f'{url}/')
+    lead.get_by_text('Team lead').wait_for()
 
 
 def lead_screen(page: Page) -> None:
