@@ -24,7 +24,7 @@ from services.domain.connectors.setup import setup_steps
 from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.domain.whatif import MAX_DAYS, RulesError, WhatIf, rules_as_document, rules_from_document
-from services.game.rebuild import differences, overwrite, replay
+from services.game.rebuild import backfill_analytics, differences, overwrite, replay
 from services.game.whatif import Preview, live_rules
 from services.platform import collector
 from services.platform.accounts import create_account
@@ -254,6 +254,8 @@ async def migrate(settings: Settings, *, check: bool) -> int:
             return 1 if pending.migrations else 0
         applied = await open_database(settings.db_url)
         print_migrations(applied, 'applied')
+        if await backfill_analytics():  # as serving would at start: the upgrade is whole when this returns
+            print('filled: the analytics\' daily aggregates, from the event log')
         print(f'{masked_url(settings.db_url)} is up to date' + (f' ({len(applied.migrations)} migration(s) applied)'
                                                                 if applied.migrations else ''))
         return 0

@@ -1,4 +1,5 @@
 """The services one process runs, built once by ``main.py`` and handed to every page: the one place that wires them."""
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from services.game.leaderboard import LeaderboardService
 from services.game.levels import LevelService
 from services.game.progress import ProgressService
 from services.game.quests import QuestService
+from services.game.rebuild import backfill_analytics
 from services.game.receipts import ReceiptService
 from services.game.rewards import RewardService
 from services.game.scoring import ScoringService
@@ -49,6 +51,8 @@ from services.platform.notices import Notices
 from services.platform.scheduler import Scheduler
 from services.platform.sessions import SessionService
 from services.platform.settings import Settings
+
+log = logging.getLogger('deskquest')
 
 
 @dataclass(kw_only=True, slots=True)
@@ -107,6 +111,8 @@ class Services:
 
     async def open(self) -> None:
         await open_database(self.settings.db_url)
+        if await backfill_analytics():  # a database from before the analytics: their aggregates, from the log
+            log.info('analytics: daily aggregates filled from the event log')
 
     async def load(self) -> None:
         """Load every projection from what is stored; the order is the order they depend on each other."""

@@ -10,6 +10,8 @@ from tortoise.transactions import in_transaction
 from models import (
     Agent,
     AgentScore,
+    AnalyticsDay,
+    AnalyticsVolume,
     BadgeDefinitionRow,
     DailyPoints,
     LedgerEntry,
@@ -18,6 +20,7 @@ from models import (
     QuestRow,
     Redemption,
     ScoringPolicyRow,
+    StoredEvent,
 )
 from services.domain.analytics import AnalyticsTally, RatedFact, rated_fact
 from services.domain.badges import BadgeDefinition
@@ -253,6 +256,23 @@ async def redemption_differences(spending: Spending) -> list[str]:
 def _text(redemption: FoldedRedemption | None) -> str:
     return 'none' if redemption is None else \
         f'agent {redemption.agent_id} {redemption.cost} points {redemption.status.value}'
+
+
+# what the daily aggregates count: a log holding any of these has something to show in the analytics
+ANALYTICS_KINDS = (EventKind.CONVERSATION_CREATED, EventKind.REPLIED, EventKind.RESOLVED, EventKind.RATED,
+                   EventKind.ABANDONED)
+
+
+async def backfill_analytics() -> bool:
+    """Fill the analytics' daily aggregates from the log when they are empty but the log is not: a database upgraded
+    from a release before them (or a crash between that migration and this), once. True when it did."""
+    if await AnalyticsDay.exists() or await AnalyticsVolume.exists() or \
+            not await StoredEvent.filter(kind__in=[kind.value for kind in ANALYTICS_KINDS]).exists():
+        return False
+    rebuilt = await replay()
+    async with in_transaction():
+        await overwrite_analytics(rebuilt.analytics)
+    return True
 
 
 async def overwrite(rebuilt: Rebuilt) -> None:

@@ -14,6 +14,7 @@ from models import LedgerEntry
 from services.domain.events import EventKind
 from services.domain.scoring import Award, AwardKind, Domain, ScoringPolicy, policy_as_dict
 from services.domain.trophies import monthly_winners
+from services.game.analytics import AnalyticsService
 from services.game.badges import BadgeService
 from services.game.levels import LevelService
 from services.game.quests import QuestDraft, QuestService
@@ -84,6 +85,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     quests = QuestService(clock=clock, game=game, directory=Directory(), notices=Notices(), badges=badges,
                           tick_seconds=3600)
     game.store_with_events(badges)
+    game.store_with_events(AnalyticsService(clock=clock, game=game, directory=Directory()))  # the daily aggregates
     for listener in (levels.on_committed, trophies.on_committed, quests.on_committed):
         game.committed.subscribe(listener)
     await levels.load()
