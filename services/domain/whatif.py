@@ -248,6 +248,9 @@ def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor
             else:
                 completed_before.add(holder)
         if after is None:
+            if event.occurred_at >= badge_start:  # before the period the draft's log is the live one: the badge
+                badge_fed += 1  # windows reaching back past the period's start see it on both sides
+                badge_after.feed(replace(event, id=badge_fed))
             continue
         in_period += 1
         for draft_event in _draft_events(event, quest_board, keep_logged, completed_after):

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from services.domain.badges import DEFAULT_BADGES, BadgeDefinition, BadgeKind
@@ -206,6 +206,7 @@ def test_a_draft_quest_gives_its_awarded_badge() -> None:
 
 
 @settings(max_examples=40, deadline=None)
+@example(steps=[('resolve', 1, 1, 1441)], days=1)  # a badge window reaching back past the period's start
 @given(st.lists(st.tuples(st.sampled_from(['resolve', 'reopen', 'good', 'bad', 'reply']), st.integers(1, 2),
                           st.integers(1, 6), st.integers(0, 60 * 24 * 60)), max_size=60),
        st.integers(1, 90))
