@@ -35,6 +35,7 @@ from services.platform.database import (
     IncompatibleDatabase,
     Pending,
     check_database,
+    claim_sqlite_database,
     open_database,
     pending_migrations,
 )
@@ -674,8 +675,12 @@ if __name__ == '__main__':
         sys.exit(0)
     try:
         if command_line.command == 'rebuild':
+            if not command_line.check:  # a rebuild rewrites the projections a running server holds in memory
+                claim_sqlite_database(command_line.settings.db_url, doing='rebuilding')
             sys.exit(asyncio.run(rebuild(command_line.settings, check=command_line.check)))
         if command_line.command == 'migrate':
+            if not command_line.check:  # not under a running server: it reads the tables as they were at its start
+                claim_sqlite_database(command_line.settings.db_url, doing='migrating')
             sys.exit(asyncio.run(migrate(command_line.settings, check=command_line.check)))
         if command_line.command == 'simulate':
             sys.exit(simulate(command_line.settings, command_line.simulate))
@@ -688,6 +693,7 @@ if __name__ == '__main__':
         if command_line.command == 'connect' and command_line.connection is not None:
             sys.exit(asyncio.run(connect(command_line.settings, command_line.connection)))
         if not simulated:
+            claim_sqlite_database(command_line.settings.db_url)  # one server per SQLite file, claimed before migrating
             asyncio.run(check_database(command_line.settings.db_url))  # report an unusable database before serving
         serve(command_line.settings)
     except IncompatibleDatabase as error:

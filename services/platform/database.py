@@ -1,6 +1,8 @@
 """The database: opened once per process, brought to this release's tables by Tortoise's migrations (models/migrations),
 and refused when it belongs to a newer release or when SQLite does not run with the settings DeskQuest relies on."""
+import fcntl
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -55,6 +57,46 @@ class UnsafeSqliteSettings(IncompatibleDatabase):
 
 class MigrationFailed(IncompatibleDatabase):
     """A migration raised an error: its transaction was rolled back, the ones before it stay applied."""
+
+
+class DatabaseInUse(IncompatibleDatabase):
+    """Another process serves (or rebuilds, or migrates) this SQLite file."""
+
+
+_HELD: dict[Path, int] = {}  # the SQLite files this process has claimed: the lock file's descriptor by database path
+
+
+def claim_sqlite_database(db_url: str, *, doing: str = 'serving') -> None:
+    """Claim a SQLite database file for this process, or raise :class:`DatabaseInUse`.
+
+    Each serving process keeps the boards, tallies and the game's trackers in its own memory, so a second server on the
+    same file would show its own floor and miss the first one's events; a migration or a rebuild under a running server
+    would change what that server believes. The claim is an exclusive ``flock`` on ``FILE.serving`` beside the database,
+    held until the process ends: the kernel releases it then, after a ``kill -9`` too, so no stale lock outlives a
+    crash. A claim is kept for the process's life; claiming the same file again in the same process is a no-op.
+    PostgreSQL is not claimed here (several processes on one PostgreSQL floor are issue 17's).
+    """
+    path = sqlite_path(db_url)
+    if path is None:
+        return
+    path = path.resolve()
+    if path in _HELD:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = os.open(path.with_name(path.name + '.serving'), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(lock, 200, 0).decode(errors='replace').strip() or 'another process'
+        os.close(lock)
+        raise DatabaseInUse(
+            f'{path} is in use by {holder}. On SQLite one DeskQuest process serves a floor, and migrating or '
+            f'rebuilding waits until it stops; stop it first, or use PostgreSQL (--db-url postgres://…) for several '
+            f'processes'
+        ) from None
+    os.ftruncate(lock, 0)
+    os.pwrite(lock, f'DeskQuest {doing} (pid {os.getpid()})'.encode(), 0)
+    _HELD[path] = lock
 
 
 @dataclass(kw_only=True, slots=True, frozen=True)

@@ -74,5 +74,33 @@ def test_serving_the_demo_without_a_secret_writes_none(tmp_path: Path) -> None:
     text = log.read_text()
     assert returncode is not None, text
     assert 'logins do not survive a restart' in text and 'Traceback' not in text
-    assert {path.name for path in data.iterdir()} <= {'app.sqlite3', 'app.sqlite3-wal', 'app.sqlite3-shm'}
+    assert {path.name for path in data.iterdir()} <= {'app.sqlite3', 'app.sqlite3-wal', 'app.sqlite3-shm',
+                                                      'app.sqlite3.serving'}  # the server's claim on the file
     assert not list(tmp_path.rglob('.storage_secret'))
+
+
+def test_a_second_server_on_the_same_sqlite_file_is_refused_and_so_are_migrate_and_rebuild(tmp_path: Path) -> None:
+    """Each server keeps its boards in memory: a second one on the same file would show another floor, and a migration
+    or a rebuild would change the tables under the first. Each is refused with the reason, and works once it stops."""
+    db_url = f'sqlite://{tmp_path / "floor.sqlite3"}'
+    env = clean_env(DESKQUEST_STORAGE_SECRET='a test secret', DESKQUEST_NO_DEMO='1')
+    port = free_port()
+    log = tmp_path / 'first.log'
+    with log.open('w') as output:
+        first = subprocess.Popen([sys.executable, 'main.py', '--port', str(port), '--db-url', db_url], cwd=ROOT,
+                                 env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until_serving(first, f'http://127.0.0.1:{port}/login', log)
+        second = run_main('--port', str(free_port()), '--db-url', db_url, env=env)
+        migrating = run_main('migrate', '--db-url', db_url, env=env)
+        rebuilding = run_main('rebuild', '--db-url', db_url, env=env)
+        checking = run_main('rebuild', '--check', '--db-url', db_url, env=env)  # reads only: allowed
+    finally:
+        assert stop(first) == 0, log.read_text()
+    for refused in (second, migrating, rebuilding):
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert f'DeskQuest serving (pid {first.pid})' in refused.stderr, refused.stderr
+        assert 'use PostgreSQL' in refused.stderr and 'Traceback' not in refused.stderr
+    assert checking.returncode == 0, checking.stdout + checking.stderr
+    after = run_main('migrate', '--db-url', db_url, env=env)  # the claim ends with the server
+    assert after.returncode == 0 and 'is up to date' in after.stdout, after.stdout + after.stderr
