@@ -25,7 +25,7 @@ from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.domain.whatif import MAX_DAYS, RulesError, WhatIf, rules_as_document, rules_from_document
 from services.game.rebuild import backfill_analytics, differences, overwrite, replay
-from services.game.whatif import Preview, live_rules
+from services.game.whatif import Preview, live_rules, log_now
 from services.platform import collector
 from services.platform.accounts import create_account
 from services.platform.api_tokens import ApiTokenService
@@ -435,7 +435,7 @@ async def preview_rules(settings: Settings, command: WhatIfCommand) -> int:
         if draft is None:
             print(json.dumps(rules_as_document(await live_rules()), ensure_ascii=False, indent=2))
             return 0
-        result = await Preview(draft, days=command.days, now=SystemClock().now()).run(in_thread=False)
+        result = await Preview(draft, days=command.days, now=await log_now(SystemClock().now())).run(in_thread=False)
     finally:
         await Tortoise.close_connections()
     print(json.dumps(result.as_dict(), ensure_ascii=False) if command.json else describe_what_if(result), flush=True)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from models import Agent, BadgeDefinitionRow, LevelRow, QuestRow
+from models import Agent, BadgeDefinitionRow, LevelRow, QuestRow, StoredEvent
 from models import Incentive as StoredIncentive
 from services.domain.badges import DEFAULT_BADGES
 from services.domain.errors import ActionError
@@ -43,6 +43,13 @@ async def live_rules() -> RuleSet:
                    levels=levels_from_dicts(levels) if levels else DEFAULT_LEVELS,
                    badges=tuple(badges) if badges else DEFAULT_BADGES,
                    quests=tuple(stored_definitions(await QuestRow.all())), incentives=tuple(incentives))
+
+
+async def log_now(wall: datetime) -> datetime:
+    """"Now" for a preview from the command line: the wall clock, or the log's last event when the log is ahead of it
+    (the demo's accelerated clock runs days ahead: its last days are the log's, not the calendar's)."""
+    last = await StoredEvent.all().order_by('-id').first()
+    return max(wall, last.occurred_at) if last is not None else wall
 
 
 async def floor_agents() -> list[FloorAgent]:

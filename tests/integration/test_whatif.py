@@ -5,7 +5,7 @@ import json
 import os
 import sys
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -82,8 +82,12 @@ async def test_before_is_the_live_state_and_a_preview_writes_nothing(services: S
 
 async def test_rules_export_then_whatif_on_the_command_line(services: Services, simulator: Simulator,
                                                             clock: ManualClock, db_url: str, tmp_path: Path) -> None:
-    await simulator.run_until(clock.now() + timedelta(hours=2))
+    clock.set(datetime.now(UTC) + timedelta(days=30))  # as the demo's accelerated clock does, ahead of the wall clock
+    await simulator.run_until(clock.now() + timedelta(hours=1))
+    clock.advance(timedelta(days=2))  # a quiet weekend: the first hour is out of the last day
+    await simulator.run_until(clock.now() + timedelta(hours=1))
     events = await StoredEvent.all().count()
+    last_event = (await StoredEvent.all().order_by('-id').first()).occurred_at
     code, output, errors = await run_cli('rules', 'export', '--db-url', db_url)
     assert code == 0, errors
     document = json.loads(output)
@@ -104,6 +108,12 @@ async def test_rules_export_then_whatif_on_the_command_line(services: Services, 
     assert set(preview['agents'][0]['rank_before']) == {'all_time', 'month'}
     assert set(preview['changes']) >= {'badges', 'levels', 'quests'}
     assert any(agent['points_after'] > agent['points_before'] for agent in preview['agents'])
+
+    code, output, errors = await run_cli('whatif', '--rules', str(draft), '--days', '1', '--json', '--db-url', db_url)
+    assert code == 0, errors
+    last_day = json.loads(output)  # "the last day" is the log's, not the wall clock's
+    assert datetime.fromisoformat(last_day['since']) == last_event - timedelta(days=1)
+    assert 0 < last_day['events'] < events
 
     code, output, errors = await run_cli('whatif', '--rules', str(draft), '--days', '90', '--db-url', db_url)
     assert code == 0 and 'live -> draft' in output, errors
