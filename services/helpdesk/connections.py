@@ -168,6 +168,9 @@ class ConnectionService:
         self._group: list[_Job] = []
         self._flusher: asyncio.Task | None = None
         self._by_token: dict[str, Connection] = {}  # active connections met so far (a lead's change forgets one)
+        # helpdesk agents met so far, (connection, their id) -> (DeskQuest agent, e-mail known): learnt after a commit,
+        # forgotten whole when identities move (a merge)
+        self._identities: dict[tuple[int, str], tuple[int, bool]] = {}
         if not key:
             log.warning('no storage secret: connection secrets are readable by this process only')
             key = secrets.token_urlsafe(32)
@@ -233,6 +236,7 @@ class ConnectionService:
         _check_lead(actor)
         connection = await self._get(connection_id)
         base_url = checked_base_url(connection.kind, base_url)
+        self._by_token.pop(connection.token, None)
         async with self.game.unit_of_work() as work:
             connection.base_url = base_url
             await connection.save(update_fields=['base_url'])
@@ -365,6 +369,8 @@ class ConnectionService:
             'points': {domain: snapshot.get(domain, 0) for domain in ('quality', 'speed', 'productivity')},
             'counters': {name: snapshot.get(name, 0) for name in MERGED_COUNTERS}, 'by': by})
         await HelpdeskIdentity.filter(agent_id=agent_id).update(agent_id=target.id, created_agent=False)
+        self._identities.clear()  # now, for the deliveries after it in a group, and again once it has committed
+        work.after_commit(self._identities.clear)
         source.active = False
         await source.save(update_fields=['active'])
         work.after_commit(lambda: (self.directory.agents.pop(agent_id, None), self._announce.poke()))
@@ -746,6 +752,9 @@ class ConnectionService:
         (no login until a lead invites them)."""
         if who is None:
             return None
+        known = self._identities.get((connection.id, who.external_id))
+        if known is not None and (known[1] or not who.email):  # nothing new to learn of them
+            return known[0]
         identity = await HelpdeskIdentity.get_or_none(connection_id=connection.id, external_id=who.external_id)
         if identity is not None:
             if who.email and not identity.email:
@@ -753,6 +762,7 @@ class ConnectionService:
                 await identity.save(update_fields=['email'])
                 if identity.created_agent:  # made up before an e-mail was known: the agent it names, if any
                     return await self._relink(work, identity, who.email)
+            self._learn(work, identity)
             return identity.agent_id
         agent = await _agent_by_email(who.email) if who.email else None
         created = agent is None
@@ -761,10 +771,15 @@ class ConnectionService:
             agent = await Agent.create(username=username, display_name=_shown(who.name, 120) or username,
                                        email=(who.email or '')[:200], password_hash=NO_PASSWORD, role='agent')
             work.after_commit(lambda: self._remember(agent))
-        await HelpdeskIdentity.create(connection_id=connection.id, external_id=who.external_id,
-                                      name=_shown(who.name, 120), email=who.email, agent_id=agent.id,
-                                      created_agent=created)
+        self._learn(work, await HelpdeskIdentity.create(connection_id=connection.id, external_id=who.external_id,
+                                                        name=_shown(who.name, 120), email=who.email,
+                                                        agent_id=agent.id, created_agent=created))
         return agent.id
+
+    def _learn(self, work: UnitOfWork, identity: HelpdeskIdentity) -> None:
+        """Remember who a helpdesk agent is, once what says so has committed."""
+        known = (identity.agent_id, bool(identity.email))
+        work.after_commit(partial(self._identities.__setitem__, (identity.connection_id, identity.external_id), known))
 
     async def _relink(self, work: UnitOfWork, identity: HelpdeskIdentity, email: str) -> int:
         """An identity whose agent was made up (no e-mail known then) now carries an e-mail: when it is an existing

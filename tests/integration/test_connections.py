@@ -351,6 +351,13 @@ async def test_a_lead_merges_an_agent_a_helpdesk_named_into_an_existing_one(serv
     assert (await services.connections.receive(token, chatwoot_headers(body, chatwoot.secret, clock=clock), body))[0] \
         == 200
     assert await LedgerEntry.filter(agent_id=ana.id, kind='unhappy_customer').exists()
+    reply = json.loads((FIXTURES / 'chatwoot' / 'message_created_reply.json').read_text())  # a new reply by agent 14:
+    reply['id'] += 1000  # hers, though DeskQuest knew agent 14 as the made-up agent before the merge
+    body = rails_json(reply)
+    assert (await services.connections.receive(token, chatwoot_headers(body, chatwoot.secret, clock=clock), body))[0] \
+        == 200
+    assert await StoredEvent.filter(kind='replied', key__contains=str(reply['id'])).values_list('agent_id', flat=True) \
+        == [ana.id]
     await assert_scores_match_projection(services)
     assert await differences(await replay()) == []
 
