@@ -171,6 +171,7 @@ class ConnectionService:
         # helpdesk agents met so far, (connection, their id) -> (DeskQuest agent, e-mail known): learnt after a commit,
         # forgotten whole when identities move (a merge)
         self._identities: dict[tuple[int, str], tuple[int, bool]] = {}
+        self._secrets: dict[str, str] = {}  # encrypted signing secret -> the secret (not read from disk in clear)
         if not key:
             log.warning('no storage secret: connection secrets are readable by this process only')
             key = secrets.token_urlsafe(32)
@@ -819,8 +820,14 @@ class ConnectionService:
         return self._fernet.encrypt(secret.encode()).decode()
 
     def _decrypt(self, connection: Connection) -> str:
-        """:raises InvalidToken: when the server's key is not the one the secret was stored with."""
-        return self._fernet.decrypt(connection.secret_encrypted.encode()).decode()
+        """The connection's signing secret, decrypted once per stored value (a new secret is a new value).
+
+        :raises InvalidToken: when the server's key is not the one the secret was stored with."""
+        secret = self._secrets.get(connection.secret_encrypted)
+        if secret is None:
+            secret = self._fernet.decrypt(connection.secret_encrypted.encode()).decode()
+            self._secrets[connection.secret_encrypted] = secret
+        return secret
 
     def _remember(self, agent: Agent) -> None:
         """The directory (names on the boards) learns an agent made or changed here, without reloading it."""
