@@ -1,19 +1,23 @@
 """Webhook ingestion: signed Chatwoot deliveries from concurrent clients, acknowledged after their commit (issue 14).
 
-Usage: ``.venv/bin/python bench/webhooks.py [--deliveries N] [--clients C] [--repeat R]``. Compares, in the same run
-and each on a fresh SQLite file (WAL, synchronous=FULL: an fsync at every commit), one transaction per delivery with
-the group commit (deliveries arriving while a commit is under way share the next one). Each delivery is a new
-Chatwoot conversation (``conversation_created``, signed over its raw bytes): it is checked, stored, read, and applied
-as a conversation, a customer and an event, then answered. The clients call the service in the process (the
-``POST /webhooks/{token}`` route adds the HTTP server's own cost, the same for both variants); each client sends its
-next delivery when the previous one is answered. Prints deliveries acknowledged per second and the latency
-percentiles.
+Usage: ``.venv/bin/python bench/webhooks.py [--deliveries N] [--clients C] [--repeat R] [--http]``.
+
+Compares, in the same run and each on a fresh SQLite file (WAL, synchronous=FULL: an fsync at every commit), one
+transaction per delivery with the group commit (deliveries arriving while a commit is under way share the next one).
+Each delivery is a new Chatwoot conversation (``conversation_created``, signed over its raw bytes): it is checked,
+stored, read, and applied as a conversation, a customer and an event, then answered. The clients call the service in
+the process; with ``--http`` they post to ``POST /webhooks/{token}`` served by uvicorn in this process (the app's own
+handler), from another process (aiohttp, one keep-alive connection per client), so the HTTP server's cost is counted
+and the clients' is not in the server's process. Each client sends its next delivery when the previous one is
+answered. Prints deliveries acknowledged per second and the latency percentiles.
 """
 import argparse
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
+import socket
 import statistics
 import sys
 import tempfile
@@ -34,7 +38,7 @@ FIXTURE = ROOT / 'tests' / 'fixtures' / 'webhooks' / 'chatwoot' / 'conversation_
 AT = datetime(2026, 11, 30, 10, 12, tzinfo=UTC)
 
 
-async def run(deliveries: int, clients: int, *, group_commit: bool) -> tuple[float, list[float]]:
+async def run(deliveries: int, clients: int, *, group_commit: bool, http: bool = False) -> tuple[float, list[float]]:
     db_url = f'sqlite://{tempfile.mkdtemp(prefix="deskquest-webhooks-")}/bench.sqlite3'
     clock = ManualClock(AT)
     services = build(Settings(db_url=db_url, demo=False, simulator=False, storage_secret='bench'), clock=clock)
@@ -53,6 +57,18 @@ async def run(deliveries: int, clients: int, *, group_commit: bool) -> tuple[flo
                 'X-Chatwoot-Delivery': f'bench-{number}'}, body
 
     requests = [signed(number) for number in range(deliveries)]
+    if http:
+        rate, latencies = await over_http(services, token, requests, clients)
+    else:
+        rate, latencies = await in_process(services, token, requests, clients)
+    _, rows = await Tortoise.get_connection('default').execute_query('PRAGMA synchronous')
+    assert rows[0][0] == 2, 'synchronous is not FULL'
+    await services.stop()
+    return rate, latencies
+
+
+async def in_process(services, token: str, requests: list[tuple[dict[str, str], bytes]],
+                     clients: int) -> tuple[float, list[float]]:
     latencies: list[float] = []
 
     async def client(first: int) -> None:
@@ -64,11 +80,64 @@ async def run(deliveries: int, clients: int, *, group_commit: bool) -> tuple[flo
 
     started = time.perf_counter()
     await asyncio.gather(*(client(number) for number in range(clients)))
-    elapsed = time.perf_counter() - started
-    _, rows = await Tortoise.get_connection('default').execute_query('PRAGMA synchronous')
-    assert rows[0][0] == 2, 'synchronous is not FULL'
-    await services.stop()
-    return deliveries / elapsed, latencies
+    return len(requests) / (time.perf_counter() - started), latencies
+
+
+async def over_http(services, token: str, requests: list[tuple[dict[str, str], bytes]],
+                    clients: int) -> tuple[float, list[float]]:
+    """Serve the app's webhook handler with uvicorn here; post from a client process (see :func:`client_process`)."""
+    import uvicorn
+    from fastapi import FastAPI, Request
+
+    from ui.webhooks import answer
+
+    api = FastAPI()
+
+    @api.post('/webhooks/{token}')
+    async def webhook(token: str, request: Request):
+        return await answer(services, token, request)
+
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(api, host='127.0.0.1', port=port, log_level='warning', access_log=False))
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.05)
+    with tempfile.NamedTemporaryFile('w', suffix='.jsonl', delete=False) as batch:
+        for headers, body in requests:
+            batch.write(json.dumps([headers, base64.b64encode(body).decode()]) + '\n')
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, '--client', f'http://127.0.0.1:{port}/webhooks/{token}', batch.name,
+        '--clients', str(clients), stdout=asyncio.subprocess.PIPE)
+    out, _ = await child.communicate()
+    server.should_exit = True
+    await serving
+    Path(batch.name).unlink()
+    assert child.returncode == 0, 'the client process failed'
+    result = json.loads(out)
+    return len(requests) / result['elapsed'], result['latencies']
+
+
+async def client_process(url: str, path: str, clients: int) -> None:
+    """The HTTP clients, in their own process: print the elapsed time and every latency as JSON."""
+    import aiohttp
+    lines = Path(path).read_text().splitlines()
+    requests = [(headers, base64.b64decode(body)) for headers, body in map(json.loads, lines)]
+    latencies: list[float] = []
+
+    async def client(session: aiohttp.ClientSession, first: int) -> None:
+        for headers, body in requests[first::clients]:
+            started = time.perf_counter()
+            async with session.post(url, data=body, headers=headers) as response:
+                answer = await response.json()
+            latencies.append(time.perf_counter() - started)
+            assert response.status == 200 and answer['message'] == 'applied', answer
+
+    started = time.perf_counter()
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients)) as session:
+        await asyncio.gather(*(client(session, number) for number in range(clients)))
+    print(json.dumps({'elapsed': time.perf_counter() - started, 'latencies': latencies}))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -81,13 +150,20 @@ async def main() -> None:
     parser.add_argument('--deliveries', type=int, default=3000)
     parser.add_argument('--clients', type=int, default=50)
     parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--http', action='store_true', help='post them to POST /webhooks/{token} through uvicorn')
+    parser.add_argument('--client', nargs=2, metavar=('URL', 'FILE'), help=argparse.SUPPRESS)  # the client process
     args = parser.parse_args()
-    print(f'{args.deliveries} signed Chatwoot deliveries from {args.clients} concurrent clients, SQLite WAL '
-          f'synchronous=FULL, median of {args.repeat} rounds', flush=True)
+    if args.client:
+        await client_process(*args.client, args.clients)
+        return
+    print(f'{args.deliveries} signed Chatwoot deliveries from {args.clients} concurrent clients'
+          f'{" over HTTP (uvicorn)" if args.http else " in the process"}, SQLite WAL synchronous=FULL, '
+          f'median of {args.repeat} rounds', flush=True)
     results: dict[str, list[tuple[float, list[float]]]] = {'one transaction each': [], 'group commit': []}
     for _ in range(args.repeat):  # interleaved: the machine's load falls on both alike
-        results['one transaction each'].append(await run(args.deliveries, args.clients, group_commit=False))
-        results['group commit'].append(await run(args.deliveries, args.clients, group_commit=True))
+        results['one transaction each'].append(await run(args.deliveries, args.clients, group_commit=False,
+                                                         http=args.http))
+        results['group commit'].append(await run(args.deliveries, args.clients, group_commit=True, http=args.http))
     medians = {}
     for name, rounds in results.items():
         rate = statistics.median(r for r, _ in rounds)

@@ -16,9 +16,14 @@ def register(services: Services) -> None:
 
     @app.post('/webhooks/{token}', include_in_schema=False)
     async def webhook(token: str, request: Request) -> JSONResponse:
-        body = await capped_body(request)
-        status, message = await services.connections.receive(token, dict(request.headers), body)
-        return JSONResponse({'status': 'ok' if status < 300 else 'refused', 'message': message}, status_code=status)
+        return await answer(services, token, request)
+
+
+async def answer(services: Services, token: str, request: Request) -> JSONResponse:
+    """One delivery, answered once the connection service has committed it (bench/webhooks.py --http serves it too)."""
+    body = await capped_body(request)
+    status, message = await services.connections.receive(token, dict(request.headers), body)
+    return JSONResponse({'status': 'ok' if status < 300 else 'refused', 'message': message}, status_code=status)
 
 
 async def capped_body(request: Request) -> bytes:

@@ -16,9 +16,10 @@ import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.hashes import SHA256
@@ -47,7 +48,7 @@ from services.platform.auth import AuthService
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
-from services.platform.event_log import AlreadyRecorded, GameService, UnitOfWork
+from services.platform.event_log import CHUNK, AlreadyRecorded, GameService, UnitOfWork
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ KEY_DERIVATION_SALT = b'deskquest connection secrets'
 FRESHDESK_RETRY_WINDOW = timedelta(hours=2)
 GROUP_LIMIT = 200  # deliveries committed together at most: a group's transaction stays short
 Answer = tuple[int, str]
+_Row = TypeVar('_Row', Customer, Conversation, Delivery)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -163,9 +165,13 @@ class ConnectionService:
         self.directory = directory
         self.auth = auth
         self.group_commit = group_commit
-        self._group: list[tuple[Callable[[UnitOfWork], Awaitable[Answer]], asyncio.Future]] = []
+        self._group: list[_Job] = []
         self._flusher: asyncio.Task | None = None
         self._by_token: dict[str, Connection] = {}  # active connections met so far (a lead's change forgets one)
+        # helpdesk agents met so far, (connection, their id) -> (DeskQuest agent, e-mail known): learnt after a commit,
+        # forgotten whole when identities move (a merge)
+        self._identities: dict[tuple[int, str], tuple[int, bool]] = {}
+        self._secrets: dict[str, str] = {}  # encrypted signing secret -> the secret (not read from disk in clear)
         if not key:
             log.warning('no storage secret: connection secrets are readable by this process only')
             key = secrets.token_urlsafe(32)
@@ -231,6 +237,7 @@ class ConnectionService:
         _check_lead(actor)
         connection = await self._get(connection_id)
         base_url = checked_base_url(connection.kind, base_url)
+        self._by_token.pop(connection.token, None)
         async with self.game.unit_of_work() as work:
             connection.base_url = base_url
             await connection.save(update_fields=['base_url'])
@@ -363,6 +370,8 @@ class ConnectionService:
             'points': {domain: snapshot.get(domain, 0) for domain in ('quality', 'speed', 'productivity')},
             'counters': {name: snapshot.get(name, 0) for name in MERGED_COUNTERS}, 'by': by})
         await HelpdeskIdentity.filter(agent_id=agent_id).update(agent_id=target.id, created_agent=False)
+        self._identities.clear()  # now, for the deliveries after it in a group, and again once it has committed
+        work.after_commit(self._identities.clear)
         source.active = False
         await source.save(update_fields=['active'])
         work.after_commit(lambda: (self.directory.agents.pop(agent_id, None), self._announce.poke()))
@@ -448,32 +457,40 @@ class ConnectionService:
             await self._store_failed(connection, headers, body, received=received, reason=reason, event='',
                                      delivery_id=delivery_id, existing=existing)
             return 400, reason
-        async def apply(work: UnitOfWork) -> tuple[int, str]:
+        ticket = reading.facts[0].ticket if reading.facts else ''
+
+        async def apply(work: UnitOfWork, group: _Group | None) -> tuple[int, str]:
             delivery = existing
             if delivery is None and delivery_id is not None:
-                seen = await Delivery.get_or_none(connection_id=connection.id, delivery_id=delivery_id)
+                seen = group.delivery(connection.id, delivery_id) if group is not None else \
+                    await Delivery.get_or_none(connection_id=connection.id, delivery_id=delivery_id)
                 if seen is not None and seen.status != 'failed':
                     return 200, f'Delivery {delivery_id} was already received ({seen.status}).'
                 delivery = seen  # a retry of one that failed: run again in its row
-            if delivery is None and connection.kind == 'freshdesk' and reading.facts:
-                retried = await _freshdesk_retry_of(connection.id, reading.facts[0].ticket, body, received)
+            if delivery is None and connection.kind == 'freshdesk' and ticket:
+                retried = await _freshdesk_retry_of(connection.id, ticket, body, received, group=group)
                 if retried is not None:
                     return 200, f'A retry of delivery {retried.id} (the same body within ' \
                                 f'{FRESHDESK_RETRY_WINDOW.seconds // 3600} hours): already received ({retried.status}).'
-            delivery = delivery or Delivery(connection_id=connection.id, delivery_id=delivery_id, body=body,
-                                            headers=headers, received_at=received)
+            if delivery is None:
+                values = {'connection_id': connection.id, 'delivery_id': delivery_id, 'body': body, 'headers': headers,
+                          'received_at': received}  # in a group: inserted with its others, just before its commit
+                delivery = group.make(Delivery, **values) if group is not None else Delivery(**values)
             delivery.event = reading.event[:80]
-            delivery.ticket = reading.facts[0].ticket if reading.facts else ''
-            delivery.status, delivery.reason = await self._apply(work, connection, reading)
+            delivery.ticket = ticket
+            delivery.status, delivery.reason = await self._apply(work, connection, reading, group)
             delivery.applied_at = self.clock.now()
-            await delivery.save()
+            await (_save(delivery) if group is not None else delivery.save())
+            if group is not None and delivery.status == 'waiting':  # applied when its conversation is known
+                group.waiting.setdefault((connection.id, ticket), []).append(delivery)
             if delivery.status == 'applied' and delivery.ticket:
-                await self._apply_waiting(work, connection, delivery.ticket, but=delivery.id)
+                await self._apply_waiting(work, connection, delivery.ticket, but=delivery, group=group)
             work.after_commit(self._announce.poke)
             return 200, f'{delivery.status}: {delivery.reason}' if delivery.reason else delivery.status
 
         try:
-            answer = await self._commit(apply)
+            answer = await self._commit(_Job(connection=connection, delivery_id=delivery_id, reading=reading,
+                                             apply=apply))
         except AlreadyRecorded:  # met in a group: the same fact as another delivery of it
             return 200, 'duplicate: every fact in it was already applied.'
         except Exception as error:  # noqa: BLE001 - a bug or a database error: kept as failed, replayable
@@ -487,22 +504,22 @@ class ConnectionService:
             return 200, 'duplicate: every fact in it was already applied.'
         return answer
 
-    async def _commit(self, job: Callable[[UnitOfWork], Awaitable[Answer]]) -> Answer | None:
+    async def _commit(self, job: '_Job') -> Answer | None:
         """Run ``job`` in a unit of work and return its answer once that has committed (None: it was rolled back as
-        a repeat). With group commit, the jobs waiting while a commit is under way share the next one: each in a
-        savepoint of one transaction (a failing job is undone alone), one fsync for all."""
+        a repeat). With group commit, the jobs waiting while a commit is under way share the next one: one
+        transaction, one fsync for all, their reads made together and their rows inserted together (see
+        :class:`_Group`)."""
         if not self.group_commit:
             committed: list[bool] = []
             answers: list[Answer] = []
             async with self.game.unit_of_work() as work:
-                answers.append(await job(work))
+                answers.append(await job.apply(work, None))
                 work.after_commit(lambda: committed.append(True))
             return answers[0] if committed else None
-        future: asyncio.Future[Answer | None] = asyncio.get_running_loop().create_future()
-        self._group.append((job, future))
+        self._group.append(job)
         if self._flusher is None or self._flusher.done():
             self._flusher = start_task(self._flush_groups(), name='webhook group commit')
-        return await future
+        return await job.future
 
     async def _flush_groups(self) -> None:
         while self._group:
@@ -511,29 +528,33 @@ class ConnectionService:
             if not await self._commit_group(jobs, savepoints=False):
                 await self._commit_group(jobs, savepoints=True)
 
-    async def _commit_group(self, jobs: list[tuple[Callable[[UnitOfWork], Awaitable[Answer]], asyncio.Future]], *,
-                            savepoints: bool) -> bool:
+    async def _commit_group(self, jobs: list['_Job'], *, savepoints: bool) -> bool:
         """Run the jobs in one transaction and answer them after its commit; False (nothing answered, nothing kept)
-        when, without savepoints, one of them failed."""
+        when, without savepoints, one of them failed. Without savepoints the group reads what its jobs look up in
+        a few queries and inserts their new rows in bulk; with savepoints (the rare pass after a failure) each job
+        reads and writes for itself, as alone, so one undone job leaves nothing behind in what the others see."""
         answers: list[tuple[asyncio.Future, Answer]] = []
         errors: list[tuple[asyncio.Future, BaseException]] = []
         committed: list[bool] = []
         try:
             async with self.game.batch() as batch:
-                for job, future in jobs:
-                    if not savepoints:
-                        answers.append((future, await job(batch)))
-                        continue
-                    try:
-                        async with self.game.unit_of_work() as work:  # a savepoint of the batch
-                            answers.append((future, await job(work)))
-                    except Exception as error:  # noqa: BLE001 - this job's failure, undone alone
-                        errors.append((future, error))
+                if not savepoints:
+                    group = await _Group.read(jobs)
+                    for job in jobs:
+                        answers.append((job.future, await job.apply(batch, group)))
+                    await group.insert()
+                else:
+                    for job in jobs:
+                        try:
+                            async with self.game.unit_of_work() as work:  # a savepoint of the batch
+                                answers.append((job.future, await job.apply(work, None)))
+                        except Exception as error:  # noqa: BLE001 - this job's failure, undone alone
+                            errors.append((job.future, error))
                 batch.after_commit(partial(committed.append, True))
         except Exception as error:  # noqa: BLE001 - a job (or the commit) failed: nothing of the group was kept
             if not savepoints:
                 return False
-            errors = [(future, error) for _, future in jobs]
+            errors = [(job.future, error) for job in jobs]
             answers = []
         for future, answer in answers:
             if not future.done():
@@ -553,17 +574,23 @@ class ConnectionService:
             check_chatwoot(self._decrypt(connection), body, signature=headers.get('x-chatwoot-signature'),
                            timestamp=headers.get('x-chatwoot-timestamp'), now=received)
 
-    async def _apply(self, work: UnitOfWork, connection: Connection, reading: Reading) -> tuple[str, str]:
+    async def _apply(self, work: UnitOfWork, connection: Connection, reading: Reading,
+                     group: '_Group | None' = None) -> tuple[str, str]:
         """Apply a reading's facts; the delivery's status and reason."""
         results = []
         if reading.facts:  # every fact of a delivery is about one conversation: looked up once, with its keys
-            conversation = await Conversation.get_or_none(connection_id=connection.id,
-                                                          external_id=reading.facts[0].ticket)
             keys = [_event_key(connection.id, fact) for fact in reading.facts]
-            # a conversation not seen yet has nothing in the log (its first fact would have made it)
-            stored = set(await StoredEvent.filter(key__in=keys).values_list('key', flat=True)) if conversation else \
-                set()
-            scope = _Scope(conversation=conversation, stored_keys=stored)
+            if group is not None:
+                conversation = await group.conversation(connection.id, reading.facts[0].ticket)
+                stored = group.stored_keys.intersection(keys)
+            else:
+                conversation = await Conversation.get_or_none(connection_id=connection.id,
+                                                              external_id=reading.facts[0].ticket)
+                # a conversation not seen yet has nothing in the log (its first fact would have made it)
+                stored = set(await StoredEvent.filter(key__in=keys).values_list('key', flat=True)) if conversation \
+                    else set()
+            scope = _Scope(conversation=conversation, stored_keys=stored, group=group,
+                           fresh=group is not None and conversation is not None and conversation.id in group.made)
             results = [await self._apply_fact(work, connection, fact, scope)
                        for fact in sorted(reading.facts, key=lambda fact: FACT_ORDER[fact.kind])]
         if 'waiting' in results:
@@ -574,14 +601,20 @@ class ConnectionService:
             return 'ignored', reading.ignored
         return 'duplicate', 'Every fact in it was already applied.'
 
-    async def _apply_waiting(self, work: UnitOfWork, connection: Connection, ticket: str, *, but: int) -> None:
+    async def _apply_waiting(self, work: UnitOfWork, connection: Connection, ticket: str, *, but: Delivery,
+                             group: '_Group | None' = None) -> None:
         """Deliveries kept waiting for this conversation: applied now that more of it is known."""
-        for delivery in await Delivery.filter(connection_id=connection.id, ticket=ticket, status='waiting') \
-                .exclude(id=but).order_by('id'):
+        if group is not None:
+            waiting = [d for d in group.waiting.get((connection.id, ticket), ()) if d is not but and
+                       d.status == 'waiting']
+        else:
+            waiting = await Delivery.filter(connection_id=connection.id, ticket=ticket, status='waiting') \
+                .exclude(id=but.id).order_by('id')
+        for delivery in waiting:
             reading = read(connection.kind, json.loads(bytes(delivery.body)), received=delivery.received_at)
-            delivery.status, delivery.reason = await self._apply(work, connection, reading)
+            delivery.status, delivery.reason = await self._apply(work, connection, reading, group)
             delivery.applied_at = self.clock.now()
-            await delivery.save(update_fields=['status', 'reason', 'applied_at'])
+            await _save(delivery, 'status', 'reason', 'applied_at')
 
     async def _apply_fact(self, work: UnitOfWork, connection: Connection, fact: Fact, scope: '_Scope') -> str:
         """'applied', 'same' (nothing to change: seen before, or older than what is applied) or 'waiting'."""
@@ -592,13 +625,17 @@ class ConnectionService:
         if fact.kind == FactKind.OPENED:
             if conversation is not None:
                 return 'same'
-            customer = await Customer.create(name=_shown(fact.customer, 160) or f'{HELPDESK_NAMES[connection.kind]} '
-                                                                                 'customer')
-            conversation = await Conversation.create(
-                customer=customer, channel=fact.channel.value if fact.channel else 'email',
-                subject=_shown(fact.subject, 200), status='new', priority='normal', created_at=at, waiting_since=at,
-                sla_due_at=at + SLA_RESOLUTION_TARGETS['normal'], inbound_count=0, connection_id=connection.id,
-                external_id=fact.ticket)
+            name = _shown(fact.customer, 160) or f'{HELPDESK_NAMES[connection.kind]} customer'
+            values = {'channel': fact.channel.value if fact.channel else 'email', 'subject': _shown(fact.subject, 200),
+                      'status': 'new', 'priority': 'normal', 'created_at': at, 'waiting_since': at,
+                      'sla_due_at': at + SLA_RESOLUTION_TARGETS['normal'], 'inbound_count': 0,
+                      'connection_id': connection.id, 'external_id': fact.ticket}
+            if scope.group is not None:  # inserted with the group's others, just before its commit
+                customer = scope.group.make(Customer, name=name)
+                conversation = scope.group.make(Conversation, customer_id=customer.id, **values)
+            else:
+                customer = await Customer.create(name=name)
+                conversation = await Conversation.create(customer_id=customer.id, **values)
             scope.conversation, scope.fresh = conversation, True
             await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key, at=at,
                               data={'channel': conversation.channel, 'priority': 'normal', 'customer_id': customer.id,
@@ -618,7 +655,7 @@ class ConnectionService:
                                            at=at, ticket=label)
             elif conversation.status != 'resolved':
                 conversation.waiting_since = conversation.waiting_since or at
-            await conversation.save()
+            await _save(conversation)
             return 'applied'
         if fact.kind in (FactKind.REPLIED, FactKind.NOTE):
             agent_id = await self._agent(work, connection, fact.agent)
@@ -633,7 +670,7 @@ class ConnectionService:
             if conversation.status != 'resolved':
                 conversation.waiting_since = None
                 conversation.status = 'pending'
-            await conversation.save()
+            await _save(conversation)
             await work.record(EventKind.REPLIED, agent_id=agent_id, conversation_id=conversation.id, key=key, at=at,
                               data=data)
             return 'applied'
@@ -649,23 +686,25 @@ class ConnectionService:
             conversation.assignee_id = agent_id
             if conversation.status == 'new' and agent_id is not None:
                 conversation.status = 'open'
-            await conversation.save()
+            await _save(conversation)
             await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id, key=key, at=at,
                               data={'channel': conversation.channel, 'by': 'helpdesk'})
             return 'applied'
         if fact.kind == FactKind.STATUS:
             return await self._apply_status(work, conversation, fact, key=key, at=at, label=label,
-                                            stored=not scope.fresh)
+                                            stored=not scope.fresh, group=scope.group)
         return await self._apply_rating(work, conversation, fact, key=key, at=at, label=label)
 
     async def _apply_status(self, work: UnitOfWork, conversation: Conversation, fact: Fact, *, key: str,
-                            at: datetime, label: str, stored: bool) -> str:
+                            at: datetime, label: str, stored: bool, group: '_Group | None') -> str:
         latest = await _latest(work, conversation.id, EventKind.RESOLVED, EventKind.REOPENED, stored=stored)
         if latest is not None and at < latest.occurred_at:
             return 'same'  # older than the last resolution or reopen applied
         if fact.status == Status.RESOLVED:
             if conversation.status == 'resolved':
                 return 'same'
+            if group is not None:  # the inbox saves what it resolves: a conversation made in this group, now
+                await group.insert_now(conversation)
             conversation.inbound_count = max(1, conversation.inbound_count)  # the customer wrote in at least once
             await self.inbox.resolve_in(work, conversation, key=key, by='helpdesk', at=at, ticket=label)
             return 'applied'
@@ -677,7 +716,7 @@ class ConnectionService:
         if conversation.status == wanted and not reopened:
             return 'same'
         conversation.status = wanted
-        await conversation.save()
+        await _save(conversation)
         return 'applied'
 
     async def _apply_rating(self, work: UnitOfWork, conversation: Conversation, fact: Fact, *, key: str,
@@ -704,7 +743,7 @@ class ConnectionService:
                           'awards': await _awards(work, current.id)})
         conversation.rating = fact.rating.value
         conversation.rating_comment = data['comment'] or None
-        await conversation.save()
+        await _save(conversation)
         await work.record(EventKind.RATED, agent_id=await _merged_into(resolution.agent_id),
                           conversation_id=conversation.id, key=key, at=at, data=data)
         return 'applied'
@@ -714,6 +753,9 @@ class ConnectionService:
         (no login until a lead invites them)."""
         if who is None:
             return None
+        known = self._identities.get((connection.id, who.external_id))
+        if known is not None and (known[1] or not who.email):  # nothing new to learn of them
+            return known[0]
         identity = await HelpdeskIdentity.get_or_none(connection_id=connection.id, external_id=who.external_id)
         if identity is not None:
             if who.email and not identity.email:
@@ -721,6 +763,7 @@ class ConnectionService:
                 await identity.save(update_fields=['email'])
                 if identity.created_agent:  # made up before an e-mail was known: the agent it names, if any
                     return await self._relink(work, identity, who.email)
+            self._learn(work, identity)
             return identity.agent_id
         agent = await _agent_by_email(who.email) if who.email else None
         created = agent is None
@@ -729,10 +772,15 @@ class ConnectionService:
             agent = await Agent.create(username=username, display_name=_shown(who.name, 120) or username,
                                        email=(who.email or '')[:200], password_hash=NO_PASSWORD, role='agent')
             work.after_commit(lambda: self._remember(agent))
-        await HelpdeskIdentity.create(connection_id=connection.id, external_id=who.external_id,
-                                      name=_shown(who.name, 120), email=who.email, agent_id=agent.id,
-                                      created_agent=created)
+        self._learn(work, await HelpdeskIdentity.create(connection_id=connection.id, external_id=who.external_id,
+                                                        name=_shown(who.name, 120), email=who.email,
+                                                        agent_id=agent.id, created_agent=created))
         return agent.id
+
+    def _learn(self, work: UnitOfWork, identity: HelpdeskIdentity) -> None:
+        """Remember who a helpdesk agent is, once what says so has committed."""
+        known = (identity.agent_id, bool(identity.email))
+        work.after_commit(partial(self._identities.__setitem__, (identity.connection_id, identity.external_id), known))
 
     async def _relink(self, work: UnitOfWork, identity: HelpdeskIdentity, email: str) -> int:
         """An identity whose agent was made up (no e-mail known then) now carries an e-mail: when it is an existing
@@ -772,8 +820,14 @@ class ConnectionService:
         return self._fernet.encrypt(secret.encode()).decode()
 
     def _decrypt(self, connection: Connection) -> str:
-        """:raises InvalidToken: when the server's key is not the one the secret was stored with."""
-        return self._fernet.decrypt(connection.secret_encrypted.encode()).decode()
+        """The connection's signing secret, decrypted once per stored value (a new secret is a new value).
+
+        :raises InvalidToken: when the server's key is not the one the secret was stored with."""
+        secret = self._secrets.get(connection.secret_encrypted)
+        if secret is None:
+            secret = self._fernet.decrypt(connection.secret_encrypted.encode()).decode()
+            self._secrets[connection.secret_encrypted] = secret
+        return secret
 
     def _remember(self, agent: Agent) -> None:
         """The directory (names on the boards) learns an agent made or changed here, without reloading it."""
@@ -786,10 +840,135 @@ class ConnectionService:
 @dataclass(kw_only=True, slots=True)
 class _Scope:
     """What applying one delivery's facts shares: its conversation (looked up once), whether it was made in this
-    unit of work (then nothing of it is stored yet), and which of the facts' keys the log already holds."""
+    unit of work (then nothing of it is stored yet), which of the facts' keys the log already holds, and the group
+    commit it is part of (None: applied alone)."""
     conversation: Conversation | None
     stored_keys: set[str]
     fresh: bool = False
+    group: '_Group | None' = None
+
+
+@dataclass(kw_only=True, slots=True)
+class _Job:
+    """One delivery waiting for its commit: what its group reads for it, and how it is applied."""
+    connection: Connection
+    delivery_id: str | None
+    reading: Reading
+    apply: Callable[[UnitOfWork, '_Group | None'], Awaitable[Answer]]
+    future: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+@dataclass(kw_only=True, slots=True)
+class _Group:
+    """What the deliveries of one group commit look up, read in one query per table before they are applied, and
+    the rows they make, inserted in one statement per table just before the commit (so a group of 200 deliveries costs
+    a handful of statements, not five each). The deliveries are applied one after the other, so each sees what the
+    ones before it did: a repeated delivery id, a conversation made, a delivery left waiting."""
+    deliveries: dict[tuple[int, str], Delivery]  # by (connection, delivery id): every id the group carries that is
+    conversations: dict[tuple[int, str], Conversation | None]  # stored, and those made in it; by (connection, ticket)
+    stored_keys: set[str]  # the keys of the group's facts already in the log
+    waiting: dict[tuple[int, str], list[Delivery]]  # by (connection, ticket)
+    made: set[int] = field(default_factory=set)  # conversations made in this group: nothing of them is stored yet
+    new: list[Customer | Conversation | Delivery] = field(default_factory=list)  # to insert, in this order
+    ids: dict[type, list[int]] = field(default_factory=dict)  # ids taken for the rows it makes
+
+    @classmethod
+    async def read(cls, jobs: list[_Job]) -> '_Group':
+        """The stored deliveries, conversations, facts' keys and waiting deliveries the jobs refer to."""
+        connection_ids = sorted({job.connection.id for job in jobs})
+        delivery_ids = sorted({job.delivery_id for job in jobs if job.delivery_id is not None})
+        tickets = sorted({job.reading.facts[0].ticket for job in jobs if job.reading.facts})
+        deliveries: dict[tuple[int, str], Delivery] = {}
+        for chunk in _chunked(delivery_ids):
+            for row in await Delivery.filter(connection_id__in=connection_ids, delivery_id__in=chunk):
+                deliveries[(row.connection_id, row.delivery_id)] = row
+        conversations: dict[tuple[int, str], Conversation | None] = {
+            (job.connection.id, job.reading.facts[0].ticket): None for job in jobs if job.reading.facts}
+        waiting: dict[tuple[int, str], list[Delivery]] = {}
+        for chunk in _chunked(tickets):
+            for row in await Conversation.filter(connection_id__in=connection_ids, external_id__in=chunk):
+                if (row.connection_id, row.external_id) in conversations:
+                    conversations[(row.connection_id, row.external_id)] = row
+            for row in await Delivery.filter(connection_id__in=connection_ids, ticket__in=chunk, status='waiting') \
+                    .order_by('id'):
+                waiting.setdefault((row.connection_id, row.ticket), []).append(row)
+        # a conversation not seen yet has nothing in the log (its first fact would have made it)
+        keys = sorted({_event_key(job.connection.id, fact) for job in jobs for fact in job.reading.facts
+                       if conversations.get((job.connection.id, fact.ticket)) is not None})
+        stored_keys = set()
+        for chunk in _chunked(keys):
+            stored_keys.update(await StoredEvent.filter(key__in=chunk).values_list('key', flat=True))
+        group = cls(deliveries=deliveries, conversations=conversations, stored_keys=stored_keys, waiting=waiting)
+        opening = sum(1 for job in jobs if any(fact.kind == FactKind.OPENED for fact in job.reading.facts))
+        group.ids = await _take_ids({Customer: opening, Conversation: opening, Delivery: len(jobs)})
+        return group
+
+    def delivery(self, connection_id: int, delivery_id: str) -> Delivery | None:
+        return self.deliveries.get((connection_id, delivery_id))
+
+    async def conversation(self, connection_id: int, ticket: str) -> Conversation | None:
+        if (connection_id, ticket) in self.conversations:
+            return self.conversations[(connection_id, ticket)]
+        return await Conversation.get_or_none(connection_id=connection_id, external_id=ticket)
+
+    def make(self, model: type[_Row], **values: Any) -> _Row:
+        """A new row with an id taken for it, inserted with the others just before the commit."""
+        ids = self.ids.get(model)
+        if not ids:  # more than counted: the group fails, and is run again a delivery at a time
+            raise RuntimeError(f'no {model.__name__} id left in the group')
+        row = model(id=ids.pop(0), **values)
+        self.new.append(row)
+        if isinstance(row, Delivery) and row.delivery_id is not None:
+            self.deliveries[(row.connection_id, row.delivery_id)] = row
+        if isinstance(row, Conversation):
+            self.made.add(row.id)
+            self.conversations[(row.connection_id, row.external_id)] = row
+        return row
+
+    async def insert_now(self, conversation: Conversation) -> None:
+        """Insert a conversation made in this group (and its customer) now, for code that saves it itself."""
+        for row in [row for row in self.new if row is conversation or
+                    (isinstance(row, Customer) and row.id == conversation.customer_id)]:
+            if not row._saved_in_db:
+                await row.save(force_create=True)
+
+    async def insert(self) -> None:
+        """Insert the rows the group made (one statement per table), with their final values."""
+        for model in (Customer, Conversation, Delivery):
+            rows = [row for row in self.new if type(row) is model and not row._saved_in_db]
+            if rows:
+                await model.bulk_create(rows, batch_size=CHUNK)
+
+
+async def _take_ids(counts: dict[type, int]) -> dict[type, list[int]]:
+    """Ids for new rows of these models, taken in one query: from the table's sequence on PostgreSQL; on SQLite the
+    next ones after the largest (the group's transaction holds the only connection, so nobody else inserts)."""
+    wanted = {model: count for model, count in counts.items() if count}
+    if not wanted:
+        return {}
+    db = Delivery._meta.db
+    if db.capabilities.dialect == 'postgres':
+        columns = ', '.join(f"ARRAY(SELECT nextval(pg_get_serial_sequence('{model._meta.db_table}', 'id')) "
+                            f'FROM generate_series(1, {count}))' for model, count in wanted.items())
+        _, rows = await db.execute_query(f'SELECT {columns}')
+        return {model: list(row) for model, row in zip(wanted, rows[0].values() if hasattr(rows[0], 'values')
+                                                                else rows[0], strict=True)}
+    columns = ', '.join(f'(SELECT COALESCE(MAX(id), 0) FROM "{model._meta.db_table}")' for model in wanted)
+    _, rows = await db.execute_query(f'SELECT {columns}')
+    last = list(rows[0].values()) if hasattr(rows[0], 'values') else list(rows[0])
+    return {model: list(range(top + 1, top + 1 + count)) for (model, count), top in zip(wanted.items(), last,
+                                                                                       strict=True)}
+
+
+def _chunked(items: list[str]) -> list[list[str]]:
+    return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+
+
+async def _save(row: Customer | Conversation | Delivery, *fields: str) -> None:
+    """Save a changed row; one a group commit made is not in the database yet: it is inserted with the group's
+    others, with its values as they are then."""
+    if row._saved_in_db:
+        await row.save(update_fields=list(fields) or None)
 
 
 def read(kind: str, payload: object, *, received: datetime) -> Reading:
@@ -821,8 +1000,15 @@ async def _latest(work: UnitOfWork, conversation_id: int, *kinds: EventKind,
         .order_by('-id').first()
 
 
-async def _freshdesk_retry_of(connection_id: int, ticket: str, body: bytes, received: datetime) -> Delivery | None:
-    """The delivery taken (not failed) for this ticket within :data:`FRESHDESK_RETRY_WINDOW` whose body is this one."""
+async def _freshdesk_retry_of(connection_id: int, ticket: str, body: bytes, received: datetime, *,
+                              group: _Group | None = None) -> Delivery | None:
+    """The delivery taken (not failed) for this ticket within :data:`FRESHDESK_RETRY_WINDOW` whose body is this one
+    (one taken earlier in the same group too)."""
+    pending = [row for row in group.new if isinstance(row, Delivery) and row.connection_id == connection_id and
+               row.ticket == ticket and row.status != 'failed'] if group is not None else []
+    for earlier in reversed(pending):
+        if bytes(earlier.body) == body:
+            return earlier
     for earlier in await Delivery.filter(connection_id=connection_id, ticket=ticket,
                                          received_at__gte=received - FRESHDESK_RETRY_WINDOW) \
             .exclude(status='failed').order_by('-id'):

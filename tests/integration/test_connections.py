@@ -351,6 +351,13 @@ async def test_a_lead_merges_an_agent_a_helpdesk_named_into_an_existing_one(serv
     assert (await services.connections.receive(token, chatwoot_headers(body, chatwoot.secret, clock=clock), body))[0] \
         == 200
     assert await LedgerEntry.filter(agent_id=ana.id, kind='unhappy_customer').exists()
+    reply = json.loads((FIXTURES / 'chatwoot' / 'message_created_reply.json').read_text())  # a new reply by agent 14:
+    reply['id'] += 1000  # hers, though DeskQuest knew agent 14 as the made-up agent before the merge
+    body = rails_json(reply)
+    assert (await services.connections.receive(token, chatwoot_headers(body, chatwoot.secret, clock=clock), body))[0] \
+        == 200
+    assert await StoredEvent.filter(kind='replied', key__contains=str(reply['id'])).values_list('agent_id', flat=True) \
+        == [ana.id]
     await assert_scores_match_projection(services)
     assert await differences(await replay()) == []
 
@@ -373,10 +380,10 @@ async def test_a_delivery_that_fails_in_a_group_is_kept_as_failed_and_the_others
         services: Services, chatwoot: NewConnection, clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> None:
     original = services.connections._apply
 
-    async def failing(work, connection, reading):
+    async def failing(work, connection, reading, group=None):
         if any(fact.kind.value == 'replied' for fact in reading.facts):
             raise RuntimeError('a bug met by this delivery only')
-        return await original(work, connection, reading)
+        return await original(work, connection, reading, group)
     monkeypatch.setattr(services.connections, '_apply', failing)
     answers = await asyncio.gather(*(post(services, chatwoot, name, clock=clock) for name in
                                      ('conversation_created', 'message_created_reply', 'message_created_incoming')))
@@ -455,3 +462,57 @@ async def test_an_email_matching_nobody_is_recorded_on_the_identity(services: Se
     made = await Agent.get(id=identity.agent_id)
     assert (made.password_hash, made.active, identity.email) == ('!', True, 'ana.ozola@example.lv')
     assert not await StoredEvent.exists(kind='agent_merged')
+
+
+@pytest.fixture
+def group_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every group commit that read its deliveries together (a group that failed is run again alone)."""
+    from services.helpdesk import connections
+    sizes: list[int] = []
+    original = connections._Group.read
+
+    async def read(jobs):
+        sizes.append(len(jobs))
+        return await original(jobs)
+    monkeypatch.setattr(connections._Group, 'read', staticmethod(read))
+    return sizes
+
+
+async def test_one_group_with_a_repeated_id_a_retry_and_the_same_fact_twice_counts_each_once(
+        services: Services, chatwoot: NewConnection, clock: ManualClock, group_sizes: list[int]) -> None:
+    """In one group commit: a delivery already committed sent again, one id twice, one fact in two deliveries."""
+    assert await post(services, chatwoot, 'conversation_created', clock=clock, delivery='created') == (200, 'applied')
+    sends = [('conversation_created', 'created'), ('message_created_incoming', 'in'),
+             ('message_created_incoming', 'in'), ('conversation_status_changed_resolved', 'status'),
+             ('conversation_updated_resolved', 'updated'), ('message_created_reply', 'reply')]
+    answers = await asyncio.gather(*(post(services, chatwoot, name, clock=clock, delivery=delivery)
+                                     for name, delivery in sends))
+    assert group_sizes[1:] == [len(sends)], group_sizes  # all of them in one group
+    assert answers[0] == (200, 'Delivery created was already received (applied).')
+    assert sorted(answers[1:3]) == [(200, 'Delivery in was already received (applied).'), (200, 'applied')]
+    assert all(status == 200 for status, _ in answers), answers
+    statuses = dict(await Delivery.all().values_list('delivery_id', 'status'))
+    assert statuses == {'created': 'applied', 'in': 'applied', 'status': 'applied', 'updated': 'duplicate',
+                        'reply': 'applied'}
+    assert await StoredEvent.filter(kind='customer_message').count() == 1
+    assert await StoredEvent.filter(kind='resolved').count() == 1
+    assert await Conversation.filter(connection_id=chatwoot.connection.id).count() == 1
+    await assert_scores_match_projection(services)
+    assert await differences(await replay()) == []
+
+
+async def test_a_freshdesk_retry_in_the_same_group_counts_once(services: Services, lead: AgentView,
+                                                                clock: ManualClock, group_sizes: list[int]) -> None:
+    """Freshdesk's byte-identical retry arriving in the same group commit as the delivery it repeats."""
+    clock.set(AT)
+    new = await services.connections.create(lead, 'freshdesk', 'Freshdesk group')
+    token = new.connection.url_path.rsplit('/', 1)[1]
+    headers = {'X-DeskQuest-Secret': new.secret}
+    assert (await services.connections.receive(token, headers, freshdesk_body('{ticket_action:created}')))[0] == 200
+    reply = freshdesk_body('{reply_sent:sent}')
+    answers = await asyncio.gather(*(services.connections.receive(token, headers, reply) for _ in range(2)))
+    assert group_sizes[1:] == [2], group_sizes
+    assert answers[0] == (200, 'applied') and answers[1][1].startswith('A retry of delivery'), answers
+    assert await StoredEvent.filter(kind='replied').count() == 1
+    assert await Delivery.filter(connection_id=new.connection.id).count() == 2
+    await assert_scores_match_projection(services)
