@@ -199,7 +199,8 @@ class MonitorPage:
             MonitorTable(feed, 'channels', columns=CHANNEL_COLUMNS, row_key='channel').mark('monitor-channels')
         with ui.card().classes('w-full gap-1'):
             ui.label('Agents').classes('text-base font-medium')
-            MonitorTable(feed, 'agents', columns=AGENT_COLUMNS, row_key='id', sort_by='name').mark('monitor-agents')
+            MonitorTable(feed, 'agents', columns=AGENT_COLUMNS, row_key='id', sort_by='name') \
+                .props('data-testid=monitor-agents').mark('monitor-agents')
         with ui.row().classes('w-full gap-4 items-stretch no-wrap'):
             with ui.card().classes('grow basis-0 gap-1'):
                 ui.label('SLAs about to breach').classes('text-base font-medium')
