@@ -458,7 +458,8 @@ class Probe:
 
     def __post_init__(self) -> None:
         self.pattern = self.token
-        # the monitor's agents table sends whole rows: {"id": …, "name": …, …, "handled": …, …}
+        # the monitor's agents table sends whole rows (all of them, or since issue 15's fan-out work the changed
+        # ones): {"id": …, "name": …, …, "handled": …, …}
         self.monitor_pattern = None if self.handled is None else \
             re.compile(f'"id":{self.agent_id},[^{{}}]*?"handled":{self.handled}[,}}]')
 
@@ -520,7 +521,7 @@ class Floor:
 class Tracker:
     """Matches frames to probes: the first frame at a tab that carries a probe's token.
 
-    Kiosks and monitors redraw from a view recomputed at most once a second or half-second, so a view may carry several
+    Kiosks and monitors redraw from a view recomputed once per burst of changes, so a view may carry several
     events at once and an agent scoring twice in one interval never shows the first total. For those ``cumulative``
     kinds, a frame carrying a probe also shows every earlier probe: its view was computed after this commit, hence
     after theirs (the app commits one event at a time), so their events are on that screen too.

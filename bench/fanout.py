@@ -18,9 +18,10 @@ Each kiosk is a real paired display: the benchmark-only endpoint ``POST /_bench/
 a display (as /admin/displays does) and hands back its one-time code, which the kiosk's browser types into the real
 pairing screen; its tab then shows the public slides (top five, public names), whose numbers carry the same tokens. A
 monitor is a lead logged in at ``/monitor``, which shows no points: there an event is seen when the agent's row arrives
-with the agent's new count of resolutions today. Kiosks and monitors redraw from a view recomputed at most once a
-second (kiosks) or half-second (monitors), so for them a frame carrying an event also counts for the earlier events
-(see ``Tracker``).
+with the agent's new count of resolutions today (since 15's fan-out work only the rows that changed are sent). Kiosks
+and monitors redraw from a view recomputed once per burst (before that work, at most once a second for kiosks and
+half-second for monitors), so for them a frame carrying an event also counts for the earlier events (see
+``Tracker``).
 """
 import argparse
 import asyncio

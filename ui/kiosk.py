@@ -28,7 +28,7 @@ from services.domain.levels import level_info
 from services.domain.projection import LevelUp, Outcome
 from services.domain.quests import QuestCompletion, QuestScope
 from services.game.trophies import TrophySnapshot
-from services.platform.coalesce import Coalescer
+from services.platform.coalesce import LIVE_DELAY, LIVE_INTERVAL, Coalescer
 from services.platform.displays import DisplayView
 from services.platform.tasks import start_task
 from ui.clock_ticker import clock_ticker_for
@@ -37,7 +37,6 @@ from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
 DEVICE_KEY = 'kiosk_device'  # the paired display's device token, in app.storage.user (server-side)
 CELEBRATION_SECONDS = 5.0  # each banner stays this long: one flash every 5 s at most, well under three a second
 RECENT_CELEBRATIONS = 8
-REFRESH_SECONDS = 1.0  # the slides' content is recomputed at most once a second, for every display together
 CSAT_SECONDS = 10.0  # CSAT today is read again at most this often, after a rating
 ROTATION_TICK = 1.0
 KIOSK_CSS = """
@@ -124,7 +123,7 @@ class PublicSlides:
 
 
 class PublicFloor:
-    """What every wall display shows, computed once per change (at most once a second) and shared by all of them."""
+    """What every wall display shows, computed once per burst of changes and shared by all of them."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -135,7 +134,8 @@ class PublicFloor:
         self._csat: tuple[int, int] = (0, 0)
         self._csat_day: datetime | None = None
         self._badges = services.badges.public_holders()
-        self._refresh = Coalescer(self._compute, delay=0.0, interval=REFRESH_SECONDS)
+        # recomputed shortly after a change (one commit pokes from several services), once for every display
+        self._refresh = Coalescer(self._compute, delay=LIVE_DELAY, interval=LIVE_INTERVAL)
         self._ratings = Coalescer(lambda: start_task(self._read_csat(), name='kiosk csat'), delay=0.0,
                                   interval=CSAT_SECONDS)
         for event in (services.leaderboard.changed, services.inbox.changed, services.quests.changed,

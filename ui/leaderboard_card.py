@@ -14,8 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import engineio.packet
-import socketio.packet
 from nicegui import Client, Event, background_tasks, core, ui
 
 from services.domain.leaderboard import PERIOD_LABELS, BoardRow, Period, UnrankedRow
@@ -23,12 +21,12 @@ from services.domain.levels import Level, level_info
 from services.domain.wording import ordinal
 from services.game.leaderboard import LeaderboardService, LeaderboardSnapshot
 from services.platform.coalesce import Coalescer
+from ui.rooms import BROADCAST_SLICE, broadcast
 
 ROWS_SHOWN = 10
 TEAMS_SHOWN = 3
 ROOM = 'deskquest-board'  # one room per board: deskquest-board-today, deskquest-board-today:team:3, …
 STANDING_INTERVAL = 1.0
-BROADCAST_SLICE = 64  # sockets queued per turn of the event loop, so one broadcast never holds the loop for long
 MESSAGE = 'deskquest_board'
 PERIOD_PHRASES = {Period.TODAY: 'today', Period.WEEK: 'this week', Period.MONTH: 'this month', Period.ALL: 'so far'}
 
@@ -101,7 +99,7 @@ class BoardFeed:
         for key, payload in self.payloads.items():
             previous = before.get(key)
             if previous is None or any(previous[part] != payload[part] for part in ('rows', 'teams', 'unranked')):
-                background_tasks.create(_broadcast(_room(key), payload), name=f'leaderboard {key}')
+                background_tasks.create(broadcast(_room(key), MESSAGE, payload), name=f'leaderboard {key}')
         self._standings_due.poke()
 
     def _send_standings(self) -> None:
@@ -164,21 +162,6 @@ def _payload(version: int, key: str, period: Period, rows: list[tuple[Any, ...]]
     element's props, one per tab, whereas a tuple is shared by every tab showing the board."""
     return {'v': version, 'key': key, 'period': period.value, 'rows': tuple(rows), 'teams': tuple(teams),
             'unranked': tuple(unranked), 'more': unranked_count - len(unranked)}
-
-
-async def _broadcast(room: str, payload: dict[str, Any]) -> None:
-    """One Socket.IO event to every socket in ``room``: encoded once and queued on each socket in turn.
-
-    ``AsyncServer.emit`` encodes once too, but starts a task per recipient; with hundreds of tabs those tasks cost
-    more than the sending itself.
-    """
-    server = core.sio
-    encoded = server.packet_class(socketio.packet.EVENT, namespace='/', data=[MESSAGE, payload]).encode()
-    message = engineio.packet.Packet(engineio.packet.MESSAGE, encoded)
-    for index, (_, eio_sid) in enumerate(list(server.manager.get_participants('/', room))):
-        if index and index % BROADCAST_SLICE == 0:
-            await asyncio.sleep(0)  # let the sockets queued so far write, and anything else waiting run
-        await server.eio.send_packet(eio_sid, message)
 
 
 async def _emit_in_slices(changed: list[tuple[Event[Standing], Standing]]) -> None:

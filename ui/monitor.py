@@ -1,79 +1,171 @@
 """The lead's live monitor (/monitor, issue 15): the queue and today's figures per channel, every agent, the SLAs about
 to breach, the newest escalations and returns to the queue, and the lead's actions on the floor.
 
-Every tab shows the one :class:`MonitorView` the monitor service computes per burst of changes: a tab subscribes to
-its ``changed`` event and only copies the rows into its tables (no timer per tab, no database read per tab). Only
-leads see the page; every handler checks again and the routing service refuses an agent too.
+Every tab shows the one :class:`MonitorView` the monitor service computes per burst of changes, and no tab reads the
+database or serialises rows of its own: :class:`MonitorFeed` turns each view's two tables into rows once, diffs them
+against the previous view's and sends only the rows that changed, in one message encoded once for the room of every
+monitor tab (as the dashboards' boards are sent, ui/leaderboard_card.py). Each table is one element whose Vue
+component (``monitor_table.js``) keeps the rows, sorts them and counts how long each agent has had their presence,
+from its start. Only leads see the page; every handler checks again and the routing service refuses an agent too.
 """
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
-from nicegui import ui
+from nicegui import Client, background_tasks, core, ui
 
 from services.container import Services
-from services.domain.monitor import sparkline
-from services.helpdesk.monitor import AgentRow, MonitorView
+from services.domain.monitor import ChannelRow, row_changes, sparkline
+from services.helpdesk.monitor import AgentRow, MonitorService, MonitorView
 from services.helpdesk.routing import ALL_CHANNELS, CHANNELS, MAX_CAPACITY, MAX_RELEASE_GRACE_MINUTES
+from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from ui.actions import attempt
+from ui.rooms import broadcast
 from ui.session import handler_actor, page_visitor
 
 PATH = '/monitor'
-NONE = '—'
-SECONDS = 'value => value == null ? "—" : value < 60 ? value + " s" : value < 3600 ? Math.floor(value / 60) + " min"' \
-          ' : Math.floor(value / 3600) + " h " + String(Math.floor(value % 3600 / 60)).padStart(2, "0") + " min"'
-MINUTES = f'value => ({SECONDS})(value == null ? null : value * 60)'
-PERCENT = 'value => value == null ? "—" : value + " %"'
+ROOM = 'deskquest-monitor'
+MESSAGE = 'deskquest_monitor'
 CHANNEL_COLUMNS = [
     {'name': 'channel', 'label': 'Channel', 'field': 'channel', 'align': 'left'},
     {'name': 'waiting', 'label': 'Waiting', 'field': 'waiting'},
-    {'name': 'longest', 'label': 'Longest wait', 'field': 'longest', ':format': SECONDS},
-    {'name': 'average', 'label': 'Average wait', 'field': 'average', ':format': SECONDS},
+    {'name': 'longest', 'label': 'Longest wait', 'field': 'longest', 'kind': 'seconds'},
+    {'name': 'average', 'label': 'Average wait', 'field': 'average', 'kind': 'seconds'},
     {'name': 'answered', 'label': 'Answered today', 'field': 'answered'},
     {'name': 'abandoned', 'label': 'Abandoned today', 'field': 'abandoned'},
-    {'name': 'service_level', 'label': 'Service level', 'field': 'service_level', ':format': PERCENT},
-    {'name': 'csat', 'label': 'CSAT today', 'field': 'csat', ':format': PERCENT},
+    {'name': 'service_level', 'label': 'Service level', 'field': 'service_level', 'kind': 'percent'},
+    {'name': 'csat', 'label': 'CSAT today', 'field': 'csat', 'kind': 'percent'},
     {'name': 'trend', 'label': 'Arrivals, last 8 h', 'field': 'trend', 'align': 'left'},
 ]
-AGENT_COLUMNS = [
+AGENT_COLUMNS = [  # sorted in the browser: sorting sends nothing
     {'name': 'name', 'label': 'Agent', 'field': 'name', 'align': 'left', 'sortable': True},
     {'name': 'team', 'label': 'Team', 'field': 'team', 'align': 'left', 'sortable': True},
     {'name': 'status', 'label': 'Presence', 'field': 'status', 'align': 'left', 'sortable': True},
-    {'name': 'for', 'label': 'For', 'field': 'for', 'sortable': True, ':format': MINUTES},
-    {'name': 'load', 'label': 'Open / capacity', 'field': 'load', 'sortable': True,
-     ':sort': '(a, b) => parseInt(a) - parseInt(b)'},  # by the open ones: '10 / 12' after '2 / 3'
+    {'name': 'for', 'label': 'For', 'field': 'since', 'sortable': True, 'kind': 'since'},
+    {'name': 'load', 'label': 'Open / capacity', 'field': 'load', 'sortable': True, 'kind': 'load'},
     {'name': 'channels', 'label': 'Serves', 'field': 'channels', 'align': 'left', 'sortable': True},
     {'name': 'handled', 'label': 'Handled today', 'field': 'handled', 'sortable': True},
-    {'name': 'aht', 'label': 'Avg handling (chat, phone)', 'field': 'aht', 'sortable': True, ':format': SECONDS},
-    {'name': 'csat', 'label': 'CSAT today', 'field': 'csat', 'sortable': True, ':format': PERCENT},
+    {'name': 'aht', 'label': 'Avg handling (chat, phone)', 'field': 'aht', 'sortable': True, 'kind': 'seconds'},
+    {'name': 'csat', 'label': 'CSAT today', 'field': 'csat', 'sortable': True, 'kind': 'percent'},
     {'name': 'at_risk', 'label': 'SLAs at risk', 'field': 'at_risk', 'sortable': True},
 ]
+TABLES = ('agents', 'channels')
 
 Lead = Callable[[], AgentView | None]
+Row = dict[str, Any]
 EMPTY = MonitorView(at=datetime.min.replace(tzinfo=UTC), channels=(), agents=None, at_risk=None, happenings=None,
                     release_grace_minutes=0)  # type: ignore[arg-type]
 
 
-_made: list[tuple[tuple[AgentRow, ...], list[dict]]] = []  # the last agents made into rows, and the rows
+class MonitorFeed:
+    """The monitor's two tables for every monitor tab: each new view's rows are diffed once against the previous
+    view's, and the rows that changed go out in one message to the room of monitor tabs (a new agent's row, a
+    resolution's "handled", a presence change: one row; an unchanged agents table: nothing of it)."""
+
+    def __init__(self, monitor: MonitorService, clock: Clock) -> None:
+        self.monitor = monitor
+        self.clock = clock
+        self.version = 0
+        self.views: dict[str, dict[Any, AgentRow | ChannelRow]] = {table: {} for table in TABLES}  # what was sent
+        self.rows: dict[str, dict[Any, Row]] = {table: {} for table in TABLES}  # the same, as the browser has it
+        self.choices: dict[int, str] = {}  # the agents to choose from in the actions, by name
+        self.at = 0  # the view's time, in ms
+        self.last: dict[str, Any] | None = None  # the latest message sent (for tests)
+        self._agents: tuple[AgentRow, ...] | None = None  # the agents table last diffed
+        self._update(monitor.view)
+        self.version = 0
+        monitor.changed.subscribe(self._on_view, unsubscribe_on_delete=False)
+
+    def full(self) -> dict[str, Any]:
+        """Both tables whole, as a tab that opens or reconnects needs them. Tuples, not lists: NiceGUI keeps an
+        observed copy of every list and dict put in an element's props, one per tab; a tuple is shared."""
+        return {'v': self.version, 'at': self.at, 'speed': self.clock.speed, 'full': True,
+                **{table: {'rows': tuple(self.rows[table].values()), 'gone': ()} for table in TABLES}}
+
+    async def join(self, client: Client) -> None:
+        """Put this tab's sockets into the monitor's room (on every connect) and send them both tables."""
+        for sid, _ in list(core.sio.manager.get_participants('/', client.id)):
+            await core.sio.enter_room(sid, ROOM)
+            await core.sio.emit(MESSAGE, self.full(), to=sid)  # made once in the room: no newer patch goes first
+
+    def _on_view(self, view: MonitorView) -> None:
+        if (message := self._update(view)) is not None:
+            self.last = message
+            background_tasks.create(broadcast(ROOM, MESSAGE, message), name='monitor tables')
+
+    def _update(self, view: MonitorView) -> dict[str, Any] | None:
+        """The next patch: each table's changed rows and the keys of the rows gone; None when no row changed."""
+        self.at = round(view.at.timestamp() * 1000)
+        tables = {'channels': {row.channel: row for row in view.channels}}
+        if view.agents is not self._agents:  # the service keeps an unchanged table the same object
+            self._agents = view.agents
+            tables['agents'] = {row.agent_id: row for row in view.agents}
+            choices = {row.agent_id: row.name for row in view.agents}  # sorted by name, as the view
+            if choices != self.choices:  # the same object while nobody joins, leaves or is renamed: tabs skip it
+                self.choices = choices
+        message: dict[str, Any] = {}
+        for table, current in tables.items():
+            changed, gone = row_changes(self.views[table], current)
+            if not changed and not gone:
+                continue
+            made = {key: _agent_row(current[key]) if table == 'agents' else _channel_row(current[key])
+                    for key in changed}
+            previous = self.rows[table]
+            self.rows[table] = {key: made.get(key) or previous[key] for key in current}  # in the view's order
+            self.views[table] = current
+            message[table] = {'rows': tuple(made.values()), 'gone': tuple(gone)}
+        if not message:
+            return None
+        self.version += 1
+        return {'v': self.version, 'at': self.at, 'speed': self.clock.speed, 'full': False, **message}
 
 
-def agent_rows(agents: tuple[AgentRow, ...]) -> list[dict]:
-    """The agents' table rows, made once per change for every tab (kept for the view's tuple, by identity: hashing
-    hundreds of rows per tab would cost what the cache saves)."""
-    if _made and _made[0][0] is agents:
-        return _made[0][1]
-    _made[:] = [(agents, _rows_of(agents))]
-    return _made[0][1]
+class MonitorTable(ui.element, component='monitor_table.js'):
+    """One of the monitor's tables, kept and drawn by the browser from the feed's messages; one element however many
+    rows."""
+
+    def __init__(self, feed: MonitorFeed, table: str, *, columns: list[dict], row_key: str,
+                 sort_by: str | None = None) -> None:
+        super().__init__()
+        self.feed = feed
+        self.table = table
+        self._props['initial'] = feed.full()  # the page is sent with the rows of the moment
+        self._props['table'] = table
+        self._props['columns'] = columns
+        self._props['row-key'] = row_key
+        self._props['sort-by'] = sort_by
+        self.on('resync', lambda: background_tasks.create(feed.join(self.client), name='monitor resync'))
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows the browser has now (the feed's latest), in the view's order."""
+        return list(self.feed.rows[self.table].values())
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        """What the rows show, for NiceGUI's simulated users (the browser draws them from the same rows)."""
+        fields = [column['field'] for column in self._props['columns'] if column.get('kind') is None]
+        return [str(row[field]) for row in self.rows for field in fields]
 
 
-def _rows_of(agents: tuple[AgentRow, ...]) -> list[dict]:
-    return [{'id': row.agent_id, 'name': row.name, 'team': row.team, 'status': row.status,
-             'for': row.status_minutes,
-             'load': f'{row.in_hand} / {row.capacity}', 'channels': row.channels, 'handled': row.handled,
-             'aht': row.average_handle_seconds, 'csat': row.csat, 'at_risk': row.at_risk} for row in agents]
+def _agent_row(row: AgentRow) -> Row:
+    """An agent's row as the browser gets it: the id first, then the figures (the fan-out benchmark finds a row's
+    "handled" after its id)."""
+    return {'id': row.agent_id, 'name': row.name, 'team': row.team, 'status': row.status,
+            'since': round(row.status_since.timestamp() * 1000) if row.status_since else None,
+            'load': f'{row.in_hand} / {row.capacity}', 'channels': row.channels, 'handled': row.handled,
+            'aht': row.average_handle_seconds, 'csat': row.csat, 'at_risk': row.at_risk}
+
+
+def _channel_row(row: ChannelRow) -> Row:
+    return {'channel': row.channel, 'waiting': row.waiting, 'longest': row.longest_wait_seconds,
+            'average': row.average_wait_seconds, 'answered': row.answered, 'abandoned': row.abandoned,
+            'service_level': row.service_level, 'csat': row.csat,
+            'trend': sparkline(row.trend) + f'  {sum(row.trend)}'}
 
 
 def register(services: Services) -> None:
+    feed = MonitorFeed(services.monitor, services.clock)  # here, outside any page: it outlives every tab
 
     @ui.page(PATH)
     def monitor() -> None:
@@ -90,24 +182,25 @@ def register(services: Services) -> None:
             ui.space()
             ui.label(agent.name).classes('font-medium')
         with ui.column().classes('w-full gap-4 p-4'):
-            page = MonitorPage(services, lead)
+            page = MonitorPage(services, feed, lead)
         page.show(services.monitor.view)
         services.monitor.changed.subscribe(page.show)  # unsubscribed when this tab closes
+        ui.context.client.on_connect(feed.join)  # the tables' rows come through the monitor's room
 
 
 class MonitorPage:
-    def __init__(self, services: Services, lead: Lead) -> None:
+    def __init__(self, services: Services, feed: MonitorFeed, lead: Lead) -> None:
         self.services = services
+        self.feed = feed
         self.lead = lead
         self.shown = EMPTY  # what this tab shows; EMPTY's parts are none of a view's (never the same object)
         with ui.card().classes('w-full gap-1'):
             ui.label('Channels').classes('text-base font-medium')
-            self.channels = ui.table(columns=CHANNEL_COLUMNS, rows=[], row_key='channel') \
-                .props('dense flat').classes('w-full').mark('monitor-channels')
+            MonitorTable(feed, 'channels', columns=CHANNEL_COLUMNS, row_key='channel').mark('monitor-channels')
         with ui.card().classes('w-full gap-1'):
             ui.label('Agents').classes('text-base font-medium')
-            self.agents = ui.table(columns=AGENT_COLUMNS, rows=[], row_key='id', pagination=0) \
-                .props('dense flat').classes('w-full').mark('monitor-agents')
+            MonitorTable(feed, 'agents', columns=AGENT_COLUMNS, row_key='id', sort_by='name') \
+                .props('data-testid=monitor-agents').mark('monitor-agents')
         with ui.row().classes('w-full gap-4 items-stretch no-wrap'):
             with ui.card().classes('grow basis-0 gap-1'):
                 ui.label('SLAs about to breach').classes('text-base font-medium')
@@ -118,16 +211,8 @@ class MonitorPage:
         self._build_actions()
 
     def show(self, view: MonitorView) -> None:
-        """Copy the shared view into this tab: the channels every time (their waits age), the rest only when it
-        changed (the service keeps an unchanged part the same object)."""
-        self.channels.rows = [{'channel': row.channel, 'waiting': row.waiting, 'longest': row.longest_wait_seconds,
-                               'average': row.average_wait_seconds, 'answered': row.answered,
-                               'abandoned': row.abandoned, 'service_level': row.service_level, 'csat': row.csat,
-                               'trend': sparkline(row.trend) + f'  {sum(row.trend)}'} for row in view.channels]
-        self.channels.update()
-        if view.agents is not self.shown.agents:
-            self.agents.rows = agent_rows(view.agents)
-            self.agents.update()
+        """Copy the parts of the shared view that changed into this tab (the service keeps an unchanged part the same
+        object); the tables' rows come from the feed."""
         if view.at_risk is not self.shown.at_risk:
             self.at_risk.clear()
             with self.at_risk:
@@ -150,9 +235,9 @@ class MonitorPage:
         self._agent_choices()
 
     def _agent_choices(self) -> None:
-        choices = {agent.id: agent.name for agent in sorted(self.services.directory.floor(), key=lambda a: a.name)}
+        choices = self.feed.choices  # made once per change of the agents for every tab
         for select in (self.agent, self.to_agent):
-            if select.options != choices:
+            if select.options is not choices:
                 select.set_options(choices, value=select.value if select.value in choices else None)
 
     def _build_actions(self) -> None:

@@ -6,9 +6,10 @@ Today is the UTC day of the injected clock, like the leaderboards' days. Service
 today (answered or abandoned).
 """
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from services.domain.events import Channel, EventKind, GameEvent
 from services.domain.inbox import TIMED_CHANNELS, InboxItem
@@ -16,6 +17,7 @@ from services.domain.inbox import TIMED_CHANNELS, InboxItem
 CHANNELS = tuple(channel.value for channel in Channel)
 TREND_HOURS = 8  # the arrivals trend covers the last hours, the current one included
 RECENT = 12  # escalations and returns to the queue listed
+Key = TypeVar('Key', bound=Hashable)
 SPARK = '▁▂▃▄▅▆▇█'
 FOLDED = frozenset({EventKind.CONVERSATION_CREATED, EventKind.REPLIED, EventKind.ABANDONED, EventKind.RATED,
                     EventKind.RATING_INVALIDATED, EventKind.RESOLVED, EventKind.ESCALATED, EventKind.RELEASED})
@@ -147,6 +149,12 @@ class DayFold:
         if tally is None:
             tally = self.agents[agent_id] = Tally()
         return tally
+
+
+def row_changes(before: Mapping[Key, Any], after: Mapping[Key, Any]) -> tuple[list[Key], list[Key]]:
+    """What a table shown live must send: the keys of the rows new or different in ``after`` (in its order), and the
+    keys of the rows gone from it."""
+    return [key for key, row in after.items() if before.get(key) != row], [key for key in before if key not in after]
 
 
 def hour_of(moment: datetime) -> datetime:

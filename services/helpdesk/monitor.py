@@ -1,8 +1,9 @@
 """The lead's live monitor (issue 15): the queue and today's figures per channel, every agent's presence, load and
 day, the SLAs about to breach and the newest escalations and returns to the queue.
 
-Computed once per burst of changes (a commit, the queue, a presence change, the sweep's tick that ages the waits) and
-published as one frozen :class:`MonitorView` that every monitor tab shows: no tab reads the database. Today's
+Computed once per burst of changes (a commit, the queue, a presence change, the sweep's tick that ages the waits),
+shortly after the first of them, and published as one frozen :class:`MonitorView` that every monitor tab shows: no tab
+reads the database. Today's
 figures are a fold of the log (services/domain/monitor.py), loaded at start-up from the events of the day and of the
 trend's hours. The lead's actions are the routing service's (services/helpdesk/routing.py).
 """
@@ -23,7 +24,7 @@ from services.helpdesk.presence import LABELS, Presence
 from services.helpdesk.routing import IN_HAND, RoutingService
 from services.helpdesk.sla import TARGETS, SlaService, escalation_moment
 from services.platform.clock import Clock
-from services.platform.coalesce import Coalescer
+from services.platform.coalesce import LIVE_DELAY, LIVE_INTERVAL, Coalescer
 from services.platform.directory import Directory
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,8 @@ class AgentRow:
     name: str
     team: str
     status: str  # presence label
-    status_minutes: int | None  # for how long, in whole minutes (None: not recorded since the start), so a row
-    # changes at most once a minute when nothing happens
+    status_since: datetime | None  # since when (None: not recorded since the start): screens count the minutes
+    # themselves, so a row changes only when something happens
     in_hand: int
     capacity: int
     channels: str  # what routing gives them: 'chat (dedicated)', 'email, chat', …
@@ -78,7 +79,8 @@ class MonitorView:
 
 class MonitorService:
     def __init__(self, *, clock: Clock, inbox: InboxService, presence: Presence, routing: RoutingService,
-                 sla: SlaService, directory: Directory, interval: float = 0.5) -> None:
+                 sla: SlaService, directory: Directory, delay: float = LIVE_DELAY,
+                 interval: float = LIVE_INTERVAL) -> None:
         self.clock = clock
         self.inbox = inbox
         self.presence = presence
@@ -88,7 +90,7 @@ class MonitorService:
         self.fold = DayFold(clock.now().date())
         self.changed: Event[MonitorView] = Event()  # the new view, after a (coalesced) change
         self.view: MonitorView = self._compute()
-        self._broadcast = Coalescer(self._publish, delay=0.0, interval=interval)
+        self._broadcast = Coalescer(self._publish, delay=delay, interval=interval)  # one recompute per burst
         inbox.changed.subscribe(lambda _items: self.poke())
         presence.changed.subscribe(lambda _view: self.poke())
         directory.changed.subscribe(lambda _agent: self.poke())
@@ -148,7 +150,7 @@ class MonitorService:
             tally = self.fold.agent(agent.id)
             agents.append(AgentRow(
                 agent_id=agent.id, name=agent.name, team=agent.team_name, status=LABELS[presence.status],
-                status_minutes=(now - presence.since) // timedelta(minutes=1) if presence.since else None,
+                status_since=presence.since,
                 in_hand=in_hand.get(agent.id, 0), capacity=routing.capacity,
                 channels=self._channels_of(agent.id), handled=tally.handled,
                 average_handle_seconds=tally.average_handle_seconds, csat=tally.csat,

@@ -3,6 +3,10 @@
 With ``delay=0`` a change is broadcast on the next turn of the event loop (all outcomes of one commit together), so a
 quiet floor sees each event at once; under a burst (the simulator at 3600×) changes pile up for at most ``interval``
 and go out together, which bounds the fan-out work per second however fast events arrive.
+
+Views shown live on many screens that several services feed (the lead's monitor, the wall displays) wait
+:data:`LIVE_DELAY` after a change, so one commit's pokes from each service (the ranking, the queue, the quests) make
+one recompute, and recompute at most once per :data:`LIVE_INTERVAL` under a burst.
 """
 import asyncio
 import logging
@@ -12,6 +16,8 @@ from collections.abc import Callable
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
+LIVE_DELAY = 0.05
+LIVE_INTERVAL = 0.1
 
 
 class Coalescer:

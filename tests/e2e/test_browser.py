@@ -1,5 +1,5 @@
 """The app in a real headless Chromium: login, canned replies, resolution, two conversations and a transfer, the live
-kiosk, hostile data."""
+kiosk, the lead's live monitor, hostile data."""
 import re
 
 import pytest
@@ -140,3 +140,30 @@ def test_an_agent_works_two_conversations_with_a_canned_reply_and_a_transfer(ser
         .fill('Hello, I am taking over from Chloé.')
     daan.get_by_role('button', name='Send').click()  # the receiver may now answer it
     expect(daan.locator('.q-message-text').filter(has_text='I am taking over from Chloé.')).to_be_visible()
+
+
+def test_the_lead_monitor_shows_a_change_live_counts_the_presence_and_sorts_in_the_browser(server: Server,
+                                                                                          new_tab) -> None:
+    lead = new_tab().page
+    log_in(lead, server.url, 'lead')
+    expect(lead).to_have_url(f'{server.url}/', timeout=20_000)
+    lead.goto(f'{server.url}/monitor')
+    agents = lead.get_by_test_id('monitor-agents')
+    bruno = agents.locator('tbody tr').filter(has_text='Bruno Dubois')
+    expect(bruno).to_contain_text('Offline')
+    lead.evaluate('window.notReloaded = true')
+
+    log_in(new_tab().page, server.url, 'bruno')
+    expect(bruno).to_contain_text('Online', timeout=20_000)  # his row alone was sent, and drawn without a reload
+    for_how_long = bruno.locator('td').nth(3)
+    expect(for_how_long).to_have_text(re.compile(r'^\d+ s$'))
+    shown = for_how_long.inner_text()
+    expect(for_how_long).not_to_have_text(shown)  # the browser counts the seconds on by itself
+    assert lead.evaluate('window.notReloaded') is True
+
+    names = agents.locator('tbody tr td:first-child')
+    first = names.first.inner_text()
+    agents.get_by_role('columnheader', name='Agent').click()  # sorted by name: now the other way round
+    expect(names.first).not_to_have_text(first)
+    listed = names.all_inner_texts()
+    assert listed == sorted(listed, reverse=True) and len(listed) > 5

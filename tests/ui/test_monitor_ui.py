@@ -1,12 +1,16 @@
 """The lead's live monitor through NiceGUI's simulated users: agents are sent away, the figures change on their own
-after an event, an action goes through with the lead as actor, and a handler refuses someone no longer a lead."""
+after an event, an action goes through with the lead as actor, a handler refuses someone no longer a lead, and a change
+to one agent is sent as that row alone, made once for every tab."""
 from collections.abc import Callable
+from datetime import timedelta
 
+import pytest
 from nicegui.testing import User
 
 from models import Customer, StoredEvent
 from services.domain.events import Channel
 from tests.ui.support import agent, demote, log_in, notified, services, set_value, until
+from ui import monitor as ui_monitor
 
 
 def rows(user: User, marker: str) -> list[dict]:
@@ -83,3 +87,53 @@ async def test_a_lead_releases_an_agents_conversations_and_sees_it_in_the_monito
     user.find(marker='monitor-release').click()
     await user.should_see('Ana Ozola has no conversations in hand to release.', retries=50)
     assert await StoredEvent.filter(kind='released').count() == 1
+
+
+async def test_a_change_to_one_agent_sends_only_their_row_once_for_every_tab(
+        create_user: Callable[[], User], monkeypatch: pytest.MonkeyPatch) -> None:
+    leads = [create_user() for _ in range(3)]
+    for lead in leads:
+        await open_monitor(lead)
+    table, = leads[0].find(marker='monitor-agents').elements
+    feed = table.feed
+    assert all(lead.find(marker='monitor-agents').elements.pop().feed is feed for lead in leads)  # one for all tabs
+    ana = agent('ana')
+    services().presence.tab_opened(ana.id)  # online since now: the screens count how long themselves
+    await services().scheduler.stop()  # no sweep ticks while counting
+    await services().monitor.settle()
+    await until(lambda: feed.rows['agents'][ana.id]['status'] == 'Online', message='ana to be online')
+    sent: list[dict] = []
+
+    async def recorded(room: str, message: str, payload: dict) -> None:
+        sent.append(payload)
+    monkeypatch.setattr(ui_monitor, 'broadcast', recorded)
+    computed, made = count_calls(monkeypatch, services().monitor, '_compute'), count_calls(monkeypatch, ui_monitor,
+                                                                                            '_agent_row')
+    await services().routing.set_capacity(agent('lead'), ana.id, 7)
+    await until(lambda: any('agents' in payload for payload in sent), message="ana's row to be sent")
+    await services().monitor.settle()
+    patch, = [payload for payload in sent if 'agents' in payload]
+    assert [row['id'] for row in patch['agents']['rows']] == [ana.id] and patch['agents']['gone'] == ()
+    assert patch['agents']['rows'][0]['load'] == '0 / 7' and not patch['full']
+    assert computed() == 1 and made() == 1  # once, however many tabs show it
+
+    services().clock.advance_to(services().clock.now() + timedelta(minutes=5))  # her minutes online go by
+    await services().monitor.tick()
+    await services().monitor.settle()
+    assert computed() == 2
+    assert not any('agents' in payload for payload in sent[1:])  # nothing to resend: the browser counts them
+    for lead in leads:
+        assert next(row for row in rows(lead, 'monitor-agents') if row['id'] == ana.id)['load'] == '0 / 7'
+    services().scheduler.start()
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> Callable[[], int]:
+    """Replace ``owner.name`` with a wrapper counting its calls; return the count's reader."""
+    calls = []
+    original = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(owner, name, counted)
+    return lambda: len(calls)

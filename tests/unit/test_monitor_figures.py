@@ -1,9 +1,9 @@
-"""The live monitor's pure figures: service level, averages, CSAT and the day's fold of the log."""
+"""The live monitor's pure figures: service level, averages, CSAT, the day's fold of the log and what a table sends."""
 from datetime import UTC, date, datetime, timedelta
 
 from services.domain.events import Channel, EventKind, GameEvent
 from services.domain.inbox import InboxItem
-from services.domain.monitor import DayFold, average, channel_rows, percent, service_level, sparkline
+from services.domain.monitor import DayFold, average, channel_rows, percent, row_changes, service_level, sparkline
 
 NOON = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 ids = iter(range(1, 10_000))
@@ -85,3 +85,11 @@ def test_channel_rows_measure_the_waiting_queue() -> None:
     assert (chat.waiting, chat.longest_wait_seconds, chat.average_wait_seconds) == (2, 180, 120)
     assert rows['email'].waiting == 0 and rows['email'].average_wait_seconds is None
     assert chat.service_level is None and chat.csat is None
+
+
+def test_row_changes_are_the_new_and_different_rows_in_order_and_the_gone_keys() -> None:
+    before = {1: ('Ana', 3), 2: ('Bruno', 1), 3: ('Chloé', 0)}
+    after = {4: ('Daan', 0), 2: ('Bruno', 2), 1: ('Ana', 3)}
+    assert row_changes(before, after) == ([4, 2], [3])
+    assert row_changes(after, dict(after)) == ([], [])  # equal rows, even as other objects: nothing to send
+    assert row_changes({}, after) == ([4, 2, 1], [])

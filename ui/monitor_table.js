@@ -1,0 +1,99 @@
+// One table of the lead's live monitor (the channels' or the agents'), kept in the browser.
+// The server diffs each new monitor view against the previous one once for every monitor tab and emits only the
+// rows that changed ("deskquest_monitor": {v, at, speed, full, agents: {rows, gone}, channels: {rows, gone}}) to
+// the room of monitor tabs; this component applies its table's part in order, sorts in the browser, and counts the
+// "for how long" of a presence from its start (the server sends a row again only when something happens).
+const NONE = "—";
+
+function seconds(value) {
+  if (value == null) return NONE;
+  if (value < 60) return `${value} s`;
+  if (value < 3600) return `${Math.floor(value / 60)} min`;
+  return `${Math.floor(value / 3600)} h ${String(Math.floor((value % 3600) / 60)).padStart(2, "0")} min`;
+}
+
+export default {
+  template: `
+    <q-table :rows="shown" :columns="cols" :row-key="rowKey" v-model:pagination="pagination"
+             :rows-per-page-options="[0]" hide-bottom dense flat class="w-full" />
+  `,
+  props: {
+    // {v, at: the server clock's time in ms, speed: its simulated seconds per real second, full: true,
+    //  <table>: {rows: [{...}], gone: []}}
+    initial: Object,
+    table: String, // 'agents' | 'channels': which part of the messages is this table's
+    columns: Array, // Quasar columns, each with an optional 'kind': 'seconds' | 'percent' | 'since'
+    rowKey: String,
+    sortBy: String,
+  },
+  data() {
+    return {
+      rows: {}, // row key -> row
+      version: -1,
+      clock: { at: 0, real: 0, speed: 1 },
+      tick: 0, // bumped every second while a column counts from a start: its cells are formatted again
+      pagination: { rowsPerPage: 0, sortBy: this.sortBy || null, descending: false },
+    };
+  },
+  computed: {
+    shown() {
+      return Object.values(this.rows);
+    },
+    cols() {
+      this.tick; // eslint-disable-line no-unused-expressions
+      const now = this.now();
+      return this.columns.map((column) => {
+        const col = { ...column };
+        if (column.kind === "seconds") col.format = seconds;
+        else if (column.kind === "percent") col.format = (value) => (value == null ? NONE : `${value} %`);
+        else if (column.kind === "since") {
+          // the time since the start by the server's clock; sorted up, the shortest first
+          col.format = (value) => (value == null ? NONE : seconds(Math.max(0, Math.floor((now - value) / 1000))));
+          col.sort = (a, b) => (a == null || b == null ? (a == null) - (b == null) : b - a); // unknown: last
+        } else if (column.kind === "load") col.sort = (a, b) => parseInt(a) - parseInt(b); // '10 / 12' after '2 / 3'
+        return col;
+      });
+    },
+  },
+  created() {
+    this.receive(this.initial);
+  },
+  mounted() {
+    this.listen();
+    if (this.columns.some((column) => column.kind === "since")) this.ticker = setInterval(() => this.tick++, 1000);
+  },
+  unmounted() {
+    clearTimeout(this.waiting_timer);
+    clearInterval(this.ticker);
+    window.socket?.off("deskquest_monitor", this.receive);
+  },
+  methods: {
+    listen() {
+      // components mount before the app opens its socket
+      if (window.socket) window.socket.on("deskquest_monitor", this.receive);
+      else this.waiting_timer = setTimeout(this.listen, 10);
+    },
+    now() {
+      return this.clock.at + (Date.now() - this.clock.real) * this.clock.speed;
+    },
+    receive(message) {
+      if (!message) return;
+      if (message.full) {
+        if (message.v < this.version) return; // a newer patch is already in
+        this.rows = {};
+      } else if (message.v <= this.version) return; // already in a full table sent since
+      else if (message.v !== this.version + 1) {
+        if (!this.resyncing) this.$emit("resync"); // a patch went missing: ask for the whole table, once
+        this.resyncing = true;
+        return;
+      }
+      this.resyncing = false;
+      this.version = message.v;
+      this.clock = { at: message.at, real: Date.now(), speed: message.speed };
+      const part = message[this.table];
+      if (!part) return;
+      for (const key of part.gone || []) delete this.rows[key];
+      for (const row of part.rows) this.rows[row[this.rowKey]] = row;
+    },
+  },
+};
