@@ -1,4 +1,5 @@
 """Small display helpers shared by the pages."""
+from collections.abc import Mapping
 from datetime import datetime
 
 from services.domain.events import Channel
@@ -52,3 +53,8 @@ STATUS_WORDS = {'new': lambda: pgettext('conversation status', 'new'),
                 'mine': lambda: pgettext('conversation status', 'mine')}
 PRIORITY_WORDS = {'low': lambda: pgettext('priority', 'low'), 'normal': lambda: pgettext('priority', 'normal'),
                   'high': lambda: pgettext('priority', 'high'), 'urgent': lambda: pgettext('priority', 'urgent')}
+
+
+def translated(labels: Mapping[str, str]) -> dict[str, str]:
+    """A select's options whose labels are marked with ``N_()`` where they are defined, in the reader's language."""
+    return {key: _(text) for key, text in labels.items()}
