@@ -159,7 +159,7 @@ class AccountList:
                              role=self.role.value, team_id=self.team.value or None,
                              password=self.password.value or '')
         if await attempt(self.services.accounts.create(who, draft), error_label=self.create_error,
-                         done=_('Created {lower}').format(lower=(self.username.value or "").strip().lower())):
+                         done=_('Created {username}').format(username=(self.username.value or '').strip().lower())):
             self.password.set_value('')  # the secret does not stay in the page
             self.create_dialog.close()
             await self.show()

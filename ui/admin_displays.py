@@ -52,9 +52,9 @@ class DisplaysPage:
         self.lead = lead
         with ui.card().classes('w-full'):
             ui.label(_('New display')).classes('text-lg font-medium')
-            ui.label(_('The TV opens /kiosk and is paired with a one-time code, valid {seconds} minutes. It shows '
+            ui.label(_('The TV opens /kiosk and is paired with a one-time code, valid {minutes} minutes. It shows '
                        'public names only, and only the top of each ranking.') \
-                           .format(seconds=CODE_LIFETIME.seconds // 60)) \
+                           .format(minutes=CODE_LIFETIME.seconds // 60)) \
                 .classes('text-sm text-grey-8')
             with ui.row().classes('w-full items-end gap-4'):
                 self.name = ui.input(_('Name'), placeholder=_('Lobby TV')).classes('w-56').mark('display-name-input')
@@ -122,8 +122,8 @@ class DisplaysPage:
         self.code_box.clear()
         with self.code_box:
             ui.separator()
-            ui.label(_('Type this code on the TV showing /kiosk for "{name}" within {seconds} minutes; it works '
-                       'once and is not shown again.').format(name=name, seconds=CODE_LIFETIME.seconds // 60)) \
+            ui.label(_('Type this code on the TV showing /kiosk for "{name}" within {minutes} minutes; it works '
+                       'once and is not shown again.').format(name=name, minutes=CODE_LIFETIME.seconds // 60)) \
                 .classes('text-sm text-positive')
             ui.label(shown_code(code)).classes('font-mono text-4xl font-bold tracking-widest').mark('pairing-code-new')
 

@@ -20,7 +20,7 @@ from services.domain.automation import (
     conditions_from,
 )
 from services.domain.events import Channel
-from services.domain.i18n import _
+from services.domain.i18n import _, pgettext
 from services.domain.inbox import PRIORITIES
 from services.domain.wording import delay
 from services.helpdesk.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
@@ -33,6 +33,8 @@ from ui.session import handler_actor, page_visitor
 PATH = '/admin/workspace'
 EXAMPLES = {'text': 'subscription, upgrade, payment', 'channel': 'email, chat', 'priority': 'high, urgent',
             'language': 'fr, nl', 'department': 'Sales'}  # what a condition's values look like
+MODEL_WORDS = {'shared': lambda: pgettext('routing model', 'shared'),  # in 'Routing: Least busy, shared model'
+               'dedicated': lambda: pgettext('routing model', 'dedicated')}
 
 
 def register(services: Services) -> None:
@@ -95,8 +97,8 @@ class RoutingCard:
         if (who := self.lead()) is None:
             return
         await attempt(self.services.routing.set_mode(who, mode=self.mode.value, model=self.model.value),
-                      done=_('Routing saved: {mode}; {model}').format(mode=_(MODES[self.mode.value]),
-                                                                      model=_(MODELS[self.model.value])))
+                      done=_('Routing: {mode}, {model} model').format(mode=_(MODES[self.mode.value]),
+                                                                      model=MODEL_WORDS[self.model.value]()))
 
 
 class DepartmentsCard:

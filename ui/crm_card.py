@@ -148,7 +148,7 @@ class CrmCard:
             return
         if changed:
             ui.notify(_('Saved: {fields}').format(
-                fields=', '.join(_(LABELS[name]) for name in changed)), type='positive')
+                fields=', '.join(_(LABELS[name]).lower() for name in changed)), type='positive')
         else:
             ui.notify(_('Nothing changed'))
 

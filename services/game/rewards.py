@@ -9,7 +9,7 @@ from tortoise.expressions import F
 from models import Redemption, Reward
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import _
+from services.domain.i18n import _, pgettext
 from services.domain.rewards import (
     MAX_DESCRIPTION,
     MAX_NAME,
@@ -96,7 +96,7 @@ class RewardService:
             if redemption.status != RedemptionStatus.PENDING.value:
                 raise ActionError(
                     _('{reward} was already {status}.')
-                    .format(reward=redemption.reward_name, status=redemption.status))
+                    .format(reward=redemption.reward_name, status=pgettext('redemption', redemption.status)))
             redemption.status = (RedemptionStatus.APPROVED if approve else RedemptionStatus.DENIED).value
             redemption.decided_at = self.clock.now()
             redemption.decided_by_id = actor.id
