@@ -9,7 +9,8 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
-from services.platform.accounts import A_ROLE, MIN_PASSWORD_LENGTH, ROLES, AccountDraft, AccountView
+from services.domain.i18n import _
+from services.platform.accounts import MIN_PASSWORD_LENGTH, AccountDraft, AccountView
 from services.platform.directory import AgentView
 from ui.actions import attempt
 from ui.session import handler_actor, page_visitor
@@ -23,17 +24,17 @@ def register(services: Services) -> None:
 
     @ui.page(PATH)
     async def admin_accounts() -> None:
-        if (visitor := page_visitor(services, lead=True, message='The accounts are for leads.')) is None:
+        if (visitor := page_visitor(services, lead=True, message=_('The accounts are for leads.'))) is None:
             return
         storage, agent = visitor
-        lead = handler_actor(services, storage, agent, lead_only='Only a lead can manage accounts.')
+        lead = handler_actor(services, storage, agent, lead_only=_('Only a lead can manage accounts.'))
 
-        ui.page_title('Accounts · DeskQuest')
+        ui.page_title(_('Accounts · DeskQuest'))
         ui.query('body').classes('bg-blue-grey-1')
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
-                .tooltip('Back to the workspace').mark('back')
-            ui.label('Accounts').classes('text-lg font-bold')
+                .tooltip(_('Back to the workspace')).mark('back')
+            ui.label(_('Accounts')).classes('text-lg font-bold')
             ui.space()
             ui.label(agent.name).classes('font-medium')
         with ui.column().classes('w-full max-w-5xl mx-auto gap-2 p-4'):
@@ -54,9 +55,9 @@ class AccountList:
         self._build_create_dialog()
         self._build_password_dialog()
         with ui.row().classes('w-full items-center'):
-            ui.label('Disabled accounts cannot log in and leave the boards; their points stay. Each change is '
-                     'recorded with your name.').classes('text-sm text-grey-8 grow')
-            ui.button('New account', icon='person_add', on_click=self._open_create).props('no-caps') \
+            ui.label(_('Disabled accounts cannot log in and leave the boards; their points stay. Each change is '
+                       'recorded with your name.')).classes('text-sm text-grey-8 grow')
+            ui.button(_('New account'), icon='person_add', on_click=self._open_create).props('no-caps') \
                 .mark('new-account')
         self.rows = ui.column().classes('w-full gap-1').mark('accounts')
 
@@ -75,62 +76,65 @@ class AccountList:
             with ui.column().classes('gap-0 grow min-w-0'):
                 ui.label(account.name).classes('font-medium truncate' + ('' if account.active else ' text-grey-6'))
                 ui.label(account.username).classes('text-xs text-grey-7 truncate')
-            ui.label(account.team_name or 'no team').classes('text-sm text-grey-8 w-32 truncate')
+            ui.label(account.team_name or _('no team')).classes('text-sm text-grey-8 w-32 truncate')
             ui.badge(account.role, color='deep-purple' if account.role == 'lead' else 'blue-grey') \
                 .mark(f'role-{account.username}')
-            ui.badge('active' if account.active else 'disabled', color='positive' if account.active else 'grey') \
+            ui.badge(_('active') if account.active else _('disabled'), color='positive' if account.active else 'grey') \
                 .mark(f'status-{account.username}')
             if account.locked:
-                ui.badge('locked', color='negative').tooltip('Too many failed logins') \
+                ui.badge(_('locked'), color='negative').tooltip(_('Too many failed logins')) \
                     .mark(f'locked-{account.username}')
             if account.is_demo:
-                ui.badge('demo', color='orange').tooltip('Logs in only while DeskQuest runs the demo')
+                ui.badge(_('demo'), color='orange').tooltip(_('Logs in only while DeskQuest runs the demo'))
             if account.locked:
                 ui.button(icon='lock_open', on_click=lambda a=account: self._unlock(a)).props('flat round dense') \
-                    .tooltip('Unlock: let them log in again now').mark(f'unlock-{account.username}')
+                    .tooltip(_('Unlock: let them log in again now')).mark(f'unlock-{account.username}')
             ui.button(icon='password', on_click=lambda a=account: self._open_password(a)) \
-                .props('flat round dense').tooltip('Set a new password').mark(f'reset-{account.username}')
+                .props('flat round dense').tooltip(_('Set a new password')).mark(f'reset-{account.username}')
             mine = account.id == self.me
             other_role = 'agent' if account.role != 'agent' else 'lead'
             ui.button(icon='swap_horiz', on_click=lambda a=account, r=other_role: self._change_role(a, r)) \
                 .props('flat round dense' + (' disable' if mine else '')) \
-                .tooltip(f'Make {A_ROLE[other_role]}').mark(f'role-change-{account.username}')
+                .tooltip(_('Make an agent') if other_role == 'agent' else _('Make a lead')) \
+                    .mark(f'role-change-{account.username}')
             ui.button(icon='block' if account.active else 'check_circle',
                       on_click=lambda a=account: self._toggle(a)) \
                 .props('flat round dense' + (' disable' if mine else '')) \
-                .tooltip('Disable' if account.active else 'Enable').mark(f'toggle-{account.username}')
+                .tooltip(_('Disable') if account.active else _('Enable')).mark(f'toggle-{account.username}')
 
     # --- the dialogs ---
 
     def _build_create_dialog(self) -> None:
-        teams = {0: 'no team'} | dict(sorted(self.services.directory.teams.items(), key=lambda item: item[1]))
+        teams = {0: _('no team')} | dict(sorted(self.services.directory.teams.items(), key=lambda item: item[1]))
         with ui.dialog() as self.create_dialog, ui.card().classes('w-[30rem] gap-2').mark('account-form'):
-            ui.label('New account').classes('text-lg font-bold')
-            self.username = ui.input('Username', placeholder='e.g. rita.real').classes('w-full') \
+            ui.label(_('New account')).classes('text-lg font-bold')
+            self.username = ui.input(_('Username'), placeholder=_('e.g. rita.real')).classes('w-full') \
                 .mark('account-username')
-            self.display_name = ui.input('Name others see', placeholder='empty: the username').classes('w-full') \
+            self.display_name = ui.input(_('Name others see'), placeholder=_('empty: the username')).classes('w-full') \
                 .mark('account-name')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.role = ui.select({role: role.capitalize() for role in ROLES}, value='agent', label='Role') \
+                self.role = ui.select({'agent': _('Agent'), 'lead': _('Lead')}, value='agent', label=_('Role')) \
                     .classes('grow').mark('account-role')
-                self.team = ui.select(teams, value=0, label='Team').classes('grow').mark('account-team')
-            self.password = ui.input(f'Password (at least {MIN_PASSWORD_LENGTH} characters)', password=True,
+                self.team = ui.select(teams, value=0, label=_('Team')).classes('grow').mark('account-team')
+            self.password = ui.input(_('Password (at least {min_password_length} characters)')
+                .format(min_password_length=MIN_PASSWORD_LENGTH), password=True,
                                      password_toggle_button=True).classes('w-full').mark('account-password')
             self.create_error = _error_line('account-error')
             with ui.row().classes('w-full justify-end gap-2'):
-                ui.button('Cancel', on_click=self.create_dialog.close).props('flat no-caps')
-                ui.button('Create', icon='person_add', on_click=self._create).props('no-caps').mark('account-create')
+                ui.button(_('Cancel'), on_click=self.create_dialog.close).props('flat no-caps')
+                ui.button(_('Create'), icon='person_add', on_click=self._create).props('no-caps').mark('account-create')
 
     def _build_password_dialog(self) -> None:
         with ui.dialog() as self.password_dialog, ui.card().classes('w-[28rem] gap-2').mark('password-form'):
             self.password_title = ui.label().classes('text-lg font-bold')
-            ui.label('Hand it to them in person; their open sessions end.').classes('text-sm text-grey-8')
-            self.new_password = ui.input(f'New password (at least {MIN_PASSWORD_LENGTH} characters)', password=True,
+            ui.label(_('Hand it to them in person; their open sessions end.')).classes('text-sm text-grey-8')
+            self.new_password = ui.input(_('New password (at least {min_password_length} characters)')
+                .format(min_password_length=MIN_PASSWORD_LENGTH), password=True,
                                          password_toggle_button=True).classes('w-full').mark('new-password')
             self.password_error = _error_line('password-error')
             with ui.row().classes('w-full justify-end gap-2'):
-                ui.button('Cancel', on_click=self.password_dialog.close).props('flat no-caps')
-                ui.button('Set password', icon='password', on_click=self._reset_password).props('no-caps') \
+                ui.button(_('Cancel'), on_click=self.password_dialog.close).props('flat no-caps')
+                ui.button(_('Set password'), icon='password', on_click=self._reset_password).props('no-caps') \
                     .mark('password-save')
 
     def _open_create(self) -> None:
@@ -141,7 +145,7 @@ class AccountList:
 
     def _open_password(self, account: AccountView) -> None:
         self.resetting = account
-        self.password_title.set_text(f'New password for {account.name}')
+        self.password_title.set_text(_('New password for {name}').format(name=account.name))
         self.new_password.set_value('')
         self.password_error.set_visibility(False)
         self.password_dialog.open()
@@ -155,7 +159,7 @@ class AccountList:
                              role=self.role.value, team_id=self.team.value or None,
                              password=self.password.value or '')
         if await attempt(self.services.accounts.create(who, draft), error_label=self.create_error,
-                         done=f'Created {(self.username.value or "").strip().lower()}'):
+                         done=_('Created {username}').format(username=(self.username.value or '').strip().lower())):
             self.password.set_value('')  # the secret does not stay in the page
             self.create_dialog.close()
             await self.show()
@@ -165,7 +169,8 @@ class AccountList:
             return
         account = self.resetting
         if await attempt(self.services.accounts.reset_password(who, account.id, self.new_password.value or ''),
-                         error_label=self.password_error, done=f'{account.name} has a new password'):
+                         error_label=self.password_error, done=_('{name} has a new password')
+                             .format(name=account.name)):
             self.new_password.set_value('')
             self.password_dialog.close()
 
@@ -173,7 +178,8 @@ class AccountList:
         if (who := self.lead()) is None:
             return
         if await attempt(self.services.accounts.change_role(who, account.id, role),
-                         done=f'{account.name} is now {A_ROLE[role]}'):
+                         done=(_('{name} is now an agent') if role == 'agent' else _('{name} is now a lead'))
+                         .format(name=account.name)):
             await self.show()
 
     async def _toggle(self, account: AccountView) -> None:
@@ -181,13 +187,15 @@ class AccountList:
             return
         change = self.services.accounts.disable if account.active else self.services.accounts.enable
         if await attempt(change(who, account.id),
-                         done=f'{account.name} is {"disabled" if account.active else "enabled again"}'):
+                         done=(_('{name} is disabled') if account.active else _('{name} is enabled again'))
+                         .format(name=account.name)):
             await self.show()
 
     async def _unlock(self, account: AccountView) -> None:
         if (who := self.lead()) is None:
             return
-        if await attempt(self.services.auth.unlock(who, account.id), done=f'{account.name} can log in again'):
+        if await attempt(self.services.auth.unlock(who, account.id), done=_('{name} can log in again')
+                         .format(name=account.name)):
             await self.show()
 
 

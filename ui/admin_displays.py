@@ -14,6 +14,8 @@ from services.domain.displays import (
     Slide,
     shown_code,
 )
+from services.domain.i18n import _
+from services.domain.wording import moment_text
 from services.platform.directory import AgentView
 from services.platform.displays import DisplayView
 from ui.actions import attempt, attempt_result
@@ -25,18 +27,18 @@ PATH = '/admin/displays'
 def register(services: Services) -> None:
     @ui.page(PATH)
     def admin_displays() -> None:
-        if (visitor := page_visitor(services, lead=True, message='Wall displays are for leads.')) is None:
+        if (visitor := page_visitor(services, lead=True, message=_('Wall displays are for leads.'))) is None:
             return
         visit, agent = visitor
-        lead = handler_actor(services, visit, agent, lead_only='Only a lead can manage wall displays.')
-        ui.page_title('Wall displays · DeskQuest')
+        lead = handler_actor(services, visit, agent, lead_only=_('Only a lead can manage wall displays.'))
+        ui.page_title(_('Wall displays · DeskQuest'))
         ui.query('body').classes('bg-blue-grey-1')
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
-                .tooltip('Back to the workspace').mark('back')
-            ui.label('Wall displays').classes('text-lg font-bold')
+                .tooltip(_('Back to the workspace')).mark('back')
+            ui.label(_('Wall displays')).classes('text-lg font-bold')
             ui.space()
-            ui.link('Open /kiosk', '/kiosk', new_tab=True).classes('text-white')
+            ui.link(_('Open /kiosk'), '/kiosk', new_tab=True).classes('text-white')
             ui.label(agent.name).classes('font-medium')
         with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
             page = DisplaysPage(services, lead)
@@ -49,29 +51,30 @@ class DisplaysPage:
         self.services = services
         self.lead = lead
         with ui.card().classes('w-full'):
-            ui.label('New display').classes('text-lg font-medium')
-            ui.label(f'The TV opens /kiosk and is paired with a one-time code, valid {CODE_LIFETIME.seconds // 60} '
-                     'minutes. It shows public names only, and only the top of each ranking.') \
+            ui.label(_('New display')).classes('text-lg font-medium')
+            ui.label(_('The TV opens /kiosk and is paired with a one-time code, valid {minutes} minutes. It shows '
+                       'public names only, and only the top of each ranking.') \
+                           .format(minutes=CODE_LIFETIME.seconds // 60)) \
                 .classes('text-sm text-grey-8')
             with ui.row().classes('w-full items-end gap-4'):
-                self.name = ui.input('Name', placeholder='Lobby TV').classes('w-56').mark('display-name-input')
+                self.name = ui.input(_('Name'), placeholder=_('Lobby TV')).classes('w-56').mark('display-name-input')
                 self.teams = ui.select({team_id: name for team_id, name in sorted(services.directory.teams.items())},
-                                       multiple=True, value=[], label='Teams (none: the whole floor)') \
+                                       multiple=True, value=[], label=_('Teams (none: the whole floor)')) \
                     .classes('w-64').mark('display-teams')
-                self.seconds = ui.number('Seconds per slide', value=20, min=MIN_SLIDE_SECONDS,
+                self.seconds = ui.number(_('Seconds per slide'), value=20, min=MIN_SLIDE_SECONDS,
                                          max=MAX_SLIDE_SECONDS, step=1).classes('w-40').mark('display-seconds')
             self.slides = ui.select({slide.value: SLIDE_LABELS[slide] for slide in Slide}, multiple=True,
-                                    value=[slide.value for slide in Slide], label='Slides, in this order') \
+                                    value=[slide.value for slide in Slide], label=_('Slides, in this order')) \
                 .classes('w-full').mark('display-slides')
-            ui.button('Create', icon='tv', on_click=self.create).props('no-caps').mark('display-create')
+            ui.button(_('Create'), icon='tv', on_click=self.create).props('no-caps').mark('display-create')
             self.code_box = ui.column().classes('w-full gap-1').mark('pairing-code-box')
         with ui.card().classes('w-full'):
-            ui.label('Displays').classes('text-lg font-medium')
+            ui.label(_('Displays')).classes('text-lg font-medium')
             self.show()
         with ui.card().classes('w-full'):
-            ui.label('Not on public screens').classes('text-lg font-medium')
-            ui.label('These people chose not to appear on the wall (on their account page). Only they can change '
-                     'it.').classes('text-sm text-grey-8')
+            ui.label(_('Not on public screens')).classes('text-lg font-medium')
+            ui.label(_('These people chose not to appear on the wall (on their account page). Only they can change '
+                       'it.')).classes('text-sm text-grey-8')
             self.opted_out()
 
     @ui.refreshable_method
@@ -79,7 +82,7 @@ class DisplaysPage:
         displays = self.services.displays.all()
         with ui.column().classes('w-full gap-0').mark('displays'):
             if not displays:
-                ui.label('No display yet.').classes('text-grey-7').mark('no-displays')
+                ui.label(_('No display yet.')).classes('text-grey-7').mark('no-displays')
             for display in displays:
                 self._row(display)
 
@@ -88,9 +91,9 @@ class DisplaysPage:
         people = self.services.displays.opted_out()
         with ui.column().classes('w-full gap-0').mark('opted-out'):
             if not people:
-                ui.label('Nobody opted out.').classes('text-grey-7')
+                ui.label(_('Nobody opted out.')).classes('text-grey-7')
             for person in people:
-                ui.label(f'{person.name} ({person.team_name or "no team"})').mark(f'opted-out-{person.id}')
+                ui.label(f'{person.name} ({person.team_name or _("no team")})').mark(f'opted-out-{person.id}')
 
     def _row(self, display: DisplayView) -> None:
         teams = ', '.join(self.services.directory.teams.get(team, f'#{team}') for team in display.team_ids)
@@ -99,24 +102,28 @@ class DisplaysPage:
             ui.icon('tv' if display.revoked_at is None else 'tv_off').classes('text-grey-7')
             with ui.column().classes('gap-0 grow min-w-0'):
                 ui.label(display.name).classes('font-medium')
-                ui.label(f'{teams or "whole floor"} · {len(display.slides)} slides, {display.slide_seconds} s each · '
-                         f'created {display.created_at:%Y-%m-%d %H:%M}').classes('text-xs text-grey-7')
+                ui.label(_('{teams} · {slides} slides, {seconds} s each · created {moment}').format(
+                    teams=teams or _('whole floor'), slides=len(display.slides), seconds=display.slide_seconds,
+                    moment=moment_text(display.created_at, style='short'))).classes('text-xs text-grey-7')
             if display.revoked_at is not None:
-                ui.label(f'revoked {display.revoked_at:%Y-%m-%d %H:%M}').classes('text-sm text-negative')
+                ui.label(_('revoked {moment}').format(moment=moment_text(display.revoked_at, style='short'))) \
+                    .classes('text-sm text-negative')
                 return
-            state = f'paired {display.paired_at:%Y-%m-%d %H:%M}' if display.paired_at else 'not paired yet'
+            state = _('paired {moment}') \
+                .format(moment=moment_text(display.paired_at, style='short')) if display.paired_at \
+                else _('not paired yet')
             ui.label(state).classes('text-sm text-grey-8').mark(f'display-state-{display.id}')
-            ui.button('New code', icon='pin', on_click=lambda display=display: self.new_code(display)) \
+            ui.button(_('New code'), icon='pin', on_click=lambda display=display: self.new_code(display)) \
                 .props('flat no-caps').mark(f'display-code-{display.id}')
-            ui.button('Revoke', icon='block', on_click=lambda display=display: self.revoke(display)) \
+            ui.button(_('Revoke'), icon='block', on_click=lambda display=display: self.revoke(display)) \
                 .props('flat no-caps color=negative').mark(f'display-revoke-{display.id}')
 
     def _show_code(self, name: str, code: str) -> None:
         self.code_box.clear()
         with self.code_box:
             ui.separator()
-            ui.label(f'Type this code on the TV showing /kiosk for "{name}" within '
-                     f'{CODE_LIFETIME.seconds // 60} minutes; it works once and is not shown again.') \
+            ui.label(_('Type this code on the TV showing /kiosk for "{name}" within {minutes} minutes; it works '
+                       'once and is not shown again.').format(name=name, minutes=CODE_LIFETIME.seconds // 60)) \
                 .classes('text-sm text-positive')
             ui.label(shown_code(code)).classes('font-mono text-4xl font-bold tracking-widest').mark('pairing-code-new')
 
@@ -145,5 +152,6 @@ class DisplaysPage:
         if (who := self.lead()) is None:
             return
         if await attempt(self.services.displays.revoke(who, display.id),
-                         done=f'Display "{display.name}" revoked: it shows the pairing screen again.'):
+                         done=_('Display "{name}" revoked: it shows the pairing screen again.') \
+                             .format(name=display.name)):
             self.show.refresh()

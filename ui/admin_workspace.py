@@ -19,17 +19,22 @@ from services.domain.automation import (
     RuleView,
     conditions_from,
 )
+from services.domain.events import Channel
+from services.domain.i18n import _, pgettext
 from services.domain.inbox import PRIORITIES
 from services.domain.wording import delay
 from services.helpdesk.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
 from services.helpdesk.sla import ESCALATIONS, SlaPolicyView
 from services.platform.directory import AgentView
 from ui.actions import attempt
+from ui.format import channel_text, priority_text, translated
 from ui.session import handler_actor, page_visitor
 
 PATH = '/admin/workspace'
 EXAMPLES = {'text': 'subscription, upgrade, payment', 'channel': 'email, chat', 'priority': 'high, urgent',
             'language': 'fr, nl', 'department': 'Sales'}  # what a condition's values look like
+MODEL_WORDS = {'shared': lambda: pgettext('routing model', 'shared'),  # in 'Routing: Least busy, shared model'
+               'dedicated': lambda: pgettext('routing model', 'dedicated')}
 
 
 def register(services: Services) -> None:
@@ -39,16 +44,16 @@ def register(services: Services) -> None:
         if (visitor := page_visitor(services, lead=True)) is None:
             return
         storage, agent = visitor
-        ui.page_title('DeskQuest · Workspace settings')
+        ui.page_title(_('DeskQuest · Workspace settings'))
         ui.query('body').classes('bg-blue-grey-1')
 
         lead = handler_actor(services, storage, agent,
-                             lead_only='Only a lead can change the workspace settings.')
+                             lead_only=_('Only a lead can change the workspace settings.'))
 
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
-                .tooltip('Back to the inbox').mark('back')
-            ui.label('Workspace settings').classes('text-lg font-bold')
+                .tooltip(_('Back to the inbox')).mark('back')
+            ui.label(_('Workspace settings')).classes('text-lg font-bold')
             ui.space()
             ui.label(agent.name).classes('font-medium')
 
@@ -79,18 +84,21 @@ class RoutingCard:
         self.lead = lead
         config = services.routing.config
         with ui.card().classes('w-full gap-2').mark('routing-card'):
-            ui.label('Routing').classes('text-lg font-bold')
-            ui.label('New conversations go to available agents with the skill, the department and room for them.') \
+            ui.label(_('Routing')).classes('text-lg font-bold')
+            ui.label(_('New conversations go to available agents with the skill, the department and room for them.')) \
                 .classes('text-sm text-grey-7')
-            self.mode = ui.select(MODES, value=config.mode, label='Mode').classes('w-full').mark('routing-mode')
-            self.model = ui.select(MODELS, value=config.model, label='Model').classes('w-full').mark('routing-model')
-            ui.button('Save routing', on_click=self.save).props('no-caps').mark('save-routing')
+            self.mode = ui.select(translated(MODES), value=config.mode, label=_('Mode')).classes('w-full') \
+                .mark('routing-mode')
+            self.model = ui.select(translated(MODELS), value=config.model, label=_('Model')).classes('w-full') \
+                .mark('routing-model')
+            ui.button(_('Save routing'), on_click=self.save).props('no-caps').mark('save-routing')
 
     async def save(self) -> None:
         if (who := self.lead()) is None:
             return
         await attempt(self.services.routing.set_mode(who, mode=self.mode.value, model=self.model.value),
-                      done=f'Routing: {MODES[self.mode.value]}, {self.model.value} model')
+                      done=_('Routing: {mode}, {model} model').format(mode=_(MODES[self.mode.value]),
+                                                                      model=MODEL_WORDS[self.model.value]()))
 
 
 class DepartmentsCard:
@@ -99,12 +107,12 @@ class DepartmentsCard:
         self.lead = lead
         self.on_change = on_change
         with ui.card().classes('w-full gap-2').mark('departments-card'):
-            ui.label('Departments').classes('text-lg font-bold')
+            ui.label(_('Departments')).classes('text-lg font-bold')
             self.rows = ui.column().classes('w-full gap-1')
             with ui.row().classes('w-full items-center no-wrap gap-2'):
-                self.new_name = ui.input(placeholder='New department').props('dense outlined').classes('grow') \
+                self.new_name = ui.input(placeholder=_('New department')).props('dense outlined').classes('grow') \
                     .mark('new-department')
-                ui.button(icon='add', on_click=self.create).props('flat round dense').tooltip('Add') \
+                ui.button(icon='add', on_click=self.create).props('flat round dense').tooltip(_('Add')) \
                     .mark('add-department')
             self.error = error_line('department-error')
         self.show()
@@ -117,16 +125,16 @@ class DepartmentsCard:
                     name = ui.input(value=department.name).props('dense borderless').classes('grow') \
                         .mark(f'department-name-{department.id}')
                     ui.button(icon='save', on_click=lambda d=department.id, n=name: self.rename(d, n.value)) \
-                        .props('flat round dense').tooltip('Rename').mark(f'rename-department-{department.id}')
+                        .props('flat round dense').tooltip(_('Rename')).mark(f'rename-department-{department.id}')
                     ui.button(icon='delete', on_click=lambda d=department.id: self.delete(d)) \
-                        .props('flat round dense color=negative').tooltip('Delete') \
+                        .props('flat round dense color=negative').tooltip(_('Delete')) \
                         .mark(f'delete-department-{department.id}')
 
     async def create(self) -> None:
         if (who := self.lead()) is None:
             return
         if await attempt(self.services.routing.create_department(who, self.new_name.value or ''),
-                         done='Department added', error_label=self.error):
+                         done=_('Department added'), error_label=self.error):
             self.new_name.set_value('')
             self.show()
             self.on_change()
@@ -134,7 +142,7 @@ class DepartmentsCard:
     async def rename(self, department_id: int, name: str) -> None:
         if (who := self.lead()) is None:
             return
-        if await attempt(self.services.routing.rename_department(who, department_id, name), done='Renamed',
+        if await attempt(self.services.routing.rename_department(who, department_id, name), done=_('Renamed'),
                          error_label=self.error):
             self.show()
             self.on_change()
@@ -142,7 +150,7 @@ class DepartmentsCard:
     async def delete(self, department_id: int) -> None:
         if (who := self.lead()) is None:
             return
-        if await attempt(self.services.routing.delete_department(who, department_id), done='Department deleted',
+        if await attempt(self.services.routing.delete_department(who, department_id), done=_('Department deleted'),
                          error_label=self.error):
             self.show()
             self.on_change()
@@ -155,37 +163,38 @@ class AgentsCard:
         self.services = services
         self.lead = lead
         with ui.card().classes('w-full gap-2').mark('agents-card'):
-            ui.label('Agents').classes('text-lg font-bold')
-            ui.label('Channels are the skills used in the shared model; in the dedicated model an agent serves only '
-                     'their dedicated channel. Capacity: conversations in hand at once.').classes('text-sm text-grey-7')
+            ui.label(_('Agents')).classes('text-lg font-bold')
+            ui.label(_('Channels are the skills used in the shared model; in the dedicated model an agent serves '
+                       'only their dedicated channel. Capacity: conversations in hand at once.')) \
+                           .classes('text-sm text-grey-7')
             self.error = error_line('agent-error')
             self.department_selects: list[ui.select] = []
             departments = department_options(services)
-            channels = {channel: channel.capitalize() for channel in CHANNELS}
+            channels = {channel: channel_text(Channel(channel)) for channel in CHANNELS}
             for view in services.directory.floor():
                 routing = services.routing.of(view.id)
                 with ui.row().classes('w-full items-center no-wrap gap-2').mark(f'agent-{view.id}'):
                     ui.label(view.name).classes('w-36 shrink-0 truncate')
                     member = ui.select(departments, value=sorted(routing.departments), multiple=True,
-                                       label='Departments').props('dense use-chips').classes('w-56') \
+                                       label=_('Departments')).props('dense use-chips').classes('w-56') \
                         .mark(f'agent-departments-{view.id}')
                     self.department_selects.append(member)
                     skills = ui.select(channels, value=[c for c in CHANNELS if c in routing.channels], multiple=True,
-                                       label='Channels').props('dense').classes('w-56') \
+                                       label=_('Channels')).props('dense').classes('w-56') \
                         .mark(f'agent-channels-{view.id}')
-                    capacity = ui.number('Capacity', value=routing.capacity, min=1, max=MAX_CAPACITY, step=1,
+                    capacity = ui.number(_('Capacity'), value=routing.capacity, min=1, max=MAX_CAPACITY, step=1,
                                          format='%d').props('dense').classes('w-20').mark(f'agent-capacity-{view.id}')
                     dedicated = ui.select({'': '—'} | channels, value=routing.dedicated_channel or '',
-                                          label='Dedicated').props('dense').classes('w-28') \
+                                          label=_('Dedicated')).props('dense').classes('w-28') \
                         .mark(f'agent-dedicated-{view.id}')
                     ui.button(icon='save', on_click=lambda v=view, m=member, s=skills, c=capacity, d=dedicated:
                               self.save(v, m.value, s.value, c.value, d.value)) \
-                        .props('flat round dense').tooltip('Save').mark(f'save-agent-{view.id}')
+                        .props('flat round dense').tooltip(_('Save')).mark(f'save-agent-{view.id}')
                     # failed-login locks live in memory, not in the event stream: the colour is as of the page's build
                     locked = services.auth.locked(view.username)
                     ui.button(icon='lock_open', on_click=lambda e, v=view: self.unlock(v, e.sender)) \
                         .props(f'flat round dense color={"negative" if locked else "grey"}') \
-                        .tooltip('Unlock logins after too many failed ones').mark(f'unlock-agent-{view.id}')
+                        .tooltip(_('Unlock logins after too many failed ones')).mark(f'unlock-agent-{view.id}')
 
     def show_departments(self) -> None:
         options = department_options(self.services)
@@ -199,13 +208,14 @@ class AgentsCard:
         await attempt(self.services.routing.save_agent(who, view.id, departments=departments or [],
                                                        channels=channels or [], capacity=_whole(capacity),
                                                        dedicated_channel=dedicated or None),
-                      done=f'{view.name} saved', error_label=self.error)
+                      done=_('{name} saved').format(name=view.name), error_label=self.error)
 
 
     async def unlock(self, view: AgentView, button: ui.element) -> None:
         if (who := self.lead()) is None:
             return
-        if await attempt(self.services.auth.unlock(who, view.id), done=f'{view.name} can log in again',
+        if await attempt(self.services.auth.unlock(who, view.id), done=_('{name} can log in again')
+            .format(name=view.name),
                          error_label=self.error):
             button.props('color=grey')
 
@@ -215,25 +225,27 @@ class SlaCard:
         self.services = services
         self.lead = lead
         with ui.card().classes('w-full gap-2').mark('sla-card'):
-            ui.label('SLA policies').classes('text-lg font-bold')
-            ui.label('Targets in minutes from the conversation\'s creation; the escalation happens once per target '
-                     'when the given share of it has passed.').classes('text-sm text-grey-7')
+            ui.label(_('SLA policies')).classes('text-lg font-bold')
+            ui.label(_("Targets in minutes from the conversation's creation; the escalation happens once per target "
+                       "when the given share of it has passed.")).classes('text-sm text-grey-7')
             for policy in services.sla.policy_views():
                 with ui.column().classes('w-full gap-0').mark(f'sla-{policy.priority}') as box:
-                    ui.label(policy.priority.capitalize()).classes('font-bold')
+                    ui.label(priority_text(policy.priority).capitalize()).classes('font-bold')
                     error = error_line(f'sla-error-{policy.priority}')
                     with ui.row().classes('w-full items-center no-wrap gap-2'):
-                        first = ui.number('First response', value=policy.first_response_minutes, min=1, format='%d') \
+                        first = ui.number(_('First response'), value=policy.first_response_minutes, min=1,
+                                          format='%d') \
                             .props('dense').classes('w-24 shrink-0').mark(f'sla-first-{policy.priority}')
-                        resolution = ui.number('Resolution', value=policy.resolution_minutes, min=1, format='%d') \
+                        resolution = ui.number(_('Resolution'), value=policy.resolution_minutes, min=1, format='%d') \
                             .props('dense').classes('w-20 shrink-0').mark(f'sla-resolution-{policy.priority}')
-                        percent = ui.number('At %', value=policy.escalate_at_percent, min=10, max=99, format='%d') \
+                        percent = ui.number(_('At %'), value=policy.escalate_at_percent, min=10, max=99, format='%d') \
                             .props('dense').classes('w-12 shrink-0').mark(f'sla-percent-{policy.priority}')
-                        escalation = ui.select(ESCALATIONS, value=policy.escalation, label='Escalation') \
+                        escalation = ui.select(translated(ESCALATIONS), value=policy.escalation,
+                                               label=_('Escalation')) \
                             .props('dense').classes('grow min-w-0').mark(f'sla-escalation-{policy.priority}')
                         ui.button(icon='save', on_click=lambda p=policy.priority, f=first, r=resolution, a=percent,
                                   e=escalation, x=error: self.save(p, f.value, r.value, a.value, e.value, x)) \
-                            .props('flat round dense').tooltip('Save').mark(f'save-sla-{policy.priority}')
+                            .props('flat round dense').tooltip(_('Save')).mark(f'save-sla-{policy.priority}')
                     error.move(box)  # under the inputs
 
     async def save(self, priority: str, first: float | None, resolution: float | None, percent: float | None,
@@ -243,7 +255,8 @@ class SlaCard:
         policy = SlaPolicyView(priority=priority, first_response_minutes=_whole(first),
                                resolution_minutes=_whole(resolution), escalate_at_percent=_whole(percent),
                                escalation=escalation)
-        await attempt(self.services.sla.save_policy(who, policy), done=f'{priority.capitalize()} policy saved',
+        await attempt(self.services.sla.save_policy(who, policy),
+                      done=_('{priority} policy saved').format(priority=priority_text(priority).capitalize()),
                       error_label=error)
 
 
@@ -255,7 +268,7 @@ class RulesCard:
         self.lead = lead
         self.editing: int | None = None
         with ui.card().classes('w-full gap-2').mark('rules-card'):
-            ui.label('Automation rules').classes('text-lg font-bold')
+            ui.label(_('Automation rules')).classes('text-lg font-bold')
             self.list = ui.column().classes('w-full gap-1')
             ui.separator()
             self.form = RuleForm(services, on_save=self.save, on_cancel=self.cancel)
@@ -266,32 +279,37 @@ class RulesCard:
         with self.list:
             rules = self.services.automation.rule_views()
             if not rules:
-                ui.label('No rules yet.').classes('text-grey-7')
+                ui.label(_('No rules yet.')).classes('text-grey-7')
             for rule in rules:
                 with ui.row().classes('w-full items-center no-wrap gap-2').mark(f'rule-{rule.id}'):
                     ui.switch(value=rule.spec.enabled, on_change=lambda e, r=rule.id: self.enable(r, e.value)) \
-                        .props('dense').tooltip('Enabled').mark(f'rule-enabled-{rule.id}')
+                        .props('dense').tooltip(_('Enabled')).mark(f'rule-enabled-{rule.id}')
                     with ui.column().classes('gap-0 grow min-w-0'):
                         ui.label(rule.spec.name).classes('font-medium truncate')
                         ui.label(self.describe(rule)).classes('text-sm text-grey-7')
                         if rule.last_error:
-                            ui.label(f'Last failure: {rule.last_error}').classes('text-sm text-negative')
+                            ui.label(_('Last failure: {last_error}').format(last_error=rule.last_error)) \
+                                .classes('text-sm text-negative')
                     ui.button(icon='edit', on_click=lambda r=rule: self.edit(r)).props('flat round dense') \
-                        .tooltip('Edit').mark(f'edit-rule-{rule.id}')
+                        .tooltip(_('Edit')).mark(f'edit-rule-{rule.id}')
                     ui.button(icon='delete', on_click=lambda r=rule.id: self.delete(r)) \
-                        .props('flat round dense color=negative').tooltip('Delete').mark(f'delete-rule-{rule.id}')
+                        .props('flat round dense color=negative').tooltip(_('Delete')).mark(f'delete-rule-{rule.id}')
 
     def describe(self, rule: RuleView) -> str:
         spec = rule.spec
-        when = TRIGGERS.get(spec.trigger, spec.trigger)
+        when = _(TRIGGERS[spec.trigger]) if spec.trigger in TRIGGERS else spec.trigger
         if spec.trigger in TIME_TRIGGERS:
             when = f'{delay(spec.delay_minutes)} — {when.lower()}'
-        conditions = ' and '.join(f'{FIELD_LABELS[c.field].lower()} {OPERATORS[c.operator]} '
-                                  f'{", ".join(self.form.shown_values(c.field, c.values))}' for c in spec.conditions)
+        conditions = (' ' + _('and') + ' ').join(
+            _('{field} {operator} {values}')
+                .format(field=_(FIELD_LABELS[c.field]).lower(), operator=_(OPERATORS[c.operator]),
+                                                    values=', '.join(self.form.shown_values(c.field, c.values)))
+            for c in spec.conditions)
         action = self.services.automation.actions.get(spec.action)
-        what = action.label if action else spec.action
+        what = _(action.label) if action else spec.action
         value = self.form.value_text(spec.action, spec.value)
-        return f'{when}{" if " + conditions if conditions else ""} → {what}{": " + value if value else ""}'
+        head = _('{when} if {conditions}').format(when=when, conditions=conditions) if conditions else when
+        return f'{head} → {what}' + (f': {value}' if value else '')
 
     def edit(self, rule: RuleView) -> None:
         self.editing = rule.id
@@ -306,7 +324,7 @@ class RulesCard:
             return
         rule_id = self.editing
         if await attempt(self.services.automation.save_rule(who, spec, rule_id=rule_id),
-                         done='Rule saved' if rule_id else 'Rule created', error_label=self.form.error):
+                         done=_('Rule saved') if rule_id else _('Rule created'), error_label=self.form.error):
             self.cancel()
             self.show()
 
@@ -317,13 +335,13 @@ class RulesCard:
                 self.services.automation.rules[rule_id].spec.enabled == enabled:
             return
         await attempt(self.services.automation.set_enabled(who, rule_id, enabled),
-                      done='Rule enabled' if enabled else 'Rule disabled')
+                      done=_('Rule enabled') if enabled else _('Rule disabled'))
         self.show()
 
     async def delete(self, rule_id: int) -> None:
         if (who := self.lead()) is None:
             return
-        if await attempt(self.services.automation.delete_rule(who, rule_id), done='Rule deleted'):
+        if await attempt(self.services.automation.delete_rule(who, rule_id), done=_('Rule deleted')):
             if self.editing == rule_id:
                 self.cancel()
             self.show()
@@ -335,43 +353,44 @@ class RuleForm:
         self.on_save = on_save
         self.conditions: list[tuple[ui.select, ui.select, ui.input]] = []
         with ui.column().classes('w-full gap-2').mark('rule-form'):
-            self.title = ui.label('New rule').classes('font-bold')
+            self.title = ui.label(_('New rule')).classes('font-bold')
             with ui.row().classes('w-full items-center no-wrap gap-2'):
-                self.name = ui.input('Name').props('dense').classes('grow').mark('rule-name')
-                self.trigger = ui.select(TRIGGERS, value='conversation_created', label='When',
+                self.name = ui.input(_('Name')).props('dense').classes('grow').mark('rule-name')
+                self.trigger = ui.select(translated(TRIGGERS), value='conversation_created', label=_('When'),
                                          on_change=self._trigger_changed).props('dense').classes('w-64') \
                     .mark('rule-trigger')
-                self.delay = ui.number('After (minutes)', value=1440, min=1, format='%d').props('dense') \
+                self.delay = ui.number(_('After (minutes)'), value=1440, min=1, format='%d').props('dense') \
                     .classes('w-32').mark('rule-delay')
-            ui.label('Conditions (all must hold; values separated by commas)').classes('text-sm text-grey-7')
+            ui.label(_('Conditions (all must hold; values separated by commas)')).classes('text-sm text-grey-7')
             self.condition_rows = ui.column().classes('w-full gap-1').mark('rule-conditions')
-            ui.button('Add condition', icon='add', on_click=lambda: self._add_condition()) \
+            ui.button(_('Add condition'), icon='add', on_click=lambda: self._add_condition()) \
                 .props('flat dense no-caps').mark('add-condition')
             with ui.row().classes('w-full items-center no-wrap gap-2'):
-                self.action = ui.select({}, label='Then', on_change=self._action_changed).props('dense') \
+                self.action = ui.select({}, label=_('Then'), on_change=self._action_changed).props('dense') \
                     .classes('w-64').mark('rule-action')
                 self.values = {
-                    'set_department': ui.select({}, label='Department'),
-                    'set_priority': ui.select({p: p for p in PRIORITIES}, label='Priority'),
-                    'assign_agent': ui.select({str(a.id): a.name for a in services.directory.floor()}, label='Agent'),
-                    'add_tag': ui.input('Tag'),
-                    'send_message': ui.textarea('Message ({customer_first_name}, {ticket_number}, '
-                                                '{agent_first_name}, …)').props('autogrow'),
+                    'set_department': ui.select({}, label=_('Department')),
+                    'set_priority': ui.select({p: priority_text(p) for p in PRIORITIES}, label=_('Priority')),
+                    'assign_agent': ui.select({str(a.id): a.name for a in services.directory.floor()},
+                                              label=_('Agent')),
+                    'add_tag': ui.input(_('Tag')),
+                    'send_message': ui.textarea(_('Message ({customer_first_name}, {ticket_number}, '
+                                                  '{agent_first_name}, …)')).props('autogrow'),
                 }
                 for name, element in self.values.items():
                     element.props('dense').classes('grow').mark(f'rule-value-{name}')
             self.show_departments()
-            self.enabled = ui.checkbox('Enabled', value=True).mark('rule-form-enabled')
+            self.enabled = ui.checkbox(_('Enabled'), value=True).mark('rule-form-enabled')
             self.error = error_line('rule-error')
             with ui.row().classes('gap-2'):
-                ui.button('Save rule', on_click=self._save).props('no-caps').mark('save-rule')
-                ui.button('Cancel', on_click=on_cancel).props('flat no-caps').mark('cancel-rule')
+                ui.button(_('Save rule'), on_click=self._save).props('no-caps').mark('save-rule')
+                ui.button(_('Cancel'), on_click=on_cancel).props('flat no-caps').mark('cancel-rule')
         self.load(None)
 
     def load(self, spec: RuleSpec | None) -> None:
         """Fill the form with a rule to edit, or empty it for a new one."""
         self.error.set_visibility(False)
-        self.title.set_text('Edit rule' if spec else 'New rule')
+        self.title.set_text(_('Edit rule') if spec else _('New rule'))
         self.name.set_value(spec.name if spec else '')
         self.trigger.set_value(spec.trigger if spec else 'conversation_created')
         self._trigger_changed()
@@ -410,9 +429,9 @@ class RuleForm:
     def _add_condition(self, field: str = 'text', operator: str | None = None, values: str = '') -> None:
         with self.condition_rows, ui.row().classes('w-full items-center no-wrap gap-2') as row:
             index = len(self.conditions)
-            field_select = ui.select(FIELD_LABELS, value=field).props('dense').classes('w-48') \
+            field_select = ui.select(translated(FIELD_LABELS), value=field).props('dense').classes('w-48') \
                 .mark(f'condition-field-{index}')
-            operator_select = ui.select({o: OPERATORS[o] for o in FIELDS.get(field, ())},
+            operator_select = ui.select({o: _(OPERATORS[o]) for o in FIELDS.get(field, ())},
                                         value=operator or FIELDS.get(field, ('',))[0]).props('dense') \
                 .classes('w-40').mark(f'condition-operator-{index}')
             value_input = ui.input(value=values, placeholder=EXAMPLES.get(field, '')).props('dense') \
@@ -421,7 +440,7 @@ class RuleForm:
 
             def field_changed() -> None:
                 operators = FIELDS.get(field_select.value, ())
-                operator_select.set_options({o: OPERATORS[o] for o in operators},
+                operator_select.set_options({o: _(OPERATORS[o]) for o in operators},
                                             value=operators[0] if operators else None)
                 value_input.props['placeholder'] = EXAMPLES.get(field_select.value, '')
                 value_input.update()
@@ -430,14 +449,14 @@ class RuleForm:
                 self.conditions.remove(entry)
                 row.delete()
             field_select.on_value_change(field_changed)
-            ui.button(icon='close', on_click=remove).props('flat round dense').tooltip('Remove condition') \
+            ui.button(icon='close', on_click=remove).props('flat round dense').tooltip(_('Remove condition')) \
                 .mark(f'remove-condition-{index}')
         self.conditions.append(entry)
 
     def _trigger_changed(self) -> None:
         trigger = self.trigger.value
         self.delay.set_visibility(trigger in TIME_TRIGGERS)
-        options = {name: action.label for name, action in self._actions().items() if trigger in action.triggers}
+        options = {name: _(action.label) for name, action in self._actions().items() if trigger in action.triggers}
         self.action.set_options(options, value=self.action.value if self.action.value in options else
                                 next(iter(options), None))
 

@@ -6,6 +6,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.canned import LANGUAGES, PLACEHOLDERS, CannedReplyDraft, CannedReplyView
+from services.domain.i18n import _
 from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
 from ui.session import handler_actor, page_visitor
@@ -18,7 +19,7 @@ class CannedPicker:
         self.services = services
         self.agent = agent
         self.on_pick = on_pick
-        with ui.button('Canned replies', icon='quickreply').props('outline no-caps').mark('canned-picker'):
+        with ui.button(_('Canned replies'), icon='quickreply').props('outline no-caps').mark('canned-picker'):
             self.menu = ui.menu().props('max-height=60vh').on('before-show', self._fill)
         self._fill()
         services.canned_replies.changed.subscribe(self._fill)  # unsubscribed when the tab closes
@@ -28,14 +29,15 @@ class CannedPicker:
         with self.menu:
             replies = self.services.canned_replies.visible_to(self.agent.id)
             if not replies:
-                ui.menu_item('No canned replies yet').props('disable')
+                ui.menu_item(_('No canned replies yet')).props('disable')
             for reply in replies:
                 with ui.menu_item(on_click=lambda r=reply: self.on_pick(r)).classes('max-w-md') \
                         .mark(f'pick-{reply.shortcut}'):
                     with ui.column().classes('gap-0'):
                         ui.label(f'{reply.title} · /{reply.shortcut}').classes('font-medium')
-                        ui.label(f'{"shared" if reply.shared else "mine"} · {reply.language} · used '
-                                 f'{reply.usage_count}×').classes('text-xs text-grey-7')
+                        ui.label(' · '.join((_('shared') if reply.shared else _('mine'), reply.language,
+                                             _('used {count}×').format(count=reply.usage_count)))) \
+                                                 .classes('text-xs text-grey-7')
 
 
 def register(services: Services) -> None:
@@ -47,13 +49,13 @@ def register(services: Services) -> None:
 
         actor = handler_actor(services, storage, agent)
 
-        ui.page_title('Canned replies · DeskQuest')
+        ui.page_title(_('Canned replies · DeskQuest'))
         ui.query('body').classes('bg-blue-grey-1')
         departments = await services.canned_replies.departments()
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
-                .tooltip('Back to the workspace').mark('back')
-            ui.label('Canned replies').classes('text-lg font-bold')
+                .tooltip(_('Back to the workspace')).mark('back')
+            ui.label(_('Canned replies')).classes('text-lg font-bold')
             ui.space()
             ui.label(agent.name).classes('font-medium')
         page = CannedRepliesPage(services, agent, actor, departments)
@@ -73,27 +75,30 @@ class CannedRepliesPage:
         with ui.dialog() as self.confirm, ui.card().mark('canned-confirm'):
             self.confirm_text = ui.label()
             with ui.row().classes('w-full justify-end gap-2'):
-                ui.button('Keep it', on_click=self.confirm.close).props('flat no-caps')
-                ui.button('Delete', icon='delete', color='negative', on_click=self._delete) \
+                ui.button(_('Keep it'), on_click=self.confirm.close).props('flat no-caps')
+                ui.button(_('Delete'), icon='delete', color='negative', on_click=self._delete) \
                     .props('no-caps').mark('canned-confirm-delete')
         with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
             with ui.row().classes('w-full items-center'):
-                ui.label('Shared replies are for the whole floor (leads edit them); your own are only yours, and win '
-                         'a shortcut both use.').classes('text-sm text-grey-8 grow')
-                ui.button('New canned reply', icon='add', on_click=lambda: self._open_form(None)) \
+                ui.label(_('Shared replies are for the whole floor (leads edit them); your own are only yours, and '
+                           'win a shortcut both use.')).classes('text-sm text-grey-8 grow')
+                ui.button(_('New canned reply'), icon='add', on_click=lambda: self._open_form(None)) \
                     .props('no-caps').mark('new-canned')
             self.lists()
 
     @ui.refreshable_method
     def lists(self) -> None:
         replies = self.services.canned_replies.manageable_by(self.agent.id)
-        for title, group, editable in (('Shared', [r for r in replies if r.shared], self.agent.is_lead),
-                                       ('Mine', [r for r in replies if not r.shared], True)):
-            with ui.card().classes('w-full gap-1').mark(f'canned-{title.lower()}'):
-                ui.label(f'{title} ({len(group)}){"" if editable else " · read-only: a lead edits these"}') \
+        for key, title, group, editable in (
+                ('shared', _('Shared'), [r for r in replies if r.shared], self.agent.is_lead),
+                ('mine', _('Mine'), [r for r in replies if not r.shared], True)):
+            with ui.card().classes('w-full gap-1').mark(f'canned-{key}'):
+                heading = _('{title} ({count})').format(title=title, count=len(group))
+                ui.label(heading if editable else _('{heading} · read-only: a lead edits these').format(
+                    heading=heading)) \
                     .classes('text-base font-bold')
                 if not group:
-                    ui.label('None yet.').classes('text-sm text-grey-6')
+                    ui.label(_('None yet.')).classes('text-sm text-grey-6')
                 for reply in group:
                     self._row(reply, editable)
 
@@ -104,37 +109,41 @@ class CannedRepliesPage:
                 department = self.departments.get(reply.department_id, '') if reply.department_id else ''
                 ui.label(f'/{reply.shortcut} · {reply.title}').classes('font-medium')
                 ui.label(reply.body).classes('text-sm text-grey-8 whitespace-pre-wrap')
-                ui.label(' · '.join(part for part in (reply.language, department, f'used {reply.usage_count}×')
+                ui.label(' · '.join(part for part in (reply.language, department, _('used {count}×').format(
+                    count=reply.usage_count))
                                     if part)).classes('text-xs text-grey-6').mark(f'canned-usage-{reply.id}')
             if editable:
                 ui.button(icon='edit', on_click=lambda r=reply: self._open_form(r)).props('flat round dense') \
-                    .tooltip('Edit').mark(f'edit-{reply.id}')
+                    .tooltip(_('Edit')).mark(f'edit-{reply.id}')
                 ui.button(icon='delete', on_click=lambda r=reply: self._ask_delete(r)).props('flat round dense') \
-                    .tooltip('Delete').mark(f'delete-{reply.id}')
+                    .tooltip(_('Delete')).mark(f'delete-{reply.id}')
 
     def _build_form(self) -> None:
         with ui.dialog() as self.dialog, ui.card().classes('w-[36rem] gap-2').mark('canned-form'):
             self.form_title = ui.label().classes('text-lg font-bold')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.title = ui.input('Title').classes('grow').mark('canned-title')
-                self.shortcut = ui.input('Shortcut', placeholder='without /').classes('w-40').mark('canned-shortcut')
-            self.body = ui.textarea('Text').props('autogrow').classes('w-full').mark('canned-body')
-            ui.label('Placeholders: ' + ' '.join('{' + name + '}' for name in PLACEHOLDERS)) \
+                self.title = ui.input(_('Title')).classes('grow').mark('canned-title')
+                self.shortcut = ui.input(_('Shortcut'), placeholder=_('without /')).classes('w-40') \
+                    .mark('canned-shortcut')
+            self.body = ui.textarea(_('Text')).props('autogrow').classes('w-full').mark('canned-body')
+            ui.label(_('Placeholders: {names}').format(names=' '.join('{' + name + '}' for name in PLACEHOLDERS))) \
                 .classes('text-xs text-grey-7')
             with ui.row().classes('w-full no-wrap gap-2 items-center'):
-                self.language = ui.select(list(LANGUAGES), value='en', label='Language').classes('w-28') \
+                self.language = ui.select(list(LANGUAGES), value='en', label=_('Language')).classes('w-28') \
                     .mark('canned-language')
-                self.department = ui.select({0: 'Any department'} | self.departments, value=0, label='Department') \
+                self.department = ui.select({0: _('Any department')} | self.departments, value=0,
+                                            label=_('Department')) \
                     .classes('grow').mark('canned-department')
-                self.shared = ui.switch('Shared with everyone').mark('canned-shared')
+                self.shared = ui.switch(_('Shared with everyone')).mark('canned-shared')
                 self.shared.set_visibility(self.agent.is_lead)
             with ui.row().classes('w-full justify-end gap-2'):
-                ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
-                ui.button('Save', icon='save', on_click=self._save).props('no-caps').mark('canned-save')
+                ui.button(_('Cancel'), on_click=self.dialog.close).props('flat no-caps')
+                ui.button(_('Save'), icon='save', on_click=self._save).props('no-caps').mark('canned-save')
 
     def _open_form(self, reply: CannedReplyView | None) -> None:
         self.editing = reply
-        self.form_title.set_text('New canned reply' if reply is None else f'Edit /{reply.shortcut}')
+        self.form_title.set_text(_('New canned reply') if reply is None else
+                                 _('Edit /{shortcut}').format(shortcut=reply.shortcut))
         self.title.set_value(reply.title if reply else '')
         self.shortcut.set_value(reply.shortcut if reply else '')
         self.body.set_value(reply.body if reply else '')
@@ -157,11 +166,12 @@ class CannedRepliesPage:
         if saved is None:
             return
         self.dialog.close()
-        ui.notify(f'Saved /{saved.shortcut}', type='positive')
+        ui.notify(_('Saved /{shortcut}').format(shortcut=saved.shortcut), type='positive')
 
     def _ask_delete(self, reply: CannedReplyView) -> None:
         self.deleting = reply
-        self.confirm_text.set_text(f'Delete /{reply.shortcut} ({reply.title})?')
+        self.confirm_text.set_text(_('Delete /{shortcut} ({title})?').format(
+            shortcut=reply.shortcut, title=reply.title))
         self.confirm.open()
 
     async def _delete(self) -> None:
@@ -171,4 +181,4 @@ class CannedRepliesPage:
             return
         if not await attempt(self.services.canned_replies.delete(actor, reply.id)):
             return
-        ui.notify(f'Deleted /{reply.shortcut}')
+        ui.notify(_('Deleted /{shortcut}').format(shortcut=reply.shortcut))

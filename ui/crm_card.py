@@ -6,13 +6,17 @@ from dataclasses import replace
 from nicegui import ui
 
 from services.container import Services
+from services.domain.i18n import N_, _, ngettext
+from services.domain.wording import day
 from services.helpdesk.crm import CustomerCard, CustomerDetails, cleaned
 from services.platform.directory import AgentView
 from ui.actions import attempt_result
+from ui.format import status_text
 
 FIELDS = ('phone', 'social_handle', 'language', 'company')
-LABELS = {'name': 'Name', 'emails': 'E-mails', 'phone': 'Phone', 'social_handle': 'Social handle',
-          'language': 'Language', 'company': 'Company', 'notes': 'Notes', 'custom_fields': 'Custom fields'}
+LABELS = {'name': N_('Name'), 'emails': N_('E-mails'), 'phone': N_('Phone'), 'social_handle': N_('Social handle'),
+          'language': N_('Language'), 'company': N_('Company'), 'notes': N_('Notes'),
+          'custom_fields': N_('Custom fields')}  # shown through _()
 
 
 class CrmCard:
@@ -48,31 +52,32 @@ class CrmCard:
         with self.container, ui.column().classes('w-full gap-1') as self.body:
             with ui.row().classes('w-full items-center no-wrap gap-1'):
                 ui.icon('contact_page', color='primary')
-                ui.label('Customer').classes('text-base font-bold grow')
+                ui.label(_('Customer')).classes('text-base font-bold grow')
                 self.count = ui.badge().props('color=blue-grey-6').mark('crm-conversation-count')
             self.stale = ui.row().classes('w-full items-center no-wrap gap-1 bg-amber-2 rounded px-2')
             with self.stale:
-                ui.label('Someone else changed this customer.').classes('text-xs grow')
-                ui.button('Show', on_click=self._reload).props('flat dense no-caps size=sm')
+                ui.label(_('Someone else changed this customer.')).classes('text-xs grow')
+                ui.button(_('Show'), on_click=self._reload).props('flat dense no-caps size=sm')
             self.stale.set_visibility(False)
-            self.inputs['name'] = _field('Name').mark('crm-name')
-            self.emails = ui.input_chips('E-mails', new_value_mode='add-unique').props('dense borderless') \
+            self.inputs['name'] = _field(_(LABELS['name'])).mark('crm-name')
+            self.emails = ui.input_chips(_(LABELS['emails']), new_value_mode='add-unique').props('dense borderless') \
                 .classes('w-full').mark('crm-emails')
             for name in FIELDS:
-                self.inputs[name] = _field(LABELS[name]).mark(f'crm-{name.replace("_", "-")}')
-            self.notes = ui.textarea('Notes').props('dense borderless autogrow').classes('w-full').mark('crm-notes')
-            ui.label('Custom fields').classes('text-xs text-grey-7 mt-1')
+                self.inputs[name] = _field(_(LABELS[name])).mark(f'crm-{name.replace("_", "-")}')
+            self.notes = ui.textarea(_(LABELS['notes'])).props('dense borderless autogrow').classes('w-full') \
+                .mark('crm-notes')
+            ui.label(_(LABELS['custom_fields'])).classes('text-xs text-grey-7 mt-1')
             self.custom = ui.column().classes('w-full gap-0')
-            ui.button('Add field', icon='add', on_click=lambda: self._add_custom_row('', '')) \
+            ui.button(_('Add field'), icon='add', on_click=lambda: self._add_custom_row('', '')) \
                 .props('flat dense no-caps size=sm').mark('crm-add-field')
             with ui.row().classes('w-full justify-end gap-1'):
-                ui.button('Undo', on_click=self._undo).props('flat dense no-caps').mark('crm-undo')
-                ui.button('Save', icon='save', on_click=self._save).props('dense no-caps').mark('crm-save')
+                ui.button(_('Undo'), on_click=self._undo).props('flat dense no-caps').mark('crm-undo')
+                ui.button(_('Save'), icon='save', on_click=self._save).props('dense no-caps').mark('crm-save')
             ui.separator()
             self.past_title = ui.label().classes('text-sm font-bold')
             self.past = ui.column().classes('w-full gap-0').mark('crm-past')
             ui.separator()
-            ui.label('Purchases').classes('text-sm font-bold')
+            ui.label(_('Purchases')).classes('text-sm font-bold')
             self.purchases = ui.column().classes('w-full gap-0').mark('crm-purchases')
         self.services.crm.changed.subscribe(self._on_changed)  # unsubscribed when the tab closes
         self.services.inbox.conversation_changed.subscribe(self._on_conversation_changed)
@@ -94,21 +99,22 @@ class CrmCard:
         self.purchases.clear()
         with self.purchases:
             if not card.purchases:
-                ui.label('No purchases').classes('text-xs text-grey-6')
+                ui.label(_('No purchases')).classes('text-xs text-grey-6')
             for purchase in card.purchases:
                 with ui.row().classes('w-full no-wrap text-xs gap-2'):
                     ui.label(purchase.product).classes('grow truncate')
                     ui.label(purchase.amount).classes('text-grey-8')
-                    ui.label(purchase.purchased_at.strftime('%d %b %Y')).classes('text-grey-6')
+                    ui.label(day(purchase.purchased_at)).classes('text-grey-6')
 
     def _show_conversations(self, card: CustomerCard) -> None:
-        self.count.set_text(f'{card.conversation_count} conversation{"s" if card.conversation_count != 1 else ""}')
-        self.past_title.set_text(f'Conversations ({card.conversation_count})')
+        count = card.conversation_count
+        self.count.set_text(ngettext('{count} conversation', '{count} conversations', count).format(count=count))
+        self.past_title.set_text(_('Conversations ({count})').format(count=count))
         self.past.clear()
         with self.past:
             for past in card.past_conversations:
-                text = f'#{past.id} {past.subject} · {past.channel} · {past.status}' + \
-                    (f' · rated {past.rating}' if past.rating else '')
+                text = f'#{past.id} {past.subject} · {past.channel} · {status_text(past.status)}' + \
+                    (' · ' + _('rated {rating}').format(rating=past.rating) if past.rating else '')
                 link = ui.label(text).classes('text-xs truncate w-full').mark(f'crm-past-{past.id}')
                 if self.open_conversation is not None:
                     link.classes('cursor-pointer text-primary hover:underline') \
@@ -116,9 +122,9 @@ class CrmCard:
 
     def _add_custom_row(self, key: str, value: str) -> None:
         with self.custom, ui.row().classes('w-full no-wrap gap-1 items-center') as row:
-            key_input = ui.input(value=key, placeholder='field').props('dense borderless').classes('w-28') \
+            key_input = ui.input(value=key, placeholder=_('field')).props('dense borderless').classes('w-28') \
                 .mark('crm-custom-key')
-            value_input = ui.input(value=value, placeholder='value').props('dense borderless').classes('grow') \
+            value_input = ui.input(value=value, placeholder=_('value')).props('dense borderless').classes('grow') \
                 .mark('crm-custom-value')
             pair = (key_input, value_input)
             ui.button(icon='close', on_click=lambda: (self.custom_rows.remove(pair), row.delete())) \
@@ -141,9 +147,10 @@ class CrmCard:
                                             multi_line=True)) is None:
             return
         if changed:
-            ui.notify(f'Saved: {", ".join(LABELS[name].lower() for name in changed)}', type='positive')
+            ui.notify(_('Saved: {fields}').format(
+                fields=', '.join(_(LABELS[name]).lower() for name in changed)), type='positive')
         else:
-            ui.notify('Nothing changed')
+            ui.notify(_('Nothing changed'))
 
     def _undo(self) -> None:
         if self.shown is not None:

@@ -4,6 +4,8 @@ the ticket there) instead of an inbox view whose every action would be refused."
 from nicegui import ui
 
 from services.container import Services
+from services.domain.i18n import _
+from services.domain.wording import moment_text
 from ui.receipts import page_content
 
 
@@ -21,23 +23,26 @@ async def show_external_conversation(services: Services, conversation_id: int) -
             ui.label(f'· {view.connection_name}').classes('text-grey-7 truncate')
             ui.space()
             ui.button(icon='close', on_click=dialog.close).props('flat round dense').mark('external-close')
-        ui.label(f'{view.subject or "(no subject)"} · {view.customer} · {view.channel} · {view.status}') \
+        ui.label(f'{view.subject or _("(no subject)")} · {view.customer} · {view.channel} · {view.status}') \
             .classes('text-sm')
-        ui.label(f'Worked in {view.helpdesk}, not in DeskQuest\'s inbox: this is what its deliveries told DeskQuest.') \
+        ui.label(_("Worked in {helpdesk}, not in DeskQuest's inbox: this is what its deliveries told DeskQuest.")
+                 .format(helpdesk=view.helpdesk)) \
             .classes('text-xs text-grey-7')
         with ui.column().classes('w-full gap-0 max-h-80 overflow-y-auto').mark('external-facts'):
             for fact in view.facts:
                 with ui.row().classes('w-full gap-3 no-wrap text-sm'):
-                    ui.label(f'{fact.at:%d %b %H:%M}').classes('text-grey-7 shrink-0 w-24')
+                    ui.label(moment_text(fact.at, style='short')).classes('text-grey-7 shrink-0 w-24')
                     ui.label(fact.what)
             if not view.facts:
-                ui.label('No fact of it has arrived yet.').classes('text-sm text-grey-7')
+                ui.label(_('No fact of it has arrived yet.')).classes('text-sm text-grey-7')
         if view.url:
-            ui.link(f'Open #{view.ticket} in {view.helpdesk}', view.url, new_tab=True).classes('text-sm') \
+            ui.link(_('Open #{ticket} in {helpdesk}').format(ticket=view.ticket, helpdesk=view.helpdesk), view.url,
+                    new_tab=True).classes('text-sm') \
                 .mark('external-link')
         else:
-            ui.label(f'A lead can give this connection {view.helpdesk}\'s address on /admin/integrations to link '
-                     'its tickets from here.').classes('text-xs text-grey-7').mark('external-no-link')
+            ui.label(_("A lead can give this connection {helpdesk}'s address on /admin/integrations to link its "
+                       'tickets from here.').format(helpdesk=view.helpdesk)).classes('text-xs text-grey-7') \
+                           .mark('external-no-link')
     dialog.on('hide', dialog.delete)  # shown once, then gone
     dialog.open()
     return True

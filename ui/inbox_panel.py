@@ -8,18 +8,28 @@ from nicegui import Event, app, ui
 
 from services.container import Services
 from services.domain.events import Channel
+from services.domain.i18n import N_, _, current_language, ngettext, pgettext
 from services.domain.inbox import OPEN_STATUSES, SLA_RESOLUTION_TARGETS, InboxItem
 from services.helpdesk.inbox import InboxService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from ui.conversation.view import ConversationView
-from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, since, sla_countdown
+from ui.format import (
+    CHANNEL_ICONS,
+    PRIORITY_COLORS,
+    STATUS_COLORS,
+    channel_text,
+    priority_text,
+    since,
+    sla_countdown,
+    status_text,
+)
 
 LIST_LIMIT = 40
 AGEING_SECONDS = 15  # how often waiting times and SLA countdowns are redrawn (in memory, no database access)
 AGEING_SHARDS = 30  # the tabs redrawn together: all 500 at once held the loop for half a second
-SCOPES = {'queue': 'My queue', 'mine': 'Mine', 'unassigned': 'Unassigned', 'all': 'All'}
-SORTS = {'waiting': 'By waiting', 'sla': 'By SLA due'}
+SCOPES = {'queue': N_('My queue'), 'mine': N_('Mine'), 'unassigned': N_('Unassigned'), 'all': N_('All')}  # through _()
+SORTS = {'waiting': N_('By waiting'), 'sla': N_('By SLA due')}
 ALL = 'all'
 
 
@@ -104,7 +114,8 @@ class QueueViews:
         self._sorted: dict[str, list[InboxItem]] = {}
         self._views: dict[tuple[int, bool, QueueFilter], list[InboxItem]] = {}
         self._now = clock.now()  # the time the rows' props are made at: the last change or tick
-        self._props: dict[tuple[int, bool], tuple[InboxItem, dict]] = {}  # (conversation, mine) -> (item, props)
+        # (conversation, mine, language) -> (item, props): made once per language in use, not once per tab
+        self._props: dict[tuple[int, bool, str], tuple[InboxItem, dict]] = {}
 
     def visible(self, items: list[InboxItem], agent: AgentView, queue_filter: QueueFilter) -> list[InboxItem]:
         if items is not self._items:
@@ -121,11 +132,13 @@ class QueueViews:
         return self._views[key]
 
     def row_props(self, item: InboxItem, *, mine: bool) -> dict:
-        """What one row shows, as of the last change or tick; the same dict for every tab."""
-        cached = self._props.get((item.id, mine))
+        """What one row shows, as of the last change or tick, in the current tab's language; the same dict for every
+        tab that speaks it."""
+        key = (item.id, mine, current_language())
+        cached = self._props.get(key)
         if cached is None or cached[0] is not item:
             cached = item, _row_props(item, self._now, mine=mine)
-            self._props[item.id, mine] = cached
+            self._props[key] = cached
         return cached[1]
 
     def ageing(self) -> Event[[]]:
@@ -172,30 +185,30 @@ class InboxPanel:
         with ui.row().classes('h-full no-wrap items-stretch gap-4 grow min-w-0'):
             with ui.card().classes('w-96 shrink-0 gap-2 h-full flex-nowrap').mark('inbox'):
                 with ui.row().classes('w-full items-center justify-between'):
-                    ui.label('Inbox').classes('text-lg font-bold')
+                    ui.label(_('Inbox')).classes('text-lg font-bold')
                     self.count = ui.label().classes('text-sm text-grey-7').mark('inbox-count')
-                self.search = ui.input(placeholder='Search customer, subject, #ticket',
+                self.search = ui.input(placeholder=_('Search customer, subject, #ticket'),
                                        on_change=self._search_as_typed) \
                     .props('dense outlined clearable').classes('w-full').mark('search') \
-                    .tooltip('Enter also searches the messages')
+                    .tooltip(_('Enter also searches the messages'))
                 self.search.on('keydown.enter', self._search_messages)
                 with self.search.add_slot('prepend'):
                     ui.icon('search', size='xs')
-                options = {ALL: 'All'} | {channel.value: CHANNEL_LABELS[channel] for channel in Channel}
+                options = {ALL: _('All')} | {channel.value: channel_text(channel) for channel in Channel}
                 ui.toggle(options, value=ALL, on_change=lambda e: self._set(channel=e.value)) \
                     .props('dense no-caps').mark('channel-filter')
                 with ui.grid(columns=3).classes('w-full gap-1'):
-                    self._select(SCOPES, 'queue', 'scope', 'scope-filter')
-                    self._select({ALL: 'Status'} | {status: status for status in OPEN_STATUSES}, ALL, 'status',
-                                 'status-filter')
-                    self._select({ALL: 'Priority'} | {p: p for p in SLA_RESOLUTION_TARGETS}, ALL, 'priority',
-                                 'priority-filter')
-                    self.department_select = self._select({ALL: 'Department'}, ALL, 'department_id',
+                    self._select({key: _(text) for key, text in SCOPES.items()}, 'queue', 'scope', 'scope-filter')
+                    self._select({ALL: _('Status')} | {status: status_text(status) for status in OPEN_STATUSES}, ALL,
+                                 'status', 'status-filter')
+                    self._select({ALL: _('Priority')} | {p: priority_text(p) for p in SLA_RESOLUTION_TARGETS}, ALL,
+                                 'priority', 'priority-filter')
+                    self.department_select = self._select({ALL: _('Department')}, ALL, 'department_id',
                                                           'department-filter')
-                    self.tag_select = self._select({'': 'Tag'}, '', 'tag', 'tag-filter')
-                    self._select(SORTS, 'waiting', 'sort', 'sort')
+                    self.tag_select = self._select({'': _('Tag')}, '', 'tag', 'tag-filter')
+                    self._select({key: _(text) for key, text in SORTS.items()}, 'waiting', 'sort', 'sort')
                 with ui.list().props('separator').classes('w-full grow overflow-y-auto') as self.list:
-                    self.empty = ui.item_label('Nothing waiting. Enjoy the calm!').classes('text-grey-6 p-4')
+                    self.empty = ui.item_label(_('Nothing waiting. Enjoy the calm!')).classes('text-grey-6 p-4')
                     self.more = ui.item_label().classes('text-grey-6 p-2')
             self.conversation = ConversationView(services, agent, actor)
         queues.ageing().subscribe(self._tick)  # unsubscribed when the tab closes
@@ -203,7 +216,7 @@ class InboxPanel:
 
     def show(self, items: list[InboxItem]) -> None:
         visible = self.queues.visible(items, self.agent, self.filter)
-        self.count.set_text(f'{len(visible)} open')
+        self.count.set_text(ngettext('{count} open', '{count} open', len(visible)).format(count=len(visible)))
         shown = visible[:LIST_LIMIT]
         for conversation_id in self.rows.keys() - {item.id for item in shown}:
             row = self.rows.pop(conversation_id)
@@ -223,7 +236,8 @@ class InboxPanel:
                 element.move(target_index=index)
         self.empty.set_visibility(not visible)
         self.more.set_visibility(len(visible) > LIST_LIMIT)
-        self.more.set_text(f'and {len(visible) - LIST_LIMIT} more…')
+        more = len(visible) - LIST_LIMIT
+        self.more.set_text(ngettext('and {count} more…', 'and {count} more…', more).format(count=more))
         self._offer_tags(items)
 
     def _select(self, options: dict, value, name: str, marker: str) -> ui.select:
@@ -247,14 +261,14 @@ class InboxPanel:
     async def _load_departments(self) -> None:
         departments = await self.services.inbox.departments()
         self.conversation.departments = departments
-        self.department_select.set_options({ALL: 'Department'} | departments, value=ALL)
+        self.department_select.set_options({ALL: _('Department')} | departments, value=ALL)
         self.department_select.set_visibility(bool(departments))
 
     def _offer_tags(self, items: list[InboxItem]) -> None:
         tags = sorted({tag for item in items for tag in item.tags} | ({self.filter.tag} - {''}))
         if tags != self.tags:
             self.tags = tags
-            self.tag_select.set_options({'': 'Tag'} | {tag: tag for tag in tags}, value=self.filter.tag)
+            self.tag_select.set_options({'': _('Tag')} | {tag: tag for tag in tags}, value=self.filter.tag)
 
     def _tick(self) -> None:
         for row in self.rows.values():
@@ -308,11 +322,15 @@ def _row_props(item: InboxItem, now: datetime, *, mine: bool) -> dict:
     due_at, first_response = item.next_due
     sla, sla_color = sla_countdown(due_at, now, first_response=first_response)
     return {'icon': CHANNEL_ICONS[item.channel], 'color': PRIORITY_COLORS[item.priority],
-            'tip': f'{CHANNEL_LABELS[item.channel]} · {item.priority} priority', 'name': item.customer_name,
+            'tip': _('{channel} · {priority} priority').format(channel=channel_text(item.channel),
+                                                              priority=priority_text(item.priority)),
+            'name': item.customer_name,
             'subject': f'#{item.id} {item.subject}', 'waiting': _waiting_text(item, now), 'tags': tuple(item.tags),
-            'sla': sla, 'slaColor': sla_color, 'badge': 'mine' if mine else item.status,
+            'sla': sla, 'slaColor': sla_color, 'badge': status_text('mine' if mine else item.status),
             'badgeColor': 'primary' if mine else STATUS_COLORS.get(item.status, 'grey')}
 
 
 def _waiting_text(item: InboxItem, now: datetime) -> str:
-    return f'waiting {since(item.waiting_since, now)}' if item.waiting_since else f'open {since(item.created_at, now)}'
+    if item.waiting_since:
+        return _('waiting {time}').format(time=since(item.waiting_since, now))
+    return pgettext('open for a time', 'open {time}').format(time=since(item.created_at, now))

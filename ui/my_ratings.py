@@ -6,6 +6,8 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.events import Rating
+from services.domain.i18n import N_, _
+from services.domain.wording import moment_text
 from services.game.disputes import MAX_REASON, DisputeState
 from services.helpdesk.ratings import MyRatings, RatedConversation
 from services.platform.directory import AgentView
@@ -13,8 +15,9 @@ from ui.actions import attempt
 
 ICONS = {Rating.GOOD: ('sentiment_satisfied', 'positive'), Rating.NEUTRAL: ('sentiment_neutral', 'amber-8'),
          Rating.BAD: ('sentiment_dissatisfied', 'negative')}
-OUTCOMES = {'pending': ('disputed: a lead will decide', 'amber-8'), 'upheld': ('dispute upheld', 'positive'),
-            'rejected': ('dispute turned down', 'grey')}
+OUTCOMES = {'pending': (N_('disputed: a lead will decide'), 'amber-8'), 'upheld': (N_('dispute upheld'), 'positive'),
+            'rejected': (N_('dispute turned down'), 'grey')}  # shown through _()
+RATING_WORDS = (N_('good'), N_('neutral'), N_('bad'))  # a rating's value, shown through _()
 
 
 class MyRatingsDialog:
@@ -36,18 +39,18 @@ class MyRatingsDialog:
             with self.parent, ui.dialog() as self.dialog, \
                     ui.card().classes('w-[40rem] max-w-full gap-2').mark('my-ratings'):
                 with ui.row().classes('w-full items-center'):
-                    ui.label('My ratings').classes('text-lg font-bold grow')
+                    ui.label(_('My ratings')).classes('text-lg font-bold grow')
                     ui.button(icon='close', on_click=self.dialog.close).props('flat round dense')
                 self.content = ui.column().classes('w-full gap-2')
                 with ui.column().classes('w-full gap-1').mark('dispute-form') as self.form:
                     self.form_title = ui.label().classes('text-sm font-bold')
-                    self.reason = ui.textarea('Why is it unfair? (a lead reads it)',
-                                              validation={f'At most {MAX_REASON} characters':
+                    self.reason = ui.textarea(_('Why is it unfair? (a lead reads it)'),
+                                              validation={_('At most {count} characters').format(count=MAX_REASON):
                                                           lambda value: len(value or '') <= MAX_REASON}) \
                         .props('autogrow').classes('w-full').mark('dispute-reason')
                     with ui.row().classes('w-full justify-end gap-2'):
-                        ui.button('Cancel', on_click=lambda: self.form.set_visibility(False)).props('flat no-caps')
-                        ui.button('Dispute', icon='gavel', on_click=self._dispute).props('no-caps') \
+                        ui.button(_('Cancel'), on_click=lambda: self.form.set_visibility(False)).props('flat no-caps')
+                        ui.button(_('Dispute'), icon='gavel', on_click=self._dispute).props('no-caps') \
                             .mark('dispute-confirm')
         self.form.set_visibility(False)
         self._show(ratings, disputes)
@@ -55,7 +58,8 @@ class MyRatingsDialog:
 
     def _ask(self, rated: RatedConversation) -> None:
         self.disputed = rated
-        self.form_title.set_text(f'Dispute the {rated.rating.value} rating on #{rated.conversation_id}')
+        self.form_title.set_text(_('Dispute the {rating} rating on #{ticket}').format(rating=_(rated.rating.value),
+                                                                                     ticket=rated.conversation_id))
         self.reason.set_value('')
         self.form.set_visibility(True)
 
@@ -63,22 +67,24 @@ class MyRatingsDialog:
         if self.disputed is None:
             return
         if await attempt(self.services.disputes.dispute(self.agent, self.disputed.event_id, self.reason.value or ''),
-                         done=f'Disputed the rating on #{self.disputed.conversation_id}: a lead will decide.',
+                         done=_('Disputed the rating on #{ticket}: a lead will decide.').format(
+                             ticket=self.disputed.conversation_id),
                          multi_line=True):
             await self.open()  # the row now says it is disputed
 
     def _show(self, ratings: MyRatings, disputes: dict[int, DisputeState]) -> None:
         self.content.clear()
         with self.content:
-            ui.label('Last 7 days').classes('text-sm text-grey-7')
+            ui.label(_('Last 7 days')).classes('text-sm text-grey-7')
             with ui.row().classes('gap-4').mark('rating-counts'):
                 for rating, (icon, color) in ICONS.items():
                     with ui.row().classes('items-center gap-1'):
                         ui.icon(icon, color=color)
-                        ui.label(f'{ratings.counts[rating]} {rating.value}').mark(f'count-{rating.value}')
+                        ui.label(_('{count} {rating}').format(count=ratings.counts[rating], rating=_(rating.value))) \
+                            .mark(f'count-{rating.value}')
             ui.separator()
             if not ratings.recent:
-                ui.label('No ratings yet: resolve conversations and customers will tell you how you did.') \
+                ui.label(_('No ratings yet: resolve conversations and customers will tell you how you did.')) \
                     .classes('text-sm text-grey-6')
             with ui.column().classes('w-full gap-1 max-h-[60vh] overflow-y-auto flex-nowrap'):
                 for rated in ratings.recent:
@@ -91,16 +97,16 @@ class MyRatingsDialog:
                                     .on('click', lambda c=rated.conversation_id: self._go(c)) \
                                     .mark(f'rated-link-{rated.conversation_id}')
                                 ui.label(rated.subject).classes('truncate grow')
-                                ui.label(rated.rated_at.strftime('%d %b %H:%M')).classes('text-xs text-grey-6')
+                                ui.label(moment_text(rated.rated_at, style='short')).classes('text-xs text-grey-6')
                             if rated.comment:
                                 ui.label(f'“{rated.comment}”').classes('text-sm italic text-grey-8')
                             if (state := disputes.get(rated.event_id)) is not None:
                                 text, color = OUTCOMES[state.outcome]
                                 with ui.row().classes('gap-2 items-center no-wrap'):
-                                    ui.badge(text, color=color).mark(f'dispute-state-{rated.event_id}')
+                                    ui.badge(_(text), color=color).mark(f'dispute-state-{rated.event_id}')
                                     ui.label(state.answer).classes('text-xs text-grey-7')
                         if rated.event_id not in disputes:
-                            ui.button('Dispute', icon='gavel', on_click=lambda r=rated: self._ask(r)) \
+                            ui.button(_('Dispute'), icon='gavel', on_click=lambda r=rated: self._ask(r)) \
                                 .props('no-caps dense flat').mark(f'dispute-{rated.event_id}')
 
     async def _go(self, conversation_id: int) -> None:

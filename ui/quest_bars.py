@@ -1,9 +1,11 @@
 """The quests' progress bars on the agent's progress card: built once per tab, updated in place as the agent works."""
 from nicegui import ui
 
+from services.domain.i18n import N_, _
 from services.domain.quests import QuestBar
+from services.domain.wording import number
 
-REPEAT_WORDS = {'daily': 'a new round every day', 'weekly': 'a new round every week'}  # a recurring quest's bar
+REPEAT_WORDS = {'daily': N_('a new round every day'), 'weekly': N_('a new round every week')}  # through _()
 
 
 class QuestBars:
@@ -26,9 +28,11 @@ class QuestBars:
             title.set_text(bar.title)
             progress.set_value(bar.share)
             progress.props(f'color={"positive" if bar.done else "amber-8" if bar.team else "primary"}')
-            detail.set_text(f'{_number(bar.value)} of {bar.target}' +
-                            (' · done!' if bar.done else f' · {bar.time_left}') + f' · {bar.reward}' +
-                            (f' · {REPEAT_WORDS[bar.repeat]}' if bar.repeat else ''))
+            parts = [_('{value} of {target}').format(value=number(bar.value), target=number(bar.target)),
+                     _('done!') if bar.done else bar.time_left, bar.reward]
+            if bar.repeat:
+                parts.append(_(REPEAT_WORDS[bar.repeat]))
+            detail.set_text(' · '.join(parts))
             done.set_visibility(bar.done)
 
     def _build(self, bars: tuple[QuestBar, ...]) -> None:
@@ -38,7 +42,7 @@ class QuestBars:
         if not bars:
             return
         with self.container:
-            ui.label('Quests').classes('text-sm font-bold mt-1')
+            ui.label(_('Quests')).classes('text-sm font-bold mt-1')
             for bar in bars:
                 with ui.column().classes('w-full gap-0').mark(f'quest-{bar.key}') as row:
                     if bar.description:
@@ -46,12 +50,10 @@ class QuestBars:
                     with ui.row().classes('w-full items-center no-wrap gap-1'):
                         title = ui.label().classes('text-sm grow ellipsis')
                         if bar.team:
-                            ui.badge('Team mission', color='amber-8').props('outline').mark(f'team-mission-{bar.key}')
+                            ui.badge(_('Team mission'), color='amber-8').props('outline') \
+                                .mark(f'team-mission-{bar.key}')
                         done = ui.icon('task_alt', color='positive', size='xs')
                     progress = ui.linear_progress(value=0, show_value=False).props('rounded size=6px')
                     detail = ui.label().classes('text-xs text-grey-7').mark(f'quest-detail-{bar.key}')
                 self._rows[bar.key] = (title, progress, detail, done)
 
-
-def _number(value: float) -> str:
-    return f'{value:g}' if isinstance(value, float) else str(value)

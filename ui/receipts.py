@@ -7,12 +7,15 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.errors import ActionError
+from services.domain.i18n import N_, _, ngettext
 from services.domain.receipts import EventLine
+from services.domain.wording import moment_text
 from services.game.badges import image_url
 from services.game.progress import Receipt
 from services.platform.directory import AgentView
 from ui.actions import attempt_result
 
+DOMAIN_WORDS = (N_('Quality'), N_('Speed'), N_('Productivity'))  # a receipt's domain, capitalized, through _()
 OpenConversation = Callable[[int], Awaitable[None]]
 
 
@@ -31,11 +34,11 @@ async def show_receipt(services: Services, actor: Callable[[], AgentView | None]
     with page_content(), ui.dialog() as dialog, ui.card().classes('w-[32rem] gap-2').mark('receipt'):
         ui.label(detail.title).classes('text-lg font-bold ' +
                                        ('text-positive' if receipt.points > 0 else 'text-negative'))
-        ui.label(f'{detail.domain.capitalize()} · {receipt.occurred_at:%d %b %Y %H:%M} UTC').classes(
+        ui.label(f'{_(detail.domain.capitalize())} · {moment_text(receipt.occurred_at, style="short")}').classes(
             'text-xs text-grey-7 -mt-2')
         for fact in detail.facts:
             ui.label(fact).classes('text-sm')
-        ui.label('The events behind it').classes('text-sm font-bold mt-2')
+        ui.label(_('The events behind it')).classes('text-sm font-bold mt-2')
         event_lines(detail.events, dialog, open_conversation)
         close_button(dialog)
     dialog.on('hide', dialog.delete)
@@ -70,10 +73,12 @@ async def show_badge_receipt(services: Services, actor: Callable[[], AgentView |
             for index, line in enumerate(detail.standing):
                 ui.label(line).classes('text-sm' + (' font-bold' if index == 0 else ''))
         shown = len(detail.events)
-        ui.label('The events behind it' + (f' (the {shown} most telling of {detail.events_total})'
-                                            if shown < detail.events_total else '')).classes('text-sm font-bold mt-2')
+        ui.label(ngettext('The events behind it (the {shown} most telling of {total})',
+                          'The events behind it (the {shown} most telling of {total})', detail.events_total)
+                 .format(shown=shown, total=detail.events_total) if shown < detail.events_total else
+                 _('The events behind it')).classes('text-sm font-bold mt-2')
         if not detail.events:
-            ui.label('None left in the window.').classes('text-sm text-grey-6')
+            ui.label(_('None left in the window.')).classes('text-sm text-grey-6')
         event_lines(detail.events, dialog, open_conversation)
         close_button(dialog)
     dialog.on('hide', dialog.delete)
@@ -94,22 +99,25 @@ async def show_level_receipt(services: Services, actor: Callable[[], AgentView |
         return
     with page_content(), ui.dialog() as dialog, \
             ui.card().classes('w-[36rem] max-w-full gap-2').mark('level-receipt'):
-        ui.label(f'Level {detail.level}: {detail.title}').classes('text-lg font-bold')
+        ui.label(_('Level {number}: {title}').format(number=detail.level, title=detail.title)) \
+            .classes('text-lg font-bold')
         if detail.next_title:
-            ui.label(f'Next: {detail.next_title}').classes('text-sm font-bold')
+            ui.label(_('Next: {title}').format(title=detail.next_title)).classes('text-sm font-bold')
             ui.label(' · '.join(detail.next_checks)).classes('text-sm text-grey-8')
         with ui.column().classes('w-full gap-3 max-h-[60vh] overflow-y-auto flex-nowrap'):
             for step in detail.steps:
                 with ui.column().classes('w-full gap-0').mark(f'level-step-{step.number}'):
                     with ui.row().classes('items-center no-wrap gap-2'):
                         ui.icon(step.icon, color='deep-purple-5')
-                        ui.label(f'Level {step.number}: {step.title}').classes('font-bold')
+                        ui.label(_('Level {number}: {title}').format(number=step.number, title=step.title)) \
+                            .classes('font-bold')
                         if step.reached_at is not None:
-                            ui.label(f'{step.reached_at:%d %b %Y %H:%M} UTC').classes('text-xs text-grey-7')
+                            ui.label(moment_text(step.reached_at, style='short')).classes('text-xs text-grey-7')
                     if step.number > 1:
-                        ui.label(f'Condition: {step.condition}').classes('text-sm')
+                        ui.label(_('Condition: {condition}').format(condition=step.condition)).classes('text-sm')
                     if step.checks:
-                        ui.label('Then: ' + ' · '.join(step.checks)).classes('text-sm text-grey-8')
+                        ui.label(_('Then: {checks}').format(checks=' · '.join(step.checks))) \
+                            .classes('text-sm text-grey-8')
                     if step.note:
                         ui.label(step.note).classes('text-sm text-grey-7')
                     if step.event is not None:
@@ -142,7 +150,7 @@ def page_content() -> ui.element:
 
 def close_button(dialog: ui.dialog) -> None:
     with ui.row().classes('w-full justify-end'):
-        ui.button('Close', on_click=dialog.close).props('flat no-caps')
+        ui.button(_('Close'), on_click=dialog.close).props('flat no-caps')
 
 
 async def _go(dialog: ui.dialog, open_conversation: OpenConversation, conversation_id: int) -> None:

@@ -4,7 +4,9 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
+from services.domain.i18n import _, pgettext
 from services.domain.rewards import RedemptionStatus, RedemptionView, RewardView
+from services.domain.wording import moment_text, number, points
 from services.game.progress import ProgressView
 from services.platform.directory import AgentView
 from services.platform.notices import Notice
@@ -13,6 +15,9 @@ from ui.session import handler_actor, page_visitor
 
 STATUS_COLORS = {RedemptionStatus.PENDING: 'amber-8', RedemptionStatus.APPROVED: 'positive',
                  RedemptionStatus.DENIED: 'negative'}
+REDEMPTION_WORDS = {RedemptionStatus.PENDING: lambda: pgettext('redemption', 'pending'),
+                    RedemptionStatus.APPROVED: lambda: pgettext('redemption', 'approved'),
+                    RedemptionStatus.DENIED: lambda: pgettext('redemption', 'denied')}
 
 
 def register(services: Services) -> None:
@@ -29,12 +34,12 @@ def register(services: Services) -> None:
         progress = await services.progress.view(agent.id)
         balance = await services.rewards.balance(agent.id)
         redemptions = await services.rewards.redemptions_of(agent.id)
-        ui.page_title('Rewards · DeskQuest')
+        ui.page_title(_('Rewards · DeskQuest'))
         ui.query('body').classes('bg-blue-grey-1')
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
-                .tooltip('Back to the workspace').mark('back')
-            ui.label('Rewards').classes('text-lg font-bold')
+                .tooltip(_('Back to the workspace')).mark('back')
+            ui.label(_('Rewards')).classes('text-lg font-bold')
             ui.space()
             ui.label(agent.name).classes('font-medium')
         page = RewardsStore(services, agent, actor, earned=progress.points, spent=balance.spent)
@@ -58,24 +63,25 @@ class RewardsStore:
         with ui.dialog() as self.confirm, ui.card().classes('gap-3').mark('redeem-confirm'):
             self.confirm_text = ui.label().classes('text-base')
             with ui.row().classes('w-full justify-end gap-2'):
-                ui.button('Not now', on_click=self.confirm.close).props('flat no-caps')
-                ui.button('Redeem', icon='redeem', on_click=self._redeem).props('no-caps').mark('redeem-confirm-yes')
+                ui.button(_('Not now'), on_click=self.confirm.close).props('flat no-caps')
+                ui.button(_('Redeem'), icon='redeem', on_click=self._redeem).props('no-caps').mark('redeem-confirm-yes')
         with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
             with ui.card().classes('w-full').mark('balance-card'):
                 with ui.row().classes('w-full items-end justify-between'):
                     with ui.column().classes('gap-0'):
                         self.balance_label = ui.label().classes('text-4xl font-bold text-primary').mark('balance')
-                        ui.label('points to spend').classes('text-xs text-grey-7')
+                        ui.label(_('points to spend')).classes('text-xs text-grey-7')
                     self.balance_detail = ui.label().classes('text-sm text-grey-8').mark('balance-detail')
                 running = services.incentives.running()
                 if running:
                     with ui.row().classes('gap-2'):
                         for incentive in running:
-                            ui.chip(f'{incentive.label} until {incentive.until_time} UTC', icon='bolt',
+                            ui.chip(_('{incentive} until {time} UTC').format(
+                                incentive=incentive.label, time=incentive.until_time), icon='bolt',
                                     color='amber-3').props('dense')
-            ui.label('Rewards').classes('text-lg font-bold')
+            ui.label(_('Rewards')).classes('text-lg font-bold')
             self.catalogue = ui.row().classes('w-full gap-4').mark('catalogue')
-            ui.label('My redemptions').classes('text-lg font-bold')
+            ui.label(_('My redemptions')).classes('text-lg font-bold')
             self.redemptions = ui.column().classes('w-full gap-1').mark('my-redemptions')
         self._show_balance()
 
@@ -89,15 +95,15 @@ class RewardsStore:
         self.redeem_buttons.clear()
         with self.catalogue:
             if not rewards:
-                ui.label('The store is empty for now: your lead adds rewards.').classes('text-sm text-grey-6')
+                ui.label(_('The store is empty for now: your lead adds rewards.')).classes('text-sm text-grey-6')
             for reward in rewards:
                 with ui.card().classes('w-60 gap-1').mark(f'reward-{reward.id}'):
                     ui.label(reward.name).classes('text-base font-bold')
                     ui.label(reward.description).classes('text-sm text-grey-8 grow')
                     with ui.row().classes('w-full items-center justify-between'):
-                        ui.label(f'{reward.cost} points').classes('font-medium text-primary')
+                        ui.label(points(reward.cost)).classes('font-medium text-primary')
                         ui.label(reward.stock_text).classes('text-xs text-grey-7').mark(f'stock-{reward.id}')
-                    button = ui.button('Redeem', icon='redeem', on_click=lambda r=reward: self._ask(r)) \
+                    button = ui.button(_('Redeem'), icon='redeem', on_click=lambda r=reward: self._ask(r)) \
                         .props('no-caps').classes('w-full').mark(f'redeem-{reward.id}')
                     self.redeem_buttons[reward.id] = (reward, button)
         self._enable_buttons()
@@ -106,16 +112,16 @@ class RewardsStore:
         self.redemptions.clear()
         with self.redemptions:
             if not redemptions:
-                ui.label('Nothing redeemed yet.').classes('text-sm text-grey-6')
+                ui.label(_('Nothing redeemed yet.')).classes('text-sm text-grey-6')
             for redemption in redemptions:
                 with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
                         .mark(f'redemption-{redemption.id}'):
                     ui.label(redemption.reward_name).classes('font-medium grow')
                     if redemption.note:
                         ui.label(f'“{redemption.note}”').classes('text-sm italic text-grey-8')
-                    ui.label(f'{redemption.cost} points').classes('text-sm')
-                    ui.label(redemption.requested_at.strftime('%d %b %H:%M')).classes('text-xs text-grey-6')
-                    ui.badge(redemption.status.value, color=STATUS_COLORS[redemption.status]) \
+                    ui.label(points(redemption.cost)).classes('text-sm')
+                    ui.label(moment_text(redemption.requested_at, style='short')).classes('text-xs text-grey-6')
+                    ui.badge(REDEMPTION_WORDS[redemption.status](), color=STATUS_COLORS[redemption.status]) \
                         .mark(f'redemption-status-{redemption.id}')
 
     def show_progress(self, view: ProgressView) -> None:
@@ -135,8 +141,9 @@ class RewardsStore:
         self.show_redemptions(await self.services.rewards.redemptions_of(self.agent.id))
 
     def _show_balance(self) -> None:
-        self.balance_label.set_text(str(self.available))
-        self.balance_detail.set_text(f'{self.earned} lifetime points · {self.spent} spent')
+        self.balance_label.set_text(number(self.available))
+        self.balance_detail.set_text(_('{earned} lifetime points · {spent} spent').format(earned=number(self.earned),
+                                                                                       spent=number(self.spent)))
         self._enable_buttons()
 
     def _enable_buttons(self) -> None:
@@ -145,8 +152,9 @@ class RewardsStore:
 
     def _ask(self, reward: RewardView) -> None:
         self.chosen = reward
-        self.confirm_text.set_text(f'Redeem {reward.name} for {reward.cost} points? You will have '
-                                   f'{self.available - reward.cost} points left; a lead approves it.')
+        self.confirm_text.set_text(_('Redeem {reward} for {cost}? You will have {left} left; a lead approves it.')
+                                   .format(reward=reward.name, cost=points(reward.cost),
+                                           left=points(self.available - reward.cost)))
         self.confirm.open()
 
     async def _redeem(self) -> None:
@@ -156,5 +164,5 @@ class RewardsStore:
             return
         if not await attempt(self.services.rewards.redeem(actor, reward.id), multi_line=True):
             return
-        ui.notify(f'Redeemed {reward.name}: a lead will approve it soon.', type='positive')
+        ui.notify(_('Redeemed {reward}: a lead will approve it soon.').format(reward=reward.name), type='positive')
         await self._reload()

@@ -5,6 +5,8 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from services.container import Services
+from services.domain.i18n import _
+from services.domain.wording import clock_time
 from services.helpdesk.presence import COLORS, LABELS, PresenceView
 from services.helpdesk.team_chat import MAX_MESSAGE, ChatMessageView, segments
 from services.platform.directory import AgentView
@@ -48,9 +50,9 @@ class TeamChatPanel:
         self.dots: dict[int, ui.icon] = {}
         self.unread_badges: dict[int | None, ui.badge] = {}
         with self.container:
-            ui.label('Team chat').classes('text-lg font-bold')
+            ui.label(_('Team chat')).classes('text-lg font-bold')
             with ui.list().props('dense').classes('w-full max-h-56 overflow-y-auto').mark('chat-people'):
-                self._person_row(None, 'Team room', 'groups')
+                self._person_row(None, _('Team room'), 'groups')
                 colleagues = sorted((a for a in self.services.directory.agents.values() if a.id != self.agent.id),
                                     key=lambda a: (a.team_name or '~', a.name))
                 for colleague in colleagues:
@@ -60,7 +62,7 @@ class TeamChatPanel:
             with ui.scroll_area().classes('w-full grow min-h-0').mark('chat-messages') as self.scroll:
                 self.messages = ui.column().classes('w-full gap-2 p-1')
             with ui.row().classes('w-full no-wrap items-end gap-1'):
-                self.input = ui.textarea(placeholder='Message · #123 links a conversation') \
+                self.input = ui.textarea(placeholder=_('Message · #123 links a conversation')) \
                     .props(f'outlined dense autogrow maxlength={MAX_MESSAGE}').classes('grow').mark('chat-input')
                 self.input.on('keydown.enter.prevent', self._send)
                 ui.button(icon='send', on_click=self._send).props('flat round dense').mark('chat-send')
@@ -74,7 +76,7 @@ class TeamChatPanel:
                 else:
                     status = self.services.presence.status(agent_id)
                     self.dots[agent_id] = ui.icon('circle', size='xs', color=COLORS[status]) \
-                        .props(f'title="{LABELS[status]}"').mark(f'presence-{agent_id}')
+                        .props(f'title="{_(LABELS[status])}"').mark(f'presence-{agent_id}')
             with ui.item_section():
                 ui.item_label(name)
                 if team:
@@ -87,7 +89,8 @@ class TeamChatPanel:
     async def _switch(self, partner_id: int | None) -> None:
         self.partner_id = partner_id
         partner = self.services.directory.agent(partner_id) if partner_id is not None else None
-        self.chat_title.set_text(f'Direct messages with {partner.name}' if partner else 'Team room: everyone')
+        self.chat_title.set_text(_('Direct messages with {name}').format(name=partner.name) if partner else
+                                 _('Team room: everyone'))
         history = await self.services.team_chat.history(self.agent.id, partner_id)
         self.messages.clear()
         for message in history:
@@ -117,7 +120,7 @@ class TeamChatPanel:
         mine = message.author_id == self.agent.id
         with self.messages:
             with ui.column().classes('gap-0 w-full ' + ('items-end' if mine else 'items-start')):
-                ui.label(f'{message.author_name} · {message.created_at.strftime("%H:%M")}') \
+                ui.label(f'{message.author_name} · {clock_time(message.created_at)}') \
                     .classes('text-xs text-grey-6')
                 with ui.row().classes('gap-0 text-sm rounded px-2 py-1 max-w-full ' +
                                       ('bg-indigo-1' if mine else 'bg-white')).mark('chat-message'):
@@ -148,4 +151,4 @@ class TeamChatPanel:
 
     def _on_presence(self, view: PresenceView) -> None:
         if (dot := self.dots.get(view.agent_id)) is not None:
-            dot.props(f'color={COLORS[view.status]} title="{LABELS[view.status]}"')
+            dot.props(f'color={COLORS[view.status]} title="{_(LABELS[view.status])}"')

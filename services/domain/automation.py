@@ -8,18 +8,21 @@ from typing import Any
 
 from services.domain.errors import ActionError
 from services.domain.events import Channel
+from services.domain.i18n import N_
 from services.domain.inbox import PRIORITIES, normalise_tag
 from services.domain.text import MAX_NAME, checked_text
 
-ACTION_TRIGGERS = {'conversation_created': 'A new conversation arrives', 'customer_message': 'The customer writes'}
-TIME_TRIGGERS = {'after_resolution': 'Time after resolution', 'pending_without_reply': 'Pending without a reply'}
+ACTION_TRIGGERS = {'conversation_created': N_('A new conversation arrives'),
+                   'customer_message': N_('The customer writes')}  # the labels here are shown through _()
+TIME_TRIGGERS = {'after_resolution': N_('Time after resolution'),
+                 'pending_without_reply': N_('Pending without a reply')}
 TRIGGERS = ACTION_TRIGGERS | TIME_TRIGGERS
-OPERATORS = {'contains_any': 'contains any of', 'contains_none': 'contains none of', 'is': 'is one of',
-             'is_not': 'is none of'}
+OPERATORS = {'contains_any': N_('contains any of'), 'contains_none': N_('contains none of'), 'is': N_('is one of'),
+             'is_not': N_('is none of')}
 FIELDS = {'text': ('contains_any', 'contains_none'), 'channel': ('is', 'is_not'), 'priority': ('is', 'is_not'),
           'language': ('is', 'is_not'), 'department': ('is', 'is_not')}
-FIELD_LABELS = {'text': 'Subject or message', 'channel': 'Channel', 'priority': 'Priority',
-                'language': 'Customer language', 'department': 'Department'}
+FIELD_LABELS = {'text': N_('Subject or message'), 'channel': N_('Channel'), 'priority': N_('Priority'),
+                'language': N_('Customer language'), 'department': N_('Department')}
 MAX_CONDITIONS = 10
 MAX_VALUES = 30
 MAX_DELAY_MINUTES = 365 * 24 * 60

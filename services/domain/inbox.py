@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from services.domain.errors import ActionError
 from services.domain.events import Channel
+from services.domain.i18n import _
 from services.domain.text import BIDI_CONTROLS
 
 OPEN_STATUSES = ('new', 'open', 'pending')
@@ -107,12 +108,15 @@ def normalise_tag(text: str) -> str:
     """
     tag = re.sub(r'\s+', '-', BIDI_CONTROLS.sub('', text).strip().lstrip('#').strip().lower())
     if not tag:
-        raise ActionError('The tag is empty.')
+        raise ActionError(_('The tag is empty.'))
     if len(tag) > MAX_TAG_LENGTH:
-        raise ActionError(f'The tag is too long ({len(tag)} characters, at most {MAX_TAG_LENGTH}).')
+        raise ActionError(
+            _('The tag is too long ({length} characters, at most {maximum}).')
+            .format(length=len(tag), maximum=MAX_TAG_LENGTH))
     if not TAG_PATTERN.match(tag):
-        raise ActionError(f'The tag {tag!r} may only hold letters, digits, "-" and "_", and starts with a letter or '
-                          'a digit.')
+        raise ActionError(
+            _('The tag {tag} may only hold letters, digits, "-" and "_", and starts with a letter or a digit.')
+            .format(tag=repr(tag)))
     return tag
 
 

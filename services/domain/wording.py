@@ -4,12 +4,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from babel.dates import format_date, format_datetime, format_time, format_timedelta, get_timezone
 from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
 
 from services.domain.i18n import current_language, floor_timezone, ngettext
 
 
-def duration(seconds: float, *, precise: bool = False) -> str:
-    """A short human duration: '45 s', '12 min', '3 h 05 min', '2 d 4 h'.
+def duration(seconds: float, *, precise: bool = False, locale: str | None = None) -> str:
+    """A short human duration: '45 s', '12 min', '3 h 05 min', '2 d 4 h' (English); in another language CLDR's short
+    units (Babel): '3 st. 5 min' (lv), '3 uur 5 min' (nl).
 
     :param precise: for a measured figure (a receipt's) rather than a clock: rounded to the nearest unit instead of the
         whole units that have passed, seconds kept under 10 minutes ('3 min 20 s'), and hours never turned into days
@@ -17,16 +19,20 @@ def duration(seconds: float, *, precise: bool = False) -> str:
     units = round if precise else math.floor  # a clock shows what has passed; a figure is as near as it can be
     total = units(seconds) if precise else max(0, units(seconds))
     if total < 60:
-        return f'{total} s'
-    if total < 3600:
+        parts = [(total, 'second')]
+    elif total < 3600:
         if precise and total < 600 and total % 60:
-            return f'{total // 60} min {total % 60} s'
-        return f'{units(total / 60)} min'
-    hours, minutes = divmod(units(total / 60), 60)
-    if precise or hours < 48:
-        return f'{hours} h {minutes:02d} min'
-    days, hours = divmod(hours, 24)
-    return f'{days} d {hours} h'
+            parts = [(total // 60, 'minute'), (total % 60, 'second')]
+        else:
+            parts = [(units(total / 60), 'minute')]
+    else:
+        hours, minutes = divmod(units(total / 60), 60)
+        if precise or hours < 48:
+            parts = [(hours, 'hour'), (minutes, 'minute')]
+        else:
+            days, hours = divmod(hours, 24)
+            parts = [(days, 'day'), (hours, 'hour')]
+    return _units(parts, length='short', locale=locale)
 
 
 def ordinal(number: int) -> str:
@@ -35,15 +41,29 @@ def ordinal(number: int) -> str:
     return f'{number}{suffix}'
 
 
-def delay(minutes: int) -> str:
+def delay(minutes: int, *, locale: str | None = None) -> str:
     """A waiting time someone set, in whole minutes, written exactly in its largest whole unit: '2 days', '3 h',
     '90 min' (:func:`duration` rounds a measured one instead, and would write '1 h 30 min')."""
     if minutes % (24 * 60) == 0:
-        days = minutes // (24 * 60)
-        return f'{days} day{"s" if days != 1 else ""}'
+        return _units([(minutes // (24 * 60), 'day')], length='long', locale=locale)
     if minutes % 60 == 0:
-        return f'{minutes // 60} h'
-    return f'{minutes} min'
+        return _units([(minutes // 60, 'hour')], length='short', locale=locale)
+    return _units([(minutes, 'minute')], length='short', locale=locale)
+
+
+ENGLISH_UNITS = {'second': 's', 'minute': 'min', 'hour': 'h', 'day': 'd'}
+
+
+def _units(parts: list[tuple[int, str]], *, length: str, locale: str | None) -> str:
+    """'3 h 05 min' in English as the app always wrote it (a day in full: '2 days'); CLDR's units in another
+    language."""
+    language = locale or current_language()
+    if language == 'en':
+        if length == 'long':
+            return ' '.join(f'{value} day{"s" if value != 1 else ""}' for value, _unit in parts)
+        return ' '.join(f'{value:02d} {ENGLISH_UNITS[unit]}' if unit == 'minute' and index else
+                        f'{value} {ENGLISH_UNITS[unit]}' for index, (value, unit) in enumerate(parts))
+    return ' '.join(format_unit(value, f'duration-{unit}', length=length, locale=language) for value, unit in parts)
 
 
 # Numbers, dates, times and relative durations in the reader's language (Babel, CLDR's data), times in the floor's

@@ -8,6 +8,7 @@ from nicegui import Event
 from models import LedgerEntry, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, Rating
+from services.domain.i18n import _
 from services.domain.text import checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -99,17 +100,21 @@ class DisputeService:
     async def dispute(self, actor: AgentView, rated_event_id: int, reason: str) -> None:
         """An agent disputes a rating of their own conversation (once): a lead then decides in the disputes tab."""
         reason = checked_text(reason, 'reason', MAX_REASON, multiline=True,
-                              empty='Say why the rating is unfair: a lead reads it before deciding.')
+                              empty=_('Say why the rating is unfair: a lead reads it before deciding.'))
         async with self.game.unit_of_work() as work:
             rated = await StoredEvent.get_or_none(id=rated_event_id, kind=EventKind.RATED.value)
             if rated is None or rated.agent_id is None:
-                raise ActionError('That rating does not exist.')
+                raise ActionError(_('That rating does not exist.'))
             if rated.agent_id != actor.id:
-                raise ActionError('You can only dispute ratings of your own conversations.')
+                raise ActionError(_('You can only dispute ratings of your own conversations.'))
             if await StoredEvent.exists(key=_disputed_key(rated.id)):
-                raise ActionError(f'You already disputed the rating on #{rated.conversation_id}.')
+                raise ActionError(
+                    _('You already disputed the rating on #{ticket}.')
+                    .format(ticket=rated.conversation_id))
             if await StoredEvent.exists(key=_key(rated.id)):
-                raise ActionError(f'The rating on #{rated.conversation_id} was already invalidated.')
+                raise ActionError(
+                    _('The rating on #{ticket} was already invalidated.')
+                    .format(ticket=rated.conversation_id))
             await work.record(EventKind.RATING_DISPUTED, agent_id=actor.id, conversation_id=rated.conversation_id,
                               key=_disputed_key(rated.id),
                               data={'rated_event_id': rated.id, 'rating': rated.data['rating'], 'reason': reason,
@@ -120,15 +125,19 @@ class DisputeService:
         """A lead turns an agent's dispute down (once, and only while the rating stands); the agent is told why."""
         _check_lead(actor, 'Only a lead can decide disputes.')
         reason = checked_text(reason, 'reason', MAX_REASON, multiline=True,
-                              empty='Say why the rating stands: the agent is told.')
+                              empty=_('Say why the rating stands: the agent is told.'))
         async with self.game.unit_of_work() as work:
             disputed = await StoredEvent.get_or_none(key=_disputed_key(rated_event_id))
             if disputed is None or disputed.agent_id is None:
-                raise ActionError('No agent disputed that rating.')
+                raise ActionError(_('No agent disputed that rating.'))
             if await StoredEvent.exists(key=_key(rated_event_id)):
-                raise ActionError(f'The rating on #{disputed.conversation_id} was already invalidated.')
+                raise ActionError(
+                    _('The rating on #{ticket} was already invalidated.')
+                    .format(ticket=disputed.conversation_id))
             if await StoredEvent.exists(key=_rejected_key(rated_event_id)):
-                raise ActionError(f'The dispute on #{disputed.conversation_id} was already turned down.')
+                raise ActionError(
+                    _('The dispute on #{ticket} was already turned down.')
+                    .format(ticket=disputed.conversation_id))
             rating = disputed.data['rating']
             await work.record(EventKind.DISPUTE_REJECTED, agent_id=disputed.agent_id,
                               conversation_id=disputed.conversation_id, key=_rejected_key(rated_event_id),
@@ -143,15 +152,19 @@ class DisputeService:
         """Invalidate a rating (once): the points it caused are compensated by new entries; returns their sum."""
         _check_lead(actor)
         reason = checked_text(reason, 'reason', MAX_REASON, multiline=True,
-                              empty='Say why the rating is unfair: the agent is told.')
+                              empty=_('Say why the rating is unfair: the agent is told.'))
         async with self.game.unit_of_work() as work:
             rated = await StoredEvent.get_or_none(id=rated_event_id, kind=EventKind.RATED.value)
             if rated is None or rated.agent_id is None:
-                raise ActionError('That rating does not exist.')
+                raise ActionError(_('That rating does not exist.'))
             if await StoredEvent.exists(key=_key(rated.id)):
-                raise ActionError(f'The rating on #{rated.conversation_id} was already invalidated.')
+                raise ActionError(
+                    _('The rating on #{ticket} was already invalidated.')
+                    .format(ticket=rated.conversation_id))
             if await StoredEvent.exists(key=_rejected_key(rated.id)):
-                raise ActionError(f'The dispute on #{rated.conversation_id} was already turned down.')
+                raise ActionError(
+                    _('The dispute on #{ticket} was already turned down.')
+                    .format(ticket=rated.conversation_id))
             entries = await LedgerEntry.filter(event_id=rated.id).order_by('id')
             awards = [{'agent_id': entry.agent_id, 'points': entry.points, 'domain': entry.domain,
                        'kind': entry.kind, 'reason': entry.reason} for entry in entries]

@@ -9,6 +9,7 @@ from tortoise.expressions import F
 from models import Redemption, Reward
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import _, pgettext
 from services.domain.rewards import (
     MAX_DESCRIPTION,
     MAX_NAME,
@@ -60,16 +61,18 @@ class RewardService:
     async def redeem(self, actor: AgentView, reward_id: int) -> RedemptionView:
         """Spend points on a reward: checked and spent in one unit of work, so two clicks never spend twice."""
         if actor.is_lead:
-            raise ActionError('Leads do not collect points, so they cannot redeem rewards.')
+            raise ActionError(_('Leads do not collect points, so they cannot redeem rewards.'))
         async with self.game.unit_of_work() as work:
             reward = await Reward.get_or_none(id=reward_id)
             if reward is None or not reward.active:
-                raise ActionError('That reward is no longer offered.')
+                raise ActionError(_('That reward is no longer offered.'))
             if reward.stock is not None and reward.stock <= 0:
-                raise ActionError(f'{reward.name} is out of stock.')
+                raise ActionError(_('{reward} is out of stock.').format(reward=reward.name))
             balance = await self.balance(actor.id)
             if balance.available < reward.cost:
-                raise ActionError(f'{reward.name} costs {reward.cost} points; you have {balance.available} to spend.')
+                raise ActionError(
+                    _('{reward} costs {cost} points; you have {available} to spend.')
+                    .format(reward=reward.name, cost=reward.cost, available=balance.available))
             if reward.stock is not None:
                 await Reward.filter(id=reward.id).update(stock=F('stock') - 1)
                 reward.stock -= 1
@@ -89,9 +92,11 @@ class RewardService:
         async with self.game.unit_of_work() as work:
             redemption = await Redemption.get_or_none(id=redemption_id)
             if redemption is None:
-                raise ActionError('That redemption does not exist.')
+                raise ActionError(_('That redemption does not exist.'))
             if redemption.status != RedemptionStatus.PENDING.value:
-                raise ActionError(f'{redemption.reward_name} was already {redemption.status}.')
+                raise ActionError(
+                    _('{reward} was already {status}.')
+                    .format(reward=redemption.reward_name, status=pgettext('redemption', redemption.status)))
             redemption.status = (RedemptionStatus.APPROVED if approve else RedemptionStatus.DENIED).value
             redemption.decided_at = self.clock.now()
             redemption.decided_by_id = actor.id
@@ -134,7 +139,7 @@ class RewardService:
             else:
                 found = await Reward.get_or_none(id=reward_id)
                 if found is None:
-                    raise ActionError('That reward no longer exists.')
+                    raise ActionError(_('That reward no longer exists.'))
                 reward = found
                 reward.update_from_dict(values)
                 await reward.save()
@@ -176,7 +181,7 @@ class RewardService:
 
 def _check_lead(actor: AgentView) -> None:
     if not actor.is_lead:
-        raise ActionError('Only a lead can do that.')
+        raise ActionError(_('Only a lead can do that.'))
 
 
 def _view(reward: Reward) -> RewardView:

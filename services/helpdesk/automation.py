@@ -39,6 +39,7 @@ from services.domain.automation import (
 from services.domain.canned import placeholder_values, render
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import N_
 from services.helpdesk.inbox import InboxService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -57,17 +58,17 @@ class AutomationService:
         self.departments = departments  # id -> name, from the routing service
         self.rules: dict[int, RuleView] = {}
         self.actions: dict[str, RuleAction] = {
-            'set_department': RuleAction(label='Send to department', triggers=tuple(ACTION_TRIGGERS),
+            'set_department': RuleAction(label=N_('Send to department'), triggers=tuple(ACTION_TRIGGERS),
                                          check=department_value, run=self._set_department),
-            'set_priority': RuleAction(label='Set priority', triggers=tuple(ACTION_TRIGGERS), check=priority_value,
+            'set_priority': RuleAction(label=N_('Set priority'), triggers=tuple(ACTION_TRIGGERS), check=priority_value,
                                        run=self._set_priority),
-            'assign_agent': RuleAction(label='Assign to agent', triggers=tuple(ACTION_TRIGGERS), check=agent_value,
+            'assign_agent': RuleAction(label=N_('Assign to agent'), triggers=tuple(ACTION_TRIGGERS), check=agent_value,
                                        run=self._assign_agent),
-            'send_message': RuleAction(label='Send a follow-up message', triggers=('after_resolution',),
+            'send_message': RuleAction(label=N_('Send a follow-up message'), triggers=('after_resolution',),
                                        check=message_value, run=self._send_message),
-            'resolve': RuleAction(label='Close (resolve) the conversation', triggers=('pending_without_reply',),
+            'resolve': RuleAction(label=N_('Close (resolve) the conversation'), triggers=('pending_without_reply',),
                                   check=no_value, run=self._resolve),
-            'add_tag': RuleAction(label='Add tag', triggers=tuple(ACTION_TRIGGERS), check=tag_value,
+            'add_tag': RuleAction(label=N_('Add tag'), triggers=tuple(ACTION_TRIGGERS), check=tag_value,
                                   run=self._add_tag),
         }
         inbox.on_created.append(lambda work, conversation, text: self._run_action_rules(

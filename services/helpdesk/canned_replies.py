@@ -19,6 +19,7 @@ from services.domain.canned import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import _
 from services.domain.text import checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
@@ -62,24 +63,25 @@ class CannedReplyService:
         shortcut = draft.shortcut.strip().removeprefix('/')
         owner_id = None if draft.shared else actor.id
         if draft.shared and not actor.is_lead:
-            raise ActionError('Only a lead can save shared canned replies; save it as your personal one instead.')
+            raise ActionError(_('Only a lead can save shared canned replies; save it as your personal one instead.'))
         async with self.game.unit_of_work() as work:
             if reply_id is not None:
                 reply = await CannedReply.get_or_none(id=reply_id)
                 if reply is None:
-                    raise ActionError('That canned reply no longer exists.')
+                    raise ActionError(_('That canned reply no longer exists.'))
                 self._check_may_change(actor, _view(reply))
                 if (reply.owner_id is None) != draft.shared:
-                    raise ActionError('A canned reply stays shared or personal: create a new one instead.')
+                    raise ActionError(_('A canned reply stays shared or personal: create a new one instead.'))
             if draft.department_id is not None and not await Department.exists(id=draft.department_id):
-                raise ActionError('That department no longer exists.')
+                raise ActionError(_('That department no longer exists.'))
             taken = CannedReply.filter(shortcut=shortcut, owner_id=owner_id) if owner_id is not None else \
                 CannedReply.filter(shortcut=shortcut, owner_id__isnull=True)
             if reply_id is not None:
                 taken = taken.exclude(id=reply_id)
             if await taken.exists():
-                scope = 'shared' if draft.shared else 'personal'
-                raise ActionError(f'There already is a {scope} canned reply /{shortcut}.')
+                message = _('There already is a shared canned reply /{shortcut}.') if draft.shared else \
+                    _('There already is a personal canned reply /{shortcut}.')
+                raise ActionError(message.format(shortcut=shortcut))
             values = dict(shortcut=shortcut, title=checked_text(draft.title, 'title', MAX_TITLE, name=True),
                           body=checked_text(draft.body, 'text', MAX_BODY, multiline=True),
                           language=draft.language, department_id=draft.department_id)
@@ -99,7 +101,7 @@ class CannedReplyService:
         async with self.game.unit_of_work() as work:
             reply = await CannedReply.get_or_none(id=reply_id)
             if reply is None:
-                raise ActionError('That canned reply no longer exists.')
+                raise ActionError(_('That canned reply no longer exists.'))
             self._check_may_change(actor, _view(reply))
             await reply.delete()
             await work.record(EventKind.CANNED_REPLY_DELETED, agent_id=actor.id,
@@ -114,9 +116,13 @@ class CannedReplyService:
 
     def _check_may_change(self, actor: AgentView, reply: CannedReplyView) -> None:
         if reply.shared and not actor.is_lead:
-            raise ActionError(f'Only a lead can change the shared canned reply /{reply.shortcut}.')
+            raise ActionError(
+                _('Only a lead can change the shared canned reply /{shortcut}.')
+                .format(shortcut=reply.shortcut))
         if not reply.shared and reply.owner_id != actor.id:
-            raise ActionError(f'/{reply.shortcut} is another agent\'s personal canned reply.')
+            raise ActionError(
+                _("/{shortcut} is another agent's personal canned reply.")
+                .format(shortcut=reply.shortcut))
 
     def _store(self, view: CannedReplyView) -> None:
         self.replies[view.id] = view

@@ -8,6 +8,7 @@ from nicegui import Event
 from models import Conversation, Customer, Purchase
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import _
 from services.domain.text import BIDI_CONTROLS, checked_text
 from services.helpdesk.inbox import InboxService
 from services.platform.clock import Clock
@@ -80,7 +81,7 @@ class CrmService:
     async def card(self, customer_id: int) -> CustomerCard:
         customer = await Customer.get_or_none(id=customer_id)
         if customer is None:
-            raise ActionError(f'Customer {customer_id} does not exist.')
+            raise ActionError(_('Customer {customer_id} does not exist.').format(customer_id=customer_id))
         conversations = Conversation.filter(customer_id=customer_id)
         past = await conversations.order_by('-id').limit(PAST_CONVERSATIONS)
         purchases = await Purchase.filter(customer_id=customer_id).order_by('-purchased_at')
@@ -103,7 +104,7 @@ class CrmService:
         async with self.game.unit_of_work() as work:
             customer = await Customer.get_or_none(id=customer_id)
             if customer is None:
-                raise ActionError(f'Customer {customer_id} does not exist.')
+                raise ActionError(_('Customer {customer_id} does not exist.').format(customer_id=customer_id))
             before = _details(customer)
             changed = [name for name in EDITABLE if getattr(before, name) != getattr(details, name)]
             if not changed:

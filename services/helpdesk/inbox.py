@@ -9,6 +9,7 @@ from models import Conversation, ConversationTag, Customer, Department, Internal
 from services.domain.canned import CannedReplyView, placeholder_values, render, shortcut_in
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind, Rating
+from services.domain.i18n import _
 from services.domain.inbox import (
     MAX_NOTE_LENGTH,
     MAX_REPLY_LENGTH,
@@ -78,7 +79,7 @@ class InboxService:
     async def detail(self, conversation_id: int) -> ConversationDetail:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')
         if conversation is None:
-            raise ActionError(f'Conversation #{conversation_id} does not exist.')
+            raise ActionError(_('Conversation #{ticket} does not exist.').format(ticket=conversation_id))
         customer = conversation.customer
         messages = await Message.filter(conversation_id=conversation_id).order_by('id')
         tags = tuple(await ConversationTag.filter(conversation_id=conversation_id).order_by('tag')
@@ -102,7 +103,7 @@ class InboxService:
         subject = checked_text(subject, 'subject', MAX_SUBJECT)
         body = checked_text(body, 'message', MAX_MESSAGE, multiline=True)
         if priority not in SLA_RESOLUTION_TARGETS:
-            raise ActionError(f'Unknown priority {priority!r}.')
+            raise ActionError(_('Unknown priority {priority}.').format(priority=repr(priority)))
         async with self.game.unit_of_work() as work:
             if key is not None and (seen := await StoredEvent.get_or_none(key=key)) is not None:
                 return seen.conversation_id or 0  # the same arrival delivered twice makes one conversation
@@ -122,7 +123,7 @@ class InboxService:
     async def customer_message(self, conversation_id: int, body: str, *, key: str | None = None,
                                at: datetime | None = None) -> None:
         """The customer writes again; a resolved conversation is reopened by it."""
-        body = checked_text(body, 'message', MAX_MESSAGE, multiline=True, empty='The message is empty.')
+        body = checked_text(body, 'message', MAX_MESSAGE, multiline=True, empty=_('The message is empty.'))
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             now = work.moment(at)
@@ -149,7 +150,9 @@ class InboxService:
                 return
             if conversation.assignee_id is not None and not actor.is_lead:
                 owner = self._agent_name(conversation.assignee_id)
-                raise ActionError(f'#{conversation.id} is already assigned to {owner}.')
+                raise ActionError(
+                    _('#{ticket} is already assigned to {owner}.')
+                    .format(ticket=conversation.id, owner=owner))
             await self.assign_in(work, conversation, actor.id, key=key)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
@@ -162,7 +165,7 @@ class InboxService:
         if not from_helpdesk:
             self._check_works_here(actor)
         text = checked_text(text, 'reply', MAX_REPLY_LENGTH, multiline=True,
-                            empty='The reply is empty: write something or pick a canned reply with /.')
+                            empty=_('The reply is empty: write something or pick a canned reply with /.'))
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
@@ -173,7 +176,7 @@ class InboxService:
             if shortcut is not None:
                 canned = self.canned.find(actor.id, shortcut)
                 if canned is None:
-                    raise ActionError(f'There is no canned reply /{shortcut}.')
+                    raise ActionError(_('There is no canned reply /{shortcut}.').format(shortcut=shortcut))
                 body = render(canned.body, placeholder_values(
                     customer_name=conversation.customer.name, ticket_id=conversation.id, agent_name=actor.name,
                     company=conversation.customer.company, agent_team=actor.team_name))
@@ -236,7 +239,9 @@ class InboxService:
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             if conversation.status != 'resolved':
-                raise ActionError(f'#{conversation.id} is not resolved, so it cannot be reopened.')
+                raise ActionError(
+                    _('#{ticket} is not resolved, so it cannot be reopened.')
+                    .format(ticket=conversation.id))
             self._check_mine(actor, conversation, allow_unassigned=True)
             await self._reopen(work, conversation, reason=f'reopened by {actor.name}', key=key)
             await conversation.save()
@@ -249,9 +254,9 @@ class InboxService:
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             if conversation.status != 'resolved':
-                raise ActionError(f'#{conversation.id} is not resolved, so it cannot be rated.')
+                raise ActionError(_('#{ticket} is not resolved, so it cannot be rated.').format(ticket=conversation.id))
             if conversation.rating is not None:
-                raise ActionError(f'#{conversation.id} was already rated.')
+                raise ActionError(_('#{ticket} was already rated.').format(ticket=conversation.id))
             conversation.rating = rating.value
             conversation.rating_comment = comment or None
             await conversation.save()
@@ -270,8 +275,9 @@ class InboxService:
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             if conversation.status not in ('new', 'open') or conversation.first_response_at:
-                raise ActionError(f'#{conversation.id} is no longer waiting for a first answer, so it cannot be '
-                                  'abandoned.')
+                raise ActionError(
+                    _('#{ticket} is no longer waiting for a first answer, so it cannot be abandoned.')
+                    .format(ticket=conversation.id))
             waited = (self.clock.now() - conversation.created_at).total_seconds()
             conversation.status = 'abandoned'
             conversation.waiting_since = None
@@ -326,7 +332,9 @@ class InboxService:
         if tag in tags:
             return
         if len(tags) >= MAX_TAGS:
-            raise ActionError(f'#{conversation.id} already has {MAX_TAGS} tags: remove one first.')
+            raise ActionError(
+                _('#{ticket} already has {count} tags: remove one first.')
+                .format(ticket=conversation.id, count=MAX_TAGS))
         await ConversationTag.create(conversation_id=conversation.id, tag=tag, agent_id=agent_id,
                                      created_at=self.clock.now())
         await work.record(EventKind.TAGGED, agent_id=agent_id, conversation_id=conversation.id, key=key,
@@ -341,7 +349,7 @@ class InboxService:
             self._check_may_work_on(actor, conversation)
             tags = set(await ConversationTag.filter(conversation_id=conversation.id).values_list('tag', flat=True))
             if tag not in tags:
-                raise ActionError(f'#{conversation.id} is not tagged {tag}.')
+                raise ActionError(_('#{ticket} is not tagged {tag}.').format(ticket=conversation.id, tag=tag))
             await ConversationTag.filter(conversation_id=conversation.id, tag=tag).delete()
             await work.record(EventKind.UNTAGGED, agent_id=actor.id, conversation_id=conversation.id, key=key,
                               data={'tag': tag})
@@ -350,7 +358,7 @@ class InboxService:
     async def add_note(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
         """An internal note for the other agents: shown in the agents' thread, never sent to the customer."""
         self._check_works_here(actor)
-        text = checked_text(text, 'note', MAX_NOTE_LENGTH, multiline=True, empty='The note is empty.')
+        text = checked_text(text, 'note', MAX_NOTE_LENGTH, multiline=True, empty=_('The note is empty.'))
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_may_work_on(actor, conversation)
@@ -368,32 +376,40 @@ class InboxService:
         """
         self._check_works_here(actor)
         if (to_agent_id is None) == (to_department_id is None):
-            raise ActionError('Transfer to one agent or to one department.')
+            raise ActionError(_('Transfer to one agent or to one department.'))
         note = checked_text(note, 'transfer note', MAX_NOTE_LENGTH, multiline=True)
         receiver = self.directory.agent(to_agent_id) if to_agent_id is not None else None
         if to_agent_id is not None and receiver is None:
-            raise ActionError('That agent does not exist or is no longer active.')
+            raise ActionError(_('That agent does not exist or is no longer active.'))
         if receiver is not None and self.directory.works_elsewhere(receiver):
-            raise ActionError(f'{receiver.name}\'s team ({receiver.team_name}) works in its own helpdesk, not in this '
-                              'inbox: transfer to someone else.')
+            raise ActionError(
+                _("{name}'s team ({team}) works in its own helpdesk, not in this inbox: transfer to someone "
+                  'else.')
+                .format(name=receiver.name, team=receiver.team_name))
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             if conversation.status == 'abandoned':
-                raise ActionError(f'#{conversation.id} was abandoned: there is nothing left to transfer.')
+                raise ActionError(
+                    _('#{ticket} was abandoned: there is nothing left to transfer.')
+                    .format(ticket=conversation.id))
             self._check_may_work_on(actor, conversation)
             previous = conversation.assignee_id
             if receiver is not None:
                 if previous == receiver.id:
-                    raise ActionError(f'#{conversation.id} is already assigned to {receiver.name}.')
+                    raise ActionError(
+                        _('#{ticket} is already assigned to {name}.')
+                        .format(ticket=conversation.id, name=receiver.name))
                 conversation.assignee_id = receiver.id
                 if conversation.status == 'new':
                     conversation.status = 'open'
             else:
                 department = await Department.get_or_none(id=to_department_id)
                 if department is None:
-                    raise ActionError('That department does not exist.')
+                    raise ActionError(_('That department does not exist.'))
                 if previous is None and conversation.department_id == department.id:
-                    raise ActionError(f'#{conversation.id} is already in the {department.name} queue.')
+                    raise ActionError(
+                        _('#{ticket} is already in the {department} queue.')
+                        .format(ticket=conversation.id, department=department.name))
                 conversation.assignee_id = None
                 conversation.department_id = department.id
                 if conversation.status in ('open', 'pending'):
@@ -467,8 +483,9 @@ class InboxService:
             conversation = await self._get(conversation_id)
             self._check_open(conversation)
             if conversation.assignee_id is not None:
-                raise ActionError(f'#{conversation.id} is already assigned to '
-                                  f'{self._agent_name(conversation.assignee_id)}.')
+                raise ActionError(
+                    _('#{ticket} is already assigned to {assignee_id}.')
+                    .format(ticket=conversation.id, assignee_id=self._agent_name(conversation.assignee_id)))
             await self.assign_in(work, conversation, agent_id, by=by, at=at)
             work.after_commit(lambda: self._store(conversation, conversation.customer.name))
 
@@ -499,7 +516,9 @@ class InboxService:
                               agent_id: int | None, by: str, key: str | None = None) -> None:
         """Change the priority inside a change in progress: PRIORITY_CHANGED with data 'by' (agent | rule | sla)."""
         if priority not in SLA_RESOLUTION_TARGETS:
-            raise ActionError(f'Unknown priority {priority!r}: one of {", ".join(PRIORITIES)}.')
+            raise ActionError(
+                _('Unknown priority {priority}: one of {priorities}.')
+                .format(priority=repr(priority), priorities=", ".join(PRIORITIES)))
         previous = conversation.priority
         if priority == previous:
             return
@@ -517,9 +536,11 @@ class InboxService:
     async def _get(self, conversation_id: int) -> Conversation:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')
         if conversation is None:
-            raise ActionError(f'Conversation #{conversation_id} does not exist.')
+            raise ActionError(_('Conversation #{ticket} does not exist.').format(ticket=conversation_id))
         if conversation.connection_id is not None:
-            raise ActionError(f'#{conversation.id} is worked in its own helpdesk, not in this inbox.')
+            raise ActionError(
+                _('#{ticket} is worked in its own helpdesk, not in this inbox.')
+                .format(ticket=conversation.id))
         return conversation
 
     async def reopen_in(self, work: UnitOfWork, conversation: Conversation, *, reason: str, key: str | None = None,
@@ -547,14 +568,18 @@ class InboxService:
         """An agent of a team a lead marked as working in another helpdesk has no inbox here (their work arrives
         through that helpdesk's connection): every inbox action of theirs is refused, whatever the page showed."""
         if self.directory.works_elsewhere(actor):
-            raise ActionError(f'Your team ({actor.team_name}) works in its own helpdesk, not in DeskQuest\'s inbox: '
-                              'do this there, and your points follow through the connection.')
+            raise ActionError(
+                _("Your team ({team}) works in its own helpdesk, not in DeskQuest's inbox: do this there, and "
+                  'your points follow through the connection.')
+                .format(team=actor.team_name))
 
     def _check_open(self, conversation: Conversation) -> None:
         if conversation.status == 'resolved':
-            raise ActionError(f'#{conversation.id} is already resolved.')
+            raise ActionError(_('#{ticket} is already resolved.').format(ticket=conversation.id))
         if conversation.status == 'abandoned':
-            raise ActionError(f'#{conversation.id} was abandoned: the customer hung up before anyone answered.')
+            raise ActionError(
+                _('#{ticket} was abandoned: the customer hung up before anyone answered.')
+                .format(ticket=conversation.id))
 
     def _check_mine(self, actor: AgentView, conversation: Conversation, *, allow_unassigned: bool) -> None:
         if conversation.assignee_id == actor.id:
@@ -562,9 +587,13 @@ class InboxService:
         if conversation.assignee_id is None:
             if allow_unassigned:
                 return
-            raise ActionError(f'#{conversation.id} is not assigned to anyone yet: reply to it or take it first.')
+            raise ActionError(
+                _('#{ticket} is not assigned to anyone yet: reply to it or take it first.')
+                .format(ticket=conversation.id))
         owner = self._agent_name(conversation.assignee_id)
-        raise ActionError(f'#{conversation.id} is assigned to {owner}, not to you.')
+        raise ActionError(
+            _('#{ticket} is assigned to {owner}, not to you.')
+            .format(ticket=conversation.id, owner=owner))
 
     def _agent_name(self, agent_id: int | None) -> str:
         agent = self.directory.agent(agent_id) if agent_id is not None else None

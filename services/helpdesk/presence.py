@@ -16,6 +16,7 @@ from nicegui import Event
 
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.i18n import N_
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from services.platform.event_log import GameService
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 ONLINE, AWAY, ON_BREAK, OFFLINE = 'online', 'away', 'on_break', 'offline'
 STATUSES = (ONLINE, AWAY, ON_BREAK, OFFLINE)
 CHOSEN = (ONLINE, AWAY, ON_BREAK)  # what a person (or a simulated agent) can pick; offline is having no tab open
-LABELS = {ONLINE: 'Online', AWAY: 'Away', ON_BREAK: 'On a break', OFFLINE: 'Offline'}
+LABELS = {ONLINE: N_('Online'), AWAY: N_('Away'), ON_BREAK: N_('On a break'), OFFLINE: N_('Offline')}  # through _()
 COLORS = {ONLINE: 'positive', AWAY: 'amber-7', ON_BREAK: 'deep-orange-5', OFFLINE: 'grey-5'}
 
 

@@ -25,6 +25,7 @@ from models import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
+from services.domain.i18n import N_, _
 from services.domain.inbox import OPEN_STATUSES, TIMED_CHANNELS, InboxItem
 from services.domain.projection import Outcome
 from services.domain.text import MAX_DESCRIPTION, MAX_NAME, checked_text
@@ -36,8 +37,9 @@ from services.platform.event_log import GameService
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
-MODES = {'off': 'Off: agents take from the queue', 'round_robin': 'Round-robin', 'least_busy': 'Least busy'}
-MODELS = {'shared': 'Shared: agents serve all their channels', 'dedicated': 'Dedicated: each agent serves one channel'}
+MODES = {'off': N_('Off: agents take from the queue'), 'round_robin': N_('Round-robin'), 'least_busy': N_('Least busy')}
+MODELS = {'shared': N_('Shared: agents serve all their channels'),
+          'dedicated': N_('Dedicated: each agent serves one channel')}  # MODES and MODELS are shown through _()
 CHANNELS = tuple(channel.value for channel in Channel)
 DEFAULT_CAPACITY = 3
 MAX_CAPACITY = 50
@@ -237,9 +239,13 @@ class RoutingService:
     async def set_mode(self, actor: AgentView, *, mode: str, model: str) -> None:
         _require_lead(actor, 'change the routing')
         if mode not in MODES:
-            raise ActionError(f'Unknown routing mode {mode!r}: one of {", ".join(MODES)}.')
+            raise ActionError(
+                _('Unknown routing mode {mode}: one of {modes}.')
+                .format(mode=repr(mode), modes=", ".join(MODES)))
         if model not in MODELS:
-            raise ActionError(f'Unknown routing model {model!r}: one of {", ".join(MODELS)}.')
+            raise ActionError(
+                _('Unknown routing model {model}: one of {models}.')
+                .format(model=repr(model), models=", ".join(MODELS)))
         async with self.game.unit_of_work() as work:
             await RoutingSettings.update_or_create(id=1, defaults={'mode': mode, 'model': model})
             await work.record(EventKind.WORKSPACE_CONFIGURED, agent_id=actor.id,
@@ -252,8 +258,9 @@ class RoutingService:
         _require_lead(actor, 'change the grace period')
         if not isinstance(minutes, int) or isinstance(minutes, bool) or \
                 not 0 <= minutes <= MAX_RELEASE_GRACE_MINUTES:
-            raise ActionError(f'The grace period must be a whole number of minutes from 0 to '
-                              f'{MAX_RELEASE_GRACE_MINUTES}.')
+            raise ActionError(
+                _('The grace period must be a whole number of minutes from 0 to {max_release_grace_minutes}.')
+                .format(max_release_grace_minutes=MAX_RELEASE_GRACE_MINUTES))
         async with self.game.unit_of_work() as work:  # the log holds it: start-up reads the latest edit back
             await work.record(EventKind.WORKSPACE_CONFIGURED, agent_id=actor.id,
                               data={'what': 'release_grace', 'minutes': minutes})
@@ -268,11 +275,13 @@ class RoutingService:
         alone). One ``workspace_configured`` event, as an edit of the agent's skills."""
         _require_lead(actor, 'move agents')
         if channel is None and department_id is None:
-            raise ActionError('Choose a channel or a department to move the agent to.')
+            raise ActionError(_('Choose a channel or a department to move the agent to.'))
         if channel is not None and channel != ALL_CHANNELS and channel not in CHANNELS:
-            raise ActionError(f'Unknown channel {channel!r}: one of {", ".join(CHANNELS)}.')
+            raise ActionError(
+                _('Unknown channel {channel}: one of {channels}.')
+                .format(channel=repr(channel), channels=", ".join(CHANNELS)))
         if channel == ALL_CHANNELS and self.config.model == 'dedicated':
-            raise ActionError('In the dedicated model an agent serves one channel: choose which.')
+            raise ActionError(_('In the dedicated model an agent serves one channel: choose which.'))
         now = self.of(agent_id)
         channels, dedicated = set(now.channels), now.dedicated_channel
         if channel == ALL_CHANNELS:
@@ -299,10 +308,10 @@ class RoutingService:
         _require_lead(actor, "release agents' conversations")
         agent = self.directory.agent(agent_id)
         if agent is None:
-            raise ActionError(f'There is no active agent #{agent_id}.')
+            raise ActionError(_('There is no active agent #{agent_id}.').format(agent_id=agent_id))
         released = await self.inbox.release(agent_id, actor_id=actor.id, by='lead')
         if not released:
-            raise ActionError(f'{agent.name} has no conversations in hand to release.')
+            raise ActionError(_('{name} has no conversations in hand to release.').format(name=agent.name))
         self.released_from.update(dict.fromkeys(released, agent_id))
         return released
 
@@ -341,21 +350,29 @@ class RoutingService:
         _require_lead(actor, "change agents' skills")
         agent = self.directory.agent(agent_id)
         if agent is None:
-            raise ActionError(f'There is no active agent #{agent_id}.')
+            raise ActionError(_('There is no active agent #{agent_id}.').format(agent_id=agent_id))
         department_ids = set(departments)
         if unknown := department_ids - set(self.departments):
-            raise ActionError(f'Unknown department(s) {", ".join(map(str, sorted(unknown)))}.')
+            raise ActionError(
+                _('Unknown department(s) {unknown}.')
+                .format(unknown=", ".join(map(str, sorted(unknown)))))
         channel_set = set(channels)
         if unknown_channels := channel_set - set(CHANNELS):
-            raise ActionError(f'Unknown channel(s) {", ".join(sorted(unknown_channels))}: '
-                              f'one of {", ".join(CHANNELS)}.')
+            raise ActionError(
+                _('Unknown channel(s) {unknown_channels}: one of {channels}.')
+                .format(unknown_channels=", ".join(sorted(unknown_channels)), channels=", ".join(CHANNELS)))
         if not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY:
-            raise ActionError(f'The capacity must be a whole number from 1 to {MAX_CAPACITY}.')
+            raise ActionError(
+                _('The capacity must be a whole number from 1 to {max_capacity}.')
+                .format(max_capacity=MAX_CAPACITY))
         if dedicated_channel is not None and dedicated_channel not in CHANNELS:
-            raise ActionError(f'Unknown channel {dedicated_channel!r}: one of {", ".join(CHANNELS)}.')
+            raise ActionError(
+                _('Unknown channel {dedicated_channel}: one of {channels}.')
+                .format(dedicated_channel=repr(dedicated_channel), channels=", ".join(CHANNELS)))
         if dedicated_channel is not None and dedicated_channel not in channel_set:
-            raise ActionError(f'{agent.name} has no {dedicated_channel} skill, so that cannot be their dedicated '
-                              'channel.')
+            raise ActionError(
+                _('{name} has no {dedicated_channel} skill, so that cannot be their dedicated channel.')
+                .format(name=agent.name, dedicated_channel=dedicated_channel))
         ordered_channels = [channel for channel in CHANNELS if channel in channel_set]
         async with self.game.unit_of_work() as work:
             await AgentDepartment.filter(agent_id=agent_id).delete()
@@ -378,7 +395,7 @@ class RoutingService:
         description = checked_text(description, 'description', MAX_DESCRIPTION, multiline=True)
         async with self.game.unit_of_work() as work:
             if await Department.filter(name=name).exists():
-                raise ActionError(f'There is already a department called {name}.')
+                raise ActionError(_('There is already a department called {name}.').format(name=name))
             department = await Department.create(name=name, description=description)
             await work.record(EventKind.WORKSPACE_CONFIGURED, agent_id=actor.id,
                               data={'what': 'department', 'action': 'created', 'id': department.id, 'name': name})
@@ -392,7 +409,7 @@ class RoutingService:
         async with self.game.unit_of_work() as work:
             department = await self._department(department_id)
             if await Department.filter(name=name).exclude(id=department_id).exists():
-                raise ActionError(f'There is already a department called {name}.')
+                raise ActionError(_('There is already a department called {name}.').format(name=name))
             previous, department.name = department.name, name
             await department.save()
             await work.record(EventKind.WORKSPACE_CONFIGURED, agent_id=actor.id, data={
@@ -406,7 +423,9 @@ class RoutingService:
         async with self.game.unit_of_work() as work:
             department = await self._department(department_id)
             if uses := await _department_uses(department_id):
-                raise ActionError(f'{department.name} is still used by {", ".join(uses)}: move or change those first.')
+                raise ActionError(
+                    _('{department} is still used by {uses}: move or change those first.')
+                    .format(department=department.name, uses=", ".join(uses)))
             await department.delete()
             await work.record(EventKind.WORKSPACE_CONFIGURED, agent_id=actor.id, data={
                 'what': 'department', 'action': 'deleted', 'id': department_id, 'name': department.name})
@@ -415,7 +434,7 @@ class RoutingService:
     async def _department(self, department_id: int) -> Department:
         department = await Department.get_or_none(id=department_id)
         if department is None:
-            raise ActionError(f'Department #{department_id} does not exist.')
+            raise ActionError(_('Department #{department_id} does not exist.').format(department_id=department_id))
         return department
 
 

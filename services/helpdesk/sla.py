@@ -17,6 +17,7 @@ from nicegui import Event
 from models import Conversation, SlaPolicy, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import N_, _
 from services.domain.inbox import OPEN_STATUSES, PRIORITIES, SLA_RESOLUTION_TARGETS, InboxItem
 from services.domain.projection import Outcome
 from services.helpdesk.inbox import InboxService
@@ -28,8 +29,8 @@ from services.platform.event_log import CHUNK, GameService, UnitOfWork
 
 log = logging.getLogger(__name__)
 TARGETS = {'first_response': 'first response', 'resolution': 'resolution'}
-ESCALATIONS = {'none': 'None', 'notify_lead': 'Notify the lead', 'reassign': 'Reassign',
-               'raise_priority': 'Raise priority'}
+ESCALATIONS = {'none': N_('None'), 'notify_lead': N_('Notify the lead'), 'reassign': N_('Reassign'),
+               'raise_priority': N_('Raise priority')}
 DEFAULT_FIRST_RESPONSE_MINUTES = {'urgent': 15, 'high': 30, 'normal': 120, 'low': 480}
 MAX_MINUTES = 30 * 24 * 60
 
@@ -87,18 +88,22 @@ def raised(priority: str) -> str | None:
 def validate_policy(policy: SlaPolicyView) -> None:
     """:raises ActionError: saying what is wrong with the policy."""
     if policy.priority not in PRIORITIES:
-        raise ActionError(f'Unknown priority {policy.priority!r}: one of {", ".join(PRIORITIES)}.')
+        raise ActionError(
+            _('Unknown priority {priority}: one of {priorities}.')
+            .format(priority=repr(policy.priority), priorities=", ".join(PRIORITIES)))
     for label, minutes in (('first-response', policy.first_response_minutes),
                            ('resolution', policy.resolution_minutes)):
         if not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
             raise ActionError(f'The {label} target must be a whole number of minutes from 1 to {MAX_MINUTES} '
                               '(30 days).')
     if policy.first_response_minutes > policy.resolution_minutes:
-        raise ActionError('The first-response target cannot be longer than the resolution target.')
+        raise ActionError(_('The first-response target cannot be longer than the resolution target.'))
     if not isinstance(policy.escalate_at_percent, int) or not 10 <= policy.escalate_at_percent <= 99:
-        raise ActionError('Escalate at a share of the target from 10 % to 99 %.')
+        raise ActionError(_('Escalate at a share of the target from 10 % to 99 %.'))
     if policy.escalation not in ESCALATIONS:
-        raise ActionError(f'Unknown escalation {policy.escalation!r}: one of {", ".join(ESCALATIONS)}.')
+        raise ActionError(
+            _('Unknown escalation {escalation}: one of {escalations}.')
+            .format(escalation=repr(policy.escalation), escalations=", ".join(ESCALATIONS)))
 
 
 class SlaService:
@@ -136,7 +141,7 @@ class SlaService:
     async def save_policy(self, actor: AgentView, policy: SlaPolicyView) -> None:
         """A lead sets one priority's targets and escalation; new and re-prioritised conversations follow it."""
         if not actor.is_lead:
-            raise ActionError('Only a lead can change SLA policies.')
+            raise ActionError(_('Only a lead can change SLA policies.'))
         validate_policy(policy)
         async with self.game.unit_of_work() as work:
             await SlaPolicy.update_or_create(priority=policy.priority, defaults={

@@ -91,9 +91,11 @@ class AccountService:
         async with self.game.unit_of_work() as work:
             agent = await self._account(agent_id)
             if not agent.active:
-                raise ActionError(f"{agent.display_name}'s account is disabled already.")
+                raise ActionError(
+                    _("{display_name}'s account is disabled already.")
+                    .format(display_name=agent.display_name))
             if agent.id == actor.id:
-                raise ActionError('You cannot disable your own account: ask another lead.')
+                raise ActionError(_('You cannot disable your own account: ask another lead.'))
             await self._keep_a_lead(agent, 'disable')
             agent.active = False
             await agent.save(update_fields=['active'])
@@ -105,7 +107,9 @@ class AccountService:
         async with self.game.unit_of_work() as work:
             agent = await self._account(agent_id)
             if agent.active:
-                raise ActionError(f"{agent.display_name}'s account is enabled already.")
+                raise ActionError(
+                    _("{display_name}'s account is enabled already.")
+                    .format(display_name=agent.display_name))
             agent.active = True
             await agent.save(update_fields=['active'])
             await work.record(EventKind.ACCOUNT_ENABLED, agent_id=actor.id, data=_about(agent, actor))
@@ -133,7 +137,7 @@ class AccountService:
             if before == role:
                 raise ActionError(f'{agent.display_name} is {A_ROLE[role]} already.')
             if agent.id == actor.id:
-                raise ActionError('You cannot change your own role: ask another lead.')
+                raise ActionError(_('You cannot change your own role: ask another lead.'))
             if before != 'agent':
                 await self._keep_a_lead(agent, 'make an agent of')
             agent.role = role
@@ -175,7 +179,7 @@ class AccountService:
     async def _account(self, agent_id: int) -> Agent:
         agent = await Agent.get_or_none(id=agent_id) if isinstance(agent_id, int) else None
         if agent is None:
-            raise ActionError(f'There is no account #{agent_id}.')
+            raise ActionError(_('There is no account #{agent_id}.').format(agent_id=agent_id))
         return agent
 
     async def _keep_a_lead(self, agent: Agent, what: str) -> None:
@@ -231,10 +235,10 @@ async def checked_account(draft: AccountDraft, *, hash_password: HashPassword,
     role = _checked_role(draft.role)
     shown = ' '.join(checked_text(draft.display_name, 'display name', MAX_DISPLAY_NAME, name=True).split()) or name
     if draft.team_id is not None and draft.team_id not in teams:
-        raise ActionError(f'There is no team #{draft.team_id}.')
+        raise ActionError(_('There is no team #{team_id}.').format(team_id=draft.team_id))
     checked_password(draft.password)
     if await Agent.exists(username=name):
-        raise ActionError(f'The username {name!r} is taken.')
+        raise ActionError(_('The username {name} is taken.').format(name=repr(name)))
     return CheckedAccount(username=name, display_name=shown, role=role, team_id=draft.team_id,
                           password_hash=await hash_password(draft.password))
 
@@ -242,12 +246,12 @@ async def checked_account(draft: AccountDraft, *, hash_password: HashPassword,
 async def store_account(account: CheckedAccount) -> Agent:
     """:raises ActionError: when the name was taken since it was checked."""
     if await Agent.exists(username=account.username):
-        raise ActionError(f'The username {account.username!r} is taken.')
+        raise ActionError(_('The username {username} is taken.').format(username=repr(account.username)))
     try:
         return await Agent.create(username=account.username, display_name=account.display_name, role=account.role,
                                   team_id=account.team_id, password_hash=account.password_hash)
     except IntegrityError as error:  # created by another process since the check above
-        raise ActionError(f'The username {account.username!r} is taken.') from error
+        raise ActionError(_('The username {username} is taken.').format(username=repr(account.username))) from error
 
 
 def checked_username(username: object) -> str:
@@ -255,8 +259,10 @@ def checked_username(username: object) -> str:
         dashes and underscores)."""
     name = checked_text(username, 'username', MAX_USERNAME, empty='Enter a username.').lower()
     if not USERNAME.fullmatch(name):
-        raise ActionError(f'The username {name!r} is not usable: 2 to 64 characters, letters, digits, dots, '
-                          'dashes and underscores, starting with a letter or a digit.')
+        raise ActionError(
+            _('The username {name} is not usable: 2 to 64 characters, letters, digits, dots, dashes and '
+              'underscores, starting with a letter or a digit.')
+            .format(name=repr(name)))
     return name
 
 
@@ -264,20 +270,26 @@ def checked_password(password: object) -> str:
     """:raises ActionError: for a password that is too short or too long, or holds a control character (never quoted:
         it is a secret)."""
     if not isinstance(password, str):
-        raise ActionError('The password must be text.')
+        raise ActionError(_('The password must be text.'))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ActionError(f'The password is too short: at least {MIN_PASSWORD_LENGTH} characters.')
+        raise ActionError(
+            _('The password is too short: at least {min_password_length} characters.')
+            .format(min_password_length=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ActionError(f'The password is too long: at most {MAX_PASSWORD_LENGTH} characters.')
+        raise ActionError(
+            _('The password is too long: at most {max_password_length} characters.')
+            .format(max_password_length=MAX_PASSWORD_LENGTH))
     if _PASSWORD_FORBIDDEN.search(password):
-        raise ActionError('The password holds a control character: type it again.')
+        raise ActionError(_('The password holds a control character: type it again.'))
     return password
 
 
 def _checked_role(role: object) -> str:
     if role not in ROLES:
         shown = repr(role) if isinstance(role, str) and len(role) <= 20 and role.isprintable() else 'that'
-        raise ActionError(f'The role must be one of {", ".join(ROLES)}, not {shown}.')
+        raise ActionError(
+            _('The role must be one of {roles}, not {shown}.')
+            .format(roles=", ".join(ROLES), shown=shown))
     return str(role)
 
 

@@ -19,6 +19,7 @@ from tortoise.exceptions import IntegrityError
 from models import ApiIdempotency, ApiToken
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import _
 from services.domain.text import MAX_NAME, checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -96,7 +97,7 @@ class ApiTokenService:
     async def create(self, actor: AgentView, *, name: str, scope: str) -> NewToken:
         """A lead creates a token; the clear token is in the result and nowhere else."""
         if not actor.is_lead:
-            raise ActionError('Only a lead can create API tokens.')
+            raise ActionError(_('Only a lead can create API tokens.'))
         return await self.create_for(name=name, scope=scope, lead=actor)
 
     async def create_for(self, *, name: str, scope: str, lead: AgentView | None) -> NewToken:
@@ -106,7 +107,7 @@ class ApiTokenService:
         try:
             chosen = Scope(scope)
         except ValueError:
-            raise ActionError(f'The scope must be read or write, not {scope!r}.') from None
+            raise ActionError(_('The scope must be read or write, not {scope}.').format(scope=repr(scope))) from None
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         fields = {'name': name, 'scope': chosen.value, 'token_hash': token_hash(token), 'prefix': token[:PREFIX_SHOWN],
                   'created_by': lead.id if lead else None, 'created_at': self.clock.now()}
@@ -126,7 +127,7 @@ class ApiTokenService:
 
     async def revoke(self, actor: AgentView, token_id: int) -> ApiTokenView:
         if not actor.is_lead:
-            raise ActionError('Only a lead can revoke API tokens.')
+            raise ActionError(_('Only a lead can revoke API tokens.'))
         return await self.revoke_for(token_id, lead=actor)
 
     async def revoke_for(self, token_id: int, *, lead: AgentView | None) -> ApiTokenView:
@@ -143,9 +144,9 @@ class ApiTokenService:
     async def _revoke(self, token_id: int) -> ApiTokenView:
         row = await ApiToken.get_or_none(id=token_id)
         if row is None:
-            raise ActionError(f'There is no API token #{token_id}.')
+            raise ActionError(_('There is no API token #{token_id}.').format(token_id=token_id))
         if row.revoked_at is not None:
-            raise ActionError(f'The API token "{row.name}" was already revoked.')
+            raise ActionError(_('The API token "{name}" was already revoked.').format(name=row.name))
         row.revoked_at = self.clock.now()
         await row.save(update_fields=['revoked_at'])
         return _view(row, self._creator(row))

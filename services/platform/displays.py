@@ -28,6 +28,7 @@ from services.domain.displays import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import _
 from services.domain.text import MAX_NAME, checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -142,12 +143,14 @@ class DisplayService:
         """
         code = normalized_code(typed)
         if code is None:
-            raise ActionError(f'A pairing code has {CODE_LENGTH} letters and digits, like ABCD-EF23.')
+            raise ActionError(
+                _('A pairing code has {code_length} letters and digits, like ABCD-EF23.')
+                .format(code_length=CODE_LENGTH))
         row = await Display.get_or_none(code_hash=digest(code), revoked_at=None)
         if row is None:
-            raise ActionError('This code is not valid: check it, or ask a lead for a new one.')
+            raise ActionError(_('This code is not valid: check it, or ask a lead for a new one.'))
         if row.code_expires_at is None or row.code_expires_at <= self.clock.now():
-            raise ActionError('This code has expired: ask a lead for a new one at /admin/displays.')
+            raise ActionError(_('This code has expired: ask a lead for a new one at /admin/displays.'))
         token = secrets.token_urlsafe(32)
         now = self.clock.now()
         async with self.game.unit_of_work() as work:
@@ -155,7 +158,7 @@ class DisplayService:
             changed = await Display.filter(id=row.id, code_hash=row.code_hash).update(
                 code_hash=None, code_expires_at=None, device_hash=digest(token), paired_at=now)
             if not changed:
-                raise ActionError('This code was just used: ask a lead for a new one.')
+                raise ActionError(_('This code was just used: ask a lead for a new one.'))
             row.code_hash, row.code_expires_at, row.device_hash, row.paired_at = None, None, digest(token), now
             await work.record(EventKind.DISPLAY_PAIRED, data={'id': row.id, 'name': row.name})
             work.after_commit(lambda: self._put(row))
@@ -188,7 +191,7 @@ class DisplayService:
         """The actor's own choice (nobody chooses for someone else: no agent id is taken)."""
         alias = checked_text(alias if alias is not None else '', 'public name', MAX_NAME, name=True)
         if not isinstance(opted_out, bool):
-            raise ActionError('Say whether you appear on public screens.')
+            raise ActionError(_('Say whether you appear on public screens.'))
         profile = PublicProfileView(alias=alias, opted_out=opted_out)
         if profile == self.profile(actor.id):
             return profile
@@ -217,9 +220,9 @@ class DisplayService:
     async def _live_row(self, display_id: object) -> Display:
         row = await Display.get_or_none(id=display_id) if isinstance(display_id, int) else None
         if row is None:
-            raise ActionError(f'There is no display #{display_id}.')
+            raise ActionError(_('There is no display #{display_id}.').format(display_id=display_id))
         if row.revoked_at is not None:
-            raise ActionError(f'The display "{row.name}" was revoked: create a new one.')
+            raise ActionError(_('The display "{name}" was revoked: create a new one.').format(name=row.name))
         return row
 
     def _put(self, row: Display) -> None:

@@ -19,6 +19,7 @@ from tortoise.functions import Sum
 from models import Agent, Conversation, LedgerEntry, StoredEvent, Team
 from services.domain.connectors.facts import HELPDESK_NAMES
 from services.domain.errors import ActionError
+from services.domain.i18n import _
 
 BATCH = 500
 BOM = '\ufeff'
@@ -54,9 +55,9 @@ class ExportQuery:
 
     def __post_init__(self) -> None:
         if self.last < self.first:
-            raise ActionError('The period ends before it starts: pick the first day, then the last.')
+            raise ActionError(_('The period ends before it starts: pick the first day, then the last.'))
         if (self.last - self.first).days > MAX_DAYS:
-            raise ActionError(f'The period is too long: at most {MAX_DAYS} days.')
+            raise ActionError(_('The period is too long: at most {max_days} days.').format(max_days=MAX_DAYS))
 
     @property
     def start(self) -> datetime:
@@ -73,7 +74,7 @@ class ExportQuery:
 
 async def check_team(team_id: int | None) -> None:
     if team_id is not None and not await Team.exists(id=team_id):
-        raise ActionError(f'There is no team #{team_id}.')
+        raise ActionError(_('There is no team #{team_id}.').format(team_id=team_id))
 
 
 def export_stream(kind: ExportKind, form: ExportFormat, query: ExportQuery, *,

@@ -7,7 +7,7 @@ from nicegui.testing import User
 
 from models import StoredEvent
 from services.domain.errors import ActionError
-from tests.ui.support import agent, log_in, running, services, set_value, until
+from tests.ui.support import agent, log_in, running, sees, services, set_value, until
 
 
 async def choose(user: User, code: str) -> None:
@@ -71,3 +71,48 @@ async def test_only_a_language_the_app_speaks_is_kept(user: User) -> None:
             await services().accounts.set_language(ana, wrong)
     assert agent('ana').language == ''
     assert not await StoredEvent.filter(kind='language_changed').exists()
+
+
+async def test_a_french_agent_works_the_inbox_and_a_conversation_in_french(create_user: Callable[[], User]) -> None:
+    ana, lead = create_user(), create_user()
+    await log_in(ana, 'ana')
+    await choose(ana, 'fr')
+    await ana.should_see('8 ouvertes', retries=50)  # the inbox's count, a plural
+    await ana.should_see('Boîte de réception')
+    await log_in(lead, 'lead')  # English beside her: the rows both see are made once per language, not shared
+    await lead.should_see(marker='inbox-count', retries=50)
+    conversation = min(services().inbox.items(), key=lambda item: item.id)
+    await services().inbox.customer_message(conversation.id, 'Any news?')  # one change, both tabs redraw its row
+    await ana.should_see(marker=f'conversation-{conversation.id}', content=' · priorité ', retries=50)
+    await lead.should_see(marker=f'conversation-{conversation.id}', content=' priority', retries=50)
+    assert not sees(lead, marker=f'conversation-{conversation.id}', content='priorité')
+
+    ana.find(marker=f'conversation-{conversation.id}').click()
+    await ana.should_see(marker='reply', retries=50)
+    await ana.should_see('Transférer')
+    await ana.should_see('Envoyer')
+    ana.find(marker='send').click()  # nothing written: the service's refusal, in her language
+    await ana.should_see('La réponse est vide : écrivez quelque chose ou choisissez une réponse type avec /.',
+                         retries=50)
+
+
+async def test_a_latvian_agent_sees_the_inbox_with_latvian_plurals(user: User) -> None:
+    await log_in(user, 'ana')
+    await choose(user, 'lv')
+    await user.should_see('Iesūtne', retries=50)
+    await user.should_see('8 atvērtas', retries=50)  # CLDR "other"
+    user.find(marker='search').type('marie')
+    await user.should_see('1 atvērta', retries=50)  # "one"
+    user.find(marker='search').clear()
+    user.find(marker='search').type('nobody-writes-this')
+    await user.should_see('0 atvērtu', retries=50)  # "zero", as 10 and 11–19
+    await user.should_see('Nekas negaida. Baudiet mieru!')
+    user.find(marker='search').clear()
+    await user.should_see('8 atvērtas', retries=50)
+
+    conversation = min(services().inbox.items(), key=lambda item: item.id)
+    user.find(marker=f'conversation-{conversation.id}').click()
+    await user.should_see(marker='reply', retries=50)
+    await user.should_see('Pārsūtīt')
+    await user.should_see('Sūtīt')
+    await user.should_see(marker='conversation-title', content=f'#{conversation.id} ')

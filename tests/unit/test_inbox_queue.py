@@ -5,6 +5,7 @@ import pytest
 
 from services.domain.errors import ActionError
 from services.domain.events import Channel
+from services.domain.i18n import speaking
 from services.domain.inbox import InboxItem, call_duration, normalise_tag
 from services.helpdesk.viewing import Viewer, others
 from services.platform.clock import ManualClock
@@ -110,6 +111,24 @@ def test_row_props_are_made_once_for_every_tab_and_age_with_the_shared_tick() ->
     changed = [item(1, waiting=30, due=60, tags=('vip',))] + items[1:]
     views.visible(changed, ANA, QueueFilter())
     assert views.row_props(changed[0], mine=False)['tags'] == ('vip',)  # a changed conversation: new props
+
+
+def test_row_props_are_made_once_per_language_in_use_not_once_per_tab() -> None:
+    clock = ManualClock(T0 + timedelta(minutes=40))
+    views = QueueViews(clock)
+    items = list(ITEMS)
+    views.visible(items, ANA, QueueFilter())
+    with speaking('fr'):
+        french = views.row_props(items[0], mine=False)
+        assert views.row_props(items[0], mine=False) is french  # every French tab: the same props
+    with speaking('lv'):
+        latvian = views.row_props(items[0], mine=True)
+    english = views.row_props(items[0], mine=False)
+    assert (french['waiting'], french['sla'], french['tip']) == (
+        'en attente depuis 10\u00a0min', 'échéance dans 20\u00a0min', 'E-mail · priorité normale')
+    assert (latvian['waiting'], latvian['badge'], latvian['tip']) == (
+        'gaida 10 min', 'mana', 'E-pasts · prioritāte: normāla')
+    assert (english['waiting'], english['tip']) == ('waiting 10 min', 'Email · normal priority')
 
 
 def test_every_tab_is_redrawn_once_per_round_of_ticks() -> None:

@@ -7,6 +7,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.canned import CannedReplyView, placeholder_values, render
+from services.domain.i18n import N_, _
 from services.domain.inbox import ConversationDetail
 from services.platform.directory import AgentView
 from ui.actions import attempt
@@ -14,8 +15,8 @@ from ui.canned_page import CannedPicker
 from ui.conversation.tabs import Draft
 
 TYPING_SHORTCUT = re.compile(r'^/[\w-]*$')
-REPLY_PLACEHOLDER = 'Write a reply, or type / and a shortcut for a canned reply'
-NOTE_PLACEHOLDER = 'Internal note: only agents see it, never the customer'
+REPLY_PLACEHOLDER = N_('Write a reply, or type / and a shortcut for a canned reply')  # shown through _()
+NOTE_PLACEHOLDER = N_('Internal note: only agents see it, never the customer')
 
 
 class ReplyBox:
@@ -35,17 +36,17 @@ class ReplyBox:
         self.picked_canned: dict[int, int] = {}  # conversation -> the canned reply put in its box, counted when sent
         self._quiet = False  # the reply box is being set by the code, not typed in
         self.suggestions = ui.row().classes('w-full gap-1 shrink-0').mark('suggestions')
-        self.mode = ui.toggle({False: 'Reply to customer', True: 'Internal note'}, value=False,
+        self.mode = ui.toggle({False: _('Reply to customer'), True: _('Internal note')}, value=False,
                               on_change=self._show_mode).props('dense no-caps size=sm').classes('shrink-0') \
             .mark('reply-mode')
-        self.reply = ui.textarea(placeholder=REPLY_PLACEHOLDER, on_change=self._typed) \
+        self.reply = ui.textarea(placeholder=_(REPLY_PLACEHOLDER), on_change=self._typed) \
             .props('outlined autogrow').classes('w-full shrink-0').mark('reply')
         self.reply.on('keydown.ctrl.enter', self.send)
         self.reply.on('keydown.tab.prevent', self._pick_first)
         with ui.row().classes('w-full justify-end gap-2 shrink-0'):
             CannedPicker(services, agent, on_pick=self._apply)
             buttons()
-            self.send_button = ui.button('Send', icon='send', on_click=self.send).props('no-caps').mark('send')
+            self.send_button = ui.button(_('Send'), icon='send', on_click=self.send).props('no-caps').mark('send')
 
     @property
     def text(self) -> str:
@@ -91,7 +92,7 @@ class ReplyBox:
             return
         self._set_reply('')
         self.picked_canned.pop(detail.item.id, None)
-        ui.notify('Note added (only agents see it)' if note else 'Reply sent', type='positive')
+        ui.notify(_('Note added (only agents see it)') if note else _('Reply sent'), type='positive')
 
     def _typed(self) -> None:
         if not self._quiet and self.text.strip():
@@ -107,12 +108,12 @@ class ReplyBox:
 
     def _show_mode(self) -> None:
         note = bool(self.mode.value)
-        self.reply.props(f'placeholder="{NOTE_PLACEHOLDER if note else REPLY_PLACEHOLDER}"')
+        self.reply.props(f'placeholder="{_(NOTE_PLACEHOLDER if note else REPLY_PLACEHOLDER)}"')
         if note:
             self.reply.props('bg-color=amber-1')
         else:
             self.reply.props(remove='bg-color')
-        self.send_button.set_text('Add note' if note else 'Send')
+        self.send_button.set_text(_('Add note') if note else _('Send'))
         self.send_button.props('icon=sticky_note_2' if note else 'icon=send')
         self.suggestions.clear()
 
@@ -124,7 +125,7 @@ class ReplyBox:
         matches = [c for c in self.canned if c.shortcut.startswith(text[1:])]
         with self.suggestions:
             if not matches:
-                ui.label(f'No canned reply starts with {text}').classes('text-sm text-negative')
+                ui.label(_('No canned reply starts with {text}').format(text=text)).classes('text-sm text-negative')
             for canned in matches[:6]:
                 ui.button(f'/{canned.shortcut} · {canned.title}', on_click=lambda c=canned: self._apply(c)) \
                     .props('outline dense no-caps size=sm').mark(f'canned-{canned.shortcut}')

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from nicegui import ui
 
+from services.domain.i18n import _
+
 MAX_TABS = 8
 
 
@@ -31,9 +33,9 @@ class TabBar:
         with ui.dialog() as self.discard_dialog, ui.card():
             self.discard_text = ui.label()
             with ui.row().classes('w-full justify-end'):
-                ui.button('Keep it', on_click=lambda: self.discard_dialog.submit(False)).props('flat no-caps') \
+                ui.button(_('Keep it'), on_click=lambda: self.discard_dialog.submit(False)).props('flat no-caps') \
                     .mark('keep-draft')
-                ui.button('Discard', on_click=lambda: self.discard_dialog.submit(True), color='negative') \
+                ui.button(_('Discard'), on_click=lambda: self.discard_dialog.submit(True), color='negative') \
                     .props('no-caps').mark('discard-draft')
 
     def full(self, conversation_id: int) -> bool:
@@ -60,7 +62,7 @@ class TabBar:
         """Whether the tab may close: a half-written text is discarded only once the agent says so."""
         if not text.strip():
             return True
-        self.discard_text.set_text(f'Discard the text you started for #{conversation_id}?')
+        self.discard_text.set_text(_('Discard the text you started for #{ticket}?').format(ticket=conversation_id))
         return bool(await self.discard_dialog)
 
     def remove(self, conversation_id: int) -> int:

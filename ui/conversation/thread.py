@@ -5,10 +5,12 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from services.container import Services
+from services.domain.i18n import _, ngettext
 from services.domain.inbox import ConversationDetail, PastConversation, ThreadEntry
+from services.domain.wording import moment_text
 from services.platform.directory import AgentView
 from ui.actions import attempt
-from ui.format import CHANNEL_ICONS
+from ui.format import CHANNEL_ICONS, status_text
 
 EARLIER_SHOWN = 8
 
@@ -29,7 +31,7 @@ class Thread:
         self._earlier_drawn: tuple[int, list[PastConversation]] | None = None
         with ui.row().classes('w-full items-center gap-1 shrink-0'):
             self.tag_chips = ui.row().classes('gap-1 items-center').mark('tags')
-            self.tag_input = ui.input(placeholder='+ tag').props('dense borderless').classes('w-28') \
+            self.tag_input = ui.input(placeholder=_('+ tag')).props('dense borderless').classes('w-28') \
                 .mark('tag-input')
             self.tag_input.on('keydown.enter', self._add_tag)
         self.earlier = ui.row().classes('w-full items-center gap-1 text-xs shrink-0').mark('earlier')
@@ -67,14 +69,17 @@ class Thread:
         self.earlier.clear()
         self.earlier.set_visibility(bool(others_))
         with self.earlier:
-            ui.label('Other conversations:').classes('text-grey-7')
+            ui.label(_('Other conversations:')).classes('text-grey-7')
             for conversation in others_[:EARLIER_SHOWN]:
-                ui.button(f'#{conversation.id} {conversation.status}', icon=CHANNEL_ICONS[conversation.channel],
+                ui.button(f'#{conversation.id} {status_text(conversation.status)}',
+                          icon=CHANNEL_ICONS[conversation.channel],
                           on_click=lambda c=conversation.id: self.open_conversation(c)) \
                     .props('flat dense no-caps size=sm').tooltip(conversation.subject) \
                     .mark(f'earlier-{conversation.id}')
             if len(others_) > EARLIER_SHOWN:
-                ui.label(f'and {len(others_) - EARLIER_SHOWN} more').classes('text-grey-6')
+                more = len(others_) - EARLIER_SHOWN
+                ui.label(ngettext('and {count} more', 'and {count} more', more).format(count=more)) \
+                    .classes('text-grey-6')
 
     def _show_entries(self, detail: ConversationDetail) -> None:
         """The customer's hybrid thread. Entries never change, so new ones are appended; anything else redraws."""
@@ -90,7 +95,7 @@ class Thread:
                           'if (t) t.scrollTop = t.scrollHeight')  # the latest entry in view
 
     def _draw_entry(self, entry: ThreadEntry, *, current: bool) -> None:
-        stamp = entry.created_at.strftime('%d %b %H:%M')
+        stamp = moment_text(entry.created_at, style='short')
         if entry.kind == 'transfer':
             with ui.row().classes('w-full justify-center items-center gap-1 text-xs text-amber-10 italic'):
                 ui.icon('swap_horiz', size='xs')
@@ -98,7 +103,7 @@ class Thread:
             return
         note = entry.kind == 'note'
         sent = entry.kind == 'agent' or note
-        name = f'{entry.author_name} · internal note' if note else entry.author_name
+        name = _('{name} · internal note').format(name=entry.author_name) if note else entry.author_name
         message = ui.chat_message(entry.body, name=name, sent=sent) \
             .props(f'bg-color={"amber-2" if note else "indigo-1" if sent else "white"}').classes('w-full')
         if note:

@@ -2,6 +2,7 @@
 from nicegui import ui
 
 from services.container import Services
+from services.domain.i18n import _
 from services.domain.inbox import InboxItem
 from services.platform.directory import AgentView
 
@@ -15,12 +16,12 @@ class TransferDialog:
         self.departments: dict[int, str] = {}
         with ui.dialog() as self.dialog, ui.card().classes('w-96'):
             self.heading = ui.label().classes('text-lg font-bold')
-            self.target = ui.select({}, label='To', with_input=True).classes('w-full').mark('transfer-target')
-            self.note = ui.textarea(label='Note for the receiver (internal)').props('outlined autogrow') \
+            self.target = ui.select({}, label=_('To'), with_input=True).classes('w-full').mark('transfer-target')
+            self.note = ui.textarea(label=_('Note for the receiver (internal)')).props('outlined autogrow') \
                 .classes('w-full').mark('transfer-note')
             with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=lambda: self.dialog.submit(None)).props('flat no-caps')
-                ui.button('Transfer', icon='swap_horiz', on_click=self._submit).props('no-caps') \
+                ui.button(_('Cancel'), on_click=lambda: self.dialog.submit(None)).props('flat no-caps')
+                ui.button(_('Transfer'), icon='swap_horiz', on_click=self._submit).props('no-caps') \
                     .mark('transfer-confirm')
 
     async def ask(self, item: InboxItem) -> tuple[int | None, int | None, str] | None:
@@ -29,17 +30,18 @@ class TransferDialog:
         agents = sorted((a for a in self.services.directory.agents.values()
                          if a.id not in (self.agent.id, item.assignee_id)), key=lambda a: a.name)
         options = {f'agent:{a.id}': a.name for a in agents} | \
-            {f'department:{d}': f'{name} (department)' for d, name in self.departments.items()}
+            {f'department:{d}': _('{department} (department)').format(
+                department=name) for d, name in self.departments.items()}
         self.target.set_options(options, value=None)
         self.note.set_value('')
-        self.heading.set_text(f'Transfer #{item.id}')
+        self.heading.set_text(_('Transfer #{ticket}').format(ticket=item.id))
         return await self.dialog  # opens it
 
     def _submit(self) -> None:
         if not self.target.value:
-            ui.notify('Pick an agent or a department.', type='warning')
+            ui.notify(_('Pick an agent or a department.'), type='warning')
             return
-        kind, _, target_id = self.target.value.partition(':')
+        kind, _sep, target_id = self.target.value.partition(':')
         to_agent = int(target_id) if kind == 'agent' else None
         to_department = int(target_id) if kind == 'department' else None
         self.dialog.submit((to_agent, to_department, self.note.value or ''))

@@ -9,6 +9,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.errors import ActionError
+from services.domain.i18n import _, ngettext
 from services.domain.inbox import OPEN_STATUSES, ConversationDetail
 from services.helpdesk.viewing import Viewer, others
 from services.platform.directory import AgentView
@@ -19,7 +20,15 @@ from ui.conversation.thread import Thread
 from ui.conversation.transfer import TransferDialog
 from ui.crm_card import CrmCard
 from ui.external_conversation import show_external_conversation
-from ui.format import CHANNEL_ICONS, CHANNEL_LABELS, PRIORITY_COLORS, STATUS_COLORS, sla_countdown
+from ui.format import (
+    CHANNEL_ICONS,
+    PRIORITY_COLORS,
+    STATUS_COLORS,
+    channel_text,
+    priority_text,
+    sla_countdown,
+    status_text,
+)
 
 
 class ConversationView:
@@ -38,8 +47,8 @@ class ConversationView:
         with ui.card().classes('grow gap-2 min-w-0 h-full flex-nowrap').mark('conversation') as self.card:
             with ui.column().classes('w-full h-full items-center justify-center text-grey-6') as self.placeholder:
                 ui.icon('forum', size='xl', color='grey-5')
-                ui.label('Pick a conversation from the inbox to read and answer it.')
-                ui.label('Type / in the reply box for canned replies · Ctrl+Enter sends').classes('text-xs')
+                ui.label(_('Pick a conversation from the inbox to read and answer it.'))
+                ui.label(_('Type / in the reply box for canned replies · Ctrl+Enter sends')).classes('text-xs')
         self.crm = CrmCard(services, agent, actor, open_conversation=self.open)
         ui.context.client.on_delete(self._leave)
 
@@ -52,7 +61,9 @@ class ConversationView:
         if conversation_id == self.active:
             return
         if self.body is not None and self.tab_bar.full(conversation_id):
-            ui.notify(f'{MAX_TABS} conversations are open: close one first.', type='warning')
+            ui.notify(ngettext('{count} conversation is open: close it first.',
+                               '{count} conversations are open: close one first.', MAX_TABS)
+                      .format(count=MAX_TABS), type='warning')
             return
         if await show_external_conversation(self.services, conversation_id):  # worked in its own helpdesk: read-only
             return
@@ -102,7 +113,7 @@ class ConversationView:
                 self.title = ui.label().classes('text-lg font-bold grow truncate').mark('conversation-title')
                 self.status = ui.badge().mark('conversation-status')
                 self.priority = ui.badge()
-                self.transfer_button = ui.button('Transfer', icon='swap_horiz', on_click=self._open_transfer) \
+                self.transfer_button = ui.button(_('Transfer'), icon='swap_horiz', on_click=self._open_transfer) \
                     .props('outline dense no-caps').mark('transfer')
             self.meta = ui.label().classes('text-sm text-grey-7 -mt-2 shrink-0')
             self.viewers = ui.label().classes('text-sm text-deep-orange-8 font-medium shrink-0').mark('viewers')
@@ -114,11 +125,11 @@ class ConversationView:
 
     def _build_buttons(self) -> None:
         """What the agent can do with the conversation, beside the reply box's Send."""
-        self.take_button = ui.button('Take', icon='pan_tool', on_click=self._take).props('outline no-caps') \
+        self.take_button = ui.button(_('Take'), icon='pan_tool', on_click=self._take).props('outline no-caps') \
             .mark('take')
-        self.reopen_button = ui.button('Reopen', icon='replay', on_click=self._reopen) \
+        self.reopen_button = ui.button(_('Reopen'), icon='replay', on_click=self._reopen) \
             .props('outline no-caps').mark('reopen')
-        self.resolve_button = ui.button('Resolve', icon='task_alt', on_click=self._resolve, color='positive') \
+        self.resolve_button = ui.button(_('Resolve'), icon='task_alt', on_click=self._resolve, color='positive') \
             .props('no-caps').mark('resolve')
 
     def _leave(self) -> None:
@@ -135,20 +146,21 @@ class ConversationView:
         self.body.set_visibility(True)
         self.channel_icon.set_name(CHANNEL_ICONS[item.channel])
         self.title.set_text(f'#{item.id} {item.subject}')
-        self.status.set_text(item.status)
+        self.status.set_text(status_text(item.status))
         self.status.props(f'color={STATUS_COLORS.get(item.status, "grey")}')
-        self.priority.set_text(item.priority)
+        self.priority.set_text(priority_text(item.priority))
         self.priority.props(f'color={PRIORITY_COLORS[item.priority]}')
         assignee = self.services.directory.agent(item.assignee_id) if item.assignee_id else None
         department = self.departments.get(item.department_id) if item.department_id else None
-        parts = [detail.item.customer_name, detail.customer_email, CHANNEL_LABELS[item.channel],
-                 f'assigned to {assignee.name}' if assignee else 'unassigned',
-                 f'{department} department' if department else '']
+        parts = [detail.item.customer_name, detail.customer_email, channel_text(item.channel),
+                 _('assigned to {name}').format(name=assignee.name) if assignee else _('unassigned'),
+                 _('{department} department').format(department=department) if department else '']
         if item.status in OPEN_STATUSES:
             due_at, first_response = item.next_due
-            parts.append('SLA ' + sla_countdown(due_at, now, first_response=first_response)[0])
+            parts.append(_('SLA {countdown}').format(
+                countdown=sla_countdown(due_at, now, first_response=first_response)[0]))
         if detail.rating:
-            parts.append(f'rated {detail.rating}')
+            parts.append(_('rated {rating}').format(rating=detail.rating))
         self.meta.set_text(' · '.join(part for part in parts if part))
         mine = item.assignee_id == self.agent.id
         resolved = item.status == 'resolved'
@@ -190,16 +202,16 @@ class ConversationView:
             to_agent_id, to_department_id, note = target
             await self._act(lambda actor, conversation_id: self.services.inbox.transfer(
                 actor, conversation_id, to_agent_id=to_agent_id, to_department_id=to_department_id, note=note),
-                done='Transferred')
+                done=_('Transferred'))
 
     async def _take(self) -> None:
         await self._act(self.services.inbox.take)
 
     async def _resolve(self) -> None:
-        await self._act(self.services.inbox.resolve, done='Resolved. Nice work!')
+        await self._act(self.services.inbox.resolve, done=_('Resolved. Nice work!'))
 
     async def _reopen(self) -> None:
-        await self._act(self.services.inbox.reopen, done='Reopened')
+        await self._act(self.services.inbox.reopen, done=_('Reopened'))
 
     async def _act(self, action: Callable[[AgentView, int], Awaitable[object]], *, done: str | None = None) -> bool:
         """Call ``action(actor, conversation_id)`` on the shown conversation as the logged-in agent (see
