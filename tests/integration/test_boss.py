@@ -14,6 +14,7 @@ from services.domain.scoring import AwardKind
 from services.game.rebuild import differences, replay
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
+from simulation.simulator import Simulator
 from tests.integration.support import waiting_ids, written
 
 
@@ -111,4 +112,20 @@ async def test_the_queue_wakes_a_boss_at_the_threshold_a_leads_settings_are_chec
     await services.game.load()  # a restart keeps the settings from the log
     await services.boss.load()
     assert services.boss.settings.threshold == waiting
+    assert await differences(await replay()) == []
+
+
+async def test_the_simulators_social_media_storm_wakes_a_boss_that_the_simulated_floor_fights(
+        services: Services, clock: ManualClock, simulator: Simulator) -> None:
+    simulator.scenario = 'social_storm'  # six times the social traffic from 10:00: the demo's surge
+    storm = clock.now().replace(hour=10, minute=0)
+    await simulator.run_until(storm)
+    while services.boss.view() is None and clock.now() < storm + timedelta(minutes=90):
+        await simulator.run_until(clock.now() + timedelta(minutes=1))
+        await services.boss.check()  # the scheduler's step, every simulated minute
+    view = services.boss.view()
+    assert view is not None and view.reason == 'queue' and view.health >= services.boss.settings.threshold
+    await simulator.run_until(clock.now() + timedelta(minutes=20))
+    view = services.boss.view()
+    assert view is not None and view.damage > 0  # the simulated agents' resolutions hit it
     assert await differences(await replay()) == []
