@@ -65,6 +65,7 @@ class BossBar:
 
     def __init__(self, feed: BossFeed, *, name_of: Callable[[int], str | None], kiosk: bool = False) -> None:
         self.name_of = name_of
+        self.shown: BossView | None = None
         style = 'dq-boss' if kiosk else 'w-full bg-deep-orange-1 gap-1 p-3'
         with (ui.element('div') if kiosk else ui.card()).classes(style).mark('boss-bar') as self.element:
             with ui.row().classes('w-full items-center gap-2 no-wrap'):
@@ -83,11 +84,14 @@ class BossBar:
         self.element.set_visibility(view is not None)
         if view is None:
             return
+        if view is self.shown and view.running:  # only the clock moved: the time left alone changes
+            self._show_left(screen.minutes_left)
+            return
+        self.shown = view
         self.name.set_text(_(view.name))
         self.health.set_value(view.remaining / view.health if view.health else 0.0)
         if view.running:
-            self.left.set_text(ngettext('{count} min left', '{count} min left', screen.minutes_left)
-                               .format(count=screen.minutes_left))
+            self._show_left(screen.minutes_left)
             self.health_text.set_text(_('Every resolution is a hit: {remaining} of {health} to go')
                                       .format(remaining=view.remaining, health=view.health))
         elif view.won:
@@ -102,3 +106,6 @@ class BossBar:
                                         'next time!').format(remaining=view.remaining, health=view.health))
         names = [f'{name} {hits}' for agent_id, hits in view.top if (name := self.name_of(agent_id))]
         self.top.set_text(_('Top hits: {names}').format(names=' · '.join(names)) if names else '')
+
+    def _show_left(self, minutes: int) -> None:
+        self.left.set_text(ngettext('{count} min left', '{count} min left', minutes).format(count=minutes))
