@@ -7,7 +7,7 @@ from nicegui.testing import User
 
 from models import LedgerEntry
 from services.domain.boss import BOSS_POINTS
-from tests.ui.support import agent, log_in, services, until
+from tests.ui.support import agent, log_in, pair_kiosk, services, until
 
 
 def text(user: User, marker: str) -> str:
@@ -61,3 +61,20 @@ async def test_bad_settings_are_refused_in_the_form_and_good_ones_saved(user: Us
     user.find(marker='boss-save').click()
     await user.should_see('Boss settings saved.', retries=50)
     assert services().boss.settings.threshold == 9
+
+
+async def test_the_wall_display_shows_the_fight_with_public_names_and_celebrates_the_victory(user: User) -> None:
+    await services().displays.set_profile(agent('ana'), alias='Captain A', opted_out=False)
+    await services().displays.set_profile(agent('bruno'), alias='', opted_out=True)
+    await pair_kiosk(user, slides=('celebrations',))  # the celebrations' list: the banner queues them 5 s each
+    await user.should_not_see(marker='boss-name')
+    view = await services().boss.start(agent('lead'))
+    await user.should_see(f'{view.health} of {view.health} to go', retries=50)
+    waiting = [item.id for item in services().inbox.items() if item.assignee_id is None and item.status == 'new']
+    for number, conversation_id in enumerate(waiting):
+        actor = agent(('ana', 'bruno')[number % 2])
+        await services().inbox.take(actor, conversation_id)
+        await services().inbox.resolve(actor, conversation_id)
+    await user.should_see(f'The floor beat {view.name} together!', retries=50)
+    await user.should_see(f'Top hits: Captain A {(len(waiting) + 1) // 2}', retries=50)  # Bruno opted out: not named
+    assert 'Bruno' not in text(user, 'boss-top')
