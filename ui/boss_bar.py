@@ -74,7 +74,7 @@ class BossBar:
                 self.left = ui.label().classes('text-sm' if not kiosk else 'dq-num').mark('boss-left')
             self.health = ui.linear_progress(value=1.0, show_value=False, color='deep-orange') \
                 .props('rounded size=10px').mark('boss-health')
-            self.health_text = ui.label().classes('text-sm').mark('boss-health-text')
+            self.health_text = ui.label().classes('text-sm' if not kiosk else '').mark('boss-health-text')
             self.top = ui.label().classes('text-xs text-grey-8' if not kiosk else 'dq-muted').mark('boss-top')
         self.show(feed.screen)
         feed.changed.subscribe(self.show)
