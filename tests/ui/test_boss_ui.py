@@ -78,3 +78,13 @@ async def test_the_wall_display_shows_the_fight_with_public_names_and_celebrates
     await user.should_see(f'The floor beat {view.name} together!', retries=50)
     await user.should_see(f'Top hits: Captain A {(len(waiting) + 1) // 2}', retries=50)  # Bruno opted out: not named
     assert 'Bruno' not in text(user, 'boss-top')
+
+
+async def test_a_lead_starts_a_fight_from_the_live_monitor_and_a_second_is_refused(user: User) -> None:
+    await log_in(user, 'lead')
+    await user.open('/monitor')
+    user.find(marker='monitor-boss-start').click()
+    await user.should_see('The Backlog Hydra attacks', retries=50)
+    user.find(marker='monitor-boss-start').click()
+    await user.should_see('is already being fought: beat it first.', retries=50)
+    assert services().boss.view() is not None and services().boss.view().reason == 'lead'
