@@ -7,11 +7,13 @@ from argon2 import PasswordHasher
 from tortoise import Tortoise
 
 from services.domain.i18n import set_floor_timezone
+from services.domain.monitor import waiting
 from services.domain.sessions import SessionPolicy
 from services.game.analytics import AnalyticsService
 from services.game.api_reads import ApiReads
 from services.game.away import AwayReport
 from services.game.badges import BadgeService
+from services.game.boss import BossService
 from services.game.disputes import DisputeService
 from services.game.incentives import IncentiveService
 from services.game.kudos import KudosService
@@ -103,6 +105,7 @@ class Services:
     connections: ConnectionService
     monitor: MonitorService  # the lead's live monitor (issue 15)
     analytics: AnalyticsService  # the charts' daily aggregates and their reads (issue 15)
+    boss: BossService  # the cooperative queue boss (issue 20)
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -133,6 +136,7 @@ class Services:
         await self.monitor.load()  # after the routing and SLA policies it shows
         await self.sessions.load()  # after the directory: a session's role is compared with its account's
         await self.displays.load()
+        await self.boss.load()  # into the projection game.load() built
 
     async def load_workspace_settings(self) -> None:
         """Routing, SLA policies and rules: what leads configure (after the inbox, whose queue they look at)."""
@@ -212,9 +216,11 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     displays = DisplayService(clock=wall, game=game, directory=directory)  # pairing codes live real minutes
     monitor = MonitorService(clock=clock, inbox=inbox, presence=presence, routing=routing, sla=sla,
                              directory=directory)
+    boss = BossService(clock=clock, game=game, waiting=lambda: len(waiting(inbox.items())))  # the queue boss
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.release_stranded,
                                               routing.route_waiting, monitor.tick,
-                                              progress.check_incentives])  # the cards' incentives running now
+                                              progress.check_incentives,  # the cards' incentives running now
+                                              boss.check])  # a boss fight lost at its deadline, or woken by the queue
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
     game.store_with_events(analytics)  # the charts' daily aggregates
@@ -233,6 +239,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      levels.on_committed,  # level-ups announced to the agent and on the kiosk
                      trophies.on_committed,  # the month's trophy standings
                      monitor.on_committed,  # the lead's monitor: today's figures
+                     boss.on_committed,  # the boss fight's view, once for every dashboard and kiosk
                      HandoverNotices(inbox=inbox, directory=directory,  # a conversation handed over: its receiver told
                                      notices=notices).on_committed):
         game.committed.subscribe(listener)
@@ -245,4 +252,5 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
-                    connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays)
+                    connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
+                    boss=boss)

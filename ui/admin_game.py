@@ -17,6 +17,7 @@ from services.game.disputes import RatedView
 from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
 from ui.admin_badges import badges_section
+from ui.admin_boss import BossTab
 from ui.admin_quests import quests_section
 from ui.admin_scoring import ScoringTab
 from ui.admin_whatif import WhatIfTab
@@ -465,4 +466,5 @@ SECTIONS: list[tuple[str, str, Builder]] = [
     ('Scoring', 'scoreboard', lambda context: ScoringTab(context.services, context.lead)),
     ('Quests', 'flag', lambda context: quests_section(context.services, context.lead)),
     ('What-if', 'science', lambda context: WhatIfTab(context.services, context.lead)),
+    ('Queue boss', 'local_fire_department', lambda context: BossTab(context.services, context.lead)),
 ]

@@ -27,10 +27,12 @@ from services.domain.leaderboard import BoardRow, Period
 from services.domain.levels import level_info
 from services.domain.projection import LevelUp, Outcome
 from services.domain.quests import QuestCompletion, QuestScope
+from services.game.boss import BossView
 from services.game.trophies import TrophySnapshot
 from services.platform.coalesce import LIVE_DELAY, LIVE_INTERVAL, Coalescer
 from services.platform.displays import DisplayView
 from services.platform.tasks import start_task
+from ui.boss_bar import BossBar, BossFeed, boss_feed_for
 from ui.clock_ticker import clock_ticker_for
 from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
 
@@ -76,6 +78,8 @@ KIOSK_CSS = """
   box-shadow: 0 1vh 3vh rgba(0,0,0,.5); animation: dq-in .6s ease-out; }
 .dq-banner .dq-banner-text { text-align: center; overflow: hidden; display: -webkit-box; -webkit-box-orient: vertical;
   -webkit-line-clamp: 2; /* a long quest title wraps once, then is cut */ }
+.dq-kiosk .dq-boss { flex: none; display: flex; flex-direction: column; gap: 0.6vh; padding: 1vh 1.5vw;
+  border-radius: 1.5vh; background: #3a1d12; font-size: calc(var(--u) * 1.4); }
 @keyframes dq-in { from { opacity: 0; transform: translateY(-30%); } to { opacity: 1; transform: none; } }
 .dq-pair input { font-size: calc(var(--u) * 2.4) !important; letter-spacing: .2em; text-transform: uppercase;
   color: #ffffff !important; }
@@ -146,6 +150,9 @@ class PublicFloor:
         services.levels.level_ups.subscribe(self._on_level_ups, unsubscribe_on_delete=False)
         services.quests.completed.subscribe(self._on_completion, unsubscribe_on_delete=False)
         services.game.committed.subscribe(self._on_committed, unsubscribe_on_delete=False)
+        services.boss.changed.subscribe(self._on_boss, unsubscribe_on_delete=False)
+        boss = services.boss.view()
+        self._boss_celebrated = boss.number if boss is not None else 0  # the last boss whose defeat was celebrated
         trophies = services.trophies.snapshot()
         self._leaders = self._trophy_leaders(trophies)
         self._month = trophies.month
@@ -169,6 +176,11 @@ class PublicFloor:
         self._recent.appendleft(celebration)
         self.celebrated.emit(celebration)
         self._refresh.poke()
+
+    def _on_boss(self, view: BossView | None) -> None:
+        if view is not None and view.won and view.number > self._boss_celebrated:
+            self._boss_celebrated = view.number
+            self._celebrate(None, 'local_fire_department', f'The floor beat {view.name} together!')
 
     def _on_level_ups(self, level_ups: list[LevelUp]) -> None:
         for up in level_ups:
@@ -310,6 +322,7 @@ def register(services: Services) -> None:
     ticker = clock_ticker_for(services.clock)
     tabs = DisplayTabs(services)  # here, outside any page: it outlives every tab
     rotation = Rotation()
+    boss = boss_feed_for(services.boss, ticker)  # the queue boss's strip, computed once for every display
     shared: list[PublicFloor] = []  # made when the first kiosk opens, once the services have loaded
 
     @ui.page('/kiosk')
@@ -325,7 +338,7 @@ def register(services: Services) -> None:
             shared.append(PublicFloor(services))
         floor = shared[0]
         tabs.opened(display.id, ui.context.client)
-        KioskScreen(services, display, floor, rotation, ticker.ticked)
+        KioskScreen(services, display, floor, rotation, ticker.ticked, boss=boss)
 
 
 def pairing_screen(services: Services) -> None:
@@ -356,7 +369,7 @@ class KioskScreen:
     """One paired display's tab: its slides turned by the shared rotation, redrawn when the shared content changes."""
 
     def __init__(self, services: Services, display: DisplayView, floor: PublicFloor, rotation: Rotation,
-                 ticked: Event[datetime]) -> None:
+                 ticked: Event[datetime], *, boss: BossFeed) -> None:
         self.services = services
         self.display = display
         self.floor = floor
@@ -372,6 +385,7 @@ class KioskScreen:
                 self.slide_title = ui.label().classes('dq-sub').mark('slide-title')
                 self.clock = ui.label(services.clock.now().strftime('%a %H:%M')).classes('dq-clock') \
                     .mark('kiosk-clock')
+            BossBar(boss, name_of=services.displays.public_name, kiosk=True)  # while a fight runs
             self.containers = {slide: ui.element('div').classes('dq-slide').mark(f'slide-{slide.value}')
                                for slide in self.slides}
             with ui.element('div').classes('dq-dots'):

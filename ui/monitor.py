@@ -15,12 +15,13 @@ from typing import Any
 from nicegui import Client, background_tasks, core, ui
 
 from services.container import Services
+from services.domain.i18n import _
 from services.domain.monitor import ChannelRow, row_changes, sparkline
 from services.helpdesk.monitor import AgentRow, MonitorService, MonitorView
 from services.helpdesk.routing import ALL_CHANNELS, CHANNELS, MAX_CAPACITY, MAX_RELEASE_GRACE_MINUTES
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
-from ui.actions import attempt
+from ui.actions import attempt, attempt_result
 from ui.rooms import broadcast
 from ui.session import handler_actor, page_visitor
 
@@ -85,7 +86,7 @@ class MonitorFeed:
 
     async def join(self, client: Client) -> None:
         """Put this tab's sockets into the monitor's room (on every connect) and send them both tables."""
-        for sid, _ in list(core.sio.manager.get_participants('/', client.id)):
+        for sid, _namespace in list(core.sio.manager.get_participants('/', client.id)):
             await core.sio.enter_room(sid, ROOM)
             await core.sio.emit(MESSAGE, self.full(), to=sid)  # made once in the room: no newer patch goes first
 
@@ -180,12 +181,24 @@ def register(services: Services) -> None:
                 .tooltip('Back to the workspace').mark('back')
             ui.label('Live monitor').classes('text-lg font-bold')
             ui.space()
+            ui.button(_('Start a boss fight'), icon='local_fire_department',  # the queue boss (issue 20)
+                      on_click=lambda: start_boss(services, lead)) \
+                .props('no-caps color=deep-orange').mark('monitor-boss-start')
             ui.label(agent.name).classes('font-medium')
         with ui.column().classes('w-full gap-4 p-4'):
             page = MonitorPage(services, feed, lead)
         page.show(services.monitor.view)
         services.monitor.changed.subscribe(page.show)  # unsubscribed when this tab closes
         ui.context.client.on_connect(feed.join)  # the tables' rows come through the monitor's room
+
+
+async def start_boss(services: Services, lead: Lead) -> None:
+    """A lead calls a queue boss from the monitor: its health is the queue they are looking at."""
+    if (actor := lead()) is None:
+        return
+    if (view := await attempt_result(services.boss.start(actor))) is not None:
+        ui.notify(_('{name} attacks: {health} waiting to beat!').format(name=_(view.name), health=view.health),
+                  type='positive')
 
 
 class MonitorPage:

@@ -11,6 +11,7 @@ from services.game.progress import ProgressView
 from services.helpdesk.sla import alert_text
 from services.platform.directory import AgentView
 from simulation.simulator import Simulator
+from ui.boss_bar import BossBar, boss_feed_for
 from ui.clock_ticker import clock_ticker_for
 from ui.external_conversation import show_external_conversation
 from ui.i18n import language_menu
@@ -30,6 +31,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     feed = feed_for(services.leaderboard)  # created here, outside any page, so it outlives every tab
     queues = queue_views_for(services.inbox)
     ticker = clock_ticker_for(services.clock)
+    boss_feed = boss_feed_for(services.boss, ticker)  # the queue boss's bar, computed once for every tab
 
     @ui.page('/')
     async def workspace(conversation: int | None = None) -> None:
@@ -90,6 +92,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
         with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 96px)'):
             with ui.column().classes(('w-96' if elsewhere else 'w-80') +
                                      ' shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
+                BossBar(boss_feed, name_of=lambda agent_id: getattr(services.directory.agent(agent_id), 'name', None))
                 progress = ProgressCard(
                     on_receipt=lambda receipt: show_receipt(services, actor, receipt,
                                                             open_conversation=open_conversation),

@@ -96,6 +96,10 @@ class EventKind(str, Enum):
     DISPLAY_PAIRED = 'display_paired'  # a TV typed the code; agent_id: None (no one logs in on a TV); data: id, name
     # how an agent appears on public screens (issue 15); agent_id: themselves; data: alias, opted_out
     PUBLIC_PROFILE_CHANGED = 'public_profile_changed'
+    # the cooperative queue boss (issue 20, services/domain/boss.py); agent_id: the lead (None: the queue rule)
+    BOSS_STARTED = 'boss_started'  # data: number, name, health, points, deadline, reason ('lead' | 'queue'), by
+    BOSS_ENDED = 'boss_ended'  # the sweeper at the deadline of a fight not beaten; data: number, by (None)
+    BOSS_SETTINGS_CHANGED = 'boss_settings_changed'  # data: automatic, threshold, minutes, by
 
 
 class Channel(str, Enum):

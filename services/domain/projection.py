@@ -4,6 +4,7 @@ from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
+from services.domain.boss import BossBook
 from services.domain.events import Channel, EventKind, GameEvent, Rating
 from services.domain.incentives import IncentiveBook
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, levels_from_dicts
@@ -86,6 +87,7 @@ class GameProjection:
         self.agents: dict[int, AgentMetrics] = {}
         self.resolutions: MutableMapping[int, Resolution] = {} if resolutions is None else resolutions
         self.incentives = IncentiveBook()  # the leads' incentives in force, folded from their events
+        self.boss = BossBook()  # the queue boss's settings and latest fight (issue 20)
         # undo logs of the changes still open, innermost last: what each agent and resolution was at its begin()
         self._scopes: list[tuple[dict[int, AgentMetrics | None], dict[int, Resolution | None]]] = []
 
@@ -93,11 +95,13 @@ class GameProjection:
         """Start remembering what :meth:`apply` changes, so that :meth:`rollback` can undo it (scopes nest)."""
         self._scopes.append(({}, {}))
         self.incentives.begin()
+        self.boss.begin()
 
     def commit(self) -> None:
         """Keep the changes since the matching :meth:`begin`; an enclosing scope can still undo them."""
         agents, resolutions = self._scopes.pop()
         self.incentives.commit()
+        self.boss.commit()
         if self._scopes:
             outer_agents, outer_resolutions = self._scopes[-1]
             for agent_id, metrics in agents.items():
@@ -109,6 +113,7 @@ class GameProjection:
         """Undo every change since the matching :meth:`begin` (its database transaction was rolled back)."""
         agents, resolutions = self._scopes.pop()
         self.incentives.rollback()
+        self.boss.rollback()
         for agent_id, metrics in agents.items():
             if metrics is None:
                 self.agents.pop(agent_id, None)
@@ -187,6 +192,8 @@ class GameProjection:
             touched.update(self.agents)
         elif event.kind == EventKind.SCORING_CHANGED:  # a lead's edit: later events score by it, earlier ones stay
             self.policy = policy_from_dict(event.data['policy'])
+        if boss_awards := self.boss.apply(event):  # the hit that beat the boss: not the resolution's (no clawback)
+            awards = [*awards, *boss_awards]
         for award in awards:
             metrics = self._metrics(award.agent_id)
             metrics.points += award.points

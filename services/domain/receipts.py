@@ -84,6 +84,9 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
     if kind == AwardKind.KUDOS.value:
         return [f'{data.get("from_name", "A colleague")} said thanks: “{data.get("message", "")}”. A colleague’s '
                 f'thanks is worth {data.get("points", 0):+d} quality.']
+    if kind == AwardKind.BOSS.value:
+        return ['This resolution was the last hit on the queue boss before its deadline: everyone who resolved a '
+                'conversation during the fight gets the same victory award, whatever their share.']
     if kind == AwardKind.INCENTIVE.value:
         return ['A lead’s incentive was running when this event happened; its extra points are their own entry.']
     return [f'Given for the {event_kind.replace("_", " ")} event.']

@@ -39,6 +39,8 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('badges', 'set_team_teasing', lambda s, actor: s.badges.set_team_teasing(actor, next(iter(s.directory.teams)),
                                                                                True)),
     ('badges', 'upload_image', lambda s, actor: s.badges.upload_image(actor, b'\x89PNG\r\n\x1a\n')),
+    ('boss', 'start', lambda s, actor: s.boss.start(actor)),
+    ('boss', 'save_settings', lambda s, actor: s.boss.save_settings(actor, automatic=False, threshold=20, minutes=45)),
     ('disputes', 'invalidate', lambda s, actor: s.disputes.invalidate(actor, 1, 'A courier problem')),
     ('disputes', 'ratings', lambda s, actor: s.disputes.ratings(actor)),
     ('disputes', 'reject', lambda s, actor: s.disputes.reject(actor, 1, 'The rating stands')),

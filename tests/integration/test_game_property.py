@@ -11,11 +11,13 @@ from tortoise import Tortoise
 from tortoise.backends.base import executor
 
 from models import LedgerEntry
+from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.scoring import Award, AwardKind, Domain, ScoringPolicy, policy_as_dict
 from services.domain.trophies import monthly_winners
 from services.game.analytics import AnalyticsService
 from services.game.badges import BadgeService
+from services.game.boss import BossService
 from services.game.levels import LevelService
 from services.game.quests import QuestDraft, QuestService
 from services.game.rebuild import differences, replay
@@ -33,7 +35,7 @@ LEAD = AgentView(id=99, username='lead', name='Lena Lead', role='lead', team_id=
 CHANNELS = ('email', 'chat', 'phone', 'social')
 STATUSES = ('online', 'on_break', 'away', 'offline')
 ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'transferred', 'viewed', 'presence_changed',
-           'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'restart')
+           'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'restart', 'boss_start', 'boss_check')
 
 steps = st.lists(st.tuples(
     st.sampled_from(ACTIONS),
@@ -84,6 +86,8 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     trophies = TrophyService(clock=clock, game=game)
     quests = QuestService(clock=clock, game=game, directory=Directory(), notices=Notices(), badges=badges,
                           tick_seconds=3600)
+    queue = [20]  # the queue boss's waiting work: a boss_check wakes one when a fight is over (and its cooldown)
+    boss = BossService(clock=clock, game=game, waiting=lambda: queue[0])
     game.store_with_events(badges)
     game.store_with_events(AnalyticsService(clock=clock, game=game, directory=Directory()))  # the daily aggregates
     for listener in (levels.on_committed, trophies.on_committed, quests.on_committed):
@@ -94,6 +98,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     await badges.load()
     await trophies.load()
     await quests.load()
+    await boss.load()
     keys: list[str] = []
     try:
         for number, (action, agent_id, conversation, step, variant, repeat) in enumerate(plan):
@@ -101,8 +106,19 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
             if action == 'restart':
                 await quests.stop()
                 await badges.stop()
-                for service in (game, badges, trophies, quests):
+                for service in (game, boss, badges, trophies, quests):
                     await service.load()
+                continue
+            if action == 'boss_start':  # a lead calls a boss, its health the queue; refused while one runs
+                queue[0] = 1 + variant + conversation
+                try:
+                    await boss.start(LEAD)
+                except ActionError:
+                    pass
+                continue
+            if action == 'boss_check':  # the sweep: a fight past its deadline ends, a long queue wakes the next
+                queue[0] = 10 * variant
+                await boss.check()
                 continue
             if action == 'edit_quest':  # a new quest or an edit of the running one, fed the log again
                 key = 'q' if variant % 2 and quests.definition('q') and quests.definition('q').running(clock.now()) \
@@ -136,6 +152,9 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
         await badges.settle()
         rebuilt = await replay()
         assert await differences(rebuilt) == []
+        live_fight = game.projection.boss.fight
+        await boss.load()  # the fight folded back from the log at a restart is the live one
+        assert game.projection.boss.fight == live_fight
         assert rebuilt.metrics == game.projection.agents
         assert {row[:2] for row in rebuilt.badge_history if row[3] is None} == \
             {(key, agent_id) for key, holders in badges.tracker.board.current.items() for agent_id in holders}
