@@ -1,9 +1,10 @@
 """The recap page (issue 20): an agent's month compared with themselves, and a PNG of it to share.
 
-``/recap`` is this month, ``/recap/2026-11`` another; a lead adds ``?agent=ID`` (the service checks who may read
-whom, services/game/recap.py). The image is the service's SVG, fetched from ``/recap/image/…`` (the login checked per
-request, as a download is plain HTTP) and drawn on a canvas in the browser, which saves it as a PNG: no image library
-on the server, and no person's text ever goes through JavaScript (the script holds only the URL).
+``/recap`` is this month, ``/recap/2026-11`` (redirected to ``/recap?month=2026-11``) another; a lead adds
+``?agent=ID`` (the service checks who may read whom, services/game/recap.py). The image is the service's SVG, fetched
+from ``/recap/image/…`` (the login checked per request, as a download is plain HTTP) and drawn on a canvas in the
+browser, which saves it as a PNG: no image library on the server, and no person's text ever goes through JavaScript
+(the script holds only the URL).
 """
 import json
 from datetime import date
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Response
+from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
 from services.container import Services
@@ -28,12 +30,13 @@ IMAGE = '/recap/image'
 
 def register(services: Services) -> None:
     @ui.page('/recap')
-    async def recap_now(agent: int | None = None) -> None:
-        await recap_page(services, '', agent)
-
-    @ui.page('/recap/{month}')
-    async def recap_month(month: str, agent: int | None = None) -> None:
+    async def recap_page_route(month: str = '', agent: int | None = None) -> None:
         await recap_page(services, month, agent)
+
+    @app.get('/recap/{month}', include_in_schema=False)
+    def recap_month(month: str, agent: int | None = None) -> RedirectResponse:
+        """/recap/2026-11 is the page of that month (one page route, so one row in the pages' authorization matrix)."""
+        return RedirectResponse(recap_url(month, agent))
 
     @app.get(IMAGE + '/{month}.svg', include_in_schema=False)
     async def recap_image(month: str, agent: int = 0) -> Response:
@@ -184,8 +187,9 @@ def _kind_words(recap: Recap) -> None:
                 ui.label(f'— {word.by or _("a customer")}, {day_text(word.day)}').classes('text-xs text-grey-7')
 
 
-def recap_url(period: RecapPeriod, agent_id: int | None = None) -> str:
-    return f'/recap/{period.start:%Y-%m}' + (f'?{urlencode({"agent": agent_id})}' if agent_id else '')
+def recap_url(period: RecapPeriod | str, agent_id: int | None = None) -> str:
+    month = period if isinstance(period, str) else f'{period.start:%Y-%m}'
+    return '/recap?' + urlencode({'month': month, **({'agent': agent_id} if agent_id else {})})
 
 
 def image_url(period: RecapPeriod, agent_id: int | None = None) -> str:

@@ -50,12 +50,12 @@ class RecapService:
             raise ActionError('That month has not begun: choose this month or an earlier one.')
         return period
 
-    async def recap(self, viewer: AgentView, period: RecapPeriod, agent_id: int | None = None) -> Recap:
-        """The recap of ``agent_id`` (the viewer, when None) over ``period``.
+    async def recap(self, actor: AgentView, period: RecapPeriod, agent_id: int | None = None) -> Recap:
+        """The recap of ``agent_id`` (the actor, when None) over ``period``.
 
         :raises ActionError: an agent asking for someone else's recap, an unknown agent, a period not begun
         """
-        subject = self._subject(viewer, agent_id)
+        subject = self._subject(actor, agent_id)
         today = self.clock.now().date()
         if period.start > today:
             raise ActionError('That month has not begun: choose this month or an earlier one.')
@@ -78,14 +78,14 @@ class RecapService:
             quests=await _quests(subject.id, start, finish),
             kind_words=await _kind_words(subject.id, start, finish))
 
-    async def image(self, viewer: AgentView, period: RecapPeriod, agent_id: int | None = None) -> str:
+    async def image(self, actor: AgentView, period: RecapPeriod, agent_id: int | None = None) -> str:
         """The recap as an SVG image (the browser turns it into a PNG to download)."""
-        return recap_svg(await self.recap(viewer, period, agent_id))
+        return recap_svg(await self.recap(actor, period, agent_id))
 
-    def _subject(self, viewer: AgentView, agent_id: int | None) -> AgentView:
-        if agent_id is None or agent_id == viewer.id:
-            return self.directory.agent(viewer.id) or viewer
-        if not viewer.is_lead:
+    def _subject(self, actor: AgentView, agent_id: int | None) -> AgentView:
+        if agent_id is None or agent_id == actor.id:
+            return self.directory.agent(actor.id) or actor
+        if not actor.is_lead:
             raise ActionError('A recap is personal: you can open only your own.')
         subject = self.directory.agent(agent_id)
         if subject is None:
