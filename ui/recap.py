@@ -168,12 +168,16 @@ def _achievements(recap: Recap) -> None:
         if not recap.badges:
             ui.label(_('No badge won this month.')).classes('text-sm text-grey-7')
         for name, won in recap.badges:
-            ui.label(f'🏅 {name} · {day_text(won)}').classes('text-sm').mark('recap-badge')
+            with ui.row().classes('items-center gap-2 no-wrap'):
+                ui.icon('military_tech', color='amber-8')
+                ui.label(f'{name} · {day_text(won)}').classes('text-sm').mark('recap-badge')
         ui.label(_('Quests completed')).classes('text-base font-bold mt-2')
         if not recap.quests:
             ui.label(_('No quest completed this month.')).classes('text-sm text-grey-7')
         for title, done in recap.quests:
-            ui.label(f'✔ {title} · {day_text(done)}').classes('text-sm').mark('recap-quest')
+            with ui.row().classes('items-center gap-2 no-wrap'):
+                ui.icon('task_alt', color='positive')
+                ui.label(f'{title} · {day_text(done)}').classes('text-sm').mark('recap-quest')
 
 
 def _kind_words(recap: Recap) -> None:

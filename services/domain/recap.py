@@ -90,7 +90,7 @@ def recap_svg(recap: Recap) -> str:
             day=day_text(best_day), points=best.points), size=24))
         y += 40
     for best, record in recap.bests_set[:3]:
-        lines.append(_text(60, y, '★ ' + _('New personal best: {best}').format(best=best_text(best, record)),
+        lines.append(_text(60, y, _('New personal best: {best}').format(best=best_text(best, record)),
                            size=22, color='#ffd54f'))
         y += 36
     if not recap.bests_set:
