@@ -43,10 +43,12 @@ class RecapService:
             return month_period(today.year, today.month)
         try:
             year, month = (int(part) for part in text.split('-'))
+            if year < FIRST_YEAR:
+                raise ValueError(year)
             period = month_period(year, month)
         except ValueError:
             raise ActionError('Choose a month as YYYY-MM, for example 2026-11.') from None
-        if period.start > today or year < FIRST_YEAR:
+        if period.start > today:
             raise ActionError('That month has not begun: choose this month or an earlier one.')
         return period
 

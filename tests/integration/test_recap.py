@@ -71,7 +71,8 @@ async def test_a_beaten_best_is_told_to_the_agent_and_the_month_is_recapped(
         await services.recap.image(bruno, november, ana.id)
     with pytest.raises(ActionError, match='No active agent'):
         await services.recap.recap(lead, november, 999_999)
-    for text, reason in (('2026-13', 'YYYY-MM'), ('soon', 'YYYY-MM'), ('2026-12', 'has not begun')):
+    for text, reason in (('2026-13', 'YYYY-MM'), ('soon', 'YYYY-MM'), ('1999-01', 'YYYY-MM'), ('2026-11-02', 'YYYY-MM'),
+                         ('2026-12', 'has not begun')):
         with pytest.raises(ActionError, match=reason):
             services.recap.month(text)
     assert services.recap.month('') == november
