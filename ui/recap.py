@@ -78,7 +78,7 @@ async def recap_page(services: Services, month: str, agent_id: int | None) -> No
         return
     with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
         _navigation(services, viewer.is_lead, recap)
-        _summary(recap)
+        _summary(recap, services.clock.now().date())
         with ui.row().classes('w-full gap-4 items-stretch'):
             _bests(recap)
             _skills(recap)
@@ -116,7 +116,8 @@ def _navigation(services: Services, is_lead: bool, recap: Recap) -> None:
     ui.add_body_html(PNG_SCRIPT)
 
 
-def _summary(recap: Recap) -> None:
+def _summary(recap: Recap, today: date) -> None:
+    running = _('days in a row now') if recap.period.end >= today else _('days in a row at the month’s end')
     with ui.card().classes('w-full').mark('recap-summary'):
         ui.label(_('{name}’s month').format(name=recap.agent_name)).classes('text-lg font-bold')
         with ui.row().classes('w-full gap-8'):
@@ -124,7 +125,7 @@ def _summary(recap: Recap) -> None:
                     (number(recap.points), _('points'), 'recap-points'),
                     (number(recap.resolved), _('resolved'), 'recap-resolved'),
                     (number(recap.longest_streak.length), _('days in a row, at best'), 'recap-streak'),
-                    (number(recap.current_streak), _('days in a row now'), 'recap-current-streak')):
+                    (number(recap.current_streak), running, 'recap-current-streak')):
                 with ui.column().classes('gap-0'):
                     ui.label(value).classes('text-3xl font-bold text-primary').mark(marker)
                     ui.label(label).classes('text-xs text-grey-7')

@@ -9,7 +9,7 @@ Streaks count working days: a weekday without a resolution ends a streak, a week
 unless the agent resolved something that day, and today never ends one (it is not over yet).
 """
 import calendar
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
@@ -105,6 +105,17 @@ def fold_days(days: Mapping[date, DayFigures], *, until: date, bests: PersonalBe
     ``since``, or none)."""
     for day in sorted(day for day in days if day <= until and (since is None or day >= since)):
         bests = fold_day(bests, day, days[day])
+    return bests
+
+
+def fold_since(bests: PersonalBests, first: date, today: date,
+               figures_of: Callable[[date], DayFigures]) -> PersonalBests:
+    """The bests of the days before ``first`` carried on over every day from ``first`` to the day before ``today``
+    (a live card's closed days when the date changes: a few days folded, not the whole history)."""
+    day = first
+    while day < today:
+        bests = fold_day(bests, day, figures_of(day))
+        day += timedelta(days=1)
     return bests
 
 

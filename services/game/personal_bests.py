@@ -16,6 +16,7 @@ from services.domain.personal_bests import (
     PersonalBests,
     Record,
     fold_days,
+    fold_since,
     merged_days,
     new_best_notice,
     new_bests,
@@ -61,7 +62,10 @@ class PersonalBestsService:
 
     def live(self, agent_id: int, today: date) -> PersonalBests:
         closed = self._closed.get(agent_id)
-        if closed is None or closed[0] != today:
+        if closed is not None and closed[0] < today:  # a new day: the days since folded on, not the whole history
+            closed = (today, fold_since(closed[1], closed[0], today, lambda day: self.day(agent_id, day)))
+            self._closed[agent_id] = closed
+        elif closed is None or closed[0] != today:
             closed = (today, fold_days(self.days(agent_id), until=today - timedelta(days=1)))
             self._closed[agent_id] = closed
         return with_today(closed[1], today, self.day(agent_id, today))

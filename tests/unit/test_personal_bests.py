@@ -15,6 +15,7 @@ from services.domain.personal_bests import (
     bests_set_in,
     finished,
     fold_days,
+    fold_since,
     longest_streak_in,
     month_period,
     new_best_notice,
@@ -119,6 +120,11 @@ def test_the_live_bests_equal_a_fold_of_every_day(days: dict[date, DayFigures], 
     replay = finished(fold_days(days, until=today))
     assert live.records == replay.records
     assert live.current_streak(today) == replay.current_streak(today)
+    # the next morning, the card folds on the day that ended rather than the whole history
+    tomorrow = today + timedelta(days=1)
+    carried = fold_since(closed, today, tomorrow, lambda day: days.get(day, DayFigures()))
+    assert finished(carried).records == finished(fold_days(days, until=today)).records
+    assert carried.current_streak(tomorrow) == fold_days(days, until=today).current_streak(tomorrow)
 
 
 def test_the_recap_card_is_an_svg_with_every_text_escaped() -> None:
