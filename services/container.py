@@ -19,9 +19,11 @@ from services.game.incentives import IncentiveService
 from services.game.kudos import KudosService
 from services.game.leaderboard import LeaderboardService
 from services.game.levels import LevelService
+from services.game.personal_bests import PersonalBestsService
 from services.game.progress import ProgressService
 from services.game.quests import QuestService
 from services.game.rebuild import backfill_analytics
+from services.game.recap import RecapService
 from services.game.receipts import ReceiptService
 from services.game.rewards import RewardService
 from services.game.scoring import ScoringService
@@ -106,6 +108,8 @@ class Services:
     monitor: MonitorService  # the lead's live monitor (issue 15)
     analytics: AnalyticsService  # the charts' daily aggregates and their reads (issue 15)
     boss: BossService  # the cooperative queue boss (issue 20)
+    bests: PersonalBestsService  # personal bests and streaks on the card (issue 20)
+    recap: RecapService  # an agent's month compared with themselves, and as an image (issue 20)
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -184,14 +188,17 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     badges = BadgeService(clock=clock, game=game, directory=directory)
     quests = QuestService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
     analytics = AnalyticsService(clock=clock, game=game, directory=directory)  # written with the events, below
+    bests = PersonalBestsService(clock=clock, leaderboard=leaderboard, analytics=analytics, directory=directory,
+                                 notices=notices)  # personal bests and streaks, on the card (issue 20)
     progress = ProgressService(clock=clock, game=game, leaderboard=leaderboard, quests=quests, incentives=incentives,
-                               analytics=analytics)
+                               analytics=analytics, bests=bests)
     trophies = TrophyService(clock=clock, game=game)
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
     kudos = KudosService(clock=clock, game=game, directory=directory, notices=notices)
     away = AwayReport(game=game, enabled=settings.demo)  # the demo's simulator plays the agents who are away
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
+    recap = RecapService(clock=clock, directory=directory, bests=bests, badges=badges)
     rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
                          incentives=incentives)
     # the helpdesk
@@ -233,6 +240,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     for listener in (sessions.on_committed,  # an account disabled, its role or password changed: its sessions end
                      leaderboard.on_committed,  # ranks the boards (coalesced)
                      quests.on_committed,  # queues the events for the quest tracker
+                     bests.on_committed,  # a change dated before today: that agent's past days folded again
                      progress.on_committed,  # the progress cards of the agents touched
                      routing.on_committed,  # a routing pass after any change but its own assignments
                      sla.on_committed,  # conversations answered: no first-response escalation
@@ -253,4 +261,4 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
                     connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
-                    boss=boss)
+                    boss=boss, bests=bests, recap=recap)

@@ -17,6 +17,7 @@ from ui import (
     kiosk,
     login,
     monitor,
+    recap,
     rewards_page,
     trophies,
     webhooks,
@@ -45,3 +46,4 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     webhooks.register(services)  # where they post their deliveries
     monitor.register(services)  # the lead's live monitor (issue 15)
     admin_displays.register(services)  # wall displays (issue 15)
+    recap.register(services)  # an agent's month against themselves, as a page and an image (issue 20)

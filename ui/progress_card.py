@@ -8,7 +8,11 @@ from nicegui import ui
 from plotly.subplots import make_subplots
 
 from services.domain.badges import BadgeDefinition
+from services.domain.i18n import _
+from services.domain.personal_bests import Best
+from services.domain.wording import number
 from services.game.badges import image_url
+from services.game.personal_bests import BestsView
 from services.game.progress import RECEIPTS_SHOWN, ProgressView, Receipt
 from ui.quest_bars import QuestBars
 
@@ -45,6 +49,12 @@ class ProgressCard:
                     self.week = ui.label().classes('text-sm').mark('points-week')
                     self.csat = ui.label().classes('text-sm').mark('card-csat') \
                         .tooltip('Good ratings out of all your ratings, the last 7 days')
+            with ui.row().classes('w-full items-center gap-1 no-wrap'):  # the agent against themselves (issue 20)
+                self.bests = ui.label().classes('text-xs text-grey-8 grow').mark('card-bests') \
+                    .tooltip(_('Your personal bests and streak: you against yourself'))
+                ui.button(icon='auto_stories', on_click=lambda: ui.navigate.to('/recap')) \
+                    .props('flat round dense size=sm color=deep-purple').tooltip(_('My month’s recap')) \
+                    .mark('card-recap')
             self.incentives = ui.row().classes('w-full gap-1').mark('card-incentives')
             self._incentives_shown: tuple[str, ...] | None = None
             self.chart = ui.plotly(EMPTY_FIGURE).classes('w-full h-40')
@@ -80,6 +90,7 @@ class ProgressCard:
                               ('text-positive' if receipt.points > 0 else 'text-negative'))
         self.no_receipts.set_visibility(not view.receipts)
         self.quests.show(view.quests)
+        self.bests.set_text(bests_line(view.bests))
         self._show_incentives(view.incentives)
         if previous is None or previous.skills != view.skills or previous.daily != view.daily:
             # plotly resends the whole figure: only when its data changed, and built once for all the agent's tabs
@@ -120,6 +131,23 @@ class ProgressCard:
                     .mark(f'badge-{definition.key}').tooltip(f'{definition.name}: {definition.description} '
                                                              '(click: why I have it)') \
                     .on('click', lambda _, key=definition.key: self._on_badge(key) if self._on_badge else None)
+
+
+def bests_line(bests: BestsView | None) -> str:
+    """'Best day 120 · 14 resolved in a day · streak 3 (best 7) · best CSAT week 92 %'."""
+    if bests is None or not bests.bests.records:
+        return _('Personal bests: your first resolution sets them.')
+    records = bests.bests.records
+    parts = []
+    if (record := records.get(Best.BEST_DAY)) is not None:
+        parts.append(_('Best day {points}').format(points=number(int(record.value))))
+    if (record := records.get(Best.MOST_RESOLVED)) is not None:
+        parts.append(_('{count} resolved in a day').format(count=number(int(record.value))))
+    longest = int(records[Best.LONGEST_STREAK].value) if Best.LONGEST_STREAK in records else 0
+    parts.append(_('streak {days} (best {best})').format(days=bests.current_streak, best=longest))
+    if (record := records.get(Best.BEST_CSAT_WEEK)) is not None:
+        parts.append(_('best CSAT week {percent:g} %').format(percent=record.value))
+    return ' · '.join(parts)
 
 
 BAR_TEMPLATE_KEYS = ('autotypenumbers', 'font', 'hoverlabel', 'hovermode', 'xaxis', 'yaxis')

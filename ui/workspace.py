@@ -207,6 +207,7 @@ LEAD_PAGES = (
     (N_('Exports'), 'download', '/admin/exports', 'admin-exports-link'),
     (N_('REST API tokens'), 'key', '/admin/api', 'admin-api-link'),
     (N_('Wall displays'), 'tv', '/admin/displays', 'admin-displays-link'),
+    (N_('Agents’ recaps'), 'auto_stories', '/recap', 'recap-link'),
 )
 
 
@@ -226,3 +227,5 @@ def page_links(agent: AgentView) -> None:
             .props('flat round color=white').tooltip(_('Rewards')).mark('rewards-link')
         ui.button(icon='insights', on_click=lambda: ui.navigate.to('/analytics')) \
             .props('flat round color=white').tooltip(_('My analytics')).mark('analytics-link')
+        ui.button(icon='auto_stories', on_click=lambda: ui.navigate.to('/recap')) \
+            .props('flat round color=white').tooltip(_('My month’s recap')).mark('recap-link')

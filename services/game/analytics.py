@@ -207,14 +207,12 @@ class AnalyticsService:
         aggregates (under the writer's lock, so no commit falls between the read and the following)."""
         if agent_id in self._ratings:
             return
-        async with self.game.unit_of_work():
-            since = self.clock.now().date() - timedelta(days=CSAT_DAYS)
-            days: defaultdict[date, list[int]] = defaultdict(lambda: [0, 0])
-            for day, good, rated in await AnalyticsDay.filter(agent_id=agent_id, day__gte=since) \
-                    .values_list('day', 'rated_good', 'rated'):
-                days[_as_date(day)][0] += good
-                days[_as_date(day)][1] += rated
-            self._ratings[agent_id] = days
+        async with self.game.unit_of_work():  # every day: the personal bests' best CSAT week reads them too
+            self._ratings[agent_id] = await ratings_per_day(agent_id)
+
+    def ratings_by_day(self, agent_id: int) -> Mapping[date, list[int]]:
+        """The followed agent's [good, all] ratings per day (empty when not followed, see :meth:`follow_ratings`)."""
+        return self._ratings.get(agent_id, {})
 
     def csat_week(self, agent_id: int) -> float | None:
         """The agent's CSAT % over the last ``CSAT_DAYS`` days (today included), None without ratings or when not
@@ -403,6 +401,18 @@ def _answer_text(event: StoredEvent) -> str:
 
 def _abandoned_text(event: StoredEvent) -> str:
     return f'abandoned after {duration(event.data.get("waited_seconds", 0))}'
+
+
+async def ratings_per_day(agent_id: int, *, until: date | None = None) -> defaultdict[date, list[int]]:
+    """An agent's [good, all] ratings per day, from the daily aggregates (every channel summed)."""
+    rows = AnalyticsDay.filter(agent_id=agent_id, rated__gt=0)
+    if until is not None:
+        rows = rows.filter(day__lte=until)
+    days: defaultdict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for day, good, rated in await rows.values_list('day', 'rated_good', 'rated'):
+        days[_as_date(day)][0] += good
+        days[_as_date(day)][1] += rated
+    return days
 
 
 async def rated_facts(events: Iterable[GameEvent]) -> dict[int, RatedFact]:

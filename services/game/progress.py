@@ -13,6 +13,7 @@ from services.domain.quests import QuestBar
 from services.game.analytics import AnalyticsService
 from services.game.incentives import IncentiveService
 from services.game.leaderboard import LeaderboardService
+from services.game.personal_bests import BestsView, PersonalBestsService
 from services.game.quests import QuestService
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
@@ -54,6 +55,7 @@ class ProgressView:
     quests: tuple[QuestBar, ...] = ()  # the running quests and team missions the agent takes part in
     csat: float | None = None  # the agent's CSAT % over the last 7 days (None: no ratings)
     incentives: tuple[str, ...] = ()  # the incentives running now, worded ("×2 chat afternoon until 17:00 UTC")
+    bests: BestsView | None = None  # personal bests and streaks, the agent against themselves (issue 20)
 
 
 class ProgressService:
@@ -62,7 +64,7 @@ class ProgressService:
     def __init__(self, *, clock: Clock, game: GameService, leaderboard: LeaderboardService,
                  quests: QuestService | None = None, incentives: IncentiveService | None = None,
                  coalesce_seconds: float = 0.0, interval: float = 0.1,
-                 analytics: AnalyticsService | None = None) -> None:
+                 analytics: AnalyticsService | None = None, bests: PersonalBestsService | None = None) -> None:
         self.clock = clock
         self.game = game
         self.leaderboard = leaderboard
@@ -72,6 +74,7 @@ class ProgressService:
         self.broadcast = Coalescer(self._flush, delay=coalesce_seconds, interval=interval)
         self.quests = quests
         self.analytics = analytics
+        self.bests = bests
         if quests is not None:
             quests.changed.subscribe(self.refresh)  # bars move with events the projection does not score
         self.incentives = incentives
@@ -111,7 +114,8 @@ class ProgressService:
             next_level_title=next_level.title if next_level else None, next_level_progress=progress,
             resolved=metrics.resolved, receipts=list(self._receipts.get(agent_id, ())),
             quests=self.quests.bars(agent_id) if self.quests is not None else (), incentives=self._running,
-            csat=self.analytics.csat_week(agent_id) if self.analytics is not None else None)
+            csat=self.analytics.csat_week(agent_id) if self.analytics is not None else None,
+            bests=self.bests.view(agent_id) if self.bests is not None else None)
 
     def _running_incentives(self) -> tuple[str, ...]:
         if self.incentives is None:

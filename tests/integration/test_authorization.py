@@ -135,6 +135,8 @@ OPEN_TO_AGENTS: dict[tuple[str, str], str] = {
     ('sessions', 'change_password'): 'everyone changes their own password, proving the current one',
     ('displays', 'set_profile'): 'everyone chooses their own name on public screens, or stays off them',
     ('accounts', 'set_language'): 'everyone chooses the language of their own screens',
+    ('recap', 'recap'): "everyone reads their own month's recap; a lead reads anyone's, another agent's is refused",
+    ('recap', 'image'): 'the same recap as an image, under the same rule',
 }
 
 

@@ -9,6 +9,7 @@ from services.domain.leaderboard import BoardRow, Period, TeamRow
 from services.domain.levels import DEFAULT_LEVELS, level_after, level_info, progress_to_next
 from services.game.analytics import AnalyticsService
 from services.game.leaderboard import LeaderboardSnapshot
+from services.game.personal_bests import PersonalBestsService
 from services.game.progress import CHART_DAYS, RECEIPTS_SHOWN, ProgressService, ProgressView
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
@@ -137,6 +138,10 @@ async def test_progress_view_numbers(services: Services, clock: ManualClock, ana
         f'happy customer on #{first}']
     assert await services.progress.view(ana.id) == view  # what a newly opened card shows
     analytics = AnalyticsService(clock=clock, game=services.game, directory=services.directory)
-    restarted = ProgressService(clock=clock, game=services.game, leaderboard=services.leaderboard, analytics=analytics)
-    assert await restarted.view(ana.id) == view  # receipts read back from the ledger, in the same order, and the CSAT
+    bests = PersonalBestsService(clock=clock, leaderboard=services.leaderboard, analytics=analytics,
+                                 directory=services.directory, notices=services.notices)
+    restarted = ProgressService(clock=clock, game=services.game, leaderboard=services.leaderboard, analytics=analytics,
+                                bests=bests)
+    # receipts read back from the ledger, in the same order, the CSAT and the personal bests (issue 20)
+    assert await restarted.view(ana.id) == view
     assert view.csat == 100.0  # from the aggregates

@@ -28,6 +28,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ('/monitor', '/login', '/', '/monitor'),  # the lead's live monitor (issue 15)
     ('/analytics', '/login', '/analytics', '/analytics'),  # an agent's own figures, a lead's floor (issue 15)
     ('/admin/displays', '/login', '/', '/admin/displays'),  # wall displays (issue 15)
+    ('/recap', '/login', '/recap', '/recap'),  # an agent's own month, any agent's for a lead (issue 20)
 ]
 
 # what each page titles itself: landing on the path is not enough, the page must have been built there
@@ -48,6 +49,7 @@ TITLES = {
     '/monitor': 'Live monitor · DeskQuest',
     '/analytics': 'Analytics · DeskQuest',
     '/admin/displays': 'Wall displays · DeskQuest',
+    '/recap': 'Recap · DeskQuest',
 }
 
 ROLES = {'anonymous': (None, 1), 'agent': ('ana', 2), 'lead': ('lead', 3)}  # who logs in, their column in PAGES

@@ -1,0 +1,142 @@
+"""An agent's recap of a month (issue 20): their days, bests, streaks, badges, skills, quests and kind words, compared
+with themselves only. An agent reads their own; a lead reads anyone's. The period is a pair of dates
+(services/domain/personal_bests.py's ``RecapPeriod``), so a season reads the same way as a month.
+"""
+from datetime import UTC, date, datetime, time, timedelta
+
+from models import AnalyticsDay, BadgeHolding, StoredEvent
+from services.domain.errors import ActionError
+from services.domain.events import EventKind, Rating
+from services.domain.personal_bests import (
+    DayFigures,
+    RecapPeriod,
+    best_day_in,
+    bests_set_in,
+    fold_days,
+    longest_streak_in,
+    month_period,
+)
+from services.domain.recap import KIND_WORDS_SHOWN, SKILLS, KindWord, Recap, recap_svg
+from services.game.badges import BadgeService
+from services.game.personal_bests import PersonalBestsService
+from services.platform.clock import Clock
+from services.platform.directory import AgentView, Directory
+
+FIRST_YEAR = 2000
+
+
+class RecapService:
+    def __init__(self, *, clock: Clock, directory: Directory, bests: PersonalBestsService,
+                 badges: BadgeService) -> None:
+        self.clock = clock
+        self.directory = directory
+        self.bests = bests
+        self.badges = badges
+
+    def month(self, text: str | None = None) -> RecapPeriod:
+        """The month ``text`` names ('2026-11'), or this month.
+
+        :raises ActionError: not a month, or one that has not begun
+        """
+        today = self.clock.now().date()
+        if not text:
+            return month_period(today.year, today.month)
+        try:
+            year, month = (int(part) for part in text.split('-'))
+            if year < FIRST_YEAR:
+                raise ValueError(year)
+            period = month_period(year, month)
+        except ValueError:
+            raise ActionError('Choose a month as YYYY-MM, for example 2026-11.') from None
+        if period.start > today:
+            raise ActionError('That month has not begun: choose this month or an earlier one.')
+        return period
+
+    async def recap(self, actor: AgentView, period: RecapPeriod, agent_id: int | None = None) -> Recap:
+        """The recap of ``agent_id`` (the actor, when None) over ``period``.
+
+        :raises ActionError: an agent asking for someone else's recap, an unknown agent, a period not begun
+        """
+        subject = self._subject(actor, agent_id)
+        today = self.clock.now().date()
+        if period.start > today:
+            raise ActionError('That month has not begun: choose this month or an earlier one.')
+        end = min(period.end, today)
+        days = await self.bests.stored_days(subject.id, end)
+        start, finish = _moment(period.start), _moment(end + timedelta(days=1))
+        previous = RecapPeriod(start=period.start - (period.end - period.start) - timedelta(days=1),
+                               end=period.start - timedelta(days=1))
+        if period.start.day == 1:  # a month compares with the month before, whatever its length
+            previous = month_period(previous.end.year, previous.end.month)
+        return Recap(
+            agent_id=subject.id, agent_name=subject.name, period=period,
+            days=tuple((day, days.get(day, DayFigures())) for day in period.days() if day <= end),
+            best_day=best_day_in(days, period), bests_set=tuple(bests_set_in(days, period).items()),
+            longest_streak=longest_streak_in(days, period),
+            current_streak=fold_days(days, until=end).current_streak(end),
+            skills=await _skills(subject.id, period.start, end),
+            previous_skills=await _skills(subject.id, previous.start, previous.end),
+            badges=await self._badges(subject.id, start, finish),
+            quests=await _quests(subject.id, start, finish),
+            kind_words=await _kind_words(subject.id, start, finish))
+
+    async def image(self, actor: AgentView, period: RecapPeriod, agent_id: int | None = None) -> str:
+        """The recap as an SVG image (the browser turns it into a PNG to download)."""
+        return recap_svg(await self.recap(actor, period, agent_id))
+
+    def _subject(self, actor: AgentView, agent_id: int | None) -> AgentView:
+        if agent_id is None or agent_id == actor.id:
+            return self.directory.agent(actor.id) or actor
+        if not actor.is_lead:
+            raise ActionError('A recap is personal: you can open only your own.')
+        subject = self.directory.agent(agent_id)
+        if subject is None:
+            raise ActionError('No active agent has that id.')
+        return subject
+
+    async def _badges(self, agent_id: int, start: datetime, finish: datetime) -> tuple[tuple[str, date], ...]:
+        won = await BadgeHolding.filter(agent_id=agent_id, gained_at__gte=start, gained_at__lt=finish) \
+            .order_by('gained_at', 'id').values_list('badge_key', 'gained_at')
+        names = {definition.key: definition.name for definition in self.badges.definitions}
+        return tuple((names.get(key, key), gained.date()) for key, gained in won)
+
+
+async def _skills(agent_id: int, first: date, last: date) -> dict[str, int]:
+    """Points by domain over the days, from the analytics' daily aggregates."""
+    sums = dict.fromkeys(SKILLS, 0)
+    for row in await AnalyticsDay.filter(agent_id=agent_id, day__gte=first, day__lte=last) \
+            .values_list(*(f'points_{skill}' for skill in SKILLS)):
+        for skill, points in zip(SKILLS, row, strict=True):
+            sums[skill] += points or 0
+    return sums
+
+
+async def _quests(agent_id: int, start: datetime, finish: datetime) -> tuple[tuple[str, date], ...]:
+    """The quests and team missions completed with the agent among those rewarded (few a month: filtered here, the
+    agents being inside the JSON data)."""
+    completed = await StoredEvent.filter(kind=EventKind.QUEST_COMPLETED.value, occurred_at__gte=start,
+                                         occurred_at__lt=finish).order_by('id').values_list('data', 'occurred_at')
+    return tuple((str(data.get('title', '')), moment.date()) for data, moment in completed
+                 if agent_id in (data.get('agent_ids') or ()))
+
+
+async def _kind_words(agent_id: int, start: datetime, finish: datetime) -> tuple[KindWord, ...]:
+    """Good ratings' comments (not those a lead invalidated) and colleagues' thanks, in time order."""
+    events = await StoredEvent.filter(agent_id=agent_id, kind__in=(EventKind.RATED.value, EventKind.KUDOS_SENT.value),
+                                      occurred_at__gte=start, occurred_at__lt=finish) \
+        .order_by('occurred_at', 'id').values_list('id', 'kind', 'data', 'occurred_at')
+    invalidated = {data.get('rated_event_id') for data in await StoredEvent.filter(
+        agent_id=agent_id, kind=EventKind.RATING_INVALIDATED.value, occurred_at__gte=start)
+        .values_list('data', flat=True)}
+    words = []
+    for event_id, kind, data, moment in events:
+        if kind == EventKind.KUDOS_SENT.value and data.get('message'):
+            words.append(KindWord(text=str(data['message']), by=str(data.get('from_name', '')), day=moment.date()))
+        elif kind == EventKind.RATED.value and data.get('rating') == Rating.GOOD.value and data.get('comment') \
+                and event_id not in invalidated:
+            words.append(KindWord(text=str(data['comment']), by='', day=moment.date()))
+    return tuple(words[-KIND_WORDS_SHOWN:])
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)

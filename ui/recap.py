@@ -1,0 +1,248 @@
+"""The recap page (issue 20): an agent's month compared with themselves, and a PNG of it to share.
+
+``/recap`` is this month, ``/recap/2026-11`` (redirected to ``/recap?month=2026-11``) another; a lead adds
+``?agent=ID`` (the service checks who may read whom, services/game/recap.py). The image is the service's SVG, fetched
+from ``/recap/image/…`` (the login checked per request, as a download is plain HTTP) and drawn on a canvas in the
+browser, which saves it as a PNG: no image library on the server, and no person's text ever goes through JavaScript
+(the script holds only the URL).
+"""
+import json
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Response
+from fastapi.responses import RedirectResponse
+from nicegui import app, ui
+
+from services.container import Services
+from services.domain.errors import ActionError
+from services.domain.i18n import _
+from services.domain.personal_bests import RecapPeriod, best_text, month_period, previous_month
+from services.domain.recap import SKILL_TITLES, SKILLS, Recap, best_title, period_title
+from services.domain.wording import day as day_text
+from services.domain.wording import number, points
+from ui.progress_card import DOMAIN_COLORS
+from ui.session import current_agent, page_visitor
+
+IMAGE = '/recap/image'
+
+
+def register(services: Services) -> None:
+    @ui.page('/recap')
+    async def recap_page_route(month: str = '', agent: int | None = None) -> None:
+        await recap_page(services, month, agent)
+
+    @app.get('/recap/{month}', include_in_schema=False)
+    def recap_month(month: str, agent: int | None = None) -> RedirectResponse:
+        """/recap/2026-11 is the page of that month (one page route, so one row in the pages' authorization matrix)."""
+        return RedirectResponse(recap_url(month, agent))
+
+    @app.get(IMAGE + '/{month}.svg', include_in_schema=False)
+    async def recap_image(month: str, agent: int = 0) -> Response:
+        """The recap card as SVG: the browser's login must be the agent's own, or a lead's (checked per request)."""
+        viewer = current_agent(services)
+        if viewer is None:
+            return Response('Log in to download a recap.', status_code=403, media_type='text/plain')
+        if agent and agent != viewer.id and not viewer.is_lead:  # the service refuses it too: here, with its status
+            return Response(_('A recap is personal: you can open only your own.'), status_code=403,
+                            media_type='text/plain')
+        try:
+            svg = await services.recap.image(viewer, services.recap.month(month), agent or None)
+        except ActionError as error:
+            return Response(str(error), status_code=422, media_type='text/plain')
+        return Response(svg, media_type='image/svg+xml', headers={'Cache-Control': 'no-store'})
+
+
+async def recap_page(services: Services, month: str, agent_id: int | None) -> None:
+    if (visitor := page_visitor(services)) is None:
+        return
+    _visit, viewer = visitor
+    ui.page_title(_('Recap') + ' · DeskQuest')
+    ui.query('body').classes('bg-blue-grey-1')
+    with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
+        ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
+            .tooltip(_('Back to the workspace')).mark('back')
+        ui.label(_('Recap')).classes('text-lg font-bold')
+        ui.space()
+        ui.label(viewer.name).classes('font-medium')
+    if viewer.is_lead and agent_id is None and (floor := services.directory.floor()):
+        agent_id = min(floor, key=lambda a: a.name.casefold()).id  # leads do not play: an agent's recap to start
+    try:  # the service decides who may read whom and which months exist
+        period = services.recap.month(month)
+        recap = await services.recap.recap(viewer, period, agent_id)
+    except ActionError as error:
+        with ui.column().classes('w-full max-w-4xl mx-auto p-4'), ui.card().classes('w-full'):
+            ui.label(str(error)).classes('text-negative').mark('recap-refused')
+            ui.button(_('My recap'), on_click=lambda: ui.navigate.to('/recap')).props('no-caps flat')
+        return
+    with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
+        _navigation(services, viewer.is_lead, recap)
+        _summary(recap, services.clock.now().date())
+        with ui.row().classes('w-full gap-4 items-stretch'):
+            _bests(recap)
+            _skills(recap)
+        with ui.row().classes('w-full gap-4 items-stretch'):
+            _achievements(recap)
+            _kind_words(recap)
+
+
+def _navigation(services: Services, is_lead: bool, recap: Recap) -> None:
+    today = services.clock.now().date()
+    before = previous_month(recap.period)
+    after = month_period(*_next(recap.period.start))
+    agent = recap.agent_id if is_lead else None
+    with ui.row().classes('w-full items-center gap-2'):
+        ui.button(icon='chevron_left', on_click=lambda: ui.navigate.to(recap_url(before, agent))) \
+            .props('flat round').tooltip(_('The month before')).mark('recap-previous')
+        ui.label(period_title(recap.period)).classes('text-2xl font-bold').mark('recap-period')
+        ui.button(icon='chevron_right', on_click=lambda: ui.navigate.to(recap_url(after, agent))) \
+            .props('flat round').tooltip(_('The month after')).mark('recap-next') \
+            .set_enabled(after.start <= today)
+        if is_lead:
+            agents = {a.id: a.name for a in sorted(services.directory.floor(), key=lambda a: a.name.casefold())}
+            if recap.agent_id in agents:
+                ui.select(agents, value=recap.agent_id, label=_('Agent'),
+                          on_change=lambda e: ui.navigate.to(recap_url(recap.period, e.value))) \
+                    .classes('w-48').mark('recap-agent')
+        ui.space()
+        url = image_url(recap.period, agent)
+        file_name = f'deskquest-recap-{recap.period.start:%Y-%m}.png'
+        script = f'deskquestRecapPng({json.dumps(url)}, {json.dumps(file_name)})'  # no person's text in it
+        ui.button(_('Download as image'), icon='image', on_click=lambda: ui.run_javascript(script)) \
+            .props('no-caps').mark('recap-download')
+        ui.button('SVG', icon='download', on_click=lambda: ui.download.from_url(url)) \
+            .props('flat no-caps').tooltip(_('The same card as a vector image')).mark('recap-download-svg')
+    ui.add_body_html(PNG_SCRIPT)
+
+
+def _summary(recap: Recap, today: date) -> None:
+    running = _('days in a row now') if recap.period.end >= today else _('days in a row at the month’s end')
+    with ui.card().classes('w-full').mark('recap-summary'):
+        ui.label(_('{name}’s month').format(name=recap.agent_name)).classes('text-lg font-bold')
+        with ui.row().classes('w-full gap-8'):
+            for value, label, marker in (
+                    (number(recap.points), _('points'), 'recap-points'),
+                    (number(recap.resolved), _('resolved'), 'recap-resolved'),
+                    (number(recap.longest_streak.length), _('days in a row, at best'), 'recap-streak'),
+                    (number(recap.current_streak), running, 'recap-current-streak')):
+                with ui.column().classes('gap-0'):
+                    ui.label(value).classes('text-3xl font-bold text-primary').mark(marker)
+                    ui.label(label).classes('text-xs text-grey-7')
+        if recap.best_day is not None:
+            best_day, figures = recap.best_day
+            ui.label(_('Best day: {day}, {points} and {resolved} resolved').format(
+                day=day_text(best_day), points=points(figures.points), resolved=number(figures.resolved))) \
+                .mark('recap-best-day')
+        else:
+            ui.label(_('No points this month yet.')).classes('text-grey-7').mark('recap-best-day')
+        ui.plotly(_figure(recap)).classes('w-full h-48').mark('recap-chart')
+
+
+def _bests(recap: Recap) -> None:
+    with ui.card().classes('flex-1 min-w-64').mark('recap-bests'):
+        ui.label(_('Personal bests set')).classes('text-base font-bold')
+        if not recap.bests_set:
+            ui.label(_('None beaten this time: the next one is yours.')).classes('text-sm text-grey-7')
+        for best, record in recap.bests_set:
+            with ui.row().classes('items-center gap-2 no-wrap'):
+                ui.icon('star', color='amber-8')
+                ui.label(f'{best_title(best)}: {best_text(best, record)} ({day_text(record.day)})') \
+                    .classes('text-sm').mark('recap-best')
+
+
+def _skills(recap: Recap) -> None:
+    with ui.card().classes('flex-1 min-w-64').mark('recap-skills'):
+        ui.label(_('Skills grown, compared with the month before')).classes('text-base font-bold')
+        for skill in SKILLS:
+            growth = recap.growth(skill)
+            with ui.row().classes('w-full items-center gap-2 no-wrap'):
+                ui.label(_(SKILL_TITLES[skill])).classes('w-28 text-sm')
+                ui.label(number(recap.skills.get(skill, 0))).classes('w-16 text-sm font-bold')
+                ui.label(f'{growth:+d}').classes('text-sm ' + ('text-positive' if growth >= 0 else 'text-negative')) \
+                    .mark(f'recap-growth-{skill}')
+
+
+def _achievements(recap: Recap) -> None:
+    with ui.card().classes('flex-1 min-w-64').mark('recap-achievements'):
+        ui.label(_('Badges won')).classes('text-base font-bold')
+        if not recap.badges:
+            ui.label(_('No badge won this month.')).classes('text-sm text-grey-7')
+        for name, won in recap.badges:
+            with ui.row().classes('items-center gap-2 no-wrap'):
+                ui.icon('military_tech', color='amber-8')
+                ui.label(f'{name} · {day_text(won)}').classes('text-sm').mark('recap-badge')
+        ui.label(_('Quests completed')).classes('text-base font-bold mt-2')
+        if not recap.quests:
+            ui.label(_('No quest completed this month.')).classes('text-sm text-grey-7')
+        for title, done in recap.quests:
+            with ui.row().classes('items-center gap-2 no-wrap'):
+                ui.icon('task_alt', color='positive')
+                ui.label(f'{title} · {day_text(done)}').classes('text-sm').mark('recap-quest')
+
+
+def _kind_words(recap: Recap) -> None:
+    with ui.card().classes('flex-1 min-w-64').mark('recap-kind-words'):
+        ui.label(_('Kind words')).classes('text-base font-bold')
+        if not recap.kind_words:
+            ui.label(_('No comments or thanks this month yet.')).classes('text-sm text-grey-7')
+        for word in recap.kind_words:
+            with ui.column().classes('gap-0'):
+                ui.label(f'“{word.text}”').classes('text-sm italic').mark('recap-kind-word')  # a label escapes
+                ui.label(f'— {word.by or _("a customer")}, {day_text(word.day)}').classes('text-xs text-grey-7')
+
+
+def recap_url(period: RecapPeriod | str, agent_id: int | None = None) -> str:
+    month = period if isinstance(period, str) else f'{period.start:%Y-%m}'
+    return '/recap?' + urlencode({'month': month, **({'agent': agent_id} if agent_id else {})})
+
+
+def image_url(period: RecapPeriod, agent_id: int | None = None) -> str:
+    return f'{IMAGE}/{period.start:%Y-%m}.svg' + (f'?{urlencode({"agent": agent_id})}' if agent_id else '')
+
+
+def _next(start: date) -> tuple[int, int]:
+    return (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
+
+
+def _figure(recap: Recap) -> dict[str, Any]:
+    """Points per day (bars) and resolutions (a line), the best day highlighted."""
+    best = recap.best_day[0] if recap.best_day else None
+    days = [day.isoformat() for day, _figures in recap.days]
+    return {'data': [
+        {'type': 'bar', 'x': days, 'y': [figures.points for _day, figures in recap.days], 'name': _('points'),
+         'marker': {'color': [DOMAIN_COLORS['quality'] if day == best else '#5c6bc0' for day, _f in recap.days]},
+         'hovertemplate': '%{x|%a %d %b}: %{y}<extra></extra>'},
+        {'type': 'scatter', 'mode': 'lines+markers', 'x': days, 'yaxis': 'y2', 'name': _('resolved'),
+         'y': [figures.resolved for _day, figures in recap.days], 'line': {'color': DOMAIN_COLORS['productivity']}},
+    ], 'layout': {'margin': {'l': 36, 'r': 36, 't': 10, 'b': 30}, 'height': 190, 'showlegend': False,
+                  'paper_bgcolor': 'rgba(0,0,0,0)', 'plot_bgcolor': 'rgba(0,0,0,0)', 'font': {'size': 10},
+                  'xaxis': {'type': 'date', 'tickformat': '%d %b'}, 'yaxis': {'title': {'text': _('points')}},
+                  'yaxis2': {'overlaying': 'y', 'side': 'right', 'showgrid': False, 'rangemode': 'tozero'}}}
+
+
+# The SVG is fetched with the tab's cookie and drawn as a data: image (the page's policy allows data: images, not
+# blob: ones), twice its size for sharp text, then saved as a PNG.
+PNG_SCRIPT = '''<script>
+async function deskquestRecapPng(url, fileName) {
+  const response = await fetch(url, {credentials: 'same-origin'});
+  if (!response.ok) { alert(await response.text()); return; }
+  const svg = await response.text();
+  const image = new Image();
+  await new Promise((resolve, reject) => {
+    image.onload = resolve; image.onerror = reject;
+    image.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg);
+  });
+  const canvas = document.createElement('canvas');
+  canvas.width = image.naturalWidth * 2; canvas.height = image.naturalHeight * 2;
+  const context = canvas.getContext('2d');
+  context.scale(2, 2);
+  context.drawImage(image, 0, 0);
+  canvas.toBlob(blob => {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob); link.download = fileName;
+    document.body.appendChild(link); link.click(); link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  }, 'image/png');
+}
+</script>'''
