@@ -96,6 +96,9 @@ class EventKind(str, Enum):
     DISPLAY_PAIRED = 'display_paired'  # a TV typed the code; agent_id: None (no one logs in on a TV); data: id, name
     # how an agent appears on public screens (issue 15); agent_id: themselves; data: alias, opted_out
     PUBLIC_PROFILE_CHANGED = 'public_profile_changed'
+    # a lead edited the seasons of the boards (issue 20); agent_id: the lead; data: seasons (every season: name, start,
+    # end as ISO dates), by
+    SEASONS_CHANGED = 'seasons_changed'
 
 
 class Channel(str, Enum):
