@@ -12,6 +12,7 @@ from services.domain.events import EventKind
 from services.domain.kudos import KUDOS_POINTS
 from services.domain.leaderboard import Period
 from services.domain.seasons import Season, past_results
+from services.game.api_reads import Scope
 from services.game.rebuild import differences, overwrite, replay
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
@@ -43,6 +44,8 @@ async def test_the_season_board_restarts_at_the_next_season_and_the_past_podium_
     await until(lambda: services.leaderboard.snapshot().season == first, message='the first season running')
     await services.kudos.send(ana, bruno.id, 'thanks for the cover')
     await shows(services, bruno.id, Period.SEASON, KUDOS_POINTS)
+    top = services.api_reads.board(Period.SEASON, Scope.AGENTS)[0]  # GET /api/v1/leaderboards?period=season
+    assert (top.id, top.points) == (bruno.id, KUDOS_POINTS)
 
     clock.advance(timedelta(days=2))  # the first season is over, the second starts from zero
     snapshot = services.leaderboard.snapshot()
