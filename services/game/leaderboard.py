@@ -4,7 +4,7 @@ from datetime import date
 
 from nicegui import Event
 
-from models import Agent, DailyPoints, StoredEvent
+from models import DailyPoints, StoredEvent
 from services.domain.events import EventKind
 from services.domain.leaderboard import (
     AgentInfo,
@@ -61,10 +61,8 @@ class LeaderboardService:
                                                                                 'resolved'):
             tally.add(agent_id, day, points)  # the maintained daily totals, not the whole ledger
             resolved.add(agent_id, day, count)
-        # a lead's edit: by the accounts, so that the (agent, kind, time) index finds it without reading the whole log
-        accounts = await Agent.all().values_list('id', flat=True)
-        last = await StoredEvent.filter(agent_id__in=accounts, kind=EventKind.SEASONS_CHANGED.value) \
-            .order_by('-id').first() if accounts else None
+        # the last edit of the seasons, whoever made it (no index on the kind alone: one scan of the log at start-up)
+        last = await StoredEvent.filter(kind=EventKind.SEASONS_CHANGED.value).order_by('-id').first()
         seasons = seasons_from_data(last.data) if last is not None else ()
         tally.set_seasons(seasons)
         resolved.set_seasons(seasons)
