@@ -27,6 +27,7 @@ from services.game.recap import RecapService
 from services.game.receipts import ReceiptService
 from services.game.rewards import RewardService
 from services.game.scoring import ScoringService
+from services.game.seasons import SeasonService
 from services.game.trophies import TrophyService
 from services.game.whatif import RulesService
 from services.helpdesk.api_events import ExternalEvents
@@ -89,6 +90,7 @@ class Services:
     incentives: IncentiveService
     disputes: DisputeService
     kudos: KudosService  # an agent thanks a colleague (issue 20)
+    seasons: SeasonService  # the seasons of the boards (issue 20)
     away: AwayReport  # the demo's "while you were away" (issue 15)
     receipts: ReceiptService
     # the game (issue 4): badges, editable levels, monthly trophies
@@ -196,6 +198,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
     kudos = KudosService(clock=clock, game=game, directory=directory, notices=notices)
+    seasons = SeasonService(clock=clock, game=game, leaderboard=leaderboard)
     away = AwayReport(game=game, enabled=settings.demo)  # the demo's simulator plays the agents who are away
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
     recap = RecapService(clock=clock, directory=directory, bests=bests, badges=badges)
@@ -255,7 +258,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
                     sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
                     incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
-                    trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, away=away,
+                    trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, seasons=seasons, away=away,
                     receipts=receipts,
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,

@@ -20,6 +20,7 @@ from ui.admin_badges import badges_section
 from ui.admin_boss import BossTab
 from ui.admin_quests import quests_section
 from ui.admin_scoring import ScoringTab
+from ui.admin_seasons import SeasonsTab
 from ui.admin_whatif import WhatIfTab
 from ui.session import handler_actor, page_visitor
 
@@ -467,4 +468,5 @@ SECTIONS: list[tuple[str, str, Builder]] = [
     ('Quests', 'flag', lambda context: quests_section(context.services, context.lead)),
     ('What-if', 'science', lambda context: WhatIfTab(context.services, context.lead)),
     ('Queue boss', 'local_fire_department', lambda context: BossTab(context.services, context.lead)),
+    ('Seasons', 'emoji_events', lambda context: SeasonsTab(context.services, context.lead)),
 ]

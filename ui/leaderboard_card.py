@@ -16,6 +16,7 @@ from typing import Any
 
 from nicegui import Client, Event, background_tasks, core, ui
 
+from services.domain.i18n import _
 from services.domain.leaderboard import PERIOD_LABELS, BoardRow, Period, UnrankedRow
 from services.domain.levels import Level, level_info
 from services.domain.wording import ordinal
@@ -28,7 +29,8 @@ TEAMS_SHOWN = 3
 ROOM = 'deskquest-board'  # one room per board: deskquest-board-today, deskquest-board-today:team:3, …
 STANDING_INTERVAL = 1.0
 MESSAGE = 'deskquest_board'
-PERIOD_PHRASES = {Period.TODAY: 'today', Period.WEEK: 'this week', Period.MONTH: 'this month', Period.ALL: 'so far'}
+PERIOD_PHRASES = {Period.TODAY: 'today', Period.WEEK: 'this week', Period.MONTH: 'this month', Period.ALL: 'so far',
+                  Period.SEASON: 'this season'}
 
 Standing = dict[str, str]  # board key -> the agent's line: the floor's ('today') and their own team's ('today:team')
 
@@ -221,10 +223,10 @@ class Board(ui.element, component='leaderboard_card.js'):
 
     def _texts(self) -> Iterator[str]:
         board = self.feed.current(self.period, self.team_id)
-        for rank, _, name, title, team, points, _ in board['rows'][:self._props['rows']]:
+        for rank, _icon, name, title, team, points, _agent_id in board['rows'][:self._props['rows']]:
             yield from (rank, name, f'{title} · {team}' if team else title, points)
         if self._props['unranked']:
-            for name, text, _ in board['unranked'][:self._props['rows']]:
+            for name, text, _agent_id in board['unranked'][:self._props['rows']]:
                 yield from (name, text)
         for rank, name, points in board['teams'][:self._props['teams']]:
             yield from (rank, name, points)
@@ -248,7 +250,7 @@ class LeaderboardCard:
                 if kiosk:
                     ui.label(PERIOD_LABELS[period]).classes('text-3xl text-grey-5')
                 else:
-                    ui.toggle({p: PERIOD_LABELS[p] for p in Period}, value=period, on_change=self._change_period) \
+                    ui.toggle(period_options(feed), value=period, on_change=self._change_period) \
                         .props('dense no-caps').mark('period')
             with Board(feed, me=me, kiosk=kiosk, period=period, rows=rows, teams=teams, unranked=not kiosk) \
                     as self.board:
@@ -268,6 +270,12 @@ class LeaderboardCard:
         self.board.show(self.period, team_id)
         self.title.set_text(f'Team {name}' if team_id is not None else 'Leaderboard')
 
+    def _show_title(self) -> None:
+        """'Leaderboard', or the running season's name on the Season board."""
+        season = self.feed.leaderboard.snapshot().season if self.period == Period.SEASON else None
+        self.title.set_text(_('Leaderboard · {season}').format(season=season.name) if season else
+                            _('No season running') if self.period == Period.SEASON else 'Leaderboard')
+
     def _show_standing(self, standing: Standing) -> None:
         if self.standing is not None:
             self.standing.set_text(standing.get(board_key(self.period), ''))
@@ -275,6 +283,7 @@ class LeaderboardCard:
     def _change_period(self, event) -> None:
         self.period = Period(event.value)
         self.board.set_period(self.period)
+        self._show_title()
         if self.me is not None:
             self._show_standing(self.feed.standing(self.me))
 
@@ -301,7 +310,7 @@ class TeamBoardCard:
                 else:
                     ui.select(choices, value=team_id, label='Team', on_change=self._change_team) \
                         .props('dense').classes('w-40').mark('team-choice')
-                ui.toggle({p: PERIOD_LABELS[p] for p in Period}, value=period, on_change=self._change_period) \
+                ui.toggle(period_options(feed), value=period, on_change=self._change_period) \
                     .props('dense no-caps').mark('team-period')
             with Board(feed, me=me, kiosk=False, period=period, rows=rows, teams=0, team_id=team_id) as self.board:
                 self.standing = None
@@ -323,6 +332,13 @@ class TeamBoardCard:
     def _change_team(self, event) -> None:
         if event.value is not None:
             self.board.show(self.period, int(event.value))
+
+
+def period_options(feed: BoardFeed) -> dict[Period, str]:
+    """The periods a board can show: the Season one only while a season runs (a lead defines them in the game
+    settings)."""
+    season = feed.leaderboard.snapshot().season
+    return {period: PERIOD_LABELS[period] for period in Period if period != Period.SEASON or season is not None}
 
 
 def _row(row: BoardRow, levels: Sequence[Level], *, team: bool = True) -> tuple[Any, ...]:

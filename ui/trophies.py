@@ -6,6 +6,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.badges import BadgeDefinition
+from services.domain.i18n import _
 from services.game.badges import image_url
 from services.game.trophies import TrophySnapshot
 from services.platform.directory import AgentView, Directory
@@ -99,6 +100,32 @@ def badge_holders(services: Services, viewer: AgentView | None, definitions: tup
                         .on('click', lambda key=definition.key, a=agent_id: on_holder(key, a) if on_holder else None)
 
 
+def past_seasons(services: Services) -> None:
+    """The finished seasons of the boards, the latest first, each with its champions and podium (their final
+    standings: a finished season cannot be edited)."""
+    results = services.seasons.past()
+    current = services.seasons.current()
+    with ui.card().classes('w-full gap-2').mark('past-seasons'):
+        ui.label(_('Past seasons')).classes('text-lg font-bold')
+        if current is not None:
+            ui.label(_('Running now: {name} ({dates})').format(name=current.name, dates=current.dates())) \
+                .classes('text-sm text-grey-8').mark('season-running')
+        if not results:
+            ui.label(_('No finished season yet.')).classes('text-sm text-grey-7')
+        for result in results:
+            with ui.row().classes('w-full items-center no-wrap gap-3').mark(f'past-season-{result.season.start}'):
+                ui.icon('emoji_events', size='sm', color='amber-6')
+                with ui.column().classes('gap-0 min-w-48'):
+                    ui.label(result.season.name).classes('font-medium')
+                    ui.label(result.season.dates()).classes('text-xs text-grey-7')
+                if not result.standings:
+                    ui.label(_('Nobody scored in it.')).classes('text-sm text-grey-7')
+                with ui.row().classes('gap-4 text-sm'):
+                    for place, agent_id, points in result.standings:
+                        ui.label(f'{place}. {agent_name(services.directory, agent_id)} · {points:,}') \
+                            .classes('font-bold' if place == 1 else '')
+
+
 async def open_in_workspace(conversation_id: int) -> None:
     ui.navigate.to(f'/?conversation={conversation_id}')
 
@@ -144,6 +171,7 @@ def register(services: Services) -> None:
                 ui.label('Trophy cabinet').classes('text-lg font-bold')
                 history(snapshot)
             services.trophies.changed.subscribe(history.refresh)
+            past_seasons(services)
 
             @ui.refreshable
             def holders(current: dict[str, frozenset[int]]) -> None:

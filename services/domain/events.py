@@ -100,6 +100,9 @@ class EventKind(str, Enum):
     BOSS_STARTED = 'boss_started'  # data: number, name, health, points, deadline, reason ('lead' | 'queue'), by
     BOSS_ENDED = 'boss_ended'  # the sweeper at the deadline of a fight not beaten; data: number, by (None)
     BOSS_SETTINGS_CHANGED = 'boss_settings_changed'  # data: automatic, threshold, minutes, by
+    # a lead edited the seasons of the boards (issue 20); agent_id: the lead; data: seasons (every season: name, start,
+    # end as ISO dates), by
+    SEASONS_CHANGED = 'seasons_changed'
 
 
 class Channel(str, Enum):

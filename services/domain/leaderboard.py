@@ -5,15 +5,19 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
 
+from services.domain.seasons import Season, current_season, season_totals
+
 
 class Period(str, Enum):
     TODAY = 'today'
     WEEK = 'week'
     MONTH = 'month'
     ALL = 'all'
+    SEASON = 'season'  # since the running season's first day (services/domain/seasons.py); none running: no points
 
 
-PERIOD_LABELS = {Period.TODAY: 'Today', Period.WEEK: 'This week', Period.MONTH: 'This month', Period.ALL: 'All time'}
+PERIOD_LABELS = {Period.TODAY: 'Today', Period.WEEK: 'This week', Period.MONTH: 'This month', Period.ALL: 'All time',
+                 Period.SEASON: 'Season'}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -70,6 +74,15 @@ class PointsTally:
         self.by_day: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.by_week: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))  # ISO year, week
         self.by_month: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))  # year, month
+        self.seasons: tuple[Season, ...] = ()
+        self.by_season: dict[Season, dict[int, int]] = {}
+        self._season_of_day: dict[date, dict[int, int] | None] = {}  # a day's season totals, looked up once a day
+
+    def set_seasons(self, seasons: tuple[Season, ...]) -> None:
+        """Count by these seasons from now on; each one's totals are summed again from the days (a lead's edit)."""
+        self.seasons = seasons
+        self.by_season = {season: defaultdict(int, season_totals(self.by_day, season)) for season in seasons}
+        self._season_of_day = {}
 
     def add(self, agent_id: int, day: date, points: int) -> None:
         self.by_agent[agent_id][day] += points
@@ -78,6 +91,12 @@ class PointsTally:
         year, week, _ = day.isocalendar()
         self.by_week[year, week][agent_id] += points
         self.by_month[day.year, day.month][agent_id] += points
+        if self.seasons:
+            if day not in self._season_of_day:
+                season = current_season(self.seasons, day)
+                self._season_of_day[day] = self.by_season[season] if season is not None else None
+            if (season_points := self._season_of_day[day]) is not None:
+                season_points[agent_id] += points
 
     def totals(self, period: Period, today: date) -> Mapping[int, int]:
         """Every agent's total in the period that contains ``today``; an agent missing from it has 0."""
@@ -87,6 +106,9 @@ class PointsTally:
             return self.by_month.get((today.year, today.month), {})
         if period == Period.TODAY:
             return self.by_day.get(today, {})
+        if period == Period.SEASON:
+            season = current_season(self.seasons, today) if self.seasons else None
+            return self.by_season.get(season, {}) if season is not None else {}
         year, week, _ = today.isocalendar()  # the ISO week starts on Monday
         return self.by_week.get((year, week), {})
 

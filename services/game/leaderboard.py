@@ -4,7 +4,7 @@ from datetime import date
 
 from nicegui import Event
 
-from models import DailyPoints
+from models import DailyPoints, StoredEvent
 from services.domain.events import EventKind
 from services.domain.leaderboard import (
     AgentInfo,
@@ -19,6 +19,7 @@ from services.domain.leaderboard import (
     unranked_agents,
 )
 from services.domain.projection import Outcome
+from services.domain.seasons import Season, current_season, seasons_from_data
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import Directory
@@ -34,6 +35,7 @@ class LeaderboardSnapshot:
     unranked: dict[Period, list[UnrankedRow]]  # below the minimum volume, the closest to it first
     team_agents: dict[Period, dict[int, list[BoardRow]]]  # each team's ranked members, ranked among themselves
     minimum: int = 0  # resolved conversations in the period before an agent is ranked (0: everyone)
+    season: Season | None = None  # the season running today: the ``Period.SEASON`` boards count from its first day
 
 
 class LeaderboardService:
@@ -59,8 +61,18 @@ class LeaderboardService:
                                                                                 'resolved'):
             tally.add(agent_id, day, points)  # the maintained daily totals, not the whole ledger
             resolved.add(agent_id, day, count)
+        # the last edit of the seasons, whoever made it (no index on the kind alone: one scan of the log at start-up)
+        last = await StoredEvent.filter(kind=EventKind.SEASONS_CHANGED.value).order_by('-id').first()
+        seasons = seasons_from_data(last.data) if last is not None else ()
+        tally.set_seasons(seasons)
+        resolved.set_seasons(seasons)
         self.tally, self.resolved = tally, resolved
         self._snapshot = None
+
+    @property
+    def seasons(self) -> tuple[Season, ...]:
+        """The seasons the log's last ``SEASONS_CHANGED`` event put in force, in date order."""
+        return self.tally.seasons
 
     def snapshot(self) -> LeaderboardSnapshot:
         """The latest ranking, computed at most once per change."""
@@ -71,6 +83,11 @@ class LeaderboardService:
     def on_committed(self, outcomes: list[Outcome]) -> None:
         changed = False
         for outcome in outcomes:
+            if outcome.event.kind == EventKind.SEASONS_CHANGED:  # a lead's edit: the seasons' totals summed again
+                seasons = seasons_from_data(outcome.event.data)
+                self.tally.set_seasons(seasons)
+                self.resolved.set_seasons(seasons)
+                changed = True
             for award in outcome.awards:
                 self.tally.add(award.agent_id, outcome.event.occurred_at.date(), award.points)
                 changed = True
@@ -91,8 +108,13 @@ class LeaderboardService:
         team_of = {agent.id: agent.team_id for agent in floor}
         minimum = self.game.projection.policy.minimum_resolved
         last = self._snapshot  # its rows are given back where they did not change (see rank_agents)
+        season = current_season(self.tally.seasons, today)
         agents, teams, unranked, team_agents = {}, {}, {}, {}
         for period in Period:
+            if period == Period.SEASON and season is None:  # no season running: no board to rank
+                agents[period], teams[period], unranked[period] = [], [], []
+                team_agents[period] = {team_id: [] for team_id in self.directory.teams}
+                continue
             last_ranked = {row.agent_id: row for row in last.agents[period]} if last else {}
             last_unranked = {row.agent_id: row for row in last.unranked[period]} if last else {}
             last_in_teams = {row.agent_id: row for rows in last.team_agents[period].values() for row in rows} \
@@ -105,7 +127,7 @@ class LeaderboardService:
                                                     previous=last_in_teams)
         self._version += 1
         return LeaderboardSnapshot(version=self._version, today=today, agents=agents, teams=teams, minimum=minimum,
-                                   unranked=unranked, team_agents=team_agents)
+                                   unranked=unranked, team_agents=team_agents, season=season)
 
     def _floor(self) -> list[AgentInfo]:
         """The agents as the rankings need them; an agent's info is made again only when its level, name or team

@@ -32,6 +32,7 @@ from services.domain.projection import AgentMetrics, GameProjection
 from services.domain.quests import QuestCompletion, QuestDefinition, QuestTracker, logged_key, quests_from_data
 from services.domain.rewards import FoldedRedemption, RedemptionStatus, Spending
 from services.domain.scoring import ScoringPolicy, policy_as_dict
+from services.domain.seasons import seasons_from_data
 from services.game.analytics import analytics_differences, overwrite_analytics, stored_analytics
 from services.game.badges import (
     BadgeTracker,
@@ -135,6 +136,9 @@ async def replay() -> Rebuilt:
             rebuilt.resolved.add(outcome.resolved[0], event.occurred_at.date(), outcome.resolved[1])
         if event.kind == EventKind.SCORING_CHANGED:
             rebuilt.policies.append((event.id, projection.policy))
+        elif event.kind == EventKind.SEASONS_CHANGED:  # the Season boards and the past seasons' standings
+            rebuilt.tally.set_seasons(seasons_from_data(event.data))
+            rebuilt.resolved.set_seasons(rebuilt.tally.seasons)
     rebuilt.ledger.update(ledger)
     # the live board also moves at midnights after the last event (without events): as far as the stored history went
     stored = [moment for row in await stored_history() for moment in row[2:] if moment is not None]

@@ -8,7 +8,7 @@ can only read (services/platform/displays.py ``pair`` and ``check``).
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import fields
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from tortoise import Tortoise
@@ -20,6 +20,7 @@ from services.domain.errors import ActionError
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RewardDraft
 from services.domain.scoring import ScoringPolicy
+from services.domain.seasons import Season
 from services.domain.whatif import RuleSet
 from services.game.quests import QuestDraft
 from services.helpdesk.sla import SlaPolicyView
@@ -107,6 +108,8 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
                                                               slide_seconds=20)),
     ('displays', 'issue_code', lambda s, actor: s.displays.issue_code(actor, 1)),
     ('displays', 'revoke', lambda s, actor: s.displays.revoke(actor, 1)),
+    ('seasons', 'save', lambda s, actor: s.seasons.save(actor, [Season(
+        name='Authz', start=s.clock.now().date(), end=s.clock.now().date() + timedelta(days=7))])),
     # these two are open to agents for their own replies; the shared ones are the leads'
     ('canned_replies', 'save', lambda s, actor: s.canned_replies.save(actor, CannedReplyDraft(
         title='Authz', shortcut='authz', body='Hello', shared=True))),

@@ -1,6 +1,7 @@
 """Property: whatever events arrive (duplicates, late arrivals with earlier times, lead edits, restarts), the live
-game (points, levels, badge holders and their history, trophies) equals a replay of the log."""
+game (points, levels, badge holders and their history, trophies, seasons' boards) equals a replay of the log."""
 import asyncio
+import contextlib
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,14 +15,17 @@ from models import LedgerEntry
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.scoring import Award, AwardKind, Domain, ScoringPolicy, policy_as_dict
+from services.domain.seasons import Season, past_results
 from services.domain.trophies import monthly_winners
 from services.game.analytics import AnalyticsService
 from services.game.badges import BadgeService
 from services.game.boss import BossService
+from services.game.leaderboard import LeaderboardService
 from services.game.levels import LevelService
 from services.game.quests import QuestDraft, QuestService
 from services.game.rebuild import differences, replay
 from services.game.scoring import ScoringService
+from services.game.seasons import SeasonService
 from services.game.trophies import TrophyService
 from services.platform.clock import ManualClock
 from services.platform.database import open_database
@@ -35,7 +39,8 @@ LEAD = AgentView(id=99, username='lead', name='Lena Lead', role='lead', team_id=
 CHANNELS = ('email', 'chat', 'phone', 'social')
 STATUSES = ('online', 'on_break', 'away', 'offline')
 ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'transferred', 'viewed', 'presence_changed',
-           'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'restart', 'boss_start', 'boss_check')
+           'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'edit_season', 'restart', 'boss_start',
+           'boss_check')
 
 steps = st.lists(st.tuples(
     st.sampled_from(ACTIONS),
@@ -90,7 +95,9 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     boss = BossService(clock=clock, game=game, waiting=lambda: queue[0])
     game.store_with_events(badges)
     game.store_with_events(AnalyticsService(clock=clock, game=game, directory=Directory()))  # the daily aggregates
-    for listener in (levels.on_committed, trophies.on_committed, quests.on_committed):
+    leaderboard = LeaderboardService(clock=clock, game=game, directory=Directory())
+    seasons = SeasonService(clock=clock, game=game, leaderboard=leaderboard)
+    for listener in (levels.on_committed, trophies.on_committed, quests.on_committed, leaderboard.on_committed):
         game.committed.subscribe(listener)
     await levels.load()
     await scoring.load()
@@ -99,6 +106,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     await trophies.load()
     await quests.load()
     await boss.load()
+    await leaderboard.load()
     keys: list[str] = []
     try:
         for number, (action, agent_id, conversation, step, variant, repeat) in enumerate(plan):
@@ -106,7 +114,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
             if action == 'restart':
                 await quests.stop()
                 await badges.stop()
-                for service in (game, boss, badges, trophies, quests):
+                for service in (game, boss, badges, trophies, quests, leaderboard):
                     await service.load()
                 continue
             if action == 'boss_start':  # a lead calls a boss, its health the queue; refused while one runs
@@ -119,6 +127,13 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
             if action == 'boss_check':  # the sweep: a fight past its deadline ends, a long queue wakes the next
                 queue[0] = 10 * variant
                 await boss.check()
+                continue
+            if action == 'edit_season':  # the finished seasons kept, one new season around today (or refused)
+                today = clock.now().date()
+                season = Season(name=f'season {number}', start=today - timedelta(days=variant),
+                                end=today + timedelta(days=conversation - 1))
+                with contextlib.suppress(ActionError):  # e.g. overlapping a finished season after a late arrival
+                    await seasons.save(LEAD, [s for s in seasons.seasons if seasons.ended(s)] + [season])
                 continue
             if action == 'edit_quest':  # a new quest or an edit of the running one, fed the log again
                 key = 'q' if variant % 2 and quests.definition('q') and quests.definition('q').running(clock.now()) \
@@ -162,6 +177,11 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                                         kind=AwardKind(e.kind), reason=e.reason)) for e in await LedgerEntry.all()]
         expected = monthly_winners(ledger)
         assert {month: trophies.board.winners(month) for month in trophies.board.totals} == expected
+        assert leaderboard.tally.seasons == rebuilt.tally.seasons
+        assert seasons.past() == past_results(rebuilt.tally.seasons, rebuilt.tally.by_season, clock.now().date())
+        assert {season: {a: p for a, p in totals.items() if p} for season, totals in
+                leaderboard.tally.by_season.items()} == \
+            {season: {a: p for a, p in totals.items() if p} for season, totals in rebuilt.tally.by_season.items()}
     finally:
         await quests.stop()
         await badges.stop()

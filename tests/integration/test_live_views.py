@@ -52,7 +52,8 @@ async def test_leaderboard_broadcasts_one_snapshot_per_burst(services: Services,
     level = level_after(1, {'points': 60, 'resolved': 3})
     assert services.leaderboard.snapshot() is snapshot  # computed once, shared by every tab
     assert snapshot.today == date(2026, 11, 2)
-    for period in Period:
+    assert snapshot.season is None and snapshot.agents[Period.SEASON] == []  # no season running: no Season board
+    for period in (period for period in Period if period != Period.SEASON):
         rows = snapshot.agents[period]
         assert rows[0] == BoardRow(rank=1, agent_id=ana.id, name='Ana Ozola', team_name='Aurora', level=level,
                                    points=60)

@@ -78,7 +78,7 @@ def test_a_period_total_is_the_sum_of_its_days_up_to_today(awards: list[tuple[in
 
 
 def test_unknown_agent_has_no_points(tally: PointsTally) -> None:
-    assert [tally.total(99, period, WEDNESDAY) for period in Period] == [0, 0, 0, 0]
+    assert [tally.total(99, period, WEDNESDAY) for period in Period] == [0] * len(Period)
     assert tally.daily(99, WEDNESDAY, 2) == [(date(2026, 11, 3), 0), (WEDNESDAY, 0)]
 
 
