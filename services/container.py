@@ -24,6 +24,7 @@ from services.game.receipts import ReceiptService
 from services.game.rewards import RewardService
 from services.game.scoring import ScoringService
 from services.game.trophies import TrophyService
+from services.game.wellbeing import WellbeingService
 from services.game.whatif import RulesService
 from services.helpdesk.api_events import ExternalEvents
 from services.helpdesk.automation import AutomationService
@@ -103,6 +104,7 @@ class Services:
     connections: ConnectionService
     monitor: MonitorService  # the lead's live monitor (issue 15)
     analytics: AnalyticsService  # the charts' daily aggregates and their reads (issue 15)
+    wellbeing: WellbeingService  # the daily hours limit and the break suggestion (issue 20)
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -120,6 +122,7 @@ class Services:
         await self.levels.load()  # the stored level table, before the projection loads
         await self.scoring.load()  # and the scoring values in force
         await self.game.load()
+        await self.wellbeing.load()  # into the projection game.load() built
         self.away.load()  # whoever comes back was away since here
         await self.incentives.load()  # into the projection game.load() built
         await self.rewards.load()
@@ -186,6 +189,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
     kudos = KudosService(clock=clock, game=game, directory=directory, notices=notices)
+    wellbeing = WellbeingService(clock=clock, game=game, directory=directory, notices=notices)
     away = AwayReport(game=game, enabled=settings.demo)  # the demo's simulator plays the agents who are away
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
     rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
@@ -214,7 +218,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                              directory=directory)
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.release_stranded,
                                               routing.route_waiting, monitor.tick,
-                                              progress.check_incentives])  # the cards' incentives running now
+                                              progress.check_incentives,  # the cards' incentives running now
+                                              wellbeing.suggest_breaks])  # a break, once per long streak online
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
     game.store_with_events(analytics)  # the charts' daily aggregates
@@ -245,4 +250,5 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
-                    connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays)
+                    connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
+                    wellbeing=wellbeing)

@@ -19,6 +19,7 @@ from ui.actions import attempt, attempt_result
 from ui.admin_badges import badges_section
 from ui.admin_quests import quests_section
 from ui.admin_scoring import ScoringTab
+from ui.admin_wellbeing import WellbeingTab
 from ui.admin_whatif import WhatIfTab
 from ui.session import handler_actor, page_visitor
 
@@ -465,4 +466,5 @@ SECTIONS: list[tuple[str, str, Builder]] = [
     ('Scoring', 'scoreboard', lambda context: ScoringTab(context.services, context.lead)),
     ('Quests', 'flag', lambda context: quests_section(context.services, context.lead)),
     ('What-if', 'science', lambda context: WhatIfTab(context.services, context.lead)),
+    ('Wellbeing', 'spa', lambda context: WellbeingTab(context.services, context.lead)),
 ]

@@ -96,6 +96,9 @@ class EventKind(str, Enum):
     DISPLAY_PAIRED = 'display_paired'  # a TV typed the code; agent_id: None (no one logs in on a TV); data: id, name
     # how an agent appears on public screens (issue 15); agent_id: themselves; data: alias, opted_out
     PUBLIC_PROFILE_CHANGED = 'public_profile_changed'
+    # a lead changed the wellbeing caps (issue 20, services/domain/wellbeing.py); agent_id: the lead; data:
+    # daily_hours, break_after_minutes (0: off), by
+    WELLBEING_CHANGED = 'wellbeing_changed'
 
 
 class Channel(str, Enum):

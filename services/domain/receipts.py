@@ -84,6 +84,9 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
     if kind == AwardKind.KUDOS.value:
         return [f'{data.get("from_name", "A colleague")} said thanks: “{data.get("message", "")}”. A colleague’s '
                 f'thanks is worth {data.get("points", 0):+d} quality.']
+    if kind == AwardKind.WELLBEING.value:
+        return ['You had worked more hours that day than the daily limit a lead set (time online or away counts, '
+                'breaks do not): past it, work earns no points, so that nobody is rewarded for overwork.']
     if kind == AwardKind.INCENTIVE.value:
         return ['A lead’s incentive was running when this event happened; its extra points are their own entry.']
     return [f'Given for the {event_kind.replace("_", " ")} event.']

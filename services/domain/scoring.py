@@ -28,6 +28,7 @@ class AwardKind(str, Enum):
     QUEST = 'quest'  # a quest's or team mission's reward (services/domain/quests.py)
     MERGE = 'merge'  # points moved from an agent made for a helpdesk identity to the agent it was merged into
     KUDOS = 'kudos'  # a colleague's thanks (services/domain/kudos.py)
+    WELLBEING = 'wellbeing'  # zero points: work past the daily hours limit (services/domain/wellbeing.py)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

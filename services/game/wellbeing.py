@@ -1,0 +1,98 @@
+"""Wellbeing caps as leads set them and agents meet them (issue 20; the rules are services/domain/wellbeing.py).
+
+The settings are ``WELLBEING_CHANGED`` events the game's fold applies, live and on replay; the fold zeroes the points
+of work past the daily limit. This service saves the settings, gives the live fold what a replay would have at start
+(the settings in force and the recent presence), and, as one step of the scheduler for every tab, suggests a break
+once per streak online longer than the lead's setting.
+"""
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from nicegui import Event
+from tortoise.expressions import Q
+
+from models import StoredEvent
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
+from services.domain.i18n import _, ngettext
+from services.domain.wellbeing import WellbeingPolicy, WellbeingTracker, check_wellbeing
+from services.game.badges import stored_events
+from services.platform.clock import Clock
+from services.platform.directory import AgentView, Directory
+from services.platform.event_log import GameService
+from services.platform.notices import Notice, Notices
+
+
+class WellbeingService:
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, notices: Notices) -> None:
+        self.clock = clock
+        self.game = game
+        self.directory = directory
+        self.notices = notices
+        self.changed: Event[WellbeingPolicy] = Event()  # after the commit of an edit: open admin tabs show it
+        self._told: dict[int, datetime] = {}  # agent -> the start of the streak they were told about
+
+    @property
+    def policy(self) -> WellbeingPolicy:
+        return self.game.projection.wellbeing.policy
+
+    async def load(self) -> None:
+        """Give the live fold the settings in force and today's presence, as a replay would have them (call after
+        ``GameService.load``, before any event is recorded)."""
+        self.game.projection.wellbeing = await tracker_from_log()
+
+    async def save(self, actor: AgentView, values: Mapping[str, Any]) -> WellbeingPolicy:
+        """Put new settings in force from now on; out-of-range values are refused with what is allowed."""
+        if not actor.is_lead:
+            raise ActionError('Only a team lead can change the wellbeing caps.')
+        policy = check_wellbeing(values)
+        if policy == self.policy:
+            raise ActionError('These are the settings in force already: nothing to save.')
+        async with self.game.unit_of_work() as work:  # a refusal rolls the fold's settings back with it
+            await work.record(EventKind.WELLBEING_CHANGED, agent_id=actor.id, data={**policy.as_dict(), 'by': actor.id})
+            work.after_commit(lambda: self.changed.emit(policy))
+        return policy
+
+    async def suggest_breaks(self) -> None:
+        """A scheduler step: tell each agent online longer than the setting, once per streak, that a break is due."""
+        minutes = self.policy.break_after_minutes
+        if not minutes:
+            return
+        now = self.clock.now()
+        tracker = self.game.projection.wellbeing
+        for agent_id in list(tracker.agents):
+            since = tracker.streak_since(agent_id)
+            if since is None or self._told.get(agent_id) == since or now - since < timedelta(minutes=minutes):
+                continue
+            self._told[agent_id] = since
+            agent = self.directory.agent(agent_id)
+            locale = agent.language if agent is not None and agent.language else None
+            text = _("You've been at it for {duration} — a short break?", locale=locale) \
+                .format(duration=_span(minutes, locale))
+            self.notices.send(agent_id, Notice(text=text, kind='info'))
+
+
+async def tracker_from_log() -> WellbeingTracker:
+    """The settings of the last ``WELLBEING_CHANGED`` event, and the presence of the last event's day and the day
+    before (a stretch online longer than that would have been ended by the app's stop, which records everyone
+    offline)."""
+    tracker = WellbeingTracker()
+    last = await StoredEvent.all().order_by('-id').first()
+    if last is None:
+        return tracker
+    since = datetime.combine(last.occurred_at.date() - timedelta(days=1), datetime.min.time(), last.occurred_at.tzinfo)
+    setting = await StoredEvent.filter(kind=EventKind.WELLBEING_CHANGED.value).order_by('-id').first()
+    query = Q(kind=EventKind.PRESENCE_CHANGED.value, occurred_at__gte=since)
+    if setting is not None:
+        query |= Q(id=setting.id)
+    for event in await stored_events(StoredEvent.filter(query)):
+        tracker.apply(event)
+    return tracker
+
+
+def _span(minutes: int, locale: str | None) -> str:
+    """'2 hours', '90 minutes': the streak in the agent's language."""
+    if minutes % 60 == 0:
+        return ngettext('{count} hour', '{count} hours', minutes // 60, locale=locale).format(count=minutes // 60)
+    return ngettext('{count} minute', '{count} minutes', minutes, locale=locale).format(count=minutes)
