@@ -30,7 +30,8 @@ class WellbeingTab:
                     ('break_after_minutes', _('Suggest a break after'),
                      _('After this long online without a break or time away, the agent is told once. 0 switches it '
                        'off.'), _('min'))):
-                with ui.row().classes('w-full items-center no-wrap gap-3 py-1 border-b border-gray-200'):
+                with ui.row().classes('w-full items-center no-wrap gap-3 py-1 border-b border-gray-200') \
+                        .mark(f'wellbeing-{name}'):
                     with ui.column().classes('gap-0 grow min-w-0'):
                         ui.label(label).classes('font-medium')
                         ui.label(meaning).classes('text-xs text-grey-7')
