@@ -189,9 +189,9 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     rewards = RewardService(clock=clock, game=game, directory=directory, notices=notices)
     disputes = DisputeService(clock=clock, game=game, directory=directory, notices=notices)
     kudos = KudosService(clock=clock, game=game, directory=directory, notices=notices)
-    wellbeing = WellbeingService(clock=clock, game=game, directory=directory, notices=notices)
     away = AwayReport(game=game, enabled=settings.demo)  # the demo's simulator plays the agents who are away
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
+    wellbeing = WellbeingService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
     rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
                          incentives=incentives)
     # the helpdesk

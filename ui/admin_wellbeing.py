@@ -42,13 +42,49 @@ class WellbeingTab:
         self.error = ui.label().classes('text-negative text-sm').mark('wellbeing-error')
         with ui.row().classes('w-full justify-end'):
             ui.button(_('Save'), icon='save', on_click=self.save).props('no-caps').mark('wellbeing-save')
+        ui.label(_('Breaks never cost a badge')).classes('text-base font-bold mt-2')
+        self.risks = ui.column().classes('w-full gap-1').mark('break-risks')
         self.show(services.wellbeing.policy)
+        self.show_risks()
         services.wellbeing.changed.subscribe(self.show)  # another lead's edit; unsubscribed with the tab
+        services.badges.changed.subscribe(lambda _holders: self.show_risks())  # a badge edited (holders follow)
 
     def show(self, policy: WellbeingPolicy) -> None:
         for name, value in policy.as_dict().items():
             self.current[name].set_text(_('now {value}').format(value=value) if value else _('now off'))
             self.inputs[name].set_value(value)
+
+    def show_risks(self) -> None:
+        self.risks.clear()
+        with self.risks:
+            risks = self.services.wellbeing.break_risks()
+            if not risks:
+                ui.label(_('No badge counts a break against anyone.')).classes('text-sm text-grey-8') \
+                    .mark('no-break-risks')
+            for risk in risks:
+                with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
+                        .mark(f'break-risk-{risk.definition.key}'):
+                    with ui.column().classes('gap-0 grow min-w-0'):
+                        ui.label(risk.definition.name).classes('font-medium')
+                        ui.label(_('A break can cost it: {reason}.').format(reason=risk.reason)) \
+                            .classes('text-xs text-grey-7')
+                    if risk.fixable:
+                        ui.button(_('Count breaks as time at work'), icon='spa',
+                                  on_click=lambda key=risk.definition.key: self.fix(key)).props('no-caps dense') \
+                            .mark(f'break-fix-{risk.definition.key}')
+                    else:
+                        ui.label(_('Change or delete it in Badges & levels.')).classes('text-xs text-grey-8')
+
+    async def fix(self, key: str) -> None:
+        if (who := self.lead()) is None:
+            return
+        try:
+            definition = await self.services.wellbeing.make_break_neutral(who, key)
+        except ActionError as error:
+            ui.notify(str(error), type='warning', multi_line=True)
+            return
+        self.show_risks()
+        ui.notify(_('{name} counts breaks as time at work from now on.').format(name=definition.name), type='positive')
 
     async def save(self) -> None:
         if (who := self.lead()) is None:

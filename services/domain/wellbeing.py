@@ -18,11 +18,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from services.domain.badges import Aggregation, BadgeDefinition, BadgeKind, Direction, Filter
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.scoring import Award, AwardKind, Domain, ticket_name
 
 WORKED = frozenset({'online', 'away'})  # what counts as hours worked; on_break and offline do not
+BREAK = 'on_break'
+STATUSES = ('online', 'away', BREAK, 'offline')  # services/helpdesk/presence.py's, in its order
 STREAK = 'online'  # the status a streak is made of: away or a break ends it
 MAX_DAILY_HOURS = 24
 MAX_BREAK_MINUTES = 24 * 60
@@ -145,3 +148,45 @@ class WellbeingTracker:
 
 def _midnight(at: datetime) -> datetime:
     return datetime.combine(at.date(), time(), at.tzinfo or UTC)
+
+
+# --- breaks never cost a badge ---------------------------------------------------------------------------------------
+# The boards rank points only, and a break earns or costs none, so only badges over presence can rank a break against
+# someone: a badge for the most time at work that leaves breaks out (the default Worker: a break is time it does not
+# count), or one for the least break time or the fewest breaks.
+
+def break_cost(definition: BadgeDefinition) -> str | None:
+    """Why taking a break can by itself make an agent lose this badge, or None when it cannot."""
+    metric = definition.metric
+    if definition.kind != BadgeKind.METRIC or metric is None or metric.kind != EventKind.PRESENCE_CHANGED:
+        return None
+    previous, status = _passing(definition, 'previous'), _passing(definition, 'status')
+    if metric.value == 'seconds':
+        if definition.direction == Direction.HIGHEST and previous & WORKED and BREAK not in previous:
+            return 'it ranks time at work without the breaks: a break is time it does not count'
+        if definition.direction == Direction.LOWEST and BREAK in previous:
+            return 'it ranks the least break time: a break counts against the agent'
+    elif definition.direction == Direction.LOWEST and (BREAK in status or BREAK in previous):
+        return 'it ranks the fewest breaks: a break counts against the agent'
+    return None
+
+
+def break_neutral(definition: BadgeDefinition) -> BadgeDefinition | None:
+    """The badge with breaks counted as time at work, so that a break changes nobody's figure (None: no such fix, a
+    lead must change or delete it). Only a sum can be fixed so: a break would still split an average or a longest
+    stretch."""
+    if break_cost(definition) is None or definition.direction != Direction.HIGHEST or \
+            definition.aggregation != Aggregation.SUM or definition.metric is None:
+        return None
+    counted = _passing(definition, 'previous') | {BREAK}
+    where = tuple(f for f in definition.metric.where if f.field != 'previous') + \
+        (Filter(field='previous', values=tuple(s for s in STATUSES if s in counted)),)
+    return replace(definition, metric=replace(definition.metric, where=where),
+                   description=f'{definition.description} (breaks count as time at work)'[:200])
+
+
+def _passing(definition: BadgeDefinition, field: str) -> set[str]:
+    """The statuses the metric's filters on ``field`` let through."""
+    assert definition.metric is not None
+    conditions = [condition for condition in definition.metric.where if condition.field == field]
+    return {status for status in STATUSES if all(condition.matches({field: status}) for condition in conditions)}

@@ -6,6 +6,7 @@ of work past the daily limit. This service saves the settings, gives the live fo
 once per streak online longer than the lead's setting.
 """
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,23 +14,34 @@ from nicegui import Event
 from tortoise.expressions import Q
 
 from models import StoredEvent
+from services.domain.badges import BadgeDefinition
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.i18n import _, ngettext
-from services.domain.wellbeing import WellbeingPolicy, WellbeingTracker, check_wellbeing
-from services.game.badges import stored_events
+from services.domain.wellbeing import WellbeingPolicy, WellbeingTracker, break_cost, break_neutral, check_wellbeing
+from services.game.badges import BadgeService, stored_events
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
 from services.platform.notices import Notice, Notices
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BreakRisk:
+    """A badge a break can cost its holder: why, and whether counting breaks as time at work fixes it."""
+    definition: BadgeDefinition
+    reason: str
+    fixable: bool
+
+
 class WellbeingService:
-    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, notices: Notices) -> None:
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, notices: Notices,
+                 badges: BadgeService) -> None:
         self.clock = clock
         self.game = game
         self.directory = directory
         self.notices = notices
+        self.badges = badges
         self.changed: Event[WellbeingPolicy] = Event()  # after the commit of an edit: open admin tabs show it
         self._told: dict[int, datetime] = {}  # agent -> the start of the streak they were told about
 
@@ -53,6 +65,21 @@ class WellbeingService:
             await work.record(EventKind.WELLBEING_CHANGED, agent_id=actor.id, data={**policy.as_dict(), 'by': actor.id})
             work.after_commit(lambda: self.changed.emit(policy))
         return policy
+
+    def break_risks(self) -> list[BreakRisk]:
+        """The badges in force that a break can cost (breaks never should): the default Worker until a lead fixes it."""
+        return [BreakRisk(definition=definition, reason=reason, fixable=break_neutral(definition) is not None)
+                for definition in self.badges.definitions if (reason := break_cost(definition)) is not None]
+
+    async def make_break_neutral(self, actor: AgentView, key: str) -> BadgeDefinition:
+        """Count breaks as time at work in this badge, from now on (a badge edit: ``BADGES_CHANGED``, replayed)."""
+        if not actor.is_lead:
+            raise ActionError('Only a team lead can change the badges.')
+        definition = self.badges.definition(key)
+        fixed = break_neutral(definition) if definition is not None else None
+        if fixed is None:
+            raise ActionError('That badge cannot be fixed so: change or delete it in Badges & levels.')
+        return await self.badges.save(actor, fixed.as_dict())
 
     async def suggest_breaks(self) -> None:
         """A scheduler step: tell each agent online longer than the setting, once per streak, that a break is due."""

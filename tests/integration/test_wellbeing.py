@@ -119,3 +119,21 @@ async def test_siesta_and_coffee_won_by_breaks_stay_private_unless_a_lead_shows_
     assert 'siesta' not in (await services.api_reads.agent(ana.id)).badges  # nor the public API's profile
     await services.badges.set_team_teasing(lead, ana.team_id, True)
     assert ana.id in services.badges.public_holders()['siesta']
+
+
+async def test_a_lead_makes_worker_break_neutral_and_the_replay_agrees(services: Services, clock: ManualClock,
+                                                                         ana: AgentView, lead: AgentView) -> None:
+    assert [risk.definition.key for risk in services.wellbeing.break_risks()] == ['worker']
+    with pytest.raises(ActionError, match='cannot be fixed so'):
+        await services.wellbeing.make_break_neutral(lead, 'siesta')  # it cannot cost a break: nothing to fix
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    clock.advance(timedelta(hours=1))
+    fixed = await services.wellbeing.make_break_neutral(lead, 'worker')
+    assert services.badges.definition('worker') == fixed
+    assert services.wellbeing.break_risks() == []
+    await services.presence.choose(ana, 'on_break')
+    clock.advance(timedelta(minutes=30))
+    await services.presence.choose(ana, 'online')
+    await services.badges.settle()
+    assert await differences(await replay()) == []

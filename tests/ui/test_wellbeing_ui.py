@@ -29,6 +29,11 @@ async def test_a_lead_sets_the_limit_and_the_agent_past_it_sees_why_no_points(cr
     with lead_tab.scope(marker='wellbeing-daily_hours'):
         await lead_tab.should_see('now 1', retries=50)
     assert services().wellbeing.policy.daily_hours == 1
+    with lead_tab.scope(marker='break-risk-worker'):  # the default Worker leaves breaks out: one click fixes it
+        await lead_tab.should_see('a break is time it does not count', retries=50)
+    lead_tab.find(marker='break-fix-worker').click()
+    await lead_tab.should_see('Worker counts breaks as time at work from now on.', retries=50)
+    await lead_tab.should_see(marker='no-break-risks', retries=50)
 
     ana = agent('ana')
     conversation = await open_first_conversation(ana_tab, 'ana')

@@ -1,14 +1,22 @@
 """Wellbeing caps (issue 20): hours worked from presence, the daily limit in the fold, the settings' checks."""
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from services.domain.badges import DEFAULT_BADGES, Aggregation, BadgeBoard, BadgeDefinition, Direction
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.projection import GameProjection
 from services.domain.scoring import AwardKind
-from services.domain.wellbeing import WellbeingPolicy, WellbeingTracker, check_wellbeing
+from services.domain.wellbeing import (
+    WellbeingPolicy,
+    WellbeingTracker,
+    break_cost,
+    break_neutral,
+    check_wellbeing,
+)
 
 DAY = datetime(2026, 11, 2, tzinfo=UTC)  # midnight
 
@@ -153,3 +161,51 @@ def test_settings_out_of_range_are_refused_with_what_is_allowed(values: dict[str
 def test_settings_in_range() -> None:
     assert check_wellbeing({'daily_hours': 9.0, 'break_after_minutes': 120}) == \
         WellbeingPolicy(daily_hours=9, break_after_minutes=120)
+
+
+# --- breaks never cost a badge ---------------------------------------------------------------------------------------
+
+def worker_holders(definition: BadgeDefinition, breaks: bool) -> frozenset[int]:
+    """Agent 1 is online 8 h 15 min; agent 2 works an 8 h 30 min shift, with or without a 30-minute break in it."""
+    log = Log()
+    log.presence(DAY + timedelta(hours=17), 'offline', 'online', 8.25 * 3600, agent_id=1)
+    if breaks:
+        log.presence(DAY + timedelta(hours=12), 'on_break', 'online', 4 * 3600, agent_id=2)
+        log.presence(DAY + timedelta(hours=12, minutes=30), 'online', 'on_break', 1800, agent_id=2)
+        log.presence(DAY + timedelta(hours=16, minutes=30), 'offline', 'online', 4 * 3600, agent_id=2)
+    else:
+        log.presence(DAY + timedelta(hours=16, minutes=30), 'offline', 'online', 8.5 * 3600, agent_id=2)
+    board = BadgeBoard([definition])
+    for event in log.events:
+        board.feed(event)
+    return board.evaluate(DAY + timedelta(hours=18))[definition.key].holders
+
+
+def test_the_default_worker_badge_is_lost_by_taking_a_break_and_is_flagged() -> None:
+    worker = next(d for d in DEFAULT_BADGES if d.key == 'worker')
+    assert worker_holders(worker, breaks=False) == {2}
+    assert worker_holders(worker, breaks=True) == {1}  # the break alone cost agent 2 the badge
+    assert 'a break is time it does not count' in (break_cost(worker) or '')
+
+
+def test_counting_breaks_as_time_at_work_makes_worker_break_neutral() -> None:
+    worker = next(d for d in DEFAULT_BADGES if d.key == 'worker')
+    fixed = break_neutral(worker)
+    assert fixed is not None and break_cost(fixed) is None
+    assert fixed.metric is not None and fixed.metric.where[-1].values == ('online', 'away', 'on_break')
+    assert worker_holders(fixed, breaks=False) == worker_holders(fixed, breaks=True) == {2}
+    assert fixed.description.endswith('(breaks count as time at work)')
+
+
+def test_only_badges_that_rank_a_break_against_someone_are_flagged() -> None:
+    flagged = {d.key for d in DEFAULT_BADGES if break_cost(d) is not None}
+    assert flagged == {'worker'}  # Siesta and Coffee reward breaks; the others do not read presence
+    siesta = next(d for d in DEFAULT_BADGES if d.key == 'siesta')
+    coffee = next(d for d in DEFAULT_BADGES if d.key == 'coffee')
+    least_rest = replace(siesta, key='least_rest', direction=Direction.LOWEST)
+    fewest_breaks = replace(coffee, key='fewest_breaks', direction=Direction.LOWEST)
+    assert 'least break time' in (break_cost(least_rest) or '') and break_neutral(least_rest) is None
+    assert 'fewest breaks' in (break_cost(fewest_breaks) or '') and break_neutral(fewest_breaks) is None
+    longest_stretch = replace(next(d for d in DEFAULT_BADGES if d.key == 'worker'), key='marathon',
+                              aggregation=Aggregation.MAX)
+    assert break_cost(longest_stretch) is not None and break_neutral(longest_stretch) is None  # a break splits it
