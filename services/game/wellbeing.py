@@ -5,25 +5,26 @@ of work past the daily limit. This service saves the settings, gives the live fo
 (the settings in force and the recent presence), and, as one step of the scheduler for every tab, suggests a break
 once per streak online longer than the lead's setting.
 """
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from nicegui import Event
-from tortoise.expressions import Q
 
-from models import StoredEvent
+from models import AgentScore, StoredEvent
 from services.domain.badges import BadgeDefinition
 from services.domain.errors import ActionError
-from services.domain.events import EventKind
+from services.domain.events import EventKind, GameEvent
 from services.domain.i18n import _, ngettext
 from services.domain.wellbeing import WellbeingPolicy, WellbeingTracker, break_cost, break_neutral, check_wellbeing
-from services.game.badges import BadgeService, stored_events
+from services.game.badges import BadgeService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
 from services.platform.notices import Notice, Notices
+
+PRESENCE_PAGE = 200  # an agent's presence changes read at a time at start: a day's are rarely more
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -52,7 +53,8 @@ class WellbeingService:
     async def load(self) -> None:
         """Give the live fold the settings in force and today's presence, as a replay would have them (call after
         ``GameService.load``, before any event is recorded)."""
-        self.game.projection.wellbeing = await tracker_from_log()
+        scored = await AgentScore.all().values_list('agent_id', flat=True)
+        self.game.projection.wellbeing = await tracker_from_log([*self.directory.agents, *scored])
 
     async def save(self, actor: AgentView, values: Mapping[str, Any]) -> WellbeingPolicy:
         """Put new settings in force from now on; out-of-range values are refused with what is allowed."""
@@ -100,22 +102,43 @@ class WellbeingService:
             self.notices.send(agent_id, Notice(text=text, kind='info'))
 
 
-async def tracker_from_log() -> WellbeingTracker:
-    """The settings of the last ``WELLBEING_CHANGED`` event, and the presence of the last event's day and the day
-    before (a stretch online longer than that would have been ended by the app's stop, which records everyone
-    offline)."""
+async def tracker_from_log(agent_ids: Iterable[int]) -> WellbeingTracker:
+    """The tracker a replay of the whole log ends with, from a few reads: the last ``WELLBEING_CHANGED`` event, and for
+    each agent the trailing run of their presence changes (in the log's order) that share the day of their last one
+    (the fold starts a day's hours afresh at the first change of another day, so earlier changes no longer matter).
+
+    :param agent_ids: whoever may have changed presence: the accounts, and the agents who ever scored
+    """
     tracker = WellbeingTracker()
-    last = await StoredEvent.all().order_by('-id').first()
-    if last is None:
-        return tracker
-    since = datetime.combine(last.occurred_at.date() - timedelta(days=1), datetime.min.time(), last.occurred_at.tzinfo)
     setting = await StoredEvent.filter(kind=EventKind.WELLBEING_CHANGED.value).order_by('-id').first()
-    query = Q(kind=EventKind.PRESENCE_CHANGED.value, occurred_at__gte=since)
     if setting is not None:
-        query |= Q(id=setting.id)
-    for event in await stored_events(StoredEvent.filter(query)):
-        tracker.apply(event)
+        tracker.apply(_event(setting))
+    for agent_id in sorted(set(agent_ids)):
+        for event in await _last_day_of_presence(agent_id):
+            tracker.apply(event)
     return tracker
+
+
+async def _last_day_of_presence(agent_id: int) -> list[GameEvent]:
+    """The agent's presence changes since the last one of another day than their latest, oldest first (by the
+    (agent_id, kind, occurred_at) index: a page or two of their own events, never a scan of the log)."""
+    query = StoredEvent.filter(agent_id=agent_id, kind=EventKind.PRESENCE_CHANGED.value).order_by('-id')
+    newest_first: list[GameEvent] = []
+    offset = 0
+    while True:
+        rows = await query.offset(offset).limit(PRESENCE_PAGE)
+        for row in rows:
+            if newest_first and row.occurred_at.date() != newest_first[0].occurred_at.date():
+                return newest_first[::-1]
+            newest_first.append(_event(row))
+        if len(rows) < PRESENCE_PAGE:
+            return newest_first[::-1]
+        offset += PRESENCE_PAGE
+
+
+def _event(row: StoredEvent) -> GameEvent:
+    return GameEvent(id=row.id, key=row.key, kind=EventKind(row.kind), occurred_at=row.occurred_at,
+                     agent_id=row.agent_id, conversation_id=row.conversation_id, data=row.data)
 
 
 def _span(minutes: int, locale: str | None) -> str:

@@ -21,6 +21,7 @@ from services.game.quests import QuestDraft, QuestService
 from services.game.rebuild import differences, replay
 from services.game.scoring import ScoringService
 from services.game.trophies import TrophyService
+from services.game.wellbeing import WellbeingService
 from services.platform.clock import ManualClock
 from services.platform.database import open_database
 from services.platform.directory import AgentView, Directory
@@ -33,7 +34,7 @@ LEAD = AgentView(id=99, username='lead', name='Lena Lead', role='lead', team_id=
 CHANNELS = ('email', 'chat', 'phone', 'social')
 STATUSES = ('online', 'on_break', 'away', 'offline')
 ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'transferred', 'viewed', 'presence_changed',
-           'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'restart')
+           'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'restart', 'edit_wellbeing')
 
 steps = st.lists(st.tuples(
     st.sampled_from(ACTIONS),
@@ -84,6 +85,11 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     trophies = TrophyService(clock=clock, game=game)
     quests = QuestService(clock=clock, game=game, directory=Directory(), notices=Notices(), badges=badges,
                           tick_seconds=3600)
+    # the wellbeing caps (issue 20): the agents are accounts, whose last day of presence a restart reads back
+    floor = Directory()
+    floor.agents = {agent_id: AgentView(id=agent_id, username=f'a{agent_id}', name=f'A{agent_id}', role='agent',
+                                        team_id=None, team_name='', style='', is_demo=False) for agent_id in (1, 2, 3)}
+    wellbeing = WellbeingService(clock=clock, game=game, directory=floor, notices=Notices(), badges=badges)
     game.store_with_events(badges)
     game.store_with_events(AnalyticsService(clock=clock, game=game, directory=Directory()))  # the daily aggregates
     for listener in (levels.on_committed, trophies.on_committed, quests.on_committed):
@@ -91,6 +97,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     await levels.load()
     await scoring.load()
     await game.load()
+    await wellbeing.load()
     await badges.load()
     await trophies.load()
     await quests.load()
@@ -101,8 +108,12 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
             if action == 'restart':
                 await quests.stop()
                 await badges.stop()
-                for service in (game, badges, trophies, quests):
+                for service in (game, wellbeing, badges, trophies, quests):
                     await service.load()
+                continue
+            if action == 'edit_wellbeing':  # a daily limit of 0 (off) to 3 hours
+                if wellbeing.policy.daily_hours != variant:
+                    await wellbeing.save(LEAD, {'daily_hours': variant, 'break_after_minutes': 0})
                 continue
             if action == 'edit_quest':  # a new quest or an edit of the running one, fed the log again
                 key = 'q' if variant % 2 and quests.definition('q') and quests.definition('q').running(clock.now()) \
