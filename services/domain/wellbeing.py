@@ -81,6 +81,12 @@ class WellbeingTracker:
         self.agents: dict[int, AgentPresence] = {}
         self._scopes: list[tuple[WellbeingPolicy, dict[int, AgentPresence | None]]] = []
 
+    def copy(self) -> 'WellbeingTracker':
+        """The same settings and presence, to be folded on separately (what-if's draft side)."""
+        copied = WellbeingTracker(self.policy)
+        copied.agents = dict(self.agents)  # the values are frozen
+        return copied
+
     def begin(self) -> None:
         self._scopes.append((self.policy, {}))
 

@@ -17,6 +17,7 @@ from services.domain.wellbeing import (
     break_neutral,
     check_wellbeing,
 )
+from services.domain.whatif import RuleSet, _switched
 
 DAY = datetime(2026, 11, 2, tzinfo=UTC)  # midnight
 
@@ -209,3 +210,15 @@ def test_only_badges_that_rank_a_break_against_someone_are_flagged() -> None:
     longest_stretch = replace(next(d for d in DEFAULT_BADGES if d.key == 'worker'), key='marathon',
                               aggregation=Aggregation.MAX)
     assert break_cost(longest_stretch) is not None and break_neutral(longest_stretch) is None  # a break splits it
+
+
+def test_what_if_keeps_the_daily_limit_and_the_hours_worked() -> None:
+    log = Log()
+    log.limit(DAY, 1)
+    log.presence(DAY, 'online', 'offline', 0)
+    live = GameProjection()
+    live.apply_all(log.events)
+    switched = _switched(live, RuleSet())
+    capped = switched.apply(log.resolve(DAY + timedelta(hours=2), 1))
+    assert [award.kind for award in capped.awards] == [AwardKind.WELLBEING]
+    assert live.wellbeing.worked_seconds(1, DAY + timedelta(hours=2)) == 7200  # the copy is folded on its own
