@@ -29,6 +29,7 @@ from services.game.rewards import RewardService
 from services.game.scoring import ScoringService
 from services.game.seasons import SeasonService
 from services.game.trophies import TrophyService
+from services.game.wellbeing import WellbeingService
 from services.game.whatif import RulesService
 from services.helpdesk.api_events import ExternalEvents
 from services.helpdesk.automation import AutomationService
@@ -112,6 +113,7 @@ class Services:
     boss: BossService  # the cooperative queue boss (issue 20)
     bests: PersonalBestsService  # personal bests and streaks on the card (issue 20)
     recap: RecapService  # an agent's month compared with themselves, and as an image (issue 20)
+    wellbeing: WellbeingService  # the daily hours limit and the break suggestion (issue 20)
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -129,6 +131,7 @@ class Services:
         await self.levels.load()  # the stored level table, before the projection loads
         await self.scoring.load()  # and the scoring values in force
         await self.game.load()
+        await self.wellbeing.load()  # into the projection game.load() built
         self.away.load()  # whoever comes back was away since here
         await self.incentives.load()  # into the projection game.load() built
         await self.rewards.load()
@@ -202,6 +205,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     away = AwayReport(game=game, enabled=settings.demo)  # the demo's simulator plays the agents who are away
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
     recap = RecapService(clock=clock, directory=directory, bests=bests, badges=badges)
+    wellbeing = WellbeingService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
     rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
                          incentives=incentives)
     # the helpdesk
@@ -230,7 +234,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.release_stranded,
                                               routing.route_waiting, monitor.tick,
                                               progress.check_incentives,  # the cards' incentives running now
-                                              boss.check])  # a boss fight lost at its deadline, or woken by the queue
+                                              boss.check,  # a boss fight lost at its deadline, or woken by the queue
+                                              wellbeing.suggest_breaks])  # a break, once per long streak online
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
     game.store_with_events(analytics)  # the charts' daily aggregates
@@ -264,4 +269,4 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                     scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
                     connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
-                    boss=boss, bests=bests, recap=recap)
+                    boss=boss, bests=bests, recap=recap, wellbeing=wellbeing)

@@ -21,6 +21,7 @@ from ui.admin_boss import BossTab
 from ui.admin_quests import quests_section
 from ui.admin_scoring import ScoringTab
 from ui.admin_seasons import SeasonsTab
+from ui.admin_wellbeing import WellbeingTab
 from ui.admin_whatif import WhatIfTab
 from ui.session import handler_actor, page_visitor
 
@@ -469,4 +470,5 @@ SECTIONS: list[tuple[str, str, Builder]] = [
     ('What-if', 'science', lambda context: WhatIfTab(context.services, context.lead)),
     ('Queue boss', 'local_fire_department', lambda context: BossTab(context.services, context.lead)),
     ('Seasons', 'emoji_events', lambda context: SeasonsTab(context.services, context.lead)),
+    ('Wellbeing', 'spa', lambda context: WellbeingTab(context.services, context.lead)),
 ]

@@ -103,6 +103,9 @@ class EventKind(str, Enum):
     # a lead edited the seasons of the boards (issue 20); agent_id: the lead; data: seasons (every season: name, start,
     # end as ISO dates), by
     SEASONS_CHANGED = 'seasons_changed'
+    # a lead changed the wellbeing caps (issue 20, services/domain/wellbeing.py); agent_id: the lead; data:
+    # daily_hours, break_after_minutes (0: off), by
+    WELLBEING_CHANGED = 'wellbeing_changed'
 
 
 class Channel(str, Enum):

@@ -20,6 +20,7 @@ from services.domain.scoring import (
     reopen_clawbacks,
     resolution_awards,
 )
+from services.domain.wellbeing import WellbeingTracker
 
 
 @dataclass(kw_only=True, slots=True)
@@ -88,6 +89,7 @@ class GameProjection:
         self.resolutions: MutableMapping[int, Resolution] = {} if resolutions is None else resolutions
         self.incentives = IncentiveBook()  # the leads' incentives in force, folded from their events
         self.boss = BossBook()  # the queue boss's settings and latest fight (issue 20)
+        self.wellbeing = WellbeingTracker()  # hours worked today and the daily limit (issue 20)
         # undo logs of the changes still open, innermost last: what each agent and resolution was at its begin()
         self._scopes: list[tuple[dict[int, AgentMetrics | None], dict[int, Resolution | None]]] = []
 
@@ -96,12 +98,14 @@ class GameProjection:
         self._scopes.append(({}, {}))
         self.incentives.begin()
         self.boss.begin()
+        self.wellbeing.begin()
 
     def commit(self) -> None:
         """Keep the changes since the matching :meth:`begin`; an enclosing scope can still undo them."""
         agents, resolutions = self._scopes.pop()
         self.incentives.commit()
         self.boss.commit()
+        self.wellbeing.commit()
         if self._scopes:
             outer_agents, outer_resolutions = self._scopes[-1]
             for agent_id, metrics in agents.items():
@@ -114,6 +118,7 @@ class GameProjection:
         agents, resolutions = self._scopes.pop()
         self.incentives.rollback()
         self.boss.rollback()
+        self.wellbeing.rollback()
         for agent_id, metrics in agents.items():
             if metrics is None:
                 self.agents.pop(agent_id, None)
@@ -144,6 +149,7 @@ class GameProjection:
         elif event.kind == EventKind.RESOLVED and event.agent_id is not None and event.conversation_id is not None:
             awards = resolution_awards(event, policy=self.policy)
             awards += self.incentives.awards_for(event, awards)  # kept with the resolution: a reopen takes them back
+            awards = self.wellbeing.capped(event, awards)  # nothing past the agent's daily limit of hours
             channel = event.data['channel']
             metrics = self._metrics(event.agent_id)
             metrics.resolved += 1
@@ -192,6 +198,8 @@ class GameProjection:
             touched.update(self.agents)
         elif event.kind == EventKind.SCORING_CHANGED:  # a lead's edit: later events score by it, earlier ones stay
             self.policy = policy_from_dict(event.data['policy'])
+        elif event.kind in (EventKind.PRESENCE_CHANGED, EventKind.WELLBEING_CHANGED):
+            self.wellbeing.apply(event)
         if boss_awards := self.boss.apply(event):  # the hit that beat the boss: not the resolution's (no clawback)
             awards = [*awards, *boss_awards]
         for award in awards:

@@ -87,6 +87,9 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
     if kind == AwardKind.BOSS.value:
         return ['This resolution was the last hit on the queue boss before its deadline: everyone who resolved a '
                 'conversation during the fight gets the same victory award, whatever their share.']
+    if kind == AwardKind.WELLBEING.value:
+        return ['You had worked more hours that day than the daily limit a lead set (time online or away counts, '
+                'breaks do not): past it, work earns no points, so that nobody is rewarded for overwork.']
     if kind == AwardKind.INCENTIVE.value:
         return ['A lead’s incentive was running when this event happened; its extra points are their own entry.']
     return [f'Given for the {event_kind.replace("_", " ")} event.']

@@ -29,6 +29,7 @@ class AwardKind(str, Enum):
     MERGE = 'merge'  # points moved from an agent made for a helpdesk identity to the agent it was merged into
     KUDOS = 'kudos'  # a colleague's thanks (services/domain/kudos.py)
     BOSS = 'boss'  # the floor beat the queue boss (services/domain/boss.py)
+    WELLBEING = 'wellbeing'  # zero points: work past the daily hours limit (services/domain/wellbeing.py)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -296,6 +296,7 @@ def _switched(live: GameProjection, draft: RuleSet) -> GameProjection:
     book.incentives = {incentive.id: incentive for incentive in draft.incentives}
     book.hourly = {key: value for key, value in live.incentives.hourly.items() if key[0] in book.incentives}
     switched.incentives = book
+    switched.wellbeing = live.wellbeing.copy()  # the hours already worked and the daily limit stay what they are
     for metrics in switched.agents.values():
         metrics.level = level_after(metrics.level, metrics.as_dict(), levels=draft.levels)
     return switched

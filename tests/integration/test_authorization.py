@@ -59,6 +59,8 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
     ('rewards', 'decided', lambda s, actor: s.rewards.decided(actor)),
     ('scoring', 'save', lambda s, actor: s.scoring.save(actor, {})),
     ('scoring', 'reset', lambda s, actor: s.scoring.reset(actor)),
+    ('wellbeing', 'save', lambda s, actor: s.wellbeing.save(actor, {'daily_hours': 9, 'break_after_minutes': 120})),
+    ('wellbeing', 'make_break_neutral', lambda s, actor: s.wellbeing.make_break_neutral(actor, 'worker')),
     ('automation', 'save_rule', lambda s, actor: s.automation.save_rule(actor, RuleSpec(
         name='Urgent', trigger='conversation_created', action='set_priority', value='urgent'))),
     ('automation', 'set_enabled', lambda s, actor: s.automation.set_enabled(actor, 1, False)),

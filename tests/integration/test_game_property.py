@@ -27,6 +27,7 @@ from services.game.rebuild import differences, replay
 from services.game.scoring import ScoringService
 from services.game.seasons import SeasonService
 from services.game.trophies import TrophyService
+from services.game.wellbeing import WellbeingService
 from services.platform.clock import ManualClock
 from services.platform.database import open_database
 from services.platform.directory import AgentView, Directory
@@ -40,7 +41,7 @@ CHANNELS = ('email', 'chat', 'phone', 'social')
 STATUSES = ('online', 'on_break', 'away', 'offline')
 ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'transferred', 'viewed', 'presence_changed',
            'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'edit_season', 'restart', 'boss_start',
-           'boss_check')
+           'boss_check', 'edit_wellbeing')
 
 steps = st.lists(st.tuples(
     st.sampled_from(ACTIONS),
@@ -93,6 +94,11 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                           tick_seconds=3600)
     queue = [20]  # the queue boss's waiting work: a boss_check wakes one when a fight is over (and its cooldown)
     boss = BossService(clock=clock, game=game, waiting=lambda: queue[0])
+    # the wellbeing caps (issue 20): the agents are accounts, whose last day of presence a restart reads back
+    floor = Directory()
+    floor.agents = {agent_id: AgentView(id=agent_id, username=f'a{agent_id}', name=f'A{agent_id}', role='agent',
+                                        team_id=None, team_name='', style='', is_demo=False) for agent_id in (1, 2, 3)}
+    wellbeing = WellbeingService(clock=clock, game=game, directory=floor, notices=Notices(), badges=badges)
     game.store_with_events(badges)
     game.store_with_events(AnalyticsService(clock=clock, game=game, directory=Directory()))  # the daily aggregates
     leaderboard = LeaderboardService(clock=clock, game=game, directory=Directory())
@@ -102,6 +108,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     await levels.load()
     await scoring.load()
     await game.load()
+    await wellbeing.load()
     await badges.load()
     await trophies.load()
     await quests.load()
@@ -114,7 +121,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
             if action == 'restart':
                 await quests.stop()
                 await badges.stop()
-                for service in (game, boss, badges, trophies, quests, leaderboard):
+                for service in (game, boss, wellbeing, badges, trophies, quests, leaderboard):
                     await service.load()
                 continue
             if action == 'boss_start':  # a lead calls a boss, its health the queue; refused while one runs
@@ -134,6 +141,10 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                                 end=today + timedelta(days=conversation - 1))
                 with contextlib.suppress(ActionError):  # e.g. overlapping a finished season after a late arrival
                     await seasons.save(LEAD, [s for s in seasons.seasons if seasons.ended(s)] + [season])
+                continue
+            if action == 'edit_wellbeing':  # a daily limit of 0 (off) to 3 hours
+                if wellbeing.policy.daily_hours != variant:
+                    await wellbeing.save(LEAD, {'daily_hours': variant, 'break_after_minutes': 0})
                 continue
             if action == 'edit_quest':  # a new quest or an edit of the running one, fed the log again
                 key = 'q' if variant % 2 and quests.definition('q') and quests.definition('q').running(clock.now()) \

@@ -1,0 +1,139 @@
+"""Wellbeing caps (issue 20) live: a lead's daily hours limit zeroes the points of later work with a receipt saying why,
+a break is suggested once per long streak, the whole folded from the log (rebuild --check clean, and after a restart);
+Siesta and Coffee, won by breaks, stay private."""
+from datetime import timedelta
+
+import pytest
+
+from models import StoredEvent
+from services.container import Services
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
+from services.domain.scoring import AwardKind
+from services.domain.wellbeing import WellbeingPolicy
+from services.game.rebuild import differences, replay
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
+from services.platform.notices import Notice
+from tests.integration.support import agent, ledger_of, waiting_ids, written
+
+
+async def test_work_past_the_daily_limit_earns_nothing_and_the_replay_agrees(
+        services: Services, clock: ManualClock, ana: AgentView, lead: AgentView) -> None:
+    await services.wellbeing.save(lead, {'daily_hours': 1, 'break_after_minutes': 0})
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    first, second = (await waiting_ids())[:2]
+    clock.advance(timedelta(minutes=50))
+    await services.inbox.reply(ana, first, 'Hello')
+    await services.inbox.resolve(ana, first)  # 50 min worked: it counts
+    assert (await ledger_of(ana.id))[-1][0] > 0
+    points = services.game.projection.agents[ana.id].points
+    clock.advance(timedelta(minutes=15))
+    await services.inbox.reply(ana, second, 'Hello')
+    await services.inbox.resolve(ana, second)  # 1 h 05 min: past the limit
+    reason = f'#{second}: no points past your 1-hour day — take care'
+    assert (await ledger_of(ana.id))[-1] == (0, 'productivity', reason)
+    assert services.game.projection.agents[ana.id].points == points
+    assert services.game.projection.agents[ana.id].resolved == 2  # the work is recorded
+
+    resolved = await StoredEvent.get(kind=EventKind.RESOLVED.value, conversation_id=second)
+    receipt = await services.receipts.explain(ana, event_id=resolved.id, agent_id=ana.id,
+                                              kind=AwardKind.WELLBEING.value)
+    assert 'no points past your 1-hour day' in receipt.title
+    assert 'daily limit' in receipt.facts[0]
+    assert await differences(await replay()) == []  # rebuild --check: the cap is a fold of the log
+
+    # a restart gives the live fold what the replay has: the limit, and the hours already worked today
+    worked = services.game.projection.wellbeing.worked_seconds(ana.id, clock.now())
+    await services.game.load()
+    await services.wellbeing.load()
+    assert services.wellbeing.policy == WellbeingPolicy(daily_hours=1)
+    assert services.game.projection.wellbeing.worked_seconds(ana.id, clock.now()) == worked
+    third = (await waiting_ids())[0]
+    await services.inbox.reply(ana, third, 'Hello')
+    await services.inbox.resolve(ana, third)
+    assert (await ledger_of(ana.id))[-1][0] == 0
+    assert await differences(await replay()) == []
+
+
+async def test_a_break_is_suggested_once_per_streak(services: Services, clock: ManualClock, ana: AgentView,
+                                                    lead: AgentView) -> None:
+    told: list[Notice] = []
+    services.notices.for_agent(ana.id).subscribe(told.append)
+    await services.wellbeing.save(lead, {'daily_hours': 0, 'break_after_minutes': 120})
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    clock.advance(timedelta(minutes=119))
+    await services.scheduler.run_steps()
+    assert told == []
+    clock.advance(timedelta(minutes=2))
+    for _ in range(3):  # every round of the scheduler: still only once
+        await services.scheduler.run_steps()
+        clock.advance(timedelta(minutes=10))
+    assert [notice.text for notice in told] == ["You've been at it for 2 hours — a short break?"]
+
+    await services.presence.choose(ana, 'on_break')  # a break ends the streak, a new one starts when back
+    clock.advance(timedelta(minutes=15))
+    await services.presence.choose(ana, 'online')
+    clock.advance(timedelta(minutes=60))
+    await services.scheduler.run_steps()
+    assert len(told) == 1
+    clock.advance(timedelta(minutes=61))
+    await services.scheduler.run_steps()
+    await services.scheduler.run_steps()
+    assert len(told) == 2
+
+
+async def test_only_a_lead_sets_the_caps_and_bad_values_change_nothing(services: Services, ana: AgentView,
+                                                                       lead: AgentView) -> None:
+    before = await written()
+    with pytest.raises(ActionError, match='team lead'):
+        await services.wellbeing.save(ana, {'daily_hours': 9, 'break_after_minutes': 120})
+    with pytest.raises(ActionError, match='Daily hours limit: a whole number of hours from 0 to 24'):
+        await services.wellbeing.save(lead, {'daily_hours': 30, 'break_after_minutes': 120})
+    with pytest.raises(ActionError, match='nothing to save'):
+        await services.wellbeing.save(lead, {'daily_hours': 0, 'break_after_minutes': 0})
+    assert await written() == before
+    assert services.wellbeing.policy == WellbeingPolicy()
+
+
+async def test_siesta_and_coffee_won_by_breaks_stay_private_unless_a_lead_shows_them(
+        services: Services, clock: ManualClock, ana: AgentView, lead: AgentView) -> None:
+    emma = agent(services, 'emma')
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    for _ in range(2):
+        clock.advance(timedelta(minutes=30))
+        await services.presence.choose(ana, 'on_break')
+        clock.advance(timedelta(minutes=20))
+        await services.presence.choose(ana, 'online')
+    await services.badges.settle()
+    siesta, coffee = services.badges.definition('siesta'), services.badges.definition('coffee')
+    assert ana.id in services.badges.tracker.board.current['siesta']
+    assert ana.id in services.badges.tracker.board.current['coffee']
+    public = services.badges.public_holders()  # what the kiosk and the boards show
+    assert ana.id not in public['siesta'] and ana.id not in public['coffee']
+    assert not services.badges.visible(siesta, ana.id, emma) and not services.badges.visible(coffee, ana.id, emma)
+    assert services.badges.visible(siesta, ana.id, ana)  # the holder sees their own
+    assert 'siesta' not in (await services.api_reads.agent(ana.id)).badges  # nor the public API's profile
+    await services.badges.set_team_teasing(lead, ana.team_id, True)
+    assert ana.id in services.badges.public_holders()['siesta']
+
+
+async def test_a_lead_makes_worker_break_neutral_and_the_replay_agrees(services: Services, clock: ManualClock,
+                                                                         ana: AgentView, lead: AgentView) -> None:
+    assert [risk.definition.key for risk in services.wellbeing.break_risks()] == ['worker']
+    with pytest.raises(ActionError, match='cannot be fixed so'):
+        await services.wellbeing.make_break_neutral(lead, 'siesta')  # it cannot cost a break: nothing to fix
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    clock.advance(timedelta(hours=1))
+    fixed = await services.wellbeing.make_break_neutral(lead, 'worker')
+    assert services.badges.definition('worker') == fixed
+    assert services.wellbeing.break_risks() == []
+    await services.presence.choose(ana, 'on_break')
+    clock.advance(timedelta(minutes=30))
+    await services.presence.choose(ana, 'online')
+    await services.badges.settle()
+    assert await differences(await replay()) == []
