@@ -301,7 +301,8 @@ async def test_a_bounded_memory_of_resolutions_scores_like_a_full_replay(service
     assert list(services.game.projection.resolutions) == [ids[-1]]
     for conversation_id in ids:
         await services.inbox.reopen(ana, conversation_id)
-    assert services.game.projection.agents[ana.id].points == 0  # every resolution point was taken back
+    # every resolution point was taken back, and each reopen cost the fast and on-time points once more (issue 18)
+    assert services.game.projection.agents[ana.id].points == 3 * -(10 + 5)
     await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []
 
