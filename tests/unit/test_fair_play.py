@@ -1,5 +1,6 @@
 """Fair-play scoring (issue 18): queue jumps, aging bounties, and the bad ratings and reopens that cancel what speed and
 the SLA paid for, as rules and through the projection."""
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,7 @@ from services.domain.scoring import (
     policy_from_dict,
     resolution_awards,
 )
+from services.domain.whatif import RuleSet, rules_as_document, rules_from_document
 
 CREATED = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 AGENT = 7
@@ -132,3 +134,11 @@ def test_the_fair_play_values_are_checked_and_round_trip_with_the_policy() -> No
                                             aging_limit=fair.aging_limit,
                                             bad_rating_cancel_percent=fair.bad_rating_cancel_percent,
                                             reopen_penalty_percent=fair.reopen_penalty_percent)
+
+
+def test_the_rules_document_carries_the_fair_play_values_both_ways() -> None:
+    policy = replace(ScoringPolicy(), queue_jump=-20, aging_bounty=3, aging_limit=timedelta(minutes=30),
+                     bad_rating_cancel_percent=50, reopen_penalty_percent=0)
+    document = json.loads(json.dumps(rules_as_document(RuleSet(policy=policy))))
+    assert document['scoring']['queue_jump'] == -20 and document['scoring']['aging_limit_minutes'] == 30
+    assert rules_from_document(document).policy == policy
