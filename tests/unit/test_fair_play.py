@@ -8,6 +8,7 @@ import pytest
 
 from services.domain.events import EventKind, GameEvent, Rating
 from services.domain.projection import GameProjection
+from services.domain.receipts import facts
 from services.domain.scoring import (
     POLICY_FIELDS,
     AwardKind,
@@ -142,3 +143,14 @@ def test_the_rules_document_carries_the_fair_play_values_both_ways() -> None:
     document = json.loads(json.dumps(rules_as_document(RuleSet(policy=policy))))
     assert document['scoring']['queue_jump'] == -20 and document['scoring']['aging_limit_minutes'] == 30
     assert rules_from_document(document).policy == policy
+
+
+def test_each_fair_play_entry_has_a_receipt_that_says_its_rule() -> None:
+    event = resolved(passed_over=3, waited_seconds=25 * 60)
+    said = {kind: ' '.join(facts(kind.value, 'resolved', event.data, event.occurred_at)) for kind in (
+        AwardKind.QUEUE_JUMP, AwardKind.AGING_BOUNTY, AwardKind.BAD_RATING_CANCEL, AwardKind.REOPEN_PENALTY)}
+    assert 'Taken while 3 older chat conversation(s) waited' in said[AwardKind.QUEUE_JUMP]
+    assert '-50 speed' in said[AwardKind.QUEUE_JUMP]
+    assert 'waited 25 min' in said[AwardKind.AGING_BOUNTY] and 'each whole 10 min' in said[AwardKind.AGING_BOUNTY]
+    assert '100 % of the fast and on-time points' in said[AwardKind.BAD_RATING_CANCEL]
+    assert 'once more' in said[AwardKind.REOPEN_PENALTY]
