@@ -1,6 +1,11 @@
 from tortoise import fields
 from tortoise.models import Model
 
+# the fair-play scoring defaults (services/domain/scoring.py ScoringPolicy), for rows from before those values
+QUEUE_JUMP_DEFAULT = -50
+AGING_BOUNTY_DEFAULT = 8
+AGING_LIMIT_MINUTES_DEFAULT = 10
+
 
 class StoredEvent(Model):
     """One line of the append-only event log; the id is monotonically increasing and the key unique."""
@@ -85,6 +90,12 @@ class ScoringPolicyRow(Model):
     happy_customer = fields.IntField()
     unhappy_customer = fields.IntField()
     minimum_resolved = fields.IntField(default=0)
+    # fair play (issue 18); a row from before them gets the defaults of services/domain/scoring.py ScoringPolicy
+    queue_jump = fields.IntField(default=QUEUE_JUMP_DEFAULT)
+    aging_bounty = fields.IntField(default=AGING_BOUNTY_DEFAULT)
+    aging_limit_minutes = fields.IntField(default=AGING_LIMIT_MINUTES_DEFAULT)
+    bad_rating_cancel_percent = fields.IntField(default=100)
+    reopen_penalty_percent = fields.IntField(default=100)
 
     class Meta:
         table = 'scoring_policy'

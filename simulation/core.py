@@ -90,6 +90,7 @@ class Contact:
     agent: int = -1  # index of the agent who answered
     handle: float = 0.0
     size: float | None = None  # the work it is, drawn on arrival on a floor where someone picks (see traffic)
+    passed_over: int = 0  # older contacts of its channel still waiting when it was taken (a queue jump if any)
 
     @property
     def wait(self) -> float:
@@ -160,6 +161,11 @@ class WaitingLine:
         contact = self._line[best]
         del self._line[best]
         return contact
+
+    def older_waiting(self, contact: Contact, now: float) -> int:
+        """How many contacts of ``contact``'s channel that arrived before it still wait at ``now``."""
+        return sum(1 for waiting in self._line if waiting.channel == contact.channel
+                   and waiting.arrival < contact.arrival and waiting.deadline >= now)
 
     def __bool__(self) -> bool:
         return bool(self._line)
@@ -269,6 +275,7 @@ class Simulation:
 
     def _answer(self, agent: SimAgent, contact: Contact, now: float) -> None:
         contact.answered_at = now
+        contact.passed_over = self.lines[self.line_of[contact.channel]].older_waiting(contact, now)
         contact.agent = agent.index
         contact.handle = self.traffic.handle_seconds(contact.channel, agent.style, self.handle_rng) \
             if contact.size is None else self.traffic.sized_handle_seconds(contact.channel, agent.style, contact.size)
@@ -499,8 +506,10 @@ def _story(contact: Contact, result: RunResult, rng: random.Random, customers: l
     done = start + handle
     closing = rng.choice(traffic.CLOSING_SHORTCUTS)
     add(done, EventKind.REPLIED, agent.id, _reply(style, customer.language, rng, channel, closing))
+    taken = {'waited_seconds': round(contact.wait)} | ({'passed_over': contact.passed_over} if contact.passed_over
+                                                       else {})
     add(done, EventKind.RESOLVED, agent.id, _resolution(channel, created, sla_due, inbound, answered_at,
-                                                          config.start + timedelta(seconds=done)))
+                                                          config.start + timedelta(seconds=done)) | taken)
     # closed before the problem was solved (a premature closer's habit): drawn only for such styles, so the stories of
     # an honest floor stay as they were
     solved = not style.unsolved_share or rng.random() >= style.unsolved_share
@@ -523,7 +532,7 @@ def _story(contact: Contact, result: RunResult, rng: random.Random, customers: l
         solved = again + rng.uniform(300.0, 1800.0)
         add(solved, EventKind.REPLIED, agent.id, _reply(style, customer.language, rng, channel, None))
         add(solved, EventKind.RESOLVED, agent.id, _resolution(channel, created, sla_due, inbound, answered_at,
-                                                              config.start + timedelta(seconds=solved)))
+                                                              config.start + timedelta(seconds=solved)) | taken)
     return items
 
 

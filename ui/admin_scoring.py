@@ -13,7 +13,7 @@ from services.domain.errors import ActionError
 from services.domain.scoring import POLICY_FIELDS, PolicyField, ScoringPolicy, policy_as_dict
 from services.platform.directory import AgentView
 
-UNITS = {'points': 'points', 'minutes': 'min', 'resolved': 'resolved'}
+UNITS = {'points': 'points', 'minutes': 'min', 'resolved': 'resolved', 'percent': '%'}
 
 
 class ScoringTab:
@@ -88,4 +88,6 @@ def _value(spec: PolicyField, value: int) -> str:
         return f'{value:+d} points' if value else '0 (off)'
     if spec.unit == 'minutes':
         return f'{value} min'
+    if spec.unit == 'percent':
+        return f'{value} %' if value else '0 (off)'
     return f'{value} resolved' if value else '0 (everyone ranked)'

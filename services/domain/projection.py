@@ -12,6 +12,8 @@ from services.domain.scoring import (
     Award,
     ScoringPolicy,
     dispute_compensation,
+    fair_play_bad_rating,
+    fair_play_reopen,
     kudos_awards,
     merge_transfers,
     policy_from_dict,
@@ -131,8 +133,11 @@ class GameProjection:
                 self.resolutions[conversation_id] = resolution
 
     def missing_resolution(self, event: GameEvent) -> int | None:
-        """The conversation whose resolution a reopen needs but which is not in memory (the cache may be bounded)."""
-        if event.kind == EventKind.REOPENED and event.conversation_id is not None \
+        """The conversation whose resolution a reopen (or a bad rating, which cancels some of it) needs but which is
+        not in memory (the cache may be bounded)."""
+        needs = event.kind == EventKind.REOPENED or (event.kind == EventKind.RATED
+                                                     and event.data.get('rating') == Rating.BAD.value)
+        if needs and event.conversation_id is not None \
                 and event.conversation_id not in self.resolutions:
             return event.conversation_id
         return None
@@ -163,6 +168,7 @@ class GameProjection:
             resolution = self.resolutions[event.conversation_id]
             self._set_resolution(event.conversation_id, None)
             awards = reopen_clawbacks(event, list(resolution.awards))
+            awards += fair_play_reopen(event, resolution.awards, policy=self.policy)
             resolver, channel = resolution.agent_id, resolution.channel
             metrics = self._metrics(resolver)
             metrics.resolved -= 1
@@ -172,6 +178,9 @@ class GameProjection:
             resolved = (resolver, -1)
         elif event.kind == EventKind.RATED and event.agent_id is not None:
             awards = rating_awards(event, policy=self.policy)
+            resolution = self.resolutions.get(event.conversation_id) if event.conversation_id is not None else None
+            if resolution is not None and resolution.agent_id == event.agent_id:
+                awards += fair_play_bad_rating(event, resolution.awards, policy=self.policy)
             rating = Rating(event.data['rating'])
             metrics = self._metrics(event.agent_id)
             metrics.positive_ratings += rating == Rating.GOOD

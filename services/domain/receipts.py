@@ -6,7 +6,7 @@ the rule saw (how long the resolution took, the SLA due time, the number of cust
 """
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from services.domain.badges import (
@@ -26,7 +26,7 @@ from services.domain.events import GameEvent
 from services.domain.expressions import OPERATORS, Comparison, Condition, Node, Not, parse_condition
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import LEVEL_METRICS, Level
-from services.domain.scoring import AwardKind, ScoringPolicy
+from services.domain.scoring import MAX_BOUNTY_STEPS, AwardKind, ScoringPolicy
 from services.domain.wording import duration, ordinal
 
 
@@ -90,6 +90,20 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
     if kind == AwardKind.WELLBEING.value:
         return ['You had worked more hours that day than the daily limit a lead set (time online or away counts, '
                 'breaks do not): past it, work earns no points, so that nobody is rewarded for overwork.']
+    if kind == AwardKind.QUEUE_JUMP.value:
+        return [f'Taken while {data.get("passed_over", 0)} older {data.get("channel", "")} conversation(s) waited '
+                f'unassigned: a queue jump earns no fast-resolution points, and {policy.queue_jump:+d} speed. '
+                'Taking the oldest waiting conversation first avoids it.']
+    if kind == AwardKind.AGING_BOUNTY.value:
+        waited, limit = _minutes(timedelta(seconds=data.get('waited_seconds', 0))), _minutes(policy.aging_limit)
+        return [f'It waited {waited} min before anyone took it; each whole {limit} min of waiting pays '
+                f'{policy.aging_bounty:+d} productivity (at most {MAX_BOUNTY_STEPS} times).']
+    if kind == AwardKind.BAD_RATING_CANCEL.value:
+        return [f'The customer rated the resolution bad, so {policy.bad_rating_cancel_percent} % of the fast and '
+                'on-time points it earned are cancelled with a new entry: volume pays only with quality.']
+    if kind == AwardKind.REOPEN_PENALTY.value:
+        return [f'The conversation was reopened: beside taking back what its resolution earned, it costs '
+                f'{policy.reopen_penalty_percent} % of the fast and on-time points once more.']
     if kind == AwardKind.INCENTIVE.value:
         return ['A lead’s incentive was running when this event happened; its extra points are their own entry.']
     return [f'Given for the {event_kind.replace("_", " ")} event.']

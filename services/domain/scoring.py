@@ -1,6 +1,6 @@
 """Scoring rules: pure functions from one event (and what the projection remembers) to point awards."""
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -30,6 +30,11 @@ class AwardKind(str, Enum):
     KUDOS = 'kudos'  # a colleague's thanks (services/domain/kudos.py)
     BOSS = 'boss'  # the floor beat the queue boss (services/domain/boss.py)
     WELLBEING = 'wellbeing'  # zero points: work past the daily hours limit (services/domain/wellbeing.py)
+    # fair play (issue 18): the rules that make gaming the score not pay (see fair_play_* below)
+    QUEUE_JUMP = 'queue_jump'  # taken while an older conversation of its channel waited: fast points withheld
+    AGING_BOUNTY = 'aging_bounty'  # taken after it waited longer than the aging limit
+    BAD_RATING_CANCEL = 'bad_rating_cancel'  # a bad rating cancels the resolution's speed and productivity points
+    REOPEN_PENALTY = 'reopen_penalty'  # a reopen costs those points once more, beside the clawback
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -47,6 +52,12 @@ class ScoringPolicy:
     happy_customer: int = 10
     unhappy_customer: int = -10
     minimum_resolved: int = 0
+    # fair play (issue 18): each 0 switches its rule off
+    queue_jump: int = -50
+    aging_bounty: int = 8
+    aging_limit: timedelta = timedelta(minutes=10)
+    bad_rating_cancel_percent: int = 100
+    reopen_penalty_percent: int = 100
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -65,12 +76,15 @@ class PolicyField:
             return f'a whole number of points from {self.low} to 0 (it is a penalty; 0 switches it off)'
         if self.unit == 'points':
             return f'a whole number of points from 0 to {self.high} (0 switches it off)'
+        if self.unit == 'percent':
+            return f'a whole number from {self.low} to {self.high} (percent; 0 switches it off)'
         if self.unit == 'minutes':
             return f'a whole number of minutes from {self.low} to {self.high} (a week)'
         return f'a whole number from {self.low} to {self.high} (0 ranks everyone)'
 
 
 MAX_POINTS = 500  # one event worth more than fifty fast resolutions is a typo, not a policy
+MAX_BOUNTY_STEPS = 5  # the aging bounty grows with each aging limit waited, up to this many times
 POLICY_FIELDS = (
     PolicyField(name='fast_limit_minutes', label='Fast resolution limit', unit='minutes', low=1, high=7 * 24 * 60,
                 meaning='A conversation resolved within this many minutes of the customer writing in counts as fast.'),
@@ -89,6 +103,20 @@ POLICY_FIELDS = (
     PolicyField(name='minimum_resolved', label='Minimum volume to rank', unit='resolved', low=0, high=1000,
                 meaning='Conversations an agent must have resolved in a period (today, this week, …) before the '
                         'leaderboards rank them and count them in their team\'s average; 0 ranks everyone.'),
+    PolicyField(name='queue_jump', label='Queue jump', unit='points', low=-MAX_POINTS, high=0,
+                meaning='Speed points (a penalty) for resolving a conversation taken while an older one of its '
+                        'channel waited unassigned; such a resolution earns no fast-resolution points either.'),
+    PolicyField(name='aging_bounty', label='Aging bounty', unit='points', low=0, high=MAX_POINTS,
+                meaning='Productivity points for resolving a conversation that waited longer than the aging limit '
+                        'before it was taken, once for each whole aging limit it waited (at most '
+                        f'{MAX_BOUNTY_STEPS} times).'),
+    PolicyField(name='aging_limit_minutes', label='Aging limit', unit='minutes', low=1, high=7 * 24 * 60,
+                meaning='A conversation waiting unassigned longer than this many minutes carries the aging bounty.'),
+    PolicyField(name='bad_rating_cancel_percent', label='Bad rating cancels', unit='percent', low=0, high=100,
+                meaning='The share of a resolution\'s fast and on-time points that a bad rating of it takes back.'),
+    PolicyField(name='reopen_penalty_percent', label='Reopen penalty', unit='percent', low=0, high=100,
+                meaning='The share of a resolution\'s fast and on-time points that a reopen costs once more, beside '
+                        'taking back what the resolution earned.'),
 )
 
 
@@ -102,16 +130,28 @@ def policy_as_dict(policy: ScoringPolicy) -> dict[str, int]:
             'fast_resolution': policy.fast_resolution, 'on_time_resolution': policy.on_time_resolution,
             'late_resolution': policy.late_resolution, 'first_contact': policy.first_contact,
             'happy_customer': policy.happy_customer, 'unhappy_customer': policy.unhappy_customer,
-            'minimum_resolved': policy.minimum_resolved}
+            'minimum_resolved': policy.minimum_resolved, 'queue_jump': policy.queue_jump,
+            'aging_bounty': policy.aging_bounty, 'aging_limit_minutes': int(policy.aging_limit.total_seconds() // 60),
+            'bad_rating_cancel_percent': policy.bad_rating_cancel_percent,
+            'reopen_penalty_percent': policy.reopen_penalty_percent}
 
 
 def policy_from_dict(values: Mapping[str, Any]) -> ScoringPolicy:
-    """The inverse of :func:`policy_as_dict`, for values already checked (the log's, the table's)."""
+    """The inverse of :func:`policy_as_dict`, for values already checked (the log's, the table's); an edit logged
+    before the fair-play values existed gets their defaults."""
+    fair = ScoringPolicy()
     return ScoringPolicy(fast_limit=timedelta(minutes=values['fast_limit_minutes']),
                          fast_resolution=values['fast_resolution'], on_time_resolution=values['on_time_resolution'],
                          late_resolution=values['late_resolution'], first_contact=values['first_contact'],
                          happy_customer=values['happy_customer'], unhappy_customer=values['unhappy_customer'],
-                         minimum_resolved=values.get('minimum_resolved', 0))
+                         minimum_resolved=values.get('minimum_resolved', 0),
+                         queue_jump=values.get('queue_jump', fair.queue_jump),
+                         aging_bounty=values.get('aging_bounty', fair.aging_bounty),
+                         aging_limit=timedelta(minutes=values['aging_limit_minutes'])
+                         if values.get('aging_limit_minutes') is not None else fair.aging_limit,
+                         bad_rating_cancel_percent=values.get('bad_rating_cancel_percent',
+                                                              fair.bad_rating_cancel_percent),
+                         reopen_penalty_percent=values.get('reopen_penalty_percent', fair.reopen_penalty_percent))
 
 
 def check_policy(values: Mapping[str, Any]) -> ScoringPolicy:
@@ -145,7 +185,9 @@ class Award:
 # awards a reopen takes back, per Freshdesk: the resolution and first-contact points (and what incentives added to
 # them), not the rating
 CLAWED_BACK_ON_REOPEN = {AwardKind.FAST_RESOLUTION, AwardKind.ON_TIME_RESOLUTION, AwardKind.LATE_RESOLUTION,
-                         AwardKind.FIRST_CONTACT, AwardKind.INCENTIVE}
+                         AwardKind.FIRST_CONTACT, AwardKind.INCENTIVE, AwardKind.QUEUE_JUMP, AwardKind.AGING_BOUNTY}
+# the volume awards a bad rating cancels and a reopen costs once more: what speed and the SLA paid for the count
+VOLUME_AWARDS = {AwardKind.FAST_RESOLUTION, AwardKind.ON_TIME_RESOLUTION}
 
 
 def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
@@ -156,7 +198,10 @@ def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]
     sla_due_at = datetime.fromisoformat(event.data['sla_due_at'])
     handle_time = event.occurred_at - created_at
     awards: list[Award] = []
-    if handle_time < policy.fast_limit:
+    jumped = fair_play_queue_jump(event, policy=policy)
+    if jumped:
+        awards += jumped
+    elif handle_time < policy.fast_limit:
         awards.append(_award(event, policy.fast_resolution, Domain.SPEED, AwardKind.FAST_RESOLUTION,
                              f'fast resolution of {ticket}'))
     if event.occurred_at <= sla_due_at:
@@ -168,7 +213,58 @@ def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]
     if event.data.get('inbound_count') == 1:
         awards.append(_award(event, policy.first_contact, Domain.QUALITY, AwardKind.FIRST_CONTACT,
                              f'first-contact resolution of {ticket}'))
+    awards += fair_play_aging_bounty(event, policy=policy)
     return [award for award in awards if award.points != 0]
+
+
+# --- fair play (issue 18): the facts come from the RESOLVED event's data, recorded when the conversation was taken
+# (``passed_over``: older conversations of its channel left waiting unassigned; ``waited_seconds``: how long it had
+# waited), so a replay of the log decides exactly as the live fold did ---
+
+def fair_play_queue_jump(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
+    """A resolution of a conversation taken past older waiting ones: the penalty, instead of any fast points."""
+    passed_over = event.data.get('passed_over', 0)
+    if not passed_over or not policy.queue_jump:
+        return []
+    return [_award(event, policy.queue_jump, Domain.SPEED, AwardKind.QUEUE_JUMP,
+                   f'queue jump on {ticket_name(event)}: taken while {passed_over} older '
+                   f'{"conversation" if passed_over == 1 else "conversations"} waited (no fast points)')]
+
+
+def fair_play_aging_bounty(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
+    """A resolution of a conversation that waited long before anyone took it: the bounty, growing with its wait."""
+    waited = event.data.get('waited_seconds', 0)
+    limit = policy.aging_limit.total_seconds()
+    steps = min(MAX_BOUNTY_STEPS, int(waited // limit)) if limit > 0 else 0
+    if not steps or not policy.aging_bounty:
+        return []
+    return [_award(event, policy.aging_bounty * steps, Domain.PRODUCTIVITY, AwardKind.AGING_BOUNTY,
+                   f'aging bounty for {ticket_name(event)}: taken after waiting {int(waited // 60)} min')]
+
+
+def fair_play_bad_rating(event: GameEvent, resolution_awards_given: Sequence[Award], *,
+                         policy: ScoringPolicy) -> list[Award]:
+    """A bad rating of a resolution cancels (a share of) the fast and on-time points that resolution earned."""
+    assert event.kind == EventKind.RATED
+    if Rating(event.data['rating']) != Rating.BAD:
+        return []
+    return _volume_share(resolution_awards_given, policy.bad_rating_cancel_percent, AwardKind.BAD_RATING_CANCEL,
+                         f'bad rating of {ticket_name(event)}: {{}} cancelled')
+
+
+def fair_play_reopen(event: GameEvent, resolution_awards_given: Sequence[Award], *,
+                     policy: ScoringPolicy) -> list[Award]:
+    """A reopen costs (a share of) the resolution's fast and on-time points once more, beside the clawback."""
+    assert event.kind == EventKind.REOPENED
+    return _volume_share(resolution_awards_given, policy.reopen_penalty_percent, AwardKind.REOPEN_PENALTY,
+                         f'reopened {ticket_name(event)}: {{}} cost once more')
+
+
+def _volume_share(awards: Sequence[Award], percent: int, kind: AwardKind, wording: str) -> list[Award]:
+    taken = [(award, award.points * percent // 100) for award in awards
+             if award.kind in VOLUME_AWARDS and award.points > 0]
+    return [Award(agent_id=award.agent_id, points=-points, domain=award.domain, kind=kind,
+                  reason=wording.format(award.reason)[:200]) for award, points in taken if points]
 
 
 def rating_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:

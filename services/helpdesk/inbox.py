@@ -227,6 +227,7 @@ class InboxService:
                 'sla_due_at': conversation.sla_due_at.isoformat(), 'inbound_count': conversation.inbound_count}
         if conversation.channel in TIMED_CHANNELS:
             data |= call_duration(conversation.first_response_at, now)
+        data |= await _how_taken(work, conversation)
         if by:
             data['by'] = by
         if ticket:  # receipts name the helpdesk's own ticket ('Chatwoot #482')
@@ -493,12 +494,23 @@ class InboxService:
                         key: str | None = None, at: datetime | None = None) -> None:
         """Assign inside a change in progress: an agent taking it, or (``by``) routing, a rule, an escalation; the
         caller stores the conversation."""
+        was_waiting = conversation.assignee_id is None
         conversation.assignee_id = agent_id
         if conversation.status == 'new':
             conversation.status = 'open'
         await conversation.save()
+        data: dict[str, object] = {'channel': conversation.channel} | ({'by': by} if by else {})
+        if by is None and was_waiting:  # an agent chose it from the queue: did older ones of its channel, at least
+            # as urgent, stay waiting? (taking an urgent one first is no queue jump)
+            urgent_enough = PRIORITIES[:PRIORITIES.index(conversation.priority) + 1] \
+                if conversation.priority in PRIORITIES else PRIORITIES
+            passed_over = await Conversation.filter(channel=conversation.channel, assignee_id=None,
+                                                    status__in=('new', 'open'), priority__in=urgent_enough,
+                                                    created_at__lt=conversation.created_at).count()
+            if passed_over:
+                data['passed_over'] = passed_over
         await work.record(EventKind.ASSIGNED, agent_id=agent_id, conversation_id=conversation.id, key=key, at=at,
-                          data={'channel': conversation.channel} | ({'by': by} if by else {}))
+                          data=data)
 
     async def set_priority(self, actor: AgentView, conversation_id: int, priority: str, *,
                            key: str | None = None) -> None:
@@ -627,3 +639,16 @@ def _item(conversation: Conversation, customer_name: str | None = None, *, tags:
                      first_response_due_at=conversation.first_response_due_at,
                      department_id=conversation.department_id, customer_id=conversation.customer_id,
                      first_response_at=conversation.first_response_at, tags=tags)
+
+
+async def _how_taken(work: UnitOfWork, conversation: Conversation) -> dict[str, int]:
+    """What the fair-play rules read off a resolution (services/domain/scoring.py): how long the conversation waited
+    before anyone first took it, and how many older ones of its channel its latest taker passed over."""
+    stored = await StoredEvent.filter(conversation_id=conversation.id, kind=EventKind.ASSIGNED.value).order_by('id')
+    assignments = [*stored, *(event for event in work.events if event.conversation_id == conversation.id
+                               and event.kind == EventKind.ASSIGNED)]
+    if not assignments:
+        return {}
+    first, latest = assignments[0], assignments[-1]
+    taken = {'waited_seconds': max(0, round((first.occurred_at - conversation.created_at).total_seconds()))}
+    return taken | ({'passed_over': latest.data['passed_over']} if latest.data.get('passed_over') else {})

@@ -4,23 +4,23 @@ rules, from the command line and over simulated months.
 The months (``bench/adversarial.py`` prints the same table with wall times): a floor of 12 on the normal day's
 shifts, one agent of each persona and seven honest ones, 30 days from Monday 5 January 2026, so the month's board is
 the one of 4 February (four days of February) and the all-time board the whole run. All-time points, best honest agent
-minus persona (negative: the persona is ahead), with the default rules:
+minus persona (negative: the persona is ahead), with the default rules (the fair-play values: a queue jump -50 and no
+fast points, an aging bounty of 8 per 10 minutes waited, a bad rating cancelling and a reopen costing once more the
+fast and on-time points), the rules before them in brackets:
 
-=========  ==============  ================  ==========  =============  ============
-seed       cherry_picker   premature_closer  speed_only  rating_farmer  note_spammer
-=========  ==============  ================  ==========  =============  ============
-1          -2915 (1st)     +3575             +30         +7445          +11420
-2          -245 (1st)      +8945             +2125       +13840         +9695
-3          -3335 (1st)     +4605             -2170 (2nd) +5025          +7380
-=========  ==============  ================  ==========  =============  ============
+=========  ===============  ================  ===============  ==============  ==============
+seed       cherry_picker    premature_closer  speed_only       rating_farmer   note_spammer
+=========  ===============  ================  ===============  ==============  ==============
+1          +4886 (-2915)    +11697 (+3575)    +4842 (+30)      +6254 (+7445)   +5084 (+11420)
+2          +4333 (-245)     +16492 (+8945)    +6230 (+2125)    +8918 (+13840)  +8156 (+9695)
+3          +12353 (-3335)   +11532 (+4605)    +1486 (-2170)    +4205 (+5025)   +3062 (+7380)
+=========  ===============  ================  ===============  ==============  ==============
 
-So the claim holds for four styles and not for the cherry picker, which ranks first all-time on every seed and on the
-month's board on seeds 1 and 3: flat points per resolution pay for the count of conversations, and a picker who
-takes only small contacts (half the mean work) closes about a third more of them with honest quality (2 % reopens).
-Neither a cap on resolutions scored per hour (it costs the honest fast agents as much) nor an aging bounty (on this
-floor under 5 % of contacts wait ten minutes: the hard ones the picker leaves are taken at once by the others) changes
-that; the log records no measure of a conversation's work that a rule could weigh. The test of the whole claim is kept
-as a strict expected failure: the day the rules beat the picker it reports the unexpected pass, and the mark goes.
+No persona ranks first on the month's or the all-time board on any of these seeds (nor on seeds 4 and 5, see
+docs/PERFORMANCE.md). Before the fair-play rules the cherry picker ranked first all-time on every seed: flat points per
+resolution paid for the count of conversations it chose, and its choice shows in the log only as a queue jump (taking a
+newer conversation while an older one of its channel waits), which now costs it. The speed-only agent's fast closes
+now pay only when the customer is content: a bad rating cancels them, a reopen costs them once more.
 """
 import json
 import os
@@ -84,21 +84,15 @@ def month(seed: int) -> dict:
 
 
 @pytest.mark.parametrize('seed', SEEDS)
-def test_over_a_month_only_the_cherry_picker_ranks_first(seed: int) -> None:
+def test_over_a_month_no_persona_ranks_first_and_the_best_honest_agent_leads_each(seed: int) -> None:
     document = month(seed)
     best = document['honest_best']
     for name, row in document['personas'].items():
-        if name != 'cherry_picker':
-            assert row['rank_month'] > 1 and row['rank_all_time'] > 1, (name, row)
-    # the margins of the table above: closing early, farming ratings and spamming notes lose by thousands
+        assert row['rank_month'] > 1 and row['rank_all_time'] > 1, (name, row)
+        # the margins of the table above: the smallest is 1,486 (speed only, seed 3)
+        assert best['points'] - row['points'] > 1000, (name, row, best)
+    # closing early, farming ratings and spamming notes lose by thousands
     for name in ('premature_closer', 'rating_farmer', 'note_spammer'):
-        assert best['points'] - document['personas'][name]['points'] > 3000, name
+        assert best['points'] - document['personas'][name]['points'] > 2500, name
     # what closing early costs shows where the points went: reopens
     assert document['personas']['premature_closer']['reopen_rate'] > 3 * best['reopen_rate']
-
-
-@pytest.mark.xfail(strict=True, reason='the default rules let the cherry picker rank first (see the module docstring)')
-@pytest.mark.parametrize('seed', SEEDS)
-def test_over_a_month_no_persona_ranks_first(seed: int) -> None:
-    document = month(seed)
-    assert all(row['rank_all_time'] > 1 and row['rank_month'] > 1 for row in document['personas'].values())

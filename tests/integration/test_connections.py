@@ -278,6 +278,9 @@ async def test_a_zendesk_solved_ticket_scores_its_assignee(services: Services, l
         ('Zendesk agent 8447388090494', 10, 'fast_resolution', 'fast resolution of Zendesk #35436'),
         ('Zendesk agent 8447388090494', 5, 'on_time_resolution', 'on-time resolution of Zendesk #35436'),
         ('Zendesk agent 8447388090494', 5, 'first_contact', 'first-contact resolution of Zendesk #35436'),
+        # fair play (issue 18): the ticket waited 23 minutes in Zendesk before it was assigned
+        ('Zendesk agent 8447388090494', 16, 'aging_bounty',
+         'aging bounty for Zendesk #35436: taken after waiting 23 min'),
     ])
     headers['X-Zendesk-Webhook-Signature'] = base64.b64encode(b'0' * 32).decode()
     headers['X-Zendesk-Webhook-Invocation-Id'] = 'inv-2'

@@ -68,7 +68,8 @@ def event_data(action: str, conversation: int, variant: int, clock: ManualClock)
         return data | ({'first_response_seconds': 30 * variant} if variant % 2 == 0 else {})
     if action == 'resolved':
         data = {'channel': channel, 'created_at': (now - timedelta(minutes=40 * variant)).isoformat(),
-                'sla_due_at': (now + timedelta(hours=variant - 2)).isoformat(), 'inbound_count': 1 + variant % 2}
+                'sla_due_at': (now + timedelta(hours=variant - 2)).isoformat(), 'inbound_count': 1 + variant % 2,
+                'waited_seconds': 400 * variant} | ({'passed_over': variant} if variant % 2 else {})  # fair play
         return data | ({'duration_seconds': 100 * variant} if channel in ('chat', 'phone') else {})
     if action == 'rated':
         return {'rating': ('good', 'bad', 'neutral', 'good')[variant], 'channel': channel}

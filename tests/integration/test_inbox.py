@@ -184,13 +184,16 @@ async def test_reopen_takes_back_resolution_and_first_contact_points(services: S
         (5, 'quality', f'first-contact resolution of {ticket}'), (10, 'quality', f'happy customer on {ticket}'),
         (-10, 'speed', f'reopened {ticket}: fast resolution of {ticket} taken back'),
         (-5, 'productivity', f'reopened {ticket}: on-time resolution of {ticket} taken back'),
-        (-5, 'quality', f'reopened {ticket}: first-contact resolution of {ticket} taken back')]
+        (-5, 'quality', f'reopened {ticket}: first-contact resolution of {ticket} taken back'),
+        # fair play (issue 18): a reopen costs the fast and on-time points once more
+        (-10, 'speed', f'reopened {ticket}: fast resolution of {ticket} cost once more'),
+        (-5, 'productivity', f'reopened {ticket}: on-time resolution of {ticket} cost once more')]
     assert await LedgerEntry.filter(agent_id=ana.id).order_by('id').limit(4).values_list('id', 'points', 'reason') \
         == original  # history is never rewritten
     assert set(await LedgerEntry.filter(points__lt=0).values_list('event_id', flat=True)) == {reopened.id}
     score = await AgentScore.get(agent_id=ana.id)
     assert (score.points, score.quality, score.speed, score.productivity, score.resolved, score.positive_ratings) == \
-        (10, 10, 0, 0, 0, 1)
+        (-5, 10, -10, -5, 0, 1)
 
     # the customer writes again after the second resolution: that reopens too, and there is no first contact left
     clock.advance(timedelta(minutes=10))
@@ -202,15 +205,17 @@ async def test_reopen_takes_back_resolution_and_first_contact_points(services: S
     await services.inbox.resolve(ana, conversation_id)
     kinds = await StoredEvent.filter(conversation_id=conversation_id).order_by('id').values_list('kind', flat=True)
     assert kinds[-5:] == ['resolved', 'reopened', 'customer_message', 'replied', 'resolved']
-    assert (await ledger_of(ana.id))[7:] == [
+    assert (await ledger_of(ana.id))[9:] == [
         (10, 'speed', f'fast resolution of {ticket}'), (5, 'productivity', f'on-time resolution of {ticket}'),
         (5, 'quality', f'first-contact resolution of {ticket}'),
         (-10, 'speed', f'reopened {ticket}: fast resolution of {ticket} taken back'),
         (-5, 'productivity', f'reopened {ticket}: on-time resolution of {ticket} taken back'),
         (-5, 'quality', f'reopened {ticket}: first-contact resolution of {ticket} taken back'),
+        (-10, 'speed', f'reopened {ticket}: fast resolution of {ticket} cost once more'),
+        (-5, 'productivity', f'reopened {ticket}: on-time resolution of {ticket} cost once more'),
         (10, 'speed', f'fast resolution of {ticket}'), (5, 'productivity', f'on-time resolution of {ticket}')]
     score = await AgentScore.get(agent_id=ana.id)
-    assert (score.points, score.resolved) == (25, 1)
+    assert (score.points, score.resolved) == (-5, 1)
     await assert_scores_match_projection(services)
 
 
@@ -278,7 +283,9 @@ async def test_a_reopen_after_a_restart_claws_back_from_the_ledger(services: Ser
         (5, 'quality', f'first-contact resolution of #{second}'),
         (-10, 'speed', f'reopened #{first}: fast resolution of #{first} taken back'),
         (-5, 'productivity', f'reopened #{first}: on-time resolution of #{first} taken back'),
-        (-5, 'quality', f'reopened #{first}: first-contact resolution of #{first} taken back')]
+        (-5, 'quality', f'reopened #{first}: first-contact resolution of #{first} taken back'),
+        (-10, 'speed', f'reopened #{first}: fast resolution of #{first} cost once more'),
+        (-5, 'productivity', f'reopened #{first}: on-time resolution of #{first} cost once more')]
     await assert_scores_match_projection(services)
     await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []
@@ -294,7 +301,8 @@ async def test_a_bounded_memory_of_resolutions_scores_like_a_full_replay(service
     assert list(services.game.projection.resolutions) == [ids[-1]]
     for conversation_id in ids:
         await services.inbox.reopen(ana, conversation_id)
-    assert services.game.projection.agents[ana.id].points == 0  # every resolution point was taken back
+    # every resolution point was taken back, and each reopen cost the fast and on-time points once more (issue 18)
+    assert services.game.projection.agents[ana.id].points == 3 * -(10 + 5)
     await services.badges.settle()  # the holders of what was committed are stored
     assert await differences(await replay()) == []
 

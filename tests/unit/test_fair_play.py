@@ -1,0 +1,156 @@
+"""Fair-play scoring (issue 18): queue jumps, aging bounties, and the bad ratings and reopens that cancel what speed and
+the SLA paid for, as rules and through the projection."""
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.domain.events import EventKind, GameEvent, Rating
+from services.domain.projection import GameProjection
+from services.domain.receipts import facts
+from services.domain.scoring import (
+    POLICY_FIELDS,
+    AwardKind,
+    Domain,
+    PolicyError,
+    ScoringPolicy,
+    check_policy,
+    policy_as_dict,
+    policy_from_dict,
+    resolution_awards,
+)
+from services.domain.whatif import RuleSet, rules_as_document, rules_from_document
+
+CREATED = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+AGENT = 7
+TICKET = 123
+
+
+def resolved(*, after: timedelta = timedelta(minutes=20), event_id: int = 1, **taken: int) -> GameEvent:
+    """A fast, on-time, first-contact resolution of #123 by agent 7, with how it was taken (``passed_over``,
+    ``waited_seconds``) as the inbox records it."""
+    return GameEvent(id=event_id, key=f'resolved:{event_id}', kind=EventKind.RESOLVED, occurred_at=CREATED + after,
+                     agent_id=AGENT, conversation_id=TICKET,
+                     data={'channel': 'chat', 'created_at': CREATED.isoformat(),
+                           'sla_due_at': (CREATED + timedelta(hours=8)).isoformat(), 'inbound_count': 1} | taken)
+
+
+def rated(rating: Rating, *, event_id: int = 2) -> GameEvent:
+    return GameEvent(id=event_id, key=f'rated:{event_id}', kind=EventKind.RATED,
+                     occurred_at=CREATED + timedelta(hours=2), agent_id=AGENT, conversation_id=TICKET,
+                     data={'rating': rating.value, 'comment': ''})
+
+
+def reopened(*, event_id: int = 3) -> GameEvent:
+    return GameEvent(id=event_id, key=f'reopened:{event_id}', kind=EventKind.REOPENED,
+                     occurred_at=CREATED + timedelta(hours=3), agent_id=AGENT, conversation_id=TICKET,
+                     data={'reason': 'customer wrote again'})
+
+
+def kinds_and_points(awards: list) -> list[tuple[AwardKind, int]]:
+    return [(award.kind, award.points) for award in awards]
+
+
+def test_a_queue_jump_earns_the_penalty_instead_of_the_fast_points() -> None:
+    policy = ScoringPolicy()
+    awards = resolution_awards(resolved(passed_over=2, waited_seconds=5), policy=policy)
+    assert kinds_and_points(awards) == [(AwardKind.QUEUE_JUMP, policy.queue_jump),
+                                        (AwardKind.ON_TIME_RESOLUTION, 5), (AwardKind.FIRST_CONTACT, 5)]
+    assert awards[0].domain == Domain.SPEED and policy.queue_jump < 0
+    assert awards[0].reason == 'queue jump on #123: taken while 2 older conversations waited (no fast points)'
+    honest = resolution_awards(resolved(waited_seconds=5), policy=policy)
+    assert AwardKind.FAST_RESOLUTION in [award.kind for award in honest]
+    assert AwardKind.QUEUE_JUMP not in [award.kind for award in honest]
+    switched_off = resolution_awards(resolved(passed_over=2), policy=replace(policy, queue_jump=0))
+    assert [award.kind for award in switched_off] == [kind for kind, _ in kinds_and_points(honest)]
+
+
+@pytest.mark.parametrize(('waited_minutes', 'steps'), [(0, 0), (9.9, 0), (10, 1), (25, 2), (500, 5)])
+def test_the_aging_bounty_grows_with_each_aging_limit_waited_up_to_a_cap(waited_minutes: float, steps: int) -> None:
+    policy = replace(ScoringPolicy(), aging_bounty=4, aging_limit=timedelta(minutes=10))
+    awards = resolution_awards(resolved(waited_seconds=round(waited_minutes * 60)), policy=policy)
+    bounty = [award for award in awards if award.kind == AwardKind.AGING_BOUNTY]
+    assert [award.points for award in bounty] == ([4 * steps] if steps else [])
+    assert all(award.domain == Domain.PRODUCTIVITY for award in bounty)
+
+
+def test_a_bad_rating_cancels_the_speed_and_productivity_points_and_a_reopen_costs_them_once_more() -> None:
+    projection = GameProjection()
+    policy = projection.policy
+    first = projection.apply(resolved())  # fast 10, on time 5, first contact 5
+    assert projection.agents[AGENT].points == 20
+    bad = projection.apply(rated(Rating.BAD))
+    assert kinds_and_points(bad.awards) == [(AwardKind.UNHAPPY_CUSTOMER, policy.unhappy_customer),
+                                            (AwardKind.BAD_RATING_CANCEL, -10), (AwardKind.BAD_RATING_CANCEL, -5)]
+    assert [award.domain for award in bad.awards[1:]] == [Domain.SPEED, Domain.PRODUCTIVITY]
+    reopen = projection.apply(reopened())
+    assert sorted(kinds_and_points(reopen.awards)) == sorted(
+        [(AwardKind.CLAWBACK, -10), (AwardKind.CLAWBACK, -5), (AwardKind.CLAWBACK, -5),
+         (AwardKind.REOPEN_PENALTY, -10), (AwardKind.REOPEN_PENALTY, -5)])
+    metrics = projection.agents[AGENT]
+    assert metrics.points == 20 + policy.unhappy_customer - 15 - 20 - 15
+    assert metrics.speed == 10 - 10 - 10 - 10 and metrics.resolved == 0
+    assert first.awards  # the history stays: new entries cancel, none is changed
+
+
+def test_a_good_rating_cancels_nothing_and_percentages_scale_the_counters() -> None:
+    projection = GameProjection(policy=replace(ScoringPolicy(), bad_rating_cancel_percent=50,
+                                               reopen_penalty_percent=0))
+    projection.apply(resolved())
+    assert kinds_and_points(projection.apply(rated(Rating.GOOD)).awards) == [(AwardKind.HAPPY_CUSTOMER, 10)]
+    half = projection.apply(rated(Rating.BAD, event_id=4))
+    assert [points for kind, points in kinds_and_points(half.awards) if kind == AwardKind.BAD_RATING_CANCEL] == [-5, -2]
+    reopen = projection.apply(reopened(event_id=5))
+    assert AwardKind.REOPEN_PENALTY not in [award.kind for award in reopen.awards]
+
+
+def test_a_reopen_takes_back_the_queue_jump_and_the_bounty_so_the_next_resolution_counts_them_once() -> None:
+    projection = GameProjection()
+    projection.apply(resolved(passed_over=1, waited_seconds=3600))
+    reopen = projection.apply(reopened())
+    taken_back = {award.reason for award in reopen.awards if award.kind == AwardKind.CLAWBACK}
+    assert any('queue jump' in reason for reason in taken_back) and any('aging bounty' in reason
+                                                                        for reason in taken_back)
+    again = projection.apply(resolved(after=timedelta(hours=4), event_id=4, passed_over=1, waited_seconds=3600))
+    assert {AwardKind.QUEUE_JUMP, AwardKind.AGING_BOUNTY} <= {award.kind for award in again.awards}
+
+
+def test_the_fair_play_values_are_checked_and_round_trip_with_the_policy() -> None:
+    policy = replace(ScoringPolicy(), queue_jump=-25, aging_bounty=7, aging_limit=timedelta(minutes=45),
+                     bad_rating_cancel_percent=60, reopen_penalty_percent=30)
+    values = policy_as_dict(policy)
+    assert {spec.name for spec in POLICY_FIELDS} == set(values)
+    assert check_policy(values) == policy == policy_from_dict(values)
+    with pytest.raises(PolicyError, match=r'Reopen penalty: a whole number from 0 to 100 \(percent'):
+        check_policy(values | {'reopen_penalty_percent': 101})
+    with pytest.raises(PolicyError, match='Queue jump: a whole number of points from -500 to 0'):
+        check_policy(values | {'queue_jump': 5})
+    # an edit logged before these values existed replays with their defaults
+    old = {name: value for name, value in values.items() if name in {
+        'fast_limit_minutes', 'fast_resolution', 'on_time_resolution', 'late_resolution', 'first_contact',
+        'happy_customer', 'unhappy_customer', 'minimum_resolved'}}
+    fair = ScoringPolicy()
+    assert policy_from_dict(old) == replace(policy, queue_jump=fair.queue_jump, aging_bounty=fair.aging_bounty,
+                                            aging_limit=fair.aging_limit,
+                                            bad_rating_cancel_percent=fair.bad_rating_cancel_percent,
+                                            reopen_penalty_percent=fair.reopen_penalty_percent)
+
+
+def test_the_rules_document_carries_the_fair_play_values_both_ways() -> None:
+    policy = replace(ScoringPolicy(), queue_jump=-20, aging_bounty=3, aging_limit=timedelta(minutes=30),
+                     bad_rating_cancel_percent=50, reopen_penalty_percent=0)
+    document = json.loads(json.dumps(rules_as_document(RuleSet(policy=policy))))
+    assert document['scoring']['queue_jump'] == -20 and document['scoring']['aging_limit_minutes'] == 30
+    assert rules_from_document(document).policy == policy
+
+
+def test_each_fair_play_entry_has_a_receipt_that_says_its_rule() -> None:
+    event = resolved(passed_over=3, waited_seconds=25 * 60)
+    said = {kind: ' '.join(facts(kind.value, 'resolved', event.data, event.occurred_at)) for kind in (
+        AwardKind.QUEUE_JUMP, AwardKind.AGING_BOUNTY, AwardKind.BAD_RATING_CANCEL, AwardKind.REOPEN_PENALTY)}
+    assert 'Taken while 3 older chat conversation(s) waited' in said[AwardKind.QUEUE_JUMP]
+    assert '-50 speed' in said[AwardKind.QUEUE_JUMP]
+    assert 'waited 25 min' in said[AwardKind.AGING_BOUNTY] and 'each whole 10 min' in said[AwardKind.AGING_BOUNTY]
+    assert '100 % of the fast and on-time points' in said[AwardKind.BAD_RATING_CANCEL]
+    assert 'once more' in said[AwardKind.REOPEN_PENALTY]
