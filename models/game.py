@@ -90,12 +90,13 @@ class ScoringPolicyRow(Model):
     happy_customer = fields.IntField()
     unhappy_customer = fields.IntField()
     minimum_resolved = fields.IntField(default=0)
-    # fair play (issue 18); a row from before them gets the defaults of services/domain/scoring.py ScoringPolicy
-    queue_jump = fields.IntField(default=QUEUE_JUMP_DEFAULT)
-    aging_bounty = fields.IntField(default=AGING_BOUNTY_DEFAULT)
-    aging_limit_minutes = fields.IntField(default=AGING_LIMIT_MINUTES_DEFAULT)
-    bad_rating_cancel_percent = fields.IntField(default=100)
-    reopen_penalty_percent = fields.IntField(default=100)
+    # fair play (issue 18): on for a new floor; off (db_default 0) in the rows stored before these rules existed, so
+    # an upgraded floor's log replays as it was scored (services/domain/scoring.py FAIR_PLAY_OFF)
+    queue_jump = fields.IntField(default=QUEUE_JUMP_DEFAULT, db_default=0)
+    aging_bounty = fields.IntField(default=AGING_BOUNTY_DEFAULT, db_default=0)
+    aging_limit_minutes = fields.IntField(default=AGING_LIMIT_MINUTES_DEFAULT, db_default=AGING_LIMIT_MINUTES_DEFAULT)
+    bad_rating_cancel_percent = fields.IntField(default=100, db_default=0)
+    reopen_penalty_percent = fields.IntField(default=100, db_default=0)
 
     class Meta:
         table = 'scoring_policy'

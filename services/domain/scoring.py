@@ -136,10 +136,17 @@ def policy_as_dict(policy: ScoringPolicy) -> dict[str, int]:
             'reopen_penalty_percent': policy.reopen_penalty_percent}
 
 
+FAIR_PLAY_OFF = ScoringPolicy(queue_jump=0, aging_bounty=0, bad_rating_cancel_percent=0, reopen_penalty_percent=0)
+"""The fair-play values where a record is older than them: the rules off (the aging limit counts only with a bounty)."""
+FAIR_PLAY_FIELDS = ('queue_jump', 'aging_bounty', 'aging_limit_minutes', 'bad_rating_cancel_percent',
+                    'reopen_penalty_percent')
+
+
 def policy_from_dict(values: Mapping[str, Any]) -> ScoringPolicy:
-    """The inverse of :func:`policy_as_dict`, for values already checked (the log's, the table's); an edit logged
-    before the fair-play values existed gets their defaults."""
-    fair = ScoringPolicy()
+    """The inverse of :func:`policy_as_dict`, for values already checked (the log's, the table's). An edit logged
+    before the fair-play rules existed had them off (0), as migration 0010 sets the rows of that time: so an upgraded
+    floor's log replays as it was scored."""
+    fair = FAIR_PLAY_OFF
     return ScoringPolicy(fast_limit=timedelta(minutes=values['fast_limit_minutes']),
                          fast_resolution=values['fast_resolution'], on_time_resolution=values['on_time_resolution'],
                          late_resolution=values['late_resolution'], first_contact=values['first_contact'],

@@ -23,7 +23,15 @@ from services.domain.leaderboard import AgentInfo, Period, PointsTally, rank_age
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, level_as_dict, levels_from_dicts
 from services.domain.projection import GameProjection
 from services.domain.quests import QuestBoard, QuestDefinition, quest_from_dict
-from services.domain.scoring import Domain, PolicyError, ScoringPolicy, check_policy, policy_as_dict
+from services.domain.scoring import (
+    FAIR_PLAY_FIELDS,
+    FAIR_PLAY_OFF,
+    Domain,
+    PolicyError,
+    ScoringPolicy,
+    check_policy,
+    policy_as_dict,
+)
 
 DOCUMENT_VERSION = 1
 MAX_DAYS = 90
@@ -72,7 +80,10 @@ def rules_from_document(document: object) -> RuleSet:
     if missing:
         raise RulesError(f'The rules document lacks: {", ".join(missing)}.')
     try:
-        policy = check_policy(_mapping(document['scoring'], 'scoring'))
+        scoring = _mapping(document['scoring'], 'scoring')
+        # a document exported before the fair-play rules (issue 18) has them off, as the log of that time does
+        older = {name: value for name, value in policy_as_dict(FAIR_PLAY_OFF).items() if name in FAIR_PLAY_FIELDS}
+        policy = check_policy(older | dict(scoring))
     except PolicyError as error:
         raise RulesError(f'scoring: {error}') from None
     return RuleSet(policy=policy, levels=_levels(document['levels']),
@@ -197,17 +208,18 @@ def period_start(now: datetime, days: int) -> datetime:
 
 
 def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor: Sequence[FloorAgent],
-            now: datetime, days: int, badge_seed: int = 0,
+            now: datetime, days: int, badge_seed: int = 0, initial_policy: ScoringPolicy | None = None,
             progress: Callable[[int], None] | None = None) -> WhatIf:
     """Fold the whole log as it happened and, from ``days`` before ``now``, again under ``draft``.
 
     :param live: the rules in force now (their badges judge the "before" holders; quests equal to the live ones keep
         their logged completions)
+    :param initial_policy: the scoring values the log began under (the seeded row; default: today's defaults)
     :param progress: called with the number of events folded so far every :data:`PROGRESS_EVERY` events; it may raise
         :class:`Cancelled` to stop
     """
     since = period_start(now, days)
-    before = GameProjection()
+    before = GameProjection(policy=initial_policy or ScoringPolicy())
     after: GameProjection | None = None
     before_tally, after_tally = PointsTally(), PointsTally()  # the after tally: the period only
     before_resolved, after_resolved = PointsTally(), PointsTally()

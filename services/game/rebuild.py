@@ -44,7 +44,7 @@ from services.game.badges import (
     write_history,
 )
 from services.game.quests import quest_events, row_fields, stored_definitions
-from services.game.scoring import SEEDED, stored_policies
+from services.game.scoring import SEEDED, initial_policy, stored_policies
 from services.platform.event_log import CHUNK, add_daily_points, iterate_events
 from services.platform.level_history import level_differences, level_rows, reached_levels, stored_levels_reached
 
@@ -93,8 +93,9 @@ def _without_collections(fold: Callable[[], Awaitable[Rebuilt]]) -> Callable[[],
 @_without_collections
 async def replay() -> Rebuilt:
     """Fold the whole log through the game rules, exactly as the live service does."""
-    projection = GameProjection()
-    rebuilt = Rebuilt()
+    initial = await initial_policy()  # an upgraded floor began without the rules added since
+    projection = GameProjection(policy=initial)
+    rebuilt = Rebuilt(policies=[(SEEDED, initial)])
     badges = BadgeTracker()
     history = HolderHistory()
     team_of = dict(await Agent.filter(role='agent', active=True).values_list('id', 'team_id'))

@@ -77,6 +77,13 @@ async def policy_in_force(event_id: int) -> ScoringPolicy:
     return ScoringPolicy() if row is None else policy_from_row(row)
 
 
+async def initial_policy() -> ScoringPolicy:
+    """The scoring values the log began under: the seeded row (on a floor from before a rule, off there: migration
+    0010), or today's defaults before the game first ran."""
+    row = await ScoringPolicyRow.get_or_none(since_event_id=SEEDED)
+    return ScoringPolicy() if row is None else policy_from_row(row)
+
+
 async def stored_policies() -> list[tuple[int, ScoringPolicy]]:
     """Every stored row, oldest first, as (in force after this event id, values)."""
     rows = await ScoringPolicyRow.all().order_by('since_event_id')

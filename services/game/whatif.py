@@ -23,7 +23,7 @@ from services.game.badges import BADGE_SEED, BadgeService, definition_from_row
 from services.game.incentives import IncentiveService
 from services.game.levels import LevelService
 from services.game.quests import stored_definitions
-from services.game.scoring import ScoringService, stored_policies
+from services.game.scoring import ScoringService, initial_policy, stored_policies
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from services.platform.event_log import GameService, iterate_events
@@ -94,14 +94,14 @@ class Preview:
 
     async def run(self, *, in_thread: bool = True) -> WhatIf:
         """The preview; raises :class:`Cancelled` if :meth:`cancel` was called."""
-        live, floor = await live_rules(), await floor_agents()
+        live, floor, initial = await live_rules(), await floor_agents(), await initial_policy()
         events = await snapshot(self._read)
         self.total = len(events)
         if self.cancelled:
             raise Cancelled
         fold: Callable[[], WhatIf] = lambda: what_if(  # noqa: E731
             events, live=live, draft=self.draft, floor=floor, now=self.now, days=self.days, badge_seed=BADGE_SEED,
-            progress=self._progress)
+            initial_policy=initial, progress=self._progress)
         return await asyncio.to_thread(fold) if in_thread else fold()
 
     def _read(self, read: int) -> None:

@@ -51,6 +51,9 @@ async def test_a_database_of_the_release_before_migrations_is_upgraded_and_loses
         kept = [tuple(pair for pair in row if pair[0] in columns) for row in after[table]]
         assert kept == before[table], f'{table} changed'
     assert after['event'] == before['event']  # the event log, row for row and column for column
+    # the fair-play rules (0010) did not exist when the stored scoring values were in force: off there
+    assert after['scoring_policy'] and all(dict(row)['queue_jump'] == dict(row)['aging_bounty'] == 0
+                                           for row in after['scoring_policy'])
 
 
 async def test_a_new_database_gets_every_migration_and_a_second_start_changes_nothing(db_url: str) -> None:

@@ -10,6 +10,7 @@ from services.domain.events import EventKind, GameEvent, Rating
 from services.domain.projection import GameProjection
 from services.domain.receipts import facts
 from services.domain.scoring import (
+    FAIR_PLAY_FIELDS,
     POLICY_FIELDS,
     AwardKind,
     Domain,
@@ -126,15 +127,11 @@ def test_the_fair_play_values_are_checked_and_round_trip_with_the_policy() -> No
         check_policy(values | {'reopen_penalty_percent': 101})
     with pytest.raises(PolicyError, match='Queue jump: a whole number of points from -500 to 0'):
         check_policy(values | {'queue_jump': 5})
-    # an edit logged before these values existed replays with their defaults
-    old = {name: value for name, value in values.items() if name in {
-        'fast_limit_minutes', 'fast_resolution', 'on_time_resolution', 'late_resolution', 'first_contact',
-        'happy_customer', 'unhappy_customer', 'minimum_resolved'}}
-    fair = ScoringPolicy()
-    assert policy_from_dict(old) == replace(policy, queue_jump=fair.queue_jump, aging_bounty=fair.aging_bounty,
-                                            aging_limit=fair.aging_limit,
-                                            bad_rating_cancel_percent=fair.bad_rating_cancel_percent,
-                                            reopen_penalty_percent=fair.reopen_penalty_percent)
+    # an edit logged before these rules existed replays with them off, as it was scored (and the aging limit as now)
+    old = {name: value for name, value in values.items() if name not in FAIR_PLAY_FIELDS}
+    assert policy_from_dict(old) == replace(policy, queue_jump=0, aging_bounty=0,
+                                            aging_limit=ScoringPolicy().aging_limit, bad_rating_cancel_percent=0,
+                                            reopen_penalty_percent=0)
 
 
 def test_the_rules_document_carries_the_fair_play_values_both_ways() -> None:
@@ -143,6 +140,15 @@ def test_the_rules_document_carries_the_fair_play_values_both_ways() -> None:
     document = json.loads(json.dumps(rules_as_document(RuleSet(policy=policy))))
     assert document['scoring']['queue_jump'] == -20 and document['scoring']['aging_limit_minutes'] == 30
     assert rules_from_document(document).policy == policy
+    # a document exported before the fair-play rules still imports, with them off (as its floor scored then)
+    for name in FAIR_PLAY_FIELDS:
+        del document['scoring'][name]
+    assert rules_from_document(document).policy == replace(policy, queue_jump=0, aging_bounty=0,
+                                                           aging_limit=ScoringPolicy().aging_limit,
+                                                           bad_rating_cancel_percent=0, reopen_penalty_percent=0)
+    del document['scoring']['fast_resolution']  # an older value is still required
+    with pytest.raises(ValueError, match='Fast resolution'):
+        rules_from_document(document)
 
 
 def test_each_fair_play_entry_has_a_receipt_that_says_its_rule() -> None:
