@@ -10,7 +10,7 @@ from services.domain.incentives import Incentive, IncentiveKind, problems_with
 from services.domain.projection import GameProjection
 from services.domain.rewards import RewardDraft, Spending
 from services.domain.rewards import problems_with as reward_problems
-from services.domain.scoring import AwardKind
+from services.domain.scoring import FAIR_PLAY_OFF, AwardKind
 from tests.unit.test_projection import OPERATIONS, START, Log, build_events
 
 AFTERNOON = Incentive(id=1, name='chat afternoon', kind=IncentiveKind.MULTIPLIER, channel='chat',
@@ -69,7 +69,7 @@ def test_a_reopen_takes_back_what_the_incentive_added_and_a_deleted_incentive_st
     log.add(EventKind.INCENTIVE_DELETED, agent_id=99, conversation_id=None, data={'incentive_id': 1},
             at=timedelta(hours=6, minutes=36))
     log.resolve(1, 11, at=timedelta(hours=6, minutes=40))
-    projection = GameProjection()
+    projection = GameProjection(policy=FAIR_PLAY_OFF)  # no reopen penalty beside the clawback (issue 18's rules)
     outcomes = projection.apply_all(log.events)
     assert sum(award.points for award in outcomes[2].awards) == -sum(award.points for award in outcomes[1].awards)
     assert not [award for award in outcomes[4].awards if award.kind == AwardKind.INCENTIVE]
@@ -90,7 +90,7 @@ def test_an_invalidated_rating_is_compensated_by_new_awards_and_no_longer_counts
     log = Log()
     log.resolve(1, 10, at=timedelta(minutes=30))
     rated = log.rate(1, 10, Rating.BAD, at=timedelta(minutes=40))
-    projection = GameProjection()
+    projection = GameProjection(policy=FAIR_PLAY_OFF)
     outcomes = projection.apply_all(log.events)
     before = projection.agents[1].points
     caused = [{'agent_id': award.agent_id, 'points': award.points, 'domain': award.domain.value,

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from services.domain.events import Channel, EventKind, GameEvent, Rating
 from services.domain.levels import Level, level_after
 from services.domain.projection import AgentMetrics, BoundedResolutions, GameProjection, LevelUp
-from services.domain.scoring import AwardKind, Domain, ScoringPolicy
+from services.domain.scoring import FAIR_PLAY_OFF, AwardKind, Domain, ScoringPolicy
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 LEVELS = (Level(number=1, title='Novice', icon='spa'),  # a low table of our own: the presets' thresholds are tuning
@@ -59,7 +59,7 @@ def test_resolve_rate_reopen_resolve_again() -> None:
     log.rate(1, 5, Rating.GOOD, at=timedelta(minutes=40))
     log.reopen(1, 5, at=timedelta(minutes=50))
     log.resolve(1, 5, at=timedelta(hours=2))
-    projection = GameProjection(levels=LEVELS)
+    projection = GameProjection(policy=FAIR_PLAY_OFF, levels=LEVELS)
     outcomes = projection.apply_all(log.events)
 
     assert [[(award.points, award.kind) for award in outcome.awards] for outcome in outcomes] == [
@@ -85,7 +85,7 @@ def test_a_second_reopen_without_resolution_takes_nothing() -> None:
     log.reopen(1, 5)
     log.reopen(1, 5)
     log.reopen(2, 6)  # never resolved
-    projection = GameProjection(levels=LEVELS)
+    projection = GameProjection(policy=FAIR_PLAY_OFF, levels=LEVELS)
     outcomes = projection.apply_all(log.events)
     assert [len(outcome.awards) for outcome in outcomes] == [3, 3, 0, 0]
     assert outcomes[2].touched_agents == frozenset() and outcomes[3].touched_agents == frozenset()
@@ -98,7 +98,7 @@ def test_clawback_goes_to_the_resolver_whoever_reopens() -> None:
     log.resolve(1, 5, at=timedelta(minutes=10), channel=Channel.PHONE)
     log.rate(1, 5, Rating.BAD)
     log.reopen(None, 5)
-    projection = GameProjection(levels=LEVELS)
+    projection = GameProjection(policy=FAIR_PLAY_OFF, levels=LEVELS)
     outcomes = projection.apply_all(log.events)
     assert {award.agent_id for award in outcomes[2].awards} == {1}
     metrics = projection.agents[1]
@@ -126,7 +126,7 @@ def test_levels_rise_and_are_never_lost() -> None:
         log.resolve(1, conversation_id, at=timedelta(minutes=conversation_id))  # +20 each
     for conversation_id in range(1, 4):
         log.reopen(1, conversation_id)
-    projection = GameProjection(levels=LEVELS)
+    projection = GameProjection(policy=FAIR_PLAY_OFF, levels=LEVELS)
     outcomes = projection.apply_all(log.events)
     assert [outcome.level_ups for outcome in outcomes] == [[], [], [LevelUp(agent_id=1, old=1, new=2)], [], [], []]
     assert (projection.agents[1].points, projection.agents[1].level) == (0, 2)
@@ -233,7 +233,7 @@ def test_reopening_every_resolution_leaves_only_rating_points(operations: list[t
             resolved.discard(conversation_id)
         well_formed.append(operation)
     well_formed += [('reopen', None, conversation_id) for conversation_id in sorted(resolved)]
-    projection = GameProjection(levels=LEVELS)
+    projection = GameProjection(policy=FAIR_PLAY_OFF, levels=LEVELS)
     outcomes = projection.apply_all(build_events(well_formed))
 
     ratings: dict[int, int] = defaultdict(int)

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from services.domain.events import EventKind, GameEvent, Rating
 from services.domain.projection import GameProjection
-from services.domain.scoring import Award, AwardKind, Domain
+from services.domain.scoring import FAIR_PLAY_OFF, Award, AwardKind, Domain
 from services.domain.trophies import DEFAULT_TROPHIES, Standing, TrophyBoard, month_of, monthly_winners
 
 NOV = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
@@ -75,7 +75,7 @@ def test_fed_from_the_projections_outcomes() -> None:
               GameEvent(id=3, key='3', kind=EventKind.REOPENED, occurred_at=start + timedelta(minutes=30), agent_id=1,
                         conversation_id=5, data={'reason': 'again'})]
     board = TrophyBoard()
-    outcomes = GameProjection().apply_all(events)
+    outcomes = GameProjection(policy=FAIR_PLAY_OFF).apply_all(events)
     for outcome in outcomes + outcomes[:2]:  # repeated outcomes are ignored
         board.add_outcome(outcome)
     month = date(2026, 11, 1)
