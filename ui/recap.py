@@ -58,7 +58,7 @@ async def recap_page(services: Services, month: str, agent_id: int | None) -> No
     if (visitor := page_visitor(services)) is None:
         return
     _visit, viewer = visitor
-    ui.page_title(_('Recap') + ' · DeskQuest')
+    ui.page_title(_('Recap · DeskQuest'))
     ui.query('body').classes('bg-blue-grey-1')
     with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
         ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
@@ -111,7 +111,7 @@ def _navigation(services: Services, is_lead: bool, recap: Recap) -> None:
         script = f'deskquestRecapPng({json.dumps(url)}, {json.dumps(file_name)})'  # no person's text in it
         ui.button(_('Download as image'), icon='image', on_click=lambda: ui.run_javascript(script)) \
             .props('no-caps').mark('recap-download')
-        ui.button('SVG', icon='download', on_click=lambda: ui.download.from_url(url)) \
+        ui.button(_('Download as SVG'), icon='download', on_click=lambda: ui.download.from_url(url)) \
             .props('flat no-caps').tooltip(_('The same card as a vector image')).mark('recap-download-svg')
     ui.add_body_html(PNG_SCRIPT)
 
