@@ -335,8 +335,10 @@ class Simulator:
             self._schedule(now, lambda a=agent, c=item: self._take(a, c))
 
     def _available(self, agent: _SimAgent, now: datetime) -> bool:
+        """Free for inbox work: on duty, not on a break, not logged in (a person does their own work), and of a team
+        that works in DeskQuest's inbox (a team in another helpdesk has none here: issue 14)."""
         return agent.busy_with is None and agent.on_break_until is None and agent.shift.on_duty(now.hour) and \
-            not self.presence.is_online(agent.view.id)
+            not self.presence.is_online(agent.view.id) and not self.directory.works_elsewhere(agent.view)
 
     async def _take(self, agent: _SimAgent, item: InboxItem) -> None:
         """The agent takes the conversation now (the customer is answered), replies after its reaction time and keeps

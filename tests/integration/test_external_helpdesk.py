@@ -1,4 +1,6 @@
 """Teams working in another helpdesk and the connected conversations' read-only view (issue 14)."""
+from datetime import timedelta
+
 import pytest
 
 from models import Conversation, StoredEvent, Team
@@ -9,6 +11,7 @@ from services.game.rebuild import differences, replay
 from services.helpdesk.connections import NewConnection
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
+from simulation.simulator import Simulator
 from tests.integration.test_connections import LIFE, chatwoot, post  # noqa: F401 - chatwoot is a fixture
 
 ELSEWHERE = 'works in its own helpdesk'
@@ -47,6 +50,19 @@ async def test_a_lead_marks_a_team_as_working_elsewhere_and_its_agents_inbox_act
     await services.inbox.take(ana, queued.id)
     assert services.inbox.open_items[queued.id].assignee_id == ana.id
     assert await differences(await replay()) == []  # the switches are events the replay passes over
+
+
+async def test_the_simulator_leaves_the_inbox_of_a_team_working_elsewhere_alone(
+        services: Services, simulator: Simulator, clock: ManualClock, lead: AgentView, ana: AgentView,
+        caplog: pytest.LogCaptureFixture) -> None:
+    await services.connections.set_team_external(lead, ana.team_id, True)
+    changed = await StoredEvent.all().order_by('-id').first()
+    await simulator.run_until(clock.now() + timedelta(hours=1))
+    elsewhere = [agent.id for agent in services.directory.floor() if agent.team_id == ana.team_id]
+    worked = await StoredEvent.filter(id__gt=changed.id, kind__in=['assigned', 'replied', 'resolved']) \
+        .values_list('agent_id', flat=True)
+    assert worked and not set(worked) & set(elsewhere)  # the others worked; the team elsewhere took nothing here
+    assert ELSEWHERE not in caplog.text  # and was not even tried
 
 
 async def test_the_directory_loads_the_teams_working_elsewhere(services: Services, lead: AgentView,
