@@ -50,7 +50,8 @@ async def test_the_workspace_tells_the_agent_of_an_invalidated_rating(user: User
     await log_in(user, 'ana')
     rated = await StoredEvent.get(kind=EventKind.RATED.value, conversation_id=conversation_id)
     await services().disputes.invalidate(agent('lead'), rated.id, 'A courier problem')
-    await user.should_see(f'A lead invalidated the bad rating on #{conversation_id}: A courier problem. +10 points '
+    # +10 for the unhappy customer, +15 for the fast and on-time points the bad rating cancelled (fair play, issue 18)
+    await user.should_see(f'A lead invalidated the bad rating on #{conversation_id}: A courier problem. +25 points '
                           'compensate it.', retries=50)
     await user.should_see(f'+10 rating invalidated: unhappy customer on #{conversation_id} compensated', retries=50)
 
@@ -129,12 +130,13 @@ async def test_lead_sets_an_incentive_and_invalidates_a_rating(user: User) -> No
     rated = await StoredEvent.get(kind=EventKind.RATED.value, conversation_id=conversation_id)
     await user.should_see(marker=f'rating-{rated.id}', retries=50)
     user.find(marker=f'invalidate-{rated.id}').click()
-    await user.should_see('+10 points compensate it.', retries=50)
+    await user.should_see('+25 points compensate it.', retries=50)  # the unhappy customer and the cancelled points
     user.find(marker='invalidate-confirm').click()
     await user.should_see('Say why the rating is unfair', retries=50)
     user.find(marker='invalidate-reason').type('The parcel service lost it, not Ana')
     user.find(marker='invalidate-confirm').click()
-    await user.should_see('Invalidated; +10 points for Ana Ozola.', retries=50)
+    await user.should_see('Invalidated; +25 points for Ana Ozola.', retries=50)
     await user.should_see(marker=f'invalidated-{rated.id}', retries=50)
-    assert await LedgerEntry.filter(kind='dispute', agent_id=agent('ana').id).count() == 1
+    # one entry per entry of the rating's: the unhappy customer and the two domains of the cancelled points
+    assert await LedgerEntry.filter(kind='dispute', agent_id=agent('ana').id).count() == 3
 
