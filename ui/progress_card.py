@@ -8,8 +8,9 @@ from nicegui import ui
 from plotly.subplots import make_subplots
 
 from services.domain.badges import BadgeDefinition
-from services.domain.i18n import _
+from services.domain.i18n import _, current_language, ngettext, speaking
 from services.domain.personal_bests import Best
+from services.domain.recap import SKILL_TITLES
 from services.domain.wording import number
 from services.game.badges import image_url
 from services.game.personal_bests import BestsView
@@ -32,7 +33,7 @@ class ProgressCard:
         with ui.card().classes('w-full gap-2').mark('progress-card'):
             with ui.row().classes('w-full items-center no-wrap cursor-pointer').mark('card-level') \
                     .on('click', lambda: on_level() if on_level is not None else None) \
-                    .tooltip('How did I get here? Click to see the levels reached'):
+                    .tooltip(_('How did I get here? Click to see the levels reached')):
                 self.level_icon = ui.icon('spa', size='lg', color='deep-purple-5')
                 with ui.column().classes('gap-0'):
                     self.level_title = ui.label().classes('text-lg font-bold').mark('level-title')
@@ -43,12 +44,12 @@ class ProgressCard:
                 with ui.column().classes('gap-0'):
                     self.points = ui.label('0').classes('text-4xl font-bold text-primary').mark('lifetime-points') \
                         .props('data-testid=lifetime-points')
-                    ui.label('lifetime points').classes('text-xs text-grey-7')
+                    ui.label(_('lifetime points')).classes('text-xs text-grey-7')
                 with ui.column().classes('gap-0 items-end'):
                     self.today = ui.label().classes('text-sm').mark('points-today')
                     self.week = ui.label().classes('text-sm').mark('points-week')
                     self.csat = ui.label().classes('text-sm').mark('card-csat') \
-                        .tooltip('Good ratings out of all your ratings, the last 7 days')
+                        .tooltip(_('Good ratings out of all your ratings, the last 7 days'))
             with ui.row().classes('w-full items-center gap-1 no-wrap'):  # the agent against themselves (issue 20)
                 self.bests = ui.label().classes('text-xs text-grey-8 grow').mark('card-bests') \
                     .tooltip(_('Your personal bests and streak: you against yourself'))
@@ -57,16 +58,18 @@ class ProgressCard:
                     .mark('card-recap')
             self.incentives = ui.row().classes('w-full gap-1').mark('card-incentives')
             self._incentives_shown: tuple[str, ...] | None = None
-            self.chart = ui.plotly(EMPTY_FIGURE).classes('w-full h-40')
+            self.chart = ui.plotly({'data': [], 'layout': _layout(current_language())}).classes('w-full h-40')
             self.badges = ui.row().classes('w-full gap-1 items-center').mark('card-badges')
             self._badge_keys: tuple[str, ...] | None = None
             self.quests = QuestBars()  # the running quests and team missions
-            ui.label('Latest score receipts').classes('text-sm font-bold mt-1')
+            ui.label(_('Latest score receipts')).classes('text-sm font-bold mt-1')
             with ui.column().classes('w-full gap-0').mark('receipts').props('data-testid=receipts'):
-                self.receipts = [ui.label().classes('text-sm').props('title="Why? Click to see the events behind it"')
-                                 .on('click', lambda _, index=index: self._open(index, on_receipt))
+                self.receipts = [ui.label().classes('text-sm')
+                                 .on('click', lambda _event, index=index: self._open(index, on_receipt))
                                  for index in range(RECEIPTS_SHOWN)]
-            self.no_receipts = ui.label('No points yet: resolve a conversation to earn your first.') \
+                for label in self.receipts:
+                    label.props['title'] = _('Why? Click to see the events behind it')
+            self.no_receipts = ui.label(_('No points yet: resolve a conversation to earn your first.')) \
                 .classes('text-sm text-grey-6')
 
     def show(self, view: ProgressView) -> None:
@@ -74,18 +77,22 @@ class ProgressCard:
         self._shown = view
         self.level_icon.set_name(view.level_icon)
         self.level_title.set_text(view.level_title)
-        self.level_number.set_text(f'Level {view.level} of 12 · {view.resolved} resolved')
+        self.level_number.set_text(ngettext('Level {level} of {levels} · {count} resolved',
+                                            'Level {level} of {levels} · {count} resolved', view.resolved)
+                                   .format(level=view.level, levels=view.levels, count=number(view.resolved)))
         self.level_bar.set_value(view.next_level_progress)
-        self.next_level.set_text(f'{round(view.next_level_progress * 100)} % of the way to {view.next_level_title}'
-                                 if view.next_level_title else 'Top level reached. Long live the king!')
-        self.points.set_text(f'{view.points:,}')
-        self.today.set_text(f'Today {view.today:+d}')
-        self.week.set_text(f'This week {view.week:+d}')
-        self.csat.set_text(f'CSAT {view.csat:g} % (7 days)' if view.csat is not None else 'CSAT: no ratings yet')
+        self.next_level.set_text(_('{percent} % of the way to {title}').format(
+            percent=round(view.next_level_progress * 100), title=view.next_level_title) if view.next_level_title
+            else _('Top level reached. Long live the king!'))
+        self.points.set_text(number(view.points))
+        self.today.set_text(_('Today {points}').format(points=f'{view.today:+d}'))
+        self.week.set_text(_('This week {points}').format(points=f'{view.week:+d}'))
+        self.csat.set_text(_('CSAT {percent} % (7 days)').format(percent=number(view.csat))
+                           if view.csat is not None else _('CSAT: no ratings yet'))
         for label, receipt in zip(self.receipts, view.receipts + [None] * RECEIPTS_SHOWN, strict=False):
             label.set_visibility(receipt is not None)
             if receipt is not None:
-                label.set_text(f'{receipt.text}  ·  {receipt.domain}')
+                label.set_text(f'{receipt.text}  ·  {_(SKILL_TITLES[receipt.domain]).lower()}')
                 label.classes(replace='text-sm cursor-pointer hover:underline ' +
                               ('text-positive' if receipt.points > 0 else 'text-negative'))
         self.no_receipts.set_visibility(not view.receipts)
@@ -94,7 +101,7 @@ class ProgressCard:
         self._show_incentives(view.incentives)
         if previous is None or previous.skills != view.skills or previous.daily != view.daily:
             # plotly resends the whole figure: only when its data changed, and built once for all the agent's tabs
-            self.chart.update_figure(_figure(tuple(view.skills.items()), tuple(view.daily)))
+            self.chart.update_figure(_figure(tuple(view.skills.items()), tuple(view.daily), current_language()))
 
 
     def _show_incentives(self, running: tuple[str, ...]) -> None:
@@ -107,7 +114,7 @@ class ProgressCard:
         with self.incentives:
             for text in running:
                 ui.chip(text, icon='bolt', color='amber-3').props('dense').mark('card-incentive') \
-                    .tooltip('An incentive running now: resolutions earn more while it lasts')
+                    .tooltip(_('An incentive running now: resolutions earn more while it lasts'))
 
     def _open(self, index: int, on_receipt: Callable[[Receipt], object] | None) -> object:
         """The receipt shown at ``index``, handed to ``on_receipt`` (NiceGUI awaits what it returns)."""
@@ -123,13 +130,14 @@ class ProgressCard:
         self._badge_keys = keys
         self.badges.clear()
         with self.badges:
-            ui.label('Badges').classes('text-sm font-bold mr-1')
+            ui.label(_('Badges')).classes('text-sm font-bold mr-1')
             if not held:
-                ui.label('none this week yet').classes('text-xs text-grey-6')
+                ui.label(_('none this week yet')).classes('text-xs text-grey-6')
             for definition in held:
                 ui.image(image_url(definition.image)).classes('w-7 h-7 cursor-pointer') \
-                    .mark(f'badge-{definition.key}').tooltip(f'{definition.name}: {definition.description} '
-                                                             '(click: why I have it)') \
+                    .mark(f'badge-{definition.key}') \
+                    .tooltip(_('{name}: {description} (click: why I have it)').format(
+                        name=definition.name, description=definition.description)) \
                     .on('click', lambda _, key=definition.key: self._on_badge(key) if self._on_badge else None)
 
 
@@ -153,10 +161,12 @@ def bests_line(bests: BestsView | None) -> str:
 BAR_TEMPLATE_KEYS = ('autotypenumbers', 'font', 'hoverlabel', 'hovermode', 'xaxis', 'yaxis')
 
 
-def _layout() -> dict[str, Any]:
-    """The chart's layout (two subplots, axes, Plotly's default template), built with Plotly once per process."""
-    figure = make_subplots(rows=1, cols=2, column_widths=[0.4, 0.6], horizontal_spacing=0.2,
-                           subplot_titles=('Skills', 'Last 14 days'))
+@lru_cache(maxsize=8)
+def _layout(language: str) -> dict[str, Any]:
+    """The chart's layout (two subplots, axes, Plotly's default template), built with Plotly once per language."""
+    with speaking(language):
+        titles = (_('Skills'), _('Last 14 days'))
+    figure = make_subplots(rows=1, cols=2, column_widths=[0.4, 0.6], horizontal_spacing=0.2, subplot_titles=titles)
     figure.update_layout(margin=dict(l=10, r=10, t=24, b=10), showlegend=False, height=150,
                          paper_bgcolor='rgba(0,0,0,0)', plot_bgcolor='rgba(0,0,0,0)', font=dict(size=10))
     figure.update_annotations(font_size=11)
@@ -175,18 +185,17 @@ def _layout() -> dict[str, Any]:
 
 # Plain dicts, not go.Figure: a card no longer keeps a Plotly figure object, and building a figure for a new view is
 # a few list comprehensions instead of make_subplots (milliseconds) for every tab of the agent
-LAYOUT = _layout()
-EMPTY_FIGURE = {'data': [], 'layout': LAYOUT}
-
-
 @lru_cache(maxsize=256)
-def _figure(skills: tuple[tuple[str, int], ...], daily: tuple[tuple[date, int], ...]) -> dict[str, Any]:
-    """The figure for these numbers, as Plotly itself would serialise ``go.Bar`` traces on the two subplots."""
+def _figure(skills: tuple[tuple[str, int], ...], daily: tuple[tuple[date, int], ...], language: str) -> dict[str, Any]:
+    """The figure for these numbers in ``language``, as Plotly itself would serialise ``go.Bar`` traces on the two
+    subplots."""
+    with speaking(language):
+        domains = [_(SKILL_TITLES[domain]).lower() for domain, _points in skills]
+        hover = _('%{x|%a %d %b}: %{y} points') + '<extra></extra>'
     return {'data': [
-        {'type': 'bar', 'x': [points for _, points in skills], 'y': [domain for domain, _ in skills],
-         'orientation': 'h', 'marker': {'color': [DOMAIN_COLORS[domain] for domain, _ in skills]}, 'hoverinfo': 'x+y',
-         'xaxis': 'x', 'yaxis': 'y'},
-        {'type': 'bar', 'x': [day.isoformat() for day, _ in daily], 'y': [points for _, points in daily],
-         'marker': {'color': '#5c6bc0'}, 'hovertemplate': '%{x|%a %d %b}: %{y} points<extra></extra>',
-         'xaxis': 'x2', 'yaxis': 'y2'},
-    ], 'layout': LAYOUT}
+        {'type': 'bar', 'x': [points for _domain, points in skills], 'y': domains,
+         'orientation': 'h', 'marker': {'color': [DOMAIN_COLORS[domain] for domain, _points in skills]},
+         'hoverinfo': 'x+y', 'xaxis': 'x', 'yaxis': 'y'},
+        {'type': 'bar', 'x': [day.isoformat() for day, _points in daily], 'y': [points for _day, points in daily],
+         'marker': {'color': '#5c6bc0'}, 'hovertemplate': hover, 'xaxis': 'x2', 'yaxis': 'y2'},
+    ], 'layout': _layout(language)}

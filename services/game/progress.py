@@ -46,6 +46,7 @@ class ProgressView:
     skills: dict[str, int]
     daily: list[tuple[date, int]]
     level: int
+    levels: int  # how many levels the floor's table has (a lead may add some)
     level_title: str
     level_icon: str
     next_level_title: str | None
@@ -110,7 +111,8 @@ class ProgressService:
             today=tally.total(agent_id, Period.TODAY, today), week=tally.total(agent_id, Period.WEEK, today),
             skills={'quality': metrics.quality, 'speed': metrics.speed, 'productivity': metrics.productivity},
             daily=tally.daily(agent_id, today, CHART_DAYS),
-            level=level.number, level_title=level.title, level_icon=level.icon,
+            level=level.number, levels=len(self.game.projection.levels), level_title=level.title,
+            level_icon=level.icon,
             next_level_title=next_level.title if next_level else None, next_level_progress=progress,
             resolved=metrics.resolved, receipts=list(self._receipts.get(agent_id, ())),
             quests=self.quests.bars(agent_id) if self.quests is not None else (), incentives=self._running,

@@ -79,6 +79,12 @@ async def test_a_french_agent_works_the_inbox_and_a_conversation_in_french(creat
     await choose(ana, 'fr')
     await ana.should_see('8 ouvertes', retries=50)  # the inbox's count, a plural
     await ana.should_see('Boîte de réception')
+    await ana.should_see('points au total')  # her progress card
+    await ana.should_see(marker='card-csat', content="CSAT : pas encore d'évaluation")
+    await ana.should_see(marker='points-today', content="Aujourd'hui +0")
+    await services().kudos.send(agent('bruno'), agent('ana').id, 'Merci pour le coup de main')
+    await ana.should_see(marker='points-today', content="Aujourd'hui +5", retries=50)  # a live update, still French
+    await ana.should_see(marker='lifetime-points', content='5')
     await log_in(lead, 'lead')  # English beside her: the rows both see are made once per language, not shared
     await lead.should_see(marker='inbox-count', retries=50)
     conversation = min(services().inbox.items(), key=lambda item: item.id)
