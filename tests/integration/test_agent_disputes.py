@@ -31,7 +31,8 @@ async def test_an_agent_disputes_only_their_own_rating_once_and_with_a_reason(
     assert (disputed.agent_id, disputed.conversation_id, disputed.data['rated_event_id'], disputed.data['by'],
             disputed.data['reason']) == (ana.id, conversation_id, rated.id, ana.id,
                                          'The parcel was late, not my answer')
-    assert services.game.projection.agents[ana.id].points == 10  # a dispute alone changes no points
+    # 30 earned, -10 unhappy customer, -15 fast and on-time points a bad rating cancels (fair play, issue 18)
+    assert services.game.projection.agents[ana.id].points == -5  # a dispute alone changes no points
 
     before = await written()
     with pytest.raises(ActionError, match=f'You already disputed the rating on #{conversation_id}'):
@@ -53,10 +54,10 @@ async def test_a_lead_upholds_a_dispute_and_the_agent_is_told(
     assert [(r.event_id, r.agent_id, r.disputed_because) for r in waiting] == [
         (rated.id, ana.id, 'The parcel was late')]
 
-    assert await services.disputes.invalidate(lead, rated.id, 'Courier problem') == 10
+    assert await services.disputes.invalidate(lead, rated.id, 'Courier problem') == 25  # all the rating caused
     assert services.game.projection.agents[ana.id].points == 20
     assert [notice.text for notice in notices] == [
-        f'A lead invalidated the bad rating on #{conversation_id}: Courier problem. +10 points compensate it.']
+        f'A lead invalidated the bad rating on #{conversation_id}: Courier problem. +25 points compensate it.']
     assert await services.disputes.ratings(lead, disputed=True) == []  # decided: no longer waiting
     state = (await services.disputes.disputes_of(ana, [rated.id]))[rated.id]
     assert (state.outcome, state.answer) == ('upheld', 'Courier problem')
@@ -89,7 +90,7 @@ async def test_a_lead_turns_a_dispute_down_and_only_a_lead_may(
     await services.disputes.reject(lead, rated.id, 'The customer was unhappy with the answer')
     rejected = await StoredEvent.get(kind=EventKind.DISPUTE_REJECTED.value)
     assert (rejected.agent_id, rejected.data['by']) == (ana.id, lead.id)
-    assert services.game.projection.agents[ana.id].points == 10  # the rating stands
+    assert services.game.projection.agents[ana.id].points == -5  # the rating stands
     assert [notice.text for notice in notices] == [
         f'A lead turned down your dispute of the bad rating on #{conversation_id}: The customer was unhappy with the '
         'answer. The rating stands.']

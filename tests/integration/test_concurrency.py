@@ -48,10 +48,11 @@ async def test_concurrent_resolutions_and_ratings_add_up(services: Services, clo
     assert sum(result is None for result in results) == COUNT
     assert all('was already rated' in str(result) for result in results if result is not None)
 
-    expected_points = COUNT * (10 + 5 + 5) + 60 * 10 - 20 * 10
+    # each of the 20 bad ratings also cancels its resolution's fast (speed) and on-time (productivity) points: issue 18
+    expected_points = COUNT * (10 + 5 + 5) + 60 * 10 - 20 * 10 - 20 * (10 + 5)
     score = await AgentScore.get(agent_id=ana.id)
     assert (score.points, score.quality, score.speed, score.productivity) == \
-        (expected_points, COUNT * 5 + 400, COUNT * 10, COUNT * 5)
+        (expected_points, COUNT * 5 + 400, COUNT * 10 - 20 * 10, COUNT * 5 - 20 * 5)
     assert (score.resolved, score.chats, score.calls, score.positive_ratings, score.negative_ratings) == \
         (COUNT, COUNT // 4, COUNT // 4, 60, 20)
     expected_level = level_after(1, {'points': expected_points, 'resolved': COUNT, 'positive_ratings': 60})
@@ -60,7 +61,8 @@ async def test_concurrent_resolutions_and_ratings_add_up(services: Services, clo
     await assert_scores_match_projection(services)
 
     entries = await LedgerEntry.filter(agent_id=ana.id).values_list('points', flat=True)
-    assert (len(entries), sum(entries)) == (3 * COUNT + 80, expected_points)
+    # the ratings' 80 entries, and each bad rating's cancel in two domains
+    assert (len(entries), sum(entries)) == (3 * COUNT + 80 + 20 * 2, expected_points)
     seeded = {'reward_saved': len(REWARDS), 'incentive_saved': 1}  # the demo's store and incentive
     assert Counter(await StoredEvent.all().values_list('kind', flat=True)) == {
         'conversation_created': COUNT + 8, 'assigned': COUNT, 'resolved': COUNT, 'rated': COUNT,

@@ -1,6 +1,7 @@
 """The rewards store, incentives and disputes on a real database: what they write, who may, and that a replay of the
 log gives the same points, ledger and spendable balances."""
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from services.domain.errors import ActionError
 from services.domain.events import EventKind, Rating
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RedemptionStatus, RewardDraft
-from services.domain.scoring import AwardKind
+from services.domain.scoring import AwardKind, policy_as_dict
 from services.game.rebuild import differences, overwrite, replay
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
@@ -152,7 +153,8 @@ async def test_an_incentive_applies_in_its_window_only_and_a_replay_agrees(
     clock.advance(timedelta(hours=1))  # 09:04: over
     await resolve_one(services, clock, ana, rating=None)
     assert await LedgerEntry.filter(agent_id=ana.id, kind=AwardKind.INCENTIVE.value).count() == 3
-    assert services.game.projection.agents[ana.id].points == 50  # waited over an hour: no fast resolution
+    # waited over an hour: no fast resolution, and the aging bounty's 5 steps of +8 (fair play, issue 18)
+    assert services.game.projection.agents[ana.id].points == 90
 
     # a bonus beyond one resolution an hour, across a restart (the live fold reloads the hour's count from the log)
     await services.incentives.save(lead, now_to_next_hour(clock, 'bonus hour', kind=IncentiveKind.BONUS,
@@ -191,6 +193,8 @@ async def test_only_leads_set_incentives_and_a_wrong_one_is_refused(services: Se
 
 async def test_an_invalidated_rating_is_compensated_once_and_the_agent_is_told(
         services: Services, clock: ManualClock, ana: AgentView, bruno: AgentView, lead: AgentView) -> None:
+    # a bad rating that cancels nothing more than its own -10 (fair play's cancel has its tests): one entry to undo
+    await services.scoring.save(lead, policy_as_dict(replace(services.scoring.policy, bad_rating_cancel_percent=0)))
     conversation_id = await resolve_one(services, clock, ana, rating=Rating.BAD)
     assert services.game.projection.agents[ana.id].points == 10
     rated = await StoredEvent.get(kind=EventKind.RATED.value, conversation_id=conversation_id)
