@@ -22,6 +22,7 @@ from services.domain.scoring import (
     resolution_awards,
 )
 from services.domain.whatif import RuleSet, rules_as_document, rules_from_document
+from tests.unit.test_scoring import rated, reopened  # the same agent, ticket and times
 
 CREATED = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 AGENT = 7
@@ -35,18 +36,6 @@ def resolved(*, after: timedelta = timedelta(minutes=20), event_id: int = 1, **t
                      agent_id=AGENT, conversation_id=TICKET,
                      data={'channel': 'chat', 'created_at': CREATED.isoformat(),
                            'sla_due_at': (CREATED + timedelta(hours=8)).isoformat(), 'inbound_count': 1} | taken)
-
-
-def rated(rating: Rating, *, event_id: int = 2) -> GameEvent:
-    return GameEvent(id=event_id, key=f'rated:{event_id}', kind=EventKind.RATED,
-                     occurred_at=CREATED + timedelta(hours=2), agent_id=AGENT, conversation_id=TICKET,
-                     data={'rating': rating.value, 'comment': ''})
-
-
-def reopened(*, event_id: int = 3) -> GameEvent:
-    return GameEvent(id=event_id, key=f'reopened:{event_id}', kind=EventKind.REOPENED,
-                     occurred_at=CREATED + timedelta(hours=3), agent_id=AGENT, conversation_id=TICKET,
-                     data={'reason': 'customer wrote again'})
 
 
 def kinds_and_points(awards: list) -> list[tuple[AwardKind, int]]:
