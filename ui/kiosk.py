@@ -7,10 +7,11 @@ so it stays paired across reloads and server restarts, until a lead revokes it o
 
 What the slides show is computed once per change for every display (:class:`PublicFloor`), with each agent's public
 name (an alias, or nobody for those who opted out) and only the top of each ranking. :class:`KioskFeed` words it once
-per display configuration shown (language and teams) and sends only the rows that changed, in one message to the room
-of that configuration's tabs; each slide is one element whose Vue component (``kiosk_slide.js``) keeps its rows.
-One application timer turns every display's slides (no timer per tab, no reads when a slide turns). Celebrations are
-queued per tab and each shown ``CELEBRATION_SECONDS``, so a burst skips none and the banner never flashes fast.
+per display configuration shown (language, teams and slides) and sends only the rows that changed, in one message to
+the room of that configuration's tabs; each slide is one element whose Vue component (``kiosk_slide.js``) keeps its
+rows. One application timer turns every display's slides (no timer per tab, no reads when a slide turns).
+Celebrations are queued per tab and each shown ``CELEBRATION_SECONDS``, so a burst skips none and the banner never
+flashes fast.
 """
 import time
 from collections import deque
@@ -46,7 +47,7 @@ CELEBRATION_SECONDS = 5.0  # each banner stays this long: one flash every 5 s at
 RECENT_CELEBRATIONS = 8
 CSAT_SECONDS = 10.0  # CSAT today is read again at most this often, after a rating
 ROTATION_TICK = 1.0
-ROOM = 'deskquest-kiosk'  # one room per display configuration: deskquest-kiosk-en-floor, deskquest-kiosk-fr-3-4, …
+ROOM = 'deskquest-kiosk'  # one room per display configuration: deskquest-kiosk-en-floor-today.week, …
 MESSAGE = 'deskquest_kiosk'
 KIOSK_CSS = """
 :root { --u: max(22px, min(1.45vw, 2.5vh)); /* text scales with the screen, never under 22 px */ }
@@ -304,8 +305,8 @@ class PublicFloor:
         await self._refresh.settle()
 
 
-FeedKey = tuple[str, tuple[int, ...], tuple[str, ...]]  # a tab's language, its display's teams (none: the whole
-# floor) and slides
+# a display configuration: the tab's language, the display's teams (none: the whole floor) and slides, sorted
+FeedKey = tuple[str, tuple[int, ...], tuple[str, ...]]
 Rows = tuple[tuple[str, ...], ...]
 FIXED_PARTS = frozenset({'teams', 'heads', 'waiting', 'csat'})  # parts that are never "empty" on their slide
 
