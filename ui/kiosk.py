@@ -530,7 +530,7 @@ class KioskScreen:
         self.slides = display.slides or tuple(Slide)
         self.shown_index = -1
         self.connected = False
-        client = ui.context.client
+        self.client = client = ui.context.client
         self.key = feed.watch(tab_language() or DEFAULT_LANGUAGE, display, client)
         with ui.element('div').classes('dq-kiosk').mark('kiosk-screen'):
             with ui.element('div').classes('dq-head'):
@@ -564,7 +564,7 @@ class KioskScreen:
         await self.join()
 
     async def join(self) -> None:
-        await self.feed.join(ui.context.client, self.key)
+        await self.feed.join(self.client, self.key)
 
     def turn(self, elapsed: float) -> None:
         index = slide_at(self.slides, self.display.slide_seconds, elapsed)
