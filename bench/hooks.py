@@ -177,7 +177,7 @@ def install(app: 'FastAPI', services: 'Services', *, output: Path) -> None:
         return {'commit': time.time(), 'conversation_id': conversation_id}
 
     @app.post('/_bench/display')
-    async def display(name: str) -> dict[str, Any]:
+    async def display(name: str, slide_seconds: int = 20) -> dict[str, Any]:
         """A wall display for the whole floor, every slide, set up by the floor's first lead as /admin/displays does;
         the answer carries its one-time pairing code, which a benchmark kiosk types into the pairing screen (the real
         path from there on). A checkout from before pairing answers no code: its ``/kiosk`` shows the floor at once."""
@@ -186,7 +186,8 @@ def install(app: 'FastAPI', services: 'Services', *, output: Path) -> None:
             return {'id': None, 'code': None}
         lead = next(agent for agent in services.directory.agents.values() if agent.is_lead)
         slides = [slide.value for slide in importlib.import_module('services.domain.displays').Slide]
-        view, code = await displays.create(lead, name=name, team_ids=[], slides=slides, slide_seconds=20)
+        view, code = await displays.create(lead, name=name, team_ids=[], slides=slides,
+                                           slide_seconds=slide_seconds)
         return {'id': view.id, 'code': code}
 
     @app.get('/_bench/monitor')

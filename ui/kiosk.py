@@ -6,23 +6,27 @@ so it stays paired across reloads and server restarts, until a lead revokes it o
 (:class:`DisplayTabs` sends its tabs back to the pairing screen at once).
 
 What the slides show is computed once per change for every display (:class:`PublicFloor`), with each agent's public
-name (an alias, or nobody for those who opted out) and only the top of each ranking; a display filters it by its teams.
-One application timer turns every display's slides (no timer per tab, no reads when a slide turns). Celebrations are
-queued per tab and each shown ``CELEBRATION_SECONDS``, so a burst skips none and the banner never flashes fast.
+name (an alias, or nobody for those who opted out) and only the top of each ranking. :class:`KioskFeed` words it once
+per display configuration shown (language, teams and slides) and sends only the rows that changed, in one message to
+the room of that configuration's tabs; each slide is one element whose Vue component (``kiosk_slide.js``) keeps its
+rows. One application timer turns every display's slides (no timer per tab, no reads when a slide turns).
+Celebrations are queued per tab and each shown ``CELEBRATION_SECONDS``, so a burst skips none and the banner never
+flashes fast.
 """
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import time as day_time
+from typing import Any
 
-from nicegui import Client, Event, app, ui
+from nicegui import Client, Event, app, background_tasks, core, ui
 
 from services.container import Services
 from services.domain.displays import PUBLIC_TOP, SLIDE_LABELS, Slide, shown_code, slide_at
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
+from services.domain.i18n import DEFAULT_LANGUAGE, N_, _, speaking
 from services.domain.leaderboard import BoardRow, Period
 from services.domain.levels import level_info
 from services.domain.projection import LevelUp, Outcome
@@ -34,13 +38,17 @@ from services.platform.displays import DisplayView
 from services.platform.tasks import start_task
 from ui.boss_bar import BossBar, BossFeed, boss_feed_for
 from ui.clock_ticker import clock_ticker_for
-from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
+from ui.format import CHANNEL_ICONS, channel_text
+from ui.i18n import tab_language
+from ui.rooms import broadcast
 
 DEVICE_KEY = 'kiosk_device'  # the paired display's device token, in app.storage.user (server-side)
 CELEBRATION_SECONDS = 5.0  # each banner stays this long: one flash every 5 s at most, well under three a second
 RECENT_CELEBRATIONS = 8
 CSAT_SECONDS = 10.0  # CSAT today is read again at most this often, after a rating
 ROTATION_TICK = 1.0
+ROOM = 'deskquest-kiosk'  # one room per display configuration: deskquest-kiosk-en-floor-today.week, …
+MESSAGE = 'deskquest_kiosk'
 KIOSK_CSS = """
 :root { --u: max(22px, min(1.45vw, 2.5vh)); /* text scales with the screen, never under 22 px */ }
 .dq-kiosk { position: fixed; inset: 0; overflow: hidden;
@@ -109,8 +117,13 @@ class MissionRow:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Celebration:
     icon: str
-    text: str
+    message: str  # N_()-marked, with {placeholders}: worded in each display's language
+    values: tuple[tuple[str, str], ...]  # the placeholders' values (names, titles: never translated)
     team_id: int | None  # whose team it is, for displays showing some teams only
+
+    def text(self) -> str:
+        """What the banner and the list say, in the language in force."""
+        return _(self.message).format(**dict(self.values))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -162,17 +175,16 @@ class PublicFloor:
 
     # --- celebrations ---
 
-    def _celebrate(self, agent_id: int | None, icon: str, what: str, *, team_id: int | None = None) -> None:
+    def _celebrate(self, agent_id: int | None, icon: str, message: str, *, team_id: int | None = None,
+                   **values: str) -> None:
         if agent_id is not None:
             name = self.services.displays.public_name(agent_id)
             agent = self.services.directory.agent(agent_id)
             if name is None or agent is None:  # opted out: not celebrated in public either
                 return
             team_id = agent.team_id
-            text = f'{name} {what}'
-        else:
-            text = what
-        celebration = Celebration(icon=icon, text=text, team_id=team_id)
+            values['name'] = name
+        celebration = Celebration(icon=icon, message=message, values=tuple(values.items()), team_id=team_id)
         self._recent.appendleft(celebration)
         self.celebrated.emit(celebration)
         self._refresh.poke()
@@ -180,26 +192,29 @@ class PublicFloor:
     def _on_boss(self, view: BossView | None) -> None:
         if view is not None and view.won and view.number > self._boss_celebrated:
             self._boss_celebrated = view.number
-            self._celebrate(None, 'local_fire_department', f'The floor beat {view.name} together!')
+            self._celebrate(None, 'local_fire_department', N_('The floor beat {boss} together!'), boss=view.name)
 
     def _on_level_ups(self, level_ups: list[LevelUp]) -> None:
         for up in level_ups:
             level = level_info(up.new, levels=self.services.levels.levels)
-            self._celebrate(up.agent_id, level.icon or 'military_tech', f'reached level {up.new}: {level.title}!')
+            self._celebrate(up.agent_id, level.icon or 'military_tech', N_('{name} reached level {level}: {title}!'),
+                            level=str(up.new), title=level.title)
 
     def _on_completion(self, completion: QuestCompletion) -> None:
         if completion.scope == QuestScope.TEAM and completion.team_id is not None:
             team = self.services.directory.teams.get(completion.team_id, '')
-            self._celebrate(None, 'groups', f"Team {team} accomplished the mission '{completion.title}'!",
-                            team_id=completion.team_id)
+            self._celebrate(None, 'groups', N_("Team {team} accomplished the mission '{title}'!"),
+                            team_id=completion.team_id, team=team, title=completion.title)
         else:
-            self._celebrate(completion.holder, 'flag', f"completed the quest '{completion.title}'!")
+            self._celebrate(completion.holder, 'flag', N_("{name} completed the quest '{title}'!"),
+                            title=completion.title)
 
     def _on_badges(self, holders: dict[str, frozenset[int]]) -> None:
         names = {definition.key: definition.name for definition in self.services.badges.definitions}
         for key, agents in holders.items():
             for agent_id in sorted(agents - self._badges.get(key, frozenset())):
-                self._celebrate(agent_id, 'workspace_premium', f'won the badge {names.get(key, key)}!')
+                self._celebrate(agent_id, 'workspace_premium', N_('{name} won the badge {badge}!'),
+                                badge=names.get(key, key))
         self._badges = holders
         self._refresh.poke()
 
@@ -213,7 +228,7 @@ class PublicFloor:
                 if (key, agent_id) not in self._led:  # once a month each: two close leaders would flash all day
                     self._led.add((key, agent_id))
                     icon, name = names[key]
-                    self._celebrate(agent_id, icon, f'takes the lead for the {name} trophy!')
+                    self._celebrate(agent_id, icon, N_('{name} takes the lead for the {trophy} trophy!'), trophy=name)
         self._leaders = leaders
         self._refresh.poke()
 
@@ -285,6 +300,144 @@ class PublicFloor:
             self.slides = slides
             self.changed.emit(slides)
 
+    async def settle(self) -> None:
+        """Wait until a pending recompute has run (for tests)."""
+        await self._refresh.settle()
+
+
+# a display configuration: the tab's language, the display's teams (none: the whole floor) and slides, sorted
+FeedKey = tuple[str, tuple[int, ...], tuple[str, ...]]
+Rows = tuple[tuple[str, ...], ...]
+FIXED_PARTS = frozenset({'teams', 'heads', 'waiting', 'csat'})  # parts that are never "empty" on their slide
+
+
+class KioskFeed:
+    """What every display's slides show, as rows of text: worded once per change for each display configuration a
+    tab shows (its language and teams), diffed against the rows sent before, and only the rows that changed sent in
+    one message to the room of that configuration's tabs (as the boards and the monitor are sent). A change to one
+    agent's score moves a few rows (their line, their team's total, a trophy's leader), not whole slides."""
+
+    def __init__(self, floor: PublicFloor, services: Services) -> None:
+        self.floor = floor
+        self.services = services
+        self.parts: dict[FeedKey, dict[str, Rows]] = {}  # per configuration shown, what its browsers have
+        self.versions: dict[FeedKey, int] = {}
+        self.viewers: dict[FeedKey, set[str]] = {}  # the ids of the tabs showing it: its rows are kept while any is
+        self.last: dict[FeedKey, dict[str, Any]] = {}  # the latest patch sent to each (for tests)
+        floor.changed.subscribe(self._on_slides, unsubscribe_on_delete=False)
+
+    def watch(self, language: str, display: DisplayView, client: Client) -> FeedKey:
+        """Keep the rows of this configuration while ``client``'s tab shows it; return its key."""
+        key = (language, tuple(sorted(display.team_ids)),
+               tuple(sorted(slide.value for slide in display.slides or tuple(Slide))))
+        if key not in self.parts:
+            self.parts[key], self.versions[key] = self._worded(key, self.floor.slides), 0
+        self.viewers.setdefault(key, set()).add(client.id)
+        client.on_delete(lambda: self._forget(key, client.id))
+        return key
+
+    def full(self, key: FeedKey, slide: Slide | None = None) -> dict[str, Any]:
+        """Every part of the configuration (``slide``'s only, for its element's props). Tuples, not lists: NiceGUI
+        keeps an observed copy of every list and dict put in an element's props, one per tab; a tuple is shared."""
+        parts = {name: (len(rows), tuple(enumerate(rows))) for name, rows in self.parts[key].items()
+                 if slide is None or name.startswith(f'{slide.value}/')}
+        return {'v': self.versions[key], 'key': _room(key), 'full': True, 'parts': parts}
+
+    async def join(self, client: Client, key: FeedKey) -> None:
+        """Put this tab's sockets into its configuration's room (on every connect) and send them every part."""
+        for sid, _namespace in list(core.sio.manager.get_participants('/', client.id)):
+            await core.sio.enter_room(sid, _room(key))
+            await core.sio.emit(MESSAGE, self.full(key), to=sid)  # made once in the room: no newer patch goes first
+
+    def _forget(self, key: FeedKey, client_id: str) -> None:
+        viewers = self.viewers.get(key, set())
+        viewers.discard(client_id)
+        if not viewers:
+            for kept in (self.parts, self.versions, self.viewers, self.last):
+                kept.pop(key, None)
+
+    def _on_slides(self, slides: PublicSlides) -> None:
+        for key, sent in list(self.parts.items()):
+            worded = self._worded(key, slides)
+            changes = {name: (len(rows), _changed_rows(sent.get(name, ()), rows)) for name, rows in worded.items()
+                       if sent.get(name) != rows}
+            changes |= {name: (0, ()) for name in sent.keys() - worded.keys()}
+            if not changes:
+                continue
+            self.parts[key] = worded
+            self.versions[key] += 1
+            self.last[key] = message = {'v': self.versions[key], 'key': _room(key), 'full': False, 'parts': changes}
+            background_tasks.create(broadcast(_room(key), MESSAGE, message), name='kiosk slides')
+
+    def _worded(self, key: FeedKey, slides: PublicSlides) -> dict[str, Rows]:
+        """The rows of a configuration's slides, in its language (a slide it does not show is not worded)."""
+        language, team_ids, shown = key
+        teams = frozenset(team_ids)
+
+        def mine(team_id: int | None) -> bool:
+            return not teams or team_id in teams
+        parts: dict[str, Rows] = {}
+        with speaking(language):
+            if Slide.TODAY.value in shown:
+                parts['today/rows'] = tuple((f'{row.rank}.', row.name, row.team, f'{row.points:,}')
+                                            for row in slides.today if mine(row.team_id))[:PUBLIC_TOP]
+                parts['today/teams'] = tuple((f'{rank}.', name, '', f'{points:,}')
+                                             for rank, team_id, name, points in slides.team_totals if mine(team_id))
+            if Slide.WEEK.value in shown:
+                week_teams = sorted(((team_id, name) for team_id, name in self.services.directory.teams.items()
+                                     if mine(team_id)), key=lambda item: item[1])[:4]
+                parts['week/teams'] = tuple((name,) for _team_id, name in week_teams)
+                for column, (team_id, _name) in enumerate(week_teams):
+                    rows = [row for row in slides.week if row.team_id == team_id][:PUBLIC_TOP]
+                    parts[f'week/{column}'] = tuple((f'{position}.', row.name, '', f'{row.points:,}')
+                                                    for position, row in enumerate(rows, start=1))
+            if Slide.MISSIONS.value in shown:
+                parts['missions/rows'] = tuple(
+                    (f'{mission.team} · {mission.title}', _('done') if mission.done else f'{mission.value:g} / '
+                     f'{mission.target}', f'{mission.share * 100:.0f}%')
+                    for mission in slides.missions if mine(mission.team_id))[:8]
+            if Slide.QUEUE.value in shown:
+                parts['queue/waiting'] = tuple((CHANNEL_ICONS[channel], channel_text(channel), str(waiting))
+                                               for channel, waiting in slides.waiting)
+                good, rated = slides.csat
+                parts['queue/csat'] = ((f'{round(100 * good / rated)}%' if rated else '–',
+                                        _('{good} good of {rated} rated').format(good=good, rated=rated) if rated
+                                        else _('No rating yet today.')),)
+            if Slide.CELEBRATIONS.value in shown:
+                parts['celebrations/rows'] = tuple((celebration.icon, celebration.text())
+                                                   for celebration in slides.recent if mine(celebration.team_id))[:6]
+            if Slide.TROPHIES.value in shown:
+                parts['trophies/heads'] = tuple((icon, _(name)) for icon, name, _leaders in slides.trophies[:4])
+                for column, (_icon, _name, leaders) in enumerate(slides.trophies[:4]):
+                    parts[f'trophies/{column}'] = tuple((f'{position}.', leader, '', f'{points:,}')
+                                                        for position, (leader, points) in enumerate(leaders, start=1))
+        return parts
+
+
+def slide_labels(slide: Slide) -> dict[str, str]:
+    """A slide's fixed texts, in the language of the tab being built."""
+    return {
+        Slide.TODAY: lambda: {'title': _("Today's leaders"), 'empty': _('No one ranked yet today.'),
+                              'teams': _('Teams')},
+        Slide.WEEK: lambda: {'title': _('This week, per team'), 'empty': _('No one ranked yet.')},
+        Slide.MISSIONS: lambda: {'title': _('Team missions'), 'empty': _('No team mission is running.')},
+        Slide.QUEUE: lambda: {'title': _('Queue health'), 'waiting': _('Customers waiting'),
+                              'csat': _('CSAT today')},
+        Slide.CELEBRATIONS: lambda: {'title': _('Celebrations'),
+                                     'empty': _('The next level-up, badge or mission will be celebrated here.')},
+        Slide.TROPHIES: lambda: {'title': _('Trophies of the month'), 'empty': _('No points yet.')},
+    }[slide]()
+
+
+def _changed_rows(sent: Rows, rows: Rows) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """The rows of ``rows`` that differ from ``sent``'s at the same place, with their places."""
+    return tuple((index, row) for index, row in enumerate(rows) if index >= len(sent) or sent[index] != row)
+
+
+def _room(key: FeedKey) -> str:
+    language, team_ids, slides = key
+    return f'{ROOM}-{language}-{"-".join(map(str, team_ids)) or "floor"}-{".".join(slides)}'
+
 
 class DisplayTabs:
     """The tabs showing each paired display: a display let go (revoked, or paired to another TV) sends them back to
@@ -323,7 +476,7 @@ def register(services: Services) -> None:
     tabs = DisplayTabs(services)  # here, outside any page: it outlives every tab
     rotation = Rotation()
     boss = boss_feed_for(services.boss, ticker)  # the queue boss's strip, computed once for every display
-    shared: list[PublicFloor] = []  # made when the first kiosk opens, once the services have loaded
+    shared: list[KioskFeed] = []  # made when the first kiosk opens, once the services have loaded
 
     @ui.page('/kiosk')
     def kiosk() -> None:
@@ -335,10 +488,9 @@ def register(services: Services) -> None:
             pairing_screen(services)
             return
         if not shared:
-            shared.append(PublicFloor(services))
-        floor = shared[0]
+            shared.append(KioskFeed(PublicFloor(services), services))
         tabs.opened(display.id, ui.context.client)
-        KioskScreen(services, display, floor, rotation, ticker.ticked, boss=boss)
+        KioskScreen(services, display, shared[0], rotation, ticker.ticked, boss=boss)
 
 
 def pairing_screen(services: Services) -> None:
@@ -366,18 +518,20 @@ def pairing_screen(services: Services) -> None:
 
 
 class KioskScreen:
-    """One paired display's tab: its slides turned by the shared rotation, redrawn when the shared content changes."""
+    """One paired display's tab: its slides turned by the shared rotation; what they show comes from the kiosk feed's
+    room (only the rows that changed), so a change builds no element in this tab."""
 
-    def __init__(self, services: Services, display: DisplayView, floor: PublicFloor, rotation: Rotation,
+    def __init__(self, services: Services, display: DisplayView, feed: KioskFeed, rotation: Rotation,
                  ticked: Event[datetime], *, boss: BossFeed) -> None:
         self.services = services
         self.display = display
-        self.floor = floor
+        self.feed = feed
         self.teams = frozenset(display.team_ids)
         self.slides = display.slides or tuple(Slide)
         self.shown_index = -1
-        self.drawn: dict[Slide, object] = {}
         self.connected = False
+        self.client = client = ui.context.client
+        self.key = feed.watch(tab_language() or DEFAULT_LANGUAGE, display, client)
         with ui.element('div').classes('dq-kiosk').mark('kiosk-screen'):
             with ui.element('div').classes('dq-head'):
                 ui.label('DeskQuest').classes('dq-brand')
@@ -386,29 +540,31 @@ class KioskScreen:
                 self.clock = ui.label(services.clock.now().strftime('%a %H:%M')).classes('dq-clock') \
                     .mark('kiosk-clock')
             BossBar(boss, name_of=services.displays.public_name, kiosk=True)  # while a fight runs
-            self.containers = {slide: ui.element('div').classes('dq-slide').mark(f'slide-{slide.value}')
-                               for slide in self.slides}
+            self.containers = {}
+            for slide in self.slides:
+                with ui.element('div').classes('dq-slide').mark(f'slide-{slide.value}') as container:
+                    KioskSlide(feed, self.key, slide).on('resync', self.join)
+                self.containers[slide] = container
             with ui.element('div').classes('dq-dots'):
                 self.dots = [ui.element('div').classes('dq-dot') for _ in self.slides]
         self.banner = Banner()
-        self.draw(floor.slides)
         self.turn(time.monotonic() - rotation.started)
-        floor.changed.subscribe(self.draw)
-        floor.celebrated.subscribe(self.celebrate)
+        feed.floor.celebrated.subscribe(self.celebrate)
         rotation.ticked.subscribe(self.turn)
         ticked.subscribe(lambda now: self.clock.set_text(now.strftime('%a %H:%M')))
-        # after a network cut NiceGUI reconnects the same tab: draw what changed meanwhile, or leave if revoked
-        ui.context.client.on_connect(self.resync)
+        # on every connect (the first, and after a network cut: NiceGUI reconnects the same tab) the tab joins its
+        # room and gets every part; a display revoked meanwhile leaves
+        client.on_connect(self.resync)
 
-    def resync(self) -> None:
-        if not self.connected:  # the first connect: the page was just drawn
-            self.connected = True
-            return
-        if self.services.displays.check(app.storage.user.get(DEVICE_KEY)) is None:
+    async def resync(self) -> None:
+        if self.connected and self.services.displays.check(app.storage.user.get(DEVICE_KEY)) is None:
             ui.navigate.to('/kiosk')
             return
-        self.drawn.clear()
-        self.draw(self.floor.slides)
+        self.connected = True
+        await self.join()
+
+    async def join(self) -> None:
+        await self.feed.join(self.client, self.key)
 
     def turn(self, elapsed: float) -> None:
         index = slide_at(self.slides, self.display.slide_seconds, elapsed)
@@ -425,114 +581,31 @@ class KioskScreen:
         if not self.teams or celebration.team_id in self.teams:
             self.banner.queue(celebration)
 
-    def mine(self, rows: tuple[PublicRow, ...]) -> tuple[PublicRow, ...]:
-        return tuple(row for row in rows if not self.teams or row.team_id in self.teams)
 
-    def draw(self, slides: PublicSlides) -> None:
-        """Redraw the slides whose part for this display changed (most changes move one board)."""
-        team_names = sorted(((team_id, name) for team_id, name in self.services.directory.teams.items()
-                             if not self.teams or team_id in self.teams), key=lambda item: item[1])
-        parts: dict[Slide, tuple[object, Callable[[], None]]] = {
-            Slide.TODAY: ((self.mine(slides.today)[:PUBLIC_TOP],
-                           tuple(team for team in slides.team_totals if not self.teams or team[1] in self.teams)[:4]),
-                          lambda: self._today(slides)),
-            Slide.WEEK: ((slides.week, tuple(team_names)), lambda: self._week(slides, team_names)),
-            Slide.MISSIONS: (tuple(m for m in slides.missions if not self.teams or m.team_id in self.teams),
-                             lambda: self._missions(slides)),
-            Slide.QUEUE: ((slides.waiting, slides.csat), lambda: self._queue(slides)),
-            Slide.CELEBRATIONS: (tuple(c for c in slides.recent if not self.teams or c.team_id in self.teams),
-                                 lambda: self._recent(slides)),
-            Slide.TROPHIES: (slides.trophies, lambda: self._trophies(slides)),
-        }
-        for slide, container in self.containers.items():
-            part, draw = parts[slide]
-            if self.drawn.get(slide) != part:
-                self.drawn[slide] = part
-                container.clear()
-                with container:
-                    draw()
+class KioskSlide(ui.element, component='kiosk_slide.js'):
+    """One slide, drawn by the browser from the feed's rows; one element however many rows."""
 
-    # --- one slide each ---
+    def __init__(self, feed: KioskFeed, key: FeedKey, slide: Slide) -> None:
+        super().__init__()
+        self.feed = feed
+        self.key = key
+        self.slide = slide
+        self._props['initial'] = feed.full(key, slide)  # the page is sent with the rows of the moment
+        self._props['slide'] = slide.value
+        self._props['labels'] = slide_labels(slide)
 
-    def _today(self, slides: PublicSlides) -> None:
-        ui.label("Today's leaders").classes('dq-title')
-        with ui.element('div').classes('dq-cols'):
-            with ui.element('div').classes('dq-col').mark('today-board'):
-                rows = self.mine(slides.today)[:PUBLIC_TOP]
-                if not rows:
-                    ui.label('No one ranked yet today.').classes('dq-row dq-muted')
-                for row in rows:
-                    _board_row(f'{row.rank}.', row.name, row.team, row.points)
-            with ui.element('div').classes('dq-col').mark('today-teams'):
-                ui.label('Teams').classes('dq-h2')
-                for rank, team_id, name, points in slides.team_totals:
-                    if not self.teams or team_id in self.teams:
-                        _board_row(f'{rank}.', name, '', points)
-
-    def _week(self, slides: PublicSlides, teams: list[tuple[int, str]]) -> None:
-        ui.label('This week, per team').classes('dq-title')
-        with ui.element('div').classes('dq-cols').mark('week-board'):
-            for team_id, name in teams[:4]:
-                with ui.element('div').classes('dq-col'):
-                    ui.label(name).classes('dq-h2')
-                    rows = [row for row in slides.week if row.team_id == team_id][:PUBLIC_TOP]
-                    if not rows:
-                        ui.label('No one ranked yet.').classes('dq-row dq-muted')
-                    for position, row in enumerate(rows, start=1):
-                        _board_row(f'{position}.', row.name, '', row.points)
-
-    def _missions(self, slides: PublicSlides) -> None:
-        ui.label('Team missions').classes('dq-title')
-        missions = [m for m in slides.missions if not self.teams or m.team_id in self.teams][:8]
-        with ui.element('div').classes('dq-col').mark('missions'):
-            if not missions:
-                ui.label('No team mission is running.').classes('dq-row dq-muted')
-            for mission in missions:
-                with ui.element('div').classes('dq-row'):
-                    ui.label(f'{mission.team} · {mission.title}').classes('dq-name')
-                    ui.label('done' if mission.done else f'{mission.value:g} / {mission.target}').classes('dq-num')
-                with ui.element('div').classes('dq-bar'):
-                    ui.element('div').style(f'width: {mission.share * 100:.0f}%')
-
-    def _queue(self, slides: PublicSlides) -> None:
-        ui.label('Queue health').classes('dq-title')
-        with ui.element('div').classes('dq-cols'):
-            with ui.element('div').classes('dq-col'):
-                ui.label('Customers waiting').classes('dq-h2')
-                for channel, waiting in slides.waiting:
-                    with ui.element('div').classes('dq-row'):
-                        ui.icon(CHANNEL_ICONS[channel]).style('color: #ffc857')
-                        ui.label(CHANNEL_LABELS[channel]).classes('dq-name')
-                        ui.label(str(waiting)).classes('dq-num').mark(f'queue-{channel.value}')
-            with ui.element('div').classes('dq-col'):
-                ui.label('CSAT today').classes('dq-h2')
-                good, rated = slides.csat
-                ui.label(f'{round(100 * good / rated)}%' if rated else '–').classes('dq-big').mark('csat-today')
-                ui.label(f'{good} good of {rated} rated' if rated else 'No rating yet today.').classes('dq-muted')
-
-    def _recent(self, slides: PublicSlides) -> None:
-        ui.label('Celebrations').classes('dq-title')
-        recent = [c for c in slides.recent if not self.teams or c.team_id in self.teams][:6]
-        with ui.element('div').classes('dq-col').mark('recent-celebrations'):
-            if not recent:
-                ui.label('The next level-up, badge or mission will be celebrated here.').classes('dq-row dq-muted')
-            for celebration in recent:
-                with ui.element('div').classes('dq-row'):
-                    ui.icon(celebration.icon).style('color: #ffc857')
-                    ui.label(celebration.text).classes('dq-name')
-
-    def _trophies(self, slides: PublicSlides) -> None:
-        ui.label('Trophies of the month').classes('dq-title')
-        with ui.element('div').classes('dq-grid').mark('kiosk-trophies'):
-            for icon, name, leaders in slides.trophies[:4]:
-                with ui.element('div').classes('dq-col'):
-                    with ui.element('div').classes('dq-row'):
-                        ui.icon(icon).style('color: #ffc857')
-                        ui.label(name).classes('dq-h2 dq-name')
-                    if not leaders:
-                        ui.label('No points yet.').classes('dq-row dq-muted')
-                    for position, (leader, points) in enumerate(leaders, start=1):
-                        _board_row(f'{position}.', leader, '', points)
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        """What the slide shows, for NiceGUI's simulated users (the browser draws it from the same rows)."""
+        labels = self._props['labels']
+        parts = {name.partition('/')[2]: rows for name, rows in self.feed.parts.get(self.key, {}).items()
+                 if name.startswith(f'{self.slide.value}/')}
+        texts = [labels['title']]
+        for rows in parts.values():
+            texts += [text for row in rows for text in row if text]  # as ui.icon, an icon shows its name
+        texts += [labels[name] for name in ('teams', 'waiting', 'csat') if name in labels]
+        if 'empty' in labels and any(not rows for name, rows in parts.items() if name not in FIXED_PARTS):
+            texts.append(labels['empty'])
+        return texts
 
 
 class Banner:
@@ -559,19 +632,10 @@ class Banner:
         celebration = self.waiting.popleft()
         self.showing = True
         self.icon.set_name(celebration.icon)
-        self.text.set_text(celebration.text)
+        self.text.set_text(celebration.text())  # in this tab's language
         self.element.set_visibility(True)
         with self.element:
             ui.timer(CELEBRATION_SECONDS, self._next, once=True)  # only while celebrating: no idle timer
-
-
-def _board_row(rank: str, name: str, team: str, points: int) -> None:
-    with ui.element('div').classes('dq-row'):
-        ui.label(rank).classes('dq-rank')
-        ui.label(name).classes('dq-name')
-        if team:
-            ui.label(team).classes('dq-muted')
-        ui.label(f'{points:,}').classes('dq-num')
 
 
 __all__ = ['DEVICE_KEY', 'PublicFloor', 'register', 'shown_code']

@@ -1,16 +1,20 @@
 """The wall display (issue 15) through NiceGUI's simulated users: pairing with a lead's one-time code (good, wrong,
 expired), revocation sending the TV back to the pairing screen, celebrations, and public names (an alias shown, an
 opted-out agent never, the bottom of a ranking never)."""
+import json
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from nicegui.testing import User
 
 from models import Display, StoredEvent
-from services.domain.events import EventKind
+from services.domain.events import Channel, EventKind
 from services.domain.leaderboard import Period
 from services.domain.projection import LevelUp
-from tests.ui.support import agent, demote, log_in, notified, pair_kiosk, services, until
+from tests.ui.support import agent, demote, log_in, notified, pair_kiosk, running, services, until
+from ui import kiosk as ui_kiosk
+from ui.kiosk import KioskSlide
 
 
 async def test_an_unpaired_kiosk_shows_only_the_pairing_screen(user: User) -> None:
@@ -124,8 +128,9 @@ async def test_public_screens_show_aliases_never_the_opted_out_nor_the_bottom(us
     assert len(ranked) > 6
     for row in ranked[-3:]:  # the bottom of the ranking is never on the wall
         await user.should_not_see(row.name)
-    shown = user.find(marker='today-board').elements.pop().default_slot.children
-    assert len(shown) == 5  # the top five public names, Bruno's place left out
+    slide, = user.find(kind=KioskSlide).elements
+    shown = slide.feed.parts[slide.key]['today/rows']
+    assert len(shown) == 5 and agent('bruno').name not in {row[1] for row in shown}  # the top five public names
 
 
 async def test_an_agent_opts_out_on_their_account_page_and_the_lead_sees_it_without_a_way_to_undo(
@@ -157,3 +162,97 @@ async def test_a_display_for_one_team_shows_only_that_team(user: User) -> None:
         for other in services().directory.floor():
             if other.team_id != aurora:
                 await user.should_not_see(other.name)
+
+
+async def test_a_score_change_sends_a_small_patch_once_for_every_kiosk(
+        create_user: Callable[[], User], monkeypatch: pytest.MonkeyPatch) -> None:
+    tvs = [create_user() for _ in range(3)]
+    await pair_tvs(tvs, ['today', 'week', 'trophies'])  # three TVs of the whole floor: one configuration
+    slides = [slide for tv in tvs for slide in tv.find(kind=KioskSlide).elements]
+    feed, key = slides[0].feed, slides[0].key
+    assert all(slide.feed is feed and slide.key == key for slide in slides)  # one feed, one configuration
+    sent: list[tuple[str, dict]] = []
+
+    async def recorded(room: str, message: str, payload: dict) -> None:
+        sent.append((room, payload))
+    monkeypatch.setattr(ui_kiosk, 'broadcast', recorded)
+    ana = agent('ana').id
+    await resolution(ana, 999_001)  # Ana leads the day
+    await until(lambda: feed.parts[key]['today/rows'][0][1] == 'Ana Ozola', message='Ana to lead the day')
+    await feed.floor.settle()
+    sent.clear()
+    before = dict(feed.parts[key])
+    await resolution(ana, 999_002)  # her points only: every rank stays
+    await until(lambda: sent, message='the patch to be sent')
+    await feed.floor.settle()
+    (room, patch), = [(room, patch) for room, patch in sent if 'today/rows' in patch['parts']]  # once, for every TV
+    assert room == 'deskquest-kiosk-en-floor-today.trophies.week' and not patch['full']
+    changed = {name: rows for name, (length, rows) in patch['parts'].items()}
+    assert changed['today/rows'] == ((0, feed.parts[key]['today/rows'][0]),)  # the leader's row alone
+    assert all(len(rows) <= 2 for rows in changed.values())  # a row or two per part, no whole slide
+    assert 'week/teams' not in changed and 'trophies/heads' not in changed
+    whole = json.dumps(feed.full(key), ensure_ascii=False)
+    assert len(json.dumps(patch, ensure_ascii=False)) * 3 < len(whole)
+    assert feed.parts[key]['today/rows'] != before['today/rows']
+    points = feed.parts[key]['today/rows'][0][3]
+    for tv in tvs:
+        with tv.scope(marker='slide-today'):
+            await tv.should_see(points, retries=50)
+
+
+async def resolution(agent_id: int, conversation_id: int) -> None:
+    """Points for one agent, written as the app writes a resolution (the benchmarks' way: no conversation to take)."""
+    now = services().clock.now()
+    async with services().game.unit_of_work() as work:
+        await work.record(EventKind.RESOLVED, agent_id=agent_id, conversation_id=conversation_id, data={
+            'channel': 'email', 'created_at': now.isoformat(), 'sla_due_at': (now + timedelta(hours=4)).isoformat(),
+            'inbound_count': 1})
+
+
+async def test_each_language_gets_its_rows_worded_once_for_its_kiosks(
+        create_user: Callable[[], User], monkeypatch: pytest.MonkeyPatch) -> None:
+    english, french = create_user(), create_user()
+    await french.open('/login')  # this browser chooses French (a cookie): its kiosk speaks it
+    french.find(marker='language-fr').click()
+    await until(lambda: not running('navigate'), message='the login page to be built again in French')
+    await pair_tvs([english, french], ['queue'])
+    (en_slide,), (fr_slide,) = english.find(kind=KioskSlide).elements, french.find(kind=KioskSlide).elements
+    assert en_slide.key[0] == 'en' and fr_slide.key[0] == 'fr' and en_slide.key[1:] == fr_slide.key[1:]
+    with french.scope(marker='slide-queue'):
+        await french.should_see('E-mail', retries=50)
+    with english.scope(marker='slide-queue'):
+        await english.should_see('Email', retries=50)
+    sent: list[tuple[str, dict]] = []
+
+    async def recorded(room: str, message: str, payload: dict) -> None:
+        sent.append((room, payload))
+    monkeypatch.setattr(ui_kiosk, 'broadcast', recorded)
+    feed = en_slide.feed
+    await services().inbox.create_conversation(customer_id=1, channel=Channel.EMAIL, subject='Invoice',
+                                               body='Hello, where is my invoice?')
+    await until(lambda: len(sent) == 2, message='one patch per language')
+    await feed.floor.settle()
+    by_room = {room: patch for room, patch in sent}
+    assert sorted(by_room) == ['deskquest-kiosk-en-floor-queue', 'deskquest-kiosk-fr-floor-queue'] and len(sent) == 2
+    waiting = feed.parts[fr_slide.key]['queue/waiting']
+    email = next(index for index, row in enumerate(waiting) if row[1] == 'E-mail')
+    assert by_room['deskquest-kiosk-fr-floor-queue']['parts']['queue/waiting'] == (len(waiting),
+                                                                                   ((email, waiting[email]),))
+
+
+async def pair_tvs(tvs: list[User], slides: list[str]) -> None:
+    """Pair each TV with a display of its own (the whole floor, ``slides``), then open each TV's kiosk again: a
+    simulated page that sends JavaScript takes NiceGUI's global navigate, so the pairing's own may land elsewhere."""
+    for number, tv in enumerate(tvs):
+        display, code = await services().displays.create(agent('lead'), name=f'TV {number}', team_ids=[],
+                                                         slides=slides, slide_seconds=20)
+        await tv.open('/kiosk')
+        await tv.should_see(marker='pairing-code', retries=50)
+        tv.find(marker='pairing-code').type(code)
+        tv.find(marker='pair').click()
+        await until(lambda paired=display.id: Display.filter(id=paired, paired_at__isnull=False).exists(),
+                    message=f'TV {number} to be paired')
+        await until(lambda: not running('navigate'), message='the pairing screen to send the TV on')
+    for tv in tvs:
+        await tv.open('/kiosk')
+        await tv.should_see(marker='kiosk-screen', retries=50)
