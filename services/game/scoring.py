@@ -5,14 +5,16 @@ later event by it; points already given stay (history is not rewritten). The tab
 can explain an award with the values in force when its event was scored (:func:`policy_in_force`).
 """
 from collections.abc import Mapping
+from datetime import UTC, datetime, time
 from typing import Any
 
 from nicegui import Event
 
-from models import ScoringPolicyRow
+from models import LedgerEntry, ScoringPolicyRow
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.scoring import (
+    LOW_VALUE_KINDS,
     POLICY_FIELDS,
     PolicyError,
     ScoringPolicy,
@@ -43,6 +45,18 @@ class ScoringService:
             self.game.projection.policy = ScoringPolicy()
         else:
             self.game.projection.policy = policy_from_row(latest)
+
+    async def load_low_value(self) -> None:
+        """Give the live fold each agent's points from notes and tags today, as a replay would count them for the
+        daily cap (call after ``GameService.load``, which builds a new projection)."""
+        now = self.game.clock.now()
+        midnight = datetime.combine(now.date(), time(), now.tzinfo or UTC)
+        kinds = [kind.value for kind in LOW_VALUE_KINDS.values()]
+        earned: dict[int, int] = {}
+        for agent_id, points in await LedgerEntry.filter(kind__in=kinds, occurred_at__gte=midnight) \
+                .values_list('agent_id', 'points'):
+            earned[agent_id] = earned.get(agent_id, 0) + points
+        self.game.projection.low_value = {agent_id: (now.date(), points) for agent_id, points in earned.items()}
 
     async def save(self, actor: AgentView, values: Mapping[str, Any]) -> ScoringPolicy:
         """Put new values in force from now on; out-of-range values are refused with what is allowed."""
