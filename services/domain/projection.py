@@ -95,12 +95,13 @@ class GameProjection:
         self.incentives = IncentiveBook()  # the leads' incentives in force, folded from their events
         self.boss = BossBook()  # the queue boss's settings and latest fight (issue 20)
         self.wellbeing = WellbeingTracker()  # hours worked today and the daily limit (issue 20)
-        # each agent's points from notes and tags on their latest day with any, for the daily cap (issue 18)
-        self.low_value: dict[int, tuple[date, int]] = {}
+        # each agent's points from notes and tags per day, for the daily cap (issue 18): a late arrival counts against
+        # its own day, whatever came between (one number per agent and day they earned any: a few thousand a year)
+        self.low_value: dict[tuple[int, date], int] = {}
         # undo logs of the changes still open, innermost last: what each agent, resolution and low-value day was at
         # its begin()
         self._scopes: list[tuple[dict[int, AgentMetrics | None], dict[int, Resolution | None],
-                                 dict[int, tuple[date, int] | None]]] = []
+                                 dict[tuple[int, date], int | None]]] = []
 
     def begin(self) -> None:
         """Start remembering what :meth:`apply` changes, so that :meth:`rollback` can undo it (scopes nest)."""
@@ -121,8 +122,8 @@ class GameProjection:
                 outer_agents.setdefault(agent_id, metrics)
             for conversation_id, resolution in resolutions.items():
                 outer_resolutions.setdefault(conversation_id, resolution)
-            for agent_id, day in low_value.items():
-                outer_low_value.setdefault(agent_id, day)
+            for agent_day, points in low_value.items():
+                outer_low_value.setdefault(agent_day, points)
 
     def rollback(self) -> None:
         """Undo every change since the matching :meth:`begin` (its database transaction was rolled back)."""
@@ -140,11 +141,11 @@ class GameProjection:
                 self.resolutions.pop(conversation_id, None)
             else:
                 self.resolutions[conversation_id] = resolution
-        for agent_id, day in low_value.items():
-            if day is None:
-                self.low_value.pop(agent_id, None)
+        for agent_day, points in low_value.items():
+            if points is None:
+                self.low_value.pop(agent_day, None)
             else:
-                self.low_value[agent_id] = day
+                self.low_value[agent_day] = points
 
     def missing_resolution(self, event: GameEvent) -> int | None:
         """The conversation whose resolution a reopen (or a bad rating, which cancels some of it) needs but which is
@@ -257,18 +258,18 @@ class GameProjection:
 
     def earned_today(self, agent_id: int, day: date) -> int:
         """An agent's points from notes and tags on ``day`` so far, as the daily cap counts them."""
-        latest = self.low_value.get(agent_id)
-        return latest[1] if latest is not None and latest[0] == day else 0
+        return self.low_value.get((agent_id, day), 0)
 
     def _low_value(self, event: GameEvent) -> list[Award]:
         """A note's or a tag's points, counted against the agent's daily cap on them."""
         assert event.agent_id is not None
-        day = event.occurred_at.date()
-        awards = low_value_award(event, policy=self.policy, earned_today=self.earned_today(event.agent_id, day))
+        agent_day = (event.agent_id, event.occurred_at.date())
+        earned = self.low_value.get(agent_day, 0)
+        awards = low_value_award(event, policy=self.policy, earned_today=earned)
         if points := sum(award.points for award in awards):
-            if self._scopes and event.agent_id not in self._scopes[-1][2]:
-                self._scopes[-1][2][event.agent_id] = self.low_value.get(event.agent_id)
-            self.low_value[event.agent_id] = (day, self.earned_today(event.agent_id, day) + points)
+            if self._scopes and agent_day not in self._scopes[-1][2]:
+                self._scopes[-1][2][agent_day] = self.low_value.get(agent_day)
+            self.low_value[agent_day] = earned + points
         return awards
 
     def _metrics(self, agent_id: int) -> AgentMetrics:

@@ -174,6 +174,10 @@ def test_notes_and_tags_earn_their_points_up_to_the_daily_cap_and_then_a_zero_en
     assert kinds_and_points(other) == [(AwardKind.NOTE, 3)]
     tomorrow = projection.apply(low_value(EventKind.TAGGED, 11, CREATED + timedelta(days=1))).awards
     assert kinds_and_points(tomorrow) == [(AwardKind.TAG, 2)] and tomorrow[0].reason == 'tag “billing” on #123'
+    # a late arrival dated yesterday counts against yesterday's cap, not today's
+    late = projection.apply(low_value(EventKind.TAGGED, 12, CREATED + timedelta(hours=2))).awards
+    assert kinds_and_points(late) == [(AwardKind.LOW_VALUE_CAP, 0)]
+    assert projection.earned_today(AGENT, (CREATED + timedelta(days=1)).date()) == 2
 
 
 def test_without_a_cap_or_a_price_notes_and_tags_pay_as_set() -> None:
