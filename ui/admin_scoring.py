@@ -13,7 +13,7 @@ from services.domain.errors import ActionError
 from services.domain.scoring import POLICY_FIELDS, PolicyField, ScoringPolicy, policy_as_dict
 from services.platform.directory import AgentView
 
-UNITS = {'points': 'points', 'minutes': 'min', 'resolved': 'resolved', 'percent': '%'}
+UNITS = {'points': 'points', 'minutes': 'min', 'resolved': 'resolved', 'percent': '%', 'points a day': 'points a day'}
 
 
 class ScoringTab:
@@ -90,4 +90,6 @@ def _value(spec: PolicyField, value: int) -> str:
         return f'{value} min'
     if spec.unit == 'percent':
         return f'{value} %' if value else '0 (off)'
+    if spec.unit == 'points a day':
+        return f'{value} points a day' if value else '0 (no cap)'
     return f'{value} resolved' if value else '0 (everyone ranked)'
