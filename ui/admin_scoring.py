@@ -37,7 +37,7 @@ class ScoringTab:
                         ui.label(f'{spec.meaning} Default {_value(spec, defaults[spec.name])}.') \
                             .classes('text-xs text-grey-7')
                     self.current[spec.name] = ui.label().classes('text-sm text-grey-8 w-48 shrink-0 text-right') \
-                        .mark(f'scoring-now-{spec.name}')
+                        .props(f'data-testid=scoring-now-{spec.name}').mark(f'scoring-now-{spec.name}')
                     # no min/max: the browser would clamp an entry silently, the service says what is allowed
                     self.inputs[spec.name] = ui.number(UNITS[spec.unit], step=1).classes('w-28') \
                         .mark(f'scoring-input-{spec.name}')
