@@ -88,6 +88,11 @@ async def test_notes_and_tags_past_the_daily_cap_earn_nothing_also_after_a_resta
     entries = await LedgerEntry.filter(agent_id=ana.id, kind__in=['note', 'tag', 'low_value_cap']) \
         .order_by('id').values_list('kind', 'points')
     assert entries == [('note', 4), ('tag', 3), ('note', 3), ('low_value_cap', 0)]
+    capped = await LedgerEntry.get(agent_id=ana.id, kind='low_value_cap')
+    receipt = await services.receipts.explain(ana, event_id=capped.event_id, agent_id=ana.id, kind='low_value_cap')
+    assert receipt.title == f'+0 tag “refund” on #{conversation_id}: daily cap of 10 points from notes and tags reached'
+    assert receipt.facts[0].startswith('Notes and tags together earn at most 10 points a day')
+    assert [line.text for line in receipt.events if line.scored] == ['Ana Ozola tagged it “refund”']
     clock.advance(timedelta(days=1))  # a new day, a new cap
     await services.inbox.add_note(ana, conversation_id, 'customer called back')
     assert await LedgerEntry.filter(agent_id=ana.id, kind='note').order_by('-id').first().values_list(
