@@ -5,6 +5,7 @@ from tortoise.models import Model
 QUEUE_JUMP_DEFAULT = -50
 AGING_BOUNTY_DEFAULT = 8
 AGING_LIMIT_MINUTES_DEFAULT = 10
+LOW_VALUE_DAILY_CAP_DEFAULT = 20
 
 
 class StoredEvent(Model):
@@ -97,6 +98,10 @@ class ScoringPolicyRow(Model):
     aging_limit_minutes = fields.IntField(default=AGING_LIMIT_MINUTES_DEFAULT, db_default=AGING_LIMIT_MINUTES_DEFAULT)
     bad_rating_cancel_percent = fields.IntField(default=100, db_default=0)
     reopen_penalty_percent = fields.IntField(default=100, db_default=0)
+    # notes and tags earn nothing unless a lead prices them; their daily cap is on for a new floor, off before it
+    note_points = fields.IntField(default=0, db_default=0)
+    tag_points = fields.IntField(default=0, db_default=0)
+    low_value_daily_cap = fields.IntField(default=LOW_VALUE_DAILY_CAP_DEFAULT, db_default=0)
 
     class Meta:
         table = 'scoring_policy'

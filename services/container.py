@@ -132,6 +132,7 @@ class Services:
         await self.scoring.load()  # and the scoring values in force
         await self.game.load()
         await self.wellbeing.load()  # into the projection game.load() built
+        await self.scoring.load_low_value()  # today's points from notes and tags, for their daily cap
         self.away.load()  # whoever comes back was away since here
         await self.incentives.load()  # into the projection game.load() built
         await self.rewards.load()

@@ -13,7 +13,7 @@ from services.domain.errors import ActionError
 from services.domain.scoring import POLICY_FIELDS, PolicyField, ScoringPolicy, policy_as_dict
 from services.platform.directory import AgentView
 
-UNITS = {'points': 'points', 'minutes': 'min', 'resolved': 'resolved', 'percent': '%'}
+UNITS = {'points': 'points', 'minutes': 'min', 'resolved': 'resolved', 'percent': '%', 'points a day': 'points a day'}
 
 
 class ScoringTab:
@@ -37,7 +37,7 @@ class ScoringTab:
                         ui.label(f'{spec.meaning} Default {_value(spec, defaults[spec.name])}.') \
                             .classes('text-xs text-grey-7')
                     self.current[spec.name] = ui.label().classes('text-sm text-grey-8 w-48 shrink-0 text-right') \
-                        .mark(f'scoring-now-{spec.name}')
+                        .props(f'data-testid=scoring-now-{spec.name}').mark(f'scoring-now-{spec.name}')
                     # no min/max: the browser would clamp an entry silently, the service says what is allowed
                     self.inputs[spec.name] = ui.number(UNITS[spec.unit], step=1).classes('w-28') \
                         .mark(f'scoring-input-{spec.name}')
@@ -90,4 +90,6 @@ def _value(spec: PolicyField, value: int) -> str:
         return f'{value} min'
     if spec.unit == 'percent':
         return f'{value} %' if value else '0 (off)'
+    if spec.unit == 'points a day':
+        return f'{value} points a day' if value else '0 (no cap)'
     return f'{value} resolved' if value else '0 (everyone ranked)'

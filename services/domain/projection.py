@@ -2,6 +2,7 @@
 from collections import OrderedDict
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from operator import attrgetter
 
 from services.domain.boss import BossBook
@@ -9,12 +10,14 @@ from services.domain.events import Channel, EventKind, GameEvent, Rating
 from services.domain.incentives import IncentiveBook
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, levels_from_dicts
 from services.domain.scoring import (
+    LOW_VALUE_KINDS,
     Award,
     ScoringPolicy,
     dispute_compensation,
     fair_play_bad_rating,
     fair_play_reopen,
     kudos_awards,
+    low_value_award,
     merge_transfers,
     policy_from_dict,
     quest_awards,
@@ -92,32 +95,39 @@ class GameProjection:
         self.incentives = IncentiveBook()  # the leads' incentives in force, folded from their events
         self.boss = BossBook()  # the queue boss's settings and latest fight (issue 20)
         self.wellbeing = WellbeingTracker()  # hours worked today and the daily limit (issue 20)
-        # undo logs of the changes still open, innermost last: what each agent and resolution was at its begin()
-        self._scopes: list[tuple[dict[int, AgentMetrics | None], dict[int, Resolution | None]]] = []
+        # each agent's points from notes and tags per day, for the daily cap (issue 18): a late arrival counts against
+        # its own day, whatever came between (one number per agent and day they earned any: a few thousand a year)
+        self.low_value: dict[tuple[int, date], int] = {}
+        # undo logs of the changes still open, innermost last: what each agent, resolution and low-value day was at
+        # its begin()
+        self._scopes: list[tuple[dict[int, AgentMetrics | None], dict[int, Resolution | None],
+                                 dict[tuple[int, date], int | None]]] = []
 
     def begin(self) -> None:
         """Start remembering what :meth:`apply` changes, so that :meth:`rollback` can undo it (scopes nest)."""
-        self._scopes.append(({}, {}))
+        self._scopes.append(({}, {}, {}))
         self.incentives.begin()
         self.boss.begin()
         self.wellbeing.begin()
 
     def commit(self) -> None:
         """Keep the changes since the matching :meth:`begin`; an enclosing scope can still undo them."""
-        agents, resolutions = self._scopes.pop()
+        agents, resolutions, low_value = self._scopes.pop()
         self.incentives.commit()
         self.boss.commit()
         self.wellbeing.commit()
         if self._scopes:
-            outer_agents, outer_resolutions = self._scopes[-1]
+            outer_agents, outer_resolutions, outer_low_value = self._scopes[-1]
             for agent_id, metrics in agents.items():
                 outer_agents.setdefault(agent_id, metrics)
             for conversation_id, resolution in resolutions.items():
                 outer_resolutions.setdefault(conversation_id, resolution)
+            for agent_day, points in low_value.items():
+                outer_low_value.setdefault(agent_day, points)
 
     def rollback(self) -> None:
         """Undo every change since the matching :meth:`begin` (its database transaction was rolled back)."""
-        agents, resolutions = self._scopes.pop()
+        agents, resolutions, low_value = self._scopes.pop()
         self.incentives.rollback()
         self.boss.rollback()
         self.wellbeing.rollback()
@@ -131,6 +141,11 @@ class GameProjection:
                 self.resolutions.pop(conversation_id, None)
             else:
                 self.resolutions[conversation_id] = resolution
+        for agent_day, points in low_value.items():
+            if points is None:
+                self.low_value.pop(agent_day, None)
+            else:
+                self.low_value[agent_day] = points
 
     def missing_resolution(self, event: GameEvent) -> int | None:
         """The conversation whose resolution a reopen (or a bad rating, which cancels some of it) needs but which is
@@ -186,6 +201,8 @@ class GameProjection:
             metrics.positive_ratings += rating == Rating.GOOD
             metrics.negative_ratings += rating == Rating.BAD
             touched.add(event.agent_id)
+        elif event.kind in LOW_VALUE_KINDS and event.agent_id is not None:
+            awards = self._low_value(event)
         elif event.kind in (EventKind.INCENTIVE_SAVED, EventKind.INCENTIVE_DELETED):
             self.incentives.change(event)
         elif event.kind == EventKind.RATING_INVALIDATED and event.agent_id is not None:
@@ -238,6 +255,22 @@ class GameProjection:
         metrics.positive_ratings -= rating == Rating.GOOD
         metrics.negative_ratings -= rating == Rating.BAD
         return dispute_compensation(event)
+
+    def earned_today(self, agent_id: int, day: date) -> int:
+        """An agent's points from notes and tags on ``day`` so far, as the daily cap counts them."""
+        return self.low_value.get((agent_id, day), 0)
+
+    def _low_value(self, event: GameEvent) -> list[Award]:
+        """A note's or a tag's points, counted against the agent's daily cap on them."""
+        assert event.agent_id is not None
+        agent_day = (event.agent_id, event.occurred_at.date())
+        earned = self.low_value.get(agent_day, 0)
+        awards = low_value_award(event, policy=self.policy, earned_today=earned)
+        if points := sum(award.points for award in awards):
+            if self._scopes and agent_day not in self._scopes[-1][2]:
+                self._scopes[-1][2][agent_day] = self.low_value.get(agent_day)
+            self.low_value[agent_day] = earned + points
+        return awards
 
     def _metrics(self, agent_id: int) -> AgentMetrics:
         metrics = self.agents.get(agent_id)

@@ -104,6 +104,16 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
     if kind == AwardKind.REOPEN_PENALTY.value:
         return [f'The conversation was reopened: beside taking back what its resolution earned, it costs '
                 f'{policy.reopen_penalty_percent} % of the fast and on-time points once more.']
+    if kind in (AwardKind.NOTE.value, AwardKind.TAG.value):
+        what, points = ('internal note', policy.note_points) if kind == AwardKind.NOTE.value else \
+            ('tag', policy.tag_points)
+        cap = f' up to {policy.low_value_daily_cap} points a day from notes and tags together' \
+            if policy.low_value_daily_cap else ''
+        return [f'Each {what} earns {points:+d} productivity{cap}.']
+    if kind == AwardKind.LOW_VALUE_CAP.value:
+        return [f'Notes and tags together earn at most {policy.low_value_daily_cap} points a day; that day\'s were '
+                'already earned, so this one earned nothing. The cap keeps trivial notes and tags from paying: '
+                'resolving conversations well is what scores.']
     if kind == AwardKind.INCENTIVE.value:
         return ['A lead’s incentive was running when this event happened; its extra points are their own entry.']
     return [f'Given for the {event_kind.replace("_", " ")} event.']
@@ -151,6 +161,8 @@ def describe(event_kind: str, data: Mapping[str, Any], actor: str) -> str:
             return f'{actor} had it open'
         case 'tagged':
             return f'{actor} tagged it “{data.get("tag", "")}”'
+        case 'note_added':
+            return f'{actor} wrote an internal note ({data.get("length", 0)} characters)'
         case 'levels_changed':
             return 'A lead changed the levels'
     return f'{event_kind.replace("_", " ").capitalize()} ({actor})' if actor else \

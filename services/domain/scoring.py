@@ -35,6 +35,9 @@ class AwardKind(str, Enum):
     AGING_BOUNTY = 'aging_bounty'  # taken after it waited longer than the aging limit
     BAD_RATING_CANCEL = 'bad_rating_cancel'  # a bad rating cancels the resolution's speed and productivity points
     REOPEN_PENALTY = 'reopen_penalty'  # a reopen costs those points once more, beside the clawback
+    NOTE = 'note'  # an internal note, when a lead gives notes points
+    TAG = 'tag'  # a tag put on a conversation, when a lead gives tags points
+    LOW_VALUE_CAP = 'low_value_cap'  # zero points: a note or tag past the agent's daily cap on them
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -58,6 +61,10 @@ class ScoringPolicy:
     aging_limit: timedelta = timedelta(minutes=10)
     bad_rating_cancel_percent: int = 100
     reopen_penalty_percent: int = 100
+    # low-value actions: nothing unless a lead prices them; then at most this many points a day from them (0: no cap)
+    note_points: int = 0
+    tag_points: int = 0
+    low_value_daily_cap: int = 20
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -78,6 +85,8 @@ class PolicyField:
             return f'a whole number of points from 0 to {self.high} (0 switches it off)'
         if self.unit == 'percent':
             return f'a whole number from {self.low} to {self.high} (percent; 0 switches it off)'
+        if self.unit == 'points a day':
+            return f'a whole number of points from 0 to {self.high} (0: no cap)'
         if self.unit == 'minutes':
             return f'a whole number of minutes from {self.low} to {self.high} (a week)'
         return f'a whole number from {self.low} to {self.high} (0 ranks everyone)'
@@ -117,6 +126,16 @@ POLICY_FIELDS = (
     PolicyField(name='reopen_penalty_percent', label='Reopen penalty', unit='percent', low=0, high=100,
                 meaning='The share of a resolution\'s fast and on-time points that a reopen costs once more, beside '
                         'taking back what the resolution earned.'),
+    PolicyField(name='note_points', label='Internal note', unit='points', low=0, high=MAX_POINTS,
+                meaning='Productivity points for each internal note an agent writes (counted toward the daily cap on '
+                        'notes and tags).'),
+    PolicyField(name='tag_points', label='Tag', unit='points', low=0, high=MAX_POINTS,
+                meaning='Productivity points for each tag an agent puts on a conversation (counted toward the daily '
+                        'cap on notes and tags).'),
+    PolicyField(name='low_value_daily_cap', label='Daily cap on notes and tags', unit='points a day', low=0,
+                high=10 * MAX_POINTS,
+                meaning='At most this many points a day for each agent from internal notes and tags together; past '
+                        'it they earn nothing, so spamming notes or tags does not pay. 0: no cap.'),
 )
 
 
@@ -133,13 +152,16 @@ def policy_as_dict(policy: ScoringPolicy) -> dict[str, int]:
             'minimum_resolved': policy.minimum_resolved, 'queue_jump': policy.queue_jump,
             'aging_bounty': policy.aging_bounty, 'aging_limit_minutes': int(policy.aging_limit.total_seconds() // 60),
             'bad_rating_cancel_percent': policy.bad_rating_cancel_percent,
-            'reopen_penalty_percent': policy.reopen_penalty_percent}
+            'reopen_penalty_percent': policy.reopen_penalty_percent, 'note_points': policy.note_points,
+            'tag_points': policy.tag_points, 'low_value_daily_cap': policy.low_value_daily_cap}
 
 
-FAIR_PLAY_OFF = ScoringPolicy(queue_jump=0, aging_bounty=0, bad_rating_cancel_percent=0, reopen_penalty_percent=0)
-"""The fair-play values where a record is older than them: the rules off (the aging limit counts only with a bounty)."""
+FAIR_PLAY_OFF = ScoringPolicy(queue_jump=0, aging_bounty=0, bad_rating_cancel_percent=0, reopen_penalty_percent=0,
+                              low_value_daily_cap=0)
+"""The fair-play values where a record is older than them: the rules off (the aging limit counts only with a bounty;
+notes and tags earned nothing then, and had no cap)."""
 FAIR_PLAY_FIELDS = ('queue_jump', 'aging_bounty', 'aging_limit_minutes', 'bad_rating_cancel_percent',
-                    'reopen_penalty_percent')
+                    'reopen_penalty_percent', 'note_points', 'tag_points', 'low_value_daily_cap')
 
 
 def policy_from_dict(values: Mapping[str, Any]) -> ScoringPolicy:
@@ -158,7 +180,10 @@ def policy_from_dict(values: Mapping[str, Any]) -> ScoringPolicy:
                          if values.get('aging_limit_minutes') is not None else fair.aging_limit,
                          bad_rating_cancel_percent=values.get('bad_rating_cancel_percent',
                                                               fair.bad_rating_cancel_percent),
-                         reopen_penalty_percent=values.get('reopen_penalty_percent', fair.reopen_penalty_percent))
+                         reopen_penalty_percent=values.get('reopen_penalty_percent', fair.reopen_penalty_percent),
+                         note_points=values.get('note_points', fair.note_points),
+                         tag_points=values.get('tag_points', fair.tag_points),
+                         low_value_daily_cap=values.get('low_value_daily_cap', fair.low_value_daily_cap))
 
 
 def check_policy(values: Mapping[str, Any]) -> ScoringPolicy:
@@ -272,6 +297,29 @@ def _volume_share(awards: Sequence[Award], percent: int, kind: AwardKind, wordin
              if award.kind in VOLUME_AWARDS and award.points > 0]
     return [Award(agent_id=award.agent_id, points=-points, domain=award.domain, kind=kind,
                   reason=wording.format(award.reason)[:200]) for award, points in taken if points]
+
+
+LOW_VALUE_KINDS = {EventKind.NOTE_ADDED: AwardKind.NOTE, EventKind.TAGGED: AwardKind.TAG}
+
+
+def low_value_award(event: GameEvent, *, policy: ScoringPolicy, earned_today: int) -> list[Award]:
+    """A note's or a tag's points, within what the daily cap leaves the agent (``earned_today``: their points from
+    notes and tags so far that day); one zero-point entry saying why when the cap leaves nothing."""
+    assert event.kind in LOW_VALUE_KINDS and event.agent_id is not None
+    kind = LOW_VALUE_KINDS[event.kind]
+    points = policy.note_points if kind == AwardKind.NOTE else policy.tag_points
+    if not points:
+        return []
+    what = f'note on {ticket_name(event)}' if kind == AwardKind.NOTE else \
+        f'tag “{event.data.get("tag", "")}” on {ticket_name(event)}'
+    cap = policy.low_value_daily_cap
+    if cap and earned_today + points > cap:
+        left = max(0, cap - earned_today)
+        if not left:
+            return [_award(event, 0, Domain.PRODUCTIVITY, AwardKind.LOW_VALUE_CAP,
+                           f'{what}: daily cap of {cap} points from notes and tags reached'[:200])]
+        return [_award(event, left, Domain.PRODUCTIVITY, kind, f'{what} (up to the daily cap of {cap})'[:200])]
+    return [_award(event, points, Domain.PRODUCTIVITY, kind, what[:200])]
 
 
 def rating_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:

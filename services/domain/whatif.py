@@ -309,6 +309,7 @@ def _switched(live: GameProjection, draft: RuleSet) -> GameProjection:
     book.hourly = {key: value for key, value in live.incentives.hourly.items() if key[0] in book.incentives}
     switched.incentives = book
     switched.wellbeing = live.wellbeing.copy()  # the hours already worked and the daily limit stay what they are
+    switched.low_value = dict(live.low_value)  # the day's points from notes and tags count against the draft's cap
     for metrics in switched.agents.values():
         metrics.level = level_after(metrics.level, metrics.as_dict(), levels=draft.levels)
     return switched

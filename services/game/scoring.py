@@ -5,14 +5,16 @@ later event by it; points already given stay (history is not rewritten). The tab
 can explain an award with the values in force when its event was scored (:func:`policy_in_force`).
 """
 from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from nicegui import Event
 
-from models import ScoringPolicyRow
+from models import LedgerEntry, ScoringPolicyRow
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.scoring import (
+    LOW_VALUE_KINDS,
     POLICY_FIELDS,
     PolicyError,
     ScoringPolicy,
@@ -24,6 +26,7 @@ from services.platform.directory import AgentView
 from services.platform.event_log import GameService
 
 SEEDED = 0  # the defaults are in force from the start of the log
+LOW_VALUE_DAYS_READ = 7  # the days of note and tag points read back at start-up, for late deliveries
 
 
 class ScoringService:
@@ -43,6 +46,22 @@ class ScoringService:
             self.game.projection.policy = ScoringPolicy()
         else:
             self.game.projection.policy = policy_from_row(latest)
+
+    async def load_low_value(self) -> None:
+        """Give the live fold each agent's points from notes and tags on the last few days, as a replay would count
+        them for the daily cap (call after ``GameService.load``, which builds a new projection). A note or tag dated
+        further back than :data:`LOW_VALUE_DAYS_READ` (a helpdesk's very late delivery) after a restart counts against
+        an empty day."""
+        now = self.game.clock.now()
+        since = datetime.combine(now.astimezone(UTC).date() - timedelta(days=LOW_VALUE_DAYS_READ), time(), UTC)
+        kinds = [kind.value for kind in LOW_VALUE_KINDS.values()]
+        earned: dict[tuple[int, date], int] = {}
+        for agent_id, points, occurred_at in await LedgerEntry.filter(kind__in=kinds, occurred_at__gte=since) \
+                .values_list('agent_id', 'points', 'occurred_at'):
+            at = occurred_at if occurred_at.tzinfo is not None else occurred_at.replace(tzinfo=UTC)
+            key = (agent_id, at.astimezone(UTC).date())  # the events' times are UTC, as the fold reads their day
+            earned[key] = earned.get(key, 0) + points
+        self.game.projection.low_value = earned
 
     async def save(self, actor: AgentView, values: Mapping[str, Any]) -> ScoringPolicy:
         """Put new values in force from now on; out-of-range values are refused with what is allowed."""

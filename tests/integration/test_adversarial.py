@@ -21,18 +21,25 @@ docs/PERFORMANCE.md). Before the fair-play rules the cherry picker ranked first 
 resolution paid for the count of conversations it chose, and its choice shows in the log only as a queue jump (taking a
 newer conversation while an older one of its channel waits), which now costs it. The speed-only agent's fast closes
 now pay only when the customer is content: a bad rating cancels them, a reopen costs them once more.
+
+Notes and tags earn nothing by default. A lead who prices them (4 a note, 2 a tag) would make the note spammer first on
+every seed over three days; the default daily cap (20 points a day from notes and tags) puts it back below the best
+honest agent.
 """
 import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 import pytest
 
+from services.domain.projection import GameProjection
+from services.domain.scoring import AwardKind, ScoringPolicy
 from simulation.core import RunConfig, simulate
-from simulation.report import report
+from simulation.report import personas, play, report
 from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, PERSONAS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,3 +103,34 @@ def test_over_a_month_no_persona_ranks_first_and_the_best_honest_agent_leads_eac
         assert best['points'] - document['personas'][name]['points'] > 2500, name
     # what closing early costs shows where the points went: reopens
     assert document['personas']['premature_closer']['reopen_rate'] > 3 * best['reopen_rate']
+
+
+# a lead who prices notes and tags (they earn nothing by default): enough that, uncapped, spamming them pays
+PRICED_NOTES = ScoringPolicy(note_points=4, tag_points=2, low_value_daily_cap=0)
+
+
+@pytest.mark.parametrize('seed', SEEDS)
+def test_the_daily_cap_on_notes_and_tags_keeps_the_note_spammer_from_ranking_first(seed: int) -> None:
+    agents = 12
+    run = simulate(RunConfig(agents=agents, arrivals_per_hour=DEMO_ARRIVALS_PER_AGENT_HOUR * agents, hours=3 * 24.0,
+                             scenario='normal', seed=seed, personas=tuple(PERSONAS)))
+    uncapped = personas(run, play(run, policy=PRICED_NOTES))['personas']['note_spammer']
+    assert uncapped['rank_all_time'] == 1 and uncapped['rank_month'] == 1, uncapped  # priced, uncapped: spam wins
+    capped_policy = replace(PRICED_NOTES, low_value_daily_cap=ScoringPolicy().low_value_daily_cap)
+    capped = personas(run, play(run, policy=capped_policy))['personas']['note_spammer']
+    assert capped['rank_all_time'] > 1 and capped['rank_month'] > 1, capped
+    assert uncapped['points'] - capped['points'] > 500  # what the cap took from three days of spam
+    # no agent ever earns more than the cap from notes and tags in a day; the spammer reaches it and then earns nothing
+    projection = GameProjection(policy=capped_policy)
+    per_day: dict[tuple[int, object], int] = {}
+    capped_entries: dict[int, int] = {}
+    for event in run.events():
+        for award in projection.apply(event).awards:
+            if award.kind in (AwardKind.NOTE, AwardKind.TAG):
+                key = (award.agent_id, event.occurred_at.date())
+                per_day[key] = per_day.get(key, 0) + award.points
+            elif award.kind == AwardKind.LOW_VALUE_CAP:
+                capped_entries[award.agent_id] = capped_entries.get(award.agent_id, 0) + 1
+    assert max(per_day.values()) == capped_policy.low_value_daily_cap
+    spammer = next(agent.id for agent in run.agents if agent.style.name == 'note_spammer')
+    assert capped_entries[spammer] == max(capped_entries.values()) > 50

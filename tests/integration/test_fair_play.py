@@ -5,6 +5,7 @@ from datetime import timedelta
 from models import Customer, LedgerEntry, StoredEvent
 from services.container import Services
 from services.domain.events import Channel, EventKind, Rating
+from services.domain.scoring import policy_as_dict
 from services.game.rebuild import differences, replay
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
@@ -71,3 +72,29 @@ async def test_a_bad_rating_cancels_and_a_reopen_costs_once_more_also_after_a_re
     penalty = await LedgerEntry.filter(event_id=reopened.id, kind='reopen_penalty').values_list('points', flat=True)
     assert sorted(penalty) == sorted([-policy.on_time_resolution, -policy.fast_resolution])
     assert await differences(await replay()) == []
+
+
+async def test_notes_and_tags_past_the_daily_cap_earn_nothing_also_after_a_restart(
+        services: Services, clock: ManualClock, ana: AgentView, lead: AgentView) -> None:
+    await services.scoring.save(lead, policy_as_dict(services.scoring.policy) | {
+        'note_points': 4, 'tag_points': 3, 'low_value_daily_cap': 10})
+    conversation_id = await arrive(services, clock)
+    await services.inbox.take(ana, conversation_id)
+    await services.inbox.add_note(ana, conversation_id, 'checked')  # 4
+    await services.inbox.tag(ana, conversation_id, 'billing')  # 3: 7 today
+    await services.load()  # a restart: the day's 7 points from notes and tags are read back, not forgotten
+    await services.inbox.add_note(ana, conversation_id, 'see above')  # the 3 left under the cap
+    await services.inbox.tag(ana, conversation_id, 'refund')  # nothing: the cap is reached
+    entries = await LedgerEntry.filter(agent_id=ana.id, kind__in=['note', 'tag', 'low_value_cap']) \
+        .order_by('id').values_list('kind', 'points')
+    assert entries == [('note', 4), ('tag', 3), ('note', 3), ('low_value_cap', 0)]
+    capped = await LedgerEntry.get(agent_id=ana.id, kind='low_value_cap')
+    receipt = await services.receipts.explain(ana, event_id=capped.event_id, agent_id=ana.id, kind='low_value_cap')
+    assert receipt.title == f'+0 tag “refund” on #{conversation_id}: daily cap of 10 points from notes and tags reached'
+    assert receipt.facts[0].startswith('Notes and tags together earn at most 10 points a day')
+    assert [line.text for line in receipt.events if line.scored] == ['Ana Ozola tagged it “refund”']
+    clock.advance(timedelta(days=1))  # a new day, a new cap
+    await services.inbox.add_note(ana, conversation_id, 'customer called back')
+    assert await LedgerEntry.filter(agent_id=ana.id, kind='note').order_by('-id').first().values_list(
+        'points', flat=True) == 4
+    assert await differences(await replay()) == []  # the live fold, restart and all, is what a replay gives

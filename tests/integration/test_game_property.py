@@ -39,7 +39,8 @@ LEAD = AgentView(id=99, username='lead', name='Lena Lead', role='lead', team_id=
                  is_demo=False)
 CHANNELS = ('email', 'chat', 'phone', 'social')
 STATUSES = ('online', 'on_break', 'away', 'offline')
-ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'transferred', 'viewed', 'presence_changed',
+ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'note_added', 'transferred', 'viewed',
+           'presence_changed',
            'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'edit_season', 'restart', 'boss_start',
            'boss_check', 'edit_wellbeing')
 
@@ -76,6 +77,7 @@ def event_data(action: str, conversation: int, variant: int, clock: ManualClock)
     if action == 'presence_changed':
         return {'status': STATUSES[variant], 'previous': STATUSES[(variant + 1) % 4], 'seconds': 900 * variant}
     return {'reopened': {'reason': 'customer wrote again'}, 'tagged': {'tag': f'tag{variant}'},
+            'note_added': {'length': 5 + variant},
             'transferred': {'note_length': 10 * variant, 'channel': channel, 'status': 'open'},
             'viewed': {'seconds': 5 + 60 * variant}}[action]
 
@@ -124,6 +126,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                 await badges.stop()
                 for service in (game, boss, wellbeing, badges, trophies, quests, leaderboard):
                     await service.load()
+                await scoring.load_low_value()  # into the projection game.load() built, as the container does
                 continue
             if action == 'boss_start':  # a lead calls a boss, its health the queue; refused while one runs
                 queue[0] = 1 + variant + conversation
@@ -166,7 +169,10 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                 continue
             if action == 'edit_scoring':
                 values = policy_as_dict(ScoringPolicy()) | {'fast_resolution': 4 * variant, 'first_contact': variant,
-                                                            'fast_limit_minutes': 20 + 30 * variant}
+                                                            'fast_limit_minutes': 20 + 30 * variant,
+                                                            # notes and tags priced, their daily cap 0 (off) to 10
+                                                            'note_points': 3 * variant, 'tag_points': variant,
+                                                            'low_value_daily_cap': 5 * (conversation % 3)}
                 if values != policy_as_dict(scoring.policy):  # saving the values in force is refused
                     await scoring.save(LEAD, values)
                 continue

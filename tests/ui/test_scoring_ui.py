@@ -39,6 +39,24 @@ async def test_a_lead_edits_a_value_and_is_refused_an_invalid_one(user: User) ->
     assert await ScoringPolicyRow.all().count() == 3
 
 
+async def test_a_lead_prices_notes_and_sets_their_daily_cap(user: User) -> None:
+    await open_scoring(user)
+    with user.scope(marker='scoring-low_value_daily_cap'):
+        await user.should_see('now 20 points a day', retries=50)
+        await user.should_see('Default 20 points a day.')
+    user.find(marker='scoring-input-low_value_daily_cap').clear().type('-1')
+    user.find(marker='scoring-save').click()
+    await user.should_see('Daily cap on notes and tags: a whole number of points from 0 to 5000 (0: no cap).',
+                          retries=50)
+    user.find(marker='scoring-input-low_value_daily_cap').clear().type('0')
+    user.find(marker='scoring-input-note_points').clear().type('2')
+    user.find(marker='scoring-save').click()
+    await user.should_see('Scoring saved: it applies from now on.', retries=50)
+    with user.scope(marker='scoring-low_value_daily_cap'):
+        await user.should_see('now 0 (no cap)', retries=50)
+    assert services().scoring.policy == ScoringPolicy(note_points=2, low_value_daily_cap=0)
+
+
 async def test_a_lead_demoted_while_the_tab_is_open_changes_nothing(user: User) -> None:
     await open_scoring(user)
     demote('lead')

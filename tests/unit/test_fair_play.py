@@ -120,7 +120,7 @@ def test_the_fair_play_values_are_checked_and_round_trip_with_the_policy() -> No
     old = {name: value for name, value in values.items() if name not in FAIR_PLAY_FIELDS}
     assert policy_from_dict(old) == replace(policy, queue_jump=0, aging_bounty=0,
                                             aging_limit=ScoringPolicy().aging_limit, bad_rating_cancel_percent=0,
-                                            reopen_penalty_percent=0)
+                                            reopen_penalty_percent=0, low_value_daily_cap=0)
 
 
 def test_the_rules_document_carries_the_fair_play_values_both_ways() -> None:
@@ -134,7 +134,8 @@ def test_the_rules_document_carries_the_fair_play_values_both_ways() -> None:
         del document['scoring'][name]
     assert rules_from_document(document).policy == replace(policy, queue_jump=0, aging_bounty=0,
                                                            aging_limit=ScoringPolicy().aging_limit,
-                                                           bad_rating_cancel_percent=0, reopen_penalty_percent=0)
+                                                           bad_rating_cancel_percent=0, reopen_penalty_percent=0,
+                                                           low_value_daily_cap=0)
     del document['scoring']['fast_resolution']  # an older value is still required
     with pytest.raises(ValueError, match='Fast resolution'):
         rules_from_document(document)
@@ -149,3 +150,71 @@ def test_each_fair_play_entry_has_a_receipt_that_says_its_rule() -> None:
     assert 'waited 25 min' in said[AwardKind.AGING_BOUNTY] and 'each whole 10 min' in said[AwardKind.AGING_BOUNTY]
     assert '100 % of the fast and on-time points' in said[AwardKind.BAD_RATING_CANCEL]
     assert 'once more' in said[AwardKind.REOPEN_PENALTY]
+
+
+def low_value(kind: EventKind, event_id: int, at: datetime, *, agent_id: int = AGENT) -> GameEvent:
+    data = {'tag': 'billing'} if kind == EventKind.TAGGED else {'length': 8}
+    return GameEvent(id=event_id, key=f'{kind.value}:{event_id}', kind=kind, occurred_at=at, agent_id=agent_id,
+                     conversation_id=TICKET, data=data)
+
+
+def test_notes_and_tags_earn_their_points_up_to_the_daily_cap_and_then_a_zero_entry_that_says_why() -> None:
+    projection = GameProjection(policy=ScoringPolicy(note_points=3, tag_points=2, low_value_daily_cap=10))
+    earned = [kinds_and_points(projection.apply(low_value(kind, number, CREATED + timedelta(minutes=number))).awards)
+              for number, kind in enumerate([EventKind.NOTE_ADDED, EventKind.TAGGED, EventKind.NOTE_ADDED,
+                                             EventKind.NOTE_ADDED, EventKind.TAGGED], start=1)]
+    # 3 + 2 + 3 = 8, the next note only the 2 left under the cap, then nothing: one zero entry saying why
+    assert earned == [[(AwardKind.NOTE, 3)], [(AwardKind.TAG, 2)], [(AwardKind.NOTE, 3)], [(AwardKind.NOTE, 2)],
+                      [(AwardKind.LOW_VALUE_CAP, 0)]]
+    assert projection.agents[AGENT].productivity == 10
+    capped = projection.apply(low_value(EventKind.NOTE_ADDED, 9, CREATED + timedelta(hours=1))).awards[0]
+    assert capped.reason == 'note on #123: daily cap of 10 points from notes and tags reached'
+    # another agent has a cap of their own, and the next day the agent's starts again
+    other = projection.apply(low_value(EventKind.NOTE_ADDED, 10, CREATED, agent_id=AGENT + 1)).awards
+    assert kinds_and_points(other) == [(AwardKind.NOTE, 3)]
+    tomorrow = projection.apply(low_value(EventKind.TAGGED, 11, CREATED + timedelta(days=1))).awards
+    assert kinds_and_points(tomorrow) == [(AwardKind.TAG, 2)] and tomorrow[0].reason == 'tag “billing” on #123'
+    # a late arrival dated yesterday counts against yesterday's cap, not today's
+    late = projection.apply(low_value(EventKind.TAGGED, 12, CREATED + timedelta(hours=2))).awards
+    assert kinds_and_points(late) == [(AwardKind.LOW_VALUE_CAP, 0)]
+    assert projection.earned_today(AGENT, (CREATED + timedelta(days=1)).date()) == 2
+
+
+def test_without_a_cap_or_a_price_notes_and_tags_pay_as_set() -> None:
+    uncapped = GameProjection(policy=ScoringPolicy(note_points=3, low_value_daily_cap=0))
+    for number in range(1, 21):
+        uncapped.apply(low_value(EventKind.NOTE_ADDED, number, CREATED + timedelta(minutes=number)))
+    assert uncapped.agents[AGENT].points == 60
+    unpriced = GameProjection()  # the defaults: notes and tags earn nothing, so no entry at all
+    assert unpriced.apply(low_value(EventKind.NOTE_ADDED, 1, CREATED)).awards == []
+    assert unpriced.apply(low_value(EventKind.TAGGED, 2, CREATED)).awards == []
+
+
+def test_a_rolled_back_note_gives_its_share_of_the_cap_back() -> None:
+    projection = GameProjection(policy=ScoringPolicy(note_points=5, low_value_daily_cap=10))
+    projection.apply(low_value(EventKind.NOTE_ADDED, 1, CREATED))
+    projection.begin()
+    projection.apply(low_value(EventKind.NOTE_ADDED, 2, CREATED + timedelta(minutes=1)))
+    assert projection.earned_today(AGENT, CREATED.date()) == 10
+    projection.rollback()
+    assert projection.earned_today(AGENT, CREATED.date()) == 5
+    again = projection.apply(low_value(EventKind.NOTE_ADDED, 2, CREATED + timedelta(minutes=1))).awards
+    assert kinds_and_points(again) == [(AwardKind.NOTE, 5)]
+
+
+def test_the_cap_values_are_checked_and_a_receipt_says_why_a_capped_note_earned_nothing() -> None:
+    values = policy_as_dict(ScoringPolicy())
+    with pytest.raises(PolicyError, match='Daily cap on notes and tags: a whole number of points from 0 to 5000'):
+        check_policy(values | {'low_value_daily_cap': -1})
+    with pytest.raises(PolicyError, match='Internal note: a whole number of points from 0 to 500'):
+        check_policy(values | {'note_points': 501})
+    policy = ScoringPolicy(note_points=3, tag_points=2, low_value_daily_cap=10)
+    document = json.loads(json.dumps(rules_as_document(RuleSet(policy=policy))))
+    assert document['scoring']['low_value_daily_cap'] == 10 and rules_from_document(document).policy == policy
+    event = low_value(EventKind.NOTE_ADDED, 1, CREATED)
+    said = facts(AwardKind.LOW_VALUE_CAP.value, event.kind.value, event.data, CREATED, policy=policy)
+    assert said == ['Notes and tags together earn at most 10 points a day; that day\'s were already earned, so this '
+                    'one earned nothing. The cap keeps trivial notes and tags from paying: resolving conversations '
+                    'well is what scores.']
+    assert facts(AwardKind.TAG.value, 'tagged', {'tag': 'x'}, CREATED, policy=policy) == [
+        'Each tag earns +2 productivity up to 10 points a day from notes and tags together.']

@@ -98,6 +98,24 @@ def test_a_draft_rescores_the_period_only() -> None:
     assert set(document['changes']) == {'badges', 'levels', 'quests'}
 
 
+def test_a_draft_that_prices_notes_is_held_to_its_daily_cap_counting_the_day_already_earned() -> None:
+    log = Log()
+    live = RuleSet(policy=ScoringPolicy(note_points=4, low_value_daily_cap=10))
+    period_starts = NOW - timedelta(days=4)
+    for minute in range(3):  # just before the period, on its first day: 4 + 4 + 2 (the cap), as logged
+        log.add(EventKind.NOTE_ADDED, period_starts - timedelta(hours=2, minutes=minute), agent_id=1,
+                conversation_id=1)
+    log.add(EventKind.NOTE_ADDED, period_starts + timedelta(hours=1), agent_id=1, conversation_id=1)  # live: capped
+    for minute in range(6):  # later in the period: 4 + 4 + 2 live; the draft's 5 each, at most 12
+        log.add(EventKind.NOTE_ADDED, NOW - timedelta(days=3, minutes=minute), agent_id=2, conversation_id=2)
+    draft = RuleSet(policy=ScoringPolicy(note_points=5, low_value_daily_cap=12))
+    result = what_if(log.events, live=live, draft=draft, floor=FLOOR, now=NOW, days=4, initial_policy=live.policy)
+    ada, bob = result.agents
+    assert (bob.points_before, bob.points_after) == (10, 12)
+    # the day's 10 earned before the period count against the draft's cap: the note in the period earns 2, not 5
+    assert (ada.points_before, ada.points_after) == (10, 12)
+
+
 def test_edits_inside_the_period_are_replaced_by_the_draft() -> None:
     log = floor_log()
     edited = {**policy_as_dict(ScoringPolicy()), 'fast_resolution': 0}
