@@ -2,7 +2,7 @@
 import math
 from datetime import UTC, date, datetime, timedelta
 
-from babel.dates import format_date, format_datetime, format_time, format_timedelta, get_timezone
+from babel.dates import format_date, format_datetime, format_skeleton, format_time, format_timedelta, get_timezone
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
@@ -96,6 +96,18 @@ def clock_time(moment: datetime, *, style: str = 'short', locale: str | None = N
 def moment_text(moment: datetime, *, style: str = 'medium', locale: str | None = None) -> str:
     """A date and time on the floor's clock: 'Oct 14, 2026, 12:02:11 PM' (en), '2026. gada 14. okt. 12:02:11' (lv)."""
     return format_datetime(_on_the_floor(moment), style, locale=locale or current_language())
+
+
+def month(moment: date, *, locale: str | None = None) -> str:
+    """A calendar month: 'December 2026' (en), 'décembre 2026' (fr)."""
+    return format_skeleton('yMMMM', moment, locale=locale or current_language())
+
+
+def weekday_time(moment: datetime, *, locale: str | None = None) -> str:
+    """A short day of the week, date and time on the floor's clock, for a header or a list: 'Sun, Dec 6 14:05' (en),
+    'dim. 6 déc. 14:05' (fr), 'svētd., 6. dec. 14:05' (lv)."""
+    language, on_the_floor = locale or current_language(), _on_the_floor(moment)
+    return ' '.join(format_skeleton(skeleton, on_the_floor, locale=language) for skeleton in ('MMMEd', 'Hm'))
 
 
 def ago(seconds: float, *, locale: str | None = None) -> str:

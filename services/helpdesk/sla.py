@@ -17,7 +17,7 @@ from nicegui import Event
 from models import Conversation, SlaPolicy, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import N_, _
+from services.domain.i18n import N_, _, ngettext
 from services.domain.inbox import OPEN_STATUSES, PRIORITIES, SLA_RESOLUTION_TARGETS, InboxItem
 from services.domain.projection import Outcome
 from services.helpdesk.inbox import InboxService
@@ -244,9 +244,10 @@ def alert_text(alerts: Iterable[LeadAlert]) -> str:
     alerts = list(alerts)
     if len(alerts) == 1:
         return alerts[0].text
-    return f'{len(alerts)} conversations are close to an SLA breach: ' + ', '.join(f'#{a.conversation_id}'
-                                                                                  for a in alerts[:10]) + \
-        (' …' if len(alerts) > 10 else '')
+    ids = ', '.join(f'#{alert.conversation_id}' for alert in alerts[:10]) + (' …' if len(alerts) > 10 else '')
+    return ngettext('{count} conversation is close to an SLA breach: {ids}',
+                    '{count} conversations are close to an SLA breach: {ids}', len(alerts)).format(count=len(alerts),
+                                                                                                  ids=ids)
 
 
 def _view(row: SlaPolicy) -> SlaPolicyView:
