@@ -28,7 +28,7 @@ from services.platform.directory import AgentView
 from services.platform.event_log import CHUNK, GameService, UnitOfWork
 
 log = logging.getLogger(__name__)
-TARGETS = {'first_response': 'first response', 'resolution': 'resolution'}
+TARGETS = {'first_response': N_('first response'), 'resolution': N_('resolution')}  # shown through _()
 ESCALATIONS = {'none': N_('None'), 'notify_lead': N_('Notify the lead'), 'reassign': N_('Reassign'),
                'raise_priority': N_('Raise priority')}
 DEFAULT_FIRST_RESPONSE_MINUTES = {'urgent': 15, 'high': 30, 'normal': 120, 'low': 480}
