@@ -6,7 +6,7 @@ from babel.dates import format_date, format_datetime, format_skeleton, format_ti
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
-from services.domain.i18n import current_language, floor_timezone, ngettext
+from services.domain.i18n import current_language, floor_timezone, ngettext, supported
 
 
 def duration(seconds: float, *, precise: bool = False, locale: str | None = None) -> str:
@@ -35,8 +35,16 @@ def duration(seconds: float, *, precise: bool = False, locale: str | None = None
     return _units(parts, length='short', locale=locale)
 
 
-def ordinal(number: int) -> str:
-    """'1st', '2nd', '3rd', '4th', '11th', '21st'."""
+def ordinal(number: int, *, locale: str = 'en') -> str:
+    """'1st', '2nd', '3rd', '4th', '11th', '21st'; in French '1er', '2e'; in Dutch '2e'; in Latvian '2.' (English by
+    default: a receipt's English sentence composes it)."""
+    language = supported(locale)
+    if language == 'fr':
+        return f'{number}er' if number == 1 else f'{number}e'
+    if language == 'nl':
+        return f'{number}e'
+    if language == 'lv':
+        return f'{number}.'
     suffix = 'th' if 10 <= number % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')
     return f'{number}{suffix}'
 
