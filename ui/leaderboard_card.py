@@ -86,7 +86,7 @@ class BoardFeed:
 
     def standing(self, agent_id: int, language: str | None = None) -> Standing:
         """The agent's lines in ``language`` (the current one by default)."""
-        self.current(Period.TODAY)
+        self.current(Period.TODAY, language=language)
         return {key: texts.get(agent_id, '') for key, texts in self._standing_texts(language).items()}
 
     def standing_changed(self, agent_id: int) -> Event[Standing]:
