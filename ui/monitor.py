@@ -2,9 +2,9 @@
 to breach, the newest escalations and returns to the queue, and the lead's actions on the floor.
 
 Every tab shows the one :class:`MonitorView` the monitor service computes per burst of changes, and no tab reads the
-database or serialises rows of its own: :class:`MonitorFeed` turns each view's two tables into rows once, diffs them
-against the previous view's and sends only the rows that changed, in one message encoded once for the room of every
-monitor tab (as the dashboards' boards are sent, ui/leaderboard_card.py). Each table is one element whose Vue
+database or serialises rows of its own: :class:`MonitorFeed` diffs each view's two tables once against the previous
+view's and sends only the rows that changed, made and encoded once per language in use for the room of the monitor
+tabs that speak it (as the dashboards' boards are sent, ui/leaderboard_card.py). Each table is one element whose Vue
 component (``monitor_table.js``) keeps the rows, sorts them and counts how long each agent has had their presence,
 from its start. Only leads see the page; every handler checks again and the routing service refuses an agent too.
 """
