@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from services.domain.events import Channel, Rating
+from services.domain.i18n import N_
 
 # share of the contacts arriving on each channel
 CHANNEL_MIX = {Channel.EMAIL: 0.30, Channel.CHAT: 0.32, Channel.PHONE: 0.20, Channel.SOCIAL: 0.18}
@@ -70,19 +71,22 @@ class Scenario:
         return factor
 
 
+# titles and descriptions are shown to leads through _() (the command line's help keeps them English)
 SCENARIOS = {scenario.name: scenario for scenario in (
-    Scenario(name='steady', title='Steady traffic', steady=True,
-             description='flat Poisson arrivals, every agent on duty, exponential handling, one queue served in order'),
-    Scenario(name='normal', title='Normal day', description='quiet nights, a morning peak, agents on 8-hour shifts'),
-    Scenario(name='sales_day', title='Sales day', surges=(Surge(channel=Channel.CHAT, start_hour=12, end_hour=18,
-                                                                factor=3.0),),
-             description='a normal day with three times the chat volume in the afternoon'),
-    Scenario(name='social_storm', title='Social media storm', surges=(
+    Scenario(name='steady', title=N_('Steady traffic'), steady=True,
+             description=N_('flat Poisson arrivals, every agent on duty, exponential handling, '
+                            'one queue served in order')),
+    Scenario(name='normal', title=N_('Normal day'),
+             description=N_('quiet nights, a morning peak, agents on 8-hour shifts')),
+    Scenario(name='sales_day', title=N_('Sales day'),
+             surges=(Surge(channel=Channel.CHAT, start_hour=12, end_hour=18, factor=3.0),),
+             description=N_('a normal day with three times the chat volume in the afternoon')),
+    Scenario(name='social_storm', title=N_('Social media storm'), surges=(
         Surge(channel=Channel.SOCIAL, start_hour=10, end_hour=16, factor=6.0),
         Surge(channel=Channel.EMAIL, start_hour=10, end_hour=16, factor=1.5)),
-             description='a post goes viral: six times the social traffic from 10:00 to 16:00'),
-    Scenario(name='understaffed', title='Understaffed shift', attendance=0.6,
-             description='a normal day with four in ten agents off sick'),
+             description=N_('a post goes viral: six times the social traffic from 10:00 to 16:00')),
+    Scenario(name='understaffed', title=N_('Understaffed shift'), attendance=0.6,
+             description=N_('a normal day with four in ten agents off sick')),
 )}
 
 

@@ -66,7 +66,7 @@ def register(services: Services) -> None:
                         .classes('text-blue-grey-7')
                     with ui.column().classes('gap-0 grow'):
                         with ui.row().classes('items-center gap-2'):
-                            ui.label(session.device).classes('font-medium').tooltip(session.user_agent or 'unknown')
+                            ui.label(session.device).classes('font-medium').tooltip(session.user_agent or _('unknown'))
                             if mine:
                                 ui.badge(_('This browser'), color='positive').mark('this-browser')
                         idle = (now - session.last_seen_at).total_seconds()
@@ -141,13 +141,13 @@ def public_screens_card(services: Services, actor: Callable[[], AgentView | None
     async def save() -> None:
         if (me := actor()) is not None:
             await attempt(services.displays.set_profile(me, alias=alias.value or '', opted_out=bool(hidden.value)),
-                          done='Saved: the wall displays follow within a second.')
+                          done=_('Saved: the wall displays follow within a second.'))
 
     with ui.card().classes('w-full'):
-        ui.label('On public screens').classes('text-lg font-bold')
-        ui.label(f'The office TV shows your name ({who.name}) on its boards and celebrations. Choose another name '
-                 'for it, or stay off it altogether.').classes('text-sm text-grey-7')
-        alias = ui.input('Name on public screens', value=profile.alias, placeholder=who.name).props('outlined') \
+        ui.label(_('On public screens')).classes('text-lg font-bold')
+        ui.label(_('The office TV shows your name ({name}) on its boards and celebrations. Choose another name for it, '
+                   'or stay off it altogether.').format(name=who.name)).classes('text-sm text-grey-7')
+        alias = ui.input(_('Name on public screens'), value=profile.alias, placeholder=who.name).props('outlined') \
             .classes('w-full').mark('public-alias')
-        hidden = ui.checkbox('Do not show me on public screens', value=profile.opted_out).mark('public-opt-out')
-        ui.button('Save', on_click=save).mark('save-public-profile')
+        hidden = ui.checkbox(_('Do not show me on public screens'), value=profile.opted_out).mark('public-opt-out')
+        ui.button(_('Save'), on_click=save).mark('save-public-profile')

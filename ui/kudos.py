@@ -5,6 +5,7 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
+from services.domain.i18n import _, ngettext
 from services.domain.kudos import KUDOS_POINTS, MAX_MESSAGE
 from services.platform.directory import AgentView
 from ui.actions import attempt
@@ -35,29 +36,30 @@ class KudosDialog:
         with self.parent, ui.dialog() as self.dialog, ui.card().classes('w-[32rem] max-w-full gap-2').mark('kudos'):
             with ui.row().classes('w-full items-center no-wrap'):
                 ui.icon('volunteer_activism', color='pink-5', size='sm')
-                ui.label('Thank a colleague').classes('text-lg font-bold grow')
+                ui.label(_('Thank a colleague')).classes('text-lg font-bold grow')
                 ui.button(icon='close', on_click=self.dialog.close).props('flat round dense')
-            ui.label(f'They get {KUDOS_POINTS:+d} quality points, and your words as the receipt.') \
-                .classes('text-sm text-grey-7')
-            self.colleague = ui.select({}, label='Colleague', with_input=True).classes('w-full') \
+            ui.label(_('They get {points} quality points, and your words as the receipt.')
+                     .format(points=f'{KUDOS_POINTS:+d}')).classes('text-sm text-grey-7')
+            self.colleague = ui.select({}, label=_('Colleague'), with_input=True).classes('w-full') \
                 .mark('kudos-colleague')
-            self.message = ui.textarea('What are you thanking them for?').props(f'maxlength={MAX_MESSAGE} counter') \
+            self.message = ui.textarea(_('What are you thanking them for?')).props(f'maxlength={MAX_MESSAGE} counter') \
                 .classes('w-full').mark('kudos-message')
             self.error = ui.label().classes('text-sm text-negative').mark('kudos-error')
             with ui.row().classes('w-full items-center'):
                 self.left = ui.label().classes('text-sm text-grey-7 grow').mark('kudos-left')
-                self.send_button = ui.button('Send thanks', icon='favorite', on_click=self._send) \
+                self.send_button = ui.button(_('Send thanks'), icon='favorite', on_click=self._send) \
                     .props('color=pink-6').mark('kudos-send')
 
     def _show_left(self, left: int) -> None:
-        self.left.set_text(f'{left} thanks left today' if left != 1 else '1 thank-you left today')
+        self.left.set_text(ngettext('{count} thank-you left today', '{count} thanks left today', left)
+                           .format(count=left))
         self.send_button.set_enabled(left > 0)
 
     async def _send(self) -> None:
         if (sender := self.actor()) is None or self.dialog is None:
             return
         if self.colleague.value is None:
-            self.error.set_text('Choose the colleague to thank.')
+            self.error.set_text(_('Choose the colleague to thank.'))
             self.error.set_visibility(True)
             return
         self.send_button.disable()
@@ -67,6 +69,6 @@ class KudosDialog:
         finally:
             self.send_button.enable()
         if sent:
-            name = self.colleague.options.get(self.colleague.value, 'your colleague')
-            ui.notify(f'Thanks sent to {name}.', type='positive')
+            name = self.colleague.options.get(self.colleague.value, _('your colleague'))
+            ui.notify(_('Thanks sent to {name}.').format(name=name), type='positive')
             self.dialog.close()

@@ -1,7 +1,8 @@
 // The leaderboard's rows, drawn in the browser from one shared payload.
 // The server serialises each new ranking once per board (the floor's or a team's, per period) and emits it to every
 // tab showing that board at once ("deskquest_board"); the page itself only carries the rows it was built with and
-// who "me" is.
+// who "me" is. Its words come from the server in the tab's language: the payloads are made once per language in use,
+// and the one fixed text ("nobody") is a prop.
 export default {
   template: `
     <div class="w-full column no-wrap" :class="kiosk ? 'gap-2' : 'gap-1'">
@@ -19,7 +20,7 @@ export default {
         </div>
         <div class="shrink-0 text-right font-bold">{{ row[5] }}</div>
       </div>
-      <div v-if="!agents.length && !waiting.length" class="px-2 text-sm text-grey-6">Nobody ranked yet.</div>
+      <div v-if="!agents.length && !waiting.length" class="px-2 text-sm text-grey-6">{{ nobody }}</div>
       <div v-for="row in waiting" :key="'u' + row[2]" data-testid="board-unranked"
            class="w-full row items-center no-wrap gap-3 px-2 py-1 rounded text-grey-7"
            :class="[text, row[2] === me ? highlight : '']">
@@ -29,7 +30,7 @@ export default {
           <div class="text-xs w-full truncate">{{ row[1] }}</div>
         </div>
       </div>
-      <div v-if="unranked && latest.more" class="px-2 text-xs text-grey-6">and {{ latest.more }} more not ranked yet</div>
+      <div v-if="unranked && latest.more" class="px-2 text-xs text-grey-6">{{ latest.more_text }}</div>
       <slot></slot>
       <div v-for="team in teamRows" :key="team[1]" class="w-full row items-center no-wrap gap-3 px-2" :class="text">
         <div class="w-10 font-bold text-right">{{ team[0] }}</div>
@@ -40,13 +41,15 @@ export default {
   `,
   props: {
     // {v: version, key, period, rows: [[rank, icon, name, level, team, points, agent id]], teams,
-    //  unranked: [[name, 'Not ranked yet: 2 of 5 resolved', agent id]], more: how many unranked are not listed}
+    //  unranked: [[name, 'Not ranked yet: 2 of 5 resolved', agent id]], more: how many unranked are not listed,
+    //  more_text: 'and 3 more not ranked yet'}, in the tab's language
     board: Object,
     me: Number,
     kiosk: Boolean,
     rows: Number,
     teams: Number,
     unranked: Boolean,
+    nobody: String, // 'Nobody ranked yet.' in the tab's language
   },
   data() {
     return { live: {} }; // board key -> the latest payload received for it

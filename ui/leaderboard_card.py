@@ -4,7 +4,9 @@ Every tab shows the same ranking, so there is nothing per tab to compute: :class
 snapshot into one small payload per board (the floor's and each team's, per period) and, when a board's rows changed,
 queues it on the socket of every tab showing that board (one Socket.IO room per board, one encoding however many
 tabs). :class:`Board` is a single element whose Vue component (``leaderboard_card.js``) draws the rows from that
-payload, so NiceGUI has no per-tab element to serialise. Only the agent's own standing ("You are 7th, …", "Not ranked
+payload, so NiceGUI has no per-tab element to serialise. A payload carries words and formatted numbers, so it is made
+once per language in use (issue 16), with a room per board and language: four languages cost four encodings, not one
+per tab. Only the agent's own standing ("You are 7th, …", "Not ranked
 yet: 2 of 5 resolved today") is per agent: it is sent to the agents whose standing changed, at most once a second.
 Agents below the leads' minimum volume are listed under the ranked rows, not ranked.
 """
@@ -16,21 +18,25 @@ from typing import Any
 
 from nicegui import Client, Event, background_tasks, core, ui
 
-from services.domain.i18n import _
+from services.domain.i18n import N_, _, current_language, ngettext, speaking
 from services.domain.leaderboard import PERIOD_LABELS, BoardRow, Period, UnrankedRow
 from services.domain.levels import Level, level_info
-from services.domain.wording import ordinal
+from services.domain.wording import number, ordinal, points
 from services.game.leaderboard import LeaderboardService, LeaderboardSnapshot
 from services.platform.coalesce import Coalescer
 from ui.rooms import BROADCAST_SLICE, broadcast
 
 ROWS_SHOWN = 10
 TEAMS_SHOWN = 3
-ROOM = 'deskquest-board'  # one room per board: deskquest-board-today, deskquest-board-today:team:3, …
+ROOM = 'deskquest-board'  # one room per board and language: deskquest-board-en-today, deskquest-board-fr-today:team:3
 STANDING_INTERVAL = 1.0
 MESSAGE = 'deskquest_board'
-PERIOD_PHRASES = {Period.TODAY: 'today', Period.WEEK: 'this week', Period.MONTH: 'this month', Period.ALL: 'so far',
-                  Period.SEASON: 'this season'}
+# one whole sentence per period, so a translator never has to fit a loose 'today' into someone else's sentence
+NOT_RANKED = {Period.TODAY: N_('Not ranked yet: {resolved} of {minimum} resolved today.'),
+              Period.WEEK: N_('Not ranked yet: {resolved} of {minimum} resolved this week.'),
+              Period.MONTH: N_('Not ranked yet: {resolved} of {minimum} resolved this month.'),
+              Period.ALL: N_('Not ranked yet: {resolved} of {minimum} resolved so far.'),
+              Period.SEASON: N_('Not ranked yet: {resolved} of {minimum} resolved this season.')}
 
 Standing = dict[str, str]  # board key -> the agent's line: the floor's ('today') and their own team's ('today:team')
 
@@ -46,18 +52,18 @@ def own_team_key(period: Period) -> str:
 
 
 class BoardFeed:
-    """One per leaderboard service: the latest payload of every board (the floor's and each team's, per period), and
-    the agents' standings.
+    """One per leaderboard service: the latest payload of every board (the floor's and each team's, per period) in
+    each language in use, and the agents' standings.
 
-    A board's payload goes out only when its rows changed, and only to the tabs showing that board (one room per
-    board), so a tab receives one small message per change it can see.
+    A board's payload goes out only when its rows changed, and only to the tabs showing that board in that language
+    (one room per board and language), so a tab receives one small message per change it can see.
     """
 
     def __init__(self, leaderboard: LeaderboardService) -> None:
         self.leaderboard = leaderboard
         self._snapshot: LeaderboardSnapshot | None = None
-        self.payloads: dict[str, dict[str, Any]] = {}
-        self._standings: dict[str, dict[int, str]] = {}
+        self.payloads: dict[str, dict[str, dict[str, Any]]] = {}  # language -> board key -> payload
+        self._standings: dict[str, dict[str, dict[int, str]]] = {}  # language -> board key -> agent -> line
         self._standings_of: LeaderboardSnapshot | None = None  # the ranking ``_standings`` were made from
         self._standing_changed: dict[int, Event[Standing]] = {}
         self._standing_sent: dict[int, Standing] = {}
@@ -66,48 +72,57 @@ class BoardFeed:
         self._standings_due = Coalescer(self._send_standings, delay=0.0, interval=STANDING_INTERVAL)
         leaderboard.changed.subscribe(self._on_snapshot, unsubscribe_on_delete=False)
 
-    def current(self, period: Period, team_id: int | None = None) -> dict[str, Any]:
-        """The payload of the latest ranking (computed on demand after start-up or at midnight); a team that has
-        no board (yet) gets an empty one."""
+    def current(self, period: Period, team_id: int | None = None, language: str | None = None) -> dict[str, Any]:
+        """The payload of the latest ranking in ``language`` (the current one by default; computed on demand after
+        start-up, at midnight or for a language's first tab); a team that has no board (yet) gets an empty one."""
+        language = language or current_language()
         snapshot = self.leaderboard.snapshot()
         if snapshot is not self._snapshot:
             self._update(snapshot)
+        if language not in self.payloads:
+            self.payloads[language] = self._payloads(snapshot, language)
         key = board_key(period, team_id)
-        return self.payloads.get(key) or _payload(snapshot.version, key, period, [], [], [], 0)
+        return self.payloads[language].get(key) or _payload(snapshot.version, key, period, [], [], [], 0)  # no words
 
-    def standing(self, agent_id: int) -> Standing:
-        self.current(Period.TODAY)
-        return {key: texts.get(agent_id, '') for key, texts in self._standing_texts().items()}
+    def standing(self, agent_id: int, language: str | None = None) -> Standing:
+        """The agent's lines in ``language`` (the current one by default)."""
+        self.current(Period.TODAY, language=language)
+        return {key: texts.get(agent_id, '') for key, texts in self._standing_texts(language).items()}
 
     def standing_changed(self, agent_id: int) -> Event[Standing]:
-        """Fired with an agent's new standing when it changed (at most once per ``STANDING_INTERVAL``)."""
+        """Fired with an agent's new standing (in English: a subscriber words it again with :meth:`standing`, in its
+        tab's language) when it changed, at most once per ``STANDING_INTERVAL``."""
         if agent_id not in self._standing_changed:
             self._standing_changed[agent_id] = Event()
         return self._standing_changed[agent_id]
 
-    async def join(self, client: Client, key: str, *, leave: str | None = None) -> None:
-        """Put this tab's sockets into the room of board ``key`` (on every connect) and send them its latest rows."""
+    async def join(self, client: Client, key: str, language: str, *, leave: str | None = None) -> None:
+        """Put this tab's sockets into the room of board ``key`` in ``language`` (on every connect) and send them its
+        latest rows."""
         period, _, team = key.partition(':team:')
-        payload = self.current(Period(period), int(team) if team else None)
+        payload = self.current(Period(period), int(team) if team else None, language)
         for sid, _ in list(core.sio.manager.get_participants('/', client.id)):
             if leave is not None and leave != key:
-                await core.sio.leave_room(sid, _room(leave))
-            await core.sio.enter_room(sid, _room(key))
+                await core.sio.leave_room(sid, _room(language, leave))
+            await core.sio.enter_room(sid, _room(language, key))
             await core.sio.emit(MESSAGE, payload, to=sid)
 
     def _on_snapshot(self, snapshot: LeaderboardSnapshot) -> None:
         before = self.payloads
         self._update(snapshot)
-        for key, payload in self.payloads.items():
-            previous = before.get(key)
-            if previous is None or any(previous[part] != payload[part] for part in ('rows', 'teams', 'unranked')):
-                background_tasks.create(broadcast(_room(key), MESSAGE, payload), name=f'leaderboard {key}')
+        for language, payloads in self.payloads.items():
+            sent = before.get(language, {})
+            for key, payload in payloads.items():
+                previous = sent.get(key)
+                if previous is None or any(previous[part] != payload[part] for part in ('rows', 'teams', 'unranked')):
+                    background_tasks.create(broadcast(_room(language, key), MESSAGE, payload),
+                                            name=f'leaderboard {language} {key}')
         self._standings_due.poke()
 
     def _send_standings(self) -> None:
         changed = []
         for agent_id, event in self._standing_changed.items():
-            standing = self.standing(agent_id)
+            standing = self.standing(agent_id, 'en')  # what changed, in any language
             if event.callbacks and standing != self._standing_sent.get(agent_id):
                 self._standing_sent[agent_id] = standing
                 changed.append((event, standing))
@@ -115,55 +130,67 @@ class BoardFeed:
             background_tasks.create(_emit_in_slices(changed), name='leaderboard standings')
 
     def _update(self, snapshot: LeaderboardSnapshot) -> None:
-        """Every board's payload, once per ranking for all tabs."""
+        """Every board's payload, once per ranking and language in use for all tabs."""
         self._snapshot = snapshot
+        self.payloads = {language: self._payloads(snapshot, language) for language in self.payloads}
+
+    def _payloads(self, snapshot: LeaderboardSnapshot, language: str) -> dict[str, dict[str, Any]]:
         levels = self.leaderboard.game.projection.levels
         minimum = snapshot.minimum
         payloads: dict[str, dict[str, Any]] = {}
-        for period in Period:
-            unranked = snapshot.unranked[period]
-            key = board_key(period)
-            payloads[key] = _payload(
-                snapshot.version, key, period, [_row(row, levels) for row in snapshot.agents[period][:ROWS_SHOWN]],
-                [(f'{team.rank}.', team.name, f'{team.average:,}')  # per member: size alone does not win
-                 for team in snapshot.teams[period][:TEAMS_SHOWN]],
-                [_unranked(row, minimum) for row in unranked[:ROWS_SHOWN]], len(unranked))
-            unranked_of: dict[int | None, list[UnrankedRow]] = defaultdict(list)
-            for row in unranked:
-                unranked_of[row.team_id].append(row)
-            for team_id, rows in snapshot.team_agents[period].items():
-                team_unranked = unranked_of.get(team_id, [])
-                key = board_key(period, team_id)
-                payloads[key] = _payload(snapshot.version, key, period,
-                                         [_row(row, levels, team=False) for row in rows[:ROWS_SHOWN]], [],
-                                         [_unranked(row, minimum) for row in team_unranked[:ROWS_SHOWN]],
-                                         len(team_unranked))
-        self.payloads = payloads
-
-    def _standing_texts(self) -> dict[str, dict[int, str]]:
-        """Every agent's lines for the latest ranking: made when asked (a tab opening, the once-a-second send), not
-        at every ranking, which under a burst comes up to ten times a second."""
-        if self._standings_of is not self._snapshot:
-            snapshot, minimum = self._snapshot, self._snapshot.minimum
-            texts: dict[str, dict[int, str]] = {}
+        with speaking(language):
             for period in Period:
                 unranked = snapshot.unranked[period]
-                texts[board_key(period)] = standings(snapshot.agents[period]) | not_ranked(unranked, minimum, period)
-                in_team: dict[int, str] = {}
-                for rows in snapshot.team_agents[period].values():
-                    in_team |= standings(rows, where=' in your team')
-                texts[own_team_key(period)] = in_team | not_ranked(
-                    [row for row in unranked if row.team_id is not None], minimum, period)
-            self._standings, self._standings_of = texts, snapshot
-        return self._standings
+                key = board_key(period)
+                payloads[key] = _payload(
+                    snapshot.version, key, period, [_row(row, levels) for row in snapshot.agents[period][:ROWS_SHOWN]],
+                    [(f'{team.rank}.', team.name, number(team.average))  # per member: size alone does not win
+                     for team in snapshot.teams[period][:TEAMS_SHOWN]],
+                    [_unranked(row, minimum) for row in unranked[:ROWS_SHOWN]], len(unranked))
+                unranked_of: dict[int | None, list[UnrankedRow]] = defaultdict(list)
+                for row in unranked:
+                    unranked_of[row.team_id].append(row)
+                for team_id, rows in snapshot.team_agents[period].items():
+                    team_unranked = unranked_of.get(team_id, [])
+                    key = board_key(period, team_id)
+                    payloads[key] = _payload(snapshot.version, key, period,
+                                             [_row(row, levels, team=False) for row in rows[:ROWS_SHOWN]], [],
+                                             [_unranked(row, minimum) for row in team_unranked[:ROWS_SHOWN]],
+                                             len(team_unranked))
+        return payloads
+
+    def _standing_texts(self, language: str | None) -> dict[str, dict[int, str]]:
+        """Every agent's lines for the latest ranking in ``language``: made when asked (a tab opening, the
+        once-a-second send), not at every ranking, which under a burst comes up to ten times a second."""
+        language = language or current_language()
+        if self._standings_of is not self._snapshot:
+            self._standings, self._standings_of = {}, self._snapshot
+        if language not in self._standings:
+            snapshot, minimum = self._snapshot, self._snapshot.minimum
+            texts: dict[str, dict[int, str]] = {}
+            with speaking(language):
+                for period in Period:
+                    unranked = snapshot.unranked[period]
+                    texts[board_key(period)] = standings(snapshot.agents[period]) | not_ranked(unranked, minimum,
+                                                                                                 period)
+                    in_team: dict[int, str] = {}
+                    for rows in snapshot.team_agents[period].values():
+                        in_team |= standings(rows, in_team=True)
+                    texts[own_team_key(period)] = in_team | not_ranked(
+                        [row for row in unranked if row.team_id is not None], minimum, period)
+            self._standings[language] = texts
+        return self._standings[language]
 
 
 def _payload(version: int, key: str, period: Period, rows: list[tuple[Any, ...]], teams: list[tuple[str, ...]],
              unranked: list[tuple[Any, ...]], unranked_count: int) -> dict[str, Any]:
     """One board's payload. Tuples, not lists: NiceGUI keeps an observed copy of every list and dict put in an
     element's props, one per tab, whereas a tuple is shared by every tab showing the board."""
+    more = unranked_count - len(unranked)
     return {'v': version, 'key': key, 'period': period.value, 'rows': tuple(rows), 'teams': tuple(teams),
-            'unranked': tuple(unranked), 'more': unranked_count - len(unranked)}
+            'unranked': tuple(unranked), 'more': more,
+            'more_text': ngettext('and {count} more not ranked yet', 'and {count} more not ranked yet', more)
+            .format(count=number(more)) if more else ''}
 
 
 async def _emit_in_slices(changed: list[tuple[Event[Standing], Standing]]) -> None:
@@ -174,8 +201,8 @@ async def _emit_in_slices(changed: list[tuple[Event[Standing], Standing]]) -> No
         event.emit(standing)
 
 
-def _room(key: str) -> str:
-    return f'{ROOM}-{key}'
+def _room(language: str, key: str) -> str:
+    return f'{ROOM}-{language}-{key}'
 
 
 _feeds: 'weakref.WeakKeyDictionary[LeaderboardService, BoardFeed]' = weakref.WeakKeyDictionary()
@@ -197,22 +224,24 @@ class Board(ui.element, component='leaderboard_card.js'):
         self.feed = feed
         self.period = period
         self.team_id = team_id
-        self._props['board'] = feed.current(period, team_id)  # the page is sent with the rows of the moment
+        self.language = current_language()  # the tab's: its rows come in it
+        self._props['board'] = feed.current(period, team_id, self.language)  # sent with the rows of the moment
+        self._props['nobody'] = _('Nobody ranked yet.')
         self._props['me'] = me
         self._props['kiosk'] = kiosk
         self._props['rows'] = rows
         self._props['teams'] = teams
         self._props['unranked'] = unranked
-        self.client.on_connect(lambda client: feed.join(client, board_key(self.period, self.team_id)))
+        self.client.on_connect(lambda client: feed.join(client, board_key(self.period, self.team_id), self.language))
 
     def show(self, period: Period, team_id: int | None) -> None:
         """Show another period or team: this tab leaves the old board's room and joins the new one's."""
         previous = board_key(self.period, self.team_id)
         self.period, self.team_id = period, team_id
-        self._props['board'] = self.feed.current(period, team_id)
+        self._props['board'] = self.feed.current(period, team_id, self.language)
         self.update()
-        background_tasks.create(self.feed.join(self.client, board_key(period, team_id), leave=previous),
-                                name='leaderboard board')
+        background_tasks.create(self.feed.join(self.client, board_key(period, team_id), self.language,
+                                               leave=previous), name='leaderboard board')
 
     def set_period(self, period: Period) -> None:
         self.show(period, self.team_id)
@@ -222,14 +251,14 @@ class Board(ui.element, component='leaderboard_card.js'):
         return list(self._texts())
 
     def _texts(self) -> Iterator[str]:
-        board = self.feed.current(self.period, self.team_id)
-        for rank, _icon, name, title, team, points, _agent_id in board['rows'][:self._props['rows']]:
-            yield from (rank, name, f'{title} · {team}' if team else title, points)
+        board = self.feed.current(self.period, self.team_id, self.language)
+        for rank, _icon, name, title, team, total, _agent_id in board['rows'][:self._props['rows']]:
+            yield from (rank, name, f'{title} · {team}' if team else title, total)
         if self._props['unranked']:
             for name, text, _agent_id in board['unranked'][:self._props['rows']]:
                 yield from (name, text)
-        for rank, name, points in board['teams'][:self._props['teams']]:
-            yield from (rank, name, points)
+        for rank, name, average in board['teams'][:self._props['teams']]:
+            yield from (rank, name, average)
 
 
 class LeaderboardCard:
@@ -246,9 +275,9 @@ class LeaderboardCard:
         self.kiosk = kiosk
         with ui.card().classes('w-full gap-1' + (' bg-transparent shadow-none' if kiosk else '')).mark('leaderboard'):
             with ui.row().classes('w-full items-center justify-between'):
-                self.title = ui.label('Leaderboard').classes('text-5xl font-bold' if kiosk else 'text-lg font-bold')
+                self.title = ui.label(_('Leaderboard')).classes('text-5xl font-bold' if kiosk else 'text-lg font-bold')
                 if kiosk:
-                    ui.label(PERIOD_LABELS[period]).classes('text-3xl text-grey-5')
+                    ui.label(_(PERIOD_LABELS[period])).classes('text-3xl text-grey-5')
                 else:
                     ui.toggle(period_options(feed), value=period, on_change=self._change_period) \
                         .props('dense no-caps').mark('period')
@@ -258,23 +287,24 @@ class LeaderboardCard:
                 if me is not None and not kiosk:
                     self.standing = ui.label(feed.standing(me)[board_key(period)]) \
                         .classes('text-sm text-grey-8 px-2').mark('standing')
-                    feed.standing_changed(me).subscribe(self._show_standing)  # unsubscribed when the tab closes
+                    feed.standing_changed(me).subscribe(  # worded again in the tab's language; dropped when it closes
+                        lambda _changed: self._show_standing(feed.standing(me)))
                 self.teams_header = None
                 if teams:
                     ui.separator().classes('my-1')
-                    self.teams_header = ui.label('Teams · points per agent') \
+                    self.teams_header = ui.label(_('Teams · points per agent')) \
                         .classes('text-4xl font-bold mt-4' if kiosk else 'text-sm font-bold')
 
     def show_team(self, team_id: int | None, name: str = '') -> None:
         """Turn the card to one team's board (``None``: the floor's again)."""
         self.board.show(self.period, team_id)
-        self.title.set_text(f'Team {name}' if team_id is not None else 'Leaderboard')
+        self.title.set_text(_('Team {name}').format(name=name) if team_id is not None else _('Leaderboard'))
 
     def _show_title(self) -> None:
         """'Leaderboard', or the running season's name on the Season board."""
         season = self.feed.leaderboard.snapshot().season if self.period == Period.SEASON else None
         self.title.set_text(_('Leaderboard · {season}').format(season=season.name) if season else
-                            _('No season running') if self.period == Period.SEASON else 'Leaderboard')
+                            _('No season running') if self.period == Period.SEASON else _('Leaderboard'))
 
     def _show_standing(self, standing: Standing) -> None:
         if self.standing is not None:
@@ -305,10 +335,10 @@ class TeamBoardCard:
         with ui.card().classes('w-full gap-1').mark('team-board'):
             with ui.row().classes('w-full items-center justify-between'):
                 if choices is None:
-                    ui.label(f'My team · {team_name}' if team_name else 'My team') \
+                    ui.label(_('My team · {name}').format(name=team_name) if team_name else _('My team')) \
                         .classes('text-lg font-bold truncate').mark('team-board-title')
                 else:
-                    ui.select(choices, value=team_id, label='Team', on_change=self._change_team) \
+                    ui.select(choices, value=team_id, label=_('Team'), on_change=self._change_team) \
                         .props('dense').classes('w-40').mark('team-choice')
                 ui.toggle(period_options(feed), value=period, on_change=self._change_period) \
                     .props('dense no-caps').mark('team-period')
@@ -317,7 +347,8 @@ class TeamBoardCard:
                 if me is not None and self.own_team and team_id is not None:
                     self.standing = ui.label(feed.standing(me).get(own_team_key(period), '')) \
                         .classes('text-sm text-grey-8 px-2').mark('team-standing')
-                    feed.standing_changed(me).subscribe(self._show_standing)  # unsubscribed when the tab closes
+                    feed.standing_changed(me).subscribe(  # worded again in the tab's language; dropped when it closes
+                        lambda _changed: self._show_standing(feed.standing(me)))
 
     def _show_standing(self, standing: Standing) -> None:
         if self.standing is not None:
@@ -338,22 +369,24 @@ def period_options(feed: BoardFeed) -> dict[Period, str]:
     """The periods a board can show: the Season one only while a season runs (a lead defines them in the game
     settings)."""
     season = feed.leaderboard.snapshot().season
-    return {period: PERIOD_LABELS[period] for period in Period if period != Period.SEASON or season is not None}
+    return {period: _(PERIOD_LABELS[period]) for period in Period if period != Period.SEASON or season is not None}
 
 
 def _row(row: BoardRow, levels: Sequence[Level], *, team: bool = True) -> tuple[Any, ...]:
     level = level_info(row.level, levels=levels)  # the stored table: leads edit titles and icons
-    return (f'{row.rank}.', level.icon, row.name, level.title, row.team_name if team else '', f'{row.points:,}',
+    return (f'{row.rank}.', level.icon, row.name, level.title, row.team_name if team else '', number(row.points),
             row.agent_id)
 
 
 def _unranked(row: UnrankedRow, minimum: int) -> tuple[Any, ...]:
-    return (row.name, f'Not ranked yet: {row.resolved} of {minimum} resolved', row.agent_id)
+    return (row.name, _('Not ranked yet: {resolved} of {minimum} resolved').format(resolved=row.resolved,
+                                                                                   minimum=minimum), row.agent_id)
 
 
-def standings(board: list[BoardRow], *, where: str = '') -> dict[int, str]:
-    """Every agent's 'You are 7th, 40 points behind Ana', in one pass over the ranked board (``where``: ' in your
-    team' for a team's board)."""
+def standings(board: list[BoardRow], *, in_team: bool = False) -> dict[int, str]:
+    """Every agent's 'You are 7th, 40 points behind Ana', in one pass over the ranked board, in the current language
+    (``in_team``: 'You are 2nd in your team, …' for a team's board)."""
+    language = current_language()
     texts: dict[int, str] = {}
     closest: BoardRow | None = None  # the first agent of the group just above the current one
     group_first: BoardRow | None = None
@@ -361,14 +394,18 @@ def standings(board: list[BoardRow], *, where: str = '') -> dict[int, str]:
         if group_first is None or row.points != group_first.points:
             closest, group_first = group_first, row
         if closest is None:
-            texts[row.agent_id] = f'You are {ordinal(row.rank)}{where}: nobody is ahead of you. Keep it up!'
+            texts[row.agent_id] = (_('You are {rank} in your team: nobody is ahead of you. Keep it up!') if in_team else
+                                   _('You are {rank}: nobody is ahead of you. Keep it up!')).format(
+                rank=ordinal(row.rank, locale=language))
         else:
-            texts[row.agent_id] = (f'You are {ordinal(row.rank)}{where}, {closest.points - row.points} points behind '
-                                   f'{closest.name.split()[0]}.')
+            texts[row.agent_id] = (_('You are {rank} in your team, {points} behind {name}.') if in_team else
+                                   _('You are {rank}, {points} behind {name}.')).format(
+                rank=ordinal(row.rank, locale=language), points=points(closest.points - row.points),
+                name=closest.name.split()[0])
     return texts
 
 
 def not_ranked(unranked: list[UnrankedRow], minimum: int, period: Period) -> dict[int, str]:
     """The line of each agent below the minimum volume: how far they are from being ranked."""
-    return {row.agent_id: f'Not ranked yet: {row.resolved} of {minimum} resolved {PERIOD_PHRASES[period]}.'
-            for row in unranked}
+    sentence = _(NOT_RANKED[period])
+    return {row.agent_id: sentence.format(resolved=row.resolved, minimum=minimum) for row in unranked}

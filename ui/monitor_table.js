@@ -3,13 +3,20 @@
 // rows that changed ("deskquest_monitor": {v, at, speed, full, agents: {rows, gone}, channels: {rows, gone}}) to
 // the room of monitor tabs; this component applies its table's part in order, sorts in the browser, and counts the
 // "for how long" of a presence from its start (the server sends a row again only when something happens).
+// Words come from the server in the tab's language: the rows' (made once per language in use), the columns' titles,
+// and the units below (the "units" prop: CLDR's short units as the server's wording.duration writes them).
 const NONE = "—";
 
-function seconds(value) {
+function unit(pattern, value) {
+  return pattern.replace("{0}", value);
+}
+
+function seconds(value, units) {
   if (value == null) return NONE;
-  if (value < 60) return `${value} s`;
-  if (value < 3600) return `${Math.floor(value / 60)} min`;
-  return `${Math.floor(value / 3600)} h ${String(Math.floor((value % 3600) / 60)).padStart(2, "0")} min`;
+  if (value < 60) return unit(units.second, value);
+  if (value < 3600) return unit(units.minute, Math.floor(value / 60));
+  const minutes = Math.floor((value % 3600) / 60);
+  return `${unit(units.hour, Math.floor(value / 3600))} ${unit(units.minute, units.pad ? String(minutes).padStart(2, "0") : minutes)}`;
 }
 
 export default {
@@ -23,6 +30,7 @@ export default {
     initial: Object,
     table: String, // 'agents' | 'channels': which part of the messages is this table's
     columns: Array, // Quasar columns, each with an optional 'kind': 'seconds' | 'percent' | 'since'
+    units: Object, // {second, minute, hour, percent: patterns with "{0}" for the number; pad: minutes on two digits}
     rowKey: String,
     sortBy: String,
   },
@@ -44,11 +52,12 @@ export default {
       const now = this.now();
       return this.columns.map((column) => {
         const col = { ...column };
-        if (column.kind === "seconds") col.format = seconds;
-        else if (column.kind === "percent") col.format = (value) => (value == null ? NONE : `${value} %`);
+        if (column.kind === "seconds") col.format = (value) => seconds(value, this.units);
+        else if (column.kind === "percent") col.format = (value) => (value == null ? NONE : unit(this.units.percent, value));
         else if (column.kind === "since") {
           // the time since the start by the server's clock; sorted up, the shortest first
-          col.format = (value) => (value == null ? NONE : seconds(Math.max(0, Math.floor((now - value) / 1000))));
+          col.format = (value) =>
+            value == null ? NONE : seconds(Math.max(0, Math.floor((now - value) / 1000)), this.units);
           col.sort = (a, b) => (a == null || b == null ? (a == null) - (b == null) : b - a); // unknown: last
         } else if (column.kind === "load") col.sort = (a, b) => parseInt(a) - parseInt(b); // '10 / 12' after '2 / 3'
         return col;

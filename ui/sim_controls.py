@@ -4,8 +4,10 @@ from collections.abc import Callable
 from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
+from services.domain.i18n import _
+from services.domain.wording import weekday_time
 from services.platform.directory import AgentView
-from simulation.simulator import SPEEDS, Simulator, SimulatorStatus
+from simulation.simulator import MAX_SPEED, MIN_SPEED, SPEEDS, Simulator, SimulatorStatus
 from simulation.traffic import SCENARIOS
 from ui.clock_ticker import ClockTicker
 
@@ -18,7 +20,7 @@ class SimulatorControls:
         self.simulator = simulator
         self.actor = actor
         with ui.row().classes('items-center gap-3 no-wrap bg-blue-grey-8 rounded px-3 py-1').mark('simulator-controls'):
-            ui.label('Simulator').classes('text-sm')
+            ui.label(_('Simulator')).classes('text-sm')
             self.clock = ui.label().classes('text-sm font-mono').mark('sim-clock')
             self.speed = ui.select({s: f'{s}×' for s in SPEEDS} | {simulator.speed: f'{simulator.speed:g}×'},
                                    value=simulator.speed, on_change=self._set_speed) \
@@ -31,17 +33,17 @@ class SimulatorControls:
                     with ui.item(on_click=lambda name=scenario.name: self._set_scenario(name)) \
                             .mark(f'scenario-{scenario.name}'):
                         with ui.item_section():
-                            ui.item_label(scenario.title)
-                            ui.item_label(scenario.description).props('caption')
+                            ui.item_label(_(scenario.title))
+                            ui.item_label(_(scenario.description)).props('caption')
             self.toggle = ui.button(on_click=self._toggle).props('dense unelevated no-caps').mark('sim-toggle')
         self.show(simulator.status())
         simulator.status_changed.subscribe(self.show)
-        ticker.ticked.subscribe(lambda now: self.clock.set_text(now.strftime('%a %d %b %H:%M')))
+        ticker.ticked.subscribe(lambda now: self.clock.set_text(weekday_time(now)))
 
     def show(self, status: SimulatorStatus) -> None:
-        self.clock.set_text(status.sim_time.strftime('%a %d %b %H:%M'))
-        self.scenario.set_text(SCENARIOS[status.scenario].title)
-        self.toggle.set_text('Stop simulator' if status.running else 'Start simulator')
+        self.clock.set_text(weekday_time(status.sim_time))
+        self.scenario.set_text(_(SCENARIOS[status.scenario].title))
+        self.toggle.set_text(_('Stop simulator') if status.running else _('Start simulator'))
         self.toggle.props(f'icon={"stop" if status.running else "play_arrow"} '
                           f'color={"negative" if status.running else "positive"}')
 
@@ -50,7 +52,7 @@ class SimulatorControls:
         if actor is None:
             return False  # no longer logged in on this browser: the actor check told them and sent them to log in
         if not actor.is_lead:
-            ui.notify('Only a lead can control the simulator.', type='negative')
+            ui.notify(_('Only a lead can control the simulator.'), type='negative')
             return False
         return True
 
@@ -59,23 +61,24 @@ class SimulatorControls:
             return
         if self.simulator.running:
             await self.simulator.stop()
-            ui.notify('Simulator stopped')
+            ui.notify(_('Simulator stopped'))
         else:
             self.simulator.start()
-            ui.notify(f'Simulator running at {self.simulator.speed:g}×')
+            ui.notify(_('Simulator running at {speed}×').format(speed=f'{self.simulator.speed:g}'))
 
     def _set_speed(self, event: ValueChangeEventArguments) -> None:
         if not self._is_lead():
             return
         try:
             self.simulator.set_speed(float(event.value))
-        except ValueError as error:
-            ui.notify(str(error), type='negative')
+        except ValueError:  # the simulator's own message is for the command line: this one in the lead's language
+            ui.notify(_('The speed must be between {low}× and {high}×.').format(low=f'{MIN_SPEED:g}',
+                                                                           high=f'{MAX_SPEED:g}'), type='negative')
             return
-        ui.notify(f'Simulator speed: {event.value:g}×')
+        ui.notify(_('Simulator speed: {speed}×').format(speed=f'{event.value:g}'))
 
     def _set_scenario(self, name: str) -> None:
         if not self._is_lead():
             return
         self.simulator.set_scenario(name)
-        ui.notify(f'Scenario: {SCENARIOS[name].title}')
+        ui.notify(_('Scenario: {title}').format(title=_(SCENARIOS[name].title)))

@@ -7,6 +7,7 @@ from nicegui import ui
 from services.container import Services
 from services.domain.badges import BadgeDefinition
 from services.domain.i18n import _
+from services.domain.wording import month, number, weekday_time
 from services.game.badges import image_url
 from services.game.trophies import TrophySnapshot
 from services.platform.directory import AgentView, Directory
@@ -19,7 +20,7 @@ HISTORY_SCANNED = 100  # teasing badges the viewer may not see are skipped
 
 def agent_name(directory: Directory, agent_id: int) -> str:
     agent = directory.agent(agent_id)
-    return agent.name if agent else f'Agent {agent_id}'
+    return agent.name if agent else _('Agent {id}').format(id=agent_id)
 
 
 class TrophyStandings:
@@ -41,7 +42,7 @@ class TrophyStandings:
                       for trophy in snapshot.trophies)
         if shown == self._shown:
             return
-        if self._shown is None or [key for key, _ in shown] != [key for key, _ in self._shown]:
+        if self._shown is None or [key for key, _standings in shown] != [key for key, _standings in self._shown]:
             self._build(snapshot)
         self._shown = shown
         for key, standings in shown:
@@ -50,7 +51,7 @@ class TrophyStandings:
                 row.set_visibility(place <= len(standings))
                 if place <= len(standings):
                     name.set_text(f'{place}. {standings[place - 1][0]}')
-                    points.set_text(f'{standings[place - 1][1]:,}')
+                    points.set_text(number(standings[place - 1][1]))
 
     def _build(self, snapshot: TrophySnapshot) -> None:
         """One card per trophy with a fixed number of rows (built again only if the trophies themselves change)."""
@@ -64,12 +65,12 @@ class TrophyStandings:
                     with ui.row().classes('items-center no-wrap gap-2'):
                         ui.icon(trophy.icon, size='md', color='amber-6')
                         with ui.column().classes('gap-0'):
-                            ui.label(trophy.name).classes('text-xl font-bold' if self.kiosk else 'font-bold')
+                            ui.label(_(trophy.name)).classes('text-xl font-bold' if self.kiosk else 'font-bold')
                             if not self.kiosk:
-                                ui.label(trophy.description).classes('text-xs text-grey-7')
-                    self._nobody[trophy.key] = ui.label('Nobody yet this month').classes('text-sm text-grey-6')
+                                ui.label(_(trophy.description)).classes('text-xs text-grey-7')
+                    self._nobody[trophy.key] = ui.label(_('Nobody yet this month')).classes('text-sm text-grey-6')
                     self._rows[trophy.key] = []
-                    for _ in range(self.rows):
+                    for _place in range(self.rows):
                         with ui.row().classes('w-full justify-between no-wrap ' +
                                               ('text-lg' if self.kiosk else 'text-sm')) as row:
                             name = ui.label()
@@ -96,7 +97,7 @@ def badge_holders(services: Services, viewer: AgentView | None, definitions: tup
                 for index, agent_id in enumerate(visible):
                     ui.label(agent_name(services.directory, agent_id) + (',' if index < len(visible) - 1 else '')) \
                         .classes('cursor-pointer hover:underline').mark(f'holder-{definition.key}-{agent_id}') \
-                        .tooltip('Why? Click to see the events behind it') \
+                        .tooltip(_('Why? Click to see the events behind it')) \
                         .on('click', lambda key=definition.key, a=agent_id: on_holder(key, a) if on_holder else None)
 
 
@@ -122,7 +123,7 @@ def past_seasons(services: Services) -> None:
                     ui.label(_('Nobody scored in it.')).classes('text-sm text-grey-7')
                 with ui.row().classes('gap-4 text-sm'):
                     for place, agent_id, points in result.standings:
-                        ui.label(f'{place}. {agent_name(services.directory, agent_id)} · {points:,}') \
+                        ui.label(f'{place}. {agent_name(services.directory, agent_id)} · {number(points)}') \
                             .classes('font-bold' if place == 1 else '')
 
 
@@ -142,33 +143,33 @@ def register(services: Services) -> None:
             return show_badge_receipt(services, actor, agent_id=agent_id, badge_key=key, holding_id=holding_id,
                                       open_conversation=open_in_workspace)
 
-        ui.page_title('Trophies · DeskQuest')
+        ui.page_title(_('Trophies · DeskQuest'))
         ui.query('body').classes('bg-blue-grey-1')
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
-                .tooltip('Back to the workspace')
-            ui.label('Trophies and badges').classes('text-lg font-bold')
+                .tooltip(_('Back to the workspace'))
+            ui.label(_('Trophies and badges')).classes('text-lg font-bold')
         with ui.column().classes('w-full max-w-6xl mx-auto p-4 gap-4'):
             snapshot = services.trophies.snapshot()
-            month = ui.label().classes('text-2xl font-bold')
+            month_title = ui.label().classes('text-2xl font-bold')
             TrophyStandings(services)
 
             @ui.refreshable
             def history(snapshot: TrophySnapshot) -> None:
-                month.set_text(f'Trophies of {snapshot.month.strftime("%B %Y")}')
+                month_title.set_text(_('Trophies of {month}').format(month=month(snapshot.month)))
                 if not snapshot.history:
-                    ui.label('No finished month yet: the first winners are crowned on the 1st.') \
+                    ui.label(_('No finished month yet: the first winners are crowned on the 1st.')) \
                         .classes('text-sm text-grey-7')
                     return
-                rows = [{'month': past.strftime('%B %Y'), **{
+                rows = [{'month': month(past), **{
                     trophy.key: ', '.join(agent_name(services.directory, a) for a in sorted(winners[trophy.key]))
                     or '—' for trophy in snapshot.trophies}} for past, winners in snapshot.history]
-                columns = [{'name': 'month', 'label': 'Month', 'field': 'month', 'align': 'left'}] + \
-                    [{'name': t.key, 'label': t.name, 'field': t.key, 'align': 'left'} for t in snapshot.trophies]
+                columns = [{'name': 'month', 'label': _('Month'), 'field': 'month', 'align': 'left'}] + \
+                    [{'name': t.key, 'label': _(t.name), 'field': t.key, 'align': 'left'} for t in snapshot.trophies]
                 ui.table(columns=columns, rows=rows, row_key='month').classes('w-full').mark('trophy-history')
 
             with ui.card().classes('w-full gap-2'):
-                ui.label('Trophy cabinet').classes('text-lg font-bold')
+                ui.label(_('Trophy cabinet')).classes('text-lg font-bold')
                 history(snapshot)
             services.trophies.changed.subscribe(history.refresh)
             past_seasons(services)
@@ -178,26 +179,28 @@ def register(services: Services) -> None:
                 badge_holders(services, agent, services.badges.definitions, current, on_holder=receipt)
 
             with ui.card().classes('w-full gap-2').mark('badge-holders'):
-                ui.label('Badges held now').classes('text-lg font-bold')
+                ui.label(_('Badges held now')).classes('text-lg font-bold')
                 holders(services.badges.tracker.board.current)
-            services.badges.changed.subscribe(lambda _: holders.refresh(services.badges.tracker.board.current))
+            services.badges.changed.subscribe(lambda _changed: holders.refresh(services.badges.tracker.board.current))
 
             with ui.card().classes('w-full gap-1').mark('badge-history'):
-                ui.label('Latest badges won').classes('text-lg font-bold')
+                ui.label(_('Latest badges won')).classes('text-lg font-bold')
                 shown = 0
                 for holding in await services.badges.latest_won(HISTORY_SCANNED):
                     definition = services.badges.definition(holding.badge_key)
                     if definition is None or not services.badges.visible(definition, holding.agent_id, agent):
                         continue
-                    held = f'held until {holding.lost_at:%a %d %b %H:%M}' if holding.lost_at else 'still held'
+                    held = _('held until {moment}').format(moment=weekday_time(holding.lost_at)) if holding.lost_at \
+                        else _('still held')
                     with ui.row().classes('items-center no-wrap gap-2 text-sm cursor-pointer hover:underline') \
                             .mark(f'won-{holding.id}') \
                             .on('click', lambda h=holding: receipt(h.badge_key, h.agent_id, h.id)):
                         ui.image(image_url(definition.image)).classes('w-6 h-6')
-                        ui.label(f'{agent_name(services.directory, holding.agent_id)} won {definition.name} on '
-                                 f'{holding.gained_at:%a %d %b %H:%M} ({held})')
+                        ui.label(_('{name} won {badge} on {moment} ({held})').format(
+                            name=agent_name(services.directory, holding.agent_id), badge=definition.name,
+                            moment=weekday_time(holding.gained_at), held=held))
                     shown += 1
                     if shown == HISTORY_SHOWN:
                         break
                 if not shown:
-                    ui.label('No badge won yet.').classes('text-sm text-grey-7')
+                    ui.label(_('No badge won yet.')).classes('text-sm text-grey-7')

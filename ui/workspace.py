@@ -74,7 +74,8 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             if inbox is not None:
                 await inbox.conversation.open(conversation_id)
             elif not await show_external_conversation(services, conversation_id):
-                ui.notify(f'#{conversation_id} is in DeskQuest\'s inbox, which your team does not use.', type='info')
+                ui.notify(_('#{id} is in DeskQuest’s inbox, which your team does not use.').format(id=conversation_id),
+                          type='info')
 
         def boards(cell: Callable[[], AbstractContextManager] = nullcontext) -> None:
             """:param cell: what each board is placed in (side by side without an inbox)."""
@@ -105,11 +106,12 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             if elsewhere:  # no inbox: the boards take its place, side by side, under a word on where work happens
                 with ui.column().classes('grow gap-4 h-full overflow-y-auto flex-nowrap').mark('elsewhere-main'):
                     with ui.card().classes('w-full bg-blue-1').mark('elsewhere-note'):
-                        ui.label(f'{agent.team_name} works in its own helpdesk').classes('text-md font-bold')
-                        ui.label('Your tickets are worked there; what you do there scores here. Your progress and '
-                                 'quests are on the left, the boards below, and your points buy rewards.') \
+                        ui.label(_('{team} works in its own helpdesk').format(team=agent.team_name)) \
+                            .classes('text-md font-bold')
+                        ui.label(_('Your tickets are worked there; what you do there scores here. Your progress and '
+                                   'quests are on the left, the boards below, and your points buy rewards.')) \
                             .classes('text-sm')
-                        ui.button('Rewards', icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
+                        ui.button(_('Rewards'), icon='redeem', on_click=lambda: ui.navigate.to('/rewards')) \
                             .props('flat dense color=primary').mark('elsewhere-rewards')
                     with ui.row().classes('w-full gap-4 items-start'):
                         boards(lambda: ui.column().classes('grow basis-80 gap-4'))
@@ -146,8 +148,9 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
         def show_progress(view: ProgressView) -> None:
             if view.level > shown_level[0]:
-                ui.notify(f'Level up! You are now {view.level_title} (level {view.level}).', type='positive',
-                          icon=view.level_icon)
+                ui.notify(_('Level up! You are now {title} (level {level}).').format(title=view.level_title,
+                                                                             level=view.level),
+                          type='positive', icon=view.level_icon)
             shown_level[0] = view.level
             level_icon.set_name(view.level_icon)
             level_chip.set_text(view.level_title)
@@ -156,8 +159,9 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
         def show_badges(badges: AgentBadges) -> None:
             for definition in badges.gained:
-                ui.notify(f'New badge: {definition.name}! {definition.description}.', type='positive',
-                          icon='military_tech')
+                ui.notify(_('New badge: {name}! {description}.').format(name=definition.name,
+                                                                   description=definition.description),
+                          type='positive', icon='military_tech')
             if progress is not None:
                 progress.show_badges(badges.held)
 

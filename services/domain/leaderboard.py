@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
 
+from services.domain.i18n import N_
 from services.domain.seasons import Season, current_season, season_totals
 
 
@@ -16,8 +17,8 @@ class Period(str, Enum):
     SEASON = 'season'  # since the running season's first day (services/domain/seasons.py); none running: no points
 
 
-PERIOD_LABELS = {Period.TODAY: 'Today', Period.WEEK: 'This week', Period.MONTH: 'This month', Period.ALL: 'All time',
-                 Period.SEASON: 'Season'}
+PERIOD_LABELS = {Period.TODAY: N_('Today'), Period.WEEK: N_('This week'), Period.MONTH: N_('This month'),
+                 Period.ALL: N_('All time'), Period.SEASON: N_('Season')}  # shown through _()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

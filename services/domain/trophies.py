@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from services.domain.i18n import N_
 from services.domain.projection import Outcome
 from services.domain.scoring import Award, AwardKind, Domain
 
@@ -28,16 +29,19 @@ class TrophyDefinition:
         return award.kind == AwardKind.CLAWBACK and award.domain in self.clawback_domains
 
 
+# names and descriptions are shown through _()
 DEFAULT_TROPHIES: tuple[TrophyDefinition, ...] = (
-    TrophyDefinition(key='mvp', name='MVP', description='Most points this month', icon='military_tech'),
-    TrophyDefinition(key='customer_wow_champion', name='Customer wow champion',
-                     description='Most customer satisfaction points this month', icon='sentiment_very_satisfied',
+    TrophyDefinition(key='mvp', name=N_('MVP'), description=N_('Most points this month'), icon='military_tech'),
+    TrophyDefinition(key='customer_wow_champion', name=N_('Customer wow champion'),
+                     description=N_('Most customer satisfaction points this month'), icon='sentiment_very_satisfied',
                      kinds=frozenset({AwardKind.HAPPY_CUSTOMER, AwardKind.UNHAPPY_CUSTOMER})),
-    TrophyDefinition(key='sharpshooter', name='Sharpshooter', description='Most first-contact points this month',
-                     icon='my_location', kinds=frozenset({AwardKind.FIRST_CONTACT}),
+    TrophyDefinition(key='sharpshooter', name=N_('Sharpshooter'),
+                     description=N_('Most first-contact points this month'), icon='my_location',
+                     kinds=frozenset({AwardKind.FIRST_CONTACT}),
                      clawback_domains=frozenset({Domain.QUALITY})),  # the only quality award a reopen takes back
-    TrophyDefinition(key='speed_racer', name='Speed racer', description='Most fast-resolution points this month',
-                     icon='speed', kinds=frozenset({AwardKind.FAST_RESOLUTION}),
+    TrophyDefinition(key='speed_racer', name=N_('Speed racer'),
+                     description=N_('Most fast-resolution points this month'), icon='speed',
+                     kinds=frozenset({AwardKind.FAST_RESOLUTION}),
                      clawback_domains=frozenset({Domain.SPEED})),  # the only speed award a reopen takes back
 )
 

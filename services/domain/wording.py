@@ -2,11 +2,11 @@
 import math
 from datetime import UTC, date, datetime, timedelta
 
-from babel.dates import format_date, format_datetime, format_time, format_timedelta, get_timezone
+from babel.dates import format_date, format_datetime, format_skeleton, format_time, format_timedelta, get_timezone
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
-from services.domain.i18n import current_language, floor_timezone, ngettext
+from services.domain.i18n import current_language, floor_timezone, ngettext, supported
 
 
 def duration(seconds: float, *, precise: bool = False, locale: str | None = None) -> str:
@@ -35,8 +35,16 @@ def duration(seconds: float, *, precise: bool = False, locale: str | None = None
     return _units(parts, length='short', locale=locale)
 
 
-def ordinal(number: int) -> str:
-    """'1st', '2nd', '3rd', '4th', '11th', '21st'."""
+def ordinal(number: int, *, locale: str = 'en') -> str:
+    """'1st', '2nd', '3rd', '4th', '11th', '21st'; in French '1er', '2e'; in Dutch '2e'; in Latvian '2.' (English by
+    default: a receipt's English sentence composes it)."""
+    language = supported(locale)
+    if language == 'fr':
+        return f'{number}er' if number == 1 else f'{number}e'
+    if language == 'nl':
+        return f'{number}e'
+    if language == 'lv':
+        return f'{number}.'
     suffix = 'th' if 10 <= number % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')
     return f'{number}{suffix}'
 
@@ -96,6 +104,18 @@ def clock_time(moment: datetime, *, style: str = 'short', locale: str | None = N
 def moment_text(moment: datetime, *, style: str = 'medium', locale: str | None = None) -> str:
     """A date and time on the floor's clock: 'Oct 14, 2026, 12:02:11 PM' (en), '2026. gada 14. okt. 12:02:11' (lv)."""
     return format_datetime(_on_the_floor(moment), style, locale=locale or current_language())
+
+
+def month(moment: date, *, locale: str | None = None) -> str:
+    """A calendar month: 'December 2026' (en), 'décembre 2026' (fr)."""
+    return format_skeleton('yMMMM', moment, locale=locale or current_language())
+
+
+def weekday_time(moment: datetime, *, locale: str | None = None) -> str:
+    """A short day of the week, date and time on the floor's clock, for a header or a list: 'Sun, Dec 6 14:05' (en),
+    'dim. 6 déc. 14:05' (fr), 'svētd., 6. dec. 14:05' (lv)."""
+    language, on_the_floor = locale or current_language(), _on_the_floor(moment)
+    return ' '.join(format_skeleton(skeleton, on_the_floor, locale=language) for skeleton in ('MMMEd', 'Hm'))
 
 
 def ago(seconds: float, *, locale: str | None = None) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from models import LedgerEntry, StoredEvent
 from services.domain.events import EventKind
+from services.domain.i18n import _, ngettext
 from services.platform.event_log import GameService
 
 
@@ -19,9 +20,14 @@ class AwaySummary:
 
     @property
     def text(self) -> str:
-        resolved = f', {self.resolved} conversation{"s" if self.resolved != 1 else ""} resolved' \
-            if self.resolved else ''
-        return f'While you were away, the simulator worked as you: {self.points:+d} points{resolved}.'
+        """Worded when read: in the language of the tab it is shown in."""
+        points = f'{self.points:+d}'
+        if not self.resolved:
+            return _('While you were away, the simulator worked as you: {points} points.').format(points=points)
+        return ngettext('While you were away, the simulator worked as you: {points} points, {count} conversation '
+                        'resolved.',
+                        'While you were away, the simulator worked as you: {points} points, {count} conversations '
+                        'resolved.', self.resolved).format(points=points, count=self.resolved)
 
 
 class AwayReport:

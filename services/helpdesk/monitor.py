@@ -16,6 +16,7 @@ from nicegui import Event
 
 from models import StoredEvent
 from services.domain.events import EventKind, GameEvent
+from services.domain.i18n import _, ngettext, pgettext
 from services.domain.inbox import InboxItem
 from services.domain.monitor import FOLDED, RECENT, TREND_HOURS, ChannelRow, DayFold, channel_rows, hour_of
 from services.domain.projection import Outcome
@@ -41,7 +42,9 @@ class AgentRow:
     # themselves, so a row changes only when something happens
     in_hand: int
     capacity: int
-    channels: str  # what routing gives them: 'chat (dedicated)', 'email, chat', …
+    channels: tuple[str, ...]  # what routing gives them (channel values), worded by the screen
+    dedicated: bool  # the dedicated model: ``channels`` is their one channel, or empty
+    departments: tuple[str, ...]  # their departments' names
     handled: int
     average_handle_seconds: int | None
     csat: int | None
@@ -61,10 +64,38 @@ class AtRisk:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Happening:
-    """An escalation or a return to the queue, worded for the monitor."""
+    """An escalation or a return to the queue. The view is shared by every monitor tab, whatever its language, so it
+    keeps what happened and :attr:`text` words it when read, in the reader's language."""
     event_id: int
     at: datetime
-    text: str
+    kind: str  # which sentence: 'grace', 'released', 'reassigned', 'raised', 'notified'
+    ids: tuple[int, ...]  # the conversations
+    parts: tuple[tuple[str, str | None], ...] = ()  # the sentence's names and values (None: nobody, said in words)
+
+    @property
+    def text(self) -> str:
+        parts = dict(self.parts)
+        ids = ', '.join(f'#{conversation_id}' for conversation_id in self.ids)
+        whose = parts.get('whose') or _('someone')
+        if self.kind == 'grace':
+            status = _(LABELS[parts['status']]) if parts.get('status') in LABELS else _('absent')
+            return _('{ids} back in the queue: {name} was {status} past the grace period').format(
+                ids=ids, name=whose, status=status.lower())
+        if self.kind == 'released':
+            return ngettext("{lead} released {name}'s {count} conversation to the queue ({ids})",
+                            "{lead} released {name}'s {count} conversations to the queue ({ids})", len(self.ids)) \
+                .format(lead=parts.get('lead') or _('someone'), name=whose, count=len(self.ids), ids=ids)
+        target = _(TARGETS[parts['target']]) if parts.get('target') in TARGETS else _('SLA')
+        policy = pgettext('priority', parts['policy']) if parts.get('policy') else ''
+        what = _('{ids} escalated ({target}, {policy})').format(ids=ids, target=target, policy=policy)
+        if self.kind == 'reassigned':
+            return _('{what}: reassigned from {source} to {name}').format(
+                what=what, source=parts.get('from') or _('the queue'), name=parts.get('to') or _('someone'))
+        if self.kind == 'raised':
+            return _('{what}: priority raised to {priority}').format(
+                what=what, priority=pgettext('priority', parts.get('priority') or ''))
+        taker = _('closed since') if parts.get('closed') else parts.get('taker') or _('nobody yet')
+        return _('{what}: lead notified; taken by {taker}').format(what=what, taker=taker)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -152,7 +183,7 @@ class MonitorService:
                 agent_id=agent.id, name=agent.name, team=agent.team_name, status=LABELS[presence.status],
                 status_since=presence.since,
                 in_hand=in_hand.get(agent.id, 0), capacity=routing.capacity,
-                channels=self._channels_of(agent.id), handled=tally.handled,
+                **self._channels_of(agent.id), handled=tally.handled,
                 average_handle_seconds=tally.average_handle_seconds, csat=tally.csat,
                 at_risk=at_risk_by_agent[agent.id]))
         happenings = tuple(self._happening(event) for event in reversed(self.fold.recent))
@@ -181,41 +212,44 @@ class MonitorService:
                       target=TARGETS[target], due=due, breached=due <= now,
                       agent=owner.name if owner else '')
 
-    def _channels_of(self, agent_id: int) -> str:
+    def _channels_of(self, agent_id: int) -> dict[str, bool | tuple[str, ...]]:
+        """What routing gives the agent, as :class:`AgentRow`'s ``channels``, ``dedicated`` and ``departments``."""
         routing = self.routing.of(agent_id)
         if self.routing.config.model == 'dedicated':
-            return f'{routing.dedicated_channel} (dedicated)' if routing.dedicated_channel else 'none (dedicated)'
-        departments = ', '.join(self.routing.departments[d].name for d in sorted(routing.departments)
-                                if d in self.routing.departments)
-        return ', '.join(sorted(routing.channels)) + (f' · {departments}' if departments else '')
+            return {'channels': (routing.dedicated_channel,) if routing.dedicated_channel else (), 'dedicated': True,
+                    'departments': ()}
+        return {'channels': tuple(sorted(routing.channels)), 'dedicated': False,
+                'departments': tuple(self.routing.departments[d].name for d in sorted(routing.departments)
+                                     if d in self.routing.departments)}
 
     def _happening(self, event: GameEvent) -> Happening:
         data = event.data
         if event.kind == EventKind.RELEASED:
-            count = len(data.get('conversation_ids', ()))
-            ids = ', '.join(f'#{c}' for c in data.get('conversation_ids', ()))
+            ids = tuple(data.get('conversation_ids', ()))
             whose = self._name(data.get('from_agent_id'))
             if data.get('by') == 'grace':
-                status = LABELS.get(data.get('status', ''), 'absent').lower()
-                text = f'{ids} back in the queue: {whose} was {status} past the grace period'
-            else:
-                text = f'{self._name(event.agent_id)} released {whose}\'s {count} conversation' \
-                       f'{"s" if count != 1 else ""} to the queue ({ids})'
-            return Happening(event_id=event.id, at=event.occurred_at, text=text)
+                return Happening(event_id=event.id, at=event.occurred_at, kind='grace', ids=ids,
+                                 parts=(('whose', whose), ('status', data.get('status'))))
+            return Happening(event_id=event.id, at=event.occurred_at, kind='released', ids=ids,
+                             parts=(('lead', self._name(event.agent_id)), ('whose', whose)))
         action = data.get('action', '')
-        what = f'#{event.conversation_id} escalated ({TARGETS.get(data.get("target", ""), "SLA")}, ' \
-               f'{data.get("policy", "")})'
+        escalation = (('target', data.get('target')), ('policy', data.get('policy')))
+        ids = (event.conversation_id,) if event.conversation_id is not None else ()
         if action == 'reassign':
-            text = f'{what}: reassigned from {self._name(data.get("from_agent_id"), "the queue")} to ' \
-                   f'{self._name(data.get("to_agent_id"))}'
-        elif action == 'raise_priority':
-            text = f'{what}: priority raised to {data.get("priority")}'
-        else:
-            holder = self.inbox.open_items.get(event.conversation_id or 0)
-            taker = self._name(holder.assignee_id, 'nobody yet') if holder else 'closed since'
-            text = f'{what}: lead notified; taken by {taker}'
-        return Happening(event_id=event.id, at=event.occurred_at, text=text)
+            return Happening(event_id=event.id, at=event.occurred_at, kind='reassigned', ids=ids, parts=(
+                *escalation, ('from', self._name(data.get('from_agent_id'))),
+                ('to', self._name(data.get('to_agent_id')))))
+        if action == 'raise_priority':
+            return Happening(event_id=event.id, at=event.occurred_at, kind='raised', ids=ids,
+                             parts=(*escalation, ('priority', data.get('priority'))))
+        holder = self.inbox.open_items.get(event.conversation_id or 0)
+        if holder is None:  # resolved or abandoned since
+            return Happening(event_id=event.id, at=event.occurred_at, kind='notified', ids=ids,
+                             parts=(*escalation, ('closed', 'closed')))
+        return Happening(event_id=event.id, at=event.occurred_at, kind='notified', ids=ids,
+                         parts=(*escalation, ('taker', self._name(holder.assignee_id))))
 
-    def _name(self, agent_id: int | None, nobody: str = 'someone') -> str:
+    def _name(self, agent_id: int | None) -> str | None:
+        """The agent's name; None for nobody (the sentence says who in the reader's language)."""
         agent = self.directory.agent(agent_id) if agent_id is not None else None
-        return agent.name if agent else nobody
+        return agent.name if agent else None

@@ -17,9 +17,10 @@ from nicegui import Event
 from models import Conversation, SlaPolicy, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import N_, _
+from services.domain.i18n import N_, _, ngettext, pgettext
 from services.domain.inbox import OPEN_STATUSES, PRIORITIES, SLA_RESOLUTION_TARGETS, InboxItem
 from services.domain.projection import Outcome
+from services.domain.wording import clock_time
 from services.helpdesk.inbox import InboxService
 from services.helpdesk.routing import RoutingService
 from services.platform.clock import Clock
@@ -28,7 +29,7 @@ from services.platform.directory import AgentView
 from services.platform.event_log import CHUNK, GameService, UnitOfWork
 
 log = logging.getLogger(__name__)
-TARGETS = {'first_response': 'first response', 'resolution': 'resolution'}
+TARGETS = {'first_response': N_('first response'), 'resolution': N_('resolution')}  # shown through _()
 ESCALATIONS = {'none': N_('None'), 'notify_lead': N_('Notify the lead'), 'reassign': N_('Reassign'),
                'raise_priority': N_('Raise priority')}
 DEFAULT_FIRST_RESPONSE_MINUTES = {'urgent': 15, 'high': 30, 'normal': 120, 'low': 480}
@@ -54,8 +55,27 @@ DEFAULT_POLICIES = {priority: SlaPolicyView(
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class LeadAlert:
+    """A conversation close to a breach whose policy tells the lead. Made by the sweep, outside any tab, and shown in
+    every lead's tab: worded when read (:attr:`text`), in that tab's language."""
     conversation_id: int
-    text: str
+    priority: str
+    channel: str
+    target: str  # 'first_response' | 'resolution'
+    due: datetime | None = None
+    reason: str = ''  # why the policy's own escalation could not be done, marked with N_() where it is decided
+
+    @property
+    def text(self) -> str:
+        sentence = _('#{id} ({priority}, {channel}) is close to breaching its first response target') \
+            if self.target == 'first_response' else \
+            _('#{id} ({priority}, {channel}) is close to breaching its resolution target')
+        text = sentence.format(id=self.conversation_id, priority=pgettext('priority', self.priority),
+                               channel=_(self.channel.capitalize()).lower())  # the channels' words: ui/format.py
+        if self.due is not None:
+            text = _('{alert} (due {time})').format(alert=text, time=clock_time(self.due, style='HH:mm'))
+        if self.reason:
+            text = _('{alert}: {reason}').format(alert=text, reason=_(self.reason))
+        return f'{text}.'
 
 
 def due_times(policy: SlaPolicyView, created_at: datetime) -> tuple[datetime, datetime]:
@@ -191,10 +211,9 @@ class SlaService:
                                   'due_at': due.isoformat() if due else None, **detail})
             self.inbox.publish_after_commit(work, conversation)
             if action == 'notify_lead':
-                alert = LeadAlert(conversation_id=conversation.id, text=(
-                    f'#{conversation.id} ({policy.priority}, {conversation.channel}) is close to breaching its '
-                    f'{TARGETS[target]} target{due.strftime(" (due %H:%M)") if due else ""}'
-                    f'{": " + detail["reason"] if "reason" in detail else ""}.'))
+                alert = LeadAlert(conversation_id=conversation.id, priority=policy.priority,
+                                  channel=conversation.channel, target=target, due=due,
+                                  reason=detail.get('reason', ''))
                 work.after_commit(lambda: self._alert(alert))
             work.after_commit(lambda: committed.append(True))
         self.escalated.add((conversation_id, target))  # also when the key showed it was escalated before
@@ -205,14 +224,14 @@ class SlaService:
         if policy.escalation == 'raise_priority':
             higher = raised(conversation.priority)
             if higher is None:
-                return 'notify_lead', {'reason': 'it is already urgent'}
+                return 'notify_lead', {'reason': N_('it is already urgent')}
             await self.inbox.change_priority(work, conversation, higher, agent_id=None, by='sla')
             return 'raise_priority', {'priority': higher}
         if policy.escalation == 'reassign':
             previous = conversation.assignee_id
             to_agent = self.routing.pick(conversation, exclude=[previous] if previous is not None else [])
             if to_agent is None:
-                return 'notify_lead', {'reason': 'nobody else is available to take it'}
+                return 'notify_lead', {'reason': N_('nobody else is available to take it')}
             await self.inbox.assign_in(work, conversation, to_agent, by='sla')
             self.routing.routed(to_agent)
             return 'reassign', {'from_agent_id': previous, 'to_agent_id': to_agent}
@@ -244,9 +263,10 @@ def alert_text(alerts: Iterable[LeadAlert]) -> str:
     alerts = list(alerts)
     if len(alerts) == 1:
         return alerts[0].text
-    return f'{len(alerts)} conversations are close to an SLA breach: ' + ', '.join(f'#{a.conversation_id}'
-                                                                                  for a in alerts[:10]) + \
-        (' …' if len(alerts) > 10 else '')
+    ids = ', '.join(f'#{alert.conversation_id}' for alert in alerts[:10]) + (' …' if len(alerts) > 10 else '')
+    return ngettext('{count} conversation is close to an SLA breach: {ids}',
+                    '{count} conversations are close to an SLA breach: {ids}', len(alerts)).format(count=len(alerts),
+                                                                                                  ids=ids)
 
 
 def _view(row: SlaPolicy) -> SlaPolicyView:

@@ -1,5 +1,5 @@
 """SLA policies on a real database and a manual clock: due times, and each escalation once, shortly before a breach."""
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -7,6 +7,7 @@ from models import Conversation, Customer, StoredEvent
 from services.container import Services, build
 from services.domain.errors import ActionError
 from services.domain.events import Channel
+from services.domain.i18n import speaking
 from services.helpdesk.sla import LeadAlert, SlaPolicyView, alert_text
 from services.platform.clock import AcceleratedClock, ManualClock
 from services.platform.directory import AgentView
@@ -140,8 +141,8 @@ async def test_leads_set_policies_agents_cannot(services: Services, clock: Manua
 
 
 def test_a_burst_of_alerts_is_one_notification() -> None:
-    alerts = [LeadAlert(conversation_id=n, text=f'#{n} is late') for n in (4, 5)]
-    assert alert_text(alerts[:1]) == '#4 is late'
+    alerts = [LeadAlert(conversation_id=n, priority='low', channel='email', target='resolution') for n in (4, 5)]
+    assert alert_text(alerts[:1]) == '#4 (low, email) is close to breaching its resolution target.'
     assert alert_text(alerts) == '2 conversations are close to an SLA breach: #4, #5'
 
 
@@ -187,3 +188,13 @@ async def test_the_sweep_escalates_before_the_breach_on_an_accelerated_clock(db_
         assert due - timedelta(minutes=7.5) <= events[0].occurred_at < due  # before the breach, not before 50 %
     finally:
         await accelerated.stop()
+
+
+def test_an_alert_is_worded_in_the_language_it_is_read_in() -> None:
+    """Made by the sweep outside any tab, shown in each lead's tab: worded when read."""
+    alert = LeadAlert(conversation_id=4, priority='urgent', channel='chat', target='first_response',
+                      due=datetime(2026, 3, 2, 8, 30, tzinfo=UTC), reason='it is already urgent')
+    assert alert.text == '#4 (urgent, chat) is close to breaching its first response target (due 08:30): it is ' \
+        'already urgent.'
+    with speaking('lv'):  # the words the catalog has already: the channel's (the sentence waits for its translation)
+        assert alert.text.startswith('#4 (') and ', tērzēšana)' in alert.text

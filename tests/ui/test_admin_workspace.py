@@ -154,7 +154,7 @@ async def test_handlers_refuse_someone_who_is_no_longer_a_lead(user: User) -> No
     assert await StoredEvent.all().count() == events_before
 
 
-ALERT = LeadAlert(conversation_id=7, text='#7 (high, chat) is close to breaching its first response target.')
+ALERT = LeadAlert(conversation_id=7, priority='high', channel='chat', target='first_response')
 
 
 async def test_a_lead_is_notified_of_escalations(user: User) -> None:

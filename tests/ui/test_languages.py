@@ -122,3 +122,34 @@ async def test_a_latvian_agent_sees_the_inbox_with_latvian_plurals(user: User) -
     await user.should_see('Pārsūtīt')
     await user.should_see('Sūtīt')
     await user.should_see(marker='conversation-title', content=f'#{conversation.id} ')
+
+
+async def test_a_latvian_agent_sees_the_header_dialogs_boards_and_trophies_in_latvian(
+        create_user: Callable[[], User]) -> None:
+    """Her board's rows come in a payload made for Latvian, an English colleague's in one made for English (each
+    shared by every tab of that language); the kudos dialog and the trophy room speak Latvian, dates included."""
+    from services.domain.wording import month
+    from ui.leaderboard_card import Board
+    await services().accounts.set_language(agent('ana'), 'lv')
+    ana, bruno, chloe = create_user(), create_user(), create_user()
+    for user, username in ((ana, 'ana'), (bruno, 'bruno'), (chloe, 'chloe')):
+        await log_in(user, username)
+
+    def floor_board(user: User) -> Board:
+        return next(board for board in user.find(kind=Board).elements if board.team_id is None)
+    assert floor_board(ana).language == 'lv' and floor_board(bruno).language == 'en'
+    assert floor_board(bruno)._props['board']['rows'] is floor_board(chloe)._props['board']['rows']
+    assert floor_board(ana)._props['board'] is not floor_board(bruno)._props['board']
+
+    ana.find(marker='kudos-button').click()
+    await ana.should_see(marker='kudos', retries=50)
+    with ana.scope(marker='kudos'):
+        await ana.should_see('Pateikties kolēģim', retries=50)  # the dialog's title, not the button's tooltip
+    bruno.find(marker='kudos-button').click()
+    await bruno.should_see(marker='kudos', retries=50)
+    with bruno.scope(marker='kudos'):
+        await bruno.should_see('Thank a colleague', retries=50)
+
+    await ana.open('/trophies')
+    await ana.should_see('Trofejas un nozīmītes', retries=50)
+    await ana.should_see(f'Trophies of {month(services().trophies.snapshot().month, locale="lv")}')

@@ -9,6 +9,7 @@ from nicegui.testing import User
 
 from models import Customer, StoredEvent
 from services.domain.events import Channel
+from services.platform.accounts import AccountDraft
 from tests.ui.support import agent, demote, log_in, notified, services, set_value, until
 from ui import monitor as ui_monitor
 
@@ -107,7 +108,7 @@ async def test_a_change_to_one_agent_sends_only_their_row_once_for_every_tab(
     services().presence.tab_opened(ana.id)  # online since now: the screens count how long themselves
     await services().scheduler.stop()  # no sweep ticks while counting
     await services().monitor.settle()
-    await until(lambda: feed.rows['agents'][ana.id]['status'] == 'Online', message='ana to be online')
+    await until(lambda: feed.rows_in('en')['agents'][ana.id]['status'] == 'Online', message='ana to be online')
     sent: list[dict] = []
 
     async def recorded(room: str, message: str, payload: dict) -> None:
@@ -143,3 +144,45 @@ def count_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> Ca
         return original(*args, **kwargs)
     monkeypatch.setattr(owner, name, counted)
     return lambda: len(calls)
+
+
+async def test_a_french_lead_and_an_english_one_each_see_the_monitor_in_their_language(
+        create_user: Callable[[], User], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows carry words, so they are made once per language in use (not per tab) and sent to each language's
+    room; the column titles and a presence are in the tab's language."""
+    lena = agent('lead')
+    await services().accounts.create(lena, AccountDraft(username='lea', display_name='Léa Lemaire', role='lead',
+                                                         password='a long enough password'))
+    await services().accounts.set_language(agent('lea'), 'fr')
+    french, english = create_user(), create_user()
+    await log_in(french, 'lea', 'a long enough password')  # both log in before either opens the live monitor
+    await log_in(english, 'lead')
+    for user in (french, english):
+        await user.open('/monitor')
+        await user.should_see(marker='monitor-agents', retries=50)
+    await french.should_see('Supervision en direct', retries=50)
+    for title in ('Canal', 'Équipe', 'Agent'):  # the columns' titles, as the browser gets them
+        await french.should_see(title, retries=50)
+    await english.should_see('Team')
+    await english.should_not_see('Équipe')
+    ana = agent('ana')
+    services().presence.tab_opened(ana.id)
+    await services().scheduler.stop()  # no sweep ticks while counting
+    await services().monitor.settle()
+    await until(lambda: any(row['id'] == ana.id and row['status'] == 'En ligne'
+                            for row in rows(french, 'monitor-agents')), message='ana online, in French')
+    assert next(row for row in rows(english, 'monitor-agents') if row['id'] == ana.id)['status'] == 'Online'
+    assert next(row for row in rows(french, 'monitor-channels') if row['channel'] == 'phone')['label'] == 'Téléphone'
+
+    sent: list[tuple[str, dict]] = []
+
+    async def recorded(room: str, message: str, payload: dict) -> None:
+        sent.append((room, payload))
+    monkeypatch.setattr(ui_monitor, 'broadcast', recorded)
+    made = count_calls(monkeypatch, ui_monitor, '_agent_row')
+    await services().routing.set_capacity(lena, ana.id, 6)
+    await until(lambda: sum('agents' in payload for _room, payload in sent) == 2, message="ana's row in both languages")
+    assert made() == 2  # once per language in use
+    assert sorted(room for room, payload in sent if 'agents' in payload) == [
+        f'{ui_monitor.ROOM}-en', f'{ui_monitor.ROOM}-fr']
+    services().scheduler.start()

@@ -1,7 +1,9 @@
 """Durations and ranks in words: one formatter for the pages (a clock) and the receipts (a measured figure)."""
+from datetime import UTC, date, datetime
+
 import pytest
 
-from services.domain.wording import delay, duration, ordinal
+from services.domain.wording import delay, duration, month, ordinal, weekday_time
 
 
 @pytest.mark.parametrize(('seconds', 'clock', 'figure'), [
@@ -31,3 +33,13 @@ def test_ordinals_and_delays() -> None:
         '1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th', '112th']
     assert [delay(minutes) for minutes in (1, 90, 120, 1440, 2880, 1510)] == [
         '1 min', '90 min', '2 h', '1 day', '2 days', '1510 min']
+
+
+def test_ranks_months_and_moments_in_each_language() -> None:
+    assert [ordinal(n, locale=language) for language in ('fr', 'nl', 'lv') for n in (1, 2)] == [
+        '1er', '2e', '1e', '2e', '1.', '2.']
+    assert [month(date(2026, 12, 1), locale=language) for language in ('en', 'fr')] == ['December 2026',
+                                                                                       'décembre 2026']
+    moment = datetime(2026, 12, 6, 14, 5, tzinfo=UTC)  # the floor's time zone is UTC in the tests
+    assert [weekday_time(moment, locale=language) for language in ('en', 'fr', 'lv')] == [
+        'Sun, Dec 6 14:05', 'dim. 6 déc. 14:05', 'svētd., 6. dec. 14:05']
