@@ -15,7 +15,8 @@ from nicegui import background_tasks, events, ui
 
 from services.container import Services
 from services.domain.errors import ActionError
-from services.domain.scoring import POLICY_FIELDS, policy_as_dict
+from services.domain.i18n import _
+from services.domain.scoring import DOMAIN_TITLES, POLICY_FIELDS, policy_as_dict
 from services.domain.whatif import (
     MAX_DAYS,
     AgentWhatIf,
@@ -30,7 +31,6 @@ from services.game.whatif import Preview
 from services.platform.directory import AgentView
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
-DOMAIN_LABELS = {'quality': 'Quality', 'speed': 'Speed', 'productivity': 'Productivity'}
 
 
 class WhatIfTab:
@@ -185,8 +185,8 @@ class WhatIfTab:
             ui.plotly(_chart(result)).classes('w-full h-72').mark('whatif-chart')
             columns = [{'name': 'name', 'label': 'Agent', 'field': 'name', 'align': 'left', 'sortable': True},
                        {'name': 'points', 'label': 'Points', 'field': 'points', 'align': 'left'},
-                       *({'name': domain, 'label': label, 'field': domain, 'align': 'left'}
-                         for domain, label in DOMAIN_LABELS.items()),
+                       *({'name': domain.value, 'label': _(title), 'field': domain.value, 'align': 'left'}
+                         for domain, title in DOMAIN_TITLES.items()),
                        {'name': 'all_time', 'label': 'Rank, all time', 'field': 'all_time', 'align': 'left'},
                        {'name': 'month', 'label': 'Rank, month', 'field': 'month', 'align': 'left'},
                        {'name': 'level', 'label': 'Level', 'field': 'level', 'align': 'left'}]
@@ -255,8 +255,9 @@ def _row(agent: AgentWhatIf) -> dict[str, object]:
     row: dict[str, object] = {'id': agent.id, 'name': agent.name,
                               'points': f'{agent.points_before} → {agent.points_after}',
                               'level': f'{agent.level_before} → {agent.level_after}'}
-    for domain in DOMAIN_LABELS:
-        row[domain] = f'{agent.points_by_domain_before[domain]} → {agent.points_by_domain_after[domain]}'
+    for domain in DOMAIN_TITLES:
+        row[domain.value] = (f'{agent.points_by_domain_before[domain.value]} → '
+                             f'{agent.points_by_domain_after[domain.value]}')
     for board in ('all_time', 'month'):
         row[board] = f'{rank(agent.rank_before, board)} → {rank(agent.rank_after, board)}'
     return row

@@ -7,12 +7,17 @@ from enum import Enum
 from typing import Any
 
 from services.domain.events import EventKind, GameEvent, Rating
+from services.domain.i18n import N_
 
 
 class Domain(str, Enum):
     QUALITY = 'quality'
     SPEED = 'speed'
     PRODUCTIVITY = 'productivity'
+
+
+# each domain's name as a person reads it, capitalized (the receipts, the recap, the card, what-if), shown through _()
+DOMAIN_TITLES = {Domain.QUALITY: N_('Quality'), Domain.SPEED: N_('Speed'), Domain.PRODUCTIVITY: N_('Productivity')}
 
 
 class AwardKind(str, Enum):
