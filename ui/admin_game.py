@@ -366,8 +366,15 @@ RATING_ICONS = {Rating.GOOD: ('sentiment_satisfied', 'positive'), Rating.NEUTRAL
                 Rating.BAD: ('sentiment_dissatisfied', 'negative')}
 
 
-RATING_WORDS = {Rating.GOOD: lambda: pgettext('rating', 'good'), Rating.NEUTRAL: lambda: pgettext('rating', 'neutral'),
-                Rating.BAD: lambda: pgettext('rating', 'bad')}
+# one whole sentence per rating (the adjective agrees with its noun in French and Latvian), shown through _()
+TURN_DOWN_QUESTIONS = {
+    Rating.GOOD: N_('Turn down the dispute of {agent} on #{conversation}? The good rating stands.'),
+    Rating.NEUTRAL: N_('Turn down the dispute of {agent} on #{conversation}? The neutral rating stands.'),
+    Rating.BAD: N_('Turn down the dispute of {agent} on #{conversation}? The bad rating stands.')}
+INVALIDATE_QUESTIONS = {
+    Rating.GOOD: N_('Invalidate the good rating of {agent} on #{conversation}? {points} compensate it.'),
+    Rating.NEUTRAL: N_('Invalidate the neutral rating of {agent} on #{conversation}? {points} compensate it.'),
+    Rating.BAD: N_('Invalidate the bad rating of {agent} on #{conversation}? {points} compensate it.')}
 DISPUTED = 'disputed'  # the filter listing the disputes agents raised and no lead decided yet
 
 
@@ -441,16 +448,12 @@ class DisputesTab:
     def _ask(self, rated: RatedView, *, reject: bool = False) -> None:
         self.disputed, self.rejecting = rated, reject
         if reject:
-            self.dialog_title.set_text(_('Turn down the dispute of {agent} on #{conversation}? The rating ({rating}) '
-                                         'stands.').format(agent=rated.agent_name, conversation=rated.conversation_id,
-                                                           rating=RATING_WORDS[rated.rating]()))
+            self.dialog_title.set_text(_(TURN_DOWN_QUESTIONS[rated.rating]).format(
+                agent=rated.agent_name, conversation=rated.conversation_id))
             self.confirm.set_text(_('Turn down'))
         else:
-            self.dialog_title.set_text(_('Invalidate the rating ({rating}) of {agent} on #{conversation}? {points} '
-                                         'compensate it.').format(rating=RATING_WORDS[rated.rating](),
-                                                                  agent=rated.agent_name,
-                                                                  conversation=rated.conversation_id,
-                                                                  points=points(-rated.points, signed=True)))
+            self.dialog_title.set_text(_(INVALIDATE_QUESTIONS[rated.rating]).format(
+                agent=rated.agent_name, conversation=rated.conversation_id, points=points(-rated.points, signed=True)))
             self.confirm.set_text(_('Invalidate'))
         self.reason.set_value('')
         self.dialog.open()
