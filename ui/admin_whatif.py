@@ -47,7 +47,7 @@ class WhatIfTab:
         with ui.row().classes('w-full items-start gap-3 no-wrap'):
             with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-scoring'):
                 ui.label('Scoring values (draft)').classes('font-medium')
-                self.values = {spec.name: ui.number(spec.label, step=1).classes('w-full').mark(f'draft-{spec.name}')
+                self.values = {spec.name: ui.number(_(spec.label), step=1).classes('w-full').mark(f'draft-{spec.name}')
                                for spec in POLICY_FIELDS}
             with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-levels'):
                 ui.label('Levels (draft)').classes('font-medium')

@@ -69,8 +69,8 @@ class ScoringPolicy:
 class PolicyField:
     """One editable value of the policy: what it means in plain words and the range a lead may set."""
     name: str  # the key in :func:`policy_as_dict`
-    label: str
-    meaning: str
+    label: str  # marked with N_(), shown through _()
+    meaning: str  # the same; its ``{steps}`` is MAX_BOUNTY_STEPS
     low: int
     high: int
     unit: str
@@ -91,37 +91,40 @@ class PolicyField:
 MAX_POINTS = 500  # one event worth more than fifty fast resolutions is a typo, not a policy
 MAX_BOUNTY_STEPS = 5  # the aging bounty grows with each aging limit waited, up to this many times
 POLICY_FIELDS = (
-    PolicyField(name='fast_limit_minutes', label='Fast resolution limit', unit='minutes', low=1, high=7 * 24 * 60,
-                meaning='A conversation resolved within this many minutes of the customer writing in counts as fast.'),
-    PolicyField(name='fast_resolution', label='Fast resolution', unit='points', low=0, high=MAX_POINTS,
-                meaning='Speed points for resolving a conversation within the fast limit.'),
-    PolicyField(name='on_time_resolution', label='On-time resolution', unit='points', low=0, high=MAX_POINTS,
-                meaning='Productivity points for resolving before the SLA due time.'),
-    PolicyField(name='late_resolution', label='Late resolution', unit='points', low=-MAX_POINTS, high=0,
-                meaning='Productivity points (a penalty) for resolving after the SLA due time.'),
-    PolicyField(name='first_contact', label='First-contact resolution', unit='points', low=0, high=MAX_POINTS,
-                meaning='Quality points for resolving after a single customer message.'),
-    PolicyField(name='happy_customer', label='Happy customer', unit='points', low=0, high=MAX_POINTS,
-                meaning='Quality points when the customer rates the resolution good.'),
-    PolicyField(name='unhappy_customer', label='Unhappy customer', unit='points', low=-MAX_POINTS, high=0,
-                meaning='Quality points (a penalty) when the customer rates the resolution bad.'),
-    PolicyField(name='minimum_resolved', label='Minimum volume to rank', unit='resolved', low=0, high=1000,
-                meaning='Conversations an agent must have resolved in a period (today, this week, …) before the '
-                        'leaderboards rank them and count them in their team\'s average; 0 ranks everyone.'),
-    PolicyField(name='queue_jump', label='Queue jump', unit='points', low=-MAX_POINTS, high=0,
-                meaning='Speed points (a penalty) for resolving a conversation taken while an older one of its '
-                        'channel waited unassigned; such a resolution earns no fast-resolution points either.'),
-    PolicyField(name='aging_bounty', label='Aging bounty', unit='points', low=0, high=MAX_POINTS,
-                meaning='Productivity points for resolving a conversation that waited longer than the aging limit '
-                        'before it was taken, once for each whole aging limit it waited (at most '
-                        f'{MAX_BOUNTY_STEPS} times).'),
-    PolicyField(name='aging_limit_minutes', label='Aging limit', unit='minutes', low=1, high=7 * 24 * 60,
-                meaning='A conversation waiting unassigned longer than this many minutes carries the aging bounty.'),
-    PolicyField(name='bad_rating_cancel_percent', label='Bad rating cancels', unit='percent', low=0, high=100,
-                meaning='The share of a resolution\'s fast and on-time points that a bad rating of it takes back.'),
-    PolicyField(name='reopen_penalty_percent', label='Reopen penalty', unit='percent', low=0, high=100,
-                meaning='The share of a resolution\'s fast and on-time points that a reopen costs once more, beside '
-                        'taking back what the resolution earned.'),
+    PolicyField(name='fast_limit_minutes', label=N_('Fast resolution limit'), unit='minutes', low=1, high=7 * 24 * 60,
+                meaning=N_('A conversation resolved within this many minutes of the customer writing in counts as '
+                           'fast.')),
+    PolicyField(name='fast_resolution', label=N_('Fast resolution'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Speed points for resolving a conversation within the fast limit.')),
+    PolicyField(name='on_time_resolution', label=N_('On-time resolution'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Productivity points for resolving before the SLA due time.')),
+    PolicyField(name='late_resolution', label=N_('Late resolution'), unit='points', low=-MAX_POINTS, high=0,
+                meaning=N_('Productivity points (a penalty) for resolving after the SLA due time.')),
+    PolicyField(name='first_contact', label=N_('First-contact resolution'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Quality points for resolving after a single customer message.')),
+    PolicyField(name='happy_customer', label=N_('Happy customer'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Quality points when the customer rates the resolution good.')),
+    PolicyField(name='unhappy_customer', label=N_('Unhappy customer'), unit='points', low=-MAX_POINTS, high=0,
+                meaning=N_('Quality points (a penalty) when the customer rates the resolution bad.')),
+    PolicyField(name='minimum_resolved', label=N_('Minimum volume to rank'), unit='resolved', low=0, high=1000,
+                meaning=N_('Conversations an agent must have resolved in a period (today, this week, …) before the '
+                           'leaderboards rank them and count them in their team\'s average; 0 ranks everyone.')),
+    PolicyField(name='queue_jump', label=N_('Queue jump'), unit='points', low=-MAX_POINTS, high=0,
+                meaning=N_('Speed points (a penalty) for resolving a conversation taken while an older one of its '
+                           'channel waited unassigned; such a resolution earns no fast-resolution points either.')),
+    PolicyField(name='aging_bounty', label=N_('Aging bounty'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Productivity points for resolving a conversation that waited longer than the aging limit '
+                           'before it was taken, once for each whole aging limit it waited (at most {steps} '
+                           'times).')),
+    PolicyField(name='aging_limit_minutes', label=N_('Aging limit'), unit='minutes', low=1, high=7 * 24 * 60,
+                meaning=N_('A conversation waiting unassigned longer than this many minutes carries the aging '
+                           'bounty.')),
+    PolicyField(name='bad_rating_cancel_percent', label=N_('Bad rating cancels'), unit='percent', low=0, high=100,
+                meaning=N_('The share of a resolution\'s fast and on-time points that a bad rating of it takes '
+                           'back.')),
+    PolicyField(name='reopen_penalty_percent', label=N_('Reopen penalty'), unit='percent', low=0, high=100,
+                meaning=N_('The share of a resolution\'s fast and on-time points that a reopen costs once more, beside '
+                           'taking back what the resolution earned.')),
 )
 
 
