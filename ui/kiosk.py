@@ -23,10 +23,12 @@ from services.container import Services
 from services.domain.displays import PUBLIC_TOP, SLIDE_LABELS, Slide, shown_code, slide_at
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
+from services.domain.i18n import N_, _, ngettext
 from services.domain.leaderboard import BoardRow, Period
 from services.domain.levels import level_info
 from services.domain.projection import LevelUp, Outcome
 from services.domain.quests import QuestCompletion, QuestScope
+from services.domain.wording import clock_time, day, number, percent
 from services.game.boss import BossView
 from services.game.trophies import TrophySnapshot
 from services.platform.coalesce import LIVE_DELAY, LIVE_INTERVAL, Coalescer
@@ -34,13 +36,14 @@ from services.platform.displays import DisplayView
 from services.platform.tasks import start_task
 from ui.boss_bar import BossBar, BossFeed, boss_feed_for
 from ui.clock_ticker import clock_ticker_for
-from ui.format import CHANNEL_ICONS, CHANNEL_LABELS
+from ui.format import CHANNEL_ICONS, channel_text
 
 DEVICE_KEY = 'kiosk_device'  # the paired display's device token, in app.storage.user (server-side)
 CELEBRATION_SECONDS = 5.0  # each banner stays this long: one flash every 5 s at most, well under three a second
 RECENT_CELEBRATIONS = 8
 CSAT_SECONDS = 10.0  # CSAT today is read again at most this often, after a rating
 ROTATION_TICK = 1.0
+CODE_EXAMPLE = 'ABCD-EF23'  # the shape of a pairing code, the same in every language (not a text to translate)
 KIOSK_CSS = """
 :root { --u: max(22px, min(1.45vw, 2.5vh)); /* text scales with the screen, never under 22 px */ }
 .dq-kiosk { position: fixed; inset: 0; overflow: hidden;
@@ -108,9 +111,16 @@ class MissionRow:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Celebration:
+    """Computed once for every display, so it keeps its message in English (marked with N_()) and its values apart:
+    each display's tab writes it in its own language when it shows it."""
     icon: str
-    text: str
+    message: str
+    values: tuple[tuple[str, str], ...]  # the message's placeholders, by name
     team_id: int | None  # whose team it is, for displays showing some teams only
+
+    def text(self) -> str:
+        """The celebration in the language of the tab showing it."""
+        return _(self.message).format(**dict(self.values))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -162,17 +172,18 @@ class PublicFloor:
 
     # --- celebrations ---
 
-    def _celebrate(self, agent_id: int | None, icon: str, what: str, *, team_id: int | None = None) -> None:
+    def _celebrate(self, agent_id: int | None, icon: str, message: str, *, team_id: int | None = None,
+                   **values: object) -> None:
+        """Celebrate ``message`` (marked with N_(); ``{name}`` is the agent's public name) with ``values``."""
         if agent_id is not None:
             name = self.services.displays.public_name(agent_id)
             agent = self.services.directory.agent(agent_id)
             if name is None or agent is None:  # opted out: not celebrated in public either
                 return
             team_id = agent.team_id
-            text = f'{name} {what}'
-        else:
-            text = what
-        celebration = Celebration(icon=icon, text=text, team_id=team_id)
+            values['name'] = name
+        celebration = Celebration(icon=icon, message=message, team_id=team_id,
+                                  values=tuple(sorted((key, str(value)) for key, value in values.items())))
         self._recent.appendleft(celebration)
         self.celebrated.emit(celebration)
         self._refresh.poke()
@@ -180,26 +191,29 @@ class PublicFloor:
     def _on_boss(self, view: BossView | None) -> None:
         if view is not None and view.won and view.number > self._boss_celebrated:
             self._boss_celebrated = view.number
-            self._celebrate(None, 'local_fire_department', f'The floor beat {view.name} together!')
+            self._celebrate(None, 'local_fire_department', N_('The floor beat {boss} together!'), boss=view.name)
 
     def _on_level_ups(self, level_ups: list[LevelUp]) -> None:
         for up in level_ups:
             level = level_info(up.new, levels=self.services.levels.levels)
-            self._celebrate(up.agent_id, level.icon or 'military_tech', f'reached level {up.new}: {level.title}!')
+            self._celebrate(up.agent_id, level.icon or 'military_tech', N_('{name} reached level {level}: {title}!'),
+                            level=up.new, title=level.title)
 
     def _on_completion(self, completion: QuestCompletion) -> None:
         if completion.scope == QuestScope.TEAM and completion.team_id is not None:
             team = self.services.directory.teams.get(completion.team_id, '')
-            self._celebrate(None, 'groups', f"Team {team} accomplished the mission '{completion.title}'!",
-                            team_id=completion.team_id)
+            self._celebrate(None, 'groups', N_("Team {team} accomplished the mission '{title}'!"),
+                            team_id=completion.team_id, team=team, title=completion.title)
         else:
-            self._celebrate(completion.holder, 'flag', f"completed the quest '{completion.title}'!")
+            self._celebrate(completion.holder, 'flag', N_("{name} completed the quest '{title}'!"),
+                            title=completion.title)
 
     def _on_badges(self, holders: dict[str, frozenset[int]]) -> None:
         names = {definition.key: definition.name for definition in self.services.badges.definitions}
         for key, agents in holders.items():
             for agent_id in sorted(agents - self._badges.get(key, frozenset())):
-                self._celebrate(agent_id, 'workspace_premium', f'won the badge {names.get(key, key)}!')
+                self._celebrate(agent_id, 'workspace_premium', N_('{name} won the badge {badge}!'),
+                                badge=names.get(key, key))
         self._badges = holders
         self._refresh.poke()
 
@@ -213,7 +227,7 @@ class PublicFloor:
                 if (key, agent_id) not in self._led:  # once a month each: two close leaders would flash all day
                     self._led.add((key, agent_id))
                     icon, name = names[key]
-                    self._celebrate(agent_id, icon, f'takes the lead for the {name} trophy!')
+                    self._celebrate(agent_id, icon, N_('{name} takes the lead for the {trophy} trophy!'), trophy=name)
         self._leaders = leaders
         self._refresh.poke()
 
@@ -327,7 +341,7 @@ def register(services: Services) -> None:
 
     @ui.page('/kiosk')
     def kiosk() -> None:
-        ui.page_title('DeskQuest · Live floor')
+        ui.page_title(_('DeskQuest · Live floor'))
         ui.add_css(KIOSK_CSS)
         ui.query('body').style('background: #101418')
         display = services.displays.check(app.storage.user.get(DEVICE_KEY))
@@ -345,9 +359,9 @@ def pairing_screen(services: Services) -> None:
     """What an unpaired browser sees: how to pair, and the code's field; no name of anyone."""
     with ui.element('div').classes('dq-kiosk items-center justify-center').mark('pairing-screen'):
         ui.label('DeskQuest').classes('dq-brand')
-        ui.label('Pair this display').classes('dq-title')
-        ui.label('A lead creates a display at /admin/displays and reads you its pairing code.').classes('dq-sub')
-        code = ui.input(placeholder='ABCD-EF23').props('dark outlined autofocus').classes('dq-pair') \
+        ui.label(_('Pair this display')).classes('dq-title')
+        ui.label(_('A lead creates a display at /admin/displays and reads you its pairing code.')).classes('dq-sub')
+        code = ui.input(placeholder=CODE_EXAMPLE).props('dark outlined autofocus').classes('dq-pair') \
             .style('width: min(40vw, 30em)').mark('pairing-code')
         error = ui.label().classes('dq-sub').style('color: #ff9b9b').mark('pairing-error')
 
@@ -361,7 +375,7 @@ def pairing_screen(services: Services) -> None:
             ui.navigate.to('/kiosk')
 
         code.on('keydown.enter', pair)
-        ui.button('Pair', on_click=pair).props('no-caps unelevated color=amber-6 text-color=black size=xl') \
+        ui.button(_('Pair'), on_click=pair).props('no-caps unelevated color=amber-6 text-color=black size=xl') \
             .mark('pair')
 
 
@@ -383,7 +397,7 @@ class KioskScreen:
                 ui.label('DeskQuest').classes('dq-brand')
                 ui.label(display.name).classes('dq-sub').mark('display-name')
                 self.slide_title = ui.label().classes('dq-sub').mark('slide-title')
-                self.clock = ui.label(services.clock.now().strftime('%a %H:%M')).classes('dq-clock') \
+                self.clock = ui.label(_clock_text(services.clock.now())).classes('dq-clock') \
                     .mark('kiosk-clock')
             BossBar(boss, name_of=services.displays.public_name, kiosk=True)  # while a fight runs
             self.containers = {slide: ui.element('div').classes('dq-slide').mark(f'slide-{slide.value}')
@@ -396,7 +410,7 @@ class KioskScreen:
         floor.changed.subscribe(self.draw)
         floor.celebrated.subscribe(self.celebrate)
         rotation.ticked.subscribe(self.turn)
-        ticked.subscribe(lambda now: self.clock.set_text(now.strftime('%a %H:%M')))
+        ticked.subscribe(lambda now: self.clock.set_text(_clock_text(now)))
         # after a network cut NiceGUI reconnects the same tab: draw what changed meanwhile, or leave if revoked
         ui.context.client.on_connect(self.resync)
 
@@ -419,7 +433,7 @@ class KioskScreen:
             container.set_visibility(position == index)
             self.dots[position].classes(add='on' if position == index else '',
                                         remove='' if position == index else 'on')
-        self.slide_title.set_text(SLIDE_LABELS[self.slides[index]])
+        self.slide_title.set_text(_(SLIDE_LABELS[self.slides[index]]))
 
     def celebrate(self, celebration: Celebration) -> None:
         if not self.teams or celebration.team_id in self.teams:
@@ -455,74 +469,76 @@ class KioskScreen:
     # --- one slide each ---
 
     def _today(self, slides: PublicSlides) -> None:
-        ui.label("Today's leaders").classes('dq-title')
+        ui.label(_("Today's leaders")).classes('dq-title')
         with ui.element('div').classes('dq-cols'):
             with ui.element('div').classes('dq-col').mark('today-board'):
                 rows = self.mine(slides.today)[:PUBLIC_TOP]
                 if not rows:
-                    ui.label('No one ranked yet today.').classes('dq-row dq-muted')
+                    ui.label(_('No one ranked yet today.')).classes('dq-row dq-muted')
                 for row in rows:
                     _board_row(f'{row.rank}.', row.name, row.team, row.points)
             with ui.element('div').classes('dq-col').mark('today-teams'):
-                ui.label('Teams').classes('dq-h2')
+                ui.label(_('Teams')).classes('dq-h2')
                 for rank, team_id, name, points in slides.team_totals:
                     if not self.teams or team_id in self.teams:
                         _board_row(f'{rank}.', name, '', points)
 
     def _week(self, slides: PublicSlides, teams: list[tuple[int, str]]) -> None:
-        ui.label('This week, per team').classes('dq-title')
+        ui.label(_('This week, per team')).classes('dq-title')
         with ui.element('div').classes('dq-cols').mark('week-board'):
             for team_id, name in teams[:4]:
                 with ui.element('div').classes('dq-col'):
                     ui.label(name).classes('dq-h2')
                     rows = [row for row in slides.week if row.team_id == team_id][:PUBLIC_TOP]
                     if not rows:
-                        ui.label('No one ranked yet.').classes('dq-row dq-muted')
+                        ui.label(_('No one ranked yet.')).classes('dq-row dq-muted')
                     for position, row in enumerate(rows, start=1):
                         _board_row(f'{position}.', row.name, '', row.points)
 
     def _missions(self, slides: PublicSlides) -> None:
-        ui.label('Team missions').classes('dq-title')
+        ui.label(_('Team missions')).classes('dq-title')
         missions = [m for m in slides.missions if not self.teams or m.team_id in self.teams][:8]
         with ui.element('div').classes('dq-col').mark('missions'):
             if not missions:
-                ui.label('No team mission is running.').classes('dq-row dq-muted')
+                ui.label(_('No team mission is running.')).classes('dq-row dq-muted')
             for mission in missions:
                 with ui.element('div').classes('dq-row'):
                     ui.label(f'{mission.team} · {mission.title}').classes('dq-name')
-                    ui.label('done' if mission.done else f'{mission.value:g} / {mission.target}').classes('dq-num')
+                    ui.label(_('done') if mission.done else f'{number(mission.value)} / {number(mission.target)}') \
+                        .classes('dq-num')
                 with ui.element('div').classes('dq-bar'):
                     ui.element('div').style(f'width: {mission.share * 100:.0f}%')
 
     def _queue(self, slides: PublicSlides) -> None:
-        ui.label('Queue health').classes('dq-title')
+        ui.label(_('Queue health')).classes('dq-title')
         with ui.element('div').classes('dq-cols'):
             with ui.element('div').classes('dq-col'):
-                ui.label('Customers waiting').classes('dq-h2')
+                ui.label(_('Customers waiting')).classes('dq-h2')
                 for channel, waiting in slides.waiting:
                     with ui.element('div').classes('dq-row'):
                         ui.icon(CHANNEL_ICONS[channel]).style('color: #ffc857')
-                        ui.label(CHANNEL_LABELS[channel]).classes('dq-name')
-                        ui.label(str(waiting)).classes('dq-num').mark(f'queue-{channel.value}')
+                        ui.label(channel_text(channel)).classes('dq-name')
+                        ui.label(number(waiting)).classes('dq-num').mark(f'queue-{channel.value}')
             with ui.element('div').classes('dq-col'):
-                ui.label('CSAT today').classes('dq-h2')
+                ui.label(_('CSAT today')).classes('dq-h2')
                 good, rated = slides.csat
-                ui.label(f'{round(100 * good / rated)}%' if rated else '–').classes('dq-big').mark('csat-today')
-                ui.label(f'{good} good of {rated} rated' if rated else 'No rating yet today.').classes('dq-muted')
+                ui.label(percent(good / rated) if rated else '–').classes('dq-big').mark('csat-today')
+                ui.label(ngettext('{good} good of {rated} rated', '{good} good of {rated} rated', rated).format(
+                    good=number(good), rated=number(rated)) if rated else _('No rating yet today.')).classes('dq-muted')
 
     def _recent(self, slides: PublicSlides) -> None:
-        ui.label('Celebrations').classes('dq-title')
+        ui.label(_('Celebrations')).classes('dq-title')
         recent = [c for c in slides.recent if not self.teams or c.team_id in self.teams][:6]
         with ui.element('div').classes('dq-col').mark('recent-celebrations'):
             if not recent:
-                ui.label('The next level-up, badge or mission will be celebrated here.').classes('dq-row dq-muted')
+                ui.label(_('The next level-up, badge or mission will be celebrated here.')).classes('dq-row dq-muted')
             for celebration in recent:
                 with ui.element('div').classes('dq-row'):
                     ui.icon(celebration.icon).style('color: #ffc857')
-                    ui.label(celebration.text).classes('dq-name')
+                    ui.label(celebration.text()).classes('dq-name')
 
     def _trophies(self, slides: PublicSlides) -> None:
-        ui.label('Trophies of the month').classes('dq-title')
+        ui.label(_('Trophies of the month')).classes('dq-title')
         with ui.element('div').classes('dq-grid').mark('kiosk-trophies'):
             for icon, name, leaders in slides.trophies[:4]:
                 with ui.element('div').classes('dq-col'):
@@ -530,7 +546,7 @@ class KioskScreen:
                         ui.icon(icon).style('color: #ffc857')
                         ui.label(name).classes('dq-h2 dq-name')
                     if not leaders:
-                        ui.label('No points yet.').classes('dq-row dq-muted')
+                        ui.label(_('No points yet.')).classes('dq-row dq-muted')
                     for position, (leader, points) in enumerate(leaders, start=1):
                         _board_row(f'{position}.', leader, '', points)
 
@@ -559,7 +575,7 @@ class Banner:
         celebration = self.waiting.popleft()
         self.showing = True
         self.icon.set_name(celebration.icon)
-        self.text.set_text(celebration.text)
+        self.text.set_text(celebration.text())
         self.element.set_visibility(True)
         with self.element:
             ui.timer(CELEBRATION_SECONDS, self._next, once=True)  # only while celebrating: no idle timer
@@ -571,7 +587,12 @@ def _board_row(rank: str, name: str, team: str, points: int) -> None:
         ui.label(name).classes('dq-name')
         if team:
             ui.label(team).classes('dq-muted')
-        ui.label(f'{points:,}').classes('dq-num')
+        ui.label(number(points)).classes('dq-num')
+
+
+def _clock_text(now: datetime) -> str:
+    """The head's clock: the day's short name and the time, in the display's language ('Mon 14:05', 'lun. 14:05')."""
+    return f'{day(now, style="EEE")} {clock_time(now)}'
 
 
 __all__ = ['DEVICE_KEY', 'PublicFloor', 'register', 'shown_code']
