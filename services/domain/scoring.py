@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any
 
 from services.domain.events import EventKind, GameEvent, Rating
-from services.domain.i18n import N_
+from services.domain.i18n import N_, _
 
 
 class Domain(str, Enum):
@@ -76,16 +76,18 @@ class PolicyField:
     unit: str
 
     def rule(self) -> str:
-        """The allowed range in words, for the refusal message."""
+        """The allowed range in words, for the refusal message (in the language of whoever is refused)."""
         if self.unit == 'points' and self.high == 0:
-            return f'a whole number of points from {self.low} to 0 (it is a penalty; 0 switches it off)'
-        if self.unit == 'points':
-            return f'a whole number of points from 0 to {self.high} (0 switches it off)'
-        if self.unit == 'percent':
-            return f'a whole number from {self.low} to {self.high} (percent; 0 switches it off)'
-        if self.unit == 'minutes':
-            return f'a whole number of minutes from {self.low} to {self.high} (a week)'
-        return f'a whole number from {self.low} to {self.high} (0 ranks everyone)'
+            rule = _('a whole number of points from {low} to 0 (it is a penalty; 0 switches it off)')
+        elif self.unit == 'points':
+            rule = _('a whole number of points from 0 to {high} (0 switches it off)')
+        elif self.unit == 'percent':
+            rule = _('a whole number from {low} to {high} (percent; 0 switches it off)')
+        elif self.unit == 'minutes':
+            rule = _('a whole number of minutes from {low} to {high} (a week)')
+        else:
+            rule = _('a whole number from {low} to {high} (0 ranks everyone)')
+        return rule.format(low=self.low, high=self.high)
 
 
 MAX_POINTS = 500  # one event worth more than fifty fast resolutions is a typo, not a policy
@@ -180,7 +182,7 @@ def check_policy(values: Mapping[str, Any]) -> ScoringPolicy:
         if isinstance(value, str) and re.fullmatch(r'-?\d{1,9}', value.strip()):  # not isdigit(): '²' is one
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int) or not spec.low <= value <= spec.high:
-            problems.append(f'{spec.label}: {spec.rule()}.')
+            problems.append(_('{value}: {rule}.').format(value=_(spec.label), rule=spec.rule()))
         else:
             checked[spec.name] = value
     if problems:
