@@ -23,13 +23,16 @@ from services.domain.badges import (
     Window,
 )
 from services.domain.errors import ActionError
+from services.domain.i18n import N_, _
+from services.domain.wording import number, percent
 from services.game.badges import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
 from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
 
 FILTER_ROWS = 2  # filters a badge's metric can have in the form (the defaults use at most two)
-LABELS = {Window.ROLLING_7D.value: 'last 7 days', Window.PREVIOUS_DAY.value: 'yesterday',
-          Direction.HIGHEST.value: 'highest wins', Direction.LOWEST.value: 'lowest wins'}
+LABELS = {Window.ROLLING_7D.value: N_('last 7 days'), Window.PREVIOUS_DAY.value: N_('yesterday'),
+          Direction.HIGHEST.value: N_('highest wins'), Direction.LOWEST.value: N_('lowest wins')}  # shown through _()
+MEASURES = {ONE: N_('events'), CONVERSATION: N_('conversations')}  # what a metric counts, shown through _()
 
 
 def badges_section(services: Services, actor: Callable[[], AgentView | None]) -> None:
@@ -38,7 +41,7 @@ def badges_section(services: Services, actor: Callable[[], AgentView | None]) ->
     def lead() -> AgentView | None:
         who = actor()
         if who is not None and not who.is_lead:
-            ui.notify('Only a team lead can do this.', type='negative')
+            ui.notify(_('Only a team lead can do this.'), type='negative')
             return None
         return who
 
@@ -55,50 +58,52 @@ def badges_section(services: Services, actor: Callable[[], AgentView | None]) ->
                         with ui.row().classes('items-center gap-2'):
                             ui.label(definition.name).classes('font-medium')
                             if definition.teasing:
-                                ui.badge('teasing', color='orange').props('outline')
+                                ui.badge(_('teasing'), color='orange').props('outline')
                         ui.label(f'{definition.description} · {summary(definition)}').classes('text-xs text-grey-7')
                     ui.button(icon='edit', on_click=lambda d=definition: editor.open(d)) \
-                        .props('flat round').tooltip('Edit').mark(f'edit-badge-{definition.key}')
+                        .props('flat round').tooltip(_('Edit')).mark(f'edit-badge-{definition.key}')
 
     editor.saved = badge_list.refresh
     with ui.row().classes('w-full items-center'):
-        ui.label('Badges').classes('text-lg font-bold')
+        ui.label(_('Badges')).classes('text-lg font-bold')
         ui.space()
-        ui.button('New badge', icon='add', on_click=lambda: editor.open(None)).props('no-caps').mark('new-badge')
+        ui.button(_('New badge'), icon='add', on_click=lambda: editor.open(None)).props('no-caps').mark('new-badge')
     badge_list()
 
-    ui.label('Levels').classes('text-lg font-bold mt-4')
-    ui.label('A level is reached when its condition over the agent\'s lifetime metrics holds, e.g. '
-             '"points >= 2000 and resolved >= 100"; once reached it stays.').classes('text-xs text-grey-7')
+    ui.label(_('Levels')).classes('text-lg font-bold mt-4')
+    ui.label(_('A level is reached when its condition over the agent\'s lifetime metrics holds, e.g. '
+               '"points >= 2000 and resolved >= 100"; once reached it stays.')).classes('text-xs text-grey-7')
     for level in services.levels.levels:
         LevelRowEditor(services, lead, level.number)
 
-    ui.label('Teasing badges in public').classes('text-lg font-bold mt-4')
-    ui.label('Siesta, Coffee and Rebel are shown only to their holder and leads, unless the team chooses to show '
-             'them on the kiosk and trophy page.').classes('text-xs text-grey-7')
+    ui.label(_('Teasing badges in public')).classes('text-lg font-bold mt-4')
+    ui.label(_('Siesta, Coffee and Rebel are shown only to their holder and leads, unless the team chooses to show '
+               'them on the kiosk and trophy page.')).classes('text-xs text-grey-7')
     for team_id, team_name in sorted(services.directory.teams.items(), key=lambda item: item[1]):
         async def toggle(event: Any, team_id: int = team_id) -> None:
             who = lead()
             if who is None:
                 return
-            await attempt(services.badges.set_team_teasing(who, team_id, bool(event.value)), done='Saved')
-        ui.switch(f'{team_name} shows its teasing badges', value=team_id in services.badges.show_teasing,
-                  on_change=toggle).mark(f'teasing-{team_id}')
+            await attempt(services.badges.set_team_teasing(who, team_id, bool(event.value)), done=_('Saved'))
+        ui.switch(_('{team} shows its teasing badges').format(team=team_name),
+                  value=team_id in services.badges.show_teasing, on_change=toggle).mark(f'teasing-{team_id}')
 
 
 def summary(definition: BadgeDefinition) -> str:
     if definition.kind == BadgeKind.RANDOM:
-        return f'random, {definition.rarity:.0%} chance per active agent and day'
+        return _('random, {chance} chance per active agent and day').format(chance=percent(definition.rarity))
     if definition.kind == BadgeKind.AWARDED:
-        return 'given for good as a quest\'s reward (pick it in the Quests tab)'
+        return _('given for good as a quest\'s reward (pick it in the Quests tab)')
     metric = definition.metric
     assert metric is not None
     what = metric.kind.value.replace('_', ' ')
     where = ''.join(f', {f.field} {f.operator.value.replace("_", " ")} {"/".join(map(str, f.values))}'
                     for f in metric.where)
-    measure = {ONE: 'events', CONVERSATION: 'conversations'}.get(metric.value, metric.value.replace('_', ' '))
-    return (f'{definition.aggregation.value} of {measure} ({what}{where}), {LABELS[definition.window.value]}, '
-            f'{LABELS[definition.direction.value]}, at least {definition.minimum_volume}')
+    measure = _(MEASURES[metric.value]) if metric.value in MEASURES else metric.value.replace('_', ' ')
+    return _('{aggregation} of {measure} ({what}{where}), {window}, {direction}, at least {minimum}').format(
+        aggregation=definition.aggregation.value, measure=measure, what=what, where=where,
+        window=_(LABELS[definition.window.value]), direction=_(LABELS[definition.direction.value]),
+        minimum=number(definition.minimum_volume))
 
 
 class BadgeEditor:
@@ -113,55 +118,57 @@ class BadgeEditor:
         with ui.dialog() as self.dialog, ui.card().classes('w-[40rem] gap-2').mark('badge-editor'):
             self.title = ui.label().classes('text-lg font-bold')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.key = ui.input('Key (letters, digits, _)').classes('w-48').mark('badge-key')
-                self.name = ui.input('Name').classes('grow').mark('badge-name')
-            self.description = ui.input('Description').classes('w-full').mark('badge-description')
+                self.key = ui.input(_('Key (letters, digits, _)')).classes('w-48').mark('badge-key')
+                self.name = ui.input(_('Name')).classes('grow').mark('badge-name')
+            self.description = ui.input(_('Description')).classes('w-full').mark('badge-description')
             with ui.row().classes('w-full items-center no-wrap gap-2'):
-                self.image = ui.select(self._image_options(), label='Image').classes('grow').mark('badge-image')
+                self.image = ui.select(self._image_options(), label=_('Image')).classes('grow').mark('badge-image')
                 self.preview = ui.image().classes('w-12 h-12')
                 self.image.on_value_change(lambda e: self.preview.set_source(image_url(e.value) if e.value else ''))
-                self.uploader = ui.upload(label='Upload PNG/JPEG', auto_upload=True, max_file_size=MAX_IMAGE_BYTES,
+                self.uploader = ui.upload(label=_('Upload PNG/JPEG'), auto_upload=True, max_file_size=MAX_IMAGE_BYTES,
                           on_upload=self.upload, on_rejected=lambda: ui.notify(
-                              f'The image is too large: at most {MAX_IMAGE_BYTES // 1024} KB.', type='negative')) \
+                              _('The image is too large: at most {size} KB.').format(
+                                  size=number(MAX_IMAGE_BYTES // 1024)), type='negative')) \
                     .props('accept=".png,.jpg,.jpeg" flat bordered').classes('w-44').mark('badge-upload')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.kind = ui.select({k.value: k.value for k in BadgeKind}, label='Kind', value='metric') \
+                self.kind = ui.select({k.value: k.value for k in BadgeKind}, label=_('Kind'), value='metric') \
                     .classes('w-32').mark('badge-kind')
-                self.rarity = ui.number('Chance (random)', value=0.05, min=0, max=1, step=0.01).classes('w-40')
-                self.teasing = ui.switch('Teasing').mark('badge-teasing')
+                self.rarity = ui.number(_('Chance (random)'), value=0.05, min=0, max=1, step=0.01).classes('w-40')
+                self.teasing = ui.switch(_('Teasing')).mark('badge-teasing')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.event_kind = ui.select(kinds, label='Metric: event', value='resolved').classes('grow') \
+                self.event_kind = ui.select(kinds, label=_('Metric: event'), value='resolved').classes('grow') \
                     .mark('badge-event')
-                self.value = ui.select([ONE, CONVERSATION], label='Measures', value=ONE).classes('w-48') \
+                self.value = ui.select([ONE, CONVERSATION], label=_('Measures'), value=ONE).classes('w-48') \
                     .mark('badge-value')
             self.filters = []
             for index in range(FILTER_ROWS):
                 with ui.row().classes('w-full no-wrap gap-2'):
                     self.filters.append((
-                        ui.select([], label=f'Filter {index + 1}: field', clearable=True).classes('w-44')
+                        ui.select([], label=_('Filter {number}: field').format(number=index + 1), clearable=True)
+                        .classes('w-44')
                         .mark(f'badge-filter-field-{index}'),
-                        ui.select([o.value for o in FilterOperator], value='is', label='is').classes('w-28'),
-                        ui.input('values, comma separated').classes('grow').mark(f'badge-filter-values-{index}')))
+                        ui.select([o.value for o in FilterOperator], value='is', label=_('is')).classes('w-28'),
+                        ui.input(_('values, comma separated')).classes('grow').mark(f'badge-filter-values-{index}')))
             self.event_kind.on_value_change(lambda e: self._fields(e.value))
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.aggregation = ui.select([a.value for a in Aggregation], label='Aggregate', value='count') \
+                self.aggregation = ui.select([a.value for a in Aggregation], label=_('Aggregate'), value='count') \
                     .classes('grow').mark('badge-aggregation')
-                self.window = ui.select({w.value: LABELS[w.value] for w in Window}, label='Window',
+                self.window = ui.select({w.value: _(LABELS[w.value]) for w in Window}, label=_('Window'),
                                         value='rolling_7d').classes('grow').mark('badge-window')
-                self.direction = ui.select({d.value: LABELS[d.value] for d in Direction}, label='Direction',
+                self.direction = ui.select({d.value: _(LABELS[d.value]) for d in Direction}, label=_('Direction'),
                                            value='highest').classes('grow').mark('badge-direction')
-                self.minimum = ui.number('Minimum volume', value=1, min=1, step=1, precision=0).classes('w-32') \
+                self.minimum = ui.number(_('Minimum volume'), value=1, min=1, step=1, precision=0).classes('w-32') \
                     .mark('badge-minimum')
             self.error = ui.label().classes('text-negative text-sm').mark('badge-error')
             with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=self.dialog.close).props('flat')
-                ui.button('Save', on_click=self.save).mark('badge-save')
+                ui.button(_('Cancel'), on_click=self.dialog.close).props('flat')
+                ui.button(_('Save'), on_click=self.save).mark('badge-save')
 
     def _image_options(self) -> dict[str, str]:
         built_in = {image: image.removeprefix('badges/').removesuffix('.svg').replace('_', ' ')
                     for image in BUILT_IN_IMAGES}
-        return built_in | {image: f'uploaded image {number}'
-                           for number, image in enumerate(self.services.badges.uploaded, start=1)}
+        return built_in | {image: _('uploaded image {number}').format(number=position)
+                           for position, image in enumerate(self.services.badges.uploaded, start=1)}
 
     async def upload(self, event: events.UploadEventArguments) -> None:
         who = self.lead()
@@ -171,7 +178,7 @@ class BadgeEditor:
             return
         self.uploader.reset()  # the new image is in the list above: no file list growing in the dialog
         self.image.set_options(self._image_options(), value=name)
-        ui.notify('Image uploaded', type='positive')
+        ui.notify(_('Image uploaded'), type='positive')
 
     def _fields(self, kind: str | None) -> None:
         """The chosen event's fields: all can filter, numbers can be measured."""
@@ -179,14 +186,14 @@ class BadgeEditor:
         self.value.set_options([ONE, CONVERSATION] + [name for name, t in fields.items() if t == NUMBER],
                                value=self.value.value if self.value.value in
                                [ONE, CONVERSATION, *fields] else ONE)
-        for field, _, _ in self.filters:
+        for field, _operator, _values in self.filters:
             field.set_options(list(fields), value=field.value if field.value in fields else None)
 
     def open(self, definition: BadgeDefinition | None) -> None:
         if self.lead() is None:
             return
         self.creating = definition is None
-        self.title.set_text('New badge' if definition is None else f'Edit {definition.name}')
+        self.title.set_text(_('New badge') if definition is None else _('Edit {name}').format(name=definition.name))
         self.error.set_text('')
         data = definition.as_dict() if definition else {
             'key': '', 'name': '', 'description': '', 'image': BUILT_IN_IMAGES[0], 'kind': 'metric', 'rarity': 0.05,
@@ -230,7 +237,7 @@ class BadgeEditor:
             return
         form = self.form()
         if self.creating and self.services.badges.definition(form['key']) is not None:
-            self.error.set_text(f"A badge with the key '{form['key']}' exists already.")
+            self.error.set_text(_("A badge with the key '{key}' exists already.").format(key=form['key']))
             return
         try:
             definition = await self.services.badges.save(who, form)
@@ -238,7 +245,8 @@ class BadgeEditor:
             self.error.set_text(str(error))
             return
         self.dialog.close()
-        ui.notify(f'{definition.name} saved: its holders are worked out again from the last days', type='positive')
+        ui.notify(_('{name} saved: its holders are worked out again from the last days').format(name=definition.name),
+                  type='positive')
         self.saved()
 
 
@@ -253,16 +261,16 @@ class LevelRowEditor:
         with ui.row().classes('w-full items-start no-wrap gap-2').mark(f'level-{number}'):
             ui.label(str(number)).classes('w-6 pt-4 font-bold text-right')
             self.icon_preview = ui.icon(level.icon, size='md', color='deep-purple-5').classes('pt-3')
-            self.title = ui.input('Title', value=level.title).classes('w-56').mark(f'level-title-{number}')
-            self.icon = ui.input('Icon (Material name)', value=level.icon).classes('w-44') \
+            self.title = ui.input(_('Title'), value=level.title).classes('w-56').mark(f'level-title-{number}')
+            self.icon = ui.input(_('Icon (Material name)'), value=level.icon).classes('w-44') \
                 .mark(f'level-icon-{number}')
             self.icon.on_value_change(lambda e: self.icon_preview.set_name(e.value or 'help'))
-            self.condition = ui.input('Condition', value=level.condition).classes('grow') \
+            self.condition = ui.input(_('Condition'), value=level.condition).classes('grow') \
                 .mark(f'level-condition-{number}')
             if number == 1:
                 self.condition.set_enabled(False)
-                self.condition.props('hint="everyone starts here"')
-            ui.button(icon='save', on_click=self.save).props('flat round').tooltip('Save this level') \
+                self.condition.props['hint'] = _('everyone starts here')
+            ui.button(icon='save', on_click=self.save).props('flat round').tooltip(_('Save this level')) \
                 .mark(f'level-save-{number}')
 
     async def save(self) -> None:
@@ -278,7 +286,7 @@ class LevelRowEditor:
             return
         self.condition.props(remove='error error-message')
         self.condition.value = level.condition
-        ui.notify(f'Level {level.number} saved: {level.title}', type='positive')
+        ui.notify(_('Level {number} saved: {title}').format(number=level.number, title=level.title), type='positive')
 
 
 def _attribute(text: str) -> str:

@@ -63,7 +63,7 @@ class DisplaysPage:
                     .classes('w-64').mark('display-teams')
                 self.seconds = ui.number(_('Seconds per slide'), value=20, min=MIN_SLIDE_SECONDS,
                                          max=MAX_SLIDE_SECONDS, step=1).classes('w-40').mark('display-seconds')
-            self.slides = ui.select({slide.value: SLIDE_LABELS[slide] for slide in Slide}, multiple=True,
+            self.slides = ui.select({slide.value: _(SLIDE_LABELS[slide]) for slide in Slide}, multiple=True,
                                     value=[slide.value for slide in Slide], label=_('Slides, in this order')) \
                 .classes('w-full').mark('display-slides')
             ui.button(_('Create'), icon='tv', on_click=self.create).props('no-caps').mark('display-create')

@@ -11,8 +11,10 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.events import Channel, Rating
+from services.domain.i18n import N_, _, pgettext
 from services.domain.incentives import Incentive, IncentiveKind
-from services.domain.rewards import RedemptionView, RewardDraft, RewardView
+from services.domain.rewards import RedemptionStatus, RedemptionView, RewardDraft, RewardView
+from services.domain.wording import moment_text, points
 from services.game.disputes import RatedView
 from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
@@ -23,6 +25,7 @@ from ui.admin_scoring import ScoringTab
 from ui.admin_seasons import SeasonsTab
 from ui.admin_wellbeing import WellbeingTab
 from ui.admin_whatif import WhatIfTab
+from ui.format import channel_text
 from ui.session import handler_actor, page_visitor
 
 
@@ -39,27 +42,27 @@ Builder = Callable[[AdminContext], Awaitable[object] | object]
 def register(services: Services) -> None:
     @ui.page('/admin/game')
     async def admin_game() -> None:
-        if (visitor := page_visitor(services, lead=True, message='The game settings are for leads.')) is None:
+        if (visitor := page_visitor(services, lead=True, message=_('The game settings are for leads.'))) is None:
             return
         storage, agent = visitor
 
-        lead = handler_actor(services, storage, agent, lead_only='Only a lead can do that.')
+        lead = handler_actor(services, storage, agent, lead_only=_('Only a lead can do that.'))
 
-        ui.page_title('Game · DeskQuest')
+        ui.page_title(_('Game · DeskQuest'))
         ui.query('body').classes('bg-blue-grey-1')
         with ui.header().classes('items-center bg-blue-grey-9 py-2 px-4 gap-4'):
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
-                .tooltip('Back to the workspace').mark('back')
-            ui.label('Game').classes('text-lg font-bold')
+                .tooltip(_('Back to the workspace')).mark('back')
+            ui.label(_('Game')).classes('text-lg font-bold')
             ui.space()
             ui.label(agent.name).classes('font-medium')
         context = AdminContext(services=services, agent=agent, lead=lead)
         with ui.column().classes('w-full max-w-6xl mx-auto gap-2 p-4'):
             with ui.tabs().classes('w-full').props('align=left no-caps') as tabs:
-                for name, icon, _ in SECTIONS:
-                    ui.tab(name, icon=icon).mark(f'tab-{name.lower()}')
+                for name, icon, _build in SECTIONS:  # the English name is the tab's key and marker
+                    ui.tab(name, label=_(name), icon=icon).mark(f'tab-{name.lower()}')
             with ui.tab_panels(tabs, value=SECTIONS[0][0]).classes('w-full bg-transparent'):
-                for name, _, build in SECTIONS:
+                for name, _icon, build in SECTIONS:
                     with ui.tab_panel(name).classes('p-0 gap-3'):
                         result = build(context)
                         if isinstance(result, Awaitable):
@@ -74,53 +77,54 @@ class RewardsTab:
         self.editing: RewardView | None = None
         self._build_form()
         with ui.row().classes('w-full items-center'):
-            ui.label('Agents spend their points here; a lead approves each redemption. Empty stock: unlimited.') \
+            ui.label(_('Agents spend their points here; a lead approves each redemption. Empty stock: unlimited.')) \
                 .classes('text-sm text-grey-8 grow')
-            ui.button('New reward', icon='add', on_click=lambda: self._open(None)).props('no-caps').mark('new-reward')
+            ui.button(_('New reward'), icon='add', on_click=lambda: self._open(None)).props('no-caps') \
+                .mark('new-reward')
         self.rows = ui.column().classes('w-full gap-1').mark('admin-rewards')
         self.show()
-        context.services.rewards.catalogue_changed.subscribe(lambda _: self.show())  # unsubscribed with the tab
+        context.services.rewards.catalogue_changed.subscribe(lambda _rewards: self.show())  # unsubscribed with the tab
 
     def show(self) -> None:
         self.rows.clear()
         with self.rows:
             rewards = self.context.services.rewards.all_rewards()
             if not rewards:
-                ui.label('No rewards yet.').classes('text-sm text-grey-6')
+                ui.label(_('No rewards yet.')).classes('text-sm text-grey-6')
             for reward in rewards:
                 with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
                         .mark(f'admin-reward-{reward.id}'):
                     with ui.column().classes('gap-0 grow min-w-0'):
                         ui.label(reward.name).classes('font-medium' + ('' if reward.active else ' text-grey-6'))
                         ui.label(reward.description).classes('text-xs text-grey-7 truncate')
-                    ui.label(f'{reward.cost} points').classes('text-sm')
+                    ui.label(points(reward.cost)).classes('text-sm')
                     ui.label(reward.stock_text).classes('text-sm text-grey-8 w-24').mark(f'admin-stock-{reward.id}')
                     if not reward.active:
-                        ui.badge('inactive', color='grey')
+                        ui.badge(_('inactive'), color='grey')
                     ui.button(icon='edit', on_click=lambda r=reward: self._open(r)).props('flat round dense') \
-                        .tooltip('Edit').mark(f'edit-reward-{reward.id}')
+                        .tooltip(_('Edit')).mark(f'edit-reward-{reward.id}')
                     ui.button(icon='visibility_off' if reward.active else 'visibility',
                               on_click=lambda r=reward: self._toggle(r)).props('flat round dense') \
-                        .tooltip('Deactivate' if reward.active else 'Activate').mark(f'toggle-reward-{reward.id}')
+                        .tooltip(_('Deactivate') if reward.active else _('Activate')).mark(f'toggle-reward-{reward.id}')
 
     def _build_form(self) -> None:
         with ui.dialog() as self.dialog, ui.card().classes('w-[32rem] gap-2').mark('reward-form'):
             self.form_title = ui.label().classes('text-lg font-bold')
-            self.name = ui.input('Name').classes('w-full').mark('reward-name')
-            self.description = ui.textarea('Description').props('autogrow').classes('w-full') \
+            self.name = ui.input(_('Name')).classes('w-full').mark('reward-name')
+            self.description = ui.textarea(_('Description')).props('autogrow').classes('w-full') \
                 .mark('reward-description')
             with ui.row().classes('w-full no-wrap gap-2 items-center'):
-                self.cost = ui.number('Cost (points)', min=1, precision=0).classes('grow').mark('reward-cost')
-                self.stock = ui.number('Stock (empty: unlimited)', min=0, precision=0).classes('grow') \
+                self.cost = ui.number(_('Cost (points)'), min=1, precision=0).classes('grow').mark('reward-cost')
+                self.stock = ui.number(_('Stock (empty: unlimited)'), min=0, precision=0).classes('grow') \
                     .mark('reward-stock')
-                self.active = ui.switch('Active', value=True).mark('reward-active')
+                self.active = ui.switch(_('Active'), value=True).mark('reward-active')
             with ui.row().classes('w-full justify-end gap-2'):
-                ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
-                ui.button('Save', icon='save', on_click=self._save).props('no-caps').mark('reward-save')
+                ui.button(_('Cancel'), on_click=self.dialog.close).props('flat no-caps')
+                ui.button(_('Save'), icon='save', on_click=self._save).props('no-caps').mark('reward-save')
 
     def _open(self, reward: RewardView | None) -> None:
         self.editing = reward
-        self.form_title.set_text('New reward' if reward is None else f'Edit {reward.name}')
+        self.form_title.set_text(_('New reward') if reward is None else _('Edit {name}').format(name=reward.name))
         self.name.set_value(reward.name if reward else '')
         self.description.set_value(reward.description if reward else '')
         self.cost.set_value(reward.cost if reward else None)
@@ -140,7 +144,7 @@ class RewardsTab:
         if saved is None:
             return
         self.dialog.close()
-        ui.notify(f'Saved {saved.name}', type='positive')
+        ui.notify(_('Saved {name}').format(name=saved.name), type='positive')
 
     async def _toggle(self, reward: RewardView) -> None:
         if (lead := self.context.lead()) is None:
@@ -149,7 +153,8 @@ class RewardsTab:
                             active=not reward.active)
         if not await attempt(self.context.services.rewards.save(lead, draft, reward_id=reward.id)):
             return
-        ui.notify(f'{reward.name} is {"offered again" if draft.active else "no longer offered"}.')
+        ui.notify((_('{name} is offered again.') if draft.active else _('{name} is no longer offered.'))
+                  .format(name=reward.name))
 
 
 class ApprovalsTab:
@@ -160,14 +165,14 @@ class ApprovalsTab:
         self.denying: RedemptionView | None = None
         with ui.dialog() as self.deny_dialog, ui.card().classes('w-[28rem] gap-2').mark('deny-form'):
             self.deny_title = ui.label().classes('text-base font-bold')
-            self.deny_note = ui.input('Why (the agent is told)').classes('w-full').mark('deny-note')
+            self.deny_note = ui.input(_('Why (the agent is told)')).classes('w-full').mark('deny-note')
             with ui.row().classes('w-full justify-end gap-2'):
-                ui.button('Cancel', on_click=self.deny_dialog.close).props('flat no-caps')
-                ui.button('Deny and refund', icon='undo', color='negative', on_click=self._deny).props('no-caps') \
+                ui.button(_('Cancel'), on_click=self.deny_dialog.close).props('flat no-caps')
+                ui.button(_('Deny and refund'), icon='undo', color='negative', on_click=self._deny).props('no-caps') \
                     .mark('deny-confirm')
-        ui.label('Waiting for a decision').classes('text-base font-bold')
+        ui.label(_('Waiting for a decision')).classes('text-base font-bold')
         self.pending = ui.column().classes('w-full gap-1').mark('approval-queue')
-        ui.label('Decided lately').classes('text-base font-bold mt-2')
+        ui.label(_('Decided lately')).classes('text-base font-bold mt-2')
         self.decided = ui.column().classes('w-full gap-1').mark('decided')
         context.services.rewards.redemptions_changed.subscribe(self.load)  # unsubscribed with the tab
 
@@ -179,18 +184,18 @@ class ApprovalsTab:
         self.pending.clear()
         with self.pending:
             if not pending:
-                ui.label('Nothing waiting.').classes('text-sm text-grey-6')
+                ui.label(_('Nothing waiting.')).classes('text-sm text-grey-6')
             for redemption in pending:
                 with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
                         .mark(f'pending-{redemption.id}'):
                     ui.label(redemption.agent_name).classes('font-medium w-40')
                     ui.label(redemption.reward_name).classes('grow')
-                    ui.label(f'{redemption.cost} points').classes('text-sm')
-                    ui.label(redemption.requested_at.strftime('%d %b %H:%M')).classes('text-xs text-grey-6')
-                    ui.button('Approve', icon='check', color='positive',
+                    ui.label(points(redemption.cost)).classes('text-sm')
+                    ui.label(moment_text(redemption.requested_at, style='short')).classes('text-xs text-grey-6')
+                    ui.button(_('Approve'), icon='check', color='positive',
                               on_click=lambda r=redemption: self._approve(r)).props('no-caps dense') \
                         .mark(f'approve-{redemption.id}')
-                    ui.button('Deny', icon='close', color='negative',
+                    ui.button(_('Deny'), icon='close', color='negative',
                               on_click=lambda r=redemption: self._ask_deny(r)).props('no-caps dense outline') \
                         .mark(f'deny-{redemption.id}')
         self.decided.clear()
@@ -200,8 +205,8 @@ class ApprovalsTab:
                     ui.label(redemption.agent_name).classes('w-40')
                     ui.label(redemption.reward_name).classes('grow')
                     ui.label(redemption.note).classes('text-sm italic text-grey-8')
-                    ui.label(f'{redemption.cost} points').classes('text-sm')
-                    ui.badge(redemption.status.value,
+                    ui.label(points(redemption.cost)).classes('text-sm')
+                    ui.badge(REDEMPTION_WORDS[redemption.status](),
                              color='positive' if redemption.status.value == 'approved' else 'negative') \
                         .mark(f'decided-status-{redemption.id}')
 
@@ -210,8 +215,8 @@ class ApprovalsTab:
 
     def _ask_deny(self, redemption: RedemptionView) -> None:
         self.denying = redemption
-        self.deny_title.set_text(f'Deny {redemption.reward_name} for {redemption.agent_name}? '
-                                 f'{redemption.cost} points are refunded.')
+        self.deny_title.set_text(_('Deny {reward} for {agent}? {points} are refunded.').format(
+            reward=redemption.reward_name, agent=redemption.agent_name, points=points(redemption.cost)))
         self.deny_note.set_value('')
         self.deny_dialog.open()
 
@@ -225,14 +230,23 @@ class ApprovalsTab:
             return
         if not await attempt(self.context.services.rewards.decide(lead, redemption.id, approve=approve, note=note)):
             return
-        ui.notify(f'{"Approved" if approve else "Denied"} {redemption.reward_name} for {redemption.agent_name}.')
+        ui.notify((_('Approved {reward} for {agent}.') if approve else _('Denied {reward} for {agent}.'))
+                  .format(reward=redemption.reward_name, agent=redemption.agent_name))
 
 
 async def approvals_tab(context: AdminContext) -> None:
     await ApprovalsTab(context).load()
 
 
-CHANNELS = {'': 'Every channel'} | {channel.value: channel.value for channel in Channel}
+# a redemption's status as a lead reads it; the value stays English in the API and the exports
+REDEMPTION_WORDS = {RedemptionStatus.PENDING: lambda: pgettext('redemption status', 'pending'),
+                    RedemptionStatus.APPROVED: lambda: pgettext('redemption status', 'approved'),
+                    RedemptionStatus.DENIED: lambda: pgettext('redemption status', 'denied')}
+
+
+def channel_options() -> dict[str, str]:
+    """An incentive's channel choices in the reader's language."""
+    return {'': _('Every channel')} | {channel.value: channel_text(channel) for channel in Channel}
 
 
 class IncentivesTab:
@@ -243,9 +257,9 @@ class IncentivesTab:
         self.editing: Incentive | None = None
         self._build_form()
         with ui.row().classes('w-full items-center'):
-            ui.label('Incentives add their own ledger entries to resolutions inside their days and hours (UTC); a '
-                     'reopen takes them back with the resolution.').classes('text-sm text-grey-8 grow')
-            ui.button('New incentive', icon='add', on_click=lambda: self._open(None)).props('no-caps') \
+            ui.label(_('Incentives add their own ledger entries to resolutions inside their days and hours (UTC); a '
+                       'reopen takes them back with the resolution.')).classes('text-sm text-grey-8 grow')
+            ui.button(_('New incentive'), icon='add', on_click=lambda: self._open(None)).props('no-caps') \
                 .mark('new-incentive')
         self.rows = ui.column().classes('w-full gap-1').mark('admin-incentives')
         self.show()
@@ -256,7 +270,7 @@ class IncentivesTab:
         with self.rows:
             incentives = self.context.services.incentives.in_force()
             if not incentives:
-                ui.label('No incentives.').classes('text-sm text-grey-6')
+                ui.label(_('No incentives.')).classes('text-sm text-grey-6')
             running = {incentive.id for incentive in self.context.services.incentives.running()}
             for incentive in incentives:
                 with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
@@ -266,45 +280,47 @@ class IncentivesTab:
                         ui.label(incentive.label).classes('font-medium')
                         ui.label(incentive.summary).classes('text-xs text-grey-7')
                     if incentive.id in running:
-                        ui.badge('running', color='amber-8')
+                        ui.badge(_('running'), color='amber-8')
                     ui.button(icon='edit', on_click=lambda i=incentive: self._open(i)).props('flat round dense') \
-                        .tooltip('Edit').mark(f'edit-incentive-{incentive.id}')
+                        .tooltip(_('Edit')).mark(f'edit-incentive-{incentive.id}')
                     ui.button(icon='delete', on_click=lambda i=incentive: self._delete(i)) \
-                        .props('flat round dense').tooltip('End it').mark(f'delete-incentive-{incentive.id}')
+                        .props('flat round dense').tooltip(_('End it')).mark(f'delete-incentive-{incentive.id}')
 
     def _build_form(self) -> None:
         with ui.dialog() as self.dialog, ui.card().classes('w-[36rem] gap-2').mark('incentive-form'):
             self.form_title = ui.label().classes('text-lg font-bold')
             with ui.row().classes('w-full no-wrap gap-2 items-center'):
-                self.name = ui.input('Name', placeholder='chat afternoon').classes('grow').mark('incentive-name')
-                self.kind = ui.toggle({IncentiveKind.MULTIPLIER.value: 'Multiplier',
-                                       IncentiveKind.BONUS.value: 'Bonus'},
+                self.name = ui.input(_('Name'), placeholder=_('chat afternoon')).classes('grow').mark('incentive-name')
+                self.kind = ui.toggle({IncentiveKind.MULTIPLIER.value: _('Multiplier'),
+                                       IncentiveKind.BONUS.value: _('Bonus')},
                                       value=IncentiveKind.MULTIPLIER.value).props('no-caps').mark('incentive-kind')
-            self.channel = ui.select(CHANNELS, value='', label='Channel').classes('w-full').mark('incentive-channel')
+            self.channel = ui.select(channel_options(), value='', label=_('Channel')).classes('w-full') \
+                .mark('incentive-channel')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.starts_on = ui.input('First day').props('type=date').classes('grow').mark('incentive-starts')
-                self.ends_on = ui.input('Last day').props('type=date').classes('grow').mark('incentive-ends')
+                self.starts_on = ui.input(_('First day')).props('type=date').classes('grow').mark('incentive-starts')
+                self.ends_on = ui.input(_('Last day')).props('type=date').classes('grow').mark('incentive-ends')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.from_time = ui.input('From (UTC)').props('type=time').classes('grow').mark('incentive-from')
-                self.until_time = ui.input('Until (UTC)').props('type=time').classes('grow').mark('incentive-until')
+                self.from_time = ui.input(_('From (UTC)')).props('type=time').classes('grow').mark('incentive-from')
+                self.until_time = ui.input(_('Until (UTC)')).props('type=time').classes('grow').mark('incentive-until')
             with ui.row().classes('w-full no-wrap gap-2').bind_visibility_from(
                     self.kind, 'value', value=IncentiveKind.MULTIPLIER.value):
-                self.multiplier = ui.number('Multiplier (×1 to ×5)', value=2, min=1, max=5, step=0.5, precision=1) \
+                self.multiplier = ui.number(_('Multiplier (×1 to ×5)'), value=2, min=1, max=5, step=0.5, precision=1) \
                     .classes('grow').mark('incentive-multiplier')
             with ui.row().classes('w-full no-wrap gap-2').bind_visibility_from(
                     self.kind, 'value', value=IncentiveKind.BONUS.value):
-                self.bonus = ui.number('Bonus points per resolution', value=5, min=1, precision=0).classes('grow') \
+                self.bonus = ui.number(_('Bonus points per resolution'), value=5, min=1, precision=0).classes('grow') \
                     .mark('incentive-bonus')
-                self.beyond = ui.number('beyond this many an hour', value=3, min=0, precision=0).classes('grow') \
+                self.beyond = ui.number(_('beyond this many an hour'), value=3, min=0, precision=0).classes('grow') \
                     .mark('incentive-beyond')
             with ui.row().classes('w-full justify-end gap-2'):
-                ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
-                ui.button('Save', icon='save', on_click=self._save).props('no-caps').mark('incentive-save')
+                ui.button(_('Cancel'), on_click=self.dialog.close).props('flat no-caps')
+                ui.button(_('Save'), icon='save', on_click=self._save).props('no-caps').mark('incentive-save')
 
     def _open(self, incentive: Incentive | None) -> None:
         self.editing = incentive
         today = self.context.services.clock.now().date()
-        self.form_title.set_text('New incentive' if incentive is None else f'Edit {incentive.name}')
+        self.form_title.set_text(_('New incentive') if incentive is None
+                                 else _('Edit {name}').format(name=incentive.name))
         self.name.set_value(incentive.name if incentive else '')
         self.kind.set_value((incentive.kind if incentive else IncentiveKind.MULTIPLIER).value)
         self.channel.set_value(incentive.channel or '' if incentive else '')
@@ -322,7 +338,7 @@ class IncentivesTab:
             return
         days = [_day(self.starts_on.value), _day(self.ends_on.value)]
         if None in days:
-            ui.notify('Pick the first and the last day.', type='negative')
+            ui.notify(_('Pick the first and the last day.'), type='negative')
             return
         kind = IncentiveKind(self.kind.value)
         incentive = Incentive(id=self.editing.id if self.editing else 0, name=self.name.value or '', kind=kind,
@@ -336,20 +352,29 @@ class IncentivesTab:
                                           multi_line=True)) is None:
             return
         self.dialog.close()
-        ui.notify(f'Saved {saved.label}', type='positive')
+        ui.notify(_('Saved {name}').format(name=saved.label), type='positive')
 
     async def _delete(self, incentive: Incentive) -> None:
         if (lead := self.context.lead()) is None:
             return
         if not await attempt(self.context.services.incentives.delete(lead, incentive.id)):
             return
-        ui.notify(f'Ended {incentive.label}; the points it gave stay.')
+        ui.notify(_('Ended {name}; the points it gave stay.').format(name=incentive.label))
 
 
 RATING_ICONS = {Rating.GOOD: ('sentiment_satisfied', 'positive'), Rating.NEUTRAL: ('sentiment_neutral', 'amber-8'),
                 Rating.BAD: ('sentiment_dissatisfied', 'negative')}
 
 
+# one whole sentence per rating (the adjective agrees with its noun in French and Latvian), shown through _()
+TURN_DOWN_QUESTIONS = {
+    Rating.GOOD: N_('Turn down the dispute of {agent} on #{conversation}? The good rating stands.'),
+    Rating.NEUTRAL: N_('Turn down the dispute of {agent} on #{conversation}? The neutral rating stands.'),
+    Rating.BAD: N_('Turn down the dispute of {agent} on #{conversation}? The bad rating stands.')}
+INVALIDATE_QUESTIONS = {
+    Rating.GOOD: N_('Invalidate the good rating of {agent} on #{conversation}? {points} compensate it.'),
+    Rating.NEUTRAL: N_('Invalidate the neutral rating of {agent} on #{conversation}? {points} compensate it.'),
+    Rating.BAD: N_('Invalidate the bad rating of {agent} on #{conversation}? {points} compensate it.')}
 DISPUTED = 'disputed'  # the filter listing the disputes agents raised and no lead decided yet
 
 
@@ -362,18 +387,18 @@ class DisputesTab:
         self.rejecting = False  # the dialog turns an agent's dispute down rather than invalidating the rating
         with ui.dialog() as self.dialog, ui.card().classes('w-[30rem] gap-2').mark('invalidate-form'):
             self.dialog_title = ui.label().classes('text-base font-bold')
-            self.reason = ui.textarea('Why? (the agent is told)').props('autogrow').classes('w-full') \
+            self.reason = ui.textarea(_('Why? (the agent is told)')).props('autogrow').classes('w-full') \
                 .mark('invalidate-reason')
             with ui.row().classes('w-full justify-end gap-2'):
-                ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
-                self.confirm = ui.button('Invalidate', icon='gavel', color='negative', on_click=self._decide) \
+                ui.button(_('Cancel'), on_click=self.dialog.close).props('flat no-caps')
+                self.confirm = ui.button(_('Invalidate'), icon='gavel', color='negative', on_click=self._decide) \
                     .props('no-caps').mark('invalidate-confirm')
         with ui.row().classes('w-full items-center'):
-            ui.label('Invalidating a rating adds entries that cancel its points; the history stays. Once per rating. '
-                     'Agents dispute their own ratings: "Disputed" lists those waiting for you.') \
+            ui.label(_('Invalidating a rating adds entries that cancel its points; the history stays. Once per '
+                       'rating. Agents dispute their own ratings: "Disputed" lists those waiting for you.')) \
                 .classes('text-sm text-grey-8 grow')
-            self.only = ui.toggle({'': 'All', Rating.BAD.value: 'Bad', Rating.GOOD.value: 'Good',
-                                   DISPUTED: 'Disputed'}, value='',
+            self.only = ui.toggle({'': _('All'), Rating.BAD.value: _('Bad'), Rating.GOOD.value: _('Good'),
+                                   DISPUTED: _('Disputed')}, value='',
                                   on_change=self.load).props('no-caps dense').mark('ratings-filter')
         self.rows = ui.column().classes('w-full gap-1').mark('ratings')
         context.services.disputes.changed.subscribe(self.load)  # unsubscribed with the tab
@@ -387,7 +412,7 @@ class DisputesTab:
         self.rows.clear()
         with self.rows:
             if not ratings:
-                ui.label('No disputes waiting.' if disputed else 'No ratings yet.').classes('text-sm text-grey-6')
+                ui.label(_('No disputes waiting.') if disputed else _('No ratings yet.')).classes('text-sm text-grey-6')
             for rated in ratings:
                 icon, color = RATING_ICONS[rated.rating]
                 with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1 min-h-[44px]') \
@@ -396,37 +421,40 @@ class DisputesTab:
                     ui.label(f'#{rated.conversation_id}').classes('w-16')
                     ui.label(rated.agent_name).classes('w-40 font-medium')
                     ui.label(rated.comment).classes('text-sm italic text-grey-8 grow truncate')
-                    ui.label(rated.rated_at.strftime('%d %b %H:%M')).classes('text-xs text-grey-6')
+                    ui.label(moment_text(rated.rated_at, style='short')).classes('text-xs text-grey-6')
                     ui.label(f'{rated.points:+d}').classes('w-10 text-right')
                     if rated.disputed_because is not None:
-                        ui.badge('disputed', color='amber-8').tooltip(f'{rated.agent_name}: {rated.disputed_because}') \
+                        ui.badge(_('disputed'), color='amber-8') \
+                            .tooltip(f'{rated.agent_name}: {rated.disputed_because}') \
                             .mark(f'disputed-{rated.event_id}')
                     if rated.invalidated_because is not None:
-                        ui.badge('invalidated', color='grey').tooltip(rated.invalidated_because) \
+                        ui.badge(_('invalidated'), color='grey').tooltip(rated.invalidated_because) \
                             .mark(f'invalidated-{rated.event_id}')
                     elif rated.rejected_because is not None:
-                        ui.badge('rating stands', color='grey').tooltip(rated.rejected_because) \
+                        ui.badge(_('rating stands'), color='grey').tooltip(rated.rejected_because) \
                             .mark(f'rejected-{rated.event_id}')
                     else:
                         if rated.disputed_because is not None:
-                            ui.button('Turn down', icon='block', on_click=lambda r=rated: self._ask(r, reject=True)) \
+                            ui.button(_('Turn down'), icon='block',
+                                      on_click=lambda r=rated: self._ask(r, reject=True)) \
                                 .props('no-caps dense flat').mark(f'reject-{rated.event_id}')
-                        ui.button('Invalidate', icon='gavel', on_click=lambda r=rated: self._ask(r)) \
+                        ui.button(_('Invalidate'), icon='gavel', on_click=lambda r=rated: self._ask(r)) \
                             .props('no-caps dense flat').mark(f'invalidate-{rated.event_id}')
                 if rated.disputed_because is not None and disputed:
-                    ui.label(f'{rated.agent_name} says: {rated.disputed_because}') \
+                    ui.label(_('{agent} says: {reason}').format(agent=rated.agent_name,
+                                                                reason=rated.disputed_because)) \
                         .classes('text-sm text-grey-8 pl-12').mark(f'dispute-reason-{rated.event_id}')
 
     def _ask(self, rated: RatedView, *, reject: bool = False) -> None:
         self.disputed, self.rejecting = rated, reject
         if reject:
-            self.dialog_title.set_text(f'Turn down the dispute of {rated.agent_name} on #{rated.conversation_id}? '
-                                       f'The {rated.rating.value} rating stands.')
-            self.confirm.set_text('Turn down')
+            self.dialog_title.set_text(_(TURN_DOWN_QUESTIONS[rated.rating]).format(
+                agent=rated.agent_name, conversation=rated.conversation_id))
+            self.confirm.set_text(_('Turn down'))
         else:
-            self.dialog_title.set_text(f'Invalidate the {rated.rating.value} rating of {rated.agent_name} on '
-                                       f'#{rated.conversation_id}? {-rated.points:+d} points compensate it.')
-            self.confirm.set_text('Invalidate')
+            self.dialog_title.set_text(_(INVALIDATE_QUESTIONS[rated.rating]).format(
+                agent=rated.agent_name, conversation=rated.conversation_id, points=points(-rated.points, signed=True)))
+            self.confirm.set_text(_('Invalidate'))
         self.reason.set_value('')
         self.dialog.open()
 
@@ -436,7 +464,8 @@ class DisputesTab:
         disputes = self.context.services.disputes
         if self.rejecting:
             if await attempt(disputes.reject(lead, self.disputed.event_id, self.reason.value or ''),
-                             done=f'Turned down; the rating of {self.disputed.agent_name} stands.', multi_line=True):
+                             done=_('Turned down; the rating of {agent} stands.').format(
+                                 agent=self.disputed.agent_name), multi_line=True):
                 self.dialog.close()
             return
         compensated = await attempt_result(disputes.invalidate(
@@ -444,7 +473,8 @@ class DisputesTab:
         if compensated is None:
             return
         self.dialog.close()
-        ui.notify(f'Invalidated; {compensated:+d} points for {self.disputed.agent_name}.', type='positive')
+        ui.notify(_('Invalidated; {points} for {agent}.').format(points=points(compensated, signed=True),
+                                                                 agent=self.disputed.agent_name), type='positive')
 
 
 async def disputes_tab(context: AdminContext) -> None:
@@ -458,17 +488,17 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-# the tabs, in order: adding one is adding a line (name, icon, builder)
+# the tabs, in order: adding one is adding a line (name, icon, builder); the name is shown through _()
 SECTIONS: list[tuple[str, str, Builder]] = [
-    ('Rewards', 'redeem', RewardsTab),
-    ('Approvals', 'fact_check', approvals_tab),
-    ('Incentives', 'bolt', IncentivesTab),
-    ('Disputes', 'gavel', disputes_tab),
-    ('Badges & levels', 'military_tech', lambda context: badges_section(context.services, context.lead)),
-    ('Scoring', 'scoreboard', lambda context: ScoringTab(context.services, context.lead)),
-    ('Quests', 'flag', lambda context: quests_section(context.services, context.lead)),
-    ('What-if', 'science', lambda context: WhatIfTab(context.services, context.lead)),
-    ('Queue boss', 'local_fire_department', lambda context: BossTab(context.services, context.lead)),
-    ('Seasons', 'emoji_events', lambda context: SeasonsTab(context.services, context.lead)),
-    ('Wellbeing', 'spa', lambda context: WellbeingTab(context.services, context.lead)),
+    (N_('Rewards'), 'redeem', RewardsTab),
+    (N_('Approvals'), 'fact_check', approvals_tab),
+    (N_('Incentives'), 'bolt', IncentivesTab),
+    (N_('Disputes'), 'gavel', disputes_tab),
+    (N_('Badges & levels'), 'military_tech', lambda context: badges_section(context.services, context.lead)),
+    (N_('Scoring'), 'scoreboard', lambda context: ScoringTab(context.services, context.lead)),
+    (N_('Quests'), 'flag', lambda context: quests_section(context.services, context.lead)),
+    (N_('What-if'), 'science', lambda context: WhatIfTab(context.services, context.lead)),
+    (N_('Queue boss'), 'local_fire_department', lambda context: BossTab(context.services, context.lead)),
+    (N_('Seasons'), 'emoji_events', lambda context: SeasonsTab(context.services, context.lead)),
+    (N_('Wellbeing'), 'spa', lambda context: WellbeingTab(context.services, context.lead)),
 ]

@@ -13,17 +13,23 @@ from services.container import Services
 from services.domain.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, BadgeKind
 from services.domain.errors import ActionError
 from services.domain.events import Channel, Rating
+from services.domain.i18n import N_, _, pgettext
 from services.domain.quests import UNTIL_ENDED, Preset, QuestDefinition, QuestScope, Repeat, reward_text
-from services.domain.scoring import Domain
+from services.domain.scoring import DOMAIN_TITLES, Domain
+from services.domain.wording import day, moment_text, number
 from services.game.quests import QuestDraft
 from services.platform.directory import AgentView
+from ui.format import channel_text, priority_text, translated
 
-PRESETS = {Preset.TODAY.value: 'Today', Preset.THIS_WEEK.value: 'This week', Preset.THIS_MONTH.value: 'This month',
-           Preset.CUSTOM.value: 'Custom days'}
+# option labels, marked here and shown through _() (ui/format.py's translated)
+PRESETS = {Preset.TODAY.value: N_('Today'), Preset.THIS_WEEK.value: N_('This week'),
+           Preset.THIS_MONTH.value: N_('This month'), Preset.CUSTOM.value: N_('Custom days')}
 PRIORITIES = ['low', 'normal', 'high', 'urgent']
-MEASURES = {ONE: 'events', CONVERSATION: 'conversations'}
+MEASURES = {ONE: N_('events'), CONVERSATION: N_('conversations')}
 # a recurring quest's period preset picks its first round's start; it then repeats until a lead ends it
-REPEATS = {Repeat.NONE.value: 'Once', Repeat.DAILY.value: 'Every day', Repeat.WEEKLY.value: 'Every week'}
+REPEATS = {Repeat.NONE.value: N_('Once'), Repeat.DAILY.value: N_('Every day'), Repeat.WEEKLY.value: N_('Every week')}
+STATES = {'running': lambda: pgettext('quest', 'running'), 'upcoming': lambda: pgettext('quest', 'upcoming'),
+          'ended': lambda: pgettext('quest', 'ended')}
 
 
 def quests_section(services: Services, actor: Callable[[], AgentView | None]) -> None:
@@ -36,7 +42,7 @@ def quests_section(services: Services, actor: Callable[[], AgentView | None]) ->
         quests = services.quests.definitions
         with ui.column().classes('w-full gap-1').mark('admin-quests'):
             if not quests:
-                ui.label('No quests yet.').classes('text-sm text-grey-6')
+                ui.label(_('No quests yet.')).classes('text-sm text-grey-6')
             for quest in quests:
                 state = 'running' if quest.running(now) else 'upcoming' if quest.starts_at > now else 'ended'
                 with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
@@ -46,12 +52,14 @@ def quests_section(services: Services, actor: Callable[[], AgentView | None]) ->
                     with ui.column().classes('gap-0 grow min-w-0'):
                         ui.label(quest.title).classes('font-medium' + ('' if state != 'ended' else ' text-grey-6'))
                         ui.label(summary(quest)).classes('text-xs text-grey-7')
-                    ui.badge(state, color={'running': 'amber-8', 'upcoming': 'blue-grey', 'ended': 'grey'}[state])
+                    ui.badge(STATES[state](),
+                             color={'running': 'amber-8', 'upcoming': 'blue-grey', 'ended': 'grey'}[state])
                     if state != 'ended':
                         ui.button(icon='edit', on_click=lambda q=quest: editor.open(q)).props('flat round dense') \
-                            .tooltip('Edit').mark(f'edit-quest-{quest.key}')
+                            .tooltip(_('Edit')).mark(f'edit-quest-{quest.key}')
                         ui.button(icon='stop_circle', on_click=lambda q=quest: end(q)).props('flat round dense') \
-                            .tooltip('End it now' if state == 'running' else 'Drop it').mark(f'end-quest-{quest.key}')
+                            .tooltip(_('End it now') if state == 'running' else _('Drop it')) \
+                            .mark(f'end-quest-{quest.key}')
 
     async def end(quest: QuestDefinition) -> None:
         if (lead := actor()) is None:
@@ -61,15 +69,15 @@ def quests_section(services: Services, actor: Callable[[], AgentView | None]) ->
         except ActionError as error:
             ui.notify(str(error), type='warning')
             return
-        ui.notify(f'Ended {quest.title}; what it gave stays.')
+        ui.notify(_('Ended {title}; what it gave stays.').format(title=quest.title))
         quest_list.refresh()
 
     editor.saved = quest_list.refresh
     with ui.row().classes('w-full items-center'):
-        ui.label('A quest is "N of a metric within a period" with a reward; a team mission is one goal the whole team '
-                 'works on together, and everyone in it gets the reward. Periods are UTC days.') \
+        ui.label(_('A quest is "N of a metric within a period" with a reward; a team mission is one goal the whole '
+                   'team works on together, and everyone in it gets the reward. Periods are UTC days.')) \
             .classes('text-sm text-grey-8 grow')
-        ui.button('New quest', icon='add', on_click=lambda: editor.open(None)).props('no-caps').mark('new-quest')
+        ui.button(_('New quest'), icon='add', on_click=lambda: editor.open(None)).props('no-caps').mark('new-quest')
     quest_list()
 
 
@@ -77,16 +85,22 @@ def summary(quest: QuestDefinition) -> str:
     metric = quest.metric
     what = metric.kind.value.replace('_', ' ')
     where = ''.join(f', {f.field} {"/".join(map(str, f.values))}' for f in metric.where)
-    measure = MEASURES.get(metric.value, metric.value.replace('_', ' '))
+    measure = _(MEASURES[metric.value]) if metric.value in MEASURES else metric.value.replace('_', ' ')
     last_day = (quest.ends_at - timedelta(microseconds=1)).date()
+    starts, ends = moment_text(quest.starts_at, style='short'), moment_text(quest.ends_at, style='short')
     if quest.repeat != Repeat.NONE:
-        until = '' if quest.ends_at == UNTIL_ENDED else f' until {quest.ends_at:%d %b %H:%M}'
-        when = f'a new round {REPEATS[quest.repeat.value].lower()} from {quest.starts_at:%d %b %H:%M}{until}'
+        when = (_('a new round every day from {start}') if quest.repeat == Repeat.DAILY
+                else _('a new round every week from {start}')).format(start=starts)
+        if quest.ends_at != UNTIL_ENDED:
+            when = _('{when} until {end}').format(when=when, end=ends)
     else:
-        when = (f'{quest.starts_at:%d %b %H:%M} to {quest.ends_at:%d %b %H:%M}' +
-                (f' (last day {last_day:%d %b})' if quest.ends_at.time() == datetime.min.time() else ''))
-    return (f'{quest.aggregation.value} of {measure} ({what}{where}) to {quest.target}, {when}'
-            f', {"team mission" if quest.scope == QuestScope.TEAM else "each agent"}, {reward_text(quest)}')
+        when = _('{start} to {end}').format(start=starts, end=ends)
+        if quest.ends_at.time() == datetime.min.time():
+            when = _('{when} (last day {day})').format(when=when, day=day(last_day))
+    scope = _('team mission') if quest.scope == QuestScope.TEAM else _('each agent')
+    return _('{aggregation} of {measure} ({what}{where}) to {target}, {when}, {scope}, {reward}').format(
+        aggregation=quest.aggregation.value, measure=measure, what=what, where=where, target=number(quest.target),
+        when=when, scope=scope, reward=reward_text(quest))
 
 
 class QuestEditor:
@@ -99,63 +113,69 @@ class QuestEditor:
         self.key = ''
         with ui.dialog() as self.dialog, ui.card().classes('w-[40rem] gap-2').mark('quest-editor'):
             self.heading = ui.label().classes('text-lg font-bold')
-            self.title = ui.input('Title', placeholder='Resolve 25 social tickets this week').classes('w-full') \
+            self.title = ui.input(_('Title'), placeholder=_('Resolve 25 social tickets this week')).classes('w-full') \
                 .mark('quest-title')
-            self.description = ui.input('Description (optional)').classes('w-full').mark('quest-description')
+            self.description = ui.input(_('Description (optional)')).classes('w-full').mark('quest-description')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.kind = ui.select([kind.value for kind in EVENT_FIELDS], label='Metric: event', value='resolved') \
-                    .classes('grow').mark('quest-event')
-                self.value = ui.select(MEASURES, label='Measures', value=ONE).classes('w-44').mark('quest-value')
-                self.aggregation = ui.toggle({'count': 'Count', 'sum': 'Sum'}, value='count').props('no-caps') \
+                self.kind = ui.select([kind.value for kind in EVENT_FIELDS], label=_('Metric: event'),
+                                      value='resolved').classes('grow').mark('quest-event')
+                self.value = ui.select(translated(MEASURES), label=_('Measures'), value=ONE).classes('w-44') \
+                    .mark('quest-value')
+                self.aggregation = ui.toggle({'count': _('Count'), 'sum': _('Sum')}, value='count').props('no-caps') \
                     .mark('quest-aggregation')
             self.kind.on_value_change(lambda e: self._measures(e.value))
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.channel = ui.select({'': 'any channel'} | {c.value: c.value for c in Channel}, value='',
-                                         label='Channel').classes('grow').mark('quest-channel')
-                self.rating = ui.select({'': 'any rating'} | {r.value: r.value for r in Rating}, value='',
-                                        label='Rating').classes('grow').mark('quest-rating')
-                self.tag = ui.input('Tag').classes('grow').mark('quest-tag')
-                self.priority = ui.select({'': 'any priority'} | {p: p for p in PRIORITIES}, value='',
-                                          label='Priority').classes('grow').mark('quest-priority')
+                self.channel = ui.select({'': _('any channel')} | {c.value: channel_text(c) for c in Channel},
+                                         value='', label=_('Channel')).classes('grow').mark('quest-channel')
+                self.rating = ui.select({'': _('any rating')} | {r.value: pgettext('rating', r.value) for r in Rating},
+                                        value='', label=_('Rating')).classes('grow').mark('quest-rating')
+                self.tag = ui.input(_('Tag')).classes('grow').mark('quest-tag')
+                self.priority = ui.select({'': _('any priority')} | {p: priority_text(p) for p in PRIORITIES},
+                                          value='', label=_('Priority')).classes('grow').mark('quest-priority')
             with ui.row().classes('w-full no-wrap gap-2 items-center'):
-                self.target = ui.number('Target (N)', value=10, min=1, precision=0).classes('w-32') \
+                self.target = ui.number(_('Target (N)'), value=10, min=1, precision=0).classes('w-32') \
                     .mark('quest-target')
-                self.preset = ui.select(PRESETS, value=Preset.THIS_WEEK.value, label='Period').classes('w-40') \
+                self.preset = ui.select(translated(PRESETS), value=Preset.THIS_WEEK.value, label=_('Period')) \
+                    .classes('w-40') \
                     .mark('quest-preset')
                 custom = {'value': Preset.CUSTOM.value}
-                self.first_day = ui.input('First day').props('type=date').classes('grow').mark('quest-first-day') \
+                self.first_day = ui.input(_('First day')).props('type=date').classes('grow').mark('quest-first-day') \
                     .bind_visibility_from(self.preset, 'value', **custom)
-                self.last_day = ui.input('Last day').props('type=date').classes('grow').mark('quest-last-day') \
+                self.last_day = ui.input(_('Last day')).props('type=date').classes('grow').mark('quest-last-day') \
                     .bind_visibility_from(self.preset, 'value', **custom)
-                self.repeat = ui.select(REPEATS, value=Repeat.NONE.value, label='Repeats').classes('w-36') \
-                    .tooltip('Every day or week: a new round each period from the start, until you end it') \
+                self.repeat = ui.select(translated(REPEATS), value=Repeat.NONE.value, label=_('Repeats')) \
+                    .classes('w-36') \
+                    .tooltip(_('Every day or week: a new round each period from the start, until you end it')) \
                     .mark('quest-repeat')
             with ui.row().classes('w-full no-wrap gap-2 items-center'):
-                self.scope = ui.toggle({QuestScope.INDIVIDUAL.value: 'Each agent', QuestScope.TEAM.value:
-                                        'Team mission'}, value=QuestScope.INDIVIDUAL.value).props('no-caps no-wrap') \
+                self.scope = ui.toggle({QuestScope.INDIVIDUAL.value: _('Each agent'), QuestScope.TEAM.value:
+                                        _('Team mission')}, value=QuestScope.INDIVIDUAL.value) \
+                    .props('no-caps no-wrap') \
                     .mark('quest-scope')
-                self.points = ui.number('Reward points', value=50, min=0, precision=0).classes('w-32') \
+                self.points = ui.number(_('Reward points'), value=50, min=0, precision=0).classes('w-32') \
                     .mark('quest-points')
-                self.domain = ui.select([d.value for d in Domain], value=Domain.PRODUCTIVITY.value, label='Domain') \
+                self.domain = ui.select({d.value: _(DOMAIN_TITLES[d]) for d in Domain}, value=Domain.PRODUCTIVITY.value,
+                                        label=_('Domain')) \
                     .classes('grow').mark('quest-domain')
-            self.badge = ui.select({}, label='Badge given for good (optional; badges of kind "awarded")',
+            self.badge = ui.select({}, label=_('Badge given for good (optional; badges of kind "awarded")'),
                                    clearable=True).classes('w-full').mark('quest-badge')
             self.error = ui.label().classes('text-negative text-sm').mark('quest-error')
             with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=self.dialog.close).props('flat no-caps')
-                ui.button('Save', icon='save', on_click=self.save).props('no-caps').mark('quest-save')
+                ui.button(_('Cancel'), on_click=self.dialog.close).props('flat no-caps')
+                ui.button(_('Save'), icon='save', on_click=self.save).props('no-caps').mark('quest-save')
 
     def _measures(self, kind: str | None) -> None:
         """Events and conversations are counted; the chosen event's number fields can be summed."""
         fields = next((f for k, f in EVENT_FIELDS.items() if k.value == kind), {})
-        options = MEASURES | {name: name.replace('_', ' ') for name, kind in fields.items() if kind == NUMBER}
+        options = translated(MEASURES) | {name: name.replace('_', ' ')
+                                          for name, kind in fields.items() if kind == NUMBER}
         self.value.set_options(options, value=self.value.value if self.value.value in options else ONE)
 
     def open(self, quest: QuestDefinition | None) -> None:
         if self.actor() is None:
             return
         self.key = quest.key if quest else ''
-        self.heading.set_text('New quest' if quest is None else f'Edit {quest.title}')
+        self.heading.set_text(_('New quest') if quest is None else _('Edit {name}').format(name=quest.title))
         self.error.set_text('')
         self.title.value = quest.title if quest else ''
         self.description.value = quest.description if quest else ''
@@ -201,7 +221,8 @@ class QuestEditor:
             ui.notify(str(error), type='warning', multi_line=True)
             return
         self.dialog.close()
-        ui.notify(f'{quest.title} saved: progress is counted from {quest.starts_at:%d %b %H:%M}', type='positive')
+        ui.notify(_('{title} saved: progress is counted from {start}').format(
+            title=quest.title, start=moment_text(quest.starts_at, style='short')), type='positive')
         self.saved()
 
 

@@ -15,7 +15,8 @@ from nicegui import background_tasks, events, ui
 
 from services.container import Services
 from services.domain.errors import ActionError
-from services.domain.scoring import POLICY_FIELDS, policy_as_dict
+from services.domain.i18n import _, ngettext
+from services.domain.scoring import DOMAIN_TITLES, POLICY_FIELDS, policy_as_dict
 from services.domain.whatif import (
     MAX_DAYS,
     AgentWhatIf,
@@ -26,11 +27,11 @@ from services.domain.whatif import (
     rules_as_document,
     rules_from_document,
 )
+from services.domain.wording import number
 from services.game.whatif import Preview
 from services.platform.directory import AgentView
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
-DOMAIN_LABELS = {'quality': 'Quality', 'speed': 'Speed', 'productivity': 'Productivity'}
 
 
 class WhatIfTab:
@@ -41,36 +42,38 @@ class WhatIfTab:
         self.preview: Preview | None = None
         self.level_inputs: list[tuple[ui.input, ui.input]] = []  # (title, condition) per level of the draft
         self.incentive_switches: dict[int, ui.switch] = {}  # per incentive of the draft: kept in it or not
-        ui.label('Change the rules in a draft, see what they would have done to the last days of the floor, then '
-                 'publish them (from now on, like any edit) or discard them (nothing changes).') \
+        ui.label(_('Change the rules in a draft, see what they would have done to the last days of the floor, then '
+                   'publish them (from now on, like any edit) or discard them (nothing changes).')) \
             .classes('text-sm text-grey-8')
         with ui.row().classes('w-full items-start gap-3 no-wrap'):
             with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-scoring'):
-                ui.label('Scoring values (draft)').classes('font-medium')
-                self.values = {spec.name: ui.number(spec.label, step=1).classes('w-full').mark(f'draft-{spec.name}')
+                ui.label(_('Scoring values (draft)')).classes('font-medium')
+                self.values = {spec.name: ui.number(_(spec.label), step=1).classes('w-full').mark(f'draft-{spec.name}')
                                for spec in POLICY_FIELDS}
             with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-levels'):
-                ui.label('Levels (draft)').classes('font-medium')
+                ui.label(_('Levels (draft)')).classes('font-medium')
                 self.level_rows = ui.column().classes('w-full gap-1')
             with ui.column().classes('w-72 shrink-0 gap-1 bg-white rounded p-3').mark('draft-incentives'):
-                ui.label('Incentives (draft)').classes('font-medium')
-                ui.label('Switch one off to see the floor without it.').classes('text-xs text-grey-7')
+                ui.label(_('Incentives (draft)')).classes('font-medium')
+                ui.label(_('Switch one off to see the floor without it.')).classes('text-xs text-grey-7')
                 self.incentive_rows = ui.column().classes('w-full gap-0')
         self.error = ui.label().classes('text-negative text-sm').mark('whatif-error')
         with ui.row().classes('w-full items-center gap-2'):
-            self.days = ui.number(f'Days to replay (1–{MAX_DAYS})', value=30, min=1, max=MAX_DAYS, step=1) \
+            self.days = ui.number(_('Days to replay (1–{days})').format(days=MAX_DAYS), value=30, min=1, max=MAX_DAYS,
+                                  step=1) \
                 .classes('w-48').mark('whatif-days')
-            ui.button('Preview', icon='play_arrow', on_click=self.start).props('no-caps').mark('whatif-preview')
-            self.cancel_button = ui.button('Cancel', icon='stop', on_click=self.cancel).props('flat no-caps') \
+            ui.button(_('Preview'), icon='play_arrow', on_click=self.start).props('no-caps').mark('whatif-preview')
+            self.cancel_button = ui.button(_('Cancel'), icon='stop', on_click=self.cancel).props('flat no-caps') \
                 .mark('whatif-cancel')
             ui.space()
-            ui.button('Export JSON', icon='download', on_click=self.export).props('flat no-caps').mark('whatif-export')
-            ui.upload(label='Import JSON', auto_upload=True, max_file_size=MAX_DOCUMENT_BYTES,
+            ui.button(_('Export JSON'), icon='download', on_click=self.export).props('flat no-caps') \
+                .mark('whatif-export')
+            ui.upload(label=_('Import JSON'), auto_upload=True, max_file_size=MAX_DOCUMENT_BYTES,
                       on_upload=self.imported).props('accept=.json,application/json flat dense').classes('w-48') \
                 .mark('whatif-import')
-            ui.button('Discard', icon='delete_outline', on_click=self.discard).props('flat no-caps') \
+            ui.button(_('Discard'), icon='delete_outline', on_click=self.discard).props('flat no-caps') \
                 .mark('whatif-discard')
-            ui.button('Publish', icon='publish', on_click=self.publish).props('no-caps color=positive') \
+            ui.button(_('Publish'), icon='publish', on_click=self.publish).props('no-caps color=positive') \
                 .mark('whatif-publish')
         self.progress = ui.linear_progress(value=0, show_value=False).props('instant-feedback').mark('whatif-progress')
         self.status = ui.label().classes('text-sm text-grey-8').mark('whatif-status')
@@ -85,17 +88,17 @@ class WhatIfTab:
     def show_draft(self, draft: RuleSet) -> None:
         self.draft = draft
         values = policy_as_dict(draft.policy)
-        for name, number in self.values.items():
-            number.set_value(values[name])
+        for name, field in self.values.items():
+            field.set_value(values[name])
         self.level_rows.clear()
         self.level_inputs = []
         with self.level_rows:
             for level in draft.levels:
                 with ui.row().classes('w-full no-wrap items-center gap-2').mark(f'draft-level-{level.number}'):
                     ui.label(str(level.number)).classes('w-6 text-grey-7')
-                    title = ui.input('Title', value=level.title).classes('w-40').mark(
+                    title = ui.input(_('Title'), value=level.title).classes('w-40').mark(
                         f'draft-level-{level.number}-title')
-                    condition = ui.input('Condition', value=level.condition).classes('grow').mark(
+                    condition = ui.input(_('Condition'), value=level.condition).classes('grow').mark(
                         f'draft-level-{level.number}-condition')
                     if level.number == 1:
                         condition.disable()
@@ -107,7 +110,7 @@ class WhatIfTab:
                 .tooltip(incentive.summary).mark(f'draft-incentive-{incentive.id}')
                 for incentive in sorted(draft.incentives, key=lambda incentive: incentive.id)}
             if not draft.incentives:
-                ui.label('None.').classes('text-sm text-grey-6')
+                ui.label(_('None.')).classes('text-sm text-grey-6')
 
     def edited(self) -> RuleSet | None:
         """The draft with the editors' values, or None (and the reason shown) if a value is refused."""
@@ -134,35 +137,38 @@ class WhatIfTab:
             self.error.set_text(str(error))
             return
         self._running(True)
-        self.status.set_text('Reading the log…')
+        self.status.set_text(_('Reading the log…'))
         background_tasks.create(self._run(self.preview), name='what-if preview')
 
     async def _run(self, preview: Preview) -> None:
         try:
             result = await preview.run()
         except Cancelled:
-            self.status.set_text('Preview cancelled: nothing was changed.')
+            self.status.set_text(_('Preview cancelled: nothing was changed.'))
             return
         finally:
             self.preview = None
             self._running(False)
-        self.status.set_text(f'Replayed {result.events:,} events of the last {result.days} days '
-                             f'(of {preview.total:,} in the log).')
+        self.status.set_text(ngettext('Replayed {events} events of the last {days} day (of {total} in the log).',
+                                      'Replayed {events} events of the last {days} days (of {total} in the log).',
+                                      result.days).format(events=number(result.events), days=number(result.days),
+                                                          total=number(preview.total)))
         self.show(result)
 
     def cancel(self) -> None:
         if self.preview is not None:
             self.preview.cancel()
-            self.status.set_text('Cancelling…')
+            self.status.set_text(_('Cancelling…'))
 
     def _follow(self) -> None:
         if self.preview is None or self.preview.cancelled:
             return
         if self.preview.total:
             self.progress.set_value(min(1.0, self.preview.done / self.preview.total))
-            self.status.set_text(f'Replaying: {self.preview.done:,} of {self.preview.total:,} events…')
+            self.status.set_text(_('Replaying: {done} of {total} events…').format(
+                done=number(self.preview.done), total=number(self.preview.total)))
         else:
-            self.status.set_text(f'Reading the log: {self.preview.read:,} events…')
+            self.status.set_text(_('Reading the log: {count} events…').format(count=number(self.preview.read)))
 
     def _running(self, running: bool) -> None:
         self.timer.active = running
@@ -175,35 +181,38 @@ class WhatIfTab:
         with self.results:
             affected = result.most_affected()
             with ui.row().classes('w-full gap-2 items-center').mark('whatif-most-affected'):
-                ui.label('Most affected:').classes('font-medium')
+                ui.label(_('Most affected:')).classes('font-medium')
                 if not affected:
-                    ui.label('nobody: the draft changes no one\'s points.').classes('text-sm')
+                    ui.label(_('nobody: the draft changes no one\'s points.')).classes('text-sm')
                 for agent in affected:
                     ui.chip(f'{agent.name} {agent.points_after - agent.points_before:+d}',
                             color='positive' if agent.points_after > agent.points_before else 'negative') \
                         .props('outline dense')
             ui.plotly(_chart(result)).classes('w-full h-72').mark('whatif-chart')
-            columns = [{'name': 'name', 'label': 'Agent', 'field': 'name', 'align': 'left', 'sortable': True},
-                       {'name': 'points', 'label': 'Points', 'field': 'points', 'align': 'left'},
-                       *({'name': domain, 'label': label, 'field': domain, 'align': 'left'}
-                         for domain, label in DOMAIN_LABELS.items()),
-                       {'name': 'all_time', 'label': 'Rank, all time', 'field': 'all_time', 'align': 'left'},
-                       {'name': 'month', 'label': 'Rank, month', 'field': 'month', 'align': 'left'},
-                       {'name': 'level', 'label': 'Level', 'field': 'level', 'align': 'left'}]
+            columns = [{'name': 'name', 'label': _('Agent'), 'field': 'name', 'align': 'left', 'sortable': True},
+                       {'name': 'points', 'label': _('Points'), 'field': 'points', 'align': 'left'},
+                       *({'name': domain.value, 'label': _(title), 'field': domain.value, 'align': 'left'}
+                         for domain, title in DOMAIN_TITLES.items()),
+                       {'name': 'all_time', 'label': _('Rank, all time'), 'field': 'all_time', 'align': 'left'},
+                       {'name': 'month', 'label': _('Rank, month'), 'field': 'month', 'align': 'left'},
+                       {'name': 'level', 'label': _('Level'), 'field': 'level', 'align': 'left'}]
             ui.table(columns=columns, rows=[_row(agent) for agent in result.agents], row_key='id') \
                 .classes('w-full').props('dense flat').mark('whatif-table')
             with ui.column().classes('w-full gap-0 bg-white rounded p-3').mark('whatif-changes'):
-                ui.label('Changing hands').classes('font-medium')
+                ui.label(_('Changing hands')).classes('font-medium')
                 for badge in result.badges:
-                    ui.label(f'Badge {badge["name"]}: gained by {", ".join(badge["gained_by_names"]) or "nobody"}; '
-                             f'lost by {", ".join(badge["lost_by_names"]) or "nobody"}').classes('text-sm')
+                    ui.label(_('Badge {name}: gained by {gained}; lost by {lost}').format(
+                        name=badge['name'], gained=', '.join(badge['gained_by_names']) or _('nobody'),
+                        lost=', '.join(badge['lost_by_names']) or _('nobody'))).classes('text-sm')
                 for level in result.levels:
-                    ui.label(f'{level["name"]}: level {level["before"]} → {level["after"]}').classes('text-sm')
+                    ui.label(_('{name}: level {before} → {after}').format(
+                        name=level['name'], before=level['before'], after=level['after'])).classes('text-sm')
                 for quest in result.quests:
-                    ui.label(f'Quest {quest["quest"]} ({quest["scope"]} #{quest["holder"]}): '
-                             f'{"completed" if quest["after"] else "no longer completed"}').classes('text-sm')
+                    ui.label((_('Quest {quest} ({scope} #{holder}): completed') if quest['after'] else
+                              _('Quest {quest} ({scope} #{holder}): no longer completed')).format(
+                        quest=quest['quest'], scope=quest['scope'], holder=quest['holder'])).classes('text-sm')
                 if not (result.badges or result.levels or result.quests):
-                    ui.label('No badge, level or quest would change hands.').classes('text-sm text-grey-7')
+                    ui.label(_('No badge, level or quest would change hands.')).classes('text-sm text-grey-7')
 
     def export(self) -> None:
         if self.lead() is None or (draft := self.edited()) is None:
@@ -217,12 +226,12 @@ class WhatIfTab:
         try:
             draft = rules_from_document(json.loads(await event.file.read()))
         except (RulesError, UnicodeDecodeError, ValueError) as error:
-            reason = str(error) if isinstance(error, RulesError) else 'the file is not a JSON document'
-            self.error.set_text(f'Import refused: {reason}')
+            reason = str(error) if isinstance(error, RulesError) else _('the file is not a JSON document')
+            self.error.set_text(_('Import refused: {reason}').format(reason=reason))
             return
         self.error.set_text('')
         self.show_draft(draft)
-        ui.notify('Draft imported: preview it, then publish or discard it.', type='positive')
+        ui.notify(_('Draft imported: preview it, then publish or discard it.'), type='positive')
 
     async def publish(self) -> None:
         if (who := self.lead()) is None or (draft := self.edited()) is None:
@@ -235,7 +244,10 @@ class WhatIfTab:
             return
         self.results.clear()
         self.status.set_text('')
-        ui.notify(f'Published ({" and ".join(published)}): the draft applies from now on.', type='positive')
+        what = published[0]
+        for part in published[1:]:
+            what = _('{list} and {item}').format(list=what, item=part)
+        ui.notify(_('Published ({what}): the draft applies from now on.').format(what=what), type='positive')
         await self.start_from_live()
 
     async def discard(self) -> None:
@@ -245,7 +257,7 @@ class WhatIfTab:
         self.status.set_text('')
         self.error.set_text('')
         await self.start_from_live()
-        ui.notify('Draft discarded: the live rules are unchanged.')
+        ui.notify(_('Draft discarded: the live rules are unchanged.'))
 
 
 def _row(agent: AgentWhatIf) -> dict[str, object]:
@@ -255,8 +267,9 @@ def _row(agent: AgentWhatIf) -> dict[str, object]:
     row: dict[str, object] = {'id': agent.id, 'name': agent.name,
                               'points': f'{agent.points_before} → {agent.points_after}',
                               'level': f'{agent.level_before} → {agent.level_after}'}
-    for domain in DOMAIN_LABELS:
-        row[domain] = f'{agent.points_by_domain_before[domain]} → {agent.points_by_domain_after[domain]}'
+    for domain in DOMAIN_TITLES:
+        row[domain.value] = (f'{agent.points_by_domain_before[domain.value]} → '
+                             f'{agent.points_by_domain_after[domain.value]}')
     for board in ('all_time', 'month'):
         row[board] = f'{rank(agent.rank_before, board)} → {rank(agent.rank_after, board)}'
     return row
@@ -265,8 +278,9 @@ def _row(agent: AgentWhatIf) -> dict[str, object]:
 def _chart(result: WhatIf) -> dict[str, object]:
     """Each agent's points before and after, as grouped bars."""
     names = [agent.name for agent in result.agents]
-    return {'data': [{'type': 'bar', 'name': 'Live rules', 'x': names, 'y': [a.points_before for a in result.agents]},
-                     {'type': 'bar', 'name': 'Draft', 'x': names, 'y': [a.points_after for a in result.agents]}],
+    return {'data': [{'type': 'bar', 'name': _('Live rules'), 'x': names,
+                      'y': [a.points_before for a in result.agents]},
+                     {'type': 'bar', 'name': _('Draft'), 'x': names, 'y': [a.points_after for a in result.agents]}],
             'layout': {'barmode': 'group', 'margin': {'l': 40, 'r': 10, 't': 10, 'b': 60},
                        'legend': {'orientation': 'h'}}}
 

@@ -54,7 +54,11 @@ def tab_language() -> str | None:
     except RuntimeError:  # no slot: an app timer, a background task, start-up
         return None
     if (language := _tab_languages.get(client)) is None:
-        language = speak(client, browser_language(client.request))
+        try:
+            request = client.request
+        except RuntimeError:  # a client made without a request (a script, a test outside any page): no browser
+            return None
+        language = speak(client, browser_language(request))
     return language
 
 

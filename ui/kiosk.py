@@ -26,11 +26,12 @@ from services.container import Services
 from services.domain.displays import PUBLIC_TOP, SLIDE_LABELS, Slide, shown_code, slide_at
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
-from services.domain.i18n import DEFAULT_LANGUAGE, N_, _, speaking
+from services.domain.i18n import DEFAULT_LANGUAGE, N_, _, ngettext, speaking
 from services.domain.leaderboard import BoardRow, Period
 from services.domain.levels import level_info
 from services.domain.projection import LevelUp, Outcome
 from services.domain.quests import QuestCompletion, QuestScope
+from services.domain.wording import clock_time, day, number, percent
 from services.game.boss import BossView
 from services.game.trophies import TrophySnapshot
 from services.platform.coalesce import LIVE_DELAY, LIVE_INTERVAL, Coalescer
@@ -47,6 +48,7 @@ CELEBRATION_SECONDS = 5.0  # each banner stays this long: one flash every 5 s at
 RECENT_CELEBRATIONS = 8
 CSAT_SECONDS = 10.0  # CSAT today is read again at most this often, after a rating
 ROTATION_TICK = 1.0
+CODE_EXAMPLE = 'ABCD-EF23'  # the shape of a pairing code, the same in every language (not a text to translate)
 ROOM = 'deskquest-kiosk'  # one room per display configuration: deskquest-kiosk-en-floor-today.week, …
 MESSAGE = 'deskquest_kiosk'
 KIOSK_CSS = """
@@ -379,9 +381,9 @@ class KioskFeed:
         parts: dict[str, Rows] = {}
         with speaking(language):
             if Slide.TODAY.value in shown:
-                parts['today/rows'] = tuple((f'{row.rank}.', row.name, row.team, f'{row.points:,}')
+                parts['today/rows'] = tuple((f'{row.rank}.', row.name, row.team, number(row.points))
                                             for row in slides.today if mine(row.team_id))[:PUBLIC_TOP]
-                parts['today/teams'] = tuple((f'{rank}.', name, '', f'{points:,}')
+                parts['today/teams'] = tuple((f'{rank}.', name, '', number(points))
                                              for rank, team_id, name, points in slides.team_totals if mine(team_id))
             if Slide.WEEK.value in shown:
                 week_teams = sorted(((team_id, name) for team_id, name in self.services.directory.teams.items()
@@ -389,19 +391,20 @@ class KioskFeed:
                 parts['week/teams'] = tuple((name,) for _team_id, name in week_teams)
                 for column, (team_id, _name) in enumerate(week_teams):
                     rows = [row for row in slides.week if row.team_id == team_id][:PUBLIC_TOP]
-                    parts[f'week/{column}'] = tuple((f'{position}.', row.name, '', f'{row.points:,}')
+                    parts[f'week/{column}'] = tuple((f'{position}.', row.name, '', number(row.points))
                                                     for position, row in enumerate(rows, start=1))
             if Slide.MISSIONS.value in shown:
                 parts['missions/rows'] = tuple(
-                    (f'{mission.team} · {mission.title}', _('done') if mission.done else f'{mission.value:g} / '
-                     f'{mission.target}', f'{mission.share * 100:.0f}%')
+                    (f'{mission.team} · {mission.title}', _('done') if mission.done else
+                     f'{number(mission.value)} / {number(mission.target)}', f'{mission.share * 100:.0f}%')
                     for mission in slides.missions if mine(mission.team_id))[:8]
             if Slide.QUEUE.value in shown:
-                parts['queue/waiting'] = tuple((CHANNEL_ICONS[channel], channel_text(channel), str(waiting))
+                parts['queue/waiting'] = tuple((CHANNEL_ICONS[channel], channel_text(channel), number(waiting))
                                                for channel, waiting in slides.waiting)
                 good, rated = slides.csat
-                parts['queue/csat'] = ((f'{round(100 * good / rated)}%' if rated else '–',
-                                        _('{good} good of {rated} rated').format(good=good, rated=rated) if rated
+                parts['queue/csat'] = ((percent(good / rated) if rated else '–',
+                                        ngettext('{good} good of {rated} rated', '{good} good of {rated} rated',
+                                                 rated).format(good=number(good), rated=number(rated)) if rated
                                         else _('No rating yet today.')),)
             if Slide.CELEBRATIONS.value in shown:
                 parts['celebrations/rows'] = tuple((celebration.icon, celebration.text())
@@ -409,7 +412,7 @@ class KioskFeed:
             if Slide.TROPHIES.value in shown:
                 parts['trophies/heads'] = tuple((icon, _(name)) for icon, name, _leaders in slides.trophies[:4])
                 for column, (_icon, _name, leaders) in enumerate(slides.trophies[:4]):
-                    parts[f'trophies/{column}'] = tuple((f'{position}.', leader, '', f'{points:,}')
+                    parts[f'trophies/{column}'] = tuple((f'{position}.', leader, '', number(points))
                                                         for position, (leader, points) in enumerate(leaders, start=1))
         return parts
 
@@ -480,7 +483,7 @@ def register(services: Services) -> None:
 
     @ui.page('/kiosk')
     def kiosk() -> None:
-        ui.page_title('DeskQuest · Live floor')
+        ui.page_title(_('DeskQuest · Live floor'))
         ui.add_css(KIOSK_CSS)
         ui.query('body').style('background: #101418')
         display = services.displays.check(app.storage.user.get(DEVICE_KEY))
@@ -497,9 +500,9 @@ def pairing_screen(services: Services) -> None:
     """What an unpaired browser sees: how to pair, and the code's field; no name of anyone."""
     with ui.element('div').classes('dq-kiosk items-center justify-center').mark('pairing-screen'):
         ui.label('DeskQuest').classes('dq-brand')
-        ui.label('Pair this display').classes('dq-title')
-        ui.label('A lead creates a display at /admin/displays and reads you its pairing code.').classes('dq-sub')
-        code = ui.input(placeholder='ABCD-EF23').props('dark outlined autofocus').classes('dq-pair') \
+        ui.label(_('Pair this display')).classes('dq-title')
+        ui.label(_('A lead creates a display at /admin/displays and reads you its pairing code.')).classes('dq-sub')
+        code = ui.input(placeholder=CODE_EXAMPLE).props('dark outlined autofocus').classes('dq-pair') \
             .style('width: min(40vw, 30em)').mark('pairing-code')
         error = ui.label().classes('dq-sub').style('color: #ff9b9b').mark('pairing-error')
 
@@ -513,7 +516,7 @@ def pairing_screen(services: Services) -> None:
             ui.navigate.to('/kiosk')
 
         code.on('keydown.enter', pair)
-        ui.button('Pair', on_click=pair).props('no-caps unelevated color=amber-6 text-color=black size=xl') \
+        ui.button(_('Pair'), on_click=pair).props('no-caps unelevated color=amber-6 text-color=black size=xl') \
             .mark('pair')
 
 
@@ -537,7 +540,7 @@ class KioskScreen:
                 ui.label('DeskQuest').classes('dq-brand')
                 ui.label(display.name).classes('dq-sub').mark('display-name')
                 self.slide_title = ui.label().classes('dq-sub').mark('slide-title')
-                self.clock = ui.label(services.clock.now().strftime('%a %H:%M')).classes('dq-clock') \
+                self.clock = ui.label(_clock_text(services.clock.now())).classes('dq-clock') \
                     .mark('kiosk-clock')
             BossBar(boss, name_of=services.displays.public_name, kiosk=True)  # while a fight runs
             self.containers = {}
@@ -551,7 +554,7 @@ class KioskScreen:
         self.turn(time.monotonic() - rotation.started)
         feed.floor.celebrated.subscribe(self.celebrate)
         rotation.ticked.subscribe(self.turn)
-        ticked.subscribe(lambda now: self.clock.set_text(now.strftime('%a %H:%M')))
+        ticked.subscribe(lambda now: self.clock.set_text(_clock_text(now)))
         # on every connect (the first, and after a network cut: NiceGUI reconnects the same tab) the tab joins its
         # room and gets every part; a display revoked meanwhile leaves
         client.on_connect(self.resync)
@@ -636,6 +639,11 @@ class Banner:
         self.element.set_visibility(True)
         with self.element:
             ui.timer(CELEBRATION_SECONDS, self._next, once=True)  # only while celebrating: no idle timer
+
+
+def _clock_text(now: datetime) -> str:
+    """The head's clock: the day's short name and the time, in the display's language ('Mon 14:05', 'lun. 14:05')."""
+    return f'{day(now, style="EEE")} {clock_time(now)}'
 
 
 __all__ = ['DEVICE_KEY', 'PublicFloor', 'register', 'shown_code']

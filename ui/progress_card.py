@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 from services.domain.badges import BadgeDefinition
 from services.domain.i18n import _, current_language, ngettext, speaking
 from services.domain.personal_bests import Best
-from services.domain.recap import SKILL_TITLES
+from services.domain.scoring import DOMAIN_TITLES
 from services.domain.wording import number
 from services.game.badges import image_url
 from services.game.personal_bests import BestsView
@@ -92,7 +92,7 @@ class ProgressCard:
         for label, receipt in zip(self.receipts, view.receipts + [None] * RECEIPTS_SHOWN, strict=False):
             label.set_visibility(receipt is not None)
             if receipt is not None:
-                label.set_text(f'{receipt.text}  ·  {_(SKILL_TITLES[receipt.domain]).lower()}')
+                label.set_text(f'{receipt.text}  ·  {_(DOMAIN_TITLES[receipt.domain]).lower()}')
                 label.classes(replace='text-sm cursor-pointer hover:underline ' +
                               ('text-positive' if receipt.points > 0 else 'text-negative'))
         self.no_receipts.set_visibility(not view.receipts)
@@ -190,7 +190,7 @@ def _figure(skills: tuple[tuple[str, int], ...], daily: tuple[tuple[date, int], 
     """The figure for these numbers in ``language``, as Plotly itself would serialise ``go.Bar`` traces on the two
     subplots."""
     with speaking(language):
-        domains = [_(SKILL_TITLES[domain]).lower() for domain, _points in skills]
+        domains = [_(DOMAIN_TITLES[domain]).lower() for domain, _points in skills]
         hover = _('%{x|%a %d %b}: %{y} points') + '<extra></extra>'
     return {'data': [
         {'type': 'bar', 'x': [points for _domain, points in skills], 'y': domains,

@@ -19,7 +19,8 @@ from services.container import Services
 from services.domain.errors import ActionError
 from services.domain.i18n import _
 from services.domain.personal_bests import RecapPeriod, best_text, month_period, previous_month
-from services.domain.recap import SKILL_TITLES, SKILLS, Recap, best_title, period_title
+from services.domain.recap import SKILLS, Recap, best_title, period_title
+from services.domain.scoring import DOMAIN_TITLES
 from services.domain.wording import day as day_text
 from services.domain.wording import number, points
 from ui.progress_card import DOMAIN_COLORS
@@ -157,7 +158,7 @@ def _skills(recap: Recap) -> None:
         for skill in SKILLS:
             growth = recap.growth(skill)
             with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                ui.label(_(SKILL_TITLES[skill])).classes('w-28 text-sm')
+                ui.label(_(DOMAIN_TITLES[skill])).classes('w-28 text-sm')
                 ui.label(number(recap.skills.get(skill, 0))).classes('w-16 text-sm font-bold')
                 ui.label(f'{growth:+d}').classes('text-sm ' + ('text-positive' if growth >= 0 else 'text-negative')) \
                     .mark(f'recap-growth-{skill}')

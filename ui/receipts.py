@@ -7,15 +7,15 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.errors import ActionError
-from services.domain.i18n import N_, _, ngettext
+from services.domain.i18n import _, ngettext
 from services.domain.receipts import EventLine
+from services.domain.scoring import DOMAIN_TITLES
 from services.domain.wording import moment_text
 from services.game.badges import image_url
 from services.game.progress import Receipt
 from services.platform.directory import AgentView
 from ui.actions import attempt_result
 
-DOMAIN_WORDS = (N_('Quality'), N_('Speed'), N_('Productivity'))  # a receipt's domain, capitalized, through _()
 OpenConversation = Callable[[int], Awaitable[None]]
 
 
@@ -34,7 +34,7 @@ async def show_receipt(services: Services, actor: Callable[[], AgentView | None]
     with page_content(), ui.dialog() as dialog, ui.card().classes('w-[32rem] gap-2').mark('receipt'):
         ui.label(detail.title).classes('text-lg font-bold ' +
                                        ('text-positive' if receipt.points > 0 else 'text-negative'))
-        ui.label(f'{_(detail.domain.capitalize())} · {moment_text(receipt.occurred_at, style="short")}').classes(
+        ui.label(f'{_(DOMAIN_TITLES[detail.domain])} · {moment_text(receipt.occurred_at, style="short")}').classes(
             'text-xs text-grey-7 -mt-2')
         for fact in detail.facts:
             ui.label(fact).classes('text-sm')

@@ -5,6 +5,7 @@ from datetime import timedelta
 from enum import Enum
 
 from services.domain.errors import ActionError
+from services.domain.i18n import N_
 
 
 class Slide(str, Enum):
@@ -16,9 +17,9 @@ class Slide(str, Enum):
     TROPHIES = 'trophies'  # this month's trophies
 
 
-SLIDE_LABELS = {Slide.TODAY: "Today's board", Slide.WEEK: "This week's board per team",
-                Slide.MISSIONS: 'Team missions', Slide.QUEUE: 'Queue health', Slide.CELEBRATIONS: 'Celebrations',
-                Slide.TROPHIES: 'Trophies of the month'}
+SLIDE_LABELS = {Slide.TODAY: N_("Today's board"), Slide.WEEK: N_("This week's board per team"),
+                Slide.MISSIONS: N_('Team missions'), Slide.QUEUE: N_('Queue health'),
+                Slide.CELEBRATIONS: N_('Celebrations'), Slide.TROPHIES: N_('Trophies of the month')}  # through _()
 MIN_SLIDE_SECONDS = 5
 MAX_SLIDE_SECONDS = 600
 CODE_LIFETIME = timedelta(minutes=10)

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
-from services.domain.i18n import N_, _
+from services.domain.i18n import _
 from services.domain.personal_bests import BEST_TITLES, Best, DayFigures, RecapPeriod, Record, Streak, best_text
+from services.domain.scoring import DOMAIN_TITLES
 from services.domain.wording import day as day_text
 from services.domain.wording import number
 
 SKILLS = ('quality', 'speed', 'productivity')
-SKILL_TITLES = {'quality': N_('Quality'), 'speed': N_('Speed'), 'productivity': N_('Productivity')}
 KIND_WORDS_SHOWN = 8
 CARD_WIDTH, CARD_HEIGHT = 1200, 675  # 16:9, the size social networks show without cropping
 
@@ -100,7 +100,7 @@ def recap_svg(recap: Recap) -> str:
         y += 36
     for index, skill in enumerate(SKILLS):
         growth = recap.growth(skill)
-        lines.append(_text(60 + index * 250, y + 20, f'{_(SKILL_TITLES[skill])} {growth:+d}', size=22,
+        lines.append(_text(60 + index * 250, y + 20, f'{_(DOMAIN_TITLES[skill])} {growth:+d}', size=22,
                            color='#a5d6a7' if growth >= 0 else '#ef9a9a'))
     if recap.kind_words:
         word = recap.kind_words[0]

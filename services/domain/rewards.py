@@ -10,7 +10,9 @@ from enum import Enum
 
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.i18n import _, ngettext
 from services.domain.text import checked_text
+from services.domain.wording import number
 
 MAX_NAME = 60
 MAX_DESCRIPTION = 300
@@ -52,7 +54,12 @@ class RewardView:
 
     @property
     def stock_text(self) -> str:
-        return 'unlimited' if self.stock is None else 'out of stock' if self.stock == 0 else f'{self.stock} left'
+        """The stock as a person reads it, in their language (read when shown)."""
+        if self.stock is None:
+            return _('unlimited')
+        if self.stock == 0:
+            return _('out of stock')
+        return ngettext('{count} left', '{count} left', self.stock).format(count=number(self.stock))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

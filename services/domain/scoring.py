@@ -7,12 +7,17 @@ from enum import Enum
 from typing import Any
 
 from services.domain.events import EventKind, GameEvent, Rating
+from services.domain.i18n import N_, _
 
 
 class Domain(str, Enum):
     QUALITY = 'quality'
     SPEED = 'speed'
     PRODUCTIVITY = 'productivity'
+
+
+# each domain's name as a person reads it, capitalized (the receipts, the recap, the card, what-if), shown through _()
+DOMAIN_TITLES = {Domain.QUALITY: N_('Quality'), Domain.SPEED: N_('Speed'), Domain.PRODUCTIVITY: N_('Productivity')}
 
 
 class AwardKind(str, Enum):
@@ -71,71 +76,76 @@ class ScoringPolicy:
 class PolicyField:
     """One editable value of the policy: what it means in plain words and the range a lead may set."""
     name: str  # the key in :func:`policy_as_dict`
-    label: str
-    meaning: str
+    label: str  # marked with N_(), shown through _()
+    meaning: str  # the same; its ``{steps}`` is MAX_BOUNTY_STEPS
     low: int
     high: int
     unit: str
 
     def rule(self) -> str:
-        """The allowed range in words, for the refusal message."""
+        """The allowed range in words, for the refusal message (in the language of whoever is refused)."""
         if self.unit == 'points' and self.high == 0:
-            return f'a whole number of points from {self.low} to 0 (it is a penalty; 0 switches it off)'
-        if self.unit == 'points':
-            return f'a whole number of points from 0 to {self.high} (0 switches it off)'
-        if self.unit == 'percent':
-            return f'a whole number from {self.low} to {self.high} (percent; 0 switches it off)'
-        if self.unit == 'points a day':
-            return f'a whole number of points from 0 to {self.high} (0: no cap)'
-        if self.unit == 'minutes':
-            return f'a whole number of minutes from {self.low} to {self.high} (a week)'
-        return f'a whole number from {self.low} to {self.high} (0 ranks everyone)'
+            rule = _('a whole number of points from {low} to 0 (it is a penalty; 0 switches it off)')
+        elif self.unit == 'points':
+            rule = _('a whole number of points from 0 to {high} (0 switches it off)')
+        elif self.unit == 'percent':
+            rule = _('a whole number from {low} to {high} (percent; 0 switches it off)')
+        elif self.unit == 'points a day':
+            rule = _('a whole number of points from 0 to {high} (0: no cap)')
+        elif self.unit == 'minutes':
+            rule = _('a whole number of minutes from {low} to {high} (a week)')
+        else:
+            rule = _('a whole number from {low} to {high} (0 ranks everyone)')
+        return rule.format(low=self.low, high=self.high)
 
 
 MAX_POINTS = 500  # one event worth more than fifty fast resolutions is a typo, not a policy
 MAX_BOUNTY_STEPS = 5  # the aging bounty grows with each aging limit waited, up to this many times
 POLICY_FIELDS = (
-    PolicyField(name='fast_limit_minutes', label='Fast resolution limit', unit='minutes', low=1, high=7 * 24 * 60,
-                meaning='A conversation resolved within this many minutes of the customer writing in counts as fast.'),
-    PolicyField(name='fast_resolution', label='Fast resolution', unit='points', low=0, high=MAX_POINTS,
-                meaning='Speed points for resolving a conversation within the fast limit.'),
-    PolicyField(name='on_time_resolution', label='On-time resolution', unit='points', low=0, high=MAX_POINTS,
-                meaning='Productivity points for resolving before the SLA due time.'),
-    PolicyField(name='late_resolution', label='Late resolution', unit='points', low=-MAX_POINTS, high=0,
-                meaning='Productivity points (a penalty) for resolving after the SLA due time.'),
-    PolicyField(name='first_contact', label='First-contact resolution', unit='points', low=0, high=MAX_POINTS,
-                meaning='Quality points for resolving after a single customer message.'),
-    PolicyField(name='happy_customer', label='Happy customer', unit='points', low=0, high=MAX_POINTS,
-                meaning='Quality points when the customer rates the resolution good.'),
-    PolicyField(name='unhappy_customer', label='Unhappy customer', unit='points', low=-MAX_POINTS, high=0,
-                meaning='Quality points (a penalty) when the customer rates the resolution bad.'),
-    PolicyField(name='minimum_resolved', label='Minimum volume to rank', unit='resolved', low=0, high=1000,
-                meaning='Conversations an agent must have resolved in a period (today, this week, …) before the '
-                        'leaderboards rank them and count them in their team\'s average; 0 ranks everyone.'),
-    PolicyField(name='queue_jump', label='Queue jump', unit='points', low=-MAX_POINTS, high=0,
-                meaning='Speed points (a penalty) for resolving a conversation taken while an older one of its '
-                        'channel waited unassigned; such a resolution earns no fast-resolution points either.'),
-    PolicyField(name='aging_bounty', label='Aging bounty', unit='points', low=0, high=MAX_POINTS,
-                meaning='Productivity points for resolving a conversation that waited longer than the aging limit '
-                        'before it was taken, once for each whole aging limit it waited (at most '
-                        f'{MAX_BOUNTY_STEPS} times).'),
-    PolicyField(name='aging_limit_minutes', label='Aging limit', unit='minutes', low=1, high=7 * 24 * 60,
-                meaning='A conversation waiting unassigned longer than this many minutes carries the aging bounty.'),
-    PolicyField(name='bad_rating_cancel_percent', label='Bad rating cancels', unit='percent', low=0, high=100,
-                meaning='The share of a resolution\'s fast and on-time points that a bad rating of it takes back.'),
-    PolicyField(name='reopen_penalty_percent', label='Reopen penalty', unit='percent', low=0, high=100,
-                meaning='The share of a resolution\'s fast and on-time points that a reopen costs once more, beside '
-                        'taking back what the resolution earned.'),
-    PolicyField(name='note_points', label='Internal note', unit='points', low=0, high=MAX_POINTS,
-                meaning='Productivity points for each internal note an agent writes (counted toward the daily cap on '
-                        'notes and tags).'),
-    PolicyField(name='tag_points', label='Tag', unit='points', low=0, high=MAX_POINTS,
-                meaning='Productivity points for each tag an agent puts on a conversation (counted toward the daily '
-                        'cap on notes and tags).'),
-    PolicyField(name='low_value_daily_cap', label='Daily cap on notes and tags', unit='points a day', low=0,
+    PolicyField(name='fast_limit_minutes', label=N_('Fast resolution limit'), unit='minutes', low=1, high=7 * 24 * 60,
+                meaning=N_('A conversation resolved within this many minutes of the customer writing in counts as '
+                           'fast.')),
+    PolicyField(name='fast_resolution', label=N_('Fast resolution'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Speed points for resolving a conversation within the fast limit.')),
+    PolicyField(name='on_time_resolution', label=N_('On-time resolution'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Productivity points for resolving before the SLA due time.')),
+    PolicyField(name='late_resolution', label=N_('Late resolution'), unit='points', low=-MAX_POINTS, high=0,
+                meaning=N_('Productivity points (a penalty) for resolving after the SLA due time.')),
+    PolicyField(name='first_contact', label=N_('First-contact resolution'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Quality points for resolving after a single customer message.')),
+    PolicyField(name='happy_customer', label=N_('Happy customer'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Quality points when the customer rates the resolution good.')),
+    PolicyField(name='unhappy_customer', label=N_('Unhappy customer'), unit='points', low=-MAX_POINTS, high=0,
+                meaning=N_('Quality points (a penalty) when the customer rates the resolution bad.')),
+    PolicyField(name='minimum_resolved', label=N_('Minimum volume to rank'), unit='resolved', low=0, high=1000,
+                meaning=N_('Conversations an agent must have resolved in a period (today, this week, …) before the '
+                           'leaderboards rank them and count them in their team\'s average; 0 ranks everyone.')),
+    PolicyField(name='queue_jump', label=N_('Queue jump'), unit='points', low=-MAX_POINTS, high=0,
+                meaning=N_('Speed points (a penalty) for resolving a conversation taken while an older one of its '
+                           'channel waited unassigned; such a resolution earns no fast-resolution points either.')),
+    PolicyField(name='aging_bounty', label=N_('Aging bounty'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Productivity points for resolving a conversation that waited longer than the aging limit '
+                           'before it was taken, once for each whole aging limit it waited (at most {steps} '
+                           'times).')),
+    PolicyField(name='aging_limit_minutes', label=N_('Aging limit'), unit='minutes', low=1, high=7 * 24 * 60,
+                meaning=N_('A conversation waiting unassigned longer than this many minutes carries the aging '
+                           'bounty.')),
+    PolicyField(name='bad_rating_cancel_percent', label=N_('Bad rating cancels'), unit='percent', low=0, high=100,
+                meaning=N_('The share of a resolution\'s fast and on-time points that a bad rating of it takes '
+                           'back.')),
+    PolicyField(name='reopen_penalty_percent', label=N_('Reopen penalty'), unit='percent', low=0, high=100,
+                meaning=N_('The share of a resolution\'s fast and on-time points that a reopen costs once more, beside '
+                           'taking back what the resolution earned.')),
+    PolicyField(name='note_points', label=N_('Internal note'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Productivity points for each internal note an agent writes (counted toward the daily cap '
+                           'on notes and tags).')),
+    PolicyField(name='tag_points', label=N_('Tag'), unit='points', low=0, high=MAX_POINTS,
+                meaning=N_('Productivity points for each tag an agent puts on a conversation (counted toward the '
+                           'daily cap on notes and tags).')),
+    PolicyField(name='low_value_daily_cap', label=N_('Daily cap on notes and tags'), unit='points a day', low=0,
                 high=10 * MAX_POINTS,
-                meaning='At most this many points a day for each agent from internal notes and tags together; past '
-                        'it they earn nothing, so spamming notes or tags does not pay. 0: no cap.'),
+                meaning=N_('At most this many points a day for each agent from internal notes and tags together; past '
+                           'it they earn nothing, so spamming notes or tags does not pay. 0: no cap.')),
 )
 
 
@@ -197,7 +207,7 @@ def check_policy(values: Mapping[str, Any]) -> ScoringPolicy:
         if isinstance(value, str) and re.fullmatch(r'-?\d{1,9}', value.strip()):  # not isdigit(): '²' is one
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int) or not spec.low <= value <= spec.high:
-            problems.append(f'{spec.label}: {spec.rule()}.')
+            problems.append(_('{value}: {rule}.').format(value=_(spec.label), rule=spec.rule()))
         else:
             checked[spec.name] = value
     if problems:

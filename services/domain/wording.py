@@ -130,9 +130,13 @@ def _on_the_floor(moment: datetime) -> datetime:
     return aware.astimezone(get_timezone(floor_timezone()))
 
 
-def points(count: int, *, locale: str | None = None) -> str:
+def points(count: int, *, signed: bool = False, locale: str | None = None) -> str:
     """A number of points with the noun in the form the number asks for: '1 point', '21 points'; in Latvian '1 punkts',
-    '22 punkti', '10 punktu' (CLDR's three forms, lv.po's header)."""
+    '22 punkti', '10 punktu' (CLDR's three forms, lv.po's header).
+
+    :param signed: a gain or a loss: '+25 points', '-15 points'
+    """
     language = locale or current_language()
-    return ngettext('{count} point', '{count} points', count, locale=language).format(
-        count=number(count, locale=language))
+    figure = number(count, locale=language)
+    return ngettext('{count} point', '{count} points', abs(count), locale=language).format(
+        count=f'+{figure}' if signed and count > 0 else figure)

@@ -32,6 +32,7 @@ from services.domain.analytics import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.i18n import N_, _
 from services.domain.wording import duration
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -88,24 +89,26 @@ def query_for(days: int | None, *, today: date, first: str = '', last: str = '',
     """A period of the last ``days`` days, or from ``first`` to ``last`` (ISO dates), checked."""
     if days is not None:
         if days not in PERIOD_DAYS:
-            raise ActionError(f'Choose a period of {", ".join(map(str, PERIOD_DAYS))} days, or dates.')
+            raise ActionError(_('Choose a period of {days} days, or dates.').format(
+                days=', '.join(map(str, PERIOD_DAYS))))
         start, end = today - timedelta(days=days - 1), today
     else:
-        start, end = _day(first, 'first day'), _day(last, 'last day')
+        start = _day(first, _('The first day is not a date (YYYY-MM-DD).'))
+        end = _day(last, _('The last day is not a date (YYYY-MM-DD).'))
     if end < start:
-        raise ActionError('The last day comes before the first.')
+        raise ActionError(_('The last day comes before the first.'))
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
-        raise ActionError(f'A period is at most {MAX_PERIOD_DAYS} days.')
+        raise ActionError(_('A period is at most {days} days.').format(days=MAX_PERIOD_DAYS))
     if channel is not None and channel not in CHANNELS:
-        raise ActionError(f'Unknown channel {channel!r}.')
+        raise ActionError(_('Unknown channel {channel}.').format(channel=repr(channel)))
     return AnalyticsQuery(first=start, last=end, team_id=team_id, agent_id=agent_id, channel=channel)
 
 
-def _day(text: str, what: str) -> date:
+def _day(text: str, refusal: str) -> date:
     try:
         return date.fromisoformat(str(text).strip())
     except ValueError:
-        raise ActionError(f'The {what} is not a date (YYYY-MM-DD).') from None
+        raise ActionError(refusal) from None
 
 
 class AnalyticsService:
@@ -125,7 +128,7 @@ class AnalyticsService:
         tally.add_all(work.outcomes, await rated_facts(work.events))
         await add_analytics(tally)
         rated = [(agent_id, day, counters['rated_good'], counters['rated'])
-                 for (day, agent_id, _), counters in tally.rows().items()
+                 for (day, agent_id, _channel), counters in tally.rows().items()
                  if agent_id in self._ratings and counters['rated']]
         if rated:
             work.after_commit(lambda: self._count_ratings(rated))
@@ -145,16 +148,16 @@ class AnalyticsService:
         """An agent reads their own figures or their team's aggregate, and drills into their own only."""
         if viewer.is_lead:
             if query.agent_id is not None and self.directory.agent(query.agent_id) is None:
-                raise ActionError('That agent is not on the floor.')
+                raise ActionError(_('That agent is not on the floor.'))
             if query.team_id is not None and query.team_id not in self.directory.teams:
-                raise ActionError('That team does not exist.')
+                raise ActionError(_('That team does not exist.'))
             return
         if query.agent_id == viewer.id and query.team_id in (None, viewer.team_id):
             return
         if query.agent_id is None and query.team_id is not None and query.team_id == viewer.team_id and not drill:
             return
-        raise ActionError('You can see your own figures and your team\'s totals only.' if not drill else
-                          'You can open your own conversations and entries only.')
+        raise ActionError(_('You can see your own figures and your team\'s totals only.') if not drill else
+                          _('You can open your own conversations and entries only.'))
 
     def _agents(self, query: AnalyticsQuery) -> list[int] | None:
         """The agents whose rows count (None: the whole floor, with what belongs to no agent)."""
@@ -230,29 +233,29 @@ class AnalyticsService:
         agents = self._agents(query)
         if point.chart == Chart.VOLUME:
             if not viewer.is_lead:
-                raise ActionError('The floor\'s arrivals are for leads.')
+                raise ActionError(_('The floor\'s arrivals are for leads.'))
             return await self._arrivals(query, point)
         if point.chart == Chart.HANDLING:
             if point.channel not in CHANNELS or (query.channel is not None and query.channel != point.channel):
-                raise ActionError('Choose a channel of the chart.')
+                raise ActionError(_('Choose a channel of the chart.'))
             return await self._events(EventKind.RESOLVED, _start(query.first), _start(query.last + timedelta(1)),
                                       agents, point.channel, _handling_text)
         if point.chart == Chart.SKILLS:  # the entries of that domain over the period: the agent's, else the team's
             if point.series not in DOMAINS:
-                raise ActionError('Choose a domain of the chart.')
+                raise ActionError(_('Choose a domain of the chart.'))
             return await self._entries(_start(query.first), _start(query.last + timedelta(days=1)),
                                        agents if agents is not None else self._team_of(query), query.channel,
                                        point.series)
         if point.day is None or not query.first <= point.day <= query.last:
-            raise ActionError('Choose a day of the period.')
+            raise ActionError(_('Choose a day of the period.'))
         start, end = _start(point.day), _start(point.day + timedelta(days=1))
         if point.chart == Chart.POINTS:
             if point.series not in DOMAINS:
-                raise ActionError('Choose a domain of the chart.')
+                raise ActionError(_('Choose a domain of the chart.'))
             return await self._entries(start, end, agents, query.channel, point.series)
         if point.chart == Chart.CSAT:
             return await self._events(EventKind.RATED, start, end, agents, query.channel,
-                                      lambda event: f'{event.data["rating"]} rating')
+                                      _rating_text)
         if point.chart == Chart.SERVICE and point.series == 'service':
             rows = await self._events(EventKind.REPLIED, start, end, agents, query.channel, _answer_text,
                                       lambda event: 'first_response_seconds' in event.data)
@@ -263,7 +266,7 @@ class AnalyticsService:
             return await self._events(EventKind.RESOLVED, start, end, agents, query.channel, _resolution_text)
         if point.chart == Chart.REOPEN:
             return await self._reopens(start, end, agents, query.channel)
-        raise ActionError('Nothing to list for this chart.')
+        raise ActionError(_('Nothing to list for this chart.'))
 
     async def _entries(self, start: datetime, end: datetime, agents: list[int] | None, channel: str | None,
                        domain: str) -> list[DrillRow]:
@@ -311,13 +314,13 @@ class AnalyticsService:
             if (agents is None or resolver.agent_id in agents) and \
                     (channel is None or resolver.data.get('channel') == channel):
                 found.append((reopen, resolver.agent_id))
-        rows = await self._rows([event for event, _ in found][:DRILL_LIMIT], lambda event: 'reopened',
+        rows = await self._rows([event for event, _agent in found][:DRILL_LIMIT], lambda event: _('reopened'),
                                 resolver={event.id: agent for event, agent in found})
         return rows
 
     async def _arrivals(self, query: AnalyticsQuery, point: DrillPoint) -> list[DrillRow]:
         if point.hour is None or not 0 <= point.hour < 24 or point.channel not in CHANNELS:
-            raise ActionError('Choose a cell of the heatmap.')
+            raise ActionError(_('Choose a cell of the heatmap.'))
         found: list[DrillRow] = []
         start, end = _start(query.first), _start(query.last + timedelta(days=1))
         while len(found) < DRILL_LIMIT and start < end:  # day by day from the newest: one day's arrivals per read
@@ -328,7 +331,8 @@ class AnalyticsService:
                     .order_by('-created_at').values('id', 'created_at', 'subject', 'assignee_id'):
                 found.append(DrillRow(at=_utc(row['created_at']), conversation_id=row['id'],
                                       agent_id=row['assignee_id'], agent=self._name(row['assignee_id']),
-                                      text=f'arrived by {point.channel}: {row["subject"]}'))
+                                      text=_('arrived by {channel}: {subject}').format(channel=point.channel,
+                                                                                       subject=row['subject'])))
             end = day_start
         return found[:DRILL_LIMIT]
 
@@ -385,22 +389,36 @@ def _utc(moment: datetime) -> datetime:
 
 def _resolution_text(event: StoredEvent) -> str:
     due = datetime.fromisoformat(event.data['sla_due_at'])
-    sla = 'within its SLA' if event.occurred_at <= due else 'after its SLA'
-    contact = ', first contact' if event.data.get('inbound_count') == 1 else ''
-    return f'resolved {sla}{contact} ({event.data.get("channel", "")})'
+    within, first = event.occurred_at <= due, event.data.get('inbound_count') == 1
+    if within:
+        text = _('resolved within its SLA, first contact ({channel})') if first else \
+            _('resolved within its SLA ({channel})')
+    else:
+        text = _('resolved after its SLA, first contact ({channel})') if first else \
+            _('resolved after its SLA ({channel})')
+    return text.format(channel=event.data.get('channel', ''))
 
 
 def _handling_text(event: StoredEvent) -> str:
     handled = event.occurred_at - datetime.fromisoformat(event.data['created_at'])
-    return f'resolved after {duration(handled.total_seconds())}'
+    return _('resolved after {time}').format(time=duration(handled.total_seconds()))
+
+
+def _rating_text(event: StoredEvent) -> str:
+    rating = event.data['rating']
+    return _(RATING_TEXTS[rating]) if rating in RATING_TEXTS else rating
+
+
+# the drill-down's words for a rating, one phrase each (an adjective agrees with its noun), shown through _()
+RATING_TEXTS = {'good': N_('good rating'), 'neutral': N_('neutral rating'), 'bad': N_('bad rating')}
 
 
 def _answer_text(event: StoredEvent) -> str:
-    return f'first answer after {duration(event.data["first_response_seconds"])}'
+    return _('first answer after {time}').format(time=duration(event.data['first_response_seconds']))
 
 
 def _abandoned_text(event: StoredEvent) -> str:
-    return f'abandoned after {duration(event.data.get("waited_seconds", 0))}'
+    return _('abandoned after {time}').format(time=duration(event.data.get('waited_seconds', 0)))
 
 
 async def ratings_per_day(agent_id: int, *, until: date | None = None) -> defaultdict[date, list[int]]:

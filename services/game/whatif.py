@@ -15,6 +15,7 @@ from models import Incentive as StoredIncentive
 from services.domain.badges import DEFAULT_BADGES
 from services.domain.errors import ActionError
 from services.domain.events import GameEvent
+from services.domain.i18n import _, ngettext
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.levels import DEFAULT_LEVELS, levels_from_dicts
 from services.domain.scoring import ScoringPolicy, policy_as_dict
@@ -160,10 +161,10 @@ class RulesService:
             async with self.game.batch():  # all or nothing: a refusal leaves the batch and rolls every part back
                 if draft.policy != live.policy:
                     await self.scoring.save(actor, policy_as_dict(draft.policy))
-                    published.append('scoring values')
+                    published.append(_('scoring values'))
                 if draft.levels != live.levels:
                     await self.levels.save_table(actor, draft.levels)
-                    published.append('levels')
+                    published.append(_('levels'))
                 for badge in badges:
                     await self.badges.save(actor, badge.as_dict())
                 for incentive in incentives:  # an incentive the live game does not know is a new one
@@ -174,8 +175,12 @@ class RulesService:
         except BaseException:  # each part's own savepoint committed: the projection switched when it folded them
             self.game.projection.policy, self.game.projection.levels = previous
             raise
-        published += [f'{len(badges)} badge(s)'] if badges else []
-        published += [f'{len(incentives) + len(ended)} incentive change(s)'] if incentives or ended else []
+        # what was published, in the words of the lead who published it (the handler runs in their tab)
+        published += [ngettext('{count} badge', '{count} badges', len(badges)).format(count=len(badges))] \
+            if badges else []
+        changes = len(incentives) + len(ended)
+        published += [ngettext('{count} incentive change', '{count} incentive changes', changes).format(
+            count=changes)] if changes else []
         if not published:
             raise ActionError('The draft is the rules in force: nothing to publish.')
         return published

@@ -187,7 +187,7 @@ async def test_publishing_badges_and_incentives_of_an_imported_draft(services: S
                     incentives=(replace(kept, multiplier=1.5), new))
     events = await StoredEvent.all().count()
     published = await services.rules.publish(lead, draft)
-    assert published == ['1 badge(s)', f'{2 + len(others)} incentive change(s)']
+    assert published == ['1 badge', f'{2 + len(others)} incentive changes']
     now = await live_rules()
     assert now.badges == draft.badges
     assert [(i.name, i.multiplier) for i in now.incentives] == [(kept.name, 1.5), ('Weekend bonus', 3.0)]

@@ -55,7 +55,8 @@ async def test_a_lead_sees_the_charts_drills_into_a_bar_and_downloads_its_data(u
     user.find(marker='plot-volume').trigger('plotly_click', {'points': [
         {'x': conversation.channel, 'y': conversation.created_at.hour, 'curveNumber': 0}]})
     with user.scope(marker='drill'):
-        await user.should_see(f'{conversation.created_at.hour}:00 UTC, {conversation.channel}', retries=50)
+        await user.should_see(f'{conversation.created_at.hour}:00 UTC, {conversation.channel.capitalize()}',
+                              retries=50)  # the channel as a person reads it
         await user.should_see(f'#{conversation_id}')
 
     user.find(marker='csv-csat').click()

@@ -153,3 +153,19 @@ async def test_a_latvian_agent_sees_the_header_dialogs_boards_and_trophies_in_la
     await ana.open('/trophies')
     await ana.should_see('Trofejas un nozīmītes', retries=50)
     await ana.should_see(f'Trophies of {month(services().trophies.snapshot().month, locale="lv")}')
+
+
+async def test_a_french_lead_sees_the_game_settings_and_analytics_in_french(user: User) -> None:
+    await services().accounts.set_language(agent('lead'), 'fr')
+    await log_in(user, 'lead')
+    await user.open('/admin/game')
+    await user.should_see(marker='tab-rewards', content='Récompenses', retries=50)  # the tab's key stays English
+    await user.should_see(marker='tab-quests', content='Quêtes')
+    user.find(marker='tab-incentives').click()
+    user.find(marker='new-incentive').click()
+    await user.should_see('Premier jour', retries=50)  # the incentive form's fields
+    await user.should_see('Dernier jour')
+    await user.open('/analytics')
+    await user.should_see('Statistiques', retries=50)
+    await user.should_see(marker='analytics-team', content='Équipe')
+    assert not sees(user, content='Analytics')

@@ -139,7 +139,7 @@ async def test_a_draft_without_an_incentive_is_previewed_then_published(user: Us
     await preview(user)
     assert [i.id for i in services().incentives.in_force()] == [i.id for i in live.incentives]  # still live
     user.find(marker='whatif-publish').click()
-    await user.should_see('Published (1 incentive change(s)): the draft applies from now on.', retries=50)
+    await user.should_see('Published (1 incentive change): the draft applies from now on.', retries=50)
     assert incentive.id not in {i.id for i in services().incentives.in_force()}
     deleted = await StoredEvent.filter(kind='incentive_deleted').values_list('data', flat=True)
     assert [data['incentive_id'] for data in deleted] == [incentive.id]
