@@ -11,6 +11,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.events import Channel, Rating
+from services.domain.floor_calendar import floor_day
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RedemptionView, RewardDraft, RewardView
 from services.game.disputes import RatedView
@@ -303,7 +304,7 @@ class IncentivesTab:
 
     def _open(self, incentive: Incentive | None) -> None:
         self.editing = incentive
-        today = self.context.services.clock.now().date()
+        today = floor_day(self.context.services.clock.now())
         self.form_title.set_text('New incentive' if incentive is None else f'Edit {incentive.name}')
         self.name.set_value(incentive.name if incentive else '')
         self.kind.set_value((incentive.kind if incentive else IncentiveKind.MULTIPLIER).value)

@@ -13,6 +13,7 @@ from services.container import Services
 from services.domain.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, BadgeKind
 from services.domain.errors import ActionError
 from services.domain.events import Channel, Rating
+from services.domain.floor_calendar import floor_day
 from services.domain.quests import UNTIL_ENDED, Preset, QuestDefinition, QuestScope, Repeat, reward_text
 from services.domain.scoring import Domain
 from services.game.quests import QuestDraft
@@ -169,7 +170,7 @@ class QuestEditor:
         self.tag.value = filters.get('tag', filters.get('tags', ''))
         self.target.value = quest.target if quest else 10
         self.preset.value = Preset.CUSTOM.value if quest else Preset.THIS_WEEK.value
-        today = self.services.clock.now().date()
+        today = floor_day(self.services.clock.now())
         self.first_day.value = (quest.starts_at.date() if quest else today).isoformat()
         self.last_day.value = ((quest.ends_at - timedelta(microseconds=1)).date() if quest else today).isoformat()
         self.scope.value = quest.scope.value if quest else QuestScope.INDIVIDUAL.value

@@ -7,6 +7,7 @@ from datetime import date
 from nicegui import ui
 
 from services.container import Services
+from services.domain.floor_calendar import floor_day
 from services.domain.i18n import _
 from services.domain.seasons import Season
 from services.platform.directory import AgentView
@@ -68,7 +69,7 @@ class SeasonsTab:
 
     def _open(self, season: Season | None) -> None:
         self.editing = season
-        today = self.services.clock.now().date()
+        today = floor_day(self.services.clock.now())
         self.form_title.set_text(_('New season') if season is None else _('Edit {name}').format(name=season.name))
         self.name.set_value(season.name if season else '')
         self.start.set_value((season.start if season else today).isoformat())

@@ -13,6 +13,7 @@ from nicegui.events import GenericEventArguments
 from services.container import Services
 from services.domain.analytics import CHANNELS, CHART_TITLES, DOMAINS, Chart, Table
 from services.domain.errors import ActionError
+from services.domain.floor_calendar import floor_day
 from services.game.analytics import PERIOD_DAYS, AnalyticsQuery, AnalyticsReport, DrillPoint, DrillRow, query_for
 from services.game.progress import Receipt
 from services.platform.directory import AgentView
@@ -59,7 +60,7 @@ class AnalyticsPage:
                 self.period = ui.toggle({**{days: f'{days} days' for days in PERIOD_DAYS}, DATES: 'Dates'},
                                         value=PERIOD_DAYS[0], on_change=self.refresh).props('no-caps') \
                     .mark('analytics-period')
-                today = services.clock.now().date()
+                today = floor_day(services.clock.now())
                 self.first = ui.input('From', value=today.replace(day=1).isoformat(), on_change=self.refresh) \
                     .props('type=date dense').mark('analytics-first')
                 self.last = ui.input('To', value=today.isoformat(), on_change=self.refresh) \
@@ -114,7 +115,7 @@ class AnalyticsPage:
     def query(self) -> AnalyticsQuery:
         days = self.period.value or None
         channel = self.channel.value or None
-        today = self.services.clock.now().date()
+        today = floor_day(self.services.clock.now())
         if self.agent.is_lead:
             return query_for(days, today=today, first=self.first.value, last=self.last.value,
                              team_id=self.team.value or None, agent_id=self.who.value or None, channel=channel)

@@ -50,6 +50,22 @@ def next_day_start(moment: datetime, zone: tzinfo | None = None) -> datetime:
     return day_start(floor_day(moment, zone) + timedelta(days=1), zone)
 
 
+def floor_hour(moment: datetime, zone: tzinfo | None = None) -> tuple[date, int]:
+    """The floor's day and hour on the clock (0-23) of ``moment``: the hour fallen back twice counts both in it."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(zone or floor_zone())
+    return local.date(), local.hour
+
+
+def hour_start(day: date, hour: int, zone: tzinfo | None = None) -> datetime:
+    """The moment (UTC) the floor's clock shows ``hour`` (0-24: 24 is the next day's start) on ``day``, so that
+    [hour_start(d, h), hour_start(d, h + 1)) holds exactly the moments :func:`floor_hour` puts in (d, h)."""
+    zone = zone or floor_zone()
+    if hour == 24:
+        return day_start(day + timedelta(days=1), zone)
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
+
+
 def week_start(day: date) -> date:
     """The Monday of ``day``'s week (ISO weeks start on Monday)."""
     return day - timedelta(days=day.weekday())

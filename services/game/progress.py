@@ -6,6 +6,7 @@ from datetime import date, datetime
 from nicegui import Event
 
 from models import LedgerEntry
+from services.domain.floor_calendar import floor_day
 from services.domain.leaderboard import Period
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics, Outcome
@@ -102,7 +103,7 @@ class ProgressService:
 
     def _build(self, agent_id: int) -> ProgressView:
         metrics = self.game.projection.agents.get(agent_id) or AgentMetrics(agent_id=agent_id)
-        today = self.clock.now().date()
+        today = floor_day(self.clock.now())
         tally = self.leaderboard.tally
         level = level_info(metrics.level, levels=self.game.projection.levels)
         next_level, progress = progress_to_next(metrics.level, metrics.as_dict(), levels=self.game.projection.levels)

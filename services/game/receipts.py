@@ -7,7 +7,7 @@ was won in), and a level's from the level-ups the projection stored with their e
 """
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from models import BadgeHolding, LedgerEntry, LevelReached, StoredEvent
 from services.domain.badges import (
@@ -22,6 +22,7 @@ from services.domain.badges import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.floor_calendar import day_start
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics
 from services.domain.receipts import (
@@ -176,9 +177,10 @@ class ReceiptService:
         for day in window_days(definition.window, at):
             if lucky_draw(self.badges.tracker.seed, day, agent_id) >= definition.rarity:
                 continue
-            start = datetime.combine(day, time(), tzinfo=UTC)
+            start = day_start(day)
             first = await StoredEvent.filter(agent_id=agent_id, occurred_at__gte=start,
-                                             occurred_at__lt=min(start + timedelta(days=1), at + timedelta.resolution))\
+                                             occurred_at__lt=min(day_start(day + timedelta(days=1)),
+                                                                 at + timedelta.resolution))\
                 .order_by('id').first()
             if first is not None:
                 lines.append(EventLine(at=first.occurred_at, scored=True, conversation_id=first.conversation_id,
