@@ -54,8 +54,8 @@ async def ledger_by_riga_day() -> dict[tuple[int, date], int]:
 
 
 async def test_a_resolution_at_2230_utc_counts_on_the_next_riga_day(db_url: str, stopped: list[Services]) -> None:
-    monday_evening = datetime(2026, 11, 2, 22, 26, tzinfo=UTC)  # EET: 00:26 on Tuesday in Riga
-    services, clock = await riga_floor(db_url, monday_evening)
+    halloween_night = datetime(2026, 10, 31, 22, 26, tzinfo=UTC)  # EET: 00:26 on Sunday 1 November in Riga
+    services, clock = await riga_floor(db_url, halloween_night)
     stopped.append(services)
     ana: AgentView = agent(services, 'ana')
     conversation_id = (await waiting_ids())[0]
@@ -65,24 +65,28 @@ async def test_a_resolution_at_2230_utc_counts_on_the_next_riga_day(db_url: str,
     await services.inbox.resolve(ana, conversation_id)  # 22:30 UTC, 00:30 in Riga
     resolved_at = await StoredEvent.filter(kind='resolved').values_list('occurred_at', flat=True)
     assert [moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment for moment in resolved_at] == \
-        [datetime(2026, 11, 2, 22, 30, tzinfo=UTC)]
+        [datetime(2026, 10, 31, 22, 30, tzinfo=UTC)]
     earned = services.game.projection.agents[ana.id].points
     assert earned > 0
 
-    tuesday = date(2026, 11, 3)
-    assert await daily_points() == {(ana.id, tuesday): earned}  # not Monday, the UTC date of the event
-    assert (await DailyPoints.get(agent_id=ana.id, day=tuesday)).resolved == 1
+    sunday = date(2026, 11, 1)
+    assert await daily_points() == {(ana.id, sunday): earned}  # not Saturday 31 October, the event's UTC date
+    assert (await DailyPoints.get(agent_id=ana.id, day=sunday)).resolved == 1
     snapshot = services.leaderboard.snapshot()
-    assert snapshot.today == tuesday
-    today = {row.agent_id: row.points for row in [*snapshot.agents[Period.TODAY], *snapshot.unranked[Period.TODAY]]}
-    assert today[ana.id] == earned
-    assert services.leaderboard.tally.total(ana.id, Period.TODAY, tuesday) == earned
-    assert services.leaderboard.tally.total(ana.id, Period.TODAY, date(2026, 11, 2)) == 0
+    assert snapshot.today == sunday
+    for period in (Period.TODAY, Period.WEEK, Period.MONTH):  # November's first day, in the week of Monday 26
+        rows = {row.agent_id: row.points for row in [*snapshot.agents[period], *snapshot.unranked[period]]}
+        assert rows[ana.id] == earned, period
+    assert services.leaderboard.tally.total(ana.id, Period.TODAY, date(2026, 10, 31)) == 0
+    assert services.leaderboard.tally.total(ana.id, Period.MONTH, date(2026, 10, 31)) == 0
+    await services.trophies.load()  # what a restart loads: the ledger summed per Riga month
+    assert set(services.trophies.board.totals) == {date(2026, 11, 1)}
+    assert services.trophies.snapshot().month == date(2026, 11, 1)
 
     await services.badges.settle()
     rebuilt = await replay()
     assert await differences(rebuilt) == []
-    assert rebuilt.tally.by_agent[ana.id] == {tuesday: earned}
+    assert rebuilt.tally.by_agent[ana.id] == {sunday: earned}
 
 
 @pytest.mark.parametrize(('start', 'change_day'), [
