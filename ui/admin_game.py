@@ -12,6 +12,7 @@ from nicegui import ui
 from services.container import Services
 from services.domain.events import Channel, Rating
 from services.domain.floor_calendar import floor_day
+from services.domain.i18n import floor_timezone
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RedemptionView, RewardDraft, RewardView
 from services.game.disputes import RatedView
@@ -244,8 +245,9 @@ class IncentivesTab:
         self.editing: Incentive | None = None
         self._build_form()
         with ui.row().classes('w-full items-center'):
-            ui.label('Incentives add their own ledger entries to resolutions inside their days and hours (UTC); a '
-                     'reopen takes them back with the resolution.').classes('text-sm text-grey-8 grow')
+            ui.label(f'Incentives add their own ledger entries to resolutions inside their days and hours '
+                     f'({floor_timezone()}); a reopen takes them back with the resolution.') \
+                .classes('text-sm text-grey-8 grow')
             ui.button('New incentive', icon='add', on_click=lambda: self._open(None)).props('no-caps') \
                 .mark('new-incentive')
         self.rows = ui.column().classes('w-full gap-1').mark('admin-incentives')
@@ -286,8 +288,10 @@ class IncentivesTab:
                 self.starts_on = ui.input('First day').props('type=date').classes('grow').mark('incentive-starts')
                 self.ends_on = ui.input('Last day').props('type=date').classes('grow').mark('incentive-ends')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.from_time = ui.input('From (UTC)').props('type=time').classes('grow').mark('incentive-from')
-                self.until_time = ui.input('Until (UTC)').props('type=time').classes('grow').mark('incentive-until')
+                self.from_time = ui.input(f'From ({floor_timezone()})').props('type=time').classes('grow') \
+                    .mark('incentive-from')
+                self.until_time = ui.input(f'Until ({floor_timezone()})').props('type=time').classes('grow') \
+                    .mark('incentive-until')
             with ui.row().classes('w-full no-wrap gap-2').bind_visibility_from(
                     self.kind, 'value', value=IncentiveKind.MULTIPLIER.value):
                 self.multiplier = ui.number('Multiplier (×1 to ×5)', value=2, min=1, max=5, step=0.5, precision=1) \

@@ -14,6 +14,7 @@ from services.domain.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, Badg
 from services.domain.errors import ActionError
 from services.domain.events import Channel, Rating
 from services.domain.floor_calendar import floor_day
+from services.domain.i18n import floor_timezone
 from services.domain.quests import UNTIL_ENDED, Preset, QuestDefinition, QuestScope, Repeat, reward_text
 from services.domain.scoring import Domain
 from services.game.quests import QuestDraft
@@ -68,7 +69,7 @@ def quests_section(services: Services, actor: Callable[[], AgentView | None]) ->
     editor.saved = quest_list.refresh
     with ui.row().classes('w-full items-center'):
         ui.label('A quest is "N of a metric within a period" with a reward; a team mission is one goal the whole team '
-                 'works on together, and everyone in it gets the reward. Periods are UTC days.') \
+                 f'works on together, and everyone in it gets the reward. Periods are days in {floor_timezone()}.') \
             .classes('text-sm text-grey-8 grow')
         ui.button('New quest', icon='add', on_click=lambda: editor.open(None)).props('no-caps').mark('new-quest')
     quest_list()

@@ -14,6 +14,7 @@ from services.container import Services
 from services.domain.analytics import CHANNELS, CHART_TITLES, DOMAINS, Chart, Table
 from services.domain.errors import ActionError
 from services.domain.floor_calendar import floor_day
+from services.domain.i18n import floor_timezone
 from services.game.analytics import PERIOD_DAYS, AnalyticsQuery, AnalyticsReport, DrillPoint, DrillRow, query_for
 from services.game.progress import Receipt
 from services.platform.directory import AgentView
@@ -172,7 +173,8 @@ class AnalyticsPage:
         if rows is None:
             return
         what = point.day.isoformat() if point.day else \
-            f'{point.hour}:00 UTC, {point.channel}' if point.hour is not None else point.channel or 'the period'
+            f'{point.hour}:00 {floor_timezone()}, {point.channel}' if point.hour is not None else \
+            point.channel or 'the period'
         self.drill_title.set_text(f'{CHART_TITLES[point.chart]} · {what}{f" · {point.series}" if point.series else ""}'
                                   f' · {len(rows)} shown')
         self.drill_rows.clear()
@@ -256,7 +258,7 @@ def figure(chart: Chart, table: Table) -> go.Figure:
         counts = {(row[0], row[1]): row[2] for row in table.rows}
         fig.add_heatmap(x=list(CHANNELS), y=hours, z=[[counts.get((hour, c), 0) for c in CHANNELS] for hour in hours],
                         colorscale='Blues', hovertemplate='%{y}:00 %{x}: %{z}<extra></extra>')
-        fig.update_yaxes(title='hour (UTC)', autorange='reversed')
+        fig.update_yaxes(title=f'hour ({floor_timezone()})', autorange='reversed')
     fig.update_layout(margin={'l': 40, 'r': 10, 't': 10, 'b': 30}, legend={'orientation': 'h', 'y': -0.2},
                       showlegend=chart not in (Chart.CSAT, Chart.FIRST_CONTACT, Chart.REOPEN, Chart.HANDLING,
                                                Chart.VOLUME))

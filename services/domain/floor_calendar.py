@@ -24,8 +24,7 @@ def floor_zone() -> tzinfo:
 
 def floor_day(moment: datetime, zone: tzinfo | None = None) -> date:
     """The floor's calendar day of ``moment`` (a naive moment is taken as UTC, as the log stores them)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(zone or floor_zone()).date()
+    return floor_time(moment, zone).date()
 
 
 def day_start(day: date, zone: tzinfo | None = None) -> datetime:
@@ -50,10 +49,15 @@ def next_day_start(moment: datetime, zone: tzinfo | None = None) -> datetime:
     return day_start(floor_day(moment, zone) + timedelta(days=1), zone)
 
 
+def floor_time(moment: datetime, zone: tzinfo | None = None) -> datetime:
+    """``moment`` as the floor's clocks show it (a naive moment is taken as UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(zone or floor_zone())
+
+
 def floor_hour(moment: datetime, zone: tzinfo | None = None) -> tuple[date, int]:
     """The floor's day and hour on the clock (0-23) of ``moment``: the hour fallen back twice counts both in it."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    local = aware.astimezone(zone or floor_zone())
+    local = floor_time(moment, zone)
     return local.date(), local.hour
 
 

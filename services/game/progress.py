@@ -7,6 +7,7 @@ from nicegui import Event
 
 from models import LedgerEntry
 from services.domain.floor_calendar import floor_day
+from services.domain.i18n import floor_timezone
 from services.domain.leaderboard import Period
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics, Outcome
@@ -123,7 +124,9 @@ class ProgressService:
     def _running_incentives(self) -> tuple[str, ...]:
         if self.incentives is None:
             return ()
-        return tuple(f'{incentive.label} until {incentive.until_time} UTC' for incentive in self.incentives.running())
+        zone = floor_timezone()
+        return tuple(f'{incentive.label} until {incentive.until_time} {zone}'
+                     for incentive in self.incentives.running())
 
     async def check_incentives(self) -> None:
         """Incentives start and end with the clock, not with an event: a scheduler step (and a lead's edit) checks
