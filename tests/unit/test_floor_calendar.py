@@ -20,6 +20,7 @@ from services.domain.floor_calendar import (
     week_start,
 )
 from services.domain.i18n import set_floor_timezone
+from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.quests import UNTIL_ENDED, Preset, period
 from services.domain.trophies import month_of
 from tests.unit.test_quest_rounds import daily
@@ -102,3 +103,11 @@ def test_a_daily_quests_rounds_are_the_floors_days_across_a_clock_change(riga_fl
     assert quest.round_at(datetime(2026, 3, 29, 20, 59, tzinfo=UTC)) == 1  # 23:59 in Riga
     assert quest.round_at(datetime(2026, 3, 29, 21, 0, tzinfo=UTC)) == 2  # midnight in Riga: 23 hours later
     assert quest.round_at(datetime(2026, 3, 28, 21, 59, tzinfo=UTC)) == 0
+
+
+def test_an_incentives_days_and_hours_are_the_floors(riga_floor: None) -> None:
+    lunch = Incentive(name='lunch rush', kind=IncentiveKind.MULTIPLIER, starts_on=date(2026, 6, 11),
+                      ends_on=date(2026, 6, 11), from_time='12:00', until_time='14:00')
+    assert lunch.covers(datetime(2026, 6, 11, 9, 0, tzinfo=UTC))  # 12:00 in Riga (EEST)
+    assert not lunch.covers(datetime(2026, 6, 11, 12, 30, tzinfo=UTC))  # 15:30 in Riga
+    assert lunch.summary.endswith('12:00–14:00 Europe/Riga')
