@@ -13,7 +13,7 @@ from services.container import Services
 from services.domain.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, BadgeKind
 from services.domain.errors import ActionError
 from services.domain.events import Channel, Rating
-from services.domain.floor_calendar import floor_day
+from services.domain.floor_calendar import floor_day, floor_time
 from services.domain.i18n import floor_timezone
 from services.domain.quests import UNTIL_ENDED, Preset, QuestDefinition, QuestScope, Repeat, reward_text
 from services.domain.scoring import Domain
@@ -80,13 +80,14 @@ def summary(quest: QuestDefinition) -> str:
     what = metric.kind.value.replace('_', ' ')
     where = ''.join(f', {f.field} {"/".join(map(str, f.values))}' for f in metric.where)
     measure = MEASURES.get(metric.value, metric.value.replace('_', ' '))
-    last_day = (quest.ends_at - timedelta(microseconds=1)).date()
+    last_day = floor_day(quest.ends_at - timedelta(microseconds=1))
+    starts, ends = floor_time(quest.starts_at), floor_time(quest.ends_at)  # on the floor's clock, as its days
     if quest.repeat != Repeat.NONE:
-        until = '' if quest.ends_at == UNTIL_ENDED else f' until {quest.ends_at:%d %b %H:%M}'
-        when = f'a new round {REPEATS[quest.repeat.value].lower()} from {quest.starts_at:%d %b %H:%M}{until}'
+        until = '' if quest.ends_at == UNTIL_ENDED else f' until {ends:%d %b %H:%M}'
+        when = f'a new round {REPEATS[quest.repeat.value].lower()} from {starts:%d %b %H:%M}{until}'
     else:
-        when = (f'{quest.starts_at:%d %b %H:%M} to {quest.ends_at:%d %b %H:%M}' +
-                (f' (last day {last_day:%d %b})' if quest.ends_at.time() == datetime.min.time() else ''))
+        when = (f'{starts:%d %b %H:%M} to {ends:%d %b %H:%M}' +
+                (f' (last day {last_day:%d %b})' if ends.time() == datetime.min.time() else ''))
     return (f'{quest.aggregation.value} of {measure} ({what}{where}) to {quest.target}, {when}'
             f', {"team mission" if quest.scope == QuestScope.TEAM else "each agent"}, {reward_text(quest)}')
 
@@ -172,8 +173,8 @@ class QuestEditor:
         self.target.value = quest.target if quest else 10
         self.preset.value = Preset.CUSTOM.value if quest else Preset.THIS_WEEK.value
         today = floor_day(self.services.clock.now())
-        self.first_day.value = (quest.starts_at.date() if quest else today).isoformat()
-        self.last_day.value = ((quest.ends_at - timedelta(microseconds=1)).date() if quest else today).isoformat()
+        self.first_day.value = (floor_day(quest.starts_at) if quest else today).isoformat()
+        self.last_day.value = (floor_day(quest.ends_at - timedelta(microseconds=1)) if quest else today).isoformat()
         self.scope.value = quest.scope.value if quest else QuestScope.INDIVIDUAL.value
         self.repeat.value = quest.repeat.value if quest else Repeat.NONE.value
         self.points.value = quest.reward_points if quest else 50
