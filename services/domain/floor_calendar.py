@@ -70,6 +70,12 @@ def hour_start(day: date, hour: int, zone: tzinfo | None = None) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
 
 
+def clock_hour(moment: datetime, zone: tzinfo | None = None) -> datetime:
+    """The moment (UTC) the floor's clock hour of ``moment`` began (a zone 45 minutes off UTC has its own hours)."""
+    zone = zone or floor_zone()
+    return hour_start(*floor_hour(moment, zone), zone)
+
+
 def week_start(day: date) -> date:
     """The Monday of ``day``'s week (ISO weeks start on Monday)."""
     return day - timedelta(days=day.weekday())

@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any
 
 from services.domain.events import Channel, EventKind, GameEvent
-from services.domain.floor_calendar import floor_time
+from services.domain.floor_calendar import clock_hour, floor_time
 from services.domain.i18n import floor_timezone
 from services.domain.scoring import Award, AwardKind, Domain
 
@@ -168,7 +168,7 @@ class IncentiveBook:
 
     def _count(self, incentive_id: int, event: GameEvent) -> int:
         assert event.agent_id is not None
-        hour = event.occurred_at.replace(minute=0, second=0, microsecond=0)
+        hour = clock_hour(event.occurred_at)
         last_hour, count = self.hourly.get((incentive_id, event.agent_id), (hour, 0))
         count = count + 1 if last_hour == hour else 1
         self.hourly[(incentive_id, event.agent_id)] = (hour, count)

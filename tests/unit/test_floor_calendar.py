@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from services.domain.badges import Window, next_midnight, window_bounds
 from services.domain.floor_calendar import (
+    clock_hour,
     day_bounds,
     day_start,
     floor_day,
@@ -111,3 +112,10 @@ def test_an_incentives_days_and_hours_are_the_floors(riga_floor: None) -> None:
     assert lunch.covers(datetime(2026, 6, 11, 9, 0, tzinfo=UTC))  # 12:00 in Riga (EEST)
     assert not lunch.covers(datetime(2026, 6, 11, 12, 30, tzinfo=UTC))  # 15:30 in Riga
     assert lunch.summary.endswith('12:00–14:00 Europe/Riga')
+
+
+def test_a_clock_hour_is_the_floors() -> None:
+    kathmandu = ZoneInfo('Asia/Kathmandu')  # UTC+5:45: its hours start at a quarter past on UTC's clock
+    assert clock_hour(datetime(2026, 6, 11, 9, 20, tzinfo=UTC), kathmandu) == datetime(2026, 6, 11, 9, 15, tzinfo=UTC)
+    assert clock_hour(datetime(2026, 6, 11, 9, 10, tzinfo=UTC), kathmandu) == datetime(2026, 6, 11, 8, 15, tzinfo=UTC)
+    assert clock_hour(datetime(2026, 6, 11, 9, 10, tzinfo=UTC)) == datetime(2026, 6, 11, 9, tzinfo=UTC)
