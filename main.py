@@ -23,6 +23,7 @@ from services.container import Services, build
 from services.domain.connectors.setup import setup_steps
 from services.domain.errors import ActionError
 from services.domain.events import Channel
+from services.domain.i18n import set_floor_timezone
 from services.domain.whatif import MAX_DAYS, RulesError, WhatIf, rules_as_document, rules_from_document
 from services.game.rebuild import backfill_analytics, differences, overwrite, replay
 from services.game.whatif import Preview, live_rules, log_now
@@ -673,6 +674,8 @@ if __name__ == '__main__':
     if command_line.show_config and command_line.configuration is not None:
         print(show_config(command_line.configuration), flush=True)
         sys.exit(0)
+    # every command buckets the game's days in the floor's time zone, as the server does (a rebuild must match it)
+    set_floor_timezone(command_line.settings.floor_timezone)
     try:
         if command_line.command == 'rebuild':
             if not command_line.check:  # a rebuild rewrites the projections a running server holds in memory

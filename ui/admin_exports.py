@@ -10,6 +10,7 @@ from nicegui import app, ui
 
 from services.container import Services
 from services.domain.errors import ActionError
+from services.domain.floor_calendar import floor_day
 from services.domain.i18n import N_, _
 from services.platform.exports import ExportFormat, ExportKind, ExportQuery, check_team
 from ui.api import streamed
@@ -39,7 +40,7 @@ def register(services: Services) -> None:
             ui.space()
             ui.link(_('REST API'), '/admin/api').classes('text-white').mark('api-link')
             ui.label(agent.name).classes('font-medium')
-        today = services.clock.now().date()
+        today = floor_day(services.clock.now())
         with ui.column().classes('w-full max-w-3xl mx-auto gap-4 p-4'), ui.card().classes('w-full gap-3'):
             ui.label(_("Download the floor's data for a spreadsheet or a script. The same exports are in the REST "
                        "API (/api/v1/exports/…).")).classes('text-sm text-grey-8')

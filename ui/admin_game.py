@@ -11,7 +11,8 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.events import Channel, Rating
-from services.domain.i18n import N_, _, pgettext
+from services.domain.floor_calendar import floor_day
+from services.domain.i18n import N_, _, floor_timezone, pgettext
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.rewards import RedemptionStatus, RedemptionView, RewardDraft, RewardView
 from services.domain.wording import moment_text, points
@@ -257,8 +258,9 @@ class IncentivesTab:
         self.editing: Incentive | None = None
         self._build_form()
         with ui.row().classes('w-full items-center'):
-            ui.label(_('Incentives add their own ledger entries to resolutions inside their days and hours (UTC); a '
-                       'reopen takes them back with the resolution.')).classes('text-sm text-grey-8 grow')
+            ui.label(_('Incentives add their own ledger entries to resolutions inside their days and hours ({zone}); '
+                       'a reopen takes them back with the resolution.').format(zone=floor_timezone())) \
+                .classes('text-sm text-grey-8 grow')
             ui.button(_('New incentive'), icon='add', on_click=lambda: self._open(None)).props('no-caps') \
                 .mark('new-incentive')
         self.rows = ui.column().classes('w-full gap-1').mark('admin-incentives')
@@ -300,8 +302,10 @@ class IncentivesTab:
                 self.starts_on = ui.input(_('First day')).props('type=date').classes('grow').mark('incentive-starts')
                 self.ends_on = ui.input(_('Last day')).props('type=date').classes('grow').mark('incentive-ends')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.from_time = ui.input(_('From (UTC)')).props('type=time').classes('grow').mark('incentive-from')
-                self.until_time = ui.input(_('Until (UTC)')).props('type=time').classes('grow').mark('incentive-until')
+                self.from_time = ui.input(_('From ({zone})').format(zone=floor_timezone())).props('type=time') \
+                    .classes('grow').mark('incentive-from')
+                self.until_time = ui.input(_('Until ({zone})').format(zone=floor_timezone())).props('type=time') \
+                    .classes('grow').mark('incentive-until')
             with ui.row().classes('w-full no-wrap gap-2').bind_visibility_from(
                     self.kind, 'value', value=IncentiveKind.MULTIPLIER.value):
                 self.multiplier = ui.number(_('Multiplier (×1 to ×5)'), value=2, min=1, max=5, step=0.5, precision=1) \
@@ -318,7 +322,7 @@ class IncentivesTab:
 
     def _open(self, incentive: Incentive | None) -> None:
         self.editing = incentive
-        today = self.context.services.clock.now().date()
+        today = floor_day(self.context.services.clock.now())
         self.form_title.set_text(_('New incentive') if incentive is None
                                  else _('Edit {name}').format(name=incentive.name))
         self.name.set_value(incentive.name if incentive else '')

@@ -13,7 +13,8 @@ from services.container import Services
 from services.domain.badges import CONVERSATION, EVENT_FIELDS, NUMBER, ONE, BadgeKind
 from services.domain.errors import ActionError
 from services.domain.events import Channel, Rating
-from services.domain.i18n import N_, _, pgettext
+from services.domain.floor_calendar import floor_day, floor_time
+from services.domain.i18n import N_, _, floor_timezone, pgettext
 from services.domain.quests import UNTIL_ENDED, Preset, QuestDefinition, QuestScope, Repeat, reward_text
 from services.domain.scoring import DOMAIN_TITLES, Domain
 from services.domain.wording import day, moment_text, number
@@ -75,7 +76,8 @@ def quests_section(services: Services, actor: Callable[[], AgentView | None]) ->
     editor.saved = quest_list.refresh
     with ui.row().classes('w-full items-center'):
         ui.label(_('A quest is "N of a metric within a period" with a reward; a team mission is one goal the whole '
-                   'team works on together, and everyone in it gets the reward. Periods are UTC days.')) \
+                   'team works on together, and everyone in it gets the reward. Periods are days in {zone}.').format(
+            zone=floor_timezone())) \
             .classes('text-sm text-grey-8 grow')
         ui.button(_('New quest'), icon='add', on_click=lambda: editor.open(None)).props('no-caps').mark('new-quest')
     quest_list()
@@ -86,7 +88,7 @@ def summary(quest: QuestDefinition) -> str:
     what = metric.kind.value.replace('_', ' ')
     where = ''.join(f', {f.field} {"/".join(map(str, f.values))}' for f in metric.where)
     measure = _(MEASURES[metric.value]) if metric.value in MEASURES else metric.value.replace('_', ' ')
-    last_day = (quest.ends_at - timedelta(microseconds=1)).date()
+    last_day = floor_day(quest.ends_at - timedelta(microseconds=1))
     starts, ends = moment_text(quest.starts_at, style='short'), moment_text(quest.ends_at, style='short')
     if quest.repeat != Repeat.NONE:
         when = (_('a new round every day from {start}') if quest.repeat == Repeat.DAILY
@@ -95,7 +97,7 @@ def summary(quest: QuestDefinition) -> str:
             when = _('{when} until {end}').format(when=when, end=ends)
     else:
         when = _('{start} to {end}').format(start=starts, end=ends)
-        if quest.ends_at.time() == datetime.min.time():
+        if floor_time(quest.ends_at).time() == datetime.min.time():  # ends at a floor midnight
             when = _('{when} (last day {day})').format(when=when, day=day(last_day))
     scope = _('team mission') if quest.scope == QuestScope.TEAM else _('each agent')
     return _('{aggregation} of {measure} ({what}{where}) to {target}, {when}, {scope}, {reward}').format(
@@ -189,9 +191,9 @@ class QuestEditor:
         self.tag.value = filters.get('tag', filters.get('tags', ''))
         self.target.value = quest.target if quest else 10
         self.preset.value = Preset.CUSTOM.value if quest else Preset.THIS_WEEK.value
-        today = self.services.clock.now().date()
-        self.first_day.value = (quest.starts_at.date() if quest else today).isoformat()
-        self.last_day.value = ((quest.ends_at - timedelta(microseconds=1)).date() if quest else today).isoformat()
+        today = floor_day(self.services.clock.now())
+        self.first_day.value = (floor_day(quest.starts_at) if quest else today).isoformat()
+        self.last_day.value = (floor_day(quest.ends_at - timedelta(microseconds=1)) if quest else today).isoformat()
         self.scope.value = quest.scope.value if quest else QuestScope.INDIVIDUAL.value
         self.repeat.value = quest.repeat.value if quest else Repeat.NONE.value
         self.points.value = quest.reward_points if quest else 50

@@ -7,7 +7,8 @@ from datetime import date
 from nicegui import ui
 
 from services.container import Services
-from services.domain.i18n import _
+from services.domain.floor_calendar import floor_day
+from services.domain.i18n import _, floor_timezone
 from services.domain.seasons import Season
 from services.platform.directory import AgentView
 from ui.actions import attempt
@@ -22,9 +23,9 @@ class SeasonsTab:
         self.editing: Season | None = None
         self._build_form()
         with ui.row().classes('w-full items-center'):
-            ui.label(_('A season is a stretch of days (UTC) with a board of its own: the leaderboards\' "Season" tab '
-                       'counts the points earned since the running season\'s first day, while lifetime points and '
-                       'levels stay. A finished season keeps its final standings.')) \
+            ui.label(_('A season is a stretch of days ({zone}) with a board of its own: the leaderboards\' "Season" '
+                       'tab counts the points earned since the running season\'s first day, while lifetime points and '
+                       'levels stay. A finished season keeps its final standings.').format(zone=floor_timezone())) \
                 .classes('text-sm text-grey-8 grow')
             ui.button(_('New season'), icon='add', on_click=lambda: self._open(None)).props('no-caps') \
                 .mark('new-season')
@@ -68,7 +69,7 @@ class SeasonsTab:
 
     def _open(self, season: Season | None) -> None:
         self.editing = season
-        today = self.services.clock.now().date()
+        today = floor_day(self.services.clock.now())
         self.form_title.set_text(_('New season') if season is None else _('Edit {name}').format(name=season.name))
         self.name.set_value(season.name if season else '')
         self.start.set_value((season.start if season else today).isoformat())

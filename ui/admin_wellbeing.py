@@ -8,7 +8,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.errors import ActionError
-from services.domain.i18n import _
+from services.domain.i18n import _, floor_timezone
 from services.domain.wellbeing import WellbeingPolicy
 from services.platform.directory import AgentView
 
@@ -17,10 +17,11 @@ class WellbeingTab:
     def __init__(self, services: Services, lead: Callable[[], AgentView | None]) -> None:
         self.services = services
         self.lead = lead
-        ui.label(_('Hours worked are the time an agent is online or away in a day (UTC, like the boards); breaks do '
-                   'not count. Past the limit, resolutions still count as work but earn no points, and the receipt '
+        ui.label(_('Hours worked are the time an agent is online or away in a day ({zone}, like the boards); breaks '
+                   'do not count. Past the limit, resolutions still count as work but earn no points, and the receipt '
                    'says why. Breaks never cost a badge: Siesta and Coffee stay private to their holder unless you let '
-                   'a team show its teasing badges (Badges & levels).')).classes('text-sm text-grey-8')
+                   'a team show its teasing badges (Badges & levels).').format(zone=floor_timezone())) \
+            .classes('text-sm text-grey-8')
         with ui.column().classes('w-full gap-1 bg-white rounded p-3').mark('wellbeing-values'):
             self.current = {}
             self.inputs: dict[str, ui.number] = {}

@@ -14,7 +14,8 @@ from services.container import Services
 from services.domain.analytics import CHANNELS, CHART_TITLES, DOMAINS, Chart, Table
 from services.domain.errors import ActionError
 from services.domain.events import Channel
-from services.domain.i18n import N_, _, ngettext
+from services.domain.floor_calendar import floor_day
+from services.domain.i18n import N_, _, floor_timezone, ngettext
 from services.domain.scoring import DOMAIN_TITLES
 from services.domain.wording import day as day_text
 from services.domain.wording import moment_text
@@ -66,7 +67,7 @@ class AnalyticsPage:
                                             for days in PERIOD_DAYS}, DATES: _('Dates')},
                                         value=PERIOD_DAYS[0], on_change=self.refresh).props('no-caps') \
                     .mark('analytics-period')
-                today = services.clock.now().date()
+                today = floor_day(services.clock.now())
                 self.first = ui.input(_('From'), value=today.replace(day=1).isoformat(), on_change=self.refresh) \
                     .props('type=date dense').mark('analytics-first')
                 self.last = ui.input(_('To'), value=today.isoformat(), on_change=self.refresh) \
@@ -122,7 +123,7 @@ class AnalyticsPage:
     def query(self) -> AnalyticsQuery:
         days = self.period.value or None
         channel = self.channel.value or None
-        today = self.services.clock.now().date()
+        today = floor_day(self.services.clock.now())
         if self.agent.is_lead:
             return query_for(days, today=today, first=self.first.value, last=self.last.value,
                              team_id=self.team.value or None, agent_id=self.who.value or None, channel=channel)
@@ -181,7 +182,8 @@ class AnalyticsPage:
             return
         channel = _channel_text(point.channel)
         what = day_text(point.day) if point.day else \
-            _('{hour}:00 UTC, {channel}').format(hour=point.hour, channel=channel) if point.hour is not None \
+            _('{hour}:00 {zone}, {channel}').format(hour=point.hour, zone=floor_timezone(),
+                                                     channel=channel) if point.hour is not None \
             else channel or _('the period')
         parts = [_(CHART_TITLES[point.chart]), what] + ([_series_text(point.series)] if point.series else [])
         parts.append(ngettext('{count} shown', '{count} shown', len(rows)).format(count=len(rows)))
@@ -274,7 +276,7 @@ def figure(chart: Chart, table: Table) -> go.Figure:
         counts = {(row[0], row[1]): row[2] for row in table.rows}
         fig.add_heatmap(x=list(CHANNELS), y=hours, z=[[counts.get((hour, c), 0) for c in CHANNELS] for hour in hours],
                         colorscale='Blues', hovertemplate='%{y}:00 %{x}: %{z}<extra></extra>')
-        fig.update_yaxes(title=_('hour (UTC)'), autorange='reversed')
+        fig.update_yaxes(title=_('hour ({zone})').format(zone=floor_timezone()), autorange='reversed')
         _channel_ticks(fig, list(CHANNELS))
     fig.update_layout(margin={'l': 40, 'r': 10, 't': 10, 'b': 30}, legend={'orientation': 'h', 'y': -0.2},
                       showlegend=chart not in (Chart.CSAT, Chart.FIRST_CONTACT, Chart.REOPEN, Chart.HANDLING,

@@ -17,7 +17,6 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from datetime import time as day_time
 from typing import Any
 
 from nicegui import Client, Event, app, background_tasks, core, ui
@@ -26,6 +25,7 @@ from services.container import Services
 from services.domain.displays import PUBLIC_TOP, SLIDE_LABELS, Slide, shown_code, slide_at
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
+from services.domain.floor_calendar import day_bounds, floor_day
 from services.domain.i18n import DEFAULT_LANGUAGE, N_, _, ngettext, speaking
 from services.domain.leaderboard import BoardRow, Period
 from services.domain.levels import level_info
@@ -250,7 +250,7 @@ class PublicFloor:
 
     async def _read_csat(self) -> None:
         now = self.services.clock.now()
-        since = datetime.combine(now.date(), day_time(), tzinfo=now.tzinfo)
+        since = day_bounds(now)[0]  # the floor's midnight, as the boards' Today
         self._csat = await self.services.ratings.floor_since(since)
         self._csat_day = since
         self._refresh.poke()
@@ -268,7 +268,7 @@ class PublicFloor:
     def _compute(self) -> None:
         services = self.services
         now = services.clock.now()
-        if self._csat_day is not None and now.date() != self._csat_day.date():
+        if self._csat_day is not None and floor_day(now) != floor_day(self._csat_day):
             self._csat_day = None
             self._csat = (0, 0)
             self._ratings.poke()  # a new day: today's ratings start again

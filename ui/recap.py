@@ -17,6 +17,7 @@ from nicegui import app, ui
 
 from services.container import Services
 from services.domain.errors import ActionError
+from services.domain.floor_calendar import floor_day
 from services.domain.i18n import _
 from services.domain.personal_bests import RecapPeriod, best_text, month_period, previous_month
 from services.domain.recap import SKILLS, Recap, best_title, period_title
@@ -79,7 +80,7 @@ async def recap_page(services: Services, month: str, agent_id: int | None) -> No
         return
     with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
         _navigation(services, viewer.is_lead, recap)
-        _summary(recap, services.clock.now().date())
+        _summary(recap, floor_day(services.clock.now()))
         with ui.row().classes('w-full gap-4 items-stretch'):
             _bests(recap)
             _skills(recap)
@@ -89,7 +90,7 @@ async def recap_page(services: Services, month: str, agent_id: int | None) -> No
 
 
 def _navigation(services: Services, is_lead: bool, recap: Recap) -> None:
-    today = services.clock.now().date()
+    today = floor_day(services.clock.now())
     before = previous_month(recap.period)
     after = month_period(*_next(recap.period.start))
     agent = recap.agent_id if is_lead else None

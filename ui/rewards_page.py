@@ -4,7 +4,7 @@ from collections.abc import Callable
 from nicegui import ui
 
 from services.container import Services
-from services.domain.i18n import _, pgettext
+from services.domain.i18n import _, floor_timezone, pgettext
 from services.domain.rewards import RedemptionStatus, RedemptionView, RewardView
 from services.domain.wording import moment_text, number, points
 from services.game.progress import ProgressView
@@ -76,9 +76,9 @@ class RewardsStore:
                 if running:
                     with ui.row().classes('gap-2'):
                         for incentive in running:
-                            ui.chip(_('{incentive} until {time} UTC').format(
-                                incentive=incentive.label, time=incentive.until_time), icon='bolt',
-                                    color='amber-3').props('dense')
+                            ui.chip(_('{incentive} until {time} {zone}').format(
+                                incentive=incentive.label, time=incentive.until_time, zone=floor_timezone()),
+                                icon='bolt', color='amber-3').props('dense')
             ui.label(_('Rewards')).classes('text-lg font-bold')
             self.catalogue = ui.row().classes('w-full gap-4').mark('catalogue')
             ui.label(_('My redemptions')).classes('text-lg font-bold')

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 
 from services.domain.events import Channel, EventKind, GameEvent, Rating
+from services.domain.floor_calendar import floor_day, floor_hour
 from services.domain.i18n import N_
 from services.domain.projection import Outcome
 
@@ -49,7 +50,7 @@ class AnalyticsTally:
         """Fold one event's outcome in; ``rated`` is the rating a RATING_INVALIDATED event names (see
         :func:`rated_fact`), without which the invalidation cannot be placed and takes back nothing."""
         event = outcome.event
-        day = event.occurred_at.date()
+        day, hour = floor_hour(event.occurred_at)
         data = event.data
         channel = str(data.get('channel') or outcome.channel or NO_CHANNEL)
         if event.kind == EventKind.RATING_INVALIDATED and rated is not None:
@@ -58,7 +59,7 @@ class AnalyticsTally:
             self.days[(day, award.agent_id, channel)][f'points_{award.domain.value}'] += award.points
         agent = event.agent_id if event.agent_id is not None else NO_AGENT
         if event.kind == EventKind.CONVERSATION_CREATED:
-            self.volume[(day, event.occurred_at.hour, channel)] += 1
+            self.volume[(day, hour, channel)] += 1
         elif event.kind == EventKind.REPLIED and 'first_response_seconds' in data:
             counters = self.days[(day, agent, channel)]
             counters['answered'] += 1
@@ -109,7 +110,7 @@ def handle_seconds(event: GameEvent) -> int:
 
 def rated_fact(event: GameEvent) -> RatedFact:
     """The day and channel a RATED event counted in."""
-    return RatedFact(day=event.occurred_at.date(), channel=str(event.data.get('channel') or NO_CHANNEL))
+    return RatedFact(day=floor_day(event.occurred_at), channel=str(event.data.get('channel') or NO_CHANNEL))
 
 
 # --- the figures the charts show, from summed counters ---

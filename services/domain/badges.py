@@ -2,11 +2,11 @@
 
 A :class:`Metric` says which facts an event contributes: an event kind, optional filters on its ``data`` and which
 value counts (1, a numeric data field, or the conversation, counted once). Badges aggregate an agent's facts over a
-window of UTC days and go to the agents with the highest (or lowest) result. The same metrics drive quests
-(services/domain/quests.py), so leads build both from the same parts.
+window of the floor's days (in its time zone: ``floor_calendar.py``) and go to the agents with the highest (or lowest)
+result. The same metrics drive quests (services/domain/quests.py), so leads build both from the same parts.
 
-Windows are whole UTC days: ``rolling_7d`` is now's day and the six days before it, ``previous_day`` is the day before
-now's day. Holders can therefore only change when an event arrives or at UTC midnight, so :class:`BadgeBoard`
+Windows are whole days: ``rolling_7d`` is now's day and the six days before it, ``previous_day`` is the day before
+now's day. Holders can therefore only change when an event arrives or at the floor's midnight, so :class:`BadgeBoard`
 records the complete history of who held what when, the same live and in a rebuild.
 """
 from __future__ import annotations
@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
 from services.domain.events import EventKind, GameEvent
+from services.domain.floor_calendar import day_bounds, day_start, floor_day, next_day_start
 
 E = TypeVar('E', bound=Enum)
 
@@ -438,12 +439,11 @@ class BadgeBoard:
                     self._dirty.update(keys)
 
     def _day(self, moment: datetime) -> date:
-        """``utc_day(moment)``, remembered with the day's bounds: consecutive events are mostly of one day."""
+        """``floor_day(moment)``, remembered with the day's bounds: consecutive events are mostly of one day."""
         start, end, day = self._day_bounds
         if not start <= moment < end:
-            day = utc_day(moment)
-            start = datetime.combine(day, time(), tzinfo=UTC)
-            self._day_bounds = start, start + timedelta(days=1), day
+            self._day_bounds = day_bounds(moment)
+            day = self._day_bounds[2]
         return day
 
     def feed_all(self, events: Iterable[GameEvent]) -> None:
@@ -453,7 +453,7 @@ class BadgeBoard:
     def evaluate(self, now: datetime, keys: Iterable[str] | None = None) -> dict[str, BadgeResult]:
         """The badges' results at ``now`` (all, or those of ``keys``), from the events fed so far."""
         wanted = None if keys is None else set(keys)
-        windows = self._windows_at(utc_day(now))
+        windows = self._windows_at(floor_day(now))
         results = {}
         for definition in self.definitions:
             if wanted is not None and definition.key not in wanted:
@@ -481,7 +481,7 @@ class BadgeBoard:
         while midnight <= now:  # every window moves at midnight: all badges again
             self._dirty.update(d.key for d in self.definitions)
             changes += self._settle(midnight)
-            midnight += timedelta(days=1)
+            midnight = next_day_start(midnight)  # a calendar day: 23 or 25 hours across a clock change
         return changes
 
     def _settle(self, at: datetime) -> list[HolderChange]:
@@ -562,25 +562,20 @@ def holder_changes(before: Mapping[str, frozenset[int]], after: Mapping[str, fro
     return changes
 
 
-def utc_day(moment: datetime) -> date:
-    return moment.astimezone(UTC).date()
-
-
 def window_days(window: Window, now: datetime) -> tuple[date, ...]:
-    """The UTC days a window covers at ``now``, oldest first."""
-    return _days_of(window, utc_day(now))
+    """The floor's days a window covers at ``now``, oldest first."""
+    return _days_of(window, floor_day(now))
 
 
 def window_bounds(window: Window, now: datetime) -> tuple[datetime, datetime]:
     """The window's days at ``now`` as [start, end): to read the events behind a badge (its receipt) from the log."""
     days = window_days(window, now)
-    return (datetime.combine(days[0], time(), tzinfo=UTC),
-            datetime.combine(days[-1] + timedelta(days=1), time(), tzinfo=UTC))
+    return day_start(days[0]), day_start(days[-1] + timedelta(days=1))
 
 
 def next_midnight(now: datetime) -> datetime:
     """When windows next move: holders may change then even without events."""
-    return datetime.combine(utc_day(now) + timedelta(days=1), time(), tzinfo=UTC)
+    return next_day_start(now)
 
 
 def lucky_draw(seed: int, day: date, agent_id: int) -> float:

@@ -11,6 +11,8 @@ from enum import Enum
 from typing import Any
 
 from services.domain.events import Channel, EventKind, GameEvent
+from services.domain.floor_calendar import clock_hour, floor_time
+from services.domain.i18n import floor_timezone
 from services.domain.scoring import Award, AwardKind, Domain
 
 MAX_NAME = 60
@@ -27,7 +29,8 @@ class IncentiveKind(str, Enum):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Incentive:
-    """One incentive as a lead defines it (``id`` 0: not saved yet); times of day are UTC, ``until`` exclusive."""
+    """One incentive as a lead defines it (``id`` 0: not saved yet); days and times are the floor's
+    (its time zone), ``until`` exclusive."""
     id: int = 0
     name: str
     kind: IncentiveKind
@@ -51,12 +54,14 @@ class Incentive:
             f'+{self.bonus_points} per resolution beyond {self.beyond_per_hour} an hour'
         days = self.starts_on.isoformat() if self.starts_on == self.ends_on else \
             f'{self.starts_on.isoformat()} to {self.ends_on.isoformat()}'
-        return f'{what} · {self.channel or "every channel"} · {days}, {self.from_time}–{self.until_time} UTC'
+        hours = f'{self.from_time}–{self.until_time} {floor_timezone()}'
+        return f'{what} · {self.channel or "every channel"} · {days}, {hours}'
 
     def covers(self, moment: datetime) -> bool:
         """Whether a moment lies inside this incentive's days and hours."""
-        minute = moment.hour * 60 + moment.minute
-        return self.starts_on <= moment.date() <= self.ends_on \
+        local = floor_time(moment)
+        minute = local.hour * 60 + local.minute
+        return self.starts_on <= local.date() <= self.ends_on \
             and _minutes(self.from_time) <= minute < _minutes(self.until_time)
 
     def applies_to(self, event: GameEvent) -> bool:
@@ -163,7 +168,7 @@ class IncentiveBook:
 
     def _count(self, incentive_id: int, event: GameEvent) -> int:
         assert event.agent_id is not None
-        hour = event.occurred_at.replace(minute=0, second=0, microsecond=0)
+        hour = clock_hour(event.occurred_at)
         last_hour, count = self.hourly.get((incentive_id, event.agent_id), (hour, 0))
         count = count + 1 if last_hour == hour else 1
         self.hourly[(incentive_id, event.agent_id)] = (hour, count)

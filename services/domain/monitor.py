@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from services.domain.events import Channel, EventKind, GameEvent
+from services.domain.floor_calendar import floor_day
 from services.domain.inbox import TIMED_CHANNELS, InboxItem
 
 CHANNELS = tuple(channel.value for channel in Channel)
@@ -93,7 +94,7 @@ class DayFold:
             return
         if event.kind == EventKind.CONVERSATION_CREATED:  # the trend spans midnight
             self.arrivals[event.data.get('channel', ''), hour_of(event.occurred_at)] += 1
-        day = event.occurred_at.date()
+        day = floor_day(event.occurred_at)
         if day < self.day:
             return
         if day > self.day:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
 
+from services.domain.floor_calendar import week_start
 from services.domain.i18n import N_, _, ngettext
 
 CSAT_WEEK_MINIMUM = 5  # ratings in a week before its CSAT can be a personal best (one good rating is not a best week)
@@ -130,7 +131,7 @@ def fold_day(bests: PersonalBests, day: date, figures: DayFigures) -> PersonalBe
         streak = Streak(length=streak.length + 1 if running else 1, last=day)
         _raise(records, Best.LONGEST_STREAK, streak.length, day)
     week = bests.week
-    monday = day - timedelta(days=day.weekday())
+    monday = week_start(day)
     if week is not None and week[0] != monday:
         _raise_csat(records, week)
         week = None

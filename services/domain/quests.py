@@ -16,7 +16,7 @@ a recurring quest the log again from the start of the round it falls in only, so
 """
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -33,6 +33,7 @@ from services.domain.badges import (
     metric_from_dict,
 )
 from services.domain.events import EventKind, GameEvent
+from services.domain.floor_calendar import day_start, floor_day, floor_zone, month_start, week_start
 from services.domain.scoring import Domain
 
 
@@ -121,14 +122,27 @@ class QuestDefinition:
             return None
         if self.repeat == Repeat.NONE:
             return 0
-        return (moment - self.starts_at) // ROUND_LENGTHS[self.repeat]
+        number = (moment - self.starts_at) // ROUND_LENGTHS[self.repeat]
+        # rounds are the floor's calendar days or weeks: across a clock change one is an hour shorter or longer
+        while number > 0 and self._round_start(number) > moment:
+            number -= 1
+        while self._round_start(number + 1) <= moment:
+            number += 1
+        return number
 
     def round_span(self, number: int) -> tuple[datetime, datetime]:
         """A round's [start, end): the whole period for a quest that does not repeat; a last round ends with it."""
         if self.repeat == Repeat.NONE:
             return self.starts_at, self.ends_at
-        start = self.starts_at + number * ROUND_LENGTHS[self.repeat]
-        return start, min(start + ROUND_LENGTHS[self.repeat], self.ends_at)
+        return self._round_start(number), min(self._round_start(number + 1), self.ends_at)
+
+    def _round_start(self, number: int) -> datetime:
+        """The start of round ``number``: the quest's start, that many days or weeks later on the floor's clock."""
+        zone = floor_zone()
+        step = number * ROUND_LENGTHS[self.repeat]
+        if zone is UTC:
+            return self.starts_at + step
+        return (self.starts_at.astimezone(zone) + step).astimezone(UTC)  # aware + timedelta: wall-clock arithmetic
 
     def counted_from(self, moment: datetime) -> datetime:
         """From when an edit or a start-up at ``moment`` feeds the quest the log again: from its start, or for a
@@ -164,7 +178,7 @@ def quests_from_data(data: Mapping[str, Any]) -> tuple[QuestDefinition, ...]:
 
 
 class Preset(str, Enum):
-    """The periods a lead picks from (UTC days, like the leaderboards'), or custom first and last days."""
+    """The periods a lead picks from (the floor's days, like the leaderboards'), or custom first and last days."""
     TODAY = 'today'
     THIS_WEEK = 'this_week'
     THIS_MONTH = 'this_month'
@@ -175,14 +189,14 @@ def period(preset: Preset | str, now: datetime, *, first_day: date | None = None
            last_day: date | None = None) -> tuple[datetime, datetime]:
     """The [start, end) of a preset at ``now``, or of the custom days (both included)."""
     preset = enum_value(Preset, preset, 'period')
-    today = now.astimezone(UTC).date()
+    today = floor_day(now)
     if preset == Preset.TODAY:
         first, after = today, today + timedelta(days=1)
     elif preset == Preset.THIS_WEEK:
-        first = today - timedelta(days=today.weekday())
+        first = week_start(today)
         after = first + timedelta(days=7)
     elif preset == Preset.THIS_MONTH:
-        first = today.replace(day=1)
+        first = month_start(today)
         after = (first + timedelta(days=32)).replace(day=1)
     else:
         if first_day is None or last_day is None:
@@ -190,7 +204,7 @@ def period(preset: Preset | str, now: datetime, *, first_day: date | None = None
         if last_day < first_day:
             raise QuestError('The last day comes after the first')
         first, after = first_day, last_day + timedelta(days=1)
-    return _midnight(first), _midnight(after)
+    return day_start(first), day_start(after)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -464,8 +478,6 @@ def reward_text(quest: QuestDefinition) -> str:
     return ' and '.join(part for part in (points, 'a badge' if quest.reward_badge else '') if part)
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def _by_end(quest: QuestDefinition, now: datetime) -> tuple[datetime, str]:

@@ -24,6 +24,8 @@ from services.domain.badges import (
 )
 from services.domain.events import GameEvent
 from services.domain.expressions import OPERATORS, Comparison, Condition, Node, Not, parse_condition
+from services.domain.floor_calendar import floor_time
+from services.domain.i18n import floor_timezone
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import LEVEL_METRICS, Level
 from services.domain.scoring import MAX_BOUNTY_STEPS, AwardKind, ScoringPolicy
@@ -237,7 +239,8 @@ def window_text(window: Window, at: datetime) -> str:
     """The days a badge was judged on, and when."""
     days = window_days(window, at)
     span = f'{days[0]:%a %d %b}' if len(days) == 1 else f'{days[0]:%a %d %b} – {days[-1]:%a %d %b}'
-    return f'Judged on {span} (UTC days), as of {at:%a %d %b %H:%M} UTC.'
+    zone = floor_timezone()
+    return f'Judged on {span} ({zone} days), as of {floor_time(at):%a %d %b %H:%M} {zone}.'
 
 
 def badge_standing(definition: BadgeDefinition, result: BadgeResult, holder_id: int, *, who: str,

@@ -1,5 +1,5 @@
-"""Seasons of the boards (issue 20): named stretches of UTC days a lead defines; the "Season" leaderboard counts the
-points earned since the running season's first day, and each finished season keeps its final standings.
+"""Seasons of the boards (issue 20): named stretches of the floor's days a lead defines; the "Season" leaderboard
+counts the points earned since the running season's first day, and each finished season keeps its final standings.
 
 A lead's edit is a ``SEASONS_CHANGED`` event carrying the whole list, so the boards (live and in a replay) switch to it
 at the same point of the log. A season that has ended can be neither edited nor removed, and none can be added that

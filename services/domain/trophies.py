@@ -1,12 +1,13 @@
-"""Monthly trophies: who earned the most points of a kind in a UTC calendar month, from the ledger's awards.
+"""Monthly trophies: who earned the most points of a kind in a month of the floor's calendar, from the ledger.
 
 The board is fed every award with its time (the time of the event that caused it); the current month's standings
 start empty on the first of the month and every earlier month keeps its winners.
 """
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
+from services.domain.floor_calendar import floor_day, month_start
 from services.domain.i18n import N_
 from services.domain.projection import Outcome
 from services.domain.scoring import Award, AwardKind, Domain
@@ -96,8 +97,8 @@ class TrophyBoard:
 
 
 def month_of(moment: datetime) -> date:
-    """The UTC month a moment belongs to, as its first day."""
-    return moment.astimezone(UTC).date().replace(day=1)
+    """The floor's month a moment belongs to, as its first day."""
+    return month_start(floor_day(moment))
 
 
 def monthly_winners(awards: Iterable[tuple[datetime, Award]], *,

@@ -1,6 +1,6 @@
 """Wellbeing caps (issue 20): no points for work past a daily limit of hours, and a break suggested after a long streak.
 
-"Hours worked" on a day are the time an agent spent online or away on that UTC day (the boards' days), read from their
+"Hours worked" on a day are the time an agent spent online or away on that floor day (the boards' days), read from their
 ``PRESENCE_CHANGED`` events (each carries the seconds spent in the previous status); breaks and time offline are not
 work. A stretch that spans midnight counts for each day its part. The cap is judged at the moment of the action: a
 resolution made when the agent had worked more than the limit that day earns nothing, with one zero-point entry whose
@@ -15,12 +15,13 @@ off until a lead sets them (a database from before them replays to the same poin
 """
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from services.domain.badges import Aggregation, BadgeDefinition, BadgeKind, Direction, Filter
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.floor_calendar import day_bounds
 from services.domain.scoring import Award, AwardKind, Domain, ticket_name
 
 WORKED = frozenset({'online', 'away'})  # what counts as hours worked; on_break and offline do not
@@ -113,12 +114,12 @@ class WellbeingTracker:
             self._presence(event)
 
     def worked_seconds(self, agent_id: int, at: datetime) -> float:
-        """Seconds the agent worked (online or away) on ``at``'s UTC day up to ``at``."""
+        """Seconds the agent worked (online or away) on ``at``'s floor day up to ``at``."""
         presence = self.agents.get(agent_id)
         if presence is None:
             return 0.0
-        midnight = _midnight(at)
-        closed = presence.worked if presence.day == at.date() else 0.0
+        midnight, _, day = day_bounds(at)
+        closed = presence.worked if presence.day == day else 0.0
         if presence.status in WORKED and presence.since is not None:
             closed += max(0.0, (at - max(presence.since, midnight)).total_seconds())
         return closed
@@ -144,16 +145,12 @@ class WellbeingTracker:
         if self._scopes and agent_id not in self._scopes[-1][1]:
             self._scopes[-1][1][agent_id] = old
         old = old or AgentPresence()
-        day = at.date()
+        midnight, _, day = day_bounds(at)
         worked = old.worked if old.day == day else 0.0
         if event.data.get('previous') in WORKED:  # the stretch the event closes: its part on the event's day
             start = at - timedelta(seconds=event.data.get('seconds') or 0)
-            worked += max(0.0, (at - max(start, _midnight(at))).total_seconds())
+            worked += max(0.0, (at - max(start, midnight)).total_seconds())
         self.agents[agent_id] = replace(old, status=event.data['status'], since=at, day=day, worked=worked)
-
-
-def _midnight(at: datetime) -> datetime:
-    return datetime.combine(at.date(), time(), at.tzinfo or UTC)
 
 
 # --- breaks never cost a badge ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 from services.domain.badges import DEFAULT_BADGES, KEPT_DAYS, BadgeBoard, BadgeDefinition, BadgeError, badge_from_dict
 from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import ExpressionError
+from services.domain.floor_calendar import day_start, floor_day
 from services.domain.incentives import Incentive, IncentiveBook, problems_with
 from services.domain.leaderboard import AgentInfo, Period, PointsTally, rank_agents
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, level_as_dict, levels_from_dicts
@@ -230,7 +231,7 @@ def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor
     keep_logged = {key for key, quest in draft_quests.items() if live_quests.get(key) == quest}
     team_of = {agent.id: agent.team_id for agent in floor}
     quest_board = QuestBoard(changed_quests, team_of=team_of)
-    badge_start = datetime.combine(now.date() - timedelta(days=KEPT_DAYS), datetime.min.time(), tzinfo=now.tzinfo)
+    badge_start = day_start(floor_day(now) - timedelta(days=KEPT_DAYS))
     badge_before = BadgeBoard(live.badges, seed=badge_seed)
     badge_after = BadgeBoard(draft.badges, seed=badge_seed)
     completed_before: set[tuple[str, str, int]] = set()
@@ -246,7 +247,7 @@ def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor
             after = _switched(before, draft)
             prefix_tally, prefix_resolved = _copy(before_tally), _copy(before_resolved)
         outcome = before.apply(event)
-        day = event.occurred_at.date()
+        day = floor_day(event.occurred_at)
         for award in outcome.awards:
             before_tally.add(award.agent_id, day, award.points)
         if outcome.resolved is not None:
@@ -280,8 +281,8 @@ def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor
     after_tally = _merged(prefix_tally, after_tally)
     after_resolved = _merged(prefix_resolved, after_resolved)
     names = {agent.id: agent.name for agent in floor}
-    ranks_before = _ranks(before_tally, before_resolved, floor, before, live.policy.minimum_resolved, now.date())
-    ranks_after = _ranks(after_tally, after_resolved, floor, after, draft.policy.minimum_resolved, now.date())
+    ranks_before = _ranks(before_tally, before_resolved, floor, before, live.policy.minimum_resolved, floor_day(now))
+    ranks_after = _ranks(after_tally, after_resolved, floor, after, draft.policy.minimum_resolved, floor_day(now))
     agents = []
     for agent in sorted(floor, key=lambda agent: (agent.name, agent.id)):
         old, new = before.agents.get(agent.id), after.agents.get(agent.id)

@@ -6,7 +6,7 @@ drills down into their own only. The rules are checked here, whatever a page sho
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise.functions import Sum
@@ -32,6 +32,7 @@ from services.domain.analytics import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.floor_calendar import day_start, floor_day, hour_start
 from services.domain.i18n import N_, _
 from services.domain.wording import duration
 from services.platform.clock import Clock
@@ -223,7 +224,7 @@ class AnalyticsService:
         days = self._ratings.get(agent_id)
         if days is None:
             return None
-        since = self.clock.now().date() - timedelta(days=CSAT_DAYS - 1)
+        since = floor_day(self.clock.now()) - timedelta(days=CSAT_DAYS - 1)
         good = sum(counts[0] for day, counts in days.items() if day >= since)
         return csat_percent(good, sum(counts[1] for day, counts in days.items() if day >= since))
 
@@ -322,18 +323,17 @@ class AnalyticsService:
         if point.hour is None or not 0 <= point.hour < 24 or point.channel not in CHANNELS:
             raise ActionError(_('Choose a cell of the heatmap.'))
         found: list[DrillRow] = []
-        start, end = _start(query.first), _start(query.last + timedelta(days=1))
-        while len(found) < DRILL_LIMIT and start < end:  # day by day from the newest: one day's arrivals per read
-            day_start = end - timedelta(days=1)
-            hour_start = day_start + timedelta(hours=point.hour)
-            for row in await Conversation.filter(channel=point.channel, created_at__gte=hour_start,
-                                                 created_at__lt=hour_start + timedelta(hours=1)) \
+        day = query.last
+        while len(found) < DRILL_LIMIT and day >= query.first:  # day by day from the newest: one day's per read
+            for row in await Conversation.filter(channel=point.channel,
+                                                 created_at__gte=hour_start(day, point.hour),
+                                                 created_at__lt=hour_start(day, point.hour + 1)) \
                     .order_by('-created_at').values('id', 'created_at', 'subject', 'assignee_id'):
                 found.append(DrillRow(at=_utc(row['created_at']), conversation_id=row['id'],
                                       agent_id=row['assignee_id'], agent=self._name(row['assignee_id']),
                                       text=_('arrived by {channel}: {subject}').format(channel=point.channel,
                                                                                        subject=row['subject'])))
-            end = day_start
+            day -= timedelta(days=1)
         return found[:DRILL_LIMIT]
 
     async def _rows(self, events: list[StoredEvent], text: Any,
@@ -380,7 +380,7 @@ def _as_date(value: date | str) -> date:
 
 
 def _start(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
+    return day_start(day)
 
 
 def _utc(moment: datetime) -> datetime:

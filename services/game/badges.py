@@ -1,5 +1,5 @@
-"""Badges live: the badge board fed every event in id order inside the transaction that writes it, advanced at UTC
-midnight, its holders' history stored with the events, its definitions stored and edited by leads.
+"""Badges live: the badge board fed every event in id order inside the transaction that writes it, advanced at the
+floor's midnight, its holders' history stored with the events, its definitions stored and edited by leads.
 
 A lead's edit is a ``BADGES_CHANGED`` event carrying every definition: the board is then rebuilt from the last
 :data:`KEPT_DAYS` days of the log, at the edit's place in the log, so a replay (``rebuild --check``) meets the edit at
@@ -27,10 +27,10 @@ from services.domain.badges import (
     HolderChange,
     badge_from_dict,
     next_midnight,
-    utc_day,
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.floor_calendar import day_start, floor_day
 from services.domain.text import MAX_BADGE_DESCRIPTION, MAX_BADGE_KEY, MAX_NAME, checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -145,8 +145,7 @@ def definition_from_row(row: BadgeDefinitionRow) -> BadgeDefinition:
 
 async def recent_events(event: GameEvent) -> list[GameEvent]:
     """The events before ``event`` that a board rebuilt at its time needs: those of the last :data:`KEPT_DAYS` days."""
-    since = datetime.combine(utc_day(event.occurred_at) - timedelta(days=KEPT_DAYS), datetime.min.time(),
-                             tzinfo=event.occurred_at.tzinfo)
+    since = day_start(floor_day(event.occurred_at) - timedelta(days=KEPT_DAYS))
     return await stored_events(StoredEvent.filter(id__lt=event.id, occurred_at__gte=since))
 
 
@@ -182,7 +181,7 @@ async def stored_tracker(definitions: Sequence[BadgeDefinition], *, before_id: i
         return tracker
     # the board has moved as far as the latest event time, not the last event's: a late arrival is older
     newest = (await events.order_by('-occurred_at').first() or last).occurred_at
-    since = datetime.combine(utc_day(newest) - timedelta(days=KEPT_DAYS), datetime.min.time(), tzinfo=newest.tzinfo)
+    since = day_start(floor_day(newest) - timedelta(days=KEPT_DAYS))
     board.feed_all(await stored_events(events.filter(occurred_at__gte=since)))
     board.last_event_id = last.id
     current: dict[str, set[int]] = {d.key: set() for d in board.definitions}

@@ -8,6 +8,7 @@ from models import Incentive as StoredIncentive
 from models import StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.floor_calendar import clock_hour
 from services.domain.incentives import MAX_NAME, Incentive, IncentiveBook, normalise_time, problems_with
 from services.domain.text import checked_text
 from services.platform.clock import Clock
@@ -89,7 +90,7 @@ async def book_from_log() -> IncentiveBook:
     last = await StoredEvent.all().order_by('-id').first()
     if last is None or not await StoredEvent.filter(kind__in=INCENTIVE_KINDS).exists():
         return book
-    hour = last.occurred_at.replace(minute=0, second=0, microsecond=0)
+    hour = clock_hour(last.occurred_at)
     wanted = Q(kind__in=INCENTIVE_KINDS) | Q(kind=EventKind.RESOLVED.value, occurred_at__gte=hour)
     for row in await StoredEvent.filter(wanted).order_by('id'):
         event = GameEvent(id=row.id, key=row.key, kind=EventKind(row.kind), occurred_at=row.occurred_at,

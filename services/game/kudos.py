@@ -1,10 +1,10 @@
 """Peer kudos (issue 20): an agent thanks a colleague; the fold gives the colleague a small quality award whose receipt
 is the message (services/domain/kudos.py holds the rules)."""
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
 
 from models import StoredEvent
 from services.domain.events import EventKind
+from services.domain.floor_calendar import day_bounds
 from services.domain.kudos import KUDOS_POINTS, MAX_MESSAGE, check_kudos, thanks_left
 from services.domain.text import checked_text
 from services.platform.clock import Clock
@@ -55,8 +55,8 @@ class KudosService:
         return KUDOS_POINTS
 
     async def _sent_today(self, sender_id: int, work: UnitOfWork | None = None) -> int:
-        """Thanks the sender sent since midnight (UTC, as the boards' days), the ones of ``work`` included."""
-        midnight = datetime.combine(self.clock.now().date(), time(), UTC)
+        """Thanks the sender sent since the floor's midnight (as the boards' days), the ones of ``work`` included."""
+        midnight = day_bounds(self.clock.now())[0]
         # the sender is inside the JSON data: filtered here, the same on both databases (a day holds few thanks)
         stored = await StoredEvent.filter(kind=EventKind.KUDOS_SENT.value, occurred_at__gte=midnight) \
             .values_list('data', flat=True)

@@ -6,6 +6,7 @@ from nicegui import Event
 
 from models import DailyPoints, StoredEvent
 from services.domain.events import EventKind
+from services.domain.floor_calendar import floor_day
 from services.domain.leaderboard import (
     AgentInfo,
     BoardRow,
@@ -76,7 +77,7 @@ class LeaderboardService:
 
     def snapshot(self) -> LeaderboardSnapshot:
         """The latest ranking, computed at most once per change."""
-        if self._snapshot is None or self._snapshot.today != self.clock.now().date():
+        if self._snapshot is None or self._snapshot.today != floor_day(self.clock.now()):
             self._snapshot = self._compute()
         return self._snapshot
 
@@ -89,10 +90,10 @@ class LeaderboardService:
                 self.resolved.set_seasons(seasons)
                 changed = True
             for award in outcome.awards:
-                self.tally.add(award.agent_id, outcome.event.occurred_at.date(), award.points)
+                self.tally.add(award.agent_id, floor_day(outcome.event.occurred_at), award.points)
                 changed = True
             if outcome.resolved is not None:
-                self.resolved.add(outcome.resolved[0], outcome.event.occurred_at.date(), outcome.resolved[1])
+                self.resolved.add(outcome.resolved[0], floor_day(outcome.event.occurred_at), outcome.resolved[1])
                 changed = True
             changed = changed or bool(outcome.level_ups) or outcome.event.kind == EventKind.SCORING_CHANGED
         if changed:
@@ -103,7 +104,7 @@ class LeaderboardService:
         self.changed.emit(self._snapshot)
 
     def _compute(self) -> LeaderboardSnapshot:
-        today = self.clock.now().date()
+        today = floor_day(self.clock.now())
         floor = self._floor()
         team_of = {agent.id: agent.team_id for agent in floor}
         minimum = self.game.projection.policy.minimum_resolved

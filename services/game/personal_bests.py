@@ -9,6 +9,7 @@ alone, once per kind and day.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from services.domain.floor_calendar import floor_day
 from services.domain.i18n import speaking
 from services.domain.personal_bests import (
     Best,
@@ -51,7 +52,7 @@ class PersonalBestsService:
 
     def view(self, agent_id: int) -> BestsView:
         """The agent's bests as of now; a record beaten since the last view is told to the agent's tabs."""
-        today = self.clock.now().date()
+        today = floor_day(self.clock.now())
         bests = self.live(agent_id, today)
         shown = self._shown.get(agent_id)
         self._shown[agent_id] = (today, bests)
@@ -88,15 +89,15 @@ class PersonalBestsService:
 
     def on_committed(self, outcomes: list[Outcome]) -> None:
         """A change dated before today (a helpdesk's late fact, a reopen) folds that agent's closed days again."""
-        today = self.clock.now().date()
+        today = floor_day(self.clock.now())
         for outcome in outcomes:
-            if outcome.event.occurred_at.date() < today:
+            if floor_day(outcome.event.occurred_at) < today:
                 for agent_id in outcome.touched_agents:
                     self._closed.pop(agent_id, None)
 
     def _tell(self, agent_id: int, beaten: list[tuple[Best, Record]]) -> None:
         told = self._told.setdefault(agent_id, set())
-        today = self.clock.now().date()
+        today = floor_day(self.clock.now())
         told.difference_update({item for item in told if item[1] != today})
         agent = self.directory.agent(agent_id)
         for best, record in beaten:

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from nicegui import Event
 
 from models import LedgerEntry
+from services.domain.floor_calendar import floor_day
+from services.domain.i18n import floor_timezone
 from services.domain.leaderboard import Period
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics, Outcome
@@ -102,7 +104,7 @@ class ProgressService:
 
     def _build(self, agent_id: int) -> ProgressView:
         metrics = self.game.projection.agents.get(agent_id) or AgentMetrics(agent_id=agent_id)
-        today = self.clock.now().date()
+        today = floor_day(self.clock.now())
         tally = self.leaderboard.tally
         level = level_info(metrics.level, levels=self.game.projection.levels)
         next_level, progress = progress_to_next(metrics.level, metrics.as_dict(), levels=self.game.projection.levels)
@@ -122,7 +124,9 @@ class ProgressService:
     def _running_incentives(self) -> tuple[str, ...]:
         if self.incentives is None:
             return ()
-        return tuple(f'{incentive.label} until {incentive.until_time} UTC' for incentive in self.incentives.running())
+        zone = floor_timezone()
+        return tuple(f'{incentive.label} until {incentive.until_time} {zone}'
+                     for incentive in self.incentives.running())
 
     async def check_incentives(self) -> None:
         """Incentives start and end with the clock, not with an event: a scheduler step (and a lead's edit) checks

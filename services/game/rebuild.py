@@ -25,6 +25,7 @@ from models import (
 from services.domain.analytics import AnalyticsTally, RatedFact, rated_fact
 from services.domain.badges import BadgeDefinition
 from services.domain.events import EventKind
+from services.domain.floor_calendar import floor_day
 from services.domain.leaderboard import PointsTally
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import Level, level_as_dict
@@ -128,13 +129,13 @@ async def replay() -> Rebuilt:
             history.add(changes)
         rebuilt.events += 1
         if outcome.awards:
-            day = event.occurred_at.date()
+            day = floor_day(event.occurred_at)
             for award in outcome.awards:
                 ledger.append((event.id, award.agent_id, award.points, award.domain.value, award.kind.value,
                                award.reason))
                 rebuilt.tally.add(award.agent_id, day, award.points)
         if outcome.resolved is not None:
-            rebuilt.resolved.add(outcome.resolved[0], event.occurred_at.date(), outcome.resolved[1])
+            rebuilt.resolved.add(outcome.resolved[0], floor_day(event.occurred_at), outcome.resolved[1])
         if event.kind == EventKind.SCORING_CHANGED:
             rebuilt.policies.append((event.id, projection.policy))
         elif event.kind == EventKind.SEASONS_CHANGED:  # the Season boards and the past seasons' standings
@@ -294,7 +295,7 @@ async def overwrite(rebuilt: Rebuilt) -> None:
                    for (event_id, agent_id, points, domain, kind, reason), count in sorted(rebuilt.ledger.items())
                    for _ in range(count)]
         await LedgerEntry.bulk_create(entries, batch_size=CHUNK)
-        await add_daily_points(((entry.agent_id, entry.occurred_at.date(), entry.points) for entry in entries),
+        await add_daily_points(((entry.agent_id, floor_day(entry.occurred_at), entry.points) for entry in entries),
                                ((agent_id, day, count) for agent_id, days in rebuilt.resolved.by_agent.items()
                                 for day, count in days.items() if count))
         for metrics in rebuilt.metrics.values():

@@ -2,11 +2,12 @@
 with themselves only. An agent reads their own; a lead reads anyone's. The period is a pair of dates
 (services/domain/personal_bests.py's ``RecapPeriod``), so a season reads the same way as a month.
 """
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from models import AnalyticsDay, BadgeHolding, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, Rating
+from services.domain.floor_calendar import day_start, floor_day
 from services.domain.personal_bests import (
     DayFigures,
     RecapPeriod,
@@ -38,7 +39,7 @@ class RecapService:
 
         :raises ActionError: not a month, or one that has not begun
         """
-        today = self.clock.now().date()
+        today = floor_day(self.clock.now())
         if not text:
             return month_period(today.year, today.month)
         try:
@@ -58,7 +59,7 @@ class RecapService:
         :raises ActionError: an agent asking for someone else's recap, an unknown agent, a period not begun
         """
         subject = self._subject(actor, agent_id)
-        today = self.clock.now().date()
+        today = floor_day(self.clock.now())
         if period.start > today:
             raise ActionError('That month has not begun: choose this month or an earlier one.')
         end = min(period.end, today)
@@ -98,7 +99,7 @@ class RecapService:
         won = await BadgeHolding.filter(agent_id=agent_id, gained_at__gte=start, gained_at__lt=finish) \
             .order_by('gained_at', 'id').values_list('badge_key', 'gained_at')
         names = {definition.key: definition.name for definition in self.badges.definitions}
-        return tuple((names.get(key, key), gained.date()) for key, gained in won)
+        return tuple((names.get(key, key), floor_day(gained)) for key, gained in won)
 
 
 async def _skills(agent_id: int, first: date, last: date) -> dict[str, int]:
@@ -116,7 +117,7 @@ async def _quests(agent_id: int, start: datetime, finish: datetime) -> tuple[tup
     agents being inside the JSON data)."""
     completed = await StoredEvent.filter(kind=EventKind.QUEST_COMPLETED.value, occurred_at__gte=start,
                                          occurred_at__lt=finish).order_by('id').values_list('data', 'occurred_at')
-    return tuple((str(data.get('title', '')), moment.date()) for data, moment in completed
+    return tuple((str(data.get('title', '')), floor_day(moment)) for data, moment in completed
                  if agent_id in (data.get('agent_ids') or ()))
 
 
@@ -131,12 +132,12 @@ async def _kind_words(agent_id: int, start: datetime, finish: datetime) -> tuple
     words = []
     for event_id, kind, data, moment in events:
         if kind == EventKind.KUDOS_SENT.value and data.get('message'):
-            words.append(KindWord(text=str(data['message']), by=str(data.get('from_name', '')), day=moment.date()))
+            words.append(KindWord(text=str(data['message']), by=str(data.get('from_name', '')), day=floor_day(moment)))
         elif kind == EventKind.RATED.value and data.get('rating') == Rating.GOOD.value and data.get('comment') \
                 and event_id not in invalidated:
-            words.append(KindWord(text=str(data['comment']), by='', day=moment.date()))
+            words.append(KindWord(text=str(data['comment']), by='', day=floor_day(moment)))
     return tuple(words[-KIND_WORDS_SHOWN:])
 
 
 def _moment(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
+    return day_start(day)

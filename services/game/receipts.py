@@ -7,7 +7,7 @@ was won in), and a level's from the level-ups the projection stored with their e
 """
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from models import BadgeHolding, LedgerEntry, LevelReached, StoredEvent
 from services.domain.badges import (
@@ -22,6 +22,8 @@ from services.domain.badges import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.floor_calendar import day_start, floor_time
+from services.domain.i18n import floor_timezone
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics
 from services.domain.receipts import (
@@ -109,12 +111,14 @@ class ReceiptService:
             standing = badge_standing(definition, result, agent_id, who=who, name=self._name,
                                       show_names=not definition.teasing)
             events, total = await self._evidence(definition, agent_id, at, result.values.get(agent_id))
-        held = 'still held' if holding.lost_at is None else f'held until {holding.lost_at:%a %d %b %H:%M} UTC'
+        zone = floor_timezone()  # the floor's clock, as the badge's days
+        held = 'still held' if holding.lost_at is None else \
+            f'held until {floor_time(holding.lost_at):%a %d %b %H:%M} {zone}'
         return BadgeReceipt(badge_key=definition.key, name=definition.name, description=definition.description,
                             image=definition.image, holder=self._name(agent_id), rule=badge_rule(definition),
                             window=window_text(definition.window, at), standing=standing,
-                            gained=f'Gained on {holding.gained_at:%a %d %b %H:%M} UTC, {held}.', events=events,
-                            events_total=total)
+                            gained=f'Gained on {floor_time(holding.gained_at):%a %d %b %H:%M} {zone}, {held}.',
+                            events=events, events_total=total)
 
     async def explain_levels(self, viewer: AgentView, *, agent_id: int) -> LevelReceipt:
         """The levels ``agent_id`` reached, each with its condition, the metrics then and the event that tipped it."""
@@ -176,9 +180,10 @@ class ReceiptService:
         for day in window_days(definition.window, at):
             if lucky_draw(self.badges.tracker.seed, day, agent_id) >= definition.rarity:
                 continue
-            start = datetime.combine(day, time(), tzinfo=UTC)
+            start = day_start(day)
             first = await StoredEvent.filter(agent_id=agent_id, occurred_at__gte=start,
-                                             occurred_at__lt=min(start + timedelta(days=1), at + timedelta.resolution))\
+                                             occurred_at__lt=min(day_start(day + timedelta(days=1)),
+                                                                 at + timedelta.resolution))\
                 .order_by('id').first()
             if first is not None:
                 lines.append(EventLine(at=first.occurred_at, scored=True, conversation_id=first.conversation_id,

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.floor_calendar import floor_day
 from services.domain.i18n import _
 from services.domain.seasons import Season, SeasonResult, check_seasons, current_season, past_results
 from services.game.leaderboard import LeaderboardService
@@ -26,15 +27,15 @@ class SeasonService:
 
     def current(self) -> Season | None:
         """The season running today, if any."""
-        return current_season(self.seasons, self.clock.now().date())
+        return current_season(self.seasons, floor_day(self.clock.now()))
 
     def ended(self, season: Season) -> bool:
         """Whether a season is over (its standings final: a lead can no longer change it)."""
-        return season.end < self.clock.now().date()
+        return season.end < floor_day(self.clock.now())
 
     def past(self) -> list[SeasonResult]:
         """The finished seasons' final standings (the podium), the latest first."""
-        return past_results(self.seasons, self.leaderboard.tally.by_season, self.clock.now().date())
+        return past_results(self.seasons, self.leaderboard.tally.by_season, floor_day(self.clock.now()))
 
     async def save(self, actor: AgentView, seasons: Sequence[Season]) -> tuple[Season, ...]:
         """Put a whole list of seasons in force: one ``SEASONS_CHANGED`` event, folded by the leaderboards.
@@ -45,7 +46,7 @@ class SeasonService:
         if not actor.is_lead:
             raise ActionError(_('Only a team lead can edit the seasons.'))
         async with self.game.unit_of_work() as work:
-            checked = check_seasons(seasons, before=self.seasons, today=work.moment().date())
+            checked = check_seasons(seasons, before=self.seasons, today=floor_day(work.moment()))
             if checked == self.seasons:
                 return checked  # nothing changed: no event
             await work.record(EventKind.SEASONS_CHANGED, agent_id=actor.id,

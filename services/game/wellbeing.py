@@ -16,6 +16,7 @@ from models import AgentScore, StoredEvent
 from services.domain.badges import BadgeDefinition
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.floor_calendar import floor_day
 from services.domain.i18n import _, ngettext
 from services.domain.wellbeing import WellbeingPolicy, WellbeingTracker, break_cost, break_neutral, check_wellbeing
 from services.game.badges import BadgeService
@@ -128,7 +129,7 @@ async def _last_day_of_presence(agent_id: int) -> list[GameEvent]:
     while True:
         rows = await query.offset(offset).limit(PRESENCE_PAGE)
         for row in rows:
-            if newest_first and row.occurred_at.date() != newest_first[0].occurred_at.date():
+            if newest_first and floor_day(row.occurred_at) != floor_day(newest_first[0].occurred_at):
                 return newest_first[::-1]
             newest_first.append(_event(row))
         if len(rows) < PRESENCE_PAGE:

@@ -16,6 +16,7 @@ from nicegui import Event
 
 from models import StoredEvent
 from services.domain.events import EventKind, GameEvent
+from services.domain.floor_calendar import day_bounds, floor_day
 from services.domain.i18n import _, ngettext, pgettext
 from services.domain.inbox import InboxItem
 from services.domain.monitor import FOLDED, RECENT, TREND_HOURS, ChannelRow, DayFold, channel_rows, hour_of
@@ -118,7 +119,7 @@ class MonitorService:
         self.routing = routing
         self.sla = sla
         self.directory = directory
-        self.fold = DayFold(clock.now().date())
+        self.fold = DayFold(floor_day(clock.now()))
         self.changed: Event[MonitorView] = Event()  # the new view, after a (coalesced) change
         self.view: MonitorView = self._compute()
         self._broadcast = Coalescer(self._publish, delay=delay, interval=interval)  # one recompute per burst
@@ -129,9 +130,9 @@ class MonitorService:
     async def load(self) -> None:
         """Fold the events of today and of the trend's hours (read by time, an indexed column)."""
         now = self.clock.now()
-        start = min(datetime.combine(now.date(), datetime.min.time(), tzinfo=now.tzinfo),
-                    hour_of(now) - timedelta(hours=TREND_HOURS - 1))
-        self.fold = DayFold(now.date())
+        midnight, _, today = day_bounds(now)
+        start = min(midnight, hour_of(now) - timedelta(hours=TREND_HOURS - 1))
+        self.fold = DayFold(today)
         rows = await StoredEvent.filter(occurred_at__gte=start, kind__in=[kind.value for kind in FOLDED]) \
             .order_by('id').values_list('id', 'key', 'kind', 'occurred_at', 'agent_id', 'conversation_id', 'data')
         for event_id, key, kind, occurred_at, agent_id, conversation_id, data in rows:
@@ -152,8 +153,8 @@ class MonitorService:
     async def tick(self) -> None:
         """The sweep's step: waits and SLA countdowns age without events, and midnight starts a new day."""
         now = self.clock.now()
-        if now.date() > self.fold.day:
-            self.fold.new_day(now.date())
+        if (today := floor_day(now)) > self.fold.day:
+            self.fold.new_day(today)
         self.fold.forget_before(now)
         self.poke()
 

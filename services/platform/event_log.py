@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from models import AgentScore, DailyPoints, LedgerEntry, LevelReached, StoredEvent
 from services.domain.events import EventKind, GameEvent
+from services.domain.floor_calendar import floor_day
 from services.domain.level_history import ReachedLevel
 from services.domain.projection import AgentMetrics, BoundedResolutions, GameProjection, Outcome, Resolution
 from services.domain.scoring import Award, AwardKind, Domain
@@ -217,10 +218,10 @@ class UnitOfWork:
                    for outcome in self.outcomes for award in outcome.awards]
         if entries:
             await LedgerEntry.bulk_create(entries, batch_size=CHUNK)
-        resolved = [(outcome.resolved[0], outcome.event.occurred_at.date(), outcome.resolved[1])
+        resolved = [(outcome.resolved[0], floor_day(outcome.event.occurred_at), outcome.resolved[1])
                     for outcome in self.outcomes if outcome.resolved is not None]
         if entries or resolved:
-            await add_daily_points(((entry.agent_id, entry.occurred_at.date(), entry.points) for entry in entries),
+            await add_daily_points(((entry.agent_id, floor_day(entry.occurred_at), entry.points) for entry in entries),
                                    resolved)
         if self.levels_reached:
             await LevelReached.bulk_create(level_rows(self.levels_reached), batch_size=CHUNK)
