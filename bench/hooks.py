@@ -189,6 +189,23 @@ def install(app: 'FastAPI', services: 'Services', *, output: Path) -> None:
         view, code = await displays.create(lead, name=name, team_ids=[], slides=slides, slide_seconds=20)
         return {'id': view.id, 'code': code}
 
+    @app.post('/_bench/boss')
+    async def boss(health: int = 1_000_000, days: int = 30) -> dict[str, Any]:
+        """A queue boss fight started by the floor's first lead, as /admin/game does, but with a health no benchmark
+        beats and a deadline no benchmark reaches: every dashboard and kiosk shows its bar while the events hit it, and
+        no victory award changes the totals the benchmark expects. A checkout from before the boss answers no number."""
+        service = getattr(services, 'boss', None)
+        if service is None:
+            return {'number': None, 'name': None}
+        start_data = importlib.import_module('services.domain.boss').start_data
+        lead = next(agent for agent in services.directory.agents.values() if agent.is_lead)
+        async with services.game.unit_of_work() as work:
+            data = start_data(service.book, waiting=health, now=work.moment(), reason='lead', by=lead.id)
+            data['deadline'] = (work.moment() + timedelta(days=days)).isoformat()
+            await work.record(events.EventKind.BOSS_STARTED, agent_id=lead.id, key=f'boss_started:{data["number"]}',
+                              data=data)
+        return {'number': data['number'], 'name': data['name']}
+
     @app.get('/_bench/monitor')
     async def monitor_handled() -> dict[str, Any]:
         """Each agent's resolutions today as the lead's live monitor shows them (``handled``: None without a
