@@ -31,6 +31,7 @@ side, measured in the same run on the same server.
 """
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import shutil
@@ -86,6 +87,8 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
     control = session()
     acknowledging: asyncio.Task | None = None
     try:
+        with contextlib.suppress(aiohttp.ClientResponseError):  # a checkout from before the hook: no boss there
+            await bench_post(control, server, 'boss_off')  # a queue-woken fight's victory would move the totals
         floor_all = await bench_get(control, server, 'floor')
         floor = [agent for agent in floor_all if agent['role'] == 'agent']
         floor.sort(key=lambda agent: agent['id'])

@@ -189,6 +189,19 @@ def install(app: 'FastAPI', services: 'Services', *, output: Path) -> None:
         view, code = await displays.create(lead, name=name, team_ids=[], slides=slides, slide_seconds=20)
         return {'id': view.id, 'code': code}
 
+    @app.post('/_bench/boss_off')
+    async def boss_off() -> dict[str, Any]:
+        """No boss woken by the queue (the default wakes one at a long queue): its victory award, when the benchmark's
+        events beat it, would move the totals the benchmark expects, so a benchmark's fights are only those it starts.
+        A checkout from before the boss answers False."""
+        service = getattr(services, 'boss', None)
+        if service is None:
+            return {'off': False}
+        lead = next(agent for agent in services.directory.agents.values() if agent.is_lead)
+        settings = service.settings
+        await service.save_settings(lead, automatic=False, threshold=settings.threshold, minutes=settings.minutes)
+        return {'off': True}
+
     @app.post('/_bench/boss')
     async def boss(health: int = 1_000_000, days: int = 30) -> dict[str, Any]:
         """A queue boss fight started by the floor's first lead, as /admin/game does, but with a health no benchmark
