@@ -3,6 +3,7 @@
     .venv/bin/python bench/fanout.py                          # issue 15: 500 dashboards + 20 kiosks + 50 monitors
     .venv/bin/python bench/fanout.py --kiosks 10 --monitors 0 # target 1 as first measured: 500 dashboards + 10 kiosks
     .venv/bin/python bench/fanout.py --tabs 1000 --rate 1     # target 2: 1,000 dashboards at 1 event/s
+    .venv/bin/python bench/fanout.py --only current --boss    # issue 20: the same events again, a boss fight running
 
 For each variant (the baseline exported from git, then this checkout) the script seeds a fresh SQLite file, starts the
 server pinned to CPU 0, logs agents in through the real login page, opens the simulated tabs (real agent dashboards at
@@ -22,9 +23,15 @@ with the agent's new count of resolutions today (since 15's fan-out work only th
 and monitors redraw from a view recomputed once per burst (before that work, at most once a second for kiosks and
 half-second for monitors), so for them a frame carrying an event also counts for the earlier events (see
 ``Tracker``).
+
+With ``--boss`` (issue 20) the same tabs then get a second round of the same events with a queue boss fight running
+(``POST /_bench/boss``: a health no run beats, so no victory award moves the totals): every scoring event is a
+resolution, so a hit, and every dashboard and kiosk also redraws the fight's bar. Both rounds are reported side by
+side, measured in the same run on the same server.
 """
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import shutil
@@ -80,6 +87,8 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
     control = session()
     acknowledging: asyncio.Task | None = None
     try:
+        with contextlib.suppress(aiohttp.ClientResponseError):  # a checkout from before the hook: no boss there
+            await bench_post(control, server, 'boss_off')  # a queue-woken fight's victory would move the totals
         floor_all = await bench_get(control, server, 'floor')
         floor = [agent for agent in floor_all if agent['role'] == 'agent']
         floor.sort(key=lambda agent: agent['id'])
@@ -127,26 +136,8 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
         if args.profile:
             await bench_post(control, server, 'profile')
         cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
-        begin = time.monotonic()
         count = int(args.rate * args.duration)
-        late = 0
-        for number in range(count):
-            due = begin + number / args.rate
-            delay = due - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            else:
-                late += 1
-            agent_id, award, total = board.pick()
-            if handled is not None:  # one resolution per event, whichever kind
-                handled[str(agent_id)] = handled.get(str(agent_id), 0) + 1
-            probe = Probe(number=number, agent_id=agent_id, points=total,
-                          handled=handled[str(agent_id)] if handled is not None else None)
-            tracker.register(probe)
-            await browser.register(probe)
-            extra = {'points': award} if args.event == 'score' else {}
-            answer = await bench_post(control, server, args.event, agent_id=agent_id, **extra)
-            probe.commit = answer['commit']
+        begin, late = await drive(args, control, server, tracker, board, handled, browser)
         await asyncio.sleep(args.drain)
         if args.profile:  # the server writes it into its own output directory; the copy goes where we were asked
             written = await bench_post(control, server, 'profile', name='profile.pstats')
@@ -162,7 +153,9 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
         commits = {probe.number: probe.commit for probe in tracker.probes}
         shown = [at - commits[number] for number, at, _ in seen]
         painted = [at - commits[number] for number, _, at in seen]
+        fight = await boss_round(args, control, server, tracker, board, handled, tabs) if args.boss else None
         return {
+            'fight': fight,
             'variant': variant.name, 'tabs': args.tabs, 'kiosks': args.kiosks,
             'monitors': sum(1 for tab in tabs if tab.kind == 'monitor'), 'events': count, 'late': late,
             'login_s': login_seconds, 'open_s': open_seconds,
@@ -203,6 +196,78 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
         stop_server(server)
 
 
+async def drive(args: argparse.Namespace, control: aiohttp.ClientSession, server: Any, tracker: Tracker,
+                board: Floor, handled: dict[str, int] | None, browser: Browser | None) -> tuple[float, int]:
+    """Send ``args.rate`` events a second for ``args.duration`` seconds, each registered as a probe first; return when
+    the round began (monotonic) and how many events went out late."""
+    begin = time.monotonic()
+    first = len(tracker.probes)  # a second round's probes carry on the numbering (the tracker indexes by number)
+    late = 0
+    for index in range(int(args.rate * args.duration)):
+        due = begin + index / args.rate
+        delay = due - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        else:
+            late += 1
+        agent_id, award, total = board.pick()
+        if handled is not None:  # one resolution per event, whichever kind
+            handled[str(agent_id)] = handled.get(str(agent_id), 0) + 1
+        probe = Probe(number=first + index, agent_id=agent_id, points=total,
+                      handled=handled[str(agent_id)] if handled is not None else None)
+        tracker.register(probe)
+        if browser is not None:
+            await browser.register(probe)
+        extra = {'points': award} if args.event == 'score' else {}
+        answer = await bench_post(control, server, args.event, agent_id=agent_id, **extra)
+        probe.commit = answer['commit']
+    return begin, late
+
+
+async def boss_round(args: argparse.Namespace, control: aiohttp.ClientSession, server: Any, tracker: Tracker,
+                     board: Floor, handled: dict[str, int] | None, tabs: list[SimTab]) -> dict[str, Any] | None:
+    """The same events again with a boss fight running: each one a hit, every dashboard's and kiosk's bar redrawn.
+    None when the checkout has no queue boss."""
+    try:
+        fight = await bench_post(control, server, 'boss')
+    except aiohttp.ClientResponseError:  # a checkout from before the benchmark's boss hook
+        fight = {'name': None}
+    if fight['name'] is None:
+        print('  (no queue boss in this checkout: no boss round)', flush=True)
+        return None
+    showing: set[int] = set()  # the tabs a frame naming the boss reached: the bar is on their screen
+    for tab in tabs:
+        inner = tab.on_frame
+
+        def noting(frame_tab: SimTab, arrived: float, data: str, inner: Callable = inner) -> None:
+            if fight['name'] in data:
+                showing.add(id(frame_tab))
+            inner(frame_tab, arrived, data)
+        tab.on_frame = noting
+    await asyncio.sleep(args.settle)
+    await bench_post(control, server, 'reset')  # the loop's stalls from here: this round's own
+    first = len(tracker.probes)
+    cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
+    _begin, late = await drive(args, control, server, tracker, board, handled, None)
+    await asyncio.sleep(args.drain)
+    busy = (server.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
+    probes = tracker.probes[first:]
+    agents, missed, invalid = round_latencies(tracker, 'agent', probes)
+    kiosks, kiosk_missed, kiosk_invalid = round_latencies(tracker, 'kiosk', probes)
+    return {'name': fight['name'], 'agent': agents, 'missed': missed, 'invalid': invalid + kiosk_invalid,
+            'kiosk': kiosks, 'kiosk_missed': kiosk_missed, 'cpu': busy, 'late': late,
+            'showing': {kind: sum(1 for tab in tabs if tab.kind == kind and id(tab) in showing)
+                        for kind in ('agent', 'kiosk')},
+            'stall_ms': (await bench_get(control, server, 'stats'))['stalls']['longest_ms']}
+
+
+def round_latencies(tracker: Tracker, kind: str, probes: list[Probe]) -> tuple[list[float], int, int]:
+    """:meth:`Tracker.latencies` over one round's probes."""
+    part = Tracker(cumulative=tracker.cumulative)
+    part.tabs, part.probes = tracker.tabs, probes
+    return part.latencies(kind)
+
+
 async def paired_kiosks(control: aiohttp.ClientSession, server: Any, count: int,
                         session: Callable[[], aiohttp.ClientSession], tracker: Tracker) -> list[SimTab]:
     """``count`` wall displays, each its own browser paired through the kiosk's pairing screen with a code a lead
@@ -235,6 +300,14 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
             'commit → repaint p50 (Chromium)': median(painted),
             'commit → repaint max (Chromium)': max(painted) if painted else float('nan'),
         }
+        fight = result.get('fight')
+        figures |= {
+            'commit → frame p50 (dashboards, boss fight)': median(fight['agent']) if fight else float('nan'),
+            'commit → frame p99 (dashboards, boss fight)': percentile(fight['agent'], 0.99) if fight
+            else float('nan'),
+            'commit → frame p50 (kiosks, boss fight)': median(fight['kiosk']) if fight else float('nan'),
+            'commit → frame p99 (kiosks, boss fight)': percentile(fight['kiosk'], 0.99) if fight else float('nan'),
+        } if args.boss else {}
         rows.append((result, figures))
     names = list(rows[0][1])
     print(f'\nfan-out: {args.tabs} dashboards + {args.kiosks} kiosks + {args.monitors} monitors + '
@@ -278,6 +351,17 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
                                                                         for result, _ in rows] + ([''] if base else []))
     lines.append(['events sent late by the driver'] + [str(result['late']) for result, _ in rows]
                  + ([''] if base else []))
+    if args.boss:
+        def fought(describe: Callable[[dict[str, Any]], str]) -> list[str]:
+            return [describe(result['fight']) if result.get('fight') else '-' for result, _ in rows] + \
+                ([''] if base else [])
+        lines.append(['boss fight: dashboards / kiosks showing its bar'] + fought(
+            lambda fight: f'{fight["showing"]["agent"]} / {fight["showing"]["kiosk"]}'))
+        lines.append(['boss fight: server CPU while driving'] + fought(lambda fight: f'{fight["cpu"]:.0%}'))
+        lines.append(['boss fight: longest loop stall while driving'] + fought(
+            lambda fight: f'{fight["stall_ms"]:.0f} ms'))
+        lines.append(['boss fight: pairs missed dashboards / kiosks; invalid; sent late'] + fought(
+            lambda fight: f'{fight["missed"]} / {fight["kiosk_missed"]}; {fight["invalid"]}; {fight["late"]}'))
     print(table(headers, lines))
 
 
@@ -302,6 +386,8 @@ async def main() -> None:
     parser.add_argument('--profile', help='write cProfile statistics of the server while driving to PATH.VARIANT')
     parser.add_argument('--full-collection', action='store_true',
                         help='after driving, time one full collection (frozen objects included) with the tabs open')
+    parser.add_argument('--boss', action='store_true',
+                        help='then the same events again with a queue boss fight running (issue 20), reported beside')
     parser.add_argument('--json', type=Path, help='also write the raw results to this file')
     add_variant_arguments(parser)
     args = parser.parse_args()

@@ -190,6 +190,36 @@ def install(app: 'FastAPI', services: 'Services', *, output: Path) -> None:
                                            slide_seconds=slide_seconds)
         return {'id': view.id, 'code': code}
 
+    @app.post('/_bench/boss_off')
+    async def boss_off() -> dict[str, Any]:
+        """No boss woken by the queue (the default wakes one at a long queue): its victory award, when the benchmark's
+        events beat it, would move the totals the benchmark expects, so a benchmark's fights are only those it starts.
+        A checkout from before the boss answers False."""
+        service = getattr(services, 'boss', None)
+        if service is None:
+            return {'off': False}
+        lead = next(agent for agent in services.directory.agents.values() if agent.is_lead)
+        settings = service.settings
+        await service.save_settings(lead, automatic=False, threshold=settings.threshold, minutes=settings.minutes)
+        return {'off': True}
+
+    @app.post('/_bench/boss')
+    async def boss(health: int = 1_000_000, days: int = 30) -> dict[str, Any]:
+        """A queue boss fight started by the floor's first lead, as /admin/game does, but with a health no benchmark
+        beats and a deadline no benchmark reaches: every dashboard and kiosk shows its bar while the events hit it, and
+        no victory award changes the totals the benchmark expects. A checkout from before the boss answers no number."""
+        service = getattr(services, 'boss', None)
+        if service is None:
+            return {'number': None, 'name': None}
+        start_data = importlib.import_module('services.domain.boss').start_data
+        lead = next(agent for agent in services.directory.agents.values() if agent.is_lead)
+        async with services.game.unit_of_work() as work:
+            data = start_data(service.book, waiting=health, now=work.moment(), reason='lead', by=lead.id)
+            data['deadline'] = (work.moment() + timedelta(days=days)).isoformat()
+            await work.record(events.EventKind.BOSS_STARTED, agent_id=lead.id, key=f'boss_started:{data["number"]}',
+                              data=data)
+        return {'number': data['number'], 'name': data['name']}
+
     @app.get('/_bench/monitor')
     async def monitor_handled() -> dict[str, Any]:
         """Each agent's resolutions today as the lead's live monitor shows them (``handled``: None without a

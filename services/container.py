@@ -205,7 +205,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     seasons = SeasonService(clock=clock, game=game, leaderboard=leaderboard)
     away = AwayReport(game=game, enabled=settings.demo)  # the demo's simulator plays the agents who are away
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
-    recap = RecapService(clock=clock, directory=directory, bests=bests, badges=badges)
+    recap = RecapService(clock=clock, game=game, directory=directory, bests=bests, badges=badges, seasons=seasons)
     wellbeing = WellbeingService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
     rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
                          incentives=incentives)

@@ -1,6 +1,7 @@
-"""The recap page (issue 20): an agent's month compared with themselves, and a PNG of it to share.
+"""The recap page (issue 20): an agent's month or season compared with themselves, and a PNG of it to share.
 
-``/recap`` is this month, ``/recap/2026-11`` (redirected to ``/recap?month=2026-11``) another; a lead adds
+``/recap`` is this month, ``/recap/2026-11`` (redirected to ``/recap?month=2026-11``) another,
+``/recap?season=2026-10-01`` the season starting that day (compared with the season before); a lead adds
 ``?agent=ID`` (the service checks who may read whom, services/game/recap.py). The image is the service's SVG, fetched
 from ``/recap/image/…`` (the login checked per request, as a download is plain HTTP) and drawn on a canvas in the
 browser, which saves it as a PNG: no image library on the server, and no person's text ever goes through JavaScript
@@ -28,12 +29,13 @@ from ui.progress_card import DOMAIN_COLORS
 from ui.session import current_agent, page_visitor
 
 IMAGE = '/recap/image'
+SEASON_PREFIX = 'season-'  # an image's name for a season: season-2026-10-01
 
 
 def register(services: Services) -> None:
     @ui.page('/recap')
-    async def recap_page_route(month: str = '', agent: int | None = None) -> None:
-        await recap_page(services, month, agent)
+    async def recap_page_route(month: str = '', agent: int | None = None, season: str = '') -> None:
+        await recap_page(services, month, agent, season)
 
     @app.get('/recap/{month}', include_in_schema=False)
     def recap_month(month: str, agent: int | None = None) -> RedirectResponse:
@@ -42,7 +44,8 @@ def register(services: Services) -> None:
 
     @app.get(IMAGE + '/{month}.svg', include_in_schema=False)
     async def recap_image(month: str, agent: int = 0) -> Response:
-        """The recap card as SVG: the browser's login must be the agent's own, or a lead's (checked per request)."""
+        """The recap card as SVG: the browser's login must be the agent's own, or a lead's (checked per request);
+        ``month`` is 2026-11, or season-2026-10-01 for the season starting that day."""
         viewer = current_agent(services)
         if viewer is None:
             return Response('Log in to download a recap.', status_code=403, media_type='text/plain')
@@ -50,13 +53,15 @@ def register(services: Services) -> None:
             return Response(_('A recap is personal: you can open only your own.'), status_code=403,
                             media_type='text/plain')
         try:
-            svg = await services.recap.image(viewer, services.recap.month(month), agent or None)
+            period = services.recap.period(season=month.removeprefix(SEASON_PREFIX)) \
+                if month.startswith(SEASON_PREFIX) else services.recap.month(month)
+            svg = await services.recap.image(viewer, period, agent or None)
         except ActionError as error:
             return Response(str(error), status_code=422, media_type='text/plain')
         return Response(svg, media_type='image/svg+xml', headers={'Cache-Control': 'no-store'})
 
 
-async def recap_page(services: Services, month: str, agent_id: int | None) -> None:
+async def recap_page(services: Services, month: str, agent_id: int | None, season: str = '') -> None:
     if (visitor := page_visitor(services)) is None:
         return
     _visit, viewer = visitor
@@ -71,8 +76,9 @@ async def recap_page(services: Services, month: str, agent_id: int | None) -> No
     if viewer.is_lead and agent_id is None and (floor := services.directory.floor()):
         agent_id = min(floor, key=lambda a: a.name.casefold()).id  # leads do not play: an agent's recap to start
     try:  # the service decides who may read whom and which months exist
-        period = services.recap.month(month)
+        period = services.recap.period(month, season)
         recap = await services.recap.recap(viewer, period, agent_id)
+        await services.recap.opened(viewer, period)  # a season's recap opened: the dashboard stops offering it
     except ActionError as error:
         with ui.column().classes('w-full max-w-4xl mx-auto p-4'), ui.card().classes('w-full'):
             ui.label(str(error)).classes('text-negative').mark('recap-refused')
@@ -91,16 +97,33 @@ async def recap_page(services: Services, month: str, agent_id: int | None) -> No
 
 def _navigation(services: Services, is_lead: bool, recap: Recap) -> None:
     today = floor_day(services.clock.now())
-    before = previous_month(recap.period)
-    after = month_period(*_next(recap.period.start))
+    seasons = services.recap.season_periods()  # the latest first
+    before: RecapPeriod | None
+    after: RecapPeriod | None
+    if recap.period.season:  # the chevrons go from season to season
+        index = next((n for n, period in enumerate(seasons) if period.start == recap.period.start), 0)
+        before = seasons[index + 1] if index + 1 < len(seasons) else None
+        after = seasons[index - 1] if index > 0 else None
+        hints = _('The season before'), _('The season after')
+    else:
+        before = previous_month(recap.period)
+        after = month_period(*_next(recap.period.start))
+        after = after if after.start <= today else None
+        hints = _('The month before'), _('The month after')
     agent = recap.agent_id if is_lead else None
     with ui.row().classes('w-full items-center gap-2'):
-        ui.button(icon='chevron_left', on_click=lambda: ui.navigate.to(recap_url(before, agent))) \
-            .props('flat round').tooltip(_('The month before')).mark('recap-previous')
+        ui.button(icon='chevron_left', on_click=lambda: ui.navigate.to(recap_url(before, agent)) if before else None) \
+            .props('flat round').tooltip(hints[0]).mark('recap-previous').set_enabled(before is not None)
         ui.label(period_title(recap.period)).classes('text-2xl font-bold').mark('recap-period')
-        ui.button(icon='chevron_right', on_click=lambda: ui.navigate.to(recap_url(after, agent))) \
-            .props('flat round').tooltip(_('The month after')).mark('recap-next') \
-            .set_enabled(after.start <= today)
+        ui.button(icon='chevron_right', on_click=lambda: ui.navigate.to(recap_url(after, agent)) if after else None) \
+            .props('flat round').tooltip(hints[1]).mark('recap-next').set_enabled(after is not None)
+        if seasons:  # a month's recap or a season's
+            this_month = f'{today:%Y-%m}'
+            choices = {'': _('Months'), **{period.start.isoformat(): period.season for period in seasons}}
+            ui.select(choices, value=recap.period.start.isoformat() if recap.period.season else '', label=_('Period'),
+                      on_change=lambda e: ui.navigate.to(recap_url(
+                          next(period for period in seasons if period.start.isoformat() == e.value) if e.value
+                          else this_month, agent))).classes('w-48').mark('recap-season')
         if is_lead:
             agents = {a.id: a.name for a in sorted(services.directory.floor(), key=lambda a: a.name.casefold())}
             if recap.agent_id in agents:
@@ -109,7 +132,8 @@ def _navigation(services: Services, is_lead: bool, recap: Recap) -> None:
                     .classes('w-48').mark('recap-agent')
         ui.space()
         url = image_url(recap.period, agent)
-        file_name = f'deskquest-recap-{recap.period.start:%Y-%m}.png'
+        name = f'season-{recap.period.start:%Y-%m-%d}' if recap.period.season else f'{recap.period.start:%Y-%m}'
+        file_name = f'deskquest-recap-{name}.png'
         script = f'deskquestRecapPng({json.dumps(url)}, {json.dumps(file_name)})'  # no person's text in it
         ui.button(_('Download as image'), icon='image', on_click=lambda: ui.run_javascript(script)) \
             .props('no-caps').mark('recap-download')
@@ -119,9 +143,12 @@ def _navigation(services: Services, is_lead: bool, recap: Recap) -> None:
 
 
 def _summary(recap: Recap, today: date) -> None:
-    running = _('days in a row now') if recap.period.end >= today else _('days in a row at the month’s end')
+    season = bool(recap.period.season)
+    running = _('days in a row now') if recap.period.end >= today else \
+        _('days in a row at the season’s end') if season else _('days in a row at the month’s end')
     with ui.card().classes('w-full').mark('recap-summary'):
-        ui.label(_('{name}’s month').format(name=recap.agent_name)).classes('text-lg font-bold')
+        ui.label((_('{name}’s season') if season else _('{name}’s month')).format(name=recap.agent_name)) \
+            .classes('text-lg font-bold')
         with ui.row().classes('w-full gap-8'):
             for value, label, marker in (
                     (number(recap.points), _('points'), 'recap-points'),
@@ -137,7 +164,13 @@ def _summary(recap: Recap, today: date) -> None:
                 day=day_text(best_day), points=points(figures.points), resolved=number(figures.resolved))) \
                 .mark('recap-best-day')
         else:
-            ui.label(_('No points this month yet.')).classes('text-grey-7').mark('recap-best-day')
+            ui.label(_('No points this season yet.') if season else _('No points this month yet.')) \
+                .classes('text-grey-7').mark('recap-best-day')
+        if recap.previous is not None:  # the agent against themselves: the period before, never a colleague
+            ui.label(_('{difference} points compared with {period} ({points})').format(
+                difference=f'{sum(recap.skills.values()) - recap.previous_points:+d}',
+                period=period_title(recap.previous), points=number(recap.previous_points))) \
+                .classes('text-sm text-grey-8').mark('recap-compared')
         ui.plotly(_figure(recap)).classes('w-full h-48').mark('recap-chart')
 
 
@@ -155,7 +188,9 @@ def _bests(recap: Recap) -> None:
 
 def _skills(recap: Recap) -> None:
     with ui.card().classes('flex-1 min-w-64').mark('recap-skills'):
-        ui.label(_('Skills grown, compared with the month before')).classes('text-base font-bold')
+        ui.label(_('Skills grown, compared with {period}').format(period=period_title(recap.previous))
+                 if recap.period.season and recap.previous is not None
+                 else _('Skills grown, compared with the month before')).classes('text-base font-bold')
         for skill in SKILLS:
             growth = recap.growth(skill)
             with ui.row().classes('w-full items-center gap-2 no-wrap'):
@@ -169,14 +204,16 @@ def _achievements(recap: Recap) -> None:
     with ui.card().classes('flex-1 min-w-64').mark('recap-achievements'):
         ui.label(_('Badges won')).classes('text-base font-bold')
         if not recap.badges:
-            ui.label(_('No badge won this month.')).classes('text-sm text-grey-7')
+            ui.label(_('No badge won this season.') if recap.period.season else _('No badge won this month.')) \
+                .classes('text-sm text-grey-7')
         for name, won in recap.badges:
             with ui.row().classes('items-center gap-2 no-wrap'):
                 ui.icon('military_tech', color='amber-8')
                 ui.label(f'{name} · {day_text(won)}').classes('text-sm').mark('recap-badge')
         ui.label(_('Quests completed')).classes('text-base font-bold mt-2')
         if not recap.quests:
-            ui.label(_('No quest completed this month.')).classes('text-sm text-grey-7')
+            ui.label(_('No quest completed this season.') if recap.period.season
+                     else _('No quest completed this month.')).classes('text-sm text-grey-7')
         for title, done in recap.quests:
             with ui.row().classes('items-center gap-2 no-wrap'):
                 ui.icon('task_alt', color='positive')
@@ -187,7 +224,8 @@ def _kind_words(recap: Recap) -> None:
     with ui.card().classes('flex-1 min-w-64').mark('recap-kind-words'):
         ui.label(_('Kind words')).classes('text-base font-bold')
         if not recap.kind_words:
-            ui.label(_('No comments or thanks this month yet.')).classes('text-sm text-grey-7')
+            ui.label(_('No comments or thanks this season.') if recap.period.season
+                     else _('No comments or thanks this month yet.')).classes('text-sm text-grey-7')
         for word in recap.kind_words:
             with ui.column().classes('gap-0'):
                 ui.label(f'“{word.text}”').classes('text-sm italic').mark('recap-kind-word')  # a label escapes
@@ -195,12 +233,15 @@ def _kind_words(recap: Recap) -> None:
 
 
 def recap_url(period: RecapPeriod | str, agent_id: int | None = None) -> str:
-    month = period if isinstance(period, str) else f'{period.start:%Y-%m}'
-    return '/recap?' + urlencode({'month': month, **({'agent': agent_id} if agent_id else {})})
+    """The page of a period (a month may be given as its text, 2026-11)."""
+    which = {'month': period} if isinstance(period, str) else \
+        {'season': period.start.isoformat()} if period.season else {'month': f'{period.start:%Y-%m}'}
+    return '/recap?' + urlencode({**which, **({'agent': agent_id} if agent_id else {})})
 
 
 def image_url(period: RecapPeriod, agent_id: int | None = None) -> str:
-    return f'{IMAGE}/{period.start:%Y-%m}.svg' + (f'?{urlencode({"agent": agent_id})}' if agent_id else '')
+    name = f'{SEASON_PREFIX}{period.start.isoformat()}' if period.season else f'{period.start:%Y-%m}'
+    return f'{IMAGE}/{name}.svg' + (f'?{urlencode({"agent": agent_id})}' if agent_id else '')
 
 
 def _next(start: date) -> tuple[int, int]:

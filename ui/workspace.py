@@ -6,6 +6,7 @@ from nicegui import ui
 
 from services.container import Services
 from services.domain.i18n import N_, _
+from services.domain.personal_bests import RecapPeriod
 from services.game.badges import AgentBadges
 from services.game.progress import ProgressView
 from services.helpdesk.sla import alert_text
@@ -21,6 +22,7 @@ from ui.leaderboard_card import LeaderboardCard, TeamBoardCard, feed_for
 from ui.my_ratings import MyRatingsDialog
 from ui.presence_menu import PresenceMenu
 from ui.progress_card import ProgressCard
+from ui.recap import recap_url
 from ui.receipts import show_badge_receipt, show_level_receipt, show_receipt
 from ui.session import handler_actor, log_out, page_visitor
 from ui.sim_controls import SimulatorControls
@@ -41,6 +43,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
         storage, agent = visitor
         # read before building anything: the page is sent at its first await, and must not flash zero points first
         initial_progress = None if agent.is_lead else await services.progress.view(agent.id)
+        season_recap = None if agent.is_lead else await services.recap.season_ready(agent.id)
         ui.page_title('DeskQuest')
         ui.query('body').classes('bg-blue-grey-1')
 
@@ -94,6 +97,8 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
             with ui.column().classes(('w-96' if elsewhere else 'w-80') +
                                      ' shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
                 BossBar(boss_feed, name_of=lambda agent_id: getattr(services.directory.agent(agent_id), 'name', None))
+                if season_recap is not None:  # a season just ended: offered until opened, or for a few days
+                    season_recap_notice(season_recap)
                 progress = ProgressCard(
                     on_receipt=lambda receipt: show_receipt(services, actor, receipt,
                                                             open_conversation=open_conversation),
@@ -213,6 +218,18 @@ LEAD_PAGES = (
     (N_('Wall displays'), 'tv', '/admin/displays', 'admin-displays-link'),
     (N_('Agents’ recaps'), 'auto_stories', '/recap', 'recap-link'),
 )
+
+
+def season_recap_notice(period: RecapPeriod) -> None:
+    """The card offering the agent their recap of the season that just ended."""
+    with ui.card().classes('w-full bg-deep-purple-1 gap-1').mark('season-recap-ready'):
+        with ui.row().classes('items-center gap-2 no-wrap'):
+            ui.icon('auto_stories', color='deep-purple-7')
+            ui.label(_('Your season recap is ready')).classes('text-base font-bold')
+        ui.label(_('{season} is over: see your best day, your bests and how you grew since the season before.')
+                 .format(season=period.season)).classes('text-sm').mark('season-recap-text')
+        ui.button(_('Open my recap'), on_click=lambda: ui.navigate.to(recap_url(period))) \
+            .props('no-caps dense color=deep-purple').mark('season-recap-open')
 
 
 def page_links(agent: AgentView) -> None:

@@ -106,6 +106,9 @@ class EventKind(str, Enum):
     # a lead changed the wellbeing caps (issue 20, services/domain/wellbeing.py); agent_id: the lead; data:
     # daily_hours, break_after_minutes (0: off), by
     WELLBEING_CHANGED = 'wellbeing_changed'
+    # an agent opened their recap of a finished season (issue 20), so the dashboard stops offering it; agent_id: the
+    # agent; data: season (its name), start, end; key: season_recap_opened:{agent}:{start}, once per agent and season
+    SEASON_RECAP_OPENED = 'season_recap_opened'
 
 
 class Channel(str, Enum):

@@ -75,9 +75,10 @@ NO_BESTS = PersonalBests(records={})
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RecapPeriod:
-    """A period an agent looks back on: a month now, a season later (both days included)."""
+    """A period an agent looks back on: a month or a season (both days included)."""
     start: date
     end: date
+    season: str = ''  # the season's name; '' for a month
 
     def __post_init__(self) -> None:
         if self.end < self.start:

@@ -1,4 +1,5 @@
-"""An agent's recap of a period (issue 20): their month compared with themselves, and the same as a shareable image.
+"""An agent's recap of a period (issue 20): their month or season compared with themselves, and the same as a
+shareable image.
 
 The image is an SVG built here as a plain string, every text escaped, so no agent or customer text can become markup;
 the browser turns it into a PNG (ui/recap.py), which needs no image library on the server.
@@ -37,6 +38,7 @@ class Recap:
     current_streak: int  # at the period's end (or today, for the running period)
     skills: dict[str, int] = field(default_factory=dict)  # points by domain in the period
     previous_skills: dict[str, int] = field(default_factory=dict)  # the same, the period before
+    previous: RecapPeriod | None = None  # the period compared with: the month before, or the season before
     badges: tuple[tuple[str, date], ...] = ()  # badge names won (gained) in the period, with the day
     quests: tuple[tuple[str, date], ...] = ()  # quests and team missions completed
     kind_words: tuple[KindWord, ...] = ()  # good ratings' comments and colleagues' thanks
@@ -59,7 +61,10 @@ class Recap:
 
 
 def period_title(period: RecapPeriod) -> str:
-    """'December 2026' for a month, else 'from … to …'."""
+    """'December 2026' for a month, 'Winter cup (1 Oct 2026 to 31 Dec 2026)' for a season, else 'from … to …'."""
+    if period.season:
+        return _('{season} ({first} to {last})').format(season=period.season, first=day_text(period.start),
+                                                         last=day_text(period.end))
     if period.start.day == 1 and (period.end + timedelta(days=1)).day == 1 \
             and (period.start.year, period.start.month) == (period.end.year, period.end.month):
         return day_text(period.start, style='LLLL y')

@@ -16,6 +16,7 @@ from services.domain.text import MAX_NAME, checked_text
 
 MAX_SEASONS = 100
 PODIUM = 3  # the standings a past season shows
+RECAP_NOTICE_DAYS = 7  # how long after a season's end the dashboard says its recap is ready (until it is opened)
 
 
 class SeasonError(ActionError):
@@ -66,6 +67,18 @@ def ended_seasons(seasons: Iterable[Season], today: date) -> list[Season]:
     """The seasons over by ``today``, the latest first."""
     return sorted((season for season in seasons if season.end < today), key=lambda season: season.start,
                   reverse=True)
+
+
+def previous_season(seasons: Iterable[Season], season: Season) -> Season | None:
+    """The season that ended last before ``season`` began, if any."""
+    return max((other for other in seasons if other.end < season.start), key=lambda other: other.end, default=None)
+
+
+def recap_due(seasons: Iterable[Season], today: date, *, days: int = RECAP_NOTICE_DAYS) -> Season | None:
+    """The season whose recap the dashboard offers on ``today``: the latest one over, if it ended less than ``days``
+    days ago."""
+    over = ended_seasons(seasons, today)
+    return over[0] if over and (today - over[0].end).days <= days else None
 
 
 def check_seasons(seasons: Sequence[Season], *, before: Sequence[Season], today: date) -> tuple[Season, ...]:

@@ -1,6 +1,11 @@
-"""An agent's recap of a month (issue 20): their days, bests, streaks, badges, skills, quests and kind words, compared
-with themselves only. An agent reads their own; a lead reads anyone's. The period is a pair of dates
-(services/domain/personal_bests.py's ``RecapPeriod``), so a season reads the same way as a month.
+"""An agent's recap of a month or a season (issue 20): their days, bests, streaks, badges, skills, quests and kind
+words, compared with themselves only (the month before, the season before). An agent reads their own; a lead reads
+anyone's. The period is a pair of dates (services/domain/personal_bests.py's ``RecapPeriod``), so a season reads the
+same way as a month.
+
+When a season ends, each agent's dashboard offers its recap for a few days, until they open it: the opening is a
+``SEASON_RECAP_OPENED`` event keyed by agent and season (recorded once), so whether it is still offered is read from
+the log like everything else.
 """
 from datetime import date, datetime, timedelta
 
@@ -8,6 +13,7 @@ from models import AnalyticsDay, BadgeHolding, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, Rating
 from services.domain.floor_calendar import day_start, floor_day
+from services.domain.i18n import _
 from services.domain.personal_bests import (
     DayFigures,
     RecapPeriod,
@@ -18,21 +24,26 @@ from services.domain.personal_bests import (
     month_period,
 )
 from services.domain.recap import KIND_WORDS_SHOWN, SKILLS, KindWord, Recap, recap_svg
+from services.domain.seasons import Season, previous_season, recap_due
 from services.game.badges import BadgeService
 from services.game.personal_bests import PersonalBestsService
+from services.game.seasons import SeasonService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
+from services.platform.event_log import GameService
 
 FIRST_YEAR = 2000
 
 
 class RecapService:
-    def __init__(self, *, clock: Clock, directory: Directory, bests: PersonalBestsService,
-                 badges: BadgeService) -> None:
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory, bests: PersonalBestsService,
+                 badges: BadgeService, seasons: SeasonService) -> None:
         self.clock = clock
+        self.game = game
         self.directory = directory
         self.bests = bests
         self.badges = badges
+        self.seasons = seasons
 
     def month(self, text: str | None = None) -> RecapPeriod:
         """The month ``text`` names ('2026-11'), or this month.
@@ -53,6 +64,57 @@ class RecapService:
             raise ActionError('That month has not begun: choose this month or an earlier one.')
         return period
 
+    def season(self, text: str) -> RecapPeriod:
+        """The season that starts on the day ``text`` names ('2026-10-01').
+
+        :raises ActionError: no season starts that day, or it has not begun
+        """
+        try:
+            start = date.fromisoformat(text)
+        except ValueError:
+            start = None
+        season = next((season for season in self.seasons.seasons if season.start == start), None)
+        if season is None:
+            raise ActionError(_('No season starts on that day: choose one of the seasons listed.'))
+        if season.start > floor_day(self.clock.now()):
+            raise ActionError(_('That season has not begun: choose one that has.'))
+        return season_period(season)
+
+    def period(self, month: str | None = None, season: str | None = None) -> RecapPeriod:
+        """The season starting on the day ``season`` names if given, else the month ``month`` names (or this month).
+
+        :raises ActionError: as :meth:`month` and :meth:`season`
+        """
+        return self.season(season) if season else self.month(month)
+
+    def season_periods(self) -> list[RecapPeriod]:
+        """The seasons begun (the running one too), the latest first: the recap's choices beside the months."""
+        today = floor_day(self.clock.now())
+        return [season_period(season) for season in reversed(self.seasons.seasons) if season.start <= today]
+
+    async def season_ready(self, agent_id: int) -> RecapPeriod | None:
+        """The season whose recap the agent's dashboard offers: one that ended in the last few days, its recap not
+        opened yet by the agent (one indexed read, and only in the days after a season's end)."""
+        season = recap_due(self.seasons.seasons, floor_day(self.clock.now()))
+        if season is None or await StoredEvent.filter(key=opened_key(agent_id, season)).exists():
+            return None
+        return season_period(season)
+
+    async def opened(self, actor: AgentView, period: RecapPeriod) -> None:
+        """The agent opened their own recap of the season their dashboard offers: the offer goes (recorded once; a
+        lead reading an agent's recap, a month's or an older season's records nothing)."""
+        season = recap_due(self.seasons.seasons, floor_day(self.clock.now()))
+        if actor.is_lead or season is None or (season.start, season.end) != (period.start, period.end):
+            return
+        key = opened_key(actor.id, season)
+        if await StoredEvent.filter(key=key).exists():
+            return
+        async with self.game.unit_of_work() as work:
+            if not await StoredEvent.filter(key=key).exists():  # another tab may have recorded it meanwhile
+                await work.record(EventKind.SEASON_RECAP_OPENED, agent_id=actor.id, key=key,
+                                  data={'season': season.name, 'start': season.start.isoformat(),
+                                        'end': season.end.isoformat()})
+
     async def recap(self, actor: AgentView, period: RecapPeriod, agent_id: int | None = None) -> Recap:
         """The recap of ``agent_id`` (the actor, when None) over ``period``.
 
@@ -65,10 +127,7 @@ class RecapService:
         end = min(period.end, today)
         days = await self.bests.stored_days(subject.id, end)
         start, finish = _moment(period.start), _moment(end + timedelta(days=1))
-        previous = RecapPeriod(start=period.start - (period.end - period.start) - timedelta(days=1),
-                               end=period.start - timedelta(days=1))
-        if period.start.day == 1:  # a month compares with the month before, whatever its length
-            previous = month_period(previous.end.year, previous.end.month)
+        previous = self._previous(period)
         return Recap(
             agent_id=subject.id, agent_name=subject.name, period=period,
             days=tuple((day, days.get(day, DayFigures())) for day in period.days() if day <= end),
@@ -76,7 +135,7 @@ class RecapService:
             longest_streak=longest_streak_in(days, period),
             current_streak=fold_days(days, until=end).current_streak(end),
             skills=await _skills(subject.id, period.start, end),
-            previous_skills=await _skills(subject.id, previous.start, previous.end),
+            previous_skills=await _skills(subject.id, previous.start, previous.end), previous=previous,
             badges=await self._badges(subject.id, start, finish),
             quests=await _quests(subject.id, start, finish),
             kind_words=await _kind_words(subject.id, start, finish))
@@ -84,6 +143,19 @@ class RecapService:
     async def image(self, actor: AgentView, period: RecapPeriod, agent_id: int | None = None) -> str:
         """The recap as an SVG image (the browser turns it into a PNG to download)."""
         return recap_svg(await self.recap(actor, period, agent_id))
+
+    def _previous(self, period: RecapPeriod) -> RecapPeriod:
+        """What a period is compared with: the season before a season, the month before a month, else as many days
+        just before."""
+        if period.season:
+            season = Season(name=period.season, start=period.start, end=period.end)
+            if (before := previous_season(self.seasons.seasons, season)) is not None:
+                return season_period(before)
+        previous = RecapPeriod(start=period.start - (period.end - period.start) - timedelta(days=1),
+                               end=period.start - timedelta(days=1))
+        if period.start.day == 1 and not period.season:  # a month compares with the month before, whatever its length
+            previous = month_period(previous.end.year, previous.end.month)
+        return previous
 
     def _subject(self, actor: AgentView, agent_id: int | None) -> AgentView:
         if agent_id is None or agent_id == actor.id:
@@ -100,6 +172,15 @@ class RecapService:
             .order_by('gained_at', 'id').values_list('badge_key', 'gained_at')
         names = {definition.key: definition.name for definition in self.badges.definitions}
         return tuple((names.get(key, key), floor_day(gained)) for key, gained in won)
+
+
+def season_period(season: Season) -> RecapPeriod:
+    return RecapPeriod(start=season.start, end=season.end, season=season.name)
+
+
+def opened_key(agent_id: int, season: Season) -> str:
+    """The idempotency key of an agent's opening of a season's recap (a finished season's dates never change)."""
+    return f'season_recap_opened:{agent_id}:{season.start.isoformat()}'
 
 
 async def _skills(agent_id: int, first: date, last: date) -> dict[str, int]:

@@ -1,9 +1,10 @@
 """Property: whatever events arrive (duplicates, late arrivals with earlier times, lead edits, restarts), the live
-game (points, levels, badge holders and their history, trophies, seasons' boards) equals a replay of the log."""
+game (points, levels, badge holders and their history, trophies, seasons' boards, kudos' awards, personal bests and
+streaks) equals a replay of the log."""
 import asyncio
 import contextlib
 import tempfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -12,16 +13,20 @@ from tortoise import Tortoise
 from tortoise.backends.base import executor
 
 from models import LedgerEntry
+from services.domain.analytics import AnalyticsTally
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.personal_bests import DayFigures, PersonalBests, fold_days, merged_days, with_today
 from services.domain.scoring import Award, AwardKind, Domain, ScoringPolicy, policy_as_dict
 from services.domain.seasons import Season, past_results
 from services.domain.trophies import monthly_winners
 from services.game.analytics import AnalyticsService
 from services.game.badges import BadgeService
 from services.game.boss import BossService
+from services.game.kudos import KudosService
 from services.game.leaderboard import LeaderboardService
 from services.game.levels import LevelService
+from services.game.personal_bests import PersonalBestsService
 from services.game.quests import QuestDraft, QuestService
 from services.game.rebuild import differences, replay
 from services.game.scoring import ScoringService
@@ -42,7 +47,7 @@ STATUSES = ('online', 'on_break', 'away', 'offline')
 ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'note_added', 'transferred', 'viewed',
            'presence_changed',
            'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'edit_season', 'restart', 'boss_start',
-           'boss_check', 'edit_wellbeing')
+           'boss_check', 'edit_wellbeing', 'kudos', 'bests')
 
 steps = st.lists(st.tuples(
     st.sampled_from(ACTIONS),
@@ -59,6 +64,33 @@ class ArrivalClock(ManualClock):
 
     def set(self, moment: datetime) -> None:
         self._now = moment
+
+
+class WallClock:
+    """The time services read, which never goes back while arrivals do (a late webhook carries an earlier time)."""
+
+    speed = 1.0
+
+    def __init__(self, arrivals: ManualClock) -> None:
+        self.arrivals = arrivals
+        self._latest = arrivals.now()
+
+    def now(self) -> datetime:
+        self._latest = max(self._latest, self.arrivals.now())
+        return self._latest
+
+
+def replayed_bests(rebuilt_days: dict, resolved: dict, analytics: AnalyticsTally, agent_id: int,
+                   today: date) -> PersonalBests:
+    """An agent's bests folded from the replay's aggregates: points and resolutions per day, ratings per day."""
+    ratings: dict[date, list[int]] = {}
+    for (day, agent, _channel), counters in analytics.days.items():
+        if agent == agent_id and counters.get('rated'):
+            counts = ratings.setdefault(day, [0, 0])
+            counts[0] += counters.get('rated_good', 0)
+            counts[1] += counters['rated']
+    days = merged_days(rebuilt_days.get(agent_id, {}), resolved.get(agent_id, {}), ratings)
+    return with_today(fold_days(days, until=today - timedelta(days=1)), today, days.get(today) or DayFigures())
 
 
 def event_data(action: str, conversation: int, variant: int, clock: ManualClock) -> dict:
@@ -103,10 +135,17 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                                         team_id=None, team_name='', style='', is_demo=False) for agent_id in (1, 2, 3)}
     wellbeing = WellbeingService(clock=clock, game=game, directory=floor, notices=Notices(), badges=badges)
     game.store_with_events(badges)
-    game.store_with_events(AnalyticsService(clock=clock, game=game, directory=Directory()))  # the daily aggregates
+    analytics = AnalyticsService(clock=clock, game=game, directory=Directory())
+    game.store_with_events(analytics)  # the daily aggregates
     leaderboard = LeaderboardService(clock=clock, game=game, directory=Directory())
     seasons = SeasonService(clock=clock, game=game, leaderboard=leaderboard)
-    for listener in (levels.on_committed, trophies.on_committed, quests.on_committed, leaderboard.on_committed):
+    kudos = KudosService(clock=clock, game=game, directory=floor, notices=Notices())
+    # the card's bests: the closed days folded once a day and kept, today on top (its clock never goes back)
+    wall = WallClock(clock)
+    bests = PersonalBestsService(clock=wall, leaderboard=leaderboard, analytics=analytics, directory=floor,
+                                 notices=Notices())
+    for listener in (levels.on_committed, trophies.on_committed, quests.on_committed, leaderboard.on_committed,
+                     bests.on_committed):
         game.committed.subscribe(listener)
     await levels.load()
     await scoring.load()
@@ -145,6 +184,14 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                                 end=today + timedelta(days=conversation - 1))
                 with contextlib.suppress(ActionError):  # e.g. overlapping a finished season after a late arrival
                     await seasons.save(LEAD, [s for s in seasons.seasons if seasons.ended(s)] + [season])
+                continue
+            if action == 'kudos':  # a thanks to a colleague (refused to oneself or past the day's limit)
+                with contextlib.suppress(ActionError):
+                    await kudos.send(floor.agents[agent_id], 1 + (agent_id + variant) % 3, f'thanks #{number}')
+                continue
+            if action == 'bests':  # the agent's card shown: their days folded and kept until the date changes
+                await analytics.follow_ratings(agent_id)
+                bests.view(agent_id)
                 continue
             if action == 'edit_wellbeing':  # a daily limit of 0 (off) to 3 hours
                 if wellbeing.policy.daily_hours != variant:
@@ -189,6 +236,11 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
         await boss.load()  # the fight folded back from the log at a restart is the live one
         assert game.projection.boss.fight == live_fight
         assert rebuilt.metrics == game.projection.agents
+        today = wall.now().date()
+        for agent_id in floor.agents:  # the card's bests, kept incrementally, are those the replay's days give
+            await analytics.follow_ratings(agent_id)
+            assert bests.view(agent_id).bests == replayed_bests(rebuilt.tally.by_agent, rebuilt.resolved.by_agent,
+                                                                rebuilt.analytics, agent_id, today)
         assert {row[:2] for row in rebuilt.badge_history if row[3] is None} == \
             {(key, agent_id) for key, holders in badges.tracker.board.current.items() for agent_id in holders}
         ledger = [(e.occurred_at, Award(agent_id=e.agent_id, points=e.points, domain=Domain(e.domain),

@@ -14,6 +14,8 @@ from services.domain.seasons import (
     ended_seasons,
     final_standings,
     past_results,
+    previous_season,
+    recap_due,
     seasons_from_data,
 )
 
@@ -96,3 +98,18 @@ def test_past_results_list_only_finished_seasons_latest_first():
     assert ended_seasons((AUTUMN, WINTER, SPRING), date(2027, 3, 2)) == [WINTER, AUTUMN]
     results = past_results((AUTUMN, WINTER, SPRING), by_season, date(2027, 3, 2))
     assert [(result.season, result.champions) for result in results] == [(WINTER, {2}), (AUTUMN, {1})]
+
+
+@pytest.mark.parametrize(('today', 'expected'), [
+    (date(2026, 11, 30), None),  # autumn's last day: not over yet
+    (date(2026, 12, 1), AUTUMN), (date(2026, 12, 7), AUTUMN), (date(2026, 12, 8), None),  # the week after its end
+    (date(2027, 2, 28), None),  # winter's last day: autumn's week long over
+    (date(2027, 3, 1), WINTER), (date(2027, 6, 7), SPRING), (date(2027, 6, 8), None)])
+def test_a_seasons_recap_is_due_for_a_week_after_its_end(today, expected):
+    assert recap_due((WINTER, SPRING, AUTUMN), today) == expected
+
+
+def test_a_season_is_compared_with_the_one_that_ended_last_before_it():
+    assert previous_season((SPRING, AUTUMN, WINTER), SPRING) == WINTER
+    assert previous_season((SPRING, AUTUMN, WINTER), WINTER) == AUTUMN
+    assert previous_season((SPRING, AUTUMN, WINTER), AUTUMN) is None
