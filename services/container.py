@@ -119,7 +119,6 @@ class Services:
         """Open the database and load the projections from the log."""
         await self.open()
         await self.load()
-        await self.game.follow(self.settings.db_url)  # PostgreSQL: other processes' events, folded here too
 
     async def open(self) -> None:
         await open_database(self.settings.db_url)
@@ -147,6 +146,7 @@ class Services:
         await self.sessions.load()  # after the directory: a session's role is compared with its account's
         await self.displays.load()
         await self.boss.load()  # into the projection game.load() built
+        await self.game.follow(self.settings.db_url)  # PostgreSQL: other processes' events, folded here too
 
     async def load_workspace_settings(self) -> None:
         """Routing, SLA policies and rules: what leads configure (after the inbox, whose queue they look at)."""

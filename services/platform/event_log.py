@@ -203,10 +203,11 @@ class GameService:
 
     async def _follow(self, db_url: str, poll_seconds: float) -> None:
         notified = asyncio.Event()
-        connection = await asyncpg.connect(asyncpg_dsn(db_url))  # a connection of its own: LISTEN lasts while it does
+        listening: asyncpg.Connection | None = None  # a connection of its own: LISTEN lasts while it does
         try:
-            await connection.add_listener(NOTIFY_CHANNEL, lambda *_: notified.set())  # the payload is not trusted
             while True:
+                if listening is None or listening.is_closed():  # at start, and after the database dropped it
+                    listening = await self._listen(db_url, notified)
                 try:
                     await asyncio.wait_for(notified.wait(), poll_seconds)
                 except TimeoutError:
@@ -217,7 +218,22 @@ class GameService:
                 except Exception:  # the next notification or poll tries again from the same cursor
                     log.exception('following the event log failed')
         finally:
-            await connection.close()
+            if listening is not None:
+                await listening.close()
+
+    async def _listen(self, db_url: str, notified: asyncio.Event) -> asyncpg.Connection | None:
+        try:
+            connection = await asyncpg.connect(asyncpg_dsn(db_url))
+            await connection.add_listener(NOTIFY_CHANNEL, lambda *args: self._notified(notified, args[-1]))
+            return connection
+        except (OSError, asyncpg.PostgresError) as error:  # the poll goes on; listening is tried again next round
+            log.warning('cannot listen for the event log\'s notifications (%s): polling only', error)
+            return None
+
+    def _notified(self, notified: asyncio.Event, payload: str) -> None:
+        """The payload only spares a look after this process's own commits: a wrong one is repaired by the poll."""
+        if not payload.isdigit() or int(payload) > self.last_event_id:
+            notified.set()
 
     def _undo(self, first_id: int, work: 'UnitOfWork', *, begun: bool = True) -> None:
         """The transaction was rolled back: forget what it folded, and the ids it took."""
