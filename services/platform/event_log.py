@@ -127,7 +127,7 @@ class GameService:
                 async with in_transaction() as connection:
                     if self._shared:  # on SQLite the file's single writer and this lock already serialise
                         await connection.execute_query('LOCK TABLE event IN EXCLUSIVE MODE')
-                        followed = await self._catch_up()  # committed: kept even if this unit rolls back
+                        await self._catch_up(followed)  # committed: kept even if this unit rolls back
                         first_id = self._next_id
                     self.projection.begin()
                     begun = True
@@ -137,12 +137,13 @@ class GameService:
                         await connection.execute_query('SELECT pg_notify($1, $2)',
                                                        [NOTIFY_CHANNEL, str(work.events[-1].id)])
             except AlreadyRecorded as duplicate:
-                self._undo(first_id, work, begun=begun)
+                self._undo(first_id, work)
                 log.info('%s: the repeated action changed nothing', duplicate)
                 self._publish_followed(followed)
                 return
             except BaseException:
-                self._undo(first_id, work, begun=begun)
+                if begun:  # else nothing was recorded, and what was caught up is committed
+                    self._undo(first_id, work)
                 self._publish_followed(followed)
                 raise
             self.projection.commit()
@@ -171,19 +172,22 @@ class GameService:
 
     async def catch_up(self) -> list[Outcome]:
         """Fold (and publish on :attr:`followed`) what other processes committed since this one last looked."""
-        async with self._lock:
-            outcomes = await self._catch_up()
-        self._publish_followed(outcomes)
+        outcomes: list[Outcome] = []
+        try:
+            async with self._lock:
+                await self._catch_up(outcomes)
+        finally:  # what was folded is told, also when a later read failed
+            self._publish_followed(outcomes)
         return outcomes
 
-    async def _catch_up(self) -> list[Outcome]:
+    async def _catch_up(self, outcomes: list[Outcome]) -> None:
         """Fold every committed event after the last this process folded, as if recorded here (under the lock).
 
         Writers hold an exclusive lock on the event table from before they take their ids until they commit, so ids
         are handed out in commit order: once an event is visible, every smaller id is committed and visible too, and
         reading ``id > the last folded`` never skips one that commits later. The stored projections are not written
-        again: the recording process wrote them with the events."""
-        outcomes: list[Outcome] = []
+        again: the recording process wrote them with the events. ``outcomes`` receives what was folded."""
+        first = len(outcomes)
         async for event in iterate_events(after=self._next_id - 1):
             if (conversation_id := self.projection.missing_resolution(event)) is not None:
                 resolution = await stored_resolution(conversation_id)
@@ -191,11 +195,10 @@ class GameService:
                     self.projection.resolutions[conversation_id] = resolution
             outcomes.append(self.projection.apply(event))
             self._next_id = event.id + 1
-        if outcomes:
-            events = [outcome.event for outcome in outcomes]
+        if folded := outcomes[first:]:
+            events = [outcome.event for outcome in folded]
             for projection in self._stored:
-                await projection.follow(events, outcomes)
-        return outcomes
+                await projection.follow(events, folded)
 
     def _publish_followed(self, outcomes: list[Outcome]) -> None:
         if outcomes:
@@ -235,10 +238,9 @@ class GameService:
         if not payload.isdigit() or int(payload) > self.last_event_id:
             notified.set()
 
-    def _undo(self, first_id: int, work: 'UnitOfWork', *, begun: bool = True) -> None:
+    def _undo(self, first_id: int, work: 'UnitOfWork') -> None:
         """The transaction was rolled back: forget what it folded, and the ids it took."""
-        if begun:
-            self.projection.rollback()
+        self.projection.rollback()
         self._next_id = first_id
         if work.stored:
             for projection in self._stored:
