@@ -147,6 +147,7 @@ class Services:
         await self.sessions.load()  # after the directory: a session's role is compared with its account's
         await self.displays.load()
         await self.boss.load()  # into the projection game.load() built
+        await self.game.follow(self.settings.db_url)  # PostgreSQL: other processes' events, folded here too
 
     async def load_workspace_settings(self) -> None:
         """Routing, SLA policies and rules: what leads configure (after the inbox, whose queue they look at)."""
@@ -161,6 +162,7 @@ class Services:
         await self.scheduler.stop()
         await self.routing.stop()
         await self.presence.close()
+        await self.game.stop_following()
         async with self.game.unit_of_work():  # waits for the writer to be idle
             pass
         await self.quests.stop()  # records the completions of the events committed so far
@@ -244,6 +246,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     connections = ConnectionService(clock=clock, game=game, inbox=inbox, directory=directory, auth=auth,
                                     key=settings.storage_secret.get_secret_value(),
                                     wall=wall)
+    handovers = HandoverNotices(inbox=inbox, directory=directory, notices=notices)
     # who hears of a commit, in this order, once the writer's transaction has committed (a simulator main.py builds
     # subscribes after these)
     for listener in (sessions.on_committed,  # an account disabled, its role or password changed: its sessions end
@@ -257,9 +260,15 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      trophies.on_committed,  # the month's trophy standings
                      monitor.on_committed,  # the lead's monitor: today's figures
                      boss.on_committed,  # the boss fight's view, once for every dashboard and kiosk
-                     HandoverNotices(inbox=inbox, directory=directory,  # a conversation handed over: its receiver told
-                                     notices=notices).on_committed):
+                     handovers.on_committed):  # a conversation handed over: its receiver told
         game.committed.subscribe(listener)
+    # another process's events (PostgreSQL): only the listeners that keep this process's memory and screens in step;
+    # the quest recorder and routing act on a commit by writing, which the recording process does once
+    for listener in (sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
+                     leaderboard.on_committed, bests.on_committed, progress.on_committed, sla.on_committed,
+                     levels.on_committed, trophies.on_committed, monitor.on_committed, boss.on_committed,
+                     handovers.on_committed):
+        game.followed.subscribe(listener)
     directory.changed.subscribe(leaderboard.broadcast.poke)  # an account created, disabled or changed: rank again
     return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
                     sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,

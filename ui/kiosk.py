@@ -165,6 +165,7 @@ class PublicFloor:
         services.levels.level_ups.subscribe(self._on_level_ups, unsubscribe_on_delete=False)
         services.quests.completed.subscribe(self._on_completion, unsubscribe_on_delete=False)
         services.game.committed.subscribe(self._on_committed, unsubscribe_on_delete=False)
+        services.game.followed.subscribe(self._on_committed, unsubscribe_on_delete=False)  # another process's
         services.boss.changed.subscribe(self._on_boss, unsubscribe_on_delete=False)
         boss = services.boss.view()
         self._boss_celebrated = boss.number if boss is not None else 0  # the last boss whose defeat was celebrated

@@ -34,6 +34,7 @@ from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_start, floor_day, hour_start
 from services.domain.i18n import N_, _
+from services.domain.projection import Outcome
 from services.domain.wording import duration
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -128,11 +129,20 @@ class AnalyticsService:
         tally = AnalyticsTally()
         tally.add_all(work.outcomes, await rated_facts(work.events))
         await add_analytics(tally)
-        rated = [(agent_id, day, counters['rated_good'], counters['rated'])
-                 for (day, agent_id, _channel), counters in tally.rows().items()
-                 if agent_id in self._ratings and counters['rated']]
-        if rated:
+        if rated := self._rated(tally):
             work.after_commit(lambda: self._count_ratings(rated))
+
+    async def follow(self, events: list[GameEvent], outcomes: list[Outcome]) -> None:
+        """Another process's events (PostgreSQL): it wrote their aggregates; here only the cards' ratings count."""
+        if self._ratings:
+            tally = AnalyticsTally()
+            tally.add_all(outcomes, await rated_facts(events))
+            self._count_ratings(self._rated(tally))
+
+    def _rated(self, tally: AnalyticsTally) -> list[tuple[int, date, int, int]]:
+        return [(agent_id, day, counters['rated_good'], counters['rated'])
+                for (day, agent_id, _channel), counters in tally.rows().items()
+                if agent_id in self._ratings and counters['rated']]
 
     def _count_ratings(self, rated: list[tuple[int, date, int, int]]) -> None:
         for agent_id, day, good, count in rated:

@@ -31,6 +31,7 @@ from services.domain.badges import (
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_start, floor_day
+from services.domain.projection import Outcome
 from services.domain.text import MAX_BADGE_DESCRIPTION, MAX_BADGE_KEY, MAX_NAME, checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -341,12 +342,7 @@ class BadgeService:
         """Feed the unit's events to the board and write the holder changes they cause, in the events' transaction
         (:meth:`GameService.store_with_events`): a crash can never leave the history behind the log."""
         await self._reload_if_stale(before_id=work.events[0].id)
-        changes: list[HolderChange] = []
-        for event in work.events:
-            if event.kind == EventKind.BADGES_CHANGED:
-                changes += self.tracker.redefine(event, await recent_events(event))
-            else:
-                changes += self.tracker.apply(event)
+        changes = await self._feed(work.events)
         if changes:
             await store_changes(changes)
             work.after_commit(lambda: self._publish(changes))
@@ -355,6 +351,23 @@ class BadgeService:
         """The transaction was rolled back after the board took its events: rebuilt from the database before its next
         use (the next unit of work, or the next tick)."""
         self._stale = True
+
+    async def follow(self, events: list[GameEvent], outcomes: list[Outcome]) -> None:
+        """Feed the board another process's events (PostgreSQL): it stored their holder changes; here they are only
+        shown."""
+        await self._reload_if_stale(before_id=events[0].id)
+        changes = await self._feed(events)
+        if changes:
+            self._publish(changes)
+
+    async def _feed(self, events: list[GameEvent]) -> list[HolderChange]:
+        changes: list[HolderChange] = []
+        for event in events:
+            if event.kind == EventKind.BADGES_CHANGED:
+                changes += self.tracker.redefine(event, await recent_events(event))
+            else:
+                changes += self.tracker.apply(event)
+        return changes
 
     async def _reload_if_stale(self, *, before_id: int | None = None) -> None:
         if self._stale:

@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 from nicegui import Event
 from tortoise import Tortoise
 from tortoise.fields.data import JSON_LOADS
@@ -22,8 +24,11 @@ from services.domain.projection import AgentMetrics, BoundedResolutions, GamePro
 from services.domain.scoring import Award, AwardKind, Domain
 from services.platform.clock import Clock
 from services.platform.level_history import level_rows, reached_levels
+from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
+NOTIFY_CHANNEL = 'deskquest_events'  # PostgreSQL: a writer's commit tells the other processes the log's new last id
+POLL_SECONDS = 1.5  # PostgreSQL: how often a process looks at the log without a notification (one may be lost)
 CHUNK = 500  # rows per statement: well under SQLite's limit on bound parameters
 METRIC_FIELDS = [name for name in AgentMetrics.__dataclass_fields__ if name != 'agent_id']
 
@@ -46,6 +51,9 @@ class StoredProjection(Protocol):
     def discard(self) -> None:
         """The transaction :meth:`store` wrote in was rolled back: the in-memory state is ahead of the database."""
 
+    async def follow(self, events: list[GameEvent], outcomes: list['Outcome']) -> None:
+        """Fold events another process recorded (and stored: write nothing), as :meth:`store` folds this one's."""
+
 
 class GameService:
     """Owns the event log and the game projection built from it.
@@ -54,6 +62,11 @@ class GameService:
     for the helpdesk change, its events and the projections they cause, and :attr:`committed` fired only after commit.
     Events are folded as they are recorded and written in bulk when the unit of work ends, so a batch of many events
     (a webhook burst, the simulator) costs a handful of statements, not a handful per event.
+
+    On PostgreSQL several processes share the log (see "Several processes on PostgreSQL" in docs/ARCHITECTURE.md):
+    a unit of work locks the event table against the other writers and first folds what they committed (catching up),
+    and :meth:`follow` folds their events between writes too; those outcomes go to :attr:`followed`, not to
+    :attr:`committed`, whose listeners may record new events in response (once-only work, done where it was recorded).
     """
 
     def __init__(self, *, clock: Clock, resolution_cache_size: int = 20_000) -> None:
@@ -61,7 +74,10 @@ class GameService:
         self.resolution_cache_size = resolution_cache_size
         self.projection = GameProjection(resolutions=BoundedResolutions(resolution_cache_size))
         self.committed: Event[list[Outcome]] = Event()
+        self.followed: Event[list[Outcome]] = Event()  # another process's committed events, folded here (PostgreSQL)
         self._lock = asyncio.Lock()
+        self._shared = False  # the log is shared with other processes (PostgreSQL): lock, catch up, notify
+        self._follower: asyncio.Task | None = None
         self._next_id = 1
         self._batch: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar('batch', default=None)
         self._stored: list[StoredProjection] = []
@@ -74,9 +90,14 @@ class GameService:
         """Load the projection from its maintained aggregates: no replay of the log, whatever its length."""
         projection = GameProjection(policy=self.projection.policy, levels=self.projection.levels,
                                     resolutions=BoundedResolutions(self.resolution_cache_size))
-        for row in await AgentScore.all().values('agent_id', *METRIC_FIELDS):
-            projection.agents[row['agent_id']] = AgentMetrics(**row)
-        last_id = await StoredEvent.all().order_by('-id').limit(1).values_list('id', flat=True)
+        self._shared = Tortoise.get_connection('default').capabilities.dialect == 'postgres'
+        async with in_transaction() as connection:
+            if self._shared:  # the aggregates and the last id of one moment: no other writer commits in between
+                await connection.execute_query('LOCK TABLE event IN SHARE MODE')
+            for row in await AgentScore.all().using_db(connection).values('agent_id', *METRIC_FIELDS):
+                projection.agents[row['agent_id']] = AgentMetrics(**row)
+            last_id = await StoredEvent.all().using_db(connection).order_by('-id').limit(1).values_list('id',
+                                                                                                         flat=True)
         self._next_id = (last_id[0] if last_id else 0) + 1
         self.projection = projection
 
@@ -98,22 +119,36 @@ class GameService:
             async with batch.savepoint():
                 yield batch
             return
+        followed: list[Outcome] = []
         async with self._lock:
             work = UnitOfWork(self)
             first_id = self._next_id
-            self.projection.begin()
+            begun = False
             try:
-                async with in_transaction():
+                async with in_transaction() as connection:
+                    if self._shared:  # on SQLite the file's single writer and this lock already serialise
+                        await connection.execute_query('LOCK TABLE event IN EXCLUSIVE MODE')
+                        await self._catch_up(followed)  # committed: kept even if this unit rolls back
+                        first_id = self._next_id
+                    self.projection.begin()
+                    begun = True
                     yield work
                     await work.flush()
+                    if self._shared and work.events:
+                        await connection.execute_query('SELECT pg_notify($1, $2)',
+                                                       [NOTIFY_CHANNEL, str(work.events[-1].id)])
             except AlreadyRecorded as duplicate:
                 self._undo(first_id, work)
                 log.info('%s: the repeated action changed nothing', duplicate)
+                self._publish_followed(followed)
                 return
             except BaseException:
-                self._undo(first_id, work)
+                if begun:  # else nothing was recorded, and what was caught up is committed
+                    self._undo(first_id, work)
+                self._publish_followed(followed)
                 raise
             self.projection.commit()
+        self._publish_followed(followed)
         for callback in work.after_commit_callbacks:
             callback()
         if work.outcomes:
@@ -123,6 +158,86 @@ class GameService:
     def last_event_id(self) -> int:
         """The id of the last event recorded (0 for an empty log), committed or in the unit of work in flight."""
         return self._next_id - 1
+
+    async def follow(self, db_url: str, *, poll_seconds: float = POLL_SECONDS) -> None:
+        """On PostgreSQL, keep folding the events other processes record: at each notification of a commit and at
+        least every ``poll_seconds`` (a lost notification is repaired by the poll). Nothing to do on SQLite."""
+        if self._shared and self._follower is None:
+            self._follower = start_task(self._follow(db_url, poll_seconds), name='event log follower')
+
+    async def stop_following(self) -> None:
+        if self._follower is not None:
+            self._follower.cancel()
+            await asyncio.gather(self._follower, return_exceptions=True)
+            self._follower = None
+
+    async def catch_up(self) -> list[Outcome]:
+        """Fold (and publish on :attr:`followed`) what other processes committed since this one last looked."""
+        outcomes: list[Outcome] = []
+        try:
+            async with self._lock:
+                await self._catch_up(outcomes)
+        finally:  # what was folded is told, also when a later read failed
+            self._publish_followed(outcomes)
+        return outcomes
+
+    async def _catch_up(self, outcomes: list[Outcome]) -> None:
+        """Fold every committed event after the last this process folded, as if recorded here (under the lock).
+
+        Writers hold an exclusive lock on the event table from before they take their ids until they commit, so ids
+        are handed out in commit order: once an event is visible, every smaller id is committed and visible too, and
+        reading ``id > the last folded`` never skips one that commits later. The stored projections are not written
+        again: the recording process wrote them with the events. ``outcomes`` receives what was folded."""
+        first = len(outcomes)
+        async for event in iterate_events(after=self._next_id - 1):
+            if (conversation_id := self.projection.missing_resolution(event)) is not None:
+                resolution = await stored_resolution(conversation_id)
+                if resolution is not None:
+                    self.projection.resolutions[conversation_id] = resolution
+            outcomes.append(self.projection.apply(event))
+            self._next_id = event.id + 1
+        if folded := outcomes[first:]:
+            events = [outcome.event for outcome in folded]
+            for projection in self._stored:
+                await projection.follow(events, folded)
+
+    def _publish_followed(self, outcomes: list[Outcome]) -> None:
+        if outcomes:
+            self.followed.emit(outcomes)
+
+    async def _follow(self, db_url: str, poll_seconds: float) -> None:
+        notified = asyncio.Event()
+        listening: asyncpg.Connection | None = None  # a connection of its own: LISTEN lasts while it does
+        try:
+            while True:
+                if listening is None or listening.is_closed():  # at start, and after the database dropped it
+                    listening = await self._listen(db_url, notified)
+                try:
+                    await asyncio.wait_for(notified.wait(), poll_seconds)
+                except TimeoutError:
+                    pass
+                notified.clear()
+                try:
+                    await self.catch_up()
+                except Exception:  # the next notification or poll tries again from the same cursor
+                    log.exception('following the event log failed')
+        finally:
+            if listening is not None:
+                await listening.close()
+
+    async def _listen(self, db_url: str, notified: asyncio.Event) -> asyncpg.Connection | None:
+        try:
+            connection = await asyncpg.connect(asyncpg_dsn(db_url))
+            await connection.add_listener(NOTIFY_CHANNEL, lambda *args: self._notified(notified, args[-1]))
+            return connection
+        except (OSError, asyncpg.PostgresError) as error:  # the poll goes on; listening is tried again next round
+            log.warning('cannot listen for the event log\'s notifications (%s): polling only', error)
+            return None
+
+    def _notified(self, notified: asyncio.Event, payload: str) -> None:
+        """The payload only spares a look after this process's own commits: a wrong one is repaired by the poll."""
+        if not payload.isdigit() or int(payload) > self.last_event_id:
+            notified.set()
 
     def _undo(self, first_id: int, work: 'UnitOfWork') -> None:
         """The transaction was rolled back: forget what it folded, and the ids it took."""
@@ -267,8 +382,8 @@ async def stored_resolution(conversation_id: int) -> Resolution | None:
         for e in entries))
 
 
-async def iterate_events(batch_size: int = 10_000) -> AsyncIterator[GameEvent]:
-    """Yield the whole log in id order, a batch at a time.
+async def iterate_events(batch_size: int = 10_000, *, after: int = 0) -> AsyncIterator[GameEvent]:
+    """Yield the log in id order from the event after ``after`` (the whole log by default), a batch at a time.
 
     Plain SQL rows converted here are about three times faster than the ORM's conversions, which matters to a replay
     of millions of events; SQLite hands back text for times and JSON, PostgreSQL (asyncpg) typed values. JSON is read
@@ -279,7 +394,7 @@ async def iterate_events(batch_size: int = 10_000) -> AsyncIterator[GameEvent]:
     query = ('SELECT id, key, kind, occurred_at, agent_id, conversation_id, data FROM event WHERE id > {} '
              'ORDER BY id LIMIT {}').format(*(('?', '?') if sqlite else ('$1', '$2')))
     kinds = {kind.value: kind for kind in EventKind}
-    last_id = 0
+    last_id = after
     while True:
         if sqlite:
             async with connection.acquire_connection() as raw:  # as execute_query does, with plain tuples for rows:
@@ -300,6 +415,12 @@ async def iterate_events(batch_size: int = 10_000) -> AsyncIterator[GameEvent]:
                             agent_id=agent_id, conversation_id=conversation_id,
                             data=JSON_LOADS(data) if isinstance(data, (str, bytes)) else data)
         last_id = rows[-1][0]
+
+
+def asyncpg_dsn(db_url: str) -> str:
+    """Tortoise's PostgreSQL URL as asyncpg reads it: its scheme, without Tortoise's own query options."""
+    parts = urlsplit(db_url)
+    return urlunsplit(('postgresql', parts.netloc, parts.path, '', ''))
 
 
 def _chunks(items: list[str]) -> Iterable[list[str]]:
