@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
+import orjson
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -451,7 +452,7 @@ class ConnectionService:
                                      delivery_id=delivery_id, existing=existing)
             return 500, reason
         try:
-            reading = read(connection.kind, json.loads(body), received=received)
+            reading = read(connection.kind, decoded(body), received=received)
         except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
             reason = str(error) if isinstance(error, Unreadable) else f'The body is not JSON: {str(error)[:200]}.'
             await self._store_failed(connection, headers, body, received=received, reason=reason, event='',
@@ -611,7 +612,7 @@ class ConnectionService:
             waiting = await Delivery.filter(connection_id=connection.id, ticket=ticket, status='waiting') \
                 .exclude(id=but.id).order_by('id')
         for delivery in waiting:
-            reading = read(connection.kind, json.loads(bytes(delivery.body)), received=delivery.received_at)
+            reading = read(connection.kind, decoded(bytes(delivery.body)), received=delivery.received_at)
             delivery.status, delivery.reason = await self._apply(work, connection, reading, group)
             delivery.applied_at = self.clock.now()
             await _save(delivery, 'status', 'reason', 'applied_at')
@@ -978,6 +979,18 @@ def read(kind: str, payload: object, *, received: datetime) -> Reading:
     if kind == 'zendesk':
         return zendesk.read(payload)
     return freshdesk.read(payload, received=received)
+
+
+def decoded(body: bytes) -> object:
+    """A delivery's JSON: orjson (a third of the standard library's time); what it refuses (numbers beyond 64 bits,
+    NaN, another encoding than UTF-8, malformed JSON) goes to the standard library, which decides and words the
+    error exactly as before.
+
+    :raises ValueError: when the body is not JSON (a ``json.JSONDecodeError``), or ``UnicodeDecodeError``."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
 
 
 def secret_cipher(key: str) -> Fernet:
