@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 from cryptography.fernet import Fernet, InvalidToken
@@ -50,6 +50,7 @@ from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import CHUNK, AlreadyRecorded, GameService, UnitOfWork
+from services.platform.rows import insert_rows
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,9 @@ KEY_DERIVATION_SALT = b'deskquest connection secrets'
 FRESHDESK_RETRY_WINDOW = timedelta(hours=2)
 GROUP_LIMIT = 200  # deliveries committed together at most: a group's transaction stays short
 Answer = tuple[int, str]
-_Row = TypeVar('_Row', Customer, Conversation, Delivery)
+# a delivery made in a group commit, as its row is inserted (plain values: see _NewDelivery)
+DELIVERY_COLUMNS = ('id', 'connection_id', 'delivery_id', 'received_at', 'event', 'status', 'reason', 'body', 'headers',
+                    'ticket', 'applied_at')
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -476,7 +479,7 @@ class ConnectionService:
             if delivery is None:
                 values = {'connection_id': connection.id, 'delivery_id': delivery_id, 'body': body, 'headers': headers,
                           'received_at': received}  # in a group: inserted with its others, just before its commit
-                delivery = group.make(Delivery, **values) if group is not None else Delivery(**values)
+                delivery = group.make_delivery(**values) if group is not None else Delivery(**values)
             delivery.event = reading.event[:80]
             delivery.ticket = ticket
             delivery.status, delivery.reason = await self._apply(work, connection, reading, group)
@@ -602,8 +605,8 @@ class ConnectionService:
             return 'ignored', reading.ignored
         return 'duplicate', 'Every fact in it was already applied.'
 
-    async def _apply_waiting(self, work: UnitOfWork, connection: Connection, ticket: str, *, but: Delivery,
-                             group: '_Group | None' = None) -> None:
+    async def _apply_waiting(self, work: UnitOfWork, connection: Connection, ticket: str, *,
+                             but: 'Delivery | _NewDelivery', group: '_Group | None' = None) -> None:
         """Deliveries kept waiting for this conversation: applied now that more of it is known."""
         if group is not None:
             waiting = [d for d in group.waiting.get((connection.id, ticket), ()) if d is not but and
@@ -632,14 +635,14 @@ class ConnectionService:
                       'sla_due_at': at + SLA_RESOLUTION_TARGETS['normal'], 'inbound_count': 0,
                       'connection_id': connection.id, 'external_id': fact.ticket}
             if scope.group is not None:  # inserted with the group's others, just before its commit
-                customer = scope.group.make(Customer, name=name)
-                conversation = scope.group.make(Conversation, customer_id=customer.id, **values)
+                customer_id = scope.group.make_customer(name)
+                conversation = scope.group.make_conversation(customer_id=customer_id, **values)
             else:
-                customer = await Customer.create(name=name)
-                conversation = await Conversation.create(customer_id=customer.id, **values)
+                customer_id = (await Customer.create(name=name)).id
+                conversation = await Conversation.create(customer_id=customer_id, **values)
             scope.conversation, scope.fresh = conversation, True
             await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key, at=at,
-                              data={'channel': conversation.channel, 'priority': 'normal', 'customer_id': customer.id,
+                              data={'channel': conversation.channel, 'priority': 'normal', 'customer_id': customer_id,
                                     'helpdesk': connection.kind, 'ticket': label})
             return 'applied'
         if conversation is None:
@@ -865,12 +868,14 @@ class _Group:
     the rows they make, inserted in one statement per table just before the commit (so a group of 200 deliveries costs
     a handful of statements, not five each). The deliveries are applied one after the other, so each sees what the
     ones before it did: a repeated delivery id, a conversation made, a delivery left waiting."""
-    deliveries: dict[tuple[int, str], Delivery]  # by (connection, delivery id): every id the group carries that is
-    conversations: dict[tuple[int, str], Conversation | None]  # stored, and those made in it; by (connection, ticket)
+    # by (connection, delivery id): every id the group carries that is stored, and those made in it
+    deliveries: dict[tuple[int, str], 'Delivery | _NewDelivery']
+    conversations: dict[tuple[int, str], Conversation | None]  # by (connection, ticket)
     stored_keys: set[str]  # the keys of the group's facts already in the log
-    waiting: dict[tuple[int, str], list[Delivery]]  # by (connection, ticket)
+    waiting: dict[tuple[int, str], list['Delivery | _NewDelivery']]  # by (connection, ticket)
     made: set[int] = field(default_factory=set)  # conversations made in this group: nothing of them is stored yet
-    new: list[Customer | Conversation | Delivery] = field(default_factory=list)  # to insert, in this order
+    customers: dict[int, str] = field(default_factory=dict)  # made in this group and not inserted yet: their names
+    new: list['Conversation | _NewDelivery'] = field(default_factory=list)  # to insert, in this order
     ids: dict[type, list[int]] = field(default_factory=dict)  # ids taken for the rows it makes
 
     @classmethod
@@ -879,13 +884,13 @@ class _Group:
         connection_ids = sorted({job.connection.id for job in jobs})
         delivery_ids = sorted({job.delivery_id for job in jobs if job.delivery_id is not None})
         tickets = sorted({job.reading.facts[0].ticket for job in jobs if job.reading.facts})
-        deliveries: dict[tuple[int, str], Delivery] = {}
+        deliveries: dict[tuple[int, str], Delivery | _NewDelivery] = {}
         for chunk in _chunked(delivery_ids):
             for row in await Delivery.filter(connection_id__in=connection_ids, delivery_id__in=chunk):
                 deliveries[(row.connection_id, row.delivery_id)] = row
         conversations: dict[tuple[int, str], Conversation | None] = {
             (job.connection.id, job.reading.facts[0].ticket): None for job in jobs if job.reading.facts}
-        waiting: dict[tuple[int, str], list[Delivery]] = {}
+        waiting: dict[tuple[int, str], list[Delivery | _NewDelivery]] = {}
         for chunk in _chunked(tickets):
             for row in await Conversation.filter(connection_id__in=connection_ids, external_id__in=chunk):
                 if (row.connection_id, row.external_id) in conversations:
@@ -904,7 +909,7 @@ class _Group:
         group.ids = await _take_ids({Customer: opening, Conversation: opening, Delivery: len(jobs)})
         return group
 
-    def delivery(self, connection_id: int, delivery_id: str) -> Delivery | None:
+    def delivery(self, connection_id: int, delivery_id: str) -> 'Delivery | _NewDelivery | None':
         return self.deliveries.get((connection_id, delivery_id))
 
     async def conversation(self, connection_id: int, ticket: str) -> Conversation | None:
@@ -912,33 +917,77 @@ class _Group:
             return self.conversations[(connection_id, ticket)]
         return await Conversation.get_or_none(connection_id=connection_id, external_id=ticket)
 
-    def make(self, model: type[_Row], **values: Any) -> _Row:
-        """A new row with an id taken for it, inserted with the others just before the commit."""
+    def make_customer(self, name: str) -> int:
+        """A new customer known by name only (the rest defaulted): its id; inserted with the group's others."""
+        customer_id = self._take(Customer)
+        self.customers[customer_id] = name
+        return customer_id
+
+    def make_conversation(self, **values: Any) -> Conversation:
+        """A new conversation, inserted with the group's others (a model: the inbox may resolve or reopen it)."""
+        row = Conversation(id=self._take(Conversation), **values)
+        self.new.append(row)
+        self.made.add(row.id)
+        self.conversations[(row.connection_id, row.external_id)] = row
+        return row
+
+    def make_delivery(self, **values: Any) -> '_NewDelivery':
+        """A new delivery, inserted with the group's others with its values as they are then."""
+        row = _NewDelivery(id=self._take(Delivery), **values)
+        self.new.append(row)
+        if row.delivery_id is not None:
+            self.deliveries[(row.connection_id, row.delivery_id)] = row
+        return row
+
+    def _take(self, model: type) -> int:
+        """An id taken for a new row of ``model``."""
         ids = self.ids.get(model)
         if not ids:  # more than counted: the group fails, and is run again a delivery at a time
             raise RuntimeError(f'no {model.__name__} id left in the group')
-        row = model(id=ids.pop(0), **values)
-        self.new.append(row)
-        if isinstance(row, Delivery) and row.delivery_id is not None:
-            self.deliveries[(row.connection_id, row.delivery_id)] = row
-        if isinstance(row, Conversation):
-            self.made.add(row.id)
-            self.conversations[(row.connection_id, row.external_id)] = row
-        return row
+        return ids.pop(0)
 
     async def insert_now(self, conversation: Conversation) -> None:
         """Insert a conversation made in this group (and its customer) now, for code that saves it itself."""
-        for row in [row for row in self.new if row is conversation or
-                    (isinstance(row, Customer) and row.id == conversation.customer_id)]:
-            if not row._saved_in_db:
-                await row.save(force_create=True)
+        name = self.customers.pop(conversation.customer_id, None)
+        if name is not None:
+            await insert_rows(Customer, ('id', 'name'), [(conversation.customer_id, name)])
+        if not conversation._saved_in_db:
+            await conversation.save(force_create=True)
 
     async def insert(self) -> None:
-        """Insert the rows the group made (one statement per table), with their final values."""
-        for model in (Customer, Conversation, Delivery):
-            rows = [row for row in self.new if type(row) is model and not row._saved_in_db]
-            if rows:
-                await model.bulk_create(rows, batch_size=CHUNK)
+        """Insert the rows the group made (one statement per table, customers before the conversations that point
+        at them), with their final values."""
+        if self.customers:
+            await insert_rows(Customer, ('id', 'name'), list(self.customers.items()))
+            self.customers.clear()
+        conversations = [row for row in self.new if isinstance(row, Conversation) and not row._saved_in_db]
+        if conversations:
+            await Conversation.bulk_create(conversations, batch_size=CHUNK)
+        deliveries = [row.values() for row in self.new if isinstance(row, _NewDelivery)]
+        if deliveries:
+            await insert_rows(Delivery, DELIVERY_COLUMNS, deliveries)
+
+
+@dataclass(kw_only=True, slots=True)
+class _NewDelivery:
+    """A delivery made in a group commit: the values its row is inserted with just before the commit (a plain object,
+    not a model instance, which costs more to build than the rest of the delivery's own work)."""
+    id: int
+    connection_id: int
+    delivery_id: str | None
+    body: bytes
+    headers: dict[str, str]
+    received_at: datetime
+    event: str = ''
+    status: str = 'received'
+    reason: str = ''
+    ticket: str = ''
+    applied_at: datetime | None = None
+
+    def values(self) -> tuple:
+        """The row, in the order of :data:`DELIVERY_COLUMNS`."""
+        return (self.id, self.connection_id, self.delivery_id, self.received_at, self.event, self.status, self.reason,
+                self.body, self.headers, self.ticket, self.applied_at)
 
 
 async def _take_ids(counts: dict[type, int]) -> dict[type, list[int]]:
@@ -965,10 +1014,10 @@ def _chunked(items: list[str]) -> list[list[str]]:
     return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
 
 
-async def _save(row: Customer | Conversation | Delivery, *fields: str) -> None:
+async def _save(row: Conversation | Delivery | _NewDelivery, *fields: str) -> None:
     """Save a changed row; one a group commit made is not in the database yet: it is inserted with the group's
     others, with its values as they are then."""
-    if row._saved_in_db:
+    if not isinstance(row, _NewDelivery) and row._saved_in_db:
         await row.save(update_fields=list(fields) or None)
 
 
@@ -1017,7 +1066,7 @@ async def _freshdesk_retry_of(connection_id: int, ticket: str, body: bytes, rece
                               group: _Group | None = None) -> Delivery | None:
     """The delivery taken (not failed) for this ticket within :data:`FRESHDESK_RETRY_WINDOW` whose body is this one
     (one taken earlier in the same group too)."""
-    pending = [row for row in group.new if isinstance(row, Delivery) and row.connection_id == connection_id and
+    pending = [row for row in group.new if isinstance(row, _NewDelivery) and row.connection_id == connection_id and
                row.ticket == ticket and row.status != 'failed'] if group is not None else []
     for earlier in reversed(pending):
         if bytes(earlier.body) == body:
