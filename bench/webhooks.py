@@ -1,6 +1,7 @@
 """Webhook ingestion: signed Chatwoot deliveries from concurrent clients, acknowledged after their commit (issue 14).
 
-Usage: ``.venv/bin/python bench/webhooks.py [--deliveries N] [--clients C] [--repeat R] [--http]``.
+Usage: ``.venv/bin/python bench/webhooks.py [--deliveries N] [--clients C] [--repeat R] [--http] [--only single|group]
+[--loop auto|asyncio|uvloop]``.
 
 Compares, in the same run and each on a fresh SQLite file (WAL, synchronous=FULL: an fsync at every commit), one
 transaction per delivery with the group commit (deliveries arriving while a commit is under way share the next one).
@@ -22,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -156,6 +158,8 @@ async def main() -> None:
     parser.add_argument('--clients', type=int, default=50)
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--http', action='store_true', help='post them to POST /webhooks/{token} through uvicorn')
+    parser.add_argument('--loop', choices=('auto', 'asyncio', 'uvloop'), default='auto',
+                        help="the event loop (default: uvicorn's choice, as the app runs: uvloop when installed)")
     parser.add_argument('--only', choices=('single', 'group'), help='run one variant: one transaction each, or group')
     parser.add_argument('--client', nargs=2, metavar=('URL', 'FILE'), help=argparse.SUPPRESS)  # the client process
     args = parser.parse_args()
@@ -164,6 +168,7 @@ async def main() -> None:
         return
     print(f'{args.deliveries} signed Chatwoot deliveries from {args.clients} concurrent clients'
           f'{" over HTTP (uvicorn)" if args.http else " in the process"}, SQLite WAL synchronous=FULL, '
+          f'{type(asyncio.get_running_loop()).__module__.split(".")[0]} event loop, '
           f'median of {args.repeat} rounds', flush=True)
     variants = {'one transaction each': False, 'group commit': True}
     if args.only:
@@ -186,5 +191,14 @@ async def main() -> None:
               f'{medians["group commit"] / medians["one transaction each"]:.2f}x')
 
 
+def event_loop_factory(argv: list[str]) -> Callable[[], asyncio.AbstractEventLoop]:
+    """The event loop the app serves on: uvicorn's 'auto' choice, as ``ui.run`` leaves it (uvloop when installed);
+    ``--loop asyncio`` for the standard library's."""
+    from uvicorn.config import Config
+    loop = argv[argv.index('--loop') + 1] if '--loop' in argv else 'auto'
+    return Config(app=None, loop=loop).get_loop_factory()
+
+
 if __name__ == '__main__':
-    asyncio.run(main())
+    from uvicorn._compat import asyncio_run
+    asyncio_run(main(), loop_factory=event_loop_factory(sys.argv))
