@@ -92,15 +92,12 @@ async def over_http(services, token: str, requests: list[tuple[dict[str, str], b
                     clients: int) -> tuple[float, list[float], float]:
     """Serve the app's webhook handler with uvicorn here; post from a client process (see :func:`client_process`)."""
     import uvicorn
-    from fastapi import FastAPI, Request
+    from fastapi import FastAPI
 
-    from ui.webhooks import answer
+    from ui.webhooks import endpoint
 
     api = FastAPI()
-
-    @api.post('/webhooks/{token}')
-    async def webhook(token: str, request: Request):
-        return await answer(services, token, request)
+    api.add_route('/webhooks/{token}', endpoint(services), methods=['POST'])  # as ui/webhooks.py registers it
 
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
