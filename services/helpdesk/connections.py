@@ -72,7 +72,10 @@ KEY_DERIVATION_SALT = b'deskquest connection secrets'
 FRESHDESK_RETRY_WINDOW = timedelta(hours=2)
 GROUP_LIMIT = 200  # deliveries committed together at most: a group's transaction stays short
 Answer = tuple[int, str]
-# a delivery made in a group commit, as its row is inserted (plain values: see _NewDelivery)
+# a conversation and a delivery made in a group commit, as their rows are inserted (plain values: see _NewDelivery)
+CONVERSATION_COLUMNS = ('id', 'customer_id', 'channel', 'subject', 'status', 'priority', 'created_at', 'waiting_since',
+                        'sla_due_at', 'inbound_count', 'connection_id', 'external_id', 'assignee_id',
+                        'first_response_at', 'resolved_at', 'rating', 'rating_comment')
 DELIVERY_COLUMNS = ('id', 'connection_id', 'delivery_id', 'received_at', 'event', 'status', 'reason', 'body', 'headers',
                     'ticket', 'applied_at')
 
@@ -695,20 +698,19 @@ class ConnectionService:
                               data={'channel': conversation.channel, 'by': 'helpdesk'})
             return 'applied'
         if fact.kind == FactKind.STATUS:
-            return await self._apply_status(work, conversation, fact, key=key, at=at, label=label,
-                                            stored=not scope.fresh, group=scope.group)
+            return await self._apply_status(work, conversation, fact, key=key, at=at, label=label, scope=scope)
         return await self._apply_rating(work, conversation, fact, key=key, at=at, label=label)
 
-    async def _apply_status(self, work: UnitOfWork, conversation: Conversation, fact: Fact, *, key: str,
-                            at: datetime, label: str, stored: bool, group: '_Group | None') -> str:
-        latest = await _latest(work, conversation.id, EventKind.RESOLVED, EventKind.REOPENED, stored=stored)
+    async def _apply_status(self, work: UnitOfWork, conversation: 'Conversation | _NewConversation', fact: Fact, *,
+                            key: str, at: datetime, label: str, scope: '_Scope') -> str:
+        latest = await _latest(work, conversation.id, EventKind.RESOLVED, EventKind.REOPENED, stored=not scope.fresh)
         if latest is not None and at < latest.occurred_at:
             return 'same'  # older than the last resolution or reopen applied
         if fact.status == Status.RESOLVED:
             if conversation.status == 'resolved':
                 return 'same'
-            if group is not None:  # the inbox saves what it resolves: a conversation made in this group, now
-                await group.insert_now(conversation)
+            if scope.group is not None:  # the inbox saves what it resolves: a conversation made in this group, now
+                conversation = scope.conversation = await scope.group.insert_now(conversation)
             conversation.inbound_count = max(1, conversation.inbound_count)  # the customer wrote in at least once
             await self.inbox.resolve_in(work, conversation, key=key, by='helpdesk', at=at, ticket=label)
             return 'applied'
@@ -846,7 +848,7 @@ class _Scope:
     """What applying one delivery's facts shares: its conversation (looked up once), whether it was made in this
     unit of work (then nothing of it is stored yet), which of the facts' keys the log already holds, and the group
     commit it is part of (None: applied alone)."""
-    conversation: Conversation | None
+    conversation: 'Conversation | _NewConversation | None'
     stored_keys: set[str]
     fresh: bool = False
     group: '_Group | None' = None
@@ -870,12 +872,12 @@ class _Group:
     ones before it did: a repeated delivery id, a conversation made, a delivery left waiting."""
     # by (connection, delivery id): every id the group carries that is stored, and those made in it
     deliveries: dict[tuple[int, str], 'Delivery | _NewDelivery']
-    conversations: dict[tuple[int, str], Conversation | None]  # by (connection, ticket)
+    conversations: dict[tuple[int, str], 'Conversation | _NewConversation | None']  # by (connection, ticket)
     stored_keys: set[str]  # the keys of the group's facts already in the log
     waiting: dict[tuple[int, str], list['Delivery | _NewDelivery']]  # by (connection, ticket)
     made: set[int] = field(default_factory=set)  # conversations made in this group: nothing of them is stored yet
     customers: dict[int, str] = field(default_factory=dict)  # made in this group and not inserted yet: their names
-    new: list['Conversation | _NewDelivery'] = field(default_factory=list)  # to insert, in this order
+    new: list['_NewConversation | _NewDelivery'] = field(default_factory=list)  # to insert
     ids: dict[type, list[int]] = field(default_factory=dict)  # ids taken for the rows it makes
 
     @classmethod
@@ -888,7 +890,7 @@ class _Group:
         for chunk in _chunked(delivery_ids):
             for row in await Delivery.filter(connection_id__in=connection_ids, delivery_id__in=chunk):
                 deliveries[(row.connection_id, row.delivery_id)] = row
-        conversations: dict[tuple[int, str], Conversation | None] = {
+        conversations: dict[tuple[int, str], Conversation | _NewConversation | None] = {
             (job.connection.id, job.reading.facts[0].ticket): None for job in jobs if job.reading.facts}
         waiting: dict[tuple[int, str], list[Delivery | _NewDelivery]] = {}
         for chunk in _chunked(tickets):
@@ -912,7 +914,7 @@ class _Group:
     def delivery(self, connection_id: int, delivery_id: str) -> 'Delivery | _NewDelivery | None':
         return self.deliveries.get((connection_id, delivery_id))
 
-    async def conversation(self, connection_id: int, ticket: str) -> Conversation | None:
+    async def conversation(self, connection_id: int, ticket: str) -> 'Conversation | _NewConversation | None':
         if (connection_id, ticket) in self.conversations:
             return self.conversations[(connection_id, ticket)]
         return await Conversation.get_or_none(connection_id=connection_id, external_id=ticket)
@@ -923,9 +925,9 @@ class _Group:
         self.customers[customer_id] = name
         return customer_id
 
-    def make_conversation(self, **values: Any) -> Conversation:
-        """A new conversation, inserted with the group's others (a model: the inbox may resolve or reopen it)."""
-        row = Conversation(id=self._take(Conversation), **values)
+    def make_conversation(self, **values: Any) -> '_NewConversation':
+        """A new conversation, inserted with the group's others with its values as they are then."""
+        row = _NewConversation(id=self._take(Conversation), **values)
         self.new.append(row)
         self.made.add(row.id)
         self.conversations[(row.connection_id, row.external_id)] = row
@@ -946,13 +948,19 @@ class _Group:
             raise RuntimeError(f'no {model.__name__} id left in the group')
         return ids.pop(0)
 
-    async def insert_now(self, conversation: Conversation) -> None:
-        """Insert a conversation made in this group (and its customer) now, for code that saves it itself."""
+    async def insert_now(self, conversation: 'Conversation | _NewConversation') -> Conversation:
+        """A conversation made in this group (and its customer) inserted now, for code that saves it itself (the
+        inbox, which resolves it): the model, which the group holds in its place from now on."""
+        if isinstance(conversation, Conversation):
+            return conversation
         name = self.customers.pop(conversation.customer_id, None)
         if name is not None:
             await insert_rows(Customer, ('id', 'name'), [(conversation.customer_id, name)])
-        if not conversation._saved_in_db:
-            await conversation.save(force_create=True)
+        row = Conversation(**dict(zip(CONVERSATION_COLUMNS, conversation.values(), strict=True)))
+        await row.save(force_create=True)
+        self.new.remove(conversation)
+        self.conversations[(row.connection_id, row.external_id)] = row
+        return row
 
     async def insert(self) -> None:
         """Insert the rows the group made (one statement per table, customers before the conversations that point
@@ -960,12 +968,41 @@ class _Group:
         if self.customers:
             await insert_rows(Customer, ('id', 'name'), list(self.customers.items()))
             self.customers.clear()
-        conversations = [row for row in self.new if isinstance(row, Conversation) and not row._saved_in_db]
+        conversations = [row.values() for row in self.new if isinstance(row, _NewConversation)]
         if conversations:
-            await Conversation.bulk_create(conversations, batch_size=CHUNK)
+            await insert_rows(Conversation, CONVERSATION_COLUMNS, conversations)
         deliveries = [row.values() for row in self.new if isinstance(row, _NewDelivery)]
         if deliveries:
             await insert_rows(Delivery, DELIVERY_COLUMNS, deliveries)
+
+
+@dataclass(kw_only=True, slots=True)
+class _NewConversation:
+    """A conversation made in a group commit, as plain values until its row is inserted (see :class:`_NewDelivery`);
+    the fields the connection service reads and changes, the others left to their defaults."""
+    id: int
+    customer_id: int
+    channel: str
+    subject: str
+    status: str
+    priority: str
+    created_at: datetime
+    waiting_since: datetime | None
+    sla_due_at: datetime
+    inbound_count: int
+    connection_id: int
+    external_id: str
+    assignee_id: int | None = None
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    rating: str | None = None
+    rating_comment: str | None = None
+
+    def values(self) -> tuple:
+        """The row, in the order of :data:`CONVERSATION_COLUMNS`."""
+        return (self.id, self.customer_id, self.channel, self.subject, self.status, self.priority, self.created_at,
+                self.waiting_since, self.sla_due_at, self.inbound_count, self.connection_id, self.external_id,
+                self.assignee_id, self.first_response_at, self.resolved_at, self.rating, self.rating_comment)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1014,10 +1051,10 @@ def _chunked(items: list[str]) -> list[list[str]]:
     return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
 
 
-async def _save(row: Conversation | Delivery | _NewDelivery, *fields: str) -> None:
+async def _save(row: Conversation | Delivery | _NewConversation | _NewDelivery, *fields: str) -> None:
     """Save a changed row; one a group commit made is not in the database yet: it is inserted with the group's
     others, with its values as they are then."""
-    if not isinstance(row, _NewDelivery) and row._saved_in_db:
+    if not isinstance(row, (_NewConversation, _NewDelivery)) and row._saved_in_db:
         await row.save(update_fields=list(fields) or None)
 
 
