@@ -19,8 +19,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
+import orjson
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -49,6 +50,7 @@ from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import CHUNK, AlreadyRecorded, GameService, UnitOfWork
+from services.platform.rows import insert_rows
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
@@ -70,7 +72,12 @@ KEY_DERIVATION_SALT = b'deskquest connection secrets'
 FRESHDESK_RETRY_WINDOW = timedelta(hours=2)
 GROUP_LIMIT = 200  # deliveries committed together at most: a group's transaction stays short
 Answer = tuple[int, str]
-_Row = TypeVar('_Row', Customer, Conversation, Delivery)
+# a conversation and a delivery made in a group commit, as their rows are inserted (plain values: see _NewDelivery)
+CONVERSATION_COLUMNS = ('id', 'customer_id', 'channel', 'subject', 'status', 'priority', 'created_at', 'waiting_since',
+                        'sla_due_at', 'inbound_count', 'connection_id', 'external_id', 'assignee_id',
+                        'first_response_at', 'resolved_at', 'rating', 'rating_comment')
+DELIVERY_COLUMNS = ('id', 'connection_id', 'delivery_id', 'received_at', 'event', 'status', 'reason', 'body', 'headers',
+                    'ticket', 'applied_at')
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -451,7 +458,7 @@ class ConnectionService:
                                      delivery_id=delivery_id, existing=existing)
             return 500, reason
         try:
-            reading = read(connection.kind, json.loads(body), received=received)
+            reading = read(connection.kind, decoded(body), received=received)
         except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
             reason = str(error) if isinstance(error, Unreadable) else f'The body is not JSON: {str(error)[:200]}.'
             await self._store_failed(connection, headers, body, received=received, reason=reason, event='',
@@ -475,7 +482,7 @@ class ConnectionService:
             if delivery is None:
                 values = {'connection_id': connection.id, 'delivery_id': delivery_id, 'body': body, 'headers': headers,
                           'received_at': received}  # in a group: inserted with its others, just before its commit
-                delivery = group.make(Delivery, **values) if group is not None else Delivery(**values)
+                delivery = group.make_delivery(**values) if group is not None else Delivery(**values)
             delivery.event = reading.event[:80]
             delivery.ticket = ticket
             delivery.status, delivery.reason = await self._apply(work, connection, reading, group)
@@ -601,8 +608,8 @@ class ConnectionService:
             return 'ignored', reading.ignored
         return 'duplicate', 'Every fact in it was already applied.'
 
-    async def _apply_waiting(self, work: UnitOfWork, connection: Connection, ticket: str, *, but: Delivery,
-                             group: '_Group | None' = None) -> None:
+    async def _apply_waiting(self, work: UnitOfWork, connection: Connection, ticket: str, *,
+                             but: 'Delivery | _NewDelivery', group: '_Group | None' = None) -> None:
         """Deliveries kept waiting for this conversation: applied now that more of it is known."""
         if group is not None:
             waiting = [d for d in group.waiting.get((connection.id, ticket), ()) if d is not but and
@@ -611,7 +618,7 @@ class ConnectionService:
             waiting = await Delivery.filter(connection_id=connection.id, ticket=ticket, status='waiting') \
                 .exclude(id=but.id).order_by('id')
         for delivery in waiting:
-            reading = read(connection.kind, json.loads(bytes(delivery.body)), received=delivery.received_at)
+            reading = read(connection.kind, decoded(bytes(delivery.body)), received=delivery.received_at)
             delivery.status, delivery.reason = await self._apply(work, connection, reading, group)
             delivery.applied_at = self.clock.now()
             await _save(delivery, 'status', 'reason', 'applied_at')
@@ -631,14 +638,14 @@ class ConnectionService:
                       'sla_due_at': at + SLA_RESOLUTION_TARGETS['normal'], 'inbound_count': 0,
                       'connection_id': connection.id, 'external_id': fact.ticket}
             if scope.group is not None:  # inserted with the group's others, just before its commit
-                customer = scope.group.make(Customer, name=name)
-                conversation = scope.group.make(Conversation, customer_id=customer.id, **values)
+                customer_id = scope.group.make_customer(name)
+                conversation = scope.group.make_conversation(customer_id=customer_id, **values)
             else:
-                customer = await Customer.create(name=name)
-                conversation = await Conversation.create(customer_id=customer.id, **values)
+                customer_id = (await Customer.create(name=name)).id
+                conversation = await Conversation.create(customer_id=customer_id, **values)
             scope.conversation, scope.fresh = conversation, True
             await work.record(EventKind.CONVERSATION_CREATED, conversation_id=conversation.id, key=key, at=at,
-                              data={'channel': conversation.channel, 'priority': 'normal', 'customer_id': customer.id,
+                              data={'channel': conversation.channel, 'priority': 'normal', 'customer_id': customer_id,
                                     'helpdesk': connection.kind, 'ticket': label})
             return 'applied'
         if conversation is None:
@@ -691,20 +698,19 @@ class ConnectionService:
                               data={'channel': conversation.channel, 'by': 'helpdesk'})
             return 'applied'
         if fact.kind == FactKind.STATUS:
-            return await self._apply_status(work, conversation, fact, key=key, at=at, label=label,
-                                            stored=not scope.fresh, group=scope.group)
+            return await self._apply_status(work, conversation, fact, key=key, at=at, label=label, scope=scope)
         return await self._apply_rating(work, conversation, fact, key=key, at=at, label=label)
 
-    async def _apply_status(self, work: UnitOfWork, conversation: Conversation, fact: Fact, *, key: str,
-                            at: datetime, label: str, stored: bool, group: '_Group | None') -> str:
-        latest = await _latest(work, conversation.id, EventKind.RESOLVED, EventKind.REOPENED, stored=stored)
+    async def _apply_status(self, work: UnitOfWork, conversation: 'Conversation | _NewConversation', fact: Fact, *,
+                            key: str, at: datetime, label: str, scope: '_Scope') -> str:
+        latest = await _latest(work, conversation.id, EventKind.RESOLVED, EventKind.REOPENED, stored=not scope.fresh)
         if latest is not None and at < latest.occurred_at:
             return 'same'  # older than the last resolution or reopen applied
         if fact.status == Status.RESOLVED:
             if conversation.status == 'resolved':
                 return 'same'
-            if group is not None:  # the inbox saves what it resolves: a conversation made in this group, now
-                await group.insert_now(conversation)
+            if scope.group is not None:  # the inbox saves what it resolves: a conversation made in this group, now
+                conversation = scope.conversation = await scope.group.insert_now(conversation)
             conversation.inbound_count = max(1, conversation.inbound_count)  # the customer wrote in at least once
             await self.inbox.resolve_in(work, conversation, key=key, by='helpdesk', at=at, ticket=label)
             return 'applied'
@@ -842,7 +848,7 @@ class _Scope:
     """What applying one delivery's facts shares: its conversation (looked up once), whether it was made in this
     unit of work (then nothing of it is stored yet), which of the facts' keys the log already holds, and the group
     commit it is part of (None: applied alone)."""
-    conversation: Conversation | None
+    conversation: 'Conversation | _NewConversation | None'
     stored_keys: set[str]
     fresh: bool = False
     group: '_Group | None' = None
@@ -864,12 +870,14 @@ class _Group:
     the rows they make, inserted in one statement per table just before the commit (so a group of 200 deliveries costs
     a handful of statements, not five each). The deliveries are applied one after the other, so each sees what the
     ones before it did: a repeated delivery id, a conversation made, a delivery left waiting."""
-    deliveries: dict[tuple[int, str], Delivery]  # by (connection, delivery id): every id the group carries that is
-    conversations: dict[tuple[int, str], Conversation | None]  # stored, and those made in it; by (connection, ticket)
+    # by (connection, delivery id): every id the group carries that is stored, and those made in it
+    deliveries: dict[tuple[int, str], 'Delivery | _NewDelivery']
+    conversations: dict[tuple[int, str], 'Conversation | _NewConversation | None']  # by (connection, ticket)
     stored_keys: set[str]  # the keys of the group's facts already in the log
-    waiting: dict[tuple[int, str], list[Delivery]]  # by (connection, ticket)
+    waiting: dict[tuple[int, str], list['Delivery | _NewDelivery']]  # by (connection, ticket)
     made: set[int] = field(default_factory=set)  # conversations made in this group: nothing of them is stored yet
-    new: list[Customer | Conversation | Delivery] = field(default_factory=list)  # to insert, in this order
+    customers: dict[int, str] = field(default_factory=dict)  # made in this group and not inserted yet: their names
+    new: list['_NewConversation | _NewDelivery'] = field(default_factory=list)  # to insert
     ids: dict[type, list[int]] = field(default_factory=dict)  # ids taken for the rows it makes
 
     @classmethod
@@ -878,13 +886,13 @@ class _Group:
         connection_ids = sorted({job.connection.id for job in jobs})
         delivery_ids = sorted({job.delivery_id for job in jobs if job.delivery_id is not None})
         tickets = sorted({job.reading.facts[0].ticket for job in jobs if job.reading.facts})
-        deliveries: dict[tuple[int, str], Delivery] = {}
+        deliveries: dict[tuple[int, str], Delivery | _NewDelivery] = {}
         for chunk in _chunked(delivery_ids):
             for row in await Delivery.filter(connection_id__in=connection_ids, delivery_id__in=chunk):
                 deliveries[(row.connection_id, row.delivery_id)] = row
-        conversations: dict[tuple[int, str], Conversation | None] = {
+        conversations: dict[tuple[int, str], Conversation | _NewConversation | None] = {
             (job.connection.id, job.reading.facts[0].ticket): None for job in jobs if job.reading.facts}
-        waiting: dict[tuple[int, str], list[Delivery]] = {}
+        waiting: dict[tuple[int, str], list[Delivery | _NewDelivery]] = {}
         for chunk in _chunked(tickets):
             for row in await Conversation.filter(connection_id__in=connection_ids, external_id__in=chunk):
                 if (row.connection_id, row.external_id) in conversations:
@@ -903,41 +911,120 @@ class _Group:
         group.ids = await _take_ids({Customer: opening, Conversation: opening, Delivery: len(jobs)})
         return group
 
-    def delivery(self, connection_id: int, delivery_id: str) -> Delivery | None:
+    def delivery(self, connection_id: int, delivery_id: str) -> 'Delivery | _NewDelivery | None':
         return self.deliveries.get((connection_id, delivery_id))
 
-    async def conversation(self, connection_id: int, ticket: str) -> Conversation | None:
+    async def conversation(self, connection_id: int, ticket: str) -> 'Conversation | _NewConversation | None':
         if (connection_id, ticket) in self.conversations:
             return self.conversations[(connection_id, ticket)]
         return await Conversation.get_or_none(connection_id=connection_id, external_id=ticket)
 
-    def make(self, model: type[_Row], **values: Any) -> _Row:
-        """A new row with an id taken for it, inserted with the others just before the commit."""
+    def make_customer(self, name: str) -> int:
+        """A new customer known by name only (the rest defaulted): its id; inserted with the group's others."""
+        customer_id = self._take(Customer)
+        self.customers[customer_id] = name
+        return customer_id
+
+    def make_conversation(self, **values: Any) -> '_NewConversation':
+        """A new conversation, inserted with the group's others with its values as they are then."""
+        row = _NewConversation(id=self._take(Conversation), **values)
+        self.new.append(row)
+        self.made.add(row.id)
+        self.conversations[(row.connection_id, row.external_id)] = row
+        return row
+
+    def make_delivery(self, **values: Any) -> '_NewDelivery':
+        """A new delivery, inserted with the group's others with its values as they are then."""
+        row = _NewDelivery(id=self._take(Delivery), **values)
+        self.new.append(row)
+        if row.delivery_id is not None:
+            self.deliveries[(row.connection_id, row.delivery_id)] = row
+        return row
+
+    def _take(self, model: type) -> int:
+        """An id taken for a new row of ``model``."""
         ids = self.ids.get(model)
         if not ids:  # more than counted: the group fails, and is run again a delivery at a time
             raise RuntimeError(f'no {model.__name__} id left in the group')
-        row = model(id=ids.pop(0), **values)
-        self.new.append(row)
-        if isinstance(row, Delivery) and row.delivery_id is not None:
-            self.deliveries[(row.connection_id, row.delivery_id)] = row
-        if isinstance(row, Conversation):
-            self.made.add(row.id)
-            self.conversations[(row.connection_id, row.external_id)] = row
+        return ids.pop(0)
+
+    async def insert_now(self, conversation: 'Conversation | _NewConversation') -> Conversation:
+        """A conversation made in this group (and its customer) inserted now, for code that saves it itself (the
+        inbox, which resolves it): the model, which the group holds in its place from now on."""
+        if isinstance(conversation, Conversation):
+            return conversation
+        name = self.customers.pop(conversation.customer_id, None)
+        if name is not None:
+            await insert_rows(Customer, ('id', 'name'), [(conversation.customer_id, name)])
+        row = Conversation(**dict(zip(CONVERSATION_COLUMNS, conversation.values(), strict=True)))
+        await row.save(force_create=True)
+        self.new.remove(conversation)
+        self.conversations[(row.connection_id, row.external_id)] = row
         return row
 
-    async def insert_now(self, conversation: Conversation) -> None:
-        """Insert a conversation made in this group (and its customer) now, for code that saves it itself."""
-        for row in [row for row in self.new if row is conversation or
-                    (isinstance(row, Customer) and row.id == conversation.customer_id)]:
-            if not row._saved_in_db:
-                await row.save(force_create=True)
-
     async def insert(self) -> None:
-        """Insert the rows the group made (one statement per table), with their final values."""
-        for model in (Customer, Conversation, Delivery):
-            rows = [row for row in self.new if type(row) is model and not row._saved_in_db]
-            if rows:
-                await model.bulk_create(rows, batch_size=CHUNK)
+        """Insert the rows the group made (one statement per table, customers before the conversations that point
+        at them), with their final values."""
+        if self.customers:
+            await insert_rows(Customer, ('id', 'name'), list(self.customers.items()))
+            self.customers.clear()
+        conversations = [row.values() for row in self.new if isinstance(row, _NewConversation)]
+        if conversations:
+            await insert_rows(Conversation, CONVERSATION_COLUMNS, conversations)
+        deliveries = [row.values() for row in self.new if isinstance(row, _NewDelivery)]
+        if deliveries:
+            await insert_rows(Delivery, DELIVERY_COLUMNS, deliveries)
+
+
+@dataclass(kw_only=True, slots=True)
+class _NewConversation:
+    """A conversation made in a group commit, as plain values until its row is inserted (see :class:`_NewDelivery`);
+    the fields the connection service reads and changes, the others left to their defaults."""
+    id: int
+    customer_id: int
+    channel: str
+    subject: str
+    status: str
+    priority: str
+    created_at: datetime
+    waiting_since: datetime | None
+    sla_due_at: datetime
+    inbound_count: int
+    connection_id: int
+    external_id: str
+    assignee_id: int | None = None
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    rating: str | None = None
+    rating_comment: str | None = None
+
+    def values(self) -> tuple:
+        """The row, in the order of :data:`CONVERSATION_COLUMNS`."""
+        return (self.id, self.customer_id, self.channel, self.subject, self.status, self.priority, self.created_at,
+                self.waiting_since, self.sla_due_at, self.inbound_count, self.connection_id, self.external_id,
+                self.assignee_id, self.first_response_at, self.resolved_at, self.rating, self.rating_comment)
+
+
+@dataclass(kw_only=True, slots=True)
+class _NewDelivery:
+    """A delivery made in a group commit: the values its row is inserted with just before the commit (a plain object,
+    not a model instance, which costs more to build than the rest of the delivery's own work)."""
+    id: int
+    connection_id: int
+    delivery_id: str | None
+    body: bytes
+    headers: dict[str, str]
+    received_at: datetime
+    event: str = ''
+    status: str = 'received'
+    reason: str = ''
+    ticket: str = ''
+    applied_at: datetime | None = None
+
+    def values(self) -> tuple:
+        """The row, in the order of :data:`DELIVERY_COLUMNS`."""
+        return (self.id, self.connection_id, self.delivery_id, self.received_at, self.event, self.status, self.reason,
+                self.body, self.headers, self.ticket, self.applied_at)
 
 
 async def _take_ids(counts: dict[type, int]) -> dict[type, list[int]]:
@@ -964,10 +1051,10 @@ def _chunked(items: list[str]) -> list[list[str]]:
     return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
 
 
-async def _save(row: Customer | Conversation | Delivery, *fields: str) -> None:
+async def _save(row: Conversation | Delivery | _NewConversation | _NewDelivery, *fields: str) -> None:
     """Save a changed row; one a group commit made is not in the database yet: it is inserted with the group's
     others, with its values as they are then."""
-    if row._saved_in_db:
+    if not isinstance(row, (_NewConversation, _NewDelivery)) and row._saved_in_db:
         await row.save(update_fields=list(fields) or None)
 
 
@@ -978,6 +1065,18 @@ def read(kind: str, payload: object, *, received: datetime) -> Reading:
     if kind == 'zendesk':
         return zendesk.read(payload)
     return freshdesk.read(payload, received=received)
+
+
+def decoded(body: bytes) -> object:
+    """A delivery's JSON: orjson (a third of the standard library's time); what it refuses (numbers beyond 64 bits,
+    NaN, another encoding than UTF-8, malformed JSON) goes to the standard library, which decides and words the
+    error exactly as before.
+
+    :raises ValueError: when the body is not JSON (a ``json.JSONDecodeError``), or ``UnicodeDecodeError``."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
 
 
 def secret_cipher(key: str) -> Fernet:
@@ -1004,7 +1103,7 @@ async def _freshdesk_retry_of(connection_id: int, ticket: str, body: bytes, rece
                               group: _Group | None = None) -> Delivery | None:
     """The delivery taken (not failed) for this ticket within :data:`FRESHDESK_RETRY_WINDOW` whose body is this one
     (one taken earlier in the same group too)."""
-    pending = [row for row in group.new if isinstance(row, Delivery) and row.connection_id == connection_id and
+    pending = [row for row in group.new if isinstance(row, _NewDelivery) and row.connection_id == connection_id and
                row.ticket == ticket and row.status != 'failed'] if group is not None else []
     for earlier in reversed(pending):
         if bytes(earlier.body) == body:

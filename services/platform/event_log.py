@@ -24,6 +24,7 @@ from services.domain.projection import AgentMetrics, BoundedResolutions, GamePro
 from services.domain.scoring import Award, AwardKind, Domain
 from services.platform.clock import Clock
 from services.platform.level_history import level_rows, reached_levels
+from services.platform.rows import insert_rows
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,9 @@ NOTIFY_CHANNEL = 'deskquest_events'  # PostgreSQL: a writer's commit tells the o
 POLL_SECONDS = 1.5  # PostgreSQL: how often a process looks at the log without a notification (one may be lost)
 CHUNK = 500  # rows per statement: well under SQLite's limit on bound parameters
 METRIC_FIELDS = [name for name in AgentMetrics.__dataclass_fields__ if name != 'agent_id']
+# the columns the log's rows are written with, as tuples (services/platform/rows.py: no model instance per row)
+EVENT_COLUMNS = ('id', 'key', 'kind', 'occurred_at', 'agent_id', 'conversation_id', 'data')
+LEDGER_COLUMNS = ('event_id', 'agent_id', 'points', 'domain', 'kind', 'reason', 'occurred_at')
 
 
 class AlreadyRecorded(Exception):
@@ -324,20 +328,18 @@ class UnitOfWork:
             seen = await StoredEvent.filter(key__in=keys).limit(1).values_list('key', flat=True)
             if seen:
                 raise AlreadyRecorded(seen[0])
-        await StoredEvent.bulk_create([
-            StoredEvent(id=e.id, key=e.key, kind=e.kind.value, occurred_at=e.occurred_at, agent_id=e.agent_id,
-                        conversation_id=e.conversation_id, data=dict(e.data)) for e in self.events], batch_size=CHUNK)
-        entries = [LedgerEntry(event_id=outcome.event.id, agent_id=award.agent_id, points=award.points,
-                               domain=award.domain.value, kind=award.kind.value, reason=award.reason,
-                               occurred_at=outcome.event.occurred_at)
-                   for outcome in self.outcomes for award in outcome.awards]
+        await insert_rows(StoredEvent, EVENT_COLUMNS, [
+            (e.id, e.key, e.kind.value, e.occurred_at, e.agent_id, e.conversation_id, dict(e.data))
+            for e in self.events])
+        entries = [(outcome.event.id, award.agent_id, award.points, award.domain.value, award.kind.value, award.reason,
+                    outcome.event.occurred_at) for outcome in self.outcomes for award in outcome.awards]
         if entries:
-            await LedgerEntry.bulk_create(entries, batch_size=CHUNK)
+            await insert_rows(LedgerEntry, LEDGER_COLUMNS, entries)
         resolved = [(outcome.resolved[0], floor_day(outcome.event.occurred_at), outcome.resolved[1])
                     for outcome in self.outcomes if outcome.resolved is not None]
         if entries or resolved:
-            await add_daily_points(((entry.agent_id, floor_day(entry.occurred_at), entry.points) for entry in entries),
-                                   resolved)
+            await add_daily_points(((agent_id, floor_day(occurred_at), points)
+                                    for _, agent_id, points, _, _, _, occurred_at in entries), resolved)
         if self.levels_reached:
             await LevelReached.bulk_create(level_rows(self.levels_reached), batch_size=CHUNK)
         touched = sorted({agent_id for outcome in self.outcomes for agent_id in outcome.touched_agents})
