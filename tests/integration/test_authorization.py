@@ -142,6 +142,7 @@ OPEN_TO_AGENTS: dict[tuple[str, str], str] = {
     ('accounts', 'set_language'): 'everyone chooses the language of their own screens',
     ('recap', 'recap'): "everyone reads their own month's recap; a lead reads anyone's, another agent's is refused",
     ('recap', 'image'): 'the same recap as an image, under the same rule',
+    ('recap', 'opened'): "one's own season recap opened: it records only for the actor, a lead's records nothing",
 }
 
 
