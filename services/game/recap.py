@@ -59,9 +59,9 @@ class RecapService:
                 raise ValueError(year)
             period = month_period(year, month)
         except ValueError:
-            raise ActionError('Choose a month as YYYY-MM, for example 2026-11.') from None
+            raise ActionError(_('Choose a month as YYYY-MM, for example 2026-11.')) from None
         if period.start > today:
-            raise ActionError('That month has not begun: choose this month or an earlier one.')
+            raise ActionError(_('That month has not begun: choose this month or an earlier one.'))
         return period
 
     def season(self, text: str) -> RecapPeriod:
@@ -123,7 +123,7 @@ class RecapService:
         subject = self._subject(actor, agent_id)
         today = floor_day(self.clock.now())
         if period.start > today:
-            raise ActionError('That month has not begun: choose this month or an earlier one.')
+            raise ActionError(_('That month has not begun: choose this month or an earlier one.'))
         end = min(period.end, today)
         days = await self.bests.stored_days(subject.id, end)
         start, finish = _moment(period.start), _moment(end + timedelta(days=1))
@@ -161,10 +161,10 @@ class RecapService:
         if agent_id is None or agent_id == actor.id:
             return self.directory.agent(actor.id) or actor
         if not actor.is_lead:
-            raise ActionError('A recap is personal: you can open only your own.')
+            raise ActionError(_('A recap is personal: you can open only your own.'))
         subject = self.directory.agent(agent_id)
         if subject is None:
-            raise ActionError('No active agent has that id.')
+            raise ActionError(_('No active agent has that id.'))
         return subject
 
     async def _badges(self, agent_id: int, start: datetime, finish: datetime) -> tuple[tuple[str, date], ...]:
