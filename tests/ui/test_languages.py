@@ -152,7 +152,7 @@ async def test_a_latvian_agent_sees_the_header_dialogs_boards_and_trophies_in_la
 
     await ana.open('/trophies')
     await ana.should_see('Trofejas un nozīmītes', retries=50)
-    await ana.should_see(f'Trophies of {month(services().trophies.snapshot().month, locale="lv")}')
+    await ana.should_see(f'Trofejas: {month(services().trophies.snapshot().month, locale="lv")}')  # the month in lv
 
 
 async def test_a_french_lead_sees_the_game_settings_and_analytics_in_french(user: User) -> None:
