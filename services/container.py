@@ -53,6 +53,7 @@ from services.platform.database import open_database
 from services.platform.directory import Directory
 from services.platform.displays import DisplayService
 from services.platform.event_log import GameService
+from services.platform.leases import Leases, Work
 from services.platform.notices import Notices
 from services.platform.scheduler import Scheduler
 from services.platform.sessions import SessionService
@@ -83,6 +84,7 @@ class Services:
     routing: RoutingService
     sla: SlaService
     automation: AutomationService
+    leases: Leases  # PostgreSQL: which once-only work this process does (issue 17); on SQLite all of it
     scheduler: Scheduler  # time rules, SLA escalations, routing sweep: main.py starts it; on a manual clock the
     # tests run its steps themselves
     # the game's store, incentives and disputes (issue 4)
@@ -131,6 +133,7 @@ class Services:
         await self.levels.load()  # the stored level table, before the projection loads
         await self.scoring.load()  # and the scoring values in force
         await self.game.load()
+        await self.leases.start(self.settings.db_url)  # before the services that do once-only work load
         await self.wellbeing.load()  # into the projection game.load() built
         await self.scoring.load_low_value()  # today's points from notes and tags, for their daily cap
         self.away.load()  # whoever comes back was away since here
@@ -167,6 +170,7 @@ class Services:
             pass
         await self.quests.stop()  # records the completions of the events committed so far
         await self.badges.stop()  # its midnight check (the holders are stored with the events)
+        await self.leases.stop()  # last of the work: another process takes it over at once
         await self.sessions.settle()  # the last-seen times and revocations in flight
         self.auth.close()
         await Tortoise.close_connections()
@@ -178,6 +182,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     set_floor_timezone(settings.floor_timezone)  # the times every page and receipt shows are the floor's (issue 16)
     directory = Directory()
     game = GameService(clock=clock)  # the event log's single writer: every change goes through it
+    leases = Leases(retry_seconds=settings.lease_retry_seconds)  # once-only work: one process of several does it
     notices = Notices()  # what the store, the disputes and the quests tell one agent's tabs
     auth = AuthService(directory=directory, hasher=PasswordHasher(memory_cost=settings.argon2_memory_kib),
                        demo_mode=settings.demo, game=game)
@@ -193,8 +198,9 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     levels = LevelService(game=game)
     incentives = IncentiveService(clock=clock, game=game)
     leaderboard = LeaderboardService(clock=clock, game=game, directory=directory)
-    badges = BadgeService(clock=clock, game=game, directory=directory)
-    quests = QuestService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
+    badges = BadgeService(clock=clock, game=game, directory=directory, lease=leases.lease(Work.BADGES))
+    quests = QuestService(clock=clock, game=game, directory=directory, notices=notices, badges=badges,
+                          lease=leases.lease(Work.QUESTS))
     analytics = AnalyticsService(clock=clock, game=game, directory=directory)  # written with the events, below
     bests = PersonalBestsService(clock=clock, leaderboard=leaderboard, analytics=analytics, directory=directory,
                                  notices=notices)  # personal bests and streaks, on the card (issue 20)
@@ -220,7 +226,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     team_chat = TeamChatService(clock=clock, game=game, directory=directory)
     ratings = RatingsService(clock=clock)
     # SLA due times are set before the rules run (a rule may test or change the priority), routing after the commit
-    routing = RoutingService(clock=clock, game=game, inbox=inbox, directory=directory, presence=presence)
+    routing = RoutingService(clock=clock, game=game, inbox=inbox, directory=directory, presence=presence,
+                             lease=leases.lease(Work.ROUTING))
     sla = SlaService(clock=clock, game=game, inbox=inbox, routing=routing)
     automation = AutomationService(clock=clock, game=game, inbox=inbox, directory=directory,
                                    departments=lambda: {d.id: d.name for d in routing.departments.values()})
@@ -234,10 +241,14 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     monitor = MonitorService(clock=clock, inbox=inbox, presence=presence, routing=routing, sla=sla,
                              directory=directory)
     boss = BossService(clock=clock, game=game, waiting=lambda: len(waiting(inbox.items())))  # the queue boss
-    scheduler = Scheduler(clock=clock, steps=[automation.run_time_rules, sla.check, routing.release_stranded,
-                                              routing.route_waiting, monitor.tick,
+    # the steps that write run only in the process holding the sweep's lease (route_waiting checks routing's own);
+    # the others refresh this process's screens and tell its tabs, in every process
+    sweep = leases.lease(Work.SWEEP)
+    scheduler = Scheduler(clock=clock, steps=[sweep.guard(automation.run_time_rules), sweep.guard(sla.check),
+                                              sweep.guard(routing.release_stranded), routing.route_waiting,
+                                              monitor.tick,
                                               progress.check_incentives,  # the cards' incentives running now
-                                              boss.check,  # a boss fight lost at its deadline, or woken by the queue
+                                              sweep.guard(boss.check),  # a fight lost at its deadline, or woken
                                               wellbeing.suggest_breaks])  # a break, once per long streak online
     # what is written in the events' own transaction, after the log and the ledger (so no crash leaves it behind)
     game.store_with_events(badges)  # the badge board and its holders' history
@@ -262,10 +273,14 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      boss.on_committed,  # the boss fight's view, once for every dashboard and kiosk
                      handovers.on_committed):  # a conversation handed over: its receiver told
         game.committed.subscribe(listener)
-    # another process's events (PostgreSQL): only the listeners that keep this process's memory and screens in step;
-    # the quest recorder and routing act on a commit by writing, which the recording process does once
+    # another process's events (PostgreSQL): the listeners that keep this process's memory and screens in step, and
+    # the two that act by writing, which only the holder of their lease does (services/platform/leases.py)
     for listener in (sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
-                     leaderboard.on_committed, bests.on_committed, progress.on_committed, sla.on_committed,
+                     leaderboard.on_committed,
+                     quests.on_committed,  # every process's bars move; the lease holder records the completions
+                     bests.on_committed, progress.on_committed,
+                     routing.on_committed,  # the routing lease's holder routes after every process's changes
+                     sla.on_committed,
                      levels.on_committed, trophies.on_committed, monitor.on_committed, boss.on_committed,
                      handovers.on_committed):
         game.followed.subscribe(listener)
@@ -277,6 +292,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                     receipts=receipts,
                     canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                     team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
-                    scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads, external_events=external_events,
+                    leases=leases, scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads,
+                    external_events=external_events,
                     connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
                     boss=boss, bests=bests, recap=recap, wellbeing=wellbeing)

@@ -31,6 +31,7 @@ from services.helpdesk.presence import OFFLINE, ON_BREAK, ONLINE, Presence
 from services.platform.clock import AcceleratedClock, ManualClock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
+from services.platform.leases import Lease, Work
 from services.platform.tasks import start_task
 from simulation import traffic
 from simulation.traffic import DEFAULT_STYLE, LIVE, SCENARIOS, STYLES, AgentStyle, Shift, TrafficModel, plan_shifts
@@ -93,7 +94,8 @@ def simulator_for(services: Services, *, clock: AcceleratedClock | ManualClock, 
     """The simulator driving ``services``: live on the accelerated clock it speeds up (``pace``, the services' own
     clock), or headless on a manual one (``pace`` None)."""
     return Simulator(clock=clock, pace=pace, inbox=services.inbox, game=services.game, directory=services.directory,
-                     presence=services.presence, kudos=services.kudos, seed=seed, speed=speed, scenario=scenario)
+                     presence=services.presence, kudos=services.kudos, seed=seed, speed=speed, scenario=scenario,
+                     lease=services.leases.lease(Work.SIMULATOR))
 
 
 class Simulator:
@@ -103,7 +105,7 @@ class Simulator:
     def __init__(self, *, clock: AcceleratedClock | ManualClock, inbox: InboxService, game: GameService,
                  directory: Directory, presence: Presence, kudos: KudosService | None = None,
                  pace: AcceleratedClock | None = None, seed: int = 1, speed: float = 60.0,
-                 scenario: str = DEFAULT_SCENARIO) -> None:
+                 scenario: str = DEFAULT_SCENARIO, lease: Lease | None = None) -> None:
         if scenario not in SCENARIOS:
             raise ValueError(f'unknown scenario {scenario!r}')
         self.clock = clock
@@ -116,6 +118,8 @@ class Simulator:
         self.seed = seed
         self.speed = speed
         self.scenario = scenario
+        self.lease = lease or Lease(Work.SIMULATOR)  # several processes (PostgreSQL): only the holder drives the floor
+        self.lease.on_taken(self._taken_over)
         self.random = random.Random(seed)
         self.comment_random = random.Random(f'{seed}:rating comments')  # its own stream: other draws stay as they were
         self.running = False
@@ -211,9 +215,12 @@ class Simulator:
         self._announce()
 
     async def run(self) -> None:
-        await self.prepare()
         assert self.pace is not None
         while self.running:
+            if not self.lease.held:  # another process drives the floor
+                await asyncio.sleep(0.25)
+                continue
+            await self.prepare()
             if not self._heap or self._heap[0].due > self.clock.now():
                 wait = self.pace.real_seconds_until(self._heap[0].due) if self._heap else 0.25
                 await asyncio.sleep(min(max(wait, 0.01), 0.25))
@@ -228,6 +235,12 @@ class Simulator:
                         time.perf_counter() - started < SLICE_SECONDS:
                     await self._run_next()
             await asyncio.sleep(0)
+
+    async def _taken_over(self) -> None:
+        """Another process drove the floor until now: plan afresh from the floor as it is (the actions planned here
+        before are long overdue, and the conversations they were for were worked there)."""
+        self._heap.clear()
+        self._agents.clear()
 
     # --- running headless, on a manual clock ---
 

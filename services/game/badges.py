@@ -36,6 +36,7 @@ from services.domain.text import MAX_BADGE_DESCRIPTION, MAX_BADGE_KEY, MAX_NAME,
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService, UnitOfWork
+from services.platform.leases import Lease, Work
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
@@ -239,8 +240,9 @@ class BadgeService:
     holders' tabs and the public screens."""
 
     def __init__(self, *, clock: Clock, game: GameService, directory: Directory,
-                 tick_seconds: float = TICK_SECONDS) -> None:
+                 tick_seconds: float = TICK_SECONDS, lease: Lease | None = None) -> None:
         self.clock = clock
+        self.lease = lease or Lease(Work.BADGES)  # several processes: only the holder moves the board to midnight
         self.tick_seconds = tick_seconds
         self.game = game
         self.directory = directory
@@ -340,7 +342,16 @@ class BadgeService:
 
     async def store(self, work: UnitOfWork) -> None:
         """Feed the unit's events to the board and write the holder changes they cause, in the events' transaction
-        (:meth:`GameService.store_with_events`): a crash can never leave the history behind the log."""
+        (:meth:`GameService.store_with_events`): a crash can never leave the history behind the log.
+
+        In a process without the lease, the first unit after a midnight its board has not passed reads the board
+        again first: the holder may have stored that midnight's lines already (they are not events, so no catch-up
+        brings them), and passing it here again would store them twice."""
+        evaluated = self.tracker.board.evaluated_at
+        if not self.lease.held and evaluated is not None and work.events[0].occurred_at >= next_midnight(evaluated):
+            log.info('the badge board is read again from the database: another process may have passed midnight')
+            self.tracker = await stored_tracker(self._definitions, before_id=work.events[0].id)
+            self._stale = False
         await self._reload_if_stale(before_id=work.events[0].id)
         changes = await self._feed(work.events)
         if changes:
@@ -379,6 +390,8 @@ class BadgeService:
         while True:
             await asyncio.sleep(self.tick_seconds)
             evaluated = self.tracker.board.evaluated_at
+            if not self.lease.held:  # another process writes the midnight's lines (see store)
+                continue
             if self._stale or evaluated is not None and self.clock.now() >= next_midnight(evaluated):
                 try:
                     await self._advance()

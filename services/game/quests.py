@@ -42,6 +42,7 @@ from services.game.badges import BadgeService, stop_consumers, stored_events
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
+from services.platform.leases import Lease, Work
 from services.platform.notices import Notice, Notices
 from services.platform.tasks import start_task
 
@@ -78,8 +79,15 @@ class QuestDraft:
 
 class QuestService:
     def __init__(self, *, clock: Clock, game: GameService, directory: Directory, notices: Notices,
-                 badges: BadgeService, tick_seconds: float = TICK_SECONDS) -> None:
+                 badges: BadgeService, tick_seconds: float = TICK_SECONDS, lease: Lease | None = None) -> None:
         self.clock = clock
+        # several processes (PostgreSQL): every one feeds its tracker every event, the lease's holder records what
+        # they complete; the others keep each completion until its event arrives (then they announce it to their
+        # tabs), so whichever takes the lease over records those its dead holder had not
+        self.lease = lease or Lease(Work.QUESTS)
+        self.lease.on_taken(self._taken_over)
+        self._unrecorded: dict[str, QuestCompletion] = {}  # by key: found here, recorded by the holder
+        self._logged: set[str] = set()  # keys of completions another process recorded before this one found them
         self.game = game
         self.directory = directory
         self.notices = notices
@@ -175,6 +183,8 @@ class QuestService:
         moved: set[int] = set()
         completions: list[QuestCompletion] = []
         for event in events:
+            if event.kind == EventKind.QUEST_COMPLETED:
+                self._recorded(event.key)
             if event.agent_id is not None and event.kind in self.tracker.board.kinds:
                 completions += self.tracker.apply(event)
                 moved.update(self._taking_part(event))
@@ -230,10 +240,33 @@ class QuestService:
                 self._shown = shown
 
     async def _record(self, completion: QuestCompletion) -> None:
-        """One ``QUEST_COMPLETED`` event; a repeated key is rolled back and changes nothing."""
+        """One ``QUEST_COMPLETED`` event; a repeated key is rolled back and changes nothing. Without the lease: kept
+        until the holder's event arrives (announced then), or until this process takes the lease over."""
+        if not self.lease.held:
+            if completion.key in self._logged:
+                self._logged.discard(completion.key)
+                self._announce(completion)
+            else:
+                self._unrecorded[completion.key] = completion
+            return
         async with self.game.unit_of_work() as work:
             await work.record(EventKind.QUEST_COMPLETED, data=completion.as_data(), key=completion.key)
             work.after_commit(lambda: self._announce(completion))
+
+    def _recorded(self, key: str) -> None:
+        """A ``QUEST_COMPLETED`` event was folded: one this process kept for the holder is announced here now."""
+        completion = self._unrecorded.pop(key, None)
+        if completion is not None:
+            self._announce(completion)
+        elif not self.lease.held:  # recorded by the holder before this process's tracker found it
+            self._logged.add(key)
+
+    async def _taken_over(self) -> None:
+        """This process now records: the completions the holder before it had not recorded (their keys keep any it
+        had from being recorded twice), in turn with the events queued before."""
+        if self._unrecorded:
+            self._put(list(self._unrecorded.values()))
+            self._unrecorded.clear()
 
     def _announce(self, completion: QuestCompletion) -> None:
         mission = completion.scope == QuestScope.TEAM

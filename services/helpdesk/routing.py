@@ -34,6 +34,7 @@ from services.helpdesk.presence import ONLINE, Presence
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
+from services.platform.leases import Lease, Work
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
@@ -110,8 +111,10 @@ def routing_order(item: InboxItem) -> tuple:
 
 class RoutingService:
     def __init__(self, *, clock: Clock, game: GameService, inbox: InboxService, directory: Directory,
-                 presence: Presence) -> None:
+                 presence: Presence, lease: Lease | None = None) -> None:
         self.clock = clock
+        self.lease = lease or Lease(Work.ROUTING)  # several processes: only the holder routes
+        self.lease.on_taken(self._taken_over)
         self.game = game
         self.inbox = inbox
         self.directory = directory
@@ -170,7 +173,7 @@ class RoutingService:
 
     async def route_waiting(self) -> int:
         """Give every waiting conversation someone fits to that agent; return how many were routed."""
-        if self.config.mode == 'off':
+        if self.config.mode == 'off' or not self.lease.held:
             return 0
         waiting = sorted((item for item in self.inbox.items() if item.assignee_id is None and item.status == 'new'),
                          key=routing_order)
@@ -202,12 +205,15 @@ class RoutingService:
 
     def poke(self) -> None:
         """Run a routing pass soon (one at a time; changes during a pass cause one more)."""
-        if self.config.mode == 'off' or self._stopped:
+        if self.config.mode == 'off' or self._stopped or not self.lease.held:
             return
         if self._pass is not None and not self._pass.done():
             self._again = True
             return
         self._pass = start_task(self._run_passes(), name='routing pass')
+
+    async def _taken_over(self) -> None:
+        self.poke()  # what waits now, without waiting for the next change
 
     async def stop(self) -> None:
         """No more passes after the one in progress (shutdown)."""

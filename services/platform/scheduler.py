@@ -1,5 +1,6 @@
 """The periodic checks: the routing sweep, the automation's time rules and the SLA escalations, run in turn every few
-real seconds against the injected clock."""
+real seconds against the injected clock. On several processes (PostgreSQL) the steps that write are wrapped by the
+sweep's lease (``Lease.guard``, services/platform/leases.py): only its holder runs them."""
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable

@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     api_requests_per_minute: int = Field(600, ge=1, le=1_000_000)  # each API token's rate limit, then 429
     # the time zone the floor works in (an IANA name: Europe/Riga): the times the pages show are in it (issue 16)
     floor_timezone: str = 'UTC'
+    # several processes on PostgreSQL (issue 17): how often a process not doing a piece of once-only work (the sweep,
+    # routing, quests, the badges' midnight, the simulator) tries to take it over (services/platform/leases.py)
+    lease_retry_seconds: float = Field(3.0, ge=0.1, le=60)
 
     @field_validator('db_url')
     @classmethod

@@ -1,5 +1,6 @@
 """Badges, levels and trophies live: fed after commit, stored, edited by leads, and equal to a replay of the log."""
 import asyncio
+import copy
 import inspect
 from datetime import timedelta
 
@@ -193,4 +194,27 @@ async def test_a_midnight_never_overtakes_an_event_still_being_written(services:
     assert ana.id in services.badges.tracker.board.current['traffic_controller']
     gained = await BadgeHolding.get(badge_key='traffic_controller', agent_id=ana.id)
     assert gained.gained_at.hour == 23  # at the transfer's time, not at the midnight after it
+    assert await differences(await replay()) == []
+
+
+async def test_a_process_without_the_lease_never_stores_a_midnight_the_holder_stored(
+        services: Services, simulator: Simulator, clock: ManualClock) -> None:
+    """Several processes (issue 17): the badge lease's holder moves the board past a quiet midnight and stores its
+    lines; another process's board has not passed it (no event told it), so its first event after it must not store
+    them a second time."""
+    await services.leases.stop()  # the test says who holds the lease (on PostgreSQL no round takes it back)
+    services.badges.lease.held = True
+    await simulator.run_until(clock.now() + timedelta(hours=20))
+    await services.badges.settle()
+    elsewhere = copy.deepcopy(services.badges.tracker)  # the other process's board: fed the same events
+    before = await BadgeHolding.all().count(), await BadgeHolding.exclude(lost_at=None).count()
+    clock.advance(timedelta(days=1, hours=2))  # a quiet night and day
+    await services.badges.settle()  # the holder's tick: the midnights' lines stored
+    assert (await BadgeHolding.all().count(), await BadgeHolding.exclude(lost_at=None).count()) != before
+    services.badges.tracker = elsewhere
+    services.badges.lease.held = False
+    agent_id = next(iter(services.game.projection.agents))
+    async with services.game.unit_of_work() as work:  # the other process records the next event
+        await work.record(EventKind.REPLIED, agent_id=agent_id, data={})
+    services.badges.lease.held = True
     assert await differences(await replay()) == []

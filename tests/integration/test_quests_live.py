@@ -193,3 +193,40 @@ async def test_the_demo_runs_two_quests_and_a_team_mission(services: Services, a
     bars = services.quests.bars(ana.id)
     assert len(bars) == len(QUESTS) == 3 and [bar.team for bar in bars].count(True) == 1
     assert await settled_differences(services) == []
+
+
+async def test_without_the_lease_completions_are_kept_for_the_holder_and_recorded_on_taking_over(
+        services: Services, ana: AgentView, lead: AgentView) -> None:
+    """Several processes (issue 17): a process without the quest lease moves the bars but records nothing; the
+    holder's event is announced here when it arrives; taking the lease over records what the dead holder had not."""
+    await services.leases.stop()  # the test says who holds the lease (on PostgreSQL no round takes it back)
+    services.quests.lease.held = True
+    quest = await services.quests.save(lead, resolved_today(title='Reply once today', kind='replied', target=1))
+    told: list[Notice] = []
+    services.notices.for_agent(ana.id).subscribe(told.append)
+    services.quests.lease.held = False  # another process holds it
+    await services.inbox.reply(ana, (await waiting_ids())[0], 'Hello')
+    await services.quests.settle()
+    assert bar(services, ana.id, quest.key).done and not await completions(quest.key) and not told  # kept
+
+    services.quests.lease.held = True
+    await services.quests._taken_over()  # the holder died before recording it: this process records it now
+    await services.quests.settle()
+    [completed] = await completions(quest.key)
+    assert told == [Notice(text="Quest completed: 'Reply once today'! +40 productivity points.", kind='positive')]
+    await services.quests._taken_over()  # nothing kept any more: nothing recorded twice
+    await services.quests.settle()
+    assert [event.id for event in await completions(quest.key)] == [completed.id]
+
+    services.quests.lease.held = False
+    other = await services.quests.save(lead, resolved_today(title='Reply again today', kind='replied', target=1))
+    await services.quests.settle()  # fed the day's log: ana's reply completes it at once
+    assert not await completions(other.key)
+    kept = services.quests._unrecorded[f'quest:{other.key}:agent:{ana.id}']
+    async with services.game.unit_of_work() as work:  # what the holder records, as this process follows it
+        await work.record(EventKind.QUEST_COMPLETED, data=kept.as_data(), key=kept.key)
+    await services.quests.settle()
+    assert not services.quests._unrecorded and told[-1].text.startswith("Quest completed: 'Reply again today'")
+    assert len(told) == 2
+    services.quests.lease.held = True
+    assert await settled_differences(services) == []

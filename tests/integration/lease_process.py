@@ -1,0 +1,55 @@
+"""One DeskQuest process of ``test_leases_processes.py``: the whole service layer on a shared PostgreSQL floor, its
+scheduler running, telling the test which once-only work it holds and each time its SLA sweep ran.
+
+``python -m tests.integration.lease_process DB_URL NAME``: prints ``ready`` once loaded, ``held A,B,…`` whenever the
+set of leases it holds changes, and ``swept NAME`` each time the scheduler's SLA step ran here; ends at ``stop``.
+"""
+import asyncio
+import sys
+
+from services.container import build
+from services.helpdesk.sla import SlaService
+from services.platform.clock import ManualClock
+from tests.conftest import START, settings_for_test
+
+RETRY_SECONDS = 1.0  # a lease's retry: takeover within about a second (the default, 3 s, is tested by its unit test)
+
+
+async def main(db_url: str, name: str) -> None:
+    check = SlaService.check
+
+    async def counted_check(self: SlaService) -> int:  # before build(): the container's guard wraps this one
+        say(f'swept {name}')
+        return await check(self)
+
+    SlaService.check = counted_check
+    services = build(settings_for_test(db_url, lease_retry_seconds=RETRY_SECONDS), clock=ManualClock(START))
+    await services.start()
+    services.scheduler.start()
+    say('ready')
+    watcher = asyncio.create_task(watch(services))
+    await heard('stop')
+    watcher.cancel()
+    await services.stop()
+
+
+async def watch(services) -> None:
+    shown: set | None = None
+    while True:
+        if services.leases.held != shown:
+            shown = services.leases.held
+            say('held ' + ','.join(sorted(work.name for work in shown)))
+        await asyncio.sleep(0.05)
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+async def heard(word: str) -> None:
+    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    assert line.strip() == word, f'expected {word!r}, got {line!r}'
+
+
+if __name__ == '__main__':
+    asyncio.run(main(sys.argv[1], sys.argv[2]))
