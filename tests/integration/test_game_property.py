@@ -156,6 +156,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     await quests.load()
     await boss.load()
     await leaderboard.load()
+    await badges.start_with_defaults()  # a new floor: today's default badges, its first badge edit
     keys: list[str] = []
     try:
         for number, (action, agent_id, conversation, step, variant, repeat) in enumerate(plan):

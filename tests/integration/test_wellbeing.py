@@ -7,6 +7,7 @@ import pytest
 
 from models import StoredEvent
 from services.container import Services
+from services.domain.badges import DEFAULT_BADGES, FIRST_BADGES
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.scoring import AwardKind
@@ -121,8 +122,31 @@ async def test_siesta_and_coffee_won_by_breaks_stay_private_unless_a_lead_shows_
     assert ana.id in services.badges.public_holders()['siesta']
 
 
+async def test_a_new_floor_starts_with_a_worker_that_counts_breaks_and_the_replay_agrees(
+        services: Services, clock: ManualClock, ana: AgentView) -> None:
+    assert services.wellbeing.break_risks() == []
+    assert services.badges.definitions == DEFAULT_BADGES
+    edits = await StoredEvent.filter(kind=EventKind.BADGES_CHANGED.value).values_list('data', flat=True)
+    assert edits == [{'badges': [d.as_dict() for d in DEFAULT_BADGES], 'by': None}]  # the log says when it changed
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    clock.advance(timedelta(hours=1))
+    await services.presence.choose(ana, 'on_break')
+    clock.advance(timedelta(minutes=30))
+    await services.presence.choose(ana, 'online')
+    await services.badges.settle()
+    assert ana.id in services.badges.public_holders()['worker']  # an hour and a half at work, the break in it
+    assert await differences(await replay()) == []
+    await services.badges.stop()
+    await services.badges.load()  # a restart finds the definitions stored: nothing recorded again
+    await services.badges.start_with_defaults()
+    assert await StoredEvent.filter(kind=EventKind.BADGES_CHANGED.value).count() == 1
+
+
 async def test_a_lead_makes_worker_break_neutral_and_the_replay_agrees(services: Services, clock: ManualClock,
                                                                          ana: AgentView, lead: AgentView) -> None:
+    first_worker = next(d for d in FIRST_BADGES if d.key == 'worker')
+    await services.badges.save(lead, first_worker.as_dict())  # as a floor from before has it
     assert [risk.definition.key for risk in services.wellbeing.break_risks()] == ['worker']
     with pytest.raises(ActionError, match='cannot be fixed so'):
         await services.wellbeing.make_break_neutral(lead, 'siesta')  # it cannot cost a break: nothing to fix
@@ -137,3 +161,4 @@ async def test_a_lead_makes_worker_break_neutral_and_the_replay_agrees(services:
     await services.presence.choose(ana, 'online')
     await services.badges.settle()
     assert await differences(await replay()) == []
+
