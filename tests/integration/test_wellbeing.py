@@ -1,6 +1,7 @@
 """Wellbeing caps (issue 20) live: a lead's daily hours limit zeroes the points of later work with a receipt saying why,
 a break is suggested once per long streak, the whole folded from the log (rebuild --check clean, and after a restart);
 Siesta and Coffee, won by breaks, stay private."""
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,9 @@ from services.container import Services
 from services.domain.badges import DEFAULT_BADGES, FIRST_BADGES
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.scoring import AwardKind
+from services.domain.scoring import AwardKind, policy_as_dict
 from services.domain.wellbeing import WellbeingPolicy
+from services.game.quests import QuestDraft
 from services.game.rebuild import differences, replay
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
@@ -162,3 +164,42 @@ async def test_a_lead_makes_worker_break_neutral_and_the_replay_agrees(services:
     await services.badges.settle()
     assert await differences(await replay()) == []
 
+
+async def test_quests_do_not_count_the_work_the_caps_took_the_points_of(
+        services: Services, clock: ManualClock, ana: AgentView, lead: AgentView) -> None:
+    await services.wellbeing.save(lead, {'daily_hours': 1, 'break_after_minutes': 0})
+    await services.scoring.save(lead, policy_as_dict(services.scoring.policy) | {
+        'note_points': 4, 'tag_points': 3, 'low_value_daily_cap': 3})
+    resolving = QuestDraft(title='Resolve 2 today', target=2, preset='today', reward_points=40)
+    quests = [await services.quests.save(lead, resolving),
+              await services.quests.save(lead, QuestDraft(title='Tag 2 today', kind=EventKind.TAGGED.value, target=2,
+                                                          preset='today', reward_points=10))]
+
+    def progress() -> list[float]:
+        bars = {bar.key: bar for bar in services.quests.bars(ana.id)}
+        return [bars[quest.key].value for quest in quests]
+
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    first, second = (await waiting_ids())[:2]
+    clock.advance(timedelta(minutes=50))
+    await services.inbox.reply(ana, first, 'Hello')
+    await services.inbox.tag(ana, first, 'billing')  # 3 points: the day's cap on notes and tags reached
+    await services.inbox.resolve(ana, first)  # 50 min worked: it counts
+    clock.advance(timedelta(minutes=15))
+    await services.inbox.reply(ana, second, 'Hello')
+    await services.inbox.tag(ana, second, 'refund')  # past the cap: no points, so no quest progress
+    await services.inbox.resolve(ana, second)  # past the daily limit: the same
+    await services.quests.settle()
+    assert progress() == [1, 1]
+    assert not await StoredEvent.filter(kind=EventKind.QUEST_COMPLETED.value).exists()
+    assert await differences(await replay()) == []  # the replay skips them too
+
+    await services.quests.save(lead, replace(resolving, key=quests[0].key, title='Resolve two today'))
+    await services.quests.settle()  # an edit feeds the quest the log again: the capped resolution still left out
+    assert progress() == [1, 1]
+    await services.quests.stop()
+    await services.quests.load()  # so does a restart
+    assert progress() == [1, 1]
+    assert not await StoredEvent.filter(kind=EventKind.QUEST_COMPLETED.value).exists()
+    assert await differences(await replay()) == []
