@@ -271,7 +271,7 @@ def _figure(recap: Recap) -> dict[str, Any]:
                   'xaxis': {'type': 'date', 'tickformat': '%d %b'},
                   'yaxis': {'title': {'text': _('points')}, 'rangemode': 'tozero'},
                   'yaxis2': {'title': {'text': _('resolved')}, 'overlaying': 'y', 'side': 'right', 'showgrid': False,
-                             'rangemode': 'tozero', 'tickformat': 'd'}}}
+                             'rangemode': 'tozero'}}}
 
 
 # The SVG is fetched with the tab's cookie and drawn as a data: image (the page's policy allows data: images, not
