@@ -150,6 +150,7 @@ class Services:
         await self.sessions.load()  # after the directory: a session's role is compared with its account's
         await self.displays.load()
         await self.boss.load()  # into the projection game.load() built
+        await self.badges.start_with_defaults()  # a new floor: today's default badges, as its first badge edit
         await self.game.follow(self.settings.db_url)  # PostgreSQL: other processes' events, folded here too
 
     async def load_workspace_settings(self) -> None:

@@ -171,7 +171,14 @@ def _summary(recap: Recap, today: date) -> None:
                 difference=f'{sum(recap.skills.values()) - recap.previous_points:+d}',
                 period=period_title(recap.previous), points=number(recap.previous_points))) \
                 .classes('text-sm text-grey-8').mark('recap-compared')
-        ui.plotly(_figure(recap)).classes('w-full h-48').mark('recap-chart')
+        if recap.has_work:
+            ui.plotly(_figure(recap)).classes('w-full h-48').mark('recap-chart')
+        else:  # a chart of zeros draws two flat lines on two unrelated scales: say it instead
+            with ui.row().classes('w-full h-24 items-center justify-center gap-2 rounded bg-blue-grey-1'):
+                ui.icon('event_busy', color='grey-6', size='md')
+                ui.label(_('No work this season: the chart fills in as your days do.') if season
+                         else _('No work this month: the chart fills in as your days do.')) \
+                    .classes('text-grey-7').mark('recap-chart-empty')
 
 
 def _bests(recap: Recap) -> None:
@@ -249,7 +256,8 @@ def _next(start: date) -> tuple[int, int]:
 
 
 def _figure(recap: Recap) -> dict[str, Any]:
-    """Points per day (bars) and resolutions (a line), the best day highlighted."""
+    """Points per day (bars, left axis) and resolutions (a line, right axis), the best day highlighted; both axes
+    start at zero so their zero lines meet (Plotly centres an axis of zeros on zero otherwise)."""
     best = recap.best_day[0] if recap.best_day else None
     days = [day.isoformat() for day, _figures in recap.days]
     return {'data': [
@@ -258,10 +266,12 @@ def _figure(recap: Recap) -> dict[str, Any]:
          'hovertemplate': '%{x|%a %d %b}: %{y}<extra></extra>'},
         {'type': 'scatter', 'mode': 'lines+markers', 'x': days, 'yaxis': 'y2', 'name': _('resolved'),
          'y': [figures.resolved for _day, figures in recap.days], 'line': {'color': DOMAIN_COLORS['productivity']}},
-    ], 'layout': {'margin': {'l': 36, 'r': 36, 't': 10, 'b': 30}, 'height': 190, 'showlegend': False,
+    ], 'layout': {'margin': {'l': 44, 'r': 44, 't': 10, 'b': 30}, 'height': 190, 'showlegend': False,
                   'paper_bgcolor': 'rgba(0,0,0,0)', 'plot_bgcolor': 'rgba(0,0,0,0)', 'font': {'size': 10},
-                  'xaxis': {'type': 'date', 'tickformat': '%d %b'}, 'yaxis': {'title': {'text': _('points')}},
-                  'yaxis2': {'overlaying': 'y', 'side': 'right', 'showgrid': False, 'rangemode': 'tozero'}}}
+                  'xaxis': {'type': 'date', 'tickformat': '%d %b'},
+                  'yaxis': {'title': {'text': _('points')}, 'rangemode': 'tozero'},
+                  'yaxis2': {'title': {'text': _('resolved')}, 'overlaying': 'y', 'side': 'right', 'showgrid': False,
+                             'rangemode': 'tozero'}}}
 
 
 # The SVG is fetched with the tab's cookie and drawn as a data: image (the page's policy allows data: images, not

@@ -232,8 +232,10 @@ def metric_from_dict(data: Mapping[str, Any]) -> Metric:
     return Metric(kind=data['kind'], where=where, value=data.get('value', ONE))
 
 
-# LiveAgent's fifteen defaults; presence statuses are services/helpdesk/presence.py's: online, away, on_break, offline
-DEFAULT_BADGES: tuple[BadgeDefinition, ...] = (
+# LiveAgent's fifteen defaults; presence statuses are services/helpdesk/presence.py's: online, away, on_break, offline.
+# The set a log starts with, before its first BADGES_CHANGED: never change it, every floor's history replays with it (a
+# new default goes into DEFAULT_BADGES, which a new floor records as its first badge edit).
+FIRST_BADGES: tuple[BadgeDefinition, ...] = (
     BadgeDefinition(key='traffic_controller', name='Traffic controller', description='Most transfers in 7 days',
                     image='badges/traffic_controller.svg', metric=Metric(kind=EventKind.TRANSFERRED)),
     BadgeDefinition(key='siesta', name='Siesta', description='Longest total break time in 7 days',
@@ -286,6 +288,17 @@ DEFAULT_BADGES: tuple[BadgeDefinition, ...] = (
                     metric=Metric(kind=EventKind.RESOLVED, value='duration_seconds',
                                   where=(Filter(field='channel', values=('phone',)),))),
 )
+
+# Worker as first shipped ranked time online and away but not on a break, so a break alone could cost it (issue 20:
+# breaks never cost a badge). It counts the whole shift, breaks included: the time an agent is at work, however they
+# pace it. Offline stays out.
+WORKER = BadgeDefinition(key='worker', name='Worker', description='Most time at work in 7 days, breaks included',
+                         image='badges/worker.svg', aggregation=Aggregation.SUM,
+                         metric=Metric(kind=EventKind.PRESENCE_CHANGED, value='seconds',
+                                       where=(Filter(field='previous', values=('online', 'away', 'on_break')),)))
+# What a new floor starts with (services/game/badges.py records it as the floor's first badge edit).
+DEFAULT_BADGES: tuple[BadgeDefinition, ...] = tuple(WORKER if badge.key == WORKER.key else badge
+                                                    for badge in FIRST_BADGES)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -291,11 +291,14 @@ class QuestBoard:
         for quest in quests:
             self.kinds.setdefault(quest.metric.kind, []).append(quest)
 
-    def feed(self, event: GameEvent) -> list[QuestCompletion]:
-        """Count one event; return the quests it completes (each only once per agent or team)."""
+    def feed(self, event: GameEvent, *, capped: bool = False) -> list[QuestCompletion]:
+        """Count one event; return the quests it completes (each only once per agent or team). A ``capped`` event,
+        whose points a cap took (services/domain/scoring.py's :func:`capped`), counts for no quest either."""
         if event.id <= self.last_event_id:
             return []
         self.last_event_id = event.id
+        if capped:
+            return []
         completions = []
         for quest in self.kinds.get(event.kind, ()):
             number = quest.round_at(event.occurred_at)
@@ -384,9 +387,9 @@ class QuestTracker:
         # every completion found, under any definition: (quest, scope, holder, round or None)
         self.done: set[tuple[str, QuestScope, int, int | None]] = set()
 
-    def apply(self, event: GameEvent) -> list[QuestCompletion]:
-        """Feed an event other than ``QUESTS_CHANGED`` (see :meth:`redefine`)."""
-        completions = self.board.feed(event)
+    def apply(self, event: GameEvent, *, capped: bool = False) -> list[QuestCompletion]:
+        """Feed an event other than ``QUESTS_CHANGED`` (see :meth:`redefine`); ``capped``: a cap took its points."""
+        completions = self.board.feed(event, capped=capped)
         self.done.update((c.quest, c.scope, c.holder, c.round) for c in completions)
         return completions
 
@@ -406,7 +409,7 @@ class QuestTracker:
 
     def redefine(self, event: GameEvent, earlier: Iterable[GameEvent]) -> list[QuestCompletion]:
         """Apply a ``QUESTS_CHANGED`` event; return the completions the new or edited quests reach at once (a lower
-        target, an earlier start)."""
+        target, an earlier start). ``earlier`` leaves out the capped events (the quests do not count them)."""
         if event.id <= self.board.last_event_id:
             return []
         quests = kept(event)

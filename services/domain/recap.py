@@ -52,6 +52,11 @@ class Recap:
         return sum(figures.resolved for _, figures in self.days)
 
     @property
+    def has_work(self) -> bool:
+        """Whether any day of the period has points or a resolution (else its chart is a flat line of zeros)."""
+        return any(figures.points or figures.resolved for _, figures in self.days)
+
+    @property
     def previous_points(self) -> int:
         return sum(self.previous_skills.values())
 
@@ -132,6 +137,10 @@ def _bars(recap: Recap, *, x: int, y: int, width: int, height: int) -> list[str]
     best = recap.best_day[0] if recap.best_day else None
     parts = [_text(x, y - 12, _('Points per day'), size=18, color='#d1c4e9'),
              f'<rect x="{x}" y="{y}" width="{width}" height="{height}" rx="8" fill="#ffffff" fill-opacity="0.06"/>']
+    if not recap.has_work:  # no bars to draw: say why
+        parts.append(_text(x + width / 2, y + height / 2, _('No work this season') if recap.period.season
+                           else _('No work this month'), size=22, color='#d1c4e9', anchor='middle'))
+        return parts
     for index, (day, figures) in enumerate(days):
         bar = max(0, figures.points) / top * (height - 20)
         color = '#ffd54f' if day == best else '#7e57c2'

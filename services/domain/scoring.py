@@ -1,6 +1,6 @@
 """Scoring rules: pure functions from one event (and what the projection remembers) to point awards."""
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -222,6 +222,15 @@ class Award:
     domain: Domain
     kind: AwardKind
     reason: str
+
+
+CAP_KINDS = frozenset({AwardKind.WELLBEING, AwardKind.LOW_VALUE_CAP})  # the zero-point entries of a cap
+
+
+def capped(awards: Iterable[Award]) -> bool:
+    """Whether a cap took an event's points (work past the daily hours limit, a note or tag past the daily cap on
+    them): quests do not count it either, so no part of the game rewards what the caps hold back."""
+    return any(award.kind in CAP_KINDS for award in awards)
 
 
 # awards a reopen takes back, per Freshdesk: the resolution and first-contact points (and what incentives added to

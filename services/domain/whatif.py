@@ -22,7 +22,7 @@ from services.domain.floor_calendar import day_start, floor_day
 from services.domain.incentives import Incentive, IncentiveBook, problems_with
 from services.domain.leaderboard import AgentInfo, Period, PointsTally, rank_agents
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, level_as_dict, levels_from_dicts
-from services.domain.projection import GameProjection
+from services.domain.projection import GameProjection, Outcome
 from services.domain.quests import QuestBoard, QuestDefinition, quest_from_dict
 from services.domain.scoring import (
     FAIR_PLAY_FIELDS,
@@ -30,6 +30,7 @@ from services.domain.scoring import (
     Domain,
     PolicyError,
     ScoringPolicy,
+    capped,
     check_policy,
     policy_as_dict,
 )
@@ -266,8 +267,8 @@ def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor
                 badge_after.feed(replace(event, id=badge_fed))
             continue
         in_period += 1
-        for draft_event in _draft_events(event, quest_board, keep_logged, completed_after):
-            draft_outcome = after.apply(draft_event)
+        for draft_outcome in _draft_outcomes(event, quest_board, keep_logged, completed_after, after.apply):
+            draft_event = draft_outcome.event
             for award in draft_outcome.awards:
                 after_tally.add(award.agent_id, day, award.points)
             if draft_outcome.resolved is not None:
@@ -332,23 +333,24 @@ def _merged(first: PointsTally, second: PointsTally) -> PointsTally:
     return merged
 
 
-def _draft_events(event: GameEvent, quests: QuestBoard, keep_logged: set[str],
-                  completed: set[tuple[str, str, int]]) -> list[GameEvent]:
-    """What the draft's fold gets for one logged event: the event itself, unless a draft replaces it, and the
-    completions of the draft's changed quests it causes."""
+def _draft_outcomes(event: GameEvent, quests: QuestBoard, keep_logged: set[str],
+                    completed: set[tuple[str, str, int]], fold: Callable[[GameEvent], Outcome]) -> list[Outcome]:
+    """What the draft's ``fold`` makes of one logged event: the event itself, unless a draft replaces it, then the
+    completions of the draft's changed quests it causes (none if the draft's caps took its points)."""
     if event.kind in RULE_EDITS:
         return []
     if event.kind == EventKind.QUEST_COMPLETED:
         if event.data['quest'] not in keep_logged:
             return []
         completed.add((event.data['quest'], event.data['scope'], event.data['holder']))
-        return [event]
-    folded = [event]
-    for completion in quests.feed(event):
+        return [fold(event)]
+    outcome = fold(event)
+    folded = [outcome]
+    for completion in quests.feed(event, capped=capped(outcome.awards)):
         completed.add((completion.quest, completion.scope.value, completion.holder))
-        folded.append(GameEvent(id=event.id, key=completion.key, kind=EventKind.QUEST_COMPLETED,
-                                occurred_at=event.occurred_at, agent_id=completion.by,
-                                data=completion.as_data()))
+        folded.append(fold(GameEvent(id=event.id, key=completion.key, kind=EventKind.QUEST_COMPLETED,
+                                     occurred_at=event.occurred_at, agent_id=completion.by,
+                                     data=completion.as_data())))
     return folded
 
 

@@ -20,6 +20,7 @@ from nicegui import Event
 from models import BadgeDefinitionRow, BadgeHolding, BadgeImage, StoredEvent, TeamBadgeSetting
 from services.domain.badges import (
     DEFAULT_BADGES,
+    FIRST_BADGES,
     KEPT_DAYS,
     BadgeBoard,
     BadgeDefinition,
@@ -57,7 +58,7 @@ HistoryRow = tuple[str, int, datetime, datetime | None]  # badge key, agent id, 
 class BadgeTracker:
     """A :class:`BadgeBoard` whose definitions can change at a point of the log (pure: the caller reads the log)."""
 
-    def __init__(self, definitions: Sequence[BadgeDefinition] = DEFAULT_BADGES, *, seed: int = BADGE_SEED) -> None:
+    def __init__(self, definitions: Sequence[BadgeDefinition] = FIRST_BADGES, *, seed: int = BADGE_SEED) -> None:
         self.seed = seed
         self.board = BadgeBoard(definitions, seed=seed)
 
@@ -248,6 +249,7 @@ class BadgeService:
         self.directory = directory
         self.tracker = BadgeTracker()
         self._definitions = self.tracker.definitions  # the latest committed edit (the board follows once fed it)
+        self._new_floor = False  # load() found no stored definitions: start_with_defaults() records today's
         self.show_teasing: set[int] = set()  # teams that opted in to showing teasing badges publicly
         self.uploaded: list[str] = []  # the names of the images leads uploaded
         self.changed: Event[dict[str, frozenset[int]]] = Event()  # the public holders, after any change
@@ -303,8 +305,9 @@ class BadgeService:
         """Seed the definitions, rebuild the board from the last days of the log, take the holders as stored (they are
         written in the events' own transactions: always those of the last committed event)."""
         rows = await BadgeDefinitionRow.all().order_by('position', 'key')
-        if not rows:
-            for position, definition in enumerate(DEFAULT_BADGES):
+        self._new_floor = not rows
+        if not rows:  # the set the log starts with (a replay's); start_with_defaults() moves a new floor on
+            for position, definition in enumerate(FIRST_BADGES):
                 await BadgeDefinitionRow.create(position=position, **definition.as_dict())
             rows = await BadgeDefinitionRow.all().order_by('position', 'key')
         self.tracker = await stored_tracker([definition_from_row(row) for row in rows])
@@ -313,6 +316,21 @@ class BadgeService:
         self.show_teasing = set(await TeamBadgeSetting.filter(show_teasing=True).values_list('team_id', flat=True))
         self.uploaded = list(await BadgeImage.all().order_by('uploaded_at').values_list('name', flat=True))
         self._tasks = [start_task(self._tick(), name='badge midnight')]
+
+    async def start_with_defaults(self) -> None:
+        """On a new floor, put :data:`DEFAULT_BADGES` in force as its first badge edit: a log starts with
+        :data:`FIRST_BADGES`, so a replay meets the change at the same point (call once every projection is loaded)."""
+        if not self._new_floor or self.definitions != FIRST_BADGES:
+            return
+        self._new_floor = False
+        async with self.game.unit_of_work() as work:
+            for position, definition in enumerate(DEFAULT_BADGES):
+                if definition != FIRST_BADGES[position]:
+                    await BadgeDefinitionRow.filter(key=definition.key).update(
+                        **{name: value for name, value in definition.as_dict().items() if name != 'key'})
+            await work.record(EventKind.BADGES_CHANGED, data={'badges': [d.as_dict() for d in DEFAULT_BADGES],
+                                                               'by': None})
+            work.after_commit(lambda: setattr(self, '_definitions', DEFAULT_BADGES))
 
     async def settle(self) -> None:
         """Move the board to the clock's time (for tests; never call it inside a unit of work). Events need no

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from nicegui import Event
 
-from models import QuestRow, StoredEvent
+from models import LedgerEntry, QuestRow, StoredEvent
 from services.domain.badges import BadgeError, BadgeKind, metric_from_dict
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
@@ -37,6 +37,7 @@ from services.domain.quests import (
     quest_from_dict,
     quest_metric,
 )
+from services.domain.scoring import CAP_KINDS, capped
 from services.domain.text import MAX_BADGE_KEY, MAX_DESCRIPTION, MAX_TITLE, checked_text
 from services.game.badges import BadgeService, stop_consumers, stored_events
 from services.platform.clock import Clock
@@ -103,6 +104,7 @@ class QuestService:
         self._waiting = 0  # batches queued and not yet done: later events wait behind them
         self._tasks: list[asyncio.Task] = []
         self._shown: tuple[frozenset[str], int] | None = None  # what the bars showed: running quests, clock hour
+        self._capped: set[int] = set()  # committed events a cap took the points of, until they are fed
 
     # --- reading ---
 
@@ -166,6 +168,7 @@ class QuestService:
 
     def on_committed(self, outcomes: list[Outcome]) -> None:
         events = [outcome.event for outcome in outcomes]
+        self._capped.update(outcome.event.id for outcome in outcomes if capped(outcome.awards))
         if self._waiting or any(event.kind == EventKind.QUESTS_CHANGED for event in events) or not self._tasks:
             self._put(events)
             return
@@ -185,11 +188,13 @@ class QuestService:
         for event in events:
             if event.kind == EventKind.QUEST_COMPLETED:
                 self._recorded(event.key)
-            if event.agent_id is not None and event.kind in self.tracker.board.kinds:
+            was_capped = event.id in self._capped
+            self._capped.discard(event.id)
+            if event.agent_id is not None and event.kind in self.tracker.board.kinds and not was_capped:
                 completions += self.tracker.apply(event)
                 moved.update(self._taking_part(event))
             else:
-                self.tracker.apply(event)
+                self.tracker.apply(event, capped=was_capped)
         return completions, moved
 
     async def _consume(self) -> None:
@@ -371,14 +376,21 @@ async def quest_events(quests: Iterable[QuestDefinition], *, before_id: int, com
                        at: datetime | None = None) -> list[GameEvent]:
     """The log's events the quests count (by their metrics' kinds, from their earliest start, or with ``at`` from
     what an edit or a start-up at that moment feeds again: a recurring quest's round then), before ``before_id``;
-    with ``completions``, the ``QUEST_COMPLETED`` events of that time too."""
+    with ``completions``, the ``QUEST_COMPLETED`` events of that time too. The events a cap took the points of are
+    left out, as quests do not count them (their zero-point ledger entries, the receipts saying why, name them)."""
     quests = list(quests)
     if not quests:
         return []
     kinds = {quest.metric.kind.value for quest in quests} | \
         ({EventKind.QUEST_COMPLETED.value} if completions else set())
     since = min(quest.starts_at if at is None else quest.counted_from(at) for quest in quests)
-    return await stored_events(StoredEvent.filter(id__lt=before_id, occurred_at__gte=since, kind__in=sorted(kinds)))
+    events = await stored_events(StoredEvent.filter(id__lt=before_id, occurred_at__gte=since, kind__in=sorted(kinds)))
+    if not events:
+        return events
+    capped_ids = set(await LedgerEntry.filter(event_id__gte=events[0].id, event_id__lt=before_id,
+                                              kind__in=sorted(kind.value for kind in CAP_KINDS))
+                     .values_list('event_id', flat=True))
+    return [event for event in events if event.id not in capped_ids]
 
 
 def row_fields(quest: QuestDefinition) -> dict:

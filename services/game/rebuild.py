@@ -32,7 +32,7 @@ from services.domain.levels import Level, level_as_dict
 from services.domain.projection import AgentMetrics, GameProjection
 from services.domain.quests import QuestCompletion, QuestDefinition, QuestTracker, logged_key, quests_from_data
 from services.domain.rewards import FoldedRedemption, RedemptionStatus, Spending
-from services.domain.scoring import ScoringPolicy, policy_as_dict
+from services.domain.scoring import ScoringPolicy, capped, policy_as_dict
 from services.domain.seasons import seasons_from_data
 from services.game.analytics import analytics_differences, overwrite_analytics, stored_analytics
 from services.game.badges import (
@@ -120,7 +120,7 @@ async def replay() -> Rebuilt:
             rebuilt.logged_completions[logged_key(event.data)] = event.data['event_id']
             found = []
         else:
-            found = quests.apply(event)
+            found = quests.apply(event, capped=capped(outcome.awards))
         rebuilt.quest_completions.update((completion.key, completion) for completion in found)
         rebuilt.spending.apply(event)
         if event.kind == EventKind.BADGES_CHANGED:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from models import BadgeHolding, LedgerEntry, LevelReached, StoredEvent
 from services.domain.badges import (
-    DEFAULT_BADGES,
+    FIRST_BADGES,
     Aggregation,
     BadgeBoard,
     BadgeDefinition,
@@ -197,9 +197,9 @@ class ReceiptService:
 
 
 async def definition_at(badge_key: str, at: datetime) -> BadgeDefinition | None:
-    """The badge as it was defined at ``at``: from the last edit before then, else the defaults."""
+    """The badge as it was defined at ``at``: from the last edit before then, else as a log starts (FIRST_BADGES)."""
     edit = await StoredEvent.filter(kind=EventKind.BADGES_CHANGED.value, occurred_at__lte=at).order_by('-id').first()
-    definitions = badges_from_data(edit.data) if edit is not None else DEFAULT_BADGES
+    definitions = badges_from_data(edit.data) if edit is not None else FIRST_BADGES
     return next((d for d in definitions if d.key == badge_key), None)
 
 

@@ -156,6 +156,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     await quests.load()
     await boss.load()
     await leaderboard.load()
+    await badges.start_with_defaults()  # a new floor: today's default badges, its first badge edit
     keys: list[str] = []
     try:
         for number, (action, agent_id, conversation, step, variant, repeat) in enumerate(plan):
@@ -203,7 +204,8 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                 edited = quests.definition(key) if key else None  # how a quest repeats is kept by an edit
                 repeat = edited.repeat.value if edited else ('none', 'daily', 'weekly')[(variant + conversation) % 3]
                 await quests.save(LEAD, QuestDraft(key=key, title=('q', 'p')[variant // 2 % 2], target=1 + variant,
-                                                   kind=('resolved', 'replied')[agent_id % 2], reward_points=5,
+                                                   kind=('resolved', 'replied', 'tagged')[agent_id % 3],
+                                                   reward_points=5,
                                                    preset=('today', 'this_week')[conversation % 2], repeat=repeat))
                 continue
             if action == 'edit_badge':

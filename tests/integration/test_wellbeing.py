@@ -1,16 +1,19 @@
 """Wellbeing caps (issue 20) live: a lead's daily hours limit zeroes the points of later work with a receipt saying why,
 a break is suggested once per long streak, the whole folded from the log (rebuild --check clean, and after a restart);
 Siesta and Coffee, won by breaks, stay private."""
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from models import StoredEvent
 from services.container import Services
+from services.domain.badges import DEFAULT_BADGES, FIRST_BADGES
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.scoring import AwardKind
+from services.domain.scoring import AwardKind, policy_as_dict
 from services.domain.wellbeing import WellbeingPolicy
+from services.game.quests import QuestDraft
 from services.game.rebuild import differences, replay
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
@@ -121,8 +124,31 @@ async def test_siesta_and_coffee_won_by_breaks_stay_private_unless_a_lead_shows_
     assert ana.id in services.badges.public_holders()['siesta']
 
 
+async def test_a_new_floor_starts_with_a_worker_that_counts_breaks_and_the_replay_agrees(
+        services: Services, clock: ManualClock, ana: AgentView) -> None:
+    assert services.wellbeing.break_risks() == []
+    assert services.badges.definitions == DEFAULT_BADGES
+    edits = await StoredEvent.filter(kind=EventKind.BADGES_CHANGED.value).values_list('data', flat=True)
+    assert edits == [{'badges': [d.as_dict() for d in DEFAULT_BADGES], 'by': None}]  # the log says when it changed
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    clock.advance(timedelta(hours=1))
+    await services.presence.choose(ana, 'on_break')
+    clock.advance(timedelta(minutes=30))
+    await services.presence.choose(ana, 'online')
+    await services.badges.settle()
+    assert ana.id in services.badges.public_holders()['worker']  # an hour and a half at work, the break in it
+    assert await differences(await replay()) == []
+    await services.badges.stop()
+    await services.badges.load()  # a restart finds the definitions stored: nothing recorded again
+    await services.badges.start_with_defaults()
+    assert await StoredEvent.filter(kind=EventKind.BADGES_CHANGED.value).count() == 1
+
+
 async def test_a_lead_makes_worker_break_neutral_and_the_replay_agrees(services: Services, clock: ManualClock,
                                                                          ana: AgentView, lead: AgentView) -> None:
+    first_worker = next(d for d in FIRST_BADGES if d.key == 'worker')
+    await services.badges.save(lead, first_worker.as_dict())  # as a floor from before has it
     assert [risk.definition.key for risk in services.wellbeing.break_risks()] == ['worker']
     with pytest.raises(ActionError, match='cannot be fixed so'):
         await services.wellbeing.make_break_neutral(lead, 'siesta')  # it cannot cost a break: nothing to fix
@@ -136,4 +162,44 @@ async def test_a_lead_makes_worker_break_neutral_and_the_replay_agrees(services:
     clock.advance(timedelta(minutes=30))
     await services.presence.choose(ana, 'online')
     await services.badges.settle()
+    assert await differences(await replay()) == []
+
+
+async def test_quests_do_not_count_the_work_the_caps_took_the_points_of(
+        services: Services, clock: ManualClock, ana: AgentView, lead: AgentView) -> None:
+    await services.wellbeing.save(lead, {'daily_hours': 1, 'break_after_minutes': 0})
+    await services.scoring.save(lead, policy_as_dict(services.scoring.policy) | {
+        'note_points': 4, 'tag_points': 3, 'low_value_daily_cap': 3})
+    resolving = QuestDraft(title='Resolve 2 today', target=2, preset='today', reward_points=40)
+    quests = [await services.quests.save(lead, resolving),
+              await services.quests.save(lead, QuestDraft(title='Tag 2 today', kind=EventKind.TAGGED.value, target=2,
+                                                          preset='today', reward_points=10))]
+
+    def progress() -> list[float]:
+        bars = {bar.key: bar for bar in services.quests.bars(ana.id)}
+        return [bars[quest.key].value for quest in quests]
+
+    services.presence.tab_opened(ana.id)
+    await services.presence.settle()
+    first, second = (await waiting_ids())[:2]
+    clock.advance(timedelta(minutes=50))
+    await services.inbox.reply(ana, first, 'Hello')
+    await services.inbox.tag(ana, first, 'billing')  # 3 points: the day's cap on notes and tags reached
+    await services.inbox.resolve(ana, first)  # 50 min worked: it counts
+    clock.advance(timedelta(minutes=15))
+    await services.inbox.reply(ana, second, 'Hello')
+    await services.inbox.tag(ana, second, 'refund')  # past the cap: no points, so no quest progress
+    await services.inbox.resolve(ana, second)  # past the daily limit: the same
+    await services.quests.settle()
+    assert progress() == [1, 1]
+    assert not await StoredEvent.filter(kind=EventKind.QUEST_COMPLETED.value).exists()
+    assert await differences(await replay()) == []  # the replay skips them too
+
+    await services.quests.save(lead, replace(resolving, key=quests[0].key, title='Resolve two today'))
+    await services.quests.settle()  # an edit feeds the quest the log again: the capped resolution still left out
+    assert progress() == [1, 1]
+    await services.quests.stop()
+    await services.quests.load()  # so does a restart
+    assert progress() == [1, 1]
+    assert not await StoredEvent.filter(kind=EventKind.QUEST_COMPLETED.value).exists()
     assert await differences(await replay()) == []

@@ -51,3 +51,12 @@ async def test_a_lead_opens_an_agents_recap_and_switches_to_another(user: User) 
     set_value(user, 'recap-agent', agent('bruno').id)
     await user.should_see(f'{agent("bruno").name}’s month', retries=50)
     await user.should_see('No comments or thanks this month yet.')
+
+
+async def test_a_month_without_work_says_so_rather_than_drawing_a_flat_chart(user: User) -> None:
+    await log_in(user, 'emma')  # the demo floor as seeded: no one has worked yet
+    await user.open('/recap')
+    await user.should_see(marker='recap-summary', retries=50)
+    await user.should_see(marker='recap-chart-empty', content='No work this month')
+    await user.should_not_see(marker='recap-chart')
+    await user.should_see(marker='recap-best-day', content='No points this month yet.')

@@ -6,6 +6,7 @@ from datetime import timedelta
 from nicegui.testing import User
 
 from models import StoredEvent
+from services.domain.badges import FIRST_BADGES
 from services.domain.wellbeing import WellbeingPolicy
 from tests.ui.support import agent, log_in, notified, open_first_conversation, services, stays, until
 
@@ -14,6 +15,8 @@ BREAK = "You've been at it for 2 hours — a short break?"
 
 async def test_a_lead_sets_the_limit_and_the_agent_past_it_sees_why_no_points(create_user: Callable[[], User]) -> None:
     lead_tab, ana_tab = create_user(), create_user()
+    first_worker = next(d for d in FIRST_BADGES if d.key == 'worker')
+    await services().badges.save(agent('lead'), first_worker.as_dict())  # as a floor from before has it
     await log_in(lead_tab, 'lead')
     await lead_tab.open('/admin/game')
     lead_tab.find(marker='tab-wellbeing').click()
@@ -29,7 +32,7 @@ async def test_a_lead_sets_the_limit_and_the_agent_past_it_sees_why_no_points(cr
     with lead_tab.scope(marker='wellbeing-daily_hours'):
         await lead_tab.should_see('now 1', retries=50)
     assert services().wellbeing.policy.daily_hours == 1
-    with lead_tab.scope(marker='break-risk-worker'):  # the default Worker leaves breaks out: one click fixes it
+    with lead_tab.scope(marker='break-risk-worker'):  # the first Worker leaves breaks out: one click fixes it
         await lead_tab.should_see('a break is time it does not count', retries=50)
     lead_tab.find(marker='break-fix-worker').click()
     await lead_tab.should_see('Worker counts breaks as time at work from now on.', retries=50)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from services.domain.badges import (
     DEFAULT_BADGES,
+    FIRST_BADGES,
     KEPT_DAYS,
     Aggregate,
     Aggregation,
@@ -95,7 +96,9 @@ def test_presence_badges_siesta_coffee_worker() -> None:
     log.add(EventKind.PRESENCE_CHANGED, 3, status='online', previous='offline', seconds=20 * 3600)  # not online time
     assert holders(log, 'siesta') == {1}  # 5 h of break against 10 minutes
     assert holders(log, 'coffee') == {2}  # two breaks against one
-    assert holders(log, 'worker') == {2}  # 3.2 h online against 2 h away (away counts, breaks and offline do not)
+    assert holders(log, 'worker') == {1}  # 7 h away or on a break against 3.3 h: breaks count, offline does not
+    first_worker = next(badge for badge in FIRST_BADGES if badge.key == 'worker')
+    assert set(log.board([first_worker]).holders(NOW)['worker']) == {2}  # the first: 3.2 h online, 2 h away
 
 
 def test_viewing_badges_inspector_and_express_average_yesterday_with_a_minimum_volume() -> None:

@@ -144,3 +144,19 @@ def test_the_recap_card_is_an_svg_with_every_text_escaped() -> None:
     assert '“Thanks "a lot" <b>”' in texts and 'Quality +6' in texts and 'Speed -3' in texts
     assert 'December 2026' in texts
     assert '<script>' not in svg
+    assert 'No work this month' not in texts  # a bar per day instead
+
+
+def test_a_period_without_work_says_so_instead_of_drawing_empty_bars() -> None:
+    period = month_period(2026, 12)
+    recap = Recap(agent_id=1, agent_name='Ana', period=period,
+                  days=tuple((d, DayFigures()) for d in period.days()), best_day=None, bests_set=(),
+                  longest_streak=longest_streak_in({}, period), current_streak=0)
+    assert not recap.has_work
+    root = ElementTree.fromstring(recap_svg(recap))
+    texts = [element.text for element in root.iter('{http://www.w3.org/2000/svg}text')]
+    assert 'No work this month' in texts
+    season = Recap(agent_id=1, agent_name='Ana', period=RecapPeriod(start=period.start, end=period.end, season='Cup'),
+                   days=((period.start, DayFigures(points=0, resolved=1)),), best_day=None, bests_set=(),
+                   longest_streak=longest_streak_in({}, period), current_streak=0)
+    assert season.has_work  # a resolution past the daily cap earns nothing but is work done

@@ -25,7 +25,7 @@ from services.domain.quests import (
     time_left,
 )
 from services.domain.receipts import describe, facts
-from services.domain.scoring import AwardKind, Domain, quest_awards
+from services.domain.scoring import Award, AwardKind, Domain, capped, quest_awards
 
 MONDAY = datetime(2026, 11, 16, tzinfo=UTC)
 WEEK = {'starts_at': MONDAY, 'ends_at': MONDAY + timedelta(days=7)}
@@ -287,3 +287,19 @@ def test_an_awarded_badge_is_held_for_good_by_the_agents_a_quest_names() -> None
     later = BadgeBoard([awarded])  # a board rebuilt from the last days takes the holders over
     later.current = dict(board.current)
     assert later.holders(MONDAY + timedelta(days=60))['star'] == frozenset({1, 2})
+
+
+def test_work_a_cap_took_the_points_of_counts_for_no_quest() -> None:
+    board = QuestBoard([social_quest(target=2)])
+    log = Log()
+    assert board.feed(log.add(EventKind.RESOLVED, 1, channel='social')) == []
+    past_limit = log.add(EventKind.RESOLVED, 1, channel='social')
+    assert board.feed(past_limit, capped=True) == []
+    assert board.progress('social', 1).value == 1
+    assert board.feed(past_limit) == []  # seen: fed again uncapped, it still counts nothing
+    [completion] = board.feed(log.add(EventKind.RESOLVED, 1, channel='social'))
+    assert completion.value == 2
+    wellbeing = Award(agent_id=1, points=0, domain=Domain.PRODUCTIVITY, kind=AwardKind.WELLBEING, reason='past')
+    low_value = replace(wellbeing, kind=AwardKind.LOW_VALUE_CAP)
+    note = replace(wellbeing, points=3, kind=AwardKind.NOTE)
+    assert capped([wellbeing]) and capped([low_value]) and not capped([note]) and not capped([])

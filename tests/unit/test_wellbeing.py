@@ -5,7 +5,14 @@ from typing import Any
 
 import pytest
 
-from services.domain.badges import DEFAULT_BADGES, Aggregation, BadgeBoard, BadgeDefinition, Direction
+from services.domain.badges import (
+    DEFAULT_BADGES,
+    FIRST_BADGES,
+    Aggregation,
+    BadgeBoard,
+    BadgeDefinition,
+    Direction,
+)
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.projection import GameProjection
@@ -182,15 +189,24 @@ def worker_holders(definition: BadgeDefinition, breaks: bool) -> frozenset[int]:
     return board.evaluate(DAY + timedelta(hours=18))[definition.key].holders
 
 
-def test_the_default_worker_badge_is_lost_by_taking_a_break_and_is_flagged() -> None:
-    worker = next(d for d in DEFAULT_BADGES if d.key == 'worker')
+def test_the_first_worker_badge_is_lost_by_taking_a_break_and_is_flagged() -> None:
+    worker = next(d for d in FIRST_BADGES if d.key == 'worker')  # as older floors still have it
     assert worker_holders(worker, breaks=False) == {2}
     assert worker_holders(worker, breaks=True) == {1}  # the break alone cost agent 2 the badge
     assert 'a break is time it does not count' in (break_cost(worker) or '')
 
 
+def test_the_default_worker_badge_counts_breaks_as_time_at_work() -> None:
+    worker = next(d for d in DEFAULT_BADGES if d.key == 'worker')  # what a new floor starts with
+    assert break_cost(worker) is None
+    assert worker_holders(worker, breaks=False) == worker_holders(worker, breaks=True) == {2}
+    assert [d.key for d in DEFAULT_BADGES] == [d.key for d in FIRST_BADGES]  # only Worker differs
+    assert [d for d in DEFAULT_BADGES if d not in FIRST_BADGES] == [worker]
+    assert not any(break_cost(d) for d in DEFAULT_BADGES)
+
+
 def test_counting_breaks_as_time_at_work_makes_worker_break_neutral() -> None:
-    worker = next(d for d in DEFAULT_BADGES if d.key == 'worker')
+    worker = next(d for d in FIRST_BADGES if d.key == 'worker')
     fixed = break_neutral(worker)
     assert fixed is not None and break_cost(fixed) is None
     assert fixed.metric is not None and fixed.metric.where[-1].values == ('online', 'away', 'on_break')
@@ -199,7 +215,7 @@ def test_counting_breaks_as_time_at_work_makes_worker_break_neutral() -> None:
 
 
 def test_only_badges_that_rank_a_break_against_someone_are_flagged() -> None:
-    flagged = {d.key for d in DEFAULT_BADGES if break_cost(d) is not None}
+    flagged = {d.key for d in FIRST_BADGES if break_cost(d) is not None}
     assert flagged == {'worker'}  # Siesta and Coffee reward breaks; the others do not read presence
     siesta = next(d for d in DEFAULT_BADGES if d.key == 'siesta')
     coffee = next(d for d in DEFAULT_BADGES if d.key == 'coffee')
@@ -207,7 +223,7 @@ def test_only_badges_that_rank_a_break_against_someone_are_flagged() -> None:
     fewest_breaks = replace(coffee, key='fewest_breaks', direction=Direction.LOWEST)
     assert 'least break time' in (break_cost(least_rest) or '') and break_neutral(least_rest) is None
     assert 'fewest breaks' in (break_cost(fewest_breaks) or '') and break_neutral(fewest_breaks) is None
-    longest_stretch = replace(next(d for d in DEFAULT_BADGES if d.key == 'worker'), key='marathon',
+    longest_stretch = replace(next(d for d in FIRST_BADGES if d.key == 'worker'), key='marathon',
                               aggregation=Aggregation.MAX)
     assert break_cost(longest_stretch) is not None and break_neutral(longest_stretch) is None  # a break splits it
 
