@@ -31,6 +31,7 @@ from services.domain.quests import (
     QuestScope,
     QuestTracker,
     Repeat,
+    completion_notice,
     logged_key,
     period,
     quest_bars,
@@ -236,15 +237,9 @@ class QuestService:
             work.after_commit(lambda: self._announce(completion))
 
     def _announce(self, completion: QuestCompletion) -> None:
-        mission = completion.scope == QuestScope.TEAM
-        reward = ' and '.join(part for part in (
-            f'+{completion.points} {completion.domain.value} points' if completion.points else '',
-            'a badge' if completion.badge else '') if part)
-        title = completion.title if completion.round is None else f'{completion.title} (round {completion.round + 1})'
-        text = (f"Team mission accomplished: '{title}'! {reward} for everyone in the team."
-                if mission else f"Quest completed: '{title}'! {reward}.")
+        words = completion_notice(completion)
         for agent_id in completion.agent_ids:
-            self.notices.send(agent_id, Notice(text=text, kind='positive'))
+            self.notices.send(agent_id, Notice(words=words, kind='positive'))
         self.completed.emit(completion)
 
     # --- a lead's edits ---

@@ -8,6 +8,7 @@ once per streak online longer than the lead's setting.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from nicegui import Event
@@ -17,7 +18,7 @@ from services.domain.badges import BadgeDefinition
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import floor_day
-from services.domain.i18n import _, ngettext
+from services.domain.i18n import N_, ngettext, phrase
 from services.domain.wellbeing import WellbeingPolicy, WellbeingTracker, break_cost, break_neutral, check_wellbeing
 from services.game.badges import BadgeService
 from services.platform.clock import Clock
@@ -96,11 +97,8 @@ class WellbeingService:
             if since is None or self._told.get(agent_id) == since or now - since < timedelta(minutes=minutes):
                 continue
             self._told[agent_id] = since
-            agent = self.directory.agent(agent_id)
-            locale = agent.language if agent is not None and agent.language else None
-            text = _("You've been at it for {duration} — a short break?", locale=locale) \
-                .format(duration=_span(minutes, locale))
-            self.notices.send(agent_id, Notice(text=text, kind='info'))
+            words = phrase(N_("You've been at it for {duration} — a short break?"), duration=partial(_span, minutes))
+            self.notices.send(agent_id, Notice(words=words, kind='info'))  # worded in the tab's language
 
 
 async def tracker_from_log(agent_ids: Iterable[int]) -> WellbeingTracker:
@@ -142,8 +140,8 @@ def _event(row: StoredEvent) -> GameEvent:
                      agent_id=row.agent_id, conversation_id=row.conversation_id, data=row.data)
 
 
-def _span(minutes: int, locale: str | None) -> str:
-    """'2 hours', '90 minutes': the streak in the agent's language."""
+def _span(minutes: int) -> str:
+    """'2 hours', '90 minutes': the streak in the reader's language."""
     if minutes % 60 == 0:
-        return ngettext('{count} hour', '{count} hours', minutes // 60, locale=locale).format(count=minutes // 60)
-    return ngettext('{count} minute', '{count} minutes', minutes, locale=locale).format(count=minutes)
+        return ngettext('{count} hour', '{count} hours', minutes // 60).format(count=minutes // 60)
+    return ngettext('{count} minute', '{count} minutes', minutes).format(count=minutes)
