@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.domain import reasons
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.i18n import N_
@@ -127,8 +128,7 @@ def victory_awards(fight: BossFight) -> list[Award]:
     if fight.points <= 0:
         return []
     return [Award(agent_id=agent_id, points=fight.points, domain=Domain.PRODUCTIVITY, kind=AwardKind.BOSS,
-                  reason=f'beat the queue boss “{fight.name}” with the floor: {hits} of its {fight.health} hits '
-                         f'yours'[:200])
+                  reason=reasons.BOSS.english(name=fight.name, hits=hits, health=fight.health)[:200])
             for agent_id, hits in fight.damage_by_agent().items()]
 
 

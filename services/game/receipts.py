@@ -74,7 +74,8 @@ class ReceiptService:
             history = list(reversed(await StoredEvent.filter(conversation_id=event.conversation_id, id__lte=event.id)
                                     .order_by('-id').limit(HISTORY_SHOWN)))
         return ReceiptDetail(
-            title=f'{entry.points:+d} {entry.reason}', domain=entry.domain,
+            title=f'{entry.points:+d} {entry.reason}', domain=entry.domain, points=entry.points, reason=entry.reason,
+            kind=entry.kind,
             facts=facts(entry.kind, event.kind, event.data, event.occurred_at,
                         policy=await policy_in_force(event.id)),  # the values in force then, not today's
             events=[EventLine(at=line.occurred_at, scored=line.id == event.id, conversation_id=line.conversation_id,
