@@ -20,6 +20,7 @@ from models import QuestRow, StoredEvent
 from services.domain.badges import BadgeError, BadgeKind, metric_from_dict
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.i18n import _
 from services.domain.inbox import MAX_TAG_LENGTH
 from services.domain.projection import Outcome
 from services.domain.quests import (
@@ -256,9 +257,9 @@ class QuestService:
         now = self.clock.now()
         existing = self._definitions.get(draft.key) if draft.key else None
         if draft.key and existing is None:
-            raise ActionError('This quest no longer exists.')
+            raise ActionError(_('This quest no longer exists.'))
         if existing is not None and existing.ends_at <= now:
-            raise ActionError('This quest is over: its results stand. Create a new one instead.')
+            raise ActionError(_('This quest is over: its results stand. Create a new one instead.'))
         badge = draft.reward_badge.strip() or None
         if badge is not None:
             definition = self.badges.definition(badge)
@@ -272,9 +273,9 @@ class QuestService:
             starts_at, ends_at = period(draft.preset, now, first_day=draft.first_day, last_day=draft.last_day)
             repeat = Repeat(draft.repeat) if draft.repeat in {r.value for r in Repeat} else None
             if repeat is None:
-                raise ActionError(f'Repeat is one of {", ".join(r.value for r in Repeat)}.')
+                raise ActionError(_('Repeat is one of {choices}.').format(choices=', '.join(r.value for r in Repeat)))
             if existing is not None and existing.repeat != repeat:
-                raise ActionError('A quest cannot change how it repeats: end it and create a new one.')
+                raise ActionError(_('A quest cannot change how it repeats: end it and create a new one.'))
             if repeat != Repeat.NONE:  # the period's start is the first round's; it runs until a lead ends it
                 ends_at = existing.ends_at if existing is not None else UNTIL_ENDED
                 starts_at = existing.starts_at if existing is not None else starts_at
@@ -287,9 +288,9 @@ class QuestService:
         except BadgeError as error:
             raise ActionError(str(error)) from None
         if len(quest.title) > 120 or len(quest.description) > 300:
-            raise ActionError('The title has at most 120 characters, the description 300.')
+            raise ActionError(_('The title has at most 120 characters, the description 300.'))
         if quest.ends_at <= now:
-            raise ActionError('This period is over already: pick one that ends later.')
+            raise ActionError(_('This period is over already: pick one that ends later.'))
         await self._store(actor, quest)
         return quest
 
@@ -299,9 +300,9 @@ class QuestService:
         quest = self._definitions.get(key)
         now = self.clock.now()
         if quest is None:
-            raise ActionError('This quest no longer exists.')
+            raise ActionError(_('This quest no longer exists.'))
         if quest.ends_at <= now:
-            raise ActionError('This quest is over already.')
+            raise ActionError(_('This quest is over already.'))
         if quest.starts_at >= now:
             await self._store(actor, None, drop=key)
         else:
@@ -364,4 +365,4 @@ def stored_definitions(rows: Sequence[QuestRow]) -> list[QuestDefinition]:
 
 def _check_lead(actor: AgentView) -> None:
     if not actor.is_lead:
-        raise ActionError('Only a team lead can edit quests.')
+        raise ActionError(_('Only a team lead can edit quests.'))

@@ -18,7 +18,7 @@ from services.domain.badges import BadgeDefinition
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import floor_day
-from services.domain.i18n import N_, ngettext, phrase
+from services.domain.i18n import N_, _, ngettext, phrase
 from services.domain.wellbeing import WellbeingPolicy, WellbeingTracker, break_cost, break_neutral, check_wellbeing
 from services.game.badges import BadgeService
 from services.platform.clock import Clock
@@ -61,10 +61,10 @@ class WellbeingService:
     async def save(self, actor: AgentView, values: Mapping[str, Any]) -> WellbeingPolicy:
         """Put new settings in force from now on; out-of-range values are refused with what is allowed."""
         if not actor.is_lead:
-            raise ActionError('Only a team lead can change the wellbeing caps.')
+            raise ActionError(_('Only a team lead can change the wellbeing caps.'))
         policy = check_wellbeing(values)
         if policy == self.policy:
-            raise ActionError('These are the settings in force already: nothing to save.')
+            raise ActionError(_('These are the settings in force already: nothing to save.'))
         async with self.game.unit_of_work() as work:  # a refusal rolls the fold's settings back with it
             await work.record(EventKind.WELLBEING_CHANGED, agent_id=actor.id, data={**policy.as_dict(), 'by': actor.id})
             work.after_commit(lambda: self.changed.emit(policy))
@@ -78,11 +78,11 @@ class WellbeingService:
     async def make_break_neutral(self, actor: AgentView, key: str) -> BadgeDefinition:
         """Count breaks as time at work in this badge, from now on (a badge edit: ``BADGES_CHANGED``, replayed)."""
         if not actor.is_lead:
-            raise ActionError('Only a team lead can change the badges.')
+            raise ActionError(_('Only a team lead can change the badges.'))
         definition = self.badges.definition(key)
         fixed = break_neutral(definition) if definition is not None else None
         if fixed is None:
-            raise ActionError('That badge cannot be fixed so: change or delete it in Badges & levels.')
+            raise ActionError(_('That badge cannot be fixed so: change or delete it in Badges & levels.'))
         return await self.badges.save(actor, fixed.as_dict())
 
     async def suggest_breaks(self) -> None:
