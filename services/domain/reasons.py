@@ -8,6 +8,7 @@ template and the same values. Nothing new is stored: a text no template recognis
 written by an older version) is shown as stored, in English.
 """
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from string import Formatter
@@ -15,6 +16,7 @@ from string import Formatter
 from services.domain.i18n import DEFAULT_LANGUAGE, N_, _, current_language, ngettext, supported
 
 NUMBERS = frozenset({'count', 'minutes', 'cap', 'hits', 'health', 'beyond', 'hours', 'conversation'})
+NUMBER = re.compile(r'-?\d+')
 NESTED = 'reason'  # a placeholder holding another award's reason (a clawback's, a cancellation's), worded in turn
 
 
@@ -31,8 +33,9 @@ class ReasonTemplate:
         return template.format(**values)
 
     def word(self, values: dict[str, str], language: str) -> str:
-        worded = {name: _reworded(value, '', language) if name == NESTED else
-                  _(value, locale=language) if name in self.translated else value for name, value in values.items()}
+        """The reason with these values (as read from its English text) in ``language``."""
+        worded = {name: _(value, locale=language) if name in self.translated else value
+                  for name, value in values.items()}
         template = ngettext(self.message, self.plural, int(values[self.count]), locale=language) if self.plural \
             else _(self.message, locale=language)
         return template.format(**worded)
@@ -93,8 +96,11 @@ BY_KIND: dict[str, tuple[ReasonTemplate, ...]] = {
     'kudos': (KUDOS,), 'boss': (BOSS,), 'wellbeing': (WELLBEING_CAP,),
     'incentive': (INCENTIVE_BONUS, INCENTIVE_MULTIPLIER)}
 # a nested reason may be any award's: the lead's label before a colon matches almost anything, so it is tried last
-ANY = tuple(dict.fromkeys(template for kind, templates in BY_KIND.items() for template in templates
-                          if template is not INCENTIVE_MULTIPLIER)) + (INCENTIVE_MULTIPLIER,)
+NOT_INCENTIVES = tuple(dict.fromkeys(template for kind, templates in BY_KIND.items() for template in templates
+                                     if kind != 'incentive'))
+ANY = NOT_INCENTIVES + (INCENTIVE_BONUS, INCENTIVE_MULTIPLIER)
+# an incentive multiplies a base award, never another incentive's (a clawback may take either back)
+NESTED_TEMPLATES = {INCENTIVE_MULTIPLIER: NOT_INCENTIVES}
 
 
 def reason_text(reason: str, kind: str = '', *, locale: str | None = None) -> str:
@@ -108,25 +114,58 @@ def reason_text(reason: str, kind: str = '', *, locale: str | None = None) -> st
     return _reworded(reason, kind, language)
 
 
+def forget_wordings() -> None:
+    """Word every reason afresh (the catalogs changed: a test's own)."""
+    _reworded.cache_clear()
+
+
 @lru_cache(maxsize=4096)  # a board of receipts shows the same few reasons to every tab of a language
 def _reworded(reason: str, kind: str, language: str) -> str:
-    for template in BY_KIND.get(kind, ANY):
-        for pattern in _patterns(template):
-            if (match := pattern.fullmatch(reason)) is not None:
-                return template.word(match.groupdict(), language)
-    return reason
+    return _recognised(reason, BY_KIND.get(kind, ANY), language) or reason
+
+
+def _recognised(reason: str, templates: tuple[ReasonTemplate, ...], language: str) -> str | None:
+    """``reason`` in ``language`` if one of ``templates`` wrote it, else None. Of the ways a template reads it (a
+    lead's label or a ticket may hold a colon too), the first whose nested reason is recognised in turn wins."""
+    for template in templates:
+        for parts in _parts(template):
+            fallback = None
+            for values in _readings(parts, reason, 0):
+                if NESTED not in values:
+                    return template.word(values, language)
+                if (nested := _recognised(values[NESTED], NESTED_TEMPLATES.get(template, ANY), language)) is not None:
+                    return template.word(values | {NESTED: nested}, language)
+                fallback = fallback or values
+            if fallback is not None:  # a nested reason no template knows (cut short): kept as stored
+                return template.word(fallback, language)
+    return None
 
 
 @cache
-def _patterns(template: ReasonTemplate) -> tuple[re.Pattern[str], ...]:
-    """The English texts ``template`` writes, as patterns whose groups are its placeholders' values."""
-    return tuple(_pattern(message) for message in (template.message, template.plural) if message)
+def _parts(template: ReasonTemplate) -> tuple[tuple[tuple[str, str | None], ...], ...]:
+    """Each English message of ``template`` as (literal text, placeholder after it or None) pairs."""
+    return tuple(tuple((literal, name or None) for literal, name, _spec, _conversion in Formatter().parse(message))
+                 for message in (template.message, template.plural) if message)
 
 
-def _pattern(message: str) -> re.Pattern[str]:
-    parts = []
-    for literal, name, _spec, _conversion in Formatter().parse(message):
-        parts.append(re.escape(literal))
-        if name:
-            parts.append(rf'(?P<{name}>-?\d+)' if name in NUMBERS else rf'(?P<{name}>.+?)')
-    return re.compile(''.join(parts), re.DOTALL)
+def _readings(parts: tuple[tuple[str, str | None], ...], text: str, start: int) -> Iterator[dict[str, str]]:
+    """Every way ``text[start:]`` is ``parts`` filled in, the shortest first values first."""
+    literal, name = parts[0]
+    if not text.startswith(literal, start):
+        return
+    start += len(literal)
+    if name is None:
+        if start == len(text) and len(parts) == 1:
+            yield {}
+        return
+    if len(parts) == 1:
+        ends: Iterable[int] = (len(text),)
+    else:
+        following = parts[1][0]
+        ends = (end for end in range(start + 1, len(text) + 1) if text.startswith(following, end))
+    for end in ends:
+        value = text[start:end]
+        if name in NUMBERS and not NUMBER.fullmatch(value):
+            continue
+        for rest in _readings(parts[1:], text, end):
+            yield {name: value} | rest
