@@ -47,8 +47,9 @@ def translations(monkeypatch, extra: Mapping[str, Messages]) -> Iterator[None]:
 @contextmanager
 def reading_in(language: str | None) -> Iterator[None]:
     """As inside a tab of a person who reads ``language`` (None: no tab, as an API call or an export runs)."""
+    before = i18n._resolver
     i18n.install_resolver((lambda: language) if language else None)
     try:
         yield
     finally:
-        i18n.install_resolver(None)
+        i18n.install_resolver(before)
