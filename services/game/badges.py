@@ -421,7 +421,8 @@ class BadgeService:
             for value in condition.values:
                 checked_text(str(value), 'filter value', MAX_NAME)
         if definition.image not in self.images():
-            raise ActionError(f"Unknown image '{definition.image}': pick a built-in or an uploaded one")
+            raise ActionError(_("Unknown image '{image}': pick a built-in or an uploaded one").format(
+                image=definition.image))
         if not definition.key.replace('_', '').isalnum():
             raise ActionError(_('A badge key is made of letters, digits and underscores'))
         definitions = [definition if d.key == definition.key else d for d in self.definitions]

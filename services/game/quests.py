@@ -264,8 +264,8 @@ class QuestService:
         if badge is not None:
             definition = self.badges.definition(badge)
             if definition is None or definition.kind != BadgeKind.AWARDED:
-                raise ActionError(f"'{badge}' is not a badge given by quests: pick one of kind 'awarded' (create it "
-                                  'in Badges & levels)')
+                raise ActionError(_("'{badge}' is not a badge given by quests: pick one of kind 'awarded' (create it "
+                                    'in Badges & levels)').format(badge=badge))
         try:
             metric = quest_metric(draft.kind, channel=draft.channel.strip() or None,
                                   rating=draft.rating.strip() or None, tag=draft.tag.strip() or None,

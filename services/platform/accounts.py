@@ -22,7 +22,8 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # a passphrase fits; a pasted novel is not hashed
 MAX_DISPLAY_NAME = 120  # the column's width
 ROLES = ('agent', 'lead')
-A_ROLE = {'agent': 'an agent', 'lead': 'a lead'}  # for sentences: "Ana is a lead already"
+# one whole sentence per role ("Ana is a lead already"): the article and the noun agree in each language
+ALREADY = {'agent': N_('{name} is an agent already.'), 'lead': N_('{name} is a lead already.')}
 USERNAME = re.compile(r'[a-z0-9][a-z0-9._-]{1,63}')
 # what a password may not hold: control characters (no keyboard types them) and lone surrogates (not encodable)
 _PASSWORD_FORBIDDEN = re.compile('[\x00-\x1f\x7f-\x9f\ud800-\udfff]')
@@ -136,7 +137,7 @@ class AccountService:
             agent = await self._account(agent_id)
             before = agent.role
             if before == role:
-                raise ActionError(f'{agent.display_name} is {A_ROLE[role]} already.')
+                raise ActionError(_(ALREADY[role]).format(name=agent.display_name))
             if agent.id == actor.id:
                 raise ActionError(_('You cannot change your own role: ask another lead.'))
             if before != 'agent':
