@@ -40,8 +40,8 @@ class LevelService:
         """Edit one level; an invalid condition is refused with the expression language's message."""
         if not actor.is_lead:
             raise ActionError(_('Only a team lead can edit levels.'))
-        title = checked_text(title, 'level title', MAX_NAME, name=True, empty='A level needs a title and an icon.')
-        icon = checked_text(icon, 'level icon', MAX_ICON, empty='A level needs a title and an icon.')
+        title = checked_text(title, 'level title', MAX_NAME, name=True, empty=_('A level needs a title and an icon.'))
+        icon = checked_text(icon, 'level icon', MAX_ICON, empty=_('A level needs a title and an icon.'))
         condition = checked_text(condition, 'condition', MAX_LENGTH, multiline=True)
         if number == 1 and condition.strip():
             raise ActionError(_('Everyone starts at level 1: its condition stays empty.'))
@@ -71,8 +71,8 @@ class LevelService:
         rows = []
         for level in levels:
             title = checked_text(level.title, 'level title', MAX_NAME, name=True,
-                                 empty='A level needs a title and an icon.')
-            icon = checked_text(level.icon, 'level icon', MAX_ICON, empty='A level needs a title and an icon.')
+                                 empty=_('A level needs a title and an icon.'))
+            icon = checked_text(level.icon, 'level icon', MAX_ICON, empty=_('A level needs a title and an icon.'))
             rows.append({'number': level.number, 'title': title, 'icon': icon, 'condition': level.condition})
         if [row['number'] for row in rows] != list(range(1, len(rows) + 1)) or not rows or rows[0]['condition']:
             raise ActionError(_('Levels are numbered 1, 2, 3, … and everyone starts at level 1 (no condition).'))

@@ -249,7 +249,7 @@ class QuestService:
         """Create or edit a quest from a lead's form; its bars are fed the log again from its start."""
         _check_lead(actor)
         draft = replace(draft, title=checked_text(draft.title, 'quest title', MAX_TITLE, name=True,
-                                                  empty='A quest needs a title.'),
+                                                  empty=_('A quest needs a title.')),
                         description=checked_text(draft.description, 'quest description', MAX_DESCRIPTION,
                                                  multiline=True),
                         tag=checked_text(draft.tag, 'tag', MAX_TAG_LENGTH),

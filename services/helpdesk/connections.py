@@ -201,7 +201,7 @@ class ConnectionService:
         if kind not in KINDS:
             raise ActionError(_('The helpdesk must be one of {kinds}, not {kind}.').format(
                 kinds=', '.join(KINDS), kind=repr(str(kind)[:20])))
-        name = checked_text(name, 'connection name', 80, name=True, empty='Name the connection (e.g. "Support EU").')
+        name = checked_text(name, 'connection name', 80, name=True, empty=_('Name the connection (e.g. "Support EU").'))
         if secret is not None and secret.strip():
             secret = checked_text(secret, 'secret', 200)
             if len(secret) < 16:
@@ -227,7 +227,7 @@ class ConnectionService:
     async def set_secret(self, actor: AgentView, connection_id: int, secret: str) -> None:
         """Re-enter a connection's secret (after the server's key changed, or to rotate it in the helpdesk too)."""
         _check_lead(actor)
-        secret = checked_text(secret, 'secret', 200, empty='Paste the secret the helpdesk signs with.')
+        secret = checked_text(secret, 'secret', 200, empty=_('Paste the secret the helpdesk signs with.'))
         if len(secret) < 16:
             raise ActionError(_('The secret must be at least 16 characters long.'))
         connection = await self._get(connection_id)

@@ -261,7 +261,7 @@ async def store_account(account: CheckedAccount) -> Agent:
 def checked_username(username: object) -> str:
     """:raises ActionError: for a name no account can have (too long, a control character, not letters, digits, dots,
         dashes and underscores)."""
-    name = checked_text(username, 'username', MAX_USERNAME, empty='Enter a username.').lower()
+    name = checked_text(username, 'username', MAX_USERNAME, empty=_('Enter a username.')).lower()
     if not USERNAME.fullmatch(name):
         raise ActionError(
             _('The username {name} is not usable: 2 to 64 characters, letters, digits, dots, dashes and '

@@ -210,7 +210,8 @@ class DisplayService:
     # --- inside ---
 
     def _setup(self, **chosen: object) -> DisplaySetup:
-        name = checked_text(chosen.pop('name'), 'display name', MAX_NAME, name=True, empty='Give the display a name.')
+        name = checked_text(chosen.pop('name'), 'display name', MAX_NAME, name=True,
+                            empty=_('Give the display a name.'))
         return checked_setup(name=name, teams=self.directory.teams, **chosen)  # type: ignore[arg-type]
 
     def _new_code(self) -> tuple[str, datetime]:
