@@ -144,8 +144,10 @@ class Phrase:
         return template.format(**{name: _worded(value) for name, value in self.values.items()})
 
 
-def phrase(message: str, plural: str = '', *, count: int = 1, **values: object) -> Phrase:
-    """``Phrase(...)`` written as ``_()`` is: ``phrase(N_('{name} thanked you'), name=sender.name)``."""
+def phrase(message: str, plural: str = '', count: int = 1, /, **values: object) -> Phrase:
+    """``Phrase(...)`` written as ``_()`` is: ``phrase(N_('{name} thanked you'), name=sender.name)``; a plural's number
+    comes third, ``phrase(N_('{count} point'), N_('{count} points'), 3, count=3)`` (positional: any name is free for a
+    placeholder)."""
     return Phrase(message=message, plural=plural, count=count, values=values)
 
 

@@ -512,7 +512,7 @@ def completion_notice(completion: QuestCompletion) -> Phrase:
     rewards = []
     if completion.points:
         singular, plural = _EARNED[mission, completion.domain]
-        rewards.append(phrase(singular, plural, count=completion.points, points=f'+{completion.points}'))
+        rewards.append(phrase(singular, plural, completion.points, points=f'+{completion.points}'))
     if completion.badge:
         rewards.append(phrase(_BADGE_EARNED[mission]))
     return phrase(N_('{headline} {rewards}'), headline=headline,

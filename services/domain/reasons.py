@@ -150,6 +150,10 @@ def _parts(template: ReasonTemplate) -> tuple[tuple[tuple[str, str | None], ...]
 
 def _readings(parts: tuple[tuple[str, str | None], ...], text: str, start: int) -> Iterator[dict[str, str]]:
     """Every way ``text[start:]`` is ``parts`` filled in, the shortest first values first."""
+    if not parts:
+        if start == len(text):
+            yield {}
+        return
     literal, name = parts[0]
     if not text.startswith(literal, start):
         return

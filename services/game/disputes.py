@@ -186,7 +186,7 @@ class DisputeService:
             invalidated = phrase(INVALIDATED.get(rating, INVALIDATED['bad']), ticket=rated.conversation_id,
                                  reason=reason)
             compensation = phrase(N_('{points} point compensates it.'), N_('{points} points compensate it.'),
-                                  count=abs(compensated), points=f'{compensated:+d}')
+                                  abs(compensated), points=f'{compensated:+d}')
             notice = Notice(words=phrase(N_('{invalidated} {compensation}'), invalidated=invalidated,
                                          compensation=compensation) if compensated else invalidated, kind='positive')
             agent_id = rated.agent_id

@@ -115,11 +115,11 @@ class RewardService:
                 words = phrase(N_('{reward} was approved, enjoy!'), reward=view.reward_name)
             elif note:
                 words = phrase(N_('{reward} was denied and its {cost} point refunded: {note}'),
-                               N_('{reward} was denied and its {cost} points refunded: {note}'), count=view.cost,
+                               N_('{reward} was denied and its {cost} points refunded: {note}'), view.cost,
                                reward=view.reward_name, cost=view.cost, note=note)
             else:
                 words = phrase(N_('{reward} was denied and its {cost} point refunded.'),
-                               N_('{reward} was denied and its {cost} points refunded.'), count=view.cost,
+                               N_('{reward} was denied and its {cost} points refunded.'), view.cost,
                                reward=view.reward_name, cost=view.cost)
             notice = Notice(words=words, kind='positive' if approve else 'warning')
             stored = _view(reward) if reward is not None else None

@@ -63,7 +63,7 @@ def test_one_notice_reads_in_the_language_of_each_tab_that_shows_it(catalogs) ->
 def test_a_notice_takes_the_plural_its_number_takes_in_the_readers_language(catalogs) -> None:
     def denied(cost: int) -> Notice:
         return Notice(words=phrase(N_('{reward} was denied and its {cost} point refunded.'),
-                                   N_('{reward} was denied and its {cost} points refunded.'), count=cost,
+                                   N_('{reward} was denied and its {cost} points refunded.'), cost,
                                    reward='Kafija', cost=cost))
     with reading_in('lv'):
         assert [denied(cost).text for cost in (1, 10, 11, 21, 22)] == [
@@ -86,7 +86,7 @@ def test_a_nested_phrase_or_a_callable_is_worded_in_the_same_language_as_its_sen
 
 def test_a_completed_quest_is_told_in_whole_sentences() -> None:
     def completion(**changes) -> QuestCompletion:
-        values = dict(quest='q', title='Reply twice', scope=QuestScope.AGENT, holder=1, agent_ids=(1,), team_id=None,
+        values = dict(quest='q', title='Reply twice', scope=QuestScope.INDIVIDUAL, holder=1, agent_ids=(1,), team_id=None,
                       event_id=1, conversation_id=None, by=1, at=None, value=2, target=2, points=20,
                       domain=Domain.PRODUCTIVITY, badge=None)
         return QuestCompletion(**(values | changes))
