@@ -86,8 +86,8 @@ def test_a_nested_phrase_or_a_callable_is_worded_in_the_same_language_as_its_sen
 
 def test_a_completed_quest_is_told_in_whole_sentences() -> None:
     def completion(**changes) -> QuestCompletion:
-        values = dict(quest='q', title='Reply twice', scope=QuestScope.INDIVIDUAL, holder=1, agent_ids=(1,), team_id=None,
-                      event_id=1, conversation_id=None, by=1, at=None, value=2, target=2, points=20,
+        values = dict(quest='q', title='Reply twice', scope=QuestScope.INDIVIDUAL, holder=1, agent_ids=(1,),
+                      team_id=None, event_id=1, conversation_id=None, by=1, at=None, value=2, target=2, points=20,
                       domain=Domain.PRODUCTIVITY, badge=None)
         return QuestCompletion(**(values | changes))
     assert completion_notice(completion()).text() == "Quest completed: 'Reply twice'! You earn +20 productivity points."
