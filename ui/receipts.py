@@ -32,7 +32,7 @@ async def show_receipt(services: Services, actor: Callable[[], AgentView | None]
     if detail is None:
         return
     with page_content(), ui.dialog() as dialog, ui.card().classes('w-[32rem] gap-2').mark('receipt'):
-        ui.label(detail.title).classes('text-lg font-bold ' +
+        ui.label(detail.worded_title()).classes('text-lg font-bold ' +
                                        ('text-positive' if receipt.points > 0 else 'text-negative'))
         ui.label(f'{_(DOMAIN_TITLES[detail.domain])} · {moment_text(receipt.occurred_at, style="short")}').classes(
             'text-xs text-grey-7 -mt-2')

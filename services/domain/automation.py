@@ -8,7 +8,7 @@ from typing import Any
 
 from services.domain.errors import ActionError
 from services.domain.events import Channel
-from services.domain.i18n import N_
+from services.domain.i18n import N_, _
 from services.domain.inbox import PRIORITIES, normalise_tag
 from services.domain.text import MAX_NAME, checked_text
 
@@ -132,7 +132,7 @@ def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context:
 
     :raises RuleError: saying what is wrong.
     """
-    name = ' '.join(_checked(spec.name, 'name', MAX_NAME, name=True, empty='Give the rule a name.').split())
+    name = ' '.join(_checked(spec.name, 'name', MAX_NAME, name=True, empty=_('Give the rule a name.')).split())
     if spec.trigger not in TRIGGERS:
         raise RuleError(f'Unknown trigger {spec.trigger!r}: one of {", ".join(TRIGGERS)}.')
     conditions = conditions_from([condition.as_json() for condition in spec.conditions])  # fields and operators

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.domain import reasons
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
-from services.domain.i18n import N_
+from services.domain.i18n import N_, _
 from services.domain.scoring import Award, AwardKind, Domain
 
 DEFAULT_THRESHOLD = 15  # conversations waiting in the queue that wake a boss
@@ -127,8 +128,7 @@ def victory_awards(fight: BossFight) -> list[Award]:
     if fight.points <= 0:
         return []
     return [Award(agent_id=agent_id, points=fight.points, domain=Domain.PRODUCTIVITY, kind=AwardKind.BOSS,
-                  reason=f'beat the queue boss “{fight.name}” with the floor: {hits} of its {fight.health} hits '
-                         f'yours'[:200])
+                  reason=reasons.BOSS.english(name=fight.name, hits=hits, health=fight.health)[:200])
             for agent_id, hits in fight.damage_by_agent().items()]
 
 
@@ -149,9 +149,10 @@ def checked_settings(*, automatic: bool, threshold: Any, minutes: Any) -> BossSe
     :raises ActionError: a threshold or a duration that is not a whole number in range
     """
     if not _whole(threshold) or not 1 <= threshold <= MAX_THRESHOLD:
-        raise ActionError(f'The threshold must be a whole number of waiting conversations from 1 to {MAX_THRESHOLD}.')
+        raise ActionError(_('The threshold must be a whole number of waiting conversations from 1 to {most}.').format(
+            most=MAX_THRESHOLD))
     if not _whole(minutes) or not 5 <= minutes <= MAX_MINUTES:
-        raise ActionError(f'A fight lasts a whole number of minutes from 5 to {MAX_MINUTES}.')
+        raise ActionError(_('A fight lasts a whole number of minutes from 5 to {most}.').format(most=MAX_MINUTES))
     return BossSettings(automatic=bool(automatic), threshold=threshold, minutes=minutes)
 
 
@@ -161,9 +162,9 @@ def check_start(book: BossBook, *, waiting: int) -> None:
     :raises ActionError: a fight already running, or nothing waiting to fight
     """
     if book.running is not None:
-        raise ActionError(f'“{book.running.name}” is already being fought: beat it first.')
+        raise ActionError(_('“{boss}” is already being fought: beat it first.').format(boss=_(book.running.name)))
     if waiting <= 0:
-        raise ActionError('The queue is empty: there is no boss to fight.')
+        raise ActionError(_('The queue is empty: there is no boss to fight.'))
 
 
 def wakes(book: BossBook, *, waiting: int, now: datetime) -> bool:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from enum import Enum
 
 from services.domain.errors import ActionError
-from services.domain.i18n import N_
+from services.domain.i18n import N_, _
 
 
 class Slide(str, Enum):
@@ -42,18 +42,20 @@ def checked_setup(*, name: str, team_ids: object, slides: object, slide_seconds:
     """The lead's choice, or :class:`ActionError` saying what is wrong (``name`` already checked as text)."""
     if not isinstance(team_ids, list | tuple) or any(not isinstance(team, int) or team not in teams
                                                      for team in team_ids):
-        raise ActionError('Choose teams that exist (or none for the whole floor).')
+        raise ActionError(_('Choose teams that exist (or none for the whole floor).'))
     if not isinstance(slides, list | tuple) or not slides:
-        raise ActionError('Choose at least one slide.')
+        raise ActionError(_('Choose at least one slide.'))
     try:
         chosen = tuple(dict.fromkeys(Slide(slide) for slide in slides))
     except ValueError:
-        raise ActionError(f'The slides must be among: {", ".join(slide.value for slide in Slide)}.') from None
+        raise ActionError(_('The slides must be among: {slides}.').format(
+            slides=', '.join(slide.value for slide in Slide))) from None
     if isinstance(slide_seconds, float) and slide_seconds.is_integer():
         slide_seconds = int(slide_seconds)
     if not isinstance(slide_seconds, int) or isinstance(slide_seconds, bool) or \
             not MIN_SLIDE_SECONDS <= slide_seconds <= MAX_SLIDE_SECONDS:
-        raise ActionError(f'A slide stays between {MIN_SLIDE_SECONDS} and {MAX_SLIDE_SECONDS} seconds.')
+        raise ActionError(_('A slide stays between {least} and {most} seconds.').format(
+            least=MIN_SLIDE_SECONDS, most=MAX_SLIDE_SECONDS))
     return DisplaySetup(name=name, team_ids=tuple(sorted(set(team_ids))), slides=chosen, slide_seconds=slide_seconds)
 
 

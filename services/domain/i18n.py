@@ -11,9 +11,10 @@ the resolver asks NiceGUI's context each time rather than remembering.
 Pure enough for the domain: no NiceGUI, no I/O beyond reading a compiled catalog once per language.
 """
 import gettext
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -118,3 +119,39 @@ def ngettext(singular: str, plural: str, count: int, *, locale: str | None = Non
 def pgettext(context: str, message: str, *, locale: str | None = None) -> str:
     """``message`` in the sense ``context`` names (a short word that means two things in English)."""
     return catalog(supported(locale) if locale else current_language()).pgettext(context, message)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Phrase:
+    """A sentence kept as what happened and worded when it is read, in the reader's language (a notice pushed by a
+    service is shown later, in a tab whose person may speak another language than whoever caused it).
+
+    ``message`` (and ``plural``, chosen by ``count``) are marked with ``N_()`` where the phrase is made; ``values`` fill
+    their placeholders by name: plain values as they are, a nested :class:`Phrase` or a callable (such as a duration's
+    ``wording`` function) worded in the same language.
+    """
+    message: str
+    plural: str = ''
+    count: int = 1
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, *, locale: str | None = None) -> str:
+        """The sentence in ``locale``, else in the language in force (the tab whose code runs, see the module)."""
+        if locale is not None:
+            with speaking(locale):
+                return self.text()
+        template = ngettext(self.message, self.plural, self.count) if self.plural else _(self.message)
+        return template.format(**{name: _worded(value) for name, value in self.values.items()})
+
+
+def phrase(message: str, plural: str = '', count: int = 1, /, **values: object) -> Phrase:
+    """``Phrase(...)`` written as ``_()`` is: ``phrase(N_('{name} thanked you'), name=sender.name)``; a plural's number
+    comes third, ``phrase(N_('{count} point'), N_('{count} points'), 3, count=3)`` (positional: any name is free for a
+    placeholder)."""
+    return Phrase(message=message, plural=plural, count=count, values=values)
+
+
+def _worded(value: object) -> object:
+    if isinstance(value, Phrase):
+        return value.text()
+    return value() if callable(value) else value

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from services.domain import reasons
 from services.domain.events import Channel, EventKind, GameEvent
 from services.domain.floor_calendar import clock_hour, floor_time
 from services.domain.i18n import floor_timezone
@@ -155,15 +156,17 @@ class IncentiveBook:
             if incentive.kind == IncentiveKind.MULTIPLIER:
                 tenths = round(incentive.multiplier * 10) - 10
                 awards.extend(Award(agent_id=award.agent_id, points=award.points * tenths // 10, domain=award.domain,
-                                    kind=AwardKind.INCENTIVE, reason=f'{incentive.label}: {award.reason}'[:200])
+                                    kind=AwardKind.INCENTIVE, reason=reasons.INCENTIVE_MULTIPLIER.english(
+                                        label=incentive.label, reason=award.reason)[:200])
                               for award in base if award.points > 0 and award.points * tenths // 10 > 0)
             else:
                 count = self._count(incentive.id, event)
                 if count > incentive.beyond_per_hour:
                     awards.append(Award(agent_id=event.agent_id, points=incentive.bonus_points,
                                         domain=Domain.PRODUCTIVITY, kind=AwardKind.INCENTIVE,
-                                        reason=f'{incentive.label}: resolution {count} this hour '
-                                               f'(#{event.conversation_id}), beyond {incentive.beyond_per_hour}'[:200]))
+                                        reason=reasons.INCENTIVE_BONUS.english(
+                                            label=incentive.label, count=count, conversation=event.conversation_id,
+                                            beyond=incentive.beyond_per_hour)[:200]))
         return awards
 
     def _count(self, incentive_id: int, event: GameEvent) -> int:

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
+from functools import partial
 
 from services.domain.floor_calendar import week_start
-from services.domain.i18n import N_, _, ngettext
+from services.domain.i18n import N_, Phrase, _, ngettext, phrase
 
 CSAT_WEEK_MINIMUM = 5  # ratings in a week before its CSAT can be a personal best (one good rating is not a best week)
 
@@ -221,8 +222,9 @@ def best_text(best: Best, record: Record) -> str:
     return _('{percent:g} % CSAT in a week').format(percent=value)
 
 
-def new_best_notice(best: Best, record: Record) -> str:
-    return _('New personal best: {best}').format(best=best_text(best, record))
+def new_best_notice(best: Best, record: Record) -> Phrase:
+    """The notice of a record beaten, worded when the agent's tab shows it."""
+    return phrase(N_('New personal best: {best}'), best=partial(best_text, best, record))
 
 
 def _continues(last: date, day: date) -> bool:

@@ -34,6 +34,7 @@ from services.domain.badges import (
 )
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_start, floor_day, floor_zone, month_start, week_start
+from services.domain.i18n import N_, Phrase, phrase
 from services.domain.scoring import Domain
 
 
@@ -487,3 +488,35 @@ def _by_end(quest: QuestDefinition, now: datetime) -> tuple[datetime, str]:
     """Sorts the bars by when they end: a recurring quest by its round's end."""
     number = quest.round_at(now)
     return quest.round_span(number or 0)[1], quest.key
+
+
+# a completed quest's reward, each a whole sentence (the domain's word agrees with its number and case in each language)
+_EARNED = {
+    (False, Domain.QUALITY): (N_('You earn {points} quality point.'), N_('You earn {points} quality points.')),
+    (False, Domain.SPEED): (N_('You earn {points} speed point.'), N_('You earn {points} speed points.')),
+    (False, Domain.PRODUCTIVITY): (N_('You earn {points} productivity point.'),
+                                   N_('You earn {points} productivity points.')),
+    (True, Domain.QUALITY): (N_('Everyone in the team earns {points} quality point.'),
+                             N_('Everyone in the team earns {points} quality points.')),
+    (True, Domain.SPEED): (N_('Everyone in the team earns {points} speed point.'),
+                           N_('Everyone in the team earns {points} speed points.')),
+    (True, Domain.PRODUCTIVITY): (N_('Everyone in the team earns {points} productivity point.'),
+                                  N_('Everyone in the team earns {points} productivity points.'))}
+_BADGE_EARNED = {False: N_('You earn a badge.'), True: N_('Everyone in the team earns a badge.')}
+
+
+def completion_notice(completion: QuestCompletion) -> Phrase:
+    """What the agents who completed a quest (or a team mission) are told, worded when their tab shows it."""
+    mission = completion.scope == QuestScope.TEAM
+    title: Phrase | str = completion.title if completion.round is None else \
+        phrase(N_('{title} (round {round})'), title=completion.title, round=completion.round + 1)
+    headline = phrase(N_("Team mission accomplished: '{title}'!") if mission else N_("Quest completed: '{title}'!"),
+                      title=title)
+    rewards = []
+    if completion.points:
+        singular, plural = _EARNED[mission, completion.domain]
+        rewards.append(phrase(singular, plural, completion.points, points=f'+{completion.points}'))
+    if completion.badge:
+        rewards.append(phrase(_BADGE_EARNED[mission]))
+    return phrase(N_('{headline} {rewards}'), headline=headline,
+                  rewards=lambda: ' '.join(reward.text() for reward in rewards))

@@ -28,6 +28,7 @@ from services.domain.floor_calendar import floor_time
 from services.domain.i18n import floor_timezone
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import LEVEL_METRICS, Level
+from services.domain.reasons import reason_text
 from services.domain.scoring import MAX_BOUNTY_STEPS, AwardKind, ScoringPolicy
 from services.domain.wording import duration, ordinal
 
@@ -42,10 +43,17 @@ class EventLine:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ReceiptDetail:
-    title: str  # '+10 fast resolution of #12'
+    title: str  # '+10 fast resolution of #12', as stored (English: the API's)
     domain: str
     facts: list[str]  # the rule in words, with the event's numbers
     events: list[EventLine]  # oldest first
+    points: int = 0
+    reason: str = ''  # the ledger entry's, as stored
+    kind: str = ''  # its AwardKind value
+
+    def worded_title(self) -> str:
+        """The title in the language in force: the reason worded again from what is stored."""
+        return f'{self.points:+d} {reason_text(self.reason, self.kind)}' if self.reason else self.title
 
 
 def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: datetime, *,

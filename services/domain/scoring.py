@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from services.domain import reasons
 from services.domain.events import EventKind, GameEvent, Rating
 from services.domain.i18n import N_, _
 
@@ -254,16 +255,16 @@ def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]
         awards += jumped
     elif handle_time < policy.fast_limit:
         awards.append(_award(event, policy.fast_resolution, Domain.SPEED, AwardKind.FAST_RESOLUTION,
-                             f'fast resolution of {ticket}'))
+                             reasons.FAST_RESOLUTION.english(ticket=ticket)))
     if event.occurred_at <= sla_due_at:
         awards.append(_award(event, policy.on_time_resolution, Domain.PRODUCTIVITY, AwardKind.ON_TIME_RESOLUTION,
-                             f'on-time resolution of {ticket}'))
+                             reasons.ON_TIME_RESOLUTION.english(ticket=ticket)))
     else:
         awards.append(_award(event, policy.late_resolution, Domain.PRODUCTIVITY, AwardKind.LATE_RESOLUTION,
-                             f'late resolution of {ticket}'))
+                             reasons.LATE_RESOLUTION.english(ticket=ticket)))
     if event.data.get('inbound_count') == 1:
         awards.append(_award(event, policy.first_contact, Domain.QUALITY, AwardKind.FIRST_CONTACT,
-                             f'first-contact resolution of {ticket}'))
+                             reasons.FIRST_CONTACT.english(ticket=ticket)))
     awards += fair_play_aging_bounty(event, policy=policy)
     return [award for award in awards if award.points != 0]
 
@@ -278,8 +279,7 @@ def fair_play_queue_jump(event: GameEvent, *, policy: ScoringPolicy) -> list[Awa
     if not passed_over or not policy.queue_jump:
         return []
     return [_award(event, policy.queue_jump, Domain.SPEED, AwardKind.QUEUE_JUMP,
-                   f'queue jump on {ticket_name(event)}: taken while {passed_over} older '
-                   f'{"conversation" if passed_over == 1 else "conversations"} waited (no fast points)')]
+                   reasons.QUEUE_JUMP.english(ticket=ticket_name(event), count=passed_over))]
 
 
 def fair_play_aging_bounty(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
@@ -290,7 +290,7 @@ def fair_play_aging_bounty(event: GameEvent, *, policy: ScoringPolicy) -> list[A
     if not steps or not policy.aging_bounty:
         return []
     return [_award(event, policy.aging_bounty * steps, Domain.PRODUCTIVITY, AwardKind.AGING_BOUNTY,
-                   f'aging bounty for {ticket_name(event)}: taken after waiting {int(waited // 60)} min')]
+                   reasons.AGING_BOUNTY.english(ticket=ticket_name(event), minutes=int(waited // 60)))]
 
 
 def fair_play_bad_rating(event: GameEvent, resolution_awards_given: Sequence[Award], *,
@@ -300,7 +300,7 @@ def fair_play_bad_rating(event: GameEvent, resolution_awards_given: Sequence[Awa
     if Rating(event.data['rating']) != Rating.BAD:
         return []
     return _volume_share(resolution_awards_given, policy.bad_rating_cancel_percent, AwardKind.BAD_RATING_CANCEL,
-                         f'bad rating of {ticket_name(event)}: {{}} cancelled')
+                         reasons.BAD_RATING_CANCEL, ticket_name(event))
 
 
 def fair_play_reopen(event: GameEvent, resolution_awards_given: Sequence[Award], *,
@@ -308,14 +308,16 @@ def fair_play_reopen(event: GameEvent, resolution_awards_given: Sequence[Award],
     """A reopen costs (a share of) the resolution's fast and on-time points once more, beside the clawback."""
     assert event.kind == EventKind.REOPENED
     return _volume_share(resolution_awards_given, policy.reopen_penalty_percent, AwardKind.REOPEN_PENALTY,
-                         f'reopened {ticket_name(event)}: {{}} cost once more')
+                         reasons.REOPEN_PENALTY, ticket_name(event))
 
 
-def _volume_share(awards: Sequence[Award], percent: int, kind: AwardKind, wording: str) -> list[Award]:
+def _volume_share(awards: Sequence[Award], percent: int, kind: AwardKind, wording: reasons.ReasonTemplate,
+                  ticket: str) -> list[Award]:
     taken = [(award, award.points * percent // 100) for award in awards
              if award.kind in VOLUME_AWARDS and award.points > 0]
     return [Award(agent_id=award.agent_id, points=-points, domain=award.domain, kind=kind,
-                  reason=wording.format(award.reason)[:200]) for award, points in taken if points]
+                  reason=wording.english(ticket=ticket, reason=award.reason)[:200])
+            for award, points in taken if points]
 
 
 LOW_VALUE_KINDS = {EventKind.NOTE_ADDED: AwardKind.NOTE, EventKind.TAGGED: AwardKind.TAG}
@@ -329,15 +331,15 @@ def low_value_award(event: GameEvent, *, policy: ScoringPolicy, earned_today: in
     points = policy.note_points if kind == AwardKind.NOTE else policy.tag_points
     if not points:
         return []
-    what = f'note on {ticket_name(event)}' if kind == AwardKind.NOTE else \
-        f'tag “{event.data.get("tag", "")}” on {ticket_name(event)}'
+    what = reasons.NOTE.english(ticket=ticket_name(event)) if kind == AwardKind.NOTE else \
+        reasons.TAG.english(tag=event.data.get('tag', ''), ticket=ticket_name(event))
     cap = policy.low_value_daily_cap
     if cap and earned_today + points > cap:
         left = max(0, cap - earned_today)
         if not left:
             return [_award(event, 0, Domain.PRODUCTIVITY, AwardKind.LOW_VALUE_CAP,
-                           f'{what}: daily cap of {cap} points from notes and tags reached'[:200])]
-        return [_award(event, left, Domain.PRODUCTIVITY, kind, f'{what} (up to the daily cap of {cap})'[:200])]
+                           reasons.CAP_REACHED.english(reason=what, cap=cap)[:200])]
+        return [_award(event, left, Domain.PRODUCTIVITY, kind, reasons.UP_TO_CAP.english(reason=what, cap=cap)[:200])]
     return [_award(event, points, Domain.PRODUCTIVITY, kind, what[:200])]
 
 
@@ -347,13 +349,15 @@ def rating_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
     ticket = ticket_name(event)
     rating = Rating(event.data['rating'])
     # a connected helpdesk's customer may rate again: the new rating replaces the earlier one (issue 14)
-    again = f' (re-rated: replaces the earlier {event.data["replaces"]} rating)' if event.data.get('replaces') else ''
+    replaces = event.data.get('replaces')
     if rating == Rating.GOOD and policy.happy_customer:
+        wording = reasons.HAPPY_AGAIN[replaces] if replaces else reasons.HAPPY_CUSTOMER
         return [_award(event, policy.happy_customer, Domain.QUALITY, AwardKind.HAPPY_CUSTOMER,
-                       f'happy customer on {ticket}{again}')]
+                       wording.english(ticket=ticket))]
     if rating == Rating.BAD and policy.unhappy_customer:
+        wording = reasons.UNHAPPY_AGAIN[replaces] if replaces else reasons.UNHAPPY_CUSTOMER
         return [_award(event, policy.unhappy_customer, Domain.QUALITY, AwardKind.UNHAPPY_CUSTOMER,
-                       f'unhappy customer on {ticket}{again}')]
+                       wording.english(ticket=ticket))]
     return []
 
 
@@ -361,7 +365,7 @@ def reopen_clawbacks(event: GameEvent, resolution_awards_given: list[Award]) -> 
     """Return the entries that take back a reopened conversation's resolution and first-contact points."""
     assert event.kind == EventKind.REOPENED
     return [Award(agent_id=award.agent_id, points=-award.points, domain=award.domain, kind=AwardKind.CLAWBACK,
-                  reason=f'reopened {ticket_name(event)}: {award.reason} taken back')
+                  reason=reasons.CLAWBACK.english(ticket=ticket_name(event), reason=award.reason))
             for award in resolution_awards_given if award.kind in CLAWED_BACK_ON_REOPEN]
 
 
@@ -372,10 +376,9 @@ def dispute_compensation(event: GameEvent) -> list[Award]:
     """
     assert event.kind == EventKind.RATING_INVALIDATED
     # the customer rated again in their helpdesk (issue 14), or a lead upheld a dispute
-    wording = 'replaced by the customer\'s new rating: {} taken back' if event.data.get('replaced') else \
-        'rating invalidated: {} compensated'
+    wording = reasons.RATING_REPLACED if event.data.get('replaced') else reasons.RATING_INVALIDATED
     return [Award(agent_id=entry['agent_id'], points=-entry['points'], domain=Domain(entry['domain']),
-                  kind=AwardKind.DISPUTE, reason=wording.format(entry['reason'])[:200])
+                  kind=AwardKind.DISPUTE, reason=wording.english(reason=entry['reason'])[:200])
             for entry in event.data['awards'] if entry['points']]
 
 
@@ -385,7 +388,7 @@ def quest_awards(event: GameEvent) -> list[Award]:
     data = event.data
     if not data['points']:
         return []  # a badge-only reward
-    reason = f"quest '{data['title'][:150]}' completed"
+    reason = reasons.QUEST.english(title=data['title'][:150])
     return [Award(agent_id=agent_id, points=data['points'], domain=Domain(data['domain']), kind=AwardKind.QUEST,
                   reason=reason) for agent_id in data['agent_ids']]
 
@@ -398,9 +401,9 @@ def merge_transfers(event: GameEvent) -> list[Award]:
     for domain, points in sorted(data['points'].items()):
         if points:
             awards += [Award(agent_id=data['from_agent_id'], points=-points, domain=Domain(domain),
-                             kind=AwardKind.MERGE, reason=f'merged into {data["into_name"]}'[:200]),
+                             kind=AwardKind.MERGE, reason=reasons.MERGED_INTO.english(name=data['into_name'])[:200]),
                        Award(agent_id=event.agent_id, points=points, domain=Domain(domain), kind=AwardKind.MERGE,
-                             reason=f'merged from {data["from_name"]}'[:200])]
+                             reason=reasons.MERGED_FROM.english(name=data['from_name'])[:200])]
     return awards
 
 
@@ -411,7 +414,7 @@ def kudos_awards(event: GameEvent) -> list[Award]:
     if not data['points']:
         return []
     return [_award(event, data['points'], Domain.QUALITY, AwardKind.KUDOS,
-                   f'thanks from {data["from_name"]}: “{data["message"]}”'[:200])]
+                   reasons.KUDOS.english(name=data['from_name'], message=data['message'])[:200])]
 
 
 def ticket_name(event: GameEvent) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from services.domain import reasons
 from services.domain.badges import Aggregation, BadgeDefinition, BadgeKind, Direction, Filter
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
@@ -61,7 +62,7 @@ def check_wellbeing(values: Mapping[str, Any]) -> WellbeingPolicy:
 
 
 def cap_reason(policy: WellbeingPolicy, ticket: str) -> str:
-    return f'{ticket}: no points past your {policy.daily_hours}-hour day — take care'
+    return reasons.WELLBEING_CAP.english(ticket=ticket, hours=policy.daily_hours)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -19,6 +19,7 @@ from services.domain.badges import DEFAULT_BADGES, KEPT_DAYS, BadgeBoard, BadgeD
 from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import ExpressionError
 from services.domain.floor_calendar import day_start, floor_day
+from services.domain.i18n import _
 from services.domain.incentives import Incentive, IncentiveBook, problems_with
 from services.domain.leaderboard import AgentInfo, Period, PointsTally, rank_agents
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, level_as_dict, levels_from_dicts
@@ -75,12 +76,13 @@ def rules_as_document(rules: RuleSet) -> dict[str, Any]:
 def rules_from_document(document: object) -> RuleSet:
     """Read a rules document; raise :class:`RulesError` naming the first part that is wrong."""
     if not isinstance(document, Mapping):
-        raise RulesError('A rules document is a JSON object (as "rules export" writes it).')
+        raise RulesError(_('A rules document is a JSON object (as "rules export" writes it).'))
     if document.get('deskquest_rules') != DOCUMENT_VERSION:
-        raise RulesError(f'Not a DeskQuest rules document: "deskquest_rules" must be {DOCUMENT_VERSION}.')
+        raise RulesError(_('Not a DeskQuest rules document: "deskquest_rules" must be {version}.').format(
+            version=DOCUMENT_VERSION))
     missing = [part for part in ('scoring', 'levels', 'badges', 'quests', 'incentives') if part not in document]
     if missing:
-        raise RulesError(f'The rules document lacks: {", ".join(missing)}.')
+        raise RulesError(_('The rules document lacks: {parts}.').format(parts=', '.join(missing)))
     try:
         scoring = _mapping(document['scoring'], 'scoring')
         # a document exported before the fair-play rules (issue 18) has them off, as the log of that time does
@@ -96,13 +98,13 @@ def rules_from_document(document: object) -> RuleSet:
 
 def _mapping(value: object, part: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise RulesError(f'{part}: an object is expected.')
+        raise RulesError(_('{part}: an object is expected.').format(part=part))
     return value
 
 
 def _rows(value: object, part: str) -> list[Mapping[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(row, Mapping) for row in value):
-        raise RulesError(f'{part}: a list of objects is expected.')
+        raise RulesError(_('{part}: a list of objects is expected.').format(part=part))
     return value
 
 
@@ -113,11 +115,11 @@ def _levels(value: object) -> tuple[Level, ...]:
     except (ExpressionError, KeyError, TypeError, ValueError) as error:
         raise RulesError(f'levels: {_reason(error)}') from None
     if [level.number for level in levels] != list(range(1, len(levels) + 1)):
-        raise RulesError('levels: the levels are numbered 1, 2, 3, … without gaps.')
+        raise RulesError(_('levels: the levels are numbered 1, 2, 3, … without gaps.'))
     if levels[0].condition:
-        raise RulesError('levels: everyone starts at level 1, so its condition stays empty.')
+        raise RulesError(_('levels: everyone starts at level 1, so its condition stays empty.'))
     if any(not level.title.strip() or not level.icon.strip() for level in levels):
-        raise RulesError('levels: every level needs a title and an icon.')
+        raise RulesError(_('levels: every level needs a title and an icon.'))
     return levels
 
 
@@ -131,7 +133,7 @@ def _part(value: object, part: str, read: Callable[[Mapping[str, Any]], Any]) ->
             raise RulesError(f'{part} #{position}: {_reason(error)}') from None
     keys = [getattr(row, 'key', position) for position, row in enumerate(read_rows)]  # incentives: by id, below
     if len(set(keys)) < len(keys):
-        raise RulesError(f'{part}: two have the same key.')
+        raise RulesError(_('{part}: two have the same key.').format(part=part))
     return tuple(read_rows)
 
 
@@ -142,12 +144,14 @@ def _incentives(value: object) -> tuple[Incentive, ...]:
             raise RulesError(f'incentives #{position}: {" ".join(problems)}')
     ids = [incentive.id for incentive in incentives]
     if len(set(ids)) < len(ids):
-        raise RulesError('incentives: two have the same id.')
+        raise RulesError(_('incentives: two have the same id.'))
     return incentives
 
 
 def _reason(error: Exception) -> str:
-    return f'missing {error}' if isinstance(error, KeyError) else str(error) or type(error).__name__
+    if isinstance(error, KeyError):
+        return _('missing {field}').format(field=error)
+    return str(error) or type(error).__name__
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -205,7 +209,7 @@ class FloorAgent:
 
 def period_start(now: datetime, days: int) -> datetime:
     if not 1 <= days <= MAX_DAYS:
-        raise RulesError(f'The preview covers 1 to {MAX_DAYS} days, not {days}.')
+        raise RulesError(_('The preview covers 1 to {most} days, not {days}.').format(most=MAX_DAYS, days=days))
     return now - timedelta(days=days)
 
 

@@ -35,6 +35,7 @@ from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_start, floor_day, hour_start
 from services.domain.i18n import N_, _
 from services.domain.projection import Outcome
+from services.domain.reasons import reason_text
 from services.domain.wording import duration
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -294,7 +295,8 @@ class AnalyticsService:
             if channel is not None and data.get('channel') != channel:
                 continue
             found.append(DrillRow(at=_utc(row['occurred_at']), conversation_id=conversation_id,
-                                  agent_id=row['agent_id'], agent=self._name(row['agent_id']), text=row['reason'],
+                                  agent_id=row['agent_id'], agent=self._name(row['agent_id']),
+                                  text=reason_text(row['reason'], row['kind']),  # the reader's words
                                   points=row['points'], event_id=row['event_id'], kind=row['kind']))
         return found[:DRILL_LIMIT]
 

@@ -32,6 +32,7 @@ from services.domain.badges import (
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_start, floor_day
+from services.domain.i18n import _
 from services.domain.projection import Outcome
 from services.domain.text import MAX_BADGE_DESCRIPTION, MAX_BADGE_KEY, MAX_NAME, checked_text
 from services.platform.clock import Clock
@@ -131,11 +132,12 @@ def image_url(image: str) -> str:
 def sniff_image(content: bytes) -> tuple[str, str]:
     """The extension and content type of an uploaded image, or :class:`ActionError` saying what is accepted."""
     if len(content) > MAX_IMAGE_BYTES:
-        raise ActionError(f'The image is too large ({len(content) // 1024} KB, at most {MAX_IMAGE_BYTES // 1024} KB).')
+        raise ActionError(_('The image is too large ({size} KB, at most {limit} KB).').format(
+            size=len(content) // 1024, limit=MAX_IMAGE_BYTES // 1024))
     for signature, extension, content_type in IMAGE_SIGNATURES:
         if content.startswith(signature):
             return extension, content_type
-    raise ActionError('Only PNG and JPEG images can be uploaded (for a vector image, pick one of the built-in set).')
+    raise ActionError(_('Only PNG and JPEG images can be uploaded (for a vector image, pick one of the built-in set).'))
 
 
 def badges_from_data(data: Mapping[str, Any]) -> tuple[BadgeDefinition, ...]:
@@ -450,9 +452,10 @@ class BadgeService:
             for value in condition.values:
                 checked_text(str(value), 'filter value', MAX_NAME)
         if definition.image not in self.images():
-            raise ActionError(f"Unknown image '{definition.image}': pick a built-in or an uploaded one")
+            raise ActionError(_("Unknown image '{image}': pick a built-in or an uploaded one").format(
+                image=definition.image))
         if not definition.key.replace('_', '').isalnum():
-            raise ActionError('A badge key is made of letters, digits and underscores')
+            raise ActionError(_('A badge key is made of letters, digits and underscores'))
         definitions = [definition if d.key == definition.key else d for d in self.definitions]
         if definition.key not in {d.key for d in definitions}:
             definitions.append(definition)
@@ -486,7 +489,7 @@ class BadgeService:
     async def set_team_teasing(self, actor: AgentView, team_id: int, show: bool) -> None:
         _check_lead(actor)
         if team_id not in self.directory.teams:
-            raise ActionError('There is no such team.')
+            raise ActionError(_('There is no such team.'))
         async with self.game.unit_of_work() as work:
             await TeamBadgeSetting.update_or_create(team_id=team_id, defaults={'show_teasing': show})
             work.after_commit(lambda: (self.show_teasing.add(team_id) if show else self.show_teasing.discard(team_id),
@@ -495,4 +498,4 @@ class BadgeService:
 
 def _check_lead(actor: AgentView) -> None:
     if not actor.is_lead:
-        raise ActionError('Only a team lead can edit badges.')
+        raise ActionError(_('Only a team lead can edit badges.'))

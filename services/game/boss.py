@@ -25,6 +25,7 @@ from services.domain.boss import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.i18n import _
 from services.domain.projection import Outcome
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
@@ -118,7 +119,7 @@ class BossService:
         :raises ActionError: not a lead, a fight already running, or an empty queue
         """
         if not actor.is_lead:
-            raise ActionError('Only a lead can start a boss fight.')
+            raise ActionError(_('Only a lead can start a boss fight.'))
         await self._start(reason='lead', by=actor.id)
         view = self.view()
         assert view is not None
@@ -131,7 +132,7 @@ class BossService:
         :raises ActionError: not a lead, or a value out of range (nothing is changed)
         """
         if not actor.is_lead:
-            raise ActionError('Only a lead can change the boss fights.')
+            raise ActionError(_('Only a lead can change the boss fights.'))
         settings = checked_settings(automatic=automatic, threshold=threshold, minutes=minutes)
         if settings == self.settings:
             return

@@ -8,7 +8,7 @@ from nicegui import Event
 from models import LedgerEntry, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, Rating
-from services.domain.i18n import _
+from services.domain.i18n import N_, _, phrase
 from services.domain.text import checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -42,6 +42,15 @@ class DisputeState:
     outcome: str  # 'pending' | 'upheld' (the rating was invalidated) | 'rejected'
     answer: str = ''  # the lead's reason, once decided
 
+
+# the agent's notices, one whole sentence per rating (a translator agrees the adjective with 'rating')
+TURNED_DOWN = {
+    'good': N_('A lead turned down your dispute of the good rating on #{ticket}: {reason}. The rating stands.'),
+    'neutral': N_('A lead turned down your dispute of the neutral rating on #{ticket}: {reason}. The rating stands.'),
+    'bad': N_('A lead turned down your dispute of the bad rating on #{ticket}: {reason}. The rating stands.')}
+INVALIDATED = {'good': N_('A lead invalidated the good rating on #{ticket}: {reason}.'),
+               'neutral': N_('A lead invalidated the neutral rating on #{ticket}: {reason}.'),
+               'bad': N_('A lead invalidated the bad rating on #{ticket}: {reason}.')}
 
 class DisputeService:
     def __init__(self, *, clock: Clock, game: GameService, directory: Directory, notices: Notices) -> None:
@@ -143,8 +152,8 @@ class DisputeService:
                               conversation_id=disputed.conversation_id, key=_rejected_key(rated_event_id),
                               data={'rated_event_id': rated_event_id, 'rating': rating, 'reason': reason,
                                     'by': actor.id})
-            notice = Notice(text=f'A lead turned down your dispute of the {rating} rating on '
-                                 f'#{disputed.conversation_id}: {reason}. The rating stands.', kind='warning')
+            notice = Notice(words=phrase(TURNED_DOWN.get(rating, TURNED_DOWN['bad']), ticket=disputed.conversation_id,
+                                         reason=reason), kind='warning')
             agent_id = disputed.agent_id
             work.after_commit(lambda: (self.notices.send(agent_id, notice), self.changed.emit()))
 
@@ -174,9 +183,12 @@ class DisputeService:
                               data={'rated_event_id': rated.id, 'rating': rating, 'reason': reason, 'by': actor.id,
                                     'awards': awards})
             compensated = -sum(entry.points for entry in entries)
-            points = f' {compensated:+d} points compensate it.' if compensated else ''
-            notice = Notice(text=f'A lead invalidated the {rating} rating on #{rated.conversation_id}: {reason}.'
-                                 f'{points}', kind='positive')
+            invalidated = phrase(INVALIDATED.get(rating, INVALIDATED['bad']), ticket=rated.conversation_id,
+                                 reason=reason)
+            compensation = phrase(N_('{points} point compensates it.'), N_('{points} points compensate it.'),
+                                  abs(compensated), points=f'{compensated:+d}')
+            notice = Notice(words=phrase(N_('{invalidated} {compensation}'), invalidated=invalidated,
+                                         compensation=compensation) if compensated else invalidated, kind='positive')
             agent_id = rated.agent_id
             work.after_commit(lambda: (self.notices.send(agent_id, notice), self.changed.emit()))
         return compensated

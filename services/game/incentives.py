@@ -9,6 +9,7 @@ from models import StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import clock_hour
+from services.domain.i18n import _
 from services.domain.incentives import MAX_NAME, Incentive, IncentiveBook, normalise_time, problems_with
 from services.domain.text import checked_text
 from services.platform.clock import Clock
@@ -58,7 +59,7 @@ class IncentiveService:
             else:
                 found = await StoredIncentive.get_or_none(id=incentive.id)
                 if found is None:
-                    raise ActionError('That incentive no longer exists.')
+                    raise ActionError(_('That incentive no longer exists.'))
                 row = found
                 row.update_from_dict(values)
                 await row.save()
@@ -73,7 +74,7 @@ class IncentiveService:
         async with self.game.unit_of_work() as work:
             row = await StoredIncentive.get_or_none(id=incentive_id)
             if row is None:
-                raise ActionError('That incentive no longer exists.')
+                raise ActionError(_('That incentive no longer exists.'))
             await row.delete()
             await work.record(EventKind.INCENTIVE_DELETED, agent_id=actor.id,
                               data={'incentive_id': incentive_id, 'name': row.name, 'by': actor.id})
@@ -104,4 +105,4 @@ async def book_from_log() -> IncentiveBook:
 
 def _check_lead(actor: AgentView) -> None:
     if not actor.is_lead:
-        raise ActionError('Only a lead can set incentives.')
+        raise ActionError(_('Only a lead can set incentives.'))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from models import StoredEvent
 from services.domain.events import EventKind
 from services.domain.floor_calendar import day_bounds
+from services.domain.i18n import N_, _, phrase
 from services.domain.kudos import KUDOS_POINTS, MAX_MESSAGE, check_kudos, thanks_left
 from services.domain.text import checked_text
 from services.platform.clock import Clock
@@ -39,7 +40,7 @@ class KudosService:
         :raises ActionError: an empty or too long message, oneself, someone not on the floor, past the day's limit
         """
         message = checked_text(message, 'message', MAX_MESSAGE, multiline=True,
-                               empty='Say what you are thanking them for: they will read it.')
+                               empty=_('Say what you are thanking them for: they will read it.'))
         receiver = self.directory.agent(receiver_id)
         async with self.game.unit_of_work() as work:
             check_kudos(sender_id=sender.id, receiver_id=receiver_id,
@@ -49,8 +50,8 @@ class KudosService:
             await work.record(EventKind.KUDOS_SENT, agent_id=receiver.id,
                               data={'by': sender.id, 'from_name': sender.name, 'message': message,
                                     'points': KUDOS_POINTS})
-            notice = Notice(text=f'{sender.name} thanked you: “{message}” ({KUDOS_POINTS:+d} quality)',
-                            kind='positive')
+            notice = Notice(words=phrase(N_('{name} thanked you: “{message}” ({points} quality)'), name=sender.name,
+                                         message=message, points=f'{KUDOS_POINTS:+d}'), kind='positive')
             work.after_commit(lambda: self.notices.send(receiver.id, notice))
         return KUDOS_POINTS
 

@@ -11,6 +11,7 @@ from models import LevelRow
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.expressions import MAX_LENGTH, ExpressionError
+from services.domain.i18n import _
 from services.domain.levels import DEFAULT_LEVELS, Level, check_condition, level_as_dict, levels_from_dicts
 from services.domain.projection import LevelUp, Outcome
 from services.domain.text import MAX_ICON, MAX_NAME, checked_text
@@ -38,19 +39,19 @@ class LevelService:
     async def save(self, actor: AgentView, number: int, *, title: str, icon: str, condition: str) -> Level:
         """Edit one level; an invalid condition is refused with the expression language's message."""
         if not actor.is_lead:
-            raise ActionError('Only a team lead can edit levels.')
-        title = checked_text(title, 'level title', MAX_NAME, name=True, empty='A level needs a title and an icon.')
-        icon = checked_text(icon, 'level icon', MAX_ICON, empty='A level needs a title and an icon.')
+            raise ActionError(_('Only a team lead can edit levels.'))
+        title = checked_text(title, 'level title', MAX_NAME, name=True, empty=_('A level needs a title and an icon.'))
+        icon = checked_text(icon, 'level icon', MAX_ICON, empty=_('A level needs a title and an icon.'))
         condition = checked_text(condition, 'condition', MAX_LENGTH, multiline=True)
         if number == 1 and condition.strip():
-            raise ActionError('Everyone starts at level 1: its condition stays empty.')
+            raise ActionError(_('Everyone starts at level 1: its condition stays empty.'))
         try:
             condition = check_condition(condition)
         except ExpressionError as error:
-            raise ActionError(f'Level {number}: {error}') from None
+            raise ActionError(_('Level {number}: {error}').format(number=number, error=error)) from None
         levels = [level_as_dict(level) for level in self.levels]
         if not any(row['number'] == number for row in levels):
-            raise ActionError(f'There is no level {number}.')
+            raise ActionError(_('There is no level {number}.').format(number=number))
         edited = {'number': number, 'title': title, 'icon': icon, 'condition': condition}
         levels = [edited if row['number'] == number else row for row in levels]
         previous = self.game.projection.levels
@@ -66,15 +67,15 @@ class LevelService:
     async def save_table(self, actor: AgentView, levels: Sequence[Level]) -> None:
         """Put a whole level table in force at once (a what-if draft published): one ``LEVELS_CHANGED`` event."""
         if not actor.is_lead:
-            raise ActionError('Only a team lead can edit levels.')
+            raise ActionError(_('Only a team lead can edit levels.'))
         rows = []
         for level in levels:
             title = checked_text(level.title, 'level title', MAX_NAME, name=True,
-                                 empty='A level needs a title and an icon.')
-            icon = checked_text(level.icon, 'level icon', MAX_ICON, empty='A level needs a title and an icon.')
+                                 empty=_('A level needs a title and an icon.'))
+            icon = checked_text(level.icon, 'level icon', MAX_ICON, empty=_('A level needs a title and an icon.'))
             rows.append({'number': level.number, 'title': title, 'icon': icon, 'condition': level.condition})
         if [row['number'] for row in rows] != list(range(1, len(rows) + 1)) or not rows or rows[0]['condition']:
-            raise ActionError('Levels are numbered 1, 2, 3, … and everyone starts at level 1 (no condition).')
+            raise ActionError(_('Levels are numbered 1, 2, 3, … and everyone starts at level 1 (no condition).'))
         previous = self.game.projection.levels
         try:
             async with self.game.unit_of_work() as work:

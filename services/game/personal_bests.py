@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.domain.floor_calendar import floor_day
-from services.domain.i18n import speaking
 from services.domain.personal_bests import (
     Best,
     DayFigures,
@@ -99,11 +98,9 @@ class PersonalBestsService:
         told = self._told.setdefault(agent_id, set())
         today = floor_day(self.clock.now())
         told.difference_update({item for item in told if item[1] != today})
-        agent = self.directory.agent(agent_id)
         for best, record in beaten:
             if (best, today) in told:
                 continue
             told.add((best, today))
-            with speaking(agent.language if agent is not None else ''):
-                self.notices.send(agent_id, Notice(text=new_best_notice(best, record), kind='positive'))
+            self.notices.send(agent_id, Notice(words=new_best_notice(best, record), kind='positive'))
 

@@ -12,6 +12,7 @@ from services.domain.leaderboard import Period
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics, Outcome
 from services.domain.quests import QuestBar
+from services.domain.reasons import reason_text
 from services.game.analytics import AnalyticsService
 from services.game.incentives import IncentiveService
 from services.game.leaderboard import LeaderboardService
@@ -36,7 +37,8 @@ class Receipt:
 
     @property
     def text(self) -> str:
-        return f'{self.points:+d} {self.reason}'
+        """'+10 fast resolution of #12' in the language in force (the reason is stored in English)."""
+        return f'{self.points:+d} {reason_text(self.reason, self.kind)}'
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

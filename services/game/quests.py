@@ -20,6 +20,7 @@ from models import LedgerEntry, QuestRow, StoredEvent
 from services.domain.badges import BadgeError, BadgeKind, metric_from_dict
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.i18n import _
 from services.domain.inbox import MAX_TAG_LENGTH
 from services.domain.projection import Outcome
 from services.domain.quests import (
@@ -31,6 +32,7 @@ from services.domain.quests import (
     QuestScope,
     QuestTracker,
     Repeat,
+    completion_notice,
     logged_key,
     period,
     quest_bars,
@@ -274,15 +276,9 @@ class QuestService:
             self._unrecorded.clear()
 
     def _announce(self, completion: QuestCompletion) -> None:
-        mission = completion.scope == QuestScope.TEAM
-        reward = ' and '.join(part for part in (
-            f'+{completion.points} {completion.domain.value} points' if completion.points else '',
-            'a badge' if completion.badge else '') if part)
-        title = completion.title if completion.round is None else f'{completion.title} (round {completion.round + 1})'
-        text = (f"Team mission accomplished: '{title}'! {reward} for everyone in the team."
-                if mission else f"Quest completed: '{title}'! {reward}.")
+        words = completion_notice(completion)
         for agent_id in completion.agent_ids:
-            self.notices.send(agent_id, Notice(text=text, kind='positive'))
+            self.notices.send(agent_id, Notice(words=words, kind='positive'))
         self.completed.emit(completion)
 
     # --- a lead's edits ---
@@ -291,7 +287,7 @@ class QuestService:
         """Create or edit a quest from a lead's form; its bars are fed the log again from its start."""
         _check_lead(actor)
         draft = replace(draft, title=checked_text(draft.title, 'quest title', MAX_TITLE, name=True,
-                                                  empty='A quest needs a title.'),
+                                                  empty=_('A quest needs a title.')),
                         description=checked_text(draft.description, 'quest description', MAX_DESCRIPTION,
                                                  multiline=True),
                         tag=checked_text(draft.tag, 'tag', MAX_TAG_LENGTH),
@@ -299,15 +295,15 @@ class QuestService:
         now = self.clock.now()
         existing = self._definitions.get(draft.key) if draft.key else None
         if draft.key and existing is None:
-            raise ActionError('This quest no longer exists.')
+            raise ActionError(_('This quest no longer exists.'))
         if existing is not None and existing.ends_at <= now:
-            raise ActionError('This quest is over: its results stand. Create a new one instead.')
+            raise ActionError(_('This quest is over: its results stand. Create a new one instead.'))
         badge = draft.reward_badge.strip() or None
         if badge is not None:
             definition = self.badges.definition(badge)
             if definition is None or definition.kind != BadgeKind.AWARDED:
-                raise ActionError(f"'{badge}' is not a badge given by quests: pick one of kind 'awarded' (create it "
-                                  'in Badges & levels)')
+                raise ActionError(_("'{badge}' is not a badge given by quests: pick one of kind 'awarded' (create it "
+                                    'in Badges & levels)').format(badge=badge))
         try:
             metric = quest_metric(draft.kind, channel=draft.channel.strip() or None,
                                   rating=draft.rating.strip() or None, tag=draft.tag.strip() or None,
@@ -315,9 +311,9 @@ class QuestService:
             starts_at, ends_at = period(draft.preset, now, first_day=draft.first_day, last_day=draft.last_day)
             repeat = Repeat(draft.repeat) if draft.repeat in {r.value for r in Repeat} else None
             if repeat is None:
-                raise ActionError(f'Repeat is one of {", ".join(r.value for r in Repeat)}.')
+                raise ActionError(_('Repeat is one of {choices}.').format(choices=', '.join(r.value for r in Repeat)))
             if existing is not None and existing.repeat != repeat:
-                raise ActionError('A quest cannot change how it repeats: end it and create a new one.')
+                raise ActionError(_('A quest cannot change how it repeats: end it and create a new one.'))
             if repeat != Repeat.NONE:  # the period's start is the first round's; it runs until a lead ends it
                 ends_at = existing.ends_at if existing is not None else UNTIL_ENDED
                 starts_at = existing.starts_at if existing is not None else starts_at
@@ -330,9 +326,9 @@ class QuestService:
         except BadgeError as error:
             raise ActionError(str(error)) from None
         if len(quest.title) > 120 or len(quest.description) > 300:
-            raise ActionError('The title has at most 120 characters, the description 300.')
+            raise ActionError(_('The title has at most 120 characters, the description 300.'))
         if quest.ends_at <= now:
-            raise ActionError('This period is over already: pick one that ends later.')
+            raise ActionError(_('This period is over already: pick one that ends later.'))
         await self._store(actor, quest)
         return quest
 
@@ -342,9 +338,9 @@ class QuestService:
         quest = self._definitions.get(key)
         now = self.clock.now()
         if quest is None:
-            raise ActionError('This quest no longer exists.')
+            raise ActionError(_('This quest no longer exists.'))
         if quest.ends_at <= now:
-            raise ActionError('This quest is over already.')
+            raise ActionError(_('This quest is over already.'))
         if quest.starts_at >= now:
             await self._store(actor, None, drop=key)
         else:
@@ -414,4 +410,4 @@ def stored_definitions(rows: Sequence[QuestRow]) -> list[QuestDefinition]:
 
 def _check_lead(actor: AgentView) -> None:
     if not actor.is_lead:
-        raise ActionError('Only a team lead can edit quests.')
+        raise ActionError(_('Only a team lead can edit quests.'))

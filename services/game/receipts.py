@@ -23,7 +23,7 @@ from services.domain.badges import (
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.floor_calendar import day_start, floor_time
-from services.domain.i18n import floor_timezone
+from services.domain.i18n import _, floor_timezone
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics
 from services.domain.receipts import (
@@ -60,7 +60,7 @@ class ReceiptService:
     async def explain(self, viewer: AgentView, *, event_id: int, agent_id: int, kind: str) -> ReceiptDetail:
         """The receipt of ``agent_id``'s award of ``kind`` for event ``event_id``: their own, or any for a lead."""
         if agent_id != viewer.id and not viewer.is_lead:
-            raise ActionError('Only your own receipts can be opened.')
+            raise ActionError(_('Only your own receipts can be opened.'))
         return await self.detail(event_id=event_id, agent_id=agent_id, kind=kind)
 
     async def detail(self, *, event_id: int, agent_id: int, kind: str) -> ReceiptDetail:
@@ -68,13 +68,14 @@ class ReceiptService:
         entry = await LedgerEntry.filter(event_id=event_id, agent_id=agent_id, kind=kind).order_by('id').first()
         event = await StoredEvent.get_or_none(id=event_id)
         if entry is None or event is None:
-            raise ActionError('This receipt no longer exists.')
+            raise ActionError(_('This receipt no longer exists.'))
         history = [event]
         if event.conversation_id is not None:
             history = list(reversed(await StoredEvent.filter(conversation_id=event.conversation_id, id__lte=event.id)
                                     .order_by('-id').limit(HISTORY_SHOWN)))
         return ReceiptDetail(
-            title=f'{entry.points:+d} {entry.reason}', domain=entry.domain,
+            title=f'{entry.points:+d} {entry.reason}', domain=entry.domain, points=entry.points, reason=entry.reason,
+            kind=entry.kind,
             facts=facts(entry.kind, event.kind, event.data, event.occurred_at,
                         policy=await policy_in_force(event.id)),  # the values in force then, not today's
             events=[EventLine(at=line.occurred_at, scored=line.id == event.id, conversation_id=line.conversation_id,
@@ -90,14 +91,14 @@ class ReceiptService:
         holding = await self._holding(agent_id, badge_key, holding_id)
         current = self.badges.definition(badge_key)
         if holding is None or current is None:
-            raise ActionError('This badge receipt no longer exists.')
+            raise ActionError(_('This badge receipt no longer exists.'))
         live = self.badges.tracker.board
         still_held = holding.lost_at is None and agent_id in live.current.get(badge_key, ())
         # the definition the figures were worked out with: the live board's, or the one in force when it was won
         definition = next(d for d in live.definitions if d.key == badge_key) if still_held else \
             await definition_at(badge_key, holding.gained_at) or current
         if not all(self.badges.visible(d, agent_id, viewer) for d in (current, definition)):
-            raise ActionError('This badge is only shown to its holder and the leads.')
+            raise ActionError(_('This badge is only shown to its holder and the leads.'))
         who = 'you' if viewer.id == agent_id else self._name(agent_id)
         if still_held:
             board, at = live, live.evaluated_at or self.game.clock.now()
@@ -123,7 +124,7 @@ class ReceiptService:
     async def explain_levels(self, viewer: AgentView, *, agent_id: int) -> LevelReceipt:
         """The levels ``agent_id`` reached, each with its condition, the metrics then and the event that tipped it."""
         if agent_id != viewer.id and not viewer.is_lead:
-            raise ActionError('Only your own receipts can be opened.')
+            raise ActionError(_('Only your own receipts can be opened.'))
         projection = self.game.projection
         metrics = projection.agents.get(agent_id) or AgentMetrics(agent_id=agent_id)
         reached = [from_row(row) for row in await LevelReached.filter(agent_id=agent_id).order_by('level')]
@@ -137,7 +138,7 @@ class ReceiptService:
         steps = [replace(step, event=self._tipping_line(events.get(tipping.get(step.number, 0)), points))
                  for step in steps]
         level = level_info(metrics.level, levels=projection.levels)
-        following, _ = progress_to_next(metrics.level, metrics.as_dict(), levels=projection.levels)
+        following, _progress = progress_to_next(metrics.level, metrics.as_dict(), levels=projection.levels)
         return LevelReceipt(agent=self._name(agent_id), level=level.number, title=level.title, steps=steps,
                             next_title=following.title if following else None,
                             next_checks=condition_checks(following.compiled, metrics.as_dict()) if following else [])
@@ -207,7 +208,7 @@ async def board_at(definition: BadgeDefinition, at: datetime, *, seed: int) -> B
     """A board of one badge fed the log of its window at ``at``: how it stood then, by the board's own arithmetic."""
     board = BadgeBoard([definition], seed=seed)
     if definition.metric is not None:
-        start, _ = window_bounds(definition.window, at)
+        start, _end = window_bounds(definition.window, at)
         board.feed_all(await stored_events(StoredEvent.filter(kind=definition.metric.kind.value,
                                                               occurred_at__gte=start, occurred_at__lte=at)))
     return board

@@ -13,6 +13,7 @@ from nicegui import Event
 from models import LedgerEntry, ScoringPolicyRow
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import _
 from services.domain.scoring import (
     LOW_VALUE_KINDS,
     POLICY_FIELDS,
@@ -66,13 +67,13 @@ class ScoringService:
     async def save(self, actor: AgentView, values: Mapping[str, Any]) -> ScoringPolicy:
         """Put new values in force from now on; out-of-range values are refused with what is allowed."""
         if not actor.is_lead:
-            raise ActionError('Only a team lead can change the scoring.')
+            raise ActionError(_('Only a team lead can change the scoring.'))
         try:
             policy = check_policy(values)
         except PolicyError as error:
             raise ActionError(str(error)) from None
         if policy == self.policy:
-            raise ActionError('These are the values in force already: nothing to save.')
+            raise ActionError(_('These are the values in force already: nothing to save.'))
         previous = self.game.projection.policy
         try:
             async with self.game.unit_of_work() as work:

@@ -8,6 +8,7 @@ once per streak online longer than the lead's setting.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from nicegui import Event
@@ -17,7 +18,7 @@ from services.domain.badges import BadgeDefinition
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import floor_day
-from services.domain.i18n import _, ngettext
+from services.domain.i18n import N_, _, ngettext, phrase
 from services.domain.wellbeing import WellbeingPolicy, WellbeingTracker, break_cost, break_neutral, check_wellbeing
 from services.game.badges import BadgeService
 from services.platform.clock import Clock
@@ -60,10 +61,10 @@ class WellbeingService:
     async def save(self, actor: AgentView, values: Mapping[str, Any]) -> WellbeingPolicy:
         """Put new settings in force from now on; out-of-range values are refused with what is allowed."""
         if not actor.is_lead:
-            raise ActionError('Only a team lead can change the wellbeing caps.')
+            raise ActionError(_('Only a team lead can change the wellbeing caps.'))
         policy = check_wellbeing(values)
         if policy == self.policy:
-            raise ActionError('These are the settings in force already: nothing to save.')
+            raise ActionError(_('These are the settings in force already: nothing to save.'))
         async with self.game.unit_of_work() as work:  # a refusal rolls the fold's settings back with it
             await work.record(EventKind.WELLBEING_CHANGED, agent_id=actor.id, data={**policy.as_dict(), 'by': actor.id})
             work.after_commit(lambda: self.changed.emit(policy))
@@ -77,11 +78,11 @@ class WellbeingService:
     async def make_break_neutral(self, actor: AgentView, key: str) -> BadgeDefinition:
         """Count breaks as time at work in this badge, from now on (a badge edit: ``BADGES_CHANGED``, replayed)."""
         if not actor.is_lead:
-            raise ActionError('Only a team lead can change the badges.')
+            raise ActionError(_('Only a team lead can change the badges.'))
         definition = self.badges.definition(key)
         fixed = break_neutral(definition) if definition is not None else None
         if fixed is None:
-            raise ActionError('That badge cannot be fixed so: change or delete it in Badges & levels.')
+            raise ActionError(_('That badge cannot be fixed so: change or delete it in Badges & levels.'))
         return await self.badges.save(actor, fixed.as_dict())
 
     async def suggest_breaks(self) -> None:
@@ -96,11 +97,8 @@ class WellbeingService:
             if since is None or self._told.get(agent_id) == since or now - since < timedelta(minutes=minutes):
                 continue
             self._told[agent_id] = since
-            agent = self.directory.agent(agent_id)
-            locale = agent.language if agent is not None and agent.language else None
-            text = _("You've been at it for {duration} — a short break?", locale=locale) \
-                .format(duration=_span(minutes, locale))
-            self.notices.send(agent_id, Notice(text=text, kind='info'))
+            words = phrase(N_("You've been at it for {duration} — a short break?"), duration=partial(_span, minutes))
+            self.notices.send(agent_id, Notice(words=words, kind='info'))  # worded in the tab's language
 
 
 async def tracker_from_log(agent_ids: Iterable[int]) -> WellbeingTracker:
@@ -142,8 +140,8 @@ def _event(row: StoredEvent) -> GameEvent:
                      agent_id=row.agent_id, conversation_id=row.conversation_id, data=row.data)
 
 
-def _span(minutes: int, locale: str | None) -> str:
-    """'2 hours', '90 minutes': the streak in the agent's language."""
+def _span(minutes: int) -> str:
+    """'2 hours', '90 minutes': the streak in the reader's language."""
     if minutes % 60 == 0:
-        return ngettext('{count} hour', '{count} hours', minutes // 60, locale=locale).format(count=minutes // 60)
-    return ngettext('{count} minute', '{count} minutes', minutes, locale=locale).format(count=minutes)
+        return ngettext('{count} hour', '{count} hours', minutes // 60).format(count=minutes // 60)
+    return ngettext('{count} minute', '{count} minutes', minutes).format(count=minutes)

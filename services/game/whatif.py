@@ -144,13 +144,17 @@ class RulesService:
         _check_lead(actor)
         live = await live_rules()
         live_badges = {badge.key: badge for badge in live.badges}
-        refused = [what for what, differs in (
-            ('quests', set(draft.quests) != set(live.quests)),
-            ('the removal of badges', bool(set(live_badges) - {badge.key for badge in draft.badges})))
-            if differs]
-        if refused:
-            raise ActionError(f'This draft changes {" and ".join(refused)}: do that in their own tab (the preview '
-                              'shows it). Nothing was published.')
+        quests = set(draft.quests) != set(live.quests)
+        removes_badges = bool(set(live_badges) - {badge.key for badge in draft.badges})
+        if quests and removes_badges:
+            raise ActionError(_('This draft changes quests and the removal of badges: do that in their own tab (the '
+                                'preview shows it). Nothing was published.'))
+        if quests:
+            raise ActionError(_('This draft changes quests: do that in their own tab (the preview shows it). Nothing '
+                                'was published.'))
+        if removes_badges:
+            raise ActionError(_('This draft changes the removal of badges: do that in their own tab (the preview shows '
+                                'it). Nothing was published.'))
         badges = [badge for badge in draft.badges if live_badges.get(badge.key) != badge]
         live_incentives = {incentive.id: incentive for incentive in live.incentives}
         incentives = [incentive for incentive in draft.incentives if live_incentives.get(incentive.id) != incentive]
@@ -182,10 +186,10 @@ class RulesService:
         published += [ngettext('{count} incentive change', '{count} incentive changes', changes).format(
             count=changes)] if changes else []
         if not published:
-            raise ActionError('The draft is the rules in force: nothing to publish.')
+            raise ActionError(_('The draft is the rules in force: nothing to publish.'))
         return published
 
 
 def _check_lead(actor: AgentView) -> None:
     if not actor.is_lead:
-        raise ActionError('Only a team lead can preview or publish rules.')
+        raise ActionError(_('Only a team lead can preview or publish rules.'))

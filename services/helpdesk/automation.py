@@ -39,7 +39,7 @@ from services.domain.automation import (
 from services.domain.canned import placeholder_values, render
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import N_
+from services.domain.i18n import N_, _
 from services.helpdesk.inbox import InboxService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -141,7 +141,7 @@ class AutomationService:
     async def _rule(self, rule_id: int) -> AutomationRule:
         row = await AutomationRule.get_or_none(id=rule_id)
         if row is None:
-            raise ActionError(f'Rule #{rule_id} does not exist.')
+            raise ActionError(_('Rule #{number} does not exist.').format(number=rule_id))
         return row
 
     # --- running rules ---
@@ -267,7 +267,7 @@ class AutomationService:
 
 def _require_lead(actor: AgentView) -> None:
     if not actor.is_lead:
-        raise ActionError('Only a lead can change automation rules.')
+        raise ActionError(_('Only a lead can change automation rules.'))
 
 
 def _snapshot(conversation: Conversation) -> dict:

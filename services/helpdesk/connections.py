@@ -40,6 +40,7 @@ from services.domain.connectors.signatures import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
+from services.domain.i18n import _
 from services.domain.inbox import SLA_RESOLUTION_TARGETS
 from services.domain.projection import MERGED_COUNTERS
 from services.domain.text import checked_text
@@ -198,16 +199,17 @@ class ConnectionService:
                       by: int | None = None) -> NewConnection:
         """:meth:`create` for the command line (``python main.py connect``), which has no logged-in lead."""
         if kind not in KINDS:
-            raise ActionError(f'The helpdesk must be one of {", ".join(KINDS)}, not {str(kind)[:20]!r}.')
-        name = checked_text(name, 'connection name', 80, name=True, empty='Name the connection (e.g. "Support EU").')
+            raise ActionError(_('The helpdesk must be one of {kinds}, not {kind}.').format(
+                kinds=', '.join(KINDS), kind=repr(str(kind)[:20])))
+        name = checked_text(name, 'connection name', 80, name=True, empty=_('Name the connection (e.g. "Support EU").'))
         if secret is not None and secret.strip():
             secret = checked_text(secret, 'secret', 200)
             if len(secret) < 16:
-                raise ActionError('A secret of your own must be at least 16 characters long.')
+                raise ActionError(_('A secret of your own must be at least 16 characters long.'))
         else:
             secret = secrets.token_urlsafe(32)
         if not signed and kind != 'chatwoot':
-            raise ActionError('Only old Chatwoot installs send unsigned deliveries.')
+            raise ActionError(_('Only old Chatwoot installs send unsigned deliveries.'))
         row = Connection(kind=kind, name=name, token=secrets.token_urlsafe(24), signed=signed, created_by_id=by,
                          created_at=self.clock.now(),
                          secret_encrypted='' if kind == 'freshdesk' else self._encrypt(secret),
@@ -225,9 +227,9 @@ class ConnectionService:
     async def set_secret(self, actor: AgentView, connection_id: int, secret: str) -> None:
         """Re-enter a connection's secret (after the server's key changed, or to rotate it in the helpdesk too)."""
         _check_lead(actor)
-        secret = checked_text(secret, 'secret', 200, empty='Paste the secret the helpdesk signs with.')
+        secret = checked_text(secret, 'secret', 200, empty=_('Paste the secret the helpdesk signs with.'))
         if len(secret) < 16:
-            raise ActionError('The secret must be at least 16 characters long.')
+            raise ActionError(_('The secret must be at least 16 characters long.'))
         connection = await self._get(connection_id)
         self._by_token.pop(connection.token, None)
         if connection.kind == 'freshdesk':
@@ -277,7 +279,7 @@ class ConnectionService:
         _check_lead(actor)
         connection = await self._get(connection_id)
         if not connection.active:
-            raise ActionError(f'{connection.name} is already switched off.')
+            raise ActionError(_('{name} is already switched off.').format(name=connection.name))
         self._by_token.pop(connection.token, None)
         async with self.game.unit_of_work() as work:
             connection.active = False
@@ -307,14 +309,16 @@ class ConnectionService:
         _check_lead(actor)
         delivery = await Delivery.get_or_none(id=delivery_id).prefetch_related('connection')
         if delivery is None:
-            raise ActionError('That delivery does not exist.')
+            raise ActionError(_('That delivery does not exist.'))
         if delivery.status != 'failed':
-            raise ActionError(f'Delivery {delivery.id} is {delivery.status}: only a failed one is replayed.')
+            raise ActionError(_('Delivery {number} is {status}: only a failed one is replayed.').format(
+                number=delivery.id, status=delivery.status))
         if not delivery.body:
-            raise ActionError(f'Delivery {delivery.id} was refused before it was read: there is nothing to replay.')
+            raise ActionError(_('Delivery {number} was refused before it was read: there is nothing to replay.').format(
+                number=delivery.id))
         if delivery.headers.get(REFUSED):
-            raise ActionError(f'Delivery {delivery.id} came without the right secret, which DeskQuest does not keep: '
-                              'fix the Freshdesk rule and let it send again.')
+            raise ActionError(_('Delivery {number} came without the right secret, which DeskQuest does not keep: '
+                                'fix the Freshdesk rule and let it send again.').format(number=delivery.id))
         # checked as of its arrival by the wall clock (the app's clock may run ahead of it in the demo)
         arrived = delivery.received_at + (self.wall.now() - self.clock.now())
         return await self._run(delivery.connection, bytes(delivery.body), dict(delivery.headers),
@@ -338,9 +342,9 @@ class ConnectionService:
         agent = await Agent.get_or_none(id=agent_id)
         if agent is None or agent.password_hash != NO_PASSWORD or \
                 not await HelpdeskIdentity.exists(agent_id=agent_id, created_agent=True):
-            raise ActionError('That agent already has a login, or was not made for a helpdesk.')
+            raise ActionError(_('That agent already has a login, or was not made for a helpdesk.'))
         if name != agent.username and await Agent.exists(username=name):
-            raise ActionError(f'The username {name!r} is taken.')
+            raise ActionError(_('The username {name} is taken.').format(name=repr(name)))
         password_hash = await self.auth.hash(password)
         async with self.game.unit_of_work() as work:
             agent.username = name
@@ -360,9 +364,9 @@ class ConnectionService:
         target = self.directory.agent(into_agent_id)
         if source is None or source.password_hash != NO_PASSWORD or not source.active or \
                 not await HelpdeskIdentity.exists(agent_id=agent_id, created_agent=True):
-            raise ActionError('Only an agent a helpdesk named, who has no login yet, can be merged.')
+            raise ActionError(_('Only an agent a helpdesk named, who has no login yet, can be merged.'))
         if target is None or target.id == agent_id or target.role != 'agent':
-            raise ActionError('Merge into another active agent.')
+            raise ActionError(_('Merge into another active agent.'))
         async with self.game.unit_of_work() as work:
             await self._merge_in(work, source, target, by=actor.id)
 
@@ -393,13 +397,13 @@ class ConnectionService:
         """Mark a team as working in another helpdesk (its agents then see the game without an inbox, and their inbox
         actions are refused), or back in DeskQuest's own inbox."""
         if not actor.is_lead:
-            raise ActionError('Only a lead can say where a team works.')
+            raise ActionError(_('Only a lead can say where a team works.'))
         team = await Team.get_or_none(id=team_id)
         if team is None:
-            raise ActionError('That team does not exist.')
+            raise ActionError(_('That team does not exist.'))
         if team.external_helpdesk == external:
-            raise ActionError(f'{team.name} already works in ' +
-                              ('another helpdesk.' if external else 'DeskQuest\'s inbox.'))
+            raise ActionError((_('{team} already works in another helpdesk.') if external else
+                               _("{team} already works in DeskQuest's inbox.")).format(team=team.name))
         async with self.game.unit_of_work() as work:
             team.external_helpdesk = external
             await team.save(update_fields=['external_helpdesk'])
@@ -819,7 +823,7 @@ class ConnectionService:
     async def _get(self, connection_id: int) -> Connection:
         connection = await Connection.get_or_none(id=connection_id)
         if connection is None:
-            raise ActionError('That connection does not exist.')
+            raise ActionError(_('That connection does not exist.'))
         return connection
 
     def _encrypt(self, secret: str) -> str:
@@ -1180,5 +1184,5 @@ def _fact_words(event: StoredEvent, agent: str | None) -> str:
 
 def _check_lead(actor: AgentView) -> None:
     if not actor.is_lead:
-        raise ActionError('Only a lead can manage helpdesk connections.')
+        raise ActionError(_('Only a lead can manage helpdesk connections.'))
 

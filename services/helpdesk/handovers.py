@@ -1,14 +1,18 @@
 """A conversation handed to an agent arrives with a notice (issue 15): transferred by a colleague or a lead, or given
 by routing, an automation rule or an SLA escalation. An agent taking a conversation themselves is told nothing."""
 from services.domain.events import EventKind
+from services.domain.i18n import N_, phrase
 from services.domain.projection import Outcome
 from services.helpdesk.inbox import InboxService
 from services.platform.directory import Directory
 from services.platform.notices import Notice, Notices
 
-# who gave the conversation, as the ASSIGNED event's data.by names it, in the notice's words; a connected helpdesk's
-# or the API's assignments happened elsewhere, where the agent was told already
-GIVEN_BY = {'routing': 'Routing', 'rule': 'An automation rule', 'sla': 'An SLA escalation'}
+# who gave the conversation, as the ASSIGNED event's data.by names it, each a whole sentence of its own (a translator
+# agrees the verb with its subject); a connected helpdesk's or the API's assignments happened elsewhere, where the
+# agent was told already
+GIVEN_BY = {'routing': N_('Routing gave you {conversation}.'),
+            'rule': N_('An automation rule gave you {conversation}.'),
+            'sla': N_('An SLA escalation gave you {conversation}.')}
 
 
 class HandoverNotices:
@@ -24,13 +28,16 @@ class HandoverNotices:
                 continue
             if event.kind == EventKind.TRANSFERRED and (receiver := event.data.get('to_agent_id')) is not None:
                 sender = self.directory.agent(event.agent_id) if event.agent_id is not None else None
-                given = f'{sender.name if sender else "A colleague"} transferred'
+                words = phrase(N_('{name} transferred you {conversation}.'), name=sender.name,
+                               conversation=self._describe(event.conversation_id)) if sender else \
+                    phrase(N_('A colleague transferred you {conversation}.'),
+                           conversation=self._describe(event.conversation_id))
             elif event.kind == EventKind.ASSIGNED and event.agent_id is not None \
-                    and (by := GIVEN_BY.get(event.data.get('by', ''))) is not None:
-                receiver, given = event.agent_id, f'{by} gave'
+                    and (given := GIVEN_BY.get(event.data.get('by', ''))) is not None:
+                receiver, words = event.agent_id, phrase(given, conversation=self._describe(event.conversation_id))
             else:
                 continue
-            self.notices.send(receiver, Notice(text=f'{given} you {self._describe(event.conversation_id)}.'))
+            self.notices.send(receiver, Notice(words=words))
 
     def _describe(self, conversation_id: int) -> str:
         """The conversation as the queue shows it: number, channel, customer and subject, when it is still open."""

@@ -243,7 +243,7 @@ class RoutingService:
     # --- what a lead configures ---
 
     async def set_mode(self, actor: AgentView, *, mode: str, model: str) -> None:
-        _require_lead(actor, 'change the routing')
+        _require_lead(actor, N_('Only a lead can change the routing.'))
         if mode not in MODES:
             raise ActionError(
                 _('Unknown routing mode {mode}: one of {modes}.')
@@ -261,7 +261,7 @@ class RoutingService:
 
     async def set_release_grace(self, actor: AgentView, minutes: int) -> None:
         """How long an absent agent's unanswered chats and calls wait for them before going back to the queue."""
-        _require_lead(actor, 'change the grace period')
+        _require_lead(actor, N_('Only a lead can change the grace period.'))
         if not isinstance(minutes, int) or isinstance(minutes, bool) or \
                 not 0 <= minutes <= MAX_RELEASE_GRACE_MINUTES:
             raise ActionError(
@@ -279,7 +279,7 @@ class RoutingService:
         """Move an agent to a channel (dedicated model: their dedicated channel, the skill added if missing; shared:
         that channel alone, or every channel with :data:`ALL_CHANNELS`) and/or to one department (its queue
         alone). One ``workspace_configured`` event, as an edit of the agent's skills."""
-        _require_lead(actor, 'move agents')
+        _require_lead(actor, N_('Only a lead can move agents.'))
         if channel is None and department_id is None:
             raise ActionError(_('Choose a channel or a department to move the agent to.'))
         if channel is not None and channel != ALL_CHANNELS and channel not in CHANNELS:
@@ -304,14 +304,14 @@ class RoutingService:
 
     async def set_capacity(self, actor: AgentView, agent_id: int, capacity: int) -> None:
         """Change how many conversations an agent may have in hand (one ``workspace_configured`` event)."""
-        _require_lead(actor, "change agents' capacity")
+        _require_lead(actor, N_("Only a lead can change agents' capacity."))
         now = self.of(agent_id)
         await self.save_agent(actor, agent_id, departments=now.departments, channels=now.channels, capacity=capacity,
                               dedicated_channel=now.dedicated_channel)
 
     async def release_agent(self, actor: AgentView, agent_id: int) -> list[int]:
         """Put an agent's conversations in hand back in the queue: one ``released`` event with the lead as actor."""
-        _require_lead(actor, "release agents' conversations")
+        _require_lead(actor, N_("Only a lead can release agents' conversations."))
         agent = self.directory.agent(agent_id)
         if agent is None:
             raise ActionError(_('There is no active agent #{agent_id}.').format(agent_id=agent_id))
@@ -323,7 +323,7 @@ class RoutingService:
 
     async def reassign(self, actor: AgentView, conversation_id: int, to_agent_id: int) -> None:
         """Give one conversation to another agent: one ``transferred`` event with the lead as actor."""
-        _require_lead(actor, 'reassign conversations')
+        _require_lead(actor, N_('Only a lead can reassign conversations.'))
         await self.inbox.transfer(actor, conversation_id, to_agent_id=to_agent_id)
 
     async def release_stranded(self) -> int:
@@ -353,7 +353,7 @@ class RoutingService:
     async def save_agent(self, actor: AgentView, agent_id: int, *, departments: Iterable[int], channels: Iterable[str],
                          capacity: int, dedicated_channel: str | None) -> None:
         """Set an agent's departments, channel skills, capacity and dedicated channel."""
-        _require_lead(actor, "change agents' skills")
+        _require_lead(actor, N_("Only a lead can change agents' skills."))
         agent = self.directory.agent(agent_id)
         if agent is None:
             raise ActionError(_('There is no active agent #{agent_id}.').format(agent_id=agent_id))
@@ -396,7 +396,7 @@ class RoutingService:
         self.poke()
 
     async def create_department(self, actor: AgentView, name: str, description: str = '') -> int:
-        _require_lead(actor, 'create departments')
+        _require_lead(actor, N_('Only a lead can create departments.'))
         name = _department_name(name)
         description = checked_text(description, 'description', MAX_DESCRIPTION, multiline=True)
         async with self.game.unit_of_work() as work:
@@ -410,7 +410,7 @@ class RoutingService:
         return department.id
 
     async def rename_department(self, actor: AgentView, department_id: int, name: str) -> None:
-        _require_lead(actor, 'rename departments')
+        _require_lead(actor, N_('Only a lead can rename departments.'))
         name = _department_name(name)
         async with self.game.unit_of_work() as work:
             department = await self._department(department_id)
@@ -425,7 +425,7 @@ class RoutingService:
 
     async def delete_department(self, actor: AgentView, department_id: int) -> None:
         """Delete a department nobody uses any more; otherwise refuse and say what still uses it."""
-        _require_lead(actor, 'delete departments')
+        _require_lead(actor, N_('Only a lead can delete departments.'))
         async with self.game.unit_of_work() as work:
             department = await self._department(department_id)
             if uses := await _department_uses(department_id):
@@ -477,12 +477,13 @@ def _values(value: object) -> list[str]:
 
 
 def _department_name(name: str) -> str:
-    return ' '.join(checked_text(name, 'name', MAX_NAME, name=True, empty='A department needs a name.').split())
+    return ' '.join(checked_text(name, 'name', MAX_NAME, name=True, empty=_('A department needs a name.')).split())
 
 
-def _require_lead(actor: AgentView, what: str) -> None:
+def _require_lead(actor: AgentView, refusal: str) -> None:
+    """:raises ActionError: ``refusal`` (a whole sentence marked with N_()) in the actor's language, unless a lead."""
     if not actor.is_lead:
-        raise ActionError(f'Only a lead can {what}.')
+        raise ActionError(_(refusal))
 
 
 def _channel(item: InboxItem | Conversation) -> str:

@@ -12,7 +12,7 @@ from tortoise.exceptions import IntegrityError
 from models import Agent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import LANGUAGES, _
+from services.domain.i18n import LANGUAGES, N_, _
 from services.domain.text import checked_text
 from services.platform.auth import MAX_USERNAME, AuthService
 from services.platform.directory import AgentView, Directory
@@ -22,7 +22,8 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # a passphrase fits; a pasted novel is not hashed
 MAX_DISPLAY_NAME = 120  # the column's width
 ROLES = ('agent', 'lead')
-A_ROLE = {'agent': 'an agent', 'lead': 'a lead'}  # for sentences: "Ana is a lead already"
+# one whole sentence per role ("Ana is a lead already"): the article and the noun agree in each language
+ALREADY = {'agent': N_('{name} is an agent already.'), 'lead': N_('{name} is a lead already.')}
 USERNAME = re.compile(r'[a-z0-9][a-z0-9._-]{1,63}')
 # what a password may not hold: control characters (no keyboard types them) and lone surrogates (not encodable)
 _PASSWORD_FORBIDDEN = re.compile('[\x00-\x1f\x7f-\x9f\ud800-\udfff]')
@@ -67,14 +68,14 @@ class AccountService:
 
     async def accounts(self, actor: AgentView) -> list[AccountView]:
         """Every account, enabled or not, by name."""
-        self._lead_only(actor, 'see the accounts')
+        self._lead_only(actor, N_('Only a lead can see the accounts.'))
         rows = await Agent.all().order_by('display_name', 'id')
         return [self._view(row) for row in rows]
 
     async def create(self, actor: AgentView, draft: AccountDraft) -> AccountView:
         """:raises ActionError: for a non-lead, a name that is taken or malformed, an unknown role or team, or a
             password that is too short; nothing is written then."""
-        self._lead_only(actor, 'create an account')
+        self._lead_only(actor, N_('Only a lead can create an account.'))
         account = await checked_account(draft, hash_password=self.auth.hash, teams=self.directory.teams)
         async with self.game.unit_of_work() as work:
             agent = await store_account(account)
@@ -87,7 +88,7 @@ class AccountService:
 
     async def disable(self, actor: AgentView, agent_id: int) -> None:
         """The account cannot log in any more and leaves the floor; its points stay in the log."""
-        self._lead_only(actor, 'disable an account')
+        self._lead_only(actor, N_('Only a lead can disable an account.'))
         async with self.game.unit_of_work() as work:
             agent = await self._account(agent_id)
             if not agent.active:
@@ -96,14 +97,15 @@ class AccountService:
                     .format(display_name=agent.display_name))
             if agent.id == actor.id:
                 raise ActionError(_('You cannot disable your own account: ask another lead.'))
-            await self._keep_a_lead(agent, 'disable')
+            await self._keep_a_lead(
+                agent, N_('You cannot disable {name}: they are the last lead who can log in.'))
             agent.active = False
             await agent.save(update_fields=['active'])
             await work.record(EventKind.ACCOUNT_DISABLED, agent_id=actor.id, data=_about(agent, actor))
             work.after_commit(lambda: self.directory.remove(agent.id))
 
     async def enable(self, actor: AgentView, agent_id: int) -> None:
-        self._lead_only(actor, 'enable an account')
+        self._lead_only(actor, N_('Only a lead can enable an account.'))
         async with self.game.unit_of_work() as work:
             agent = await self._account(agent_id)
             if agent.active:
@@ -118,7 +120,7 @@ class AccountService:
 
     async def reset_password(self, actor: AgentView, agent_id: int, password: str) -> None:
         """Set a new password the lead hands over (the log says it happened, never what it is)."""
-        self._lead_only(actor, 'reset a password')
+        self._lead_only(actor, N_('Only a lead can reset a password.'))
         checked_password(password)
         password_hash = await self.auth.hash(password)  # before the writer's turn: hashing takes a while
         async with self.game.unit_of_work() as work:
@@ -129,17 +131,18 @@ class AccountService:
 
     async def change_role(self, actor: AgentView, agent_id: int, role: str) -> None:
         """Make the account an agent (on the floor, in the game) or a lead (configures and watches it)."""
-        self._lead_only(actor, 'change a role')
+        self._lead_only(actor, N_('Only a lead can change a role.'))
         role = _checked_role(role)
         async with self.game.unit_of_work() as work:
             agent = await self._account(agent_id)
             before = agent.role
             if before == role:
-                raise ActionError(f'{agent.display_name} is {A_ROLE[role]} already.')
+                raise ActionError(_(ALREADY[role]).format(name=agent.display_name))
             if agent.id == actor.id:
                 raise ActionError(_('You cannot change your own role: ask another lead.'))
             if before != 'agent':
-                await self._keep_a_lead(agent, 'make an agent of')
+                await self._keep_a_lead(
+                    agent, N_('You cannot make an agent of {name}: they are the last lead who can log in.'))
             agent.role = role
             await agent.save(update_fields=['role'])
             await work.record(EventKind.ACCOUNT_ROLE_CHANGED, agent_id=actor.id,
@@ -169,12 +172,13 @@ class AccountService:
                     self.directory.put(self.directory.view(agent))
             work.after_commit(chosen)
 
-    def _lead_only(self, actor: AgentView, what: str) -> None:
-        """:raises ActionError: unless ``actor`` is a lead, as the directory holds them now (a view taken before they
-            were disabled or made an agent no longer counts)."""
+    def _lead_only(self, actor: AgentView, refusal: str) -> None:
+        """:raises ActionError: ``refusal`` (marked with N_(), said in the actor's language) unless ``actor`` is a lead,
+            as the directory holds them now (a view taken before they were disabled or made an agent no longer counts).
+        """
         current = self.directory.agent(actor.id)
         if not actor.is_lead or current is None or not current.is_lead:
-            raise ActionError(f'Only a lead can {what}.')
+            raise ActionError(_(refusal))
 
     async def _account(self, agent_id: int) -> Agent:
         agent = await Agent.get_or_none(id=agent_id) if isinstance(agent_id, int) else None
@@ -182,7 +186,7 @@ class AccountService:
             raise ActionError(_('There is no account #{agent_id}.').format(agent_id=agent_id))
         return agent
 
-    async def _keep_a_lead(self, agent: Agent, what: str) -> None:
+    async def _keep_a_lead(self, agent: Agent, refusal: str) -> None:
         """:raises ActionError: when ``agent`` is the last lead who can log in (the floor would have nobody to run
         it); read under the writer's lock, so two leads cannot each remove the other."""
         if not agent.active or agent.role == 'agent' or (agent.is_demo and not self.demo_mode):
@@ -191,7 +195,7 @@ class AccountService:
         if not self.demo_mode:
             leads = leads.filter(is_demo=False)
         if not await leads.exists():
-            raise ActionError(f'You cannot {what} {agent.display_name}: they are the last lead who can log in.')
+            raise ActionError(_(refusal).format(name=agent.display_name))
 
     def _view(self, agent: Agent) -> AccountView:
         team_name = self.directory.teams.get(agent.team_id, '') if agent.team_id else ''
@@ -257,7 +261,7 @@ async def store_account(account: CheckedAccount) -> Agent:
 def checked_username(username: object) -> str:
     """:raises ActionError: for a name no account can have (too long, a control character, not letters, digits, dots,
         dashes and underscores)."""
-    name = checked_text(username, 'username', MAX_USERNAME, empty='Enter a username.').lower()
+    name = checked_text(username, 'username', MAX_USERNAME, empty=_('Enter a username.')).lower()
     if not USERNAME.fullmatch(name):
         raise ActionError(
             _('The username {name} is not usable: 2 to 64 characters, letters, digits, dots, dashes and '

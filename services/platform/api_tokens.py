@@ -103,7 +103,7 @@ class ApiTokenService:
     async def create_for(self, *, name: str, scope: str, lead: AgentView | None) -> NewToken:
         """Create a token for ``lead``, or from the command line (``lead`` None: whoever can run ``main.py`` on the
         server is trusted with the database already)."""
-        name = checked_text(name, 'token name', MAX_NAME, name=True, empty='Give the token a name.')
+        name = checked_text(name, 'token name', MAX_NAME, name=True, empty=_('Give the token a name.'))
         try:
             chosen = Scope(scope)
         except ValueError:

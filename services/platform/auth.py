@@ -20,6 +20,7 @@ from limits.strategies import MovingWindowRateLimiter
 from models import Agent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import _
 from services.domain.text import checked_text
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
@@ -104,12 +105,12 @@ class AuthService:
     async def unlock(self, actor: AgentView, agent_id: int) -> None:
         """Let an account log in again at once (a lead's decision, recorded in the log with the lead as actor)."""
         if not actor.is_lead:
-            raise ActionError('Only a lead can unlock an account.')
+            raise ActionError(_('Only a lead can unlock an account.'))
         agent = self.directory.agent(agent_id)
         if agent is None:
-            raise ActionError(f'There is no active agent #{agent_id}.')
+            raise ActionError(_('There is no active agent #{number}.').format(number=agent_id))
         if not self.locked(agent.username):
-            raise ActionError(f"{agent.name}'s account is not locked.")
+            raise ActionError(_("{name}'s account is not locked.").format(name=agent.name))
         async with self.game.unit_of_work() as work:
             await work.record(EventKind.ACCOUNT_UNLOCKED, agent_id=actor.id,
                               data={'id': agent.id, 'username': agent.username, 'by': actor.id})

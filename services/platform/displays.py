@@ -28,7 +28,7 @@ from services.domain.displays import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.domain.text import MAX_NAME, checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -93,7 +93,7 @@ class DisplayService:
     async def create(self, actor: AgentView, *, name: object, team_ids: object, slides: object,
                      slide_seconds: object) -> tuple[DisplayView, str]:
         """A lead sets a display up; returns it and its pairing code (in clear here only)."""
-        _check_lead(actor, 'create displays')
+        _check_lead(actor, N_('Only a lead can create displays.'))
         setup = self._setup(name=name, team_ids=team_ids, slides=slides, slide_seconds=slide_seconds)
         code, expires = self._new_code()
         async with self.game.unit_of_work() as work:
@@ -110,7 +110,7 @@ class DisplayService:
     async def issue_code(self, actor: AgentView, display_id: object) -> str:
         """A new pairing code for a display (a new TV, or the old one reset); the one paired now is let go when the
         code is used, not before, so the wall stays lit meanwhile."""
-        _check_lead(actor, 'pair displays')
+        _check_lead(actor, N_('Only a lead can pair displays.'))
         row = await self._live_row(display_id)
         code, expires = self._new_code()
         async with self.game.unit_of_work() as work:
@@ -122,7 +122,7 @@ class DisplayService:
         return code
 
     async def revoke(self, actor: AgentView, display_id: object) -> DisplayView:
-        _check_lead(actor, 'revoke displays')
+        _check_lead(actor, N_('Only a lead can revoke displays.'))
         row = await self._live_row(display_id)
         now = self.clock.now()
         async with self.game.unit_of_work() as work:
@@ -210,7 +210,8 @@ class DisplayService:
     # --- inside ---
 
     def _setup(self, **chosen: object) -> DisplaySetup:
-        name = checked_text(chosen.pop('name'), 'display name', MAX_NAME, name=True, empty='Give the display a name.')
+        name = checked_text(chosen.pop('name'), 'display name', MAX_NAME, name=True,
+                            empty=_('Give the display a name.'))
         return checked_setup(name=name, teams=self.directory.teams, **chosen)  # type: ignore[arg-type]
 
     def _new_code(self) -> tuple[str, datetime]:
@@ -239,9 +240,10 @@ class DisplayService:
         self.displays_changed.emit(row.id)
 
 
-def _check_lead(actor: AgentView, what: str) -> None:
+def _check_lead(actor: AgentView, refusal: str) -> None:
+    """:raises ActionError: ``refusal`` (a whole sentence marked with N_()) in the actor's language, unless a lead."""
     if not actor.is_lead:
-        raise ActionError(f'Only a lead can {what}.')
+        raise ActionError(_(refusal))
 
 
 def _view(row: Display) -> DisplayView:

@@ -17,6 +17,7 @@ from nicegui import Event
 from models import Agent, LoginSession, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.i18n import _
 from services.domain.projection import Outcome
 from services.domain.sessions import (
     TOUCH_EVERY,
@@ -179,13 +180,13 @@ class SessionService:
         """End one of the actor's own sessions (the account page's End)."""
         live = self.live.get(session)
         if live is None or live.agent_id != actor.id or self._validated(live) is None:
-            raise ActionError('That session has already ended.')
+            raise ActionError(_('That session has already ended.'))
         await self._end([session], Ended.ENDED)
 
     async def end_other_sessions(self, actor: AgentView, token: str) -> int:
         """End all of the actor's sessions but the one of ``token`` (this browser's); return how many ended."""
         if (who := self.check(token)) is None or who.id != actor.id:
-            raise ActionError('Your session has ended: log in again.')
+            raise ActionError(_('Your session has ended: log in again.'))
         return await self.end_all(actor.id, Ended.ENDED, except_token=token)
 
     async def change_password(self, actor: AgentView, token: str, *, current: object, new: object, repeated: object,
@@ -197,16 +198,16 @@ class SessionService:
         :raises ActionError: saying what is wrong; nothing is written then.
         """
         if (who := self.check(token)) is None or who.id != actor.id:
-            raise ActionError('Your session has ended: log in again.')
+            raise ActionError(_('Your session has ended: log in again.'))
         if not isinstance(current, str) or not current:
-            raise ActionError('Enter your current password.')
+            raise ActionError(_('Enter your current password.'))
         if (problem := password_problem(new=new, repeated=repeated, current=current,
                                         min_length=MIN_PASSWORD_LENGTH)) is not None:
             raise ActionError(problem)
         assert isinstance(new, str)
         proved = await self.auth.authenticate(actor.username, current, address=address)  # may raise TooManyFailures
         if proved is None or proved.id != actor.id:
-            raise ActionError('The current password is not right.')
+            raise ActionError(_('The current password is not right.'))
         password_hash = await self.auth.hash(new)
         spared = session_id(token)
         async with self.game.unit_of_work() as work:

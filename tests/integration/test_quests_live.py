@@ -62,7 +62,8 @@ async def test_a_quest_completes_once_and_its_points_reach_the_leaderboard(servi
     assert completed.key == 'quest:reply_twice_today:agent:' + str(ana.id) and completed.data['agent_ids'] == [ana.id]
     shown = bar(services, ana.id, quest.key)
     assert (shown.value, shown.target, shown.done, shown.team) == (2, 2, True, False)
-    assert told == [Notice(text="Quest completed: 'Reply twice today'! +40 productivity points.", kind='positive')]
+    assert [(notice.text, notice.kind) for notice in told] == [
+        ("Quest completed: 'Reply twice today'! You earn +40 productivity points.", 'positive')]
     entry = await LedgerEntry.get(event_id=completed.id)
     assert (entry.agent_id, entry.points, entry.kind, entry.reason) == (ana.id, 40, 'quest',
                                                                        "quest 'Reply twice today' completed")

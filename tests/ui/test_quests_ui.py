@@ -44,7 +44,7 @@ async def test_a_lead_creates_a_quest_and_the_agent_sees_the_bar_move_and_the_co
     with ana.scope(marker='quest-reply_twice'):
         await ana.should_see('1 of 2', retries=50)
     await services().inbox.reply(agent('ana'), conversations[1], 'Looking into it')
-    await ana.should_see("Quest completed: 'Reply twice'! +20 productivity points.", retries=50)
+    await ana.should_see("Quest completed: 'Reply twice'! You earn +20 productivity points.", retries=50)
     with ana.scope(marker='quest-reply_twice'):
         await ana.should_see('2 of 2 · done!', retries=50)
     with ana.scope(marker='receipts'):

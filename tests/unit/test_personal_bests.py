@@ -102,7 +102,7 @@ def test_a_new_best_is_told_once_it_beats_an_earlier_one() -> None:
     assert new_bests(before, with_today(before, day(2), DayFigures(points=30, resolved=3)), day(2)) == []
     first = with_today(fold_days({}, until=day(0)), day(1), DayFigures(points=5, resolved=1))
     assert new_bests(fold_days({}, until=day(0)), first, day(1)) == []  # a first day beats nothing
-    assert new_best_notice(Best.MOST_RESOLVED, Record(value=14, day=day(1))) == \
+    assert new_best_notice(Best.MOST_RESOLVED, Record(value=14, day=day(1))).text() == \
         'New personal best: 14 resolutions in a day'
 
 
