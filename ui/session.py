@@ -128,6 +128,9 @@ class OpenTabs:
                 client.open(ENDED_LOGIN)  # what ui.navigate.to does in a tab's context; the login page says why
 
 
+STATIC_PATHS = ('/_nicegui/', '/assets/')  # files a page loads: no login needed, no table read for them
+
+
 class SessionRecall:
     """Pure ASGI middleware, inside NiceGUI's session middleware: before a page (or any request) is answered, a login
     another process started is taken from the table (``SessionService.recall``; PostgreSQL only), so every process
@@ -138,7 +141,8 @@ class SessionRecall:
         self.sessions = sessions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope['type'] == 'http' and isinstance(cookie := scope.get('session'), dict):
+        if scope['type'] == 'http' and not scope['path'].startswith(STATIC_PATHS) \
+                and isinstance(cookie := scope.get('session'), dict):
             await self.sessions.recall(cookie.get(SESSION_KEY))
         await self.app(scope, receive, send)
 
