@@ -125,9 +125,9 @@ def nginx(floor: Floor, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
 def test_through_nginx_an_action_on_one_process_reaches_a_tab_of_the_other_which_survives_its_death(
         floor: Floor, nginx: str, new_tab) -> None:
     board = new_tab().page
-    log_in(board, nginx, 'bruno')
+    log_in(board, nginx, 'ana')
     expect(board).to_have_url(f'{nginx}/')
-    expect(board.get_by_role('banner').get_by_text('Bruno Dubois', exact=True)).to_be_visible()
+    expect(board.get_by_role('banner').get_by_text('Ana Ozola', exact=True)).to_be_visible()
     board.wait_for_function('window.did_handshake === true')
     served_by = board.evaluate(PROCESS_OF_TAB)
     holder = next(process for process in floor.processes if process.name == served_by)
@@ -135,12 +135,12 @@ def test_through_nginx_an_action_on_one_process_reaches_a_tab_of_the_other_which
     points = board.get_by_test_id('lifetime-points')
     expect(points).to_have_text('0')
 
-    # Bruno's second tab, straight on the other process with the same cookie: he resolves a conversation there
+    # Ana's second tab, straight on the other process with the same cookie: he resolves a conversation there
     worker = new_tab().page
     worker.context.add_cookies([{**cookie, 'domain': '127.0.0.1', 'path': '/'}
                                 for cookie in board.context.cookies() if cookie['name'] == 'session'])
     worker.goto(f'{other.url}/')
-    expect(worker.get_by_role('banner').get_by_text('Bruno Dubois', exact=True)).to_be_visible()
+    expect(worker.get_by_role('banner').get_by_text('Ana Ozola', exact=True)).to_be_visible()
     resolve_first_conversation(worker)
     expect(worker.get_by_test_id('lifetime-points')).to_have_text(re.compile(r'^[1-9][\d,]*$'))
 
@@ -153,13 +153,13 @@ def test_through_nginx_an_action_on_one_process_reaches_a_tab_of_the_other_which
     # its socket fails over to the live process, which does not know the tab: NiceGUI reloads it, onto the live one
     board.wait_for_function(f'({PROCESS_OF_TAB}) === {other.name!r} && window.did_handshake === true',
                             timeout=30_000)
-    expect(board.get_by_role('banner').get_by_text('Bruno Dubois', exact=True)).to_be_visible()  # still logged in
+    expect(board.get_by_role('banner').get_by_text('Ana Ozola', exact=True)).to_be_visible()  # still logged in
     expect(board.get_by_test_id('lifetime-points')).to_have_text(shown)
 
 
 def resolve_first_conversation(page: Page) -> None:
     page.wait_for_function('window.did_handshake === true')
-    page.locator('.q-item').filter(has_text='#').first.click()
+    page.locator('.q-item').filter(has_text='#1 ').click()  # the demo's first conversation is Ana's
     reply = page.get_by_placeholder('Write a reply, or type / and a shortcut for a canned reply')
     reply.fill('Sorted, thank you.')
     page.get_by_role('button', name='Send').click()
