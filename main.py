@@ -58,6 +58,7 @@ from simulation.report import describe, report
 from simulation.simulator import MAX_SPEED, MIN_SPEED, Simulator, simulator_for
 from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, PERSONAS, SCENARIOS
 from ui import api, http_security, pages
+from ui.session import SessionRecall
 
 log = logging.getLogger('deskquest')
 ASSETS = Path(__file__).parent / 'assets'
@@ -149,6 +150,10 @@ def serve(settings: Settings) -> None:
     api.mount(app, services)  # the REST API v1 at /api, with its own OpenAPI document and docs (issue 14)
     collector.install(app)  # after the lifespan above: the collector is tuned once the services run
     app.add_static_files('/assets', ASSETS)
+    # several processes (issue 17): each page's websocket names the process holding the page, for the proxy to route it
+    # there (deploy/nginx.conf), and a login another process started is taken from the database before a page is built
+    app.config.socket_io_js_query_params['dq_process'] = settings.process
+    app.add_middleware(SessionRecall, sessions=services.sessions)
     http_security.install(app, settings)  # security headers on every response, the websocket's allowed origins
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',
@@ -504,6 +509,9 @@ def parse(argv: list[str], env: dict[str, str] | None = None) -> CommandLine:
     # the settings' options default to SUPPRESS: only the flags given override the environment and the file
     parser.add_argument('--port', default=SUPPRESS, help='HTTP port (DESKQUEST_PORT, default 8080)')
     parser.add_argument('--host', default=SUPPRESS, help='interface to listen on (DESKQUEST_HOST, default 127.0.0.1)')
+    parser.add_argument('--process-id', default=SUPPRESS,
+                        help='this process\'s name for the reverse proxy\'s sticky routing: letters, digits, . _ - '
+                             '(DESKQUEST_PROCESS_ID, default HOSTNAME-PORT)')
     parser.add_argument('--db-url', default=SUPPRESS,
                         help='sqlite://PATH or postgres://USER[:PASSWORD]@HOST:PORT/DB '
                              f'(DESKQUEST_DB_URL, default {DEFAULT_DB_URL})')

@@ -30,4 +30,5 @@ class LoginSession(Model):
 
     class Meta:
         table = 'login_session'
-        indexes = (('agent_id', 'revoked_at'),)
+        # revoked_at alone: every process reads the revocations of the last moments (several processes, issue 17)
+        indexes = (('agent_id', 'revoked_at'), ('revoked_at',))

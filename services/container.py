@@ -172,7 +172,7 @@ class Services:
         await self.quests.stop()  # records the completions of the events committed so far
         await self.badges.stop()  # its midnight check (the holders are stored with the events)
         await self.leases.stop()  # last of the work: another process takes it over at once
-        await self.sessions.settle()  # the last-seen times and revocations in flight
+        await self.sessions.stop()  # the watch over other processes' logouts; the writes in flight
         self.auth.close()
         await Tortoise.close_connections()
 

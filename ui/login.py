@@ -48,7 +48,9 @@ def register(services: Services) -> None:
                 ui.notify(_('Wrong username or password.'), type='negative')
                 return
             # a websocket cannot set a cookie: the browser fetches its new session from complete_login
-            ui.navigate.to(f'/login/complete?code={handoffs.offer(agent.id, browser=browser)}')
+            # the code waits in this process's memory: dq_process has the proxy route the request back here
+            ui.navigate.to(f'/login/complete?code={handoffs.offer(agent.id, browser=browser)}'
+                           f'&dq_process={services.settings.process}')
 
         with ui.card().classes('absolute-center w-96 p-8 gap-4'):
             with ui.row().classes('w-full items-center gap-2'):

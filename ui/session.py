@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 from nicegui import Client, app, ui
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.container import Services
 from services.domain.i18n import N_, _
@@ -125,6 +126,25 @@ class OpenTabs:
         for session in sessions:
             for client in list(self.tabs.pop(session, {}).values()):
                 client.open(ENDED_LOGIN)  # what ui.navigate.to does in a tab's context; the login page says why
+
+
+STATIC_PATHS = ('/_nicegui/', '/assets/')  # files a page loads: no login needed, no table read for them
+
+
+class SessionRecall:
+    """Pure ASGI middleware, inside NiceGUI's session middleware: before a page (or any request) is answered, a login
+    another process started is taken from the table (``SessionService.recall``; PostgreSQL only), so every process
+    recognises every login and the page's own synchronous checks stay dict lookups."""
+
+    def __init__(self, app: ASGIApp, *, sessions: SessionService) -> None:
+        self.app = app
+        self.sessions = sessions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] == 'http' and not scope['path'].startswith(STATIC_PATHS) \
+                and isinstance(cookie := scope.get('session'), dict):
+            await self.sessions.recall(cookie.get(SESSION_KEY))
+        await self.app(scope, receive, send)
 
 
 _open_tabs: 'weakref.WeakKeyDictionary[SessionService, OpenTabs]' = weakref.WeakKeyDictionary()

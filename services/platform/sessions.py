@@ -3,6 +3,11 @@ account page, and when an account event (disabled, role changed, password reset 
 
 The live sessions are held in memory, so the check every handler runs is a dict lookup, not a query; the table is
 written when a session starts or ends, and its ``last_seen_at`` at most once a minute.
+
+On PostgreSQL several processes serve one floor (issue 17) and the table is what they share: a session another process
+started is taken from the table at the first request that shows its token here (:meth:`SessionService.recall`, called
+before the page is built), and one another process ended is forgotten here within ``WATCH_SECONDS``
+(:meth:`SessionService.watch` reads the revocations of the last moments).
 """
 import asyncio
 import hashlib
@@ -10,9 +15,10 @@ import logging
 import secrets
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from nicegui import Event
+from tortoise import Tortoise
 
 from models import Agent, LoginSession, StoredEvent
 from services.domain.errors import ActionError
@@ -37,6 +43,10 @@ from services.platform.event_log import GameService
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
+
+WATCH_SECONDS = 2.0  # several processes: how soon a session ended in another process stops letting anyone in here
+# revocations written this long before the last look are read again: another host's clock may run a little behind
+CLOCK_SLACK_SECONDS = 60.0
 
 # account events that end sessions (their data's ``id`` is the account); a password change spares the session it was
 # made from (its data's ``session``)
@@ -90,6 +100,8 @@ class SessionService:
         self.live: dict[str, LiveSession] = {}
         self.ended: Event[frozenset[str]] = Event()  # ids of sessions that just ended, for the tabs still showing them
         self._writes: set[asyncio.Task] = set()
+        self.shared = False  # other processes share the table (PostgreSQL): recall their sessions, watch their ends
+        self._watcher: asyncio.Task | None = None
 
     async def load(self) -> None:
         """Take the sessions still live from the table (after the directory: a role is compared with the account's).
@@ -117,6 +129,35 @@ class SessionService:
                 revoked.setdefault(reason, []).append(row.id)
         for reason, ids in revoked.items():
             await LoginSession.filter(id__in=ids).update(revoked_at=now, revoked_reason=reason.value)
+        self.shared = Tortoise.get_connection('default').capabilities.dialect == 'postgres'
+        if self.shared and self._watcher is None:
+            self._watcher = start_task(self._watch(since=now), name='sessions ended elsewhere')
+
+    async def recall(self, token: object) -> None:
+        """Take this token's session from the table when another process started it (PostgreSQL only: on SQLite one
+        process holds every session). A token live here, unknown, revoked or ended changes nothing."""
+        if not self.shared or not isinstance(token, str) or (key := session_id(token)) in self.live:
+            return
+        row = await LoginSession.get_or_none(id=key, revoked_at=None)
+        if row is None or key in self.live:
+            return
+        session = LiveSession(id=row.id, agent_id=row.agent_id, role=row.role, created_at=row.created_at,
+                              last_seen_at=row.last_seen_at, stored_seen_at=row.last_seen_at, expires_at=row.expires_at,
+                              user_agent=row.user_agent, address=row.address)
+        if self._ended(session, self.clock.now()) is None:  # else whoever checks it next writes why it ended
+            self.live[key] = session
+
+    async def watch(self) -> None:
+        """Forget the sessions here that another process ended since the last look (a logout, an account page's End);
+        account events reach every process through the log (``on_committed`` on ``followed``)."""
+        await self._forget_revoked(since=self.clock.now() - timedelta(seconds=WATCH_SECONDS))
+
+    async def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            await asyncio.gather(self._watcher, return_exceptions=True)
+            self._watcher = None
+        await self.settle()
 
     async def start(self, agent: AgentView, *, user_agent: str | None, address: str | None) -> str:
         """Start a session for ``agent`` (who just proved their password) and return its token for the browser."""
@@ -240,12 +281,15 @@ class SessionService:
 
     def _validated(self, session: LiveSession) -> AgentView | None:
         """The session's person while it is live; else None, the session revoked (in memory now, the table soon)."""
-        reason = self._ended(session, self.clock.now())
+        now = self.clock.now()
+        reason = self._ended(session, now)
         if reason is None:
             return self.directory.agent(session.agent_id)
         self._forget([session.id])
-        self._write(LoginSession.filter(id=session.id, revoked_at=None).update(
-            revoked_at=self.clock.now(), revoked_reason=reason.value), name='session ended')
+        query = LoginSession.filter(id=session.id, revoked_at=None)
+        if reason == Ended.IDLE:  # idle here, but another process may have seen it used (its stored last use says)
+            query = query.filter(last_seen_at__lte=now - self.policy.idle)
+        self._write(query.update(revoked_at=now, revoked_reason=reason.value), name='session ended')
         return None
 
     def _ended(self, session: LiveSession, now: datetime) -> Ended | None:
@@ -260,6 +304,24 @@ class SessionService:
         await LoginSession.filter(id__in=ids, revoked_at=None).update(revoked_at=self.clock.now(),
                                                                       revoked_reason=reason.value)
         self._forget(ids)
+
+    async def _watch(self, *, since: datetime) -> None:
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            looked = self.clock.now()
+            try:
+                await self._forget_revoked(since=since)
+            except Exception:  # a lost connection: the next look reads the same moments again
+                log.exception('could not read the sessions other processes ended')
+                continue
+            since = looked
+
+    async def _forget_revoked(self, *, since: datetime) -> None:
+        if not self.live:
+            return
+        revoked = await LoginSession.filter(revoked_at__gte=since - timedelta(seconds=CLOCK_SLACK_SECONDS)) \
+            .values_list('id', flat=True)
+        self._forget(key for key in revoked if key in self.live)
 
     def _forget(self, ids: Iterable[str]) -> None:
         gone = frozenset(session for session in ids if self.live.pop(session, None) is not None)

@@ -5,6 +5,7 @@ A setting comes from, each overriding the one before: its default, the TOML file
 refuses a bad value with one line naming the setting, where the value came from and what is wrong; tests build
 :class:`Settings` directly, which reads nothing but its keyword arguments. The code never writes a secret anywhere.
 """
+import socket
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -126,6 +127,14 @@ class Settings(BaseSettings):
     # several processes on PostgreSQL (issue 17): how often a process not doing a piece of once-only work (the sweep,
     # routing, quests, the badges' midnight, the simulator) tries to take it over (services/platform/leases.py)
     lease_retry_seconds: float = Field(3.0, ge=0.1, le=60)
+    # this process's name among several serving one floor (issue 17): its pages' websockets carry it so that a reverse
+    # proxy routes each socket to the process holding its page (characters a URL carries as they are); empty: HOST-PORT
+    process_id: str = Field('', pattern=r'^[A-Za-z0-9._-]{0,100}$')
+
+    @property
+    def process(self) -> str:
+        """This process's name: ``process_id``, or the host's name and the port."""
+        return self.process_id or f'{socket.gethostname()}-{self.port}'
 
     @field_validator('db_url')
     @classmethod
