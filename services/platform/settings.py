@@ -24,6 +24,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from services.domain.i18n import LANGUAGES
+
 DEFAULT_DB_URL = 'sqlite://data/deskquest.sqlite3'
 ENV_PREFIX = 'DESKQUEST_'
 CONFIG_ENV = 'DESKQUEST_CONFIG'  # names the configuration file when --config does not
@@ -123,6 +125,8 @@ class Settings(BaseSettings):
     api_requests_per_minute: int = Field(600, ge=1, le=1_000_000)  # each API token's rate limit, then 429
     # the time zone the floor works in (an IANA name: Europe/Riga): the times the pages show are in it (issue 16)
     floor_timezone: str = 'UTC'
+    # the floor's language (en, fr, nl, lv): a new wall display speaks it unless the lead chooses another (issue 16)
+    floor_language: str = 'en'
 
     @field_validator('db_url')
     @classmethod
@@ -139,6 +143,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f'"{value}" is not a time zone like UTC or Europe/Riga') from None
+        return value
+
+    @field_validator('floor_language')
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f'"{value}" is not one of the languages DeskQuest speaks: {", ".join(LANGUAGES)}')
         return value
 
     @classmethod
