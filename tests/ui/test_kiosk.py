@@ -262,6 +262,7 @@ async def pair_tvs(tvs: list[User], slides: list[str], *, languages: list[str] |
 async def test_a_display_set_to_latvian_speaks_latvian_whatever_its_browser_says(user: User) -> None:
     await user.open('/login')  # this browser chooses French (a cookie), and its Accept-Language is the test client's
     user.find(marker='language-fr').click()
+    await user.should_see(marker='login', content=_('Log in', locale='fr'), retries=50)
     await until(lambda: not running('navigate'), message='the login page to be built again in French')
     display, code = await services().displays.create(agent('lead'), name='Riga TV', team_ids=[], slides=['queue'],
                                                      slide_seconds=20, language='lv')
@@ -280,8 +281,7 @@ async def test_a_display_set_to_latvian_speaks_latvian_whatever_its_browser_says
 
     # the lead chooses Dutch: the TV is built again in Dutch, still paired
     await services().displays.set_language(agent('lead'), display.id, 'nl')
-    with user.scope(marker='slide-queue'):
-        await user.should_see(_('Customers waiting', locale='nl'), retries=50)
+    await user.should_see(_('Customers waiting', locale='nl'), retries=50)  # a new page: no scope of the old one
     slide, = user.find(kind=KioskSlide).elements
     assert slide.key[0] == 'nl' and tab_languages[user.client] == 'nl'
 
