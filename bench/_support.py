@@ -443,6 +443,9 @@ async def submit_form(session: aiohttp.ClientSession, url: str, fields: dict[Cal
 # ---- scoring events and what the tabs saw of them ----------------------------------------------------------------
 
 
+GROUP_SEPARATOR = '(?:,|\\.|\u00a0|\u202f|\\\\u00a0|\\\\u202f)'  # en, nl, fr/lv (raw or JSON-escaped)
+
+
 @dataclass(kw_only=True, slots=True)
 class Probe:
     """One scoring event, recognisable in a frame by its token: the agent's new total, which no one else shows; on a
@@ -472,8 +475,10 @@ class Probe:
 
     @property
     def token(self) -> re.Pattern[str]:
-        """The total as a JSON string value (element ids are JSON strings too, but as keys: followed by a colon)."""
-        return re.compile(f'"{re.escape(self.text)}"(?!:)')
+        """The total as a JSON string value (element ids are JSON strings too, but as keys: followed by a colon), its
+        thousands grouped as any of the app's languages groups them ('1,234', '1 234', '1.234')."""
+        groups = self.text.split(',')
+        return re.compile('"' + GROUP_SEPARATOR.join(groups) + '"(?!:)')
 
 
 class Floor:

@@ -4,6 +4,7 @@
     .venv/bin/python bench/fanout.py --kiosks 10 --monitors 0 # target 1 as first measured: 500 dashboards + 10 kiosks
     .venv/bin/python bench/fanout.py --tabs 1000 --rate 1     # target 2: 1,000 dashboards at 1 event/s
     .venv/bin/python bench/fanout.py --only current --boss    # issue 20: the same events again, a boss fight running
+    .venv/bin/python bench/fanout.py --only current --languages  # issue 16: English only, then the four languages
 
 For each variant (the baseline exported from git, then this checkout) the script seeds a fresh SQLite file, starts the
 server pinned to CPU 0, logs agents in through the real login page, opens the simulated tabs (real agent dashboards at
@@ -28,6 +29,11 @@ With ``--boss`` (issue 20) the same tabs then get a second round of the same eve
 (``POST /_bench/boss``: a health no run beats, so no victory award moves the totals): every scoring event is a
 resolution, so a hit, and every dashboard and kiosk also redraws the fight's bar. Both rounds are reported side by
 side, measured in the same run on the same server.
+
+With ``--languages`` (issue 16) each variant is measured twice in the same run: English only, then with the floor split
+across English, French, Dutch and Latvian (each dashboard's and monitor's browser chooses one in turn, as the
+``deskquest_language`` cookie a person's choice sets; each kiosk is a display its lead set to one). Boards are encoded
+once per language in use, so the split should cost little; both are reported side by side.
 """
 import argparse
 import asyncio
@@ -68,11 +74,21 @@ from _support import (
     stop_server,
     table,
 )
+from yarl import URL
 
 WORKSPACE_TITLE = '<title>DeskQuest</title>'  # the agent's dashboard, not the login page it sends a stranger to
+LANGUAGES = ('en', 'fr', 'nl', 'lv')  # services/domain/i18n.py's
+LANGUAGE_COOKIE = 'deskquest_language'  # ui/i18n.py's: this browser's choice
+MONITOR_COMPONENT = 'monitor_table'  # in the monitor's page whatever its language (its title is translated)
 
 
-async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
+def speaking(session: aiohttp.ClientSession, url: str, language: str) -> None:
+    """This browser chooses ``language`` (after its login: the login form is found by its English labels)."""
+    if language != 'en':
+        session.cookie_jar.update_cookies({LANGUAGE_COOKIE: language}, response_url=URL(url))
+
+
+async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[str, ...] = ('en',)) -> dict[str, Any]:
     server = start_server(variant, agents=args.agents, conversations=args.conversations)
     tabs: list[SimTab] = []
     browser = Browser()
@@ -98,12 +114,14 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
         await gather_limited((log_in(jar, server.url, agent['username'])
                               for jar, agent in zip(logged_in, people, strict=True)), 4)
         login_seconds = time.perf_counter() - started
+        for index, jar in enumerate(logged_in):
+            speaking(jar, server.url, languages[index % len(languages)])
 
         for index in range(args.tabs):
             tabs.append(SimTab(logged_in[index % len(people)], f'{server.url}/', kind='agent',
                                on_frame=tracker.on_frame, expect=WORKSPACE_TITLE))
         await bench_post(control, server, 'reset')
-        tabs += await paired_kiosks(control, server, args.kiosks, session, tracker)
+        tabs += await paired_kiosks(control, server, args.kiosks, session, tracker, languages)
         handled = (await bench_get(control, server, 'monitor'))['handled'] if args.monitors else None
         if args.monitors and handled is None:
             print(f'  ({variant.name} has no live monitor: no monitor tabs)', flush=True)
@@ -112,8 +130,16 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
             lead_sessions = [session() for _ in leads]
             await gather_limited((log_in(jar, server.url, lead['username'])
                                   for jar, lead in zip(lead_sessions, leads, strict=True)), 4)
-            tabs += [SimTab(lead_sessions[index % len(leads)], f'{server.url}/monitor', kind='monitor',
-                            on_frame=tracker.on_frame, expect='Live monitor') for index in range(args.monitors)]
+            if len(languages) > 1:  # one browser per monitor, each in its language
+                lead_sessions = [session() for _ in range(args.monitors)]
+                await gather_limited((log_in(jar, server.url, leads[index % len(leads)]['username'])
+                                      for index, jar in enumerate(lead_sessions)), 4)
+                for index, jar in enumerate(lead_sessions):
+                    speaking(jar, server.url, languages[index % len(languages)])
+            tabs += [SimTab(lead_sessions[index % len(lead_sessions)], f'{server.url}/monitor', kind='monitor',
+                            on_frame=tracker.on_frame,
+                            expect='Live monitor' if len(languages) == 1 else MONITOR_COMPONENT)
+                     for index in range(args.monitors)]
         started = time.perf_counter()
         await gather_limited((tab.open_patiently() for tab in tabs), args.concurrency)
         open_seconds = time.perf_counter() - started
@@ -155,8 +181,9 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
         painted = [at - commits[number] for number, _, at in seen]
         fight = await boss_round(args, control, server, tracker, board, handled, tabs) if args.boss else None
         return {
-            'fight': fight,
-            'variant': variant.name, 'tabs': args.tabs, 'kiosks': args.kiosks,
+            'fight': fight, 'languages': languages,
+            'variant': variant.name if len(languages) == 1 else f'{variant.name}, {"/".join(languages)}',
+            'tabs': args.tabs, 'kiosks': args.kiosks,
             'monitors': sum(1 for tab in tabs if tab.kind == 'monitor'), 'events': count, 'late': late,
             'login_s': login_seconds, 'open_s': open_seconds,
             'page_ms': median([tab.page_seconds for tab in tabs]) * 1000,
@@ -269,14 +296,17 @@ def round_latencies(tracker: Tracker, kind: str, probes: list[Probe]) -> tuple[l
 
 
 async def paired_kiosks(control: aiohttp.ClientSession, server: Any, count: int,
-                        session: Callable[[], aiohttp.ClientSession], tracker: Tracker) -> list[SimTab]:
+                        session: Callable[[], aiohttp.ClientSession], tracker: Tracker,
+                        languages: tuple[str, ...] = ('en',)) -> list[SimTab]:
     """``count`` wall displays, each its own browser paired through the kiosk's pairing screen with a code a lead
-    created (a checkout from before pairing has none: its kiosk shows the floor unpaired)."""
+    created, in turn in each of ``languages`` (a checkout from before pairing has none: its kiosk shows the floor
+    unpaired)."""
     tabs = []
     for number in range(1, count + 1):
         browser = session()
         name = f'Bench TV {number}'
-        display = await bench_post(control, server, 'display', name=name)
+        language = {'language': languages[(number - 1) % len(languages)]} if len(languages) > 1 else {}
+        display = await bench_post(control, server, 'display', name=name, **language)
         if display['code'] is not None:
             await pair(browser, server.url, display['code'])
         tabs.append(SimTab(browser, f'{server.url}/kiosk', kind='kiosk', on_frame=tracker.on_frame,
@@ -285,7 +315,9 @@ async def paired_kiosks(control: aiohttp.ClientSession, server: Any, count: int,
 
 
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
-    base = results[0] if results[0]['variant'] == 'baseline' else None
+    # the last column compares the current checkout with the baseline, or (--languages) its four languages with its
+    # English only, measured in the same run
+    base = results[0] if results[0]['variant'] == 'baseline' or args.languages and len(results) > 1 else None
     rows = []
     for result in results:
         agent, kiosk, monitor, painted = result['agent'], result['kiosk'], result['monitor'], result['painted']
@@ -313,7 +345,8 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     print(f'\nfan-out: {args.tabs} dashboards + {args.kiosks} kiosks + {args.monitors} monitors + '
           f'{args.chromium} Chromium tabs, '
           f'{args.rate:g} {args.event} events/s for {args.duration:g} s; {machine()}')
-    headers = ['figure'] + [result['variant'] for result, _ in rows] + (['current / baseline'] if base else [])
+    headers = ['figure'] + [result['variant'] for result, _ in rows] + \
+        ([f'{rows[-1][0]["variant"]} / {rows[0][0]["variant"]}'] if base else [])
     lines = []
     for name in names:
         values = [figures[name] for _, figures in rows]
@@ -388,13 +421,22 @@ async def main() -> None:
                         help='after driving, time one full collection (frozen objects included) with the tabs open')
     parser.add_argument('--boss', action='store_true',
                         help='then the same events again with a queue boss fight running (issue 20), reported beside')
+    parser.add_argument('--languages', action='store_true',
+                        help='measure each variant English only, then with the floor split across the four languages '
+                             '(issue 16), reported side by side')
     parser.add_argument('--json', type=Path, help='also write the raw results to this file')
     add_variant_arguments(parser)
     args = parser.parse_args()
     pin_to_client_cpus()
     gc.freeze()  # the benchmark's own pauses would show up as latency
     found = chosen_variants(args)
-    results = await measure_each(found, lambda variant: measure(variant, args), args.only)
+    if args.languages:
+        results = []
+        for languages in (('en',), LANGUAGES):
+            results += await measure_each(found, lambda variant, chosen=languages: measure(variant, args, chosen),
+                                          args.only)
+    else:
+        results = await measure_each(found, lambda variant: measure(variant, args), args.only)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     report(results, args)

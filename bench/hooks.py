@@ -177,17 +177,19 @@ def install(app: 'FastAPI', services: 'Services', *, output: Path) -> None:
         return {'commit': time.time(), 'conversation_id': conversation_id}
 
     @app.post('/_bench/display')
-    async def display(name: str, slide_seconds: int = 20) -> dict[str, Any]:
-        """A wall display for the whole floor, every slide, set up by the floor's first lead as /admin/displays does;
-        the answer carries its one-time pairing code, which a benchmark kiosk types into the pairing screen (the real
-        path from there on). A checkout from before pairing answers no code: its ``/kiosk`` shows the floor at once."""
+    async def display(name: str, slide_seconds: int = 20, language: str | None = None) -> dict[str, Any]:
+        """A wall display for the whole floor, every slide, set up by the floor's first lead as /admin/displays does
+        (in ``language``, else the floor's); the answer carries its one-time pairing code, which a benchmark kiosk
+        types into the pairing screen (the real path from there on). A checkout from before pairing answers no code:
+        its ``/kiosk`` shows the floor at once."""
         displays = getattr(services, 'displays', None)
         if displays is None:
             return {'id': None, 'code': None}
         lead = next(agent for agent in services.directory.agents.values() if agent.is_lead)
         slides = [slide.value for slide in importlib.import_module('services.domain.displays').Slide]
+        chosen = {'language': language} if language is not None else {}  # a checkout before issue 16 takes none
         view, code = await displays.create(lead, name=name, team_ids=[], slides=slides,
-                                           slide_seconds=slide_seconds)
+                                           slide_seconds=slide_seconds, **chosen)
         return {'id': view.id, 'code': code}
 
     @app.post('/_bench/boss_off')

@@ -12,6 +12,9 @@ class Display(Model):
     team_ids = fields.JSONField(default=list)  # the teams shown; empty: the whole floor
     slides = fields.JSONField(default=list)  # services/domain/displays.py Slide values, in the order shown
     slide_seconds = fields.IntField(default=20)
+    # the language its slides, Quasar's texts and the reconnect popup speak, whatever the TV's browser says (issue 16);
+    # None (a display made before displays had one): the floor's, the floor_language setting
+    language = fields.CharField(max_length=8, null=True)
     created_by = fields.IntField()  # the lead
     created_at = fields.DatetimeField()
     code_hash = fields.CharField(max_length=64, null=True)  # the pairing code waiting to be typed on the TV

@@ -238,7 +238,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     api_reads = ApiReads(game=game, directory=directory, leaderboard=leaderboard, badges=badges, quests=quests,
                          receipts=receipts)
     external_events = ExternalEvents(game=game, inbox=inbox, directory=directory)
-    displays = DisplayService(clock=wall, game=game, directory=directory)  # pairing codes live real minutes
+    displays = DisplayService(clock=wall, game=game, directory=directory,  # pairing codes live real minutes
+                              default_language=settings.floor_language)
     monitor = MonitorService(clock=clock, inbox=inbox, presence=presence, routing=routing, sla=sla,
                              directory=directory)
     boss = BossService(clock=clock, game=game, waiting=lambda: len(waiting(inbox.items())))  # the queue boss

@@ -1,6 +1,7 @@
-"""The leads' page for wall displays (issue 15): create one (name, teams, slides, timing) and read its one-time
-pairing code to whoever stands at the TV, give a display a new code, revoke one, and see who opted out of public
-screens (a lead cannot change that). Every handler checks the role again, and so does the service."""
+"""The leads' page for wall displays (issue 15): create one (name, teams, slides, timing, language) and read its
+one-time pairing code to whoever stands at the TV, change the language a display speaks (issue 16), give a display a
+new code, revoke one, and see who opted out of public screens (a lead cannot change that). Every handler checks the
+role again, and so does the service."""
 from collections.abc import Callable
 
 from nicegui import ui
@@ -14,7 +15,7 @@ from services.domain.displays import (
     Slide,
     shown_code,
 )
-from services.domain.i18n import _
+from services.domain.i18n import LANGUAGES, _
 from services.domain.wording import moment_text
 from services.platform.directory import AgentView
 from services.platform.displays import DisplayView
@@ -63,6 +64,9 @@ class DisplaysPage:
                     .classes('w-64').mark('display-teams')
                 self.seconds = ui.number(_('Seconds per slide'), value=20, min=MIN_SLIDE_SECONDS,
                                          max=MAX_SLIDE_SECONDS, step=1).classes('w-40').mark('display-seconds')
+                # the floor's language first: the TV speaks it whatever its browser says
+                self.language = ui.select(dict(LANGUAGES), value=services.displays.default_language,
+                                          label=_('Language')).classes('w-40').mark('display-language')
             self.slides = ui.select({slide.value: _(SLIDE_LABELS[slide]) for slide in Slide}, multiple=True,
                                     value=[slide.value for slide in Slide], label=_('Slides, in this order')) \
                 .classes('w-full').mark('display-slides')
@@ -113,6 +117,10 @@ class DisplaysPage:
                 .format(moment=moment_text(display.paired_at, style='short')) if display.paired_at \
                 else _('not paired yet')
             ui.label(state).classes('text-sm text-grey-8').mark(f'display-state-{display.id}')
+            ui.select(dict(LANGUAGES), value=display.language,
+                      on_change=lambda event, display=display: self.set_language(display, event.value)) \
+                .props('dense borderless').classes('w-32').tooltip(_('Language')) \
+                .mark(f'display-language-{display.id}')
             ui.button(_('New code'), icon='pin', on_click=lambda display=display: self.new_code(display)) \
                 .props('flat no-caps').mark(f'display-code-{display.id}')
             ui.button(_('Revoke'), icon='block', on_click=lambda display=display: self.revoke(display)) \
@@ -132,13 +140,24 @@ class DisplaysPage:
             return
         created = await attempt_result(self.services.displays.create(
             who, name=self.name.value or '', team_ids=list(self.teams.value or []),
-            slides=list(self.slides.value or []), slide_seconds=self.seconds.value))
+            slides=list(self.slides.value or []), slide_seconds=self.seconds.value, language=self.language.value))
         if created is None:
             return
         display, code = created
         self.name.set_value('')
         self._show_code(display.name, code)
         self.show.refresh()
+
+    async def set_language(self, display: DisplayView, language: str) -> None:
+        if language == display.language:  # the select shown again after a refresh: nothing chosen
+            return
+        if (who := self.lead()) is None:
+            self.show.refresh()  # the select back to the language kept
+            return
+        await attempt(self.services.displays.set_language(who, display.id, language),
+                      done=_('"{name}" now speaks {language}.').format(name=display.name,
+                                                                        language=LANGUAGES.get(language, language)))
+        self.show.refresh()  # the choice as kept, or as it was after a refusal
 
     async def new_code(self, display: DisplayView) -> None:
         if (who := self.lead()) is None:

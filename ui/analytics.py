@@ -24,6 +24,7 @@ from services.game.progress import Receipt
 from services.platform.directory import AgentView
 from ui.actions import attempt_result
 from ui.format import channel_text
+from ui.plotly_locale import localized
 from ui.progress_card import DOMAIN_COLORS
 from ui.receipts import show_receipt
 from ui.session import handler_actor, page_visitor
@@ -116,7 +117,7 @@ class AnalyticsPage:
                     .mark(f'csv-{chart.value}')
                 ui.button('JSON', on_click=lambda c=chart: self.download(c, 'json')).props('flat dense no-caps') \
                     .mark(f'json-{chart.value}')
-            plot = ui.plotly(go.Figure()).classes('w-full h-64').mark(f'plot-{chart.value}')
+            plot = ui.plotly(localized(go.Figure())).classes('w-full h-64').mark(f'plot-{chart.value}')
             plot.on('plotly_click', lambda e, c=chart: self.clicked(c, e))
             self.plots[chart] = plot
 
@@ -150,7 +151,7 @@ class AnalyticsPage:
             subject=subject, first=day_text(query.first), last=day_text(query.last)))
         for chart, plot in self.plots.items():
             if chart in report.tables:
-                plot.update_figure(figure(chart, report.tables[chart]))
+                plot.update_figure(localized(figure(chart, report.tables[chart])))  # Plotly's dates in the reader's
         self.drill_card.set_visibility(False)
 
     def download(self, chart: Chart, form: str) -> None:

@@ -7,9 +7,10 @@ so it stays paired across reloads and server restarts, until a lead revokes it o
 
 What the slides show is computed once per change for every display (:class:`PublicFloor`), with each agent's public
 name (an alias, or nobody for those who opted out) and only the top of each ranking. :class:`KioskFeed` words it once
-per display configuration shown (language, teams and slides) and sends only the rows that changed, in one message to
-the room of that configuration's tabs; each slide is one element whose Vue component (``kiosk_slide.js``) keeps its
-rows. One application timer turns every display's slides (no timer per tab, no reads when a slide turns).
+per display configuration shown (the display's language, teams and slides) and sends only the rows that changed, in
+one message to the room of that configuration's tabs; each slide is one element whose Vue component
+(``kiosk_slide.js``) keeps its rows. One application timer turns every display's slides (no timer per tab, no reads
+when a slide turns).
 Celebrations are queued per tab and each shown ``CELEBRATION_SECONDS``, so a burst skips none and the banner never
 flashes fast.
 """
@@ -26,7 +27,7 @@ from services.domain.displays import PUBLIC_TOP, SLIDE_LABELS, Slide, shown_code
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
 from services.domain.floor_calendar import day_bounds, floor_day
-from services.domain.i18n import DEFAULT_LANGUAGE, N_, _, ngettext, speaking
+from services.domain.i18n import N_, _, ngettext, speaking
 from services.domain.leaderboard import BoardRow, Period
 from services.domain.levels import level_info
 from services.domain.projection import LevelUp, Outcome
@@ -40,7 +41,7 @@ from services.platform.tasks import start_task
 from ui.boss_bar import BossBar, BossFeed, boss_feed_for
 from ui.clock_ticker import clock_ticker_for
 from ui.format import CHANNEL_ICONS, channel_text
-from ui.i18n import tab_language
+from ui.i18n import speak
 from ui.rooms import broadcast
 
 DEVICE_KEY = 'kiosk_device'  # the paired display's device token, in app.storage.user (server-side)
@@ -445,20 +446,32 @@ def _room(key: FeedKey) -> str:
 
 class DisplayTabs:
     """The tabs showing each paired display: a display let go (revoked, or paired to another TV) sends them back to
-    the pairing screen at once, from the service's event; no tab polls."""
+    the pairing screen at once, and one whose lead chose another language is built again in it, from the service's
+    events; no tab polls."""
 
     def __init__(self, services: Services) -> None:
-        self.tabs: dict[int, dict[str, Client]] = {}
+        self.services = services
+        self.tabs: dict[int, dict[str, tuple[Client, str]]] = {}  # display id: tab id: the tab and its language
         services.displays.let_go.subscribe(self.leave, unsubscribe_on_delete=False)
+        services.displays.displays_changed.subscribe(self._changed, unsubscribe_on_delete=False)
 
-    def opened(self, display_id: int, client: Client) -> None:
-        self.tabs.setdefault(display_id, {})[client.id] = client
-        client.on_delete(lambda: self.tabs.get(display_id, {}).pop(client.id, None))
+    def opened(self, display: DisplayView, client: Client) -> None:
+        self.tabs.setdefault(display.id, {})[client.id] = (client, display.language)
+        client.on_delete(lambda: self.tabs.get(display.id, {}).pop(client.id, None))
 
     def leave(self, displays: frozenset[int]) -> None:
         for display_id in displays:
-            for client in list(self.tabs.pop(display_id, {}).values()):
+            for client, _language in list(self.tabs.pop(display_id, {}).values()):
                 with client:  # what reloading the page does: the pairing screen, as the display is no longer live
+                    ui.navigate.to('/kiosk')
+
+    def _changed(self, display_id: int) -> None:
+        display = self.services.displays.displays.get(display_id)
+        if display is None or display.revoked_at is not None:
+            return  # a revoked display's tabs leave on let_go
+        for client, language in list(self.tabs.get(display_id, {}).values()):
+            if language != display.language:
+                with client:  # built again: the slides, Quasar's texts and the reconnect popup in the new language
                     ui.navigate.to('/kiosk')
 
 
@@ -484,16 +497,18 @@ def register(services: Services) -> None:
 
     @ui.page('/kiosk')
     def kiosk() -> None:
+        display = services.displays.check(app.storage.user.get(DEVICE_KEY))
+        if display is not None:  # a paired TV speaks its display's language, whatever its browser says
+            speak(ui.context.client, display.language)
         ui.page_title(_('DeskQuest · Live floor'))
         ui.add_css(KIOSK_CSS)
         ui.query('body').style('background: #101418')
-        display = services.displays.check(app.storage.user.get(DEVICE_KEY))
         if display is None:
             pairing_screen(services)
             return
         if not shared:
             shared.append(KioskFeed(PublicFloor(services), services))
-        tabs.opened(display.id, ui.context.client)
+        tabs.opened(display, ui.context.client)
         KioskScreen(services, display, shared[0], rotation, ticker.ticked, boss=boss)
 
 
@@ -535,7 +550,7 @@ class KioskScreen:
         self.shown_index = -1
         self.connected = False
         self.client = client = ui.context.client
-        self.key = feed.watch(tab_language() or DEFAULT_LANGUAGE, display, client)
+        self.key = feed.watch(display.language, display, client)
         with ui.element('div').classes('dq-kiosk').mark('kiosk-screen'):
             with ui.element('div').classes('dq-head'):
                 ui.label('DeskQuest').classes('dq-brand')
@@ -579,7 +594,7 @@ class KioskScreen:
             container.set_visibility(position == index)
             self.dots[position].classes(add='on' if position == index else '',
                                         remove='' if position == index else 'on')
-        self.slide_title.set_text(SLIDE_LABELS[self.slides[index]])
+        self.slide_title.set_text(_(SLIDE_LABELS[self.slides[index]]))  # in the tab's language (the display's)
 
     def celebrate(self, celebration: Celebration) -> None:
         if not self.teams or celebration.team_id in self.teams:

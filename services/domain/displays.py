@@ -5,7 +5,7 @@ from datetime import timedelta
 from enum import Enum
 
 from services.domain.errors import ActionError
-from services.domain.i18n import N_, _
+from services.domain.i18n import LANGUAGES, N_, _
 
 
 class Slide(str, Enum):
@@ -35,9 +35,17 @@ class DisplaySetup:
     team_ids: tuple[int, ...]  # empty: the whole floor
     slides: tuple[Slide, ...]
     slide_seconds: int
+    language: str  # what the display speaks (services/domain/i18n.py LANGUAGES)
 
 
-def checked_setup(*, name: str, team_ids: object, slides: object, slide_seconds: object,
+def checked_language(language: object) -> str:
+    """A display's language, or :class:`ActionError` for one the app does not speak."""
+    if not isinstance(language, str) or language not in LANGUAGES:
+        raise ActionError(_('Choose one of the languages offered.'))
+    return language
+
+
+def checked_setup(*, name: str, team_ids: object, slides: object, slide_seconds: object, language: object,
                   teams: dict[int, str]) -> DisplaySetup:
     """The lead's choice, or :class:`ActionError` saying what is wrong (``name`` already checked as text)."""
     if not isinstance(team_ids, list | tuple) or any(not isinstance(team, int) or team not in teams
@@ -56,7 +64,8 @@ def checked_setup(*, name: str, team_ids: object, slides: object, slide_seconds:
             not MIN_SLIDE_SECONDS <= slide_seconds <= MAX_SLIDE_SECONDS:
         raise ActionError(_('A slide stays between {least} and {most} seconds.').format(
             least=MIN_SLIDE_SECONDS, most=MAX_SLIDE_SECONDS))
-    return DisplaySetup(name=name, team_ids=tuple(sorted(set(team_ids))), slides=chosen, slide_seconds=slide_seconds)
+    return DisplaySetup(name=name, team_ids=tuple(sorted(set(team_ids))), slides=chosen, slide_seconds=slide_seconds,
+                        language=checked_language(language))
 
 
 def normalized_code(typed: object) -> str | None:

@@ -89,8 +89,9 @@ class EventKind(str, Enum):
     # an agent's conversations went back to the queue (issue 15): agent_id: the lead (None: the grace sweep); data:
     # from_agent_id, conversation_ids, channels, by ('lead' | 'grace'), status (the agent's, for 'grace')
     RELEASED = 'released'
-    # wall displays (issue 15); agent_id: the lead; data: id, name, by (+ teams, slides, seconds when created)
+    # wall displays (issue 15); agent_id: the lead; data: id, name, by (+ teams, slides, seconds, language when created)
     DISPLAY_CREATED = 'display_created'
+    DISPLAY_LANGUAGE_CHANGED = 'display_language_changed'  # data: id, name, language, by (issue 16)
     DISPLAY_CODE_ISSUED = 'display_code_issued'  # a new pairing code (re-pairing): the paired TV is let go at pairing
     DISPLAY_REVOKED = 'display_revoked'
     DISPLAY_PAIRED = 'display_paired'  # a TV typed the code; agent_id: None (no one logs in on a TV); data: id, name

@@ -132,7 +132,7 @@ class DisputeService:
 
     async def reject(self, actor: AgentView, rated_event_id: int, reason: str) -> None:
         """A lead turns an agent's dispute down (once, and only while the rating stands); the agent is told why."""
-        _check_lead(actor, 'Only a lead can decide disputes.')
+        _check_lead(actor, N_('Only a lead can decide disputes.'))
         reason = checked_text(reason, 'reason', MAX_REASON, multiline=True,
                               empty=_('Say why the rating stands: the agent is told.'))
         async with self.game.unit_of_work() as work:
@@ -222,6 +222,6 @@ async def _answers(rated_event_ids: list[int], *, agent_id: int | None = None) -
     return {key: data.get('reason', '') for key, data in await events.values_list('key', 'data')}
 
 
-def _check_lead(actor: AgentView, message: str = 'Only a lead can invalidate ratings.') -> None:
+def _check_lead(actor: AgentView, message: str = N_('Only a lead can invalidate ratings.')) -> None:
     if not actor.is_lead:
-        raise ActionError(message)
+        raise ActionError(_(message))  # an N_()-marked sentence, in the actor's language

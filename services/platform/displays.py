@@ -23,12 +23,13 @@ from services.domain.displays import (
     CODE_LIFETIME,
     DisplaySetup,
     Slide,
+    checked_language,
     checked_setup,
     normalized_code,
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import N_, _
+from services.domain.i18n import DEFAULT_LANGUAGE, N_, _
 from services.domain.text import MAX_NAME, checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -42,6 +43,7 @@ class DisplayView:
     team_ids: tuple[int, ...]
     slides: tuple[Slide, ...]
     slide_seconds: int
+    language: str  # what its slides speak (the floor's for a display made before displays had one)
     created_at: datetime
     paired_at: datetime | None
     code_expires_at: datetime | None  # a pairing code waiting, until then
@@ -63,10 +65,12 @@ def digest(secret: str) -> str:
 
 
 class DisplayService:
-    def __init__(self, *, clock: Clock, game: GameService, directory: Directory) -> None:
+    def __init__(self, *, clock: Clock, game: GameService, directory: Directory,
+                 default_language: str = DEFAULT_LANGUAGE) -> None:
         self.clock = clock  # the wall clock: a pairing code lives ten real minutes, even in the accelerated demo
         self.game = game
         self.directory = directory
+        self.default_language = default_language  # the floor's (the floor_language setting): a new display's
         self.displays: dict[int, DisplayView] = {}
         self._paired: dict[str, int] = {}  # device token's hash -> display id, the live displays only
         self.profiles: dict[int, PublicProfileView] = {}
@@ -78,7 +82,7 @@ class DisplayService:
         self.displays = {}
         self._paired = {}
         for row in await Display.all().order_by('id'):
-            self.displays[row.id] = _view(row)
+            self.displays[row.id] = self._view(row)
             if row.device_hash is not None and row.revoked_at is None:
                 self._paired[row.device_hash] = row.id
         self.profiles = {row.agent_id: PublicProfileView(alias=row.alias, opted_out=row.opted_out)
@@ -91,21 +95,40 @@ class DisplayService:
         return sorted(self.displays.values(), key=lambda display: display.id, reverse=True)
 
     async def create(self, actor: AgentView, *, name: object, team_ids: object, slides: object,
-                     slide_seconds: object) -> tuple[DisplayView, str]:
-        """A lead sets a display up; returns it and its pairing code (in clear here only)."""
+                     slide_seconds: object, language: object = None) -> tuple[DisplayView, str]:
+        """A lead sets a display up (in ``language``, by default the floor's); returns it and its pairing code (in
+        clear here only)."""
         _check_lead(actor, N_('Only a lead can create displays.'))
-        setup = self._setup(name=name, team_ids=team_ids, slides=slides, slide_seconds=slide_seconds)
+        setup = self._setup(name=name, team_ids=team_ids, slides=slides, slide_seconds=slide_seconds,
+                            language=self.default_language if language is None else language)
         code, expires = self._new_code()
         async with self.game.unit_of_work() as work:
             row = await Display.create(name=setup.name, team_ids=list(setup.team_ids),
                                        slides=[slide.value for slide in setup.slides],
-                                       slide_seconds=setup.slide_seconds, created_by=actor.id,
+                                       slide_seconds=setup.slide_seconds, language=setup.language,
+                                       created_by=actor.id,
                                        created_at=self.clock.now(), code_hash=digest(code), code_expires_at=expires)
             await work.record(EventKind.DISPLAY_CREATED, agent_id=actor.id, data={
                 'id': row.id, 'name': setup.name, 'teams': list(setup.team_ids),
-                'slides': [slide.value for slide in setup.slides], 'seconds': setup.slide_seconds, 'by': actor.id})
+                'slides': [slide.value for slide in setup.slides], 'seconds': setup.slide_seconds,
+                'language': setup.language, 'by': actor.id})
             work.after_commit(lambda: self._put(row))
-        return _view(row), code
+        return self._view(row), code
+
+    async def set_language(self, actor: AgentView, display_id: object, language: object) -> DisplayView:
+        """A lead changes what a display speaks; its TV is shown the slides again in that language at once."""
+        _check_lead(actor, N_('Only a lead can change displays.'))
+        language = checked_language(language)
+        row = await self._live_row(display_id)
+        if self._view(row).language == language:
+            return self._view(row)
+        async with self.game.unit_of_work() as work:
+            await Display.filter(id=row.id).update(language=language)
+            row.language = language
+            await work.record(EventKind.DISPLAY_LANGUAGE_CHANGED, agent_id=actor.id,
+                              data={'id': row.id, 'name': row.name, 'language': language, 'by': actor.id})
+            work.after_commit(lambda: self._put(row))
+        return self._view(row)
 
     async def issue_code(self, actor: AgentView, display_id: object) -> str:
         """A new pairing code for a display (a new TV, or the old one reset); the one paired now is let go when the
@@ -132,7 +155,7 @@ class DisplayService:
             await work.record(EventKind.DISPLAY_REVOKED, agent_id=actor.id,
                               data={'id': row.id, 'name': row.name, 'by': actor.id})
             work.after_commit(lambda: self._put(row))
-        return _view(row)
+        return self._view(row)
 
     # --- the TV's side ---
 
@@ -226,6 +249,9 @@ class DisplayService:
             raise ActionError(_('The display "{name}" was revoked: create a new one.').format(name=row.name))
         return row
 
+    def _view(self, row: Display) -> DisplayView:
+        return _display_view(row, self.default_language)
+
     def _put(self, row: Display) -> None:
         """Hold the display as committed; a TV it no longer pairs is let go."""
         gone = [device for device, display_id in self._paired.items()
@@ -234,7 +260,7 @@ class DisplayService:
             del self._paired[device]
         if row.device_hash is not None and row.revoked_at is None:
             self._paired[row.device_hash] = row.id
-        self.displays[row.id] = _view(row)
+        self.displays[row.id] = self._view(row)
         if gone:
             self.let_go.emit(frozenset({row.id}))
         self.displays_changed.emit(row.id)
@@ -246,8 +272,8 @@ def _check_lead(actor: AgentView, refusal: str) -> None:
         raise ActionError(_(refusal))
 
 
-def _view(row: Display) -> DisplayView:
+def _display_view(row: Display, default_language: str) -> DisplayView:
     return DisplayView(id=row.id, name=row.name, team_ids=tuple(row.team_ids), slides=tuple(
         Slide(slide) for slide in row.slides if slide in Slide._value2member_map_), slide_seconds=row.slide_seconds,
-        created_at=row.created_at, paired_at=row.paired_at, code_expires_at=row.code_expires_at,
-        revoked_at=row.revoked_at)
+        language=row.language or default_language, created_at=row.created_at, paired_at=row.paired_at,
+        code_expires_at=row.code_expires_at, revoked_at=row.revoked_at)

@@ -25,6 +25,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from services.domain.i18n import LANGUAGES
+
 DEFAULT_DB_URL = 'sqlite://data/deskquest.sqlite3'
 ENV_PREFIX = 'DESKQUEST_'
 CONFIG_ENV = 'DESKQUEST_CONFIG'  # names the configuration file when --config does not
@@ -135,6 +137,8 @@ class Settings(BaseSettings):
     def process(self) -> str:
         """This process's name: ``process_id``, or the host's name and the port."""
         return self.process_id or f'{socket.gethostname()}-{self.port}'
+    # the floor's language (en, fr, nl, lv): a new wall display speaks it unless the lead chooses another (issue 16)
+    floor_language: str = 'en'
 
     @field_validator('db_url')
     @classmethod
@@ -151,6 +155,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f'"{value}" is not a time zone like UTC or Europe/Riga') from None
+        return value
+
+    @field_validator('floor_language')
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f'"{value}" is not one of the languages DeskQuest speaks: {", ".join(LANGUAGES)}')
         return value
 
     @classmethod

@@ -110,6 +110,7 @@ LEAD_ONLY: list[tuple[str, str, Call]] = [
                                                               slide_seconds=20)),
     ('displays', 'issue_code', lambda s, actor: s.displays.issue_code(actor, 1)),
     ('displays', 'revoke', lambda s, actor: s.displays.revoke(actor, 1)),
+    ('displays', 'set_language', lambda s, actor: s.displays.set_language(actor, 1, 'lv')),
     ('seasons', 'save', lambda s, actor: s.seasons.save(actor, [Season(
         name='Authz', start=s.clock.now().date(), end=s.clock.now().date() + timedelta(days=7))])),
     # these two are open to agents for their own replies; the shared ones are the leads'

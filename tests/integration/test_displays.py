@@ -80,3 +80,37 @@ async def test_the_floors_csat_today_counts_good_ratings(services: Services, ana
         await services.inbox.resolve(ana, conversation_id)
         await services.inbox.rate(conversation_id, rating)
     assert await services.ratings.floor_since(since) == (1, 2)
+
+
+async def test_a_display_speaks_the_floors_language_unless_its_lead_chooses_another(
+        services: Services, ana: AgentView) -> None:
+    lead = agent(services, 'lead')
+    floor, _code = await services.displays.create(lead, name='Hall', team_ids=[], slides=['today'], slide_seconds=20)
+    riga, _code = await services.displays.create(lead, name='Riga', team_ids=[], slides=['today'], slide_seconds=20,
+                                                  language='lv')
+    assert floor.language == services.displays.default_language == 'en' and riga.language == 'lv'
+    assert (await Display.get(id=riga.id)).language == 'lv'
+    created = await StoredEvent.filter(kind='display_created').order_by('id').values_list('data', flat=True)
+    assert [data['language'] for data in created] == ['en', 'lv']
+    with pytest.raises(ActionError, match='languages offered'):
+        await services.displays.create(lead, name='Berlin', team_ids=[], slides=['today'], slide_seconds=20,
+                                       language='de')
+    assert await Display.filter(name='Berlin').count() == 0
+
+    changed: list[int] = []
+    services.displays.displays_changed.subscribe(changed.append)
+    assert (await services.displays.set_language(lead, riga.id, 'fr')).language == 'fr'
+    await services.displays.set_language(lead, riga.id, 'fr')  # the same again: nothing to record
+    assert services.displays.displays[riga.id].language == 'fr' and changed == [riga.id]
+    for refused, who, language, message in ((riga.id, ana, 'nl', 'Only a lead'), (riga.id, lead, 'xx', 'offered'),
+                                            (999, lead, 'nl', 'no display #999'), ('1', lead, 'nl', 'no display')):
+        with pytest.raises(ActionError, match=message):
+            await services.displays.set_language(who, refused, language)
+    events = await StoredEvent.filter(kind=EventKind.DISPLAY_LANGUAGE_CHANGED.value)
+    assert [(event.agent_id, event.data['id'], event.data['language']) for event in events] == [(lead.id, riga.id,
+                                                                                                 'fr')]
+    # a display made before displays had a language speaks the floor's, and follows the setting
+    await Display.filter(id=floor.id).update(language=None)
+    services.displays.default_language = 'nl'
+    await services.displays.load()
+    assert [services.displays.displays[display.id].language for display in (floor, riga)] == ['nl', 'fr']

@@ -6,7 +6,8 @@ from nicegui.testing import User
 
 from models import Conversation
 from services.domain.events import Rating
-from tests.ui.support import agent, log_in, services, set_value
+from services.domain.i18n import _
+from tests.ui.support import agent, log_in, services, set_value, until
 
 
 async def resolved_by_ana() -> int:
@@ -103,3 +104,20 @@ async def test_an_agent_sees_only_their_own_figures_and_their_team_totals(create
     user.find(marker='plot-csat').trigger('plotly_click', {'points': [{'x': today, 'y': 100, 'curveNumber': 0}]})
     await user.should_see('You can open your own conversations and entries only.', retries=50)
     await user.should_not_see(marker='drill-row-0')
+
+
+async def test_plotly_writes_a_french_readers_dates_and_numbers_in_french(user: User) -> None:
+    await resolved_and_rated_by_ana()
+    await services().accounts.set_language(agent('lead'), 'fr')
+    await log_in(user, 'lead')
+    await user.open('/analytics')
+    await user.should_see(marker='plot-csat', retries=50)
+    plot, = user.find(marker='plot-csat').elements
+    await until(lambda: bool(plot.props['options'].get('data')), message='the CSAT chart to be drawn')
+    config = plot.props['options']['config']
+    assert config['locale'] == 'fr' and list(config['locales']) == ['fr']
+    french = config['locales']['fr']
+    # plotly.js's own ticks would say "Dec 1": the French locale's say "1 déc."
+    assert (french['format']['dayMonth'], french['format']['shortMonths'][11]) == ('%-d %b', 'déc.')
+    assert (french['format']['decimal'], french['format']['days'][0]) == (',', 'dimanche')
+    assert french['dictionary']['Zoom'] == _('Zoom', locale='fr')

@@ -10,10 +10,12 @@ from nicegui.testing import User
 
 from models import Display, StoredEvent
 from services.domain.events import Channel, EventKind
+from services.domain.i18n import _
 from services.domain.leaderboard import Period
 from services.domain.projection import LevelUp
-from tests.ui.support import agent, demote, log_in, notified, pair_kiosk, running, services, until
+from tests.ui.support import agent, demote, log_in, notified, pair_kiosk, running, services, set_value, until
 from ui import kiosk as ui_kiosk
+from ui.i18n import _tab_languages as tab_languages
 from ui.kiosk import KioskSlide
 
 
@@ -212,10 +214,7 @@ async def resolution(agent_id: int, conversation_id: int) -> None:
 async def test_each_language_gets_its_rows_worded_once_for_its_kiosks(
         create_user: Callable[[], User], monkeypatch: pytest.MonkeyPatch) -> None:
     english, french = create_user(), create_user()
-    await french.open('/login')  # this browser chooses French (a cookie): its kiosk speaks it
-    french.find(marker='language-fr').click()
-    await until(lambda: not running('navigate'), message='the login page to be built again in French')
-    await pair_tvs([english, french], ['queue'])
+    await pair_tvs([english, french], ['queue'], languages=['en', 'fr'])  # each display speaks its lead's choice
     (en_slide,), (fr_slide,) = english.find(kind=KioskSlide).elements, french.find(kind=KioskSlide).elements
     assert en_slide.key[0] == 'en' and fr_slide.key[0] == 'fr' and en_slide.key[1:] == fr_slide.key[1:]
     with french.scope(marker='slide-queue'):
@@ -240,12 +239,14 @@ async def test_each_language_gets_its_rows_worded_once_for_its_kiosks(
                                                                                    ((email, waiting[email]),))
 
 
-async def pair_tvs(tvs: list[User], slides: list[str]) -> None:
-    """Pair each TV with a display of its own (the whole floor, ``slides``), then open each TV's kiosk again: a
-    simulated page that sends JavaScript takes NiceGUI's global navigate, so the pairing's own may land elsewhere."""
+async def pair_tvs(tvs: list[User], slides: list[str], *, languages: list[str] | None = None) -> None:
+    """Pair each TV with a display of its own (the whole floor, ``slides``, each in its of ``languages``, else the
+    floor's), then open each TV's kiosk again: a simulated page that sends JavaScript takes NiceGUI's global
+    navigate, so the pairing's own may land elsewhere."""
     for number, tv in enumerate(tvs):
         display, code = await services().displays.create(agent('lead'), name=f'TV {number}', team_ids=[],
-                                                         slides=slides, slide_seconds=20)
+                                                         slides=slides, slide_seconds=20,
+                                                         language=languages[number] if languages else None)
         await tv.open('/kiosk')
         await tv.should_see(marker='pairing-code', retries=50)
         tv.find(marker='pairing-code').type(code)
@@ -256,3 +257,60 @@ async def pair_tvs(tvs: list[User], slides: list[str]) -> None:
     for tv in tvs:
         await tv.open('/kiosk')
         await tv.should_see(marker='kiosk-screen', retries=50)
+
+
+async def test_a_display_set_to_latvian_speaks_latvian_whatever_its_browser_says(user: User) -> None:
+    await user.open('/login')  # this browser chooses French (a cookie), and its Accept-Language is the test client's
+    user.find(marker='language-fr').click()
+    await user.should_see(marker='login', content=_('Log in', locale='fr'), retries=50)
+    await until(lambda: not running('navigate'), message='the login page to be built again in French')
+    display, code = await services().displays.create(agent('lead'), name='Riga TV', team_ids=[], slides=['queue'],
+                                                     slide_seconds=20, language='lv')
+    await user.open('/kiosk')
+    await user.should_see(_('Pair this display', locale='fr'), retries=50)  # unpaired: the browser's language
+    user.find(marker='pairing-code').type(code)
+    user.find(marker='pair').click()
+    await user.should_see(marker='kiosk-screen', retries=50)
+    slide, = user.find(kind=KioskSlide).elements
+    assert slide.key[0] == 'lv' and tab_languages[user.client] == 'lv'  # Quasar's and the reconnect popup's too
+    with user.scope(marker='slide-queue'):
+        for text in ('Queue health', 'Customers waiting', 'Email'):
+            await user.should_see(_(text, locale='lv'), retries=50)
+    await user.should_see(marker='slide-title', content=_('Queue health', locale='lv'))
+    await user.should_not_see(_('Customers waiting', locale='fr'))
+
+    # the lead chooses Dutch: the TV is built again in Dutch, still paired
+    await services().displays.set_language(agent('lead'), display.id, 'nl')
+    await user.should_see(_('Customers waiting', locale='nl'), retries=50)  # a new page: no scope of the old one
+    slide, = user.find(kind=KioskSlide).elements
+    assert slide.key[0] == 'nl' and tab_languages[user.client] == 'nl'
+
+
+async def test_a_lead_chooses_a_displays_language_and_an_agent_cannot(user: User) -> None:
+    await log_in(user, 'lead')
+    await user.open('/admin/displays')
+    await user.should_see(marker='no-displays', retries=50)
+    chosen, = user.find(marker='display-language').elements
+    assert chosen.value == services().displays.default_language == 'en'  # the floor's, unless the lead chooses
+    user.find(marker='display-name-input').type('Riga TV')
+    set_value(user, 'display-language', 'lv')
+    user.find(marker='display-create').click()
+    await user.should_see(marker='pairing-code-new', retries=50)
+    row = await Display.get(name='Riga TV')
+    assert row.language == 'lv'
+    await user.should_see(marker=f'display-language-{row.id}', retries=50)
+    shown, = user.find(marker=f'display-language-{row.id}').elements
+    assert shown.value == 'lv'
+
+    set_value(user, f'display-language-{row.id}', 'fr')
+    await until(lambda: notified(user, '"Riga TV" now speaks Français.') == 1, message='the change to be confirmed')
+    assert (await Display.get(id=row.id)).language == 'fr' == services().displays.displays[row.id].language
+    changed = await StoredEvent.get(kind=EventKind.DISPLAY_LANGUAGE_CHANGED.value)
+    assert changed.agent_id == agent('lead').id and changed.data['language'] == 'fr'
+
+    demote('lead')
+    set_value(user, f'display-language-{row.id}', 'nl')
+    await until(lambda: notified(user, 'Only a lead can manage wall displays.') == 1,
+                message='the change to be refused for an agent')
+    assert (await Display.get(id=row.id)).language == 'fr'
+    assert await StoredEvent.filter(kind=EventKind.DISPLAY_LANGUAGE_CHANGED.value).count() == 1

@@ -107,6 +107,8 @@ def test_the_simulate_command_defaults_to_the_steady_scenario_unless_configured(
     (['--kiosk-frame-origins', 'https://*.example.com'], {},
      'kiosk_frame_origins from --kiosk-frame-origins is "https://*.example.com": "https://*.example.com" is not an '
      'origin like https://desk.example.com'),
+    ([], {'DESKQUEST_FLOOR_LANGUAGE': 'de'}, 'floor_language from DESKQUEST_FLOOR_LANGUAGE is "de": "de" is not one '
+                                             'of the languages DeskQuest speaks: en, fr, nl, lv'),
 ])
 def test_a_bad_value_is_refused_in_one_line_naming_the_setting_its_source_and_the_value(
         argv: list[str], env: dict[str, str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
