@@ -6,8 +6,9 @@ service, which answers only after the delivery and what it changed are committed
 
 Answered before NiceGUI's middleware stack (``main.py`` hands :func:`asgi_app` to ``http_security.install``): a helpdesk
 has no session, yet NiceGUI's session and request-tracking middlewares gave every delivery a new session cookie and a
-user storage kept in memory for good, and its four ``BaseHTTPMiddleware`` layers cost a task and a copy of the response
-each; together about a third of a delivery's CPU (docs/PERFORMANCE.md). The security headers still go on every answer.
+user storage (a file looked up on disk each time; the objects pruned every 10 s, thousands of them at a busy helpdesk's
+rate), and its three ``BaseHTTPMiddleware`` layers cost a task and a copy of the response each: more CPU than the
+delivery's own work (docs/PERFORMANCE.md). The security headers still go on every answer.
 """
 from collections.abc import Awaitable, Callable
 
