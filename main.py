@@ -57,7 +57,7 @@ from simulation.demo import DEMO_PASSWORD, LEAD, TEAMS, start_demo
 from simulation.report import describe, report
 from simulation.simulator import MAX_SPEED, MIN_SPEED, Simulator, simulator_for
 from simulation.traffic import DEMO_ARRIVALS_PER_AGENT_HOUR, DEMO_HANDLE_SECONDS, PERSONAS, SCENARIOS
-from ui import api, http_security, pages
+from ui import api, http_security, pages, webhooks
 from ui.session import SessionRecall
 
 log = logging.getLogger('deskquest')
@@ -154,7 +154,9 @@ def serve(settings: Settings) -> None:
     # there (deploy/nginx.conf), and a login another process started is taken from the database before a page is built
     app.config.socket_io_js_query_params['dq_process'] = settings.process
     app.add_middleware(SessionRecall, sessions=services.sessions)
-    http_security.install(app, settings)  # security headers on every response, the websocket's allowed origins
+    # security headers on every response, the websocket's allowed origins; the helpdesks' webhooks answered before
+    # NiceGUI's session and page middlewares (ui/webhooks.py says why)
+    http_security.install(app, settings, before_middleware={webhooks.PREFIX: webhooks.asgi_app(services)})
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',
                storage_secret=settings.storage_secret.get_secret_value(),

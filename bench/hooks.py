@@ -222,6 +222,23 @@ def install(app: 'FastAPI', services: 'Services', *, output: Path) -> None:
                               data=data)
         return {'number': data['number'], 'name': data['name']}
 
+    @app.post('/_bench/webhooks')
+    async def webhooks(group_commit: bool = True) -> dict[str, Any]:
+        """A Chatwoot connection for bench/webhooks.py, with its URL and secret (as ``connect`` prints them), and the
+        connection service set to commit deliveries together or one transaction each. A checkout from before the
+        connected helpdesks answers no URL."""
+        connections = getattr(services, 'connections', None)
+        if connections is None:
+            return {'url_path': None, 'secret': None}
+        connections.group_commit = group_commit
+        made = await connections.connect('chatwoot', f'Bench {next(conversation_ids)}')
+        synchronous = None  # PostgreSQL's commits are durable without asking
+        if services.settings.db_url.startswith('sqlite'):
+            from tortoise import Tortoise
+            _, rows = await Tortoise.get_connection('default').execute_query('PRAGMA synchronous')
+            synchronous = rows[0][0]
+        return {'url_path': made.connection.url_path, 'secret': made.secret, 'synchronous': synchronous}
+
     @app.get('/_bench/monitor')
     async def monitor_handled() -> dict[str, Any]:
         """Each agent's resolutions today as the lead's live monitor shows them (``handled``: None without a

@@ -27,18 +27,44 @@ POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; 
           "base-uri 'self'; form-action 'self'")
 
 
-def install(app: FastAPI, settings: Settings) -> None:
+def install(app: FastAPI, settings: Settings, *, before_middleware: Mapping[str, ASGIApp] | None = None) -> None:
     """Add the header middleware to the app and restrict the websocket to the app's own origin and the allowed ones.
 
     NiceGUI creates its Socket.IO server with ``cors_allowed_origins='*'`` and offers no option for it; Engine.IO reads
     the attribute on every request and accepts a callable, which is its supported way to decide per request.
+
+    ``before_middleware`` maps path prefixes to apps that answer every HTTP request under them in front of the whole
+    middleware stack (NiceGUI's sessions included), with the security headers added all the same.
     """
     app.add_middleware(SecurityHeaders, https=settings.https, kiosk_frame_origins=settings.kiosk_frame_origins)
     core.sio.eio.cors_allowed_origins = OriginCheck(https=settings.https, extra=settings.allowed_origins)
     # Outside every middleware, ServerErrorMiddleware included: ui.run adds NiceGUI's after this call, and the error it
     # guards against leaves the outermost one. Starlette builds the stack once, at the first request or lifespan event.
-    build_middleware_stack = app.build_middleware_stack
-    app.build_middleware_stack = lambda: ClientGone(build_middleware_stack())  # type: ignore[method-assign]
+    # NiceGUI's test fixtures run main.py once per test on the same app: the original builder is kept and wrapped afresh
+    # each time (a wrapper of the previous run's wrapper would serve the previous run's services).
+    build_middleware_stack = getattr(app, 'deskquest_build_middleware_stack', app.build_middleware_stack)
+    app.deskquest_build_middleware_stack = build_middleware_stack  # type: ignore[attr-defined]
+    direct = {prefix: SecurityHeaders(handler, https=settings.https, kiosk_frame_origins=())
+              for prefix, handler in (before_middleware or {}).items()}
+    app.build_middleware_stack = lambda: ByPrefix(direct, ClientGone(build_middleware_stack()))  # type: ignore
+
+
+class ByPrefix:
+    """HTTP requests whose path starts with one of the prefixes go to that prefix's app; everything else (other
+    paths, the websocket, the lifespan) to ``rest``."""
+
+    def __init__(self, apps: Mapping[str, ASGIApp], rest: ASGIApp) -> None:
+        self.apps = tuple(apps.items())
+        self.rest = rest
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] == 'http':
+            path = scope['path']
+            for prefix, handler in self.apps:
+                if path.startswith(prefix):
+                    await handler(scope, receive, send)
+                    return
+        await self.rest(scope, receive, send)
 
 
 def session_cookie(settings: Settings) -> dict[str, Any]:

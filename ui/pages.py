@@ -20,7 +20,6 @@ from ui import (
     recap,
     rewards_page,
     trophies,
-    webhooks,
     workspace,
 )
 
@@ -43,7 +42,6 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     admin_api.register(services)  # the REST API's tokens (issue 14)
     admin_exports.register(services)
     admin_integrations.register(services)  # connected helpdesks (issue 14)
-    webhooks.register(services)  # where they post their deliveries
     monitor.register(services)  # the lead's live monitor (issue 15)
     admin_displays.register(services)  # wall displays (issue 15)
     recap.register(services)  # an agent's month against themselves, as a page and an image (issue 20)
