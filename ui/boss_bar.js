@@ -2,7 +2,10 @@
 // The server words the bar once per change, per language and audience (dashboards name the damage dealers, wall
 // displays use public names) and emits it to every tab showing that bar at once ("deskquest_boss": {v, audience,
 // shown, name, left, health, health_text, top}); the page itself carries only the bar of the moment it was built.
+import { socketFeed } from "socket_feed";
+
 export default {
+  mixins: [socketFeed("deskquest_boss", "receive")],
   template: `
     <component v-if="latest.shown" :is="kiosk ? 'div' : 'q-card'"
                :class="kiosk ? 'dq-boss' : 'nicegui-card w-full bg-deep-orange-1 gap-1 p-3'" data-testid="boss-bar">
@@ -28,19 +31,7 @@ export default {
       return this.live && this.live.v > this.bar.v ? this.live : this.bar;
     },
   },
-  mounted() {
-    this.listen();
-  },
-  unmounted() {
-    clearTimeout(this.waiting_timer);
-    window.socket?.off("deskquest_boss", this.receive);
-  },
   methods: {
-    listen() {
-      // components mount before the app opens its socket
-      if (window.socket) window.socket.on("deskquest_boss", this.receive);
-      else this.waiting_timer = setTimeout(this.listen, 10);
-    },
     receive(bar) {
       if (bar.audience === this.bar.audience && (!this.live || bar.v > this.live.v)) this.live = bar;
     },

@@ -129,7 +129,7 @@ def boss_feed_for(boss: BossService, ticker: ClockTicker) -> BossFeed:
     return _feeds[boss]
 
 
-class BossBar(ui.element, component='boss_bar.js'):
+class BossBar(ui.element, component='boss_bar.js', dependencies=['socket_feed.js']):
     """One tab's bar, drawn by the browser from its feed's payload for ``audience`` (see :meth:`BossFeed.audience`)
     in ``language`` (the tab's by default)."""
 

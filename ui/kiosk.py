@@ -587,7 +587,7 @@ class KioskScreen:
             self.banner.queue(celebration)
 
 
-class KioskSlide(ui.element, component='kiosk_slide.js'):
+class KioskSlide(ui.element, component='kiosk_slide.js', dependencies=['socket_feed.js']):
     """One slide, drawn by the browser from the feed's rows; one element however many rows."""
 
     def __init__(self, feed: KioskFeed, key: FeedKey, slide: Slide) -> None:
