@@ -285,7 +285,8 @@ async def boss_round(args: argparse.Namespace, control: aiohttp.ClientSession, s
             'kiosk': kiosks, 'kiosk_missed': kiosk_missed, 'cpu': busy, 'late': late,
             'showing': {kind: sum(1 for tab in tabs if tab.kind == kind and id(tab) in showing)
                         for kind in ('agent', 'kiosk')},
-            'stall_ms': (await bench_get(control, server, 'stats'))['stalls']['longest_ms']}
+            'stall_ms': (await bench_get(control, server, 'stats'))['stalls']['longest_ms'],
+            'stall_samples': await bench_get(control, server, 'stall_samples')}  # in --json: what the loop ran
 
 
 def round_latencies(tracker: Tracker, kind: str, probes: list[Probe]) -> tuple[list[float], int, int]:

@@ -1,21 +1,28 @@
 """The queue boss's bar (issue 20) on every agent dashboard and wall display: the boss's name, its health, the time
 left and the top damage dealers while a fight runs, then how it ended for a little while.
 
-What the bars show is computed once per change (a hit, a start, an end) or clock minute for every tab by one
-:class:`BossFeed`; each tab only sets its elements' texts (no per-tab timers, no reads).
+What the bars show is worded once per change (a hit, a start, an end) or clock minute by one :class:`BossFeed`, per
+language in use and audience (dashboards name the damage dealers, wall displays use their public names), and sent
+to every tab showing that bar in one message (a Socket.IO room per audience and language, encoded once however
+many tabs); :class:`BossBar` is a single element whose Vue component (``boss_bar.js``) draws it. A hit therefore
+costs a few encodings, not an element update per tab.
 """
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from nicegui import Event, ui
+from nicegui import Client, background_tasks, core, ui
 
-from services.domain.i18n import _, ngettext
+from services.domain.i18n import _, current_language, ngettext, speaking
 from services.game.boss import BossService, BossView
 from ui.clock_ticker import ClockTicker
+from ui.rooms import broadcast
 
 SHOWN_AFTER_END = timedelta(minutes=15)  # a beaten (or escaped) boss stays on the screens this long, by the clock
+MESSAGE = 'deskquest_boss'
+ROOM = 'deskquest-boss'  # one room per audience and language: deskquest-boss-floor-en, deskquest-boss-public-lv
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -26,21 +33,79 @@ class BossScreen:
 
 
 class BossFeed:
-    """One per app: the latest fight and its minutes left, published when either changes."""
+    """One per app: the latest fight and its minutes left, and the bar's payload per audience and language in use,
+    sent to the tabs showing it when it changed."""
 
     def __init__(self, boss: BossService, ticker: ClockTicker) -> None:
         self.boss = boss
         self.clock = ticker.clock
-        self.changed: Event[BossScreen] = Event()
         self.screen = self._screen(boss.view(), self.clock.now())
+        self.version = 0
+        self._names: dict[str, Callable[[int], str | None]] = {}  # audience -> how it names a damage dealer
+        self.payloads: dict[tuple[str, str], dict[str, Any]] = {}  # (audience, language) -> the bar's payload
         boss.changed.subscribe(lambda view: self._publish(view, self.clock.now()), unsubscribe_on_delete=False)
         ticker.ticked.subscribe(lambda now: self._publish(self.screen.view, now), unsubscribe_on_delete=False)
 
+    def audience(self, name: str, name_of: Callable[[int], str | None]) -> None:
+        """How the bars of ``name`` (dashboards: 'floor', wall displays: 'public') name a damage dealer; None leaves
+        them out. Called from ``register``, outside any page."""
+        self._names[name] = name_of
+
+    def payload(self, audience: str, language: str) -> dict[str, Any]:
+        """The bar as the tabs of ``audience`` in ``language`` show it now."""
+        key = (audience, language)
+        if key not in self.payloads:
+            self.payloads[key] = self._payload(audience, language)
+        return self.payloads[key]
+
+    async def join(self, client: Client, audience: str, language: str) -> None:
+        """Put this tab's sockets into the bar's room (on every connect) and send them the bar of the moment."""
+        payload = self.payload(audience, language)
+        for sid, _room in list(core.sio.manager.get_participants('/', client.id)):
+            await core.sio.enter_room(sid, _room_of(audience, language))
+            await core.sio.emit(MESSAGE, payload, to=sid)
+
     def _publish(self, view: BossView | None, now: datetime) -> None:
         screen = self._screen(view, now)
-        if screen != self.screen:
-            self.screen = screen
-            self.changed.emit(screen)
+        if screen == self.screen:
+            return
+        self.screen = screen
+        self.version += 1
+        for (audience, language), before in list(self.payloads.items()):
+            payload = self.payloads[audience, language] = self._payload(audience, language)
+            if any(payload[part] != before[part] for part in payload if part != 'v'):
+                background_tasks.create(broadcast(_room_of(audience, language), MESSAGE, payload),
+                                        name=f'boss bar {audience} {language}')
+
+    def _payload(self, audience: str, language: str) -> dict[str, Any]:
+        """The bar's words and health, in ``language``; ``shown`` False while there is nothing to show."""
+        view = self.screen.view
+        payload: dict[str, Any] = {'v': self.version, 'audience': audience, 'shown': view is not None, 'name': '',
+                                   'left': '', 'health': 0.0, 'health_text': '', 'top': ''}
+        if view is None:
+            return payload
+        name_of = self._names.get(audience, lambda _agent_id: None)
+        with speaking(language):
+            payload['name'] = _(view.name)
+            payload['health'] = view.remaining / view.health if view.health else 0.0
+            if view.running:
+                payload['left'] = ngettext('{count} min left', '{count} min left', self.screen.minutes_left) \
+                    .format(count=self.screen.minutes_left)
+                payload['health_text'] = _('Every resolution is a hit: {remaining} of {health} to go') \
+                    .format(remaining=view.remaining, health=view.health)
+            elif view.won:
+                payload['left'] = _('Beaten!')
+                payload['health_text'] = ngettext(
+                    'The floor won: {points:+d} productivity for the {count} agent who hit it',
+                    'The floor won: {points:+d} productivity for each of the {count} agents who hit it',
+                    view.fighters).format(points=view.points, count=view.fighters)
+            else:
+                payload['left'] = _('Got away')
+                payload['health_text'] = _('The deadline passed with {remaining} of {health} to go: no points lost, '
+                                           'next time!').format(remaining=view.remaining, health=view.health)
+            names = [f'{name} {hits}' for agent_id, hits in view.top if (name := name_of(agent_id))]
+            payload['top'] = _('Top hits: {names}').format(names=' · '.join(names)) if names else ''
+        return payload
 
     @staticmethod
     def _screen(view: BossView | None, now: datetime) -> BossScreen:
@@ -48,6 +113,10 @@ class BossFeed:
             return BossScreen(view=None, minutes_left=0)
         seconds = (view.deadline - now).total_seconds() if view.running else 0
         return BossScreen(view=view, minutes_left=max(0, -int(-seconds // 60)))  # 59.5 minutes left: 60 min
+
+
+def _room_of(audience: str, language: str) -> str:
+    return f'{ROOM}-{audience}-{language}'
 
 
 _feeds: 'weakref.WeakKeyDictionary[BossService, BossFeed]' = weakref.WeakKeyDictionary()
@@ -60,52 +129,21 @@ def boss_feed_for(boss: BossService, ticker: ClockTicker) -> BossFeed:
     return _feeds[boss]
 
 
-class BossBar:
-    """One tab's bar; ``name_of`` names a damage dealer (a wall display: their public name, None to leave them out)."""
+class BossBar(ui.element, component='boss_bar.js', dependencies=['socket_feed.js']):
+    """One tab's bar, drawn by the browser from its feed's payload for ``audience`` (see :meth:`BossFeed.audience`)
+    in ``language`` (the tab's by default)."""
 
-    def __init__(self, feed: BossFeed, *, name_of: Callable[[int], str | None], kiosk: bool = False) -> None:
-        self.name_of = name_of
-        self.shown: BossView | None = None
-        style = 'dq-boss' if kiosk else 'w-full bg-deep-orange-1 gap-1 p-3'
-        with (ui.element('div') if kiosk else ui.card()).classes(style).mark('boss-bar') as self.element:
-            with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                ui.icon('local_fire_department', color='deep-orange')
-                self.name = ui.label().classes('font-bold grow').mark('boss-name')
-                self.left = ui.label().classes('text-sm' if not kiosk else 'dq-num').mark('boss-left')
-            self.health = ui.linear_progress(value=1.0, show_value=False, color='deep-orange') \
-                .props('rounded size=10px').mark('boss-health')
-            self.health_text = ui.label().classes('text-sm' if not kiosk else '').mark('boss-health-text')
-            self.top = ui.label().classes('text-xs text-grey-8' if not kiosk else 'dq-muted').mark('boss-top')
-        self.show(feed.screen)
-        feed.changed.subscribe(self.show)
+    def __init__(self, feed: BossFeed, *, audience: str, kiosk: bool = False, language: str | None = None) -> None:
+        super().__init__()
+        self.mark('boss-bar')
+        self.feed = feed
+        self.audience = audience
+        self.language = language or current_language()
+        self._props['bar'] = feed.payload(audience, self.language)  # sent with the bar of the moment
+        self._props['kiosk'] = kiosk
+        self.client.on_connect(lambda client: feed.join(client, audience, self.language))
 
-    def show(self, screen: BossScreen) -> None:
-        view = screen.view
-        self.element.set_visibility(view is not None)
-        if view is None:
-            return
-        if view is self.shown and view.running:  # only the clock moved: the time left alone changes
-            self._show_left(screen.minutes_left)
-            return
-        self.shown = view
-        self.name.set_text(_(view.name))
-        self.health.set_value(view.remaining / view.health if view.health else 0.0)
-        if view.running:
-            self._show_left(screen.minutes_left)
-            self.health_text.set_text(_('Every resolution is a hit: {remaining} of {health} to go')
-                                      .format(remaining=view.remaining, health=view.health))
-        elif view.won:
-            self.left.set_text(_('Beaten!'))
-            self.health_text.set_text(ngettext('The floor won: {points:+d} productivity for the {count} agent who '
-                                               'hit it', 'The floor won: {points:+d} productivity for each of the '
-                                               '{count} agents who hit it', view.fighters)
-                                      .format(points=view.points, count=view.fighters))
-        else:
-            self.left.set_text(_('Got away'))
-            self.health_text.set_text(_('The deadline passed with {remaining} of {health} to go: no points lost, '
-                                        'next time!').format(remaining=view.remaining, health=view.health))
-        names = [f'{name} {hits}' for agent_id, hits in view.top if (name := self.name_of(agent_id))]
-        self.top.set_text(_('Top hits: {names}').format(names=' · '.join(names)) if names else '')
-
-    def _show_left(self, minutes: int) -> None:
-        self.left.set_text(ngettext('{count} min left', '{count} min left', minutes).format(count=minutes))
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        """What the bar shows, for NiceGUI's simulated users (the browser draws it from the same payload)."""
+        bar = self.feed.payload(self.audience, self.language)
+        return [bar[part] for part in ('name', 'left', 'health_text', 'top') if bar[part]] if bar['shown'] else []

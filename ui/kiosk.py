@@ -492,7 +492,8 @@ def register(services: Services) -> None:
     ticker = clock_ticker_for(services.clock)
     tabs = DisplayTabs(services)  # here, outside any page: it outlives every tab
     rotation = Rotation()
-    boss = boss_feed_for(services.boss, ticker)  # the queue boss's strip, computed once for every display
+    boss = boss_feed_for(services.boss, ticker)  # the queue boss's strip, worded once for every display
+    boss.audience('public', services.displays.public_name)
     shared: list[KioskFeed] = []  # made when the first kiosk opens, once the services have loaded
 
     @ui.page('/kiosk')
@@ -558,7 +559,7 @@ class KioskScreen:
                 self.slide_title = ui.label().classes('dq-sub').mark('slide-title')
                 self.clock = ui.label(_clock_text(services.clock.now())).classes('dq-clock') \
                     .mark('kiosk-clock')
-            BossBar(boss, name_of=services.displays.public_name, kiosk=True)  # while a fight runs
+            BossBar(boss, audience='public', kiosk=True, language=self.key[0])  # while a fight runs
             self.containers = {}
             for slide in self.slides:
                 with ui.element('div').classes('dq-slide').mark(f'slide-{slide.value}') as container:
@@ -601,7 +602,7 @@ class KioskScreen:
             self.banner.queue(celebration)
 
 
-class KioskSlide(ui.element, component='kiosk_slide.js'):
+class KioskSlide(ui.element, component='kiosk_slide.js', dependencies=['socket_feed.js']):
     """One slide, drawn by the browser from the feed's rows; one element however many rows."""
 
     def __init__(self, feed: KioskFeed, key: FeedKey, slide: Slide) -> None:

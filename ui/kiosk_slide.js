@@ -16,7 +16,10 @@ const BoardRow = {
   `,
 };
 
+import { socketFeed } from "socket_feed";
+
 export default {
+  mixins: [socketFeed("deskquest_kiosk", "receive")],
   components: { BoardRow },
   template: `
     <div style="display: contents">
@@ -112,19 +115,7 @@ export default {
   created() {
     this.receive(this.initial);
   },
-  mounted() {
-    this.listen();
-  },
-  unmounted() {
-    clearTimeout(this.waiting_timer);
-    window.socket?.off("deskquest_kiosk", this.receive);
-  },
   methods: {
-    listen() {
-      // components mount before the app opens its socket
-      if (window.socket) window.socket.on("deskquest_kiosk", this.receive);
-      else this.waiting_timer = setTimeout(this.listen, 10);
-    },
     part(name) {
       return this.parts[name] || [];
     },

@@ -3,7 +3,10 @@
 // tab showing that board at once ("deskquest_board"); the page itself only carries the rows it was built with and
 // who "me" is. Its words come from the server in the tab's language: the payloads are made once per language in use,
 // and the one fixed text ("nobody") is a prop.
+import { socketFeed } from "socket_feed";
+
 export default {
+  mixins: [socketFeed("deskquest_board", "receive")],
   template: `
     <div class="w-full column no-wrap" :class="kiosk ? 'gap-2' : 'gap-1'">
       <div v-for="row in agents" :key="row[6]" data-testid="board-row"
@@ -75,19 +78,7 @@ export default {
       return this.kiosk ? "bg-amber-9" : "bg-amber-2 text-black";
     },
   },
-  mounted() {
-    this.listen();
-  },
-  unmounted() {
-    clearTimeout(this.waiting_timer);
-    window.socket?.off("deskquest_board", this.receive);
-  },
   methods: {
-    listen() {
-      // components mount before the app opens its socket
-      if (window.socket) window.socket.on("deskquest_board", this.receive);
-      else this.waiting_timer = setTimeout(this.listen, 10);
-    },
     receive(board) {
       const live = this.live[board.key];
       if (!live || board.v > live.v) this.live[board.key] = board;

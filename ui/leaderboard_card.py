@@ -215,7 +215,7 @@ def feed_for(leaderboard: LeaderboardService) -> BoardFeed:
     return _feeds[leaderboard]
 
 
-class Board(ui.element, component='leaderboard_card.js'):
+class Board(ui.element, component='leaderboard_card.js', dependencies=['socket_feed.js']):
     """The rows of one leaderboard, drawn by the browser; one element however many rows."""
 
     def __init__(self, feed: BoardFeed, *, me: int | None, kiosk: bool, period: Period, rows: int, teams: int,

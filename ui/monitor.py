@@ -144,7 +144,7 @@ class MonitorFeed:
                 for language, message in messages.items()}
 
 
-class MonitorTable(ui.element, component='monitor_table.js'):
+class MonitorTable(ui.element, component='monitor_table.js', dependencies=['socket_feed.js']):
     """One of the monitor's tables, kept and drawn by the browser from the feed's messages in the tab's language; one
     element however many rows."""
 

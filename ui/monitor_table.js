@@ -19,7 +19,10 @@ function seconds(value, units) {
   return `${unit(units.hour, Math.floor(value / 3600))} ${unit(units.minute, units.pad ? String(minutes).padStart(2, "0") : minutes)}`;
 }
 
+import { socketFeed } from "socket_feed";
+
 export default {
+  mixins: [socketFeed("deskquest_monitor", "receive")],
   template: `
     <q-table :rows="shown" :columns="cols" :row-key="rowKey" v-model:pagination="pagination"
              :rows-per-page-options="[0]" hide-bottom dense flat class="w-full" />
@@ -68,20 +71,12 @@ export default {
     this.receive(this.initial);
   },
   mounted() {
-    this.listen();
     if (this.columns.some((column) => column.kind === "since")) this.ticker = setInterval(() => this.tick++, 1000);
   },
   unmounted() {
-    clearTimeout(this.waiting_timer);
     clearInterval(this.ticker);
-    window.socket?.off("deskquest_monitor", this.receive);
   },
   methods: {
-    listen() {
-      // components mount before the app opens its socket
-      if (window.socket) window.socket.on("deskquest_monitor", this.receive);
-      else this.waiting_timer = setTimeout(this.listen, 10);
-    },
     now() {
       return this.clock.at + (Date.now() - this.clock.real) * this.clock.speed;
     },

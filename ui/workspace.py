@@ -33,7 +33,8 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
     feed = feed_for(services.leaderboard)  # created here, outside any page, so it outlives every tab
     queues = queue_views_for(services.inbox)
     ticker = clock_ticker_for(services.clock)
-    boss_feed = boss_feed_for(services.boss, ticker)  # the queue boss's bar, computed once for every tab
+    boss_feed = boss_feed_for(services.boss, ticker)  # the queue boss's bar, worded once for every tab
+    boss_feed.audience('floor', lambda agent_id: getattr(services.directory.agent(agent_id), 'name', None))
 
     @ui.page('/')
     async def workspace(conversation: int | None = None) -> None:
@@ -96,7 +97,7 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
         with ui.row().classes('w-full no-wrap items-stretch gap-4').style('height: calc(100vh - 96px)'):
             with ui.column().classes(('w-96' if elsewhere else 'w-80') +
                                      ' shrink-0 gap-4 h-full overflow-y-auto flex-nowrap'):
-                BossBar(boss_feed, name_of=lambda agent_id: getattr(services.directory.agent(agent_id), 'name', None))
+                BossBar(boss_feed, audience='floor')
                 if season_recap is not None:  # a season just ended: offered until opened, or for a few days
                     season_recap_notice(season_recap)
                 progress = ProgressCard(

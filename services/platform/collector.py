@@ -23,11 +23,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # The tab collector runs the collector itself ten times a second (what survived is then frozen: a tab's state lives all
-# day), and collects the frozen objects too when it is worth it: when as many tabs have closed as are open, when few
-# tabs are open (a full collection is then cheap), or when memory grew a lot since the last time.
+# day), and collects the frozen objects too when it is worth it: when ten times as many tabs have closed as are open,
+# when few tabs are open (a full collection is then cheap), or when memory grew a lot since the last time.
 COLLECT_INTERVAL = 0.1
-CLOSED_SHARE = 1.0
-MIN_CLOSED = 50
+# A closed tab leaves about 380 objects in cycles (tens of KiB), while a full collection with 500 tabs open stalls
+# every tab for 2 s or more: at one closed tab per open tab, the floor's own morning log-ins (each login page is a tab
+# that closes) stalled it (4.7 s seen in the fan-out benchmark with a boss fight). Memory growth still forces it.
+CLOSED_SHARE = 10.0
 CHEAP_TABS = 10
 GROWTH_LIMIT = 256 * 2 ** 20  # bytes of resident memory since the last full collection …
 GROWTH_SHARE = 0.5  # … and this share of what it was then
@@ -128,15 +130,16 @@ class TabCollector:
 def full_collection_due(*, closed: int, open_tabs: int, rss: int, rss_at_full: int,
                         tabs_at_full: int) -> bool:
     """Whether to collect the frozen objects too: a full collection walks every open tab's state (about 2 s with 500
-    tabs open on our machine), so it waits until the garbage is worth that, or until it is cheap.
+    tabs open on our machine), so it waits until the garbage is worth that (ten closed tabs per open one, or memory
+    grown by half), or until it is cheap.
 
     Frozen objects are freed by reference counting like any other; only cycles among them wait for this. With
     :func:`break_element_cycles` a closed tab leaves a few hundred such objects (its socket's and session's), a small
-    fraction of an open tab's, so waiting until as many tabs have closed as are open costs little memory.
+    fraction of an open tab's, so waiting until ten times as many tabs have closed as are open costs little memory.
     """
     if closed and open_tabs <= CHEAP_TABS:
         return True
-    if closed >= max(MIN_CLOSED, CLOSED_SHARE * open_tabs):
+    if closed and closed >= CLOSED_SHARE * open_tabs:
         return True
     growth = rss - rss_at_full - TAB_ALLOWANCE * max(0, open_tabs - tabs_at_full)
     return growth > max(GROWTH_LIMIT, GROWTH_SHARE * rss_at_full)

@@ -1,5 +1,5 @@
 """When the tab collector collects the frozen objects too (services/platform/collector.py): worth it, or cheap."""
-from services.platform.collector import CHEAP_TABS, GROWTH_LIMIT, MIN_CLOSED, TAB_ALLOWANCE, full_collection_due
+from services.platform.collector import CHEAP_TABS, CLOSED_SHARE, GROWTH_LIMIT, TAB_ALLOWANCE, full_collection_due
 
 MIB = 2 ** 20
 
@@ -10,15 +10,17 @@ def due(*, closed: int, open_tabs: int, grown: int = 0, rss_at_full: int = 600 *
                                tabs_at_full=open_tabs)
 
 
-def test_a_busy_floor_waits_until_as_many_tabs_have_closed_as_are_open() -> None:
+def test_a_busy_floor_waits_until_ten_times_as_many_tabs_have_closed_as_are_open() -> None:
     assert not due(closed=0, open_tabs=500)
-    assert not due(closed=499, open_tabs=500)
-    assert due(closed=500, open_tabs=500)
+    assert not due(closed=500, open_tabs=500)  # the morning's log-in pages, each a tab that closed: no stall for it
+    assert not due(closed=4_999, open_tabs=500)
+    assert due(closed=5_000, open_tabs=500)
 
 
-def test_a_few_closed_tabs_never_trigger_it_on_a_mid_sized_floor() -> None:
-    assert not due(closed=MIN_CLOSED - 1, open_tabs=CHEAP_TABS + 1)
-    assert due(closed=MIN_CLOSED, open_tabs=CHEAP_TABS + 1)
+def test_a_mid_sized_floor_collects_after_ten_closed_tabs_per_open_one() -> None:
+    open_tabs = CHEAP_TABS + 1
+    assert not due(closed=int(CLOSED_SHARE * open_tabs) - 1, open_tabs=open_tabs)
+    assert due(closed=int(CLOSED_SHARE * open_tabs), open_tabs=open_tabs)
 
 
 def test_an_almost_empty_floor_collects_at_once_because_it_is_cheap() -> None:
