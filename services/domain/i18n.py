@@ -11,7 +11,7 @@ the resolver asks NiceGUI's context each time rather than remembering.
 Pure enough for the domain: no NiceGUI, no I/O beyond reading a compiled catalog once per language.
 """
 import gettext
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -118,3 +118,16 @@ def ngettext(singular: str, plural: str, count: int, *, locale: str | None = Non
 def pgettext(context: str, message: str, *, locale: str | None = None) -> str:
     """``message`` in the sense ``context`` names (a short word that means two things in English)."""
     return catalog(supported(locale) if locale else current_language()).pgettext(context, message)
+
+
+# A lead's own text (a badge's, a level's, a quest's or a reward's name and description) in other languages than the
+# floor's default (English: the row's own fields): {'fr': {'name': 'Contrôleur aérien', 'description': '…'}, …}.
+Translations = Mapping[str, Mapping[str, str]]
+
+
+def localized(default: str, translations: Translations | None, field: str, *, locale: str | None = None) -> str:
+    """A lead's text in the reader's language (the current one, or ``locale``'s): its translation there, else
+    ``default``, the text in the floor's default language (a language the lead left empty falls back to it)."""
+    language = supported(locale) if locale else current_language()
+    text = (translations or {}).get(language, {}).get(field, '')
+    return text if isinstance(text, str) and text.strip() else default
