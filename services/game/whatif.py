@@ -153,8 +153,8 @@ class RulesService:
             raise ActionError(f'This draft changes {" and ".join(refused)}: do that in their own tab (the preview '
                               'shows it). Nothing was published.')
         # translations are no rule (not compared with the definitions) but a draft publishes them too
-        badges = [badge for badge in draft.badges if (live := live_badges.get(badge.key)) != badge or
-                  live is not None and live.translations != badge.translations]
+        badges = [badge for badge in draft.badges if (in_force := live_badges.get(badge.key)) != badge or
+                  in_force is not None and in_force.translations != badge.translations]
         live_incentives = {incentive.id: incentive for incentive in live.incentives}
         incentives = [incentive for incentive in draft.incentives if live_incentives.get(incentive.id) != incentive]
         ended = sorted(set(live_incentives) - {incentive.id for incentive in draft.incentives})

@@ -47,7 +47,7 @@ async def test_bad_translations_are_refused_and_change_nothing(services: Service
     with pytest.raises(ActionError, match='too long'):
         await services.levels.save(lead, 2, title='Rookie', icon='egg', condition='points >= 200',
                                    translations={'nl': {'title': 'x' * 81}})
-    with pytest.raises(ActionError, match='reward'):
+    with pytest.raises(ActionError, match="Unknown translation language 'xx'"):
         await services.rewards.save(lead, RewardDraft(name='Tea', cost=5, translations={'xx': {'name': 'Thé'}}))
     assert (await BadgeDefinitionRow.get(key='cleaner')).translations == {}
     assert (await LevelRow.get(number=2)).translations == {}
@@ -66,6 +66,7 @@ async def test_levels_quests_and_rewards_in_the_readers_language(services: Servi
     assert (await LevelRow.get(number=2)).translations['lv'] == {'title': 'Iesācējs'}
 
     quest = await services.quests.save(lead, QuestDraft(title='Resolve 5 today', target=5, preset='today',
+                                                        reward_points=10,
                                                         translations={'nl': {'title': 'Los er vandaag 5 op'}}))
     with speaking('nl'):
         assert services.quests.definition(quest.key).shown_title == 'Los er vandaag 5 op'
@@ -80,6 +81,7 @@ async def test_levels_quests_and_rewards_in_the_readers_language(services: Servi
         assert (shown.shown_name, shown.shown_description) == ('Tēja', 'A cup of tea')
     with speaking('en'):
         assert shown.shown_name == 'Tea'
+    await services.badges.settle()
     assert await differences(await replay()) == []
 
 
@@ -91,6 +93,7 @@ async def test_the_rules_document_carries_the_translations_and_older_ones_still_
     await services.levels.save(lead, 3, title='Apprentice', icon='menu_book',
                                condition='points >= 800 and resolved >= 40', translations={'lv': {'title': 'Māceklis'}})
     await services.quests.save(lead, QuestDraft(title='Resolve 5 today', target=5, preset='today',
+                                                reward_points=10,
                                                 translations={'fr': {'title': 'Résoudre 5 aujourd’hui'}}))
     document = json.loads(json.dumps(rules_as_document(await live_rules()), ensure_ascii=False))
     read = rules_from_document(document)
@@ -110,14 +113,17 @@ async def test_the_rules_document_carries_the_translations_and_older_ones_still_
         rules_from_document(document)
 
 
-async def test_published_draft_carries_level_translations(services: Services, lead: AgentView) -> None:
-    live = await live_rules()
-    document = rules_as_document(live)
+async def test_a_published_draft_carries_translations_alone(services: Services, lead: AgentView) -> None:
+    document = rules_as_document(await live_rules())
     document['levels'][1]['translations'] = {'nl': {'title': 'Groentje'}}
-    await services.rules.publish(lead, rules_from_document(document))
+    document['badges'][0]['translations'] = {'lv': {'name': 'Satiksmes regulētājs'}}
+    assert await services.rules.publish(lead, rules_from_document(document)) == ['levels', '1 badge']
     assert (await LevelRow.get(number=2)).translations == {'nl': {'title': 'Groentje'}}
+    key = document['badges'][0]['key']
+    assert (await BadgeDefinitionRow.get(key=key)).translations == {'lv': {'name': 'Satiksmes regulētājs'}}
     with speaking('nl'):
         assert next(level for level in services.levels.levels if level.number == 2).shown_title == 'Groentje'
+    await services.badges.settle()
     assert await differences(await replay()) == []
 
 
