@@ -20,6 +20,8 @@ class BadgeDefinitionRow(Model):
     teasing = fields.BooleanField(default=False)
     kind = fields.CharField(max_length=16, default='metric')
     rarity = fields.FloatField(default=0.0)
+    # the texts in other languages than the default one (issue 16): {language: {name, description}}
+    translations = fields.JSONField(default=dict, db_default='{}')
 
     class Meta:
         table = 'badge_definition'
@@ -44,6 +46,8 @@ class LevelRow(Model):
     title = fields.CharField(max_length=80)
     icon = fields.CharField(max_length=40)
     condition = fields.CharField(max_length=500, default='')
+    # the texts in other languages than the default one (issue 16): {language: {title}}
+    translations = fields.JSONField(default=dict, db_default='{}')
 
     class Meta:
         table = 'level'

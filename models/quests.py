@@ -21,6 +21,8 @@ class QuestRow(Model):
     reward_domain = fields.CharField(max_length=16, default='productivity')
     reward_badge = fields.CharField(max_length=40, null=True)
     repeat = fields.CharField(max_length=8, default='none', db_default='none')  # none | daily | weekly (issue 15)
+    # the texts in other languages than the default one (issue 16): {language: {title, description}}
+    translations = fields.JSONField(default=dict, db_default='{}')
 
     class Meta:
         table = 'quest'

@@ -10,6 +10,8 @@ class Reward(Model):
     cost = fields.IntField()  # in spendable points
     stock = fields.IntField(null=True)  # None: unlimited
     active = fields.BooleanField(default=True)  # inactive rewards are hidden from agents, their redemptions stay
+    # the texts in other languages than the default one (issue 16): {language: {name, description}}
+    translations = fields.JSONField(default=dict, db_default='{}')
 
     class Meta:
         table = 'reward'

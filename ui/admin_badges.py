@@ -28,6 +28,7 @@ from services.domain.wording import number, percent
 from services.game.badges import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
 from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
+from ui.translations_editor import TranslationsEditor
 
 FILTER_ROWS = 2  # filters a badge's metric can have in the form (the defaults use at most two)
 LABELS = {Window.ROLLING_7D.value: N_('last 7 days'), Window.PREVIOUS_DAY.value: N_('yesterday'),
@@ -121,6 +122,7 @@ class BadgeEditor:
                 self.key = ui.input(_('Key (letters, digits, _)')).classes('w-48').mark('badge-key')
                 self.name = ui.input(_('Name')).classes('grow').mark('badge-name')
             self.description = ui.input(_('Description')).classes('w-full').mark('badge-description')
+            self.translations = TranslationsEditor({'name': N_('Name'), 'description': N_('Description')}, mark='badge')
             with ui.row().classes('w-full items-center no-wrap gap-2'):
                 self.image = ui.select(self._image_options(), label=_('Image')).classes('grow').mark('badge-image')
                 self.preview = ui.image().classes('w-12 h-12')
@@ -202,6 +204,7 @@ class BadgeEditor:
         self.key.value = data['key']
         self.key.set_enabled(self.creating)  # history refers to the key: it never changes
         self.name.value, self.description.value = data['name'], data['description']
+        self.translations.set_value(data.get('translations'))
         self.image.set_options(self._image_options(), value=data['image'] if data['image'] in
                                self.services.badges.images() else None)
         self.kind.value, self.rarity.value, self.teasing.value = data['kind'], data['rarity'], data['teasing']
@@ -229,7 +232,8 @@ class BadgeEditor:
                 'metric': None if random else {'kind': self.event_kind.value, 'value': self.value.value,
                                                'where': where},
                 'aggregation': self.aggregation.value, 'window': self.window.value,
-                'direction': self.direction.value, 'minimum_volume': int(self.minimum.value or 0)}
+                'direction': self.direction.value, 'minimum_volume': int(self.minimum.value or 0),
+                'translations': self.translations.value}
 
     async def save(self) -> None:
         who = self.lead()
@@ -272,6 +276,10 @@ class LevelRowEditor:
                 self.condition.props['hint'] = _('everyone starts here')
             ui.button(icon='save', on_click=self.save).props('flat round').tooltip(_('Save this level')) \
                 .mark(f'level-save-{number}')
+        with ui.row().classes('w-full no-wrap pl-8'):
+            self.translations = TranslationsEditor({'title': N_('Title')}, mark=f'level-{number}',
+                                                   caption=_('Title in other languages'))
+            self.translations.set_value(level.translations)
 
     async def save(self) -> None:
         who = self.lead()
@@ -279,7 +287,8 @@ class LevelRowEditor:
             return
         try:
             level = await self.services.levels.save(who, self.number, title=self.title.value or '',
-                                                    icon=self.icon.value or '', condition=self.condition.value or '')
+                                                    icon=self.icon.value or '', condition=self.condition.value or '',
+                                                    translations=self.translations.value)
         except ActionError as error:
             self.condition.props(f'error error-message="{_attribute(str(error))}"')
             ui.notify(str(error), type='negative')

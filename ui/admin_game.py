@@ -28,6 +28,7 @@ from ui.admin_wellbeing import WellbeingTab
 from ui.admin_whatif import WhatIfTab
 from ui.format import channel_text
 from ui.session import handler_actor, page_visitor
+from ui.translations_editor import TranslationsEditor
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -114,6 +115,8 @@ class RewardsTab:
             self.name = ui.input(_('Name')).classes('w-full').mark('reward-name')
             self.description = ui.textarea(_('Description')).props('autogrow').classes('w-full') \
                 .mark('reward-description')
+            self.translations = TranslationsEditor({'name': N_('Name'), 'description': N_('Description')},
+                                                   mark='reward')
             with ui.row().classes('w-full no-wrap gap-2 items-center'):
                 self.cost = ui.number(_('Cost (points)'), min=1, precision=0).classes('grow').mark('reward-cost')
                 self.stock = ui.number(_('Stock (empty: unlimited)'), min=0, precision=0).classes('grow') \
@@ -128,6 +131,7 @@ class RewardsTab:
         self.form_title.set_text(_('New reward') if reward is None else _('Edit {name}').format(name=reward.name))
         self.name.set_value(reward.name if reward else '')
         self.description.set_value(reward.description if reward else '')
+        self.translations.set_value(reward.translations if reward else None)
         self.cost.set_value(reward.cost if reward else None)
         self.stock.set_value(reward.stock if reward else None)
         self.active.set_value(reward.active if reward else True)
@@ -139,7 +143,7 @@ class RewardsTab:
         draft = RewardDraft(name=self.name.value or '', description=self.description.value or '',
                             cost=int(self.cost.value or 0),
                             stock=None if self.stock.value is None else int(self.stock.value),
-                            active=bool(self.active.value))
+                            active=bool(self.active.value), translations=self.translations.value)
         saved = await attempt_result(self.context.services.rewards.save(
             lead, draft, reward_id=self.editing.id if self.editing else None), multi_line=True)
         if saved is None:
@@ -151,7 +155,7 @@ class RewardsTab:
         if (lead := self.context.lead()) is None:
             return
         draft = RewardDraft(name=reward.name, description=reward.description, cost=reward.cost, stock=reward.stock,
-                            active=not reward.active)
+                            active=not reward.active, translations=reward.translations)
         if not await attempt(self.context.services.rewards.save(lead, draft, reward_id=reward.id)):
             return
         ui.notify((_('{name} is offered again.') if draft.active else _('{name} is no longer offered.'))

@@ -21,6 +21,7 @@ from services.domain.wording import day, moment_text, number
 from services.game.quests import QuestDraft
 from services.platform.directory import AgentView
 from ui.format import channel_text, priority_text, translated
+from ui.translations_editor import TranslationsEditor
 
 # option labels, marked here and shown through _() (ui/format.py's translated)
 PRESETS = {Preset.TODAY.value: N_('Today'), Preset.THIS_WEEK.value: N_('This week'),
@@ -118,6 +119,8 @@ class QuestEditor:
             self.title = ui.input(_('Title'), placeholder=_('Resolve 25 social tickets this week')).classes('w-full') \
                 .mark('quest-title')
             self.description = ui.input(_('Description (optional)')).classes('w-full').mark('quest-description')
+            self.translations = TranslationsEditor({'title': N_('Title'), 'description': N_('Description')},
+                                                   mark='quest')
             with ui.row().classes('w-full no-wrap gap-2'):
                 self.kind = ui.select([kind.value for kind in EVENT_FIELDS], label=_('Metric: event'),
                                       value='resolved').classes('grow').mark('quest-event')
@@ -181,6 +184,7 @@ class QuestEditor:
         self.error.set_text('')
         self.title.value = quest.title if quest else ''
         self.description.value = quest.description if quest else ''
+        self.translations.set_value(quest.translations if quest else None)
         self.kind.value = quest.metric.kind.value if quest else 'resolved'
         self._measures(self.kind.value)
         self.value.value = quest.metric.value if quest else ONE
@@ -211,7 +215,7 @@ class QuestEditor:
                           first_day=_day(self.first_day.value), last_day=_day(self.last_day.value),
                           scope=self.scope.value or '', reward_points=int(self.points.value or 0),
                           reward_domain=self.domain.value or '', reward_badge=self.badge.value or '',
-                          repeat=self.repeat.value or Repeat.NONE.value)
+                          repeat=self.repeat.value or Repeat.NONE.value, translations=self.translations.value)
 
     async def save(self) -> None:
         if (lead := self.actor()) is None:

@@ -15,7 +15,7 @@ from nicegui import background_tasks, events, ui
 
 from services.container import Services
 from services.domain.errors import ActionError
-from services.domain.i18n import _, ngettext
+from services.domain.i18n import _, localized, ngettext
 from services.domain.scoring import DOMAIN_TITLES, POLICY_FIELDS, policy_as_dict
 from services.domain.whatif import (
     MAX_DAYS,
@@ -201,8 +201,9 @@ class WhatIfTab:
             with ui.column().classes('w-full gap-0 bg-white rounded p-3').mark('whatif-changes'):
                 ui.label(_('Changing hands')).classes('font-medium')
                 for badge in result.badges:
+                    name = localized(badge['name'], badge.get('translations'), 'name')
                     ui.label(_('Badge {name}: gained by {gained}; lost by {lost}').format(
-                        name=badge['name'], gained=', '.join(badge['gained_by_names']) or _('nobody'),
+                        name=name, gained=', '.join(badge['gained_by_names']) or _('nobody'),
                         lost=', '.join(badge['lost_by_names']) or _('nobody'))).classes('text-sm')
                 for level in result.levels:
                     ui.label(_('{name}: level {before} → {after}').format(

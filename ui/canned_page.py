@@ -15,10 +15,13 @@ from ui.session import handler_actor, page_visitor
 class CannedPicker:
     """A button beside the reply box listing the agent's canned replies; a pick fills the box, which stays editable."""
 
-    def __init__(self, services: Services, agent: AgentView, *, on_pick: Callable[[CannedReplyView], None]) -> None:
+    def __init__(self, services: Services, agent: AgentView, *, on_pick: Callable[[CannedReplyView], None],
+                 language: Callable[[], str | None] = lambda: None) -> None:
+        """``language``: the shown conversation's customer's language (None: none shown); its replies come first."""
         self.services = services
         self.agent = agent
         self.on_pick = on_pick
+        self.language = language
         with ui.button(_('Canned replies'), icon='quickreply').props('outline no-caps').mark('canned-picker'):
             self.menu = ui.menu().props('max-height=60vh').on('before-show', self._fill)
         self._fill()
@@ -27,7 +30,7 @@ class CannedPicker:
     def _fill(self) -> None:
         self.menu.clear()
         with self.menu:
-            replies = self.services.canned_replies.visible_to(self.agent.id)
+            replies = self.services.canned_replies.visible_to(self.agent.id, language=self.language())
             if not replies:
                 ui.menu_item(_('No canned replies yet')).props('disable')
             for reply in replies:

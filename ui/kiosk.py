@@ -27,7 +27,7 @@ from services.domain.displays import PUBLIC_TOP, SLIDE_LABELS, Slide, shown_code
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
 from services.domain.floor_calendar import day_bounds, floor_day
-from services.domain.i18n import N_, _, ngettext, speaking
+from services.domain.i18n import N_, Translations, _, localized, ngettext, speaking
 from services.domain.leaderboard import BoardRow, Period
 from services.domain.levels import level_info
 from services.domain.projection import LevelUp, Outcome
@@ -109,6 +109,7 @@ class PublicRow:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class MissionRow:
     title: str
+    translations: Translations  # the quest's title in other languages
     team_id: int
     team: str
     value: float
@@ -121,12 +122,17 @@ class MissionRow:
 class Celebration:
     icon: str
     message: str  # N_()-marked, with {placeholders}: worded in each display's language
-    values: tuple[tuple[str, str], ...]  # the placeholders' values (names, titles: never translated)
+    values: tuple[tuple[str, str], ...]  # the placeholders' values (names; titles in the floor's default language)
     team_id: int | None  # whose team it is, for displays showing some teams only
+    # placeholders a lead wrote in other languages too: (placeholder, field, translations), e.g. a quest's title
+    translated: tuple[tuple[str, str, Translations], ...] = ()
 
     def text(self) -> str:
         """What the banner and the list say, in the language in force."""
-        return _(self.message).format(**dict(self.values))
+        values = dict(self.values)
+        for placeholder, field_name, translations in self.translated:
+            values[placeholder] = localized(values[placeholder], translations, field_name)
+        return _(self.message).format(**values)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -180,7 +186,7 @@ class PublicFloor:
     # --- celebrations ---
 
     def _celebrate(self, agent_id: int | None, icon: str, message: str, *, team_id: int | None = None,
-                   **values: str) -> None:
+                   translated: tuple[tuple[str, str, Translations], ...] = (), **values: str) -> None:
         if agent_id is not None:
             name = self.services.displays.public_name(agent_id)
             agent = self.services.directory.agent(agent_id)
@@ -188,7 +194,8 @@ class PublicFloor:
                 return
             team_id = agent.team_id
             values['name'] = name
-        celebration = Celebration(icon=icon, message=message, values=tuple(values.items()), team_id=team_id)
+        celebration = Celebration(icon=icon, message=message, values=tuple(values.items()), team_id=team_id,
+                                  translated=translated)
         self._recent.appendleft(celebration)
         self.celebrated.emit(celebration)
         self._refresh.poke()
@@ -202,23 +209,27 @@ class PublicFloor:
         for up in level_ups:
             level = level_info(up.new, levels=self.services.levels.levels)
             self._celebrate(up.agent_id, level.icon or 'military_tech', N_('{name} reached level {level}: {title}!'),
-                            level=str(up.new), title=level.title)
+                            level=str(up.new), title=level.title, translated=(('title', 'title', level.translations),))
 
     def _on_completion(self, completion: QuestCompletion) -> None:
+        quest = self.services.quests.definition(completion.quest)
+        translated = (('title', 'title', quest.translations),) if quest and quest.title == completion.title else ()
         if completion.scope == QuestScope.TEAM and completion.team_id is not None:
             team = self.services.directory.teams.get(completion.team_id, '')
             self._celebrate(None, 'groups', N_("Team {team} accomplished the mission '{title}'!"),
-                            team_id=completion.team_id, team=team, title=completion.title)
+                            team_id=completion.team_id, team=team, title=completion.title, translated=translated)
         else:
             self._celebrate(completion.holder, 'flag', N_("{name} completed the quest '{title}'!"),
-                            title=completion.title)
+                            title=completion.title, translated=translated)
 
     def _on_badges(self, holders: dict[str, frozenset[int]]) -> None:
-        names = {definition.key: definition.name for definition in self.services.badges.definitions}
+        definitions = {definition.key: definition for definition in self.services.badges.definitions}
         for key, agents in holders.items():
+            definition = definitions.get(key)
             for agent_id in sorted(agents - self._badges.get(key, frozenset())):
                 self._celebrate(agent_id, 'workspace_premium', N_('{name} won the badge {badge}!'),
-                                badge=names.get(key, key))
+                                badge=definition.name if definition else key,
+                                translated=(('badge', 'name', definition.translations),) if definition else ())
         self._badges = holders
         self._refresh.poke()
 
@@ -282,7 +293,8 @@ class PublicFloor:
                 continue
             for team_id, team in sorted(services.directory.teams.items(), key=lambda item: item[1]):
                 progress = board.holder_progress(quest.key, team_id, team_id=team_id, now=now)
-                missions.append(MissionRow(title=quest.title, team_id=team_id, team=team, value=progress.value,
+                missions.append(MissionRow(title=quest.title, translations=quest.translations, team_id=team_id,
+                                           team=team, value=progress.value,
                                            target=quest.target, share=progress.share, done=progress.completed))
         trophies = services.trophies.snapshot()
         waiting = {channel: 0 for channel in Channel}
@@ -397,7 +409,8 @@ class KioskFeed:
                                                     for position, row in enumerate(rows, start=1))
             if Slide.MISSIONS.value in shown:
                 parts['missions/rows'] = tuple(
-                    (f'{mission.team} · {mission.title}', _('done') if mission.done else
+                    (f'{mission.team} · {localized(mission.title, mission.translations, "title")}',
+                     _('done') if mission.done else
                      f'{number(mission.value)} / {number(mission.target)}', f'{mission.share * 100:.0f}%')
                     for mission in slides.missions if mine(mission.team_id))[:8]
             if Slide.QUEUE.value in shown:

@@ -374,7 +374,7 @@ def period_options(feed: BoardFeed) -> dict[Period, str]:
 
 def _row(row: BoardRow, levels: Sequence[Level], *, team: bool = True) -> tuple[Any, ...]:
     level = level_info(row.level, levels=levels)  # the stored table: leads edit titles and icons
-    return (f'{row.rank}.', level.icon, row.name, level.title, row.team_name if team else '', number(row.points),
+    return (f'{row.rank}.', level.icon, row.name, level.shown_title, row.team_name if team else '', number(row.points),
             row.agent_id)
 
 

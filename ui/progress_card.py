@@ -76,13 +76,13 @@ class ProgressCard:
         previous = self._shown
         self._shown = view
         self.level_icon.set_name(view.level_icon)
-        self.level_title.set_text(view.level_title)
+        self.level_title.set_text(view.shown_level_title)
         self.level_number.set_text(ngettext('Level {level} of {levels} · {count} resolved',
                                             'Level {level} of {levels} · {count} resolved', view.resolved)
                                    .format(level=view.level, levels=view.levels, count=number(view.resolved)))
         self.level_bar.set_value(view.next_level_progress)
         self.next_level.set_text(_('{percent} % of the way to {title}').format(
-            percent=round(view.next_level_progress * 100), title=view.next_level_title) if view.next_level_title
+            percent=round(view.next_level_progress * 100), title=view.shown_next_level_title) if view.next_level_title
             else _('Top level reached. Long live the king!'))
         self.points.set_text(number(view.points))
         self.today.set_text(_('Today {points}').format(points=f'{view.today:+d}'))
@@ -137,7 +137,7 @@ class ProgressCard:
                 ui.image(image_url(definition.image)).classes('w-7 h-7 cursor-pointer') \
                     .mark(f'badge-{definition.key}') \
                     .tooltip(_('{name}: {description} (click: why I have it)').format(
-                        name=definition.name, description=definition.description)) \
+                        name=definition.shown_name, description=definition.shown_description)) \
                     .on('click', lambda _, key=definition.key: self._on_badge(key) if self._on_badge else None)
 
 

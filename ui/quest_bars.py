@@ -25,7 +25,7 @@ class QuestBars:
             self._build(bars)
         for bar in bars:
             title, progress, detail, done = self._rows[bar.key]
-            title.set_text(bar.title)
+            title.set_text(bar.shown_title)
             progress.set_value(bar.share)
             progress.props(f'color={"positive" if bar.done else "amber-8" if bar.team else "primary"}')
             parts = [_('{value} of {target}').format(value=number(bar.value), target=number(bar.target)),
@@ -46,7 +46,7 @@ class QuestBars:
             for bar in bars:
                 with ui.column().classes('w-full gap-0').mark(f'quest-{bar.key}') as row:
                     if bar.description:
-                        row.tooltip(bar.description)
+                        row.tooltip(bar.shown_description)
                     with ui.row().classes('w-full items-center no-wrap gap-1'):
                         title = ui.label().classes('text-sm grow ellipsis')
                         if bar.team:

@@ -98,8 +98,8 @@ class RewardsStore:
                 ui.label(_('The store is empty for now: your lead adds rewards.')).classes('text-sm text-grey-6')
             for reward in rewards:
                 with ui.card().classes('w-60 gap-1').mark(f'reward-{reward.id}'):
-                    ui.label(reward.name).classes('text-base font-bold')
-                    ui.label(reward.description).classes('text-sm text-grey-8 grow')
+                    ui.label(reward.shown_name).classes('text-base font-bold')
+                    ui.label(reward.shown_description).classes('text-sm text-grey-8 grow')
                     with ui.row().classes('w-full items-center justify-between'):
                         ui.label(points(reward.cost)).classes('font-medium text-primary')
                         ui.label(reward.stock_text).classes('text-xs text-grey-7').mark(f'stock-{reward.id}')
@@ -116,7 +116,7 @@ class RewardsStore:
             for redemption in redemptions:
                 with ui.row().classes('w-full items-center no-wrap gap-3 bg-white rounded px-3 py-1') \
                         .mark(f'redemption-{redemption.id}'):
-                    ui.label(redemption.reward_name).classes('font-medium grow')
+                    ui.label(redemption.shown_reward_name).classes('font-medium grow')
                     if redemption.note:
                         ui.label(f'“{redemption.note}”').classes('text-sm italic text-grey-8')
                     ui.label(points(redemption.cost)).classes('text-sm')
@@ -164,5 +164,6 @@ class RewardsStore:
             return
         if not await attempt(self.services.rewards.redeem(actor, reward.id), multi_line=True):
             return
-        ui.notify(_('Redeemed {reward}: a lead will approve it soon.').format(reward=reward.name), type='positive')
+        ui.notify(_('Redeemed {reward}: a lead will approve it soon.').format(reward=reward.shown_name),
+                  type='positive')
         await self._reload()

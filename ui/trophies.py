@@ -88,8 +88,8 @@ def badge_holders(services: Services, viewer: AgentView | None, definitions: tup
         with ui.row().classes('w-full items-center no-wrap gap-3').mark(f'holders-{definition.key}'):
             ui.image(image_url(definition.image)).classes('w-9 h-9 shrink-0')
             with ui.column().classes('gap-0'):
-                ui.label(definition.name).classes('font-medium')
-                ui.label(definition.description).classes('text-xs text-grey-7')
+                ui.label(definition.shown_name).classes('font-medium')
+                ui.label(definition.shown_description).classes('text-xs text-grey-7')
             ui.space()
             if not visible:
                 ui.label('—').classes('text-sm')

@@ -154,12 +154,12 @@ def register(services: Services, *, simulator: Simulator | None) -> None:
 
         def show_progress(view: ProgressView) -> None:
             if view.level > shown_level[0]:
-                ui.notify(_('Level up! You are now {title} (level {level}).').format(title=view.level_title,
+                ui.notify(_('Level up! You are now {title} (level {level}).').format(title=view.shown_level_title,
                                                                              level=view.level),
                           type='positive', icon=view.level_icon)
             shown_level[0] = view.level
             level_icon.set_name(view.level_icon)
-            level_chip.set_text(view.level_title)
+            level_chip.set_text(view.shown_level_title)
             if progress is not None:
                 progress.show(view)
 

@@ -18,8 +18,11 @@ from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
+from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_bounds, day_start, floor_day, next_day_start
+from services.domain.i18n import Translations, localized
+from services.domain.text import MAX_BADGE_DESCRIPTION, MAX_NAME, checked_translations
 
 E = TypeVar('E', bound=Enum)
 
@@ -66,6 +69,17 @@ class FilterOperator(str, Enum):
     IS_NOT = 'is_not'  # the field is none of the values (a missing field is none of them)
     CONTAINS = 'contains'  # a list field holds at least one of the values
     PRESENT = 'present'  # the field is there and not null
+
+
+BADGE_TEXTS = {'name': MAX_NAME, 'description': MAX_BADGE_DESCRIPTION}  # what a badge's translations hold
+
+
+def translations_of(value: object, limits: Mapping[str, int], what: str, error: type[Exception]) -> Translations:
+    """A definition's translations, checked (:func:`services.domain.text.checked_translations`), or ``error``."""
+    try:
+        return checked_translations(value, limits, what=what)
+    except ActionError as problem:
+        raise error(str(problem)) from None
 
 
 ONE = 'one'  # Metric.value: each matching event counts 1
@@ -185,8 +199,11 @@ class BadgeDefinition:
     teasing: bool = False  # shown only to its holder and leads unless the team opts in
     kind: BadgeKind = BadgeKind.METRIC
     rarity: float = 0.0  # RANDOM: the chance of each active agent on each day
+    # the name and description in other languages (services/domain/i18n.py's ``localized``): not a rule, so not compared
+    translations: Translations = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, 'translations', translations_of(self.translations, BADGE_TEXTS, 'badge', BadgeError))
         for name, enum in (('aggregation', Aggregation), ('window', Window), ('direction', Direction),
                            ('kind', BadgeKind)):
             object.__setattr__(self, name, enum_value(enum, getattr(self, name), name))
@@ -209,6 +226,15 @@ class BadgeDefinition:
             raise BadgeError(f'Each event counts 1, so a {self.aggregation.value} means nothing: count them, or '
                              f'measure a number field')
 
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language (read when shown), else the default one."""
+        return localized(self.name, self.translations, 'name')
+
+    @property
+    def shown_description(self) -> str:
+        return localized(self.description, self.translations, 'description')
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form, read back by :func:`badge_from_dict`."""
         metric = None if self.metric is None else {
@@ -218,7 +244,8 @@ class BadgeDefinition:
         return {'key': self.key, 'name': self.name, 'description': self.description, 'image': self.image,
                 'metric': metric, 'aggregation': self.aggregation.value, 'window': self.window.value,
                 'direction': self.direction.value, 'minimum_volume': self.minimum_volume, 'teasing': self.teasing,
-                'kind': self.kind.value, 'rarity': self.rarity}
+                'kind': self.kind.value, 'rarity': self.rarity,
+                'translations': {language: dict(texts) for language, texts in self.translations.items()}}
 
 
 def badge_from_dict(data: Mapping[str, Any]) -> BadgeDefinition:

@@ -80,13 +80,15 @@ def unknown_placeholders(body: str) -> list[str]:
     return list(dict.fromkeys(name for name in PLACEHOLDER_PATTERN.findall(body) if name not in PLACEHOLDERS))
 
 
-def visible_replies(replies: Iterable[CannedReplyView], agent_id: int) -> list[CannedReplyView]:
-    """The replies an agent may use, by shortcut: the shared ones and their own, their own winning a shared shortcut."""
+def visible_replies(replies: Iterable[CannedReplyView], agent_id: int, *,
+                    language: str | None = None) -> list[CannedReplyView]:
+    """The replies an agent may use, by shortcut: the shared ones and their own, their own winning a shared shortcut.
+    With the customer's ``language``, the replies written in it come first (each group by shortcut)."""
     by_shortcut: dict[str, CannedReplyView] = {}
     for reply in replies:
         if reply.owner_id == agent_id or (reply.shared and reply.shortcut not in by_shortcut):
             by_shortcut[reply.shortcut] = reply
-    return sorted(by_shortcut.values(), key=lambda reply: reply.shortcut)
+    return sorted(by_shortcut.values(), key=lambda reply: (reply.language != language, reply.shortcut))
 
 
 def render(body: str, values: Mapping[str, str]) -> str:

@@ -155,3 +155,16 @@ def _worded(value: object) -> object:
     if isinstance(value, Phrase):
         return value.text()
     return value() if callable(value) else value
+
+
+# A lead's own text (a badge's, a level's, a quest's or a reward's name and description) in other languages than the
+# floor's default (English: the row's own fields): {'fr': {'name': 'Contrôleur aérien', 'description': '…'}, …}.
+Translations = Mapping[str, Mapping[str, str]]
+
+
+def localized(default: str, translations: Translations | None, field: str, *, locale: str | None = None) -> str:
+    """A lead's text in the reader's language (the current one, or ``locale``'s): its translation there, else
+    ``default``, the text in the floor's default language (a language the lead left empty falls back to it)."""
+    language = supported(locale) if locale else current_language()
+    text = (translations or {}).get(language, {}).get(field, '')
+    return text if isinstance(text, str) and text.strip() else default

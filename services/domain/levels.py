@@ -3,7 +3,10 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from services.domain.errors import ActionError
 from services.domain.expressions import And, Comparison, Condition, condition_from_minimums, parse_condition
+from services.domain.i18n import Translations, localized
+from services.domain.text import MAX_NAME, checked_translations
 
 # the lifetime metrics a level condition may read: services/domain/projection.py's AgentMetrics counters (named here
 # because projection imports this module; tests/unit/test_levels.py checks that the two agree)
@@ -24,14 +27,25 @@ class Level:
     icon: str  # a Material icon name: emoji do not render on every kiosk screen
     condition: str = ''  # kept in canonical form; an empty condition is always reached
     minimums: Mapping[str, int] = field(default_factory=dict)  # metric name -> lifetime minimum
+    # the title in other languages (services/domain/i18n.py's ``localized``): not a rule, so not compared
+    translations: Translations = field(default_factory=dict, compare=False)
     compiled: Condition = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, 'translations', checked_translations(self.translations, LEVEL_TEXTS, what='level'))
+        except ActionError as error:
+            raise ValueError(str(error)) from None
         text = self.condition if self.condition.strip() or not self.minimums else condition_from_minimums(self.minimums)
         compiled = parse_condition(text, known=LEVEL_METRICS)
         object.__setattr__(self, 'compiled', compiled)
         object.__setattr__(self, 'condition', compiled.text)
         object.__setattr__(self, 'minimums', compiled.minimums)
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (read when shown), else the default one."""
+        return localized(self.title, self.translations, 'title')
 
     def reached_by(self, metrics: Mapping[str, int]) -> bool:
         return self.compiled.holds(metrics)
@@ -41,6 +55,8 @@ def check_condition(text: str) -> str:
     """Return a level condition in canonical form, or raise :class:`ExpressionError` with a message for the editor."""
     return parse_condition(text, known=LEVEL_METRICS).text
 
+
+LEVEL_TEXTS = {'title': MAX_NAME}  # what a level's translations hold
 
 # an agent earning ~150 points an hour climbs a level every day or two at first, and reaches the top in months
 DEFAULT_LEVELS: tuple[Level, ...] = (
@@ -158,10 +174,12 @@ def progress_to_next(number: int, metrics: Mapping[str, int], *,
 
 def level_as_dict(level: Level) -> dict[str, object]:
     """A JSON-ready form (a LEVELS_CHANGED event's data, a stored row), read back by :func:`levels_from_dicts`."""
-    return {'number': level.number, 'title': level.title, 'icon': level.icon, 'condition': level.condition}
+    return {'number': level.number, 'title': level.title, 'icon': level.icon, 'condition': level.condition,
+            'translations': {language: dict(texts) for language, texts in level.translations.items()}}
 
 
 def levels_from_dicts(rows: Sequence[Mapping[str, object]]) -> tuple[Level, ...]:
     """Levels from :func:`level_as_dict` forms, by number; raise ``ExpressionError`` for an invalid condition."""
     return tuple(sorted((Level(number=int(row['number']), title=str(row['title']), icon=str(row['icon']),
-                               condition=str(row['condition'])) for row in rows), key=lambda level: level.number))
+                               condition=str(row['condition']), translations=row.get('translations') or {})
+                         for row in rows), key=lambda level: level.number))

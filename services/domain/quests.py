@@ -15,7 +15,7 @@ a lead ends it. Rounds are a pure function of the events' times, so a replay fin
 a recurring quest the log again from the start of the round it falls in only, so the rounds over stand as they were.
 """
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -31,15 +31,20 @@ from services.domain.badges import (
     Metric,
     enum_value,
     metric_from_dict,
+    translations_of,
 )
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_start, floor_day, floor_zone, month_start, week_start
-from services.domain.i18n import N_, Phrase, phrase
+from services.domain.i18n import N_, Phrase, Translations, localized, phrase
 from services.domain.scoring import Domain
+from services.domain.text import MAX_DESCRIPTION, MAX_TITLE
 
 
 class QuestError(BadgeError):
     """An invalid quest; the message is meant for the lead who edits it."""
+
+
+QUEST_TEXTS = {'title': MAX_TITLE, 'description': MAX_DESCRIPTION}  # what a quest's translations hold
 
 
 class QuestScope(str, Enum):
@@ -89,8 +94,11 @@ class QuestDefinition:
     reward_badge: str | None = None  # a badge key, given for good when the quest is completed
     description: str = ''
     repeat: Repeat = Repeat.NONE  # daily or weekly: a new round each day or week from ``starts_at``
+    # the title and description in other languages (services/domain/i18n.py's ``localized``): not a rule, not compared
+    translations: Translations = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, 'translations', translations_of(self.translations, QUEST_TEXTS, 'quest', QuestError))
         for name, enum in (('aggregation', Aggregation), ('scope', QuestScope), ('reward_domain', Domain),
                            ('repeat', Repeat)):
             try:
@@ -153,6 +161,15 @@ class QuestDefinition:
             return self.starts_at if moment < self.ends_at else self.ends_at
         return self.round_span(number)[0]
 
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (read when shown), else the default one."""
+        return localized(self.title, self.translations, 'title')
+
+    @property
+    def shown_description(self) -> str:
+        return localized(self.description, self.translations, 'description')
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form, read back by :func:`quest_from_dict`."""
         return {'key': self.key, 'title': self.title, 'description': self.description, 'target': self.target,
@@ -162,7 +179,8 @@ class QuestDefinition:
                 'starts_at': self.starts_at.isoformat(), 'ends_at': self.ends_at.isoformat(),
                 'aggregation': self.aggregation.value, 'scope': self.scope.value, 'reward_points': self.reward_points,
                 'reward_domain': self.reward_domain.value, 'reward_badge': self.reward_badge,
-                'repeat': self.repeat.value}
+                'repeat': self.repeat.value,
+                'translations': {language: dict(texts) for language, texts in self.translations.items()}}
 
 
 def quest_from_dict(data: Mapping[str, Any]) -> QuestDefinition:
@@ -454,6 +472,16 @@ class QuestBar:
     done: bool
     reward: str  # '+50 productivity', '+20 quality and a badge'
     repeat: str = ''  # '' | 'daily' | 'weekly': the bar is this round's, ``ends_at`` the round's end
+    translations: Translations = field(default_factory=dict, compare=False)  # the quest's, for the reader's language
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (read when shown), else the default one."""
+        return localized(self.title, self.translations, 'title')
+
+    @property
+    def shown_description(self) -> str:
+        return localized(self.description, self.translations, 'description')
 
 
 def quest_bars(progress: Iterable[QuestProgress], now: datetime) -> tuple[QuestBar, ...]:
@@ -461,6 +489,7 @@ def quest_bars(progress: Iterable[QuestProgress], now: datetime) -> tuple[QuestB
     for p in progress:
         ends_at = p.quest.round_span(p.round)[1]
         bars.append(QuestBar(key=p.quest.key, title=p.quest.title, description=p.quest.description,
+                             translations=p.quest.translations,
                              value=p.value, target=p.quest.target, share=p.share, ends_at=ends_at,
                              time_left=time_left(ends_at - now), team=p.quest.scope == QuestScope.TEAM,
                              done=p.completed, reward=reward_text(p.quest),

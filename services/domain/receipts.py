@@ -377,11 +377,13 @@ def level_steps(reached: Sequence[ReachedLevel], *, level: int, levels: Sequence
             skipped = list(range(row.previous + 1, row.level))
             note = f'The same event passed level{"s" if len(skipped) > 1 else ""} ' \
                 f'{", ".join(map(str, skipped))} on the way.' if skipped else ''
-            steps.append(LevelStep(number=number, title=row.title, icon=table.icon if table else 'military_tech',
+            # the title in force then; in the reader's language while the level is still called so
+            title = table.shown_title if table is not None and table.title == row.title else row.title
+            steps.append(LevelStep(number=number, title=title, icon=table.icon if table else 'military_tech',
                                    reached_at=row.at, condition=row.condition or 'none',
                                    checks=condition_checks(condition, row.metrics), note=note, event=None))
             continue
-        title, icon = (table.title, table.icon) if table else (f'Level {number}', 'military_tech')
+        title, icon = (table.shown_title, table.icon) if table else (f'Level {number}', 'military_tech')
         if number == 1:
             note, when = 'Where everyone starts.', None
         elif number in passed:

@@ -4,20 +4,21 @@ An agent's spendable balance is separate from their lifetime points and level: p
 what they redeemed (pending or approved) plus what was refunded (denied). The log holds every redemption and decision,
 so a replay gives every balance back.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
-from services.domain.i18n import _, ngettext
-from services.domain.text import checked_text
+from services.domain.i18n import Translations, _, localized, ngettext
+from services.domain.text import checked_text, checked_translations
 from services.domain.wording import number
 
 MAX_NAME = 60
 MAX_DESCRIPTION = 300
 MAX_COST = 100_000
 MAX_STOCK = 10_000
+REWARD_TEXTS = {'name': MAX_NAME, 'description': MAX_DESCRIPTION}  # what a reward's translations hold
 
 
 class RedemptionStatus(str, Enum):
@@ -37,6 +38,7 @@ class RewardDraft:
     cost: int
     stock: int | None = None  # None: unlimited
     active: bool = True
+    translations: Translations = field(default_factory=dict)  # {language: {name, description}} (issue 16)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -47,6 +49,16 @@ class RewardView:
     cost: int
     stock: int | None
     active: bool
+    translations: Translations = field(default_factory=dict, compare=False)
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language (read when shown), else the default one."""
+        return localized(self.name, self.translations, 'name')
+
+    @property
+    def shown_description(self) -> str:
+        return localized(self.description, self.translations, 'description')
 
     @property
     def available(self) -> bool:
@@ -74,6 +86,13 @@ class RedemptionView:
     requested_at: datetime
     decided_at: datetime | None = None
     note: str = ''
+    # the reward's translations while it is still called ``reward_name`` (a renamed reward's old name stays as it was)
+    reward_translations: Translations = field(default_factory=dict, compare=False)
+
+    @property
+    def shown_reward_name(self) -> str:
+        """The reward's name in the reader's language (read when shown), else as it was called when redeemed."""
+        return localized(self.reward_name, self.reward_translations, 'name')
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -99,6 +118,10 @@ def problems_with(draft: RewardDraft) -> list[str]:
         problems.append(f'The cost must be between 1 and {MAX_COST:,} points.')
     if draft.stock is not None and not 0 <= draft.stock <= MAX_STOCK:
         problems.append(f'The stock must be between 0 and {MAX_STOCK:,} (leave it empty for unlimited).')
+    try:
+        checked_translations(draft.translations, REWARD_TEXTS, what='reward')
+    except ActionError as error:
+        problems.append(str(error))
     return problems
 
 

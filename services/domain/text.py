@@ -1,8 +1,10 @@
 """What a person may type into a field: one check for every form, the webhook and the API, run before anything is
 written, so that no input reaches the database or a traceback (issue 19, "Bad input everywhere")."""
 import re
+from collections.abc import Mapping
 
 from services.domain.errors import ActionError
+from services.domain.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 # The longest value each field takes; the database columns are at least this wide.
 MAX_NAME = 80  # a badge, a department, an automation rule, a level title
@@ -47,3 +49,33 @@ def checked_text(text: object, what: str, max_length: int, *, multiline: bool = 
         raise ActionError(f'The {what} holds a character it may not hold (U+{ord(match.group()):04X} at position '
                           f'{match.start() + 1}): remove it.')
     return text
+
+
+def checked_translations(value: object, limits: Mapping[str, int], *, what: str) -> dict[str, dict[str, str]]:
+    """A lead's translations of ``what`` ('badge') as they may be stored: ``{language: {field: text}}`` for the
+    languages besides the default one (``services/domain/i18n.py``'s), each field one of ``limits`` (its longest
+    length) and checked like the default text; empty texts and languages are dropped (they fall back to the default).
+
+    :raises ActionError: naming the language and field, for an unknown one or a text that may not be stored.
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ActionError(f'The {what} translations must be an object of languages.')
+    checked: dict[str, dict[str, str]] = {}
+    for language, texts in value.items():
+        if language not in LANGUAGES or language == DEFAULT_LANGUAGE:
+            known = ', '.join(code for code in LANGUAGES if code != DEFAULT_LANGUAGE)
+            raise ActionError(f'Unknown translation language {language!r} (known: {known}).')
+        if not isinstance(texts, Mapping):
+            raise ActionError(f'The {what} translation in {language!r} must be an object of texts.')
+        kept = {}
+        for name, text in texts.items():
+            if name not in limits:
+                raise ActionError(f'A {what} has no text {name!r} to translate (known: {", ".join(limits)}).')
+            if text := checked_text(text, f'{what} {name} ({language})', limits[name], name=name != 'description',
+                                    multiline=name == 'description'):
+                kept[name] = text
+        if kept:
+            checked[language] = kept
+    return checked

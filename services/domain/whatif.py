@@ -373,13 +373,16 @@ def _ranks(tally: PointsTally, resolved: PointsTally, floor: Sequence[FloorAgent
 def _badge_changes(before: Mapping[str, frozenset[int]], after: Mapping[str, frozenset[int]],
                    draft: Sequence[BadgeDefinition], live: Sequence[BadgeDefinition],
                    names: Mapping[int, str]) -> tuple[dict[str, Any], ...]:
-    named = {badge.key: badge.name for badge in live} | {badge.key: badge.name for badge in draft}
+    named = {badge.key: badge for badge in live} | {badge.key: badge for badge in draft}
     changes = []
     for key in sorted(set(before) | set(after)):
         gained = sorted(after.get(key, frozenset()) - before.get(key, frozenset()))
         lost = sorted(before.get(key, frozenset()) - after.get(key, frozenset()))
         if gained or lost:
-            changes.append({'badge': key, 'name': named.get(key, key), 'gained_by': gained, 'lost_by': lost,
+            badge = named.get(key)
+            changes.append({'badge': key, 'name': badge.name if badge else key,
+                            'translations': dict(badge.translations) if badge else {},  # the name in other languages
+                            'gained_by': gained, 'lost_by': lost,
                             'gained_by_names': [names.get(i, f'#{i}') for i in gained],
                             'lost_by_names': [names.get(i, f'#{i}') for i in lost]})
     return tuple(changes)

@@ -51,7 +51,7 @@ MAX_IMAGE_BYTES = 200 * 1024
 # scripts), the built-in set covers vector images
 IMAGE_SIGNATURES = ((b'\x89PNG\r\n\x1a\n', 'png', 'image/png'), (b'\xff\xd8\xff', 'jpg', 'image/jpeg'))
 DEFINITION_FIELDS = ('name', 'description', 'image', 'metric', 'aggregation', 'window', 'direction',
-                     'minimum_volume', 'teasing', 'kind', 'rarity')
+                     'minimum_volume', 'teasing', 'kind', 'rarity', 'translations')
 
 HistoryRow = tuple[str, int, datetime, datetime | None]  # badge key, agent id, gained at, lost at (None: still held)
 

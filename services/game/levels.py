@@ -11,10 +11,10 @@ from models import LevelRow
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.expressions import MAX_LENGTH, ExpressionError
-from services.domain.i18n import _
-from services.domain.levels import DEFAULT_LEVELS, Level, check_condition, level_as_dict, levels_from_dicts
+from services.domain.i18n import Translations, _
+from services.domain.levels import DEFAULT_LEVELS, LEVEL_TEXTS, Level, check_condition, level_as_dict, levels_from_dicts
 from services.domain.projection import LevelUp, Outcome
-from services.domain.text import MAX_ICON, MAX_NAME, checked_text
+from services.domain.text import MAX_ICON, MAX_NAME, checked_text, checked_translations
 from services.platform.directory import AgentView
 from services.platform.event_log import GameService
 
@@ -30,14 +30,16 @@ class LevelService:
 
     async def load(self) -> None:
         """Seed the table from the presets, and hand it to the projection (before the game loads)."""
-        rows = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
+        rows = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition', 'translations')
         if not rows:
             await LevelRow.bulk_create([LevelRow(**level_as_dict(level)) for level in DEFAULT_LEVELS])
             rows = [level_as_dict(level) for level in DEFAULT_LEVELS]
         self.game.projection.levels = levels_from_dicts(rows)
 
-    async def save(self, actor: AgentView, number: int, *, title: str, icon: str, condition: str) -> Level:
-        """Edit one level; an invalid condition is refused with the expression language's message."""
+    async def save(self, actor: AgentView, number: int, *, title: str, icon: str, condition: str,
+                   translations: Translations | None = None) -> Level:
+        """Edit one level; an invalid condition is refused with the expression language's message. ``translations``
+        are the title in other languages (None: keep the level's)."""
         if not actor.is_lead:
             raise ActionError(_('Only a team lead can edit levels.'))
         title = checked_text(title, 'level title', MAX_NAME, name=True, empty=_('A level needs a title and an icon.'))
@@ -52,12 +54,16 @@ class LevelService:
         levels = [level_as_dict(level) for level in self.levels]
         if not any(row['number'] == number for row in levels):
             raise ActionError(_('There is no level {number}.').format(number=number))
-        edited = {'number': number, 'title': title, 'icon': icon, 'condition': condition}
+        if translations is None:
+            translations = next(row['translations'] for row in levels if row['number'] == number)
+        translations = checked_translations(translations, LEVEL_TEXTS, what='level')
+        edited = {'number': number, 'title': title, 'icon': icon, 'condition': condition, 'translations': translations}
         levels = [edited if row['number'] == number else row for row in levels]
         previous = self.game.projection.levels
         try:
             async with self.game.unit_of_work() as work:
-                await LevelRow.filter(number=number).update(title=title, icon=icon, condition=condition)
+                await LevelRow.filter(number=number).update(title=title, icon=icon, condition=condition,
+                                                            translations=translations)
                 await work.record(EventKind.LEVELS_CHANGED, data={'levels': levels, 'by': actor.id})
         except BaseException:
             self.game.projection.levels = previous  # the projection switched when it folded the refused event
@@ -73,7 +79,8 @@ class LevelService:
             title = checked_text(level.title, 'level title', MAX_NAME, name=True,
                                  empty=_('A level needs a title and an icon.'))
             icon = checked_text(level.icon, 'level icon', MAX_ICON, empty=_('A level needs a title and an icon.'))
-            rows.append({'number': level.number, 'title': title, 'icon': icon, 'condition': level.condition})
+            rows.append({'number': level.number, 'title': title, 'icon': icon, 'condition': level.condition,
+                         'translations': checked_translations(level.translations, LEVEL_TEXTS, what='level')})
         if [row['number'] for row in rows] != list(range(1, len(rows) + 1)) or not rows or rows[0]['condition']:
             raise ActionError(_('Levels are numbered 1, 2, 3, … and everyone starts at level 1 (no condition).'))
         previous = self.game.projection.levels

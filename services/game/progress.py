@@ -1,13 +1,13 @@
 """The agent's progress card: lifetime and recent points, skills, level and the latest score receipts."""
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from nicegui import Event
 
 from models import LedgerEntry
 from services.domain.floor_calendar import floor_day
-from services.domain.i18n import floor_timezone
+from services.domain.i18n import Translations, floor_timezone, localized
 from services.domain.leaderboard import Period
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics, Outcome
@@ -61,6 +61,19 @@ class ProgressView:
     csat: float | None = None  # the agent's CSAT % over the last 7 days (None: no ratings)
     incentives: tuple[str, ...] = ()  # the incentives running now, worded ("×2 chat afternoon until 17:00 UTC")
     bests: BestsView | None = None  # personal bests and streaks, the agent against themselves (issue 20)
+    # the level titles in other languages (issue 16): the view is built once for every tab of the agent
+    level_translations: Translations = field(default_factory=dict, compare=False)
+    next_level_translations: Translations = field(default_factory=dict, compare=False)
+
+    @property
+    def shown_level_title(self) -> str:
+        """The level's title in the reader's language (read when shown)."""
+        return localized(self.level_title, self.level_translations, 'title')
+
+    @property
+    def shown_next_level_title(self) -> str | None:
+        return None if self.next_level_title is None else \
+            localized(self.next_level_title, self.next_level_translations, 'title')
 
 
 class ProgressService:
@@ -116,8 +129,9 @@ class ProgressService:
             skills={'quality': metrics.quality, 'speed': metrics.speed, 'productivity': metrics.productivity},
             daily=tally.daily(agent_id, today, CHART_DAYS),
             level=level.number, levels=len(self.game.projection.levels), level_title=level.title,
-            level_icon=level.icon,
+            level_icon=level.icon, level_translations=level.translations,
             next_level_title=next_level.title if next_level else None, next_level_progress=progress,
+            next_level_translations=next_level.translations if next_level else {},
             resolved=metrics.resolved, receipts=list(self._receipts.get(agent_id, ())),
             quests=self.quests.bars(agent_id) if self.quests is not None else (), incentives=self._running,
             csat=self.analytics.csat_week(agent_id) if self.analytics is not None else None,

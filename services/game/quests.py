@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from nicegui import Event
@@ -20,7 +20,7 @@ from models import LedgerEntry, QuestRow, StoredEvent
 from services.domain.badges import BadgeError, BadgeKind, metric_from_dict
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
-from services.domain.i18n import _
+from services.domain.i18n import Translations, _
 from services.domain.inbox import MAX_TAG_LENGTH
 from services.domain.projection import Outcome
 from services.domain.quests import (
@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 RECOVERY = timedelta(days=1)  # quests over for less than this before the last event are fed at start-up too
 TICK_SECONDS = 2.0  # how often (real time) the service looks whether a quest started or ended on the injected clock
 FIELDS = ('title', 'description', 'metric', 'aggregation', 'target', 'starts_at', 'ends_at', 'scope', 'reward_points',
-          'reward_domain', 'reward_badge', 'repeat')
+          'reward_domain', 'reward_badge', 'repeat', 'translations')
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -78,6 +78,7 @@ class QuestDraft:
     reward_domain: str = 'productivity'
     reward_badge: str = ''
     repeat: str = Repeat.NONE.value  # daily or weekly: the period's start is the first round's, and it runs until ended
+    translations: Translations = field(default_factory=dict)  # {language: {title, description}} (issue 16)
 
 
 class QuestService:
@@ -322,7 +323,7 @@ class QuestService:
                 description=draft.description.strip(), metric=metric, target=draft.target, starts_at=starts_at,
                 ends_at=ends_at, aggregation=draft.aggregation, scope=draft.scope, reward_points=draft.reward_points,
                 reward_domain=draft.reward_domain, reward_badge=badge,  # type: ignore[arg-type]  # checked when made
-                repeat=repeat)
+                repeat=repeat, translations=draft.translations)
         except BadgeError as error:
             raise ActionError(str(error)) from None
         if len(quest.title) > 120 or len(quest.description) > 300:
@@ -401,7 +402,7 @@ def definition_from_row(row: QuestRow) -> QuestDefinition:
                            target=row.target, starts_at=row.starts_at, ends_at=row.ends_at,
                            scope=row.scope, reward_points=row.reward_points,  # type: ignore[arg-type]
                            reward_domain=row.reward_domain, reward_badge=row.reward_badge,  # type: ignore[arg-type]
-                           repeat=row.repeat)  # type: ignore[arg-type]
+                           repeat=row.repeat, translations=row.translations)  # type: ignore[arg-type]
 
 
 def stored_definitions(rows: Sequence[QuestRow]) -> list[QuestDefinition]:

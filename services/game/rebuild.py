@@ -183,7 +183,8 @@ async def differences(rebuilt: Rebuilt) -> list[str]:
     lines += daily_differences(stored_resolved, rebuilt.resolved, 'resolved counts')
     lines += await redemption_differences(rebuilt.spending)
     lines += analytics_differences(await stored_analytics(), rebuilt.analytics)
-    stored_levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
+    stored_levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition',
+                                                                    'translations')
     if stored_levels and stored_levels != [level_as_dict(level) for level in rebuilt.levels]:
         lines.append('levels: the stored level table is not the one the log ends with')
     stored_badges = [definition_from_row(row) for row in await BadgeDefinitionRow.all().order_by('position', 'key')]

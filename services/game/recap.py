@@ -9,11 +9,11 @@ the log like everything else.
 """
 from datetime import date, datetime, timedelta
 
-from models import AnalyticsDay, BadgeHolding, StoredEvent
+from models import AnalyticsDay, BadgeHolding, QuestRow, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, Rating
 from services.domain.floor_calendar import day_start, floor_day
-from services.domain.i18n import _
+from services.domain.i18n import _, localized
 from services.domain.personal_bests import (
     DayFigures,
     RecapPeriod,
@@ -170,7 +170,7 @@ class RecapService:
     async def _badges(self, agent_id: int, start: datetime, finish: datetime) -> tuple[tuple[str, date], ...]:
         won = await BadgeHolding.filter(agent_id=agent_id, gained_at__gte=start, gained_at__lt=finish) \
             .order_by('gained_at', 'id').values_list('badge_key', 'gained_at')
-        names = {definition.key: definition.name for definition in self.badges.definitions}
+        names = {definition.key: definition.shown_name for definition in self.badges.definitions}  # reader's language
         return tuple((names.get(key, key), floor_day(gained)) for key, gained in won)
 
 
@@ -198,8 +198,17 @@ async def _quests(agent_id: int, start: datetime, finish: datetime) -> tuple[tup
     agents being inside the JSON data)."""
     completed = await StoredEvent.filter(kind=EventKind.QUEST_COMPLETED.value, occurred_at__gte=start,
                                          occurred_at__lt=finish).order_by('id').values_list('data', 'occurred_at')
-    return tuple((str(data.get('title', '')), floor_day(moment)) for data, moment in completed
-                 if agent_id in (data.get('agent_ids') or ()))
+    completed = [(data, moment) for data, moment in completed if agent_id in (data.get('agent_ids') or ())]
+    # the title the quest had then; in the reader's language while the quest is still called so
+    keys = {str(data.get('quest', '')) for data, _moment in completed}
+    texts = {key: (title, translations) for key, title, translations in
+             await QuestRow.filter(key__in=keys).values_list('key', 'title', 'translations')}
+    shown = []
+    for data, moment in completed:
+        title = str(data.get('title', ''))
+        current, translations = texts.get(str(data.get('quest', '')), ('', {}))
+        shown.append((localized(title, translations, 'title') if current == title else title, floor_day(moment)))
+    return tuple(shown)
 
 
 async def _kind_words(agent_id: int, start: datetime, finish: datetime) -> tuple[KindWord, ...]:

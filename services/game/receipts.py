@@ -115,7 +115,8 @@ class ReceiptService:
         zone = floor_timezone()  # the floor's clock, as the badge's days
         held = 'still held' if holding.lost_at is None else \
             f'held until {floor_time(holding.lost_at):%a %d %b %H:%M} {zone}'
-        return BadgeReceipt(badge_key=definition.key, name=definition.name, description=definition.description,
+        return BadgeReceipt(badge_key=definition.key, name=definition.shown_name,
+                            description=definition.shown_description,
                             image=definition.image, holder=self._name(agent_id), rule=badge_rule(definition),
                             window=window_text(definition.window, at), standing=standing,
                             gained=f'Gained on {floor_time(holding.gained_at):%a %d %b %H:%M} {zone}, {held}.',
@@ -139,8 +140,8 @@ class ReceiptService:
                  for step in steps]
         level = level_info(metrics.level, levels=projection.levels)
         following, _progress = progress_to_next(metrics.level, metrics.as_dict(), levels=projection.levels)
-        return LevelReceipt(agent=self._name(agent_id), level=level.number, title=level.title, steps=steps,
-                            next_title=following.title if following else None,
+        return LevelReceipt(agent=self._name(agent_id), level=level.number, title=level.shown_title, steps=steps,
+                            next_title=following.shown_title if following else None,
                             next_checks=condition_checks(following.compiled, metrics.as_dict()) if following else [])
 
     def _tipping_line(self, event: StoredEvent | None, points: Mapping[int, int]) -> EventLine | None:

@@ -13,6 +13,7 @@ from services.domain.i18n import N_, _, pgettext, phrase
 from services.domain.rewards import (
     MAX_DESCRIPTION,
     MAX_NAME,
+    REWARD_TEXTS,
     SPENDING,
     Balance,
     RedemptionStatus,
@@ -21,7 +22,7 @@ from services.domain.rewards import (
     RewardView,
     problems_with,
 )
-from services.domain.text import MAX_REASON, checked_text
+from services.domain.text import MAX_REASON, checked_text, checked_translations
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
@@ -140,7 +141,8 @@ class RewardService:
         values = dict(name=checked_text(draft.name, 'name', MAX_NAME, name=True),
                       description=checked_text(draft.description, 'description', MAX_DESCRIPTION, multiline=True),
                       cost=draft.cost,
-                      stock=draft.stock, active=draft.active)
+                      stock=draft.stock, active=draft.active,
+                      translations=checked_translations(draft.translations, REWARD_TEXTS, what='reward'))
         async with self.game.unit_of_work() as work:
             if reward_id is None:
                 reward = await Reward.create(**values)
@@ -181,7 +183,10 @@ class RewardService:
 
     def _redemption_view(self, row: Redemption) -> RedemptionView:
         agent = self.directory.agent(row.agent_id)
-        return RedemptionView(id=row.id, agent_id=row.agent_id, agent_name=agent.name if agent else f'#{row.agent_id}',
+        reward = self.rewards.get(row.reward_id)
+        translations = reward.translations if reward is not None and reward.name == row.reward_name else {}
+        return RedemptionView(reward_translations=translations,
+                              id=row.id, agent_id=row.agent_id, agent_name=agent.name if agent else f'#{row.agent_id}',
                               reward_id=row.reward_id, reward_name=row.reward_name, cost=row.cost,
                               status=RedemptionStatus(row.status), requested_at=row.requested_at,
                               decided_at=row.decided_at, note=row.note)
@@ -194,4 +199,4 @@ def _check_lead(actor: AgentView) -> None:
 
 def _view(reward: Reward) -> RewardView:
     return RewardView(id=reward.id, name=reward.name, description=reward.description, cost=reward.cost,
-                      stock=reward.stock, active=reward.active)
+                      stock=reward.stock, active=reward.active, translations=reward.translations or {})

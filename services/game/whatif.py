@@ -33,7 +33,8 @@ from services.platform.event_log import GameService, iterate_events
 async def live_rules() -> RuleSet:
     """Every rule in force, as the tables the edits keep hold them (their defaults before any edit)."""
     policies = await stored_policies()
-    levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition')
+    levels = await LevelRow.all().order_by('number').values('number', 'title', 'icon', 'condition',
+                                                             'translations')
     badges = [definition_from_row(row) for row in await BadgeDefinitionRow.all().order_by('position', 'key')]
     incentives = [Incentive(id=row.id, name=row.name, kind=IncentiveKind(row.kind), channel=row.channel,
                             starts_on=row.starts_on, ends_on=row.ends_on, from_time=row.from_time,
@@ -155,7 +156,9 @@ class RulesService:
         if removes_badges:
             raise ActionError(_('This draft changes the removal of badges: do that in their own tab (the preview shows '
                                 'it). Nothing was published.'))
-        badges = [badge for badge in draft.badges if live_badges.get(badge.key) != badge]
+        # translations are no rule (not compared with the definitions) but a draft publishes them too
+        badges = [badge for badge in draft.badges if (in_force := live_badges.get(badge.key)) != badge or
+                  in_force is not None and in_force.translations != badge.translations]
         live_incentives = {incentive.id: incentive for incentive in live.incentives}
         incentives = [incentive for incentive in draft.incentives if live_incentives.get(incentive.id) != incentive]
         ended = sorted(set(live_incentives) - {incentive.id for incentive in draft.incentives})
@@ -166,7 +169,8 @@ class RulesService:
                 if draft.policy != live.policy:
                     await self.scoring.save(actor, policy_as_dict(draft.policy))
                     published.append(_('scoring values'))
-                if draft.levels != live.levels:
+                if draft.levels != live.levels or \
+                        [level.translations for level in draft.levels] != [level.translations for level in live.levels]:
                     await self.levels.save_table(actor, draft.levels)
                     published.append(_('levels'))
                 for badge in badges:

@@ -36,9 +36,10 @@ class CannedReplyService:
     async def load(self) -> None:
         self.replies = {reply.id: _view(reply) for reply in await CannedReply.all()}
 
-    def visible_to(self, agent_id: int) -> list[CannedReplyView]:
-        """The shared replies and the agent's own, by shortcut; their own wins a shortcut both use."""
-        return visible_replies(self.replies.values(), agent_id)
+    def visible_to(self, agent_id: int, *, language: str | None = None) -> list[CannedReplyView]:
+        """The shared replies and the agent's own, by shortcut; their own wins a shortcut both use. With the
+        customer's ``language``, those written in it first."""
+        return visible_replies(self.replies.values(), agent_id, language=language)
 
     def shared(self) -> list[CannedReplyView]:
         return sorted((reply for reply in self.replies.values() if reply.shared), key=lambda reply: reply.shortcut)

@@ -72,9 +72,13 @@ class InboxService:
     def items(self) -> list[InboxItem]:
         return list(self.open_items.values())
 
-    async def canned_replies(self, agent_id: int | None = None) -> list[CannedReplyView]:
-        """The canned replies this agent may send (the shared ones and their own); without an agent, the shared ones."""
-        return self.canned.visible_to(agent_id) if agent_id is not None else self.canned.shared()
+    async def canned_replies(self, agent_id: int | None = None, *,
+                             language: str | None = None) -> list[CannedReplyView]:
+        """The canned replies this agent may send (the shared ones and their own); without an agent, the shared ones.
+        With the customer's ``language``, the replies written in it come first."""
+        if agent_id is None:
+            return self.canned.shared()
+        return self.canned.visible_to(agent_id, language=language)
 
     async def detail(self, conversation_id: int) -> ConversationDetail:
         conversation = await Conversation.get_or_none(id=conversation_id).prefetch_related('customer')

@@ -44,7 +44,8 @@ class ReplyBox:
         self.reply.on('keydown.ctrl.enter', self.send)
         self.reply.on('keydown.tab.prevent', self._pick_first)
         with ui.row().classes('w-full justify-end gap-2 shrink-0'):
-            CannedPicker(services, agent, on_pick=self._apply)
+            CannedPicker(services, agent, on_pick=self._apply,
+                         language=lambda: detail.customer_language if (detail := self.shown()) else None)
             buttons()
             self.send_button = ui.button(_('Send'), icon='send', on_click=self.send).props('no-caps').mark('send')
 

@@ -69,7 +69,8 @@ class ConversationView:
             return
         if (detail := await attempt_result(self.services.inbox.detail(conversation_id))) is None:
             return
-        canned = await self.services.inbox.canned_replies(self.agent.id)  # from memory: shared and own
+        # from memory: shared and own, those in the customer's language first
+        canned = await self.services.inbox.canned_replies(self.agent.id, language=detail.customer_language)
         if self.body is None:
             self._build()
         self.reply_box.canned = canned
