@@ -17,8 +17,9 @@ TEAMS = {1: 'Aurora', 2: 'Borealis'}
 
 def test_a_setup_keeps_the_slides_order_once_each_and_sorts_the_teams() -> None:
     setup = checked_setup(name='Lobby', team_ids=[2, 1, 2], slides=['queue', 'today', 'queue'], slide_seconds=15.0,
-                          teams=TEAMS)
+                          language='lv', teams=TEAMS)
     assert setup.team_ids == (1, 2) and setup.slides == (Slide.QUEUE, Slide.TODAY) and setup.slide_seconds == 15
+    assert setup.language == 'lv'
 
 
 @pytest.mark.parametrize(('team_ids', 'slides', 'seconds', 'message'), [
@@ -34,7 +35,14 @@ def test_a_setup_keeps_the_slides_order_once_each_and_sorts_the_teams() -> None:
 def test_a_bad_setup_is_refused_with_a_reason(team_ids: object, slides: object, seconds: object,
                                               message: str) -> None:
     with pytest.raises(ActionError, match=message):
-        checked_setup(name='Lobby', team_ids=team_ids, slides=slides, slide_seconds=seconds, teams=TEAMS)
+        checked_setup(name='Lobby', team_ids=team_ids, slides=slides, slide_seconds=seconds, language='en',
+                      teams=TEAMS)
+
+
+@pytest.mark.parametrize('language', ['de', '', None, 'FR', ['fr']])
+def test_a_language_the_app_does_not_speak_is_refused(language: object) -> None:
+    with pytest.raises(ActionError, match='languages offered'):
+        checked_setup(name='Lobby', team_ids=[], slides=['today'], slide_seconds=20, language=language, teams=TEAMS)
 
 
 def test_a_code_is_read_whatever_its_case_spaces_and_dash() -> None:
