@@ -14,6 +14,7 @@ import asyncpg
 from nicegui import Event
 from tortoise import Tortoise
 from tortoise.fields.data import JSON_LOADS
+from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
 from models import AgentScore, DailyPoints, LedgerEntry, LevelReached, StoredEvent
@@ -418,9 +419,10 @@ async def stored_tag_award(conversation_id: int, tag: str) -> TagAward | None:
 async def stored_vesting(*, since: datetime) -> dict[int, Vesting]:
     """Each agent's resolutions since ``since`` that no reopen or later resolution replaced, with the points a
     reopen would take back: what a replay's fold remembers of them (see ``GameProjection.vesting``)."""
-    first = await StoredEvent.filter(kind=EventKind.RESOLVED.value, occurred_at__gte=since).order_by('id') \
-        .limit(1).values_list('id', flat=True)
-    if not first:
+    # by the index on the time, not a walk of the log from its start
+    first = await StoredEvent.filter(kind=EventKind.RESOLVED.value, occurred_at__gte=since) \
+        .annotate(first=Min('id')).values_list('first', flat=True)
+    if not first or first[0] is None:
         return {}
     standing: dict[int, tuple[int, int, datetime]] = {}  # conversation -> (event id, agent, resolved at)
     for event_id, kind, agent_id, conversation_id, occurred_at in await StoredEvent.filter(
