@@ -202,8 +202,9 @@ class GameProjection:
             metrics.resolved += 1
             metrics.chats += channel == Channel.CHAT.value
             metrics.calls += channel == Channel.PHONE.value
-            if (previous := self.resolutions.get(event.conversation_id)) is not None:  # resolved again, not reopened
-                self._vest(previous.agent_id, event.conversation_id, None)
+            for agent_id, entries in self.vesting.items():  # resolved again, not reopened (its resolution may be
+                if event.conversation_id in entries:  # out of the bounded cache: a look at each agent is exact)
+                    self._vest(agent_id, event.conversation_id, None)
             self._set_resolution(event.conversation_id,
                                  Resolution(agent_id=event.agent_id, channel=channel, awards=tuple(awards),
                                             resolved_at=event.occurred_at))

@@ -7,9 +7,11 @@ from models import LedgerEntry, StoredEvent
 from services.container import Services
 from services.domain.events import EventKind
 from services.domain.scoring import CLAWED_BACK_ON_REOPEN, policy_as_dict
+from services.game.progress import ProgressView
 from services.game.rebuild import differences, replay
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
+from tests.integration.support import until
 from tests.integration.test_fair_play import arrive
 
 
@@ -108,3 +110,22 @@ async def test_an_untag_takes_the_tags_points_back_also_after_a_restart(
     assert receipt.title == f'-3 tag “billing” removed from #{conversation_id}: its points taken back'
     assert 'tagging and untagging earns nothing' in receipt.facts[0]
     assert await differences(await replay()) == []
+
+
+async def test_an_open_card_is_rebuilt_when_its_pending_points_bank_with_the_clock(
+        services: Services, clock: ManualClock, ana: AgentView) -> None:
+    seen: list[ProgressView] = []
+    services.progress.changed(ana.id).subscribe(seen.append)
+    await services.progress.view(ana.id)
+    conversation_id = await resolve(services, clock, ana)
+    earned = await resolution_points(conversation_id)
+    await until(lambda: bool(seen) and seen[-1].pending == earned,
+                message=lambda: f'the card to show {earned} pending, not {[view.pending for view in seen]}')
+    await services.progress.check_incentives()  # the scheduler's step: nothing banked yet, no card rebuilt
+    pushed = len(seen)
+    await services.progress.check_incentives()
+    assert len(seen) == pushed
+    clock.advance(timedelta(hours=72))
+    await services.progress.check_incentives()
+    await until(lambda: seen[-1].pending == 0 and seen[-1].banked == seen[-1].points,
+                message=lambda: f'the card to bank the points, not {seen[-1]}')
