@@ -76,7 +76,6 @@ class TagAward:
     """What a tag standing on a conversation earned its tagger, remembered so that removing it takes that back."""
     agent_id: int
     points: int
-    day: date  # the day of the daily cap it counted against
 
 
 Vesting = dict[int, tuple[datetime, int]]  # an agent's resolutions not reopened: conversation -> (resolved at, points)
@@ -127,7 +126,7 @@ class GameProjection:
         # begin() (None: it was not there)
         self._scopes: list[tuple[dict[Any, Any], ...]] = []
 
-    def _undoable(self) -> tuple[MutableMapping[Any, Any] | '_ByAgent', ...]:
+    def _undoable(self) -> 'tuple[MutableMapping[Any, Any] | _ByAgent, ...]':
         """What :meth:`rollback` restores, in the order of a scope's undo logs."""
         return self.agents, self.resolutions, self.low_value, _ByAgent(self.vesting), self.tags
 
@@ -311,22 +310,22 @@ class GameProjection:
             if event.kind == EventKind.TAGGED and event.conversation_id is not None:  # an untag takes it back
                 key = (event.conversation_id, event.data.get('tag', ''))
                 self._remember(4, key, self.tags.get(key))
-                self.tags[key] = TagAward(agent_id=event.agent_id, points=points, day=agent_day[1])
+                self.tags[key] = TagAward(agent_id=event.agent_id, points=points)
         return awards
 
     def _untag(self, event: GameEvent) -> list[Award]:
-        """A removed tag takes back what it earned, and gives that back to its day's cap: a tag, untag, tag loop
-        earns one tag's points, never more than the cap."""
+        """A removed tag takes back what it earned, counted in the cap of the day it is removed: the cap bounds each
+        day's net points from notes and tags (as the ledger dates them, which start-up reads back), so a tag, untag,
+        tag loop earns one tag's points and never more than the cap."""
         key = (event.conversation_id or 0, event.data.get('tag', ''))
         given = self.tags.get(key)
         if given is None:
             return []
         self._remember(4, key, given)
         del self.tags[key]
-        agent_day = (given.agent_id, given.day)
-        if agent_day in self.low_value:  # a day long past, not read back at start-up, takes no more tags anyway
-            self._remember(2, agent_day, self.low_value[agent_day])
-            self.low_value[agent_day] = max(0, self.low_value[agent_day] - given.points)
+        agent_day = (given.agent_id, event.occurred_at.date())
+        self._remember(2, agent_day, self.low_value.get(agent_day))
+        self.low_value[agent_day] = self.low_value.get(agent_day, 0) - given.points
         return untag_takeback(event, agent_id=given.agent_id, points=given.points)
 
     def _vest(self, agent_id: int, conversation_id: int, vesting: tuple[datetime, int] | None) -> None:

@@ -78,7 +78,7 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
                 'for that window, then banked, so this reopen takes nothing back and costs no penalty.']
     if kind == AwardKind.UNTAG.value:
         return [f'The tag “{data.get("tag", "")}” was removed, so the points putting it earned are taken back with a '
-                'new entry (and count no more against that day\'s cap on notes and tags): tagging and untagging '
+                'new entry (the day\'s cap on notes and tags counts them as given back): tagging and untagging '
                 'earns nothing.']
     if kind == AwardKind.DISPUTE.value and data.get('replaced'):
         return ['The customer rated the conversation again: the new rating replaces this one, so what it caused is '

@@ -413,7 +413,7 @@ async def stored_tag_award(conversation_id: int, tag: str) -> TagAward | None:
         return None
     points = sum(await LedgerEntry.filter(event_id=latest.id, agent_id=latest.agent_id, kind=AwardKind.TAG.value)
                  .values_list('points', flat=True))
-    return TagAward(agent_id=latest.agent_id, points=points, day=_utc(latest.occurred_at).date()) if points else None
+    return TagAward(agent_id=latest.agent_id, points=points) if points else None
 
 
 async def stored_vesting(*, since: datetime) -> dict[int, Vesting]:

@@ -74,7 +74,6 @@ def test_pending_points_bank_as_the_window_passes() -> None:
     projection = GameProjection(policy=WINDOW)
     projection.apply(resolved())
     projection.apply(resolved(event_id=2, ticket=124, at=RESOLVED_AT + timedelta(hours=48)))
-    assert projection.pending(AGENT, RESOLVED_AT + timedelta(hours=1)) == 20
     assert projection.pending(AGENT, RESOLVED_AT + timedelta(hours=50)) == 40
     assert projection.pending(AGENT, RESOLVED_AT + timedelta(hours=72)) == 20  # the first banked
     assert projection.pending(AGENT, RESOLVED_AT + timedelta(hours=120)) == 0
