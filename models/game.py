@@ -6,6 +6,7 @@ QUEUE_JUMP_DEFAULT = -50
 AGING_BOUNTY_DEFAULT = 8
 AGING_LIMIT_MINUTES_DEFAULT = 10
 LOW_VALUE_DAILY_CAP_DEFAULT = 20
+REOPEN_WINDOW_HOURS_DEFAULT = 72
 
 
 class StoredEvent(Model):
@@ -102,6 +103,8 @@ class ScoringPolicyRow(Model):
     note_points = fields.IntField(default=0, db_default=0)
     tag_points = fields.IntField(default=0, db_default=0)
     low_value_daily_cap = fields.IntField(default=LOW_VALUE_DAILY_CAP_DEFAULT, db_default=0)
+    # vesting: resolution points pending for this many hours on a new floor; 0 (a reopen always takes back) before it
+    reopen_window_hours = fields.IntField(default=REOPEN_WINDOW_HOURS_DEFAULT, db_default=0)
 
     class Meta:
         table = 'scoring_policy'

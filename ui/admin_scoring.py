@@ -16,7 +16,7 @@ from services.domain.wording import number, points
 from services.platform.directory import AgentView
 
 UNITS = {'points': N_('points'), 'minutes': N_('min'), 'resolved': N_('resolved'), 'percent': '%',
-         'points a day': N_('points a day')}  # through _()
+         'points a day': N_('points a day'), 'hours': N_('h')}  # through _()
 
 
 class ScoringTab:
@@ -97,4 +97,6 @@ def _value(spec: PolicyField, value: int) -> str:
         return _('{percent} %').format(percent=number(value)) if value else _('0 (off)')
     if spec.unit == 'points a day':
         return _('{count} points a day').format(count=number(value)) if value else _('0 (no cap)')
+    if spec.unit == 'hours':
+        return _('{count} h').format(count=number(value)) if value else _('0 (no window)')
     return _('{count} resolved').format(count=number(value)) if value else _('0 (everyone ranked)')

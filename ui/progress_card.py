@@ -45,6 +45,8 @@ class ProgressCard:
                     self.points = ui.label('0').classes('text-4xl font-bold text-primary').mark('lifetime-points') \
                         .props('data-testid=lifetime-points')
                     ui.label(_('lifetime points')).classes('text-xs text-grey-7')
+                    with ui.label().classes('text-xs text-grey-8').mark('card-vesting') as self.vesting:
+                        self.vesting_tooltip = ui.tooltip()
                 with ui.column().classes('gap-0 items-end'):
                     self.today = ui.label().classes('text-sm').mark('points-today')
                     self.week = ui.label().classes('text-sm').mark('points-week')
@@ -87,6 +89,7 @@ class ProgressCard:
         self.points.set_text(number(view.points))
         self.today.set_text(_('Today {points}').format(points=f'{view.today:+d}'))
         self.week.set_text(_('This week {points}').format(points=f'{view.week:+d}'))
+        self._show_vesting(view)
         self.csat.set_text(_('CSAT {percent} % (7 days)').format(percent=number(view.csat))
                            if view.csat is not None else _('CSAT: no ratings yet'))
         for label, receipt in zip(self.receipts, view.receipts + [None] * RECEIPTS_SHOWN, strict=False):
@@ -103,6 +106,16 @@ class ProgressCard:
             # plotly resends the whole figure: only when its data changed, and built once for all the agent's tabs
             self.chart.update_figure(_figure(tuple(view.skills.items()), tuple(view.daily), current_language()))
 
+
+    def _show_vesting(self, view: ProgressView) -> None:
+        """Pending and banked points, when a reopen window runs (without one, every point is banked at once)."""
+        self.vesting.set_visibility(view.reopen_window_hours > 0)
+        self.vesting.set_text(_('pending {pending} · banked {banked}').format(
+            pending=number(view.pending), banked=number(view.banked)))
+        self.vesting_tooltip.set_text(ngettext(
+            'A resolution\'s points are pending for {hours} hour: a reopen within it takes them back. Then they bank.',
+            'A resolution\'s points are pending for {hours} hours: a reopen within them takes them back. Then they '
+            'bank.', view.reopen_window_hours).format(hours=view.reopen_window_hours))
 
     def _show_incentives(self, running: tuple[str, ...]) -> None:
         """The incentives running now, as on /rewards: points count more while they last."""

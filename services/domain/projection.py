@@ -2,8 +2,9 @@
 from collections import OrderedDict
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from operator import attrgetter
+from typing import Any, Generic, TypeVar
 
 from services.domain.boss import BossBook
 from services.domain.events import Channel, EventKind, GameEvent, Rating
@@ -11,19 +12,25 @@ from services.domain.incentives import IncentiveBook
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, levels_from_dicts
 from services.domain.scoring import (
     LOW_VALUE_KINDS,
+    MAX_REOPEN_WINDOW,
     Award,
     ScoringPolicy,
+    banked,
+    banked_reopen,
     dispute_compensation,
     fair_play_bad_rating,
     fair_play_reopen,
     kudos_awards,
     low_value_award,
     merge_transfers,
+    pending_points,
     policy_from_dict,
     quest_awards,
     rating_awards,
     reopen_clawbacks,
     resolution_awards,
+    resolution_points,
+    untag_takeback,
 )
 from services.domain.wellbeing import WellbeingTracker
 
@@ -61,6 +68,17 @@ class Resolution:
     agent_id: int
     channel: str
     awards: tuple[Award, ...]
+    resolved_at: datetime  # when its reopen window began
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TagAward:
+    """What a tag standing on a conversation earned its tagger, remembered so that removing it takes that back."""
+    agent_id: int
+    points: int
+
+
+Vesting = dict[int, tuple[datetime, int]]  # an agent's resolutions not reopened: conversation -> (resolved at, points)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -85,9 +103,11 @@ class GameProjection:
     """Folds events into agent metrics, awards and levels; holds no I/O and no clock."""
 
     def __init__(self, *, policy: ScoringPolicy | None = None, levels: Sequence[Level] = DEFAULT_LEVELS,
-                 resolutions: MutableMapping[int, Resolution] | None = None) -> None:
+                 resolutions: MutableMapping[int, Resolution] | None = None,
+                 tags: MutableMapping[tuple[int, str], TagAward] | None = None) -> None:
         """:param resolutions: where resolutions are remembered: all of them by default (a replay), or a bounded
-            cache the live service refills from the database (see :meth:`missing_resolution`)."""
+            cache the live service refills from the database (see :meth:`missing_resolution`).
+        :param tags: the same for the tags that earned points (see :meth:`missing_tag`)."""
         self.policy = policy or ScoringPolicy()
         self.levels = levels
         self.agents: dict[int, AgentMetrics] = {}
@@ -98,54 +118,48 @@ class GameProjection:
         # each agent's points from notes and tags per day, for the daily cap (issue 18): a late arrival counts against
         # its own day, whatever came between (one number per agent and day they earned any: a few thousand a year)
         self.low_value: dict[tuple[int, date], int] = {}
-        # undo logs of the changes still open, innermost last: what each agent, resolution and low-value day was at
-        # its begin()
-        self._scopes: list[tuple[dict[int, AgentMetrics | None], dict[int, Resolution | None],
-                                 dict[tuple[int, date], int | None]]] = []
+        # each agent's resolutions that may still be pending (vesting, issue 18): those of the last
+        # MAX_REOPEN_WINDOW, whatever window a lead sets later; the live service reads them back at start-up
+        self.vesting: dict[int, Vesting] = {}
+        self.tags: MutableMapping[tuple[int, str], TagAward] = {} if tags is None else tags
+        # undo logs of the changes still open, innermost last: what each entry of :meth:`_undoable` was at its
+        # begin() (None: it was not there)
+        self._scopes: list[tuple[dict[Any, Any], ...]] = []
+
+    def _undoable(self) -> 'tuple[MutableMapping[Any, Any] | _ByAgent, ...]':
+        """What :meth:`rollback` restores, in the order of a scope's undo logs."""
+        return self.agents, self.resolutions, self.low_value, _ByAgent(self.vesting), self.tags
 
     def begin(self) -> None:
         """Start remembering what :meth:`apply` changes, so that :meth:`rollback` can undo it (scopes nest)."""
-        self._scopes.append(({}, {}, {}))
+        self._scopes.append(({}, {}, {}, {}, {}))
         self.incentives.begin()
         self.boss.begin()
         self.wellbeing.begin()
 
     def commit(self) -> None:
         """Keep the changes since the matching :meth:`begin`; an enclosing scope can still undo them."""
-        agents, resolutions, low_value = self._scopes.pop()
+        undo = self._scopes.pop()
         self.incentives.commit()
         self.boss.commit()
         self.wellbeing.commit()
         if self._scopes:
-            outer_agents, outer_resolutions, outer_low_value = self._scopes[-1]
-            for agent_id, metrics in agents.items():
-                outer_agents.setdefault(agent_id, metrics)
-            for conversation_id, resolution in resolutions.items():
-                outer_resolutions.setdefault(conversation_id, resolution)
-            for agent_day, points in low_value.items():
-                outer_low_value.setdefault(agent_day, points)
+            for inner, outer in zip(undo, self._scopes[-1], strict=True):
+                for key, before in inner.items():
+                    outer.setdefault(key, before)
 
     def rollback(self) -> None:
         """Undo every change since the matching :meth:`begin` (its database transaction was rolled back)."""
-        agents, resolutions, low_value = self._scopes.pop()
+        undo = self._scopes.pop()
         self.incentives.rollback()
         self.boss.rollback()
         self.wellbeing.rollback()
-        for agent_id, metrics in agents.items():
-            if metrics is None:
-                self.agents.pop(agent_id, None)
-            else:
-                self.agents[agent_id] = metrics
-        for conversation_id, resolution in resolutions.items():
-            if resolution is None:
-                self.resolutions.pop(conversation_id, None)
-            else:
-                self.resolutions[conversation_id] = resolution
-        for agent_day, points in low_value.items():
-            if points is None:
-                self.low_value.pop(agent_day, None)
-            else:
-                self.low_value[agent_day] = points
+        for before, store in zip(undo, self._undoable(), strict=True):
+            for key, value in before.items():
+                if value is None:
+                    store.pop(key, None)
+                else:
+                    store[key] = value
 
     def missing_resolution(self, event: GameEvent) -> int | None:
         """The conversation whose resolution a reopen (or a bad rating, which cancels some of it) needs but which is
@@ -156,6 +170,18 @@ class GameProjection:
                 and event.conversation_id not in self.resolutions:
             return event.conversation_id
         return None
+
+    def missing_tag(self, event: GameEvent) -> tuple[int, str] | None:
+        """The (conversation, tag) whose points a removed tag takes back but which is not in memory (a bounded cache,
+        or a restart)."""
+        if event.kind == EventKind.UNTAGGED and event.conversation_id is not None:
+            key = (event.conversation_id, event.data.get('tag', ''))
+            return key if key not in self.tags else None
+        return None
+
+    def pending(self, agent_id: int, now: datetime) -> int:
+        """The agent's resolution points still inside the reopen window at ``now`` (the rest are banked)."""
+        return pending_points(self.vesting.get(agent_id, {}).values(), now=now, policy=self.policy)
 
     def apply(self, event: GameEvent) -> Outcome:
         """Apply one event and return what it changed."""
@@ -175,22 +201,32 @@ class GameProjection:
             metrics.resolved += 1
             metrics.chats += channel == Channel.CHAT.value
             metrics.calls += channel == Channel.PHONE.value
+            for agent_id, entries in self.vesting.items():  # resolved again, not reopened (its resolution may be
+                if event.conversation_id in entries:  # out of the bounded cache: a look at each agent is exact)
+                    self._vest(agent_id, event.conversation_id, None)
             self._set_resolution(event.conversation_id,
-                                 Resolution(agent_id=event.agent_id, channel=channel, awards=tuple(awards)))
+                                 Resolution(agent_id=event.agent_id, channel=channel, awards=tuple(awards),
+                                            resolved_at=event.occurred_at))
+            self._vest(event.agent_id, event.conversation_id, (event.occurred_at, resolution_points(awards)))
             touched.add(event.agent_id)
             resolved = (event.agent_id, 1)
         elif event.kind == EventKind.REOPENED and event.conversation_id in self.resolutions:
             resolution = self.resolutions[event.conversation_id]
             self._set_resolution(event.conversation_id, None)
-            awards = reopen_clawbacks(event, list(resolution.awards))
-            awards += fair_play_reopen(event, resolution.awards, policy=self.policy)
             resolver, channel = resolution.agent_id, resolution.channel
-            metrics = self._metrics(resolver)
-            metrics.resolved -= 1
-            metrics.chats -= channel == Channel.CHAT.value
-            metrics.calls -= channel == Channel.PHONE.value
+            self._vest(resolver, event.conversation_id, None)
             touched.add(resolver)
-            resolved = (resolver, -1)
+            if banked(resolution.resolved_at, event.occurred_at, policy=self.policy):  # past the window: it stays
+                awards = banked_reopen(event, agent_id=resolver, resolved_at=resolution.resolved_at,
+                                       policy=self.policy)
+            else:
+                awards = reopen_clawbacks(event, list(resolution.awards))
+                awards += fair_play_reopen(event, resolution.awards, policy=self.policy)
+                metrics = self._metrics(resolver)
+                metrics.resolved -= 1
+                metrics.chats -= channel == Channel.CHAT.value
+                metrics.calls -= channel == Channel.PHONE.value
+                resolved = (resolver, -1)
         elif event.kind == EventKind.RATED and event.agent_id is not None:
             awards = rating_awards(event, policy=self.policy)
             resolution = self.resolutions.get(event.conversation_id) if event.conversation_id is not None else None
@@ -203,6 +239,8 @@ class GameProjection:
             touched.add(event.agent_id)
         elif event.kind in LOW_VALUE_KINDS and event.agent_id is not None:
             awards = self._low_value(event)
+        elif event.kind == EventKind.UNTAGGED and event.conversation_id is not None:
+            awards = self._untag(event)
         elif event.kind in (EventKind.INCENTIVE_SAVED, EventKind.INCENTIVE_DELETED):
             self.incentives.change(event)
         elif event.kind == EventKind.RATING_INVALIDATED and event.agent_id is not None:
@@ -267,10 +305,46 @@ class GameProjection:
         earned = self.low_value.get(agent_day, 0)
         awards = low_value_award(event, policy=self.policy, earned_today=earned)
         if points := sum(award.points for award in awards):
-            if self._scopes and agent_day not in self._scopes[-1][2]:
-                self._scopes[-1][2][agent_day] = self.low_value.get(agent_day)
+            self._remember(2, agent_day, self.low_value.get(agent_day))
             self.low_value[agent_day] = earned + points
+            if event.kind == EventKind.TAGGED and event.conversation_id is not None:  # an untag takes it back
+                key = (event.conversation_id, event.data.get('tag', ''))
+                self._remember(4, key, self.tags.get(key))
+                self.tags[key] = TagAward(agent_id=event.agent_id, points=points)
         return awards
+
+    def _untag(self, event: GameEvent) -> list[Award]:
+        """A removed tag takes back what it earned, counted in the cap of the day it is removed: the cap bounds each
+        day's net points from notes and tags (as the ledger dates them, which start-up reads back), so a tag, untag,
+        tag loop earns one tag's points and never more than the cap."""
+        key = (event.conversation_id or 0, event.data.get('tag', ''))
+        given = self.tags.get(key)
+        if given is None:
+            return []
+        self._remember(4, key, given)
+        del self.tags[key]
+        agent_day = (given.agent_id, event.occurred_at.date())
+        self._remember(2, agent_day, self.low_value.get(agent_day))
+        self.low_value[agent_day] = self.low_value.get(agent_day, 0) - given.points
+        return untag_takeback(event, agent_id=given.agent_id, points=given.points)
+
+    def _vest(self, agent_id: int, conversation_id: int, vesting: tuple[datetime, int] | None) -> None:
+        """Remember (or, with None, forget) a resolution that may be pending; forget those past the longest window."""
+        entries = self.vesting.get(agent_id)
+        if entries is None and vesting is None:
+            return
+        entries = self.vesting.setdefault(agent_id, {})
+        self._remember(3, (agent_id, conversation_id), entries.pop(conversation_id, None))
+        if vesting is not None:
+            entries[conversation_id] = vesting  # last: the oldest come first
+            oldest = vesting[0] - MAX_REOPEN_WINDOW
+            while (first := next(iter(entries))) != conversation_id and entries[first][0] < oldest:
+                self._remember(3, (agent_id, first), entries.pop(first))
+
+    def _remember(self, store: int, key: Any, before: Any) -> None:
+        """Note what entry ``key`` of the ``store``-th of :meth:`_undoable` was before this scope changed it."""
+        if self._scopes and key not in self._scopes[-1][store]:
+            self._scopes[-1][store][key] = before
 
     def _metrics(self, agent_id: int) -> AgentMetrics:
         metrics = self.agents.get(agent_id)
@@ -281,23 +355,43 @@ class GameProjection:
         return metrics
 
     def _set_resolution(self, conversation_id: int, resolution: Resolution | None) -> None:
-        if self._scopes and conversation_id not in self._scopes[-1][1]:
-            self._scopes[-1][1][conversation_id] = self.resolutions.get(conversation_id)
+        self._remember(1, conversation_id, self.resolutions.get(conversation_id))
         if resolution is None:
             self.resolutions.pop(conversation_id, None)
         else:
             self.resolutions[conversation_id] = resolution
 
 
-class BoundedResolutions(OrderedDict[int, Resolution]):
-    """The most recent resolutions only; older ones are read back from the ledger when a reopen needs them."""
+Key = TypeVar('Key')
+Value = TypeVar('Value')
+
+
+class BoundedMap(OrderedDict[Key, Value], Generic[Key, Value]):
+    """The most recent entries only; older ones are read back from the database when an event needs them."""
 
     def __init__(self, max_size: int) -> None:
         super().__init__()
         self.max_size = max_size
 
-    def __setitem__(self, key: int, value: Resolution) -> None:
+    def __setitem__(self, key: Key, value: Value) -> None:
         super().__setitem__(key, value)
         self.move_to_end(key)
         if len(self) > self.max_size:
             self.popitem(last=False)
+
+
+class BoundedResolutions(BoundedMap[int, Resolution]):
+    """The most recent resolutions only; older ones are read back from the ledger when a reopen needs them."""
+
+
+class _ByAgent:
+    """The vesting entries as the undo logs key them, by (agent, conversation)."""
+
+    def __init__(self, vesting: dict[int, Vesting]) -> None:
+        self.vesting = vesting
+
+    def __setitem__(self, key: tuple[int, int], value: tuple[datetime, int]) -> None:
+        self.vesting.setdefault(key[0], {})[key[1]] = value
+
+    def pop(self, key: tuple[int, int], default: None = None) -> tuple[datetime, int] | None:
+        return self.vesting.get(key[0], {}).pop(key[1], default)

@@ -77,8 +77,17 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
         comment = f' and wrote: “{data["comment"]}”' if data.get('comment') else ''
         return [f'The customer rated the resolution {data.get("rating", "")}{comment}.']
     if kind == AwardKind.CLAWBACK.value:
-        return [f'The conversation was reopened ({data.get("reason", "")}), so what its resolution earned is taken '
-                'back with a new entry; the original entry stays in the history.']
+        window = f' within the {_hours(policy.reopen_window)} h reopen window' if policy.reopen_window else ''
+        return [f'The conversation was reopened{window} ({data.get("reason", "")}), so what its resolution earned is '
+                'taken back with a new entry; the original entry stays in the history.']
+    if kind == AwardKind.BANKED.value:
+        return [f'The conversation was reopened ({data.get("reason", "")}) after its resolution\'s '
+                f'{_hours(policy.reopen_window)} h reopen window had passed: the resolution\'s points were pending '
+                'for that window, then banked, so this reopen takes nothing back and costs no penalty.']
+    if kind == AwardKind.UNTAG.value:
+        return [f'The tag “{data.get("tag", "")}” was removed, so the points putting it earned are taken back with a '
+                'new entry (the day\'s cap on notes and tags counts them as given back): tagging and untagging '
+                'earns nothing.']
     if kind == AwardKind.DISPUTE.value and data.get('replaced'):
         return ['The customer rated the conversation again: the new rating replaces this one, so what it caused is '
                 'taken back with a new entry; the original entry stays in the history.']
@@ -171,6 +180,8 @@ def describe(event_kind: str, data: Mapping[str, Any], actor: str) -> str:
             return f'{actor} had it open'
         case 'tagged':
             return f'{actor} tagged it “{data.get("tag", "")}”'
+        case 'untagged':
+            return f'{actor} removed the tag “{data.get("tag", "")}”'
         case 'note_added':
             return f'{actor} wrote an internal note ({data.get("length", 0)} characters)'
         case 'levels_changed':
@@ -462,3 +473,7 @@ def _words(name: str) -> str:
 
 def _minutes(delta) -> int:
     return round(delta.total_seconds() / 60)
+
+
+def _hours(span: timedelta) -> int:
+    return int(span.total_seconds() // 3600)

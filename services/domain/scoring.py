@@ -44,6 +44,8 @@ class AwardKind(str, Enum):
     NOTE = 'note'  # an internal note, when a lead gives notes points
     TAG = 'tag'  # a tag put on a conversation, when a lead gives tags points
     LOW_VALUE_CAP = 'low_value_cap'  # zero points: a note or tag past the agent's daily cap on them
+    BANKED = 'banked'  # zero points: reopened after the reopen window, so the resolution's points stay
+    UNTAG = 'untag'  # a removed tag takes back what putting it earned
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -71,6 +73,9 @@ class ScoringPolicy:
     note_points: int = 0
     tag_points: int = 0
     low_value_daily_cap: int = 20
+    # vesting: a resolution's points are pending while a reopen can still take them back, then they bank (0: no
+    # window, a reopen always takes back)
+    reopen_window: timedelta = timedelta(hours=72)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -93,6 +98,8 @@ class PolicyField:
             rule = _('a whole number from {low} to {high} (percent; 0 switches it off)')
         elif self.unit == 'points a day':
             rule = _('a whole number of points from 0 to {high} (0: no cap)')
+        elif self.unit == 'hours':
+            rule = _('a whole number of hours from 0 to {high} (0: no window, a reopen always takes back)')
         elif self.unit == 'minutes':
             rule = _('a whole number of minutes from {low} to {high} (a week)')
         else:
@@ -102,6 +109,7 @@ class PolicyField:
 
 MAX_POINTS = 500  # one event worth more than fifty fast resolutions is a typo, not a policy
 MAX_BOUNTY_STEPS = 5  # the aging bounty grows with each aging limit waited, up to this many times
+MAX_REOPEN_WINDOW = timedelta(days=30)  # how long the game remembers resolutions that may still be pending
 POLICY_FIELDS = (
     PolicyField(name='fast_limit_minutes', label=N_('Fast resolution limit'), unit='minutes', low=1, high=7 * 24 * 60,
                 meaning=N_('A conversation resolved within this many minutes of the customer writing in counts as '
@@ -147,6 +155,11 @@ POLICY_FIELDS = (
                 high=10 * MAX_POINTS,
                 meaning=N_('At most this many points a day for each agent from internal notes and tags together; past '
                            'it they earn nothing, so spamming notes or tags does not pay. 0: no cap.')),
+    PolicyField(name='reopen_window_hours', label=N_('Reopen window'), unit='hours', low=0,
+                high=int(MAX_REOPEN_WINDOW.total_seconds() // 3600),
+                meaning=N_('A resolution\'s points are pending for this many hours: a reopen within them takes the '
+                           'points back (and costs the reopen penalty); once the window passes without a reopen they '
+                           'bank, and a later reopen takes nothing back. 0: no window, a reopen always takes back.')),
 )
 
 
@@ -164,15 +177,17 @@ def policy_as_dict(policy: ScoringPolicy) -> dict[str, int]:
             'aging_bounty': policy.aging_bounty, 'aging_limit_minutes': int(policy.aging_limit.total_seconds() // 60),
             'bad_rating_cancel_percent': policy.bad_rating_cancel_percent,
             'reopen_penalty_percent': policy.reopen_penalty_percent, 'note_points': policy.note_points,
-            'tag_points': policy.tag_points, 'low_value_daily_cap': policy.low_value_daily_cap}
+            'tag_points': policy.tag_points, 'low_value_daily_cap': policy.low_value_daily_cap,
+            'reopen_window_hours': int(policy.reopen_window.total_seconds() // 3600)}
 
 
 FAIR_PLAY_OFF = ScoringPolicy(queue_jump=0, aging_bounty=0, bad_rating_cancel_percent=0, reopen_penalty_percent=0,
-                              low_value_daily_cap=0)
+                              low_value_daily_cap=0, reopen_window=timedelta(0))
 """The fair-play values where a record is older than them: the rules off (the aging limit counts only with a bounty;
-notes and tags earned nothing then, and had no cap)."""
+notes and tags earned nothing then, and had no cap; a reopen always took back)."""
 FAIR_PLAY_FIELDS = ('queue_jump', 'aging_bounty', 'aging_limit_minutes', 'bad_rating_cancel_percent',
-                    'reopen_penalty_percent', 'note_points', 'tag_points', 'low_value_daily_cap')
+                    'reopen_penalty_percent', 'note_points', 'tag_points', 'low_value_daily_cap',
+                    'reopen_window_hours')
 
 
 def policy_from_dict(values: Mapping[str, Any]) -> ScoringPolicy:
@@ -194,7 +209,9 @@ def policy_from_dict(values: Mapping[str, Any]) -> ScoringPolicy:
                          reopen_penalty_percent=values.get('reopen_penalty_percent', fair.reopen_penalty_percent),
                          note_points=values.get('note_points', fair.note_points),
                          tag_points=values.get('tag_points', fair.tag_points),
-                         low_value_daily_cap=values.get('low_value_daily_cap', fair.low_value_daily_cap))
+                         low_value_daily_cap=values.get('low_value_daily_cap', fair.low_value_daily_cap),
+                         reopen_window=timedelta(hours=values['reopen_window_hours'])
+                         if values.get('reopen_window_hours') is not None else fair.reopen_window)
 
 
 def check_policy(values: Mapping[str, Any]) -> ScoringPolicy:
@@ -359,6 +376,47 @@ def rating_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
         return [_award(event, policy.unhappy_customer, Domain.QUALITY, AwardKind.UNHAPPY_CUSTOMER,
                        wording.english(ticket=ticket))]
     return []
+
+
+# --- vesting (issue 18): a resolution's points count at once but stay pending while a reopen can take them back ---
+
+def resolution_points(awards: Sequence[Award]) -> int:
+    """What a reopen would take back of a resolution's awards: its pending points while the window runs."""
+    return sum(award.points for award in awards if award.kind in CLAWED_BACK_ON_REOPEN)
+
+
+def banked(resolved_at: datetime, reopened_at: datetime, *, policy: ScoringPolicy) -> bool:
+    """Whether a reopen at ``reopened_at`` comes after the resolution's window, so its points stay (no window: never).
+    """
+    return bool(policy.reopen_window) and reopened_at - resolved_at >= policy.reopen_window
+
+
+def banked_reopen(event: GameEvent, *, agent_id: int, resolved_at: datetime, policy: ScoringPolicy) -> list[Award]:
+    """The zero-point entry that tells the resolver why a reopen after the window took nothing back."""
+    assert event.kind == EventKind.REOPENED
+    hours = int(policy.reopen_window.total_seconds() // 3600)
+    return [Award(agent_id=agent_id, points=0, domain=Domain.PRODUCTIVITY, kind=AwardKind.BANKED,
+                  reason=f'{ticket_name(event)}: banked on {resolved_at + policy.reopen_window:%d %b %H:%M} UTC; '
+                         f'reopened after the {hours} h window, nothing taken back'[:200])]
+
+
+def pending_points(vesting: Iterable[tuple[datetime, int]], *, now: datetime, policy: ScoringPolicy) -> int:
+    """An agent's resolution points still inside the reopen window at ``now``, from (resolved at, points) of their
+    resolutions not reopened; the rest of their points are banked. No window: nothing is pending."""
+    if not policy.reopen_window:
+        return 0
+    since = now - policy.reopen_window
+    return sum(points for resolved_at, points in vesting if resolved_at > since)
+
+
+def untag_takeback(event: GameEvent, *, agent_id: int, points: int) -> list[Award]:
+    """A removed tag takes back what putting it earned its tagger (whoever removes it)."""
+    assert event.kind == EventKind.UNTAGGED
+    if not points:
+        return []
+    return [Award(agent_id=agent_id, points=-points, domain=Domain.PRODUCTIVITY, kind=AwardKind.UNTAG,
+                  reason=f'tag “{event.data.get("tag", "")}” removed from {ticket_name(event)}: its points taken '
+                         f'back'[:200])]
 
 
 def reopen_clawbacks(event: GameEvent, resolution_awards_given: list[Award]) -> list[Award]:

@@ -316,6 +316,8 @@ def _switched(live: GameProjection, draft: RuleSet) -> GameProjection:
     switched.incentives = book
     switched.wellbeing = live.wellbeing.copy()  # the hours already worked and the daily limit stay what they are
     switched.low_value = dict(live.low_value)  # the day's points from notes and tags count against the draft's cap
+    switched.tags = dict(live.tags)  # the tags standing, whose points an untag takes back
+    switched.vesting = {agent_id: dict(entries) for agent_id, entries in live.vesting.items()}  # pending resolutions
     for metrics in switched.agents.values():
         metrics.level = level_after(metrics.level, metrics.as_dict(), levels=draft.levels)
     return switched

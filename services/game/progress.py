@@ -65,6 +65,12 @@ class ProgressView:
     level_translations: Translations = field(default_factory=dict, compare=False)
     next_level_translations: Translations = field(default_factory=dict, compare=False)
 
+    # vesting (issue 18): of ``points``, the resolution points a reopen inside its window would still take back, and
+    # the rest; the window in hours (0: no window, nothing pending)
+    pending: int = 0
+    banked: int = 0
+    reopen_window_hours: int = 0
+
     @property
     def shown_level_title(self) -> str:
         """The level's title in the reader's language (read when shown)."""
@@ -89,6 +95,7 @@ class ProgressService:
         self._receipts: dict[int, deque[Receipt]] = {}
         self._events: dict[int, Event[ProgressView]] = {}
         self._dirty: set[int] = set()
+        self._pending_shown: dict[int, int] = {}  # each open card's pending points at the last scheduler step
         self.broadcast = Coalescer(self._flush, delay=coalesce_seconds, interval=interval)
         self.quests = quests
         self.analytics = analytics
@@ -122,6 +129,7 @@ class ProgressService:
         today = floor_day(self.clock.now())
         tally = self.leaderboard.tally
         level = level_info(metrics.level, levels=self.game.projection.levels)
+        pending = self.game.projection.pending(agent_id, self.clock.now())
         next_level, progress = progress_to_next(metrics.level, metrics.as_dict(), levels=self.game.projection.levels)
         return ProgressView(
             agent_id=agent_id, points=metrics.points,
@@ -135,7 +143,9 @@ class ProgressService:
             resolved=metrics.resolved, receipts=list(self._receipts.get(agent_id, ())),
             quests=self.quests.bars(agent_id) if self.quests is not None else (), incentives=self._running,
             csat=self.analytics.csat_week(agent_id) if self.analytics is not None else None,
-            bests=self.bests.view(agent_id) if self.bests is not None else None)
+            bests=self.bests.view(agent_id) if self.bests is not None else None,
+            pending=pending, banked=metrics.points - pending,
+            reopen_window_hours=int(self.game.projection.policy.reopen_window.total_seconds() // 3600))
 
     def _running_incentives(self) -> tuple[str, ...]:
         if self.incentives is None:
@@ -146,11 +156,18 @@ class ProgressService:
 
     async def check_incentives(self) -> None:
         """Incentives start and end with the clock, not with an event: a scheduler step (and a lead's edit) checks
-        which run now, once for the floor, and rebuilds the open cards only when that changed."""
+        which run now, once for the floor, and rebuilds the open cards only when that changed. Pending points bank
+        with the clock too: the open cards whose pending figure moved are rebuilt."""
         running = self._running_incentives()
         if running != self._running:
             self._running = running
             self.refresh(set(self._events))
+        now = self.clock.now()
+        for agent_id in self._events:
+            pending = self.game.projection.pending(agent_id, now)
+            if self._pending_shown.get(agent_id, pending) != pending:
+                self.refresh({agent_id})
+            self._pending_shown[agent_id] = pending
 
     def refresh(self, agent_ids: set[int]) -> None:
         """Build the cards of these agents again (those with open tabs) on the next flush."""

@@ -29,7 +29,7 @@ from services.domain.floor_calendar import floor_day
 from services.domain.leaderboard import PointsTally
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import Level, level_as_dict
-from services.domain.projection import AgentMetrics, GameProjection
+from services.domain.projection import AgentMetrics, GameProjection, Vesting
 from services.domain.quests import QuestCompletion, QuestDefinition, QuestTracker, logged_key, quests_from_data
 from services.domain.rewards import FoldedRedemption, RedemptionStatus, Spending
 from services.domain.scoring import ScoringPolicy, capped, policy_as_dict
@@ -56,6 +56,8 @@ LedgerKey = tuple[int, int, int, str, str, str]  # event id, agent id, points, d
 class Rebuilt:
     events: int = 0
     metrics: dict[int, AgentMetrics] = field(default_factory=dict)
+    # each agent's resolutions that may still be pending (vesting): what the live card's pending figure folds
+    vesting: dict[int, Vesting] = field(default_factory=dict)
     ledger: Counter[LedgerKey] = field(default_factory=Counter)
     tally: PointsTally = field(default_factory=PointsTally)
     resolved: PointsTally = field(default_factory=PointsTally)  # resolutions less reopens per agent and day
@@ -147,6 +149,7 @@ async def replay() -> Rebuilt:
     if stored:
         history.add(badges.board.advance(max(stored)))
     rebuilt.metrics = projection.agents
+    rebuilt.vesting = projection.vesting
     rebuilt.levels = tuple(projection.levels)
     rebuilt.badges = badges.definitions
     rebuilt.badge_history = history.rows()

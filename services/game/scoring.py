@@ -17,6 +17,7 @@ from services.domain.i18n import _
 from services.domain.scoring import (
     LOW_VALUE_KINDS,
     POLICY_FIELDS,
+    AwardKind,
     PolicyError,
     ScoringPolicy,
     check_policy,
@@ -55,7 +56,7 @@ class ScoringService:
         an empty day."""
         now = self.game.clock.now()
         since = datetime.combine(now.astimezone(UTC).date() - timedelta(days=LOW_VALUE_DAYS_READ), time(), UTC)
-        kinds = [kind.value for kind in LOW_VALUE_KINDS.values()]
+        kinds = [kind.value for kind in LOW_VALUE_KINDS.values()] + [AwardKind.UNTAG.value]  # an untag gives back
         earned: dict[tuple[int, date], int] = {}
         for agent_id, points, occurred_at in await LedgerEntry.filter(kind__in=kinds, occurred_at__gte=since) \
                 .values_list('agent_id', 'points', 'occurred_at'):

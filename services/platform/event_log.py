@@ -14,14 +14,24 @@ import asyncpg
 from nicegui import Event
 from tortoise import Tortoise
 from tortoise.fields.data import JSON_LOADS
+from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
 from models import AgentScore, DailyPoints, LedgerEntry, LevelReached, StoredEvent
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import floor_day
 from services.domain.level_history import ReachedLevel
-from services.domain.projection import AgentMetrics, BoundedResolutions, GameProjection, Outcome, Resolution
-from services.domain.scoring import Award, AwardKind, Domain
+from services.domain.projection import (
+    AgentMetrics,
+    BoundedMap,
+    BoundedResolutions,
+    GameProjection,
+    Outcome,
+    Resolution,
+    TagAward,
+    Vesting,
+)
+from services.domain.scoring import CLAWED_BACK_ON_REOPEN, MAX_REOPEN_WINDOW, Award, AwardKind, Domain
 from services.platform.clock import Clock
 from services.platform.level_history import level_rows, reached_levels
 from services.platform.rows import insert_rows
@@ -76,7 +86,8 @@ class GameService:
     def __init__(self, *, clock: Clock, resolution_cache_size: int = 20_000) -> None:
         self.clock = clock
         self.resolution_cache_size = resolution_cache_size
-        self.projection = GameProjection(resolutions=BoundedResolutions(resolution_cache_size))
+        self.projection = GameProjection(resolutions=BoundedResolutions(resolution_cache_size),
+                                         tags=BoundedMap(resolution_cache_size))
         self.committed: Event[list[Outcome]] = Event()
         self.followed: Event[list[Outcome]] = Event()  # another process's committed events, folded here (PostgreSQL)
         self._lock = asyncio.Lock()
@@ -93,7 +104,8 @@ class GameService:
     async def load(self) -> None:
         """Load the projection from its maintained aggregates: no replay of the log, whatever its length."""
         projection = GameProjection(policy=self.projection.policy, levels=self.projection.levels,
-                                    resolutions=BoundedResolutions(self.resolution_cache_size))
+                                    resolutions=BoundedResolutions(self.resolution_cache_size),
+                                    tags=BoundedMap(self.resolution_cache_size))
         self._shared = Tortoise.get_connection('default').capabilities.dialect == 'postgres'
         async with in_transaction() as connection:
             if self._shared:  # the aggregates and the last id of one moment: no other writer commits in between
@@ -103,6 +115,7 @@ class GameService:
             last_id = await StoredEvent.all().using_db(connection).order_by('-id').limit(1).values_list('id',
                                                                                                          flat=True)
         self._next_id = (last_id[0] if last_id else 0) + 1
+        projection.vesting = await stored_vesting(since=self.clock.now() - MAX_REOPEN_WINDOW)
         self.projection = projection
 
     @asynccontextmanager
@@ -194,10 +207,7 @@ class GameService:
         again: the recording process wrote them with the events. ``outcomes`` receives what was folded."""
         first = len(outcomes)
         async for event in iterate_events(after=self._next_id - 1):
-            if (conversation_id := self.projection.missing_resolution(event)) is not None:
-                resolution = await stored_resolution(conversation_id)
-                if resolution is not None:
-                    self.projection.resolutions[conversation_id] = resolution
+            await read_back(self.projection, event)
             outcomes.append(self.projection.apply(event))
             self._next_id = event.id + 1
         if folded := outcomes[first:]:
@@ -309,10 +319,7 @@ class UnitOfWork:
                           agent_id=agent_id, conversation_id=conversation_id, data=dict(data or {}))
         self.game._next_id += 1
         projection = self.game.projection
-        if (conversation_id := projection.missing_resolution(event)) is not None:
-            resolution = await stored_resolution(conversation_id)
-            if resolution is not None:
-                projection.resolutions[conversation_id] = resolution
+        await read_back(projection, event)
         outcome = projection.apply(event)
         if outcome.level_ups:
             self.levels_reached += reached_levels(outcome, projection)
@@ -372,6 +379,18 @@ async def add_daily_points(points: Iterable[tuple[int, date, int]],
         on_conflict=['agent_id', 'day'], update_fields=['points', 'resolved'], batch_size=CHUNK)
 
 
+async def read_back(projection: GameProjection, event: GameEvent) -> None:
+    """Put in the projection's memory what folding ``event`` needs and a bounded cache (or a restart) dropped."""
+    if (conversation_id := projection.missing_resolution(event)) is not None:
+        resolution = await stored_resolution(conversation_id)
+        if resolution is not None:
+            projection.resolutions[conversation_id] = resolution
+    if (tag_key := projection.missing_tag(event)) is not None:
+        tag_award = await stored_tag_award(*tag_key)
+        if tag_award is not None:
+            projection.tags[tag_key] = tag_award
+
+
 async def stored_resolution(conversation_id: int) -> Resolution | None:
     """What the conversation's latest resolution earned, from the log and the ledger, if it is still resolved."""
     latest = await StoredEvent.filter(conversation_id=conversation_id, kind__in=[EventKind.RESOLVED.value,
@@ -379,9 +398,58 @@ async def stored_resolution(conversation_id: int) -> Resolution | None:
     if latest is None or latest.kind != EventKind.RESOLVED.value or latest.agent_id is None:
         return None
     entries = await LedgerEntry.filter(event_id=latest.id).order_by('id')
-    return Resolution(agent_id=latest.agent_id, channel=latest.data['channel'], awards=tuple(
-        Award(agent_id=e.agent_id, points=e.points, domain=Domain(e.domain), kind=AwardKind(e.kind), reason=e.reason)
-        for e in entries))
+    return Resolution(agent_id=latest.agent_id, channel=latest.data['channel'], resolved_at=_utc(latest.occurred_at),
+                      awards=tuple(Award(agent_id=e.agent_id, points=e.points, domain=Domain(e.domain),
+                                         kind=AwardKind(e.kind), reason=e.reason) for e in entries))
+
+
+async def stored_tag_award(conversation_id: int, tag: str) -> TagAward | None:
+    """What the tag standing on the conversation earned its tagger, from the log and the ledger (None: nothing, or
+    it is not on the conversation)."""
+    events = await StoredEvent.filter(conversation_id=conversation_id, kind__in=[
+        EventKind.TAGGED.value, EventKind.UNTAGGED.value]).order_by('-id')  # a conversation's few tag events
+    latest = next((event for event in events if event.data.get('tag') == tag), None)
+    if latest is None or latest.kind != EventKind.TAGGED.value or latest.agent_id is None:
+        return None
+    points = sum(await LedgerEntry.filter(event_id=latest.id, agent_id=latest.agent_id, kind=AwardKind.TAG.value)
+                 .values_list('points', flat=True))
+    return TagAward(agent_id=latest.agent_id, points=points) if points else None
+
+
+async def stored_vesting(*, since: datetime) -> dict[int, Vesting]:
+    """Each agent's resolutions since ``since`` that no reopen or later resolution replaced, with the points a
+    reopen would take back: what a replay's fold remembers of them (see ``GameProjection.vesting``)."""
+    # by the index on the time, not a walk of the log from its start
+    first = await StoredEvent.filter(kind=EventKind.RESOLVED.value, occurred_at__gte=since) \
+        .annotate(first=Min('id')).values_list('first', flat=True)
+    if not first or first[0] is None:
+        return {}
+    standing: dict[int, tuple[int, int, datetime]] = {}  # conversation -> (event id, agent, resolved at)
+    for event_id, kind, agent_id, conversation_id, occurred_at in await StoredEvent.filter(
+            id__gte=first[0], kind__in=[EventKind.RESOLVED.value, EventKind.REOPENED.value]).order_by('id') \
+            .values_list('id', 'kind', 'agent_id', 'conversation_id', 'occurred_at'):
+        if kind == EventKind.REOPENED.value:
+            standing.pop(conversation_id, None)
+        elif agent_id is not None and conversation_id is not None:
+            standing.pop(conversation_id, None)  # re-inserted last, as the fold does
+            standing[conversation_id] = (event_id, agent_id, _utc(occurred_at))
+    kept = {conversation_id: fact for conversation_id, fact in standing.items() if fact[2] >= since}
+    points: dict[int, int] = defaultdict(int)
+    kinds = [kind.value for kind in CLAWED_BACK_ON_REOPEN]
+    ids = [event_id for event_id, _agent, _at in kept.values()]
+    for start in range(0, len(ids), CHUNK):
+        for event_id, value in await LedgerEntry.filter(event_id__in=ids[start:start + CHUNK], kind__in=kinds) \
+                .values_list('event_id', 'points'):
+            points[event_id] += value  # the resolver's: a resolution's awards are all theirs
+    vesting: dict[int, Vesting] = {}
+    for conversation_id, (event_id, agent_id, resolved_at) in kept.items():  # in the order the fold met them
+        vesting.setdefault(agent_id, {})[conversation_id] = (resolved_at, points[event_id])
+    return vesting
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stored time as the fold reads it (SQLite may hand back naive UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 async def iterate_events(batch_size: int = 10_000, *, after: int = 0) -> AsyncIterator[GameEvent]:

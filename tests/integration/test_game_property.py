@@ -1,6 +1,6 @@
 """Property: whatever events arrive (duplicates, late arrivals with earlier times, lead edits, restarts), the live
-game (points, levels, badge holders and their history, trophies, seasons' boards, kudos' awards, personal bests and
-streaks) equals a replay of the log."""
+game (points, pending points, levels, badge holders and their history, trophies, seasons' boards, kudos' awards,
+personal bests and streaks) equals a replay of the log."""
 import asyncio
 import contextlib
 import tempfile
@@ -17,6 +17,7 @@ from services.domain.analytics import AnalyticsTally
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.personal_bests import DayFigures, PersonalBests, fold_days, merged_days, with_today
+from services.domain.projection import GameProjection
 from services.domain.scoring import Award, AwardKind, Domain, ScoringPolicy, policy_as_dict
 from services.domain.seasons import Season, past_results
 from services.domain.trophies import monthly_winners
@@ -44,7 +45,7 @@ LEAD = AgentView(id=99, username='lead', name='Lena Lead', role='lead', team_id=
                  is_demo=False)
 CHANNELS = ('email', 'chat', 'phone', 'social')
 STATUSES = ('online', 'on_break', 'away', 'offline')
-ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'note_added', 'transferred', 'viewed',
+ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'untagged', 'note_added', 'transferred', 'viewed',
            'presence_changed',
            'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'edit_season', 'restart', 'boss_start',
            'boss_check', 'edit_wellbeing', 'kudos', 'bests')
@@ -109,6 +110,7 @@ def event_data(action: str, conversation: int, variant: int, clock: ManualClock)
     if action == 'presence_changed':
         return {'status': STATUSES[variant], 'previous': STATUSES[(variant + 1) % 4], 'seconds': 900 * variant}
     return {'reopened': {'reason': 'customer wrote again'}, 'tagged': {'tag': f'tag{variant}'},
+            'untagged': {'tag': f'tag{variant}'},
             'note_added': {'length': 5 + variant},
             'transferred': {'note_length': 10 * variant, 'channel': channel, 'status': 'open'},
             'viewed': {'seconds': 5 + 60 * variant}}[action]
@@ -221,7 +223,9 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                                                             'fast_limit_minutes': 20 + 30 * variant,
                                                             # notes and tags priced, their daily cap 0 (off) to 10
                                                             'note_points': 3 * variant, 'tag_points': variant,
-                                                            'low_value_daily_cap': 5 * (conversation % 3)}
+                                                            'low_value_daily_cap': 5 * (conversation % 3),
+                                                            # vesting: no window, or one the clock's steps pass
+                                                            'reopen_window_hours': (0, 1, 24, 48)[variant]}
                 if values != policy_as_dict(scoring.policy):  # saving the values in force is refused
                     await scoring.save(LEAD, values)
                 continue
@@ -238,6 +242,11 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
         await boss.load()  # the fight folded back from the log at a restart is the live one
         assert game.projection.boss.fight == live_fight
         assert rebuilt.metrics == game.projection.agents
+        now = wall.now()  # the card's pending points, kept live (and read back at a restart), are the replay's
+        replayed = GameProjection(policy=game.projection.policy)
+        replayed.vesting = rebuilt.vesting
+        assert {agent_id: game.projection.pending(agent_id, now) for agent_id in floor.agents} == \
+            {agent_id: replayed.pending(agent_id, now) for agent_id in floor.agents}
         today = wall.now().date()
         for agent_id in floor.agents:  # the card's bests, kept incrementally, are those the replay's days give
             await analytics.follow_ratings(agent_id)

@@ -57,6 +57,8 @@ async def test_a_database_of_the_release_before_migrations_is_upgraded_and_loses
     # nor were notes and tags priced or capped (the migration after 0010)
     assert all(dict(row)['note_points'] == dict(row)['tag_points'] == dict(row)['low_value_daily_cap'] == 0
                for row in after['scoring_policy'])
+    # nor was there a reopen window: a reopen always took back, as the log was scored
+    assert all(dict(row)['reopen_window_hours'] == 0 for row in after['scoring_policy'])
 
 
 async def test_a_new_database_gets_every_migration_and_a_second_start_changes_nothing(db_url: str) -> None:

@@ -44,8 +44,8 @@ def test_on_time_and_late_resolutions_name_the_sla_due_time() -> None:
 def test_ratings_clawbacks_and_disputes_are_explained() -> None:
     assert facts('happy_customer', 'rated', {'rating': 'good', 'comment': 'Thanks!'}, RESOLVED_AT) == [
         'The customer rated the resolution good and wrote: “Thanks!”.']
-    assert 'reopened (customer wrote again)' in facts('clawback', 'reopened', {'reason': 'customer wrote again'},
-                                                      RESOLVED_AT)[0]
+    assert 'reopened within the 72 h reopen window (customer wrote again)' in facts(
+        'clawback', 'reopened', {'reason': 'customer wrote again'}, RESOLVED_AT)[0]
     assert facts('dispute', 'rating_invalidated', {'reason': 'spam rating'}, RESOLVED_AT)[0].startswith(
         'A lead invalidated the rating: spam rating.')
     assert facts('first_contact', 'resolved', RESOLUTION, RESOLVED_AT) == [
@@ -59,7 +59,7 @@ def test_each_event_is_one_line_of_the_story() -> None:
     assert describe('assigned', {'by': 'routing'}, 'Ana Ozola') == 'Assigned to Ana Ozola by routing'
     assert describe('resolved', {}, 'Ana Ozola') == 'Ana Ozola resolved it'
     assert describe('tagged', {'tag': 'vip'}, 'Ana Ozola') == 'Ana Ozola tagged it “vip”'
-    assert describe('untagged', {'tag': 'vip'}, 'Ana Ozola') == 'Untagged (Ana Ozola)'
+    assert describe('untagged', {'tag': 'vip'}, 'Ana Ozola') == 'Ana Ozola removed the tag “vip”'
     assert describe('presence_changed', {'status': 'online', 'previous': 'on_break'}, 'Ana Ozola') == \
         'Ana Ozola went from on break to online'
 
