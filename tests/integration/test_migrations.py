@@ -161,7 +161,8 @@ async def test_the_next_migration_is_made_by_the_tool_and_applies_to_a_database_
     same to take the field out again. Nothing of it is kept."""
     repo = tmp_path / 'repo'
     for part in ('models', 'services/__init__.py', 'services/platform/__init__.py', 'services/platform/database.py',
-                 'services/platform/settings.py', 'pyproject.toml'):
+                 'services/platform/settings.py', 'services/domain/__init__.py', 'services/domain/i18n.py',
+                 'pyproject.toml'):
         target = repo / part
         target.parent.mkdir(parents=True, exist_ok=True)
         if (ROOT / part).is_dir():
