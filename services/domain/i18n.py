@@ -110,6 +110,12 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 (named like N_, which it pairs with)
+    """Mark a singular and its plural for the catalogs as one entry, as ``ngettext`` reads it (two ``N_()`` would be
+    two unrelated entries, which ``ngettext`` never finds); translate with ``ngettext`` where shown."""
+    return singular, plural
+
+
 def ngettext(singular: str, plural: str, count: int, *, locale: str | None = None) -> str:
     """The form of ``singular``/``plural`` that ``count`` takes in the current language: Latvian has three, chosen by
     the CLDR rule in lv.po's header (0, 10, 11–19 "punktu"; 1, 21 "punkts"; 2, 22 "punkti")."""
@@ -146,7 +152,7 @@ class Phrase:
 
 def phrase(message: str, plural: str = '', count: int = 1, /, **values: object) -> Phrase:
     """``Phrase(...)`` written as ``_()`` is: ``phrase(N_('{name} thanked you'), name=sender.name)``; a plural's number
-    comes third, ``phrase(N_('{count} point'), N_('{count} points'), 3, count=3)`` (positional: any name is free for a
+    comes third, ``phrase(*Nn_('{count} point', '{count} points'), 3, count=3)`` (positional: any name is free for a
     placeholder)."""
     return Phrase(message=message, plural=plural, count=count, values=values)
 

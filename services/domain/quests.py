@@ -35,7 +35,7 @@ from services.domain.badges import (
 )
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_start, floor_day, floor_zone, month_start, week_start
-from services.domain.i18n import N_, Phrase, Translations, localized, phrase
+from services.domain.i18n import N_, Nn_, Phrase, Translations, localized, phrase
 from services.domain.scoring import Domain
 from services.domain.text import MAX_DESCRIPTION, MAX_TITLE
 
@@ -521,16 +521,16 @@ def _by_end(quest: QuestDefinition, now: datetime) -> tuple[datetime, str]:
 
 # a completed quest's reward, each a whole sentence (the domain's word agrees with its number and case in each language)
 _EARNED = {
-    (False, Domain.QUALITY): (N_('You earn {points} quality point.'), N_('You earn {points} quality points.')),
-    (False, Domain.SPEED): (N_('You earn {points} speed point.'), N_('You earn {points} speed points.')),
-    (False, Domain.PRODUCTIVITY): (N_('You earn {points} productivity point.'),
-                                   N_('You earn {points} productivity points.')),
-    (True, Domain.QUALITY): (N_('Everyone in the team earns {points} quality point.'),
-                             N_('Everyone in the team earns {points} quality points.')),
-    (True, Domain.SPEED): (N_('Everyone in the team earns {points} speed point.'),
-                           N_('Everyone in the team earns {points} speed points.')),
-    (True, Domain.PRODUCTIVITY): (N_('Everyone in the team earns {points} productivity point.'),
-                                  N_('Everyone in the team earns {points} productivity points.'))}
+    (False, Domain.QUALITY): Nn_('You earn {points} quality point.', 'You earn {points} quality points.'),
+    (False, Domain.SPEED): Nn_('You earn {points} speed point.', 'You earn {points} speed points.'),
+    (False, Domain.PRODUCTIVITY): Nn_('You earn {points} productivity point.',
+                                   'You earn {points} productivity points.'),
+    (True, Domain.QUALITY): Nn_('Everyone in the team earns {points} quality point.',
+                             'Everyone in the team earns {points} quality points.'),
+    (True, Domain.SPEED): Nn_('Everyone in the team earns {points} speed point.',
+                           'Everyone in the team earns {points} speed points.'),
+    (True, Domain.PRODUCTIVITY): Nn_('Everyone in the team earns {points} productivity point.',
+                                  'Everyone in the team earns {points} productivity points.')}
 _BADGE_EARNED = {False: N_('You earn a badge.'), True: N_('Everyone in the team earns a badge.')}
 
 

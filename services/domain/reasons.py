@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from string import Formatter
 
-from services.domain.i18n import DEFAULT_LANGUAGE, N_, _, current_language, ngettext, supported
+from services.domain.i18n import DEFAULT_LANGUAGE, N_, Nn_, _, current_language, ngettext, supported
 
 NUMBERS = frozenset({'count', 'minutes', 'cap', 'hits', 'health', 'beyond', 'hours', 'conversation'})
 NUMBER = re.compile(r'-?\d+')
@@ -41,21 +41,26 @@ class ReasonTemplate:
         return template.format(**worded)
 
 
+def _forms(forms: tuple[str, str]) -> dict[str, str]:
+    """An ``Nn_()`` pair as a template's ``message`` and ``plural`` (one plural entry in the catalogs)."""
+    return {'message': forms[0], 'plural': forms[1]}
+
+
 FAST_RESOLUTION = ReasonTemplate(message=N_('fast resolution of {ticket}'))
 ON_TIME_RESOLUTION = ReasonTemplate(message=N_('on-time resolution of {ticket}'))
 LATE_RESOLUTION = ReasonTemplate(message=N_('late resolution of {ticket}'))
 FIRST_CONTACT = ReasonTemplate(message=N_('first-contact resolution of {ticket}'))
 QUEUE_JUMP = ReasonTemplate(
-    message=N_('queue jump on {ticket}: taken while {count} older conversation waited (no fast points)'),
-    plural=N_('queue jump on {ticket}: taken while {count} older conversations waited (no fast points)'), count='count')
+    **_forms(Nn_('queue jump on {ticket}: taken while {count} older conversation waited (no fast points)',
+    'queue jump on {ticket}: taken while {count} older conversations waited (no fast points)')), count='count')
 AGING_BOUNTY = ReasonTemplate(message=N_('aging bounty for {ticket}: taken after waiting {minutes} min'))
 BAD_RATING_CANCEL = ReasonTemplate(message=N_('bad rating of {ticket}: {reason} cancelled'))
 REOPEN_PENALTY = ReasonTemplate(message=N_('reopened {ticket}: {reason} cost once more'))
 NOTE = ReasonTemplate(message=N_('note on {ticket}'))
 TAG = ReasonTemplate(message=N_('tag “{tag}” on {ticket}'))
 UP_TO_CAP = ReasonTemplate(message=N_('{reason} (up to the daily cap of {cap})'))
-CAP_REACHED = ReasonTemplate(message=N_('{reason}: daily cap of {cap} points from notes and tags reached'),
-                             plural=N_('{reason}: daily cap of {cap} points from notes and tags reached'), count='cap')
+CAP_REACHED = ReasonTemplate(**_forms(Nn_('{reason}: daily cap of {cap} points from notes and tags reached',
+                             '{reason}: daily cap of {cap} points from notes and tags reached')), count='cap')
 HAPPY_CUSTOMER = ReasonTemplate(message=N_('happy customer on {ticket}'))
 UNHAPPY_CUSTOMER = ReasonTemplate(message=N_('unhappy customer on {ticket}'))
 # a connected helpdesk's customer rated again (issue 14): one sentence per earlier rating (the adjective agrees)
@@ -76,8 +81,8 @@ MERGED_INTO = ReasonTemplate(message=N_('merged into {name}'))
 MERGED_FROM = ReasonTemplate(message=N_('merged from {name}'))
 KUDOS = ReasonTemplate(message=N_('thanks from {name}: “{message}”'))
 # English says 'hits' whatever the number (as stored since the first boss); other languages choose their form
-BOSS = ReasonTemplate(message=N_('beat the queue boss “{name}” with the floor: {hits} of its {health} hits yours'),
-                      plural=N_('beat the queue boss “{name}” with the floor: {hits} of its {health} hits yours'),
+BOSS = ReasonTemplate(**_forms(Nn_('beat the queue boss “{name}” with the floor: {hits} of its {health} hits yours',
+                      'beat the queue boss “{name}” with the floor: {hits} of its {health} hits yours')),
                       count='health', translated=frozenset({'name'}))  # the bosses' names are N_()-marked
 WELLBEING_CAP = ReasonTemplate(message=N_('{ticket}: no points past your {hours}-hour day — take care'))
 INCENTIVE_BONUS = ReasonTemplate(message=N_('{label}: resolution {count} this hour (#{conversation}), beyond {beyond}'))

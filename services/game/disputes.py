@@ -8,7 +8,7 @@ from nicegui import Event
 from models import LedgerEntry, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, Rating
-from services.domain.i18n import N_, _, phrase
+from services.domain.i18n import N_, Nn_, _, phrase
 from services.domain.text import checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -185,7 +185,7 @@ class DisputeService:
             compensated = -sum(entry.points for entry in entries)
             invalidated = phrase(INVALIDATED.get(rating, INVALIDATED['bad']), ticket=rated.conversation_id,
                                  reason=reason)
-            compensation = phrase(N_('{points} point compensates it.'), N_('{points} points compensate it.'),
+            compensation = phrase(*Nn_('{points} point compensates it.', '{points} points compensate it.'),
                                   abs(compensated), points=f'{compensated:+d}')
             notice = Notice(words=phrase(N_('{invalidated} {compensation}'), invalidated=invalidated,
                                          compensation=compensation) if compensated else invalidated, kind='positive')

@@ -9,7 +9,7 @@ from tortoise.expressions import F
 from models import Redemption, Reward
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import N_, _, pgettext, phrase
+from services.domain.i18n import N_, Nn_, _, pgettext, phrase
 from services.domain.rewards import (
     MAX_DESCRIPTION,
     MAX_NAME,
@@ -115,12 +115,12 @@ class RewardService:
             if approve:
                 words = phrase(N_('{reward} was approved, enjoy!'), reward=view.reward_name)
             elif note:
-                words = phrase(N_('{reward} was denied and its {cost} point refunded: {note}'),
-                               N_('{reward} was denied and its {cost} points refunded: {note}'), view.cost,
+                words = phrase(*Nn_('{reward} was denied and its {cost} point refunded: {note}',
+                               '{reward} was denied and its {cost} points refunded: {note}'), view.cost,
                                reward=view.reward_name, cost=view.cost, note=note)
             else:
-                words = phrase(N_('{reward} was denied and its {cost} point refunded.'),
-                               N_('{reward} was denied and its {cost} points refunded.'), view.cost,
+                words = phrase(*Nn_('{reward} was denied and its {cost} point refunded.',
+                               '{reward} was denied and its {cost} points refunded.'), view.cost,
                                reward=view.reward_name, cost=view.cost)
             notice = Notice(words=words, kind='positive' if approve else 'warning')
             stored = _view(reward) if reward is not None else None

@@ -6,7 +6,7 @@ from string import Formatter
 import pytest
 
 from services.domain import reasons
-from services.domain.i18n import N_, _, phrase
+from services.domain.i18n import N_, _, ngettext, phrase
 from services.domain.quests import QuestCompletion, QuestScope, completion_notice
 from services.domain.reasons import BY_KIND, NESTED, NUMBERS, ReasonTemplate, reason_text
 from services.domain.scoring import AwardKind, Domain
@@ -152,3 +152,23 @@ def sample_values(template: ReasonTemplate) -> dict[str, object]:
     if 'label' in names:
         values['label'] = 'Double: Friday'  # a lead's label may hold a colon itself
     return values
+
+
+def test_every_plural_pair_is_one_plural_entry_in_the_catalogs() -> None:
+    """A singular and its plural are read with ngettext, which finds them only as one entry (msgid and msgid_plural):
+    marked as two N_() they were two unrelated entries, and never shown translated (so they are marked with Nn_())."""
+    import polib
+
+    from services.domain.i18n import LOCALES_DIR
+    from services.domain.quests import _EARNED
+    pairs = {(t.message, t.plural) for templates in BY_KIND.values() for t in templates if t.plural}
+    pairs |= set(_EARNED.values())
+    assert len(pairs) >= 9
+    for language in ('fr', 'nl', 'lv'):
+        catalog = polib.pofile(str(LOCALES_DIR / language / 'LC_MESSAGES' / 'deskquest.po'))
+        for singular, plural in pairs:
+            entry = catalog.find(singular)
+            assert entry is not None and entry.msgid_plural == plural, (language, singular)
+            assert all(entry.msgstr_plural.values()), (language, singular)
+        with reading_in(language):
+            assert ngettext(*next(iter(sorted(_EARNED.values()))), 2) != sorted(_EARNED.values())[0][1]
