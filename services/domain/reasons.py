@@ -74,6 +74,9 @@ UNHAPPY_AGAIN = {
         message=N_('unhappy customer on {ticket} (re-rated: replaces the earlier neutral rating)')),
     'bad': ReasonTemplate(message=N_('unhappy customer on {ticket} (re-rated: replaces the earlier bad rating)'))}
 CLAWBACK = ReasonTemplate(message=N_('reopened {ticket}: {reason} taken back'))
+BANKED = ReasonTemplate(message=N_('{ticket}: banked on {when} UTC; reopened after the {hours} h window, nothing taken '
+                                   'back'))
+UNTAG = ReasonTemplate(message=N_('tag “{tag}” removed from {ticket}: its points taken back'))
 RATING_REPLACED = ReasonTemplate(message=N_("replaced by the customer's new rating: {reason} taken back"))
 RATING_INVALIDATED = ReasonTemplate(message=N_('rating invalidated: {reason} compensated'))
 QUEST = ReasonTemplate(message=N_("quest '{title}' completed"))
@@ -95,6 +98,7 @@ BY_KIND: dict[str, tuple[ReasonTemplate, ...]] = {
     'late_resolution': (LATE_RESOLUTION,), 'first_contact': (FIRST_CONTACT,), 'queue_jump': (QUEUE_JUMP,),
     'aging_bounty': (AGING_BOUNTY,), 'bad_rating_cancel': (BAD_RATING_CANCEL,), 'reopen_penalty': (REOPEN_PENALTY,),
     'note': (UP_TO_CAP, NOTE), 'tag': (UP_TO_CAP, TAG), 'low_value_cap': (CAP_REACHED,),
+    'banked': (BANKED,), 'untag': (UNTAG,),
     'happy_customer': (*HAPPY_AGAIN.values(), HAPPY_CUSTOMER),
     'unhappy_customer': (*UNHAPPY_AGAIN.values(), UNHAPPY_CUSTOMER), 'clawback': (CLAWBACK,),
     'dispute': (RATING_REPLACED, RATING_INVALIDATED), 'quest': (QUEST,), 'merge': (MERGED_INTO, MERGED_FROM),

@@ -396,8 +396,8 @@ def banked_reopen(event: GameEvent, *, agent_id: int, resolved_at: datetime, pol
     assert event.kind == EventKind.REOPENED
     hours = int(policy.reopen_window.total_seconds() // 3600)
     return [Award(agent_id=agent_id, points=0, domain=Domain.PRODUCTIVITY, kind=AwardKind.BANKED,
-                  reason=f'{ticket_name(event)}: banked on {resolved_at + policy.reopen_window:%d %b %H:%M} UTC; '
-                         f'reopened after the {hours} h window, nothing taken back'[:200])]
+                  reason=reasons.BANKED.english(ticket=ticket_name(event), hours=hours,
+                                                when=f'{resolved_at + policy.reopen_window:%d %b %H:%M}')[:200])]
 
 
 def pending_points(vesting: Iterable[tuple[datetime, int]], *, now: datetime, policy: ScoringPolicy) -> int:
@@ -415,8 +415,7 @@ def untag_takeback(event: GameEvent, *, agent_id: int, points: int) -> list[Awar
     if not points:
         return []
     return [Award(agent_id=agent_id, points=-points, domain=Domain.PRODUCTIVITY, kind=AwardKind.UNTAG,
-                  reason=f'tag “{event.data.get("tag", "")}” removed from {ticket_name(event)}: its points taken '
-                         f'back'[:200])]
+                  reason=reasons.UNTAG.english(tag=event.data.get('tag', ''), ticket=ticket_name(event))[:200])]
 
 
 def reopen_clawbacks(event: GameEvent, resolution_awards_given: list[Award]) -> list[Award]:
