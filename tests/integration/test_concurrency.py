@@ -63,7 +63,8 @@ async def test_concurrent_resolutions_and_ratings_add_up(services: Services, clo
     entries = await LedgerEntry.filter(agent_id=ana.id).values_list('points', flat=True)
     # the ratings' 80 entries, and each bad rating's cancel in two domains
     assert (len(entries), sum(entries)) == (3 * COUNT + 80 + 20 * 2, expected_points)
-    seeded = {'reward_saved': len(REWARDS), 'incentive_saved': 1}  # the demo's store and incentive
+    # the demo's store and incentive, and a new floor's first badge edit (DEFAULT_BADGES' Worker counts breaks as work)
+    seeded = {'reward_saved': len(REWARDS), 'incentive_saved': 1, 'badges_changed': 1}
     assert Counter(await StoredEvent.all().values_list('kind', flat=True)) == {
         'conversation_created': COUNT + 8, 'assigned': COUNT, 'resolved': COUNT, 'rated': COUNT,
         'rule_applied': 2} | seeded  # rule_applied: the demo's Sales keywords rule, on the two seeded upgrade requests

@@ -214,7 +214,8 @@ async def test_without_the_lease_completions_are_kept_for_the_holder_and_recorde
     await services.quests._taken_over()  # the holder died before recording it: this process records it now
     await services.quests.settle()
     [completed] = await completions(quest.key)
-    assert told == [Notice(text="Quest completed: 'Reply once today'! +40 productivity points.", kind='positive')]
+    assert [(notice.text, notice.kind) for notice in told] == \
+        [("Quest completed: 'Reply once today'! You earn +40 productivity points.", 'positive')]
     await services.quests._taken_over()  # nothing kept any more: nothing recorded twice
     await services.quests.settle()
     assert [event.id for event in await completions(quest.key)] == [completed.id]
