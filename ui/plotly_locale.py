@@ -12,6 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 from babel import Locale
+from nicegui.observables import ObservableDict
 
 from services.domain.i18n import N_, _, current_language, speaking, supported
 
@@ -72,12 +73,27 @@ def _format(language: str) -> dict[str, Any]:
 
 def plotly_config(language: str | None = None) -> dict[str, Any]:
     """A figure's ``config`` in ``language`` (by default the current person's): its locale and that locale's
-    definition, and no plotly.js logo in the mode bar."""
-    language = supported(language or current_language())
+    definition, and no plotly.js logo in the mode bar. One object per language, shared by every chart: never change
+    it."""
+    return _shared_config(supported(language or current_language()))
+
+
+@cache
+def _shared_config(language: str) -> ObservableDict:
+    # NiceGUI wraps every dict and list put in an element's props in an observed copy per tab, except one already
+    # observed, which it keeps by reference: so the locale (about 60 strings in 9 dicts and lists) is held once per
+    # language, not once per tab showing a chart
     with speaking(language):
         dictionary = {text: _(text) for text in PLOTLY_TEXTS}
-    return {'locale': language, 'locales': {language: {'format': _format(language), 'dictionary': dictionary}},
-            'displaylogo': False}
+    return ObservableDict({'locale': language,
+                           'locales': {language: {'format': _format(language), 'dictionary': dictionary}},
+                           'displaylogo': False})
+
+
+def day_month_format(language: str) -> str:
+    """How ``language`` writes a day and its month as a d3 format ('%-d %b' in French, '%b %-d' in English), with
+    the locale's month names when the figure's config carries :func:`plotly_config`."""
+    return _format(supported(language))['dayMonth']
 
 
 def localized(figure: go.Figure) -> dict[str, Any]:

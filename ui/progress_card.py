@@ -15,6 +15,7 @@ from services.domain.wording import number
 from services.game.badges import image_url
 from services.game.personal_bests import BestsView
 from services.game.progress import RECEIPTS_SHOWN, ProgressView, Receipt
+from ui.plotly_locale import day_month_format, plotly_config
 from ui.quest_bars import QuestBars
 
 DOMAIN_COLORS = {'quality': '#7e57c2', 'speed': '#26a69a', 'productivity': '#ffa726'}
@@ -60,7 +61,9 @@ class ProgressCard:
                     .mark('card-recap')
             self.incentives = ui.row().classes('w-full gap-1').mark('card-incentives')
             self._incentives_shown: tuple[str, ...] | None = None
-            self.chart = ui.plotly({'data': [], 'layout': _layout(current_language())}).classes('w-full h-40')
+            language = current_language()
+            self.chart = ui.plotly({'data': [], 'layout': _layout(language), 'config': plotly_config(language)}) \
+                .classes('w-full h-40')
             self.badges = ui.row().classes('w-full gap-1 items-center').mark('card-badges')
             self._badge_keys: tuple[str, ...] | None = None
             self.quests = QuestBars()  # the running quests and team missions
@@ -183,8 +186,9 @@ def _layout(language: str) -> dict[str, Any]:
     figure.update_layout(margin=dict(l=10, r=10, t=24, b=10), showlegend=False, height=150,
                          paper_bgcolor='rgba(0,0,0,0)', plot_bgcolor='rgba(0,0,0,0)', font=dict(size=10))
     figure.update_annotations(font_size=11)
-    figure.update_xaxes(type='date', showgrid=False, tickformat='%d %b', dtick=4 * 86_400_000, tickfont=dict(size=9),
-                        row=1, col=2)
+    # the day and month in the language's order, its month names from the figure's config (plotly_config)
+    figure.update_xaxes(type='date', showgrid=False, tickformat=day_month_format(language), dtick=4 * 86_400_000,
+                        tickfont=dict(size=9), row=1, col=2)
     figure.update_xaxes(zeroline=True, nticks=3, tickfont=dict(size=9), row=1, col=1)
     layout = figure.to_plotly_json()['layout']
     # Plotly's default template styles every kind of chart (7 KB: 240 nested dicts and lists) and every tab keeps its
@@ -211,4 +215,4 @@ def _figure(skills: tuple[tuple[str, int], ...], daily: tuple[tuple[date, int], 
          'hoverinfo': 'x+y', 'xaxis': 'x', 'yaxis': 'y'},
         {'type': 'bar', 'x': [day.isoformat() for day, _points in daily], 'y': [points for _day, points in daily],
          'marker': {'color': '#5c6bc0'}, 'hovertemplate': hover, 'xaxis': 'x2', 'yaxis': 'y2'},
-    ], 'layout': _layout(language)}
+    ], 'layout': _layout(language), 'config': plotly_config(language)}

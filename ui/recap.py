@@ -19,12 +19,13 @@ from nicegui import app, ui
 from services.container import Services
 from services.domain.errors import ActionError
 from services.domain.floor_calendar import floor_day
-from services.domain.i18n import _
+from services.domain.i18n import _, current_language
 from services.domain.personal_bests import RecapPeriod, best_text, month_period, previous_month
 from services.domain.recap import SKILLS, Recap, best_title, period_title
 from services.domain.scoring import DOMAIN_TITLES
 from services.domain.wording import day as day_text
 from services.domain.wording import number, points
+from ui.plotly_locale import day_month_format, plotly_config
 from ui.progress_card import DOMAIN_COLORS
 from ui.session import current_agent, page_visitor
 
@@ -268,10 +269,11 @@ def _figure(recap: Recap) -> dict[str, Any]:
          'y': [figures.resolved for _day, figures in recap.days], 'line': {'color': DOMAIN_COLORS['productivity']}},
     ], 'layout': {'margin': {'l': 44, 'r': 44, 't': 10, 'b': 30}, 'height': 190, 'showlegend': False,
                   'paper_bgcolor': 'rgba(0,0,0,0)', 'plot_bgcolor': 'rgba(0,0,0,0)', 'font': {'size': 10},
-                  'xaxis': {'type': 'date', 'tickformat': '%d %b'},
+                  'xaxis': {'type': 'date', 'tickformat': day_month_format(current_language())},
                   'yaxis': {'title': {'text': _('points')}, 'rangemode': 'tozero'},
                   'yaxis2': {'title': {'text': _('resolved')}, 'overlaying': 'y', 'side': 'right', 'showgrid': False,
-                             'rangemode': 'tozero'}}}
+                             'rangemode': 'tozero'}},
+            'config': plotly_config()}  # Plotly's month and day names in the reader's language
 
 
 # The SVG is fetched with the tab's cookie and drawn as a data: image (the page's policy allows data: images, not

@@ -35,7 +35,7 @@ from services.domain.badges import (
 )
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_start, floor_day, floor_zone, month_start, week_start
-from services.domain.i18n import N_, Nn_, Phrase, Translations, localized, phrase
+from services.domain.i18n import N_, Nn_, Phrase, Translations, _, localized, ngettext, phrase
 from services.domain.scoring import Domain
 from services.domain.text import MAX_DESCRIPTION, MAX_TITLE
 
@@ -467,10 +467,12 @@ class QuestBar:
     target: int
     share: float
     ends_at: datetime
-    time_left: str  # '3 days left'
+    left: timedelta  # until ``ends_at``, when the bar was made
     team: bool  # a team mission: the team's shared progress
     done: bool
-    reward: str  # '+50 productivity', '+20 quality and a badge'
+    reward_points: int
+    reward_domain: Domain
+    reward_badge: bool
     repeat: str = ''  # '' | 'daily' | 'weekly': the bar is this round's, ``ends_at`` the round's end
     translations: Translations = field(default_factory=dict, compare=False)  # the quest's, for the reader's language
 
@@ -483,6 +485,16 @@ class QuestBar:
     def shown_description(self) -> str:
         return localized(self.description, self.translations, 'description')
 
+    @property
+    def time_left(self) -> str:
+        """'3 days left', in the reader's language (a bar is made once for all its agent's tabs)."""
+        return time_left(self.left)
+
+    @property
+    def reward(self) -> str:
+        """'+50 productivity', '+20 quality and a badge', in the reader's language."""
+        return reward_words(self.reward_points, self.reward_domain, self.reward_badge)
+
 
 def quest_bars(progress: Iterable[QuestProgress], now: datetime) -> tuple[QuestBar, ...]:
     bars = []
@@ -491,24 +503,44 @@ def quest_bars(progress: Iterable[QuestProgress], now: datetime) -> tuple[QuestB
         bars.append(QuestBar(key=p.quest.key, title=p.quest.title, description=p.quest.description,
                              translations=p.quest.translations,
                              value=p.value, target=p.quest.target, share=p.share, ends_at=ends_at,
-                             time_left=time_left(ends_at - now), team=p.quest.scope == QuestScope.TEAM,
-                             done=p.completed, reward=reward_text(p.quest),
+                             left=ends_at - now, team=p.quest.scope == QuestScope.TEAM, done=p.completed,
+                             reward_points=p.quest.reward_points, reward_domain=p.quest.reward_domain,
+                             reward_badge=bool(p.quest.reward_badge),
                              repeat='' if p.quest.repeat == Repeat.NONE else p.quest.repeat.value))
     return tuple(bars)
 
 
 def time_left(left: timedelta) -> str:
+    """'3 days left', '5 h left', '1 min left', in the language in force."""
     hours = left.total_seconds() / 3600
     if hours >= 48:
-        return f'{int(hours // 24)} days left'
+        days = int(hours // 24)
+        return ngettext('{count} day left', '{count} days left', days).format(count=days)
     if hours >= 1:
-        return f'{int(hours)} h left'
-    return f'{max(1, int(hours * 60))} min left'
+        return ngettext('{count} h left', '{count} h left', int(hours)).format(count=int(hours))
+    minutes = max(1, int(hours * 60))
+    return ngettext('{count} min left', '{count} min left', minutes).format(count=minutes)  # as the boss bar's
+
+
+# a quest's reward in short, each a whole phrase (a language may write the domain's word to agree with the number)
+_REWARD = {
+    (False, Domain.QUALITY): Nn_('+{points} quality', '+{points} quality'),
+    (False, Domain.SPEED): Nn_('+{points} speed', '+{points} speed'),
+    (False, Domain.PRODUCTIVITY): Nn_('+{points} productivity', '+{points} productivity'),
+    (True, Domain.QUALITY): Nn_('+{points} quality and a badge', '+{points} quality and a badge'),
+    (True, Domain.SPEED): Nn_('+{points} speed and a badge', '+{points} speed and a badge'),
+    (True, Domain.PRODUCTIVITY): Nn_('+{points} productivity and a badge', '+{points} productivity and a badge')}
+
+
+def reward_words(points: int, domain: Domain, badge: bool) -> str:
+    """'+50 productivity', '+20 quality and a badge', 'a badge' (or '' for no reward), in the language in force."""
+    if not points:
+        return _('a badge') if badge else ''
+    return ngettext(*_REWARD[badge, domain], points).format(points=points)
 
 
 def reward_text(quest: QuestDefinition) -> str:
-    points = f'+{quest.reward_points} {quest.reward_domain.value}' if quest.reward_points else ''
-    return ' and '.join(part for part in (points, 'a badge' if quest.reward_badge else '') if part)
+    return reward_words(quest.reward_points, quest.reward_domain, bool(quest.reward_badge))
 
 
 

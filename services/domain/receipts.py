@@ -25,12 +25,12 @@ from services.domain.badges import (
 from services.domain.events import GameEvent
 from services.domain.expressions import OPERATORS, Comparison, Condition, Node, Not, parse_condition
 from services.domain.floor_calendar import floor_time
-from services.domain.i18n import floor_timezone
+from services.domain.i18n import N_, Nn_, _, current_language, floor_timezone, ngettext
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import LEVEL_METRICS, Level
 from services.domain.reasons import reason_text
 from services.domain.scoring import MAX_BOUNTY_STEPS, AwardKind, ScoringPolicy
-from services.domain.wording import duration, ordinal
+from services.domain.wording import duration, ordinal, weekday_time
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -56,95 +56,151 @@ class ReceiptDetail:
         return f'{self.points:+d} {reason_text(self.reason, self.kind)}' if self.reason else self.title
 
 
+# what a rating's value is called (ui/my_ratings.py marks the words); another value is shown as it is stored
+RATING_VALUES = frozenset({'good', 'neutral', 'bad'})
+
+
 def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: datetime, *,
           policy: ScoringPolicy = ScoringPolicy()) -> list[str]:
-    """The rule behind one award, with the numbers of the event it was given for."""
+    """The rule behind one award, with the numbers of the event it was given for, in the language in force (a receipt
+    is worded when it is opened; an API call, with no reader, gets English)."""
     if kind == AwardKind.FAST_RESOLUTION.value:
         minutes = _minutes(occurred_at - datetime.fromisoformat(data['created_at']))
-        return [f'Resolved {minutes} min after the customer wrote in; under '
-                f'{_minutes(policy.fast_limit)} min counts as fast (+{policy.fast_resolution} speed).']
+        return [_('Resolved {minutes} min after the customer wrote in; under {limit} min counts as fast '
+                  '({points} speed).').format(minutes=minutes, limit=_minutes(policy.fast_limit),
+                                              points=f'{policy.fast_resolution:+d}')]
     if kind in (AwardKind.ON_TIME_RESOLUTION.value, AwardKind.LATE_RESOLUTION.value):
         due = datetime.fromisoformat(data['sla_due_at'])
         if kind == AwardKind.ON_TIME_RESOLUTION.value:
-            return [f'Resolved at {occurred_at:%d %b %H:%M}, before its SLA due time {due:%d %b %H:%M} '
-                    f'({policy.on_time_resolution:+d} productivity).']
-        return [f'Resolved at {occurred_at:%d %b %H:%M}, after its SLA due time {due:%d %b %H:%M} '
-                f'({policy.late_resolution:+d} productivity).']
+            return [_('Resolved at {resolved}, before its SLA due time {due} ({points} productivity).').format(
+                resolved=weekday_time(occurred_at), due=weekday_time(due), points=f'{policy.on_time_resolution:+d}')]
+        return [_('Resolved at {resolved}, after its SLA due time {due} ({points} productivity).').format(
+            resolved=weekday_time(occurred_at), due=weekday_time(due), points=f'{policy.late_resolution:+d}')]
     if kind == AwardKind.FIRST_CONTACT.value:
-        return [f'Resolved after a single customer message: first-contact resolution (+{policy.first_contact} '
-                'quality).']
+        return [_('Resolved after a single customer message: first-contact resolution ({points} quality).').format(
+            points=f'{policy.first_contact:+d}')]
     if kind in (AwardKind.HAPPY_CUSTOMER.value, AwardKind.UNHAPPY_CUSTOMER.value):
-        comment = f' and wrote: “{data["comment"]}”' if data.get('comment') else ''
-        return [f'The customer rated the resolution {data.get("rating", "")}{comment}.']
+        rating = str(data.get('rating', ''))
+        rating = _(rating) if rating in RATING_VALUES else rating
+        if data.get('comment'):
+            return [_('The customer rated the resolution {rating} and wrote: “{comment}”.').format(
+                rating=rating, comment=data['comment'])]
+        return [_('The customer rated the resolution {rating}.').format(rating=rating)]
     if kind == AwardKind.CLAWBACK.value:
-        window = f' within the {_hours(policy.reopen_window)} h reopen window' if policy.reopen_window else ''
-        return [f'The conversation was reopened{window} ({data.get("reason", "")}), so what its resolution earned is '
-                'taken back with a new entry; the original entry stays in the history.']
+        reason = data.get('reason', '')
+        if policy.reopen_window:
+            return [_('The conversation was reopened within the {hours} h reopen window ({reason}), so what its '
+                      'resolution earned is taken back with a new entry; the original entry stays in the history.')
+                    .format(hours=_hours(policy.reopen_window), reason=reason)]
+        return [_('The conversation was reopened ({reason}), so what its resolution earned is taken back with a new '
+                  'entry; the original entry stays in the history.').format(reason=reason)]
     if kind == AwardKind.BANKED.value:
-        return [f'The conversation was reopened ({data.get("reason", "")}) after its resolution\'s '
-                f'{_hours(policy.reopen_window)} h reopen window had passed: the resolution\'s points were pending '
-                'for that window, then banked, so this reopen takes nothing back and costs no penalty.']
+        return [_('The conversation was reopened ({reason}) after its resolution\'s {hours} h reopen window had '
+                  'passed: the resolution\'s points were pending for that window, then banked, so this reopen takes '
+                  'nothing back and costs no penalty.').format(reason=data.get('reason', ''),
+                                                               hours=_hours(policy.reopen_window))]
     if kind == AwardKind.UNTAG.value:
-        return [f'The tag “{data.get("tag", "")}” was removed, so the points putting it earned are taken back with a '
-                'new entry (the day\'s cap on notes and tags counts them as given back): tagging and untagging '
-                'earns nothing.']
+        return [_('The tag “{tag}” was removed, so the points putting it earned are taken back with a new entry (the '
+                  'day\'s cap on notes and tags counts them as given back): tagging and untagging earns nothing.')
+                .format(tag=data.get('tag', ''))]
     if kind == AwardKind.DISPUTE.value and data.get('replaced'):
-        return ['The customer rated the conversation again: the new rating replaces this one, so what it caused is '
-                'taken back with a new entry; the original entry stays in the history.']
+        return [_('The customer rated the conversation again: the new rating replaces this one, so what it caused is '
+                  'taken back with a new entry; the original entry stays in the history.')]
     if kind == AwardKind.DISPUTE.value:
-        return [f'A lead invalidated the rating: {data.get("reason", "no reason given")}. What it caused is '
-                'compensated with a new entry; the original entry stays in the history.']
+        return [_('A lead invalidated the rating: {reason}. What it caused is compensated with a new entry; the '
+                  'original entry stays in the history.').format(reason=data.get('reason') or _('no reason given'))]
     if kind == AwardKind.MERGE.value:
-        return [f'A lead merged {data.get("from_name", "an agent a helpdesk named")} into '
-                f'{data.get("into_name", "this agent")}: their points moved with new entries; the earlier entries '
-                'stay in the history.']
+        return [_('A lead merged {merged} into {kept}: their points moved with new entries; the earlier entries stay '
+                  'in the history.').format(merged=data.get('from_name') or _('an agent a helpdesk named'),
+                                            kept=data.get('into_name') or _('this agent'))]
     if kind == AwardKind.QUEST.value:
         return [quest_fact(data)]
     if kind == AwardKind.KUDOS.value:
-        return [f'{data.get("from_name", "A colleague")} said thanks: “{data.get("message", "")}”. A colleague’s '
-                f'thanks is worth {data.get("points", 0):+d} quality.']
+        return [_('{name} said thanks: “{message}”. A colleague’s thanks is worth {points} quality.').format(
+            name=data.get('from_name') or _('A colleague'), message=data.get('message', ''),
+            points=f'{data.get("points", 0):+d}')]
     if kind == AwardKind.BOSS.value:
-        return ['This resolution was the last hit on the queue boss before its deadline: everyone who resolved a '
-                'conversation during the fight gets the same victory award, whatever their share.']
+        return [_('This resolution was the last hit on the queue boss before its deadline: everyone who resolved a '
+                  'conversation during the fight gets the same victory award, whatever their share.')]
     if kind == AwardKind.WELLBEING.value:
-        return ['You had worked more hours that day than the daily limit a lead set (time online or away counts, '
-                'breaks do not): past it, work earns no points, so that nobody is rewarded for overwork.']
+        return [_('You had worked more hours that day than the daily limit a lead set (time online or away counts, '
+                  'breaks do not): past it, work earns no points, so that nobody is rewarded for overwork.')]
     if kind == AwardKind.QUEUE_JUMP.value:
-        return [f'Taken while {data.get("passed_over", 0)} older {data.get("channel", "")} conversation(s) waited '
-                f'unassigned: a queue jump earns no fast-resolution points, and {policy.queue_jump:+d} speed. '
-                'Taking the oldest waiting conversation first avoids it.']
+        waited = int(data.get('passed_over', 0))
+        return [ngettext('Taken while {count} older {channel} conversation waited unassigned: a queue jump earns no '
+                         'fast-resolution points, and {points} speed. Taking the oldest waiting conversation first '
+                         'avoids it.',
+                         'Taken while {count} older {channel} conversations waited unassigned: a queue jump earns no '
+                         'fast-resolution points, and {points} speed. Taking the oldest waiting conversation first '
+                         'avoids it.', waited)
+                .format(count=waited, channel=data.get('channel', ''), points=f'{policy.queue_jump:+d}')]
     if kind == AwardKind.AGING_BOUNTY.value:
         waited, limit = _minutes(timedelta(seconds=data.get('waited_seconds', 0))), _minutes(policy.aging_limit)
-        return [f'It waited {waited} min before anyone took it; each whole {limit} min of waiting pays '
-                f'{policy.aging_bounty:+d} productivity (at most {MAX_BOUNTY_STEPS} times).']
+        return [ngettext('It waited {waited} min before anyone took it; each whole {limit} min of waiting pays '
+                         '{points} productivity (at most {count} time).',
+                         'It waited {waited} min before anyone took it; each whole {limit} min of waiting pays '
+                         '{points} productivity (at most {count} times).', MAX_BOUNTY_STEPS)
+                .format(waited=waited, limit=limit, points=f'{policy.aging_bounty:+d}', count=MAX_BOUNTY_STEPS)]
     if kind == AwardKind.BAD_RATING_CANCEL.value:
-        return [f'The customer rated the resolution bad, so {policy.bad_rating_cancel_percent} % of the fast and '
-                'on-time points it earned are cancelled with a new entry: volume pays only with quality.']
+        return [_('The customer rated the resolution bad, so {percent} % of the fast and on-time points it earned are '
+                  'cancelled with a new entry: volume pays only with quality.')
+                .format(percent=policy.bad_rating_cancel_percent)]
     if kind == AwardKind.REOPEN_PENALTY.value:
-        return [f'The conversation was reopened: beside taking back what its resolution earned, it costs '
-                f'{policy.reopen_penalty_percent} % of the fast and on-time points once more.']
+        return [_('The conversation was reopened: beside taking back what its resolution earned, it costs {percent} % '
+                  'of the fast and on-time points once more.').format(percent=policy.reopen_penalty_percent)]
     if kind in (AwardKind.NOTE.value, AwardKind.TAG.value):
-        what, points = ('internal note', policy.note_points) if kind == AwardKind.NOTE.value else \
-            ('tag', policy.tag_points)
-        cap = f' up to {policy.low_value_daily_cap} points a day from notes and tags together' \
-            if policy.low_value_daily_cap else ''
-        return [f'Each {what} earns {points:+d} productivity{cap}.']
+        return [_low_value_fact(kind == AwardKind.NOTE.value, policy)]
     if kind == AwardKind.LOW_VALUE_CAP.value:
-        return [f'Notes and tags together earn at most {policy.low_value_daily_cap} points a day; that day\'s were '
-                'already earned, so this one earned nothing. The cap keeps trivial notes and tags from paying: '
-                'resolving conversations well is what scores.']
+        cap = policy.low_value_daily_cap
+        return [ngettext('Notes and tags together earn at most {count} point a day; that day\'s were already earned, '
+                         'so this one earned nothing. The cap keeps trivial notes and tags from paying: resolving '
+                         'conversations well is what scores.',
+                         'Notes and tags together earn at most {count} points a day; that day\'s were already earned, '
+                         'so this one earned nothing. The cap keeps trivial notes and tags from paying: resolving '
+                         'conversations well is what scores.', cap).format(count=cap)]
     if kind == AwardKind.INCENTIVE.value:
-        return ['A lead’s incentive was running when this event happened; its extra points are their own entry.']
-    return [f'Given for the {event_kind.replace("_", " ")} event.']
+        return [_('A lead’s incentive was running when this event happened; its extra points are their own entry.')]
+    return [_('Given for the {event} event.').format(event=event_kind.replace('_', ' '))]
+
+
+def _low_value_fact(note: bool, policy: ScoringPolicy) -> str:
+    """What a note or a tag earns, and the day's cap on both when there is one."""
+    points, cap = f'{policy.note_points if note else policy.tag_points:+d}', policy.low_value_daily_cap
+    if not cap:
+        return (_('Each internal note earns {points} productivity.') if note
+                else _('Each tag earns {points} productivity.')).format(points=points)
+    return ngettext(*(_NOTE_CAPPED if note else _TAG_CAPPED), cap).format(points=points, count=cap)
+
+
+_NOTE_CAPPED = Nn_('Each internal note earns {points} productivity up to {count} point a day from notes and tags '
+                   'together.',
+                   'Each internal note earns {points} productivity up to {count} points a day from notes and tags '
+                   'together.')
+_TAG_CAPPED = Nn_('Each tag earns {points} productivity up to {count} point a day from notes and tags together.',
+                  'Each tag earns {points} productivity up to {count} points a day from notes and tags together.')
+# a completed quest, by (a team mission, the target reached exactly, a conversation to name), each a whole sentence
+_QUEST_FACTS = {
+    (False, True, True): N_("Completed '{title}': {value} of {target}, the {nth} was #{ticket}."),
+    (False, True, False): N_("Completed '{title}': {value} of {target}, the {nth} was event {event}."),
+    (False, False, True): N_("Completed '{title}': {value} of {target}, the last was #{ticket}."),
+    (False, False, False): N_("Completed '{title}': {value} of {target}, the last was event {event}."),
+    (True, True, True): N_("Completed '{title}', together as a team: {value} of {target}, the {nth} was #{ticket}."),
+    (True, True, False): N_("Completed '{title}', together as a team: {value} of {target}, the {nth} was event "
+                            "{event}."),
+    (True, False, True): N_("Completed '{title}', together as a team: {value} of {target}, the last was #{ticket}."),
+    (True, False, False): N_("Completed '{title}', together as a team: {value} of {target}, the last was event "
+                             "{event}."),
+}
 
 
 def quest_fact(data: Mapping[str, Any]) -> str:
     """'Completed 'Resolve 25 social tickets this week': 25 of 25, the 25th was #123.'"""
     value = f'{data["value"]:g}' if isinstance(data['value'], float) else str(data['value'])
-    last = f'the {ordinal(data["target"])}' if value == str(data['target']) else 'the last'
-    what = f' was #{data["conversation_id"]}' if data.get('conversation_id') else f' was event {data["event_id"]}'
-    team = ', together as a team' if data.get('team_id') is not None else ''
-    return f"Completed '{data['title']}'{team}: {value} of {data['target']}, {last}{what}."
+    exact = value == str(data['target'])
+    sentence = _QUEST_FACTS[data.get('team_id') is not None, exact, bool(data.get('conversation_id'))]
+    return _(sentence).format(title=data['title'], value=value, target=data['target'],
+                              nth=ordinal(data['target'], locale=current_language()),
+                              ticket=data.get('conversation_id'), event=data.get('event_id'))
 
 
 def describe(event_kind: str, data: Mapping[str, Any], actor: str) -> str:

@@ -1,6 +1,6 @@
 """Receipts opened: a ledger entry's rule and numbers, a badge's figures and events, the levels reached with their
 events; for the agent (and leads), teasing badges for their holder only."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -178,3 +178,44 @@ async def test_rebuild_check_compares_the_levels_reached(services: Services, lea
     code, output = await run_cli('--db-url', db_url)
     assert code == 0, output
     assert (await LevelReached.get()).metrics['replies'] == 1
+
+
+# new in the source, not yet in the catalogs (the integrator refreshes them)
+FRENCH_FACTS = {
+    'Resolved {minutes} min after the customer wrote in; under {limit} min counts as fast ({points} speed).':
+        'Résolue {minutes} min après le premier message du client ; moins de {limit} min compte comme rapide '
+        '({points} rapidité).',
+    'Resolved at {resolved}, before its SLA due time {due} ({points} productivity).':
+        'Résolue le {resolved}, avant son échéance SLA du {due} ({points} productivité).',
+    'The customer rated the resolution {rating} and wrote: “{comment}”.':
+        'Le client a donné la note « {rating} » à la résolution et a écrit : « {comment} ».',
+}
+
+
+async def test_a_receipt_opened_by_a_french_reader_says_its_rule_in_french(services: Services, clock: ManualClock,
+                                                                           ana: AgentView, monkeypatch) -> None:
+    from services.domain.wording import weekday_time
+    from tests.extra_catalog import reading_in, translations
+    conversation_id = (await waiting_ids())[0]
+    await services.inbox.reply(ana, conversation_id, 'On it')
+    clock.advance(timedelta(minutes=25))
+    await services.inbox.resolve(ana, conversation_id)
+    await services.inbox.rate(conversation_id, Rating.GOOD, comment='Rapide et aimable')
+    receipts = {receipt.kind: receipt for receipt in (await services.progress.view(ana.id)).receipts}
+
+    async def facts_of(kind: str) -> list[str]:
+        receipt = receipts[kind]
+        return (await services.receipts.explain(ana, event_id=receipt.event_id, agent_id=ana.id, kind=kind)).facts
+    with translations(monkeypatch, {'fr': FRENCH_FACTS}):
+        with reading_in('fr'):
+            fast, on_time, happy = [await facts_of(kind) for kind in
+                                    ('fast_resolution', 'on_time_resolution', 'happy_customer')]
+        english = await facts_of('fast_resolution')  # no reader (the API's): English
+    resolved = await StoredEvent.get(id=receipts['on_time_resolution'].event_id)
+    assert fast == ['Résolue 25 min après le premier message du client ; moins de 60 min compte comme rapide '
+                    '(+10 rapidité).']
+    assert on_time == [f'Résolue le {weekday_time(resolved.occurred_at, locale="fr")}, avant son échéance SLA du '
+                       f'{weekday_time(datetime.fromisoformat(resolved.data["sla_due_at"]), locale="fr")} '
+                       '(+5 productivité).']
+    assert happy == ['Le client a donné la note « positif » à la résolution et a écrit : « Rapide et aimable ».']
+    assert english == ['Resolved 25 min after the customer wrote in; under 60 min counts as fast (+10 speed).']

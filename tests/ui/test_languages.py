@@ -169,3 +169,27 @@ async def test_a_french_lead_sees_the_game_settings_and_analytics_in_french(user
     await user.should_see('Statistiques', retries=50)
     await user.should_see(marker='analytics-team', content='Équipe')
     assert not sees(user, content='Analytics')
+
+
+async def test_the_progress_chart_writes_a_latvian_agents_dates_in_latvian(create_user: Callable[[], User]) -> None:
+    """The progress card's plotly chart carries the reader's locale (its month names, its day-and-month order), one
+    locale object per language shared by every tab that shows it."""
+    from nicegui import ui
+    for name in ('ana', 'bruno'):
+        await services().accounts.set_language(agent(name), 'lv')
+    ana, bruno, emma = create_user(), create_user(), create_user()
+    for user, name in ((ana, 'ana'), (bruno, 'bruno'), (emma, 'emma')):
+        await log_in(user, name)
+
+    def chart(user: User) -> dict:
+        plot, = user.find(kind=ui.plotly).elements
+        return plot.props['options']
+    await until(lambda: all(chart(user).get('data') for user in (ana, bruno, emma)),
+                message='the progress charts to be drawn')
+    config = chart(ana)['config']
+    assert config['locale'] == 'lv' and list(config['locales']) == ['lv']
+    latvian = config['locales']['lv']['format']
+    assert (latvian['shortMonths'][11], latvian['days'][0]) == ('dec.', 'svētdiena')
+    assert chart(ana)['layout']['xaxis2']['tickformat'] == '%-d. %b'  # "6. dec.", not "06 Dec"
+    assert chart(bruno)['config'] is config  # shared, not an observed copy per tab
+    assert chart(emma)['config']['locale'] == 'en' and chart(emma)['layout']['xaxis2']['tickformat'] == '%b %-d'

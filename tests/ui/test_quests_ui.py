@@ -1,5 +1,6 @@
 """Quests through NiceGUI's simulated users: a lead creates one in /admin/game, the agent's bar moves and the
 completion is announced in the agent's tab."""
+import re
 from collections.abc import Callable
 
 from nicegui.testing import User
@@ -7,6 +8,7 @@ from nicegui.testing import User
 from models import QuestRow, StoredEvent
 from services.domain.events import EventKind
 from services.game.quests import QuestDraft
+from tests.extra_catalog import translations
 from tests.ui.support import agent, log_in, pair_kiosk, services
 
 
@@ -78,3 +80,30 @@ async def test_the_kiosk_celebrates_a_team_mission(user: User) -> None:
     with user.scope(marker='slide-missions'):  # the missions slide: each team's progress
         await user.should_see('Aurora · Warm-up', retries=50)
         await user.should_see('Borealis · First reply of the day', retries=50)
+
+
+# new in the source, not yet in the catalogs (the integrator refreshes them)
+FRENCH_BAR = {('{count} h left', '{count} h left'): ('{count} h restante', '{count} h restantes'),
+              ('+{points} quality and a badge', '+{points} quality and a badge'): (
+                  '+{points} qualité et un badge', '+{points} qualité et un badge')}
+
+
+async def test_a_french_agent_reads_the_quest_bar_in_french(create_user: Callable[[], User], monkeypatch) -> None:
+    """The bar is made once for all the agent's tabs; its time left and reward are worded as each tab shows them."""
+    await services().accounts.set_language(agent('ana'), 'fr')
+    ana, bruno = create_user(), create_user()
+    with translations(monkeypatch, {'fr': FRENCH_BAR}):
+        await log_in(ana, 'ana')
+        await log_in(bruno, 'bruno')
+        await services().badges.save(agent('lead'), {'key': 'team_spirit', 'name': 'Team spirit', 'kind': 'awarded',
+                                                     'description': 'A mission done', 'image': 'badges/star.svg',
+                                                     'metric': None})
+        quest = await services().quests.save(agent('lead'), QuestDraft(
+            title='Warm-up', target=3, preset='today', scope='team', reward_points=5, reward_domain='quality',
+            reward_badge='team_spirit'))
+        await ana.should_see(marker=f'quest-detail-{quest.key}', content='0 sur 3', retries=50)
+        detail, = ana.find(marker=f'quest-detail-{quest.key}').elements
+        assert re.fullmatch(r'0 sur 3 · (\d+) h restantes? · \+5 qualité et un badge', detail.text), detail.text
+        await bruno.should_see(marker=f'quest-detail-{quest.key}', content='0 of 3', retries=50)
+        english, = bruno.find(marker=f'quest-detail-{quest.key}').elements  # the same mission, in English beside her
+        assert re.fullmatch(r'0 of 3 · (\d+) h left · \+5 quality and a badge', english.text), english.text

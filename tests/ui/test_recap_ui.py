@@ -60,3 +60,16 @@ async def test_a_month_without_work_says_so_rather_than_drawing_a_flat_chart(use
     await user.should_see(marker='recap-chart-empty', content='No work this month')
     await user.should_not_see(marker='recap-chart')
     await user.should_see(marker='recap-best-day', content='No points this month yet.')
+
+
+async def test_a_french_agents_recap_chart_writes_its_dates_in_french(user: User) -> None:
+    await rated_resolution('ana', 'Merci')
+    await services().accounts.set_language(agent('ana'), 'fr')
+    await log_in(user, 'ana')
+    await user.open('/recap')
+    await user.should_see(marker='recap-chart', retries=50)
+    chart, = user.find(marker='recap-chart').elements
+    options = chart.props['options']
+    assert options['config']['locale'] == 'fr'
+    assert options['config']['locales']['fr']['format']['shortMonths'][10] == 'nov.'
+    assert options['layout']['xaxis']['tickformat'] == '%-d %b'  # "6 déc.", not "06 Dec"

@@ -146,7 +146,7 @@ def test_each_fair_play_entry_has_a_receipt_that_says_its_rule() -> None:
     event = resolved(passed_over=3, waited_seconds=25 * 60)
     said = {kind: ' '.join(facts(kind.value, 'resolved', event.data, event.occurred_at)) for kind in (
         AwardKind.QUEUE_JUMP, AwardKind.AGING_BOUNTY, AwardKind.BAD_RATING_CANCEL, AwardKind.REOPEN_PENALTY)}
-    assert 'Taken while 3 older chat conversation(s) waited' in said[AwardKind.QUEUE_JUMP]
+    assert 'Taken while 3 older chat conversations waited unassigned' in said[AwardKind.QUEUE_JUMP]
     assert '-50 speed' in said[AwardKind.QUEUE_JUMP]
     assert 'waited 25 min' in said[AwardKind.AGING_BOUNTY] and 'each whole 10 min' in said[AwardKind.AGING_BOUNTY]
     assert '100 % of the fast and on-time points' in said[AwardKind.BAD_RATING_CANCEL]

@@ -35,10 +35,10 @@ def test_a_fast_resolution_says_how_long_it_took_and_the_limit() -> None:
 
 def test_on_time_and_late_resolutions_name_the_sla_due_time() -> None:
     assert facts('on_time_resolution', 'resolved', RESOLUTION, RESOLVED_AT) == [
-        'Resolved at 02 Nov 09:42, before its SLA due time 02 Nov 10:00 (+5 productivity).']
+        'Resolved at Mon, Nov 2 09:42, before its SLA due time Mon, Nov 2 10:00 (+5 productivity).']
     late = datetime(2026, 11, 2, 10, 5, tzinfo=UTC)
     assert facts('late_resolution', 'resolved', RESOLUTION, late) == [
-        'Resolved at 02 Nov 10:05, after its SLA due time 02 Nov 10:00 (-5 productivity).']
+        'Resolved at Mon, Nov 2 10:05, after its SLA due time Mon, Nov 2 10:00 (-5 productivity).']
 
 
 def test_ratings_clawbacks_and_disputes_are_explained() -> None:
@@ -180,3 +180,34 @@ def test_level_steps_tell_each_level_reached_passed_or_from_before_receipts() ->
     assert by_number[2].note == 'Passed on the way to level 3, by the same event.'
     assert by_number[4].note == 'Reached before receipts were kept.'
     assert by_number[1].note == 'Where everyone starts.'
+
+
+def test_a_latvian_reader_gets_the_plural_form_of_each_number(monkeypatch) -> None:
+    """A receipt's and a quest bar's numbers pick Latvian's plural form (zero for 10 and 11–19, one for 1 and 21,
+    other for 2–9 and 22), worded as they are read."""
+    from datetime import timedelta
+
+    from services.domain.quests import time_left
+    from tests.extra_catalog import reading_in, translations
+    jumped = ('Taken while {count} older {channel} conversation waited unassigned: a queue jump earns no '
+              'fast-resolution points, and {points} speed. Taking the oldest waiting conversation first avoids it.',
+              'Taken while {count} older {channel} conversations waited unassigned: a queue jump earns no '
+              'fast-resolution points, and {points} speed. Taking the oldest waiting conversation first avoids it.')
+    latvian = {jumped: tuple(f'Paņemta, kamēr nepiešķirt{ending} gaidīja {{count}} vecāk{ending} {{channel}} '
+                             f'sarun{ending}: rindas apiešana nedod ātra atrisinājuma punktus, un {{points}} ātrums. '
+                             'Ņemiet vispirms vecāko gaidošo sarunu.' for ending in ('u', 'a', 'as')),
+               ('{count} day left', '{count} days left'): ('atlikušas {count} dienu', 'atlikusi {count} diena',
+                                                           'atlikušas {count} dienas')}
+    with translations(monkeypatch, {'lv': latvian}), reading_in('lv'):
+        said = {count: facts('queue_jump', 'assigned', {'passed_over': count, 'channel': 'chat'}, RESOLVED_AT)[0]
+                for count in (1, 3, 11, 21)}
+        left = [time_left(timedelta(days=days, hours=1)) for days in (2, 10, 21)]
+    assert said[1].startswith('Paņemta, kamēr nepiešķirta gaidīja 1 vecāka chat saruna:')
+    assert said[3].startswith('Paņemta, kamēr nepiešķirtas gaidīja 3 vecākas chat sarunas:')
+    assert said[11].startswith('Paņemta, kamēr nepiešķirtu gaidīja 11 vecāku chat sarunu:')
+    assert said[21].startswith('Paņemta, kamēr nepiešķirta gaidīja 21 vecāka chat saruna:')
+    assert left == ['atlikušas 2 dienas', 'atlikušas 10 dienu', 'atlikusi 21 diena']
+    with reading_in(None):  # nobody's language: English, with its two forms
+        assert facts('queue_jump', 'assigned', {'passed_over': 1, 'channel': 'chat'}, RESOLVED_AT)[0].startswith(
+            'Taken while 1 older chat conversation waited unassigned')
+        assert time_left(timedelta(days=2, hours=1)) == '2 days left'
