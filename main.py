@@ -147,16 +147,17 @@ def serve(settings: Settings) -> None:
     app.state.simulator = simulator
     install_lifespan(services, simulator, ephemeral_secret=ephemeral_secret)
     pages.register(services, simulator=simulator)
-    api.mount(app, services)  # the REST API v1 at /api, with its own OpenAPI document and docs (issue 14)
+    api_mount = api.mount(app, services)  # the REST API v1 at /api, with its own OpenAPI document and docs (issue 14)
     collector.install(app)  # after the lifespan above: the collector is tuned once the services run
     app.add_static_files('/assets', ASSETS)
     # several processes (issue 17): each page's websocket names the process holding the page, for the proxy to route it
     # there (deploy/nginx.conf), and a login another process started is taken from the database before a page is built
     app.config.socket_io_js_query_params['dq_process'] = settings.process
     app.add_middleware(SessionRecall, sessions=services.sessions)
-    # security headers on every response, the websocket's allowed origins; the helpdesks' webhooks answered before
-    # NiceGUI's session and page middlewares (ui/webhooks.py says why)
-    http_security.install(app, settings, before_middleware={webhooks.PREFIX: webhooks.asgi_app(services)})
+    # security headers on every response, the websocket's allowed origins; the helpdesks' webhooks and the REST API
+    # answered before NiceGUI's session and page middlewares (ui/webhooks.py says why)
+    http_security.install(app, settings, before_middleware={webhooks.PREFIX: webhooks.asgi_app(services),
+                                                            api.PREFIX: api_mount})
     try:
         ui.run(host=settings.host, port=settings.port, title='DeskQuest', favicon=ASSETS / 'logo.svg',
                storage_secret=settings.storage_secret.get_secret_value(),

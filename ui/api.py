@@ -31,6 +31,7 @@ from services.platform.exports import MEDIA_TYPES, ExportFormat, ExportKind, Exp
 
 MOUNT = '/api'
 MOUNT_NAME = 'deskquest-api'
+PREFIX = MOUNT + '/'  # every HTTP request under it goes to the API before NiceGUI's middlewares (:func:`mount`)
 DESCRIPTION = """DeskQuest's REST API v1: the game's state for your scripts, and `POST /v1/events` for a helpdesk
 DeskQuest has no adapter for.
 
@@ -414,12 +415,20 @@ def create_api(services: Services) -> FastAPI:
     return api
 
 
-def mount(app: FastAPI, services: Services) -> None:
+def mount(app: FastAPI, services: Services) -> Mount:
     """Mount the API at ``/api``, replacing the one an earlier run of ``main.py`` mounted (NiceGUI's tests run it once
-    per test and only clear its own routes)."""
+    per test and only clear its own routes), and return the mount.
+
+    ``main.py`` also hands the mount to ``http_security.install`` for :data:`PREFIX`: called as an ASGI app, a Starlette
+    route sets the scope as the app's router would (``root_path='/api'``, the path kept whole), so the API answers every
+    path under ``/api/`` in front of NiceGUI's middlewares, as the webhooks do (ui/webhooks.py says why): no session
+    cookie, no NiceGUI user storage per call, no ``BaseHTTPMiddleware`` layers around a streamed export. The mount stays
+    in the app's routes for ``/api`` itself, which the app's router still redirects to ``/api/``."""
     app.router.routes[:] = [route for route in app.router.routes
                             if not (isinstance(route, Mount) and route.name == MOUNT_NAME)]
-    app.mount(MOUNT, create_api(services), name=MOUNT_NAME)
+    route = Mount(MOUNT, app=create_api(services), name=MOUNT_NAME)
+    app.router.routes.append(route)
+    return route
 
 
 def _export_route(api: FastAPI, kind: ExportKind, form: ExportFormat, reader: Any) -> None:
