@@ -11,6 +11,7 @@ from services.container import build
 from services.helpdesk.sla import SlaService
 from services.platform.clock import ManualClock
 from tests.conftest import START, settings_for_test
+from tests.integration.shared_log_process import heard, say  # the same line protocol with the test
 
 RETRY_SECONDS = 1.0  # a lease's retry: takeover within about a second (the default, 3 s, is tested by its unit test)
 
@@ -40,15 +41,6 @@ async def watch(services) -> None:
             shown = services.leases.held
             say('held ' + ','.join(sorted(work.name for work in shown)))
         await asyncio.sleep(0.05)
-
-
-def say(line: str) -> None:
-    print(line, flush=True)
-
-
-async def heard(word: str) -> None:
-    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    assert line.strip() == word, f'expected {word!r}, got {line!r}'
 
 
 if __name__ == '__main__':
