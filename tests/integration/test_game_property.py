@@ -39,7 +39,7 @@ from services.platform.database import open_database
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
 from services.platform.notices import Notices
-from tests.conftest import START
+from tests.conftest import START, MigratedTemplates
 
 LEAD = AgentView(id=99, username='lead', name='Lena Lead', role='lead', team_id=None, team_name='', style='',
                  is_demo=False)
@@ -271,6 +271,9 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=steps)
-def test_live_game_equals_a_replay_of_the_log(plan: list[tuple[str, int, int, int, int, bool]]) -> None:
+def test_live_game_equals_a_replay_of_the_log(plan: list[tuple[str, int, int, int, int, bool]],
+                                              migrated: MigratedTemplates) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        asyncio.run(play(plan, f'sqlite://{Path(directory) / "game.sqlite3"}'))
+        path = Path(directory) / 'game.sqlite3'
+        migrated.copy_sqlite(path)  # each example on a new database, without migrating each one
+        asyncio.run(play(plan, f'sqlite://{path}'))
