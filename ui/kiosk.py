@@ -35,7 +35,7 @@ from services.domain.quests import QuestCompletion, QuestScope
 from services.domain.wording import clock_time, day, number, percent
 from services.game.boss import BossView
 from services.game.trophies import TrophySnapshot
-from services.platform.coalesce import LIVE_DELAY, LIVE_INTERVAL, Coalescer
+from services.platform.coalesce import LIVE_INTERVAL, LIVE_TURNS, Coalescer
 from services.platform.displays import DisplayView
 from services.platform.tasks import start_task
 from ui.boss_bar import BossBar, BossFeed, boss_feed_for
@@ -160,8 +160,8 @@ class PublicFloor:
         self._csat: tuple[int, int] = (0, 0)
         self._csat_day: datetime | None = None
         self._badges = services.badges.public_holders()
-        # recomputed shortly after a change (one commit pokes from several services), once for every display
-        self._refresh = Coalescer(self._compute, delay=LIVE_DELAY, interval=LIVE_INTERVAL)
+        # recomputed a few turns after a change (one commit pokes from several services), once for every display
+        self._refresh = Coalescer(self._compute, delay=0.0, interval=LIVE_INTERVAL, turns=LIVE_TURNS)
         self._ratings = Coalescer(lambda: start_task(self._read_csat(), name='kiosk csat'), delay=0.0,
                                   interval=CSAT_SECONDS)
         for event in (services.leaderboard.changed, services.inbox.changed, services.quests.changed,
