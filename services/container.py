@@ -159,10 +159,11 @@ class Services:
         await self.sla.load()
         await self.automation.load()
 
-    async def stop(self) -> None:
+    async def stop(self, *, close_database: bool = True) -> None:
         """Finish the action in progress, then close the database: nothing is left half-written.
 
-        A simulator driving these services is stopped first by whoever started it (main.py)."""
+        A simulator driving these services is stopped first by whoever started it (main.py). ``close_database``
+        False: another ``Services`` in this process still uses the connections (tests of several "processes")."""
         await self.scheduler.stop()
         await self.routing.stop()
         await self.presence.close()
@@ -174,7 +175,8 @@ class Services:
         await self.leases.stop()  # last of the work: another process takes it over at once
         await self.sessions.stop()  # the watch over other processes' logouts; the writes in flight
         self.auth.close()
-        await Tortoise.close_connections()
+        if close_database:
+            await Tortoise.close_connections()
 
 
 def build(settings: Settings, *, clock: Clock) -> Services:
@@ -277,7 +279,9 @@ def build(settings: Settings, *, clock: Clock) -> Services:
         game.committed.subscribe(listener)
     # another process's events (PostgreSQL): the listeners that keep this process's memory and screens in step, and
     # the two that act by writing, which only the holder of their lease does (services/platform/leases.py)
-    for listener in (sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
+    game.refresh_with_followed(inbox.refresh)  # their conversations, from the rows, before these listeners hear
+    for listener in (presence.on_followed,  # agents present there are present here: first, routing reads it
+                     sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
                      leaderboard.on_committed,
                      quests.on_committed,  # every process's bars move; the lease holder records the completions
                      bests.on_committed, progress.on_committed,
