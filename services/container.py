@@ -6,6 +6,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
+from services.domain.events import EventKind, GameEvent
 from services.domain.i18n import set_floor_timezone
 from services.domain.monitor import waiting
 from services.domain.sessions import SessionPolicy
@@ -60,6 +61,7 @@ from services.platform.sessions import SessionService
 from services.platform.settings import Settings
 
 log = logging.getLogger('deskquest')
+CANNED_REPLY_EDITS = frozenset({EventKind.CANNED_REPLY_SAVED, EventKind.CANNED_REPLY_DELETED})
 
 
 @dataclass(kw_only=True, slots=True)
@@ -158,6 +160,14 @@ class Services:
         await self.routing.load()
         await self.sla.load()
         await self.automation.load()
+
+    async def refresh_workspace_settings(self, events: list[GameEvent]) -> None:
+        """Another process's lead changed routing, departments, skills, SLA policies, rules or canned replies
+        (PostgreSQL): load them again here, so the lease holders' routing and sweep work by what is in force."""
+        if any(event.kind == EventKind.WORKSPACE_CONFIGURED for event in events):
+            await self.load_workspace_settings()
+        if any(event.kind in CANNED_REPLY_EDITS for event in events):
+            await self.canned_replies.load()
 
     async def stop(self, *, close_database: bool = True) -> None:
         """Finish the action in progress, then close the database: nothing is left half-written.
@@ -291,14 +301,16 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      handovers.on_committed):
         game.followed.subscribe(listener)
     directory.changed.subscribe(leaderboard.broadcast.poke)  # an account created, disabled or changed: rank again
-    return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
-                    sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
-                    incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
-                    trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, seasons=seasons, away=away,
-                    receipts=receipts,
-                    canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
-                    team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
-                    leases=leases, scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads,
-                    external_events=external_events,
-                    connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
-                    boss=boss, bests=bests, recap=recap, wellbeing=wellbeing)
+    services = Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
+                        sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
+                        incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
+                        trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, seasons=seasons, away=away,
+                        receipts=receipts,
+                        canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
+                        team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
+                        leases=leases, scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads,
+                        external_events=external_events,
+                        connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
+                        boss=boss, bests=bests, recap=recap, wellbeing=wellbeing)
+    game.refresh_with_followed(services.refresh_workspace_settings)  # what another process's lead configured
+    return services

@@ -12,6 +12,7 @@ import pytest
 
 from models import Customer, StoredEvent
 from services.container import Services, build
+from services.domain.canned import CannedReplyDraft
 from services.domain.events import Channel, EventKind
 from services.domain.inbox import InboxItem
 from services.helpdesk.presence import OFFLINE, ONLINE
@@ -86,7 +87,8 @@ async def test_a_resolution_in_one_process_leaves_the_other_s_queue(services: Se
 async def test_an_agent_online_in_one_process_is_routed_by_the_lease_holder_in_the_other(
         services: Services, elsewhere: Services, ana: AgentView, lead: AgentView) -> None:
     assert services.routing.lease.held and not elsewhere.routing.lease.held
-    await services.routing.set_mode(lead, mode='round_robin', model='shared')
+    await elsewhere.routing.set_mode(lead, mode='round_robin', model='shared')  # a lead's page on the other process
+    await until(lambda: services.routing.config.mode == 'round_robin', message='the holder routes round-robin now')
     waiting = [item.id for item in services.inbox.items() if item.assignee_id is None and item.status == 'new']
     assert waiting, 'the demo queue has waiting conversations'
 
@@ -126,3 +128,13 @@ async def test_a_person_still_present_in_one_process_stays_present_when_they_lea
 async def recorded_statuses(agent_id: int) -> list[str]:
     return [event.data['status'] for event in await StoredEvent.filter(kind=EventKind.PRESENCE_CHANGED.value,
                                                                        agent_id=agent_id).order_by('id')]
+
+
+async def test_a_canned_reply_saved_in_one_process_can_be_sent_from_the_other(services: Services, elsewhere: Services,
+                                                                               lead: AgentView, ana: AgentView) -> None:
+    await services.canned_replies.save(lead, CannedReplyDraft(title='Parcel', shortcut='parcel', shared=True,
+                                                              body='Your parcel is on its way.'))
+    await until(lambda: elsewhere.canned_replies.find(ana.id, 'parcel') is not None,
+                message='the other process knows /parcel')
+    conversation_id = await new_conversation(elsewhere, 'Where?')
+    assert await elsewhere.inbox.reply(ana, conversation_id, '/parcel') == 'Your parcel is on its way.'
