@@ -6,6 +6,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
+from services.domain.events import EventKind, GameEvent
 from services.domain.i18n import set_floor_timezone
 from services.domain.monitor import waiting
 from services.domain.sessions import SessionPolicy
@@ -60,6 +61,7 @@ from services.platform.sessions import SessionService
 from services.platform.settings import Settings
 
 log = logging.getLogger('deskquest')
+CANNED_REPLY_EDITS = frozenset({EventKind.CANNED_REPLY_SAVED, EventKind.CANNED_REPLY_DELETED})
 
 
 @dataclass(kw_only=True, slots=True)
@@ -159,10 +161,19 @@ class Services:
         await self.sla.load()
         await self.automation.load()
 
-    async def stop(self) -> None:
+    async def refresh_workspace_settings(self, events: list[GameEvent]) -> None:
+        """Another process's lead changed routing, departments, skills, SLA policies, rules or canned replies
+        (PostgreSQL): load them again here, so the lease holders' routing and sweep work by what is in force."""
+        if any(event.kind == EventKind.WORKSPACE_CONFIGURED for event in events):
+            await self.load_workspace_settings()
+        if any(event.kind in CANNED_REPLY_EDITS for event in events):
+            await self.canned_replies.load()
+
+    async def stop(self, *, close_database: bool = True) -> None:
         """Finish the action in progress, then close the database: nothing is left half-written.
 
-        A simulator driving these services is stopped first by whoever started it (main.py)."""
+        A simulator driving these services is stopped first by whoever started it (main.py). ``close_database``
+        False: another ``Services`` in this process still uses the connections (tests of several "processes")."""
         await self.scheduler.stop()
         await self.routing.stop()
         await self.presence.close()
@@ -174,7 +185,8 @@ class Services:
         await self.leases.stop()  # last of the work: another process takes it over at once
         await self.sessions.stop()  # the watch over other processes' logouts; the writes in flight
         self.auth.close()
-        await Tortoise.close_connections()
+        if close_database:
+            await Tortoise.close_connections()
 
 
 def build(settings: Settings, *, clock: Clock) -> Services:
@@ -277,7 +289,9 @@ def build(settings: Settings, *, clock: Clock) -> Services:
         game.committed.subscribe(listener)
     # another process's events (PostgreSQL): the listeners that keep this process's memory and screens in step, and
     # the two that act by writing, which only the holder of their lease does (services/platform/leases.py)
-    for listener in (sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
+    game.refresh_with_followed(inbox.refresh)  # their conversations, from the rows, before these listeners hear
+    for listener in (presence.on_followed,  # agents present there are present here: first, routing reads it
+                     sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
                      leaderboard.on_committed,
                      quests.on_committed,  # every process's bars move; the lease holder records the completions
                      bests.on_committed, progress.on_committed,
@@ -287,14 +301,16 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      handovers.on_committed):
         game.followed.subscribe(listener)
     directory.changed.subscribe(leaderboard.broadcast.poke)  # an account created, disabled or changed: rank again
-    return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
-                    sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
-                    incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
-                    trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, seasons=seasons, away=away,
-                    receipts=receipts,
-                    canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
-                    team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
-                    leases=leases, scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads,
-                    external_events=external_events,
-                    connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
-                    boss=boss, bests=bests, recap=recap, wellbeing=wellbeing)
+    services = Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
+                        sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
+                        incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
+                        trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, seasons=seasons, away=away,
+                        receipts=receipts,
+                        canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
+                        team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
+                        leases=leases, scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads,
+                        external_events=external_events,
+                        connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
+                        boss=boss, bests=bests, recap=recap, wellbeing=wellbeing)
+    game.refresh_with_followed(services.refresh_workspace_settings)  # what another process's lead configured
+    return services

@@ -8,7 +8,7 @@ from nicegui import Event
 from models import Conversation, ConversationTag, Customer, Department, InternalNote, Message, StoredEvent, Transfer
 from services.domain.canned import CannedReplyView, placeholder_values, render, shortcut_in
 from services.domain.errors import ActionError
-from services.domain.events import Channel, EventKind, Rating
+from services.domain.events import Channel, EventKind, GameEvent, Rating
 from services.domain.i18n import _
 from services.domain.inbox import (
     MAX_NOTE_LENGTH,
@@ -34,6 +34,8 @@ from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService, UnitOfWork
 
 HISTORY_LIMIT = 100  # entries of a customer's history shown in the thread
+# events about a conversation that change neither its row nor its thread: another process's do not refresh it here
+UNCHANGED_BY = frozenset({EventKind.VIEWED})
 
 # automation (helpdesk/sla.py, helpdesk/automation.py) plugs in here: (work, conversation, text) inside the change
 ConversationHook = Callable[[UnitOfWork, Conversation, str], Awaitable[None]]
@@ -68,6 +70,25 @@ class InboxService:
             self.open_tags[conversation_id] = (*self.open_tags.get(conversation_id, ()), tag)
         self.open_items = {conversation.id: _item(conversation, tags=self.open_tags.get(conversation.id, ()))
                            for conversation in conversations}
+
+    async def refresh(self, events: list[GameEvent]) -> None:
+        """Other processes changed conversations (PostgreSQL): take those from the database, whose rows are the
+        truth, and publish each as a change made here is published (the queue, the conversation's tabs). Awaited as
+        their events are folded (:meth:`GameService.refresh_with_followed`); one read for a batch of events."""
+        ids = {event.conversation_id for event in events
+               if event.conversation_id is not None and event.kind not in UNCHANGED_BY}
+        if not ids:
+            return
+        conversations = await Conversation.filter(id__in=ids, connection_id__isnull=True).prefetch_related('customer')
+        tags: dict[int, tuple[str, ...]] = {}
+        for conversation_id, tag in await ConversationTag.filter(conversation_id__in=ids).order_by('tag') \
+                .values_list('conversation_id', 'tag'):
+            tags[conversation_id] = (*tags.get(conversation_id, ()), tag)
+        for conversation in sorted(conversations, key=lambda c: c.id):
+            self.open_tags.pop(conversation.id, None)
+            if conversation.id in tags:
+                self.open_tags[conversation.id] = tags[conversation.id]  # _store drops them if it is closed
+            self._store(conversation, conversation.customer.name)
 
     def items(self) -> list[InboxItem]:
         return list(self.open_items.values())

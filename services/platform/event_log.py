@@ -4,7 +4,7 @@ import contextvars
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -96,6 +96,14 @@ class GameService:
         self._next_id = 1
         self._batch: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar('batch', default=None)
         self._stored: list[StoredProjection] = []
+        self._refreshers: list[Callable[[list[GameEvent]], Awaitable[None]]] = []
+
+    def refresh_with_followed(self, refresh: Callable[[list[GameEvent]], Awaitable[None]]) -> None:
+        """Have ``refresh`` take what other processes' events changed from the database (the rows are the truth) into
+        memory this process keeps (the inbox's open conversations). It is awaited as their events are folded, under
+        the writer's lock and before :attr:`followed` is told: no change of this process can commit and publish between
+        its read and its update, and the listeners of :attr:`followed` see memory already in step."""
+        self._refreshers.append(refresh)
 
     def store_with_events(self, projection: StoredProjection) -> None:
         """Have ``projection`` fold and write every unit of work's events inside that unit's own transaction."""
@@ -214,6 +222,11 @@ class GameService:
             events = [outcome.event for outcome in folded]
             for projection in self._stored:
                 await projection.follow(events, folded)
+            for refresh in self._refreshers:
+                try:
+                    await refresh(events)
+                except Exception:  # memory left behind until that row changes again; the log and the write go on
+                    log.exception('refreshing memory after other processes\' events failed')
 
     def _publish_followed(self, outcomes: list[Outcome]) -> None:
         if outcomes:
