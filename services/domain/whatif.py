@@ -318,6 +318,7 @@ def _switched(live: GameProjection, draft: RuleSet) -> GameProjection:
     switched.low_value = dict(live.low_value)  # the day's points from notes and tags count against the draft's cap
     switched.tags = dict(live.tags)  # the tags standing, whose points an untag takes back
     switched.vesting = {agent_id: dict(entries) for agent_id, entries in live.vesting.items()}  # pending resolutions
+    switched.calendars = dict(live.calendars)  # the teams' working hours (issue 18): their edits replay on both sides
     for metrics in switched.agents.values():
         metrics.level = level_after(metrics.level, metrics.as_dict(), levels=draft.levels)
     return switched
