@@ -221,7 +221,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     wellbeing = WellbeingService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
     working_hours = WorkingHoursService(game=game, directory=directory)
     rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
-                         incentives=incentives)
+                         incentives=incentives, working_hours=working_hours)
     # the helpdesk
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)

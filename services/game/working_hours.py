@@ -42,6 +42,14 @@ class WorkingHoursService:
             calendar = parse_calendar(text, zone=floor_timezone())
         except CalendarError as error:
             raise ActionError(str(error)) from None
+        return await self.put(actor, team_id, calendar)
+
+    async def put(self, actor: AgentView, team_id: int, calendar: WorkingCalendar | None) -> WorkingCalendar | None:
+        """Put a checked calendar (a published what-if draft's, or :meth:`save`'s) in force for a team from now on."""
+        if not actor.is_lead:
+            raise ActionError(_('Only a team lead can change the working hours.'))
+        if team_id not in self.directory.teams:
+            raise ActionError(_('There is no such team.'))
         if calendar == self.calendar(team_id):
             raise ActionError(_('These are the working hours in force already: nothing to save.'))
         async with self.game.unit_of_work() as work:  # a refusal rolls the fold's calendar back with it

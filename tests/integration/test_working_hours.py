@@ -1,10 +1,12 @@
 """Business hours on a real database (issue 18): a conversation written in on Friday evening and resolved on Monday
 morning is fast and on time for a team whose week ends on Friday at 17:00, and late for a team working 24/7; the
 receipt says so, a restart keeps the hours, and a replay of the log agrees."""
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from models import Customer, LedgerEntry, StoredEvent
 from services.container import Services
+from services.domain.business_hours import parse_calendar
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
 from services.game.rebuild import differences, replay
@@ -67,3 +69,17 @@ async def test_a_refused_calendar_changes_nothing(services: Services, ana: Agent
             raise AssertionError(f'{text!r} by {actor.username} was saved')
     assert not await StoredEvent.filter(kind=EventKind.WORKING_HOURS_CHANGED.value).exists()
     assert services.working_hours.calendar(ana.team_id) is None
+
+
+async def test_what_if_previews_and_publishes_a_draft_of_working_hours(services: Services, ana: AgentView,
+                                                                        lead: AgentView) -> None:
+    assert ana.team_id is not None
+    live = await services.rules.live()
+    assert live.working_hours == {}  # exported as no team's hours: 24/7 everywhere
+    office = parse_calendar('Mon-Fri 09:00-17:00', zone='UTC')
+    published = await services.rules.publish(lead, replace(live, working_hours={ana.team_id: office}))
+    assert published == ['working hours of 1 team']
+    event = await StoredEvent.get(kind=EventKind.WORKING_HOURS_CHANGED.value)
+    assert (event.agent_id, event.data['team_id']) == (lead.id, ana.team_id)
+    assert services.working_hours.calendar(ana.team_id) == office
+    assert (await services.rules.live()).working_hours == {ana.team_id: office}
