@@ -32,6 +32,7 @@ from services.game.seasons import SeasonService
 from services.game.trophies import TrophyService
 from services.game.wellbeing import WellbeingService
 from services.game.whatif import RulesService
+from services.game.working_hours import WorkingHoursService
 from services.helpdesk.api_events import ExternalEvents
 from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
@@ -118,6 +119,7 @@ class Services:
     bests: PersonalBestsService  # personal bests and streaks on the card (issue 20)
     recap: RecapService  # an agent's month compared with themselves, and as an image (issue 20)
     wellbeing: WellbeingService  # the daily hours limit and the break suggestion (issue 20)
+    working_hours: WorkingHoursService  # each team's working hours, which time its resolutions (issue 18)
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -137,6 +139,7 @@ class Services:
         await self.game.load()
         await self.leases.start(self.settings.db_url)  # before the services that do once-only work load
         await self.wellbeing.load()  # into the projection game.load() built
+        await self.working_hours.load()  # the same
         await self.scoring.load_low_value()  # today's points from notes and tags, for their daily cap
         self.away.load()  # whoever comes back was away since here
         await self.incentives.load()  # into the projection game.load() built
@@ -228,8 +231,9 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
     recap = RecapService(clock=clock, game=game, directory=directory, bests=bests, badges=badges, seasons=seasons)
     wellbeing = WellbeingService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
+    working_hours = WorkingHoursService(game=game, directory=directory)
     rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
-                         incentives=incentives)
+                         incentives=incentives, working_hours=working_hours)
     # the helpdesk
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
@@ -311,6 +315,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                         leases=leases, scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads,
                         external_events=external_events,
                         connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
-                        boss=boss, bests=bests, recap=recap, wellbeing=wellbeing)
+                        boss=boss, bests=bests, recap=recap, wellbeing=wellbeing,
+                        working_hours=working_hours)
     game.refresh_with_followed(services.refresh_workspace_settings)  # what another process's lead configured
     return services

@@ -110,6 +110,10 @@ class EventKind(str, Enum):
     # an agent opened their recap of a finished season (issue 20), so the dashboard stops offering it; agent_id: the
     # agent; data: season (its name), start, end; key: season_recap_opened:{agent}:{start}, once per agent and season
     SEASON_RECAP_OPENED = 'season_recap_opened'
+    # a lead set a team's working hours (issue 18, services/domain/business_hours.py); agent_id: the lead; data:
+    # team_id, team (its name), calendar (WorkingCalendar.as_dict(); None: 24/7), by. RESOLVED's data.team_id is the
+    # resolving agent's team, whose hours in force time the resolution
+    WORKING_HOURS_CHANGED = 'working_hours_changed'
 
 
 class Channel(str, Enum):

@@ -7,6 +7,7 @@ from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from services.domain.boss import BossBook
+from services.domain.business_hours import WorkingCalendar, calendar_from_dict
 from services.domain.events import Channel, EventKind, GameEvent, Rating
 from services.domain.incentives import IncentiveBook
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, levels_from_dicts
@@ -122,17 +123,19 @@ class GameProjection:
         # MAX_REOPEN_WINDOW, whatever window a lead sets later; the live service reads them back at start-up
         self.vesting: dict[int, Vesting] = {}
         self.tags: MutableMapping[tuple[int, str], TagAward] = {} if tags is None else tags
+        # each team's working hours (issue 18): resolutions are timed in them; a team without one works 24/7
+        self.calendars: dict[int, WorkingCalendar] = {}
         # undo logs of the changes still open, innermost last: what each entry of :meth:`_undoable` was at its
         # begin() (None: it was not there)
         self._scopes: list[tuple[dict[Any, Any], ...]] = []
 
     def _undoable(self) -> 'tuple[MutableMapping[Any, Any] | _ByAgent, ...]':
         """What :meth:`rollback` restores, in the order of a scope's undo logs."""
-        return self.agents, self.resolutions, self.low_value, _ByAgent(self.vesting), self.tags
+        return self.agents, self.resolutions, self.low_value, _ByAgent(self.vesting), self.tags, self.calendars
 
     def begin(self) -> None:
         """Start remembering what :meth:`apply` changes, so that :meth:`rollback` can undo it (scopes nest)."""
-        self._scopes.append(({}, {}, {}, {}, {}))
+        self._scopes.append(({}, {}, {}, {}, {}, {}))
         self.incentives.begin()
         self.boss.begin()
         self.wellbeing.begin()
@@ -193,7 +196,8 @@ class GameProjection:
             self._metrics(event.agent_id).replies += 1
             touched.add(event.agent_id)
         elif event.kind == EventKind.RESOLVED and event.agent_id is not None and event.conversation_id is not None:
-            awards = resolution_awards(event, policy=self.policy)
+            calendar = self.calendars.get(event.data.get('team_id'))
+            awards = resolution_awards(event, policy=self.policy, calendar=calendar)
             awards += self.incentives.awards_for(event, awards)  # kept with the resolution: a reopen takes them back
             awards = self.wellbeing.capped(event, awards)  # nothing past the agent's daily limit of hours
             channel = event.data['channel']
@@ -262,6 +266,8 @@ class GameProjection:
             touched.update(self.agents)
         elif event.kind == EventKind.SCORING_CHANGED:  # a lead's edit: later events score by it, earlier ones stay
             self.policy = policy_from_dict(event.data['policy'])
+        elif event.kind == EventKind.WORKING_HOURS_CHANGED:  # a lead's edit: the team's later resolutions use it
+            self.set_calendar(event.data['team_id'], event.data['calendar'])
         elif event.kind in (EventKind.PRESENCE_CHANGED, EventKind.WELLBEING_CHANGED):
             self.wellbeing.apply(event)
         if boss_awards := self.boss.apply(event):  # the hit that beat the boss: not the resolution's (no clawback)
@@ -293,6 +299,14 @@ class GameProjection:
         metrics.positive_ratings -= rating == Rating.GOOD
         metrics.negative_ratings -= rating == Rating.BAD
         return dispute_compensation(event)
+
+    def set_calendar(self, team_id: int, calendar: dict[str, Any] | None) -> None:
+        """Put a team's working hours (as event data; None: 24/7) in force for its later resolutions."""
+        self._remember(5, team_id, self.calendars.get(team_id))
+        if calendar is None:
+            self.calendars.pop(team_id, None)
+        else:
+            self.calendars[team_id] = calendar_from_dict(calendar)
 
     def earned_today(self, agent_id: int, day: date) -> int:
         """An agent's points from notes and tags on ``day`` so far, as the daily cap counts them."""

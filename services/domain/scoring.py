@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any
 
 from services.domain import reasons
+from services.domain.business_hours import WorkingCalendar, working_time
 from services.domain.events import EventKind, GameEvent, Rating
 from services.domain.i18n import N_, _
 
@@ -259,13 +260,16 @@ CLAWED_BACK_ON_REOPEN = {AwardKind.FAST_RESOLUTION, AwardKind.ON_TIME_RESOLUTION
 VOLUME_AWARDS = {AwardKind.FAST_RESOLUTION, AwardKind.ON_TIME_RESOLUTION}
 
 
-def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
-    """Return the awards one resolution earns, each with its domain and a human reason."""
+def resolution_awards(event: GameEvent, *, policy: ScoringPolicy,
+                      calendar: WorkingCalendar | None = None) -> list[Award]:
+    """Return the awards one resolution earns, each with its domain and a human reason.
+
+    Fast, on-time and late are measured in the resolving team's working hours (``calendar``; None: 24/7, wall time):
+    fast when the working time from the customer writing in is under the fast limit, on time when it is within the
+    SLA's target (its due time less the creation time)."""
     assert event.kind == EventKind.RESOLVED and event.agent_id is not None
     ticket = ticket_name(event)
-    created_at = datetime.fromisoformat(event.data['created_at'])
-    sla_due_at = datetime.fromisoformat(event.data['sla_due_at'])
-    handle_time = event.occurred_at - created_at
+    handle_time, target = timing(event, calendar)
     awards: list[Award] = []
     jumped = fair_play_queue_jump(event, policy=policy)
     if jumped:
@@ -273,7 +277,7 @@ def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]
     elif handle_time < policy.fast_limit:
         awards.append(_award(event, policy.fast_resolution, Domain.SPEED, AwardKind.FAST_RESOLUTION,
                              reasons.FAST_RESOLUTION.english(ticket=ticket)))
-    if event.occurred_at <= sla_due_at:
+    if handle_time <= target:
         awards.append(_award(event, policy.on_time_resolution, Domain.PRODUCTIVITY, AwardKind.ON_TIME_RESOLUTION,
                              reasons.ON_TIME_RESOLUTION.english(ticket=ticket)))
     else:
@@ -284,6 +288,14 @@ def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]
                              reasons.FIRST_CONTACT.english(ticket=ticket)))
     awards += fair_play_aging_bounty(event, policy=policy)
     return [award for award in awards if award.points != 0]
+
+
+def timing(event: GameEvent, calendar: WorkingCalendar | None) -> tuple[timedelta, timedelta]:
+    """A resolution's handle time in working hours, and its SLA target (wall time from creation to the due time): with
+    no calendar the handle time is wall time, and on time is exactly "resolved by the due time"."""
+    created_at = datetime.fromisoformat(event.data['created_at'])
+    target = datetime.fromisoformat(event.data['sla_due_at']) - created_at
+    return working_time(calendar, created_at, event.occurred_at), target
 
 
 # --- fair play (issue 18): the facts come from the RESOLVED event's data, recorded when the conversation was taken

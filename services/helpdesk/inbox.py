@@ -253,6 +253,9 @@ class InboxService:
         if conversation.channel in TIMED_CHANNELS:
             data |= call_duration(conversation.first_response_at, now)
         data |= await _how_taken(work, conversation)
+        resolver = self.directory.agent(conversation.assignee_id) if conversation.assignee_id is not None else None
+        if resolver is not None and resolver.team_id is not None:  # their team's working hours time it (issue 18)
+            data['team_id'] = resolver.team_id
         if by:
             data['by'] = by
         if ticket:  # receipts name the helpdesk's own ticket ('Chatwoot #482')

@@ -1,6 +1,6 @@
 """Property: whatever events arrive (duplicates, late arrivals with earlier times, lead edits, restarts), the live
 game (points, pending points, levels, badge holders and their history, trophies, seasons' boards, kudos' awards,
-personal bests and streaks) equals a replay of the log."""
+personal bests and streaks, resolutions timed in a team's working hours) equals a replay of the log."""
 import asyncio
 import contextlib
 import tempfile
@@ -34,6 +34,7 @@ from services.game.scoring import ScoringService
 from services.game.seasons import SeasonService
 from services.game.trophies import TrophyService
 from services.game.wellbeing import WellbeingService
+from services.game.working_hours import WorkingHoursService
 from services.platform.clock import ManualClock
 from services.platform.database import open_database
 from services.platform.directory import AgentView, Directory
@@ -48,7 +49,10 @@ STATUSES = ('online', 'on_break', 'away', 'offline')
 ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'untagged', 'note_added', 'transferred', 'viewed',
            'presence_changed',
            'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'edit_season', 'restart', 'boss_start',
-           'boss_check', 'edit_wellbeing', 'kudos', 'bests')
+           'boss_check', 'edit_wellbeing', 'kudos', 'bests', 'edit_hours')
+# a team's working hours (issue 18): 24/7, office hours with a break, long days with today a holiday, weekends only
+HOURS = ('', 'Mon-Fri 09:00-17:00\nbreak 12:00-13:00', 'Mon-Sun 08:00-20:00\nholiday {today}',
+         'Sat-Sun 00:00-24:00')
 
 steps = st.lists(st.tuples(
     st.sampled_from(ACTIONS),
@@ -104,6 +108,7 @@ def event_data(action: str, conversation: int, variant: int, clock: ManualClock)
         data = {'channel': channel, 'created_at': (now - timedelta(minutes=40 * variant)).isoformat(),
                 'sla_due_at': (now + timedelta(hours=variant - 2)).isoformat(), 'inbound_count': 1 + variant % 2,
                 'waited_seconds': 400 * variant} | ({'passed_over': variant} if variant % 2 else {})  # fair play
+        data |= {'team_id': 1} if conversation % 2 else {}  # resolved by a team with working hours (issue 18)
         return data | ({'duration_seconds': 100 * variant} if channel in ('chat', 'phone') else {})
     if action == 'rated':
         return {'rating': ('good', 'bad', 'neutral', 'good')[variant], 'channel': channel}
@@ -136,6 +141,8 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     floor.agents = {agent_id: AgentView(id=agent_id, username=f'a{agent_id}', name=f'A{agent_id}', role='agent',
                                         team_id=None, team_name='', style='', is_demo=False) for agent_id in (1, 2, 3)}
     wellbeing = WellbeingService(clock=clock, game=game, directory=floor, notices=Notices(), badges=badges)
+    floor.teams = {1: 'Aurora'}
+    working_hours = WorkingHoursService(game=game, directory=floor)
     game.store_with_events(badges)
     analytics = AnalyticsService(clock=clock, game=game, directory=Directory())
     game.store_with_events(analytics)  # the daily aggregates
@@ -153,6 +160,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
     await scoring.load()
     await game.load()
     await wellbeing.load()
+    await working_hours.load()
     await badges.load()
     await trophies.load()
     await quests.load()
@@ -166,7 +174,7 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
             if action == 'restart':
                 await quests.stop()
                 await badges.stop()
-                for service in (game, boss, wellbeing, badges, trophies, quests, leaderboard):
+                for service in (game, boss, wellbeing, working_hours, badges, trophies, quests, leaderboard):
                     await service.load()
                 await scoring.load_low_value()  # into the projection game.load() built, as the container does
                 continue
@@ -195,6 +203,10 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
             if action == 'bests':  # the agent's card shown: their days folded and kept until the date changes
                 await analytics.follow_ratings(agent_id)
                 bests.view(agent_id)
+                continue
+            if action == 'edit_hours':  # refused when they are the hours in force
+                with contextlib.suppress(ActionError):
+                    await working_hours.save(LEAD, 1, HOURS[variant].format(today=clock.now().date().isoformat()))
                 continue
             if action == 'edit_wellbeing':  # a daily limit of 0 (off) to 3 hours
                 if wellbeing.policy.daily_hours != variant:
