@@ -138,3 +138,18 @@ async def test_a_canned_reply_saved_in_one_process_can_be_sent_from_the_other(se
                 message='the other process knows /parcel')
     conversation_id = await new_conversation(elsewhere, 'Where?')
     assert await elsewhere.inbox.reply(ana, conversation_id, '/parcel') == 'Your parcel is on its way.'
+
+
+async def test_an_account_changed_in_one_process_is_changed_in_the_other(services: Services, elsewhere: Services,
+                                                                         lead: AgentView, ana: AgentView,
+                                                                         bruno: AgentView) -> None:
+    told: list[AgentView] = []
+    elsewhere.directory.changed.subscribe(told.append)
+    await services.accounts.change_role(lead, ana.id, 'lead')
+    await until(lambda: (elsewhere.directory.agent(ana.id) or ana).role == 'lead',
+                message=lambda: f'there: {elsewhere.directory.agent(ana.id)}')
+    assert [agent.id for agent in told] == [ana.id]  # only the account that differs
+    assert ana.id not in {agent.id for agent in elsewhere.directory.floor()}  # leads watch, they do not play
+
+    await services.accounts.disable(lead, bruno.id)
+    await until(lambda: elsewhere.directory.agent(bruno.id) is None, message='disabled there too')
