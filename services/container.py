@@ -295,6 +295,8 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     # the two that act by writing, which only the holder of their lease does (services/platform/leases.py)
     game.refresh_with_followed(directory.refresh)  # their accounts and teams first: the others name them
     game.refresh_with_followed(inbox.refresh)  # their conversations, from the rows, before these listeners hear
+    game.refresh_with_followed(rewards.refresh)  # their stock and terms
+    game.refresh_with_followed(connections.refresh)  # a connection changed or agents merged there: read again
     for listener in (presence.on_followed,  # agents present there are present here: first, routing reads it
                      sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
                      leaderboard.on_committed,

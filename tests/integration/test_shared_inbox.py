@@ -15,11 +15,13 @@ from services.container import Services, build
 from services.domain.canned import CannedReplyDraft
 from services.domain.events import Channel, EventKind
 from services.domain.inbox import InboxItem
+from services.domain.rewards import RewardDraft
 from services.helpdesk.presence import OFFLINE, ONLINE
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from tests.conftest import settings_for_test
 from tests.integration.support import until
+from tests.integration.test_connections import AT, post
 
 pytestmark = pytest.mark.parametrize('db_url', ['postgres'], indirect=True)
 
@@ -153,3 +155,25 @@ async def test_an_account_changed_in_one_process_is_changed_in_the_other(service
 
     await services.accounts.disable(lead, bruno.id)
     await until(lambda: elsewhere.directory.agent(bruno.id) is None, message='disabled there too')
+
+
+async def test_a_reward_saved_in_one_process_is_in_the_other_s_store(services: Services, elsewhere: Services,
+                                                                     lead: AgentView) -> None:
+    catalogues: list[list] = []
+    elsewhere.rewards.catalogue_changed.subscribe(catalogues.append)
+    saved = await services.rewards.save(lead, RewardDraft(name='Late start', cost=300, stock=2))
+    await until(lambda: saved.id in elsewhere.rewards.rewards, message='the other process has it')
+    assert elsewhere.rewards.rewards[saved.id] == saved
+    assert any(saved in catalogue for catalogue in catalogues)  # its store pages were told
+
+
+async def test_a_connection_deactivated_in_one_process_is_refused_by_the_other(
+        services: Services, elsewhere: Services, lead: AgentView, clock: ManualClock) -> None:
+    clock.set(AT)
+    new = await services.connections.create(lead, 'chatwoot', 'Support EU')
+    assert await post(elsewhere, new, 'conversation_created', clock=clock) == (200, 'applied')  # met there: cached
+    await services.connections.deactivate(lead, new.connection.id)
+    await services.game.catch_up()
+    await until(lambda: not elsewhere.connections._by_token, message='the other process forgot it')
+    status, _message = await post(elsewhere, new, 'message_created_reply', clock=clock)
+    assert status == 404
