@@ -18,6 +18,7 @@ from services.domain.scoring import (
     ScoringPolicy,
     assist_awards,
     assist_decision,
+    assist_within_cap,
     banked,
     banked_reopen,
     dispute_compensation,
@@ -118,8 +119,9 @@ class GameProjection:
         self.incentives = IncentiveBook()  # the leads' incentives in force, folded from their events
         self.boss = BossBook()  # the queue boss's settings and latest fight (issue 20)
         self.wellbeing = WellbeingTracker()  # hours worked today and the daily limit (issue 20)
-        # each agent's points from notes and tags per day, for the daily cap (issue 18): a late arrival counts against
-        # its own day, whatever came between (one number per agent and day they earned any: a few thousand a year)
+        # each agent's points from notes, tags and assist shares per day, for the daily cap (issue 18): a late arrival
+        # counts against its own day, whatever came between (one number per agent and day they earned any: a few
+        # thousand a year)
         self.low_value: dict[tuple[int, date], int] = {}
         # each agent's resolutions that may still be pending (vesting, issue 18): those of the last
         # MAX_REOPEN_WINDOW, whatever window a lead sets later; the live service reads them back at start-up
@@ -199,7 +201,7 @@ class GameProjection:
             awards = resolution_awards(event, policy=self.policy)
             awards += self.incentives.awards_for(event, awards)  # kept with the resolution: a reopen takes them back
             awards = self.wellbeing.capped(event, awards)  # nothing past the agent's daily limit of hours
-            awards += assist_awards(event, awards, policy=self.policy)  # the colleagues' shares, kept with it
+            awards += self._capped_assists(event, assist_awards(event, awards, policy=self.policy))  # kept with it
             channel = event.data['channel']
             metrics = self._metrics(event.agent_id)
             metrics.resolved += 1
@@ -310,7 +312,8 @@ class GameProjection:
         joins the resolution's awards (so a reopen takes back exactly what stands) and the assister's vesting."""
         assert event.conversation_id is not None
         resolution = self.resolutions[event.conversation_id]
-        awards = assist_decision(event, resolution.awards, resolver_id=resolution.agent_id, policy=self.policy)
+        awards = self._capped_assists(event, assist_decision(event, resolution.awards, resolver_id=resolution.agent_id,
+                                                             policy=self.policy))
         if awards:
             self._set_resolution(event.conversation_id, replace(resolution, awards=(*resolution.awards, *awards)))
             for award in awards:
@@ -318,6 +321,20 @@ class GameProjection:
                 self._vest(award.agent_id, event.conversation_id,
                            (resolution.resolved_at, held) if held else None, in_place=True)
         return awards
+
+    def _capped_assists(self, event: GameEvent, awards: list[Award]) -> list[Award]:
+        """Assist shares count against their assister's daily cap on notes and tags, on the day of the event that
+        gives (or, declined, takes back) them, as the ledger dates them."""
+        kept = []
+        for award in awards:
+            agent_day = (award.agent_id, event.occurred_at.date())
+            earned = self.low_value.get(agent_day, 0)
+            capped = assist_within_cap(award, policy=self.policy, earned_today=earned)
+            if capped is not None:
+                self._remember(2, agent_day, self.low_value.get(agent_day))
+                self.low_value[agent_day] = earned + capped.points
+                kept.append(capped)
+        return kept
 
     def earned_today(self, agent_id: int, day: date) -> int:
         """An agent's points from notes and tags on ``day`` so far, as the daily cap counts them."""

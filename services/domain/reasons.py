@@ -107,7 +107,7 @@ BY_KIND: dict[str, tuple[ReasonTemplate, ...]] = {
     'dispute': (RATING_REPLACED, RATING_INVALIDATED), 'quest': (QUEST,), 'merge': (MERGED_INTO, MERGED_FROM),
     'kudos': (KUDOS,), 'boss': (BOSS,), 'wellbeing': (WELLBEING_CAP,),
     'incentive': (INCENTIVE_BONUS, INCENTIVE_MULTIPLIER),
-    'assist': (ASSIST_CONFIRMED, ASSIST_DECLINED, ASSIST)}
+    'assist': (UP_TO_CAP, ASSIST_CONFIRMED, ASSIST_DECLINED, ASSIST)}
 # a nested reason may be any award's: the lead's label before a colon matches almost anything, so it is tried last
 NOT_INCENTIVES = tuple(dict.fromkeys(template for kind, templates in BY_KIND.items() for template in templates
                                      if kind != 'incentive'))

@@ -175,10 +175,10 @@ def _assist_fact(data: Mapping[str, Any], policy: ScoringPolicy) -> str:
         return _('{name} resolved the conversation and confirmed that you helped: an assist earns {percent} % of the '
                  'points the resolution earned them, once per conversation. A reopen within the window takes it back.'
                  ).format(name=name, percent=policy.assist_percent)
-    return _('{name} resolved the conversation after you helped on it with an internal note or a transfer note: an '
-             'assist earns {percent} % of the points the resolution earned them, once per conversation. It is pending '
-             'like theirs, a reopen within the window takes it back, and {name} can decline it.'
-             ).format(name=name, percent=policy.assist_percent)
+    return _('{name} resolved the conversation after you helped on it (an internal note, a transfer note or a '
+             'team-chat answer naming it): an assist earns {percent} % of the points the resolution earned them, once '
+             'per conversation, within the daily cap on notes and tags. It is pending like theirs, a reopen within '
+             'the window takes it back, and {name} can decline it.').format(name=name, percent=policy.assist_percent)
 
 
 def _low_value_fact(note: bool, policy: ScoringPolicy) -> str:

@@ -156,8 +156,8 @@ POLICY_FIELDS = (
                            'daily cap on notes and tags).')),
     PolicyField(name='low_value_daily_cap', label=N_('Daily cap on notes and tags'), unit='points a day', low=0,
                 high=10 * MAX_POINTS,
-                meaning=N_('At most this many points a day for each agent from internal notes and tags together; past '
-                           'it they earn nothing, so spamming notes or tags does not pay. 0: no cap.')),
+                meaning=N_('At most this many points a day for each agent from internal notes, tags and assist shares '
+                           'together; past it they earn nothing, so spamming notes or tags does not pay. 0: no cap.')),
     PolicyField(name='reopen_window_hours', label=N_('Reopen window'), unit='hours', low=0,
                 high=int(MAX_REOPEN_WINDOW.total_seconds() // 3600),
                 meaning=N_('A resolution\'s points are pending for this many hours: a reopen within them takes the '
@@ -167,7 +167,7 @@ POLICY_FIELDS = (
                 meaning=N_('When a conversation is resolved, each other agent who helped with an internal note or a '
                            'transfer note on it earns this share of the resolution\'s points (once per conversation; '
                            'the resolver can confirm or decline an assist). It vests and is taken back on a reopen '
-                           'like the resolution\'s points.')),
+                           'like the resolution\'s points, and counts toward the daily cap on notes and tags.')),
 )
 
 
@@ -420,6 +420,20 @@ def assist_awards(event: GameEvent, resolution_awards_given: Sequence[Award], *,
     reason = reasons.ASSIST.english(ticket=ticket_name(event), name=event.data.get('resolver_name', ''))[:200]
     return [Award(agent_id=agent_id, points=share, domain=Domain.QUALITY, kind=AwardKind.ASSIST, reason=reason)
             for agent_id in assisters]
+
+
+def assist_within_cap(award: Award, *, policy: ScoringPolicy, earned_today: int) -> Award | None:
+    """An assist share within what the daily cap on notes and tags leaves its assister (``earned_today``: their points
+    from notes, tags and assists so far that day): a helpful note pays, a note on every waiting conversation does
+    not. None when the cap leaves nothing (no entry: the resolution's own awards stay uncapped)."""
+    cap = policy.low_value_daily_cap
+    if award.points <= 0 or not cap or earned_today + award.points <= cap:
+        return award
+    left = max(0, cap - earned_today)
+    if not left:
+        return None
+    return Award(agent_id=award.agent_id, points=left, domain=award.domain, kind=award.kind,
+                 reason=reasons.UP_TO_CAP.english(reason=award.reason, cap=cap)[:200])
 
 
 def assist_decision(event: GameEvent, resolution_awards_given: Sequence[Award], *, resolver_id: int,

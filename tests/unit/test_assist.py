@@ -119,3 +119,17 @@ def test_receipts_explain_the_assist_and_its_reason_is_translatable() -> None:
     assert 'taken back' in declined
     # recognised by its template (so shown in the reader's language when a catalog has it)
     assert reason_text('assist on #123 resolved by Ana', 'assist', locale='de')
+
+
+def test_shares_count_against_the_daily_cap_on_notes_and_tags_so_notes_on_every_conversation_do_not_farm() -> None:
+    projection = GameProjection(policy=ScoringPolicy(low_value_daily_cap=10, note_points=0))
+    given = []
+    for number in range(4):  # the helper noted four conversations that others resolved the same day
+        outcome = projection.apply(replace(resolved(event_id=number + 1), conversation_id=100 + number))
+        given += [award for award in outcome.awards if award.kind == AwardKind.ASSIST]
+    assert [award.points for award in given] == [4, 4, 2]  # 10 a day at most; past it, no entry at all
+    assert given[2].reason == 'assist on #102 resolved by Ana (up to the daily cap of 10)'
+    assert projection.agents[HELPER].points == 10 and projection.earned_today(HELPER, RESOLVED_AT.date()) == 10
+    assert projection.agents[RESOLVER].points == 80  # the resolver's own points are never capped by it
+    next_day = replace(resolved(event_id=9, at=RESOLVED_AT + timedelta(days=1)), conversation_id=200)
+    assert [award.points for award in projection.apply(next_day).awards if award.kind == AwardKind.ASSIST] == [4]
