@@ -34,6 +34,7 @@ from services.game.wellbeing import WellbeingService
 from services.game.whatif import RulesService
 from services.game.working_hours import WorkingHoursService
 from services.helpdesk.api_events import ExternalEvents
+from services.helpdesk.assists import AssistService
 from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
 from services.helpdesk.connections import ConnectionService
@@ -77,6 +78,7 @@ class Services:
     leaderboard: LeaderboardService
     progress: ProgressService
     inbox: InboxService
+    assists: AssistService  # the resolver's word on a resolution's assists (issue 18)
     presence: Presence
     viewing: ViewingService
     # the workspace (issue 3): CRM card, canned replies, internal chat, ratings
@@ -241,6 +243,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     viewing = ViewingService(clock=clock, game=game, directory=directory)
     crm = CrmService(clock=clock, game=game, inbox=inbox)
     team_chat = TeamChatService(clock=clock, game=game, directory=directory)
+    assists = AssistService(clock=clock, game=game, directory=directory)
     ratings = RatingsService(clock=clock)
     # SLA due times are set before the rules run (a rule may test or change the priority), routing after the commit
     routing = RoutingService(clock=clock, game=game, inbox=inbox, directory=directory, presence=presence,
@@ -312,7 +315,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                         sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
                         incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
                         trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, seasons=seasons, away=away,
-                        receipts=receipts,
+                        receipts=receipts, assists=assists,
                         canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
                         team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
                         leases=leases, scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads,

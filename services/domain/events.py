@@ -19,6 +19,9 @@ class EventKind(str, Enum):
     TAGGED = 'tagged'  # data: tag
     UNTAGGED = 'untagged'  # data: tag
     NOTE_ADDED = 'note_added'  # internal note, never sent to the customer; data: length
+    # the resolver confirms or declines a colleague's assist on their standing resolution (issue 18); data:
+    # assister_id, assister_name, confirmed, resolver_name
+    ASSIST_DECIDED = 'assist_decided'
     TRANSFERRED = 'transferred'  # agent_id: who transferred; data: to_agent_id, to_department_id, note_length
     VIEWED = 'viewed'  # an agent had the conversation open; data: seconds
     PRIORITY_CHANGED = 'priority_changed'  # data: priority, previous, by ('agent' | 'rule' | 'sla')

@@ -164,9 +164,27 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
                          'Notes and tags together earn at most {count} points a day; that day\'s were already earned, '
                          'so this one earned nothing. The cap keeps trivial notes and tags from paying: resolving '
                          'conversations well is what scores.', cap).format(count=cap)]
+    if kind == AwardKind.ASSIST.value:
+        return [_assist_fact(data, policy)]
     if kind == AwardKind.INCENTIVE.value:
         return [_('A lead’s incentive was running when this event happened; its extra points are their own entry.')]
     return [_('Given for the {event} event.').format(event=event_kind.replace('_', ' '))]
+
+
+def _assist_fact(data: Mapping[str, Any], policy: ScoringPolicy) -> str:
+    """Why an assist share was given or taken back: the resolver's note, decision or the inference."""
+    name = data.get('resolver_name') or _('a colleague')
+    if 'confirmed' in data and not data['confirmed']:
+        return _('{name} resolved the conversation and said your help was not an assist, so the share it gave you is '
+                 'taken back with a new entry.').format(name=name)
+    if 'confirmed' in data:
+        return _('{name} resolved the conversation and confirmed that you helped: an assist earns {percent} % of the '
+                 'points the resolution earned them, once per conversation. A reopen within the window takes it back.'
+                 ).format(name=name, percent=policy.assist_percent)
+    return _('{name} resolved the conversation after you helped on it (an internal note, a transfer note or a '
+             'team-chat answer naming it): an assist earns {percent} % of the points the resolution earned them, once '
+             'per conversation, within the daily cap on notes and tags. It is pending like theirs, a reopen within '
+             'the window takes it back, and {name} can decline it.').format(name=name, percent=policy.assist_percent)
 
 
 def _low_value_fact(note: bool, policy: ScoringPolicy) -> str:

@@ -49,7 +49,7 @@ STATUSES = ('online', 'on_break', 'away', 'offline')
 ACTIONS = ('replied', 'resolved', 'reopened', 'rated', 'tagged', 'untagged', 'note_added', 'transferred', 'viewed',
            'presence_changed',
            'edit_badge', 'edit_level', 'edit_scoring', 'edit_quest', 'edit_season', 'restart', 'boss_start',
-           'boss_check', 'edit_wellbeing', 'kudos', 'bests', 'edit_hours')
+           'boss_check', 'edit_wellbeing', 'kudos', 'bests', 'edit_hours', 'assist_decided')
 # a team's working hours (issue 18): 24/7, office hours with a break, long days with today a holiday, weekends only
 HOURS = ('', 'Mon-Fri 09:00-17:00\nbreak 12:00-13:00', 'Mon-Sun 08:00-20:00\nholiday {today}',
          'Sat-Sun 00:00-24:00')
@@ -109,9 +109,14 @@ def event_data(action: str, conversation: int, variant: int, clock: ManualClock)
                 'sla_due_at': (now + timedelta(hours=variant - 2)).isoformat(), 'inbound_count': 1 + variant % 2,
                 'waited_seconds': 400 * variant} | ({'passed_over': variant} if variant % 2 else {})  # fair play
         data |= {'team_id': 1} if conversation % 2 else {}  # resolved by a team with working hours (issue 18)
+        # assist credit: the colleagues who helped (the resolver among them sometimes: the rule leaves them out)
+        data |= {'assisters': [a for a in (1, 2, 3) if (a + variant) % 3], 'resolver_name': 'R'} if variant else {}
         return data | ({'duration_seconds': 100 * variant} if channel in ('chat', 'phone') else {})
     if action == 'rated':
         return {'rating': ('good', 'bad', 'neutral', 'good')[variant], 'channel': channel}
+    if action == 'assist_decided':  # the resolver's word (or someone else's, which changes nothing)
+        return {'assister_id': 1 + (conversation + variant) % 3, 'assister_name': 'A', 'confirmed': variant % 2 == 0,
+                'resolver_name': 'R'}
     if action == 'presence_changed':
         return {'status': STATUSES[variant], 'previous': STATUSES[(variant + 1) % 4], 'seconds': 900 * variant}
     return {'reopened': {'reason': 'customer wrote again'}, 'tagged': {'tag': f'tag{variant}'},
@@ -237,7 +242,8 @@ async def play(plan: list[tuple[str, int, int, int, int, bool]], db_url: str) ->
                                                             'note_points': 3 * variant, 'tag_points': variant,
                                                             'low_value_daily_cap': 5 * (conversation % 3),
                                                             # vesting: no window, or one the clock's steps pass
-                                                            'reopen_window_hours': (0, 1, 24, 48)[variant]}
+                                                            'reopen_window_hours': (0, 1, 24, 48)[variant],
+                                                            'assist_percent': (20, 0, 50)[conversation % 3]}
                 if values != policy_as_dict(scoring.policy):  # saving the values in force is refused
                     await scoring.save(LEAD, values)
                 continue
