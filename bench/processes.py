@@ -308,7 +308,7 @@ async def floor(args: argparse.Namespace, *, processes: int) -> AsyncIterator[tu
             agents = sorted((agent for agent in await bench_get(control, server, 'floor') if agent['role'] == 'agent'),
                             key=lambda agent: agent['id'])[:args.people]
             logged_in = people[server.url] = [session() for _ in agents]
-            await gather_limited((log_in(jar, server.url, agent['username'])
+            await gather_limited((log_in_patiently(jar, server.url, agent['username'])
                                   for jar, agent in zip(logged_in, agents, strict=True)), 4)
         new = [SimTab(logged_in[(len(tabs) + index) % len(logged_in)], f'{server.url}/', kind=kind,
                       on_frame=tracker.on_frame, expect=WORKSPACE_TITLE) for index in range(count)]
@@ -339,6 +339,19 @@ async def floor(args: argparse.Namespace, *, processes: int) -> AsyncIterator[tu
             stop_server(server)
         os.sched_setaffinity(0, cpus)
         await drop_postgres_database(db_url)
+
+
+async def log_in_patiently(session: aiohttp.ClientSession, base_url: str, username: str, attempts: int = 3) -> None:
+    """Log in as a person does on a busy floor: again after an error page (NiceGUI answers 500 when a page takes
+    over 3 s to build, which a loaded machine reaches while hundreds of tabs open)."""
+    for attempt in range(attempts):
+        try:
+            await log_in(session, base_url, username)
+            return
+        except aiohttp.ClientResponseError:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(1)
 
 
 async def scoring_floor(control: aiohttp.ClientSession, server: Server) -> Floor:
