@@ -324,8 +324,9 @@ async def floor(args: argparse.Namespace, *, processes: int) -> AsyncIterator[tu
             servers.append(start_server(variant, agents=args.agents, conversations=args.conversations, db_url=db_url,
                                         seed=number == 1, process_id=f'app{number}',
                                         cpu=cpus[(number - 1) % len(cpus)] if len(cpus) > 1 else None))
-        for server in servers:  # a queue-woken boss fight's victory award would move the totals (as in fanout.py)
-            await bench_post(control, server, 'boss_off')
+            # at once, before the next process starts: a boss fight the waiting queue wakes meanwhile would be hit by
+            # every event and its victory award would move the totals the probes look for (as in fanout.py)
+            await bench_post(control, servers[-1], 'boss_off')
         rest = set(cpus) - {cpus[index % len(cpus)] for index in range(processes)}
         if rest:
             os.sched_setaffinity(0, rest)
