@@ -290,6 +290,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     # another process's events (PostgreSQL): the listeners that keep this process's memory and screens in step, and
     # the two that act by writing, which only the holder of their lease does (services/platform/leases.py)
     game.refresh_with_followed(inbox.refresh)  # their conversations, from the rows, before these listeners hear
+    game.refresh_with_followed(displays.refresh)  # their displays changed: a TV let go there leaves here too
     for listener in (presence.on_followed,  # agents present there are present here: first, routing reads it
                      sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
                      leaderboard.on_committed,
