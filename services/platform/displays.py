@@ -22,6 +22,7 @@ from datetime import datetime
 
 from nicegui import Event
 from tortoise import Tortoise
+from tortoise.exceptions import IntegrityError
 
 from models import Display, PublicProfile
 from services.domain.displays import (
@@ -211,12 +212,15 @@ class DisplayService:
         if row.code_expires_at is None or row.code_expires_at <= self.clock.now():
             raise ActionError(_('This code has expired: ask a lead for a new one at /admin/displays.'))
         if await Display.exists(device_hash=digest(device)):  # a second tab of a TV paired meanwhile
-            raise ActionError(_('This screen is already paired: reload the page.'))
+            raise ActionError(_(ALREADY_PAIRED))
         now = self.clock.now()
         async with self.game.unit_of_work() as work:
             # the code's hash in the filter: two TVs typing the same code, one wins
-            changed = await Display.filter(id=row.id, code_hash=row.code_hash).update(
-                code_hash=None, code_expires_at=None, device_hash=digest(device), paired_at=now)
+            try:
+                changed = await Display.filter(id=row.id, code_hash=row.code_hash).update(
+                    code_hash=None, code_expires_at=None, device_hash=digest(device), paired_at=now)
+            except IntegrityError:  # the browser's other tab paired another display since the check above
+                raise ActionError(_(ALREADY_PAIRED)) from None
             if not changed:
                 raise ActionError(_('This code was just used: ask a lead for a new one.'))
             row.code_hash, row.code_expires_at, row.device_hash, row.paired_at = None, None, digest(device), now
@@ -316,6 +320,7 @@ class DisplayService:
         self.displays_changed.emit(row.id)
 
 
+ALREADY_PAIRED = N_('This screen is already paired: reload the page.')
 DISPLAY_KINDS = frozenset({EventKind.DISPLAY_CREATED, EventKind.DISPLAY_PAIRED, EventKind.DISPLAY_CODE_ISSUED,
                            EventKind.DISPLAY_REVOKED, EventKind.DISPLAY_LANGUAGE_CHANGED})  # the ones that change a row
 
