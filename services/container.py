@@ -300,6 +300,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     game.refresh_with_followed(inbox.refresh)  # their conversations, from the rows, before these listeners hear
     game.refresh_with_followed(rewards.refresh)  # their stock and terms
     game.refresh_with_followed(connections.refresh)  # a connection changed or agents merged there: read again
+    game.refresh_with_followed(displays.refresh)  # their displays changed: a TV let go there leaves here too
     for listener in (presence.on_followed,  # agents present there are present here: first, routing reads it
                      sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
                      leaderboard.on_committed,
