@@ -3,12 +3,20 @@
 Building a Tortoise model instance costs tens of microseconds (every field set through the model's ``__setattr__``),
 more than the rest of a webhook delivery's own work; the write paths that insert many rows a second (the event log,
 a group commit of deliveries) hand their values over as tuples instead. Each value is still converted and validated
-by its field's ``to_db_value``, and the statement is the model's own cached INSERT, as ``bulk_create`` does.
+as its field's ``to_db_value`` does, and the statement is the model's own cached INSERT, as ``bulk_create`` does.
+
+A value that is already of its field's exact type and passes its length check (a string within a ``CharField``'s
+``max_length``, an ``int`` for an ``IntField``, bytes for a ``BinaryField``) is what ``to_db_value`` would return
+unchanged; it is taken as it is (about 0.15 µs against 1–1.5 µs through the field, some 40 values a webhook delivery).
+Every other value, and every field whose conversion does more (dates, JSON), goes through ``to_db_value`` itself, so
+what is stored and what is refused, with which message, stay Tortoise's.
 """
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from tortoise.fields.base import Field
 from tortoise.models import Model
+from tortoise.validators import MaxLengthValidator
 
 CHUNK = 500  # rows per executemany call
 
@@ -27,8 +35,7 @@ async def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable
     plan = _plan(model, tuple(columns), tuple(order))
     batch: list[list[Any]] = []
     for row in rows:
-        batch.append([convert(row[index] if index is not None else default(), model)
-                      for convert, index, default in plan])
+        batch.append([convert(row[index] if index is not None else default()) for convert, index, default in plan])
         if len(batch) == CHUNK:
             await db.execute_many(query, batch)
             batch = []
@@ -37,7 +44,7 @@ async def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable
 
 
 def _plan(model: type[Model], columns: tuple[str, ...],
-          order: tuple[str, ...]) -> list[tuple[Callable[[Any, Any], Any], int | None, Callable[[], Any]]]:
+          order: tuple[str, ...]) -> list[tuple[Callable[[Any], Any], int | None, Callable[[], Any]]]:
     """For each column of the INSERT: its field's converter, where its value is in a row (None: not given), and the
     default of a field not given."""
     unknown = set(columns) - set(order)
@@ -51,5 +58,23 @@ def _plan(model: type[Model], columns: tuple[str, ...],
         if index is None and field.default is None and not field.null:
             raise ValueError(f'{model.__name__}.{name} has no default: give it a value')
         default = field.default if callable(field.default) else (lambda value=field.default: value)
-        plan.append((field.to_db_value, index, default))
+        plan.append((_converter(field, model), index, default))
     return plan
+
+
+def _converter(field: Field, model: type[Model]) -> Callable[[Any], Any]:
+    """``field.to_db_value`` for ``model``'s rows, with the values it would return unchanged taken as they are (see the
+    module's docstring)."""
+    convert = field.to_db_value
+    kind = field.field_type
+    plain = type(field).to_db_value is Field.to_db_value and type(field).validate is Field.validate
+    if not plain or not isinstance(kind, type) or any(type(check) is not MaxLengthValidator
+                                                      for check in field.validators):
+        return lambda value: convert(value, model)
+    limits = [check.max_length for check in field.validators]
+    none_kept = field.null or not limits  # None is not converted, and not checked (nullable) or has no checks
+    if not limits:
+        return lambda value: value if (value is None and none_kept) or type(value) is kind else convert(value, model)
+    limit = min(limits)
+    return lambda value: value if (value is None and none_kept) or (type(value) is kind and len(value) <= limit) \
+        else convert(value, model)

@@ -39,3 +39,24 @@ async def test_a_column_the_model_lacks_or_a_required_one_left_out_is_refused(se
 
 def _fields(row: Customer | Delivery) -> dict:
     return {name: getattr(row, name) for name in row._meta.fields_db_projection if name != 'id'}
+
+
+@pytest.mark.parametrize('model', [Customer, Conversation, Delivery])
+async def test_every_value_is_converted_and_refused_as_the_field_itself_does(services: Services, model) -> None:
+    from services.platform.rows import _converter
+    samples = [None, '', 'x', 'é' * 10, 'x' * 80, 'x' * 81, 'x' * 501, 7, 0, True, 7.5, b'{}', AT, {'a': 1}, [1]]
+    for name in model._meta.db_fields:
+        field = model._meta.fields_map[name]
+        fast = _converter(field, model)
+        for value in samples:
+            try:
+                expected = ('stored', field.to_db_value(value, model))
+            except Exception as error:  # noqa: BLE001 - refused: the same error, with the same message, expected
+                expected = ('refused', type(error), str(error))
+            try:
+                got = ('stored', fast(value))
+            except Exception as error:  # noqa: BLE001
+                got = ('refused', type(error), str(error))
+            assert got == expected, f'{model.__name__}.{name} given {value!r}'
+            if got[0] == 'stored':
+                assert type(got[1]) is type(expected[1]), f'{model.__name__}.{name} given {value!r}'
