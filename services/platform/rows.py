@@ -1,4 +1,5 @@
-"""Rows inserted in bulk from plain tuples: what ``Model.bulk_create`` writes, without a model instance per row.
+"""Rows inserted in bulk from plain tuples: what ``Model.bulk_create`` writes, without a model instance per row; and
+rows selected by conditions written as plain SQL (:func:`select_models`), without pypika building the statement.
 
 Building a Tortoise model instance costs tens of microseconds (every field set through the model's ``__setattr__``),
 more than the rest of a webhook delivery's own work; the write paths that insert many rows a second (the event log,
@@ -12,13 +13,14 @@ Every other value, and every field whose conversion does more (dates, JSON), goe
 what is stored and what is refused, with which message, stay Tortoise's.
 """
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.fields.base import Field
 from tortoise.models import Model
 from tortoise.validators import MaxLengthValidator
 
 CHUNK = 500  # rows per executemany call
+M = TypeVar('M', bound=Model)
 
 
 async def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -78,3 +80,47 @@ def _converter(field: Field, model: type[Model]) -> Callable[[Any], Any]:
     limit = min(limits)
     return lambda value: value if (value is None and none_kept) or (type(value) is kind and len(value) <= limit) \
         else convert(value, model)
+
+
+async def select_models(model: type[M], *, order_by: str | None = None, **where: Any) -> list[M]:
+    """The rows of ``model`` whose fields have the values given (a list, set or tuple: one of its values), in the order
+    of ``order_by`` (a field name) when given, as model instances: what ``model.filter(**where)`` returns, with the
+    statement written here instead of built through pypika (about 150 µs a query, for reads a webhook group commit
+    makes every time). The values are the database's own (strings, numbers); an empty list matches nothing."""
+    sql, values = _where(model, where)
+    if sql is None:
+        return []
+    projection = model._meta.fields_db_projection
+    columns = ', '.join(f'"{column}"' for column in projection.values())
+    order = f' ORDER BY "{projection[order_by]}"' if order_by else ''
+    db = model._meta.db
+    return await db.executor_class(model=model, db=db).execute_select(
+        f'SELECT {columns} FROM "{model._meta.db_table}"{sql}{order}', values)
+
+
+async def select_column(model: type[Model], name: str, **where: Any) -> list[Any]:
+    """One field's values of the rows :func:`select_models` would return, as the database hands them back."""
+    sql, values = _where(model, where)
+    if sql is None:
+        return []
+    _, rows = await model._meta.db.execute_query(
+        f'SELECT "{model._meta.fields_db_projection[name]}" FROM "{model._meta.db_table}"{sql}', values)
+    return [row[0] for row in rows]
+
+
+def _where(model: type[Model], where: dict[str, Any]) -> tuple[str | None, list[Any]]:
+    """The WHERE clause of these conditions with the dialect's placeholders (SQLite ``?``, PostgreSQL ``$n``), and its
+    values; None when a list of values is empty (nothing can match)."""
+    projection = model._meta.fields_db_projection
+    numbered = model._meta.db.capabilities.dialect == 'postgres'
+    terms: list[str] = []
+    values: list[Any] = []
+    for name, value in where.items():
+        many = isinstance(value, (list, tuple, set, frozenset))
+        given = list(value) if many else [value]
+        if not given:
+            return None, []
+        marks = ', '.join(f'${len(values) + number}' if numbered else '?' for number in range(1, len(given) + 1))
+        values.extend(given)
+        terms.append(f'"{projection[name]}" {"IN" if many else "="} ({marks})')
+    return (f' WHERE {" AND ".join(terms)}' if terms else ''), values
