@@ -51,7 +51,7 @@ from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import CHUNK, AlreadyRecorded, GameService, UnitOfWork
-from services.platform.rows import insert_rows
+from services.platform.rows import insert_rows, select_column, select_models
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
@@ -901,25 +901,25 @@ class _Group:
         delivery_ids = sorted({job.delivery_id for job in jobs if job.delivery_id is not None})
         tickets = sorted({job.reading.facts[0].ticket for job in jobs if job.reading.facts})
         deliveries: dict[tuple[int, str], Delivery | _NewDelivery] = {}
-        for chunk in _chunked(delivery_ids):
-            for row in await Delivery.filter(connection_id__in=connection_ids, delivery_id__in=chunk):
+        for chunk in _chunked(delivery_ids):  # plain SQL (services/platform/rows.py): these reads run every group
+            for row in await select_models(Delivery, connection_id=connection_ids, delivery_id=chunk):
                 deliveries[(row.connection_id, row.delivery_id)] = row
         conversations: dict[tuple[int, str], Conversation | _NewConversation | None] = {
             (job.connection.id, job.reading.facts[0].ticket): None for job in jobs if job.reading.facts}
         waiting: dict[tuple[int, str], list[Delivery | _NewDelivery]] = {}
         for chunk in _chunked(tickets):
-            for row in await Conversation.filter(connection_id__in=connection_ids, external_id__in=chunk):
+            for row in await select_models(Conversation, connection_id=connection_ids, external_id=chunk):
                 if (row.connection_id, row.external_id) in conversations:
                     conversations[(row.connection_id, row.external_id)] = row
-            for row in await Delivery.filter(connection_id__in=connection_ids, ticket__in=chunk, status='waiting') \
-                    .order_by('id'):
+            for row in await select_models(Delivery, connection_id=connection_ids, ticket=chunk, status='waiting',
+                                           order_by='id'):
                 waiting.setdefault((row.connection_id, row.ticket), []).append(row)
         # a conversation not seen yet has nothing in the log (its first fact would have made it)
         keys = sorted({_event_key(job.connection.id, fact) for job in jobs for fact in job.reading.facts
                        if conversations.get((job.connection.id, fact.ticket)) is not None})
         stored_keys = set()
         for chunk in _chunked(keys):
-            stored_keys.update(await StoredEvent.filter(key__in=chunk).values_list('key', flat=True))
+            stored_keys.update(await select_column(StoredEvent, 'key', key=chunk))
         group = cls(deliveries=deliveries, conversations=conversations, stored_keys=stored_keys, waiting=waiting)
         opening = sum(1 for job in jobs if any(fact.kind == FactKind.OPENED for fact in job.reading.facts))
         group.ids = await _take_ids({Customer: opening, Conversation: opening, Delivery: len(jobs)})

@@ -34,7 +34,7 @@ from services.domain.projection import (
 from services.domain.scoring import CLAWED_BACK_ON_REOPEN, MAX_REOPEN_WINDOW, Award, AwardKind, Domain
 from services.platform.clock import Clock
 from services.platform.level_history import level_rows, reached_levels
-from services.platform.rows import insert_rows
+from services.platform.rows import insert_rows, select_column
 from services.platform.tasks import start_task
 
 log = logging.getLogger(__name__)
@@ -344,8 +344,8 @@ class UnitOfWork:
         """Write the recorded events and the projections they changed, in bulk."""
         if not self.events:
             return
-        for keys in _chunks([event.key for event in self.events]):
-            seen = await StoredEvent.filter(key__in=keys).limit(1).values_list('key', flat=True)
+        for keys in _chunks([event.key for event in self.events]):  # plain SQL: this runs at every commit
+            seen = await select_column(StoredEvent, 'key', key=keys)
             if seen:
                 raise AlreadyRecorded(seen[0])
         await insert_rows(StoredEvent, EVENT_COLUMNS, [
