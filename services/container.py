@@ -134,7 +134,16 @@ class Services:
             log.info('analytics: daily aggregates filled from the event log')
 
     async def load(self) -> None:
-        """Load every projection from what is stored; the order is the order they depend on each other."""
+        """Load every projection from what is stored; the order is the order they depend on each other. On
+        PostgreSQL every process's writers wait meanwhile, so all of them load the log as of one moment."""
+        async with self.game.writers_held(self.settings.db_url):
+            await self.load_projections()
+        await self.quests.record_missed()  # recorded: after the hold, which a writer would wait for
+        await self.badges.start_with_defaults()  # a new floor: today's default badges, as its first badge edit
+        await self.game.follow(self.settings.db_url)  # PostgreSQL: other processes' events, folded here too
+
+    async def load_projections(self) -> None:
+        """In the order they depend on each other; nothing here may record an event (see ``writers_held``)."""
         await self.directory.load()
         await self.levels.load()  # the stored level table, before the projection loads
         await self.scoring.load()  # and the scoring values in force
@@ -157,8 +166,6 @@ class Services:
         await self.sessions.load()  # after the directory: a session's role is compared with its account's
         await self.displays.load()
         await self.boss.load()  # into the projection game.load() built
-        await self.badges.start_with_defaults()  # a new floor: today's default badges, as its first badge edit
-        await self.game.follow(self.settings.db_url)  # PostgreSQL: other processes' events, folded here too
 
     async def load_workspace_settings(self) -> None:
         """Routing, SLA policies and rules: what leads configure (after the inbox, whose queue they look at)."""

@@ -91,6 +91,7 @@ class QuestService:
         self.lease = lease or Lease(Work.QUESTS)
         self.lease.on_taken(self._taken_over)
         self._unrecorded: dict[str, QuestCompletion] = {}  # by key: found here, recorded by the holder
+        self._missed: list[QuestCompletion] = []  # found missing from the log at start-up, until recorded
         self._logged: set[str] = set()  # keys of completions another process recorded before this one found them
         self.game = game
         self.directory = directory
@@ -130,8 +131,17 @@ class QuestService:
 
     # --- life cycle ---
 
+    async def record_missed(self) -> None:
+        """Record the completions :meth:`load` found the log missing (a process died between an event's commit and
+        its completion's)."""
+        missed, self._missed = self._missed, []
+        for completion in missed:
+            log.warning('recording the missing completion %s', completion.key)
+            await self._record(completion)
+
     async def load(self) -> None:
-        """Read the definitions, feed the log of the quests still running, record the completions it misses."""
+        """Read the definitions, feed the log of the quests still running, and find the completions it misses
+        (:meth:`record_missed` records them, once the start-up lets writers in again)."""
         rows = await QuestRow.all()
         self._definitions = {row.key: definition_from_row(row) for row in rows}
         last = await StoredEvent.all().order_by('-id').first()
@@ -155,10 +165,7 @@ class QuestService:
             tracker.mark_done(event.data['quest'], event.data['scope'], event.data['holder'], event.data.get('round'))
         self.tracker = tracker
         recorded = {logged_key(event.data) for event in logged}
-        for completion in found:
-            if completion.key not in recorded:
-                log.warning('recording the missing completion %s', completion.key)
-                await self._record(completion)
+        self._missed = [completion for completion in found if completion.key not in recorded]
         self._tasks = [start_task(self._consume(), name='quests'), start_task(self._tick(), name='quest periods')]
 
     async def settle(self) -> None:

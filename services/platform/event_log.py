@@ -127,6 +127,24 @@ class GameService:
         self.projection = projection
 
     @asynccontextmanager
+    async def writers_held(self, db_url: str) -> AsyncIterator[None]:
+        """Hold every process's writers back while this process loads its memory (PostgreSQL; nothing on SQLite,
+        whose file has this process as its only writer): a share lock on the event table, taken on a connection of
+        its own (no load runs in its transaction), conflicts with the exclusive lock each unit of work takes, so no
+        event commits between the game's load and the other services' (a board would count it at its load and again
+        when followed). Never record an event inside: it would wait for this lock."""
+        if Tortoise.get_connection('default').capabilities.dialect != 'postgres':
+            yield
+            return
+        holder = await asyncpg.connect(asyncpg_dsn(db_url))
+        try:
+            async with holder.transaction():
+                await holder.execute('LOCK TABLE event IN SHARE MODE')
+                yield
+        finally:
+            await holder.close()
+
+    @asynccontextmanager
     async def batch(self) -> AsyncIterator['UnitOfWork']:
         """One transaction for many changes: every :meth:`unit_of_work` opened inside it (in this task) becomes a
         savepoint of it, so a refused change is undone alone, and all are written and published together."""

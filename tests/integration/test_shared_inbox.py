@@ -6,15 +6,18 @@ and every agent present anywhere.
 Both share this process's Tortoise connections (each transaction gets its own PostgreSQL connection) and nothing else:
 each has its own projection, inbox, presence, leases and log follower.
 """
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from tortoise import Tortoise
 
 from models import Customer, StoredEvent
 from services.container import Services, build
 from services.domain.canned import CannedReplyDraft
 from services.domain.events import Channel, EventKind
 from services.domain.inbox import InboxItem
+from services.domain.leaderboard import Period
 from services.domain.rewards import RewardDraft
 from services.helpdesk.presence import OFFLINE, ONLINE
 from services.platform.clock import ManualClock
@@ -177,3 +180,40 @@ async def test_a_connection_deactivated_in_one_process_is_refused_by_the_other(
     await until(lambda: not elsewhere.connections._by_token, message='the other process forgot it')
     status, _message = await post(elsewhere, new, 'message_created_reply', clock=clock)
     assert status == 404
+
+
+async def test_a_process_starting_while_another_records_counts_each_event_once(
+        services: Services, db_url: str, clock: ManualClock, ana: AgentView) -> None:
+    """Start-up is one snapshot: an event another process commits while this one loads is either in every
+    projection's load or followed afterwards, never both (a board would count it twice)."""
+    today = clock.now().date()
+    starting = build(settings_for_test(db_url), clock=clock)
+    load_board = starting.leaderboard.load
+    writer: list[asyncio.Task] = []
+
+    async def rated() -> None:
+        async with services.game.unit_of_work() as work:
+            await work.record(EventKind.RATED, agent_id=ana.id, conversation_id=1,
+                              data={'rating': 'good', 'channel': 'chat'})
+
+    async def board_loaded_while_another_records() -> None:  # between the game's load and the board's
+        writer.append(asyncio.create_task(rated()))
+        await until(writer_waits, message='the other process\'s writer waits for the start-up to end')
+        await load_board()
+
+    starting.leaderboard.load = board_loaded_while_another_records
+    await starting.load()
+    try:
+        await writer[0]
+        await starting.game.catch_up()
+        assert starting.leaderboard.tally.total(ana.id, Period.TODAY, today) == \
+            services.leaderboard.tally.total(ana.id, Period.TODAY, today) > 0
+    finally:
+        await starting.stop(close_database=False)
+
+
+async def writer_waits() -> bool:
+    connection = Tortoise.get_connection('default')
+    _count, rows = await connection.execute_query(
+        "SELECT count(*) AS waiting FROM pg_locks WHERE NOT granted AND relation = 'event'::regclass")
+    return rows[0]['waiting'] > 0
