@@ -134,28 +134,63 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(variant: Variant, *, agents: int, conversations: int) -> Server:
-    """Seed a fresh SQLite file through the variant's own services, then start its server pinned to CPU 0."""
+def start_server(variant: Variant, *, agents: int, conversations: int, db_url: str | None = None,
+                 seed: bool = True, process_id: str | None = None, cpu: int | None = SERVER_CPU) -> Server:
+    """Seed a fresh database through the variant's own services, then start its server pinned to CPU ``cpu``.
+
+    :param db_url: a database to use (a PostgreSQL one several servers share); default: a fresh SQLite file
+    :param seed: False for a second server on a database another one seeded
+    :param process_id: the server's ``--process-id`` (several processes on one PostgreSQL floor)
+    :param cpu: the CPU to pin the server to (None: not pinned)
+    """
     workdir = Path(tempfile.mkdtemp(prefix=f'deskquest-bench-{variant.name}-'))
-    db_url = f'sqlite://{workdir / "bench.sqlite3"}'
+    db_url = db_url or f'sqlite://{workdir / "bench.sqlite3"}'
     env = server_env(workdir) | variant.env
-    seeded = subprocess.run([str(PYTHON), str(ROOT / 'bench' / '_seed.py'), db_url, str(agents), str(conversations)],
-                            cwd=variant.root, env=env, capture_output=True, text=True, timeout=300)
-    if seeded.returncode != 0:
-        raise RuntimeError(f'seeding failed:\n{seeded.stdout}\n{seeded.stderr}')
+    if seed:
+        seeded = subprocess.run([str(PYTHON), str(ROOT / 'bench' / '_seed.py'), db_url, str(agents),
+                                 str(conversations)], cwd=variant.root, env=env, capture_output=True, text=True,
+                                timeout=300)
+        if seeded.returncode != 0:
+            raise RuntimeError(f'seeding failed:\n{seeded.stdout}\n{seeded.stderr}')
     port = free_port()
     command = [str(PYTHON), str(ROOT / 'bench' / '_serve.py'), '--no-simulator', '--port', str(port),
                '--db-url', db_url, '--output', str(workdir / 'output')]
+    if process_id is not None:
+        command += ['--process-id', process_id]
     if variant.env.get('DESKQUEST_BENCH_DEFLATE') == 'off':
         command += ['--no-deflate']
-    if shutil.which('taskset') and os.cpu_count() and os.cpu_count() > 1:
-        command = ['taskset', '-c', str(SERVER_CPU)] + command
+    if cpu is not None and shutil.which('taskset') and os.cpu_count() and os.cpu_count() > 1:
+        command = ['taskset', '-c', str(cpu)] + command
     log = workdir / 'server.log'
     with log.open('w') as log_file:
         process = subprocess.Popen(command, cwd=variant.root, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     server = Server(variant=variant, url=f'http://127.0.0.1:{port}', process=process, workdir=workdir, log=log)
     wait_until_serving(server)
     return server
+
+
+async def create_postgres_database(server_url: str) -> str:
+    """A fresh, empty database on the PostgreSQL server of ``server_url``; returns its URL (drop it after)."""
+    import asyncpg
+    name = f'deskquest_bench_{uuid.uuid4().hex[:10]}'
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'CREATE DATABASE {name}')
+    finally:
+        await admin.close()
+    return server_url.rstrip('/').rsplit('/', 1)[0] + f'/{name}' if urllib.parse.urlsplit(server_url).path.strip('/') \
+        else server_url.rstrip('/') + f'/{name}'
+
+
+async def drop_postgres_database(db_url: str) -> None:
+    """Drop a database :func:`create_postgres_database` made, whoever is still connected to it."""
+    import asyncpg
+    server_url, name = db_url.rsplit('/', 1)
+    admin = await asyncpg.connect(server_url + '/postgres')
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+    finally:
+        await admin.close()
 
 
 def server_env(workdir: Path) -> dict[str, str]:

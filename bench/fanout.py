@@ -226,7 +226,9 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
 async def drive(args: argparse.Namespace, control: aiohttp.ClientSession, server: Any, tracker: Tracker,
                 board: Floor, handled: dict[str, int] | None, browser: Browser | None) -> tuple[float, int]:
     """Send ``args.rate`` events a second for ``args.duration`` seconds, each registered as a probe first; return when
-    the round began (monotonic) and how many events went out late."""
+    the round began (monotonic) and how many events went out late. ``server`` may be a list of servers sharing one
+    floor (bench/processes.py): they record the events in turn."""
+    writers = server if isinstance(server, list) else [server]
     begin = time.monotonic()
     first = len(tracker.probes)  # a second round's probes carry on the numbering (the tracker indexes by number)
     late = 0
@@ -246,7 +248,7 @@ async def drive(args: argparse.Namespace, control: aiohttp.ClientSession, server
         if browser is not None:
             await browser.register(probe)
         extra = {'points': award} if args.event == 'score' else {}
-        answer = await bench_post(control, server, args.event, agent_id=agent_id, **extra)
+        answer = await bench_post(control, writers[index % len(writers)], args.event, agent_id=agent_id, **extra)
         probe.commit = answer['commit']
     return begin, late
 

@@ -7,6 +7,7 @@ AGING_BOUNTY_DEFAULT = 8
 AGING_LIMIT_MINUTES_DEFAULT = 10
 LOW_VALUE_DAILY_CAP_DEFAULT = 20
 REOPEN_WINDOW_HOURS_DEFAULT = 72
+ASSIST_PERCENT_DEFAULT = 20
 
 
 class StoredEvent(Model):
@@ -105,6 +106,8 @@ class ScoringPolicyRow(Model):
     low_value_daily_cap = fields.IntField(default=LOW_VALUE_DAILY_CAP_DEFAULT, db_default=0)
     # vesting: resolution points pending for this many hours on a new floor; 0 (a reopen always takes back) before it
     reopen_window_hours = fields.IntField(default=REOPEN_WINDOW_HOURS_DEFAULT, db_default=0)
+    # assist credit: a colleague's share of a resolution on a new floor; none (0) before it
+    assist_percent = fields.IntField(default=ASSIST_PERCENT_DEFAULT, db_default=0)
 
     class Meta:
         table = 'scoring_policy'

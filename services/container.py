@@ -6,6 +6,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 
+from services.domain.events import EventKind, GameEvent
 from services.domain.i18n import set_floor_timezone
 from services.domain.monitor import waiting
 from services.domain.sessions import SessionPolicy
@@ -31,7 +32,9 @@ from services.game.seasons import SeasonService
 from services.game.trophies import TrophyService
 from services.game.wellbeing import WellbeingService
 from services.game.whatif import RulesService
+from services.game.working_hours import WorkingHoursService
 from services.helpdesk.api_events import ExternalEvents
+from services.helpdesk.assists import AssistService
 from services.helpdesk.automation import AutomationService
 from services.helpdesk.canned_replies import CannedReplyService
 from services.helpdesk.connections import ConnectionService
@@ -60,6 +63,7 @@ from services.platform.sessions import SessionService
 from services.platform.settings import Settings
 
 log = logging.getLogger('deskquest')
+CANNED_REPLY_EDITS = frozenset({EventKind.CANNED_REPLY_SAVED, EventKind.CANNED_REPLY_DELETED})
 
 
 @dataclass(kw_only=True, slots=True)
@@ -74,6 +78,7 @@ class Services:
     leaderboard: LeaderboardService
     progress: ProgressService
     inbox: InboxService
+    assists: AssistService  # the resolver's word on a resolution's assists (issue 18)
     presence: Presence
     viewing: ViewingService
     # the workspace (issue 3): CRM card, canned replies, internal chat, ratings
@@ -116,6 +121,7 @@ class Services:
     bests: PersonalBestsService  # personal bests and streaks on the card (issue 20)
     recap: RecapService  # an agent's month compared with themselves, and as an image (issue 20)
     wellbeing: WellbeingService  # the daily hours limit and the break suggestion (issue 20)
+    working_hours: WorkingHoursService  # each team's working hours, which time its resolutions (issue 18)
 
     async def start(self) -> None:
         """Open the database and load the projections from the log."""
@@ -135,6 +141,7 @@ class Services:
         await self.game.load()
         await self.leases.start(self.settings.db_url)  # before the services that do once-only work load
         await self.wellbeing.load()  # into the projection game.load() built
+        await self.working_hours.load()  # the same
         await self.scoring.load_low_value()  # today's points from notes and tags, for their daily cap
         self.away.load()  # whoever comes back was away since here
         await self.incentives.load()  # into the projection game.load() built
@@ -159,10 +166,19 @@ class Services:
         await self.sla.load()
         await self.automation.load()
 
-    async def stop(self) -> None:
+    async def refresh_workspace_settings(self, events: list[GameEvent]) -> None:
+        """Another process's lead changed routing, departments, skills, SLA policies, rules or canned replies
+        (PostgreSQL): load them again here, so the lease holders' routing and sweep work by what is in force."""
+        if any(event.kind == EventKind.WORKSPACE_CONFIGURED for event in events):
+            await self.load_workspace_settings()
+        if any(event.kind in CANNED_REPLY_EDITS for event in events):
+            await self.canned_replies.load()
+
+    async def stop(self, *, close_database: bool = True) -> None:
         """Finish the action in progress, then close the database: nothing is left half-written.
 
-        A simulator driving these services is stopped first by whoever started it (main.py)."""
+        A simulator driving these services is stopped first by whoever started it (main.py). ``close_database``
+        False: another ``Services`` in this process still uses the connections (tests of several "processes")."""
         await self.scheduler.stop()
         await self.routing.stop()
         await self.presence.close()
@@ -174,7 +190,8 @@ class Services:
         await self.leases.stop()  # last of the work: another process takes it over at once
         await self.sessions.stop()  # the watch over other processes' logouts; the writes in flight
         self.auth.close()
-        await Tortoise.close_connections()
+        if close_database:
+            await Tortoise.close_connections()
 
 
 def build(settings: Settings, *, clock: Clock) -> Services:
@@ -216,8 +233,9 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     receipts = ReceiptService(directory=directory, game=game, badges=badges)
     recap = RecapService(clock=clock, game=game, directory=directory, bests=bests, badges=badges, seasons=seasons)
     wellbeing = WellbeingService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
+    working_hours = WorkingHoursService(game=game, directory=directory)
     rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
-                         incentives=incentives)
+                         incentives=incentives, working_hours=working_hours)
     # the helpdesk
     canned_replies = CannedReplyService(clock=clock, game=game)
     inbox = InboxService(clock=clock, game=game, directory=directory, canned=canned_replies)
@@ -225,6 +243,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     viewing = ViewingService(clock=clock, game=game, directory=directory)
     crm = CrmService(clock=clock, game=game, inbox=inbox)
     team_chat = TeamChatService(clock=clock, game=game, directory=directory)
+    assists = AssistService(clock=clock, game=game, directory=directory)
     ratings = RatingsService(clock=clock)
     # SLA due times are set before the rules run (a rule may test or change the priority), routing after the commit
     routing = RoutingService(clock=clock, game=game, inbox=inbox, directory=directory, presence=presence,
@@ -277,7 +296,13 @@ def build(settings: Settings, *, clock: Clock) -> Services:
         game.committed.subscribe(listener)
     # another process's events (PostgreSQL): the listeners that keep this process's memory and screens in step, and
     # the two that act by writing, which only the holder of their lease does (services/platform/leases.py)
-    for listener in (sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
+    game.refresh_with_followed(directory.refresh)  # their accounts and teams first: the others name them
+    game.refresh_with_followed(inbox.refresh)  # their conversations, from the rows, before these listeners hear
+    game.refresh_with_followed(rewards.refresh)  # their stock and terms
+    game.refresh_with_followed(connections.refresh)  # a connection changed or agents merged there: read again
+    game.refresh_with_followed(displays.refresh)  # their displays changed: a TV let go there leaves here too
+    for listener in (presence.on_followed,  # agents present there are present here: first, routing reads it
+                     sessions.on_committed,  # its sessions living here end too (the table's update is idempotent)
                      leaderboard.on_committed,
                      quests.on_committed,  # every process's bars move; the lease holder records the completions
                      bests.on_committed, progress.on_committed,
@@ -287,14 +312,17 @@ def build(settings: Settings, *, clock: Clock) -> Services:
                      handovers.on_committed):
         game.followed.subscribe(listener)
     directory.changed.subscribe(leaderboard.broadcast.poke)  # an account created, disabled or changed: rank again
-    return Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
-                    sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
-                    incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
-                    trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, seasons=seasons, away=away,
-                    receipts=receipts,
-                    canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
-                    team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
-                    leases=leases, scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads,
-                    external_events=external_events,
-                    connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
-                    boss=boss, bests=bests, recap=recap, wellbeing=wellbeing)
+    services = Services(settings=settings, clock=clock, directory=directory, auth=auth, accounts=accounts,
+                        sessions=sessions, game=game, notices=notices, scoring=scoring, levels=levels,
+                        incentives=incentives, leaderboard=leaderboard, badges=badges, quests=quests, progress=progress,
+                        trophies=trophies, rewards=rewards, disputes=disputes, kudos=kudos, seasons=seasons, away=away,
+                        receipts=receipts, assists=assists,
+                        canned_replies=canned_replies, inbox=inbox, presence=presence, viewing=viewing, crm=crm,
+                        team_chat=team_chat, ratings=ratings, routing=routing, sla=sla, automation=automation,
+                        leases=leases, scheduler=scheduler, api_tokens=api_tokens, api_reads=api_reads,
+                        external_events=external_events,
+                        connections=connections, rules=rules, monitor=monitor, analytics=analytics, displays=displays,
+                        boss=boss, bests=bests, recap=recap, wellbeing=wellbeing,
+                        working_hours=working_hours)
+    game.refresh_with_followed(services.refresh_workspace_settings)  # what another process's lead configured
+    return services

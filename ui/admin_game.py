@@ -26,6 +26,7 @@ from ui.admin_scoring import ScoringTab
 from ui.admin_seasons import SeasonsTab
 from ui.admin_wellbeing import WellbeingTab
 from ui.admin_whatif import WhatIfTab
+from ui.admin_working_hours import WorkingHoursTab
 from ui.format import channel_text
 from ui.session import handler_actor, page_visitor
 from ui.translations_editor import TranslationsEditor
@@ -509,4 +510,5 @@ SECTIONS: list[tuple[str, str, Builder]] = [
     (N_('Queue boss'), 'local_fire_department', lambda context: BossTab(context.services, context.lead)),
     (N_('Seasons'), 'emoji_events', lambda context: SeasonsTab(context.services, context.lead)),
     (N_('Wellbeing'), 'spa', lambda context: WellbeingTab(context.services, context.lead)),
+    (N_('Working hours'), 'schedule', lambda context: WorkingHoursTab(context.services, context.lead)),
 ]

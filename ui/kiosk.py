@@ -1,9 +1,10 @@
 """The wall screen (issue 15): a paired, read-only TV that rotates the slides a lead chose and celebrates.
 
 An unpaired browser at ``/kiosk`` sees only a code entry screen (no names). A lead's one-time code pairs it: the
-browser keeps a device token in NiceGUI's user storage (server-side, keyed by the signed browser id; never in a URL),
-so it stays paired across reloads and server restarts, until a lead revokes it or pairs another TV in its place
-(:class:`DisplayTabs` sends its tabs back to the pairing screen at once).
+display is bound, in the database, to the browser's NiceGUI browser id (in its cookie signed with the storage secret;
+never in a URL), so it stays paired across reloads, server restarts and, on PostgreSQL, whichever process it reaches,
+until a lead revokes it or pairs another TV in its place (:class:`DisplayTabs` sends its tabs back to the pairing
+screen at once, on every process).
 
 What the slides show is computed once per change for every display (:class:`PublicFloor`), with each agent's public
 name (an alias, or nobody for those who opted out) and only the top of each ranking. :class:`KioskFeed` words it once
@@ -35,7 +36,7 @@ from services.domain.quests import QuestCompletion, QuestScope
 from services.domain.wording import clock_time, day, number, percent
 from services.game.boss import BossView
 from services.game.trophies import TrophySnapshot
-from services.platform.coalesce import LIVE_DELAY, LIVE_INTERVAL, Coalescer
+from services.platform.coalesce import LIVE_INTERVAL, LIVE_TURNS, Coalescer
 from services.platform.displays import DisplayView
 from services.platform.tasks import start_task
 from ui.boss_bar import BossBar, BossFeed, boss_feed_for
@@ -44,7 +45,9 @@ from ui.format import CHANNEL_ICONS, channel_text
 from ui.i18n import speak
 from ui.rooms import broadcast
 
-DEVICE_KEY = 'kiosk_device'  # the paired display's device token, in app.storage.user (server-side)
+# where a TV paired before pairings were bound to browser ids keeps its device token (app.storage.user): it is bound to
+# its browser id at its next visit (DisplayService.adopt), and the key removed
+LEGACY_DEVICE_KEY = 'kiosk_device'
 CELEBRATION_SECONDS = 5.0  # each banner stays this long: one flash every 5 s at most, well under three a second
 RECENT_CELEBRATIONS = 8
 CSAT_SECONDS = 10.0  # CSAT today is read again at most this often, after a rating
@@ -160,8 +163,8 @@ class PublicFloor:
         self._csat: tuple[int, int] = (0, 0)
         self._csat_day: datetime | None = None
         self._badges = services.badges.public_holders()
-        # recomputed shortly after a change (one commit pokes from several services), once for every display
-        self._refresh = Coalescer(self._compute, delay=LIVE_DELAY, interval=LIVE_INTERVAL)
+        # recomputed a few turns after a change (one commit pokes from several services), once for every display
+        self._refresh = Coalescer(self._compute, delay=0.0, interval=LIVE_INTERVAL, turns=LIVE_TURNS)
         self._ratings = Coalescer(lambda: start_task(self._read_csat(), name='kiosk csat'), delay=0.0,
                                   interval=CSAT_SECONDS)
         for event in (services.leaderboard.changed, services.inbox.changed, services.quests.changed,
@@ -510,24 +513,30 @@ def register(services: Services) -> None:
     shared: list[KioskFeed] = []  # made when the first kiosk opens, once the services have loaded
 
     @ui.page('/kiosk')
-    def kiosk() -> None:
-        display = services.displays.check(app.storage.user.get(DEVICE_KEY))
+    async def kiosk() -> None:
+        device = app.storage.browser['id']  # NiceGUI's, signed: what the display is bound to
+        await services.displays.recall(device)  # paired through another process (PostgreSQL), not followed here yet
+        display = services.displays.check(device)
+        if LEGACY_DEVICE_KEY in app.storage.user:
+            legacy = app.storage.user.pop(LEGACY_DEVICE_KEY)
+            display = display or await services.displays.adopt(legacy, device=device)
         if display is not None:  # a paired TV speaks its display's language, whatever its browser says
             speak(ui.context.client, display.language)
         ui.page_title(_('DeskQuest · Live floor'))
         ui.add_css(KIOSK_CSS)
         ui.query('body').style('background: #101418')
         if display is None:
-            pairing_screen(services)
+            pairing_screen(services, device)
             return
         if not shared:
             shared.append(KioskFeed(PublicFloor(services), services))
         tabs.opened(display, ui.context.client)
-        KioskScreen(services, display, shared[0], rotation, ticker.ticked, boss=boss)
+        KioskScreen(services, display, device, shared[0], rotation, ticker.ticked, boss=boss)
 
 
-def pairing_screen(services: Services) -> None:
-    """What an unpaired browser sees: how to pair, and the code's field; no name of anyone."""
+def pairing_screen(services: Services, device: str) -> None:
+    """What an unpaired browser (``device``: its browser id) sees: how to pair, and the code's field; no name of
+    anyone."""
     with ui.element('div').classes('dq-kiosk items-center justify-center').mark('pairing-screen'):
         ui.label('DeskQuest').classes('dq-brand')
         ui.label(_('Pair this display')).classes('dq-title')
@@ -538,11 +547,10 @@ def pairing_screen(services: Services) -> None:
 
         async def pair() -> None:
             try:
-                token = await services.displays.pair(code.value)
+                await services.displays.pair(code.value, device=device)
             except ActionError as problem:
                 error.set_text(str(problem))
                 return
-            app.storage.user[DEVICE_KEY] = token
             ui.navigate.to('/kiosk')
 
         code.on('keydown.enter', pair)
@@ -554,10 +562,11 @@ class KioskScreen:
     """One paired display's tab: its slides turned by the shared rotation; what they show comes from the kiosk feed's
     room (only the rows that changed), so a change builds no element in this tab."""
 
-    def __init__(self, services: Services, display: DisplayView, feed: KioskFeed, rotation: Rotation,
+    def __init__(self, services: Services, display: DisplayView, device: str, feed: KioskFeed, rotation: Rotation,
                  ticked: Event[datetime], *, boss: BossFeed) -> None:
         self.services = services
         self.display = display
+        self.device = device  # the browser id the display is bound to
         self.feed = feed
         self.teams = frozenset(display.team_ids)
         self.slides = display.slides or tuple(Slide)
@@ -590,7 +599,7 @@ class KioskScreen:
         client.on_connect(self.resync)
 
     async def resync(self) -> None:
-        if self.connected and self.services.displays.check(app.storage.user.get(DEVICE_KEY)) is None:
+        if self.connected and self.services.displays.check(self.device) is None:
             ui.navigate.to('/kiosk')
             return
         self.connected = True
@@ -676,4 +685,4 @@ def _clock_text(now: datetime) -> str:
     return f'{day(now, style="EEE")} {clock_time(now)}'
 
 
-__all__ = ['DEVICE_KEY', 'PublicFloor', 'register', 'shown_code']
+__all__ = ['LEGACY_DEVICE_KEY', 'PublicFloor', 'register', 'shown_code']

@@ -19,6 +19,9 @@ class EventKind(str, Enum):
     TAGGED = 'tagged'  # data: tag
     UNTAGGED = 'untagged'  # data: tag
     NOTE_ADDED = 'note_added'  # internal note, never sent to the customer; data: length
+    # the resolver confirms or declines a colleague's assist on their standing resolution (issue 18); data:
+    # assister_id, assister_name, confirmed, resolver_name
+    ASSIST_DECIDED = 'assist_decided'
     TRANSFERRED = 'transferred'  # agent_id: who transferred; data: to_agent_id, to_department_id, note_length
     VIEWED = 'viewed'  # an agent had the conversation open; data: seconds
     PRIORITY_CHANGED = 'priority_changed'  # data: priority, previous, by ('agent' | 'rule' | 'sla')
@@ -110,6 +113,10 @@ class EventKind(str, Enum):
     # an agent opened their recap of a finished season (issue 20), so the dashboard stops offering it; agent_id: the
     # agent; data: season (its name), start, end; key: season_recap_opened:{agent}:{start}, once per agent and season
     SEASON_RECAP_OPENED = 'season_recap_opened'
+    # a lead set a team's working hours (issue 18, services/domain/business_hours.py); agent_id: the lead; data:
+    # team_id, team (its name), calendar (WorkingCalendar.as_dict(); None: 24/7), by. RESOLVED's data.team_id is the
+    # resolving agent's team, whose hours in force time the resolution
+    WORKING_HOURS_CHANGED = 'working_hours_changed'
 
 
 class Channel(str, Enum):

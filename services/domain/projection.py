@@ -7,6 +7,7 @@ from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from services.domain.boss import BossBook
+from services.domain.business_hours import WorkingCalendar, calendar_from_dict
 from services.domain.events import Channel, EventKind, GameEvent, Rating
 from services.domain.incentives import IncentiveBook
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, levels_from_dicts
@@ -14,7 +15,11 @@ from services.domain.scoring import (
     LOW_VALUE_KINDS,
     MAX_REOPEN_WINDOW,
     Award,
+    AwardKind,
     ScoringPolicy,
+    assist_awards,
+    assist_decision,
+    assist_within_cap,
     banked,
     banked_reopen,
     dispute_compensation,
@@ -115,24 +120,27 @@ class GameProjection:
         self.incentives = IncentiveBook()  # the leads' incentives in force, folded from their events
         self.boss = BossBook()  # the queue boss's settings and latest fight (issue 20)
         self.wellbeing = WellbeingTracker()  # hours worked today and the daily limit (issue 20)
-        # each agent's points from notes and tags per day, for the daily cap (issue 18): a late arrival counts against
-        # its own day, whatever came between (one number per agent and day they earned any: a few thousand a year)
+        # each agent's points from notes, tags and assist shares per day, for the daily cap (issue 18): a late arrival
+        # counts against its own day, whatever came between (one number per agent and day they earned any: a few
+        # thousand a year)
         self.low_value: dict[tuple[int, date], int] = {}
         # each agent's resolutions that may still be pending (vesting, issue 18): those of the last
         # MAX_REOPEN_WINDOW, whatever window a lead sets later; the live service reads them back at start-up
         self.vesting: dict[int, Vesting] = {}
         self.tags: MutableMapping[tuple[int, str], TagAward] = {} if tags is None else tags
+        # each team's working hours (issue 18): resolutions are timed in them; a team without one works 24/7
+        self.calendars: dict[int, WorkingCalendar] = {}
         # undo logs of the changes still open, innermost last: what each entry of :meth:`_undoable` was at its
         # begin() (None: it was not there)
         self._scopes: list[tuple[dict[Any, Any], ...]] = []
 
     def _undoable(self) -> 'tuple[MutableMapping[Any, Any] | _ByAgent, ...]':
         """What :meth:`rollback` restores, in the order of a scope's undo logs."""
-        return self.agents, self.resolutions, self.low_value, _ByAgent(self.vesting), self.tags
+        return self.agents, self.resolutions, self.low_value, _ByAgent(self.vesting), self.tags, self.calendars
 
     def begin(self) -> None:
         """Start remembering what :meth:`apply` changes, so that :meth:`rollback` can undo it (scopes nest)."""
-        self._scopes.append(({}, {}, {}, {}, {}))
+        self._scopes.append(({}, {}, {}, {}, {}, {}))
         self.incentives.begin()
         self.boss.begin()
         self.wellbeing.begin()
@@ -164,8 +172,8 @@ class GameProjection:
     def missing_resolution(self, event: GameEvent) -> int | None:
         """The conversation whose resolution a reopen (or a bad rating, which cancels some of it) needs but which is
         not in memory (the cache may be bounded)."""
-        needs = event.kind == EventKind.REOPENED or (event.kind == EventKind.RATED
-                                                     and event.data.get('rating') == Rating.BAD.value)
+        needs = event.kind in (EventKind.REOPENED, EventKind.ASSIST_DECIDED) or (
+            event.kind == EventKind.RATED and event.data.get('rating') == Rating.BAD.value)
         if needs and event.conversation_id is not None \
                 and event.conversation_id not in self.resolutions:
             return event.conversation_id
@@ -193,9 +201,11 @@ class GameProjection:
             self._metrics(event.agent_id).replies += 1
             touched.add(event.agent_id)
         elif event.kind == EventKind.RESOLVED and event.agent_id is not None and event.conversation_id is not None:
-            awards = resolution_awards(event, policy=self.policy)
+            calendar = self.calendars.get(event.data.get('team_id'))
+            awards = resolution_awards(event, policy=self.policy, calendar=calendar)
             awards += self.incentives.awards_for(event, awards)  # kept with the resolution: a reopen takes them back
             awards = self.wellbeing.capped(event, awards)  # nothing past the agent's daily limit of hours
+            awards += self._capped_assists(event, assist_awards(event, awards, policy=self.policy))  # kept with it
             channel = event.data['channel']
             metrics = self._metrics(event.agent_id)
             metrics.resolved += 1
@@ -207,14 +217,19 @@ class GameProjection:
             self._set_resolution(event.conversation_id,
                                  Resolution(agent_id=event.agent_id, channel=channel, awards=tuple(awards),
                                             resolved_at=event.occurred_at))
-            self._vest(event.agent_id, event.conversation_id, (event.occurred_at, resolution_points(awards)))
+            self._vest(event.agent_id, event.conversation_id,
+                       (event.occurred_at, resolution_points(awards, event.agent_id)))
+            for award in awards:  # each assister's share vests like the resolver's points
+                if award.kind == AwardKind.ASSIST:
+                    self._vest(award.agent_id, event.conversation_id, (event.occurred_at, award.points))
             touched.add(event.agent_id)
             resolved = (event.agent_id, 1)
         elif event.kind == EventKind.REOPENED and event.conversation_id in self.resolutions:
             resolution = self.resolutions[event.conversation_id]
             self._set_resolution(event.conversation_id, None)
             resolver, channel = resolution.agent_id, resolution.channel
-            self._vest(resolver, event.conversation_id, None)
+            for agent_id in {resolver, *(award.agent_id for award in resolution.awards)}:  # the assisters' too
+                self._vest(agent_id, event.conversation_id, None)
             touched.add(resolver)
             if banked(resolution.resolved_at, event.occurred_at, policy=self.policy):  # past the window: it stays
                 awards = banked_reopen(event, agent_id=resolver, resolved_at=resolution.resolved_at,
@@ -237,6 +252,8 @@ class GameProjection:
             metrics.positive_ratings += rating == Rating.GOOD
             metrics.negative_ratings += rating == Rating.BAD
             touched.add(event.agent_id)
+        elif event.kind == EventKind.ASSIST_DECIDED and event.conversation_id in self.resolutions:
+            awards = self._decide_assist(event)
         elif event.kind in LOW_VALUE_KINDS and event.agent_id is not None:
             awards = self._low_value(event)
         elif event.kind == EventKind.UNTAGGED and event.conversation_id is not None:
@@ -262,6 +279,8 @@ class GameProjection:
             touched.update(self.agents)
         elif event.kind == EventKind.SCORING_CHANGED:  # a lead's edit: later events score by it, earlier ones stay
             self.policy = policy_from_dict(event.data['policy'])
+        elif event.kind == EventKind.WORKING_HOURS_CHANGED:  # a lead's edit: the team's later resolutions use it
+            self.set_calendar(event.data['team_id'], event.data['calendar'])
         elif event.kind in (EventKind.PRESENCE_CHANGED, EventKind.WELLBEING_CHANGED):
             self.wellbeing.apply(event)
         if boss_awards := self.boss.apply(event):  # the hit that beat the boss: not the resolution's (no clawback)
@@ -293,6 +312,43 @@ class GameProjection:
         metrics.positive_ratings -= rating == Rating.GOOD
         metrics.negative_ratings -= rating == Rating.BAD
         return dispute_compensation(event)
+
+    def set_calendar(self, team_id: int, calendar: dict[str, Any] | None) -> None:
+        """Put a team's working hours (as event data; None: 24/7) in force for its later resolutions."""
+        self._remember(5, team_id, self.calendars.get(team_id))
+        if calendar is None:
+            self.calendars.pop(team_id, None)
+        else:
+            self.calendars[team_id] = calendar_from_dict(calendar)
+
+    def _decide_assist(self, event: GameEvent) -> list[Award]:
+        """The resolver confirmed or declined an assist on their standing resolution: the share given or taken back
+        joins the resolution's awards (so a reopen takes back exactly what stands) and the assister's vesting."""
+        assert event.conversation_id is not None
+        resolution = self.resolutions[event.conversation_id]
+        awards = self._capped_assists(event, assist_decision(event, resolution.awards, resolver_id=resolution.agent_id,
+                                                             policy=self.policy))
+        if awards:
+            self._set_resolution(event.conversation_id, replace(resolution, awards=(*resolution.awards, *awards)))
+            for award in awards:
+                held = resolution_points(self.resolutions[event.conversation_id].awards, award.agent_id)
+                self._vest(award.agent_id, event.conversation_id,
+                           (resolution.resolved_at, held) if held else None, in_place=True)
+        return awards
+
+    def _capped_assists(self, event: GameEvent, awards: list[Award]) -> list[Award]:
+        """Assist shares count against their assister's daily cap on notes and tags, on the day of the event that
+        gives (or, declined, takes back) them, as the ledger dates them."""
+        kept = []
+        for award in awards:
+            agent_day = (award.agent_id, event.occurred_at.date())
+            earned = self.low_value.get(agent_day, 0)
+            capped = assist_within_cap(award, policy=self.policy, earned_today=earned)
+            if capped is not None:
+                self._remember(2, agent_day, self.low_value.get(agent_day))
+                self.low_value[agent_day] = earned + capped.points
+                kept.append(capped)
+        return kept
 
     def earned_today(self, agent_id: int, day: date) -> int:
         """An agent's points from notes and tags on ``day`` so far, as the daily cap counts them."""
@@ -328,12 +384,18 @@ class GameProjection:
         self.low_value[agent_day] = self.low_value.get(agent_day, 0) - given.points
         return untag_takeback(event, agent_id=given.agent_id, points=given.points)
 
-    def _vest(self, agent_id: int, conversation_id: int, vesting: tuple[datetime, int] | None) -> None:
-        """Remember (or, with None, forget) a resolution that may be pending; forget those past the longest window."""
+    def _vest(self, agent_id: int, conversation_id: int, vesting: tuple[datetime, int] | None, *,
+              in_place: bool = False) -> None:
+        """Remember (or, with None, forget) a resolution that may be pending; forget those past the longest window.
+        ``in_place``: a change of a resolution already remembered keeps its place (the oldest come first)."""
         entries = self.vesting.get(agent_id)
         if entries is None and vesting is None:
             return
         entries = self.vesting.setdefault(agent_id, {})
+        if in_place and vesting is not None and conversation_id in entries:
+            self._remember(3, (agent_id, conversation_id), entries[conversation_id])
+            entries[conversation_id] = vesting
+            return
         self._remember(3, (agent_id, conversation_id), entries.pop(conversation_id, None))
         if vesting is not None:
             entries[conversation_id] = vesting  # last: the oldest come first

@@ -90,6 +90,9 @@ BOSS = ReasonTemplate(**_forms(Nn_('beat the queue boss “{name}” with the fl
 WELLBEING_CAP = ReasonTemplate(message=N_('{ticket}: no points past your {hours}-hour day — take care'))
 INCENTIVE_BONUS = ReasonTemplate(message=N_('{label}: resolution {count} this hour (#{conversation}), beyond {beyond}'))
 INCENTIVE_MULTIPLIER = ReasonTemplate(message=N_('{label}: {reason}'))  # the lead's label, then the multiplied award
+ASSIST = ReasonTemplate(message=N_('assist on {ticket} resolved by {name}'))
+ASSIST_CONFIRMED = ReasonTemplate(message=N_('assist on {ticket} resolved by {name} (confirmed by them)'))
+ASSIST_DECLINED = ReasonTemplate(message=N_('assist on {ticket} declined by {name}: its share taken back'))
 
 _RATED_AGAIN = (*HAPPY_AGAIN.values(), *UNHAPPY_AGAIN.values())
 # the templates that may have written an entry of each AwardKind (by value: the domain's scoring imports this module)
@@ -103,7 +106,8 @@ BY_KIND: dict[str, tuple[ReasonTemplate, ...]] = {
     'unhappy_customer': (*UNHAPPY_AGAIN.values(), UNHAPPY_CUSTOMER), 'clawback': (CLAWBACK,),
     'dispute': (RATING_REPLACED, RATING_INVALIDATED), 'quest': (QUEST,), 'merge': (MERGED_INTO, MERGED_FROM),
     'kudos': (KUDOS,), 'boss': (BOSS,), 'wellbeing': (WELLBEING_CAP,),
-    'incentive': (INCENTIVE_BONUS, INCENTIVE_MULTIPLIER)}
+    'incentive': (INCENTIVE_BONUS, INCENTIVE_MULTIPLIER),
+    'assist': (UP_TO_CAP, ASSIST_CONFIRMED, ASSIST_DECLINED, ASSIST)}
 # a nested reason may be any award's: the lead's label before a colon matches almost anything, so it is tried last
 NOT_INCENTIVES = tuple(dict.fromkeys(template for kind, templates in BY_KIND.items() for template in templates
                                      if kind != 'incentive'))

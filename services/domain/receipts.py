@@ -22,15 +22,16 @@ from services.domain.badges import (
     Window,
     window_days,
 )
-from services.domain.events import GameEvent
+from services.domain.business_hours import WorkingCalendar
+from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import OPERATORS, Comparison, Condition, Node, Not, parse_condition
 from services.domain.floor_calendar import floor_time
 from services.domain.i18n import N_, Nn_, _, current_language, floor_timezone, ngettext
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import LEVEL_METRICS, Level
 from services.domain.reasons import reason_text
-from services.domain.scoring import MAX_BOUNTY_STEPS, AwardKind, ScoringPolicy
-from services.domain.wording import duration, ordinal, weekday_time
+from services.domain.scoring import MAX_BOUNTY_STEPS, AwardKind, ScoringPolicy, timing
+from services.domain.wording import duration, ordinal, weekday_clock, weekday_time
 from services.domain.wording import number as number_text
 
 
@@ -62,9 +63,14 @@ RATING_VALUES = frozenset({'good', 'neutral', 'bad'})
 
 
 def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: datetime, *,
-          policy: ScoringPolicy = ScoringPolicy()) -> list[str]:
+          policy: ScoringPolicy = ScoringPolicy(), calendar: WorkingCalendar | None = None) -> list[str]:
     """The rule behind one award, with the numbers of the event it was given for, in the language in force (a receipt
-    is worded when it is opened; an API call, with no reader, gets English)."""
+    is worded when it is opened; an API call, with no reader, gets English).
+
+    :param calendar: the resolving team's working hours in force then (issue 18), which timed a resolution
+    """
+    if calendar is not None and kind in TIMED_KINDS:
+        return [_working_hours_fact(kind, data, occurred_at, policy=policy, calendar=calendar)]
     if kind == AwardKind.FAST_RESOLUTION.value:
         minutes = _minutes(occurred_at - datetime.fromisoformat(data['created_at']))
         return [_('Resolved {minutes} min after the customer wrote in; under {limit} min counts as fast '
@@ -159,9 +165,27 @@ def facts(kind: str, event_kind: str, data: Mapping[str, Any], occurred_at: date
                          'Notes and tags together earn at most {count} points a day; that day\'s were already earned, '
                          'so this one earned nothing. The cap keeps trivial notes and tags from paying: resolving '
                          'conversations well is what scores.', cap).format(count=cap)]
+    if kind == AwardKind.ASSIST.value:
+        return [_assist_fact(data, policy)]
     if kind == AwardKind.INCENTIVE.value:
         return [_('A lead’s incentive was running when this event happened; its extra points are their own entry.')]
     return [_('Given for the {event} event.').format(event=event_kind.replace('_', ' '))]
+
+
+def _assist_fact(data: Mapping[str, Any], policy: ScoringPolicy) -> str:
+    """Why an assist share was given or taken back: the resolver's note, decision or the inference."""
+    name = data.get('resolver_name') or _('a colleague')
+    if 'confirmed' in data and not data['confirmed']:
+        return _('{name} resolved the conversation and said your help was not an assist, so the share it gave you is '
+                 'taken back with a new entry.').format(name=name)
+    if 'confirmed' in data:
+        return _('{name} resolved the conversation and confirmed that you helped: an assist earns {percent} % of the '
+                 'points the resolution earned them, once per conversation. A reopen within the window takes it back.'
+                 ).format(name=name, percent=policy.assist_percent)
+    return _('{name} resolved the conversation after you helped on it (an internal note, a transfer note or a '
+             'team-chat answer naming it): an assist earns {percent} % of the points the resolution earned them, once '
+             'per conversation, within the daily cap on notes and tags. It is pending like theirs, a reopen within '
+             'the window takes it back, and {name} can decline it.').format(name=name, percent=policy.assist_percent)
 
 
 def _low_value_fact(note: bool, policy: ScoringPolicy) -> str:
@@ -555,6 +579,32 @@ def _upper(text: str) -> str:
 
 def _words(name: str) -> str:
     return name.replace('_', ' ')
+
+
+TIMED_KINDS = frozenset({AwardKind.FAST_RESOLUTION.value, AwardKind.ON_TIME_RESOLUTION.value,
+                         AwardKind.LATE_RESOLUTION.value})
+
+
+def _working_hours_fact(kind: str, data: Mapping[str, Any], occurred_at: datetime, *, policy: ScoringPolicy,
+                        calendar: WorkingCalendar) -> str:
+    """A resolution timed in its team's working hours: '2 h 10 min in working hours (Fri 17:50 → Mon 09:20)' and the
+    limit it was measured against."""
+    created_at = datetime.fromisoformat(data['created_at'])
+    worked, target = timing(GameEvent(id=0, key='', kind=EventKind.RESOLVED, occurred_at=occurred_at, data=data),
+                            calendar)
+    span = _('{worked} in working hours ({start} → {end})').format(
+        worked=duration(worked.total_seconds(), precise=True), start=weekday_clock(created_at),
+        end=weekday_clock(occurred_at))
+    if kind == AwardKind.FAST_RESOLUTION.value:
+        return _('Resolved {span} after the customer wrote in; under {limit} min of working hours counts as fast '
+                 '({points} speed). Nights, weekends, breaks and holidays of the team do not count.').format(
+            span=span, limit=_minutes(policy.fast_limit), points=f'{policy.fast_resolution:+d}')
+    if kind == AwardKind.ON_TIME_RESOLUTION.value:
+        return _('Resolved {span}, within its SLA target of {target} in working hours ({points} productivity).').format(
+            span=span, target=duration(target.total_seconds(), precise=True),
+            points=f'{policy.on_time_resolution:+d}')
+    return _('Resolved {span}, past its SLA target of {target} in working hours ({points} productivity).').format(
+        span=span, target=duration(target.total_seconds(), precise=True), points=f'{policy.late_resolution:+d}')
 
 
 def _minutes(delta) -> int:

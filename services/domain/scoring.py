@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any
 
 from services.domain import reasons
+from services.domain.business_hours import WorkingCalendar, working_time
 from services.domain.events import EventKind, GameEvent, Rating
 from services.domain.i18n import N_, _
 
@@ -46,6 +47,7 @@ class AwardKind(str, Enum):
     LOW_VALUE_CAP = 'low_value_cap'  # zero points: a note or tag past the agent's daily cap on them
     BANKED = 'banked'  # zero points: reopened after the reopen window, so the resolution's points stay
     UNTAG = 'untag'  # a removed tag takes back what putting it earned
+    ASSIST = 'assist'  # a share of a resolution for a colleague whose note or transfer note helped (see assist_*)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -76,6 +78,8 @@ class ScoringPolicy:
     # vesting: a resolution's points are pending while a reopen can still take them back, then they bank (0: no
     # window, a reopen always takes back)
     reopen_window: timedelta = timedelta(hours=72)
+    # assist credit: this share of a resolution's points goes to each colleague who helped with a note (0: off)
+    assist_percent: int = 20
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -153,13 +157,18 @@ POLICY_FIELDS = (
                            'daily cap on notes and tags).')),
     PolicyField(name='low_value_daily_cap', label=N_('Daily cap on notes and tags'), unit='points a day', low=0,
                 high=10 * MAX_POINTS,
-                meaning=N_('At most this many points a day for each agent from internal notes and tags together; past '
-                           'it they earn nothing, so spamming notes or tags does not pay. 0: no cap.')),
+                meaning=N_('At most this many points a day for each agent from internal notes, tags and assist shares '
+                           'together; past it they earn nothing, so spamming notes or tags does not pay. 0: no cap.')),
     PolicyField(name='reopen_window_hours', label=N_('Reopen window'), unit='hours', low=0,
                 high=int(MAX_REOPEN_WINDOW.total_seconds() // 3600),
                 meaning=N_('A resolution\'s points are pending for this many hours: a reopen within them takes the '
                            'points back (and costs the reopen penalty); once the window passes without a reopen they '
                            'bank, and a later reopen takes nothing back. 0: no window, a reopen always takes back.')),
+    PolicyField(name='assist_percent', label=N_('Assist share'), unit='percent', low=0, high=100,
+                meaning=N_('When a conversation is resolved, each other agent who helped with an internal note or a '
+                           'transfer note on it earns this share of the resolution\'s points (once per conversation; '
+                           'the resolver can confirm or decline an assist). It vests and is taken back on a reopen '
+                           'like the resolution\'s points, and counts toward the daily cap on notes and tags.')),
 )
 
 
@@ -178,16 +187,17 @@ def policy_as_dict(policy: ScoringPolicy) -> dict[str, int]:
             'bad_rating_cancel_percent': policy.bad_rating_cancel_percent,
             'reopen_penalty_percent': policy.reopen_penalty_percent, 'note_points': policy.note_points,
             'tag_points': policy.tag_points, 'low_value_daily_cap': policy.low_value_daily_cap,
-            'reopen_window_hours': int(policy.reopen_window.total_seconds() // 3600)}
+            'reopen_window_hours': int(policy.reopen_window.total_seconds() // 3600),
+            'assist_percent': policy.assist_percent}
 
 
 FAIR_PLAY_OFF = ScoringPolicy(queue_jump=0, aging_bounty=0, bad_rating_cancel_percent=0, reopen_penalty_percent=0,
-                              low_value_daily_cap=0, reopen_window=timedelta(0))
+                              low_value_daily_cap=0, reopen_window=timedelta(0), assist_percent=0)
 """The fair-play values where a record is older than them: the rules off (the aging limit counts only with a bounty;
 notes and tags earned nothing then, and had no cap; a reopen always took back)."""
 FAIR_PLAY_FIELDS = ('queue_jump', 'aging_bounty', 'aging_limit_minutes', 'bad_rating_cancel_percent',
                     'reopen_penalty_percent', 'note_points', 'tag_points', 'low_value_daily_cap',
-                    'reopen_window_hours')
+                    'reopen_window_hours', 'assist_percent')
 
 
 def policy_from_dict(values: Mapping[str, Any]) -> ScoringPolicy:
@@ -211,7 +221,8 @@ def policy_from_dict(values: Mapping[str, Any]) -> ScoringPolicy:
                          tag_points=values.get('tag_points', fair.tag_points),
                          low_value_daily_cap=values.get('low_value_daily_cap', fair.low_value_daily_cap),
                          reopen_window=timedelta(hours=values['reopen_window_hours'])
-                         if values.get('reopen_window_hours') is not None else fair.reopen_window)
+                         if values.get('reopen_window_hours') is not None else fair.reopen_window,
+                         assist_percent=values.get('assist_percent', fair.assist_percent))
 
 
 def check_policy(values: Mapping[str, Any]) -> ScoringPolicy:
@@ -254,18 +265,22 @@ def capped(awards: Iterable[Award]) -> bool:
 # awards a reopen takes back, per Freshdesk: the resolution and first-contact points (and what incentives added to
 # them), not the rating
 CLAWED_BACK_ON_REOPEN = {AwardKind.FAST_RESOLUTION, AwardKind.ON_TIME_RESOLUTION, AwardKind.LATE_RESOLUTION,
-                         AwardKind.FIRST_CONTACT, AwardKind.INCENTIVE, AwardKind.QUEUE_JUMP, AwardKind.AGING_BOUNTY}
+                         AwardKind.FIRST_CONTACT, AwardKind.INCENTIVE, AwardKind.QUEUE_JUMP, AwardKind.AGING_BOUNTY,
+                         AwardKind.ASSIST}
 # the volume awards a bad rating cancels and a reopen costs once more: what speed and the SLA paid for the count
 VOLUME_AWARDS = {AwardKind.FAST_RESOLUTION, AwardKind.ON_TIME_RESOLUTION}
 
 
-def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
-    """Return the awards one resolution earns, each with its domain and a human reason."""
+def resolution_awards(event: GameEvent, *, policy: ScoringPolicy,
+                      calendar: WorkingCalendar | None = None) -> list[Award]:
+    """Return the awards one resolution earns, each with its domain and a human reason.
+
+    Fast, on-time and late are measured in the resolving team's working hours (``calendar``; None: 24/7, wall time):
+    fast when the working time from the customer writing in is under the fast limit, on time when it is within the
+    SLA's target (its due time less the creation time)."""
     assert event.kind == EventKind.RESOLVED and event.agent_id is not None
     ticket = ticket_name(event)
-    created_at = datetime.fromisoformat(event.data['created_at'])
-    sla_due_at = datetime.fromisoformat(event.data['sla_due_at'])
-    handle_time = event.occurred_at - created_at
+    handle_time, target = timing(event, calendar)
     awards: list[Award] = []
     jumped = fair_play_queue_jump(event, policy=policy)
     if jumped:
@@ -273,7 +288,7 @@ def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]
     elif handle_time < policy.fast_limit:
         awards.append(_award(event, policy.fast_resolution, Domain.SPEED, AwardKind.FAST_RESOLUTION,
                              reasons.FAST_RESOLUTION.english(ticket=ticket)))
-    if event.occurred_at <= sla_due_at:
+    if handle_time <= target:
         awards.append(_award(event, policy.on_time_resolution, Domain.PRODUCTIVITY, AwardKind.ON_TIME_RESOLUTION,
                              reasons.ON_TIME_RESOLUTION.english(ticket=ticket)))
     else:
@@ -284,6 +299,14 @@ def resolution_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]
                              reasons.FIRST_CONTACT.english(ticket=ticket)))
     awards += fair_play_aging_bounty(event, policy=policy)
     return [award for award in awards if award.points != 0]
+
+
+def timing(event: GameEvent, calendar: WorkingCalendar | None) -> tuple[timedelta, timedelta]:
+    """A resolution's handle time in working hours, and its SLA target (wall time from creation to the due time): with
+    no calendar the handle time is wall time, and on time is exactly "resolved by the due time"."""
+    created_at = datetime.fromisoformat(event.data['created_at'])
+    target = datetime.fromisoformat(event.data['sla_due_at']) - created_at
+    return working_time(calendar, created_at, event.occurred_at), target
 
 
 # --- fair play (issue 18): the facts come from the RESOLVED event's data, recorded when the conversation was taken
@@ -380,9 +403,72 @@ def rating_awards(event: GameEvent, *, policy: ScoringPolicy) -> list[Award]:
 
 # --- vesting (issue 18): a resolution's points count at once but stay pending while a reopen can take them back ---
 
-def resolution_points(awards: Sequence[Award]) -> int:
-    """What a reopen would take back of a resolution's awards: its pending points while the window runs."""
-    return sum(award.points for award in awards if award.kind in CLAWED_BACK_ON_REOPEN)
+def resolution_points(awards: Sequence[Award], agent_id: int) -> int:
+    """What a reopen would take back from ``agent_id`` of a resolution's awards (the resolver's, or an assister's
+    share): their pending points while the window runs."""
+    return sum(award.points for award in awards if award.kind in CLAWED_BACK_ON_REOPEN and award.agent_id == agent_id)
+
+
+# --- assist credit (issue 18): the RESOLVED event names the other agents who wrote an internal note or a transfer
+# note on the conversation since it was last resolved (``assisters``, recorded by the inbox); each earns a share of
+# the resolver's points, once per conversation, kept with the resolution so that it vests and a reopen takes it back.
+# The resolver's ``assist_decided`` event confirms (a colleague the inference missed: a team-chat answer) or declines
+# one for that resolution. A note alone earns nothing here: only a resolution by someone else pays a share. ---
+
+def assist_share(resolution_awards_given: Sequence[Award], *, resolver_id: int, policy: ScoringPolicy) -> int:
+    """One assister's share: the assist percentage of what the resolver earned for the resolution (nothing when that
+    is nothing or less)."""
+    return max(0, resolution_points(resolution_awards_given, resolver_id)) * policy.assist_percent // 100
+
+
+def assist_awards(event: GameEvent, resolution_awards_given: Sequence[Award], *,
+                  policy: ScoringPolicy) -> list[Award]:
+    """The inferred assists of a resolution: a share for each other agent its event names, once each."""
+    assert event.kind == EventKind.RESOLVED and event.agent_id is not None
+    share = assist_share(resolution_awards_given, resolver_id=event.agent_id, policy=policy)
+    assisters = sorted({int(agent_id) for agent_id in event.data.get('assisters', ())} - {event.agent_id})
+    if not share or not assisters:
+        return []
+    reason = reasons.ASSIST.english(ticket=ticket_name(event), name=event.data.get('resolver_name', ''))[:200]
+    return [Award(agent_id=agent_id, points=share, domain=Domain.QUALITY, kind=AwardKind.ASSIST, reason=reason)
+            for agent_id in assisters]
+
+
+def assist_within_cap(award: Award, *, policy: ScoringPolicy, earned_today: int) -> Award | None:
+    """An assist share within what the daily cap on notes and tags leaves its assister (``earned_today``: their points
+    from notes, tags and assists so far that day): a helpful note pays, a note on every waiting conversation does
+    not. None when the cap leaves nothing (no entry: the resolution's own awards stay uncapped)."""
+    cap = policy.low_value_daily_cap
+    if award.points <= 0 or not cap or earned_today + award.points <= cap:
+        return award
+    left = max(0, cap - earned_today)
+    if not left:
+        return None
+    return Award(agent_id=award.agent_id, points=left, domain=award.domain, kind=award.kind,
+                 reason=reasons.UP_TO_CAP.english(reason=award.reason, cap=cap)[:200])
+
+
+def assist_decision(event: GameEvent, resolution_awards_given: Sequence[Award], *, resolver_id: int,
+                    policy: ScoringPolicy) -> list[Award]:
+    """The resolver's word on one assist of their standing resolution: a confirmed colleague without a share gets one,
+    a declined one with a share gives it back (so at most one share per assister and conversation)."""
+    assert event.kind == EventKind.ASSIST_DECIDED
+    assister = int(event.data['assister_id'])
+    if event.agent_id != resolver_id or assister == resolver_id:
+        return []
+    held = sum(award.points for award in resolution_awards_given
+               if award.kind == AwardKind.ASSIST and award.agent_id == assister)
+    name, ticket = event.data.get('resolver_name', ''), ticket_name(event)
+    if event.data.get('confirmed'):
+        share = assist_share(resolution_awards_given, resolver_id=resolver_id, policy=policy)
+        if held > 0 or not share:
+            return []
+        return [Award(agent_id=assister, points=share, domain=Domain.QUALITY, kind=AwardKind.ASSIST,
+                      reason=reasons.ASSIST_CONFIRMED.english(ticket=ticket, name=name)[:200])]
+    if held <= 0:
+        return []
+    return [Award(agent_id=assister, points=-held, domain=Domain.QUALITY, kind=AwardKind.ASSIST,
+                  reason=reasons.ASSIST_DECLINED.english(ticket=ticket, name=name)[:200])]
 
 
 def banked(resolved_at: datetime, reopened_at: datetime, *, policy: ScoringPolicy) -> bool:

@@ -14,8 +14,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from services.domain.badges import DEFAULT_BADGES, KEPT_DAYS, BadgeBoard, BadgeDefinition, BadgeError, badge_from_dict
+from services.domain.business_hours import (
+    CalendarError,
+    WorkingCalendar,
+    format_calendar,
+    parse_calendar,
+)
 from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import ExpressionError
 from services.domain.floor_calendar import day_start, floor_day
@@ -61,6 +68,8 @@ class RuleSet:
     badges: tuple[BadgeDefinition, ...] = DEFAULT_BADGES
     quests: tuple[QuestDefinition, ...] = ()
     incentives: tuple[Incentive, ...] = ()
+    # each team's working hours (issue 18; a team not named works 24/7); None: as the log has them, edits and all
+    working_hours: Mapping[int, WorkingCalendar] | None = None
 
 
 def rules_as_document(rules: RuleSet) -> dict[str, Any]:
@@ -70,7 +79,10 @@ def rules_as_document(rules: RuleSet) -> dict[str, Any]:
             'levels': [level_as_dict(level) for level in rules.levels],
             'badges': [badge.as_dict() for badge in rules.badges],
             'quests': [quest.as_dict() for quest in sorted(rules.quests, key=lambda quest: quest.key)],
-            'incentives': [incentive.as_data() for incentive in sorted(rules.incentives, key=lambda i: i.id)]}
+            'incentives': [incentive.as_data() for incentive in sorted(rules.incentives, key=lambda i: i.id)]} | \
+        ({'working_hours': [{'team_id': team_id, 'zone': calendar.zone, 'hours': format_calendar(calendar)}
+                            for team_id, calendar in sorted(rules.working_hours.items())]}
+         if rules.working_hours is not None else {})
 
 
 def rules_from_document(document: object) -> RuleSet:
@@ -93,7 +105,35 @@ def rules_from_document(document: object) -> RuleSet:
     return RuleSet(policy=policy, levels=_levels(document['levels']),
                    badges=_part(document['badges'], 'badges', badge_from_dict),
                    quests=_part(document['quests'], 'quests', quest_from_dict),
-                   incentives=_incentives(document['incentives']))
+                   incentives=_incentives(document['incentives']),
+                   working_hours=_working_hours(document['working_hours']) if 'working_hours' in document else None)
+
+
+def _working_hours(value: object) -> dict[int, WorkingCalendar]:
+    """The teams' hours of a document: a team named twice, an unknown zone or hours that do not hold together are
+    refused."""
+    calendars: dict[int, WorkingCalendar] = {}
+    named: set[int] = set()
+    for position, row in enumerate(_rows(value, 'working_hours'), 1):
+        team_id, zone, hours = row.get('team_id'), row.get('zone', 'UTC'), row.get('hours', '')
+        if isinstance(team_id, bool) or not isinstance(team_id, int) or team_id in named or \
+                not isinstance(zone, str) or not isinstance(hours, str):
+            raise RulesError(_('working_hours {position}: a team_id (once each), a zone and the hours as text are '
+                               'expected.').format(position=position))
+        try:
+            if zone != 'UTC':
+                ZoneInfo(zone)
+        except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            raise RulesError(_('working_hours {position}: “{zone}” is not a time zone.').format(
+                position=position, zone=zone[:40])) from None
+        try:
+            calendar = parse_calendar(hours, zone=zone)
+        except CalendarError as error:
+            raise RulesError(f'working_hours {position}: {error}') from None
+        named.add(team_id)
+        if calendar is not None:
+            calendars[team_id] = calendar
+    return calendars
 
 
 def _mapping(value: object, part: str) -> Mapping[str, Any]:
@@ -271,6 +311,8 @@ def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor
                 badge_after.feed(replace(event, id=badge_fed))
             continue
         in_period += 1
+        if event.kind == EventKind.WORKING_HOURS_CHANGED and draft.working_hours is not None:
+            continue  # the draft's hours stand for the whole period, as its other rules do
         for draft_outcome in _draft_outcomes(event, quest_board, keep_logged, completed_after, after.apply):
             draft_event = draft_outcome.event
             for award in draft_outcome.awards:
@@ -318,6 +360,8 @@ def _switched(live: GameProjection, draft: RuleSet) -> GameProjection:
     switched.low_value = dict(live.low_value)  # the day's points from notes and tags count against the draft's cap
     switched.tags = dict(live.tags)  # the tags standing, whose points an untag takes back
     switched.vesting = {agent_id: dict(entries) for agent_id, entries in live.vesting.items()}  # pending resolutions
+    # the teams' working hours (issue 18): the draft's, or the live ones with their edits replayed on both sides
+    switched.calendars = dict(live.calendars if draft.working_hours is None else draft.working_hours)
     for metrics in switched.agents.values():
         metrics.level = level_after(metrics.level, metrics.as_dict(), levels=draft.levels)
     return switched

@@ -118,6 +118,12 @@ def weekday_time(moment: datetime, *, locale: str | None = None) -> str:
     return ' '.join(format_skeleton(skeleton, on_the_floor, locale=language) for skeleton in ('MMMEd', 'Hm'))
 
 
+def weekday_clock(moment: datetime, *, locale: str | None = None) -> str:
+    """A short day of the week and time on the floor's clock, for a span inside a week: 'Fri 17:50' (en), 'ven. 17:50'
+    (fr)."""
+    return format_skeleton('EHm', _on_the_floor(moment), locale=locale or current_language())
+
+
 def ago(seconds: float, *, locale: str | None = None) -> str:
     """How long ago: '3 minutes ago', 'il y a 3 minutes', '3 minuten geleden', 'pirms 3 minūtēm'."""
     return format_timedelta(timedelta(seconds=-max(0.0, seconds)), add_direction=True,

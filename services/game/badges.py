@@ -326,12 +326,15 @@ class BadgeService:
             return
         self._new_floor = False
         async with self.game.unit_of_work() as work:
+            if self.definitions != FIRST_BADGES:  # another process's first edit, caught up as this unit began
+                return
             for position, definition in enumerate(DEFAULT_BADGES):
                 if definition != FIRST_BADGES[position]:
                     await BadgeDefinitionRow.filter(key=definition.key).update(
                         **{name: value for name, value in definition.as_dict().items() if name != 'key'})
+            # one key for every process: two starting a new floor at once record it once (the second rolls back)
             await work.record(EventKind.BADGES_CHANGED, data={'badges': [d.as_dict() for d in DEFAULT_BADGES],
-                                                               'by': None})
+                                                               'by': None}, key='badges_changed:first-edit')
             work.after_commit(lambda: setattr(self, '_definitions', DEFAULT_BADGES))
 
     async def settle(self) -> None:
@@ -388,6 +391,7 @@ class BadgeService:
         shown."""
         await self._reload_if_stale(before_id=events[0].id)
         changes = await self._feed(events)
+        self._definitions = self.tracker.definitions  # a lead's edit made there is in force here too
         if changes:
             self._publish(changes)
 

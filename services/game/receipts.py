@@ -20,6 +20,7 @@ from services.domain.badges import (
     window_bounds,
     window_days,
 )
+from services.domain.business_hours import WorkingCalendar
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.floor_calendar import day_start, floor_time
@@ -44,6 +45,7 @@ from services.domain.receipts import (
 )
 from services.game.badges import BadgeService, badges_from_data, stored_events
 from services.game.scoring import policy_in_force
+from services.game.working_hours import calendars_before
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
 from services.platform.level_history import from_row
@@ -77,7 +79,8 @@ class ReceiptService:
             title=f'{entry.points:+d} {entry.reason}', domain=entry.domain, points=entry.points, reason=entry.reason,
             kind=entry.kind,
             facts=facts(entry.kind, event.kind, event.data, event.occurred_at,
-                        policy=await policy_in_force(event.id)),  # the values in force then, not today's
+                        policy=await policy_in_force(event.id),  # the values in force then, not today's
+                        calendar=await _calendar_in_force(event)),
             events=[EventLine(at=line.occurred_at, scored=line.id == event.id, conversation_id=line.conversation_id,
                               text=describe(line.kind, line.data, self._name(line.agent_id))) for line in history])
 
@@ -213,3 +216,9 @@ async def board_at(definition: BadgeDefinition, at: datetime, *, seed: int) -> B
         board.feed_all(await stored_events(StoredEvent.filter(kind=definition.metric.kind.value,
                                                               occurred_at__gte=start, occurred_at__lte=at)))
     return board
+
+
+async def _calendar_in_force(event: StoredEvent) -> WorkingCalendar | None:
+    """The working hours that timed a resolution: its team's in force when it was scored (None: 24/7)."""
+    team_id = event.data.get('team_id') if event.kind == EventKind.RESOLVED.value else None
+    return (await calendars_before(event.id)).get(team_id) if team_id is not None else None

@@ -8,7 +8,7 @@ from tortoise.expressions import F
 
 from models import Redemption, Reward
 from services.domain.errors import ActionError
-from services.domain.events import EventKind
+from services.domain.events import EventKind, GameEvent
 from services.domain.i18n import N_, Nn_, _, pgettext, phrase
 from services.domain.rewards import (
     MAX_DESCRIPTION,
@@ -29,6 +29,9 @@ from services.platform.event_log import GameService
 from services.platform.notices import Notice, Notices
 
 RECENT = 50
+# events after which another process's rewards (their stock, their terms) or redemptions differ from this one's
+REWARD_CHANGES = frozenset({EventKind.REWARD_SAVED, EventKind.REWARD_REDEEMED, EventKind.REDEMPTION_APPROVED,
+                            EventKind.REDEMPTION_DENIED})
 
 
 class RewardService:
@@ -43,6 +46,14 @@ class RewardService:
 
     async def load(self) -> None:
         self.rewards = {reward.id: _view(reward) for reward in await Reward.all()}
+
+    async def refresh(self, events: list[GameEvent]) -> None:
+        """Other processes' events (PostgreSQL): after a reward saved, redeemed or decided there, read the rewards
+        again and tell the store pages and approval queues here, as a change made here does."""
+        if any(event.kind in REWARD_CHANGES for event in events):
+            await self.load()
+            self.catalogue_changed.emit(self.catalogue())
+            self.redemptions_changed.emit()
 
     def catalogue(self) -> list[RewardView]:
         """The active rewards, cheapest first (out-of-stock ones included: agents see what comes back)."""

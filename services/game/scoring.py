@@ -50,13 +50,14 @@ class ScoringService:
             self.game.projection.policy = policy_from_row(latest)
 
     async def load_low_value(self) -> None:
-        """Give the live fold each agent's points from notes and tags on the last few days, as a replay would count
-        them for the daily cap (call after ``GameService.load``, which builds a new projection). A note or tag dated
-        further back than :data:`LOW_VALUE_DAYS_READ` (a helpdesk's very late delivery) after a restart counts against
-        an empty day."""
+        """Give the live fold each agent's points from notes, tags and assists on the last few days, as a replay would
+        count them for the daily cap (call after ``GameService.load``, which builds a new projection). A note or tag
+        dated further back than :data:`LOW_VALUE_DAYS_READ` (a helpdesk's very late delivery) after a restart counts
+        against an empty day."""
         now = self.game.clock.now()
         since = datetime.combine(now.astimezone(UTC).date() - timedelta(days=LOW_VALUE_DAYS_READ), time(), UTC)
-        kinds = [kind.value for kind in LOW_VALUE_KINDS.values()] + [AwardKind.UNTAG.value]  # an untag gives back
+        # an untag gives back; assist shares count too (and a declined one gives back)
+        kinds = [kind.value for kind in LOW_VALUE_KINDS.values()] + [AwardKind.UNTAG.value, AwardKind.ASSIST.value]
         earned: dict[tuple[int, date], int] = {}
         for agent_id, points, occurred_at in await LedgerEntry.filter(kind__in=kinds, occurred_at__gte=since) \
                 .values_list('agent_id', 'points', 'occurred_at'):

@@ -13,6 +13,7 @@ from datetime import datetime
 from models import Agent, BadgeDefinitionRow, LevelRow, QuestRow, StoredEvent
 from models import Incentive as StoredIncentive
 from services.domain.badges import DEFAULT_BADGES
+from services.domain.business_hours import WorkingCalendar
 from services.domain.errors import ActionError
 from services.domain.events import GameEvent
 from services.domain.i18n import _, ngettext
@@ -25,6 +26,7 @@ from services.game.incentives import IncentiveService
 from services.game.levels import LevelService
 from services.game.quests import stored_definitions
 from services.game.scoring import ScoringService, initial_policy, stored_policies
+from services.game.working_hours import WorkingHoursService, calendars_before
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from services.platform.event_log import GameService, iterate_events
@@ -44,7 +46,8 @@ async def live_rules() -> RuleSet:
     return RuleSet(policy=policies[-1][1] if policies else ScoringPolicy(),
                    levels=levels_from_dicts(levels) if levels else DEFAULT_LEVELS,
                    badges=tuple(badges) if badges else DEFAULT_BADGES,
-                   quests=tuple(stored_definitions(await QuestRow.all())), incentives=tuple(incentives))
+                   quests=tuple(stored_definitions(await QuestRow.all())), incentives=tuple(incentives),
+                   working_hours=await calendars_before(None))
 
 
 async def log_now(wall: datetime) -> datetime:
@@ -121,13 +124,14 @@ class RulesService:
     """What the game page's what-if does: the live rules, a lead's preview of a draft, and publishing it."""
 
     def __init__(self, *, clock: Clock, game: GameService, scoring: ScoringService, levels: LevelService,
-                 badges: BadgeService, incentives: IncentiveService) -> None:
+                 badges: BadgeService, incentives: IncentiveService, working_hours: WorkingHoursService) -> None:
         self.clock = clock
         self.game = game
         self.scoring = scoring
         self.levels = levels
         self.badges = badges
         self.incentives = incentives
+        self.working_hours = working_hours
 
     async def live(self) -> RuleSet:
         return await live_rules()
@@ -180,6 +184,9 @@ class RulesService:
                                                replace(incentive, id=0))
                 for incentive_id in ended:
                     await self.incentives.delete(actor, incentive_id)
+                hours = _changed_hours(live, draft)
+                for team_id, calendar in hours.items():
+                    await self.working_hours.put(actor, team_id, calendar)
         except BaseException:  # each part's own savepoint committed: the projection switched when it folded them
             self.game.projection.policy, self.game.projection.levels = previous
             raise
@@ -189,9 +196,21 @@ class RulesService:
         changes = len(incentives) + len(ended)
         published += [ngettext('{count} incentive change', '{count} incentive changes', changes).format(
             count=changes)] if changes else []
+        published += [ngettext('working hours of {count} team', 'working hours of {count} teams', len(hours)).format(
+            count=len(hours))] if hours else []
         if not published:
             raise ActionError(_('The draft is the rules in force: nothing to publish.'))
         return published
+
+
+def _changed_hours(live: RuleSet, draft: RuleSet) -> dict[int, WorkingCalendar | None]:
+    """The teams whose working hours the draft changes, with their new hours (None: 24/7); a draft without hours
+    keeps the live ones."""
+    if draft.working_hours is None:
+        return {}
+    before, after = live.working_hours or {}, draft.working_hours
+    return {team_id: after.get(team_id) for team_id in sorted(set(before) | set(after))
+            if before.get(team_id) != after.get(team_id)}
 
 
 def _check_lead(actor: AgentView) -> None:

@@ -293,6 +293,16 @@ class ConnectionService:
         _check_lead(actor)
         return await self.all_connections()
 
+    async def refresh(self, events: list[GameEvent]) -> None:
+        """Other processes' events (PostgreSQL): forget the connections a lead changed there (deactivated, a new
+        secret), so the next delivery reads them as they are now, and the helpdesk identities after agents were merged
+        or invited there, so deliveries credit the agent they are linked to now."""
+        changed = {event.data.get('id') for event in events if event.kind == EventKind.CONNECTION_CHANGED}
+        if changed:
+            self._by_token = {token: c for token, c in self._by_token.items() if c.id not in changed}
+        if any(event.kind in (EventKind.AGENT_MERGED, EventKind.HELPDESK_AGENT_INVITED) for event in events):
+            self._identities.clear()
+
     async def all_connections(self) -> list[ConnectionView]:
         """Every connection, newest first (``python main.py connect --list``)."""
         return [_view(connection) for connection in await Connection.all().order_by('-id')]

@@ -1,14 +1,14 @@
 """The unified inbox: conversations on every channel, replies (free text or canned), resolution, reopening, ratings,
 and the agents' work around them: tags, internal notes, transfers, the customer's whole history."""
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from nicegui import Event
 
 from models import Conversation, ConversationTag, Customer, Department, InternalNote, Message, StoredEvent, Transfer
 from services.domain.canned import CannedReplyView, placeholder_values, render, shortcut_in
 from services.domain.errors import ActionError
-from services.domain.events import Channel, EventKind, Rating
+from services.domain.events import Channel, EventKind, GameEvent, Rating
 from services.domain.i18n import N_, _
 from services.domain.inbox import (
     MAX_NOTE_LENGTH,
@@ -34,6 +34,9 @@ from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService, UnitOfWork
 
 HISTORY_LIMIT = 100  # entries of a customer's history shown in the thread
+# events about a conversation that change neither its row nor its thread: another process's do not refresh it here
+UNCHANGED_BY = frozenset({EventKind.VIEWED})
+ASSIST_CHAT_WINDOW = timedelta(days=7)  # how far back a team-chat answer about a conversation counts as an assist
 
 # automation (helpdesk/sla.py, helpdesk/automation.py) plugs in here: (work, conversation, text) inside the change
 ConversationHook = Callable[[UnitOfWork, Conversation, str], Awaitable[None]]
@@ -68,6 +71,25 @@ class InboxService:
             self.open_tags[conversation_id] = (*self.open_tags.get(conversation_id, ()), tag)
         self.open_items = {conversation.id: _item(conversation, tags=self.open_tags.get(conversation.id, ()))
                            for conversation in conversations}
+
+    async def refresh(self, events: list[GameEvent]) -> None:
+        """Other processes changed conversations (PostgreSQL): take those from the database, whose rows are the
+        truth, and publish each as a change made here is published (the queue, the conversation's tabs). Awaited as
+        their events are folded (:meth:`GameService.refresh_with_followed`); one read for a batch of events."""
+        ids = {event.conversation_id for event in events
+               if event.conversation_id is not None and event.kind not in UNCHANGED_BY}
+        if not ids:
+            return
+        conversations = await Conversation.filter(id__in=ids, connection_id__isnull=True).prefetch_related('customer')
+        tags: dict[int, tuple[str, ...]] = {}
+        for conversation_id, tag in await ConversationTag.filter(conversation_id__in=ids).order_by('tag') \
+                .values_list('conversation_id', 'tag'):
+            tags[conversation_id] = (*tags.get(conversation_id, ()), tag)
+        for conversation in sorted(conversations, key=lambda c: c.id):
+            self.open_tags.pop(conversation.id, None)
+            if conversation.id in tags:
+                self.open_tags[conversation.id] = tags[conversation.id]  # _store drops them if it is closed
+            self._store(conversation, conversation.customer.name)
 
     def items(self) -> list[InboxItem]:
         return list(self.open_items.values())
@@ -232,6 +254,11 @@ class InboxService:
         if conversation.channel in TIMED_CHANNELS:
             data |= call_duration(conversation.first_response_at, now)
         data |= await _how_taken(work, conversation)
+        resolver = self.directory.agent(conversation.assignee_id) if conversation.assignee_id is not None else None
+        if resolver is not None and resolver.team_id is not None:  # their team's working hours time it (issue 18)
+            data['team_id'] = resolver.team_id
+        if conversation.assignee_id is not None and (assisters := await _assisters(work, conversation, now)):
+            data |= {'assisters': assisters, 'resolver_name': resolver.name if resolver else ''}
         if by:
             data['by'] = by
         if ticket:  # receipts name the helpdesk's own ticket ('Chatwoot #482')
@@ -643,6 +670,27 @@ def _item(conversation: Conversation, customer_name: str | None = None, *, tags:
                      first_response_due_at=conversation.first_response_due_at,
                      department_id=conversation.department_id, customer_id=conversation.customer_id,
                      first_response_at=conversation.first_response_at, tags=tags)
+
+
+async def _assisters(work: UnitOfWork, conversation: Conversation, now: datetime) -> list[int]:
+    """Who helped the resolver (the assignee) on this conversation, for the assist credit (services/domain/scoring.py
+    ``assist_awards``): every other agent who wrote an internal note on it, transferred it with a note, or answered
+    the resolver in team chat naming it (``#123``) since it was created (chat: in the last week of that)."""
+    resolver = conversation.assignee_id
+    stored = await StoredEvent.filter(conversation_id=conversation.id, kind__in=[
+        EventKind.NOTE_ADDED.value, EventKind.TRANSFERRED.value]).values_list('kind', 'agent_id', 'data')
+    pending = [(event.kind.value, event.agent_id, event.data) for event in work.events
+               if event.conversation_id == conversation.id]
+    helpers = {agent_id for kind, agent_id, data in [*stored, *pending]
+               if kind == EventKind.NOTE_ADDED.value
+               or (kind == EventKind.TRANSFERRED.value and (data or {}).get('note_length'))}
+    # team chat has no conversation column: its messages since the conversation began, by the index on the time
+    since = max(conversation.created_at, now - ASSIST_CHAT_WINDOW)
+    chats = await StoredEvent.filter(kind=EventKind.CHAT_MESSAGE.value, occurred_at__gte=since) \
+        .values_list('agent_id', 'data')
+    helpers |= {agent_id for agent_id, data in chats
+                if data.get('to_agent_id') == resolver and conversation.id in data.get('references', ())}
+    return sorted(agent_id for agent_id in helpers if agent_id is not None and agent_id != resolver)
 
 
 async def _how_taken(work: UnitOfWork, conversation: Conversation) -> dict[str, int]:

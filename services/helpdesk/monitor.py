@@ -26,7 +26,7 @@ from services.helpdesk.presence import LABELS, Presence
 from services.helpdesk.routing import IN_HAND, RoutingService
 from services.helpdesk.sla import TARGETS, SlaService, escalation_moment
 from services.platform.clock import Clock
-from services.platform.coalesce import LIVE_DELAY, LIVE_INTERVAL, Coalescer
+from services.platform.coalesce import LIVE_INTERVAL, LIVE_TURNS, Coalescer
 from services.platform.directory import Directory
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class MonitorView:
 
 class MonitorService:
     def __init__(self, *, clock: Clock, inbox: InboxService, presence: Presence, routing: RoutingService,
-                 sla: SlaService, directory: Directory, delay: float = LIVE_DELAY,
+                 sla: SlaService, directory: Directory, delay: float = 0.0,
                  interval: float = LIVE_INTERVAL) -> None:
         self.clock = clock
         self.inbox = inbox
@@ -122,7 +122,8 @@ class MonitorService:
         self.fold = DayFold(floor_day(clock.now()))
         self.changed: Event[MonitorView] = Event()  # the new view, after a (coalesced) change
         self.view: MonitorView = self._compute()
-        self._broadcast = Coalescer(self._publish, delay=delay, interval=interval)  # one recompute per burst
+        # one recompute per burst, a few turns after the change
+        self._broadcast = Coalescer(self._publish, delay=delay, interval=interval, turns=LIVE_TURNS)
         inbox.changed.subscribe(lambda _items: self.poke())
         presence.changed.subscribe(lambda _view: self.poke())
         directory.changed.subscribe(lambda _agent: self.poke())

@@ -5,6 +5,9 @@ header; simulated agents report theirs from the simulator. Every change of the s
 ``PRESENCE_CHANGED`` event with the seconds spent in the previous status, so breaks and time online are sums over the
 log. Changes are recorded one after another by the single writer, each comparing what the agent shows now with what
 was last recorded, so a burst of tab openings and closings records only real changes, in order.
+
+Several processes on PostgreSQL: each counts its own tabs and simulated agents, and folds the changes the others
+record (:meth:`Presence.on_followed`), so an agent present on any process is present on all of them.
 """
 import asyncio
 import logging
@@ -17,6 +20,7 @@ from nicegui import Event
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.i18n import N_, _
+from services.domain.projection import Outcome
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from services.platform.event_log import GameService
@@ -46,6 +50,8 @@ class Presence:
         self._chosen: dict[int, str] = {}  # a person's pick in the header, while they have a tab open
         self._simulated: dict[int, str] = {}  # simulated agents on shift: their status
         self._recorded: dict[int, PresenceView] = {}  # the last recorded status of each agent
+        # PostgreSQL: agents whose last recorded status another process recorded (a tab or a simulated agent there)
+        self._elsewhere: dict[int, str] = {}
         self._pending: set[asyncio.Task] = set()
         self._closing = False
 
@@ -54,7 +60,8 @@ class Presence:
         next run starts with everybody offline, and reading the log back at start would cost a scan of it)."""
         await self.settle()
         self._closing = True
-        for agent_id in [agent_id for agent_id, view in self._recorded.items() if view.status != OFFLINE]:
+        for agent_id in [agent_id for agent_id, view in self._recorded.items()
+                         if view.status != OFFLINE and agent_id not in self._elsewhere]:  # present here, not there
             await self._sync(agent_id)
 
     # --- tabs (people) ---
@@ -86,7 +93,7 @@ class Presence:
             return OFFLINE
         if self.is_online(agent_id):
             return self.chosen(agent_id)
-        return self._simulated.get(agent_id, OFFLINE)
+        return self._simulated.get(agent_id) or self._elsewhere.get(agent_id, OFFLINE)
 
     def chosen(self, agent_id: int) -> str:
         """The status a person picked (online until they pick another): what their tabs show."""
@@ -151,8 +158,27 @@ class Presence:
             view = PresenceView(agent_id=agent_id, status=status, since=now)
             work.after_commit(lambda: self._store(view))
 
+    def on_followed(self, outcomes: list[Outcome]) -> None:
+        """Another process recorded status changes (PostgreSQL): an agent with no tab and no shift here shows what
+        was recorded there, so routing, the monitor and the status dots of every process see them present."""
+        for outcome in outcomes:
+            event = outcome.event
+            if event.kind != EventKind.PRESENCE_CHANGED or event.agent_id is None:
+                continue
+            status = event.data['status']
+            if status == OFFLINE:
+                self._elsewhere.pop(event.agent_id, None)
+            else:
+                self._elsewhere[event.agent_id] = status
+            self._recorded[event.agent_id] = PresenceView(agent_id=event.agent_id, status=status,
+                                                          since=event.occurred_at)
+            if status == OFFLINE and self.status(event.agent_id) != OFFLINE:
+                self._sync_soon(event.agent_id)  # they closed their last tab there but have one here: still present
+            self.changed.emit(self.view(event.agent_id))
+
     def _store(self, view: PresenceView) -> None:
         self._recorded[view.agent_id] = view
+        self._elsewhere.pop(view.agent_id, None)  # this process recorded it last: its tabs or shift decide
         self.changed.emit(view)
 
 

@@ -4,7 +4,13 @@ from dataclasses import dataclass
 from nicegui import Event
 
 from models import Agent, StoredEvent, Team
-from services.domain.events import EventKind
+from services.domain.events import EventKind, GameEvent
+
+# events after which another process's accounts or teams differ from what this one holds (PostgreSQL)
+DIRECTORY_EDITS = frozenset({
+    EventKind.ACCOUNT_CREATED, EventKind.ACCOUNT_DISABLED, EventKind.ACCOUNT_ENABLED, EventKind.ACCOUNT_ROLE_CHANGED,
+    EventKind.LANGUAGE_CHANGED, EventKind.HELPDESK_AGENT_INVITED, EventKind.AGENT_MERGED,
+    EventKind.TEAM_HELPDESK_CHANGED})
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -49,6 +55,19 @@ class Directory:
             .order_by('id').values_list('agent_id', 'data')
         self.languages = {agent_id: data.get('language', '') for agent_id, data in chosen}
         self.agents = {agent.id: self.view(agent) for agent in active}
+
+    async def refresh(self, events: list[GameEvent]) -> None:
+        """Other processes' events (PostgreSQL): after an account or team edit made there, or an event naming an
+        account this process does not hold (one a connected helpdesk's delivery created there), load the accounts
+        and teams again and tell :attr:`changed` of each account that differs, as an edit made here does."""
+        if not any(event.kind in DIRECTORY_EDITS or event.agent_id is not None and event.agent_id not in self.agents
+                   for event in events):
+            return
+        before = self.agents
+        await self.load()
+        for agent_id in sorted(before.keys() | self.agents.keys()):
+            if (now := self.agents.get(agent_id)) != before.get(agent_id):
+                self.changed.emit(now or before[agent_id])
 
     def agent(self, agent_id: int) -> AgentView | None:
         return self.agents.get(agent_id)

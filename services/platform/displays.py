@@ -1,10 +1,16 @@
 """Wall displays and public names (issue 15).
 
 A lead creates a display (name, teams, slides, timing) and gets a one-time pairing code, valid ``CODE_LIFETIME``; the
-TV types it at ``/kiosk`` and is given a random device token, which its browser keeps server-side (NiceGUI's user
-storage, keyed by the signed browser id): no secret is ever in a URL. Only SHA-256s of codes and tokens are stored.
-The live displays are held in memory, so the check a kiosk tab makes is a dict lookup; a revocation or a new pairing
-fires ``let_go`` with the display's id, and the kiosk's tabs showing it go back to the pairing screen at once.
+TV types it at ``/kiosk`` and the display is bound to that browser: to its NiceGUI browser id, which sits in the
+cookie signed with the storage secret, so every process sharing the secret reads it and no secret is ever in a URL.
+Only SHA-256s of codes and browser ids are stored. The live displays are held in memory, so the check a kiosk tab
+makes is a dict lookup; a revocation or a new pairing fires ``let_go`` with the display's id, and the kiosk's tabs
+showing it go back to the pairing screen at once.
+
+Several processes on PostgreSQL (issue 17): the table is the truth. Each process takes into memory the displays
+another process's display events changed (:meth:`DisplayService.refresh`, as the log is followed), so a revocation
+there lets this process's tabs go too; a browser that reaches this process before its pairing is followed is looked
+up in the table (:meth:`DisplayService.recall`).
 
 Each agent chooses how public screens name them: an alias, or not at all (the lead sees who opted out, and cannot
 change it: only the agent's own session calls :meth:`DisplayService.set_profile`).
@@ -15,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nicegui import Event
+from tortoise import Tortoise
+from tortoise.exceptions import IntegrityError
 
 from models import Display, PublicProfile
 from services.domain.displays import (
@@ -28,7 +36,7 @@ from services.domain.displays import (
     normalized_code,
 )
 from services.domain.errors import ActionError
-from services.domain.events import EventKind
+from services.domain.events import EventKind, GameEvent
 from services.domain.i18n import DEFAULT_LANGUAGE, N_, _
 from services.domain.text import MAX_NAME, checked_text
 from services.platform.clock import Clock
@@ -60,7 +68,7 @@ NO_PROFILE = PublicProfileView(alias='', opted_out=False)
 
 
 def digest(secret: str) -> str:
-    """What is stored of a code or a device token: 256 random bits or a 10-minute code need no salt nor slow hash."""
+    """What is stored of a code or a browser id: a random UUID or a 10-minute code needs no salt nor slow hash."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -72,11 +80,12 @@ class DisplayService:
         self.directory = directory
         self.default_language = default_language  # the floor's (the floor_language setting): a new display's
         self.displays: dict[int, DisplayView] = {}
-        self._paired: dict[str, int] = {}  # device token's hash -> display id, the live displays only
+        self._paired: dict[str, int] = {}  # the paired browser's id's hash -> display id, the live displays only
         self.profiles: dict[int, PublicProfileView] = {}
         self.let_go: Event[frozenset[int]] = Event()  # displays whose paired TV must pair again
         self.profiles_changed: Event[int] = Event()  # an agent's public name changed (their id)
         self.displays_changed: Event[int] = Event()  # a display was created, paired, re-coded or revoked
+        self.shared = False  # other processes share the table (PostgreSQL): follow their changes, recall their TVs
 
     async def load(self) -> None:
         self.displays = {}
@@ -87,6 +96,32 @@ class DisplayService:
                 self._paired[row.device_hash] = row.id
         self.profiles = {row.agent_id: PublicProfileView(alias=row.alias, opted_out=row.opted_out)
                          for row in await PublicProfile.all()}
+        self.shared = Tortoise.get_connection('default').capabilities.dialect == 'postgres'
+
+    async def refresh(self, events: list[GameEvent]) -> None:
+        """Take from the table the displays another process's events changed (created, paired, re-coded, revoked, set
+        to another language), as if changed here: a TV it let go leaves this process's tabs too. Run as the log is
+        followed (``refresh_with_followed``), before the followed listeners hear."""
+        changed = {event.data['id'] for event in events
+                   if event.kind in DISPLAY_KINDS and isinstance(event.data.get('id'), int)}
+        if not changed:
+            return
+        for row in await Display.filter(id__in=changed).order_by('id'):  # one read for a batch of events
+            self._put(row)
+
+    async def recall(self, device: object) -> None:
+        """Take this browser's display from the table when another process paired it and this one has not followed
+        that yet (PostgreSQL only: on SQLite one process holds every display). A browser paired here, or to no live
+        display, changes nothing."""
+        if not self.shared or not isinstance(device, str) or digest(device) in self._paired:
+            return
+        row = await Display.get_or_none(device_hash=digest(device), revoked_at=None)
+        if row is None or row.paired_at is None:
+            return
+        held = self.displays.get(row.id)
+        if held is not None and (held.revoked_at is not None or (held.paired_at or row.paired_at) > row.paired_at):
+            return  # a later state was followed while the row was read: it stands
+        self._put(row)
 
     # --- the lead's side ---
 
@@ -159,10 +194,12 @@ class DisplayService:
 
     # --- the TV's side ---
 
-    async def pair(self, typed: object) -> str:
-        """The device token for the TV that typed a live code (the code is then used up).
+    async def pair(self, typed: object, *, device: str) -> DisplayView:
+        """Bind the display whose live code was typed to the browser that typed it (``device``: its browser id); the
+        code is then used up.
 
-        :raises ActionError: for a code that is malformed, unknown, used or expired; nothing changes then.
+        :raises ActionError: for a code that is malformed, unknown, used or expired, or a browser already showing a
+            display; nothing changes then.
         """
         code = normalized_code(typed)
         if code is None:
@@ -174,24 +211,41 @@ class DisplayService:
             raise ActionError(_('This code is not valid: check it, or ask a lead for a new one.'))
         if row.code_expires_at is None or row.code_expires_at <= self.clock.now():
             raise ActionError(_('This code has expired: ask a lead for a new one at /admin/displays.'))
-        token = secrets.token_urlsafe(32)
+        if await Display.exists(device_hash=digest(device)):  # a second tab of a TV paired meanwhile
+            raise ActionError(_(ALREADY_PAIRED))
         now = self.clock.now()
         async with self.game.unit_of_work() as work:
             # the code's hash in the filter: two TVs typing the same code, one wins
-            changed = await Display.filter(id=row.id, code_hash=row.code_hash).update(
-                code_hash=None, code_expires_at=None, device_hash=digest(token), paired_at=now)
+            try:
+                changed = await Display.filter(id=row.id, code_hash=row.code_hash).update(
+                    code_hash=None, code_expires_at=None, device_hash=digest(device), paired_at=now)
+            except IntegrityError:  # the browser's other tab paired another display since the check above
+                raise ActionError(_(ALREADY_PAIRED)) from None
             if not changed:
                 raise ActionError(_('This code was just used: ask a lead for a new one.'))
-            row.code_hash, row.code_expires_at, row.device_hash, row.paired_at = None, None, digest(token), now
+            row.code_hash, row.code_expires_at, row.device_hash, row.paired_at = None, None, digest(device), now
             await work.record(EventKind.DISPLAY_PAIRED, data={'id': row.id, 'name': row.name})
             work.after_commit(lambda: self._put(row))
-        return token
+        return self._view(row)
 
-    def check(self, token: object) -> DisplayView | None:
-        """The display this browser's token pairs it to, while it is live."""
-        if not isinstance(token, str) or (display_id := self._paired.get(digest(token))) is None:
+    def check(self, device: object) -> DisplayView | None:
+        """The display this browser (``device``: its browser id) is paired to, while it is live."""
+        if not isinstance(device, str) or (display_id := self._paired.get(digest(device))) is None:
             return None
         return self.displays.get(display_id)
+
+    async def adopt(self, token: object, *, device: str) -> DisplayView | None:
+        """Bind to this browser the display a TV paired before pairings were bound to browsers (its random device
+        token kept in NiceGUI's per-process user storage), so it needs no new code; None if the token pairs nothing.
+        """
+        if not isinstance(token, str) or (display_id := self._paired.get(digest(token))) is None:
+            return None
+        changed = await Display.filter(id=display_id, device_hash=digest(token), revoked_at=None).update(
+            device_hash=digest(device))
+        if changed and self._paired.get(digest(token)) == display_id:  # and not let go while it was written
+            del self._paired[digest(token)]
+            self._paired[digest(device)] = display_id
+        return self.check(device)
 
     # --- public names ---
 
@@ -264,6 +318,11 @@ class DisplayService:
         if gone:
             self.let_go.emit(frozenset({row.id}))
         self.displays_changed.emit(row.id)
+
+
+ALREADY_PAIRED = N_('This screen is already paired: reload the page.')
+DISPLAY_KINDS = frozenset({EventKind.DISPLAY_CREATED, EventKind.DISPLAY_PAIRED, EventKind.DISPLAY_CODE_ISSUED,
+                           EventKind.DISPLAY_REVOKED, EventKind.DISPLAY_LANGUAGE_CHANGED})  # the ones that change a row
 
 
 def _check_lead(actor: AgentView, refusal: str) -> None:

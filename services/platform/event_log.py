@@ -4,7 +4,7 @@ import contextvars
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -96,6 +96,14 @@ class GameService:
         self._next_id = 1
         self._batch: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar('batch', default=None)
         self._stored: list[StoredProjection] = []
+        self._refreshers: list[Callable[[list[GameEvent]], Awaitable[None]]] = []
+
+    def refresh_with_followed(self, refresh: Callable[[list[GameEvent]], Awaitable[None]]) -> None:
+        """Have ``refresh`` take what other processes' events changed from the database (the rows are the truth) into
+        memory this process keeps (the inbox's open conversations). It is awaited as their events are folded, under
+        the writer's lock and before :attr:`followed` is told: no change of this process can commit and publish between
+        its read and its update, and the listeners of :attr:`followed` see memory already in step."""
+        self._refreshers.append(refresh)
 
     def store_with_events(self, projection: StoredProjection) -> None:
         """Have ``projection`` fold and write every unit of work's events inside that unit's own transaction."""
@@ -214,6 +222,11 @@ class GameService:
             events = [outcome.event for outcome in folded]
             for projection in self._stored:
                 await projection.follow(events, folded)
+            for refresh in self._refreshers:
+                try:
+                    await refresh(events)
+                except Exception:  # memory left behind until that row changes again; the log and the write go on
+                    log.exception('refreshing memory after other processes\' events failed')
 
     def _publish_followed(self, outcomes: list[Outcome]) -> None:
         if outcomes:
@@ -392,12 +405,19 @@ async def read_back(projection: GameProjection, event: GameEvent) -> None:
 
 
 async def stored_resolution(conversation_id: int) -> Resolution | None:
-    """What the conversation's latest resolution earned, from the log and the ledger, if it is still resolved."""
-    latest = await StoredEvent.filter(conversation_id=conversation_id, kind__in=[EventKind.RESOLVED.value,
-                                      EventKind.REOPENED.value]).order_by('-id').first()
+    """What the conversation's latest resolution earned, from the log and the ledger, if it is still resolved (with
+    the assists its resolver confirmed or declined since)."""
+    decisions: list[int] = []
+    latest = None
+    for event in await StoredEvent.filter(conversation_id=conversation_id, kind__in=[
+            EventKind.RESOLVED.value, EventKind.REOPENED.value, EventKind.ASSIST_DECIDED.value]).order_by('-id'):
+        if event.kind != EventKind.ASSIST_DECIDED.value:
+            latest = event
+            break
+        decisions.append(event.id)
     if latest is None or latest.kind != EventKind.RESOLVED.value or latest.agent_id is None:
         return None
-    entries = await LedgerEntry.filter(event_id=latest.id).order_by('id')
+    entries = await LedgerEntry.filter(event_id__in=[latest.id, *decisions]).order_by('id')
     return Resolution(agent_id=latest.agent_id, channel=latest.data['channel'], resolved_at=_utc(latest.occurred_at),
                       awards=tuple(Award(agent_id=e.agent_id, points=e.points, domain=Domain(e.domain),
                                          kind=AwardKind(e.kind), reason=e.reason) for e in entries))
@@ -418,32 +438,44 @@ async def stored_tag_award(conversation_id: int, tag: str) -> TagAward | None:
 
 async def stored_vesting(*, since: datetime) -> dict[int, Vesting]:
     """Each agent's resolutions since ``since`` that no reopen or later resolution replaced, with the points a
-    reopen would take back: what a replay's fold remembers of them (see ``GameProjection.vesting``)."""
+    reopen would take back: what a replay's fold remembers of them (see ``GameProjection.vesting``): the resolver's,
+    and each assister's share (with the resolver's decisions since)."""
     # by the index on the time, not a walk of the log from its start
     first = await StoredEvent.filter(kind=EventKind.RESOLVED.value, occurred_at__gte=since) \
         .annotate(first=Min('id')).values_list('first', flat=True)
     if not first or first[0] is None:
         return {}
-    standing: dict[int, tuple[int, int, datetime]] = {}  # conversation -> (event id, agent, resolved at)
+    standing: dict[int, tuple[list[int], int, datetime]] = {}  # conversation -> (event ids, resolver, resolved at)
     for event_id, kind, agent_id, conversation_id, occurred_at in await StoredEvent.filter(
-            id__gte=first[0], kind__in=[EventKind.RESOLVED.value, EventKind.REOPENED.value]).order_by('id') \
+            id__gte=first[0], kind__in=[EventKind.RESOLVED.value, EventKind.REOPENED.value,
+                                        EventKind.ASSIST_DECIDED.value]).order_by('id') \
             .values_list('id', 'kind', 'agent_id', 'conversation_id', 'occurred_at'):
         if kind == EventKind.REOPENED.value:
             standing.pop(conversation_id, None)
+        elif kind == EventKind.ASSIST_DECIDED.value:
+            if conversation_id in standing:
+                standing[conversation_id][0].append(event_id)
         elif agent_id is not None and conversation_id is not None:
             standing.pop(conversation_id, None)  # re-inserted last, as the fold does
-            standing[conversation_id] = (event_id, agent_id, _utc(occurred_at))
+            standing[conversation_id] = ([event_id], agent_id, _utc(occurred_at))
     kept = {conversation_id: fact for conversation_id, fact in standing.items() if fact[2] >= since}
-    points: dict[int, int] = defaultdict(int)
+    owner = {event_id: conversation_id for conversation_id, (ids, _agent, _at) in kept.items() for event_id in ids}
+    points: dict[int, dict[int, int]] = defaultdict(dict)  # conversation -> agent -> points a reopen takes back
     kinds = [kind.value for kind in CLAWED_BACK_ON_REOPEN]
-    ids = [event_id for event_id, _agent, _at in kept.values()]
+    ids = list(owner)
     for start in range(0, len(ids), CHUNK):
-        for event_id, value in await LedgerEntry.filter(event_id__in=ids[start:start + CHUNK], kind__in=kinds) \
-                .values_list('event_id', 'points'):
-            points[event_id] += value  # the resolver's: a resolution's awards are all theirs
+        for event_id, agent_id, value in await LedgerEntry.filter(event_id__in=ids[start:start + CHUNK],
+                                                                  kind__in=kinds) \
+                .order_by('id').values_list('event_id', 'agent_id', 'points'):
+            shares = points[owner[event_id]]
+            shares[agent_id] = shares.get(agent_id, 0) + value
     vesting: dict[int, Vesting] = {}
-    for conversation_id, (event_id, agent_id, resolved_at) in kept.items():  # in the order the fold met them
-        vesting.setdefault(agent_id, {})[conversation_id] = (resolved_at, points[event_id])
+    for conversation_id, (_ids, resolver, resolved_at) in kept.items():  # in the order the fold met them
+        shares = points.get(conversation_id, {})
+        vesting.setdefault(resolver, {})[conversation_id] = (resolved_at, shares.get(resolver, 0))
+        for agent_id, value in shares.items():
+            if agent_id != resolver and value:  # an assister's standing share
+                vesting.setdefault(agent_id, {})[conversation_id] = (resolved_at, value)
     return vesting
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Playwright, sync_playwright
 
+from tests.conftest import MigratedTemplates
 from tests.e2e.support import (
     ARTIFACTS,
     CHROMIUM,
@@ -29,14 +30,17 @@ def server_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope='module')
-def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Server]:
-    """The app as users run it: ``python main.py`` on a free port and a fresh SQLite file, simulator off.
+def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest,
+           migrated: MigratedTemplates) -> Iterator[Server]:
+    """The app as users run it: ``python main.py`` on a free port and a fresh SQLite file (a copy of the
+    migrated template), simulator off.
 
     The database is seeded first (demo floor plus one customer whose name is HTML) by a separate process. A test module
     may set ``SERVER_ENV`` (a dict) to serve with more settings, and ``EXPECTED_ERRORS`` (strings) to name the log
     lines its tests provoke on purpose.
     """
     tmp = tmp_path_factory.mktemp('e2e')
+    migrated.copy_sqlite(tmp / 'e2e.sqlite3')  # neither the seeding process nor the server migrates it again
     db_url = f'sqlite://{tmp / "e2e.sqlite3"}'
     env = server_env() | getattr(request.module, 'SERVER_ENV', {})
     seeded = subprocess.run([sys.executable, '-m', 'tests.e2e.hostile_seed', db_url], cwd=ROOT, env=env,

@@ -11,6 +11,7 @@ from services.domain.errors import ActionError
 from services.domain.events import EventKind, Rating
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
+from services.platform.displays import digest
 from tests.integration.support import agent
 
 
@@ -22,15 +23,17 @@ async def test_a_code_pairs_once_and_a_revocation_lets_the_tv_go(services: Servi
                                                    slide_seconds=15)
     row = await Display.get(id=display.id)
     assert code not in (row.code_hash or '') and row.device_hash is None
-    token = await services.displays.pair(code)
+    token = 'browser-id-of-the-lobby-tv'
+    assert await services.displays.pair(code, device=token) == services.displays.displays[display.id]
     assert services.displays.check(token) == services.displays.displays[display.id]
     with pytest.raises(ActionError, match='not valid'):
-        await services.displays.pair(code)  # used up
+        await services.displays.pair(code, device='another-browser')  # used up
     row = await Display.get(id=display.id)
     assert token not in (row.device_hash or '') and row.code_hash is None
 
     # a new code for another TV: the first keeps showing until the code is used, then is let go
-    second = await services.displays.pair(await services.displays.issue_code(lead, display.id))
+    second = 'browser-id-of-the-new-tv'
+    await services.displays.pair(await services.displays.issue_code(lead, display.id), device=second)
     assert services.displays.check(token) is None and services.displays.check(second) is not None
     assert let_go == [frozenset({display.id})]
     await services.displays.revoke(lead, display.id)
@@ -45,10 +48,39 @@ async def test_a_code_pairs_once_and_a_revocation_lets_the_tv_go(services: Servi
 async def test_a_paired_display_survives_a_restart(services: Services, clock: ManualClock) -> None:
     display, code = await services.displays.create(agent(services, 'lead'), name='Lobby', team_ids=[],
                                                    slides=['today'], slide_seconds=20)
-    token = await services.displays.pair(code)
+    token = 'browser-id-of-the-lobby-tv'
+    await services.displays.pair(code, device=token)
     again = build(services.settings, clock=clock)
     await again.load()
     assert again.displays.check(token) is not None and again.displays.check(token).id == display.id
+
+
+async def test_a_browser_showing_a_display_cannot_pair_another(services: Services) -> None:
+    lead = agent(services, 'lead')
+    lobby, code = await services.displays.create(lead, name='Lobby', team_ids=[], slides=['today'], slide_seconds=20)
+    await services.displays.pair(code, device='browser-id-of-the-lobby-tv')
+    hall, code = await services.displays.create(lead, name='Hall', team_ids=[], slides=['today'], slide_seconds=20)
+    with pytest.raises(ActionError, match='already paired'):  # typed in a second tab opened before the first paired
+        await services.displays.pair(code, device='browser-id-of-the-lobby-tv')
+    assert services.displays.check('browser-id-of-the-lobby-tv').id == lobby.id
+    row = await Display.get(id=hall.id)
+    assert row.device_hash is None and row.code_hash is not None  # the code still pairs another TV
+    assert await StoredEvent.filter(kind=EventKind.DISPLAY_PAIRED.value).count() == 1
+
+
+async def test_a_tv_paired_with_a_device_token_is_bound_to_its_browser_at_its_next_visit(services: Services) -> None:
+    display, _code = await services.displays.create(agent(services, 'lead'), name='Lobby', team_ids=[],
+                                                    slides=['today'], slide_seconds=20)
+    # paired before pairings were bound to browsers: the table holds the hash of a token kept in the user storage
+    await Display.filter(id=display.id).update(device_hash=digest('old-device-token'), code_hash=None,
+                                               paired_at=services.clock.now())
+    await services.displays.load()
+    assert await services.displays.adopt('a-token-pairing-nothing', device='browser-id-of-the-tv') is None
+    adopted = await services.displays.adopt('old-device-token', device='browser-id-of-the-tv')
+    assert adopted is not None and adopted.id == display.id
+    assert services.displays.check('browser-id-of-the-tv') == adopted
+    assert await services.displays.adopt('old-device-token', device='browser-id-of-a-copy') is None  # once only
+    assert (await Display.get(id=display.id)).device_hash == digest('browser-id-of-the-tv')
 
 
 async def test_an_expired_code_is_refused(services: Services) -> None:
@@ -56,7 +88,7 @@ async def test_an_expired_code_is_refused(services: Services) -> None:
                                                    slides=['today'], slide_seconds=20)
     await Display.filter(id=display.id).update(code_expires_at=services.displays.clock.now() - timedelta(seconds=1))
     with pytest.raises(ActionError, match='expired'):
-        await services.displays.pair(code)
+        await services.displays.pair(code, device='browser-id-of-the-lobby-tv')
 
 
 async def test_an_agent_names_themselves_for_public_screens(services: Services, ana: AgentView) -> None:

@@ -25,12 +25,12 @@ MIGRATIONS = tuple(sorted(path.stem for path in (ROOT / 'models' / 'migrations')
 Rows = dict[str, list[tuple[tuple[str, object], ...]]]  # table: rows as (column, value) pairs, in a stable order
 
 
-async def test_a_database_of_the_release_before_migrations_is_upgraded_and_loses_nothing(db_url: str) -> None:
-    await load_release_dump(db_url)
-    before = await table_rows(db_url)
+async def test_a_database_of_the_release_before_migrations_is_upgraded_and_loses_nothing(empty_db_url: str) -> None:
+    await load_release_dump(empty_db_url)
+    before = await table_rows(empty_db_url)
     assert len(before['event']) > 300 and all(before.values()), 'the fixture has rows in every table'
 
-    upgraded = await open_database(db_url)
+    upgraded = await open_database(empty_db_url)
     try:
         assert upgraded.migrations == MIGRATIONS and upgraded.adopted == INITIAL
         assert await backfill_analytics()  # as serving and `migrate` do after the migrations: once
@@ -39,7 +39,7 @@ async def test_a_database_of_the_release_before_migrations_is_upgraded_and_loses
     finally:
         await Tortoise.close_connections()
 
-    after = await table_rows(db_url)
+    after = await table_rows(empty_db_url)
     assert set(before) - {'schema_info'} <= set(after) and 'schema_info' not in after  # retired by 0002
     added = set(after) - set(before) - {'tortoise_migrations'}  # tables later releases made: new, so empty, but
     filled = {'analytics_day', 'analytics_volume'}  # the aggregates a later release derives from the log
@@ -61,19 +61,19 @@ async def test_a_database_of_the_release_before_migrations_is_upgraded_and_loses
     assert all(dict(row)['reopen_window_hours'] == 0 for row in after['scoring_policy'])
 
 
-async def test_a_new_database_gets_every_migration_and_a_second_start_changes_nothing(db_url: str) -> None:
-    created = await open_database(db_url)
+async def test_a_new_database_gets_every_migration_and_a_second_start_changes_nothing(empty_db_url: str) -> None:
+    created = await open_database(empty_db_url)
     await Tortoise.close_connections()
     assert created.migrations == MIGRATIONS and created.adopted is None
-    tables = await table_rows(db_url)
+    tables = await table_rows(empty_db_url)
     applied = sorted((dict(row) for row in tables['tortoise_migrations']), key=lambda row: row['id'])  # in order
     assert [row['name'] for row in applied] == list(MIGRATIONS)
     assert 'schema_info' not in tables and {'event', 'agent', 'ledger_entry'} <= set(tables)
 
-    again = await open_database(db_url)
+    again = await open_database(empty_db_url)
     await Tortoise.close_connections()
     assert again.migrations == ()
-    assert await table_rows(db_url) == tables
+    assert await table_rows(empty_db_url) == tables
 
 
 async def test_the_migrations_describe_the_models(tmp_path: Path) -> None:
@@ -87,18 +87,18 @@ async def test_the_migrations_describe_the_models(tmp_path: Path) -> None:
         await Tortoise.close_connections()
 
 
-async def test_a_database_migrated_by_a_newer_release_is_refused_and_left_as_it_was(db_url: str) -> None:
-    await open_database(db_url)
+async def test_a_database_migrated_by_a_newer_release_is_refused_and_left_as_it_was(empty_db_url: str) -> None:
+    await open_database(empty_db_url)
     await Tortoise.get_connection('default').execute_query(
         "INSERT INTO tortoise_migrations (app, name, applied_at) VALUES ('models', '0099_from_the_future', "
         "'2027-01-01 00:00:00+00:00')")
     await Tortoise.close_connections()
-    before = await table_rows(db_url)
+    before = await table_rows(empty_db_url)
 
     with pytest.raises(IncompatibleDatabase, match=r'was upgraded by a newer release of DeskQuest: its migrations '
                                                    r'0099_from_the_future are unknown to this one\. Run that release'):
-        await open_database(db_url)
-    assert await table_rows(db_url) == before
+        await open_database(empty_db_url)
+    assert await table_rows(empty_db_url) == before
 
 
 @pytest.mark.parametrize(('change', 'message'), [
@@ -110,51 +110,51 @@ async def test_a_database_migrated_by_a_newer_release_is_refused_and_left_as_it_
     ('DROP TABLE schema_info',
      r'holds DeskQuest tables \(.*\) but neither a migration history nor a table version'),
 ], ids=['other columns', 'older version', 'no version'])
-async def test_an_old_database_that_is_not_what_its_version_says_is_refused_unchanged(db_url: str, change: str,
+async def test_an_old_database_that_is_not_what_its_version_says_is_refused_unchanged(empty_db_url: str, change: str,
                                                                                       message: str) -> None:
-    await load_release_dump(db_url)
-    await execute(db_url, change)
-    before = await table_rows(db_url)
+    await load_release_dump(empty_db_url)
+    await execute(empty_db_url, change)
+    before = await table_rows(empty_db_url)
     with pytest.raises(IncompatibleDatabase, match=message):
-        await open_database(db_url)
-    assert await table_rows(db_url) == before  # no migration history was started either
+        await open_database(empty_db_url)
+    assert await table_rows(empty_db_url) == before  # no migration history was started either
 
 
-async def test_migrate_on_the_command_line_applies_and_checks(db_url: str) -> None:
-    path = sqlite_path(db_url)
-    code, output = await run_migrate('--check', '--db-url', db_url)
+async def test_migrate_on_the_command_line_applies_and_checks(empty_db_url: str) -> None:
+    path = sqlite_path(empty_db_url)
+    code, output = await run_migrate('--check', '--db-url', empty_db_url)
     assert code == 1 and output.count('pending: ') == len(MIGRATIONS) and f'{len(MIGRATIONS)} migration(s) pending' \
         in output, output
     assert path is None or not path.exists()  # checking a database that does not exist does not create it
 
-    code, output = await run_migrate('--db-url', db_url)
+    code, output = await run_migrate('--db-url', empty_db_url)
     assert code == 0 and f'up to date ({len(MIGRATIONS)} migration(s) applied)' in output, output
-    code, output = await run_migrate('--check', '--db-url', db_url)
-    assert code == 0 and f'OK: {db_url} is up to date' in output, output
+    code, output = await run_migrate('--check', '--db-url', empty_db_url)
+    assert code == 0 and f'OK: {empty_db_url} is up to date' in output, output
 
 
-async def test_migrate_check_names_the_adopted_migration_and_changes_nothing(db_url: str) -> None:
-    await load_release_dump(db_url)
-    before = await table_rows(db_url)
-    code, output = await run_migrate('--check', '--db-url', db_url)
+async def test_migrate_check_names_the_adopted_migration_and_changes_nothing(empty_db_url: str) -> None:
+    await load_release_dump(empty_db_url)
+    before = await table_rows(empty_db_url)
+    code, output = await run_migrate('--check', '--db-url', empty_db_url)
     assert code == 1 and f'pending: {INITIAL} (its tables exist, made by the release before migrations: recorded, ' \
         'not run)' in output, output
-    assert await table_rows(db_url) == before
+    assert await table_rows(empty_db_url) == before
 
 
-async def test_a_newer_database_is_refused_on_the_command_line_without_a_traceback(db_url: str) -> None:
-    await open_database(db_url)
+async def test_a_newer_database_is_refused_on_the_command_line_without_a_traceback(empty_db_url: str) -> None:
+    await open_database(empty_db_url)
     await Tortoise.get_connection('default').execute_query(
         "INSERT INTO tortoise_migrations (app, name, applied_at) VALUES ('models', '0099_from_the_future', "
         "'2027-01-01 00:00:00+00:00')")
     await Tortoise.close_connections()
     for args in (('--check',), ()):
-        code, output = await run_migrate(*args, '--db-url', db_url)
+        code, output = await run_migrate(*args, '--db-url', empty_db_url)
         assert code == 1 and 'DeskQuest cannot use this database' in output and 'newer release' in output, output
         assert 'Traceback' not in output
 
 
-async def test_the_next_migration_is_made_by_the_tool_and_applies_to_a_database_with_data(db_url: str,
+async def test_the_next_migration_is_made_by_the_tool_and_applies_to_a_database_with_data(empty_db_url: str,
                                                                                           tmp_path: Path) -> None:
     """The developer's loop (docs/ARCHITECTURE.md, "Migrations") on a copy of the code: add a field, make its
     migration with ``python -m tortoise makemigrations``, apply it to an upgraded database of the old release; then the
@@ -169,11 +169,11 @@ async def test_the_next_migration_is_made_by_the_tool_and_applies_to_a_database_
             shutil.copytree(ROOT / part, target, ignore=shutil.ignore_patterns('__pycache__'))
         else:
             shutil.copy(ROOT / part, target)
-    await load_release_dump(db_url)
-    assert await apply_in(repo, db_url) == list(MIGRATIONS)
+    await load_release_dump(empty_db_url)
+    assert await apply_in(repo, empty_db_url) == list(MIGRATIONS)
     people = repo / 'models' / 'people.py'
     original = people.read_text()
-    before = await table_rows(db_url)
+    before = await table_rows(empty_db_url)
 
     def with_nickname(options: str) -> str:
         return original.replace("    active = fields.BooleanField(default=True)\n",
@@ -185,21 +185,21 @@ async def test_the_next_migration_is_made_by_the_tool_and_applies_to_a_database_
     await run_in(repo, '-m', 'tortoise', 'makemigrations', '-n', 'add_nickname')
     added = next((repo / 'models' / 'migrations').glob('*_add_nickname.py'))
     assert "ops.AddField(" in added.read_text()
-    refusal = await run_in(repo, '-c', APPLY, db_url, fails=True)
+    refusal = await run_in(repo, '-c', APPLY, empty_db_url, fails=True)
     assert f'migration {added.stem} failed and was rolled back' in refusal and 'needs a db_default=' in refusal
-    assert await table_rows(db_url) == before
+    assert await table_rows(empty_db_url) == before
 
     added.unlink()
     people.write_text(with_nickname("default='', db_default=''"))
     await run_in(repo, '-m', 'tortoise', 'makemigrations', '-n', 'add_nickname')
-    assert await apply_in(repo, db_url) == [f'{len(MIGRATIONS) + 1:04d}_add_nickname']
-    agents = (await table_rows(db_url))['agent']
+    assert await apply_in(repo, empty_db_url) == [f'{len(MIGRATIONS) + 1:04d}_add_nickname']
+    agents = (await table_rows(empty_db_url))['agent']
     assert len(agents) == 13 and {dict(row)['nickname'] for row in agents} == {''}  # every agent kept, and filled
 
     people.write_text(original)
     await run_in(repo, '-m', 'tortoise', 'makemigrations', '-n', 'drop_nickname')
-    assert await apply_in(repo, db_url) == [f'{len(MIGRATIONS) + 2:04d}_drop_nickname']
-    after = await table_rows(db_url)
+    assert await apply_in(repo, empty_db_url) == [f'{len(MIGRATIONS) + 2:04d}_drop_nickname']
+    after = await table_rows(empty_db_url)
     assert after == before | {'tortoise_migrations': after['tortoise_migrations']}  # on SQLite, agent was copied
     assert 'No changes detected' in await run_in(repo, '-m', 'tortoise', 'makemigrations')
 

@@ -17,6 +17,7 @@ from services.game.quests import QuestDraft
 from services.game.rebuild import differences, replay
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
+from services.platform.event_log import GameService
 from services.platform.notices import Notice
 from tests.integration.support import agent, ledger_of, waiting_ids, written
 
@@ -143,6 +144,28 @@ async def test_a_new_floor_starts_with_a_worker_that_counts_breaks_and_the_repla
     await services.badges.load()  # a restart finds the definitions stored: nothing recorded again
     await services.badges.start_with_defaults()
     assert await StoredEvent.filter(kind=EventKind.BADGES_CHANGED.value).count() == 1
+
+
+async def test_a_second_process_starting_the_same_new_floor_does_not_record_its_first_badge_edit_again(
+        services: Services) -> None:
+    # as a process that loaded the new floor before another recorded its first edit, and has not followed it yet
+    services.badges._new_floor = True
+    services.badges._definitions = FIRST_BADGES
+    await services.badges.start_with_defaults()
+    assert await StoredEvent.filter(kind=EventKind.BADGES_CHANGED.value).count() == 1
+    assert await differences(await replay()) == []
+
+
+@pytest.mark.parametrize('db_url', ['postgres'], indirect=True)
+async def test_a_badge_edit_made_by_another_process_is_in_force_here_once_followed(
+        services: Services, lead: AgentView) -> None:
+    other = GameService(clock=services.clock)  # another process on the same log: its own projection and ids
+    await other.load()
+    renamed = tuple(replace(d, name='Night owl') if d.key == DEFAULT_BADGES[0].key else d for d in DEFAULT_BADGES)
+    async with other.unit_of_work() as work:
+        await work.record(EventKind.BADGES_CHANGED, data={'badges': [d.as_dict() for d in renamed], 'by': lead.id})
+    await services.game.catch_up()
+    assert services.badges.definitions == renamed
 
 
 async def test_a_lead_makes_worker_break_neutral_and_the_replay_agrees(services: Services, clock: ManualClock,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from nicegui import app, storage
 from nicegui.testing import User
 
 from models import Display, StoredEvent
@@ -13,6 +14,7 @@ from services.domain.events import Channel, EventKind
 from services.domain.i18n import _
 from services.domain.leaderboard import Period
 from services.domain.projection import LevelUp
+from services.platform.displays import digest
 from tests.ui.support import agent, demote, log_in, notified, pair_kiosk, running, services, set_value, until
 from ui import kiosk as ui_kiosk
 from ui.i18n import _tab_languages as tab_languages
@@ -37,6 +39,27 @@ async def test_a_good_code_pairs_the_display_once_and_it_stays_paired(user: User
     await user.open('/kiosk')  # opened again (a reload, a restart): still paired, with no code typed
     await user.should_see(marker='kiosk-screen', retries=50)
     await user.should_not_see(marker='pairing-code')
+
+
+async def test_a_tv_paired_before_pairings_were_bound_to_browsers_stays_paired(user: User) -> None:
+    display, _code = await services().displays.create(agent('lead'), name='Hall TV', team_ids=[], slides=['today'],
+                                                      slide_seconds=20)
+    await Display.filter(id=display.id).update(device_hash=digest('old-device-token'), code_hash=None,
+                                               paired_at=services().clock.now())
+    await services().displays.load()
+    await user.open('/kiosk')
+    await user.should_see(marker='pairing-code', retries=50)
+    # what the TV's browser kept then: its device token in NiceGUI's user storage (keyed by the browser id)
+    browser_id = user.client.request.session['id']
+    with_request = storage.request_contextvar.set(user.client.request)
+    try:
+        app.storage.user[ui_kiosk.LEGACY_DEVICE_KEY] = 'old-device-token'
+    finally:
+        storage.request_contextvar.reset(with_request)
+    await user.open('/kiosk')
+    await user.should_see('Hall TV', retries=50)
+    assert (await Display.get(id=display.id)).device_hash == digest(browser_id)  # bound to the browser now
+    assert services().displays.check('old-device-token') is None
 
 
 async def test_a_wrong_or_used_code_is_refused_and_changes_nothing(user: User) -> None:
@@ -79,7 +102,7 @@ async def test_a_revoked_display_goes_back_to_the_pairing_screen(user: User) -> 
 async def test_a_new_code_paired_elsewhere_lets_the_old_tv_go(user: User) -> None:
     display_id = await pair_kiosk(user)
     code = await services().displays.issue_code(agent('lead'), display_id)
-    await services().displays.pair(code)  # another TV takes the display's place
+    await services().displays.pair(code, device='browser-id-of-another-tv')  # another TV takes the display's place
     await user.should_see('Pair this display', retries=50)
 
 

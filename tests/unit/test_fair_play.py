@@ -121,7 +121,7 @@ def test_the_fair_play_values_are_checked_and_round_trip_with_the_policy() -> No
     assert policy_from_dict(old) == replace(policy, queue_jump=0, aging_bounty=0,
                                             aging_limit=ScoringPolicy().aging_limit, bad_rating_cancel_percent=0,
                                             reopen_penalty_percent=0, low_value_daily_cap=0,
-                                            reopen_window=timedelta(0))
+                                            reopen_window=timedelta(0), assist_percent=0)
 
 
 def test_the_rules_document_carries_the_fair_play_values_both_ways() -> None:
@@ -136,7 +136,8 @@ def test_the_rules_document_carries_the_fair_play_values_both_ways() -> None:
     assert rules_from_document(document).policy == replace(policy, queue_jump=0, aging_bounty=0,
                                                            aging_limit=ScoringPolicy().aging_limit,
                                                            bad_rating_cancel_percent=0, reopen_penalty_percent=0,
-                                                           low_value_daily_cap=0, reopen_window=timedelta(0))
+                                                           low_value_daily_cap=0, reopen_window=timedelta(0),
+                                                           assist_percent=0)
     del document['scoring']['fast_resolution']  # an older value is still required
     with pytest.raises(ValueError, match='Fast resolution'):
         rules_from_document(document)

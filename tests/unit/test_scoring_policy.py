@@ -25,7 +25,8 @@ def test_the_defaults_are_freshdesks() -> None:
                         'late_resolution': -5, 'first_contact': 5, 'happy_customer': 10, 'unhappy_customer': -10,
                         'minimum_resolved': 0, 'queue_jump': -50, 'aging_bounty': 8, 'aging_limit_minutes': 10,
                         'bad_rating_cancel_percent': 100, 'reopen_penalty_percent': 100,  # fair play (issue 18)
-                        'note_points': 0, 'tag_points': 0, 'low_value_daily_cap': 20, 'reopen_window_hours': 72}
+                        'note_points': 0, 'tag_points': 0, 'low_value_daily_cap': 20, 'reopen_window_hours': 72,
+                            'assist_percent': 20}
     assert [spec.name for spec in POLICY_FIELDS] == list(DEFAULTS)  # the form shows every value, in this order
     assert policy_from_dict(DEFAULTS) == ScoringPolicy()
 

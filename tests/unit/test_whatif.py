@@ -9,6 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from services.domain.badges import DEFAULT_BADGES, BadgeDefinition, BadgeKind
+from services.domain.business_hours import parse_calendar
 from services.domain.events import EventKind, GameEvent
 from services.domain.incentives import Incentive, IncentiveKind
 from services.domain.levels import DEFAULT_LEVELS, Level
@@ -247,3 +248,33 @@ def test_the_live_rules_previewed_change_nothing_whatever_the_log(steps: list[tu
         assert (agent.points_after, agent.points_by_domain_after, agent.rank_after, agent.level_after) == \
             (agent.points_before, agent.points_by_domain_before, agent.rank_before, agent.level_before)
     assert not (result.badges or result.levels or result.quests)
+
+
+def test_a_draft_of_working_hours_replays_the_period_in_them() -> None:
+    # Ada resolves a conversation written in on Friday 16:50 on Monday 09:20 (a 1-hour SLA): late on the wall clock;
+    # a draft giving team 1 office hours makes it fast and on time (30 min of working hours); the live log's own edit
+    # of the hours, inside the period, gives way to the draft
+    log = Log()
+    log.add(EventKind.WORKING_HOURS_CHANGED, NOW - timedelta(days=20), agent_id=9,
+            data={'team_id': 1, 'team': 'Aurora', 'calendar': None, 'by': 9})
+    created, resolved = datetime(2026, 11, 20, 16, 50, tzinfo=UTC), datetime(2026, 11, 23, 9, 20, tzinfo=UTC)
+    log.add(EventKind.RESOLVED, resolved, agent_id=1, conversation_id=1,
+            data={'channel': 'email', 'created_at': created.isoformat(), 'inbound_count': 2, 'team_id': 1,
+                  'sla_due_at': (created + timedelta(hours=1)).isoformat()})
+    office = parse_calendar('Mon-Fri 09:00-17:00', zone='UTC')
+    assert office is not None
+    draft = RuleSet(working_hours={1: office})
+    result = what_if(log.events, live=RuleSet(), draft=draft, floor=FLOOR, now=NOW, days=30)
+    ada = next(agent for agent in result.agents if agent.id == 1)
+    policy = ScoringPolicy()
+    assert ada.points_before == policy.late_resolution
+    assert ada.points_after == policy.fast_resolution + policy.on_time_resolution
+    document = json.loads(json.dumps(rules_as_document(draft)))
+    assert document['working_hours'] == [{'team_id': 1, 'zone': 'UTC', 'hours': 'Mon-Fri 09:00-17:00'}]
+    assert rules_from_document(document) == draft
+    assert rules_from_document(rules_as_document(RuleSet())).working_hours is None  # no part: the log's hours
+    for rows, message in (([{'team_id': 1, 'zone': 'Mars/Olympus', 'hours': ''}], 'is not a time zone'),
+                          ([{'team_id': 1, 'zone': 'UTC', 'hours': 'Mon 10:00-09:00'}], 'ends before it starts'),
+                          ([{'team_id': 1, 'hours': ''}, {'team_id': 1, 'hours': ''}], 'once each')):
+        with pytest.raises(RulesError, match=message):
+            rules_from_document(rules_as_document(RuleSet()) | {'working_hours': rows})

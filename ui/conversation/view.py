@@ -14,6 +14,7 @@ from services.domain.inbox import OPEN_STATUSES, ConversationDetail
 from services.helpdesk.viewing import Viewer, others
 from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
+from ui.conversation.assists import AssistPanel
 from ui.conversation.reply_box import ReplyBox
 from ui.conversation.tabs import MAX_TABS, TabBar
 from ui.conversation.thread import Thread
@@ -84,6 +85,7 @@ class ConversationView:
         self.view_id = self.services.viewing.enter(self.agent.id, conversation_id)
         self.viewers.set_text(others(self.services.viewing.viewers(conversation_id), self.agent.id))
         self.tab_bar.draw(self.active)
+        await self.assists.show(conversation_id)
         await self.crm.show(detail.item.customer_id)
 
     async def close(self, conversation_id: int) -> None:
@@ -118,6 +120,7 @@ class ConversationView:
                     .props('outline dense no-caps').mark('transfer')
             self.meta = ui.label().classes('text-sm text-grey-7 -mt-2 shrink-0')
             self.viewers = ui.label().classes('text-sm text-deep-orange-8 font-medium shrink-0').mark('viewers')
+            self.assists = AssistPanel(self.services, self.agent, self.actor)  # the resolver's, once resolved
             self.thread = Thread(self.services, self.actor, shown=lambda: self.detail, open_conversation=self.open)
             self.reply_box = ReplyBox(self.services, self.agent, self.actor, shown=lambda: self.detail,
                                       buttons=self._build_buttons, on_typing=self._typing)
@@ -183,6 +186,7 @@ class ConversationView:
                 return
             if self.detail is not None and detail.item.id == self.detail.item.id:
                 self._show(detail)
+                await self.assists.show(detail.item.id)  # resolved or reopened: the resolver's assists or none
 
     def _on_viewers(self, conversation_id: int, viewers: list[Viewer]) -> None:
         if conversation_id == self.active:

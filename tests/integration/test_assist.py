@@ -1,0 +1,116 @@
+"""Assist credit on a real database (issue 18): the inbox names who helped on the resolution (an internal note, a
+transfer note, a team-chat answer naming the conversation), the game pays each a share that vests and a reopen takes
+back (also after a restart), the resolver confirms or declines, receipts explain it, and a replay agrees."""
+from datetime import timedelta
+
+import pytest
+
+from models import LedgerEntry, StoredEvent
+from services.container import Services
+from services.domain.errors import ActionError
+from services.domain.events import EventKind
+from services.domain.scoring import policy_as_dict
+from services.game.rebuild import differences, replay
+from services.helpdesk.assists import AssistState
+from services.platform.clock import ManualClock
+from services.platform.directory import AgentView
+from tests.integration.support import agent
+from tests.integration.test_fair_play import arrive
+
+
+async def shares(event_id: int) -> dict[int, int]:
+    """The assist entries of one event: agent -> points."""
+    return dict(await LedgerEntry.filter(event_id=event_id, kind='assist').values_list('agent_id', 'points'))
+
+
+async def latest(kind: EventKind) -> StoredEvent:
+    event = await StoredEvent.filter(kind=kind.value).order_by('-id').first()
+    assert event is not None
+    return event
+
+
+async def test_a_note_a_transfer_note_and_a_chat_answer_each_earn_one_share_and_a_reopen_takes_them_back(
+        services: Services, clock: ManualClock, ana: AgentView, bruno: AgentView) -> None:
+    chloe = agent(services, 'chloe')
+    conversation_id = await arrive(services, clock)
+    await services.inbox.take(bruno, conversation_id)
+    await services.inbox.add_note(bruno, conversation_id, 'Refund policy: see the billing wiki')
+    await services.inbox.add_note(bruno, conversation_id, 'and the March invoice')  # one share, whatever the notes
+    await services.inbox.transfer(bruno, conversation_id, to_agent_id=ana.id, note='Card was charged twice')
+    await services.team_chat.send(chloe, f'#{conversation_id} is a duplicate charge, refund it', to_agent_id=ana.id)
+    await services.team_chat.send(chloe, 'unrelated', to_agent_id=ana.id)
+    await services.inbox.resolve(ana, conversation_id)
+    resolution = await latest(EventKind.RESOLVED)
+    assert resolution.data['assisters'] == sorted([bruno.id, chloe.id])
+    resolver_points = services.game.projection.agents[ana.id].points
+    share = resolver_points * services.scoring.policy.assist_percent // 100
+    assert share > 0 and await shares(resolution.id) == {bruno.id: share, chloe.id: share}
+    entry = await LedgerEntry.get(event_id=resolution.id, kind='assist', agent_id=bruno.id)
+    assert entry.reason == f'assist on #{conversation_id} resolved by {ana.name}'
+    receipt = await services.receipts.explain(bruno, event_id=resolution.id, agent_id=bruno.id, kind='assist')
+    assert f'{ana.name} resolved the conversation' in receipt.facts[0]
+    assert (await services.progress.view(bruno.id)).pending == share  # it vests like the resolution
+
+    await services.load()  # a restart: the shares are read back with the resolution
+    assert (await services.progress.view(bruno.id)).pending == share
+    await services.inbox.reopen(ana, conversation_id)
+    reopen = await latest(EventKind.REOPENED)
+    taken = dict(await LedgerEntry.filter(event_id=reopen.id, kind='clawback', agent_id__in=[bruno.id, chloe.id])
+                 .values_list('agent_id', 'points'))
+    assert taken == {bruno.id: -share, chloe.id: -share}
+    assert (await services.progress.view(bruno.id)).pending == 0
+    assert await differences(await replay()) == []
+
+
+async def test_the_resolver_declines_and_confirms_and_a_replay_agrees(
+        services: Services, clock: ManualClock, ana: AgentView, bruno: AgentView) -> None:
+    chloe = agent(services, 'chloe')
+    conversation_id = await arrive(services, clock)
+    await services.inbox.add_note(bruno, conversation_id, 'Looks like the known login bug')  # while it waited
+    await services.inbox.take(ana, conversation_id)
+    await services.inbox.resolve(ana, conversation_id)
+    view = await services.assists.view(ana, conversation_id)
+    assert view is not None and [(line.agent_id, line.state) for line in view.lines] == \
+        [(bruno.id, AssistState.INFERRED)]
+    assert chloe.id in view.others and ana.id not in view.others
+    assert await services.assists.view(bruno, conversation_id) is None  # only the resolver decides
+    with pytest.raises(ActionError, match='Only who resolved'):
+        await services.assists.decide(bruno, conversation_id, chloe.id, confirmed=True)
+    with pytest.raises(ActionError, match='not an assist'):
+        await services.assists.decide(ana, conversation_id, ana.id, confirmed=True)
+
+    await services.load()  # a restart between the resolution and the decisions: read back from the log
+    await services.assists.decide(ana, conversation_id, bruno.id, confirmed=False)
+    await services.assists.decide(ana, conversation_id, chloe.id, confirmed=True)
+    declined, confirmed = await StoredEvent.filter(kind=EventKind.ASSIST_DECIDED.value).order_by('id')
+    share = -(await shares(declined.id))[bruno.id]
+    assert share > 0 and await shares(confirmed.id) == {chloe.id: share}
+    view = await services.assists.view(ana, conversation_id)
+    assert view is not None and {line.agent_id: line.state for line in view.lines} == {
+        bruno.id: AssistState.DECLINED, chloe.id: AssistState.CONFIRMED}
+    receipt = await services.receipts.explain(bruno, event_id=declined.id, agent_id=bruno.id, kind='assist')
+    assert 'taken back' in receipt.facts[0]
+    assert (await services.progress.view(chloe.id)).pending == share
+    await services.load()
+    assert (await services.progress.view(chloe.id)).pending == share  # the decision's share is read back too
+    assert (await services.progress.view(bruno.id)).pending == 0
+    await services.inbox.reopen(ana, conversation_id)
+    assert services.game.projection.agents[chloe.id].points == 0
+    assert await differences(await replay()) == []
+    clock.advance(timedelta(minutes=1))
+    with pytest.raises(ActionError, match='is not resolved'):
+        await services.assists.decide(ana, conversation_id, chloe.id, confirmed=True)
+
+
+async def test_an_edited_share_applies_from_the_edit_and_zero_switches_it_off(
+        services: Services, clock: ManualClock, ana: AgentView, bruno: AgentView, lead: AgentView) -> None:
+    await services.scoring.save(lead, policy_as_dict(services.scoring.policy) | {'assist_percent': 0})
+    conversation_id = await arrive(services, clock)
+    await services.inbox.add_note(bruno, conversation_id, 'Check the carrier tracking')
+    await services.inbox.take(ana, conversation_id)
+    await services.inbox.resolve(ana, conversation_id)
+    assert await shares((await latest(EventKind.RESOLVED)).id) == {}
+    await services.scoring.save(lead, policy_as_dict(services.scoring.policy) | {'assist_percent': 50})
+    await services.assists.decide(ana, conversation_id, bruno.id, confirmed=True)  # the rule in force now
+    assert list(await shares((await latest(EventKind.ASSIST_DECIDED)).id)) == [bruno.id]
+    assert await differences(await replay()) == []
