@@ -118,7 +118,8 @@ def conditions_from(raw: object) -> tuple[Condition, ...]:
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise RuleError(f'{where}: the values must be text.')
-        values = [' '.join(_checked(v, f'{where.lower()} value', 60).split()) for v in values if v.strip()]
+        label = _('Condition {number}, value').format(number=number)
+        values = [' '.join(_checked(v, label, 60).split()) for v in values if v.strip()]
         if not values:
             raise RuleError(f'{where}: give at least one value to compare {FIELD_LABELS[field_name].lower()} with.')
         if len(values) > MAX_VALUES or any(len(v) > 60 for v in values):
@@ -132,7 +133,7 @@ def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context:
 
     :raises RuleError: saying what is wrong.
     """
-    name = ' '.join(_checked(spec.name, 'name', MAX_NAME, name=True, empty=_('Give the rule a name.')).split())
+    name = ' '.join(_checked(spec.name, N_('Name'), MAX_NAME, name=True, empty=_('Give the rule a name.')).split())
     if spec.trigger not in TRIGGERS:
         raise RuleError(f'Unknown trigger {spec.trigger!r}: one of {", ".join(TRIGGERS)}.')
     conditions = conditions_from([condition.as_json() for condition in spec.conditions])  # fields and operators
@@ -146,7 +147,7 @@ def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context:
     if spec.trigger not in action.triggers:
         raise RuleError(f'"{action.label}" cannot run when: {TRIGGERS[spec.trigger].lower()}; it runs for '
                         f'{", ".join(TRIGGERS[t].lower() for t in action.triggers)}.')
-    value = action.check(_checked(spec.value, 'value', MAX_MESSAGE, multiline=True), context)
+    value = action.check(_checked(spec.value, N_('Value'), MAX_MESSAGE, multiline=True), context)
     delay = spec.delay_minutes
     if spec.trigger in TIME_TRIGGERS:
         if not isinstance(delay, int) or not 1 <= delay <= MAX_DELAY_MINUTES:
@@ -230,9 +231,9 @@ def no_value(_value: str, _context: RuleContext) -> str:
     return ''
 
 
-def _checked(text: str, what: str, max_length: int, **options: Any) -> str:
+def _checked(text: str, label: str, max_length: int, **options: Any) -> str:
     """:func:`checked_text`, refusing as a rule does (with a :class:`RuleError`)."""
     try:
-        return checked_text(text, what, max_length, **options)
+        return checked_text(text, label, max_length, **options)
     except ActionError as error:
         raise RuleError(str(error)) from None

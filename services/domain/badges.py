@@ -74,10 +74,10 @@ class FilterOperator(str, Enum):
 BADGE_TEXTS = {'name': MAX_NAME, 'description': MAX_BADGE_DESCRIPTION}  # what a badge's translations hold
 
 
-def translations_of(value: object, limits: Mapping[str, int], what: str, error: type[Exception]) -> Translations:
+def translations_of(value: object, limits: Mapping[str, int], error: type[Exception]) -> Translations:
     """A definition's translations, checked (:func:`services.domain.text.checked_translations`), or ``error``."""
     try:
-        return checked_translations(value, limits, what=what)
+        return checked_translations(value, limits)
     except ActionError as problem:
         raise error(str(problem)) from None
 
@@ -203,7 +203,7 @@ class BadgeDefinition:
     translations: Translations = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, 'translations', translations_of(self.translations, BADGE_TEXTS, 'badge', BadgeError))
+        object.__setattr__(self, 'translations', translations_of(self.translations, BADGE_TEXTS, BadgeError))
         for name, enum in (('aggregation', Aggregation), ('window', Window), ('direction', Direction),
                            ('kind', BadgeKind)):
             object.__setattr__(self, name, enum_value(enum, getattr(self, name), name))

@@ -4,7 +4,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from services.domain.errors import ActionError
-from services.domain.text import checked_text
+from services.domain.i18n import N_, _, ngettext
+from services.domain.text import checked_text, empty_refusal
 
 SHORTCUT_PATTERN = re.compile(r'^/([\w-]+)$')
 SHORTCUT_NAME_PATTERN = re.compile(r'^[\w-]+$')
@@ -55,24 +56,33 @@ def problems_with(draft: CannedReplyDraft) -> list[str]:
     problems = []
     shortcut = draft.shortcut.strip().removeprefix('/')
     if not shortcut:
-        problems.append('The shortcut is empty.')
+        problems.append(empty_refusal(N_('Shortcut')))
     elif len(shortcut) > MAX_SHORTCUT:
-        problems.append(f'The shortcut is too long ({len(shortcut)} characters, at most {MAX_SHORTCUT}).')
-    elif not SHORTCUT_NAME_PATTERN.match(shortcut):
-        problems.append(f'The shortcut /{shortcut} may only hold letters, digits, "-" and "_".')
-    for what, text, limit, multiline in (('title', draft.title, MAX_TITLE, False),
-                                        ('text', draft.body, MAX_BODY, True)):
         try:
-            checked_text(text, what, limit, multiline=multiline, name=not multiline, empty=f'The {what} is empty.')
+            checked_text(shortcut, N_('Shortcut'), MAX_SHORTCUT)
+        except ActionError as error:
+            problems.append(str(error))
+    elif not SHORTCUT_NAME_PATTERN.match(shortcut):
+        problems.append(_('Shortcut: /{shortcut} may only hold letters, digits, "-" and "_".').format(
+            shortcut=shortcut))
+    for label, text, limit, multiline in ((N_('Title'), draft.title, MAX_TITLE, False),
+                                         (N_('Text'), draft.body, MAX_BODY, True)):
+        try:
+            checked_text(text, label, limit, multiline=multiline, name=not multiline, empty=empty_refusal(label))
         except ActionError as error:
             problems.append(str(error))
     if unknown := unknown_placeholders(draft.body):
-        problems.append(f'Unknown placeholder{"s" if len(unknown) > 1 else ""} '
-                        f'{", ".join("{" + name + "}" for name in unknown)}: use '
-                        f'{", ".join("{" + name + "}" for name in PLACEHOLDERS)}.')
+        problems.append(ngettext('Unknown placeholder {unknown}: use {known}.',
+                                 'Unknown placeholders {unknown}: use {known}.', len(unknown))
+                        .format(unknown=_braced(unknown), known=_braced(PLACEHOLDERS)))
     if draft.language not in LANGUAGES:
-        problems.append(f'Unknown language {draft.language!r}: one of {", ".join(LANGUAGES)}.')
+        problems.append(_('Unknown language {language}: one of {known}.').format(
+            language=repr(draft.language), known=', '.join(LANGUAGES)))
     return problems
+
+
+def _braced(names: Iterable[str]) -> str:
+    return ', '.join('{' + name + '}' for name in names)
 
 
 def unknown_placeholders(body: str) -> list[str]:

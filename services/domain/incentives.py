@@ -11,10 +11,13 @@ from enum import Enum
 from typing import Any
 
 from services.domain import reasons
+from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind, GameEvent
 from services.domain.floor_calendar import clock_hour, floor_time
-from services.domain.i18n import floor_timezone
+from services.domain.i18n import N_, _, floor_timezone, ngettext
 from services.domain.scoring import Award, AwardKind, Domain
+from services.domain.text import checked_text, empty_refusal
+from services.domain.wording import number
 
 MAX_NAME = 60
 MAX_MULTIPLIER = 5
@@ -88,29 +91,31 @@ class Incentive:
 def problems_with(incentive: Incentive) -> list[str]:
     """Everything wrong with an incentive a lead typed, each as a sentence they can act on (empty: it may be saved)."""
     problems = []
-    if not incentive.name.strip():
-        problems.append('The name is empty.')
-    elif len(incentive.name.strip()) > MAX_NAME:
-        problems.append(f'The name is too long ({len(incentive.name.strip())} characters, at most {MAX_NAME}).')
+    try:
+        checked_text(incentive.name, N_('Name'), MAX_NAME, name=True, empty=empty_refusal(N_('Name')))
+    except ActionError as error:
+        problems.append(str(error))
     if incentive.channel is not None and incentive.channel not in {channel.value for channel in Channel}:
-        problems.append(f'There is no channel "{incentive.channel}".')
+        problems.append(_('There is no channel "{channel}".').format(channel=incentive.channel))
     if incentive.starts_on > incentive.ends_on:
-        problems.append('The first day is after the last day.')
+        problems.append(_('The first day is after the last day.'))
     times = [text for text in (incentive.from_time, incentive.until_time) if not _valid_time(text)]
     for text in times:
-        problems.append(f'"{text}" is not a time of day (write it as HH:MM, 00:00 to 24:00).')
+        problems.append(_('"{text}" is not a time of day (write it as HH:MM, 00:00 to 24:00).').format(text=text))
     if not times and _minutes(incentive.from_time) >= _minutes(incentive.until_time):
-        problems.append('The start time must be before the end time.')
+        problems.append(_('The start time must be before the end time.'))
     if incentive.kind == IncentiveKind.MULTIPLIER:
         if not 1 <= incentive.multiplier <= MAX_MULTIPLIER:
-            problems.append(f'The multiplier must be between 1 and {MAX_MULTIPLIER}.')
+            problems.append(_('Multiplier: between 1 and {max_multiplier}.').format(max_multiplier=MAX_MULTIPLIER))
         elif round(incentive.multiplier * 10) != incentive.multiplier * 10:
-            problems.append('The multiplier may have one decimal at most (e.g. 1.5).')
+            problems.append(_('Multiplier: one decimal at most (e.g. {example}).').format(example=number(1.5)))
     else:
         if not 1 <= incentive.bonus_points <= MAX_BONUS:
-            problems.append(f'The bonus must be between 1 and {MAX_BONUS} points.')
+            problems.append(ngettext('Bonus: between 1 and {max_bonus} point.', 'Bonus: between 1 and {max_bonus} '
+                                     'points.', MAX_BONUS).format(max_bonus=MAX_BONUS))
         if not 0 <= incentive.beyond_per_hour <= MAX_BEYOND:
-            problems.append(f'The number of resolutions an hour before the bonus must be between 0 and {MAX_BEYOND}.')
+            problems.append(_('Resolutions an hour before the bonus: between 0 and {max_beyond}.').format(
+                max_beyond=MAX_BEYOND))
     return problems
 
 

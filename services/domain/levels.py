@@ -33,7 +33,7 @@ class Level:
 
     def __post_init__(self) -> None:
         try:
-            object.__setattr__(self, 'translations', checked_translations(self.translations, LEVEL_TEXTS, what='level'))
+            object.__setattr__(self, 'translations', checked_translations(self.translations, LEVEL_TEXTS))
         except ActionError as error:
             raise ValueError(str(error)) from None
         text = self.condition if self.condition.strip() or not self.minimums else condition_from_minimums(self.minimums)

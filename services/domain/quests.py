@@ -98,7 +98,7 @@ class QuestDefinition:
     translations: Translations = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, 'translations', translations_of(self.translations, QUEST_TEXTS, 'quest', QuestError))
+        object.__setattr__(self, 'translations', translations_of(self.translations, QUEST_TEXTS, QuestError))
         for name, enum in (('aggregation', Aggregation), ('scope', QuestScope), ('reward_domain', Domain),
                            ('repeat', Repeat)):
             try:

@@ -32,6 +32,7 @@ from services.domain.levels import LEVEL_METRICS, Level
 from services.domain.reasons import reason_text
 from services.domain.scoring import MAX_BOUNTY_STEPS, AwardKind, ScoringPolicy, timing
 from services.domain.wording import duration, ordinal, weekday_clock, weekday_time
+from services.domain.wording import number as number_text
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -228,46 +229,69 @@ def quest_fact(data: Mapping[str, Any]) -> str:
 
 
 def describe(event_kind: str, data: Mapping[str, Any], actor: str) -> str:
-    """One line of the conversation's story, for the receipt's list of events."""
+    """One line of the conversation's story, for the receipt's list of events, in the reader's language (the API's
+    reader has none: English)."""
     channel = data.get('channel', '')
     match event_kind:
         case 'conversation_created':
-            return f'The customer wrote in ({channel})'
+            return _('The customer wrote in ({channel})').format(channel=channel)
         case 'customer_message':
-            return 'The customer wrote again'
+            return _('The customer wrote again')
         case 'assigned':
-            return f'Assigned to {actor}' + (' by routing' if data.get('by') == 'routing' else '')
+            return (_('Assigned to {actor} by routing') if data.get('by') == 'routing' else
+                    _('Assigned to {actor}')).format(actor=actor)
         case 'replied':
-            canned = f', canned reply /{data["canned"]}' if data.get('canned') else ''
-            return f'{actor} replied ({data.get("length", 0)} characters{canned})'
+            length = data.get('length', 0)
+            if data.get('canned'):
+                return ngettext('{actor} replied ({length} character, canned reply /{canned})',
+                                '{actor} replied ({length} characters, canned reply /{canned})', length) \
+                    .format(actor=actor, length=length, canned=data['canned'])
+            return ngettext('{actor} replied ({length} character)', '{actor} replied ({length} characters)', length) \
+                .format(actor=actor, length=length)
         case 'resolved':
-            return f'{actor} resolved it'
+            return _('{actor} resolved it').format(actor=actor)
         case 'reopened':
-            return f'Reopened ({data.get("reason", "")})'
+            return _('Reopened ({reason})').format(reason=data.get('reason', ''))
         case 'rated':
-            return f'The customer rated it {data.get("rating", "")}'
+            return _('The customer rated it {rating}').format(rating=data.get('rating', ''))
         case 'transferred':
-            return f'{actor} transferred it'
+            return _('{actor} transferred it').format(actor=actor)
         case 'quest_completed':
-            return f"{'The team' if data.get('team_id') is not None else 'The agent'} completed '{data['title']}'"
+            return (_("The team completed '{title}'") if data.get('team_id') is not None else
+                    _("The agent completed '{title}'")).format(title=data['title'])
         case 'kudos_sent':
-            return f'{data.get("from_name", "A colleague")} thanked {actor}'
+            if data.get('from_name'):
+                return _('{sender} thanked {actor}').format(sender=data['from_name'], actor=actor)
+            return _('A colleague thanked {actor}').format(actor=actor)
         case 'rating_invalidated':
-            return f'A lead invalidated the rating: {data.get("reason", "")}'
+            return _('A lead invalidated the rating: {reason}').format(reason=data.get('reason', ''))
         case 'presence_changed':
-            return f'{actor} went from {_words(data.get("previous", ""))} to {_words(data.get("status", ""))}'
+            return _('{actor} went from {previous} to {status}').format(
+                actor=actor, previous=_status_words(data.get('previous', '')),
+                status=_status_words(data.get('status', '')))
         case 'viewed':
-            return f'{actor} had it open'
+            return _('{actor} had it open').format(actor=actor)
         case 'tagged':
-            return f'{actor} tagged it “{data.get("tag", "")}”'
+            return _('{actor} tagged it “{tag}”').format(actor=actor, tag=data.get('tag', ''))
         case 'untagged':
-            return f'{actor} removed the tag “{data.get("tag", "")}”'
+            return _('{actor} removed the tag “{tag}”').format(actor=actor, tag=data.get('tag', ''))
         case 'note_added':
-            return f'{actor} wrote an internal note ({data.get("length", 0)} characters)'
+            length = data.get('length', 0)
+            return ngettext('{actor} wrote an internal note ({length} character)',
+                            '{actor} wrote an internal note ({length} characters)', length) \
+                .format(actor=actor, length=length)
         case 'levels_changed':
-            return 'A lead changed the levels'
+            return _('A lead changed the levels')
     return f'{event_kind.replace("_", " ").capitalize()} ({actor})' if actor else \
         event_kind.replace('_', ' ').capitalize()
+
+
+# a presence status as a story line says it ("went from online to on break"); services/helpdesk/presence.py's statuses
+_STATUS_WORDS = {'online': N_('online'), 'away': N_('away'), 'on_break': N_('on break'), 'offline': N_('offline')}
+
+
+def _status_words(status: str) -> str:
+    return _(_STATUS_WORDS[status]) if status in _STATUS_WORDS else _words(status)
 
 
 # --- badges ---------------------------------------------------------------------------------------------------------
@@ -441,8 +465,11 @@ def condition_checks(condition: Condition, metrics: Mapping[str, int]) -> list[s
         if isinstance(node, Comparison):
             value = metrics.get(node.metric, 0)
             holds = OPERATORS[node.operator](value, node.value) != negated
-            needs = f'needs {"not " if negated else ""}{SYMBOLS[node.operator]} {node.value:,}'
-            lines.append(f'{_words(node.metric)}: {value:,} ({needs}) {"✓" if holds else "✗"}')
+            check = _('{metric}: {value} (needs not {symbol} {target}) {mark}') if negated else \
+                _('{metric}: {value} (needs {symbol} {target}) {mark}')
+            lines.append(check.format(metric=_words(node.metric), value=number_text(value),
+                                      symbol=SYMBOLS[node.operator], target=number_text(node.value),
+                                      mark='✓' if holds else '✗'))
         elif isinstance(node, Not):
             walk(node.term, not negated)
         else:
@@ -466,23 +493,26 @@ def level_steps(reached: Sequence[ReachedLevel], *, level: int, levels: Sequence
         if row is not None:
             condition = parse_condition(row.condition, known=LEVEL_METRICS)
             skipped = list(range(row.previous + 1, row.level))
-            note = f'The same event passed level{"s" if len(skipped) > 1 else ""} ' \
-                f'{", ".join(map(str, skipped))} on the way.' if skipped else ''
+            note = ngettext('The same event passed level {levels} on the way.',
+                            'The same event passed levels {levels} on the way.', len(skipped)).format(
+                levels=', '.join(map(str, skipped))) if skipped else ''
             # the title in force then; in the reader's language while the level is still called so
             title = table.shown_title if table is not None and table.title == row.title else row.title
             steps.append(LevelStep(number=number, title=title, icon=table.icon if table else 'military_tech',
-                                   reached_at=row.at, condition=row.condition or 'none',
+                                   reached_at=row.at, condition=row.condition or _('none'),
                                    checks=condition_checks(condition, row.metrics), note=note, event=None))
             continue
-        title, icon = (table.shown_title, table.icon) if table else (f'Level {number}', 'military_tech')
+        title, icon = (table.shown_title, table.icon) if table else (_('Level {number}').format(number=number),
+                                                                     'military_tech')
         if number == 1:
-            note, when = 'Where everyone starts.', None
+            note, when = _('Where everyone starts.'), None
         elif number in passed:
-            note, when = f'Passed on the way to level {passed[number].level}, by the same event.', passed[number].at
+            note = _('Passed on the way to level {level}, by the same event.').format(level=passed[number].level)
+            when = passed[number].at
         else:
-            note, when = 'Reached before receipts were kept.', None
+            note, when = _('Reached before receipts were kept.'), None
         steps.append(LevelStep(number=number, title=title, icon=icon, reached_at=when,
-                               condition=table.condition if table and table.condition else 'none', checks=[],
+                               condition=table.condition if table and table.condition else _('none'), checks=[],
                                note=note, event=None))
     return steps
 

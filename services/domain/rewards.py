@@ -10,8 +10,8 @@ from enum import Enum
 
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
-from services.domain.i18n import Translations, _, localized, ngettext
-from services.domain.text import checked_text, checked_translations
+from services.domain.i18n import N_, Translations, _, localized, ngettext
+from services.domain.text import checked_text, checked_translations, empty_refusal
 from services.domain.wording import number
 
 MAX_NAME = 60
@@ -108,18 +108,22 @@ class Balance:
 def problems_with(draft: RewardDraft) -> list[str]:
     """Everything wrong with a reward draft, each as a sentence a lead can act on (empty: it may be saved)."""
     problems = []
-    for what, text, limit, empty in (('name', draft.name, MAX_NAME, 'The name is empty.'),
-                                     ('description', draft.description, MAX_DESCRIPTION, None)):
-        try:
-            checked_text(text, what, limit, multiline=what == 'description', name=what == 'name', empty=empty)
-        except ActionError as error:
-            problems.append(str(error))
-    if not 1 <= draft.cost <= MAX_COST:
-        problems.append(f'The cost must be between 1 and {MAX_COST:,} points.')
-    if draft.stock is not None and not 0 <= draft.stock <= MAX_STOCK:
-        problems.append(f'The stock must be between 0 and {MAX_STOCK:,} (leave it empty for unlimited).')
     try:
-        checked_translations(draft.translations, REWARD_TEXTS, what='reward')
+        checked_text(draft.name, N_('Name'), MAX_NAME, name=True, empty=empty_refusal(N_('Name')))
+    except ActionError as error:
+        problems.append(str(error))
+    try:
+        checked_text(draft.description, N_('Description'), MAX_DESCRIPTION, multiline=True)
+    except ActionError as error:
+        problems.append(str(error))
+    if not 1 <= draft.cost <= MAX_COST:
+        problems.append(ngettext('Cost: between 1 and {max_cost} point.', 'Cost: between 1 and {max_cost} points.',
+                                 MAX_COST).format(max_cost=number(MAX_COST)))
+    if draft.stock is not None and not 0 <= draft.stock <= MAX_STOCK:
+        problems.append(_('Stock: between 0 and {max_stock} (leave it empty for unlimited).').format(
+            max_stock=number(MAX_STOCK)))
+    try:
+        checked_translations(draft.translations, REWARD_TEXTS)
     except ActionError as error:
         problems.append(str(error))
     return problems

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from services.domain.errors import ActionError
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.domain.text import MAX_NAME, checked_text
 
 MAX_SEASONS = 100
@@ -90,7 +90,7 @@ def check_seasons(seasons: Sequence[Season], *, before: Sequence[Season], today:
         raise SeasonError(_('At most {count} seasons.').format(count=MAX_SEASONS))
     checked: list[Season] = []
     for season in seasons:
-        name = ' '.join(checked_text(season.name, 'season name', MAX_NAME, name=True,
+        name = ' '.join(checked_text(season.name, N_('Season name'), MAX_NAME, name=True,
                                      empty=_('Every season needs a name.')).split())
         if season.end < season.start:
             raise SeasonError(_('Season "{name}" ends before it starts.').format(name=name))

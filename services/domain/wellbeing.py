@@ -23,6 +23,7 @@ from services.domain.badges import Aggregation, BadgeDefinition, BadgeKind, Dire
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_bounds
+from services.domain.i18n import N_, _
 from services.domain.scoring import Award, AwardKind, Domain, ticket_name
 
 WORKED = frozenset({'online', 'away'})  # what counts as hours worked; on_break and offline do not
@@ -47,13 +48,16 @@ def check_wellbeing(values: Mapping[str, Any]) -> WellbeingPolicy:
     """The policy a lead's form asks for, or an :class:`ActionError` naming each value out of range."""
     problems = []
     checked: dict[str, int] = {}
-    for name, label, high, unit in (('daily_hours', 'Daily hours limit', MAX_DAILY_HOURS, 'hours'),
-                                    ('break_after_minutes', 'Suggest a break after', MAX_BREAK_MINUTES, 'minutes')):
+    for name, label, high, wording in (
+            ('daily_hours', N_('Daily hours limit'), MAX_DAILY_HOURS,
+             N_('{label}: a whole number of hours from 0 to {high} (0 switches it off).')),
+            ('break_after_minutes', N_('Suggest a break after'), MAX_BREAK_MINUTES,
+             N_('{label}: a whole number of minutes from 0 to {high} (0 switches it off).'))):
         value = values.get(name)
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if value is None or isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
-            problems.append(f'{label}: a whole number of {unit} from 0 to {high} (0 switches it off).')
+            problems.append(_(wording).format(label=_(label), high=high))
         else:
             checked[name] = value
     if problems:

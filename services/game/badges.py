@@ -32,7 +32,7 @@ from services.domain.badges import (
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_start, floor_day
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.domain.projection import Outcome
 from services.domain.text import MAX_BADGE_DESCRIPTION, MAX_BADGE_KEY, MAX_NAME, checked_text
 from services.platform.clock import Clock
@@ -444,9 +444,9 @@ class BadgeService:
         """Create or edit a badge from a lead's form (the :meth:`BadgeDefinition.as_dict` fields); the board is
         rebuilt from the last days of the log once the edit is committed."""
         _check_lead(actor)
-        form = {**form, 'key': checked_text(form.get('key', ''), 'badge key', MAX_BADGE_KEY),
-                'name': checked_text(form.get('name', ''), 'badge name', MAX_NAME, name=True),
-                'description': checked_text(form.get('description', ''), 'badge description', MAX_BADGE_DESCRIPTION,
+        form = {**form, 'key': checked_text(form.get('key', ''), N_('Badge key'), MAX_BADGE_KEY),
+                'name': checked_text(form.get('name', ''), N_('Badge name'), MAX_NAME, name=True),
+                'description': checked_text(form.get('description', ''), N_('Badge description'), MAX_BADGE_DESCRIPTION,
                                             multiline=True)}
         try:
             definition = badge_from_dict(form)
@@ -454,7 +454,7 @@ class BadgeService:
             raise ActionError(str(error)) from None
         for condition in definition.metric.where if definition.metric else ():
             for value in condition.values:
-                checked_text(str(value), 'filter value', MAX_NAME)
+                checked_text(str(value), N_('Filter value'), MAX_NAME)
         if definition.image not in self.images():
             raise ActionError(_("Unknown image '{image}': pick a built-in or an uploaded one").format(
                 image=definition.image))

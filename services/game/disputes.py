@@ -108,7 +108,7 @@ class DisputeService:
 
     async def dispute(self, actor: AgentView, rated_event_id: int, reason: str) -> None:
         """An agent disputes a rating of their own conversation (once): a lead then decides in the disputes tab."""
-        reason = checked_text(reason, 'reason', MAX_REASON, multiline=True,
+        reason = checked_text(reason, N_('Reason'), MAX_REASON, multiline=True,
                               empty=_('Say why the rating is unfair: a lead reads it before deciding.'))
         async with self.game.unit_of_work() as work:
             rated = await StoredEvent.get_or_none(id=rated_event_id, kind=EventKind.RATED.value)
@@ -133,7 +133,7 @@ class DisputeService:
     async def reject(self, actor: AgentView, rated_event_id: int, reason: str) -> None:
         """A lead turns an agent's dispute down (once, and only while the rating stands); the agent is told why."""
         _check_lead(actor, N_('Only a lead can decide disputes.'))
-        reason = checked_text(reason, 'reason', MAX_REASON, multiline=True,
+        reason = checked_text(reason, N_('Reason'), MAX_REASON, multiline=True,
                               empty=_('Say why the rating stands: the agent is told.'))
         async with self.game.unit_of_work() as work:
             disputed = await StoredEvent.get_or_none(key=_disputed_key(rated_event_id))
@@ -160,7 +160,7 @@ class DisputeService:
     async def invalidate(self, actor: AgentView, rated_event_id: int, reason: str) -> int:
         """Invalidate a rating (once): the points it caused are compensated by new entries; returns their sum."""
         _check_lead(actor)
-        reason = checked_text(reason, 'reason', MAX_REASON, multiline=True,
+        reason = checked_text(reason, N_('Reason'), MAX_REASON, multiline=True,
                               empty=_('Say why the rating is unfair: the agent is told.'))
         async with self.game.unit_of_work() as work:
             rated = await StoredEvent.get_or_none(id=rated_event_id, kind=EventKind.RATED.value)

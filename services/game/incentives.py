@@ -9,7 +9,7 @@ from models import StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import clock_hour
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.domain.incentives import MAX_NAME, Incentive, IncentiveBook, normalise_time, problems_with
 from services.domain.text import checked_text
 from services.platform.clock import Clock
@@ -43,7 +43,7 @@ class IncentiveService:
     async def save(self, actor: AgentView, incentive: Incentive) -> Incentive:
         """Create (``id`` 0) or edit an incentive; it applies to resolutions from now on."""
         _check_lead(actor)
-        incentive = replace(incentive, name=checked_text(incentive.name, 'name', MAX_NAME, name=True),
+        incentive = replace(incentive, name=checked_text(incentive.name, N_('Name'), MAX_NAME, name=True),
                             from_time=normalise_time(incentive.from_time),
                             until_time=normalise_time(incentive.until_time))
         if problems := problems_with(incentive):

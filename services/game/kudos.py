@@ -39,7 +39,7 @@ class KudosService:
 
         :raises ActionError: an empty or too long message, oneself, someone not on the floor, past the day's limit
         """
-        message = checked_text(message, 'message', MAX_MESSAGE, multiline=True,
+        message = checked_text(message, N_('Message'), MAX_MESSAGE, multiline=True,
                                empty=_('Say what you are thanking them for: they will read it.'))
         receiver = self.directory.agent(receiver_id)
         async with self.game.unit_of_work() as work:

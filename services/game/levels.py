@@ -11,7 +11,7 @@ from models import LevelRow
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.expressions import MAX_LENGTH, ExpressionError
-from services.domain.i18n import Translations, _
+from services.domain.i18n import N_, Translations, _
 from services.domain.levels import DEFAULT_LEVELS, LEVEL_TEXTS, Level, check_condition, level_as_dict, levels_from_dicts
 from services.domain.projection import LevelUp, Outcome
 from services.domain.text import MAX_ICON, MAX_NAME, checked_text, checked_translations
@@ -42,9 +42,10 @@ class LevelService:
         are the title in other languages (None: keep the level's)."""
         if not actor.is_lead:
             raise ActionError(_('Only a team lead can edit levels.'))
-        title = checked_text(title, 'level title', MAX_NAME, name=True, empty=_('A level needs a title and an icon.'))
-        icon = checked_text(icon, 'level icon', MAX_ICON, empty=_('A level needs a title and an icon.'))
-        condition = checked_text(condition, 'condition', MAX_LENGTH, multiline=True)
+        title = checked_text(title, N_('Level title'), MAX_NAME, name=True,
+                             empty=_('A level needs a title and an icon.'))
+        icon = checked_text(icon, N_('Level icon'), MAX_ICON, empty=_('A level needs a title and an icon.'))
+        condition = checked_text(condition, N_('Condition'), MAX_LENGTH, multiline=True)
         if number == 1 and condition.strip():
             raise ActionError(_('Everyone starts at level 1: its condition stays empty.'))
         try:
@@ -56,7 +57,7 @@ class LevelService:
             raise ActionError(_('There is no level {number}.').format(number=number))
         if translations is None:
             translations = next(row['translations'] for row in levels if row['number'] == number)
-        translations = checked_translations(translations, LEVEL_TEXTS, what='level')
+        translations = checked_translations(translations, LEVEL_TEXTS)
         edited = {'number': number, 'title': title, 'icon': icon, 'condition': condition, 'translations': translations}
         levels = [edited if row['number'] == number else row for row in levels]
         previous = self.game.projection.levels
@@ -76,11 +77,11 @@ class LevelService:
             raise ActionError(_('Only a team lead can edit levels.'))
         rows = []
         for level in levels:
-            title = checked_text(level.title, 'level title', MAX_NAME, name=True,
+            title = checked_text(level.title, N_('Level title'), MAX_NAME, name=True,
                                  empty=_('A level needs a title and an icon.'))
-            icon = checked_text(level.icon, 'level icon', MAX_ICON, empty=_('A level needs a title and an icon.'))
+            icon = checked_text(level.icon, N_('Level icon'), MAX_ICON, empty=_('A level needs a title and an icon.'))
             rows.append({'number': level.number, 'title': title, 'icon': icon, 'condition': level.condition,
-                         'translations': checked_translations(level.translations, LEVEL_TEXTS, what='level')})
+                         'translations': checked_translations(level.translations, LEVEL_TEXTS)})
         if [row['number'] for row in rows] != list(range(1, len(rows) + 1)) or not rows or rows[0]['condition']:
             raise ActionError(_('Levels are numbered 1, 2, 3, … and everyone starts at level 1 (no condition).'))
         previous = self.game.projection.levels

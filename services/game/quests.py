@@ -20,7 +20,7 @@ from models import LedgerEntry, QuestRow, StoredEvent
 from services.domain.badges import BadgeError, BadgeKind, metric_from_dict
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
-from services.domain.i18n import Translations, _
+from services.domain.i18n import N_, Translations, _
 from services.domain.inbox import MAX_TAG_LENGTH
 from services.domain.projection import Outcome
 from services.domain.quests import (
@@ -294,12 +294,12 @@ class QuestService:
     async def save(self, actor: AgentView, draft: QuestDraft) -> QuestDefinition:
         """Create or edit a quest from a lead's form; its bars are fed the log again from its start."""
         _check_lead(actor)
-        draft = replace(draft, title=checked_text(draft.title, 'quest title', MAX_TITLE, name=True,
+        draft = replace(draft, title=checked_text(draft.title, N_('Quest title'), MAX_TITLE, name=True,
                                                   empty=_('A quest needs a title.')),
-                        description=checked_text(draft.description, 'quest description', MAX_DESCRIPTION,
+                        description=checked_text(draft.description, N_('Quest description'), MAX_DESCRIPTION,
                                                  multiline=True),
-                        tag=checked_text(draft.tag, 'tag', MAX_TAG_LENGTH),
-                        reward_badge=checked_text(draft.reward_badge, 'reward badge', MAX_BADGE_KEY))
+                        tag=checked_text(draft.tag, N_('Tag'), MAX_TAG_LENGTH),
+                        reward_badge=checked_text(draft.reward_badge, N_('Reward badge'), MAX_BADGE_KEY))
         now = self.clock.now()
         existing = self._definitions.get(draft.key) if draft.key else None
         if draft.key and existing is None:

@@ -100,7 +100,7 @@ class RewardService:
     async def decide(self, actor: AgentView, redemption_id: int, *, approve: bool, note: str = '') -> RedemptionView:
         """A lead approves a pending redemption, or denies it: that refunds the points and restores the stock."""
         _check_lead(actor)
-        note = checked_text(note, 'note', MAX_REASON, multiline=True)
+        note = checked_text(note, N_('Note'), MAX_REASON, multiline=True)
         async with self.game.unit_of_work() as work:
             redemption = await Redemption.get_or_none(id=redemption_id)
             if redemption is None:
@@ -149,11 +149,11 @@ class RewardService:
         _check_lead(actor)
         if problems := problems_with(draft):
             raise ActionError(' '.join(problems))
-        values = dict(name=checked_text(draft.name, 'name', MAX_NAME, name=True),
-                      description=checked_text(draft.description, 'description', MAX_DESCRIPTION, multiline=True),
+        values = dict(name=checked_text(draft.name, N_('Name'), MAX_NAME, name=True),
+                      description=checked_text(draft.description, N_('Description'), MAX_DESCRIPTION, multiline=True),
                       cost=draft.cost,
                       stock=draft.stock, active=draft.active,
-                      translations=checked_translations(draft.translations, REWARD_TEXTS, what='reward'))
+                      translations=checked_translations(draft.translations, REWARD_TEXTS))
         async with self.game.unit_of_work() as work:
             if reward_id is None:
                 reward = await Reward.create(**values)

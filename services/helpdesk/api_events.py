@@ -11,8 +11,9 @@ from enum import Enum
 from models import Agent, Customer, StoredEvent
 from services.domain.errors import ActionError
 from services.domain.events import Channel, Rating
+from services.domain.i18n import N_
 from services.domain.inbox import MAX_REPLY_LENGTH
-from services.domain.text import MAX_COMMENT, MAX_MESSAGE, MAX_SUBJECT, checked_text
+from services.domain.text import MAX_COMMENT, MAX_MESSAGE, MAX_SUBJECT, checked_text, empty_refusal
 from services.helpdesk.inbox import InboxService
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
@@ -136,9 +137,9 @@ class ExternalEvents:
         if (seen := await StoredEvent.get_or_none(key=key)) is not None and seen.conversation_id is not None:
             return seen.conversation_id  # the same ticket posted again: the conversation it made
         try:
-            name = checked_text(fact.customer_name, "customer's name", MAX_CUSTOMER_NAME, name=True,
-                                empty='A new ticket needs its customer\'s name.')
-            email = checked_text(fact.customer_email, "customer's email", MAX_EMAIL)
+            name = checked_text(fact.customer_name, N_("Customer's name"), MAX_CUSTOMER_NAME, name=True,
+                                empty=empty_refusal(N_("Customer's name")))
+            email = checked_text(fact.customer_email, N_("Customer's e-mail address"), MAX_EMAIL)
         except ActionError as error:
             raise FieldError('customer', str(error)) from None
         # one transaction: a customer made for a conversation the inbox then refuses (an empty message) is undone
@@ -168,15 +169,15 @@ class ExternalEvents:
 
 def _check_fields(fact: ExternalFact) -> None:
     """The fact's texts checked as the inbox will check them, so a refusal names the field at fault."""
-    texts = {'subject': (fact.subject, 'subject', MAX_SUBJECT, False),
-             'comment': (fact.comment, 'comment', MAX_COMMENT, True)}
+    texts = {'subject': (fact.subject, N_('Subject'), MAX_SUBJECT, False),
+             'comment': (fact.comment, N_('Comment'), MAX_COMMENT, True)}
     if fact.type in (FactType.CREATED, FactType.CUSTOMER_MESSAGE, FactType.REPLIED):
         limit = MAX_REPLY_LENGTH if fact.type == FactType.REPLIED else MAX_MESSAGE
-        texts['body'] = (fact.body, 'message', limit, True)
-    for field, (text, what, limit, multiline) in texts.items():
+        texts['body'] = (fact.body, N_('Message'), limit, True)
+    for field, (text, label, limit, multiline) in texts.items():
         try:
-            checked_text(text, what, limit, multiline=multiline,
-                         empty=f'The {what} is empty.' if field == 'body' else None)
+            checked_text(text, label, limit, multiline=multiline,
+                         empty=empty_refusal(label) if field == 'body' else None)
         except ActionError as error:
             raise FieldError(field, str(error)) from None
 

@@ -19,7 +19,7 @@ from services.domain.canned import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.domain.text import checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
@@ -83,8 +83,8 @@ class CannedReplyService:
                 message = _('There already is a shared canned reply /{shortcut}.') if draft.shared else \
                     _('There already is a personal canned reply /{shortcut}.')
                 raise ActionError(message.format(shortcut=shortcut))
-            values = dict(shortcut=shortcut, title=checked_text(draft.title, 'title', MAX_TITLE, name=True),
-                          body=checked_text(draft.body, 'text', MAX_BODY, multiline=True),
+            values = dict(shortcut=shortcut, title=checked_text(draft.title, N_('Title'), MAX_TITLE, name=True),
+                          body=checked_text(draft.body, N_('Text'), MAX_BODY, multiline=True),
                           language=draft.language, department_id=draft.department_id)
             if reply_id is None:
                 reply = await CannedReply.create(owner_id=owner_id, **values)

@@ -40,7 +40,7 @@ from services.domain.connectors.signatures import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.domain.inbox import SLA_RESOLUTION_TARGETS
 from services.domain.projection import MERGED_COUNTERS
 from services.domain.text import checked_text
@@ -201,9 +201,10 @@ class ConnectionService:
         if kind not in KINDS:
             raise ActionError(_('The helpdesk must be one of {kinds}, not {kind}.').format(
                 kinds=', '.join(KINDS), kind=repr(str(kind)[:20])))
-        name = checked_text(name, 'connection name', 80, name=True, empty=_('Name the connection (e.g. "Support EU").'))
+        name = checked_text(name, N_('Connection name'), 80, name=True,
+                            empty=_('Name the connection (e.g. "Support EU").'))
         if secret is not None and secret.strip():
-            secret = checked_text(secret, 'secret', 200)
+            secret = checked_text(secret, N_('Secret'), 200)
             if len(secret) < 16:
                 raise ActionError(_('A secret of your own must be at least 16 characters long.'))
         else:
@@ -227,7 +228,7 @@ class ConnectionService:
     async def set_secret(self, actor: AgentView, connection_id: int, secret: str) -> None:
         """Re-enter a connection's secret (after the server's key changed, or to rotate it in the helpdesk too)."""
         _check_lead(actor)
-        secret = checked_text(secret, 'secret', 200, empty=_('Paste the secret the helpdesk signs with.'))
+        secret = checked_text(secret, N_('Secret'), 200, empty=_('Paste the secret the helpdesk signs with.'))
         if len(secret) < 16:
             raise ActionError(_('The secret must be at least 16 characters long.'))
         connection = await self._get(connection_id)

@@ -8,8 +8,8 @@ from nicegui import Event
 from models import Conversation, Customer, Purchase
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import _
-from services.domain.text import BIDI_CONTROLS, checked_text
+from services.domain.i18n import N_, _, ngettext
+from services.domain.text import BIDI_CONTROLS, checked_text, empty_refusal
 from services.helpdesk.inbox import InboxService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
@@ -147,42 +147,47 @@ def problems_with(details: CustomerDetails) -> list[str]:
     """Everything wrong with (cleaned) details, each as a sentence a person can act on."""
     problems = []
     if not details.name:
-        problems.append('The name is empty.')
-    typed = [(name.replace('_', ' '), value, LIMITS[name], False) for name, value in (
-        ('name', details.name), ('phone', details.phone), ('social_handle', details.social_handle),
-        ('company', details.company))]
-    typed += [('language', details.language, LIMITS['language'], False), ('notes', details.notes, MAX_NOTES, True)]
-    typed += [('e-mail address', email, LIMITS['email'], False) for email in details.emails]
+        problems.append(empty_refusal(N_('Name')))
+    typed = [(label, value, LIMITS[name], False) for name, label, value in (
+        ('name', N_('Name'), details.name), ('phone', N_('Phone'), details.phone),
+        ('social_handle', N_('Social handle'), details.social_handle), ('company', N_('Company'), details.company))]
+    typed += [(N_('Language'), details.language, LIMITS['language'], False),
+              (N_('Notes'), details.notes, MAX_NOTES, True)]
+    typed += [(N_('E-mail address'), email, LIMITS['email'], False) for email in details.emails]
     for key, value in details.custom_fields:
-        typed += [('custom field name', key, LIMITS['custom_key'], False),
-                  (f'value of {key[:40] if key.isprintable() else "a custom field"}', value, LIMITS['custom_value'],
-                   False)]
+        typed += [(N_('Custom field name'), key, LIMITS['custom_key'], False),
+                  (_('Value of {field}').format(field=key[:40]) if key.isprintable() else _('Custom field value'),
+                   value, LIMITS['custom_value'], False)]
     refused = set()  # said once: the checks below do not repeat (or quote) what is refused here
-    for what, value, limit, multiline in typed:
+    for label, value, limit, multiline in typed:
         try:
-            checked_text(value, what, limit, multiline=multiline)
+            checked_text(value, label, limit, multiline=multiline)
         except ActionError as error:
-            problems.append(str(error).replace('The notes is', 'The notes are'))
+            problems.append(str(error))
             refused.add(value)
     if len(details.emails) > MAX_EMAILS:
-        problems.append(f'At most {MAX_EMAILS} e-mail addresses.')
+        problems.append(ngettext('At most {count} e-mail address.', 'At most {count} e-mail addresses.', MAX_EMAILS)
+                        .format(count=MAX_EMAILS))
     for email in details.emails:
         if email not in refused and not EMAIL_PATTERN.match(email):
-            problems.append(f'"{email[:60]}" is not an e-mail address.')
+            problems.append(_('"{email}" is not an e-mail address.').format(email=email[:60]))
     if len(set(details.emails)) != len(details.emails):
-        problems.append('An e-mail address is listed twice.')
+        problems.append(_('An e-mail address is listed twice.'))
     if details.phone and details.phone not in refused and not PHONE_PATTERN.match(details.phone):
-        problems.append(f'"{details.phone[:60]}" is not a phone number (digits, spaces, + ( ) . / -).')
+        problems.append(_('"{phone}" is not a phone number (digits, spaces, + ( ) . / -).').format(
+            phone=details.phone[:60]))
     if details.language not in refused and not LANGUAGE_PATTERN.match(details.language):
-        problems.append(f'"{details.language[:20]}" is not a language code such as en, fr or pt-BR.')
+        problems.append(_('"{language}" is not a language code such as en, fr or pt-BR.').format(
+            language=details.language[:20]))
     if len(details.custom_fields) > MAX_CUSTOM_FIELDS:
-        problems.append(f'At most {MAX_CUSTOM_FIELDS} custom fields.')
-    keys = [key for key, _ in details.custom_fields]
+        problems.append(ngettext('At most {count} custom field.', 'At most {count} custom fields.', MAX_CUSTOM_FIELDS)
+                        .format(count=MAX_CUSTOM_FIELDS))
+    keys = [key for key, _value in details.custom_fields]
     for key, value in details.custom_fields:
         if not key and value not in refused:
-            problems.append(f'The custom field with the value "{value[:40]}" has no name.')
+            problems.append(_('The custom field with the value "{value}" has no name.').format(value=value[:40]))
     if len(set(keys)) != len(keys):
-        problems.append('A custom field name is used twice.')
+        problems.append(_('A custom field name is used twice.'))
     return problems
 
 

@@ -9,7 +9,7 @@ from models import Conversation, ConversationTag, Customer, Department, Internal
 from services.domain.canned import CannedReplyView, placeholder_values, render, shortcut_in
 from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind, GameEvent, Rating
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.domain.inbox import (
     MAX_NOTE_LENGTH,
     MAX_REPLY_LENGTH,
@@ -126,8 +126,8 @@ class InboxService:
                                   priority: str = 'normal', key: str | None = None, at: datetime | None = None) -> int:
         """A customer writes in (or calls): a new conversation waiting in the queue (``at``: when, if not now; the
         API's facts carry their own time)."""
-        subject = checked_text(subject, 'subject', MAX_SUBJECT)
-        body = checked_text(body, 'message', MAX_MESSAGE, multiline=True)
+        subject = checked_text(subject, N_('Subject'), MAX_SUBJECT)
+        body = checked_text(body, N_('Message'), MAX_MESSAGE, multiline=True)
         if priority not in SLA_RESOLUTION_TARGETS:
             raise ActionError(_('Unknown priority {priority}.').format(priority=repr(priority)))
         async with self.game.unit_of_work() as work:
@@ -149,7 +149,7 @@ class InboxService:
     async def customer_message(self, conversation_id: int, body: str, *, key: str | None = None,
                                at: datetime | None = None) -> None:
         """The customer writes again; a resolved conversation is reopened by it."""
-        body = checked_text(body, 'message', MAX_MESSAGE, multiline=True, empty=_('The message is empty.'))
+        body = checked_text(body, N_('Message'), MAX_MESSAGE, multiline=True, empty=_('The message is empty.'))
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             now = work.moment(at)
@@ -190,7 +190,7 @@ class InboxService:
         a team working in another helpdesk is not refused. Returns the body."""
         if not from_helpdesk:
             self._check_works_here(actor)
-        text = checked_text(text, 'reply', MAX_REPLY_LENGTH, multiline=True,
+        text = checked_text(text, N_('Reply'), MAX_REPLY_LENGTH, multiline=True,
                             empty=_('The reply is empty: write something or pick a canned reply with /.'))
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
@@ -282,7 +282,7 @@ class InboxService:
     async def rate(self, conversation_id: int, rating: Rating, *, comment: str = '', key: str | None = None,
                    at: datetime | None = None) -> None:
         """The customer rates the latest resolution: once, and only while the conversation is resolved."""
-        comment = checked_text(comment, 'comment', MAX_COMMENT, multiline=True)
+        comment = checked_text(comment, N_('Comment'), MAX_COMMENT, multiline=True)
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             if conversation.status != 'resolved':
@@ -390,7 +390,7 @@ class InboxService:
     async def add_note(self, actor: AgentView, conversation_id: int, text: str, *, key: str | None = None) -> None:
         """An internal note for the other agents: shown in the agents' thread, never sent to the customer."""
         self._check_works_here(actor)
-        text = checked_text(text, 'note', MAX_NOTE_LENGTH, multiline=True, empty=_('The note is empty.'))
+        text = checked_text(text, N_('Note'), MAX_NOTE_LENGTH, multiline=True, empty=_('The note is empty.'))
         async with self.game.unit_of_work() as work:
             conversation = await self._get(conversation_id)
             self._check_may_work_on(actor, conversation)
@@ -409,7 +409,7 @@ class InboxService:
         self._check_works_here(actor)
         if (to_agent_id is None) == (to_department_id is None):
             raise ActionError(_('Transfer to one agent or to one department.'))
-        note = checked_text(note, 'transfer note', MAX_NOTE_LENGTH, multiline=True)
+        note = checked_text(note, N_('Transfer note'), MAX_NOTE_LENGTH, multiline=True)
         receiver = self.directory.agent(to_agent_id) if to_agent_id is not None else None
         if to_agent_id is not None and receiver is None:
             raise ActionError(_('That agent does not exist or is no longer active.'))
@@ -464,7 +464,7 @@ class InboxService:
         """The open conversations with a message containing ``text`` (one query; names and subjects are searched in
         memory by the queue)."""
         try:
-            text = checked_text(text, 'search', MAX_SEARCH)
+            text = checked_text(text, N_('Search'), MAX_SEARCH)
         except ActionError:  # nothing typed in a search is stored: what no message can hold finds nothing
             return set()
         if len(text) < 2:

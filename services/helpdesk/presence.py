@@ -19,7 +19,7 @@ from nicegui import Event
 
 from services.domain.errors import ActionError
 from services.domain.events import EventKind, GameEvent
-from services.domain.i18n import N_
+from services.domain.i18n import N_, _
 from services.domain.projection import Outcome
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
@@ -108,7 +108,8 @@ class Presence:
     async def choose(self, actor: AgentView, status: str) -> None:
         """A person picks their status in the header (offline is closing the last tab)."""
         if status not in CHOSEN:
-            raise ActionError(f'Unknown status {status!r}: one of {", ".join(CHOSEN)}.')
+            raise ActionError(_('Unknown status {status}: one of {known}.').format(status=repr(status),
+                                                                                  known=', '.join(CHOSEN)))
         self._chosen[actor.id] = status
         await self._sync(actor.id)
 

@@ -398,7 +398,7 @@ class RoutingService:
     async def create_department(self, actor: AgentView, name: str, description: str = '') -> int:
         _require_lead(actor, N_('Only a lead can create departments.'))
         name = _department_name(name)
-        description = checked_text(description, 'description', MAX_DESCRIPTION, multiline=True)
+        description = checked_text(description, N_('Description'), MAX_DESCRIPTION, multiline=True)
         async with self.game.unit_of_work() as work:
             if await Department.filter(name=name).exists():
                 raise ActionError(_('There is already a department called {name}.').format(name=name))
@@ -477,7 +477,7 @@ def _values(value: object) -> list[str]:
 
 
 def _department_name(name: str) -> str:
-    return ' '.join(checked_text(name, 'name', MAX_NAME, name=True, empty=_('A department needs a name.')).split())
+    return ' '.join(checked_text(name, N_('Name'), MAX_NAME, name=True, empty=_('A department needs a name.')).split())
 
 
 def _require_lead(actor: AgentView, refusal: str) -> None:

@@ -111,11 +111,11 @@ def validate_policy(policy: SlaPolicyView) -> None:
         raise ActionError(
             _('Unknown priority {priority}: one of {priorities}.')
             .format(priority=repr(policy.priority), priorities=", ".join(PRIORITIES)))
-    for label, minutes in (('first-response', policy.first_response_minutes),
-                           ('resolution', policy.resolution_minutes)):
+    for label, minutes in ((N_('First-response target'), policy.first_response_minutes),
+                           (N_('Resolution target'), policy.resolution_minutes)):
         if not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
-            raise ActionError(f'The {label} target must be a whole number of minutes from 1 to {MAX_MINUTES} '
-                              '(30 days).')
+            raise ActionError(_('{label}: a whole number of minutes from 1 to {max_minutes} (30 days).')
+                              .format(label=_(label), max_minutes=MAX_MINUTES))
     if policy.first_response_minutes > policy.resolution_minutes:
         raise ActionError(_('The first-response target cannot be longer than the resolution target.'))
     if not isinstance(policy.escalate_at_percent, int) or not 10 <= policy.escalate_at_percent <= 99:

@@ -12,7 +12,7 @@ from tortoise.expressions import Q
 from models import ChatMessage
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.domain.text import checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -51,7 +51,7 @@ class TeamChatService:
         self.posted: Event[ChatMessageView] = Event()  # a message was sent (after the commit); tabs filter their own
 
     async def send(self, actor: AgentView, text: str, *, to_agent_id: int | None = None) -> ChatMessageView:
-        text = checked_text(text, 'message', MAX_MESSAGE, multiline=True, empty=_('The message is empty.'))
+        text = checked_text(text, N_('Message'), MAX_MESSAGE, multiline=True, empty=_('The message is empty.'))
         if to_agent_id is not None:
             if to_agent_id == actor.id:
                 raise ActionError(_('A direct message goes to someone else.'))

@@ -237,7 +237,7 @@ async def checked_account(draft: AccountDraft, *, hash_password: HashPassword,
     """
     name = checked_username(draft.username)
     role = _checked_role(draft.role)
-    shown = ' '.join(checked_text(draft.display_name, 'display name', MAX_DISPLAY_NAME, name=True).split()) or name
+    shown = ' '.join(checked_text(draft.display_name, N_('Display name'), MAX_DISPLAY_NAME, name=True).split()) or name
     if draft.team_id is not None and draft.team_id not in teams:
         raise ActionError(_('There is no team #{team_id}.').format(team_id=draft.team_id))
     checked_password(draft.password)
@@ -261,7 +261,7 @@ async def store_account(account: CheckedAccount) -> Agent:
 def checked_username(username: object) -> str:
     """:raises ActionError: for a name no account can have (too long, a control character, not letters, digits, dots,
         dashes and underscores)."""
-    name = checked_text(username, 'username', MAX_USERNAME, empty=_('Enter a username.')).lower()
+    name = checked_text(username, N_('Username'), MAX_USERNAME, empty=_('Enter a username.')).lower()
     if not USERNAME.fullmatch(name):
         raise ActionError(
             _('The username {name} is not usable: 2 to 64 characters, letters, digits, dots, dashes and '

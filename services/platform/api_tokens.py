@@ -19,7 +19,7 @@ from tortoise.exceptions import IntegrityError
 from models import ApiIdempotency, ApiToken
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.domain.text import MAX_NAME, checked_text
 from services.platform.clock import Clock
 from services.platform.directory import AgentView, Directory
@@ -103,7 +103,7 @@ class ApiTokenService:
     async def create_for(self, *, name: str, scope: str, lead: AgentView | None) -> NewToken:
         """Create a token for ``lead``, or from the command line (``lead`` None: whoever can run ``main.py`` on the
         server is trusted with the database already)."""
-        name = checked_text(name, 'token name', MAX_NAME, name=True, empty=_('Give the token a name.'))
+        name = checked_text(name, N_('Token name'), MAX_NAME, name=True, empty=_('Give the token a name.'))
         try:
             chosen = Scope(scope)
         except ValueError:

@@ -20,7 +20,7 @@ from limits.strategies import MovingWindowRateLimiter
 from models import Agent
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.i18n import _
+from services.domain.i18n import N_, _
 from services.domain.text import checked_text
 from services.platform.directory import AgentView, Directory
 from services.platform.event_log import GameService
@@ -69,7 +69,7 @@ class AuthService:
         :raises TooManyFailures: when this account or this client address failed too often lately (the password is
             then not checked at all, right or wrong).
         """
-        name = checked_text(username, 'username', MAX_USERNAME).lower()
+        name = checked_text(username, N_('Username'), MAX_USERNAME).lower()
         try:
             self.limits.check(name, address)
         except TooManyFailures as refusal:

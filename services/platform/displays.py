@@ -266,7 +266,7 @@ class DisplayService:
 
     async def set_profile(self, actor: AgentView, *, alias: object, opted_out: object) -> PublicProfileView:
         """The actor's own choice (nobody chooses for someone else: no agent id is taken)."""
-        alias = checked_text(alias if alias is not None else '', 'public name', MAX_NAME, name=True)
+        alias = checked_text(alias if alias is not None else '', N_('Public name'), MAX_NAME, name=True)
         if not isinstance(opted_out, bool):
             raise ActionError(_('Say whether you appear on public screens.'))
         profile = PublicProfileView(alias=alias, opted_out=opted_out)
@@ -287,7 +287,7 @@ class DisplayService:
     # --- inside ---
 
     def _setup(self, **chosen: object) -> DisplaySetup:
-        name = checked_text(chosen.pop('name'), 'display name', MAX_NAME, name=True,
+        name = checked_text(chosen.pop('name'), N_('Display name'), MAX_NAME, name=True,
                             empty=_('Give the display a name.'))
         return checked_setup(name=name, teams=self.directory.teams, **chosen)  # type: ignore[arg-type]
 

@@ -52,7 +52,7 @@ async def test_creating_refuses_bad_input_and_writes_nothing(services: Services,
         'There is no team #999.': AccountDraft(username='sam', team_id=999, password=PASSWORD),
         "The username 'no spaces' is not usable": AccountDraft(username='no spaces', password=PASSWORD),
         'Enter a username.': AccountDraft(username='  ', password=PASSWORD),
-        'The display name is too long': AccountDraft(username='sam', display_name='x' * 121, password=PASSWORD),
+        'Display name: too long': AccountDraft(username='sam', display_name='x' * 121, password=PASSWORD),
     }
     for message, draft in cases.items():
         await refused(lambda d=draft: services.accounts.create(lead, d), message)
@@ -199,7 +199,7 @@ async def test_an_address_refused_in_a_row_waits_longer_too(services: Services) 
 
 
 async def test_hostile_login_names_get_a_clear_message(services: Services) -> None:
-    with pytest.raises(ActionError, match=r'^The username is too long \(100000 characters, at most 64\)\.$'):
+    with pytest.raises(ActionError, match=r'^Username: too long \(100000 characters, at most 64\)\.$'):
         await services.auth.authenticate('x' * 100_000, 'demo')
     with pytest.raises(ActionError, match=r'holds a character it may not hold \(U\+0000 at position 4\)'):
         await services.auth.authenticate('ana\x00', 'demo')

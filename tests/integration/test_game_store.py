@@ -118,7 +118,7 @@ async def test_approve_deny_refund_and_stock(services: Services, clock: ManualCl
     assert voucher.id not in {reward.id for reward in services.rewards.catalogue()}
     with pytest.raises(ActionError, match='no longer offered'):
         await services.rewards.redeem(ana, voucher.id)
-    with pytest.raises(ActionError, match='The cost must be between'):
+    with pytest.raises(ActionError, match='Cost: between'):
         await services.rewards.save(lead, RewardDraft(name='Nothing', cost=0))
 
     await assert_rebuild_matches(services)
@@ -181,7 +181,7 @@ async def test_only_leads_set_incentives_and_a_wrong_one_is_refused(services: Se
     before = await written()
     with pytest.raises(ActionError, match='Only a lead can set incentives'):
         await services.incentives.save(ana, good)
-    with pytest.raises(ActionError, match='The start time must be before the end time. The multiplier must be'):
+    with pytest.raises(ActionError, match='The start time must be before the end time. Multiplier: between 1 and 5.'):
         await services.incentives.save(lead, Incentive(name='backwards', kind=IncentiveKind.MULTIPLIER,
                                                        starts_on=good.starts_on, ends_on=good.ends_on,
                                                        from_time='17:00', until_time='14:00', multiplier=7))

@@ -107,7 +107,7 @@ async def test_failed_actions_write_nothing(services: Services, clock: ManualClo
     assigned_to_ana = rf'#{mine} is assigned to Ana Ozola, not to you\.'
     failures: list[tuple[Callable[[], Awaitable[object]], str]] = [
         (lambda: inbox.reply(ana, mine, '   '), 'The reply is empty'),
-        (lambda: inbox.reply(ana, mine, 'x' * (MAX_REPLY_LENGTH + 1)), 'The reply is too long'),
+        (lambda: inbox.reply(ana, mine, 'x' * (MAX_REPLY_LENGTH + 1)), 'Reply: too long'),
         (lambda: inbox.reply(ana, mine, '/nope'), r'There is no canned reply /nope\.'),
         (lambda: inbox.reply(ana, unassigned, ' /nope '), r'There is no canned reply /nope\.'),
         (lambda: inbox.reply(bruno, mine, 'Let me help.'), assigned_to_ana),

@@ -55,7 +55,7 @@ async def test_thanks_are_refused_with_a_reason_and_change_nothing(
                 (999_999, 'whoever', 'not on the floor'),
                 (bruno.id, '   ', 'Say what you are thanking them for'),
                 (bruno.id, 'x' * 281, 'too long'),
-                (bruno.id, 'bell\x07', 'message'))
+                (bruno.id, 'bell\x07', 'Message'))
     for receiver_id, message, reason in refusals:
         before = await written()
         with pytest.raises(ActionError, match=reason):

@@ -50,7 +50,7 @@ async def test_crm_edit_saves_records_the_changed_fields_and_announces_the_card(
 async def test_invalid_crm_edit_is_refused_and_writes_nothing(services: Services, ana: AgentView) -> None:
     details = (await services.crm.card(1)).details
     before = await written()
-    with pytest.raises(ActionError, match=r'The company is too long \(121 characters, at most 120\). '
+    with pytest.raises(ActionError, match=r'Company: too long \(121 characters, at most 120\). '
                                           r'"marie\(at\)example.com" is not an e-mail address.'):
         await services.crm.update(ana, 1, replace(details, emails=('marie(at)example.com',), company='c' * 121))
     assert await written() == before

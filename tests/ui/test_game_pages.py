@@ -78,7 +78,7 @@ async def test_lead_manages_rewards_and_approves_and_denies(create_user: Callabl
     lead.find(marker='new-reward').click()
     lead.find(marker='reward-name').type('Concert ticket')
     lead.find(marker='reward-save').click()
-    await lead.should_see('The cost must be between 1 and 100,000 points.', retries=50)
+    await lead.should_see('Cost: between 1 and 100,000 points.', retries=50)
     lead.find(marker='reward-cost').type('25')
     lead.find(marker='reward-stock').type('1')
     lead.find(marker='reward-save').click()

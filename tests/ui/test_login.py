@@ -37,8 +37,8 @@ async def test_a_lead_unlocks_a_locked_account(user: User) -> None:
 
 
 async def test_a_hostile_username_gets_the_fields_message_not_a_traceback(user: User) -> None:
-    for name, message in (('x' * 100_000, 'The username is too long (100000 characters, at most 64).'),
-                          ('ana\x00', 'The username holds a character it may not hold (U+0000 at position 4)')):
+    for name, message in (('x' * 100_000, 'Username: too long (100000 characters, at most 64).'),
+                          ('ana\x00', 'Username: holds a character it may not hold (U+0000 at position 4)')):
         await log_in(user, name, 'a long passphrase', succeeds=False)
         await until(lambda text=message: notified(user, text) == 1, message=f'the refusal {message!r}')
     await user.should_see(marker='login')

@@ -72,13 +72,13 @@ def test_a_good_draft_has_no_problems() -> None:
 
 
 @pytest.mark.parametrize(('changes', 'problem'), [
-    ({'shortcut': ''}, 'The shortcut is empty.'),
-    ({'shortcut': '/'}, 'The shortcut is empty.'),
-    ({'shortcut': 'two words'}, 'The shortcut /two words may only hold letters, digits, "-" and "_".'),
-    ({'shortcut': 'x' * 41}, 'The shortcut is too long (41 characters, at most 40).'),
-    ({'title': '  '}, 'The title is empty.'),
-    ({'body': ''}, 'The text is empty.'),
-    ({'body': 'x' * 5001}, 'The text is too long (5001 characters, at most 5000).'),
+    ({'shortcut': ''}, 'Shortcut: cannot be empty.'),
+    ({'shortcut': '/'}, 'Shortcut: cannot be empty.'),
+    ({'shortcut': 'two words'}, 'Shortcut: /two words may only hold letters, digits, "-" and "_".'),
+    ({'shortcut': 'x' * 41}, 'Shortcut: too long (41 characters, at most 40).'),
+    ({'title': '  '}, 'Title: cannot be empty.'),
+    ({'body': ''}, 'Text: cannot be empty.'),
+    ({'body': 'x' * 5001}, 'Text: too long (5001 characters, at most 5000).'),
     ({'language': 'xx'}, "Unknown language 'xx'"),
 ])
 def test_draft_problems(changes: dict, problem: str) -> None:

@@ -122,18 +122,18 @@ def test_incentive_and_reward_drafts_are_checked() -> None:
     assert problems_with(AFTERNOON) == []
     wrong = Incentive(name=' ', kind=IncentiveKind.MULTIPLIER, channel='fax', starts_on=date(2026, 11, 5),
                       ends_on=date(2026, 11, 4), from_time='17:00', until_time='14:00', multiplier=6)
-    assert problems_with(wrong) == ['The name is empty.', 'There is no channel "fax".',
+    assert problems_with(wrong) == ['Name: cannot be empty.', 'There is no channel "fax".',
                                     'The first day is after the last day.',
                                     'The start time must be before the end time.',
-                                    'The multiplier must be between 1 and 5.']
+                                    'Multiplier: between 1 and 5.']
     assert problems_with(Incentive(name='x', kind=IncentiveKind.BONUS, starts_on=START.date(), ends_on=START.date(),
                                    from_time='25:00', bonus_points=0)) == [
         '"25:00" is not a time of day (write it as HH:MM, 00:00 to 24:00).',
-        'The bonus must be between 1 and 100 points.']
+        'Bonus: between 1 and 100 points.']
     assert reward_problems(RewardDraft(name='Movie voucher', cost=200, stock=5)) == []
     assert reward_problems(RewardDraft(name='', cost=0, stock=-1)) == [
-        'The name is empty.', 'The cost must be between 1 and 100,000 points.',
-        'The stock must be between 0 and 10,000 (leave it empty for unlimited).']
+        'Name: cannot be empty.', 'Cost: between 1 and 100,000 points.',
+        'Stock: between 0 and 10,000 (leave it empty for unlimited).']
 
 
 # --- a property: what the live fold commits, with changes rolled back along the way, a replay gives again ---

@@ -24,9 +24,9 @@ def test_the_readers_language_else_the_default_text() -> None:
 
 
 def test_translations_are_checked_and_empty_ones_dropped() -> None:
-    assert checked_translations({'fr': {'name': ' Balai ', 'description': ''}, 'nl': {'name': ''}}, LIMITS,
-                                what='badge') == {'fr': {'name': 'Balai'}}
-    assert checked_translations(None, LIMITS, what='badge') == {}
+    assert checked_translations({'fr': {'name': ' Balai ', 'description': ''}, 'nl': {'name': ''}},
+                                LIMITS) == {'fr': {'name': 'Balai'}}
+    assert checked_translations(None, LIMITS) == {}
     for bad, message in (({'en': {'name': 'x'}}, 'Unknown translation language'),
                          ({'de': {'name': 'x'}}, 'Unknown translation language'),
                          ({'fr': {'colour': 'x'}}, "no text 'colour'"),
@@ -35,7 +35,7 @@ def test_translations_are_checked_and_empty_ones_dropped() -> None:
                          ({'fr': 'Balai'}, 'object of texts'),
                          (['fr'], 'object of languages')):
         with pytest.raises(ActionError, match=message):
-            checked_translations(bad, LIMITS, what='badge')
+            checked_translations(bad, LIMITS)
 
 
 def test_a_level_keeps_its_translations_through_its_dict_form() -> None:

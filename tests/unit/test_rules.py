@@ -144,7 +144,7 @@ def test_priority_is_raised_one_step_up_to_urgent() -> None:
 
 
 @pytest.mark.parametrize(('changes', 'message'), [
-    ({'first_response_minutes': 0}, 'first-response target must be a whole number of minutes'),
+    ({'first_response_minutes': 0}, 'First-response target: a whole number of minutes'),
     ({'resolution_minutes': 50}, 'cannot be longer than the resolution target'),
     ({'escalate_at_percent': 100}, 'from 10 % to 99 %'),
     ({'escalation': 'panic'}, "Unknown escalation 'panic'"),

@@ -16,14 +16,14 @@ from services.domain.text import checked_text
     ('', {}, ''),  # optional fields may stay empty
 ])
 def test_accepted_text_comes_back_trimmed(text: str, options: dict, expected: str) -> None:
-    assert checked_text(text, 'badge name', 80, **options) == expected
+    assert checked_text(text, 'Badge name', 80, **options) == expected
 
 
 @pytest.mark.parametrize(('text', 'options', 'message'), [
-    ('x' * 81, {}, r'The badge name is too long \(81 characters, at most 80\)\.'),
-    ('x' * 100_000, {'multiline': True}, r'The badge name is too long \(100000 characters, at most 80\)\.'),
+    ('x' * 81, {}, r'Badge name: too long \(81 characters, at most 80\)\.'),
+    ('x' * 100_000, {'multiline': True}, r'Badge name: too long \(100000 characters, at most 80\)\.'),
     ('  ' + 'x' * 80 + '  ', {}, None),  # trimmed first: fits
-    ('a\x00b', {'multiline': True}, r'The badge name holds a character it may not hold \(U\+0000 at position 2\)'),
+    ('a\x00b', {'multiline': True}, r'Badge name: holds a character it may not hold \(U\+0000 at position 2\)'),
     ('bell\x07', {}, r'\(U\+0007 at position 5\)'),
     ('\x1b[31m', {}, r'\(U\+001B at position 1\)'),
     ('del\x7f', {}, r'U\+007F'),
@@ -36,15 +36,15 @@ def test_accepted_text_comes_back_trimmed(text: str, options: dict, expected: st
     ('', {'empty': 'A badge needs a name.'}, 'A badge needs a name.'),
     (' \n\t ', {'empty': 'A badge needs a name.'}, 'A badge needs a name.'),
     ('\u202e\u2066', {'name': True, 'empty': 'A badge needs a name.'}, 'A badge needs a name.'),
-    (None, {}, 'The badge name must be text.'),
-    (b'bytes', {}, 'The badge name must be text.'),
+    (None, {}, 'Badge name: must be text.'),
+    (b'bytes', {}, 'Badge name: must be text.'),
 ])
 def test_refused_text_says_which_field_and_why(text: object, options: dict, message: str | None) -> None:
     if message is None:
-        assert checked_text(text, 'badge name', 80, **options) == 'x' * 80
+        assert checked_text(text, 'Badge name', 80, **options) == 'x' * 80
         return
     with pytest.raises(ActionError, match=message):
-        checked_text(text, 'badge name', 80, **options)
+        checked_text(text, 'Badge name', 80, **options)
 
 
 def test_every_control_character_is_refused_and_only_tab_and_line_breaks_pass_where_lines_are_allowed() -> None:

@@ -24,19 +24,19 @@ def test_cleaning_trims_and_drops_empty_rows() -> None:
 
 
 @pytest.mark.parametrize(('changes', 'problem'), [
-    ({'name': ' '}, 'The name is empty.'),
-    ({'name': 'x' * 161}, 'The name is too long (161 characters, at most 160).'),
+    ({'name': ' '}, 'Name: cannot be empty.'),
+    ({'name': 'x' * 161}, 'Name: too long (161 characters, at most 160).'),
     ({'emails': ('marie@example',)}, '"marie@example" is not an e-mail address.'),
     ({'emails': ('two words@example.com',)}, '"two words@example.com" is not an e-mail address.'),
     ({'emails': ('a@b.example', 'a@b.example')}, 'An e-mail address is listed twice.'),
     ({'emails': tuple(f'a{i}@b.example' for i in range(6))}, 'At most 5 e-mail addresses.'),
     ({'phone': 'call me'}, '"call me" is not a phone number'),
     ({'language': 'french'}, '"french" is not a language code'),
-    ({'company': 'c' * 121}, 'The company is too long (121 characters, at most 120).'),
-    ({'notes': 'n' * 2001}, 'The notes are too long (2001 characters, at most 2000).'),
+    ({'company': 'c' * 121}, 'Company: too long (121 characters, at most 120).'),
+    ({'notes': 'n' * 2001}, 'Notes: too long (2001 characters, at most 2000).'),
     ({'custom_fields': (('', 'gold'),)}, 'The custom field with the value "gold" has no name.'),
     ({'custom_fields': (('Plan', 'a'), ('Plan', 'b'))}, 'A custom field name is used twice.'),
-    ({'custom_fields': (('Plan', 'v' * 201),)}, 'The value of Plan is too long'),
+    ({'custom_fields': (('Plan', 'v' * 201),)}, 'Value of Plan: too long'),
 ])
 def test_problems(changes: dict, problem: str) -> None:
     found = problems_with(details(**changes))

@@ -4,6 +4,7 @@ from urllib.parse import quote, urlsplit
 
 from services.domain.connectors import chatwoot, freshdesk, zendesk
 from services.domain.errors import ActionError
+from services.domain.i18n import N_, _
 from services.domain.text import checked_text
 
 MAX_BASE_URL = 200
@@ -62,14 +63,14 @@ def checked_base_url(kind: str, text: str) -> str:
 
     :raises ActionError: when it is not an http(s) address without query or fragment.
     """
-    text = checked_text(text, 'address', MAX_BASE_URL).strip().rstrip('/')
+    text = checked_text(text, N_('Address'), MAX_BASE_URL).strip().rstrip('/')
     if not text:
         return ''
     parts = urlsplit(text)
     if len(text) > MAX_BASE_URL or parts.scheme not in ('https', 'http') or not parts.netloc or parts.query or \
             parts.fragment or any(c.isspace() or not c.isprintable() for c in text):
-        raise ActionError(f'Give the helpdesk\'s address as a web address, e.g. {BASE_URL_EXAMPLES[kind]} '
-                          f'(at most {MAX_BASE_URL} characters).')
+        raise ActionError(_("Give the helpdesk's address as a web address, e.g. {example} (at most {max_length} "
+                            'characters).').format(example=BASE_URL_EXAMPLES[kind], max_length=MAX_BASE_URL))
     return text
 
 
