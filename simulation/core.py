@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from services.domain.events import Channel, EventKind, GameEvent, Rating
+from services.domain.events import Channel, EventKind, GameEvent
 from services.domain.inbox import SLA_RESOLUTION_TARGETS, TIMED_CHANNELS, call_duration
 from simulation import traffic
 from simulation.traffic import LIVE, PERSONAS, STYLES, AgentStyle, Shift, TrafficModel
@@ -59,6 +59,8 @@ class RunConfig:
     personas: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if not self.personas and self.scenario in traffic.SCENARIOS:  # a scenario may seat them ('gaming')
+            object.__setattr__(self, 'personas', traffic.SCENARIOS[self.scenario].personas)
         if self.agents < 1:
             raise ValueError('at least one agent is needed')
         unknown = [name for name in self.personas if name not in PERSONAS]
@@ -91,6 +93,8 @@ class Contact:
     handle: float = 0.0
     size: float | None = None  # the work it is, drawn on arrival on a floor where someone picks (see traffic)
     passed_over: int = 0  # older contacts of its channel still waiting when it was taken (a queue jump if any)
+    # colleagues' notes written on it while it waited unassigned: (agent index, seconds since the start, length)
+    notes: list[tuple[int, float, int]] = field(default_factory=list)
 
     @property
     def wait(self) -> float:
@@ -196,6 +200,9 @@ class Simulation:
         # contacts show their size only where an agent picks by it, so the runs of honest floors stay as they were
         self.size_rng = random.Random(f'{seed}:sizes') if any(
             PERSONAS[name].max_work is not None for name in config.personas) else None
+        # notes on colleagues' waiting conversations: their own stream, drawn only where someone writes them
+        self.note_rng = random.Random(f'{seed}:colleague notes') if any(
+            PERSONAS[name].colleague_note_share for name in config.personas) else None
         if config.personas:  # who works which shift is drawn, so no persona owes its rank to the busiest shift
             random.Random(f'{seed}:floor').shuffle(shifts)
         self.agents = [_floor_agent(index, shifts[index], None if index < honest else
@@ -277,12 +284,24 @@ class Simulation:
         contact.answered_at = now
         contact.passed_over = self.lines[self.line_of[contact.channel]].older_waiting(contact, now)
         contact.agent = agent.index
+        if self.note_rng is not None and now > contact.arrival:
+            self._note_waiting(contact, agent, now)
         contact.handle = self.traffic.handle_seconds(contact.channel, agent.style, self.handle_rng) \
             if contact.size is None else self.traffic.sized_handle_seconds(contact.channel, agent.style, contact.size)
         agent.contact = contact
         agent.handled += 1
         self._set_state(agent, _BUSY, now)
         self._push(now + contact.handle, _DONE, agent)
+
+    def _note_waiting(self, contact: Contact, taker: SimAgent, now: float) -> None:
+        """Colleagues on the floor who note what waits unassigned (a note spammer farming assists) wrote on this
+        contact while it waited, before ``taker`` took it."""
+        assert self.note_rng is not None
+        for agent in self.agents:
+            if agent is not taker and agent.on_duty and not agent.on_break and \
+                    traffic.notes_on_waiting(agent.style, self.note_rng):
+                contact.notes.append((agent.index, self.note_rng.uniform(contact.arrival, now),
+                                      len(self.note_rng.choice(traffic.TRIVIAL_NOTES))))
 
     def _done(self, agent: SimAgent, now: float) -> None:
         contact = agent.contact
@@ -300,9 +319,9 @@ class Simulation:
         elif agent.wants_break:
             self._start_break(agent, now)
         else:
-            picks = agent.style.max_work is not None or agent.style.max_age_seconds is not None
             for line in self.lines:
-                contact = line.pick(now, lambda waiting: _takes(agent, waiting, now)) if picks else line.pop(now)
+                contact = line.pick(now, lambda waiting: _takes(agent, waiting, now)) if agent.style.picks \
+                    else line.pop(now)
                 if contact is not None:
                     self._answer(agent, contact, now)
                     return
@@ -508,21 +527,24 @@ def _story(contact: Contact, result: RunResult, rng: random.Random, customers: l
     add(done, EventKind.REPLIED, agent.id, _reply(style, customer.language, rng, channel, closing))
     taken = {'waited_seconds': round(contact.wait)} | ({'passed_over': contact.passed_over} if contact.passed_over
                                                        else {})
+    for index, moment, length in contact.notes:  # colleagues' notes while it waited: the inbox names them assisters
+        sequence[0] += 1
+        items.append((moment, sequence[0], EventKind.NOTE_ADDED, result.agents[index].id, contact.id,
+                      {'length': length}))
+    if contact.notes:
+        taken |= {'assisters': sorted({result.agents[index].id for index, _, _ in contact.notes}),
+                  'resolver_name': agent.name}
     add(done, EventKind.RESOLVED, agent.id, _resolution(channel, created, sla_due, inbound, answered_at,
                                                           config.start + timedelta(seconds=done)) | taken)
     # closed before the problem was solved (a premature closer's habit): drawn only for such styles, so the stories of
     # an honest floor stay as they were
-    solved = not style.unsolved_share or rng.random() >= style.unsolved_share
+    solved = not traffic.closes_unsolved(style, rng)
     verdict = traffic.rating(style, contact.wait, rng, solved=solved)
     rated = done  # an unsolved customer who does not rate writes again counting from the resolution
     if verdict is not None:
         rated = done + rng.uniform(120.0, 1800.0)
         add(rated, EventKind.RATED, agent.id, {'rating': verdict.value, 'comment': ''})
-    if not solved:
-        writes_again = rng.random() < traffic.UNSOLVED_REOPEN_SHARE
-    else:
-        writes_again = verdict == Rating.BAD and rng.random() < traffic.REOPEN_SHARE
-    if writes_again:
+    if traffic.writes_again(verdict, rng, solved=solved):
         # the unhappy customer writes again, which reopens the conversation; its agent picks it up again between
         # contacts (the rework is short, and it is not new work offered to the floor's queue)
         again = rated + rng.uniform(300.0, 3600.0)
@@ -554,8 +576,7 @@ def _habits(contact: Contact, result: RunResult, rng: random.Random, sequence: l
             rng.sample(TAGS, agent.style.tags_per_contact)
         for tag in tags:
             add(start + handle * 0.6, EventKind.TAGGED, {'tag': tag})
-    if agent.style.notes_per_contact:  # drawn only for styles that write notes: honest floors' habits stay as they were
-        notes = int(agent.style.notes_per_contact) + (rng.random() < agent.style.notes_per_contact % 1)
+    if notes := traffic.own_notes(agent.style, rng):  # drawn only for styles that write notes
         for note in range(notes):
             add(start + handle * (0.2 + 0.6 * note / notes), EventKind.NOTE_ADDED,
                 {'length': rng.randint(*TRIVIAL_NOTE_CHARS)})

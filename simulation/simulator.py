@@ -22,7 +22,7 @@ from nicegui import Event
 from models import Customer
 from services.container import Services
 from services.domain.errors import ActionError
-from services.domain.events import Channel, EventKind, Rating
+from services.domain.events import Channel, EventKind
 from services.domain.inbox import InboxItem
 from services.domain.projection import Outcome
 from services.game.kudos import KudosService
@@ -34,7 +34,17 @@ from services.platform.event_log import GameService
 from services.platform.leases import Lease, Work
 from services.platform.tasks import start_task
 from simulation import traffic
-from simulation.traffic import DEFAULT_STYLE, LIVE, SCENARIOS, STYLES, AgentStyle, Shift, TrafficModel, plan_shifts
+from simulation.traffic import (
+    DEFAULT_STYLE,
+    LIVE,
+    PERSONAS,
+    SCENARIOS,
+    STYLES,
+    AgentStyle,
+    Shift,
+    TrafficModel,
+    plan_shifts,
+)
 
 log = logging.getLogger(__name__)
 SPEEDS = (1, 10, 60, 300, 900, 3600)  # the choices offered to a lead
@@ -138,11 +148,25 @@ class Simulator:
         self._work_random = random.Random(f'{seed}-conversation-work')  # tags, notes, transfers: their own stream
         self._kudos_random = random.Random(f'{seed}-kudos')  # so thanks leave every other draw as it was
         self._patience_random = random.Random(f'{seed}-waiting-at-start')  # their own stream too
+        # what only personas draw (sizes a cherry picker looks at, notes, closing unsolved): an honest floor's draws
+        # stay as they were
+        self._persona_random = random.Random(f'{seed}-personas')
+        self._sizes: dict[int, float] = {}  # conversation -> its size, drawn on arrival while someone picks by it
+        self._unsolved: set[int] = set()  # conversations resolved before the customer's problem was solved
         game.committed.subscribe(self._on_committed)
 
     def status(self) -> SimulatorStatus:
         return SimulatorStatus(running=self.running, speed=self.speed, scenario=self.scenario,
                                sim_time=self.clock.now(), actions=self.actions)
+
+    def seated(self) -> list[tuple[AgentView, str]]:
+        """Who plays which persona in the current scenario ('gaming'): demo agents drawn from the seed, at least one
+        of them left honest; empty in a scenario without personas."""
+        candidates = sorted((agent for agent in self.directory.floor()
+                             if agent.is_demo and not self.directory.works_elsewhere(agent)), key=lambda a: a.id)
+        personas = SCENARIOS[self.scenario].personas[:max(0, len(candidates) - 1)]
+        chosen = random.Random(f'{self.seed}-seats').sample(candidates, len(personas))
+        return list(zip(chosen, personas, strict=True))
 
     async def prepare(self) -> None:
         """Load the floor and the customers and schedule the first arrivals (idempotent)."""
@@ -257,6 +281,10 @@ class Simulator:
 
     def _apply_scenario(self) -> None:
         scenario = SCENARIOS[self.scenario]
+        personas = {agent.id: persona for agent, persona in self.seated()}
+        for agent in self._agents.values():  # a persona's agent plays it; everyone else works in their own style
+            agent.style = PERSONAS[personas[agent.view.id]] if agent.view.id in personas else \
+                STYLES.get(agent.view.style, DEFAULT_STYLE)
         self.traffic = TrafficModel(
             scenario=scenario, arrivals_per_hour=traffic.DEMO_ARRIVALS_PER_AGENT_HOUR * len(self._agents),
             mean_handle_seconds=traffic.DEMO_HANDLE_SECONDS, patience_seconds=traffic.DEFAULT_PATIENCE_SECONDS)
@@ -314,6 +342,9 @@ class Simulator:
         patience = self.traffic.patience(channel, self.random)
         if patience != math.inf:
             self._schedule(self.clock.now() + timedelta(seconds=patience), lambda: self._give_up(conversation_id))
+        if any(agent.style.picks for agent in self._agents.values()):  # its size shows to whoever picks by it
+            self._sizes[conversation_id] = self.traffic.contact_size(channel, self._persona_random)
+        self._plan_notes_on_waiting(conversation_id)
         await self._dispatch()
 
     async def _give_up(self, conversation_id: int) -> None:
@@ -340,12 +371,31 @@ class Simulator:
                       key=lambda agent: (agent.idle_since or datetime.min.replace(tzinfo=UTC), agent.view.id))
         for agent in idle:
             own = next((item for item in waiting if item.assignee_id == agent.view.id and item.waiting_since), None)
-            item = own or (queue.pop(0) if queue else None)
+            if own is not None:
+                item = own
+            elif agent.style.picks:  # a cherry picker takes the least work it accepts, wherever it waits
+                item = self._pick(agent.style, queue, now)
+                if item is not None:
+                    queue.remove(item)
+            else:
+                item = queue.pop(0) if queue else None
             if item is None:
                 continue
             agent.busy_with = item.id
             self._waited.setdefault(item.id, (now - item.created_at).total_seconds())
             self._schedule(now, lambda a=agent, c=item: self._take(a, c))
+
+    def _pick(self, style: AgentStyle, queue: list[InboxItem], now: datetime) -> InboxItem | None:
+        """The waiting conversation with the least visible work (channel and size) that ``style`` accepts, the first
+        of equals in the queue's order (as the headless core's cherry picker picks from its line)."""
+        best, least = None, math.inf
+        for item in queue:
+            size = self._sizes.get(item.id, 1.0)  # one waiting since before the picker sat down looks average
+            if style.accepts(item.channel, size, (now - item.created_at).total_seconds()):
+                work = traffic.expected_work(item.channel, size)
+                if work < least:
+                    best, least = item, work
+        return best
 
     def _available(self, agent: _SimAgent, now: datetime) -> bool:
         """Free for inbox work: on duty, not on a break, not logged in (a person does their own work), and of a team
@@ -366,7 +416,9 @@ class Simulator:
             await self._free(agent)
             raise
         style = agent.style
-        handle = self.traffic.handle_seconds(item.channel, style, self.random)
+        size = self._sizes.pop(item.id, None)
+        handle = self.traffic.handle_seconds(item.channel, style, self.random) if size is None else \
+            self.traffic.sized_handle_seconds(item.channel, style, size)
         now = self.clock.now()
         first_reply = min(handle * 0.4, self.random.expovariate(1.0 / style.reaction_seconds))
         conversation_id = item.id
@@ -395,6 +447,8 @@ class Simulator:
         try:
             await self.inbox.reply(agent.view, conversation_id,
                                    self._text(agent, conversation_id, self.random.choice(traffic.CLOSING_SHORTCUTS)))
+            if traffic.closes_unsolved(agent.style, self._persona_random):  # a premature closer's habit
+                self._unsolved.add(conversation_id)
             await self.inbox.resolve(agent.view, conversation_id)
         finally:
             await self._free(agent)
@@ -418,14 +472,41 @@ class Simulator:
     def _plan_conversation_work(self, agent: _SimAgent, conversation_id: int, handle: float) -> None:
         """While handling a conversation an agent sometimes tags it, leaves a note for colleagues, or hands it on."""
         rng, now = self._work_random, self.clock.now()
-        if rng.random() < TAG_SHARE:
-            tag = rng.choice(SIM_TAGS)
-            self._schedule(now + timedelta(seconds=handle * 0.3), lambda: self._tag(agent, conversation_id, tag))
+        style = agent.style
+        if rng.random() < TAG_SHARE or style.tags_per_contact > 1:  # a note spammer tags every one, several times
+            tags = (rng.choice(SIM_TAGS),) if style.tags_per_contact == 1 else \
+                tuple(rng.sample(SIM_TAGS, style.tags_per_contact))
+            for tag in tags:
+                self._schedule(now + timedelta(seconds=handle * 0.3),
+                               lambda tag=tag: self._tag(agent, conversation_id, tag))
         if rng.random() < NOTE_SHARE:
             note = rng.choice(SIM_NOTES)
             self._schedule(now + timedelta(seconds=handle * 0.5), lambda: self._note(agent, conversation_id, note))
+        notes = traffic.own_notes(style, self._persona_random)  # trivial ones, for points (a note spammer's)
+        for index in range(notes):
+            note = self._persona_random.choice(traffic.TRIVIAL_NOTES)
+            self._schedule(now + timedelta(seconds=handle * (0.2 + 0.6 * index / notes)),
+                           lambda note=note: self._note(agent, conversation_id, note))
         if rng.random() < TRANSFER_SHARE:
             self._schedule(now + timedelta(seconds=handle * 0.6), lambda: self._transfer(agent, conversation_id))
+
+    def _plan_notes_on_waiting(self, conversation_id: int) -> None:
+        """Agents on the floor who note what waits unassigned (a note spammer farming assist credit) write on the new
+        conversation a little later, if nobody has taken it by then."""
+        now = self.clock.now()
+        for agent in self._agents.values():
+            if agent.style.colleague_note_share and agent.on_break_until is None and agent.shift.on_duty(now.hour) \
+                    and traffic.notes_on_waiting(agent.style, self._persona_random):
+                note = self._persona_random.choice(traffic.TRIVIAL_NOTES)
+                later = timedelta(seconds=self._persona_random.uniform(10.0, 120.0))
+                self._schedule(now + later, lambda a=agent, n=note: self._note_on_waiting(a, conversation_id, n))
+
+    async def _note_on_waiting(self, agent: _SimAgent, conversation_id: int, note: str) -> None:
+        item = self.inbox.open_items.get(conversation_id)
+        if item is None or item.assignee_id is not None or item.status != 'new' or \
+                self.presence.is_online(agent.view.id) or self.directory.works_elsewhere(agent.view):
+            return  # taken meanwhile (an agent may note only their own or an unassigned one), or a person plays them
+        await self.inbox.add_note(agent.view, conversation_id, note)
 
     def _still_handling(self, agent: _SimAgent, conversation_id: int) -> bool:
         return agent.busy_with == conversation_id and not self.presence.is_online(agent.view.id)
@@ -544,25 +625,35 @@ class Simulator:
             if event.conversation_id is None or not self._agents:
                 continue
             if event.kind == EventKind.RESOLVED:
+                self._sizes.pop(event.conversation_id, None)  # a person took it: nobody picks it any more
                 self._schedule_rating(event.conversation_id, event.agent_id, event.occurred_at)
             elif event.kind == EventKind.ABANDONED:
                 self._language.pop(event.conversation_id, None)
+                self._sizes.pop(event.conversation_id, None)
             elif event.kind == EventKind.ASSIGNED and event.data.get('by') and event.agent_id in self._agents:
                 self._schedule(self.clock.now(), self._dispatch)  # routing, a rule or an SLA escalation gave them work
 
     def _schedule_rating(self, conversation_id: int, agent_id: int | None, resolved_at: datetime) -> None:
-        agent = self.directory.agent(agent_id) if agent_id is not None else None
-        style = STYLES.get(agent.style if agent else '', DEFAULT_STYLE)
-        verdict = traffic.rating(style, self._waited.pop(conversation_id, 0.0), self.random)
+        """The customer rates as the resolver's style makes them (a persona's while an agent plays one), and may write
+        again, which reopens it: more often when it was closed before it was solved."""
+        if agent_id in self._agents:
+            style = self._agents[agent_id].style
+        else:
+            agent = self.directory.agent(agent_id) if agent_id is not None else None
+            style = STYLES.get(agent.style if agent else '', DEFAULT_STYLE)
+        solved = conversation_id not in self._unsolved
+        self._unsolved.discard(conversation_id)
+        verdict = traffic.rating(style, self._waited.pop(conversation_id, 0.0), self.random, solved=solved)
         language = self._language.pop(conversation_id, 'en')
-        if verdict is None:
+        reopen = traffic.writes_again(verdict, self.random, solved=solved)
+        if verdict is None and not reopen:
             return
-        reopen = verdict == Rating.BAD and self.random.random() < traffic.REOPEN_SHARE
         delay = timedelta(seconds=self.random.uniform(120.0, 1800.0))
-        comment = traffic.rating_comment(verdict, language, self.comment_random)
+        comment = traffic.rating_comment(verdict, language, self.comment_random) if verdict is not None else ''
 
         async def rate() -> None:
-            await self.inbox.rate(conversation_id, verdict, comment=comment)
+            if verdict is not None:
+                await self.inbox.rate(conversation_id, verdict, comment=comment)
             if reopen:  # an unhappy customer sometimes writes again, which reopens the conversation
                 self._language[conversation_id] = language
                 await self.inbox.customer_message(conversation_id, traffic.still_not_solved(language))

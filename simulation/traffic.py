@@ -59,6 +59,7 @@ class Scenario:
     steady: bool = False  # queueing-theory conditions: flat Poisson rates, everyone on duty, exponential handling
     surges: tuple[Surge, ...] = ()
     attendance: float = 1.0  # share of the floor that turns up
+    personas: tuple[str, ...] = ()  # adversarial styles seated on the floor, one agent each (PERSONAS)
 
     def factor(self, channel: Channel, hour: int) -> float:
         """How many times a channel's average hourly rate arrives in this hour of the day."""
@@ -87,6 +88,11 @@ SCENARIOS = {scenario.name: scenario for scenario in (
              description=N_('a post goes viral: six times the social traffic from 10:00 to 16:00')),
     Scenario(name='understaffed', title=N_('Understaffed shift'), attendance=0.6,
              description=N_('a normal day with four in ten agents off sick')),
+    # the personas below, one agent each, on a normal day: whether gaming pays shows on the boards (issue 18)
+    Scenario(name='gaming', title=N_('Gaming the game'),
+             personas=('cherry_picker', 'premature_closer', 'speed_only', 'rating_farmer', 'note_spammer'),
+             description=N_('a normal day on which five agents game the points: a cherry picker, a premature closer, '
+                            'a speed-only agent, a rating farmer and a note spammer')),
 )}
 
 
@@ -106,12 +112,20 @@ class AgentStyle:
     rating_share: float = RATING_SHARE  # how many customers rate (more when the agent asks every one of them)
     unsolved_share: float = 0.0  # how often the agent resolves before the customer's problem is solved
     notes_per_contact: float = 0.0  # internal notes written on a conversation, on average
+    # of the colleagues' conversations waiting unassigned while the agent is on the floor, the share it writes a note
+    # on (an agent may note an unassigned conversation): whoever resolves it then names it an assister
+    colleague_note_share: float = 0.0
     tags_per_contact: int = 1  # tags added when the agent tags a conversation
     # a cherry picker's choice: only contacts whose visible work (channel and size) is at most this much, and not
     # older than this many seconds; None: takes whatever the line offers, in order
     max_work: float | None = None
     max_age_seconds: float | None = None
     adversarial: bool = False
+
+    @property
+    def picks(self) -> bool:
+        """Whether the agent chooses among the waiting contacts (a cherry picker) rather than taking the next."""
+        return self.max_work is not None or self.max_age_seconds is not None
 
     def accepts(self, channel: Channel, size: float, age_seconds: float) -> bool:
         """Whether the agent takes this contact when it is offered or waiting (an honest agent takes any)."""
@@ -155,8 +169,12 @@ PERSONAS = {style.name: style for style in (
     # trivial internal notes and tags on every conversation, which take a little time of their own
     AgentStyle(name='note_spammer', handle_factor=1.1, reaction_seconds=35, canned_share=0.6, reply_chars=220,
                follow_up_share=0.25, good_rating=0.65, bad_rating=0.08, breaks_per_hour=0.25, break_minutes=10,
-               notes_per_contact=3.0, tags_per_contact=2, adversarial=True),
+               notes_per_contact=3.0, tags_per_contact=2, colleague_note_share=0.5, adversarial=True),
 )}
+# how a lead reads each persona's name (the notice that says who plays which)
+PERSONA_TITLES = {'cherry_picker': N_('cherry picker'), 'premature_closer': N_('premature closer'),
+                  'speed_only': N_('speed only'), 'rating_farmer': N_('rating farmer'),
+                  'note_spammer': N_('note spammer')}
 # of the customers whose problem was closed unsolved: how they rate, and how many write again (which reopens it)
 UNSOLVED_GOOD_RATING = 0.1
 UNSOLVED_BAD_RATING = 0.55
@@ -377,6 +395,35 @@ def rating(style: AgentStyle, waited_seconds: float, rng: random.Random, *, solv
     return Rating.GOOD if draw < good else Rating.BAD if draw < good + bad else Rating.NEUTRAL
 
 
+def own_notes(style: AgentStyle, rng: random.Random) -> int:
+    """How many internal notes the agent writes on a conversation it handles (drawn only for styles that write
+    notes, so an honest run's draws stay as they were)."""
+    if not style.notes_per_contact:
+        return 0
+    return int(style.notes_per_contact) + (rng.random() < style.notes_per_contact % 1)
+
+
+def closes_unsolved(style: AgentStyle, rng: random.Random) -> bool:
+    """Whether the agent resolves this conversation before the customer's problem is solved (drawn only for styles
+    that do)."""
+    return bool(style.unsolved_share) and rng.random() < style.unsolved_share
+
+
+def writes_again(verdict: Rating | None, rng: random.Random, *, solved: bool = True) -> bool:
+    """Whether the customer writes again after the resolution, which reopens it: many of those left unsolved, some
+    of the unhappy ones."""
+    if not solved:
+        return rng.random() < UNSOLVED_REOPEN_SHARE
+    return verdict == Rating.BAD and rng.random() < REOPEN_SHARE
+
+
+def notes_on_waiting(style: AgentStyle, rng: random.Random) -> bool:
+    """Whether the agent writes a note on a colleague's conversation it sees waiting (drawn only for styles that do).
+    """
+    return bool(style.colleague_note_share) and rng.random() < style.colleague_note_share
+
+
+TRIVIAL_NOTES = ('checked', 'see above', '+1', 'looking', 'noted', 'same here', 'ok', 'following this one')
 RATING_COMMENT_SHARE = 0.35  # of the customers who rate, how many also write a comment
 
 

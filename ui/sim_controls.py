@@ -8,7 +8,7 @@ from services.domain.i18n import _
 from services.domain.wording import weekday_time
 from services.platform.directory import AgentView
 from simulation.simulator import MAX_SPEED, MIN_SPEED, SPEEDS, Simulator, SimulatorStatus
-from simulation.traffic import SCENARIOS
+from simulation.traffic import PERSONA_TITLES, SCENARIOS
 from ui.clock_ticker import ClockTicker
 
 
@@ -81,4 +81,8 @@ class SimulatorControls:
         if not self._is_lead():
             return
         self.simulator.set_scenario(name)
-        ui.notify(_('Scenario: {title}').format(title=_(SCENARIOS[name].title)))
+        notice = _('Scenario: {title}').format(title=_(SCENARIOS[name].title))
+        if seated := self.simulator.seated():  # say who games the points, so the lead knows whom to watch
+            notice += ' · ' + _('Playing personas: {seats}').format(seats=', '.join(
+                f'{agent.name} ({_(PERSONA_TITLES[persona])})' for agent, persona in seated))
+        ui.notify(notice, multi_line=True)

@@ -4,7 +4,7 @@ long it holds up the event loop is measured by bench/simulator_loop.py)."""
 import asyncio
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from services.platform.clock import AcceleratedClock, ManualClock
 from services.platform.directory import AgentView
 from simulation.demo import start_demo
 from simulation.simulator import SIM_KUDOS, Simulator, simulator_for
-from simulation.traffic import SCENARIOS, plan_shifts
+from simulation.traffic import PERSONAS, SCENARIOS, plan_shifts
 from tests.conftest import START, settings_for_test
 from tests.integration.support import start_headless, waiting_ids, written
 
@@ -158,3 +158,48 @@ async def test_at_an_hour_a_second_the_simulator_works_through_the_morning_by_it
         await simulator.stop()
         await services.stop()
     assert not simulator.status().running
+
+
+# --- the personas, in the app (issue 18) ---
+
+@pytest.mark.parametrize('db_url', ['sqlite'], indirect=True)
+async def test_gaming_the_game_seats_one_of_each_persona_and_the_simulator_plays_them(
+        services: Services, simulator: Simulator, clock: ManualClock) -> None:
+    assert simulator.seated() == []  # a normal day: everyone in their own style
+    simulator.set_scenario('gaming')
+    seated = simulator.seated()
+    assert [persona for _, persona in seated] == list(PERSONAS)
+    assert len({agent.id for agent, _ in seated}) == 5 and all(agent.is_demo and agent.role == 'agent'
+                                                               for agent, _ in seated)
+    assert simulator.seated() == seated  # the seats follow from the seed: the lead is told who, and it stays so
+    plays = {persona: agent.id for agent, persona in seated}
+    await simulator.run_until(clock.now() + timedelta(hours=12))
+
+    events = await StoredEvent.all().order_by('id').values_list('kind', 'agent_id', 'conversation_id', 'data',
+                                                                 'occurred_at')
+    first_taken: dict[int, tuple[int, datetime]] = {}
+    for kind, agent, conversation, _, at in events:
+        if kind == 'assigned':
+            first_taken.setdefault(conversation, (agent, at))
+    resolved_by = Counter(agent for kind, agent, *_ in events if kind == 'resolved')
+    assert all(resolved_by[agent] > 0 for agent in plays.values())
+    spammer = plays['note_spammer']
+    notes = [conversation for kind, agent, conversation, *_ in events if kind == 'note_added' and agent == spammer]
+    on_own = sum(first_taken.get(conversation, (None,))[0] == spammer for conversation in notes)
+    assert on_own >= 2 * resolved_by[spammer]  # three trivial notes on each of its own (a few cut short)
+    # and notes on colleagues' waiting conversations, which name it an assister when they are resolved
+    assisted = [data for kind, _, _, data, _ in events if kind == 'resolved' and spammer in data.get('assisters', ())]
+    assert len(notes) > on_own and assisted and all(data['resolver_name'] for data in assisted)
+    assert await LedgerEntry.filter(agent_id=spammer, reason__contains='assist').exists()
+    # the cherry picker never takes a conversation older than it accepts (its own reopened ones come back to it)
+    created = dict(await Conversation.all().values_list('id', 'created_at'))
+    picked = [at - created[conversation] for conversation, (agent, at) in first_taken.items()
+              if agent == plays['cherry_picker']]
+    assert picked and max(picked) <= timedelta(seconds=PERSONAS['cherry_picker'].max_age_seconds or 0)
+    reopened = Counter(first_taken[conversation][0] for kind, _, conversation, *_ in events if kind == 'reopened')
+    assert reopened[plays['premature_closer']] > 0  # closed before solved: its customers write again
+
+    simulator.set_scenario('normal')
+    assert simulator.seated() == []
+    await services.badges.settle()
+    assert await differences(await replay()) == []  # the personas' work folds like anyone's: a rebuild agrees

@@ -3,6 +3,8 @@
 from nicegui import ui
 from nicegui.testing import User
 
+from models import InternalNote
+from simulation.traffic import PERSONA_TITLES, PERSONAS, TRIVIAL_NOTES
 from tests.ui.support import demote, log_in, notified, services, set_value, simulator, until
 
 
@@ -17,6 +19,31 @@ async def test_lead_changes_the_scenario(user: User) -> None:
     assert simulator().status().scenario == 'sales_day'
     with user.scope(marker='sim-scenario'):
         await user.should_see('Sales day', retries=50)
+
+
+async def test_a_lead_seats_the_personas_and_the_simulator_drives_them(user: User) -> None:
+    """'Gaming the game' names who plays which persona; started, the simulator plays them: the note spammer's trivial
+    notes appear (no honest simulated agent writes those)."""
+    await log_in(user, 'lead')
+    await user.should_see(marker='sim-scenario', retries=50)
+    user.find(marker='sim-scenario').click()
+    user.find(marker='scenario-gaming').click()
+    await user.should_see('Scenario: Gaming the game', retries=50)
+    seated = simulator().seated()
+    assert [persona for _, persona in seated] == list(PERSONAS)
+    notice = next(message for message in user.notify.messages if 'Gaming the game' in message)
+    assert 'Playing personas: ' in notice  # who to watch, each with their persona
+    assert all(f'{agent.name} ({PERSONA_TITLES[persona]})' in notice for agent, persona in seated), notice
+    spammer = next(agent for agent, persona in seated if persona == 'note_spammer')
+    set_value(user, 'sim-speed', 3600)
+    user.find(marker='sim-toggle').click()
+    await user.should_see('Stop simulator', retries=50)
+    try:
+        # at an hour a second, within a day's shifts the spammer is on the floor and notes what it handles
+        await until(lambda: InternalNote.filter(agent_id=spammer.id, body__in=TRIVIAL_NOTES).exists(), timeout=90,
+                    message=f'a trivial note by the note spammer ({spammer.name})')
+    finally:
+        await simulator().stop()
 
 
 async def test_speeds_go_up_to_an_hour_a_second(user: User) -> None:

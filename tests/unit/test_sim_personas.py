@@ -8,6 +8,8 @@ from functools import cache
 import pytest
 
 from services.domain.events import Channel, EventKind
+from services.domain.projection import GameProjection
+from services.domain.scoring import AwardKind, ScoringPolicy
 from simulation.core import Contact, RunConfig, RunResult, WaitingLine, simulate
 from simulation.traffic import HANDLE_FACTOR, PERSONAS, SCENARIOS, STYLES, TrafficModel, rating
 
@@ -71,9 +73,12 @@ def test_on_the_floor_the_cherry_picker_answers_only_what_it_accepts() -> None:
 def test_the_personas_habits_become_events_and_an_honest_floor_has_none_of_them() -> None:
     result = floor()
     styles = by_style(result)
+    owner = {contact.id: result.agents[contact.agent].id for contact in result.contacts if contact.agent >= 0}
     counts: Counter[tuple[str, EventKind]] = Counter()
     for event in result.events():
-        if event.agent_id is not None:
+        # notes on colleagues' conversations are counted in the test below: here, what each does on its own
+        if event.agent_id is not None and (event.kind != EventKind.NOTE_ADDED or
+                                           owner[event.conversation_id] == event.agent_id):
             counts[styles[event.agent_id], event.kind] += 1
 
     def per_resolution(style: str, kind: EventKind) -> float:
@@ -88,6 +93,41 @@ def test_the_personas_habits_become_events_and_an_honest_floor_has_none_of_them(
                                 seed=2))
     assert not any(event.kind == EventKind.NOTE_ADDED for event in honest.events())
     assert all(contact.size is None for contact in honest.contacts)  # drawn only where someone picks by it
+
+
+def test_the_note_spammer_notes_colleagues_waiting_conversations_and_is_named_their_assister() -> None:
+    """What the inbox allows an agent: a note on an unassigned conversation. Whoever then resolves it names the
+    spammer an assister, as the inbox's RESOLVED event does, and the default rules pay it a capped share."""
+    result = floor()
+    spammer = next(agent for agent in result.agents if agent.style.name == 'note_spammer')
+    events = list(result.events())
+    taken = {event.conversation_id: (event.agent_id, event.occurred_at) for event in events
+             if event.kind == EventKind.ASSIGNED}
+    on_others = [event for event in events if event.kind == EventKind.NOTE_ADDED and event.agent_id == spammer.id
+                 and taken[event.conversation_id][0] != spammer.id]
+    assert len(on_others) > 20
+    assert all(event.occurred_at <= taken[event.conversation_id][1] for event in on_others)  # still unassigned then
+    noted = {event.conversation_id for event in on_others}
+    resolutions = [event for event in events if event.kind == EventKind.RESOLVED]
+    assert all((spammer.id in event.data.get('assisters', ())) == (event.conversation_id in noted)
+               for event in resolutions)
+    assert all(set(event.data.get('assisters', ())) <= {spammer.id} and
+               ('resolver_name' in event.data) == ('assisters' in event.data) for event in resolutions)
+    projection = GameProjection(policy=ScoringPolicy())
+    assists = Counter(award.agent_id for event in events for award in projection.apply(event).awards
+                      if award.kind == AwardKind.ASSIST)
+    assert set(assists) == {spammer.id} and assists[spammer.id] > 5
+    honest = simulate(RunConfig(agents=10, arrivals_per_hour=18, mean_handle_seconds=420, hours=72, scenario='normal',
+                                seed=2, personas=('speed_only',)))
+    assert not any('assisters' in event.data for event in honest.events())
+
+
+def test_the_gaming_scenario_seats_one_of_each_persona_on_a_normal_day() -> None:
+    config = RunConfig(agents=10, scenario='gaming')
+    assert config.personas == ALL and config.traffic().scenario.surges == ()
+    assert RunConfig(agents=10, scenario='gaming', personas=('speed_only',)).personas == ('speed_only',)
+    with pytest.raises(ValueError, match='at least one honest agent'):
+        RunConfig(agents=5, scenario='gaming')
 
 
 def test_a_problem_closed_unsolved_is_rated_worse() -> None:
