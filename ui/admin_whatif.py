@@ -62,34 +62,38 @@ class WhatIfTab:
         ui.label(_('Change the rules in a draft, see what they would have done to the last days of the floor, then '
                    'publish them (from now on, like any edit) or discard them (nothing changes).')) \
             .classes('text-sm text-grey-8')
+        # the scoring values are one tall column: everything else fills the width beside it
         with ui.row().classes('w-full items-start gap-3 no-wrap'):
-            with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-scoring'):
+            with ui.column().classes('w-64 shrink-0 gap-1 bg-white rounded p-3').mark('draft-scoring'):
                 ui.label(_('Scoring values (draft)')).classes('font-medium')
                 self.values = {spec.name: ui.number(_(spec.label), step=1).classes('w-full').mark(f'draft-{spec.name}')
                                for spec in POLICY_FIELDS}
-            with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-levels'):
-                ui.label(_('Levels (draft)')).classes('font-medium')
-                self.level_rows = ui.column().classes('w-full gap-1')
-            with ui.column().classes('w-72 shrink-0 gap-1 bg-white rounded p-3').mark('draft-incentives'):
-                ui.label(_('Incentives (draft)')).classes('font-medium')
-                ui.label(_('Switch one off to see the floor without it.')).classes('text-xs text-grey-7')
-                self.incentive_rows = ui.column().classes('w-full gap-0')
-        with ui.row().classes('w-full items-start gap-3 no-wrap'):
-            with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3').mark('draft-badges'):
-                ui.label(_('Badges (draft)')).classes('font-medium')
-                ui.label(_('Switch one off to drop it from the draft; open it to edit it.')) \
-                    .classes('text-xs text-grey-7')
-                self.badge_column = ui.column().classes('w-full gap-0')
-            with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3').mark('draft-quests'):
-                ui.label(_('Quests (draft)')).classes('font-medium')
-                ui.label(_('Switch one off to drop it from the draft; open it to edit it.')) \
-                    .classes('text-xs text-grey-7')
-                self.quest_column = ui.column().classes('w-full gap-0')
-            with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3').mark('draft-hours'):
-                ui.label(_('Working hours (draft)')).classes('font-medium')
-                ui.label(_('One line per rule, like “Mon-Fri 09:00-17:00”, “break 12:00-12:30” or “holiday '
-                           '2026-12-25”; no lines: 24/7.')).classes('text-xs text-grey-7')
-                self.hours_column = ui.column().classes('w-full gap-1')
+            with ui.column().classes('grow min-w-0 gap-3'):
+                with ui.column().classes('w-full gap-1 bg-white rounded p-3').mark('draft-levels'):
+                    ui.label(_('Levels (draft)')).classes('font-medium')
+                    self.level_rows = ui.column().classes('w-full gap-1')
+                with ui.row().classes('w-full items-start gap-3 no-wrap'):
+                    with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3') \
+                            .mark('draft-incentives'):
+                        ui.label(_('Incentives (draft)')).classes('font-medium')
+                        ui.label(_('Switch one off to see the floor without it.')).classes('text-xs text-grey-7')
+                        self.incentive_rows = ui.column().classes('w-full gap-0')
+                    with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3').mark('draft-hours'):
+                        ui.label(_('Working hours (draft)')).classes('font-medium')
+                        ui.label(_('One line per rule, like “Mon-Fri 09:00-17:00”, “break 12:00-12:30” or “holiday '
+                                   '2026-12-25”; no lines: 24/7.')).classes('text-xs text-grey-7')
+                        self.hours_column = ui.column().classes('w-full gap-1')
+                with ui.row().classes('w-full items-start gap-3 no-wrap'):
+                    with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3').mark('draft-badges'):
+                        ui.label(_('Badges (draft)')).classes('font-medium')
+                        ui.label(_('Switch one off to drop it from the draft; open it to edit it.')) \
+                            .classes('text-xs text-grey-7')
+                        self.badge_column = ui.column().classes('w-full gap-0')
+                    with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3').mark('draft-quests'):
+                        ui.label(_('Quests (draft)')).classes('font-medium')
+                        ui.label(_('Switch one off to drop it from the draft; open it to edit it.')) \
+                            .classes('text-xs text-grey-7')
+                        self.quest_column = ui.column().classes('w-full gap-0')
         self.error = ui.label().classes('text-negative text-sm').mark('whatif-error')
         with ui.row().classes('w-full items-center gap-2'):
             self.days = ui.number(_('Days to replay (1–{days})').format(days=MAX_DAYS), value=30, min=1, max=MAX_DAYS,
@@ -355,16 +359,16 @@ class DraftBadge:
                                  value=', '.join(str(value) for value in where.values))
                         .props('dense').classes('w-full').mark(f'{mark}-filter-{index}')
                         for index, where in enumerate(badge.metric.where)]
-                    with ui.row().classes('w-full no-wrap gap-1'):
+                    with ui.grid(columns=2).classes('w-full gap-x-2 gap-y-0'):
                         self.rule = (
                             ui.select([a.value for a in Aggregation], label=_('Aggregate'),
-                                      value=badge.aggregation.value).props('dense').classes('grow'),
+                                      value=badge.aggregation.value).props('dense'),
                             ui.select({w.value: _(LABELS[w.value]) for w in Window}, label=_('Window'),
-                                      value=badge.window.value).props('dense').classes('grow'),
+                                      value=badge.window.value).props('dense'),
                             ui.select({d.value: _(LABELS[d.value]) for d in Direction}, label=_('Direction'),
-                                      value=badge.direction.value).props('dense').classes('grow'),
+                                      value=badge.direction.value).props('dense'),
                             ui.number(_('Minimum volume'), value=badge.minimum_volume, min=1, step=1, precision=0)
-                            .props('dense').classes('w-28').mark(f'{mark}-minimum'))
+                            .props('dense').mark(f'{mark}-minimum'))
 
     def data(self) -> dict[str, Any] | None:
         """The badge as the rules document has it, or None if dropped; :class:`RulesError` for a value refused."""
@@ -406,17 +410,16 @@ class DraftQuest:
                         .props('dense').classes('w-28').mark(f'{mark}-target')
                     self.points = ui.number(_('Reward points'), value=quest.reward_points, min=0, precision=0) \
                         .props('dense').classes('w-28').mark(f'{mark}-points')
-                with ui.row().classes('w-full no-wrap gap-1'):
+                with ui.grid(columns=2).classes('w-full gap-x-2 gap-y-0') as period_fields:
                     self.preset = ui.select(translated(PRESETS), value=Preset.CUSTOM.value, label=_('Period')) \
-                        .props('dense').classes('w-32').mark(f'{mark}-preset')
+                        .props('dense').classes('col-span-2').mark(f'{mark}-preset')
                     custom = {'value': Preset.CUSTOM.value}
                     self.first_day = ui.input(_('First day'), value=self.first.isoformat()).props('dense type=date') \
-                        .classes('grow').mark(f'{mark}-first-day').bind_visibility_from(self.preset, 'value', **custom)
+                        .mark(f'{mark}-first-day').bind_visibility_from(self.preset, 'value', **custom)
                     self.last_day = ui.input(_('Last day'), value=self.last.isoformat()).props('dense type=date') \
-                        .classes('grow').mark(f'{mark}-last-day').bind_visibility_from(self.preset, 'value', **custom)
-                if quest.repeat != Repeat.NONE:
-                    for field in (self.preset, self.first_day, self.last_day):
-                        field.disable()
+                        .mark(f'{mark}-last-day').bind_visibility_from(self.preset, 'value', **custom)
+                if quest.repeat != Repeat.NONE:  # its rounds run from its start until a lead ends it (its own tab)
+                    period_fields.set_visibility(False)
                     ui.label(_('{repeats}: its rounds keep their period.').format(repeats=_(REPEATS[quest.repeat])))\
                         .classes('text-xs text-grey-7')
 
