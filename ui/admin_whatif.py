@@ -3,19 +3,26 @@ publish or discard it.
 
 The draft lives in this tab only: nothing is written until "Publish" (each change the one event an edit in its own tab
 records, all in one transaction; quests and removing a badge are left to their own tabs), and "Discard" forgets it.
-The scoring values (with the minimum volume) and the levels are edited here, incentives switched off; the whole draft
-(badges, quests and incentives too) can be exported and imported as the JSON document that ``python main.py rules
-export`` writes. A preview runs in a worker thread on a snapshot of the log, with a progress bar and a Cancel button;
-only this tab's own timer follows it, and only while it runs.
+Every rule is edited here: the scoring values (with the minimum volume), the levels, the badges (dropped, renamed,
+their rule's numbers and filter values), the quests (dropped, target, reward points, period), the incentives (switched
+off) and each team's working hours; the whole draft can be exported and imported as the JSON document that
+``python main.py rules export`` writes. A preview runs in a worker thread on a snapshot of the log, with a progress bar
+and a Cancel button; only this tab's own timer follows it, and only while it runs.
 """
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 from nicegui import background_tasks, events, ui
 
 from services.container import Services
+from services.domain.badges import Aggregation, BadgeDefinition, BadgeKind, Direction, Window
+from services.domain.business_hours import format_calendar
 from services.domain.errors import ActionError
-from services.domain.i18n import _, localized, ngettext
+from services.domain.floor_calendar import floor_day
+from services.domain.i18n import _, floor_timezone, localized, ngettext
+from services.domain.quests import Preset, QuestDefinition, QuestError, Repeat, period
 from services.domain.scoring import DOMAIN_TITLES, POLICY_FIELDS, policy_as_dict
 from services.domain.whatif import (
     MAX_DAYS,
@@ -30,6 +37,12 @@ from services.domain.whatif import (
 from services.domain.wording import number
 from services.game.whatif import Preview
 from services.platform.directory import AgentView
+from ui.admin_badges import LABELS
+from ui.admin_badges import summary as badge_summary
+from ui.admin_quests import PRESETS, REPEATS
+from ui.admin_quests import _day as day_from_input
+from ui.admin_quests import summary as quest_summary
+from ui.format import translated
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
@@ -42,21 +55,45 @@ class WhatIfTab:
         self.preview: Preview | None = None
         self.level_inputs: list[tuple[ui.input, ui.input]] = []  # (title, condition) per level of the draft
         self.incentive_switches: dict[int, ui.switch] = {}  # per incentive of the draft: kept in it or not
+        self.badge_rows: list[DraftBadge] = []
+        self.quest_rows: list[DraftQuest] = []
+        self.hours_inputs: dict[int, tuple[str, ui.textarea]] = {}  # per team: (the zone its hours are in, the lines)
+        self.hours_shown: dict[int, str] = {}  # the lines as shown: a draft without hours gets them only if edited
         ui.label(_('Change the rules in a draft, see what they would have done to the last days of the floor, then '
                    'publish them (from now on, like any edit) or discard them (nothing changes).')) \
             .classes('text-sm text-grey-8')
+        # the scoring values are one tall column: everything else fills the width beside it
         with ui.row().classes('w-full items-start gap-3 no-wrap'):
-            with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-scoring'):
+            with ui.column().classes('w-64 shrink-0 gap-1 bg-white rounded p-3').mark('draft-scoring'):
                 ui.label(_('Scoring values (draft)')).classes('font-medium')
                 self.values = {spec.name: ui.number(_(spec.label), step=1).classes('w-full').mark(f'draft-{spec.name}')
                                for spec in POLICY_FIELDS}
-            with ui.column().classes('grow gap-1 bg-white rounded p-3').mark('draft-levels'):
-                ui.label(_('Levels (draft)')).classes('font-medium')
-                self.level_rows = ui.column().classes('w-full gap-1')
-            with ui.column().classes('w-72 shrink-0 gap-1 bg-white rounded p-3').mark('draft-incentives'):
-                ui.label(_('Incentives (draft)')).classes('font-medium')
-                ui.label(_('Switch one off to see the floor without it.')).classes('text-xs text-grey-7')
-                self.incentive_rows = ui.column().classes('w-full gap-0')
+            with ui.column().classes('grow min-w-0 gap-3'):
+                with ui.column().classes('w-full gap-1 bg-white rounded p-3').mark('draft-levels'):
+                    ui.label(_('Levels (draft)')).classes('font-medium')
+                    self.level_rows = ui.column().classes('w-full gap-1')
+                with ui.row().classes('w-full items-start gap-3 no-wrap'):
+                    with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3') \
+                            .mark('draft-incentives'):
+                        ui.label(_('Incentives (draft)')).classes('font-medium')
+                        ui.label(_('Switch one off to see the floor without it.')).classes('text-xs text-grey-7')
+                        self.incentive_rows = ui.column().classes('w-full gap-0')
+                    with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3').mark('draft-hours'):
+                        ui.label(_('Working hours (draft)')).classes('font-medium')
+                        ui.label(_('One line per rule, like “Mon-Fri 09:00-17:00”, “break 12:00-12:30” or “holiday '
+                                   '2026-12-25”; no lines: 24/7.')).classes('text-xs text-grey-7')
+                        self.hours_column = ui.column().classes('w-full gap-1')
+                with ui.row().classes('w-full items-start gap-3 no-wrap'):
+                    with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3').mark('draft-badges'):
+                        ui.label(_('Badges (draft)')).classes('font-medium')
+                        ui.label(_('Switch one off to drop it from the draft; open it to edit it.')) \
+                            .classes('text-xs text-grey-7')
+                        self.badge_column = ui.column().classes('w-full gap-0')
+                    with ui.column().classes('grow basis-0 min-w-0 gap-1 bg-white rounded p-3').mark('draft-quests'):
+                        ui.label(_('Quests (draft)')).classes('font-medium')
+                        ui.label(_('Switch one off to drop it from the draft; open it to edit it.')) \
+                            .classes('text-xs text-grey-7')
+                        self.quest_column = ui.column().classes('w-full gap-0')
         self.error = ui.label().classes('text-negative text-sm').mark('whatif-error')
         with ui.row().classes('w-full items-center gap-2'):
             self.days = ui.number(_('Days to replay (1–{days})').format(days=MAX_DAYS), value=30, min=1, max=MAX_DAYS,
@@ -111,6 +148,35 @@ class WhatIfTab:
                 for incentive in sorted(draft.incentives, key=lambda incentive: incentive.id)}
             if not draft.incentives:
                 ui.label(_('None.')).classes('text-sm text-grey-6')
+        self.badge_column.clear()
+        with self.badge_column:
+            self.badge_rows = [DraftBadge(badge) for badge in draft.badges]
+            if not draft.badges:
+                ui.label(_('None.')).classes('text-sm text-grey-6')
+        self.quest_column.clear()
+        with self.quest_column:
+            self.quest_rows = [DraftQuest(quest) for quest in sorted(draft.quests, key=lambda q: q.key)]
+            if not draft.quests:
+                ui.label(_('None.')).classes('text-sm text-grey-6')
+        self.show_hours(draft)
+
+    def show_hours(self, draft: RuleSet) -> None:
+        """A text per team, the draft's hours or (a draft that leaves them as the log has them) those in force."""
+        teams = self.services.directory.teams
+        calendars = draft.working_hours if draft.working_hours is not None else {
+            team_id: calendar for team_id in teams
+            if (calendar := self.services.working_hours.calendar(team_id)) is not None}
+        self.hours_column.clear()
+        self.hours_inputs, self.hours_shown = {}, {}
+        with self.hours_column:
+            for team_id in sorted(set(teams) | set(calendars), key=lambda t: (teams.get(t, ''), t)):
+                calendar = calendars.get(team_id)
+                self.hours_shown[team_id] = format_calendar(calendar)
+                text = ui.textarea(teams.get(team_id, _('team #{id}').format(id=team_id)),
+                                   value=self.hours_shown[team_id], placeholder='24/7') \
+                    .props('autogrow outlined dense').classes('w-full font-mono text-xs') \
+                    .mark(f'draft-hours-{team_id}')
+                self.hours_inputs[team_id] = (calendar.zone if calendar is not None else floor_timezone(), text)
 
     def edited(self) -> RuleSet | None:
         """The draft with the editors' values, or None (and the reason shown) if a value is refused."""
@@ -120,7 +186,14 @@ class WhatIfTab:
                               for row, (title, condition) in zip(document['levels'], self.level_inputs, strict=True)]
         document['incentives'] = [incentive.as_data() for incentive in self.draft.incentives
                                   if self.incentive_switches[incentive.id].value]
+        hours = {team_id: text.value or '' for team_id, (_zone, text) in self.hours_inputs.items()}
+        if self.draft.working_hours is not None or hours != self.hours_shown:
+            document['working_hours'] = [{'team_id': team_id, 'zone': zone, 'hours': hours[team_id]}
+                                         for team_id, (zone, _text) in self.hours_inputs.items()]
         try:
+            document['badges'] = [data for row in self.badge_rows if (data := row.data()) is not None]
+            now = self.services.clock.now()
+            document['quests'] = [data for row in self.quest_rows if (data := row.data(now)) is not None]
             draft = rules_from_document(document)
         except RulesError as error:
             self.error.set_text(str(error))
@@ -259,6 +332,120 @@ class WhatIfTab:
         self.error.set_text('')
         await self.start_from_live()
         ui.notify(_('Draft discarded: the live rules are unchanged.'))
+
+
+class DraftBadge:
+    """One badge of the draft: kept or dropped, its name and its rule's numbers and filter values, as the live badge
+    editor words them."""
+
+    def __init__(self, badge: BadgeDefinition) -> None:
+        self.badge = badge
+        mark = f'draft-badge-{badge.key}'
+        self.rarity: ui.number | None = None
+        self.filters: list[ui.input] = []  # the values of each of the metric's filters, comma separated
+        self.rule: tuple[ui.select, ui.select, ui.select, ui.number] | None = None  # aggregate, window, direction, min
+        with ui.row().classes('w-full no-wrap items-start gap-1'):
+            self.kept = ui.switch(value=True).props('dense').classes('pt-2').mark(mark) \
+                .tooltip(_('Off: the draft has no such badge'))
+            with ui.expansion(badge.name).props('dense').classes('grow min-w-0 text-sm').mark(f'{mark}-open'):
+                ui.label(badge_summary(badge)).classes('text-xs text-grey-7')
+                self.name = ui.input(_('Name'), value=badge.name).props('dense').classes('w-full').mark(f'{mark}-name')
+                if badge.kind == BadgeKind.RANDOM:
+                    self.rarity = ui.number(_('Chance (random)'), value=badge.rarity, min=0, max=1, step=0.01) \
+                        .props('dense').classes('w-40').mark(f'{mark}-rarity')
+                elif badge.metric is not None:
+                    self.filters = [
+                        ui.input(f'{where.field} {where.operator.value.replace("_", " ")}',
+                                 value=', '.join(str(value) for value in where.values))
+                        .props('dense').classes('w-full').mark(f'{mark}-filter-{index}')
+                        for index, where in enumerate(badge.metric.where)]
+                    with ui.grid(columns=2).classes('w-full gap-x-2 gap-y-0'):
+                        self.rule = (
+                            ui.select([a.value for a in Aggregation], label=_('Aggregate'),
+                                      value=badge.aggregation.value).props('dense'),
+                            ui.select({w.value: _(LABELS[w.value]) for w in Window}, label=_('Window'),
+                                      value=badge.window.value).props('dense'),
+                            ui.select({d.value: _(LABELS[d.value]) for d in Direction}, label=_('Direction'),
+                                      value=badge.direction.value).props('dense'),
+                            ui.number(_('Minimum volume'), value=badge.minimum_volume, min=1, step=1, precision=0)
+                            .props('dense').mark(f'{mark}-minimum'))
+
+    def data(self) -> dict[str, Any] | None:
+        """The badge as the rules document has it, or None if dropped; :class:`RulesError` for a value refused."""
+        if not self.kept.value:
+            return None
+        data = self.badge.as_dict() | {'name': self.name.value or ''}
+        what = _('badge {name}').format(name=self.badge.name)
+        if self.rarity is not None:
+            if self.rarity.value is None:
+                raise RulesError(_('{what}: the chance is a number from 0 to 1.').format(what=what))
+            data['rarity'] = float(self.rarity.value)
+        if data['metric'] is not None:
+            data['metric']['where'] = [{**where, 'values': [value.strip() for value in (text.value or '').split(',')
+                                                            if value.strip()]}
+                                       for where, text in zip(data['metric']['where'], self.filters, strict=True)]
+        if self.rule is not None:
+            aggregation, window, direction, minimum = self.rule
+            data |= {'aggregation': aggregation.value, 'window': window.value, 'direction': direction.value,
+                     'minimum_volume': _whole(minimum.value, _('{what}: the minimum volume').format(what=what))}
+        return data
+
+
+class DraftQuest:
+    """One quest of the draft: kept or dropped, its target, reward points and period, as the live quest editor offers
+    them (a recurring quest's period stays: its rounds run from its start until a lead ends it)."""
+
+    def __init__(self, quest: QuestDefinition) -> None:
+        self.quest = quest
+        mark = f'draft-quest-{quest.key}'
+        self.first = floor_day(quest.starts_at)
+        self.last = floor_day(quest.ends_at - timedelta(microseconds=1))
+        with ui.row().classes('w-full no-wrap items-start gap-1'):
+            self.kept = ui.switch(value=True).props('dense').classes('pt-2').mark(mark) \
+                .tooltip(_('Off: the draft has no such quest'))
+            with ui.expansion(quest.title).props('dense').classes('grow min-w-0 text-sm').mark(f'{mark}-open'):
+                ui.label(quest_summary(quest)).classes('text-xs text-grey-7')
+                with ui.row().classes('w-full no-wrap gap-1'):
+                    self.target = ui.number(_('Target (N)'), value=quest.target, min=1, precision=0) \
+                        .props('dense').classes('w-28').mark(f'{mark}-target')
+                    self.points = ui.number(_('Reward points'), value=quest.reward_points, min=0, precision=0) \
+                        .props('dense').classes('w-28').mark(f'{mark}-points')
+                with ui.grid(columns=2).classes('w-full gap-x-2 gap-y-0') as period_fields:
+                    self.preset = ui.select(translated(PRESETS), value=Preset.CUSTOM.value, label=_('Period')) \
+                        .props('dense').classes('col-span-2').mark(f'{mark}-preset')
+                    custom = {'value': Preset.CUSTOM.value}
+                    self.first_day = ui.input(_('First day'), value=self.first.isoformat()).props('dense type=date') \
+                        .mark(f'{mark}-first-day').bind_visibility_from(self.preset, 'value', **custom)
+                    self.last_day = ui.input(_('Last day'), value=self.last.isoformat()).props('dense type=date') \
+                        .mark(f'{mark}-last-day').bind_visibility_from(self.preset, 'value', **custom)
+                if quest.repeat != Repeat.NONE:  # its rounds run from its start until a lead ends it (its own tab)
+                    period_fields.set_visibility(False)
+                    ui.label(_('{repeats}: its rounds keep their period.').format(repeats=_(REPEATS[quest.repeat])))\
+                        .classes('text-xs text-grey-7')
+
+    def data(self, now: datetime) -> dict[str, Any] | None:
+        """The quest as the rules document has it, or None if dropped; :class:`RulesError` for a value refused."""
+        if not self.kept.value:
+            return None
+        what = _('quest {title}').format(title=self.quest.title)
+        data = self.quest.as_dict() | {'target': _whole(self.target.value, _('{what}: the target').format(what=what)),
+                                       'reward_points': _whole(self.points.value,
+                                                               _('{what}: the reward points').format(what=what))}
+        first, last = day_from_input(self.first_day.value), day_from_input(self.last_day.value)
+        if self.quest.repeat != Repeat.NONE or (self.preset.value == Preset.CUSTOM.value and
+                                                 (first, last) == (self.first, self.last)):
+            return data  # its period as it is, to the microsecond (a quest ended early ends when it was ended)
+        try:
+            starts_at, ends_at = period(self.preset.value or '', now, first_day=first, last_day=last)
+        except QuestError as error:
+            raise RulesError(f'{what}: {error}') from None
+        return data | {'starts_at': starts_at.isoformat(), 'ends_at': ends_at.isoformat()}
+
+
+def _whole(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not float(value).is_integer():
+        raise RulesError(_('{what} is a whole number.').format(what=what))
+    return int(value)
 
 
 def _row(agent: AgentWhatIf) -> dict[str, object]:

@@ -9,9 +9,11 @@ from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
 from models import LedgerEntry, StoredEvent
+from services.domain.business_hours import format_calendar
 from services.domain.scoring import ScoringPolicy
 from services.domain.whatif import rules_as_document
 from services.game import whatif as whatif_service
+from services.game.quests import QuestDraft
 from tests.ui.support import agent, demote, log_in, notified, services, set_value, until
 
 
@@ -28,9 +30,17 @@ async def open_whatif(user: User) -> None:
 
 
 async def preview(user: User) -> None:
+    shown = result_tables(user)  # a previous preview's, replaced by this one's
     user.find(marker='whatif-preview').click()
-    await user.should_see(marker='whatif-table', retries=100)
+    await until(lambda: result_tables(user) - shown, message='the preview\'s results to be shown', timeout=30)
     await user.should_see('Replayed', retries=50)
+
+
+def result_tables(user: User) -> set[int]:
+    try:
+        return {table.id for table in user.find(marker='whatif-table').elements}
+    except AssertionError:  # none shown
+        return set()
 
 
 async def test_a_lead_previews_a_draft_then_publishes_it(user: User) -> None:
@@ -143,3 +153,106 @@ async def test_a_draft_without_an_incentive_is_previewed_then_published(user: Us
     assert incentive.id not in {i.id for i in services().incentives.in_force()}
     deleted = await StoredEvent.filter(kind='incentive_deleted').values_list('data', flat=True)
     assert [data['incentive_id'] for data in deleted] == [incentive.id]
+
+
+async def test_a_badge_dropped_from_the_draft_no_longer_changes_hands_and_discard_keeps_it(user: User) -> None:
+    await open_whatif(user)
+    events = await StoredEvent.all().count()
+    await user.should_see(marker='draft-badge-cleaner', retries=50)
+    await preview(user)
+    with user.scope(marker='whatif-changes'):
+        await user.should_see('No badge, level or quest would change hands.')
+    set_value(user, 'draft-badge-cleaner', False)  # Cleaner: most resolutions in 7 days, Ana's under the live rules
+    await preview(user)
+    with user.scope(marker='whatif-changes'):
+        await user.should_see('Badge Cleaner: gained by nobody; lost by Ana', retries=50)
+
+    user.find(marker='whatif-publish').click()  # the badge's own tab removes badges: refused, with the reason
+    await user.should_see('This draft changes the removal of badges: do that in their own tab', retries=50)
+    user.find(marker='whatif-discard').click()
+    await user.should_see('Draft discarded: the live rules are unchanged.', retries=50)
+    await until(lambda: user.find(marker='draft-badge-cleaner').elements.pop().value is True,
+                message='the badge back in the draft')
+    assert services().badges.definition('cleaner') is not None
+    assert await StoredEvent.all().count() == events
+
+
+async def test_a_badge_edited_in_the_draft_is_published(user: User) -> None:
+    await open_whatif(user)
+    await user.should_see(marker='draft-badge-cleaner', retries=50)
+    set_value(user, 'draft-badge-cleaner-minimum', 0)
+    user.find(marker='whatif-preview').click()  # refused: the reason shown, nothing run
+    await user.should_see('badges #', retries=50)
+    await user.should_see('The minimum volume is at least 1')
+    await user.should_not_see(marker='whatif-table')
+    set_value(user, 'draft-badge-cleaner-minimum', None)
+    user.find(marker='whatif-preview').click()
+    await user.should_see('badge Cleaner: the minimum volume is a whole number.', retries=50)
+
+    set_value(user, 'draft-badge-cleaner-minimum', 4)  # Ana resolved 3: nobody reaches it
+    set_value(user, 'draft-badge-cleaner-name', 'Sweeper')
+    await preview(user)
+    with user.scope(marker='whatif-changes'):
+        await user.should_see('Badge Sweeper: gained by nobody; lost by Ana', retries=50)
+    assert services().badges.definition('cleaner').name == 'Cleaner'  # the preview wrote nothing
+    user.find(marker='whatif-publish').click()
+    await user.should_see('Published (1 badge): the draft applies from now on.', retries=50)
+    cleaner = services().badges.definition('cleaner')
+    assert (cleaner.name, cleaner.minimum_volume) == ('Sweeper', 4)
+
+
+async def test_a_quest_target_changed_in_the_draft_completes_it_in_the_preview(user: User) -> None:
+    quest = await services().quests.save(agent('lead'), QuestDraft(title='Resolve 5 today', target=5, preset='today',
+                                                                  reward_points=30, repeat='daily'))
+    await open_whatif(user)
+    await user.should_see(marker=f'draft-quest-{quest.key}', retries=50)
+    set_value(user, f'draft-quest-{quest.key}-target', 3)  # Ana resolved 3 today
+    await preview(user)
+    with user.scope(marker='whatif-changes'):
+        await user.should_see(f'Quest {quest.key} (individual #{agent("ana").id}): completed', retries=50)
+        await user.should_not_see(f'(individual #{agent("bruno").id})')
+
+    set_value(user, f'draft-quest-{quest.key}-target', 2.5)
+    user.find(marker='whatif-preview').click()
+    await user.should_see(f'quest {quest.title}: the target is a whole number.', retries=50)
+    set_value(user, f'draft-quest-{quest.key}-target', 3)
+    user.find(marker='whatif-publish').click()  # quests are published in their own tab: refused, with the reason
+    await user.should_see('This draft changes quests: do that in their own tab', retries=50)
+    assert services().quests.definition(quest.key).target == 5  # live unchanged
+
+
+async def test_a_one_off_quests_period_in_the_draft_is_checked(user: User) -> None:
+    quest = await services().quests.save(agent('lead'), QuestDraft(title='Resolve 3 today', target=3, preset='today',
+                                                                  reward_points=30))
+    await open_whatif(user)
+    await user.should_see(marker=f'draft-quest-{quest.key}', retries=50)
+    first_day, = user.find(marker=f'draft-quest-{quest.key}-first-day').elements
+    with user.client:
+        first_day.set_value('2030-01-01')  # after the last day
+    user.find(marker='whatif-preview').click()
+    await user.should_see(f'quest {quest.title}: The last day comes after the first', retries=50)
+    await user.should_not_see(marker='whatif-table')
+    with user.client:
+        first_day.set_value(quest.starts_at.date().isoformat())
+    set_value(user, f'draft-quest-{quest.key}', False)  # dropped: Ana's completion no longer counts
+    await preview(user)
+    with user.scope(marker='whatif-changes'):
+        await user.should_see(f'Quest {quest.key} (individual #{agent("ana").id}): no longer completed', retries=50)
+
+
+async def test_working_hours_set_in_the_draft_are_published(user: User) -> None:
+    aurora = next(team_id for team_id, name in services().directory.teams.items() if name == 'Aurora')
+    await open_whatif(user)
+    await user.should_see(marker=f'draft-hours-{aurora}', retries=50)
+    user.find(marker=f'draft-hours-{aurora}').type('Mon-Fri 09:00-17:00\nholiday 2026-02-30')
+    user.find(marker='whatif-preview').click()
+    await user.should_see('“2026-02-30” is not a date like 2026-12-25.', retries=50)
+    await user.should_not_see(marker='whatif-table')
+
+    user.find(marker=f'draft-hours-{aurora}').clear().type('Mon-Fri 09:00-17:00\nbreak 12:00-12:30')
+    await preview(user)
+    assert services().working_hours.calendar(aurora) is None  # still 24/7
+    user.find(marker='whatif-publish').click()
+    await user.should_see('Published (working hours of 1 team): the draft applies from now on.', retries=50)
+    assert format_calendar(services().working_hours.calendar(aurora)) == 'Mon-Fri 09:00-17:00\nbreak 12:00-12:30'
+    assert await StoredEvent.filter(kind='working_hours_changed').count() == 1
