@@ -11,7 +11,7 @@ from services.container import build
 from services.helpdesk.sla import SlaService
 from services.platform.clock import ManualClock
 from tests.conftest import START, settings_for_test
-from tests.integration.shared_log_process import heard, say  # the same line protocol with the test
+from tests.integration.shared_log_process import heard, say, watch_leases  # the same line protocol with the test
 
 RETRY_SECONDS = 1.0  # a lease's retry: takeover within about a second (the default, 3 s, is tested by its unit test)
 
@@ -28,19 +28,10 @@ async def main(db_url: str, name: str) -> None:
     await services.start()
     services.scheduler.start()
     say('ready')
-    watcher = asyncio.create_task(watch(services))
+    watcher = asyncio.create_task(watch_leases(services))
     await heard('stop')
     watcher.cancel()
     await services.stop()
-
-
-async def watch(services) -> None:
-    shown: set | None = None
-    while True:
-        if services.leases.held != shown:
-            shown = services.leases.held
-            say('held ' + ','.join(sorted(work.name for work in shown)))
-        await asyncio.sleep(0.05)
 
 
 if __name__ == '__main__':

@@ -3,9 +3,7 @@ sweep; ``kill -9`` it and the other takes every piece of once-only work over wit
 import asyncio
 import os
 import signal
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -14,48 +12,10 @@ from services.platform.clock import ManualClock
 from services.platform.leases import Work
 from simulation.demo import start_demo
 from tests.conftest import settings_for_test
+from tests.integration.children import TIMEOUT, Child
 
-ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 60.0
 TAKEOVER = 10.0  # the issue's bound: another process does the dead one's work within this
 ALL = ','.join(sorted(work.name for work in Work))
-
-
-class Child:
-    """A lease_process.py process and every line it printed so far."""
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.lines: list[str] = []
-        self.changed = asyncio.Event()
-        self.reader = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        assert self.process.stdout is not None
-        while line := await self.process.stdout.readline():
-            self.lines.append(line.decode().strip())
-            self.changed.set()
-
-    def held(self) -> str | None:
-        """What it said it holds last."""
-        return next((line[len('held'):].strip() for line in reversed(self.lines) if line.startswith('held')), None)
-
-    def sweeps(self) -> int:
-        return sum(line.startswith('swept') for line in self.lines)
-
-    async def until(self, condition, *, within: float = TIMEOUT) -> float:
-        """Wait until ``condition()`` holds (checked at each line printed); return when, by ``time.monotonic``."""
-        deadline = time.monotonic() + within
-        while not condition():
-            remaining = deadline - time.monotonic()
-            assert remaining > 0, f'not within {within} s; it printed {self.lines[-10:]}'
-            self.changed.clear()
-            try:
-                await asyncio.wait_for(self.changed.wait(), remaining)
-            except TimeoutError:
-                pass
-            assert self.process.returncode is None or condition(), f'the process ended: {self.lines[-10:]}'
-        return time.monotonic()
 
 
 @pytest.mark.parametrize('db_url', ['postgres'], indirect=True)
@@ -67,10 +27,7 @@ async def test_one_process_sweeps_and_another_takes_over_when_it_is_killed(db_ur
     children: list[Child] = []
     try:
         for name in ('first', 'second'):  # one after the other: the first started takes every lease
-            children.append(Child(await asyncio.create_subprocess_exec(
-                sys.executable, '-m', 'tests.integration.lease_process', db_url, name, cwd=ROOT,
-                env={**os.environ, 'PYTHONPATH': str(ROOT)}, stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE)))
+            children.append(await Child.start('tests.integration.lease_process', db_url, name))
             await children[-1].until(lambda child=children[-1]: 'ready' in child.lines and child.held() is not None)
         first, second = children
         assert first.held() == ALL and second.held() == ''
@@ -87,8 +44,7 @@ async def test_one_process_sweeps_and_another_takes_over_when_it_is_killed(db_ur
     finally:
         for child in children:
             if child.process.returncode is None:
-                assert child.process.stdin is not None
-                child.process.stdin.write(b'stop\n')
+                child.tell('stop')
                 try:
                     await asyncio.wait_for(child.process.wait(), TIMEOUT)
                 except TimeoutError:
