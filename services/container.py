@@ -241,7 +241,7 @@ def build(settings: Settings, *, clock: Clock) -> Services:
     recap = RecapService(clock=clock, game=game, directory=directory, bests=bests, badges=badges, seasons=seasons)
     wellbeing = WellbeingService(clock=clock, game=game, directory=directory, notices=notices, badges=badges)
     working_hours = WorkingHoursService(game=game, directory=directory)
-    rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges,
+    rules = RulesService(clock=clock, game=game, scoring=scoring, levels=levels, badges=badges, quests=quests,
                          incentives=incentives, working_hours=working_hours)
     # the helpdesk
     canned_replies = CannedReplyService(clock=clock, game=game)

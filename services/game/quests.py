@@ -354,6 +354,57 @@ class QuestService:
         else:
             await self._store(actor, quest_from_dict({**quest.as_dict(), 'ends_at': now.isoformat()}))
 
+    async def publish_draft(self, actor: AgentView, quests: Iterable[QuestDefinition]) -> int:
+        """Put a what-if draft's quests in force from now on (:class:`services.game.whatif.RulesService`, in its
+        batch), in one ``QUESTS_CHANGED`` event: each new or changed one as its own tab would save it, and each one the
+        draft leaves out ended now (or dropped, before its start). Quests already over stay as they were. Returns how
+        many quests changed (0: none, nothing recorded).
+
+        :raises ActionError: naming the quest, for a change its own tab would refuse too; nothing changes.
+        """
+        _check_lead(actor)
+        now = self.clock.now()
+        wanted = {quest.key: quest for quest in quests}
+        definitions = dict(self._definitions)
+        dropped, stored = [], []
+        for key, quest in self._definitions.items():
+            if key in wanted or quest.ends_at <= now:
+                continue
+            if quest.starts_at >= now:
+                dropped.append(key)
+                del definitions[key]
+            else:
+                definitions[key] = quest_from_dict({**quest.as_dict(), 'ends_at': now.isoformat()})
+                stored.append(definitions[key])
+        for key, quest in wanted.items():
+            existing = self._definitions.get(key)
+            if existing == quest:
+                continue
+            if existing is not None and existing.ends_at <= now:
+                raise ActionError(_('Quest {title}: it is over, its results stand. Create a new one instead.')
+                                  .format(title=quest.title))
+            if existing is not None and existing.repeat != quest.repeat:
+                raise ActionError(_('Quest {title}: a quest cannot change how it repeats.').format(title=quest.title))
+            if quest.ends_at <= now:
+                raise ActionError(_('Quest {title}: its period is over already.').format(title=quest.title))
+            if quest.reward_badge is not None and ((badge := self.badges.definition(quest.reward_badge)) is None or
+                                                   badge.kind != BadgeKind.AWARDED):
+                raise ActionError(_("Quest {title}: '{badge}' is not a badge given by quests.")
+                                  .format(title=quest.title, badge=quest.reward_badge))
+            definitions[key] = quest
+            stored.append(quest)
+        if not dropped and not stored:
+            return 0
+        async with self.game.unit_of_work() as work:
+            if dropped:
+                await QuestRow.filter(key__in=dropped).delete()
+            for quest in stored:
+                await QuestRow.update_or_create(key=quest.key, defaults=row_fields(quest))
+            await work.record(EventKind.QUESTS_CHANGED, data={'quests': [q.as_dict() for q in definitions.values()],
+                                                               'by': actor.id})
+            work.after_commit(lambda: setattr(self, '_definitions', definitions))
+        return len(dropped) + len(stored)
+
     async def _store(self, actor: AgentView, quest: QuestDefinition | None, *, drop: str = '') -> None:
         definitions = {key: q for key, q in self._definitions.items() if key != drop}
         if quest is not None:

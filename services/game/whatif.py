@@ -24,7 +24,7 @@ from services.domain.whatif import Cancelled, FloorAgent, RuleSet, WhatIf, perio
 from services.game.badges import BADGE_SEED, BadgeService, definition_from_row
 from services.game.incentives import IncentiveService
 from services.game.levels import LevelService
-from services.game.quests import stored_definitions
+from services.game.quests import QuestService, stored_definitions
 from services.game.scoring import ScoringService, initial_policy, stored_policies
 from services.game.working_hours import WorkingHoursService, calendars_before
 from services.platform.clock import Clock
@@ -124,12 +124,14 @@ class RulesService:
     """What the game page's what-if does: the live rules, a lead's preview of a draft, and publishing it."""
 
     def __init__(self, *, clock: Clock, game: GameService, scoring: ScoringService, levels: LevelService,
-                 badges: BadgeService, incentives: IncentiveService, working_hours: WorkingHoursService) -> None:
+                 badges: BadgeService, quests: QuestService, incentives: IncentiveService,
+                 working_hours: WorkingHoursService) -> None:
         self.clock = clock
         self.game = game
         self.scoring = scoring
         self.levels = levels
         self.badges = badges
+        self.quests = quests
         self.incentives = incentives
         self.working_hours = working_hours
 
@@ -143,23 +145,15 @@ class RulesService:
 
     async def publish(self, actor: AgentView, draft: RuleSet) -> list[str]:
         """Put the draft in force from now on, in one transaction (all or nothing): its scoring values (with the
-        minimum volume) and levels, its new or edited badges, and its incentives (new, edited, ended), each change the
-        one event an edit in its own tab records. Quests and the removal of a badge are refused: their own tab does
-        them (a quest's period is set there). Returns what changed."""
+        minimum volume) and levels, its new or edited badges, its quests (new, edited, ended), its incentives (new,
+        edited, ended) and working hours, each change the event an edit in its own tab records. The removal of a badge
+        is refused: no tab removes one (its holders would lose what they earned). Returns what changed."""
         _check_lead(actor)
         live = await live_rules()
         live_badges = {badge.key: badge for badge in live.badges}
-        quests = set(draft.quests) != set(live.quests)
-        removes_badges = bool(set(live_badges) - {badge.key for badge in draft.badges})
-        if quests and removes_badges:
-            raise ActionError(_('This draft changes quests and the removal of badges: do that in their own tab (the '
-                                'preview shows it). Nothing was published.'))
-        if quests:
-            raise ActionError(_('This draft changes quests: do that in their own tab (the preview shows it). Nothing '
-                                'was published.'))
-        if removes_badges:
-            raise ActionError(_('This draft changes the removal of badges: do that in their own tab (the preview shows '
-                                'it). Nothing was published.'))
+        if set(live_badges) - {badge.key for badge in draft.badges}:
+            raise ActionError(_('This draft removes badges, which the game cannot do (their holders would lose what '
+                                'they earned): keep them in the draft. Nothing was published.'))
         # translations are no rule (not compared with the definitions) but a draft publishes them too
         badges = [badge for badge in draft.badges if (in_force := live_badges.get(badge.key)) != badge or
                   in_force is not None and in_force.translations != badge.translations]
@@ -179,6 +173,7 @@ class RulesService:
                     published.append(_('levels'))
                 for badge in badges:
                     await self.badges.save(actor, badge.as_dict())
+                quests = await self.quests.publish_draft(actor, draft.quests)
                 for incentive in incentives:  # an incentive the live game does not know is a new one
                     await self.incentives.save(actor, incentive if incentive.id in live_incentives else
                                                replace(incentive, id=0))
@@ -193,6 +188,7 @@ class RulesService:
         # what was published, in the words of the lead who published it (the handler runs in their tab)
         published += [ngettext('{count} badge', '{count} badges', len(badges)).format(count=len(badges))] \
             if badges else []
+        published += [ngettext('{count} quest', '{count} quests', quests).format(count=quests)] if quests else []
         changes = len(incentives) + len(ended)
         published += [ngettext('{count} incentive change', '{count} incentive changes', changes).format(
             count=changes)] if changes else []

@@ -13,8 +13,11 @@ import pytest
 from models import AgentScore, BadgeHolding, DailyPoints, LedgerEntry, LevelReached, ScoringPolicyRow, StoredEvent
 from services.container import Services
 from services.domain.errors import ActionError
+from services.domain.events import EventKind
 from services.domain.leaderboard import Period
+from services.domain.quests import Repeat
 from services.domain.whatif import Cancelled, rules_as_document
+from services.game.quests import QuestDraft
 from services.game.rebuild import differences, replay
 from services.game.whatif import Preview, live_rules
 from services.platform.clock import ManualClock
@@ -159,7 +162,7 @@ async def test_publish_is_for_leads_and_all_or_nothing(services: Services, ana: 
         await services.rules.publish(ana, draft)
     with pytest.raises(ActionError, match='Only a team lead'):
         services.rules.preview(ana, draft, days=7)
-    with pytest.raises(ActionError, match='This draft changes the removal of badges: do that in their own tab'):
+    with pytest.raises(ActionError, match='This draft removes badges, which the game cannot do'):
         await services.rules.publish(lead, replace(draft, badges=live.badges[1:]))
     broken = replace(draft, levels=(*draft.levels[:2], replace(draft.levels[2], title='  ')))
     with pytest.raises(ActionError):  # the levels are refused after the scoring values were saved: both undone
@@ -195,4 +198,26 @@ async def test_publishing_badges_and_incentives_of_an_imported_draft(services: S
     assert sorted(kinds) == sorted(['badges_changed', 'incentive_saved', 'incentive_saved',
                                     *['incentive_deleted'] * len(others)])
     await services.badges.settle()
+    assert await differences(await replay()) == []
+
+
+async def test_a_drafts_quests_are_published_as_one_quest_edit(services: Services, lead: AgentView,
+                                                               clock: ManualClock) -> None:
+    kept = await services.quests.save(lead, QuestDraft(title='Resolve 5 today', target=5, preset='today',
+                                                       reward_points=30, repeat='daily'))
+    left_out = await services.quests.save(lead, QuestDraft(title='Three good ratings', kind='rated', rating='good',
+                                                           target=3, preset='this_week', reward_points=20))
+    clock.advance(timedelta(minutes=5))  # both running
+    live = await live_rules()
+    draft = replace(live, quests=tuple(replace(quest, target=4) if quest.key == kept.key else quest
+                                       for quest in live.quests if quest.key != left_out.key))
+    with pytest.raises(ActionError, match='Quest Resolve 5 today: a quest cannot change how it repeats'):
+        await services.rules.publish(lead, replace(draft, quests=tuple(
+            replace(quest, repeat=Repeat.NONE) if quest.key == kept.key else quest for quest in draft.quests)))
+    edits = await StoredEvent.filter(kind=EventKind.QUESTS_CHANGED.value).count()
+
+    assert await services.rules.publish(lead, draft) == ['2 quests']
+    assert services.quests.definition(kept.key).target == 4
+    assert services.quests.definition(left_out.key).ends_at == clock.now()  # ended now: what it gave stays
+    assert await StoredEvent.filter(kind=EventKind.QUESTS_CHANGED.value).count() == edits + 1
     assert await differences(await replay()) == []

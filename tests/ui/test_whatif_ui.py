@@ -10,6 +10,7 @@ from nicegui.testing import User
 
 from models import LedgerEntry, StoredEvent
 from services.domain.business_hours import format_calendar
+from services.domain.events import EventKind
 from services.domain.scoring import ScoringPolicy
 from services.domain.whatif import rules_as_document
 from services.game import whatif as whatif_service
@@ -167,8 +168,8 @@ async def test_a_badge_dropped_from_the_draft_no_longer_changes_hands_and_discar
     with user.scope(marker='whatif-changes'):
         await user.should_see('Badge Cleaner: gained by nobody; lost by Ana', retries=50)
 
-    user.find(marker='whatif-publish').click()  # the badge's own tab removes badges: refused, with the reason
-    await user.should_see('This draft changes the removal of badges: do that in their own tab', retries=50)
+    user.find(marker='whatif-publish').click()  # no tab removes a badge: refused, with the reason
+    await user.should_see('This draft removes badges, which the game cannot do', retries=50)
     user.find(marker='whatif-discard').click()
     await user.should_see('Draft discarded: the live rules are unchanged.', retries=50)
     await until(lambda: user.find(marker='draft-badge-cleaner').elements.pop().value is True,
@@ -216,9 +217,11 @@ async def test_a_quest_target_changed_in_the_draft_completes_it_in_the_preview(u
     user.find(marker='whatif-preview').click()
     await user.should_see(f'quest {quest.title}: the target is a whole number.', retries=50)
     set_value(user, f'draft-quest-{quest.key}-target', 3)
-    user.find(marker='whatif-publish').click()  # quests are published in their own tab: refused, with the reason
-    await user.should_see('This draft changes quests: do that in their own tab', retries=50)
-    assert services().quests.definition(quest.key).target == 5  # live unchanged
+    events = await StoredEvent.filter(kind=EventKind.QUESTS_CHANGED.value).count()
+    user.find(marker='whatif-publish').click()
+    await user.should_see('Published (1 quest): the draft applies from now on.', retries=50)
+    assert services().quests.definition(quest.key).target == 3  # live now, in one quest edit
+    assert await StoredEvent.filter(kind=EventKind.QUESTS_CHANGED.value).count() == events + 1
 
 
 async def test_a_one_off_quests_period_in_the_draft_is_checked(user: User) -> None:
