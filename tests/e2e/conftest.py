@@ -1,8 +1,13 @@
 """End-to-end fixtures: the real server as a subprocess on a fresh SQLite file, and Debian's Chromium via Playwright."""
+import contextlib
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Playwright, sync_playwright
@@ -29,25 +34,45 @@ def server_env() -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True, slots=True)
+class SeededFloor:
+    """A SQLite file with the demo floor plus one customer whose name is HTML, which every e2e server gets a copy of."""
+    path: Path
+    hostile_conversation_id: int
+
+
+@pytest.fixture(scope='package')
+def seeded_floor(tmp_path_factory: pytest.TempPathFactory, migrated: MigratedTemplates) -> SeededFloor:
+    """Seed once for the whole package, by a separate process (the demo floor through the real services, as
+    ``hostile_seed`` does it): starting Python and importing the app is most of its ~5 s, which each module paid.
+
+    Reusing it later is safe because the demo server's clock continues from the last stored event when that is later
+    than now (``start_demo``), and a seeding done on a Monday in working hours is at most this package's run old when a
+    server opens its copy (well under the scoring's one-hour fast-resolution limit).
+    """
+    path = tmp_path_factory.mktemp('seeded') / 'seeded.sqlite3'
+    migrated.copy_sqlite(path)  # neither the seeding process nor the servers migrate it again
+    seeded = subprocess.run([sys.executable, '-m', 'tests.e2e.hostile_seed', f'sqlite://{path}'], cwd=ROOT,
+                            env=server_env(), capture_output=True, text=True, timeout=60)
+    assert seeded.returncode == 0, f'seeding failed:\n{seeded.stdout}\n{seeded.stderr}'
+    with contextlib.closing(sqlite3.connect(path)) as connection:  # the log into the file: the file alone is the copy
+        connection.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+    return SeededFloor(path=path, hostile_conversation_id=int(seeded.stdout.strip().splitlines()[-1]))
+
+
 @pytest.fixture(scope='module')
 def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest,
-           migrated: MigratedTemplates) -> Iterator[Server]:
-    """The app as users run it: ``python main.py`` on a free port and a fresh SQLite file (a copy of the
-    migrated template), simulator off.
+           seeded_floor: SeededFloor) -> Iterator[Server]:
+    """The app as users run it: ``python main.py`` on a free port and a fresh SQLite file (a copy of the seeded
+    floor: demo floor plus one customer whose name is HTML), simulator off.
 
-    The database is seeded first (demo floor plus one customer whose name is HTML) by a separate process. A test module
-    may set ``SERVER_ENV`` (a dict) to serve with more settings, and ``EXPECTED_ERRORS`` (strings) to name the log
-    lines its tests provoke on purpose.
+    A test module may set ``SERVER_ENV`` (a dict) to serve with more settings, and ``EXPECTED_ERRORS`` (strings) to
+    name the log lines its tests provoke on purpose.
     """
     tmp = tmp_path_factory.mktemp('e2e')
-    migrated.copy_sqlite(tmp / 'e2e.sqlite3')  # neither the seeding process nor the server migrates it again
+    shutil.copyfile(seeded_floor.path, tmp / 'e2e.sqlite3')
     db_url = f'sqlite://{tmp / "e2e.sqlite3"}'
     env = server_env() | getattr(request.module, 'SERVER_ENV', {})
-    seeded = subprocess.run([sys.executable, '-m', 'tests.e2e.hostile_seed', db_url], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
-    assert seeded.returncode == 0, f'seeding failed:\n{seeded.stdout}\n{seeded.stderr}'
-    hostile_conversation_id = int(seeded.stdout.strip().splitlines()[-1])
-
     port = free_port()
     log = tmp / 'server.log'
     with log.open('w') as log_file:
@@ -56,7 +81,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
     url = f'http://127.0.0.1:{port}'
     try:
         wait_until_serving(process, f'{url}/login', log)
-        yield Server(url=url, log=log, hostile_conversation_id=hostile_conversation_id)
+        yield Server(url=url, log=log, hostile_conversation_id=seeded_floor.hostile_conversation_id)
     finally:
         returncode = stop(process)
     output = log.read_text()
@@ -69,16 +94,17 @@ def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
     assert 'Traceback' not in after, f'error on exit:\n{output}'
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='package')
 def playwright() -> Iterator[Playwright]:
-    """Module-scoped on purpose: sync Playwright runs an event loop in this thread while it is open, and the async
-    tests of later modules (pytest-asyncio) cannot start theirs until it is closed."""
+    """Package-scoped on purpose, not session-scoped: sync Playwright runs an event loop in this thread while it is
+    open, and the async tests that run after this package (pytest-asyncio) cannot start theirs until it is closed."""
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='package')
 def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One Chromium for every e2e module; each tab still gets its own context (cookies, storage), see ``new_tab``."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()

@@ -1,6 +1,5 @@
 """The wall display in a real headless Chromium (issue 15): a lead creates a display and reads its code, the TV pairs
 with it and celebrates what the floor does, and after the server restarts it comes back paired by itself."""
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -9,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import MigratedTemplates
+from tests.e2e.conftest import server_env
 from tests.e2e.support import ROOT, free_port, pair_display, stop, wait_until_serving
 
 pytestmark = pytest.mark.e2e
@@ -17,7 +18,8 @@ pytestmark = pytest.mark.e2e
 class KioskServer:
     """The app with its simulator running (the floor earns levels and badges), restartable on the same database."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, migrated: MigratedTemplates) -> None:
+        migrated.copy_sqlite(tmp / 'kiosk.sqlite3')  # the server seeds the demo floor, but migrates nothing
         self.db_url = f'sqlite://{tmp / "kiosk.sqlite3"}'
         self.port = free_port()
         self.url = f'http://127.0.0.1:{self.port}'
@@ -25,13 +27,10 @@ class KioskServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = {key: value for key, value in os.environ.items()
-               if not key.startswith(('DESKQUEST_', 'NICEGUI_', 'PYTEST_'))}
-        env.update(DESKQUEST_ARGON2_MEMORY_KIB='1024', DESKQUEST_STORAGE_SECRET='e2e secret', PYTHONUNBUFFERED='1')
         with self.log.open('a') as log_file:
             self.process = subprocess.Popen(
                 [sys.executable, 'main.py', '--port', str(self.port), '--db-url', self.db_url, '--sim-speed', '60'],
-                cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+                cwd=ROOT, env=server_env(), stdout=log_file, stderr=subprocess.STDOUT)
         wait_until_serving(self.process, f'{self.url}/login', self.log)
 
     def stop(self) -> None:
@@ -40,8 +39,8 @@ class KioskServer:
 
 
 @pytest.fixture
-def kiosk_server(tmp_path: Path) -> Iterator[KioskServer]:
-    server = KioskServer(tmp_path)
+def kiosk_server(tmp_path: Path, migrated: MigratedTemplates) -> Iterator[KioskServer]:
+    server = KioskServer(tmp_path, migrated)
     server.start()
     try:
         yield server

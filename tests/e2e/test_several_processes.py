@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from services.platform.sessions import CLOCK_SLACK_SECONDS, WATCH_SECONDS
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, MigratedTemplates
 from tests.e2e.conftest import server_env
 from tests.e2e.support import ROOT, free_port, log_in, stop, wait_until_serving
 
@@ -43,14 +43,16 @@ class Floor:
 
 
 @pytest.fixture(scope='module')
-def floor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Floor]:
-    """A fresh PostgreSQL database served by two processes, ``app1`` and ``app2`` (demo floor, no simulator): the first
-    seeds the floor, the second starts once it serves, as a person adding a process would."""
+def floor(tmp_path_factory: pytest.TempPathFactory, migrated: MigratedTemplates) -> Iterator[Floor]:
+    """A fresh PostgreSQL database (a copy of the session's migrated template) served by two processes, ``app1`` and
+    ``app2`` (demo floor, no simulator): the first seeds the floor, the second starts once it serves, as a person
+    adding a process would."""
     if not PG_URL:
         pytest.skip('set DESKQUEST_TEST_PG_URL: several processes share a floor on PostgreSQL only')
     tmp = tmp_path_factory.mktemp('several')
     name = f'deskquest_e2e_{uuid.uuid4().hex[:12]}'
-    subprocess.run(['psql', PG_URL, '-q', '-c', f'CREATE DATABASE {name}'], check=True, timeout=30)
+    subprocess.run(['psql', PG_URL, '-q', '-c', f'CREATE DATABASE {name} TEMPLATE {migrated.postgres()}'], check=True,
+                   timeout=30)
     db_url = PG_URL.rsplit('/', 1)[0] + f'/{name}'
     processes: list[Process] = []
     try:
