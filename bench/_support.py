@@ -281,10 +281,12 @@ class SimTab:
     """
 
     def __init__(self, session: aiohttp.ClientSession, url: str, *, kind: str,
-                 on_frame: Callable[['SimTab', float, str], None], expect: str | None = None) -> None:
+                 on_frame: Callable[['SimTab', float, str], None], expect: str | None = None,
+                 language: str = 'en') -> None:
         self.session = session
         self.url = url
         self.kind = kind
+        self.language = language  # the one its browser chose: misses are counted per language too
         self.expect = expect  # text the page must carry (a paired kiosk's display name): not a login or pairing screen
         self.on_frame = on_frame
         self.client_id = ''

@@ -119,7 +119,8 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
 
         for index in range(args.tabs):
             tabs.append(SimTab(logged_in[index % len(people)], f'{server.url}/', kind='agent',
-                               on_frame=tracker.on_frame, expect=WORKSPACE_TITLE))
+                               on_frame=tracker.on_frame, expect=WORKSPACE_TITLE,
+                               language=languages[index % len(people) % len(languages)]))
         await bench_post(control, server, 'reset')
         tabs += await paired_kiosks(control, server, args.kiosks, session, tracker, languages)
         handled = (await bench_get(control, server, 'monitor'))['handled'] if args.monitors else None
@@ -138,7 +139,8 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
                     speaking(jar, server.url, languages[index % len(languages)])
             tabs += [SimTab(lead_sessions[index % len(lead_sessions)], f'{server.url}/monitor', kind='monitor',
                             on_frame=tracker.on_frame,
-                            expect='Live monitor' if len(languages) == 1 else MONITOR_COMPONENT)
+                            expect='Live monitor' if len(languages) == 1 else MONITOR_COMPONENT,
+                            language=languages[index % len(lead_sessions) % len(languages)])
                      for index in range(args.monitors)]
         started = time.perf_counter()
         await gather_limited((tab.open_patiently() for tab in tabs), args.concurrency)
@@ -177,6 +179,7 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
         kiosks, kiosk_missed, kiosk_invalid = tracker.latencies('kiosk')
         monitors, monitor_missed, monitor_invalid = tracker.latencies('monitor')
         commits = {probe.number: probe.commit for probe in tracker.probes}
+        unseen = missed_by_language(tabs)  # before a boss round adds its own probes to the tabs' pending ones
         shown = [at - commits[number] for number, at, _ in seen]
         painted = [at - commits[number] for number, _, at in seen]
         fight = await boss_round(args, control, server, tracker, board, handled, tabs) if args.boss else None
@@ -190,7 +193,8 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
             'page_kb': median([tab.page_bytes for tab in tabs if tab.kind == 'agent']) / 1024,
             'elements_per_tab': after_open['elements'] / max(1, after_open['clients']),
             'rss_mb': after_open['rss'] / 2 ** 20, 'rss_end_mb': stats['rss'] / 2 ** 20,
-            'agent': agents, 'missed': missed, 'invalid': invalid + kiosk_invalid + monitor_invalid,
+            'agent': agents, 'missed': missed, 'missed_by_language': unseen,
+            'invalid': invalid + kiosk_invalid + monitor_invalid,
             'kiosk': kiosks, 'kiosk_missed': kiosk_missed, 'monitor': monitors, 'monitor_missed': monitor_missed,
             'kind_frames': {kind: sum(tab.frames for tab in tabs if tab.kind == kind) / max(1, sum(
                 1 for tab in tabs if tab.kind == kind)) for kind in ('agent', 'kiosk', 'monitor')},
@@ -291,6 +295,17 @@ async def boss_round(args: argparse.Namespace, control: aiohttp.ClientSession, s
             'stall_samples': await bench_get(control, server, 'stall_samples')}  # in --json: what the loop ran
 
 
+def missed_by_language(tabs: list[SimTab]) -> dict[str, dict[str, dict[int, int]]]:
+    """Tab kind -> language -> probe -> how many of those tabs never saw it: a language whose tabs miss the same
+    probes lost a broadcast; misses spread thinly over probes and languages are tabs falling behind."""
+    unseen: dict[str, dict[str, dict[int, int]]] = {}
+    for tab in tabs:
+        counts = unseen.setdefault(tab.kind, {}).setdefault(tab.language, {})
+        for number in tab.pending:
+            counts[number] = counts.get(number, 0) + 1
+    return unseen
+
+
 def round_latencies(tracker: Tracker, kind: str, probes: list[Probe]) -> tuple[list[float], int, int]:
     """:meth:`Tracker.latencies` over one round's probes."""
     part = Tracker(cumulative=tracker.cumulative)
@@ -313,7 +328,8 @@ async def paired_kiosks(control: aiohttp.ClientSession, server: Any, count: int,
         if display['code'] is not None:
             await pair(browser, server.url, display['code'])
         tabs.append(SimTab(browser, f'{server.url}/kiosk', kind='kiosk', on_frame=tracker.on_frame,
-                           expect=name if display['code'] is not None else None))
+                           expect=name if display['code'] is not None else None,
+                           language=language.get('language', 'en')))
     return tabs
 
 
@@ -382,6 +398,10 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     lines.append(['(probe, tab) pairs missed: dashboards / kiosks / monitors; invalid']
                  + [f'{result["missed"]} / {result["kiosk_missed"]} / {result["monitor_missed"]}; {result["invalid"]}'
                     for result, _ in rows] + ([''] if base else []))
+    if args.languages:
+        lines.append(['dashboard pairs missed per language'] + [', '.join(
+            f'{language} {sum(counts.values())}' for language, counts in result['missed_by_language'].get(
+                'agent', {}).items()) for result, _ in rows] + ([''] if base else []))
     lines.append(['error pages while opening / sockets dropped / pages reloaded']
                  + [f'{result["errors"]} / {result["drops"]} / {result["reloads"]}'
                                                                         for result, _ in rows] + ([''] if base else []))
