@@ -194,6 +194,7 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
             'elements_per_tab': after_open['elements'] / max(1, after_open['clients']),
             'rss_mb': after_open['rss'] / 2 ** 20, 'rss_end_mb': stats['rss'] / 2 ** 20,
             'agent': agents, 'missed': missed, 'missed_by_language': unseen,
+            'superseded': tracker.superseded.get('agent', 0),
             'invalid': invalid + kiosk_invalid + monitor_invalid,
             'kiosk': kiosks, 'kiosk_missed': kiosk_missed, 'monitor': monitors, 'monitor_missed': monitor_missed,
             'kind_frames': {kind: sum(tab.frames for tab in tabs if tab.kind == kind) / max(1, sum(
@@ -398,6 +399,8 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     lines.append(['(probe, tab) pairs missed: dashboards / kiosks / monitors; invalid']
                  + [f'{result["missed"]} / {result["kiosk_missed"]} / {result["monitor_missed"]}; {result["invalid"]}'
                     for result, _ in rows] + ([''] if base else []))
+    lines.append(['dashboard pairs seen through a later total of the same agent']
+                 + [str(result['superseded']) for result, _ in rows] + ([''] if base else []))
     if args.languages:
         lines.append(['dashboard pairs missed per language'] + [', '.join(
             f'{language} {sum(counts.values())}' for language, counts in result['missed_by_language'].get(
