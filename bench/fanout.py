@@ -23,7 +23,9 @@ monitor is a lead logged in at ``/monitor``, which shows no points: there an eve
 with the agent's new count of resolutions today (since 15's fan-out work only the rows that changed are sent). Kiosks
 and monitors redraw from a view recomputed once per burst (before that work, at most once a second for kiosks and
 half-second for monitors), so for them a frame carrying an event also counts for the earlier events (see
-``Tracker``).
+``Tracker``). The boards rank once per burst too: when the driver runs late and sends events back to back, an agent
+scoring twice within one ranking never shows the first total, so a dashboard frame carrying an agent's total also
+counts for that agent's earlier events (reported as pairs "seen through a later total").
 
 With ``--boss`` (issue 20) the same tabs then get a second round of the same events with a queue boss fight running
 (``POST /_bench/boss``: a health no run beats, so no victory award moves the totals): every scoring event is a
@@ -33,7 +35,9 @@ side, measured in the same run on the same server.
 With ``--languages`` (issue 16) each variant is measured twice in the same run: English only, then with the floor split
 across English, French, Dutch and Latvian (each dashboard's and monitor's browser chooses one in turn, as the
 ``deskquest_language`` cookie a person's choice sets; each kiosk is a display its lead set to one). Boards are encoded
-once per language in use, so the split should cost little; both are reported side by side.
+once per language in use, so the split should cost little; both are reported side by side, with the dashboards'
+missed pairs per language (in ``--json``, per probe: a language that lost a broadcast misses the same probes on all
+its tabs).
 """
 import argparse
 import asyncio
