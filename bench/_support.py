@@ -281,10 +281,12 @@ class SimTab:
     """
 
     def __init__(self, session: aiohttp.ClientSession, url: str, *, kind: str,
-                 on_frame: Callable[['SimTab', float, str], None], expect: str | None = None) -> None:
+                 on_frame: Callable[['SimTab', float, str], None], expect: str | None = None,
+                 language: str = 'en') -> None:
         self.session = session
         self.url = url
         self.kind = kind
+        self.language = language  # the one its browser chose: misses are counted per language too
         self.expect = expect  # text the page must carry (a paired kiosk's display name): not a login or pairing screen
         self.on_frame = on_frame
         self.client_id = ''
@@ -565,12 +567,18 @@ class Tracker:
     events at once and an agent scoring twice in one interval never shows the first total. For those ``cumulative``
     kinds, a frame carrying a probe also shows every earlier probe: its view was computed after this commit, hence
     after theirs (the app commits one event at a time), so their events are on that screen too.
+
+    The boards are ranked once per burst too (at most every 100 ms): when the driver runs late it sends its events back
+    to back, and an agent scoring twice within one ranking never shows the first total on any board either. So on a
+    dashboard a frame carrying an agent's total also shows that agent's earlier probes (``superseded`` counts those
+    pairs); it does not stand for other agents' probes, so a board message that never arrived still shows as missed.
     """
 
     def __init__(self, cumulative: Iterable[str] = ('kiosk', 'monitor')) -> None:
         self.probes: list[Probe] = []
         self.tabs: list[SimTab] = []
         self.cumulative = frozenset(cumulative)
+        self.superseded: dict[str, int] = {}  # tab kind -> (probe, tab) pairs seen only through a later total
 
     def watch(self, tab: SimTab) -> None:
         self.tabs.append(tab)
@@ -587,6 +595,12 @@ class Tracker:
                 if (pattern := self.probes[number].pattern_for(tab.kind)) is not None and pattern.search(data)]
         if seen and tab.kind in self.cumulative:
             seen = [number for number in tab.pending if number <= seen[-1]]  # pending is in probe order
+        elif seen:
+            latest = {self.probes[number].agent_id: number for number in seen}  # in probe order: the last one wins
+            shown = set(seen)
+            seen = [number for number in tab.pending if number <= latest.get(self.probes[number].agent_id, -1)]
+            if len(seen) > len(shown):
+                self.superseded[tab.kind] = self.superseded.get(tab.kind, 0) + len(seen) - len(shown)
         for number in seen:
             self.probes[number].frames.setdefault(tab.kind, []).append(arrived)
         if seen:

@@ -23,7 +23,9 @@ monitor is a lead logged in at ``/monitor``, which shows no points: there an eve
 with the agent's new count of resolutions today (since 15's fan-out work only the rows that changed are sent). Kiosks
 and monitors redraw from a view recomputed once per burst (before that work, at most once a second for kiosks and
 half-second for monitors), so for them a frame carrying an event also counts for the earlier events (see
-``Tracker``).
+``Tracker``). The boards rank once per burst too: when the driver runs late and sends events back to back, an agent
+scoring twice within one ranking never shows the first total, so a dashboard frame carrying an agent's total also
+counts for that agent's earlier events (reported as pairs "seen through a later total").
 
 With ``--boss`` (issue 20) the same tabs then get a second round of the same events with a queue boss fight running
 (``POST /_bench/boss``: a health no run beats, so no victory award moves the totals): every scoring event is a
@@ -33,7 +35,9 @@ side, measured in the same run on the same server.
 With ``--languages`` (issue 16) each variant is measured twice in the same run: English only, then with the floor split
 across English, French, Dutch and Latvian (each dashboard's and monitor's browser chooses one in turn, as the
 ``deskquest_language`` cookie a person's choice sets; each kiosk is a display its lead set to one). Boards are encoded
-once per language in use, so the split should cost little; both are reported side by side.
+once per language in use, so the split should cost little; both are reported side by side, with the dashboards'
+missed pairs per language (in ``--json``, per probe: a language that lost a broadcast misses the same probes on all
+its tabs).
 """
 import argparse
 import asyncio
@@ -119,7 +123,8 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
 
         for index in range(args.tabs):
             tabs.append(SimTab(logged_in[index % len(people)], f'{server.url}/', kind='agent',
-                               on_frame=tracker.on_frame, expect=WORKSPACE_TITLE))
+                               on_frame=tracker.on_frame, expect=WORKSPACE_TITLE,
+                               language=languages[index % len(people) % len(languages)]))
         await bench_post(control, server, 'reset')
         tabs += await paired_kiosks(control, server, args.kiosks, session, tracker, languages)
         handled = (await bench_get(control, server, 'monitor'))['handled'] if args.monitors else None
@@ -138,7 +143,8 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
                     speaking(jar, server.url, languages[index % len(languages)])
             tabs += [SimTab(lead_sessions[index % len(lead_sessions)], f'{server.url}/monitor', kind='monitor',
                             on_frame=tracker.on_frame,
-                            expect='Live monitor' if len(languages) == 1 else MONITOR_COMPONENT)
+                            expect='Live monitor' if len(languages) == 1 else MONITOR_COMPONENT,
+                            language=languages[index % len(lead_sessions) % len(languages)])
                      for index in range(args.monitors)]
         started = time.perf_counter()
         await gather_limited((tab.open_patiently() for tab in tabs), args.concurrency)
@@ -177,6 +183,7 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
         kiosks, kiosk_missed, kiosk_invalid = tracker.latencies('kiosk')
         monitors, monitor_missed, monitor_invalid = tracker.latencies('monitor')
         commits = {probe.number: probe.commit for probe in tracker.probes}
+        unseen = missed_by_language(tabs)  # before a boss round adds its own probes to the tabs' pending ones
         shown = [at - commits[number] for number, at, _ in seen]
         painted = [at - commits[number] for number, _, at in seen]
         fight = await boss_round(args, control, server, tracker, board, handled, tabs) if args.boss else None
@@ -190,7 +197,9 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
             'page_kb': median([tab.page_bytes for tab in tabs if tab.kind == 'agent']) / 1024,
             'elements_per_tab': after_open['elements'] / max(1, after_open['clients']),
             'rss_mb': after_open['rss'] / 2 ** 20, 'rss_end_mb': stats['rss'] / 2 ** 20,
-            'agent': agents, 'missed': missed, 'invalid': invalid + kiosk_invalid + monitor_invalid,
+            'agent': agents, 'missed': missed, 'missed_by_language': unseen,
+            'superseded': tracker.superseded.get('agent', 0),
+            'invalid': invalid + kiosk_invalid + monitor_invalid,
             'kiosk': kiosks, 'kiosk_missed': kiosk_missed, 'monitor': monitors, 'monitor_missed': monitor_missed,
             'kind_frames': {kind: sum(tab.frames for tab in tabs if tab.kind == kind) / max(1, sum(
                 1 for tab in tabs if tab.kind == kind)) for kind in ('agent', 'kiosk', 'monitor')},
@@ -291,6 +300,17 @@ async def boss_round(args: argparse.Namespace, control: aiohttp.ClientSession, s
             'stall_samples': await bench_get(control, server, 'stall_samples')}  # in --json: what the loop ran
 
 
+def missed_by_language(tabs: list[SimTab]) -> dict[str, dict[str, dict[int, int]]]:
+    """Tab kind -> language -> probe -> how many of those tabs never saw it: a language whose tabs miss the same
+    probes lost a broadcast; misses spread thinly over probes and languages are tabs falling behind."""
+    unseen: dict[str, dict[str, dict[int, int]]] = {}
+    for tab in tabs:
+        counts = unseen.setdefault(tab.kind, {}).setdefault(tab.language, {})
+        for number in tab.pending:
+            counts[number] = counts.get(number, 0) + 1
+    return unseen
+
+
 def round_latencies(tracker: Tracker, kind: str, probes: list[Probe]) -> tuple[list[float], int, int]:
     """:meth:`Tracker.latencies` over one round's probes."""
     part = Tracker(cumulative=tracker.cumulative)
@@ -313,7 +333,8 @@ async def paired_kiosks(control: aiohttp.ClientSession, server: Any, count: int,
         if display['code'] is not None:
             await pair(browser, server.url, display['code'])
         tabs.append(SimTab(browser, f'{server.url}/kiosk', kind='kiosk', on_frame=tracker.on_frame,
-                           expect=name if display['code'] is not None else None))
+                           expect=name if display['code'] is not None else None,
+                           language=language.get('language', 'en')))
     return tabs
 
 
@@ -382,6 +403,12 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     lines.append(['(probe, tab) pairs missed: dashboards / kiosks / monitors; invalid']
                  + [f'{result["missed"]} / {result["kiosk_missed"]} / {result["monitor_missed"]}; {result["invalid"]}'
                     for result, _ in rows] + ([''] if base else []))
+    lines.append(['dashboard pairs seen through a later total of the same agent']
+                 + [str(result['superseded']) for result, _ in rows] + ([''] if base else []))
+    if args.languages:
+        lines.append(['dashboard pairs missed per language'] + [', '.join(
+            f'{language} {sum(counts.values())}' for language, counts in result['missed_by_language'].get(
+                'agent', {}).items()) for result, _ in rows] + ([''] if base else []))
     lines.append(['error pages while opening / sockets dropped / pages reloaded']
                  + [f'{result["errors"]} / {result["drops"]} / {result["reloads"]}'
                                                                         for result, _ in rows] + ([''] if base else []))

@@ -1,4 +1,5 @@
 """How a duration, a rank, a number, a date and a time are written, the same on every page and in every receipt."""
+import functools
 import math
 from datetime import UTC, date, datetime, timedelta
 
@@ -80,7 +81,17 @@ def _units(parts: list[tuple[int, str]], *, length: str, locale: str | None) -> 
 
 def number(value: float, *, locale: str | None = None) -> str:
     """'1,234.5' (en), '1 234,5' (fr, lv), '1.234,5' (nl)."""
-    return format_decimal(value, locale=locale or current_language())
+    language = locale or current_language()
+    if type(value) is int:  # a count or a total: the same few thousand come back at every board and standing
+        return _whole_number(value, language)
+    return format_decimal(value, locale=language)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _whole_number(value: int, language: str) -> str:
+    """Babel's formatting of an integer, remembered: the boards and standings of four languages format a few hundred
+    thousand numbers a minute, most of them the same (see docs/PERFORMANCE.md, issue 16)."""
+    return format_decimal(value, locale=language)
 
 
 def percent(ratio: float, *, locale: str | None = None) -> str:

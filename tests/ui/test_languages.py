@@ -193,3 +193,57 @@ async def test_the_progress_chart_writes_a_latvian_agents_dates_in_latvian(creat
     assert chart(ana)['layout']['xaxis2']['tickformat'] == '%-d. %b'  # "6. dec.", not "06 Dec"
     assert chart(bruno)['config'] is config  # shared, not an observed copy per tab
     assert chart(emma)['config']['locale'] == 'en' and chart(emma)['layout']['xaxis2']['tickformat'] == '%b %-d'
+
+
+async def test_tabs_in_four_languages_each_get_a_board_change_worded_once_for_their_language(
+        create_user: Callable[[], User], monkeypatch: pytest.MonkeyPatch) -> None:
+    """One change of the floor's board goes to each language's room once, in that language's words and numbers: an
+    English, a French, a Dutch and a Latvian tab all get it (issue 16: encoded once per language, not per tab)."""
+    from datetime import timedelta
+
+    from services.domain.events import EventKind
+    from services.domain.leaderboard import Period
+    from services.domain.wording import number
+    from ui import leaderboard_card
+    from ui.leaderboard_card import Board
+    readers = {'ana': 'en', 'bruno': 'fr', 'chloe': 'nl', 'daan': 'lv'}
+    for username, language in readers.items():
+        if language != 'en':
+            await services().accounts.set_language(agent(username), language)
+    users = {username: create_user() for username in readers}
+    for username, user in users.items():  # all logged in before any of them opens a live page again
+        await log_in(user, username)
+    for username, user in users.items():
+        board = next(board for board in user.find(kind=Board).elements if board.team_id is None)
+        assert board.language == readers[username]
+
+    sent: list[tuple[str, dict]] = []
+    really = leaderboard_card.broadcast
+
+    async def recorded(room: str, message: str, payload: dict) -> None:
+        sent.append((room, payload))
+        await really(room, message, payload)
+    monkeypatch.setattr(leaderboard_card, 'broadcast', recorded)
+    emma = agent('emma')
+    now = services().clock.now()
+    async with services().game.unit_of_work() as work:  # a resolution, written as the app writes one
+        await work.record(EventKind.RESOLVED, agent_id=emma.id, conversation_id=999_001, data={
+            'channel': 'email', 'created_at': now.isoformat(), 'sla_due_at': (now + timedelta(hours=4)).isoformat(),
+            'inbound_count': 1})
+    rooms = {f'deskquest-board-{language}-today': language for language in readers.values()}
+    await until(lambda: rooms.keys() <= {room for room, _payload in sent}, message='the board in every language')
+    await services().leaderboard.broadcast.settle()
+    today = [(room, payload) for room, payload in sent if room in rooms]
+    for version in {payload['v'] for _room, payload in today}:  # each ranking once per language, whatever the tabs
+        assert sorted(room for room, payload in today if payload['v'] == version) == sorted(rooms)
+    total = next(row.points for row in services().leaderboard.snapshot().agents[Period.TODAY]
+                 if row.agent_id == emma.id)
+    latest = max(payload['v'] for _room, payload in today)
+    for room, payload in today:
+        if payload['v'] != latest:
+            continue
+        row = next(row for row in payload['rows'] if row[6] == emma.id)
+        assert row[2] == 'Emma Jansen' and row[5] == number(total, locale=rooms[room])
+    for username, user in users.items():
+        with user.scope(marker='leaderboard'):
+            await user.should_see(number(total, locale=readers[username]), retries=50)
