@@ -3,13 +3,10 @@ two processes. The pairing is kept in the table, bound to the browser's id, so a
 recognised by the other (at once, from the table, when its tab reloads there before the other followed the pairing),
 and a revocation or a new TV paired through one lets the old TV go in the other's tabs too.
 """
-from collections.abc import AsyncIterator
 
 import pytest
 
-from services.container import Services, build
-from services.platform.clock import ManualClock
-from tests.conftest import settings_for_test
+from services.container import Services
 from tests.integration.support import agent, until
 
 pytestmark = pytest.mark.parametrize('db_url', ['postgres'], indirect=True)
@@ -17,16 +14,6 @@ pytestmark = pytest.mark.parametrize('db_url', ['postgres'], indirect=True)
 LOBBY_TV = 'browser-id-of-the-lobby-tv'
 NEW_TV = 'browser-id-of-the-new-tv'
 
-
-@pytest.fixture
-async def elsewhere(services: Services, db_url: str, clock: ManualClock) -> AsyncIterator[Services]:
-    """A second process on the floor ``services`` started."""
-    other = build(settings_for_test(db_url), clock=clock)
-    await other.load()
-    try:
-        yield other
-    finally:
-        await other.stop(close_database=False)  # the first one's connections
 
 
 async def test_a_display_paired_in_one_process_is_recognised_in_the_other(services: Services,

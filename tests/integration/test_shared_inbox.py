@@ -7,7 +7,6 @@ Both share this process's Tortoise connections (each transaction gets its own Po
 each has its own projection, inbox, presence, leases and log follower.
 """
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from tortoise import Tortoise
@@ -28,16 +27,6 @@ from tests.integration.test_connections import AT, post
 
 pytestmark = pytest.mark.parametrize('db_url', ['postgres'], indirect=True)
 
-
-@pytest.fixture
-async def elsewhere(services: Services, db_url: str, clock: ManualClock) -> AsyncIterator[Services]:
-    """A second process on the floor ``services`` started (which holds every lease: it started first)."""
-    other = build(settings_for_test(db_url), clock=clock)
-    await other.load()
-    try:
-        yield other
-    finally:
-        await other.stop(close_database=False)  # the first one's connections
 
 
 async def new_conversation(services: Services, subject: str) -> int:
