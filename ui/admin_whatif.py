@@ -282,9 +282,10 @@ class WhatIfTab:
                     ui.label(_('{name}: level {before} → {after}').format(
                         name=level['name'], before=level['before'], after=level['after'])).classes('text-sm')
                 for quest in result.quests:
+                    title = localized(quest.get('title', quest['quest']), quest.get('translations'), 'title')
                     ui.label((_('Quest {quest} ({scope} #{holder}): completed') if quest['after'] else
                               _('Quest {quest} ({scope} #{holder}): no longer completed')).format(
-                        quest=quest['quest'], scope=quest['scope'], holder=quest['holder'])).classes('text-sm')
+                        quest=title, scope=quest['scope'], holder=quest['holder'])).classes('text-sm')
                 if not (result.badges or result.levels or result.quests):
                     ui.label(_('No badge, level or quest would change hands.')).classes('text-sm text-grey-7')
 

@@ -210,7 +210,7 @@ async def test_a_quest_target_changed_in_the_draft_completes_it_in_the_preview(u
     set_value(user, f'draft-quest-{quest.key}-target', 3)  # Ana resolved 3 today
     await preview(user)
     with user.scope(marker='whatif-changes'):
-        await user.should_see(f'Quest {quest.key} (individual #{agent("ana").id}): completed', retries=50)
+        await user.should_see(f'Quest {quest.title} (individual #{agent("ana").id}): completed', retries=50)
         await user.should_not_see(f'(individual #{agent("bruno").id})')
 
     set_value(user, f'draft-quest-{quest.key}-target', 2.5)
@@ -240,7 +240,7 @@ async def test_a_one_off_quests_period_in_the_draft_is_checked(user: User) -> No
     set_value(user, f'draft-quest-{quest.key}', False)  # dropped: Ana's completion no longer counts
     await preview(user)
     with user.scope(marker='whatif-changes'):
-        await user.should_see(f'Quest {quest.key} (individual #{agent("ana").id}): no longer completed', retries=50)
+        await user.should_see(f'Quest {quest.title} (individual #{agent("ana").id}): no longer completed', retries=50)
 
 
 async def test_working_hours_set_in_the_draft_are_published(user: User) -> None:
