@@ -28,6 +28,7 @@ from services.domain.inbox import (
 )
 from services.domain.text import MAX_COMMENT, MAX_MESSAGE, MAX_SEARCH, MAX_SUBJECT, checked_text
 from services.helpdesk.canned_replies import CannedReplyService
+from services.helpdesk.team_chat import answers_naming
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
@@ -686,12 +687,9 @@ async def _assisters(work: UnitOfWork, conversation: Conversation, now: datetime
     helpers = {agent_id for kind, agent_id, data in [*stored, *pending]
                if kind == EventKind.NOTE_ADDED.value
                or (kind == EventKind.TRANSFERRED.value and (data or {}).get('note_length'))}
-    # team chat has no conversation column: its messages since the conversation began, by the index on the time
-    since = max(conversation.created_at, now - ASSIST_CHAT_WINDOW)
-    chats = await StoredEvent.filter(kind=EventKind.CHAT_MESSAGE.value, occurred_at__gte=since) \
-        .values_list('agent_id', 'data')
-    helpers |= {agent_id for agent_id, data in chats
-                if data.get('to_agent_id') == resolver and conversation.id in data.get('references', ())}
+    if resolver is not None:  # the chat's direct messages to the resolver since the conversation began
+        helpers |= await answers_naming(conversation.id, to_agent_id=resolver,
+                                        since=max(conversation.created_at, now - ASSIST_CHAT_WINDOW))
     return sorted(agent_id for agent_id in helpers if agent_id is not None and agent_id != resolver)
 
 

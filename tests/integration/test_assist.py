@@ -12,6 +12,8 @@ from services.domain.events import EventKind
 from services.domain.scoring import policy_as_dict
 from services.game.rebuild import differences, replay
 from services.helpdesk.assists import AssistState
+from services.helpdesk.inbox import ASSIST_CHAT_WINDOW
+from services.helpdesk.team_chat import answers_naming
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from tests.integration.support import agent
@@ -155,3 +157,21 @@ async def test_a_decline_stands_when_the_same_resolver_resolves_again_and_anothe
     await services.inbox.resolve(ana, conversation_id)
     assert bruno.id in await shares((await latest(EventKind.RESOLVED)).id)  # her latest word: confirmed
     assert await differences(await replay()) == []
+
+
+async def test_a_chat_answer_counts_only_addressed_to_the_resolver_naming_the_conversation_within_the_week(
+        services: Services, clock: ManualClock, ana: AgentView, bruno: AgentView) -> None:
+    chloe, daan = agent(services, 'chloe'), agent(services, 'daan')
+    conversation_id = await arrive(services, clock)
+    await services.team_chat.send(chloe, f'#{conversation_id}: refund it', to_agent_id=ana.id)  # the one that counts
+    await services.team_chat.send(bruno, f'see #{conversation_id}0, not yours', to_agent_id=ana.id)  # another one
+    await services.team_chat.send(bruno, f'&#{conversation_id}; is markup', to_agent_id=ana.id)
+    await services.team_chat.send(daan, f'who has #{conversation_id}?')  # the team room
+    await services.team_chat.send(daan, f'#{conversation_id} is Ana\'s', to_agent_id=bruno.id)  # to someone else
+    assert await answers_naming(conversation_id, to_agent_id=ana.id, since=clock.now() - timedelta(days=1)) == \
+        {chloe.id}
+    clock.advance(ASSIST_CHAT_WINDOW + timedelta(minutes=1))
+    await services.team_chat.send(daan, f'and #{conversation_id} again', to_agent_id=ana.id)
+    await services.inbox.take(ana, conversation_id)
+    await services.inbox.resolve(ana, conversation_id)  # Chloe's answer is over a week old now
+    assert (await latest(EventKind.RESOLVED)).data['assisters'] == [daan.id]
