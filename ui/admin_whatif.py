@@ -283,7 +283,7 @@ class WhatIfTab:
                     ui.label(_('{name}: level {before} → {after}').format(
                         name=level['name'], before=level['before'], after=level['after'])).classes('text-sm')
                 for quest in result.quests:
-                    title = localized(quest.get('title', quest['quest']), quest.get('translations'), 'title')
+                    title = localized(quest['title'], quest['translations'], 'title')
                     ui.label((_('Quest {quest} ({scope} #{holder}): completed') if quest['after'] else
                               _('Quest {quest} ({scope} #{holder}): no longer completed')).format(
                         quest=title, scope=quest['scope'], holder=quest['holder'])).classes('text-sm')
