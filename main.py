@@ -474,7 +474,7 @@ def describe_what_if(result: WhatIf) -> str:
     for change in result.levels:
         lines.append(f'level: {change["name"]} {change["before"]} -> {change["after"]}')
     for change in result.quests:
-        lines.append(f'quest {change["quest"]} ({change["scope"]} {change["holder"]}): '
+        lines.append(f'quest {change["title"]} ({change["scope"]} {change["holder"]}): '
                      f'{"completed" if change["after"] else "not completed"} under the draft')
     if not (result.badges or result.levels or result.quests):
         lines.append('No badge, level or quest would change hands.')

@@ -3,7 +3,7 @@
 :func:`badges_section` renders the tab's contents in ``/admin/game``; :func:`register` serves uploaded badge images.
 Every handler checks the role again (UI actions bypass HTTP middleware), and so do the services.
 """
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import Response
@@ -115,7 +115,6 @@ class BadgeEditor:
         self.lead = lead
         self.saved: Callable[[], None] = lambda: None
         self.creating = True
-        kinds = [kind.value for kind in EVENT_FIELDS]
         with ui.dialog() as self.dialog, ui.card().classes('w-[40rem] gap-2').mark('badge-editor'):
             self.title = ui.label().classes('text-lg font-bold')
             with ui.row().classes('w-full no-wrap gap-2'):
@@ -137,21 +136,7 @@ class BadgeEditor:
                     .classes('w-32').mark('badge-kind')
                 self.rarity = ui.number(_('Chance (random)'), value=0.05, min=0, max=1, step=0.01).classes('w-40')
                 self.teasing = ui.switch(_('Teasing')).mark('badge-teasing')
-            with ui.row().classes('w-full no-wrap gap-2'):
-                self.event_kind = ui.select(kinds, label=_('Metric: event'), value='resolved').classes('grow') \
-                    .mark('badge-event')
-                self.value = ui.select([ONE, CONVERSATION], label=_('Measures'), value=ONE).classes('w-48') \
-                    .mark('badge-value')
-            self.filters = []
-            for index in range(FILTER_ROWS):
-                with ui.row().classes('w-full no-wrap gap-2'):
-                    self.filters.append((
-                        ui.select([], label=_('Filter {number}: field').format(number=index + 1), clearable=True)
-                        .classes('w-44')
-                        .mark(f'badge-filter-field-{index}'),
-                        ui.select([o.value for o in FilterOperator], value='is', label=_('is')).classes('w-28'),
-                        ui.input(_('values, comma separated')).classes('grow').mark(f'badge-filter-values-{index}')))
-            self.event_kind.on_value_change(lambda e: self._fields(e.value))
+            self.metric = MetricEditor(mark='badge')
             with ui.row().classes('w-full no-wrap gap-2'):
                 self.aggregation = ui.select([a.value for a in Aggregation], label=_('Aggregate'), value='count') \
                     .classes('grow').mark('badge-aggregation')
@@ -182,15 +167,6 @@ class BadgeEditor:
         self.image.set_options(self._image_options(), value=name)
         ui.notify(_('Image uploaded'), type='positive')
 
-    def _fields(self, kind: str | None) -> None:
-        """The chosen event's fields: all can filter, numbers can be measured."""
-        fields = next((f for k, f in EVENT_FIELDS.items() if k.value == kind), {})
-        self.value.set_options([ONE, CONVERSATION] + [name for name, t in fields.items() if t == NUMBER],
-                               value=self.value.value if self.value.value in
-                               [ONE, CONVERSATION, *fields] else ONE)
-        for field, _operator, _values in self.filters:
-            field.set_options(list(fields), value=field.value if field.value in fields else None)
-
     def open(self, definition: BadgeDefinition | None) -> None:
         if self.lead() is None:
             return
@@ -208,29 +184,17 @@ class BadgeEditor:
         self.image.set_options(self._image_options(), value=data['image'] if data['image'] in
                                self.services.badges.images() else None)
         self.kind.value, self.rarity.value, self.teasing.value = data['kind'], data['rarity'], data['teasing']
-        metric = data['metric'] or {'kind': 'resolved', 'value': ONE, 'where': []}
-        self.event_kind.value = metric['kind']
-        self._fields(metric['kind'])
-        self.value.value = metric['value']
-        for index, (field, operator, values) in enumerate(self.filters):
-            where = metric['where'][index] if index < len(metric['where']) else None
-            field.value = where['field'] if where else None
-            operator.value = where['operator'] if where else 'is'
-            values.value = ', '.join(str(v) for v in where['values']) if where else ''
+        self.metric.set_value(data['metric'])
         self.aggregation.value, self.window.value = data['aggregation'], data['window']
         self.direction.value, self.minimum.value = data['direction'], data['minimum_volume']
         self.dialog.open()
 
     def form(self) -> dict[str, Any]:
-        where = [{'field': field.value, 'operator': operator.value,
-                  'values': [v.strip() for v in (values.value or '').split(',') if v.strip()]}
-                 for field, operator, values in self.filters if field.value]
         random = self.kind.value == BadgeKind.RANDOM.value
         return {'key': (self.key.value or '').strip(), 'name': self.name.value or '',
                 'description': (self.description.value or '').strip(), 'image': self.image.value or '',
                 'kind': self.kind.value, 'rarity': float(self.rarity.value or 0), 'teasing': bool(self.teasing.value),
-                'metric': None if random else {'kind': self.event_kind.value, 'value': self.value.value,
-                                               'where': where},
+                'metric': None if random else self.metric.data(),
                 'aggregation': self.aggregation.value, 'window': self.window.value,
                 'direction': self.direction.value, 'minimum_volume': int(self.minimum.value or 0),
                 'translations': self.translations.value}
@@ -252,6 +216,61 @@ class BadgeEditor:
         ui.notify(_('{name} saved: its holders are worked out again from the last days').format(name=definition.name),
                   type='positive')
         self.saved()
+
+
+class MetricEditor:
+    """What a badge counts, as a lead builds it: the event, what of it is measured and the filters on its fields; the
+    badge editor's and the what-if draft's (ui/admin_whatif.py)."""
+
+    def __init__(self, *, mark: str, rows: int = FILTER_ROWS, dense: bool = False) -> None:
+        """:param rows: filters offered (a badge imported with more keeps them all only if there are as many rows)
+        :param dense: for a narrow column (the draft's)"""
+        props = 'dense' if dense else ''
+        with ui.row().classes('w-full no-wrap gap-2'):
+            self.event_kind = ui.select([kind.value for kind in EVENT_FIELDS], label=_('Metric: event'),
+                                        value='resolved').props(props).classes('grow').mark(f'{mark}-event')
+            self.measure = ui.select([ONE, CONVERSATION], label=_('Measures'), value=ONE).props(props) \
+                .classes('grow basis-0' if dense else 'w-48').mark(f'{mark}-value')
+        self.filters: list[tuple[ui.select, ui.select, ui.input]] = []
+        for index in range(rows):
+            with ui.row().classes('w-full no-wrap gap-2'):
+                self.filters.append((
+                    ui.select([], label=_('Filter {number}: field').format(number=index + 1), clearable=True)
+                    .props(props).classes('grow basis-0 min-w-0' if dense else 'w-44')
+                    .mark(f'{mark}-filter-field-{index}'),
+                    ui.select([o.value for o in FilterOperator], value='is', label=_('is')).props(props)
+                    .classes('w-24' if dense else 'w-28').mark(f'{mark}-filter-operator-{index}'),
+                    ui.input(_('values, comma separated')).props(props).classes('grow basis-0 min-w-0')
+                    .mark(f'{mark}-filter-values-{index}')))
+        self.event_kind.on_value_change(lambda e: self._fields(e.value))
+
+    def set_value(self, metric: Mapping[str, Any] | None) -> None:
+        """Show a metric as :meth:`services.domain.badges.BadgeDefinition.as_dict` has it (None: a new one's)."""
+        metric = metric or {'kind': 'resolved', 'value': ONE, 'where': []}
+        self.event_kind.value = metric['kind']
+        self._fields(metric['kind'])
+        self.measure.value = metric['value']
+        for index, (field, operator, values) in enumerate(self.filters):
+            where = metric['where'][index] if index < len(metric['where']) else None
+            field.value = where['field'] if where else None
+            operator.value = where['operator'] if where else 'is'
+            values.value = ', '.join(str(v) for v in where['values']) if where else ''
+
+    def data(self) -> dict[str, Any]:
+        """The metric as the badge's dict has it (checked where the badge is made: services/domain/badges.py)."""
+        where = [{'field': field.value, 'operator': operator.value,
+                  'values': [v.strip() for v in (values.value or '').split(',') if v.strip()]}
+                 for field, operator, values in self.filters if field.value]
+        return {'kind': self.event_kind.value, 'value': self.measure.value, 'where': where}
+
+    def _fields(self, kind: str | None) -> None:
+        """The chosen event's fields: all can filter, numbers can be measured."""
+        fields = next((f for k, f in EVENT_FIELDS.items() if k.value == kind), {})
+        self.measure.set_options([ONE, CONVERSATION] + [name for name, t in fields.items() if t == NUMBER],
+                                 value=self.measure.value if self.measure.value in
+                                 [ONE, CONVERSATION, *fields] else ONE)
+        for field, _operator, _values in self.filters:
+            field.set_options(list(fields), value=field.value if field.value in fields else None)
 
 
 class LevelRowEditor:

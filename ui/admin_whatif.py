@@ -3,11 +3,12 @@ publish or discard it.
 
 The draft lives in this tab only: nothing is written until "Publish" (each change the one event an edit in its own tab
 records, all in one transaction; quests and removing a badge are left to their own tabs), and "Discard" forgets it.
-Every rule is edited here: the scoring values (with the minimum volume), the levels, the badges (dropped, renamed,
-their rule's numbers and filter values), the quests (dropped, target, reward points, period), the incentives (switched
-off) and each team's working hours; the whole draft can be exported and imported as the JSON document that
-``python main.py rules export`` writes. A preview runs in a worker thread on a snapshot of the log, with a progress bar
-and a Cancel button; only this tab's own timer follows it, and only while it runs.
+Every rule is edited here: the scoring values (with the minimum volume), the levels, the badges (dropped, renamed, their
+event, measure and filters as the badge editor builds them, their rule's numbers), the quests (dropped, target, reward
+points, period), the incentives (switched off) and each team's working hours; the whole draft can be exported and
+imported as the JSON document that ``python main.py rules export`` writes. A preview runs in a worker thread on a
+snapshot of the log, with a progress bar and a Cancel button; only this tab's own timer follows it, and only while it
+runs.
 """
 import json
 from collections.abc import Callable
@@ -37,7 +38,7 @@ from services.domain.whatif import (
 from services.domain.wording import number
 from services.game.whatif import Preview
 from services.platform.directory import AgentView
-from ui.admin_badges import LABELS
+from ui.admin_badges import FILTER_ROWS, LABELS, MetricEditor
 from ui.admin_badges import summary as badge_summary
 from ui.admin_quests import PRESETS, REPEATS
 from ui.admin_quests import _day as day_from_input
@@ -282,9 +283,10 @@ class WhatIfTab:
                     ui.label(_('{name}: level {before} → {after}').format(
                         name=level['name'], before=level['before'], after=level['after'])).classes('text-sm')
                 for quest in result.quests:
+                    title = localized(quest['title'], quest['translations'], 'title')
                     ui.label((_('Quest {quest} ({scope} #{holder}): completed') if quest['after'] else
                               _('Quest {quest} ({scope} #{holder}): no longer completed')).format(
-                        quest=quest['quest'], scope=quest['scope'], holder=quest['holder'])).classes('text-sm')
+                        quest=title, scope=quest['scope'], holder=quest['holder'])).classes('text-sm')
                 if not (result.badges or result.levels or result.quests):
                     ui.label(_('No badge, level or quest would change hands.')).classes('text-sm text-grey-7')
 
@@ -335,14 +337,14 @@ class WhatIfTab:
 
 
 class DraftBadge:
-    """One badge of the draft: kept or dropped, its name and its rule's numbers and filter values, as the live badge
-    editor words them."""
+    """One badge of the draft: kept or dropped, its name, its metric (event, measure, filters: the badge editor's
+    :class:`MetricEditor`) and its rule's numbers, as the live badge editor words them."""
 
     def __init__(self, badge: BadgeDefinition) -> None:
         self.badge = badge
         mark = f'draft-badge-{badge.key}'
         self.rarity: ui.number | None = None
-        self.filters: list[ui.input] = []  # the values of each of the metric's filters, comma separated
+        self.metric: MetricEditor | None = None  # its event and filters, as the badge editor builds them
         self.rule: tuple[ui.select, ui.select, ui.select, ui.number] | None = None  # aggregate, window, direction, min
         with ui.row().classes('w-full no-wrap items-start gap-1'):
             self.kept = ui.switch(value=True).props('dense').classes('pt-2').mark(mark) \
@@ -354,11 +356,8 @@ class DraftBadge:
                     self.rarity = ui.number(_('Chance (random)'), value=badge.rarity, min=0, max=1, step=0.01) \
                         .props('dense').classes('w-40').mark(f'{mark}-rarity')
                 elif badge.metric is not None:
-                    self.filters = [
-                        ui.input(f'{where.field} {where.operator.value.replace("_", " ")}',
-                                 value=', '.join(str(value) for value in where.values))
-                        .props('dense').classes('w-full').mark(f'{mark}-filter-{index}')
-                        for index, where in enumerate(badge.metric.where)]
+                    self.metric = MetricEditor(mark=mark, rows=max(FILTER_ROWS, len(badge.metric.where)), dense=True)
+                    self.metric.set_value(badge.as_dict()['metric'])
                     with ui.grid(columns=2).classes('w-full gap-x-2 gap-y-0'):
                         self.rule = (
                             ui.select([a.value for a in Aggregation], label=_('Aggregate'),
@@ -380,10 +379,8 @@ class DraftBadge:
             if self.rarity.value is None:
                 raise RulesError(_('{what}: the chance is a number from 0 to 1.').format(what=what))
             data['rarity'] = float(self.rarity.value)
-        if data['metric'] is not None:
-            data['metric']['where'] = [{**where, 'values': [value.strip() for value in (text.value or '').split(',')
-                                                            if value.strip()]}
-                                       for where, text in zip(data['metric']['where'], self.filters, strict=True)]
+        if self.metric is not None:
+            data['metric'] = self.metric.data()
         if self.rule is not None:
             aggregation, window, direction, minimum = self.rule
             data |= {'aggregation': aggregation.value, 'window': window.value, 'direction': direction.value,

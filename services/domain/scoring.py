@@ -413,7 +413,9 @@ def resolution_points(awards: Sequence[Award], agent_id: int) -> int:
 # note on the conversation since it was last resolved (``assisters``, recorded by the inbox); each earns a share of
 # the resolver's points, once per conversation, kept with the resolution so that it vests and a reopen takes it back.
 # The resolver's ``assist_decided`` event confirms (a colleague the inference missed: a team-chat answer) or declines
-# one for that resolution. A note alone earns nothing here: only a resolution by someone else pays a share. ---
+# one for that resolution; a decline stands when the same resolver resolves the conversation again (the event names
+# them under ``declined``), a different resolver decides afresh. A note alone earns nothing here: only a resolution by
+# someone else pays a share. ---
 
 def assist_share(resolution_awards_given: Sequence[Award], *, resolver_id: int, policy: ScoringPolicy) -> int:
     """One assister's share: the assist percentage of what the resolver earned for the resolution (nothing when that
@@ -423,10 +425,12 @@ def assist_share(resolution_awards_given: Sequence[Award], *, resolver_id: int, 
 
 def assist_awards(event: GameEvent, resolution_awards_given: Sequence[Award], *,
                   policy: ScoringPolicy) -> list[Award]:
-    """The inferred assists of a resolution: a share for each other agent its event names, once each."""
+    """The inferred assists of a resolution: a share for each other agent its event names, once each, but those the
+    resolver declined on an earlier resolution of the conversation."""
     assert event.kind == EventKind.RESOLVED and event.agent_id is not None
     share = assist_share(resolution_awards_given, resolver_id=event.agent_id, policy=policy)
-    assisters = sorted({int(agent_id) for agent_id in event.data.get('assisters', ())} - {event.agent_id})
+    declined = {int(agent_id) for agent_id in event.data.get('declined', ())}
+    assisters = sorted({int(agent_id) for agent_id in event.data.get('assisters', ())} - declined - {event.agent_id})
     if not share or not assisters:
         return []
     reason = reasons.ASSIST.english(ticket=ticket_name(event), name=event.data.get('resolver_name', ''))[:200]

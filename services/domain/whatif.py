@@ -221,7 +221,8 @@ class WhatIf:
     agents: tuple[AgentWhatIf, ...]  # by name
     badges: tuple[dict[str, Any], ...]  # {'badge', 'name', 'gained_by', 'lost_by'}
     levels: tuple[dict[str, Any], ...]  # {'agent_id', 'name', 'before', 'after'}
-    quests: tuple[dict[str, Any], ...]  # {'quest', 'scope', 'holder', 'before', 'after'}: completed in the period
+    # {'quest' (its key), 'title', 'translations', 'scope', 'holder', 'before', 'after'}: completed in the period
+    quests: tuple[dict[str, Any], ...]
 
     def most_affected(self, count: int = 5) -> list[AgentWhatIf]:
         return sorted((agent for agent in self.agents if agent.moved), key=lambda agent: (-agent.moved, agent.name))[
@@ -344,7 +345,7 @@ def what_if(events: Iterable[GameEvent], *, live: RuleSet, draft: RuleSet, floor
     return WhatIf(days=days, since=since, events=in_period, agents=tuple(agents),
                   badges=_badge_changes(badge_before.holders(now), badge_after.holders(now), draft.badges, live.badges,
                                         names),
-                  levels=levels, quests=_quest_changes(completed_before, completed_after))
+                  levels=levels, quests=_quest_changes(completed_before, completed_after, draft.quests, live.quests))
 
 
 def _switched(live: GameProjection, draft: RuleSet) -> GameProjection:
@@ -434,8 +435,15 @@ def _badge_changes(before: Mapping[str, frozenset[int]], after: Mapping[str, fro
     return tuple(changes)
 
 
-def _quest_changes(before: set[tuple[str, str, int]], after: set[tuple[str, str, int]]) -> tuple[dict[str, Any], ...]:
-    return tuple({'quest': quest, 'scope': scope, 'holder': holder, 'before': (quest, scope, holder) in before,
-                  'after': (quest, scope, holder) in after}
-                 for quest, scope, holder in sorted(before ^ after))
+def _quest_changes(before: set[tuple[str, str, int]], after: set[tuple[str, str, int]],
+                   draft: Sequence[QuestDefinition], live: Sequence[QuestDefinition]) -> tuple[dict[str, Any], ...]:
+    named = {quest.key: quest for quest in live} | {quest.key: quest for quest in draft}
+    changes = []
+    for key, scope, holder in sorted(before ^ after):
+        quest = named.get(key)  # a quest completed in the period but in neither rule set (ended since): its key
+        changes.append({'quest': key, 'title': quest.title if quest else key,
+                        'translations': dict(quest.translations) if quest else {},  # the title in other languages
+                        'scope': scope, 'holder': holder, 'before': (key, scope, holder) in before,
+                        'after': (key, scope, holder) in after})
+    return tuple(changes)
 

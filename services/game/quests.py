@@ -304,14 +304,6 @@ class QuestService:
         existing = self._definitions.get(draft.key) if draft.key else None
         if draft.key and existing is None:
             raise ActionError(_('This quest no longer exists.'))
-        if existing is not None and existing.ends_at <= now:
-            raise ActionError(_('This quest is over: its results stand. Create a new one instead.'))
-        badge = draft.reward_badge.strip() or None
-        if badge is not None:
-            definition = self.badges.definition(badge)
-            if definition is None or definition.kind != BadgeKind.AWARDED:
-                raise ActionError(_("'{badge}' is not a badge given by quests: pick one of kind 'awarded' (create it "
-                                    'in Badges & levels)').format(badge=badge))
         try:
             metric = quest_metric(draft.kind, channel=draft.channel.strip() or None,
                                   rating=draft.rating.strip() or None, tag=draft.tag.strip() or None,
@@ -320,8 +312,6 @@ class QuestService:
             repeat = Repeat(draft.repeat) if draft.repeat in {r.value for r in Repeat} else None
             if repeat is None:
                 raise ActionError(_('Repeat is one of {choices}.').format(choices=', '.join(r.value for r in Repeat)))
-            if existing is not None and existing.repeat != repeat:
-                raise ActionError(_('A quest cannot change how it repeats: end it and create a new one.'))
             if repeat != Repeat.NONE:  # the period's start is the first round's; it runs until a lead ends it
                 ends_at = existing.ends_at if existing is not None else UNTIL_ENDED
                 starts_at = existing.starts_at if existing is not None else starts_at
@@ -329,14 +319,14 @@ class QuestService:
                 key=existing.key if existing else self._new_key(draft.title), title=draft.title.strip(),
                 description=draft.description.strip(), metric=metric, target=draft.target, starts_at=starts_at,
                 ends_at=ends_at, aggregation=draft.aggregation, scope=draft.scope, reward_points=draft.reward_points,
-                reward_domain=draft.reward_domain, reward_badge=badge,  # type: ignore[arg-type]  # checked when made
-                repeat=repeat, translations=draft.translations)
+                reward_domain=draft.reward_domain,  # type: ignore[arg-type]  # checked when made
+                reward_badge=draft.reward_badge.strip() or None, repeat=repeat, translations=draft.translations)
         except BadgeError as error:
             raise ActionError(str(error)) from None
         if len(quest.title) > 120 or len(quest.description) > 300:
             raise ActionError(_('The title has at most 120 characters, the description 300.'))
-        if quest.ends_at <= now:
-            raise ActionError(_('This period is over already: pick one that ends later.'))
+        if (refusal := self._refusal(existing, quest, now)) is not None:
+            raise ActionError(refusal)
         await self._store(actor, quest)
         return quest
 
@@ -380,17 +370,8 @@ class QuestService:
             existing = self._definitions.get(key)
             if existing == quest:
                 continue
-            if existing is not None and existing.ends_at <= now:
-                raise ActionError(_('Quest {title}: it is over, its results stand. Create a new one instead.')
-                                  .format(title=quest.title))
-            if existing is not None and existing.repeat != quest.repeat:
-                raise ActionError(_('Quest {title}: a quest cannot change how it repeats.').format(title=quest.title))
-            if quest.ends_at <= now:
-                raise ActionError(_('Quest {title}: its period is over already.').format(title=quest.title))
-            if quest.reward_badge is not None and ((badge := self.badges.definition(quest.reward_badge)) is None or
-                                                   badge.kind != BadgeKind.AWARDED):
-                raise ActionError(_("Quest {title}: '{badge}' is not a badge given by quests.")
-                                  .format(title=quest.title, badge=quest.reward_badge))
+            if (refusal := self._refusal(existing, quest, now)) is not None:
+                raise ActionError(_('Quest {title}: {refusal}').format(title=quest.title, refusal=refusal))
             definitions[key] = quest
             stored.append(quest)
         if not dropped and not stored:
@@ -404,6 +385,21 @@ class QuestService:
                                                                'by': actor.id})
             work.after_commit(lambda: setattr(self, '_definitions', definitions))
         return len(dropped) + len(stored)
+
+    def _refusal(self, existing: QuestDefinition | None, quest: QuestDefinition, now: datetime) -> str | None:
+        """Why ``quest`` cannot replace ``existing`` (None: it is new) now, in a whole sentence, or None: the checks a
+        quest's own form (:meth:`save`) and a what-if draft (:meth:`publish_draft`) share."""
+        if existing is not None and existing.ends_at <= now:
+            return _('This quest is over: its results stand. Create a new one instead.')
+        if existing is not None and existing.repeat != quest.repeat:
+            return _('A quest cannot change how it repeats: end it and create a new one.')
+        if quest.reward_badge is not None and ((badge := self.badges.definition(quest.reward_badge)) is None or
+                                               badge.kind != BadgeKind.AWARDED):
+            return _("'{badge}' is not a badge given by quests: pick one of kind 'awarded' (create it in Badges & "
+                     'levels)').format(badge=quest.reward_badge)
+        if quest.ends_at <= now:
+            return _('This period is over already: pick one that ends later.')
+        return None
 
     async def _store(self, actor: AgentView, quest: QuestDefinition | None, *, drop: str = '') -> None:
         definitions = {key: q for key, q in self._definitions.items() if key != drop}

@@ -54,6 +54,7 @@ class AssistService:
         if resolution is None or resolution.agent_id != actor.id:
             return None
         states = {agent_id: AssistState.INFERRED for agent_id in resolution.data.get('assisters', ())}
+        states |= {agent_id: AssistState.DECLINED for agent_id in resolution.data.get('declined', ())}  # earlier
         for decision in decisions:
             states[decision.data['assister_id']] = \
                 AssistState.CONFIRMED if decision.data['confirmed'] else AssistState.DECLINED

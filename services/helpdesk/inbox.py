@@ -28,6 +28,7 @@ from services.domain.inbox import (
 )
 from services.domain.text import MAX_COMMENT, MAX_MESSAGE, MAX_SEARCH, MAX_SUBJECT, checked_text
 from services.helpdesk.canned_replies import CannedReplyService
+from services.helpdesk.team_chat import answers_naming
 from services.platform.clock import Clock
 from services.platform.coalesce import Coalescer
 from services.platform.directory import AgentView, Directory
@@ -259,6 +260,8 @@ class InboxService:
             data['team_id'] = resolver.team_id
         if conversation.assignee_id is not None and (assisters := await _assisters(work, conversation, now)):
             data |= {'assisters': assisters, 'resolver_name': resolver.name if resolver else ''}
+            if declined := sorted(set(assisters) & await _declined(work, conversation)):
+                data['declined'] = declined  # their word stands: no share (services/domain/scoring.py)
         if by:
             data['by'] = by
         if ticket:  # receipts name the helpdesk's own ticket ('Chatwoot #482')
@@ -684,13 +687,21 @@ async def _assisters(work: UnitOfWork, conversation: Conversation, now: datetime
     helpers = {agent_id for kind, agent_id, data in [*stored, *pending]
                if kind == EventKind.NOTE_ADDED.value
                or (kind == EventKind.TRANSFERRED.value and (data or {}).get('note_length'))}
-    # team chat has no conversation column: its messages since the conversation began, by the index on the time
-    since = max(conversation.created_at, now - ASSIST_CHAT_WINDOW)
-    chats = await StoredEvent.filter(kind=EventKind.CHAT_MESSAGE.value, occurred_at__gte=since) \
-        .values_list('agent_id', 'data')
-    helpers |= {agent_id for agent_id, data in chats
-                if data.get('to_agent_id') == resolver and conversation.id in data.get('references', ())}
+    if resolver is not None:  # the chat's direct messages to the resolver since the conversation began
+        helpers |= await answers_naming(conversation.id, to_agent_id=resolver,
+                                        since=max(conversation.created_at, now - ASSIST_CHAT_WINDOW))
     return sorted(agent_id for agent_id in helpers if agent_id is not None and agent_id != resolver)
+
+
+async def _declined(work: UnitOfWork, conversation: Conversation) -> set[int]:
+    """The assisters the resolver (the assignee) declined on an earlier resolution of this conversation and did not
+    confirm since: their latest word on each stands when they resolve it again."""
+    stored = await StoredEvent.filter(conversation_id=conversation.id, kind=EventKind.ASSIST_DECIDED.value,
+                                      agent_id=conversation.assignee_id).order_by('id').values_list('data', flat=True)
+    pending = [event.data for event in work.events if event.conversation_id == conversation.id
+               and event.kind == EventKind.ASSIST_DECIDED and event.agent_id == conversation.assignee_id]
+    latest = {int(data['assister_id']): bool(data['confirmed']) for data in [*stored, *pending]}
+    return {assister for assister, confirmed in latest.items() if not confirmed}
 
 
 async def _how_taken(work: UnitOfWork, conversation: Conversation) -> dict[str, int]:

@@ -83,6 +83,15 @@ class TeamChatService:
                                created_at=message.created_at)
 
 
+async def answers_naming(conversation_id: int, *, to_agent_id: int, since: datetime) -> set[int]:
+    """Who wrote to ``to_agent_id`` directly, naming the conversation (``#123``), since ``since``: one query, bounded
+    by the recipient, the time and the mention (LIKE finds ``#123`` in ``#1234`` too; the pattern keeps the exact ones)
+    (services/helpdesk/inbox.py: a team-chat answer is an assist)."""
+    rows = await ChatMessage.filter(to_agent_id=to_agent_id, created_at__gte=since,
+                                    body__contains=f'#{conversation_id}').values_list('author_id', 'body')
+    return {author_id for author_id, body in rows if conversation_id in references(body)}
+
+
 def references(text: str) -> list[int]:
     """The conversations a message refers to with ``#123``, in order, each once."""
     return list(dict.fromkeys(int(number) for number in REFERENCE_PATTERN.findall(text)))

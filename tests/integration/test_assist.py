@@ -12,6 +12,8 @@ from services.domain.events import EventKind
 from services.domain.scoring import policy_as_dict
 from services.game.rebuild import differences, replay
 from services.helpdesk.assists import AssistState
+from services.helpdesk.inbox import ASSIST_CHAT_WINDOW
+from services.helpdesk.team_chat import answers_naming
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
 from tests.integration.support import agent
@@ -114,3 +116,62 @@ async def test_an_edited_share_applies_from_the_edit_and_zero_switches_it_off(
     await services.assists.decide(ana, conversation_id, bruno.id, confirmed=True)  # the rule in force now
     assert list(await shares((await latest(EventKind.ASSIST_DECIDED)).id)) == [bruno.id]
     assert await differences(await replay()) == []
+
+
+async def test_a_decline_stands_when_the_same_resolver_resolves_again_and_another_resolver_decides_afresh(
+        services: Services, clock: ManualClock, ana: AgentView, bruno: AgentView) -> None:
+    chloe = agent(services, 'chloe')
+    conversation_id = await arrive(services, clock)
+    await services.inbox.add_note(bruno, conversation_id, 'Try the password reset link')  # no real help, says Ana
+    await services.inbox.add_note(chloe, conversation_id, 'The account is locked: unlock it in the admin')
+    await services.inbox.take(ana, conversation_id)
+    await services.inbox.resolve(ana, conversation_id)
+    share = (await shares((await latest(EventKind.RESOLVED)).id))[bruno.id]
+    await services.assists.decide(ana, conversation_id, bruno.id, confirmed=False)
+    await services.inbox.reopen(ana, conversation_id)
+
+    await services.inbox.resolve(ana, conversation_id)  # the same resolver again: her word on Bruno stands
+    again = await latest(EventKind.RESOLVED)
+    assert again.data['assisters'] == sorted([bruno.id, chloe.id]) and again.data['declined'] == [bruno.id]
+    assert await shares(again.id) == {chloe.id: share}
+    view = await services.assists.view(ana, conversation_id)
+    assert view is not None and {line.agent_id: line.state for line in view.lines} == {
+        bruno.id: AssistState.DECLINED, chloe.id: AssistState.INFERRED}
+    await services.assists.decide(ana, conversation_id, bruno.id, confirmed=False)  # declined already: no entry
+    assert await shares((await latest(EventKind.ASSIST_DECIDED)).id) == {}
+    assert services.game.projection.agents[bruno.id].points == 0  # paid once, taken back once, not paid again
+    await services.inbox.reopen(ana, conversation_id)
+
+    await services.inbox.transfer(ana, conversation_id, to_agent_id=chloe.id)  # no note: Ana is no assister
+    await services.inbox.resolve(chloe, conversation_id)  # a different resolver decides afresh
+    by_chloe = await latest(EventKind.RESOLVED)
+    assert by_chloe.data['assisters'] == [bruno.id] and 'declined' not in by_chloe.data
+    assert list(await shares(by_chloe.id)) == [bruno.id]
+    await services.inbox.reopen(chloe, conversation_id)
+
+    await services.inbox.transfer(chloe, conversation_id, to_agent_id=ana.id)
+    await services.inbox.resolve(ana, conversation_id)  # still Ana's latest word on Bruno: declined
+    assert (await latest(EventKind.RESOLVED)).data['declined'] == [bruno.id]
+    await services.assists.decide(ana, conversation_id, bruno.id, confirmed=True)  # she changes her mind
+    await services.inbox.reopen(ana, conversation_id)
+    await services.inbox.resolve(ana, conversation_id)
+    assert bruno.id in await shares((await latest(EventKind.RESOLVED)).id)  # her latest word: confirmed
+    assert await differences(await replay()) == []
+
+
+async def test_a_chat_answer_counts_only_addressed_to_the_resolver_naming_the_conversation_within_the_week(
+        services: Services, clock: ManualClock, ana: AgentView, bruno: AgentView) -> None:
+    chloe, daan = agent(services, 'chloe'), agent(services, 'daan')
+    conversation_id = await arrive(services, clock)
+    await services.team_chat.send(chloe, f'#{conversation_id}: refund it', to_agent_id=ana.id)  # the one that counts
+    await services.team_chat.send(bruno, f'see #{conversation_id}0, not yours', to_agent_id=ana.id)  # another one
+    await services.team_chat.send(bruno, f'&#{conversation_id}; is markup', to_agent_id=ana.id)
+    await services.team_chat.send(daan, f'who has #{conversation_id}?')  # the team room
+    await services.team_chat.send(daan, f'#{conversation_id} is Ana\'s', to_agent_id=bruno.id)  # to someone else
+    assert await answers_naming(conversation_id, to_agent_id=ana.id, since=clock.now() - timedelta(days=1)) == \
+        {chloe.id}
+    clock.advance(ASSIST_CHAT_WINDOW + timedelta(minutes=1))
+    await services.team_chat.send(daan, f'and #{conversation_id} again', to_agent_id=ana.id)
+    await services.inbox.take(ana, conversation_id)
+    await services.inbox.resolve(ana, conversation_id)  # Chloe's answer is over a week old now
+    assert (await latest(EventKind.RESOLVED)).data['assisters'] == [daan.id]

@@ -111,6 +111,7 @@ def event_data(action: str, conversation: int, variant: int, clock: ManualClock)
         data |= {'team_id': 1} if conversation % 2 else {}  # resolved by a team with working hours (issue 18)
         # assist credit: the colleagues who helped (the resolver among them sometimes: the rule leaves them out)
         data |= {'assisters': [a for a in (1, 2, 3) if (a + variant) % 3], 'resolver_name': 'R'} if variant else {}
+        data |= {'declined': [1 + conversation % 3]} if variant == 3 else {}  # declined by them on an earlier one
         return data | ({'duration_seconds': 100 * variant} if channel in ('chat', 'phone') else {})
     if action == 'rated':
         return {'rating': ('good', 'bad', 'neutral', 'good')[variant], 'channel': channel}

@@ -15,7 +15,7 @@ from services.container import Services
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
 from services.domain.leaderboard import Period
-from services.domain.quests import Repeat
+from services.domain.quests import QuestDefinition, Repeat
 from services.domain.whatif import Cancelled, rules_as_document
 from services.game.quests import QuestDraft
 from services.game.rebuild import differences, replay
@@ -211,7 +211,7 @@ async def test_a_drafts_quests_are_published_as_one_quest_edit(services: Service
     live = await live_rules()
     draft = replace(live, quests=tuple(replace(quest, target=4) if quest.key == kept.key else quest
                                        for quest in live.quests if quest.key != left_out.key))
-    with pytest.raises(ActionError, match='Quest Resolve 5 today: a quest cannot change how it repeats'):
+    with pytest.raises(ActionError, match='Quest Resolve 5 today: A quest cannot change how it repeats'):
         await services.rules.publish(lead, replace(draft, quests=tuple(
             replace(quest, repeat=Repeat.NONE) if quest.key == kept.key else quest for quest in draft.quests)))
     edits = await StoredEvent.filter(kind=EventKind.QUESTS_CHANGED.value).count()
@@ -221,3 +221,35 @@ async def test_a_drafts_quests_are_published_as_one_quest_edit(services: Service
     assert services.quests.definition(left_out.key).ends_at == clock.now()  # ended now: what it gave stays
     assert await StoredEvent.filter(kind=EventKind.QUESTS_CHANGED.value).count() == edits + 1
     assert await differences(await replay()) == []
+
+
+async def test_a_drafts_quest_is_refused_in_the_words_of_its_own_form(services: Services, lead: AgentView,
+                                                                      clock: ManualClock) -> None:
+    quest = await services.quests.save(lead, QuestDraft(title='Resolve 5 today', target=5, preset='today',
+                                                        reward_points=30))
+    clock.advance(timedelta(minutes=5))
+    form = QuestDraft(key=quest.key, title=quest.title, target=5, preset='today', reward_points=30)
+    today = clock.now().date()
+
+    async def refusals(edited: QuestDraft, drafted: QuestDefinition) -> tuple[str, str]:
+        with pytest.raises(ActionError) as by_form:
+            await services.quests.save(lead, edited)
+        with pytest.raises(ActionError) as by_draft:
+            await services.rules.publish(lead, replace(await live_rules(), quests=(drafted,)))
+        return str(by_form.value), str(by_draft.value)
+
+    for edited, drafted, reason in [
+            (replace(form, repeat='daily'), replace(quest, repeat=Repeat.DAILY), 'cannot change how it repeats'),
+            (replace(form, reward_badge='cleaner'), replace(quest, reward_badge='cleaner'),
+             "'cleaner' is not a badge given by quests"),
+            (replace(form, preset='custom', first_day=today - timedelta(days=3), last_day=today - timedelta(days=1)),
+             replace(quest, starts_at=clock.now() - timedelta(days=3), ends_at=clock.now() - timedelta(days=1)),
+             'This period is over already')]:
+        by_form, by_draft = await refusals(edited, drafted)
+        assert reason in by_form and by_draft == f'Quest Resolve 5 today: {by_form}'
+    await services.quests.end(lead, quest.key)
+    clock.advance(timedelta(minutes=1))
+    ended = services.quests.definition(quest.key)
+    by_form, by_draft = await refusals(form, replace(ended, target=4))
+    assert 'This quest is over' in by_form and by_draft == f'Quest Resolve 5 today: {by_form}'
+    assert services.quests.definition(quest.key) == ended

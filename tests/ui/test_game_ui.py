@@ -67,6 +67,15 @@ async def test_a_lead_edits_a_level_and_a_badge(user: User) -> None:
     with user.scope(marker='admin-badge-cleaner'):
         await user.should_see('Sweeper', retries=50)
 
+    siesta = services().badges.definition('siesta')  # its metric shown in the editor's parts, and saved back the same
+    user.find(marker='edit-badge-siesta').click()
+    await user.should_see('Edit Siesta', retries=50)
+    assert [element.value for marker in ('badge-event', 'badge-value', 'badge-filter-field-0', 'badge-filter-values-0')
+            for element in user.find(marker=marker).elements] == ['presence_changed', 'seconds', 'previous', 'on_break']
+    user.find(marker='badge-save').click()
+    await user.should_see('Siesta saved', retries=50)
+    assert services().badges.definition('siesta').metric == siesta.metric
+
 
 async def test_an_uploaded_badge_image_is_served_with_its_checked_type(user: User) -> None:
     png = b'\x89PNG\r\n\x1a\n' + b'\x00' * 64

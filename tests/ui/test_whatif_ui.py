@@ -202,6 +202,27 @@ async def test_a_badge_edited_in_the_draft_is_published(user: User) -> None:
     assert (cleaner.name, cleaner.minimum_volume) == ('Sweeper', 4)
 
 
+async def test_a_badges_event_and_filters_are_edited_in_the_draft_as_in_the_badge_editor(user: User) -> None:
+    await open_whatif(user)
+    await user.should_see(marker='draft-badge-cleaner', retries=50)
+    set_value(user, 'draft-badge-cleaner-event', 'replied')  # Cleaner: most replies, not resolutions
+    set_value(user, 'draft-badge-cleaner-filter-field-0', 'channel')
+    user.find(marker='whatif-preview').click()  # a filter without values: refused as the badge editor refuses it
+    await user.should_see("The filter on 'channel' needs at least one value", retries=50)
+    await user.should_not_see(marker='whatif-table')
+    set_value(user, 'draft-badge-cleaner-filter-values-0', 'carrier pigeon')  # no reply came that way
+    await preview(user)
+    with user.scope(marker='whatif-changes'):
+        await user.should_see('Badge Cleaner: gained by nobody; lost by Ana', retries=50)
+    assert services().badges.definition('cleaner').metric.kind == EventKind.RESOLVED  # the preview wrote nothing
+    user.find(marker='whatif-publish').click()
+    await user.should_see('Published (1 badge): the draft applies from now on.', retries=50)
+    metric = services().badges.definition('cleaner').metric
+    assert metric.kind == EventKind.REPLIED
+    assert [(where.field, where.operator.value, where.values) for where in metric.where] == \
+        [('channel', 'is', ('carrier pigeon',))]
+
+
 async def test_a_quest_target_changed_in_the_draft_completes_it_in_the_preview(user: User) -> None:
     quest = await services().quests.save(agent('lead'), QuestDraft(title='Resolve 5 today', target=5, preset='today',
                                                                   reward_points=30, repeat='daily'))
@@ -210,7 +231,7 @@ async def test_a_quest_target_changed_in_the_draft_completes_it_in_the_preview(u
     set_value(user, f'draft-quest-{quest.key}-target', 3)  # Ana resolved 3 today
     await preview(user)
     with user.scope(marker='whatif-changes'):
-        await user.should_see(f'Quest {quest.key} (individual #{agent("ana").id}): completed', retries=50)
+        await user.should_see(f'Quest {quest.title} (individual #{agent("ana").id}): completed', retries=50)
         await user.should_not_see(f'(individual #{agent("bruno").id})')
 
     set_value(user, f'draft-quest-{quest.key}-target', 2.5)
@@ -240,7 +261,7 @@ async def test_a_one_off_quests_period_in_the_draft_is_checked(user: User) -> No
     set_value(user, f'draft-quest-{quest.key}', False)  # dropped: Ana's completion no longer counts
     await preview(user)
     with user.scope(marker='whatif-changes'):
-        await user.should_see(f'Quest {quest.key} (individual #{agent("ana").id}): no longer completed', retries=50)
+        await user.should_see(f'Quest {quest.title} (individual #{agent("ana").id}): no longer completed', retries=50)
 
 
 async def test_working_hours_set_in_the_draft_are_published(user: User) -> None:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from main import describe_what_if
 from services.domain.badges import DEFAULT_BADGES, BadgeDefinition, BadgeKind
 from services.domain.business_hours import parse_calendar
 from services.domain.events import EventKind, GameEvent
@@ -157,8 +158,9 @@ def test_draft_incentive_and_quest() -> None:
     result = what_if(log.events, live=RuleSet(), draft=draft, floor=FLOOR, now=NOW, days=30)
     ada, bob = result.agents
     assert bob.points_after > bob.points_before and ada.points_after > ada.points_before
-    assert {(change['quest'], change['holder'], change['after']) for change in result.quests} == \
-        {('five', 1, True), ('five', 2, True)}
+    assert {(change['quest'], change['title'], change['holder'], change['after']) for change in result.quests} == \
+        {('five', 'Five resolutions', 1, True), ('five', 'Five resolutions', 2, True)}
+    assert 'quest Five resolutions (individual 1): completed under the draft' in describe_what_if(result)
 
 
 def test_progress_and_cancel() -> None:
