@@ -15,3 +15,5 @@ class ChatMessage(Model):
 
     class Meta:
         table = 'chat_message'
+        # the assist credit's lookup (services/helpdesk/team_chat.answers_naming) runs inside a resolution's write
+        indexes = (('to_agent_id', 'created_at'),)
