@@ -69,8 +69,10 @@ def test_department_condition_compares_ids() -> None:
 
 @pytest.mark.parametrize(('raw', 'message'), [
     ([{'field': 'colour', 'operator': 'is', 'value': ['red']}], "Condition 1: 'colour' is not a field"),
-    ([{'field': 'text', 'operator': 'is', 'value': ['x']}], "Condition 1: subject or message can be tested with"),
-    ([{'field': 'text', 'operator': 'contains_any', 'value': ['  ']}], 'Condition 1: give at least one value'),
+    ([{'field': 'text', 'operator': 'is', 'value': ['x']}],
+     "Condition 1: Subject or message: the operators are 'contains_any'"),
+    ([{'field': 'text', 'operator': 'contains_any', 'value': ['  ']}],
+     'Condition 1: Subject or message: give at least one value'),
     ([{'field': 'text', 'operator': 'contains_any', 'value': [3]}], 'Condition 1: the values must be text'),
     ('text contains upgrade', 'The conditions must be a list'),
     ([{'field': 'text', 'operator': 'contains_any', 'value': ['ok']}, 'x'], 'Condition 2 must be'),
@@ -96,7 +98,7 @@ def _spec(**changes) -> RuleSpec:
     ({'conditions': (Condition(field='priority', operator='is', values=('asap',)),)}, 'asap is not a priority'),
     ({'conditions': (Condition(field='department', operator='is', values=('8',)),)}, 'there is no department 8'),
     ({'conditions': (Condition(field='language', operator='is', values=('french!',)),)}, 'is not a language code'),
-    ({'trigger': 'after_resolution'}, '"Test" cannot run when: time after resolution'),
+    ({'trigger': 'after_resolution'}, '“Test” cannot run on the trigger “Time after resolution”'),
     ({'trigger': 'after_resolution', 'action': 'send_message', 'value': 'Hi', 'delay_minutes': 0},
      'A time rule waits from 1 minute to 365 days'),
 ])
