@@ -477,8 +477,8 @@ def lucky_standing(holder: str | None, drawn: Sequence[datetime]) -> list[str]:
         return [_('You drew it on a day that has left the window.') if holder is None else
                 _('{name} drew it on a day that has left the window.').format(name=holder)]
     days = _names(weekday_date(moment) for moment in drawn)
-    return [_('You drew it on {days}.').format(days=days) if holder is None else
-            _('{name} drew it on {days}.').format(name=holder, days=days)]
+    return [_one_stop(_('You drew it on {days}.').format(days=days) if holder is None else
+                      _('{name} drew it on {days}.').format(name=holder, days=days))]
 
 
 def gained_text(gained_at: datetime, lost_at: datetime | None) -> str:
@@ -650,6 +650,11 @@ def _field_name(field_name: str) -> str:
 
 def _metric_name(metric: str) -> str:
     return _(LEVEL_METRIC_NAMES[metric]) if metric in LEVEL_METRIC_NAMES else _words(metric)
+
+
+def _one_stop(sentence: str) -> str:
+    """A sentence ending on an abbreviated date ('lun. 2 nov.') keeps one full stop, not two."""
+    return sentence[:-1] if sentence.endswith('..') else sentence
 
 
 def _names(names: Iterable[str]) -> str:

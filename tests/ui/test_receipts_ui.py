@@ -96,10 +96,10 @@ async def test_a_badge_receipt_is_worded_in_the_readers_language(user: User) -> 
     user.find(marker='badge-tagger').click()
     await user.should_see(marker='badge-receipt', retries=50)
     with user.scope(marker='badge-receipt'):
-        await user.should_see('Événements comptés : tags.')
-        await user.should_see('Gagné par qui a le plus de conversations avec l’un de ces événements.')
+        await user.should_see('Événements comptés : étiquettes.')
+        await user.should_see("Gagné par qui a le plus de conversations avec l'un de ces événements.")
         await user.should_see('Vous : 1 conversation.')
-        await user.should_see('Personne d’autre n’a eu aucun de ces événements dans la fenêtre.')
+        await user.should_see("Personne d'autre n'a eu aucun de ces événements dans la fenêtre.")
 
 
 async def test_a_level_conditions_parse_error_is_worded_in_the_leads_language(user: User) -> None:
@@ -110,4 +110,4 @@ async def test_a_level_conditions_parse_error_is_worded_in_the_leads_language(us
     await user.should_see(marker='level-condition-3', retries=50)
     user.find(marker='level-condition-3').clear().type('points >= and resolved >= 40')
     user.find(marker='level-save-3').click()
-    await user.should_see("Niveau 3 : un nombre est attendu après « >= » à la colonne 11, trouvé 'and'", retries=50)
+    await user.should_see("Niveau 3 : Nombre attendu après '>=' à la colonne 11, trouvé : 'and'", retries=50)

@@ -105,23 +105,23 @@ def test_a_badges_rule_is_told_in_words_from_its_definition() -> None:
 def test_a_badges_rule_and_window_are_worded_in_the_readers_language() -> None:
     with speaking('fr'):
         assert badge_rule(BADGES['siesta'])[:4] == [
-            'Événements comptés : changements de statut.', 'Seulement ceux où statut précédent vaut en pause.',
-            'Le chiffre : temps passé.', 'Gagné par le total le plus élevé du chiffre.']
+            'Événements comptés : changements de statut.', 'Seulement ceux où « statut précédent » vaut en pause.',
+            'Le chiffre : temps passé.', 'Gagné par le total du chiffre le plus élevé.']
         assert window_text(Window.PREVIOUS_DAY, RESOLVED_AT) == \
-            'Jugé sur dim. 1 nov. (jours UTC), au lun. 2 nov. 09:42 UTC.'
+            'Jugé sur le dim. 1 nov. (jours UTC), état au lun. 2 nov. 09:42 UTC.'
         assert figure_text(BADGES['novelist'], 1420) == '1\u202f420 caractères'
     with speaking('lv'):
         assert badge_rule(BADGES['quatrefoil'])[0].startswith('Laimes izloze: katru dienu katram aģentam')
         assert '5%' in badge_rule(BADGES['quatrefoil'])[0]
         assert window_text(Window.PREVIOUS_DAY, RESOLVED_AT) == \
-            'Vērtēts pēc svētd., 1. nov. (UTC dienas), stāvoklis pirmd., 2. nov. 09:42 UTC.'
+            'Vērtētā diena: svētd., 1. nov. (pēc UTC laika), stāvoklis uz pirmd., 2. nov. 09:42 UTC.'
 
 
 @pytest.mark.parametrize(('language', 'expected'), [
     ('fr', {0: '0 transfert', 1: '1 transfert', 2: '2 transferts', 10: '10 transferts', 21: '21 transferts',
             22: '22 transferts'}),
-    ('lv', {0: '0 pāradresāciju', 1: '1 pāradresācija', 2: '2 pāradresācijas', 10: '10 pāradresāciju',
-            21: '21 pāradresācija', 22: '22 pāradresācijas'}),
+    ('lv', {0: '0 pārsūtīšanu', 1: '1 pārsūtīšana', 2: '2 pārsūtīšanas', 10: '10 pārsūtīšanu',
+            21: '21 pārsūtīšana', 22: '22 pārsūtīšanas'}),
 ])
 def test_a_rule_line_and_a_figure_take_the_plural_the_number_asks_for(language: str,
                                                                       expected: dict[int, str]) -> None:
@@ -203,7 +203,7 @@ def test_evidence_adds_the_value_a_badge_counted_and_a_lucky_draw_names_its_days
         'You drew it on Mon, Nov 2 and Wed, Nov 4.']
     assert lucky_standing('Cara', []) == ['Cara drew it on a day that has left the window.']
     with speaking('fr'):
-        assert lucky_standing(None, [RESOLVED_AT]) == ['Vous l’avez tiré le lun. 2 nov.']
+        assert lucky_standing(None, [RESOLVED_AT]) == ["Vous l'avez tiré le lun. 2 nov."]
 
 
 # --- levels ---------------------------------------------------------------------------------------------------------
