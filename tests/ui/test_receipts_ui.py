@@ -90,6 +90,7 @@ async def test_the_trophy_page_opens_the_receipts_of_badges_others_may_see(creat
 async def test_a_badge_receipt_is_worded_in_the_readers_language(user: User) -> None:
     await log_in(user, 'ana')
     await choose(user, 'fr')
+    await user.should_see('8 ouvertes', retries=50)  # the page built again in French
     await tag_as_ana()
     with user.scope(marker='progress-card'):
         await user.should_see(marker='badge-tagger', retries=50)
@@ -105,6 +106,7 @@ async def test_a_badge_receipt_is_worded_in_the_readers_language(user: User) -> 
 async def test_a_level_conditions_parse_error_is_worded_in_the_leads_language(user: User) -> None:
     await log_in(user, 'lead')
     await choose(user, 'fr')
+    await user.should_see("Chef d'équipe", retries=50)  # the page built again in French
     await user.open('/admin/game')
     user.find(marker='tab-badges & levels').click()
     await user.should_see(marker='level-condition-3', retries=50)
