@@ -23,6 +23,7 @@ FIELDS = {'text': ('contains_any', 'contains_none'), 'channel': ('is', 'is_not')
           'language': ('is', 'is_not'), 'department': ('is', 'is_not')}
 FIELD_LABELS = {'text': N_('Subject or message'), 'channel': N_('Channel'), 'priority': N_('Priority'),
                 'language': N_('Customer language'), 'department': N_('Department')}
+QUOTED = N_('“{text}”')  # a label quoted inside a sentence, with the reader's quotation marks
 MAX_CONDITIONS = 10
 MAX_VALUES = 30
 MAX_DELAY_MINUTES = 365 * 24 * 60
@@ -151,7 +152,7 @@ def validate_rule(spec: RuleSpec, *, actions: Mapping[str, RuleAction], context:
     if spec.trigger not in action.triggers:
         raise RuleError(N_('“{action}” cannot run on the trigger “{trigger}”; it runs on: {triggers}.'),
                         action=phrase(action.label), trigger=phrase(TRIGGERS[spec.trigger]),
-                        triggers=lambda: ', '.join(f'“{_(TRIGGERS[t])}”' for t in action.triggers))
+                        triggers=lambda: ', '.join(_(QUOTED).format(text=_(TRIGGERS[t])) for t in action.triggers))
     value = action.check(_checked(spec.value, N_('Value'), MAX_MESSAGE, multiline=True), context)
     delay = spec.delay_minutes
     if spec.trigger in TIME_TRIGGERS:

@@ -17,6 +17,7 @@ from services.domain.automation import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import Channel
+from services.domain.i18n import speaking
 from services.domain.inbox import InboxItem
 from services.helpdesk.sla import SlaPolicyView, escalation_moment, escalations_due, raised, validate_policy
 
@@ -155,3 +156,22 @@ def test_priority_is_raised_one_step_up_to_urgent() -> None:
 def test_invalid_sla_policies_are_refused(changes: dict, message: str) -> None:
     with pytest.raises(ActionError, match=message):
         validate_policy(replace(POLICY, **changes))
+
+
+def test_a_rules_error_is_worded_where_it_is_read() -> None:
+    """The API and the logs get the English sentence, a person's tab theirs, from the same error."""
+    with pytest.raises(RuleError) as caught:
+        validate_rule(_spec(conditions=(Condition(field='channel', operator='is', values=('fax',)),)),
+                      actions=ACTIONS, context=CONTEXT)
+    error = caught.value
+    assert error.args[0] == str(error) == 'Condition 1: fax is not a channel; use one of email, chat, phone, social.'
+    with speaking('fr'):
+        assert str(error) == "Condition 1 : fax n'est pas un canal ; utilisez l'un de ceux-ci : email, chat, phone, " \
+                             'social.'
+    with speaking('lv'):
+        assert str(error) == '1. nosacījums: fax nav kanāls; izmantojiet kādu no šiem: email, chat, phone, social.'
+    with pytest.raises(RuleError) as caught:
+        validate_rule(_spec(trigger='after_resolution'), actions=ACTIONS, context=CONTEXT)
+    with speaking('fr'):
+        assert str(caught.value) == "« Test » ne peut pas s'exécuter sur le déclencheur « Délai après résolution » ; " \
+                                    "il s'exécute sur : « Une nouvelle conversation arrive », « Le client écrit »."
