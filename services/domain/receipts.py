@@ -388,10 +388,10 @@ def badge_rule(definition: BadgeDefinition) -> list[str]:
     else:
         metric = definition.metric
         assert metric is not None
-        lines = [_('Events counted: {events}.').format(events=_event_name(metric.kind.value))]
+        lines = [_('Events counted: {events}.').format(events=event_name(metric.kind.value))]
         lines += [_filter_line(condition) for condition in metric.where]
         if metric.value not in (ONE, CONVERSATION):
-            lines.append(_('The figure: {field}.').format(field=_field_name(metric.value)))
+            lines.append(_('The figure: {field}.').format(field=field_name(metric.value)))
         lines += [_(_WON_BY[_measured(definition), definition.direction]), _(WINDOW_LINES[definition.window])]
         if definition.minimum_volume > 1:
             lines.append(ngettext('Only agents with at least {count} of these events in the window take part.',
@@ -612,7 +612,7 @@ def _measured(definition: BadgeDefinition) -> str | Aggregation:
 def _filter_line(condition: Filter) -> str:
     values = format_list([_field_value(condition.field, value) for value in condition.values] or [''], style='or',
                          locale=current_language())
-    return _(FILTER_LINES[condition.operator]).format(field=_field_name(condition.field), values=values)
+    return _(FILTER_LINES[condition.operator]).format(field=field_name(condition.field), values=values)
 
 
 def _field_value(field_name: str, value: str | int) -> str:
@@ -627,7 +627,7 @@ def _value_text(field_name: str, value: float) -> str:
         return duration(value, precise=True)
     if field_name.endswith('length'):
         return ngettext('{count} character', '{count} characters', _plural_count(value)).format(count=_number(value))
-    return _('{figure} ({field})').format(figure=_number(value), field=_field_name(field_name))
+    return _('{figure} ({field})').format(figure=_number(value), field=field_name(field_name))
 
 
 def _number(value: float) -> str:
@@ -640,12 +640,14 @@ def _plural_count(value: float) -> int:
     return int(value) if float(value).is_integer() else 2
 
 
-def _event_name(event_kind: str) -> str:
+def event_name(event_kind: str) -> str:
+    """The events of a kind as a badge's rule and the lead's badge list name them ('transfers')."""
     return _(EVENT_NAMES[event_kind]) if event_kind in EVENT_NAMES else _words(event_kind)
 
 
-def _field_name(field_name: str) -> str:
-    return _(FIELD_NAMES[field_name]) if field_name in FIELD_NAMES else _words(field_name)
+def field_name(name: str) -> str:
+    """An event's data field as a badge's rule and the lead's badge list name it ('handling time')."""
+    return _(FIELD_NAMES[name]) if name in FIELD_NAMES else _words(name)
 
 
 def _metric_name(metric: str) -> str:
