@@ -24,6 +24,7 @@ from services.domain.badges import (
 )
 from services.domain.errors import ActionError
 from services.domain.i18n import N_, _
+from services.domain.receipts import event_name, field_name
 from services.domain.wording import number, percent
 from services.game.badges import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
 from services.platform.directory import AgentView
@@ -97,10 +98,10 @@ def summary(definition: BadgeDefinition) -> str:
         return _('given for good as a quest\'s reward (pick it in the Quests tab)')
     metric = definition.metric
     assert metric is not None
-    what = metric.kind.value.replace('_', ' ')
-    where = ''.join(f', {f.field} {f.operator.value.replace("_", " ")} {"/".join(map(str, f.values))}'
+    what = event_name(metric.kind.value)
+    where = ''.join(f', {field_name(f.field)} {f.operator.value.replace("_", " ")} {"/".join(map(str, f.values))}'
                     for f in metric.where)
-    measure = _(MEASURES[metric.value]) if metric.value in MEASURES else metric.value.replace('_', ' ')
+    measure = _(MEASURES[metric.value]) if metric.value in MEASURES else field_name(metric.value)
     return _('{aggregation} of {measure} ({what}{where}), {window}, {direction}, at least {minimum}').format(
         aggregation=definition.aggregation.value, measure=measure, what=what, where=where,
         window=_(LABELS[definition.window.value]), direction=_(LABELS[definition.direction.value]),

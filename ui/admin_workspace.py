@@ -20,7 +20,7 @@ from services.domain.automation import (
     conditions_from,
 )
 from services.domain.events import Channel
-from services.domain.i18n import _, pgettext
+from services.domain.i18n import Phrase, _, pgettext
 from services.domain.inbox import PRIORITIES
 from services.domain.wording import delay
 from services.helpdesk.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
@@ -288,7 +288,9 @@ class RulesCard:
                         ui.label(rule.spec.name).classes('font-medium truncate')
                         ui.label(self.describe(rule)).classes('text-sm text-grey-7')
                         if rule.last_error:
-                            ui.label(_('Last failure: {last_error}').format(last_error=rule.last_error)) \
+                            failure = rule.last_error
+                            ui.label(_('Last failure: {last_error}').format(
+                                last_error=failure.text() if isinstance(failure, Phrase) else failure)) \
                                 .classes('text-sm text-negative')
                     ui.button(icon='edit', on_click=lambda r=rule: self.edit(r)).props('flat round dense') \
                         .tooltip(_('Edit')).mark(f'edit-rule-{rule.id}')

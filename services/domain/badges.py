@@ -18,26 +18,27 @@ from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
-from services.domain.errors import ActionError
+from services.domain.errors import PROBLEM, ActionError, PhrasedError
 from services.domain.events import EventKind, GameEvent
 from services.domain.floor_calendar import day_bounds, day_start, floor_day, next_day_start
-from services.domain.i18n import Translations, localized
+from services.domain.i18n import N_, Translations, localized
 from services.domain.text import MAX_BADGE_DESCRIPTION, MAX_NAME, checked_translations
 
 E = TypeVar('E', bound=Enum)
 
 
-class BadgeError(ValueError):
-    """An invalid badge or metric definition; the message is meant for the lead who edits it."""
+class BadgeError(PhrasedError, ValueError):
+    """An invalid badge or metric definition; the message is meant for the lead who edits it (worded where read:
+    :class:`PhrasedError`)."""
 
 
-def enum_value(enum: type[E], value: Any, what: str) -> E:
-    """``enum(value)``, or a :class:`BadgeError` naming the choices."""
+def enum_value(enum: type[E], value: Any, message: str) -> E:
+    """``enum(value)``, or a :class:`BadgeError` with ``message`` (a whole sentence marked with ``N_()``, its
+    placeholders ``{value}`` and ``{known}``: the choices)."""
     try:
         return enum(value)
     except ValueError:
-        known = ', '.join(member.value for member in enum)
-        raise BadgeError(f"Unknown {what} '{value}' (known: {known})") from None
+        raise BadgeError(message, value=value, known=', '.join(member.value for member in enum)) from None
 
 
 class Aggregation(str, Enum):
@@ -74,12 +75,12 @@ class FilterOperator(str, Enum):
 BADGE_TEXTS = {'name': MAX_NAME, 'description': MAX_BADGE_DESCRIPTION}  # what a badge's translations hold
 
 
-def translations_of(value: object, limits: Mapping[str, int], error: type[Exception]) -> Translations:
+def translations_of(value: object, limits: Mapping[str, int], error: type[PhrasedError]) -> Translations:
     """A definition's translations, checked (:func:`services.domain.text.checked_translations`), or ``error``."""
     try:
         return checked_translations(value, limits)
-    except ActionError as problem:
-        raise error(str(problem)) from None
+    except ActionError as problem:  # worded already, in the language in force
+        raise error(PROBLEM, problem=str(problem)) from None
 
 
 ONE = 'one'  # Metric.value: each matching event counts 1
@@ -121,7 +122,8 @@ class Filter:
     values: tuple[str | int, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, 'operator', enum_value(FilterOperator, self.operator, 'filter'))
+        object.__setattr__(self, 'operator', enum_value(FilterOperator, self.operator,
+                                                        N_("Unknown filter '{value}' (known: {known})")))
         object.__setattr__(self, 'values', tuple(self.values))
 
     def matches(self, data: Mapping[str, Any]) -> bool:
@@ -143,30 +145,32 @@ class Metric:
     value: str = ONE  # ONE, CONVERSATION or the name of a numeric data field
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, 'kind', enum_value(EventKind, self.kind, 'event kind'))
+        object.__setattr__(self, 'kind', enum_value(EventKind, self.kind,
+                                                    N_("Unknown event kind '{value}' (known: {known})")))
         fields = EVENT_FIELDS.get(self.kind, {})
-        label = f'{self.kind.value.replace("_", " ").capitalize()} events'
-        known = ', '.join(fields) or 'none'
+        kind, known = self.kind.value, ', '.join(fields) or '-'
         object.__setattr__(self, 'where', tuple(self.where))
         for condition in self.where:
             field_type = fields.get(condition.field)
             if field_type is None:
-                raise BadgeError(f"{label} have no field '{condition.field}' to filter on (known: {known})")
+                raise BadgeError(N_("Events '{kind}' have no field '{field}' to filter on (known: {known})"),
+                                 kind=kind, field=condition.field, known=known)
             if condition.operator == FilterOperator.CONTAINS and field_type != TEXTS:
-                raise BadgeError(f"'{condition.field}' of {label.lower()} is not a list: "
-                                 f"use 'is' instead of 'contains'")
+                raise BadgeError(N_("'{field}' of the events '{kind}' is not a list: use 'is' instead of 'contains'"),
+                                 field=condition.field, kind=kind)
             if condition.operator in (FilterOperator.IS, FilterOperator.CONTAINS) and not condition.values:
-                raise BadgeError(f"The filter on '{condition.field}' needs at least one value")
+                raise BadgeError(N_("The filter on '{field}' needs at least one value"), field=condition.field)
             if field_type == NUMBER:  # a form sends text: compare numbers with numbers
                 object.__setattr__(condition, 'values', tuple(_number(condition.field, v) for v in condition.values))
         if self.value not in (ONE, CONVERSATION):
             field_type = fields.get(self.value)
             if field_type is None:
-                raise BadgeError(f"{label} have no field '{self.value}' to measure "
-                                 f"(known: {known}; or '{ONE}' to count events, '{CONVERSATION}' to count "
-                                 f'conversations)')
+                raise BadgeError(N_("Events '{kind}' have no field '{field}' to measure (known: {known}; or '{one}' "
+                                    "to count events, '{conversation}' to count conversations)"),
+                                 kind=kind, field=self.value, known=known, one=ONE, conversation=CONVERSATION)
             if field_type != NUMBER:
-                raise BadgeError(f"'{self.value}' of {label.lower()} is not a number: it can only filter")
+                raise BadgeError(N_("'{field}' of the events '{kind}' is not a number: it can only filter"),
+                                 field=self.value, kind=kind)
 
     def fact(self, event: GameEvent) -> float | int | None:
         """The value ``event`` contributes (the conversation id for CONVERSATION), or None if it contributes nothing."""
@@ -204,27 +208,32 @@ class BadgeDefinition:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, 'translations', translations_of(self.translations, BADGE_TEXTS, BadgeError))
-        for name, enum in (('aggregation', Aggregation), ('window', Window), ('direction', Direction),
-                           ('kind', BadgeKind)):
-            object.__setattr__(self, name, enum_value(enum, getattr(self, name), name))
+        for name, enum, message in (
+                ('aggregation', Aggregation, N_("Unknown aggregation '{value}' (known: {known})")),
+                ('window', Window, N_("Unknown window '{value}' (known: {known})")),
+                ('direction', Direction, N_("Unknown direction '{value}' (known: {known})")),
+                ('kind', BadgeKind, N_("Unknown kind of badge '{value}' (known: {known})"))):
+            object.__setattr__(self, name, enum_value(enum, getattr(self, name), message))
         if not self.key.strip() or not self.name.strip():
-            raise BadgeError('A badge needs a key and a name')
+            raise BadgeError(N_('A badge needs a key and a name'))
         if self.minimum_volume < 1:
-            raise BadgeError('The minimum volume is at least 1')
+            raise BadgeError(N_('The minimum volume is at least 1'))
         if self.kind == BadgeKind.AWARDED:
             object.__setattr__(self, 'metric', None)  # nothing to measure: quests give it
             return
         if self.kind == BadgeKind.RANDOM:
             if not 0 < self.rarity <= 1:
-                raise BadgeError(f'The chance of a random badge is between 0 and 1, not {self.rarity}')
+                raise BadgeError(N_('The chance of a random badge is between 0 and 1, not {rarity}'),
+                                 rarity=self.rarity)
             return
         if self.metric is None:
-            raise BadgeError(f"The badge '{self.name}' needs a metric")
+            raise BadgeError(N_("The badge '{name}' needs a metric"), name=self.name)
         if self.metric.value == CONVERSATION and self.aggregation != Aggregation.COUNT:
-            raise BadgeError(f'Conversations can only be counted, not given a {self.aggregation.value}')
+            raise BadgeError(N_("Conversations can only be counted, not given the aggregation '{aggregation}'"),
+                             aggregation=self.aggregation.value)
         if self.metric.value == ONE and self.aggregation not in (Aggregation.COUNT, Aggregation.SUM):
-            raise BadgeError(f'Each event counts 1, so a {self.aggregation.value} means nothing: count them, or '
-                             f'measure a number field')
+            raise BadgeError(N_("Each event counts 1, so the aggregation '{aggregation}' means nothing: count them, "
+                                'or measure a number field'), aggregation=self.aggregation.value)
 
     @property
     def shown_name(self) -> str:
@@ -373,7 +382,7 @@ class BadgeBoard:
         self.metrics = tuple(dict.fromkeys(d.metric for d in self.definitions if d.metric is not None))
         keys = [d.key for d in self.definitions]
         if len(set(keys)) < len(keys):
-            raise BadgeError(f'Two badges have the key {next(k for k in keys if keys.count(k) > 1)!r}')
+            raise BadgeError(N_('Two badges have the key {key}'), key=repr(next(k for k in keys if keys.count(k) > 1)))
         self._metric_of: dict[str, int] = {}  # badge key -> metric index
         self._windows_of: dict[int, set[Window]] = {}  # metric index -> the windows its badges use
         self._badges_in: dict[tuple[int, Window], list[str]] = {}  # (metric index, window) -> the keys of its badges
@@ -681,7 +690,7 @@ def _number(field_name: str, value: Any) -> int | float:
         try:
             return float(value)
         except (TypeError, ValueError):
-            raise BadgeError(f"'{field_name}' is a number, not {value!r}") from None
+            raise BadgeError(N_("'{field}' is a number, not {value}"), field=field_name, value=repr(value)) from None
 
 
 def _days_of(window: Window, today: date) -> tuple[date, ...]:

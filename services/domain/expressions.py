@@ -17,6 +17,9 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from services.domain.errors import PhrasedError
+from services.domain.i18n import N_, phrase
+
 MAX_LENGTH = 1000
 MAX_DEPTH = 30  # nested parentheses and 'not's; deeper would only be a way to exhaust the recursion limit
 
@@ -28,12 +31,11 @@ KEYWORDS = ('and', 'or', 'not')
 Metrics = Mapping[str, int]
 
 
-class ExpressionError(ValueError):
-    """An invalid condition; ``column`` (1-based) is where the problem is."""
+class ExpressionError(PhrasedError, ValueError):
+    """An invalid condition; ``column`` (1-based) is where the problem is (and a placeholder of the message)."""
 
-    def __init__(self, message: str, column: int) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, /, *, column: int, **values: object) -> None:
+        super().__init__(message, column=column, **values)
         self.column = column
 
 
@@ -106,7 +108,8 @@ ALWAYS = Condition(And(), lambda metrics: True)
 def parse_condition(text: str, *, known: Collection[str]) -> Condition:
     """Parse and compile a condition over the ``known`` metric names; raise :class:`ExpressionError` if invalid."""
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f'The condition is too long ({len(text)} characters, at most {MAX_LENGTH})', MAX_LENGTH)
+        raise ExpressionError(N_('The condition is too long ({length} characters, at most {max_length})'),
+                              column=MAX_LENGTH, length=len(text), max_length=MAX_LENGTH)
     return _from_node(_Parser(text, known).parse())
 
 
@@ -130,7 +133,9 @@ class _Token:
 
 _TOKEN = re.compile(r'\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<number>-?[0-9]+)|(?P<operator>>=|<=|==|!=|>|<)'
                     r'|(?P<paren>[()]))')
-_HINTS = {'=': "write '==' to compare", '&': "write 'and'", '|': "write 'or'", '!': "write 'not' or '!='"}
+_HINTS = {'=': N_("write '==' to compare"), '&': N_("write 'and'"), '|': N_("write 'or'"),
+          '!': N_("write 'not' or '!='")}
+_THE_END = phrase(N_('the end'))  # what is found after the last token
 
 
 def _tokenize(text: str) -> Iterator[_Token]:
@@ -146,13 +151,20 @@ def _tokenize(text: str) -> Iterator[_Token]:
                 while True:
                     yield _Token('end', '', column)
             character = stripped[0]
-            hint = f': {_HINTS[character]}' if character in _HINTS else ''
-            raise ExpressionError(f'Unexpected character {character!r} at column {column}{hint}', column)
+            if character in _HINTS:
+                raise ExpressionError(N_('Unexpected character {character} at column {column}: {hint}'),
+                                      column=column, character=repr(character), hint=phrase(_HINTS[character]))
+            raise ExpressionError(N_('Unexpected character {character} at column {column}'), column=column,
+                                  character=repr(character))
         kind = match.lastgroup
         token_text = match.group(kind)
         column = match.start(kind) + 1
         yield _Token(kind if kind != 'paren' else token_text, token_text, column)
         position = match.end()
+
+
+def _found(token: _Token) -> object:
+    return _THE_END if token.kind == 'end' else repr(token.text)
 
 
 class _Parser:
@@ -168,10 +180,10 @@ class _Parser:
         node = self._or()
         token = self._peek()
         if token.kind == ')':
-            raise ExpressionError(f"Unexpected ')' at column {token.column}: no '(' to close", token.column)
+            raise ExpressionError(N_("Unexpected ')' at column {column}: no '(' to close"), column=token.column)
         if token.kind != 'end':
-            raise ExpressionError(f"Expected 'and', 'or' or the end at column {token.column}, found "
-                                  f'{token.text!r}', token.column)
+            raise ExpressionError(N_("Expected 'and', 'or' or the end at column {column}, found {found}"),
+                                  column=token.column, found=repr(token.text))
         return node
 
     def _or(self) -> Node:
@@ -195,8 +207,8 @@ class _Parser:
             node = self._nested(token, self._or)
             closing = self._peek()
             if closing.kind != ')':
-                raise ExpressionError(f"Missing ')' at column {closing.column} for the '(' at column {token.column}",
-                                      closing.column)
+                raise ExpressionError(N_("Missing ')' at column {column} for the '(' at column {opening}"),
+                                      column=closing.column, opening=token.column)
             self._next()
             return node
         return self._comparison()
@@ -204,8 +216,8 @@ class _Parser:
     def _nested(self, token: _Token, parse: Callable[[], Node]) -> Node:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(f'Nested too deeply at column {token.column} (at most {MAX_DEPTH} levels)',
-                                  token.column)
+            raise ExpressionError(N_('Nested too deeply at column {column} (at most {depth} levels)'),
+                                  column=token.column, depth=MAX_DEPTH)
         node = parse()
         self.depth -= 1
         return node
@@ -213,24 +225,26 @@ class _Parser:
     def _comparison(self) -> Node:
         token = self._next()
         if token.kind != 'name' or token.text.lower() in KEYWORDS:
-            found = 'the end' if token.kind == 'end' else repr(token.text)
-            raise ExpressionError(f'Expected a metric name at column {token.column}, found {found}', token.column)
+            raise ExpressionError(N_('Expected a metric name at column {column}, found {found}'),
+                                  column=token.column, found=_found(token))
         metric = token.text.lower()
         if metric not in self.known:
             close = difflib.get_close_matches(metric, list(self.known), n=1)
-            suggestion = f"; did you mean '{close[0]}'?" if close else ''
-            raise ExpressionError(f"Unknown metric '{token.text}' at column {token.column} "
-                                  f"(known: {', '.join(self.known)}){suggestion}", token.column)
+            if close:
+                raise ExpressionError(N_("Unknown metric '{metric}' at column {column} (known: {known}); did you mean "
+                                         "'{suggestion}'?"), column=token.column, metric=token.text,
+                                      known=', '.join(self.known), suggestion=close[0])
+            raise ExpressionError(N_("Unknown metric '{metric}' at column {column} (known: {known})"),
+                                  column=token.column, metric=token.text, known=', '.join(self.known))
         comparison = self._next()
         if comparison.kind != 'operator':
-            found = 'the end' if comparison.kind == 'end' else repr(comparison.text)
-            raise ExpressionError(f"Expected a comparison (>=, >, <=, <, ==, !=) after '{metric}' at column "
-                                  f'{comparison.column}, found {found}', comparison.column)
+            raise ExpressionError(N_("Expected a comparison (>=, >, <=, <, ==, !=) after '{metric}' at column "
+                                     '{column}, found {found}'), column=comparison.column, metric=metric,
+                                  found=_found(comparison))
         number = self._next()
         if number.kind != 'number':
-            found = 'the end' if number.kind == 'end' else repr(number.text)
-            raise ExpressionError(f"Expected a number after '{comparison.text}' at column {number.column}, "
-                                  f'found {found}', number.column)
+            raise ExpressionError(N_("Expected a number after '{comparison}' at column {column}, found {found}"),
+                                  column=number.column, comparison=comparison.text, found=_found(number))
         return Comparison(metric, comparison.text, int(number.text))
 
     def _keyword(self, word: str) -> bool:

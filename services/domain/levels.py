@@ -5,13 +5,18 @@ from dataclasses import dataclass, field
 
 from services.domain.errors import ActionError
 from services.domain.expressions import And, Comparison, Condition, condition_from_minimums, parse_condition
-from services.domain.i18n import Translations, localized
+from services.domain.i18n import N_, Translations, localized
 from services.domain.text import MAX_NAME, checked_translations
 
 # the lifetime metrics a level condition may read: services/domain/projection.py's AgentMetrics counters (named here
 # because projection imports this module; tests/unit/test_levels.py checks that the two agree)
 LEVEL_METRICS = ('points', 'quality', 'speed', 'productivity', 'resolved', 'replies', 'chats', 'calls',
                  'positive_ratings', 'negative_ratings')
+# what a level condition's metric is called where a person reads it (a receipt's checks); the condition keeps the name
+LEVEL_METRIC_NAMES = {'points': N_('points'), 'quality': N_('quality points'), 'speed': N_('speed points'),
+                      'productivity': N_('productivity points'), 'resolved': N_('resolved conversations'),
+                      'replies': N_('replies'), 'chats': N_('chats'), 'calls': N_('calls'),
+                      'positive_ratings': N_('positive ratings'), 'negative_ratings': N_('negative ratings')}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -99,28 +99,32 @@ class QuestDefinition:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, 'translations', translations_of(self.translations, QUEST_TEXTS, QuestError))
-        for name, enum in (('aggregation', Aggregation), ('scope', QuestScope), ('reward_domain', Domain),
-                           ('repeat', Repeat)):
+        for name, enum, message in (
+                ('aggregation', Aggregation, N_("Unknown aggregation '{value}' (known: {known})")),
+                ('scope', QuestScope, N_("Unknown scope '{value}' (known: {known})")),
+                ('reward_domain', Domain, N_("Unknown reward domain '{value}' (known: {known})")),
+                ('repeat', Repeat, N_("Unknown repeat '{value}' (known: {known})"))):
             try:
-                object.__setattr__(self, name, enum_value(enum, getattr(self, name), name.replace('_', ' ')))
+                object.__setattr__(self, name, enum_value(enum, getattr(self, name), message))
             except BadgeError as error:
-                raise QuestError(str(error)) from None
+                raise QuestError(error.phrase.message, **error.phrase.values) from None
         if not self.key.strip() or not self.title.strip():
-            raise QuestError('A quest needs a key and a title')
+            raise QuestError(N_('A quest needs a key and a title'))
         if self.aggregation not in (Aggregation.COUNT, Aggregation.SUM):
-            raise QuestError(f'A quest counts or sums, it cannot take the {self.aggregation.value}')
+            raise QuestError(N_("A quest counts or sums, it cannot take the aggregation '{aggregation}'"),
+                             aggregation=self.aggregation.value)
         if self.aggregation == Aggregation.SUM and self.metric.value == CONVERSATION:
-            raise QuestError('Conversations can only be counted')
+            raise QuestError(N_('Conversations can only be counted'))
         if self.target < 1:
-            raise QuestError('The target is at least 1')
+            raise QuestError(N_('The target is at least 1'))
         if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
-            raise QuestError('The period needs times with a time zone')
+            raise QuestError(N_('The period needs times with a time zone'))
         if self.ends_at <= self.starts_at:
-            raise QuestError('The quest must end after it starts')
+            raise QuestError(N_('The quest must end after it starts'))
         if self.reward_points < 0:
-            raise QuestError('A reward cannot take points away')
+            raise QuestError(N_('A reward cannot take points away'))
         if not self.reward_points and not self.reward_badge:
-            raise QuestError('A quest needs a reward: points, a badge or both')
+            raise QuestError(N_('A quest needs a reward: points, a badge or both'))
 
     def running(self, now: datetime) -> bool:
         return self.starts_at <= now < self.ends_at
@@ -207,7 +211,7 @@ class Preset(str, Enum):
 def period(preset: Preset | str, now: datetime, *, first_day: date | None = None,
            last_day: date | None = None) -> tuple[datetime, datetime]:
     """The [start, end) of a preset at ``now``, or of the custom days (both included)."""
-    preset = enum_value(Preset, preset, 'period')
+    preset = enum_value(Preset, preset, N_("Unknown period '{value}' (known: {known})"))
     today = floor_day(now)
     if preset == Preset.TODAY:
         first, after = today, today + timedelta(days=1)
@@ -219,9 +223,9 @@ def period(preset: Preset | str, now: datetime, *, first_day: date | None = None
         after = (first + timedelta(days=32)).replace(day=1)
     else:
         if first_day is None or last_day is None:
-            raise QuestError('A custom period needs its first and last day')
+            raise QuestError(N_('A custom period needs its first and last day'))
         if last_day < first_day:
-            raise QuestError('The last day comes after the first')
+            raise QuestError(N_('The last day comes after the first'))
         first, after = first_day, last_day + timedelta(days=1)
     return day_start(first), day_start(after)
 
@@ -298,7 +302,7 @@ class QuestBoard:
     def __init__(self, quests: Sequence[QuestDefinition], *, team_of: Mapping[int, int | None] | None = None) -> None:
         self.quests = {quest.key: quest for quest in quests}
         if len(self.quests) < len(quests):
-            raise QuestError('Two quests have the same key')
+            raise QuestError(N_('Two quests have the same key'))
         self.team_of: Mapping[int, int | None] = team_of if team_of is not None else {}
         # key -> (round, agent/team id): a quest that does not repeat has round 0 only
         self.aggregates: dict[str, dict[tuple[int, int], Aggregate]] = {key: {} for key in self.quests}

@@ -4,10 +4,12 @@ it, and one line per event of the story (services/game/receipts.py finds the ent
 The facts are worked out from the event's own data with the same policy the fold used, so a receipt says exactly what
 the rule saw (how long the resolution took, the SLA due time, the number of customer messages, the rating).
 """
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from babel.lists import format_list
 
 from services.domain.badges import (
     CONVERSATION,
@@ -25,13 +27,12 @@ from services.domain.badges import (
 from services.domain.business_hours import WorkingCalendar
 from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import OPERATORS, Comparison, Condition, Node, Not, parse_condition
-from services.domain.floor_calendar import floor_time
 from services.domain.i18n import N_, Nn_, _, current_language, floor_timezone, ngettext
 from services.domain.level_history import ReachedLevel
-from services.domain.levels import LEVEL_METRICS, Level
+from services.domain.levels import LEVEL_METRIC_NAMES, LEVEL_METRICS, Level
 from services.domain.reasons import reason_text
 from services.domain.scoring import MAX_BOUNTY_STEPS, AwardKind, ScoringPolicy, timing
-from services.domain.wording import duration, ordinal, weekday_clock, weekday_time
+from services.domain.wording import duration, ordinal, percent, weekday_clock, weekday_date, weekday_time
 from services.domain.wording import number as number_text
 
 
@@ -296,21 +297,75 @@ def _status_words(status: str) -> str:
 
 # --- badges ---------------------------------------------------------------------------------------------------------
 
+# A badge's rule is told in whole sentences, each with at most a name or a figure in it: what is counted is a line of
+# its own ("Events counted: transfers."), because a noun put into a sentence composed around it cannot take the case
+# and number the sentence needs in French or Latvian.
+
 EVIDENCE_SHOWN = 50  # a badge's events behind it: the most telling ones
 DURATION_FIELDS = frozenset({'seconds', 'duration_seconds', 'first_response_seconds', 'waited_seconds'})
-# what one event of a kind is called when a badge counts it (else "<kind> event")
-EVENT_NOUNS = {'transferred': 'transfer', 'rated': 'rating', 'presence_changed': 'status change', 'viewed': 'view',
-               'replied': 'reply', 'resolved': 'resolution', 'tagged': 'tag', 'untagged': 'removed tag',
-               'conversation_created': 'new conversation', 'customer_message': 'customer message',
-               'assigned': 'assignment', 'reopened': 'reopen', 'abandoned': 'abandoned contact', 'note_added': 'note',
-               'chat_message': 'chat message', 'escalated': 'escalation', 'priority_changed': 'priority change',
-               'released': 'return to the queue'}
-OPERATOR_WORDS = {FilterOperator.IS: 'is', FilterOperator.IS_NOT: 'is not', FilterOperator.CONTAINS: 'contain'}
+# the events of a kind, as a badge's rule names them (else "events: <kind>")
+EVENT_NAMES = {'transferred': N_('transfers'), 'rated': N_('ratings'), 'presence_changed': N_('status changes'),
+               'viewed': N_('views'), 'replied': N_('replies'), 'resolved': N_('resolutions'), 'tagged': N_('tags'),
+               'untagged': N_('removed tags'), 'conversation_created': N_('new conversations'),
+               'customer_message': N_('customer messages'), 'assigned': N_('assignments'),
+               'reopened': N_('reopens'), 'abandoned': N_('abandoned contacts'), 'note_added': N_('internal notes'),
+               'chat_message': N_('team chat messages'), 'escalated': N_('escalations'),
+               'priority_changed': N_('priority changes'), 'released': N_('returns to the queue')}
+# a number of events of a kind, as a figure says it ("12 transfers")
+EVENT_COUNTS = {
+    'transferred': Nn_('{count} transfer', '{count} transfers'), 'rated': Nn_('{count} rating', '{count} ratings'),
+    'presence_changed': Nn_('{count} status change', '{count} status changes'),
+    'viewed': Nn_('{count} view', '{count} views'), 'replied': Nn_('{count} reply', '{count} replies'),
+    'resolved': Nn_('{count} resolution', '{count} resolutions'), 'tagged': Nn_('{count} tag', '{count} tags'),
+    'untagged': Nn_('{count} removed tag', '{count} removed tags'),
+    'conversation_created': Nn_('{count} new conversation', '{count} new conversations'),
+    'customer_message': Nn_('{count} customer message', '{count} customer messages'),
+    'assigned': Nn_('{count} assignment', '{count} assignments'), 'reopened': Nn_('{count} reopen', '{count} reopens'),
+    'abandoned': Nn_('{count} abandoned contact', '{count} abandoned contacts'),
+    'note_added': Nn_('{count} internal note', '{count} internal notes'),
+    'chat_message': Nn_('{count} team chat message', '{count} team chat messages'),
+    'escalated': Nn_('{count} escalation', '{count} escalations'),
+    'priority_changed': Nn_('{count} priority change', '{count} priority changes'),
+    'released': Nn_('{count} return to the queue', '{count} returns to the queue')}
+_CONVERSATIONS = Nn_('{count} conversation', '{count} conversations')
+_EVENTS = Nn_('{count} event', '{count} events')
+# an event's data field, as a badge's rule and a figure name it (services/domain/badges.py's EVENT_FIELDS)
+FIELD_NAMES = {'length': N_('length in characters'), 'note_length': N_('length of the note in characters'),
+               'first_response_seconds': N_('time to the first reply'), 'duration_seconds': N_('handling time'),
+               'waited_seconds': N_('time waited'), 'seconds': N_('time spent'),
+               'inbound_count': N_('customer messages'),
+               'channel': N_('channel'), 'priority': N_('priority'), 'canned': N_('canned reply'), 'tags': N_('tags'),
+               'reason': N_('reason'), 'rating': N_('rating'), 'tag': N_('tag'), 'status': N_('status'),
+               'previous': N_('previous status'), 'by': N_('changed by'), 'policy': N_('policy'),
+               'target': N_('target'), 'action': N_('action'), 'rule': N_('rule'), 'shortcut': N_('shortcut')}
+FILTER_LINES = {FilterOperator.IS: N_('Only those where {field} is {values}.'),
+                FilterOperator.IS_NOT: N_('Only those where {field} is not {values}.'),
+                FilterOperator.CONTAINS: N_('Only those where {field} contains {values}.'),
+                FilterOperator.PRESENT: N_('Only those where {field} is known.')}
+WINDOW_LINES = {Window.ROLLING_7D: N_('Judged over the last 7 days: today and the 6 days before.'),
+                Window.PREVIOUS_DAY: N_('Judged over yesterday: the whole previous day.')}
+# who wins, by what is measured and the direction that wins
+_WON_BY = {
+    ('events', Direction.HIGHEST): N_('Won by whoever has the most of these events.'),
+    ('events', Direction.LOWEST): N_('Won by whoever has the fewest of these events.'),
+    ('conversations', Direction.HIGHEST): N_('Won by whoever has the most conversations with one of these events.'),
+    ('conversations', Direction.LOWEST): N_('Won by whoever has the fewest conversations with one of these events.'),
+    (Aggregation.COUNT, Direction.HIGHEST): N_('Won by whoever has the most of these events with a figure.'),
+    (Aggregation.COUNT, Direction.LOWEST): N_('Won by whoever has the fewest of these events with a figure.'),
+    (Aggregation.SUM, Direction.HIGHEST): N_('Won by the highest total of the figure.'),
+    (Aggregation.SUM, Direction.LOWEST): N_('Won by the lowest total of the figure.'),
+    (Aggregation.AVERAGE, Direction.HIGHEST): N_('Won by the highest average of the figure.'),
+    (Aggregation.AVERAGE, Direction.LOWEST): N_('Won by the lowest average of the figure.'),
+    (Aggregation.MAX, Direction.HIGHEST): N_('Won by the largest figure in one of these events.'),
+    (Aggregation.MAX, Direction.LOWEST): N_('Won by whoever has the smallest largest figure in one of these events.'),
+    (Aggregation.MIN, Direction.LOWEST): N_('Won by the smallest figure in one of these events.'),
+    (Aggregation.MIN, Direction.HIGHEST): N_('Won by whoever has the largest smallest figure in one of these events.')}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class BadgeReceipt:
-    """Why an agent holds (or held) a badge: the rule, the window, the figures, and the events behind them."""
+    """Why an agent holds (or held) a badge: the rule, the window, the figures, and the events behind them, worded in
+    the reader's language when the receipt is opened."""
     badge_key: str
     name: str
     description: str
@@ -326,24 +381,25 @@ class BadgeReceipt:
 
 def badge_rule(definition: BadgeDefinition) -> list[str]:
     """A badge's definition in words: what is measured, who wins, over which days, and who may take part."""
-    window = WINDOW_WORDS[definition.window]
     if definition.kind == BadgeKind.RANDOM:
-        lines = [f'A lucky draw: every day, each agent active that day (any event counts) has a '
-                 f'{_percent(definition.rarity)} chance to draw it, and keeps it while that day is in the window, '
-                 f'{window}. Nothing anyone does changes the odds.']
+        lines = [_('A lucky draw: every day, each agent active that day (any event counts) has a {chance} chance to '
+                   'draw it, and keeps it while that day is in the window. Nothing anyone does changes the odds.')
+                 .format(chance=percent(definition.rarity, exact=True)), _(WINDOW_LINES[definition.window])]
     else:
-        best = 'highest' if definition.direction == Direction.HIGHEST else 'lowest'
-        if (definition.aggregation, definition.direction) in ((Aggregation.MAX, Direction.HIGHEST),
-                                                              (Aggregation.MIN, Direction.LOWEST)):
-            best = ''  # "the largest length of one reply" says it already
-        lines = [f'Won by the {best + " " if best else ""}{_measure(definition)}, over {window}.']
+        metric = definition.metric
+        assert metric is not None
+        lines = [_('Events counted: {events}.').format(events=event_name(metric.kind.value))]
+        lines += [_filter_line(condition) for condition in metric.where]
+        if metric.value not in (ONE, CONVERSATION):
+            lines.append(_('The figure: {field}.').format(field=field_name(metric.value)))
+        lines += [_(_WON_BY[_measured(definition), definition.direction]), _(WINDOW_LINES[definition.window])]
         if definition.minimum_volume > 1:
-            noun = _noun(definition.metric.kind.value) if definition.metric else 'event'
-            lines.append(f'Only agents with at least {definition.minimum_volume} {_plural(noun)} counted in the '
-                         'window take part.')
-        lines.append('Agents with the same figure share it.')
+            lines.append(ngettext('Only agents with at least {count} of these events in the window take part.',
+                                  'Only agents with at least {count} of these events in the window take part.',
+                                  definition.minimum_volume).format(count=number_text(definition.minimum_volume)))
+        lines.append(_('Agents with the same figure share it.'))
     if definition.teasing:
-        lines.append('A teasing badge: only its holder and the leads see it, unless the team chose to show them.')
+        lines.append(_('A teasing badge: only its holder and the leads see it, unless the team chose to show them.'))
     return lines
 
 
@@ -353,58 +409,85 @@ def figure_text(definition: BadgeDefinition, value: float) -> str:
     if metric is None:
         return _number(value)
     if definition.aggregation == Aggregation.COUNT or metric.value == ONE:
-        noun = 'conversation' if metric.value == CONVERSATION else _noun(metric.kind.value)
-        return f'{_number(value)} {_plural(noun) if value != 1 else noun}'
+        singular, plural = _CONVERSATIONS if metric.value == CONVERSATION else \
+            EVENT_COUNTS.get(metric.kind.value, _EVENTS)
+        return ngettext(singular, plural, _plural_count(value)).format(count=_number(value))
     return _value_text(metric.value, value)
 
 
 def window_text(window: Window, at: datetime) -> str:
-    """The days a badge was judged on, and when."""
-    days = window_days(window, at)
-    span = f'{days[0]:%a %d %b}' if len(days) == 1 else f'{days[0]:%a %d %b} – {days[-1]:%a %d %b}'
-    zone = floor_timezone()
-    return f'Judged on {span} ({zone} days), as of {floor_time(at):%a %d %b %H:%M} {zone}.'
+    """The days a badge was judged on, and when, on the floor's clock."""
+    days, zone = window_days(window, at), floor_timezone()
+    if len(days) == 1:
+        return _('Judged on {day} ({zone} days), as of {moment} {zone}.').format(
+            day=weekday_date(days[0]), zone=zone, moment=weekday_time(at))
+    return _('Judged on {first} – {last} ({zone} days), as of {moment} {zone}.').format(
+        first=weekday_date(days[0]), last=weekday_date(days[-1]), zone=zone, moment=weekday_time(at))
 
 
-def badge_standing(definition: BadgeDefinition, result: BadgeResult, holder_id: int, *, who: str,
+def badge_standing(definition: BadgeDefinition, result: BadgeResult, holder_id: int, *, holder: str | None,
                    name: Callable[[int], str], show_names: bool) -> list[str]:
     """The holder's figure against the others': those sharing it and the runner-up, or that nobody else qualified.
 
-    :param who: how the holder is called ('you' for their own receipt, else their name)
+    :param holder: the holder's name, None on their own receipt (the sentences say "you")
     :param show_names: whether other agents may be named (not on a teasing badge: their figures are no one's business)
     """
     figure = result.values.get(holder_id)
     if figure is None:
-        return [f'{_upper(who)} did not qualify in this window any more (the window moves every day).']
-    lines = [f'{_upper(who)}: {figure_text(definition, figure)}.']
+        return [_('You did not qualify in this window any more (the window moves every day).') if holder is None else
+                _('{name} did not qualify in this window any more (the window moves every day).').format(name=holder)]
+    shown = figure_text(definition, figure)
+    lines = [_('You: {figure}.').format(figure=shown) if holder is None else
+             _('{name}: {figure}.').format(name=holder, figure=shown)]
     sharing = sorted(result.holders - {holder_id})
     if sharing:
-        lines.append(f'Shared with {", ".join(name(a) for a in sharing)} (the same figure).' if show_names else
-                     f'Shared with {len(sharing)} other agent{"s" if len(sharing) > 1 else ""} with the same figure.')
+        lines.append(_('Shared with {names} (the same figure).').format(names=_names(name(a) for a in sharing))
+                     if show_names else
+                     ngettext('Shared with {count} other agent with the same figure.',
+                              'Shared with {count} other agents with the same figure.', len(sharing))
+                     .format(count=len(sharing)))
     others = [value for agent_id, value in result.values.items() if agent_id not in result.holders]
     if others:
         highest = definition.direction == Direction.HIGHEST
         runner_value = max(others) if highest else min(others)
         runners = sorted(a for a, value in result.values.items() if value == runner_value and a not in result.holders)
-        runner = f'{" and ".join(name(a) for a in runners)} with ' if show_names else ''
-        lines.append(f'The runner-up: {runner}{figure_text(definition, runner_value)} '
-                     f'({len(result.values)} agents took part).')
+        taking_part = len(result.values)
+        if show_names:
+            lines.append(ngettext('The runner-up: {names} with {figure} ({count} agent took part).',
+                                  'The runner-up: {names} with {figure} ({count} agents took part).', taking_part)
+                         .format(names=_names(name(a) for a in runners), figure=figure_text(definition, runner_value),
+                                 count=taking_part))
+        else:
+            lines.append(ngettext('The runner-up: {figure} ({count} agent took part).',
+                                  'The runner-up: {figure} ({count} agents took part).', taking_part)
+                         .format(figure=figure_text(definition, runner_value), count=taking_part))
+    elif definition.minimum_volume > 1:
+        lines.append(ngettext('Nobody else had at least {count} of these events in the window.',
+                              'Nobody else had at least {count} of these events in the window.',
+                              definition.minimum_volume).format(count=number_text(definition.minimum_volume)))
     else:
-        minimum = f'at least {definition.minimum_volume}' if definition.minimum_volume > 1 else 'any'
-        noun = _plural(_noun(definition.metric.kind.value)) if definition.metric else 'events'
-        only = 'you were' if who == 'you' else f'{who} was'
-        together = ' together' if sharing else ''
-        lines.append(f'Nobody else had {minimum} {noun} in the window: {only} the only one above the minimum'
-                     f'{together}.')
+        lines.append(_('Nobody else had any of these events in the window.'))
     return lines
 
 
-def lucky_standing(who: str, drawn: Sequence[datetime]) -> list[str]:
-    """The days a lucky draw's holder drew it, by the first event that made them active each day ('you' or their
-    name); none left means the day it was drawn has left the window."""
-    days = ', '.join(f'{moment:%a %d %b}' for moment in drawn)
-    return [f'{_upper(who)} drew it on {days}.' if drawn else
-            f'{_upper(who)} drew it on a day that has left the window.']
+def lucky_standing(holder: str | None, drawn: Sequence[datetime]) -> list[str]:
+    """The days a lucky draw's holder drew it, by the first event that made them active each day (``holder`` their
+    name, None on their own receipt); none left means the day it was drawn has left the window."""
+    if not drawn:
+        return [_('You drew it on a day that has left the window.') if holder is None else
+                _('{name} drew it on a day that has left the window.').format(name=holder)]
+    days = _names(weekday_date(moment) for moment in drawn)
+    return [_one_stop(_('You drew it on {days}.').format(days=days) if holder is None else
+                      _('{name} drew it on {days}.').format(name=holder, days=days))]
+
+
+def gained_text(gained_at: datetime, lost_at: datetime | None) -> str:
+    """When a badge was gained and, if it was, lost, on the floor's clock."""
+    zone = floor_timezone()
+    if lost_at is None:
+        return _('Gained on {moment} {zone}, still held.').format(moment=weekday_time(gained_at), zone=zone)
+    return _('Gained on {moment} {zone}, held until {until} {zone}.').format(
+        moment=weekday_time(gained_at), until=weekday_time(lost_at), zone=zone)
 
 
 def evidence_text(definition: BadgeDefinition, event: GameEvent, value: float, actor: str) -> str:
@@ -467,7 +550,7 @@ def condition_checks(condition: Condition, metrics: Mapping[str, int]) -> list[s
             holds = OPERATORS[node.operator](value, node.value) != negated
             check = _('{metric}: {value} (needs not {symbol} {target}) {mark}') if negated else \
                 _('{metric}: {value} (needs {symbol} {target}) {mark}')
-            lines.append(check.format(metric=_words(node.metric), value=number_text(value),
+            lines.append(check.format(metric=_metric_name(node.metric), value=number_text(value),
                                       symbol=SYMBOLS[node.operator], target=number_text(node.value),
                                       mark='✓' if holds else '✗'))
         elif isinstance(node, Not):
@@ -517,64 +600,68 @@ def level_steps(reached: Sequence[ReachedLevel], *, level: int, levels: Sequence
     return steps
 
 
-WINDOW_WORDS = {Window.ROLLING_7D: 'the last 7 days (today and the 6 days before)',
-                Window.PREVIOUS_DAY: 'yesterday (the whole previous day)'}
-
-
-def _measure(definition: BadgeDefinition) -> str:
-    """'number of transfers', 'total seconds of status changes where previous is on break', …"""
+def _measured(definition: BadgeDefinition) -> str | Aggregation:
+    """What a metric badge measures, as ``_WON_BY`` tells it: events counted, conversations, or its aggregation of a
+    figure."""
     metric = definition.metric
     assert metric is not None
-    noun = _noun(metric.kind.value)
-    where = ' where ' + ' and '.join(_condition(f) for f in metric.where) if metric.where else ''
-    if metric.value == CONVERSATION:
-        return f'number of conversations with a {noun}{where}'
-    if metric.value == ONE:
-        return f'number of {_plural(noun)}{where}'
-    measured = _words(metric.value)
-    if definition.aggregation == Aggregation.SUM:
-        return f'total {measured} of {_plural(noun)}{where}'
-    if definition.aggregation == Aggregation.AVERAGE:
-        return f'average {measured} of {_plural(noun)}{where}'
-    if definition.aggregation == Aggregation.COUNT:
-        return f'number of {_plural(noun)} with a {measured}{where}'
-    return f'{"largest" if definition.aggregation == Aggregation.MAX else "smallest"} {measured} of one {noun}{where}'
+    return 'conversations' if metric.value == CONVERSATION else 'events' if metric.value == ONE else \
+        definition.aggregation
 
 
-def _condition(condition: Filter) -> str:
-    if condition.operator == FilterOperator.PRESENT:
-        return f'{_words(condition.field)} is known'
-    values = ' or '.join(_words(str(value)) for value in condition.values)
-    return f'{_words(condition.field)} {OPERATOR_WORDS[condition.operator]} {values}'
+def _filter_line(condition: Filter) -> str:
+    values = format_list([_field_value(condition.field, value) for value in condition.values] or [''], style='or',
+                         locale=current_language())
+    return _(FILTER_LINES[condition.operator]).format(field=field_name(condition.field), values=values)
+
+
+def _field_value(field_name: str, value: str | int) -> str:
+    """A value a filter compares with: a presence status in words, another as stored (a channel, a tag, a rating)."""
+    if field_name in ('status', 'previous'):
+        return _status_words(str(value))
+    return number_text(value) if isinstance(value, int) else str(value)
 
 
 def _value_text(field_name: str, value: float) -> str:
     if field_name in DURATION_FIELDS:
         return duration(value, precise=True)
     if field_name.endswith('length'):
-        return f'{_number(value)} characters'
-    return f'{_number(value)} {_words(field_name)}'
+        return ngettext('{count} character', '{count} characters', _plural_count(value)).format(count=_number(value))
+    return _('{figure} ({field})').format(figure=_number(value), field=field_name(field_name))
 
 
 def _number(value: float) -> str:
-    return f'{value:,.0f}' if float(value).is_integer() else f'{value:,.1f}'
+    """A figure in the reader's way: whole, or to one decimal (an average)."""
+    return number_text(round(value)) if float(value).is_integer() else number_text(round(value, 1))
 
 
-def _noun(event_kind: str) -> str:
-    return EVENT_NOUNS.get(event_kind, f'{_words(event_kind)} event')
+def _plural_count(value: float) -> int:
+    """The number a figure's noun agrees with (1.5 takes the plural, as 2 does)."""
+    return int(value) if float(value).is_integer() else 2
 
 
-def _plural(noun: str) -> str:
-    return noun[:-1] + 'ies' if noun.endswith('y') and noun[-2:-1] not in 'aeiou' else noun + 's'
+def event_name(event_kind: str) -> str:
+    """The events of a kind as a badge's rule and the lead's badge list name them ('transfers')."""
+    return _(EVENT_NAMES[event_kind]) if event_kind in EVENT_NAMES else _words(event_kind)
 
 
-def _percent(share: float) -> str:
-    return f'{share * 100:g} %'
+def field_name(name: str) -> str:
+    """An event's data field as a badge's rule and the lead's badge list name it ('handling time')."""
+    return _(FIELD_NAMES[name]) if name in FIELD_NAMES else _words(name)
 
 
-def _upper(text: str) -> str:
-    """The first letter in upper case (``str.capitalize`` would lower the rest of a name)."""
-    return text[:1].upper() + text[1:]
+def _metric_name(metric: str) -> str:
+    return _(LEVEL_METRIC_NAMES[metric]) if metric in LEVEL_METRIC_NAMES else _words(metric)
+
+
+def _one_stop(sentence: str) -> str:
+    """A sentence ending on an abbreviated date ('lun. 2 nov.') keeps one full stop, not two."""
+    return sentence[:-1] if sentence.endswith('..') else sentence
+
+
+def _names(names: Iterable[str]) -> str:
+    """'Ana, Bruno and Cara' in the reader's language."""
+    return format_list(list(names), locale=current_language())
 
 
 def _words(name: str) -> str:

@@ -94,9 +94,12 @@ def _whole_number(value: int, language: str) -> str:
     return format_decimal(value, locale=language)
 
 
-def percent(ratio: float, *, locale: str | None = None) -> str:
-    """A ratio (0.874) as a percentage: '87%' (en, nl, lv), '87 %' (fr)."""
-    return format_percent(ratio, locale=locale or current_language())
+def percent(ratio: float, *, exact: bool = False, locale: str | None = None) -> str:
+    """A ratio (0.874) as a percentage: '87%' (en, nl, lv), '87 %' (fr).
+
+    :param exact: a chance someone set (0.005): every decimal kept, '0.5%', not rounded to '1%'
+    """
+    return format_percent(ratio, locale=locale or current_language(), decimal_quantization=not exact)
 
 
 def day(moment: datetime | date, *, style: str = 'medium', locale: str | None = None) -> str:
@@ -127,6 +130,14 @@ def weekday_time(moment: datetime, *, locale: str | None = None) -> str:
     'dim. 6 déc. 14:05' (fr), 'svētd., 6. dec. 14:05' (lv)."""
     language, on_the_floor = locale or current_language(), _on_the_floor(moment)
     return ' '.join(format_skeleton(skeleton, on_the_floor, locale=language) for skeleton in ('MMMEd', 'Hm'))
+
+
+def weekday_date(moment: datetime | date, *, locale: str | None = None) -> str:
+    """A short day of the week and date, a datetime's on the floor's clock: 'Mon, Nov 2' (en), 'lun. 2 nov.' (fr),
+    'pirmd., 2. nov.' (lv)."""
+    if isinstance(moment, datetime):
+        moment = _on_the_floor(moment).date()
+    return format_skeleton('MMMEd', moment, locale=locale or current_language())
 
 
 def weekday_clock(moment: datetime, *, locale: str | None = None) -> str:

@@ -23,8 +23,8 @@ from services.domain.badges import (
 from services.domain.business_hours import WorkingCalendar
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
-from services.domain.floor_calendar import day_start, floor_time
-from services.domain.i18n import _, floor_timezone
+from services.domain.floor_calendar import day_start
+from services.domain.i18n import _
 from services.domain.levels import level_info, progress_to_next
 from services.domain.projection import AgentMetrics
 from services.domain.receipts import (
@@ -38,11 +38,14 @@ from services.domain.receipts import (
     describe,
     evidence_text,
     facts,
+    gained_text,
     level_steps,
     lucky_standing,
     telling_facts,
     window_text,
 )
+from services.domain.wording import points as points_text
+from services.domain.wording import weekday_date
 from services.game.badges import BadgeService, badges_from_data, stored_events
 from services.game.scoring import policy_in_force
 from services.game.working_hours import calendars_before
@@ -102,27 +105,24 @@ class ReceiptService:
             await definition_at(badge_key, holding.gained_at) or current
         if not all(self.badges.visible(d, agent_id, viewer) for d in (current, definition)):
             raise ActionError(_('This badge is only shown to its holder and the leads.'))
-        who = 'you' if viewer.id == agent_id else self._name(agent_id)
+        holder = None if viewer.id == agent_id else self._name(agent_id)  # None: "you", on one's own receipt
         if still_held:
             board, at = live, live.evaluated_at or self.game.clock.now()
         else:
             at = holding.gained_at
             board = await board_at(definition, at, seed=self.badges.tracker.seed)
         if definition.kind == BadgeKind.RANDOM:
-            standing, events, total = await self._lucky_days(definition, agent_id, at, who=who)
+            standing, events, total = await self._lucky_days(definition, agent_id, at, holder=holder)
         else:
             result = board.evaluate(at, [definition.key])[definition.key]
-            standing = badge_standing(definition, result, agent_id, who=who, name=self._name,
+            standing = badge_standing(definition, result, agent_id, holder=holder, name=self._name,
                                       show_names=not definition.teasing)
             events, total = await self._evidence(definition, agent_id, at, result.values.get(agent_id))
-        zone = floor_timezone()  # the floor's clock, as the badge's days
-        held = 'still held' if holding.lost_at is None else \
-            f'held until {floor_time(holding.lost_at):%a %d %b %H:%M} {zone}'
         return BadgeReceipt(badge_key=definition.key, name=definition.shown_name,
                             description=definition.shown_description,
                             image=definition.image, holder=self._name(agent_id), rule=badge_rule(definition),
                             window=window_text(definition.window, at), standing=standing,
-                            gained=f'Gained on {floor_time(holding.gained_at):%a %d %b %H:%M} {zone}, {held}.',
+                            gained=gained_text(holding.gained_at, holding.lost_at),
                             events=events, events_total=total)
 
     async def explain_levels(self, viewer: AgentView, *, agent_id: int) -> LevelReceipt:
@@ -150,9 +150,10 @@ class ReceiptService:
     def _tipping_line(self, event: StoredEvent | None, points: Mapping[int, int]) -> EventLine | None:
         if event is None:
             return None
-        earned = f' ({points[event.id]:+d} points)' if points.get(event.id) else ''
-        return EventLine(at=event.occurred_at, scored=True, conversation_id=event.conversation_id,
-                         text=describe(event.kind, event.data, self._name(event.agent_id)) + earned)
+        text = describe(event.kind, event.data, self._name(event.agent_id))
+        if points.get(event.id):
+            text = _('{event} ({points})').format(event=text, points=points_text(points[event.id], signed=True))
+        return EventLine(at=event.occurred_at, scored=True, conversation_id=event.conversation_id, text=text)
 
     async def _holding(self, agent_id: int, badge_key: str, holding_id: int | None) -> BadgeHolding | None:
         query = BadgeHolding.filter(agent_id=agent_id, badge_key=badge_key)
@@ -178,7 +179,7 @@ class ReceiptService:
         return lines, len(counted)
 
     async def _lucky_days(self, definition: BadgeDefinition, agent_id: int, at: datetime, *,
-                          who: str) -> tuple[list[str], list[EventLine], int]:
+                          holder: str | None) -> tuple[list[str], list[EventLine], int]:
         """A lucky draw's days: those of the window the agent was active and drawn, with the event that made them
         active that day."""
         lines = []
@@ -192,9 +193,10 @@ class ReceiptService:
                 .order_by('id').first()
             if first is not None:
                 lines.append(EventLine(at=first.occurred_at, scored=True, conversation_id=first.conversation_id,
-                                       text=f'{describe(first.kind, first.data, self._name(agent_id))}: active on '
-                                            f'{day:%a %d %b}, and drawn'))
-        return lucky_standing(who, [line.at for line in lines]), lines, len(lines)
+                                       text=_('{event}: active on {day}, and drawn').format(
+                                           event=describe(first.kind, first.data, self._name(agent_id)),
+                                           day=weekday_date(day))))
+        return lucky_standing(holder, [line.at for line in lines]), lines, len(lines)
 
     def _name(self, agent_id: int | None) -> str:
         agent = self.directory.agent(agent_id) if agent_id is not None else None

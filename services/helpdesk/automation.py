@@ -85,7 +85,7 @@ class AutomationService:
                 log.warning('rule %s cannot be read (%s); it is disabled', row.id, error)
                 self.rules[row.id] = RuleView(id=row.id, spec=RuleSpec(name=row.name, trigger=row.trigger,
                                                                        action=row.action, enabled=False),
-                                              last_error=str(error))
+                                              last_error=error.phrase)  # worded for the lead who reads it
 
     def rule_views(self) -> list[RuleView]:
         return list(self.rules.values())

@@ -123,7 +123,7 @@ async def test_an_edit_feeds_the_quest_again_and_bad_input_changes_nothing(servi
     events = await StoredEvent.all().count()
     for draft, message in [
             (resolved_today(key=quest.key, target=0), 'The target is at least 1'),
-            (resolved_today(key=quest.key, kind='rated', priority='high'), "Rated events have no field 'priority'"),
+            (resolved_today(key=quest.key, kind='rated', priority='high'), "Events 'rated' have no field 'priority'"),
             (resolved_today(key=quest.key, reward_points=0), 'A quest needs a reward'),
             (resolved_today(key=quest.key, reward_badge='cleaner'), "'cleaner' is not a badge given by quests"),
             (resolved_today(key=quest.key, preset='custom'), 'A custom period needs its first and last day'),

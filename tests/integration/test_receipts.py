@@ -65,12 +65,12 @@ async def test_a_badge_receipt_shows_the_figures_the_runner_up_and_the_events_be
 
     detail = await services.receipts.explain_badge(ana, agent_id=ana.id, badge_key='traffic_controller')
     assert detail.name == 'Traffic controller' and detail.holder == 'Ana Ozola'
-    assert detail.rule[0] == 'Won by the highest number of transfers, over the last 7 days (today and the 6 days ' \
-                             'before).'
-    assert detail.window == 'Judged on Tue 27 Oct – Mon 02 Nov (UTC days), as of Mon 02 Nov 08:05 UTC.'
+    assert detail.rule[:3] == ['Events counted: transfers.', 'Won by whoever has the most of these events.',
+                               'Judged over the last 7 days: today and the 6 days before.']
+    assert detail.window == 'Judged on Tue, Oct 27 – Mon, Nov 2 (UTC days), as of Mon, Nov 2 08:05 UTC.'
     assert detail.standing == ['You: 3 transfers.',
                                'The runner-up: Bruno Dubois with 2 transfers (2 agents took part).']
-    assert detail.gained == 'Gained on Mon 02 Nov 08:00 UTC, still held.'
+    assert detail.gained == 'Gained on Mon, Nov 2 08:00 UTC, still held.'
     assert detail.events_total == 3 and [line.conversation_id for line in detail.events] == [first, second, second]
     assert all(line.text == 'Ana Ozola transferred it' for line in detail.events)
     seen_by_lead = await services.receipts.explain_badge(lead, agent_id=ana.id, badge_key='traffic_controller')
@@ -81,9 +81,8 @@ async def test_a_badge_receipt_shows_the_figures_the_runner_up_and_the_events_be
     await transfers(services, bruno, first, 2)
     assert services.badges.tracker.board.current['traffic_controller'] == {bruno.id}
     past = await services.receipts.explain_badge(ana, agent_id=ana.id, badge_key='traffic_controller')
-    assert past.standing == ['You: 1 transfer.', 'Nobody else had any transfers in the window: you were the only '
-                                                 'one above the minimum.']
-    assert past.gained == 'Gained on Mon 02 Nov 08:00 UTC, held until Mon 02 Nov 08:05 UTC.'
+    assert past.standing == ['You: 1 transfer.', 'Nobody else had any of these events in the window.']
+    assert past.gained == 'Gained on Mon, Nov 2 08:00 UTC, held until Mon, Nov 2 08:05 UTC.'
     assert [line.conversation_id for line in past.events] == [first]
     with pytest.raises(ActionError, match='no longer exists'):
         await services.receipts.explain_badge(ana, agent_id=ana.id, badge_key='cleaner')
@@ -115,10 +114,10 @@ async def test_the_lucky_draw_says_on_which_day_it_was_drawn(services: Services,
     await services.badges.settle()
     detail = await services.receipts.explain_badge(ana, agent_id=ana.id, badge_key='quatrefoil')
     assert detail.rule[0].startswith('A lucky draw: every day, each agent active that day (any event counts) has a '
-                                     '100 % chance')
-    assert detail.standing == ['You drew it on Mon 02 Nov.']
+                                     '100% chance')
+    assert detail.standing == ['You drew it on Mon, Nov 2.']
     assert [(line.conversation_id, line.scored) for line in detail.events] == [(conversation_id, True)]
-    assert detail.events[0].text.endswith('active on Mon 02 Nov, and drawn')
+    assert detail.events[0].text.endswith('active on Mon, Nov 2, and drawn')
 
 
 async def test_a_level_up_is_stored_with_its_event_and_explained(services: Services, clock: ManualClock,
@@ -136,9 +135,9 @@ async def test_a_level_up_is_stored_with_its_event_and_explained(services: Servi
 
     detail = await services.receipts.explain_levels(ana, agent_id=ana.id)
     assert (detail.level, detail.title, detail.next_title) == (2, 'Rookie', 'Apprentice')
-    assert detail.next_checks == ['points: 20 (needs ≥ 800) ✗', 'resolved: 1 (needs ≥ 40) ✗']
+    assert detail.next_checks == ['points: 20 (needs ≥ 800) ✗', 'resolved conversations: 1 (needs ≥ 40) ✗']
     rookie, novice = detail.steps
-    assert rookie.checks == ['resolved: 1 (needs ≥ 1) ✓', 'points: 20 (needs ≥ 10) ✓']
+    assert rookie.checks == ['resolved conversations: 1 (needs ≥ 1) ✓', 'points: 20 (needs ≥ 10) ✓']
     assert rookie.reached_at == resolved.occurred_at
     assert rookie.event is not None and rookie.event.text == 'Ana Ozola resolved it (+20 points)'
     assert rookie.event.conversation_id == conversation_id

@@ -65,6 +65,12 @@ async def open_first_conversation(user: User, username: str) -> InboxItem:
     return conversation
 
 
+async def choose(user: User, code: str) -> None:
+    """Choose a language in the header (or the login page) and wait for the page to be built again in it."""
+    user.find(marker=f'language-{code}').click()
+    await until(lambda: not running('navigate'), message=f'the page to be built again in {code}')
+
+
 def set_value(user: User, marker: str, value: object) -> None:
     """Pick a value as a person does in a select or toggle (the simulated user cannot open their menus)."""
     element, = user.find(marker=marker).elements

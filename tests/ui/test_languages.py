@@ -7,12 +7,7 @@ from nicegui.testing import User
 
 from models import StoredEvent
 from services.domain.errors import ActionError
-from tests.ui.support import agent, log_in, running, sees, services, set_value, until
-
-
-async def choose(user: User, code: str) -> None:
-    user.find(marker=f'language-{code}').click()
-    await until(lambda: not running('navigate'), message=f'the page to be built again in {code}')
+from tests.ui.support import agent, choose, log_in, sees, services, set_value, until
 
 
 async def test_the_login_page_speaks_the_language_chosen_on_it(user: User) -> None:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from nicegui.testing import User
 
 from services.domain.events import EventKind
-from tests.ui.support import agent, log_in, services
+from tests.ui.support import agent, choose, log_in, services
 
 
 async def tag_as_ana(conversation_id: int = 1) -> None:
@@ -25,9 +25,9 @@ async def test_a_badge_on_the_card_opens_its_receipt_and_its_conversation(user: 
     await user.should_see(marker='badge-receipt', retries=50)
     with user.scope(marker='badge-receipt'):
         await user.should_see('Tagger')
-        await user.should_see('Won by the highest number of conversations with a tag, over the last 7 days')
+        await user.should_see('Won by whoever has the most conversations with one of these events.')
         await user.should_see('You: 1 conversation.')
-        await user.should_see('Nobody else had any tags in the window: you were the only one above the minimum.')
+        await user.should_see('Nobody else had any of these events in the window.')
         await user.should_see('Ana Ozola tagged it “vip”')
     user.find(marker='receipt-conversation-1').click()  # the event's conversation opens in the inbox
     await user.should_see(marker='tab-1', retries=50)
@@ -85,3 +85,31 @@ async def test_the_trophy_page_opens_the_receipts_of_badges_others_may_see(creat
         await holder.should_see('A teasing badge: only its holder and the leads see it, unless the team chose to '
                                 'show them.')
         await holder.should_see('Ana Ozola went from online to on break')
+
+
+async def test_a_badge_receipt_is_worded_in_the_readers_language(user: User) -> None:
+    await log_in(user, 'ana')
+    await choose(user, 'fr')
+    await user.should_see('8 ouvertes', retries=50)  # the page built again in French
+    await tag_as_ana()
+    with user.scope(marker='progress-card'):
+        await user.should_see(marker='badge-tagger', retries=50)
+    user.find(marker='badge-tagger').click()
+    await user.should_see(marker='badge-receipt', retries=50)
+    with user.scope(marker='badge-receipt'):
+        await user.should_see('Événements comptés : étiquettes.')
+        await user.should_see("Gagné par qui a le plus de conversations avec l'un de ces événements.")
+        await user.should_see('Vous : 1 conversation.')
+        await user.should_see("Personne d'autre n'a eu aucun de ces événements dans la fenêtre.")
+
+
+async def test_a_level_conditions_parse_error_is_worded_in_the_leads_language(user: User) -> None:
+    await log_in(user, 'lead')
+    await choose(user, 'fr')
+    await user.should_see("Chef d'équipe", retries=50)  # the page built again in French
+    await user.open('/admin/game')
+    user.find(marker='tab-badges & levels').click()
+    await user.should_see(marker='level-condition-3', retries=50)
+    user.find(marker='level-condition-3').clear().type('points >= and resolved >= 40')
+    user.find(marker='level-save-3').click()
+    await user.should_see("Niveau 3 : Nombre attendu après '>=' à la colonne 11, trouvé : 'and'", retries=50)

@@ -4,6 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.domain.expressions import And, Comparison, ExpressionError, Node, Not, Or, parse_condition
+from services.domain.i18n import speaking
 
 KNOWN = ('points', 'quality', 'resolved', 'chats', 'calls', 'positive_ratings')
 
@@ -154,3 +155,19 @@ def test_any_text_parses_or_fails_with_a_column(text: str) -> None:
         parse(text)
     except ExpressionError as error:
         assert 1 <= error.column <= len(text) + 1
+
+
+def test_a_parse_error_is_worded_in_the_readers_language() -> None:
+    with pytest.raises(ExpressionError) as raised:
+        parse_condition('points >= 3 && calls >= 1', known=KNOWN)
+    assert raised.value.args[0] == "Unexpected character '&' at column 13: write 'and'"
+    with speaking('fr'):
+        assert str(raised.value) == "Caractère inattendu '&' à la colonne 13 : écrivez 'and'"
+    with speaking('lv'):
+        assert str(raised.value) == "Negaidīta rakstzīme '&' 13. kolonnā: rakstiet 'and'"
+    with pytest.raises(ExpressionError) as raised:
+        parse_condition('points >=', known=KNOWN)
+    with speaking('fr'):
+        assert str(raised.value) == "Nombre attendu après '>=' à la colonne 10, trouvé : la fin"
+    with speaking('lv'):
+        assert str(raised.value) == "Pēc '>=' 10. kolonnā gaidīja skaitli, atrasts: beigas"

@@ -128,7 +128,7 @@ def test_tag_priority_sum_and_distinct_conversations() -> None:
     ({'starts_at': datetime(2026, 11, 16)}, 'The period needs times with a time zone'),
     ({'reward_points': 0}, 'A quest needs a reward: points, a badge or both'),
     ({'reward_points': -5}, 'A reward cannot take points away'),
-    ({'aggregation': 'average'}, 'A quest counts or sums, it cannot take the average'),
+    ({'aggregation': 'average'}, "A quest counts or sums, it cannot take the aggregation 'average'"),
     ({'aggregation': 'mean'}, "Unknown aggregation 'mean' (known: count, sum, average, max, min)"),
     ({'scope': 'floor'}, "Unknown scope 'floor' (known: individual, team)"),
     ({'reward_domain': 'luck'}, "Unknown reward domain 'luck' (known: quality, speed, productivity)"),
@@ -141,7 +141,7 @@ def test_invalid_quests_are_refused_with_a_message(changes: dict[str, Any], mess
 
 
 def test_filters_the_event_does_not_carry_are_refused() -> None:
-    with pytest.raises(BadgeError, match="Rated events have no field 'priority' to filter on"):
+    with pytest.raises(BadgeError, match="Events 'rated' have no field 'priority' to filter on"):
         quest_metric(EventKind.RATED, priority='high')
     with pytest.raises(BadgeError, match="Unknown event kind 'solved'"):
         quest_metric('solved')

@@ -1,9 +1,13 @@
 """Receipts in words: the rule behind an award, a badge or a level with the numbers that met it, one line per event."""
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from services.domain.badges import DEFAULT_BADGES, BadgeResult, Window
 from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import parse_condition
+from services.domain.i18n import speaking
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import DEFAULT_LEVELS, LEVEL_METRICS
 from services.domain.receipts import (
@@ -77,23 +81,67 @@ def event(event_id: int, *, agent_id: int = 1, **data: object) -> GameEvent:
 
 def test_a_badges_rule_is_told_in_words_from_its_definition() -> None:
     assert badge_rule(BADGES['traffic_controller']) == [
-        'Won by the highest number of transfers, over the last 7 days (today and the 6 days before).',
-        'Agents with the same figure share it.']
+        'Events counted: transfers.', 'Won by whoever has the most of these events.',
+        'Judged over the last 7 days: today and the 6 days before.', 'Agents with the same figure share it.']
     assert badge_rule(BADGES['speedy_gonzales']) == [
-        'Won by the lowest average first response seconds of replies where channel is chat and first response '
-        'seconds is known, over yesterday (the whole previous day).',
-        'Only agents with at least 3 replies counted in the window take part.',
+        'Events counted: replies.', 'Only those where channel is chat.',
+        'Only those where time to the first reply is known.', 'The figure: time to the first reply.',
+        'Won by the lowest average of the figure.', 'Judged over yesterday: the whole previous day.',
+        'Only agents with at least 3 of these events in the window take part.',
         'Agents with the same figure share it.']
-    assert badge_rule(BADGES['siesta'])[0] == 'Won by the highest total seconds of status changes where previous is ' \
-                                              'on break, over the last 7 days (today and the 6 days before).'
+    assert badge_rule(BADGES['siesta'])[:4] == [
+        'Events counted: status changes.', 'Only those where previous status is on break.',
+        'The figure: time spent.', 'Won by the highest total of the figure.']
     assert badge_rule(BADGES['siesta'])[-1].startswith('A teasing badge: only its holder and the leads see it')
-    assert badge_rule(BADGES['tagger'])[0].startswith('Won by the highest number of conversations with a tag,')
-    assert badge_rule(BADGES['novelist'])[0] == 'Won by the largest length of one reply, over yesterday (the whole ' \
-                                                'previous day).'
+    assert badge_rule(BADGES['tagger'])[1] == 'Won by whoever has the most conversations with one of these events.'
+    assert badge_rule(BADGES['novelist'])[1:3] == ['The figure: length in characters.',
+                                                   'Won by the largest figure in one of these events.']
     assert badge_rule(BADGES['quatrefoil']) == [
-        'A lucky draw: every day, each agent active that day (any event counts) has a 5 % chance to draw it, and '
-        'keeps it while that day is in the window, the last 7 days (today and the 6 days before). Nothing anyone '
-        'does changes the odds.']
+        'A lucky draw: every day, each agent active that day (any event counts) has a 5% chance to draw it, and '
+        'keeps it while that day is in the window. Nothing anyone does changes the odds.',
+        'Judged over the last 7 days: today and the 6 days before.']
+
+
+def test_a_badges_rule_and_window_are_worded_in_the_readers_language() -> None:
+    with speaking('fr'):
+        assert badge_rule(BADGES['siesta'])[:4] == [
+            'Événements comptés : changements de statut.', 'Seulement ceux où « statut précédent » vaut en pause.',
+            'Le chiffre : temps passé.', 'Gagné par le total du chiffre le plus élevé.']
+        assert window_text(Window.PREVIOUS_DAY, RESOLVED_AT) == \
+            'Jugé sur le dim. 1 nov. (jours UTC), état au lun. 2 nov. 09:42 UTC.'
+        assert figure_text(BADGES['novelist'], 1420) == '1\u202f420 caractères'
+    with speaking('lv'):
+        assert badge_rule(BADGES['quatrefoil'])[0].startswith('Laimes izloze: katru dienu katram aģentam')
+        assert '5%' in badge_rule(BADGES['quatrefoil'])[0]
+        assert window_text(Window.PREVIOUS_DAY, RESOLVED_AT) == \
+            'Vērtētā diena: svētd., 1. nov. (pēc UTC laika), stāvoklis uz pirmd., 2. nov. 09:42 UTC.'
+
+
+@pytest.mark.parametrize(('language', 'expected'), [
+    ('fr', {0: '0 transfert', 1: '1 transfert', 2: '2 transferts', 10: '10 transferts', 21: '21 transferts',
+            22: '22 transferts'}),
+    ('lv', {0: '0 pārsūtīšanu', 1: '1 pārsūtīšana', 2: '2 pārsūtīšanas', 10: '10 pārsūtīšanu',
+            21: '21 pārsūtīšana', 22: '22 pārsūtīšanas'}),
+])
+def test_a_rule_line_and_a_figure_take_the_plural_the_number_asks_for(language: str,
+                                                                      expected: dict[int, str]) -> None:
+    with speaking(language):
+        for count, figure in expected.items():
+            assert figure_text(BADGES['traffic_controller'], count) == figure
+            badge = replace(BADGES['traffic_controller'], minimum_volume=max(count, 2))
+            assert badge_rule(badge)[3] == _MINIMUM_LINES[language][max(count, 2)]
+
+
+_MINIMUM_LINES = {
+    'fr': {2: 'Seuls les agents ayant au moins 2 de ces événements dans la fenêtre participent.',
+           10: 'Seuls les agents ayant au moins 10 de ces événements dans la fenêtre participent.',
+           21: 'Seuls les agents ayant au moins 21 de ces événements dans la fenêtre participent.',
+           22: 'Seuls les agents ayant au moins 22 de ces événements dans la fenêtre participent.'},
+    'lv': {2: 'Piedalās tikai aģenti, kuriem logā ir vismaz 2 šādi notikumi.',
+           10: 'Piedalās tikai aģenti, kuriem logā ir vismaz 10 šādu notikumu.',
+           21: 'Piedalās tikai aģenti, kuriem logā ir vismaz 21 šāds notikums.',
+           22: 'Piedalās tikai aģenti, kuriem logā ir vismaz 22 šādi notikumi.'},
+}
 
 
 def test_figures_carry_their_unit() -> None:
@@ -107,31 +155,35 @@ def test_figures_carry_their_unit() -> None:
     assert figure_text(BADGES['novelist'], 1420) == '1,420 characters'
     assert figure_text(BADGES['inspector'], 37.25) == '37 s'
     assert window_text(Window.PREVIOUS_DAY, RESOLVED_AT) == \
-        'Judged on Sun 01 Nov (UTC days), as of Mon 02 Nov 09:42 UTC.'
+        'Judged on Sun, Nov 1 (UTC days), as of Mon, Nov 2 09:42 UTC.'
 
 
 def test_the_standing_names_the_runner_up_or_says_nobody_else_qualified() -> None:
     cleaner, speedy = BADGES['cleaner'], BADGES['speedy_gonzales']
     result = BadgeResult(key='cleaner', holders=frozenset({1}), best=9, values={1: 9, 2: 7, 3: 7})
-    assert badge_standing(cleaner, result, 1, who='you', name=NAMES.get, show_names=True) == [
+    assert badge_standing(cleaner, result, 1, holder=None, name=NAMES.get, show_names=True) == [
         'You: 9 resolutions.', 'The runner-up: Bruno Dubois and Cara Silva with 7 resolutions (3 agents took part).']
     shared = BadgeResult(key='cleaner', holders=frozenset({1, 2}), best=9, values={1: 9, 2: 9, 3: 4})
-    assert badge_standing(cleaner, shared, 2, who='Bruno Dubois', name=NAMES.get, show_names=True) == [
+    assert badge_standing(cleaner, shared, 2, holder='Bruno Dubois', name=NAMES.get, show_names=True) == [
         'Bruno Dubois: 9 resolutions.', 'Shared with Ana Ozola (the same figure).',
         'The runner-up: Cara Silva with 4 resolutions (3 agents took part).']
     fastest = BadgeResult(key='speedy_gonzales', holders=frozenset({3}), best=40, values={1: 95, 2: 61, 3: 40})
-    assert badge_standing(speedy, fastest, 3, who='you', name=NAMES.get, show_names=True)[1] == \
+    assert badge_standing(speedy, fastest, 3, holder=None, name=NAMES.get, show_names=True)[1] == \
         'The runner-up: Bruno Dubois with 1 min 1 s (3 agents took part).'  # the lowest wins, the next lowest is second
     alone = BadgeResult(key='speedy_gonzales', holders=frozenset({3}), best=40, values={3: 40})
-    assert badge_standing(speedy, alone, 3, who='Cara Silva', name=NAMES.get, show_names=True)[1] == \
-        'Nobody else had at least 3 replies in the window: Cara Silva was the only one above the minimum.'
+    assert badge_standing(speedy, alone, 3, holder='Cara Silva', name=NAMES.get, show_names=True)[1] == \
+        'Nobody else had at least 3 of these events in the window.'
     teasing = BadgeResult(key='rebel', holders=frozenset({1, 2}), best=3, values={1: 3, 2: 3, 3: 1})
-    assert badge_standing(BADGES['rebel'], teasing, 1, who='you', name=NAMES.get, show_names=False) == [
+    assert badge_standing(BADGES['rebel'], teasing, 1, holder=None, name=NAMES.get, show_names=False) == [
         'You: 3 ratings.', 'Shared with 1 other agent with the same figure.',
         'The runner-up: 1 rating (3 agents took part).']
     gone = BadgeResult(key='cleaner', holders=frozenset({2}), best=3, values={2: 3})
-    assert badge_standing(cleaner, gone, 1, who='you', name=NAMES.get, show_names=True) == [
+    assert badge_standing(cleaner, gone, 1, holder=None, name=NAMES.get, show_names=True) == [
         'You did not qualify in this window any more (the window moves every day).']
+    with speaking('lv'):
+        assert badge_standing(cleaner, result, 1, holder=None, name=NAMES.get, show_names=True) == [
+            'Jūsu rezultāts: 9 atrisinājumi.',
+            'Otrā vieta: Bruno Dubois un Cara Silva — 7 atrisinājumi (piedalījās 3 aģenti).']
 
 
 def test_the_most_telling_events_are_the_latest_of_a_count_and_the_extremes_of_a_value() -> None:
@@ -147,9 +199,11 @@ def test_evidence_adds_the_value_a_badge_counted_and_a_lucky_draw_names_its_days
     assert evidence_text(BADGES['novelist'], reply, 1420, 'Ana Ozola') == \
         'Ana Ozola replied (1420 characters) · 1,420 characters'
     assert evidence_text(BADGES['traffic_controller'], reply, 1, 'Ana Ozola') == 'Ana Ozola replied (1420 characters)'
-    assert lucky_standing('you', [RESOLVED_AT, RESOLVED_AT + timedelta(days=2)]) == [
-        'You drew it on Mon 02 Nov, Wed 04 Nov.']
-    assert lucky_standing('cara', []) == ['Cara drew it on a day that has left the window.']
+    assert lucky_standing(None, [RESOLVED_AT, RESOLVED_AT + timedelta(days=2)]) == [
+        'You drew it on Mon, Nov 2 and Wed, Nov 4.']
+    assert lucky_standing('Cara', []) == ['Cara drew it on a day that has left the window.']
+    with speaking('fr'):
+        assert lucky_standing(None, [RESOLVED_AT]) == ["Vous l'avez tiré le lun. 2 nov."]
 
 
 # --- levels ---------------------------------------------------------------------------------------------------------
@@ -158,7 +212,7 @@ def test_a_level_condition_is_checked_term_by_term() -> None:
     condition = parse_condition('points >= 800 and (resolved >= 40 or chats > 10) and not negative_ratings > 5',
                                 known=LEVEL_METRICS)
     assert condition_checks(condition, {'points': 812, 'resolved': 12, 'chats': 11, 'negative_ratings': 2}) == [
-        'points: 812 (needs ≥ 800) ✓', 'resolved: 12 (needs ≥ 40) ✗', 'chats: 11 (needs > 10) ✓',
+        'points: 812 (needs ≥ 800) ✓', 'resolved conversations: 12 (needs ≥ 40) ✗', 'chats: 11 (needs > 10) ✓',
         'negative ratings: 2 (needs not > 5) ✓']
 
 

@@ -17,6 +17,7 @@ from services.domain.automation import (
 )
 from services.domain.errors import ActionError
 from services.domain.events import Channel
+from services.domain.i18n import speaking
 from services.domain.inbox import InboxItem
 from services.helpdesk.sla import SlaPolicyView, escalation_moment, escalations_due, raised, validate_policy
 
@@ -69,8 +70,10 @@ def test_department_condition_compares_ids() -> None:
 
 @pytest.mark.parametrize(('raw', 'message'), [
     ([{'field': 'colour', 'operator': 'is', 'value': ['red']}], "Condition 1: 'colour' is not a field"),
-    ([{'field': 'text', 'operator': 'is', 'value': ['x']}], "Condition 1: subject or message can be tested with"),
-    ([{'field': 'text', 'operator': 'contains_any', 'value': ['  ']}], 'Condition 1: give at least one value'),
+    ([{'field': 'text', 'operator': 'is', 'value': ['x']}],
+     "Condition 1: Subject or message: the operators are 'contains_any'"),
+    ([{'field': 'text', 'operator': 'contains_any', 'value': ['  ']}],
+     'Condition 1: Subject or message: give at least one value'),
     ([{'field': 'text', 'operator': 'contains_any', 'value': [3]}], 'Condition 1: the values must be text'),
     ('text contains upgrade', 'The conditions must be a list'),
     ([{'field': 'text', 'operator': 'contains_any', 'value': ['ok']}, 'x'], 'Condition 2 must be'),
@@ -96,7 +99,7 @@ def _spec(**changes) -> RuleSpec:
     ({'conditions': (Condition(field='priority', operator='is', values=('asap',)),)}, 'asap is not a priority'),
     ({'conditions': (Condition(field='department', operator='is', values=('8',)),)}, 'there is no department 8'),
     ({'conditions': (Condition(field='language', operator='is', values=('french!',)),)}, 'is not a language code'),
-    ({'trigger': 'after_resolution'}, '"Test" cannot run when: time after resolution'),
+    ({'trigger': 'after_resolution'}, '“Test” cannot run on the trigger “Time after resolution”'),
     ({'trigger': 'after_resolution', 'action': 'send_message', 'value': 'Hi', 'delay_minutes': 0},
      'A time rule waits from 1 minute to 365 days'),
 ])
@@ -153,3 +156,22 @@ def test_priority_is_raised_one_step_up_to_urgent() -> None:
 def test_invalid_sla_policies_are_refused(changes: dict, message: str) -> None:
     with pytest.raises(ActionError, match=message):
         validate_policy(replace(POLICY, **changes))
+
+
+def test_a_rules_error_is_worded_where_it_is_read() -> None:
+    """The API and the logs get the English sentence, a person's tab theirs, from the same error."""
+    with pytest.raises(RuleError) as caught:
+        validate_rule(_spec(conditions=(Condition(field='channel', operator='is', values=('fax',)),)),
+                      actions=ACTIONS, context=CONTEXT)
+    error = caught.value
+    assert error.args[0] == str(error) == 'Condition 1: fax is not a channel; use one of email, chat, phone, social.'
+    with speaking('fr'):
+        assert str(error) == "Condition 1 : fax n'est pas un canal ; utilisez l'un de ceux-ci : email, chat, phone, " \
+                             'social.'
+    with speaking('lv'):
+        assert str(error) == '1. nosacījums: fax nav kanāls; izmantojiet kādu no šiem: email, chat, phone, social.'
+    with pytest.raises(RuleError) as caught:
+        validate_rule(_spec(trigger='after_resolution'), actions=ACTIONS, context=CONTEXT)
+    with speaking('fr'):
+        assert str(caught.value) == "« Test » ne peut pas s'exécuter sur le déclencheur « Délai après résolution » ; " \
+                                    "il s'exécute sur : « Une nouvelle conversation arrive », « Le client écrit »."
