@@ -31,7 +31,7 @@ from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
 from ui.translations_editor import TranslationsEditor
 
-FILTER_ROWS = 2  # filters a badge's metric can have in the form (the defaults use at most two)
+FILTER_ROWS = 2  # filter rows the form starts with (the defaults use at most two); a badge with more gets more
 LABELS = {Window.ROLLING_7D.value: N_('last 7 days'), Window.PREVIOUS_DAY.value: N_('yesterday'),
           Direction.HIGHEST.value: N_('highest wins'), Direction.LOWEST.value: N_('lowest wins')}  # shown through _()
 MEASURES = {ONE: N_('events'), CONVERSATION: N_('conversations')}  # what a metric counts, shown through _()
@@ -223,9 +223,10 @@ class MetricEditor:
     """What a badge counts, as a lead builds it: the event, what of it is measured and the filters on its fields; the
     badge editor's and the what-if draft's (ui/admin_whatif.py)."""
 
-    def __init__(self, *, mark: str, rows: int = FILTER_ROWS, dense: bool = False) -> None:
-        """:param rows: filters offered (a badge imported with more keeps them all only if there are as many rows)
-        :param dense: for a narrow column (the draft's)"""
+    def __init__(self, *, mark: str, dense: bool = False) -> None:
+        """:param dense: for a narrow column (the draft's)"""
+        self.mark = mark
+        self.dense = dense
         props = 'dense' if dense else ''
         with ui.row().classes('w-full no-wrap gap-2'):
             self.event_kind = ui.select([kind.value for kind in EVENT_FIELDS], label=_('Metric: event'),
@@ -233,22 +234,35 @@ class MetricEditor:
             self.measure = ui.select([ONE, CONVERSATION], label=_('Measures'), value=ONE).props(props) \
                 .classes('grow basis-0' if dense else 'w-48').mark(f'{mark}-value')
         self.filters: list[tuple[ui.select, ui.select, ui.input]] = []
-        for index in range(rows):
-            with ui.row().classes('w-full no-wrap gap-2'):
-                self.filters.append((
-                    ui.select([], label=_('Filter {number}: field').format(number=index + 1), clearable=True)
-                    .props(props).classes('grow basis-0 min-w-0' if dense else 'w-44')
-                    .mark(f'{mark}-filter-field-{index}'),
-                    ui.select([o.value for o in FilterOperator], value='is', label=_('is')).props(props)
-                    .classes('w-24' if dense else 'w-28').mark(f'{mark}-filter-operator-{index}'),
-                    ui.input(_('values, comma separated')).props(props).classes('grow basis-0 min-w-0')
-                    .mark(f'{mark}-filter-values-{index}')))
+        self.filter_rows = ui.column().classes('w-full gap-0')
+        for _index in range(FILTER_ROWS):
+            self._add_filter_row()
+        ui.button(_('Add a filter'), icon='add', on_click=self._add_filter_row).props('flat dense no-caps') \
+            .mark(f'{mark}-add-filter')
         self.event_kind.on_value_change(lambda e: self._fields(e.value))
+
+    def _add_filter_row(self) -> None:
+        """One more filter; a badge imported with more filters than the form shows gets as many rows, so that saving
+        it keeps them all."""
+        index = len(self.filters)
+        props = 'dense' if self.dense else ''
+        fields = next((f for k, f in EVENT_FIELDS.items() if k.value == self.event_kind.value), {})
+        with self.filter_rows, ui.row().classes('w-full no-wrap gap-2'):
+            self.filters.append((
+                ui.select(list(fields), label=_('Filter {number}: field').format(number=index + 1), clearable=True)
+                .props(props).classes('grow basis-0 min-w-0' if self.dense else 'w-44')
+                .mark(f'{self.mark}-filter-field-{index}'),
+                ui.select([o.value for o in FilterOperator], value='is', label=_('is')).props(props)
+                .classes('w-24' if self.dense else 'w-28').mark(f'{self.mark}-filter-operator-{index}'),
+                ui.input(_('values, comma separated')).props(props).classes('grow basis-0 min-w-0')
+                .mark(f'{self.mark}-filter-values-{index}')))
 
     def set_value(self, metric: Mapping[str, Any] | None) -> None:
         """Show a metric as :meth:`services.domain.badges.BadgeDefinition.as_dict` has it (None: a new one's)."""
         metric = metric or {'kind': 'resolved', 'value': ONE, 'where': []}
         self.event_kind.value = metric['kind']
+        while len(self.filters) < len(metric['where']):
+            self._add_filter_row()
         self._fields(metric['kind'])
         self.measure.value = metric['value']
         for index, (field, operator, values) in enumerate(self.filters):

@@ -38,7 +38,7 @@ from services.domain.whatif import (
 from services.domain.wording import number
 from services.game.whatif import Preview
 from services.platform.directory import AgentView
-from ui.admin_badges import FILTER_ROWS, LABELS, MetricEditor
+from ui.admin_badges import LABELS, MetricEditor
 from ui.admin_badges import summary as badge_summary
 from ui.admin_quests import PRESETS, REPEATS
 from ui.admin_quests import _day as day_from_input
@@ -356,7 +356,7 @@ class DraftBadge:
                     self.rarity = ui.number(_('Chance (random)'), value=badge.rarity, min=0, max=1, step=0.01) \
                         .props('dense').classes('w-40').mark(f'{mark}-rarity')
                 elif badge.metric is not None:
-                    self.metric = MetricEditor(mark=mark, rows=max(FILTER_ROWS, len(badge.metric.where)), dense=True)
+                    self.metric = MetricEditor(mark=mark, dense=True)
                     self.metric.set_value(badge.as_dict()['metric'])
                     with ui.grid(columns=2).classes('w-full gap-x-2 gap-y-0'):
                         self.rule = (

@@ -77,6 +77,30 @@ async def test_a_lead_edits_a_level_and_a_badge(user: User) -> None:
     assert services().badges.definition('siesta').metric == siesta.metric
 
 
+async def test_a_badge_with_more_filters_than_the_form_starts_with_keeps_them_all(user: User) -> None:
+    siesta = services().badges.definition('siesta').as_dict()
+    where = [{'field': 'previous', 'operator': 'is', 'values': ['on_break']},
+             {'field': 'status', 'operator': 'is', 'values': ['online']},
+             {'field': 'previous', 'operator': 'is_not', 'values': ['offline']}]
+    await services().badges.save(agent('lead'), {**siesta, 'metric': {**siesta['metric'], 'where': where}})
+    await log_in(user, 'lead')
+    await user.open('/admin/game')
+    user.find(marker='tab-badges & levels').click()
+    user.find(marker='edit-badge-siesta').click()
+    await user.should_see('Edit Siesta', retries=50)
+    assert [element.value for element in user.find(marker='badge-filter-values-2').elements] == ['offline']
+    user.find(marker='badge-add-filter').click()  # a fourth, on a field of the event
+    await user.should_see(marker='badge-filter-field-3', retries=50)
+    for marker, value in (('badge-filter-field-3', 'status'), ('badge-filter-operator-3', 'is_not')):
+        for element in user.find(marker=marker).elements:  # both selects also offer these words: set them directly
+            element.value = value
+    user.find(marker='badge-filter-values-3').type('away')
+    user.find(marker='badge-save').click()
+    await user.should_see('Siesta saved', retries=50)
+    saved = services().badges.definition('siesta').as_dict()['metric']['where']
+    assert saved[:3] == where and saved[3] == {'field': 'status', 'operator': 'is_not', 'values': ['away']}
+
+
 async def test_an_uploaded_badge_image_is_served_with_its_checked_type(user: User) -> None:
     png = b'\x89PNG\r\n\x1a\n' + b'\x00' * 64
     name = await services().badges.upload_image(agent('lead'), png)
