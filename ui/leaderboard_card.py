@@ -70,7 +70,7 @@ def own_team_key(period: Period) -> str:
 
 class BoardFeed:
     """One per leaderboard service: the latest payload of every board (the floor's and each team's, per period) in
-    each language in use, and the agents' standings.
+    each language in use, and the places of the agents a tab shows (their standings, before a tab words them).
 
     A board's payload goes out only when its rows changed, and only to the tabs showing that board in that language
     (one room per board and language), so a tab receives one small message per change it can see.
@@ -110,6 +110,11 @@ class BoardFeed:
         now = self.places(agent_id)
         self._sent.setdefault(agent_id, now)  # the agent's other tabs, if any, are told when their places move
         return now
+
+    @property
+    def watched(self) -> set[int]:
+        """The agents whose standing a tab shows now: the only ones whose places are found."""
+        return set(self._watchers)
 
     def places(self, agent_id: int) -> Places:
         """The agent's places on the latest ranking."""
