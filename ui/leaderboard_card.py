@@ -6,17 +6,21 @@ queues it on the socket of every tab showing that board (one Socket.IO room per 
 tabs). :class:`Board` is a single element whose Vue component (``leaderboard_card.js``) draws the rows from that
 payload, so NiceGUI has no per-tab element to serialise. A payload carries words and formatted numbers, so it is made
 once per language in use (issue 16), with a room per board and language: four languages cost four encodings, not one
-per tab. Only the agent's own standing ("You are 7th, …", "Not ranked
-yet: 2 of 5 resolved today") is per agent: it is sent to the agents whose standing changed, at most once a second.
-Agents below the leads' minimum volume are listed under the ranked rows, not ranked.
+per tab. Only the agent's own standing ("You are 7th, …", "Not ranked yet: 2 of 5 resolved today") is per agent, and
+only the agents someone is shown have one: a tab :meth:`BoardFeed.watch`-es its agent while it is open, the feed finds
+those agents' places (a rank and who is ahead, in no language) at most once a second and sends each agent's tabs their
+places when they moved, and each tab words its own line in its own language (:class:`StandingLine`). An agent with no
+tab open costs nothing but a skipped row. Agents below the leads' minimum volume are listed under the ranked rows, not
+ranked.
 """
 import asyncio
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from nicegui import Client, Event, background_tasks, core, ui
+from nicegui import Client, Event, background_tasks, context, core, ui
 
 from services.domain.i18n import N_, _, current_language, ngettext, speaking
 from services.domain.leaderboard import PERIOD_LABELS, BoardRow, Period, UnrankedRow
@@ -38,7 +42,20 @@ NOT_RANKED = {Period.TODAY: N_('Not ranked yet: {resolved} of {minimum} resolved
               Period.ALL: N_('Not ranked yet: {resolved} of {minimum} resolved so far.'),
               Period.SEASON: N_('Not ranked yet: {resolved} of {minimum} resolved this season.')}
 
-Standing = dict[str, str]  # board key -> the agent's line: the floor's ('today') and their own team's ('today:team')
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an agent stands on one board, in no language: ``rank``, ``behind`` points behind ``ahead`` (the first name
+    of the first agent of the group just above; ``None`` at the top), or not ranked yet (``rank`` ``None``) with
+    ``resolved`` of the ``minimum`` resolutions the period asks for."""
+    rank: int | None = None
+    behind: int = 0
+    ahead: str | None = None
+    resolved: int = 0
+    minimum: int = 0
+
+
+Places = dict[str, Place]  # board key -> the agent's place: the floor's ('today') and their own team's ('today:team')
 
 
 def board_key(period: Period, team_id: int | None = None) -> str:
@@ -47,13 +64,13 @@ def board_key(period: Period, team_id: int | None = None) -> str:
 
 
 def own_team_key(period: Period) -> str:
-    """Where an agent's standing in their own team is, in :data:`Standing`."""
+    """Where an agent's place in their own team is, in :data:`Places`."""
     return f'{period.value}:team'
 
 
 class BoardFeed:
     """One per leaderboard service: the latest payload of every board (the floor's and each team's, per period) in
-    each language in use, and the agents' standings.
+    each language in use, and the places of the agents a tab shows (their standings, before a tab words them).
 
     A board's payload goes out only when its rows changed, and only to the tabs showing that board in that language
     (one room per board and language), so a tab receives one small message per change it can see.
@@ -63,10 +80,8 @@ class BoardFeed:
         self.leaderboard = leaderboard
         self._snapshot: LeaderboardSnapshot | None = None
         self.payloads: dict[str, dict[str, dict[str, Any]]] = {}  # language -> board key -> payload
-        self._standings: dict[str, dict[str, dict[int, str]]] = {}  # language -> board key -> agent -> line
-        self._standings_of: LeaderboardSnapshot | None = None  # the ranking ``_standings`` were made from
-        self._standing_changed: dict[int, Event[Standing]] = {}
-        self._standing_sent: dict[int, Standing] = {}
+        self._watchers: dict[int, Event[Places]] = {}  # the agents someone is shown: agent -> their open tabs
+        self._sent: dict[int, Places] = {}  # what their tabs were last given
         # one agent's line changes with many others' points (ranks shift): it is refreshed at most once a second,
         # which saves a message per tab and event when the board is busy; the rows themselves are never held back
         self._standings_due = Coalescer(self._send_standings, delay=0.0, interval=STANDING_INTERVAL)
@@ -84,17 +99,26 @@ class BoardFeed:
         key = board_key(period, team_id)
         return self.payloads[language].get(key) or _payload(snapshot.version, key, period, [], [], [], 0)  # no words
 
-    def standing(self, agent_id: int, language: str | None = None) -> Standing:
-        """The agent's lines in ``language`` (the current one by default)."""
-        self.current(Period.TODAY, language=language)
-        return {key: texts.get(agent_id, '') for key, texts in self._standing_texts(language).items()}
+    def watch(self, agent_id: int, show: Callable[[Places], Any]) -> Places:
+        """Keep the agent's places up to date while this tab is open: ``show`` gets them whenever they moved, at most
+        once per ``STANDING_INTERVAL``. Returns their places now, for the tab to show at once."""
+        client = context.client
+        if agent_id not in self._watchers:
+            self._watchers[agent_id] = Event()
+        self._watchers[agent_id].subscribe(show)
+        client.on_delete(lambda: self._unwatch(agent_id, show))
+        now = self.places(agent_id)
+        self._sent.setdefault(agent_id, now)  # the agent's other tabs, if any, are told when their places move
+        return now
 
-    def standing_changed(self, agent_id: int) -> Event[Standing]:
-        """Fired with an agent's new standing (in English: a subscriber words it again with :meth:`standing`, in its
-        tab's language) when it changed, at most once per ``STANDING_INTERVAL``."""
-        if agent_id not in self._standing_changed:
-            self._standing_changed[agent_id] = Event()
-        return self._standing_changed[agent_id]
+    @property
+    def watched(self) -> set[int]:
+        """The agents whose standing a tab shows now: the only ones whose places are found."""
+        return set(self._watchers)
+
+    def places(self, agent_id: int) -> Places:
+        """The agent's places on the latest ranking."""
+        return places_of(self.leaderboard.snapshot(), (agent_id,))[agent_id]
 
     async def join(self, client: Client, key: str, language: str, *, leave: str | None = None) -> None:
         """Put this tab's sockets into the room of board ``key`` in ``language`` (on every connect) and send them its
@@ -120,14 +144,26 @@ class BoardFeed:
         self._standings_due.poke()
 
     def _send_standings(self) -> None:
+        """Tell the tabs of the agents someone is shown whose places moved; the other agents are only skipped."""
+        if not self._watchers:
+            return
+        latest = places_of(self.leaderboard.snapshot(), self._watchers.keys())
         changed = []
-        for agent_id, event in self._standing_changed.items():
-            standing = self.standing(agent_id, 'en')  # what changed, in any language
-            if event.callbacks and standing != self._standing_sent.get(agent_id):
-                self._standing_sent[agent_id] = standing
-                changed.append((event, standing))
+        for agent_id, event in self._watchers.items():
+            if latest[agent_id] != self._sent.get(agent_id):
+                self._sent[agent_id] = latest[agent_id]
+                changed.append((event, latest[agent_id]))
         if changed:
             background_tasks.create(_emit_in_slices(changed), name='leaderboard standings')
+
+    def _unwatch(self, agent_id: int, show: Callable[[Places], Any]) -> None:
+        """A tab closed: the agent is forgotten with their last one."""
+        event = self._watchers.get(agent_id)
+        if event is not None:
+            event.unsubscribe(show)
+            if not event.callbacks:
+                del self._watchers[agent_id]
+                self._sent.pop(agent_id, None)
 
     def _update(self, snapshot: LeaderboardSnapshot) -> None:
         """Every board's payload, once per ranking and language in use for all tabs."""
@@ -159,28 +195,6 @@ class BoardFeed:
                                              len(team_unranked))
         return payloads
 
-    def _standing_texts(self, language: str | None) -> dict[str, dict[int, str]]:
-        """Every agent's lines for the latest ranking in ``language``: made when asked (a tab opening, the
-        once-a-second send), not at every ranking, which under a burst comes up to ten times a second."""
-        language = language or current_language()
-        if self._standings_of is not self._snapshot:
-            self._standings, self._standings_of = {}, self._snapshot
-        if language not in self._standings:
-            snapshot, minimum = self._snapshot, self._snapshot.minimum
-            texts: dict[str, dict[int, str]] = {}
-            with speaking(language):
-                for period in Period:
-                    unranked = snapshot.unranked[period]
-                    texts[board_key(period)] = standings(snapshot.agents[period]) | not_ranked(unranked, minimum,
-                                                                                                 period)
-                    in_team: dict[int, str] = {}
-                    for rows in snapshot.team_agents[period].values():
-                        in_team |= standings(rows, in_team=True)
-                    texts[own_team_key(period)] = in_team | not_ranked(
-                        [row for row in unranked if row.team_id is not None], minimum, period)
-            self._standings[language] = texts
-        return self._standings[language]
-
 
 def _payload(version: int, key: str, period: Period, rows: list[tuple[Any, ...]], teams: list[tuple[str, ...]],
              unranked: list[tuple[Any, ...]], unranked_count: int) -> dict[str, Any]:
@@ -193,12 +207,12 @@ def _payload(version: int, key: str, period: Period, rows: list[tuple[Any, ...]]
             .format(count=number(more)) if more else ''}
 
 
-async def _emit_in_slices(changed: list[tuple[Event[Standing], Standing]]) -> None:
+async def _emit_in_slices(changed: list[tuple[Event[Places], Places]]) -> None:
     """Each emit wakes the tabs of one agent; a few dozen per turn keep the loop free for everything else."""
-    for index, (event, standing) in enumerate(changed):
+    for index, (event, agent_places) in enumerate(changed):
         if index and index % BROADCAST_SLICE == 0:
             await asyncio.sleep(0)
-        event.emit(standing)
+        event.emit(agent_places)
 
 
 def _room(language: str, key: str) -> str:
@@ -261,6 +275,36 @@ class Board(ui.element, component='leaderboard_card.js', dependencies=['socket_f
             yield from (rank, name, average)
 
 
+class StandingLine(ui.label):
+    """The agent's own line under a board ("You are 7th, …"), worded in the tab's language by the tab itself, only
+    when the agent's place on the board shown moved: the feed keeps the places of the agents someone is watching."""
+
+    def __init__(self, feed: BoardFeed, agent_id: int, period: Period, *, in_team: bool) -> None:
+        super().__init__()
+        self.period = period
+        self.in_team = in_team
+        self.language = current_language()  # the tab's
+        self._shown: tuple[str, Place | None] | None = None
+        self._places = feed.watch(agent_id, self._show)  # until the tab closes
+        self._word()
+
+    def set_period(self, period: Period) -> None:
+        self.period = period
+        self._word()
+
+    def _show(self, agent_places: Places) -> None:
+        self._places = agent_places
+        self._word()
+
+    def _word(self) -> None:
+        key = own_team_key(self.period) if self.in_team else board_key(self.period)
+        shown = (key, self._places.get(key))
+        if shown != self._shown:  # another board's place moved, or nothing: no words to make
+            self._shown = shown
+            with speaking(self.language):
+                self.set_text(standing_line(shown[1], self.period, in_team=self.in_team))
+
+
 class LeaderboardCard:
     """The floor's agents and teams for one period; ``me`` is highlighted and told where they stand.
 
@@ -283,12 +327,8 @@ class LeaderboardCard:
                         .props('dense no-caps').mark('period')
             with Board(feed, me=me, kiosk=kiosk, period=period, rows=rows, teams=teams, unranked=not kiosk) \
                     as self.board:
-                self.standing = None
-                if me is not None and not kiosk:
-                    self.standing = ui.label(feed.standing(me)[board_key(period)]) \
-                        .classes('text-sm text-grey-8 px-2').mark('standing')
-                    feed.standing_changed(me).subscribe(  # worded again in the tab's language; dropped when it closes
-                        lambda _changed: self._show_standing(feed.standing(me)))
+                self.standing = StandingLine(feed, me, period, in_team=False) \
+                    .classes('text-sm text-grey-8 px-2').mark('standing') if me is not None and not kiosk else None
                 self.teams_header = None
                 if teams:
                     ui.separator().classes('my-1')
@@ -306,16 +346,12 @@ class LeaderboardCard:
         self.title.set_text(_('Leaderboard · {season}').format(season=season.name) if season else
                             _('No season running') if self.period == Period.SEASON else _('Leaderboard'))
 
-    def _show_standing(self, standing: Standing) -> None:
-        if self.standing is not None:
-            self.standing.set_text(standing.get(board_key(self.period), ''))
-
     def _change_period(self, event) -> None:
         self.period = Period(event.value)
         self.board.set_period(self.period)
         self._show_title()
-        if self.me is not None:
-            self._show_standing(self.feed.standing(self.me))
+        if self.standing is not None:
+            self.standing.set_period(self.period)
 
 
 class TeamBoardCard:
@@ -343,22 +379,15 @@ class TeamBoardCard:
                 ui.toggle(period_options(feed), value=period, on_change=self._change_period) \
                     .props('dense no-caps').mark('team-period')
             with Board(feed, me=me, kiosk=False, period=period, rows=rows, teams=0, team_id=team_id) as self.board:
-                self.standing = None
-                if me is not None and self.own_team and team_id is not None:
-                    self.standing = ui.label(feed.standing(me).get(own_team_key(period), '')) \
-                        .classes('text-sm text-grey-8 px-2').mark('team-standing')
-                    feed.standing_changed(me).subscribe(  # worded again in the tab's language; dropped when it closes
-                        lambda _changed: self._show_standing(feed.standing(me)))
-
-    def _show_standing(self, standing: Standing) -> None:
-        if self.standing is not None:
-            self.standing.set_text(standing.get(own_team_key(self.period), ''))
+                self.standing = StandingLine(feed, me, period, in_team=True) \
+                    .classes('text-sm text-grey-8 px-2').mark('team-standing') \
+                    if me is not None and self.own_team and team_id is not None else None
 
     def _change_period(self, event) -> None:
         self.period = Period(event.value)
         self.board.set_period(self.period)
-        if self.me is not None:
-            self._show_standing(self.feed.standing(self.me))
+        if self.standing is not None:
+            self.standing.set_period(self.period)
 
     def _change_team(self, event) -> None:
         if event.value is not None:
@@ -383,29 +412,45 @@ def _unranked(row: UnrankedRow, minimum: int) -> tuple[Any, ...]:
                                                                                    minimum=minimum), row.agent_id)
 
 
-def standings(board: list[BoardRow], *, in_team: bool = False) -> dict[int, str]:
-    """Every agent's 'You are 7th, 40 points behind Ana', in one pass over the ranked board, in the current language
-    (``in_team``: 'You are 2nd in your team, …' for a team's board)."""
-    language = current_language()
-    texts: dict[int, str] = {}
+def places_of(snapshot: LeaderboardSnapshot, agent_ids: Collection[int]) -> dict[int, Places]:
+    """Where each of ``agent_ids`` stands on the boards that list them (the floor's and their own team's, per period),
+    in one pass over the boards; the other agents' rows are only skipped."""
+    found: dict[int, Places] = {agent_id: {} for agent_id in agent_ids}
+    for period in Period:
+        _place_on(snapshot.agents[period], board_key(period), found)
+        for rows in snapshot.team_agents[period].values():
+            _place_on(rows, own_team_key(period), found)
+        for row in snapshot.unranked[period]:
+            if row.agent_id in found:
+                place = Place(resolved=row.resolved, minimum=snapshot.minimum)
+                found[row.agent_id][board_key(period)] = place
+                if row.team_id is not None:
+                    found[row.agent_id][own_team_key(period)] = place
+    return found
+
+
+def _place_on(board: list[BoardRow], key: str, found: dict[int, Places]) -> None:
     closest: BoardRow | None = None  # the first agent of the group just above the current one
     group_first: BoardRow | None = None
     for row in board:
         if group_first is None or row.points != group_first.points:
             closest, group_first = group_first, row
-        if closest is None:
-            texts[row.agent_id] = (_('You are {rank} in your team: nobody is ahead of you. Keep it up!') if in_team else
-                                   _('You are {rank}: nobody is ahead of you. Keep it up!')).format(
-                rank=ordinal(row.rank, locale=language))
-        else:
-            texts[row.agent_id] = (_('You are {rank} in your team, {points} behind {name}.') if in_team else
-                                   _('You are {rank}, {points} behind {name}.')).format(
-                rank=ordinal(row.rank, locale=language), points=points(closest.points - row.points),
-                name=closest.name.split()[0])
-    return texts
+        if row.agent_id in found:
+            found[row.agent_id][key] = Place(rank=row.rank) if closest is None else \
+                Place(rank=row.rank, behind=closest.points - row.points, ahead=closest.name.split()[0])
 
 
-def not_ranked(unranked: list[UnrankedRow], minimum: int, period: Period) -> dict[int, str]:
-    """The line of each agent below the minimum volume: how far they are from being ranked."""
-    sentence = _(NOT_RANKED[period])
-    return {row.agent_id: sentence.format(resolved=row.resolved, minimum=minimum) for row in unranked}
+def standing_line(place: Place | None, period: Period, *, in_team: bool) -> str:
+    """'You are 7th, 40 points behind Ana' ('… in your team, …' on a team's board) or 'Not ranked yet: 2 of 5 resolved
+    today.', in the current language; '' for an agent the board does not list."""
+    if place is None:
+        return ''
+    if place.rank is None:
+        return _(NOT_RANKED[period]).format(resolved=place.resolved, minimum=place.minimum)
+    rank = ordinal(place.rank, locale=current_language())
+    if place.ahead is None:
+        return (_('You are {rank} in your team: nobody is ahead of you. Keep it up!') if in_team else
+                _('You are {rank}: nobody is ahead of you. Keep it up!')).format(rank=rank)
+    return (_('You are {rank} in your team, {points} behind {name}.') if in_team else
+            _('You are {rank}, {points} behind {name}.')).format(rank=rank, points=points(place.behind),
+                                                                   name=place.ahead)

@@ -242,3 +242,60 @@ async def test_tabs_in_four_languages_each_get_a_board_change_worded_once_for_th
     for username, user in users.items():
         with user.scope(marker='leaderboard'):
             await user.should_see(number(total, locale=readers[username]), retries=50)
+
+
+async def test_each_agent_sees_their_own_standing_in_their_own_language_and_nobody_elses_is_worded(
+        create_user: Callable[[], User], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the agents someone has a tab open for have their standing found, and each tab words its own line in its
+    own language: Emma, with no tab open, costs no place and no words when she overtakes the others."""
+    from datetime import timedelta
+
+    from services.domain.events import EventKind
+    from services.domain.i18n import current_language
+    from services.domain.leaderboard import Period
+    from services.domain.wording import points
+    from ui import leaderboard_card
+    readers = {'ana': 'fr', 'bruno': 'lv'}
+    for username, language in readers.items():
+        await services().accounts.set_language(agent(username), language)
+    users = {username: create_user() for username in readers}
+    for username, user in users.items():  # all logged in before any of them opens a live page again
+        await log_in(user, username)
+    ana, bruno, emma = agent('ana'), agent('bruno'), agent('emma')
+    feed = leaderboard_card.feed_for(services().leaderboard)
+    assert feed.watched == {ana.id, bruno.id}
+    await users['ana'].should_see(marker='standing', content='Vous êtes 1er : personne ne vous devance.')  # at once
+    await users['bruno'].should_see(marker='standing', content='Jūs esat 1. vietā: neviens nav priekšā.')
+
+    found: list[set[int]] = []
+    worded: list[str] = []
+    places_of, standing_line = leaderboard_card.places_of, leaderboard_card.standing_line
+
+    def finding(snapshot, agent_ids):
+        found.append(set(agent_ids))
+        return places_of(snapshot, agent_ids)
+
+    def wording(place, period, *, in_team):
+        worded.append(current_language())
+        return standing_line(place, period, in_team=in_team)
+    monkeypatch.setattr(leaderboard_card, 'places_of', finding)
+    monkeypatch.setattr(leaderboard_card, 'standing_line', wording)
+    now = services().clock.now()
+    async with services().game.unit_of_work() as work:  # Emma resolves, as the app writes it: she leads the floor
+        await work.record(EventKind.RESOLVED, agent_id=emma.id, conversation_id=999_001, data={
+            'channel': 'email', 'created_at': now.isoformat(), 'sla_due_at': (now + timedelta(hours=4)).isoformat(),
+            'inbound_count': 1})
+    await until(lambda: services().leaderboard.snapshot().agents[Period.TODAY][0].agent_id == emma.id,
+                message='Emma to lead the floor')
+    behind = services().leaderboard.snapshot().agents[Period.TODAY][0].points
+    await users['ana'].should_see(marker='standing', retries=50,
+                                  content=f'Vous êtes 2e, à {points(behind, locale="fr")} de Emma.')
+    await users['bruno'].should_see(marker='standing', retries=50,
+                                    content=f'Jūs esat 2. vietā, {points(behind, locale="lv")} mazāk nekā Emma.')
+    with users['ana'].scope(marker='team-board'):  # her team's board did not move: its line was not worded again
+        await users['ana'].should_see(marker='team-standing', content='Vous êtes 1er dans votre équipe')
+    assert found and all(agent_ids == {ana.id, bruno.id} for agent_ids in found)
+    assert sorted(worded) == ['fr', 'lv']  # each tab's one line that moved, in its language
+
+    users['bruno'].client.delete()  # his tab closed: he is forgotten
+    assert feed.watched == {ana.id}
