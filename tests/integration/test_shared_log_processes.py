@@ -32,7 +32,7 @@ from simulation.demo import start_demo
 from tests.conftest import settings_for_test
 from tests.integration.children import Child, until
 
-UNITS = 1250  # units of work per process, of 1 to 3 events each: 4 × 1,250 × 2 = 10,000 events planned
+UNITS = 625  # units of work per process, of 2 to 6 events each: 4 × 625 × 4 = 10,000 events planned
 RUN = 600.0  # the most the recording may take (the test's own wall time is far below: see the docstring)
 TAKEOVER = 10.0  # the bound: the survivors do the killed one's once-only work within this
 ALL = {work.name for work in Work}
