@@ -2,8 +2,7 @@
 recording events from several tasks at once, then reporting what its projections hold.
 
 ``python -m tests.integration.shared_log_process DB_URL NAME UNITS``; it talks to the test over stdin and stdout:
-starts its services after ``start`` (so the test can have it import while another process starts), prints ``ready``
-once loaded and ``held A,B,…`` whenever the set of leases it holds changes; records after ``go``,
+prints ``ready`` once loaded and ``held A,B,…`` whenever the set of leases it holds changes; records after ``go``,
 printing ``acked UNIT`` as each unit of work commits (its events' keys are ``NAME:UNIT:INDEX/COUNT``), then ``done``;
 after ``report`` (every process is done) it catches up and prints ``report {json}``.
 """
@@ -27,7 +26,6 @@ KINDS = [EventKind.RATED, EventKind.RATED, EventKind.REPLIED, EventKind.KUDOS_SE
 
 
 async def main(db_url: str, name: str, units: int) -> None:
-    await heard('start')
     services = build(settings_for_test(db_url), clock=ManualClock(START))
     await services.start()
     seen: list[int] = []  # every event this process folded after its start, in the order it was told of them

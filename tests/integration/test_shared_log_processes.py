@@ -48,14 +48,13 @@ async def test_four_processes_recording_one_killed_equal_a_replay(db_url: str, c
 
     children: list[Child] = []
     try:
-        for name in ('killed', 'second', 'third', 'fourth'):  # they import at once (a third of their start-up)
-            children.append(await Child.start('tests.integration.shared_log_process', db_url, name, str(UNITS)))
-        killed, *survivors = children
-        killed.tell('start')  # its services start first: it takes every lease
+        killed = await Child.start('tests.integration.shared_log_process', db_url, 'killed', str(UNITS))
+        children.append(killed)  # started first: it takes every lease
         await killed.until(lambda: 'ready' in killed.lines and killed.held() is not None)
         assert set(killed.held().split(',')) == ALL
-        for child in survivors:
-            child.tell('start')
+        survivors = [await Child.start('tests.integration.shared_log_process', db_url, name, str(UNITS))
+                     for name in ('second', 'third', 'fourth')]
+        children += survivors
         await until(lambda: all('ready' in child.lines and child.held() is not None for child in survivors), survivors)
         assert [child.held() for child in survivors] == ['', '', '']
         for child in children:  # all loaded: they record at once
