@@ -759,6 +759,37 @@ async def acknowledge_forever(tabs: list[SimTab], period: float = 3.0) -> None:
                 pass
 
 
+
+class TabPool:
+    """A benchmark's simulated people and tabs: one connector, a cookie jar per session, the tabs opened, and the
+    task acknowledging for them; :meth:`close` tears all of it down, and stops the servers, whatever failed."""
+
+    def __init__(self) -> None:
+        self.connector = aiohttp.TCPConnector(limit=0, force_close=True)  # no races with servers closing keep-alives
+        self.sessions: list[aiohttp.ClientSession] = []
+        self.tabs: list[SimTab] = []
+        self.acknowledging: asyncio.Task | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        """A new person: a session with a cookie jar of its own on the shared connector."""
+        self.sessions.append(aiohttp.ClientSession(connector=self.connector, connector_owner=False,
+                                                   cookie_jar=aiohttp.CookieJar(unsafe=True)))
+        return self.sessions[-1]
+
+    def acknowledge(self) -> None:
+        """Start acknowledging for every tab in :attr:`tabs` (opened: a tab not yet open has nothing to ack)."""
+        self.acknowledging = asyncio.get_running_loop().create_task(acknowledge_forever(self.tabs))
+
+    async def close(self, servers: Iterable[Server] = ()) -> None:
+        if self.acknowledging is not None:
+            self.acknowledging.cancel()
+        await asyncio.gather(*(tab.close() for tab in self.tabs), return_exceptions=True)
+        for session in self.sessions:
+            await session.close()
+        await self.connector.close()
+        for server in servers:
+            stop_server(server)
+
 def machine() -> str:
     memory = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2 ** 30
     model = ''

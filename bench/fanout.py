@@ -56,9 +56,9 @@ from _support import (
     Floor,
     Probe,
     SimTab,
+    TabPool,
     Tracker,
     Variant,
-    acknowledge_forever,
     add_variant_arguments,
     bench_get,
     bench_post,
@@ -75,7 +75,6 @@ from _support import (
     process_cpu_seconds,
     ratio,
     start_server,
-    stop_server,
     table,
 )
 from yarl import URL
@@ -94,18 +93,12 @@ def speaking(session: aiohttp.ClientSession, url: str, language: str) -> None:
 
 async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[str, ...] = ('en',)) -> dict[str, Any]:
     server = start_server(variant, agents=args.agents, conversations=args.conversations)
-    tabs: list[SimTab] = []
+    pool = TabPool()
+    tabs = pool.tabs
     browser = Browser()
     tracker = Tracker()
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)  # no races with the server closing idle keep-alives
-    sessions: list[aiohttp.ClientSession] = []
-
-    def session() -> aiohttp.ClientSession:
-        sessions.append(aiohttp.ClientSession(connector=connector, connector_owner=False,
-                                              cookie_jar=aiohttp.CookieJar(unsafe=True)))
-        return sessions[-1]
+    session = pool.session
     control = session()
-    acknowledging: asyncio.Task | None = None
     try:
         with contextlib.suppress(aiohttp.ClientResponseError):  # a checkout from before the hook: no boss there
             await bench_post(control, server, 'boss_off')  # a queue-woken fight's victory would move the totals
@@ -151,7 +144,7 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
         open_seconds = time.perf_counter() - started
         for tab in tabs:
             tracker.watch(tab)
-        acknowledging = asyncio.get_running_loop().create_task(acknowledge_forever(tabs))
+        pool.acknowledge()
         if args.chromium:
             await browser.start(server.url, [agent['username'] for agent in people[-args.chromium:]])
         after_open = await bench_get(control, server, 'stats')  # stalls while the tabs opened
@@ -222,14 +215,8 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
             'tab_collections': stats['collector']['tab_collections'], 'tabs_closed': stats['collector']['tabs_closed'],
         }
     finally:
-        if acknowledging is not None:
-            acknowledging.cancel()
         await browser.stop()
-        await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
-        for jar in sessions:
-            await jar.close()
-        await connector.close()
-        stop_server(server)
+        await pool.close([server])
 
 
 async def drive(args: argparse.Namespace, control: aiohttp.ClientSession, server: Any, tracker: Tracker,

@@ -5,18 +5,16 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
-
 # the code under test: this checkout, or a baseline exported from git (bench/ingest.py --baseline)
 sys.path.insert(0, os.environ.get('DESKQUEST_BENCH_CODE') or str(Path(__file__).resolve().parents[1]))
 
 from _checkout import start_services  # noqa: E402
+from _support import create_postgres_database, drop_postgres_database  # noqa: E402
 
 from models import Agent, Team  # noqa: E402
 from services.container import Services  # noqa: E402
@@ -48,11 +46,7 @@ async def fresh_services(server_url: str | None = None) -> tuple[Services, Manua
     if server_url is None:
         db_url = f'sqlite://{tempfile.mkdtemp(prefix="deskquest-bench-")}/bench.sqlite3'
     else:
-        name = f'deskquest_bench_{uuid.uuid4().hex[:10]}'
-        admin = await asyncpg.connect(server_url)
-        await admin.execute(f'CREATE DATABASE {name}')
-        await admin.close()
-        db_url = server_url.rsplit('/', 1)[0] + f'/{name}'
+        db_url = await create_postgres_database(server_url)
     clock = ManualClock(START)
     services = await start_services(db_url, demo=False, clock=clock)
     await seed_floor(services)
@@ -144,9 +138,7 @@ async def stop(services: Services, server_url: str | None) -> None:
     """Stop the services and drop the PostgreSQL database the benchmark created."""
     await services.stop()
     if server_url is not None:
-        admin = await asyncpg.connect(server_url)
-        await admin.execute(f'DROP DATABASE IF EXISTS {services.settings.db_url.rsplit("/", 1)[1]} WITH (FORCE)')
-        await admin.close()
+        await drop_postgres_database(services.settings.db_url)
 
 
 async def median_seconds(action: Callable[[], Awaitable[object]], *, repeat: int) -> float:

@@ -17,11 +17,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 from _support import (
     SimTab,
+    TabPool,
     Variant,
-    acknowledge_forever,
     add_variant_arguments,
     bench_get,
     bench_post,
@@ -33,7 +32,6 @@ from _support import (
     pin_to_client_cpus,
     ratio,
     start_server,
-    stop_server,
     table,
 )
 
@@ -42,21 +40,15 @@ MIB = 2 ** 20
 
 async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
     server = start_server(variant, agents=args.agents, conversations=args.conversations)
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)
-    sessions: list[aiohttp.ClientSession] = []
-
-    def session() -> aiohttp.ClientSession:
-        sessions.append(aiohttp.ClientSession(connector=connector, connector_owner=False,
-                                              cookie_jar=aiohttp.CookieJar(unsafe=True)))
-        return sessions[-1]
-    control = session()
-    tabs: list[SimTab] = []
+    pool = TabPool()
+    control = pool.session()
+    tabs = pool.tabs
     errors = 0
-    acknowledging = asyncio.get_running_loop().create_task(acknowledge_forever(tabs))
+    pool.acknowledge()
     try:
         floor = sorted((agent for agent in await bench_get(control, server, 'floor') if agent['role'] == 'agent'),
                        key=lambda agent: agent['id'])[:args.agents]
-        people = [session() for _ in floor]
+        people = [pool.session() for _ in floor]
         await gather_limited((log_in(jar, server.url, agent['username'])
                               for jar, agent in zip(people, floor, strict=True)), 4)
 
@@ -99,12 +91,7 @@ async def measure(variant: Variant, args: argparse.Namespace) -> dict[str, Any]:
             churn.append(await reading())
         return {'variant': variant.name, 'steps': steps, 'after_all': after_all, 'churn': churn, 'errors': errors}
     finally:
-        acknowledging.cancel()
-        await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
-        for jar in sessions:
-            await jar.close()
-        await connector.close()
-        stop_server(server)
+        await pool.close([server])
 
 
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:

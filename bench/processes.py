@@ -49,9 +49,9 @@ from _support import (
     Floor,
     Server,
     SimTab,
+    TabPool,
     Tracker,
     Variant,
-    acknowledge_forever,
     bench_get,
     bench_post,
     create_postgres_database,
@@ -64,7 +64,6 @@ from _support import (
     percentile,
     ratio,
     start_server,
-    stop_server,
     table,
 )
 from fanout import WORKSPACE_TITLE, drive, round_latencies
@@ -288,16 +287,10 @@ async def floor(args: argparse.Namespace, *, processes: int) -> AsyncIterator[tu
     variant = Variant(name='current', root=ROOT)
     cpus = sorted(os.sched_getaffinity(0))
     servers: list[Server] = []
-    tabs: list[SimTab] = []
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)
-    sessions: list[aiohttp.ClientSession] = []
+    pool = TabPool()
+    tabs = pool.tabs
     people: dict[str, list[aiohttp.ClientSession]] = {}
-    acknowledging = asyncio.get_running_loop().create_task(acknowledge_forever(tabs))
-
-    def session() -> aiohttp.ClientSession:
-        sessions.append(aiohttp.ClientSession(connector=connector, connector_owner=False,
-                                              cookie_jar=aiohttp.CookieJar(unsafe=True)))
-        return sessions[-1]
+    pool.acknowledge()
 
     async def opener(server: Server, count: int, *, kind: str, tracker: Tracker) -> None:
         """``count`` more dashboards on ``server`` watched by ``tracker``, its agents logged in there (``--people`` of
@@ -308,7 +301,7 @@ async def floor(args: argparse.Namespace, *, processes: int) -> AsyncIterator[tu
         if logged_in is None:
             agents = sorted((agent for agent in await bench_get(control, server, 'floor') if agent['role'] == 'agent'),
                             key=lambda agent: agent['id'])[:args.people]
-            logged_in = people[server.url] = [session() for _ in agents]
+            logged_in = people[server.url] = [pool.session() for _ in agents]
             await gather_limited((log_in_patiently(jar, server.url, agent['username'])
                                   for jar, agent in zip(logged_in, agents, strict=True)), 4)
         new = [SimTab(logged_in[(len(tabs) + index) % len(logged_in)], f'{server.url}/', kind=kind,
@@ -318,7 +311,7 @@ async def floor(args: argparse.Namespace, *, processes: int) -> AsyncIterator[tu
         for tab in new:
             tracker.watch(tab)
 
-    control = session()
+    control = pool.session()
     try:
         for number in range(1, processes + 1):
             servers.append(start_server(variant, agents=args.agents, conversations=args.conversations, db_url=db_url,
@@ -332,13 +325,7 @@ async def floor(args: argparse.Namespace, *, processes: int) -> AsyncIterator[tu
             os.sched_setaffinity(0, rest)
         yield servers, control, opener
     finally:
-        acknowledging.cancel()
-        await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
-        for jar in sessions:
-            await jar.close()
-        await connector.close()
-        for server in servers:
-            stop_server(server)
+        await pool.close(servers)
         os.sched_setaffinity(0, cpus)
         await drop_postgres_database(db_url)
 

@@ -61,7 +61,7 @@ def register(services: Services) -> None:
             ui.label(agent.name).classes('font-medium')
         context = AdminContext(services=services, agent=agent, lead=lead)
         with ui.column().classes('w-full max-w-6xl mx-auto gap-2 p-4'):
-            with ui.tabs().classes('w-full').props('align=left no-caps') as tabs:
+            with ui.tabs().classes('w-full').props('align=left no-caps outside-arrows mobile-arrows') as tabs:
                 for name, icon, _build in SECTIONS:  # the English name is the tab's key and marker
                     ui.tab(name, label=_(name), icon=icon).mark(f'tab-{name.lower()}')
             with ui.tab_panels(tabs, value=SECTIONS[0][0]).classes('w-full bg-transparent'):

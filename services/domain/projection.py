@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from services.domain.boss import BossBook
 from services.domain.business_hours import WorkingCalendar, calendar_from_dict
 from services.domain.events import Channel, EventKind, GameEvent, Rating
+from services.domain.floor_calendar import floor_day
 from services.domain.incentives import IncentiveBook
 from services.domain.levels import DEFAULT_LEVELS, Level, level_after, levels_from_dicts
 from services.domain.scoring import (
@@ -120,9 +121,9 @@ class GameProjection:
         self.incentives = IncentiveBook()  # the leads' incentives in force, folded from their events
         self.boss = BossBook()  # the queue boss's settings and latest fight (issue 20)
         self.wellbeing = WellbeingTracker()  # hours worked today and the daily limit (issue 20)
-        # each agent's points from notes, tags and assist shares per day, for the daily cap (issue 18): a late arrival
-        # counts against its own day, whatever came between (one number per agent and day they earned any: a few
-        # thousand a year)
+        # each agent's points from notes, tags and assist shares per floor day (issue 16's days, as the boards'), for
+        # the daily cap (issue 18): a late arrival counts against its own day, whatever came between (one number per
+        # agent and day they earned any: a few thousand a year)
         self.low_value: dict[tuple[int, date], int] = {}
         # each agent's resolutions that may still be pending (vesting, issue 18): those of the last
         # MAX_REOPEN_WINDOW, whatever window a lead sets later; the live service reads them back at start-up
@@ -341,7 +342,7 @@ class GameProjection:
         gives (or, declined, takes back) them, as the ledger dates them."""
         kept = []
         for award in awards:
-            agent_day = (award.agent_id, event.occurred_at.date())
+            agent_day = (award.agent_id, floor_day(event.occurred_at))
             earned = self.low_value.get(agent_day, 0)
             capped = assist_within_cap(award, policy=self.policy, earned_today=earned)
             if capped is not None:
@@ -351,13 +352,13 @@ class GameProjection:
         return kept
 
     def earned_today(self, agent_id: int, day: date) -> int:
-        """An agent's points from notes and tags on ``day`` so far, as the daily cap counts them."""
+        """An agent's points from notes and tags on the floor's ``day`` so far, as the daily cap counts them."""
         return self.low_value.get((agent_id, day), 0)
 
     def _low_value(self, event: GameEvent) -> list[Award]:
         """A note's or a tag's points, counted against the agent's daily cap on them."""
         assert event.agent_id is not None
-        agent_day = (event.agent_id, event.occurred_at.date())
+        agent_day = (event.agent_id, floor_day(event.occurred_at))
         earned = self.low_value.get(agent_day, 0)
         awards = low_value_award(event, policy=self.policy, earned_today=earned)
         if points := sum(award.points for award in awards):
@@ -379,7 +380,7 @@ class GameProjection:
             return []
         self._remember(4, key, given)
         del self.tags[key]
-        agent_day = (given.agent_id, event.occurred_at.date())
+        agent_day = (given.agent_id, floor_day(event.occurred_at))
         self._remember(2, agent_day, self.low_value.get(agent_day))
         self.low_value[agent_day] = self.low_value.get(agent_day, 0) - given.points
         return untag_takeback(event, agent_id=given.agent_id, points=given.points)

@@ -5,7 +5,7 @@ later event by it; points already given stay (history is not rewritten). The tab
 can explain an award with the values in force when its event was scored (:func:`policy_in_force`).
 """
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from nicegui import Event
@@ -13,6 +13,7 @@ from nicegui import Event
 from models import LedgerEntry, ScoringPolicyRow
 from services.domain.errors import ActionError
 from services.domain.events import EventKind
+from services.domain.floor_calendar import day_start, floor_day
 from services.domain.i18n import _
 from services.domain.scoring import (
     LOW_VALUE_KINDS,
@@ -54,15 +55,13 @@ class ScoringService:
         count them for the daily cap (call after ``GameService.load``, which builds a new projection). A note or tag
         dated further back than :data:`LOW_VALUE_DAYS_READ` (a helpdesk's very late delivery) after a restart counts
         against an empty day."""
-        now = self.game.clock.now()
-        since = datetime.combine(now.astimezone(UTC).date() - timedelta(days=LOW_VALUE_DAYS_READ), time(), UTC)
+        since = day_start(floor_day(self.game.clock.now()) - timedelta(days=LOW_VALUE_DAYS_READ))
         # an untag gives back; assist shares count too (and a declined one gives back)
         kinds = [kind.value for kind in LOW_VALUE_KINDS.values()] + [AwardKind.UNTAG.value, AwardKind.ASSIST.value]
         earned: dict[tuple[int, date], int] = {}
         for agent_id, points, occurred_at in await LedgerEntry.filter(kind__in=kinds, occurred_at__gte=since) \
                 .values_list('agent_id', 'points', 'occurred_at'):
-            at = occurred_at if occurred_at.tzinfo is not None else occurred_at.replace(tzinfo=UTC)
-            key = (agent_id, at.astimezone(UTC).date())  # the events' times are UTC, as the fold reads their day
+            key = (agent_id, floor_day(occurred_at))  # the floor's day, as the fold counts it
             earned[key] = earned.get(key, 0) + points
         self.game.projection.low_value = earned
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60.0
+LINE_LIMIT = 2 ** 22  # a report line lists every event id folded: asyncio's default 64 KiB is too few for 10,000
 
 
 class Child:
@@ -25,7 +26,7 @@ class Child:
         """``python -m module args…`` in the project's root, talking over its stdin and stdout."""
         return cls(await asyncio.create_subprocess_exec(
             sys.executable, '-m', module, *args, cwd=ROOT, env={**os.environ, 'PYTHONPATH': str(ROOT)},
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE))
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=LINE_LIMIT))
 
     async def _read(self) -> None:
         assert self.process.stdout is not None

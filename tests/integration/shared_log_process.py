@@ -21,6 +21,7 @@ from tests.conftest import START, settings_for_test
 
 TASKS = 4  # writers at once inside the process, besides the other processes
 AGENTS = 3  # the awards go to the same few agents, in every process
+UNIT_SIZES = (2, 6)  # events per unit of work (one transaction), 4 on average
 KINDS = [EventKind.RATED, EventKind.RATED, EventKind.REPLIED, EventKind.KUDOS_SENT, EventKind.RESOLVED]
 
 
@@ -45,7 +46,7 @@ async def main(db_url: str, name: str, units: int) -> None:
     async def write(task: int) -> None:
         for unit in range(task, units, TASKS):
             async with services.game.unit_of_work() as work:
-                count = draw.randint(1, 3)
+                count = draw.randint(*UNIT_SIZES)
                 for index in range(count):
                     agent_id, conversation_id = draw.choice(agents), draw.randint(1, 40)
                     kind = draw.choice(KINDS)

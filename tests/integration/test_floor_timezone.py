@@ -12,6 +12,7 @@ from services.container import Services, build
 from services.domain.floor_calendar import floor_day
 from services.domain.i18n import set_floor_timezone
 from services.domain.leaderboard import Period
+from services.domain.scoring import policy_as_dict
 from services.game.rebuild import differences, replay
 from services.platform.clock import ManualClock
 from services.platform.directory import AgentView
@@ -108,3 +109,25 @@ async def test_rebuild_is_clean_across_a_daylight_saving_change(db_url: str, sto
     rebuilt = await replay()
     assert await differences(rebuilt) == []
     assert rebuilt.tally.by_day == services.leaderboard.tally.by_day
+
+
+async def test_the_daily_cap_on_notes_turns_at_riga_midnight_also_after_a_restart(
+        db_url: str, stopped: list[Services]) -> None:
+    services, clock = await riga_floor(db_url, datetime(2026, 11, 2, 21, 20, tzinfo=UTC))  # 23:20 in Riga (EET)
+    stopped.append(services)
+    ana, lead = agent(services, 'ana'), agent(services, 'lead')
+    await services.scoring.save(lead, policy_as_dict(services.scoring.policy) | {
+        'note_points': 5, 'tag_points': 0, 'low_value_daily_cap': 5})
+    conversation_id = (await waiting_ids())[0]
+    await services.inbox.take(ana, conversation_id)
+    clock.advance(timedelta(minutes=10))
+    await services.inbox.add_note(ana, conversation_id, 'checked the order')  # 23:30 in Riga: Monday's cap
+    clock.advance(timedelta(hours=1))
+    await services.inbox.add_note(ana, conversation_id, 'asked the courier')  # 00:30: Tuesday's, the same UTC date
+    await services.load()  # a restart: Tuesday's 5 points are read back on Tuesday, Riga's day
+    clock.advance(timedelta(minutes=5))
+    await services.inbox.add_note(ana, conversation_id, 'courier answered')  # 00:35: Tuesday's cap is reached
+    entries = await LedgerEntry.filter(agent_id=ana.id, kind__in=['note', 'low_value_cap']) \
+        .order_by('id').values_list('kind', 'points')
+    assert entries == [('note', 5), ('note', 5), ('low_value_cap', 0)]
+    assert await differences(await replay()) == []

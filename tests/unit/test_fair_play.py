@@ -2,7 +2,7 @@
 the SLA paid for, as rules and through the projection."""
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -22,6 +22,7 @@ from services.domain.scoring import (
     resolution_awards,
 )
 from services.domain.whatif import RuleSet, rules_as_document, rules_from_document
+from tests.unit.test_floor_calendar import riga_floor  # noqa: F401  (a fixture: the floor's zone is Riga's)
 from tests.unit.test_scoring import rated, reopened  # the same agent, ticket and times
 
 CREATED = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -180,6 +181,26 @@ def test_notes_and_tags_earn_their_points_up_to_the_daily_cap_and_then_a_zero_en
     late = projection.apply(low_value(EventKind.TAGGED, 12, CREATED + timedelta(hours=2))).awards
     assert kinds_and_points(late) == [(AwardKind.LOW_VALUE_CAP, 0)]
     assert projection.earned_today(AGENT, (CREATED + timedelta(days=1)).date()) == 2
+
+
+@pytest.mark.usefixtures('riga_floor')
+def test_the_daily_cap_on_notes_counts_the_floors_days_not_utcs() -> None:
+    projection = GameProjection(policy=ScoringPolicy(note_points=5, low_value_daily_cap=5))
+    # 23:30 and 00:30 in Riga (EET, UTC+2): one UTC date, two floor days, so each note has a day's cap of its own
+    late_evening, past_midnight = datetime(2026, 11, 2, 21, 30, tzinfo=UTC), datetime(2026, 11, 2, 22, 30, tzinfo=UTC)
+    assert kinds_and_points(projection.apply(low_value(EventKind.NOTE_ADDED, 1, late_evening)).awards) == \
+        [(AwardKind.NOTE, 5)]
+    assert kinds_and_points(projection.apply(low_value(EventKind.NOTE_ADDED, 2, past_midnight)).awards) == \
+        [(AwardKind.NOTE, 5)]
+    assert projection.earned_today(AGENT, date(2026, 11, 2)) == projection.earned_today(AGENT, date(2026, 11, 3)) == 5
+    # 23:30 and 00:30 UTC are 01:30 and 02:30 in Riga: two UTC dates, one floor day, so the second note is capped
+    other = AGENT + 1
+    before_utc_midnight, after_it = datetime(2026, 11, 3, 23, 30, tzinfo=UTC), datetime(2026, 11, 4, 0, 30, tzinfo=UTC)
+    assert kinds_and_points(projection.apply(low_value(EventKind.NOTE_ADDED, 3, before_utc_midnight,
+                                                       agent_id=other)).awards) == [(AwardKind.NOTE, 5)]
+    assert kinds_and_points(projection.apply(low_value(EventKind.NOTE_ADDED, 4, after_it, agent_id=other)).awards) \
+        == [(AwardKind.LOW_VALUE_CAP, 0)]
+    assert projection.earned_today(other, date(2026, 11, 4)) == 5
 
 
 def test_without_a_cap_or_a_price_notes_and_tags_pay_as_set() -> None:
