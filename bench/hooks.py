@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 STALL_TICK = 0.005
 STALL_SAMPLE = 0.1  # a stall this long has the loop's stack sampled, and again every as long
 STACK_FRAMES = 25
+HELD = 0.03  # a stall this long is attributed: the task or callback holding the loop is sampled every HELD_SAMPLE
+HELD_SAMPLE = 0.01
 MAX_SAMPLES = 200
 # the benchmark's resolutions: points -> (minutes to resolve, customer messages); all on time (+5), fast (+10) when
 # under an hour, first contact (+5) with one customer message
@@ -75,6 +77,7 @@ class StallMonitor:
         self.stalls = Pauses()
         self.collections: dict[int, Pauses] = {0: Pauses(), 1: Pauses(), 2: Pauses()}
         self.samples: list[dict[str, Any]] = []  # what the loop was running during long stalls (see _sample)
+        self.held: dict[str, list[float]] = {}  # what held the loop (see _attribute) -> [samples, longest stall in s]
         self._gc_started = 0.0
         self._beat = time.perf_counter()
         self._task: asyncio.Task | None = None
@@ -84,13 +87,22 @@ class StallMonitor:
         self._task = asyncio.get_running_loop().create_task(self._watch(), name='stall monitor')
         threading.Thread(target=self._sample, args=(threading.get_ident(),), name='stall sampler', daemon=True).start()
 
+    def held_by(self) -> list[dict[str, Any]]:
+        """What held the loop in stalls of at least ``HELD``: the outermost frame of the task or callback running
+        (its entry point, as asyncio's debug mode names a slow callback) and the innermost frame of the app's own code,
+        sampled every ``HELD_SAMPLE``: ``ms`` is about the time it held the loop in such stalls."""
+        return sorted(({'where': where, 'ms': round(samples * HELD_SAMPLE * 1000),
+                        'longest_stall_ms': round(longest * 1000)}
+                       for where, (samples, longest) in list(self.held.items())), key=lambda row: -row['ms'])
+
     def reset(self) -> None:
+        self.held = {}
         self.stalls = Pauses()
         self.collections = {0: Pauses(), 1: Pauses(), 2: Pauses()}
         self.samples = []
 
     def as_dict(self) -> dict[str, Any]:
-        return {'stalls': self.stalls.as_dict(),
+        return {'stalls': self.stalls.as_dict(), 'held_by': self.held_by(),
                 'gc': {str(generation): pauses.as_dict() for generation, pauses in self.collections.items()}}
 
     async def _watch(self) -> None:
@@ -105,8 +117,12 @@ class StallMonitor:
         every ``STALL_SAMPLE`` (the innermost frames, as ``file:line function``): where the long stalls are spent."""
         last_sampled = 0.0
         while True:
-            time.sleep(STALL_SAMPLE / 10)
+            time.sleep(HELD_SAMPLE)
             beat, now = self._beat, time.perf_counter()
+            if now - beat >= HELD:
+                frame = sys._current_frames().get(loop_thread)  # pylint: disable=protected-access
+                if frame is not None:
+                    self._attribute(frame, now - beat)
             if now - beat >= STALL_SAMPLE and now - last_sampled >= STALL_SAMPLE:
                 frame = sys._current_frames().get(loop_thread)  # pylint: disable=protected-access
                 if frame is not None:
@@ -115,6 +131,20 @@ class StallMonitor:
                     self.samples.append({'at': time.time(), 'stalled_ms': round((now - beat) * 1000), 'stack': stack})
                     del self.samples[:-MAX_SAMPLES]
                 last_sampled = now
+
+    def _attribute(self, frame: Any, stalled: float) -> None:
+        entry, own = None, None  # walked by hand: no source lines read while the loop waits for the GIL
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            if filename.endswith(('asyncio/runners.py', 'asyncio/events.py')):
+                break
+            if own is None and '/site-packages/' not in filename and '/lib/python3' not in filename \
+                    and not filename.endswith('hooks.py'):
+                own = frame
+            entry, frame = frame, frame.f_back
+        where = f'{_short(entry)} … {_short(own)}'
+        samples, longest = self.held.get(where, (0, 0.0))
+        self.held[where] = [samples + 1, max(longest, stalled)]
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         if phase == 'start':
@@ -394,6 +424,12 @@ def install(app: 'FastAPI', services: 'Services', *, output: Path) -> None:
         output.mkdir(parents=True, exist_ok=True)
         profiler.pop().dump_stats(path)
         return {'ok': True, 'path': str(path)}
+
+
+def _short(frame: Any) -> str:
+    if frame is None:
+        return '(library)'
+    return f'{"/".join(frame.f_code.co_filename.split("/")[-2:])}:{frame.f_lineno} {frame.f_code.co_name}'
 
 
 def after_start(app: 'FastAPI', callback: Callable[[], Any]) -> None:

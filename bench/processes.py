@@ -36,6 +36,7 @@ import contextlib
 import gc
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
@@ -70,6 +71,7 @@ from fanout import WORKSPACE_TITLE, drive, round_latencies
 
 PG_URL = 'postgres://postgres@127.0.0.1:5432/'
 GOAL_MS = 150.0
+HELD_MS = 30  # bench/hooks.py's HELD
 
 
 # ---- lag: an event recorded in one process, shown in a tab of the other ------------------------------------------
@@ -94,13 +96,21 @@ async def lag(args: argparse.Namespace) -> dict[str, Any]:
         await asyncio.sleep(args.settle)
         for server in servers:
             await bench_post(control, server, 'reset')
+        if args.profile:
+            await bench_post(control, follower, 'profile')
         busy = await cpu_over(servers, lambda: drive_and_drain(args, control, writer, tracker, board))
+        if args.profile:  # the server writes it into its own output directory; the copy goes where we were asked
+            written = await bench_post(control, follower, 'profile', name='profile.pstats')
+            shutil.copyfile(written['path'], args.profile)
         same, same_missed, _ = tracker.latencies(process_name(writer))
         other, other_missed, _ = tracker.latencies(process_name(follower))
-        stalls = [(await bench_get(control, server, 'stats'))['stalls']['longest_ms'] for server in servers]
+        figures = [await bench_get(control, server, 'stats') for server in servers]
+        stalls = [server_figures['stalls']['longest_ms'] for server_figures in figures]
         return {'tabs_per_process': args.tabs, 'rate': args.rate, 'duration': args.duration, 'following': cost,
                 'same': same, 'same_missed': same_missed, 'other': other, 'other_missed': other_missed,
                 'cpu_with_tabs': busy, 'stall_ms': stalls,
+                'stall_samples': [await bench_get(control, server, 'stall_samples') for server in servers],
+                'held_by': [server_figures['held_by'] for server_figures in figures],
                 'drops': [sum(tab.drops for tab in tracker.tabs if tab.kind == process_name(server))
                           for server in servers]}
 
@@ -125,6 +135,10 @@ def report_lag(result: dict[str, Any], args: argparse.Namespace) -> None:
     ]))
     print(f'goal p99 <= {GOAL_MS:.0f} ms at app2: {"met" if percentile(other, 0.99) * 1000 <= GOAL_MS else "NOT met"}'
           f' (at {result["tabs_per_process"]} dashboards per process)')
+    for name, held in zip(('app1', 'app2'), result['held_by'], strict=True):
+        print(f'{name}: what held the loop in stalls of {HELD_MS} ms or more (held, longest stall it was in):')
+        for row in held[:8]:
+            print(f'  {row["ms"]:6} ms  {row["longest_stall_ms"]:5} ms  {row["where"]}')
 
 
 # ---- capacity: tabs held at p99 <= the goal, one process against two --------------------------------------------
@@ -214,10 +228,11 @@ async def ingest_with(args: argparse.Namespace, count: int) -> float:
     db_url = await create_postgres_database(args.pg_url)
     writers: list[asyncio.subprocess.Process] = []
     try:
-        seeded = await writer_process(db_url, 'seed', 0)
+        seeded = await writer_process(db_url, 'seed', 0, args.checkout)
         await expect(seeded, 'done')
         await seeded.wait()
-        writers = [await writer_process(db_url, f'writer{number}', args.events) for number in range(count)]
+        writers = [await writer_process(db_url, f'writer{number}', args.events, args.checkout)
+                   for number in range(count)]
         for writer in writers:
             await expect(writer, 'ready')
         for writer in writers:  # all loaded: they record at once
@@ -234,10 +249,10 @@ async def ingest_with(args: argparse.Namespace, count: int) -> float:
         await drop_postgres_database(db_url)
 
 
-async def writer_process(db_url: str, name: str, events: int) -> asyncio.subprocess.Process:
+async def writer_process(db_url: str, name: str, events: int, checkout: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        str(PYTHON), __file__, 'writer', db_url, name, str(events), cwd=ROOT, stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, env={**os.environ, 'PYTHONPATH': str(ROOT)})
+        str(PYTHON), __file__, 'writer', db_url, name, str(events), cwd=checkout, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, env={**os.environ, 'PYTHONPATH': str(checkout)})
 
 
 async def writer(db_url: str, name: str, events: int) -> None:
@@ -284,7 +299,7 @@ async def floor(args: argparse.Namespace, *, processes: int) -> AsyncIterator[tu
     """``processes`` servers on a fresh database (the first seeds it), a control session, and an opener of logged-in
     dashboards on a server; everything is closed, stopped and dropped after."""
     db_url = await create_postgres_database(args.pg_url)
-    variant = Variant(name='current', root=ROOT)
+    variant = Variant(name='current', root=args.checkout)
     cpus = sorted(os.sched_getaffinity(0))
     servers: list[Server] = []
     pool = TabPool()
@@ -337,7 +352,7 @@ async def log_in_patiently(session: aiohttp.ClientSession, base_url: str, userna
         try:
             await log_in(session, base_url, username)
             return
-        except aiohttp.ClientResponseError:
+        except (aiohttp.ClientResponseError, AssertionError):  # an error page, or one without the form
             if attempt == attempts - 1:
                 raise
             await asyncio.sleep(1)
@@ -420,6 +435,8 @@ def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument('--pg-url', default=PG_URL, help=f'PostgreSQL server to create the databases on ({PG_URL})')
     common.add_argument('--json', type=Path, help='also write the raw results to this file')
+    common.add_argument('--checkout', type=Path, default=ROOT,
+                        help="the app's checkout to serve, measured by this one's hooks (default: this one)")
     tabs = argparse.ArgumentParser(add_help=False)
     tabs.add_argument('--rate', type=float, default=2.0, help='scoring events per second (default 2)')
     tabs.add_argument('--duration', type=float, default=20.0, help='seconds of events per round (default 20)')
@@ -435,6 +452,8 @@ def parser() -> argparse.ArgumentParser:
                                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     lag_command.add_argument('--tabs', type=int, default=100, help='dashboards on each process (default 100; the '
                              "issue's goal is 500)")
+    lag_command.add_argument('--profile', help="write cProfile statistics of app2 (the follower) during the tabs' "
+                             'round to PATH')
     capacity_command = commands.add_parser('capacity', parents=[common, tabs], help='tabs held: 1 versus 2 processes',
                                            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     capacity_command.add_argument('--steps', type=numbers, default=[100, 200, 300, 400],

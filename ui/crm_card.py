@@ -160,14 +160,20 @@ class CrmCard:
         if self.shown is not None:
             await self.show(self.shown.id)
 
-    async def _on_conversation_changed(self, conversation_id: int) -> None:
-        """One of the shown customer's conversations changed (or a new one arrived): its line follows."""
+    def _on_conversation_changed(self, conversation_id: int) -> Awaitable[None] | None:
+        """One of the shown customer's conversations changed (or a new one arrived): its line follows. Checked
+        synchronously: only a card showing that customer gets a coroutine (a task), not every tab's card."""
         if self.shown is None:
-            return
+            return None
         item = self.services.inbox.open_items.get(conversation_id)
         if any(past.id == conversation_id for past in self.shown.past_conversations) or \
                 (item is not None and item.customer_id == self.shown.id):
-            card = await self.services.crm.card(self.shown.id)
+            return self._reload_conversations(self.shown.id)
+        return None
+
+    async def _reload_conversations(self, customer_id: int) -> None:
+        card = await self.services.crm.card(customer_id)
+        if self.shown is not None and self.shown.id == customer_id:
             self.shown = replace(self.shown, conversation_count=card.conversation_count,
                                  past_conversations=card.past_conversations)
             self._show_conversations(self.shown)

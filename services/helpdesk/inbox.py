@@ -37,6 +37,9 @@ from services.platform.event_log import GameService, UnitOfWork
 HISTORY_LIMIT = 100  # entries of a customer's history shown in the thread
 # events about a conversation that change neither its row nor its thread: another process's do not refresh it here
 UNCHANGED_BY = frozenset({EventKind.VIEWED})
+# what leaves a conversation closed if it was: one this process does not hold open needs no read for these (a
+# resolution, a rating or an assist decided there is most of another process's conversation events)
+NEVER_OPENED_BY = frozenset({EventKind.RESOLVED, EventKind.RATED, EventKind.ABANDONED, EventKind.ASSIST_DECIDED})
 ASSIST_CHAT_WINDOW = timedelta(days=7)  # how far back a team-chat answer about a conversation counts as an assist
 
 # automation (helpdesk/sla.py, helpdesk/automation.py) plugs in here: (work, conversation, text) inside the change
@@ -79,6 +82,12 @@ class InboxService:
         their events are folded (:meth:`GameService.refresh_with_followed`); one read for a batch of events."""
         ids = {event.conversation_id for event in events
                if event.conversation_id is not None and event.kind not in UNCHANGED_BY}
+        # not held open and only closed further: its row cannot change the queue; its tabs read it themselves
+        closed = ids - self.open_items.keys() - {event.conversation_id for event in events
+                                                  if event.kind not in NEVER_OPENED_BY}
+        for conversation_id in sorted(closed):
+            self.conversation_changed.emit(conversation_id)
+        ids -= closed
         if not ids:
             return
         conversations = await Conversation.filter(id__in=ids, connection_id__isnull=True).prefetch_related('customer')

@@ -40,6 +40,7 @@ from services.platform.tasks import start_task
 log = logging.getLogger(__name__)
 NOTIFY_CHANNEL = 'deskquest_events'  # PostgreSQL: a writer's commit tells the other processes the log's new last id
 POLL_SECONDS = 1.5  # PostgreSQL: how often a process looks at the log without a notification (one may be lost)
+FOLLOW_SLICE = 200  # other processes' events folded and published at a time between writes (see catch_up)
 CHUNK = 500  # rows per statement: well under SQLite's limit on bound parameters
 METRIC_FIELDS = [name for name in AgentMetrics.__dataclass_fields__ if name != 'agent_id']
 # the columns the log's rows are written with, as tuples (services/platform/rows.py: no model instance per row)
@@ -215,28 +216,43 @@ class GameService:
             self._follower = None
 
     async def catch_up(self) -> list[Outcome]:
-        """Fold (and publish on :attr:`followed`) what other processes committed since this one last looked."""
+        """Fold (and publish on :attr:`followed`) what other processes committed since this one last looked.
+
+        A long run of their events (a burst, a pause of this process) is taken ``FOLLOW_SLICE`` events at a time, each
+        slice folded under the writer's lock and published after it, with the loop free for the tabs in between: the
+        listeners hear every outcome once and in order (a unit of work of this process that takes the lock between
+        two slices folds and publishes the rest first, as always before its own events)."""
         outcomes: list[Outcome] = []
-        try:
-            async with self._lock:
-                await self._catch_up(outcomes)
-        finally:  # what was folded is told, also when a later read failed
-            self._publish_followed(outcomes)
+        more = True
+        while more:
+            sliced: list[Outcome] = []
+            try:
+                async with self._lock:
+                    more = await self._catch_up(sliced, limit=FOLLOW_SLICE)
+            finally:  # what was folded is told, also when a later read failed
+                self._publish_followed(sliced)
+            outcomes += sliced
+            if more:
+                await asyncio.sleep(0)
         return outcomes
 
-    async def _catch_up(self, outcomes: list[Outcome]) -> None:
-        """Fold every committed event after the last this process folded, as if recorded here (under the lock).
+    async def _catch_up(self, outcomes: list[Outcome], *, limit: int | None = None) -> bool:
+        """Fold every committed event after the last this process folded (at most ``limit``), as if recorded here
+        (under the lock); whether ``limit`` stopped it before the end of the log.
 
         Writers hold an exclusive lock on the event table from before they take their ids until they commit, so ids
         are handed out in commit order: once an event is visible, every smaller id is committed and visible too, and
         reading ``id > the last folded`` never skips one that commits later. The stored projections are not written
         again: the recording process wrote them with the events. ``outcomes`` receives what was folded."""
         first = len(outcomes)
-        async for event in iterate_events(after=self._next_id - 1):
+        async for event in iterate_events(after=self._next_id - 1, **({'batch_size': limit} if limit else {})):
             await read_back(self.projection, event)
             outcomes.append(self.projection.apply(event))
             self._next_id = event.id + 1
-        if folded := outcomes[first:]:
+            if limit is not None and len(outcomes) - first >= limit:
+                break
+        folded = outcomes[first:]
+        if folded:
             events = [outcome.event for outcome in folded]
             for projection in self._stored:
                 await projection.follow(events, folded)
@@ -245,6 +261,7 @@ class GameService:
                     await refresh(events)
                 except Exception:  # memory left behind until that row changes again; the log and the write go on
                     log.exception('refreshing memory after other processes\' events failed')
+        return limit is not None and len(folded) >= limit
 
     def _publish_followed(self, outcomes: list[Outcome]) -> None:
         if outcomes:
@@ -524,8 +541,6 @@ async def iterate_events(batch_size: int = 10_000, *, after: int = 0) -> AsyncIt
                 await cursor.close()
         else:
             _, rows = await connection.execute_query(query, [last_id, batch_size])
-        if not rows:
-            return
         for event_id, key, kind, occurred_at, agent_id, conversation_id, data in rows:
             if isinstance(occurred_at, str):
                 occurred_at = datetime.fromisoformat(occurred_at)
@@ -534,6 +549,8 @@ async def iterate_events(batch_size: int = 10_000, *, after: int = 0) -> AsyncIt
             yield GameEvent(id=event_id, key=key, kind=kinds.get(kind) or EventKind(kind), occurred_at=occurred_at,
                             agent_id=agent_id, conversation_id=conversation_id,
                             data=JSON_LOADS(data) if isinstance(data, (str, bytes)) else data)
+        if len(rows) < batch_size:  # the end of the log: no second statement to find nothing (once per catch-up)
+            return
         last_id = rows[-1][0]
 
 

@@ -14,7 +14,7 @@ from tortoise import Tortoise
 from models import Customer, StoredEvent
 from services.container import Services, build
 from services.domain.canned import CannedReplyDraft
-from services.domain.events import Channel, EventKind
+from services.domain.events import Channel, EventKind, Rating
 from services.domain.inbox import InboxItem
 from services.domain.leaderboard import Period
 from services.domain.rewards import RewardDraft
@@ -76,6 +76,14 @@ async def test_a_resolution_in_one_process_leaves_the_other_s_queue(services: Se
     await elsewhere.inbox.resolve(ana, conversation_id)
     await until(lambda: conversation_id not in services.inbox.open_items, message='gone from the first queue')
     assert conversation_id not in services.inbox.open_tags
+    changed: list[int] = []
+    services.inbox.conversation_changed.subscribe(changed.append)
+
+    await elsewhere.inbox.rate(conversation_id, Rating.GOOD)  # closed stays closed: its tabs told, no row read here
+    await until(lambda: conversation_id in changed, message='its tabs here are told')
+    assert conversation_id not in services.inbox.open_items
+    await elsewhere.inbox.reopen(ana, conversation_id)  # and a reopen there is read back into the queue here
+    await until(lambda: conversation_id in services.inbox.open_items, message='back in the first queue')
 
 
 async def test_an_agent_online_in_one_process_is_routed_by_the_lease_holder_in_the_other(

@@ -14,6 +14,7 @@ from tortoise import Tortoise
 
 from services.domain.events import EventKind, GameEvent
 from services.domain.projection import Outcome
+from services.platform import event_log
 from services.platform.clock import ManualClock
 from services.platform.database import open_database
 from services.platform.event_log import GameService, UnitOfWork, asyncpg_dsn
@@ -105,6 +106,22 @@ async def test_a_writer_folds_what_others_committed_before_it_records(games: lis
     assert [[outcome.event.key for outcome in outcomes] for outcomes in committed] == [['b1']]
     assert writer_b.projection.agents[1].positive_ratings == 3
     assert writer_b.last_event_id == 3
+
+
+async def test_a_long_run_is_followed_in_slices_each_told_once_in_order(games: list[GameService],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    writer, _, follower = games
+    monkeypatch.setattr(event_log, 'FOLLOW_SLICE', 3)
+    async with writer.batch() as work:
+        for number in range(7):
+            await work.record(EventKind.RATED, agent_id=1, conversation_id=1, key=f'a{number}', data={'rating': 'good'})
+    heard: list[list[str]] = []
+    follower.followed.subscribe(lambda outcomes: heard.append([outcome.event.key for outcome in outcomes]))
+    followed = await follower.catch_up()
+    assert heard == [['a0', 'a1', 'a2'], ['a3', 'a4', 'a5'], ['a6']]  # the loop is free between the slices
+    assert [outcome.event.key for outcome in followed] == [f'a{number}' for number in range(7)]
+    assert follower.projection.agents[1].positive_ratings == 7
+    assert await follower.catch_up() == []
 
 
 async def test_a_rolled_back_unit_keeps_what_it_caught_up(games: list[GameService]) -> None:

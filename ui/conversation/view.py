@@ -177,16 +177,24 @@ class ConversationView:
         self.transfer_button.set_visibility(may_work and item.status != 'abandoned')
         self.reply_box.show(may_write=not closed or may_work, closed=closed)
 
-    async def _on_changed(self, conversation_id: int) -> None:
+    def _on_changed(self, conversation_id: int) -> Awaitable[None] | None:
+        """Every tab hears every conversation's change: the check is synchronous, and only a tab showing that
+        conversation gets a coroutine (NiceGUI runs it as a task in this tab's context), not one task per tab."""
         if self.detail is not None and (conversation_id == self.detail.item.id or
                                         any(c.id == conversation_id for c in self.detail.conversations)):
-            try:
-                detail = await self.services.inbox.detail(self.detail.item.id)
-            except ActionError:
-                return
-            if self.detail is not None and detail.item.id == self.detail.item.id:
-                self._show(detail)
-                await self.assists.show(detail.item.id)  # resolved or reopened: the resolver's assists or none
+            return self._reload()
+        return None
+
+    async def _reload(self) -> None:
+        if self.detail is None:
+            return
+        try:
+            detail = await self.services.inbox.detail(self.detail.item.id)
+        except ActionError:
+            return
+        if self.detail is not None and detail.item.id == self.detail.item.id:
+            self._show(detail)
+            await self.assists.show(detail.item.id)  # resolved or reopened: the resolver's assists or none
 
     def _on_viewers(self, conversation_id: int, viewers: list[Viewer]) -> None:
         if conversation_id == self.active:
