@@ -431,10 +431,15 @@ async def log_in(session: aiohttp.ClientSession, base_url: str, username: str, p
         (lambda e: e.get('props', {}).get('label') == 'Username'): username,
         (lambda e: e.get('props', {}).get('label') == 'Password'): password,
     }, button='Log in', what=f'login of {username}')
-    async with session.get(urllib.parse.urljoin(base_url, target)) as response:
+    # not followed to the page it redirects to: a browser connects that page's socket, a simulated tab opens its own
+    # pages later, and a page built but never connected is deleted by NiceGUI's prune 60 s on, all at once (it was
+    # the follower's 0.3 s stalls in bench/processes.py lag: 500 dashboards built at login, pruned mid-round)
+    async with session.get(urllib.parse.urljoin(base_url, target), allow_redirects=False) as response:
         response.raise_for_status()
-        if response.url.path == '/login':
-            raise RuntimeError(f'login of {username} did not complete: sent back to {response.url}')
+        location = urllib.parse.urlsplit(response.headers.get('Location', '')).path
+        if response.status != 303 or location == '/login':
+            raise RuntimeError(f'login of {username} did not complete: answered {response.status}, sent to '
+                               f'{location or "nowhere"}')
 
 
 async def pair(session: aiohttp.ClientSession, base_url: str, code: str) -> None:
