@@ -17,6 +17,7 @@ import pytest
 from tortoise.backends.base import executor
 
 from services.container import Services, build
+from services.platform.catalogs import compile_catalogs
 from services.platform.clock import ManualClock
 from services.platform.settings import Settings
 from simulation.demo import start_demo
@@ -32,6 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get('CI') and not PG_URL:
         raise pytest.UsageError('CI must run the PostgreSQL tests: set DESKQUEST_TEST_PG_URL')
+
+
+@pytest.fixture(scope='session', autouse=True)
+def compiled_catalogs() -> None:
+    """The .mo files from the clone's .po files, as the app's start makes them: a test that reads French or Latvian
+    must not depend on an earlier test having started the app (nothing to do when they are up to date)."""
+    compile_catalogs()
 
 
 @pytest.fixture(params=BACKENDS)
