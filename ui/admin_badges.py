@@ -3,7 +3,7 @@
 :func:`badges_section` renders the tab's contents in ``/admin/game``; :func:`register` serves uploaded badge images.
 Every handler checks the role again (UI actions bypass HTTP middleware), and so do the services.
 """
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from fastapi import Response
@@ -35,6 +35,18 @@ FILTER_ROWS = 2  # filter rows the form starts with (the defaults use at most tw
 LABELS = {Window.ROLLING_7D.value: N_('last 7 days'), Window.PREVIOUS_DAY.value: N_('yesterday'),
           Direction.HIGHEST.value: N_('highest wins'), Direction.LOWEST.value: N_('lowest wins')}  # shown through _()
 MEASURES = {ONE: N_('events'), CONVERSATION: N_('conversations')}  # what a metric counts, shown through _()
+AGGREGATIONS = {Aggregation.COUNT.value: N_('count'), Aggregation.SUM.value: N_('sum'),
+                Aggregation.AVERAGE.value: N_('average'), Aggregation.MAX.value: N_('maximum'),
+                Aggregation.MIN.value: N_('minimum')}  # shown through _(), as the options below
+KINDS = {BadgeKind.METRIC.value: N_('measured'), BadgeKind.RANDOM.value: N_('random draw'),
+         BadgeKind.AWARDED.value: N_('given by quests')}
+OPERATORS = {FilterOperator.IS.value: N_('is'), FilterOperator.IS_NOT.value: N_('is not'),
+             FilterOperator.CONTAINS.value: N_('contains'), FilterOperator.PRESENT.value: N_('is present')}
+
+
+def labelled(values: Iterable[str], labels: Mapping[str, str]) -> dict[str, str]:
+    """A select's options: each stored value shown by its label in the reader's language."""
+    return {value: _(labels[value]) for value in values}
 
 
 def badges_section(services: Services, actor: Callable[[], AgentView | None]) -> None:
@@ -99,11 +111,11 @@ def summary(definition: BadgeDefinition) -> str:
     metric = definition.metric
     assert metric is not None
     what = event_name(metric.kind.value)
-    where = ''.join(f', {field_name(f.field)} {f.operator.value.replace("_", " ")} {"/".join(map(str, f.values))}'
+    where = ''.join(f', {field_name(f.field)} {_(OPERATORS[f.operator.value])} {"/".join(map(str, f.values))}'
                     for f in metric.where)
     measure = _(MEASURES[metric.value]) if metric.value in MEASURES else field_name(metric.value)
     return _('{aggregation} of {measure} ({what}{where}), {window}, {direction}, at least {minimum}').format(
-        aggregation=definition.aggregation.value, measure=measure, what=what, where=where,
+        aggregation=_(AGGREGATIONS[definition.aggregation.value]), measure=measure, what=what, where=where,
         window=_(LABELS[definition.window.value]), direction=_(LABELS[definition.direction.value]),
         minimum=number(definition.minimum_volume))
 
@@ -133,14 +145,14 @@ class BadgeEditor:
                                   size=number(MAX_IMAGE_BYTES // 1024)), type='negative')) \
                     .props('accept=".png,.jpg,.jpeg" flat bordered').classes('w-44').mark('badge-upload')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.kind = ui.select({k.value: k.value for k in BadgeKind}, label=_('Kind'), value='metric') \
+                self.kind = ui.select(labelled((k.value for k in BadgeKind), KINDS), label=_('Kind'), value='metric') \
                     .classes('w-32').mark('badge-kind')
                 self.rarity = ui.number(_('Chance (random)'), value=0.05, min=0, max=1, step=0.01).classes('w-40')
                 self.teasing = ui.switch(_('Teasing')).mark('badge-teasing')
             self.metric = MetricEditor(mark='badge')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.aggregation = ui.select([a.value for a in Aggregation], label=_('Aggregate'), value='count') \
-                    .classes('grow').mark('badge-aggregation')
+                self.aggregation = ui.select(labelled(AGGREGATIONS, AGGREGATIONS), label=_('Aggregate'),
+                                             value='count').classes('grow').mark('badge-aggregation')
                 self.window = ui.select({w.value: _(LABELS[w.value]) for w in Window}, label=_('Window'),
                                         value='rolling_7d').classes('grow').mark('badge-window')
                 self.direction = ui.select({d.value: _(LABELS[d.value]) for d in Direction}, label=_('Direction'),
@@ -229,9 +241,10 @@ class MetricEditor:
         self.dense = dense
         props = 'dense' if dense else ''
         with ui.row().classes('w-full no-wrap gap-2'):
-            self.event_kind = ui.select([kind.value for kind in EVENT_FIELDS], label=_('Metric: event'),
-                                        value='resolved').props(props).classes('grow').mark(f'{mark}-event')
-            self.measure = ui.select([ONE, CONVERSATION], label=_('Measures'), value=ONE).props(props) \
+            self.event_kind = ui.select({kind.value: event_name(kind.value) for kind in EVENT_FIELDS},
+                                        label=_('Metric: event'), value='resolved') \
+                .props(props).classes('grow').mark(f'{mark}-event')
+            self.measure = ui.select(labelled(MEASURES, MEASURES), label=_('Measures'), value=ONE).props(props) \
                 .classes('grow basis-0' if dense else 'w-48').mark(f'{mark}-value')
         self.filters: list[tuple[ui.select, ui.select, ui.input]] = []
         self.filter_rows = ui.column().classes('w-full gap-0')
@@ -249,10 +262,11 @@ class MetricEditor:
         fields = next((f for k, f in EVENT_FIELDS.items() if k.value == self.event_kind.value), {})
         with self.filter_rows, ui.row().classes('w-full no-wrap gap-2'):
             self.filters.append((
-                ui.select(list(fields), label=_('Filter {number}: field').format(number=index + 1), clearable=True)
+                ui.select({name: field_name(name) for name in fields}, label=_('Filter {number}: field')
+                          .format(number=index + 1), clearable=True)
                 .props(props).classes('grow basis-0 min-w-0' if self.dense else 'w-44')
                 .mark(f'{self.mark}-filter-field-{index}'),
-                ui.select([o.value for o in FilterOperator], value='is', label=_('is')).props(props)
+                ui.select(labelled(OPERATORS, OPERATORS), value='is', label=_('is')).props(props)
                 .classes('w-24' if self.dense else 'w-28').mark(f'{self.mark}-filter-operator-{index}'),
                 ui.input(_('values, comma separated')).props(props).classes('grow basis-0 min-w-0')
                 .mark(f'{self.mark}-filter-values-{index}')))
@@ -281,11 +295,13 @@ class MetricEditor:
     def _fields(self, kind: str | None) -> None:
         """The chosen event's fields: all can filter, numbers can be measured."""
         fields = next((f for k, f in EVENT_FIELDS.items() if k.value == kind), {})
-        self.measure.set_options([ONE, CONVERSATION] + [name for name, t in fields.items() if t == NUMBER],
+        self.measure.set_options(labelled(MEASURES, MEASURES) | {name: field_name(name) for name, t in fields.items()
+                                                                 if t == NUMBER},
                                  value=self.measure.value if self.measure.value in
                                  [ONE, CONVERSATION, *fields] else ONE)
         for field, _operator, _values in self.filters:
-            field.set_options(list(fields), value=field.value if field.value in fields else None)
+            field.set_options({name: field_name(name) for name in fields},
+                              value=field.value if field.value in fields else None)
 
 
 class LevelRowEditor:

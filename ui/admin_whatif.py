@@ -18,7 +18,7 @@ from typing import Any
 from nicegui import background_tasks, events, ui
 
 from services.container import Services
-from services.domain.badges import Aggregation, BadgeDefinition, BadgeKind, Direction, Window
+from services.domain.badges import BadgeDefinition, BadgeKind, Direction, Window
 from services.domain.business_hours import format_calendar
 from services.domain.errors import ActionError
 from services.domain.floor_calendar import floor_day
@@ -38,7 +38,7 @@ from services.domain.whatif import (
 from services.domain.wording import number
 from services.game.whatif import Preview
 from services.platform.directory import AgentView
-from ui.admin_badges import LABELS, MetricEditor
+from ui.admin_badges import AGGREGATIONS, LABELS, MetricEditor, labelled
 from ui.admin_badges import summary as badge_summary
 from ui.admin_quests import PRESETS, REPEATS
 from ui.admin_quests import _day as day_from_input
@@ -360,7 +360,7 @@ class DraftBadge:
                     self.metric.set_value(badge.as_dict()['metric'])
                     with ui.grid(columns=2).classes('w-full gap-x-2 gap-y-0'):
                         self.rule = (
-                            ui.select([a.value for a in Aggregation], label=_('Aggregate'),
+                            ui.select(labelled(AGGREGATIONS, AGGREGATIONS), label=_('Aggregate'),
                                       value=badge.aggregation.value).props('dense'),
                             ui.select({w.value: _(LABELS[w.value]) for w in Window}, label=_('Window'),
                                       value=badge.window.value).props('dense'),

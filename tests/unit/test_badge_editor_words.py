@@ -1,0 +1,29 @@
+"""The lead's badge list and editor show a badge's stored values (aggregation, operator, kind, event, field) in the
+lead's language, never the raw keys."""
+from services.domain.badges import FIRST_BADGES, Aggregation, BadgeKind, FilterOperator
+from services.domain.i18n import speaking
+from ui.admin_badges import AGGREGATIONS, KINDS, OPERATORS, labelled, summary
+
+
+def test_every_stored_value_has_a_label() -> None:
+    assert set(AGGREGATIONS) == {a.value for a in Aggregation}
+    assert set(KINDS) == {k.value for k in BadgeKind}
+    assert set(OPERATORS) == {o.value for o in FilterOperator}
+
+
+def test_the_options_keep_the_stored_values_and_show_words_in_the_readers_language() -> None:
+    with speaking('lv'):
+        options = labelled(AGGREGATIONS, AGGREGATIONS)
+    assert list(options) == [a.value for a in Aggregation]
+    assert options['count'] == 'skaits' and options['average'] == 'vidējais'
+    with speaking('fr'):
+        assert labelled(OPERATORS, OPERATORS)['is_not'] == "n'est pas"
+
+
+def test_a_badges_summary_has_no_raw_key_in_french() -> None:
+    rebel = next(badge for badge in FIRST_BADGES if badge.key == 'rebel')  # count of ratings where rating is bad
+    with speaking('fr'):
+        line = summary(rebel)
+    assert line.startswith('nombre') and 'count' not in line and 'rated' not in line
+    with speaking('en'):
+        assert summary(rebel).startswith('count of events (ratings, rating is bad)')
