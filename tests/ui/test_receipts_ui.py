@@ -15,14 +15,19 @@ async def tag_as_ana(conversation_id: int = 1) -> None:
     await services().badges.settle()
 
 
-async def test_a_badge_on_the_card_opens_its_receipt_and_its_conversation(user: User) -> None:
-    await log_in(user, 'ana')
-    await user.should_see('none this week yet', retries=50)
+async def open_the_tagger_receipt(user: User) -> None:
+    """Ana tags a conversation, wins Tagger and opens its receipt from her card."""
     await tag_as_ana()
     with user.scope(marker='progress-card'):
         await user.should_see(marker='badge-tagger', retries=50)
     user.find(marker='badge-tagger').click()
     await user.should_see(marker='badge-receipt', retries=50)
+
+
+async def test_a_badge_on_the_card_opens_its_receipt_and_its_conversation(user: User) -> None:
+    await log_in(user, 'ana')
+    await user.should_see('none this week yet', retries=50)
+    await open_the_tagger_receipt(user)
     with user.scope(marker='badge-receipt'):
         await user.should_see('Tagger')
         await user.should_see('Won by whoever has the most conversations with one of these events.')
@@ -91,11 +96,7 @@ async def test_a_badge_receipt_is_worded_in_the_readers_language(user: User) -> 
     await log_in(user, 'ana')
     await choose(user, 'fr')
     await user.should_see('8 ouvertes', retries=50)  # the page built again in French
-    await tag_as_ana()
-    with user.scope(marker='progress-card'):
-        await user.should_see(marker='badge-tagger', retries=50)
-    user.find(marker='badge-tagger').click()
-    await user.should_see(marker='badge-receipt', retries=50)
+    await open_the_tagger_receipt(user)
     with user.scope(marker='badge-receipt'):
         await user.should_see('Événements comptés : étiquettes.')
         await user.should_see("Gagné par qui a le plus de conversations avec l'un de ces événements.")
