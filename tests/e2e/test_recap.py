@@ -65,8 +65,12 @@ def test_an_agent_opens_their_season_recap_and_downloads_it_as_an_image(server: 
     lead.goto(f'{server.url}/admin/game')
     connected(lead)
     lead.get_by_role('tab', name='Seasons').click()
-    lead.get_by_role('button', name='New season').click()
+    new_season = lead.get_by_role('button', name='New season')
+    expect(new_season).to_be_in_viewport()  # the Seasons panel has slid in
+    new_season.click()
     form = lead.locator('.q-dialog')
+    # the server opens the dialog: a CI run timed out at 10 s here while a second browser run loaded the machine
+    expect(form.get_by_label('Name')).to_be_visible(timeout=30_000)
     form.get_by_label('Name').fill('Browser cup')
     start = date.fromisoformat(form.get_by_label('First day').input_value())  # the server's floor day
     form.get_by_label('Last day').fill((start + timedelta(days=30)).isoformat())
