@@ -111,8 +111,9 @@ def summary(definition: BadgeDefinition) -> str:
     metric = definition.metric
     assert metric is not None
     what = event_name(metric.kind.value)
-    where = ''.join(f', {field_name(f.field)} {_(OPERATORS[f.operator.value])} {"/".join(map(str, f.values))}'
-                    for f in metric.where)
+    where = ''.join(', ' + ' '.join(part for part in (field_name(f.field), _(OPERATORS[f.operator.value]),
+                                                       '/'.join(map(str, f.values))) if part)
+                    for f in metric.where)  # "is present" has no values: no space before the bracket
     measure = _(MEASURES[metric.value]) if metric.value in MEASURES else field_name(metric.value)
     return _('{aggregation} of {measure} ({what}{where}), {window}, {direction}, at least {minimum}').format(
         aggregation=_(AGGREGATIONS[definition.aggregation.value]), measure=measure, what=what, where=where,

@@ -27,3 +27,11 @@ def test_a_badges_summary_has_no_raw_key_in_french() -> None:
     assert line.startswith('nombre') and 'count' not in line and 'rated' not in line
     with speaking('en'):
         assert summary(rebel).startswith('count of events (ratings, rating is bad)')
+
+
+def test_a_filter_without_values_leaves_no_space_before_the_bracket() -> None:
+    speedy = next(badge for badge in FIRST_BADGES
+                  if badge.metric and any(f.operator == FilterOperator.PRESENT for f in badge.metric.where))
+    with speaking('en'):
+        line = summary(speedy)
+    assert 'is present)' in line and ' )' not in line
