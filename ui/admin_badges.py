@@ -3,7 +3,7 @@
 :func:`badges_section` renders the tab's contents in ``/admin/game``; :func:`register` serves uploaded badge images.
 Every handler checks the role again (UI actions bypass HTTP middleware), and so do the services.
 """
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import Response
@@ -44,9 +44,9 @@ OPERATORS = {FilterOperator.IS.value: N_('is'), FilterOperator.IS_NOT.value: N_(
              FilterOperator.CONTAINS.value: N_('contains'), FilterOperator.PRESENT.value: N_('is present')}
 
 
-def labelled(values: Iterable[str], labels: Mapping[str, str]) -> dict[str, str]:
-    """A select's options: each stored value shown by its label in the reader's language."""
-    return {value: _(labels[value]) for value in values}
+def labelled(labels: Mapping[str, str]) -> dict[str, str]:
+    """A select's options: each stored value (the keys, in their order) shown by its label in the reader's language."""
+    return {value: _(label) for value, label in labels.items()}
 
 
 def badges_section(services: Services, actor: Callable[[], AgentView | None]) -> None:
@@ -146,13 +146,13 @@ class BadgeEditor:
                                   size=number(MAX_IMAGE_BYTES // 1024)), type='negative')) \
                     .props('accept=".png,.jpg,.jpeg" flat bordered').classes('w-44').mark('badge-upload')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.kind = ui.select(labelled((k.value for k in BadgeKind), KINDS), label=_('Kind'), value='metric') \
+                self.kind = ui.select(labelled(KINDS), label=_('Kind'), value='metric') \
                     .classes('w-32').mark('badge-kind')
                 self.rarity = ui.number(_('Chance (random)'), value=0.05, min=0, max=1, step=0.01).classes('w-40')
                 self.teasing = ui.switch(_('Teasing')).mark('badge-teasing')
             self.metric = MetricEditor(mark='badge')
             with ui.row().classes('w-full no-wrap gap-2'):
-                self.aggregation = ui.select(labelled(AGGREGATIONS, AGGREGATIONS), label=_('Aggregate'),
+                self.aggregation = ui.select(labelled(AGGREGATIONS), label=_('Aggregate'),
                                              value='count').classes('grow').mark('badge-aggregation')
                 self.window = ui.select({w.value: _(LABELS[w.value]) for w in Window}, label=_('Window'),
                                         value='rolling_7d').classes('grow').mark('badge-window')
@@ -245,7 +245,7 @@ class MetricEditor:
             self.event_kind = ui.select({kind.value: event_name(kind.value) for kind in EVENT_FIELDS},
                                         label=_('Metric: event'), value='resolved') \
                 .props(props).classes('grow').mark(f'{mark}-event')
-            self.measure = ui.select(labelled(MEASURES, MEASURES), label=_('Measures'), value=ONE).props(props) \
+            self.measure = ui.select(labelled(MEASURES), label=_('Measures'), value=ONE).props(props) \
                 .classes('grow basis-0' if dense else 'w-48').mark(f'{mark}-value')
         self.filters: list[tuple[ui.select, ui.select, ui.input]] = []
         self.filter_rows = ui.column().classes('w-full gap-0')
@@ -267,7 +267,7 @@ class MetricEditor:
                           .format(number=index + 1), clearable=True)
                 .props(props).classes('grow basis-0 min-w-0' if self.dense else 'w-44')
                 .mark(f'{self.mark}-filter-field-{index}'),
-                ui.select(labelled(OPERATORS, OPERATORS), value='is', label=_('is')).props(props)
+                ui.select(labelled(OPERATORS), value='is', label=_('is')).props(props)
                 .classes('w-24' if self.dense else 'w-28').mark(f'{self.mark}-filter-operator-{index}'),
                 ui.input(_('values, comma separated')).props(props).classes('grow basis-0 min-w-0')
                 .mark(f'{self.mark}-filter-values-{index}')))
@@ -296,7 +296,7 @@ class MetricEditor:
     def _fields(self, kind: str | None) -> None:
         """The chosen event's fields: all can filter, numbers can be measured."""
         fields = next((f for k, f in EVENT_FIELDS.items() if k.value == kind), {})
-        self.measure.set_options(labelled(MEASURES, MEASURES) | {name: field_name(name) for name, t in fields.items()
+        self.measure.set_options(labelled(MEASURES) | {name: field_name(name) for name, t in fields.items()
                                                                  if t == NUMBER},
                                  value=self.measure.value if self.measure.value in
                                  [ONE, CONVERSATION, *fields] else ONE)

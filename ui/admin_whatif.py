@@ -360,7 +360,7 @@ class DraftBadge:
                     self.metric.set_value(badge.as_dict()['metric'])
                     with ui.grid(columns=2).classes('w-full gap-x-2 gap-y-0'):
                         self.rule = (
-                            ui.select(labelled(AGGREGATIONS, AGGREGATIONS), label=_('Aggregate'),
+                            ui.select(labelled(AGGREGATIONS), label=_('Aggregate'),
                                       value=badge.aggregation.value).props('dense'),
                             ui.select({w.value: _(LABELS[w.value]) for w in Window}, label=_('Window'),
                                       value=badge.window.value).props('dense'),

@@ -13,11 +13,11 @@ def test_every_stored_value_has_a_label() -> None:
 
 def test_the_options_keep_the_stored_values_and_show_words_in_the_readers_language() -> None:
     with speaking('lv'):
-        options = labelled(AGGREGATIONS, AGGREGATIONS)
+        options = labelled(AGGREGATIONS)
     assert list(options) == [a.value for a in Aggregation]
     assert options['count'] == 'skaits' and options['average'] == 'vidējais'
     with speaking('fr'):
-        assert labelled(OPERATORS, OPERATORS)['is_not'] == "n'est pas"
+        assert labelled(OPERATORS)['is_not'] == "n'est pas"
 
 
 def test_a_badges_summary_has_no_raw_key_in_french() -> None:
