@@ -69,10 +69,17 @@ def _units(parts: list[tuple[int, str]], *, length: str, locale: str | None) -> 
     language = locale or current_language()
     if language == 'en':
         if length == 'long':
-            return ' '.join(f'{value} day{"s" if value != 1 else ""}' for value, _unit in parts)
+            return ' '.join(f'{value} day{"s" if value != 1 else ""}' for value, _name in parts)
         return ' '.join(f'{value:02d} {ENGLISH_UNITS[unit]}' if unit == 'minute' and index else
                         f'{value} {ENGLISH_UNITS[unit]}' for index, (value, unit) in enumerate(parts))
-    return ' '.join(format_unit(value, f'duration-{unit}', length=length, locale=language) for value, unit in parts)
+    return ' '.join(_unit(value, unit, length, language) for value, unit in parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit(value: int, unit: str, length: str, language: str) -> str:
+    """Babel's '12 min' for one unit, remembered: the queue's waiting times and SLA countdowns are redrawn for every
+    language in use every 15 seconds, from a few hundred distinct values (docs/PERFORMANCE.md, issue 16)."""
+    return format_unit(value, f'duration-{unit}', length=length, locale=language)
 
 
 # Numbers, dates, times and relative durations in the reader's language (Babel, CLDR's data), times in the floor's
