@@ -17,9 +17,11 @@ flashes fast.
 """
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
 from nicegui import Client, Event, app, background_tasks, core, ui
 
@@ -327,6 +329,7 @@ class PublicFloor:
 # a display configuration: the tab's language, the display's teams (none: the whole floor) and slides, sorted
 FeedKey = tuple[str, tuple[int, ...], tuple[str, ...]]
 Rows = tuple[tuple[str, ...], ...]
+TeamRow = TypeVar('TeamRow', 'PublicRow', 'MissionRow', 'Celebration')  # a slide's row, listed with its team
 FIXED_PARTS = frozenset({'teams', 'heads', 'waiting', 'csat'})  # parts that are never "empty" on their slide
 
 
@@ -399,7 +402,7 @@ class KioskFeed:
         with speaking(language):
             if Slide.TODAY.value in shown:
                 parts['today/rows'] = tuple((f'{row.rank}.', row.name, row.team, number(row.points))
-                                            for row in slides.today if mine(row.team_id))[:PUBLIC_TOP]
+                                            for row in _first_shown(slides.today, PUBLIC_TOP, mine))
                 parts['today/teams'] = tuple((f'{rank}.', name, '', number(points))
                                              for rank, team_id, name, points in slides.team_totals if mine(team_id))
             if Slide.WEEK.value in shown:
@@ -407,7 +410,7 @@ class KioskFeed:
                                      if mine(team_id)), key=lambda item: item[1])[:4]
                 parts['week/teams'] = tuple((name,) for _team_id, name in week_teams)
                 for column, (team_id, _name) in enumerate(week_teams):
-                    rows = [row for row in slides.week if row.team_id == team_id][:PUBLIC_TOP]
+                    rows = _first_shown(slides.week, PUBLIC_TOP, lambda row_team, team_id=team_id: row_team == team_id)
                     parts[f'week/{column}'] = tuple((f'{position}.', row.name, '', number(row.points))
                                                     for position, row in enumerate(rows, start=1))
             if Slide.MISSIONS.value in shown:
@@ -415,7 +418,7 @@ class KioskFeed:
                     (f'{mission.team} · {localized(mission.title, mission.translations, "title")}',
                      _('done') if mission.done else
                      f'{number(mission.value)} / {number(mission.target)}', f'{mission.share * 100:.0f}%')
-                    for mission in slides.missions if mine(mission.team_id))[:8]
+                    for mission in _first_shown(slides.missions, 8, mine))
             if Slide.QUEUE.value in shown:
                 parts['queue/waiting'] = tuple((CHANNEL_ICONS[channel], channel_text(channel), number(waiting))
                                                for channel, waiting in slides.waiting)
@@ -426,7 +429,7 @@ class KioskFeed:
                                         else _('No rating yet today.')),)
             if Slide.CELEBRATIONS.value in shown:
                 parts['celebrations/rows'] = tuple((celebration.icon, celebration.text())
-                                                   for celebration in slides.recent if mine(celebration.team_id))[:6]
+                                                   for celebration in _first_shown(slides.recent, 6, mine))
             if Slide.TROPHIES.value in shown:
                 parts['trophies/heads'] = tuple((icon, _(name)) for icon, name, _leaders in slides.trophies[:4])
                 for column, (_icon, _name, leaders) in enumerate(slides.trophies[:4]):
@@ -448,6 +451,12 @@ def slide_labels(slide: Slide) -> dict[str, str]:
                                      'empty': _('The next level-up, badge or mission will be celebrated here.')},
         Slide.TROPHIES: lambda: {'title': _('Trophies of the month'), 'empty': _('No points yet.')},
     }[slide]()
+
+
+def _first_shown(rows: Iterable[TeamRow], count: int, shown: Callable[[int | None], bool]) -> list[TeamRow]:
+    """The first ``count`` of ``rows`` whose team a display shows, found before any is worded: the boards list the whole
+    floor, 500 agents, and a slide shows five of them (each worded once per display configuration and change)."""
+    return list(islice((row for row in rows if shown(row.team_id)), count))
 
 
 def _changed_rows(sent: Rows, rows: Rows) -> tuple[tuple[int, tuple[str, ...]], ...]:
