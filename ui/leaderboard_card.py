@@ -23,7 +23,7 @@ from typing import Any
 from nicegui import Client, Event, background_tasks, context, core, ui
 
 from services.domain.i18n import N_, _, current_language, ngettext, speaking
-from services.domain.leaderboard import PERIOD_LABELS, BoardRow, Period, UnrankedRow
+from services.domain.leaderboard import PERIOD_LABELS, BoardRow, Period, TeamRow, UnrankedRow
 from services.domain.levels import Level, level_info
 from services.domain.wording import number, ordinal, points
 from services.game.leaderboard import LeaderboardService, LeaderboardSnapshot
@@ -80,6 +80,8 @@ class BoardFeed:
         self.leaderboard = leaderboard
         self._snapshot: LeaderboardSnapshot | None = None
         self.payloads: dict[str, dict[str, dict[str, Any]]] = {}  # language -> board key -> payload
+        self._sources: dict[str, BoardSource] = {}  # what the payloads were worded from
+        self._levels: Sequence[Level] | None = None  # the level table they were worded with
         self._watchers: dict[int, Event[Places]] = {}  # the agents someone is shown: agent -> their open tabs
         self._sent: dict[int, Places] = {}  # what their tabs were last given
         # one agent's line changes with many others' points (ranks shift): it is refreshed at most once a second,
@@ -166,34 +168,65 @@ class BoardFeed:
                 self._sent.pop(agent_id, None)
 
     def _update(self, snapshot: LeaderboardSnapshot) -> None:
-        """Every board's payload, once per ranking and language in use for all tabs."""
-        self._snapshot = snapshot
-        self.payloads = {language: self._payloads(snapshot, language) for language in self.payloads}
+        """Every board's payload in each language in use, worded again only where the board's rows changed: a
+        resolution moves the boards of one agent (the floor's and their team's, per period), and the others keep their
+        words with the new version."""
+        levels = self.leaderboard.game.projection.levels  # replaced, never changed in place, when leads edit levels
+        sources = board_sources(snapshot)
+        moved = sources.keys() if levels is not self._levels else \
+            {key for key, source in sources.items() if self._sources.get(key) != source}
+        self._snapshot, self._sources, self._levels = snapshot, sources, levels
+        self.payloads = {language: {key: self._word(snapshot.version, key, source, language) if key in moved
+                                    else {**payloads[key], 'v': snapshot.version}
+                                    for key, source in sources.items()}
+                         for language, payloads in self.payloads.items()}
 
     def _payloads(self, snapshot: LeaderboardSnapshot, language: str) -> dict[str, dict[str, Any]]:
+        """Every board's payload in ``language`` (its first tab's, or the first after start-up)."""
+        return {key: self._word(snapshot.version, key, source, language)
+                for key, source in board_sources(snapshot).items()}
+
+    def _word(self, version: int, key: str, source: 'BoardSource', language: str) -> dict[str, Any]:
         levels = self.leaderboard.game.projection.levels
-        minimum = snapshot.minimum
-        payloads: dict[str, dict[str, Any]] = {}
         with speaking(language):
-            for period in Period:
-                unranked = snapshot.unranked[period]
-                key = board_key(period)
-                payloads[key] = _payload(
-                    snapshot.version, key, period, [_row(row, levels) for row in snapshot.agents[period][:ROWS_SHOWN]],
-                    [(f'{team.rank}.', team.name, number(team.average))  # per member: size alone does not win
-                     for team in snapshot.teams[period][:TEAMS_SHOWN]],
-                    [_unranked(row, minimum) for row in unranked[:ROWS_SHOWN]], len(unranked))
-                unranked_of: dict[int | None, list[UnrankedRow]] = defaultdict(list)
-                for row in unranked:
-                    unranked_of[row.team_id].append(row)
-                for team_id, rows in snapshot.team_agents[period].items():
-                    team_unranked = unranked_of.get(team_id, [])
-                    key = board_key(period, team_id)
-                    payloads[key] = _payload(snapshot.version, key, period,
-                                             [_row(row, levels, team=False) for row in rows[:ROWS_SHOWN]], [],
-                                             [_unranked(row, minimum) for row in team_unranked[:ROWS_SHOWN]],
-                                             len(team_unranked))
-        return payloads
+            return _payload(version, key, source.period, [_row(row, levels, team=source.team_id is None)
+                                                          for row in source.rows],
+                            [(f'{team.rank}.', team.name, number(team.average))  # per member: size alone does not win
+                             for team in source.teams],
+                            [_unranked(row, source.minimum) for row in source.unranked], source.unranked_count)
+
+
+@dataclass(frozen=True, slots=True)
+class BoardSource:
+    """What one board shows, in no language: the rows of its payload before they are worded. Two boards with equal
+    sources have the same words."""
+    period: Period
+    team_id: int | None
+    rows: tuple[BoardRow, ...]
+    teams: tuple[TeamRow, ...]
+    unranked: tuple[UnrankedRow, ...]
+    unranked_count: int
+    minimum: int
+
+
+def board_sources(snapshot: LeaderboardSnapshot) -> dict[str, BoardSource]:
+    """Every board of a ranking (the floor's and each team's, per period) by its key."""
+    sources: dict[str, BoardSource] = {}
+    minimum = snapshot.minimum
+    for period in Period:
+        unranked = snapshot.unranked[period]
+        sources[board_key(period)] = BoardSource(period, None, tuple(snapshot.agents[period][:ROWS_SHOWN]),
+                                                 tuple(snapshot.teams[period][:TEAMS_SHOWN]),
+                                                 tuple(unranked[:ROWS_SHOWN]), len(unranked), minimum)
+        unranked_of: dict[int | None, list[UnrankedRow]] = defaultdict(list)
+        for row in unranked:
+            unranked_of[row.team_id].append(row)
+        for team_id, rows in snapshot.team_agents[period].items():
+            team_unranked = unranked_of.get(team_id, [])
+            sources[board_key(period, team_id)] = BoardSource(period, team_id, tuple(rows[:ROWS_SHOWN]), (),
+                                                              tuple(team_unranked[:ROWS_SHOWN]), len(team_unranked),
+                                                              minimum)
+    return sources
 
 
 def _payload(version: int, key: str, period: Period, rows: list[tuple[Any, ...]], teams: list[tuple[str, ...]],
