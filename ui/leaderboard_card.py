@@ -28,7 +28,7 @@ from services.domain.levels import Level, level_info
 from services.domain.wording import number, ordinal, points
 from services.game.leaderboard import LeaderboardService, LeaderboardSnapshot
 from services.platform.coalesce import Coalescer
-from ui.rooms import BROADCAST_SLICE, broadcast
+from ui.rooms import BROADCAST_SLICE, broadcast_all
 
 ROWS_SHOWN = 10
 TEAMS_SHOWN = 3
@@ -136,13 +136,13 @@ class BoardFeed:
     def _on_snapshot(self, snapshot: LeaderboardSnapshot) -> None:
         before = self.payloads
         self._update(snapshot)
-        for language, payloads in self.payloads.items():
-            sent = before.get(language, {})
-            for key, payload in payloads.items():
-                previous = sent.get(key)
-                if previous is None or any(previous[part] != payload[part] for part in ('rows', 'teams', 'unranked')):
-                    background_tasks.create(broadcast(_room(language, key), MESSAGE, payload),
-                                            name=f'leaderboard {language} {key}')
+        changed = []  # each board's languages side by side, all sent by one task
+        for key in self._sources:
+            for language, payloads in self.payloads.items():
+                if _moved(before.get(language, {}).get(key), payloads[key]):
+                    changed.append((_room(language, key), MESSAGE, payloads[key]))
+        if changed:
+            background_tasks.create(broadcast_all(changed), name='leaderboard boards')
         self._standings_due.poke()
 
     def _send_standings(self) -> None:
@@ -246,6 +246,11 @@ async def _emit_in_slices(changed: list[tuple[Event[Places], Places]]) -> None:
         if index and index % BROADCAST_SLICE == 0:
             await asyncio.sleep(0)
         event.emit(agent_places)
+
+
+def _moved(sent: dict[str, Any] | None, payload: dict[str, Any]) -> bool:
+    """Whether a board's tabs must be sent ``payload``: its rows are not those they were last sent."""
+    return sent is None or any(sent[part] != payload[part] for part in ('rows', 'teams', 'unranked'))
 
 
 def _room(language: str, key: str) -> str:

@@ -213,12 +213,12 @@ async def test_tabs_in_four_languages_each_get_a_board_change_worded_once_for_th
         assert board.language == readers[username]
 
     sent: list[tuple[str, dict]] = []
-    really = leaderboard_card.broadcast
+    really = leaderboard_card.broadcast_all
 
-    async def recorded(room: str, message: str, payload: dict) -> None:
-        sent.append((room, payload))
-        await really(room, message, payload)
-    monkeypatch.setattr(leaderboard_card, 'broadcast', recorded)
+    async def recorded(messages: list[tuple[str, str, dict]]) -> None:
+        sent.extend((room, payload) for room, _message, payload in messages)
+        await really(messages)
+    monkeypatch.setattr(leaderboard_card, 'broadcast_all', recorded)
     emma = agent('emma')
     now = services().clock.now()
     async with services().game.unit_of_work() as work:  # a resolution, written as the app writes one

@@ -1,0 +1,33 @@
+"""Broadcasts to rooms: several rooms sent by one task share one slice of sockets per turn of the loop."""
+import asyncio
+from types import SimpleNamespace
+
+import pytest
+from nicegui import core
+
+from ui import rooms
+from ui.rooms import BROADCAST_SLICE, broadcast_all
+
+
+async def test_rooms_sent_together_share_one_slice_of_sockets_per_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    members = {f'board-{language}': [(f'sid-{language}-{n}', f'eio-{language}-{n}') for n in range(100)]
+               for language in ('en', 'fr', 'nl', 'lv')}
+    queued: list[tuple[str, int]] = []  # (eio sid, the turn it was queued in)
+    turns = [0]
+
+    async def send_packet(eio_sid: str, packet: object) -> None:
+        queued.append((eio_sid, turns[0]))
+    really_sleep = asyncio.sleep
+
+    async def sleep(delay: float) -> None:
+        turns[0] += 1
+        await really_sleep(delay)
+    server = SimpleNamespace(packet_class=core.sio.packet_class,
+                             manager=SimpleNamespace(get_participants=lambda _namespace, room: members[room]),
+                             eio=SimpleNamespace(send_packet=send_packet))
+    monkeypatch.setattr(core, 'sio', server)
+    monkeypatch.setattr(rooms.asyncio, 'sleep', sleep)
+    await broadcast_all([(room, 'deskquest_board', {'v': 1, 'room': room}) for room in members])
+    assert [sid for sid, _turn in queued] == [eio for room in members.values() for _sid, eio in room]  # each once
+    per_turn = [sum(1 for _sid, turn in queued if turn == number) for number in range(turns[0] + 1)]
+    assert max(per_turn) == BROADCAST_SLICE and len(per_turn) == -(-400 // BROADCAST_SLICE)
