@@ -584,6 +584,7 @@ class Tracker:
         self.tabs: list[SimTab] = []
         self.cumulative = frozenset(cumulative)
         self.superseded: dict[str, int] = {}  # tab kind -> (probe, tab) pairs seen only through a later total
+        self.arrivals: dict[tuple[str, str], list[tuple[int, float]]] = {}  # (kind, language) -> (probe, arrived)
 
     def watch(self, tab: SimTab) -> None:
         self.tabs.append(tab)
@@ -606,8 +607,10 @@ class Tracker:
             seen = [number for number in tab.pending if number <= latest.get(self.probes[number].agent_id, -1)]
             if len(seen) > len(shown):
                 self.superseded[tab.kind] = self.superseded.get(tab.kind, 0) + len(seen) - len(shown)
+        arrivals = self.arrivals.setdefault((tab.kind, tab.language), [])
         for number in seen:
             self.probes[number].frames.setdefault(tab.kind, []).append(arrived)
+            arrivals.append((number, arrived))
         if seen:
             done = set(seen)
             tab.pending = [number for number in tab.pending if number not in done]
@@ -625,6 +628,13 @@ class Tracker:
                 else:
                     values.append(arrived - probe.commit)
         return values, missed, invalid
+
+    def latencies_by_language(self, kind: str) -> dict[str, list[float]]:
+        """Commit-to-frame seconds at the tabs of ``kind``, per language their browser chose (the invalid left out):
+        a language whose words are made or sent after the others' shows it here."""
+        return {language: [arrived - self.probes[number].commit for number, arrived in arrivals
+                           if arrived >= self.probes[number].commit]
+                for (tab_kind, language), arrivals in self.arrivals.items() if tab_kind == kind}
 
 
 # ---- real Chromium tabs ------------------------------------------------------------------------------------------

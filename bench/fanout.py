@@ -191,6 +191,7 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
             'elements_per_tab': after_open['elements'] / max(1, after_open['clients']),
             'rss_mb': after_open['rss'] / 2 ** 20, 'rss_end_mb': stats['rss'] / 2 ** 20,
             'agent': agents, 'missed': missed, 'missed_by_language': unseen,
+            'by_language': {kind: tracker.latencies_by_language(kind) for kind in ('agent', 'kiosk', 'monitor')},
             'superseded': tracker.superseded.get('agent', 0),
             'invalid': invalid + kiosk_invalid + monitor_invalid,
             'kiosk': kiosks, 'kiosk_missed': kiosk_missed, 'monitor': monitors, 'monitor_missed': monitor_missed,
@@ -396,6 +397,12 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         lines.append(['dashboard pairs missed per language'] + [', '.join(
             f'{language} {sum(counts.values())}' for language, counts in result['missed_by_language'].get(
                 'agent', {}).items()) for result, _ in rows] + ([''] if base else []))
+    if args.languages:
+        for kind, label in (('agent', 'dashboards'), ('kiosk', 'kiosks'), ('monitor', 'monitors')):
+            lines.append([f'commit → frame p50 / p99 per language ({label})'] + [', '.join(
+                f'{language} {median(values) * 1000:.0f} / {percentile(values, 0.99) * 1000:.0f}'
+                for language, values in result['by_language'][kind].items() if values)
+                for result, _ in rows] + ([''] if base else []))
     lines.append(['error pages while opening / sockets dropped / pages reloaded']
                  + [f'{result["errors"]} / {result["drops"]} / {result["reloads"]}'
                                                                         for result, _ in rows] + ([''] if base else []))
