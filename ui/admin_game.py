@@ -14,6 +14,7 @@ from services.domain.events import Channel, Rating
 from services.domain.floor_calendar import floor_day
 from services.domain.i18n import N_, _, floor_timezone, pgettext
 from services.domain.incentives import Incentive, IncentiveKind
+from services.domain.labels import channel_text
 from services.domain.rewards import RedemptionStatus, RedemptionView, RewardDraft, RewardView
 from services.domain.wording import moment_text, points
 from services.game.disputes import RatedView
@@ -27,7 +28,6 @@ from ui.admin_seasons import SeasonsTab
 from ui.admin_wellbeing import WellbeingTab
 from ui.admin_whatif import WhatIfTab
 from ui.admin_working_hours import WorkingHoursTab
-from ui.format import channel_text
 from ui.session import handler_actor, page_visitor
 from ui.translations_editor import TranslationsEditor
 

@@ -15,12 +15,13 @@ from services.domain.errors import ActionError
 from services.domain.events import Channel, Rating
 from services.domain.floor_calendar import floor_day, floor_time
 from services.domain.i18n import N_, _, floor_timezone, pgettext
+from services.domain.labels import channel_text, priority_text
 from services.domain.quests import UNTIL_ENDED, Preset, QuestDefinition, QuestScope, Repeat, reward_text
 from services.domain.scoring import DOMAIN_TITLES, Domain
 from services.domain.wording import day, moment_text, number
 from services.game.quests import QuestDraft
 from services.platform.directory import AgentView
-from ui.format import channel_text, priority_text, translated
+from ui.format import translated
 from ui.translations_editor import TranslationsEditor
 
 # option labels, marked here and shown through _() (ui/format.py's translated)

@@ -22,12 +22,13 @@ from services.domain.automation import (
 from services.domain.events import Channel
 from services.domain.i18n import Phrase, _, pgettext
 from services.domain.inbox import PRIORITIES
+from services.domain.labels import channel_text, priority_text
 from services.domain.wording import delay
 from services.helpdesk.routing import CHANNELS, MAX_CAPACITY, MODELS, MODES
 from services.helpdesk.sla import ESCALATIONS, SlaPolicyView
 from services.platform.directory import AgentView
 from ui.actions import attempt
-from ui.format import channel_text, priority_text, translated
+from ui.format import translated
 from ui.session import handler_actor, page_visitor
 
 PATH = '/admin/workspace'

@@ -16,6 +16,7 @@ from services.domain.errors import ActionError
 from services.domain.events import Channel
 from services.domain.floor_calendar import floor_day
 from services.domain.i18n import N_, _, floor_timezone, ngettext
+from services.domain.labels import channel_text
 from services.domain.scoring import DOMAIN_TITLES
 from services.domain.wording import day as day_text
 from services.domain.wording import moment_text
@@ -23,7 +24,6 @@ from services.game.analytics import PERIOD_DAYS, AnalyticsQuery, AnalyticsReport
 from services.game.progress import Receipt
 from services.platform.directory import AgentView
 from ui.actions import attempt_result
-from ui.format import channel_text
 from ui.plotly_locale import localized
 from ui.progress_card import DOMAIN_COLORS
 from ui.receipts import show_receipt

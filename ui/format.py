@@ -3,12 +3,10 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from services.domain.events import Channel
-from services.domain.i18n import N_, _, pgettext
+from services.domain.i18n import _, pgettext
 from services.domain.wording import duration
 
 CHANNEL_ICONS = {Channel.EMAIL: 'mail', Channel.CHAT: 'chat', Channel.PHONE: 'call', Channel.SOCIAL: 'tag'}
-CHANNEL_LABELS = {Channel.EMAIL: N_('Email'), Channel.CHAT: N_('Chat'), Channel.PHONE: N_('Phone'),
-                  Channel.SOCIAL: N_('Social')}  # shown through _()
 PRIORITY_COLORS = {'low': 'grey-6', 'normal': 'blue-grey-6', 'high': 'orange-8', 'urgent': 'red-7'}
 STATUS_COLORS = {'new': 'red-6', 'open': 'blue-7', 'pending': 'grey-7', 'resolved': 'positive', 'abandoned': 'grey-5'}
 SLA_SOON_SECONDS = 30 * 60  # a target closer than this is shown as urgent
@@ -35,15 +33,6 @@ def status_text(status: str) -> str:
     return STATUS_WORDS[status]() if status in STATUS_WORDS else status
 
 
-def priority_text(priority: str) -> str:
-    """A priority as a person reads it ('low', 'normal', 'high', 'urgent')."""
-    return PRIORITY_WORDS[priority]() if priority in PRIORITY_WORDS else priority
-
-
-def channel_text(channel: Channel) -> str:
-    return _(CHANNEL_LABELS[channel])
-
-
 # the contexts tell a translator that 'open' is an adjective here, and which noun it goes with
 STATUS_WORDS = {'new': lambda: pgettext('conversation status', 'new'),
                 'open': lambda: pgettext('conversation status', 'open'),
@@ -51,8 +40,6 @@ STATUS_WORDS = {'new': lambda: pgettext('conversation status', 'new'),
                 'resolved': lambda: pgettext('conversation status', 'resolved'),
                 'abandoned': lambda: pgettext('conversation status', 'abandoned'),
                 'mine': lambda: pgettext('conversation status', 'mine')}
-PRIORITY_WORDS = {'low': lambda: pgettext('priority', 'low'), 'normal': lambda: pgettext('priority', 'normal'),
-                  'high': lambda: pgettext('priority', 'high'), 'urgent': lambda: pgettext('priority', 'urgent')}
 
 
 def translated(labels: Mapping[str, str]) -> dict[str, str]:

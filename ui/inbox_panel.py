@@ -10,20 +10,12 @@ from services.container import Services
 from services.domain.events import Channel
 from services.domain.i18n import N_, _, current_language, ngettext, pgettext
 from services.domain.inbox import OPEN_STATUSES, SLA_RESOLUTION_TARGETS, InboxItem
+from services.domain.labels import channel_text, priority_text
 from services.helpdesk.inbox import InboxService
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from ui.conversation.view import ConversationView
-from ui.format import (
-    CHANNEL_ICONS,
-    PRIORITY_COLORS,
-    STATUS_COLORS,
-    channel_text,
-    priority_text,
-    since,
-    sla_countdown,
-    status_text,
-)
+from ui.format import CHANNEL_ICONS, PRIORITY_COLORS, STATUS_COLORS, since, sla_countdown, status_text
 
 LIST_LIMIT = 40
 AGEING_SECONDS = 15  # how often waiting times and SLA countdowns are redrawn (in memory, no database access)

@@ -31,6 +31,7 @@ from services.domain.errors import ActionError
 from services.domain.events import Channel, EventKind
 from services.domain.floor_calendar import day_bounds, floor_day
 from services.domain.i18n import N_, Translations, _, localized, ngettext, speaking
+from services.domain.labels import channel_text
 from services.domain.leaderboard import BoardRow, Period
 from services.domain.levels import level_info
 from services.domain.projection import LevelUp, Outcome
@@ -43,7 +44,7 @@ from services.platform.displays import DisplayView
 from services.platform.tasks import start_task
 from ui.boss_bar import BossBar, BossFeed, boss_feed_for
 from ui.clock_ticker import clock_ticker_for
-from ui.format import CHANNEL_ICONS, channel_text
+from ui.format import CHANNEL_ICONS
 from ui.i18n import speak
 from ui.rooms import broadcast
 

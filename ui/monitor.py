@@ -19,6 +19,7 @@ from nicegui import Client, background_tasks, core, ui
 from services.container import Services
 from services.domain.events import Channel
 from services.domain.i18n import N_, _, current_language, speaking
+from services.domain.labels import channel_text, priority_text
 from services.domain.monitor import ChannelRow, row_changes, sparkline
 from services.domain.wording import ENGLISH_UNITS, clock_time, percent
 from services.helpdesk.monitor import AgentRow, MonitorService, MonitorView
@@ -26,7 +27,6 @@ from services.helpdesk.routing import ALL_CHANNELS, CHANNELS, MAX_CAPACITY, MAX_
 from services.platform.clock import Clock
 from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
-from ui.format import channel_text, priority_text
 from ui.rooms import broadcast
 from ui.session import handler_actor, page_visitor
 

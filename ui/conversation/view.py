@@ -11,6 +11,7 @@ from services.container import Services
 from services.domain.errors import ActionError
 from services.domain.i18n import _, ngettext
 from services.domain.inbox import OPEN_STATUSES, ConversationDetail
+from services.domain.labels import channel_text, priority_text
 from services.helpdesk.viewing import Viewer, others
 from services.platform.directory import AgentView
 from ui.actions import attempt, attempt_result
@@ -21,15 +22,7 @@ from ui.conversation.thread import Thread
 from ui.conversation.transfer import TransferDialog
 from ui.crm_card import CrmCard
 from ui.external_conversation import show_external_conversation
-from ui.format import (
-    CHANNEL_ICONS,
-    PRIORITY_COLORS,
-    STATUS_COLORS,
-    channel_text,
-    priority_text,
-    sla_countdown,
-    status_text,
-)
+from ui.format import CHANNEL_ICONS, PRIORITY_COLORS, STATUS_COLORS, sla_countdown, status_text
 
 
 class ConversationView:
