@@ -68,8 +68,9 @@ async def test_the_trophy_page_opens_the_receipts_of_badges_others_may_see(creat
         await work.record(EventKind.PRESENCE_CHANGED, agent_id=ana.id, data={'status': 'on_break',
                                                                             'previous': 'online', 'seconds': 60})
     await services().badges.settle()
-    viewer = create_user()
-    await log_in(viewer, 'bruno')
+    viewer, holder = create_user(), create_user()
+    await log_in(viewer, 'bruno')  # both before either opens a live page: a later login's redirect could go astray
+    await log_in(holder, 'ana')
     await viewer.open('/trophies')
     await viewer.should_see(marker=f'holder-tagger-{ana.id}', retries=50)
     await viewer.should_not_see(marker=f'holder-coffee-{ana.id}')  # teasing: hidden from Bruno
@@ -80,8 +81,6 @@ async def test_the_trophy_page_opens_the_receipts_of_badges_others_may_see(creat
     viewer.find(marker='receipt-conversation-1').click()  # opens in the workspace
     await viewer.should_see(marker='tab-1', retries=50)
 
-    holder = create_user()
-    await log_in(holder, 'ana')
     await holder.open('/trophies')
     await holder.should_see(marker=f'holder-coffee-{ana.id}', retries=50)  # her own teasing badge
     holder.find(marker=f'holder-coffee-{ana.id}').click()
