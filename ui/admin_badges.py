@@ -24,7 +24,7 @@ from services.domain.badges import (
 )
 from services.domain.errors import ActionError
 from services.domain.i18n import N_, _
-from services.domain.receipts import event_name, field_name
+from services.domain.receipts import event_name, field_name, field_value
 from services.domain.wording import number, percent
 from services.game.badges import BUILT_IN_IMAGES, MAX_IMAGE_BYTES, image_url
 from services.platform.directory import AgentView
@@ -112,7 +112,8 @@ def summary(definition: BadgeDefinition) -> str:
     assert metric is not None
     what = event_name(metric.kind.value)
     where = ''.join(', ' + ' '.join(part for part in (field_name(f.field), _(OPERATORS[f.operator.value]),
-                                                       '/'.join(map(str, f.values))) if part)
+                                                       '/'.join(field_value(f.field, value) for value in f.values))
+                                    if part)
                     for f in metric.where)  # "is present" has no values: no space before the bracket
     measure = _(MEASURES[metric.value]) if metric.value in MEASURES else field_name(metric.value)
     return _('{aggregation} of {measure} ({what}{where}), {window}, {direction}, at least {minimum}').format(

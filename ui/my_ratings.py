@@ -7,6 +7,7 @@ from nicegui import ui
 from services.container import Services
 from services.domain.events import Rating
 from services.domain.i18n import N_, _
+from services.domain.labels import rating_text
 from services.domain.wording import moment_text
 from services.game.disputes import MAX_REASON, DisputeState
 from services.helpdesk.ratings import MyRatings, RatedConversation
@@ -17,7 +18,6 @@ ICONS = {Rating.GOOD: ('sentiment_satisfied', 'positive'), Rating.NEUTRAL: ('sen
          Rating.BAD: ('sentiment_dissatisfied', 'negative')}
 OUTCOMES = {'pending': (N_('disputed: a lead will decide'), 'amber-8'), 'upheld': (N_('dispute upheld'), 'positive'),
             'rejected': (N_('dispute turned down'), 'grey')}  # shown through _()
-RATING_WORDS = (N_('good'), N_('neutral'), N_('bad'))  # a rating's value, shown through _()
 
 
 class MyRatingsDialog:
@@ -58,8 +58,8 @@ class MyRatingsDialog:
 
     def _ask(self, rated: RatedConversation) -> None:
         self.disputed = rated
-        self.form_title.set_text(_('Dispute the {rating} rating on #{ticket}').format(rating=_(rated.rating.value),
-                                                                                     ticket=rated.conversation_id))
+        self.form_title.set_text(_('Dispute the {rating} rating on #{ticket}').format(
+            rating=rating_text(rated.rating.value), ticket=rated.conversation_id))
         self.reason.set_value('')
         self.form.set_visibility(True)
 
@@ -80,7 +80,8 @@ class MyRatingsDialog:
                 for rating, (icon, color) in ICONS.items():
                     with ui.row().classes('items-center gap-1'):
                         ui.icon(icon, color=color)
-                        ui.label(_('{count} {rating}').format(count=ratings.counts[rating], rating=_(rating.value))) \
+                        ui.label(_('{count} {rating}').format(count=ratings.counts[rating],
+                                                              rating=rating_text(rating.value))) \
                             .mark(f'count-{rating.value}')
             ui.separator()
             if not ratings.recent:

@@ -28,6 +28,7 @@ from services.domain.business_hours import WorkingCalendar
 from services.domain.events import EventKind, GameEvent
 from services.domain.expressions import OPERATORS, Comparison, Condition, Node, Not, parse_condition
 from services.domain.i18n import N_, Nn_, _, current_language, floor_timezone, ngettext
+from services.domain.labels import value_text
 from services.domain.level_history import ReachedLevel
 from services.domain.levels import LEVEL_METRIC_NAMES, LEVEL_METRICS, Level
 from services.domain.reasons import reason_text
@@ -610,15 +611,18 @@ def _measured(definition: BadgeDefinition) -> str | Aggregation:
 
 
 def _filter_line(condition: Filter) -> str:
-    values = format_list([_field_value(condition.field, value) for value in condition.values] or [''], style='or',
+    values = format_list([field_value(condition.field, value) for value in condition.values] or [''], style='or',
                          locale=current_language())
     return _(FILTER_LINES[condition.operator]).format(field=field_name(condition.field), values=values)
 
 
-def _field_value(field_name: str, value: str | int) -> str:
-    """A value a filter compares with: a presence status in words, another as stored (a channel, a tag, a rating)."""
+def field_value(field_name: str, value: str | int) -> str:
+    """A value a filter compares with, in words: a presence status, a channel, a priority, a rating; a number in the
+    reader's way; another (a tag, a shortcut) as written."""
     if field_name in ('status', 'previous'):
         return _status_words(str(value))
+    if (words := value_text(field_name, value)) is not None:
+        return words
     return number_text(value) if isinstance(value, int) else str(value)
 
 

@@ -2,6 +2,7 @@
 lead's language, never the raw keys."""
 from services.domain.badges import FIRST_BADGES, Aggregation, BadgeKind, FilterOperator
 from services.domain.i18n import speaking
+from services.domain.receipts import field_value
 from ui.admin_badges import AGGREGATIONS, KINDS, OPERATORS, labelled, summary
 
 
@@ -25,6 +26,7 @@ def test_a_badges_summary_has_no_raw_key_in_french() -> None:
     with speaking('fr'):
         line = summary(rebel)
     assert line.startswith('nombre') and 'count' not in line and 'rated' not in line
+    assert 'négatif' in line and 'bad' not in line  # the filter's value too
     with speaking('en'):
         assert summary(rebel).startswith('count of events (ratings, rating is bad)')
 
@@ -35,3 +37,14 @@ def test_a_filter_without_values_leaves_no_space_before_the_bracket() -> None:
     with speaking('en'):
         line = summary(speedy)
     assert 'is present)' in line and ' )' not in line
+
+
+def test_a_filters_stored_values_are_worded_in_the_readers_language() -> None:
+    with speaking('lv'):
+        assert [field_value('channel', value) for value in ('email', 'chat')] == ['e-pasts', 'tērzēšana']
+        assert field_value('rating', 'good') == 'labs'
+        assert field_value('status', 'on_break') != 'on_break'
+        assert field_value('tags', 'refund') == 'refund'  # a lead's own tag is shown as written
+        assert field_value('inbound_count', 1500) == '1\xa0500'
+    with speaking('fr'):
+        assert field_value('priority', 'urgent') == 'urgente'
