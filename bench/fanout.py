@@ -37,7 +37,8 @@ across English, French, Dutch and Latvian (each dashboard's and monitor's browse
 ``deskquest_language`` cookie a person's choice sets; each kiosk is a display its lead set to one). Boards are encoded
 once per language in use, so the split should cost little; both are reported side by side, with the dashboards'
 missed pairs per language (in ``--json``, per probe: a language that lost a broadcast misses the same probes on all
-its tabs).
+its tabs), and commit to frame p50/p99 per language for each kind of tab (a language whose payloads are made or sent
+after the others' shows there).
 """
 import argparse
 import asyncio
