@@ -38,7 +38,9 @@ across English, French, Dutch and Latvian (each dashboard's and monitor's browse
 once per language in use, so the split should cost little; both are reported side by side, with the dashboards'
 missed pairs per language (in ``--json``, per probe: a language that lost a broadcast misses the same probes on all
 its tabs), and commit to frame p50/p99 per language for each kind of tab (a language whose payloads are made or sent
-after the others' shows there).
+after the others' shows there). ``--repeat N`` measures the two N times in turn, each on a fresh server, and reports
+each round's p50/p99 and the median of the rounds' p99s: one round's p99 is a handful of frames (1 % of 15,000 pairs
+sent in 30 s), and on a two-core machine two runs of the same code differ by more than the 10 % the split may cost.
 """
 import argparse
 import asyncio
@@ -167,7 +169,8 @@ async def measure(variant: Variant, args: argparse.Namespace, languages: tuple[s
         await asyncio.sleep(args.drain)
         if args.profile:  # the server writes it into its own output directory; the copy goes where we were asked
             written = await bench_post(control, server, 'profile', name='profile.pstats')
-            shutil.copyfile(written['path'], f'{args.profile}.{variant.name}')
+            shutil.copyfile(written['path'], f'{args.profile}.{variant.name}' + (
+                f'.{"-".join(languages)}.{time.strftime("%H%M%S")}' if args.languages else ''))
         busy = (server.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
         client_busy = (process_cpu_seconds() - client_cpu) / (time.monotonic() - wall_before)
         stats = await bench_get(control, server, 'stats')
@@ -423,6 +426,34 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     print(table(headers, lines))
 
 
+def report_rounds(results: list[dict[str, Any]]) -> None:
+    """--repeat: each round's commit → frame p50 / p99 per kind of tab, then the median of the rounds' figures per
+    variant, and the four languages' medians against English only's."""
+    kinds = (('agent', 'dashboards'), ('kiosk', 'kiosks'), ('monitor', 'monitors'))
+    by_variant: dict[str, list[dict[str, Any]]] = {}
+    for result in results:
+        by_variant.setdefault(result['variant'], []).append(result)
+    headers = ['round'] + [f'p50 / p99 ({label})' for _, label in kinds]
+    lines = []
+    medians: dict[str, dict[str, tuple[float, float]]] = {}
+    for name, rounds in by_variant.items():
+        for number, result in enumerate(rounds, 1):
+            lines.append([f'{name} #{number}'] + [f'{ms(median(result[kind]))} / {ms(percentile(result[kind], 0.99))}'
+                                                  for kind, _ in kinds])
+        medians[name] = {kind: (median([median(result[kind]) for result in rounds]),
+                                median([percentile(result[kind], 0.99) for result in rounds])) for kind, _ in kinds}
+        lines.append([f'{name}, median of {len(rounds)}'] + [
+            f'{ms(medians[name][kind][0])} / {ms(medians[name][kind][1])}' for kind, _ in kinds])
+    for name in medians:
+        english = name.split(', ')[0]
+        if name != english and english in medians:
+            lines.append([f'{name} / {english}'] + [
+                f'{ratio(medians[name][kind][0], medians[english][kind][0])} / '
+                f'{ratio(medians[name][kind][1], medians[english][kind][1])}' for kind, _ in kinds])
+    print('\nrounds, each on a fresh server, English only and the four languages in turn')
+    print(table(headers, lines))
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--tabs', type=int, default=500, help='simulated agent dashboards (default 500)')
@@ -449,22 +480,31 @@ async def main() -> None:
     parser.add_argument('--languages', action='store_true',
                         help='measure each variant English only, then with the floor split across the four languages '
                              '(issue 16), reported side by side')
+    parser.add_argument('--repeat', type=int, default=1,
+                        help='with --languages: measure English only and the four languages this many times in turn, '
+                             'and report the median of the rounds (default 1)')
     parser.add_argument('--json', type=Path, help='also write the raw results to this file')
     add_variant_arguments(parser)
     args = parser.parse_args()
     pin_to_client_cpus()
     gc.freeze()  # the benchmark's own pauses would show up as latency
+    if args.repeat < 1 or args.repeat > 1 and not args.languages:
+        parser.error('--repeat takes a count of 1 or more, and only with --languages')
     found = chosen_variants(args)
     if args.languages:
         results = []
-        for languages in (('en',), LANGUAGES):
-            results += await measure_each(found, lambda variant, chosen=languages: measure(variant, args, chosen),
-                                          args.only)
+        for _ in range(args.repeat):
+            for languages in (('en',), LANGUAGES):
+                results += await measure_each(found, lambda variant, chosen=languages: measure(variant, args, chosen),
+                                              args.only)
     else:
         results = await measure_each(found, lambda variant: measure(variant, args), args.only)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
-    report(results, args)
+    per_round = max(1, len(results) // args.repeat)
+    report(results[-per_round:], args)  # the last round's in full
+    if args.repeat > 1:
+        report_rounds(results)
 
 
 if __name__ == '__main__':
