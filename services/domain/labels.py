@@ -9,6 +9,7 @@ CHANNEL_LABELS = {Channel.EMAIL: N_('Email'), Channel.CHAT: N_('Chat'), Channel.
 PRIORITY_WORDS = {'low': lambda: pgettext('priority', 'low'), 'normal': lambda: pgettext('priority', 'normal'),
                   'high': lambda: pgettext('priority', 'high'), 'urgent': lambda: pgettext('priority', 'urgent')}
 
+CHANNEL_VALUES = frozenset(channel.value for channel in Channel)
 RATING_WORDS = {Rating.GOOD.value: N_('good'), Rating.NEUTRAL.value: N_('neutral'), Rating.BAD.value: N_('bad')}
 
 
@@ -29,7 +30,7 @@ def rating_text(rating: str) -> str:
 def value_text(field: str, value: str | int) -> str | None:
     """A stored value of an event's ``field`` (a channel, a priority, a rating) in words; None for a value that has
     none (a tag, a shortcut: shown as written)."""
-    if field == 'channel' and value in Channel._value2member_map_:
+    if field == 'channel' and value in CHANNEL_VALUES:
         return channel_text(Channel(value)).lower()  # inside a sentence: 'is email or chat'
     if field == 'priority' and value in PRIORITY_WORDS:
         return priority_text(str(value))
