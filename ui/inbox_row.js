@@ -13,9 +13,9 @@ export default {
           <q-badge v-for="tag in item.tags" :key="tag" outline color="blue-grey-6" class="mr-1">{{ tag }}</q-badge>
         </q-item-label>
       </q-item-section>
-      <q-item-section side>
-        <div class="text-xs">{{ item.waiting }}</div>
-        <div v-if="item.sla" class="text-xs font-medium" :class="'text-' + item.slaColor">{{ item.sla }}</div>
+      <q-item-section side style="max-width: 45%">
+        <div class="text-xs text-right">{{ item.waiting }}</div>
+        <div v-if="item.sla" class="text-xs font-medium text-right" :class="'text-' + item.slaColor">{{ item.sla }}</div>
         <q-badge :color="item.badgeColor">{{ item.badge }}</q-badge>
       </q-item-section>
     </q-item>

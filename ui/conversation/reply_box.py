@@ -37,7 +37,7 @@ class ReplyBox:
         self._quiet = False  # the reply box is being set by the code, not typed in
         self.suggestions = ui.row().classes('w-full gap-1 shrink-0').mark('suggestions')
         self.mode = ui.toggle({False: _('Reply to customer'), True: _('Internal note')}, value=False,
-                              on_change=self._show_mode).props('dense no-caps size=sm').classes('shrink-0') \
+                              on_change=self._show_mode).props('no-caps size=sm').classes('shrink-0') \
             .mark('reply-mode')
         self.reply = ui.textarea(placeholder=_(REPLY_PLACEHOLDER), on_change=self._typed) \
             .props('outlined autogrow').classes('w-full shrink-0').mark('reply')

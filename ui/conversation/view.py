@@ -104,14 +104,16 @@ class ConversationView:
     def _build(self) -> None:
         with self.card, ui.column().classes('w-full gap-2 grow min-h-0 flex-nowrap') as self.body:
             self.tab_bar = TabBar(on_open=self.open, on_close=self.close)
+            # the title keeps the row's room: at 1366 px, with the badges beside it, a subject showed as '#163…'
             with ui.row().classes('w-full items-center no-wrap gap-2 shrink-0'):
                 self.channel_icon = ui.icon('mail', size='sm', color='primary')
-                self.title = ui.label().classes('text-lg font-bold grow truncate').mark('conversation-title')
-                self.status = ui.badge().mark('conversation-status')
-                self.priority = ui.badge()
+                self.title = ui.label().classes('text-lg font-bold grow truncate min-w-0').mark('conversation-title')
                 self.transfer_button = ui.button(_('Transfer'), icon='swap_horiz', on_click=self._open_transfer) \
-                    .props('outline dense no-caps').mark('transfer')
-            self.meta = ui.label().classes('text-sm text-grey-7 -mt-2 shrink-0')
+                    .props('outline dense no-caps no-wrap').classes('shrink-0').mark('transfer')
+            with ui.element('div').classes('text-sm text-grey-7 -mt-2 shrink-0'):  # the badges lead the meta line
+                self.status = ui.badge().classes('mr-1').mark('conversation-status')
+                self.priority = ui.badge().classes('mr-2')
+                self.meta = ui.label().classes('inline')
             self.viewers = ui.label().classes('text-sm text-deep-orange-8 font-medium shrink-0').mark('viewers')
             self.assists = AssistPanel(self.services, self.agent, self.actor)  # the resolver's, once resolved
             self.thread = Thread(self.services, self.actor, shown=lambda: self.detail, open_conversation=self.open)
