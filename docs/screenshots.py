@@ -2,6 +2,8 @@
 
 Run from anywhere with ``.venv/bin/python docs/screenshots.py``. It starts the app on a free port with a fresh
 SQLite file and the simulator on, lets the boards move for a while, then drives Debian's Chromium with Playwright.
+Then the agent's screen at 1366×768 and the kiosk at 1920×1080 in each other language (``agent-screen-fr.png``,
+``kiosk-fr.png``, …; issue 16): French and Latvian run longer than English, and a key figure must not be cut.
 """
 import argparse
 import os
@@ -20,6 +22,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from services.domain.i18n import LANGUAGES, _, pgettext, speaking  # noqa: E402 - the app's words, to click them
+
 DOCS = ROOT / 'docs'
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -30,7 +35,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--warm-up', type=float, default=20.0, help='real seconds the simulator runs first (20)')
     parser.add_argument('--sim-speed', type=float, default=600.0, help='simulated seconds per real second (600)')
+    parser.add_argument('--languages', default='fr,nl,lv',
+                        help='the other languages to take the agent screen and the kiosk in (fr,nl,lv; "" for none)')
     args = parser.parse_args()
+    languages = [code for code in args.languages.split(',') if code]
+    if unknown := [code for code in languages if code not in LANGUAGES or code == 'en']:
+        parser.error(f'no such other language: {", ".join(unknown)} (choose among fr, nl, lv)')
     with tempfile.TemporaryDirectory(prefix='deskquest-screenshots-') as tmp:
         port = free_port()
         url = f'http://127.0.0.1:{port}'
@@ -55,6 +65,9 @@ def main() -> None:
                     agent_screen(browser, url)
                     kiosk(browser, url, lead)  # still slowed down: a celebration now and then, not one after another
                     lead_screen(lead)
+                    for language in languages:
+                        agent_screen_in(browser, url, language)
+                        kiosk_in(browser, url, lead, language)
                 finally:
                     browser.close()
         finally:
@@ -73,17 +86,40 @@ def agent_screen(browser: Browser, url: str) -> None:
     save(page, 'agent-screen.png')
 
 
-def take_a_conversation(page: Page, *, attempts: int = 60) -> None:
+def agent_screen_in(browser: Browser, url: str, language: str) -> None:
+    """Ana's screen in ``language``, chosen from the header's menu as she would, at a laptop's 1366×768."""
+    page = logged_in(browser, url, 'ana', width=1366, height=768)
+    page.locator('header').get_by_role('button', name='EN', exact=True).click()
+    page.locator('.q-menu').get_by_text(LANGUAGES[language], exact=True).click()
+    with speaking(language):
+        inbox = _('Inbox')
+    page.locator('header').get_by_role('button', name=language.upper(), exact=True).wait_for()
+    page.get_by_text(inbox, exact=True).wait_for()
+    take_a_conversation(page, language=language)
+    settle(page)
+    save(page, f'agent-screen-{language}.png')
+    page.locator('header').get_by_role('button', name=language.upper(), exact=True).click()
+    page.locator('.q-menu').get_by_text(LANGUAGES['en'], exact=True).click()  # her account's language back, for a next run
+    page.locator('header').get_by_role('button', name='EN', exact=True).wait_for()
+    page.context.close()
+
+
+def take_a_conversation(page: Page, *, attempts: int = 60, language: str = 'en') -> None:
     """Open a waiting conversation and take it, so the simulated colleagues leave it alone while Ana looks at it.
 
     At high simulator speeds they clear the queue within moments: retry until one is Ana's, else show any.
     """
-    waiting = page.locator('.q-item').filter(has=page.locator('.q-badge', has_text=re.compile(r'^(new|mine)$')))
-    resolve = page.get_by_role('button', name=re.compile(r'\bResolve$'))  # not the '#12 resolved' links
-    for _ in range(attempts):
+    with speaking(language):
+        badges = (pgettext('conversation status', 'new'), pgettext('conversation status', 'mine'))
+        take_word, resolve_word = _('Take'), _('Resolve')
+    # the queue keeps rows it is not showing, hidden, for the next conversations: only a shown row can be clicked
+    waiting = page.locator('.q-item:not(.hidden)').filter(has=page.locator(
+        '.q-badge', has_text=re.compile('^(' + '|'.join(map(re.escape, badges)) + ')$')))
+    resolve = page.get_by_role('button', name=re.compile(rf'\b{re.escape(resolve_word)}$'))  # not '#12 resolved'
+    for _attempt in range(attempts):
         if waiting.count():
             waiting.first.click()
-            take = page.get_by_role('button', name=re.compile(r'\bTake$'))
+            take = page.get_by_role('button', name=re.compile(rf'\b{re.escape(take_word)}$'))
             try:
                 take.or_(resolve).first.wait_for(timeout=2000)
                 if take.is_visible():
@@ -94,8 +130,8 @@ def take_a_conversation(page: Page, *, attempts: int = 60) -> None:
                 pass  # someone else was quicker
         page.wait_for_timeout(500)
     print('warning: no conversation could be taken; the screenshot shows whatever is open', flush=True)
-    if page.locator('.q-item').count():
-        page.locator('.q-item').first.click()
+    if page.locator('.q-item:not(.hidden)').count():
+        page.locator('.q-item:not(.hidden)').first.click()
 
 
 KIOSK_SIZES = {'kiosk-1366.png': (1366, 768), 'kiosk-1080p.png': (1920, 1080), 'kiosk-4k.png': (3840, 2160)}
@@ -124,6 +160,38 @@ def kiosk(browser: Browser, url: str, lead: Page) -> None:
         page.close()
     lead.goto(f'{url}/')
     lead.get_by_text('Team lead').wait_for()
+
+
+def kiosk_in(browser: Browser, url: str, lead: Page, language: str) -> None:
+    """A wall display its lead set to ``language`` when creating it, at 1920×1080."""
+    page = browser.new_page(viewport={'width': 1920, 'height': 1080})
+    name = f'Lobby TV {language.upper()}'
+    lead.goto(f'{url}/admin/displays')
+    lead.get_by_label('Name').fill(name)
+    lead.get_by_label('Language').click()
+    lead.get_by_role('option', name=LANGUAGES[language], exact=True).click()
+    lead.get_by_role('button', name='Create').click()
+    shown = lead.locator('.font-mono.text-4xl')
+    shown.wait_for()
+    page.goto(f'{url}/kiosk')
+    page.locator('.dq-pair input').fill(shown.inner_text())
+    page.get_by_role('button', name='Pair').click()
+    page.locator('.dq-head').get_by_text(name).wait_for()
+    settle(page)
+    with speaking(language):
+        leaders = page.locator('.dq-title', has_text=_("Today's leaders"))
+    for _attempt in range(3):  # the leaders' slide (points: the longest figures), between celebrations
+        leaders.wait_for(timeout=180_000)
+        try:
+            page.locator('.dq-banner').wait_for(state='hidden', timeout=30_000)
+        except PlaywrightTimeout:
+            continue
+        if leaders.is_visible():
+            break
+    else:
+        print(f'warning: kiosk-{language}.png may show another slide or a celebration banner', flush=True)
+    save(page, f'kiosk-{language}.png')
+    page.close()
 
 
 def lead_screen(page: Page) -> None:
