@@ -99,7 +99,7 @@ def agent_screen_in(browser: Browser, url: str, language: str) -> None:
     settle(page)
     save(page, f'agent-screen-{language}.png')
     page.locator('header').get_by_role('button', name=language.upper(), exact=True).click()
-    page.locator('.q-menu').get_by_text(LANGUAGES['en'], exact=True).click()  # her account's language back, for a next run
+    page.locator('.q-menu').get_by_text(LANGUAGES['en'], exact=True).click()  # her account's language back
     page.locator('header').get_by_role('button', name='EN', exact=True).wait_for()
     page.context.close()
 
