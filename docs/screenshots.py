@@ -141,17 +141,7 @@ def kiosk(browser: Browser, url: str, lead: Page) -> None:
     """The wall display as an office hangs it: paired with the code a lead makes at /admin/displays (an unpaired
     /kiosk shows only the code screen), at the README's size and at the three screen sizes it is made for."""
     for name, (width, height) in {'kiosk.png': (1920, 1080), **KIOSK_SIZES}.items():
-        page = browser.new_page(viewport={'width': width, 'height': height})
-        lead.goto(f'{url}/admin/displays')
-        lead.get_by_label('Name').fill(f'Lobby TV {width}')
-        lead.get_by_role('button', name='Create').click()
-        shown = lead.locator('.font-mono.text-4xl')
-        shown.wait_for()
-        page.goto(f'{url}/kiosk')
-        page.locator('.dq-pair input').fill(shown.inner_text())
-        page.get_by_role('button', name='Pair').click()
-        page.locator('.dq-head').get_by_text(f'Lobby TV {width}').wait_for()
-        settle(page)
+        page = paired_display(browser, url, lead, f'Lobby TV {width}', width=width, height=height)
         try:  # the slide itself, not a celebration over its title
             page.locator('.dq-banner').wait_for(state='hidden', timeout=30_000)
         except PlaywrightTimeout:
@@ -164,20 +154,8 @@ def kiosk(browser: Browser, url: str, lead: Page) -> None:
 
 def kiosk_in(browser: Browser, url: str, lead: Page, language: str) -> None:
     """A wall display its lead set to ``language`` when creating it, at 1920×1080."""
-    page = browser.new_page(viewport={'width': 1920, 'height': 1080})
-    name = f'Lobby TV {language.upper()}'
-    lead.goto(f'{url}/admin/displays')
-    lead.get_by_label('Name').fill(name)
-    lead.get_by_label('Language').click()
-    lead.get_by_role('option', name=LANGUAGES[language], exact=True).click()
-    lead.get_by_role('button', name='Create').click()
-    shown = lead.locator('.font-mono.text-4xl')
-    shown.wait_for()
-    page.goto(f'{url}/kiosk')
-    page.locator('.dq-pair input').fill(shown.inner_text())
-    page.get_by_role('button', name='Pair').click()
-    page.locator('.dq-head').get_by_text(name).wait_for()
-    settle(page)
+    page = paired_display(browser, url, lead, f'Lobby TV {language.upper()}', width=1920, height=1080,
+                          language=language)
     with speaking(language):
         leaders = page.locator('.dq-title', has_text=_("Today's leaders"))
     for _attempt in range(3):  # the leaders' slide (points: the longest figures), between celebrations
@@ -192,6 +170,27 @@ def kiosk_in(browser: Browser, url: str, lead: Page, language: str) -> None:
         print(f'warning: kiosk-{language}.png may show another slide or a celebration banner', flush=True)
     save(page, f'kiosk-{language}.png')
     page.close()
+
+
+def paired_display(browser: Browser, url: str, lead: Page, name: str, *, width: int, height: int,
+                   language: str | None = None) -> Page:
+    """A new wall display the lead creates at /admin/displays (speaking ``language``, else the floor's), paired in a
+    new page of that size through the kiosk's pairing screen, its first slide shown."""
+    page = browser.new_page(viewport={'width': width, 'height': height})
+    lead.goto(f'{url}/admin/displays')
+    lead.get_by_label('Name').fill(name)
+    if language is not None:
+        lead.get_by_label('Language').click()
+        lead.get_by_role('option', name=LANGUAGES[language], exact=True).click()
+    lead.get_by_role('button', name='Create').click()
+    shown = lead.locator('.font-mono.text-4xl')
+    shown.wait_for()
+    page.goto(f'{url}/kiosk')
+    page.locator('.dq-pair input').fill(shown.inner_text())
+    page.get_by_role('button', name='Pair').click()
+    page.locator('.dq-head').get_by_text(name).wait_for()
+    settle(page)
+    return page
 
 
 def lead_screen(page: Page) -> None:
