@@ -48,7 +48,7 @@ class ProgressCard:
                     ui.label(_('lifetime points')).classes('text-xs text-grey-7')
                     with ui.label().classes('text-xs text-grey-8').mark('card-vesting') as self.vesting:
                         self.vesting_tooltip = ui.tooltip()
-                with ui.column().classes('gap-0 items-end'):
+                with ui.column().classes('gap-0 items-end ml-auto'):  # at the right also when it wraps (French)
                     self.today = ui.label().classes('text-sm').mark('points-today')
                     self.week = ui.label().classes('text-sm').mark('points-week')
                     self.csat = ui.label().classes('text-sm').mark('card-csat') \
