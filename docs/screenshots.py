@@ -104,6 +104,10 @@ def agent_screen_in(browser: Browser, url: str, language: str) -> None:
     page.context.close()
 
 
+# the queue keeps rows it is not showing, hidden, for the next conversations: only a shown row can be clicked
+SHOWN_ROW = '.q-item:not(.hidden)'
+
+
 def take_a_conversation(page: Page, *, attempts: int = 60, language: str = 'en') -> None:
     """Open a waiting conversation and take it, so the simulated colleagues leave it alone while Ana looks at it.
 
@@ -112,8 +116,7 @@ def take_a_conversation(page: Page, *, attempts: int = 60, language: str = 'en')
     with speaking(language):
         badges = (pgettext('conversation status', 'new'), pgettext('conversation status', 'mine'))
         take_word, resolve_word = _('Take'), _('Resolve')
-    # the queue keeps rows it is not showing, hidden, for the next conversations: only a shown row can be clicked
-    waiting = page.locator('.q-item:not(.hidden)').filter(has=page.locator(
+    waiting = page.locator(SHOWN_ROW).filter(has=page.locator(
         '.q-badge', has_text=re.compile('^(' + '|'.join(map(re.escape, badges)) + ')$')))
     resolve = page.get_by_role('button', name=re.compile(rf'\b{re.escape(resolve_word)}$'))  # not '#12 resolved'
     for _attempt in range(attempts):
@@ -130,8 +133,8 @@ def take_a_conversation(page: Page, *, attempts: int = 60, language: str = 'en')
                 pass  # someone else was quicker
         page.wait_for_timeout(500)
     print('warning: no conversation could be taken; the screenshot shows whatever is open', flush=True)
-    if page.locator('.q-item:not(.hidden)').count():
-        page.locator('.q-item:not(.hidden)').first.click()
+    if page.locator(SHOWN_ROW).count():
+        page.locator(SHOWN_ROW).first.click()
 
 
 KIOSK_SIZES = {'kiosk-1366.png': (1366, 768), 'kiosk-1080p.png': (1920, 1080), 'kiosk-4k.png': (3840, 2160)}
